@@ -1,0 +1,119 @@
+import type { Agent, AgentStep, AgentTurn, ApprovalOutcome } from './agent.ts';
+
+/** The commands the demo agent understands (CONTRACT §9), matched at the start of a word. */
+const COMMAND = /(^|\s)\/(tool|approve|fail|long|escalate)\b/;
+
+type Command = 'tool' | 'approve' | 'fail' | 'long' | 'escalate' | 'reply';
+
+function commandOf(content: string): Command {
+  return (COMMAND.exec(content)?.[2] as Command | undefined) ?? 'reply';
+}
+
+/** The message without its command, trimmed and shortened for quoting. */
+function topicOf(content: string): string {
+  const text = content.replace(COMMAND, ' ').replace(/\s+/g, ' ').trim();
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+/**
+ * The built-in deterministic agent (slug `demo`): every runtime event can be seen and
+ * tested without a model. The same message always gets the same reply.
+ */
+export class DemoAgent implements Agent {
+  decide(turn: AgentTurn): string[] {
+    switch (commandOf(turn.message.content)) {
+      case 'tool':
+        return ['call_tool:lookup', 'reply'];
+      case 'approve':
+        return ['request_approval:send_email', 'reply'];
+      case 'fail':
+        return ['reply'];
+      case 'escalate':
+        return ['escalate:human', 'reply'];
+      case 'long':
+        return ['reply:long'];
+      case 'reply':
+        return ['reply'];
+    }
+  }
+
+  async *run(turn: AgentTurn): AsyncGenerator<AgentStep, void, ApprovalOutcome | undefined> {
+    const content = turn.message.content;
+    const topic = topicOf(content);
+    switch (commandOf(content)) {
+      case 'tool': {
+        const query = topic || 'recent orders';
+        yield { type: 'text', content: `Let me look up **${query}**. ` };
+        const matches = (query.length % 5) + 1;
+        yield {
+          type: 'tool',
+          name: 'lookup',
+          preview: { query },
+          execute: async () => ({ ok: true, resultPreview: `${matches} matching records for "${query}"` }),
+        };
+        yield { type: 'text', content: `I found ${matches} matching records for “${query}”.` };
+        return;
+      }
+      case 'approve': {
+        const subject = topic || 'Weekly summary';
+        yield { type: 'text', content: `I'd like to send an email titled “${subject}”. ` };
+        const outcome = yield { type: 'approval', toolName: 'send_email', preview: { to: 'team@example.com', subject } };
+        if (outcome === 'approved') {
+          yield {
+            type: 'tool',
+            name: 'send_email',
+            preview: { to: 'team@example.com', subject },
+            execute: async () => ({ ok: true, resultPreview: 'queued for delivery' }),
+          };
+          yield { type: 'text', content: 'Approved, so I sent it.' };
+        } else if (outcome === 'rejected') {
+          yield { type: 'text', content: 'Rejected, so I did not send anything.' };
+        } else {
+          yield { type: 'text', content: 'Nobody answered in time, so I did not send anything.' };
+        }
+        return;
+      }
+      case 'fail':
+        yield { type: 'text', content: 'Working on it… ' };
+        yield {
+          type: 'fail',
+          error: { code: 'upstream_error', message: 'The demo agent failed on purpose (/fail).', retryable: true },
+        };
+        return;
+      case 'escalate':
+        yield { type: 'escalate', to: 'human', reason: topic || 'The visitor asked for a person.' };
+        yield { type: 'text', content: 'I have asked a person from the team to join this conversation.' };
+        return;
+      case 'long':
+        yield { type: 'text', content: longReply(topic) };
+        return;
+      case 'reply':
+        yield {
+          type: 'text',
+          content:
+            `Hi ${turn.senderName}! You said: “${topic}”. I'm the demo agent: ` +
+            'send **/tool**, **/approve**, **/fail**, **/escalate** or **/long** to see what I can show.',
+        };
+    }
+  }
+}
+
+function longReply(topic: string): string {
+  const sections = [
+    `# A long answer${topic ? ` about ${topic}` : ''}`,
+    'This reply is long on purpose, so that streaming, scrolling and markdown can be seen at length.',
+  ];
+  for (let part = 1; part <= 6; part++) {
+    sections.push(
+      `## Part ${part}`,
+      `Paragraph ${part} explains one idea in plain words. A thread is a log of events, each with a ` +
+        'sequence number; a client that has applied event *n* needs exactly the events after *n* to be ' +
+        'current, which is why a gap can always be filled by asking for what comes after the last one seen.',
+      `- point ${part}.1: events are numbered 1, 2, 3 with no holes\n- point ${part}.2: a repeat is dropped\n- point ${part}.3: a gap is fetched`,
+      '```ts\n' + `function catchUp(after: number) {\n  return poll({ last_thread_seq: after, limit: 50 });\n}\n` + '```',
+      `| step | what happens |\n| --- | --- |\n| ${part}a | the event arrives |\n| ${part}b | it is applied in order |`,
+    );
+  }
+  sections.push('That is the end of the long answer.');
+  return sections.join('\n\n');
+}

@@ -1,0 +1,217 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServerResponse } from 'node:http';
+import cors from '@fastify/cors';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import { MAX_PAYLOAD_BYTES } from '../../src/core/protocol/limits.ts';
+import { AgentRuntime } from './agents/agent-runtime.ts';
+import type { Agent } from './agents/agent.ts';
+import { DemoAgent } from './agents/demo-agent.ts';
+import { UserTokens } from './auth/tokens.ts';
+import type { ServerConfig } from './config.ts';
+import { createAuthenticator } from './http/authenticate.ts';
+import { ApiError } from './http/errors.ts';
+import { formatSchemaErrors, installErrorHandling } from './http/error-handling.ts';
+import { loggerOptions } from './http/logging.ts';
+import { OriginPolicy } from './http/origin-policy.ts';
+import { RateLimiter } from './http/rate-limiter.ts';
+import { sharedSchemas } from './http/schemas.ts';
+import { InProcessHub } from './realtime/hub.ts';
+import { PresenceTracker } from './realtime/presence-tracker.ts';
+import { SocketGateway } from './realtime/socket-gateway.ts';
+import { TypingTracker } from './realtime/typing-tracker.ts';
+import type { AppContext } from './routes/app-context.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { eventStreamRoute } from './routes/event-stream-route.ts';
+import { publicRoutes } from './routes/public-routes.ts';
+import { threadRoutes } from './routes/thread-routes.ts';
+import { webhookRoutes } from './routes/webhook-routes.ts';
+import { seedDemoData } from './storage/seed-demo-data.ts';
+import { SqliteStorage } from './storage/sqlite-storage.ts';
+import { ThreadService } from './threads/thread-service.ts';
+import type { Storage } from './storage/storage.ts';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
+
+export const API_PREFIX = '/api/v1';
+const PUBLIC_PREFIX = `${API_PREFIX}/chat/public/`;
+
+export interface AppOptions {
+  /** Where log lines go (tests capture them); stdout by default. */
+  logStream?: DestinationStream;
+  /** Seed the demo data into an empty database (default true). */
+  seed?: boolean;
+  storage?: Storage;
+}
+
+export interface App {
+  fastify: FastifyInstance;
+  context: AppContext;
+  gateway: SocketGateway;
+  /** Listens and returns the base URL (e.g. http://127.0.0.1:8787). */
+  listen(): Promise<string>;
+  /** Graceful shutdown: sockets get 4503, in-flight requests finish, then the database closes. */
+  close(): Promise<void>;
+}
+
+/** Builds the whole local server: storage, services, routes and sockets. */
+export async function createApp(config: ServerConfig, options: AppOptions = {}): Promise<App> {
+  const fastify = Fastify({
+    logger: loggerOptions(config.logLevel, options.logStream),
+    bodyLimit: MAX_PAYLOAD_BYTES,
+    schemaErrorFormatter: formatSchemaErrors,
+    ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  });
+  const storage = options.storage ?? new SqliteStorage(config.databasePath);
+  if (options.seed !== false) await seedDemoData(storage);
+
+  const hub = new InProcessHub();
+  const tokens = new UserTokens(config.jwtSecret);
+  const origins = new OriginPolicy(config.allowedOrigins);
+  const threads = new ThreadService(storage, hub);
+  const webhooks = new WebhookDispatcher(storage, fastify.log, config.webhookRetryBaseMs);
+  threads.onCommit((event) => void webhooks.enqueue(event).catch((error: unknown) => fastify.log.error({ err: error }, 'webhook enqueue failed')));
+  const engines = new Map<string, Agent>([['demo', new DemoAgent()]]);
+  const runtime = new AgentRuntime(storage, threads, engines, fastify.log, {
+    chunkMs: config.demoAgentChunkMs,
+    approvalTtlMs: config.approvalTtlMs,
+  });
+  await runtime.expireOrphanedApprovals();
+  const limiters = {
+    threadCreates: new RateLimiter(config.rateLimits.threadCreates),
+    messages: new RateLimiter(config.rateLimits.messages),
+    socketConnects: new RateLimiter(config.rateLimits.socketConnects),
+  };
+  const streams = new Set<ServerResponse>();
+  const context: AppContext = {
+    config,
+    storage,
+    tokens,
+    hub,
+    threads,
+    runtime,
+    webhooks,
+    authenticate: createAuthenticator(storage, tokens),
+    limiters,
+    streams,
+  };
+  const typing = new TypingTracker((threadId, senderId) =>
+    threads.publishLive(threadId, { type: 'thread_typing', thread_id: threadId, data: { sender_id: senderId, status: 'stopped' } }, senderId),
+  );
+  const gateway = new SocketGateway({
+    storage,
+    tokens,
+    origins,
+    threads,
+    hub,
+    typing,
+    presence: new PresenceTracker(),
+    log: fastify.log,
+    heartbeatMs: config.heartbeatMs,
+    socketLimiter: limiters.socketConnects,
+    messageLimiter: limiters.messages,
+    publicIdleTimeoutMs: config.publicIdleTimeoutMs,
+  });
+  fastify.server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+
+  for (const schema of sharedSchemas) fastify.addSchema(schema);
+  installErrorHandling(fastify, MAX_PAYLOAD_BYTES);
+
+  await fastify.register(cors, {
+    delegator: (request, callback) => {
+      const origin = request.headers.origin;
+      if (request.url?.startsWith(PUBLIC_PREFIX)) {
+        // The widget runs on customers' sites: any origin, never with credentials.
+        callback(null, { origin: true, credentials: false, methods: ['GET', 'POST'], allowedHeaders: ['content-type'], maxAge: 600 });
+      } else if (origin && origins.isListed(origin)) {
+        callback(null, {
+          origin: true,
+          credentials: true,
+          methods: ['GET', 'POST', 'PUT', 'DELETE'],
+          allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
+          maxAge: 600,
+        });
+      } else {
+        callback(null, { origin: false });
+      }
+    },
+  });
+
+  // Credentialed calls from a foreign page are refused outright (CONTRACT §1).
+  fastify.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith(API_PREFIX) || request.url.startsWith(PUBLIC_PREFIX) || request.method === 'OPTIONS') return;
+    if (!origins.allowsCredentialed(request.headers.origin, request.headers.host)) {
+      throw new ApiError('forbidden', `Requests from ${request.headers.origin} are not allowed; add it to ALLOWED_ORIGINS.`);
+    }
+  });
+
+  await fastify.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'AMA2-compatible thread runtime (local server)',
+        version: '1.0.0',
+        description: 'REST API of the local server. WebSockets: /api/v1/chat/ws/user/threads and /api/v1/chat/ws/public/{slug}/threads/{thread_id}; see CONTRACT.md.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    hideUntagged: true,
+  });
+
+  await fastify.register(
+    async (api) => {
+      authRoutes(api, context);
+      threadRoutes(api, context);
+      eventStreamRoute(api, context);
+      publicRoutes(api, context);
+      webhookRoutes(api, context);
+      api.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
+    },
+    { prefix: API_PREFIX },
+  );
+
+  fastify.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  const hasClient = existsSync(join(config.staticDir, 'index.html'));
+  if (hasClient) {
+    await fastify.register(fastifyStatic, { root: config.staticDir, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
+  fastify.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/')) {
+      return reply.code(404).send(new ApiError('not_found', `There is no ${request.method} ${request.url.split('?')[0]} endpoint.`).toBody());
+    }
+    if (request.method === 'GET' && hasClient && request.headers.accept?.includes('text/html')) {
+      return reply.sendFile('index.html');
+    }
+    if (request.method === 'GET' && (request.url === '/' || request.url.startsWith('/?')) && !hasClient) {
+      return reply.type('text/plain; charset=utf-8').send('The inbox is not built yet: run "npm run build", then restart the server.');
+    }
+    return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    fastify,
+    context,
+    gateway,
+    async listen() {
+      return fastify.listen({ port: config.port, host: config.host });
+    },
+    close() {
+      closing ??= (async () => {
+        gateway.closeAll();
+        runtime.stop();
+        webhooks.stop();
+        for (const stream of streams) stream.end();
+        await fastify.close();
+        typing.clear();
+        for (const limiter of Object.values(limiters)) limiter.dispose();
+        await storage.close();
+      })();
+      return closing;
+    },
+  };
+}

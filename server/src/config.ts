@@ -1,0 +1,108 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+
+/** Every setting of the local server, with the defaults of CONTRACT §10. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  databasePath: string;
+  jwtSecret: string;
+  /** Extra origins allowed for the signed-in app, besides the server's own. */
+  allowedOrigins: string[];
+  demoAgentChunkMs: number;
+  /** Interval of the server's WebSocket ping frames and the client's app-level ping. */
+  heartbeatMs: number;
+  /** The public socket is closed after this long without a client frame. */
+  publicIdleTimeoutMs: number;
+  approvalTtlMs: number;
+  /** Interval of the `: keep-alive` comment on SSE streams (CONTRACT §5: 15 s). */
+  sseKeepAliveMs: number;
+  /** First retry delay of a failed webhook delivery; doubles on every try. */
+  webhookRetryBaseMs: number;
+  /** Per client address and minute, on the public endpoints (CONTRACT §7). */
+  rateLimits: { threadCreates: number; messages: number; socketConnects: number };
+  /** Directory of the built client (`vite build`); served at `/` when present. */
+  staticDir: string;
+  logLevel: string;
+}
+
+export const DEFAULTS = {
+  port: 8787,
+  databasePath: './data/ama2.sqlite',
+  demoAgentChunkMs: 30,
+  heartbeatMs: 25_000,
+  publicIdleTimeoutMs: 10 * 60_000,
+  approvalTtlMs: 60_000,
+  sseKeepAliveMs: 15_000,
+  webhookRetryBaseMs: 1_000,
+  rateLimits: { threadCreates: 10, messages: 30, socketConnects: 30 },
+} as const;
+
+export class ConfigError extends Error {}
+
+function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
+  }
+  return value;
+}
+
+function originList(raw: string | undefined): string[] {
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      try {
+        return new URL(item).origin;
+      } catch {
+        throw new ConfigError(`ALLOWED_ORIGINS has "${item}", which is not an origin such as https://app.example.com.`);
+      }
+    });
+}
+
+/**
+ * The JWT secret is generated once and kept beside the database, so tokens survive a
+ * restart without anyone having to configure a secret for a local run.
+ */
+export function loadOrCreateSecret(databasePath: string): string {
+  if (databasePath === ':memory:') return randomBytes(32).toString('base64url');
+  const file = `${databasePath}.jwt-secret`;
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const databasePath =
+    env.DATABASE_PATH === ':memory:' ? ':memory:' : resolve(env.DATABASE_PATH || DEFAULTS.databasePath);
+  const jwtSecret = env.JWT_SECRET || loadOrCreateSecret(databasePath);
+  if (jwtSecret.length < 16) throw new ConfigError('JWT_SECRET must be at least 16 characters.');
+  return {
+    port: intSetting(env, 'PORT', DEFAULTS.port, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    databasePath,
+    jwtSecret,
+    allowedOrigins: originList(env.ALLOWED_ORIGINS),
+    demoAgentChunkMs: intSetting(env, 'DEMO_AGENT_CHUNK_MS', DEFAULTS.demoAgentChunkMs, 0, 10_000),
+    heartbeatMs: intSetting(env, 'HEARTBEAT_MS', DEFAULTS.heartbeatMs, 1_000, 600_000),
+    publicIdleTimeoutMs: intSetting(env, 'PUBLIC_IDLE_TIMEOUT_MS', DEFAULTS.publicIdleTimeoutMs, 1_000, 86_400_000),
+    approvalTtlMs: intSetting(env, 'APPROVAL_TTL_MS', DEFAULTS.approvalTtlMs, 100, 86_400_000),
+    sseKeepAliveMs: intSetting(env, 'SSE_KEEPALIVE_MS', DEFAULTS.sseKeepAliveMs, 100, 600_000),
+    webhookRetryBaseMs: intSetting(env, 'WEBHOOK_RETRY_BASE_MS', DEFAULTS.webhookRetryBaseMs, 1, 600_000),
+    rateLimits: {
+      threadCreates: intSetting(env, 'RATE_LIMIT_THREADS_PER_MIN', DEFAULTS.rateLimits.threadCreates, 1, 1_000_000),
+      messages: intSetting(env, 'RATE_LIMIT_MESSAGES_PER_MIN', DEFAULTS.rateLimits.messages, 1, 1_000_000),
+      socketConnects: intSetting(env, 'RATE_LIMIT_SOCKETS_PER_MIN', DEFAULTS.rateLimits.socketConnects, 1, 1_000_000),
+    },
+    staticDir: resolve(env.STATIC_DIR || 'dist'),
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

@@ -1,0 +1,39 @@
+import type { FastifyRequest } from 'fastify';
+import { AGENT_TOKEN_PREFIX, hashAgentToken, type UserTokens } from '../auth/tokens.ts';
+import type { Storage } from '../storage/storage.ts';
+import { agentSenderId, userSenderId, type Principal } from '../threads/principal.ts';
+import { ApiError } from './errors.ts';
+
+export type Authenticate = (request: FastifyRequest) => Promise<Principal>;
+
+/**
+ * Resolves `Authorization: Bearer …` to a principal: a user JWT, or an external agent's
+ * `ama_eat_` token (seed 001). Every failure is a 401 that says what to do.
+ */
+export function createAuthenticator(storage: Storage, tokens: UserTokens): Authenticate {
+  return async (request) => {
+    const header = request.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+    if (!token) throw new ApiError('unauthorized', 'Sign in first: send "Authorization: Bearer <token>".');
+    if (token.startsWith(AGENT_TOKEN_PREFIX)) {
+      const agent = await storage.getAgentByTokenHash(hashAgentToken(token));
+      if (!agent) throw new ApiError('unauthorized', 'This agent token is not valid.');
+      return { kind: 'agent', id: agent.id, senderId: agentSenderId(agent.id), name: agent.name };
+    }
+    const check = await tokens.verify(token);
+    if (!check.ok) {
+      throw new ApiError(
+        'unauthorized',
+        check.reason === 'expired' ? 'Your session has expired; sign in again.' : 'The token is not valid; sign in again.',
+      );
+    }
+    const user = await storage.getUser(check.userId);
+    if (!user) throw new ApiError('unauthorized', 'This account no longer exists.');
+    return { kind: 'user', id: user.id, senderId: userSenderId(user.id), name: user.name };
+  };
+}
+
+export function requireUser(principal: Principal): Extract<Principal, { kind: 'user' }> {
+  if (principal.kind !== 'user') throw new ApiError('forbidden', 'This call is for signed-in users.');
+  return principal;
+}

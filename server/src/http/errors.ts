@@ -1,0 +1,38 @@
+import type { ApiErrorBody, ErrorCode } from '../../../src/core/protocol/model.ts';
+
+const STATUS: Record<ErrorCode, number> = {
+  client_error: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  server_error: 500,
+  unavailable: 503,
+};
+
+/** An error with a contract code (CONTRACT §2); routes throw it, one handler renders it. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: { status?: number; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+    this.status = options.status ?? STATUS[code];
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+  readonly retryAfterSeconds: number | undefined;
+
+  get retryable(): boolean {
+    return this.code === 'rate_limited' || this.code === 'server_error' || this.code === 'unavailable';
+  }
+
+  toBody(): ApiErrorBody {
+    return { error: { code: this.code, message: this.message, retryable: this.retryable } };
+  }
+}
+
+export const notFound = (what: string) => new ApiError('not_found', `${what} was not found.`);
+export const badRequest = (message: string) => new ApiError('client_error', message);

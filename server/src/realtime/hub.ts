@@ -1,0 +1,96 @@
+import type { Outbound } from './outbound.ts';
+
+/** A live receiver: a WebSocket connection or an SSE stream. */
+export interface Subscriber {
+  readonly senderId: string;
+  deliver(outbound: Outbound): void;
+}
+
+/**
+ * Fan-out of live frames. In-process now; a broker (NATS, Redis) can implement the same
+ * interface when one process is no longer enough.
+ */
+export interface Hub {
+  subscribe(threadId: string, subscriber: Subscriber): void;
+  isSubscribed(threadId: string, subscriber: Subscriber): boolean;
+  /** Ends every subscription of the subscriber, and its user attachment. */
+  unsubscribeAll(subscriber: Subscriber): void;
+  /** Subscribers that follow every thread of a user (the user socket), by user id. */
+  attachUser(userId: string, subscriber: Subscriber): void;
+  /** Subscribes the user's live connections to a thread the user just gained. */
+  addUserToThread(userId: string, threadId: string): void;
+  /** Sends to every subscriber of the thread, except the outbound's excluded sender. */
+  publish(outbound: Outbound): void;
+  /** Sends to one user's connections only (e.g. `thread_read` echoes). */
+  publishToUser(userId: string, outbound: Outbound, except?: Subscriber): void;
+  subscriberCount(threadId: string): number;
+}
+
+export class InProcessHub implements Hub {
+  private readonly threads = new Map<string, Set<Subscriber>>();
+  private readonly users = new Map<string, Set<Subscriber>>();
+  /** What each subscriber is subscribed to, so that leaving is one call. */
+  private readonly memberships = new Map<Subscriber, { threads: Set<string>; userId: string | null }>();
+
+  private membership(subscriber: Subscriber) {
+    let entry = this.memberships.get(subscriber);
+    if (!entry) this.memberships.set(subscriber, (entry = { threads: new Set(), userId: null }));
+    return entry;
+  }
+
+  subscribe(threadId: string, subscriber: Subscriber): void {
+    let set = this.threads.get(threadId);
+    if (!set) this.threads.set(threadId, (set = new Set()));
+    set.add(subscriber);
+    this.membership(subscriber).threads.add(threadId);
+  }
+
+  isSubscribed(threadId: string, subscriber: Subscriber): boolean {
+    return this.threads.get(threadId)?.has(subscriber) ?? false;
+  }
+
+  unsubscribeAll(subscriber: Subscriber): void {
+    const entry = this.memberships.get(subscriber);
+    if (!entry) return;
+    this.memberships.delete(subscriber);
+    for (const threadId of entry.threads) {
+      const set = this.threads.get(threadId);
+      set?.delete(subscriber);
+      if (set?.size === 0) this.threads.delete(threadId);
+    }
+    if (entry.userId !== null) {
+      const set = this.users.get(entry.userId);
+      set?.delete(subscriber);
+      if (set?.size === 0) this.users.delete(entry.userId);
+    }
+  }
+
+  attachUser(userId: string, subscriber: Subscriber): void {
+    let set = this.users.get(userId);
+    if (!set) this.users.set(userId, (set = new Set()));
+    set.add(subscriber);
+    this.membership(subscriber).userId = userId;
+  }
+
+  addUserToThread(userId: string, threadId: string): void {
+    for (const subscriber of this.users.get(userId) ?? []) this.subscribe(threadId, subscriber);
+  }
+
+  publish(outbound: Outbound): void {
+    const set = this.threads.get(outbound.threadId);
+    if (!set) return;
+    for (const subscriber of set) {
+      if (subscriber.senderId !== outbound.exceptSenderId) subscriber.deliver(outbound);
+    }
+  }
+
+  publishToUser(userId: string, outbound: Outbound, except?: Subscriber): void {
+    for (const subscriber of this.users.get(userId) ?? []) {
+      if (subscriber !== except) subscriber.deliver(outbound);
+    }
+  }
+
+  subscriberCount(threadId: string): number {
+    return this.threads.get(threadId)?.size ?? 0;
+  }
+}

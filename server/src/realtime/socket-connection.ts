@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type WebSocket from 'ws';
+import { parseClientFrame, type ClientFrame } from '../../../src/core/protocol/client-frames.ts';
+import { CloseCode } from '../../../src/core/protocol/limits.ts';
+import type { SocketErrorCode } from '../../../src/core/protocol/model.ts';
+import type { ServerFrame, SocketErrorData } from '../../../src/core/protocol/server-frames.ts';
+import { ApiError } from '../http/errors.ts';
+import type { RateLimiter } from '../http/rate-limiter.ts';
+import type { Principal } from '../threads/principal.ts';
+import type { ThreadService } from '../threads/thread-service.ts';
+import type { Hub, Subscriber } from './hub.ts';
+import type { Outbound } from './outbound.ts';
+import type { PresenceTracker } from './presence-tracker.ts';
+import type { TypingTracker } from './typing-tracker.ts';
+
+/** A socket whose unsent bytes pass this is too slow to keep up; it is closed and catches up on reconnect. */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Missed pongs to our ping frames before a connection is dropped (CONTRACT §6). */
+export const MAX_MISSED_PONGS = 2;
+
+export interface ConnectionDeps {
+  threads: ThreadService;
+  hub: Hub;
+  typing: TypingTracker;
+  presence: PresenceTracker;
+  log: FastifyBaseLogger;
+  heartbeatMs: number;
+}
+
+export interface ConnectionOptions {
+  /** `user`: every thread of the user; `public`: exactly one thread. */
+  scope: 'user' | 'public';
+  principal: Principal;
+  threadIds: readonly string[];
+  /** Public socket: closed after this long without a client frame. */
+  idleTimeoutMs?: number;
+  /** Public socket: message sends count against the client address's limit. */
+  messageLimiter?: RateLimiter;
+  clientAddress: string;
+}
+
+/**
+ * One open WebSocket: validates and answers client frames, forwards the hub's frames, keeps
+ * the heartbeat, and on close undoes its presence and subscriptions. A bad frame gets an
+ * `error` frame and never closes the socket.
+ */
+export class SocketConnection implements Subscriber {
+  readonly id = randomUUID();
+  readonly senderId: string;
+  private readonly focused = new Set<string>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private missedPongs = 0;
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: ConnectionDeps,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.senderId = options.principal.senderId;
+  }
+
+  start(): void {
+    const { hub } = this.deps;
+    for (const threadId of this.options.threadIds) hub.subscribe(threadId, this);
+    if (this.options.principal.kind === 'user') hub.attachUser(this.options.principal.id, this);
+
+    this.ws.on('message', (data, isBinary) => void this.onMessage(data, isBinary));
+    this.ws.on('pong', () => (this.missedPongs = 0));
+    this.ws.on('close', () => this.cleanup());
+    this.ws.on('error', (error) => this.deps.log.debug({ err: error, connection_id: this.id }, 'socket error'));
+
+    this.heartbeat = setInterval(() => this.beat(), this.deps.heartbeatMs);
+    this.heartbeat.unref();
+    this.touchIdle();
+    this.send({
+      type: 'ready',
+      data: { connection_id: this.id, heartbeat_ms: this.deps.heartbeatMs, server_time: new Date().toISOString() },
+    });
+  }
+
+  deliver(outbound: Outbound): void {
+    if (this.closed) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.deps.log.warn({ connection_id: this.id }, 'socket too slow to keep up; closing it');
+      this.close(CloseCode.unavailable, 'Too far behind; reconnect and catch up.');
+      return;
+    }
+    this.ws.send(outbound.ws, { binary: false });
+  }
+
+  send(frame: ServerFrame): void {
+    if (!this.closed) this.ws.send(JSON.stringify(frame));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.ws.close(code, reason);
+    this.cleanup();
+  }
+
+  private beat(): void {
+    if (this.missedPongs >= MAX_MISSED_PONGS) {
+      this.ws.terminate();
+      this.cleanup();
+      return;
+    }
+    this.missedPongs++;
+    this.ws.ping();
+  }
+
+  private touchIdle(): void {
+    const timeout = this.options.idleTimeoutMs;
+    if (!timeout) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.sendError('idle_timeout', 'No activity for a while; the conversation is paused. Send a message to continue.', true);
+      this.close(CloseCode.normal, 'idle timeout');
+    }, timeout);
+    this.idleTimer.unref();
+  }
+
+  private sendError(code: SocketErrorCode, message: string, retryable: boolean, extra: Partial<SocketErrorData> = {}) {
+    this.send({ type: 'error', data: { code, message, retryable, ...extra } });
+  }
+
+  private async onMessage(data: WebSocket.RawData, isBinary: boolean): Promise<void> {
+    this.touchIdle();
+    if (isBinary) {
+      this.sendError('client_error', 'Frames must be JSON text, not binary.', false);
+      return;
+    }
+    const parsed = parseClientFrame(data.toString());
+    if (!parsed.ok) {
+      // Log the frame's type only: its content is the user's and stays out of logs.
+      this.deps.log.debug({ connection_id: this.id, frame_type: parsed.type }, 'invalid client frame');
+      this.sendError('client_error', parsed.message, false, parsed.client_message_id ? { client_message_id: parsed.client_message_id } : {});
+      return;
+    }
+    try {
+      await this.handle(parsed.frame);
+    } catch (error) {
+      this.reportFailure(error, parsed.frame.type === 'send_message' ? parsed.frame.data.client_message_id : undefined);
+    }
+  }
+
+  private async handle(frame: ClientFrame): Promise<void> {
+    switch (frame.type) {
+      case 'ping':
+        this.send({ type: 'pong' });
+        return;
+      case 'typing': {
+        await this.checkThread(frame.data.thread_id);
+        const { thread_id: threadId, status } = frame.data;
+        if (this.deps.typing.signal(threadId, this.senderId, status)) {
+          this.deps.threads.publishLive(threadId, { type: 'thread_typing', thread_id: threadId, data: { sender_id: this.senderId, status } }, this.senderId);
+        }
+        return;
+      }
+      case 'focus_thread': {
+        const threadId = frame.data.thread_id;
+        await this.checkThread(threadId);
+        if (this.focused.has(threadId)) return;
+        this.focused.add(threadId);
+        // Tell the newcomer who is already here, then tell the others about the newcomer.
+        for (const viewer of this.deps.presence.viewers(threadId)) {
+          if (viewer !== this.senderId) {
+            this.send({ type: 'thread_presence', thread_id: threadId, data: { sender_id: viewer, status: 'focused' } });
+          }
+        }
+        if (this.deps.presence.focused(threadId, this.senderId)) this.publishPresence(threadId, 'focused');
+        return;
+      }
+      case 'unfocus_thread': {
+        const threadId = frame.data.thread_id;
+        await this.checkThread(threadId);
+        if (!this.focused.delete(threadId)) return;
+        if (this.deps.presence.unfocused(threadId, this.senderId)) this.publishPresence(threadId, 'unfocused');
+        return;
+      }
+      case 'send_message': {
+        const { thread_id: threadId, ...body } = frame.data;
+        await this.checkThread(threadId);
+        const limit = this.options.messageLimiter?.take(this.options.clientAddress);
+        if (limit && !limit.ok) {
+          throw new ApiError('rate_limited', `Too many messages; try again in ${Math.ceil(limit.retryAfterMs / 1000)} s.`, {
+            retryAfterSeconds: Math.ceil(limit.retryAfterMs / 1000),
+          });
+        }
+        const { message } = await this.deps.threads.postMessage(this.options.principal, threadId, body);
+        this.send({ type: 'message_ack', data: { client_message_id: body.client_message_id, message } });
+        return;
+      }
+    }
+  }
+
+  private publishPresence(threadId: string, status: 'focused' | 'unfocused'): void {
+    this.deps.threads.publishLive(threadId, { type: 'thread_presence', thread_id: threadId, data: { sender_id: this.senderId, status } }, this.senderId);
+  }
+
+  /** A frame may only name a thread this connection may see. */
+  private async checkThread(threadId: string): Promise<void> {
+    if (this.options.scope === 'public') {
+      if (!this.deps.hub.isSubscribed(threadId, this)) throw new ApiError('forbidden', 'This socket belongs to another thread.');
+      return;
+    }
+    if (!this.deps.hub.isSubscribed(threadId, this)) await this.deps.threads.access(this.options.principal, threadId);
+  }
+
+  private reportFailure(error: unknown, clientMessageId: string | undefined): void {
+    const extra: Partial<SocketErrorData> = clientMessageId ? { client_message_id: clientMessageId } : {};
+    if (error instanceof ApiError) {
+      if (error.code === 'rate_limited') {
+        this.sendError('rate_limited', error.message, true, { ...extra, retry_after_ms: (error.retryAfterSeconds ?? 60) * 1000 });
+      } else if (error.retryable) {
+        this.sendError('upstream_error', error.message, true, extra);
+      } else {
+        this.sendError('client_error', error.message, false, extra);
+      }
+      return;
+    }
+    this.deps.log.error({ err: error, connection_id: this.id }, 'socket frame failed');
+    this.sendError('upstream_error', 'The server could not handle this frame; try again.', true, extra);
+  }
+
+  private cleanup(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    clearTimeout(this.idleTimer);
+    const { hub, presence } = this.deps;
+    hub.unsubscribeAll(this);
+    for (const threadId of this.focused) {
+      if (presence.unfocused(threadId, this.senderId)) this.publishPresence(threadId, 'unfocused');
+    }
+    this.focused.clear();
+  }
+}

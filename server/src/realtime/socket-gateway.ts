@@ -1,0 +1,175 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyBaseLogger } from 'fastify';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, MAX_PAYLOAD_BYTES } from '../../../src/core/protocol/limits.ts';
+import type { UserTokens } from '../auth/tokens.ts';
+import type { OriginPolicy } from '../http/origin-policy.ts';
+import type { RateLimiter } from '../http/rate-limiter.ts';
+import { redactUrl } from '../http/logging.ts';
+import { isEmail, isSlug, isUuid, normalizeEmail } from '../http/validation.ts';
+import type { Storage } from '../storage/storage.ts';
+import { userSenderId, visitorSenderId, type Principal } from '../threads/principal.ts';
+import { SocketConnection, type ConnectionDeps } from './socket-connection.ts';
+
+const USER_PATH = '/api/v1/chat/ws/user/threads';
+const PUBLIC_PATH = /^\/api\/v1\/chat\/ws\/public\/([^/]+)\/threads\/([^/]+)$/;
+/** The subprotocol that carries a token: `Sec-WebSocket-Protocol: auth, <jwt>` (seed 004). */
+const AUTH_PROTOCOL = 'auth';
+
+export interface GatewayDeps extends ConnectionDeps {
+  storage: Storage;
+  tokens: UserTokens;
+  origins: OriginPolicy;
+  socketLimiter: RateLimiter;
+  messageLimiter: RateLimiter;
+  publicIdleTimeoutMs: number;
+}
+
+/** Refuses an upgrade with a plain HTTP answer, before any WebSocket exists. */
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+}
+
+/** The token of a user socket: the `auth` subprotocol's second value, else `?token=`. */
+function tokenOf(request: IncomingMessage, url: URL): string | null {
+  const protocols = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((item) => item.trim());
+  if (protocols[0] === AUTH_PROTOCOL && protocols[1]) return protocols[1];
+  return url.searchParams.get('token');
+}
+
+/**
+ * Takes HTTP upgrades off Fastify's server and turns them into connections: the user socket
+ * (every thread of a signed-in user) and the public socket (one visitor thread). Problems
+ * a browser must be able to read are reported as close codes after the upgrade (CONTRACT §6).
+ */
+export class SocketGateway {
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_PAYLOAD_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false,
+    handleProtocols: (protocols) => (protocols.has(AUTH_PROTOCOL) ? AUTH_PROTOCOL : false),
+  });
+  private readonly connections = new Set<SocketConnection>();
+  private readonly sockets = new Set<WebSocket>();
+  private closing = false;
+
+  constructor(private readonly deps: GatewayDeps) {}
+
+  get log(): FastifyBaseLogger {
+    return this.deps.log;
+  }
+
+  /** Handler for the HTTP server's `upgrade` event. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    this.log.info({ url: redactUrl(request.url ?? ''), remoteAddress: request.socket.remoteAddress }, 'websocket upgrade');
+    if (this.closing) return refuse(socket, 503, 'Service Unavailable');
+    if (url.pathname === USER_PATH) {
+      if (!this.deps.origins.allowsCredentialed(request.headers.origin, request.headers.host)) {
+        return refuse(socket, 403, 'Forbidden');
+      }
+      void this.acceptUser(request, socket, head, url);
+      return;
+    }
+    const match = PUBLIC_PATH.exec(url.pathname);
+    if (match) {
+      void this.acceptPublic(request, socket, head, url, decodeURIComponent(match[1]!), decodeURIComponent(match[2]!));
+      return;
+    }
+    refuse(socket, 404, 'Not Found');
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<WebSocket> {
+    return new Promise((resolve) => {
+      this.wss.handleUpgrade(request, socket, head, (ws) => {
+        this.sockets.add(ws);
+        ws.on('close', () => this.sockets.delete(ws));
+        resolve(ws);
+      });
+    });
+  }
+
+  private async acceptUser(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
+    const token = tokenOf(request, url);
+    const check = token ? await this.deps.tokens.verify(token) : null;
+    const user = check?.ok ? await this.deps.storage.getUser(check.userId) : undefined;
+    const ws = await this.upgrade(request, socket, head);
+    if (!check) return ws.close(CloseCode.unauthorized, 'A token is required.');
+    if (!check.ok) return ws.close(CloseCode.unauthorized, check.reason === 'expired' ? 'Token expired.' : 'Invalid token.');
+    if (!user) return ws.close(CloseCode.unauthorized, 'Unknown user.');
+    const principal: Principal = { kind: 'user', id: user.id, senderId: userSenderId(user.id), name: user.name };
+    const threadIds = await this.deps.storage.listUserThreadIds(user.id);
+    this.open(ws, { scope: 'user', principal, threadIds, clientAddress: request.socket.remoteAddress ?? '' });
+  }
+
+  private async acceptPublic(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    url: URL,
+    slug: string,
+    threadId: string,
+  ): Promise<void> {
+    const address = request.socket.remoteAddress ?? '';
+    const limit = this.deps.socketLimiter.take(address);
+    const email = normalizeEmail(url.searchParams.get('email') ?? '');
+    const ws = await this.upgrade(request, socket, head);
+    if (!limit.ok) {
+      const seconds = Math.ceil(limit.retryAfterMs / 1000);
+      const frame = {
+        type: 'error',
+        data: { code: 'rate_limited', message: `Too many connections; try again in ${seconds} s.`, retryable: true, retry_after_ms: limit.retryAfterMs },
+      };
+      ws.send(JSON.stringify(frame));
+      return ws.close(CloseCode.tryAgainLater, 'rate limited');
+    }
+    if (!isSlug(slug)) return ws.close(CloseCode.invalidParams, 'Invalid agent slug.');
+    if (!isUuid(threadId)) return ws.close(CloseCode.invalidParams, 'Invalid thread id.');
+    if (!isEmail(email)) return ws.close(CloseCode.invalidParams, 'A valid email is required.');
+    const agent = await this.deps.storage.getAgentBySlug(slug);
+    if (!agent) return ws.close(CloseCode.notFound, 'Unknown agent.');
+    const visitor = await this.deps.storage.getVisitorOfThread(threadId);
+    // One answer for "no such thread" and "not your email", so emails cannot be probed.
+    if (!visitor || visitor.agentId !== agent.id || normalizeEmail(visitor.email) !== email) {
+      return ws.close(CloseCode.notFound, 'Conversation not found for this email.');
+    }
+    const principal: Principal = {
+      kind: 'visitor',
+      id: visitor.id,
+      senderId: visitorSenderId(visitor.id),
+      name: visitor.name ?? visitor.email,
+      threadId,
+    };
+    this.open(ws, {
+      scope: 'public',
+      principal,
+      threadIds: [threadId],
+      idleTimeoutMs: this.deps.publicIdleTimeoutMs,
+      messageLimiter: this.deps.messageLimiter,
+      clientAddress: address,
+    });
+  }
+
+  private open(ws: WebSocket, options: ConstructorParameters<typeof SocketConnection>[2]): void {
+    if (ws.readyState !== ws.OPEN) return;
+    const connection = new SocketConnection(ws, this.deps, options);
+    this.connections.add(connection);
+    ws.on('close', () => this.connections.delete(connection));
+    connection.start();
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Shutdown: refuse new upgrades and close every socket with 4503 so clients reconnect. */
+  closeAll(): void {
+    this.closing = true;
+    for (const connection of this.connections) connection.close(CloseCode.unavailable, 'Server is restarting.');
+    for (const ws of this.sockets) if (ws.readyState === ws.OPEN) ws.close(CloseCode.unavailable, 'Server is restarting.');
+    this.wss.close();
+  }
+}

@@ -1,0 +1,25 @@
+import type { ServerResponse } from 'node:http';
+import type { AgentRuntime } from '../agents/agent-runtime.ts';
+import type { UserTokens } from '../auth/tokens.ts';
+import type { ServerConfig } from '../config.ts';
+import type { Authenticate } from '../http/authenticate.ts';
+import type { RateLimiter } from '../http/rate-limiter.ts';
+import type { Hub } from '../realtime/hub.ts';
+import type { Storage } from '../storage/storage.ts';
+import type { ThreadService } from '../threads/thread-service.ts';
+import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
+
+/** What route modules need; built once in `app.ts`. */
+export interface AppContext {
+  config: ServerConfig;
+  storage: Storage;
+  tokens: UserTokens;
+  hub: Hub;
+  threads: ThreadService;
+  runtime: AgentRuntime;
+  webhooks: WebhookDispatcher;
+  authenticate: Authenticate;
+  /** Open SSE responses, ended on shutdown. */
+  streams: Set<ServerResponse>;
+  limiters: { threadCreates: RateLimiter; messages: RateLimiter; socketConnects: RateLimiter };
+}

@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify';
+import { POLL_LIMIT_MAX } from '../../../src/core/protocol/limits.ts';
+import type { Subscriber } from '../realtime/hub.ts';
+import type { Outbound } from '../realtime/outbound.ts';
+import { errorResponses, threadParams } from '../http/schemas.ts';
+import { badRequest } from '../http/errors.ts';
+import type { AppContext } from './app-context.ts';
+
+function parseSeq(raw: string | undefined, name: string): number | null {
+  if (raw === undefined || raw === '') return null;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw badRequest(`${name} must be a whole number ≥ 0.`);
+  return value;
+}
+
+/**
+ * `GET /chat/threads/{id}/events/stream` (SSE). Replays the log after `Last-Event-ID` (or
+ * `?last_thread_seq=`), then streams live: durable events with `id: <seq>`, ephemeral ones
+ * as bare `data:` lines, and a `: keep-alive` comment every `SSE_KEEPALIVE_MS` (15 s) keeps
+ * proxies from closing an idle stream. Live events that arrive during the replay are held back and sent
+ * after it, without repeats, so the stream is gap-free and in order.
+ */
+export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
+  app.get<{ Params: { id: string }; Querystring: { last_thread_seq?: string } }>(
+    '/chat/threads/:id/events/stream',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Server-sent events: replay after Last-Event-ID, then live',
+        params: threadParams,
+        querystring: { type: 'object', properties: { last_thread_seq: { type: 'string', maxLength: 20 } } },
+        response: { 200: { type: 'string', description: 'text/event-stream' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const principal = await ctx.authenticate(request);
+      const threadId = request.params.id;
+      await ctx.threads.access(principal, threadId);
+      const lastEventId = request.headers['last-event-id'];
+      let cursor =
+        parseSeq(Array.isArray(lastEventId) ? lastEventId[0] : lastEventId, 'Last-Event-ID') ??
+        parseSeq(request.query.last_thread_seq, 'last_thread_seq') ??
+        0;
+
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      raw.write(': stream open\n\n');
+
+      let replaying = true;
+      const heldBack: Outbound[] = [];
+      const write = (outbound: Outbound) => {
+        if (outbound.event) {
+          if (outbound.event.thread_seq <= cursor) return;
+          cursor = outbound.event.thread_seq;
+        }
+        raw.write(outbound.sse);
+      };
+      const subscriber: Subscriber = {
+        senderId: principal.senderId,
+        deliver: (outbound) => (replaying ? heldBack.push(outbound) : write(outbound)),
+      };
+      ctx.hub.subscribe(threadId, subscriber);
+      const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), ctx.config.sseKeepAliveMs);
+      const close = () => {
+        clearInterval(keepAlive);
+        ctx.hub.unsubscribeAll(subscriber);
+      };
+      raw.on('close', close);
+      ctx.streams.add(raw);
+      raw.on('close', () => ctx.streams.delete(raw));
+
+      try {
+        for (;;) {
+          const page = await ctx.storage.listEvents(threadId, cursor, POLL_LIMIT_MAX);
+          for (const event of page.events) {
+            raw.write(`id: ${event.thread_seq}\ndata: ${JSON.stringify(event)}\n\n`);
+            cursor = event.thread_seq;
+          }
+          if (!page.hasMore) break;
+        }
+      } catch (error) {
+        request.log.error({ err: error, thread_id: threadId }, 'SSE replay failed');
+        raw.end();
+        return;
+      }
+      replaying = false;
+      for (const outbound of heldBack.splice(0)) write(outbound);
+    },
+  );
+}

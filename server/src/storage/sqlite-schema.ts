@@ -1,0 +1,136 @@
+/**
+ * Schema migrations of the SQLite file, applied in order; `PRAGMA user_version` records
+ * how many have run. Never edit a migration that has shipped: add the next one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT NOT NULL,
+    avatar_url TEXT,
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+
+  CREATE TABLE agents (
+    id TEXT PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    avatar_url TEXT,
+    greeting TEXT NOT NULL,
+    theme_color TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+
+  CREATE TABLE agent_owners (
+    agent_id TEXT NOT NULL REFERENCES agents(id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    PRIMARY KEY (agent_id, user_id)
+  );
+
+  CREATE TABLE agent_tokens (
+    token_hash TEXT PRIMARY KEY,
+    agent_id TEXT NOT NULL REFERENCES agents(id),
+    created_at TEXT NOT NULL
+  );
+
+  CREATE TABLE threads (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('private', 'public')),
+    title TEXT,
+    participation_mode TEXT NOT NULL CHECK (participation_mode IN ('open', 'invocation_only')),
+    last_seq INTEGER NOT NULL DEFAULT 0,
+    last_message_sender TEXT,
+    last_message_content TEXT,
+    last_message_at TEXT,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    activity_at TEXT NOT NULL
+  );
+
+  CREATE TABLE participants (
+    thread_id TEXT NOT NULL REFERENCES threads(id),
+    sender_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    avatar_url TEXT,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (thread_id, sender_id)
+  );
+
+  -- Who sees a thread in their inbox, and how far they have read it.
+  CREATE TABLE thread_access (
+    user_id TEXT NOT NULL REFERENCES users(id),
+    thread_id TEXT NOT NULL REFERENCES threads(id),
+    read_seq INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, thread_id)
+  );
+  CREATE INDEX thread_access_by_thread ON thread_access(thread_id);
+
+  -- The dense per-thread log: one row per durable event, seq 1, 2, 3, ...
+  CREATE TABLE events (
+    thread_id TEXT NOT NULL REFERENCES threads(id),
+    thread_seq INTEGER NOT NULL,
+    event_id TEXT NOT NULL UNIQUE,
+    event_type TEXT NOT NULL,
+    sender_id TEXT NOT NULL,
+    content TEXT,
+    data TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (thread_id, thread_seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    thread_id TEXT NOT NULL REFERENCES threads(id),
+    thread_seq INTEGER NOT NULL,
+    sender_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    content TEXT NOT NULL,
+    client_message_id TEXT NOT NULL,
+    mentions TEXT NOT NULL,
+    base_seq INTEGER,
+    latest_seen_seq INTEGER,
+    created_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX messages_by_seq ON messages(thread_id, thread_seq);
+  CREATE UNIQUE INDEX messages_idempotency ON messages(thread_id, sender_id, client_message_id);
+
+  CREATE TABLE visitors (
+    id TEXT PRIMARY KEY,
+    agent_id TEXT NOT NULL REFERENCES agents(id),
+    email TEXT NOT NULL COLLATE NOCASE,
+    name TEXT,
+    thread_id TEXT NOT NULL UNIQUE REFERENCES threads(id),
+    created_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX visitors_by_agent_email ON visitors(agent_id, email);
+
+  CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY,
+    thread_id TEXT NOT NULL REFERENCES threads(id),
+    callback_url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX webhooks_by_thread ON webhooks(thread_id);
+
+  CREATE TABLE approvals (
+    id TEXT PRIMARY KEY,
+    thread_id TEXT NOT NULL REFERENCES threads(id),
+    run_id TEXT NOT NULL,
+    tool_name TEXT NOT NULL,
+    preview TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'expired')),
+    expires_at TEXT NOT NULL,
+    decided_by TEXT,
+    decided_at TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX approvals_pending ON approvals(status) WHERE status = 'pending';
+  `,
+];

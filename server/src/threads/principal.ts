@@ -1,0 +1,16 @@
+import type { Role } from '../../../src/core/protocol/model.ts';
+
+/** Who is making a request: a signed-in user, an agent (built-in or by token), or a visitor. */
+export type Principal =
+  | { kind: 'user'; id: string; senderId: string; name: string }
+  | { kind: 'agent'; id: string; senderId: string; name: string }
+  | { kind: 'visitor'; id: string; senderId: string; name: string; threadId: string };
+
+export const userSenderId = (userId: string) => `user:${userId}`;
+export const agentSenderId = (agentId: string) => `agent:${agentId}`;
+export const visitorSenderId = (visitorId: string) => `visitor:${visitorId}`;
+
+/** The message role of a principal (CONTRACT §1): users and visitors write as `user`. */
+export function roleOf(principal: Principal): Role {
+  return principal.kind === 'agent' ? 'agent' : 'user';
+}

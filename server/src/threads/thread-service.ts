@@ -1,0 +1,256 @@
+import * as v from 'valibot';
+import {
+  contentSchema,
+  describeIssue,
+  sendMessageInputSchema,
+  type SendMessageInput,
+} from '../../../src/core/protocol/client-frames.ts';
+import type {
+  Message,
+  Participant,
+  ParticipationMode,
+  Thread,
+  ThreadEvent,
+} from '../../../src/core/protocol/model.ts';
+import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
+import { ApiError, badRequest, notFound } from '../http/errors.ts';
+import type { Hub, Subscriber } from '../realtime/hub.ts';
+import { Outbound } from '../realtime/outbound.ts';
+import type { NewEvent, Storage, ThreadCursor, ThreadRecord } from '../storage/storage.ts';
+import { agentSenderId, roleOf, userSenderId, type Principal } from './principal.ts';
+
+/** Something that wants every committed durable event: webhooks, the agent runtime. */
+export type CommitListener = (event: ThreadEvent, thread: ThreadRecord, message: Message | null) => void;
+
+export interface CreateThreadInput {
+  target_user_ids: string[];
+  agent_ids?: string[];
+  title?: string | null;
+  participation_mode?: ParticipationMode;
+  initial_message?: string;
+}
+
+export const MAX_TITLE_LENGTH = 200;
+
+function encodeCursor(cursor: ThreadCursor): string {
+  return Buffer.from(`${cursor.activityAt}|${cursor.id}`).toString('base64url');
+}
+
+function decodeCursor(raw: string): ThreadCursor {
+  const [activityAt, id] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
+  if (!activityAt || !id || Number.isNaN(Date.parse(activityAt))) {
+    throw badRequest('cursor is not one this server gave out; start again without it.');
+  }
+  return { activityAt, id };
+}
+
+/**
+ * The thread service: access rules, commits with idempotency, and fan-out of everything
+ * committed. Routes and socket handlers call it; it calls storage and the hub.
+ */
+export class ThreadService {
+  private readonly listeners = new Set<CommitListener>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly hub: Hub,
+  ) {}
+
+  onCommit(listener: CommitListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The thread, if the principal may see it: 404 when it does not exist, 403 when it is not theirs. */
+  async access(principal: Principal, threadId: string): Promise<ThreadRecord> {
+    const thread = await this.storage.getThread(threadId);
+    if (!thread) throw notFound('The thread');
+    if (!(await this.canSee(principal, thread))) {
+      throw new ApiError('forbidden', 'You are not a participant of this thread.');
+    }
+    return thread;
+  }
+
+  private async canSee(principal: Principal, thread: ThreadRecord): Promise<boolean> {
+    switch (principal.kind) {
+      case 'user':
+        return (await this.storage.getReadState(thread.id, principal.id)) !== undefined;
+      case 'agent':
+        return thread.participants.some((p) => p.sender_id === principal.senderId);
+      case 'visitor':
+        return principal.threadId === thread.id;
+    }
+  }
+
+  /** The wire shape of a thread, with the user's read position when there is a user. */
+  async toWire(thread: ThreadRecord, userId: string | null): Promise<Thread> {
+    const read = userId ? await this.storage.getReadState(thread.id, userId) : undefined;
+    return {
+      id: thread.id,
+      kind: thread.kind,
+      title: thread.title,
+      participants: thread.participants,
+      participation_mode: thread.participationMode,
+      last_seq: thread.lastSeq,
+      read_seq: read?.readSeq ?? 0,
+      unread_count: read?.unreadCount ?? 0,
+      last_message: thread.lastMessage,
+      created_at: thread.createdAt,
+      updated_at: thread.updatedAt,
+    };
+  }
+
+  async listThreads(userId: string, limit: number, cursor: string | undefined) {
+    const records = await this.storage.listUserThreads(userId, {
+      limit: limit + 1,
+      cursor: cursor ? decodeCursor(cursor) : null,
+    });
+    const page = records.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      threads: await Promise.all(page.map((thread) => this.toWire(thread, userId))),
+      next_cursor: records.length > limit && last ? encodeCursor({ activityAt: last.activityAt, id: last.id }) : null,
+    };
+  }
+
+  async createThread(principal: Principal, input: CreateThreadInput): Promise<Thread> {
+    if (principal.kind === 'visitor') throw new ApiError('forbidden', 'Visitors cannot create threads here.');
+    const title = input.title?.trim() || null;
+    if (title && title.length > MAX_TITLE_LENGTH) throw badRequest(`title is longer than ${MAX_TITLE_LENGTH} characters.`);
+    if (input.initial_message !== undefined) {
+      const check = v.safeParse(contentSchema, input.initial_message);
+      if (!check.success) throw badRequest(`initial_message: ${describeIssue(check.issues[0])}`);
+    }
+    const userIds = [...new Set(input.target_user_ids)].filter((id) => !(principal.kind === 'user' && id === principal.id));
+    const agentIds = [...new Set(input.agent_ids ?? [])].filter((id) => !(principal.kind === 'agent' && id === principal.id));
+    const [users, agents] = await Promise.all([this.storage.getUsers(userIds), this.storage.getAgents(agentIds)]);
+    const missingUsers = userIds.filter((id) => !users.some((user) => user.id === id));
+    if (missingUsers.length) throw badRequest(`Unknown user id: ${missingUsers.join(', ')}.`);
+    const missingAgents = agentIds.filter((id) => !agents.some((agent) => agent.id === id));
+    if (missingAgents.length) throw badRequest(`Unknown agent id: ${missingAgents.join(', ')}.`);
+
+    const caller = await this.participantOf(principal);
+    const participants: Participant[] = [
+      caller,
+      ...users.map((user) => ({ sender_id: userSenderId(user.id), name: user.name, avatar_url: user.avatarUrl })),
+      ...agents.map((agent) => ({ sender_id: agentSenderId(agent.id), name: agent.name, avatar_url: agent.avatarUrl })),
+    ];
+    const { thread, events, message } = await this.storage.createThread({
+      kind: 'private',
+      title,
+      participationMode: input.participation_mode ?? 'open',
+      participants,
+      extraAudience: [],
+      createdBy: principal.senderId,
+      initialMessage:
+        input.initial_message === undefined
+          ? null
+          : {
+              senderId: principal.senderId,
+              role: roleOf(principal),
+              content: input.initial_message,
+              clientMessageId: `initial:${crypto.randomUUID()}`,
+              mentions: [],
+              baseSeq: 0,
+              latestSeenSeq: 0,
+            },
+    });
+    this.announceThread(thread, events, message);
+    return this.toWire(thread, principal.kind === 'user' ? principal.id : null);
+  }
+
+  private async participantOf(principal: Principal): Promise<Participant> {
+    if (principal.kind === 'user') {
+      const user = await this.storage.getUser(principal.id);
+      return { sender_id: principal.senderId, name: user?.name ?? principal.name, avatar_url: user?.avatarUrl ?? null };
+    }
+    const agent = principal.kind === 'agent' ? await this.storage.getAgent(principal.id) : undefined;
+    return { sender_id: principal.senderId, name: agent?.name ?? principal.name, avatar_url: agent?.avatarUrl ?? null };
+  }
+
+  /** Makes a new thread live: its audience's sockets subscribe, then its first events go out. */
+  async announceThread(thread: ThreadRecord, events: ThreadEvent[], message: Message | null): Promise<void> {
+    for (const userId of await this.storage.listThreadAudience(thread.id)) this.hub.addUserToThread(userId, thread.id);
+    for (const event of events) {
+      const isMessage = message !== null && event.thread_seq === message.thread_seq;
+      this.publishCommitted(thread, event, isMessage ? message : null);
+    }
+  }
+
+  /**
+   * Commits a message, idempotently: a repeat of the same `client_message_id` returns the
+   * same message (`created: false`); the same id with other content is a 409.
+   */
+  async postMessage(principal: Principal, threadId: string, body: unknown): Promise<{ created: boolean; message: Message }> {
+    const parsed = v.safeParse(sendMessageInputSchema, body);
+    if (!parsed.success) throw badRequest(describeIssue(parsed.issues[0]));
+    const input: SendMessageInput = parsed.output;
+    const thread = await this.access(principal, threadId);
+    const result = await this.storage.commitMessage({
+      threadId,
+      senderId: principal.senderId,
+      role: roleOf(principal),
+      content: input.content,
+      clientMessageId: input.client_message_id,
+      mentions: [...new Set(input.mentions ?? [])],
+      baseSeq: input.base_seq ?? null,
+      latestSeenSeq: input.latest_seen_seq ?? null,
+    });
+    if (result.status === 'conflict') {
+      throw new ApiError(
+        'conflict',
+        'This client_message_id was already used for a message with different content; use a new id for a new message.',
+      );
+    }
+    if (result.status === 'created') {
+      this.publishCommitted({ ...thread, lastSeq: result.message.thread_seq }, result.event, result.message);
+    }
+    return { created: result.status === 'created', message: result.message };
+  }
+
+  async setMode(principal: Principal, threadId: string, mode: ParticipationMode): Promise<Thread> {
+    await this.access(principal, threadId);
+    const event = await this.storage.setMode(threadId, mode, principal.senderId);
+    const updated = (await this.storage.getThread(threadId))!;
+    if (event) this.publishCommitted(updated, event, null);
+    return this.toWire(updated, principal.kind === 'user' ? principal.id : null);
+  }
+
+  /** Moves the user's read position and echoes it to their other connections (`origin` is the asking socket). */
+  async markRead(principal: Principal, threadId: string, seq: number, origin?: Subscriber): Promise<number> {
+    if (principal.kind !== 'user') throw new ApiError('forbidden', 'Only signed-in users have a read position.');
+    await this.access(principal, threadId);
+    const readSeq = await this.storage.markRead(threadId, principal.id, seq);
+    const frame: ServerFrame = { type: 'thread_read', thread_id: threadId, data: { read_seq: readSeq } };
+    this.hub.publishToUser(principal.id, new Outbound(threadId, frame), origin);
+    return readSeq;
+  }
+
+  async listEvents(principal: Principal, threadId: string, afterSeq: number, limit: number) {
+    await this.access(principal, threadId);
+    const { events, hasMore } = await this.storage.listEvents(threadId, afterSeq, limit);
+    return { events, has_more: hasMore };
+  }
+
+  /** Commits a durable event on behalf of the platform or an agent run, and fans it out. */
+  async commitEvent(threadId: string, input: NewEvent): Promise<ThreadEvent> {
+    const event = await this.storage.appendEvent(threadId, input);
+    const thread = await this.storage.getThread(threadId);
+    if (thread) this.publishCommitted(thread, event, null);
+    return event;
+  }
+
+  /** Fans out a committed event: `thread_message` for messages, `thread_event` otherwise. */
+  publishCommitted(thread: ThreadRecord, event: ThreadEvent, message: Message | null): void {
+    const frame: ServerFrame = message
+      ? { type: 'thread_message', thread_id: thread.id, data: message }
+      : { type: 'thread_event', thread_id: thread.id, data: event };
+    this.hub.publish(new Outbound(thread.id, frame, event));
+    for (const listener of this.listeners) listener(event, thread, message);
+  }
+
+  /** Fans out a live-only frame (typing, presence, runtime progress). */
+  publishLive(threadId: string, frame: ServerFrame, exceptSenderId: string | null = null): void {
+    this.hub.publish(new Outbound(threadId, frame, null, exceptSenderId));
+  }
+}

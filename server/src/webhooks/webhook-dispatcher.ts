@@ -1,0 +1,130 @@
+import { createHmac } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ThreadEvent } from '../../../src/core/protocol/model.ts';
+import type { Storage, WebhookRecord } from '../storage/storage.ts';
+
+/** A delivery is tried this many times in all before the subscription is turned off (CONTRACT §8). */
+export const WEBHOOK_MAX_ATTEMPTS = 5;
+/** A receiver that has not answered within this long counts as a failed try. */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+export const SIGNATURE_HEADER = 'x-ama2-signature';
+
+/** `sha256=<hex HMAC-SHA256 of the exact body>`, keyed by the subscription's secret. */
+export function signBody(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+interface Subscription {
+  record: WebhookRecord;
+  queue: ThreadEvent[];
+  running: boolean;
+}
+
+/**
+ * Posts every durable event of a thread to its webhooks. Each subscription has its own
+ * queue, delivered in seq order; a failing receiver is retried with exponential backoff
+ * and, after {@link WEBHOOK_MAX_ATTEMPTS} tries, turned `active: false`.
+ */
+export class WebhookDispatcher {
+  private readonly subscriptions = new Map<string, Subscription>();
+  private readonly timers = new Map<NodeJS.Timeout, () => void>();
+  private stopped = false;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly log: FastifyBaseLogger,
+    private readonly retryBaseMs: number,
+  ) {}
+
+  /** Queues the event for every active webhook of its thread. */
+  async enqueue(event: ThreadEvent): Promise<void> {
+    if (this.stopped) return;
+    for (const record of await this.storage.listActiveWebhooks(event.thread_id)) {
+      let subscription = this.subscriptions.get(record.id);
+      if (!subscription) this.subscriptions.set(record.id, (subscription = { record, queue: [], running: false }));
+      subscription.queue.push(event);
+      if (!subscription.running) void this.drain(subscription);
+    }
+  }
+
+  /** Forgets a removed subscription; what was queued for it is dropped. */
+  forget(subscriptionId: string): void {
+    this.subscriptions.delete(subscriptionId);
+  }
+
+  private async drain(subscription: Subscription): Promise<void> {
+    subscription.running = true;
+    while (!this.stopped && subscription.queue.length > 0 && this.subscriptions.get(subscription.record.id) === subscription) {
+      const event = subscription.queue[0]!;
+      const delivered = await this.deliverWithRetries(subscription.record, event);
+      if (!delivered) {
+        await this.storage.deactivateWebhook(subscription.record.id);
+        this.subscriptions.delete(subscription.record.id);
+        this.log.warn(
+          { subscription_id: subscription.record.id, thread_id: event.thread_id },
+          'webhook turned off after repeated failures',
+        );
+        break;
+      }
+      subscription.queue.shift();
+    }
+    subscription.running = false;
+  }
+
+  private async deliverWithRetries(record: WebhookRecord, event: ThreadEvent): Promise<boolean> {
+    const body = JSON.stringify(event);
+    for (let attempt = 1; attempt <= WEBHOOK_MAX_ATTEMPTS && !this.stopped; attempt++) {
+      const problem = await this.post(record, body, event, attempt);
+      if (problem === null) return true;
+      this.log.info(
+        { subscription_id: record.id, thread_seq: event.thread_seq, attempt, problem },
+        'webhook delivery failed',
+      );
+      if (attempt < WEBHOOK_MAX_ATTEMPTS) await this.sleep(this.retryBaseMs * 2 ** (attempt - 1));
+    }
+    return this.stopped;
+  }
+
+  /** One try; null when the receiver answered 2xx, else what went wrong. */
+  private async post(record: WebhookRecord, body: string, event: ThreadEvent, attempt: number): Promise<string | null> {
+    try {
+      const response = await fetch(record.callbackUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          [SIGNATURE_HEADER]: signBody(record.secret, body),
+          'x-ama2-event-id': event.event_id,
+          'x-ama2-subscription-id': record.id,
+          'x-ama2-delivery-attempt': String(attempt),
+        },
+        body,
+        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+        redirect: 'manual',
+      });
+      await response.body?.cancel();
+      return response.ok ? null : `HTTP ${response.status}`;
+    } catch (error) {
+      return error instanceof Error ? error.name : 'network error';
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.set(timer, resolve);
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    // Wake sleeping retries so their loops see `stopped` and end.
+    for (const [timer, wake] of this.timers) {
+      clearTimeout(timer);
+      wake();
+    }
+    this.timers.clear();
+  }
+}

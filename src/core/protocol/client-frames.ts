@@ -1,0 +1,124 @@
+/**
+ * Client → server frames (CONTRACT §6) with their runtime schemas. The server validates
+ * every inbound frame with these; clients build frames against the same types.
+ *
+ * Why valibot and not zod: the widget ships these schemas to every visitor, so bytes
+ * count. Valibot's functions are separate modules that a bundler drops when unused; the
+ * schemas here cost about 1.5 KB gzipped. zod's `zod/mini` build is also
+ * tree-shakable, but its shared core (error maps, the checks pipeline) is a fixed cost of
+ * several KB before the first schema, which is most of the widget's loader budget.
+ */
+import * as v from 'valibot';
+import { MAX_CLIENT_MESSAGE_ID_LENGTH, MAX_CONTENT_CHARS, MAX_MENTIONS, codePointLength } from './limits.ts';
+
+const threadId = v.pipe(v.string('thread_id must be a string'), v.uuid('thread_id must be a UUID'));
+const seq = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** Message text: 1..5,000 code points, not blank (CONTRACT §4). */
+export const contentSchema = v.pipe(
+  v.string('content must be a string'),
+  v.check((text) => text.trim().length > 0, 'content must not be empty'),
+  v.check(
+    (text) => codePointLength(text) <= MAX_CONTENT_CHARS,
+    `content is longer than ${MAX_CONTENT_CHARS.toLocaleString('en-US')} characters`,
+  ),
+);
+
+export const clientMessageIdSchema = v.pipe(
+  v.string('client_message_id must be a string'),
+  v.minLength(1, 'client_message_id must not be empty'),
+  v.maxLength(MAX_CLIENT_MESSAGE_ID_LENGTH, `client_message_id is longer than ${MAX_CLIENT_MESSAGE_ID_LENGTH} characters`),
+);
+
+export const mentionsSchema = v.pipe(
+  v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(200)), 'mentions must be a list of sender ids'),
+  v.maxLength(MAX_MENTIONS, `at most ${MAX_MENTIONS} mentions`),
+);
+
+/** The body of a message send, on REST (CONTRACT §4) and in `send_message`. */
+export const sendMessageInputSchema = v.object({
+  content: contentSchema,
+  client_message_id: clientMessageIdSchema,
+  mentions: v.optional(mentionsSchema),
+  base_seq: v.optional(v.nullable(seq)),
+  latest_seen_seq: v.optional(v.nullable(seq)),
+});
+export type SendMessageInput = v.InferOutput<typeof sendMessageInputSchema>;
+
+export const pingFrameSchema = v.object({ type: v.literal('ping') });
+
+export const typingFrameSchema = v.object({
+  type: v.literal('typing'),
+  data: v.object({ thread_id: threadId, status: v.picklist(['started', 'stopped'], 'status must be "started" or "stopped"') }),
+});
+
+export const focusThreadFrameSchema = v.object({
+  type: v.literal('focus_thread'),
+  data: v.object({ thread_id: threadId }),
+});
+
+export const unfocusThreadFrameSchema = v.object({
+  type: v.literal('unfocus_thread'),
+  data: v.object({ thread_id: threadId }),
+});
+
+export const sendMessageFrameSchema = v.object({
+  type: v.literal('send_message'),
+  data: v.object({ thread_id: threadId, ...sendMessageInputSchema.entries }),
+});
+
+const frameSchemas = {
+  ping: pingFrameSchema,
+  typing: typingFrameSchema,
+  focus_thread: focusThreadFrameSchema,
+  unfocus_thread: unfocusThreadFrameSchema,
+  send_message: sendMessageFrameSchema,
+} as const;
+
+export type ClientFrameType = keyof typeof frameSchemas;
+export type ClientFrame = { [K in ClientFrameType]: v.InferOutput<(typeof frameSchemas)[K]> }[ClientFrameType];
+
+export type ClientFrameParse =
+  | { ok: true; frame: ClientFrame }
+  | { ok: false; message: string; type?: string; client_message_id?: string };
+
+/**
+ * Parses one text frame. Never throws: a bad frame yields a message a person can read,
+ * naming the field that is wrong, so the socket can answer it and stay open.
+ */
+export function parseClientFrame(text: string): ClientFrameParse {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, message: 'Frame is not valid JSON.' };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, message: 'Frame must be a JSON object with a "type".' };
+  }
+  const type = (raw as { type?: unknown }).type;
+  if (typeof type !== 'string') return { ok: false, message: 'Frame has no "type".' };
+  if (!Object.hasOwn(frameSchemas, type)) {
+    return { ok: false, type, message: `Unknown frame type "${type.slice(0, 40)}".` };
+  }
+  const schema = frameSchemas[type as ClientFrameType];
+  const result = v.safeParse(schema, raw);
+  if (result.success) return { ok: true, frame: result.output as ClientFrame };
+  const data = (raw as { data?: { client_message_id?: unknown } }).data;
+  const clientMessageId = typeof data?.client_message_id === 'string' ? data.client_message_id : undefined;
+  return {
+    ok: false,
+    type,
+    message: `Invalid "${type}" frame: ${describeIssue(result.issues[0])}`,
+    ...(clientMessageId === undefined ? {} : { client_message_id: clientMessageId }),
+  };
+}
+
+/** Turns a valibot issue into "data.content: content must not be empty". */
+export function describeIssue(issue: v.BaseIssue<unknown> | undefined): string {
+  if (!issue) return 'invalid value';
+  const path = issue.path?.map((item) => String(item.key)).join('.');
+  const missing = issue.received === 'undefined';
+  if (missing && path) return `${path} is required`;
+  return path ? `${path}: ${issue.message}` : issue.message;
+}

@@ -1,0 +1,141 @@
+/**
+ * The objects of the wire contract (CONTRACT.md §1, §3–§5) as our server sends them.
+ * Fields marked [ext] are this contract's additions: a client must treat them as optional
+ * when it talks to a server that implements only the seed documents.
+ */
+
+export type ParticipationMode = 'open' | 'invocation_only';
+export type ThreadKind = 'private' | 'public';
+export type Role = 'user' | 'agent' | 'system';
+/** `user:<uuid>`, `agent:<uuid>`, `visitor:<uuid>` or `system`. */
+export type SenderId = string;
+export type SenderKind = 'user' | 'agent' | 'visitor' | 'system';
+
+export function senderKind(senderId: SenderId): SenderKind | undefined {
+  if (senderId === 'system') return 'system';
+  const prefix = senderId.slice(0, senderId.indexOf(':'));
+  return prefix === 'user' || prefix === 'agent' || prefix === 'visitor' ? prefix : undefined;
+}
+
+export interface User {
+  id: string;
+  name: string;
+  email: string;
+  avatar_url: string | null;
+}
+
+export interface Participant {
+  sender_id: SenderId;
+  name: string;
+  avatar_url: string | null;
+}
+
+export interface LastMessage {
+  sender_id: SenderId;
+  content: string;
+  created_at: string;
+}
+
+export interface Thread {
+  id: string;
+  kind: ThreadKind;
+  title: string | null;
+  participants: Participant[];
+  participation_mode: ParticipationMode;
+  last_seq: number;
+  read_seq: number;
+  unread_count: number;
+  last_message: LastMessage | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Message {
+  id: string;
+  thread_id: string;
+  thread_seq: number;
+  sender_id: SenderId;
+  role: Role;
+  content: string;
+  client_message_id: string | null;
+  mentions: SenderId[];
+  base_seq: number | null;
+  latest_seen_seq: number | null;
+  created_at: string;
+}
+
+/** Durable event types: each has a `thread_seq` in the thread's log (CONTRACT §5). */
+export const DURABLE_EVENT_TYPES = [
+  'message_committed',
+  'mode_changed',
+  'participant_joined',
+  'tool_call_started',
+  'tool_call_completed',
+  'approval_pending',
+  'approval_resolved',
+  'approval_expired',
+  'escalation_created',
+  'run_failed',
+] as const;
+export type DurableEventType = (typeof DURABLE_EVENT_TYPES)[number];
+
+export interface ThreadEvent {
+  event_id: string;
+  thread_id: string;
+  thread_seq: number;
+  event_type: DurableEventType;
+  sender_id: SenderId;
+  content: string | null;
+  created_at: string;
+  data: Record<string, unknown>;
+}
+
+export interface RunError {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+/** Runtime progress of an agent run, in the order the contract gives (CONTRACT §6). */
+export const RUNTIME_EVENT_TYPES = [
+  'queued',
+  'agent_decisions',
+  'run_started',
+  'typing',
+  'text_delta',
+  'tool_call_started',
+  'tool_call_completed',
+  'approval_pending',
+  'approval_resolved',
+  'approval_expired',
+  'escalation_created',
+  'reply_committed',
+  'run_finished',
+  'intake_completed',
+  'intake_failed',
+] as const;
+export type RuntimeEventType = (typeof RUNTIME_EVENT_TYPES)[number];
+
+export type ErrorCode =
+  | 'client_error'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'server_error'
+  | 'unavailable';
+
+/** REST error body (CONTRACT §2). */
+export interface ApiErrorBody {
+  error: { code: ErrorCode; message: string; retryable: boolean };
+}
+
+/** Codes of the `error` frame on WebSockets (CONTRACT §6, after seed 004). */
+export type SocketErrorCode =
+  | 'client_error'
+  | 'upstream_error'
+  | 'stream_interrupted'
+  | 'turn_timeout'
+  | 'idle_timeout'
+  | 'rate_limited';

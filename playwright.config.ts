@@ -1,0 +1,45 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, resolveChromium } from './e2e/support/chromium.ts';
+
+/** The end-to-end server listens here, on a fresh temporary database for every run. */
+const PORT = Number(process.env.E2E_PORT ?? 8799);
+const BASE_URL = `http://localhost:${PORT}`;
+
+// The config is loaded again in every worker: only the main process makes the database folder.
+process.env.E2E_DB_DIR ??= mkdtempSync(join(tmpdir(), 'ama2-e2e-'));
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+  use: {
+    baseURL: BASE_URL,
+    trace: 'retain-on-failure',
+    launchOptions: { executablePath: resolveChromium(), args: CHROMIUM_ARGS },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  webServer: {
+    command: 'node --import tsx server/src/main.ts',
+    url: `${BASE_URL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      DATABASE_PATH: join(process.env.E2E_DB_DIR, 'ama2.sqlite'),
+      DEMO_AGENT_CHUNK_MS: '5',
+      LOG_LEVEL: 'warn',
+    },
+  },
+});

@@ -188,6 +188,7 @@ export class SqliteStorage implements Storage {
            AND (threads.activity_at < ? OR (threads.activity_at = ? AND threads.id < ?))
          ORDER BY threads.activity_at DESC, threads.id DESC LIMIT ?`,
       ),
+      hasAccess: db.prepare('SELECT 1 FROM thread_access WHERE user_id = ? AND thread_id = ?'),
       readSeq: db.prepare('SELECT read_seq FROM thread_access WHERE thread_id = ? AND user_id = ?'),
       unreadCount: db.prepare(
         'SELECT COUNT(*) AS n FROM messages WHERE thread_id = ? AND thread_seq > ? AND sender_id != ?',
@@ -481,6 +482,10 @@ export class SqliteStorage implements Storage {
       ? (this.stmt.userThreadsAfter.all(userId, page.cursor.activityAt, page.cursor.activityAt, page.cursor.id, page.limit) as Row[])
       : (this.stmt.userThreadsFirst.all(userId, page.limit) as Row[]);
     return rows.map((row) => this.threadRecord(row));
+  }
+
+  async hasAccess(threadId: string, userId: string) {
+    return this.stmt.hasAccess.get(userId, threadId) !== undefined;
   }
 
   async getReadState(threadId: string, userId: string) {

@@ -39,6 +39,8 @@ export interface Storage {
   /** Ids of every thread the user sees, for socket subscriptions. */
   listUserThreadIds(userId: string): Promise<string[]>;
   listUserThreads(userId: string, page: { limit: number; cursor: ThreadCursor | null }): Promise<ThreadRecord[]>;
+  /** Whether the user sees the thread (cheap: no counting). */
+  hasAccess(threadId: string, userId: string): Promise<boolean>;
   getReadState(threadId: string, userId: string): Promise<{ readSeq: number; unreadCount: number } | undefined>;
   /** Moves the user's read position forward (never back, never past the log); returns it. */
   markRead(threadId: string, userId: string, seq: number): Promise<number>;

@@ -74,7 +74,7 @@ export class ThreadService {
   private async canSee(principal: Principal, thread: ThreadRecord): Promise<boolean> {
     switch (principal.kind) {
       case 'user':
-        return (await this.storage.getReadState(thread.id, principal.id)) !== undefined;
+        return this.storage.hasAccess(thread.id, principal.id);
       case 'agent':
         return thread.participants.some((p) => p.sender_id === principal.senderId);
       case 'visitor':

@@ -1,0 +1,255 @@
+/**
+ * `npm run bench:server` — measures the local server as a separate process, over real
+ * sockets, and prints one table:
+ *
+ *   1. committed messages per second through REST with 50 concurrent senders;
+ *   2. WebSocket fan-out latency (commit → receipt) for one thread with 1,000 sockets;
+ *   3. resident memory per idle socket.
+ *
+ * Each measurement runs several rounds and reports the median; this machine is shared and
+ * noisy, so single runs mean little. Not a test: nothing here asserts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+
+const SENDERS = 50;
+const THROUGHPUT_SECONDS = 4;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SOCKETS = 1_000;
+const FANOUT_MESSAGES = 60;
+/** Pause between fan-out messages, so each is measured alone rather than queued behind the last. */
+const FANOUT_GAP_MS = 20;
+
+const GOALS = { throughput: 3_000, fanoutP99Ms: 25, bytesPerSocket: 40 * 1024 };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+  return Number(kb) * 1024;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: SENDERS + 10 });
+
+function request(port: number, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: any }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: `/api/v1${path}`,
+        agent,
+        headers: {
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function startServer(): Promise<{ child: ChildProcess; port: number; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ama2-bench-'));
+  const port = await freePort();
+  // BENCH_SERVER_NODE_ARGS passes flags to the server process, e.g. "--cpu-prof" to profile it.
+  const extraArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extraArgs, '--import', 'tsx', 'server/src/main.ts'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_PATH: join(dir, 'bench.sqlite'),
+      LOG_LEVEL: 'warn',
+      DEMO_AGENT_CHUNK_MS: '0',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 200; i++) {
+    try {
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (health.ok) return { child, port, dir };
+    } catch {
+      // not up yet
+    }
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error('server did not start');
+}
+
+async function throughputRound(port: number, token: string, threadId: string): Promise<number> {
+  let committed = 0;
+  let failed = 0;
+  const deadline = performance.now() + THROUGHPUT_SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: SENDERS }, async (_, sender) => {
+      let n = 0;
+      while (performance.now() < deadline) {
+        const response = await request(port, 'POST', `/chat/threads/${threadId}/messages`, token, {
+          content: `bench message ${sender}/${n++}`,
+          client_message_id: randomUUID(),
+        });
+        if (response.status === 201) committed++;
+        else failed++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  if (failed > 0) console.error(`  (${failed} sends failed in this round)`);
+  return committed / seconds;
+}
+
+interface Receiver {
+  ws: WebSocket;
+  latencies: number[];
+}
+
+async function connectSockets(port: number, token: string, count: number): Promise<Receiver[]> {
+  const receivers: Receiver[] = [];
+  const batch = 100;
+  for (let offset = 0; offset < count; offset += batch) {
+    const opened = Array.from({ length: Math.min(batch, count - offset) }, () => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/chat/ws/user/threads`, ['auth', token]);
+      const receiver: Receiver = { ws, latencies: [] };
+      receivers.push(receiver);
+      return new Promise<void>((resolve, reject) => {
+        ws.on('message', (data) => {
+          const frame = JSON.parse(data.toString()) as { type: string; data: { created_at?: string } };
+          if (frame.type === 'ready') resolve();
+          else if (frame.type === 'thread_message' && frame.data.created_at) {
+            // Same machine, same clock: receipt time minus the server's commit timestamp.
+            receiver.latencies.push(performance.timeOrigin + performance.now() - Date.parse(frame.data.created_at));
+          }
+        });
+        ws.on('error', reject);
+      });
+    });
+    await Promise.all(opened);
+  }
+  return receivers;
+}
+
+async function closeSockets(receivers: Receiver[]): Promise<void> {
+  await Promise.all(
+    receivers.map(
+      (receiver) =>
+        new Promise<void>((resolve) => {
+          if (receiver.ws.readyState === WebSocket.CLOSED) return resolve();
+          receiver.ws.once('close', () => resolve());
+          receiver.ws.close();
+        }),
+    ),
+  );
+}
+
+function row(name: string, value: string, goal: string, met: boolean): string[] {
+  return [name, value, goal, met ? 'met' : 'MISSED'];
+}
+
+function printTable(rows: string[][]): void {
+  const header = ['measure', 'median of rounds', 'goal', ''];
+  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((r) => r[column]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:server — ${ROUNDS} rounds each, server in its own process (LOG_LEVEL=warn), node ${process.version}`);
+  const { child, port, dir } = await startServer();
+  try {
+    const alice = (await request(port, 'POST', '/auth/login', null, { email: 'alice@example.com', password: 'password123' })).json;
+    const bob = (await request(port, 'POST', '/auth/login', null, { email: 'bob@example.com', password: 'password123' })).json;
+    const thread = (await request(port, 'POST', '/chat/threads', alice.token, { target_user_ids: [bob.user.id], title: 'bench' })).json;
+
+    const throughput: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      throughput.push(await throughputRound(port, alice.token, thread.id));
+      console.log(`  throughput round ${round + 1}: ${Math.round(throughput.at(-1)!)} msg/s`);
+    }
+
+    const p50s: number[] = [];
+    const p99s: number[] = [];
+    const perSocket: number[] = [];
+    const fanoutThread = (await request(port, 'POST', '/chat/threads', alice.token, { target_user_ids: [bob.user.id], title: 'fan-out' })).json;
+    for (let round = 0; round < ROUNDS; round++) {
+      await sleep(500);
+      const before = rssBytes(child.pid!);
+      const receivers = await connectSockets(port, bob.token, SOCKETS);
+      await sleep(1500);
+      const after = rssBytes(child.pid!);
+      perSocket.push((after - before) / SOCKETS);
+      for (let i = 0; i < FANOUT_MESSAGES; i++) {
+        await request(port, 'POST', `/chat/threads/${fanoutThread.id}/messages`, alice.token, {
+          content: `fan-out ${round}/${i}`,
+          client_message_id: randomUUID(),
+        });
+        await sleep(FANOUT_GAP_MS);
+      }
+      await sleep(500);
+      const latencies = receivers.flatMap((receiver) => receiver.latencies).sort((a, b) => a - b);
+      const expected = SOCKETS * FANOUT_MESSAGES;
+      if (latencies.length !== expected) console.error(`  fan-out round ${round + 1}: got ${latencies.length} of ${expected} frames`);
+      p50s.push(percentile(latencies, 50));
+      p99s.push(percentile(latencies, 99));
+      console.log(
+        `  fan-out round ${round + 1}: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ` +
+          `${Math.round((after - before) / SOCKETS / 1024 * 10) / 10} KiB/socket`,
+      );
+      await closeSockets(receivers);
+    }
+
+    console.log('');
+    printTable([
+      row(`committed messages/s (REST, ${SENDERS} concurrent senders)`, `${Math.round(median(throughput))}`, `≥ ${GOALS.throughput}`, median(throughput) >= GOALS.throughput),
+      row(`fan-out p50, 1 thread × ${SOCKETS} sockets`, `${median(p50s).toFixed(1)} ms`, '—', true),
+      row(`fan-out p99, 1 thread × ${SOCKETS} sockets`, `${median(p99s).toFixed(1)} ms`, `≤ ${GOALS.fanoutP99Ms} ms`, median(p99s) <= GOALS.fanoutP99Ms),
+      row('resident memory per idle socket', `${(median(perSocket) / 1024).toFixed(1)} KiB`, `≤ ${GOALS.bytesPerSocket / 1024} KiB`, median(perSocket) <= GOALS.bytesPerSocket),
+    ]);
+  } finally {
+    agent.destroy();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

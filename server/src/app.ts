@@ -19,6 +19,7 @@ import { loggerOptions } from './http/logging.ts';
 import { OriginPolicy } from './http/origin-policy.ts';
 import { RateLimiter } from './http/rate-limiter.ts';
 import { sharedSchemas } from './http/schemas.ts';
+import { bodyTypeMismatch, type JsonSchemaNode } from './http/validation.ts';
 import { InProcessHub } from './realtime/hub.ts';
 import { PresenceTracker } from './realtime/presence-tracker.ts';
 import { SocketGateway } from './realtime/socket-gateway.ts';
@@ -118,24 +119,30 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
 
   for (const schema of sharedSchemas) fastify.addSchema(schema);
   installErrorHandling(fastify, MAX_PAYLOAD_BYTES);
+  // Bodies are JSON only (CONTRACT: a text/plain body gets "send the body as JSON", not a schema error).
+  fastify.removeContentTypeParser('text/plain');
+  // ajv coerces types for query strings and paths; a JSON body must carry its own (content: 5 is not "5").
+  fastify.addHook('preValidation', async (request) => {
+    const mismatch = bodyTypeMismatch(request.routeOptions.schema?.body as JsonSchemaNode | undefined, request.body);
+    if (mismatch) throw new ApiError('client_error', mismatch);
+  });
 
+  // The widget runs on customers' sites: public endpoints take any origin, never with credentials.
+  const publicCors = { origin: true, credentials: false, methods: ['GET', 'POST'], allowedHeaders: ['content-type'], maxAge: 600 };
+  const listedCors = {
+    origin: true,
+    credentials: true,
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
+    maxAge: 600,
+  };
+  const noCors = { origin: false };
   await fastify.register(cors, {
     delegator: (request, callback) => {
       const origin = request.headers.origin;
-      if (request.url?.startsWith(PUBLIC_PREFIX)) {
-        // The widget runs on customers' sites: any origin, never with credentials.
-        callback(null, { origin: true, credentials: false, methods: ['GET', 'POST'], allowedHeaders: ['content-type'], maxAge: 600 });
-      } else if (origin && origins.isListed(origin)) {
-        callback(null, {
-          origin: true,
-          credentials: true,
-          methods: ['GET', 'POST', 'PUT', 'DELETE'],
-          allowedHeaders: ['content-type', 'authorization', 'last-event-id'],
-          maxAge: 600,
-        });
-      } else {
-        callback(null, { origin: false });
-      }
+      if (!origin) callback(null, noCors);
+      else if (request.url?.startsWith(PUBLIC_PREFIX)) callback(null, publicCors);
+      else callback(null, origins.isListed(origin) ? listedCors : noCors);
     },
   });
 

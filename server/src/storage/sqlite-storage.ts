@@ -110,10 +110,24 @@ function toApproval(row: Row): ApprovalRecord {
   };
 }
 
-/** The embedded default storage: one SQLite file in WAL mode, every write one transaction. */
+interface QueuedWrite {
+  work: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The embedded default storage: one SQLite file in WAL mode, every write one transaction.
+ *
+ * Commits on the hot path (messages, events) are grouped: the writes queued during one
+ * event-loop turn share one transaction, each inside its own savepoint, so a failing write
+ * rolls back alone while the others commit. Callers learn their outcome only after the
+ * shared COMMIT succeeds. Seqs stay dense: every write takes the next seq in queue order.
+ */
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   private readonly stmt: ReturnType<SqliteStorage['prepare']>;
+  private queued: QueuedWrite[] = [];
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -125,6 +139,45 @@ export class SqliteStorage implements Storage {
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.stmt = this.prepare();
+  }
+
+  /** Runs `work` in the next grouped commit. */
+  private grouped<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.queued.length === 0) setImmediate(() => this.flush());
+      this.queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  private flush(): void {
+    const writes = this.queued;
+    this.queued = [];
+    if (writes.length === 0) return;
+    if (!this.db.open) {
+      for (const write of writes) write.reject(new Error('The database is closed.'));
+      return;
+    }
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const write of writes) {
+          try {
+            // A transaction inside a transaction is a savepoint in better-sqlite3.
+            outcomes.push({ ok: true, value: this.db.transaction(write.work)() });
+          } catch (error) {
+            outcomes.push({ ok: false, value: error });
+          }
+        }
+      })();
+    } catch (error) {
+      for (const write of writes) write.reject(error);
+      return;
+    }
+    writes.forEach((write, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) write.resolve(outcome.value);
+      else write.reject(outcome.value);
+    });
   }
 
   private migrate(): void {
@@ -504,7 +557,7 @@ export class SqliteStorage implements Storage {
   // ---- the log -------------------------------------------------------------------------
 
   async commitMessage(input: NewMessage): Promise<CommitResult> {
-    return this.db.transaction((): CommitResult => {
+    return this.grouped((): CommitResult => {
       const existingRow = this.stmt.messageByClientId.get(input.threadId, input.senderId, input.clientMessageId) as
         | Row
         | undefined;
@@ -515,11 +568,11 @@ export class SqliteStorage implements Storage {
           : { status: 'conflict', message: existing };
       }
       return { status: 'created', ...this.insertMessage(input, now()) };
-    })();
+    });
   }
 
   async appendEvent(threadId: string, input: NewEvent) {
-    return this.db.transaction(() => this.insertEvent(threadId, input, now()))();
+    return this.grouped(() => this.insertEvent(threadId, input, now()));
   }
 
   async setMode(threadId: string, mode: ParticipationMode, senderId: SenderId) {
@@ -661,6 +714,8 @@ export class SqliteStorage implements Storage {
   }
 
   async close() {
+    // Writes still queued are committed before the file closes.
+    this.flush();
     if (this.db.open) this.db.close();
   }
 }

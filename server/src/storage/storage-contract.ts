@@ -17,7 +17,7 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
     initialMessage: null,
     ...extra,
   });
-  const message = (threadId: string, senderId: string, content: string, clientMessageId = randomUUID()) => ({
+  const message = (threadId: string, senderId: string, content: string, clientMessageId: string = randomUUID()) => ({
     threadId,
     senderId,
     role: 'user' as const,
@@ -159,6 +159,26 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       expect(first?.event.thread_seq).toBe(event.thread_seq + 1);
       expect(await settle()).toBeNull();
       expect((await storage.getThread(t.id))!.lastSeq).toBe(event.thread_seq + 1);
+      await storage.close();
+    });
+
+    it('rule 10: a write that fails does not take the writes beside it down', async () => {
+      const { storage } = await open();
+      const [a] = await users(storage, 1);
+      const { thread: t } = await storage.createThread(thread([a!]));
+      const outcomes = await Promise.allSettled([
+        storage.commitMessage(message(t.id, `user:${a}`, 'first')),
+        storage.commitMessage(message(randomUUID(), `user:${a}`, 'to a thread that does not exist')),
+        storage.appendEvent(randomUUID(), { eventType: 'escalation_created', senderId: 'system', content: null, data: {} }),
+        storage.commitMessage(message(t.id, `user:${a}`, 'second')),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+      const { events } = await storage.listEvents(t.id, 0, 10);
+      expect(events.map((e) => [e.thread_seq, e.content])).toEqual([
+        [1, null],
+        [2, 'first'],
+        [3, 'second'],
+      ]);
       await storage.close();
     });
 

@@ -73,7 +73,9 @@ export class WebhookDispatcher {
 
   private async deliverWithRetries(record: WebhookRecord, event: ThreadEvent): Promise<boolean> {
     const body = JSON.stringify(event);
-    for (let attempt = 1; attempt <= WEBHOOK_MAX_ATTEMPTS && !this.stopped; attempt++) {
+    // A subscription removed meanwhile (DELETE) gets no further tries.
+    const removed = () => !this.subscriptions.has(record.id);
+    for (let attempt = 1; attempt <= WEBHOOK_MAX_ATTEMPTS && !this.stopped && !removed(); attempt++) {
       const problem = await this.post(record, body, event, attempt);
       if (problem === null) return true;
       this.log.info(
@@ -82,7 +84,7 @@ export class WebhookDispatcher {
       );
       if (attempt < WEBHOOK_MAX_ATTEMPTS) await this.sleep(this.retryBaseMs * 2 ** (attempt - 1));
     }
-    return this.stopped;
+    return this.stopped || removed();
   }
 
   /** One try; null when the receiver answered 2xx, else what went wrong. */

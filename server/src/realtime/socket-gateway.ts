@@ -31,6 +31,18 @@ function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
 }
 
+/**
+ * A path segment, percent-decoded. Malformed encoding (`%ZZ`) stays as it is: it then fails
+ * the slug / UUID checks and closes with 4000, instead of throwing in the upgrade handler.
+ */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** The token of a user socket: the `auth` subprotocol's second value, else `?token=`. */
 function tokenOf(request: IncomingMessage, url: URL): string | null {
   const protocols = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((item) => item.trim());
@@ -64,9 +76,11 @@ export class SocketGateway {
   /** Handler for the HTTP server's `upgrade` event. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    const url = new URL(request.url ?? '/', 'http://localhost');
     this.log.info({ url: redactUrl(request.url ?? ''), remoteAddress: request.socket.remoteAddress }, 'websocket upgrade');
     if (this.closing) return refuse(socket, 503, 'Service Unavailable');
+    // A request target that is no URL (e.g. `//`) must not throw here: nothing catches it.
+    const url = URL.parse(request.url ?? '/', 'http://localhost');
+    if (!url) return refuse(socket, 400, 'Bad Request');
     if (url.pathname === USER_PATH) {
       if (!this.deps.origins.allowsCredentialed(request.headers.origin, request.headers.host)) {
         return refuse(socket, 403, 'Forbidden');
@@ -76,7 +90,7 @@ export class SocketGateway {
     }
     const match = PUBLIC_PATH.exec(url.pathname);
     if (match) {
-      void this.acceptPublic(request, socket, head, url, decodeURIComponent(match[1]!), decodeURIComponent(match[2]!));
+      void this.acceptPublic(request, socket, head, url, decodeSegment(match[1]!), decodeSegment(match[2]!));
       return;
     }
     refuse(socket, 404, 'Not Found');

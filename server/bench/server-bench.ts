@@ -9,7 +9,7 @@
  * Each measurement runs several rounds and reports the median; this machine is shared and
  * noisy, so single runs mean little. Not a test: nothing here asserts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -27,6 +27,14 @@ const SOCKETS = 1_000;
 const FANOUT_MESSAGES = 60;
 /** Pause between fan-out messages, so each is measured alone rather than queued behind the last. */
 const FANOUT_GAP_MS = 20;
+/**
+ * The receiving sockets live in this many child processes. In production each socket is
+ * another browser; one event loop reading 1,000 sockets in turn would add its own queueing
+ * to every receipt and measure the load generator instead of the server.
+ */
+const RECEIVER_WORKERS = 2;
+/** Set in the receiver processes this script forks. */
+const RECEIVER_ENV = 'BENCH_RECEIVER';
 
 const GOALS = { throughput: 3_000, fanoutP99Ms: 25, bytesPerSocket: 40 * 1024 };
 
@@ -135,47 +143,93 @@ async function throughputRound(port: number, token: string, threadId: string): P
   return committed / seconds;
 }
 
-interface Receiver {
-  ws: WebSocket;
-  latencies: number[];
-}
-
-async function connectSockets(port: number, token: string, count: number): Promise<Receiver[]> {
-  const receivers: Receiver[] = [];
-  const batch = 100;
-  for (let offset = 0; offset < count; offset += batch) {
-    const opened = Array.from({ length: Math.min(batch, count - offset) }, () => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/chat/ws/user/threads`, ['auth', token]);
-      const receiver: Receiver = { ws, latencies: [] };
-      receivers.push(receiver);
-      return new Promise<void>((resolve, reject) => {
-        ws.on('message', (data) => {
-          const frame = JSON.parse(data.toString()) as { type: string; data: { created_at?: string } };
-          if (frame.type === 'ready') resolve();
-          else if (frame.type === 'thread_message' && frame.data.created_at) {
-            // Same machine, same clock: receipt time minus the server's commit timestamp.
-            receiver.latencies.push(performance.timeOrigin + performance.now() - Date.parse(frame.data.created_at));
+/** Worker side: opens its share of the sockets, records receipt latencies, reports on request. */
+function receiverWorker(): void {
+  const { port, token, count } = JSON.parse(process.env[RECEIVER_ENV]!) as { port: number; token: string; count: number };
+  const send = (message: unknown) => process.send!(message);
+  const sockets: WebSocket[] = [];
+  let latencies: number[] = [];
+  const opened = Array.from({ length: count }, () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/chat/ws/user/threads`, ['auth', token]);
+    sockets.push(ws);
+    return new Promise<void>((resolve, reject) => {
+      ws.on('message', (data) => {
+        const frame = JSON.parse(data.toString()) as { type: string; data: { created_at?: string } };
+        if (frame.type === 'ready') resolve();
+        else if (frame.type === 'thread_message' && frame.data.created_at) {
+          // Same machine, same clock: receipt time minus the server's commit timestamp.
+          latencies.push(performance.timeOrigin + performance.now() - Date.parse(frame.data.created_at));
+        }
+      });
+      ws.on('error', reject);
+    });
+  });
+  void Promise.all(opened).then(() => send({ type: 'open' }));
+  process.on('message', (message: { type: string }) => {
+    if (message.type === 'report') {
+      send({ type: 'report', latencies });
+      latencies = [];
+    } else if (message.type === 'close') {
+      let left = sockets.length;
+      for (const ws of sockets) {
+        ws.once('close', () => {
+          if (--left === 0) {
+            send({ type: 'closed' });
+            process.disconnect();
           }
         });
-        ws.on('error', reject);
-      });
-    });
-    await Promise.all(opened);
-  }
-  return receivers;
+        ws.close();
+      }
+    }
+  });
 }
 
-async function closeSockets(receivers: Receiver[]): Promise<void> {
-  await Promise.all(
-    receivers.map(
-      (receiver) =>
-        new Promise<void>((resolve) => {
-          if (receiver.ws.readyState === WebSocket.CLOSED) return resolve();
-          receiver.ws.once('close', () => resolve());
-          receiver.ws.close();
+class ReceiverPool {
+  private constructor(private readonly workers: ChildProcess[]) {}
+
+  static async open(port: number, token: string, total: number): Promise<ReceiverPool> {
+    const workers = Array.from(
+      { length: RECEIVER_WORKERS },
+      (_, index) =>
+        fork(new URL(import.meta.url).pathname, [], {
+          execArgv: ['--import', 'tsx'],
+          env: {
+            ...process.env,
+            [RECEIVER_ENV]: JSON.stringify({ port, token, count: Math.floor(total / RECEIVER_WORKERS) + (index < total % RECEIVER_WORKERS ? 1 : 0) }),
+          },
         }),
-    ),
-  );
+    );
+    const pool = new ReceiverPool(workers);
+    await pool.ask('open', 'open');
+    return pool;
+  }
+
+  private ask(send: string | null, expect: string): Promise<any[]> {
+    return Promise.all(
+      this.workers.map(
+        (worker) =>
+          new Promise<any>((resolve, reject) => {
+            const onMessage = (message: { type: string }) => {
+              if (message.type !== expect) return;
+              worker.off('message', onMessage);
+              resolve(message);
+            };
+            worker.on('message', onMessage);
+            worker.once('error', reject);
+            if (send) worker.send({ type: send });
+          }),
+      ),
+    );
+  }
+
+  async latencies(): Promise<number[]> {
+    const reports = await this.ask('report', 'report');
+    return reports.flatMap((report: { latencies: number[] }) => report.latencies);
+  }
+
+  async close(): Promise<void> {
+    await this.ask('close', 'closed');
+  }
 }
 
 function row(name: string, value: string, goal: string, met: boolean): string[] {
@@ -212,7 +266,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS && ONLY !== 'throughput'; round++) {
       await sleep(500);
       const before = rssBytes(child.pid!);
-      const receivers = await connectSockets(port, bob.token, SOCKETS);
+      const receivers = await ReceiverPool.open(port, bob.token, SOCKETS);
       await sleep(1500);
       const after = rssBytes(child.pid!);
       perSocket.push((after - before) / SOCKETS);
@@ -224,7 +278,7 @@ async function main(): Promise<void> {
         await sleep(FANOUT_GAP_MS);
       }
       await sleep(500);
-      const latencies = receivers.flatMap((receiver) => receiver.latencies).sort((a, b) => a - b);
+      const latencies = (await receivers.latencies()).sort((a, b) => a - b);
       const expected = SOCKETS * FANOUT_MESSAGES;
       if (latencies.length !== expected) console.error(`  fan-out round ${round + 1}: got ${latencies.length} of ${expected} frames`);
       p50s.push(percentile(latencies, 50));
@@ -233,10 +287,11 @@ async function main(): Promise<void> {
         `  fan-out round ${round + 1}: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ` +
           `${Math.round((after - before) / SOCKETS / 1024 * 10) / 10} KiB/socket`,
       );
-      await closeSockets(receivers);
+      await receivers.close();
     }
 
     console.log('');
+    console.log(`(fan-out: ${FANOUT_MESSAGES} messages a round, ${FANOUT_GAP_MS} ms apart; receivers in ${RECEIVER_WORKERS} worker threads)`);
     const rows: string[][] = [];
     if (throughput.length) {
       const value = median(throughput);
@@ -257,7 +312,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (!process.env[RECEIVER_ENV]) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  receiverWorker();
+}

@@ -37,6 +37,8 @@ import type { Storage } from './storage/storage.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 
 export const API_PREFIX = '/api/v1';
+/** On shutdown, how long in-flight requests may take before their connections are closed. */
+const CLOSE_GRACE_MS = 2_000;
 const PUBLIC_PREFIX = `${API_PREFIX}/chat/public/`;
 
 export interface AppOptions {
@@ -213,7 +215,11 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         runtime.stop();
         webhooks.stop();
         for (const stream of streams) stream.end();
-        await fastify.close();
+        // Node waits for every open connection, also one a client opened and never used (browsers
+        // preconnect), which would hold the close open forever: in-flight requests get a moment, then
+        // whatever is left is closed.
+        const stragglers = setTimeout(() => fastify.server.closeAllConnections(), CLOSE_GRACE_MS);
+        await fastify.close().finally(() => clearTimeout(stragglers));
         typing.clear();
         for (const limiter of Object.values(limiters)) limiter.dispose();
         await storage.close();

@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JWT_PATTERN } from '../support/global-setup.ts';
+import { api, createThread, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
+import { TestSocket, userSocketUrl } from '../support/test-socket.ts';
+
+const WRONG_PASSWORD = 'hunter2-Wrong-Password-9731';
+
+async function expiredToken(server: TestServer, userId: string): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuedAt(now - 7200)
+    .setExpirationTime(now - 3600)
+    .sign(new TextEncoder().encode(server.config.jwtSecret));
+}
+
+/** Opens an SSE stream and reads until its first chunk, then hangs up. */
+async function touchStream(server: TestServer, threadId: string, token: string): Promise<string> {
+  const controller = new AbortController();
+  const response = await fetch(`${server.url}/api/v1/chat/threads/${threadId}/events/stream`, {
+    headers: { authorization: `Bearer ${token}`, 'last-event-id': '0' },
+    signal: controller.signal,
+  });
+  expect(response.status).toBe(200);
+  const reader = response.body!.getReader();
+  let text = '';
+  while (!text.includes('id: 1\n')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
+  }
+  controller.abort();
+  await reader.cancel().catch(() => undefined);
+  return text;
+}
+
+describe('server logs carry no secrets (CONTRACT §1)', () => {
+  let server: TestServer;
+  let closed = false;
+
+  beforeAll(async () => {
+    server = await startTestServer({ LOG_LEVEL: 'debug' });
+  });
+  afterAll(async () => {
+    if (!closed) await server.close();
+  });
+
+  it('logs the requests of a token-heavy session without any token or password', async () => {
+    // Sign-in, right and wrong.
+    const alice = await server.login('alice@example.com');
+    const bob = await server.login('bob@example.com');
+    const wrong = await api(server, 'POST', '/auth/login', { body: { email: 'alice@example.com', password: WRONG_PASSWORD } });
+    expect(wrong.status).toBe(401);
+
+    // REST with Authorization, and a token misplaced in a query string.
+    expect((await api(server, 'GET', '/me', { token: alice.token })).status).toBe(200);
+    expect((await api(server, 'GET', '/chat/threads', { token: alice.token })).status).toBe(200);
+    expect((await api(server, 'GET', `/chat/threads?token=${alice.token}`)).status).toBe(401);
+    expect((await api(server, 'GET', `/me?access_token=${alice.token}`)).status).toBe(401);
+    const thread = await createThread(server, alice.token, { target_user_ids: [bob.user.id] });
+    expect((await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: bob.token, body: sendBody('hello logs') })).status).toBe(201);
+
+    // The user socket: ?token= and the auth subprotocol.
+    const byQuery = TestSocket.open(userSocketUrl(server.wsUrl, alice.token));
+    await byQuery.ready();
+    await byQuery.close();
+    const byProtocol = TestSocket.open(userSocketUrl(server.wsUrl), { protocols: ['auth', bob.token] });
+    await byProtocol.ready();
+    expect(byProtocol.ws.protocol).toBe('auth');
+    await byProtocol.close();
+
+    // An expired token everywhere.
+    const expired = await expiredToken(server, alice.user.id);
+    const expiredRest = await api(server, 'GET', '/me', { token: expired });
+    expect(expiredRest.status).toBe(401);
+    expect(expiredRest.body.error.code).toBe('unauthorized');
+    const expiredQuery = TestSocket.open(userSocketUrl(server.wsUrl, expired));
+    expect((await expiredQuery.closed).code).toBe(4001);
+    const expiredProtocol = TestSocket.open(userSocketUrl(server.wsUrl), { protocols: ['auth', expired] });
+    expect((await expiredProtocol.closed).code).toBe(4001);
+    const garbageQuery = TestSocket.open(userSocketUrl(server.wsUrl, `${alice.token}x`));
+    expect((await garbageQuery.closed).code).toBe(4001);
+
+    // An SSE stream.
+    expect(await touchStream(server, thread.id, alice.token)).toContain('id: 1\n');
+
+    // An external agent token: issued, used, and a wrong one.
+    const issued = await api(server, 'POST', '/agents/demo/tokens', { token: alice.token });
+    expect(issued.status).toBe(201);
+    const agentToken = issued.body.token as string;
+    const agentThread = await api(server, 'POST', '/chat/threads', { token: agentToken, body: { target_user_ids: [bob.user.id] } });
+    expect(agentThread.status).toBe(201);
+    const agentSend = await api(server, 'POST', `/chat/threads/${agentThread.body.id}/messages`, { token: agentToken, body: sendBody('agent speaking') });
+    expect(agentSend.status).toBe(201);
+    expect((await api(server, 'GET', `/chat/threads/${agentThread.body.id}/events`, { token: agentToken })).status).toBe(200);
+    expect(await touchStream(server, agentThread.body.id, agentToken)).toContain('id: 1\n');
+    expect((await api(server, 'GET', '/chat/threads', { token: `${agentToken}zz` })).status).toBe(401);
+
+    // Close the server so that every line is flushed, then read the whole log.
+    await server.close();
+    closed = true;
+    const log = readFileSync(server.logFile, 'utf8');
+
+    // The log is not empty: the requests and the upgrades are in it, with tokens redacted.
+    expect(log).toContain('/api/v1/auth/login');
+    expect(log).toContain('/api/v1/me');
+    expect(log).toContain(`/api/v1/chat/threads/${thread.id}/messages`);
+    expect(log).toContain(`/api/v1/chat/threads/${thread.id}/events/stream`);
+    expect(log).toContain('websocket upgrade');
+    expect(log).toContain('/api/v1/chat/ws/user/threads?token=[redacted]');
+    expect(log).toContain('/api/v1/chat/threads?token=[redacted]');
+    expect(log).toContain('/api/v1/me?access_token=[redacted]');
+    expect(log.split('\n').filter(Boolean).length).toBeGreaterThan(20);
+
+    // …and no secret of any kind.
+    expect(log).not.toMatch(JWT_PATTERN);
+    expect(log).not.toContain('ama_eat_');
+    expect(log).not.toContain(agentToken.slice('ama_eat_'.length));
+    for (const token of [alice.token, bob.token, expired]) {
+      for (const part of token.split('.')) expect(log).not.toContain(part);
+    }
+    expect(log).not.toContain('password123');
+    expect(log).not.toContain(WRONG_PASSWORD);
+    expect(log).not.toContain(server.config.jwtSecret);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('lists the main paths', async () => {
+    const response = await api(server, 'GET', '/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toMatch(/^3\./);
+    const paths = Object.keys(response.body.paths).map((path) => path.replace(/^\/api\/v1/, ''));
+    for (const path of [
+      '/auth/login',
+      '/chat/threads',
+      '/chat/threads/{id}',
+      '/chat/threads/{id}/messages',
+      '/chat/threads/{id}/events',
+      '/chat/threads/{id}/events/stream',
+      '/chat/public/{slug}/threads',
+    ]) {
+      expect(paths).toContain(path);
+    }
+    expect(Object.keys(response.body.paths['/api/v1/chat/threads/{id}/messages'] ?? response.body.paths['/chat/threads/{id}/messages'])).toContain('post');
+  });
+});

@@ -1,11 +1,11 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
 
 /**
  * The foundation, seen from a real browser: the server serves the built app, its API, and
  * both sockets to Chromium, and refuses a foreign page.
  */
 
-async function login(request: import('@playwright/test').APIRequestContext, email: string) {
+async function login(request: APIRequestContext, email: string) {
   const response = await request.post('/api/v1/auth/login', { data: { email, password: 'password123' } });
   expect(response.status()).toBe(200);
   return (await response.json()) as { token: string; user: { id: string } };

@@ -62,7 +62,7 @@ function rssBytes(pid: number): number {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: SENDERS + 10 });
 
-function request(port: number, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: any }> {
+function request<T = unknown>(port: number, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: T }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -82,7 +82,7 @@ function request(port: number, method: string, path: string, token: string | nul
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString();
-          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null });
+          resolve({ status: res.statusCode ?? 0, json: (text ? JSON.parse(text) : null) as T });
         });
       },
     );
@@ -184,6 +184,8 @@ function receiverWorker(): void {
   });
 }
 
+type ReceiverMessage = { type: 'open' } | { type: 'report'; latencies: number[] } | { type: 'closed' };
+
 class ReceiverPool {
   private constructor(private readonly workers: ChildProcess[]) {}
 
@@ -204,12 +206,12 @@ class ReceiverPool {
     return pool;
   }
 
-  private ask(send: string | null, expect: string): Promise<any[]> {
+  private ask(send: string | null, expect: ReceiverMessage['type']): Promise<ReceiverMessage[]> {
     return Promise.all(
       this.workers.map(
         (worker) =>
-          new Promise<any>((resolve, reject) => {
-            const onMessage = (message: { type: string }) => {
+          new Promise<ReceiverMessage>((resolve, reject) => {
+            const onMessage = (message: ReceiverMessage) => {
               if (message.type !== expect) return;
               worker.off('message', onMessage);
               resolve(message);
@@ -224,7 +226,7 @@ class ReceiverPool {
 
   async latencies(): Promise<number[]> {
     const reports = await this.ask('report', 'report');
-    return reports.flatMap((report: { latencies: number[] }) => report.latencies);
+    return reports.flatMap((report) => (report.type === 'report' ? report.latencies : []));
   }
 
   async close(): Promise<void> {
@@ -249,9 +251,10 @@ async function main(): Promise<void> {
   console.log(`bench:server — ${ROUNDS} rounds each, server in its own process (LOG_LEVEL=warn), node ${process.version}`);
   const { child, port, dir } = await startServer();
   try {
-    const alice = (await request(port, 'POST', '/auth/login', null, { email: 'alice@example.com', password: 'password123' })).json;
-    const bob = (await request(port, 'POST', '/auth/login', null, { email: 'bob@example.com', password: 'password123' })).json;
-    const thread = (await request(port, 'POST', '/chat/threads', alice.token, { target_user_ids: [bob.user.id], title: 'bench' })).json;
+    type Session = { token: string; user: { id: string } };
+    const alice = (await request<Session>(port, 'POST', '/auth/login', null, { email: 'alice@example.com', password: 'password123' })).json;
+    const bob = (await request<Session>(port, 'POST', '/auth/login', null, { email: 'bob@example.com', password: 'password123' })).json;
+    const thread = (await request<{ id: string }>(port, 'POST', '/chat/threads', alice.token, { target_user_ids: [bob.user.id], title: 'bench' })).json;
 
     const throughput: number[] = [];
     for (let round = 0; round < ROUNDS && ONLY !== 'fanout'; round++) {
@@ -262,7 +265,7 @@ async function main(): Promise<void> {
     const p50s: number[] = [];
     const p99s: number[] = [];
     const perSocket: number[] = [];
-    const fanoutThread = (await request(port, 'POST', '/chat/threads', alice.token, { target_user_ids: [bob.user.id], title: 'fan-out' })).json;
+    const fanoutThread = (await request<{ id: string }>(port, 'POST', '/chat/threads', alice.token, { target_user_ids: [bob.user.id], title: 'fan-out' })).json;
     for (let round = 0; round < ROUNDS && ONLY !== 'throughput'; round++) {
       await sleep(500);
       const before = rssBytes(child.pid!);

@@ -19,7 +19,7 @@ import { loggerOptions } from './http/logging.ts';
 import { OriginPolicy } from './http/origin-policy.ts';
 import { RateLimiter } from './http/rate-limiter.ts';
 import { sharedSchemas } from './http/schemas.ts';
-import { bodyTypeMismatch, type JsonSchemaNode } from './http/validation.ts';
+import { createValidatorCompiler } from './http/validator-compiler.ts';
 import { InProcessHub } from './realtime/hub.ts';
 import { PresenceTracker } from './realtime/presence-tracker.ts';
 import { SocketGateway } from './realtime/socket-gateway.ts';
@@ -65,7 +65,6 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     logger: loggerOptions(config.logLevel, options.logStream),
     bodyLimit: MAX_PAYLOAD_BYTES,
     schemaErrorFormatter: formatSchemaErrors,
-    ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
   const storage = options.storage ?? new SqliteStorage(config.databasePath);
   if (options.seed !== false) await seedDemoData(storage);
@@ -123,11 +122,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   installErrorHandling(fastify, MAX_PAYLOAD_BYTES);
   // Bodies are JSON only (CONTRACT: a text/plain body gets "send the body as JSON", not a schema error).
   fastify.removeContentTypeParser('text/plain');
-  // ajv coerces types for query strings and paths; a JSON body must carry its own (content: 5 is not "5").
-  fastify.addHook('preValidation', async (request) => {
-    const mismatch = bodyTypeMismatch(request.routeOptions.schema?.body as JsonSchemaNode | undefined, request.body);
-    if (mismatch) throw new ApiError('client_error', mismatch);
-  });
+  fastify.setValidatorCompiler(createValidatorCompiler());
 
   // The widget runs on customers' sites: public endpoints take any origin, never with credentials.
   const publicCors = { origin: true, credentials: false, methods: ['GET', 'POST'], allowedHeaders: ['content-type'], maxAge: 600 };

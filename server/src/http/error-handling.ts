@@ -1,6 +1,16 @@
 import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
 import { ApiError } from './errors.ts';
 
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+  null: 'null',
+};
+
 /** Turns ajv's findings into one sentence that names the field: "content is required". */
 export function formatSchemaErrors(errors: FastifySchemaValidationError[], dataVar: string): Error {
   const error = errors[0];
@@ -15,7 +25,7 @@ export function formatSchemaErrors(errors: FastifySchemaValidationError[], dataV
       text = `${path ? `${path}.` : ''}${String(params.missingProperty)} is required`;
       break;
     case 'type':
-      text = `${name} must be ${String(params.type).replace(',', ' or ')}`;
+      text = `${name} must be ${String(params.type).split(',').map((type) => TYPE_NAMES[type] ?? type).join(' or ')}`;
       break;
     case 'minLength':
       text = params.limit === 1 ? `${name} must not be empty` : `${name} must be at least ${String(params.limit)} characters`;

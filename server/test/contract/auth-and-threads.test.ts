@@ -1,22 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JWT_PATTERN } from '../support/global-setup.ts';
-import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
+import { expiredToken, api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { sleep } from '../support/test-socket.ts';
 
 type World = Awaited<ReturnType<typeof demoWorld>>;
 
-/** Signs a token the way the server does, but with an `exp` in the past. */
-async function expiredToken(server: TestServer, userId: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuedAt(now - 7200)
-    .setExpirationTime(now - 3600)
-    .sign(new TextEncoder().encode(server.config.jwtSecret));
-}
 
 function expectError(response: { status: number; body: any }, status: number, code: string) {
   expect(response.status).toBe(status);

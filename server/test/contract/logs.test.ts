@@ -1,21 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JWT_PATTERN } from '../support/global-setup.ts';
-import { api, createThread, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
+import { expiredToken, api, createThread, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { TestSocket, userSocketUrl } from '../support/test-socket.ts';
 
 const WRONG_PASSWORD = 'hunter2-Wrong-Password-9731';
 
-async function expiredToken(server: TestServer, userId: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuedAt(now - 7200)
-    .setExpirationTime(now - 3600)
-    .sign(new TextEncoder().encode(server.config.jwtSecret));
-}
 
 /** Opens an SSE stream and reads until its first chunk, then hangs up. */
 async function touchStream(server: TestServer, threadId: string, token: string): Promise<string> {

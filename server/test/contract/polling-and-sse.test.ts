@@ -1,6 +1,5 @@
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createThread, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
+import { expiredToken, api, createThread, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { TestSocket, userSocketUrl } from '../support/test-socket.ts';
 
 type Session = { token: string; user: { id: string } };
@@ -373,13 +372,7 @@ describe('the SSE stream (CONTRACT §5)', () => {
     const noToken = await refused(threadId, {});
     expect(noToken).toEqual({ status: 401, body: { error: { code: 'unauthorized', message: expect.any(String), retryable: false } } });
 
-    const now = Math.floor(Date.now() / 1000);
-    const expired = await new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(alice.user.id)
-      .setIssuedAt(now - 100)
-      .setExpirationTime(now - 10)
-      .sign(new TextEncoder().encode(server.config.jwtSecret));
+    const expired = await expiredToken(server, alice.user.id);
     const expiredResponse = await refused(threadId, bearer(expired));
     expect(expiredResponse.status).toBe(401);
     expect(expiredResponse.body.error).toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/expired/i), retryable: false });

@@ -1,31 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { api, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
-import { TestSocket, publicSocketUrl, userSocketUrl } from '../support/test-socket.ts';
+import { MESSAGE_KEYS, api, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
+import { SocketTracker, TestSocket, publicSocketUrl, userSocketUrl } from '../support/test-socket.ts';
 
 type Session = { token: string; user: { id: string; name: string } };
 
-const MESSAGE_KEYS = [
-  'id',
-  'thread_id',
-  'thread_seq',
-  'sender_id',
-  'role',
-  'content',
-  'client_message_id',
-  'mentions',
-  'base_seq',
-  'latest_seen_seq',
-  'created_at',
-].sort();
 
-/** Sockets opened by a test; closed after each test. */
-const opened: TestSocket[] = [];
-
-function track(socket: TestSocket): TestSocket {
-  opened.push(socket);
-  return socket;
-}
+const sockets = new SocketTracker();
+const track = (socket: TestSocket) => sockets.track(socket);
 
 function openPublic(server: TestServer, slug: string, threadId: string, email: string, options: Parameters<typeof TestSocket.open>[1] = {}) {
   return track(TestSocket.open(publicSocketUrl(server.wsUrl, slug, threadId, email), options));
@@ -49,9 +31,7 @@ function threadIdsOf(frames: any[]): string[] {
   return frames.flatMap((f) => [f.thread_id, f.data?.thread_id, f.data?.message?.thread_id].filter((id) => typeof id === 'string'));
 }
 
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((socket) => socket.close()));
-});
+afterEach(() => sockets.closeAll());
 
 describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => {
   let server: TestServer;

@@ -2,33 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { api, createThread, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
-import { TestSocket, sleep, userSocketUrl } from '../support/test-socket.ts';
+import { expiredToken, MESSAGE_KEYS, api, createThread, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
+import { SocketTracker, TestSocket, sleep, userSocketUrl } from '../support/test-socket.ts';
 
 type Session = { token: string; user: { id: string; name: string } };
 
-/** Every key of the message object (CONTRACT §4). */
-const MESSAGE_KEYS = [
-  'id',
-  'thread_id',
-  'thread_seq',
-  'sender_id',
-  'role',
-  'content',
-  'client_message_id',
-  'mentions',
-  'base_seq',
-  'latest_seen_seq',
-  'created_at',
-].sort();
 
-/** Sockets opened by a test; closed after each test so that none outlives its test. */
-const opened: TestSocket[] = [];
-
-function track(socket: TestSocket): TestSocket {
-  opened.push(socket);
-  return socket;
-}
+const sockets = new SocketTracker();
+const track = (socket: TestSocket) => sockets.track(socket);
 
 function openUser(server: TestServer, token?: string, options: Parameters<typeof TestSocket.open>[1] = {}) {
   return track(TestSocket.open(userSocketUrl(server.wsUrl, token), options));
@@ -65,19 +46,8 @@ function upgradeStatus(url: string, headers: Record<string, string> = {}, origin
   });
 }
 
-async function expiredToken(server: TestServer, userId: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuedAt(now - 7_200)
-    .setExpirationTime(now - 3_600)
-    .sign(new TextEncoder().encode(server.config.jwtSecret));
-}
 
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((socket) => socket.close()));
-});
+afterEach(() => sockets.closeAll());
 
 describe('the user WebSocket (CONTRACT §6)', () => {
   let server: TestServer;

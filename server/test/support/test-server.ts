@@ -2,6 +2,7 @@ import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { inject } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig, type ServerConfig } from '../../src/config.ts';
@@ -138,3 +139,29 @@ export async function createThread(
 }
 
 export const sendBody = (content: string, clientMessageId: string = randomUUID()) => ({ content, client_message_id: clientMessageId });
+
+/** Signs a token the way the server does, but with an `exp` an hour in the past. */
+export async function expiredToken(server: TestServer, userId: string): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuedAt(now - 7_200)
+    .setExpirationTime(now - 3_600)
+    .sign(new TextEncoder().encode(server.config.jwtSecret));
+}
+
+/** Every key of the message object (CONTRACT §4), sorted. */
+export const MESSAGE_KEYS = [
+  'id',
+  'thread_id',
+  'thread_seq',
+  'sender_id',
+  'role',
+  'content',
+  'client_message_id',
+  'mentions',
+  'base_seq',
+  'latest_seen_seq',
+  'created_at',
+].sort();

@@ -108,3 +108,17 @@ export const publicSocketUrl = (wsUrl: string, slug: string, threadId: string, e
   `${wsUrl}/api/v1/chat/ws/public/${encodeURIComponent(slug)}/threads/${encodeURIComponent(threadId)}?email=${encodeURIComponent(email)}`;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sockets a test file opened, closed after each test so that none outlives its test. */
+export class SocketTracker {
+  private readonly sockets: TestSocket[] = [];
+
+  track(socket: TestSocket): TestSocket {
+    this.sockets.push(socket);
+    return socket;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.sockets.splice(0).map((socket) => socket.close()));
+  }
+}

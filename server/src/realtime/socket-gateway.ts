@@ -85,15 +85,23 @@ export class SocketGateway {
       if (!this.deps.origins.allowsCredentialed(request.headers.origin, request.headers.host)) {
         return refuse(socket, 403, 'Forbidden');
       }
-      void this.acceptUser(request, socket, head, url);
+      this.acceptUser(request, socket, head, url).catch((error: unknown) => this.failed(error, socket));
       return;
     }
     const match = PUBLIC_PATH.exec(url.pathname);
     if (match) {
-      void this.acceptPublic(request, socket, head, url, decodeSegment(match[1]!), decodeSegment(match[2]!));
+      this.acceptPublic(request, socket, head, url, decodeSegment(match[1]!), decodeSegment(match[2]!)).catch((error: unknown) =>
+        this.failed(error, socket),
+      );
       return;
     }
     refuse(socket, 404, 'Not Found');
+  }
+
+  /** An accept that threw (storage down, say): the client sees the socket drop and retries. */
+  private failed(error: unknown, socket: Duplex): void {
+    this.log.error({ err: error }, 'websocket accept failed');
+    socket.destroy();
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<WebSocket> {

@@ -43,7 +43,12 @@ export class WebhookDispatcher {
       let subscription = this.subscriptions.get(record.id);
       if (!subscription) this.subscriptions.set(record.id, (subscription = { record, queue: [], running: false }));
       subscription.queue.push(event);
-      if (!subscription.running) void this.drain(subscription);
+      if (!subscription.running) {
+        this.drain(subscription).catch((error: unknown) => {
+          subscription.running = false;
+          this.log.error({ err: error, subscription_id: record.id }, 'webhook delivery stopped');
+        });
+      }
     }
   }
 

@@ -24,7 +24,20 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.{ts,tsx}', 'widget/**/*.test.{ts,tsx}'],
+          exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
           environment: 'happy-dom',
+        },
+      },
+      {
+        test: {
+          // src/core against the real local server (node: real sockets, real fetch).
+          name: 'integration',
+          include: ['src/**/*.integration.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+          globalSetup: ['server/test/support/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 30_000,
         },
       },
       {

@@ -1,0 +1,137 @@
+/**
+ * Runtime schemas of what a client receives: server frames (CONTRACT §6) and durable
+ * events (CONTRACT §5). Lenient where the contract says [ext]: a server that implements
+ * only the seed documents sends `thread_message` without `thread_seq`, messages without
+ * `role` or `created_at`, and must still be understood. Unknown extra fields pass through.
+ */
+import * as v from 'valibot';
+
+const nonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
+const seqSchema = v.pipe(v.number(), v.integer(), v.minValue(1));
+const id = v.pipe(v.string(), v.minLength(1));
+
+export const inboundMessageSchema = v.looseObject({
+  id,
+  thread_id: v.optional(v.string()),
+  thread_seq: v.optional(seqSchema),
+  sender_id: id,
+  role: v.optional(v.picklist(['user', 'agent', 'system'])),
+  content: v.string(),
+  client_message_id: v.optional(v.nullable(v.string())),
+  mentions: v.optional(v.array(v.string())),
+  base_seq: v.optional(v.nullable(nonNegativeInt)),
+  latest_seen_seq: v.optional(v.nullable(nonNegativeInt)),
+  created_at: v.optional(v.string()),
+});
+export type InboundMessage = v.InferOutput<typeof inboundMessageSchema>;
+
+/** A durable event as the poll endpoint and SSE deliver it (seed 000): `thread_seq` is required there. */
+export const inboundEventSchema = v.looseObject({
+  event_id: v.optional(v.string()),
+  thread_id: v.optional(v.string()),
+  thread_seq: seqSchema,
+  event_type: id,
+  sender_id: v.optional(v.string()),
+  content: v.optional(v.nullable(v.string())),
+  created_at: v.optional(v.string()),
+  data: v.optional(v.record(v.string(), v.unknown())),
+});
+export type InboundEvent = v.InferOutput<typeof inboundEventSchema>;
+
+export const pollResponseSchema = v.object({
+  events: v.array(v.unknown()),
+  has_more: v.boolean(),
+});
+
+const threadId = v.string();
+const status = <T extends string[]>(values: [...T]) => v.picklist(values);
+
+const frameSchemas = {
+  ready: v.object({
+    type: v.literal('ready'),
+    data: v.optional(
+      v.looseObject({
+        connection_id: v.optional(v.string()),
+        heartbeat_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1000), v.maxValue(600_000))),
+        server_time: v.optional(v.string()),
+      }),
+      {},
+    ),
+  }),
+  pong: v.object({ type: v.literal('pong') }),
+  thread_message: v.object({ type: v.literal('thread_message'), thread_id: threadId, data: inboundMessageSchema }),
+  thread_event: v.object({ type: v.literal('thread_event'), thread_id: threadId, data: inboundEventSchema }),
+  thread_typing: v.object({
+    type: v.literal('thread_typing'),
+    thread_id: threadId,
+    data: v.object({ sender_id: id, status: status(['started', 'stopped']) }),
+  }),
+  thread_presence: v.object({
+    type: v.literal('thread_presence'),
+    thread_id: threadId,
+    data: v.object({ sender_id: id, status: status(['focused', 'unfocused']) }),
+  }),
+  thread_runtime: v.object({
+    type: v.literal('thread_runtime'),
+    thread_id: threadId,
+    data: v.looseObject({ event_type: id, run_id: v.optional(v.string()) }),
+  }),
+  thread_read: v.object({ type: v.literal('thread_read'), thread_id: threadId, data: v.object({ read_seq: nonNegativeInt }) }),
+  message_ack: v.object({
+    type: v.literal('message_ack'),
+    data: v.object({ client_message_id: v.string(), message: inboundMessageSchema }),
+  }),
+  error: v.object({
+    type: v.literal('error'),
+    data: v.looseObject({
+      code: v.string(),
+      message: v.string(),
+      retryable: v.optional(v.boolean(), false),
+      client_message_id: v.optional(v.string()),
+      retry_after_ms: v.optional(nonNegativeInt),
+    }),
+  }),
+} as const;
+
+export type InboundFrameType = keyof typeof frameSchemas;
+export type InboundFrame = { [K in InboundFrameType]: v.InferOutput<(typeof frameSchemas)[K]> }[InboundFrameType];
+export type InboundFrameOf<K extends InboundFrameType> = Extract<InboundFrame, { type: K }>;
+
+export type InboundParse = { ok: true; frame: InboundFrame } | { ok: false; type: string | null; reason: string };
+
+/**
+ * Validates one server frame, from its text or an already parsed value. Never throws; an
+ * invalid frame yields its type (for counting and logging) and a reason, never its content.
+ */
+export function parseServerFrame(input: string | unknown): InboundParse {
+  let raw: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      raw = JSON.parse(input);
+    } catch {
+      return { ok: false, type: null, reason: 'not JSON' };
+    }
+  }
+  if (typeof raw !== 'object' || raw === null) return { ok: false, type: null, reason: 'not an object' };
+  const type = (raw as { type?: unknown }).type;
+  if (typeof type !== 'string') return { ok: false, type: null, reason: 'no type' };
+  if (!Object.hasOwn(frameSchemas, type)) return { ok: false, type, reason: 'unknown type' };
+  const result = v.safeParse(frameSchemas[type as InboundFrameType], raw);
+  if (!result.success) {
+    const path = result.issues[0]?.path?.map((item) => String(item.key)).join('.') ?? '';
+    return { ok: false, type, reason: path ? `invalid ${path}` : 'invalid' };
+  }
+  return { ok: true, frame: result.output as InboundFrame };
+}
+
+/** Validates one durable event (poll page item or SSE data). */
+export function parseEvent(input: unknown): InboundEvent | null {
+  const result = v.safeParse(inboundEventSchema, input);
+  return result.success ? result.output : null;
+}
+
+/** Validates one message object (REST response, frame data). */
+export function parseMessage(input: unknown): InboundMessage | null {
+  const result = v.safeParse(inboundMessageSchema, input);
+  return result.success ? result.output : null;
+}

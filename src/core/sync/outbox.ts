@@ -1,0 +1,252 @@
+import { ApiError, type ApiErrorCode } from '../api/api-error.ts';
+import { backoffDelay } from '../connection/backoff.ts';
+import type { Environment } from '../environment/environment.ts';
+import type { SendMessageInput } from '../protocol/client-frames.ts';
+import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
+import type { OutboxStore } from './outbox-store.ts';
+
+/** First retry of a failed send waits up to this long; each retry doubles it (full jitter). */
+export const SEND_RETRY_BASE_MS = 1_000;
+/** Retries never wait longer than this. */
+export const SEND_RETRY_CAP_MS = 30_000;
+
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
+
+/** A message the user sent that is not yet in the thread's log. */
+export interface OutboxItem {
+  clientMessageId: string;
+  threadId: string;
+  content: string;
+  mentions: string[];
+  /** The thread's seq when composing started (CONTRACT §4). */
+  baseSeq: number | null;
+  /** The latest seq the user had seen when sending. */
+  latestSeenSeq: number | null;
+  createdAt: number;
+  attempts: number;
+  /** Epoch ms before which a retry is not tried. */
+  nextAttemptAt: number;
+  status: OutboxStatus;
+  /** Once sent: the committed message, until the log holds it. */
+  committed: { id: string; seq: number } | null;
+  /** The last failure: on a queued item it is being retried, on a failed one it waits for the user. */
+  error: { code: ApiErrorCode; message: string; retryable: boolean } | null;
+}
+
+export interface OutboxOptions {
+  store: OutboxStore;
+  send: (threadId: string, body: SendMessageInput) => Promise<InboundMessage>;
+  environment: Environment;
+  onChange: (threadId: string) => void;
+  /** A send succeeded: the engine puts the message into the thread's log. */
+  onSent: (threadId: string, message: InboundMessage) => void;
+  createId?: () => string;
+}
+
+/**
+ * Optimistic sends that survive reloads and failures. Every item is stored before its
+ * first attempt; a retryable failure is tried again with backoff under the same
+ * `client_message_id` (so the server commits it once, CONTRACT §4); a non-retryable one
+ * waits for the user to edit, retry or discard. Per thread, items go out one at a time in
+ * the order they were written, so the thread shows them in that order.
+ */
+export class Outbox {
+  private readonly items = new Map<string, OutboxItem>();
+  private readonly inFlight = new Set<string>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly views = new Map<string, readonly OutboxItem[]>();
+  private readonly createId: () => string;
+  private readonly unsubscribe: () => void;
+  private stopped = false;
+
+  constructor(private readonly options: OutboxOptions) {
+    this.createId = options.createId ?? (() => crypto.randomUUID());
+    this.unsubscribe = options.environment.onOnlineChange((online) => {
+      if (online) this.kick();
+    });
+  }
+
+  /**
+   * Loads what a previous page left. An item that was mid-send is sent again (same id, so
+   * the server commits it once); one already sent is in the server's log, which the thread
+   * loads anyway, so it is dropped rather than shown twice.
+   */
+  async restore(): Promise<void> {
+    for (const item of await this.options.store.load()) {
+      if (this.items.has(item.clientMessageId)) continue;
+      if (item.status === 'sent') {
+        void this.options.store.remove(item.clientMessageId);
+        continue;
+      }
+      const restored = item.status === 'sending' ? { ...item, status: 'queued' as const } : item;
+      this.items.set(item.clientMessageId, restored);
+      this.changed(item.threadId);
+    }
+    this.kick();
+  }
+
+  /** The thread's items, oldest first; the same array until one of them changes. */
+  list(threadId: string): readonly OutboxItem[] {
+    let view = this.views.get(threadId);
+    if (!view) {
+      view = [...this.items.values()].filter((item) => item.threadId === threadId).sort((a, b) => a.createdAt - b.createdAt);
+      this.views.set(threadId, view);
+    }
+    return view;
+  }
+
+  get(clientMessageId: string): OutboxItem | undefined {
+    return this.items.get(clientMessageId);
+  }
+
+  /** Stores a new message, then sends it. Resolves once it is stored (safe from a reload). */
+  async add(input: { threadId: string; content: string; mentions?: string[]; baseSeq: number | null; latestSeenSeq: number | null }) {
+    const item: OutboxItem = {
+      clientMessageId: this.createId(),
+      threadId: input.threadId,
+      content: input.content,
+      mentions: input.mentions ?? [],
+      baseSeq: input.baseSeq,
+      latestSeenSeq: input.latestSeenSeq,
+      createdAt: Math.max(this.options.environment.now(), this.latestCreatedAt(input.threadId) + 1),
+      attempts: 0,
+      nextAttemptAt: 0,
+      status: 'queued',
+      committed: null,
+      error: null,
+    };
+    this.items.set(item.clientMessageId, item);
+    this.changed(item.threadId);
+    await this.options.store.put(item);
+    this.pump(item.threadId);
+    return item;
+  }
+
+  private latestCreatedAt(threadId: string): number {
+    return this.list(threadId).at(-1)?.createdAt ?? 0;
+  }
+
+  /** Tries a failed (or waiting) item again now, under the same id. */
+  retry(clientMessageId: string): void {
+    const item = this.items.get(clientMessageId);
+    if (!item || (item.status !== 'failed' && item.status !== 'queued')) return;
+    this.update({ ...item, status: 'queued', attempts: 0, nextAttemptAt: 0, error: null });
+    this.pump(item.threadId);
+  }
+
+  /** Replaces the text of an unsent item. It gets a new id: the old one may have reached the server. */
+  edit(clientMessageId: string, content: string): OutboxItem | undefined {
+    const item = this.items.get(clientMessageId);
+    if (!item || item.status === 'sending' || item.status === 'sent') return undefined;
+    this.forget(item);
+    const next: OutboxItem = { ...item, clientMessageId: this.createId(), content, status: 'queued', attempts: 0, nextAttemptAt: 0, error: null };
+    this.items.set(next.clientMessageId, next);
+    this.changed(next.threadId);
+    void this.options.store.put(next);
+    this.pump(next.threadId);
+    return next;
+  }
+
+  discard(clientMessageId: string): void {
+    const item = this.items.get(clientMessageId);
+    if (item && item.status !== 'sending') this.forget(item);
+  }
+
+  /** The log now holds this message: the optimistic copy goes. */
+  confirm(clientMessageId: string): void {
+    const item = this.items.get(clientMessageId);
+    if (item) this.forget(item);
+  }
+
+  /** Sends whatever is due (on `online`, when the connection opens). */
+  kick(): void {
+    for (const threadId of new Set([...this.items.values()].map((item) => item.threadId))) this.pump(threadId);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe();
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private forget(item: OutboxItem): void {
+    if (this.stopped) return;
+    this.items.delete(item.clientMessageId);
+    this.changed(item.threadId);
+    void this.options.store.remove(item.clientMessageId);
+  }
+
+  private update(item: OutboxItem): void {
+    // A stopped outbox (the page is going away) must not overwrite what its successor stores.
+    if (this.stopped || !this.items.has(item.clientMessageId)) return;
+    this.items.set(item.clientMessageId, item);
+    this.changed(item.threadId);
+    void this.options.store.put(item);
+  }
+
+  private changed(threadId: string): void {
+    this.views.delete(threadId);
+    this.options.onChange(threadId);
+  }
+
+  /** Sends the thread's oldest queued item, if it is due and nothing of the thread is in flight. */
+  private pump(threadId: string): void {
+    if (this.stopped || this.inFlight.has(threadId)) return;
+    const head = this.list(threadId).find((item) => item.status === 'queued' || item.status === 'sending');
+    if (!head) return;
+    const { environment } = this.options;
+    if (!environment.isOnline()) return;
+    const wait = head.nextAttemptAt - environment.now();
+    if (wait > 0) {
+      clearTimeout(this.timers.get(threadId));
+      this.timers.set(
+        threadId,
+        setTimeout(() => {
+          this.timers.delete(threadId);
+          this.pump(threadId);
+        }, wait),
+      );
+      return;
+    }
+    void this.attempt(head);
+  }
+
+  private async attempt(item: OutboxItem): Promise<void> {
+    const { threadId } = item;
+    this.inFlight.add(threadId);
+    this.update({ ...item, status: 'sending' });
+    try {
+      const message = await this.options.send(threadId, {
+        content: item.content,
+        client_message_id: item.clientMessageId,
+        mentions: item.mentions,
+        base_seq: item.baseSeq,
+        latest_seen_seq: item.latestSeenSeq,
+      });
+      const current = this.items.get(item.clientMessageId);
+      if (current) {
+        this.update({ ...current, status: 'sent', error: null, committed: { id: message.id, seq: message.thread_seq ?? 0 } });
+      }
+      if (!this.stopped) this.options.onSent(threadId, message);
+    } catch (error) {
+      const failure = ApiError.is(error) ? error : new ApiError('network_error', 'The message could not be sent.', true);
+      const current = this.items.get(item.clientMessageId);
+      if (current) {
+        const attempts = current.attempts + 1;
+        const error = { code: failure.code, message: failure.message, retryable: failure.retryable };
+        if (failure.retryable) {
+          const delay =
+            failure.retryAfterMs ??
+            backoffDelay(attempts - 1, this.options.environment.random, { baseMs: SEND_RETRY_BASE_MS, capMs: SEND_RETRY_CAP_MS });
+          this.update({ ...current, status: 'queued', attempts, nextAttemptAt: this.options.environment.now() + delay, error });
+        } else {
+          this.update({ ...current, status: 'failed', attempts, error });
+        }
+      }
+    } finally {
+      this.inFlight.delete(threadId);
+      this.pump(threadId);
+    }
+  }
+}

@@ -16,9 +16,17 @@ class FakeServer {
   faults: Fault[] = [];
   attempts = 0;
 
+  /** One-way network delay; a reload can land while a request or its response is on the way. */
+  latencyMs = 0;
+
+  private travel(): Promise<void> {
+    return this.latencyMs > 0 ? new Promise((resolve) => setTimeout(resolve, this.latencyMs)) : Promise.resolve();
+  }
+
   send = async (threadId: string, body: SendMessageInput): Promise<InboundMessage> => {
     this.attempts++;
     const fault = this.faults.shift() ?? 'ok';
+    await this.travel();
     if (fault === 'lost_request') throw new ApiError('network_error', 'offline', true);
     if (fault === 'rejected') throw new ApiError('client_error', 'content refused', false, 400);
     if (fault === 'server_busy') throw new ApiError('unavailable', 'busy', true, 503, 2_000);
@@ -35,6 +43,7 @@ class FakeServer {
       this.committed.push(message);
       this.byClientId.set(body.client_message_id, message);
     }
+    await this.travel();
     if (fault === 'lost_response') throw new ApiError('network_error', 'connection reset', true);
     return message;
   };
@@ -151,6 +160,7 @@ describe('Outbox under random failures and reloads (property)', () => {
     const step = fc.oneof(
       fc.record({ kind: fc.constant('send' as const), thread: fc.constantFrom('t1', 't2') }),
       fc.record({ kind: fc.constant('reload' as const) }),
+      fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 120 }) }),
       fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 5_000 }) }),
       fc.record({ kind: fc.constant('offline' as const), online: fc.boolean() }),
     );
@@ -161,6 +171,7 @@ describe('Outbox under random failures and reloads (property)', () => {
         const store = new MemoryOutboxStore();
         const server = new FakeServer();
         server.faults = [...faults];
+        server.latencyMs = 40;
         const environment = new FakeEnvironment(() => 0.5);
         let current = createOutbox(store, server, environment).outbox;
         await current.restore();

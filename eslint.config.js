@@ -40,4 +40,9 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Integration tests and benchmarks start the real local server; shipped core code never does.
+    files: ['src/**/*.integration.test.ts', 'src/core/bench/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
 );

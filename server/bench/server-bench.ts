@@ -9,14 +9,11 @@
  * Each measurement runs several rounds and reports the median; this machine is shared and
  * noisy, so single runs mean little. Not a test: nothing here asserts.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import WebSocket from 'ws';
+import { jsonRequest, median, percentile, printTable, rssBytes, sleep, startServer, stopServer } from './spawn-server.ts';
 
 const SENDERS = 50;
 const THROUGHPUT_SECONDS = 4;
@@ -40,87 +37,9 @@ const RECEIVER_ENV = 'BENCH_RECEIVER';
 
 const GOALS = { throughput: 3_000, fanoutP99Ms: 25, bytesPerSocket: 40 * 1024 };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function rssBytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-  return Number(kb) * 1024;
-}
-
 const agent = new http.Agent({ keepAlive: true, maxSockets: SENDERS + 10 });
-
-function request<T = unknown>(port: number, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: T }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path: `/api/v1${path}`,
-        agent,
-        headers: {
-          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          resolve({ status: res.statusCode ?? 0, json: (text ? JSON.parse(text) : null) as T });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-async function startServer(): Promise<{ child: ChildProcess; port: number; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'ama2-bench-'));
-  const port = await freePort();
-  // BENCH_SERVER_NODE_ARGS passes flags to the server process, e.g. "--cpu-prof" to profile it.
-  const extraArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...extraArgs, '--import', 'tsx', 'server/src/main.ts'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_PATH: join(dir, 'bench.sqlite'),
-      LOG_LEVEL: 'warn',
-      DEMO_AGENT_CHUNK_MS: '0',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 200; i++) {
-    try {
-      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (health.ok) return { child, port, dir };
-    } catch {
-      // not up yet
-    }
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error('server did not start');
-}
+const request = <T = unknown>(port: number, method: string, path: string, token: string | null, body?: unknown) =>
+  jsonRequest<T>(agent, port, method, path, token, body);
 
 async function throughputRound(port: number, token: string, threadId: string): Promise<number> {
   let committed = 0;
@@ -240,14 +159,6 @@ function row(name: string, value: string, goal: string, met: boolean): string[] 
   return [name, value, goal, met ? 'met' : 'MISSED'];
 }
 
-function printTable(rows: string[][]): void {
-  const header = ['measure', 'median of rounds', 'goal', ''];
-  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((r) => r[column]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of rows) console.log(line(r));
-}
 
 async function main(): Promise<void> {
   console.log(`bench:server — ${ROUNDS} rounds each, server in its own process (LOG_LEVEL=warn), node ${process.version}`);
@@ -318,12 +229,10 @@ async function main(): Promise<void> {
       const bytes = median(perSocket);
       rows.push(row('resident memory per idle socket', `${(bytes / 1024).toFixed(1)} KiB`, `≤ ${GOALS.bytesPerSocket / 1024} KiB`, bytes <= GOALS.bytesPerSocket));
     }
-    printTable(rows);
+    printTable(['measure', 'median of rounds', 'goal', ''], rows);
   } finally {
     agent.destroy();
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    rmSync(dir, { recursive: true, force: true });
+    await stopServer({ child, dir });
   }
 }
 

@@ -116,6 +116,7 @@ export class SyncEngine {
     if (!log) {
       log = new ThreadLog(threadId, {
         source: this.options.source,
+        keepsClientIdOf: (senderId) => senderId === this.options.selfSenderId,
         onChange: () => this.notify(threadId),
         onError: (error) => this.scheduleCatchUp(threadId, error),
       });
@@ -227,8 +228,8 @@ export class SyncEngine {
     const entry = entryFromEvent(threadId, event);
     this.logs.get(threadId)?.receive(entry);
     const runId = runIdOf(entry);
-    if (runId) this.updateRun(threadId, runId, entry.type, entry.data);
-    if (entry.message) this.typing.set(threadId, entry.senderId, false);
+    if (runId && entry.kind === 'event') this.updateRun(threadId, runId, entry.type, entry.data);
+    if (entry.kind === 'message') this.typing.set(threadId, entry.senderId, false);
     this.emit({ kind: 'event', threadId, event });
   }
 
@@ -333,7 +334,7 @@ export class SyncEngine {
     if (pending.length === 0 || !log) return;
     const waiting = new Set(pending.map((item) => item.clientMessageId));
     for (const entry of log.items) {
-      const cmid = entry.message?.clientMessageId;
+      const cmid = entry.kind === 'message' ? entry.clientMessageId : null;
       if (cmid && entry.senderId === this.options.selfSenderId && waiting.has(cmid)) this.outbox.confirm(cmid);
     }
   }
@@ -377,7 +378,7 @@ export class SyncEngine {
           ? null
           : {
               baseSeq,
-              newFromOthers: entries.filter((entry) => entry.message && entry.seq > baseSeq && entry.senderId !== self).length,
+              newFromOthers: entries.filter((entry) => entry.kind === 'message' && entry.seq > baseSeq && entry.senderId !== self).length,
             },
     };
     this.snapshots.set(threadId, snapshot);

@@ -1,5 +1,5 @@
 import type { ConnectionState } from '../connection/connection.ts';
-import type { LogEntry, MessageView } from '../sync/log-entry.ts';
+import type { EventEntry, LogEntry, MessageView } from '../sync/log-entry.ts';
 import type { OutboxItem } from '../sync/outbox.ts';
 import type { RunView } from '../sync/run-state.ts';
 import type { ThreadLog } from '../sync/thread-log.ts';
@@ -22,7 +22,7 @@ export interface SyncHealth {
 export type TimelineItem =
   | { kind: 'message'; key: string; message: MessageView }
   | { kind: 'pending'; key: string; item: OutboxItem }
-  | { kind: 'event'; key: string; entry: LogEntry };
+  | { kind: 'event'; key: string; entry: EventEntry };
 
 /** What composing a reply knows: how many messages from others arrived since it started. */
 export interface ComposeState {
@@ -67,11 +67,11 @@ export function buildTimeline(entries: readonly LogEntry[], outbox: readonly Out
   const committedClientIds = new Set<string>();
   const items: TimelineItem[] = [];
   for (const entry of entries) {
-    const message = entry.message;
-    if (!message) {
+    if (entry.kind === 'event') {
       items.push({ kind: 'event', key: `event|${entry.key}`, entry });
       continue;
     }
+    const message = entry;
     const own = message.senderId === selfSenderId && message.clientMessageId;
     if (own) committedClientIds.add(message.clientMessageId!);
     items.push({ kind: 'message', key: own ? timelineKey(selfSenderId, message.clientMessageId!) : `message|${message.id}`, message });

@@ -9,6 +9,7 @@ export interface MessageView {
   senderId: string;
   role: Role;
   content: string;
+  /** Kept for the user's own messages (to hand over their optimistic copies); null for others'. */
   clientMessageId: string | null;
   mentions: readonly string[];
   createdAt: string | null;
@@ -16,10 +17,22 @@ export interface MessageView {
 
 /**
  * One durable event of a thread's log, whatever delivered it (a `thread_message` or
- * `thread_event` frame, a poll page, SSE). `key` identifies the event itself: two
- * entries with one seq and different keys mean the server's log is not the one we hold.
+ * `thread_event` frame, a poll page, SSE). `key` identifies the event itself: two entries
+ * with one seq and different keys mean the server's log is not the one we hold.
+ *
+ * A message is one object that is its own {@link MessageView}: threads can hold many
+ * thousands of them, and one object per message instead of three keeps a held event small.
  */
-export interface LogEntry {
+export type LogEntry = MessageEntry | EventEntry;
+
+export interface MessageEntry extends MessageView {
+  kind: 'message';
+  key: string;
+  type: 'message_committed';
+}
+
+export interface EventEntry {
+  kind: 'event';
   seq: number;
   key: string;
   type: string;
@@ -27,54 +40,75 @@ export interface LogEntry {
   content: string | null;
   createdAt: string | null;
   data: Readonly<Record<string, unknown>>;
-  message: MessageView | null;
 }
 
+const NO_MENTIONS: readonly string[] = Object.freeze([]);
+
 function roleOf(senderId: string, role: unknown): Role {
-  if (role === 'user' || role === 'agent' || role === 'system') return role;
-  const kind = senderKind(senderId);
-  return kind === 'agent' ? 'agent' : kind === 'system' ? 'system' : 'user';
+  if (role === 'agent' || (role !== 'user' && role !== 'system' && senderKind(senderId) === 'agent')) return 'agent';
+  if (role === 'system' || (role !== 'user' && senderKind(senderId) === 'system')) return 'system';
+  return 'user';
 }
 
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+function mentionsOf(value: unknown): readonly string[] {
+  if (!Array.isArray(value) || value.length === 0) return NO_MENTIONS;
+  return value.filter((item): item is string => typeof item === 'string');
+}
+
+function messageEntry(fields: Omit<MessageEntry, 'kind' | 'type' | 'key'>): MessageEntry {
+  // One literal with a fixed field order, so every message shares one hidden class.
+  return {
+    kind: 'message',
+    key: fields.id,
+    type: 'message_committed',
+    id: fields.id,
+    threadId: fields.threadId,
+    seq: fields.seq,
+    senderId: fields.senderId,
+    role: fields.role,
+    content: fields.content,
+    clientMessageId: fields.clientMessageId,
+    mentions: fields.mentions,
+    createdAt: fields.createdAt,
+  };
+}
 
 /** From a durable event (poll page, SSE, `thread_event` frame). */
 export function entryFromEvent(threadId: string, event: InboundEvent): LogEntry {
   const data = event.data ?? {};
   const senderId = event.sender_id ?? str(data.sender_id) ?? 'system';
-  const base = {
-    seq: event.thread_seq,
-    type: event.event_type,
-    senderId,
-    content: event.content ?? null,
-    createdAt: event.created_at ?? null,
-    data,
-  };
-  if (event.event_type !== 'message_committed') {
-    return { ...base, key: event.event_id ?? `${event.event_type}:${event.thread_seq}`, message: null };
-  }
-  // A seed server's event may lack data.message_id: the event id then names the message.
-  const messageId = str(data.message_id) ?? event.event_id ?? `message:${event.thread_seq}`;
-  return {
-    ...base,
-    key: messageId,
-    message: {
-      id: messageId,
+  if (event.event_type === 'message_committed') {
+    // A seed server's event may lack data.message_id: the event id then names the message.
+    const id = str(data.message_id) ?? event.event_id ?? `message:${event.thread_seq}`;
+    return messageEntry({
+      id,
       threadId,
       seq: event.thread_seq,
       senderId,
       role: roleOf(senderId, data.role),
       content: event.content ?? '',
       clientMessageId: str(data.client_message_id),
-      mentions: Array.isArray(data.mentions) ? data.mentions.filter((item): item is string => typeof item === 'string') : [],
+      mentions: mentionsOf(data.mentions),
       createdAt: event.created_at ?? null,
-    },
+    });
+  }
+  return {
+    kind: 'event',
+    seq: event.thread_seq,
+    key: event.event_id ?? `${event.event_type}:${event.thread_seq}`,
+    type: event.event_type,
+    senderId,
+    content: event.content ?? null,
+    createdAt: event.created_at ?? null,
+    data,
   };
 }
 
 /** From a message that carries its seq (`thread_message` frame, send response). */
-export function entryFromMessage(threadId: string, message: InboundMessage & { thread_seq: number }): LogEntry {
-  const view: MessageView = {
+export function entryFromMessage(threadId: string, message: InboundMessage & { thread_seq: number }): MessageEntry {
+  return messageEntry({
     id: message.id,
     threadId,
     seq: message.thread_seq,
@@ -82,17 +116,10 @@ export function entryFromMessage(threadId: string, message: InboundMessage & { t
     role: roleOf(message.sender_id, message.role),
     content: message.content,
     clientMessageId: message.client_message_id ?? null,
-    mentions: message.mentions ?? [],
+    mentions: mentionsOf(message.mentions),
     createdAt: message.created_at ?? null,
-  };
-  return {
-    seq: message.thread_seq,
-    key: message.id,
-    type: 'message_committed',
-    senderId: message.sender_id,
-    content: message.content,
-    createdAt: view.createdAt,
-    data: { message_id: message.id, client_message_id: view.clientMessageId, role: view.role, mentions: view.mentions },
-    message: view,
-  };
+  });
 }
+
+/** The entry as a message, or null for other events. */
+export const messageOf = (entry: LogEntry): MessageEntry | null => (entry.kind === 'message' ? entry : null);

@@ -198,5 +198,5 @@ const RUN_EVENTS = new Set([
 
 /** The run a durable event belongs to, if any. */
 export function runIdOf(entry: LogEntry): string | null {
-  return RUN_EVENTS.has(entry.type) ? str(entry.data.run_id) : null;
+  return entry.kind === 'event' && RUN_EVENTS.has(entry.type) ? str(entry.data.run_id) : null;
 }

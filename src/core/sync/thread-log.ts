@@ -12,6 +12,11 @@ export type LogStatus = 'idle' | 'loading' | 'catching_up' | 'synced' | 'failed'
 
 export interface ThreadLogOptions {
   source: ThreadSource;
+  /**
+   * Whose messages keep their `client_message_id` (the user's own, to hand over optimistic
+   * copies). Others' are dropped on apply: a held event should cost as little as it can.
+   */
+  keepsClientIdOf?: (senderId: string) => boolean;
   /** Called after every change to what the log holds or its status. */
   onChange: () => void;
   /** Called once per catch-up failure, with the error (the engine decides about retries). */
@@ -38,12 +43,16 @@ export class ThreadLog {
   /** Bumped on every change, so snapshots can be cached per version. */
   version = 0;
 
+  /** Mutated in place; readers get {@link items}, a copy made once per version. */
   private entries: LogEntry[] = [];
+  private itemsCache: readonly LogEntry[] | null = null;
   private readonly pending = new Map<number, LogEntry>();
   private catching: Promise<void> | null = null;
   private opening: Promise<void> | null = null;
   private catchUpAgain = false;
   private loadingOlder: Promise<void> | null = null;
+  /** One string per sender id: thousands of messages from a few senders share them. */
+  private readonly senders = new Map<string, string>();
   /** Opened: the base window is known, so gaps can be filled from `appliedSeq`. */
   private based = false;
   private generation = 0;
@@ -53,9 +62,13 @@ export class ThreadLog {
     private readonly options: ThreadLogOptions,
   ) {}
 
-  /** The held entries, oldest first (a new array after each change). */
+  /** The held entries, oldest first: one array per version, so a snapshot can keep it. */
   get items(): readonly LogEntry[] {
-    return this.entries;
+    return (this.itemsCache ??= this.entries.slice());
+  }
+
+  get size(): number {
+    return this.entries.length;
   }
 
   get hasOlder(): boolean {
@@ -76,6 +89,7 @@ export class ThreadLog {
 
   private changed(): void {
     this.version++;
+    this.itemsCache = null;
     this.options.onChange();
   }
 
@@ -156,22 +170,30 @@ export class ThreadLog {
     this.changed();
   }
 
+  private compact(entry: LogEntry): LogEntry {
+    const sender = this.senders.get(entry.senderId);
+    if (sender === undefined) this.senders.set(entry.senderId, entry.senderId);
+    else entry.senderId = sender;
+    const keeps = this.options.keepsClientIdOf;
+    if (entry.kind === 'message' && entry.clientMessageId !== null && keeps && !keeps(entry.senderId)) entry.clientMessageId = null;
+    return entry;
+  }
+
   /** Applies contiguous entries, then whatever held-back ones now follow. */
   private apply(batch: LogEntry[]): void {
-    const next = this.entries.slice();
+    const next = this.entries;
     for (const entry of batch) {
       if (entry.seq !== this.appliedSeq + 1) continue;
-      next.push(entry);
+      next.push(this.compact(entry));
       this.appliedSeq = entry.seq;
       this.pending.delete(entry.seq);
     }
     for (let held = this.pending.get(this.appliedSeq + 1); held; held = this.pending.get(this.appliedSeq + 1)) {
-      next.push(held);
+      next.push(this.compact(held));
       this.appliedSeq = held.seq;
       this.pending.delete(held.seq);
     }
-    for (const seq of this.pending.keys()) if (seq <= this.appliedSeq) this.pending.delete(seq);
-    this.entries = next;
+    if (this.pending.size > 0) for (const seq of this.pending.keys()) if (seq <= this.appliedSeq) this.pending.delete(seq);
     this.changed();
   }
 
@@ -282,7 +304,7 @@ export class ThreadLog {
         while (take < older.length && older[older.length - 1 - take]!.seq === end - take) take++;
         const run = older.slice(older.length - take);
         if (run.length === 0) return;
-        this.entries = [...run, ...this.entries];
+        this.entries = [...run.map((entry) => this.compact(entry)), ...this.entries];
         this.windowStart = run[0]!.seq;
       } catch (error) {
         if (generation === this.generation) this.options.onError?.(toApiError(error));
@@ -298,7 +320,7 @@ export class ThreadLog {
   trim(max: number): void {
     const excess = this.entries.length - max;
     if (excess <= 0) return;
-    this.entries = this.entries.slice(excess);
+    this.entries.splice(0, excess);
     this.windowStart += excess;
     this.changed();
   }

@@ -1,0 +1,156 @@
+/**
+ * Runtime schemas of REST responses (CONTRACT §1, §3, §4, §5, §7, §8). Lenient in the
+ * same spirit as the frame schemas: only what a client cannot do without is required,
+ * [ext] fields are optional, list fields default to empty, unknown extra fields pass
+ * through. Lists are checked item by item so one bad item is dropped, not the page.
+ */
+import * as v from 'valibot';
+import { inboundMessageSchema, parseEvent, type InboundEvent, type InboundMessage } from './server-frame-schemas.ts';
+
+const id = v.pipe(v.string(), v.minLength(1));
+const nonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
+const nullableString = v.optional(v.nullable(v.string()), null);
+
+export const userSchema = v.looseObject({
+  id,
+  name: v.string(),
+  email: v.optional(v.string()),
+  avatar_url: nullableString,
+});
+export type InboundUser = v.InferOutput<typeof userSchema>;
+
+export const participantSchema = v.looseObject({
+  sender_id: id,
+  name: v.optional(v.string(), ''),
+  avatar_url: nullableString,
+});
+
+export const threadSchema = v.looseObject({
+  id,
+  kind: v.optional(v.picklist(['private', 'public']), 'private'),
+  title: nullableString,
+  participants: v.optional(v.array(participantSchema), []),
+  /** Absent on a seed-only server, which has not processed the mode yet (seed 001). */
+  participation_mode: v.optional(v.picklist(['open', 'invocation_only'])),
+  /** Absent when the server cannot say; the engine then pages the log from the start. */
+  last_seq: v.optional(nonNegativeInt),
+  read_seq: v.optional(nonNegativeInt, 0),
+  unread_count: v.optional(nonNegativeInt, 0),
+  last_message: v.optional(
+    v.nullable(v.looseObject({ sender_id: v.string(), content: v.string(), created_at: v.optional(v.string()) })),
+    null,
+  ),
+  created_at: v.optional(v.string()),
+  updated_at: v.optional(v.string()),
+});
+export type InboundThread = v.InferOutput<typeof threadSchema>;
+
+export const agentSchema = v.looseObject({
+  id,
+  sender_id: id,
+  slug: v.optional(v.string()),
+  name: v.string(),
+  avatar_url: nullableString,
+});
+export type InboundAgent = v.InferOutput<typeof agentSchema>;
+
+export const loginResponseSchema = v.object({ token: v.pipe(v.string(), v.minLength(1)), user: userSchema });
+
+export const approvalDecisionSchema = v.looseObject({
+  approval_id: id,
+  status: v.string(),
+  decided_at: v.optional(v.nullable(v.string()), null),
+});
+export type ApprovalDecisionResult = v.InferOutput<typeof approvalDecisionSchema>;
+
+export const webhookSubscriptionSchema = v.looseObject({
+  subscription_id: id,
+  thread_id: v.string(),
+  callback_url: v.string(),
+  active: v.boolean(),
+  created_at: v.string(),
+  /** [ext] Shown once, at creation: it keys the callback signature. */
+  secret: v.optional(v.string()),
+});
+export type WebhookSubscription = v.InferOutput<typeof webhookSubscriptionSchema>;
+
+export const agentProfileSchema = v.looseObject({
+  slug: v.string(),
+  name: v.string(),
+  avatar_url: nullableString,
+  greeting: v.optional(v.string(), ''),
+  theme: v.optional(v.looseObject({ color: v.optional(v.string()) }), {}),
+});
+export type AgentProfile = v.InferOutput<typeof agentProfileSchema>;
+
+export const resolvedThreadSchema = v.looseObject({ thread_id: id, resumed: v.boolean() });
+export type ResolvedThread = v.InferOutput<typeof resolvedThreadSchema>;
+
+const userListSchema = v.looseObject({ users: v.array(v.unknown()) });
+const agentListSchema = v.looseObject({ agents: v.array(v.unknown()) });
+const threadPageSchema = v.looseObject({ threads: v.array(v.unknown()), next_cursor: v.optional(v.nullable(v.string()), null) });
+const eventPageSchema = v.looseObject({ events: v.array(v.unknown()), has_more: v.boolean() });
+
+/** Called for each list item that fails its schema: what it was and its type, never its content. */
+export type InvalidItemHandler = (kind: 'event' | 'thread' | 'user' | 'agent', type: string | null) => void;
+
+function parseItems<S extends v.GenericSchema>(
+  items: unknown[],
+  schema: S,
+  kind: Parameters<InvalidItemHandler>[0],
+  onInvalid?: InvalidItemHandler,
+): v.InferOutput<S>[] {
+  const valid: v.InferOutput<S>[] = [];
+  for (const item of items) {
+    const result = v.safeParse(schema, item);
+    if (result.success) valid.push(result.output);
+    else onInvalid?.(kind, null);
+  }
+  return valid;
+}
+
+function eventTypeOf(item: unknown): string | null {
+  const type = typeof item === 'object' && item !== null ? (item as { event_type?: unknown }).event_type : undefined;
+  return typeof type === 'string' ? type : null;
+}
+
+/**
+ * Parses a poll page (`{events, has_more}`, seed 000). Throws when the envelope is wrong;
+ * an event that fails its schema is dropped and reported, so one bad event does not sink
+ * the page (the engine sees the hole and re-reads it).
+ */
+export function parseEventPage(json: unknown, onInvalid?: InvalidItemHandler): { events: InboundEvent[]; has_more: boolean } {
+  const page = v.parse(eventPageSchema, json);
+  const events: InboundEvent[] = [];
+  for (const item of page.events) {
+    const event = parseEvent(item);
+    if (event) events.push(event);
+    else onInvalid?.('event', eventTypeOf(item));
+  }
+  return { events, has_more: page.has_more };
+}
+
+/** Parses `GET /chat/threads` (`{threads, next_cursor}`). */
+export function parseThreadPage(json: unknown, onInvalid?: InvalidItemHandler): { threads: InboundThread[]; next_cursor: string | null } {
+  const page = v.parse(threadPageSchema, json);
+  return { threads: parseItems(page.threads, threadSchema, 'thread', onInvalid), next_cursor: page.next_cursor };
+}
+
+/** Parses `GET /users` (`{users}`). */
+export function parseUserList(json: unknown, onInvalid?: InvalidItemHandler): InboundUser[] {
+  return parseItems(v.parse(userListSchema, json).users, userSchema, 'user', onInvalid);
+}
+
+/** Parses `GET /agents` (`{agents}`). */
+export function parseAgentList(json: unknown, onInvalid?: InvalidItemHandler): InboundAgent[] {
+  return parseItems(v.parse(agentListSchema, json).agents, agentSchema, 'agent', onInvalid);
+}
+
+/**
+ * Parses a send response: our server wraps the message as `{message}` (CONTRACT §4); the
+ * seed SDK documents "the sent message object", so a bare message is accepted too.
+ */
+export function parseSentMessage(json: unknown): InboundMessage {
+  const wrapped = typeof json === 'object' && json !== null && typeof (json as { message?: unknown }).message === 'object';
+  return v.parse(inboundMessageSchema, wrapped ? (json as { message: unknown }).message : json);
+}

@@ -1,0 +1,224 @@
+import type { InboundParse } from '../protocol/server-frame-schemas.ts';
+import { backoffDelay } from './backoff.ts';
+import { streamEventFrame } from './event-frames.ts';
+import { SseParser, type SseMessage } from './sse-parser.ts';
+import type { Transport, TransportEvents } from './transport.ts';
+
+/**
+ * A stream that has said nothing, not even the server's `: keep-alive` (every 15 s,
+ * CONTRACT §5), for this long is taken for dead (a proxy that holds the connection but
+ * forwards nothing) and reopened from the cursor.
+ */
+export const SSE_STALL_TIMEOUT_MS = 45_000;
+
+export interface SseTransportOptions {
+  /** The API base, as for the HTTP client: `http://localhost:8787/api/v1`, or `/api/v1` for the page's origin. */
+  apiBaseUrl: string;
+  /** Request headers, asked for on every (re)connect: `{ authorization: 'Bearer …' }` for the signed-in user. */
+  headers?(): Record<string, string> | Promise<Record<string, string>>;
+  /** The engine's cursor of a thread: the stream resumes after it. */
+  cursorOf(threadId: string): number;
+  /** For backoff jitter; the environment's `random`. */
+  random?: () => number;
+  fetch?: typeof fetch;
+}
+
+/** How a stream attempt ended, and so what to do next. */
+type Outcome = { kind: 'retry'; minDelayMs: number } | { kind: 'auth'; reason: string } | { kind: 'gone' };
+
+/** HTTP 401 ends the transport like the socket's 4001, so the manager asks for a new token. */
+const AUTH_CLOSE_CODE = 4001;
+
+function outcomeOf(response: Response): Outcome {
+  const status = response.status;
+  if (status === 401) return { kind: 'auth', reason: 'Your session has expired. Sign in again.' };
+  // Not allowed, not there, or a request the server will never accept: retrying cannot help.
+  if (status === 400 || status === 403 || status === 404 || status === 410) return { kind: 'gone' };
+  const retryAfter = Number(response.headers.get('retry-after'));
+  return { kind: 'retry', minDelayMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 0 };
+}
+
+/**
+ * Receives live frames over server-sent events, one `fetch` stream per followed thread
+ * (so that `Authorization: Bearer` works, which `EventSource` cannot send). Durable events
+ * become `thread_event` frames, live-only ones the typing / presence / runtime frames the
+ * socket would have sent. A failed stream is reopened with backoff from the cursor.
+ * Receive-only: `send` returns false.
+ */
+export class SseTransport implements Transport {
+  readonly kind = 'sse' as const;
+  private events: TransportEvents | null = null;
+  private readonly streams = new Map<string, ThreadStream>();
+  private followed: readonly string[] = [];
+  private announced = false;
+  private closed = false;
+
+  constructor(private readonly options: SseTransportOptions) {}
+
+  open(events: TransportEvents): void {
+    if (this.events) throw new Error('An SseTransport opens once.');
+    this.events = events;
+    this.sync();
+    if (this.followed.length === 0) void Promise.resolve().then(() => this.announce());
+  }
+
+  send(): boolean {
+    return false;
+  }
+
+  close(code = 1000, reason = ''): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const stream of this.streams.values()) stream.stop();
+    this.streams.clear();
+    this.events?.close({ code, reason });
+  }
+
+  follow(threadIds: readonly string[]): void {
+    this.followed = [...new Set(threadIds)];
+    this.sync();
+  }
+
+  /** Threads with a stream (open or waiting to reopen). */
+  get streamCount(): number {
+    return this.streams.size;
+  }
+
+  private sync(): void {
+    if (!this.events || this.closed) return;
+    const wanted = new Set(this.followed);
+    for (const [threadId, stream] of this.streams) {
+      if (!wanted.has(threadId)) {
+        stream.stop();
+        this.streams.delete(threadId);
+      }
+    }
+    for (const threadId of wanted) {
+      if (this.streams.has(threadId)) continue;
+      const stream = new ThreadStream(threadId, this.options, {
+        up: () => this.announce(),
+        deliver: (parse) => this.deliver(parse),
+        unauthorized: (reason) => this.close(AUTH_CLOSE_CODE, reason),
+      });
+      this.streams.set(threadId, stream);
+      stream.start();
+    }
+  }
+
+  private announce(): void {
+    if (this.announced || this.closed || !this.events) return;
+    this.announced = true;
+    this.events.open({ heartbeatMs: null });
+  }
+
+  private deliver(parse: InboundParse): void {
+    if (this.closed || !this.events) return;
+    if (parse.ok) this.events.frame(parse.frame);
+    else this.events.invalid?.(parse.type, parse.reason);
+  }
+}
+
+interface StreamOwner {
+  up(): void;
+  deliver(parse: InboundParse): void;
+  unauthorized(reason: string): void;
+}
+
+/** One thread's stream: open, read until it ends, reopen after a backoff; until stopped. */
+class ThreadStream {
+  private controller: AbortController | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private stallTimer: ReturnType<typeof setTimeout> | undefined;
+  private attempt = 0;
+  /** Highest seq this stream delivered: never ask again for what was already handed over. */
+  private delivered = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly threadId: string,
+    private readonly options: SseTransportOptions,
+    private readonly owner: StreamOwner,
+  ) {}
+
+  start(): void {
+    void this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.stallTimer);
+    this.controller?.abort();
+  }
+
+  private async connect(): Promise<void> {
+    const controller = new AbortController();
+    this.controller = controller;
+    let outcome: Outcome = { kind: 'retry', minDelayMs: 0 };
+    try {
+      const headers = { accept: 'text/event-stream', ...(await this.options.headers?.()) };
+      if (this.stopped) return;
+      const cursor = Math.max(this.options.cursorOf(this.threadId), this.delivered);
+      const url = `${this.options.apiBaseUrl}/chat/threads/${encodeURIComponent(this.threadId)}/events/stream?last_thread_seq=${cursor}`;
+      const doFetch = this.options.fetch ?? fetch;
+      const response = await doFetch(url, { headers, signal: controller.signal });
+      if (this.stopped) return;
+      if (response.ok && response.body) {
+        this.attempt = 0;
+        this.owner.up();
+        await this.read(response.body, controller);
+      } else {
+        outcome = outcomeOf(response);
+        await response.body?.cancel().catch(() => undefined);
+      }
+    } catch {
+      // Network failure, abort by the stall watchdog, or a headers() that threw: all retryable.
+    }
+    clearTimeout(this.stallTimer);
+    if (this.stopped) return;
+    if (outcome.kind === 'auth') return this.owner.unauthorized(outcome.reason);
+    if (outcome.kind === 'gone') return;
+    const delay = Math.max(outcome.minDelayMs, backoffDelay(this.attempt++, this.options.random ?? Math.random));
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private async read(body: ReadableStream<Uint8Array>, controller: AbortController): Promise<void> {
+    const reader = body.getReader();
+    const decoder = new TextDecoder();
+    const parser = new SseParser((message) => this.receive(message));
+    const watch = () => {
+      clearTimeout(this.stallTimer);
+      this.stallTimer = setTimeout(() => controller.abort(), SSE_STALL_TIMEOUT_MS);
+    };
+    watch();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done || this.stopped) break;
+        watch();
+        parser.push(decoder.decode(value, { stream: true }));
+      }
+    } finally {
+      reader.cancel().catch(() => undefined);
+    }
+  }
+
+  private receive(message: SseMessage): void {
+    if (this.stopped || message.event !== 'message') return;
+    let event: unknown;
+    try {
+      event = JSON.parse(message.data);
+    } catch {
+      this.owner.deliver({ ok: false, type: null, reason: 'not JSON' });
+      return;
+    }
+    const parse = streamEventFrame(this.threadId, event);
+    if (parse.ok && parse.frame.type === 'thread_event') {
+      const seq = parse.frame.data.thread_seq;
+      // A replayed event the stream already delivered (the server dedups too; this is cheap).
+      if (seq <= this.delivered) return;
+      this.delivered = seq;
+    }
+    this.owner.deliver(parse);
+  }
+}

@@ -1,0 +1,231 @@
+import { copyFileSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../../server/src/app.ts';
+import { api, createThread, startTestServer } from '../../../server/test/support/test-server.ts';
+import { createInboxApi, inboxThreadSource } from '../api/inbox-api.ts';
+import { ConnectionManager } from '../connection/connection-manager.ts';
+import { WebSocketTransport, type WebSocketConstructor } from '../connection/websocket-transport.ts';
+import { browserEnvironment } from '../environment/environment.ts';
+import { MemoryOutboxStore } from '../sync/outbox-store.ts';
+import { SyncEngine } from './sync-engine.ts';
+
+/**
+ * The engine against the real local server over real sockets: the failures users meet
+ * (a dropped socket, a server restart, a database reset, a lost response) must end with
+ * every message once, in order, and nothing that the server does not have.
+ */
+
+async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+interface Client {
+  engine: SyncEngine;
+  connection: ConnectionManager;
+  /** Live sockets the engine opened; a test can cut them like a network would. */
+  sockets: WebSocket[];
+  /** While true, new sockets go nowhere (the network is down). */
+  blocked: { value: boolean };
+  userId: string;
+}
+
+function connect(server: { url: string; wsUrl: string }, token: string, userId: string, fetchImpl: typeof fetch = fetch): Client {
+  const sockets: WebSocket[] = [];
+  const blocked = { value: false };
+  const environment = browserEnvironment();
+  const inbox = createInboxApi({ serverUrl: server.url, getToken: () => token, fetch: fetchImpl });
+  const SocketClass = class extends WebSocket {
+    constructor(url: string, protocols?: string[]) {
+      // A blocked network: the connection attempt fails like an unreachable host.
+      super(blocked.value ? 'ws://127.0.0.1:9/unreachable' : url, protocols);
+      sockets.push(this);
+    }
+  } as unknown as WebSocketConstructor;
+  const connection = new ConnectionManager({
+    createSocket: () =>
+      new WebSocketTransport({
+        url: () => `${server.wsUrl}/api/v1/chat/ws/user/threads`,
+        protocols: () => ['auth', token],
+        WebSocket: SocketClass,
+      }),
+    environment,
+  });
+  const engine = new SyncEngine({
+    connection,
+    source: inboxThreadSource(inbox),
+    outboxStore: new MemoryOutboxStore(),
+    environment,
+    selfSenderId: `user:${userId}`,
+  });
+  return { engine, connection, sockets, blocked, userId };
+}
+
+const messagesOf = (client: Client, threadId: string) =>
+  client.engine.getThreadSnapshot(threadId).items.flatMap((item) => (item.kind === 'message' ? [item.message] : []));
+
+async function serverLog(server: { url: string }, token: string, threadId: string) {
+  const events: { thread_seq: number; content: string | null; event_type: string; data: { message_id?: string } }[] = [];
+  for (let after = 0; ; ) {
+    const page = await api(server, 'GET', `/chat/threads/${threadId}/events?last_thread_seq=${after}&limit=200`, { token });
+    events.push(...page.body.events);
+    after = events.at(-1)?.thread_seq ?? after;
+    if (!page.body.has_more) return events;
+  }
+}
+
+async function sendAs(server: { url: string }, token: string, threadId: string, contents: string[]) {
+  for (const content of contents) {
+    const response = await api(server, 'POST', `/chat/threads/${threadId}/messages`, {
+      token,
+      body: { content, client_message_id: randomUUID() },
+    });
+    expect(response.status).toBe(201);
+  }
+}
+
+/** The engine's thread equals the server's log: same messages, same seqs, once each, in order. */
+async function expectSameAsServer(client: Client, server: { url: string }, token: string, threadId: string) {
+  const log = (await serverLog(server, token, threadId)).filter((event) => event.event_type === 'message_committed');
+  const held = messagesOf(client, threadId);
+  const heldFrom = held[0]?.seq ?? 1;
+  expect(held.map((message) => [message.seq, message.id, message.content])).toEqual(
+    log.filter((event) => event.thread_seq >= heldFrom).map((event) => [event.thread_seq, event.data.message_id, event.content]),
+  );
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function world() {
+  const server = await startTestServer();
+  cleanups.push(() => server.close());
+  const alice = await server.login('alice@example.com');
+  const bob = await server.login('bob@example.com');
+  const thread = await createThread(server, alice.token, { target_user_ids: [bob.user.id], title: 'sync' });
+  return { server, alice, bob, thread };
+}
+
+async function started(client: Client, threadId: string) {
+  await client.engine.start();
+  cleanups.push(() => client.engine.stop());
+  await waitFor(() => client.engine.getConnectionState().status === 'open', 'the socket to open');
+  await client.engine.openThread(threadId);
+}
+
+describe('SyncEngine against the real server', () => {
+  it('applies all 100 messages sent while its socket was down, once each, in order', async () => {
+    const { server, alice, bob, thread } = await world();
+    const client = connect(server, alice.token, alice.user.id);
+    await started(client, thread.id);
+    await sendAs(server, bob.token, thread.id, ['before the drop']);
+    await waitFor(() => messagesOf(client, thread.id).length === 1, 'the first message');
+
+    client.blocked.value = true;
+    for (const socket of client.sockets) socket.terminate();
+    await waitFor(() => client.engine.getConnectionState().status !== 'open', 'the drop to be noticed');
+    const missed = Array.from({ length: 100 }, (_, i) => `while you were away ${i + 1}`);
+    await sendAs(server, bob.token, thread.id, missed);
+    expect(messagesOf(client, thread.id)).toHaveLength(1);
+
+    client.blocked.value = false;
+    client.connection.retryNow();
+    await waitFor(() => messagesOf(client, thread.id).length === 101, 'the catch-up', 30_000);
+    expect(messagesOf(client, thread.id).map((message) => message.content)).toEqual(['before the drop', ...missed]);
+    await expectSameAsServer(client, server, alice.token, thread.id);
+    expect(client.engine.getThreadSnapshot(thread.id).health.status).toBe('synced');
+  });
+
+  it('recovers by itself when the server restarts mid-conversation, and delivers what was sent meanwhile once', async () => {
+    const { server, alice, bob, thread } = await world();
+    const client = connect(server, alice.token, alice.user.id);
+    await started(client, thread.id);
+    await sendAs(server, bob.token, thread.id, ['one', 'two']);
+    await waitFor(() => messagesOf(client, thread.id).length === 2, 'the first messages');
+
+    const port = Number(new URL(server.url).port);
+    await server.app.close();
+    await waitFor(() => client.engine.getConnectionState().status === 'reconnecting', 'reconnecting after 4503');
+    // Written while the server is down: it waits in the outbox.
+    await client.engine.send(thread.id, 'sent during the restart');
+
+    const restarted: App = await createApp({ ...server.config, port });
+    await restarted.listen();
+    cleanups.push(() => restarted.close());
+    const live = { url: server.url, wsUrl: server.wsUrl };
+    await sendAs(live, bob.token, thread.id, ['three', 'four']);
+    client.connection.retryNow();
+    await waitFor(() => messagesOf(client, thread.id).length === 5, 'catch-up after the restart', 30_000);
+    await waitFor(() => client.engine.outbox.list(thread.id).length === 0, 'the outbox to empty');
+    const contents = messagesOf(client, thread.id).map((message) => message.content);
+    expect(contents.slice(0, 2)).toEqual(['one', 'two']);
+    expect([...contents.slice(2)].sort()).toEqual(['four', 'sent during the restart', 'three']);
+    await expectSameAsServer(client, live, alice.token, thread.id);
+  });
+
+  it('reloads a thread whose server log went back (database restored from a backup): no ghost messages', async () => {
+    const { server, alice, bob, thread } = await world();
+    const port = Number(new URL(server.url).port);
+    await sendAs(server, bob.token, thread.id, ['kept 1', 'kept 2']);
+    // Take a backup of the database file with the server stopped.
+    await server.app.close();
+    const backup = `${server.config.databasePath}.backup`;
+    copyFileSync(server.config.databasePath, backup);
+    cleanups.push(() => rmSync(backup, { force: true }));
+    let app = await createApp({ ...server.config, port });
+    await app.listen();
+    const live = { url: server.url, wsUrl: server.wsUrl };
+
+    const client = connect(live, alice.token, alice.user.id);
+    await started(client, thread.id);
+    await sendAs(live, bob.token, thread.id, ['lost 1', 'lost 2', 'lost 3']);
+    await waitFor(() => messagesOf(client, thread.id).length === 5, 'all five messages');
+
+    // The server goes back to the backup: the last three messages never happened.
+    await app.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${server.config.databasePath}${suffix}`, { force: true });
+    copyFileSync(backup, server.config.databasePath);
+    app = await createApp({ ...server.config, port });
+    await app.listen();
+    cleanups.push(() => app.close());
+    await sendAs(live, bob.token, thread.id, ['after the restore']);
+    client.connection.retryNow();
+    await waitFor(
+      () => messagesOf(client, thread.id).map((message) => message.content).join('|') === 'kept 1|kept 2|after the restore',
+      'the reload',
+      30_000,
+    );
+    await expectSameAsServer(client, live, alice.token, thread.id);
+  });
+
+  it('retries a send whose response was lost, and the server commits it once', async () => {
+    const { server, alice, thread } = await world();
+    let lost = 0;
+    const losingFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (init?.method === 'POST' && String(input).endsWith('/messages') && lost === 0) {
+        lost++;
+        // The server committed it, but the answer never arrives.
+        throw new TypeError('network connection lost');
+      }
+      return response;
+    };
+    const client = connect(server, alice.token, alice.user.id, losingFetch);
+    await started(client, thread.id);
+    const item = await client.engine.send(thread.id, 'exactly once, please');
+    await waitFor(() => client.engine.outbox.list(thread.id).length === 0, 'the retry to land', 30_000);
+    expect(lost).toBe(1);
+    const committed = (await serverLog(server, alice.token, thread.id)).filter((event) => event.content === 'exactly once, please');
+    expect(committed).toHaveLength(1);
+    expect(messagesOf(client, thread.id).filter((message) => message.content === 'exactly once, please')).toHaveLength(1);
+    expect(messagesOf(client, thread.id).at(-1)?.clientMessageId).toBe(item.clientMessageId);
+  });
+});
+

@@ -68,7 +68,8 @@ afterEach(() => {
 
 describe('ConnectionManager', () => {
   it('opens on ready, forwards frames and follows threads', () => {
-    const ctx = setup();
+    const dropped: [string | null, string][] = [];
+    const ctx = setup({ onInvalidFrame: (type, reason) => dropped.push([type, reason]) });
     ctx.manager.follow([THREAD]);
     ctx.manager.start();
     expect(ctx.manager.getState()).toEqual({ status: 'connecting', attempt: 1 });
@@ -87,6 +88,11 @@ describe('ConnectionManager', () => {
     ctx.last().receive('not json at all');
     expect(ctx.frames.map((frame) => frame.type)).toEqual(['ready', 'thread_read']);
     expect(ctx.manager.invalidFrameCount).toBe(2);
+    // Reported by type and reason only: the content never leaves the transport.
+    expect(dropped).toEqual([
+      ['thread_read', 'invalid data.read_seq'],
+      [null, 'not JSON'],
+    ]);
     expect(ctx.manager.getState().status).toBe('open');
   });
 

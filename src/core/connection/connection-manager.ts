@@ -27,6 +27,15 @@ export interface ConnectionManagerOptions {
    */
   refreshAuth?(): Promise<boolean>;
   maxSocketFailuresBeforeFallback?: number;
+  /**
+   * Told about every frame dropped for failing validation: its type and why, never its
+   * content. Defaults to a console warning.
+   */
+  onInvalidFrame?(type: string | null, reason: string): void;
+}
+
+function warnInvalidFrame(type: string | null, reason: string): void {
+  console.warn(`Dropped an invalid ${type ? `"${type}" ` : ''}frame: ${reason}.`);
 }
 
 const sameState = (a: ConnectionState, b: ConnectionState) => JSON.stringify(a) === JSON.stringify(b);
@@ -221,8 +230,10 @@ export class ConnectionManager implements Connection {
         this.detachSocket();
         this.afterSocketClose(close, wasReady);
       },
-      invalid: () => {
-        if (this.socket === socket) this.invalidFrames++;
+      invalid: (type, reason) => {
+        if (this.socket !== socket) return;
+        this.invalidFrames++;
+        (this.options.onInvalidFrame ?? warnInvalidFrame)(type, reason);
       },
     });
     if (this.socket === socket) socket.follow(this.followed);
@@ -350,8 +361,10 @@ export class ConnectionManager implements Connection {
         // Otherwise the socket's retries go on, and its next failure opens a new fallback.
         else this.showWaiting();
       },
-      invalid: () => {
-        if (this.fallback === fallback) this.invalidFrames++;
+      invalid: (type, reason) => {
+        if (this.fallback !== fallback) return;
+        this.invalidFrames++;
+        (this.options.onInvalidFrame ?? warnInvalidFrame)(type, reason);
       },
     });
     if (this.fallback === fallback) fallback.follow(this.followed);

@@ -3,10 +3,11 @@
  * every inbound frame with these; clients build frames against the same types.
  *
  * Why valibot and not zod: the widget ships these schemas to every visitor, so bytes
- * count. Valibot's functions are separate modules that a bundler drops when unused; the
- * schemas here cost about 1.5 KB gzipped. zod's `zod/mini` build is also
- * tree-shakable, but its shared core (error maps, the checks pipeline) is a fixed cost of
- * several KB before the first schema, which is most of the widget's loader budget.
+ * count. Measured with esbuild (minified + gzip -9) on one discriminated union of three
+ * frames: valibot 1.5 costs 2.2 KB, zod 4.6's `zod/mini` 6.9 KB — zod's shared core (error
+ * maps, the checks pipeline) is a fixed cost before the first schema, while valibot's
+ * functions are separate modules a bundler drops when unused. Both directions of this
+ * protocol (this file and server-frame-schemas.ts) come to 3.6 KB with valibot.
  */
 import * as v from 'valibot';
 import { MAX_CLIENT_MESSAGE_ID_LENGTH, MAX_CONTENT_CHARS, MAX_MENTIONS, codePointLength } from './limits.ts';

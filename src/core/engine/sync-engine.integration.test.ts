@@ -4,12 +4,13 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../../server/src/app.ts';
 import { api, createThread, startTestServer } from '../../../server/test/support/test-server.ts';
-import { createInboxApi, inboxThreadSource } from '../api/inbox-api.ts';
-import { ConnectionManager } from '../connection/connection-manager.ts';
-import { WebSocketTransport, type WebSocketConstructor } from '../connection/websocket-transport.ts';
-import { browserEnvironment } from '../environment/environment.ts';
+import { createPublicApi } from '../api/public-api.ts';
+import type { ConnectionManager } from '../connection/connection-manager.ts';
+import type { WebSocketConstructor } from '../connection/websocket-transport.ts';
 import { MemoryOutboxStore } from '../sync/outbox-store.ts';
-import { SyncEngine } from './sync-engine.ts';
+import { createInboxEngine } from './create-inbox-engine.ts';
+import { createVisitorEngine } from './create-visitor-engine.ts';
+import type { SyncEngine } from './sync-engine.ts';
 
 /**
  * The engine against the real local server over real sockets: the failures users meet
@@ -38,8 +39,6 @@ interface Client {
 function connect(server: { url: string; wsUrl: string }, token: string, userId: string, fetchImpl: typeof fetch = fetch): Client {
   const sockets: WebSocket[] = [];
   const blocked = { value: false };
-  const environment = browserEnvironment();
-  const inbox = createInboxApi({ serverUrl: server.url, getToken: () => token, fetch: fetchImpl });
   const SocketClass = class extends WebSocket {
     constructor(url: string, protocols?: string[]) {
       // A blocked network: the connection attempt fails like an unreachable host.
@@ -47,21 +46,13 @@ function connect(server: { url: string; wsUrl: string }, token: string, userId: 
       sockets.push(this);
     }
   } as unknown as WebSocketConstructor;
-  const connection = new ConnectionManager({
-    createSocket: () =>
-      new WebSocketTransport({
-        url: () => `${server.wsUrl}/api/v1/chat/ws/user/threads`,
-        protocols: () => ['auth', token],
-        WebSocket: SocketClass,
-      }),
-    environment,
-  });
-  const engine = new SyncEngine({
-    connection,
-    source: inboxThreadSource(inbox),
+  const { engine, connection } = createInboxEngine({
+    serverUrl: server.url,
+    getToken: () => token,
+    userId,
+    WebSocket: SocketClass,
+    fetch: fetchImpl,
     outboxStore: new MemoryOutboxStore(),
-    environment,
-    selfSenderId: `user:${userId}`,
   });
   return { engine, connection, sockets, blocked, userId };
 }
@@ -97,6 +88,8 @@ async function expectSameAsServer(client: Client, server: { url: string }, token
   expect(held.map((message) => [message.seq, message.id, message.content])).toEqual(
     log.filter((event) => event.thread_seq >= heldFrom).map((event) => [event.thread_seq, event.data.message_id, event.content]),
   );
+  // Every frame the real server sent passed the client's schemas.
+  expect(client.engine.metrics.invalidFrames).toBe(0);
 }
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -229,3 +222,38 @@ describe('SyncEngine against the real server', () => {
   });
 });
 
+describe('the visitor engine against the real server', () => {
+  it('talks to the demo agent over the public socket: the reply streams, then commits once', async () => {
+    const server = await startTestServer();
+    cleanups.push(() => server.close());
+    const publicApi = createPublicApi({ serverUrl: server.url });
+    const email = 'visitor@example.com';
+    const { thread_id: threadId } = await publicApi.resolveThread('demo', email, 'Vera');
+    const history = await publicApi.pollEvents('demo', threadId, email, 0, 50);
+    const visitorId = history.events.map((event) => event.sender_id ?? '').find((id) => id.startsWith('visitor:'))!;
+    const { engine } = createVisitorEngine({
+      serverUrl: server.url,
+      slug: 'demo',
+      email,
+      threadId,
+      selfSenderId: visitorId,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      outboxStore: new MemoryOutboxStore(),
+    });
+    await engine.start();
+    cleanups.push(() => engine.stop());
+    await waitFor(() => engine.getConnectionState().status === 'open', 'the public socket to open');
+    await engine.openThread(threadId);
+    await engine.send(threadId, 'Hello agent');
+    await waitFor(() => engine.getThreadSnapshot(threadId).runs.some((run) => run.status === 'committed'), 'the reply');
+    await waitFor(() => engine.getThreadSnapshot(threadId).items.filter((item) => item.kind === 'message').length === 2, 'both messages');
+    const snapshot = engine.getThreadSnapshot(threadId);
+    const [mine, reply] = snapshot.items.flatMap((item) => (item.kind === 'message' ? [item.message] : []));
+    expect(mine).toMatchObject({ senderId: visitorId, content: 'Hello agent' });
+    expect(reply!.senderId.startsWith('agent:')).toBe(true);
+    // The streamed text is exactly what was committed.
+    expect(snapshot.runs[0]!.text).toBe(reply!.content);
+    expect(snapshot.runs[0]!.replyMessageId).toBe(reply!.id);
+    expect(engine.metrics.invalidFrames).toBe(0);
+  });
+});

@@ -141,6 +141,11 @@ export class SyncEngine {
     this.logs.get(threadId)?.trim(WINDOW_SIZE);
   }
 
+  /** The highest seq applied in a thread: where a stream or poll for it resumes. */
+  cursorOf(threadId: string): number {
+    return this.logs.get(threadId)?.appliedSeq ?? 0;
+  }
+
   loadOlder(threadId: string): Promise<void> {
     return this.logs.get(threadId)?.loadOlder() ?? Promise.resolve();
   }

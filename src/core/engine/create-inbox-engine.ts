@@ -38,7 +38,7 @@ export function createInboxEngine(options: InboxEngineOptions): InboxEngine {
   const environment = options.environment ?? browserEnvironment();
   const api = createInboxApi({ serverUrl: options.serverUrl, getToken: options.getToken, fetch: options.fetch });
   // The fallbacks resume each thread where the engine (made below) has applied it.
-  const cursorOf = (threadId: string) => engine.cursorOf(threadId);
+  const cursorOf = (threadId: string): number => engine.cursorOf(threadId);
   const connection = new ConnectionManager({
     environment,
     refreshAuth: options.refreshAuth,

@@ -43,7 +43,7 @@ export function createVisitorEngine(options: VisitorEngineOptions): VisitorEngin
     environment,
     onInvalidFrame: options.onInvalidFrame,
     createSocket: () => new WebSocketTransport({ url: () => socketUrl(options.serverUrl, path), WebSocket: options.WebSocket }),
-    createFallback: () => new PollTransport({ source, cursorOf: (threadId) => engine.cursorOf(threadId), random: environment.random }),
+    createFallback: () => new PollTransport({ source, cursorOf: (threadId): number => engine.cursorOf(threadId), random: environment.random }),
   });
   const outboxStore =
     options.outboxStore ??

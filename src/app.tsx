@@ -1,45 +1,51 @@
-import { useEffect, useState } from 'react';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useState } from 'react';
+import { RuntimeConfigProvider } from './config/runtime-config-context.tsx';
+import type { RuntimeConfig } from './config/runtime-config.ts';
+import { ApiError } from './core/api/api-error.ts';
+import { EngineProvider, SESSION_EXPIRED } from './engine/engine-context.tsx';
+import { InboxShell } from './inbox-shell.tsx';
+import { SignInPage } from './session/sign-in-page.tsx';
+import { useSession } from './session/session-store.ts';
+import { useApplyTheme } from './ui/theme-store.ts';
 
-type Health = 'checking' | 'up' | 'down';
+/** An expired or revoked token, wherever it shows up, returns to sign-in with a message. */
+function onError(error: unknown) {
+  if (ApiError.is(error) && error.code === 'unauthorized' && useSession.getState().token) {
+    useSession.getState().expire(SESSION_EXPIRED);
+  }
+}
 
-/**
- * Placeholder until the inbox lands: says what this server is and whether its API
- * answers, so `npm start` shows something true at `/`.
- */
-export function App() {
-  const [health, setHealth] = useState<Health>('checking');
+function createQueryClient() {
+  return new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
+    defaultOptions: {
+      queries: {
+        // Live events keep cached data current; a refetch on focus would only repeat it.
+        refetchOnWindowFocus: false,
+        retry: (count, error) => (ApiError.is(error) ? error.retryable && count < 3 : count < 3),
+      },
+    },
+  });
+}
 
-  useEffect(() => {
-    const controller = new AbortController();
-    fetch('/healthz', { signal: controller.signal })
-      .then((response) => setHealth(response.ok ? 'up' : 'down'))
-      .catch(() => {
-        if (!controller.signal.aborted) setHealth('down');
-      });
-    return () => controller.abort();
-  }, []);
-
+export function App({ config }: { config: RuntimeConfig }) {
+  useApplyTheme();
+  const [queryClient] = useState(createQueryClient);
+  const token = useSession((state) => state.token);
+  const user = useSession((state) => state.user);
   return (
-    <main className="min-h-screen bg-white text-slate-900 dark:bg-slate-950 dark:text-slate-100">
-      <div className="mx-auto max-w-xl px-6 py-16">
-        <h1 className="text-2xl font-semibold">Inbox</h1>
-        <p className="mt-3 text-slate-600 dark:text-slate-300">
-          The signed-in inbox is on its way. The local AMA2 server is ready for it.
-        </p>
-        <p className="mt-6" role="status">
-          API status:{' '}
-          <strong data-testid="api-status">
-            {health === 'checking' ? 'checking…' : health === 'up' ? 'online' : 'unreachable'}
-          </strong>
-        </p>
-        <p className="mt-6 text-sm text-slate-600 dark:text-slate-300">
-          The REST API is described at{' '}
-          <a className="text-indigo-700 underline dark:text-indigo-300" href="/api/v1/openapi.json">
-            /api/v1/openapi.json
-          </a>
-          .
-        </p>
-      </div>
-    </main>
+    <RuntimeConfigProvider config={config}>
+      <QueryClientProvider client={queryClient}>
+        {token && user ? (
+          <EngineProvider key={user.id} user={user}>
+            <InboxShell />
+          </EngineProvider>
+        ) : (
+          <SignInPage />
+        )}
+      </QueryClientProvider>
+    </RuntimeConfigProvider>
   );
 }

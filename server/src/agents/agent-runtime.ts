@@ -10,6 +10,8 @@ import type { Agent, AgentStep, AgentTurn, ApprovalOutcome } from './agent.ts';
 
 /** Words per streamed `text_delta` chunk. */
 const WORDS_PER_CHUNK = 3;
+/** Failed runs remembered for a retry. */
+const MAX_RETRYABLE_RUNS = 500;
 
 export interface RuntimeOptions {
   /** Delay between streamed chunks (`DEMO_AGENT_CHUNK_MS`). */
@@ -44,6 +46,8 @@ export class AgentRuntime {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly decisions = new Map<string, PendingDecision>();
   private readonly sleeps = new Map<NodeJS.Timeout, () => void>();
+  /** Failed runs that may be tried again, newest last (in memory: a restart forgets them). */
+  private readonly failedRuns = new Map<string, { agentId: string; threadId: string; message: Message }>();
   private stopped = false;
 
   constructor(
@@ -89,6 +93,27 @@ export class AgentRuntime {
     if (thread.participationMode === 'invocation_only') return mentioned;
     if (thread.kind === 'public') return mentioned || message.sender_id.startsWith('visitor:');
     return true;
+  }
+
+  /** @internal A run failed with a retryable error: remember how to run it again. */
+  rememberFailure(runId: string, agentId: string, threadId: string, message: Message): void {
+    this.failedRuns.set(runId, { agentId, threadId, message });
+    if (this.failedRuns.size > MAX_RETRYABLE_RUNS) this.failedRuns.delete(this.failedRuns.keys().next().value!);
+  }
+
+  /** Runs the agent again for the message a failed run answered ([ext] `POST …/runs/{run_id}/retry`). */
+  async retry(principal: Principal, threadId: string, runId: string): Promise<void> {
+    await this.threads.access(principal, threadId);
+    const failed = this.failedRuns.get(runId);
+    if (!failed || failed.threadId !== threadId) {
+      throw new ApiError('conflict', 'This run cannot be retried (it did not fail, was already retried, or the server restarted).');
+    }
+    this.failedRuns.delete(runId);
+    const key = `${threadId}|${failed.agentId}`;
+    const next = (this.queues.get(key) ?? Promise.resolve())
+      .then(() => this.runTurn(failed.agentId, threadId, failed.message))
+      .catch((error: unknown) => this.log.error({ err: error, thread_id: threadId }, 'agent run crashed'));
+    this.queues.set(key, next);
   }
 
   private async runTurn(agentId: string, threadId: string, message: Message): Promise<void> {
@@ -338,6 +363,7 @@ class Run {
 
   private async fail(error: RunError): Promise<void> {
     this.emit('intake_failed', { error });
+    if (error.retryable) this.runtime.rememberFailure(this.runId, this.turn.agent.id, this.turn.thread.id, this.turn.message);
     await this.runtime.threadService.commitEvent(this.turn.thread.id, {
       eventType: 'run_failed',
       senderId: agentSenderId(this.turn.agent.id),

@@ -182,4 +182,26 @@ export function threadRoutes(app: FastifyInstance, ctx: AppContext): void {
       return { approval_id: approval.id, status: approval.status, decided_at: approval.decidedAt };
     },
   );
+
+  app.post<{ Params: { id: string; run_id: string } }>(
+    '/chat/threads/:id/runs/:run_id/retry',
+    {
+      schema: {
+        tags: ['agents'],
+        summary: '[ext] Run the agent again for the message a failed, retryable run answered',
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', pattern: UUID_PATTERN }, run_id: { type: 'string', pattern: UUID_PATTERN } },
+          required: ['id', 'run_id'],
+        },
+        response: { 202: { type: 'object', properties: { retried: { type: 'boolean' } } }, 409: { $ref: 'Error#' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const principal = await ctx.authenticate(request);
+      await ctx.runtime.retry(principal, request.params.id, request.params.run_id);
+      reply.code(202);
+      return { retried: true };
+    },
+  );
 }

@@ -74,6 +74,8 @@ export interface InboxApi {
     decision: ApprovalDecision,
     signal?: AbortSignal,
   ): Promise<ApprovalDecisionResult>;
+  /** [ext] Runs the agent again for a failed, retryable run. */
+  retryRun(threadId: string, runId: string, signal?: AbortSignal): Promise<void>;
   /** Subscribes a callback URL; the result carries the signing `secret`, shown only this once. */
   registerWebhook(threadId: string, callbackUrl: string, signal?: AbortSignal): Promise<WebhookSubscription>;
   removeWebhook(threadId: string, subscriptionId: string, signal?: AbortSignal): Promise<void>;
@@ -143,6 +145,9 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
         signal,
         parse: parseWith(approvalDecisionSchema),
       }),
+    retryRun: async (threadId, runId, signal) => {
+      await http.request('POST', `${thread(threadId)}/runs/${encodeURIComponent(runId)}/retry`, { signal, parse: () => undefined });
+    },
     registerWebhook: (threadId, callbackUrl, signal) =>
       http.request('POST', `${thread(threadId)}/webhooks`, {
         body: { callback_url: callbackUrl },

@@ -101,6 +101,13 @@ export class SyncEngine {
     this.typing.clear();
   }
 
+  /** "Retry now": skips the wait, or leaves `paused` / `failed`. */
+  retryConnection(): void {
+    const { connection } = this.options;
+    if (this.connectionState.status === 'paused' || this.connectionState.status === 'failed') connection.resume();
+    else connection.retryNow();
+  }
+
   private onOpen(reconnect: boolean): void {
     // Presence is as old as the last connection: the server tells who is there on re-focus.
     this.presence.clear();

@@ -1,0 +1,199 @@
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { MAX_CONTENT_CHARS, codePointLength } from '../core/protocol/limits.ts';
+import type { InboundThread } from '../core/protocol/rest-schemas.ts';
+import { useEngine } from '../engine/engine-context.tsx';
+import { useThreadSnapshot } from '../hooks/use-thread-snapshot.ts';
+import { draftKey, useDrafts } from './draft-store.ts';
+import { matchCandidates, mentionQueryAt, mentionedIn, type MentionCandidate } from './mentions.ts';
+
+/** The counter appears when this many characters are left. */
+export const COUNTER_THRESHOLD = 500;
+const MAX_HEIGHT_PX = 240;
+
+interface Props {
+  threadId: string;
+  thread: InboundThread | undefined;
+}
+
+/**
+ * Writes and sends messages: Enter sends, Shift+Enter is a new line; `@` completes people
+ * and agents; the draft survives reloads; a notice says when others wrote meanwhile.
+ */
+export function Composer({ threadId, thread }: Props) {
+  const { engine, selfSenderId, user } = useEngine();
+  const snapshot = useThreadSnapshot(engine, threadId);
+  const key = draftKey(user.id, threadId);
+  const text = useDrafts((state) => state.drafts[key] ?? '');
+  const setDraft = useDrafts((state) => state.setDraft);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const [chosen, setChosen] = useState<MentionCandidate[]>([]);
+  const [picker, setPicker] = useState<{ start: number; query: string; active: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const candidates: MentionCandidate[] = (thread?.participants ?? [])
+    .filter((participant) => participant.sender_id !== selfSenderId)
+    .map((participant) => ({ senderId: participant.sender_id, name: participant.name }));
+  const matches = picker ? matchCandidates(candidates, picker.query) : [];
+  const length = codePointLength(text);
+  const tooLong = length > MAX_CONTENT_CHARS;
+  const blank = text.trim().length === 0;
+  const agent = thread?.participants.find((participant) => participant.sender_id.startsWith('agent:'));
+
+  // Grow with the text, up to a limit.
+  useEffect(() => {
+    const element = textarea.current;
+    if (!element) return;
+    element.style.height = 'auto';
+    element.style.height = `${Math.min(element.scrollHeight, MAX_HEIGHT_PX)}px`;
+  }, [text]);
+
+  // Leaving the thread ends typing.
+  useEffect(() => () => engine.setTyping(threadId, false), [engine, threadId]);
+
+  const change = useCallback(
+    (value: string, caret: number) => {
+      setError(null);
+      if (!text && value) engine.startComposing(threadId);
+      if (text && !value) engine.stopComposing(threadId);
+      setDraft(key, value);
+      engine.setTyping(threadId, value.trim().length > 0);
+      const query = mentionQueryAt(value, caret);
+      setPicker(query ? { ...query, active: 0 } : null);
+    },
+    [engine, key, setDraft, text, threadId],
+  );
+
+  function choose(candidate: MentionCandidate) {
+    if (!picker) return;
+    const before = text.slice(0, picker.start);
+    const after = text.slice(picker.start + 1 + picker.query.length);
+    const value = `${before}@${candidate.name} ${after}`;
+    setDraft(key, value);
+    setChosen((list) => [...list.filter((item) => item.senderId !== candidate.senderId), candidate]);
+    setPicker(null);
+    requestAnimationFrame(() => {
+      const caret = before.length + candidate.name.length + 2;
+      textarea.current?.setSelectionRange(caret, caret);
+      textarea.current?.focus();
+    });
+  }
+
+  async function send() {
+    if (blank || tooLong) return;
+    const content = text;
+    setDraft(key, '');
+    setPicker(null);
+    try {
+      await engine.send(threadId, content, mentionedIn(content, chosen));
+    } catch {
+      // Storing the message failed (storage full?): give the text back rather than lose it.
+      setDraft(key, content);
+      setError('The message could not be saved for sending. Try again.');
+    }
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (picker && matches.length > 0) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        setPicker({ ...picker, active: (picker.active + step + matches.length) % matches.length });
+        return;
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault();
+        choose(matches[picker.active]!);
+        return;
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        setPicker(null);
+        return;
+      }
+    }
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  }
+
+  const newFromOthers = snapshot.compose?.newFromOthers ?? 0;
+  const placeholder =
+    thread?.participation_mode === 'invocation_only' && agent
+      ? `Message… (mention @${agent.name} to ask it)`
+      : 'Message… (Enter to send, Shift+Enter for a new line)';
+
+  return (
+    <div className="border-t border-slate-200 px-4 py-3 dark:border-slate-800">
+      {newFromOthers > 0 && !blank && (
+        <p role="status" className="mb-2 text-sm text-amber-800 dark:text-amber-300">
+          {newFromOthers} new {newFromOthers === 1 ? 'message' : 'messages'} since you started writing.
+        </p>
+      )}
+      <div className="relative">
+        {picker && matches.length > 0 && (
+          <ul role="listbox" id={`mentions-${threadId}`} aria-label="Mention" className="absolute bottom-full left-0 mb-2 w-64 rounded-md border border-slate-200 bg-white py-1 shadow-lg dark:border-slate-700 dark:bg-slate-900">
+            {matches.map((candidate, index) => (
+              <li
+                key={candidate.senderId}
+                id={`mention-${candidate.senderId}`}
+                role="option"
+                aria-selected={index === picker.active}
+                onMouseDown={(event) => {
+                  event.preventDefault();
+                  choose(candidate);
+                }}
+                className={`cursor-pointer px-3 py-1.5 text-sm ${index === picker.active ? 'bg-indigo-50 dark:bg-slate-800' : ''}`}
+              >
+                {candidate.name}
+                {candidate.senderId.startsWith('agent:') && <span className="ml-2 text-xs text-violet-700 dark:text-violet-300">agent</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+        <label htmlFor={`composer-${threadId}`} className="sr-only">
+          Message
+        </label>
+        <div className="flex items-end gap-2">
+          <textarea
+            ref={textarea}
+            id={`composer-${threadId}`}
+            data-composer
+            rows={1}
+            value={text}
+            placeholder={placeholder}
+            onChange={(event) => change(event.target.value, event.target.selectionStart)}
+            onKeyDown={onKeyDown}
+            onBlur={() => engine.setTyping(threadId, false)}
+            aria-invalid={tooLong || undefined}
+            aria-describedby={`composer-help-${threadId}`}
+            role="combobox"
+            aria-expanded={Boolean(picker && matches.length)}
+            aria-controls={`mentions-${threadId}`}
+            aria-autocomplete="list"
+            aria-activedescendant={picker && matches[picker.active] ? `mention-${matches[picker.active]!.senderId}` : undefined}
+            className="max-h-60 min-h-10 flex-1 resize-none rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-950"
+          />
+          <button
+            type="button"
+            onClick={() => void send()}
+            disabled={blank || tooLong}
+            className="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+          >
+            Send
+          </button>
+        </div>
+        <p id={`composer-help-${threadId}`} className="mt-1 flex justify-between text-xs text-slate-600 dark:text-slate-400">
+          <span role={error ? 'alert' : undefined} className={error ? 'text-red-700 dark:text-red-400' : ''}>
+            {error ?? (tooLong ? `Too long: remove ${(length - MAX_CONTENT_CHARS).toLocaleString()} characters to send.` : '')}
+          </span>
+          {MAX_CONTENT_CHARS - length <= COUNTER_THRESHOLD && (
+            <span className={tooLong ? 'font-semibold text-red-700 dark:text-red-400' : ''}>
+              {length.toLocaleString()} / {MAX_CONTENT_CHARS.toLocaleString()}
+            </span>
+          )}
+        </p>
+      </div>
+    </div>
+  );
+}

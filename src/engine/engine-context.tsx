@@ -1,0 +1,55 @@
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import type { InboxApi } from '../core/api/inbox-api.ts';
+import { createInboxEngine } from '../core/engine/create-inbox-engine.ts';
+import type { SyncEngine } from '../core/engine/sync-engine.ts';
+import { useRuntimeConfig } from '../config/runtime-config-context.tsx';
+import { useSession, type SessionUser } from '../session/session-store.ts';
+
+export interface EngineContextValue {
+  engine: SyncEngine;
+  api: InboxApi;
+  user: SessionUser;
+  selfSenderId: string;
+}
+
+const EngineContext = createContext<EngineContextValue | null>(null);
+
+export const SESSION_EXPIRED = 'Your session has expired. Sign in again; nothing you wrote is lost.';
+
+/**
+ * One engine per signed-in session: made and started in an effect (never during render),
+ * stopped when the session ends. The token is read on every use, so a new sign-in is used at once.
+ */
+export function EngineProvider({ user, children }: { user: SessionUser; children: ReactNode }) {
+  const config = useRuntimeConfig();
+  const [value, setValue] = useState<EngineContextValue | null>(null);
+
+  useEffect(() => {
+    const created = createInboxEngine({
+      serverUrl: config.apiBaseUrl,
+      getToken: () => useSession.getState().token,
+      userId: user.id,
+      refreshAuth: async () => {
+        useSession.getState().expire(SESSION_EXPIRED);
+        return false;
+      },
+    });
+    // The engine is an outside system made and started here; its handle enters state once per session.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setValue({ engine: created.engine, api: created.api, user, selfSenderId: `user:${user.id}` });
+    void created.engine.start();
+    return () => {
+      created.engine.stop();
+      setValue(null);
+    };
+  }, [config.apiBaseUrl, user]);
+
+  if (!value) return <p className="p-6 text-slate-600 dark:text-slate-300">Connecting…</p>;
+  return <EngineContext.Provider value={value}>{children}</EngineContext.Provider>;
+}
+
+export function useEngine(): EngineContextValue {
+  const value = useContext(EngineContext);
+  if (!value) throw new Error('useEngine must be used inside <EngineProvider>');
+  return value;
+}

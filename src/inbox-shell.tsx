@@ -1,0 +1,147 @@
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEngine } from './engine/engine-context.tsx';
+import { useDesktopNotifications } from './notify/use-desktop-notifications.ts';
+import { useTabTitle } from './notify/use-tab-title.ts';
+import { useSession } from './session/session-store.ts';
+import { ThreadView } from './thread/thread-view.tsx';
+import { NewThreadDialog } from './threads/new-thread-dialog.tsx';
+import { ThreadList } from './threads/thread-list.tsx';
+import { flattenThreads, threadsQuery } from './threads/thread-queries.ts';
+import { useThreadListSync } from './threads/use-thread-list-sync.ts';
+import { ConnectionBanner } from './ui/connection-banner.tsx';
+import { ErrorBoundary } from './ui/error-boundary.tsx';
+import { useTheme, type ThemeChoice } from './ui/theme-store.ts';
+
+const HASH = /^#\/thread\/([0-9a-f-]{36})$/i;
+
+/** The selected thread lives in the URL hash, so a reload and the back button keep it. */
+function useSelectedThread(): [string | null, (threadId: string) => void] {
+  const read = () => HASH.exec(location.hash)?.[1] ?? null;
+  const [selected, setSelected] = useState(read);
+  useEffect(() => {
+    const onHash = () => setSelected(read());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const select = useCallback((threadId: string) => {
+    location.hash = `#/thread/${threadId}`;
+    setSelected(threadId);
+  }, []);
+  return [selected, select];
+}
+
+const focusComposer = () => document.querySelector<HTMLTextAreaElement>('[data-composer]')?.focus();
+
+/** The signed-in app: threads on the left, the open thread on the right. */
+export function InboxShell() {
+  const { engine, api, user } = useEngine();
+  const queryClient = useQueryClient();
+  const signOut = useSession((state) => state.signOut);
+  const { theme, setTheme } = useTheme();
+  const [selected, select] = useSelectedThread();
+  const [creating, setCreating] = useState(false);
+  const threadsData = useInfiniteQuery(threadsQuery(api)).data;
+  const threads = useMemo(() => flattenThreads(threadsData), [threadsData]);
+  const listed = threads.find((thread) => thread.id === selected);
+  // A thread outside the loaded pages (a link, a new one) is fetched on its own.
+  const single = useQuery({ queryKey: ['thread', selected], queryFn: () => api.getThread(selected!), enabled: Boolean(selected) && !listed });
+  const current = listed ?? single.data;
+  const unread = threads.reduce((total, thread) => total + thread.unread_count, 0);
+
+  useThreadListSync();
+  useTabTitle(unread);
+  const notifications = useDesktopNotifications((threadId) => threads.find((thread) => thread.id === threadId));
+
+  // Alt+↑ / Alt+↓ move between threads; "/" focuses the composer.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      const typing = target?.closest('input, textarea, select, [contenteditable="true"]');
+      if (event.altKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp') && threads.length) {
+        event.preventDefault();
+        const index = threads.findIndex((thread) => thread.id === selected);
+        const next = threads[Math.min(threads.length - 1, Math.max(0, index + (event.key === 'ArrowDown' ? 1 : -1)))];
+        if (next) select(next.id);
+      } else if (event.key === '/' && !typing) {
+        event.preventDefault();
+        focusComposer();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [select, selected, threads]);
+
+  const signOutNow = () => {
+    engine.stop();
+    queryClient.clear();
+    signOut();
+  };
+
+  return (
+    <div className="flex h-full flex-col">
+      <ConnectionBanner engine={engine} onRetry={() => engine.retryConnection()} />
+      <div className="flex min-h-0 flex-1">
+        <aside className={`flex w-full flex-col border-r border-slate-200 md:w-80 dark:border-slate-800 ${selected ? 'hidden md:flex' : 'flex'}`}>
+          <div className="min-h-0 flex-1">
+            <ErrorBoundary name="the thread list">
+              <ThreadList selectedId={selected} onSelect={(id) => { select(id); requestAnimationFrame(focusComposer); }} onNewThread={() => setCreating(true)} />
+            </ErrorBoundary>
+          </div>
+          <div className="flex flex-wrap items-center gap-2 border-t border-slate-200 px-3 py-2 text-sm dark:border-slate-800">
+            <span className="min-w-0 flex-1 truncate" title={user.email}>
+              {user.name}
+            </span>
+            <label className="sr-only" htmlFor="theme">
+              Theme
+            </label>
+            <select id="theme" value={theme} onChange={(event) => setTheme(event.target.value as ThemeChoice)} className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs dark:border-slate-700 dark:bg-slate-950">
+              <option value="system">System theme</option>
+              <option value="light">Light</option>
+              <option value="dark">Dark</option>
+            </select>
+            {notifications.permission === 'default' && (
+              <button type="button" className="text-xs text-indigo-700 underline dark:text-indigo-300" onClick={() => void notifications.request()}>
+                Enable notifications
+              </button>
+            )}
+            <button type="button" onClick={signOutNow} className="text-xs text-slate-700 underline dark:text-slate-300">
+              Sign out
+            </button>
+          </div>
+        </aside>
+        <main className={`min-w-0 flex-1 ${selected ? 'flex' : 'hidden md:flex'} flex-col`}>
+          {selected ? (
+            <ErrorBoundary key={selected} name="this thread">
+              <div className="border-b border-slate-200 px-2 py-1 md:hidden dark:border-slate-800">
+                <button type="button" onClick={() => (location.hash = '')} className="text-sm text-indigo-700 dark:text-indigo-300">
+                  ← Threads
+                </button>
+              </div>
+              {single.isError && !current ? (
+                <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">
+                  This thread cannot be opened: {single.error.message}
+                </p>
+              ) : (
+                <ThreadView key={selected} threadId={selected} thread={current} />
+              )}
+            </ErrorBoundary>
+          ) : (
+            <div className="m-auto max-w-sm p-6 text-center text-slate-600 dark:text-slate-400">
+              <p className="text-lg font-medium text-slate-900 dark:text-slate-100">Pick a thread</p>
+              <p className="mt-1 text-sm">Choose a conversation on the left, or start a new one. Alt+↑ and Alt+↓ move between threads; / jumps to the message box.</p>
+            </div>
+          )}
+        </main>
+      </div>
+      <NewThreadDialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(threadId) => {
+          setCreating(false);
+          select(threadId);
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,13 @@
+import { memo } from 'react';
+import { MARKDOWN_CLASS } from './markdown-classes.ts';
+import { renderMarkdown } from './render-markdown.tsx';
+
+export interface MarkdownProps {
+  /** Message content, untrusted. */
+  text: string;
+}
+
+/** A message's markdown, rendered safely (see `renderMarkdown`); re-parsed only when `text` changes. */
+export const Markdown = memo(function Markdown({ text }: MarkdownProps) {
+  return <div className={MARKDOWN_CLASS}>{renderMarkdown(text)}</div>;
+});

@@ -1,0 +1,136 @@
+import { useId, useState } from 'react';
+import type { RunView } from '../core/sync/run-state.ts';
+import { ApprovalItem } from './approval-item.tsx';
+import type { Decision } from './approval-item.tsx';
+import { isSettled, runStatusLabel, runTimings } from './run-format.ts';
+import { ERROR_TEXT, MUTED_TEXT, SECONDARY_BUTTON } from './run-styles.ts';
+import { ToolCallItem } from './tool-call-item.tsx';
+
+export interface RunCardProps {
+  run: RunView;
+  agentName: string;
+  /** Epoch ms for countdowns and elapsed time; pass `useNow(runNeedsClock(run))`. */
+  now: number;
+  onDecide(approvalId: string, decision: Decision): Promise<void>;
+  /** Offered only when the run failed with a retryable error. */
+  onRetry?: () => void;
+  /** A display name for a sender id (who decided an approval); the id is shown otherwise. */
+  nameOf?: (senderId: string) => string | undefined;
+}
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+function dotClass(run: RunView): string {
+  if (run.status === 'failed') return 'bg-red-600 dark:bg-red-400';
+  if (run.status === 'committed') return 'bg-emerald-600 dark:bg-emerald-400';
+  if (isSettled(run)) return 'bg-slate-400';
+  return 'bg-indigo-600 motion-safe:animate-pulse dark:bg-indigo-400';
+}
+
+/** What a collapsed card adds after its status: counts and the total time. */
+function summaryDetails(run: RunView, now: number): string {
+  const parts: string[] = [];
+  const waiting = run.approvals.filter((approval) => approval.status === 'pending').length;
+  if (waiting > 0) parts.push(`${plural(waiting, 'approval', 'approvals')} waiting`);
+  if (run.toolCalls.length > 0) parts.push(plural(run.toolCalls.length, 'tool call', 'tool calls'));
+  if (run.escalations.length > 0) parts.push('escalated');
+  const total = runTimings(run, now).find((part) => part.startsWith('Total') || part.startsWith('Elapsed'));
+  if (total) parts.push(total);
+  return parts.join(' · ');
+}
+
+/**
+ * One agent run in a thread: status, timings, decisions, tool calls, approvals to give,
+ * escalations and errors. Expanded while the run is under way (or waits on someone);
+ * a button collapses it to one summary line.
+ */
+export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunCardProps) {
+  const bodyId = useId();
+  const settled = isSettled(run);
+  const waiting = run.approvals.filter((approval) => approval.status === 'pending').length;
+  const [expanded, setExpanded] = useState(() => !settled || waiting > 0 || run.status === 'failed');
+
+  // A new approval needs a person: open the card even if it was collapsed.
+  const [seenWaiting, setSeenWaiting] = useState(waiting);
+  if (waiting !== seenWaiting) {
+    setSeenWaiting(waiting);
+    if (waiting > seenWaiting) setExpanded(true);
+  }
+
+  const timings = runTimings(run, now);
+  const details = expanded ? '' : summaryDetails(run, now);
+  const empty =
+    timings.length === 0 && run.decisions.length === 0 && run.toolCalls.length === 0 && run.approvals.length === 0 && run.escalations.length === 0 && !run.error;
+  const canRetry = run.status === 'failed' && run.error?.retryable === true && onRetry !== undefined;
+
+  return (
+    <section
+      aria-label={`Agent run by ${agentName}`}
+      className="rounded-lg border border-slate-200 bg-white text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+    >
+      <div className="flex items-center gap-2 px-3 py-2">
+        <span aria-hidden="true" className={`size-2 shrink-0 rounded-full ${dotClass(run)}`} />
+        <p className="min-w-0 flex-1 truncate text-sm">
+          <span className="font-medium">{agentName}</span> <span role="status">{runStatusLabel(run)}</span>
+          {details && <span className={MUTED_TEXT}> · {details}</span>}
+        </p>
+        <button
+          type="button"
+          aria-expanded={expanded}
+          aria-controls={bodyId}
+          onClick={() => setExpanded((open) => !open)}
+          className={`inline-flex items-center gap-1 rounded px-1 text-sm ${MUTED_TEXT} hover:text-slate-900 dark:hover:text-white`}
+        >
+          Details
+          <span aria-hidden="true" className={`inline-block motion-safe:transition-transform ${expanded ? 'rotate-90' : ''}`}>
+            ▸
+          </span>
+        </button>
+      </div>
+
+      <div id={bodyId} hidden={!expanded} className="space-y-3 border-t border-slate-200 px-3 py-2 text-sm dark:border-slate-700">
+        {timings.length > 0 && <p className={`text-xs ${MUTED_TEXT}`}>{timings.join(' · ')}</p>}
+
+        {run.decisions.length > 0 && (
+          <p>
+            <span className={MUTED_TEXT}>Decided: </span>
+            {run.decisions.join(', ')}
+          </p>
+        )}
+
+        {run.toolCalls.length > 0 && (
+          <ul aria-label="Tool calls" className="space-y-2">
+            {run.toolCalls.map((call) => (
+              <ToolCallItem key={call.id} call={call} />
+            ))}
+          </ul>
+        )}
+
+        {run.approvals.length > 0 && (
+          <ul aria-label="Approvals" className="space-y-2">
+            {run.approvals.map((approval) => (
+              <ApprovalItem key={approval.id} approval={approval} now={now} onDecide={onDecide} nameOf={nameOf} />
+            ))}
+          </ul>
+        )}
+
+        {run.escalations.map((escalation, index) => (
+          <p key={index}>{escalation.reason ? `Escalated to ${escalation.to}: ${escalation.reason}` : `Escalated to ${escalation.to}`}</p>
+        ))}
+
+        {run.status === 'failed' && run.error && (
+          <div className="flex flex-wrap items-center gap-2">
+            <p className={ERROR_TEXT}>{run.error.message}</p>
+            {canRetry && (
+              <button type="button" className={SECONDARY_BUTTON} onClick={onRetry}>
+                Retry
+              </button>
+            )}
+          </div>
+        )}
+
+        {empty && <p className={MUTED_TEXT}>Nothing to show yet.</p>}
+      </div>
+    </section>
+  );
+}

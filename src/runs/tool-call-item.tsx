@@ -1,0 +1,33 @@
+import type { ToolCallView } from '../core/sync/run-state.ts';
+import { formatPreview } from './run-format.ts';
+import { ERROR_TEXT, MUTED_TEXT, PREVIEW_CLASS, SUCCESS_TEXT } from './run-styles.ts';
+
+function toolStatus(call: ToolCallView): { label: string; className: string } {
+  if (call.status === 'running') return { label: 'Running…', className: MUTED_TEXT };
+  return call.ok === false ? { label: 'Failed', className: ERROR_TEXT } : { label: 'Succeeded', className: SUCCESS_TEXT };
+}
+
+/** One tool call of a run: its name, what it was asked, and how it went. */
+export function ToolCallItem({ call }: { call: ToolCallView }) {
+  const status = toolStatus(call);
+  const hasPreview = call.preview !== null && call.preview !== undefined;
+  return (
+    <li className="space-y-1">
+      <p className="text-sm">
+        <span className="font-mono font-medium">{call.name}</span> <span className={status.className}>{status.label}</span>
+      </p>
+      {hasPreview && (
+        <p className="text-xs">
+          <span className={MUTED_TEXT}>Input </span>
+          <code className={PREVIEW_CLASS}>{formatPreview(call.preview)}</code>
+        </p>
+      )}
+      {call.resultPreview !== null && (
+        <p className="text-xs">
+          <span className={MUTED_TEXT}>Result </span>
+          <code className={PREVIEW_CLASS}>{formatPreview(call.resultPreview)}</code>
+        </p>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,228 @@
+import { memo, useState } from 'react';
+import type { InboundThread } from '../core/protocol/rest-schemas.ts';
+import type { EventEntry } from '../core/sync/log-entry.ts';
+import type { OutboxItem } from '../core/sync/outbox.ts';
+import { LazyMarkdown } from '../markdown/lazy-markdown.tsx';
+import { RunCard } from '../runs/run-card.tsx';
+import { runNeedsClock } from '../runs/run-format.ts';
+import { useNow } from '../runs/use-now.ts';
+import { nameOf } from '../threads/thread-title.ts';
+import { Avatar } from '../ui/avatar.tsx';
+import type { Row } from './build-rows.ts';
+
+export interface RowActions {
+  retry(clientMessageId: string): void;
+  discard(clientMessageId: string): void;
+  edit(clientMessageId: string, content: string): void;
+  decide(approvalId: string, decision: 'approve' | 'reject'): Promise<void>;
+  retryRun?(runId: string): void;
+}
+
+interface Props {
+  row: Row;
+  thread: InboundThread | undefined;
+  selfSenderId: string;
+  actions: RowActions;
+}
+
+const timeOf = (iso: string | number | null) =>
+  iso === null ? '' : new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** A message's text: agents write markdown (rendered safely), people's words are shown as written. */
+function Body({ text, markdown }: { text: string; markdown: boolean }) {
+  if (markdown) return <LazyMarkdown text={text} />;
+  return <p className="break-words whitespace-pre-wrap">{text}</p>;
+}
+
+function Header({ name, senderId, time }: { name: string; senderId: string; time: string }) {
+  return (
+    <div className="flex items-baseline gap-2">
+      <span className="font-semibold">{name}</span>
+      {senderId.startsWith('agent:') && (
+        <span className="rounded bg-violet-100 px-1 text-[11px] font-medium text-violet-800 dark:bg-violet-900 dark:text-violet-100">agent</span>
+      )}
+      <span className="text-xs text-slate-600 dark:text-slate-400">{time}</span>
+    </div>
+  );
+}
+
+function Bubble({ senderId, name, time, grouped, children }: { senderId: string; name: string; time: string; grouped: boolean; children: React.ReactNode }) {
+  return (
+    <div className={`flex gap-3 px-4 ${grouped ? 'pt-0.5' : 'pt-3'}`}>
+      <div className="w-9 shrink-0">{!grouped && <Avatar name={name} senderId={senderId} />}</div>
+      <div className="min-w-0 flex-1">
+        {!grouped && <Header name={name} senderId={senderId} time={time} />}
+        {children}
+      </div>
+    </div>
+  );
+}
+
+function pendingStatus(item: OutboxItem): string {
+  if (item.status === 'failed') return `Not sent: ${item.error?.message ?? 'the server refused it'}`;
+  if (item.status === 'sending') return 'Sending…';
+  if (item.status === 'sent') return 'Sent';
+  if (item.error) return `Not sent yet (${item.error.message}); trying again…`;
+  return typeof navigator !== 'undefined' && navigator.onLine === false ? 'Waiting for the connection…' : 'Sending…';
+}
+
+function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions }) {
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(item.content);
+  if (editing) {
+    return (
+      <form
+        className="mt-1 space-y-2"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (draft.trim()) actions.edit(item.clientMessageId, draft);
+          setEditing(false);
+        }}
+      >
+        <label className="sr-only" htmlFor={`edit-${item.clientMessageId}`}>
+          Edit the message
+        </label>
+        <textarea
+          id={`edit-${item.clientMessageId}`}
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+          className="w-full rounded-md border border-slate-300 bg-white p-2 dark:border-slate-700 dark:bg-slate-950"
+          rows={3}
+        />
+        <div className="flex gap-2 text-sm">
+          <button type="submit" className="rounded bg-indigo-600 px-2 py-1 text-white">
+            Send
+          </button>
+          <button type="button" onClick={() => setEditing(false)} className="rounded px-2 py-1">
+            Cancel
+          </button>
+        </div>
+      </form>
+    );
+  }
+  const failed = item.status === 'failed';
+  return (
+    <div className={failed ? 'rounded-md bg-red-50 p-2 dark:bg-red-950/40' : ''}>
+      <p className="break-words whitespace-pre-wrap text-slate-700 dark:text-slate-300">{item.content}</p>
+      <p className={`mt-1 text-xs ${failed ? 'text-red-700 dark:text-red-300' : 'text-slate-600 dark:text-slate-400'}`} role={failed ? 'alert' : undefined}>
+        {pendingStatus(item)}
+      </p>
+      {(failed || item.error) && (
+        <div className="mt-1 flex gap-3 text-xs font-medium">
+          <button type="button" className="text-indigo-700 underline dark:text-indigo-300" onClick={() => actions.retry(item.clientMessageId)}>
+            Retry
+          </button>
+          {failed && (
+            <button type="button" className="text-indigo-700 underline dark:text-indigo-300" onClick={() => setEditing(true)}>
+              Edit
+            </button>
+          )}
+          {failed && (
+            <button type="button" className="text-red-700 underline dark:text-red-300" onClick={() => actions.discard(item.clientMessageId)}>
+              Discard
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** One line for a durable event that is not a message. */
+export function describeEvent(entry: EventEntry, thread: InboundThread | undefined): string {
+  const who = nameOf(thread, entry.senderId);
+  const data = entry.data as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  switch (entry.type) {
+    case 'participant_joined':
+      return `${text(data.name) || nameOf(thread, text(data.sender_id))} joined`;
+    case 'mode_changed':
+      return `${who} set the thread to ${data.participation_mode === 'invocation_only' ? 'answer only when mentioned' : 'answer every message'}`;
+    case 'tool_call_started':
+      return `${who} started ${text(data.tool_name) || 'a tool'}`;
+    case 'tool_call_completed':
+      return `${who} used ${text(data.tool_name) || 'a tool'}${text(data.result_preview) ? `: ${text(data.result_preview)}` : ''}`;
+    case 'approval_pending':
+      return `${who} asked for approval to run ${text(data.tool_name) || 'a tool'}`;
+    case 'approval_resolved':
+      return `${who} ${data.decision === 'reject' ? 'rejected' : 'approved'} ${text(data.tool_name) || 'the request'}`;
+    case 'approval_expired':
+      return `The approval for ${text(data.tool_name) || 'a tool'} expired`;
+    case 'escalation_created':
+      return `${who} escalated to ${text(data.to) || 'someone'}${text(data.reason) ? `: ${text(data.reason)}` : ''}`;
+    case 'run_failed': {
+      const error = data.error as { message?: unknown } | undefined;
+      return `${who} could not answer: ${text(error?.message) || 'the run failed'}`;
+    }
+    default:
+      return `${who}: ${entry.type.replace(/_/g, ' ')}`;
+  }
+}
+
+function RunRow({ row, thread, actions }: { row: Extract<Row, { kind: 'run' }>; thread: InboundThread | undefined; actions: RowActions }) {
+  const now = useNow(runNeedsClock(row.run));
+  const agentName = row.run.agentId ? nameOf(thread, row.run.agentId) : 'Agent';
+  return (
+    <div className="px-4 pt-2 pl-16">
+      <RunCard
+        run={row.run}
+        agentName={agentName}
+        now={now}
+        onDecide={actions.decide}
+        nameOf={(senderId) => nameOf(thread, senderId)}
+        onRetry={actions.retryRun ? () => actions.retryRun!(row.run.runId) : undefined}
+      />
+    </div>
+  );
+}
+
+export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, actions }: Props) {
+  switch (row.kind) {
+    case 'day':
+      return (
+        <div role="separator" aria-label={row.label} className="flex items-center gap-3 px-4 pt-4 text-xs font-medium text-slate-600 dark:text-slate-400">
+          <span className="h-px flex-1 bg-slate-200 dark:bg-slate-800" />
+          {row.label}
+          <span className="h-px flex-1 bg-slate-200 dark:bg-slate-800" />
+        </div>
+      );
+    case 'unread':
+      return (
+        <div role="separator" aria-label="New messages" className="flex items-center gap-3 px-4 pt-3 text-xs font-semibold text-red-700 dark:text-red-400">
+          <span className="h-px flex-1 bg-red-300 dark:bg-red-800" />
+          New messages
+          <span className="h-px flex-1 bg-red-300 dark:bg-red-800" />
+        </div>
+      );
+    case 'message': {
+      const { message } = row;
+      const name = message.senderId === selfSenderId ? 'You' : nameOf(thread, message.senderId);
+      return (
+        <Bubble senderId={message.senderId} name={name} time={timeOf(message.createdAt)} grouped={row.grouped}>
+          <Body text={message.content} markdown={message.role === 'agent'} />
+        </Bubble>
+      );
+    }
+    case 'pending':
+      return (
+        <Bubble senderId={selfSenderId} name="You" time={timeOf(row.item.createdAt)} grouped={row.grouped}>
+          <PendingBody item={row.item} actions={actions} />
+        </Bubble>
+      );
+    case 'streaming': {
+      const agent = row.run.agentId ?? 'agent:';
+      return (
+        <Bubble senderId={agent} name={nameOf(thread, agent)} time="" grouped={false}>
+          {/* Hidden from screen readers while it grows: the committed reply is announced once. */}
+          <div aria-hidden="true">
+            <Body text={row.run.text} markdown />
+          </div>
+        </Bubble>
+      );
+    }
+    case 'event':
+      return <p className="px-4 pt-2 text-center text-xs text-slate-600 dark:text-slate-400">{describeEvent(row.entry, thread)}</p>;
+    case 'run':
+      return <RunRow row={row} thread={thread} actions={actions} />;
+  }
+});

@@ -1,0 +1,41 @@
+import { useEffect, useRef, useState } from 'react';
+import type { TimelineItem } from '../core/engine/thread-snapshot.ts';
+import type { InboundThread } from '../core/protocol/rest-schemas.ts';
+import { nameOf } from '../threads/thread-title.ts';
+
+/** Announcements kept in the live region; older ones are dropped. */
+const KEPT = 3;
+
+/**
+ * The message log for screen readers: each committed message from someone else is
+ * announced once, whole — never a streamed reply token by token (the streaming bubble is
+ * hidden from assistive technology until it commits).
+ */
+export function ReplyAnnouncer({ items, thread, selfSenderId }: { items: readonly TimelineItem[]; thread: InboundThread | undefined; selfSenderId: string }) {
+  const lastSeq = useRef<number | null>(null);
+  const [said, setSaid] = useState<{ key: string; text: string }[]>([]);
+
+  useEffect(() => {
+    const messages = items.flatMap((item) => (item.kind === 'message' ? [item.message] : []));
+    const newest = messages.at(-1)?.seq ?? 0;
+    if (lastSeq.current === null) {
+      // What was there when the thread opened is history, not news.
+      lastSeq.current = newest;
+      return;
+    }
+    const fresh = messages.filter((message) => message.seq > lastSeq.current! && message.senderId !== selfSenderId);
+    lastSeq.current = Math.max(lastSeq.current, newest);
+    if (fresh.length === 0) return;
+    setSaid((previous) =>
+      [...previous, ...fresh.map((message) => ({ key: message.id, text: `${nameOf(thread, message.senderId)}: ${message.content.slice(0, 500)}` }))].slice(-KEPT),
+    );
+  }, [items, selfSenderId, thread]);
+
+  return (
+    <div role="log" aria-label="New messages" aria-live="polite" aria-relevant="additions" className="sr-only">
+      {said.map((entry) => (
+        <p key={entry.key}>{entry.text}</p>
+      ))}
+    </div>
+  );
+}

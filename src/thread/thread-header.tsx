@@ -1,0 +1,85 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { ParticipationMode } from '../core/protocol/model.ts';
+import type { InboundThread } from '../core/protocol/rest-schemas.ts';
+import type { SyncHealth } from '../core/engine/thread-snapshot.ts';
+import { useEngine } from '../engine/engine-context.tsx';
+import { threadKeys } from '../threads/thread-queries.ts';
+import { threadTitle } from '../threads/thread-title.ts';
+
+export function healthLabel(health: SyncHealth): string {
+  switch (health.status) {
+    case 'synced':
+      return `Synced · #${health.appliedSeq}`;
+    case 'catching_up':
+      return 'Catching up…';
+    case 'offline':
+      return 'Offline — messages will send when you are back';
+    case 'failed':
+      return 'Could not sync — retrying';
+  }
+}
+
+interface Props {
+  thread: InboundThread | undefined;
+  threadId: string;
+  health: SyncHealth;
+  present: readonly string[];
+}
+
+export function ThreadHeader({ thread, threadId, health, present }: Props) {
+  const { api, selfSenderId } = useEngine();
+  const queryClient = useQueryClient();
+  const hasAgent = thread?.participants.some((participant) => participant.sender_id.startsWith('agent:')) ?? false;
+  const mode = useMutation({
+    mutationFn: (next: ParticipationMode) => api.setMode(threadId, next),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: threadKeys.all }),
+  });
+  const others = thread?.participants.filter((participant) => participant.sender_id !== selfSenderId) ?? [];
+
+  return (
+    <header className="flex flex-wrap items-center gap-x-4 gap-y-1 border-b border-slate-200 px-4 py-2 dark:border-slate-800">
+      <div className="min-w-0 flex-1">
+        <h2 className="flex items-center gap-2 truncate text-base font-semibold">
+          {thread ? threadTitle(thread, selfSenderId) : 'Thread'}
+          {thread?.kind === 'public' && (
+            <span className="rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">Visitor</span>
+          )}
+        </h2>
+        <ul className="flex flex-wrap gap-x-3 text-xs text-slate-600 dark:text-slate-400" aria-label="Participants">
+          {others.map((participant) => (
+            <li key={participant.sender_id} className="flex items-center gap-1">
+              {present.includes(participant.sender_id) && <span className="h-2 w-2 rounded-full bg-emerald-500" aria-hidden="true" />}
+              {participant.name}
+              {present.includes(participant.sender_id) && <span className="sr-only"> (viewing)</span>}
+            </li>
+          ))}
+        </ul>
+      </div>
+      {hasAgent && thread?.participation_mode && (
+        <label className="flex items-center gap-2 text-xs">
+          <span className="text-slate-600 dark:text-slate-400">Agent answers</span>
+          <select
+            value={thread.participation_mode}
+            disabled={mode.isPending}
+            onChange={(event) => mode.mutate(event.target.value as ParticipationMode)}
+            className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-950"
+          >
+            <option value="open">every message</option>
+            <option value="invocation_only">only when mentioned</option>
+          </select>
+        </label>
+      )}
+      {mode.isError && (
+        <p role="alert" className="w-full text-xs text-red-700 dark:text-red-400">
+          The mode could not be changed: {mode.error.message}
+        </p>
+      )}
+      <p
+        className={`text-xs ${health.status === 'synced' ? 'text-slate-600 dark:text-slate-400' : 'font-medium text-amber-800 dark:text-amber-300'}`}
+        data-testid="sync-health"
+      >
+        {healthLabel(health)}
+      </p>
+    </header>
+  );
+}

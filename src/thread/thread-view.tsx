@@ -1,0 +1,70 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { InboundThread } from '../core/protocol/rest-schemas.ts';
+import { Composer } from '../composer/composer.tsx';
+import { useEngine } from '../engine/engine-context.tsx';
+import { useThreadSnapshot } from '../hooks/use-thread-snapshot.ts';
+import { useMarkRead } from '../read/use-mark-read.ts';
+import { buildRows } from './build-rows.ts';
+import { MessageList } from './message-list.tsx';
+import type { RowActions } from './message-row.tsx';
+import { ReplyAnnouncer } from './reply-announcer.tsx';
+import { ThreadHeader } from './thread-header.tsx';
+import { TypingLine } from './typing-line.tsx';
+
+/** One open thread: header, the live message list, who is typing, and the composer. */
+export function ThreadView({ threadId, thread }: { threadId: string; thread: InboundThread | undefined }) {
+  const { engine, api, selfSenderId } = useEngine();
+  const snapshot = useThreadSnapshot(engine, threadId);
+  const [atBottom, setAtBottom] = useState(true);
+  // Where the unread divider goes: the read position when the thread was opened (kept while it stays open).
+  const [readSeqAtOpen, setReadSeqAtOpen] = useState<number | null>(thread?.read_seq ?? null);
+  if (readSeqAtOpen === null && thread) setReadSeqAtOpen(thread.read_seq);
+
+  useEffect(() => {
+    void engine.openThread(threadId);
+    return () => engine.closeThread(threadId);
+  }, [engine, threadId]);
+
+  const [openedAt] = useState(() => Date.now());
+  const rows = useMemo(
+    () => buildRows({ items: snapshot.items, runs: snapshot.runs, readSeqAtOpen, selfSenderId, now: openedAt }),
+    [snapshot.items, snapshot.runs, readSeqAtOpen, selfSenderId, openedAt],
+  );
+
+  const actions = useMemo<RowActions>(
+    () => ({
+      retry: (id) => engine.retry(id),
+      discard: (id) => engine.discard(id),
+      edit: (id, content) => void engine.edit(id, content),
+      decide: async (approvalId, decision) => {
+        await api.decideApproval(threadId, approvalId, decision);
+      },
+      retryRun: (runId) => void api.retryRun(threadId, runId).catch(() => undefined),
+    }),
+    [api, engine, threadId],
+  );
+
+  const loadOlder = useCallback(() => void engine.loadOlder(threadId), [engine, threadId]);
+
+  useMarkRead(threadId, snapshot.health.appliedSeq, atBottom, thread?.read_seq ?? 0);
+
+  return (
+    <section aria-label="Conversation" className="flex h-full min-h-0 flex-col">
+      <ThreadHeader thread={thread} threadId={threadId} health={snapshot.health} present={snapshot.present} />
+      <MessageList
+        rows={rows}
+        thread={thread}
+        selfSenderId={selfSenderId}
+        actions={actions}
+        hasOlder={snapshot.hasOlder}
+        loadingOlder={snapshot.loadingOlder}
+        loaded={snapshot.loaded}
+        onLoadOlder={loadOlder}
+        onAtBottomChange={setAtBottom}
+      />
+      <TypingLine thread={thread} typing={snapshot.typing} present={snapshot.present} runs={snapshot.runs} />
+      <Composer threadId={threadId} thread={thread} />
+      <ReplyAnnouncer items={snapshot.items} thread={thread} selfSenderId={selfSenderId} />
+    </section>
+  );
+}

@@ -1,0 +1,66 @@
+import { memo } from 'react';
+import type { InboundThread } from '../core/protocol/rest-schemas.ts';
+import { useEngine } from '../engine/engine-context.tsx';
+import { useThreadSnapshot } from '../hooks/use-thread-snapshot.ts';
+import { Avatar } from '../ui/avatar.tsx';
+import { nameOf, threadTitle } from './thread-title.ts';
+
+interface Props {
+  thread: InboundThread;
+  selected: boolean;
+  onSelect(threadId: string): void;
+}
+
+/** One row of the thread list: live typing and presence come from the engine, the rest from the list. */
+export const ThreadListItem = memo(function ThreadListItem({ thread, selected, onSelect }: Props) {
+  const { engine, selfSenderId } = useEngine();
+  const snapshot = useThreadSnapshot(engine, thread.id);
+  const title = threadTitle(thread, selfSenderId);
+  const typing = snapshot.typing.map((senderId) => nameOf(thread, senderId));
+  const viewing = snapshot.present.length > 0;
+  const last = thread.last_message;
+  const preview = typing.length
+    ? `${typing.join(', ')} ${typing.length === 1 ? 'is' : 'are'} typing…`
+    : last
+      ? `${last.sender_id === selfSenderId ? 'You' : nameOf(thread, last.sender_id)}: ${last.content.replace(/\s+/g, ' ')}`
+      : 'No messages yet';
+  const unread = thread.unread_count;
+  const other = thread.participants.find((participant) => participant.sender_id !== selfSenderId);
+
+  return (
+    <li>
+      <button
+        type="button"
+        onClick={() => onSelect(thread.id)}
+        aria-current={selected ? 'true' : undefined}
+        data-thread-id={thread.id}
+        className={`flex w-full items-start gap-3 rounded-lg px-3 py-2 text-left hover:bg-slate-100 dark:hover:bg-slate-800 ${
+          selected ? 'bg-indigo-50 dark:bg-slate-800' : ''
+        }`}
+      >
+        <span className="relative">
+          <Avatar name={title} senderId={other?.sender_id ?? ''} />
+          {viewing && (
+            <span className="absolute -right-0.5 -bottom-0.5 h-3 w-3 rounded-full border-2 border-white bg-emerald-500 dark:border-slate-900" title="Someone is viewing" />
+          )}
+        </span>
+        <span className="min-w-0 flex-1">
+          <span className="flex items-center gap-2">
+            <span className={`truncate ${unread > 0 ? 'font-semibold' : 'font-medium'}`}>{title}</span>
+            {thread.kind === 'public' && (
+              <span className="rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">Visitor</span>
+            )}
+          </span>
+          <span className={`block truncate text-sm ${typing.length ? 'text-indigo-700 italic dark:text-indigo-300' : 'text-slate-600 dark:text-slate-400'}`}>
+            {preview}
+          </span>
+        </span>
+        {unread > 0 && (
+          <span className="mt-1 rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-semibold text-white" aria-label={`${unread} unread`}>
+            {unread > 99 ? '99+' : unread}
+          </span>
+        )}
+      </button>
+    </li>
+  );
+});

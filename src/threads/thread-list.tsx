@@ -1,0 +1,93 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { useEngine } from '../engine/engine-context.tsx';
+import { ThreadListItem } from './thread-list-item.tsx';
+import { flattenThreads, threadsQuery } from './thread-queries.ts';
+import { threadTitle } from './thread-title.ts';
+
+interface Props {
+  selectedId: string | null;
+  onSelect(threadId: string): void;
+  onNewThread(): void;
+}
+
+/** Every thread the user is in, newest activity first, with a filter box. */
+export function ThreadList({ selectedId, onSelect, onNewThread }: Props) {
+  const { api, selfSenderId } = useEngine();
+  const query = useInfiniteQuery(threadsQuery(api));
+  const [filter, setFilter] = useState('');
+  const threads = useMemo(() => flattenThreads(query.data), [query.data]);
+  const needle = filter.trim().toLowerCase();
+  const shown = needle
+    ? threads.filter(
+        (thread) =>
+          threadTitle(thread, selfSenderId).toLowerCase().includes(needle) ||
+          thread.participants.some((participant) => participant.name.toLowerCase().includes(needle)) ||
+          (thread.last_message?.content.toLowerCase().includes(needle) ?? false),
+      )
+    : threads;
+
+  return (
+    <nav aria-label="Threads" className="flex h-full flex-col">
+      <div className="flex items-center justify-between gap-2 px-3 pt-3">
+        <h1 className="text-lg font-semibold">Inbox</h1>
+        <button
+          type="button"
+          onClick={onNewThread}
+          className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700"
+        >
+          New thread
+        </button>
+      </div>
+      <div className="px-3 py-2">
+        <label className="sr-only" htmlFor="thread-filter">
+          Filter threads
+        </label>
+        <input
+          id="thread-filter"
+          type="search"
+          placeholder="Filter threads"
+          value={filter}
+          onChange={(event) => setFilter(event.target.value)}
+          className="w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-950"
+        />
+      </div>
+      <div className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
+        {query.isPending ? (
+          <ul aria-label="Loading threads" className="space-y-2 px-1" aria-busy="true">
+            {[0, 1, 2, 3].map((i) => (
+              <li key={i} className="h-14 rounded-lg bg-slate-100 motion-safe:animate-pulse dark:bg-slate-800" />
+            ))}
+          </ul>
+        ) : query.isError ? (
+          <div role="alert" className="p-3 text-sm text-red-700 dark:text-red-400">
+            The threads could not be loaded: {query.error.message}{' '}
+            <button type="button" className="underline" onClick={() => void query.refetch()}>
+              Try again
+            </button>
+          </div>
+        ) : shown.length === 0 ? (
+          <p className="p-3 text-sm text-slate-600 dark:text-slate-400">
+            {needle ? 'No thread matches this filter.' : 'No threads yet. Start one with “New thread”.'}
+          </p>
+        ) : (
+          <ul className="space-y-0.5">
+            {shown.map((thread) => (
+              <ThreadListItem key={thread.id} thread={thread} selected={thread.id === selectedId} onSelect={onSelect} />
+            ))}
+          </ul>
+        )}
+        {query.hasNextPage && (
+          <button
+            type="button"
+            onClick={() => void query.fetchNextPage()}
+            disabled={query.isFetchingNextPage}
+            className="mt-2 w-full rounded-md px-3 py-1.5 text-sm text-indigo-700 hover:bg-slate-100 dark:text-indigo-300 dark:hover:bg-slate-800"
+          >
+            {query.isFetchingNextPage ? 'Loading…' : 'Load more threads'}
+          </button>
+        )}
+      </div>
+    </nav>
+  );
+}

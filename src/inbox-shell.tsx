@@ -89,8 +89,8 @@ export function InboxShell() {
             </ErrorBoundary>
           </div>
           <div className="flex flex-wrap items-center gap-2 border-t border-slate-200 px-3 py-2 text-sm dark:border-slate-800">
-            <span className="min-w-0 flex-1 truncate" title={user.email}>
-              {user.name}
+            <span className="w-full truncate font-medium" title={user.email}>
+              Signed in as {user.name}
             </span>
             <label className="sr-only" htmlFor="theme">
               Theme

@@ -38,8 +38,12 @@ const dayKey = (time: number) => {
 export interface RowInput {
   items: readonly TimelineItem[];
   runs: readonly RunView[];
-  /** The read position when the thread was opened: the unread divider goes after it. */
-  readSeqAtOpen: number | null;
+  /**
+   * What was unread when the thread was opened: the divider goes before the first message
+   * from others in `(readSeq, lastSeq]`. Messages that arrive while the thread is open are
+   * being read as they come and get no divider.
+   */
+  unreadAtOpen: { readSeq: number; lastSeq: number } | null;
   selfSenderId: string;
   now: number;
 }
@@ -50,7 +54,7 @@ export interface RowInput {
  * and the reply that is still streaming. A run's committed reply takes the streaming
  * row's key, so the row is updated in place instead of replaced.
  */
-export function buildRows({ items, runs, readSeqAtOpen, selfSenderId, now }: RowInput): Row[] {
+export function buildRows({ items, runs, unreadAtOpen, selfSenderId, now }: RowInput): Row[] {
   const rows: Row[] = [];
   const runsByTrigger = new Map<string, RunView[]>();
   const runByReply = new Map<string, RunView>();
@@ -98,7 +102,13 @@ export function buildRows({ items, runs, readSeqAtOpen, selfSenderId, now }: Row
     const message = item.message;
     const time = message.createdAt ? Date.parse(message.createdAt) : now;
     separate(time);
-    if (!unreadPlaced && readSeqAtOpen !== null && message.seq > readSeqAtOpen && message.senderId !== selfSenderId) {
+    if (
+      !unreadPlaced &&
+      unreadAtOpen !== null &&
+      message.seq > unreadAtOpen.readSeq &&
+      message.seq <= unreadAtOpen.lastSeq &&
+      message.senderId !== selfSenderId
+    ) {
       rows.push({ kind: 'unread', key: 'unread' });
       unreadPlaced = true;
       previous = null;

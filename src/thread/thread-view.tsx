@@ -16,9 +16,10 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
   const { engine, api, selfSenderId } = useEngine();
   const snapshot = useThreadSnapshot(engine, threadId);
   const [atBottom, setAtBottom] = useState(true);
-  // Where the unread divider goes: the read position when the thread was opened (kept while it stays open).
-  const [readSeqAtOpen, setReadSeqAtOpen] = useState<number | null>(thread?.read_seq ?? null);
-  if (readSeqAtOpen === null && thread) setReadSeqAtOpen(thread.read_seq);
+  // What was unread when the thread was opened (kept while it stays open), for the unread divider.
+  const atOpen = (known: typeof thread) => (known ? { readSeq: known.read_seq, lastSeq: known.last_seq ?? known.read_seq } : null);
+  const [unreadAtOpen, setUnreadAtOpen] = useState(() => atOpen(thread));
+  if (unreadAtOpen === null && thread) setUnreadAtOpen(atOpen(thread));
 
   useEffect(() => {
     void engine.openThread(threadId);
@@ -27,8 +28,8 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
 
   const [openedAt] = useState(() => Date.now());
   const rows = useMemo(
-    () => buildRows({ items: snapshot.items, runs: snapshot.runs, readSeqAtOpen, selfSenderId, now: openedAt }),
-    [snapshot.items, snapshot.runs, readSeqAtOpen, selfSenderId, openedAt],
+    () => buildRows({ items: snapshot.items, runs: snapshot.runs, unreadAtOpen, selfSenderId, now: openedAt }),
+    [snapshot.items, snapshot.runs, unreadAtOpen, selfSenderId, openedAt],
   );
 
   const actions = useMemo<RowActions>(

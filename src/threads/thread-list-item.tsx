@@ -5,6 +5,16 @@ import { useThreadSnapshot } from '../hooks/use-thread-snapshot.ts';
 import { Avatar } from '../ui/avatar.tsx';
 import { nameOf, threadTitle } from './thread-title.ts';
 
+/** One line of a message for the list: markdown marks and line breaks dropped. */
+export function plainPreview(content: string): string {
+  return content
+    .replace(/```[\s\S]*?```/g, ' [code] ')
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[*_~`#>|]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 interface Props {
   thread: InboundThread;
   selected: boolean;
@@ -22,7 +32,7 @@ export const ThreadListItem = memo(function ThreadListItem({ thread, selected, o
   const preview = typing.length
     ? `${typing.join(', ')} ${typing.length === 1 ? 'is' : 'are'} typing…`
     : last
-      ? `${last.sender_id === selfSenderId ? 'You' : nameOf(thread, last.sender_id)}: ${last.content.replace(/\s+/g, ' ')}`
+      ? `${last.sender_id === selfSenderId ? 'You' : nameOf(thread, last.sender_id)}: ${plainPreview(last.content)}`
       : 'No messages yet';
   const unread = thread.unread_count;
   const other = thread.participants.find((participant) => participant.sender_id !== selfSenderId);

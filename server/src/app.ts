@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
@@ -181,7 +181,17 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
 
   const hasClient = existsSync(join(config.staticDir, 'index.html'));
   if (hasClient) {
-    await fastify.register(fastifyStatic, { root: config.staticDir, prefix: '/', wildcard: false, index: ['index.html'] });
+    await fastify.register(fastifyStatic, {
+      root: config.staticDir,
+      prefix: '/',
+      // Files are looked up per request, so a rebuild is served without a restart.
+      wildcard: true,
+      index: ['index.html'],
+      setHeaders: (response, path) => {
+        // Vite names built assets by content hash: they never change. Pages must be revalidated.
+        response.header('cache-control', path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
   fastify.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith('/api/')) {

@@ -52,4 +52,17 @@ describe('buildRows', () => {
     expect(kinds(committed)).toEqual(['day', 'message:1', 'run', 'message:2']);
     expect(committed.at(-1)!.key).toBe(streamingKey);
   });
+
+  it('offers an approval that the log says is still pending, and not one that was settled', () => {
+    const event = (seq: number, type: string, data: Record<string, unknown>): TimelineItem => ({
+      kind: 'event',
+      key: `event|e${seq}`,
+      entry: { kind: 'event', seq, key: `e${seq}`, type, senderId: 'agent:a', content: null, createdAt: new Date(T0).toISOString(), data },
+    });
+    const pending = event(2, 'approval_pending', { approval_id: 'ap1', tool_name: 'send_email', expires_at: new Date(T0 + 60_000).toISOString(), run_id: 'old' });
+    const open = buildRows({ items: [message(1, ME, 0), pending], runs: [], unreadAtOpen: null, selfSenderId: ME, now: T0 });
+    expect(open.at(-1)).toMatchObject({ kind: 'approval', approval: { id: 'ap1', toolName: 'send_email', status: 'pending' } });
+    const settled = buildRows({ items: [message(1, ME, 0), pending, event(3, 'approval_resolved', { approval_id: 'ap1', decision: 'approve' })], runs: [], unreadAtOpen: null, selfSenderId: ME, now: T0 });
+    expect(kinds(settled)).toEqual(['day', 'message:1', 'event', 'event']);
+  });
 });

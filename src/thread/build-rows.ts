@@ -1,7 +1,7 @@
 import type { TimelineItem } from '../core/engine/thread-snapshot.ts';
 import type { EventEntry, MessageView } from '../core/sync/log-entry.ts';
 import type { OutboxItem } from '../core/sync/outbox.ts';
-import type { RunView } from '../core/sync/run-state.ts';
+import type { ApprovalView, RunView } from '../core/sync/run-state.ts';
 
 /** Messages of one sender closer than this are grouped under one header. */
 export const GROUP_WINDOW_MS = 5 * 60_000;
@@ -12,6 +12,8 @@ export type Row =
   | { kind: 'message'; key: string; message: MessageView; grouped: boolean }
   | { kind: 'pending'; key: string; item: OutboxItem; grouped: boolean }
   | { kind: 'event'; key: string; entry: EventEntry }
+  /** An approval the log says is still waiting, for someone who missed the run's live card. */
+  | { kind: 'approval'; key: string; approval: ApprovalView; requestedBy: string }
   | { kind: 'run'; key: string; run: RunView }
   /** An agent reply still streaming; its committed message later takes the same key. */
   | { kind: 'streaming'; key: string; run: RunView };
@@ -65,6 +67,14 @@ export function buildRows({ items, runs, unreadAtOpen, selfSenderId, now }: RowI
     if (run.inReplyTo) runsByTrigger.set(run.inReplyTo, [...(runsByTrigger.get(run.inReplyTo) ?? []), run]);
   }
   const placedRuns = new Set<string>();
+  // Approvals settled later in the log are not offered again.
+  const settled = new Set(
+    items.flatMap((item) =>
+      item.kind === 'event' && (item.entry.type === 'approval_resolved' || item.entry.type === 'approval_expired') && typeof item.entry.data.approval_id === 'string'
+        ? [item.entry.data.approval_id]
+        : [],
+    ),
+  );
   const committedIds = new Set(items.flatMap((item) => (item.kind === 'message' ? [item.message.id] : [])));
   let lastDay = '';
   let previous: { senderId: string; time: number } | null = null;
@@ -90,7 +100,30 @@ export function buildRows({ items, runs, unreadAtOpen, selfSenderId, now }: RowI
       // Events of a run with a live card are shown in the card, not twice.
       if (runId && runIds.has(runId) && RUN_EVENT_TYPES.has(item.entry.type)) continue;
       if (item.entry.createdAt) separate(Date.parse(item.entry.createdAt));
-      rows.push({ kind: 'event', key: item.key, entry: item.entry });
+      const data = item.entry.data;
+      const expiresAt = typeof data.expires_at === 'string' ? data.expires_at : null;
+      if (
+        item.entry.type === 'approval_pending' &&
+        typeof data.approval_id === 'string' &&
+        // Past its expiry it still shows, as "expired", until the log says how it ended.
+        !settled.has(data.approval_id)
+      ) {
+        rows.push({
+          kind: 'approval',
+          key: item.key,
+          requestedBy: item.entry.senderId,
+          approval: {
+            id: data.approval_id,
+            toolName: typeof data.tool_name === 'string' ? data.tool_name : 'tool',
+            preview: data.preview ?? null,
+            expiresAt,
+            status: 'pending',
+            decidedBy: null,
+          },
+        });
+      } else {
+        rows.push({ kind: 'event', key: item.key, entry: item.entry });
+      }
       previous = null;
       continue;
     }

@@ -3,6 +3,7 @@ import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import type { EventEntry } from '../core/sync/log-entry.ts';
 import type { OutboxItem } from '../core/sync/outbox.ts';
 import { LazyMarkdown } from '../markdown/lazy-markdown.tsx';
+import { ApprovalItem } from '../runs/approval-item.tsx';
 import { RunCard } from '../runs/run-card.tsx';
 import { runNeedsClock } from '../runs/run-format.ts';
 import { useNow } from '../runs/use-now.ts';
@@ -176,6 +177,16 @@ function RunRow({ row, thread, actions }: { row: Extract<Row, { kind: 'run' }>; 
   );
 }
 
+function ApprovalRow({ row, thread, actions }: { row: Extract<Row, { kind: 'approval' }>; thread: InboundThread | undefined; actions: RowActions }) {
+  const now = useNow(true);
+  return (
+    <div className="px-4 pt-2 pl-16">
+      <p className="text-xs text-slate-600 dark:text-slate-400">{nameOf(thread, row.requestedBy)} asks for approval:</p>
+      <ApprovalItem approval={row.approval} now={now} onDecide={actions.decide} nameOf={(senderId) => nameOf(thread, senderId)} />
+    </div>
+  );
+}
+
 export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, actions }: Props) {
   switch (row.kind) {
     case 'day':
@@ -224,5 +235,7 @@ export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, 
       return <p className="px-4 pt-2 text-center text-xs text-slate-600 dark:text-slate-400">{describeEvent(row.entry, thread)}</p>;
     case 'run':
       return <RunRow row={row} thread={thread} actions={actions} />;
+    case 'approval':
+      return <ApprovalRow row={row} thread={thread} actions={actions} />;
   }
 });

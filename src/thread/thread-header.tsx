@@ -38,7 +38,7 @@ export function ThreadHeader({ thread, threadId, health, present }: Props) {
 
   return (
     <header className="flex flex-wrap items-center gap-x-4 gap-y-1 border-b border-slate-200 px-4 py-2 dark:border-slate-800">
-      <div className="min-w-0 flex-1">
+      <div className="min-w-0 flex-1 basis-full sm:basis-0">
         <h2 className="flex items-center gap-2 truncate text-base font-semibold">
           {thread ? threadTitle(thread, selfSenderId) : 'Thread'}
           {thread?.kind === 'public' && (

@@ -41,6 +41,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain scripts that run in a browser page (the widget demo host page).
+    files: ['widget/**/*.js'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     // Integration tests and benchmarks start the real local server; shipped core code never does.
     files: ['src/**/*.integration.test.ts', 'src/core/bench/**'],
     rules: { 'no-restricted-imports': 'off' },

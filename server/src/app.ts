@@ -190,6 +190,11 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       setHeaders: (response, path) => {
         // Vite names built assets by content hash: they never change. Pages must be revalidated.
         response.header('cache-control', path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        // The widget runs on other sites: its panel is a module script, fetched with CORS.
+        if (/[\\/]widget[-.][^\\/]*$/.test(path)) {
+          response.header('access-control-allow-origin', '*');
+          response.header('cross-origin-resource-policy', 'cross-origin');
+        }
       },
     });
   }

@@ -1,0 +1,84 @@
+/**
+ * The loader's own stylesheet, installed with `adoptedStyleSheets` (allowed by a strict
+ * CSP, unlike <style> elements or style attributes). `:host { all: initial }` keeps the
+ * host page's inherited fonts and sizes out; nothing here can reach the page.
+ */
+export const LOADER_CSS = `
+:host {
+  all: initial;
+  position: fixed;
+  inset: auto 0 0 auto;
+  z-index: var(--ama2-z, 2147483000);
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  font-size: 16px;
+  line-height: 1.4;
+  color: #0f172a;
+  --ama2-accent: #4f46e5;
+}
+:host([data-position="left"]) { inset: auto auto 0 0; }
+* { box-sizing: border-box; }
+.launcher {
+  position: fixed;
+  right: max(16px, env(safe-area-inset-right));
+  bottom: max(16px, env(safe-area-inset-bottom));
+  width: 56px;
+  height: 56px;
+  border: 0;
+  border-radius: 50%;
+  padding: 0;
+  margin: 0;
+  display: grid;
+  place-items: center;
+  cursor: pointer;
+  background: var(--ama2-accent);
+  color: #fff;
+  box-shadow: 0 6px 20px rgb(15 23 42 / 0.25);
+  font: inherit;
+}
+:host([data-position="left"]) .launcher { right: auto; left: max(16px, env(safe-area-inset-left)); }
+.launcher:focus-visible { outline: 3px solid #fff; box-shadow: 0 0 0 6px var(--ama2-accent); }
+.launcher svg { width: 28px; height: 28px; fill: currentColor; }
+.badge {
+  position: absolute;
+  top: -4px;
+  right: -4px;
+  min-width: 22px;
+  height: 22px;
+  padding: 0 6px;
+  border-radius: 11px;
+  background: #dc2626;
+  color: #fff;
+  font-size: 12px;
+  font-weight: 700;
+  line-height: 22px;
+  text-align: center;
+}
+.badge[hidden], .panel[hidden] { display: none; }
+.panel {
+  position: fixed;
+  right: max(16px, env(safe-area-inset-right));
+  bottom: calc(max(16px, env(safe-area-inset-bottom)) + 68px);
+  width: 380px;
+  height: min(640px, calc(100vh - 120px));
+  border-radius: 16px;
+  overflow: hidden;
+  background: #fff;
+  box-shadow: 0 12px 40px rgb(15 23 42 / 0.3);
+  overscroll-behavior: contain;
+}
+:host([data-position="left"]) .panel { right: auto; left: max(16px, env(safe-area-inset-left)); }
+.notice { padding: 16px; font-size: 14px; }
+@media (max-width: 639px) {
+  .panel {
+    inset: 0;
+    width: 100%;
+    height: var(--ama2-viewport-height, 100dvh);
+    border-radius: 0;
+  }
+  :host([data-open]) .launcher { display: none; }
+}
+@media (prefers-reduced-motion: no-preference) {
+  .launcher { transition: transform 120ms ease-out; }
+  .launcher:hover { transform: scale(1.05); }
+}
+`;

@@ -1,0 +1,244 @@
+/**
+ * widget.js — the script tag websites paste. No framework: it puts a launcher button in a
+ * Shadow DOM root, restores the unread badge, exposes `window.AMA2Chat`, and loads the
+ * chat panel only on the visitor's first hover, focus or click, or when the browser is idle.
+ *
+ * Calls made before this script ran are replayed from the documented one-line stub:
+ *   window.AMA2Chat=window.AMA2Chat||new Proxy({q:[]},{get:(t,k)=>k in t?t[k]:(...a)=>t.q.push([k,a])})
+ */
+import type { MountPanel, PanelController, PanelHost } from '../shared/panel-contract.ts';
+import { loadVisitor, visitorKey } from '../shared/visitor-store.ts';
+import { WIDGET_EVENTS, type WidgetEventMap, type WidgetEventName } from '../shared/widget-events.ts';
+import { readOptions, type WidgetOptions } from '../shared/widget-options.ts';
+import { LOADER_CSS } from './loader-styles.ts';
+
+/** If the browser never goes idle, the panel is fetched after this long anyway. */
+const IDLE_TIMEOUT_MS = 4_000;
+const PANEL_FILE = 'widget-panel.js';
+const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
+
+type Listener = (payload: unknown) => void;
+type Queued = [string, unknown[]];
+
+interface Api {
+  open(): void;
+  close(): void;
+  toggle(): void;
+  identify(identity: { email: string; name?: string }): void;
+  newConversation(): void;
+  on<K extends WidgetEventName>(event: K, listener: (payload: WidgetEventMap[K]) => void): void;
+  off<K extends WidgetEventName>(event: K, listener: (payload: WidgetEventMap[K]) => void): void;
+  destroy(): void;
+}
+
+declare global {
+  interface Window {
+    AMA2Chat?: Api | { q?: Queued[] };
+  }
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+function chatIcon(): SVGSVGElement {
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS(SVG_NS, 'path');
+  path.setAttribute('d', 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z');
+  svg.append(path);
+  return svg;
+}
+
+function start(script: HTMLScriptElement | null): void {
+  const previous = window.AMA2Chat;
+  const queued: Queued[] = previous && 'q' in previous && Array.isArray(previous.q) ? previous.q : [];
+  const listeners = new Map<string, Set<Listener>>();
+  const emit = <K extends WidgetEventName>(event: K, payload: WidgetEventMap[K]) => {
+    for (const listener of listeners.get(event) ?? []) {
+      try {
+        listener(payload);
+      } catch (error) {
+        // A host page's listener must not break the widget (nor the other listeners).
+        console.error('[AMA2Chat] an event listener threw:', error);
+      }
+    }
+  };
+  const on = (event: string, listener: Listener) => {
+    if (!WIDGET_EVENTS.includes(event as WidgetEventName) || typeof listener !== 'function') {
+      console.warn(`[AMA2Chat] on(): unknown event "${String(event)}"; events are ${WIDGET_EVENTS.join(', ')}.`);
+      return;
+    }
+    let set = listeners.get(event);
+    if (!set) listeners.set(event, (set = new Set()));
+    set.add(listener);
+  };
+
+  const { options, problems } = readOptions(script?.dataset ?? {}, script?.src ?? null, navigator.language);
+  for (const problem of problems) console.warn(`[AMA2Chat] ${problem}`);
+  if (!options) {
+    const disabled = () => console.warn('[AMA2Chat] The widget is not configured; see the messages above.');
+    window.AMA2Chat = { open: disabled, close: disabled, toggle: disabled, identify: disabled, newConversation: disabled, on: on as Api['on'], off: () => undefined, destroy: () => delete window.AMA2Chat };
+    return;
+  }
+  mount(options, script?.src ?? `${options.apiBaseUrl}/widget.js`, queued, listeners, emit, on, problems);
+}
+
+function mount(
+  options: WidgetOptions,
+  scriptSrc: string,
+  queued: Queued[],
+  listeners: Map<string, Set<Listener>>,
+  emit: <K extends WidgetEventName>(event: K, payload: WidgetEventMap[K]) => void,
+  on: (event: string, listener: Listener) => void,
+  problems: string[],
+): void {
+  const host = document.createElement('div');
+  host.setAttribute('data-ama2-chat', '');
+  if (options.position === 'left') host.setAttribute('data-position', 'left');
+  host.style.setProperty('--ama2-z', String(options.zIndex));
+  const root = host.attachShadow({ mode: 'open' });
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(LOADER_CSS);
+  root.adoptedStyleSheets = [sheet];
+  if (options.themeColor) host.style.setProperty('--ama2-accent', options.themeColor);
+
+  const launcher = document.createElement('button');
+  launcher.type = 'button';
+  launcher.className = 'launcher';
+  launcher.setAttribute('aria-label', 'Open chat');
+  launcher.setAttribute('aria-expanded', 'false');
+  launcher.setAttribute('aria-controls', 'ama2-panel');
+  launcher.append(chatIcon());
+  const badge = document.createElement('span');
+  badge.className = 'badge';
+  badge.hidden = true;
+  launcher.append(badge);
+  const panel = document.createElement('div');
+  panel.className = 'panel';
+  panel.id = 'ama2-panel';
+  panel.hidden = true;
+  root.append(panel, launcher);
+
+  const setUnread = (count: number) => {
+    badge.hidden = count <= 0;
+    badge.textContent = count > 99 ? '99+' : String(count);
+    launcher.setAttribute('aria-label', count > 0 ? `Open chat (${count} unread)` : 'Open chat');
+  };
+  setUnread(loadVisitor(visitorKey(options.apiBaseUrl, options.agent)).unread);
+
+  let controller: PanelController | null = null;
+  let loading: Promise<PanelController | null> | null = null;
+  let identity: PanelHost['identity'] = null;
+  let isOpen = false;
+  let destroyed = false;
+
+  const load = (): Promise<PanelController | null> => {
+    loading ??= import(/* @vite-ignore */ new URL(PANEL_FILE, scriptSrc).href)
+      .then((module: { mountPanel: MountPanel }) => {
+        if (destroyed) return null;
+        controller = module.mountPanel({
+          container: panel,
+          shadowRoot: root,
+          options,
+          identity,
+          emit,
+          setUnread,
+          requestClose: () => api.close(),
+        });
+        return controller;
+      })
+      .catch((error: unknown) => {
+        loading = null;
+        const notice = document.createElement('p');
+        notice.className = 'notice';
+        notice.textContent = 'The chat could not be loaded. Check your connection and try again.';
+        panel.replaceChildren(notice);
+        emit('error', { code: 'panel_load_failed', message: error instanceof Error ? error.message : 'The chat could not be loaded.' });
+        return null;
+      });
+    return loading;
+  };
+
+  const api: Api = {
+    open() {
+      if (destroyed || isOpen) return;
+      isOpen = true;
+      panel.hidden = false;
+      host.setAttribute('data-open', '');
+      launcher.setAttribute('aria-expanded', 'true');
+      setUnread(0);
+      emit('open', {});
+      void load().then((loaded) => {
+        if (isOpen) loaded?.opened();
+      });
+    },
+    close() {
+      if (!isOpen) return;
+      isOpen = false;
+      panel.hidden = true;
+      host.removeAttribute('data-open');
+      launcher.setAttribute('aria-expanded', 'false');
+      controller?.closed();
+      launcher.focus();
+      emit('close', {});
+    },
+    toggle() {
+      if (isOpen) api.close();
+      else api.open();
+    },
+    identify(next) {
+      const email = typeof next?.email === 'string' ? next.email.trim().toLowerCase() : '';
+      if (!EMAIL.test(email)) {
+        console.warn('[AMA2Chat] identify(): a valid email is required, e.g. identify({ email: "ada@example.com", name: "Ada" }).');
+        emit('error', { code: 'invalid_identity', message: 'identify() needs a valid email.' });
+        return;
+      }
+      identity = { email, ...(typeof next.name === 'string' && next.name.trim() ? { name: next.name.trim().slice(0, 100) } : {}) };
+      controller?.identify(identity);
+    },
+    newConversation() {
+      void load().then((loaded) => loaded?.newConversation());
+    },
+    on: on as Api['on'],
+    off(event, listener) {
+      listeners.get(event)?.delete(listener as Listener);
+    },
+    destroy() {
+      destroyed = true;
+      controller?.destroy();
+      host.remove();
+      if (window.AMA2Chat === api) delete window.AMA2Chat;
+    },
+  };
+
+  launcher.addEventListener('click', () => api.toggle());
+  // Fetch the panel as soon as the visitor shows interest, so opening feels instant.
+  const warm = () => void load();
+  launcher.addEventListener('pointerenter', warm, { once: true });
+  launcher.addEventListener('focus', warm, { once: true });
+  const idle = (window as { requestIdleCallback?: (callback: () => void, options: { timeout: number }) => number }).requestIdleCallback;
+  if (idle) idle(warm, { timeout: IDLE_TIMEOUT_MS });
+  else setTimeout(warm, IDLE_TIMEOUT_MS);
+
+  window.AMA2Chat = api;
+  const attach = () => {
+    document.body.append(host);
+    for (const [method, args] of queued) {
+      const call = (api as unknown as Record<string, ((...values: unknown[]) => void) | undefined>)[method];
+      if (typeof call === 'function') call(...args);
+      else console.warn(`[AMA2Chat] "${method}" is not a method of AMA2Chat.`);
+    }
+    for (const problem of problems) emit('error', { code: 'invalid_option', message: problem });
+    emit('ready', { agent: options.agent });
+    if (options.openOnLoad) api.open();
+  };
+  if (document.body) attach();
+  else document.addEventListener('DOMContentLoaded', attach, { once: true });
+}
+
+try {
+  start(document.currentScript as HTMLScriptElement | null);
+} catch (error) {
+  // The host page never sees an uncaught error from us.
+  console.error('[AMA2Chat] the widget could not start:', error);
+}

@@ -1,0 +1,40 @@
+import type { WidgetEventMap, WidgetEventName } from './widget-events.ts';
+import type { WidgetOptions } from './widget-options.ts';
+
+/**
+ * Layout split: the loader positions and sizes `container` (a floating card, full-screen
+ * under 640 px, above everything at the configured z-index). On phones the panel keeps the
+ * composer above the on-screen keyboard by setting {@link VIEWPORT_HEIGHT_PROPERTY} on the
+ * container (from `visualViewport`); the loader's CSS uses it for the container's height.
+ */
+export const VIEWPORT_HEIGHT_PROPERTY = '--ama2-viewport-height';
+
+/** What the loader gives the panel when it mounts it. */
+export interface PanelHost {
+  /** The element (inside the widget's shadow root) the panel renders into. */
+  container: HTMLElement;
+  /** The shadow root, for installing the panel's stylesheet with `adoptedStyleSheets`. */
+  shadowRoot: ShadowRoot;
+  options: WidgetOptions;
+  /** Set by `AMA2Chat.identify()` before the panel loaded, if it was called. */
+  identity: { email: string; name?: string } | null;
+  emit<K extends WidgetEventName>(event: K, payload: WidgetEventMap[K]): void;
+  /** The launcher shows this count while the panel is closed. */
+  setUnread(count: number): void;
+  /** The panel asks to close (Esc, its close button): the loader hides it and returns focus. */
+  requestClose(): void;
+}
+
+/** What the loader can ask of a mounted panel. */
+export interface PanelController {
+  /** Shown: move focus into the panel. */
+  opened(): void;
+  /** Hidden. */
+  closed(): void;
+  identify(identity: { email: string; name?: string }): void;
+  newConversation(): void;
+  destroy(): void;
+}
+
+/** The panel module's one export. */
+export type MountPanel = (host: PanelHost) => PanelController;

@@ -38,6 +38,16 @@ export const sharedSchemas = [
     required: ['id', 'name', 'email', 'avatar_url'],
   },
   {
+    $id: 'ResolvedThread',
+    type: 'object',
+    properties: {
+      thread_id: { type: 'string' },
+      resumed: { type: 'boolean' },
+      sender_id: { type: 'string', description: "[ext] the visitor's own sender id" },
+    },
+    required: ['thread_id', 'resumed'],
+  },
+  {
     $id: 'Participant',
     type: 'object',
     properties: { sender_id: { type: 'string' }, name: { type: 'string' }, avatar_url: nullableString },

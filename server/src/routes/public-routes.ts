@@ -71,7 +71,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.post<{ Params: { slug: string }; Body: { email: string; name?: string | null } }>(
+  app.post<{ Params: { slug: string }; Body: { email: string; name?: string | null; fresh?: boolean } }>(
     '/chat/public/:slug/threads',
     {
       schema: {
@@ -83,12 +83,13 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
           properties: {
             email: { type: 'string', minLength: 3, maxLength: 254 },
             name: { type: ['string', 'null'], maxLength: 100 },
+            fresh: { type: 'boolean', description: '[ext] start a new conversation instead of resuming the open one' },
           },
           required: ['email'],
         },
         response: {
-          200: { type: 'object', properties: { thread_id: { type: 'string' }, resumed: { type: 'boolean' } } },
-          201: { type: 'object', properties: { thread_id: { type: 'string' }, resumed: { type: 'boolean' } } },
+          200: { $ref: 'ResolvedThread#' },
+          201: { $ref: 'ResolvedThread#' },
           ...errorResponses,
         },
       },
@@ -99,10 +100,10 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (!isEmail(email)) throw badRequest('email is not a valid email address.');
       const agent = await agentOf(request.params.slug);
       const name = request.body.name?.trim() || null;
-      const { thread, resumed, events } = await ctx.storage.resolvePublicThread({ agent, email, name });
+      const { thread, resumed, events, visitor } = await ctx.storage.resolvePublicThread({ agent, email, name, fresh: request.body.fresh === true });
       if (!resumed) await ctx.threads.announceThread(thread, events, null);
       reply.code(resumed ? 200 : 201);
-      return { thread_id: thread.id, resumed };
+      return { thread_id: thread.id, resumed, sender_id: `visitor:${visitor.id}` };
     },
   );
 

@@ -275,6 +275,7 @@ export class SqliteStorage implements Storage {
         'INSERT INTO visitors (id, agent_id, email, name, thread_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       updateVisitorName: db.prepare('UPDATE visitors SET name = ? WHERE id = ?'),
+      moveVisitor: db.prepare('UPDATE visitors SET thread_id = ?, name = ? WHERE id = ?'),
       insertWebhook: db.prepare(
         `INSERT INTO webhooks (id, thread_id, callback_url, secret, active, created_by, created_at)
          VALUES (?, ?, ?, ?, 1, ?, ?)`,
@@ -595,26 +596,27 @@ export class SqliteStorage implements Storage {
 
   // ---- visitors ------------------------------------------------------------------------
 
-  async resolvePublicThread(input: { agent: AgentRecord; email: string; name: string | null }) {
+  async resolvePublicThread(input: { agent: AgentRecord; email: string; name: string | null; fresh?: boolean }) {
     const { agent, email, name } = input;
     return this.db.transaction(() => {
       const existing = this.stmt.visitorByAgentEmail.get(agent.id, email) as Row | undefined;
-      if (existing) {
+      if (existing && !input.fresh) {
         if (name && name !== existing.name) this.stmt.updateVisitorName.run(name, existing.id);
         const visitor = this.toVisitor({ ...existing, name: name ?? existing.name });
         return { thread: this.loadThread(visitor.threadId)!, visitor, resumed: true, events: [] as ThreadEvent[] };
       }
-      const visitorId = randomUUID();
+      const visitorId = existing ? str(existing.id) : randomUUID();
+      const visitorName = name ?? strOrNull(existing?.name) ?? null;
       const threadId = randomUUID();
       const createdAt = now();
       const owners = (this.stmt.agentOwners.all(agent.id) as Row[]).map((row) => str(row.user_id));
       const events = this.insertThread(
         {
           kind: 'public',
-          title: name ?? email,
+          title: visitorName ?? email,
           participationMode: 'open',
           participants: [
-            { sender_id: `visitor:${visitorId}`, name: name ?? email, avatar_url: null },
+            { sender_id: `visitor:${visitorId}`, name: visitorName ?? email, avatar_url: null },
             { sender_id: `agent:${agent.id}`, name: agent.name, avatar_url: agent.avatarUrl },
           ],
           extraAudience: owners,
@@ -624,8 +626,9 @@ export class SqliteStorage implements Storage {
         threadId,
         createdAt,
       );
-      this.stmt.insertVisitor.run(visitorId, agent.id, email, name, threadId, createdAt);
-      const visitor: VisitorRecord = { id: visitorId, agentId: agent.id, email, name, threadId };
+      if (existing) this.stmt.moveVisitor.run(threadId, visitorName, visitorId);
+      else this.stmt.insertVisitor.run(visitorId, agent.id, email, visitorName, threadId, createdAt);
+      const visitor: VisitorRecord = { id: visitorId, agentId: agent.id, email, name: visitorName, threadId };
       return { thread: this.loadThread(threadId)!, visitor, resumed: false, events };
     })();
   }

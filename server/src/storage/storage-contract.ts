@@ -143,6 +143,26 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       await storage.close();
     });
 
+    it('rule 7b: a fresh resolve gives the same visitor a new thread, which later resolves return', async () => {
+      const { storage } = await open();
+      const [owner] = await users(storage, 1);
+      const agent = await storage.createAgent(
+        { id: randomUUID(), slug: `f${Date.now()}`, name: 'A', avatarUrl: null, greeting: 'hi', themeColor: '#000', engine: 'demo' },
+        [owner!],
+      );
+      const first = await storage.resolvePublicThread({ agent, email: 'v@example.com', name: 'V' });
+      const fresh = await storage.resolvePublicThread({ agent, email: 'v@example.com', name: null, fresh: true });
+      const again = await storage.resolvePublicThread({ agent, email: 'v@example.com', name: null });
+      expect(fresh.resumed).toBe(false);
+      expect(fresh.thread.id).not.toBe(first.thread.id);
+      expect(fresh.visitor.id).toBe(first.visitor.id);
+      expect(again).toMatchObject({ resumed: true, thread: { id: fresh.thread.id } });
+      // The old conversation stays in the owners' inbox, no longer the visitor's.
+      expect(await storage.listUserThreadIds(owner!)).toEqual(expect.arrayContaining([first.thread.id, fresh.thread.id]));
+      expect(await storage.getVisitorOfThread(first.thread.id)).toBeUndefined();
+      await storage.close();
+    });
+
     it('rule 8: an approval settles once, and its event is committed with it', async () => {
       const { storage } = await open();
       const [a] = await users(storage, 1);

@@ -53,11 +53,15 @@ export interface Storage {
   /** Events with seq > afterSeq, ascending; `hasMore` when the log goes on past `limit`. */
   listEvents(threadId: string, afterSeq: number, limit: number): Promise<{ events: ThreadEvent[]; hasMore: boolean }>;
 
-  /** The same (agent, email) always gets the same thread (CONTRACT §7). */
+  /**
+   * The same (agent, email) always gets the same thread (CONTRACT §7); with `fresh` [ext], the
+   * visitor gets a new thread that replaces the old one as theirs (the old stays in the inbox).
+   */
   resolvePublicThread(input: {
     agent: AgentRecord;
     email: string;
     name: string | null;
+    fresh?: boolean;
   }): Promise<{ thread: ThreadRecord; visitor: VisitorRecord; resumed: boolean; events: ThreadEvent[] }>;
   getVisitorOfThread(threadId: string): Promise<VisitorRecord | undefined>;
 

@@ -54,14 +54,14 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
       const email = newEmail('Resume');
       const first = await api(server, 'POST', '/chat/public/demo/threads', { body: { email } });
       expect(first.status).toBe(201);
-      expect(first.body).toEqual({ thread_id: expect.any(String), resumed: false });
+      expect(first.body).toEqual({ thread_id: expect.any(String), resumed: false, sender_id: expect.stringMatching(/^visitor:/) });
 
       const again = await api(server, 'POST', '/chat/public/demo/threads', { body: { email } });
       expect(again.status).toBe(200);
-      expect(again.body).toEqual({ thread_id: first.body.thread_id, resumed: true });
+      expect(again.body).toEqual({ thread_id: first.body.thread_id, resumed: true, sender_id: first.body.sender_id });
 
       const shouted = await api(server, 'POST', '/chat/public/demo/threads', { body: { email: `  ${email.toUpperCase()}  ` } });
-      expect(shouted.body).toEqual({ thread_id: first.body.thread_id, resumed: true });
+      expect(shouted.body).toEqual({ thread_id: first.body.thread_id, resumed: true, sender_id: first.body.sender_id });
 
       const other = await api(server, 'POST', '/chat/public/demo/threads', { body: { email: newEmail('Other') } });
       expect(other.status).toBe(201);

@@ -32,6 +32,8 @@ export interface PublicApi {
   profile(slug: string, signal?: AbortSignal): Promise<AgentProfile>;
   /** The visitor's thread with this agent: the same (slug, email) always gets the same open thread. */
   resolveThread(slug: string, email: string, name?: string | null, signal?: AbortSignal): Promise<ResolvedThread>;
+  /** [ext] Starts a new conversation for this visitor; later `resolveThread` calls return it. */
+  startNewThread(slug: string, email: string, name?: string | null, signal?: AbortSignal): Promise<ResolvedThread>;
   /** The thread's history after `afterSeq`, ascending (CONTRACT §5 poll, visitor edition). */
   pollEvents(slug: string, threadId: string, email: string, afterSeq: number, limit?: number, signal?: AbortSignal): Promise<EventPage>;
   /** Sends as the visitor when the socket is down; idempotent on `client_message_id` like §4. */
@@ -49,6 +51,13 @@ export function createPublicApi(options: PublicApiOptions): PublicApi {
     resolveThread: (slug, email, name, signal) =>
       http.request('POST', `${agent(slug)}/threads`, {
         body: name ? { email, name } : { email },
+        auth: false,
+        signal,
+        parse: parseWith(resolvedThreadSchema),
+      }),
+    startNewThread: (slug, email, name, signal) =>
+      http.request('POST', `${agent(slug)}/threads`, {
+        body: name ? { email, name, fresh: true } : { email, fresh: true },
         auth: false,
         signal,
         parse: parseWith(resolvedThreadSchema),

@@ -83,7 +83,12 @@ export const agentProfileSchema = v.looseObject({
 });
 export type AgentProfile = v.InferOutput<typeof agentProfileSchema>;
 
-export const resolvedThreadSchema = v.looseObject({ thread_id: id, resumed: v.boolean() });
+export const resolvedThreadSchema = v.looseObject({
+  thread_id: id,
+  resumed: v.boolean(),
+  /** [ext] The visitor's own `visitor:<uuid>`; absent on a server that does not say. */
+  sender_id: v.optional(v.pipe(v.string(), v.startsWith('visitor:'))),
+});
 export type ResolvedThread = v.InferOutput<typeof resolvedThreadSchema>;
 
 const userListSchema = v.looseObject({ users: v.array(v.unknown()) });

@@ -5,6 +5,14 @@ import { defineConfig } from 'vitest/config';
 /** Where `npm run dev` forwards API and socket traffic: the local server. */
 const API_TARGET = process.env.API_TARGET ?? 'http://localhost:8787';
 
+/** react → preact/compat, exactly as the widget panel's build resolves them. */
+const PREACT_ALIASES = [
+  { find: /^react$/, replacement: 'preact/compat' },
+  { find: /^react-dom$/, replacement: 'preact/compat' },
+  { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' },
+  { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-dev-runtime' },
+];
+
 export default defineConfig({
   plugins: [react(), tailwindcss()],
   server: {
@@ -23,8 +31,19 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['src/**/*.test.{ts,tsx}', 'widget/**/*.test.{ts,tsx}'],
+          include: ['src/**/*.test.{ts,tsx}'],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
+          environment: 'happy-dom',
+        },
+      },
+      {
+        extends: true,
+        // The widget panel ships against preact/compat (vite.widget.config.ts), so its tests
+        // run against the same aliases: they exercise what visitors get, not React.
+        resolve: { alias: PREACT_ALIASES },
+        test: {
+          name: 'widget',
+          include: ['widget/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
         },
       },

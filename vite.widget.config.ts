@@ -39,10 +39,16 @@ export default defineConfig(({ mode }) => {
       emptyOutDir: false,
       sourcemap: true,
       target: 'es2020',
-      lib: panel
-        ? { entry: 'widget/panel/panel.tsx', formats: ['es'], fileName: () => 'widget-panel.js' }
-        : { entry: 'widget/loader/widget.ts', formats: ['iife'], name: 'AMA2ChatLoader', fileName: () => 'widget.js' },
-      rollupOptions: { output: { chunkFileNames: 'widget-[name]-[hash].js' } },
+      // The panel is an app entry, not a library: library mode never strips whitespace from ES output.
+      lib: panel ? false : { entry: 'widget/loader/widget.ts', formats: ['iife'], name: 'AMA2ChatLoader', fileName: () => 'widget.js' },
+      rollupOptions: panel
+        ? {
+            input: 'widget/panel/panel.tsx',
+            // Keep `mountPanel`: the loader imports it from this module.
+            preserveEntrySignatures: 'exports-only',
+            output: { format: 'es', entryFileNames: 'widget-panel.js', chunkFileNames: 'widget-[name]-[hash].js' },
+          }
+        : { output: { chunkFileNames: 'widget-[name]-[hash].js' } },
     },
   };
 });

@@ -70,7 +70,8 @@ export const LOADER_CSS = `
 .notice { padding: 16px; font-size: 14px; }
 @media (max-width: 639px) {
   .panel {
-    inset: 0;
+    /* The panel sets both from visualViewport, so the composer stays above the keyboard. */
+    inset: var(--ama2-viewport-top, 0px) 0 auto 0;
     width: 100%;
     height: var(--ama2-viewport-height, 100dvh);
     border-radius: 0;

@@ -1,0 +1,95 @@
+import { useState, type KeyboardEvent } from 'react';
+import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
+import { codePointLength, MAX_CONTENT_CHARS } from '../../src/core/protocol/limits.ts';
+import type { PanelStrings } from './i18n.ts';
+
+/** The counter appears once a message is this long: most messages never see it. */
+export const COUNTER_FROM_CHARS = 4_000;
+
+interface Props {
+  engine: SyncEngine;
+  threadId: string;
+  strings: PanelStrings;
+  /** Nothing can be sent (the conversation is gone). */
+  disabled: boolean;
+  /** The connection is paused after idling: typing or sending wakes it. */
+  paused: boolean;
+  onError(error: unknown): void;
+}
+
+/** The message box: Enter sends, Shift+Enter starts a new line; 5,000 code points at most. */
+export function Composer({ engine, threadId, strings, disabled, paused, onError }: Props) {
+  const [text, setText] = useState('');
+  const length = codePointLength(text);
+  const over = length - MAX_CONTENT_CHARS;
+  const canSend = !disabled && text.trim().length > 0 && over <= 0;
+
+  const wake = () => {
+    if (paused) engine.retryConnection();
+  };
+
+  const send = () => {
+    if (!canSend) return;
+    wake();
+    // The outbox keeps the message until the server has it, offline or not.
+    engine.send(threadId, text.trim()).catch(onError);
+    setText('');
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    // Enter while an input method is composing picks a candidate; it does not send.
+    if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
+    event.preventDefault();
+    send();
+  };
+
+  const onInput = (value: string) => {
+    setText(value);
+    wake();
+    if (value) engine.startComposing(threadId);
+    else engine.stopComposing(threadId);
+    engine.setTyping(threadId, value.length > 0);
+  };
+
+  return (
+    <form
+      className="ama-composer flex items-end gap-2 border-t border-slate-200 px-3 pt-2"
+      onSubmit={(event) => {
+        event.preventDefault();
+        send();
+      }}
+    >
+      <div className="flex min-w-0 flex-1 flex-col">
+        <textarea
+          data-autofocus=""
+          rows={1}
+          value={text}
+          disabled={disabled}
+          aria-label={strings.messageLabel}
+          aria-describedby={length >= COUNTER_FROM_CHARS ? 'ama-counter' : undefined}
+          aria-invalid={over > 0 || undefined}
+          placeholder={strings.placeholder}
+          onInput={(event) => onInput(event.currentTarget.value)}
+          onKeyDown={onKeyDown}
+          onBlur={() => engine.setTyping(threadId, false)}
+          className="field-sizing-content max-h-32 min-h-10 w-full resize-none rounded-xl border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 placeholder:text-slate-500 focus:border-(--accent) disabled:bg-slate-100"
+        />
+        {length >= COUNTER_FROM_CHARS && (
+          <p id="ama-counter" aria-live="polite" className={`mt-0.5 text-right text-xs ${over > 0 ? 'font-medium text-red-700' : 'text-slate-500'}`}>
+            {over > 0 ? strings.tooLong(over) : strings.counter(length, MAX_CONTENT_CHARS)}
+          </p>
+        )}
+      </div>
+      <button
+        type="submit"
+        disabled={!canSend}
+        aria-label={strings.send}
+        className="mb-0.5 grid size-10 shrink-0 place-items-center rounded-full bg-(--accent) text-(--accent-contrast) hover:opacity-90 disabled:opacity-40"
+      >
+        <svg aria-hidden="true" viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+          <path d="M5 12h14M13 6l6 6-6 6" />
+        </svg>
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,93 @@
+import { useCallback, useMemo } from 'react';
+import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
+import { useConnectionState } from '../../src/hooks/use-connection-state.ts';
+import { useThreadSnapshot } from '../../src/hooks/use-thread-snapshot.ts';
+import { Composer } from './composer.tsx';
+import { noticeFor, type NoticeAction } from './connection-notice.ts';
+import type { PanelStrings } from './i18n.ts';
+import { MessageList } from './message-list.tsx';
+import type { RowContext } from './message-row.tsx';
+import { ReplyAnnouncer } from './reply-announcer.tsx';
+import { StatusLine } from './status-line.tsx';
+import { useClock } from './use-clock.ts';
+import { participantNames } from './visitor-identity.ts';
+import { buildVisitorRows } from './visitor-rows.ts';
+import type { ServerNotice } from './visitor-session.ts';
+
+interface Props {
+  engine: SyncEngine;
+  threadId: string;
+  selfSenderId: string;
+  hiddenThroughSeq: number;
+  notice: ServerNotice | null;
+  agentName: string | null;
+  /** The panel is shown. */
+  open: boolean;
+  strings: PanelStrings;
+  /** "Start a new conversation" after the thread turned out to be gone. */
+  onStartNew(): void;
+  onError(error: unknown): void;
+}
+
+/** The live conversation: messages, what the agent is doing, what is wrong, and the composer. */
+export function ConversationView({ engine, threadId, selfSenderId, hiddenThroughSeq, notice, agentName, open, strings, onStartNew, onError }: Props) {
+  const snapshot = useThreadSnapshot(engine, threadId);
+  const connection = useConnectionState(engine);
+
+  const rows = useMemo(
+    () => buildVisitorRows({ items: snapshot.items, runs: snapshot.runs, typing: snapshot.typing, selfSenderId, hiddenThroughSeq }),
+    [snapshot.items, snapshot.runs, snapshot.typing, selfSenderId, hiddenThroughSeq],
+  );
+  const names = useMemo(() => participantNames(snapshot.items.flatMap((item) => (item.kind === 'event' ? [item.entry] : []))), [snapshot.items]);
+  const nameOf = useCallback(
+    (senderId: string | null) => {
+      const known = senderId ? names.get(senderId) : undefined;
+      if (known) return known;
+      if (senderId?.startsWith('user:')) return strings.teamMember;
+      return agentName ?? strings.assistant;
+    },
+    [names, agentName, strings],
+  );
+
+  const pending = useMemo(() => snapshot.items.flatMap((item) => (item.kind === 'pending' ? [item.item] : [])), [snapshot.items]);
+  // The clock runs only while something on screen counts down.
+  const counting =
+    connection.status === 'reconnecting' || notice !== null || pending.some((item) => item.error?.code === 'rate_limited' && item.status === 'queued');
+  const now = useClock(counting);
+  const status = noticeFor({ connection, notice, pending, historyFailed: snapshot.health.status === 'failed', now, strings });
+
+  const context = useMemo<RowContext>(
+    () => ({ strings, nameOf, retry: (id) => engine.retry(id), discard: (id) => engine.discard(id) }),
+    [strings, nameOf, engine],
+  );
+
+  const onAction = (action: NoticeAction) => {
+    if (action === 'start_new') onStartNew();
+    else if (action === 'reload_history') engine.openThread(threadId).catch(onError);
+    else engine.retryConnection();
+  };
+
+  return (
+    <>
+      <MessageList
+        rows={rows}
+        context={context}
+        hasOlder={snapshot.hasOlder}
+        loadingOlder={snapshot.loadingOlder}
+        onLoadOlder={() => engine.loadOlder(threadId).catch(onError)}
+        label={strings.conversation}
+        open={open}
+      />
+      <StatusLine notice={status} strings={strings} onAction={onAction} />
+      <Composer
+        engine={engine}
+        threadId={threadId}
+        strings={strings}
+        disabled={connection.status === 'failed' && status?.kind === 'gone'}
+        paused={connection.status === 'paused'}
+        onError={onError}
+      />
+      <ReplyAnnouncer items={snapshot.items} loaded={snapshot.loaded && snapshot.health.status === 'synced'} selfSenderId={selfSenderId} nameOf={nameOf} strings={strings} />
+    </>
+  );
+}

@@ -1,0 +1,84 @@
+import { render } from 'preact';
+import type { PanelController, PanelHost } from '../shared/panel-contract.ts';
+import { applyAccent, pickAccent } from './accent-color.ts';
+import { activeIn, focusableIn } from './focus-trap.ts';
+import { languageOf, stringsFor } from './i18n.ts';
+import { PanelApp } from './panel-app.tsx';
+import type { PanelDeps } from './panel-deps.ts';
+import { followVisualViewport } from './viewport.ts';
+import { VisitorSession } from './visitor-session.ts';
+
+const describe = (error: unknown) => (error instanceof Error && error.message ? error.message : String(error));
+
+/**
+ * Mounts the panel into `host.container` with the given dependencies (the real ones in
+ * `mountPanel`, fakes in tests) and returns what the loader drives it with. No method of
+ * the controller throws: failures go to the host page as `error` events.
+ */
+export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
+  const { container, options } = host;
+  const strings = stringsFor(options.locale);
+  const session = new VisitorSession(host, deps);
+  const cleanups: (() => void)[] = [];
+
+  const guard =
+    <A extends unknown[]>(name: string, action: (...args: A) => void) =>
+    (...args: A): void => {
+      try {
+        action(...args);
+      } catch (error) {
+        session.report(`${name}_failed`, describe(error));
+      }
+    };
+
+  const focusInitial = () => {
+    const dialog = container.querySelector<HTMLElement>('[role="dialog"]');
+    if (!dialog) return;
+    const active = activeIn(container);
+    if (active && dialog.contains(active)) return;
+    const target = dialog.querySelector<HTMLElement>('[data-autofocus]:not([disabled])') ?? focusableIn(dialog)[0] ?? dialog;
+    target.focus();
+  };
+
+  guard('mount', () => {
+    applyAccent(container, pickAccent(options.themeColor, null));
+    // The page's colour wins; otherwise the agent's, once its profile arrives.
+    let accentFromProfile: string | null = null;
+    cleanups.push(
+      session.subscribe(() => {
+        const profile = session.getState().profile;
+        const color = profile.status === 'ready' ? (profile.profile.theme.color ?? null) : null;
+        if (color !== accentFromProfile) {
+          accentFromProfile = color;
+          applyAccent(container, pickAccent(options.themeColor, color));
+        }
+      }),
+      followVisualViewport(container),
+    );
+    render(<PanelApp session={session} host={host} strings={strings} lang={languageOf(options.locale)} />, container);
+    session.start();
+  })();
+
+  try {
+    host.emit('ready', { agent: options.agent });
+  } catch {
+    // The host page's listener failed; the panel works regardless.
+  }
+
+  return {
+    opened: guard('open', () => {
+      session.setOpen(true);
+      focusInitial();
+      // What the visitor is at may render a moment later (the form, the composer).
+      setTimeout(guard('open', focusInitial), 0);
+    }),
+    closed: guard('close', () => session.setOpen(false)),
+    identify: guard('identify', (identity: { email: string; name?: string }) => session.identify(identity)),
+    newConversation: guard('new_conversation', () => session.newConversation()),
+    destroy: guard('destroy', () => {
+      for (const cleanup of cleanups.splice(0)) cleanup();
+      session.destroy();
+      render(null, container);
+    }),
+  };
+}

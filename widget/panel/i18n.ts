@@ -1,0 +1,205 @@
+/**
+ * Every word the panel shows, per language. A catalog is a plain object (strings, and
+ * functions for the few that take a value), so a missing translation is a type error.
+ */
+export interface PanelStrings {
+  chat: string;
+  close: string;
+  newConversation: string;
+  loading: string;
+  unknownAgent(slug: string): string;
+  unavailable: string;
+  tryAgain: string;
+  somethingWrong: string;
+
+  prechatIntro: string;
+  emailLabel: string;
+  nameLabel: string;
+  startChat: string;
+  starting: string;
+  emailRequired: string;
+  emailInvalid: string;
+  startFailed: string;
+
+  conversation: string;
+  newMessages: string;
+  showEarlier: string;
+  you: string;
+  teamMember: string;
+  assistant: string;
+  saidBy(name: string, text: string): string;
+
+  messageLabel: string;
+  placeholder: string;
+  send: string;
+  counter(used: number, max: number): string;
+  tooLong(over: number): string;
+
+  thinking: string;
+  lookingUp: string;
+  waitingApproval(tool: string): string;
+  approved: string;
+  rejected: string;
+  approvalExpired: string;
+  escalated: string;
+  joined(name: string): string;
+  replyFailed: string;
+  typing(name: string): string;
+
+  sending: string;
+  waitingToSend: string;
+  notSent: string;
+  retry: string;
+  discard: string;
+
+  paused: string;
+  gone: string;
+  startNew: string;
+  reconnectingIn(seconds: number): string;
+  reconnecting: string;
+  retryNow: string;
+  offline: string;
+  connectFailed: string;
+  rateLimited(seconds: number): string;
+  agentError: string;
+  newConversationStarted: string;
+}
+
+const en: PanelStrings = {
+  chat: 'Chat',
+  close: 'Close chat',
+  newConversation: 'New conversation',
+  loading: 'Loading…',
+  unknownAgent: (slug) => `This chat is not available: there is no agent called “${slug}”.`,
+  unavailable: 'The chat cannot be reached right now.',
+  tryAgain: 'Try again',
+  somethingWrong: 'Something went wrong in the chat.',
+
+  prechatIntro: 'Leave your email so we can continue the conversation later.',
+  emailLabel: 'Email',
+  nameLabel: 'Name (optional)',
+  startChat: 'Start chat',
+  starting: 'Starting…',
+  emailRequired: 'Enter your email address.',
+  emailInvalid: 'That does not look like an email address (like name@example.com).',
+  startFailed: 'The conversation could not be started.',
+
+  conversation: 'Conversation',
+  newMessages: 'New messages',
+  showEarlier: 'Show earlier messages',
+  you: 'You',
+  teamMember: 'Team member',
+  assistant: 'Assistant',
+  saidBy: (name, text) => `${name}: ${text}`,
+
+  messageLabel: 'Message',
+  placeholder: 'Write a message…',
+  send: 'Send',
+  counter: (used, max) => `${used} / ${max}`,
+  tooLong: (over) => `${over} characters too long`,
+
+  thinking: 'Thinking…',
+  lookingUp: 'The assistant is looking something up…',
+  waitingApproval: (tool) => `Waiting for a team member to approve “${tool}”…`,
+  approved: 'A team member approved it.',
+  rejected: 'A team member declined it.',
+  approvalExpired: 'Nobody approved it in time.',
+  escalated: 'A person from the team will join the conversation.',
+  joined: (name) => `${name} from the team joined the conversation.`,
+  replyFailed: 'The assistant could not reply. Please try again.',
+  typing: (name) => `${name} is typing…`,
+
+  sending: 'Sending…',
+  waitingToSend: 'Waiting to send…',
+  notSent: 'Not sent.',
+  retry: 'Retry',
+  discard: 'Delete',
+
+  paused: 'Paused — send a message to continue.',
+  gone: 'This conversation is no longer available.',
+  startNew: 'Start a new conversation',
+  reconnectingIn: (seconds) => `Reconnecting… next try in ${seconds} s.`,
+  reconnecting: 'Reconnecting…',
+  retryNow: 'Retry now',
+  offline: 'You are offline. Messages will be sent when you are back online.',
+  connectFailed: 'Cannot connect to the chat.',
+  rateLimited: (seconds) => `Too many messages; try again in ${seconds} s.`,
+  agentError: 'Something went wrong. Please try again.',
+  newConversationStarted: 'New conversation',
+};
+
+const de: PanelStrings = {
+  chat: 'Chat',
+  close: 'Chat schließen',
+  newConversation: 'Neues Gespräch',
+  loading: 'Wird geladen…',
+  unknownAgent: (slug) => `Dieser Chat ist nicht verfügbar: Es gibt keinen Agenten namens „${slug}“.`,
+  unavailable: 'Der Chat ist gerade nicht erreichbar.',
+  tryAgain: 'Erneut versuchen',
+  somethingWrong: 'Im Chat ist etwas schiefgegangen.',
+
+  prechatIntro: 'Hinterlassen Sie Ihre E-Mail-Adresse, damit wir das Gespräch später fortsetzen können.',
+  emailLabel: 'E-Mail',
+  nameLabel: 'Name (optional)',
+  startChat: 'Chat starten',
+  starting: 'Wird gestartet…',
+  emailRequired: 'Bitte geben Sie Ihre E-Mail-Adresse ein.',
+  emailInvalid: 'Das sieht nicht wie eine E-Mail-Adresse aus (etwa name@example.com).',
+  startFailed: 'Das Gespräch konnte nicht gestartet werden.',
+
+  conversation: 'Gespräch',
+  newMessages: 'Neue Nachrichten',
+  showEarlier: 'Frühere Nachrichten anzeigen',
+  you: 'Sie',
+  teamMember: 'Teammitglied',
+  assistant: 'Assistent',
+  saidBy: (name, text) => `${name}: ${text}`,
+
+  messageLabel: 'Nachricht',
+  placeholder: 'Nachricht schreiben…',
+  send: 'Senden',
+  counter: (used, max) => `${used} / ${max}`,
+  tooLong: (over) => `${over} Zeichen zu lang`,
+
+  thinking: 'Denkt nach…',
+  lookingUp: 'Der Assistent sieht etwas nach…',
+  waitingApproval: (tool) => `Warten auf die Freigabe von „${tool}“ durch ein Teammitglied…`,
+  approved: 'Ein Teammitglied hat es freigegeben.',
+  rejected: 'Ein Teammitglied hat es abgelehnt.',
+  approvalExpired: 'Die Freigabe kam nicht rechtzeitig.',
+  escalated: 'Eine Person aus dem Team wird sich dem Gespräch anschließen.',
+  joined: (name) => `${name} aus dem Team ist dem Gespräch beigetreten.`,
+  replyFailed: 'Der Assistent konnte nicht antworten. Bitte versuchen Sie es erneut.',
+  typing: (name) => `${name} schreibt…`,
+
+  sending: 'Wird gesendet…',
+  waitingToSend: 'Wartet auf das Senden…',
+  notSent: 'Nicht gesendet.',
+  retry: 'Erneut senden',
+  discard: 'Löschen',
+
+  paused: 'Pausiert – senden Sie eine Nachricht, um fortzufahren.',
+  gone: 'Dieses Gespräch ist nicht mehr verfügbar.',
+  startNew: 'Neues Gespräch beginnen',
+  reconnectingIn: (seconds) => `Verbindung wird wiederhergestellt… nächster Versuch in ${seconds} s.`,
+  reconnecting: 'Verbindung wird wiederhergestellt…',
+  retryNow: 'Jetzt versuchen',
+  offline: 'Sie sind offline. Nachrichten werden gesendet, sobald Sie wieder online sind.',
+  connectFailed: 'Keine Verbindung zum Chat möglich.',
+  rateLimited: (seconds) => `Zu viele Nachrichten; versuchen Sie es in ${seconds} s erneut.`,
+  agentError: 'Etwas ist schiefgegangen. Bitte versuchen Sie es erneut.',
+  newConversationStarted: 'Neues Gespräch',
+};
+
+const CATALOGS: Readonly<Record<string, PanelStrings>> = { en, de };
+
+/** The catalog for a BCP 47 locale ('de-DE' → German); English for anything unknown. */
+export function stringsFor(locale: string | null | undefined): PanelStrings {
+  const language = (locale ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  return Object.hasOwn(CATALOGS, language) ? CATALOGS[language]! : en;
+}
+
+/** The language actually used, for the panel's `lang` attribute. */
+export function languageOf(locale: string | null | undefined): string {
+  return stringsFor(locale) === de ? 'de' : 'en';
+}

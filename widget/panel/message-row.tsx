@@ -1,0 +1,123 @@
+import type { PanelStrings } from './i18n.ts';
+import { Markdown } from './markdown/markdown.tsx';
+import type { LiveActivity, Note, VisitorRow } from './visitor-rows.ts';
+
+export interface RowContext {
+  strings: PanelStrings;
+  nameOf(senderId: string | null): string;
+  retry(clientMessageId: string): void;
+  discard(clientMessageId: string): void;
+}
+
+const BUBBLE = 'max-w-[85%] rounded-2xl px-3 py-2 text-sm leading-snug';
+const OWN_BUBBLE = `${BUBBLE} ml-auto rounded-br-md bg-(--accent) text-(--accent-contrast) whitespace-pre-wrap wrap-break-word`;
+const OTHER_BUBBLE = `${BUBBLE} mr-auto rounded-bl-md bg-slate-100 text-slate-900`;
+const SMALL_BUTTON = 'rounded px-1.5 py-0.5 font-medium underline underline-offset-2 hover:bg-black/5';
+
+function noteText(note: Note, { strings, nameOf }: RowContext): string {
+  switch (note.type) {
+    case 'approval':
+      if (note.status === 'approved') return strings.approved;
+      if (note.status === 'rejected') return strings.rejected;
+      if (note.status === 'expired') return strings.approvalExpired;
+      return strings.waitingApproval(note.tool);
+    case 'escalated':
+      return strings.escalated;
+    case 'joined':
+      return strings.joined(nameOf(note.senderId));
+    case 'reply_failed':
+      return strings.replyFailed;
+  }
+}
+
+function activityText(activity: LiveActivity, { strings, nameOf }: RowContext): string {
+  switch (activity.type) {
+    case 'thinking':
+      return strings.thinking;
+    case 'looking_up':
+      return strings.lookingUp;
+    case 'waiting_approval':
+      return strings.waitingApproval(activity.tool);
+    case 'typing':
+      return strings.typing(nameOf(activity.senderId));
+  }
+}
+
+function SenderName({ name, visible }: { name: string; visible: boolean }) {
+  // Every message says who wrote it to a screen reader; the eye needs it once per run.
+  return <p className={visible ? 'mb-1 ml-1 text-xs font-medium text-slate-500' : 'sr-only'}>{name}</p>;
+}
+
+/** One row of the conversation. */
+export function MessageRow({ row, context }: { row: VisitorRow; context: RowContext }) {
+  const { strings } = context;
+  switch (row.kind) {
+    case 'message':
+      if (row.own) {
+        return (
+          <div className="flex flex-col">
+            <p className="sr-only">{strings.you}</p>
+            <div className={OWN_BUBBLE}>{row.content}</div>
+          </div>
+        );
+      }
+      return (
+        <div className="flex flex-col">
+          <SenderName name={context.nameOf(row.senderId)} visible={row.showSender} />
+          <div className={OTHER_BUBBLE}>
+            <Markdown text={row.content} />
+          </div>
+        </div>
+      );
+
+    case 'streaming':
+      return (
+        <div className="flex flex-col" aria-busy="true">
+          <SenderName name={context.nameOf(row.senderId)} visible={row.showSender} />
+          <div className={OTHER_BUBBLE}>
+            <Markdown text={row.text} />
+          </div>
+        </div>
+      );
+
+    case 'pending': {
+      const { item } = row;
+      const failed = item.status === 'failed';
+      const status = failed ? strings.notSent : item.error ? strings.waitingToSend : strings.sending;
+      return (
+        <div className="flex flex-col items-end">
+          <p className="sr-only">{strings.you}</p>
+          <div className={`${OWN_BUBBLE} ${failed ? 'opacity-60' : 'opacity-80'}`}>{item.content}</div>
+          <p className={`mt-0.5 mr-1 flex items-center gap-1 text-xs ${failed ? 'text-red-700' : 'text-slate-500'}`}>
+            <span>{status}</span>
+            {failed && (
+              <>
+                <button type="button" className={SMALL_BUTTON} onClick={() => context.retry(item.clientMessageId)}>
+                  {strings.retry}
+                </button>
+                <button type="button" className={SMALL_BUTTON} onClick={() => context.discard(item.clientMessageId)}>
+                  {strings.discard}
+                </button>
+              </>
+            )}
+          </p>
+        </div>
+      );
+    }
+
+    case 'note':
+      return <p className={`px-4 text-center text-xs ${row.note.type === 'reply_failed' ? 'text-red-700' : 'text-slate-500'}`}>{noteText(row.note, context)}</p>;
+
+    case 'activity':
+      return (
+        <p className="ml-1 flex items-center gap-2 text-xs text-slate-500">
+          <span aria-hidden="true" className="flex gap-0.5">
+            <span className="size-1.5 rounded-full bg-current motion-safe:animate-pulse" />
+            <span className="size-1.5 rounded-full bg-current motion-safe:animate-pulse motion-safe:[animation-delay:200ms]" />
+            <span className="size-1.5 rounded-full bg-current motion-safe:animate-pulse motion-safe:[animation-delay:400ms]" />
+          </span>
+          {activityText(row.activity, context)}
+        </p>
+      );
+  }
+}

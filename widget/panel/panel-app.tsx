@@ -1,0 +1,125 @@
+import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import type { PanelHost } from '../shared/panel-contract.ts';
+import { ConversationView } from './conversation-view.tsx';
+import { PanelErrorBoundary } from './error-boundary.tsx';
+import { trapTab } from './focus-trap.ts';
+import type { PanelStrings } from './i18n.ts';
+import { PanelHeader } from './panel-header.tsx';
+import { PrechatForm } from './prechat-form.tsx';
+import { useSession } from './use-session.ts';
+import type { VisitorSession } from './visitor-session.ts';
+
+/** The dialog's title element: its accessible name. */
+export const TITLE_ID = 'ama-title';
+
+interface Props {
+  session: VisitorSession;
+  host: PanelHost;
+  strings: PanelStrings;
+  lang: string;
+}
+
+const describe = (error: unknown) => (error instanceof Error && error.message ? error.message : String(error));
+
+/** The panel: a modal dialog with the agent's header and, below it, whatever the visitor is at. */
+export function PanelApp({ session, host, strings, lang }: Props) {
+  const state = useSession(session);
+  const dialogRef = useRef<HTMLDivElement>(null);
+  const profile = state.profile.status === 'ready' ? state.profile.profile : null;
+  const phase = state.phase;
+  const report = (error: unknown) => session.report('panel_error', describe(error));
+  const close = () => {
+    try {
+      host.requestClose();
+    } catch (error) {
+      report(error);
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      close();
+    } else if (dialogRef.current) {
+      trapTab(event.nativeEvent, dialogRef.current);
+    }
+  };
+
+  let body: ReactNode;
+  if (state.profile.status === 'missing') {
+    body = (
+      <p role="alert" className="m-4 rounded-lg bg-amber-50 p-3 text-sm text-amber-950">
+        {strings.unknownAgent(host.options.agent)}
+      </p>
+    );
+  } else if (phase.kind === 'prechat') {
+    body = (
+      <PrechatForm
+        strings={strings}
+        serverProblem={phase.problem}
+        initialEmail={state.email ?? ''}
+        initialName={state.name ?? ''}
+        onSubmit={(email, name) => session.submitPrechat(email, name)}
+      />
+    );
+  } else if (phase.kind === 'starting') {
+    body = (
+      <p role="status" className="m-auto text-sm text-slate-500">
+        {strings.starting}
+      </p>
+    );
+  } else if (phase.kind === 'start-failed') {
+    const seconds = phase.retryAfterMs ? Math.ceil(phase.retryAfterMs / 1000) : 60;
+    body = (
+      <div role="alert" className="m-auto flex flex-col items-center gap-3 p-4 text-center text-sm text-slate-700">
+        <p>{phase.code === 'rate_limited' ? strings.rateLimited(seconds) : strings.startFailed}</p>
+        <button type="button" onClick={() => session.retry()} className="rounded-lg bg-(--accent) px-4 py-2 font-semibold text-(--accent-contrast) hover:opacity-90">
+          {strings.tryAgain}
+        </button>
+      </div>
+    );
+  } else {
+    body = (
+      <ConversationView
+        key={phase.threadId + phase.selfSenderId}
+        engine={phase.engine}
+        threadId={phase.threadId}
+        selfSenderId={phase.selfSenderId}
+        hiddenThroughSeq={state.hiddenThroughSeq}
+        notice={state.notice}
+        agentName={profile?.name ?? null}
+        open={state.open}
+        strings={strings}
+        onStartNew={() => session.newConversation()}
+        onError={report}
+      />
+    );
+  }
+
+  return (
+    <div
+      ref={dialogRef}
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby={TITLE_ID}
+      lang={lang}
+      tabIndex={-1}
+      onKeyDown={onKeyDown}
+      className="ama-panel flex flex-col overflow-hidden bg-white text-slate-900 focus:outline-none"
+    >
+      <PanelHeader
+        titleId={TITLE_ID}
+        name={profile?.name ?? strings.chat}
+        greeting={profile?.greeting || null}
+        strings={strings}
+        canRestart={phase.kind === 'chat' && state.profile.status !== 'missing'}
+        onRestart={() => session.newConversation()}
+        onClose={close}
+      />
+      <PanelErrorBoundary message={strings.somethingWrong} onError={report}>
+        {body}
+      </PanelErrorBoundary>
+    </div>
+  );
+}

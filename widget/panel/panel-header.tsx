@@ -1,0 +1,44 @@
+import type { PanelStrings } from './i18n.ts';
+import { initialsOf } from './initials.ts';
+
+interface Props {
+  titleId: string;
+  name: string;
+  greeting: string | null;
+  strings: PanelStrings;
+  /** Offer "new conversation" (only once there is one). */
+  canRestart: boolean;
+  onRestart(): void;
+  onClose(): void;
+}
+
+const ICON_BUTTON = 'grid size-9 shrink-0 place-items-center rounded-full hover:bg-white/15 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current';
+
+/** The agent's name, initials and greeting in the accent colour, with "new conversation" and close. */
+export function PanelHeader({ titleId, name, greeting, strings, canRestart, onRestart, onClose }: Props) {
+  return (
+    <header className="ama-header flex items-center gap-3 bg-(--accent) px-3 py-3 text-(--accent-contrast)">
+      <span aria-hidden="true" className="grid size-10 shrink-0 place-items-center rounded-full bg-white/20 text-sm font-semibold">
+        {initialsOf(name)}
+      </span>
+      <div className="min-w-0 flex-1">
+        <h2 id={titleId} className="truncate text-base leading-tight font-semibold">
+          {name}
+        </h2>
+        {greeting && <p className="line-clamp-2 text-xs leading-snug opacity-90">{greeting}</p>}
+      </div>
+      {canRestart && (
+        <button type="button" aria-label={strings.newConversation} title={strings.newConversation} onClick={onRestart} className={ICON_BUTTON}>
+          <svg aria-hidden="true" viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+            <path d="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
+          </svg>
+        </button>
+      )}
+      <button type="button" aria-label={strings.close} title={strings.close} onClick={onClose} className={ICON_BUTTON}>
+        <svg aria-hidden="true" viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+          <path d="M6 6l12 12M18 6 6 18" />
+        </svg>
+      </button>
+    </header>
+  );
+}

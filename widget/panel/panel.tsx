@@ -1,0 +1,40 @@
+/**
+ * The chat panel, loaded on demand by the widget loader (widget/loader) into its Shadow DOM
+ * root. Built against preact/compat (vite.widget.config.ts, WIDGET_PART=panel).
+ */
+import type { MountPanel } from '../shared/panel-contract.ts';
+import { createPanel } from './create-panel.tsx';
+import { browserDeps } from './panel-deps.ts';
+import css from './panel.css?inline';
+import { applyPropertyDefaults } from './shadow-properties.ts';
+
+/**
+ * Installs the panel's stylesheet in the shadow root (adopted, so a strict CSP's style-src
+ * needs no 'unsafe-inline') and returns the function that removes it.
+ */
+function installStyles(root: ShadowRoot): () => void {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    applyPropertyDefaults(sheet);
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    return () => {
+      root.adoptedStyleSheets = root.adoptedStyleSheets.filter((candidate) => candidate !== sheet);
+    };
+  } catch {
+    // No constructable stylesheets (very old browsers): the panel works, unstyled.
+    return () => undefined;
+  }
+}
+
+export const mountPanel: MountPanel = (host) => {
+  const removeStyles = installStyles(host.shadowRoot);
+  const controller = createPanel(host, browserDeps(host.options.apiBaseUrl));
+  return {
+    ...controller,
+    destroy() {
+      controller.destroy();
+      removeStyles();
+    },
+  };
+};

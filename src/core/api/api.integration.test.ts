@@ -212,7 +212,7 @@ describe('public (visitor) API', () => {
     const first = await api.resolveThread('demo', email, 'Vera');
     const second = await api.resolveThread('demo', email.toUpperCase());
     expect(first.resumed).toBe(false);
-    expect(second).toEqual({ thread_id: first.thread_id, resumed: true });
+    expect(second).toEqual({ thread_id: first.thread_id, resumed: true, sender_id: first.sender_id });
   });
 
   it('sends idempotently and reads the history, and refuses another email', async () => {

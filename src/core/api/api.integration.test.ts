@@ -212,6 +212,7 @@ describe('public (visitor) API', () => {
     const first = await api.resolveThread('demo', email, 'Vera');
     const second = await api.resolveThread('demo', email.toUpperCase());
     expect(first.resumed).toBe(false);
+    expect(first.sender_id).toMatch(/^visitor:[0-9a-f-]{36}$/);
     expect(second).toEqual({ thread_id: first.thread_id, resumed: true, sender_id: first.sender_id });
   });
 

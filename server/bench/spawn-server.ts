@@ -71,8 +71,11 @@ export interface SpawnedServer {
   dir: string;
 }
 
-/** Starts `server/src/main.ts` on a free port with a fresh database; resolves once /healthz answers. */
-export async function startServer(): Promise<SpawnedServer> {
+/**
+ * Starts `server/src/main.ts` on a free port with a fresh database; resolves once /healthz
+ * answers. `env` overrides the settings below (the UI benchmark streams at DEMO_AGENT_CHUNK_MS=5).
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<SpawnedServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ama2-bench-'));
   const port = await freePort();
   // BENCH_SERVER_NODE_ARGS passes flags to the server process, e.g. "--cpu-prof" to profile it.
@@ -85,6 +88,7 @@ export async function startServer(): Promise<SpawnedServer> {
       DATABASE_PATH: join(dir, 'bench.sqlite'),
       LOG_LEVEL: 'warn',
       DEMO_AGENT_CHUNK_MS: '0',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

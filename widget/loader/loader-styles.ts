@@ -2,6 +2,11 @@
  * The loader's own stylesheet, installed with `adoptedStyleSheets` (allowed by a strict
  * CSP, unlike <style> elements or style attributes). `:host { all: initial }` keeps the
  * host page's inherited fonts and sizes out; nothing here can reach the page.
+ *
+ * The page's own rules still match the host element itself, and an `!important` one there
+ * (`* { font-size: 40px !important }`) beats any normal `:host` rule and would be inherited
+ * by everything inside. The typography that is inherited is therefore `!important` here:
+ * for important declarations the shadow tree's `:host` wins over the page's.
  */
 export const LOADER_CSS = `
 :host {
@@ -9,10 +14,15 @@ export const LOADER_CSS = `
   position: fixed;
   inset: auto 0 0 auto;
   z-index: var(--ama2-z, 2147483000);
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-  font-size: 16px;
-  line-height: 1.4;
-  color: #0f172a;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif !important;
+  font-size: 16px !important;
+  font-style: normal !important;
+  font-weight: 400 !important;
+  line-height: 1.4 !important;
+  letter-spacing: normal !important;
+  text-transform: none !important;
+  text-align: start !important;
+  color: #0f172a !important;
   --ama2-accent: #4f46e5;
 }
 :host([data-position="left"]) { inset: auto auto 0 0; }

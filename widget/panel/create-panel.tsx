@@ -40,6 +40,22 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
     target.focus();
   };
 
+  /**
+   * A new step of the conversation (the form gives way to "Starting…", then to the chat)
+   * removes the focused control, and the focus falls to the page's <body>, out of the modal
+   * dialog: a keyboard user would Tab into the page. Lost focus (or focus parked on the
+   * dialog itself while it started) moves to what the step is about.
+   */
+  const keepFocus = () => {
+    const dialog = container.querySelector<HTMLElement>('[role="dialog"]');
+    if (!dialog || !session.getState().open) return;
+    const page = container.ownerDocument;
+    const lost = page.activeElement === null || page.activeElement === page.body;
+    if (!lost && activeIn(container) !== dialog) return;
+    (dialog.querySelector<HTMLElement>('[data-autofocus]:not([disabled])') ?? dialog).focus();
+  };
+  let step = session.getState().phase.kind;
+
   guard('mount', () => {
     applyAccent(container, pickAccent(options.themeColor, null));
     // The page's colour wins; otherwise the agent's, once its profile arrives.
@@ -54,16 +70,20 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
         }
       }),
       followVisualViewport(container),
+      session.subscribe(() => {
+        const next = session.getState().phase.kind;
+        if (next === step) return;
+        step = next;
+        // After the new step has rendered.
+        setTimeout(guard('focus', keepFocus), 0);
+      }),
     );
     render(<PanelApp session={session} host={host} strings={strings} lang={languageOf(options.locale)} />, container);
     session.start();
   })();
 
-  try {
-    host.emit('ready', { agent: options.agent });
-  } catch {
-    // The host page's listener failed; the panel works regardless.
-  }
+  // No `ready` here: the loader announces it once, when `AMA2Chat` is there. The panel mounts
+  // later (on interest or when idle), and a second `ready` would run the page's handler twice.
 
   return {
     opened: guard('open', () => {

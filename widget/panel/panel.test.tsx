@@ -28,14 +28,15 @@ async function inConversation(options: Parameters<typeof mountTestPanel>[0] = {}
 }
 
 describe('mounting', () => {
-  it('renders a labelled modal dialog with the agent from the profile, and says it is ready', async () => {
+  it('renders a labelled modal dialog with the agent from the profile (and leaves "ready" to the loader)', async () => {
     const harness = await mountTestPanel();
     const dialog = harness.dialog();
     expect(dialog.getAttribute('aria-modal')).toBe('true');
     const title = harness.shadowRoot.getElementById(dialog.getAttribute('aria-labelledby')!);
     expect(title?.textContent).toBe('Demo Agent');
     expect(text(harness)).toContain('Hi! Ask me anything.');
-    expect(harness.host.emit).toHaveBeenCalledWith('ready', { agent: 'demo' });
+    // The loader said "ready" once already, when the page could call AMA2Chat.
+    expect(harness.host.emit).not.toHaveBeenCalledWith('ready', expect.anything());
   });
 
   it('takes the accent from the page, else the profile, through the CSSOM', async () => {
@@ -369,6 +370,21 @@ describe('keyboard and focus', () => {
     const harness = await mountTestPanel();
     act(() => harness.controller.opened());
     expect(harness.shadowRoot.activeElement).toBe(harness.dialog().querySelector('input[type="email"]'));
+  });
+
+  it('keeps the focus in the panel when the form gives way to the conversation (the focused field goes away)', async () => {
+    const nextTask = () => act(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+    const harness = await mountTestPanel();
+    act(() => harness.controller.opened());
+    await nextTask();
+    const email = harness.dialog().querySelector<HTMLInputElement>('input[type="email"]')!;
+    expect(harness.shadowRoot.activeElement).toBe(email);
+    typeInto(email, 'ada@example.com');
+    act(() => button(harness, 'Start chat').click());
+    await harness.settle();
+    await nextTask();
+    expect(composer(harness)).toBeTruthy();
+    expect(harness.shadowRoot.activeElement).toBe(composer(harness));
   });
 
   it('every control has a name', async () => {

@@ -6,6 +6,7 @@ import type { MountPanel } from '../shared/panel-contract.ts';
 import { createPanel } from './create-panel.tsx';
 import { browserDeps } from './panel-deps.ts';
 import css from './panel.css?inline';
+import { remToPx } from './pixel-units.ts';
 import { applyPropertyDefaults } from './shadow-properties.ts';
 
 /**
@@ -15,7 +16,8 @@ import { applyPropertyDefaults } from './shadow-properties.ts';
 function installStyles(root: ShadowRoot): () => void {
   try {
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
+    // In pixels: a rem would follow the host page's root font size into the shadow root.
+    sheet.replaceSync(remToPx(css));
     applyPropertyDefaults(sheet);
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
     return () => {

@@ -1,0 +1,328 @@
+/**
+ * `npm run bench:widget` — measures the visitor widget as a customer's site gets it, and
+ * prints one table with the goals:
+ *
+ *   1. size: dist/widget.js (the loader) and dist/widget-panel.js with every chunk it
+ *      imports statically at start, compressed with gzip -9 and brotli -q 11 (node:zlib);
+ *   2. main-thread time the loader adds to a host page: the same plain page (served by a
+ *      host server of our own, another origin than the chat server, strict CSP) loaded with
+ *      and without the script tag, each in a fresh browser context, median of 5 loads each
+ *      (interleaved). Method: Chrome's own accounting of the renderer's main thread, CDP
+ *      `Performance.getMetrics` `TaskDuration` (every task: HTML parsing, script, style,
+ *      layout, paint) and `ScriptDuration`, with `Performance.enable({ timeDomain:
+ *      'threadTicks' })`: the thread's CPU time, not wall time, which on a busy machine
+ *      (CI, other jobs) counts every moment the thread waited to be scheduled and varied by
+ *      ±50 ms here between identical loads. Read before the navigation (on a blank page of
+ *      the same site, so the renderer stays the same) and 1.5 s after its load event, with
+ *      nothing of Playwright's running in the page in between (the launcher is checked
+ *      afterwards); "added" = median(with) − median(without).
+ *      `requestIdleCallback` is disabled in both runs so the idle preload of the panel does
+ *      not count as the loader's; what that preload costs (later, when the page is idle) is
+ *      shown on its own line;
+ *   3. click → interactive panel: from the launcher click (the click event's timeStamp) to
+ *      the first animation frame after the pre-chat email field got focus (so it is on screen
+ *      and typing goes into it). Cold: the panel is not loaded (requestIdleCallback disabled;
+ *      the pointer's hover starts the fetch an instant before the click, as it would for a
+ *      person). Preloaded: after the idle preload finished, and after a hover. Median of 5,
+ *      each in a fresh context (empty HTTP cache).
+ *
+ * A real server in its own process (server/bench/spawn-server.ts) and a real Chromium (the
+ * e2e browser). It builds first (`npm run build`). Not a test: nothing asserts.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { chromium, type Browser, type CDPSession } from '@playwright/test';
+import { median, printTable, sleep, startServer, stopServer } from '../../server/bench/spawn-server.ts';
+import { CHROMIUM_ARGS, resolveChromium } from '../support/chromium.ts';
+import { HostPageServer } from '../support/host-page.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const GOALS = { loaderGzipKb: 5, panelGzipKb: 60, mainThreadMs: 30, coldMs: 300, preloadedMs: 50 };
+/** Time from the load event to reading the counters: the loader and (when allowed) the idle preload are done well within it. */
+const SETTLE_MS = 1_500;
+
+const log = (line: string) => console.error(`  ${line}`);
+const fmtMs = (ms: number) => `${ms.toFixed(1)} ms`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
+const ok = (pass: boolean) => (pass ? 'yes' : 'NO');
+
+/** tsx keeps function names with a `__name` helper, which functions sent to the page call. */
+const NAME_SHIM = 'window.__name = (fn) => fn;';
+const NO_IDLE_CALLBACK = 'window.requestIdleCallback = () => 0; window.cancelIdleCallback = () => undefined;';
+
+/**
+ * Times a launcher click: the click event's timeStamp, the moment the email field (or the
+ * composer) got focus, and the first animation frame after that.
+ */
+const CLICK_PROBE = `
+window.__click = { clickAt: null, focusAt: null, frameAt: null };
+addEventListener('click', (event) => {
+  const probe = window.__click;
+  const host = document.querySelector('[data-ama2-chat]');
+  if (probe.clickAt !== null || !host || event.target !== host) return;
+  probe.clickAt = event.timeStamp;
+  host.shadowRoot.addEventListener('focusin', (focus) => {
+    const target = focus.target;
+    if (probe.focusAt !== null || !(target.id === 'ama-email' || target.getAttribute('aria-label') === 'Message')) return;
+    probe.focusAt = performance.now();
+    requestAnimationFrame(() => { probe.frameAt = performance.now(); });
+  });
+}, true);
+`;
+
+// ---- 1. sizes -------------------------------------------------------------------------------
+
+/** `npm run build`, as `npm start` serves it. */
+function build(): void {
+  log('building (npm run build)…');
+  const result = spawnSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error('the build failed');
+}
+
+interface Size {
+  files: string[];
+  lazy: string[];
+  raw: number;
+  gzip: number;
+  brotli: number;
+}
+
+const gzip9 = (code: Buffer) => gzipSync(code, { level: 9 }).length;
+const brotli11 = (code: Buffer) =>
+  brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: code.length } }).length;
+
+/** A file and every chunk it imports statically (what runs at start); dynamic imports are listed, not counted. */
+function sizeOf(entry: string, root: string): Size {
+  const size: Size = { files: [], lazy: [], raw: 0, gzip: 0, brotli: 0 };
+  const queue = [entry];
+  const seen = new Set<string>();
+  while (queue.length) {
+    const file = queue.shift()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const code = readFileSync(file);
+    size.files.push(relative(root, file));
+    size.raw += code.length;
+    size.gzip += gzip9(code);
+    size.brotli += brotli11(code);
+    const text = code.toString('utf8');
+    for (const match of text.matchAll(/(?:\bfrom|\bimport)\s*["'](\.\.?\/[^"']+)["']/g)) queue.push(join(dirname(file), match[1]!));
+    for (const match of text.matchAll(/\bimport\(\s*["'](\.\.?\/[^"']+)["']\s*\)/g)) size.lazy.push(relative(root, join(dirname(file), match[1]!)));
+  }
+  return size;
+}
+
+// ---- 2. main-thread time --------------------------------------------------------------------
+
+interface MainThread {
+  taskMs: number;
+  scriptMs: number;
+  /** `ThreadTime`: the main thread's CPU time overall (a cross-check of taskMs). */
+  cpuMs: number;
+}
+
+async function metricsOf(cdp: CDPSession): Promise<Map<string, number>> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return new Map(metrics.map((metric) => [metric.name, metric.value]));
+}
+
+/** One load of `url` in a fresh context: main-thread time of the navigation, until quiet. */
+async function loadCost(browser: Browser, blank: string, url: string, options: { widget: boolean; idle: boolean }): Promise<MainThread> {
+  const context = await browser.newContext();
+  try {
+    await context.addInitScript({ content: NAME_SHIM + (options.idle ? '' : NO_IDLE_CALLBACK) });
+    const page = await context.newPage();
+    // A page of the same site first: the navigation below stays in this renderer, whose counters we read.
+    await page.goto(blank);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    const before = await metricsOf(cdp);
+    await page.goto(url, { waitUntil: 'load' });
+    // Nothing of Playwright's runs in the page until the counters are read (its selector
+    // engine would be main-thread time too): the page gets a fixed time to settle, and
+    // what it should show is checked afterwards.
+    await sleep(SETTLE_MS);
+    const after = await metricsOf(cdp);
+    await cdp.detach();
+    const widgetState = await page.evaluate(() => {
+      const root = document.querySelector('[data-ama2-chat]')?.shadowRoot;
+      return { launcher: Boolean(root?.querySelector('button.launcher')), panel: Boolean(root?.querySelector('[role="dialog"]')) };
+    });
+    if (widgetState.launcher !== options.widget || widgetState.panel !== (options.widget && options.idle)) {
+      throw new Error(`after ${SETTLE_MS} ms the page was not as expected: ${JSON.stringify({ ...options, ...widgetState })}`);
+    }
+    const delta = (name: string) => ((after.get(name) ?? 0) - (before.get(name) ?? 0)) * 1000;
+    return { taskMs: delta('TaskDuration'), scriptMs: delta('ScriptDuration'), cpuMs: delta('ThreadTime') };
+  } finally {
+    await context.close();
+  }
+}
+
+type LoadKind = 'without' | 'with' | 'with-preload';
+
+/**
+ * ROUNDS loads of each kind, interleaved (without, with, with + preload, without, …) so that
+ * whatever else the machine does spreads over all three alike; one unmeasured round first.
+ */
+async function mainThreadRuns(browser: Browser, blank: string, pages: { without: string; with: string }): Promise<Record<LoadKind, MainThread[]>> {
+  const runs: Record<LoadKind, MainThread[]> = { without: [], with: [], 'with-preload': [] };
+  for (let round = -1; round < ROUNDS; round++) {
+    const without = await loadCost(browser, blank, pages.without, { widget: false, idle: false });
+    const loaded = await loadCost(browser, blank, pages.with, { widget: true, idle: false });
+    const preloaded = await loadCost(browser, blank, pages.with, { widget: true, idle: true });
+    if (round < 0) continue;
+    runs.without.push(without);
+    runs.with.push(loaded);
+    runs['with-preload'].push(preloaded);
+  }
+  return runs;
+}
+
+// ---- 3. click → interactive -----------------------------------------------------------------
+
+type ClickMode = 'cold' | 'idle-preloaded' | 'hover-preloaded';
+
+/** One launcher click in a fresh context; ms from the click to the frame after the email field got focus. */
+async function clickToInteractive(browser: Browser, url: string, mode: ClickMode): Promise<{ focusMs: number; frameMs: number }> {
+  const context = await browser.newContext();
+  try {
+    await context.addInitScript({ content: NAME_SHIM + CLICK_PROBE + (mode === 'idle-preloaded' ? '' : NO_IDLE_CALLBACK) });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(String(error)));
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+    });
+    await page.goto(url, { waitUntil: 'load' });
+    const launcher = page.getByRole('button', { name: /^Open chat/ });
+    await launcher.waitFor({ timeout: 10_000 }).catch((error: unknown) => {
+      throw new Error(`no launcher (${problems.join(' | ')}): ${String(error)}`);
+    });
+    const panelMounted = () =>
+      page.waitForFunction(() => Boolean(document.querySelector('[data-ama2-chat]')?.shadowRoot?.querySelector('[role="dialog"]')), null, { timeout: 20_000 });
+    if (mode === 'hover-preloaded') await launcher.hover();
+    if (mode !== 'cold') {
+      await panelMounted();
+      await sleep(200);
+    } else {
+      const loaded = await page.evaluate(() => performance.getEntriesByType('resource').some((entry) => entry.name.endsWith('/widget-panel.js')));
+      if (loaded) throw new Error('the panel was loaded before the cold click');
+    }
+    await launcher.click();
+    const probe = await page.waitForFunction(
+      () => {
+        const value = (window as unknown as { __click: { clickAt: number | null; focusAt: number | null; frameAt: number | null } }).__click;
+        return value.frameAt !== null ? value : null;
+      },
+      null,
+      { timeout: 20_000 },
+    );
+    const { clickAt, focusAt, frameAt } = (await probe.jsonValue()) as { clickAt: number; focusAt: number; frameAt: number };
+    await page.getByRole('dialog').getByRole('textbox', { name: 'Email' }).waitFor();
+    return { focusMs: focusAt - clickAt, frameMs: frameAt - clickAt };
+  } finally {
+    await context.close();
+  }
+}
+
+async function clickRuns(browser: Browser, url: string, mode: ClickMode): Promise<{ focusMs: number; frameMs: number }[]> {
+  const runs: { focusMs: number; frameMs: number }[] = [];
+  await clickToInteractive(browser, url, mode);
+  for (let round = 0; round < ROUNDS; round++) runs.push(await clickToInteractive(browser, url, mode));
+  return runs;
+}
+
+// ---- the table ------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  build();
+  // The server serves a copy: a rebuild of dist/ meanwhile (npm run build empties it first)
+  // must not leave the pages of this run without widget.js.
+  const staticDir = mkdtempSync(join(tmpdir(), 'ama2-widget-bench-'));
+  cpSync('dist', staticDir, { recursive: true });
+  for (const file of ['widget.js', 'widget-panel.js']) {
+    if (!existsSync(join(staticDir, file))) throw new Error(`dist/${file} went missing after the build (another build running?): run again`);
+  }
+  const loader = sizeOf(join(staticDir, 'widget.js'), staticDir);
+  const panel = sizeOf(join(staticDir, 'widget-panel.js'), staticDir);
+
+  const server = await startServer({ DEMO_AGENT_CHUNK_MS: '5', STATIC_DIR: staticDir });
+  const chatOrigin = `http://localhost:${server.port}`;
+  const host = await HostPageServer.start();
+  const browser = await chromium.launch({ executablePath: resolveChromium(), args: CHROMIUM_ARGS });
+  const rows: string[][] = [];
+  try {
+    const plain = { chatOrigin, hostileCss: false, overlay: false };
+    const blank = host.page({ ...plain, widget: null });
+    const without = host.page({ ...plain, widget: null });
+    const withWidget = host.page({ ...plain, widget: { agent: 'demo' } });
+
+    log(`main-thread time, ${ROUNDS} loads each…`);
+    const loads = await mainThreadRuns(browser, blank, { without, with: withWidget });
+    const { without: bare, with: loaded, 'with-preload': preloaded } = loads;
+    const show = (runs: MainThread[]) => runs.map((run) => `${run.taskMs.toFixed(1)}/${run.scriptMs.toFixed(1)}/${run.cpuMs.toFixed(1)}`).join(', ');
+    log('  per load, TaskDuration/ScriptDuration/ThreadTime in ms of main-thread CPU:');
+    log(`  without the tag:             ${show(bare)}`);
+    log(`  with the tag:                ${show(loaded)}`);
+    log(`  with the tag + idle preload: ${show(preloaded)}`);
+    const taskOf = (runs: MainThread[]) => median(runs.map((run) => run.taskMs));
+    const scriptOf = (runs: MainThread[]) => median(runs.map((run) => run.scriptMs));
+    const addedTask = taskOf(loaded) - taskOf(bare);
+    const addedScript = scriptOf(loaded) - scriptOf(bare);
+    const preloadTask = taskOf(preloaded) - taskOf(loaded);
+
+    const clicks: Record<ClickMode, { focusMs: number; frameMs: number }[]> = { cold: [], 'idle-preloaded': [], 'hover-preloaded': [] };
+    for (const mode of Object.keys(clicks) as ClickMode[]) {
+      log(`click → interactive, ${mode}, ${ROUNDS} rounds…`);
+      clicks[mode] = await clickRuns(browser, withWidget, mode);
+      log(`  focus/frame ms: ${clicks[mode].map((run) => `${run.focusMs.toFixed(1)}/${run.frameMs.toFixed(1)}`).join(', ')}`);
+    }
+    const frameOf = (mode: ClickMode) => median(clicks[mode].map((run) => run.frameMs));
+    const focusOf = (mode: ClickMode) => median(clicks[mode].map((run) => run.focusMs));
+
+    const lazy = panel.lazy.length ? `; lazy, not counted: ${panel.lazy.join(', ')}` : '';
+    rows.push(
+      ['loader, gzip -9 (widget.js)', kb(loader.gzip), `≤ ${GOALS.loaderGzipKb} KB`, ok(loader.gzip / 1024 <= GOALS.loaderGzipKb)],
+      ['loader, brotli -q 11', kb(loader.brotli), '', ''],
+      [`panel at start, gzip -9 (${panel.files.join(' + ')}${lazy})`, kb(panel.gzip), `≤ ${GOALS.panelGzipKb} KB`, ok(panel.gzip / 1024 <= GOALS.panelGzipKb)],
+      ['panel at start, brotli -q 11', kb(panel.brotli), '', ''],
+      [
+        `main thread added by the loader (CDP TaskDuration in thread CPU time, with − without, median of ${ROUNDS})`,
+        `${fmtMs(addedTask)} (${fmtMs(taskOf(loaded))} − ${fmtMs(taskOf(bare))})`,
+        `≤ ${GOALS.mainThreadMs} ms`,
+        ok(addedTask <= GOALS.mainThreadMs),
+      ],
+      ['  of which script (CDP ScriptDuration)', fmtMs(addedScript), '', ''],
+      ['idle preload of the panel: main thread it takes later, when idle (info)', fmtMs(preloadTask), '', ''],
+      [`click → interactive (email field focused, next frame), cold, median of ${ROUNDS}`, `${fmtMs(frameOf('cold'))} (focus ${fmtMs(focusOf('cold'))})`, `≤ ${GOALS.coldMs} ms`, ok(frameOf('cold') <= GOALS.coldMs)],
+      [
+        'click → interactive, preloaded when idle',
+        `${fmtMs(frameOf('idle-preloaded'))} (focus ${fmtMs(focusOf('idle-preloaded'))})`,
+        `≤ ${GOALS.preloadedMs} ms`,
+        ok(frameOf('idle-preloaded') <= GOALS.preloadedMs),
+      ],
+      [
+        'click → interactive, preloaded by a hover',
+        `${fmtMs(frameOf('hover-preloaded'))} (focus ${fmtMs(focusOf('hover-preloaded'))})`,
+        `≤ ${GOALS.preloadedMs} ms`,
+        ok(frameOf('hover-preloaded') <= GOALS.preloadedMs),
+      ],
+    );
+  } finally {
+    await browser.close();
+    await host.close();
+    await stopServer(server);
+    rmSync(staticDir, { recursive: true, force: true });
+  }
+  console.log('');
+  console.log(`Widget benchmark — Chromium ${resolveChromium()}, ${ROUNDS} rounds, localhost (KB = 1,024 bytes)`);
+  printTable(['measure', 'result', 'goal', 'met'], rows);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+import { expect, test } from '@playwright/test';
+import { uniqueTag } from './support/inbox.ts';
+import { HostPageServer, PageWatch, launcher, messageBox, panel, visitorRecord } from './support/host-page.ts';
+
+/**
+ * How the widget is configured from the host page: a slug the server does not know, a
+ * `data-agent` that is no slug at all, and calls queued through the documented stub
+ * before widget.js has loaded.
+ */
+
+let host: HostPageServer;
+test.beforeAll(async () => {
+  host = await HostPageServer.start();
+});
+test.afterAll(async () => {
+  await host.close();
+});
+
+test('an unknown agent slug gives a clear message in the panel and no uncaught error', async ({ page }) => {
+  const watch = new PageWatch(page);
+  await page.goto(host.page({ widget: { agent: 'no-such-agent' } }));
+  await launcher(page).click();
+  // Without a profile the dialog is named "Chat".
+  const dialog = panel(page, 'Chat');
+  await expect(dialog.getByRole('alert')).toHaveText('This chat is not available: there is no agent called “no-such-agent”.', { timeout: 20_000 });
+  await expect(dialog.getByRole('textbox', { name: 'Email' })).toHaveCount(0);
+  // The panel can still be closed.
+  await dialog.getByRole('button', { name: 'Close chat' }).click();
+  await expect(dialog).toBeHidden();
+  await watch.expectClean();
+});
+
+test('an invalid data-agent logs a clear warning, shows no launcher and throws nothing', async ({ page }) => {
+  const watch = new PageWatch(page);
+  await page.goto(host.page({ widget: { agent: 'Bad Slug!' } }));
+  await expect
+    .poll(() => watch.warnings.find((text) => text.startsWith('[AMA2Chat]')) ?? null, { timeout: 20_000 })
+    .toBe('[AMA2Chat] data-agent="Bad Slug!" is not an agent slug (lowercase letters, digits and dashes).');
+  // widget.js ran (it left a disabled API behind), and added nothing to the page.
+  await expect.poll(() => page.evaluate(() => typeof (window as unknown as { AMA2Chat?: { open?: unknown } }).AMA2Chat?.open)).toBe('function');
+  expect(await page.locator('[data-ama2-chat]').count()).toBe(0);
+  await expect(launcher(page)).toHaveCount(0);
+  await watch.expectClean();
+});
+
+test('calls queued through the documented stub before widget.js loads are replayed: ready ran once, identify skips the form', async ({ page }) => {
+  const tag = uniqueTag();
+  const email = `stub-${tag}@example.com`;
+  const watch = new PageWatch(page);
+  await page.goto(host.page({ stub: { identify: { email, name: `Stub ${tag}` } } }));
+  await expect(launcher(page)).toBeVisible();
+
+  const stub = () =>
+    page.evaluate(() => (window as unknown as { __stub: { definedBeforeWidget: boolean; queuedCalls: number | null; ready: unknown[] } }).__stub);
+  // The stub ran first (no AMA2Chat yet) and queued two calls; the loader replayed them.
+  expect(await stub()).toMatchObject({ definedBeforeWidget: true, queuedCalls: 2 });
+  await expect.poll(async () => (await stub()).ready).toEqual([{ agent: 'demo' }]);
+
+  await launcher(page).click();
+  await expect(messageBox(page)).toBeVisible({ timeout: 20_000 });
+  await expect(panel(page).getByRole('textbox', { name: 'Email' })).toHaveCount(0);
+  // The conversation is the identified visitor's.
+  await expect.poll(async () => (await visitorRecord(page)).email).toBe(email);
+  // Loading the panel did not announce "ready" a second time.
+  expect((await stub()).ready).toEqual([{ agent: 'demo' }]);
+  await watch.expectClean();
+});

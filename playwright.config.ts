@@ -39,6 +39,8 @@ export default defineConfig({
       HOST: '127.0.0.1',
       DATABASE_PATH: join(process.env.E2E_DB_DIR, 'ama2.sqlite'),
       DEMO_AGENT_CHUNK_MS: '5',
+      // Short enough that an end-to-end test can watch an approval expire (inbox-agent.spec.ts).
+      APPROVAL_TTL_MS: '8000',
       LOG_LEVEL: 'warn',
     },
   },

@@ -11,10 +11,10 @@ async function login(request: APIRequestContext, email: string) {
   return (await response.json()) as { token: string; user: { id: string } };
 }
 
-test('serves the app at / and reports the API online', async ({ page }) => {
+test('serves the inbox at / and its sign-in form', async ({ page }) => {
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible();
-  await expect(page.getByTestId('api-status')).toHaveText('online');
+  await expect(page.getByRole('heading', { name: 'Sign in to your inbox' })).toBeVisible();
+  await expect(page.getByLabel('Email')).toBeFocused();
 });
 
 test('a page on the server origin gets live messages over the user socket (auth subprotocol)', async ({ page, request }) => {

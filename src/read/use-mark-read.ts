@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent, useRef } from 'react';
 import { useEngine } from '../engine/engine-context.tsx';
 import { patchThread, threadKeys, type ThreadPages } from '../threads/thread-queries.ts';
 
@@ -19,21 +19,27 @@ export function useMarkRead(threadId: string, appliedSeq: number, atBottom: bool
     sent.current = Math.max(sent.current, readSeq);
   }, [readSeq]);
 
+  // Reports `appliedSeq` as read if the newest message is on screen and not reported yet.
+  const report = useEffectEvent(() => {
+    if (!atBottom || document.visibilityState === 'hidden' || appliedSeq <= sent.current) return;
+    sent.current = appliedSeq;
+    queryClient.setQueryData<ThreadPages>(threadKeys.all, (data) =>
+      patchThread(data, threadId, (thread) => ({ ...thread, read_seq: Math.max(thread.read_seq, appliedSeq), unread_count: 0 })).data,
+    );
+    api.markRead(threadId, appliedSeq).catch(() => {
+      // Not fatal: the count is corrected by the next list refresh.
+      sent.current = Math.min(sent.current, readSeq);
+    });
+  });
+
   useEffect(() => {
     if (!atBottom || appliedSeq <= sent.current) return;
-    const timer = setTimeout(() => {
-      if (document.visibilityState === 'hidden' || appliedSeq <= sent.current) return;
-      sent.current = appliedSeq;
-      queryClient.setQueryData<ThreadPages>(threadKeys.all, (data) =>
-        patchThread(data, threadId, (thread) => ({ ...thread, read_seq: Math.max(thread.read_seq, appliedSeq), unread_count: 0 })).data,
-      );
-      api.markRead(threadId, appliedSeq).catch(() => {
-        // Not fatal: the count is corrected by the next list refresh.
-        sent.current = Math.min(sent.current, readSeq);
-      });
-    }, MARK_READ_DELAY_MS);
+    const timer = setTimeout(report, MARK_READ_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [api, appliedSeq, atBottom, queryClient, readSeq, threadId]);
+  }, [appliedSeq, atBottom]);
+
+  // Leaving the thread within the delay still counts what was on screen as read.
+  useEffect(() => () => report(), []);
 
   // Coming back to a hidden tab that sits at the bottom reads what arrived meanwhile.
   useEffect(() => {

@@ -10,6 +10,14 @@ export const BOTTOM_SLACK_PX = 48;
 export const LOAD_OLDER_THRESHOLD_PX = 400;
 const ESTIMATED_ROW_PX = 64;
 const OVERSCAN_ROWS = 8;
+/** After a prepend, the view is corrected until the row read stays put this many frames. */
+const ANCHOR_STABLE_FRAMES = 3;
+
+/**
+ * The day separator and the unread divider keep their keys while older rows are added
+ * above them: they neither show that rows were prepended nor can anchor the view.
+ */
+const movesOnPrepend = (row: Row | undefined) => row?.kind === 'day' || row?.kind === 'unread';
 
 interface Props {
   rows: Row[];
@@ -32,7 +40,11 @@ interface Props {
 export function MessageList({ rows, thread, selfSenderId, actions, hasOlder, loadingOlder, loaded, onLoadOlder, onAtBottomChange }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottomRef = useRef(true);
+  /** The first row on screen and its distance (px) from the top of the view. */
   const anchorRef = useRef<{ key: string; delta: number } | null>(null);
+  /** After a prepend: the anchor held in place while the rows added above it are measured. */
+  const holdRef = useRef<{ key: string; delta: number; stableFrames: number; placed: boolean } | null>(null);
+  const rowsRef = useRef(rows);
   const firstKeyRef = useRef<string | null>(null);
   const seenCountRef = useRef(0);
   const [unseen, setUnseen] = useState(0);
@@ -55,6 +67,25 @@ export function MessageList({ rows, thread, selfSenderId, actions, hasOlder, loa
     element.scrollTop = element.scrollHeight;
   }, [rows.length, virtualizer]);
 
+  /**
+   * Remembers the first row on screen (not a separator) and its distance from the top, as
+   * rendered, so that a prepend can keep it where the reader sees it. Rows the virtualizer
+   * has not rendered yet (right after a jump) are noted on the render that shows them.
+   */
+  const recordAnchor = useCallback(() => {
+    const element = scrollRef.current;
+    if (!element || holdRef.current) return;
+    const view = element.getBoundingClientRect();
+    for (const node of element.querySelectorAll<HTMLElement>('[data-index]')) {
+      const row = rowsRef.current[Number(node.dataset.index)];
+      if (!row || movesOnPrepend(row)) continue;
+      const box = node.getBoundingClientRect();
+      if (box.bottom <= view.top) continue;
+      if (box.top < view.top + element.clientHeight) anchorRef.current = { key: row.key, delta: box.top - view.top };
+      return;
+    }
+  }, []);
+
   const onScroll = useCallback(() => {
     const element = scrollRef.current;
     if (!element) return;
@@ -65,24 +96,72 @@ export function MessageList({ rows, thread, selfSenderId, actions, hasOlder, loa
       onAtBottomChange(bottom);
     }
     if (bottom) setUnseen(0);
-    // Remember the first row on screen, so a prepend can keep it in place.
-    const first = virtualizer.getVirtualItems().find((item) => item.end > element.scrollTop);
-    if (first) anchorRef.current = { key: String(first.key), delta: first.start - element.scrollTop };
+    recordAnchor();
     if (element.scrollTop < LOAD_OLDER_THRESHOLD_PX && hasOlder && !loadingOlder) onLoadOlder();
-  }, [hasOlder, loadingOlder, onAtBottomChange, onLoadOlder, virtualizer]);
+  }, [hasOlder, loadingOlder, onAtBottomChange, onLoadOlder, recordAnchor]);
+
+  /**
+   * Puts the held anchor back at its distance from the top: by its element once rendered,
+   * else by the virtualizer's offsets. Rows added above it start at an estimated height
+   * and move it again when measured, so this runs on every render and frame until the
+   * anchor has stayed put. True when it had to scroll.
+   */
+  const keepAnchor = useCallback((): boolean => {
+    const hold = holdRef.current;
+    const element = scrollRef.current;
+    if (!hold || !element) return false;
+    const index = rowsRef.current.findIndex((row) => row.key === hold.key);
+    const node = index >= 0 ? element.querySelector<HTMLElement>(`[data-index="${index}"]`) : null;
+    let target: number | undefined;
+    if (node) {
+      target = element.scrollTop + node.getBoundingClientRect().top - element.getBoundingClientRect().top - hold.delta;
+      hold.placed = true;
+    } else if (index >= 0) target = (virtualizer.getOffsetForIndex(index, 'start')?.[0] ?? Number.NaN) - hold.delta;
+    if (target === undefined || Number.isNaN(target)) {
+      holdRef.current = null;
+      return false;
+    }
+    if (Math.abs(element.scrollTop - target) < 1) return false;
+    element.scrollTop = target;
+    return true;
+  }, [virtualizer]);
+
+  const holdAnchor = useCallback(
+    (anchor: { key: string; delta: number }) => {
+      const running = holdRef.current !== null;
+      holdRef.current = { ...anchor, stableFrames: 0, placed: false };
+      keepAnchor();
+      if (running) return;
+      const frame = () => {
+        const hold = holdRef.current;
+        if (!hold) return;
+        if (keepAnchor()) hold.stableFrames = 0;
+        else if (++hold.stableFrames >= ANCHOR_STABLE_FRAMES) {
+          holdRef.current = null;
+          return;
+        }
+        requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    },
+    [keepAnchor],
+  );
+
+  // The reader scrolls: the view is theirs again (once the anchor has been put back by its element:
+  // before that, the view is off by the estimated heights and would stay so).
+  const releaseAnchor = useCallback(() => {
+    if (holdRef.current?.placed) holdRef.current = null;
+  }, []);
 
   // Rows changed: keep the anchor after a prepend, follow the end when at the bottom, count what was missed.
   useLayoutEffect(() => {
+    rowsRef.current = rows;
     const element = scrollRef.current;
-    const firstKey = rows[0]?.key ?? null;
+    const firstKey = rows.find((row) => !movesOnPrepend(row))?.key ?? null;
     const prepended = firstKeyRef.current !== null && firstKey !== firstKeyRef.current && rows.length > seenCountRef.current;
     firstKeyRef.current = firstKey;
     if (element && prepended && !atBottomRef.current && anchorRef.current) {
-      const index = rows.findIndex((row) => row.key === anchorRef.current!.key);
-      if (index >= 0) {
-        const [offset] = virtualizer.getOffsetForIndex(index, 'start') ?? [0];
-        element.scrollTop = offset - anchorRef.current.delta;
-      }
+      holdAnchor(anchorRef.current);
     } else if (atBottomRef.current) {
       scrollToEnd();
     } else if (!prepended) {
@@ -90,7 +169,13 @@ export function MessageList({ rows, thread, selfSenderId, actions, hasOlder, loa
       if (added > 0) setUnseen((count) => count + added);
     }
     seenCountRef.current = rows.length;
-  }, [rows, scrollToEnd, selfSenderId, virtualizer]);
+  }, [holdAnchor, rows, scrollToEnd, selfSenderId]);
+
+  // After every render (a measurement, a new range): hold the anchor, or note what is on screen now.
+  useLayoutEffect(() => {
+    if (holdRef.current) keepAnchor();
+    else recordAnchor();
+  });
 
   // Rows measured taller than estimated push the end down: keep following it.
   useEffect(() => {
@@ -112,7 +197,16 @@ export function MessageList({ rows, thread, selfSenderId, actions, hasOlder, loa
   const items = virtualizer.getVirtualItems();
   return (
     <div className="relative min-h-0 flex-1">
-      <div ref={scrollRef} onScroll={onScroll} className="h-full overflow-y-auto overscroll-contain pb-3" data-testid="message-scroller">
+      <div
+        ref={scrollRef}
+        onScroll={onScroll}
+        onWheel={releaseAnchor}
+        onTouchStart={releaseAnchor}
+        onKeyDown={releaseAnchor}
+        onPointerDown={releaseAnchor}
+        className="h-full overflow-y-auto overscroll-contain pb-3"
+        data-testid="message-scroller"
+      >
         <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
           <div className="absolute top-0 left-0 w-full" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
             {hasOlder && (loadingOlder || items[0]?.index === 0) && (

@@ -316,7 +316,7 @@ class Run {
     switch (step.type) {
       case 'text':
         for (const chunk of chunkText(step.content)) {
-          this.reply += chunk;
+          if (!step.transient) this.reply += chunk;
           this.emit('text_delta', { content: chunk });
           await this.runtime.pause(this.runtime.chunkMs);
         }

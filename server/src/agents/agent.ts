@@ -17,7 +17,8 @@ export interface AgentTurn {
  * `intake_failed` + `run_failed`.
  */
 export type AgentStep =
-  | { type: 'text'; content: string }
+  /** `transient` text is streamed but left out of the committed reply (the demo agent's `/stream`). */
+  | { type: 'text'; content: string; transient?: boolean }
   | { type: 'tool'; name: string; preview: unknown; execute: () => Promise<{ ok: boolean; resultPreview: string }> }
   | { type: 'approval'; toolName: string; preview: unknown }
   | { type: 'escalate'; to: string; reason: string }

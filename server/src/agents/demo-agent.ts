@@ -1,9 +1,18 @@
 import type { Agent, AgentStep, AgentTurn, ApprovalOutcome } from './agent.ts';
 
 /** The commands the demo agent understands (CONTRACT §9), matched at the start of a word. */
-const COMMAND = /(^|\s)\/(tool|approve|fail|long|escalate)\b/;
+const COMMAND = /(^|\s)\/(tool|approve|fail|long|escalate|stream)\b/;
 
-type Command = 'tool' | 'approve' | 'fail' | 'long' | 'escalate' | 'reply';
+type Command = 'tool' | 'approve' | 'fail' | 'long' | 'escalate' | 'stream' | 'reply';
+
+/** `/stream N` streams N characters of markdown (for benchmarks): at most this many, 10,000 without N. */
+export const MAX_STREAM_CHARS = 50_000;
+const DEFAULT_STREAM_CHARS = 10_000;
+
+function streamLengthOf(content: string): number {
+  const requested = /(?:^|\s)\/stream\s+(\d{1,9})\b/.exec(content)?.[1];
+  return requested === undefined ? DEFAULT_STREAM_CHARS : Math.min(MAX_STREAM_CHARS, Math.max(1, Number(requested)));
+}
 
 function commandOf(content: string): Command {
   return (COMMAND.exec(content)?.[2] as Command | undefined) ?? 'reply';
@@ -32,6 +41,8 @@ export class DemoAgent implements Agent {
         return ['escalate:human', 'reply'];
       case 'long':
         return ['reply:long'];
+      case 'stream':
+        return ['reply:stream'];
       case 'reply':
         return ['reply'];
     }
@@ -87,6 +98,14 @@ export class DemoAgent implements Agent {
       case 'long':
         yield { type: 'text', content: longReply(topic) };
         return;
+      case 'stream': {
+        // The stream is longer than a message may be: it is shown while it streams, and the
+        // committed reply only says how much came (the contract's 5,000-character limit).
+        const length = streamLengthOf(content);
+        yield { type: 'text', content: streamedMarkdown(length), transient: true };
+        yield { type: 'text', content: `Streamed ${length.toLocaleString('en-US')} characters of markdown.` };
+        return;
+      }
       case 'reply':
         yield {
           type: 'text',
@@ -116,4 +135,23 @@ function longReply(topic: string): string {
   }
   sections.push('That is the end of the long answer.');
   return sections.join('\n\n');
+}
+
+/** Exactly `length` characters (code points) of varied markdown: headings, emphasis, lists, code, links. */
+export function streamedMarkdown(length: number): string {
+  const parts: string[] = [];
+  let size = 0;
+  for (let section = 1; size < length; section++) {
+    const part =
+      `## Section ${section}\n\n` +
+      `Paragraph ${section} has **bold words**, *a little emphasis*, \`inline code\` and a [link](https://example.com/${section}) ` +
+      'so that the renderer has real work to do while the reply keeps growing.\n\n' +
+      `- first point of section ${section}\n- second point, with **more** words\n- third point\n\n` +
+      '```ts\n' +
+      `const section = ${section};\n` +
+      '```\n\n';
+    parts.push(part);
+    size += part.length;
+  }
+  return [...parts.join('')].slice(0, length).join('');
 }

@@ -565,6 +565,57 @@ describe('the demo agent and its runtime events (CONTRACT §3, §5, §6, §9)', 
     expect(types.filter((type) => type === 'text_delta').length).toBeGreaterThan(50);
   });
 
+  it('/stream N: streams exactly N characters of markdown, then commits a short reply that says how much came', async () => {
+    const thread = await agentThread();
+    const message = await post(server, world.alice.token, thread.id, '/stream 20000');
+    const { frames, types } = await awaitRun(socket, message.id, 30_000);
+    expectCompletedOrder(types);
+    const streamed = frames
+      .filter((frame) => frame.data.event_type === 'text_delta')
+      .map((frame) => frame.data.content as string)
+      .join('');
+    const summary = 'Streamed 20,000 characters of markdown.';
+    expect(streamed.endsWith(summary)).toBe(true);
+    const markdown = streamed.slice(0, -summary.length);
+    expect([...markdown].length).toBe(20_000);
+    expect(markdown).toMatch(/^## Section 1\n\n/);
+    expect(markdown).toContain('**bold words**');
+    expect(markdown).toMatch(/^```ts$/m);
+    expect(types.filter((type) => type === 'text_delta').length).toBeGreaterThan(500);
+
+    // The committed reply is only the summary: well within the 5,000-character limit.
+    const committed = frames.find((frame) => frame.data.event_type === 'reply_committed');
+    const reply = socket
+      .ofType('thread_message')
+      .map((frame) => frame.data)
+      .find((data) => data.id === committed.data.message_id);
+    expect(reply.content).toBe(summary);
+    const log = await readLog(server, world.alice.token, thread.id, message.thread_seq);
+    expect(log.map((event) => event.event_type)).toEqual(['message_committed']);
+    expect(log[0].content).toBe(summary);
+  });
+
+  it('/stream: without N streams 10,000 characters, and never more than 50,000', async () => {
+    const thread = await agentThread();
+    for (const [command, length] of [
+      ['/stream', 10_000],
+      ['/stream 999999', 50_000],
+    ] as const) {
+      const message = await post(server, world.alice.token, thread.id, command);
+      const { frames } = await awaitRun(socket, message.id, 30_000);
+      const reply = socket
+        .ofType('thread_message')
+        .map((frame) => frame.data)
+        .find((data) => data.id === frames.find((frame) => frame.data.event_type === 'reply_committed').data.message_id);
+      expect(reply.content).toBe(`Streamed ${length.toLocaleString('en-US')} characters of markdown.`);
+      const streamed = frames
+        .filter((frame) => frame.data.event_type === 'text_delta')
+        .map((frame) => frame.data.content as string)
+        .join('');
+      expect([...streamed].length).toBe(length + [...reply.content].length);
+    }
+  });
+
   it('answers the runs of one agent in one thread in message order', async () => {
     const thread = await agentThread();
     const sent = await Promise.all([

@@ -1,0 +1,531 @@
+/**
+ * `npm run bench:ui` — measures the inbox in a real Chromium (the e2e browser) against the
+ * real local server in its own process, and prints one table with the goals:
+ *
+ *   1. initial JS: gzip of the entry chunk and its static imports (from dist/index.html;
+ *      the lazy markdown chunk is not in it);
+ *   2. first render of a thread of 50,000 messages: from the click in the thread list to its
+ *      latest message on screen;
+ *   3. scrolling 2,000 loaded messages: frame intervals (requestAnimationFrame) and long
+ *      tasks (PerformanceObserver 'longtask') while the list scrolls a step per frame;
+ *   4. live messages at 50/s: from the moment another user sends (REST) to the first frame
+ *      after the row is in the DOM (same machine clock);
+ *   5. a 20,000-character markdown reply streamed at 200 chunks/s (`/stream 20000`,
+ *      DEMO_AGENT_CHUNK_MS=5): longest task, and DOM commits per frame (mutation observer
+ *      callbacks on the message list between two animation frames);
+ *   6. DOM size (every element of the document) in long threads after scrolling.
+ *
+ * It builds first (`npm run build`), so what is measured is what `npm start` serves.
+ * Rounds: BENCH_ROUNDS (default 3); the table shows medians. Not a test: nothing asserts.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Page } from '@playwright/test';
+import { jsonRequest, median, percentile, printTable, sleep, startServer, stopServer } from '../../server/bench/spawn-server.ts';
+import { CHROMIUM_ARGS, resolveChromium } from '../support/chromium.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const FRAME_MS = 1000 / 60;
+const GOALS = {
+  initialJsKb: 150,
+  firstRenderMs: 200,
+  frameMs: FRAME_MS,
+  latencyP50Ms: FRAME_MS,
+  latencyP95Ms: 33,
+  commitsPerFrame: 1,
+  longTaskMs: 50,
+  domNodes: 3_000,
+};
+const BIG_THREAD_MESSAGES = 50_000;
+const SCROLL_THREAD_MESSAGES = 2_000;
+const SCROLL_STEP_PX = 120;
+const LIVE_RATE_PER_S = 50;
+const LIVE_MESSAGES_PER_ROUND = 200;
+const STREAM_CHARS = 20_000;
+const SEED_CONCURRENCY = 50;
+
+const log = (line: string) => console.error(`  ${line}`);
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+// ---- 1. initial JS ------------------------------------------------------------------------
+
+/** `npm run build`, the project's own build (the inbox and whatever else it puts in dist/). */
+function build(): void {
+  log('building (npm run build)…');
+  const result = spawnSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error('the build failed');
+}
+
+/** The entry chunk(s) of dist/index.html and every chunk they import statically, with gzip sizes. */
+function initialJs(): { gzipBytes: number; files: string[]; cssGzipBytes: number } {
+  const html = readFileSync('dist/index.html', 'utf8');
+  const roots = [
+    ...[...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g)].map((match) => match[1]!),
+    ...[...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map((match) => match[1]!),
+  ].map((src) => join('dist', src));
+  const seen = new Set<string>();
+  const queue = [...roots];
+  let gzipBytes = 0;
+  while (queue.length) {
+    const file = queue.shift()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const code = readFileSync(file);
+    gzipBytes += gzipSync(code).length;
+    // Static `import … from "./x.js"` / `export … from "./x.js"` / `import "./x.js"`; `import("…")` is lazy and not followed.
+    const text = code.toString('utf8');
+    for (const match of text.matchAll(/(?:^|[;}\n])\s*(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["'`](\.{1,2}\/[^"'`]+\.js)["'`]/g)) {
+      queue.push(join(dirname(file), match[1]!));
+    }
+  }
+  // The stylesheets the page links, for reference (not part of the JS goal).
+  const cssGzipBytes = [...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)]
+    .map((match) => gzipSync(readFileSync(join('dist', match[1]!))).length)
+    .reduce((sum, bytes) => sum + bytes, 0);
+  return { gzipBytes, files: [...seen].map((file) => file.replace(/^dist\//, '')), cssGzipBytes };
+}
+
+// ---- the server and the API ----------------------------------------------------------------
+
+interface Session {
+  token: string;
+  user: { id: string; name: string; email: string; avatar_url: string | null };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: SEED_CONCURRENCY + 10 });
+
+function apiOf(port: number) {
+  const call = async <T>(method: string, path: string, token: string | null, body?: unknown, expected = [200, 201]) => {
+    const response = await jsonRequest<T>(agent, port, method, path, token, body);
+    if (!expected.includes(response.status)) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.json)}`);
+    return response.json;
+  };
+  return {
+    login: (email: string) => call<Session>('POST', '/auth/login', null, { email, password: 'password123' }),
+    demoAgent: async (token: string) => (await call<{ agents: { id: string; slug: string }[] }>('GET', '/agents', token)).agents.find((a) => a.slug === 'demo')!,
+    createThread: (token: string, body: Record<string, unknown>) => call<{ id: string; last_seq: number }>('POST', '/chat/threads', token, body),
+    post: (token: string, threadId: string, content: string) =>
+      call<{ message: { thread_seq: number } }>('POST', `/chat/threads/${threadId}/messages`, token, { content, client_message_id: randomUUID() }),
+    /** `count` messages through REST, SEED_CONCURRENCY at a time. */
+    async seed(token: string, threadId: string, count: number, prefix: string) {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: SEED_CONCURRENCY }, async () => {
+          while (next < count) {
+            const n = ++next;
+            await this.post(token, threadId, `${prefix} message ${n}: a line of ordinary chat text to read.`);
+          }
+        }),
+      );
+    },
+  };
+}
+
+// ---- the page --------------------------------------------------------------------------------
+
+async function signIn(page: Page, base: string, email: string): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('password123');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Threads' }).waitFor();
+}
+
+async function openThread(page: Page, title: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Threads' }).getByRole('button', { name: title }).click();
+  await page.getByTestId('sync-health').filter({ hasText: /^Synced/ }).waitFor({ timeout: 60_000 });
+}
+
+/** Clicks the thread in the list and times until its latest message is on screen (same page clock). */
+async function timeFirstRender(page: Page, base: string, title: string, latest: string): Promise<number> {
+  await page.goto(`${base}/`);
+  await page.getByRole('navigation', { name: 'Threads' }).getByRole('button', { name: title }).waitFor();
+  await sleep(300);
+  return page.evaluate(
+    ({ title, latest }) =>
+      new Promise<number>((resolve, reject) => {
+        const button = [...document.querySelectorAll<HTMLButtonElement>('nav[aria-label="Threads"] button')].find((b) => b.textContent?.includes(title));
+        if (!button) return reject(new Error(`no thread button for ${title}`));
+        const start = performance.now();
+        button.click();
+        const check = () => {
+          const scroller = document.querySelector('[data-testid="message-scroller"]');
+          const row = scroller && [...scroller.querySelectorAll('[data-row-kind="message"]')].find((r) => r.textContent?.includes(latest));
+          if (scroller && row) {
+            const box = row.getBoundingClientRect();
+            const view = scroller.getBoundingClientRect();
+            if (box.height > 0 && box.top >= view.top - 1 && box.bottom <= view.bottom + 1) return resolve(performance.now() - start);
+          }
+          if (performance.now() - start > 30_000) return reject(new Error('the latest message never showed'));
+          requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+      }),
+    { title, latest },
+  );
+}
+
+/** Scrolls to the top until the whole thread is loaded ("This is the beginning of the thread."). */
+async function loadWholeThread(page: Page): Promise<void> {
+  await page.getByTestId('message-scroller').evaluate(async (element) => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const deadline = performance.now() + 120_000;
+    while (!element.textContent?.includes('This is the beginning of the thread.')) {
+      if (performance.now() > deadline) throw new Error('the thread did not load to its beginning');
+      element.scrollTop = 0;
+      await frame();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+  });
+}
+
+interface ScrollRun {
+  frames: number[];
+  longTasks: number[];
+  maxNodes: number;
+}
+
+/** Scrolls the whole loaded list by SCROLL_STEP_PX per frame, down or up; frame intervals and long tasks. */
+function scrollRun(page: Page, direction: 'down' | 'up'): Promise<ScrollRun> {
+  return page.getByTestId('message-scroller').evaluate(
+    async (element, { step, direction }) => {
+      const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
+      element.scrollTop = direction === 'down' ? 0 : element.scrollHeight;
+      await frame();
+      await frame();
+      const longTasks: number[] = [];
+      const observer = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((entry) => entry.duration)));
+      observer.observe({ type: 'longtask' });
+      const frames: number[] = [];
+      let maxNodes = 0;
+      let last = await frame();
+      for (let n = 0; ; n++) {
+        const done = direction === 'down' ? element.scrollTop + element.clientHeight >= element.scrollHeight - 1 : element.scrollTop <= 0;
+        if (done || n > 5_000) break;
+        element.scrollTop += direction === 'down' ? step : -step;
+        const now = await frame();
+        frames.push(now - last);
+        last = now;
+        if (n % 30 === 0) maxNodes = Math.max(maxNodes, document.querySelectorAll('*').length);
+      }
+      await frame();
+      observer.disconnect();
+      maxNodes = Math.max(maxNodes, document.querySelectorAll('*').length);
+      return { frames, longTasks, maxNodes };
+    },
+    { step: SCROLL_STEP_PX, direction },
+  );
+}
+
+/**
+ * Notes when each socket frame with `lat:<epoch ms>` in it arrives (installed before the app
+ * loads; the app's one WebSocket is this subclass).
+ */
+const SOCKET_PROBE = `
+  window.__socketAt = new Map();
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        const data = typeof event.data === 'string' ? event.data : '';
+        if (!data.includes('lat:')) return;
+        const at = performance.timeOrigin + performance.now();
+        for (const match of data.matchAll(/lat:(\\d+\\.\\d+)/g)) if (!window.__socketAt.has(match[1])) window.__socketAt.set(match[1], at);
+      });
+    }
+  };`;
+
+interface LatencySample {
+  sent: number;
+  socket: number;
+  dom: number;
+  frame: number;
+}
+
+/**
+ * For each message whose text has `lat:<epoch ms>`: when its socket frame came, when its row
+ * was in the DOM (mutation observer), and when the first animation frame callback after
+ * that ran (the frame's own timestamp can be older than the mutation on a busy machine).
+ */
+async function installLatencyProbe(page: Page): Promise<void> {
+  await page.getByTestId('message-scroller').evaluate((element) => {
+    const socketAt = (window as unknown as { __socketAt: Map<string, number> }).__socketAt;
+    const state = { samples: [] as LatencySample[], seen: new Set<string>() };
+    (window as unknown as { __latency: typeof state }).__latency = state;
+    new MutationObserver(() => {
+      const dom = performance.timeOrigin + performance.now();
+      for (const row of element.querySelectorAll('[data-row-kind="message"]')) {
+        const match = /lat:(\d+\.\d+)/.exec(row.textContent ?? '');
+        if (!match || state.seen.has(match[1]!)) continue;
+        state.seen.add(match[1]!);
+        const sample = { sent: Number(match[1]), socket: socketAt.get(match[1]!) ?? Number.NaN, dom, frame: Number.NaN };
+        requestAnimationFrame(() => {
+          sample.frame = performance.timeOrigin + performance.now();
+          state.samples.push(sample);
+        });
+      }
+    }).observe(element, { childList: true, subtree: true, characterData: true });
+  });
+}
+
+interface StreamRun {
+  /** Mutation observer callbacks (one per DOM commit) between two animation frames. */
+  perFrame: number[];
+  /** The same, counting only commits that changed content (not only style attributes). */
+  contentPerFrame: number[];
+  longTasks: number[];
+  frames: number[];
+}
+
+async function startStreamProbe(page: Page): Promise<void> {
+  await page.getByTestId('message-scroller').evaluate((element) => {
+    const state = {
+      running: true,
+      perFrame: [] as number[],
+      contentPerFrame: [] as number[],
+      frames: [] as number[],
+      longTasks: [] as number[],
+      count: 0,
+      content: 0,
+      last: 0,
+    };
+    (window as unknown as { __stream: typeof state }).__stream = state;
+    const mutations = new MutationObserver((records) => {
+      state.count++;
+      if (records.some((record) => record.type !== 'attributes')) state.content++;
+    });
+    mutations.observe(element, { childList: true, subtree: true, characterData: true, attributes: true });
+    const tasks = new PerformanceObserver((list) => state.longTasks.push(...list.getEntries().map((entry) => entry.duration)));
+    tasks.observe({ type: 'longtask' });
+    const tick = (time: number) => {
+      if (state.last) {
+        state.perFrame.push(state.count);
+        state.contentPerFrame.push(state.content);
+        state.frames.push(time - state.last);
+      }
+      state.count = 0;
+      state.content = 0;
+      state.last = time;
+      if (state.running) requestAnimationFrame(tick);
+      else {
+        mutations.disconnect();
+        tasks.disconnect();
+      }
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+async function stopStreamProbe(page: Page): Promise<StreamRun> {
+  return page.evaluate(async () => {
+    const state = (window as unknown as { __stream: StreamRun & { running: boolean } }).__stream;
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    state.running = false;
+    return { perFrame: state.perFrame, contentPerFrame: state.contentPerFrame, frames: state.frames, longTasks: state.longTasks };
+  });
+}
+
+const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+const maxOf = (values: number[]) => (values.length ? Math.max(...values) : 0);
+
+// ---- main ----------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  build();
+  const js = initialJs();
+
+  const server = await startServer({ DEMO_AGENT_CHUNK_MS: '5' });
+  const base = `http://127.0.0.1:${server.port}`;
+  const browser = await chromium.launch({ executablePath: resolveChromium(), args: CHROMIUM_ARGS });
+  const rows: string[][] = [];
+  const ok = (pass: boolean) => (pass ? 'yes' : 'NO');
+  try {
+    const api = apiOf(server.port);
+    const alice = await api.login('alice@example.com');
+    const bob = await api.login('bob@example.com');
+    const demo = await api.demoAgent(alice.token);
+    const tag = randomUUID().slice(0, 6);
+
+    log(`seeding a thread of ${BIG_THREAD_MESSAGES.toLocaleString('en-US')} messages…`);
+    const bigTitle = `Bench 50k ${tag}`;
+    const big = await api.createThread(alice.token, { target_user_ids: [bob.user.id], title: bigTitle });
+    const seedStart = performance.now();
+    await api.seed(bob.token, big.id, BIG_THREAD_MESSAGES - 1, 'Big');
+    const bigLatest = `The latest of ${BIG_THREAD_MESSAGES} ${tag}`;
+    await api.post(alice.token, big.id, bigLatest);
+    log(`  seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+    const scrollTitle = `Bench scroll ${tag}`;
+    const scrollThread = await api.createThread(alice.token, { target_user_ids: [bob.user.id], title: scrollTitle });
+    await api.seed(bob.token, scrollThread.id, SCROLL_THREAD_MESSAGES, 'Scroll');
+    const liveTitle = `Bench live ${tag}`;
+    const live = await api.createThread(alice.token, { target_user_ids: [bob.user.id], title: liveTitle });
+    const streamTitle = `Bench stream ${tag}`;
+    const stream = await api.createThread(alice.token, { target_user_ids: [bob.user.id], agent_ids: [demo.id], title: streamTitle });
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // tsx keeps function names with a `__name` helper that the functions sent to the page call.
+    await context.addInitScript({ content: `window.__name = (fn) => fn;${SOCKET_PROBE}` });
+    const page = await context.newPage();
+    await signIn(page, base, 'alice@example.com');
+
+    // 2. First render of the 50,000-message thread.
+    log('first render of the big thread…');
+    const firstRenders: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) firstRenders.push(await timeFirstRender(page, base, bigTitle, bigLatest));
+    log(`  ${firstRenders.map(fmt).join(', ')}`);
+
+    // DOM size in the big thread after reading back a few hundred messages.
+    await page.getByTestId('message-scroller').evaluate(async (element) => {
+      for (let i = 0; i < 10; i++) {
+        element.scrollTop = 0;
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+    });
+    const bigNodes = await page.evaluate(() => document.querySelectorAll('*').length);
+
+    // 3. Scrolling 2,000 loaded messages.
+    log(`scrolling ${SCROLL_THREAD_MESSAGES.toLocaleString('en-US')} loaded messages…`);
+    await page.goto(`${base}/`);
+    await openThread(page, scrollTitle);
+    await loadWholeThread(page);
+    const scrolls: ScrollRun[] = [];
+    for (let round = 0; round < ROUNDS; round++) scrolls.push(await scrollRun(page, round % 2 === 0 ? 'down' : 'up'));
+    const scrollP50 = median(scrolls.map((run) => percentile(sorted(run.frames), 50)));
+    const scrollP95 = median(scrolls.map((run) => percentile(sorted(run.frames), 95)));
+    const scrollMax = median(scrolls.map((run) => maxOf(run.frames)));
+    const overBudget = median(scrolls.map((run) => run.frames.filter((ms) => ms > FRAME_MS * 1.2).length));
+    const scrollFrames = median(scrolls.map((run) => run.frames.length));
+    const scrollLongTasks = median(scrolls.map((run) => run.longTasks.length));
+    const scrollLongest = median(scrolls.map((run) => maxOf(run.longTasks)));
+    const scrollNodes = maxOf(scrolls.map((run) => run.maxNodes));
+
+    // 4. Live messages at 50/s.
+    log(`live messages at ${LIVE_RATE_PER_S}/s…`);
+    await openThread(page, liveTitle);
+    await installLatencyProbe(page);
+    const latencyRounds: { p50: number; p95: number; count: number; socket: number; render: number; frame: number }[] = [];
+    let sentTotal = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const start = performance.now();
+      const sends: Promise<unknown>[] = [];
+      for (let i = 0; i < LIVE_MESSAGES_PER_ROUND; i++) {
+        const due = start + (i * 1000) / LIVE_RATE_PER_S;
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+        const sentAt = (performance.timeOrigin + performance.now()).toFixed(3);
+        sends.push(api.post(bob.token, live.id, `live ${round}/${i} lat:${sentAt}`));
+      }
+      await Promise.all(sends);
+      sentTotal += LIVE_MESSAGES_PER_ROUND;
+      const deadline = Date.now() + 20_000;
+      let samples: LatencySample[] = [];
+      while (Date.now() < deadline) {
+        samples = await page.evaluate(() => (window as unknown as { __latency: { samples: LatencySample[] } }).__latency.samples);
+        if (samples.length >= sentTotal) break;
+        await sleep(200);
+      }
+      const these = samples.slice(sentTotal - LIVE_MESSAGES_PER_ROUND);
+      const total = sorted(these.map((sample) => sample.frame - sample.sent));
+      latencyRounds.push({
+        p50: percentile(total, 50),
+        p95: percentile(total, 95),
+        count: these.length,
+        socket: percentile(sorted(these.map((sample) => sample.socket - sample.sent)), 50),
+        render: percentile(sorted(these.map((sample) => sample.dom - sample.socket)), 50),
+        frame: percentile(sorted(these.map((sample) => sample.frame - sample.dom)), 50),
+      });
+      await sleep(500);
+    }
+    const latencyP50 = median(latencyRounds.map((round) => round.p50));
+    const latencyP95 = median(latencyRounds.map((round) => round.p95));
+    const latencySeen = latencyRounds.map((round) => round.count).join('/');
+    const toSocket = median(latencyRounds.map((round) => round.socket));
+    const toDom = median(latencyRounds.map((round) => round.render));
+    const toFrame = median(latencyRounds.map((round) => round.frame));
+
+    // 5. A 20,000-character markdown reply, streamed.
+    log(`streaming ${STREAM_CHARS.toLocaleString('en-US')} characters of markdown…`);
+    await openThread(page, streamTitle);
+    const streams: StreamRun[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      await startStreamProbe(page);
+      await api.post(alice.token, stream.id, `/stream ${STREAM_CHARS}`);
+      // The reply streams in its own row, which the committed message then takes over.
+      const streaming = page.getByTestId('message-scroller').locator('[data-row-kind="streaming"]');
+      await streaming.waitFor({ timeout: 30_000 });
+      await streaming.waitFor({ state: 'detached', timeout: 120_000 });
+      streams.push(await stopStreamProbe(page));
+      await sleep(500);
+    }
+    const commitsMax = median(streams.map((run) => maxOf(run.perFrame)));
+    const contentCommitsMax = median(streams.map((run) => maxOf(run.contentPerFrame)));
+    const framesWithMore = median(streams.map((run) => run.perFrame.filter((count) => count > 1).length));
+    const streamFrames = median(streams.map((run) => run.perFrame.length));
+    const streamLongest = median(streams.map((run) => maxOf(run.longTasks)));
+    const streamLongCount = median(streams.map((run) => run.longTasks.length));
+    const streamFrameP95 = median(streams.map((run) => percentile(sorted(run.frames), 95)));
+    const streamFrameMax = median(streams.map((run) => maxOf(run.frames)));
+
+    const nodes = Math.max(bigNodes, scrollNodes);
+
+    rows.push(
+      ['initial JS (gzip, entry + static imports)', `${(js.gzipBytes / 1024).toFixed(1)} KB (${js.files.join(', ')}; CSS ${(js.cssGzipBytes / 1024).toFixed(1)} KB more)`, `≤ ${GOALS.initialJsKb} KB`, ok(js.gzipBytes / 1024 <= GOALS.initialJsKb)],
+      [
+        `first render, ${BIG_THREAD_MESSAGES.toLocaleString('en-US')}-message thread (click → latest visible)`,
+        `${fmt(median(firstRenders))} (runs: ${firstRenders.map((ms) => ms.toFixed(0)).join(', ')})`,
+        `≤ ${GOALS.firstRenderMs} ms`,
+        ok(median(firstRenders) <= GOALS.firstRenderMs),
+      ],
+      [
+        `scroll ${SCROLL_THREAD_MESSAGES.toLocaleString('en-US')} loaded messages, frame interval p50 / p95 / max`,
+        `${fmt(scrollP50)} / ${fmt(scrollP95)} / ${fmt(scrollMax)} (${overBudget} of ${scrollFrames} frames > 20 ms)`,
+        `every frame ≤ ${FRAME_MS.toFixed(1)} ms`,
+        ok(overBudget === 0),
+      ],
+      [
+        'scroll: long tasks (count, longest)',
+        `${scrollLongTasks}${scrollLongTasks ? `, ${fmt(scrollLongest)}` : ''}`,
+        'none',
+        ok(scrollLongTasks === 0),
+      ],
+      [
+        `live messages at ${LIVE_RATE_PER_S}/s: send → paint p50 / p95`,
+        `${fmt(latencyP50)} / ${fmt(latencyP95)} (seen ${latencySeen} of ${LIVE_MESSAGES_PER_ROUND}; p50 parts: send → socket ${fmt(toSocket)}, → row in DOM ${fmt(toDom)}, → next frame ${fmt(toFrame)})`,
+        `≤ ${GOALS.latencyP50Ms.toFixed(1)} / ≤ ${GOALS.latencyP95Ms} ms`,
+        ok(latencyP50 <= GOALS.latencyP50Ms && latencyP95 <= GOALS.latencyP95Ms),
+      ],
+      [
+        `stream ${STREAM_CHARS.toLocaleString('en-US')} chars at 200 chunks/s: DOM commits per frame (max)`,
+        `${commitsMax} (${framesWithMore} of ${streamFrames} frames had > 1; content commits per frame max ${contentCommitsMax})`,
+        `≤ ${GOALS.commitsPerFrame}`,
+        ok(commitsMax <= GOALS.commitsPerFrame),
+      ],
+      [
+        'stream: long tasks (count, longest); frame p95 / max',
+        `${streamLongCount}${streamLongCount ? `, ${fmt(streamLongest)}` : ''}; ${fmt(streamFrameP95)} / ${fmt(streamFrameMax)}`,
+        `no task > ${GOALS.longTaskMs} ms`,
+        ok(streamLongCount === 0),
+      ],
+      [
+        'DOM elements in a long thread after scrolling (max)',
+        `${nodes} (50k thread: ${bigNodes}, 2,000 loaded: ${scrollNodes})`,
+        `< ${GOALS.domNodes.toLocaleString('en-US')}`,
+        ok(nodes < GOALS.domNodes),
+      ],
+    );
+    await context.close();
+  } finally {
+    await browser.close();
+    await stopServer(server);
+    agent.destroy();
+  }
+  console.log(`\nUI benchmark (${ROUNDS} rounds, medians; Chromium ${resolveChromium()}, headless)\n`);
+  printTable(['measure', 'result', 'goal', 'met'], rows);
+}
+
+await main();

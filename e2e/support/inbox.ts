@@ -1,0 +1,239 @@
+/**
+ * Helpers for the inbox end-to-end specs: the REST API as each demo user (to set up
+ * threads and to read the server's log, the source of truth), signing in through the UI,
+ * and reading the virtualized message list.
+ */
+import { randomUUID } from 'node:crypto';
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+
+export const PASSWORD = 'password123';
+export const ALICE = 'alice@example.com';
+export const BOB = 'bob@example.com';
+
+export interface LoggedIn {
+  token: string;
+  user: { id: string; name: string; email: string };
+  senderId: string;
+}
+
+export interface ThreadJson {
+  id: string;
+  title: string | null;
+  last_seq: number;
+  unread_count: number;
+  participants: { sender_id: string; name: string }[];
+}
+
+export interface EventJson {
+  thread_seq: number;
+  event_type: string;
+  sender_id: string | null;
+  content: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface AgentJson {
+  id: string;
+  sender_id: string;
+  slug: string;
+  name: string;
+}
+
+/** A unique, short tag for this test's texts and titles. */
+export const uniqueTag = () => randomUUID().slice(0, 8);
+
+/** The REST API as one user. `request` decides the server (its baseURL). */
+export class UserApi {
+  private constructor(
+    private readonly request: APIRequestContext,
+    readonly me: LoggedIn,
+  ) {}
+
+  static async login(request: APIRequestContext, email: string): Promise<UserApi> {
+    const response = await request.post('/api/v1/auth/login', { data: { email, password: PASSWORD } });
+    expect(response.status(), await response.text()).toBe(200);
+    const body = (await response.json()) as { token: string; user: LoggedIn['user'] };
+    return new UserApi(request, { token: body.token, user: body.user, senderId: `user:${body.user.id}` });
+  }
+
+  private get headers() {
+    return { authorization: `Bearer ${this.me.token}` };
+  }
+
+  async createThread(input: { with: UserApi[]; agents?: AgentJson[]; title: string; mode?: 'open' | 'invocation_only' }): Promise<ThreadJson> {
+    const response = await this.request.post('/api/v1/chat/threads', {
+      headers: this.headers,
+      data: {
+        target_user_ids: input.with.map((other) => other.me.user.id),
+        agent_ids: (input.agents ?? []).map((agent) => agent.id),
+        title: input.title,
+        participation_mode: input.mode ?? 'open',
+      },
+    });
+    expect(response.status(), await response.text()).toBe(201);
+    return (await response.json()) as ThreadJson;
+  }
+
+  async send(threadId: string, content: string): Promise<{ id: string; thread_seq: number }> {
+    const response = await this.request.post(`/api/v1/chat/threads/${threadId}/messages`, {
+      headers: this.headers,
+      data: { content, client_message_id: randomUUID() },
+    });
+    expect(response.status(), await response.text()).toBe(201);
+    return ((await response.json()) as { message: { id: string; thread_seq: number } }).message;
+  }
+
+  async thread(threadId: string): Promise<ThreadJson> {
+    const response = await this.request.get(`/api/v1/chat/threads/${threadId}`, { headers: this.headers });
+    expect(response.status()).toBe(200);
+    return (await response.json()) as ThreadJson;
+  }
+
+  /** The thread's whole durable log, in seq order. */
+  async events(threadId: string): Promise<EventJson[]> {
+    const events: EventJson[] = [];
+    for (let after = 0; ; ) {
+      const response = await this.request.get(`/api/v1/chat/threads/${threadId}/events?last_thread_seq=${after}&limit=200`, { headers: this.headers });
+      expect(response.status()).toBe(200);
+      const page = (await response.json()) as { events: EventJson[]; has_more: boolean };
+      events.push(...page.events);
+      after = page.events.at(-1)?.thread_seq ?? after;
+      if (!page.has_more || page.events.length === 0) return events;
+    }
+  }
+
+  /** The contents of the thread's committed messages, in seq order. */
+  async messageContents(threadId: string, senderId?: string): Promise<string[]> {
+    return (await this.events(threadId))
+      .filter((event) => event.event_type === 'message_committed' && (senderId === undefined || event.sender_id === senderId))
+      .map((event) => event.content ?? '');
+  }
+
+  async demoAgent(): Promise<AgentJson> {
+    const response = await this.request.get('/api/v1/agents', { headers: this.headers });
+    expect(response.status()).toBe(200);
+    const { agents } = (await response.json()) as { agents: AgentJson[] };
+    const demo = agents.find((agent) => agent.slug === 'demo');
+    expect(demo, 'the seeded demo agent').toBeDefined();
+    return demo!;
+  }
+}
+
+/** Signs in through the sign-in page; resolves once the thread list is shown. */
+export async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('navigation', { name: 'Threads' })).toBeVisible();
+}
+
+export const threadList = (page: Page) => page.getByRole('navigation', { name: 'Threads' });
+
+/** The thread list's button for a thread (its accessible name contains the title). */
+export const threadButton = (page: Page, title: string) => threadList(page).getByRole('button', { name: title });
+
+/** The open thread: header, messages, typing line and composer. */
+export const conversation = (page: Page) => page.getByRole('region', { name: 'Conversation' });
+export const scroller = (page: Page) => page.getByTestId('message-scroller');
+export const composer = (page: Page) => page.getByRole('combobox', { name: 'Message' });
+export const syncHealth = (page: Page) => page.getByTestId('sync-health');
+
+/** Opens a thread from the list and waits until it is synced. */
+export async function openThread(page: Page, title: string): Promise<void> {
+  await threadButton(page, title).click();
+  await expect(conversation(page).getByRole('heading', { name: title })).toBeVisible();
+  await expect(syncHealth(page)).toHaveText(/^Synced · #\d+$/, { timeout: 20_000 });
+}
+
+/** Writes a message in the composer and sends it with Enter. */
+export async function write(page: Page, text: string): Promise<void> {
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+  await expect(composer(page)).toHaveValue('');
+}
+
+/** The rows of the message list whose text contains `text` (only rows the virtualizer has rendered). */
+export const rowsWith = (page: Page, text: string, kind = 'message'): Locator =>
+  scroller(page).locator(`[data-row-kind="${kind}"]`).filter({ hasText: text });
+
+export interface RowText {
+  index: number;
+  kind: string;
+  text: string;
+}
+
+/**
+ * Every row of the (virtualized) message list, read by scrolling it from top to bottom and
+ * collecting rows by their index; ends scrolled to the bottom again. For threads whose
+ * whole history is loaded (under 50 events), while nothing new arrives.
+ */
+export async function collectRows(page: Page): Promise<RowText[]> {
+  return scroller(page).evaluate(async (element) => {
+    const settle = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    const rows = new Map<number, { kind: string; text: string }>();
+    element.scrollTop = 0;
+    await settle();
+    for (let guard = 0; guard < 500; guard++) {
+      for (const row of element.querySelectorAll<HTMLElement>('[data-row-kind]')) {
+        rows.set(Number(row.dataset.index), { kind: row.dataset.rowKind ?? '', text: row.innerText });
+      }
+      if (element.scrollTop + element.clientHeight >= element.scrollHeight - 1) break;
+      element.scrollTop += Math.max(50, element.clientHeight / 2);
+      await settle();
+    }
+    element.scrollTop = element.scrollHeight;
+    await settle();
+    return [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([index, row]) => ({ index, ...row }));
+  });
+}
+
+/**
+ * Checks that the message rows are exactly `contents`, each once and in this order: every
+ * message row contains exactly one of the (unique, non-overlapping) contents, and reading
+ * them top to bottom gives the list.
+ */
+export function expectMessagesInOrder(rows: RowText[], contents: string[], kinds = ['message']): void {
+  for (const a of contents) {
+    for (const b of contents) if (a !== b) expect(b.includes(a), `"${a}" is part of "${b}": the check would be ambiguous`).toBe(false);
+  }
+  const seen = rows
+    .filter((row) => kinds.includes(row.kind))
+    .map((row) => {
+      const matches = contents.filter((content) => row.text.includes(content));
+      expect(matches.length, `row ${row.index} (${row.kind}) should show exactly one expected message: ${JSON.stringify(row.text)}`).toBe(1);
+      return matches[0]!;
+    });
+  expect(seen).toEqual(contents);
+}
+
+/** The tab's unread count from its title ("(3) Inbox" → 3, "Inbox" → 0). */
+export async function titleUnread(page: Page): Promise<number> {
+  const title = await page.title();
+  const match = /^\((\d+)\) /.exec(title);
+  return match ? Number(match[1]) : 0;
+}
+
+/**
+ * Posts many messages fast: `concurrency` requests in flight over keep-alive connections.
+ * Their order in the log follows commit order, not `texts` order.
+ */
+export async function seedMessages(baseURL: string, token: string, threadId: string, texts: string[], concurrency = 32): Promise<void> {
+  let next = 0;
+  const failures: string[] = [];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < texts.length) {
+        const content = texts[next++]!;
+        const response = await fetch(`${baseURL}/api/v1/chat/threads/${threadId}/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ content, client_message_id: randomUUID() }),
+        });
+        if (response.status !== 201) failures.push(`${response.status} ${await response.text()}`);
+        else await response.arrayBuffer();
+      }
+    }),
+  );
+  expect(failures, 'seeding failures').toEqual([]);
+}

@@ -87,6 +87,32 @@ describe('SyncEngine', () => {
     expect(run.text.split(' ').filter(Boolean)).toHaveLength(100);
   });
 
+  it('tells about a committed message at once, without waiting for a frame', async () => {
+    const ctx = setup();
+    const { source, connection, engine, environment } = ctx;
+    source.plan(2);
+    source.commit(1);
+    await engine.start();
+    connection.open();
+    const opening = engine.openThread('t1');
+    await settle(ctx);
+    await opening;
+    let notified = 0;
+    engine.subscribeThread('t1', () => notified++);
+    source.commit(1);
+    connection.deliver(messageFrame(source.log[1]!));
+    await flushMicrotasks();
+    expect(notified).toBe(1);
+    expect(engine.getThreadSnapshot('t1').items).toHaveLength(2);
+    // Typing is not urgent: it waits for the frame.
+    connection.deliver({ type: 'thread_typing', thread_id: 't1', data: { sender_id: 'user:bob', status: 'started' } });
+    await flushMicrotasks();
+    expect(notified).toBe(1);
+    environment.runFrame();
+    expect(notified).toBe(2);
+    engine.stop();
+  });
+
   it('shows a sent message at once and hands it over to the committed one under the same key', async () => {
     const ctx = setup();
     const { source, connection, engine } = ctx;

@@ -55,6 +55,7 @@ export class SyncEngine {
   private readonly activityListeners = new Set<(activity: Activity) => void>();
   private readonly unsubscribers: (() => void)[] = [];
   private frameScheduled = false;
+  private microtaskScheduled = false;
   private connectionState: ConnectionState;
   readonly typing: TypingState;
   readonly presence: PresenceState;
@@ -68,7 +69,7 @@ export class SyncEngine {
       store: options.outboxStore,
       send: (threadId, body) => options.source.sendMessage(threadId, body),
       environment: options.environment,
-      onChange: changed,
+      onChange: (threadId) => this.notify(threadId, true),
       onSent: (threadId, message) => this.receiveMessage(threadId, message),
     });
     this.connectionState = options.connection.getState();
@@ -124,7 +125,7 @@ export class SyncEngine {
       log = new ThreadLog(threadId, {
         source: this.options.source,
         keepsClientIdOf: (senderId) => senderId === this.options.selfSenderId,
-        onChange: () => this.notify(threadId),
+        onChange: () => this.notify(threadId, true),
         onError: (error) => this.scheduleCatchUp(threadId, error),
       });
       this.logs.set(threadId, log);
@@ -296,7 +297,8 @@ export class SyncEngine {
       const oldestFinished = [...runs.values()].find((run) => run.finished);
       if (oldestFinished) runs.delete(oldestFinished.runId);
     }
-    this.notify(threadId);
+    // Streamed text waits for the next frame (one notification per frame however fast it comes).
+    this.notify(threadId, eventType !== 'text_delta');
   }
 
   // ---- reading -------------------------------------------------------------------------
@@ -311,9 +313,24 @@ export class SyncEngine {
     return () => this.activityListeners.delete(listener);
   }
 
-  private notify(threadId: string): void {
+  /**
+   * Marks a thread changed. Urgent changes (a committed message, a send, a run step) are
+   * told at once, in a microtask, so they can paint in the current frame; the rest (streamed
+   * text, typing, presence) is coalesced to the next animation frame.
+   */
+  private notify(threadId: string, urgent = false): void {
     this.dirty.add(threadId);
-    this.scheduleFrame();
+    if (urgent) this.scheduleMicrotask();
+    else this.scheduleFrame();
+  }
+
+  private scheduleMicrotask(): void {
+    if (this.microtaskScheduled) return;
+    this.microtaskScheduled = true;
+    queueMicrotask(() => {
+      this.microtaskScheduled = false;
+      this.flush();
+    });
   }
 
   private notifyGlobal(): void {
@@ -323,12 +340,14 @@ export class SyncEngine {
   private scheduleFrame(): void {
     if (this.frameScheduled) return;
     this.frameScheduled = true;
-    this.options.environment.nextFrame(() => this.flush());
+    this.options.environment.nextFrame(() => {
+      this.frameScheduled = false;
+      this.flush();
+    });
   }
 
-  /** Runs the coalesced notifications of this frame (tests may call it directly). */
+  /** Runs the pending notifications (tests may call it directly). */
   flush(): void {
-    this.frameScheduled = false;
     const threads = [...this.dirty];
     this.dirty.clear();
     for (const threadId of threads) {

@@ -1,8 +1,33 @@
+import { expect } from 'vitest';
+
 /**
- * Hostile markdown: [payload, words that must still be visible]. A copy of the corpus in
- * src/markdown/markdown.test.tsx, so the widget's renderer faces exactly what the inbox's
- * does. (That test could import this list instead of keeping its own: one corpus.)
+ * Hostile markdown both renderers are tested against (the inbox's and the widget's), and
+ * the check of what no message may ever produce. Test support: nothing ships this.
  */
+
+const FORBIDDEN_ELEMENTS = 'script, iframe, img, svg, math, object, embed, style, link, meta, base, form, input, button, textarea, video, audio, source, details';
+
+/** Asserts what no message may ever produce, given the tags and attributes a renderer may create. */
+export function expectInert(container: HTMLElement, allowed: { tags: ReadonlySet<string>; attributes: ReadonlySet<string> }) {
+  expect(container.querySelectorAll(FORBIDDEN_ELEMENTS)).toHaveLength(0);
+  for (const element of container.querySelectorAll('*')) {
+    expect(allowed.tags.has(element.localName), `unexpected <${element.localName}>`).toBe(true);
+    for (const attribute of element.attributes) {
+      expect(attribute.name.startsWith('on'), `event attribute ${attribute.name}`).toBe(false);
+      expect(attribute.name, 'style attribute').not.toBe('style');
+      expect(allowed.attributes.has(attribute.name), `unexpected attribute ${attribute.name}`).toBe(true);
+    }
+  }
+  for (const link of container.querySelectorAll('a')) {
+    expect(link.getAttribute('href')).toMatch(/^(https?:\/\/|mailto:)/);
+    expect(link.getAttribute('target')).toBe('_blank');
+    const rel = (link.getAttribute('rel') ?? '').split(/\s+/);
+    expect(rel).toContain('noopener');
+    expect(rel).toContain('noreferrer');
+  }
+}
+
+/** [payload, words that must still be visible]. */
 export const XSS_CORPUS: [string, string[]][] = [
   ["<script>alert('xss')</script>", ['script', 'alert', 'xss']],
   ['<img src=x onerror=alert(1)>', ['img', 'onerror', 'alert']],

@@ -113,6 +113,8 @@ test('the server restarts mid-conversation: the app reconnects by itself, with n
     for (const n of [1, 2]) {
       const mine = `Alice before the restart ${tag} (${n})`;
       await write(page, mine);
+      // Committed before Bob writes, so the order below is the server's, not a race.
+      await expect(rowsWith(page, mine)).toHaveCount(1);
       expected.push(mine);
       const theirs = `Bob before the restart ${tag} (${n})`;
       await bob.send(thread.id, theirs);

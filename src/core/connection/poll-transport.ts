@@ -1,10 +1,9 @@
 import { ApiError } from '../api/api-error.ts';
 import type { ThreadSource } from '../api/thread-source.ts';
 import { POLL_LIMIT_MAX } from '../protocol/limits.ts';
-import type { InboundParse } from '../protocol/server-frame-schemas.ts';
 import { backoffDelay } from './backoff.ts';
 import { durableEventFrame } from './event-frames.ts';
-import type { Transport, TransportEvents } from './transport.ts';
+import { PerThreadTransport, type ThreadWorker, type WorkerOwner } from './per-thread-transport.ts';
 
 /**
  * Time between two polls of a quiet thread. The last resort when neither the socket nor SSE
@@ -25,93 +24,28 @@ export interface PollTransportOptions {
   intervalMs?: number;
 }
 
-/** 401 ends the transport like the socket's 4001, so the manager asks for a new token. */
-const AUTH_CLOSE_CODE = 4001;
-
 /**
  * Receives durable events by polling each followed thread's log (CONTRACT §5), every
  * {@link POLL_INTERVAL_MS} and at once again while the server says `has_more`. Events become
  * `thread_event` frames. Live-only events (typing, runtime progress) do not exist here.
  * Receive-only: `send` returns false.
  */
-export class PollTransport implements Transport {
+export class PollTransport extends PerThreadTransport {
   readonly kind = 'poll' as const;
-  private events: TransportEvents | null = null;
-  private readonly pollers = new Map<string, ThreadPoller>();
-  private followed: readonly string[] = [];
-  private announced = false;
-  private closed = false;
 
-  constructor(private readonly options: PollTransportOptions) {}
-
-  open(events: TransportEvents): void {
-    if (this.events) throw new Error('A PollTransport opens once.');
-    this.events = events;
-    this.sync();
-    if (this.followed.length === 0) void Promise.resolve().then(() => this.announce());
+  constructor(private readonly options: PollTransportOptions) {
+    super();
   }
 
-  send(): boolean {
-    return false;
+  protected createWorker(threadId: string, owner: WorkerOwner): ThreadWorker {
+    return new ThreadPoller(threadId, this.options, owner);
   }
-
-  close(code = 1000, reason = ''): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const poller of this.pollers.values()) poller.stop();
-    this.pollers.clear();
-    this.events?.close({ code, reason });
-  }
-
-  follow(threadIds: readonly string[]): void {
-    this.followed = [...new Set(threadIds)];
-    this.sync();
-  }
-
-  private sync(): void {
-    if (!this.events || this.closed) return;
-    const wanted = new Set(this.followed);
-    for (const [threadId, poller] of this.pollers) {
-      if (!wanted.has(threadId)) {
-        poller.stop();
-        this.pollers.delete(threadId);
-      }
-    }
-    for (const threadId of wanted) {
-      if (this.pollers.has(threadId)) continue;
-      const poller = new ThreadPoller(threadId, this.options, {
-        up: () => this.announce(),
-        deliver: (parse) => this.deliver(parse),
-        unauthorized: (reason) => this.close(AUTH_CLOSE_CODE, reason),
-      });
-      this.pollers.set(threadId, poller);
-      poller.start();
-    }
-  }
-
-  private announce(): void {
-    if (this.announced || this.closed || !this.events) return;
-    this.announced = true;
-    this.events.open({ heartbeatMs: null });
-  }
-
-  private deliver(parse: InboundParse): void {
-    if (this.closed || !this.events) return;
-    if (parse.ok) this.events.frame(parse.frame);
-    else this.events.invalid?.(parse.type, parse.reason);
-  }
-}
-
-interface PollerOwner {
-  up(): void;
-  deliver(parse: InboundParse): void;
-  unauthorized(reason: string): void;
 }
 
 /** Errors after which polling this thread again cannot help. */
 const GONE_CODES = new Set(['forbidden', 'not_found', 'client_error']);
 
-class ThreadPoller {
+class ThreadPoller implements ThreadWorker {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private controller: AbortController | null = null;
   private attempt = 0;
@@ -122,7 +56,7 @@ class ThreadPoller {
   constructor(
     private readonly threadId: string,
     private readonly options: PollTransportOptions,
-    private readonly owner: PollerOwner,
+    private readonly owner: WorkerOwner,
   ) {}
 
   start(): void {

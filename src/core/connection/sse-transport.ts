@@ -1,8 +1,7 @@
-import type { InboundParse } from '../protocol/server-frame-schemas.ts';
 import { backoffDelay } from './backoff.ts';
 import { streamEventFrame } from './event-frames.ts';
 import { SseParser, type SseMessage } from './sse-parser.ts';
-import type { Transport, TransportEvents } from './transport.ts';
+import { PerThreadTransport, type ThreadWorker, type WorkerOwner } from './per-thread-transport.ts';
 
 /**
  * A stream that has said nothing, not even the server's `: keep-alive` (every 15 s,
@@ -26,9 +25,6 @@ export interface SseTransportOptions {
 /** How a stream attempt ended, and so what to do next. */
 type Outcome = { kind: 'retry'; minDelayMs: number } | { kind: 'auth'; reason: string } | { kind: 'gone' };
 
-/** HTTP 401 ends the transport like the socket's 4001, so the manager asks for a new token. */
-const AUTH_CLOSE_CODE = 4001;
-
 function outcomeOf(response: Response): Outcome {
   const status = response.status;
   if (status === 401) return { kind: 'auth', reason: 'Your session has expired. Sign in again.' };
@@ -45,87 +41,25 @@ function outcomeOf(response: Response): Outcome {
  * socket would have sent. A failed stream is reopened with backoff from the cursor.
  * Receive-only: `send` returns false.
  */
-export class SseTransport implements Transport {
+export class SseTransport extends PerThreadTransport {
   readonly kind = 'sse' as const;
-  private events: TransportEvents | null = null;
-  private readonly streams = new Map<string, ThreadStream>();
-  private followed: readonly string[] = [];
-  private announced = false;
-  private closed = false;
 
-  constructor(private readonly options: SseTransportOptions) {}
-
-  open(events: TransportEvents): void {
-    if (this.events) throw new Error('An SseTransport opens once.');
-    this.events = events;
-    this.sync();
-    if (this.followed.length === 0) void Promise.resolve().then(() => this.announce());
+  constructor(private readonly options: SseTransportOptions) {
+    super();
   }
 
-  send(): boolean {
-    return false;
-  }
-
-  close(code = 1000, reason = ''): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const stream of this.streams.values()) stream.stop();
-    this.streams.clear();
-    this.events?.close({ code, reason });
-  }
-
-  follow(threadIds: readonly string[]): void {
-    this.followed = [...new Set(threadIds)];
-    this.sync();
+  protected createWorker(threadId: string, owner: WorkerOwner): ThreadWorker {
+    return new ThreadStream(threadId, this.options, owner);
   }
 
   /** Threads with a stream (open or waiting to reopen). */
   get streamCount(): number {
-    return this.streams.size;
+    return this.workerCount;
   }
-
-  private sync(): void {
-    if (!this.events || this.closed) return;
-    const wanted = new Set(this.followed);
-    for (const [threadId, stream] of this.streams) {
-      if (!wanted.has(threadId)) {
-        stream.stop();
-        this.streams.delete(threadId);
-      }
-    }
-    for (const threadId of wanted) {
-      if (this.streams.has(threadId)) continue;
-      const stream = new ThreadStream(threadId, this.options, {
-        up: () => this.announce(),
-        deliver: (parse) => this.deliver(parse),
-        unauthorized: (reason) => this.close(AUTH_CLOSE_CODE, reason),
-      });
-      this.streams.set(threadId, stream);
-      stream.start();
-    }
-  }
-
-  private announce(): void {
-    if (this.announced || this.closed || !this.events) return;
-    this.announced = true;
-    this.events.open({ heartbeatMs: null });
-  }
-
-  private deliver(parse: InboundParse): void {
-    if (this.closed || !this.events) return;
-    if (parse.ok) this.events.frame(parse.frame);
-    else this.events.invalid?.(parse.type, parse.reason);
-  }
-}
-
-interface StreamOwner {
-  up(): void;
-  deliver(parse: InboundParse): void;
-  unauthorized(reason: string): void;
 }
 
 /** One thread's stream: open, read until it ends, reopen after a backoff; until stopped. */
-class ThreadStream {
+class ThreadStream implements ThreadWorker {
   private controller: AbortController | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stallTimer: ReturnType<typeof setTimeout> | undefined;
@@ -137,7 +71,7 @@ class ThreadStream {
   constructor(
     private readonly threadId: string,
     private readonly options: SseTransportOptions,
-    private readonly owner: StreamOwner,
+    private readonly owner: WorkerOwner,
   ) {}
 
   start(): void {

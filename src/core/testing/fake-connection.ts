@@ -2,19 +2,25 @@ import type { Connection, ConnectionState, OpenInfo } from '../connection/connec
 import type { ClientFrame } from '../protocol/client-frames.ts';
 import type { InboundFrame } from '../protocol/server-frame-schemas.ts';
 
-/** A connection a test drives: it opens, drops and delivers frames when told to. */
+/** A connection a test drives: it opens, drops, takes any state and delivers frames when told to. */
 export class FakeConnection implements Connection {
   state: ConnectionState = { status: 'connecting', attempt: 0 };
   readonly sent: ClientFrame[] = [];
   followed: readonly string[] = [];
   invalidFrameCount = 0;
+  /** How often the engine asked to skip a wait, or to leave `paused` / `failed`. */
+  retried = 0;
+  resumed = 0;
+  stopped = false;
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
   private readonly frameListeners = new Set<(frame: InboundFrame) => void>();
   private readonly openListeners = new Set<(info: OpenInfo) => void>();
   private opens = 0;
 
   start() {}
-  stop() {}
+  stop() {
+    this.stopped = true;
+  }
   getState() {
     return this.state;
   }
@@ -38,18 +44,23 @@ export class FakeConnection implements Connection {
   follow(threadIds: readonly string[]) {
     this.followed = threadIds;
   }
-  retryNow() {}
-  resume() {}
+  retryNow() {
+    this.retried++;
+  }
+  resume() {
+    this.resumed++;
+  }
 
-  private setState(state: ConnectionState) {
+  /** Puts the connection into any state (the close and error cases of CONTRACT §6). */
+  setState(state: ConnectionState) {
     this.state = state;
-    for (const listener of this.stateListeners) listener(state);
+    for (const listener of [...this.stateListeners]) listener(state);
   }
 
   open() {
     this.setState({ status: 'open', transport: 'websocket' });
     const info = { transport: 'websocket' as const, reconnect: this.opens++ > 0 };
-    for (const listener of this.openListeners) listener(info);
+    for (const listener of [...this.openListeners]) listener(info);
   }
 
   drop() {
@@ -57,6 +68,6 @@ export class FakeConnection implements Connection {
   }
 
   deliver(frame: InboundFrame) {
-    for (const listener of this.frameListeners) listener(frame);
+    for (const listener of [...this.frameListeners]) listener(frame);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Test support: the panel mounted as the loader mounts it (a container in a shadow root,
  * a fake host), with a fake chat server behind the public API and a real sync engine on a
- * {@link TestConnection}. No network: every answer is computed from `server.events`.
+ * {@link FakeConnection}. No network: every answer is computed from `server.events`.
  */
 import { act } from 'preact/test-utils';
 import { vi, type Mock } from 'vitest';
@@ -17,7 +17,7 @@ import type { PanelController, PanelHost } from '../../shared/panel-contract.ts'
 import { visitorKey, type VisitorRecord } from '../../shared/visitor-store.ts';
 import type { WidgetOptions } from '../../shared/widget-options.ts';
 import { createPanel } from '../create-panel.tsx';
-import { TestConnection } from './test-connection.ts';
+import { FakeConnection } from '../../../src/core/testing/fake-connection.ts';
 
 export const SERVER = 'https://chat.example';
 export const THREAD = 'thread-1';
@@ -127,7 +127,7 @@ export interface Harness {
   host: TestHost;
   server: FakeServer;
   storage: MemoryStorage;
-  connection: TestConnection;
+  connection: FakeConnection;
   controller: PanelController;
   shadowRoot: ShadowRoot;
   /** The engine of the running conversation, if one started. */
@@ -178,7 +178,7 @@ export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harn
     setUnread: vi.fn(),
     requestClose: vi.fn(),
   };
-  const connection = new TestConnection();
+  const connection = new FakeConnection();
   let engine: SyncEngine | null = null;
   const environment = new FakeEnvironment();
   environment.immediateFrames = true;

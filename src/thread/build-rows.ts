@@ -1,7 +1,7 @@
 import type { TimelineItem } from '../core/engine/thread-snapshot.ts';
 import type { EventEntry, MessageView } from '../core/sync/log-entry.ts';
 import type { OutboxItem } from '../core/sync/outbox.ts';
-import type { ApprovalView, RunView } from '../core/sync/run-state.ts';
+import { runIdOf, type ApprovalView, type RunView } from '../core/sync/run-state.ts';
 
 /** Messages of one sender closer than this are grouped under one header. */
 export const GROUP_WINDOW_MS = 5 * 60_000;
@@ -18,7 +18,6 @@ export type Row =
   /** An agent reply still streaming; its committed message later takes the same key. */
   | { kind: 'streaming'; key: string; run: RunView };
 
-const RUN_EVENT_TYPES = new Set(['tool_call_started', 'tool_call_completed', 'approval_pending', 'approval_resolved', 'approval_expired', 'escalation_created', 'run_failed']);
 
 const replyKey = (runId: string) => `reply|${runId}`;
 
@@ -96,9 +95,9 @@ export function buildRows({ items, runs, unreadAtOpen, selfSenderId, now }: RowI
 
   for (const item of items) {
     if (item.kind === 'event') {
-      const runId = typeof item.entry.data.run_id === 'string' ? item.entry.data.run_id : null;
       // Events of a run with a live card are shown in the card, not twice.
-      if (runId && runIds.has(runId) && RUN_EVENT_TYPES.has(item.entry.type)) continue;
+      const runId = runIdOf(item.entry);
+      if (runId && runIds.has(runId)) continue;
       if (item.entry.createdAt) separate(Date.parse(item.entry.createdAt));
       const data = item.entry.data;
       const expiresAt = typeof data.expires_at === 'string' ? data.expires_at : null;

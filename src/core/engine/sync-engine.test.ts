@@ -42,17 +42,22 @@ async function settle(setupResult: ReturnType<typeof setup>) {
   setupResult.engine.flush();
 }
 
+/** Starts the engine, opens its connection and the thread t1, and waits until t1 is loaded. */
+async function openT1(ctx: ReturnType<typeof setup>) {
+  await ctx.engine.start();
+  ctx.connection.open();
+  const opening = ctx.engine.openThread('t1');
+  await settle(ctx);
+  await opening;
+}
+
 describe('SyncEngine', () => {
   it('opens a thread, applies live frames and keeps snapshots stable per thread', async () => {
     const ctx = setup();
     const { source, connection, engine } = ctx;
     source.plan(3);
     source.commit(2);
-    await engine.start();
-    connection.open();
-    const opening = engine.openThread('t1');
-    await settle(ctx);
-    await opening;
+    await openT1(ctx);
     expect(connection.sent).toContainEqual({ type: 'focus_thread', data: { thread_id: 't1' } });
     const first = engine.getThreadSnapshot('t1');
     expect(first.items.map((item) => item.kind === 'message' && item.message.content)).toEqual(['message 1', 'message 2']);
@@ -92,11 +97,7 @@ describe('SyncEngine', () => {
     const { source, connection, engine, environment } = ctx;
     source.plan(2);
     source.commit(1);
-    await engine.start();
-    connection.open();
-    const opening = engine.openThread('t1');
-    await settle(ctx);
-    await opening;
+    await openT1(ctx);
     let notified = 0;
     engine.subscribeThread('t1', () => notified++);
     source.commit(1);
@@ -124,11 +125,7 @@ describe('SyncEngine', () => {
       sent.push(body);
       return new Promise((resolve) => (resolveSend = resolve));
     };
-    await engine.start();
-    connection.open();
-    const opening = engine.openThread('t1');
-    await settle(ctx);
-    await opening;
+    await openT1(ctx);
 
     const item = await engine.send('t1', 'hello there');
     engine.flush();
@@ -162,11 +159,7 @@ describe('SyncEngine', () => {
     const { source, connection, engine } = ctx;
     source.plan(4);
     source.commit(1);
-    await engine.start();
-    connection.open();
-    const opening = engine.openThread('t1');
-    await settle(ctx);
-    await opening;
+    await openT1(ctx);
     engine.startComposing('t1');
     source.commit(2);
     connection.deliver(messageFrame(source.log[1]!));
@@ -211,11 +204,7 @@ describe('SyncEngine', () => {
     const { source, connection, engine } = ctx;
     source.plan(30);
     source.commit(5);
-    await engine.start();
-    connection.open();
-    const opening = engine.openThread('t1');
-    await settle(ctx);
-    await opening;
+    await openT1(ctx);
     connection.drop();
     engine.flush();
     expect(engine.getThreadSnapshot('t1').health.status).toBe('offline');

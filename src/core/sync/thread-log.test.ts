@@ -13,6 +13,17 @@ function setup(source = new FakeThreadSource(THREAD)) {
   return { source, log, changes: () => changes };
 }
 
+/** A log opened on a server that planned `planned` events and has committed `committed` of them. */
+async function opened(planned: number, committed: number) {
+  const result = setup();
+  result.source.plan(planned);
+  result.source.commit(committed);
+  const opening = result.log.open();
+  await result.source.settle();
+  await opening;
+  return result;
+}
+
 const entry = (event: InboundEvent) => entryFromEvent(THREAD, event);
 const seqsOf = (log: ThreadLog) => log.items.map((item) => item.seq);
 const keysOf = (log: ThreadLog) => log.items.map((item) => item.key);
@@ -28,12 +39,7 @@ async function loadAll(log: ThreadLog, source: FakeThreadSource) {
 
 describe('ThreadLog', () => {
   it('opens at the latest window of the log (dense seq arithmetic)', async () => {
-    const { source, log } = setup();
-    source.plan(120);
-    source.commit(120);
-    const opening = log.open();
-    await source.settle();
-    await opening;
+    const { source, log } = await opened(120, 120);
     expect(seqsOf(log)).toEqual(Array.from({ length: WINDOW_SIZE }, (_, i) => 71 + i));
     expect(log.appliedSeq).toBe(120);
     expect(log.status).toBe('synced');
@@ -42,12 +48,7 @@ describe('ThreadLog', () => {
   });
 
   it('applies the next seq at once and drops duplicates', async () => {
-    const { source, log } = setup();
-    source.plan(3);
-    source.commit(1);
-    const opening = log.open();
-    await source.settle();
-    await opening;
+    const { source, log } = await opened(3, 1);
     source.commit(2);
     log.receive(entry(source.log[1]!));
     log.receive(entry(source.log[1]!));
@@ -58,12 +59,7 @@ describe('ThreadLog', () => {
   });
 
   it('fills a gap with one catch-up, however many events arrive meanwhile', async () => {
-    const { source, log } = setup();
-    source.plan(10);
-    source.commit(1);
-    const opening = log.open();
-    await source.settle();
-    await opening;
+    const { source, log } = await opened(10, 1);
     source.commit(9);
     for (const seq of [5, 7, 6, 10, 9]) log.receive(entry(source.log[seq - 1]!));
     expect(source.calls).toHaveLength(1);
@@ -74,12 +70,7 @@ describe('ThreadLog', () => {
   });
 
   it('catches up instead of inserting a message that has no seq', async () => {
-    const { source, log } = setup();
-    source.plan(2);
-    source.commit(1);
-    const opening = log.open();
-    await source.settle();
-    await opening;
+    const { source, log } = await opened(2, 1);
     source.commit(1);
     log.receiveUnsequenced();
     await source.settle();
@@ -87,12 +78,7 @@ describe('ThreadLog', () => {
   });
 
   it('reloads when the server log is behind what it holds (database reset): no ghost messages', async () => {
-    const { source, log } = setup();
-    source.plan(30);
-    source.commit(30);
-    const opening = log.open();
-    await source.settle();
-    await opening;
+    const { source, log } = await opened(30, 30);
     const fresh = new FakeThreadSource(THREAD);
     fresh.plan(4);
     source.reset(fresh.log.map((event) => ({ ...event, event_id: `new-${event.thread_seq}`, data: { message_id: `new-m-${event.thread_seq}` } })));
@@ -105,12 +91,7 @@ describe('ThreadLog', () => {
   });
 
   it('reloads when an event arrives at a held seq with another identity', async () => {
-    const { source, log } = setup();
-    source.plan(5);
-    source.commit(5);
-    const opening = log.open();
-    await source.settle();
-    await opening;
+    const { source, log } = await opened(5, 5);
     source.reset(source.log.map((event) => ({ ...event, data: { message_id: `other-${event.thread_seq}` } })));
     log.receive(entry(source.log[2]!));
     await source.settle();
@@ -129,12 +110,7 @@ describe('ThreadLog', () => {
   });
 
   it('trims a thread that leaves the screen to its latest window', async () => {
-    const { source, log } = setup();
-    source.plan(200);
-    source.commit(200);
-    const opening = log.open();
-    await source.settle();
-    await opening;
+    const { source, log } = await opened(200, 200);
     await loadAll(log, source);
     expect(log.items).toHaveLength(200);
     log.trim(WINDOW_SIZE);
@@ -143,12 +119,7 @@ describe('ThreadLog', () => {
   });
 
   it('reports a failed catch-up and recovers on the next one', async () => {
-    const { source, log } = setup();
-    source.plan(3);
-    source.commit(1);
-    const opening = log.open();
-    await source.settle();
-    await opening;
+    const { source, log } = await opened(3, 1);
     source.commit(2);
     const { ApiError } = await import('../api/api-error.ts');
     source.failNext = new ApiError('network_error', 'offline', true);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
-import { SocketTracker, type TestSocket } from '../support/test-socket.ts';
+import { SocketTracker, TestSocket } from '../support/test-socket.ts';
 import {
   identityClaims,
   newEmail,
@@ -228,6 +228,17 @@ describe('CONTRACT §7: identity tokens signed by the website', () => {
     // From now on the identity finds this conversation from any device.
     const elsewhere = await resolve(server, { identity_token: signIdentityToken(secret, identityClaims('demo', sub)) });
     expect(elsewhere.body).toMatchObject({ thread_id: anonymous.thread_id, resumed: true });
+  });
+
+  it('may carry no email at all: resolve answers email null and the socket opens with the token alone', async () => {
+    const identified = await resolve(server, { identity_token: signIdentityToken(secret, identityClaims('demo', `no-email-${randomUUID()}`)) });
+    expect(identified.status).toBe(201);
+    expect(identified.body).toMatchObject({ email: null, verified: true });
+    const url = `${server.wsUrl}/api/v1/chat/ws/public/demo/threads/${identified.body.thread_id}`;
+    const socket = sockets.track(TestSocket.open(url, { protocols: ['visitor', identified.body.visitor_token] }));
+    await socket.ready();
+    const withoutToken = sockets.track(TestSocket.open(url));
+    expect((await withoutToken.closed).code).toBe(4000);
   });
 
   it("never lets one identity's token into another identity's conversation", async () => {

@@ -347,6 +347,18 @@ describe("CONTRACT §7: an agent's allowed websites", () => {
     await socket.ready();
   });
 
+  it('close an open socket from a website that is no longer listed, and keep the listed ones', async () => {
+    await setSettings(server, alice, { allowed_origins: [], require_verified_identity: false });
+    const other = await startVisitor(server);
+    const fromEvil = socketOf(server, { threadId: visitor.thread_id, email: visitor.email, token: visitor.visitor_token }, { origin: EVIL });
+    const fromShop = socketOf(server, { threadId: other.thread_id, email: other.email, token: other.visitor_token }, { origin: SHOP });
+    await Promise.all([fromEvil.ready(), fromShop.ready()]);
+    await setSettings(server, alice, { allowed_origins: [SHOP], require_verified_identity: false });
+    expect(await fromEvil.closed).toEqual({ code: 4001, reason: 'origin not allowed' });
+    fromShop.send({ type: 'ping' });
+    expect(await fromShop.nextOfType('pong')).toEqual({ type: 'pong' });
+  });
+
   it('allow every origin again when the list is emptied', async () => {
     await setSettings(server, alice, { allowed_origins: [], require_verified_identity: false });
     expect((await resolve(server, { email: newEmail('anywhere') }, { origin: EVIL })).status).toBe(201);
@@ -395,6 +407,19 @@ describe('CONTRACT §7: require_verified_identity', () => {
     }
     const socket = socketOf(server, { threadId: anonymous.thread_id, email: anonymous.email, token });
     expect(await socket.closed).toEqual({ code: 4001, reason: 'identity required' });
+  });
+
+  it('closes the open socket of an unverified visitor when it is switched on, and keeps the verified ones', async () => {
+    await setSettings(server, alice, { allowed_origins: [], require_verified_identity: false });
+    const unverified = await startVisitor(server);
+    const verified = await resolve(server, { identity_token: signIdentityToken(secret, identityClaims('demo', `kept-${randomUUID()}`)) });
+    const open = socketOf(server, { threadId: unverified.thread_id, email: unverified.email, token: unverified.visitor_token });
+    const kept = socketOf(server, { threadId: verified.body.thread_id, email: newEmail('kept'), token: verified.body.visitor_token });
+    await Promise.all([open.ready(), kept.ready()]);
+    await setSettings(server, alice, { allowed_origins: [], require_verified_identity: true });
+    expect(await open.closed).toEqual({ code: 4001, reason: 'identity required' });
+    kept.send({ type: 'ping' });
+    expect(await kept.nextOfType('pong')).toEqual({ type: 'pong' });
   });
 
   it('serves a visitor verified by an identity token, also an earlier anonymous one who identifies', async () => {

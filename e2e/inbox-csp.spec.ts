@@ -1,6 +1,7 @@
 import { brotliDecompressSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { panelFileIn, served } from './support/built-files.ts';
+import { panel } from './support/host-page.ts';
 import { ALICE, BOB, UserApi, conversation, openThread, rowsWith, scroller, signIn, uniqueTag, write } from './support/inbox.ts';
 
 /**
@@ -100,6 +101,22 @@ test('the inbox works under its strict CSP: no violation, no console error', asy
   expect(scripts.length).toBeGreaterThan(0);
   for (const script of scripts) expect(script.encoded).toBeLessThan(script.decoded / 3);
 
+  expect(await violationsOf(page)).toEqual([]);
+  expect(problems).toEqual([]);
+});
+
+test('the widget demo page works under its CSP too: the panel opens and takes an email', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${String(error)}`));
+  await page.addInitScript(RECORD_VIOLATIONS);
+  const response = await page.goto('/widget-demo.html');
+  expect(response!.headers()['content-security-policy']).toContain("script-src 'self'");
+  await page.getByRole('button', { name: 'Open the chat' }).click();
+  await expect(panel(page)).toBeVisible();
+  await expect(panel(page).getByRole('textbox', { name: 'Email' })).toBeVisible();
   expect(await violationsOf(page)).toEqual([]);
   expect(problems).toEqual([]);
 });

@@ -46,9 +46,10 @@ export function pageContentSecurityPolicy(host: string | undefined, apiOrigins: 
 /**
  * Sets the headers of a page (an HTML document we serve):
  * - the policy above;
- * - `Referrer-Policy: same-origin`: thread ids in the inbox's URLs never reach another site.
- *   Not `no-referrer`: with it, browsers send `Origin: null` on the page's own POSTs, and the
- *   server's origin check (CONTRACT §1) would refuse them;
+ * - `Referrer-Policy: same-origin`: nothing of the inbox's URLs (thread ids) reaches another
+ *   site, exactly as with `no-referrer`; requests to its own origin keep their referrer, which
+ *   tells the server nothing new, and escape `no-referrer`'s `Origin: null` on non-CORS POSTs
+ *   (a plain form submission), which the origin check (CONTRACT §1) would refuse;
  * - `Cross-Origin-Opener-Policy: same-origin`: a page the inbox links to cannot reach back
  *   into it through `window.opener` (links already open with `noopener`);
  * - `X-Frame-Options: DENY` for browsers without `frame-ancestors`.

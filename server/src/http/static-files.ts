@@ -59,6 +59,8 @@ export async function registerStaticFiles(fastify: FastifyInstance, staticDir: s
       wildcard: true,
       index: ['index.html'],
       preCompressed: true,
+      // Dot folders hold build internals (.vite/ manifests), not files for browsers.
+      dotfiles: 'ignore',
       allowedPath: (pathname) => !VARIANT.test(pathname),
       setHeaders: (reply, path) => {
         // `path` is the file sent: for a compressed answer, the variant.

@@ -49,6 +49,7 @@ const FILES: Record<string, string | Buffer> = {
   'assets/photo-AbCd1234.png': randomBytes(4_000),
   'widget.js': SCRIPT('loader'),
   [PANEL]: SCRIPT('panel'),
+  '.vite/manifest.json': JSON.stringify({ 'widget/panel/panel.tsx': { file: PANEL } }),
   'favicon.svg': `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">${'<rect width="1" height="1"/>'.repeat(30)}</svg>`,
 };
 
@@ -60,15 +61,18 @@ describe('static files', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ama2-static-'));
     mkdirSync(join(dir, 'assets'));
+    mkdirSync(join(dir, '.vite'));
     for (const [name, content] of Object.entries(FILES)) writeFileSync(join(dir, name), content);
-    const results = await precompressFiles(Object.keys(FILES).map((name) => join(dir, name)));
+    // As the build does: its own manifest in .vite/ is left alone.
+    const served = Object.keys(FILES).filter((name) => !name.startsWith('.vite/'));
+    const results = await precompressFiles(served.map((name) => join(dir, name)));
     // The fixture is what a build writes: every text file has both variants, the image none.
     expect(results.every((result) => result.br !== undefined && result.gzip !== undefined)).toBe(true);
     expect(() => statSync(join(dir, 'assets/photo-AbCd1234.png.br'))).toThrow();
     server = await startTestServer({ STATIC_DIR: dir });
   });
   afterAll(async () => {
-    await server.close();
+    await server?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -142,6 +146,13 @@ describe('static files', () => {
       expect(response.headers['content-type']).toBe('image/png');
       expect(response.headers.vary).toMatch(/accept-encoding/i);
       expect(response.body.equals(fileOf('assets/photo-AbCd1234.png'))).toBe(true);
+    });
+
+    it('does not serve build internals from dot folders', async () => {
+      for (const accept of ['br', 'identity']) {
+        const response = await get(server, '/.vite/manifest.json', { 'accept-encoding': accept });
+        expect(response.status).toBe(404);
+      }
     });
 
     it('does not serve a variant by its own name', async () => {

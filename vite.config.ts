@@ -1,6 +1,7 @@
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { precompress } from './build/precompress-plugin.ts';
 
 /** Where `npm run dev` forwards API and socket traffic: the local server. */
 const API_TARGET = process.env.API_TARGET ?? 'http://localhost:8787';
@@ -14,7 +15,7 @@ const PREACT_ALIASES = [
 ];
 
 export default defineConfig({
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), precompress()],
   server: {
     proxy: {
       '/api': { target: API_TARGET, ws: true, changeOrigin: false },

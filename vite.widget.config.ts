@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import tailwindcss from '@tailwindcss/vite';
 import { defineConfig, type Plugin } from 'vite';
+import { precompress } from './build/precompress-plugin.ts';
 
 /** The demo host page (and its script and stylesheet) ship next to widget.js. */
 function demoPage(): Plugin {
@@ -21,32 +22,55 @@ const PREACT_ALIASES = [
   { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-dev-runtime' },
 ];
 
+const OUT_DIR = 'dist';
+const PANEL_ENTRY = 'widget/panel/panel.tsx';
+/** Written by the panel build into dist/.vite/ (a dot folder: never served), read by the loader build. */
+const PANEL_MANIFEST = '.vite/widget-panel-manifest.json';
+
+/** The content-hashed file name of the panel the panel build just wrote (`widget-panel-<hash>.js`). */
+function builtPanelFile(): string {
+  const path = `${OUT_DIR}/${PANEL_MANIFEST}`;
+  if (!existsSync(path)) throw new Error(`${path} is missing: build the panel before the loader (npm run build:widget does).`);
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, { file?: string }>;
+  const file = manifest[PANEL_ENTRY]?.file;
+  if (!file) throw new Error(`${path} has no entry for ${PANEL_ENTRY}.`);
+  return file;
+}
+
 /**
- * The visitor widget, built in two parts into dist/ next to the inbox (`--mode loader|panel`):
- * - `loader` → dist/widget.js: a classic script (IIFE) with no framework, the tag websites paste;
- * - `panel` → dist/widget-panel.js: the chat panel as an ES module, loaded on demand by the
- *   loader, built against preact/compat (React's own runtime does not fit the size budget).
+ * The visitor widget, built in two parts into dist/ next to the inbox, panel first
+ * (`--mode panel`, then `--mode loader`):
+ * - `panel` → dist/widget-panel-<hash>.js: the chat panel as an ES module, loaded on demand by
+ *   the loader, built against preact/compat (React's own runtime does not fit the size budget).
+ *   Its name changes with its content, so it is cached for good (immutable);
+ * - `loader` → dist/widget.js: a classic script (IIFE) with no framework, the tag websites
+ *   paste. Its name is fixed, so it is cached briefly; it names the panel it loads (injected
+ *   as `__WIDGET_PANEL_FILE__`), so a release reaches visitors when their loader revalidates.
  */
 export default defineConfig(({ mode }) => {
   const panel = mode === 'panel';
   return {
-    plugins: panel ? [tailwindcss()] : [demoPage()],
+    plugins: panel ? [tailwindcss(), precompress()] : [demoPage(), precompress()],
     publicDir: false,
     resolve: { alias: panel ? PREACT_ALIASES : [] },
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    define: {
+      'process.env.NODE_ENV': JSON.stringify('production'),
+      ...(panel ? {} : { __WIDGET_PANEL_FILE__: JSON.stringify(builtPanelFile()) }),
+    },
     build: {
-      outDir: 'dist',
+      outDir: OUT_DIR,
       emptyOutDir: false,
       sourcemap: true,
       target: 'es2020',
+      manifest: panel ? PANEL_MANIFEST : false,
       // The panel is an app entry, not a library: library mode never strips whitespace from ES output.
       lib: panel ? false : { entry: 'widget/loader/widget.ts', formats: ['iife'], name: 'AMA2ChatLoader', fileName: () => 'widget.js' },
       rollupOptions: panel
         ? {
-            input: 'widget/panel/panel.tsx',
+            input: PANEL_ENTRY,
             // Keep `mountPanel`: the loader imports it from this module.
             preserveEntrySignatures: 'exports-only',
-            output: { format: 'es', entryFileNames: 'widget-panel.js', chunkFileNames: 'widget-[name]-[hash].js' },
+            output: { format: 'es', entryFileNames: 'widget-panel-[hash].js', chunkFileNames: 'widget-[name]-[hash].js' },
           }
         : { output: { chunkFileNames: 'widget-[name]-[hash].js' } },
     },

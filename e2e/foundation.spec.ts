@@ -65,7 +65,8 @@ test('a page on another origin cannot open the user socket', async ({ page, requ
   const alice = await login(request, 'alice@example.com');
   // 127.0.0.1 and localhost are different origins: the server must refuse this page.
   const foreign = baseURL!.replace('localhost', '127.0.0.1');
-  await page.goto(`${foreign}/`);
+  // A page of that origin without the inbox's CSP (which would stop the attempt in the browser, before the server).
+  await page.goto(`${foreign}/healthz`);
   const outcome = await page.evaluate(
     ({ token, target }) =>
       new Promise<string>((resolve) => {
@@ -80,7 +81,8 @@ test('a page on another origin cannot open the user socket', async ({ page, requ
 
 test('a visitor page on any origin can talk to the demo agent over the public socket', async ({ page, baseURL }) => {
   const foreign = baseURL!.replace('localhost', '127.0.0.1');
-  await page.goto(`${foreign}/`);
+  // Any page of another origin: not the inbox, whose CSP allows connections to its own origin only.
+  await page.goto(`${foreign}/healthz`);
   const reply = await page.evaluate(async (api) => {
     const resolved = await fetch(`${api}/api/v1/chat/public/demo/threads`, {
       method: 'POST',

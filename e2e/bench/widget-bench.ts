@@ -2,8 +2,9 @@
  * `npm run bench:widget` — measures the visitor widget as a customer's site gets it, and
  * prints one table with the goals:
  *
- *   1. size: dist/widget.js (the loader) and dist/widget-panel.js with every chunk it
- *      imports statically at start, compressed with gzip -9 and brotli -q 11 (node:zlib);
+ *   1. size: dist/widget.js (the loader) and dist/widget-panel-<hash>.js with every chunk it
+ *      imports statically at start, compressed with gzip -9 and brotli -q 11 (node:zlib), and
+ *      the bytes the server actually sends for them to a browser that accepts brotli;
  *   2. main-thread time the loader adds to a host page: the same plain page (served by a
  *      host server of our own, another origin than the chat server, strict CSP) loaded with
  *      and without the script tag, each in a fresh browser context, median of 5 loads each
@@ -37,6 +38,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { chromium, type Browser, type CDPSession } from '@playwright/test';
 import { median, printTable, sleep, startServer, stopServer } from '../../server/bench/spawn-server.ts';
 import { CHROMIUM_ARGS, resolveChromium } from '../support/chromium.ts';
+import { panelFileIn, served } from '../support/built-files.ts';
 import { HostPageServer } from '../support/host-page.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -208,7 +210,7 @@ async function clickToInteractive(browser: Browser, url: string, mode: ClickMode
       await panelMounted();
       await sleep(200);
     } else {
-      const loaded = await page.evaluate(() => performance.getEntriesByType('resource').some((entry) => entry.name.endsWith('/widget-panel.js')));
+      const loaded = await page.evaluate(() => performance.getEntriesByType('resource').some((entry) => /\/widget-panel-[\w-]+\.js$/.test(entry.name)));
       if (loaded) throw new Error('the panel was loaded before the cold click');
     }
     await launcher.click();
@@ -243,14 +245,23 @@ async function main(): Promise<void> {
   // must not leave the pages of this run without widget.js.
   const staticDir = mkdtempSync(join(tmpdir(), 'ama2-widget-bench-'));
   cpSync('dist', staticDir, { recursive: true });
-  for (const file of ['widget.js', 'widget-panel.js']) {
-    if (!existsSync(join(staticDir, file))) throw new Error(`dist/${file} went missing after the build (another build running?): run again`);
+  const panelFile = existsSync(join(staticDir, 'widget.js')) ? panelFileIn(staticDir) : '';
+  for (const file of ['widget.js', panelFile]) {
+    if (!file || !existsSync(join(staticDir, file))) throw new Error(`dist/${file || 'widget.js'} went missing after the build (another build running?): run again`);
   }
   const loader = sizeOf(join(staticDir, 'widget.js'), staticDir);
-  const panel = sizeOf(join(staticDir, 'widget-panel.js'), staticDir);
+  const panel = sizeOf(join(staticDir, panelFile), staticDir);
 
   const server = await startServer({ DEMO_AGENT_CHUNK_MS: '5', STATIC_DIR: staticDir });
   const chatOrigin = `http://localhost:${server.port}`;
+  // What a browser gets over the wire (Accept-Encoding: br, gzip), entry files and their static imports.
+  const wireOf = async (files: string[]) => {
+    let bytes = 0;
+    for (const file of files) bytes += (await served(`${chatOrigin}/${file}`, 'br, gzip')).wireBytes;
+    return bytes;
+  };
+  const loaderWire = await wireOf(loader.files);
+  const panelWire = await wireOf(panel.files);
   const host = await HostPageServer.start();
   const browser = await chromium.launch({ executablePath: resolveChromium(), args: CHROMIUM_ARGS });
   const rows: string[][] = [];
@@ -289,6 +300,7 @@ async function main(): Promise<void> {
       ['loader, brotli -q 11', kb(loader.brotli), '', ''],
       [`panel at start, gzip -9 (${panel.files.join(' + ')}${lazy})`, kb(panel.gzip), `≤ ${GOALS.panelGzipKb} KB`, ok(panel.gzip / 1024 <= GOALS.panelGzipKb)],
       ['panel at start, brotli -q 11', kb(panel.brotli), '', ''],
+      ['loader + panel at start, as served (bytes on the wire, Accept-Encoding: br, gzip)', `${kb(loaderWire)} + ${kb(panelWire)}`, '', ''],
       [
         `main thread added by the loader (CDP TaskDuration in thread CPU time, with − without, median of ${ROUNDS})`,
         `${fmtMs(addedTask)} (${fmtMs(taskOf(loaded))} − ${fmtMs(taskOf(bare))})`,

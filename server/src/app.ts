@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join, sep } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
@@ -18,6 +15,8 @@ import { formatSchemaErrors, installErrorHandling } from './http/error-handling.
 import { loggerOptions } from './http/logging.ts';
 import { OriginPolicy } from './http/origin-policy.ts';
 import { RateLimiter } from './http/rate-limiter.ts';
+import { installSecurityHeaders } from './http/security-headers.ts';
+import { registerStaticFiles } from './http/static-files.ts';
 import { TokenStreams } from './http/token-streams.ts';
 import { sharedSchemas } from './http/schemas.ts';
 import { createValidatorCompiler } from './http/validator-compiler.ts';
@@ -125,6 +124,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
 
   for (const schema of sharedSchemas) fastify.addSchema(schema);
   installErrorHandling(fastify, MAX_PAYLOAD_BYTES);
+  installSecurityHeaders(fastify);
   // Bodies are JSON only (CONTRACT: a text/plain body gets "send the body as JSON", not a schema error).
   fastify.removeContentTypeParser('text/plain');
   fastify.setValidatorCompiler(createValidatorCompiler());
@@ -187,25 +187,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
 
   fastify.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
-  const hasClient = existsSync(join(config.staticDir, 'index.html'));
-  if (hasClient) {
-    await fastify.register(fastifyStatic, {
-      root: config.staticDir,
-      prefix: '/',
-      // Files are looked up per request, so a rebuild is served without a restart.
-      wildcard: true,
-      index: ['index.html'],
-      setHeaders: (response, path) => {
-        // Vite names built assets by content hash: they never change. Pages must be revalidated.
-        response.header('cache-control', path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
-        // The widget runs on other sites: its panel is a module script, fetched with CORS.
-        if (/[\\/]widget[-.][^\\/]*$/.test(path)) {
-          response.header('access-control-allow-origin', '*');
-          response.header('cross-origin-resource-policy', 'cross-origin');
-        }
-      },
-    });
-  }
+  const hasClient = await registerStaticFiles(fastify, config.staticDir);
   fastify.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith('/api/')) {
       return reply.code(404).send(new ApiError('not_found', `There is no ${request.method} ${request.url.split('?')[0]} endpoint.`).toBody());

@@ -15,6 +15,17 @@ const ALLOWED_TAGS = new Set(
 const ALLOWED_ATTRIBUTES = new Set(['class', 'href', 'target', 'rel', 'title', 'start', 'scope', 'tabindex', 'role', 'aria-label']);
 const expectInert = (container: HTMLElement) => expectInertWith(container, { tags: ALLOWED_TAGS, attributes: ALLOWED_ATTRIBUTES });
 
+/** How many elements deep the rendered tree goes below `container`. */
+function domDepth(container: HTMLElement): number {
+  let deepest = 0;
+  for (const element of container.querySelectorAll('*')) {
+    let depth = 0;
+    for (let node: Element | null = element; node && node !== container; node = node.parentElement) depth++;
+    deepest = Math.max(deepest, depth);
+  }
+  return deepest;
+}
+
 
 describe('Markdown with hostile input', () => {
   it('has a corpus of at least 25 payloads', () => {
@@ -34,6 +45,23 @@ describe('Markdown with hostile input', () => {
     expectInert(container);
     expect(container.textContent).toContain('deep');
     expect(container.querySelectorAll('blockquote').length).toBeLessThanOrEqual(MAX_RENDER_DEPTH + 1);
+  });
+
+  // An agent can send any text: a nesting thousands deep once overflowed the stack (RangeError).
+  it.each([
+    ['emphasis', `${'*'.repeat(9_000)}x${'*'.repeat(9_000)}`],
+    ['underscores', `${'_'.repeat(9_000)}x${'_'.repeat(9_000)}`],
+    ['quotes', `${'>'.repeat(10_000)} x`],
+    ['list levels', `${'* '.repeat(9_000)}x`],
+    ['indented list levels', Array.from({ length: 150 }, (_, level) => `${'  '.repeat(level)}* x`).join('\n')],
+    ['brackets', `${'['.repeat(9_000)}x${']'.repeat(9_000)}`],
+    ['links in links', `${'['.repeat(6_000)}x${'](https://a.example)'.repeat(600)}`],
+  ])('renders %s nested thousands deep as bounded, inert text', (_, text) => {
+    const { container } = render(<Markdown text={text} />);
+    expectInert(container);
+    expect(container.textContent).toContain('x');
+    // Each markdown level is at most two elements (a list and its item).
+    expect(domDepth(container)).toBeLessThanOrEqual(2 * (MAX_RENDER_DEPTH + 2));
   });
 
   it('shows input over the limit as plain text, unparsed', () => {

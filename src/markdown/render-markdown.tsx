@@ -295,17 +295,41 @@ function alertLabel(alert: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
-/** The words of a node and its descendants, for nodes rendered as plain text. */
-function textOf(node: AstNode | readonly AstNode[]): string {
-  if (Array.isArray(node)) return node.map((child: AstNode) => textOf(child)).join('');
-  const record = node as unknown as Record<string, unknown>;
-  if (typeof record.text === 'string') return record.text;
-  if (Array.isArray(record.children)) return textOf(record.children as AstNode[]);
-  if (Array.isArray(record.items)) return (record.items as AstNode[][]).map((item) => textOf(item)).join('\n');
-  if (Array.isArray(record.header) && Array.isArray(record.cells)) {
-    const rows = [record.header as AstNode[][], ...(record.cells as AstNode[][][])];
-    return rows.map((row) => row.map((cell) => textOf(cell)).join(' | ')).join('\n');
+/** What `textOf` still has to read: a node, a list of nodes (and words between them), or words. */
+type TextWork = AstNode | string | readonly TextWork[];
+
+/**
+ * The words of a node and its descendants, for nodes rendered as plain text. Iterative: the
+ * parser nests inline formatting thousands deep (`*****…x…*****`), and a recursive walk of
+ * that overflowed the stack, so one message broke the whole thread view.
+ */
+function textOf(root: AstNode | readonly AstNode[]): string {
+  const parts: string[] = [];
+  // Last in, first read: a list is pushed back to front so its words come out in order.
+  const stack: TextWork[] = [root];
+  while (stack.length > 0) {
+    const work = stack.pop()!;
+    if (typeof work === 'string') {
+      parts.push(work);
+      continue;
+    }
+    if (Array.isArray(work)) {
+      for (let index = work.length - 1; index >= 0; index--) stack.push((work as readonly TextWork[])[index]!);
+      continue;
+    }
+    const record = work as unknown as Record<string, unknown>;
+    if (typeof record.text === 'string') parts.push(record.text);
+    else if (Array.isArray(record.children)) stack.push(record.children as AstNode[]);
+    else if (Array.isArray(record.items)) stack.push(joined(record.items as AstNode[][], '\n'));
+    else if (Array.isArray(record.header) && Array.isArray(record.cells)) {
+      const rows = [record.header as AstNode[][], ...(record.cells as AstNode[][][])];
+      stack.push(joined(rows.map((row) => joined(row, ' | ')), '\n'));
+    } else if (typeof record.alt === 'string') parts.push(record.alt);
   }
-  if (typeof record.alt === 'string') return record.alt;
-  return '';
+  return parts.join('');
+}
+
+/** `items` with `separator` between them, as work for `textOf`. */
+function joined(items: readonly TextWork[], separator: string): TextWork[] {
+  return items.flatMap((item, index) => (index === 0 ? [item] : [separator, item]));
 }

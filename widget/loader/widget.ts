@@ -14,7 +14,9 @@ import { LOADER_CSS } from './loader-styles.ts';
 
 /** If the browser never goes idle, the panel is fetched after this long anyway. */
 const IDLE_TIMEOUT_MS = 4_000;
-const PANEL_FILE = 'widget-panel.js';
+/** The panel's content-hashed file name (`widget-panel-<hash>.js`), injected by the build (vite.widget.config.ts). */
+declare const __WIDGET_PANEL_FILE__: string;
+const PANEL_FILE = __WIDGET_PANEL_FILE__;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 
 type Listener = (payload: unknown) => void;

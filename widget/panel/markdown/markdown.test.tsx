@@ -43,6 +43,25 @@ describe('widget Markdown with hostile input (the inbox corpus)', () => {
     expectInert(md(stars));
   });
 
+  // An agent can send any text: the depth caps keep thousands of levels from reaching the stack.
+  it.each([
+    ['emphasis', `${'*'.repeat(9_000)}x${'*'.repeat(9_000)}`],
+    ['alternating emphasis', `${'*_'.repeat(4_900)}x${'_*'.repeat(4_900)}`],
+    ['quotes', `${'>'.repeat(10_000)} x`],
+    ['list levels', `${'* '.repeat(9_000)}x`],
+    ['indented list levels', Array.from({ length: 150 }, (_, level) => `${'  '.repeat(level)}* x`).join('\n')],
+    ['brackets', `${'['.repeat(9_000)}x${']'.repeat(9_000)}`],
+    ['links in links', `${'['.repeat(6_000)}x${'](https://a.example)'.repeat(600)}`],
+  ])('renders %s nested thousands deep as bounded, inert text', (_, text) => {
+    const container = md(text);
+    expectInert(container);
+    expect(container.textContent).toContain('x');
+    const nested = (tag: string, levels: number) => Array.from({ length: levels }, () => tag).join(' ');
+    expect(container.querySelectorAll(nested('blockquote', MAX_BLOCK_DEPTH + 1))).toHaveLength(0);
+    expect(container.querySelectorAll(nested('ul', MAX_BLOCK_DEPTH + 1))).toHaveLength(0);
+    expect(container.querySelectorAll(nested(':is(em, strong)', MAX_INLINE_DEPTH + 1))).toHaveLength(0);
+  });
+
   it('reads a message full of delimiters in linear time', () => {
     const started = performance.now();
     parseInline('*_['.repeat(20_000 / 3));

@@ -495,6 +495,35 @@ describe('the demo agent and its runtime events (CONTRACT §3, §5, §6, §9)', 
       log = await readLog(server, world.alice.token, thread.id, message.thread_seq);
       expect(log.map((event) => event.event_type)).toEqual(['approval_pending', 'approval_resolved', 'message_committed']);
     });
+
+    it('only a human participant decides: the agent\'s own token (and any agent token) gets 403 forbidden, nothing is settled', async () => {
+      const { thread, message, approvalId } = await startApproval('/approve Self-approved');
+      // The agent that asked, by its external token (issued by its owner Alice).
+      const issued = await api(server, 'POST', '/agents/demo/tokens', { token: world.alice.token });
+      expect(issued.status).toBe(201);
+      const agentToken = issued.body.token as string;
+      for (const decision of ['approve', 'reject']) {
+        const refused = await api(server, 'POST', `/chat/threads/${thread.id}/approvals/${approvalId}`, {
+          token: agentToken,
+          body: { decision },
+        });
+        expect(refused.status).toBe(403);
+        expect(refused.body.error).toMatchObject({ code: 'forbidden', retryable: false });
+        expect(refused.body.error.message).toMatch(/only a person/i);
+      }
+      let log = await readLog(server, world.alice.token, thread.id, message.thread_seq);
+      expect(log.map((event) => event.event_type)).toEqual(['approval_pending']);
+
+      // A person of the thread still decides it.
+      const decided = await api(server, 'POST', `/chat/threads/${thread.id}/approvals/${approvalId}`, {
+        token: world.bob.token,
+        body: { decision: 'reject' },
+      });
+      expect(decided.status).toBe(200);
+      await awaitRun(socket, message.id);
+      log = await readLog(server, world.alice.token, thread.id, message.thread_seq);
+      expect(log[1]).toMatchObject({ event_type: 'approval_resolved', sender_id: `user:${world.bob.user.id}` });
+    });
   });
 
   it('/fail: intake_failed with a retryable error and a durable run_failed, and no reply', async () => {

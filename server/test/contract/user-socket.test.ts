@@ -239,6 +239,18 @@ describe('the user WebSocket (CONTRACT §6)', () => {
       expect(missing.data.client_message_id).toBe('x-1');
     });
 
+    it('answers send_message with a lone surrogate in content (client_error, its client_message_id), and stores nothing', async () => {
+      const socket = openUser(server, alice.token);
+      await socket.ready();
+      const before = (await api(server, 'GET', `/chat/threads/${shared.id}`, { token: alice.token })).body.last_seq;
+      const frame = await expectClientError(socket, () =>
+        socket.send({ type: 'send_message', data: { thread_id: shared.id, content: 'half a pair \ud83d', client_message_id: 'lone-1' } }),
+      );
+      expect(frame.data.message).toMatch(/content.*unpaired surrogate/);
+      expect(frame.data.client_message_id).toBe('lone-1');
+      expect((await api(server, 'GET', `/chat/threads/${shared.id}`, { token: alice.token })).body.last_seq).toBe(before);
+    });
+
     it('answers a binary frame', async () => {
       const socket = openUser(server, alice.token);
       await socket.ready();

@@ -15,6 +15,8 @@ import type { ServerConfig } from './config.ts';
 import { createAuthenticator } from './http/authenticate.ts';
 import { ApiError } from './http/errors.ts';
 import { formatSchemaErrors, installErrorHandling } from './http/error-handling.ts';
+import { HostPolicy } from './http/host-policy.ts';
+import { installHostCheck, refuseUpgradeForHost } from './http/host-check.ts';
 import { loggerOptions } from './http/logging.ts';
 import { OriginPolicy } from './http/origin-policy.ts';
 import { RateLimiter } from './http/rate-limiter.ts';
@@ -66,6 +68,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     bodyLimit: MAX_PAYLOAD_BYTES,
     schemaErrorFormatter: formatSchemaErrors,
   });
+  const hosts = new HostPolicy(config.allowedHosts);
+  installHostCheck(fastify, hosts);
   const storage = options.storage ?? new SqliteStorage(config.databasePath);
   if (options.seed !== false) await seedDemoData(storage);
 
@@ -116,7 +120,10 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     messageLimiter: limiters.messages,
     publicIdleTimeoutMs: config.publicIdleTimeoutMs,
   });
-  fastify.server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+  fastify.server.on('upgrade', (request, socket, head) => {
+    if (hosts.allows(request.headers.host)) gateway.handleUpgrade(request, socket, head);
+    else refuseUpgradeForHost(socket, hosts.refusal(request.headers.host));
+  });
 
   for (const schema of sharedSchemas) fastify.addSchema(schema);
   installErrorHandling(fastify, MAX_PAYLOAD_BYTES);

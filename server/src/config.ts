@@ -1,11 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
+import { parseAllowedHosts } from './http/host-policy.ts';
 
 /** Every setting of the local server, with the defaults of CONTRACT §10. */
 export interface ServerConfig {
   port: number;
+  /** Interface to listen on; loopback by default, so only this machine can connect. */
   host: string;
+  /** `Host` header names answered (any port); `*` for any. Others get 421 (CONTRACT §10). */
+  allowedHosts: string[];
   databasePath: string;
   jwtSecret: string;
   /** Extra origins allowed for the signed-in app, besides the server's own. */
@@ -29,6 +33,7 @@ export interface ServerConfig {
 
 export const DEFAULTS = {
   port: 8787,
+  host: '127.0.0.1',
   databasePath: './data/ama2.sqlite',
   demoAgentChunkMs: 30,
   heartbeatMs: 25_000,
@@ -49,6 +54,15 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
   }
   return value;
+}
+
+/** Runs a parser whose errors are configuration errors. */
+function configured<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
 }
 
 function originList(raw: string | undefined): string[] {
@@ -87,7 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (jwtSecret.length < 16) throw new ConfigError('JWT_SECRET must be at least 16 characters.');
   return {
     port: intSetting(env, 'PORT', DEFAULTS.port, 0, 65535),
-    host: env.HOST || '0.0.0.0',
+    host: env.HOST || DEFAULTS.host,
+    allowedHosts: configured(() => parseAllowedHosts(env.ALLOWED_HOSTS)),
     databasePath,
     jwtSecret,
     allowedOrigins: originList(env.ALLOWED_ORIGINS),

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const BASE = { DATABASE_PATH: ':memory:' };
+
+describe('loadConfig', () => {
+  it('listens on loopback and answers the loopback names by default (CONTRACT §10)', () => {
+    const config = loadConfig(BASE);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
+  });
+
+  it('takes HOST and ALLOWED_HOSTS from the environment', () => {
+    const config = loadConfig({ ...BASE, HOST: '0.0.0.0', ALLOWED_HOSTS: 'chat.example.com, 10.0.0.5' });
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.allowedHosts).toEqual(['chat.example.com', '10.0.0.5']);
+  });
+
+  it('refuses a bad ALLOWED_HOSTS entry with a ConfigError that names it', () => {
+    expect(() => loadConfig({ ...BASE, ALLOWED_HOSTS: 'localhost:8787' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...BASE, ALLOWED_HOSTS: 'localhost:8787' })).toThrow(/"localhost:8787", which is not a host name/);
+  });
+});

@@ -36,6 +36,7 @@ import { seedDemoData } from './storage/seed-demo-data.ts';
 import { SqliteStorage } from './storage/sqlite-storage.ts';
 import { ThreadService } from './threads/thread-service.ts';
 import type { Storage } from './storage/storage.ts';
+import { AddressGuard, type Resolver } from './webhooks/address-guard.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -49,6 +50,8 @@ export interface AppOptions {
   /** Seed the demo data into an empty database (default true). */
   seed?: boolean;
   storage?: Storage;
+  /** How webhook hosts are resolved (tests inject one to rebind names); the system's DNS by default. */
+  resolveHost?: Resolver;
 }
 
 export interface App {
@@ -77,7 +80,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const tokens = new UserTokens(config.jwtSecret);
   const origins = new OriginPolicy(config.allowedOrigins);
   const threads = new ThreadService(storage, hub);
-  const webhooks = new WebhookDispatcher(storage, fastify.log, config.webhookRetryBaseMs);
+  const webhookGuard = new AddressGuard(config.webhookAllowPrivateNetworks, options.resolveHost);
+  const webhooks = new WebhookDispatcher(storage, fastify.log, config.webhookRetryBaseMs, webhookGuard);
   threads.onCommit((event) => void webhooks.enqueue(event).catch((error: unknown) => fastify.log.error({ err: error }, 'webhook enqueue failed')));
   const engines = new Map<string, Agent>([['demo', new DemoAgent()]]);
   const runtime = new AgentRuntime(storage, threads, engines, fastify.log, {
@@ -99,6 +103,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     threads,
     runtime,
     webhooks,
+    webhookGuard,
     authenticate: createAuthenticator(storage, tokens),
     limiters,
     streams,

@@ -16,6 +16,15 @@ describe('loadConfig', () => {
     expect(config.allowedHosts).toEqual(['chat.example.com', '10.0.0.5']);
   });
 
+  it('keeps webhooks off private networks unless WEBHOOK_ALLOW_PRIVATE_NETWORKS is true', () => {
+    expect(loadConfig(BASE).webhookAllowPrivateNetworks).toBe(false);
+    expect(loadConfig({ ...BASE, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }).webhookAllowPrivateNetworks).toBe(true);
+    expect(loadConfig({ ...BASE, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' }).webhookAllowPrivateNetworks).toBe(false);
+    expect(() => loadConfig({ ...BASE, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes' })).toThrow(
+      'WEBHOOK_ALLOW_PRIVATE_NETWORKS must be "true" or "false", got "yes".',
+    );
+  });
+
   it('refuses a bad ALLOWED_HOSTS entry with a ConfigError that names it', () => {
     expect(() => loadConfig({ ...BASE, ALLOWED_HOSTS: 'localhost:8787' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...BASE, ALLOWED_HOSTS: 'localhost:8787' })).toThrow(/"localhost:8787", which is not a host name/);

@@ -24,6 +24,8 @@ export interface ServerConfig {
   sseKeepAliveMs: number;
   /** First retry delay of a failed webhook delivery; doubles on every try. */
   webhookRetryBaseMs: number;
+  /** Let webhooks reach loopback and private addresses (development, tests); CONTRACT §8. */
+  webhookAllowPrivateNetworks: boolean;
   /** Per client address and minute, on the public endpoints (CONTRACT §7). */
   rateLimits: { threadCreates: number; messages: number; socketConnects: number };
   /** Directory of the built client (`vite build`); served at `/` when present. */
@@ -63,6 +65,14 @@ function configured<T>(parse: () => T): T {
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+}
+
+function boolSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be "true" or "false", got "${env[name]}".`);
 }
 
 function originList(raw: string | undefined): string[] {
@@ -112,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     approvalTtlMs: intSetting(env, 'APPROVAL_TTL_MS', DEFAULTS.approvalTtlMs, 100, 86_400_000),
     sseKeepAliveMs: intSetting(env, 'SSE_KEEPALIVE_MS', DEFAULTS.sseKeepAliveMs, 100, 600_000),
     webhookRetryBaseMs: intSetting(env, 'WEBHOOK_RETRY_BASE_MS', DEFAULTS.webhookRetryBaseMs, 1, 600_000),
+    webhookAllowPrivateNetworks: boolSetting(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     rateLimits: {
       threadCreates: intSetting(env, 'RATE_LIMIT_THREADS_PER_MIN', DEFAULTS.rateLimits.threadCreates, 1, 1_000_000),
       messages: intSetting(env, 'RATE_LIMIT_MESSAGES_PER_MIN', DEFAULTS.rateLimits.messages, 1, 1_000_000),

@@ -7,6 +7,7 @@ import type { RateLimiter } from '../http/rate-limiter.ts';
 import type { Hub } from '../realtime/hub.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
+import type { AddressGuard } from '../webhooks/address-guard.ts';
 import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 
 /** What route modules need; built once in `app.ts`. */
@@ -18,6 +19,8 @@ export interface AppContext {
   threads: ThreadService;
   runtime: AgentRuntime;
   webhooks: WebhookDispatcher;
+  /** Which addresses webhooks may reach; checked at registration and again when delivering. */
+  webhookGuard: AddressGuard;
   authenticate: Authenticate;
   /** Open SSE responses, ended on shutdown. */
   streams: Set<ServerResponse>;

@@ -18,6 +18,7 @@ import { formatSchemaErrors, installErrorHandling } from './http/error-handling.
 import { HostPolicy } from './http/host-policy.ts';
 import { installHostCheck, refuseUpgradeForHost } from './http/host-check.ts';
 import { loggerOptions } from './http/logging.ts';
+import { LoginThrottle } from './http/login-throttle.ts';
 import { OriginPolicy } from './http/origin-policy.ts';
 import { RateLimiter } from './http/rate-limiter.ts';
 import { sharedSchemas } from './http/schemas.ts';
@@ -94,6 +95,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     messages: new RateLimiter(config.rateLimits.messages),
     socketConnects: new RateLimiter(config.rateLimits.socketConnects),
   };
+  const loginThrottle = new LoginThrottle(config.loginLimits);
   const streams = new Set<ServerResponse>();
   const context: AppContext = {
     config,
@@ -106,6 +108,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     webhookGuard,
     authenticate: createAuthenticator(storage, tokens),
     limiters,
+    loginThrottle,
     streams,
   };
   const typing = new TypingTracker((threadId, senderId) =>
@@ -244,6 +247,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         await fastify.close().finally(() => clearTimeout(stragglers));
         typing.clear();
         for (const limiter of Object.values(limiters)) limiter.dispose();
+        loginThrottle.dispose();
         await storage.close();
       })();
       return closing;

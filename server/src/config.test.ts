@@ -25,6 +25,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('limits sign-ins per address and failed sign-ins per account, configurably', () => {
+    expect(loadConfig(BASE).loginLimits).toEqual({ perAddressPerMinute: 60, failuresPerAccount: 10 });
+    expect(loadConfig({ ...BASE, RATE_LIMIT_LOGINS_PER_MIN: '5', RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN: '3' }).loginLimits).toEqual({
+      perAddressPerMinute: 5,
+      failuresPerAccount: 3,
+    });
+    expect(() => loadConfig({ ...BASE, RATE_LIMIT_LOGINS_PER_MIN: '0' })).toThrow('RATE_LIMIT_LOGINS_PER_MIN must be a whole number from 1 to 1000000, got "0".');
+  });
+
   it('refuses a bad ALLOWED_HOSTS entry with a ConfigError that names it', () => {
     expect(() => loadConfig({ ...BASE, ALLOWED_HOSTS: 'localhost:8787' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...BASE, ALLOWED_HOSTS: 'localhost:8787' })).toThrow(/"localhost:8787", which is not a host name/);

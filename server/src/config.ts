@@ -28,6 +28,8 @@ export interface ServerConfig {
   webhookAllowPrivateNetworks: boolean;
   /** Per client address and minute, on the public endpoints (CONTRACT §7). */
   rateLimits: { threadCreates: number; messages: number; socketConnects: number };
+  /** `POST /auth/login`: attempts per address and minute; failed attempts per account and 15 minutes. */
+  loginLimits: { perAddressPerMinute: number; failuresPerAccount: number };
   /** Directory of the built client (`vite build`); served at `/` when present. */
   staticDir: string;
   logLevel: string;
@@ -44,6 +46,7 @@ export const DEFAULTS = {
   sseKeepAliveMs: 15_000,
   webhookRetryBaseMs: 1_000,
   rateLimits: { threadCreates: 10, messages: 30, socketConnects: 30 },
+  loginLimits: { perAddressPerMinute: 60, failuresPerAccount: 10 },
 } as const;
 
 export class ConfigError extends Error {}
@@ -127,6 +130,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       threadCreates: intSetting(env, 'RATE_LIMIT_THREADS_PER_MIN', DEFAULTS.rateLimits.threadCreates, 1, 1_000_000),
       messages: intSetting(env, 'RATE_LIMIT_MESSAGES_PER_MIN', DEFAULTS.rateLimits.messages, 1, 1_000_000),
       socketConnects: intSetting(env, 'RATE_LIMIT_SOCKETS_PER_MIN', DEFAULTS.rateLimits.socketConnects, 1, 1_000_000),
+    },
+    loginLimits: {
+      perAddressPerMinute: intSetting(env, 'RATE_LIMIT_LOGINS_PER_MIN', DEFAULTS.loginLimits.perAddressPerMinute, 1, 1_000_000),
+      failuresPerAccount: intSetting(env, 'RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN', DEFAULTS.loginLimits.failuresPerAccount, 1, 1_000_000),
     },
     staticDir: resolve(env.STATIC_DIR || 'dist'),
     logLevel: env.LOG_LEVEL || 'info',

@@ -3,6 +3,7 @@ import type { AgentRuntime } from '../agents/agent-runtime.ts';
 import type { UserTokens } from '../auth/tokens.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Authenticate } from '../http/authenticate.ts';
+import type { LoginThrottle } from '../http/login-throttle.ts';
 import type { RateLimiter } from '../http/rate-limiter.ts';
 import type { Hub } from '../realtime/hub.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -25,4 +26,6 @@ export interface AppContext {
   /** Open SSE responses, ended on shutdown. */
   streams: Set<ServerResponse>;
   limiters: { threadCreates: RateLimiter; messages: RateLimiter; socketConnects: RateLimiter };
+  /** Limits on `POST /auth/login`, per address and per account. */
+  loginThrottle: LoginThrottle;
 }

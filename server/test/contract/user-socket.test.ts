@@ -397,6 +397,23 @@ describe('the user WebSocket (CONTRACT §6)', () => {
       expect((await socket.closed).code).toBe(4001);
     });
 
+    it('closes an open socket with 4001 when its token expires, whichever way the token came', async () => {
+      for (const how of ['query', 'subprotocol'] as const) {
+        // `exp` is in whole seconds: a 2 s token has 1 to 2 s left.
+        const token = await server.app.context.tokens.issue(alice.user.id, 2);
+        const socket = how === 'query' ? openUser(server, token) : openUser(server, undefined, { protocols: ['auth', token] });
+        await socket.ready();
+        expect(await pingPong(socket)).toEqual({ type: 'pong' });
+        const closed = await Promise.race([
+          socket.closed,
+          sleep(10_000).then(() => ({ code: -1, reason: 'still open 10 s later' })),
+        ]);
+        expect(closed, how).toEqual({ code: 4001, reason: 'Token expired.' });
+        // Gone from the thread too: nothing more is delivered to it.
+        expect(socket.isOpen).toBe(false);
+      }
+    });
+
     it('closes with 4001 for an expired token', async () => {
       const token = await expiredToken(server, alice.user.id);
       const socket = openUser(server, token);

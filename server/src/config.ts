@@ -22,6 +22,8 @@ export interface ServerConfig {
   approvalTtlMs: number;
   /** Interval of the `: keep-alive` comment on SSE streams (CONTRACT §5: 15 s). */
   sseKeepAliveMs: number;
+  /** An SSE reader this far behind (bytes the server holds for it) is closed; it reconnects and catches up. */
+  sseMaxBufferedBytes: number;
   /** First retry delay of a failed webhook delivery; doubles on every try. */
   webhookRetryBaseMs: number;
   /** Let webhooks reach loopback and private addresses (development, tests); CONTRACT §8. */
@@ -44,6 +46,8 @@ export const DEFAULTS = {
   publicIdleTimeoutMs: 10 * 60_000,
   approvalTtlMs: 60_000,
   sseKeepAliveMs: 15_000,
+  /** As much as a socket may fall behind (`MAX_BUFFERED_BYTES` of socket-connection.ts). */
+  sseMaxBufferedBytes: 4 * 1024 * 1024,
   webhookRetryBaseMs: 1_000,
   rateLimits: { threadCreates: 10, messages: 30, socketConnects: 30 },
   loginLimits: { perAddressPerMinute: 60, failuresPerAccount: 10 },
@@ -124,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     publicIdleTimeoutMs: intSetting(env, 'PUBLIC_IDLE_TIMEOUT_MS', DEFAULTS.publicIdleTimeoutMs, 1_000, 86_400_000),
     approvalTtlMs: intSetting(env, 'APPROVAL_TTL_MS', DEFAULTS.approvalTtlMs, 100, 86_400_000),
     sseKeepAliveMs: intSetting(env, 'SSE_KEEPALIVE_MS', DEFAULTS.sseKeepAliveMs, 100, 600_000),
+    sseMaxBufferedBytes: intSetting(env, 'SSE_MAX_BUFFERED_BYTES', DEFAULTS.sseMaxBufferedBytes, 16 * 1024, 1024 * 1024 * 1024),
     webhookRetryBaseMs: intSetting(env, 'WEBHOOK_RETRY_BASE_MS', DEFAULTS.webhookRetryBaseMs, 1, 600_000),
     webhookAllowPrivateNetworks: boolSetting(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     rateLimits: {

@@ -34,6 +34,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...BASE, RATE_LIMIT_LOGINS_PER_MIN: '0' })).toThrow('RATE_LIMIT_LOGINS_PER_MIN must be a whole number from 1 to 1000000, got "0".');
   });
 
+  it('caps what an SSE reader may fall behind, 4 MiB by default like the sockets', () => {
+    expect(loadConfig(BASE).sseMaxBufferedBytes).toBe(4 * 1024 * 1024);
+    expect(loadConfig({ ...BASE, SSE_MAX_BUFFERED_BYTES: '65536' }).sseMaxBufferedBytes).toBe(65_536);
+    expect(() => loadConfig({ ...BASE, SSE_MAX_BUFFERED_BYTES: '10' })).toThrow(/SSE_MAX_BUFFERED_BYTES must be a whole number from 16384/);
+  });
+
   it('refuses a bad ALLOWED_HOSTS entry with a ConfigError that names it', () => {
     expect(() => loadConfig({ ...BASE, ALLOWED_HOSTS: 'localhost:8787' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...BASE, ALLOWED_HOSTS: 'localhost:8787' })).toThrow(/"localhost:8787", which is not a host name/);

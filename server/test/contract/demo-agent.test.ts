@@ -526,6 +526,48 @@ describe('the demo agent and its runtime events (CONTRACT §3, §5, §6, §9)', 
     });
   });
 
+  it('/approve in a visitor thread: the agent\'s owner decides; the visitor has no way to (CONTRACT §9)', async () => {
+    const email = `approver-${randomUUID().slice(0, 8)}@example.com`;
+    const resolved = await api(server, 'POST', '/chat/public/demo/threads', { body: { email } });
+    expect(resolved.status, JSON.stringify(resolved.body)).toBe(201);
+    const threadId = resolved.body.thread_id as string;
+    const visitorToken = resolved.body.visitor_token as string | undefined;
+    const visitorAuth = visitorToken ? { authorization: `Bearer ${visitorToken}` } : undefined;
+    // `?email=` for a server before visitor tokens; one with them ignores it.
+    const asked = await api(server, 'POST', `/chat/public/demo/threads/${threadId}/messages?email=${encodeURIComponent(email)}`, {
+      headers: visitorAuth,
+      body: sendBody('/approve Refund'),
+    });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+    let approvalId: string | undefined;
+    const deadline = Date.now() + RUN_TIMEOUT_MS;
+    while (!approvalId && Date.now() < deadline) {
+      const log = await readLog(server, world.alice.token, threadId);
+      approvalId = log.find((event) => event.event_type === 'approval_pending')?.data.approval_id;
+      if (!approvalId) await sleep(20);
+    }
+    expect(approvalId, 'approval_pending in the visitor thread').toBeDefined();
+
+    // The public API has no approval call, and the visitor's credentials open no user endpoint.
+    const publicCall = await api(server, 'POST', `/chat/public/demo/threads/${threadId}/approvals/${approvalId}`, {
+      headers: visitorAuth,
+      body: { decision: 'approve' },
+    });
+    expect(publicCall.status).toBe(404);
+    const userCall = await api(server, 'POST', `/chat/threads/${threadId}/approvals/${approvalId}`, {
+      headers: visitorAuth,
+      body: { decision: 'approve' },
+    });
+    expect(userCall.status).toBe(401);
+    // Bob is no owner of the agent: not his thread.
+    const bob = await api(server, 'POST', `/chat/threads/${threadId}/approvals/${approvalId}`, { token: world.bob.token, body: { decision: 'approve' } });
+    expect(bob.status).toBe(403);
+
+    const owner = await api(server, 'POST', `/chat/threads/${threadId}/approvals/${approvalId}`, { token: world.alice.token, body: { decision: 'approve' } });
+    expect(owner.status).toBe(200);
+    expect(owner.body).toMatchObject({ approval_id: approvalId, status: 'approved' });
+  });
+
   it('/fail: intake_failed with a retryable error and a durable run_failed, and no reply', async () => {
     const thread = await agentThread();
     const message = await post(server, world.alice.token, thread.id, '/fail please');

@@ -12,7 +12,10 @@ import type { ServerConfig } from './config.ts';
 import { createAuthenticator } from './http/authenticate.ts';
 import { ApiError } from './http/errors.ts';
 import { formatSchemaErrors, installErrorHandling } from './http/error-handling.ts';
+import { HostPolicy } from './http/host-policy.ts';
+import { installHostCheck, refuseUpgradeForHost } from './http/host-check.ts';
 import { loggerOptions } from './http/logging.ts';
+import { LoginThrottle } from './http/login-throttle.ts';
 import { OriginPolicy } from './http/origin-policy.ts';
 import { RateLimiter } from './http/rate-limiter.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
@@ -35,6 +38,7 @@ import { seedDemoData } from './storage/seed-demo-data.ts';
 import { SqliteStorage } from './storage/sqlite-storage.ts';
 import { ThreadService } from './threads/thread-service.ts';
 import type { Storage } from './storage/storage.ts';
+import { AddressGuard, type Resolver } from './webhooks/address-guard.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -48,6 +52,8 @@ export interface AppOptions {
   /** Seed the demo data into an empty database (default true). */
   seed?: boolean;
   storage?: Storage;
+  /** How webhook hosts are resolved (tests inject one to rebind names); the system's DNS by default. */
+  resolveHost?: Resolver;
 }
 
 export interface App {
@@ -67,6 +73,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     bodyLimit: MAX_PAYLOAD_BYTES,
     schemaErrorFormatter: formatSchemaErrors,
   });
+  const hosts = new HostPolicy(config.allowedHosts);
+  installHostCheck(fastify, hosts);
   const storage = options.storage ?? new SqliteStorage(config.databasePath);
   if (options.seed !== false) await seedDemoData(storage);
 
@@ -74,7 +82,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const tokens = new UserTokens(config.jwtSecret);
   const origins = new OriginPolicy(config.allowedOrigins);
   const threads = new ThreadService(storage, hub);
-  const webhooks = new WebhookDispatcher(storage, fastify.log, config.webhookRetryBaseMs);
+  const webhookGuard = new AddressGuard(config.webhookAllowPrivateNetworks, options.resolveHost);
+  const webhooks = new WebhookDispatcher(storage, fastify.log, config.webhookRetryBaseMs, webhookGuard);
   threads.onCommit((event) => void webhooks.enqueue(event).catch((error: unknown) => fastify.log.error({ err: error }, 'webhook enqueue failed')));
   const engines = new Map<string, Agent>([['demo', new DemoAgent()]]);
   const runtime = new AgentRuntime(storage, threads, engines, fastify.log, {
@@ -87,6 +96,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     messages: new RateLimiter(config.rateLimits.messages),
     socketConnects: new RateLimiter(config.rateLimits.socketConnects),
   };
+  const loginThrottle = new LoginThrottle(config.loginLimits);
   const streams = new Set<ServerResponse>();
   const context: AppContext = {
     config,
@@ -96,8 +106,10 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     threads,
     runtime,
     webhooks,
+    webhookGuard,
     authenticate: createAuthenticator(storage, tokens),
     limiters,
+    loginThrottle,
     streams,
     tokenStreams: new TokenStreams(),
     // The gateway is built below; settings change only once requests are served.
@@ -120,7 +132,10 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     messageLimiter: limiters.messages,
     publicIdleTimeoutMs: config.publicIdleTimeoutMs,
   });
-  fastify.server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+  fastify.server.on('upgrade', (request, socket, head) => {
+    if (hosts.allows(request.headers.host)) gateway.handleUpgrade(request, socket, head);
+    else refuseUpgradeForHost(socket, hosts.refusal(request.headers.host));
+  });
 
   for (const schema of sharedSchemas) fastify.addSchema(schema);
   installErrorHandling(fastify, MAX_PAYLOAD_BYTES);
@@ -222,6 +237,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         await fastify.close().finally(() => clearTimeout(stragglers));
         typing.clear();
         for (const limiter of Object.values(limiters)) limiter.dispose();
+        loginThrottle.dispose();
         await storage.close();
       })();
       return closing;

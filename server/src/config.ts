@@ -1,11 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
+import { parseAllowedHosts } from './http/host-policy.ts';
 
 /** Every setting of the local server, with the defaults of CONTRACT §10. */
 export interface ServerConfig {
   port: number;
+  /** Interface to listen on; loopback by default, so only this machine can connect. */
   host: string;
+  /** `Host` header names answered (any port); `*` for any. Others get 421 (CONTRACT §10). */
+  allowedHosts: string[];
   databasePath: string;
   jwtSecret: string;
   /** Extra origins allowed for the signed-in app, besides the server's own. */
@@ -18,10 +22,16 @@ export interface ServerConfig {
   approvalTtlMs: number;
   /** Interval of the `: keep-alive` comment on SSE streams (CONTRACT §5: 15 s). */
   sseKeepAliveMs: number;
+  /** An SSE reader this far behind (bytes the server holds for it) is closed; it reconnects and catches up. */
+  sseMaxBufferedBytes: number;
   /** First retry delay of a failed webhook delivery; doubles on every try. */
   webhookRetryBaseMs: number;
+  /** Let webhooks reach loopback and private addresses (development, tests); CONTRACT §8. */
+  webhookAllowPrivateNetworks: boolean;
   /** Per client address and minute, on the public endpoints (CONTRACT §7). */
   rateLimits: { threadCreates: number; messages: number; socketConnects: number };
+  /** `POST /auth/login`: attempts per address and minute; failed attempts per account and 15 minutes. */
+  loginLimits: { perAddressPerMinute: number; failuresPerAccount: number };
   /** Directory of the built client (`vite build`); served at `/` when present. */
   staticDir: string;
   logLevel: string;
@@ -29,14 +39,18 @@ export interface ServerConfig {
 
 export const DEFAULTS = {
   port: 8787,
+  host: '127.0.0.1',
   databasePath: './data/ama2.sqlite',
   demoAgentChunkMs: 30,
   heartbeatMs: 25_000,
   publicIdleTimeoutMs: 10 * 60_000,
   approvalTtlMs: 60_000,
   sseKeepAliveMs: 15_000,
+  /** As much as a socket may fall behind (`MAX_BUFFERED_BYTES` of socket-connection.ts). */
+  sseMaxBufferedBytes: 4 * 1024 * 1024,
   webhookRetryBaseMs: 1_000,
   rateLimits: { threadCreates: 10, messages: 30, socketConnects: 30 },
+  loginLimits: { perAddressPerMinute: 60, failuresPerAccount: 10 },
 } as const;
 
 export class ConfigError extends Error {}
@@ -49,6 +63,23 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
   }
   return value;
+}
+
+/** Runs a parser whose errors are configuration errors. */
+function configured<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+function boolSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be "true" or "false", got "${env[name]}".`);
 }
 
 function originList(raw: string | undefined): string[] {
@@ -87,7 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (jwtSecret.length < 16) throw new ConfigError('JWT_SECRET must be at least 16 characters.');
   return {
     port: intSetting(env, 'PORT', DEFAULTS.port, 0, 65535),
-    host: env.HOST || '0.0.0.0',
+    host: env.HOST || DEFAULTS.host,
+    allowedHosts: configured(() => parseAllowedHosts(env.ALLOWED_HOSTS)),
     databasePath,
     jwtSecret,
     allowedOrigins: originList(env.ALLOWED_ORIGINS),
@@ -96,11 +128,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     publicIdleTimeoutMs: intSetting(env, 'PUBLIC_IDLE_TIMEOUT_MS', DEFAULTS.publicIdleTimeoutMs, 1_000, 86_400_000),
     approvalTtlMs: intSetting(env, 'APPROVAL_TTL_MS', DEFAULTS.approvalTtlMs, 100, 86_400_000),
     sseKeepAliveMs: intSetting(env, 'SSE_KEEPALIVE_MS', DEFAULTS.sseKeepAliveMs, 100, 600_000),
+    sseMaxBufferedBytes: intSetting(env, 'SSE_MAX_BUFFERED_BYTES', DEFAULTS.sseMaxBufferedBytes, 16 * 1024, 1024 * 1024 * 1024),
     webhookRetryBaseMs: intSetting(env, 'WEBHOOK_RETRY_BASE_MS', DEFAULTS.webhookRetryBaseMs, 1, 600_000),
+    webhookAllowPrivateNetworks: boolSetting(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     rateLimits: {
       threadCreates: intSetting(env, 'RATE_LIMIT_THREADS_PER_MIN', DEFAULTS.rateLimits.threadCreates, 1, 1_000_000),
       messages: intSetting(env, 'RATE_LIMIT_MESSAGES_PER_MIN', DEFAULTS.rateLimits.messages, 1, 1_000_000),
       socketConnects: intSetting(env, 'RATE_LIMIT_SOCKETS_PER_MIN', DEFAULTS.rateLimits.socketConnects, 1, 1_000_000),
+    },
+    loginLimits: {
+      perAddressPerMinute: intSetting(env, 'RATE_LIMIT_LOGINS_PER_MIN', DEFAULTS.loginLimits.perAddressPerMinute, 1, 1_000_000),
+      failuresPerAccount: intSetting(env, 'RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN', DEFAULTS.loginLimits.failuresPerAccount, 1, 1_000_000),
     },
     staticDir: resolve(env.STATIC_DIR || 'dist'),
     logLevel: env.LOG_LEVEL || 'info',

@@ -195,9 +195,16 @@ export class AgentRuntime {
     });
   }
 
-  /** A participant's decision on a pending approval (`POST …/approvals/{id}`). */
+  /**
+   * A participant's decision on a pending approval (`POST …/approvals/{id}`). Only a person
+   * decides (CONTRACT §9): never an agent token, least of all the agent that asked, and never
+   * a visitor (the public endpoints have no approval call; this check keeps it so).
+   */
   async decide(principal: Principal, threadId: string, approvalId: string, decision: 'approve' | 'reject') {
     await this.threads.access(principal, threadId);
+    if (principal.kind !== 'user') {
+      throw new ApiError('forbidden', 'Only a person taking part in the thread can approve or reject a tool call; agents cannot.');
+    }
     const approval = await this.storage.getApproval(approvalId);
     if (!approval || approval.threadId !== threadId) throw notFound('The approval');
     if (approval.status !== 'pending') {

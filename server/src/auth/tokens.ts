@@ -8,7 +8,8 @@ export const AGENT_TOKEN_PREFIX = 'ama_eat_';
 /** Verified tokens remembered, so a busy client does not pay an HMAC per request. */
 const VERIFY_CACHE_SIZE = 10_000;
 
-export type TokenCheck = { ok: true; userId: string } | { ok: false; reason: 'expired' | 'invalid' };
+/** A verified token names its user and when it stops being valid (`exp`, in seconds since 1970). */
+export type TokenCheck = { ok: true; userId: string; exp: number } | { ok: false; reason: 'expired' | 'invalid' };
 
 export class UserTokens {
   private readonly key: Uint8Array;
@@ -32,7 +33,7 @@ export class UserTokens {
     const nowSeconds = Date.now() / 1000;
     const cached = this.cache.get(token);
     if (cached) {
-      if (cached.exp > nowSeconds) return { ok: true, userId: cached.userId };
+      if (cached.exp > nowSeconds) return { ok: true, userId: cached.userId, exp: cached.exp };
       this.cache.delete(token);
       return { ok: false, reason: 'expired' };
     }
@@ -41,7 +42,7 @@ export class UserTokens {
       if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return { ok: false, reason: 'invalid' };
       if (this.cache.size >= VERIFY_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(token, { userId: payload.sub, exp: payload.exp });
-      return { ok: true, userId: payload.sub };
+      return { ok: true, userId: payload.sub, exp: payload.exp };
     } catch (error) {
       return { ok: false, reason: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
     }

@@ -14,4 +14,19 @@ describe('RateLimiter', () => {
     expect(limiter.take('a')).toEqual({ ok: true });
     limiter.dispose();
   });
+
+  it('gives back a count taken in the current window', () => {
+    let now = 0;
+    const limiter = new RateLimiter(1, 60_000, () => now);
+    expect(limiter.take('a')).toEqual({ ok: true });
+    limiter.refund('a');
+    expect(limiter.take('a')).toEqual({ ok: true });
+    expect(limiter.take('a')).toEqual({ ok: false, retryAfterMs: 60_000 });
+    limiter.refund('unknown');
+    now += 60_000;
+    limiter.refund('a');
+    expect(limiter.take('a')).toEqual({ ok: true });
+    expect(limiter.take('a').ok).toBe(false);
+    limiter.dispose();
+  });
 });

@@ -32,6 +32,12 @@ export class RateLimiter {
     return { ok: true };
   }
 
+  /** Gives back one count taken in the current window (an attempt that turned out not to count). */
+  refund(key: string): void {
+    const window = this.windows.get(key);
+    if (window && window.count > 0 && this.clock() - window.start < this.windowMs) window.count--;
+  }
+
   private prune(): void {
     const now = this.clock();
     for (const [key, window] of this.windows) if (now - window.start >= this.windowMs) this.windows.delete(key);

@@ -16,6 +16,8 @@ import type { TypingTracker } from './typing-tracker.ts';
 
 /** A socket whose unsent bytes pass this is too slow to keep up; it is closed and catches up on reconnect. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Longest delay a Node timer takes (about 24.8 days); a later expiry is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Missed pongs to our ping frames before a connection is dropped (CONTRACT §6). */
 export const MAX_MISSED_PONGS = 2;
 
@@ -38,6 +40,8 @@ export interface ConnectionOptions {
   /** Public socket: message sends count against the client address's limit. */
   messageLimiter?: RateLimiter;
   clientAddress: string;
+  /** User socket: when its JWT expires (ms since 1970); the socket is closed with 4001 then (CONTRACT §6). */
+  expiresAtMs?: number;
 }
 
 /**
@@ -51,6 +55,7 @@ export class SocketConnection implements Subscriber {
   private readonly focused = new Set<string>();
   private heartbeat: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
   private missedPongs = 0;
   private closed = false;
 
@@ -75,6 +80,7 @@ export class SocketConnection implements Subscriber {
     this.heartbeat = setInterval(() => this.beat(), this.deps.heartbeatMs);
     this.heartbeat.unref();
     this.touchIdle();
+    this.armExpiry();
     this.send({
       type: 'ready',
       data: { connection_id: this.id, heartbeat_ms: this.deps.heartbeatMs, server_time: new Date().toISOString() },
@@ -109,6 +115,19 @@ export class SocketConnection implements Subscriber {
     }
     this.missedPongs++;
     this.ws.ping();
+  }
+
+  /** A socket lives no longer than the token that opened it. */
+  private armExpiry(): void {
+    const expiresAt = this.options.expiresAtMs;
+    if (expiresAt === undefined || this.closed) return;
+    const left = expiresAt - Date.now();
+    if (left <= 0) {
+      this.close(CloseCode.unauthorized, 'Token expired.');
+      return;
+    }
+    this.expiryTimer = setTimeout(() => this.armExpiry(), Math.min(left, MAX_TIMER_MS));
+    this.expiryTimer.unref();
   }
 
   private touchIdle(): void {
@@ -230,6 +249,7 @@ export class SocketConnection implements Subscriber {
     this.closed = true;
     clearInterval(this.heartbeat);
     clearTimeout(this.idleTimer);
+    clearTimeout(this.expiryTimer);
     const { hub, presence } = this.deps;
     hub.unsubscribeAll(this);
     for (const threadId of this.focused) {

@@ -135,7 +135,7 @@ export class SocketGateway {
     if (!user) return ws.close(CloseCode.unauthorized, 'Unknown user.');
     const principal: Principal = { kind: 'user', id: user.id, senderId: userSenderId(user.id), name: user.name };
     const threadIds = await this.deps.storage.listUserThreadIds(user.id);
-    this.open(ws, { scope: 'user', principal, threadIds, clientAddress: request.socket.remoteAddress ?? '' });
+    this.open(ws, { scope: 'user', principal, threadIds, clientAddress: request.socket.remoteAddress ?? '', expiresAtMs: check.exp * 1000 });
   }
 
   private async acceptPublic(

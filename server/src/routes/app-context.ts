@@ -3,11 +3,13 @@ import type { AgentRuntime } from '../agents/agent-runtime.ts';
 import type { UserTokens } from '../auth/tokens.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Authenticate } from '../http/authenticate.ts';
+import type { LoginThrottle } from '../http/login-throttle.ts';
 import type { RateLimiter } from '../http/rate-limiter.ts';
 import type { TokenStreams } from '../http/token-streams.ts';
 import type { Hub } from '../realtime/hub.ts';
 import type { AgentRecord, Storage } from '../storage/storage.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
+import type { AddressGuard } from '../webhooks/address-guard.ts';
 import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 
 /** What route modules need; built once in `app.ts`. */
@@ -19,6 +21,8 @@ export interface AppContext {
   threads: ThreadService;
   runtime: AgentRuntime;
   webhooks: WebhookDispatcher;
+  /** Which addresses webhooks may reach; checked at registration and again when delivering. */
+  webhookGuard: AddressGuard;
   authenticate: Authenticate;
   /** Open SSE responses, ended on shutdown. */
   streams: Set<ServerResponse>;
@@ -27,4 +31,6 @@ export interface AppContext {
   /** Called after an owner changed an agent's settings, so open public sockets follow them. */
   agentSettingsChanged: (agent: AgentRecord) => Promise<void>;
   limiters: { threadCreates: RateLimiter; messages: RateLimiter; socketConnects: RateLimiter };
+  /** Limits on `POST /auth/login`, per address and per account. */
+  loginThrottle: LoginThrottle;
 }

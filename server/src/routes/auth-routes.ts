@@ -29,10 +29,13 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request) => {
-      const user = await ctx.storage.getUserByEmail(normalizeEmail(request.body.email));
+      const email = normalizeEmail(request.body.email);
+      ctx.loginThrottle.admit(request.ip, email);
+      const user = await ctx.storage.getUserByEmail(email);
       // Hash even for an unknown email, so the answer takes as long either way.
       const valid = await verifyPassword(request.body.password, user?.passwordHash ?? (await decoyHash()));
       if (!user || !valid) throw new ApiError('unauthorized', 'Wrong email or password.');
+      ctx.loginThrottle.succeeded(email);
       return { token: await ctx.tokens.issue(user.id), user: publicUser(user) };
     },
   );

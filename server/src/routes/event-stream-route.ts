@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { POLL_LIMIT_MAX } from '../../../src/core/protocol/limits.ts';
 import type { Subscriber } from '../realtime/hub.ts';
@@ -5,6 +6,19 @@ import type { Outbound } from '../realtime/outbound.ts';
 import { errorResponses, threadParams } from '../http/schemas.ts';
 import { badRequest } from '../http/errors.ts';
 import type { AppContext } from './app-context.ts';
+
+/** Resolves when the response can take more, or is gone. */
+function drainedOrClosed(raw: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      raw.off('drain', done);
+      raw.off('close', done);
+      resolve();
+    };
+    raw.on('drain', done);
+    raw.on('close', done);
+  });
+}
 
 function parseSeq(raw: string | undefined, name: string): number | null {
   if (raw === undefined || raw === '') return null;
@@ -54,19 +68,36 @@ export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
 
       let replaying = true;
       const heldBack: Outbound[] = [];
+      let heldBackBytes = 0;
+      const cap = ctx.config.sseMaxBufferedBytes;
+      // A reader that does not keep up would make the server hold ever more for it: past the
+      // cap it is cut off, like a slow socket, and reconnects with Last-Event-ID to catch up.
+      const tooFarBehind = (held: number) => {
+        if (held <= cap) return false;
+        request.log.warn({ thread_id: threadId, buffered_bytes: held }, 'SSE reader too slow to keep up; closing it');
+        raw.destroy();
+        return true;
+      };
       const write = (outbound: Outbound) => {
+        if (raw.destroyed || tooFarBehind(raw.writableLength)) return;
         if (outbound.event) {
           if (outbound.event.thread_seq <= cursor) return;
           cursor = outbound.event.thread_seq;
         }
         raw.write(outbound.sse);
       };
+      const holdBack = (outbound: Outbound) => {
+        heldBackBytes += Buffer.byteLength(outbound.sse);
+        if (!raw.destroyed && !tooFarBehind(heldBackBytes)) heldBack.push(outbound);
+      };
       const subscriber: Subscriber = {
         senderId: principal.senderId,
-        deliver: (outbound) => (replaying ? heldBack.push(outbound) : write(outbound)),
+        deliver: (outbound) => (replaying ? holdBack(outbound) : write(outbound)),
       };
       ctx.hub.subscribe(threadId, subscriber);
-      const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), ctx.config.sseKeepAliveMs);
+      const keepAlive = setInterval(() => {
+        if (!raw.writableEnded && !raw.destroyed) raw.write(': keep-alive\n\n');
+      }, ctx.config.sseKeepAliveMs);
       const close = () => {
         clearInterval(keepAlive);
         ctx.hub.unsubscribeAll(subscriber);
@@ -80,8 +111,11 @@ export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
         for (;;) {
           const page = await ctx.storage.listEvents(threadId, cursor, POLL_LIMIT_MAX);
           for (const event of page.events) {
-            raw.write(`id: ${event.thread_seq}\ndata: ${JSON.stringify(event)}\n\n`);
+            const flushed = raw.write(`id: ${event.thread_seq}\ndata: ${JSON.stringify(event)}\n\n`);
             cursor = event.thread_seq;
+            // The replay goes at the reader's pace: a long log is not piled up in memory.
+            if (!flushed) await drainedOrClosed(raw);
+            if (raw.destroyed) return;
           }
           if (!page.hasMore) break;
         }

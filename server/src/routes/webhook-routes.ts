@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { badRequest, notFound } from '../http/errors.ts';
+import { ApiError, badRequest, notFound } from '../http/errors.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { UUID_PATTERN } from '../http/validation.ts';
+import { AddressRefused, bareHost } from '../webhooks/address-guard.ts';
 import type { AppContext } from './app-context.ts';
 
-function checkCallbackUrl(raw: string): string {
+/** Active subscriptions a thread may have at once (CONTRACT §8). */
+export const MAX_WEBHOOKS_PER_THREAD = 10;
+
+function checkCallbackUrl(raw: string): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -14,7 +18,19 @@ function checkCallbackUrl(raw: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badRequest('callback_url must be an http or https URL.');
   if (url.username || url.password) throw badRequest('callback_url must not carry credentials.');
-  return url.toString();
+  return url;
+}
+
+/** Registrations of one thread go one at a time, so two at once cannot both take the last place. */
+const registering = new Map<string, Promise<unknown>>();
+function oneAtATime<T>(threadId: string, work: () => Promise<T>): Promise<T> {
+  const next = (registering.get(threadId) ?? Promise.resolve()).then(work, work);
+  const settled = next.catch(() => undefined);
+  registering.set(threadId, settled);
+  void settled.then(() => {
+    if (registering.get(threadId) === settled) registering.delete(threadId);
+  });
+  return next;
 }
 
 /** Webhook subscriptions of a thread (CONTRACT §8, seed 001). */
@@ -39,6 +55,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
               secret: { type: 'string' },
             },
           },
+          409: { $ref: 'Error#' },
           ...errorResponses,
         },
       },
@@ -47,11 +64,30 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
       const principal = await ctx.authenticate(request);
       const callbackUrl = checkCallbackUrl(request.body.callback_url);
       await ctx.threads.access(principal, request.params.id);
-      const record = await ctx.storage.createWebhook({
-        threadId: request.params.id,
-        callbackUrl,
-        secret: `whsec_${randomBytes(24).toString('base64url')}`,
-        createdBy: principal.senderId,
+      if (principal.kind !== 'user') throw new ApiError('forbidden', 'Only people taking part in the thread can register webhooks; agent tokens cannot.');
+      // Checked here for a clear answer, and again on every delivery (the name may be rebound).
+      try {
+        await ctx.webhookGuard.addressesOf(bareHost(callbackUrl));
+      } catch (error) {
+        if (!(error instanceof AddressRefused)) throw error;
+        throw badRequest(
+          `callback_url is refused: ${error.message}. Webhooks may not reach the server's own networks (loopback, private, link-local, CGNAT, unique-local); WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows them for local development.`,
+        );
+      }
+      const record = await oneAtATime(request.params.id, async () => {
+        const active = await ctx.storage.listActiveWebhooks(request.params.id);
+        if (active.length >= MAX_WEBHOOKS_PER_THREAD) {
+          throw new ApiError(
+            'conflict',
+            `This thread already has ${MAX_WEBHOOKS_PER_THREAD} webhooks, the most it may have; delete one before adding another.`,
+          );
+        }
+        return ctx.storage.createWebhook({
+          threadId: request.params.id,
+          callbackUrl: callbackUrl.toString(),
+          secret: `whsec_${randomBytes(24).toString('base64url')}`,
+          createdBy: principal.senderId,
+        });
       });
       reply.code(201);
       return {

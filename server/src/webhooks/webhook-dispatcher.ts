@@ -1,7 +1,11 @@
 import { createHmac } from 'node:crypto';
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { Storage, WebhookRecord } from '../storage/storage.ts';
+import { AddressRefused, bareHost, type AddressGuard } from './address-guard.ts';
 
 /** A delivery is tried this many times in all before the subscription is turned off (CONTRACT §8). */
 export const WEBHOOK_MAX_ATTEMPTS = 5;
@@ -34,6 +38,7 @@ export class WebhookDispatcher {
     private readonly storage: Storage,
     private readonly log: FastifyBaseLogger,
     private readonly retryBaseMs: number,
+    private readonly guard: AddressGuard,
   ) {}
 
   /** Queues the event for every active webhook of its thread. */
@@ -92,27 +97,58 @@ export class WebhookDispatcher {
     return this.stopped || removed();
   }
 
-  /** One try; null when the receiver answered 2xx, else what went wrong. */
+  /**
+   * One try; null when the receiver answered 2xx, else what went wrong. The address is
+   * checked when connecting (the guard's `lookup`; IP literals up front), so a refused
+   * address is a failed try like any other.
+   */
   private async post(record: WebhookRecord, body: string, event: ThreadEvent, attempt: number): Promise<string | null> {
     try {
-      const response = await fetch(record.callbackUrl, {
+      const url = new URL(record.callbackUrl);
+      // Node connects to an IP literal without calling `lookup`: check it here. Names are checked by the lookup.
+      if (isIP(bareHost(url)) !== 0) await this.guard.addressesOf(bareHost(url));
+      const status = await this.send(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
           [SIGNATURE_HEADER]: signBody(record.secret, body),
           'x-ama2-event-id': event.event_id,
           'x-ama2-subscription-id': record.id,
           'x-ama2-delivery-attempt': String(attempt),
         },
-        body,
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-        redirect: 'manual',
-      });
-      await response.body?.cancel();
-      return response.ok ? null : `HTTP ${response.status}`;
+      }, body);
+      return status >= 200 && status < 300 ? null : `HTTP ${status}`;
     } catch (error) {
-      return error instanceof Error ? error.name : 'network error';
+      if (error instanceof AddressRefused) return `refused: ${error.message}`;
+      return error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.name) : 'network error';
     }
+  }
+
+  /** POSTs with `node:http(s)`, whose `lookup` hook lets the guard see every address before connecting. */
+  private send(url: URL, options: RequestOptions, body: string): Promise<number> {
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const outgoing = request(
+        url,
+        {
+          ...options,
+          hostname: bareHost(url),
+          // A fresh connection per try: a pooled one would skip the connect-time check.
+          agent: false,
+          lookup: this.guard.lookup as RequestOptions['lookup'],
+          signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+        },
+        (response) => {
+          // Redirects are not followed: a 3xx is a failed try, like any other non-2xx.
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+          response.on('error', reject);
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
   }
 
   private sleep(ms: number): Promise<void> {

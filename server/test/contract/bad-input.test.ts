@@ -146,3 +146,78 @@ describe('bad input is refused and nothing is stored', () => {
     expect(health.status).toBe(200);
   });
 });
+
+/**
+ * Lone surrogates (an unpaired half of a UTF-16 pair, JSON "\ud800") cannot be stored as
+ * UTF-8: SQLite would keep U+FFFD instead, so the stored text would differ from what was sent
+ * and a retry would look like different content (409). They are refused up front.
+ */
+describe('text with lone surrogates is refused (400), well-formed text is stored as sent', () => {
+  let server: TestServer;
+  let token: string;
+  let bobId: string;
+  let threadId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const alice = await server.login('alice@example.com');
+    const bob = await server.login('bob@example.com');
+    token = alice.token;
+    bobId = bob.user.id;
+    threadId = (await createThread(server, token, { target_user_ids: [bobId] })).id;
+  });
+  afterAll(() => server.close());
+
+  const LONE = ['\ud800', 'abc\udfff', '\udc00\ud83d', 'ok 😀 then \ud83d'];
+
+  function expectRefused(response: ApiResponse, field: string) {
+    expect(response.status, JSON.stringify(response.body)).toBe(400);
+    expect(response.body.error).toMatchObject({ code: 'client_error', retryable: false });
+    expect(response.body.error.message).toContain(field);
+    expect(response.body.error.message).toMatch(/unpaired surrogate/);
+  }
+
+  it('refuses them in message content; the log does not move', async () => {
+    const before = (await api(server, 'GET', `/chat/threads/${threadId}`, { token })).body.last_seq;
+    for (const content of LONE) {
+      // JSON.stringify writes a lone surrogate as the escape \udXXX, exactly as an attacker would.
+      expect(JSON.stringify(content)).toMatch(/\\ud[89a-f]/);
+      expectRefused(await api(server, 'POST', `/chat/threads/${threadId}/messages`, { token, body: sendBody(content) }), 'content');
+    }
+    expect((await api(server, 'GET', `/chat/threads/${threadId}`, { token })).body.last_seq).toBe(before);
+  });
+
+  it('refuses them in a new thread\'s title and initial message, and in a visitor\'s name and content', async () => {
+    expectRefused(await api(server, 'POST', '/chat/threads', { token, body: { target_user_ids: [bobId], title: 'Plan \ud800' } }), 'title');
+    expectRefused(
+      await api(server, 'POST', '/chat/threads', { token, body: { target_user_ids: [bobId], initial_message: 'hi \udc00' } }),
+      'initial_message',
+    );
+    expectRefused(
+      await api(server, 'POST', '/chat/public/demo/threads', { body: { email: 'surrogate@example.com', name: 'Eve \ud800' } }),
+      'name',
+    );
+    const visitor = await api(server, 'POST', '/chat/public/demo/threads', { body: { email: 'surrogate@example.com' } });
+    expect(visitor.status).toBe(201);
+    expectRefused(
+      await api(server, 'POST', `/chat/public/demo/threads/${visitor.body.thread_id}/messages`, {
+        body: sendBody('help \ud800'),
+        headers: visitor.body.visitor_token ? { authorization: `Bearer ${visitor.body.visitor_token}` } : {},
+      }),
+      'content',
+    );
+  });
+
+  it('stores well-formed text (astral characters, surrogate pairs) exactly as sent; a retry is 200 with the same message', async () => {
+    const content = 'pairs are fine: 😀 𝄞 \ud83d\ude00 — 中文';
+    const body = sendBody(content);
+    const first = await api(server, 'POST', `/chat/threads/${threadId}/messages`, { token, body });
+    expect(first.status).toBe(201);
+    expect(first.body.message.content).toBe(content);
+    const retry = await api(server, 'POST', `/chat/threads/${threadId}/messages`, { token, body });
+    expect(retry.status).toBe(200);
+    expect(retry.body.message).toEqual(first.body.message);
+    const log = await api(server, 'GET', `/chat/threads/${threadId}/events?last_thread_seq=${first.body.message.thread_seq - 1}`, { token });
+    expect(log.body.events[0].content).toBe(content);
+  });
+});

@@ -495,6 +495,77 @@ describe('the demo agent and its runtime events (CONTRACT §3, §5, §6, §9)', 
       log = await readLog(server, world.alice.token, thread.id, message.thread_seq);
       expect(log.map((event) => event.event_type)).toEqual(['approval_pending', 'approval_resolved', 'message_committed']);
     });
+
+    it('only a human participant decides: the agent\'s own token (and any agent token) gets 403 forbidden, nothing is settled', async () => {
+      const { thread, message, approvalId } = await startApproval('/approve Self-approved');
+      // The agent that asked, by its external token (issued by its owner Alice).
+      const issued = await api(server, 'POST', '/agents/demo/tokens', { token: world.alice.token });
+      expect(issued.status).toBe(201);
+      const agentToken = issued.body.token as string;
+      for (const decision of ['approve', 'reject']) {
+        const refused = await api(server, 'POST', `/chat/threads/${thread.id}/approvals/${approvalId}`, {
+          token: agentToken,
+          body: { decision },
+        });
+        expect(refused.status).toBe(403);
+        expect(refused.body.error).toMatchObject({ code: 'forbidden', retryable: false });
+        expect(refused.body.error.message).toMatch(/only a person/i);
+      }
+      let log = await readLog(server, world.alice.token, thread.id, message.thread_seq);
+      expect(log.map((event) => event.event_type)).toEqual(['approval_pending']);
+
+      // A person of the thread still decides it.
+      const decided = await api(server, 'POST', `/chat/threads/${thread.id}/approvals/${approvalId}`, {
+        token: world.bob.token,
+        body: { decision: 'reject' },
+      });
+      expect(decided.status).toBe(200);
+      await awaitRun(socket, message.id);
+      log = await readLog(server, world.alice.token, thread.id, message.thread_seq);
+      expect(log[1]).toMatchObject({ event_type: 'approval_resolved', sender_id: `user:${world.bob.user.id}` });
+    });
+  });
+
+  it('/approve in a visitor thread: the agent\'s owner decides; the visitor has no way to (CONTRACT §9)', async () => {
+    const email = `approver-${randomUUID().slice(0, 8)}@example.com`;
+    const resolved = await api(server, 'POST', '/chat/public/demo/threads', { body: { email } });
+    expect(resolved.status, JSON.stringify(resolved.body)).toBe(201);
+    const threadId = resolved.body.thread_id as string;
+    const visitorToken = resolved.body.visitor_token as string | undefined;
+    const visitorAuth = visitorToken ? { authorization: `Bearer ${visitorToken}` } : undefined;
+    // `?email=` for a server before visitor tokens; one with them ignores it.
+    const asked = await api(server, 'POST', `/chat/public/demo/threads/${threadId}/messages?email=${encodeURIComponent(email)}`, {
+      headers: visitorAuth,
+      body: sendBody('/approve Refund'),
+    });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+    let approvalId: string | undefined;
+    const deadline = Date.now() + RUN_TIMEOUT_MS;
+    while (!approvalId && Date.now() < deadline) {
+      const log = await readLog(server, world.alice.token, threadId);
+      approvalId = log.find((event) => event.event_type === 'approval_pending')?.data.approval_id;
+      if (!approvalId) await sleep(20);
+    }
+    expect(approvalId, 'approval_pending in the visitor thread').toBeDefined();
+
+    // The public API has no approval call, and the visitor's credentials open no user endpoint.
+    const publicCall = await api(server, 'POST', `/chat/public/demo/threads/${threadId}/approvals/${approvalId}`, {
+      headers: visitorAuth,
+      body: { decision: 'approve' },
+    });
+    expect(publicCall.status).toBe(404);
+    const userCall = await api(server, 'POST', `/chat/threads/${threadId}/approvals/${approvalId}`, {
+      headers: visitorAuth,
+      body: { decision: 'approve' },
+    });
+    expect(userCall.status).toBe(401);
+    // Bob is no owner of the agent: not his thread.
+    const bob = await api(server, 'POST', `/chat/threads/${threadId}/approvals/${approvalId}`, { token: world.bob.token, body: { decision: 'approve' } });
+    expect(bob.status).toBe(403);
+
+    const owner = await api(server, 'POST', `/chat/threads/${threadId}/approvals/${approvalId}`, { token: world.alice.token, body: { decision: 'approve' } });
+    expect(owner.status).toBe(200);
+    expect(owner.body).toMatchObject({ approval_id: approvalId, status: 'approved' });
   });
 
   it('/fail: intake_failed with a retryable error and a durable run_failed, and no reply', async () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JWT_PATTERN } from '../support/global-setup.ts';
+import { JWT_PATTERN, VISITOR_TOKEN_PATTERN } from '../support/global-setup.ts';
 import { expiredToken, api, createThread, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
-import { TestSocket, userSocketUrl } from '../support/test-socket.ts';
+import { TestSocket, publicSocketUrl, userSocketUrl } from '../support/test-socket.ts';
 import { identityClaims, openVisitorSocket, publicCall, resolve, signIdentityToken } from '../support/visitors.ts';
 
 const WRONG_PASSWORD = 'hunter2-Wrong-Password-9731';
@@ -134,6 +134,59 @@ describe('server logs carry no secrets (CONTRACT §1)', () => {
     expect(log).not.toContain(visitorToken.slice('vt_'.length));
     expect(log).not.toContain(secret.slice('ais_'.length));
     for (const part of identityToken.split('.')) expect(log).not.toContain(part);
+  });
+});
+
+describe('server logs carry no visitor email or visitor token (CONTRACT §1, §7)', () => {
+  let server: TestServer;
+  let closed = false;
+  const VICTIM = 'victim@example.com';
+  /** A visitor token as the resolve call issues them (`vt_` + 43 base64url characters). */
+  const STRAY_TOKEN = `vt_${'A1b2C3d4E5'.repeat(4)}xyz`;
+
+  beforeAll(async () => {
+    server = await startTestServer({ LOG_LEVEL: 'debug' });
+  });
+  afterAll(async () => {
+    if (!closed) await server.close();
+  });
+
+  it('logs a visitor\'s REST calls and public socket without their email or any token', async () => {
+    const resolved = await api(server, 'POST', '/chat/public/demo/threads', { body: { email: VICTIM, name: 'Victim' } });
+    expect(resolved.status).toBe(201);
+    const threadId = resolved.body.thread_id as string;
+    // The token, where the server issues one (visitor tokens, CONTRACT §7); a stray one otherwise.
+    const visitorToken = (resolved.body.visitor_token as string | undefined) ?? STRAY_TOKEN;
+    const auth = { authorization: `Bearer ${visitorToken}` };
+    const query = `email=${encodeURIComponent(VICTIM)}`;
+    const base = `/chat/public/demo/threads/${threadId}`;
+
+    expect((await api(server, 'GET', `${base}/events?${query}&last_thread_seq=0`, { headers: auth })).status).toBe(200);
+    expect((await api(server, 'POST', `${base}/messages?${query}`, { headers: auth, body: sendBody('help me') })).status).toBe(201);
+    // Tokens and emails misplaced in URLs, by a confused client or a prober.
+    await api(server, 'GET', `${base}/events?token=${visitorToken}&${query}`);
+    await api(server, 'GET', `${base}/events?visitor_token=${visitorToken}`);
+    await api(server, 'GET', `/chat/public/demo/${visitorToken}?email=${VICTIM}`);
+    await api(server, 'GET', `${base}/events?EMAIL=${VICTIM}&x=1`);
+
+    // The public socket: ?email= in its URL, the token in the subprotocol.
+    const socket = TestSocket.open(publicSocketUrl(server.wsUrl, 'demo', threadId, VICTIM), { protocols: ['visitor', visitorToken] });
+    await socket.ready().catch(() => undefined);
+    await socket.close();
+    // …and a probe with the email of someone else.
+    const probe = TestSocket.open(publicSocketUrl(server.wsUrl, 'demo', threadId, 'other.victim@example.com'));
+    await probe.closed;
+
+    await server.close();
+    closed = true;
+    const log = readFileSync(server.logFile, 'utf8');
+    expect(log).toContain(`/api/v1/chat/public/demo/threads/${threadId}/events?email=[redacted]`);
+    expect(log).toContain(`/api/v1/chat/ws/public/demo/threads/${threadId}?email=[redacted]`);
+    expect(log).toContain('websocket upgrade');
+    for (const secret of [VICTIM, encodeURIComponent(VICTIM), 'victim%40', 'other.victim', visitorToken, visitorToken.slice(3)]) {
+      expect(log).not.toContain(secret);
+    }
+    expect(log).not.toMatch(VISITOR_TOKEN_PATTERN);
   });
 });
 

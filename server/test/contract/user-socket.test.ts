@@ -239,6 +239,18 @@ describe('the user WebSocket (CONTRACT §6)', () => {
       expect(missing.data.client_message_id).toBe('x-1');
     });
 
+    it('answers send_message with a lone surrogate in content (client_error, its client_message_id), and stores nothing', async () => {
+      const socket = openUser(server, alice.token);
+      await socket.ready();
+      const before = (await api(server, 'GET', `/chat/threads/${shared.id}`, { token: alice.token })).body.last_seq;
+      const frame = await expectClientError(socket, () =>
+        socket.send({ type: 'send_message', data: { thread_id: shared.id, content: 'half a pair \ud83d', client_message_id: 'lone-1' } }),
+      );
+      expect(frame.data.message).toMatch(/content.*unpaired surrogate/);
+      expect(frame.data.client_message_id).toBe('lone-1');
+      expect((await api(server, 'GET', `/chat/threads/${shared.id}`, { token: alice.token })).body.last_seq).toBe(before);
+    });
+
     it('answers a binary frame', async () => {
       const socket = openUser(server, alice.token);
       await socket.ready();
@@ -383,6 +395,23 @@ describe('the user WebSocket (CONTRACT §6)', () => {
         .sign(new TextEncoder().encode('another-secret-of-sufficient-length'));
       const socket = openUser(server, forged);
       expect((await socket.closed).code).toBe(4001);
+    });
+
+    it('closes an open socket with 4001 when its token expires, whichever way the token came', async () => {
+      for (const how of ['query', 'subprotocol'] as const) {
+        // `exp` is in whole seconds: a 2 s token has 1 to 2 s left.
+        const token = await server.app.context.tokens.issue(alice.user.id, 2);
+        const socket = how === 'query' ? openUser(server, token) : openUser(server, undefined, { protocols: ['auth', token] });
+        await socket.ready();
+        expect(await pingPong(socket)).toEqual({ type: 'pong' });
+        const closed = await Promise.race([
+          socket.closed,
+          sleep(10_000).then(() => ({ code: -1, reason: 'still open 10 s later' })),
+        ]);
+        expect(closed, how).toEqual({ code: 4001, reason: 'Token expired.' });
+        // Gone from the thread too: nothing more is delivered to it.
+        expect(socket.isOpen).toBe(false);
+      }
     });
 
     it('closes with 4001 for an expired token', async () => {

@@ -6,8 +6,10 @@ import type { TestProject } from 'vitest/node';
 /** A JWT anywhere in a log line: three base64url parts, the first one a JSON header. */
 export const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
 const AGENT_TOKEN_PATTERN = /ama_eat_[A-Za-z0-9_-]{8,}/;
-/** Visitor tokens and identity secrets (CONTRACT §7). */
-const VISITOR_SECRET_PATTERN = /\b(?:vt|ais)_[A-Za-z0-9_-]{16,}/;
+/** A visitor token (CONTRACT §7): `vt_` and base64url. */
+export const VISITOR_TOKEN_PATTERN = /vt_[A-Za-z0-9_-]{20,}/;
+/** An agent's identity secret (CONTRACT §7). */
+const IDENTITY_SECRET_PATTERN = /ais_[A-Za-z0-9_-]{16,}/;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,7 +29,9 @@ export default function setup(project: TestProject) {
     for (const file of readdirSync(logDir)) {
       const lines = readFileSync(join(logDir, file), 'utf8').split('\n');
       lines.forEach((line, index) => {
-        if (JWT_PATTERN.test(line) || AGENT_TOKEN_PATTERN.test(line) || VISITOR_SECRET_PATTERN.test(line)) leaks.push(`${file}:${index + 1}`);
+        if ([JWT_PATTERN, AGENT_TOKEN_PATTERN, VISITOR_TOKEN_PATTERN, IDENTITY_SECRET_PATTERN].some((pattern) => pattern.test(line))) {
+          leaks.push(`${file}:${index + 1}`);
+        }
       });
     }
     rmSync(logDir, { recursive: true, force: true });

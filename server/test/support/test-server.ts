@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { inject } from 'vitest';
-import { createApp, type App } from '../../src/app.ts';
+import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import { loadConfig, type ServerConfig } from '../../src/config.ts';
 import { hashPassword } from '../../src/auth/passwords.ts';
 import type { User } from '../../../src/core/protocol/model.ts';
@@ -33,19 +33,26 @@ export const TEST_ENV: NodeJS.ProcessEnv = {
   RATE_LIMIT_THREADS_PER_MIN: '100000',
   RATE_LIMIT_MESSAGES_PER_MIN: '100000',
   RATE_LIMIT_SOCKETS_PER_MIN: '100000',
+  RATE_LIMIT_LOGINS_PER_MIN: '100000',
+  RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN: '100000',
   WEBHOOK_RETRY_BASE_MS: '20',
+  // The webhook tests' receivers listen on 127.0.0.1; the refusal tests turn this off.
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
   STATIC_DIR: '/nonexistent-static-dir',
 };
 
 let passwordHash: Promise<string> | undefined;
 
 /** Starts a real server on a real port with its own SQLite file. */
-export async function startTestServer(env: NodeJS.ProcessEnv = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: NodeJS.ProcessEnv = {},
+  options: Pick<AppOptions, 'resolveHost'> = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ama2-test-'));
   const config = loadConfig({ ...TEST_ENV, DATABASE_PATH: join(dir, 'db.sqlite'), ...env });
   const logFile = join(inject('logDir'), `${randomUUID()}.log`);
   const stream: WriteStream = createWriteStream(logFile);
-  const app = await createApp(config, { logStream: stream });
+  const app = await createApp(config, { ...options, logStream: stream });
   const url = await app.listen();
   const base = url.replace('localhost', '127.0.0.1');
 

@@ -153,6 +153,8 @@ describe('inbox API', () => {
 
 describe('ThreadRuntimeClient with an agent token', () => {
   let agent: ThreadRuntimeClient;
+  /** The same client with Alice's JWT: webhooks are registered by people only (CONTRACT §8). */
+  let aliceRuntime: ThreadRuntimeClient;
 
   beforeAll(async () => {
     // Alice owns the demo agent, so she may issue its external token (`ama_eat_…`).
@@ -160,6 +162,7 @@ describe('ThreadRuntimeClient with an agent token', () => {
     const http = createHttpClient({ baseUrl: apiBaseUrl(server.url), getToken: () => session.token });
     const issued = await http.request('POST', '/agents/demo/tokens', { parse: parseWith(v.object({ token: v.string() })) });
     agent = new ThreadRuntimeClient({ baseURL: server.url, token: issued.token });
+    aliceRuntime = new ThreadRuntimeClient({ baseURL: server.url, token: session.token });
   });
 
   it('creates a thread, sends, polls, sets the mode and manages a webhook', async () => {
@@ -171,7 +174,11 @@ describe('ThreadRuntimeClient with an agent token', () => {
     expect(page.events.map((event) => event.content)).toContain('From the agent');
     expect((await agent.setThreadMode(thread.id, { participation_mode: 'open' }))?.participation_mode).toBe('open');
 
-    const subscription = await agent.registerWebhook(thread.id, { callback_url: 'http://127.0.0.1:9/hook' });
+    expect(await rejection(agent.registerWebhook(thread.id, { callback_url: 'http://127.0.0.1:9/hook' }))).toMatchObject({
+      code: 'forbidden',
+      status: 403,
+    });
+    const subscription = await aliceRuntime.registerWebhook(thread.id, { callback_url: 'http://127.0.0.1:9/hook' });
     expect(subscription).toMatchObject({ thread_id: thread.id, active: true });
     await agent.removeWebhook(thread.id, subscription.subscription_id);
     expect(await rejection(agent.removeWebhook(thread.id, subscription.subscription_id))).toMatchObject({ code: 'not_found' });

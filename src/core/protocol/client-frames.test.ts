@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseClientFrame } from './client-frames.ts';
-import { MAX_CONTENT_CHARS, codePointLength } from './limits.ts';
+import { MAX_CONTENT_CHARS, codePointLength, isWellFormedText } from './limits.ts';
 
 const THREAD = '0b4b4a8e-8f3a-4f57-9d49-1f0a2a0c5e11';
 
@@ -55,6 +55,18 @@ describe('parseClientFrame', () => {
       JSON.stringify({ type: 'send_message', data: { thread_id: THREAD, content: `${emoji}!`, client_message_id: 'b' } }),
     );
     expect(over).toMatchObject({ ok: false, message: expect.stringContaining('longer than 5,000 characters') });
+  });
+});
+
+describe('isWellFormedText', () => {
+  it('refuses exactly the unpaired surrogates', () => {
+    for (const good of ['', 'abc', 'a😀b', '\ud83d\ude00', '👩‍👩‍👧']) expect(isWellFormedText(good), good).toBe(true);
+    for (const bad of ['\ud800', 'x\udc00', '\ude00\ud83d', '😀\ud83d']) expect(isWellFormedText(bad), JSON.stringify(bad)).toBe(false);
+  });
+
+  it('makes a send_message with a lone surrogate a client error that names content', () => {
+    const parsed = parseClientFrame(JSON.stringify({ type: 'send_message', data: { thread_id: THREAD, content: 'a\ud800', client_message_id: 'c1' } }));
+    expect(parsed).toMatchObject({ ok: false, client_message_id: 'c1', message: expect.stringMatching(/content.*unpaired surrogate/) });
   });
 });
 

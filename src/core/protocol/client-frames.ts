@@ -10,14 +10,15 @@
  * protocol (this file and server-frame-schemas.ts) come to 3.6 KB with valibot.
  */
 import * as v from 'valibot';
-import { MAX_CLIENT_MESSAGE_ID_LENGTH, MAX_CONTENT_CHARS, MAX_MENTIONS, codePointLength } from './limits.ts';
+import { MAX_CLIENT_MESSAGE_ID_LENGTH, MAX_CONTENT_CHARS, MAX_MENTIONS, codePointLength, isWellFormedText } from './limits.ts';
 
 const threadId = v.pipe(v.string('thread_id must be a string'), v.uuid('thread_id must be a UUID'));
 const seq = v.pipe(v.number(), v.integer(), v.minValue(0));
 
-/** Message text: 1..5,000 code points, not blank (CONTRACT §4). */
+/** Message text: 1..5,000 code points, not blank, well-formed (no lone surrogate) (CONTRACT §4). */
 export const contentSchema = v.pipe(
   v.string('content must be a string'),
+  v.check(isWellFormedText, 'content contains an unpaired surrogate (broken Unicode)'),
   v.check((text) => text.trim().length > 0, 'content must not be empty'),
   v.check(
     (text) => codePointLength(text) <= MAX_CONTENT_CHARS,

@@ -42,3 +42,15 @@ export function codePointLength(text: string): number {
   }
   return count;
 }
+
+// In a `u` regex a surrogate pair is one code point, so this class matches only an unpaired half.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * True when the text is well-formed UTF-16: no unpaired surrogate (JSON `"\ud800"`). Such text
+ * cannot be stored as UTF-8 without changing it, so the server refuses it (CONTRACT §4).
+ */
+export function isWellFormedText(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const BASE = { DATABASE_PATH: ':memory:' };
+
+describe('loadConfig', () => {
+  it('listens on loopback and answers the loopback names by default (CONTRACT §10)', () => {
+    const config = loadConfig(BASE);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
+  });
+
+  it('takes HOST and ALLOWED_HOSTS from the environment', () => {
+    const config = loadConfig({ ...BASE, HOST: '0.0.0.0', ALLOWED_HOSTS: 'chat.example.com, 10.0.0.5' });
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.allowedHosts).toEqual(['chat.example.com', '10.0.0.5']);
+  });
+
+  it('keeps webhooks off private networks unless WEBHOOK_ALLOW_PRIVATE_NETWORKS is true', () => {
+    expect(loadConfig(BASE).webhookAllowPrivateNetworks).toBe(false);
+    expect(loadConfig({ ...BASE, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }).webhookAllowPrivateNetworks).toBe(true);
+    expect(loadConfig({ ...BASE, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' }).webhookAllowPrivateNetworks).toBe(false);
+    expect(() => loadConfig({ ...BASE, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes' })).toThrow(
+      'WEBHOOK_ALLOW_PRIVATE_NETWORKS must be "true" or "false", got "yes".',
+    );
+  });
+
+  it('limits sign-ins per address and failed sign-ins per account, configurably', () => {
+    expect(loadConfig(BASE).loginLimits).toEqual({ perAddressPerMinute: 60, failuresPerAccount: 10 });
+    expect(loadConfig({ ...BASE, RATE_LIMIT_LOGINS_PER_MIN: '5', RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN: '3' }).loginLimits).toEqual({
+      perAddressPerMinute: 5,
+      failuresPerAccount: 3,
+    });
+    expect(() => loadConfig({ ...BASE, RATE_LIMIT_LOGINS_PER_MIN: '0' })).toThrow('RATE_LIMIT_LOGINS_PER_MIN must be a whole number from 1 to 1000000, got "0".');
+  });
+
+  it('caps what an SSE reader may fall behind, 4 MiB by default like the sockets', () => {
+    expect(loadConfig(BASE).sseMaxBufferedBytes).toBe(4 * 1024 * 1024);
+    expect(loadConfig({ ...BASE, SSE_MAX_BUFFERED_BYTES: '65536' }).sseMaxBufferedBytes).toBe(65_536);
+    expect(() => loadConfig({ ...BASE, SSE_MAX_BUFFERED_BYTES: '10' })).toThrow(/SSE_MAX_BUFFERED_BYTES must be a whole number from 16384/);
+  });
+
+  it('refuses a bad ALLOWED_HOSTS entry with a ConfigError that names it', () => {
+    expect(() => loadConfig({ ...BASE, ALLOWED_HOSTS: 'localhost:8787' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...BASE, ALLOWED_HOSTS: 'localhost:8787' })).toThrow(/"localhost:8787", which is not a host name/);
+  });
+});

@@ -1,0 +1,61 @@
+import { ApiError } from './errors.ts';
+import { RateLimiter, type RateDecision } from './rate-limiter.ts';
+
+/** The window of the per-account limit on failed sign-ins. */
+export const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
+/** The window of the per-address limit on sign-in attempts. */
+export const LOGIN_ADDRESS_WINDOW_MS = 60_000;
+
+export interface LoginLimits {
+  /** Attempts per client address and minute, right or wrong (`RATE_LIMIT_LOGINS_PER_MIN`). */
+  perAddressPerMinute: number;
+  /** Failed attempts per account and 15 minutes (`RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN`). */
+  failuresPerAccount: number;
+}
+
+function refuse(decision: Extract<RateDecision, { ok: false }>, why: string): never {
+  const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+  const wait = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+  throw new ApiError('rate_limited', `${why}; try again in ${wait}.`, { retryAfterSeconds: seconds });
+}
+
+/**
+ * Slows password guessing on `POST /auth/login` (CONTRACT §2: 429 with Retry-After).
+ * Per client address every attempt counts, so one machine cannot try many accounts fast.
+ * Per account only failures count, so signing in often is never limited, while guesses
+ * spread over many addresses still hit a wall. The account key is the normalized email,
+ * whether or not such an account exists: the answers are the same for both, so the limit
+ * tells nobody which emails have accounts. While an account is over its limit even the
+ * right password gets 429, or the limit would let guessing go on and reveal the hit.
+ */
+export class LoginThrottle {
+  private readonly addresses: RateLimiter;
+  private readonly failures: RateLimiter;
+
+  constructor(limits: LoginLimits, clock: () => number = Date.now) {
+    this.addresses = new RateLimiter(limits.perAddressPerMinute, LOGIN_ADDRESS_WINDOW_MS, clock);
+    this.failures = new RateLimiter(limits.failuresPerAccount, LOGIN_FAILURE_WINDOW_MS, clock);
+  }
+
+  /**
+   * Before checking the password: counts the attempt against the address, and provisionally
+   * as a failure against the account (so that many guesses sent at once cannot all slip in
+   * before the first is counted), or throws 429.
+   */
+  admit(address: string, email: string): void {
+    const byAddress = this.addresses.take(address);
+    if (!byAddress.ok) refuse(byAddress, 'Too many sign-in attempts from this address');
+    const byAccount = this.failures.take(email);
+    if (!byAccount.ok) refuse(byAccount, 'Too many failed sign-ins for this account');
+  }
+
+  /** The password was right: the provisional failure is given back. */
+  succeeded(email: string): void {
+    this.failures.refund(email);
+  }
+
+  dispose(): void {
+    this.addresses.dispose();
+    this.failures.dispose();
+  }
+}

@@ -9,7 +9,7 @@ const AGENT_TOKEN_PATTERN = /ama_eat_[A-Za-z0-9_-]{8,}/;
 /** A visitor token (CONTRACT §7): `vt_` and base64url. */
 export const VISITOR_TOKEN_PATTERN = /vt_[A-Za-z0-9_-]{20,}/;
 /** An agent's identity secret (CONTRACT §7). */
-const IDENTITY_SECRET_PATTERN = /ais_[A-Za-z0-9_-]{16,}/;
+const IDENTITY_SECRET_PATTERN = /\bais_[A-Za-z0-9_-]{16,}/;
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -3,15 +3,22 @@
  * profile, who the visitor is, which thread they are in, the engine that keeps it live, and
  * what the loader is told (unread count, messages, errors). The UI reads it through
  * `subscribe` / `getState`; every async step is guarded, so nothing throws to the host page.
+ *
+ * Who the visitor is rests on the visitor token the resolve call issued (CONTRACT §7): every
+ * start resolves with the stored token, so a returning visitor resumes, and a token the server
+ * no longer accepts (its data was reset) shows as a new thread: the record is replaced and
+ * the visitor told. A refused token on a running conversation is re-resolved at most once.
  */
 import { ApiError } from '../../src/core/api/api-error.ts';
+import type { ResolveInput } from '../../src/core/api/public-api.ts';
 import type { Activity, SyncEngine } from '../../src/core/engine/sync-engine.ts';
-import type { AgentProfile } from '../../src/core/protocol/rest-schemas.ts';
+import type { AgentProfile, ResolvedThread } from '../../src/core/protocol/rest-schemas.ts';
+import type { VisitorIdentity } from '../shared/identify-options.ts';
 import type { PanelHost } from '../shared/panel-contract.ts';
-import { loadVisitor, saveVisitor, visitorKey, type VisitorRecord } from '../shared/visitor-store.ts';
+import { EMPTY_VISITOR, loadVisitor, saveVisitor, visitorKey, type VisitorRecord } from '../shared/visitor-store.ts';
 import type { WidgetEventMap, WidgetEventName } from '../shared/widget-events.ts';
-import { emailProblem } from './email.ts';
 import type { PanelDeps } from './panel-deps.ts';
+import { REFUSAL_MESSAGES, refusalOfClose, refusalOfError, type BlockedReason, type Refusal } from './refusals.ts';
 import { visitorSenderOf } from './visitor-identity.ts';
 
 /** Messages already reported to the host page, remembered so a message is reported once. */
@@ -21,6 +28,8 @@ const MAX_REMEMBERED_MESSAGES = 500;
  * real one is learnt from the visitor's first sent message.
  */
 export const UNKNOWN_VISITOR = 'visitor:unknown';
+/** The public socket's close code for a refused token or origin (CONTRACT §6). */
+const REFUSED_CLOSE_CODE = 4001;
 
 export type ProfileState = { status: 'loading' } | { status: 'ready'; profile: AgentProfile } | { status: 'missing' } | { status: 'failed' };
 
@@ -28,6 +37,8 @@ export type ConversationPhase =
   /** Asking who the visitor is. `problem`: what the server said about the last try. */
   | { kind: 'prechat'; problem: 'invalid_email' | null }
   | { kind: 'starting' }
+  /** Nothing the visitor can do here: the website has to change something (see {@link BlockedReason}). */
+  | { kind: 'blocked'; reason: BlockedReason }
   | { kind: 'start-failed'; code: string; retryAfterMs: number | null }
   | { kind: 'chat'; threadId: string; selfSenderId: string; engine: SyncEngine };
 
@@ -52,15 +63,25 @@ export interface SessionState {
    */
   hiddenThroughSeq: number;
   notice: ServerNotice | null;
+  /** The stored conversation was gone (the server's data was reset): this one is new. */
+  conversationReset: boolean;
 }
 
-type Identity = { email: string; name?: string | null };
+/** How a start differs from a plain resume. */
+interface StartMode {
+  /** "New conversation": ask for a fresh thread; the one before, to hide it if the server resumes it anyway. */
+  restart?: { previousThread: string | null; hideThrough: number };
+  /** `identify()` changed who the visitor is during this page view: another thread is expected, not a reset. */
+  identityChange?: boolean;
+}
 
 export class VisitorSession {
   private state: SessionState;
   private readonly listeners = new Set<() => void>();
   private readonly key: string;
   private record: VisitorRecord;
+  /** What the website said about the visitor (`identify()`), validated by the loader. */
+  private identity: VisitorIdentity | null;
   private engine: SyncEngine | null = null;
   private unsubscribers: (() => void)[] = [];
   /** Bumped whenever the conversation restarts: late answers of an older start are ignored. */
@@ -69,6 +90,8 @@ export class VisitorSession {
   private readonly reported = new Set<string>();
   /** A thread resolved just now (not resumed from storage) starts read up to its history. */
   private baselinePending = false;
+  /** A refused token was re-resolved once already, and no connection opened since: a second refusal stops. */
+  private reResolved = false;
 
   constructor(
     private readonly host: PanelHost,
@@ -76,6 +99,7 @@ export class VisitorSession {
   ) {
     this.key = visitorKey(host.options.apiBaseUrl, host.options.agent);
     this.record = loadVisitor(this.key, deps.storage);
+    this.identity = host.identity;
     this.state = {
       profile: { status: 'loading' },
       phase: { kind: 'prechat', problem: null },
@@ -84,6 +108,7 @@ export class VisitorSession {
       name: null,
       hiddenThroughSeq: 0,
       notice: null,
+      conversationReset: false,
     };
   }
 
@@ -103,9 +128,8 @@ export class VisitorSession {
   /** Loads the profile and, when the visitor is already known, their conversation. */
   start(): void {
     void this.loadProfile();
-    const identity = this.host.identity;
-    if (identity && !emailProblem(identity.email)) this.adopt(identity);
-    else if (this.record.email) this.begin(this.record.email, this.record.name);
+    if (this.identity) this.adopt(this.identity, false);
+    else if (this.record.visitorToken || this.record.email) this.begin();
   }
 
   async loadProfile(): Promise<void> {
@@ -113,7 +137,14 @@ export class VisitorSession {
     try {
       const profile = await this.deps.api.profile(this.host.options.agent);
       this.set({ profile: { status: 'ready', profile } });
+      // An agent for verified visitors only: no form for a visitor the site has not vouched for.
+      if (this.state.phase.kind === 'prechat') this.askWhoItIs(this.state.phase.problem);
     } catch (error) {
+      const refusal = refusalOfError(error);
+      if (refusal?.kind === 'blocked' && refusal.reason === 'origin_not_allowed') {
+        this.set({ profile: { status: 'failed' } });
+        return this.block('origin_not_allowed');
+      }
       const missing = ApiError.is(error) && error.status === 404;
       this.set({ profile: { status: missing ? 'missing' : 'failed' } });
       if (missing) {
@@ -127,26 +158,29 @@ export class VisitorSession {
 
   /** The pre-chat form was sent (already validated). */
   submitPrechat(email: string, name: string): void {
-    this.adopt({ email: email.trim(), name: name.trim() || null });
+    this.adopt({ email: email.trim().toLowerCase(), ...(name.trim() ? { name: name.trim() } : {}) }, false);
   }
 
-  /** `AMA2Chat.identify()`: another person starts over, the same one just updates their name. */
-  identify(identity: Identity): void {
-    const problem = emailProblem(identity.email);
-    if (problem) return this.report('invalid_identity', 'identify() needs a valid email address.');
-    this.adopt(identity);
+  /** `AMA2Chat.identify()`: another person starts over; the same one updates their name or proves who they are. */
+  identify(identity: VisitorIdentity): void {
+    if (!identity.email && !identity.identityToken) return this.report('invalid_identity', 'identify() needs a valid email or identity_token.');
+    this.adopt(identity, true);
   }
 
-  private adopt(identity: Identity): void {
-    const email = identity.email.trim();
-    const name = identity.name?.trim() || null;
-    const same = this.record.email?.toLowerCase() === email.toLowerCase();
-    if (!same) this.record = { threadId: null, email, name, senderId: null, appliedSeq: 0, unread: 0 };
-    else if (name) this.record = { ...this.record, name };
+  private adopt(identity: VisitorIdentity, duringVisit: boolean): void {
+    const previous = this.identity;
+    this.identity = identity;
+    const email = identity.email?.toLowerCase() ?? null;
+    // A different email than the stored one is another person (a shared computer): their token is not theirs.
+    const otherPerson = email !== null && this.record.email !== null && this.record.email.toLowerCase() !== email;
+    if (otherPerson) this.record = { ...EMPTY_VISITOR };
+    this.record = { ...this.record, email: email ?? this.record.email, name: identity.name ?? this.record.name };
     this.save();
+    const newToken = identity.identityToken !== undefined && identity.identityToken !== previous?.identityToken;
     const running = this.state.phase.kind === 'chat' || this.state.phase.kind === 'starting';
-    if (same && running) return this.set({ name: this.record.name });
-    this.begin(email, this.record.name);
+    if (running && !otherPerson && !newToken) return this.set({ name: this.record.name });
+    this.reResolved = false;
+    this.begin({ identityChange: duringVisit && (otherPerson || newToken) });
   }
 
   /**
@@ -161,17 +195,17 @@ export class VisitorSession {
     this.record = { ...this.record, threadId: null, senderId: null, appliedSeq: 0, unread: 0 };
     this.save();
     this.setUnread(0);
-    const email = this.record.email;
-    if (!email) return this.set({ phase: { kind: 'prechat', problem: null } });
-    this.begin(email, this.record.name, { previousThread, hideThrough });
+    if (!this.canResolve()) return this.askWhoItIs(null);
+    this.reResolved = false;
+    this.begin({ restart: { previousThread, hideThrough } });
   }
 
   /** After a failed start: try the same again. */
   retry(): void {
     if (this.state.profile.status === 'failed') void this.loadProfile();
-    const email = this.record.email;
-    if (email) this.begin(email, this.record.name);
-    else this.set({ phase: { kind: 'prechat', problem: null } });
+    this.reResolved = false;
+    if (this.canResolve()) this.begin();
+    else this.askWhoItIs(null);
   }
 
   setOpen(open: boolean): void {
@@ -193,63 +227,116 @@ export class VisitorSession {
 
   // ---- starting a conversation ---------------------------------------------------------
 
-  private begin(email: string, name: string | null, restart: { previousThread: string | null; hideThrough: number } | null = null): void {
+  /** Whether there is anything to resolve with: a stored token, an email, or the site's identity token. */
+  private canResolve(): boolean {
+    return Boolean(this.record.visitorToken || this.record.email || this.identity?.identityToken);
+  }
+
+  /** The email form, unless the agent takes verified visitors only (then: sign in on the site). */
+  private askWhoItIs(problem: 'invalid_email' | null): void {
+    const profile = this.state.profile;
+    if (profile.status === 'ready' && profile.profile.require_verified_identity && !this.identity?.identityToken) return this.block('identity_required');
+    this.set({ phase: { kind: 'prechat', problem } });
+  }
+
+  /** Stops where the website has to act; told once per entry, never retried on its own. */
+  private block(reason: BlockedReason): void {
+    this.generation++;
+    this.stopEngine();
+    const phase = this.state.phase;
+    if (phase.kind === 'blocked' && phase.reason === reason) return;
+    this.set({ phase: { kind: 'blocked', reason }, conversationReset: false });
+    this.report(reason, REFUSAL_MESSAGES[reason]);
+  }
+
+  private begin(mode: StartMode = {}): void {
     const generation = ++this.generation;
     this.stopEngine();
-    this.set({ phase: { kind: 'starting' }, email, name, notice: null, hiddenThroughSeq: 0 });
-    this.connect(generation, email, name, restart).catch((error: unknown) => {
+    this.set({ phase: { kind: 'starting' }, email: this.record.email, name: this.record.name, notice: null, hiddenThroughSeq: 0, conversationReset: false });
+    this.connect(generation, mode).catch((error: unknown) => {
       if (generation !== this.generation) return;
+      const refusal = refusalOfError(error);
+      if (refusal?.kind === 'blocked') return this.block(refusal.reason);
       const code = ApiError.is(error) ? error.code : 'start_failed';
-      if (code === 'client_error' && !this.host.identity) this.set({ phase: { kind: 'prechat', problem: 'invalid_email' } });
+      // The server refused the email (only a typed one can be wrong: the site's were checked).
+      if (code === 'client_error' && !this.identity?.identityToken) this.askWhoItIs(this.record.email ? 'invalid_email' : null);
       else this.set({ phase: { kind: 'start-failed', code, retryAfterMs: ApiError.is(error) ? error.retryAfterMs : null } });
       this.report(code, describe(error));
     });
   }
 
-  private async connect(generation: number, email: string, name: string | null, restart: { previousThread: string | null; hideThrough: number } | null): Promise<void> {
+  private async connect(generation: number, mode: StartMode): Promise<void> {
     const { api } = this.deps;
     const slug = this.host.options.agent;
-    let threadId = this.record.threadId;
-    let resumedFromStorage = threadId !== null;
-    if (!threadId) threadId = restart ? await this.freshThread(email, name) : (await api.resolveThread(slug, email, name)).thread_id;
+    const before = this.record;
+    const input: ResolveInput = { email: before.email, name: before.name, identity_token: this.identity?.identityToken ?? null };
+    let resolved: ResolvedThread | null;
+    try {
+      resolved = mode.restart ? await this.freshThread(input, before.visitorToken) : await api.resolveThread(slug, input, before.visitorToken);
+    } catch (error) {
+      // Offline (or the server down) with a conversation on record: open it; the engine waits for the network.
+      const known = before.threadId !== null && before.senderId !== null && (before.visitorToken !== null || before.email !== null);
+      if (!(known && ApiError.is(error) && error.retryable && !mode.restart)) throw error;
+      resolved = null;
+    }
     if (generation !== this.generation) return;
 
-    let selfSenderId = this.record.threadId === threadId ? this.record.senderId : null;
+    const threadId = resolved?.thread_id ?? before.threadId!;
+    const continuing = threadId === before.threadId;
+    const visitorToken = resolved ? (resolved.visitor_token ?? null) : before.visitorToken;
+    const label = (resolved ? resolved.email : undefined) ?? before.email;
+    let selfSenderId = resolved?.sender_id ?? (continuing ? before.senderId : null);
     if (!selfSenderId) {
-      try {
-        const page = await api.pollEvents(slug, threadId, email, 0);
-        selfSenderId = visitorSenderOf(page.events);
-      } catch (error) {
-        // A thread remembered from an earlier visit may be gone: resolve a current one instead.
-        if (!(resumedFromStorage && ApiError.is(error) && error.status === 404)) throw error;
-        threadId = (await api.resolveThread(slug, email, name)).thread_id;
-        resumedFromStorage = false;
-        selfSenderId = visitorSenderOf((await api.pollEvents(slug, threadId, email, 0)).events);
-      }
+      const page = await api.pollEvents(slug, threadId, { visitorToken, email: label }, 0);
       if (generation !== this.generation) return;
+      selfSenderId = visitorSenderOf(page.events);
     }
 
-    const sameThread = restart !== null && restart.previousThread === threadId;
-    this.baselinePending = !resumedFromStorage && this.record.appliedSeq === 0 && !sameThread;
-    this.record = { ...this.record, email, name, threadId, senderId: selfSenderId ?? this.record.senderId };
+    // The stored thread gave way to a brand-new one that nobody asked for: the server no longer knew the token.
+    const reset = resolved !== null && !resolved.resumed && !continuing && before.threadId !== null && !mode.restart && !mode.identityChange;
+    const sameThread = mode.restart !== undefined && mode.restart.previousThread === threadId;
+    this.baselinePending = !continuing && !sameThread;
+    this.record = {
+      ...this.record,
+      threadId,
+      visitorToken,
+      verified: resolved ? (resolved.verified ?? false) : before.verified,
+      email: label,
+      senderId: selfSenderId ?? (continuing ? before.senderId : null),
+      appliedSeq: continuing ? before.appliedSeq : 0,
+      unread: continuing ? before.unread : 0,
+    };
     this.save();
 
-    const engine = this.deps.createEngine({ serverUrl: this.host.options.apiBaseUrl, slug, email, threadId, selfSenderId: selfSenderId ?? UNKNOWN_VISITOR });
+    const engine = this.deps.createEngine({
+      serverUrl: this.host.options.apiBaseUrl,
+      slug,
+      visitorToken,
+      email: label ?? '',
+      threadId,
+      selfSenderId: selfSenderId ?? UNKNOWN_VISITOR,
+      onRefused: (error) => this.refused(generation, refusalOfError(error)),
+    });
     this.engine = engine;
-    const thread = threadId;
     this.unsubscribers.push(
-      engine.subscribeThread(thread, () => this.onThreadChange()),
+      engine.subscribeThread(threadId, () => this.onThreadChange()),
       engine.onActivity((activity) => this.onActivity(activity)),
+      engine.subscribe(() => this.onConnection(generation, engine)),
     );
     this.set({
-      phase: { kind: 'chat', threadId: thread, selfSenderId: selfSenderId ?? UNKNOWN_VISITOR, engine },
-      hiddenThroughSeq: sameThread ? restart.hideThrough : 0,
+      phase: { kind: 'chat', threadId, selfSenderId: selfSenderId ?? UNKNOWN_VISITOR, engine },
+      hiddenThroughSeq: sameThread ? mode.restart!.hideThrough : 0,
+      conversationReset: reset,
     });
+    if (reset) {
+      this.setUnread(0);
+      this.report('conversation_reset', REFUSAL_MESSAGES.conversation_reset);
+    }
     const failed = (error: unknown) => {
       if (generation === this.generation) this.report('engine_failed', describe(error));
     };
     engine.start().catch(failed);
-    engine.openThread(thread).catch(failed);
+    engine.openThread(threadId).catch(failed);
   }
 
   /**
@@ -257,14 +344,40 @@ export class VisitorSession {
    * field (400) or ignores it and resumes the open thread; either way the visitor gets that
    * thread, and `connect` hides its history.
    */
-  private async freshThread(email: string, name: string | null): Promise<string> {
+  private async freshThread(input: ResolveInput, visitorToken: string | null): Promise<ResolvedThread> {
     const slug = this.host.options.agent;
     try {
-      return (await this.deps.api.startNewThread(slug, email, name)).thread_id;
+      return await this.deps.api.resolveThread(slug, { ...input, fresh: true }, visitorToken);
     } catch (error) {
       if (!(ApiError.is(error) && error.code === 'client_error')) throw error;
-      return (await this.deps.api.resolveThread(slug, email, name)).thread_id;
+      return await this.deps.api.resolveThread(slug, input, visitorToken);
     }
+  }
+
+  /** The live connection's refusals (4001) and recoveries. */
+  private onConnection(generation: number, engine: SyncEngine): void {
+    if (generation !== this.generation) return;
+    const state = engine.getConnectionState();
+    if (state.status === 'open') this.reResolved = false;
+    else if (state.status === 'failed' && state.code === REFUSED_CLOSE_CODE) this.refused(generation, refusalOfClose(state.reason));
+  }
+
+  /**
+   * The server no longer accepts what this conversation runs on. A blocked reason is shown;
+   * a refused token is resolved again once (the server then answers a new thread, or the
+   * same one); a second refusal before anything opened stops with "could not be started".
+   */
+  private refused(generation: number, refusal: Refusal | null): void {
+    if (generation !== this.generation || !refusal) return;
+    if (refusal.kind === 'blocked') return this.block(refusal.reason);
+    if (this.reResolved) {
+      this.generation++;
+      this.stopEngine();
+      this.set({ phase: { kind: 'start-failed', code: 'unauthorized', retryAfterMs: null } });
+      return this.report('unauthorized', 'The chat server did not accept this visitor again.');
+    }
+    this.reResolved = true;
+    this.begin();
   }
 
   private stopEngine(): void {
@@ -278,7 +391,7 @@ export class VisitorSession {
     }
   }
 
-  // ---- while the conversation runs -------------------------------------------------------
+// ---- while the conversation runs -------------------------------------------------------
 
   /** Read position and unread count follow the thread: read while open, counted while closed. */
   private onThreadChange(): void {
@@ -360,11 +473,10 @@ export class VisitorSession {
 
   /** The visitor's first message named them: remember it, and reopen the thread knowing who they are. */
   private learnSender(senderId: string): void {
-    const email = this.record.email;
-    if (!senderId.startsWith('visitor:') || !email) return;
+    if (!senderId.startsWith('visitor:')) return;
     this.record = { ...this.record, senderId };
     this.save();
-    this.begin(email, this.record.name);
+    this.begin();
   }
 
   // ---- plumbing ----------------------------------------------------------------------------

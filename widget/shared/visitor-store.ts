@@ -66,7 +66,7 @@ const FIELDS: Record<keyof VisitorRecord, Check> = {
  */
 export function parseVisitor(raw: unknown): VisitorRecord | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
-  const input = { visitorToken: null, verified: false, ...(raw as Record<string, unknown>) };
+  const input: Record<string, unknown> = { visitorToken: null, verified: false, ...(raw as Record<string, unknown>) };
   const record = { ...EMPTY_VISITOR };
   for (const [key, check] of Object.entries(FIELDS) as [keyof VisitorRecord, Check][]) {
     const value = input[key];

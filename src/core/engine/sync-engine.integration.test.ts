@@ -228,13 +228,14 @@ describe('the visitor engine against the real server', () => {
     cleanups.push(() => server.close());
     const publicApi = createPublicApi({ serverUrl: server.url });
     const email = 'visitor@example.com';
-    const { thread_id: threadId } = await publicApi.resolveThread('demo', email, 'Vera');
-    const history = await publicApi.pollEvents('demo', threadId, email, 0, 50);
-    const visitorId = history.events.map((event) => event.sender_id ?? '').find((id) => id.startsWith('visitor:'))!;
+    const resolved = await publicApi.resolveThread('demo', { email, name: 'Vera' }, null);
+    const threadId = resolved.thread_id;
+    const visitorId = resolved.sender_id!;
     const { engine } = createVisitorEngine({
       serverUrl: server.url,
       slug: 'demo',
-      email,
+      visitorToken: resolved.visitor_token!,
+      email: resolved.email ?? email,
       threadId,
       selfSenderId: visitorId,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
@@ -255,5 +256,38 @@ describe('the visitor engine against the real server', () => {
     expect(snapshot.runs[0]!.text).toBe(reply!.content);
     expect(snapshot.runs[0]!.replyMessageId).toBe(reply!.id);
     expect(engine.metrics.invalidFrames).toBe(0);
+  });
+
+  it('a visitor token the server does not know: the public socket fails once with 4001 and stays failed (no retry loop)', async () => {
+    const server = await startTestServer();
+    cleanups.push(() => server.close());
+    const publicApi = createPublicApi({ serverUrl: server.url });
+    const email = 'visitor@example.com';
+    const resolved = await publicApi.resolveThread('demo', { email }, null);
+    let connects = 0;
+    const CountingWebSocket = class extends WebSocket {
+      constructor(url: string, protocols?: string[]) {
+        super(url, protocols);
+        connects++;
+      }
+    };
+    const { engine } = createVisitorEngine({
+      serverUrl: server.url,
+      slug: 'demo',
+      visitorToken: `vt_${'x'.repeat(43)}`,
+      email,
+      threadId: resolved.thread_id,
+      selfSenderId: resolved.sender_id!,
+      WebSocket: CountingWebSocket as unknown as WebSocketConstructor,
+      outboxStore: new MemoryOutboxStore(),
+    });
+    await engine.start();
+    cleanups.push(() => engine.stop());
+    await waitFor(() => engine.getConnectionState().status === 'failed', 'the refusal');
+    expect(engine.getConnectionState()).toMatchObject({ status: 'failed', code: 4001 });
+    // Longer than the first backoff steps: nothing tried again.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(connects).toBe(1);
+    expect(engine.getConnectionState()).toMatchObject({ status: 'failed', code: 4001 });
   });
 });

@@ -8,8 +8,8 @@ export interface EngineInput {
   serverUrl: string;
   slug: string;
   visitorToken: string | null;
-  /** The socket's `?email=` label. */
-  email: string;
+  /** The socket's `?email=` label; null when the visitor has none. */
+  email: string | null;
   threadId: string;
   selfSenderId: string;
   /** History or send refused (401/403). */

@@ -312,7 +312,7 @@ export class VisitorSession {
       serverUrl: this.host.options.apiBaseUrl,
       slug,
       visitorToken,
-      email: label ?? '',
+      email: label,
       threadId,
       selfSenderId: selfSenderId ?? UNKNOWN_VISITOR,
       onRefused: (error) => this.refused(generation, refusalOfError(error)),

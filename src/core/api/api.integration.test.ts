@@ -3,10 +3,11 @@
  * real HTTP, real SQLite, the demo agent. Errors must arrive as ApiError with the code
  * the contract names.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../../../server/test/support/test-server.ts';
+import { signIdentityToken } from '../../../server/test/support/visitors.ts';
 import type { InboundEvent } from '../protocol/server-frame-schemas.ts';
 import { ApiError } from './api-error.ts';
 import { apiBaseUrl, createHttpClient, parseWith } from './http-client.ts';
@@ -307,10 +308,3 @@ describe('public (visitor) API', () => {
     }
   });
 });
-
-/** An HS256 identity token, as a website's backend signs it (README "Identity verification"). */
-function signIdentityToken(secret: string, claims: Record<string, unknown>): string {
-  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-}

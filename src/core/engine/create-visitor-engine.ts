@@ -14,8 +14,12 @@ export interface VisitorEngineOptions {
   slug: string;
   /** The visitor token from the resolve call (null only against a seed-only server, which issues none). */
   visitorToken: string | null;
-  /** The label the server holds for the visitor (resolve's `email`): the socket's `?email=`, which the seed requires. */
-  email: string;
+  /**
+   * The label the server holds for the visitor (resolve's `email`): the socket's `?email=`,
+   * which the seed requires. Null for a visitor without one (vouched for by the site): then
+   * the URL has no `email` at all, which a server with visitor tokens accepts.
+   */
+  email: string | null;
   threadId: string;
   /** The visitor's `visitor:<uuid>`: their own messages and typing are theirs. */
   selfSenderId: string;
@@ -49,7 +53,7 @@ export function createVisitorEngine(options: VisitorEngineOptions): VisitorEngin
   const token = options.visitorToken;
   const path =
     `/api/v1/chat/ws/public/${encodeURIComponent(options.slug)}/threads/${encodeURIComponent(options.threadId)}` +
-    `?email=${encodeURIComponent(options.email)}`;
+    (options.email ? `?email=${encodeURIComponent(options.email)}` : '');
   const connection = new ConnectionManager({
     environment,
     onInvalidFrame: options.onInvalidFrame,

@@ -12,13 +12,16 @@
 import { ApiError } from '../../src/core/api/api-error.ts';
 import type { ResolveInput } from '../../src/core/api/public-api.ts';
 import type { Activity, SyncEngine } from '../../src/core/engine/sync-engine.ts';
-import type { AgentProfile, ResolvedThread } from '../../src/core/protocol/rest-schemas.ts';
+import type { ResolvedThread } from '../../src/core/protocol/rest-schemas.ts';
 import type { VisitorIdentity } from '../shared/identify-options.ts';
 import type { PanelHost } from '../shared/panel-contract.ts';
 import { EMPTY_VISITOR, loadVisitor, saveVisitor, visitorKey, type VisitorRecord } from '../shared/visitor-store.ts';
 import type { WidgetEventMap, WidgetEventName } from '../shared/widget-events.ts';
+import { messageOf } from './activity-message.ts';
 import type { PanelDeps } from './panel-deps.ts';
 import { REFUSAL_MESSAGES, refusalOfClose, refusalOfError, type BlockedReason, type Refusal } from './refusals.ts';
+import { outcomeOf, targetOf, type StartMode } from './resolve-outcome.ts';
+import type { SessionState } from './session-state.ts';
 import { visitorSenderOf } from './visitor-identity.ts';
 
 /** Messages already reported to the host page, remembered so a message is reported once. */
@@ -31,49 +34,7 @@ export const UNKNOWN_VISITOR = 'visitor:unknown';
 /** The public socket's close code for a refused token or origin (CONTRACT §6). */
 const REFUSED_CLOSE_CODE = 4001;
 
-export type ProfileState = { status: 'loading' } | { status: 'ready'; profile: AgentProfile } | { status: 'missing' } | { status: 'failed' };
-
-export type ConversationPhase =
-  /** Asking who the visitor is. `problem`: what the server said about the last try. */
-  | { kind: 'prechat'; problem: 'invalid_email' | null }
-  | { kind: 'starting' }
-  /** Nothing the visitor can do here: the website has to change something (see {@link BlockedReason}). */
-  | { kind: 'blocked'; reason: BlockedReason }
-  | { kind: 'start-failed'; code: string; retryAfterMs: number | null }
-  | { kind: 'chat'; threadId: string; selfSenderId: string; engine: SyncEngine };
-
-/** An `error` frame the server sent on the live connection, for the panel to explain. */
-export interface ServerNotice {
-  code: string;
-  retryAfterMs: number | null;
-  /** Epoch ms it arrived. */
-  at: number;
-}
-
-export interface SessionState {
-  profile: ProfileState;
-  phase: ConversationPhase;
-  /** The panel is shown. */
-  open: boolean;
-  email: string | null;
-  name: string | null;
-  /**
-   * "New conversation" on a server that resumes the same thread for the same email: the
-   * history up to here is hidden, so the visitor starts over at least on screen.
-   */
-  hiddenThroughSeq: number;
-  notice: ServerNotice | null;
-  /** The stored conversation was gone (the server's data was reset): this one is new. */
-  conversationReset: boolean;
-}
-
-/** How a start differs from a plain resume. */
-interface StartMode {
-  /** "New conversation": ask for a fresh thread; the one before, to hide it if the server resumes it anyway. */
-  restart?: { previousThread: string | null; hideThrough: number };
-  /** `identify()` changed who the visitor is during this page view: another thread is expected, not a reset. */
-  identityChange?: boolean;
-}
+export type { ConversationPhase, ProfileState, ServerNotice, SessionState } from './session-state.ts';
 
 export class VisitorSession {
   private state: SessionState;
@@ -281,31 +242,17 @@ export class VisitorSession {
     }
     if (generation !== this.generation) return;
 
-    const threadId = resolved?.thread_id ?? before.threadId!;
-    const continuing = threadId === before.threadId;
-    const visitorToken = resolved ? (resolved.visitor_token ?? null) : before.visitorToken;
-    const label = (resolved ? resolved.email : undefined) ?? before.email;
-    let selfSenderId = resolved?.sender_id ?? (continuing ? before.senderId : null);
+    const target = targetOf(before, resolved);
+    const { threadId, visitorToken, email: label } = target;
+    let selfSenderId = target.senderId;
     if (!selfSenderId) {
       const page = await api.pollEvents(slug, threadId, { visitorToken, email: label }, 0);
       if (generation !== this.generation) return;
       selfSenderId = visitorSenderOf(page.events);
     }
-
-    // The stored thread gave way to a brand-new one that nobody asked for: the server no longer knew the token.
-    const reset = resolved !== null && !resolved.resumed && !continuing && before.threadId !== null && !mode.restart && !mode.identityChange;
-    const sameThread = mode.restart !== undefined && mode.restart.previousThread === threadId;
-    this.baselinePending = !continuing && !sameThread;
-    this.record = {
-      ...this.record,
-      threadId,
-      visitorToken,
-      verified: resolved ? (resolved.verified ?? false) : before.verified,
-      email: label,
-      senderId: selfSenderId ?? (continuing ? before.senderId : null),
-      appliedSeq: continuing ? before.appliedSeq : 0,
-      unread: continuing ? before.unread : 0,
-    };
+    const outcome = outcomeOf(before, resolved, mode, target, selfSenderId);
+    this.baselinePending = outcome.baselinePending;
+    this.record = { ...outcome.record, unread: this.record.unread };
     this.save();
 
     const engine = this.deps.createEngine({
@@ -325,13 +272,12 @@ export class VisitorSession {
     );
     this.set({
       phase: { kind: 'chat', threadId, selfSenderId: selfSenderId ?? UNKNOWN_VISITOR, engine },
-      hiddenThroughSeq: sameThread ? mode.restart!.hideThrough : 0,
-      conversationReset: reset,
+      hiddenThroughSeq: outcome.hiddenThroughSeq,
+      conversationReset: outcome.reset,
     });
-    if (reset) {
-      this.setUnread(0);
-      this.report('conversation_reset', REFUSAL_MESSAGES.conversation_reset);
-    }
+    // Another thread: nothing in it is unread yet (the launcher's badge follows).
+    if (!target.continuing) this.setUnread(0);
+    if (outcome.reset) this.report('conversation_reset', REFUSAL_MESSAGES.conversation_reset);
     const failed = (error: unknown) => {
       if (generation === this.generation) this.report('engine_failed', describe(error));
     };
@@ -450,16 +396,7 @@ export class VisitorSession {
       return;
     }
     if (activity.threadId !== phase.threadId) return;
-    let message: { id: string; senderId: string; content: string; seq: number | null; clientMessageId: string | null } | null = null;
-    if (activity.kind === 'message') {
-      const { id, sender_id, content, thread_seq, client_message_id } = activity.message;
-      message = { id, senderId: sender_id, content, seq: thread_seq ?? null, clientMessageId: client_message_id ?? null };
-    } else if (activity.kind === 'event' && activity.event.event_type === 'message_committed') {
-      const { event } = activity;
-      const id = typeof event.data?.message_id === 'string' ? event.data.message_id : (event.event_id ?? `seq:${event.thread_seq}`);
-      const clientMessageId = typeof event.data?.client_message_id === 'string' ? event.data.client_message_id : null;
-      message = { id, senderId: event.sender_id ?? 'system', content: event.content ?? '', seq: event.thread_seq, clientMessageId };
-    }
+    const message = messageOf(activity);
     if (!message) return;
     if (phase.selfSenderId === UNKNOWN_VISITOR && message.clientMessageId && phase.engine.outbox.get(message.clientMessageId)) {
       return this.learnSender(message.senderId);

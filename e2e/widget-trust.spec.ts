@@ -130,7 +130,7 @@ test('require_verified_identity: no identity → the visitor is asked to sign in
   });
 });
 
-test('allowed websites that exclude the page: "not available on this website" and origin_not_allowed', async ({ page, request }) => {
+test('allowed websites that exclude the page: "not available on this website" and origin_not_allowed, on load and on an open chat', async ({ page, request }) => {
   const owner = await AgentOwner.alice(request);
   await owner.withSettings({ allowed_origins: ['https://shop.example'] }, async () => {
     const watch = new PageWatch(page);
@@ -140,13 +140,22 @@ test('allowed websites that exclude the page: "not available on this website" an
     await expect(panel(page, 'Chat').getByRole('textbox', { name: 'Email' })).toHaveCount(0);
     await expect.poll(async () => (await widgetErrors(page)).map((error) => error.code)).toEqual(['origin_not_allowed']);
     // Refused requests show in the console as failed loads; nothing else may.
-    expect(watch.pageErrors).toEqual([]);
-    expect(await watch.violations()).toEqual([]);
+    await watch.expectClean();
   });
-  // With the host page allowed, the same page chats.
+
+  // With the host page allowed, the same page chats…
+  const tag = uniqueTag();
   await owner.withSettings({ allowed_origins: ['https://shop.example', host.origin] }, async () => {
-    await page.goto(host.page());
-    await startChat(page, `allowed-${uniqueTag()}@example.com`);
+    await page.goto(host.page({ stub: {} }));
+    await startChat(page, `allowed-${tag}@example.com`);
+    const hello = `Allowed here ${tag}`;
+    await sendFromWidget(page, hello);
+    await expect(widgetConversation(page).getByText(demoReplyTo(hello))).toBeVisible({ timeout: 20_000 });
+  });
+  // …until the owner takes it off the list: the open chat closes (4001 "origin not allowed") into the same state.
+  await owner.withSettings({ allowed_origins: ['https://shop.example'] }, async () => {
+    await expect(panel(page).getByRole('alert')).toHaveText('This chat isn’t available on this website.', { timeout: 20_000 });
+    await expect.poll(async () => (await widgetErrors(page)).map((error) => error.code)).toEqual(['origin_not_allowed']);
   });
 });
 

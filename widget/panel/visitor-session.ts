@@ -230,7 +230,10 @@ export class VisitorSession {
     const { api } = this.deps;
     const slug = this.host.options.agent;
     const before = this.record;
-    const input: ResolveInput = { email: before.email, name: before.name, identity_token: this.identity?.identityToken ?? null };
+    // "New conversation" of a verified visitor: their visitor token carries who they are, and the
+    // site's identity token (signed when the page loaded) may have expired since.
+    const identityToken = mode.restart && before.visitorToken !== null && before.verified ? null : (this.identity?.identityToken ?? null);
+    const input: ResolveInput = { email: before.email, name: before.name, identity_token: identityToken };
     let resolved: ResolvedThread | null;
     try {
       resolved = mode.restart ? await this.freshThread(input, before.visitorToken) : await api.resolveThread(slug, input, before.visitorToken);

@@ -92,6 +92,20 @@ describe('identity required', () => {
   });
 });
 
+describe('identity verified', () => {
+  it('"new conversation" of a verified visitor goes by the visitor token alone (the page’s identity token may have expired)', async () => {
+    const server = new FakeServer();
+    server.supportsFresh = true;
+    const harness = await mountTestPanel({ server, identity: { identityToken: 'header.payload.signature' } });
+    expect(harness.record()).toMatchObject({ verified: true, visitorToken: TOKEN });
+    act(() => harness.controller.newConversation());
+    await harness.settle();
+    expect(server.api.resolveThread).toHaveBeenLastCalledWith('demo', { email: null, name: null, identity_token: null, fresh: true }, TOKEN);
+    expect(harness.record()).toMatchObject({ threadId: 'thread-2', visitorToken: TOKEN, verified: true });
+    expect(codes(harness)).toEqual([]);
+  });
+});
+
 describe('identity invalid', () => {
   it('says so in words, reports identity_invalid, and does not try again on its own', async () => {
     const harness = await mountTestPanel({ identity: { identityToken: 'bad.identity.token', email: 'ada@example.com' } });

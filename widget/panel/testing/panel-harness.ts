@@ -77,6 +77,8 @@ export class FakeServer {
   /** The agent's profile says only verified visitors may chat. */
   requireVerified = false;
   readonly tokens = new Set<string>();
+  /** Tokens whose visitor an identity token vouched for. */
+  private readonly verifiedTokens = new Set<string>();
   private tokenCount = 0;
   private messageCount = 0;
   private threadCount = 1;
@@ -99,6 +101,7 @@ export class FakeServer {
   /** The server's database was reset: every token is unknown, and the next visitor gets a new thread. */
   resetData() {
     this.tokens.clear();
+    this.verifiedTokens.clear();
     // Tokens issued from now on differ from every earlier one.
     this.tokenCount += 10;
     this.newThread();
@@ -138,11 +141,12 @@ export class FakeServer {
     if (!this.issuesTokens) return { thread_id: this.threadId, resumed };
     const issued = known ? token : tokenNumber(++this.tokenCount);
     this.tokens.add(issued);
+    if (input.identity_token) this.verifiedTokens.add(issued);
     return {
       thread_id: this.threadId,
       resumed,
       visitor_token: issued,
-      verified: Boolean(input.identity_token),
+      verified: this.verifiedTokens.has(issued),
       email: input.email ?? null,
       ...(this.tellsSender ? { sender_id: VISITOR } : {}),
     };

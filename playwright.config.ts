@@ -41,6 +41,11 @@ export default defineConfig({
       DEMO_AGENT_CHUNK_MS: '5',
       // Short enough that an end-to-end test can watch an approval expire (inbox-agent.spec.ts).
       APPROVAL_TTL_MS: '8000',
+      // Every widget spec is a visitor from the same address, and each resolve counts: the
+      // per-address limits (tested in the server's contract tests) would stop a full run.
+      RATE_LIMIT_THREADS_PER_MIN: '1000',
+      RATE_LIMIT_SOCKETS_PER_MIN: '1000',
+      RATE_LIMIT_MESSAGES_PER_MIN: '1000',
       LOG_LEVEL: 'warn',
     },
   },

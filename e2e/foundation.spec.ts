@@ -89,11 +89,13 @@ test('a visitor page on any origin can talk to the demo agent over the public so
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'visitor@example.com', name: 'Vera' }),
     });
-    const { thread_id: threadId } = (await resolved.json()) as { thread_id: string };
+    const { thread_id: threadId, visitor_token: visitorToken } = (await resolved.json()) as { thread_id: string; visitor_token: string };
     return new Promise<string>((resolve, reject) => {
-      const ws = new WebSocket(
-        `${api.replace('http', 'ws')}/api/v1/chat/ws/public/demo/threads/${threadId}?email=visitor%40example.com`,
-      );
+      // The visitor token proves whose conversation it is; it goes in the subprotocol, not the URL.
+      const ws = new WebSocket(`${api.replace('http', 'ws')}/api/v1/chat/ws/public/demo/threads/${threadId}?email=visitor%40example.com`, [
+        'visitor',
+        visitorToken,
+      ]);
       ws.onmessage = (event) => {
         const frame = JSON.parse(String(event.data)) as { type: string; data: { sender_id?: string; content?: string } };
         if (frame.type === 'ready') {

@@ -11,6 +11,7 @@ import {
   sendFromWidget,
   startChat,
   visitorRecord,
+  watchUrls,
   widgetConversation,
 } from './support/host-page.ts';
 
@@ -129,20 +130,23 @@ test('Alice answers the visitor from the inbox: live in the open widget, and an 
 test('a reload resumes the conversation; offline, a message waits and is delivered once, and what Alice sent meanwhile arrives once, in order', async ({ page, context, request }) => {
   const tag = uniqueTag();
   const watch = new PageWatch(page);
+  const urls = watchUrls(page);
   const url = host.page();
   await page.goto(url);
   await startChat(page, `otto-${tag}@example.com`, `Otto ${tag}`);
   const first = `First visit ${tag}`;
   await sendFromWidget(page, first);
   await expect(widgetConversation(page).getByText(demoReplyTo(first))).toBeVisible({ timeout: 20_000 });
-  const { threadId } = await visitorRecord(page);
+  const { threadId, visitorToken } = await visitorRecord(page);
   expect(threadId).toBeTruthy();
+  expect(visitorToken).toMatch(/^vt_[A-Za-z0-9_-]{43}$/);
 
-  // Reload: the history is there without the form, and the conversation goes on.
+  // Reload: the same conversation (same thread, same token), its history, no form; and it goes on.
   await page.reload();
   await launcher(page).click();
   await expect(widgetConversation(page).getByText(demoReplyTo(first))).toBeVisible({ timeout: 20_000 });
   await expect(panel(page).getByRole('textbox', { name: 'Email' })).toHaveCount(0);
+  expect(await visitorRecord(page)).toMatchObject({ threadId, visitorToken });
   const second = `Back again ${tag}`;
   await sendFromWidget(page, second);
   await expect(widgetConversation(page).getByText(demoReplyTo(second))).toBeVisible({ timeout: 20_000 });
@@ -178,6 +182,8 @@ test('a reload resumes the conversation; offline, a message waits and is deliver
   expect(shown.indexOf(meanwhile[1]!)).toBeLessThan(shown.lastIndexOf(offline));
   await expect(widgetConversation(page).getByText('Sending…')).toHaveCount(0);
   await expect(widgetConversation(page).getByText('Waiting to send…')).toHaveCount(0);
+  // The visitor token went in headers and the socket's subprotocol only, never in a URL.
+  expect(urls.filter((requested) => requested.includes(visitorToken!))).toEqual([]);
 
   await watch.expectClean();
 });

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { uniqueTag } from './support/inbox.ts';
-import { HostPageServer, PageWatch, launcher, messageBox, panel, visitorRecord } from './support/host-page.ts';
+import { HostPageServer, PageWatch, launcher, messageBox, panel, visitorRecord, widgetErrors } from './support/host-page.ts';
 
 /**
  * How the widget is configured from the host page: a slug the server does not know, a
@@ -52,8 +52,8 @@ test('calls queued through the documented stub before widget.js loads are replay
 
   const stub = () =>
     page.evaluate(() => (window as unknown as { __stub: { definedBeforeWidget: boolean; queuedCalls: number | null; ready: unknown[] } }).__stub);
-  // The stub ran first (no AMA2Chat yet) and queued two calls; the loader replayed them.
-  expect(await stub()).toMatchObject({ definedBeforeWidget: true, queuedCalls: 2 });
+  // The stub ran first (no AMA2Chat yet) and queued three calls (on ready, on error, identify); the loader replayed them.
+  expect(await stub()).toMatchObject({ definedBeforeWidget: true, queuedCalls: 3 });
   await expect.poll(async () => (await stub()).ready).toEqual([{ agent: 'demo' }]);
 
   await launcher(page).click();
@@ -61,7 +61,36 @@ test('calls queued through the documented stub before widget.js loads are replay
   await expect(panel(page).getByRole('textbox', { name: 'Email' })).toHaveCount(0);
   // The conversation is the identified visitor's.
   await expect.poll(async () => (await visitorRecord(page)).email).toBe(email);
-  // Loading the panel did not announce "ready" a second time.
+  // Loading the panel did not announce "ready" a second time, and nothing went wrong.
   expect((await stub()).ready).toEqual([{ agent: 'demo' }]);
+  expect(await widgetErrors(page)).toEqual([]);
+  await watch.expectClean();
+});
+
+test('identify() with bad options reports each in words and ignores it; the good ones still apply', async ({ page }) => {
+  const tag = uniqueTag();
+  const email = `checked-${tag}@example.com`;
+  const watch = new PageWatch(page);
+  await page.goto(host.page({ stub: {} }));
+  await expect(launcher(page)).toBeVisible();
+  await page.evaluate(
+    (value) => {
+      const chat = (window as unknown as { AMA2Chat: { identify(options: unknown): void } }).AMA2Chat;
+      chat.identify('ada@example.com');
+      chat.identify({ email: value, name: 42, identity_token: 'not a token' });
+    },
+    email,
+  );
+  await expect
+    .poll(() => watch.warnings.filter((text) => text.startsWith('[AMA2Chat] identify')))
+    .toEqual([
+      '[AMA2Chat] identify() takes an object, e.g. identify({ email: "ada@example.com", name: "Ada", identity_token: "…" }).',
+      '[AMA2Chat] identify(): name must be text of 1 to 100 characters; ignored.',
+      '[AMA2Chat] identify(): identity_token must be the signed token from your server (three base64url parts joined by dots); ignored.',
+    ]);
+  expect((await widgetErrors(page)).map((error) => error.code)).toEqual(['invalid_identity']);
+  await launcher(page).click();
+  await expect(messageBox(page)).toBeVisible({ timeout: 20_000 });
+  await expect.poll(async () => (await visitorRecord(page)).email).toBe(email);
   await watch.expectClean();
 });

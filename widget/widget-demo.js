@@ -7,6 +7,6 @@ const log = (text) => {
 };
 window.AMA2Chat.on('ready', () => log('The widget is ready.'));
 window.AMA2Chat.on('unread', ({ count }) => log(`${count} unread message(s).`));
-window.AMA2Chat.on('error', ({ message }) => log(`Widget error: ${message}`));
+window.AMA2Chat.on('error', ({ code, message }) => log(`Widget error (${code}): ${message}`));
 document.getElementById('open-chat')?.addEventListener('click', () => window.AMA2Chat.open());
 document.getElementById('identify')?.addEventListener('click', () => window.AMA2Chat.identify({ email: 'ada@example.com', name: 'Ada' }));

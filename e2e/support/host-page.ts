@@ -8,9 +8,12 @@
  * - `/assets/watch.js`: records `securitypolicyviolation` events in `window.__cspViolations`
  *   (and logs them), so a spec can read what the browser blocked;
  * - `/assets/stub-<id>.js`: the documented one-line `AMA2Chat` stub plus calls made before
- *   widget.js loads (`on('ready')`, `identify()`);
+ *   widget.js loads (`on('ready')`, `on('error')`, `identify()`); with `signedIdentity`, the
+ *   site's backend signs a fresh identity token into it on every request, as a real site
+ *   renders it for its signed-in customer (README "Identity verification");
  * - `/p/<id>`: a page registered with {@link HostPageServer.page}.
  */
+import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, type Page } from '@playwright/test';
@@ -33,8 +36,13 @@ export interface HostPageSpec {
   hostileCss?: boolean;
   /** The top-most fixed overlay over the upper left of the page (default true). */
   overlay?: boolean;
-  /** Define the stub and queue these calls before widget.js loads. */
-  stub?: { identify?: { email: string; name?: string } } | null;
+  /** Define the stub and queue these calls before widget.js loads (the stub also records `error` events). */
+  stub?: { identify?: { email?: string; name?: string; identity_token?: string } } | null;
+  /**
+   * The site's signed-in customer: the stub calls `identify({ identity_token, email, name })`
+   * with a token the host backend signs (HS256, {@link HostPageServer.identitySecret}) for this `sub`.
+   */
+  signedIdentity?: { sub: string; email?: string; name?: string };
   /** Send the Content-Security-Policy header (default true). */
   csp?: boolean;
 }
@@ -63,12 +71,26 @@ document.addEventListener('securitypolicyviolation', function (event) {
 }, true);
 `;
 
+/** How long the host backend's identity tokens live (the contract allows up to 24 h). */
+const IDENTITY_TOKEN_TTL_S = 10 * 60;
+
+/**
+ * Signs an identity token the way the README tells a site's backend to: HS256 over
+ * base64url(header).base64url(payload) with the agent's identity secret, `node:crypto` only.
+ */
+export function signIdentityToken(secret: string, claims: { aud: string; sub: string; exp: number; email?: string; name?: string; iat?: number }): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+
 /** The README's stub, byte for byte, then calls made before widget.js is there. */
 function stubJs(stub: NonNullable<HostPageSpec['stub']>): string {
   return [
-    'window.__stub = { definedBeforeWidget: window.AMA2Chat === undefined, ready: [], readyAt: null };',
+    'window.__stub = { definedBeforeWidget: window.AMA2Chat === undefined, ready: [], readyAt: null, errors: [] };',
     'window.AMA2Chat=window.AMA2Chat||new Proxy({q:[]},{get:(t,k)=>k in t?t[k]:(...a)=>t.q.push([k,a])})',
     "window.AMA2Chat.on('ready', function (payload) { window.__stub.ready.push(payload); window.__stub.readyAt = performance.now(); });",
+    "window.AMA2Chat.on('error', function (payload) { window.__stub.errors.push(payload); });",
     stub.identify ? `window.AMA2Chat.identify(${JSON.stringify(stub.identify)});` : '',
     'window.__stub.queuedCalls = Array.isArray(window.AMA2Chat.q) ? window.AMA2Chat.q.length : null;',
   ].join('\n');
@@ -88,7 +110,7 @@ function pageHtml(id: string, spec: HostPageSpec): string {
     <title>Acme Gardening</title>
     ${spec.hostileCss === false ? '' : '<link rel="stylesheet" href="/assets/hostile.css" />'}
     <script src="/assets/watch.js"></script>
-    ${spec.stub ? `<script src="/assets/stub-${id}.js"></script>` : ''}
+    ${spec.stub || spec.signedIdentity ? `<script src="/assets/stub-${id}.js"></script>` : ''}
   </head>
   <body>
     ${spec.overlay === false ? '' : '<div class="hostile-overlay" data-testid="hostile-overlay">A hostile overlay</div>'}
@@ -107,6 +129,8 @@ function pageHtml(id: string, spec: HostPageSpec): string {
 export class HostPageServer {
   private readonly pages = new Map<string, HostPageSpec>();
   private next = 0;
+  /** The agent's identity secret, known to this site's backend only (never sent to the browser). */
+  identitySecret: string | null = null;
 
   private constructor(
     private readonly server: http.Server,
@@ -135,6 +159,18 @@ export class HostPageServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** The page's stub calls, with a freshly signed identity token when the page has a signed-in customer. */
+  private withSignedIdentity(spec: HostPageSpec): NonNullable<HostPageSpec['stub']> {
+    const stub = spec.stub ?? {};
+    const customer = spec.signedIdentity;
+    if (!customer) return stub;
+    if (!this.identitySecret) throw new Error('signedIdentity needs host.identitySecret');
+    const agent = (spec.widget === undefined ? { agent: 'demo' } : spec.widget)?.agent ?? 'demo';
+    const exp = Math.floor(Date.now() / 1000) + IDENTITY_TOKEN_TTL_S;
+    const token = signIdentityToken(this.identitySecret, { aud: agent, sub: customer.sub, exp, email: customer.email, name: customer.name });
+    return { ...stub, identify: { identity_token: token, ...(customer.email ? { email: customer.email } : {}), ...(customer.name ? { name: customer.name } : {}) } };
+  }
+
   private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
     const path = new URL(request.url ?? '/', this.origin).pathname;
     const send = (status: number, type: string, body: string, headers: Record<string, string> = {}) => {
@@ -146,7 +182,8 @@ export class HostPageServer {
     const stub = /^\/assets\/stub-(\d+)\.js$/.exec(path);
     if (stub) {
       const spec = this.pages.get(stub[1]!);
-      return spec?.stub ? send(200, 'text/javascript', stubJs(spec.stub)) : send(404, 'text/plain', 'no such stub');
+      if (!spec || !(spec.stub || spec.signedIdentity)) return send(404, 'text/plain', 'no such stub');
+      return send(200, 'text/javascript', stubJs(this.withSignedIdentity(spec)));
     }
     const page = /^\/p\/(\d+)$/.exec(path);
     const spec = page ? this.pages.get(page[1]!) : undefined;
@@ -221,7 +258,31 @@ export const demoReplyTo = (text: string) => `You said: “${text}”`;
 /** How often `text` occurs in `haystack`. */
 export const occurrences = (haystack: string, text: string) => haystack.split(text).length - 1;
 
+export interface StoredVisitor {
+  threadId: string | null;
+  visitorToken: string | null;
+  verified: boolean;
+  email: string | null;
+  unread: number;
+}
+
 /** The visitor record the widget keeps in localStorage for the demo agent. */
-export async function visitorRecord(page: Page, chatOrigin = CHAT_ORIGIN, agent = 'demo'): Promise<{ threadId: string | null; email: string | null; unread: number }> {
-  return page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? '{}') as { threadId: string | null; email: string | null; unread: number }, `ama2chat:${chatOrigin}:${agent}`);
+export async function visitorRecord(page: Page, chatOrigin = CHAT_ORIGIN, agent = 'demo'): Promise<StoredVisitor> {
+  return page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? '{}') as StoredVisitor, `ama2chat:${chatOrigin}:${agent}`);
+}
+
+/** The `error` events the page's stub recorded (pages with `stub` or `signedIdentity`). */
+export async function widgetErrors(page: Page): Promise<{ code: string; message: string }[]> {
+  return page.evaluate(() => (window as unknown as { __stub?: { errors: { code: string; message: string }[] } }).__stub?.errors ?? []);
+}
+
+/**
+ * Every URL the page asked for (requests and WebSockets), from before it loads: a spec checks
+ * that no visitor token ever appears in one.
+ */
+export function watchUrls(page: Page): string[] {
+  const urls: string[] = [];
+  page.on('request', (request) => urls.push(request.url()));
+  page.on('websocket', (socket) => urls.push(socket.url()));
+  return urls;
 }

@@ -6,6 +6,7 @@
  * Calls made before this script ran are replayed from the documented one-line stub:
  *   window.AMA2Chat=window.AMA2Chat||new Proxy({q:[]},{get:(t,k)=>k in t?t[k]:(...a)=>t.q.push([k,a])})
  */
+import { readIdentify } from '../shared/identify-options.ts';
 import type { MountPanel, PanelController, PanelHost } from '../shared/panel-contract.ts';
 import { loadVisitor, visitorKey } from '../shared/visitor-store.ts';
 import { WIDGET_EVENTS, type WidgetEventMap, type WidgetEventName } from '../shared/widget-events.ts';
@@ -17,7 +18,6 @@ const IDLE_TIMEOUT_MS = 4_000;
 /** The panel's content-hashed file name (`widget-panel-<hash>.js`), injected by the build (vite.widget.config.ts). */
 declare const __WIDGET_PANEL_FILE__: string;
 const PANEL_FILE = __WIDGET_PANEL_FILE__;
-const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 
 type Listener = (payload: unknown) => void;
 type Queued = [string, unknown[]];
@@ -26,7 +26,8 @@ interface Api {
   open(): void;
   close(): void;
   toggle(): void;
-  identify(identity: { email: string; name?: string }): void;
+  /** Who the visitor is, as the site knows them: `{ email?, name?, identity_token? }` (at least an email or a token). */
+  identify(identity: { email?: string; name?: string; identity_token?: string }): void;
   newConversation(): void;
   on<K extends WidgetEventName>(event: K, listener: (payload: WidgetEventMap[K]) => void): void;
   off<K extends WidgetEventName>(event: K, listener: (payload: WidgetEventMap[K]) => void): void;
@@ -189,14 +190,11 @@ function mount(
       else api.open();
     },
     identify(next) {
-      const email = typeof next?.email === 'string' ? next.email.trim().toLowerCase() : '';
-      if (!EMAIL.test(email)) {
-        console.warn('[AMA2Chat] identify(): a valid email is required, e.g. identify({ email: "ada@example.com", name: "Ada" }).');
-        emit('error', { code: 'invalid_identity', message: 'identify() needs a valid email.' });
-        return;
-      }
-      identity = { email, ...(typeof next.name === 'string' && next.name.trim() ? { name: next.name.trim().slice(0, 100) } : {}) };
-      controller?.identify(identity);
+      const { identity: valid, problems } = readIdentify(next);
+      for (const problem of problems) console.warn(`[AMA2Chat] ${problem}`);
+      if (!valid) return emit('error', { code: 'invalid_identity', message: problems.at(-1)! });
+      identity = valid;
+      controller?.identify(valid);
     },
     newConversation() {
       void load().then((loaded) => loaded?.newConversation());

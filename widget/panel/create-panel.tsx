@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import type { VisitorIdentity } from '../shared/identify-options.ts';
 import type { PanelController, PanelHost } from '../shared/panel-contract.ts';
 import { applyAccent, pickAccent } from './accent-color.ts';
 import { activeIn, focusableIn } from './focus-trap.ts';
@@ -96,7 +97,7 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
       setTimeout(guard('open', focusInitial), 0);
     }),
     closed: guard('close', () => session.setOpen(false)),
-    identify: guard('identify', (identity: { email: string; name?: string }) => session.identify(identity)),
+    identify: guard('identify', (identity: VisitorIdentity) => session.identify(identity)),
     newConversation: guard('new_conversation', () => session.newConversation()),
     destroy: guard('destroy', () => {
       for (const cleanup of cleanups.splice(0)) cleanup();

@@ -20,6 +20,10 @@ export interface PanelStrings {
   emailRequired: string;
   emailInvalid: string;
   startFailed: string;
+  notAvailableHere: string;
+  signInRequired: string;
+  identityInvalid: string;
+  conversationReset: string;
 
   conversation: string;
   newMessages: string;
@@ -83,6 +87,10 @@ const en: PanelStrings = {
   emailRequired: 'Enter your email address.',
   emailInvalid: 'That does not look like an email address (like name@example.com).',
   startFailed: 'The conversation could not be started.',
+  notAvailableHere: 'This chat isn’t available on this website.',
+  signInRequired: 'Please sign in on this website to chat with us.',
+  identityInvalid: 'We could not confirm who you are. Please sign in on this website again, then reopen the chat.',
+  conversationReset: 'Your previous conversation is no longer available; this is a new one.',
 
   conversation: 'Conversation',
   newMessages: 'New messages',
@@ -146,6 +154,10 @@ const de: PanelStrings = {
   emailRequired: 'Bitte geben Sie Ihre E-Mail-Adresse ein.',
   emailInvalid: 'Das sieht nicht wie eine E-Mail-Adresse aus (etwa name@example.com).',
   startFailed: 'Das Gespräch konnte nicht gestartet werden.',
+  notAvailableHere: 'Dieser Chat ist auf dieser Website nicht verfügbar.',
+  signInRequired: 'Bitte melden Sie sich auf dieser Website an, um mit uns zu chatten.',
+  identityInvalid: 'Wir konnten nicht bestätigen, wer Sie sind. Bitte melden Sie sich auf dieser Website erneut an und öffnen Sie dann den Chat wieder.',
+  conversationReset: 'Ihr früheres Gespräch ist nicht mehr verfügbar; dies ist ein neues.',
 
   conversation: 'Gespräch',
   newMessages: 'Neue Nachrichten',

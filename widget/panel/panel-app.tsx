@@ -69,6 +69,13 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         {strings.starting}
       </p>
     );
+  } else if (phase.kind === 'blocked') {
+    const words = { origin_not_allowed: strings.notAvailableHere, identity_required: strings.signInRequired, identity_invalid: strings.identityInvalid }[phase.reason];
+    body = (
+      <p role="alert" data-blocked={phase.reason} className="m-4 rounded-lg bg-amber-50 p-3 text-sm text-amber-950">
+        {words}
+      </p>
+    );
   } else if (phase.kind === 'start-failed') {
     const seconds = phase.retryAfterMs ? Math.ceil(phase.retryAfterMs / 1000) : 60;
     body = (
@@ -80,7 +87,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
       </div>
     );
   } else {
-    body = (
+    const conversation = (
       <ConversationView
         key={phase.threadId + phase.selfSenderId}
         engine={phase.engine}
@@ -94,6 +101,16 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         onStartNew={() => session.newConversation()}
         onError={report}
       />
+    );
+    body = state.conversationReset ? (
+      <>
+        <p role="status" className="mx-3 mt-3 rounded-lg bg-sky-50 p-2 text-sm text-sky-950">
+          {strings.conversationReset}
+        </p>
+        {conversation}
+      </>
+    ) : (
+      conversation
     );
   }
 

@@ -1,3 +1,4 @@
+import type { ApiError } from '../../src/core/api/api-error.ts';
 import { createPublicApi, type PublicApi } from '../../src/core/api/public-api.ts';
 import { createVisitorEngine } from '../../src/core/engine/create-visitor-engine.ts';
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
@@ -6,9 +7,13 @@ import { safeStorage } from '../shared/visitor-store.ts';
 export interface EngineInput {
   serverUrl: string;
   slug: string;
-  email: string;
+  visitorToken: string | null;
+  /** The socket's `?email=` label; null when the visitor has none. */
+  email: string | null;
   threadId: string;
   selfSenderId: string;
+  /** History or send refused (401/403). */
+  onRefused(error: ApiError): void;
 }
 
 /** What the panel needs from outside: the network, the engine, storage and a clock. Tests pass fakes. */

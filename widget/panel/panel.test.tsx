@@ -4,7 +4,7 @@ import { ApiError } from '../../src/core/api/api-error.ts';
 import { MAX_CONTENT_CHARS } from '../../src/core/protocol/limits.ts';
 import type { PanelHost } from '../shared/panel-contract.ts';
 import { mountPanel } from './panel.tsx';
-import { AGENT, FakeServer, mountTestPanel, press, SERVER, THREAD, typeInto, unmountAll, VISITOR, type Harness } from './testing/panel-harness.ts';
+import { AGENT, FakeServer, mountTestPanel, press, SERVER, THREAD, TOKEN, typeInto, unmountAll, VISITOR, type Harness } from './testing/panel-harness.ts';
 
 afterEach(() => {
   unmountAll();
@@ -18,7 +18,7 @@ const button = (harness: Harness, name: string) =>
 const liveRegion = (harness: Harness) => harness.dialog().querySelector('[role="log"]')!;
 
 /** A visitor who chatted before: the panel resumes their thread without asking. */
-const KNOWN = { email: 'ada@example.com', name: 'Ada', threadId: THREAD, senderId: VISITOR };
+const KNOWN = { email: 'ada@example.com', name: 'Ada', threadId: THREAD, senderId: VISITOR, visitorToken: TOKEN };
 
 async function inConversation(options: Parameters<typeof mountTestPanel>[0] = {}) {
   const harness = await mountTestPanel({ record: KNOWN, ...options });
@@ -107,23 +107,25 @@ describe('pre-chat form', () => {
     typeInto(harness.dialog().querySelector<HTMLInputElement>('#ama-name')!, 'Ada');
     act(() => submit.click());
     await harness.settle();
-    expect(harness.server.api.resolveThread).toHaveBeenCalledWith('demo', 'ada@example.com', 'Ada');
+    expect(harness.server.api.resolveThread).toHaveBeenCalledWith('demo', { email: 'ada@example.com', name: 'Ada', identity_token: null }, null);
     expect(composer(harness)).toBeTruthy();
-    // The visitor's own id came from the history's participant_joined, and is remembered.
-    expect(harness.record()).toMatchObject({ email: 'ada@example.com', name: 'Ada', threadId: THREAD, senderId: VISITOR });
+    // The visitor's own id came from the history's participant_joined, and is remembered with the token the server issued.
+    expect(harness.record()).toMatchObject({ email: 'ada@example.com', name: 'Ada', threadId: THREAD, senderId: VISITOR, visitorToken: TOKEN, verified: false });
   });
 
   it('is skipped when the page identified the visitor', async () => {
     const harness = await mountTestPanel({ identity: { email: 'grace@example.com', name: 'Grace' } });
     expect(harness.dialog().querySelector('input[type="email"]')).toBeNull();
-    expect(harness.server.api.resolveThread).toHaveBeenCalledWith('demo', 'grace@example.com', 'Grace');
+    expect(harness.server.api.resolveThread).toHaveBeenCalledWith('demo', { email: 'grace@example.com', name: 'Grace', identity_token: null }, null);
     expect(composer(harness)).toBeTruthy();
   });
 
-  it('is skipped for a visitor whose email the record holds, resuming their thread without resolving', async () => {
+  it('is skipped for a returning visitor: their thread resumes with the stored token', async () => {
     const harness = await mountTestPanel({ record: KNOWN });
     expect(harness.dialog().querySelector('input[type="email"]')).toBeNull();
-    expect(harness.server.api.resolveThread).not.toHaveBeenCalled();
+    expect(harness.server.api.resolveThread).toHaveBeenCalledWith('demo', { email: 'ada@example.com', name: 'Ada', identity_token: null }, TOKEN);
+    expect(harness.engineInputs.map((input) => [input.threadId, input.visitorToken])).toEqual([[THREAD, TOKEN]]);
+    expect(harness.record()).toMatchObject({ threadId: THREAD, visitorToken: TOKEN, senderId: VISITOR });
     expect(composer(harness)).toBeTruthy();
   });
 
@@ -168,7 +170,7 @@ describe('connection and error states', () => {
     harness.server.supportsFresh = true;
     act(() => button(harness, 'Start a new conversation').click());
     await harness.settle();
-    expect(harness.server.api.startNewThread).toHaveBeenCalledWith('demo', 'ada@example.com', 'Ada');
+    expect(harness.server.api.resolveThread).toHaveBeenLastCalledWith('demo', expect.objectContaining({ email: 'ada@example.com', name: 'Ada', fresh: true }), TOKEN);
     expect(harness.record().threadId).toBe('thread-2');
   });
 
@@ -271,7 +273,7 @@ describe('conversation', () => {
     expect(harness.server.api.sendMessage).not.toHaveBeenCalled();
     press(field, 'Enter');
     await harness.settle();
-    expect(harness.server.api.sendMessage).toHaveBeenCalledWith('demo', THREAD, 'ada@example.com', expect.objectContaining({ content: 'first line' }), undefined);
+    expect(harness.server.api.sendMessage).toHaveBeenCalledWith('demo', THREAD, { visitorToken: TOKEN, email: 'ada@example.com' }, expect.objectContaining({ content: 'first line' }), undefined);
     expect(field.value).toBe('');
     expect(text(harness)).toContain('first line');
 
@@ -325,8 +327,8 @@ describe('unread and events', () => {
     await harness.settle();
     await act(() => harness.connection.open());
     await harness.settle();
-    expect(harness.server.api.startNewThread).toHaveBeenCalledWith('demo', 'ada@example.com', 'Ada');
-    expect(harness.record()).toMatchObject({ email: 'ada@example.com', name: 'Ada', threadId: THREAD });
+    expect(harness.server.api.resolveThread).toHaveBeenCalledWith('demo', expect.objectContaining({ email: 'ada@example.com', name: 'Ada', fresh: true }), TOKEN);
+    expect(harness.record()).toMatchObject({ email: 'ada@example.com', name: 'Ada', threadId: THREAD, visitorToken: TOKEN });
     // This server resumes the same thread for the same email: the old history is hidden.
     expect(text(harness)).not.toContain('old question');
   });

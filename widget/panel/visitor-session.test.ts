@@ -1,15 +1,15 @@
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/core/api/api-error.ts';
-import { AGENT, FakeServer, mountTestPanel, THREAD, typeInto, unmountAll, VISITOR } from './testing/panel-harness.ts';
+import { AGENT, FakeServer, mountTestPanel, THREAD, tokenNumber, TOKEN, typeInto, unmountAll, VISITOR } from './testing/panel-harness.ts';
 import { UNKNOWN_VISITOR } from './visitor-session.ts';
 
 afterEach(unmountAll);
 
-const KNOWN = { email: 'ada@example.com', name: 'Ada', threadId: THREAD, senderId: VISITOR };
+const KNOWN = { email: 'ada@example.com', name: 'Ada', threadId: THREAD, senderId: VISITOR, visitorToken: TOKEN, verified: false };
 
 describe('VisitorSession', () => {
-  it('identify() with another email starts that person’s conversation; the same email only updates the name', async () => {
+  it('identify() with another email starts that person’s conversation without the old token; the same email only updates the name', async () => {
     const harness = await mountTestPanel({ record: KNOWN });
     const first = harness.engine();
     act(() => harness.controller.identify({ email: 'ada@example.com', name: 'Ada L.' }));
@@ -20,33 +20,35 @@ describe('VisitorSession', () => {
     act(() => harness.controller.identify({ email: 'grace@example.com' }));
     await harness.settle();
     expect(harness.engine()).not.toBe(first);
-    expect(harness.server.api.resolveThread).toHaveBeenLastCalledWith('demo', 'grace@example.com', null);
-    expect(harness.record()).toMatchObject({ email: 'grace@example.com', name: null, threadId: THREAD, unread: 0 });
+    // Ada's token is not Grace's: the server is asked as for a new visitor.
+    expect(harness.server.api.resolveThread).toHaveBeenLastCalledWith('demo', { email: 'grace@example.com', name: null, identity_token: null }, null);
+    expect(harness.record()).toMatchObject({ email: 'grace@example.com', name: null, threadId: THREAD, unread: 0, visitorToken: tokenNumber(1) });
+    expect(harness.events('error')).toEqual([]);
   });
 
-  it('rejects an identity without a valid email, in an error event', async () => {
+  it('rejects an identity with neither email nor identity token, in an error event', async () => {
     const harness = await mountTestPanel();
-    act(() => harness.controller.identify({ email: 'nope' }));
+    act(() => harness.controller.identify({ name: 'Nobody' }));
     expect(harness.host.emit).toHaveBeenCalledWith('error', expect.objectContaining({ code: 'invalid_identity' }));
     expect(harness.server.api.resolveThread).not.toHaveBeenCalled();
   });
 
-  it('resolves a current thread when the remembered one is gone (404)', async () => {
-    const server = new FakeServer();
-    const harness0 = await mountTestPanel({ server, record: { ...KNOWN, senderId: null, threadId: 'old-thread' } });
-    expect(harness0.record().threadId).toBe('old-thread');
-    unmountAll();
-
-    const poll = server.api.pollEvents.getMockImplementation()!;
-    server.api.pollEvents.mockImplementation(async (slug, threadId, ...rest) => {
-      if (threadId === 'old-thread') throw new ApiError('not_found', 'gone', false, 404);
-      return poll(slug, threadId, ...rest);
-    });
-    const harness = await mountTestPanel({ server, record: { ...KNOWN, senderId: null, threadId: 'old-thread' } });
-    expect(server.api.resolveThread).toHaveBeenCalled();
-    expect(harness.record()).toMatchObject({ threadId: THREAD, senderId: VISITOR });
+  it('passes the site’s identity token to resolve and skips the email form', async () => {
+    const harness = await mountTestPanel({ identity: { identityToken: 'header.payload.signature', name: 'Ada' } });
+    expect(harness.dialog().querySelector('input[type="email"]')).toBeNull();
+    expect(harness.server.api.resolveThread).toHaveBeenCalledWith('demo', { email: null, name: 'Ada', identity_token: 'header.payload.signature' }, null);
+    expect(harness.record()).toMatchObject({ threadId: THREAD, visitorToken: TOKEN, verified: true });
+    expect(harness.dialog().querySelector('textarea')).toBeTruthy();
   });
 
+  it('resumes from storage when the server cannot be reached (offline reload), and loses nothing', async () => {
+    const server = new FakeServer();
+    server.resolveError = new ApiError('network_error', 'offline', true);
+    const harness = await mountTestPanel({ server, record: { ...KNOWN, appliedSeq: 2 } });
+    expect(harness.engineInputs.map((input) => [input.threadId, input.visitorToken])).toEqual([[THREAD, TOKEN]]);
+    expect(harness.record()).toMatchObject({ ...KNOWN, appliedSeq: 2 });
+    expect(harness.dialog().querySelector('textarea')).toBeTruthy();
+  });
   it('learns the visitor’s id from their first message on a server whose history does not name them', async () => {
     const server = new FakeServer();
     server.events = [];

@@ -3,15 +3,25 @@
  * profile, who the visitor is, which thread they are in, the engine that keeps it live, and
  * what the loader is told (unread count, messages, errors). The UI reads it through
  * `subscribe` / `getState`; every async step is guarded, so nothing throws to the host page.
+ *
+ * Who the visitor is rests on the visitor token the resolve call issued (CONTRACT §7): every
+ * start resolves with the stored token, so a returning visitor resumes, and a token the server
+ * no longer accepts (its data was reset) shows as a new thread: the record is replaced and
+ * the visitor told. A refused token on a running conversation is re-resolved at most once.
  */
 import { ApiError } from '../../src/core/api/api-error.ts';
+import type { ResolveInput } from '../../src/core/api/public-api.ts';
 import type { Activity, SyncEngine } from '../../src/core/engine/sync-engine.ts';
-import type { AgentProfile } from '../../src/core/protocol/rest-schemas.ts';
+import type { ResolvedThread } from '../../src/core/protocol/rest-schemas.ts';
+import type { VisitorIdentity } from '../shared/identify-options.ts';
 import type { PanelHost } from '../shared/panel-contract.ts';
-import { loadVisitor, saveVisitor, visitorKey, type VisitorRecord } from '../shared/visitor-store.ts';
+import { EMPTY_VISITOR, loadVisitor, saveVisitor, visitorKey, type VisitorRecord } from '../shared/visitor-store.ts';
 import type { WidgetEventMap, WidgetEventName } from '../shared/widget-events.ts';
-import { emailProblem } from './email.ts';
+import { messageOf } from './activity-message.ts';
 import type { PanelDeps } from './panel-deps.ts';
+import { REFUSAL_MESSAGES, refusalOfClose, refusalOfError, type BlockedReason, type Refusal } from './refusals.ts';
+import { outcomeOf, targetOf, type StartMode } from './resolve-outcome.ts';
+import type { SessionState } from './session-state.ts';
 import { visitorSenderOf } from './visitor-identity.ts';
 
 /** Messages already reported to the host page, remembered so a message is reported once. */
@@ -21,46 +31,18 @@ const MAX_REMEMBERED_MESSAGES = 500;
  * real one is learnt from the visitor's first sent message.
  */
 export const UNKNOWN_VISITOR = 'visitor:unknown';
+/** The public socket's close code for a refused token or origin (CONTRACT §6). */
+const REFUSED_CLOSE_CODE = 4001;
 
-export type ProfileState = { status: 'loading' } | { status: 'ready'; profile: AgentProfile } | { status: 'missing' } | { status: 'failed' };
-
-export type ConversationPhase =
-  /** Asking who the visitor is. `problem`: what the server said about the last try. */
-  | { kind: 'prechat'; problem: 'invalid_email' | null }
-  | { kind: 'starting' }
-  | { kind: 'start-failed'; code: string; retryAfterMs: number | null }
-  | { kind: 'chat'; threadId: string; selfSenderId: string; engine: SyncEngine };
-
-/** An `error` frame the server sent on the live connection, for the panel to explain. */
-export interface ServerNotice {
-  code: string;
-  retryAfterMs: number | null;
-  /** Epoch ms it arrived. */
-  at: number;
-}
-
-export interface SessionState {
-  profile: ProfileState;
-  phase: ConversationPhase;
-  /** The panel is shown. */
-  open: boolean;
-  email: string | null;
-  name: string | null;
-  /**
-   * "New conversation" on a server that resumes the same thread for the same email: the
-   * history up to here is hidden, so the visitor starts over at least on screen.
-   */
-  hiddenThroughSeq: number;
-  notice: ServerNotice | null;
-}
-
-type Identity = { email: string; name?: string | null };
+export type { ConversationPhase, ProfileState, ServerNotice, SessionState } from './session-state.ts';
 
 export class VisitorSession {
   private state: SessionState;
   private readonly listeners = new Set<() => void>();
   private readonly key: string;
   private record: VisitorRecord;
+  /** What the website said about the visitor (`identify()`), validated by the loader. */
+  private identity: VisitorIdentity | null;
   private engine: SyncEngine | null = null;
   private unsubscribers: (() => void)[] = [];
   /** Bumped whenever the conversation restarts: late answers of an older start are ignored. */
@@ -69,6 +51,8 @@ export class VisitorSession {
   private readonly reported = new Set<string>();
   /** A thread resolved just now (not resumed from storage) starts read up to its history. */
   private baselinePending = false;
+  /** A refused token was re-resolved once already, and no connection opened since: a second refusal stops. */
+  private reResolved = false;
 
   constructor(
     private readonly host: PanelHost,
@@ -76,6 +60,7 @@ export class VisitorSession {
   ) {
     this.key = visitorKey(host.options.apiBaseUrl, host.options.agent);
     this.record = loadVisitor(this.key, deps.storage);
+    this.identity = host.identity;
     this.state = {
       profile: { status: 'loading' },
       phase: { kind: 'prechat', problem: null },
@@ -84,6 +69,7 @@ export class VisitorSession {
       name: null,
       hiddenThroughSeq: 0,
       notice: null,
+      conversationReset: false,
     };
   }
 
@@ -103,9 +89,8 @@ export class VisitorSession {
   /** Loads the profile and, when the visitor is already known, their conversation. */
   start(): void {
     void this.loadProfile();
-    const identity = this.host.identity;
-    if (identity && !emailProblem(identity.email)) this.adopt(identity);
-    else if (this.record.email) this.begin(this.record.email, this.record.name);
+    if (this.identity) this.adopt(this.identity, false);
+    else if (this.record.visitorToken || this.record.email) this.begin();
   }
 
   async loadProfile(): Promise<void> {
@@ -113,7 +98,14 @@ export class VisitorSession {
     try {
       const profile = await this.deps.api.profile(this.host.options.agent);
       this.set({ profile: { status: 'ready', profile } });
+      // An agent for verified visitors only: no form for a visitor the site has not vouched for.
+      if (this.state.phase.kind === 'prechat') this.askWhoItIs(this.state.phase.problem);
     } catch (error) {
+      const refusal = refusalOfError(error);
+      if (refusal?.kind === 'blocked' && refusal.reason === 'origin_not_allowed') {
+        this.set({ profile: { status: 'failed' } });
+        return this.block('origin_not_allowed');
+      }
       const missing = ApiError.is(error) && error.status === 404;
       this.set({ profile: { status: missing ? 'missing' : 'failed' } });
       if (missing) {
@@ -127,26 +119,29 @@ export class VisitorSession {
 
   /** The pre-chat form was sent (already validated). */
   submitPrechat(email: string, name: string): void {
-    this.adopt({ email: email.trim(), name: name.trim() || null });
+    this.adopt({ email: email.trim().toLowerCase(), ...(name.trim() ? { name: name.trim() } : {}) }, false);
   }
 
-  /** `AMA2Chat.identify()`: another person starts over, the same one just updates their name. */
-  identify(identity: Identity): void {
-    const problem = emailProblem(identity.email);
-    if (problem) return this.report('invalid_identity', 'identify() needs a valid email address.');
-    this.adopt(identity);
+  /** `AMA2Chat.identify()`: another person starts over; the same one updates their name or proves who they are. */
+  identify(identity: VisitorIdentity): void {
+    if (!identity.email && !identity.identityToken) return this.report('invalid_identity', 'identify() needs a valid email or identity_token.');
+    this.adopt(identity, true);
   }
 
-  private adopt(identity: Identity): void {
-    const email = identity.email.trim();
-    const name = identity.name?.trim() || null;
-    const same = this.record.email?.toLowerCase() === email.toLowerCase();
-    if (!same) this.record = { threadId: null, email, name, senderId: null, appliedSeq: 0, unread: 0 };
-    else if (name) this.record = { ...this.record, name };
+  private adopt(identity: VisitorIdentity, duringVisit: boolean): void {
+    const previous = this.identity;
+    this.identity = identity;
+    const email = identity.email?.toLowerCase() ?? null;
+    // A different email than the stored one is another person (a shared computer): their token is not theirs.
+    const otherPerson = email !== null && this.record.email !== null && this.record.email.toLowerCase() !== email;
+    if (otherPerson) this.record = { ...EMPTY_VISITOR };
+    this.record = { ...this.record, email: email ?? this.record.email, name: identity.name ?? this.record.name };
     this.save();
+    const newToken = identity.identityToken !== undefined && identity.identityToken !== previous?.identityToken;
     const running = this.state.phase.kind === 'chat' || this.state.phase.kind === 'starting';
-    if (same && running) return this.set({ name: this.record.name });
-    this.begin(email, this.record.name);
+    if (running && !otherPerson && !newToken) return this.set({ name: this.record.name });
+    this.reResolved = false;
+    this.begin({ identityChange: duringVisit && (otherPerson || newToken) });
   }
 
   /**
@@ -161,17 +156,17 @@ export class VisitorSession {
     this.record = { ...this.record, threadId: null, senderId: null, appliedSeq: 0, unread: 0 };
     this.save();
     this.setUnread(0);
-    const email = this.record.email;
-    if (!email) return this.set({ phase: { kind: 'prechat', problem: null } });
-    this.begin(email, this.record.name, { previousThread, hideThrough });
+    if (!this.canResolve()) return this.askWhoItIs(null);
+    this.reResolved = false;
+    this.begin({ restart: { previousThread, hideThrough } });
   }
 
   /** After a failed start: try the same again. */
   retry(): void {
     if (this.state.profile.status === 'failed') void this.loadProfile();
-    const email = this.record.email;
-    if (email) this.begin(email, this.record.name);
-    else this.set({ phase: { kind: 'prechat', problem: null } });
+    this.reResolved = false;
+    if (this.canResolve()) this.begin();
+    else this.askWhoItIs(null);
   }
 
   setOpen(open: boolean): void {
@@ -193,63 +188,104 @@ export class VisitorSession {
 
   // ---- starting a conversation ---------------------------------------------------------
 
-  private begin(email: string, name: string | null, restart: { previousThread: string | null; hideThrough: number } | null = null): void {
+  /** Whether there is anything to resolve with: a stored token, an email, or the site's identity token. */
+  private canResolve(): boolean {
+    return Boolean(this.record.visitorToken || this.record.email || this.identity?.identityToken);
+  }
+
+  /** The email form, unless the agent takes verified visitors only (then: sign in on the site). */
+  private askWhoItIs(problem: 'invalid_email' | null): void {
+    const profile = this.state.profile;
+    if (profile.status === 'ready' && profile.profile.require_verified_identity && !this.identity?.identityToken) return this.block('identity_required');
+    this.set({ phase: { kind: 'prechat', problem } });
+  }
+
+  /** Stops where the website has to act; told once per entry, never retried on its own. */
+  private block(reason: BlockedReason): void {
+    this.generation++;
+    this.stopEngine();
+    const phase = this.state.phase;
+    if (phase.kind === 'blocked' && phase.reason === reason) return;
+    this.set({ phase: { kind: 'blocked', reason }, conversationReset: false });
+    this.report(reason, REFUSAL_MESSAGES[reason]);
+  }
+
+  private begin(mode: StartMode = {}): void {
     const generation = ++this.generation;
     this.stopEngine();
-    this.set({ phase: { kind: 'starting' }, email, name, notice: null, hiddenThroughSeq: 0 });
-    this.connect(generation, email, name, restart).catch((error: unknown) => {
+    this.set({ phase: { kind: 'starting' }, email: this.record.email, name: this.record.name, notice: null, hiddenThroughSeq: 0, conversationReset: false });
+    this.connect(generation, mode).catch((error: unknown) => {
       if (generation !== this.generation) return;
+      const refusal = refusalOfError(error);
+      if (refusal?.kind === 'blocked') return this.block(refusal.reason);
       const code = ApiError.is(error) ? error.code : 'start_failed';
-      if (code === 'client_error' && !this.host.identity) this.set({ phase: { kind: 'prechat', problem: 'invalid_email' } });
+      // The server refused the email (only a typed one can be wrong: the site's were checked).
+      if (code === 'client_error' && !this.identity?.identityToken) this.askWhoItIs(this.record.email ? 'invalid_email' : null);
       else this.set({ phase: { kind: 'start-failed', code, retryAfterMs: ApiError.is(error) ? error.retryAfterMs : null } });
       this.report(code, describe(error));
     });
   }
 
-  private async connect(generation: number, email: string, name: string | null, restart: { previousThread: string | null; hideThrough: number } | null): Promise<void> {
+  private async connect(generation: number, mode: StartMode): Promise<void> {
     const { api } = this.deps;
     const slug = this.host.options.agent;
-    let threadId = this.record.threadId;
-    let resumedFromStorage = threadId !== null;
-    if (!threadId) threadId = restart ? await this.freshThread(email, name) : (await api.resolveThread(slug, email, name)).thread_id;
+    const before = this.record;
+    // "New conversation" of a verified visitor: their visitor token carries who they are, and the
+    // site's identity token (signed when the page loaded) may have expired since.
+    const identityToken = mode.restart && before.visitorToken !== null && before.verified ? null : (this.identity?.identityToken ?? null);
+    const input: ResolveInput = { email: before.email, name: before.name, identity_token: identityToken };
+    let resolved: ResolvedThread | null;
+    try {
+      resolved = mode.restart ? await this.freshThread(input, before.visitorToken) : await api.resolveThread(slug, input, before.visitorToken);
+    } catch (error) {
+      // Offline (or the server down) with a conversation on record: open it; the engine waits for the network.
+      const known = before.threadId !== null && before.senderId !== null && (before.visitorToken !== null || before.email !== null);
+      if (!(known && ApiError.is(error) && error.retryable && !mode.restart)) throw error;
+      resolved = null;
+    }
     if (generation !== this.generation) return;
 
-    let selfSenderId = this.record.threadId === threadId ? this.record.senderId : null;
+    const target = targetOf(before, resolved);
+    const { threadId, visitorToken, email: label } = target;
+    let selfSenderId = target.senderId;
     if (!selfSenderId) {
-      try {
-        const page = await api.pollEvents(slug, threadId, email, 0);
-        selfSenderId = visitorSenderOf(page.events);
-      } catch (error) {
-        // A thread remembered from an earlier visit may be gone: resolve a current one instead.
-        if (!(resumedFromStorage && ApiError.is(error) && error.status === 404)) throw error;
-        threadId = (await api.resolveThread(slug, email, name)).thread_id;
-        resumedFromStorage = false;
-        selfSenderId = visitorSenderOf((await api.pollEvents(slug, threadId, email, 0)).events);
-      }
+      const page = await api.pollEvents(slug, threadId, { visitorToken, email: label }, 0);
       if (generation !== this.generation) return;
+      selfSenderId = visitorSenderOf(page.events);
     }
-
-    const sameThread = restart !== null && restart.previousThread === threadId;
-    this.baselinePending = !resumedFromStorage && this.record.appliedSeq === 0 && !sameThread;
-    this.record = { ...this.record, email, name, threadId, senderId: selfSenderId ?? this.record.senderId };
+    const outcome = outcomeOf(before, resolved, mode, target, selfSenderId);
+    this.baselinePending = outcome.baselinePending;
+    this.record = { ...outcome.record, unread: this.record.unread };
     this.save();
 
-    const engine = this.deps.createEngine({ serverUrl: this.host.options.apiBaseUrl, slug, email, threadId, selfSenderId: selfSenderId ?? UNKNOWN_VISITOR });
+    const engine = this.deps.createEngine({
+      serverUrl: this.host.options.apiBaseUrl,
+      slug,
+      visitorToken,
+      email: label,
+      threadId,
+      selfSenderId: selfSenderId ?? UNKNOWN_VISITOR,
+      onRefused: (error) => this.refused(generation, refusalOfError(error)),
+    });
     this.engine = engine;
-    const thread = threadId;
     this.unsubscribers.push(
-      engine.subscribeThread(thread, () => this.onThreadChange()),
+      engine.subscribeThread(threadId, () => this.onThreadChange()),
       engine.onActivity((activity) => this.onActivity(activity)),
+      engine.subscribe(() => this.onConnection(generation, engine)),
     );
     this.set({
-      phase: { kind: 'chat', threadId: thread, selfSenderId: selfSenderId ?? UNKNOWN_VISITOR, engine },
-      hiddenThroughSeq: sameThread ? restart.hideThrough : 0,
+      phase: { kind: 'chat', threadId, selfSenderId: selfSenderId ?? UNKNOWN_VISITOR, engine },
+      hiddenThroughSeq: outcome.hiddenThroughSeq,
+      conversationReset: outcome.reset,
     });
+    // Another thread: nothing in it is unread yet (the launcher's badge follows).
+    if (!target.continuing) this.setUnread(0);
+    if (outcome.reset) this.report('conversation_reset', REFUSAL_MESSAGES.conversation_reset);
     const failed = (error: unknown) => {
       if (generation === this.generation) this.report('engine_failed', describe(error));
     };
     engine.start().catch(failed);
-    engine.openThread(thread).catch(failed);
+    engine.openThread(threadId).catch(failed);
   }
 
   /**
@@ -257,14 +293,40 @@ export class VisitorSession {
    * field (400) or ignores it and resumes the open thread; either way the visitor gets that
    * thread, and `connect` hides its history.
    */
-  private async freshThread(email: string, name: string | null): Promise<string> {
+  private async freshThread(input: ResolveInput, visitorToken: string | null): Promise<ResolvedThread> {
     const slug = this.host.options.agent;
     try {
-      return (await this.deps.api.startNewThread(slug, email, name)).thread_id;
+      return await this.deps.api.resolveThread(slug, { ...input, fresh: true }, visitorToken);
     } catch (error) {
       if (!(ApiError.is(error) && error.code === 'client_error')) throw error;
-      return (await this.deps.api.resolveThread(slug, email, name)).thread_id;
+      return await this.deps.api.resolveThread(slug, input, visitorToken);
     }
+  }
+
+  /** The live connection's refusals (4001) and recoveries. */
+  private onConnection(generation: number, engine: SyncEngine): void {
+    if (generation !== this.generation) return;
+    const state = engine.getConnectionState();
+    if (state.status === 'open') this.reResolved = false;
+    else if (state.status === 'failed' && state.code === REFUSED_CLOSE_CODE) this.refused(generation, refusalOfClose(state.reason));
+  }
+
+  /**
+   * The server no longer accepts what this conversation runs on. A blocked reason is shown;
+   * a refused token is resolved again once (the server then answers a new thread, or the
+   * same one); a second refusal before anything opened stops with "could not be started".
+   */
+  private refused(generation: number, refusal: Refusal | null): void {
+    if (generation !== this.generation || !refusal) return;
+    if (refusal.kind === 'blocked') return this.block(refusal.reason);
+    if (this.reResolved) {
+      this.generation++;
+      this.stopEngine();
+      this.set({ phase: { kind: 'start-failed', code: 'unauthorized', retryAfterMs: null } });
+      return this.report('unauthorized', 'The chat server did not accept this visitor again.');
+    }
+    this.reResolved = true;
+    this.begin();
   }
 
   private stopEngine(): void {
@@ -278,7 +340,7 @@ export class VisitorSession {
     }
   }
 
-  // ---- while the conversation runs -------------------------------------------------------
+// ---- while the conversation runs -------------------------------------------------------
 
   /** Read position and unread count follow the thread: read while open, counted while closed. */
   private onThreadChange(): void {
@@ -337,16 +399,7 @@ export class VisitorSession {
       return;
     }
     if (activity.threadId !== phase.threadId) return;
-    let message: { id: string; senderId: string; content: string; seq: number | null; clientMessageId: string | null } | null = null;
-    if (activity.kind === 'message') {
-      const { id, sender_id, content, thread_seq, client_message_id } = activity.message;
-      message = { id, senderId: sender_id, content, seq: thread_seq ?? null, clientMessageId: client_message_id ?? null };
-    } else if (activity.kind === 'event' && activity.event.event_type === 'message_committed') {
-      const { event } = activity;
-      const id = typeof event.data?.message_id === 'string' ? event.data.message_id : (event.event_id ?? `seq:${event.thread_seq}`);
-      const clientMessageId = typeof event.data?.client_message_id === 'string' ? event.data.client_message_id : null;
-      message = { id, senderId: event.sender_id ?? 'system', content: event.content ?? '', seq: event.thread_seq, clientMessageId };
-    }
+    const message = messageOf(activity);
     if (!message) return;
     if (phase.selfSenderId === UNKNOWN_VISITOR && message.clientMessageId && phase.engine.outbox.get(message.clientMessageId)) {
       return this.learnSender(message.senderId);
@@ -360,11 +413,10 @@ export class VisitorSession {
 
   /** The visitor's first message named them: remember it, and reopen the thread knowing who they are. */
   private learnSender(senderId: string): void {
-    const email = this.record.email;
-    if (!senderId.startsWith('visitor:') || !email) return;
+    if (!senderId.startsWith('visitor:')) return;
     this.record = { ...this.record, senderId };
     this.save();
-    this.begin(email, this.record.name);
+    this.begin();
   }
 
   // ---- plumbing ----------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import type { VisitorIdentity } from './identify-options.ts';
 import type { WidgetEventMap, WidgetEventName } from './widget-events.ts';
 import type { WidgetOptions } from './widget-options.ts';
 
@@ -16,8 +17,8 @@ export interface PanelHost {
   /** The shadow root, for installing the panel's stylesheet with `adoptedStyleSheets`. */
   shadowRoot: ShadowRoot;
   options: WidgetOptions;
-  /** Set by `AMA2Chat.identify()` before the panel loaded, if it was called. */
-  identity: { email: string; name?: string } | null;
+  /** Set by `AMA2Chat.identify()` (validated) before the panel loaded, if it was called. */
+  identity: VisitorIdentity | null;
   emit<K extends WidgetEventName>(event: K, payload: WidgetEventMap[K]): void;
   /** The launcher shows this count while the panel is closed. */
   setUnread(count: number): void;
@@ -31,7 +32,8 @@ export interface PanelController {
   opened(): void;
   /** Hidden. */
   closed(): void;
-  identify(identity: { email: string; name?: string }): void;
+  /** `AMA2Chat.identify()`, already validated: an email and/or the site's identity token. */
+  identify(identity: VisitorIdentity): void;
   newConversation(): void;
   destroy(): void;
 }

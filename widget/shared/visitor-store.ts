@@ -1,10 +1,15 @@
 /**
  * What the widget remembers about a visitor between visits, in `localStorage` under one
- * namespaced key per chat server and agent: the conversation to resume, who they are,
- * how far they have read, and the unread count for the launcher badge.
+ * namespaced key per chat server and agent: the conversation to resume, the visitor token
+ * that proves it is theirs (CONTRACT §7), who they are, how far they have read, and the
+ * unread count for the launcher badge.
  */
 export interface VisitorRecord {
   threadId: string | null;
+  /** `vt_…` from the resolve call: the visitor's only proof; sent as a header, never in a URL. */
+  visitorToken: string | null;
+  /** The server vouched for this visitor through the site's identity token. */
+  verified: boolean;
   email: string | null;
   name: string | null;
   /** `visitor:<uuid>`: which messages are the visitor's own. */
@@ -13,31 +18,72 @@ export interface VisitorRecord {
   unread: number;
 }
 
-const EMPTY: VisitorRecord = { threadId: null, email: null, name: null, senderId: null, appliedSeq: 0, unread: 0 };
+export const EMPTY_VISITOR: Readonly<VisitorRecord> = {
+  threadId: null,
+  visitorToken: null,
+  verified: false,
+  email: null,
+  name: null,
+  senderId: null,
+  appliedSeq: 0,
+  unread: 0,
+};
+
+/** The shape of a visitor token (CONTRACT §7: `vt_` + base64url of 32 random bytes, with room to grow). */
+export const VISITOR_TOKEN_PATTERN = /^vt_[A-Za-z0-9_-]{20,200}$/;
 
 export function visitorKey(apiBaseUrl: string, agent: string): string {
   return `ama2chat:${apiBaseUrl}:${agent}`;
 }
 
-const text = (value: unknown) => (typeof value === 'string' && value.length <= 320 ? value : null);
-const count = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0);
+/** Longest email (RFC 5321 path) or name kept. */
+const MAX_TEXT = 320;
+const MAX_ID = 200;
+
+type Check = (value: unknown) => boolean;
+const nullableText =
+  (max: number, pattern?: RegExp): Check =>
+  (value) =>
+    value === null || (typeof value === 'string' && value.length > 0 && value.length <= max && (!pattern || pattern.test(value)));
+const count: Check = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/** Every field and what it may hold: a record with any other value is not ours (or was damaged). */
+const FIELDS: Record<keyof VisitorRecord, Check> = {
+  threadId: nullableText(MAX_ID, /^[A-Za-z0-9_-]+$/),
+  visitorToken: nullableText(MAX_ID + 3, VISITOR_TOKEN_PATTERN),
+  verified: (value) => typeof value === 'boolean',
+  email: nullableText(MAX_TEXT),
+  name: nullableText(MAX_TEXT),
+  senderId: nullableText(MAX_ID, /^visitor:[^\s]+$/),
+  appliedSeq: count,
+  unread: count,
+};
+
+/**
+ * Validates a stored value: the record, or null when anything in it is missing or wrong. A
+ * record written before visitor tokens existed (no `visitorToken` / `verified`) is read as
+ * having none, so its visitor is asked to start again rather than resumed by email alone.
+ */
+export function parseVisitor(raw: unknown): VisitorRecord | null {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
+  const input: Record<string, unknown> = { visitorToken: null, verified: false, ...(raw as Record<string, unknown>) };
+  const record = { ...EMPTY_VISITOR };
+  for (const [key, check] of Object.entries(FIELDS) as [keyof VisitorRecord, Check][]) {
+    const value = input[key];
+    if (!check(value)) return null;
+    (record as Record<string, unknown>)[key] = value;
+  }
+  return record;
+}
 
 /** Reads the record; a missing, foreign or damaged one reads as a new visitor (storage is a boundary). */
 export function loadVisitor(key: string, storage: Storage | null = safeStorage()): VisitorRecord {
   try {
     const raw = storage?.getItem(key);
-    if (!raw) return { ...EMPTY };
-    const parsed = JSON.parse(raw) as Record<string, unknown>;
-    return {
-      threadId: text(parsed.threadId),
-      email: text(parsed.email),
-      name: text(parsed.name),
-      senderId: text(parsed.senderId),
-      appliedSeq: count(parsed.appliedSeq),
-      unread: count(parsed.unread),
-    };
+    if (!raw) return { ...EMPTY_VISITOR };
+    return parseVisitor(JSON.parse(raw)) ?? { ...EMPTY_VISITOR };
   } catch {
-    return { ...EMPTY };
+    return { ...EMPTY_VISITOR };
   }
 }
 

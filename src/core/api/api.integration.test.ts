@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../../../server/test/support/test-server.ts';
+import { signIdentityToken } from '../../../server/test/support/visitors.ts';
 import type { InboundEvent } from '../protocol/server-frame-schemas.ts';
 import { ApiError } from './api-error.ts';
 import { apiBaseUrl, createHttpClient, parseWith } from './http-client.ts';
@@ -211,29 +212,106 @@ describe('ThreadRuntimeClient with an agent token', () => {
 
 describe('public (visitor) API', () => {
   const publicApi = () => createPublicApi({ serverUrl: server.url });
+  const newEmail = () => `visitor-${randomUUID()}@example.com`;
 
-  it('reads the profile and resolves the same email to the same thread', async () => {
+  /** Alice (an owner of the demo agent) on the owner endpoints. */
+  async function owner() {
+    const session = await alice.login('alice@example.com', 'password123');
+    return createHttpClient({ baseUrl: apiBaseUrl(server.url), getToken: () => session.token });
+  }
+
+  it('reads the profile; the visitor token resumes, the email alone does not', async () => {
     const api = publicApi();
-    expect(await api.profile('demo')).toMatchObject({ slug: 'demo' });
-    const email = `visitor-${randomUUID()}@example.com`;
-    const first = await api.resolveThread('demo', email, 'Vera');
-    const second = await api.resolveThread('demo', email.toUpperCase());
-    expect(first.resumed).toBe(false);
+    expect(await api.profile('demo')).toMatchObject({ slug: 'demo', require_verified_identity: false });
+    const email = newEmail();
+    const first = await api.resolveThread('demo', { email, name: 'Vera' }, null);
+    expect(first).toMatchObject({ resumed: false, verified: false, email });
     expect(first.sender_id).toMatch(/^visitor:[0-9a-f-]{36}$/);
-    expect(second).toEqual({ thread_id: first.thread_id, resumed: true, sender_id: first.sender_id });
+    expect(first.visitor_token).toMatch(/^vt_[A-Za-z0-9_-]{43}$/);
+    // The same browser (its token): the same thread and token.
+    expect(await api.resolveThread('demo', { email }, first.visitor_token!)).toEqual({ ...first, resumed: true });
+    // Anyone else who knows the email: a new visitor and thread, nothing of Vera's.
+    const stranger = await api.resolveThread('demo', { email: email.toUpperCase() }, null);
+    expect(stranger.thread_id).not.toBe(first.thread_id);
+    expect(stranger.visitor_token).not.toBe(first.visitor_token);
+    expect(stranger.resumed).toBe(false);
   });
 
-  it('sends idempotently and reads the history, and refuses another email', async () => {
+  it('sends idempotently and reads the history with the token; no token or another visitor’s token reads nothing', async () => {
     const api = publicApi();
-    const email = `visitor-${randomUUID()}@example.com`;
-    const { thread_id: threadId } = await api.resolveThread('demo', email);
+    const email = newEmail();
+    const { thread_id: threadId, visitor_token: token } = await api.resolveThread('demo', { email }, null);
+    const credentials = { visitorToken: token!, email };
     const body = { content: 'Hi, is anyone there?', client_message_id: randomUUID() };
-    const sent = await api.sendMessage('demo', threadId, email, body);
-    expect(await api.sendMessage('demo', threadId, email, body)).toEqual(sent);
+    const sent = await api.sendMessage('demo', threadId, credentials, body);
+    expect(await api.sendMessage('demo', threadId, credentials, body)).toEqual(sent);
     expect(sent.sender_id).toMatch(/^visitor:/);
-    const history = await api.pollEvents('demo', threadId, email, 0, 200);
+    const history = await api.pollEvents('demo', threadId, credentials, 0, 200);
     expect(history.events.filter((event) => event.data?.client_message_id === body.client_message_id)).toHaveLength(1);
-    expect(await rejection(api.pollEvents('demo', threadId, 'someone-else@example.com', 0))).toMatchObject({ code: 'not_found' });
+
+    // The email (what an attacker may know) without the token: refused.
+    expect(await rejection(api.pollEvents('demo', threadId, { visitorToken: null, email }, 0))).toMatchObject({ code: 'unauthorized', status: 401 });
+    expect(await rejection(api.sendMessage('demo', threadId, { visitorToken: null, email }, { content: 'x', client_message_id: randomUUID() }))).toMatchObject({
+      code: 'unauthorized',
+    });
+    // Another visitor's valid token: not found, as for a thread that does not exist.
+    const other = await api.resolveThread('demo', { email: newEmail() }, null);
+    expect(await rejection(api.pollEvents('demo', threadId, { visitorToken: other.visitor_token!, email }, 0))).toMatchObject({ code: 'not_found', status: 404 });
     expect(await rejection(api.profile('no-such-agent'))).toMatchObject({ code: 'not_found', status: 404 });
+  });
+
+  it('"fresh" opens a new thread for the same visitor and token', async () => {
+    const api = publicApi();
+    const email = newEmail();
+    const first = await api.resolveThread('demo', { email }, null);
+    const fresh = await api.resolveThread('demo', { email, fresh: true }, first.visitor_token!);
+    expect(fresh).toMatchObject({ resumed: false, visitor_token: first.visitor_token, sender_id: first.sender_id });
+    expect(fresh.thread_id).not.toBe(first.thread_id);
+    expect((await api.resolveThread('demo', { email }, first.visitor_token!)).thread_id).toBe(fresh.thread_id);
+  });
+
+  it('an identity token resumes the same conversation on a new device; a forged one is identity_invalid; require_verified_identity is identity_required', async () => {
+    const ownerApi = await owner();
+    const { secret } = await ownerApi.request<{ secret: string }>('POST', '/agents/demo/identity-secret');
+    const api = publicApi();
+    const sub = `customer-${randomUUID()}`;
+    const identity = () => signIdentityToken(secret, { aud: 'demo', sub, email: 'ida@example.com', name: 'Ida', exp: Math.floor(Date.now() / 1000) + 600 });
+
+    const laptop = await api.resolveThread('demo', { identity_token: identity() }, null);
+    expect(laptop).toMatchObject({ resumed: false, verified: true });
+    const phone = await api.resolveThread('demo', { identity_token: identity() }, null);
+    expect(phone).toMatchObject({ thread_id: laptop.thread_id, resumed: true, verified: true, sender_id: laptop.sender_id });
+    expect(phone.visitor_token).not.toBe(laptop.visitor_token);
+
+    const forged = signIdentityToken('ais_not-the-secret', { aud: 'demo', sub, exp: Math.floor(Date.now() / 1000) + 600 });
+    expect(await rejection(api.resolveThread('demo', { identity_token: forged }, null))).toMatchObject({ code: 'identity_invalid', status: 401 });
+
+    const settings = await ownerApi.request<{ allowed_origins: string[] }>('GET', '/agents/demo/settings');
+    await ownerApi.request('PUT', '/agents/demo/settings', { body: { allowed_origins: settings.allowed_origins, require_verified_identity: true } });
+    try {
+      expect((await api.profile('demo')).require_verified_identity).toBe(true);
+      expect(await rejection(api.resolveThread('demo', { email: newEmail() }, null))).toMatchObject({ code: 'identity_required', status: 401 });
+      expect((await api.resolveThread('demo', { identity_token: identity() }, phone.visitor_token!)).thread_id).toBe(laptop.thread_id);
+    } finally {
+      await ownerApi.request('PUT', '/agents/demo/settings', { body: { allowed_origins: settings.allowed_origins, require_verified_identity: false } });
+    }
+  });
+
+  it('a website outside the allowed origins is refused (403 forbidden) on every public call', async () => {
+    const ownerApi = await owner();
+    const email = newEmail();
+    const created = await publicApi().resolveThread('demo', { email }, null);
+    const fromSite = (origin: string) =>
+      createPublicApi({ serverUrl: server.url, fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), origin } }) });
+    await ownerApi.request('PUT', '/agents/demo/settings', { body: { allowed_origins: ['https://shop.example'], require_verified_identity: false } });
+    try {
+      const refused = fromSite('https://evil.example');
+      expect(await rejection(refused.profile('demo'))).toMatchObject({ code: 'forbidden', status: 403 });
+      expect(await rejection(refused.resolveThread('demo', { email }, created.visitor_token!))).toMatchObject({ code: 'forbidden', status: 403 });
+      expect(await rejection(refused.pollEvents('demo', created.thread_id, { visitorToken: created.visitor_token!, email }, 0))).toMatchObject({ code: 'forbidden' });
+      expect(await fromSite('https://shop.example').profile('demo')).toMatchObject({ slug: 'demo' });
+    } finally {
+      await ownerApi.request('PUT', '/agents/demo/settings', { body: { allowed_origins: [], require_verified_identity: false } });
+    }
   });
 });

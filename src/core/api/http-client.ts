@@ -3,7 +3,7 @@
  * (CONTRACT §2): the caller never sees a TypeError, a DOMException or a raw Response.
  */
 import * as v from 'valibot';
-import type { ErrorCode } from '../protocol/model.ts';
+import { ERROR_CODES, type ErrorCode } from '../protocol/model.ts';
 import { ApiError } from './api-error.ts';
 
 /** Where the REST API lives under a server's origin (CONTRACT: "All REST paths are under /api/v1"). */
@@ -60,17 +60,6 @@ export function apiBaseUrl(serverUrl: string): string {
 export function parseWith<S extends v.GenericSchema>(schema: S): (json: unknown) => v.InferOutput<S> {
   return (json) => v.parse(schema, json);
 }
-
-const ERROR_CODES: readonly ErrorCode[] = [
-  'client_error',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'rate_limited',
-  'server_error',
-  'unavailable',
-];
 
 const errorBodySchema = v.object({
   error: v.looseObject({ code: v.picklist(ERROR_CODES), message: v.string(), retryable: v.optional(v.boolean()) }),

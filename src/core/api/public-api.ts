@@ -1,7 +1,7 @@
 /**
- * The visitor endpoints (CONTRACT §7): no sign-in; a visitor is known by agent slug,
- * thread id and the email the thread was opened with. Every method rejects with an
- * {@link ApiError} only.
+ * The visitor endpoints (CONTRACT §7): no sign-in; a visitor proves who they are with the
+ * visitor token the resolve call issued (Bearer, never in a URL), and across devices with
+ * the website's identity token. Every method rejects with an {@link ApiError} only.
  */
 import type { SendMessageInput } from '../protocol/client-frames.ts';
 import { POLL_LIMIT_DEFAULT } from '../protocol/limits.ts';
@@ -15,6 +15,7 @@ import {
   type InvalidItemHandler,
 } from '../protocol/rest-schemas.ts';
 import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
+import { ApiError } from './api-error.ts';
 import { apiBaseUrl, createHttpClient, parseWith } from './http-client.ts';
 import type { EventPage, ThreadSource } from './thread-source.ts';
 
@@ -27,53 +28,86 @@ export interface PublicApiOptions {
   onInvalidItem?: InvalidItemHandler;
 }
 
-export interface PublicApi {
-  /** The agent's public card: name, avatar, greeting, theme colour. */
-  profile(slug: string, signal?: AbortSignal): Promise<AgentProfile>;
-  /** The visitor's thread with this agent: the same (slug, email) always gets the same open thread. */
-  resolveThread(slug: string, email: string, name?: string | null, signal?: AbortSignal): Promise<ResolvedThread>;
-  /** [ext] Starts a new conversation for this visitor; later `resolveThread` calls return it. */
-  startNewThread(slug: string, email: string, name?: string | null, signal?: AbortSignal): Promise<ResolvedThread>;
-  /** The thread's history after `afterSeq`, ascending (CONTRACT §5 poll, visitor edition). */
-  pollEvents(slug: string, threadId: string, email: string, afterSeq: number, limit?: number, signal?: AbortSignal): Promise<EventPage>;
-  /** Sends as the visitor when the socket is down; idempotent on `client_message_id` like §4. */
-  sendMessage(slug: string, threadId: string, email: string, body: SendMessageInput, signal?: AbortSignal): Promise<InboundMessage>;
+/** What the resolve call sends (CONTRACT §7); each field is left out when absent. */
+export interface ResolveInput {
+  /** A label shown to the agent's owners; required by the server only for a brand-new visitor without an identity token. */
+  email?: string | null;
+  name?: string | null;
+  /** [ext] Open a new conversation for this visitor instead of resuming the open one. */
+  fresh?: boolean;
+  /** [ext] The website's signed identity token (HS256 JWT), passed on as it came. */
+  identity_token?: string | null;
 }
 
-/** Creates the visitor API. The email travels in the query string, as the contract says; it never appears in error messages. */
+/**
+ * How the visitor proves who they are on history and send: the visitor token (Bearer). A
+ * seed-only server issues none and wants the email in the query instead; with a token the
+ * email is left out of the URL (it proves nothing, and URLs end up in logs).
+ */
+export interface VisitorCredentials {
+  visitorToken: string | null;
+  email: string | null;
+}
+
+export interface PublicApi {
+  /** The agent's public card: name, avatar, greeting, theme colour, whether it needs verified visitors. */
+  profile(slug: string, signal?: AbortSignal): Promise<AgentProfile>;
+  /**
+   * The visitor's thread with this agent, decided by the server in the contract's order: the
+   * stored `visitorToken` resumes (or with `fresh` opens a new thread for the same visitor),
+   * else a valid identity token, else a new visitor. Rejects with `identity_invalid`,
+   * `identity_required`, `forbidden` (origin refused) or `client_error` like any ApiError.
+   */
+  resolveThread(slug: string, input: ResolveInput, visitorToken: string | null, signal?: AbortSignal): Promise<ResolvedThread>;
+  /** The thread's history after `afterSeq`, ascending (CONTRACT §5 poll, visitor edition). */
+  pollEvents(slug: string, threadId: string, credentials: VisitorCredentials, afterSeq: number, limit?: number, signal?: AbortSignal): Promise<EventPage>;
+  /** Sends as the visitor when the socket is down; idempotent on `client_message_id` like §4. */
+  sendMessage(slug: string, threadId: string, credentials: VisitorCredentials, body: SendMessageInput, signal?: AbortSignal): Promise<InboundMessage>;
+}
+
+/** The resolve body: only the fields that have a value, so a seed-only server sees what it knows. */
+function resolveBody(input: ResolveInput): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (input.email) body.email = input.email;
+  if (input.name) body.name = input.name;
+  if (input.fresh) body.fresh = true;
+  if (input.identity_token) body.identity_token = input.identity_token;
+  return body;
+}
+
+const seedEmail = (credentials: VisitorCredentials) => (credentials.visitorToken ? null : credentials.email);
+
+/**
+ * Creates the visitor API. The visitor token travels only in the `Authorization` header; the
+ * email label goes in the query string only for a seed-only server (no token). Neither
+ * appears in error messages.
+ */
 export function createPublicApi(options: PublicApiOptions): PublicApi {
-  const http = createHttpClient({ baseUrl: apiBaseUrl(options.serverUrl), fetch: options.fetch, timeoutMs: options.timeoutMs });
+  // The token belongs to each call (one API object serves whoever the visitor is now).
+  const clientFor = (token: string | null) =>
+    createHttpClient({ baseUrl: apiBaseUrl(options.serverUrl), fetch: options.fetch, timeoutMs: options.timeoutMs, getToken: () => token });
+  const anonymous = clientFor(null);
   const agent = (slug: string) => `/chat/public/${encodeURIComponent(slug)}`;
   const thread = (slug: string, threadId: string) => `${agent(slug)}/threads/${encodeURIComponent(threadId)}`;
 
   return {
-    profile: (slug, signal) => http.request('GET', agent(slug), { auth: false, signal, parse: parseWith(agentProfileSchema) }),
-    resolveThread: (slug, email, name, signal) =>
-      http.request('POST', `${agent(slug)}/threads`, {
-        body: name ? { email, name } : { email },
-        auth: false,
+    profile: (slug, signal) => anonymous.request('GET', agent(slug), { auth: false, signal, parse: parseWith(agentProfileSchema) }),
+    resolveThread: (slug, input, visitorToken, signal) =>
+      clientFor(visitorToken).request('POST', `${agent(slug)}/threads`, {
+        body: resolveBody(input),
         signal,
         parse: parseWith(resolvedThreadSchema),
       }),
-    startNewThread: (slug, email, name, signal) =>
-      http.request('POST', `${agent(slug)}/threads`, {
-        body: name ? { email, name, fresh: true } : { email, fresh: true },
-        auth: false,
-        signal,
-        parse: parseWith(resolvedThreadSchema),
-      }),
-    pollEvents: (slug, threadId, email, afterSeq, limit = POLL_LIMIT_DEFAULT, signal) =>
-      http.request('GET', `${thread(slug, threadId)}/events`, {
-        query: { email, last_thread_seq: afterSeq, limit },
-        auth: false,
+    pollEvents: (slug, threadId, credentials, afterSeq, limit = POLL_LIMIT_DEFAULT, signal) =>
+      clientFor(credentials.visitorToken).request('GET', `${thread(slug, threadId)}/events`, {
+        query: { email: seedEmail(credentials), last_thread_seq: afterSeq, limit },
         signal,
         parse: (json) => parseEventPage(json, options.onInvalidItem),
       }),
-    sendMessage: (slug, threadId, email, body, signal) =>
-      http.request('POST', `${thread(slug, threadId)}/messages`, {
-        query: { email },
+    sendMessage: (slug, threadId, credentials, body, signal) =>
+      clientFor(credentials.visitorToken).request('POST', `${thread(slug, threadId)}/messages`, {
+        query: { email: seedEmail(credentials) },
         body,
-        auth: false,
         signal,
         parse: parseSentMessage,
       }),
@@ -81,13 +115,30 @@ export function createPublicApi(options: PublicApiOptions): PublicApi {
 }
 
 /**
- * The engine's view of one visitor's threads with one agent. `lastSeq` is always null:
+ * The engine's view of one visitor's thread with one agent. `lastSeq` is always null:
  * public threads have no GET, so the engine pages the history from 0.
  */
-export function publicThreadSource(api: PublicApi, slug: string, email: string): ThreadSource {
+export function publicThreadSource(api: PublicApi, slug: string, credentials: VisitorCredentials): ThreadSource {
   return {
-    pollEvents: (threadId, afterSeq, limit, signal) => api.pollEvents(slug, threadId, email, afterSeq, limit, signal),
+    pollEvents: (threadId, afterSeq, limit, signal) => api.pollEvents(slug, threadId, credentials, afterSeq, limit, signal),
     lastSeq: () => Promise.resolve(null),
-    sendMessage: (threadId, body, signal) => api.sendMessage(slug, threadId, email, body, signal),
+    sendMessage: (threadId, body, signal) => api.sendMessage(slug, threadId, credentials, body, signal),
+  };
+}
+
+/**
+ * The same source, telling `onRefused` when the server refuses the visitor's credentials or
+ * origin on history or send (401 / 403): the widget then re-resolves once or explains.
+ */
+export function watchRefusals(source: ThreadSource, onRefused: (error: ApiError) => void): ThreadSource {
+  const watch = <T>(promise: Promise<T>): Promise<T> =>
+    promise.catch((error: unknown) => {
+      if (ApiError.is(error) && (error.status === 401 || error.status === 403)) onRefused(error);
+      throw error;
+    });
+  return {
+    pollEvents: (threadId, afterSeq, limit, signal) => watch(source.pollEvents(threadId, afterSeq, limit, signal)),
+    lastSeq: (threadId, signal) => source.lastSeq(threadId, signal),
+    sendMessage: (threadId, body, signal) => watch(source.sendMessage(threadId, body, signal)),
   };
 }

@@ -18,6 +18,14 @@ describe('classifyClose', () => {
     expect(classifyClose({ code: 4001, reason: '' }, noIdle).kind).toBe('auth');
   });
 
+  it('treats 4001 on the public socket as terminal: a refused visitor token or origin has no refresh', () => {
+    const visitor = { idleTimeoutMessage: null, publicSocket: true };
+    expect(classifyClose({ code: 4001, reason: 'origin not allowed' }, visitor)).toEqual({ kind: 'terminal', reason: 'origin not allowed' });
+    expect(classifyClose({ code: 4001, reason: '' }, visitor)).toEqual({ kind: 'terminal', reason: 'The chat server did not accept this visitor.' });
+    // The other codes mean on the public socket what they mean anywhere.
+    expect(classifyClose({ code: 4503, reason: '' }, visitor).kind).toBe('retry');
+  });
+
   it('pauses on 1000 only after an idle_timeout error, with the server message', () => {
     const message = 'No activity for a while; the conversation is paused. Send a message to continue.';
     expect(classifyClose({ code: 1000, reason: 'idle timeout' }, { idleTimeoutMessage: message })).toEqual({ kind: 'paused', reason: message });

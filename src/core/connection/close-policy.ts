@@ -3,8 +3,9 @@ import type { TransportClose } from './transport.ts';
 
 /**
  * What to do after a transport closed (CONTRACT §6 close codes):
- * - `terminal`: nothing will change by retrying (bad parameters, unknown thread or email);
- *   stay failed until the app changes something and calls `resume()`.
+ * - `terminal`: nothing will change by retrying (bad parameters, unknown thread or email, a
+ *   visitor token or origin refused on the public socket); stay failed until the app changes
+ *   something and calls `resume()`.
  * - `auth`: the token was refused; ask the app for a new one once, then give up.
  * - `paused`: the public socket closed an idle conversation; reconnect on the user's next activity.
  * - `retry`: anything else (server restarting, network drop, rate limit): back off and try again.
@@ -21,6 +22,11 @@ export interface CloseContext {
    * closed, or null when there was none. Its presence turns a 1000 into `paused`.
    */
   idleTimeoutMessage: string | null;
+  /**
+   * The visitor's public socket (CONTRACT §6): a 4001 there means the visitor token or the
+   * website's origin was refused, which no token refresh can fix, so it is terminal.
+   */
+  publicSocket?: boolean;
 }
 
 /** Readable defaults for when the server gave no reason (browsers may drop it). */
@@ -36,6 +42,9 @@ const DEFAULT_REASONS: Record<number, string> = {
   1012: 'The server is restarting.',
 };
 
+/** The public socket's 4001 without a reason. */
+const VISITOR_REFUSED_REASON = 'The chat server did not accept this visitor.';
+
 const IDLE_REASON = 'Paused after a while without activity.';
 
 /** Classifies one close. Pure: the manager owns the counters (auth refresh once, backoff attempts). */
@@ -46,6 +55,7 @@ export function classifyClose(close: TransportClose, context: CloseContext): Clo
     case CloseCode.notFound:
       return { kind: 'terminal', reason };
     case CloseCode.unauthorized:
+      if (context.publicSocket) return { kind: 'terminal', reason: close.reason.trim() || VISITOR_REFUSED_REASON };
       return { kind: 'auth', reason };
     case CloseCode.normal:
       // A plain 1000 without the idle error (a proxy, a server restart) is worth a retry.

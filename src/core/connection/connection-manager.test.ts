@@ -192,6 +192,29 @@ describe('ConnectionManager', () => {
     expect(none.manager.getState()).toMatchObject({ status: 'failed', code: 4001 });
   });
 
+  it('stays failed on the public socket’s 4001 (visitor token or origin refused): no retry, no refresh, also from the fallback', async () => {
+    let refreshes = 0;
+    const ctx = setup({ publicSocket: true, refreshAuth: async () => (refreshes++, true), withFallback: true });
+    ctx.manager.start();
+    ctx.last().drop(4001, 'invalid visitor token');
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(ctx.manager.getState()).toEqual({ status: 'failed', reason: 'invalid visitor token', code: 4001 });
+    expect(ctx.sockets).toHaveLength(1);
+    expect(refreshes).toBe(0);
+
+    // The polling fallback refused (401 → 4001) ends the same way, however long we wait.
+    const fallback = setup({ publicSocket: true, withFallback: true });
+    fallback.manager.start();
+    await failAttempts(fallback, 3);
+    expect(fallback.fallbacks).toHaveLength(1);
+    fallback.fallbacks[0]!.drop(4001, 'A visitor token is required.');
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(fallback.manager.getState()).toEqual({ status: 'failed', reason: 'A visitor token is required.', code: 4001 });
+    const attempts = fallback.sockets.length;
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(fallback.sockets).toHaveLength(attempts);
+  });
+
   it('refreshes again after a later expiry once the new token reached ready', async () => {
     let refreshes = 0;
     const ctx = setup({ refreshAuth: async () => (refreshes++, true) });

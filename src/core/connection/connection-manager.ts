@@ -27,6 +27,8 @@ export interface ConnectionManagerOptions {
    */
   refreshAuth?(): Promise<boolean>;
   maxSocketFailuresBeforeFallback?: number;
+  /** The visitor's public socket: a 4001 is terminal (see {@link classifyClose}). */
+  publicSocket?: boolean;
   /**
    * Told about every frame dropped for failing validation: its type and why, never its
    * content. Defaults to a console warning.
@@ -271,7 +273,7 @@ export class ConnectionManager implements Connection {
   }
 
   private afterSocketClose(close: TransportClose, wasReady: boolean): void {
-    const decision = classifyClose(close, { idleTimeoutMessage: this.idleMessage });
+    const decision = classifyClose(close, { idleTimeoutMessage: this.idleMessage, publicSocket: this.options.publicSocket });
     switch (decision.kind) {
       case 'terminal':
         return this.fail(decision.reason, close.code);
@@ -355,7 +357,7 @@ export class ConnectionManager implements Connection {
         if (this.fallback !== fallback) return;
         this.fallback = null;
         this.fallbackReady = false;
-        const decision = classifyClose(close, { idleTimeoutMessage: null });
+        const decision = classifyClose(close, { idleTimeoutMessage: null, publicSocket: this.options.publicSocket });
         if (decision.kind === 'terminal') this.fail(decision.reason, close.code);
         else if (decision.kind === 'auth') this.refreshToken(decision.reason, close.code);
         // Otherwise the socket's retries go on, and its next failure opens a new fallback.

@@ -172,7 +172,12 @@ describe('transports against the local server', () => {
     const created = await api(server, 'POST', '/chat/public/demo/threads', { body: { email } });
     expect(created.status).toBe(201);
     const url = `${server.wsUrl}/api/v1/chat/ws/public/demo/threads/${created.body.thread_id}?email=${encodeURIComponent(email)}`;
-    const manager = new ConnectionManager({ createSocket: () => new WebSocketTransport({ url: () => url, WebSocket }), environment: browserEnvironment() });
+    const token = created.body.visitor_token as string;
+    const manager = new ConnectionManager({
+      createSocket: () => new WebSocketTransport({ url: () => url, protocols: () => ['visitor', token], WebSocket }),
+      environment: browserEnvironment(),
+      publicSocket: true,
+    });
     const opens: OpenInfo[] = [];
     manager.onOpen((info) => opens.push(info));
     manager.start();

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../../server/src/app.ts';
 import { api, createThread, startTestServer } from '../../../server/test/support/test-server.ts';
+import { identityClaims, signIdentityToken } from '../../../server/test/support/visitors.ts';
 import { createPublicApi } from '../api/public-api.ts';
 import type { ConnectionManager } from '../connection/connection-manager.ts';
 import type { WebSocketConstructor } from '../connection/websocket-transport.ts';
@@ -228,13 +229,14 @@ describe('the visitor engine against the real server', () => {
     cleanups.push(() => server.close());
     const publicApi = createPublicApi({ serverUrl: server.url });
     const email = 'visitor@example.com';
-    const { thread_id: threadId } = await publicApi.resolveThread('demo', email, 'Vera');
-    const history = await publicApi.pollEvents('demo', threadId, email, 0, 50);
-    const visitorId = history.events.map((event) => event.sender_id ?? '').find((id) => id.startsWith('visitor:'))!;
+    const resolved = await publicApi.resolveThread('demo', { email, name: 'Vera' }, null);
+    const threadId = resolved.thread_id;
+    const visitorId = resolved.sender_id!;
     const { engine } = createVisitorEngine({
       serverUrl: server.url,
       slug: 'demo',
-      email,
+      visitorToken: resolved.visitor_token!,
+      email: resolved.email ?? email,
       threadId,
       selfSenderId: visitorId,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
@@ -255,5 +257,64 @@ describe('the visitor engine against the real server', () => {
     expect(snapshot.runs[0]!.text).toBe(reply!.content);
     expect(snapshot.runs[0]!.replyMessageId).toBe(reply!.id);
     expect(engine.metrics.invalidFrames).toBe(0);
+  });
+
+  it('a visitor the site vouched for without any email connects without ?email= and chats', async () => {
+    const server = await startTestServer();
+    cleanups.push(() => server.close());
+    const alice = await server.login('alice@example.com');
+    const secret = (await api(server, 'POST', '/agents/demo/identity-secret', { token: alice.token })).body.secret as string;
+    const publicApi = createPublicApi({ serverUrl: server.url });
+    const resolved = await publicApi.resolveThread('demo', { identity_token: signIdentityToken(secret, identityClaims('demo', 'no-email-customer')) }, null);
+    expect(resolved).toMatchObject({ verified: true, email: null });
+    const { engine } = createVisitorEngine({
+      serverUrl: server.url,
+      slug: 'demo',
+      visitorToken: resolved.visitor_token!,
+      email: resolved.email ?? null,
+      threadId: resolved.thread_id,
+      selfSenderId: resolved.sender_id!,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      outboxStore: new MemoryOutboxStore(),
+    });
+    await engine.start();
+    cleanups.push(() => engine.stop());
+    await waitFor(() => engine.getConnectionState().status === 'open', 'the public socket to open');
+    await engine.openThread(resolved.thread_id);
+    await engine.send(resolved.thread_id, 'No email here');
+    await waitFor(() => engine.getThreadSnapshot(resolved.thread_id).items.filter((item) => item.kind === 'message').length === 2, 'the reply');
+  });
+
+  it('a visitor token the server does not know: the public socket fails once with 4001 and stays failed (no retry loop)', async () => {
+    const server = await startTestServer();
+    cleanups.push(() => server.close());
+    const publicApi = createPublicApi({ serverUrl: server.url });
+    const email = 'visitor@example.com';
+    const resolved = await publicApi.resolveThread('demo', { email }, null);
+    let connects = 0;
+    const CountingWebSocket = class extends WebSocket {
+      constructor(url: string, protocols?: string[]) {
+        super(url, protocols);
+        connects++;
+      }
+    };
+    const { engine } = createVisitorEngine({
+      serverUrl: server.url,
+      slug: 'demo',
+      visitorToken: `vt_${'x'.repeat(43)}`,
+      email,
+      threadId: resolved.thread_id,
+      selfSenderId: resolved.sender_id!,
+      WebSocket: CountingWebSocket as unknown as WebSocketConstructor,
+      outboxStore: new MemoryOutboxStore(),
+    });
+    await engine.start();
+    cleanups.push(() => engine.stop());
+    await waitFor(() => engine.getConnectionState().status === 'failed', 'the refusal');
+    expect(engine.getConnectionState()).toMatchObject({ status: 'failed', code: 4001 });
+    // Longer than the first backoff steps: nothing tried again.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(connects).toBe(1);
+    expect(engine.getConnectionState()).toMatchObject({ status: 'failed', code: 4001 });
   });
 });

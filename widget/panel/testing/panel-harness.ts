@@ -5,15 +5,17 @@
  */
 import { act } from 'preact/test-utils';
 import { vi, type Mock } from 'vitest';
-import type { ApiError } from '../../../src/core/api/api-error.ts';
-import { publicThreadSource, type PublicApi } from '../../../src/core/api/public-api.ts';
+import { ApiError } from '../../../src/core/api/api-error.ts';
+import { publicThreadSource, watchRefusals, type PublicApi, type ResolveInput, type VisitorCredentials } from '../../../src/core/api/public-api.ts';
 import { SyncEngine } from '../../../src/core/engine/sync-engine.ts';
 import type { SendMessageInput } from '../../../src/core/protocol/client-frames.ts';
 import type { AgentProfile } from '../../../src/core/protocol/rest-schemas.ts';
 import type { InboundEvent, InboundMessage } from '../../../src/core/protocol/server-frame-schemas.ts';
 import { MemoryOutboxStore } from '../../../src/core/sync/outbox-store.ts';
 import { FakeEnvironment } from '../../../src/core/testing/fake-environment.ts';
+import type { VisitorIdentity } from '../../shared/identify-options.ts';
 import type { PanelController, PanelHost } from '../../shared/panel-contract.ts';
+import type { EngineInput } from '../panel-deps.ts';
 import { visitorKey, type VisitorRecord } from '../../shared/visitor-store.ts';
 import type { WidgetOptions } from '../../shared/widget-options.ts';
 import { createPanel } from '../create-panel.tsx';
@@ -23,6 +25,11 @@ export const SERVER = 'https://chat.example';
 export const THREAD = 'thread-1';
 export const VISITOR = 'visitor:v-1';
 export const AGENT = 'agent:a-1';
+/** The visitor tokens the fake server issues: `TOKEN` first, then `vt_…2`, `vt_…3` after resets. */
+export const TOKEN = tokenNumber(1);
+export function tokenNumber(n: number): string {
+  return `vt_${String(n).padStart(43, 'x')}`;
+}
 export const PROFILE: AgentProfile = { slug: 'demo', name: 'Demo Agent', avatar_url: null, greeting: 'Hi! Ask me anything.', theme: { color: '#0f766e' } };
 
 /** A Storage kept in memory, one per test. */
@@ -48,15 +55,31 @@ export class MemoryStorage implements Storage {
   }
 }
 
-/** The chat server's side: one public thread, its log, and what it answers. */
+/**
+ * The chat server's side: one public thread, its log, and what it answers. It issues visitor
+ * tokens like the real one: a known token resumes; no token or an unknown one (after
+ * {@link FakeServer.resetData}) gets a new token and the current thread.
+ */
 export class FakeServer {
   events: InboundEvent[] = [];
   threadId = THREAD;
   /** Set to make `profile` or `resolveThread` fail. */
   profileError: ApiError | null = null;
   resolveError: ApiError | null = null;
+  /** Set to make history fail (e.g. 401 after a reset). */
+  historyError: ApiError | null = null;
   /** The [ext] "new conversation" (`fresh: true`) is implemented; else the open thread is resumed. */
   supportsFresh = false;
+  /** Answers with the visitor token, `sender_id`, `verified` and `email` ([ext]); off: a seed-only server. */
+  issuesTokens = true;
+  /** Resolve answers carry `sender_id` (else the widget reads it from the history). */
+  tellsSender = false;
+  /** The agent's profile says only verified visitors may chat. */
+  requireVerified = false;
+  readonly tokens = new Set<string>();
+  /** Tokens whose visitor an identity token vouched for. */
+  private readonly verifiedTokens = new Set<string>();
+  private tokenCount = 0;
   private messageCount = 0;
   private threadCount = 1;
 
@@ -67,6 +90,21 @@ export class FakeServer {
   private seed() {
     this.commit({ event_type: 'participant_joined', sender_id: VISITOR, data: { sender_id: VISITOR, name: 'Ada' } });
     this.commit({ event_type: 'participant_joined', sender_id: AGENT, data: { sender_id: AGENT, name: 'Demo Agent' } });
+  }
+
+  private newThread() {
+    this.threadId = `thread-${++this.threadCount}`;
+    this.events = [];
+    this.seed();
+  }
+
+  /** The server's database was reset: every token is unknown, and the next visitor gets a new thread. */
+  resetData() {
+    this.tokens.clear();
+    this.verifiedTokens.clear();
+    // Tokens issued from now on differ from every earlier one.
+    this.tokenCount += 10;
+    this.newThread();
   }
 
   get lastSeq(): number {
@@ -88,37 +126,63 @@ export class FakeServer {
     return { id, thread_id: this.threadId, thread_seq: event.thread_seq, sender_id: senderId, role, content, client_message_id: clientMessageId, created_at: event.created_at };
   }
 
+  private resolve(input: ResolveInput, token: string | null) {
+    if (this.resolveError) throw this.resolveError;
+    const known = token !== null && this.tokens.has(token);
+    if (input.identity_token === 'bad.identity.token') throw new ApiError('identity_invalid', 'The identity token is not valid.', false, 401);
+    if (!known && !input.identity_token && this.requireVerified) throw new ApiError('identity_required', 'This chat needs a verified identity.', false, 401);
+    if (!known && !input.identity_token && !input.email) throw new ApiError('client_error', 'email is required', false, 400);
+    let resumed = known;
+    // A server without [ext] `fresh` ignores it and resumes the open thread.
+    if (input.fresh && this.supportsFresh) {
+      this.newThread();
+      resumed = false;
+    }
+    if (!this.issuesTokens) return { thread_id: this.threadId, resumed };
+    const issued = known ? token : tokenNumber(++this.tokenCount);
+    this.tokens.add(issued);
+    if (input.identity_token) this.verifiedTokens.add(issued);
+    return {
+      thread_id: this.threadId,
+      resumed,
+      visitor_token: issued,
+      verified: this.verifiedTokens.has(issued),
+      email: input.email ?? null,
+      ...(this.tellsSender ? { sender_id: VISITOR } : {}),
+    };
+  }
+
+  private checkCredentials(credentials: VisitorCredentials) {
+    if (this.historyError) throw this.historyError;
+    if (this.issuesTokens && !(credentials.visitorToken && this.tokens.has(credentials.visitorToken))) throw new ApiError('unauthorized', 'invalid visitor token', false, 401);
+  }
+
   readonly api: { [K in keyof PublicApi]: Mock<PublicApi[K]> } = {
     profile: vi.fn(async () => {
       if (this.profileError) throw this.profileError;
-      return PROFILE;
+      return this.requireVerified ? { ...PROFILE, require_verified_identity: true } : PROFILE;
     }),
-    resolveThread: vi.fn(async () => {
-      if (this.resolveError) throw this.resolveError;
-      return { thread_id: this.threadId, resumed: this.events.length > 2 };
-    }),
-    startNewThread: vi.fn(async () => {
-      if (this.resolveError) throw this.resolveError;
-      if (!this.supportsFresh) return { thread_id: this.threadId, resumed: true };
-      this.threadId = `thread-${++this.threadCount}`;
-      this.events = [];
-      this.seed();
-      return { thread_id: this.threadId, resumed: false };
-    }),
-    pollEvents: vi.fn(async (_slug: string, _threadId: string, _email: string, afterSeq: number, limit = 50) => {
+    resolveThread: vi.fn(async (_slug: string, input: ResolveInput, token: string | null) => this.resolve(input, token)),
+    pollEvents: vi.fn(async (_slug: string, _threadId: string, credentials: VisitorCredentials, afterSeq: number, limit = 50) => {
+      this.checkCredentials(credentials);
       const after = this.events.filter((event) => event.thread_seq > afterSeq);
       return { events: after.slice(0, limit), has_more: after.length > limit };
     }),
-    sendMessage: vi.fn(async (_slug: string, _threadId: string, _email: string, body: SendMessageInput) => this.message(VISITOR, body.content, body.client_message_id)),
+    sendMessage: vi.fn(async (_slug: string, _threadId: string, credentials: VisitorCredentials, body: SendMessageInput) => {
+      this.checkCredentials(credentials);
+      return this.message(VISITOR, body.content, body.client_message_id);
+    }),
   };
 }
 
 export interface HarnessOptions {
   locale?: string;
-  identity?: { email: string; name?: string } | null;
+  identity?: VisitorIdentity | null;
   record?: Partial<VisitorRecord>;
   themeColor?: string | null;
   server?: FakeServer;
+  /** The server knows the record's visitor token (default true). */
+  tokenKnown?: boolean;
 }
 
 export type TestHost = PanelHost & { emit: Mock<PanelHost['emit']>; setUnread: Mock<(count: number) => void>; requestClose: Mock<() => void> };
@@ -127,11 +191,16 @@ export interface Harness {
   host: TestHost;
   server: FakeServer;
   storage: MemoryStorage;
-  connection: FakeConnection;
+  /** The connection of the latest engine (each engine gets its own, as in the browser). */
+  readonly connection: FakeConnection;
   controller: PanelController;
   shadowRoot: ShadowRoot;
   /** The engine of the running conversation, if one started. */
   engine(): SyncEngine | null;
+  /** What each engine was created with, in order. */
+  engineInputs: EngineInput[];
+  /** Events the panel sent to the page with this name, in order. */
+  events(name: string): unknown[];
   dialog(): HTMLElement;
   record(): VisitorRecord;
   /** Lets promises settle and renders happen. */
@@ -162,7 +231,10 @@ export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harn
     openOnLoad: false,
   };
   if (options.record) {
-    storage.setItem(visitorKey(SERVER, 'demo'), JSON.stringify({ threadId: null, email: null, name: null, senderId: null, appliedSeq: 0, unread: 0, ...options.record }));
+    const record = { threadId: null, visitorToken: null, verified: false, email: null, name: null, senderId: null, appliedSeq: 0, unread: 0, ...options.record };
+    // A stored token is one the server issued (until a test resets the server's data).
+    if (record.visitorToken && options.tokenKnown !== false) server.tokens.add(record.visitorToken);
+    storage.setItem(visitorKey(SERVER, 'demo'), JSON.stringify(record));
   }
   const element = document.createElement('div');
   document.body.append(element);
@@ -178,8 +250,10 @@ export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harn
     setUnread: vi.fn(),
     requestClose: vi.fn(),
   };
-  const connection = new FakeConnection();
+  let connection = new FakeConnection();
+  let engineCount = 0;
   let engine: SyncEngine | null = null;
+  const engineInputs: EngineInput[] = [];
   const environment = new FakeEnvironment();
   environment.immediateFrames = true;
 
@@ -190,9 +264,11 @@ export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harn
       storage,
       now: () => Date.now(),
       createEngine: (input) => {
+        engineInputs.push(input);
+        if (engineCount++ > 0) connection = new FakeConnection();
         engine = new SyncEngine({
           connection,
-          source: publicThreadSource(server.api, input.slug, input.email),
+          source: watchRefusals(publicThreadSource(server.api, input.slug, { visitorToken: input.visitorToken, email: input.email }), input.onRefused),
           outboxStore: new MemoryOutboxStore(),
           environment,
           selfSenderId: input.selfSenderId,
@@ -205,10 +281,14 @@ export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harn
     host,
     server,
     storage,
-    connection,
+    get connection() {
+      return connection;
+    },
     controller,
     shadowRoot,
     engine: () => engine,
+    engineInputs,
+    events: (name) => host.emit.mock.calls.filter(([event]) => event === name).map(([, payload]) => payload),
     dialog: () => container.querySelector<HTMLElement>('[role="dialog"]')!,
     record: () => JSON.parse(storage.getItem(visitorKey(SERVER, 'demo')) ?? 'null') as VisitorRecord,
     settle,

@@ -3,22 +3,15 @@
  * validated at the boundary. Every method rejects with an {@link ApiError} only.
  */
 import * as v from 'valibot';
-import {
-  agentSettingsSchema,
-  agentTokenListSchema,
-  identitySecretSchema,
-  issuedAgentTokenSchema,
-  type AgentSettings,
-  type AgentSettingsInput,
-  type AgentTokenInfo,
-  type IdentitySecret,
-  type IssuedAgentToken,
-} from '../protocol/agent-settings-schemas.ts';
 import type { SendMessageInput } from '../protocol/client-frames.ts';
 import { POLL_LIMIT_DEFAULT } from '../protocol/limits.ts';
 import type { ParticipationMode } from '../protocol/model.ts';
 import {
+  agentSettingsSchema,
+  agentTokenListSchema,
   approvalDecisionSchema,
+  issuedAgentTokenSchema,
+  issuedIdentitySecretSchema,
   loginResponseSchema,
   parseAgentList,
   parseEventPage,
@@ -29,6 +22,10 @@ import {
   userSchema,
   webhookSubscriptionSchema,
   type ApprovalDecisionResult,
+  type InboundAgentSettings,
+  type InboundAgentTokenInfo,
+  type InboundIssuedAgentToken,
+  type InboundIssuedIdentitySecret,
   type InboundAgent,
   type InboundThread,
   type InboundUser,
@@ -58,6 +55,12 @@ export interface CreateThreadInput {
 }
 
 export type ApprovalDecision = 'approve' | 'reject';
+
+/** What an owner may change with `PUT /agents/{slug}/settings` (both fields required). */
+export interface AgentSettingsInput {
+  allowed_origins: string[];
+  require_verified_identity: boolean;
+}
 
 export interface InboxApi {
   login(email: string, password: string, signal?: AbortSignal): Promise<{ token: string; user: InboundUser }>;
@@ -91,15 +94,15 @@ export interface InboxApi {
   registerWebhook(threadId: string, callbackUrl: string, signal?: AbortSignal): Promise<WebhookSubscription>;
   removeWebhook(threadId: string, subscriptionId: string, signal?: AbortSignal): Promise<void>;
   /** [ext] An agent's settings; owners only (`forbidden` for anyone else). */
-  getAgentSettings(slug: string, signal?: AbortSignal): Promise<AgentSettings>;
+  getAgentSettings(slug: string, signal?: AbortSignal): Promise<InboundAgentSettings>;
   /** [ext] Replaces both settings; resolves with what the server stored (origins normalized). */
-  updateAgentSettings(slug: string, input: AgentSettingsInput, signal?: AbortSignal): Promise<AgentSettings>;
+  updateAgentSettings(slug: string, input: AgentSettingsInput, signal?: AbortSignal): Promise<InboundAgentSettings>;
   /** [ext] Generates a new identity secret, replacing the old one; the secret is returned only this once. */
-  rotateIdentitySecret(slug: string, signal?: AbortSignal): Promise<IdentitySecret>;
+  rotateIdentitySecret(slug: string, signal?: AbortSignal): Promise<InboundIssuedIdentitySecret>;
   /** [ext] Issues an agent token; the token is returned only this once. */
-  issueAgentToken(slug: string, signal?: AbortSignal): Promise<IssuedAgentToken>;
+  issueAgentToken(slug: string, signal?: AbortSignal): Promise<InboundIssuedAgentToken>;
   /** [ext] The agent's tokens that are not revoked, by prefix (never the secret). */
-  listAgentTokens(slug: string, signal?: AbortSignal): Promise<AgentTokenInfo[]>;
+  listAgentTokens(slug: string, signal?: AbortSignal): Promise<InboundAgentTokenInfo[]>;
   /** [ext] Revokes a token: it stops working at once. */
   revokeAgentToken(slug: string, tokenId: string, signal?: AbortSignal): Promise<void>;
 }
@@ -188,7 +191,7 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
         parse: parseWith(agentSettingsSchema),
       }),
     rotateIdentitySecret: (slug, signal) =>
-      http.request('POST', `${agent(slug)}/identity-secret`, { signal, parse: parseWith(identitySecretSchema) }),
+      http.request('POST', `${agent(slug)}/identity-secret`, { signal, parse: parseWith(issuedIdentitySecretSchema) }),
     issueAgentToken: (slug, signal) => http.request('POST', `${agent(slug)}/tokens`, { signal, parse: parseWith(issuedAgentTokenSchema) }),
     listAgentTokens: (slug, signal) =>
       http.request('GET', `${agent(slug)}/tokens`, { signal, parse: (json) => v.parse(agentTokenListSchema, json).tokens }),

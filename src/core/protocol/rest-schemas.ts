@@ -51,8 +51,6 @@ export const agentSchema = v.looseObject({
   slug: v.optional(v.string()),
   name: v.string(),
   avatar_url: nullableString,
-  /** [ext] Whether the signed-in user owns this agent (may open its settings); false when the server does not say. */
-  is_owner: v.optional(v.boolean(), false),
 });
 export type InboundAgent = v.InferOutput<typeof agentSchema>;
 

@@ -9,6 +9,8 @@ const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   server_error: 500,
   unavailable: 503,
+  identity_invalid: 401,
+  identity_required: 401,
 };
 
 /** An error with a contract code (CONTRACT §2); routes throw it, one handler renders it. */

@@ -1,5 +1,5 @@
 import { MAX_CLIENT_MESSAGE_ID_LENGTH, MAX_CONTENT_CHARS, MAX_MENTIONS, POLL_LIMIT_DEFAULT, POLL_LIMIT_MAX } from '../../../src/core/protocol/limits.ts';
-import { DURABLE_EVENT_TYPES } from '../../../src/core/protocol/model.ts';
+import { DURABLE_EVENT_TYPES, ERROR_CODES } from '../../../src/core/protocol/model.ts';
 import { SLUG_PATTERN, UUID_PATTERN } from './validation.ts';
 
 /**
@@ -21,7 +21,7 @@ export const sharedSchemas = [
         properties: {
           code: {
             type: 'string',
-            enum: ['client_error', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'server_error', 'unavailable'],
+            enum: [...ERROR_CODES],
           },
           message: { type: 'string' },
           retryable: { type: 'boolean' },

@@ -4,14 +4,31 @@ import {
   allServerFrameFixtures,
   durableEvents,
   fixtureEventLog,
+  fixtureAgentProfile,
+  fixtureAgentSettings,
+  fixtureAgentTokenInfo,
+  fixtureIdentitySecret,
+  fixtureIssuedAgentToken,
   fixtureMessage,
+  fixturePublicThread,
+  fixtureResolvedThread,
   fixtureThread,
+  seedResolvedThread,
   runtimeEvents,
   seedThreadMessage,
   serverFrames,
 } from './fixtures.ts';
 import { DURABLE_EVENT_TYPES, RUNTIME_EVENT_TYPES } from './model.ts';
-import { parseEventPage, threadSchema } from './rest-schemas.ts';
+import {
+  agentProfileSchema,
+  agentSettingsSchema,
+  agentTokenListSchema,
+  issuedAgentTokenSchema,
+  issuedIdentitySecretSchema,
+  parseEventPage,
+  resolvedThreadSchema,
+  threadSchema,
+} from './rest-schemas.ts';
 import { parseEvent, parseMessage, parseServerFrame } from './server-frame-schemas.ts';
 import * as v from 'valibot';
 
@@ -55,6 +72,24 @@ describe('fixtures', () => {
   it('include a message and a thread that pass their REST schemas', () => {
     expect(parseMessage(fixtureMessage)).toEqual(fixtureMessage);
     expect(v.parse(threadSchema, fixtureThread)).toEqual(fixtureThread);
+  });
+
+  it('include the visitor-trust objects, and each passes its REST schema unchanged', () => {
+    expect(v.parse(threadSchema, fixturePublicThread)).toEqual(fixturePublicThread);
+    expect(v.parse(agentProfileSchema, fixtureAgentProfile)).toEqual(fixtureAgentProfile);
+    expect(v.parse(resolvedThreadSchema, fixtureResolvedThread)).toEqual(fixtureResolvedThread);
+    expect(v.parse(agentSettingsSchema, fixtureAgentSettings)).toEqual(fixtureAgentSettings);
+    expect(v.parse(issuedIdentitySecretSchema, fixtureIdentitySecret)).toEqual(fixtureIdentitySecret);
+    expect(v.parse(issuedAgentTokenSchema, fixtureIssuedAgentToken)).toEqual(fixtureIssuedAgentToken);
+    expect(v.parse(agentTokenListSchema, { tokens: [fixtureAgentTokenInfo] })).toEqual({ tokens: [fixtureAgentTokenInfo] });
+    expect(fixtureResolvedThread.visitor_token).toMatch(/^vt_[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('accept the seed-only resolve answer and a private thread without a visitor', () => {
+    expect(v.parse(resolvedThreadSchema, seedResolvedThread)).toEqual(seedResolvedThread);
+    expect(v.parse(threadSchema, fixtureThread).visitor).toBeUndefined();
+    const { verified: _verified, ...unverified } = fixturePublicThread.visitor ?? { verified: true };
+    expect(v.parse(threadSchema, { ...fixturePublicThread, visitor: unverified }).visitor?.verified).toBe(false);
   });
 });
 

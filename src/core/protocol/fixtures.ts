@@ -6,7 +6,20 @@
  *
  * The durable events form one dense log (seq 1..10) of {@link FIXTURE_IDS.thread}.
  */
-import type { DurableEventType, Message, RuntimeEventType, Thread, ThreadEvent, User } from './model.ts';
+import type {
+  AgentSettings,
+  AgentTokenInfo,
+  DurableEventType,
+  IssuedAgentToken,
+  IssuedIdentitySecret,
+  Message,
+  PublicAgentProfile,
+  ResolvedPublicThread,
+  RuntimeEventType,
+  Thread,
+  ThreadEvent,
+  User,
+} from './model.ts';
 import type { RuntimeFrameData, ServerFrame, ServerFrameType } from './server-frames.ts';
 
 export const FIXTURE_IDS = {
@@ -19,13 +32,20 @@ export const FIXTURE_IDS = {
   run: 'c0ffee00-2222-4333-8444-555566667771',
   approval: 'a99e0a1a-3333-4444-8555-666677778881',
   expiredApproval: 'a99e0a1a-3333-4444-8555-666677778882',
+  publicThread: '6f1c2a9e-3b7d-4c1e-9a52-0d8e4f7b1a02',
+  visitor: '1a2b3c4d-0000-4000-8000-0000000a1517',
+  agentToken: '7e57a9e1-4444-4555-8666-777788889991',
 } as const;
 
 export const FIXTURE_SENDERS = {
   alice: `user:${FIXTURE_IDS.alice}`,
   bob: `user:${FIXTURE_IDS.bob}`,
   agent: `agent:${FIXTURE_IDS.agent}`,
+  visitor: `visitor:${FIXTURE_IDS.visitor}`,
 } as const;
+
+/** A visitor token as the server issues them: `vt_` + base64url of 32 random bytes. */
+export const FIXTURE_VISITOR_TOKEN = 'vt_q3Yx0VbU2hV7cZ1mN8pR4sT6wA9eK2jL5nP0oQ3rS7u';
 
 const T0 = Date.parse('2026-04-09T10:00:00.000Z');
 /** A timestamp `seconds` after the fixtures' start. */
@@ -130,6 +150,79 @@ export const fixtureThread: Thread = {
   last_message: { sender_id: fixtureMessage.sender_id, content: fixtureMessage.content, created_at: fixtureMessage.created_at },
   created_at: fixtureTime(0),
   updated_at: fixtureTime(10),
+};
+
+/** [ext] A visitor thread as the agent's owner (Alice) sees it: `kind: 'public'` with its `visitor`. */
+export const fixturePublicThread: Thread = {
+  id: FIXTURE_IDS.publicThread,
+  kind: 'public',
+  title: null,
+  participants: [
+    { sender_id: FIXTURE_SENDERS.visitor, name: 'Vera', avatar_url: null },
+    { sender_id: FIXTURE_SENDERS.agent, name: 'Demo', avatar_url: null },
+  ],
+  participation_mode: 'open',
+  last_seq: 2,
+  read_seq: 0,
+  unread_count: 2,
+  last_message: { sender_id: FIXTURE_SENDERS.agent, content: 'Hello Vera!', created_at: fixtureTime(2) },
+  created_at: fixtureTime(0),
+  updated_at: fixtureTime(2),
+  visitor: { sender_id: FIXTURE_SENDERS.visitor, name: 'Vera', email: 'vera@example.com', verified: true },
+};
+
+/** [ext] The public agent profile (CONTRACT §7). */
+export const fixtureAgentProfile: PublicAgentProfile = {
+  slug: 'demo',
+  name: 'Demo',
+  avatar_url: null,
+  greeting: 'Hi! Ask me anything.',
+  theme: { color: '#4f46e5' },
+  require_verified_identity: false,
+};
+
+/** [ext] A resolve answer: a new conversation for a visitor the website vouched for. */
+export const fixtureResolvedThread: ResolvedPublicThread = {
+  thread_id: FIXTURE_IDS.publicThread,
+  resumed: false,
+  sender_id: FIXTURE_SENDERS.visitor,
+  visitor_token: FIXTURE_VISITOR_TOKEN,
+  verified: true,
+  email: 'vera@example.com',
+};
+
+/** The seed's resolve answer: only `thread_id` and `resumed`. A client must cope (CONTRACT rule 1). */
+export const seedResolvedThread = { thread_id: FIXTURE_IDS.publicThread, resumed: true } as const;
+
+/** [ext] Agent settings as its owner reads them. */
+export const fixtureAgentSettings: AgentSettings = {
+  allowed_origins: ['https://shop.example.com', 'http://localhost:3000'],
+  require_verified_identity: false,
+  identity_secret_set: true,
+  identity_secret_created_at: fixtureTime(-3600),
+};
+
+/** [ext] A freshly generated identity secret (shown once). */
+export const fixtureIdentitySecret: IssuedIdentitySecret = {
+  secret: 'ais_Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE',
+  created_at: fixtureTime(0),
+};
+
+/** A freshly issued agent token (shown once). */
+export const fixtureIssuedAgentToken: IssuedAgentToken = {
+  id: FIXTURE_IDS.agentToken,
+  token: 'ama_eat_Q2hhdFRva2VuRml4dHVyZTAxMjM0NTY3ODlhYmNkZWY',
+  prefix: 'ama_eat_Q2ha',
+  agent_id: FIXTURE_IDS.agent,
+  created_at: fixtureTime(0),
+};
+
+/** [ext] The same token as `GET /agents/{slug}/tokens` lists it: no secret. */
+export const fixtureAgentTokenInfo: AgentTokenInfo = {
+  id: FIXTURE_IDS.agentToken,
+  prefix: fixtureIssuedAgentToken.prefix,
+  created_at: fixtureIssuedAgentToken.created_at,
+  last_used_at: fixtureTime(60),
 };
 
 const runtime = <K extends RuntimeEventType>(event_type: K, data: Record<string, unknown> = {}): RuntimeFrameData & { event_type: K } => ({

@@ -36,6 +36,17 @@ export interface LastMessage {
   created_at: string;
 }
 
+/** [ext] Who a public thread's visitor is, as the agent's owners see it (CONTRACT §7). */
+export interface ThreadVisitor {
+  sender_id: SenderId;
+  /** The name the visitor gave (or their identity token carried); null when none. */
+  name: string | null;
+  /** The email the visitor typed: a label, never proof; null when none. */
+  email: string | null;
+  /** True when a website-signed identity token vouched for this visitor. */
+  verified: boolean;
+}
+
 export interface Thread {
   id: string;
   kind: ThreadKind;
@@ -48,6 +59,8 @@ export interface Thread {
   last_message: LastMessage | null;
   created_at: string;
   updated_at: string;
+  /** [ext] Public threads only: the visitor. */
+  visitor?: ThreadVisitor;
 }
 
 export interface Message {
@@ -116,15 +129,20 @@ export const RUNTIME_EVENT_TYPES = [
 ] as const;
 export type RuntimeEventType = (typeof RUNTIME_EVENT_TYPES)[number];
 
-export type ErrorCode =
-  | 'client_error'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'rate_limited'
-  | 'server_error'
-  | 'unavailable';
+/** REST error codes (CONTRACT §2); `identity_invalid` and `identity_required` are [ext] (§7, status 401). */
+export const ERROR_CODES = [
+  'client_error',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'server_error',
+  'unavailable',
+  'identity_invalid',
+  'identity_required',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** REST error body (CONTRACT §2). */
 export interface ApiErrorBody {
@@ -139,3 +157,58 @@ export type SocketErrorCode =
   | 'turn_timeout'
   | 'idle_timeout'
   | 'rate_limited';
+
+/** `POST /chat/public/{slug}/threads` answer (CONTRACT §7); the last four fields are [ext]. */
+export interface ResolvedPublicThread {
+  thread_id: string;
+  resumed: boolean;
+  sender_id: SenderId;
+  /** `vt_…`: the proof of who this visitor is, sent back as Bearer and on the socket. */
+  visitor_token: string;
+  verified: boolean;
+  /** The label the server holds for this visitor (for the socket's `?email=`), or null. */
+  email: string | null;
+}
+
+/** `GET /chat/public/{slug}` (CONTRACT §7). */
+export interface PublicAgentProfile {
+  slug: string;
+  name: string;
+  avatar_url: string | null;
+  greeting: string;
+  theme: { color?: string };
+  /** [ext] */
+  require_verified_identity: boolean;
+}
+
+/** `GET`/`PUT /agents/{slug}/settings` [ext], owners only. */
+export interface AgentSettings {
+  allowed_origins: string[];
+  require_verified_identity: boolean;
+  identity_secret_set: boolean;
+  identity_secret_created_at: string | null;
+}
+
+/** `POST /agents/{slug}/identity-secret` [ext]: the secret is shown this once. */
+export interface IssuedIdentitySecret {
+  secret: string;
+  created_at: string;
+}
+
+/** An agent token as listed (`GET /agents/{slug}/tokens` [ext]): never the secret itself. */
+export interface AgentTokenInfo {
+  id: string;
+  /** The token's first 12 characters, to tell tokens apart. */
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/** `POST /agents/{slug}/tokens`: the token is shown this once. */
+export interface IssuedAgentToken {
+  id: string;
+  token: string;
+  prefix: string;
+  agent_id: string;
+  created_at: string;
+}

@@ -25,6 +25,15 @@ export const participantSchema = v.looseObject({
   avatar_url: nullableString,
 });
 
+/** [ext] A public thread's visitor (CONTRACT §7); absent on private threads and seed-only servers. */
+export const threadVisitorSchema = v.looseObject({
+  sender_id: v.pipe(v.string(), v.startsWith('visitor:')),
+  name: nullableString,
+  email: nullableString,
+  verified: v.optional(v.boolean(), false),
+});
+export type InboundThreadVisitor = v.InferOutput<typeof threadVisitorSchema>;
+
 export const threadSchema = v.looseObject({
   id,
   kind: v.optional(v.picklist(['private', 'public']), 'private'),
@@ -42,6 +51,8 @@ export const threadSchema = v.looseObject({
   ),
   created_at: v.optional(v.string()),
   updated_at: v.optional(v.string()),
+  /** [ext] Public threads: who the visitor is and whether the website vouched for them. */
+  visitor: v.optional(threadVisitorSchema),
 });
 export type InboundThread = v.InferOutput<typeof threadSchema>;
 
@@ -51,6 +62,8 @@ export const agentSchema = v.looseObject({
   slug: v.optional(v.string()),
   name: v.string(),
   avatar_url: nullableString,
+  /** [ext] Whether the caller owns this agent (may open its settings). */
+  is_owner: v.optional(v.boolean()),
 });
 export type InboundAgent = v.InferOutput<typeof agentSchema>;
 
@@ -80,6 +93,8 @@ export const agentProfileSchema = v.looseObject({
   avatar_url: nullableString,
   greeting: v.optional(v.string(), ''),
   theme: v.optional(v.looseObject({ color: v.optional(v.string()) }), {}),
+  /** [ext] When true, only visitors vouched for by an identity token may chat. */
+  require_verified_identity: v.optional(v.boolean()),
 });
 export type AgentProfile = v.InferOutput<typeof agentProfileSchema>;
 
@@ -88,8 +103,52 @@ export const resolvedThreadSchema = v.looseObject({
   resumed: v.boolean(),
   /** [ext] The visitor's own `visitor:<uuid>`; absent on a server that does not say. */
   sender_id: v.optional(v.pipe(v.string(), v.startsWith('visitor:'))),
+  /** [ext] `vt_…`, the visitor's proof; absent on a seed-only server (then the email is all there is). */
+  visitor_token: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /** [ext] True when an identity token vouched for this visitor. */
+  verified: v.optional(v.boolean()),
+  /** [ext] The label the server holds for this visitor (for the socket's `?email=`), or null. */
+  email: v.optional(v.nullable(v.string())),
 });
 export type ResolvedThread = v.InferOutput<typeof resolvedThreadSchema>;
+
+/** [ext] `GET`/`PUT /agents/{slug}/settings` (owners only). */
+export const agentSettingsSchema = v.looseObject({
+  allowed_origins: v.array(v.string()),
+  require_verified_identity: v.boolean(),
+  identity_secret_set: v.boolean(),
+  identity_secret_created_at: nullableString,
+});
+export type InboundAgentSettings = v.InferOutput<typeof agentSettingsSchema>;
+
+/** [ext] `POST /agents/{slug}/identity-secret`: the secret, shown once. */
+export const issuedIdentitySecretSchema = v.looseObject({
+  secret: v.pipe(v.string(), v.minLength(1)),
+  created_at: v.string(),
+});
+export type InboundIssuedIdentitySecret = v.InferOutput<typeof issuedIdentitySecretSchema>;
+
+/** [ext] One agent token as listed: never the token itself. */
+export const agentTokenInfoSchema = v.looseObject({
+  id,
+  prefix: v.string(),
+  created_at: v.string(),
+  last_used_at: nullableString,
+});
+export type InboundAgentTokenInfo = v.InferOutput<typeof agentTokenInfoSchema>;
+
+/** [ext] `GET /agents/{slug}/tokens` (`{tokens}`). */
+export const agentTokenListSchema = v.looseObject({ tokens: v.array(agentTokenInfoSchema) });
+
+/** `POST /agents/{slug}/tokens`: the token, shown once (`id` and `prefix` are [ext]). */
+export const issuedAgentTokenSchema = v.looseObject({
+  id: v.optional(v.string()),
+  token: v.pipe(v.string(), v.minLength(1)),
+  prefix: v.optional(v.string()),
+  agent_id: v.string(),
+  created_at: v.string(),
+});
+export type InboundIssuedAgentToken = v.InferOutput<typeof issuedAgentTokenSchema>;
 
 const userListSchema = v.looseObject({ users: v.array(v.unknown()) });
 const agentListSchema = v.looseObject({ agents: v.array(v.unknown()) });

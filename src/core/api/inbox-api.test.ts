@@ -112,7 +112,7 @@ describe('createInboxApi', () => {
     const agent = { id: FIXTURE_IDS.agent, sender_id: `agent:${FIXTURE_IDS.agent}`, slug: 'demo', name: 'Demo', avatar_url: null };
     const { api } = inbox((request) => (request.url.pathname.endsWith('/users') ? json({ users: [fixtureUser] }) : json({ agents: [agent] })));
     expect(await api.listUsers()).toEqual([fixtureUser]);
-    expect(await api.listAgents()).toEqual([{ ...agent, is_owner: false }]);
+    expect(await api.listAgents()).toEqual([agent]);
   });
 
   it('reads is_owner from the agent list', async () => {
@@ -176,18 +176,18 @@ describe('agent settings (owners)', () => {
   });
 
   it('rejects an answer of the wrong shape with invalid_response', async () => {
-    const shapes: Array<[keyof typeof calls, unknown]> = [
-      ['settings', { allowed_origins: 'any', require_verified_identity: false, identity_secret_set: false, identity_secret_created_at: null }],
-      ['secret', { created_at: 'now' }],
-      ['issue', { id: 't-1', prefix: 'at_', created_at: 'now' }],
-      ['list', { tokens: [{ prefix: 'no id', created_at: 'now' }] }],
-    ];
     const calls = {
       settings: (api: ReturnType<typeof inbox>['api']) => api.getAgentSettings('demo'),
       secret: (api: ReturnType<typeof inbox>['api']) => api.rotateIdentitySecret('demo'),
       issue: (api: ReturnType<typeof inbox>['api']) => api.issueAgentToken('demo'),
       list: (api: ReturnType<typeof inbox>['api']) => api.listAgentTokens('demo'),
     };
+    const shapes: Array<[keyof typeof calls, unknown]> = [
+      ['settings', { allowed_origins: 'any', require_verified_identity: false, identity_secret_set: false, identity_secret_created_at: null }],
+      ['secret', { created_at: 'now' }],
+      ['issue', { id: 't-1', prefix: 'at_', created_at: 'now' }],
+      ['list', { tokens: [{ prefix: 'no id', created_at: 'now' }] }],
+    ];
     for (const [call, body] of shapes) {
       expect(await rejection(calls[call](inbox(() => json(body, 200)).api))).toMatchObject({ code: 'invalid_response' });
     }

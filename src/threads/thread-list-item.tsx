@@ -4,6 +4,7 @@ import { useEngine } from '../engine/engine-context.tsx';
 import { useThreadSnapshot } from '../hooks/use-thread-snapshot.ts';
 import { Avatar } from '../ui/avatar.tsx';
 import { nameOf, threadTitle } from './thread-title.ts';
+import { VisitorBadge, visitorLabel } from './visitor-badge.tsx';
 
 /** One line of a message for the list: markdown marks and line breaks dropped. */
 export function plainPreview(content: string): string {
@@ -60,6 +61,7 @@ export const ThreadListItem = memo(function ThreadListItem({ thread, selected, o
             {thread.kind === 'public' && (
               <span className="rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">Visitor</span>
             )}
+            {thread.visitor && <VisitorBadge visitor={thread.visitor} showLabel={visitorLabel(thread.visitor) !== title} />}
           </span>
           <span className={`block truncate text-sm ${typing.length ? 'text-indigo-700 italic dark:text-indigo-300' : 'text-slate-600 dark:text-slate-400'}`}>
             {preview}

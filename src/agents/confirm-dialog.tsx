@@ -1,0 +1,71 @@
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { DANGER_BUTTON, ERROR_TEXT, SECONDARY_BUTTON } from './settings-styles.ts';
+
+interface Props {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  pendingLabel: string;
+  pending: boolean;
+  /** Why the last attempt failed, in the server's words. */
+  error: string | null;
+  onConfirm(): void;
+  onCancel(): void;
+}
+
+/**
+ * A modal question before something that cannot be undone. The browser's modal dialog
+ * keeps focus inside and closes on Esc; focus starts on Cancel, the safe answer, and
+ * goes back to the button that opened it.
+ */
+export function ConfirmDialog({ open, title, children, confirmLabel, pendingLabel, pending, error, onConfirm, onCancel }: Props) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
+  const opener = useRef<Element | null>(null);
+  const titleId = useId();
+
+  useEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
+    if (open && !element.open) {
+      opener.current = document.activeElement;
+      element.showModal();
+      cancel.current?.focus();
+    }
+    if (!open && element.open) {
+      element.close();
+      if (opener.current instanceof HTMLElement && opener.current.isConnected) opener.current.focus();
+    }
+  }, [open]);
+
+  return (
+    <dialog
+      ref={dialog}
+      onCancel={(event) => {
+        event.preventDefault();
+        if (!pending) onCancel();
+      }}
+      aria-labelledby={titleId}
+      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:bg-slate-900 dark:text-slate-100"
+    >
+      <h3 id={titleId} className="text-lg font-semibold">
+        {title}
+      </h3>
+      <div className="mt-2 space-y-2 text-sm text-slate-700 dark:text-slate-300">{children}</div>
+      {error && (
+        <p role="alert" className={`mt-3 ${ERROR_TEXT}`}>
+          {error}
+        </p>
+      )}
+      <div className="mt-4 flex justify-end gap-2">
+        <button ref={cancel} type="button" className={SECONDARY_BUTTON} onClick={onCancel} disabled={pending}>
+          Cancel
+        </button>
+        <button type="button" className={DANGER_BUTTON} onClick={onConfirm} disabled={pending}>
+          {pending ? pendingLabel : confirmLabel}
+        </button>
+      </div>
+    </dialog>
+  );
+}

@@ -48,13 +48,15 @@ export function ThreadHeader({ thread, threadId, health, present }: Props) {
   return (
     <header className="flex flex-wrap items-center gap-x-4 gap-y-1 border-b border-slate-200 px-4 py-2 dark:border-slate-800">
       <div className="min-w-0 flex-1 basis-full sm:basis-0">
-        <h2 className="flex items-center gap-2 truncate text-base font-semibold">
-          {thread ? threadTitle(thread, selfSenderId) : 'Thread'}
-          {thread?.kind === 'public' && (
-            <span className="rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">Visitor</span>
-          )}
+        <div className="flex min-w-0 flex-wrap items-center gap-x-2">
+          <h2 className="flex min-w-0 items-center gap-2 truncate text-base font-semibold">
+            {thread ? threadTitle(thread, selfSenderId) : 'Thread'}
+            {thread?.kind === 'public' && (
+              <span className="rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">Visitor</span>
+            )}
+          </h2>
           <VisitorBadge visitor={thread?.visitor} />
-        </h2>
+        </div>
         <ul className="flex flex-wrap gap-x-3 text-xs text-slate-600 dark:text-slate-400" aria-label="Participants">
           {others.map((participant) => (
             <li key={participant.sender_id} className="flex items-center gap-1">

@@ -56,10 +56,10 @@ export const ThreadListItem = memo(function ThreadListItem({ thread, selected, o
           )}
         </span>
         <span className="min-w-0 flex-1">
-          <span className="flex items-center gap-2">
-            <span className={`truncate ${unread > 0 ? 'font-semibold' : 'font-medium'}`}>{title}</span>
+          <span className="flex min-w-0 items-center gap-2">
+            <span className={`min-w-0 truncate ${unread > 0 ? 'font-semibold' : 'font-medium'}`}>{title}</span>
             {thread.kind === 'public' && (
-              <span className="rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">Visitor</span>
+              <span className="shrink-0 rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">Visitor</span>
             )}
             {thread.visitor && <VisitorBadge visitor={thread.visitor} showLabel={visitorLabel(thread.visitor) !== title} />}
           </span>

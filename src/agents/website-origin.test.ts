@@ -15,6 +15,7 @@ describe('checkWebsiteOrigin', () => {
   it.each([
     ['', 'Type a website address, for example https://shop.example.com.'],
     ['shop.example.com', 'Start the address with https:// (or http://), for example https://shop.example.com.'],
+    ['shop.example.com/checkout', 'Start the address with https:// (or http://), for example https://shop.example.com.'],
     ['https://shop.example.com/checkout', 'Give only the website, without a path: https://shop.example.com instead of https://shop.example.com/checkout.'],
     ['https://shop.example.com?x=1', 'Give only the website, without a path: https://shop.example.com instead of https://shop.example.com?x=1.'],
     ['ftp://shop.example.com', 'Only http:// and https:// websites can be allowed, for example https://shop.example.com.'],

@@ -15,7 +15,8 @@ export function checkWebsiteOrigin(text: string, existing: readonly string[] = [
   const typed = text.trim();
   if (!typed) return { ok: false, message: `Type a website address, for example ${EXAMPLE}.` };
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(typed)) {
-    return { ok: false, message: `Start the address with https:// (or http://), for example https://${typed.replace(/^\/+/, '')}.` };
+    const host = typed.replace(/^\/+/, '').split(/[/?#]/)[0] || 'shop.example.com';
+    return { ok: false, message: `Start the address with https:// (or http://), for example https://${host}.` };
   }
   let url: URL;
   try {

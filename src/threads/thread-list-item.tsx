@@ -61,8 +61,12 @@ export const ThreadListItem = memo(function ThreadListItem({ thread, selected, o
             {thread.kind === 'public' && (
               <span className="shrink-0 rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">Visitor</span>
             )}
-            {thread.visitor && <VisitorBadge visitor={thread.visitor} showLabel={visitorLabel(thread.visitor) !== title} />}
           </span>
+          {thread.visitor && (
+            <span className="flex min-w-0">
+              <VisitorBadge visitor={thread.visitor} showLabel={visitorLabel(thread.visitor) !== title} />
+            </span>
+          )}
           <span className={`block truncate text-sm ${typing.length ? 'text-indigo-700 italic dark:text-indigo-300' : 'text-slate-600 dark:text-slate-400'}`}>
             {preview}
           </span>

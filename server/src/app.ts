@@ -18,12 +18,14 @@ import { formatSchemaErrors, installErrorHandling } from './http/error-handling.
 import { loggerOptions } from './http/logging.ts';
 import { OriginPolicy } from './http/origin-policy.ts';
 import { RateLimiter } from './http/rate-limiter.ts';
+import { TokenStreams } from './http/token-streams.ts';
 import { sharedSchemas } from './http/schemas.ts';
 import { createValidatorCompiler } from './http/validator-compiler.ts';
 import { InProcessHub } from './realtime/hub.ts';
 import { PresenceTracker } from './realtime/presence-tracker.ts';
 import { SocketGateway } from './realtime/socket-gateway.ts';
 import { TypingTracker } from './realtime/typing-tracker.ts';
+import { agentSettingsRoutes } from './routes/agent-settings-routes.ts';
 import type { AppContext } from './routes/app-context.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { eventStreamRoute } from './routes/event-stream-route.ts';
@@ -98,6 +100,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     authenticate: createAuthenticator(storage, tokens),
     limiters,
     streams,
+    tokenStreams: new TokenStreams(),
   };
   const typing = new TypingTracker((threadId, senderId) =>
     threads.publishLive(threadId, { type: 'thread_typing', thread_id: threadId, data: { sender_id: senderId, status: 'stopped' } }, senderId),
@@ -124,8 +127,10 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   fastify.removeContentTypeParser('text/plain');
   fastify.setValidatorCompiler(createValidatorCompiler());
 
-  // The widget runs on customers' sites: public endpoints take any origin, never with credentials.
-  const publicCors = { origin: true, credentials: false, methods: ['GET', 'POST'], allowedHeaders: ['content-type'], maxAge: 600 };
+  // The widget runs on customers' sites: public endpoints answer CORS for any origin (each agent's
+  // allowed_origins is enforced by the routes, with a readable 403), never in credentials mode.
+  // `authorization` carries the visitor token.
+  const publicCors = { origin: true, credentials: false, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization'], maxAge: 600 };
   const listedCors = {
     origin: true,
     credentials: true,
@@ -168,6 +173,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   await fastify.register(
     async (api) => {
       authRoutes(api, context);
+      agentSettingsRoutes(api, context);
       threadRoutes(api, context);
       eventStreamRoute(api, context);
       publicRoutes(api, context);

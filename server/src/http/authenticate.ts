@@ -6,19 +6,32 @@ import { ApiError } from './errors.ts';
 
 export type Authenticate = (request: FastifyRequest) => Promise<Principal>;
 
+/** `last_used_at` of an agent token is written at most this often: not a write per request. */
+export const TOKEN_TOUCH_INTERVAL_MS = 60_000;
+
 /**
  * Resolves `Authorization: Bearer …` to a principal: a user JWT, or an external agent's
  * `ama_eat_` token (seed 001). Every failure is a 401 that says what to do.
  */
 export function createAuthenticator(storage: Storage, tokens: UserTokens): Authenticate {
+  const lastTouched = new Map<string, number>();
+  const touch = (tokenId: string, log: FastifyRequest['log']) => {
+    const nowMs = Date.now();
+    if (nowMs - (lastTouched.get(tokenId) ?? 0) < TOKEN_TOUCH_INTERVAL_MS) return;
+    lastTouched.set(tokenId, nowMs);
+    storage.touchAgentToken(tokenId, new Date(nowMs).toISOString()).catch((error: unknown) => log.warn({ err: error }, 'agent token touch failed'));
+  };
   return async (request) => {
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
     if (!token) throw new ApiError('unauthorized', 'Sign in first: send "Authorization: Bearer <token>".');
     if (token.startsWith(AGENT_TOKEN_PREFIX)) {
-      const agent = await storage.getAgentByTokenHash(hashAgentToken(token));
-      if (!agent) throw new ApiError('unauthorized', 'This agent token is not valid.');
-      return { kind: 'agent', id: agent.id, senderId: agentSenderId(agent.id), name: agent.name };
+      // Looked up on every request, so a revoked token is refused at once.
+      const found = await storage.getAgentToken(hashAgentToken(token));
+      if (!found) throw new ApiError('unauthorized', 'This agent token is not valid (unknown or revoked).');
+      touch(found.token.id, request.log);
+      const { agent } = found;
+      return { kind: 'agent', id: agent.id, senderId: agentSenderId(agent.id), name: agent.name, tokenId: found.token.id };
     }
     const check = await tokens.verify(token);
     if (!check.ok) {

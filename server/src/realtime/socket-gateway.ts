@@ -4,18 +4,22 @@ import type { FastifyBaseLogger } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, MAX_PAYLOAD_BYTES } from '../../../src/core/protocol/limits.ts';
 import type { UserTokens } from '../auth/tokens.ts';
+import { hashVisitorToken, isVisitorToken } from '../auth/visitor-tokens.ts';
+import { isOriginAllowed } from '../http/allowed-origins.ts';
 import type { OriginPolicy } from '../http/origin-policy.ts';
 import type { RateLimiter } from '../http/rate-limiter.ts';
 import { redactUrl } from '../http/logging.ts';
 import { isEmail, isSlug, isUuid, normalizeEmail } from '../http/validation.ts';
 import type { Storage } from '../storage/storage.ts';
-import { userSenderId, visitorSenderId, type Principal } from '../threads/principal.ts';
+import { VISITOR_DEFAULT_NAME, userSenderId, visitorSenderId, type Principal } from '../threads/principal.ts';
 import { SocketConnection, type ConnectionDeps } from './socket-connection.ts';
 
 const USER_PATH = '/api/v1/chat/ws/user/threads';
 const PUBLIC_PATH = /^\/api\/v1\/chat\/ws\/public\/([^/]+)\/threads\/([^/]+)$/;
 /** The subprotocol that carries a token: `Sec-WebSocket-Protocol: auth, <jwt>` (seed 004). */
 const AUTH_PROTOCOL = 'auth';
+/** The public socket's: `Sec-WebSocket-Protocol: visitor, vt_…` (CONTRACT §6). */
+const VISITOR_PROTOCOL = 'visitor';
 
 export interface GatewayDeps extends ConnectionDeps {
   storage: Storage;
@@ -43,11 +47,15 @@ function decodeSegment(segment: string): string {
   }
 }
 
+/** The token carried by a subprotocol pair `<name>, <token>`, if the client offered one. */
+function protocolToken(request: IncomingMessage, name: string): string | null {
+  const protocols = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((item) => item.trim());
+  return protocols[0] === name && protocols[1] ? protocols[1] : null;
+}
+
 /** The token of a user socket: the `auth` subprotocol's second value, else `?token=`. */
 function tokenOf(request: IncomingMessage, url: URL): string | null {
-  const protocols = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((item) => item.trim());
-  if (protocols[0] === AUTH_PROTOCOL && protocols[1]) return protocols[1];
-  return url.searchParams.get('token');
+  return protocolToken(request, AUTH_PROTOCOL) ?? url.searchParams.get('token');
 }
 
 /**
@@ -61,7 +69,8 @@ export class SocketGateway {
     maxPayload: MAX_PAYLOAD_BYTES,
     perMessageDeflate: false,
     clientTracking: false,
-    handleProtocols: (protocols) => (protocols.has(AUTH_PROTOCOL) ? AUTH_PROTOCOL : false),
+    handleProtocols: (protocols) =>
+      protocols.has(AUTH_PROTOCOL) ? AUTH_PROTOCOL : protocols.has(VISITOR_PROTOCOL) ? VISITOR_PROTOCOL : false,
   });
   private readonly connections = new Set<SocketConnection>();
   private readonly sockets = new Set<WebSocket>();
@@ -137,7 +146,9 @@ export class SocketGateway {
   ): Promise<void> {
     const address = request.socket.remoteAddress ?? '';
     const limit = this.deps.socketLimiter.take(address);
-    const email = normalizeEmail(url.searchParams.get('email') ?? '');
+    const rawEmail = url.searchParams.get('email');
+    const email = rawEmail === null ? null : normalizeEmail(rawEmail);
+    const token = protocolToken(request, VISITOR_PROTOCOL);
     const ws = await this.upgrade(request, socket, head);
     if (!limit.ok) {
       const seconds = Math.ceil(limit.retryAfterMs / 1000);
@@ -150,19 +161,26 @@ export class SocketGateway {
     }
     if (!isSlug(slug)) return ws.close(CloseCode.invalidParams, 'Invalid agent slug.');
     if (!isUuid(threadId)) return ws.close(CloseCode.invalidParams, 'Invalid thread id.');
-    if (!isEmail(email)) return ws.close(CloseCode.invalidParams, 'A valid email is required.');
+    // The email is a label (seed 000 requires it); with a visitor token it may be left out,
+    // since a visitor vouched for by the website may have none.
+    if (email === null ? token === null : !isEmail(email)) return ws.close(CloseCode.invalidParams, 'A valid email is required.');
     const agent = await this.deps.storage.getAgentBySlug(slug);
     if (!agent) return ws.close(CloseCode.notFound, 'Unknown agent.');
-    const visitor = await this.deps.storage.getVisitorOfThread(threadId);
-    // One answer for "no such thread" and "not your email", so emails cannot be probed.
-    if (!visitor || visitor.agentId !== agent.id || normalizeEmail(visitor.email) !== email) {
+    if (!isOriginAllowed(agent.allowedOrigins, request.headers.origin)) return ws.close(CloseCode.unauthorized, 'origin not allowed');
+    if (token === null) return ws.close(CloseCode.unauthorized, 'visitor token required');
+    const visitor = isVisitorToken(token) ? await this.deps.storage.getVisitorByToken(agent.id, hashVisitorToken(token)) : undefined;
+    const owner = visitor && (await this.deps.storage.getVisitorOfThread(threadId));
+    // One answer for "no such thread", "another visitor's thread" and "no such token".
+    if (!visitor || !owner || owner.id !== visitor.id) return ws.close(CloseCode.unauthorized, 'invalid visitor token');
+    if (agent.requireVerifiedIdentity && !visitor.verified) return ws.close(CloseCode.unauthorized, 'identity required');
+    if (email !== null && visitor.email !== null && normalizeEmail(visitor.email) !== email) {
       return ws.close(CloseCode.notFound, 'Conversation not found for this email.');
     }
     const principal: Principal = {
       kind: 'visitor',
       id: visitor.id,
       senderId: visitorSenderId(visitor.id),
-      name: visitor.name ?? visitor.email,
+      name: visitor.name ?? VISITOR_DEFAULT_NAME,
       threadId,
     };
     this.open(ws, {

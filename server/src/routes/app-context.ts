@@ -4,6 +4,7 @@ import type { UserTokens } from '../auth/tokens.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Authenticate } from '../http/authenticate.ts';
 import type { RateLimiter } from '../http/rate-limiter.ts';
+import type { TokenStreams } from '../http/token-streams.ts';
 import type { Hub } from '../realtime/hub.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
@@ -21,5 +22,7 @@ export interface AppContext {
   authenticate: Authenticate;
   /** Open SSE responses, ended on shutdown. */
   streams: Set<ServerResponse>;
+  /** The SSE streams each external agent token opened, ended when the token is revoked. */
+  tokenStreams: TokenStreams;
   limiters: { threadCreates: RateLimiter; messages: RateLimiter; socketConnects: RateLimiter };
 }

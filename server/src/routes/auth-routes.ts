@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { decoyHash, verifyPassword } from '../auth/passwords.ts';
-import { hashAgentToken, newAgentToken } from '../auth/tokens.ts';
 import { requireUser } from '../http/authenticate.ts';
 import { ApiError, notFound } from '../http/errors.ts';
-import { errorResponses, slugParams } from '../http/schemas.ts';
+import { errorResponses } from '../http/schemas.ts';
 import { normalizeEmail } from '../http/validation.ts';
 import type { UserRecord } from '../storage/storage.ts';
 import type { AppContext } from './app-context.ts';
@@ -80,6 +79,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
                     slug: { type: 'string' },
                     name: { type: 'string' },
                     avatar_url: { type: ['string', 'null'] },
+                    is_owner: { type: 'boolean', description: '[ext] whether you own it (may open its settings)' },
                   },
                 },
               },
@@ -90,43 +90,19 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request) => {
-      requireUser(await ctx.authenticate(request));
+      const user = requireUser(await ctx.authenticate(request));
       const agents = await ctx.storage.listAgents();
+      const owners = await Promise.all(agents.map((agent) => ctx.storage.listAgentOwners(agent.id)));
       return {
-        agents: agents.map((agent) => ({
+        agents: agents.map((agent, index) => ({
           id: agent.id,
           sender_id: `agent:${agent.id}`,
           slug: agent.slug,
           name: agent.name,
           avatar_url: agent.avatarUrl,
+          is_owner: owners[index]!.includes(user.id),
         })),
       };
-    },
-  );
-
-  app.post<{ Params: { slug: string } }>(
-    '/agents/:slug/tokens',
-    {
-      schema: {
-        tags: ['directory'],
-        summary: "Issue an external agent token (ama_eat_…) for an agent you own; it is shown once",
-        params: slugParams,
-        response: {
-          201: { type: 'object', properties: { token: { type: 'string' }, agent_id: { type: 'string' } } },
-          ...errorResponses,
-        },
-      },
-    },
-    async (request, reply) => {
-      const user = requireUser(await ctx.authenticate(request));
-      const agent = await ctx.storage.getAgentBySlug(request.params.slug);
-      if (!agent) throw notFound('The agent');
-      const owners = await ctx.storage.listAgentOwners(agent.id);
-      if (!owners.includes(user.id)) throw new ApiError('forbidden', 'Only the agent\'s owners can issue its tokens.');
-      const token = newAgentToken();
-      await ctx.storage.addAgentToken(agent.id, hashAgentToken(token));
-      reply.code(201);
-      return { token, agent_id: agent.id };
     },
   );
 }

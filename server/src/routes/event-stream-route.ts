@@ -74,6 +74,7 @@ export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
       raw.on('close', close);
       ctx.streams.add(raw);
       raw.on('close', () => ctx.streams.delete(raw));
+      if (principal.kind === 'agent' && principal.tokenId) ctx.tokenStreams.add(principal.tokenId, raw);
 
       try {
         for (;;) {

@@ -1,16 +1,28 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { verifyIdentityToken, type VerifiedIdentity } from '../auth/identity-tokens.ts';
+import { bearerToken, hashVisitorToken, isVisitorToken, newVisitorToken } from '../auth/visitor-tokens.ts';
+import { isOriginAllowed } from '../http/allowed-origins.ts';
 import { ApiError, badRequest, notFound } from '../http/errors.ts';
 import type { RateLimiter } from '../http/rate-limiter.ts';
 import { errorResponses, messageResponse, pollQuery, pollResponse, publicThreadParams, sendMessageBody, slugParams } from '../http/schemas.ts';
 import { isEmail, normalizeEmail } from '../http/validation.ts';
-import { visitorSenderId, type Principal } from '../threads/principal.ts';
+import type { AgentRecord, VisitorRecord, VisitorResolution } from '../storage/storage.ts';
+import { VISITOR_DEFAULT_NAME, visitorSenderId, type Principal } from '../threads/principal.ts';
 import type { AppContext } from './app-context.ts';
 
-const emailQuery = {
-  type: 'object',
-  properties: { email: { type: 'string', minLength: 3, maxLength: 254 } },
-  required: ['email'],
-} as const;
+/** The one answer for a refused website (CONTRACT §7); the widget shows it. */
+export const ORIGIN_REFUSED_MESSAGE = 'This website is not allowed to use this chat.';
+const IDENTITY_REQUIRED_MESSAGE = 'This chat is only for signed-in customers: the website must identify the visitor with an identity token.';
+
+/** `email=` is still accepted on history (seed 000), and proves nothing. */
+const ignoredEmailQuery = { email: { type: 'string', maxLength: 254, description: 'ignored: an email proves nothing' } } as const;
+
+interface ResolveBody {
+  email?: string;
+  name?: string | null;
+  fresh?: boolean;
+  identity_token?: string;
+}
 
 function limit(limiter: RateLimiter, request: FastifyRequest, what: string): void {
   const decision = limiter.take(request.ip);
@@ -21,26 +33,98 @@ function limit(limiter: RateLimiter, request: FastifyRequest, what: string): voi
 }
 
 /**
- * The visitor endpoints (CONTRACT §7): no sign-in, any origin. A visitor is known by agent
- * slug + thread id + the email the thread was opened with, and sees only that thread.
+ * The visitor endpoints (CONTRACT §7): no sign-in, any website unless the agent lists its
+ * allowed ones. A visitor is whoever holds a visitor token (`Authorization: Bearer vt_…`);
+ * the email is a label shown to owners, never proof, so it opens nothing.
  */
 export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
-  async function agentOf(slug: string) {
-    const agent = await ctx.storage.getAgentBySlug(slug);
-    if (!agent) throw notFound(`The agent "${slug}"`);
+  /** The agent of the slug (404), if the calling website may use it (403). */
+  async function agentFor(request: FastifyRequest<{ Params: { slug: string } }>): Promise<AgentRecord> {
+    const agent = await ctx.storage.getAgentBySlug(request.params.slug);
+    if (!agent) throw notFound(`The agent "${request.params.slug}"`);
+    if (!isOriginAllowed(agent.allowedOrigins, request.headers.origin)) throw new ApiError('forbidden', ORIGIN_REFUSED_MESSAGE);
     return agent;
   }
 
-  /** The visitor principal, if the email is the thread's visitor email; 404 otherwise. */
-  async function visitorOf(slug: string, threadId: string, rawEmail: string): Promise<Principal> {
-    const email = normalizeEmail(rawEmail);
-    if (!isEmail(email)) throw badRequest('email is not a valid email address.');
-    const agent = await agentOf(slug);
-    const visitor = await ctx.storage.getVisitorOfThread(threadId);
-    if (!visitor || visitor.agentId !== agent.id || normalizeEmail(visitor.email) !== email) {
-      throw notFound('The conversation');
+  /** The visitor behind the request's Bearer token, if it is one of this agent's. */
+  async function tokenVisitor(request: FastifyRequest, agent: AgentRecord): Promise<VisitorRecord | undefined> {
+    const token = bearerToken(request.headers.authorization);
+    if (!token || !isVisitorToken(token)) return undefined;
+    return ctx.storage.getVisitorByToken(agent.id, hashVisitorToken(token));
+  }
+
+  /** The visitor principal of a thread call: 401 without a valid token, one 404 for "not yours" and "no such thread". */
+  async function visitorOf(request: FastifyRequest<{ Params: { slug: string; thread_id: string } }>): Promise<Principal> {
+    const agent = await agentFor(request);
+    if (!bearerToken(request.headers.authorization)) {
+      throw new ApiError('unauthorized', 'Send the visitor token from the resolve call as "Authorization: Bearer vt_…".');
     }
-    return { kind: 'visitor', id: visitor.id, senderId: visitorSenderId(visitor.id), name: visitor.name ?? email, threadId };
+    const visitor = await tokenVisitor(request, agent);
+    if (!visitor) throw new ApiError('unauthorized', 'This visitor token is not valid; start the conversation again.');
+    if (agent.requireVerifiedIdentity && !visitor.verified) throw new ApiError('identity_required', IDENTITY_REQUIRED_MESSAGE);
+    const threadId = request.params.thread_id;
+    const owner = await ctx.storage.getVisitorOfThread(threadId);
+    if (!owner || owner.id !== visitor.id) throw notFound('The conversation');
+    return { kind: 'visitor', id: visitor.id, senderId: visitorSenderId(visitor.id), name: visitor.name ?? VISITOR_DEFAULT_NAME, threadId };
+  }
+
+  async function identityOf(agent: AgentRecord, token: string | undefined): Promise<VerifiedIdentity | null> {
+    if (token === undefined) return null;
+    const check = await verifyIdentityToken(token, agent.identitySecret, agent.slug);
+    if (!check.ok) throw new ApiError('identity_invalid', check.reason);
+    return check.identity;
+  }
+
+  /** Resolve, in the order of CONTRACT §7: the visitor token, else the identity token, else a new visitor. */
+  async function resolve(request: FastifyRequest<{ Params: { slug: string }; Body: ResolveBody }>) {
+    const agent = await agentFor(request);
+    const { body } = request;
+    const email = body.email === undefined ? null : normalizeEmail(body.email);
+    if (email !== null && !isEmail(email)) throw badRequest('email is not a valid email address.');
+    const name = body.name?.trim() || null;
+    const fresh = body.fresh === true;
+    const identity = await identityOf(agent, body.identity_token);
+    const known = await tokenVisitor(request, agent);
+
+    if (known && (await mayResume(agent, known, identity))) {
+      const bindSub = identity && known.identitySub === null ? identity.sub : null;
+      if (agent.requireVerifiedIdentity && !known.verified && !bindSub) throw new ApiError('identity_required', IDENTITY_REQUIRED_MESSAGE);
+      const resolution = await ctx.storage.resumeVisitor({
+        agent,
+        visitorId: known.id,
+        // The label is set once; the website's identity claims may correct it.
+        email: identity?.email ?? (known.email === null ? email : null),
+        name: identity?.name ?? name,
+        fresh,
+        bindSub,
+      });
+      if (resolution) return { resolution, token: bearerToken(request.headers.authorization)! };
+    }
+    const token = newVisitorToken();
+    if (identity) {
+      const resolution = await ctx.storage.resolveIdentifiedVisitor({
+        agent,
+        sub: identity.sub,
+        email: identity.email ?? email,
+        name: identity.name ?? name,
+        fresh,
+        tokenHash: hashVisitorToken(token),
+      });
+      return { resolution, token };
+    }
+    if (agent.requireVerifiedIdentity) throw new ApiError('identity_required', IDENTITY_REQUIRED_MESSAGE);
+    if (email === null) throw badRequest('email is required to start a conversation.');
+    return { resolution: await ctx.storage.createVisitor({ agent, email, name, tokenHash: hashVisitorToken(token) }), token };
+  }
+
+  /**
+   * A token's visitor resumes unless an identity token in the same call names someone else:
+   * a visitor bound to another `sub`, or an anonymous one while that `sub` already has its own visitor.
+   */
+  async function mayResume(agent: AgentRecord, known: VisitorRecord, identity: VerifiedIdentity | null): Promise<boolean> {
+    if (!identity || known.identitySub === identity.sub) return true;
+    if (known.identitySub !== null) return false;
+    return (await ctx.storage.getVisitorByIdentity(agent.id, identity.sub)) === undefined;
   }
 
   app.get<{ Params: { slug: string } }>(
@@ -59,6 +143,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
               avatar_url: { type: ['string', 'null'] },
               greeting: { type: 'string' },
               theme: { type: 'object', properties: { color: { type: 'string' } } },
+              require_verified_identity: { type: 'boolean', description: '[ext] only visitors vouched for by an identity token may chat' },
             },
           },
           ...errorResponses,
@@ -66,26 +151,33 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request) => {
-      const agent = await agentOf(request.params.slug);
-      return { slug: agent.slug, name: agent.name, avatar_url: agent.avatarUrl, greeting: agent.greeting, theme: { color: agent.themeColor } };
+      const agent = await agentFor(request);
+      return {
+        slug: agent.slug,
+        name: agent.name,
+        avatar_url: agent.avatarUrl,
+        greeting: agent.greeting,
+        theme: { color: agent.themeColor },
+        require_verified_identity: agent.requireVerifiedIdentity,
+      };
     },
   );
 
-  app.post<{ Params: { slug: string }; Body: { email: string; name?: string | null; fresh?: boolean } }>(
+  app.post<{ Params: { slug: string }; Body: ResolveBody }>(
     '/chat/public/:slug/threads',
     {
       schema: {
         tags: ['public'],
-        summary: 'Resolve or create the thread of (agent, email)',
+        summary: "Resume the visitor's conversation (visitor token or identity token) or start a new one",
         params: slugParams,
         body: {
           type: 'object',
           properties: {
-            email: { type: 'string', minLength: 3, maxLength: 254 },
+            email: { type: 'string', minLength: 3, maxLength: 254, description: 'a label for the owners; required for a new visitor' },
             name: { type: ['string', 'null'], maxLength: 100 },
             fresh: { type: 'boolean', description: '[ext] start a new conversation instead of resuming the open one' },
+            identity_token: { type: 'string', minLength: 1, maxLength: 4096, description: "[ext] HS256 JWT signed by the website's backend" },
           },
-          required: ['email'],
         },
         response: {
           200: { $ref: 'ResolvedThread#' },
@@ -96,52 +188,54 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request, reply) => {
       limit(ctx.limiters.threadCreates, request, 'new conversations');
-      const email = normalizeEmail(request.body.email);
-      if (!isEmail(email)) throw badRequest('email is not a valid email address.');
-      const agent = await agentOf(request.params.slug);
-      const name = request.body.name?.trim() || null;
-      const { thread, resumed, events, visitor } = await ctx.storage.resolvePublicThread({ agent, email, name, fresh: request.body.fresh === true });
+      const { resolution, token }: { resolution: VisitorResolution; token: string } = await resolve(request);
+      const { thread, resumed, events, visitor } = resolution;
       if (!resumed) await ctx.threads.announceThread(thread, events, null);
       reply.code(resumed ? 200 : 201);
-      return { thread_id: thread.id, resumed, sender_id: `visitor:${visitor.id}` };
+      return {
+        thread_id: thread.id,
+        resumed,
+        sender_id: visitorSenderId(visitor.id),
+        visitor_token: token,
+        verified: visitor.verified,
+        email: visitor.email,
+      };
     },
   );
 
-  app.get<{ Params: { slug: string; thread_id: string }; Querystring: { email: string; last_thread_seq: number; limit: number } }>(
+  app.get<{ Params: { slug: string; thread_id: string }; Querystring: { last_thread_seq: number; limit: number } }>(
     '/chat/public/:slug/threads/:thread_id/events',
     {
       schema: {
         tags: ['public'],
-        summary: "A visitor's thread history (poll)",
+        summary: "A visitor's thread history (poll); Bearer visitor token",
         params: publicThreadParams,
-        querystring: { ...pollQuery, properties: { ...pollQuery.properties, ...emailQuery.properties }, required: ['email'] },
+        querystring: { ...pollQuery, properties: { ...pollQuery.properties, ...ignoredEmailQuery } },
         response: { 200: pollResponse, ...errorResponses },
       },
     },
     async (request) => {
-      const { slug, thread_id: threadId } = request.params;
-      const visitor = await visitorOf(slug, threadId, request.query.email);
-      return ctx.threads.listEvents(visitor, threadId, request.query.last_thread_seq, request.query.limit);
+      const visitor = await visitorOf(request);
+      return ctx.threads.listEvents(visitor, request.params.thread_id, request.query.last_thread_seq, request.query.limit);
     },
   );
 
-  app.post<{ Params: { slug: string; thread_id: string }; Querystring: { email: string }; Body: unknown }>(
+  app.post<{ Params: { slug: string; thread_id: string }; Body: unknown }>(
     '/chat/public/:slug/threads/:thread_id/messages',
     {
       schema: {
         tags: ['public'],
-        summary: 'Send as the visitor (fallback when the socket is down)',
+        summary: 'Send as the visitor (fallback when the socket is down); Bearer visitor token',
         params: publicThreadParams,
-        querystring: emailQuery,
+        querystring: { type: 'object', properties: ignoredEmailQuery },
         body: sendMessageBody,
         response: { 200: messageResponse, 201: messageResponse, 409: { $ref: 'Error#' }, ...errorResponses },
       },
     },
     async (request, reply) => {
       limit(ctx.limiters.messages, request, 'messages');
-      const { slug, thread_id: threadId } = request.params;
-      const visitor = await visitorOf(slug, threadId, request.query.email);
-      const { created, message } = await ctx.threads.postMessage(visitor, threadId, request.body);
+      const visitor = await visitorOf(request);
+      const { created, message } = await ctx.threads.postMessage(visitor, request.params.thread_id, request.body);
       reply.code(created ? 201 : 200);
       return { message };
     },

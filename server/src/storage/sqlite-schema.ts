@@ -133,4 +133,52 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX approvals_pending ON approvals(status) WHERE status = 'pending';
   `,
+  // 2: visitor trust (issue 8). A visitor is whoever holds one of its tokens; the email is a label.
+  `
+  CREATE TABLE visitors_v2 (
+    id TEXT PRIMARY KEY,
+    agent_id TEXT NOT NULL REFERENCES agents(id),
+    email TEXT COLLATE NOCASE,
+    name TEXT,
+    identity_sub TEXT,
+    verified INTEGER NOT NULL DEFAULT 0,
+    thread_id TEXT NOT NULL UNIQUE REFERENCES threads(id),
+    created_at TEXT NOT NULL
+  );
+  INSERT INTO visitors_v2 (id, agent_id, email, name, identity_sub, verified, thread_id, created_at)
+    SELECT id, agent_id, email, name, NULL, 0, thread_id, created_at FROM visitors;
+  DROP TABLE visitors;
+  ALTER TABLE visitors_v2 RENAME TO visitors;
+  CREATE UNIQUE INDEX visitors_by_identity ON visitors(agent_id, identity_sub) WHERE identity_sub IS NOT NULL;
+
+  -- Only the sha256 of a visitor token is kept; one per device.
+  CREATE TABLE visitor_tokens (
+    token_hash TEXT PRIMARY KEY,
+    visitor_id TEXT NOT NULL REFERENCES visitors(id),
+    created_at TEXT NOT NULL,
+    last_used_at TEXT
+  );
+  CREATE INDEX visitor_tokens_by_visitor ON visitor_tokens(visitor_id);
+
+  -- A visitor's participant name was their email; it is their name or "Visitor" now.
+  UPDATE participants
+    SET name = COALESCE((SELECT visitors.name FROM visitors WHERE 'visitor:' || visitors.id = participants.sender_id), 'Visitor')
+    WHERE sender_id LIKE 'visitor:%';
+
+  ALTER TABLE agents ADD COLUMN allowed_origins TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE agents ADD COLUMN require_verified_identity INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE agents ADD COLUMN identity_secret TEXT;
+  ALTER TABLE agents ADD COLUMN identity_secret_created_at TEXT;
+
+  ALTER TABLE agent_tokens ADD COLUMN id TEXT;
+  ALTER TABLE agent_tokens ADD COLUMN prefix TEXT NOT NULL DEFAULT 'ama_eat_';
+  ALTER TABLE agent_tokens ADD COLUMN last_used_at TEXT;
+  ALTER TABLE agent_tokens ADD COLUMN revoked_at TEXT;
+  -- Tokens issued before ids existed get a random version-4 UUID.
+  UPDATE agent_tokens SET id =
+    lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' ||
+    substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)));
+  CREATE UNIQUE INDEX agent_tokens_by_id ON agent_tokens(id);
+  CREATE INDEX agent_tokens_by_agent ON agent_tokens(agent_id);
+  `,
 ];

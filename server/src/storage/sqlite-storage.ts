@@ -3,32 +3,31 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Message, Participant, ParticipationMode, SenderId, ThreadEvent } from '../../../src/core/protocol/model.ts';
+import { SqliteAgentSettings } from './sqlite-agent-settings.ts';
+import { numOrNull, now, str, strOrNull, toAgent, type Row } from './sqlite-rows.ts';
 import { MIGRATIONS } from './sqlite-schema.ts';
+import { SqliteVisitors } from './sqlite-visitors.ts';
 import type {
-  AgentRecord,
+  AgentSettingsInput,
   ApprovalRecord,
   CommitResult,
+  IdentifiedVisitorInput,
   NewAgent,
+  NewAgentToken,
   NewApproval,
   NewEvent,
   NewMessage,
   NewThread,
   NewUser,
+  NewVisitor,
   NewWebhook,
+  ResumeVisitorInput,
   Storage,
   ThreadCursor,
   ThreadRecord,
   UserRecord,
-  VisitorRecord,
   WebhookRecord,
 } from './storage.ts';
-
-type Row = Record<string, unknown>;
-
-const now = () => new Date().toISOString();
-const str = (value: unknown) => value as string;
-const strOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));
-const numOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 
 function toUser(row: Row): UserRecord {
   return {
@@ -37,19 +36,6 @@ function toUser(row: Row): UserRecord {
     name: str(row.name),
     avatarUrl: strOrNull(row.avatar_url),
     passwordHash: str(row.password_hash),
-    createdAt: str(row.created_at),
-  };
-}
-
-function toAgent(row: Row): AgentRecord {
-  return {
-    id: str(row.id),
-    slug: str(row.slug),
-    name: str(row.name),
-    avatarUrl: strOrNull(row.avatar_url),
-    greeting: str(row.greeting),
-    themeColor: str(row.theme_color),
-    engine: str(row.engine),
     createdAt: str(row.created_at),
   };
 }
@@ -127,6 +113,8 @@ interface QueuedWrite {
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   private readonly stmt: ReturnType<SqliteStorage['prepare']>;
+  private readonly visitors: SqliteVisitors;
+  private readonly agentSettings: SqliteAgentSettings;
   private queued: QueuedWrite[] = [];
 
   constructor(path: string) {
@@ -139,6 +127,11 @@ export class SqliteStorage implements Storage {
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.stmt = this.prepare();
+    this.visitors = new SqliteVisitors(this.db, {
+      insertThread: (input, id, createdAt) => this.insertThread(input, id, createdAt),
+      loadThread: (id) => this.loadThread(id),
+    });
+    this.agentSettings = new SqliteAgentSettings(this.db);
   }
 
   /** Runs `work` in the next grouped commit. */
@@ -212,10 +205,6 @@ export class SqliteStorage implements Storage {
       ),
       insertAgentOwner: db.prepare('INSERT INTO agent_owners (agent_id, user_id) VALUES (?, ?)'),
       agentOwners: db.prepare('SELECT user_id FROM agent_owners WHERE agent_id = ? ORDER BY user_id'),
-      insertAgentToken: db.prepare('INSERT INTO agent_tokens (token_hash, agent_id, created_at) VALUES (?, ?, ?)'),
-      agentByToken: db.prepare(
-        'SELECT agents.* FROM agent_tokens JOIN agents ON agents.id = agent_tokens.agent_id WHERE token_hash = ?',
-      ),
       insertThread: db.prepare(
         `INSERT INTO threads (id, kind, title, participation_mode, created_by, created_at, updated_at, activity_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -269,13 +258,6 @@ export class SqliteStorage implements Storage {
       ),
       events: db.prepare('SELECT * FROM events WHERE thread_id = ? AND thread_seq > ? ORDER BY thread_seq LIMIT ?'),
       setMode: db.prepare('UPDATE threads SET participation_mode = ? WHERE id = ? AND participation_mode != ?'),
-      visitorByAgentEmail: db.prepare('SELECT * FROM visitors WHERE agent_id = ? AND email = ?'),
-      visitorByThread: db.prepare('SELECT * FROM visitors WHERE thread_id = ?'),
-      insertVisitor: db.prepare(
-        'INSERT INTO visitors (id, agent_id, email, name, thread_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
-      updateVisitorName: db.prepare('UPDATE visitors SET name = ? WHERE id = ?'),
-      moveVisitor: db.prepare('UPDATE visitors SET thread_id = ?, name = ? WHERE id = ?'),
       insertWebhook: db.prepare(
         `INSERT INTO webhooks (id, thread_id, callback_url, secret, active, created_by, created_at)
          VALUES (?, ?, ?, ?, 1, ?, ?)`,
@@ -355,20 +337,39 @@ export class SqliteStorage implements Storage {
       );
       for (const userId of ownerUserIds) this.stmt.insertAgentOwner.run(input.id, userId);
     })();
-    return { ...input, createdAt };
+    return toAgent(this.stmt.agentById.get(input.id) as Row);
   }
 
   async listAgentOwners(agentId: string) {
     return (this.stmt.agentOwners.all(agentId) as Row[]).map((row) => str(row.user_id));
   }
 
-  async addAgentToken(agentId: string, tokenHash: string) {
-    this.stmt.insertAgentToken.run(tokenHash, agentId, now());
+  async updateAgentSettings(agentId: string, settings: AgentSettingsInput) {
+    return this.agentSettings.updateSettings(agentId, settings);
   }
 
-  async getAgentByTokenHash(tokenHash: string) {
-    const row = this.stmt.agentByToken.get(tokenHash) as Row | undefined;
-    return row && toAgent(row);
+  async setIdentitySecret(agentId: string, secret: string) {
+    return this.agentSettings.setIdentitySecret(agentId, secret);
+  }
+
+  async addAgentToken(input: NewAgentToken) {
+    return this.agentSettings.addToken(input);
+  }
+
+  async getAgentToken(tokenHash: string) {
+    return this.agentSettings.getToken(tokenHash);
+  }
+
+  async listAgentTokens(agentId: string) {
+    return this.agentSettings.listTokens(agentId);
+  }
+
+  async revokeAgentToken(agentId: string, tokenId: string) {
+    return this.agentSettings.revokeToken(agentId, tokenId);
+  }
+
+  async touchAgentToken(tokenId: string, usedAt: string) {
+    this.agentSettings.touchToken(tokenId, usedAt);
   }
 
   // ---- threads -------------------------------------------------------------------------
@@ -395,6 +396,7 @@ export class SqliteStorage implements Storage {
       createdAt: str(row.created_at),
       updatedAt: str(row.updated_at),
       activityAt: str(row.activity_at),
+      visitor: row.kind === 'public' ? (this.visitors.ofThread(str(row.id)) ?? null) : null,
     };
   }
 
@@ -596,56 +598,28 @@ export class SqliteStorage implements Storage {
 
   // ---- visitors ------------------------------------------------------------------------
 
-  async resolvePublicThread(input: { agent: AgentRecord; email: string; name: string | null; fresh?: boolean }) {
-    const { agent, email, name } = input;
-    return this.db.transaction(() => {
-      const existing = this.stmt.visitorByAgentEmail.get(agent.id, email) as Row | undefined;
-      if (existing && !input.fresh) {
-        if (name && name !== existing.name) this.stmt.updateVisitorName.run(name, existing.id);
-        const visitor = this.toVisitor({ ...existing, name: name ?? existing.name });
-        return { thread: this.loadThread(visitor.threadId)!, visitor, resumed: true, events: [] as ThreadEvent[] };
-      }
-      const visitorId = existing ? str(existing.id) : randomUUID();
-      const visitorName = name ?? strOrNull(existing?.name) ?? null;
-      const threadId = randomUUID();
-      const createdAt = now();
-      const owners = (this.stmt.agentOwners.all(agent.id) as Row[]).map((row) => str(row.user_id));
-      const events = this.insertThread(
-        {
-          kind: 'public',
-          title: visitorName ?? email,
-          participationMode: 'open',
-          participants: [
-            { sender_id: `visitor:${visitorId}`, name: visitorName ?? email, avatar_url: null },
-            { sender_id: `agent:${agent.id}`, name: agent.name, avatar_url: agent.avatarUrl },
-          ],
-          extraAudience: owners,
-          createdBy: `visitor:${visitorId}`,
-          initialMessage: null,
-        },
-        threadId,
-        createdAt,
-      );
-      if (existing) this.stmt.moveVisitor.run(threadId, visitorName, visitorId);
-      else this.stmt.insertVisitor.run(visitorId, agent.id, email, visitorName, threadId, createdAt);
-      const visitor: VisitorRecord = { id: visitorId, agentId: agent.id, email, name: visitorName, threadId };
-      return { thread: this.loadThread(threadId)!, visitor, resumed: false, events };
-    })();
+  async createVisitor(input: NewVisitor) {
+    return this.visitors.create(input);
   }
 
-  private toVisitor(row: Row): VisitorRecord {
-    return {
-      id: str(row.id),
-      agentId: str(row.agent_id),
-      email: str(row.email),
-      name: strOrNull(row.name),
-      threadId: str(row.thread_id),
-    };
+  async resolveIdentifiedVisitor(input: IdentifiedVisitorInput) {
+    return this.visitors.resolveIdentified(input);
+  }
+
+  async resumeVisitor(input: ResumeVisitorInput) {
+    return this.visitors.resume(input);
+  }
+
+  async getVisitorByToken(agentId: string, tokenHash: string) {
+    return this.visitors.byToken(agentId, tokenHash);
+  }
+
+  async getVisitorByIdentity(agentId: string, sub: string) {
+    return this.visitors.byIdentity(agentId, sub);
   }
 
   async getVisitorOfThread(threadId: string) {
-    const row = this.stmt.visitorByThread.get(threadId) as Row | undefined;
-    return row && this.toVisitor(row);
+    return this.visitors.ofThread(threadId);
   }
 
   // ---- webhooks ------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { NewThread, Storage } from './storage.ts';
 
@@ -27,6 +27,13 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
     baseSeq: null,
     latestSeenSeq: null,
   });
+
+  const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+  const newAgent = (storage: Storage, owner: string) =>
+    storage.createAgent(
+      { id: randomUUID(), slug: `a-${randomUUID().slice(0, 8)}`, name: 'A', avatarUrl: null, greeting: 'hi', themeColor: '#000', engine: 'demo' },
+      [owner],
+    );
 
   async function users(storage: Storage, count: number): Promise<string[]> {
     const ids: string[] = [];
@@ -124,42 +131,122 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       await storage.close();
     });
 
-    it('rule 7: the same (agent, email) resolves to the same public thread, visible to the owners', async () => {
+    it('rule 7: every new visitor gets its own thread and token, whatever the email; owners see it', async () => {
       const { storage } = await open();
       const [owner] = await users(storage, 1);
-      const agent = await storage.createAgent(
-        { id: randomUUID(), slug: `a${Date.now()}`, name: 'A', avatarUrl: null, greeting: 'hi', themeColor: '#000', engine: 'demo' },
-        [owner!],
-      );
-      const first = await storage.resolvePublicThread({ agent, email: 'v@example.com', name: 'V' });
-      const again = await storage.resolvePublicThread({ agent, email: 'v@example.com', name: null });
-      const other = await storage.resolvePublicThread({ agent, email: 'w@example.com', name: null });
+      const agent = await newAgent(storage, owner!);
+      const first = await storage.createVisitor({ agent, email: 'v@example.com', name: 'V', tokenHash: hash('a') });
+      const same = await storage.createVisitor({ agent, email: 'v@example.com', name: null, tokenHash: hash('b') });
       expect(first.resumed).toBe(false);
-      expect(again).toMatchObject({ resumed: true, thread: { id: first.thread.id } });
-      expect(other.thread.id).not.toBe(first.thread.id);
+      expect(same.resumed).toBe(false);
+      expect(same.thread.id).not.toBe(first.thread.id);
+      expect(same.visitor.id).not.toBe(first.visitor.id);
       expect(first.thread.kind).toBe('public');
+      expect(first.events.map((event) => event.event_type)).toEqual(['participant_joined', 'participant_joined']);
       expect(await storage.listThreadAudience(first.thread.id)).toEqual([owner]);
-      expect((await storage.getVisitorOfThread(first.thread.id))?.email).toBe('v@example.com');
+      expect(await storage.getVisitorOfThread(first.thread.id)).toMatchObject({ id: first.visitor.id, email: 'v@example.com', verified: false });
+      // The participant name is the visitor's name, or "Visitor": never the email.
+      expect(first.thread.participants[0]).toMatchObject({ sender_id: `visitor:${first.visitor.id}`, name: 'V' });
+      expect(same.thread.participants[0]).toMatchObject({ sender_id: `visitor:${same.visitor.id}`, name: 'Visitor' });
       await storage.close();
     });
 
-    it('rule 7b: a fresh resolve gives the same visitor a new thread, which later resolves return', async () => {
+    it('rule 7b: resuming returns the open thread; fresh opens a new one that later resumes return, the old keeps its visitor', async () => {
       const { storage } = await open();
       const [owner] = await users(storage, 1);
-      const agent = await storage.createAgent(
-        { id: randomUUID(), slug: `f${Date.now()}`, name: 'A', avatarUrl: null, greeting: 'hi', themeColor: '#000', engine: 'demo' },
-        [owner!],
-      );
-      const first = await storage.resolvePublicThread({ agent, email: 'v@example.com', name: 'V' });
-      const fresh = await storage.resolvePublicThread({ agent, email: 'v@example.com', name: null, fresh: true });
-      const again = await storage.resolvePublicThread({ agent, email: 'v@example.com', name: null });
+      const agent = await newAgent(storage, owner!);
+      const first = await storage.createVisitor({ agent, email: 'v@example.com', name: 'V', tokenHash: hash('a') });
+      const resume = (fresh: boolean) =>
+        storage.resumeVisitor({ agent, visitorId: first.visitor.id, email: null, name: null, fresh, bindSub: null });
+      expect(await resume(false)).toMatchObject({ resumed: true, thread: { id: first.thread.id }, events: [] });
+      const fresh = await resume(true);
+      expect(fresh?.resumed).toBe(false);
+      expect(fresh?.thread.id).not.toBe(first.thread.id);
+      expect(fresh?.visitor).toMatchObject({ id: first.visitor.id, threadId: fresh?.thread.id });
+      expect(await resume(false)).toMatchObject({ resumed: true, thread: { id: fresh?.thread.id } });
+      expect(await storage.listUserThreadIds(owner!)).toEqual(expect.arrayContaining([first.thread.id, fresh!.thread.id]));
+      expect((await storage.getVisitorOfThread(first.thread.id))?.id).toBe(first.visitor.id);
+      expect(await storage.resumeVisitor({ agent, visitorId: randomUUID(), email: null, name: null, fresh: false, bindSub: null })).toBeUndefined();
+      await storage.close();
+    });
+
+    it("rule 11: a visitor token finds its visitor, only for the visitor's agent", async () => {
+      const { storage } = await open();
+      const [owner] = await users(storage, 1);
+      const agent = await newAgent(storage, owner!);
+      const other = await newAgent(storage, owner!);
+      const { visitor } = await storage.createVisitor({ agent, email: 'v@example.com', name: null, tokenHash: hash('t1') });
+      expect((await storage.getVisitorByToken(agent.id, hash('t1')))?.id).toBe(visitor.id);
+      expect(await storage.getVisitorByToken(other.id, hash('t1'))).toBeUndefined();
+      expect(await storage.getVisitorByToken(agent.id, hash('t2'))).toBeUndefined();
+      await storage.close();
+    });
+
+    it('rule 12: an identity (agent, sub) is one verified visitor with one open thread, on every device', async () => {
+      const { storage } = await open();
+      const [owner] = await users(storage, 1);
+      const agent = await newAgent(storage, owner!);
+      const input = { agent, sub: 'cust-1', email: 'c@example.com', name: 'C', fresh: false };
+      const phone = await storage.resolveIdentifiedVisitor({ ...input, tokenHash: hash('phone') });
+      const laptop = await storage.resolveIdentifiedVisitor({ ...input, name: null, email: null, tokenHash: hash('laptop') });
+      const someoneElse = await storage.resolveIdentifiedVisitor({ ...input, sub: 'cust-2', tokenHash: hash('else') });
+      expect(phone).toMatchObject({ resumed: false, visitor: { identitySub: 'cust-1', verified: true, email: 'c@example.com', name: 'C' } });
+      expect(laptop).toMatchObject({ resumed: true, thread: { id: phone.thread.id }, visitor: { id: phone.visitor.id, name: 'C' } });
+      expect(someoneElse.visitor.id).not.toBe(phone.visitor.id);
+      for (const device of ['phone', 'laptop']) expect((await storage.getVisitorByToken(agent.id, hash(device)))?.id).toBe(phone.visitor.id);
+      expect((await storage.getVisitorByIdentity(agent.id, 'cust-1'))?.id).toBe(phone.visitor.id);
+      expect(phone.thread.visitor).toMatchObject({ id: phone.visitor.id, verified: true });
+      const fresh = await storage.resolveIdentifiedVisitor({ ...input, fresh: true, tokenHash: hash('tablet') });
       expect(fresh.resumed).toBe(false);
-      expect(fresh.thread.id).not.toBe(first.thread.id);
-      expect(fresh.visitor.id).toBe(first.visitor.id);
-      expect(again).toMatchObject({ resumed: true, thread: { id: fresh.thread.id } });
-      // The old conversation stays in the owners' inbox, no longer the visitor's.
-      expect(await storage.listUserThreadIds(owner!)).toEqual(expect.arrayContaining([first.thread.id, fresh.thread.id]));
-      expect(await storage.getVisitorOfThread(first.thread.id)).toBeUndefined();
+      const back = await storage.resolveIdentifiedVisitor({ ...input, tokenHash: hash('phone2') });
+      expect(back.thread.id).toBe(fresh.thread.id);
+      await storage.close();
+    });
+
+    it('rule 13: binding an identity makes an anonymous visitor verified, unless another visitor has that identity', async () => {
+      const { storage } = await open();
+      const [owner] = await users(storage, 1);
+      const agent = await newAgent(storage, owner!);
+      const anon = await storage.createVisitor({ agent, email: 'a@example.com', name: null, tokenHash: hash('a') });
+      const bound = await storage.resumeVisitor({ agent, visitorId: anon.visitor.id, email: null, name: 'Ann', fresh: false, bindSub: 'ann' });
+      expect(bound?.visitor).toMatchObject({ identitySub: 'ann', verified: true, name: 'Ann', email: 'a@example.com' });
+      const other = await storage.createVisitor({ agent, email: 'b@example.com', name: null, tokenHash: hash('b') });
+      const refused = await storage.resumeVisitor({ agent, visitorId: other.visitor.id, email: null, name: null, fresh: false, bindSub: 'ann' });
+      expect(refused?.visitor).toMatchObject({ identitySub: null, verified: false });
+      await storage.close();
+    });
+
+    it("rule 14: an agent's settings and identity secret are stored; new agents allow any origin and no secret", async () => {
+      const { storage } = await open();
+      const [owner] = await users(storage, 1);
+      const agent = await newAgent(storage, owner!);
+      expect(agent).toMatchObject({ allowedOrigins: [], requireVerifiedIdentity: false, identitySecret: null, identitySecretCreatedAt: null });
+      const updated = await storage.updateAgentSettings(agent.id, { allowedOrigins: ['https://a.example'], requireVerifiedIdentity: true });
+      expect(updated).toMatchObject({ allowedOrigins: ['https://a.example'], requireVerifiedIdentity: true });
+      const { createdAt } = await storage.setIdentitySecret(agent.id, 'ais_one');
+      expect(await storage.getAgentBySlug(agent.slug)).toMatchObject({ identitySecret: 'ais_one', identitySecretCreatedAt: createdAt });
+      await storage.setIdentitySecret(agent.id, 'ais_two');
+      expect((await storage.getAgent(agent.id))?.identitySecret).toBe('ais_two');
+      await storage.close();
+    });
+
+    it('rule 15: agent tokens are found by hash until revoked, listed without revoked ones, and record their last use', async () => {
+      const { storage } = await open();
+      const [owner] = await users(storage, 1);
+      const agent = await newAgent(storage, owner!);
+      const one = await storage.addAgentToken({ agentId: agent.id, tokenHash: hash('one'), prefix: 'ama_eat_one' });
+      const two = await storage.addAgentToken({ agentId: agent.id, tokenHash: hash('two'), prefix: 'ama_eat_two' });
+      expect(await storage.getAgentToken(hash('one'))).toMatchObject({ agent: { id: agent.id }, token: { id: one.id, lastUsedAt: null } });
+      await storage.touchAgentToken(one.id, '2026-01-01T00:00:00.000Z');
+      expect((await storage.listAgentTokens(agent.id)).map((token) => [token.id, token.lastUsedAt])).toEqual([
+        [one.id, '2026-01-01T00:00:00.000Z'],
+        [two.id, null],
+      ]);
+      expect(await storage.revokeAgentToken(agent.id, one.id)).toBe(true);
+      expect(await storage.revokeAgentToken(agent.id, one.id)).toBe(false);
+      expect(await storage.revokeAgentToken(randomUUID(), two.id)).toBe(false);
+      expect(await storage.getAgentToken(hash('one'))).toBeUndefined();
+      expect((await storage.listAgentTokens(agent.id)).map((token) => token.id)).toEqual([two.id]);
       await storage.close();
     });
 

@@ -28,8 +28,21 @@ export interface Storage {
   listAgents(): Promise<AgentRecord[]>;
   createAgent(input: NewAgent, ownerUserIds: readonly string[]): Promise<AgentRecord>;
   listAgentOwners(agentId: string): Promise<string[]>;
-  addAgentToken(agentId: string, tokenHash: string): Promise<void>;
-  getAgentByTokenHash(tokenHash: string): Promise<AgentRecord | undefined>;
+  /** Replaces the agent's public-endpoint settings; returns the agent as it now is. */
+  updateAgentSettings(agentId: string, settings: AgentSettingsInput): Promise<AgentRecord>;
+  /** Stores a new identity secret, replacing the old one (identity tokens signed with it stop working). */
+  setIdentitySecret(agentId: string, secret: string): Promise<{ createdAt: string }>;
+
+  /** Stores an external agent token (its hash and display prefix only). */
+  addAgentToken(input: NewAgentToken): Promise<AgentTokenRecord>;
+  /** The agent and token behind a token hash; undefined when unknown or revoked. */
+  getAgentToken(tokenHash: string): Promise<{ agent: AgentRecord; token: AgentTokenRecord } | undefined>;
+  /** The agent's tokens that are not revoked, oldest first. */
+  listAgentTokens(agentId: string): Promise<AgentTokenRecord[]>;
+  /** Revokes one of the agent's tokens; false when the agent has no such live token. */
+  revokeAgentToken(agentId: string, tokenId: string): Promise<boolean>;
+  /** Records a use of the token (callers throttle this; it is not a per-request write). */
+  touchAgentToken(tokenId: string, usedAt: string): Promise<void>;
 
   /** Creates a thread, commits a `participant_joined` event per participant, then the first message if any. */
   createThread(input: NewThread): Promise<{ thread: ThreadRecord; events: ThreadEvent[]; message: Message | null }>;
@@ -54,15 +67,28 @@ export interface Storage {
   listEvents(threadId: string, afterSeq: number, limit: number): Promise<{ events: ThreadEvent[]; hasMore: boolean }>;
 
   /**
-   * The same (agent, email) always gets the same thread (CONTRACT §7); with `fresh` [ext], the
-   * visitor gets a new thread that replaces the old one as theirs (the old stays in the inbox).
+   * A new visitor with its first (public) thread and its first token, all or nothing. Any
+   * number of visitors may share an email: it is a label, never a key (CONTRACT §7).
    */
-  resolvePublicThread(input: {
-    agent: AgentRecord;
-    email: string;
-    name: string | null;
-    fresh?: boolean;
-  }): Promise<{ thread: ThreadRecord; visitor: VisitorRecord; resumed: boolean; events: ThreadEvent[] }>;
+  createVisitor(input: NewVisitor): Promise<VisitorResolution>;
+  /**
+   * The visitor of (agent, `sub`) vouched for by an identity token: created (verified) with a
+   * thread when new, else its open thread (or, with `fresh`, a new one). Either way the
+   * device's new token is added and given labels update the visitor's.
+   */
+  resolveIdentifiedVisitor(input: IdentifiedVisitorInput): Promise<VisitorResolution>;
+  /**
+   * A returning visitor (known by its token): its open thread, or with `fresh` a new thread
+   * that becomes its open one (the old stays in the owners' inbox). Given labels update the
+   * visitor's; `bindSub` makes an unbound visitor the verified visitor of that identity when
+   * no other visitor has it. Undefined when the visitor does not exist.
+   */
+  resumeVisitor(input: ResumeVisitorInput): Promise<VisitorResolution | undefined>;
+  /** The visitor of the agent that holds this token hash, if any. */
+  getVisitorByToken(agentId: string, tokenHash: string): Promise<VisitorRecord | undefined>;
+  /** The visitor of (agent, identity `sub`), if any. */
+  getVisitorByIdentity(agentId: string, sub: string): Promise<VisitorRecord | undefined>;
+  /** The visitor who started a public thread (also after they moved on to a fresh one). */
   getVisitorOfThread(threadId: string): Promise<VisitorRecord | undefined>;
 
   createWebhook(input: NewWebhook): Promise<WebhookRecord>;
@@ -106,15 +132,77 @@ export interface AgentRecord {
   /** Which {@link Agent} implementation answers for it. */
   engine: string;
   createdAt: string;
+  /** Origins (`scheme://host[:port]`) allowed to use the public endpoints; empty: any. */
+  allowedOrigins: string[];
+  /** Only visitors vouched for by an identity token may chat. */
+  requireVerifiedIdentity: boolean;
+  /** The HMAC key of identity tokens (`ais_…`); null until an owner creates one. */
+  identitySecret: string | null;
+  identitySecretCreatedAt: string | null;
 }
-export type NewAgent = Omit<AgentRecord, 'createdAt'>;
+export type NewAgent = Omit<AgentRecord, 'createdAt' | keyof AgentSettingsInput | 'identitySecret' | 'identitySecretCreatedAt'>;
+export type AgentSettingsInput = Pick<AgentRecord, 'allowedOrigins' | 'requireVerifiedIdentity'>;
+
+export interface AgentTokenRecord {
+  id: string;
+  agentId: string;
+  /** The token's first characters, to tell tokens apart; never enough to use it. */
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+export interface NewAgentToken {
+  agentId: string;
+  tokenHash: string;
+  prefix: string;
+}
 
 export interface VisitorRecord {
   id: string;
   agentId: string;
-  email: string;
+  /** What the visitor typed or the identity token said: a label shown to owners, never proof. */
+  email: string | null;
   name: string | null;
+  /** The website's id for the person, from an identity token; null for anonymous visitors. */
+  identitySub: string | null;
+  verified: boolean;
+  /** The visitor's open thread (the one resolve resumes). */
   threadId: string;
+}
+
+export interface VisitorResolution {
+  thread: ThreadRecord;
+  visitor: VisitorRecord;
+  /** False when a thread was created by this call; `events` are then its first events. */
+  resumed: boolean;
+  events: ThreadEvent[];
+}
+
+export interface NewVisitor {
+  agent: AgentRecord;
+  email: string | null;
+  name: string | null;
+  /** sha256 of the visitor token issued with it. */
+  tokenHash: string;
+}
+
+export interface IdentifiedVisitorInput {
+  agent: AgentRecord;
+  sub: string;
+  email: string | null;
+  name: string | null;
+  fresh: boolean;
+  tokenHash: string;
+}
+
+export interface ResumeVisitorInput {
+  agent: AgentRecord;
+  visitorId: string;
+  /** Null leaves the label as it is. */
+  email: string | null;
+  name: string | null;
+  fresh: boolean;
+  bindSub: string | null;
 }
 
 export interface ThreadRecord {
@@ -129,6 +217,8 @@ export interface ThreadRecord {
   updatedAt: string;
   /** Time of the last message (or creation): the inbox's sort key. */
   activityAt: string;
+  /** Public threads: the visitor who started it; null on private threads. */
+  visitor: VisitorRecord | null;
 }
 
 export interface ThreadCursor {

@@ -3,8 +3,11 @@ import type { Role } from '../../../src/core/protocol/model.ts';
 /** Who is making a request: a signed-in user, an agent (built-in or by token), or a visitor. */
 export type Principal =
   | { kind: 'user'; id: string; senderId: string; name: string }
-  | { kind: 'agent'; id: string; senderId: string; name: string }
+  | { kind: 'agent'; id: string; senderId: string; name: string; /** The external agent token used, if any. */ tokenId?: string }
   | { kind: 'visitor'; id: string; senderId: string; name: string; threadId: string };
+
+/** A visitor's participant name when they gave none: never their email (a label for owners only). */
+export const VISITOR_DEFAULT_NAME = 'Visitor';
 
 export const userSenderId = (userId: string) => `user:${userId}`;
 export const agentSenderId = (agentId: string) => `agent:${agentId}`;

@@ -17,7 +17,7 @@ import { ApiError, badRequest, notFound } from '../http/errors.ts';
 import type { Hub, Subscriber } from '../realtime/hub.ts';
 import { Outbound } from '../realtime/outbound.ts';
 import type { NewEvent, Storage, ThreadCursor, ThreadRecord } from '../storage/storage.ts';
-import { agentSenderId, roleOf, userSenderId, type Principal } from './principal.ts';
+import { agentSenderId, roleOf, userSenderId, visitorSenderId, type Principal } from './principal.ts';
 
 /** Something that wants every committed durable event: webhooks, the agent runtime. */
 export type CommitListener = (event: ThreadEvent, thread: ThreadRecord, message: Message | null) => void;
@@ -97,6 +97,16 @@ export class ThreadService {
       last_message: thread.lastMessage,
       created_at: thread.createdAt,
       updated_at: thread.updatedAt,
+      ...(thread.visitor
+        ? {
+            visitor: {
+              sender_id: visitorSenderId(thread.visitor.id),
+              name: thread.visitor.name,
+              email: thread.visitor.email,
+              verified: thread.visitor.verified,
+            },
+          }
+        : {}),
     };
   }
 

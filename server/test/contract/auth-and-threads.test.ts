@@ -358,13 +358,16 @@ describe('threads (CONTRACT §3)', () => {
 
     const agents = await api(server, 'GET', '/agents', { token: world.bob.token });
     expect(agents.status).toBe(200);
-    expect(agents.body.agents).toContainEqual({
+    const demo = {
       id: world.demoAgent.id,
       sender_id: `agent:${world.demoAgent.id}`,
       slug: 'demo',
       name: 'Demo Agent',
       avatar_url: null,
-    });
+    };
+    expect(agents.body.agents).toContainEqual({ ...demo, is_owner: false });
+    const ownAgents = await api(server, 'GET', '/agents', { token: world.alice.token });
+    expect(ownAgents.body.agents).toContainEqual({ ...demo, is_owner: true });
 
     expectError(await api(server, 'GET', '/users'), 401, 'unauthorized');
     expectError(await api(server, 'GET', '/agents'), 401, 'unauthorized');

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JWT_PATTERN } from '../support/global-setup.ts';
 import { expiredToken, api, createThread, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { TestSocket, userSocketUrl } from '../support/test-socket.ts';
+import { identityClaims, openVisitorSocket, publicCall, resolve, signIdentityToken } from '../support/visitors.ts';
 
 const WRONG_PASSWORD = 'hunter2-Wrong-Password-9731';
 
@@ -89,6 +90,21 @@ describe('server logs carry no secrets (CONTRACT §1)', () => {
     expect(await touchStream(server, agentThread.body.id, agentToken)).toContain('id: 1\n');
     expect((await api(server, 'GET', '/chat/threads', { token: `${agentToken}zz` })).status).toBe(401);
 
+    // A visitor: an identity token in the resolve body, the visitor token as Bearer and as subprotocol.
+    const secret = (await api(server, 'POST', '/agents/demo/identity-secret', { token: alice.token })).body.secret as string;
+    const identityToken = signIdentityToken(secret, identityClaims('demo', 'customer-in-logs'));
+    const visitor = await resolve(server, { email: 'logged-visitor@customer.example', identity_token: identityToken });
+    expect(visitor.status).toBe(201);
+    const visitorToken = visitor.body.visitor_token;
+    const badIdentity = await resolve(server, { email: 'logged-visitor@customer.example', identity_token: `${identityToken}x` });
+    expect(badIdentity.status).toBe(401);
+    expect((await publicCall(server, 'POST', `${visitor.body.thread_id}/messages`, { token: visitorToken, body: sendBody('visitor speaking') })).status).toBe(201);
+    expect((await publicCall(server, 'GET', `${visitor.body.thread_id}/events`, { token: visitorToken })).status).toBe(200);
+    expect((await publicCall(server, 'GET', `${visitor.body.thread_id}/events`, { token: `${visitorToken}x` })).status).toBe(401);
+    const visitorSocket = openVisitorSocket(server, { threadId: visitor.body.thread_id, email: 'logged-visitor@customer.example', token: visitorToken });
+    await visitorSocket.ready();
+    await visitorSocket.close();
+
     // Close the server so that every line is flushed, then read the whole log.
     await server.close();
     closed = true;
@@ -115,6 +131,9 @@ describe('server logs carry no secrets (CONTRACT §1)', () => {
     expect(log).not.toContain('password123');
     expect(log).not.toContain(WRONG_PASSWORD);
     expect(log).not.toContain(server.config.jwtSecret);
+    expect(log).not.toContain(visitorToken.slice('vt_'.length));
+    expect(log).not.toContain(secret.slice('ais_'.length));
+    for (const part of identityToken.split('.')) expect(log).not.toContain(part);
   });
 });
 

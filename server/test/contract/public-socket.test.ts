@@ -9,8 +9,13 @@ type Session = { token: string; user: { id: string; name: string } };
 const sockets = new SocketTracker();
 const track = (socket: TestSocket) => sockets.track(socket);
 
-function openPublic(server: TestServer, slug: string, threadId: string, email: string, options: Parameters<typeof TestSocket.open>[1] = {}) {
-  return track(TestSocket.open(publicSocketUrl(server.wsUrl, slug, threadId, email), options));
+function openPublic(server: TestServer, slug: string, threadId: string, email: string, options: { token?: string; origin?: string } = {}) {
+  return track(
+    TestSocket.open(publicSocketUrl(server.wsUrl, slug, threadId, email), {
+      ...(options.token ? { protocols: ['visitor', options.token] } : {}),
+      ...(options.origin ? { origin: options.origin } : {}),
+    }),
+  );
 }
 
 function openRaw(url: string) {
@@ -20,10 +25,11 @@ function openRaw(url: string) {
 /** A fresh visitor email, so that every test gets its own conversation. */
 const newEmail = (name = 'visitor') => `${name}-${randomUUID().slice(0, 8)}@customer.example`;
 
-async function startConversation(server: TestServer, email: string, name?: string): Promise<string> {
+/** A new visitor's conversation: its thread and the visitor token that proves it is theirs. */
+async function startConversation(server: TestServer, email: string, name?: string): Promise<{ threadId: string; token: string }> {
   const response = await api(server, 'POST', '/chat/public/demo/threads', { body: name ? { email, name } : { email } });
-  if (response.status !== 201 && response.status !== 200) throw new Error(`resolve failed: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body.thread_id as string;
+  if (response.status !== 201) throw new Error(`resolve failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return { threadId: response.body.thread_id as string, token: response.body.visitor_token as string };
 }
 
 /** The frame of this socket that mentions a thread, whichever field carries the id. */
@@ -50,23 +56,29 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
   afterAll(() => server.close());
 
   describe('resolve-or-create', () => {
-    it('gives the same email the same thread (case and whitespace ignored), and another email another thread', async () => {
+    it('gives every new visitor a thread and a visitor token, which resumes it; the same email without the token starts anew', async () => {
       const email = newEmail('Resume');
       const first = await api(server, 'POST', '/chat/public/demo/threads', { body: { email } });
       expect(first.status).toBe(201);
-      expect(first.body).toEqual({ thread_id: expect.any(String), resumed: false, sender_id: expect.stringMatching(/^visitor:/) });
+      expect(first.body).toEqual({
+        thread_id: expect.any(String),
+        resumed: false,
+        sender_id: expect.stringMatching(/^visitor:[0-9a-f-]{36}$/),
+        visitor_token: expect.stringMatching(/^vt_[A-Za-z0-9_-]{43}$/),
+        verified: false,
+        email: email.toLowerCase(),
+      });
+      const token = first.body.visitor_token;
 
-      const again = await api(server, 'POST', '/chat/public/demo/threads', { body: { email } });
+      const again = await api(server, 'POST', '/chat/public/demo/threads', { body: { email }, token });
       expect(again.status).toBe(200);
-      expect(again.body).toEqual({ thread_id: first.body.thread_id, resumed: true, sender_id: first.body.sender_id });
+      expect(again.body).toEqual({ ...first.body, resumed: true });
 
-      const shouted = await api(server, 'POST', '/chat/public/demo/threads', { body: { email: `  ${email.toUpperCase()}  ` } });
-      expect(shouted.body).toEqual({ thread_id: first.body.thread_id, resumed: true, sender_id: first.body.sender_id });
-
-      const other = await api(server, 'POST', '/chat/public/demo/threads', { body: { email: newEmail('Other') } });
-      expect(other.status).toBe(201);
-      expect(other.body.resumed).toBe(false);
-      expect(other.body.thread_id).not.toBe(first.body.thread_id);
+      const sameEmail = await api(server, 'POST', '/chat/public/demo/threads', { body: { email: `  ${email.toUpperCase()}  ` } });
+      expect(sameEmail.status).toBe(201);
+      expect(sameEmail.body.thread_id).not.toBe(first.body.thread_id);
+      expect(sameEmail.body.sender_id).not.toBe(first.body.sender_id);
+      expect(sameEmail.body.visitor_token).not.toBe(token);
     });
 
     it('refuses an invalid email (400) and an unknown agent (404)', async () => {
@@ -76,16 +88,20 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
       const unknown = await api(server, 'POST', '/chat/public/nobody-here/threads', { body: { email: newEmail() } });
       expect(unknown.status).toBe(404);
       expect(unknown.body.error.code).toBe('not_found');
+      const noEmail = await api(server, 'POST', '/chat/public/demo/threads', { body: { name: 'Nobody' } });
+      expect(noEmail.status).toBe(400);
+      expect(noEmail.body.error).toMatchObject({ code: 'client_error', message: 'email is required to start a conversation.' });
     });
   });
 
   describe('socket close codes', () => {
     let threadId: string;
+    let token: string;
     let email: string;
 
     beforeAll(async () => {
       email = newEmail('Codes');
-      threadId = await startConversation(server, email);
+      ({ threadId, token } = await startConversation(server, email));
     });
 
     it('closes with 4000 for bad parameters', async () => {
@@ -117,23 +133,24 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
       expect(health.status).toBe(200);
     });
 
-    it('closes with 4004 for an unknown slug, an unknown thread and a wrong email', async () => {
+    it('closes with 4004 for an unknown slug or a wrong email, and 4001 for an unknown thread', async () => {
       const cases = [
-        publicSocketUrl(server.wsUrl, 'nobody-here', threadId, email),
-        publicSocketUrl(server.wsUrl, 'demo', randomUUID(), email),
-        publicSocketUrl(server.wsUrl, 'demo', threadId, newEmail('Intruder')),
+        { slug: 'nobody-here', thread: threadId, email, code: 4004 },
+        { slug: 'demo', thread: threadId, email: newEmail('Intruder'), code: 4004 },
+        { slug: 'demo', thread: randomUUID(), email, code: 4001 },
       ];
-      for (const url of cases) {
-        const socket = openRaw(url);
+      for (const { slug, thread, email: address, code } of cases) {
+        const socket = openPublic(server, slug, thread, address, { token });
         const closed = await socket.closed;
-        expect({ url, code: closed.code }).toEqual({ url, code: 4004 });
+        expect({ slug, thread, address, code: closed.code }).toEqual({ slug, thread, address, code });
         expect(socket.ofType('ready')).toEqual([]);
       }
     });
 
-    it('accepts the right email in any case, from any origin', async () => {
-      const socket = openPublic(server, 'demo', threadId, ` ${email.toUpperCase()} `, { origin: 'http://customer.example' });
+    it('accepts the right email in any case, with the token, from any origin, and answers the visitor subprotocol', async () => {
+      const socket = openPublic(server, 'demo', threadId, ` ${email.toUpperCase()} `, { token, origin: 'http://customer.example' });
       const ready = await socket.ready();
+      expect(socket.ws.protocol).toBe('visitor');
       expect(ready.data).toMatchObject({ connection_id: expect.any(String), heartbeat_ms: server.config.heartbeatMs });
       socket.send({ type: 'ping' });
       expect(await socket.nextOfType('pong')).toEqual({ type: 'pong' });
@@ -143,11 +160,11 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
   describe('a conversation', () => {
     it("lets the visitor send over the socket and receive the demo agent's reply live", async () => {
       const email = newEmail('Live');
-      const threadId = await startConversation(server, email, 'Vera');
+      const { threadId, token } = await startConversation(server, email, 'Vera');
       const otherEmail = newEmail('Elsewhere');
-      const otherThreadId = await startConversation(server, otherEmail);
-      const visitor = openPublic(server, 'demo', threadId, email);
-      const other = openPublic(server, 'demo', otherThreadId, otherEmail);
+      const { threadId: otherThreadId, token: otherToken } = await startConversation(server, otherEmail);
+      const visitor = openPublic(server, 'demo', threadId, email, { token });
+      const other = openPublic(server, 'demo', otherThreadId, otherEmail, { token: otherToken });
       await Promise.all([visitor.ready(), other.ready()]);
 
       const clientMessageId = randomUUID();
@@ -201,9 +218,9 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
 
     it("refuses a send_message that names another thread, on the visitor's socket", async () => {
       const email = newEmail('Wanderer');
-      const threadId = await startConversation(server, email);
-      const otherThreadId = await startConversation(server, newEmail('Target'));
-      const visitor = openPublic(server, 'demo', threadId, email);
+      const { threadId, token } = await startConversation(server, email);
+      const { threadId: otherThreadId } = await startConversation(server, newEmail('Target'));
+      const visitor = openPublic(server, 'demo', threadId, email, { token });
       await visitor.ready();
       const id = randomUUID();
       visitor.send({ type: 'send_message', data: { thread_id: otherThreadId, content: 'sneaky', client_message_id: id } });
@@ -220,14 +237,15 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
       await aliceSocket.ready();
 
       const email = newEmail('Takeover');
-      const threadId = await startConversation(server, email, 'Tom');
+      const { threadId, token } = await startConversation(server, email, 'Tom');
       const inbox = await api(server, 'GET', '/chat/threads', { token: alice.token });
       const listed = inbox.body.threads.find((thread: { id: string }) => thread.id === threadId);
       expect(listed).toMatchObject({ id: threadId, kind: 'public', title: 'Tom' });
       expect(listed.participants.map((p: { sender_id: string }) => p.sender_id.split(':')[0]).sort()).toEqual(['agent', 'visitor']);
+      expect(listed.visitor).toEqual({ sender_id: expect.stringMatching(/^visitor:/), name: 'Tom', email: email.toLowerCase(), verified: false });
 
       // Alice's socket was open before the thread existed: it was subscribed live.
-      const visitor = openPublic(server, 'demo', threadId, email);
+      const visitor = openPublic(server, 'demo', threadId, email, { token });
       await visitor.ready();
       const clientMessageId = randomUUID();
       visitor.send({ type: 'send_message', data: { thread_id: threadId, content: 'I need a human', client_message_id: clientMessageId } });
@@ -268,15 +286,13 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
   });
 
   describe('REST history and fallback send', () => {
-    it('returns the history for the right email and 404 for a wrong one', async () => {
+    it("returns the history for the visitor's token, whatever email= says, and refuses everyone else", async () => {
       const email = newEmail('History');
-      const threadId = await startConversation(server, email);
-      const sent = await api(server, 'POST', `/chat/public/demo/threads/${threadId}/messages?email=${encodeURIComponent(email)}`, {
-        body: sendBody('history please'),
-      });
+      const { threadId, token } = await startConversation(server, email);
+      const sent = await api(server, 'POST', `/chat/public/demo/threads/${threadId}/messages`, { token, body: sendBody('history please') });
       expect(sent.status).toBe(201);
 
-      const history = await api(server, 'GET', `/chat/public/demo/threads/${threadId}/events?email=${encodeURIComponent(email.toUpperCase())}&last_thread_seq=0`);
+      const history = await api(server, 'GET', `/chat/public/demo/threads/${threadId}/events?email=${encodeURIComponent(newEmail('Ignored'))}&last_thread_seq=0`, { token });
       expect(history.status).toBe(200);
       const seqs = history.body.events.map((event: { thread_seq: number }) => event.thread_seq);
       expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, index) => index + 1));
@@ -286,46 +302,47 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
         'message_committed',
       ]);
       expect(history.body.events[2]).toMatchObject({ thread_seq: 3, content: 'history please', thread_id: threadId });
+      // The visitor joined under "Visitor": their email is no participant name.
+      expect(history.body.events[0].data).toEqual({ sender_id: expect.stringMatching(/^visitor:/), name: 'Visitor' });
 
-      const after = await api(server, 'GET', `/chat/public/demo/threads/${threadId}/events?email=${encodeURIComponent(email)}&last_thread_seq=2&limit=1`);
+      const after = await api(server, 'GET', `/chat/public/demo/threads/${threadId}/events?last_thread_seq=2&limit=1`, { token });
       expect(after.body.events.map((event: { thread_seq: number }) => event.thread_seq)).toEqual([3]);
 
-      const wrong = await api(server, 'GET', `/chat/public/demo/threads/${threadId}/events?email=${encodeURIComponent(newEmail('Wrong'))}`);
-      expect(wrong.status).toBe(404);
-      expect(wrong.body.error.code).toBe('not_found');
-      const unknown = await api(server, 'GET', `/chat/public/demo/threads/${randomUUID()}/events?email=${encodeURIComponent(email)}`);
+      const byEmail = await api(server, 'GET', `/chat/public/demo/threads/${threadId}/events?email=${encodeURIComponent(email)}`);
+      expect(byEmail.status).toBe(401);
+      expect(byEmail.body.error.code).toBe('unauthorized');
+      const unknown = await api(server, 'GET', `/chat/public/demo/threads/${randomUUID()}/events`, { token });
       expect(unknown.status).toBe(404);
-      const otherAgent = await api(server, 'GET', `/chat/public/nobody-here/threads/${threadId}/events?email=${encodeURIComponent(email)}`);
+      expect(unknown.body.error.code).toBe('not_found');
+      const otherAgent = await api(server, 'GET', `/chat/public/nobody-here/threads/${threadId}/events`, { token });
       expect(otherAgent.status).toBe(404);
     });
 
     it('sends through the REST fallback idempotently, and the visitor socket receives it', async () => {
       const email = newEmail('Fallback');
-      const threadId = await startConversation(server, email);
-      const visitor = openPublic(server, 'demo', threadId, email);
+      const { threadId, token } = await startConversation(server, email);
+      const visitor = openPublic(server, 'demo', threadId, email, { token });
       await visitor.ready();
       const path = `/chat/public/demo/threads/${threadId}/messages?email=${encodeURIComponent(email)}`;
       const body = sendBody('sent while the socket was down');
-      const first = await api(server, 'POST', path, { body });
-      const second = await api(server, 'POST', path, { body });
+      const first = await api(server, 'POST', path, { body, token });
+      const second = await api(server, 'POST', path, { body, token });
       expect(first.status).toBe(201);
       expect(second.status).toBe(200);
       expect(second.body.message).toEqual(first.body.message);
       expect(first.body.message).toMatchObject({ thread_id: threadId, content: body.content, client_message_id: body.client_message_id, role: 'user' });
       expect(first.body.message.sender_id).toMatch(/^visitor:/);
 
-      const conflict = await api(server, 'POST', path, { body: sendBody('other content', body.client_message_id) });
+      const conflict = await api(server, 'POST', path, { body: sendBody('other content', body.client_message_id), token });
       expect(conflict.status).toBe(409);
       expect(conflict.body.error.code).toBe('conflict');
 
-      const wrongEmail = await api(server, 'POST', `/chat/public/demo/threads/${threadId}/messages?email=${encodeURIComponent(newEmail('Wrong'))}`, {
-        body: sendBody('not mine'),
-      });
-      expect(wrongEmail.status).toBe(404);
+      const emailOnly = await api(server, 'POST', path, { body: sendBody('not mine') });
+      expect(emailOnly.status).toBe(401);
 
       const frame = await visitor.next((f) => f.type === 'thread_message' && f.data.id === first.body.message.id, 5_000, 'the message');
       expect(frame.data).toEqual(first.body.message);
-      const log = await api(server, 'GET', `/chat/public/demo/threads/${threadId}/events?email=${encodeURIComponent(email)}&last_thread_seq=0&limit=200`);
+      const log = await api(server, 'GET', `/chat/public/demo/threads/${threadId}/events?last_thread_seq=0&limit=200`, { token });
       const copies = log.body.events.filter((event: any) => event.data?.client_message_id === body.client_message_id);
       expect(copies).toHaveLength(1);
     });
@@ -338,12 +355,15 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
         headers: {
           origin: 'http://customer.example',
           'access-control-request-method': 'POST',
-          'access-control-request-headers': 'content-type',
+          'access-control-request-headers': 'content-type, authorization',
         },
       });
       expect(response.status).toBeLessThan(300);
       expect(response.headers.get('access-control-allow-origin')).toBe('http://customer.example');
       expect(response.headers.get('access-control-allow-methods')).toContain('POST');
+      expect(response.headers.get('access-control-allow-headers')?.split(',').map((h) => h.trim())).toEqual(
+        expect.arrayContaining(['content-type', 'authorization']),
+      );
       expect(response.headers.get('access-control-allow-credentials')).toBeNull();
     });
 
@@ -368,8 +388,8 @@ describe('public socket idle timeout', () => {
 
   it('sends an idle_timeout error, then closes with 1000', async () => {
     const email = newEmail('Idle');
-    const threadId = await startConversation(server, email);
-    const visitor = openPublic(server, 'demo', threadId, email);
+    const { threadId, token } = await startConversation(server, email);
+    const visitor = openPublic(server, 'demo', threadId, email, { token });
     await visitor.ready();
     const closed = await visitor.closed;
     expect(closed.code).toBe(1000);
@@ -392,10 +412,10 @@ describe('public rate limits (CONTRACT §7)', () => {
 
   it('refuses the 4th socket connect of a minute with rate_limited and close 1013', async () => {
     const email = newEmail('Sockets');
-    // The limit counts connects, whatever becomes of them: these three end with 4004.
+    // The limit counts connects, whatever becomes of them: these three (no token) end with 4001.
     for (let i = 0; i < 3; i++) {
       const socket = openPublic(server, 'demo', randomUUID(), email);
-      expect((await socket.closed).code).toBe(4004);
+      expect((await socket.closed).code).toBe(4001);
       expect(socket.ofType('error')).toEqual([]);
     }
     const limited = openPublic(server, 'demo', randomUUID(), email);

@@ -6,6 +6,8 @@ import type { TestProject } from 'vitest/node';
 /** A JWT anywhere in a log line: three base64url parts, the first one a JSON header. */
 export const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
 const AGENT_TOKEN_PATTERN = /ama_eat_[A-Za-z0-9_-]{8,}/;
+/** Visitor tokens and identity secrets (CONTRACT §7). */
+const VISITOR_SECRET_PATTERN = /\b(?:vt|ais)_[A-Za-z0-9_-]{16,}/;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,7 +27,7 @@ export default function setup(project: TestProject) {
     for (const file of readdirSync(logDir)) {
       const lines = readFileSync(join(logDir, file), 'utf8').split('\n');
       lines.forEach((line, index) => {
-        if (JWT_PATTERN.test(line) || AGENT_TOKEN_PATTERN.test(line)) leaks.push(`${file}:${index + 1}`);
+        if (JWT_PATTERN.test(line) || AGENT_TOKEN_PATTERN.test(line) || VISITOR_SECRET_PATTERN.test(line)) leaks.push(`${file}:${index + 1}`);
       });
     }
     rmSync(logDir, { recursive: true, force: true });

@@ -1,0 +1,203 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { newIdentitySecret } from '../auth/identity-tokens.ts';
+import { hashAgentToken, newAgentToken } from '../auth/tokens.ts';
+import { normalizeAllowedOrigins } from '../http/allowed-origins.ts';
+import { requireUser } from '../http/authenticate.ts';
+import { ApiError, badRequest, notFound } from '../http/errors.ts';
+import { errorResponses, slugParams } from '../http/schemas.ts';
+import type { AgentRecord, AgentTokenRecord } from '../storage/storage.ts';
+import type { AppContext } from './app-context.ts';
+
+/** How many characters of an agent token are kept to tell tokens apart (`ama_eat_` + 4). */
+export const AGENT_TOKEN_PREFIX_LENGTH = 12;
+/** Ceiling on the raw list before normalization; the real limit (50) is checked with a clear message. */
+const MAX_RAW_ORIGINS = 500;
+
+const settingsResponse = {
+  type: 'object',
+  properties: {
+    allowed_origins: { type: 'array', items: { type: 'string' } },
+    require_verified_identity: { type: 'boolean' },
+    identity_secret_set: { type: 'boolean' },
+    identity_secret_created_at: { type: ['string', 'null'] },
+  },
+  required: ['allowed_origins', 'require_verified_identity', 'identity_secret_set', 'identity_secret_created_at'],
+} as const;
+
+const tokenInfo = {
+  type: 'object',
+  properties: { id: { type: 'string' }, prefix: { type: 'string' }, created_at: { type: 'string' }, last_used_at: { type: ['string', 'null'] } },
+  required: ['id', 'prefix', 'created_at', 'last_used_at'],
+} as const;
+
+const settingsOf = (agent: AgentRecord) => ({
+  allowed_origins: agent.allowedOrigins,
+  require_verified_identity: agent.requireVerifiedIdentity,
+  identity_secret_set: agent.identitySecret !== null,
+  identity_secret_created_at: agent.identitySecretCreatedAt,
+});
+
+const tokenInfoOf = (token: AgentTokenRecord) => ({
+  id: token.id,
+  prefix: token.prefix,
+  created_at: token.createdAt,
+  last_used_at: token.lastUsedAt,
+});
+
+/**
+ * What an agent's owners manage (CONTRACT §7 [ext]): allowed websites, required identity,
+ * the identity secret, and external agent tokens. Signed-in owners only: other users and
+ * agent tokens get 403, an unknown slug 404.
+ */
+export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void {
+  async function ownedAgent(request: FastifyRequest<{ Params: { slug: string } }>): Promise<AgentRecord> {
+    const user = requireUser(await ctx.authenticate(request));
+    const agent = await ctx.storage.getAgentBySlug(request.params.slug);
+    if (!agent) throw notFound(`The agent "${request.params.slug}"`);
+    const owners = await ctx.storage.listAgentOwners(agent.id);
+    if (!owners.includes(user.id)) throw new ApiError('forbidden', "Only the agent's owners can manage its settings and tokens.");
+    return agent;
+  }
+
+  app.get<{ Params: { slug: string } }>(
+    '/agents/:slug/settings',
+    {
+      schema: {
+        tags: ['agent settings'],
+        summary: '[ext] Public-endpoint settings of an agent you own',
+        params: slugParams,
+        response: { 200: settingsResponse, ...errorResponses },
+      },
+    },
+    async (request) => settingsOf(await ownedAgent(request)),
+  );
+
+  app.put<{ Params: { slug: string }; Body: { allowed_origins: string[]; require_verified_identity: boolean } }>(
+    '/agents/:slug/settings',
+    {
+      schema: {
+        tags: ['agent settings'],
+        summary: '[ext] Set allowed websites and whether visitors must be verified',
+        params: slugParams,
+        body: {
+          type: 'object',
+          properties: {
+            allowed_origins: { type: 'array', items: { type: 'string', maxLength: 2048 }, maxItems: MAX_RAW_ORIGINS },
+            require_verified_identity: { type: 'boolean' },
+          },
+          required: ['allowed_origins', 'require_verified_identity'],
+        },
+        response: { 200: settingsResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const agent = await ownedAgent(request);
+      const origins = normalizeAllowedOrigins(request.body.allowed_origins);
+      if (!origins.ok) throw badRequest(origins.message);
+      const updated = await ctx.storage.updateAgentSettings(agent.id, {
+        allowedOrigins: origins.origins,
+        requireVerifiedIdentity: request.body.require_verified_identity,
+      });
+      return settingsOf(updated);
+    },
+  );
+
+  app.post<{ Params: { slug: string } }>(
+    '/agents/:slug/identity-secret',
+    {
+      schema: {
+        tags: ['agent settings'],
+        summary: '[ext] Create or rotate the identity secret (shown once; the old one stops working)',
+        params: slugParams,
+        response: {
+          201: { type: 'object', properties: { secret: { type: 'string' }, created_at: { type: 'string' } }, required: ['secret', 'created_at'] },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const agent = await ownedAgent(request);
+      const secret = newIdentitySecret();
+      const { createdAt } = await ctx.storage.setIdentitySecret(agent.id, secret);
+      reply.code(201);
+      return { secret, created_at: createdAt };
+    },
+  );
+
+  app.post<{ Params: { slug: string } }>(
+    '/agents/:slug/tokens',
+    {
+      schema: {
+        tags: ['agent settings'],
+        summary: 'Issue an external agent token (ama_eat_…) for an agent you own; it is shown once',
+        params: slugParams,
+        response: {
+          201: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              token: { type: 'string' },
+              prefix: { type: 'string' },
+              agent_id: { type: 'string' },
+              created_at: { type: 'string' },
+            },
+            required: ['id', 'token', 'prefix', 'agent_id', 'created_at'],
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const agent = await ownedAgent(request);
+      const token = newAgentToken();
+      const record = await ctx.storage.addAgentToken({
+        agentId: agent.id,
+        tokenHash: hashAgentToken(token),
+        prefix: token.slice(0, AGENT_TOKEN_PREFIX_LENGTH),
+      });
+      reply.code(201);
+      return { id: record.id, token, prefix: record.prefix, agent_id: agent.id, created_at: record.createdAt };
+    },
+  );
+
+  app.get<{ Params: { slug: string } }>(
+    '/agents/:slug/tokens',
+    {
+      schema: {
+        tags: ['agent settings'],
+        summary: "[ext] The agent's live tokens (never the tokens themselves)",
+        params: slugParams,
+        response: {
+          200: { type: 'object', properties: { tokens: { type: 'array', items: tokenInfo } }, required: ['tokens'] },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const agent = await ownedAgent(request);
+      return { tokens: (await ctx.storage.listAgentTokens(agent.id)).map(tokenInfoOf) };
+    },
+  );
+
+  app.delete<{ Params: { slug: string; id: string } }>(
+    '/agents/:slug/tokens/:id',
+    {
+      schema: {
+        tags: ['agent settings'],
+        summary: '[ext] Revoke a token: refused at once, its open event streams end',
+        params: {
+          type: 'object',
+          properties: { slug: slugParams.properties.slug, id: { type: 'string', minLength: 1, maxLength: 100 } },
+          required: ['slug', 'id'],
+        },
+        response: { 204: { type: 'null' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const agent = await ownedAgent(request);
+      if (!(await ctx.storage.revokeAgentToken(agent.id, request.params.id))) throw notFound('The token');
+      ctx.tokenStreams.endAll(request.params.id);
+      return reply.code(204).send();
+    },
+  );
+}

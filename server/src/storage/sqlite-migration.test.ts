@@ -1,0 +1,78 @@
+import Database from 'better-sqlite3';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from './sqlite-schema.ts';
+import { SqliteStorage } from './sqlite-storage.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const T = '2026-01-01T00:00:00.000Z';
+
+/** A database file as the server before visitor trust (schema 1) left it: an agent token and a visitor keyed by email. */
+function legacyDatabase() {
+  const path = join(mkdtempSync(join(tmpdir(), 'ama2-migration-')), 'db.sqlite');
+  const db = new Database(path);
+  db.exec(MIGRATIONS[0]!);
+  db.pragma('user_version = 1');
+  const ids = { owner: randomUUID(), agent: randomUUID(), visitor: randomUUID(), thread: randomUUID() };
+  const agentToken = 'ama_eat_legacy-token-0123456789';
+  db.prepare('INSERT INTO users VALUES (?, ?, ?, NULL, ?, ?)').run(ids.owner, 'owner@example.com', 'Owner', 'x', T);
+  db.prepare('INSERT INTO agents VALUES (?, ?, ?, NULL, ?, ?, ?, ?)').run(ids.agent, 'legacy', 'Legacy', 'hi', '#000', 'demo', T);
+  db.prepare('INSERT INTO agent_owners VALUES (?, ?)').run(ids.agent, ids.owner);
+  db.prepare('INSERT INTO agent_tokens VALUES (?, ?, ?)').run(createHash('sha256').update(agentToken).digest('hex'), ids.agent, T);
+  db.prepare(`INSERT INTO threads (id, kind, title, participation_mode, created_by, created_at, updated_at, activity_at)
+              VALUES (?, 'public', ?, 'open', ?, ?, ?, ?)`).run(ids.thread, 'old@example.com', `visitor:${ids.visitor}`, T, T, T);
+  db.prepare('INSERT INTO participants VALUES (?, ?, ?, NULL, 0)').run(ids.thread, `visitor:${ids.visitor}`, 'old@example.com');
+  db.prepare('INSERT INTO participants VALUES (?, ?, ?, NULL, 1)').run(ids.thread, `agent:${ids.agent}`, 'Legacy');
+  db.prepare('INSERT INTO thread_access (user_id, thread_id) VALUES (?, ?)').run(ids.owner, ids.thread);
+  db.prepare('INSERT INTO visitors VALUES (?, ?, ?, NULL, ?, ?)').run(ids.visitor, ids.agent, 'old@example.com', ids.thread, T);
+  db.close();
+  return { path, ids, agentToken };
+}
+
+describe('migration 2 (visitor trust) on a database of schema 1', () => {
+  it('opens, keeps visitors, threads and agent tokens, and works with the new rules', async () => {
+    const { path, ids, agentToken } = legacyDatabase();
+    const storage = new SqliteStorage(path);
+
+    const agent = await storage.getAgent(ids.agent);
+    expect(agent).toMatchObject({ allowedOrigins: [], requireVerifiedIdentity: false, identitySecret: null });
+    const visitor = await storage.getVisitorOfThread(ids.thread);
+    expect(visitor).toEqual({
+      id: ids.visitor,
+      agentId: ids.agent,
+      email: 'old@example.com',
+      name: null,
+      identitySub: null,
+      verified: false,
+      threadId: ids.thread,
+    });
+    // The email is no longer the visitor's participant name.
+    const thread = await storage.getThread(ids.thread);
+    expect(thread?.participants[0]).toEqual({ sender_id: `visitor:${ids.visitor}`, name: 'Visitor', avatar_url: null });
+    expect(thread?.visitor?.id).toBe(ids.visitor);
+
+    // The old agent token still works, now with an id and a display prefix.
+    const found = await storage.getAgentToken(createHash('sha256').update(agentToken).digest('hex'));
+    expect(found?.agent.id).toBe(ids.agent);
+    expect(found?.token.id).toMatch(UUID);
+    expect(found?.token.prefix).toBe('ama_eat_');
+    expect((await storage.listAgentTokens(ids.agent)).map((token) => token.id)).toEqual([found?.token.id]);
+
+    // The same email can start another conversation: it is a label, not a key.
+    const again = await storage.createVisitor({ agent: agent!, email: 'old@example.com', name: null, tokenHash: 'h'.repeat(64) });
+    expect(again.visitor.id).not.toBe(ids.visitor);
+    expect(await storage.listUserThreadIds(ids.owner)).toEqual(expect.arrayContaining([ids.thread, again.thread.id]));
+    await storage.close();
+
+    const reopened = new SqliteStorage(path);
+    expect((await reopened.getVisitorByToken(ids.agent, 'h'.repeat(64)))?.id).toBe(again.visitor.id);
+    await reopened.close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(raw.pragma('foreign_key_check')).toEqual([]);
+    raw.close();
+  });
+});

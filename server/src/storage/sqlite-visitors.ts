@@ -1,0 +1,149 @@
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import type { ThreadEvent } from '../../../src/core/protocol/model.ts';
+import { VISITOR_DEFAULT_NAME } from '../threads/principal.ts';
+import { now, str, toVisitor, type Row } from './sqlite-rows.ts';
+import type {
+  AgentRecord,
+  IdentifiedVisitorInput,
+  NewThread,
+  NewVisitor,
+  ResumeVisitorInput,
+  ThreadRecord,
+  VisitorRecord,
+  VisitorResolution,
+} from './storage.ts';
+
+/** What the visitor module needs of the thread tables (owned by {@link SqliteStorage}). */
+export interface ThreadTables {
+  /** Inserts a thread and its `participant_joined` events. Must run inside a transaction. */
+  insertThread(input: NewThread, id: string, createdAt: string): ThreadEvent[];
+  loadThread(id: string): ThreadRecord | undefined;
+}
+
+/**
+ * Visitors and their tokens in the SQLite file; {@link SqliteStorage} delegates here. Every
+ * public method is one transaction. Callers run them synchronously: none awaits inside.
+ */
+export class SqliteVisitors {
+  private readonly stmt;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly threads: ThreadTables,
+  ) {
+    this.stmt = {
+      byId: db.prepare('SELECT * FROM visitors WHERE id = ?'),
+      byIdentity: db.prepare('SELECT * FROM visitors WHERE agent_id = ? AND identity_sub = ?'),
+      byToken: db.prepare(
+        `SELECT visitors.* FROM visitor_tokens JOIN visitors ON visitors.id = visitor_tokens.visitor_id
+         WHERE visitor_tokens.token_hash = ? AND visitors.agent_id = ?`,
+      ),
+      // The participants table knows who started each public thread, also after a fresh start.
+      ofThread: db.prepare(
+        `SELECT visitors.* FROM participants JOIN visitors ON visitors.id = substr(participants.sender_id, 9)
+         WHERE participants.thread_id = ? AND participants.sender_id LIKE 'visitor:%'`,
+      ),
+      insert: db.prepare(
+        `INSERT INTO visitors (id, agent_id, email, name, identity_sub, verified, thread_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertToken: db.prepare('INSERT INTO visitor_tokens (token_hash, visitor_id, created_at) VALUES (?, ?, ?)'),
+      updateLabels: db.prepare('UPDATE visitors SET email = COALESCE(?, email), name = COALESCE(?, name) WHERE id = ?'),
+      renameParticipant: db.prepare('UPDATE participants SET name = ? WHERE thread_id = ? AND sender_id = ?'),
+      bindIdentity: db.prepare(
+        `UPDATE visitors SET identity_sub = ?, verified = 1
+         WHERE id = ? AND identity_sub IS NULL
+           AND NOT EXISTS (SELECT 1 FROM visitors AS other WHERE other.agent_id = ? AND other.identity_sub = ?)`,
+      ),
+      markVerified: db.prepare('UPDATE visitors SET verified = 1 WHERE id = ?'),
+      move: db.prepare('UPDATE visitors SET thread_id = ? WHERE id = ?'),
+      owners: db.prepare('SELECT user_id FROM agent_owners WHERE agent_id = ? ORDER BY user_id'),
+    };
+  }
+
+  ofThread(threadId: string): VisitorRecord | undefined {
+    const row = this.stmt.ofThread.get(threadId) as Row | undefined;
+    return row && toVisitor(row);
+  }
+
+  byToken(agentId: string, tokenHash: string): VisitorRecord | undefined {
+    const row = this.stmt.byToken.get(tokenHash, agentId) as Row | undefined;
+    return row && toVisitor(row);
+  }
+
+  byIdentity(agentId: string, sub: string): VisitorRecord | undefined {
+    const row = this.stmt.byIdentity.get(agentId, sub) as Row | undefined;
+    return row && toVisitor(row);
+  }
+
+  create(input: NewVisitor): VisitorResolution {
+    return this.db.transaction(() => this.insertVisitor(input.agent, input.email, input.name, null, input.tokenHash))();
+  }
+
+  resolveIdentified(input: IdentifiedVisitorInput): VisitorResolution {
+    return this.db.transaction((): VisitorResolution => {
+      const existing = this.byIdentity(input.agent.id, input.sub);
+      if (!existing) return this.insertVisitor(input.agent, input.email, input.name, input.sub, input.tokenHash);
+      this.stmt.insertToken.run(input.tokenHash, existing.id, now());
+      this.stmt.markVerified.run(existing.id);
+      return this.continueVisitor(input.agent, existing.id, input.email, input.name, input.fresh);
+    })();
+  }
+
+  resume(input: ResumeVisitorInput): VisitorResolution | undefined {
+    return this.db.transaction((): VisitorResolution | undefined => {
+      if (!this.stmt.byId.get(input.visitorId)) return undefined;
+      if (input.bindSub) this.stmt.bindIdentity.run(input.bindSub, input.visitorId, input.agent.id, input.bindSub);
+      return this.continueVisitor(input.agent, input.visitorId, input.email, input.name, input.fresh);
+    })();
+  }
+
+  /** Updates the labels of an existing visitor, then resumes its open thread or opens a fresh one. */
+  private continueVisitor(agent: AgentRecord, visitorId: string, email: string | null, name: string | null, fresh: boolean): VisitorResolution {
+    this.stmt.updateLabels.run(email, name, visitorId);
+    let visitor = toVisitor(this.stmt.byId.get(visitorId) as Row);
+    if (!fresh) {
+      if (name) this.stmt.renameParticipant.run(name, visitor.threadId, `visitor:${visitorId}`);
+      return { thread: this.threads.loadThread(visitor.threadId)!, visitor, resumed: true, events: [] };
+    }
+    const threadId = randomUUID();
+    const events = this.openThread(agent, visitor, threadId, now());
+    this.stmt.move.run(threadId, visitorId);
+    visitor = { ...visitor, threadId };
+    return { thread: this.threads.loadThread(threadId)!, visitor, resumed: false, events };
+  }
+
+  private insertVisitor(agent: AgentRecord, email: string | null, name: string | null, sub: string | null, tokenHash: string): VisitorResolution {
+    const createdAt = now();
+    const threadId = randomUUID();
+    const visitor: VisitorRecord = { id: randomUUID(), agentId: agent.id, email, name, identitySub: sub, verified: sub !== null, threadId };
+    const events = this.openThread(agent, visitor, threadId, createdAt);
+    this.stmt.insert.run(visitor.id, agent.id, email, name, sub, sub === null ? 0 : 1, threadId, createdAt);
+    this.stmt.insertToken.run(tokenHash, visitor.id, createdAt);
+    return { thread: this.threads.loadThread(threadId)!, visitor, resumed: false, events };
+  }
+
+  /** A new public thread between the visitor and the agent, seen by the agent's owners. */
+  private openThread(agent: AgentRecord, visitor: VisitorRecord, threadId: string, createdAt: string): ThreadEvent[] {
+    const owners = (this.stmt.owners.all(agent.id) as Row[]).map((row) => str(row.user_id));
+    const senderId = `visitor:${visitor.id}`;
+    return this.threads.insertThread(
+      {
+        kind: 'public',
+        // Titles are for the owners' inbox, who see the email label anyway.
+        title: visitor.name ?? visitor.email ?? VISITOR_DEFAULT_NAME,
+        participationMode: 'open',
+        participants: [
+          { sender_id: senderId, name: visitor.name ?? VISITOR_DEFAULT_NAME, avatar_url: null },
+          { sender_id: `agent:${agent.id}`, name: agent.name, avatar_url: agent.avatarUrl },
+        ],
+        extraAudience: owners,
+        createdBy: senderId,
+        initialMessage: null,
+      },
+      threadId,
+      createdAt,
+    );
+  }
+}

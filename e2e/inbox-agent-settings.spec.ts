@@ -149,8 +149,14 @@ test('Alice manages the demo agent from the menu; visitor threads say whether th
       const prefix = token.slice(0, 12);
       const list = section.getByRole('list', { name: 'Agent tokens' });
       await expect(list).toContainText(`${prefix}…`);
+      // The seeded "Welcome" thread has the demo agent in it: the token reads it as the agent.
+      const threads = await request.get('/api/v1/chat/threads?limit=100', { headers: { authorization: `Bearer ${alice.me.token}` } });
+      expect(threads.status(), await threads.text()).toBe(200);
+      const welcome = ((await threads.json()) as { threads: { id: string; title: string | null }[] }).threads.find((thread) => thread.title === 'Welcome');
+      expect(welcome, 'the seeded Welcome thread').toBeDefined();
       const asAgent = { authorization: `Bearer ${token}` };
-      expect((await request.get('/api/v1/chat/threads', { headers: asAgent })).status()).toBe(200);
+      const agentRead = `/api/v1/chat/threads/${welcome!.id}`;
+      expect((await request.get(agentRead, { headers: asAgent })).status()).toBe(200);
 
       await section.getByRole('button', { name: 'Done, I have copied it' }).click();
       await expect(page.getByText(token)).toHaveCount(0);
@@ -160,9 +166,11 @@ test('Alice manages the demo agent from the menu; visitor threads say whether th
       await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
       await dialog.getByRole('button', { name: 'Revoke token' }).click();
       await expect(section.getByText(`Token ${prefix}… revoked: it no longer works.`)).toBeVisible();
+      await expect(section.getByRole('heading', { name: 'Agent tokens' })).toBeFocused();
       await expect(section.getByText(`${prefix}…`, { exact: true })).toHaveCount(0);
-      const refused = await request.get('/api/v1/chat/threads', { headers: asAgent });
+      const refused = await request.get(agentRead, { headers: asAgent });
       expect(refused.status()).toBe(401);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
     });
 
     await test.step('visitor threads: "Verified" with an identity token, "Unverified email" without', async () => {

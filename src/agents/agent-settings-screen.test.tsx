@@ -200,6 +200,7 @@ describe('AgentSettingsScreen', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Revoke token' }));
     await within(tokens).findByText('Token at_token0_ab… revoked: it no longer works.');
     await within(tokens).findByText('No agent tokens yet. Issue one to connect a program as this agent.');
+    expect(document.activeElement).toBe(within(tokens).getByRole('heading', { name: 'Agent tokens' }));
     expect(state.tokens).toEqual([]);
   });
 

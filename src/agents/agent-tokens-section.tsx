@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { InboundAgentTokenInfo } from '../core/protocol/rest-schemas.ts';
 import { agentKeys, agentTokensQuery, type AgentSettingsApi } from './agent-queries.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
@@ -19,6 +19,9 @@ export function AgentTokensSection({ api, slug }: Props) {
   const [shown, setShown] = useState<string | null>(null);
   const [revoking, setRevoking] = useState<InboundAgentTokenInfo | null>(null);
   const [announcement, setAnnouncement] = useState('');
+  const heading = useRef<HTMLHeadingElement>(null);
+  // After a revocation its row is gone: focus goes to the section's heading, not back to nothing.
+  const [revokedOne, setRevokedOne] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: agentKeys.tokens(slug) });
 
   const issue = useMutation({
@@ -33,6 +36,9 @@ export function AgentTokensSection({ api, slug }: Props) {
   const revoke = useMutation({
     mutationFn: (token: InboundAgentTokenInfo) => api.revokeAgentToken(slug, token.id),
     onSuccess: (_, token) => {
+      // Gone from the list at once, in the same render that closes the dialog, so focus lands on the section.
+      queryClient.setQueryData(agentKeys.tokens(slug), (list: InboundAgentTokenInfo[] | undefined) => list?.filter((item) => item.id !== token.id));
+      setRevokedOne(true);
       setRevoking(null);
       setAnnouncement(`Token ${token.prefix}… revoked: it no longer works.`);
       void refresh();
@@ -41,7 +47,7 @@ export function AgentTokensSection({ api, slug }: Props) {
 
   return (
     <section aria-labelledby={titleId} className={SECTION}>
-      <h3 id={titleId} className={SECTION_TITLE}>
+      <h3 id={titleId} ref={heading} tabIndex={-1} className={`${SECTION_TITLE} outline-none`}>
         Agent tokens
       </h3>
       <p className={HINT}>
@@ -90,7 +96,10 @@ export function AgentTokensSection({ api, slug }: Props) {
                   Created {formatWhen(token.created_at)} · Last used {formatWhen(token.last_used_at)}
                 </span>
               </span>
-              <button type="button" className={SECONDARY_BUTTON} onClick={() => setRevoking(token)} aria-label={`Revoke token ${token.prefix}…`}>
+              <button type="button" className={SECONDARY_BUTTON} onClick={() => {
+                  setRevokedOne(false);
+                  setRevoking(token);
+                }} aria-label={`Revoke token ${token.prefix}…`}>
                 Revoke
               </button>
             </li>
@@ -105,6 +114,7 @@ export function AgentTokensSection({ api, slug }: Props) {
         pending={revoke.isPending}
         error={revoke.isError ? `The token could not be revoked: ${revoke.error.message}` : null}
         onConfirm={() => revoking && revoke.mutate(revoking)}
+        focusOnClose={revokedOne ? heading : undefined}
         onCancel={() => {
           setRevoking(null);
           revoke.reset();

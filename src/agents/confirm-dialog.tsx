@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, type ReactNode, type RefObject } from 'react';
 import { DANGER_BUTTON, ERROR_TEXT, SECONDARY_BUTTON } from './settings-styles.ts';
 
 interface Props {
@@ -12,6 +12,8 @@ interface Props {
   error: string | null;
   onConfirm(): void;
   onCancel(): void;
+  /** Where focus goes on close instead of the button that opened the dialog (when the confirmed action removes that button). */
+  focusOnClose?: RefObject<HTMLElement | null>;
 }
 
 /**
@@ -19,13 +21,15 @@ interface Props {
  * keeps focus inside and closes on Esc; focus starts on Cancel, the safe answer, and
  * goes back to the button that opened it.
  */
-export function ConfirmDialog({ open, title, children, confirmLabel, pendingLabel, pending, error, onConfirm, onCancel }: Props) {
+export function ConfirmDialog({ open, title, children, confirmLabel, pendingLabel, pending, error, onConfirm, onCancel, focusOnClose }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
   const opener = useRef<Element | null>(null);
   const titleId = useId();
 
-  useEffect(() => {
+  // A layout effect: the dialog is closed (and the page no longer inert) before any
+  // effect of what replaces it runs, so a newly shown secret can take focus.
+  useLayoutEffect(() => {
     const element = dialog.current;
     if (!element) return;
     if (open && !element.open) {
@@ -35,9 +39,10 @@ export function ConfirmDialog({ open, title, children, confirmLabel, pendingLabe
     }
     if (!open && element.open) {
       element.close();
-      if (opener.current instanceof HTMLElement && opener.current.isConnected) opener.current.focus();
+      const target = focusOnClose?.current ?? opener.current;
+      if (target instanceof HTMLElement && target.isConnected) target.focus();
     }
-  }, [open]);
+  }, [open, focusOnClose]);
 
   return (
     <dialog

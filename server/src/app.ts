@@ -101,6 +101,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     limiters,
     streams,
     tokenStreams: new TokenStreams(),
+    // The gateway is built below; settings change only once requests are served.
+    agentSettingsChanged: (agent) => gateway.enforceAgentSettings(agent),
   };
   const typing = new TypingTracker((threadId, senderId) =>
     threads.publishLive(threadId, { type: 'thread_typing', thread_id: threadId, data: { sender_id: senderId, status: 'stopped' } }, senderId),

@@ -10,7 +10,7 @@ import type { OriginPolicy } from '../http/origin-policy.ts';
 import type { RateLimiter } from '../http/rate-limiter.ts';
 import { redactUrl } from '../http/logging.ts';
 import { isEmail, isSlug, isUuid, normalizeEmail } from '../http/validation.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { AgentRecord, Storage } from '../storage/storage.ts';
 import { VISITOR_DEFAULT_NAME, userSenderId, visitorSenderId, type Principal } from '../threads/principal.ts';
 import { SocketConnection, type ConnectionDeps } from './socket-connection.ts';
 
@@ -73,6 +73,8 @@ export class SocketGateway {
       protocols.has(AUTH_PROTOCOL) ? AUTH_PROTOCOL : protocols.has(VISITOR_PROTOCOL) ? VISITOR_PROTOCOL : false,
   });
   private readonly connections = new Set<SocketConnection>();
+  /** Open public sockets with what their admission depended on, re-checked when the agent's settings change. */
+  private readonly visitorSessions = new Map<SocketConnection, { agentId: string; origin: string | undefined; threadId: string }>();
   private readonly sockets = new Set<WebSocket>();
   private closing = false;
 
@@ -183,7 +185,7 @@ export class SocketGateway {
       name: visitor.name ?? VISITOR_DEFAULT_NAME,
       threadId,
     };
-    this.open(ws, {
+    const connection = this.open(ws, {
       scope: 'public',
       principal,
       threadIds: [threadId],
@@ -191,14 +193,34 @@ export class SocketGateway {
       messageLimiter: this.deps.messageLimiter,
       clientAddress: address,
     });
+    if (!connection) return;
+    this.visitorSessions.set(connection, { agentId: agent.id, origin: request.headers.origin, threadId });
+    ws.on('close', () => this.visitorSessions.delete(connection));
   }
 
-  private open(ws: WebSocket, options: ConstructorParameters<typeof SocketConnection>[2]): void {
-    if (ws.readyState !== ws.OPEN) return;
+  private open(ws: WebSocket, options: ConstructorParameters<typeof SocketConnection>[2]): SocketConnection | undefined {
+    if (ws.readyState !== ws.OPEN) return undefined;
     const connection = new SocketConnection(ws, this.deps, options);
     this.connections.add(connection);
     ws.on('close', () => this.connections.delete(connection));
     connection.start();
+    return connection;
+  }
+
+  /**
+   * Applies an agent's new settings to its open public sockets: one from a website no longer
+   * allowed, or of a visitor not verified when identity became required, closes with 4001
+   * (the same answer a new connect would get).
+   */
+  async enforceAgentSettings(agent: AgentRecord): Promise<void> {
+    for (const [connection, session] of this.visitorSessions) {
+      if (session.agentId !== agent.id) continue;
+      if (!isOriginAllowed(agent.allowedOrigins, session.origin)) {
+        connection.close(CloseCode.unauthorized, 'origin not allowed');
+      } else if (agent.requireVerifiedIdentity && !(await this.deps.storage.getVisitorOfThread(session.threadId))?.verified) {
+        connection.close(CloseCode.unauthorized, 'identity required');
+      }
+    }
   }
 
   get connectionCount(): number {

@@ -98,6 +98,7 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
         allowedOrigins: origins.origins,
         requireVerifiedIdentity: request.body.require_verified_identity,
       });
+      await ctx.agentSettingsChanged(updated);
       return settingsOf(updated);
     },
   );

@@ -6,7 +6,7 @@ import type { Authenticate } from '../http/authenticate.ts';
 import type { RateLimiter } from '../http/rate-limiter.ts';
 import type { TokenStreams } from '../http/token-streams.ts';
 import type { Hub } from '../realtime/hub.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { AgentRecord, Storage } from '../storage/storage.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
 import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 
@@ -24,5 +24,7 @@ export interface AppContext {
   streams: Set<ServerResponse>;
   /** The SSE streams each external agent token opened, ended when the token is revoked. */
   tokenStreams: TokenStreams;
+  /** Called after an owner changed an agent's settings, so open public sockets follow them. */
+  agentSettingsChanged: (agent: AgentRecord) => Promise<void>;
   limiters: { threadCreates: RateLimiter; messages: RateLimiter; socketConnects: RateLimiter };
 }

@@ -195,7 +195,7 @@ describe('AgentSettingsScreen', () => {
     fireEvent.click(within(tokens).getByRole('button', { name: 'Done, I have copied it' }));
     expect(document.body.textContent).not.toContain('at_token0_abcdefghijklmnop');
 
-    fireEvent.click(within(list).getByRole('button', { name: 'Revoke token at_token0_ab…' }));
+    fireEvent.click(within(list).getByRole('button', { name: /^Revoke token at_token0_ab… \(created .+\)$/ }));
     const dialog = screen.getByRole('dialog', { name: 'Revoke token at_token0_ab…?' });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Revoke token' }));
     await within(tokens).findByText('Token at_token0_ab… revoked: it no longer works.');

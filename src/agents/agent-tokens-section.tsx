@@ -99,7 +99,7 @@ export function AgentTokensSection({ api, slug }: Props) {
               <button type="button" className={SECONDARY_BUTTON} onClick={() => {
                   setRevokedOne(false);
                   setRevoking(token);
-                }} aria-label={`Revoke token ${token.prefix}…`}>
+                }} aria-label={`Revoke token ${token.prefix}… (created ${formatWhen(token.created_at)})`}>
                 Revoke
               </button>
             </li>

@@ -36,7 +36,7 @@ export function AgentTokensSection({ api, slug }: Props) {
   const revoke = useMutation({
     mutationFn: (token: InboundAgentTokenInfo) => api.revokeAgentToken(slug, token.id),
     onSuccess: (_, token) => {
-      // Gone from the list at once, in the same render that closes the dialog, so focus lands on the section.
+      // Gone from the list at once, not only after the refetch.
       queryClient.setQueryData(agentKeys.tokens(slug), (list: InboundAgentTokenInfo[] | undefined) => list?.filter((item) => item.id !== token.id));
       setRevokedOne(true);
       setRevoking(null);

@@ -1,5 +1,7 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { ownedAgents } from './agents/agent-queries.ts';
+import { AGENTS_HASH, closeAgentScreens, useAgentRoute } from './agents/agent-route.ts';
 import { useEngine } from './engine/engine-context.tsx';
 import { useDesktopNotifications } from './notify/use-desktop-notifications.ts';
 import { useTabTitle } from './notify/use-tab-title.ts';
@@ -7,13 +9,16 @@ import { useSession } from './session/session-store.ts';
 import { ThreadView } from './thread/thread-view.tsx';
 import { NewThreadDialog } from './threads/new-thread-dialog.tsx';
 import { ThreadList } from './threads/thread-list.tsx';
-import { flattenThreads, threadsQuery } from './threads/thread-queries.ts';
+import { agentsQuery, flattenThreads, threadsQuery } from './threads/thread-queries.ts';
 import { useThreadListSync } from './threads/use-thread-list-sync.ts';
 import { ConnectionBanner } from './ui/connection-banner.tsx';
 import { ErrorBoundary } from './ui/error-boundary.tsx';
 import { useTheme, type ThemeChoice } from './ui/theme-store.ts';
 
 const HASH = /^#\/thread\/([0-9a-f-]{36})$/i;
+
+// The agent screens are for owners only and seldom opened: they load on demand, in their own chunk.
+const AgentsArea = lazy(() => import('./agents/agents-area.tsx'));
 
 /** The selected thread lives in the URL hash, so a reload and the back button keep it. */
 function useSelectedThread(): [string | null, (threadId: string) => void] {
@@ -41,6 +46,9 @@ export function InboxShell() {
   const { theme, setTheme } = useTheme();
   const [selected, select] = useSelectedThread();
   const [creating, setCreating] = useState(false);
+  const agentRoute = useAgentRoute();
+  const owned = ownedAgents(useQuery(agentsQuery(api)).data);
+  const paneOpen = Boolean(selected || agentRoute);
   const threadsData = useInfiniteQuery(threadsQuery(api)).data;
   const threads = useMemo(() => flattenThreads(threadsData), [threadsData]);
   const listed = threads.find((thread) => thread.id === selected);
@@ -82,7 +90,7 @@ export function InboxShell() {
     <div className="flex h-full flex-col">
       <ConnectionBanner engine={engine} onRetry={() => engine.retryConnection()} />
       <div className="flex min-h-0 flex-1">
-        <aside className={`flex w-full flex-col border-r border-slate-200 md:w-80 dark:border-slate-800 ${selected ? 'hidden md:flex' : 'flex'}`}>
+        <aside className={`flex w-full flex-col border-r border-slate-200 md:w-80 dark:border-slate-800 ${paneOpen ? 'hidden md:flex' : 'flex'}`}>
           <div className="min-h-0 flex-1">
             <ErrorBoundary name="the thread list">
               <ThreadList selectedId={selected} onSelect={(id) => { select(id); requestAnimationFrame(focusComposer); }} onNewThread={() => setCreating(true)} />
@@ -100,6 +108,11 @@ export function InboxShell() {
               <option value="light">Light</option>
               <option value="dark">Dark</option>
             </select>
+            {owned.length > 0 && (
+              <a href={AGENTS_HASH} className="text-xs text-indigo-700 underline dark:text-indigo-300" aria-current={agentRoute ? 'page' : undefined}>
+                Agent settings
+              </a>
+            )}
             {notifications.permission === 'default' && (
               <button type="button" className="text-xs text-indigo-700 underline dark:text-indigo-300" onClick={() => void notifications.request()}>
                 Enable notifications
@@ -110,8 +123,14 @@ export function InboxShell() {
             </button>
           </div>
         </aside>
-        <main className={`min-w-0 flex-1 ${selected ? 'flex' : 'hidden md:flex'} flex-col`}>
-          {selected ? (
+        <main className={`min-w-0 flex-1 ${paneOpen ? 'flex' : 'hidden md:flex'} flex-col`}>
+          {agentRoute ? (
+            <ErrorBoundary name="the agent settings">
+              <Suspense fallback={<p className="p-6 text-sm text-slate-600 dark:text-slate-400">Loading the agent settings…</p>}>
+                <AgentsArea route={agentRoute} api={api} onClose={closeAgentScreens} />
+              </Suspense>
+            </ErrorBoundary>
+          ) : selected ? (
             <ErrorBoundary key={selected} name="this thread">
               <div className="border-b border-slate-200 px-2 py-1 md:hidden dark:border-slate-800">
                 <button type="button" onClick={() => (location.hash = '')} className="text-sm text-indigo-700 dark:text-indigo-300">

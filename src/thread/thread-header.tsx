@@ -1,10 +1,13 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ownedAgents } from '../agents/agent-queries.ts';
+import { agentSettingsHash } from '../agents/agent-route.ts';
 import type { ParticipationMode } from '../core/protocol/model.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import type { SyncHealth } from '../core/engine/thread-snapshot.ts';
 import { useEngine } from '../engine/engine-context.tsx';
-import { threadKeys } from '../threads/thread-queries.ts';
+import { agentsQuery, threadKeys } from '../threads/thread-queries.ts';
 import { threadTitle } from '../threads/thread-title.ts';
+import { VisitorBadge } from '../threads/visitor-badge.tsx';
 
 export function healthLabel(health: SyncHealth): string {
   switch (health.status) {
@@ -35,16 +38,25 @@ export function ThreadHeader({ thread, threadId, health, present }: Props) {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: threadKeys.all }),
   });
   const others = thread?.participants.filter((participant) => participant.sender_id !== selfSenderId) ?? [];
+  // A visitor thread's agent, when the signed-in user owns it: its settings are one click away.
+  const isPublic = thread?.kind === 'public';
+  const agents = useQuery({ ...agentsQuery(api), enabled: isPublic });
+  const ownedAgent = isPublic
+    ? ownedAgents(agents.data).find((agent) => thread.participants.some((participant) => participant.sender_id === agent.sender_id))
+    : undefined;
 
   return (
     <header className="flex flex-wrap items-center gap-x-4 gap-y-1 border-b border-slate-200 px-4 py-2 dark:border-slate-800">
       <div className="min-w-0 flex-1 basis-full sm:basis-0">
-        <h2 className="flex items-center gap-2 truncate text-base font-semibold">
-          {thread ? threadTitle(thread, selfSenderId) : 'Thread'}
-          {thread?.kind === 'public' && (
-            <span className="rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">Visitor</span>
-          )}
-        </h2>
+        <div className="flex min-w-0 flex-wrap items-center gap-x-2">
+          <h2 className="flex min-w-0 items-center gap-2 truncate text-base font-semibold">
+            {thread ? threadTitle(thread, selfSenderId) : 'Thread'}
+            {thread?.kind === 'public' && (
+              <span className="rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">Visitor</span>
+            )}
+          </h2>
+          <VisitorBadge visitor={thread?.visitor} />
+        </div>
         <ul className="flex flex-wrap gap-x-3 text-xs text-slate-600 dark:text-slate-400" aria-label="Participants">
           {others.map((participant) => (
             <li key={participant.sender_id} className="flex items-center gap-1">
@@ -55,6 +67,15 @@ export function ThreadHeader({ thread, threadId, health, present }: Props) {
           ))}
         </ul>
       </div>
+      {ownedAgent && (
+        <a
+          href={agentSettingsHash(ownedAgent.slug)}
+          className="text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+          aria-label={`${ownedAgent.name} settings`}
+        >
+          Agent settings
+        </a>
+      )}
       {hasAgent && thread?.participation_mode && (
         <label className="flex items-center gap-2 text-xs">
           <span className="text-slate-600 dark:text-slate-400">Agent answers</span>

@@ -4,6 +4,7 @@ import { useEngine } from '../engine/engine-context.tsx';
 import { useThreadSnapshot } from '../hooks/use-thread-snapshot.ts';
 import { Avatar } from '../ui/avatar.tsx';
 import { nameOf, threadTitle } from './thread-title.ts';
+import { VisitorBadge, visitorLabel } from './visitor-badge.tsx';
 
 /** One line of a message for the list: markdown marks and line breaks dropped. */
 export function plainPreview(content: string): string {
@@ -55,12 +56,17 @@ export const ThreadListItem = memo(function ThreadListItem({ thread, selected, o
           )}
         </span>
         <span className="min-w-0 flex-1">
-          <span className="flex items-center gap-2">
-            <span className={`truncate ${unread > 0 ? 'font-semibold' : 'font-medium'}`}>{title}</span>
+          <span className="flex min-w-0 items-center gap-2">
+            <span className={`min-w-0 truncate ${unread > 0 ? 'font-semibold' : 'font-medium'}`}>{title}</span>
             {thread.kind === 'public' && (
-              <span className="rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">Visitor</span>
+              <span className="shrink-0 rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">Visitor</span>
             )}
           </span>
+          {thread.visitor && (
+            <span className="flex min-w-0">
+              <VisitorBadge visitor={thread.visitor} showLabel={visitorLabel(thread.visitor) !== title} />
+            </span>
+          )}
           <span className={`block truncate text-sm ${typing.length ? 'text-indigo-700 italic dark:text-indigo-300' : 'text-slate-600 dark:text-slate-400'}`}>
             {preview}
           </span>

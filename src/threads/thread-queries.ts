@@ -28,7 +28,7 @@ export function usersQuery(api: InboxApi) {
   return queryOptions({ queryKey: threadKeys.users, queryFn: ({ signal }) => api.listUsers(signal), staleTime: 5 * 60_000 });
 }
 
-export function agentsQuery(api: InboxApi) {
+export function agentsQuery(api: Pick<InboxApi, 'listAgents'>) {
   return queryOptions({ queryKey: threadKeys.agents, queryFn: ({ signal }) => api.listAgents(signal), staleTime: 5 * 60_000 });
 }
 

@@ -115,10 +115,88 @@ describe('createInboxApi', () => {
     expect(await api.listAgents()).toEqual([agent]);
   });
 
+  it('reads is_owner from the agent list', async () => {
+    const agent = { id: FIXTURE_IDS.agent, sender_id: `agent:${FIXTURE_IDS.agent}`, slug: 'demo', name: 'Demo', avatar_url: null, is_owner: true };
+    const { api } = inbox(() => json({ agents: [agent] }));
+    expect((await api.listAgents())[0]?.is_owner).toBe(true);
+  });
+
   it('escapes ids in paths', async () => {
     const { api, requests } = inbox(() => json(fixtureThread));
     await api.getThread('../../me?x=1');
     expect(requests[0]?.url.pathname).toBe('/api/v1/chat/threads/..%2F..%2Fme%3Fx%3D1');
+  });
+});
+
+describe('agent settings (owners)', () => {
+  const SETTINGS = {
+    allowed_origins: ['https://shop.example.com'],
+    require_verified_identity: false,
+    identity_secret_set: true,
+    identity_secret_created_at: '2026-04-09T10:00:00.000Z',
+  };
+  const TOKEN_ROW = { id: 't-1', prefix: 'at_AbCdEfGh', created_at: '2026-04-09T10:00:00.000Z', last_used_at: null };
+
+  it('reads, updates, rotates, issues, lists and revokes on the contract paths', async () => {
+    const { api, requests } = inbox((request) => {
+      const route = `${request.method} ${request.url.pathname}`;
+      switch (route) {
+        case 'GET /api/v1/agents/demo/settings':
+          return json(SETTINGS);
+        case 'PUT /api/v1/agents/demo/settings':
+          return json({ ...SETTINGS, ...(request.body as object) });
+        case 'POST /api/v1/agents/demo/identity-secret':
+          return json({ secret: 'ais_secret', created_at: '2026-04-09T11:00:00.000Z' }, 201);
+        case 'POST /api/v1/agents/demo/tokens':
+          return json({ id: 't-1', token: 'at_AbCdEfGhIjKl', prefix: 'at_AbCdEfGh', agent_id: 'a-1', created_at: '2026-04-09T10:00:00.000Z' }, 201);
+        case 'GET /api/v1/agents/demo/tokens':
+          return json({ tokens: [TOKEN_ROW, { id: 't-2', prefix: 'at_Zz', created_at: 'x' }] });
+        case 'DELETE /api/v1/agents/demo/tokens/t-1':
+          return new Response(null, { status: 204 });
+      }
+      return contractError(404, 'not_found', `no route ${route}`);
+    });
+    expect(await api.getAgentSettings('demo')).toEqual(SETTINGS);
+    const update = { allowed_origins: [], require_verified_identity: true };
+    expect(await api.updateAgentSettings('demo', update)).toMatchObject(update);
+    expect(await api.rotateIdentitySecret('demo')).toEqual({ secret: 'ais_secret', created_at: '2026-04-09T11:00:00.000Z' });
+    expect(await api.issueAgentToken('demo')).toMatchObject({ id: 't-1', token: 'at_AbCdEfGhIjKl', prefix: 'at_AbCdEfGh' });
+    expect(await api.listAgentTokens('demo')).toEqual([TOKEN_ROW, { id: 't-2', prefix: 'at_Zz', created_at: 'x', last_used_at: null }]);
+    expect(await api.revokeAgentToken('demo', 't-1')).toBeUndefined();
+    expect(requests[1]?.body).toEqual(update);
+    expect(requests.every((request) => request.headers.get('authorization') === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  it("rejects with the server's own message when refused", async () => {
+    const { api } = inbox(() => contractError(400, 'client_error', '"shop.example.com/path" is not a website address: give only https://host.'));
+    const error = await rejection(api.updateAgentSettings('demo', { allowed_origins: ['shop.example.com/path'], require_verified_identity: false }));
+    expect(error).toMatchObject({ code: 'client_error', status: 400, message: '"shop.example.com/path" is not a website address: give only https://host.' });
+    const forbidden = inbox(() => contractError(403, 'forbidden', 'Only the agent\'s owners may change its settings.'));
+    expect(await rejection(forbidden.api.getAgentSettings('demo'))).toMatchObject({ code: 'forbidden', message: "Only the agent's owners may change its settings." });
+  });
+
+  it('rejects an answer of the wrong shape with invalid_response', async () => {
+    const calls = {
+      settings: (api: ReturnType<typeof inbox>['api']) => api.getAgentSettings('demo'),
+      secret: (api: ReturnType<typeof inbox>['api']) => api.rotateIdentitySecret('demo'),
+      issue: (api: ReturnType<typeof inbox>['api']) => api.issueAgentToken('demo'),
+      list: (api: ReturnType<typeof inbox>['api']) => api.listAgentTokens('demo'),
+    };
+    const shapes: Array<[keyof typeof calls, unknown]> = [
+      ['settings', { allowed_origins: 'any', require_verified_identity: false, identity_secret_set: false, identity_secret_created_at: null }],
+      ['secret', { created_at: 'now' }],
+      ['issue', { id: 't-1', prefix: 'at_', created_at: 'now' }],
+      ['list', { tokens: [{ prefix: 'no id', created_at: 'now' }] }],
+    ];
+    for (const [call, body] of shapes) {
+      expect(await rejection(calls[call](inbox(() => json(body, 200)).api))).toMatchObject({ code: 'invalid_response' });
+    }
+  });
+
+  it('escapes the slug and token id in paths', async () => {
+    const { api, requests } = inbox(() => new Response(null, { status: 204 }));
+    await api.revokeAgentToken('../users', 'a/b');
+    expect(requests[0]?.url.pathname).toBe('/api/v1/agents/..%2Fusers/tokens/a%2Fb');
   });
 });
 

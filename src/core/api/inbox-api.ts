@@ -1,5 +1,5 @@
 /**
- * The signed-in user's REST API (CONTRACT §1, §3–§5, §8, §9) with every response
+ * The signed-in user's REST API (CONTRACT §1, §3–§5, §7 agent settings, §8, §9) with every response
  * validated at the boundary. Every method rejects with an {@link ApiError} only.
  */
 import * as v from 'valibot';
@@ -7,7 +7,11 @@ import type { SendMessageInput } from '../protocol/client-frames.ts';
 import { POLL_LIMIT_DEFAULT } from '../protocol/limits.ts';
 import type { ParticipationMode } from '../protocol/model.ts';
 import {
+  agentSettingsSchema,
+  agentTokenListSchema,
   approvalDecisionSchema,
+  issuedAgentTokenSchema,
+  issuedIdentitySecretSchema,
   loginResponseSchema,
   parseAgentList,
   parseEventPage,
@@ -18,6 +22,10 @@ import {
   userSchema,
   webhookSubscriptionSchema,
   type ApprovalDecisionResult,
+  type InboundAgentSettings,
+  type InboundAgentTokenInfo,
+  type InboundIssuedAgentToken,
+  type InboundIssuedIdentitySecret,
   type InboundAgent,
   type InboundThread,
   type InboundUser,
@@ -47,6 +55,12 @@ export interface CreateThreadInput {
 }
 
 export type ApprovalDecision = 'approve' | 'reject';
+
+/** What an owner may change with `PUT /agents/{slug}/settings` (both fields required). */
+export interface AgentSettingsInput {
+  allowed_origins: string[];
+  require_verified_identity: boolean;
+}
 
 export interface InboxApi {
   login(email: string, password: string, signal?: AbortSignal): Promise<{ token: string; user: InboundUser }>;
@@ -79,6 +93,18 @@ export interface InboxApi {
   /** Subscribes a callback URL; the result carries the signing `secret`, shown only this once. */
   registerWebhook(threadId: string, callbackUrl: string, signal?: AbortSignal): Promise<WebhookSubscription>;
   removeWebhook(threadId: string, subscriptionId: string, signal?: AbortSignal): Promise<void>;
+  /** [ext] An agent's settings; owners only (`forbidden` for anyone else). */
+  getAgentSettings(slug: string, signal?: AbortSignal): Promise<InboundAgentSettings>;
+  /** [ext] Replaces both settings; resolves with what the server stored (origins normalized). */
+  updateAgentSettings(slug: string, input: AgentSettingsInput, signal?: AbortSignal): Promise<InboundAgentSettings>;
+  /** [ext] Generates a new identity secret, replacing the old one; the secret is returned only this once. */
+  rotateIdentitySecret(slug: string, signal?: AbortSignal): Promise<InboundIssuedIdentitySecret>;
+  /** [ext] Issues an agent token; the token is returned only this once. */
+  issueAgentToken(slug: string, signal?: AbortSignal): Promise<InboundIssuedAgentToken>;
+  /** [ext] The agent's tokens that are not revoked, by prefix (never the secret). */
+  listAgentTokens(slug: string, signal?: AbortSignal): Promise<InboundAgentTokenInfo[]>;
+  /** [ext] Revokes a token: it stops working at once. */
+  revokeAgentToken(slug: string, tokenId: string, signal?: AbortSignal): Promise<void>;
 }
 
 /**
@@ -103,6 +129,7 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
   });
   const onInvalid = options.onInvalidItem;
   const thread = (id: string) => `/chat/threads/${encodeURIComponent(id)}`;
+  const agent = (slug: string) => `/agents/${encodeURIComponent(slug)}`;
 
   return {
     login: (email, password, signal) =>
@@ -156,6 +183,20 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
       }),
     removeWebhook: (threadId, subscriptionId, signal) =>
       http.request<void>('DELETE', `${thread(threadId)}/webhooks/${encodeURIComponent(subscriptionId)}`, { signal }),
+    getAgentSettings: (slug, signal) => http.request('GET', `${agent(slug)}/settings`, { signal, parse: parseWith(agentSettingsSchema) }),
+    updateAgentSettings: (slug, input, signal) =>
+      http.request('PUT', `${agent(slug)}/settings`, {
+        body: { allowed_origins: input.allowed_origins, require_verified_identity: input.require_verified_identity },
+        signal,
+        parse: parseWith(agentSettingsSchema),
+      }),
+    rotateIdentitySecret: (slug, signal) =>
+      http.request('POST', `${agent(slug)}/identity-secret`, { signal, parse: parseWith(issuedIdentitySecretSchema) }),
+    issueAgentToken: (slug, signal) => http.request('POST', `${agent(slug)}/tokens`, { signal, parse: parseWith(issuedAgentTokenSchema) }),
+    listAgentTokens: (slug, signal) =>
+      http.request('GET', `${agent(slug)}/tokens`, { signal, parse: (json) => v.parse(agentTokenListSchema, json).tokens }),
+    revokeAgentToken: (slug, tokenId, signal) =>
+      http.request<void>('DELETE', `${agent(slug)}/tokens/${encodeURIComponent(tokenId)}`, { signal }),
   };
 }
 

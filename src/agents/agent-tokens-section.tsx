@@ -1,0 +1,127 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useRef, useState } from 'react';
+import type { InboundAgentTokenInfo } from '../core/protocol/rest-schemas.ts';
+import { agentKeys, agentTokensQuery, type AgentSettingsApi } from './agent-queries.ts';
+import { ConfirmDialog } from './confirm-dialog.tsx';
+import { SecretReveal } from './secret-reveal.tsx';
+import { ERROR_TEXT, formatWhen, HINT, OK_TEXT, PRIMARY_BUTTON, SECONDARY_BUTTON, SECTION, SECTION_TITLE } from './settings-styles.ts';
+
+interface Props {
+  api: AgentSettingsApi;
+  slug: string;
+}
+
+/** Agent tokens: issue one (shown once), see the working ones by prefix, revoke one. */
+export function AgentTokensSection({ api, slug }: Props) {
+  const queryClient = useQueryClient();
+  const titleId = useId();
+  const tokens = useQuery(agentTokensQuery(api, slug));
+  const [shown, setShown] = useState<string | null>(null);
+  const [revoking, setRevoking] = useState<InboundAgentTokenInfo | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const heading = useRef<HTMLHeadingElement>(null);
+  // After a revocation its row is gone: focus goes to the section's heading, not back to nothing.
+  const [revokedOne, setRevokedOne] = useState(false);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: agentKeys.tokens(slug) });
+
+  const issue = useMutation({
+    mutationFn: () => api.issueAgentToken(slug),
+    gcTime: 0,
+    onSuccess: (issued) => {
+      setShown(issued.token);
+      setAnnouncement('');
+      void refresh();
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: (token: InboundAgentTokenInfo) => api.revokeAgentToken(slug, token.id),
+    onSuccess: (_, token) => {
+      // Gone from the list at once, not only after the refetch.
+      queryClient.setQueryData(agentKeys.tokens(slug), (list: InboundAgentTokenInfo[] | undefined) => list?.filter((item) => item.id !== token.id));
+      setRevokedOne(true);
+      setRevoking(null);
+      setAnnouncement(`Token ${token.prefix}… revoked: it no longer works.`);
+      void refresh();
+    },
+  });
+
+  return (
+    <section aria-labelledby={titleId} className={SECTION}>
+      <h3 id={titleId} ref={heading} tabIndex={-1} className={`${SECTION_TITLE} outline-none`}>
+        Agent tokens
+      </h3>
+      <p className={HINT}>
+        A program acts as this agent through the API with one of these tokens (<code>Authorization: Bearer …</code>). Each is shown once, when issued;
+        revoke one you no longer use or that may have leaked.
+      </p>
+      {shown ? (
+        <SecretReveal label="New agent token" value={shown} onDone={() => setShown(null)} />
+      ) : (
+        <div className="mt-3">
+          <button type="button" className={PRIMARY_BUTTON} disabled={issue.isPending} onClick={() => issue.mutate()}>
+            {issue.isPending ? 'Issuing…' : 'Issue token'}
+          </button>
+        </div>
+      )}
+      {issue.isError && (
+        <p role="alert" className={`mt-2 ${ERROR_TEXT}`}>
+          The token could not be issued: {issue.error.message}
+        </p>
+      )}
+      <p aria-live="polite" className={`mt-2 min-h-5 ${OK_TEXT}`}>
+        {announcement}
+      </p>
+      {tokens.isPending ? (
+        <p className={HINT} aria-busy="true">
+          Loading tokens…
+        </p>
+      ) : tokens.isError ? (
+        <div role="alert" className={ERROR_TEXT}>
+          The tokens could not be loaded: {tokens.error.message}{' '}
+          <button type="button" className="underline" onClick={() => void tokens.refetch()}>
+            Try again
+          </button>
+        </div>
+      ) : tokens.data.length === 0 ? (
+        <p className="rounded-md bg-slate-100 px-3 py-2 text-sm dark:bg-slate-800" data-testid="tokens-empty">
+          No agent tokens yet. Issue one to connect a program as this agent.
+        </p>
+      ) : (
+        <ul aria-label="Agent tokens" className="divide-y divide-slate-200 rounded-md border border-slate-200 dark:divide-slate-800 dark:border-slate-800">
+          {tokens.data.map((token) => (
+            <li key={token.id} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2 text-sm">
+              <span className="min-w-0">
+                <code className="font-mono font-medium">{token.prefix}…</code>
+                <span className="block text-xs text-slate-600 dark:text-slate-400">
+                  Created {formatWhen(token.created_at)} · Last used {formatWhen(token.last_used_at)}
+                </span>
+              </span>
+              <button type="button" className={SECONDARY_BUTTON} onClick={() => {
+                  setRevokedOne(false);
+                  setRevoking(token);
+                }} aria-label={`Revoke token ${token.prefix}… (created ${formatWhen(token.created_at)})`}>
+                Revoke
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <ConfirmDialog
+        open={revoking !== null}
+        title={`Revoke token ${revoking?.prefix ?? ''}…?`}
+        confirmLabel="Revoke token"
+        pendingLabel="Revoking…"
+        pending={revoke.isPending}
+        error={revoke.isError ? `The token could not be revoked: ${revoke.error.message}` : null}
+        onConfirm={() => revoking && revoke.mutate(revoking)}
+        focusOnClose={revokedOne ? heading : undefined}
+        onCancel={() => {
+          setRevoking(null);
+          revoke.reset();
+        }}
+      >
+        <p>Programs using this token are refused at once, including event streams they have open. This cannot be undone.</p>
+      </ConfirmDialog>
+    </section>
+  );
+}

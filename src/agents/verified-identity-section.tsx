@@ -1,0 +1,58 @@
+import { useId } from 'react';
+import type { InboundAgentSettings } from '../core/protocol/rest-schemas.ts';
+import type { AgentSettingsApi } from './agent-queries.ts';
+import { ERROR_TEXT, HINT, OK_TEXT, SECTION } from './settings-styles.ts';
+import { saveStatusText, useSaveSettings } from './use-save-settings.ts';
+
+interface Props {
+  api: AgentSettingsApi;
+  slug: string;
+  settings: InboundAgentSettings;
+}
+
+/** The "require verified identity" switch, saved as soon as it is flipped. */
+export function VerifiedIdentitySection({ api, slug, settings }: Props) {
+  const save = useSaveSettings(api, slug);
+  const labelId = useId();
+  const descriptionId = useId();
+  const on = save.isPending && save.variables ? save.variables.require_verified_identity : settings.require_verified_identity;
+
+  return (
+    <section aria-labelledby={labelId} className={SECTION}>
+      <div className="flex items-start justify-between gap-4">
+        <h3 id={labelId} className="text-base font-semibold">
+          Require verified identity
+        </h3>
+        <button
+          type="button"
+          role="switch"
+          aria-checked={on}
+          aria-labelledby={labelId}
+          aria-describedby={descriptionId}
+          disabled={save.isPending}
+          onClick={() => save.mutate({ allowed_origins: settings.allowed_origins, require_verified_identity: !on })}
+          className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors disabled:opacity-60 ${
+            on ? 'bg-indigo-600' : 'bg-slate-300 dark:bg-slate-700'
+          }`}
+        >
+          <span className={`inline-block h-5 w-5 rounded-full bg-white shadow transition-transform ${on ? 'translate-x-5' : 'translate-x-0.5'}`} aria-hidden="true" />
+        </button>
+      </div>
+      <div id={descriptionId} className={`${HINT} space-y-1`}>
+        <p>
+          When on, only visitors your website vouches for can chat: your site’s backend signs an identity token with the identity secret below and
+          hands it to the widget. Anonymous visitors cannot start or continue a conversation; the chat asks them to sign in on your website instead.
+        </p>
+        <p>When off, anyone can chat. The email they type is only a label and is shown as “Unverified email”.</p>
+      </div>
+      {on && !settings.identity_secret_set && (
+        <p className="mt-2 text-sm font-medium text-amber-800 dark:text-amber-300">
+          There is no identity secret yet, so nobody can chat now. Generate one below and give it to your website’s backend.
+        </p>
+      )}
+      <p aria-live="polite" className={`mt-2 min-h-5 ${save.isError ? ERROR_TEXT : save.isSuccess ? OK_TEXT : HINT}`} data-testid="identity-status">
+        {saveStatusText(save)}
+      </p>
+    </section>
+  );
+}

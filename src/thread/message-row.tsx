@@ -182,7 +182,10 @@ function ApprovalRow({ row, thread, actions }: { row: Extract<Row, { kind: 'appr
   return (
     <div className="px-4 pt-2 pl-16">
       <p className="text-xs text-slate-600 dark:text-slate-400">{nameOf(thread, row.requestedBy)} asks for approval:</p>
-      <ApprovalItem approval={row.approval} now={now} onDecide={actions.decide} nameOf={(senderId) => nameOf(thread, senderId)} />
+      {/* ApprovalItem is a list item (a run card lists its approvals): here a list of one. */}
+      <ul aria-label="Approvals">
+        <ApprovalItem approval={row.approval} now={now} onDecide={actions.decide} nameOf={(senderId) => nameOf(thread, senderId)} />
+      </ul>
     </div>
   );
 }

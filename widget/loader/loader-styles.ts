@@ -7,6 +7,11 @@
  * (`* { font-size: 40px !important }`) beats any normal `:host` rule and would be inherited
  * by everything inside. The typography that is inherited is therefore `!important` here:
  * for important declarations the shadow tree's `:host` wins over the page's.
+ *
+ * The launcher's icon is black or white, whichever is legible on the page's or the agent's
+ * accent: white below an OKLCH lightness of 0.6, black above (e2e/accessibility.spec.ts checks
+ * 3:1 on every accent). It is done in CSS, so the loader carries no colour code; a browser
+ * without relative colours keeps white.
  */
 export const LOADER_CSS = `
 :host {
@@ -48,6 +53,9 @@ export const LOADER_CSS = `
 :host([data-position="left"]) .launcher { right: auto; left: max(16px, env(safe-area-inset-left)); }
 .launcher:focus-visible { outline: 3px solid #fff; box-shadow: 0 0 0 6px var(--ama2-accent); }
 .launcher svg { width: 28px; height: 28px; fill: currentColor; }
+@supports (color: oklch(from red l c h)) {
+  .launcher { color: oklch(from var(--ama2-accent) clamp(0, (0.6 - l) * 1000, 1) 0 0); }
+}
 .badge {
   position: absolute;
   top: -4px;

@@ -3,11 +3,12 @@ export const DEFAULT_ACCENT = '#4f46e5';
 
 const HEX_COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
 
-/**
- * Relative luminance above which dark text has more contrast than white on the accent: where
- * the WCAG contrast ratios against white and against black are equal.
- */
-const LIGHT_ACCENT_LUMINANCE = 0.179;
+/** WCAG AA for normal text: what the text on the accent must reach. */
+const MIN_TEXT_CONTRAST = 4.5;
+/** The preferred text colours on the accent, in order; pure black is the fallback that always reaches AA. */
+const LIGHT_TEXT = '#ffffff';
+const DARK_TEXT = '#111827';
+const BLACK_TEXT = '#000000';
 
 /**
  * The accent: the page's colour, else the profile's, else the default. Only hex colours are
@@ -19,15 +20,30 @@ export function pickAccent(pageColor: string | null, profileColor: string | null
   return DEFAULT_ACCENT;
 }
 
-/** Black or white, whichever is legible on `hex` (a colour {@link pickAccent} returned). */
-export function contrastOn(hex: string): string {
+/** WCAG relative luminance of a hex colour (#rgb or #rrggbb). */
+function luminanceOf(hex: string): number {
   const digits = hex.length === 4 ? [...hex.slice(1)].map((digit) => digit + digit).join('') : hex.slice(1);
   const channel = (offset: number) => {
     const value = parseInt(digits.slice(offset, offset + 2), 16) / 255;
     return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
   };
-  const luminance = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
-  return luminance > LIGHT_ACCENT_LUMINANCE ? '#111827' : '#ffffff';
+  return 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
+}
+
+/** The WCAG contrast ratio of two hex colours (1 to 21). */
+export function contrastRatio(a: string, b: string): number {
+  const [light, dark] = [luminanceOf(a), luminanceOf(b)].sort((x, y) => y - x) as [number, number];
+  return (light + 0.05) / (dark + 0.05);
+}
+
+/**
+ * The text colour for `hex` (a colour {@link pickAccent} returned): white or dark grey,
+ * whichever has more contrast, and pure black when neither reaches 4.5:1 (accents of
+ * middle luminance, where black always does).
+ */
+export function contrastOn(hex: string): string {
+  const best = contrastRatio(hex, LIGHT_TEXT) >= contrastRatio(hex, DARK_TEXT) ? LIGHT_TEXT : DARK_TEXT;
+  return contrastRatio(hex, best) >= MIN_TEXT_CONTRAST ? best : BLACK_TEXT;
 }
 
 /**

@@ -18,14 +18,15 @@ const ICON_BUTTON = 'grid size-9 shrink-0 place-items-center rounded-full hover:
 export function PanelHeader({ titleId, name, greeting, strings, canRestart, onRestart, onClose }: Props) {
   return (
     <header className="ama-header flex items-center gap-3 bg-(--accent) px-3 py-3 text-(--accent-contrast)">
-      <span aria-hidden="true" className="grid size-10 shrink-0 place-items-center rounded-full bg-white/20 text-sm font-semibold">
+      {/* Inverted (accent text on the contrast colour), so the initials are as legible as the name for any accent. */}
+      <span aria-hidden="true" className="grid size-10 shrink-0 place-items-center rounded-full bg-(--accent-contrast) text-sm font-semibold text-(--accent)">
         {initialsOf(name)}
       </span>
       <div className="min-w-0 flex-1">
         <h2 id={titleId} className="truncate text-base leading-tight font-semibold">
           {name}
         </h2>
-        {greeting && <p className="line-clamp-2 text-xs leading-snug opacity-90">{greeting}</p>}
+        {greeting && <p className="line-clamp-2 text-xs leading-snug">{greeting}</p>}
       </div>
       {canRestart && (
         <button type="button" aria-label={strings.newConversation} title={strings.newConversation} onClick={onRestart} className={ICON_BUTTON}>

@@ -44,7 +44,8 @@ describe('mounting', () => {
     expect(fromProfile.host.container.style.getPropertyValue('--accent')).toBe('#0f766e');
     const fromPage = await mountTestPanel({ themeColor: '#ff0000' });
     expect(fromPage.host.container.style.getPropertyValue('--accent')).toBe('#ff0000');
-    expect(fromPage.host.container.style.getPropertyValue('--accent-contrast')).toBe('#111827');
+    // On pure red neither white (4.0:1) nor dark grey (4.48:1) reaches 4.5:1; black (4.7:1) does.
+    expect(fromPage.host.container.style.getPropertyValue('--accent-contrast')).toBe('#000000');
   });
 
   it('says clearly when the agent slug is unknown (profile 404), and tells the page', async () => {

@@ -127,6 +127,26 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
+test('opening a thread reads none of its old messages to a screen reader; a new one once', async ({ page, request }) => {
+  const tag = uniqueTag();
+  const alice = await UserApi.login(request, ALICE);
+  const bob = await UserApi.login(request, BOB);
+  const title = `Announced ${tag}`;
+  const thread = await alice.createThread({ with: [bob], title });
+  for (const n of [1, 2, 3]) await bob.send(thread.id, `Old news ${n} ${tag}`);
+
+  await signIn(page, ALICE);
+  await openThread(page, title);
+  const announced = page.getByRole('log', { name: 'New messages' });
+  await expect(rowsWith(page, `Old news 3 ${tag}`)).toHaveCount(1);
+  await expect(announced).toHaveText('');
+
+  await bob.send(thread.id, `Fresh news ${tag}`);
+  await expect(rowsWith(page, `Fresh news ${tag}`)).toHaveCount(1);
+  // Only the new message is in the live region, once (the old ones would be there too).
+  await expect(announced.locator('p')).toHaveText([`${bob.me.user.name}: Fresh news ${tag}`]);
+});
+
 test.describe('the widget', () => {
   let host: HostPageServer;
   test.beforeAll(async () => {

@@ -11,11 +11,24 @@ const KEPT = 3;
  * announced once, whole — never a streamed reply token by token (the streaming bubble is
  * hidden from assistive technology until it commits).
  */
-export function ReplyAnnouncer({ items, thread, selfSenderId }: { items: readonly TimelineItem[]; thread: InboundThread | undefined; selfSenderId: string }) {
+export function ReplyAnnouncer({
+  items,
+  loaded,
+  thread,
+  selfSenderId,
+}: {
+  items: readonly TimelineItem[];
+  /** The thread's history is in (loaded and synced): what is there now is history, not news. */
+  loaded: boolean;
+  thread: InboundThread | undefined;
+  selfSenderId: string;
+}) {
   const lastSeq = useRef<number | null>(null);
   const [said, setSaid] = useState<{ key: string; text: string }[]>([]);
 
   useEffect(() => {
+    // While the thread opens, its history arrives page by page: none of that is news.
+    if (!loaded) return;
     const messages = items.flatMap((item) => (item.kind === 'message' ? [item.message] : []));
     const newest = messages.at(-1)?.seq ?? 0;
     if (lastSeq.current === null) {
@@ -29,7 +42,7 @@ export function ReplyAnnouncer({ items, thread, selfSenderId }: { items: readonl
     setSaid((previous) =>
       [...previous, ...fresh.map((message) => ({ key: message.id, text: `${nameOf(thread, message.senderId)}: ${message.content.slice(0, 500)}` }))].slice(-KEPT),
     );
-  }, [items, selfSenderId, thread]);
+  }, [items, loaded, selfSenderId, thread]);
 
   return (
     <div role="log" aria-label="New messages" aria-live="polite" aria-relevant="additions" className="sr-only">

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expectAccessible } from './support/axe.ts';
 import { ALICE, BOB, UserApi, signIn, threadList, uniqueTag } from './support/inbox.ts';
 
 /**
@@ -83,6 +84,7 @@ test('Alice manages the demo agent from the menu; visitor threads say whether th
       await address.fill('shop.example.com');
       await websites.getByRole('button', { name: 'Add website' }).click();
       await expect(websites.getByText('Start the address with https:// (or http://), for example https://shop.example.com.')).toBeVisible();
+      await expectAccessible(page, 'agent settings: an address refused in words');
 
       const site = `https://shop-${tag}.example.com`;
       await address.fill(`${site}/`);
@@ -129,6 +131,7 @@ test('Alice manages the demo agent from the menu; visitor threads say whether th
       await expect(section).toContainText('it will not be shown again');
       await section.getByRole('button', { name: 'Copy' }).click();
       await expect(section.getByText('Copied to the clipboard.')).toBeVisible();
+      await expectAccessible(page, 'agent settings: the new secret, shown once');
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
       await expect(section.getByTestId('secret-state')).toContainText(/A secret is set, created /);
 
@@ -229,4 +232,5 @@ test('Bob owns no agent: no settings in his menu, and the settings address refus
   await expect(page.getByText('You do not own any agent, so there are no agent settings for you here.')).toBeVisible();
   await page.goto(`/#/agents/${SLUG}`);
   await expect(page.getByRole('alert')).toHaveText('Only this agent’s owners can see and change its settings.');
+  await expectAccessible(page, 'agent settings refused');
 });

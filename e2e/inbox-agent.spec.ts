@@ -2,6 +2,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { MARKDOWN_CLASS } from '../src/markdown/markdown-classes.ts';
 import { ALICE, BOB, UserApi, openThread, rowsWith, scroller, signIn, uniqueTag, write, type ThreadJson } from './support/inbox.ts';
 import { SocketGate } from './support/socket-gate.ts';
+import { expectAccessible } from './support/axe.ts';
 
 /**
  * The demo agent seen in the inbox: a streamed reply that commits in place with the same
@@ -123,6 +124,7 @@ test.describe('the demo agent in the inbox', () => {
     await expect(card.getByRole('list', { name: 'Tool calls' })).toContainText('queued for delivery');
     await expect(card).toContainText('Replied');
     await expect(rowsWith(page, 'Approved, so I sent it.')).toHaveCount(1);
+    await expectAccessible(page, 'run card: approval approved');
 
     const log = await alice.events(thread.id);
     expect(log.filter((event) => event.event_type === 'approval_resolved').map((event) => event.data.decision)).toEqual(['approve']);
@@ -144,6 +146,7 @@ test.describe('the demo agent in the inbox', () => {
     await expect(approval.getByRole('button', { name: 'Approve' })).toHaveCount(0);
     await expect(approval.getByRole('button', { name: 'Reject' })).toHaveCount(0);
     await expect(rowsWith(page, 'Nobody answered in time, so I did not send anything.')).toHaveCount(1);
+    await expectAccessible(page, 'run card: approval expired');
     const log = await alice.events(thread.id);
     expect(log.map((event) => event.event_type)).toContain('approval_expired');
   });

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { ALICE, UserApi, composer, signIn, threadList, uniqueTag, write } from './support/inbox.ts';
+import { expectAccessible } from './support/axe.ts';
 import {
   HostPageServer,
   PageWatch,
@@ -106,6 +107,7 @@ test('Alice answers the visitor from the inbox: live in the open widget, and an 
     const live = `Hi ${name}, Alice here ${tag}`;
     await write(alice, live);
     await expect(widgetConversation(page).getByText(live)).toBeVisible({ timeout: 20_000 });
+    await expectAccessible(alice, 'inbox: a visitor thread');
 
     // The visitor closes the widget; Alice writes again: the launcher counts it.
     await panel(page).getByRole('button', { name: 'Close chat' }).click();
@@ -115,6 +117,7 @@ test('Alice answers the visitor from the inbox: live in the open widget, and an 
     await composer(alice).press('Enter');
     await expect(launcher(page)).toHaveAccessibleName('Open chat (1 unread)', { timeout: 20_000 });
     await expect(launcher(page)).toContainText('1');
+    await expectAccessible(page, 'widget: closed, with an unread badge', { include: ['[data-ama2-chat]'] });
 
     // Opening shows it and clears the badge.
     await launcher(page).click();

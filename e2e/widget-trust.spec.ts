@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { AgentOwner } from './support/agent-settings.ts';
+import { expectAccessible } from './support/axe.ts';
 import { uniqueTag } from './support/inbox.ts';
 import {
   HostPageServer,
@@ -97,6 +98,7 @@ test('an invalid identity token: a clear message, identity_invalid, and no retry
   await expect(panel(page).getByRole('alert')).toHaveText('We could not confirm who you are. Please sign in on this website again, then reopen the chat.', {
     timeout: 20_000,
   });
+  await expectAccessible(page, 'widget: identity not confirmed', { include: ['[data-ama2-chat]'] });
   await expect.poll(async () => (await widgetErrors(page)).map((error) => error.code)).toEqual(['identity_invalid']);
   // Closing and opening again does not resolve again.
   await panel(page).getByRole('button', { name: 'Close chat' }).click();
@@ -116,6 +118,7 @@ test('require_verified_identity: no identity → the visitor is asked to sign in
     await launcher(page).click();
     await expect(panel(page).getByRole('alert')).toHaveText('Please sign in on this website to chat with us.', { timeout: 20_000 });
     await expect(emailTextbox(page)).toHaveCount(0);
+    await expectAccessible(page, 'widget: sign in on the site first', { include: ['[data-ama2-chat]'] });
     await expect.poll(async () => (await widgetErrors(page)).map((error) => error.code)).toEqual(['identity_required']);
 
     // The visitor signs in on the site; the site identifies them (a token from its backend).
@@ -138,6 +141,7 @@ test('allowed websites that exclude the page: "not available on this website" an
     await launcher(page).click();
     await expect(panel(page, 'Chat').getByRole('alert')).toHaveText('This chat isn’t available on this website.', { timeout: 20_000 });
     await expect(panel(page, 'Chat').getByRole('textbox', { name: 'Email' })).toHaveCount(0);
+    await expectAccessible(page, 'widget: not available on this website', { include: ['[data-ama2-chat]'] });
     await expect.poll(async () => (await widgetErrors(page)).map((error) => error.code)).toEqual(['origin_not_allowed']);
     // Refused requests show in the console as failed loads; nothing else may.
     await watch.expectClean();

@@ -8,7 +8,7 @@
  * several selectors, host first.
  */
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { AxeResults, NodeResult, Result } from 'axe-core';
 
 /** The WCAG levels the product promises (README "Accessibility"). */
@@ -47,6 +47,9 @@ export async function expectAccessible(page: Page, label: string, options: Acces
   for (const { selector } of options.exclude ?? []) builder = builder.exclude(selector);
   const results = await builder.analyze();
   const failing = results.violations.filter((violation) => FAILING_IMPACTS.has(violation.impact ?? ''));
+  // The lesser ones go into the report, to be read and fixed without failing the run.
+  const lesser = results.violations.filter((violation) => !FAILING_IMPACTS.has(violation.impact ?? ''));
+  if (lesser.length > 0) test.info().annotations.push({ type: `axe: ${label}`, description: lesser.map(describeViolation).join('\n') });
   expect(failing.length, `axe-core on "${label}" (${page.url()}): ${failing.length} serious or critical violation(s)\n${failing.map(describeViolation).join('\n')}`).toBe(0);
   return results;
 }

@@ -28,6 +28,17 @@ const LEFT_OUT: ReadonlyMap<string, string> = new Map([
   ['Raw HTML', 'raw HTML is never rendered: it shows as text'],
 ]);
 
+/**
+ * Why the examples that differ do (checked by hand, November 2026): each is one of our
+ * rules, not a parser bug. They still count as failures in the share above.
+ */
+const KNOWN_DIFFERENCES: ReadonlyMap<string, readonly number[]> = new Map([
+  ['raw HTML inside the example shows as text', [21, 31, 201, 308, 344, 475, 476, 477, 491, 494, 524, 536, 642, 643]],
+  ['GFM links bare URLs and e-mail addresses', [602, 608, 611, 612]],
+  ['hrefs are normalized as a browser reads them (new URL), not percent-encoded', [20, 526, 538, 603]],
+  ['message headings start at h3 and stop at h6', [62, 72]],
+]);
+
 const ATTRIBUTES_KEPT = new Set(['href', 'title', 'start']);
 
 /** The spec writes tabs as → so they can be seen. */
@@ -141,6 +152,11 @@ describe('CommonMark spec conformance', () => {
     }
     table['(supported sections)'] = { passed, examples, share: `${((100 * passed) / examples).toFixed(1)} %`, note: '' };
     console.table(table);
+    const failed = [...sections.entries()].filter(([section]) => !LEFT_OUT.has(section)).flatMap(([, result]) => result.failed);
+    const explained = new Set([...KNOWN_DIFFERENCES.values()].flat());
+    console.table(Object.fromEntries([...KNOWN_DIFFERENCES].map(([reason, numbers]) => [reason, numbers.filter((n) => failed.includes(n)).join(', ')])));
+    const unexplained = failed.filter((number) => !explained.has(number));
+    if (unexplained.length > 0) console.warn(`examples that differ for no known reason: ${unexplained.join(', ')}`);
     expect(passed / examples).toBeGreaterThanOrEqual(REQUIRED_SHARE);
   });
 });

@@ -222,7 +222,7 @@ function toInline(token: Token, depth: number): MdInline | null {
 }
 
 /** The words of inline nodes (an image's alt text is its label's words, without formatting). */
-export function plainText(nodes: readonly MdInline[]): string {
+function plainText(nodes: readonly MdInline[]): string {
   let text = '';
   for (const node of nodes) {
     if (node.type === 'text' || node.type === 'code') text += node.text;

@@ -26,7 +26,7 @@ export function renderMarkdown(text: string, style: MarkdownStyle): ReactNode {
 }
 
 /** Renders a parsed tree (see `parseMarkdown`). The tree is bounded in depth, so recursion here is too. */
-export function renderBlocks(blocks: readonly MdBlock[], style: MarkdownStyle): ReactNode[] {
+function renderBlocks(blocks: readonly MdBlock[], style: MarkdownStyle): ReactNode[] {
   return blocks.map((block, key) => renderBlock(block, key, style));
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_MARKDOWN_CHARS, MAX_NESTING_DEPTH } from '../../../src/markdown-core/parse-markdown.ts';
 import { XSS_CORPUS, expectInert as expectInertWith } from '../../../src/markdown/xss-corpus.ts';
+import { stringsFor } from '../i18n.ts';
 import { cleanup, render } from '../testing/render.ts';
 import { loadMarkdownRenderer, Markdown } from './markdown.tsx';
 
@@ -176,6 +177,13 @@ describe('widget Markdown formatting (CommonMark + GFM, as in the inbox)', () =>
   it('keeps plain text as written, character references decoded as text', () => {
     const container = md('Hello @Demo, 2 < 3 & "quotes" &amp; \\*not em\\*');
     expect(container.textContent).toBe('Hello @Demo, 2 < 3 & "quotes" & *not em*');
+  });
+
+  it("names tables, code, images and task states in the visitor's language", () => {
+    const { container } = render(<Markdown text={'| a |\n|-|\n| 1 |\n\n```\nx\n```\n\n![Katze](https://img.example/k.png)\n\n- [x] ja\n- [ ] nein'} labels={stringsFor('de').markdown} />);
+    expect([...container.querySelectorAll('[role="group"]')].map((group) => group.getAttribute('aria-label'))).toEqual(['Tabelle', 'Code']);
+    expect(container.querySelector('a')?.textContent).toBe('Bild: Katze');
+    expect([...container.querySelectorAll('[role="img"]')].map((box) => box.getAttribute('aria-label'))).toEqual(['Erledigt', 'Offen']);
   });
 
   it('re-renders a growing (streaming) text, and the committed text the same', () => {

@@ -1,4 +1,5 @@
 import { memo, useEffect, useMemo, useState } from 'react';
+import type { MarkdownLabels, MarkdownStyle } from '../../../src/markdown/markdown-style.ts';
 import type * as RendererModule from '../../../src/markdown/render-markdown.tsx';
 import { WIDGET_MARKDOWN_CLASS, WIDGET_MARKDOWN_STYLE } from './markdown-style.ts';
 
@@ -29,6 +30,8 @@ loadMarkdownRenderer().catch(() => {});
 export interface MarkdownProps {
   /** Message content, untrusted; a streaming reply re-renders as it grows. */
   text: string;
+  /** Words in the visitor's language (the panel's strings); English without. */
+  labels?: MarkdownLabels;
 }
 
 /**
@@ -36,7 +39,7 @@ export interface MarkdownProps {
  * `src/markdown/render-markdown.tsx`). Until that has loaded the text shows as written,
  * in the same box, so nothing is lost.
  */
-export const Markdown = memo(function Markdown({ text }: MarkdownProps) {
+export const Markdown = memo(function Markdown({ text, labels }: MarkdownProps) {
   const [renderer, setRenderer] = useState<Renderer | null>(loaded);
   useEffect(() => {
     if (renderer) return;
@@ -49,9 +52,10 @@ export const Markdown = memo(function Markdown({ text }: MarkdownProps) {
       live = false;
     };
   }, [renderer]);
+  const style = useMemo<MarkdownStyle>(() => (labels ? { ...WIDGET_MARKDOWN_STYLE, labels } : WIDGET_MARKDOWN_STYLE), [labels]);
   const content = useMemo(
-    () => (renderer ? renderer.renderMarkdown(text, WIDGET_MARKDOWN_STYLE) : <p className="whitespace-pre-wrap">{text}</p>),
-    [renderer, text],
+    () => (renderer ? renderer.renderMarkdown(text, style) : <p className="whitespace-pre-wrap">{text}</p>),
+    [renderer, text, style],
   );
   return <div className={WIDGET_MARKDOWN_CLASS}>{content}</div>;
 });

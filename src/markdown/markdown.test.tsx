@@ -2,14 +2,14 @@ import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LazyMarkdown } from './lazy-markdown.tsx';
 import { Markdown } from './markdown.tsx';
-import { MAX_MARKDOWN_CHARS, MAX_RENDER_DEPTH } from './render-markdown.tsx';
+import { MAX_MARKDOWN_CHARS, MAX_NESTING_DEPTH as MAX_RENDER_DEPTH } from '../markdown-core/parse-markdown.ts';
 import { XSS_CORPUS, expectInert as expectInertWith } from './xss-corpus.ts';
 
 afterEach(cleanup);
 
 /** Every element the renderer may create; anything else came from the message. */
 const ALLOWED_TAGS = new Set(
-  'div p em strong del s code mark h3 h4 h5 h6 figure figcaption pre blockquote ol ul li span table thead tbody tr th td br hr a sup'.split(' '),
+  'div p em strong del code h3 h4 h5 h6 figure figcaption pre blockquote ol ul li span table thead tbody tr th td br hr a'.split(' '),
 );
 /** Every attribute the renderer may set. */
 const ALLOWED_ATTRIBUTES = new Set(['class', 'href', 'target', 'rel', 'title', 'start', 'scope', 'tabindex', 'role', 'aria-label']);
@@ -82,12 +82,11 @@ describe('Markdown formatting', () => {
     expect(container.querySelector('h1, h2, [id]')).toBeNull();
   });
 
-  it('renders emphasis, strong, strikethrough, highlight and inline code', () => {
-    const { container } = render(<Markdown text={'*em* **strong** ~~gone~~ ==mark== `code`'} />);
+  it('renders emphasis, strong, strikethrough and inline code', () => {
+    const { container } = render(<Markdown text={'*em* **strong** ~~gone~~ `code`'} />);
     expect(container.querySelector('em')?.textContent).toBe('em');
     expect(container.querySelector('strong')?.textContent).toBe('strong');
     expect(container.querySelector('del')?.textContent).toBe('gone');
-    expect(container.querySelector('mark')?.textContent).toBe('mark');
     expect(container.querySelector('code')?.textContent).toBe('code');
   });
 
@@ -111,6 +110,7 @@ describe('Markdown formatting', () => {
     expect(container.querySelector('figcaption')?.textContent).toBe('ts');
     const pre = container.querySelector('pre');
     expect(pre?.getAttribute('tabindex')).toBe('0');
+    expect(screen.getByRole('group', { name: 'code: ts' })).toBe(pre);
     expect(pre?.querySelector('code')?.textContent).toBe('const a = 1 < 2 && "<b>";');
     expect(container.querySelector('b')).toBeNull();
   });
@@ -120,8 +120,12 @@ describe('Markdown formatting', () => {
     expect(container.querySelector('figcaption')?.textContent).toBe('code');
   });
 
-  it('renders a table with column headers and alignment as classes', () => {
+  it('renders a table with column headers and alignment as classes, in a focusable scrolling box', () => {
     const { container } = render(<Markdown text={'| Item | Price |\n|:-----|------:|\n| Tea | **3** |'} />);
+    const box = screen.getByRole('group', { name: 'Table' });
+    expect(box.getAttribute('tabindex')).toBe('0');
+    expect(box.className).toContain('overflow-x-auto');
+    expect(box.querySelector('table')).not.toBeNull();
     const headers = container.querySelectorAll('th');
     expect([...headers].map((th) => th.textContent)).toEqual(['Item', 'Price']);
     expect(headers[0]?.getAttribute('scope')).toBe('col');
@@ -132,7 +136,7 @@ describe('Markdown formatting', () => {
   });
 
   it('renders safe links opening in a new tab', () => {
-    render(<Markdown text={'[docs](https://example.com/docs "Docs") <mailto:a@example.com> https://bare.example'} />);
+    render(<Markdown text={'[docs](https://example.com/docs "Docs") <mailto:a@example.com> https://bare.example www.w.example'} />);
     const docs = screen.getByRole('link', { name: 'docs' });
     expect(docs.getAttribute('href')).toBe('https://example.com/docs');
     expect(docs.getAttribute('title')).toBe('Docs');
@@ -140,6 +144,7 @@ describe('Markdown formatting', () => {
     expect(docs.getAttribute('rel')).toBe('noopener noreferrer');
     expect(screen.getByRole('link', { name: 'mailto:a@example.com' }).getAttribute('href')).toBe('mailto:a@example.com');
     expect(screen.getByRole('link', { name: 'https://bare.example' }).getAttribute('href')).toBe('https://bare.example/');
+    expect(screen.getByRole('link', { name: 'www.w.example' }).getAttribute('href')).toBe('http://www.w.example/');
   });
 
   it('links to an image instead of loading it', () => {
@@ -148,17 +153,23 @@ describe('Markdown formatting', () => {
     expect(screen.getByRole('link', { name: 'Image: a cat' }).getAttribute('href')).toBe('https://img.example/cat.png');
   });
 
-  it('renders quotes, alerts, rules and hard line breaks', () => {
-    const { container } = render(<Markdown text={'> [!WARNING]\n> careful\n\nline one  \nline two\n\n---'} />);
-    expect(container.querySelector('blockquote')?.textContent).toBe('Warningcareful');
+  it('renders quotes, rules and hard line breaks', () => {
+    const { container } = render(<Markdown text={'> careful\n\nline one  \nline two\n\n---'} />);
+    expect(container.querySelector('blockquote')?.textContent).toBe('careful');
     expect(container.querySelector('br')).not.toBeNull();
     expect(container.querySelector('hr')).not.toBeNull();
   });
 
-  it('shows footnotes as text', () => {
+  it('shows footnote marks and definitions as the text written', () => {
     const { container } = render(<Markdown text={'claim[^1]\n\n[^1]: the source'} />);
-    expect(container.querySelector('sup')?.textContent).toBe('[1]');
-    expect(screen.getByRole('list', { name: 'Footnotes' }).textContent).toBe('[1] the source');
+    expect(container.textContent).toBe('claim[^1][^1]: the source');
+  });
+
+  it('shows raw HTML as its text', () => {
+    const { container } = render(<Markdown text={'<b>bold?</b>\n\n<div>block</div>'} />);
+    expect(container.querySelector('b')).toBeNull();
+    expect(container.querySelectorAll('div')).toHaveLength(1);
+    expect(container.textContent).toBe('<b>bold?</b><div>block</div>');
   });
 
   it('keeps plain text as it was written', () => {

@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import { INBOX_MARKDOWN_STYLE } from './inbox-markdown-style.ts';
 import { MARKDOWN_CLASS } from './markdown-classes.ts';
 import { renderMarkdown } from './render-markdown.tsx';
 
@@ -9,5 +10,5 @@ export interface MarkdownProps {
 
 /** A message's markdown, rendered safely (see `renderMarkdown`); re-parsed only when `text` changes. */
 export const Markdown = memo(function Markdown({ text }: MarkdownProps) {
-  return <div className={MARKDOWN_CLASS}>{renderMarkdown(text)}</div>;
+  return <div className={MARKDOWN_CLASS}>{renderMarkdown(text, INBOX_MARKDOWN_STYLE)}</div>;
 });

@@ -2,6 +2,8 @@
  * Every word the panel shows, per language. A catalog is a plain object (strings, and
  * functions for the few that take a value), so a missing translation is a type error.
  */
+import type { MarkdownLabels } from '../../src/markdown/markdown-style.ts';
+
 export interface PanelStrings {
   chat: string;
   close: string;
@@ -67,6 +69,8 @@ export interface PanelStrings {
   rateLimited(seconds: number): string;
   agentError: string;
   newConversationStarted: string;
+  /** Words in rendered markdown: an image link's prefix, and names a screen reader says. */
+  markdown: MarkdownLabels;
 }
 
 const en: PanelStrings = {
@@ -134,6 +138,7 @@ const en: PanelStrings = {
   rateLimited: (seconds) => `Too many messages; try again in ${seconds} s.`,
   agentError: 'Something went wrong. Please try again.',
   newConversationStarted: 'New conversation',
+  markdown: { code: 'code', table: 'Table', image: 'Image', done: 'Done', notDone: 'Not done' },
 };
 
 const de: PanelStrings = {
@@ -201,6 +206,7 @@ const de: PanelStrings = {
   rateLimited: (seconds) => `Zu viele Nachrichten; versuchen Sie es in ${seconds} s erneut.`,
   agentError: 'Etwas ist schiefgegangen. Bitte versuchen Sie es erneut.',
   newConversationStarted: 'Neues Gespräch',
+  markdown: { code: 'Code', table: 'Tabelle', image: 'Bild', done: 'Erledigt', notDone: 'Offen' },
 };
 
 const CATALOGS: Readonly<Record<string, PanelStrings>> = { en, de };

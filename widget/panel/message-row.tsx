@@ -65,7 +65,7 @@ export function MessageRow({ row, context }: { row: VisitorRow; context: RowCont
         <div className="flex flex-col">
           <SenderName name={context.nameOf(row.senderId)} visible={row.showSender} />
           <div className={OTHER_BUBBLE}>
-            <Markdown text={row.content} />
+            <Markdown text={row.content} labels={strings.markdown} />
           </div>
         </div>
       );
@@ -75,7 +75,7 @@ export function MessageRow({ row, context }: { row: VisitorRow; context: RowCont
         <div className="flex flex-col" aria-busy="true">
           <SenderName name={context.nameOf(row.senderId)} visible={row.showSender} />
           <div className={OTHER_BUBBLE}>
-            <Markdown text={row.text} />
+            <Markdown text={row.text} labels={strings.markdown} />
           </div>
         </div>
       );

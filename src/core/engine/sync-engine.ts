@@ -8,6 +8,7 @@ import type { ThreadSnapshot } from '../session/thread-snapshot.ts';
 import { Outbox, type OutboxItem } from '../sync/outbox.ts';
 import type { OutboxStore } from '../sync/outbox-store.ts';
 import { NotifyScheduler } from './notify-scheduler.ts';
+import { ThreadSummaries, type ThreadSummary } from './thread-summaries.ts';
 
 /** While the user keeps typing, `started` is sent again this often (the server expires it after 6 s). */
 export const TYPING_REFRESH_MS = 3_000;
@@ -27,6 +28,8 @@ export type Activity =
   | { kind: 'message'; threadId: string; message: InboundMessage }
   | { kind: 'event'; threadId: string; event: InboundEvent }
   | { kind: 'read'; threadId: string; readSeq: number }
+  /** The thread's summary changed (a new message, seq or read position), deduplicated by seq. */
+  | { kind: 'summary'; threadId: string; summary: ThreadSummary }
   | { kind: 'error'; code: string; message: string; retryable: boolean; retryAfterMs: number | null };
 
 /**
@@ -44,9 +47,11 @@ export class SyncEngine {
   private readonly scheduler: NotifyScheduler;
   private connectionState: ConnectionState;
   private invalidRuntimeData = 0;
+  private readonly summaries: ThreadSummaries;
   readonly outbox: Outbox;
 
   constructor(private readonly options: SyncEngineOptions) {
+    this.summaries = new ThreadSummaries(options.selfSenderId);
     this.scheduler = new NotifyScheduler(options.environment, (threads) => this.deliver(threads));
     this.outbox = new Outbox({
       store: options.outboxStore,
@@ -197,11 +202,30 @@ export class SyncEngine {
   private receiveMessage(threadId: string, message: InboundMessage): void {
     this.session(threadId).applyMessage(message);
     this.emit({ kind: 'message', threadId, message });
+    this.summarize(
+      threadId,
+      this.summaries.message(threadId, { seq: message.thread_seq ?? null, senderId: message.sender_id, content: message.content, createdAt: message.created_at ?? null }),
+    );
   }
 
   private receiveEvent(threadId: string, event: InboundEvent): void {
-    this.session(threadId).applyEvent(event);
+    const entry = this.session(threadId).applyEvent(event);
     this.emit({ kind: 'event', threadId, event });
+    this.summarize(
+      threadId,
+      entry.kind === 'message'
+        ? this.summaries.message(threadId, { seq: entry.seq, senderId: entry.senderId, content: entry.content, createdAt: entry.createdAt })
+        : this.summaries.seq(threadId, entry.seq),
+    );
+  }
+
+  private summarize(threadId: string, summary: ThreadSummary | null): void {
+    if (summary) this.emit({ kind: 'summary', threadId, summary });
+  }
+
+  /** What the engine has seen of a thread, opened or not (for the thread list). */
+  getThreadSummary(threadId: string): ThreadSummary {
+    return this.summaries.get(threadId);
   }
 
   /** Routes one validated frame to its thread's session. */
@@ -231,6 +255,7 @@ export class SyncEngine {
       }
       case 'thread_read':
         this.emit({ kind: 'read', threadId: frame.thread_id, readSeq: frame.data.read_seq });
+        this.summarize(frame.thread_id, this.summaries.read(frame.thread_id, frame.data.read_seq));
         return;
       case 'error':
         this.emit({

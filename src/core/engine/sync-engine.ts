@@ -47,6 +47,7 @@ export class SyncEngine {
   private readonly scheduler: NotifyScheduler;
   private connectionState: ConnectionState;
   private invalidRuntimeData = 0;
+  private invalidEventData = 0;
   private readonly summaries: ThreadSummaries;
   readonly outbox: Outbox;
 
@@ -210,6 +211,8 @@ export class SyncEngine {
 
   private receiveEvent(threadId: string, event: InboundEvent): void {
     const entry = this.session(threadId).applyEvent(event);
+    // It keeps its seq (the log is dense) but shows as an unknown event; counted like a bad frame.
+    if (entry.kind === 'event' && entry.body.type === 'other' && entry.body.invalid) this.invalidEventData++;
     this.emit({ kind: 'event', threadId, event });
     this.summarize(
       threadId,
@@ -321,6 +324,7 @@ export class SyncEngine {
     return {
       invalidFrames: this.options.connection.invalidFrameCount,
       invalidRuntimeData: this.invalidRuntimeData,
+      invalidEventData: this.invalidEventData,
       openThreads: this.followed().length,
     };
   }

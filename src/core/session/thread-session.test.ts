@@ -112,6 +112,24 @@ describe('ThreadSession: the two runtime vocabularies', () => {
     expect(ctx.engine.metrics.invalidRuntimeData).toBe(1);
     expect(ctx.engine.getThreadSnapshot('t1').runs.map((run) => run.text)).toEqual(['fine']);
   });
+
+  it('keeps a durable event with bad data in its place, as an unknown event, and counts it', async () => {
+    const ctx = setup('t1');
+    ctx.source.reset([]);
+    await ctx.engine.start();
+    ctx.connection.open();
+    const opening = ctx.engine.openThread('t1');
+    await settled(ctx);
+    await opening;
+    const bad: InboundEvent = { event_id: 'e1', thread_id: 't1', thread_seq: 1, event_type: 'approval_pending', sender_id: AGENT, data: { approval_id: 42 } };
+    ctx.source.reset([bad]);
+    ctx.connection.deliver({ type: 'thread_event', thread_id: 't1', data: bad });
+    await settled(ctx);
+    expect(ctx.engine.metrics.invalidEventData).toBe(1);
+    const snapshot = ctx.engine.getThreadSnapshot('t1');
+    expect(snapshot.health.appliedSeq).toBe(1);
+    expect(snapshot.items).toMatchObject([{ kind: 'notice', entry: { type: 'approval_pending', body: { type: 'other', invalid: true } } }]);
+  });
 });
 
 // ---- the timeline is a pure function of (log, live frames, outbox) -------------------------------

@@ -128,6 +128,7 @@ function isStreaming(run: RunView, answered: ReadonlySet<string>, facts: LogFact
  * seen, and are added by `layoutTimeline`.
  *
  * The rules of what a thread shows live here, once:
+ * - a live run takes the steps the log holds for it ({@link foldLogIntoRuns});
  * - a pending and a committed copy of one message are never both shown; they share a key;
  * - a run's streaming reply and its committed message share {@link replyKey};
  * - a run whose reply is in the log is finished (see {@link settleRuns});

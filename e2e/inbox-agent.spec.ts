@@ -41,7 +41,7 @@ test.describe('the demo agent in the inbox', () => {
       const states: string[] = [];
       (window as unknown as { __streamStates: string[] }).__streamStates = states;
       new MutationObserver(() => {
-        const text = element.querySelector(`[data-row-kind="streaming"] [class="${markdownClass}"]`)?.textContent;
+        const text = element.querySelector(`[data-row-kind="streaming_reply"] [class="${markdownClass}"]`)?.textContent;
         if (text && text !== states.at(-1)) states.push(text);
       }).observe(element, { childList: true, subtree: true, characterData: true });
     }, MARKDOWN_CLASS);
@@ -55,7 +55,7 @@ test.describe('the demo agent in the inbox', () => {
     );
     await write(page, `/long streaming ${tag}`);
     await held;
-    const streaming = scroller(page).locator('[data-row-kind="streaming"]');
+    const streaming = scroller(page).locator('[data-row-kind="streaming_reply"]');
     await expect(streaming).toHaveCount(1);
     await expect(markdownOf(streaming)).toContainText('That is the end of the long answer.');
     const streamedText = await markdownOf(streaming).textContent();

@@ -47,7 +47,7 @@ test('offline: what others sent meanwhile arrives once and in order; what I wrot
     await expect(syncHealth(page)).toHaveText(/^Offline/);
     const mine = `Written while offline ${tag}`;
     await write(page, mine);
-    const pending = rowsWith(page, mine, 'pending');
+    const pending = rowsWith(page, mine, 'pending_message');
     await expect(pending).toHaveCount(1);
     await expect(pending).toContainText('Waiting for the connection…');
     expect(copies(await alice.messageContents(thread.id), mine)).toBe(0);
@@ -78,21 +78,21 @@ test('a message that cannot be sent stays pending across a reload and is deliver
   await page.route(sends, (route) => route.abort('internetdisconnected'));
   const text = `Survives a reload ${tag}`;
   await write(page, text);
-  await expect(rowsWith(page, text, 'pending')).toContainText(/Not sent yet .*trying again/);
+  await expect(rowsWith(page, text, 'pending_message')).toContainText(/Not sent yet .*trying again/);
 
   await page.reload();
   await expect(conversation(page).getByRole('heading', { name: `Pending ${tag}` })).toBeVisible();
-  await expect(rowsWith(page, text, 'pending')).toHaveCount(1);
+  await expect(rowsWith(page, text, 'pending_message')).toHaveCount(1);
   expect(copies(await alice.messageContents(thread.id), text)).toBe(0);
 
   await page.unroute(sends);
   await expect(rowsWith(page, text)).toHaveCount(1, { timeout: 30_000 });
-  await expect(rowsWith(page, text, 'pending')).toHaveCount(0);
+  await expect(rowsWith(page, text, 'pending_message')).toHaveCount(0);
   expect(await alice.messageContents(thread.id)).toEqual([text]);
   // Another reload shows it once, from the server's log alone.
   await page.reload();
   await expect(syncHealth(page)).toHaveText(/^Synced/);
-  expectMessagesInOrder(await collectRows(page), [text], ['message', 'pending']);
+  expectMessagesInOrder(await collectRows(page), [text], ['message', 'pending_message']);
 });
 
 test('the server restarts mid-conversation: the app reconnects by itself, with no gap and no duplicate', async ({ browser, playwright }) => {
@@ -128,7 +128,7 @@ test('the server restarts mid-conversation: the app reconnects by itself, with n
     // Written while the server is down: pending until it is back.
     const duringOutage = `Alice while the server is down ${tag}`;
     await write(page, duringOutage);
-    await expect(rowsWith(page, duringOutage, 'pending')).toHaveCount(1);
+    await expect(rowsWith(page, duringOutage, 'pending_message')).toHaveCount(1);
 
     await server.start();
     const after = [1, 2, 3].map((n) => `Bob after the restart ${tag} (${n})`);

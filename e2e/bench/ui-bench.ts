@@ -460,7 +460,7 @@ async function main(): Promise<void> {
       await startStreamProbe(page);
       await api.post(alice.token, stream.id, `/stream ${STREAM_CHARS}`);
       // The reply streams in its own row, which the committed message then takes over.
-      const streaming = page.getByTestId('message-scroller').locator('[data-row-kind="streaming"]');
+      const streaming = page.getByTestId('message-scroller').locator('[data-row-kind="streaming_reply"]');
       await streaming.waitFor({ timeout: 30_000 });
       await streaming.waitFor({ state: 'detached', timeout: 120_000 });
       streams.push(await stopStreamProbe(page));

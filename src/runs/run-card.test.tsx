@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { reduceRun } from '../core/sync/run-state.ts';
+import { applyRuntime } from '../core/testing/timeline-builders.ts';
 import type { RunView } from '../core/sync/run-state.ts';
 import { RunCard } from './run-card.tsx';
 import type { RunCardProps } from './run-card.tsx';
@@ -21,7 +21,7 @@ type Step = [eventType: string, data: Record<string, unknown>, atSeconds: number
 function buildRun(steps: Step[]): RunView {
   let run: RunView | undefined;
   for (const [eventType, data, seconds] of steps) {
-    run = reduceRun(run, THREAD, RUN, eventType, { run_id: RUN, agent_id: AGENT, ...data }, at(seconds));
+    run = applyRuntime(run, { event_type: eventType, run_id: RUN, agent_id: AGENT, ...data }, at(seconds), THREAD);
   }
   if (!run) throw new Error('a run needs at least one step');
   return run;

@@ -17,7 +17,7 @@ const ANCHOR_STABLE_FRAMES = 3;
  * The day separator and the unread divider keep their keys while older rows are added
  * above them: they neither show that rows were prepended nor can anchor the view.
  */
-const movesOnPrepend = (row: Row | undefined) => row?.kind === 'day' || row?.kind === 'unread';
+const movesOnPrepend = (row: Row | undefined) => row?.kind === 'day_break' || row?.kind === 'unread_marker';
 
 interface Props {
   rows: Row[];

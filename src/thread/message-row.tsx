@@ -132,32 +132,40 @@ function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions 
 /** One line for a durable event that is not a message. */
 export function describeEvent(entry: EventEntry, thread: InboundThread | undefined): string {
   const who = nameOf(thread, entry.senderId);
-  const data = entry.data as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === 'string' ? value : '');
-  switch (entry.type) {
+  const body = entry.body;
+  switch (body.type) {
     case 'participant_joined':
-      return `${text(data.name) || nameOf(thread, text(data.sender_id))} joined`;
+      return `${body.data.name || nameOf(thread, body.data.sender_id ?? entry.senderId)} joined`;
     case 'mode_changed':
-      return `${who} set the thread to ${data.participation_mode === 'invocation_only' ? 'answer only when mentioned' : 'answer every message'}`;
+      return `${who} set the thread to ${body.data.participation_mode === 'invocation_only' ? 'answer only when mentioned' : 'answer every message'}`;
     case 'tool_call_started':
-      return `${who} started ${text(data.tool_name) || 'a tool'}`;
+      return `${who} started ${body.data.tool_name || 'a tool'}`;
     case 'tool_call_completed':
-      return `${who} used ${text(data.tool_name) || 'a tool'}${text(data.result_preview) ? `: ${text(data.result_preview)}` : ''}`;
+      return `${who} used ${body.data.tool_name || 'a tool'}${body.data.result_preview ? `: ${body.data.result_preview}` : ''}`;
     case 'approval_pending':
-      return `${who} asked for approval to run ${text(data.tool_name) || 'a tool'}`;
+      return `${who} asked for approval to run ${body.data.tool_name || 'a tool'}`;
     case 'approval_resolved':
-      return `${who} ${data.decision === 'reject' ? 'rejected' : 'approved'} ${text(data.tool_name) || 'the request'}`;
+      return `${who} ${body.data.decision === 'reject' ? 'rejected' : 'approved'} ${body.data.tool_name || 'the request'}`;
     case 'approval_expired':
-      return `The approval for ${text(data.tool_name) || 'a tool'} expired`;
+      return `The approval for ${body.data.tool_name || 'a tool'} expired`;
     case 'escalation_created':
-      return `${who} escalated to ${text(data.to) || 'someone'}${text(data.reason) ? `: ${text(data.reason)}` : ''}`;
-    case 'run_failed': {
-      const error = data.error as { message?: unknown } | undefined;
-      return `${who} could not answer: ${text(error?.message) || 'the run failed'}`;
-    }
-    default:
-      return `${who}: ${entry.type.replace(/_/g, ' ')}`;
+      return describeEscalation(who, body.data.to ?? '', body.data.reason ?? '');
+    case 'run_failed':
+      return `${who} could not answer: ${body.data.error?.message || 'the run failed'}`;
+    case 'other':
+      return `${who}: ${body.name.replace(/_/g, ' ')}`;
   }
+}
+
+const describeEscalation = (who: string, to: string, reason: string) => `${who} escalated to ${to || 'someone'}${reason ? `: ${reason}` : ''}`;
+
+/** A day break's words: "Today", "Yesterday", else the date. */
+function dayLabel(row: Extract<Row, { kind: 'day_break' }>): string {
+  if (row.daysAgo === 0) return 'Today';
+  if (row.daysAgo === 1) return 'Yesterday';
+  const day = new Date(row.time);
+  const thisYear = day.getFullYear() === new Date().getFullYear();
+  return day.toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric', year: thisYear ? undefined : 'numeric' });
 }
 
 function RunRow({ row, thread, actions }: { row: Extract<Row, { kind: 'run' }>; thread: InboundThread | undefined; actions: RowActions }) {
@@ -181,7 +189,9 @@ function ApprovalRow({ row, thread, actions }: { row: Extract<Row, { kind: 'appr
   const now = useNow(true);
   return (
     <div className="px-4 pt-2 pl-16">
-      <p className="text-xs text-slate-600 dark:text-slate-400">{nameOf(thread, row.requestedBy)} asks for approval:</p>
+      <p className="text-xs text-slate-600 dark:text-slate-400">
+        {nameOf(thread, row.requestedBy)} {row.approval.status === 'pending' ? 'asks' : 'asked'} for approval:
+      </p>
       {/* ApprovalItem is a list item (a run card lists its approvals): here a list of one. */}
       <ul aria-label="Approvals">
         <ApprovalItem approval={row.approval} now={now} onDecide={actions.decide} nameOf={(senderId) => nameOf(thread, senderId)} />
@@ -192,15 +202,17 @@ function ApprovalRow({ row, thread, actions }: { row: Extract<Row, { kind: 'appr
 
 export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, actions }: Props) {
   switch (row.kind) {
-    case 'day':
+    case 'day_break': {
+      const label = dayLabel(row);
       return (
-        <div role="separator" aria-label={row.label} className="flex items-center gap-3 px-4 pt-4 text-xs font-medium text-slate-600 dark:text-slate-400">
+        <div role="separator" aria-label={label} className="flex items-center gap-3 px-4 pt-4 text-xs font-medium text-slate-600 dark:text-slate-400">
           <span className="h-px flex-1 bg-slate-200 dark:bg-slate-800" />
-          {row.label}
+          {label}
           <span className="h-px flex-1 bg-slate-200 dark:bg-slate-800" />
         </div>
       );
-    case 'unread':
+    }
+    case 'unread_marker':
       return (
         <div role="separator" aria-label="New messages" className="flex items-center gap-3 px-4 pt-3 text-xs font-semibold text-red-700 dark:text-red-400">
           <span className="h-px flex-1 bg-red-300 dark:bg-red-800" />
@@ -217,25 +229,29 @@ export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, 
         </Bubble>
       );
     }
-    case 'pending':
+    case 'pending_message':
       return (
         <Bubble senderId={selfSenderId} name="You" time={timeOf(row.item.createdAt)} grouped={row.grouped}>
           <PendingBody item={row.item} actions={actions} />
         </Bubble>
       );
-    case 'streaming': {
-      const agent = row.run.agentId ?? 'agent:';
+    case 'streaming_reply': {
+      const agent = row.senderId ?? 'agent:';
       return (
         <Bubble senderId={agent} name={nameOf(thread, agent)} time="" grouped={false}>
           {/* Hidden from screen readers while it grows: the committed reply is announced once. */}
           <div aria-hidden="true">
-            <Body text={row.run.text} markdown />
+            <Body text={row.text} markdown />
           </div>
         </Bubble>
       );
     }
-    case 'event':
+    case 'notice':
       return <p className="px-4 pt-2 text-center text-xs text-slate-600 dark:text-slate-400">{describeEvent(row.entry, thread)}</p>;
+    case 'escalation':
+      return (
+        <p className="px-4 pt-2 text-center text-xs text-slate-600 dark:text-slate-400">{describeEscalation(nameOf(thread, row.senderId), row.to, row.reason)}</p>
+      );
     case 'run':
       return <RunRow row={row} thread={thread} actions={actions} />;
     case 'approval':

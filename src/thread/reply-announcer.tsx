@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { TimelineItem } from '../core/engine/thread-snapshot.ts';
+import type { TimelineItem } from '../core/timeline/timeline-item.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { nameOf } from '../threads/thread-title.ts';
 

@@ -3,7 +3,7 @@ import { ownedAgents } from '../agents/agent-queries.ts';
 import { agentSettingsHash } from '../agents/agent-route.ts';
 import type { ParticipationMode } from '../core/protocol/model.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
-import type { SyncHealth } from '../core/engine/thread-snapshot.ts';
+import type { SyncHealth } from '../core/session/thread-snapshot.ts';
 import { useEngine } from '../engine/engine-context.tsx';
 import { agentsQuery, threadKeys } from '../threads/thread-queries.ts';
 import { threadTitle } from '../threads/thread-title.ts';

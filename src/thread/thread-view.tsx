@@ -28,8 +28,8 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
 
   const [openedAt] = useState(() => Date.now());
   const rows = useMemo(
-    () => buildRows({ items: snapshot.items, runs: snapshot.runs, unreadAtOpen, selfSenderId, now: openedAt }),
-    [snapshot.items, snapshot.runs, unreadAtOpen, selfSenderId, openedAt],
+    () => buildRows({ items: snapshot.items, unreadAtOpen, selfSenderId, now: openedAt }),
+    [snapshot.items, unreadAtOpen, selfSenderId, openedAt],
   );
 
   const actions = useMemo<RowActions>(

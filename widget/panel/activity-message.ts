@@ -1,4 +1,5 @@
 import type { Activity } from '../../src/core/engine/sync-engine.ts';
+import { parseMessageCommittedData } from '../../src/core/protocol/event-data.ts';
 
 /** A committed message as the panel reports it to the page, whichever way it arrived. */
 export interface ArrivedMessage {
@@ -17,7 +18,8 @@ export function messageOf(activity: Activity): ArrivedMessage | null {
   }
   if (activity.kind !== 'event' || activity.event.event_type !== 'message_committed') return null;
   const { event } = activity;
-  const id = typeof event.data?.message_id === 'string' ? event.data.message_id : (event.event_id ?? `seq:${event.thread_seq}`);
-  const clientMessageId = typeof event.data?.client_message_id === 'string' ? event.data.client_message_id : null;
+  const data = parseMessageCommittedData(event.data);
+  const id = data.message_id ?? event.event_id ?? `seq:${event.thread_seq}`;
+  const clientMessageId = data.client_message_id ?? null;
   return { id, senderId: event.sender_id ?? 'system', content: event.content ?? '', seq: event.thread_seq, clientMessageId };
 }

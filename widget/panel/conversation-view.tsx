@@ -38,7 +38,7 @@ export function ConversationView({ engine, threadId, selfSenderId, hiddenThrough
     () => buildVisitorRows({ items: snapshot.items, runs: snapshot.runs, typing: snapshot.typing, selfSenderId, hiddenThroughSeq }),
     [snapshot.items, snapshot.runs, snapshot.typing, selfSenderId, hiddenThroughSeq],
   );
-  const names = useMemo(() => participantNames(snapshot.items.flatMap((item) => (item.kind === 'event' ? [item.entry] : []))), [snapshot.items]);
+  const names = useMemo(() => participantNames(snapshot.items), [snapshot.items]);
   const nameOf = useCallback(
     (senderId: string | null) => {
       const known = senderId ? names.get(senderId) : undefined;
@@ -49,7 +49,7 @@ export function ConversationView({ engine, threadId, selfSenderId, hiddenThrough
     [names, agentName, strings],
   );
 
-  const pending = useMemo(() => snapshot.items.flatMap((item) => (item.kind === 'pending' ? [item.item] : [])), [snapshot.items]);
+  const pending = useMemo(() => snapshot.items.flatMap((item) => (item.kind === 'pending_message' ? [item.item] : [])), [snapshot.items]);
   // The clock runs only while something on screen counts down.
   const counting =
     connection.status === 'reconnecting' || notice !== null || pending.some((item) => item.error?.code === 'rate_limited' && item.status === 'queued');

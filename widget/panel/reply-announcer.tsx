@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { TimelineItem } from '../../src/core/engine/thread-snapshot.ts';
+import type { TimelineItem } from '../../src/core/timeline/timeline-item.ts';
 import type { PanelStrings } from './i18n.ts';
 
 /** Announcements kept in the live region; older ones are dropped. */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { logEntry } from '../../src/core/testing/timeline-builders.ts';
+import { buildTimeline } from '../../src/core/timeline/build-timeline.ts';
 import { participantNames, visitorSenderOf } from './visitor-identity.ts';
 
 describe('visitor identity', () => {
@@ -14,11 +16,17 @@ describe('visitor identity', () => {
   });
 
   it('reads participant names from the log', () => {
-    const names = participantNames([
-      { kind: 'event', type: 'participant_joined', data: { sender_id: 'user:1', name: ' Alice ' } },
-      { kind: 'event', type: 'participant_joined', data: { sender_id: 'user:2', name: 42 } },
-      { kind: 'event', type: 'mode_changed', data: { sender_id: 'user:3', name: 'Nope' } },
-    ]);
+    const { items } = buildTimeline({
+      entries: [
+        logEntry(1, 'participant_joined', { sender_id: 'user:1', name: ' Alice ' }),
+        logEntry(2, 'participant_joined', { sender_id: 'user:2', name: 42 }),
+        logEntry(3, 'mode_changed', { sender_id: 'user:3', name: 'Nope', participation_mode: 'open' }),
+      ],
+      outbox: [],
+      runs: [],
+      selfSenderId: 'visitor:me',
+    });
+    const names = participantNames(items);
     expect([...names]).toEqual([['user:1', 'Alice']]);
   });
 });

@@ -1,4 +1,6 @@
+import { parseEventBody } from '../../src/core/protocol/event-data.ts';
 import type { InboundEvent } from '../../src/core/protocol/server-frame-schemas.ts';
+import type { TimelineItem } from '../../src/core/timeline/timeline-item.ts';
 
 const isVisitor = (senderId: unknown): senderId is string => typeof senderId === 'string' && senderId.startsWith('visitor:');
 
@@ -10,20 +12,21 @@ const isVisitor = (senderId: unknown): senderId is string => typeof senderId ===
  */
 export function visitorSenderOf(events: readonly InboundEvent[]): string | null {
   for (const event of events) {
-    if (event.event_type !== 'participant_joined') continue;
-    const senderId = event.data?.sender_id ?? event.sender_id;
+    const body = parseEventBody(event.event_type, event.data);
+    if (body.type !== 'participant_joined') continue;
+    const senderId = body.data.sender_id ?? event.sender_id;
     if (isVisitor(senderId)) return senderId;
   }
   return events.map((event) => event.sender_id).find(isVisitor) ?? null;
 }
 
-/** Participants' names from the `participant_joined` entries of a thread's log, by sender id. */
-export function participantNames(entries: readonly { kind: string; type: string; data?: Readonly<Record<string, unknown>> }[]): Map<string, string> {
+/** Participants' names from the `participant_joined` notices of a thread's timeline, by sender id. */
+export function participantNames(items: readonly TimelineItem[]): Map<string, string> {
   const names = new Map<string, string>();
-  for (const entry of entries) {
-    if (entry.kind !== 'event' || entry.type !== 'participant_joined') continue;
-    const { sender_id: senderId, name } = entry.data ?? {};
-    if (typeof senderId === 'string' && typeof name === 'string' && name.trim()) names.set(senderId, name.trim());
+  for (const item of items) {
+    if (item.kind !== 'notice' || item.entry.body.type !== 'participant_joined') continue;
+    const { sender_id: senderId, name } = item.entry.body.data;
+    if (senderId && name?.trim()) names.set(senderId, name.trim());
   }
   return names;
 }

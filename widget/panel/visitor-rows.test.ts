@@ -1,23 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import type { TimelineItem } from '../../src/core/engine/thread-snapshot.ts';
-import type { EventEntry, MessageView } from '../../src/core/sync/log-entry.ts';
-import { reduceRun, type RunView } from '../../src/core/sync/run-state.ts';
-import { buildVisitorRows, type VisitorRowInput } from './visitor-rows.ts';
+import type { LogEntry } from '../../src/core/sync/log-entry.ts';
+import type { RunView } from '../../src/core/sync/run-state.ts';
+import { applyRuntime, logEntry, messageEntry } from '../../src/core/testing/timeline-builders.ts';
+import { buildTimeline } from '../../src/core/timeline/build-timeline.ts';
+import { buildVisitorRows } from './visitor-rows.ts';
 
 const SELF = 'visitor:me';
 const AGENT = 'agent:bot';
 
-const message = (seq: number, senderId: string, content: string): TimelineItem => {
-  const view: MessageView = { id: `m${seq}`, threadId: 't', seq, senderId, role: senderId === AGENT ? 'agent' : 'user', content, clientMessageId: null, mentions: [], createdAt: null };
-  return { kind: 'message', key: `message|m${seq}`, message: view };
-};
-const event = (seq: number, type: string, data: Record<string, unknown>, senderId = AGENT): TimelineItem => {
-  const entry: EventEntry = { kind: 'event', seq, key: `e${seq}`, type, senderId, content: null, createdAt: null, data };
-  return { kind: 'event', key: `event|e${seq}`, entry };
-};
-const run = (steps: [string, Record<string, unknown>?][]): RunView =>
-  steps.reduce<RunView | undefined>((current, [type, data]) => reduceRun(current, 't', 'r1', type, { agent_id: AGENT, in_reply_to: 'm1', ...data }, 0), undefined)!;
-const rows = (patch: Partial<VisitorRowInput>) => buildVisitorRows({ items: [], runs: [], typing: [], selfSenderId: SELF, hiddenThroughSeq: 0, ...patch });
+const message = (seq: number, senderId: string, content: string): LogEntry => messageEntry(seq, senderId, content);
+const event = (seq: number, type: string, data: Record<string, unknown>, senderId = AGENT): LogEntry => logEntry(seq, type, data, { senderId });
+const step = (current: RunView | undefined, type: string, data: Record<string, unknown> = {}) =>
+  applyRuntime(current, { event_type: type, run_id: 'r1', agent_id: AGENT, in_reply_to: 'm1', ...data });
+const run = (steps: [string, Record<string, unknown>?][]): RunView => steps.reduce<RunView | undefined>((current, [type, data]) => step(current, type, data), undefined)!;
+
+interface Input {
+  items: LogEntry[];
+  runs: RunView[];
+  typing: string[];
+  hiddenThroughSeq: number;
+}
+
+/** The visitor's rows for this log and these runs, through the shared timeline as the panel gets them. */
+function rows(patch: Partial<Input>) {
+  const timeline = buildTimeline({ entries: patch.items ?? [], outbox: [], runs: patch.runs ?? [], selfSenderId: SELF });
+  return buildVisitorRows({ items: timeline.items, runs: timeline.runs, typing: patch.typing ?? [], selfSenderId: SELF, hiddenThroughSeq: patch.hiddenThroughSeq ?? 0 });
+}
 
 describe('buildVisitorRows', () => {
   it('puts the visitor’s messages on their side and names others once per run of messages', () => {
@@ -36,7 +44,7 @@ describe('buildVisitorRows', () => {
     expect(live).toMatchObject({ key: 'reply|r1', text: 'Hello' });
     expect(before.some((row) => row.kind === 'activity')).toBe(false);
 
-    const committed = reduceRun(streaming, 't', 'r1', 'reply_committed', { message_id: 'm2', thread_seq: 2 }, 0);
+    const committed = step(streaming, 'reply_committed', { message_id: 'm2', thread_seq: 2 });
     const waiting = rows({ items: [message(1, SELF, 'hi')], runs: [committed] });
     expect(waiting.find((row) => row.kind === 'streaming')?.key).toBe('reply|r1');
 

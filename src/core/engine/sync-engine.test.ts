@@ -130,7 +130,7 @@ describe('SyncEngine', () => {
     const item = await engine.send('t1', 'hello there');
     engine.flush();
     const pending = engine.getThreadSnapshot('t1').items.at(-1)!;
-    expect(pending).toMatchObject({ kind: 'pending', item: { content: 'hello there' } });
+    expect(pending).toMatchObject({ kind: 'pending_message', item: { content: 'hello there' } });
     expect(sent[0]).toMatchObject({ content: 'hello there', client_message_id: item.clientMessageId, base_seq: 1 });
 
     // The committed copy arrives on the socket before the REST response.
@@ -259,7 +259,7 @@ describe('SyncEngine under any delivery schedule (property)', () => {
           engine.flush();
         }
         const keys = engine.getThreadSnapshot('t1').items.map((item) =>
-          item.kind === 'message' ? item.message.id : item.kind === 'event' ? item.entry.key : 'pending',
+          item.kind === 'message' ? item.message.id : 'seq' in item ? item.key.slice('event|'.length) : item.kind,
         );
         const expected = source.log.map((event) =>
           event.event_type === 'message_committed' ? (event.data as { message_id: string }).message_id : event.event_id,

@@ -252,6 +252,58 @@ export const runtimeEvents: { [K in RuntimeEventType]: RuntimeFrameData & { even
   intake_failed: runtime('intake_failed', { error: runError }),
 };
 
+/** The Agent Platform's runtime event types (seed 002), as its WebSocket names them. */
+export const AGENT_PLATFORM_EVENT_TYPES = [
+  'conversation_started',
+  'typing_started',
+  'text_delta',
+  'tool_call_started',
+  'tool_call_completed',
+  'approval_pending',
+  'approval_expired',
+  'escalation_created',
+  'stream_end',
+  'message_completed',
+  'conversation_completed',
+  'conversation_failed',
+] as const;
+export type AgentPlatformEventType = (typeof AGENT_PLATFORM_EVENT_TYPES)[number];
+
+/** A seed-002 event payload: `event_type` and its fields; no `run_id`. */
+export interface AgentPlatformEventData<K extends string = string> {
+  event_type: K;
+  [field: string]: unknown;
+}
+
+/** The seed-002 payload fields every event of one conversation carries: its workflow stands for the run. */
+const platform = <K extends AgentPlatformEventType>(event_type: K, data: Record<string, unknown> = {}): AgentPlatformEventData<K> => ({
+  event_type,
+  agent_id: FIXTURE_SENDERS.agent,
+  thread_id: FIXTURE_IDS.thread,
+  workflow_id: FIXTURE_IDS.run,
+  ...data,
+});
+
+/**
+ * One payload of every Agent Platform event type (seed 002), in conversation order, as a
+ * `thread_runtime` frame carries them: no `run_id` (the `workflow_id` names the run) and,
+ * like the seed's own example, a `text_delta` that names no workflow at all.
+ */
+export const agentPlatformEvents: { [K in AgentPlatformEventType]: AgentPlatformEventData<K> } = {
+  conversation_started: platform('conversation_started'),
+  typing_started: platform('typing_started'),
+  text_delta: { event_type: 'text_delta', agent_id: FIXTURE_SENDERS.agent, thread_id: FIXTURE_IDS.thread, content: 'Let me ' },
+  tool_call_started: platform('tool_call_started', { tool_call_id: toolCall.tool_call_id, tool_name: toolCall.tool_name, preview: toolCall.preview }),
+  tool_call_completed: platform('tool_call_completed', { tool_call_id: toolCall.tool_call_id, tool_name: toolCall.tool_name, ok: true, result_preview: 'Shipped.' }),
+  approval_pending: platform('approval_pending', { approval_id: FIXTURE_IDS.approval, tool_name: approval.tool_name, preview: approval.preview, expires_at: approval.expires_at }),
+  approval_expired: platform('approval_expired', { approval_id: FIXTURE_IDS.expiredApproval, tool_name: approval.tool_name }),
+  escalation_created: platform('escalation_created', { to: 'human', reason: 'Asked for a person.' }),
+  stream_end: platform('stream_end'),
+  message_completed: platform('message_completed', { message_id: FIXTURE_IDS.reply, content: 'Let me check that.' }),
+  conversation_completed: platform('conversation_completed'),
+  conversation_failed: platform('conversation_failed', { error: runError }),
+};
+
 type FrameOf<K extends ServerFrameType> = Extract<ServerFrame, { type: K }>;
 
 /** A `thread_event` frame carrying `event` (CONTRACT §6). */
@@ -288,10 +340,14 @@ export const seedThreadMessage = {
   data: { id: FIXTURE_IDS.reply, sender_id: FIXTURE_SENDERS.agent, content: 'Hello!' },
 } as const;
 
+/** A `thread_runtime` frame carrying a seed-002 payload. */
+export const agentPlatformFrame = (data: AgentPlatformEventData) => ({ type: 'thread_runtime' as const, thread_id: FIXTURE_IDS.thread, data });
+
 /** Every fixture frame with a name, for table tests: each frame type, each event as `thread_event`, each runtime event. */
-export const allServerFrameFixtures: ReadonlyArray<{ name: string; frame: ServerFrame | typeof seedThreadMessage }> = [
+export const allServerFrameFixtures: ReadonlyArray<{ name: string; frame: ServerFrame | typeof seedThreadMessage | ReturnType<typeof agentPlatformFrame> }> = [
   ...Object.entries(serverFrames).map(([name, frame]) => ({ name, frame })),
   ...fixtureEventLog.map((event) => ({ name: `thread_event ${event.event_type}`, frame: threadEventFrame(event) })),
   ...Object.values(runtimeEvents).map((data) => ({ name: `thread_runtime ${data.event_type}`, frame: threadRuntimeFrame(data) })),
+  ...Object.values(agentPlatformEvents).map((data) => ({ name: `thread_runtime (seed 002) ${data.event_type}`, frame: agentPlatformFrame(data) })),
   { name: 'seed thread_message', frame: seedThreadMessage },
 ];

@@ -1,3 +1,4 @@
+import { parseEventBody, parseMessageCommittedData, type EventBody } from '../protocol/event-data.ts';
 import { senderKind, type Role } from '../protocol/model.ts';
 import type { InboundEvent, InboundMessage } from '../protocol/server-frame-schemas.ts';
 
@@ -35,11 +36,13 @@ export interface EventEntry {
   kind: 'event';
   seq: number;
   key: string;
+  /** The event type as the server named it. */
   type: string;
   senderId: string;
   content: string | null;
   createdAt: string | null;
-  data: Readonly<Record<string, unknown>>;
+  /** The typed data, parsed once here; `other` for types this client does not know or data that does not fit. */
+  body: EventBody;
 }
 
 const NO_MENTIONS: readonly string[] = Object.freeze([]);
@@ -50,12 +53,7 @@ function roleOf(senderId: string, role: unknown): Role {
   return 'user';
 }
 
-const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-
-function mentionsOf(value: unknown): readonly string[] {
-  if (!Array.isArray(value) || value.length === 0) return NO_MENTIONS;
-  return value.filter((item): item is string => typeof item === 'string');
-}
+const mentionsOf = (value: readonly string[] | null | undefined): readonly string[] => (value && value.length > 0 ? value : NO_MENTIONS);
 
 function messageEntry(fields: Omit<MessageEntry, 'kind' | 'type' | 'key'>): MessageEntry {
   // One literal with a fixed field order, so every message shares one hidden class.
@@ -77,11 +75,11 @@ function messageEntry(fields: Omit<MessageEntry, 'kind' | 'type' | 'key'>): Mess
 
 /** From a durable event (poll page, SSE, `thread_event` frame). */
 export function entryFromEvent(threadId: string, event: InboundEvent): LogEntry {
-  const data = event.data ?? {};
-  const senderId = event.sender_id ?? str(data.sender_id) ?? 'system';
   if (event.event_type === 'message_committed') {
+    const data = parseMessageCommittedData(event.data);
+    const senderId = event.sender_id ?? data.sender_id ?? 'system';
     // A seed server's event may lack data.message_id: the event id then names the message.
-    const id = str(data.message_id) ?? event.event_id ?? `message:${event.thread_seq}`;
+    const id = data.message_id ?? event.event_id ?? `message:${event.thread_seq}`;
     return messageEntry({
       id,
       threadId,
@@ -89,20 +87,22 @@ export function entryFromEvent(threadId: string, event: InboundEvent): LogEntry 
       senderId,
       role: roleOf(senderId, data.role),
       content: event.content ?? '',
-      clientMessageId: str(data.client_message_id),
+      clientMessageId: data.client_message_id ?? null,
       mentions: mentionsOf(data.mentions),
       createdAt: event.created_at ?? null,
     });
   }
+  const body = parseEventBody(event.event_type, event.data);
+  const joined = body.type === 'participant_joined' ? body.data.sender_id : null;
   return {
     kind: 'event',
     seq: event.thread_seq,
     key: event.event_id ?? `${event.event_type}:${event.thread_seq}`,
     type: event.event_type,
-    senderId,
+    senderId: event.sender_id ?? joined ?? 'system',
     content: event.content ?? null,
     createdAt: event.created_at ?? null,
-    data,
+    body,
   };
 }
 

@@ -1,0 +1,274 @@
+import type { ApiError } from '../api/api-error.ts';
+import type { ThreadSource } from '../api/thread-source.ts';
+import { backoffDelay } from '../connection/backoff.ts';
+import type { ConnectionState } from '../connection/connection.ts';
+import type { Environment } from '../environment/environment.ts';
+import type { RuntimeStep } from '../protocol/runtime-steps.ts';
+import type { InboundEvent, InboundMessage } from '../protocol/server-frame-schemas.ts';
+import { entryFromEvent, entryFromMessage, type LogEntry } from '../sync/log-entry.ts';
+import type { Outbox } from '../sync/outbox.ts';
+import { PresenceState } from '../sync/presence-state.ts';
+import { MAX_RUNS_PER_THREAD, reduceRun, type RunView } from '../sync/run-state.ts';
+import { ThreadLog, WINDOW_SIZE } from '../sync/thread-log.ts';
+import { TypingState } from '../sync/typing-state.ts';
+import { buildTimeline } from '../timeline/build-timeline.ts';
+import { healthOf, type ThreadSnapshot } from './thread-snapshot.ts';
+
+/** A failed catch-up is retried after a backoff from this base (doubling, full jitter). */
+export const CATCH_UP_RETRY_BASE_MS = 1_000;
+
+/** How urgently a change should reach the screen (see `NotifyScheduler`). */
+export type ChangeUrgency = 'now' | 'frame';
+
+export interface ThreadSessionOptions {
+  source: ThreadSource;
+  environment: Environment;
+  outbox: Outbox;
+  selfSenderId: string;
+  connectionState: () => ConnectionState;
+  /** The session changed: its snapshot is new. */
+  onChange: (urgency: ChangeUrgency) => void;
+  /** The log was created: the connection should follow this thread. */
+  onFirstOpen: () => void;
+}
+
+/**
+ * Everything true about one thread: its reconciled log, its runs, its outbox view, who is
+ * typing and viewing, composing, catch-up and retry state. State changes only when a frame
+ * or an answer is applied; {@link getSnapshot} derives one immutable snapshot from it,
+ * the same object until something changed.
+ */
+export class ThreadSession {
+  private log: ThreadLog | null = null;
+  /** Runs as the live runtime frames built them, in arrival order. */
+  private readonly liveRuns = new Map<string, RunView>();
+  private readonly typing = new TypingState(() => this.changed('frame'));
+  private readonly presence = new PresenceState(() => this.changed('frame'));
+  private composingBase: number | undefined;
+  private typingSentAt: number | undefined;
+  private catchUpAttempts = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private snapshot: ThreadSnapshot | null = null;
+  onScreen = false;
+
+  constructor(
+    readonly threadId: string,
+    private readonly options: ThreadSessionOptions,
+  ) {}
+
+  /** The log, created (and followed) on first use. */
+  private logOf(): ThreadLog {
+    if (!this.log) {
+      this.log = new ThreadLog(this.threadId, {
+        source: this.options.source,
+        keepsClientIdOf: (senderId) => senderId === this.options.selfSenderId,
+        onChange: () => this.logChanged(),
+        onError: (error) => this.scheduleCatchUp(error),
+      });
+      this.options.onFirstOpen();
+    }
+    return this.log;
+  }
+
+  get hasLog(): boolean {
+    return this.log !== null;
+  }
+
+  get appliedSeq(): number {
+    return this.log?.appliedSeq ?? 0;
+  }
+
+  open(): Promise<void> {
+    return this.logOf().open();
+  }
+
+  /** Off screen: trimmed to its latest window so memory stays bounded. */
+  trim(): void {
+    this.log?.trim(WINDOW_SIZE);
+  }
+
+  loadOlder(): Promise<void> {
+    return this.log?.loadOlder() ?? Promise.resolve();
+  }
+
+  /** After a reconnect: checks the server's `last_seq` and catches up (or reloads). */
+  verify(): Promise<void> {
+    return this.log?.verify() ?? Promise.resolve();
+  }
+
+  stop(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.typing.clear();
+  }
+
+  // ---- applying what arrived ---------------------------------------------------------------
+
+  applyMessage(message: InboundMessage): void {
+    if (this.log) {
+      if (message.thread_seq !== undefined) this.log.receive(entryFromMessage(this.threadId, { ...message, thread_seq: message.thread_seq }));
+      else this.log.receiveUnsequenced();
+    }
+    this.typing.set(this.threadId, message.sender_id, false);
+  }
+
+  applyEvent(event: InboundEvent): LogEntry {
+    const entry = entryFromEvent(this.threadId, event);
+    this.log?.receive(entry);
+    if (entry.kind === 'message') this.typing.set(this.threadId, entry.senderId, false);
+    return entry;
+  }
+
+  /** A live runtime step; one with no run id belongs to the thread's current run. */
+  applyRuntime({ runId, agentId, inReplyTo, step }: RuntimeStep): void {
+    const id = runId ?? this.currentRunId() ?? `live|${this.liveRuns.size + 1}`;
+    const existing = this.liveRuns.get(id);
+    const origin = { agentId, inReplyTo: inReplyTo ?? (existing ? null : this.lastMessageNotFrom(agentId)) };
+    const next = reduceRun(existing, this.threadId, id, step, origin, this.options.environment.now());
+    if (next === existing) return;
+    this.liveRuns.set(id, next);
+    if (this.liveRuns.size > MAX_RUNS_PER_THREAD) {
+      const oldestFinished = [...this.liveRuns.values()].find((run) => run.finished);
+      if (oldestFinished) this.liveRuns.delete(oldestFinished.runId);
+    }
+    // Streamed text waits for the next frame (one notification per frame however fast it comes).
+    this.changed(step.type === 'text' ? 'frame' : 'now');
+  }
+
+  /** The newest run still going: where a step that names no run (seed 002's `text_delta`) belongs. */
+  private currentRunId(): string | null {
+    const runs = [...this.liveRuns.values()];
+    for (let index = runs.length - 1; index >= 0; index--) if (!runs[index]!.finished) return runs[index]!.runId;
+    return null;
+  }
+
+  /** A run that does not say what it answers (seed 002) answers the newest message from someone else. */
+  private lastMessageNotFrom(agentId: string | null): string | null {
+    const items = this.log?.items ?? [];
+    for (let index = items.length - 1; index >= 0; index--) {
+      const entry = items[index]!;
+      if (entry.kind === 'message' && entry.senderId !== agentId) return entry.id;
+    }
+    return null;
+  }
+
+  applyTyping(senderId: string, started: boolean): void {
+    if (senderId !== this.options.selfSenderId) this.typing.set(this.threadId, senderId, started);
+  }
+
+  applyPresence(senderId: string, focused: boolean): void {
+    if (senderId !== this.options.selfSenderId) this.presence.set(this.threadId, senderId, focused);
+  }
+
+  /** Presence is as old as the last connection: the server tells who is there on re-focus. */
+  clearPresence(): void {
+    this.presence.clear();
+  }
+
+  /** The outbox changed for this thread (a send, a failure, a confirmation). */
+  outboxChanged(): void {
+    this.changed('now');
+  }
+
+  connectionChanged(): void {
+    this.changed('frame');
+  }
+
+  private logChanged(): void {
+    this.confirmCommitted();
+    this.changed('now');
+  }
+
+  /** Drops outbox items whose committed copy the log now holds. */
+  private confirmCommitted(): void {
+    const pending = this.options.outbox.list(this.threadId);
+    if (pending.length === 0 || !this.log) return;
+    const waiting = new Set(pending.map((item) => item.clientMessageId));
+    for (const entry of this.log.items) {
+      const cmid = entry.kind === 'message' ? entry.clientMessageId : null;
+      if (cmid && entry.senderId === this.options.selfSenderId && waiting.has(cmid)) this.options.outbox.confirm(cmid);
+    }
+  }
+
+  private changed(urgency: ChangeUrgency): void {
+    this.snapshot = null;
+    this.options.onChange(urgency);
+  }
+
+  private scheduleCatchUp(error: ApiError): void {
+    this.changed('frame');
+    if (!error.retryable || this.retryTimer) return;
+    const attempt = this.catchUpAttempts++;
+    const delay = error.retryAfterMs ?? backoffDelay(attempt, this.options.environment.random, { baseMs: CATCH_UP_RETRY_BASE_MS });
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.log?.verify().then(() => {
+        if (this.log?.status === 'synced') this.catchUpAttempts = 0;
+      });
+    }, delay);
+  }
+
+  // ---- composing -----------------------------------------------------------------------------
+
+  /** Composing started: messages from others after this seq count as "new since you started". */
+  startComposing(): void {
+    if (this.composingBase !== undefined) return;
+    this.composingBase = this.appliedSeq;
+    this.changed('frame');
+  }
+
+  stopComposing(): void {
+    if (this.composingBase === undefined) return;
+    this.composingBase = undefined;
+    this.changed('frame');
+  }
+
+  /** Where a send starts from: composing's base, else what is applied; composing ends. */
+  takeBaseSeq(): { baseSeq: number | null; latestSeenSeq: number | null } {
+    const latestSeenSeq = this.log ? this.log.appliedSeq : null;
+    const baseSeq = this.composingBase ?? latestSeenSeq;
+    this.composingBase = undefined;
+    return { baseSeq, latestSeenSeq };
+  }
+
+  /** Records a typing signal sent; false when the last one is recent enough (refreshed at most every `refreshMs`). */
+  shouldSendTyping(typing: boolean, now: number, refreshMs: number): boolean {
+    if (typing) return this.typingSentAt === undefined || now - this.typingSentAt >= refreshMs;
+    return this.typingSentAt !== undefined;
+  }
+
+  typingSent(at: number | undefined): void {
+    this.typingSentAt = at;
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  /** The thread as the UI shows it; the same object until the thread changes. */
+  getSnapshot(): ThreadSnapshot {
+    if (this.snapshot) return this.snapshot;
+    const log = this.log ?? undefined;
+    const self = this.options.selfSenderId;
+    const entries = log?.items ?? [];
+    const timeline = buildTimeline({ entries, outbox: this.options.outbox.list(this.threadId), runs: [...this.liveRuns.values()], selfSenderId: self });
+    const baseSeq = this.composingBase;
+    this.snapshot = {
+      threadId: this.threadId,
+      loaded: log?.isOpen ?? false,
+      items: timeline.items,
+      hasOlder: log?.hasOlder ?? false,
+      loadingOlder: log?.isLoadingOlder ?? false,
+      health: healthOf(log, this.options.connectionState()),
+      typing: this.typing.of(this.threadId),
+      present: this.presence.of(this.threadId),
+      runs: timeline.runs,
+      compose:
+        baseSeq === undefined
+          ? null
+          : {
+              baseSeq,
+              newFromOthers: entries.filter((entry) => entry.kind === 'message' && entry.seq > baseSeq && entry.senderId !== self).length,
+            },
+    };
+    return this.snapshot;
+  }
+}

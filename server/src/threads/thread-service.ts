@@ -165,7 +165,7 @@ export class ThreadService {
               latestSeenSeq: 0,
             },
     });
-    this.announceThread(thread, events, message);
+    await this.announceThread(thread, events, message);
     return this.toWire(thread, principal.kind === 'user' ? principal.id : null);
   }
 

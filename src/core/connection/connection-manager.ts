@@ -321,7 +321,8 @@ export class ConnectionManager implements Connection {
     this.clearRetry();
     this.showWaiting();
     const epoch = this.epoch;
-    refresh()
+    // A refresh that fails counts as not renewed: its rejection ends here.
+    void refresh()
       .catch(() => false)
       .then((renewed) => {
         if (epoch !== this.epoch || !this.running) return;

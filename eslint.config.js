@@ -59,7 +59,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['react', 'react/*', 'react-dom', 'react-dom/*', 'preact', 'preact/*'], message: 'src/core must not depend on React.' },
+            {
+              group: ['react', 'react/*', 'react-dom', 'react-dom/*', 'preact', 'preact/*'],
+              message: 'src/core must not depend on React.',
+            },
             { group: ['**/server/**'], message: 'src/core must not import server code.' },
           ],
         },

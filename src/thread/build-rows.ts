@@ -4,7 +4,7 @@ import type { OutboxItem } from '../core/sync/outbox.ts';
 import { runIdOf, type ApprovalView, type RunView } from '../core/sync/run-state.ts';
 
 /** Messages of one sender closer than this are grouped under one header. */
-export const GROUP_WINDOW_MS = 5 * 60_000;
+const GROUP_WINDOW_MS = 5 * 60_000;
 
 export type Row =
   | { kind: 'day'; key: string; label: string }

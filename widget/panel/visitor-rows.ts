@@ -34,7 +34,7 @@ const replyKey = (runId: string) => `reply|${runId}`;
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /** A tool's name as words: "lookup_order" → "lookup order". */
-export const toolWords = (name: string) => name.replace(/[_-]+/g, ' ').trim() || name;
+const toolWords = (name: string) => name.replace(/[_-]+/g, ' ').trim() || name;
 
 /**
  * Turns a thread snapshot into what a visitor sees: messages (theirs and everyone else's),

@@ -13,7 +13,7 @@ import type { Transport, TransportClose } from './transport.ts';
  */
 export const READY_TIMEOUT_MS = 15_000;
 /** Consecutive WebSocket failures (never reached `ready`) before SSE or polling takes over. */
-export const MAX_SOCKET_FAILURES_BEFORE_FALLBACK = 3;
+const MAX_SOCKET_FAILURES_BEFORE_FALLBACK = 3;
 
 export interface ConnectionManagerOptions {
   /** A new WebSocket transport, for every attempt. */

@@ -14,9 +14,9 @@ import { TypingState } from '../sync/typing-state.ts';
 import { buildTimeline, healthOf, type ThreadSnapshot } from './thread-snapshot.ts';
 
 /** While the user keeps typing, `started` is sent again this often (the server expires it after 6 s). */
-export const TYPING_REFRESH_MS = 3_000;
+const TYPING_REFRESH_MS = 3_000;
 /** A failed catch-up is retried after a backoff from this base (doubling, full jitter). */
-export const CATCH_UP_RETRY_BASE_MS = 1_000;
+const CATCH_UP_RETRY_BASE_MS = 1_000;
 
 export interface SyncEngineOptions {
   connection: Connection;

@@ -4,7 +4,7 @@ import type { OutboxItem } from '../sync/outbox.ts';
 import type { RunView } from '../sync/run-state.ts';
 import type { ThreadLog } from '../sync/thread-log.ts';
 
-export type SyncStatus = 'synced' | 'catching_up' | 'offline' | 'failed';
+type SyncStatus = 'synced' | 'catching_up' | 'offline' | 'failed';
 
 /** How current a thread is, for the header ("synced · #1234", "catching up…", "offline"). */
 export interface SyncHealth {
@@ -25,7 +25,7 @@ export type TimelineItem =
   | { kind: 'event'; key: string; entry: EventEntry };
 
 /** What composing a reply knows: how many messages from others arrived since it started. */
-export interface ComposeState {
+interface ComposeState {
   baseSeq: number;
   newFromOthers: number;
 }
@@ -45,7 +45,7 @@ export interface ThreadSnapshot {
   compose: ComposeState | null;
 }
 
-export const timelineKey = (senderId: string, clientMessageId: string) => `${senderId}|${clientMessageId}`;
+const timelineKey = (senderId: string, clientMessageId: string) => `${senderId}|${clientMessageId}`;
 
 export function healthOf(log: ThreadLog | undefined, connection: ConnectionState): SyncHealth {
   const appliedSeq = log?.appliedSeq ?? 0;

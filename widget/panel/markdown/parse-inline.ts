@@ -46,7 +46,7 @@ function referenceAt(src: string, index: number): [string, number] | null {
 }
 
 /** Decodes character references, so a link target is judged as the browser would read it. */
-export function decodeReferences(text: string): string {
+function decodeReferences(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; ) {
     const reference = text[i] === '&' ? referenceAt(text, i) : null;

@@ -9,10 +9,24 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.{ts,tsx}'],
-    languageOptions: { ecmaVersion: 2023, globals: { ...globals.browser, ...globals.node } },
+    languageOptions: {
+      ecmaVersion: 2023,
+      // Type information from the tsconfig projects (tsconfig.json's references, src/core/tsconfig.json).
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // preact's `act` with a synchronous callback flushes at once, throws at once and returns a
+      // promise that is already resolved: dropping it loses nothing.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'preact/test-utils', name: 'act' }] },
+      ],
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      // A switch without `default` names every case; one with `default` handles the rest on purpose.
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
     },
   },
   {
@@ -20,8 +34,20 @@ export default tseslint.config(
     files: ['server/test/**', '**/*.test.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  // Globals by where the code runs (for TypeScript files the tsconfig projects' `lib`/`types` decide too).
+  { files: ['src/**', 'widget/**'], languageOptions: { globals: globals.browser } },
   {
-    files: ['src/**/*.tsx', 'widget/**/*.tsx'],
+    // Tests run in happy-dom under Node; the integration tests and the benchmark in Node.
+    files: ['**/*.test.{ts,tsx}', 'src/**/testing/**', 'widget/**/testing/**', 'src/core/bench/**'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+  },
+  { files: ['server/**', 'build/**', '*.{js,ts}'], languageOptions: { globals: globals.node } },
+  // Playwright specs run in Node and hand functions to the page (page.evaluate).
+  { files: ['e2e/**'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
+  {
+    // Hooks live in .ts files too (use-*.ts); src/core has no React.
+    files: ['src/**/*.{ts,tsx}', 'widget/**/*.{ts,tsx}'],
+    ignores: ['src/core/**'],
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },
@@ -33,17 +59,15 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['react', 'react/*', 'react-dom', 'react-dom/*', 'preact', 'preact/*'], message: 'src/core must not depend on React.' },
+            {
+              group: ['react', 'react/*', 'react-dom', 'react-dom/*', 'preact', 'preact/*'],
+              message: 'src/core must not depend on React.',
+            },
             { group: ['**/server/**'], message: 'src/core must not import server code.' },
           ],
         },
       ],
     },
-  },
-  {
-    // Plain scripts that run in a browser page (the widget demo host page).
-    files: ['widget/**/*.js'],
-    languageOptions: { globals: globals.browser },
   },
   {
     // Integration tests and benchmarks start the real local server; shipped core code never does.

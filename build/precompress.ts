@@ -12,10 +12,10 @@ const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
 /** Text formats only: images and fonts are compressed already, and gain nothing. */
-export const COMPRESSIBLE_FILE = /\.(?:js|mjs|css|html|svg|json|map|txt)$/i;
+const COMPRESSIBLE_FILE = /\.(?:js|mjs|css|html|svg|json|map|txt)$/i;
 
 /** The encodings written, by file suffix. */
-export const ENCODING_SUFFIXES = { br: '.br', gzip: '.gz' } as const;
+const ENCODING_SUFFIXES = { br: '.br', gzip: '.gz' } as const;
 
 export interface PrecompressResult {
   file: string;
@@ -29,7 +29,7 @@ export interface PrecompressResult {
  * Writes `file.br` and `file.gz` when each is smaller than `file`, and removes a variant
  * left from an earlier build otherwise, so a stale variant is never served for a new file.
  */
-export async function precompressFile(file: string): Promise<PrecompressResult> {
+async function precompressFile(file: string): Promise<PrecompressResult> {
   const source = await readFile(file);
   const [br, gz] = await Promise.all([
     brotli(source, {

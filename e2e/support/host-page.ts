@@ -19,10 +19,10 @@ import type { AddressInfo } from 'node:net';
 import { expect, type Page } from '@playwright/test';
 
 /** The chat server of the Playwright config (see playwright.config.ts). */
-export const CHAT_ORIGIN = `http://localhost:${process.env.E2E_PORT ?? 8799}`;
+const CHAT_ORIGIN = `http://localhost:${process.env.E2E_PORT ?? 8799}`;
 
 /** The policy the brief asks for: only the host itself and the chat server (http and ws). */
-export function strictCsp(chatOrigin: string): string {
+function strictCsp(chatOrigin: string): string {
   const ws = chatOrigin.replace(/^http/, 'ws');
   return `default-src 'self'; script-src 'self' ${chatOrigin}; style-src 'self'; connect-src ${chatOrigin} ${ws}`;
 }

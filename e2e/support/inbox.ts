@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 
-export const PASSWORD = 'password123';
+const PASSWORD = 'password123';
 export const ALICE = 'alice@example.com';
 export const BOB = 'bob@example.com';
 

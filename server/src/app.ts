@@ -41,7 +41,7 @@ import type { Storage } from './storage/storage.ts';
 import { AddressGuard, type Resolver } from './webhooks/address-guard.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 
-export const API_PREFIX = '/api/v1';
+const API_PREFIX = '/api/v1';
 /** On shutdown, how long in-flight requests may take before their connections are closed. */
 const CLOSE_GRACE_MS = 2_000;
 const PUBLIC_PREFIX = `${API_PREFIX}/chat/public/`;

@@ -37,7 +37,7 @@ export interface ServerConfig {
   logLevel: string;
 }
 
-export const DEFAULTS = {
+const DEFAULTS = {
   port: 8787,
   host: '127.0.0.1',
   databasePath: './data/ama2.sqlite',
@@ -101,7 +101,7 @@ function originList(raw: string | undefined): string[] {
  * The JWT secret is generated once and kept beside the database, so tokens survive a
  * restart without anyone having to configure a secret for a local run.
  */
-export function loadOrCreateSecret(databasePath: string): string {
+function loadOrCreateSecret(databasePath: string): string {
   if (databasePath === ':memory:') return randomBytes(32).toString('base64url');
   const file = `${databasePath}.jwt-secret`;
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();

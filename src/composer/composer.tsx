@@ -7,7 +7,7 @@ import { draftKey, useDrafts } from './draft-store.ts';
 import { matchCandidates, mentionQueryAt, mentionedIn, type MentionCandidate } from './mentions.ts';
 
 /** The counter appears when this many characters are left. */
-export const COUNTER_THRESHOLD = 500;
+const COUNTER_THRESHOLD = 500;
 const MAX_HEIGHT_PX = 240;
 
 interface Props {

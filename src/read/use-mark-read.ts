@@ -4,7 +4,7 @@ import { useEngine } from '../engine/engine-context.tsx';
 import { patchThread, threadKeys, type ThreadPages } from '../threads/thread-queries.ts';
 
 /** Reads are reported at most this often per thread while new messages keep arriving. */
-export const MARK_READ_DELAY_MS = 400;
+const MARK_READ_DELAY_MS = 400;
 
 /**
  * A thread becomes read when its latest message has been on screen: the list is at the

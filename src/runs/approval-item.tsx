@@ -14,7 +14,7 @@ export interface ApprovalItemProps {
 }
 
 /** The outcome of a settled approval, in words. */
-export function approvalOutcome(approval: ApprovalView, nameOf?: (senderId: string) => string | undefined): string {
+function approvalOutcome(approval: ApprovalView, nameOf?: (senderId: string) => string | undefined): string {
   const by = approval.decidedBy ? ` by ${nameOf?.(approval.decidedBy) ?? approval.decidedBy}` : '';
   switch (approval.status) {
     case 'approved':

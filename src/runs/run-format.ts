@@ -1,7 +1,7 @@
 import type { ApprovalView, RunStatus, RunView } from '../core/sync/run-state.ts';
 
 /** What a run card says for each status. */
-export const RUN_STATUS_LABELS: Readonly<Record<RunStatus, string>> = {
+const RUN_STATUS_LABELS: Readonly<Record<RunStatus, string>> = {
   queued: 'Queued',
   deciding: 'Deciding…',
   running: 'Working…',
@@ -11,7 +11,7 @@ export const RUN_STATUS_LABELS: Readonly<Record<RunStatus, string>> = {
 };
 
 /** A run the agent finished without committing a reply (it escalated, or chose not to answer). */
-export const NO_REPLY_LABEL = 'Finished without a reply';
+const NO_REPLY_LABEL = 'Finished without a reply';
 
 /** Tool arguments and results are previews: enough to recognize, never a wall of JSON. */
 export const PREVIEW_MAX_CHARS = 160;
@@ -36,7 +36,7 @@ export function runNeedsClock(run: RunView): boolean {
 }
 
 /** Milliseconds as seconds with one decimal: "1.2 s". */
-export function formatSeconds(ms: number): string {
+function formatSeconds(ms: number): string {
   return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
 }
 

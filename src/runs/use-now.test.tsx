@@ -16,9 +16,13 @@ describe('useNow', () => {
     const { result } = renderHook(() => useNow(true));
     const start = result.current;
     expect(start).toBe(Date.now());
-    act(() => vi.advanceTimersByTime(NOW_TICK_MS));
+    act(() => {
+      vi.advanceTimersByTime(NOW_TICK_MS);
+    });
     expect(result.current).toBe(start + NOW_TICK_MS);
-    act(() => vi.advanceTimersByTime(NOW_TICK_MS * 3));
+    act(() => {
+      vi.advanceTimersByTime(NOW_TICK_MS * 3);
+    });
     expect(result.current).toBe(start + NOW_TICK_MS * 4);
   });
 
@@ -26,7 +30,9 @@ describe('useNow', () => {
     const { result, rerender } = renderHook(({ active }) => useNow(active), { initialProps: { active: true } });
     rerender({ active: false });
     const paused = result.current;
-    act(() => vi.advanceTimersByTime(NOW_TICK_MS * 5));
+    act(() => {
+      vi.advanceTimersByTime(NOW_TICK_MS * 5);
+    });
     expect(result.current).toBe(paused);
     expect(vi.getTimerCount()).toBe(0);
     rerender({ active: true });

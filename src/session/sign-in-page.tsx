@@ -33,7 +33,7 @@ export function SignInPage() {
 
   return (
     <main className="flex min-h-full items-center justify-center bg-slate-50 px-4 dark:bg-slate-950">
-      <form onSubmit={submit} className="w-full max-w-sm space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900" aria-labelledby="sign-in-title">
+      <form onSubmit={(event) => void submit(event)} className="w-full max-w-sm space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900" aria-labelledby="sign-in-title">
         <h1 id="sign-in-title" className="text-xl font-semibold">
           Sign in to your inbox
         </h1>

@@ -2,7 +2,7 @@ import { layoutTimeline, type LayoutOptions } from '../core/timeline/layout-time
 import type { MessageItem, PendingMessageItem, TimelineItem } from '../core/timeline/timeline-item.ts';
 
 /** Messages of one sender closer than this are grouped under one header. */
-export const GROUP_WINDOW_MS = 5 * 60_000;
+const GROUP_WINDOW_MS = 5 * 60_000;
 
 /**
  * One row of the inbox's message list: a timeline item, with messages marked `grouped`

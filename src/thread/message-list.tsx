@@ -5,9 +5,9 @@ import type { Row } from './build-rows.ts';
 import { MessageRow, type RowActions } from './message-row.tsx';
 
 /** Within this many pixels of the end counts as "at the bottom" (and keeps following new messages). */
-export const BOTTOM_SLACK_PX = 48;
+const BOTTOM_SLACK_PX = 48;
 /** Older history starts loading when the reader is this close to the top. */
-export const LOAD_OLDER_THRESHOLD_PX = 400;
+const LOAD_OLDER_THRESHOLD_PX = 400;
 const ESTIMATED_ROW_PX = 64;
 const OVERSCAN_ROWS = 8;
 /** After a prepend, the view is corrected until the row read stays put this many frames. */

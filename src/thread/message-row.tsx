@@ -130,7 +130,7 @@ function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions 
 }
 
 /** One line for a durable event that is not a message. */
-export function describeEvent(entry: EventEntry, thread: InboundThread | undefined): string {
+function describeEvent(entry: EventEntry, thread: InboundThread | undefined): string {
   const who = nameOf(thread, entry.senderId);
   const body = entry.body;
   switch (body.type) {

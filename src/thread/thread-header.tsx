@@ -9,7 +9,7 @@ import { agentsQuery, threadKeys } from '../threads/thread-queries.ts';
 import { threadTitle } from '../threads/thread-title.ts';
 import { VisitorBadge } from '../threads/visitor-badge.tsx';
 
-export function healthLabel(health: SyncHealth): string {
+function healthLabel(health: SyncHealth): string {
   switch (health.status) {
     case 'synced':
       return `Synced · #${health.appliedSeq}`;

@@ -7,7 +7,7 @@ import { nameOf, threadTitle } from './thread-title.ts';
 import { VisitorBadge, visitorLabel } from './visitor-badge.tsx';
 
 /** One line of a message for the list: markdown marks and line breaks dropped. */
-export function plainPreview(content: string): string {
+function plainPreview(content: string): string {
   return content
     .replace(/```[\s\S]*?```/g, ' [code] ')
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')

@@ -2,11 +2,11 @@ import { infiniteQueryOptions, queryOptions, type InfiniteData } from '@tanstack
 import type { InboxApi } from '../core/api/inbox-api.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 
-export type ThreadPage = { threads: InboundThread[]; next_cursor: string | null };
+type ThreadPage = { threads: InboundThread[]; next_cursor: string | null };
 export type ThreadPages = InfiniteData<ThreadPage, unknown>;
 
 /** Threads per page of the list. */
-export const THREAD_PAGE_SIZE = 50;
+const THREAD_PAGE_SIZE = 50;
 
 export const threadKeys = {
   all: ['threads'] as const,
@@ -33,7 +33,7 @@ export function agentsQuery(api: Pick<InboxApi, 'listAgents'>) {
 }
 
 /** The time a thread last had activity, for ordering. */
-export function activityOf(thread: InboundThread): string {
+function activityOf(thread: InboundThread): string {
   return thread.last_message?.created_at ?? thread.updated_at ?? thread.created_at ?? '';
 }
 

@@ -1,7 +1,7 @@
 import type { InboundThreadVisitor } from '../core/protocol/rest-schemas.ts';
 
 /** What the badge means, in words, for the tooltip and for screen readers. */
-export function visitorTrustMeaning(visitor: InboundThreadVisitor): string {
+function visitorTrustMeaning(visitor: InboundThreadVisitor): string {
   const label = visitorLabel(visitor);
   return visitor.verified
     ? `Verified: the agent's website signed this visitor's identity${label ? ` (${label})` : ''}.`

@@ -4,7 +4,7 @@ import { codePointLength, MAX_CONTENT_CHARS } from '../../src/core/protocol/limi
 import type { PanelStrings } from './i18n.ts';
 
 /** The counter appears once a message is this long: most messages never see it. */
-export const COUNTER_FROM_CHARS = 4_000;
+const COUNTER_FROM_CHARS = 4_000;
 
 interface Props {
   engine: SyncEngine;

@@ -74,7 +74,7 @@ export function ConversationView({ engine, threadId, selfSenderId, hiddenThrough
         context={context}
         hasOlder={snapshot.hasOlder}
         loadingOlder={snapshot.loadingOlder}
-        onLoadOlder={() => engine.loadOlder(threadId).catch(onError)}
+        onLoadOlder={() => void engine.loadOlder(threadId).catch(onError)}
         label={strings.conversation}
         open={open}
       />

@@ -1,5 +1,5 @@
 /** Longest address a mail system accepts (RFC 5321 path limit). */
-export const MAX_EMAIL_LENGTH = 254;
+const MAX_EMAIL_LENGTH = 254;
 
 /** Something@something.tld without spaces: enough to catch typos; the server has the last word. */
 const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;

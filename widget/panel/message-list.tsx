@@ -6,7 +6,7 @@ import type { VisitorRow } from './visitor-rows.ts';
  * Rows kept in the DOM, and how many more "show earlier messages" adds. A chat widget's
  * conversation is short; a long one stays cheap without virtualization.
  */
-export const ROWS_PAGE = 60;
+const ROWS_PAGE = 60;
 /** Within this many pixels of the end counts as "at the bottom": new messages are followed. */
 const BOTTOM_SLACK_PX = 48;
 

@@ -10,7 +10,7 @@ import { useSession } from './use-session.ts';
 import type { VisitorSession } from './visitor-session.ts';
 
 /** The dialog's title element: its accessible name. */
-export const TITLE_ID = 'ama-title';
+const TITLE_ID = 'ama-title';
 
 interface Props {
   session: VisitorSession;

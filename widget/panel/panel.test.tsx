@@ -217,8 +217,9 @@ describe('conversation', () => {
     expect(text(harness)).toContain('Hello there');
     expect(liveRegion(harness).textContent).toBe('');
 
-    const runtime = (data: Record<string, unknown>) =>
+    const runtime = (data: Record<string, unknown>) => {
       act(() => harness.connection.deliver({ type: 'thread_runtime', thread_id: THREAD, data: { run_id: 'r1', agent_id: AGENT, in_reply_to: 'm-1', ...data, event_type: String(data.event_type) } }));
+    };
     runtime({ event_type: 'run_started' });
     await harness.settle();
     expect(text(harness)).toContain('Thinking…');

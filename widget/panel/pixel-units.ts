@@ -1,5 +1,5 @@
 /** The panel's base font size (its `:host` rule in the loader's and the panel's stylesheets). */
-export const BASE_FONT_PX = 16;
+const BASE_FONT_PX = 16;
 
 /**
  * Rewrites every `rem` length in `css` as pixels. A `rem` is relative to the host page's

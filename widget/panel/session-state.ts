@@ -3,9 +3,9 @@ import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import type { AgentProfile } from '../../src/core/protocol/rest-schemas.ts';
 import type { BlockedReason } from './refusals.ts';
 
-export type ProfileState = { status: 'loading' } | { status: 'ready'; profile: AgentProfile } | { status: 'missing' } | { status: 'failed' };
+type ProfileState = { status: 'loading' } | { status: 'ready'; profile: AgentProfile } | { status: 'missing' } | { status: 'failed' };
 
-export type ConversationPhase =
+type ConversationPhase =
   /** Asking who the visitor is. `problem`: what the server said about the last try. */
   | { kind: 'prechat'; problem: 'invalid_email' | null }
   | { kind: 'starting' }

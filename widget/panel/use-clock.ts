@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 
 /** Countdowns show whole seconds, so the clock moves once a second. */
-export const CLOCK_TICK_MS = 1_000;
+const CLOCK_TICK_MS = 1_000;
 
 const subscribeTicks = (listener: () => void) => {
   const timer = setInterval(listener, CLOCK_TICK_MS);

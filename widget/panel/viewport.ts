@@ -1,6 +1,6 @@
 /** The custom properties the loader's stylesheet sizes the full-screen (phone) panel with. */
-export const VIEWPORT_HEIGHT_PROPERTY = '--ama2-viewport-height';
-export const VIEWPORT_TOP_PROPERTY = '--ama2-viewport-top';
+const VIEWPORT_HEIGHT_PROPERTY = '--ama2-viewport-height';
+const VIEWPORT_TOP_PROPERTY = '--ama2-viewport-top';
 
 /**
  * Follows the visual viewport (what is visible above a phone's on-screen keyboard) and

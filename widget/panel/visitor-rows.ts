@@ -32,7 +32,7 @@ export interface VisitorRowInput {
 }
 
 /** A tool's name as words: "lookup_order" → "lookup order". */
-export const toolWords = (name: string) => name.replace(/[_-]+/g, ' ').trim() || name;
+const toolWords = (name: string) => name.replace(/[_-]+/g, ' ').trim() || name;
 
 /**
  * Maps the thread's timeline to what a visitor sees: messages (theirs and everyone

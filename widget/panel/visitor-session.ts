@@ -34,7 +34,7 @@ export const UNKNOWN_VISITOR = 'visitor:unknown';
 /** The public socket's close code for a refused token or origin (CONTRACT §6). */
 const REFUSED_CLOSE_CODE = 4001;
 
-export type { ConversationPhase, ProfileState, ServerNotice, SessionState } from './session-state.ts';
+export type { ServerNotice, SessionState } from './session-state.ts';
 
 export class VisitorSession {
   private state: SessionState;

@@ -6,7 +6,7 @@ const COMMAND = /(^|\s)\/(tool|approve|fail|long|escalate|stream)\b/;
 type Command = 'tool' | 'approve' | 'fail' | 'long' | 'escalate' | 'stream' | 'reply';
 
 /** `/stream N` streams N characters of markdown (for benchmarks): at most this many, 10,000 without N. */
-export const MAX_STREAM_CHARS = 50_000;
+const MAX_STREAM_CHARS = 50_000;
 const DEFAULT_STREAM_CHARS = 10_000;
 
 function streamLengthOf(content: string): number {
@@ -138,7 +138,7 @@ function longReply(topic: string): string {
 }
 
 /** Exactly `length` characters (code points) of varied markdown: headings, emphasis, lists, code, links. */
-export function streamedMarkdown(length: number): string {
+function streamedMarkdown(length: number): string {
   const parts: string[] = [];
   let size = 0;
   for (let section = 1; size < length; section++) {

@@ -3,12 +3,12 @@ import { errors as joseErrors, jwtVerify } from 'jose';
 import { isEmail, normalizeEmail } from '../http/validation.ts';
 
 /** Identity secrets look like `ais_<base64url of 32 random bytes>`; the whole string is the HMAC key. */
-export const IDENTITY_SECRET_PREFIX = 'ais_';
+const IDENTITY_SECRET_PREFIX = 'ais_';
 const IDENTITY_SECRET_BYTES = 32;
 /** An identity token may be valid for at most this long from now (CONTRACT §7). */
-export const MAX_IDENTITY_TOKEN_LIFETIME_S = 24 * 60 * 60;
+const MAX_IDENTITY_TOKEN_LIFETIME_S = 24 * 60 * 60;
 /** Tolerated difference between the website's clock and ours. */
-export const IDENTITY_CLOCK_SKEW_S = 60;
+const IDENTITY_CLOCK_SKEW_S = 60;
 const MAX_SUB_LENGTH = 255;
 const MAX_NAME_LENGTH = 100;
 

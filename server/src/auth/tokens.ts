@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 
 /** User tokens live 12 hours (CONTRACT §1). */
-export const USER_TOKEN_TTL_SECONDS = 12 * 60 * 60;
+const USER_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 /** External agent tokens look like `ama_eat_<random>` (seed 001). */
 export const AGENT_TOKEN_PREFIX = 'ama_eat_';
 /** Verified tokens remembered, so a busy client does not pay an HMAC per request. */

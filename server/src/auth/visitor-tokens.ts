@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /** Visitor tokens look like `vt_<base64url of 32 random bytes>` (CONTRACT §7). */
-export const VISITOR_TOKEN_PREFIX = 'vt_';
+const VISITOR_TOKEN_PREFIX = 'vt_';
 const VISITOR_TOKEN_BYTES = 32;
 const VISITOR_TOKEN = /^vt_[A-Za-z0-9_-]{43}$/;
 

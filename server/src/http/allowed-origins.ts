@@ -1,5 +1,5 @@
 /** At most this many allowed origins per agent. */
-export const MAX_ALLOWED_ORIGINS = 50;
+const MAX_ALLOWED_ORIGINS = 50;
 
 export type OriginsCheck = { ok: true; origins: string[] } | { ok: false; message: string };
 

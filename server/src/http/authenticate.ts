@@ -7,7 +7,7 @@ import { ApiError } from './errors.ts';
 export type Authenticate = (request: FastifyRequest) => Promise<Principal>;
 
 /** `last_used_at` of an agent token is written at most this often: not a write per request. */
-export const TOKEN_TOUCH_INTERVAL_MS = 60_000;
+const TOKEN_TOUCH_INTERVAL_MS = 60_000;
 
 /**
  * Resolves `Authorization: Bearer …` to a principal: a user JWT, or an external agent's

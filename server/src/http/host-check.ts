@@ -4,7 +4,7 @@ import { ApiError } from './errors.ts';
 import type { HostPolicy } from './host-policy.ts';
 
 /** HTTP 421 Misdirected Request: this server is not the one the name was meant for. */
-export const MISDIRECTED = 421;
+const MISDIRECTED = 421;
 /**
  * Answered whatever the Host: health probes (a load balancer, a container runtime) use the
  * machine's address as Host, and `{"status":"ok"}` tells a rebinding page nothing.

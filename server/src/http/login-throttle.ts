@@ -2,9 +2,9 @@ import { ApiError } from './errors.ts';
 import { RateLimiter, type RateDecision } from './rate-limiter.ts';
 
 /** The window of the per-account limit on failed sign-ins. */
-export const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
+const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
 /** The window of the per-address limit on sign-in attempts. */
-export const LOGIN_ADDRESS_WINDOW_MS = 60_000;
+const LOGIN_ADDRESS_WINDOW_MS = 60_000;
 
 export interface LoginLimits {
   /** Attempts per client address and minute, right or wrong (`RATE_LIMIT_LOGINS_PER_MIN`). */

@@ -1,5 +1,5 @@
 /** The window of the public endpoints' limits (CONTRACT §7: per minute). */
-export const RATE_WINDOW_MS = 60_000;
+const RATE_WINDOW_MS = 60_000;
 
 export type RateDecision = { ok: true } | { ok: false; retryAfterMs: number };
 

@@ -19,7 +19,7 @@ const PLAIN_HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
  * - `connect-src` names the page's own socket origins besides `'self'`, for browsers that do
  *   not yet read `'self'` as covering ws: and wss:.
  */
-export function pageContentSecurityPolicy(host: string | undefined, apiOrigins: readonly string[] = []): string {
+function pageContentSecurityPolicy(host: string | undefined, apiOrigins: readonly string[] = []): string {
   const connect = new Set(["'self'"]);
   if (host && PLAIN_HOST.test(host)) {
     connect.add(`ws://${host}`);

@@ -17,15 +17,15 @@ import { RuntimeConfigFile } from './runtime-config-file.ts';
 import { setPageSecurityHeaders } from './security-headers.ts';
 
 /** Content-hashed names never change content: cache for a year, never revalidate. */
-export const IMMUTABLE = 'public, max-age=31536000, immutable';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 /**
  * widget.js has a fixed name (websites paste it) and runs on every page view of every
  * website: revalidating on each view would add a round trip to each of them. Five minutes
  * of freshness, then a revalidation (ETag): a release reaches visitors within five minutes.
  */
-export const LOADER_CACHE = 'public, max-age=300, must-revalidate';
+const LOADER_CACHE = 'public, max-age=300, must-revalidate';
 /** Pages and other fixed names: a cache may keep them but must ask (ETag) before each use. */
-export const REVALIDATE = 'no-cache';
+const REVALIDATE = 'no-cache';
 
 /** Vite's content-hashed widget files: `widget-panel-<hash>.js`, `widget-<chunk>-<hash>.js`, and their maps. */
 const HASHED_WIDGET_FILE = /^widget-.+-[\w-]{8}\.js(?:\.map)?$/;
@@ -36,7 +36,7 @@ const WIDGET_SCRIPT = /^widget(?:[-.].*)?\.js(?:\.map)?$/;
 const VARIANT = /\.(?:br|gz)$/;
 
 /** The Cache-Control of a file of the static folder, by its path relative to it. */
-export function cacheControlOf(file: string): string {
+function cacheControlOf(file: string): string {
   const name = basename(file);
   if (file.startsWith(`assets${sep}`) || file.startsWith('assets/') || HASHED_WIDGET_FILE.test(name)) return IMMUTABLE;
   if (WIDGET_LOADER.test(name)) return LOADER_CACHE;

@@ -15,11 +15,11 @@ import type { PresenceTracker } from './presence-tracker.ts';
 import type { TypingTracker } from './typing-tracker.ts';
 
 /** A socket whose unsent bytes pass this is too slow to keep up; it is closed and catches up on reconnect. */
-export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Longest delay a Node timer takes (about 24.8 days); a later expiry is waited for in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Missed pongs to our ping frames before a connection is dropped (CONTRACT §6). */
-export const MAX_MISSED_PONGS = 2;
+const MAX_MISSED_PONGS = 2;
 
 export interface ConnectionDeps {
   threads: ThreadService;

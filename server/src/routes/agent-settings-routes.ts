@@ -9,7 +9,7 @@ import type { AgentRecord, AgentTokenRecord } from '../storage/storage.ts';
 import type { AppContext } from './app-context.ts';
 
 /** How many characters of an agent token are kept to tell tokens apart (`ama_eat_` + 4). */
-export const AGENT_TOKEN_PREFIX_LENGTH = 12;
+const AGENT_TOKEN_PREFIX_LENGTH = 12;
 /** Ceiling on the raw list before normalization; the real limit (50) is checked with a clear message. */
 const MAX_RAW_ORIGINS = 500;
 

@@ -11,7 +11,7 @@ import { VISITOR_DEFAULT_NAME, visitorSenderId, type Principal } from '../thread
 import type { AppContext } from './app-context.ts';
 
 /** The one answer for a refused website (CONTRACT §7); the widget shows it. */
-export const ORIGIN_REFUSED_MESSAGE = 'This website is not allowed to use this chat.';
+const ORIGIN_REFUSED_MESSAGE = 'This website is not allowed to use this chat.';
 const IDENTITY_REQUIRED_MESSAGE = 'This chat is only for signed-in customers: the website must identify the visitor with an identity token.';
 
 /** `email=` is still accepted on history (seed 000), and proves nothing. */

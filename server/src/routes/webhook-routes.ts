@@ -7,7 +7,7 @@ import { AddressRefused, bareHost } from '../webhooks/address-guard.ts';
 import type { AppContext } from './app-context.ts';
 
 /** Active subscriptions a thread may have at once (CONTRACT §8). */
-export const MAX_WEBHOOKS_PER_THREAD = 10;
+const MAX_WEBHOOKS_PER_THREAD = 10;
 
 function checkCallbackUrl(raw: string): URL {
   let url: URL;

@@ -30,7 +30,7 @@ export interface CreateThreadInput {
   initial_message?: string;
 }
 
-export const MAX_TITLE_LENGTH = 200;
+const MAX_TITLE_LENGTH = 200;
 
 function encodeCursor(cursor: ThreadCursor): string {
   return Buffer.from(`${cursor.activityAt}|${cursor.id}`).toString('base64url');
@@ -165,7 +165,7 @@ export class ThreadService {
               latestSeenSeq: 0,
             },
     });
-    this.announceThread(thread, events, message);
+    await this.announceThread(thread, events, message);
     return this.toWire(thread, principal.kind === 'user' ? principal.id : null);
   }
 

@@ -8,10 +8,10 @@ import type { Storage, WebhookRecord } from '../storage/storage.ts';
 import { AddressRefused, bareHost, type AddressGuard } from './address-guard.ts';
 
 /** A delivery is tried this many times in all before the subscription is turned off (CONTRACT §8). */
-export const WEBHOOK_MAX_ATTEMPTS = 5;
+const WEBHOOK_MAX_ATTEMPTS = 5;
 /** A receiver that has not answered within this long counts as a failed try. */
-export const WEBHOOK_TIMEOUT_MS = 10_000;
-export const SIGNATURE_HEADER = 'x-ama2-signature';
+const WEBHOOK_TIMEOUT_MS = 10_000;
+const SIGNATURE_HEADER = 'x-ama2-signature';
 
 /** `sha256=<hex HMAC-SHA256 of the exact body>`, keyed by the subscription's secret. */
 export function signBody(secret: string, body: string): string {

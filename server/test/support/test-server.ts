@@ -25,7 +25,7 @@ export interface TestServer {
 }
 
 /** Settings for tests: an ephemeral port, a temp database, instant agent, generous limits. */
-export const TEST_ENV: NodeJS.ProcessEnv = {
+const TEST_ENV: NodeJS.ProcessEnv = {
   PORT: '0',
   HOST: '127.0.0.1',
   DEMO_AGENT_CHUNK_MS: '0',

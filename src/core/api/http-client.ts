@@ -7,7 +7,7 @@ import { ERROR_CODES, type ErrorCode } from '../protocol/model.ts';
 import { ApiError } from './api-error.ts';
 
 /** Where the REST API lives under a server's origin (CONTRACT: "All REST paths are under /api/v1"). */
-export const API_PREFIX = '/api/v1';
+const API_PREFIX = '/api/v1';
 
 /**
  * How long one request (headers and body) may take before it fails with `timeout`. Long
@@ -15,10 +15,10 @@ export const API_PREFIX = '/api/v1';
  */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type QueryValue = string | number | boolean | null | undefined;
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type QueryValue = string | number | boolean | null | undefined;
 
-export interface RequestOptions<T> {
+interface RequestOptions<T> {
   /** Sent as JSON. */
   body?: unknown;
   /** Appended as a query string; null and undefined values are left out. */
@@ -66,7 +66,7 @@ const errorBodySchema = v.object({
 });
 
 /** The code and retryability a status implies when the server sent no usable error body. */
-export function codeForStatus(status: number): { code: ErrorCode; retryable: boolean } {
+function codeForStatus(status: number): { code: ErrorCode; retryable: boolean } {
   switch (status) {
     case 401:
       return { code: 'unauthorized', retryable: false };

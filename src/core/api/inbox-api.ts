@@ -46,7 +46,7 @@ export interface InboxApiOptions {
   onInvalidItem?: InvalidItemHandler;
 }
 
-export interface CreateThreadInput {
+interface CreateThreadInput {
   target_user_ids: string[];
   agent_ids?: string[];
   title?: string | null;
@@ -54,7 +54,7 @@ export interface CreateThreadInput {
   initial_message?: string;
 }
 
-export type ApprovalDecision = 'approve' | 'reject';
+type ApprovalDecision = 'approve' | 'reject';
 
 /** What an owner may change with `PUT /agents/{slug}/settings` (both fields required). */
 export interface AgentSettingsInput {

@@ -5,7 +5,7 @@
 import { ApiError } from './api-error.ts';
 
 /** Wait between polls when the log has nothing more (seed 000's example uses 2 s). */
-export const POLL_INTERVAL_DEFAULT_MS = 2_000;
+const POLL_INTERVAL_DEFAULT_MS = 2_000;
 /** First wait after a retryable failure; doubles per consecutive failure. */
 export const POLL_BACKOFF_BASE_MS = 1_000;
 /** Longest wait after failures, so a recovered server is noticed within half a minute. */

@@ -20,7 +20,7 @@ import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
 import { apiBaseUrl, createHttpClient, parseWith, type HttpClient } from './http-client.ts';
 import type { EventPage } from './thread-source.ts';
 
-export { pollThreadEvents, type PollThreadEventsOptions } from './poll-thread-events.ts';
+export { pollThreadEvents } from './poll-thread-events.ts';
 
 export interface ThreadRuntimeClientConfig {
   /** AMA2 API base URL, e.g. `https://api.ama2.me` (without `/api/v1`). */

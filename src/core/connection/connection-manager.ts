@@ -13,7 +13,7 @@ import type { Transport, TransportClose } from './transport.ts';
  */
 export const READY_TIMEOUT_MS = 15_000;
 /** Consecutive WebSocket failures (never reached `ready`) before SSE or polling takes over. */
-export const MAX_SOCKET_FAILURES_BEFORE_FALLBACK = 3;
+const MAX_SOCKET_FAILURES_BEFORE_FALLBACK = 3;
 
 export interface ConnectionManagerOptions {
   /** A new WebSocket transport, for every attempt. */
@@ -321,7 +321,8 @@ export class ConnectionManager implements Connection {
     this.clearRetry();
     this.showWaiting();
     const epoch = this.epoch;
-    refresh()
+    // A refresh that fails counts as not renewed: its rejection ends here.
+    void refresh()
       .catch(() => false)
       .then((renewed) => {
         if (epoch !== this.epoch || !this.running) return;

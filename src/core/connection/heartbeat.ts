@@ -1,5 +1,5 @@
 /** Interval of the application ping when the server's `ready` names none (CONTRACT §6: 25 s). */
-export const DEFAULT_HEARTBEAT_MS = 25_000;
+const DEFAULT_HEARTBEAT_MS = 25_000;
 /** A ping without a `pong` for this long means the connection is dead (CONTRACT §6). */
 export const PONG_TIMEOUT_MS = 10_000;
 

@@ -2,7 +2,7 @@ import type { InboundParse } from '../protocol/server-frame-schemas.ts';
 import type { Transport, TransportEvents, TransportKind } from './transport.ts';
 
 /** An HTTP 401 ends a per-thread transport like the socket's 4001, so the manager asks for a new token. */
-export const AUTH_CLOSE_CODE = 4001;
+const AUTH_CLOSE_CODE = 4001;
 
 /** What a thread's worker reports to its transport. */
 export interface WorkerOwner {

@@ -12,7 +12,7 @@ import { PerThreadTransport, type ThreadWorker, type WorkerOwner } from './per-t
  */
 export const POLL_INTERVAL_MS = 3_000;
 /** Events per poll request: the contract's maximum, so a long gap closes in few requests. */
-export const POLL_PAGE_SIZE = POLL_LIMIT_MAX;
+const POLL_PAGE_SIZE = POLL_LIMIT_MAX;
 
 export interface PollTransportOptions {
   /** REST access to the log (`pollEvents`). */

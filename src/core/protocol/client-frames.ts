@@ -26,13 +26,13 @@ export const contentSchema = v.pipe(
   ),
 );
 
-export const clientMessageIdSchema = v.pipe(
+const clientMessageIdSchema = v.pipe(
   v.string('client_message_id must be a string'),
   v.minLength(1, 'client_message_id must not be empty'),
   v.maxLength(MAX_CLIENT_MESSAGE_ID_LENGTH, `client_message_id is longer than ${MAX_CLIENT_MESSAGE_ID_LENGTH} characters`),
 );
 
-export const mentionsSchema = v.pipe(
+const mentionsSchema = v.pipe(
   v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(200)), 'mentions must be a list of sender ids'),
   v.maxLength(MAX_MENTIONS, `at most ${MAX_MENTIONS} mentions`),
 );
@@ -47,24 +47,24 @@ export const sendMessageInputSchema = v.object({
 });
 export type SendMessageInput = v.InferOutput<typeof sendMessageInputSchema>;
 
-export const pingFrameSchema = v.object({ type: v.literal('ping') });
+const pingFrameSchema = v.object({ type: v.literal('ping') });
 
-export const typingFrameSchema = v.object({
+const typingFrameSchema = v.object({
   type: v.literal('typing'),
   data: v.object({ thread_id: threadId, status: v.picklist(['started', 'stopped'], 'status must be "started" or "stopped"') }),
 });
 
-export const focusThreadFrameSchema = v.object({
+const focusThreadFrameSchema = v.object({
   type: v.literal('focus_thread'),
   data: v.object({ thread_id: threadId }),
 });
 
-export const unfocusThreadFrameSchema = v.object({
+const unfocusThreadFrameSchema = v.object({
   type: v.literal('unfocus_thread'),
   data: v.object({ thread_id: threadId }),
 });
 
-export const sendMessageFrameSchema = v.object({
+const sendMessageFrameSchema = v.object({
   type: v.literal('send_message'),
   data: v.object({ thread_id: threadId, ...sendMessageInputSchema.entries }),
 });
@@ -77,7 +77,7 @@ const frameSchemas = {
   send_message: sendMessageFrameSchema,
 } as const;
 
-export type ClientFrameType = keyof typeof frameSchemas;
+type ClientFrameType = keyof typeof frameSchemas;
 export type ClientFrame = { [K in ClientFrameType]: v.InferOutput<(typeof frameSchemas)[K]> }[ClientFrameType];
 
 export type ClientFrameParse =

@@ -37,7 +37,7 @@ export const FIXTURE_IDS = {
   agentToken: '7e57a9e1-4444-4555-8666-777788889991',
 } as const;
 
-export const FIXTURE_SENDERS = {
+const FIXTURE_SENDERS = {
   alice: `user:${FIXTURE_IDS.alice}`,
   bob: `user:${FIXTURE_IDS.bob}`,
   agent: `agent:${FIXTURE_IDS.agent}`,
@@ -45,11 +45,11 @@ export const FIXTURE_SENDERS = {
 } as const;
 
 /** A visitor token as the server issues them: `vt_` + base64url of 32 random bytes. */
-export const FIXTURE_VISITOR_TOKEN = 'vt_q3Yx0VbU2hV7cZ1mN8pR4sT6wA9eK2jL5nP0oQ3rS7u';
+const FIXTURE_VISITOR_TOKEN = 'vt_q3Yx0VbU2hV7cZ1mN8pR4sT6wA9eK2jL5nP0oQ3rS7u';
 
 const T0 = Date.parse('2026-04-09T10:00:00.000Z');
 /** A timestamp `seconds` after the fixtures' start. */
-export const fixtureTime = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString();
+const fixtureTime = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString();
 
 export const fixtureUser: User = { id: FIXTURE_IDS.alice, name: 'Alice', email: 'alice@example.com', avatar_url: null };
 
@@ -307,10 +307,10 @@ export const agentPlatformEvents: { [K in AgentPlatformEventType]: AgentPlatform
 type FrameOf<K extends ServerFrameType> = Extract<ServerFrame, { type: K }>;
 
 /** A `thread_event` frame carrying `event` (CONTRACT §6). */
-export const threadEventFrame = (event: ThreadEvent): FrameOf<'thread_event'> => ({ type: 'thread_event', thread_id: event.thread_id, data: event });
+const threadEventFrame = (event: ThreadEvent): FrameOf<'thread_event'> => ({ type: 'thread_event', thread_id: event.thread_id, data: event });
 
 /** A `thread_runtime` frame carrying `data`. */
-export const threadRuntimeFrame = (data: RuntimeFrameData): FrameOf<'thread_runtime'> => ({
+const threadRuntimeFrame = (data: RuntimeFrameData): FrameOf<'thread_runtime'> => ({
   type: 'thread_runtime',
   thread_id: FIXTURE_IDS.thread,
   data,

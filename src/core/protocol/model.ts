@@ -37,7 +37,7 @@ export interface LastMessage {
 }
 
 /** [ext] Who a public thread's visitor is, as the agent's owners see it (CONTRACT §7). */
-export interface ThreadVisitor {
+interface ThreadVisitor {
   sender_id: SenderId;
   /** The name the visitor gave (or their identity token carried); null when none. */
   name: string | null;

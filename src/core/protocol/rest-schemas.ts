@@ -19,14 +19,14 @@ export const userSchema = v.looseObject({
 });
 export type InboundUser = v.InferOutput<typeof userSchema>;
 
-export const participantSchema = v.looseObject({
+const participantSchema = v.looseObject({
   sender_id: id,
   name: v.optional(v.string(), ''),
   avatar_url: nullableString,
 });
 
 /** [ext] A public thread's visitor (CONTRACT §7); absent on private threads and seed-only servers. */
-export const threadVisitorSchema = v.looseObject({
+const threadVisitorSchema = v.looseObject({
   sender_id: v.pipe(v.string(), v.startsWith('visitor:')),
   name: nullableString,
   email: nullableString,
@@ -56,7 +56,7 @@ export const threadSchema = v.looseObject({
 });
 export type InboundThread = v.InferOutput<typeof threadSchema>;
 
-export const agentSchema = v.looseObject({
+const agentSchema = v.looseObject({
   id,
   sender_id: id,
   slug: v.optional(v.string()),
@@ -129,7 +129,7 @@ export const issuedIdentitySecretSchema = v.looseObject({
 export type InboundIssuedIdentitySecret = v.InferOutput<typeof issuedIdentitySecretSchema>;
 
 /** [ext] One agent token as listed: never the token itself. */
-export const agentTokenInfoSchema = v.looseObject({
+const agentTokenInfoSchema = v.looseObject({
   id,
   prefix: v.string(),
   created_at: v.string(),

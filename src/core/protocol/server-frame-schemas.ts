@@ -26,7 +26,7 @@ export const inboundMessageSchema = v.looseObject({
 export type InboundMessage = v.InferOutput<typeof inboundMessageSchema>;
 
 /** A durable event as the poll endpoint and SSE deliver it (seed 000): `thread_seq` is required there. */
-export const inboundEventSchema = v.looseObject({
+const inboundEventSchema = v.looseObject({
   event_id: v.optional(v.string()),
   thread_id: v.optional(v.string()),
   thread_seq: seqSchema,
@@ -37,11 +37,6 @@ export const inboundEventSchema = v.looseObject({
   data: v.optional(v.record(v.string(), v.unknown())),
 });
 export type InboundEvent = v.InferOutput<typeof inboundEventSchema>;
-
-export const pollResponseSchema = v.object({
-  events: v.array(v.unknown()),
-  has_more: v.boolean(),
-});
 
 const threadId = v.string();
 const status = <T extends string[]>(values: [...T]) => v.picklist(values);
@@ -93,9 +88,8 @@ const frameSchemas = {
   }),
 } as const;
 
-export type InboundFrameType = keyof typeof frameSchemas;
+type InboundFrameType = keyof typeof frameSchemas;
 export type InboundFrame = { [K in InboundFrameType]: v.InferOutput<(typeof frameSchemas)[K]> }[InboundFrameType];
-export type InboundFrameOf<K extends InboundFrameType> = Extract<InboundFrame, { type: K }>;
 
 export type InboundParse = { ok: true; frame: InboundFrame } | { ok: false; type: string | null; reason: string };
 

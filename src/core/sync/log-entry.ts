@@ -120,6 +120,3 @@ export function entryFromMessage(threadId: string, message: InboundMessage & { t
     createdAt: message.created_at ?? null,
   });
 }
-
-/** The entry as a message, or null for other events. */
-export const messageOf = (entry: LogEntry): MessageEntry | null => (entry.kind === 'message' ? entry : null);

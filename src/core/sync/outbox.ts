@@ -6,11 +6,11 @@ import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
 import type { OutboxStore } from './outbox-store.ts';
 
 /** First retry of a failed send waits up to this long; each retry doubles it (full jitter). */
-export const SEND_RETRY_BASE_MS = 1_000;
+const SEND_RETRY_BASE_MS = 1_000;
 /** Retries never wait longer than this. */
-export const SEND_RETRY_CAP_MS = 30_000;
+const SEND_RETRY_CAP_MS = 30_000;
 
-export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
+type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
 /** A message the user sent that is not yet in the thread's log. */
 export interface OutboxItem {

@@ -6,7 +6,7 @@ import { entryFromEvent, type LogEntry } from './log-entry.ts';
 /** Events fetched when a thread opens, and per "load older" page (CONTRACT §5 dense windows). */
 export const WINDOW_SIZE = 50;
 /** Out-of-order events held while a gap is being filled; past this the catch-up refetches them. */
-export const MAX_PENDING = 2_000;
+const MAX_PENDING = 2_000;
 
 export type LogStatus = 'idle' | 'loading' | 'catching_up' | 'synced' | 'failed';
 

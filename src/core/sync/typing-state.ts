@@ -1,5 +1,5 @@
 /** Someone's typing shows for this long unless refreshed (CONTRACT §6: typing expires after 6 s). */
-export const TYPING_EXPIRY_MS = 6_000;
+const TYPING_EXPIRY_MS = 6_000;
 
 /**
  * Who is typing in which thread. A `started` without a refresh ends by itself; a message

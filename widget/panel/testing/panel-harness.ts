@@ -30,7 +30,7 @@ export const TOKEN = tokenNumber(1);
 export function tokenNumber(n: number): string {
   return `vt_${String(n).padStart(43, 'x')}`;
 }
-export const PROFILE: AgentProfile = { slug: 'demo', name: 'Demo Agent', avatar_url: null, greeting: 'Hi! Ask me anything.', theme: { color: '#0f766e' } };
+const PROFILE: AgentProfile = { slug: 'demo', name: 'Demo Agent', avatar_url: null, greeting: 'Hi! Ask me anything.', theme: { color: '#0f766e' } };
 
 /** A Storage kept in memory, one per test. */
 export class MemoryStorage implements Storage {
@@ -185,7 +185,7 @@ export interface HarnessOptions {
   tokenKnown?: boolean;
 }
 
-export type TestHost = PanelHost & { emit: Mock<PanelHost['emit']>; setUnread: Mock<(count: number) => void>; requestClose: Mock<() => void> };
+type TestHost = PanelHost & { emit: Mock<PanelHost['emit']>; setUnread: Mock<(count: number) => void>; requestClose: Mock<() => void> };
 
 export interface Harness {
   host: TestHost;
@@ -210,7 +210,7 @@ export interface Harness {
 const mounted: Harness[] = [];
 
 /** Runs pending promises and preact's debounced renders until quiet. */
-export async function settle(): Promise<void> {
+async function settle(): Promise<void> {
   for (let round = 0; round < 3; round++) {
     await act(async () => {
       for (let i = 0; i < 20; i++) await Promise.resolve();

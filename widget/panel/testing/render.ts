@@ -12,7 +12,12 @@ export function render(node: ComponentChild): { container: HTMLElement; rerender
   document.body.append(container);
   mounted.add(container);
   act(() => preactRender(node, container));
-  return { container, rerender: (next) => act(() => preactRender(next, container)) };
+  return {
+    container,
+    rerender: (next) => {
+      act(() => preactRender(next, container));
+    },
+  };
 }
 
 /** Unmounts everything `render` mounted (use in afterEach). */

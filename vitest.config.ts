@@ -1,0 +1,65 @@
+import { defineConfig } from 'vitest/config';
+import viteConfig from './vite.config.ts';
+
+/** react → preact/compat, exactly as the widget panel's build resolves them. */
+const PREACT_ALIASES = [
+  { find: /^react$/, replacement: 'preact/compat' },
+  { find: /^react-dom$/, replacement: 'preact/compat' },
+  { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' },
+  { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-dev-runtime' },
+];
+
+/**
+ * The four test projects, on top of the app's build config (vite.config.ts): the projects with
+ * `extends: true` inherit its plugins (React, Tailwind).
+ */
+export default defineConfig({
+  ...viteConfig,
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.{ts,tsx}'],
+          exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
+          environment: 'happy-dom',
+        },
+      },
+      {
+        extends: true,
+        // The widget panel ships against preact/compat (vite.widget.config.ts), so its tests
+        // run against the same aliases: they exercise what visitors get, not React.
+        resolve: { alias: PREACT_ALIASES },
+        test: {
+          name: 'widget',
+          include: ['widget/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+        },
+      },
+      {
+        test: {
+          // src/core against the real local server (node: real sockets, real fetch).
+          name: 'integration',
+          include: ['src/**/*.integration.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+          globalSetup: ['server/test/support/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'server',
+          include: ['server/**/*.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+          globalSetup: ['server/test/support/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+    ],
+  },
+});

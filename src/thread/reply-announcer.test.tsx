@@ -1,6 +1,6 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TimelineItem } from '../core/engine/thread-snapshot.ts';
+import type { TimelineItem } from '../core/timeline/timeline-item.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { ReplyAnnouncer } from './reply-announcer.tsx';
 
@@ -14,6 +14,7 @@ const message = (seq: number, senderId = BOB): TimelineItem => ({
   kind: 'message',
   key: `message|m-${seq}`,
   message: { id: `m-${seq}`, threadId: 't1', seq, senderId, role: 'user', content: `message ${seq}`, clientMessageId: null, mentions: [], createdAt: null },
+  runId: null,
 });
 
 const said = () => screen.getByRole('log', { name: 'New messages' });

@@ -37,7 +37,7 @@ export const FIXTURE_IDS = {
   agentToken: '7e57a9e1-4444-4555-8666-777788889991',
 } as const;
 
-const FIXTURE_SENDERS = {
+export const FIXTURE_SENDERS = {
   alice: `user:${FIXTURE_IDS.alice}`,
   bob: `user:${FIXTURE_IDS.bob}`,
   agent: `agent:${FIXTURE_IDS.agent}`,
@@ -310,7 +310,7 @@ type FrameOf<K extends ServerFrameType> = Extract<ServerFrame, { type: K }>;
 const threadEventFrame = (event: ThreadEvent): FrameOf<'thread_event'> => ({ type: 'thread_event', thread_id: event.thread_id, data: event });
 
 /** A `thread_runtime` frame carrying `data`. */
-const threadRuntimeFrame = (data: RuntimeFrameData): FrameOf<'thread_runtime'> => ({
+export const threadRuntimeFrame = (data: RuntimeFrameData): FrameOf<'thread_runtime'> => ({
   type: 'thread_runtime',
   thread_id: FIXTURE_IDS.thread,
   data,

@@ -10,8 +10,8 @@ const LINGER_FRAMES = 3;
 /**
  * Decides when an update of the thread view may render. Normally at once (a message from
  * someone else paints in the frame it arrives in). While a reply streams the gate is held:
- * every update (the thread's snapshot, the virtualizer's scroll and size changes, the run
- * clocks) waits for the page's frame batch and renders there, together with the streamed
+ * (and while an agent run is under way) every update (the thread's snapshot, the
+ * virtualizer's scroll and size changes, the run clocks) waits for the page's frame batch and renders there, together with the streamed
  * text, so the view makes at most one DOM commit per frame. Either way it paints in the same
  * frame: the batch runs before that frame's layout and paint.
  */
@@ -19,11 +19,19 @@ export class FrameGate {
   private holding = false;
   private linger = 0;
 
-  constructor(private readonly batch: FrameBatch = frameBatch) {}
+  /**
+   * @param busy Also held while this says so, asked at each update (the thread view: while an
+   *   agent run is under way, so that its first steps, which come in quick succession before
+   *   any text, share frames too).
+   */
+  constructor(
+    private readonly busy: () => boolean = () => false,
+    private readonly batch: FrameBatch = frameBatch,
+  ) {}
 
   /** Runs `job` now, or in the next frame's batch while the gate is held. */
   readonly run = (job: () => void): void => {
-    if ((this.holding || this.linger > 0) && !this.batch.running) this.batch.schedule(job);
+    if (this.held && !this.batch.running) this.batch.schedule(job);
     else job();
   };
 
@@ -40,7 +48,7 @@ export class FrameGate {
   }
 
   get held(): boolean {
-    return this.holding || this.linger > 0;
+    return this.holding || this.linger > 0 || this.busy();
   }
 
   private readonly countDown = () => {

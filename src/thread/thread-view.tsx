@@ -15,8 +15,8 @@ import { useGatedThreadSnapshot } from './use-gated-thread-snapshot.ts';
 /** One open thread: header, the live message list, who is typing, and the composer. */
 export function ThreadView({ threadId, thread }: { threadId: string; thread: InboundThread | undefined }) {
   const { engine, api, selfSenderId } = useEngine();
-  // While a reply streams, the thread's changes render once per frame (see FrameGate).
-  const [gate] = useState(() => new FrameGate());
+  // While an agent run is under way or a reply streams, the thread's changes render once per frame (see FrameGate).
+  const [gate] = useState(() => new FrameGate(() => engine.getThreadSnapshot(threadId).runs.some((run) => !run.finished)));
   const snapshot = useGatedThreadSnapshot(engine, threadId, gate);
   const [atBottom, setAtBottom] = useState(true);
   // What was unread when the thread was opened (kept while it stays open), for the unread divider.

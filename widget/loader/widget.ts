@@ -59,10 +59,13 @@ function chatIcon(): SVGSVGElement {
 function panelModule(base: string | null): () => Promise<PanelModule> {
   let module: Promise<PanelModule> | null = null;
   return () =>
-    (module ??= import(/* @vite-ignore */ new URL(PANEL_FILE, base ?? undefined).href).catch((error: unknown) => {
-      module = null;
-      throw error;
-    }));
+    (module ??= Promise.resolve()
+      // (A base that is no URL rejects too.)
+      .then(() => import(/* @vite-ignore */ new URL(PANEL_FILE, base ?? undefined).href))
+      .catch((error: unknown) => {
+        module = null;
+        throw error;
+      }));
 }
 
 /** Warns about each bad option in words (from the panel's module), then reports them as `invalid_option` errors. */
@@ -112,14 +115,7 @@ function start(script: HTMLScriptElement | null): void {
   const { options, flaws } = readOptions(dataset, script?.src ?? null, navigator.language);
   if (!options) {
     // Not started: the panel's module is fetched only to say what is wrong (when it can be found).
-    let base = script?.src || dataset.apiBase;
-    try {
-      new URL(PANEL_FILE, base);
-    } catch {
-      base = undefined;
-    }
-    if (base) reportFlaws(panelModule(base), dataset, flaws);
-    else console.warn(`[AMA2Chat] Wrong options: ${flaws}`);
+    reportFlaws(panelModule(script?.src || dataset.apiBase || null), dataset, flaws);
     const disabled = () => console.warn('[AMA2Chat] The widget is not configured; see the messages above.');
     window.AMA2Chat = { open: disabled, close: disabled, toggle: disabled, identify: disabled, newConversation: disabled, on: on as Api['on'], off: () => undefined, destroy: () => delete window.AMA2Chat };
     return;

@@ -1,9 +1,14 @@
-import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider, notifyManager } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from './core/api/api-error.ts';
 import { EngineProvider, SESSION_EXPIRED } from './engine/engine-context.tsx';
 import { InboxShell } from './inbox-shell.tsx';
 import { useSession, type SessionUser } from './session/session-store.ts';
+import { frameBatch } from './ui/frame-batch.ts';
+
+// Query results render in the page's frame batch (instead of a timer task of their own), so a
+// thread list update shares its frame's one commit with the engine's and the open thread's.
+notifyManager.setScheduler((callback) => frameBatch.schedule(callback));
 
 /** An expired or revoked token, wherever it shows up, returns to sign-in with a message. */
 function onError(error: unknown) {

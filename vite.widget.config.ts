@@ -62,6 +62,9 @@ export default defineConfig(({ mode }) => {
       emptyOutDir: false,
       sourcemap: true,
       target: 'es2020',
+      // The loader's stylesheet is minified as written: no fallbacks expanded for browsers
+      // without `inset` or `system-ui` (it names its own font fallbacks).
+      ...(panel ? {} : { cssTarget: ['chrome87', 'edge88', 'firefox92', 'safari14.1'] }),
       manifest: panel ? PANEL_MANIFEST : false,
       // The panel is an app entry, not a library: library mode never strips whitespace from ES output.
       lib: panel ? false : { entry: 'widget/loader/widget.ts', formats: ['iife'], name: 'AMA2ChatLoader', fileName: () => 'widget.js' },

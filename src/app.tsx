@@ -1,51 +1,42 @@
-import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Suspense, useEffect } from 'react';
 import { RuntimeConfigProvider } from './config/runtime-config-context.tsx';
 import type { RuntimeConfig } from './config/runtime-config.ts';
-import { ApiError } from './core/api/api-error.ts';
-import { EngineProvider, SESSION_EXPIRED } from './engine/engine-context.tsx';
-import { InboxShell } from './inbox-shell.tsx';
-import { SignInPage } from './session/sign-in-page.tsx';
 import { useSession } from './session/session-store.ts';
+import { ErrorBoundary } from './ui/error-boundary.tsx';
+import { lazyScreen } from './ui/lazy-screen.tsx';
 import { useApplyTheme } from './ui/theme-store.ts';
 
-/** An expired or revoked token, wherever it shows up, returns to sign-in with a message. */
-function onError(error: unknown) {
-  if (ApiError.is(error) && error.code === 'unauthorized' && useSession.getState().token) {
-    useSession.getState().expire(SESSION_EXPIRED);
-  }
-}
+/** The inbox (query cache, engine, threads): loaded at start when signed in, else while the sign-in page is idle. */
+export const inboxScreen = lazyScreen(() => import('./signed-in-app.tsx').then((module) => module.SignedInApp));
+/** The sign-in page and its API client: loaded at start when signed out. */
+export const signInScreen = lazyScreen(() => import('./session/sign-in-page.tsx').then((module) => module.SignInPage));
 
-function createQueryClient() {
-  return new QueryClient({
-    queryCache: new QueryCache({ onError }),
-    mutationCache: new MutationCache({ onError }),
-    defaultOptions: {
-      queries: {
-        // Live events keep cached data current; a refetch on focus would only repeat it.
-        refetchOnWindowFocus: false,
-        retry: (count, error) => (ApiError.is(error) ? error.retryable && count < 3 : count < 3),
-      },
-    },
-  });
-}
+/** Only if the code is still loading (main.tsx starts it with the runtime config): rarely seen. */
+const loading = <p className="p-6 text-slate-600 dark:text-slate-300">Loading…</p>;
 
 export function App({ config }: { config: RuntimeConfig }) {
   useApplyTheme();
-  const [queryClient] = useState(createQueryClient);
   const token = useSession((state) => state.token);
   const user = useSession((state) => state.user);
+  const signedIn = Boolean(token && user);
+
+  // Signing in should not wait for the inbox's code: fetch it once the sign-in page is idle.
+  useEffect(() => {
+    if (signedIn) return;
+    const preload = () => void inboxScreen.preload().catch(() => undefined);
+    if (typeof requestIdleCallback === 'function') {
+      const handle = requestIdleCallback(preload);
+      return () => cancelIdleCallback(handle);
+    }
+    const timer = setTimeout(preload, 0);
+    return () => clearTimeout(timer);
+  }, [signedIn]);
+
   return (
     <RuntimeConfigProvider config={config}>
-      <QueryClientProvider client={queryClient}>
-        {token && user ? (
-          <EngineProvider key={user.id} user={user}>
-            <InboxShell />
-          </EngineProvider>
-        ) : (
-          <SignInPage />
-        )}
-      </QueryClientProvider>
+      <ErrorBoundary name={signedIn ? 'the inbox' : 'the sign-in page'}>
+        <Suspense fallback={loading}>{token && user ? <inboxScreen.Screen user={user} /> : <signInScreen.Screen />}</Suspense>
+      </ErrorBoundary>
     </RuntimeConfigProvider>
   );
 }

@@ -2,6 +2,8 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from '
 import type { InboxApi } from '../core/api/inbox-api.ts';
 import { createInboxEngine } from '../core/engine/create-inbox-engine.ts';
 import type { SyncEngine } from '../core/engine/sync-engine.ts';
+import { browserEnvironment } from '../core/environment/environment.ts';
+import { frameBatch } from '../ui/frame-batch.ts';
 import { useRuntimeConfig } from '../config/runtime-config-context.tsx';
 import { useSession, type SessionUser } from '../session/session-store.ts';
 
@@ -29,6 +31,9 @@ export function EngineProvider({ user, children }: { user: SessionUser; children
       serverUrl: config.apiBaseUrl,
       getToken: () => useSession.getState().token,
       userId: user.id,
+      // The engine's per-frame notifications run in the page's frame batch, so they render in
+      // the same commit as everything else deferred to that frame.
+      environment: { ...browserEnvironment(), nextFrame: (callback) => frameBatch.schedule(callback) },
       refreshAuth: async () => {
         useSession.getState().expire(SESSION_EXPIRED);
         return false;

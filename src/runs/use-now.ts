@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useCallback, useSyncExternalStore } from 'react';
 
 /** How often countdowns and elapsed times refresh: once a second, the precision they show. */
 export const NOW_TICK_MS = 1000;
@@ -35,7 +35,13 @@ const getNow = () => current;
 /**
  * `Date.now()`, refreshed every {@link NOW_TICK_MS} while `active` (a countdown or an
  * elapsed time is showing) and frozen otherwise, so idle cards cost no timers or renders.
+ * `deliver`, when given, decides when a tick renders (the thread view's frame gate, so a
+ * tick shares its frame's commit with the rest of the view).
  */
-export function useNow(active: boolean): number {
-  return useSyncExternalStore(active ? subscribe : subscribeNever, getNow);
+export function useNow(active: boolean, deliver?: (render: () => void) => void): number {
+  const subscribeDelivered = useCallback(
+    (listener: () => void) => subscribe(deliver ? () => deliver(listener) : listener),
+    [deliver],
+  );
+  return useSyncExternalStore(active ? subscribeDelivered : subscribeNever, getNow);
 }

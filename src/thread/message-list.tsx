@@ -1,8 +1,10 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import type { Row } from './build-rows.ts';
+import { FrameGateContext, type FrameGate } from './frame-gate.ts';
+import { splitLiveTail } from './live-tail.ts';
 import { MessageRow, type RowActions } from './message-row.tsx';
+import { useGatedVirtualizer } from './use-gated-virtualizer.ts';
 
 /** Within this many pixels of the end counts as "at the bottom" (and keeps following new messages). */
 const BOTTOM_SLACK_PX = 48;
@@ -21,6 +23,8 @@ const movesOnPrepend = (row: Row | undefined) => row?.kind === 'day_break' || ro
 
 interface Props {
   rows: Row[];
+  /** The thread view's gate: held while a reply streams (one commit per frame). */
+  gate: FrameGate;
   thread: InboundThread | undefined;
   selfSenderId: string;
   actions: RowActions;
@@ -36,8 +40,15 @@ interface Props {
  * The thread's messages, virtualized so that a thread of any length keeps a bounded DOM.
  * Opens at the latest message; follows new ones while the reader is at the bottom; when
  * older pages are added above, the rows on screen stay where they are.
+ *
+ * A reply still streaming is the list's live tail: rendered below the virtual rows, in the
+ * same scroll container, where the virtualizer neither measures nor re-renders it as it
+ * grows. Its growth keeps the end in view only for a reader who was at the end. When it
+ * commits, its row (same key) becomes a virtual row in the same place: when the end is
+ * rendered the tail sits in the same keyed list as the rows, so the very element is kept.
  */
-export function MessageList({ rows, thread, selfSenderId, actions, hasOlder, loadingOlder, loaded, onLoadOlder, onAtBottomChange }: Props) {
+export function MessageList({ rows: allRows, gate, thread, selfSenderId, actions, hasOlder, loadingOlder, loaded, onLoadOlder, onAtBottomChange }: Props) {
+  const { rows, tail } = useMemo(() => splitLiveTail(allRows), [allRows]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottomRef = useRef(true);
   /** The first row on screen and its distance (px) from the top of the view. */
@@ -46,24 +57,31 @@ export function MessageList({ rows, thread, selfSenderId, actions, hasOlder, loa
   const holdRef = useRef<{ key: string; delta: number; stableFrames: number; placed: boolean } | null>(null);
   const rowsRef = useRef(rows);
   const firstKeyRef = useRef<string | null>(null);
+  const lastKeyRef = useRef<string | null>(null);
   const seenCountRef = useRef(0);
   const [unseen, setUnseen] = useState(0);
   const [atBottom, setAtBottom] = useState(true);
 
-  // TanStack Virtual is not written for the React Compiler (which this app does not use).
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ESTIMATED_ROW_PX,
-    overscan: OVERSCAN_ROWS,
-    getItemKey: (index) => rows[index]!.key,
-  });
+  /** The live tail's last height by row key: the size its committed row starts at. */
+  const tailHeights = useRef(new Map<string, number>());
+  const virtualizer = useGatedVirtualizer(
+    {
+      count: rows.length,
+      getScrollElement: () => scrollRef.current,
+      // A handed-over reply starts at the height it streamed at, so its first measurement
+      // changes nothing (no shift of the rows below, no scroll correction).
+      estimateSize: (index) => tailHeights.current.get(rows[index]!.key) ?? ESTIMATED_ROW_PX,
+      overscan: OVERSCAN_ROWS,
+      getItemKey: (index) => rows[index]!.key,
+    },
+    gate,
+  );
 
+  // The end of the content (the live tail included), also once rows below are measured.
   const scrollToEnd = useCallback(() => {
     const element = scrollRef.current;
     if (!element || rows.length === 0) return;
-    virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+    virtualizer.scrollToEnd();
     element.scrollTop = element.scrollHeight;
   }, [rows.length, virtualizer]);
 
@@ -92,13 +110,15 @@ export function MessageList({ rows, thread, selfSenderId, actions, hasOlder, loa
     const bottom = element.scrollHeight - element.scrollTop - element.clientHeight <= BOTTOM_SLACK_PX;
     if (bottom !== atBottomRef.current) {
       atBottomRef.current = bottom;
-      setAtBottom(bottom);
-      onAtBottomChange(bottom);
+      gate.run(() => {
+        setAtBottom(bottom);
+        onAtBottomChange(bottom);
+      });
     }
-    if (bottom) setUnseen(0);
+    if (bottom) gate.run(() => setUnseen(0));
     recordAnchor();
     if (element.scrollTop < LOAD_OLDER_THRESHOLD_PX && hasOlder && !loadingOlder) onLoadOlder();
-  }, [hasOlder, loadingOlder, onAtBottomChange, onLoadOlder, recordAnchor]);
+  }, [gate, hasOlder, loadingOlder, onAtBottomChange, onLoadOlder, recordAnchor]);
 
   /**
    * Puts the held anchor back at its distance from the top: by its element once rendered,
@@ -154,16 +174,21 @@ export function MessageList({ rows, thread, selfSenderId, actions, hasOlder, loa
   }, []);
 
   // Rows changed: keep the anchor after a prepend, follow the end when at the bottom, count what was missed.
+  // (A row whose content changed, or the growing tail, is followed by the resize observers below:
+  // scrolling here on every change would fight them.)
   useLayoutEffect(() => {
     rowsRef.current = rows;
     const element = scrollRef.current;
     const firstKey = rows.find((row) => !movesOnPrepend(row))?.key ?? null;
+    const lastKey = rows.at(-1)?.key ?? null;
     const prepended = firstKeyRef.current !== null && firstKey !== firstKeyRef.current && rows.length > seenCountRef.current;
+    const changed = rows.length !== seenCountRef.current || lastKey !== lastKeyRef.current;
     firstKeyRef.current = firstKey;
+    lastKeyRef.current = lastKey;
     if (element && prepended && !atBottomRef.current && anchorRef.current) {
       holdAnchor(anchorRef.current);
     } else if (atBottomRef.current) {
-      scrollToEnd();
+      if (changed) scrollToEnd();
     } else if (!prepended) {
       const added = rows.slice(seenCountRef.current).filter((row) => row.kind === 'message' && row.message.senderId !== selfSenderId).length;
       if (added > 0) setUnseen((count) => count + added);
@@ -176,6 +201,37 @@ export function MessageList({ rows, thread, selfSenderId, actions, hasOlder, loa
     if (holdRef.current) keepAnchor();
     else recordAnchor();
   });
+
+  // The gate is held while a reply streams (and released when it no longer does).
+  useLayoutEffect(() => gate.hold(tail.length > 0), [gate, tail.length]);
+  useEffect(() => () => gate.hold(false), [gate]);
+
+  // The live tail grows below the rows: the end stays in view if it was in view before it grew.
+  const followTail = useCallback((entries: ResizeObserverEntry[]) => {
+    const element = scrollRef.current;
+    if (!element) return;
+    let grown = 0;
+    for (const entry of entries) {
+      const key = (entry.target as HTMLElement).dataset.tailKey;
+      if (key === undefined || !entry.target.isConnected) continue;
+      const height = entry.borderBoxSize[0]?.blockSize ?? entry.contentRect.height;
+      grown += height - (tailHeights.current.get(key) ?? 0);
+      tailHeights.current.set(key, height);
+    }
+    const distanceBefore = element.scrollHeight - grown - element.scrollTop - element.clientHeight;
+    if (grown > 0 && distanceBefore <= BOTTOM_SLACK_PX) element.scrollTop = element.scrollHeight;
+  }, []);
+  const tailObserver = useRef<ResizeObserver | null>(null);
+  const observeTail = useCallback(
+    (node: HTMLDivElement | null) => {
+      if (!node || typeof ResizeObserver === 'undefined') return;
+      const observer = (tailObserver.current ??= new ResizeObserver(followTail));
+      observer.observe(node);
+      return () => observer.unobserve(node);
+    },
+    [followTail],
+  );
+  useEffect(() => () => tailObserver.current?.disconnect(), []);
 
   // Rows measured taller than estimated push the end down: keep following it.
   useEffect(() => {
@@ -195,6 +251,22 @@ export function MessageList({ rows, thread, selfSenderId, actions, hasOlder, loa
   }, [loaded, hasOlder, loadingOlder, onLoadOlder, rows.length]);
 
   const items = virtualizer.getVirtualItems();
+  const renderTail = (row: Row) => (
+    <div key={row.key} ref={observeTail} data-row-kind={row.kind} data-tail-key={row.key}>
+      <MessageRow row={row} thread={thread} selfSenderId={selfSenderId} actions={actions} />
+    </div>
+  );
+  // With the last row rendered, the tail follows it in the same keyed list, so the committed
+  // row that takes its key keeps its element. Otherwise (the reader is far above) it sits
+  // where the rows end. The end spacer keeps the bottom padding the same in both cases.
+  const endRendered = rows.length === 0 || items.at(-1)?.index === rows.length - 1;
+  const endSpacer = <div key="end-spacer" aria-hidden="true" className="h-3" />;
+  const listed: ReactNode[] = items.map((item) => (
+    <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} data-row-kind={rows[item.index]!.kind}>
+      <MessageRow row={rows[item.index]!} thread={thread} selfSenderId={selfSenderId} actions={actions} />
+    </div>
+  ));
+  if (endRendered) listed.push(...tail.map(renderTail), endSpacer);
   return (
     <div className="relative min-h-0 flex-1">
       <div
@@ -204,9 +276,10 @@ export function MessageList({ rows, thread, selfSenderId, actions, hasOlder, loa
         onTouchStart={releaseAnchor}
         onKeyDown={releaseAnchor}
         onPointerDown={releaseAnchor}
-        className="h-full overflow-y-auto overscroll-contain pb-3"
+        className="h-full overflow-y-auto overscroll-contain"
         data-testid="message-scroller"
       >
+        <FrameGateContext value={gate}>
         <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
           <div className="absolute top-0 left-0 w-full" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
             {hasOlder && (loadingOlder || items[0]?.index === 0) && (
@@ -217,13 +290,16 @@ export function MessageList({ rows, thread, selfSenderId, actions, hasOlder, loa
             {!hasOlder && loaded && items[0]?.index === 0 && (
               <p className="py-3 text-center text-xs text-slate-600 dark:text-slate-400">This is the beginning of the thread.</p>
             )}
-            {items.map((item) => (
-              <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} data-row-kind={rows[item.index]!.kind}>
-                <MessageRow row={rows[item.index]!} thread={thread} selfSenderId={selfSenderId} actions={actions} />
-              </div>
-            ))}
+            {listed}
           </div>
+          {!endRendered && (
+            <div className="absolute left-0 w-full" style={{ top: virtualizer.getTotalSize() }}>
+              {tail.map(renderTail)}
+              {endSpacer}
+            </div>
+          )}
         </div>
+        </FrameGateContext>
         {!loaded && (
           <p role="status" className="p-6 text-center text-sm text-slate-600 dark:text-slate-400">
             Loading messages…

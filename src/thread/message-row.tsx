@@ -10,6 +10,7 @@ import { useNow } from '../runs/use-now.ts';
 import { nameOf } from '../threads/thread-title.ts';
 import { Avatar } from '../ui/avatar.tsx';
 import type { Row } from './build-rows.ts';
+import { useFrameGateRun } from './frame-gate.ts';
 
 export interface RowActions {
   retry(clientMessageId: string): void;
@@ -169,7 +170,7 @@ function dayLabel(row: Extract<Row, { kind: 'day_break' }>): string {
 }
 
 function RunRow({ row, thread, actions }: { row: Extract<Row, { kind: 'run' }>; thread: InboundThread | undefined; actions: RowActions }) {
-  const now = useNow(runNeedsClock(row.run));
+  const now = useNow(runNeedsClock(row.run), useFrameGateRun());
   const agentName = row.run.agentId ? nameOf(thread, row.run.agentId) : 'Agent';
   return (
     <div className="px-4 pt-2 pl-16">
@@ -186,7 +187,7 @@ function RunRow({ row, thread, actions }: { row: Extract<Row, { kind: 'run' }>; 
 }
 
 function ApprovalRow({ row, thread, actions }: { row: Extract<Row, { kind: 'approval' }>; thread: InboundThread | undefined; actions: RowActions }) {
-  const now = useNow(true);
+  const now = useNow(true, useFrameGateRun());
   return (
     <div className="px-4 pt-2 pl-16">
       <p className="text-xs text-slate-600 dark:text-slate-400">

@@ -2,19 +2,22 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { Composer } from '../composer/composer.tsx';
 import { useEngine } from '../engine/engine-context.tsx';
-import { useThreadSnapshot } from '../hooks/use-thread-snapshot.ts';
 import { useMarkRead } from '../read/use-mark-read.ts';
 import { buildRows } from './build-rows.ts';
+import { FrameGate } from './frame-gate.ts';
 import { MessageList } from './message-list.tsx';
 import type { RowActions } from './message-row.tsx';
 import { ReplyAnnouncer } from './reply-announcer.tsx';
 import { ThreadHeader } from './thread-header.tsx';
 import { TypingLine } from './typing-line.tsx';
+import { useGatedThreadSnapshot } from './use-gated-thread-snapshot.ts';
 
 /** One open thread: header, the live message list, who is typing, and the composer. */
 export function ThreadView({ threadId, thread }: { threadId: string; thread: InboundThread | undefined }) {
   const { engine, api, selfSenderId } = useEngine();
-  const snapshot = useThreadSnapshot(engine, threadId);
+  // While an agent run is under way or a reply streams, the thread's changes render once per frame (see FrameGate).
+  const [gate] = useState(() => new FrameGate(() => engine.getThreadSnapshot(threadId).runs.some((run) => !run.finished)));
+  const snapshot = useGatedThreadSnapshot(engine, threadId, gate);
   const [atBottom, setAtBottom] = useState(true);
   // What was unread when the thread was opened (kept while it stays open), for the unread divider.
   const atOpen = (known: typeof thread) => (known ? { readSeq: known.read_seq, lastSeq: known.last_seq ?? known.read_seq } : null);
@@ -54,6 +57,7 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
       <ThreadHeader thread={thread} threadId={threadId} health={snapshot.health} present={snapshot.present} />
       <MessageList
         rows={rows}
+        gate={gate}
         thread={thread}
         selfSenderId={selfSenderId}
         actions={actions}

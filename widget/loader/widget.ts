@@ -6,12 +6,11 @@
  * Calls made before this script ran are replayed from the documented one-line stub:
  *   window.AMA2Chat=window.AMA2Chat||new Proxy({q:[]},{get:(t,k)=>k in t?t[k]:(...a)=>t.q.push([k,a])})
  */
-import { readIdentify } from '../shared/identify-options.ts';
-import type { MountPanel, PanelController, PanelHost } from '../shared/panel-contract.ts';
-import { loadVisitor, visitorKey } from '../shared/visitor-store.ts';
+import type { PanelController, PanelHost, PanelModule } from '../shared/panel-contract.ts';
+import { storedUnread, visitorKey } from '../shared/visitor-store.ts';
 import { WIDGET_EVENTS, type WidgetEventMap, type WidgetEventName } from '../shared/widget-events.ts';
-import { readOptions, type WidgetOptions } from '../shared/widget-options.ts';
-import { LOADER_CSS } from './loader-styles.ts';
+import { readOptions, type OptionFlaw, type WidgetOptions } from '../shared/widget-options.ts';
+import LOADER_CSS from './loader.css?inline';
 
 /** If the browser never goes idle, the panel is fetched after this long anyway. */
 const IDLE_TIMEOUT_MS = 4_000;
@@ -52,6 +51,42 @@ function chatIcon(): SVGSVGElement {
   return svg;
 }
 
+/**
+ * The panel's module, fetched once (again after a failure). Besides the panel it has the
+ * checks that can wait, so the loader stays small: the words for bad options and the
+ * validation of `identify()`.
+ */
+function panelModule(base: string | null): () => Promise<PanelModule> {
+  let module: Promise<PanelModule> | null = null;
+  return () =>
+    (module ??= Promise.resolve()
+      // (A base that is no URL rejects too.)
+      .then(() => import(/* @vite-ignore */ new URL(PANEL_FILE, base ?? undefined).href))
+      .catch((error: unknown) => {
+        module = null;
+        throw error;
+      }));
+}
+
+/** Warns about each bad option in words (from the panel's module), then reports them as `invalid_option` errors. */
+function reportFlaws(
+  load: () => Promise<PanelModule>,
+  dataset: DOMStringMap,
+  flaws: OptionFlaw[],
+  emit?: (event: 'error', payload: WidgetEventMap['error']) => void,
+): void {
+  if (!flaws.length) return;
+  load().then(
+    (module) => {
+      for (const problem of module.describeOptionFlaws(dataset, flaws)) {
+        console.warn(`[AMA2Chat] ${problem}`);
+        emit?.('error', { code: 'invalid_option', message: problem });
+      }
+    },
+    () => console.warn(`[AMA2Chat] Wrong options: ${flaws}`),
+  );
+}
+
 function start(script: HTMLScriptElement | null): void {
   const previous = window.AMA2Chat;
   const queued: Queued[] = previous && 'q' in previous && Array.isArray(previous.q) ? previous.q : [];
@@ -76,24 +111,27 @@ function start(script: HTMLScriptElement | null): void {
     set.add(listener);
   };
 
-  const { options, problems } = readOptions(script?.dataset ?? {}, script?.src ?? null, navigator.language);
-  for (const problem of problems) console.warn(`[AMA2Chat] ${problem}`);
+  const dataset = script?.dataset ?? {};
+  const { options, flaws } = readOptions(dataset, script?.src ?? null, navigator.language);
   if (!options) {
+    // Not started: the panel's module is fetched only to say what is wrong (when it can be found).
+    reportFlaws(panelModule(script?.src || dataset.apiBase || null), dataset, flaws);
     const disabled = () => console.warn('[AMA2Chat] The widget is not configured; see the messages above.');
     window.AMA2Chat = { open: disabled, close: disabled, toggle: disabled, identify: disabled, newConversation: disabled, on: on as Api['on'], off: () => undefined, destroy: () => delete window.AMA2Chat };
     return;
   }
-  mount(options, script?.src ?? `${options.apiBaseUrl}/widget.js`, queued, listeners, emit, on, problems);
+  const load = panelModule(script?.src ?? `${options.apiBaseUrl}/widget.js`);
+  mount(options, load, queued, listeners, emit, on, () => reportFlaws(load, dataset, flaws, emit));
 }
 
 function mount(
   options: WidgetOptions,
-  scriptSrc: string,
+  loadModule: () => Promise<PanelModule>,
   queued: Queued[],
   listeners: Map<string, Set<Listener>>,
   emit: <K extends WidgetEventName>(event: K, payload: WidgetEventMap[K]) => void,
   on: (event: string, listener: Listener) => void,
-  problems: string[],
+  reportOptionFlaws: () => void,
 ): void {
   const host = document.createElement('div');
   host.setAttribute('data-ama2-chat', '');
@@ -127,17 +165,33 @@ function mount(
     badge.textContent = count > 99 ? '99+' : String(count);
     launcher.setAttribute('aria-label', count > 0 ? `Open chat (${count} unread)` : 'Open chat');
   };
-  setUnread(loadVisitor(visitorKey(options.apiBaseUrl, options.agent)).unread);
+  setUnread(storedUnread(visitorKey(options.apiBaseUrl, options.agent)));
 
   let controller: PanelController | null = null;
   let loading: Promise<PanelController | null> | null = null;
   let identity: PanelHost['identity'] = null;
+  /** `identify()` calls not yet checked (the checks come with the panel's module), in order. */
+  const identifyCalls: unknown[] = [];
   let isOpen = false;
   let destroyed = false;
 
+  const checkIdentify = (module: PanelModule) => {
+    for (const next of identifyCalls.splice(0)) {
+      const { identity: valid, problems } = module.readIdentify(next);
+      for (const problem of problems) console.warn(`[AMA2Chat] ${problem}`);
+      if (!valid) emit('error', { code: 'invalid_identity', message: problems.at(-1)! });
+      else {
+        identity = valid;
+        controller?.identify(valid);
+      }
+    }
+  };
+
   const load = (): Promise<PanelController | null> => {
-    loading ??= import(/* @vite-ignore */ new URL(PANEL_FILE, scriptSrc).href)
-      .then((module: { mountPanel: MountPanel }) => {
+    loading ??= loadModule()
+      .then((module) => {
+        // Identities given before the panel mounts go in with it.
+        checkIdentify(module);
         if (destroyed) return null;
         controller = module.mountPanel({
           container: panel,
@@ -190,11 +244,8 @@ function mount(
       else api.open();
     },
     identify(next) {
-      const { identity: valid, problems } = readIdentify(next);
-      for (const problem of problems) console.warn(`[AMA2Chat] ${problem}`);
-      if (!valid) return emit('error', { code: 'invalid_identity', message: problems.at(-1)! });
-      identity = valid;
-      controller?.identify(valid);
+      identifyCalls.push(next);
+      loadModule().then(checkIdentify, () => undefined);
     },
     newConversation() {
       void load().then((loaded) => loaded?.newConversation());
@@ -228,7 +279,7 @@ function mount(
       if (typeof call === 'function') call(...args);
       else console.warn(`[AMA2Chat] "${method}" is not a method of AMA2Chat.`);
     }
-    for (const problem of problems) emit('error', { code: 'invalid_option', message: problem });
+    reportOptionFlaws();
     emit('ready', { agent: options.agent });
     if (options.openOnLoad) api.open();
   };

@@ -29,6 +29,10 @@ function installStyles(root: ShadowRoot): () => void {
   }
 }
 
+// Loaded by the loader with the panel and used before it mounts (see PanelModule).
+export { readIdentify } from '../shared/identify-options.ts';
+export { describeOptionFlaws } from '../shared/widget-options.ts';
+
 export const mountPanel: MountPanel = (host) => {
   const removeStyles = installStyles(host.shadowRoot);
   const controller = createPanel(host, browserDeps(host.options.apiBaseUrl));

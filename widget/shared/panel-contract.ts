@@ -1,6 +1,6 @@
-import type { VisitorIdentity } from './identify-options.ts';
+import type { VisitorIdentity, readIdentify } from './identify-options.ts';
 import type { WidgetEventMap, WidgetEventName } from './widget-events.ts';
-import type { WidgetOptions } from './widget-options.ts';
+import type { WidgetOptions, describeOptionFlaws } from './widget-options.ts';
 
 /**
  * Layout split: the loader positions and sizes `container` (a floating card, full-screen
@@ -38,5 +38,14 @@ export interface PanelController {
   destroy(): void;
 }
 
-/** The panel module's one export. */
 export type MountPanel = (host: PanelHost) => PanelController;
+
+/**
+ * The panel module's exports. Besides the panel, the checks that can wait (the words for
+ * bad options, `identify()` validation) live here rather than in the loader, which stays small.
+ */
+export interface PanelModule {
+  mountPanel: MountPanel;
+  readIdentify: typeof readIdentify;
+  describeOptionFlaws: typeof describeOptionFlaws;
+}

@@ -87,6 +87,20 @@ export function loadVisitor(key: string, storage: Storage | null = safeStorage()
   }
 }
 
+/**
+ * The stored unread count, for the loader's badge before the panel loads: read without the
+ * whole record's check (that comes with the panel, which corrects the badge when it mounts);
+ * anything but a whole positive number reads as none.
+ */
+export function storedUnread(key: string): number {
+  try {
+    const unread: unknown = JSON.parse(localStorage.getItem(key) || '{}').unread;
+    return Number.isSafeInteger(unread) && (unread as number) > 0 ? (unread as number) : 0;
+  } catch {
+    return 0;
+  }
+}
+
 export function saveVisitor(key: string, record: VisitorRecord, storage: Storage | null = safeStorage()): void {
   try {
     storage?.setItem(key, JSON.stringify(record));

@@ -16,38 +16,56 @@ export interface WidgetOptions {
   openOnLoad: boolean;
 }
 
+/** An option that was set wrongly (or, for `agent` and `apiBase`, is missing). */
+export type OptionFlaw = 'agent' | 'apiBase' | 'position' | 'zIndex' | 'themeColor';
+
 export const DEFAULT_Z_INDEX = 2_147_483_000;
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
 
-/** Reads and checks the options; problems are returned in words, and safe defaults used instead. */
-export function readOptions(dataset: DOMStringMap, scriptSrc: string | null, browserLocale: string): { options: WidgetOptions | null; problems: string[] } {
-  const problems: string[] = [];
+/**
+ * Reads and checks the options, with safe defaults for wrong ones; `flaws` names what was
+ * wrong (the loader is kept small: {@link describeOptionFlaws} says it in words, from the
+ * panel's module). `options` is null when the widget cannot start (no agent or server).
+ */
+export function readOptions(dataset: DOMStringMap, scriptSrc: string | null, browserLocale: string): { options: WidgetOptions | null; flaws: OptionFlaw[] } {
+  const flaws: OptionFlaw[] = [];
   const agent = (dataset.agent ?? '').trim();
-  if (!SLUG.test(agent)) problems.push(agent ? `data-agent="${agent.slice(0, 40)}" is not an agent slug (lowercase letters, digits and dashes).` : 'data-agent is required: the slug of the agent to talk to.');
-  let apiBaseUrl = '';
-  const raw = dataset.apiBase?.trim();
+  if (!SLUG.test(agent)) flaws.push('agent');
+  let apiBaseUrl: string;
   try {
-    apiBaseUrl = new URL(raw || scriptSrc || '').origin;
-    if (!/^https?:$/.test(new URL(apiBaseUrl).protocol)) throw new Error('not http');
+    apiBaseUrl = new URL(dataset.apiBase?.trim() || scriptSrc || '').origin;
+    if (!/^https?:$/.test(new URL(apiBaseUrl).protocol)) throw 0;
   } catch {
-    problems.push(raw ? `data-api-base="${raw.slice(0, 80)}" is not an http(s) URL.` : 'The chat server could not be worked out from the script URL; set data-api-base.');
+    apiBaseUrl = '';
+    flaws.push('apiBase');
   }
-  const position = dataset.position === 'left' ? 'left' : 'right';
-  if (dataset.position && dataset.position !== 'left' && dataset.position !== 'right') problems.push(`data-position must be "left" or "right"; using "right".`);
+  const { position, zIndex: z, themeColor: color } = dataset;
+  if (position && position !== 'left' && position !== 'right') flaws.push('position');
   let zIndex = DEFAULT_Z_INDEX;
-  if (dataset.zIndex !== undefined) {
-    const value = Number(dataset.zIndex);
+  if (z !== undefined) {
+    const value = Number(z);
     if (Number.isInteger(value) && Math.abs(value) <= 2_147_483_647) zIndex = value;
-    else problems.push(`data-z-index must be a whole number; using ${DEFAULT_Z_INDEX}.`);
+    else flaws.push('zIndex');
   }
-  let themeColor: string | null = null;
-  if (dataset.themeColor) {
-    if (COLOR.test(dataset.themeColor)) themeColor = dataset.themeColor;
-    else problems.push('data-theme-color must be a hex colour such as #4f46e5; using the agent’s colour.');
-  }
+  const themeColor = color && COLOR.test(color) ? color : null;
+  if (color && !themeColor) flaws.push('themeColor');
   const locale = (dataset.locale || browserLocale || 'en').toLowerCase();
   const openOnLoad = dataset.open !== undefined && dataset.open !== 'false';
-  const fatal = !SLUG.test(agent) || !apiBaseUrl;
-  return { options: fatal ? null : { agent, apiBaseUrl, position, zIndex, themeColor, locale, openOnLoad }, problems };
+  const fatal = flaws.includes('agent') || !apiBaseUrl;
+  return { options: fatal ? null : { agent, apiBaseUrl, position: position === 'left' ? 'left' : 'right', zIndex, themeColor, locale, openOnLoad }, flaws };
+}
+
+/** What was wrong with the options, in words (the console warnings and `invalid_option` errors). */
+export function describeOptionFlaws(dataset: DOMStringMap, flaws: readonly OptionFlaw[]): string[] {
+  const agent = (dataset.agent ?? '').trim();
+  const raw = dataset.apiBase?.trim();
+  const words: Record<OptionFlaw, string> = {
+    agent: agent ? `data-agent="${agent.slice(0, 40)}" is not an agent slug (lowercase letters, digits and dashes).` : 'data-agent is required: the slug of the agent to talk to.',
+    apiBase: raw ? `data-api-base="${raw.slice(0, 80)}" is not an http(s) URL.` : 'The chat server could not be worked out from the script URL; set data-api-base.',
+    position: 'data-position must be "left" or "right"; using "right".',
+    zIndex: `data-z-index must be a whole number; using ${DEFAULT_Z_INDEX}.`,
+    themeColor: 'data-theme-color must be a hex colour such as #4f46e5; using the agent’s colour.',
+  };
+  return flaws.map((flaw) => words[flaw]);
 }

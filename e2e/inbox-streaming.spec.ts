@@ -66,7 +66,7 @@ test.describe('the streaming reply in the inbox', () => {
     await sampleRowBottom(page, END_OF_LONG_REPLY);
     await expect.poll(async () => (await samples(page)).length).toBeGreaterThan(2);
     gate.release();
-    await expect(scroller(page).locator('[data-row-kind="streaming"]')).toHaveCount(0);
+    await expect(scroller(page).locator('[data-row-kind="streaming_reply"]')).toHaveCount(0);
     await expect(rowsWith(page, END_OF_LONG_REPLY)).toHaveCount(1);
     // A few frames after the hand-over too (late measurements or scrolls would show there).
     const after = (await samples(page)).length;
@@ -75,7 +75,7 @@ test.describe('the streaming reply in the inbox', () => {
   }
 
   function expectStill(all: Sample[]): void {
-    expect(all[0]!.kind).toBe('streaming');
+    expect(all[0]!.kind).toBe('streaming_reply');
     expect(all.at(-1)!.kind).toBe('message');
     const moved = all.map((sample) => Math.abs(sample.bottom - all[0]!.bottom));
     expect(Math.max(...moved), `the reply's bottom, frame by frame: ${all.map((sample) => `${sample.kind} ${sample.bottom}`).join(', ')}`).toBeLessThanOrEqual(
@@ -92,7 +92,7 @@ test.describe('the streaming reply in the inbox', () => {
     const { held } = holdCommit(gate, threadId, agentSenderId);
     await write(page, `/long handover ${tag}`);
     await held;
-    const streaming = scroller(page).locator('[data-row-kind="streaming"]');
+    const streaming = scroller(page).locator('[data-row-kind="streaming_reply"]');
     await expect(streaming).toContainText(END_OF_LONG_REPLY);
     // The reader was at the end: the growing reply kept the end in view.
     await expect(streaming.getByText(END_OF_LONG_REPLY)).toBeInViewport();
@@ -111,14 +111,14 @@ test.describe('the streaming reply in the inbox', () => {
     const { held } = holdCommit(gate, threadId, agentSenderId);
     await write(page, `/long inside ${tag}`);
     await held;
-    await expect(scroller(page).locator('[data-row-kind="streaming"]')).toContainText(END_OF_LONG_REPLY);
+    await expect(scroller(page).locator('[data-row-kind="streaming_reply"]')).toContainText(END_OF_LONG_REPLY);
     // Scrolled up into the middle of the reply: its top is above the view, its end below it.
     await scroller(page).hover();
     await page.mouse.wheel(0, -700);
     await expect
       .poll(() => scroller(page).evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight))
       .toBeGreaterThan(600);
-    const streamingBox = await scroller(page).locator('[data-row-kind="streaming"]').boundingBox();
+    const streamingBox = await scroller(page).locator('[data-row-kind="streaming_reply"]').boundingBox();
     expect(streamingBox!.y).toBeLessThan(0);
 
     expectStill(await handOver(page, gate));
@@ -130,7 +130,7 @@ test.describe('the streaming reply in the inbox', () => {
     await signIn(page, ALICE);
     await openThread(page, `Stream scrolled ${tag}`);
     await write(page, `/stream 20000 ${tag}`);
-    const streaming = scroller(page).locator('[data-row-kind="streaming"]');
+    const streaming = scroller(page).locator('[data-row-kind="streaming_reply"]');
     const heightOf = async () => (await streaming.boundingBox())?.height ?? 0;
     // While the reader is at the end, the end stays in view as the reply grows.
     await expect.poll(heightOf).toBeGreaterThan(VIEWPORT.height * 2);
@@ -142,14 +142,14 @@ test.describe('the streaming reply in the inbox', () => {
     await expect.poll(() => scroller(page).evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight)).toBeGreaterThan(400);
     const before = await scroller(page).evaluate((element) => ({
       scrollTop: element.scrollTop,
-      top: element.querySelector('[data-row-kind="streaming"]')!.getBoundingClientRect().top,
+      top: element.querySelector('[data-row-kind="streaming_reply"]')!.getBoundingClientRect().top,
     }));
     const grownFrom = await heightOf();
     await expect.poll(heightOf).toBeGreaterThan(grownFrom + VIEWPORT.height * 2);
     await expect(streaming).toHaveCount(1);
     const after = await scroller(page).evaluate((element) => ({
       scrollTop: element.scrollTop,
-      top: element.querySelector('[data-row-kind="streaming"]')!.getBoundingClientRect().top,
+      top: element.querySelector('[data-row-kind="streaming_reply"]')!.getBoundingClientRect().top,
     }));
     expect(Math.abs(after.scrollTop - before.scrollTop)).toBeLessThanOrEqual(1);
     expect(Math.abs(after.top - before.top)).toBeLessThanOrEqual(1);

@@ -1,78 +1,54 @@
 import { describe, expect, it } from 'vitest';
-import type { TimelineItem } from '../core/engine/thread-snapshot.ts';
-import type { MessageEntry } from '../core/sync/log-entry.ts';
-import { reduceRun, type RunView } from '../core/sync/run-state.ts';
+import { messageEntry, runOf } from '../core/testing/timeline-builders.ts';
+import { buildTimeline } from '../core/timeline/build-timeline.ts';
+import type { LogEntry } from '../core/sync/log-entry.ts';
+import type { RunView } from '../core/sync/run-state.ts';
 import { buildRows } from './build-rows.ts';
 import { splitLiveTail } from './live-tail.ts';
 
 const ME = 'user:me';
 const AGENT = 'agent:a';
 const T0 = Date.parse('2026-11-20T10:00:00Z');
+const created = new Date(T0).toISOString();
 
-function message(seq: number, senderId: string, content: string): TimelineItem {
-  const id = `m${seq}`;
-  const entry: MessageEntry = {
-    kind: 'message',
-    key: id,
-    type: 'message_committed',
-    id,
-    threadId: 't',
-    seq,
-    senderId,
-    role: senderId.startsWith('agent:') ? 'agent' : 'user',
-    content,
-    clientMessageId: null,
-    mentions: [],
-    createdAt: new Date(T0).toISOString(),
-  };
-  return { kind: 'message', key: `message|${id}`, message: entry };
-}
-
-function streamingRun(runId: string, trigger: string, text: string): RunView {
-  const run = reduceRun(undefined, 't', runId, 'queued', { in_reply_to: trigger, agent_id: AGENT }, T0);
-  return reduceRun(run, 't', runId, 'text_delta', { content: text }, T0);
-}
-
-const rowsOf = (items: TimelineItem[], runs: RunView[]) => buildRows({ items, runs, unreadAtOpen: null, selfSenderId: ME, now: T0 });
-const kinds = (rows: { kind: string; key: string }[]) => rows.map((row) => row.kind);
+const rowsOf = (entries: LogEntry[], runs: RunView[]) =>
+  buildRows({ items: buildTimeline({ entries, outbox: [], runs, selfSenderId: ME }).items, unreadAtOpen: null, selfSenderId: ME, now: T0, timeZone: 'UTC' });
+const kinds = (rows: { kind: string }[]) => rows.map((row) => row.kind);
+const streaming = (runId: string, trigger: string, text: string) =>
+  runOf([{ event_type: 'queued' }, { event_type: 'text_delta', content: text }], { run_id: runId, agent_id: AGENT, in_reply_to: trigger });
 
 describe('splitLiveTail', () => {
   it('takes the streaming reply out of the list, and nothing when nothing streams', () => {
-    const run = streamingRun('r1', 'm1', 'Hello there');
-    const rows = rowsOf([message(1, ME, 'hi')], [run]);
+    const rows = rowsOf([messageEntry(1, ME, 'hi', created)], [streaming('r1', 'm1', 'Hello there')]);
     const { rows: list, tail } = splitLiveTail(rows);
-    expect(kinds(list)).toEqual(['day', 'message', 'run']);
-    expect(kinds(tail)).toEqual(['streaming']);
+    expect(kinds(list)).toEqual(['day_break', 'message', 'run']);
+    expect(kinds(tail)).toEqual(['streaming_reply']);
 
-    const quiet = rowsOf([message(1, ME, 'hi')], []);
+    const quiet = rowsOf([messageEntry(1, ME, 'hi', created)], []);
     expect(splitLiveTail(quiet)).toEqual({ rows: quiet, tail: [] });
   });
 
-  it('hands over to the committed message that came before the run named it, under the tail’s key', () => {
-    const run = streamingRun('r1', 'm1', 'Hello there');
-    const tailKey = splitLiveTail(rowsOf([message(1, ME, 'hi')], [run])).tail[0]!.key;
+  it('hands over to the committed reply under the tail’s key, even before the run names its message', () => {
+    const run = streaming('r1', 'm1', 'Hello there');
+    const tailKey = splitLiveTail(rowsOf([messageEntry(1, ME, 'hi', created)], [run])).tail[0]!.key;
     // The reply's message is in the log; reply_committed has not come yet.
-    const between = splitLiveTail(rowsOf([message(1, ME, 'hi'), message(2, AGENT, 'Hello there')], [run]));
+    const between = splitLiveTail(rowsOf([messageEntry(1, ME, 'hi', created), messageEntry(2, AGENT, 'Hello there', created)], [run]));
     expect(between.tail).toEqual([]);
-    expect(kinds(between.rows)).toEqual(['day', 'message', 'run', 'message']);
+    expect(kinds(between.rows)).toEqual(['day_break', 'message', 'run', 'message']);
     expect(between.rows.at(-1)!.key).toBe(tailKey);
     expect(new Set(between.rows.map((row) => row.key)).size).toBe(between.rows.length);
   });
 
-  it('does not take an earlier reply with the same words for the one streaming now', () => {
-    let first = streamingRun('r1', 'm1', 'Same answer');
-    first = reduceRun(first, 't', 'r1', 'reply_committed', { message_id: 'm2', thread_seq: 2 }, T0);
-    first = reduceRun(first, 't', 'r1', 'run_finished', {}, T0);
-    const second = streamingRun('r2', 'm3', 'Same answer');
-    const rows = rowsOf([message(1, ME, 'q'), message(2, AGENT, 'Same answer'), message(3, ME, 'q')], [first, second]);
+  it('does not take an earlier reply for the one streaming now', () => {
+    const first = runOf([{ event_type: 'queued' }, { event_type: 'text_delta', content: 'Same answer' }, { event_type: 'reply_committed', message_id: 'm2', thread_seq: 2 }, { event_type: 'run_finished' }], {
+      run_id: 'r1',
+      agent_id: AGENT,
+      in_reply_to: 'm1',
+    });
+    const entries = [messageEntry(1, ME, 'q', created), messageEntry(2, AGENT, 'Same answer', created), messageEntry(3, ME, 'q', created)];
+    const rows = rowsOf(entries, [first, streaming('r2', 'm3', 'Same answer')]);
     const { rows: list, tail } = splitLiveTail(rows);
-    expect(kinds(tail)).toEqual(['streaming']);
+    expect(kinds(tail)).toEqual(['streaming_reply']);
     expect(list.map((row) => row.key)).toEqual(rows.slice(0, -1).map((row) => row.key));
-  });
-
-  it('keeps a reply whose committed text differs (a transient stream) in the tail until the run names its message', () => {
-    const run = streamingRun('r1', 'm1', 'A long streamed text');
-    const { tail } = splitLiveTail(rowsOf([message(1, ME, 'hi'), message(2, AGENT, 'Streamed 20 characters.')], [run]));
-    expect(kinds(tail)).toEqual(['streaming']);
   });
 });

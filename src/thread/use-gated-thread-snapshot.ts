@@ -1,6 +1,6 @@
 import { useCallback, useSyncExternalStore } from 'react';
 import type { SyncEngine } from '../core/engine/sync-engine.ts';
-import type { ThreadSnapshot } from '../core/engine/thread-snapshot.ts';
+import type { ThreadSnapshot } from '../core/session/thread-snapshot.ts';
 import type { FrameGate } from './frame-gate.ts';
 
 /**

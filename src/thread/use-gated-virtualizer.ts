@@ -6,7 +6,7 @@ import {
   type PartialKeys,
   type VirtualizerOptions,
 } from '@tanstack/react-virtual';
-import { useLayoutEffect, useReducer, useRef, useState } from 'react';
+import { useLayoutEffect, useReducer, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { FrameGate } from './frame-gate.ts';
 
@@ -21,7 +21,9 @@ type Options = PartialKeys<VirtualizerOptions<HTMLDivElement, HTMLDivElement>, '
  */
 export function useGatedVirtualizer(options: Options, gate: FrameGate): Virtualizer<HTMLDivElement, HTMLDivElement> {
   const [, rerender] = useReducer((count: number) => count + 1, 0);
-  const measuring = useRef(false);
+  // A flag the virtualizer's callbacks read (never render): a plain box, not a ref, since it
+  // is handed to the virtualizer's options during render.
+  const [measuring] = useState(() => ({ current: false }));
   const resolved: VirtualizerOptions<HTMLDivElement, HTMLDivElement> = {
     observeElementRect,
     observeElementOffset,

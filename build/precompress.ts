@@ -42,7 +42,10 @@ async function precompressFile(file: string): Promise<PrecompressResult> {
     gzipAsync(source, { level: constants.Z_BEST_COMPRESSION }),
   ]);
   const result: PrecompressResult = { file, bytes: source.length };
-  for (const [encoding, compressed] of [['br', br], ['gzip', gz]] as const) {
+  for (const [encoding, compressed] of [
+    ['br', br],
+    ['gzip', gz],
+  ] as const) {
     const variant = file + ENCODING_SUFFIXES[encoding];
     if (compressed.length < source.length) {
       await writeFile(variant, compressed);

@@ -219,9 +219,14 @@ test.describe('the widget', () => {
       if (oklch) return Number(oklch[1]) >= 0.5 ? '#ffffff' : '#000000';
       const rgb = /^rgba?\((\d+),? (\d+),? (\d+)/.exec(color);
       expect(rgb, `a colour the spec can read: ${color}`).not.toBeNull();
-      return `#${rgb!.slice(1, 4).map((channel) => Number(channel).toString(16).padStart(2, '0')).join('')}`;
+      return `#${rgb!
+        .slice(1, 4)
+        .map((channel) => Number(channel).toString(16).padStart(2, '0'))
+        .join('')}`;
     };
-    const weak = shown.filter(([accent, color]) => contrastRatio(accent, asHex(color)) < 3).map(([accent, color]) => `${accent} → ${color}`);
+    const weak = shown
+      .filter(([accent, color]) => contrastRatio(accent, asHex(color)) < 3)
+      .map(([accent, color]) => `${accent} → ${color}`);
     expect(weak).toEqual([]);
     expect(asHex(shown.find(([accent]) => accent === '#ff0')![1])).toBe('#000000');
     expect(asHex(shown.find(([accent]) => accent === '#44e')![1])).toBe('#ffffff');

@@ -99,7 +99,12 @@ test('a visitor page on any origin can talk to the demo agent over the public so
       ws.onmessage = (event) => {
         const frame = JSON.parse(String(event.data)) as { type: string; data: { sender_id?: string; content?: string } };
         if (frame.type === 'ready') {
-          ws.send(JSON.stringify({ type: 'send_message', data: { thread_id: threadId, content: 'Hi there', client_message_id: crypto.randomUUID() } }));
+          ws.send(
+            JSON.stringify({
+              type: 'send_message',
+              data: { thread_id: threadId, content: 'Hi there', client_message_id: crypto.randomUUID() },
+            }),
+          );
         }
         if (frame.type === 'thread_message' && frame.data.sender_id?.startsWith('agent:')) resolve(frame.data.content ?? '');
       };

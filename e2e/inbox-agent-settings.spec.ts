@@ -61,12 +61,20 @@ const region = (page: Page, name: string) => page.getByRole('region', { name, ex
 async function openSettingsFromMenu(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'Agent settings', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Your agents', level: 2 })).toBeVisible();
-  await page.getByRole('list', { name: 'Your agents' }).getByRole('link', { name: /Demo Agent/ }).click();
+  await page
+    .getByRole('list', { name: 'Your agents' })
+    .getByRole('link', { name: /Demo Agent/ })
+    .click();
   await expect(settingsHeading(page)).toBeVisible();
   await expect(settingsHeading(page)).toBeFocused();
 }
 
-test('Alice manages the demo agent from the menu; visitor threads say whether they are verified', async ({ page, context, request, baseURL }) => {
+test('Alice manages the demo agent from the menu; visitor threads say whether they are verified', async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
   const alice = await UserApi.login(request, ALICE);
   const owner = ownerApi(request, alice);
   const saved = await owner.settings();
@@ -155,7 +163,9 @@ test('Alice manages the demo agent from the menu; visitor threads say whether th
       // The seeded "Welcome" thread has the demo agent in it: the token reads it as the agent.
       const threads = await request.get('/api/v1/chat/threads?limit=100', { headers: { authorization: `Bearer ${alice.me.token}` } });
       expect(threads.status(), await threads.text()).toBe(200);
-      const welcome = ((await threads.json()) as { threads: { id: string; title: string | null }[] }).threads.find((thread) => thread.title === 'Welcome');
+      const welcome = ((await threads.json()) as { threads: { id: string; title: string | null }[] }).threads.find(
+        (thread) => thread.title === 'Welcome',
+      );
       expect(welcome, 'the seeded Welcome thread').toBeDefined();
       const asAgent = { authorization: `Bearer ${token}` };
       const agentRead = `/api/v1/chat/threads/${welcome!.id}`;
@@ -191,7 +201,9 @@ test('Alice manages the demo agent from the menu; visitor threads say whether th
       const verifiedThread = (await verified.json()) as { thread_id: string; verified: boolean };
       expect(verifiedThread.verified).toBe(true);
 
-      const anonymous = await request.post(`/api/v1/chat/public/${SLUG}/threads`, { data: { email: `anon-${tag}@example.com`, name: `Anon ${tag}` } });
+      const anonymous = await request.post(`/api/v1/chat/public/${SLUG}/threads`, {
+        data: { email: `anon-${tag}@example.com`, name: `Anon ${tag}` },
+      });
       expect(anonymous.status(), await anonymous.text()).toBe(201);
       const anonymousThread = (await anonymous.json()) as { thread_id: string; verified: boolean };
       expect(anonymousThread.verified).toBe(false);

@@ -51,7 +51,8 @@ test.describe('the demo agent in the inbox', () => {
       (frame) =>
         frame.thread_id === thread.id &&
         ((frame.type === 'thread_message' && frame.data?.sender_id === agentSenderId) ||
-          (frame.type === 'thread_runtime' && ['reply_committed', 'run_finished', 'intake_completed'].includes(String(frame.data?.event_type)))),
+          (frame.type === 'thread_runtime' &&
+            ['reply_committed', 'run_finished', 'intake_completed'].includes(String(frame.data?.event_type)))),
     );
     await write(page, `/long streaming ${tag}`);
     await held;
@@ -128,7 +129,9 @@ test.describe('the demo agent in the inbox', () => {
 
     const log = await alice.events(thread.id);
     expect(log.filter((event) => event.event_type === 'approval_resolved').map((event) => event.data.decision)).toEqual(['approve']);
-    expect(await alice.messageContents(thread.id, agentSenderId)).toEqual([`I'd like to send an email titled “Report ${tag}”. Approved, so I sent it.`]);
+    expect(await alice.messageContents(thread.id, agentSenderId)).toEqual([
+      `I'd like to send an email titled “Report ${tag}”. Approved, so I sent it.`,
+    ]);
   });
 
   test('/approve left alone expires and says so', async ({ page }) => {

@@ -41,7 +41,9 @@ test('Alice and Bob chat both ways, see each other typing and viewing, and unrea
     await expect(conversation(a).getByText('Bob is viewing')).toBeVisible();
     await expect(conversation(b).getByText('Alice is viewing')).toBeVisible();
     await expect(a.getByRole('list', { name: 'Participants' }).getByRole('listitem').filter({ hasText: 'Bob' })).toContainText('(viewing)');
-    await expect(b.getByRole('list', { name: 'Participants' }).getByRole('listitem').filter({ hasText: 'Alice' })).toContainText('(viewing)');
+    await expect(b.getByRole('list', { name: 'Participants' }).getByRole('listitem').filter({ hasText: 'Alice' })).toContainText(
+      '(viewing)',
+    );
     await expect(threadButton(a, `Chat ${tag}`).getByTitle('Someone is viewing')).toBeVisible();
 
     // Bob types: Alice sees it; Bob sends: Alice gets the message and the typing line clears.
@@ -71,7 +73,9 @@ test('Alice and Bob chat both ways, see each other typing and viewing, and unrea
     await expect(threadButton(b, `Chat ${tag}`).getByLabel(/unread/)).toHaveCount(0);
     await expect.poll(async () => (await bob.thread(shared.id)).unread_count).toBe(0);
     await expect(conversation(a).getByText('Bob is viewing')).toBeHidden();
-    await expect(a.getByRole('list', { name: 'Participants' }).getByRole('listitem').filter({ hasText: 'Bob' })).not.toContainText('(viewing)');
+    await expect(a.getByRole('list', { name: 'Participants' }).getByRole('listitem').filter({ hasText: 'Bob' })).not.toContainText(
+      '(viewing)',
+    );
     await expect(threadButton(a, `Chat ${tag}`).getByTitle('Someone is viewing')).toHaveCount(0);
 
     // Alice writes three messages while Bob is elsewhere: his list and tab title count them.

@@ -64,7 +64,7 @@ test('the inbox works under its strict CSP: no violation, no console error', asy
   await write(page, `/tool invoices ${tag}`);
   const card = scroller(page).getByRole('region', { name: /^Agent run by / });
   await expect(card.first()).toContainText('Replied');
-  await write(page, "/long markdown");
+  await write(page, '/long markdown');
   const long = rowsWith(page, 'That is the end of the long answer.');
   await expect(long).toHaveCount(1, { timeout: 20_000 });
   await expect(long.locator('table').first()).toBeVisible();
@@ -96,7 +96,10 @@ test('the inbox works under its strict CSP: no violation, no console error', asy
     performance
       .getEntriesByType('resource')
       .filter((entry) => /\/assets\/index-[\w-]+\.js$/.test(entry.name))
-      .map((entry) => ({ encoded: (entry as PerformanceResourceTiming).encodedBodySize, decoded: (entry as PerformanceResourceTiming).decodedBodySize })),
+      .map((entry) => ({
+        encoded: (entry as PerformanceResourceTiming).encodedBodySize,
+        decoded: (entry as PerformanceResourceTiming).decodedBodySize,
+      })),
   );
   expect(scripts.length).toBeGreaterThan(0);
   for (const script of scripts) expect(script.encoded).toBeLessThan(script.decoded / 3);

@@ -20,7 +20,11 @@ interface Anchor {
   atBeginning: boolean;
 }
 
-test('a thread of 10,000 messages opens at the latest, scrolls back to the first without jumps, with a bounded DOM', async ({ page, request, baseURL }) => {
+test('a thread of 10,000 messages opens at the latest, scrolls back to the first without jumps, with a bounded DOM', async ({
+  page,
+  request,
+  baseURL,
+}) => {
   test.setTimeout(240_000);
   const alice = await UserApi.login(request, ALICE);
   const bob = await UserApi.login(request, BOB);
@@ -70,35 +74,34 @@ test('a thread of 10,000 messages opens at the latest, scrolls back to the first
     loads++;
 
     // The page arrived above: the anchor row moved down the list, and must not move on screen.
-    const after = await scroller(page).evaluate(
-      async (element, anchor) => {
-        const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-        const find = () =>
-          [...element.querySelectorAll<HTMLElement>('[data-row-kind="message"]')].find((row) => row.innerText.endsWith(anchor.text));
-        const topOf = (row: HTMLElement) => row.getBoundingClientRect().top - element.getBoundingClientRect().top;
-        // Wait for the page to arrive, then for the view to settle (rows above being measured).
-        for (let i = 0; i < 300; i++) {
-          const row = find();
-          if (row && Number(row.dataset.index) !== anchor.index) break;
-          await frame();
-        }
-        let last = Number.NaN;
-        let stable = 0;
-        for (let i = 0; i < 120 && stable < 5; i++) {
-          await frame();
-          const row = find();
-          const top = row ? topOf(row) : Number.NaN;
-          stable = top === last ? stable + 1 : 0;
-          last = top;
-        }
+    const after = await scroller(page).evaluate(async (element, anchor) => {
+      const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+      const find = () =>
+        [...element.querySelectorAll<HTMLElement>('[data-row-kind="message"]')].find((row) => row.innerText.endsWith(anchor.text));
+      const topOf = (row: HTMLElement) => row.getBoundingClientRect().top - element.getBoundingClientRect().top;
+      // Wait for the page to arrive, then for the view to settle (rows above being measured).
+      for (let i = 0; i < 300; i++) {
         const row = find();
-        return row ? { index: Number(row.dataset.index), top: topOf(row) } : null;
-      },
-      before,
-    );
+        if (row && Number(row.dataset.index) !== anchor.index) break;
+        await frame();
+      }
+      let last = Number.NaN;
+      let stable = 0;
+      for (let i = 0; i < 120 && stable < 5; i++) {
+        await frame();
+        const row = find();
+        const top = row ? topOf(row) : Number.NaN;
+        stable = top === last ? stable + 1 : 0;
+        last = top;
+      }
+      const row = find();
+      return row ? { index: Number(row.dataset.index), top: topOf(row) } : null;
+    }, before);
     expect(after, `load ${loads}: the anchor row is still rendered`).not.toBeNull();
     expect(after!.index, `load ${loads}: rows were added above the anchor`).toBeGreaterThan(before.index);
-    expect(Math.abs(after!.top - before.top), `load ${loads}: the anchor moved from ${before.top} to ${after!.top}`).toBeLessThanOrEqual(JUMP_TOLERANCE_PX);
+    expect(Math.abs(after!.top - before.top), `load ${loads}: the anchor moved from ${before.top} to ${after!.top}`).toBeLessThanOrEqual(
+      JUMP_TOLERANCE_PX,
+    );
   }
 
   // Every older page was loaded (50 events each), and the first messages are there.
@@ -113,7 +116,12 @@ test('reading back with the mouse wheel moves steadily through history, with no 
   const bob = await UserApi.login(request, BOB);
   const tag = uniqueTag();
   const thread = await alice.createThread({ with: [bob], title: `Wheel ${tag}` });
-  await seedMessages(baseURL!, bob.me.token, thread.id, Array.from({ length: 600 }, (_, i) => `Wheel ${tag} text ${i + 1}.`));
+  await seedMessages(
+    baseURL!,
+    bob.me.token,
+    thread.id,
+    Array.from({ length: 600 }, (_, i) => `Wheel ${tag} text ${i + 1}.`),
+  );
   // Each text's place in the thread, from the server's log (parallel sends commit in any order).
   const seqOf = new Map((await alice.events(thread.id)).map((event) => [event.content ?? '', event.thread_seq]));
   const lastSeq = Math.max(...seqOf.values());
@@ -139,5 +147,8 @@ test('reading back with the mouse wheel moves steadily through history, with no 
   }
   expect(seen.at(-1), `reached the first message (seq 3) from seq ${lastSeq}; saw ${seen.join(' ')}`).toBe(3);
   const steps = seen.slice(1).map((seq, i) => seen[i]! - seq);
-  expect(steps.filter((step) => step < 0 || step > 25), `steps between notches: ${steps.join(' ')}`).toEqual([]);
+  expect(
+    steps.filter((step) => step < 0 || step > 25),
+    `steps between notches: ${steps.join(' ')}`,
+  ).toEqual([]);
 });

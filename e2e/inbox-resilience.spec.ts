@@ -25,7 +25,10 @@ const banner = (page: Page) => page.getByRole('status').filter({ hasText: /Conne
 /** The number of committed messages in `contents` equal to `text`. */
 const copies = (contents: string[], text: string) => contents.filter((content) => content === text).length;
 
-test('offline: what others sent meanwhile arrives once and in order; what I wrote is pending, then delivered once', async ({ browser, request }) => {
+test('offline: what others sent meanwhile arrives once and in order; what I wrote is pending, then delivered once', async ({
+  browser,
+  request,
+}) => {
   const alice = await UserApi.login(request, ALICE);
   const bob = await UserApi.login(request, BOB);
   const tag = uniqueTag();
@@ -95,7 +98,10 @@ test('a message that cannot be sent stays pending across a reload and is deliver
   expectMessagesInOrder(await collectRows(page), [text], ['message', 'pending_message']);
 });
 
-test('the server restarts mid-conversation: the app reconnects by itself, with no gap and no duplicate', async ({ browser, playwright }) => {
+test('the server restarts mid-conversation: the app reconnects by itself, with no gap and no duplicate', async ({
+  browser,
+  playwright,
+}) => {
   const server = await OwnServer.create();
   await server.start();
   const request = await playwright.request.newContext({ baseURL: server.baseURL });

@@ -53,12 +53,17 @@ function scanMessages(page: Page): Promise<Scan> {
       for (const node of document.querySelectorAll('*')) {
         for (const attribute of node.attributes) {
           if (/^on/i.test(attribute.name)) problems.add(`inline handler: ${describe(node)}`);
-          if (/^\s*(javascript|vbscript|data):/i.test(attribute.value) && /^(href|src|action|formaction|xlink:href|srcdoc)$/i.test(attribute.name)) {
+          if (
+            /^\s*(javascript|vbscript|data):/i.test(attribute.value) &&
+            /^(href|src|action|formaction|xlink:href|srcdoc)$/i.test(attribute.name)
+          ) {
             problems.add(`active URL: ${describe(node)}`);
           }
         }
       }
-      for (const node of element.querySelectorAll('script, iframe, object, embed, img, svg, math, style, link, meta, base, form, input, details, video, audio')) {
+      for (const node of element.querySelectorAll(
+        'script, iframe, object, embed, img, svg, math, style, link, meta, base, form, input, details, video, audio',
+      )) {
         problems.add(`element that should not be there: ${describe(node)}`);
       }
       for (const node of element.querySelectorAll('[src], [srcdoc], [style*="url("]')) problems.add(`loads something: ${describe(node)}`);
@@ -121,7 +126,10 @@ test('hostile content in messages and in agent markdown stays inert text', async
     expect(scan.problems, phase).toEqual([]);
     // Every payload is shown, as the words that were written, in Bob's plain message.
     for (const payload of PAYLOADS) {
-      expect(scan.texts.some((text) => text.includes(payload)), `${phase}: shown as text: ${payload}`).toBe(true);
+      expect(
+        scan.texts.some((text) => text.includes(payload)),
+        `${phase}: shown as text: ${payload}`,
+      ).toBe(true);
     }
     // Each payload got its markdown reply, and the one safe link became a real (safe) link.
     expect(scan.texts.filter((text) => text.includes('You said:')).length, phase).toBe(PAYLOADS.length);

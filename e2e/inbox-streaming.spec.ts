@@ -41,7 +41,8 @@ test.describe('the streaming reply in the inbox', () => {
       (frame) =>
         frame.thread_id === threadId &&
         ((frame.type === 'thread_message' && frame.data?.sender_id === agentSenderId) ||
-          (frame.type === 'thread_runtime' && ['reply_committed', 'run_finished', 'intake_completed'].includes(String(frame.data?.event_type)))),
+          (frame.type === 'thread_runtime' &&
+            ['reply_committed', 'run_finished', 'intake_completed'].includes(String(frame.data?.event_type)))),
     );
   }
 
@@ -78,9 +79,10 @@ test.describe('the streaming reply in the inbox', () => {
     expect(all[0]!.kind).toBe('streaming_reply');
     expect(all.at(-1)!.kind).toBe('message');
     const moved = all.map((sample) => Math.abs(sample.bottom - all[0]!.bottom));
-    expect(Math.max(...moved), `the reply's bottom, frame by frame: ${all.map((sample) => `${sample.kind} ${sample.bottom}`).join(', ')}`).toBeLessThanOrEqual(
-      HANDOVER_TOLERANCE_PX,
-    );
+    expect(
+      Math.max(...moved),
+      `the reply's bottom, frame by frame: ${all.map((sample) => `${sample.kind} ${sample.bottom}`).join(', ')}`,
+    ).toBeLessThanOrEqual(HANDOVER_TOLERANCE_PX);
   }
 
   test('at the end of the thread, the committed reply takes the streamed one’s place without moving the view', async ({ page }) => {
@@ -96,7 +98,9 @@ test.describe('the streaming reply in the inbox', () => {
     await expect(streaming).toContainText(END_OF_LONG_REPLY);
     // The reader was at the end: the growing reply kept the end in view.
     await expect(streaming.getByText(END_OF_LONG_REPLY)).toBeInViewport();
-    expect(await scroller(page).evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight)).toBeLessThanOrEqual(48);
+    expect(await scroller(page).evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight)).toBeLessThanOrEqual(
+      48,
+    );
 
     expectStill(await handOver(page, gate));
     await expect(rowsWith(page, END_OF_LONG_REPLY).getByText(END_OF_LONG_REPLY)).toBeInViewport();
@@ -134,12 +138,16 @@ test.describe('the streaming reply in the inbox', () => {
     const heightOf = async () => (await streaming.boundingBox())?.height ?? 0;
     // While the reader is at the end, the end stays in view as the reply grows.
     await expect.poll(heightOf).toBeGreaterThan(VIEWPORT.height * 2);
-    expect(await scroller(page).evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight)).toBeLessThanOrEqual(48);
+    expect(await scroller(page).evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight)).toBeLessThanOrEqual(
+      48,
+    );
 
     // The reader scrolls up, into the reply: from then on it grows below them.
     await scroller(page).hover();
     await page.mouse.wheel(0, -500);
-    await expect.poll(() => scroller(page).evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight)).toBeGreaterThan(400);
+    await expect
+      .poll(() => scroller(page).evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight))
+      .toBeGreaterThan(400);
     const before = await scroller(page).evaluate((element) => ({
       scrollTop: element.scrollTop,
       top: element.querySelector('[data-row-kind="streaming_reply"]')!.getBoundingClientRect().top,

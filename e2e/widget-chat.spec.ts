@@ -33,7 +33,9 @@ test.afterAll(async () => {
   await host.close();
 });
 
-test('a visitor chats with the demo agent on a hostile strict-CSP page: isolated launcher, streamed reply, no violation, no error', async ({ page }) => {
+test('a visitor chats with the demo agent on a hostile strict-CSP page: isolated launcher, streamed reply, no violation, no error', async ({
+  page,
+}) => {
   const tag = uniqueTag();
   const watch = new PageWatch(page);
   await page.goto(host.page());
@@ -80,7 +82,8 @@ test('a visitor chats with the demo agent on a hostile strict-CSP page: isolated
   expect(stream.lengths.length, `streamed lengths: ${stream.lengths.join(', ')}`).toBeGreaterThanOrEqual(3);
   // It grows: a markdown construct that completes hides its syntax (a table's `| --- |` row, the
   // stars around *n*, a code label that becomes `ts`), so one step may be a little shorter.
-  for (let i = 1; i < stream.lengths.length; i++) expect(stream.lengths[i]!).toBeGreaterThan(stream.lengths[i - 1]! - MAX_HIDDEN_SYNTAX_CHARS);
+  for (let i = 1; i < stream.lengths.length; i++)
+    expect(stream.lengths[i]!).toBeGreaterThan(stream.lengths[i - 1]! - MAX_HIDDEN_SYNTAX_CHARS);
   expect(stream.lengths.at(-1)!).toBeGreaterThan(stream.lengths[0]!);
   // The committed reply took the streaming row's place: shown once.
   expect(occurrences((await widgetConversation(page).textContent()) ?? '', 'That is the end of the long answer.')).toBe(1);
@@ -93,7 +96,10 @@ test('a visitor chats with the demo agent on a hostile strict-CSP page: isolated
   await watch.expectClean();
 });
 
-test('Alice answers the visitor from the inbox: live in the open widget, and an unread badge on the closed one', async ({ page, browser }) => {
+test('Alice answers the visitor from the inbox: live in the open widget, and an unread badge on the closed one', async ({
+  page,
+  browser,
+}) => {
   const tag = uniqueTag();
   const name = `Vera ${tag}`;
   const watch = new PageWatch(page);
@@ -141,7 +147,11 @@ test('Alice answers the visitor from the inbox: live in the open widget, and an 
   await watch.expectClean();
 });
 
-test('a reload resumes the conversation; offline, a message waits and is delivered once, and what Alice sent meanwhile arrives once, in order', async ({ page, context, request }) => {
+test('a reload resumes the conversation; offline, a message waits and is delivered once, and what Alice sent meanwhile arrives once, in order', async ({
+  page,
+  context,
+  request,
+}) => {
   const tag = uniqueTag();
   const watch = new PageWatch(page);
   const urls = watchUrls(page);
@@ -191,7 +201,8 @@ test('a reload resumes the conversation; offline, a message waits and is deliver
   expect(log.indexOf(meanwhile[0]!)).toBeLessThan(log.indexOf(meanwhile[1]!));
   expect(log.indexOf(meanwhile[1]!)).toBeLessThan(log.indexOf(offline));
   const shown = (await widgetConversation(page).textContent()) ?? '';
-  for (const text of [first, second, offline, ...meanwhile]) expect(occurrences(shown, text), text).toBe(occurrences(shown, demoReplyTo(text)) + 1);
+  for (const text of [first, second, offline, ...meanwhile])
+    expect(occurrences(shown, text), text).toBe(occurrences(shown, demoReplyTo(text)) + 1);
   expect(shown.indexOf(meanwhile[0]!)).toBeLessThan(shown.indexOf(meanwhile[1]!));
   expect(shown.indexOf(meanwhile[1]!)).toBeLessThan(shown.lastIndexOf(offline));
   await expect(widgetConversation(page).getByText('Sending…')).toHaveCount(0);

@@ -22,7 +22,9 @@ test('an unknown agent slug gives a clear message in the panel and no uncaught e
   await launcher(page).click();
   // Without a profile the dialog is named "Chat".
   const dialog = panel(page, 'Chat');
-  await expect(dialog.getByRole('alert')).toHaveText('This chat is not available: there is no agent called “no-such-agent”.', { timeout: 20_000 });
+  await expect(dialog.getByRole('alert')).toHaveText('This chat is not available: there is no agent called “no-such-agent”.', {
+    timeout: 20_000,
+  });
   await expect(dialog.getByRole('textbox', { name: 'Email' })).toHaveCount(0);
   // The panel can still be closed.
   await dialog.getByRole('button', { name: 'Close chat' }).click();
@@ -37,13 +39,17 @@ test('an invalid data-agent logs a clear warning, shows no launcher and throws n
     .poll(() => watch.warnings.find((text) => text.startsWith('[AMA2Chat]')) ?? null, { timeout: 20_000 })
     .toBe('[AMA2Chat] data-agent="Bad Slug!" is not an agent slug (lowercase letters, digits and dashes).');
   // widget.js ran (it left a disabled API behind), and added nothing to the page.
-  await expect.poll(() => page.evaluate(() => typeof (window as unknown as { AMA2Chat?: { open?: unknown } }).AMA2Chat?.open)).toBe('function');
+  await expect
+    .poll(() => page.evaluate(() => typeof (window as unknown as { AMA2Chat?: { open?: unknown } }).AMA2Chat?.open))
+    .toBe('function');
   expect(await page.locator('[data-ama2-chat]').count()).toBe(0);
   await expect(launcher(page)).toHaveCount(0);
   await watch.expectClean();
 });
 
-test('calls queued through the documented stub before widget.js loads are replayed: ready ran once, identify skips the form', async ({ page }) => {
+test('calls queued through the documented stub before widget.js loads are replayed: ready ran once, identify skips the form', async ({
+  page,
+}) => {
   const tag = uniqueTag();
   const email = `stub-${tag}@example.com`;
   const watch = new PageWatch(page);
@@ -51,7 +57,9 @@ test('calls queued through the documented stub before widget.js loads are replay
   await expect(launcher(page)).toBeVisible();
 
   const stub = () =>
-    page.evaluate(() => (window as unknown as { __stub: { definedBeforeWidget: boolean; queuedCalls: number | null; ready: unknown[] } }).__stub);
+    page.evaluate(
+      () => (window as unknown as { __stub: { definedBeforeWidget: boolean; queuedCalls: number | null; ready: unknown[] } }).__stub,
+    );
   // The stub ran first (no AMA2Chat yet) and queued three calls (on ready, on error, identify); the loader replayed them.
   expect(await stub()).toMatchObject({ definedBeforeWidget: true, queuedCalls: 3 });
   await expect.poll(async () => (await stub()).ready).toEqual([{ agent: 'demo' }]);
@@ -73,14 +81,11 @@ test('identify() with bad options reports each in words and ignores it; the good
   const watch = new PageWatch(page);
   await page.goto(host.page({ stub: {} }));
   await expect(launcher(page)).toBeVisible();
-  await page.evaluate(
-    (value) => {
-      const chat = (window as unknown as { AMA2Chat: { identify(options: unknown): void } }).AMA2Chat;
-      chat.identify('ada@example.com');
-      chat.identify({ email: value, name: 42, identity_token: 'not a token' });
-    },
-    email,
-  );
+  await page.evaluate((value) => {
+    const chat = (window as unknown as { AMA2Chat: { identify(options: unknown): void } }).AMA2Chat;
+    chat.identify('ada@example.com');
+    chat.identify({ email: value, name: 42, identity_token: 'not a token' });
+  }, email);
   await expect
     .poll(() => watch.warnings.filter((text) => text.startsWith('[AMA2Chat] identify')))
     .toEqual([

@@ -1,6 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { ALICE, UserApi, uniqueTag } from './support/inbox.ts';
-import { HostPageServer, PageWatch, demoReplyTo, panel, sendFromWidget, startChat, visitorRecord, widgetConversation } from './support/host-page.ts';
+import {
+  HostPageServer,
+  PageWatch,
+  demoReplyTo,
+  panel,
+  sendFromWidget,
+  startChat,
+  visitorRecord,
+  widgetConversation,
+} from './support/host-page.ts';
 
 /**
  * Markdown in the widget on a phone: the renderer the inbox uses (loaded as its own chunk
@@ -25,7 +34,10 @@ const WIDE_TABLE = [
   '| ' + Array.from({ length: 8 }, (_, column) => `a rather long cell ${column + 1}`).join(' | ') + ' |',
 ].join('\n');
 
-test('a wide GFM table and a long code line from an agent scroll inside the bubble on a phone, by keyboard too', async ({ page, request }) => {
+test('a wide GFM table and a long code line from an agent scroll inside the bubble on a phone, by keyboard too', async ({
+  page,
+  request,
+}) => {
   const tag = uniqueTag();
   const watch = new PageWatch(page);
   await page.goto(host.page({ overlay: false }));
@@ -37,7 +49,10 @@ test('a wide GFM table and a long code line from an agent scroll inside the bubb
 
   const alice = await UserApi.login(request, ALICE);
   const code = `const line = "${'x'.repeat(200)}";`;
-  await alice.send(threadId!, `## Plans ${tag}\n\n${WIDE_TABLE}\n\n- [x] table\n- [ ] ~~raw pipes~~\n\n\`\`\`js\n${code}\n\`\`\`\n\nSee www.example.com`);
+  await alice.send(
+    threadId!,
+    `## Plans ${tag}\n\n${WIDE_TABLE}\n\n- [x] table\n- [ ] ~~raw pipes~~\n\n\`\`\`js\n${code}\n\`\`\`\n\nSee www.example.com`,
+  );
 
   const conversation = widgetConversation(page);
   await expect(conversation.getByRole('heading', { name: `Plans ${tag}` })).toBeVisible({ timeout: 20_000 });

@@ -18,7 +18,8 @@ test.afterAll(async () => {
 test.use({ viewport: { width: 390, height: 844 } });
 
 /** The element has focus, also inside a shadow root (where document.activeElement is the host). */
-const hasFocus = (locator: Locator) => locator.evaluate((element) => (element.getRootNode() as Document | ShadowRoot).activeElement === element);
+const hasFocus = (locator: Locator) =>
+  locator.evaluate((element) => (element.getRootNode() as Document | ShadowRoot).activeElement === element);
 
 test('on a 390 × 844 screen the panel is full-screen, and the whole chat works with the keyboard alone', async ({ page }) => {
   const tag = uniqueTag();
@@ -61,7 +62,11 @@ test('on a 390 × 844 screen the panel is full-screen, and the whole chat works 
   await expect(widgetConversation(page).getByText(demoReplyTo(text))).toBeVisible({ timeout: 20_000 });
 
   // Usable: the composer and the send button are on screen, inside the panel.
-  for (const control of [messageBox(page), panel(page).getByRole('button', { name: 'Send' }), panel(page).getByRole('button', { name: 'Close chat' })]) {
+  for (const control of [
+    messageBox(page),
+    panel(page).getByRole('button', { name: 'Send' }),
+    panel(page).getByRole('button', { name: 'Close chat' }),
+  ]) {
     await expect(control).toBeInViewport();
   }
 

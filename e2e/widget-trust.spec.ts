@@ -38,7 +38,11 @@ test.afterAll(async () => {
 
 const emailTextbox = (page: Parameters<typeof panel>[0]) => panel(page).getByRole('textbox', { name: 'Email' });
 
-test('identity verification: the site signs a token, the visitor chats, and a second device resumes the same conversation', async ({ page, browser, request }) => {
+test('identity verification: the site signs a token, the visitor chats, and a second device resumes the same conversation', async ({
+  page,
+  browser,
+  request,
+}) => {
   const tag = uniqueTag();
   const owner = await AgentOwner.alice(request);
   host.identitySecret = await owner.newIdentitySecret();
@@ -95,9 +99,12 @@ test('an invalid identity token: a clear message, identity_invalid, and no retry
   const forged = signIdentityToken('ais_not-the-agents-secret', { aud: 'demo', sub: 'mallory', exp: Math.floor(Date.now() / 1000) + 600 });
   await page.goto(host.page({ stub: { identify: { identity_token: forged } } }));
   await launcher(page).click();
-  await expect(panel(page).getByRole('alert')).toHaveText('We could not confirm who you are. Please sign in on this website again, then reopen the chat.', {
-    timeout: 20_000,
-  });
+  await expect(panel(page).getByRole('alert')).toHaveText(
+    'We could not confirm who you are. Please sign in on this website again, then reopen the chat.',
+    {
+      timeout: 20_000,
+    },
+  );
   await expectAccessible(page, 'widget: identity not confirmed', { include: ['[data-ama2-chat]'] });
   await expect.poll(async () => (await widgetErrors(page)).map((error) => error.code)).toEqual(['identity_invalid']);
   // Closing and opening again does not resolve again.
@@ -108,7 +115,10 @@ test('an invalid identity token: a clear message, identity_invalid, and no retry
   await watch.expectClean();
 });
 
-test('require_verified_identity: no identity → the visitor is asked to sign in on the site; identify() with a token continues without reload', async ({ page, request }) => {
+test('require_verified_identity: no identity → the visitor is asked to sign in on the site; identify() with a token continues without reload', async ({
+  page,
+  request,
+}) => {
   const tag = uniqueTag();
   const owner = await AgentOwner.alice(request);
   const secret = await owner.newIdentitySecret();
@@ -122,8 +132,17 @@ test('require_verified_identity: no identity → the visitor is asked to sign in
     await expect.poll(async () => (await widgetErrors(page)).map((error) => error.code)).toEqual(['identity_required']);
 
     // The visitor signs in on the site; the site identifies them (a token from its backend).
-    const token = signIdentityToken(secret, { aud: 'demo', sub: `late-${tag}`, exp: Math.floor(Date.now() / 1000) + 600, email: `late-${tag}@example.com` });
-    await page.evaluate((identityToken) => (window as unknown as { AMA2Chat: { identify(options: object): void } }).AMA2Chat.identify({ identity_token: identityToken }), token);
+    const token = signIdentityToken(secret, {
+      aud: 'demo',
+      sub: `late-${tag}`,
+      exp: Math.floor(Date.now() / 1000) + 600,
+      email: `late-${tag}@example.com`,
+    });
+    await page.evaluate(
+      (identityToken) =>
+        (window as unknown as { AMA2Chat: { identify(options: object): void } }).AMA2Chat.identify({ identity_token: identityToken }),
+      token,
+    );
     await expect(messageBox(page)).toBeVisible({ timeout: 20_000 });
     const hello = `Verified now ${tag}`;
     await sendFromWidget(page, hello);
@@ -133,7 +152,10 @@ test('require_verified_identity: no identity → the visitor is asked to sign in
   });
 });
 
-test('allowed websites that exclude the page: "not available on this website" and origin_not_allowed, on load and on an open chat', async ({ page, request }) => {
+test('allowed websites that exclude the page: "not available on this website" and origin_not_allowed, on load and on an open chat', async ({
+  page,
+  request,
+}) => {
   const owner = await AgentOwner.alice(request);
   await owner.withSettings({ allowed_origins: ['https://shop.example'] }, async () => {
     const watch = new PageWatch(page);
@@ -173,7 +195,9 @@ test.describe('a server whose data was reset', () => {
     await server.dispose();
   });
 
-  test('the stored visitor token is no longer accepted: the panel starts a new conversation once, says so, and it works', async ({ page }) => {
+  test('the stored visitor token is no longer accepted: the panel starts a new conversation once, says so, and it works', async ({
+    page,
+  }) => {
     const tag = uniqueTag();
     const watch = new PageWatch(page);
     const url = host.page({ chatOrigin: server.baseURL, stub: {} });
@@ -189,7 +213,9 @@ test.describe('a server whose data was reset', () => {
     for (const file of ['ama2.sqlite', 'ama2.sqlite-wal', 'ama2.sqlite-shm']) rmSync(join(server.dir, file), { force: true });
     await server.start();
 
-    await expect(panel(page).getByText('Your previous conversation is no longer available; this is a new one.')).toBeVisible({ timeout: 30_000 });
+    await expect(panel(page).getByText('Your previous conversation is no longer available; this is a new one.')).toBeVisible({
+      timeout: 30_000,
+    });
     await expect.poll(async () => (await widgetErrors(page)).map((error) => error.code)).toEqual(['conversation_reset']);
     const fresh = await visitorRecord(page, server.baseURL);
     expect(fresh.threadId).not.toBe(old.threadId);

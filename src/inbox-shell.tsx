@@ -53,7 +53,11 @@ export function InboxShell() {
   const threads = useMemo(() => flattenThreads(threadsData), [threadsData]);
   const listed = threads.find((thread) => thread.id === selected);
   // A thread outside the loaded pages (a link, a new one) is fetched on its own.
-  const single = useQuery({ queryKey: ['thread', selected], queryFn: () => api.getThread(selected!), enabled: Boolean(selected) && !listed });
+  const single = useQuery({
+    queryKey: ['thread', selected],
+    queryFn: () => api.getThread(selected!),
+    enabled: Boolean(selected) && !listed,
+  });
   const current = listed ?? single.data;
   const unread = threads.reduce((total, thread) => total + thread.unread_count, 0);
 
@@ -90,10 +94,19 @@ export function InboxShell() {
     <div className="flex h-full flex-col">
       <ConnectionBanner engine={engine} onRetry={() => engine.retryConnection()} />
       <div className="flex min-h-0 flex-1">
-        <aside className={`flex w-full flex-col border-r border-slate-200 md:w-80 dark:border-slate-800 ${paneOpen ? 'hidden md:flex' : 'flex'}`}>
+        <aside
+          className={`flex w-full flex-col border-r border-slate-200 md:w-80 dark:border-slate-800 ${paneOpen ? 'hidden md:flex' : 'flex'}`}
+        >
           <div className="min-h-0 flex-1">
             <ErrorBoundary name="the thread list">
-              <ThreadList selectedId={selected} onSelect={(id) => { select(id); requestAnimationFrame(focusComposer); }} onNewThread={() => setCreating(true)} />
+              <ThreadList
+                selectedId={selected}
+                onSelect={(id) => {
+                  select(id);
+                  requestAnimationFrame(focusComposer);
+                }}
+                onNewThread={() => setCreating(true)}
+              />
             </ErrorBoundary>
           </div>
           <div className="flex flex-wrap items-center gap-2 border-t border-slate-200 px-3 py-2 text-sm dark:border-slate-800">
@@ -103,18 +116,31 @@ export function InboxShell() {
             <label className="sr-only" htmlFor="theme">
               Theme
             </label>
-            <select id="theme" value={theme} onChange={(event) => setTheme(event.target.value as ThemeChoice)} className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs dark:border-slate-700 dark:bg-slate-950">
+            <select
+              id="theme"
+              value={theme}
+              onChange={(event) => setTheme(event.target.value as ThemeChoice)}
+              className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs dark:border-slate-700 dark:bg-slate-950"
+            >
               <option value="system">System theme</option>
               <option value="light">Light</option>
               <option value="dark">Dark</option>
             </select>
             {owned.length > 0 && (
-              <a href={AGENTS_HASH} className="text-xs text-indigo-700 underline dark:text-indigo-300" aria-current={agentRoute ? 'page' : undefined}>
+              <a
+                href={AGENTS_HASH}
+                className="text-xs text-indigo-700 underline dark:text-indigo-300"
+                aria-current={agentRoute ? 'page' : undefined}
+              >
                 Agent settings
               </a>
             )}
             {notifications.permission === 'default' && (
-              <button type="button" className="text-xs text-indigo-700 underline dark:text-indigo-300" onClick={() => void notifications.request()}>
+              <button
+                type="button"
+                className="text-xs text-indigo-700 underline dark:text-indigo-300"
+                onClick={() => void notifications.request()}
+              >
                 Enable notifications
               </button>
             )}
@@ -148,7 +174,9 @@ export function InboxShell() {
           ) : (
             <div className="m-auto max-w-sm p-6 text-center text-slate-600 dark:text-slate-400">
               <p className="text-lg font-medium text-slate-900 dark:text-slate-100">Pick a thread</p>
-              <p className="mt-1 text-sm">Choose a conversation on the left, or start a new one. Alt+↑ and Alt+↓ move between threads; / jumps to the message box.</p>
+              <p className="mt-1 text-sm">
+                Choose a conversation on the left, or start a new one. Alt+↑ and Alt+↓ move between threads; / jumps to the message box.
+              </p>
             </div>
           )}
         </main>

@@ -77,10 +77,15 @@ function apiOf(port: number) {
   };
   return {
     login: (email: string) => call<Session>('POST', '/auth/login', null, { email, password: 'password123' }),
-    demoAgent: async (token: string) => (await call<{ agents: { id: string; slug: string }[] }>('GET', '/agents', token)).agents.find((a) => a.slug === 'demo')!,
-    createThread: (token: string, body: Record<string, unknown>) => call<{ id: string; last_seq: number }>('POST', '/chat/threads', token, body),
+    demoAgent: async (token: string) =>
+      (await call<{ agents: { id: string; slug: string }[] }>('GET', '/agents', token)).agents.find((a) => a.slug === 'demo')!,
+    createThread: (token: string, body: Record<string, unknown>) =>
+      call<{ id: string; last_seq: number }>('POST', '/chat/threads', token, body),
     post: (token: string, threadId: string, content: string) =>
-      call<{ message: { thread_seq: number } }>('POST', `/chat/threads/${threadId}/messages`, token, { content, client_message_id: randomUUID() }),
+      call<{ message: { thread_seq: number } }>('POST', `/chat/threads/${threadId}/messages`, token, {
+        content,
+        client_message_id: randomUUID(),
+      }),
     /** `count` messages through REST, SEED_CONCURRENCY at a time. */
     async seed(token: string, threadId: string, count: number, prefix: string) {
       let next = 0;
@@ -108,7 +113,10 @@ async function signIn(page: Page, base: string, email: string): Promise<void> {
 
 async function openThread(page: Page, title: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Threads' }).getByRole('button', { name: title }).click();
-  await page.getByTestId('sync-health').filter({ hasText: /^Synced/ }).waitFor({ timeout: 60_000 });
+  await page
+    .getByTestId('sync-health')
+    .filter({ hasText: /^Synced/ })
+    .waitFor({ timeout: 60_000 });
 }
 
 /** Clicks the thread in the list and times until its latest message is on screen (same page clock). */
@@ -119,7 +127,9 @@ async function timeFirstRender(page: Page, base: string, title: string, latest: 
   return page.evaluate(
     ({ title, latest }) =>
       new Promise<number>((resolve, reject) => {
-        const button = [...document.querySelectorAll<HTMLButtonElement>('nav[aria-label="Threads"] button')].find((b) => b.textContent?.includes(title));
+        const button = [...document.querySelectorAll<HTMLButtonElement>('nav[aria-label="Threads"] button')].find((b) =>
+          b.textContent?.includes(title),
+        );
         if (!button) return reject(new Error(`no thread button for ${title}`));
         const start = performance.now();
         button.click();
@@ -449,9 +459,19 @@ async function main(): Promise<void> {
     const nodes = Math.max(bigNodes, scrollNodes);
 
     rows.push(
-      ['inbox initial JS (gzip -9, entry + static imports)', `${(js.gzipBytes / 1024).toFixed(1)} KB (${js.files.join(', ')}; CSS ${(js.cssGzipBytes / 1024).toFixed(1)} KB more)`, `≤ ${GOALS.initialJsKb} KB`, ok(js.gzipBytes / 1024 <= GOALS.initialJsKb)],
+      [
+        'inbox initial JS (gzip -9, entry + static imports)',
+        `${(js.gzipBytes / 1024).toFixed(1)} KB (${js.files.join(', ')}; CSS ${(js.cssGzipBytes / 1024).toFixed(1)} KB more)`,
+        `≤ ${GOALS.initialJsKb} KB`,
+        ok(js.gzipBytes / 1024 <= GOALS.initialJsKb),
+      ],
       ['initial JS as served (bytes on the wire, Accept-Encoding: br, gzip)', `${(jsWireBytes / 1024).toFixed(1)} KB`, '', ''],
-      ['widget loader (gzip -9, widget.js)', `${(loaderBytes / 1024).toFixed(2)} KB`, `≤ ${SIZE_GOALS.loaderGzipKb} KB`, ok(loaderBytes / 1024 <= SIZE_GOALS.loaderGzipKb)],
+      [
+        'widget loader (gzip -9, widget.js)',
+        `${(loaderBytes / 1024).toFixed(2)} KB`,
+        `≤ ${SIZE_GOALS.loaderGzipKb} KB`,
+        ok(loaderBytes / 1024 <= SIZE_GOALS.loaderGzipKb),
+      ],
       [
         `first render, ${BIG_THREAD_MESSAGES.toLocaleString('en-US')}-message thread (click → latest visible)`,
         `${fmt(median(firstRenders))} (runs: ${firstRenders.map((ms) => ms.toFixed(0)).join(', ')})`,

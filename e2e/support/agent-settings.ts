@@ -57,7 +57,10 @@ export class AgentOwner {
   }
 
   /** Runs `body` with the settings changed, and puts the earlier ones back whatever happens. */
-  async withSettings<T>(change: Partial<{ allowed_origins: string[]; require_verified_identity: boolean }>, body: () => Promise<T>): Promise<T> {
+  async withSettings<T>(
+    change: Partial<{ allowed_origins: string[]; require_verified_identity: boolean }>,
+    body: () => Promise<T>,
+  ): Promise<T> {
     const before = await this.settings();
     const original = { allowed_origins: before.allowed_origins, require_verified_identity: before.require_verified_identity };
     await this.update({ ...original, ...change });

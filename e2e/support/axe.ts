@@ -32,7 +32,9 @@ export const targetOf = (node: NodeResult): string =>
   node.target.map((part) => (Array.isArray(part) ? part.join(' >>> ') : String(part))).join(' | ');
 
 function describeViolation(violation: Result): string {
-  const nodes = violation.nodes.map((node) => `    - ${targetOf(node)}${node.failureSummary ? `\n      ${node.failureSummary.replace(/\n/g, '\n      ')}` : ''}`);
+  const nodes = violation.nodes.map(
+    (node) => `    - ${targetOf(node)}${node.failureSummary ? `\n      ${node.failureSummary.replace(/\n/g, '\n      ')}` : ''}`,
+  );
   return `  ${violation.id} (${violation.impact}): ${violation.help}\n    ${violation.helpUrl}\n${nodes.join('\n')}`;
 }
 
@@ -50,10 +52,15 @@ export async function expectAccessible(page: Page, label: string, options: Acces
   // The lesser ones go into the report, to be read and fixed without failing the run.
   const lesser = results.violations.filter((violation) => !FAILING_IMPACTS.has(violation.impact ?? ''));
   if (lesser.length > 0) test.info().annotations.push({ type: `axe: ${label}`, description: lesser.map(describeViolation).join('\n') });
-  expect(failing.length, `axe-core on "${label}" (${page.url()}): ${failing.length} serious or critical violation(s)\n${failing.map(describeViolation).join('\n')}`).toBe(0);
+  expect(
+    failing.length,
+    `axe-core on "${label}" (${page.url()}): ${failing.length} serious or critical violation(s)\n${failing.map(describeViolation).join('\n')}`,
+  ).toBe(0);
   return results;
 }
 
 /** Whether axe-core looked inside a shadow root: some checked node has a target through a host. */
 export const analysedShadowDom = (results: AxeResults): boolean =>
-  [...results.passes, ...results.violations, ...results.incomplete].some((rule) => rule.nodes.some((node) => node.target.some((part) => Array.isArray(part) && part.length > 1)));
+  [...results.passes, ...results.violations, ...results.incomplete].some((rule) =>
+    rule.nodes.some((node) => node.target.some((part) => Array.isArray(part) && part.length > 1)),
+  );

@@ -78,7 +78,10 @@ const IDENTITY_TOKEN_TTL_S = 10 * 60;
  * Signs an identity token the way the README tells a site's backend to: HS256 over
  * base64url(header).base64url(payload) with the agent's identity secret, `node:crypto` only.
  */
-export function signIdentityToken(secret: string, claims: { aud: string; sub: string; exp: number; email?: string; name?: string; iat?: number }): string {
+export function signIdentityToken(
+  secret: string,
+  claims: { aud: string; sub: string; exp: number; email?: string; name?: string; iat?: number },
+): string {
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
@@ -101,7 +104,11 @@ const escapeAttr = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g,
 function pageHtml(id: string, spec: HostPageSpec): string {
   const chat = spec.chatOrigin ?? CHAT_ORIGIN;
   const widget = spec.widget === undefined ? { agent: 'demo' } : spec.widget;
-  const attributes = widget ? Object.entries(widget).map(([name, value]) => ` data-${name}="${escapeAttr(value)}"`).join('') : '';
+  const attributes = widget
+    ? Object.entries(widget)
+        .map(([name, value]) => ` data-${name}="${escapeAttr(value)}"`)
+        .join('')
+    : '';
   return `<!doctype html>
 <html lang="en">
   <head>
@@ -167,8 +174,21 @@ export class HostPageServer {
     if (!this.identitySecret) throw new Error('signedIdentity needs host.identitySecret');
     const agent = (spec.widget === undefined ? { agent: 'demo' } : spec.widget)?.agent ?? 'demo';
     const exp = Math.floor(Date.now() / 1000) + IDENTITY_TOKEN_TTL_S;
-    const token = signIdentityToken(this.identitySecret, { aud: agent, sub: customer.sub, exp, email: customer.email, name: customer.name });
-    return { ...stub, identify: { identity_token: token, ...(customer.email ? { email: customer.email } : {}), ...(customer.name ? { name: customer.name } : {}) } };
+    const token = signIdentityToken(this.identitySecret, {
+      aud: agent,
+      sub: customer.sub,
+      exp,
+      email: customer.email,
+      name: customer.name,
+    });
+    return {
+      ...stub,
+      identify: {
+        identity_token: token,
+        ...(customer.email ? { email: customer.email } : {}),
+        ...(customer.name ? { name: customer.name } : {}),
+      },
+    };
   }
 
   private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
@@ -188,7 +208,8 @@ export class HostPageServer {
     const page = /^\/p\/(\d+)$/.exec(path);
     const spec = page ? this.pages.get(page[1]!) : undefined;
     if (page && spec) {
-      const headers: Record<string, string> = spec.csp === false ? {} : { 'content-security-policy': strictCsp(spec.chatOrigin ?? CHAT_ORIGIN) };
+      const headers: Record<string, string> =
+        spec.csp === false ? {} : { 'content-security-policy': strictCsp(spec.chatOrigin ?? CHAT_ORIGIN) };
       return send(200, 'text/html', pageHtml(page[1]!, spec), headers);
     }
     if (path === '/favicon.ico') return send(204, 'text/plain', '');

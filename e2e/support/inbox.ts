@@ -60,7 +60,12 @@ export class UserApi {
     return { authorization: `Bearer ${this.me.token}` };
   }
 
-  async createThread(input: { with: UserApi[]; agents?: AgentJson[]; title: string; mode?: 'open' | 'invocation_only' }): Promise<ThreadJson> {
+  async createThread(input: {
+    with: UserApi[];
+    agents?: AgentJson[];
+    title: string;
+    mode?: 'open' | 'invocation_only';
+  }): Promise<ThreadJson> {
     const response = await this.request.post('/api/v1/chat/threads', {
       headers: this.headers,
       data: {
@@ -92,8 +97,10 @@ export class UserApi {
   /** The thread's whole durable log, in seq order. */
   async events(threadId: string): Promise<EventJson[]> {
     const events: EventJson[] = [];
-    for (let after = 0; ; ) {
-      const response = await this.request.get(`/api/v1/chat/threads/${threadId}/events?last_thread_seq=${after}&limit=200`, { headers: this.headers });
+    for (let after = 0; ;) {
+      const response = await this.request.get(`/api/v1/chat/threads/${threadId}/events?last_thread_seq=${after}&limit=200`, {
+        headers: this.headers,
+      });
       expect(response.status()).toBe(200);
       const page = (await response.json()) as { events: EventJson[]; has_more: boolean };
       events.push(...page.events);
@@ -201,7 +208,9 @@ export function expectMessagesInOrder(rows: RowText[], contents: string[], kinds
     .filter((row) => kinds.includes(row.kind))
     .map((row) => {
       const matches = contents.filter((content) => row.text.includes(content));
-      expect(matches.length, `row ${row.index} (${row.kind}) should show exactly one expected message: ${JSON.stringify(row.text)}`).toBe(1);
+      expect(matches.length, `row ${row.index} (${row.kind}) should show exactly one expected message: ${JSON.stringify(row.text)}`).toBe(
+        1,
+      );
       return matches[0]!;
     });
   expect(seen).toEqual(contents);

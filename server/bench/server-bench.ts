@@ -111,16 +111,18 @@ class ReceiverPool {
   private constructor(private readonly workers: ChildProcess[]) {}
 
   static async open(port: number, token: string, total: number): Promise<ReceiverPool> {
-    const workers = Array.from(
-      { length: RECEIVER_WORKERS },
-      (_, index) =>
-        fork(new URL(import.meta.url).pathname, [], {
-          execArgv: ['--import', 'tsx'],
-          env: {
-            ...process.env,
-            [RECEIVER_ENV]: JSON.stringify({ port, token, count: Math.floor(total / RECEIVER_WORKERS) + (index < total % RECEIVER_WORKERS ? 1 : 0) }),
-          },
-        }),
+    const workers = Array.from({ length: RECEIVER_WORKERS }, (_, index) =>
+      fork(new URL(import.meta.url).pathname, [], {
+        execArgv: ['--import', 'tsx'],
+        env: {
+          ...process.env,
+          [RECEIVER_ENV]: JSON.stringify({
+            port,
+            token,
+            count: Math.floor(total / RECEIVER_WORKERS) + (index < total % RECEIVER_WORKERS ? 1 : 0),
+          }),
+        },
+      }),
     );
     const pool = new ReceiverPool(workers);
     await pool.ask('open', 'open');
@@ -159,7 +161,6 @@ function row(name: string, value: string, goal: string, met: boolean): string[] 
   return [name, value, goal, met ? 'met' : 'MISSED'];
 }
 
-
 async function main(): Promise<void> {
   console.log(`bench:server — ${ROUNDS} rounds each, server in its own process (LOG_LEVEL=warn), node ${process.version}`);
   const { child, port, dir } = await startServer();
@@ -167,7 +168,9 @@ async function main(): Promise<void> {
     type Session = { token: string; user: { id: string } };
     const alice = (await request<Session>(port, 'POST', '/auth/login', null, { email: 'alice@example.com', password: 'password123' })).json;
     const bob = (await request<Session>(port, 'POST', '/auth/login', null, { email: 'bob@example.com', password: 'password123' })).json;
-    const thread = (await request<{ id: string }>(port, 'POST', '/chat/threads', alice.token, { target_user_ids: [bob.user.id], title: 'bench' })).json;
+    const thread = (
+      await request<{ id: string }>(port, 'POST', '/chat/threads', alice.token, { target_user_ids: [bob.user.id], title: 'bench' })
+    ).json;
 
     const throughput: number[] = [];
     for (let round = 0; round < ROUNDS && ONLY !== 'fanout'; round++) {
@@ -179,7 +182,9 @@ async function main(): Promise<void> {
     const p99s: number[] = [];
     const perSocket: number[] = [];
     const coldP99s: number[] = [];
-    const fanoutThread = (await request<{ id: string }>(port, 'POST', '/chat/threads', alice.token, { target_user_ids: [bob.user.id], title: 'fan-out' })).json;
+    const fanoutThread = (
+      await request<{ id: string }>(port, 'POST', '/chat/threads', alice.token, { target_user_ids: [bob.user.id], title: 'fan-out' })
+    ).json;
     for (let round = 0; round < ROUNDS && ONLY !== 'throughput'; round++) {
       await sleep(500);
       const before = rssBytes(child.pid!);
@@ -207,7 +212,7 @@ async function main(): Promise<void> {
       p99s.push(percentile(latencies, 99));
       console.log(
         `  fan-out round ${round + 1}: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ` +
-          `${Math.round((after - before) / SOCKETS / 1024 * 10) / 10} KiB/socket`,
+          `${Math.round(((after - before) / SOCKETS / 1024) * 10) / 10} KiB/socket`,
       );
       await receivers.close();
     }
@@ -220,14 +225,42 @@ async function main(): Promise<void> {
     const rows: string[][] = [];
     if (throughput.length) {
       const value = median(throughput);
-      rows.push(row(`committed messages/s (REST, ${SENDERS} concurrent senders)`, `${Math.round(value)}`, `≥ ${GOALS.throughput}`, value >= GOALS.throughput));
+      rows.push(
+        row(
+          `committed messages/s (REST, ${SENDERS} concurrent senders)`,
+          `${Math.round(value)}`,
+          `≥ ${GOALS.throughput}`,
+          value >= GOALS.throughput,
+        ),
+      );
     }
     if (p99s.length) {
       rows.push(row(`fan-out p50, 1 thread × ${SOCKETS} sockets`, `${median(p50s).toFixed(1)} ms`, '—', true));
-      rows.push(row(`fan-out p99, 1 thread × ${SOCKETS} sockets`, `${median(p99s).toFixed(1)} ms`, `≤ ${GOALS.fanoutP99Ms} ms`, median(p99s) <= GOALS.fanoutP99Ms));
-      rows.push(row(`fan-out p99 of the ${FANOUT_WARMUP_MESSAGES} warm-up messages (cold)`, `${median(coldP99s).toFixed(1)} ms`, '— (not measured above)', true));
+      rows.push(
+        row(
+          `fan-out p99, 1 thread × ${SOCKETS} sockets`,
+          `${median(p99s).toFixed(1)} ms`,
+          `≤ ${GOALS.fanoutP99Ms} ms`,
+          median(p99s) <= GOALS.fanoutP99Ms,
+        ),
+      );
+      rows.push(
+        row(
+          `fan-out p99 of the ${FANOUT_WARMUP_MESSAGES} warm-up messages (cold)`,
+          `${median(coldP99s).toFixed(1)} ms`,
+          '— (not measured above)',
+          true,
+        ),
+      );
       const bytes = median(perSocket);
-      rows.push(row('resident memory per idle socket', `${(bytes / 1024).toFixed(1)} KiB`, `≤ ${GOALS.bytesPerSocket / 1024} KiB`, bytes <= GOALS.bytesPerSocket));
+      rows.push(
+        row(
+          'resident memory per idle socket',
+          `${(bytes / 1024).toFixed(1)} KiB`,
+          `≤ ${GOALS.bytesPerSocket / 1024} KiB`,
+          bytes <= GOALS.bytesPerSocket,
+        ),
+      );
     }
     printTable(['measure', 'median of rounds', 'goal', ''], rows);
   } finally {

@@ -84,7 +84,9 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const threads = new ThreadService(storage, hub);
   const webhookGuard = new AddressGuard(config.webhookAllowPrivateNetworks, options.resolveHost);
   const webhooks = new WebhookDispatcher(storage, fastify.log, config.webhookRetryBaseMs, webhookGuard);
-  threads.onCommit((event) => void webhooks.enqueue(event).catch((error: unknown) => fastify.log.error({ err: error }, 'webhook enqueue failed')));
+  threads.onCommit(
+    (event) => void webhooks.enqueue(event).catch((error: unknown) => fastify.log.error({ err: error }, 'webhook enqueue failed')),
+  );
   const engines = new Map<string, Agent>([['demo', new DemoAgent()]]);
   const runtime = new AgentRuntime(storage, threads, engines, fastify.log, {
     chunkMs: config.demoAgentChunkMs,
@@ -116,7 +118,11 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     agentSettingsChanged: (agent) => gateway.enforceAgentSettings(agent),
   };
   const typing = new TypingTracker((threadId, senderId) =>
-    threads.publishLive(threadId, { type: 'thread_typing', thread_id: threadId, data: { sender_id: senderId, status: 'stopped' } }, senderId),
+    threads.publishLive(
+      threadId,
+      { type: 'thread_typing', thread_id: threadId, data: { sender_id: senderId, status: 'stopped' } },
+      senderId,
+    ),
   );
   const gateway = new SocketGateway({
     storage,
@@ -147,7 +153,13 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   // The widget runs on customers' sites: public endpoints answer CORS for any origin (each agent's
   // allowed_origins is enforced by the routes, with a readable 403), never in credentials mode.
   // `authorization` carries the visitor token.
-  const publicCors = { origin: true, credentials: false, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization'], maxAge: 600 };
+  const publicCors = {
+    origin: true,
+    credentials: false,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type', 'authorization'],
+    maxAge: 600,
+  };
   const listedCors = {
     origin: true,
     credentials: true,
@@ -179,7 +191,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       info: {
         title: 'AMA2-compatible thread runtime (local server)',
         version: '1.0.0',
-        description: 'REST API of the local server. WebSockets: /api/v1/chat/ws/user/threads and /api/v1/chat/ws/public/{slug}/threads/{thread_id}; see CONTRACT.md.',
+        description:
+          'REST API of the local server. WebSockets: /api/v1/chat/ws/user/threads and /api/v1/chat/ws/public/{slug}/threads/{thread_id}; see CONTRACT.md.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
@@ -205,7 +218,9 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const hasClient = await registerStaticFiles(fastify, config.staticDir);
   fastify.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith('/api/')) {
-      return reply.code(404).send(new ApiError('not_found', `There is no ${request.method} ${request.url.split('?')[0]} endpoint.`).toBody());
+      return reply
+        .code(404)
+        .send(new ApiError('not_found', `There is no ${request.method} ${request.url.split('?')[0]} endpoint.`).toBody());
     }
     if (request.method === 'GET' && hasClient && request.headers.accept?.includes('text/html')) {
       return reply.sendFile('index.html');

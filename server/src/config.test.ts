@@ -31,7 +31,9 @@ describe('loadConfig', () => {
       perAddressPerMinute: 5,
       failuresPerAccount: 3,
     });
-    expect(() => loadConfig({ ...BASE, RATE_LIMIT_LOGINS_PER_MIN: '0' })).toThrow('RATE_LIMIT_LOGINS_PER_MIN must be a whole number from 1 to 1000000, got "0".');
+    expect(() => loadConfig({ ...BASE, RATE_LIMIT_LOGINS_PER_MIN: '0' })).toThrow(
+      'RATE_LIMIT_LOGINS_PER_MIN must be a whole number from 1 to 1000000, got "0".',
+    );
   });
 
   it('caps what an SSE reader may fall behind, 4 MiB by default like the sockets', () => {

@@ -112,8 +112,7 @@ function loadOrCreateSecret(databasePath: string): string {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const databasePath =
-    env.DATABASE_PATH === ':memory:' ? ':memory:' : resolve(env.DATABASE_PATH || DEFAULTS.databasePath);
+  const databasePath = env.DATABASE_PATH === ':memory:' ? ':memory:' : resolve(env.DATABASE_PATH || DEFAULTS.databasePath);
   const jwtSecret = env.JWT_SECRET || loadOrCreateSecret(databasePath);
   if (jwtSecret.length < 16) throw new ConfigError('JWT_SECRET must be at least 16 characters.');
   return {

@@ -5,7 +5,13 @@ import type { InboundAgent } from '../core/protocol/rest-schemas.ts';
 /** The owner-only calls the settings screens use: a slice of the inbox API, so tests can hand in a fake server. */
 export type AgentSettingsApi = Pick<
   InboxApi,
-  'listAgents' | 'getAgentSettings' | 'updateAgentSettings' | 'rotateIdentitySecret' | 'issueAgentToken' | 'listAgentTokens' | 'revokeAgentToken'
+  | 'listAgents'
+  | 'getAgentSettings'
+  | 'updateAgentSettings'
+  | 'rotateIdentitySecret'
+  | 'issueAgentToken'
+  | 'listAgentTokens'
+  | 'revokeAgentToken'
 >;
 
 export const agentKeys = {

@@ -10,7 +10,15 @@ describe('parseAgentRoute', () => {
   });
 
   it('leaves the rest of the inbox (and anything that is not a slug) alone', () => {
-    for (const hash of ['', '#/', '#/thread/0b9d6a4e-7c1f-4d62-9a57-3f1e2b6c8d90', '#/agents/Demo', '#/agents/-x', '#/agents/a/b', '#/agents/%2e%2e']) {
+    for (const hash of [
+      '',
+      '#/',
+      '#/thread/0b9d6a4e-7c1f-4d62-9a57-3f1e2b6c8d90',
+      '#/agents/Demo',
+      '#/agents/-x',
+      '#/agents/a/b',
+      '#/agents/%2e%2e',
+    ]) {
       expect(parseAgentRoute(hash)).toBeNull();
     }
   });

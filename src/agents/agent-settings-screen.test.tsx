@@ -34,7 +34,9 @@ function fakeServer(options: { refuse?: (request: RecordedRequest) => Response |
     const route = `${request.method} ${request.url.pathname.replace('/api/v1', '')}`;
     switch (route) {
       case 'GET /agents':
-        return json({ agents: [{ id: 'a-1', sender_id: 'agent:a-1', slug: 'demo', name: 'Demo agent', avatar_url: null, is_owner: true }] });
+        return json({
+          agents: [{ id: 'a-1', sender_id: 'agent:a-1', slug: 'demo', name: 'Demo agent', avatar_url: null, is_owner: true }],
+        });
       case 'GET /agents/demo/settings':
         return json(settings());
       case 'PUT /agents/demo/settings': {
@@ -117,7 +119,8 @@ describe('AgentSettingsScreen', () => {
 
   it("keeps the typed website and shows the server's reason when the save fails", async () => {
     const server = fakeServer({
-      refuse: (request) => (request.method === 'PUT' ? contractError(400, 'client_error', 'allowed_origins: "https://x.test" is refused here.') : undefined),
+      refuse: (request) =>
+        request.method === 'PUT' ? contractError(400, 'client_error', 'allowed_origins: "https://x.test" is refused here.') : undefined,
     });
     renderScreen(server);
     const websites = await screen.findByRole('region', { name: 'Allowed websites' });
@@ -125,7 +128,9 @@ describe('AgentSettingsScreen', () => {
     fireEvent.change(input, { target: { value: 'https://x.test' } });
     fireEvent.click(within(websites).getByRole('button', { name: 'Add website' }));
     await waitFor(() =>
-      expect(within(websites).getByTestId('origins-status').textContent).toBe('Could not save: allowed_origins: "https://x.test" is refused here.'),
+      expect(within(websites).getByTestId('origins-status').textContent).toBe(
+        'Could not save: allowed_origins: "https://x.test" is refused here.',
+      ),
     );
     expect((input as HTMLInputElement).value).toBe('https://x.test');
     expect(within(websites).queryByTestId('origins-empty')).not.toBeNull();
@@ -205,7 +210,11 @@ describe('AgentSettingsScreen', () => {
   });
 
   it('says in words when the user is not an owner', async () => {
-    renderScreen(fakeServer({ refuse: (request) => (request.url.pathname.endsWith('/settings') ? contractError(403, 'forbidden', 'Not an owner.') : undefined) }));
+    renderScreen(
+      fakeServer({
+        refuse: (request) => (request.url.pathname.endsWith('/settings') ? contractError(403, 'forbidden', 'Not an owner.') : undefined),
+      }),
+    );
     expect((await screen.findByRole('alert')).textContent).toBe('Only this agent’s owners can see and change its settings.');
     expect(screen.queryByRole('region', { name: 'Allowed websites' })).toBeNull();
   });

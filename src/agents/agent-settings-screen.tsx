@@ -34,7 +34,12 @@ export function AgentSettingsScreen({ api, slug, onClose }: Props) {
   );
 
   return (
-    <ScreenFrame title={`${name} settings`} subtitle={<>Agent “{slug}”: who may chat with it, and how programs act as it.</>} nav={nav} onClose={onClose}>
+    <ScreenFrame
+      title={`${name} settings`}
+      subtitle={<>Agent “{slug}”: who may chat with it, and how programs act as it.</>}
+      nav={nav}
+      onClose={onClose}
+    >
       {settings.isPending ? (
         <div aria-busy="true" aria-label="Loading settings" className="space-y-4">
           {[0, 1, 2].map((index) => (

@@ -37,7 +37,9 @@ export function AgentTokensSection({ api, slug }: Props) {
     mutationFn: (token: InboundAgentTokenInfo) => api.revokeAgentToken(slug, token.id),
     onSuccess: (_, token) => {
       // Gone from the list at once, not only after the refetch.
-      queryClient.setQueryData(agentKeys.tokens(slug), (list: InboundAgentTokenInfo[] | undefined) => list?.filter((item) => item.id !== token.id));
+      queryClient.setQueryData(agentKeys.tokens(slug), (list: InboundAgentTokenInfo[] | undefined) =>
+        list?.filter((item) => item.id !== token.id),
+      );
       setRevokedOne(true);
       setRevoking(null);
       setAnnouncement(`Token ${token.prefix}… revoked: it no longer works.`);
@@ -51,8 +53,8 @@ export function AgentTokensSection({ api, slug }: Props) {
         Agent tokens
       </h3>
       <p className={HINT}>
-        A program acts as this agent through the API with one of these tokens (<code>Authorization: Bearer …</code>). Each is shown once, when issued;
-        revoke one you no longer use or that may have leaked.
+        A program acts as this agent through the API with one of these tokens (<code>Authorization: Bearer …</code>). Each is shown once,
+        when issued; revoke one you no longer use or that may have leaked.
       </p>
       {shown ? (
         <SecretReveal label="New agent token" value={shown} onDone={() => setShown(null)} />
@@ -87,7 +89,10 @@ export function AgentTokensSection({ api, slug }: Props) {
           No agent tokens yet. Issue one to connect a program as this agent.
         </p>
       ) : (
-        <ul aria-label="Agent tokens" className="divide-y divide-slate-200 rounded-md border border-slate-200 dark:divide-slate-800 dark:border-slate-800">
+        <ul
+          aria-label="Agent tokens"
+          className="divide-y divide-slate-200 rounded-md border border-slate-200 dark:divide-slate-800 dark:border-slate-800"
+        >
           {tokens.data.map((token) => (
             <li key={token.id} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2 text-sm">
               <span className="min-w-0">
@@ -96,10 +101,15 @@ export function AgentTokensSection({ api, slug }: Props) {
                   Created {formatWhen(token.created_at)} · Last used {formatWhen(token.last_used_at)}
                 </span>
               </span>
-              <button type="button" className={SECONDARY_BUTTON} onClick={() => {
+              <button
+                type="button"
+                className={SECONDARY_BUTTON}
+                onClick={() => {
                   setRevokedOne(false);
                   setRevoking(token);
-                }} aria-label={`Revoke token ${token.prefix}… (created ${formatWhen(token.created_at)})`}>
+                }}
+                aria-label={`Revoke token ${token.prefix}… (created ${formatWhen(token.created_at)})`}
+              >
                 Revoke
               </button>
             </li>

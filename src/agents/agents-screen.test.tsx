@@ -31,7 +31,9 @@ describe('AgentsScreen', () => {
     renderWith(() => json({ agents: [agent('demo', 'Demo Agent', true), agent('other', 'Other', false), agent('old', 'Seed-only')] }));
     const list = await screen.findByRole('list', { name: 'Your agents' });
     const links = within(list).getAllByRole('link');
-    expect(links.map((link) => [link.textContent, link.getAttribute('href')])).toEqual([['Demo AgentdemoSettings →settings', '#/agents/demo']]);
+    expect(links.map((link) => [link.textContent, link.getAttribute('href')])).toEqual([
+      ['Demo AgentdemoSettings →settings', '#/agents/demo'],
+    ]);
     expect(screen.getByRole('heading', { name: 'Your agents', level: 2 })).toBeTruthy();
   });
 

@@ -37,7 +37,10 @@ export function AllowedWebsitesSection({ api, slug, settings }: Props) {
   };
 
   const remove = (origin: string) =>
-    save.mutate({ allowed_origins: origins.filter((item) => item !== origin), require_verified_identity: settings.require_verified_identity });
+    save.mutate({
+      allowed_origins: origins.filter((item) => item !== origin),
+      require_verified_identity: settings.require_verified_identity,
+    });
 
   const status = saveStatusText(save);
   return (
@@ -51,11 +54,20 @@ export function AllowedWebsitesSection({ api, slug, settings }: Props) {
           No websites listed: the chat works on <strong>any website</strong>.
         </p>
       ) : (
-        <ul className="mt-3 divide-y divide-slate-200 rounded-md border border-slate-200 dark:divide-slate-800 dark:border-slate-800" aria-label="Allowed websites">
+        <ul
+          className="mt-3 divide-y divide-slate-200 rounded-md border border-slate-200 dark:divide-slate-800 dark:border-slate-800"
+          aria-label="Allowed websites"
+        >
           {origins.map((origin) => (
             <li key={origin} className="flex items-center justify-between gap-2 px-3 py-2 text-sm">
               <span className="min-w-0 truncate font-mono">{origin}</span>
-              <button type="button" className={SECONDARY_BUTTON} disabled={save.isPending} onClick={() => remove(origin)} aria-label={`Remove ${origin}`}>
+              <button
+                type="button"
+                className={SECONDARY_BUTTON}
+                disabled={save.isPending}
+                onClick={() => remove(origin)}
+                aria-label={`Remove ${origin}`}
+              >
                 Remove
               </button>
             </li>
@@ -96,7 +108,11 @@ export function AllowedWebsitesSection({ api, slug, settings }: Props) {
           </p>
         )}
       </form>
-      <p aria-live="polite" className={`mt-2 min-h-5 ${save.isError ? ERROR_TEXT : save.isSuccess ? OK_TEXT : HINT}`} data-testid="origins-status">
+      <p
+        aria-live="polite"
+        className={`mt-2 min-h-5 ${save.isError ? ERROR_TEXT : save.isSuccess ? OK_TEXT : HINT}`}
+        data-testid="origins-status"
+      >
         {status}
       </p>
     </section>

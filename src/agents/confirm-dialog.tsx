@@ -21,7 +21,18 @@ interface Props {
  * keeps focus inside and closes on Esc; focus starts on Cancel, the safe answer, and
  * goes back to the button that opened it.
  */
-export function ConfirmDialog({ open, title, children, confirmLabel, pendingLabel, pending, error, onConfirm, onCancel, focusOnClose }: Props) {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  pendingLabel,
+  pending,
+  error,
+  onConfirm,
+  onCancel,
+  focusOnClose,
+}: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
   const opener = useRef<Element | null>(null);

@@ -41,8 +41,8 @@ export function IdentitySecretSection({ api, slug, settings }: Props) {
         Identity secret
       </h3>
       <p className={HINT}>
-        Your website’s backend signs each visitor’s identity token with this secret (HS256), so the chat knows who they are on any device. Keep it on
-        your server: never put it in a web page.
+        Your website’s backend signs each visitor’s identity token with this secret (HS256), so the chat knows who they are on any device.
+        Keep it on your server: never put it in a web page.
       </p>
       <p className="mt-3 text-sm" data-testid="secret-state">
         {set ? (
@@ -86,7 +86,10 @@ export function IdentitySecretSection({ api, slug, settings }: Props) {
           generate.reset();
         }}
       >
-        <p>A new secret replaces the current one at once. Identity tokens signed with the old secret stop working until your website’s backend uses the new one.</p>
+        <p>
+          A new secret replaces the current one at once. Identity tokens signed with the old secret stop working until your website’s
+          backend uses the new one.
+        </p>
         <p>Visitors already chatting on this browser keep their conversations.</p>
       </ConfirmDialog>
     </section>

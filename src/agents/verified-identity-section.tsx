@@ -35,13 +35,17 @@ export function VerifiedIdentitySection({ api, slug, settings }: Props) {
             on ? 'bg-indigo-600' : 'bg-slate-300 dark:bg-slate-700'
           }`}
         >
-          <span className={`inline-block h-5 w-5 rounded-full bg-white shadow transition-transform ${on ? 'translate-x-5' : 'translate-x-0.5'}`} aria-hidden="true" />
+          <span
+            className={`inline-block h-5 w-5 rounded-full bg-white shadow transition-transform ${on ? 'translate-x-5' : 'translate-x-0.5'}`}
+            aria-hidden="true"
+          />
         </button>
       </div>
       <div id={descriptionId} className={`${HINT} space-y-1`}>
         <p>
-          When on, only visitors your website vouches for can chat: your site’s backend signs an identity token with the identity secret below and
-          hands it to the widget. Anonymous visitors cannot start or continue a conversation; the chat asks them to sign in on your website instead.
+          When on, only visitors your website vouches for can chat: your site’s backend signs an identity token with the identity secret
+          below and hands it to the widget. Anonymous visitors cannot start or continue a conversation; the chat asks them to sign in on
+          your website instead.
         </p>
         <p>When off, anyone can chat. The email they type is only a label and is shown as “Unverified email”.</p>
       </div>
@@ -50,7 +54,11 @@ export function VerifiedIdentitySection({ api, slug, settings }: Props) {
           There is no identity secret yet, so nobody can chat now. Generate one below and give it to your website’s backend.
         </p>
       )}
-      <p aria-live="polite" className={`mt-2 min-h-5 ${save.isError ? ERROR_TEXT : save.isSuccess ? OK_TEXT : HINT}`} data-testid="identity-status">
+      <p
+        aria-live="polite"
+        className={`mt-2 min-h-5 ${save.isError ? ERROR_TEXT : save.isSuccess ? OK_TEXT : HINT}`}
+        data-testid="identity-status"
+      >
         {saveStatusText(save)}
       </p>
     </section>

@@ -16,8 +16,14 @@ describe('checkWebsiteOrigin', () => {
     ['', 'Type a website address, for example https://shop.example.com.'],
     ['shop.example.com', 'Start the address with https:// (or http://), for example https://shop.example.com.'],
     ['shop.example.com/checkout', 'Start the address with https:// (or http://), for example https://shop.example.com.'],
-    ['https://shop.example.com/checkout', 'Give only the website, without a path: https://shop.example.com instead of https://shop.example.com/checkout.'],
-    ['https://shop.example.com?x=1', 'Give only the website, without a path: https://shop.example.com instead of https://shop.example.com?x=1.'],
+    [
+      'https://shop.example.com/checkout',
+      'Give only the website, without a path: https://shop.example.com instead of https://shop.example.com/checkout.',
+    ],
+    [
+      'https://shop.example.com?x=1',
+      'Give only the website, without a path: https://shop.example.com instead of https://shop.example.com?x=1.',
+    ],
     ['ftp://shop.example.com', 'Only http:// and https:// websites can be allowed, for example https://shop.example.com.'],
     ['https://me:pw@shop.example.com', 'Leave out the user name and password: give only the website, like https://shop.example.com.'],
     ['https://exa mple.com', '“https://exa mple.com” is not a website address. Write it like https://shop.example.com.'],
@@ -31,6 +37,9 @@ describe('checkWebsiteOrigin', () => {
       message: 'https://shop.example.com is already in the list.',
     });
     const full = Array.from({ length: MAX_ALLOWED_ORIGINS }, (_, index) => `https://s${index}.example.com`);
-    expect(checkWebsiteOrigin('https://new.example.com', full)).toEqual({ ok: false, message: 'At most 50 websites can be listed. Remove one first.' });
+    expect(checkWebsiteOrigin('https://new.example.com', full)).toEqual({
+      ok: false,
+      message: 'At most 50 websites can be listed. Remove one first.',
+    });
   });
 });

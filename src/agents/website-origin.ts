@@ -28,13 +28,15 @@ export function checkWebsiteOrigin(text: string, existing: readonly string[] = [
     return { ok: false, message: `Only http:// and https:// websites can be allowed, for example ${EXAMPLE}.` };
   }
   if (!url.hostname) return { ok: false, message: `“${typed}” has no host name. Write it like ${EXAMPLE}.` };
-  if (url.username || url.password) return { ok: false, message: 'Leave out the user name and password: give only the website, like ' + `${EXAMPLE}.` };
+  if (url.username || url.password)
+    return { ok: false, message: 'Leave out the user name and password: give only the website, like ' + `${EXAMPLE}.` };
   const afterHost = typed.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
   if (afterHost !== '' && afterHost !== '/') {
     return { ok: false, message: `Give only the website, without a path: ${url.origin} instead of ${typed}.` };
   }
   const origin = url.origin;
   if (existing.includes(origin)) return { ok: false, message: `${origin} is already in the list.` };
-  if (existing.length >= MAX_ALLOWED_ORIGINS) return { ok: false, message: `At most ${MAX_ALLOWED_ORIGINS} websites can be listed. Remove one first.` };
+  if (existing.length >= MAX_ALLOWED_ORIGINS)
+    return { ok: false, message: `At most ${MAX_ALLOWED_ORIGINS} websites can be listed. Remove one first.` };
   return { ok: true, origin };
 }

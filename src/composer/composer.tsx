@@ -132,7 +132,12 @@ export function Composer({ threadId, thread }: Props) {
       )}
       <div className="relative">
         {picker && matches.length > 0 && (
-          <ul role="listbox" id={`mentions-${threadId}`} aria-label="Mention" className="absolute bottom-full left-0 mb-2 w-64 rounded-md border border-slate-200 bg-white py-1 shadow-lg dark:border-slate-700 dark:bg-slate-900">
+          <ul
+            role="listbox"
+            id={`mentions-${threadId}`}
+            aria-label="Mention"
+            className="absolute bottom-full left-0 mb-2 w-64 rounded-md border border-slate-200 bg-white py-1 shadow-lg dark:border-slate-700 dark:bg-slate-900"
+          >
             {matches.map((candidate, index) => (
               <li
                 key={candidate.senderId}
@@ -146,7 +151,9 @@ export function Composer({ threadId, thread }: Props) {
                 className={`cursor-pointer px-3 py-1.5 text-sm ${index === picker.active ? 'bg-indigo-50 dark:bg-slate-800' : ''}`}
               >
                 {candidate.name}
-                {candidate.senderId.startsWith('agent:') && <span className="ml-2 text-xs text-violet-700 dark:text-violet-300">agent</span>}
+                {candidate.senderId.startsWith('agent:') && (
+                  <span className="ml-2 text-xs text-violet-700 dark:text-violet-300">agent</span>
+                )}
               </li>
             ))}
           </ul>

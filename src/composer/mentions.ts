@@ -14,7 +14,15 @@ export function mentionQueryAt(text: string, caret: number): { start: number; qu
 
 export function matchCandidates(candidates: readonly MentionCandidate[], query: string): MentionCandidate[] {
   const needle = query.toLowerCase();
-  return candidates.filter((candidate) => candidate.name.toLowerCase().split(/\s+/).some((word) => word.startsWith(needle)) || candidate.name.toLowerCase().startsWith(needle)).slice(0, 8);
+  return candidates
+    .filter(
+      (candidate) =>
+        candidate.name
+          .toLowerCase()
+          .split(/\s+/)
+          .some((word) => word.startsWith(needle)) || candidate.name.toLowerCase().startsWith(needle),
+    )
+    .slice(0, 8);
 }
 
 /** The sender ids whose `@Name` is still in the text. */

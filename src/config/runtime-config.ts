@@ -10,7 +10,13 @@ export interface RuntimeConfig {
 }
 
 const configSchema = v.object({
-  apiBaseUrl: v.optional(v.pipe(v.string(), v.check((value) => value === '' || URL.canParse(value), 'apiBaseUrl must be a URL')), ''),
+  apiBaseUrl: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((value) => value === '' || URL.canParse(value), 'apiBaseUrl must be a URL'),
+    ),
+    '',
+  ),
 });
 
 export const DEFAULT_CONFIG: RuntimeConfig = { apiBaseUrl: import.meta.env.VITE_API_BASE_URL ?? '' };

@@ -10,7 +10,13 @@ function treeDepth(blocks: readonly MdBlock[]): number {
     const [node, depth] = stack.pop()!;
     deepest = Math.max(deepest, depth);
     const children: (MdBlock | MdInline)[] =
-      'children' in node ? node.children : node.type === 'list' ? node.items.flatMap((item) => item.children) : node.type === 'table' ? [...node.header, ...node.rows.flat()].flat() : [];
+      'children' in node
+        ? node.children
+        : node.type === 'list'
+          ? node.items.flatMap((item) => item.children)
+          : node.type === 'table'
+            ? [...node.header, ...node.rows.flat()].flat()
+            : [];
     for (const child of children) stack.push([child, depth + 1]);
   }
   return deepest;
@@ -45,7 +51,11 @@ describe('parseMarkdown', () => {
         rows: [
           [
             [{ type: 'text', text: 'Tea' }],
-            [{ type: 'delete', children: [{ type: 'text', text: '4' }] }, { type: 'text', text: ' ' }, { type: 'strong', children: [{ type: 'text', text: '3' }] }],
+            [
+              { type: 'delete', children: [{ type: 'text', text: '4' }] },
+              { type: 'text', text: ' ' },
+              { type: 'strong', children: [{ type: 'text', text: '3' }] },
+            ],
             [],
           ],
         ],
@@ -67,17 +77,29 @@ describe('parseMarkdown', () => {
       },
     ]);
     const [loose] = parseMarkdown('3. one\n\n4. two');
-    expect(loose).toMatchObject({ type: 'list', ordered: true, start: 3, items: [{ children: [{ type: 'paragraph' }] }, { children: [{ type: 'paragraph' }] }] });
+    expect(loose).toMatchObject({
+      type: 'list',
+      ordered: true,
+      start: 3,
+      items: [{ children: [{ type: 'paragraph' }] }, { children: [{ type: 'paragraph' }] }],
+    });
   });
 
   it('parses autolinks: <scheme:…>, bare URLs, www. and e-mail addresses', () => {
     const [paragraph] = parseMarkdown('<https://a.example/x> see https://b.example/y. and www.c.example or d@e.example');
     const links = paragraph?.type === 'paragraph' ? paragraph.children.filter((node) => node.type === 'link') : [];
-    expect(links.map((link) => link.href)).toEqual(['https://a.example/x', 'https://b.example/y', 'http://www.c.example', 'mailto:d@e.example']);
+    expect(links.map((link) => link.href)).toEqual([
+      'https://a.example/x',
+      'https://b.example/y',
+      'http://www.c.example',
+      'mailto:d@e.example',
+    ]);
   });
 
   it('keeps links, images and titles as written, references resolved and character references decoded', () => {
-    const [paragraph] = parseMarkdown('[a &amp; b](https://x.example/?q=1&amp;r=2 "T &quot;t&quot;") ![cat *pic*][c]\n\n[c]: https://img.example/c.png');
+    const [paragraph] = parseMarkdown(
+      '[a &amp; b](https://x.example/?q=1&amp;r=2 "T &quot;t&quot;") ![cat *pic*][c]\n\n[c]: https://img.example/c.png',
+    );
     expect(paragraph).toEqual({
       type: 'paragraph',
       children: [
@@ -94,7 +116,9 @@ describe('parseMarkdown', () => {
   });
 
   it('keeps code verbatim and takes the first word of the info string as its language', () => {
-    expect(parseMarkdown('```ts title="x"\nconst a = 1 < 2 &amp;\n```')).toEqual([{ type: 'code', language: 'ts', text: 'const a = 1 < 2 &amp;' }]);
+    expect(parseMarkdown('```ts title="x"\nconst a = 1 < 2 &amp;\n```')).toEqual([
+      { type: 'code', language: 'ts', text: 'const a = 1 < 2 &amp;' },
+    ]);
     expect(parseMarkdown('    indented')).toEqual([{ type: 'code', language: null, text: 'indented' }]);
   });
 

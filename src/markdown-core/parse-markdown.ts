@@ -121,7 +121,9 @@ function toBlock(token: Token, depth: number, loose: boolean): MdBlock | null {
       return { type: 'paragraph', children: inlines(token.tokens ?? [], depth) };
     case 'text': {
       // A tight list item's text (a loose item's is a paragraph).
-      const children = token.tokens ? inlines(token.tokens, depth) : [{ type: 'text' as const, text: decodeEntities(token.text as string) }];
+      const children = token.tokens
+        ? inlines(token.tokens, depth)
+        : [{ type: 'text' as const, text: decodeEntities(token.text as string) }];
       return { type: loose ? 'paragraph' : 'plain', children };
     }
     case 'heading': {
@@ -130,7 +132,10 @@ function toBlock(token: Token, depth: number, loose: boolean): MdBlock | null {
     }
     case 'code': {
       const code = token as Tokens.Code;
-      const language = decodeEntities(code.lang ?? '').trim().split(/\s/, 1)[0] || null;
+      const language =
+        decodeEntities(code.lang ?? '')
+          .trim()
+          .split(/\s/, 1)[0] || null;
       return { type: 'code', language, text: code.text };
     }
     case 'blockquote':
@@ -207,11 +212,21 @@ function toInline(token: Token, depth: number): MdInline | null {
     case 'link': {
       const link = token as Tokens.Link;
       const decode = link.autolink ? (value: string) => value : decodeEntities;
-      return { type: 'link', href: decode(link.href), title: link.title ? decode(link.title) : null, children: inlines(link.tokens, depth + 1) };
+      return {
+        type: 'link',
+        href: decode(link.href),
+        title: link.title ? decode(link.title) : null,
+        children: inlines(link.tokens, depth + 1),
+      };
     }
     case 'image': {
       const image = token as Tokens.Image;
-      return { type: 'image', src: decodeEntities(image.href), title: image.title ? decodeEntities(image.title) : null, alt: plainText(inlines(image.tokens, depth + 1)) };
+      return {
+        type: 'image',
+        src: decodeEntities(image.href),
+        title: image.title ? decodeEntities(image.title) : null,
+        alt: plainText(inlines(image.tokens, depth + 1)),
+      };
     }
     case 'html':
       // Raw HTML is never rendered: its source, as text.

@@ -57,7 +57,10 @@ function normalize(html: string, ours: boolean): string {
     for (const attribute of sorted) element.removeAttribute(attribute.name);
     for (const attribute of sorted) element.setAttribute(attribute.name, attribute.value);
   }
-  return root.innerHTML.replace(/\s+/g, ' ').replace(/\s*(<[^>]+>)\s*/g, '$1').trim();
+  return root.innerHTML
+    .replace(/\s+/g, ' ')
+    .replace(/\s*(<[^>]+>)\s*/g, '$1')
+    .trim();
 }
 
 /** Our markup back to the reference's shape, where it differs only in presentation. */
@@ -123,7 +126,10 @@ function runSpec(): Map<string, SectionResult> {
     const result = sections.get(example.section) ?? { passed: 0, examples: 0, failed: [] };
     sections.set(example.section, result);
     result.examples++;
-    const ours = normalize(normalizeOurLinks(renderToStaticMarkup(<>{renderMarkdown(withTabs(example.markdown), INBOX_MARKDOWN_STYLE)}</>)), true);
+    const ours = normalize(
+      normalizeOurLinks(renderToStaticMarkup(<>{renderMarkdown(withTabs(example.markdown), INBOX_MARKDOWN_STYLE)}</>)),
+      true,
+    );
     const expected = normalize(withTabs(example.html), false);
     if (ours === expected) result.passed++;
     else result.failed.push(example.number);
@@ -154,7 +160,9 @@ describe('CommonMark spec conformance', () => {
     console.table(table);
     const failed = [...sections.entries()].filter(([section]) => !LEFT_OUT.has(section)).flatMap(([, result]) => result.failed);
     const explained = new Set([...KNOWN_DIFFERENCES.values()].flat());
-    console.table(Object.fromEntries([...KNOWN_DIFFERENCES].map(([reason, numbers]) => [reason, numbers.filter((n) => failed.includes(n)).join(', ')])));
+    console.table(
+      Object.fromEntries([...KNOWN_DIFFERENCES].map(([reason, numbers]) => [reason, numbers.filter((n) => failed.includes(n)).join(', ')])),
+    );
     const unexplained = failed.filter((number) => !explained.has(number));
     if (unexplained.length > 0) console.warn(`examples that differ for no known reason: ${unexplained.join(', ')}`);
     expect(passed / examples).toBeGreaterThanOrEqual(REQUIRED_SHARE);

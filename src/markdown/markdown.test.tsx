@@ -26,7 +26,6 @@ function domDepth(container: HTMLElement): number {
   return deepest;
 }
 
-
 describe('Markdown with hostile input', () => {
   it('has a corpus of at least 25 payloads', () => {
     expect(XSS_CORPUS.length).toBeGreaterThanOrEqual(25);

@@ -51,7 +51,12 @@ function renderBlock(block: MdBlock, key: number, style: MarkdownStyle): ReactNo
         <figure key={key} className={style.codeBlock}>
           <figcaption className={style.codeLabel}>{language}</figcaption>
           {/* Focusable and named, so a keyboard can scroll long lines sideways and a screen reader says what it is. */}
-          <pre tabIndex={0} role="group" aria-label={block.language ? `${style.labels.code}: ${language}` : style.labels.code} className={style.pre}>
+          <pre
+            tabIndex={0}
+            role="group"
+            aria-label={block.language ? `${style.labels.code}: ${language}` : style.labels.code}
+            className={style.pre}
+          >
             <code>{block.text}</code>
           </pre>
         </figure>

@@ -5,7 +5,8 @@ import { expect } from 'vitest';
  * the check of what no message may ever produce. Test support: nothing ships this.
  */
 
-const FORBIDDEN_ELEMENTS = 'script, iframe, img, svg, math, object, embed, style, link, meta, base, form, input, button, textarea, video, audio, source, details';
+const FORBIDDEN_ELEMENTS =
+  'script, iframe, img, svg, math, object, embed, style, link, meta, base, form, input, button, textarea, video, audio, source, details';
 
 /** Asserts what no message may ever produce, given the tags and attributes a renderer may create. */
 export function expectInert(container: HTMLElement, allowed: { tags: ReadonlySet<string>; attributes: ReadonlySet<string> }) {

@@ -12,17 +12,22 @@ const supported = () => typeof window !== 'undefined' && 'Notification' in windo
  */
 export function useDesktopNotifications(threadOf: (threadId: string) => InboundThread | undefined) {
   const { engine, selfSenderId } = useEngine();
-  const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>(() => (supported() ? Notification.permission : 'unsupported'));
+  const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>(() =>
+    supported() ? Notification.permission : 'unsupported',
+  );
 
   useEngineActivity(engine, (activity) => {
     if (permission !== 'granted' || document.visibilityState !== 'hidden') return;
     if (activity.kind !== 'message' || activity.message.sender_id === selfSenderId) return;
     const message = activity.message;
     const thread = threadOf(activity.threadId);
-    const notification = new Notification(`${nameOf(thread, message.sender_id)}${thread ? ` in ${threadTitle(thread, selfSenderId)}` : ''}`, {
-      body: message.content.slice(0, 140),
-      tag: activity.threadId,
-    });
+    const notification = new Notification(
+      `${nameOf(thread, message.sender_id)}${thread ? ` in ${threadTitle(thread, selfSenderId)}` : ''}`,
+      {
+        body: message.content.slice(0, 140),
+        tag: activity.threadId,
+      },
+    );
     notification.onclick = () => {
       window.focus();
       location.hash = `#/thread/${activity.threadId}`;

@@ -23,8 +23,10 @@ export function useMarkRead(threadId: string, appliedSeq: number, atBottom: bool
   const report = useEffectEvent(() => {
     if (!atBottom || document.visibilityState === 'hidden' || appliedSeq <= sent.current) return;
     sent.current = appliedSeq;
-    queryClient.setQueryData<ThreadPages>(threadKeys.all, (data) =>
-      patchThread(data, threadId, (thread) => ({ ...thread, read_seq: Math.max(thread.read_seq, appliedSeq), unread_count: 0 })).data,
+    queryClient.setQueryData<ThreadPages>(
+      threadKeys.all,
+      (data) =>
+        patchThread(data, threadId, (thread) => ({ ...thread, read_seq: Math.max(thread.read_seq, appliedSeq), unread_count: 0 })).data,
     );
     api.markRead(threadId, appliedSeq).catch(() => {
       // Not fatal: the count is corrected by the next list refresh.

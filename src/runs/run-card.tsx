@@ -60,7 +60,12 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
   const timings = runTimings(run, now);
   const details = expanded ? '' : summaryDetails(run, now);
   const empty =
-    timings.length === 0 && run.decisions.length === 0 && run.toolCalls.length === 0 && run.approvals.length === 0 && run.escalations.length === 0 && !run.error;
+    timings.length === 0 &&
+    run.decisions.length === 0 &&
+    run.toolCalls.length === 0 &&
+    run.approvals.length === 0 &&
+    run.escalations.length === 0 &&
+    !run.error;
   const canRetry = run.status === 'failed' && run.error?.retryable === true && onRetry !== undefined;
 
   return (

@@ -39,9 +39,6 @@ const getNow = () => current;
  * tick shares its frame's commit with the rest of the view).
  */
 export function useNow(active: boolean, deliver?: (render: () => void) => void): number {
-  const subscribeDelivered = useCallback(
-    (listener: () => void) => subscribe(deliver ? () => deliver(listener) : listener),
-    [deliver],
-  );
+  const subscribeDelivered = useCallback((listener: () => void) => subscribe(deliver ? () => deliver(listener) : listener), [deliver]);
   return useSyncExternalStore(active ? subscribeDelivered : subscribeNever, getNow);
 }

@@ -24,7 +24,8 @@ export function SignInPage() {
       signIn(token, { id: user.id, name: user.name, email: user.email ?? email.trim(), avatar_url: user.avatar_url });
     } catch (failure) {
       if (ApiError.is(failure) && failure.code === 'unauthorized') setError('Wrong email or password.');
-      else if (ApiError.is(failure) && failure.code === 'network_error') setError('The server cannot be reached. Check your connection and try again.');
+      else if (ApiError.is(failure) && failure.code === 'network_error')
+        setError('The server cannot be reached. Check your connection and try again.');
       else setError(ApiError.is(failure) ? failure.message : 'Signing in failed. Try again.');
     } finally {
       setBusy(false);
@@ -33,7 +34,11 @@ export function SignInPage() {
 
   return (
     <main className="flex min-h-full items-center justify-center bg-slate-50 px-4 dark:bg-slate-950">
-      <form onSubmit={(event) => void submit(event)} className="w-full max-w-sm space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900" aria-labelledby="sign-in-title">
+      <form
+        onSubmit={(event) => void submit(event)}
+        className="w-full max-w-sm space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+        aria-labelledby="sign-in-title"
+      >
         <h1 id="sign-in-title" className="text-xl font-semibold">
           Sign in to your inbox
         </h1>

@@ -15,13 +15,29 @@ function rows(entries: LogEntry[], runs: RunView[] = [], unreadAtOpen: { readSeq
   return buildRows({ items, unreadAtOpen, selfSenderId: ME, now, timeZone: 'UTC' });
 }
 
-const kinds = (result: ReturnType<typeof buildRows>) => result.map((row) => (row.kind === 'message' ? `${row.kind}:${row.message.seq}${row.grouped ? '+' : ''}` : row.kind));
+const kinds = (result: ReturnType<typeof buildRows>) =>
+  result.map((row) => (row.kind === 'message' ? `${row.kind}:${row.message.seq}${row.grouped ? '+' : ''}` : row.kind));
 
 describe('buildRows', () => {
   it('separates days, groups one sender within five minutes, and marks what was unread at open', () => {
-    const entries = [message(1, 'user:bob', 0), message(2, 'user:bob', 3), message(3, 'user:bob', 9), message(4, ME, 10), message(5, 'user:bob', 24 * 60)];
+    const entries = [
+      message(1, 'user:bob', 0),
+      message(2, 'user:bob', 3),
+      message(3, 'user:bob', 9),
+      message(4, ME, 10),
+      message(5, 'user:bob', 24 * 60),
+    ];
     const result = rows(entries, [], { readSeq: 2, lastSeq: 5 }, T0 + 24 * 3_600_000);
-    expect(kinds(result)).toEqual(['day_break', 'message:1', 'message:2+', 'unread_marker', 'message:3', 'message:4', 'day_break', 'message:5']);
+    expect(kinds(result)).toEqual([
+      'day_break',
+      'message:1',
+      'message:2+',
+      'unread_marker',
+      'message:3',
+      'message:4',
+      'day_break',
+      'message:5',
+    ]);
     expect(result[0]).toMatchObject({ daysAgo: 1, day: '2026-11-20' });
   });
 
@@ -31,7 +47,15 @@ describe('buildRows', () => {
       agent_id: 'agent:a',
       in_reply_to: 'm1',
     });
-    const entries = [message(1, ME, 0), logEntry(2, 'tool_call_started', { run_id: 'r1', tool_call_id: 'c1', tool_name: 'lookup' }, { senderId: 'agent:a', createdAt: at(0) })];
+    const entries = [
+      message(1, ME, 0),
+      logEntry(
+        2,
+        'tool_call_started',
+        { run_id: 'r1', tool_call_id: 'c1', tool_name: 'lookup' },
+        { senderId: 'agent:a', createdAt: at(0) },
+      ),
+    ];
     expect(kinds(rows(entries, [run]))).toEqual(['day_break', 'message:1', 'run']);
     // Without a live card (a reload), the log's line shows.
     expect(kinds(rows(entries))).toEqual(['day_break', 'message:1', 'notice']);

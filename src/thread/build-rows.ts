@@ -9,7 +9,10 @@ const GROUP_WINDOW_MS = 5 * 60_000;
  * when they continue the previous sender's run (no avatar or name again). Grouping is how
  * the inbox lays messages out, not a fact about the thread, so it stays here.
  */
-export type Row = Exclude<TimelineItem, MessageItem | PendingMessageItem> | (MessageItem & { grouped: boolean }) | (PendingMessageItem & { grouped: boolean });
+export type Row =
+  | Exclude<TimelineItem, MessageItem | PendingMessageItem>
+  | (MessageItem & { grouped: boolean })
+  | (PendingMessageItem & { grouped: boolean });
 
 export interface RowInput extends LayoutOptions {
   items: readonly TimelineItem[];
@@ -31,7 +34,10 @@ export function buildRows({ items, ...layout }: RowInput): Row[] {
   for (const item of layoutTimeline(items, layout)) {
     switch (item.kind) {
       case 'message':
-        rows.push({ ...item, grouped: groupedWith(item.message.senderId, item.message.createdAt ? Date.parse(item.message.createdAt) : layout.now) });
+        rows.push({
+          ...item,
+          grouped: groupedWith(item.message.senderId, item.message.createdAt ? Date.parse(item.message.createdAt) : layout.now),
+        });
         continue;
       case 'pending_message':
         rows.push({ ...item, grouped: groupedWith(layout.selfSenderId, item.item.createdAt) });

@@ -12,7 +12,13 @@ const T0 = Date.parse('2026-11-20T10:00:00Z');
 const created = new Date(T0).toISOString();
 
 const rowsOf = (entries: LogEntry[], runs: RunView[]) =>
-  buildRows({ items: buildTimeline({ entries, outbox: [], runs, selfSenderId: ME }).items, unreadAtOpen: null, selfSenderId: ME, now: T0, timeZone: 'UTC' });
+  buildRows({
+    items: buildTimeline({ entries, outbox: [], runs, selfSenderId: ME }).items,
+    unreadAtOpen: null,
+    selfSenderId: ME,
+    now: T0,
+    timeZone: 'UTC',
+  });
 const kinds = (rows: { kind: string }[]) => rows.map((row) => row.kind);
 const streaming = (runId: string, trigger: string, text: string) =>
   runOf([{ event_type: 'queued' }, { event_type: 'text_delta', content: text }], { run_id: runId, agent_id: AGENT, in_reply_to: trigger });
@@ -40,11 +46,19 @@ describe('splitLiveTail', () => {
   });
 
   it('does not take an earlier reply for the one streaming now', () => {
-    const first = runOf([{ event_type: 'queued' }, { event_type: 'text_delta', content: 'Same answer' }, { event_type: 'reply_committed', message_id: 'm2', thread_seq: 2 }, { event_type: 'run_finished' }], {
-      run_id: 'r1',
-      agent_id: AGENT,
-      in_reply_to: 'm1',
-    });
+    const first = runOf(
+      [
+        { event_type: 'queued' },
+        { event_type: 'text_delta', content: 'Same answer' },
+        { event_type: 'reply_committed', message_id: 'm2', thread_seq: 2 },
+        { event_type: 'run_finished' },
+      ],
+      {
+        run_id: 'r1',
+        agent_id: AGENT,
+        in_reply_to: 'm1',
+      },
+    );
     const entries = [messageEntry(1, ME, 'q', created), messageEntry(2, AGENT, 'Same answer', created), messageEntry(3, ME, 'q', created)];
     const rows = rowsOf(entries, [first, streaming('r2', 'm3', 'Same answer')]);
     const { rows: list, tail } = splitLiveTail(rows);

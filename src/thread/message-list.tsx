@@ -47,7 +47,18 @@ interface Props {
  * commits, its row (same key) becomes a virtual row in the same place: when the end is
  * rendered the tail sits in the same keyed list as the rows, so the very element is kept.
  */
-export function MessageList({ rows: allRows, gate, thread, selfSenderId, actions, hasOlder, loadingOlder, loaded, onLoadOlder, onAtBottomChange }: Props) {
+export function MessageList({
+  rows: allRows,
+  gate,
+  thread,
+  selfSenderId,
+  actions,
+  hasOlder,
+  loadingOlder,
+  loaded,
+  onLoadOlder,
+  onAtBottomChange,
+}: Props) {
   const { rows, tail } = useMemo(() => splitLiveTail(allRows), [allRows]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottomRef = useRef(true);
@@ -190,7 +201,9 @@ export function MessageList({ rows: allRows, gate, thread, selfSenderId, actions
     } else if (atBottomRef.current) {
       if (changed) scrollToEnd();
     } else if (!prepended) {
-      const added = rows.slice(seenCountRef.current).filter((row) => row.kind === 'message' && row.message.senderId !== selfSenderId).length;
+      const added = rows
+        .slice(seenCountRef.current)
+        .filter((row) => row.kind === 'message' && row.message.senderId !== selfSenderId).length;
       if (added > 0) setUnseen((count) => count + added);
     }
     seenCountRef.current = rows.length;
@@ -280,25 +293,25 @@ export function MessageList({ rows: allRows, gate, thread, selfSenderId, actions
         data-testid="message-scroller"
       >
         <FrameGateContext value={gate}>
-        <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
-          <div className="absolute top-0 left-0 w-full" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
-            {hasOlder && (loadingOlder || items[0]?.index === 0) && (
-              <p role="status" className="py-2 text-center text-xs text-slate-600 dark:text-slate-400">
-                Loading earlier messages…
-              </p>
-            )}
-            {!hasOlder && loaded && items[0]?.index === 0 && (
-              <p className="py-3 text-center text-xs text-slate-600 dark:text-slate-400">This is the beginning of the thread.</p>
-            )}
-            {listed}
-          </div>
-          {!endRendered && (
-            <div className="absolute left-0 w-full" style={{ top: virtualizer.getTotalSize() }}>
-              {tail.map(renderTail)}
-              {endSpacer}
+          <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+            <div className="absolute top-0 left-0 w-full" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+              {hasOlder && (loadingOlder || items[0]?.index === 0) && (
+                <p role="status" className="py-2 text-center text-xs text-slate-600 dark:text-slate-400">
+                  Loading earlier messages…
+                </p>
+              )}
+              {!hasOlder && loaded && items[0]?.index === 0 && (
+                <p className="py-3 text-center text-xs text-slate-600 dark:text-slate-400">This is the beginning of the thread.</p>
+              )}
+              {listed}
             </div>
-          )}
-        </div>
+            {!endRendered && (
+              <div className="absolute left-0 w-full" style={{ top: virtualizer.getTotalSize() }}>
+                {tail.map(renderTail)}
+                {endSpacer}
+              </div>
+            )}
+          </div>
         </FrameGateContext>
         {!loaded && (
           <p role="status" className="p-6 text-center text-sm text-slate-600 dark:text-slate-400">

@@ -41,14 +41,28 @@ function Header({ name, senderId, time }: { name: string; senderId: string; time
     <div className="flex items-baseline gap-2">
       <span className="font-semibold">{name}</span>
       {senderId.startsWith('agent:') && (
-        <span className="rounded bg-violet-100 px-1 text-[11px] font-medium text-violet-800 dark:bg-violet-900 dark:text-violet-100">agent</span>
+        <span className="rounded bg-violet-100 px-1 text-[11px] font-medium text-violet-800 dark:bg-violet-900 dark:text-violet-100">
+          agent
+        </span>
       )}
       <span className="text-xs text-slate-600 dark:text-slate-400">{time}</span>
     </div>
   );
 }
 
-function Bubble({ senderId, name, time, grouped, children }: { senderId: string; name: string; time: string; grouped: boolean; children: React.ReactNode }) {
+function Bubble({
+  senderId,
+  name,
+  time,
+  grouped,
+  children,
+}: {
+  senderId: string;
+  name: string;
+  time: string;
+  grouped: boolean;
+  children: React.ReactNode;
+}) {
   return (
     <div className={`flex gap-3 px-4 ${grouped ? 'pt-0.5' : 'pt-3'}`}>
       <div className="w-9 shrink-0">{!grouped && <Avatar name={name} senderId={senderId} />}</div>
@@ -106,12 +120,19 @@ function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions 
   return (
     <div className={failed ? 'rounded-md bg-red-50 p-2 dark:bg-red-950/40' : ''}>
       <p className="break-words whitespace-pre-wrap text-slate-700 dark:text-slate-300">{item.content}</p>
-      <p className={`mt-1 text-xs ${failed ? 'text-red-700 dark:text-red-300' : 'text-slate-600 dark:text-slate-400'}`} role={failed ? 'alert' : undefined}>
+      <p
+        className={`mt-1 text-xs ${failed ? 'text-red-700 dark:text-red-300' : 'text-slate-600 dark:text-slate-400'}`}
+        role={failed ? 'alert' : undefined}
+      >
         {pendingStatus(item)}
       </p>
       {(failed || item.error) && (
         <div className="mt-1 flex gap-3 text-xs font-medium">
-          <button type="button" className="text-indigo-700 underline dark:text-indigo-300" onClick={() => actions.retry(item.clientMessageId)}>
+          <button
+            type="button"
+            className="text-indigo-700 underline dark:text-indigo-300"
+            onClick={() => actions.retry(item.clientMessageId)}
+          >
             Retry
           </button>
           {failed && (
@@ -120,7 +141,11 @@ function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions 
             </button>
           )}
           {failed && (
-            <button type="button" className="text-red-700 underline dark:text-red-300" onClick={() => actions.discard(item.clientMessageId)}>
+            <button
+              type="button"
+              className="text-red-700 underline dark:text-red-300"
+              onClick={() => actions.discard(item.clientMessageId)}
+            >
               Discard
             </button>
           )}
@@ -158,7 +183,8 @@ function describeEvent(entry: EventEntry, thread: InboundThread | undefined): st
   }
 }
 
-const describeEscalation = (who: string, to: string, reason: string) => `${who} escalated to ${to || 'someone'}${reason ? `: ${reason}` : ''}`;
+const describeEscalation = (who: string, to: string, reason: string) =>
+  `${who} escalated to ${to || 'someone'}${reason ? `: ${reason}` : ''}`;
 
 /** A day break's words: "Today", "Yesterday", else the date. */
 function dayLabel(row: Extract<Row, { kind: 'day_break' }>): string {
@@ -186,7 +212,15 @@ function RunRow({ row, thread, actions }: { row: Extract<Row, { kind: 'run' }>; 
   );
 }
 
-function ApprovalRow({ row, thread, actions }: { row: Extract<Row, { kind: 'approval' }>; thread: InboundThread | undefined; actions: RowActions }) {
+function ApprovalRow({
+  row,
+  thread,
+  actions,
+}: {
+  row: Extract<Row, { kind: 'approval' }>;
+  thread: InboundThread | undefined;
+  actions: RowActions;
+}) {
   const now = useNow(true, useFrameGateRun());
   return (
     <div className="px-4 pt-2 pl-16">
@@ -206,7 +240,11 @@ export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, 
     case 'day_break': {
       const label = dayLabel(row);
       return (
-        <div role="separator" aria-label={label} className="flex items-center gap-3 px-4 pt-4 text-xs font-medium text-slate-600 dark:text-slate-400">
+        <div
+          role="separator"
+          aria-label={label}
+          className="flex items-center gap-3 px-4 pt-4 text-xs font-medium text-slate-600 dark:text-slate-400"
+        >
           <span className="h-px flex-1 bg-slate-200 dark:bg-slate-800" />
           {label}
           <span className="h-px flex-1 bg-slate-200 dark:bg-slate-800" />
@@ -215,7 +253,11 @@ export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, 
     }
     case 'unread_marker':
       return (
-        <div role="separator" aria-label="New messages" className="flex items-center gap-3 px-4 pt-3 text-xs font-semibold text-red-700 dark:text-red-400">
+        <div
+          role="separator"
+          aria-label="New messages"
+          className="flex items-center gap-3 px-4 pt-3 text-xs font-semibold text-red-700 dark:text-red-400"
+        >
           <span className="h-px flex-1 bg-red-300 dark:bg-red-800" />
           New messages
           <span className="h-px flex-1 bg-red-300 dark:bg-red-800" />
@@ -251,7 +293,9 @@ export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, 
       return <p className="px-4 pt-2 text-center text-xs text-slate-600 dark:text-slate-400">{describeEvent(row.entry, thread)}</p>;
     case 'escalation':
       return (
-        <p className="px-4 pt-2 text-center text-xs text-slate-600 dark:text-slate-400">{describeEscalation(nameOf(thread, row.senderId), row.to, row.reason)}</p>
+        <p className="px-4 pt-2 text-center text-xs text-slate-600 dark:text-slate-400">
+          {describeEscalation(nameOf(thread, row.senderId), row.to, row.reason)}
+        </p>
       );
     case 'run':
       return <RunRow row={row} thread={thread} actions={actions} />;

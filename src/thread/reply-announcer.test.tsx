@@ -13,7 +13,17 @@ const THREAD = { participants: [{ sender_id: BOB, name: 'Bob' }] } as unknown as
 const message = (seq: number, senderId = BOB): TimelineItem => ({
   kind: 'message',
   key: `message|m-${seq}`,
-  message: { id: `m-${seq}`, threadId: 't1', seq, senderId, role: 'user', content: `message ${seq}`, clientMessageId: null, mentions: [], createdAt: null },
+  message: {
+    id: `m-${seq}`,
+    threadId: 't1',
+    seq,
+    senderId,
+    role: 'user',
+    content: `message ${seq}`,
+    clientMessageId: null,
+    mentions: [],
+    createdAt: null,
+  },
   runId: null,
 });
 

@@ -40,7 +40,10 @@ export function ReplyAnnouncer({
     lastSeq.current = Math.max(lastSeq.current, newest);
     if (fresh.length === 0) return;
     setSaid((previous) =>
-      [...previous, ...fresh.map((message) => ({ key: message.id, text: `${nameOf(thread, message.senderId)}: ${message.content.slice(0, 500)}` }))].slice(-KEPT),
+      [
+        ...previous,
+        ...fresh.map((message) => ({ key: message.id, text: `${nameOf(thread, message.senderId)}: ${message.content.slice(0, 500)}` })),
+      ].slice(-KEPT),
     );
   }, [items, loaded, selfSenderId, thread]);
 

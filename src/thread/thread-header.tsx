@@ -52,7 +52,9 @@ export function ThreadHeader({ thread, threadId, health, present }: Props) {
           <h2 className="flex min-w-0 items-center gap-2 truncate text-base font-semibold">
             {thread ? threadTitle(thread, selfSenderId) : 'Thread'}
             {thread?.kind === 'public' && (
-              <span className="rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">Visitor</span>
+              <span className="rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+                Visitor
+              </span>
             )}
           </h2>
           <VisitorBadge visitor={thread?.visitor} />

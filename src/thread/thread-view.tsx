@@ -69,7 +69,12 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
       />
       <TypingLine thread={thread} typing={snapshot.typing} present={snapshot.present} runs={snapshot.runs} />
       <Composer threadId={threadId} thread={thread} />
-      <ReplyAnnouncer items={snapshot.items} loaded={snapshot.loaded && snapshot.health.status === 'synced'} thread={thread} selfSenderId={selfSenderId} />
+      <ReplyAnnouncer
+        items={snapshot.items}
+        loaded={snapshot.loaded && snapshot.health.status === 'synced'}
+        thread={thread}
+        selfSenderId={selfSenderId}
+      />
     </section>
   );
 }

@@ -5,8 +5,20 @@ import { nameOf } from '../threads/thread-title.ts';
 const list = (names: string[]) => (names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
 
 /** "Bob is typing…", "Demo Agent is thinking…", "Bob is viewing": who is here and busy. */
-export function TypingLine({ thread, typing, present, runs }: { thread: InboundThread | undefined; typing: readonly string[]; present: readonly string[]; runs: readonly RunView[] }) {
-  const thinking = runs.filter((run) => !run.finished && (run.status === 'queued' || run.status === 'deciding' || run.status === 'running'));
+export function TypingLine({
+  thread,
+  typing,
+  present,
+  runs,
+}: {
+  thread: InboundThread | undefined;
+  typing: readonly string[];
+  present: readonly string[];
+  runs: readonly RunView[];
+}) {
+  const thinking = runs.filter(
+    (run) => !run.finished && (run.status === 'queued' || run.status === 'deciding' || run.status === 'running'),
+  );
   const thinkers = new Set(thinking.map((run) => run.agentId ?? ''));
   const typists = typing.filter((senderId) => !thinkers.has(senderId)).map((senderId) => nameOf(thread, senderId));
   const parts: string[] = [];

@@ -9,7 +9,10 @@ import type { FrameGate } from './frame-gate.ts';
  * the frame's one commit.
  */
 export function useGatedThreadSnapshot(engine: SyncEngine, threadId: string, gate: FrameGate): ThreadSnapshot {
-  const subscribe = useCallback((listener: () => void) => engine.subscribeThread(threadId, () => gate.run(listener)), [engine, threadId, gate]);
+  const subscribe = useCallback(
+    (listener: () => void) => engine.subscribeThread(threadId, () => gate.run(listener)),
+    [engine, threadId, gate],
+  );
   const getSnapshot = useCallback(() => engine.getThreadSnapshot(threadId), [engine, threadId]);
   return useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
 }

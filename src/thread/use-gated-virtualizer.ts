@@ -10,7 +10,10 @@ import { useLayoutEffect, useReducer, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { FrameGate } from './frame-gate.ts';
 
-type Options = PartialKeys<VirtualizerOptions<HTMLDivElement, HTMLDivElement>, 'observeElementRect' | 'observeElementOffset' | 'scrollToFn'>;
+type Options = PartialKeys<
+  VirtualizerOptions<HTMLDivElement, HTMLDivElement>,
+  'observeElementRect' | 'observeElementOffset' | 'scrollToFn'
+>;
 
 /**
  * TanStack Virtual's `useVirtualizer` for an element, with its re-renders (a new range on

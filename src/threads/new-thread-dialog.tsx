@@ -69,7 +69,12 @@ export function NewThreadDialog({ open, onClose, onCreated }: Props) {
         </h2>
         <label className="block text-sm font-medium">
           Title (optional)
-          <input value={title} onChange={(event) => setTitle(event.target.value)} maxLength={200} className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 dark:border-slate-700 dark:bg-slate-950" />
+          <input
+            value={title}
+            onChange={(event) => setTitle(event.target.value)}
+            maxLength={200}
+            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 dark:border-slate-700 dark:bg-slate-950"
+          />
         </label>
         <fieldset>
           <legend className="text-sm font-medium">People</legend>
@@ -80,7 +85,11 @@ export function NewThreadDialog({ open, onClose, onCreated }: Props) {
           ) : (
             others.map((candidate) => (
               <label key={candidate.id} className="mt-1 flex items-center gap-2 text-sm">
-                <input type="checkbox" checked={people.includes(candidate.id)} onChange={() => setPeople((list) => toggle(list, candidate.id))} />
+                <input
+                  type="checkbox"
+                  checked={people.includes(candidate.id)}
+                  onChange={() => setPeople((list) => toggle(list, candidate.id))}
+                />
                 {candidate.name} <span className="text-slate-600 dark:text-slate-400">{candidate.email}</span>
               </label>
             ))
@@ -97,14 +106,23 @@ export function NewThreadDialog({ open, onClose, onCreated }: Props) {
         </fieldset>
         <label className="block text-sm font-medium">
           Agents answer
-          <select value={mode} onChange={(event) => setMode(event.target.value as ParticipationMode)} className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950">
+          <select
+            value={mode}
+            onChange={(event) => setMode(event.target.value as ParticipationMode)}
+            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950"
+          >
             <option value="open">every message</option>
             <option value="invocation_only">only when mentioned</option>
           </select>
         </label>
         <label className="block text-sm font-medium">
           First message (optional)
-          <textarea value={first} onChange={(event) => setFirst(event.target.value)} rows={2} className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 dark:border-slate-700 dark:bg-slate-950" />
+          <textarea
+            value={first}
+            onChange={(event) => setFirst(event.target.value)}
+            rows={2}
+            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 dark:border-slate-700 dark:bg-slate-950"
+          />
         </label>
         {create.isError && (
           <p role="alert" className="text-sm text-red-700 dark:text-red-400">
@@ -115,7 +133,11 @@ export function NewThreadDialog({ open, onClose, onCreated }: Props) {
           <button type="button" onClick={onClose} className="rounded-md px-3 py-1.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800">
             Cancel
           </button>
-          <button type="submit" disabled={create.isPending || (people.length === 0 && agentIds.length === 0)} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50">
+          <button
+            type="submit"
+            disabled={create.isPending || (people.length === 0 && agentIds.length === 0)}
+            className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+          >
             {create.isPending ? 'Creating…' : 'Create'}
           </button>
         </div>

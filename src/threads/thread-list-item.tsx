@@ -52,14 +52,19 @@ export const ThreadListItem = memo(function ThreadListItem({ thread, selected, o
         <span className="relative">
           <Avatar name={title} senderId={other?.sender_id ?? ''} />
           {viewing && (
-            <span className="absolute -right-0.5 -bottom-0.5 h-3 w-3 rounded-full border-2 border-white bg-emerald-500 dark:border-slate-900" title="Someone is viewing" />
+            <span
+              className="absolute -right-0.5 -bottom-0.5 h-3 w-3 rounded-full border-2 border-white bg-emerald-500 dark:border-slate-900"
+              title="Someone is viewing"
+            />
           )}
         </span>
         <span className="min-w-0 flex-1">
           <span className="flex min-w-0 items-center gap-2">
             <span className={`min-w-0 truncate ${unread > 0 ? 'font-semibold' : 'font-medium'}`}>{title}</span>
             {thread.kind === 'public' && (
-              <span className="shrink-0 rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">Visitor</span>
+              <span className="shrink-0 rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+                Visitor
+              </span>
             )}
           </span>
           {thread.visitor && (
@@ -67,7 +72,9 @@ export const ThreadListItem = memo(function ThreadListItem({ thread, selected, o
               <VisitorBadge visitor={thread.visitor} showLabel={visitorLabel(thread.visitor) !== title} />
             </span>
           )}
-          <span className={`block truncate text-sm ${typing.length ? 'text-indigo-700 italic dark:text-indigo-300' : 'text-slate-600 dark:text-slate-400'}`}>
+          <span
+            className={`block truncate text-sm ${typing.length ? 'text-indigo-700 italic dark:text-indigo-300' : 'text-slate-600 dark:text-slate-400'}`}
+          >
             {preview}
           </span>
         </span>

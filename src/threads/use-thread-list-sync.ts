@@ -18,7 +18,9 @@ export function useThreadListSync(): void {
 
   useEngineActivity(engine, (activity: Activity) => {
     if (activity.kind !== 'summary') return;
-    const result = patchThread(queryClient.getQueryData<ThreadPages>(threadKeys.all), activity.threadId, (thread) => mergeSummary(thread, activity.summary, nowIso));
+    const result = patchThread(queryClient.getQueryData<ThreadPages>(threadKeys.all), activity.threadId, (thread) =>
+      mergeSummary(thread, activity.summary, nowIso),
+    );
     if (result.found) queryClient.setQueryData(threadKeys.all, result.data);
     // Only a message or a seq means a thread exists that the list has not fetched; a read position does not.
     else if (activity.summary.lastSeq > 0 || activity.summary.lastMessage) void queryClient.invalidateQueries({ queryKey: threadKeys.all });

@@ -10,8 +10,12 @@ describe('VisitorBadge', () => {
   it('says "Verified" with the label, and what it means to a screen reader and as a tooltip', () => {
     render(<VisitorBadge visitor={VISITOR} />);
     const badge = screen.getByTestId('visitor-trust');
-    expect(badge.textContent).toBe("✓ VerifiedVerified: the agent's website signed this visitor's identity (jane@shop.test).jane@shop.test");
-    expect(badge.querySelector('[title]')?.getAttribute('title')).toBe("Verified: the agent's website signed this visitor's identity (jane@shop.test).");
+    expect(badge.textContent).toBe(
+      "✓ VerifiedVerified: the agent's website signed this visitor's identity (jane@shop.test).jane@shop.test",
+    );
+    expect(badge.querySelector('[title]')?.getAttribute('title')).toBe(
+      "Verified: the agent's website signed this visitor's identity (jane@shop.test).",
+    );
     expect(badge.querySelector('[aria-hidden="true"]')?.textContent).toBe('✓ Verified');
   });
 
@@ -19,7 +23,9 @@ describe('VisitorBadge', () => {
     render(<VisitorBadge visitor={{ ...VISITOR, email: null, verified: false }} />);
     const badge = screen.getByTestId('visitor-trust');
     expect(badge.querySelector('[aria-hidden="true"]')?.textContent).toBe('Unverified email');
-    expect(badge.querySelector('.sr-only')?.textContent).toBe('Unverified email: the visitor typed “Jane” themselves; nothing proves it is theirs.');
+    expect(badge.querySelector('.sr-only')?.textContent).toBe(
+      'Unverified email: the visitor typed “Jane” themselves; nothing proves it is theirs.',
+    );
     expect(badge.textContent).toMatch(/Jane$/);
   });
 

@@ -26,7 +26,10 @@ export function ConnectionBanner({ engine, onRetry }: { engine: SyncEngine; onRe
   }
   if (!text) return null;
   return (
-    <div role="status" className="flex items-center justify-center gap-3 bg-amber-100 px-4 py-1.5 text-sm text-amber-950 dark:bg-amber-900 dark:text-amber-50">
+    <div
+      role="status"
+      className="flex items-center justify-center gap-3 bg-amber-100 px-4 py-1.5 text-sm text-amber-950 dark:bg-amber-900 dark:text-amber-50"
+    >
       <span>{text}</span>
       {state.status !== 'offline' && (
         <button type="button" className="font-semibold underline" onClick={onRetry}>

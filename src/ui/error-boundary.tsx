@@ -21,7 +21,10 @@ export class ErrorBoundary extends Component<Props, { error: Error | null }> {
   override render() {
     if (!this.state.error) return this.props.children;
     return (
-      <div role="alert" className="m-4 rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+      <div
+        role="alert"
+        className="m-4 rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
+      >
         <p className="font-medium">Something went wrong in {this.props.name}.</p>
         <p className="mt-1">{this.state.error.message}</p>
         <button type="button" className="mt-2 rounded bg-red-700 px-3 py-1 text-white" onClick={() => this.setState({ error: null })}>

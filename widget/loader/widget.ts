@@ -117,7 +117,16 @@ function start(script: HTMLScriptElement | null): void {
     // Not started: the panel's module is fetched only to say what is wrong (when it can be found).
     reportFlaws(panelModule(script?.src || dataset.apiBase || null), dataset, flaws);
     const disabled = () => console.warn('[AMA2Chat] The widget is not configured; see the messages above.');
-    window.AMA2Chat = { open: disabled, close: disabled, toggle: disabled, identify: disabled, newConversation: disabled, on: on as Api['on'], off: () => undefined, destroy: () => delete window.AMA2Chat };
+    window.AMA2Chat = {
+      open: disabled,
+      close: disabled,
+      toggle: disabled,
+      identify: disabled,
+      newConversation: disabled,
+      on: on as Api['on'],
+      off: () => undefined,
+      destroy: () => delete window.AMA2Chat,
+    };
     return;
   }
   const load = panelModule(script?.src ?? `${options.apiBaseUrl}/widget.js`);

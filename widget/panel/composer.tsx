@@ -75,7 +75,11 @@ export function Composer({ engine, threadId, strings, disabled, paused, onError 
           className="field-sizing-content max-h-32 min-h-10 w-full resize-none rounded-xl border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 placeholder:text-slate-500 focus:border-(--accent) disabled:bg-slate-100"
         />
         {length >= COUNTER_FROM_CHARS && (
-          <p id="ama-counter" aria-live="polite" className={`mt-0.5 text-right text-xs ${over > 0 ? 'font-medium text-red-700' : 'text-slate-500'}`}>
+          <p
+            id="ama-counter"
+            aria-live="polite"
+            className={`mt-0.5 text-right text-xs ${over > 0 ? 'font-medium text-red-700' : 'text-slate-500'}`}
+          >
             {over > 0 ? strings.tooLong(over) : strings.counter(length, MAX_CONTENT_CHARS)}
           </p>
         )}
@@ -86,7 +90,16 @@ export function Composer({ engine, threadId, strings, disabled, paused, onError 
         aria-label={strings.send}
         className="mb-0.5 grid size-10 shrink-0 place-items-center rounded-full bg-(--accent) text-(--accent-contrast) hover:opacity-90 disabled:opacity-40"
       >
-        <svg aria-hidden="true" viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+        <svg
+          aria-hidden="true"
+          viewBox="0 0 24 24"
+          className="size-5"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        >
           <path d="M5 12h14M13 6l6 6-6 6" />
         </svg>
       </button>

@@ -24,11 +24,16 @@ describe('noticeFor', () => {
   it('covers every close and connection state (CONTRACT §6)', () => {
     const gone = noticeFor(input({ connection: { status: 'failed', reason: 'x', code: 4004 } }));
     expect(gone).toMatchObject({ kind: 'gone', text: 'This conversation is no longer available.', action: 'start_new' });
-    expect(noticeFor(input({ connection: { status: 'failed', reason: 'x', code: 4000 } }))).toMatchObject({ kind: 'failed', action: 'reconnect' });
+    expect(noticeFor(input({ connection: { status: 'failed', reason: 'x', code: 4000 } }))).toMatchObject({
+      kind: 'failed',
+      action: 'reconnect',
+    });
     expect(noticeFor(input({ connection: { status: 'failed', reason: 'x', code: 4001 } }))).toMatchObject({ kind: 'failed' });
     expect(noticeFor(input({ connection: { status: 'paused', reason: 'idle' } }))?.text).toBe('Paused — send a message to continue.');
     expect(noticeFor(input({ connection: { status: 'offline' } }))?.kind).toBe('offline');
-    const reconnecting = noticeFor(input({ connection: { status: 'reconnecting', attempt: 2, retryAt: NOW + 4_200, lastClose: { code: 4503, reason: '' } } }));
+    const reconnecting = noticeFor(
+      input({ connection: { status: 'reconnecting', attempt: 2, retryAt: NOW + 4_200, lastClose: { code: 4503, reason: '' } } }),
+    );
     expect(reconnecting).toMatchObject({ text: 'Reconnecting… next try in 5 s.', action: 'retry_now', ticking: true });
     const due = noticeFor(input({ connection: { status: 'reconnecting', attempt: 2, retryAt: NOW - 1, lastClose: null } }));
     expect(due).toMatchObject({ text: 'Reconnecting…', ticking: false });
@@ -44,17 +49,25 @@ describe('noticeFor', () => {
   });
 
   it('counts down a rate-limited send waiting in the outbox', () => {
-    const item = { status: 'queued', nextAttemptAt: NOW + 3_000, error: { code: 'rate_limited', message: '', retryable: true } } as OutboxItem;
+    const item = {
+      status: 'queued',
+      nextAttemptAt: NOW + 3_000,
+      error: { code: 'rate_limited', message: '', retryable: true },
+    } as OutboxItem;
     expect(noticeFor(input({ pending: [item] }))?.text).toBe('Too many messages; try again in 3 s.');
   });
 
   it('shows other server errors for a while, and a history that failed to load', () => {
-    expect(noticeFor(input({ notice: { code: 'upstream_error', retryAfterMs: null, at: NOW } }))?.text).toBe('Something went wrong. Please try again.');
+    expect(noticeFor(input({ notice: { code: 'upstream_error', retryAfterMs: null, at: NOW } }))?.text).toBe(
+      'Something went wrong. Please try again.',
+    );
     expect(noticeFor(input({ notice: { code: 'upstream_error', retryAfterMs: null, at: NOW - ERROR_NOTICE_MS } }))).toBeNull();
     expect(noticeFor(input({ historyFailed: true }))).toMatchObject({ kind: 'history', action: 'reload_history' });
   });
 
   it('speaks German', () => {
-    expect(noticeFor(input({ strings: stringsFor('de'), connection: { status: 'failed', reason: '', code: 4004 } }))?.text).toBe('Dieses Gespräch ist nicht mehr verfügbar.');
+    expect(noticeFor(input({ strings: stringsFor('de'), connection: { status: 'failed', reason: '', code: 4004 } }))?.text).toBe(
+      'Dieses Gespräch ist nicht mehr verfügbar.',
+    );
   });
 });

@@ -51,7 +51,13 @@ export function noticeFor({ connection, notice, pending, historyFailed, now, str
       return { kind: 'offline', text: strings.offline, tone: 'info', action: null, ticking: false };
     case 'reconnecting': {
       const waiting = connection.retryAt > now;
-      return { kind: 'reconnecting', text: waiting ? strings.reconnectingIn(secondsUntil(connection.retryAt, now)) : strings.reconnecting, tone: 'info', action: 'retry_now', ticking: waiting };
+      return {
+        kind: 'reconnecting',
+        text: waiting ? strings.reconnectingIn(secondsUntil(connection.retryAt, now)) : strings.reconnecting,
+        tone: 'info',
+        action: 'retry_now',
+        ticking: waiting,
+      };
     }
     case 'connecting':
       if (connection.attempt > 1) return { kind: 'reconnecting', text: strings.reconnecting, tone: 'info', action: null, ticking: false };
@@ -62,8 +68,10 @@ export function noticeFor({ connection, notice, pending, historyFailed, now, str
 
   let limitedUntil = 0;
   if (notice?.code === 'rate_limited') limitedUntil = notice.at + (notice.retryAfterMs ?? RATE_LIMIT_DEFAULT_WAIT_MS);
-  for (const item of pending) if (item.error?.code === 'rate_limited' && item.status === 'queued') limitedUntil = Math.max(limitedUntil, item.nextAttemptAt);
-  if (limitedUntil > now) return { kind: 'rate_limited', text: strings.rateLimited(secondsUntil(limitedUntil, now)), tone: 'error', action: null, ticking: true };
+  for (const item of pending)
+    if (item.error?.code === 'rate_limited' && item.status === 'queued') limitedUntil = Math.max(limitedUntil, item.nextAttemptAt);
+  if (limitedUntil > now)
+    return { kind: 'rate_limited', text: strings.rateLimited(secondsUntil(limitedUntil, now)), tone: 'error', action: null, ticking: true };
 
   if (historyFailed) return { kind: 'history', text: strings.unavailable, tone: 'error', action: 'reload_history', ticking: false };
 

@@ -30,7 +30,18 @@ interface Props {
 }
 
 /** The live conversation: messages, what the agent is doing, what is wrong, and the composer. */
-export function ConversationView({ engine, threadId, selfSenderId, hiddenThroughSeq, notice, agentName, open, strings, onStartNew, onError }: Props) {
+export function ConversationView({
+  engine,
+  threadId,
+  selfSenderId,
+  hiddenThroughSeq,
+  notice,
+  agentName,
+  open,
+  strings,
+  onStartNew,
+  onError,
+}: Props) {
   const snapshot = useThreadSnapshot(engine, threadId);
   const connection = useConnectionState(engine);
 
@@ -52,7 +63,9 @@ export function ConversationView({ engine, threadId, selfSenderId, hiddenThrough
   const pending = useMemo(() => snapshot.items.flatMap((item) => (item.kind === 'pending_message' ? [item.item] : [])), [snapshot.items]);
   // The clock runs only while something on screen counts down.
   const counting =
-    connection.status === 'reconnecting' || notice !== null || pending.some((item) => item.error?.code === 'rate_limited' && item.status === 'queued');
+    connection.status === 'reconnecting' ||
+    notice !== null ||
+    pending.some((item) => item.error?.code === 'rate_limited' && item.status === 'queued');
   const now = useClock(counting);
   const status = noticeFor({ connection, notice, pending, historyFailed: snapshot.health.status === 'failed', now, strings });
 
@@ -87,7 +100,13 @@ export function ConversationView({ engine, threadId, selfSenderId, hiddenThrough
         paused={connection.status === 'paused'}
         onError={onError}
       />
-      <ReplyAnnouncer items={snapshot.items} loaded={snapshot.loaded && snapshot.health.status === 'synced'} selfSenderId={selfSenderId} nameOf={nameOf} strings={strings} />
+      <ReplyAnnouncer
+        items={snapshot.items}
+        loaded={snapshot.loaded && snapshot.health.status === 'synced'}
+        selfSenderId={selfSenderId}
+        nameOf={nameOf}
+        strings={strings}
+      />
     </>
   );
 }

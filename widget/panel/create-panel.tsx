@@ -70,7 +70,8 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
           const accent = pickAccent(options.themeColor, color);
           applyAccent(container, accent);
           // The launcher (the loader's) takes the agent's colour too, when the page set none.
-          if (!options.themeColor && host.shadowRoot.host instanceof HTMLElement) host.shadowRoot.host.style.setProperty('--ama2-accent', accent);
+          if (!options.themeColor && host.shadowRoot.host instanceof HTMLElement)
+            host.shadowRoot.host.style.setProperty('--ama2-accent', accent);
         }
       }),
       followVisualViewport(container),

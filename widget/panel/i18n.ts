@@ -161,7 +161,8 @@ const de: PanelStrings = {
   startFailed: 'Das Gespräch konnte nicht gestartet werden.',
   notAvailableHere: 'Dieser Chat ist auf dieser Website nicht verfügbar.',
   signInRequired: 'Bitte melden Sie sich auf dieser Website an, um mit uns zu chatten.',
-  identityInvalid: 'Wir konnten nicht bestätigen, wer Sie sind. Bitte melden Sie sich auf dieser Website erneut an und öffnen Sie dann den Chat wieder.',
+  identityInvalid:
+    'Wir konnten nicht bestätigen, wer Sie sind. Bitte melden Sie sich auf dieser Website erneut an und öffnen Sie dann den Chat wieder.',
   conversationReset: 'Ihr früheres Gespräch ist nicht mehr verfügbar; dies ist ein neues.',
 
   conversation: 'Gespräch',

@@ -64,7 +64,12 @@ export function MessageList({ rows, context, hasOlder, loadingOlder, onLoadOlder
   };
 
   return (
-    <section ref={scrollRef} aria-label={label} onScroll={onScroll} className="min-h-0 flex-1 space-y-2 overflow-y-auto overscroll-contain px-3 py-3">
+    <section
+      ref={scrollRef}
+      aria-label={label}
+      onScroll={onScroll}
+      className="min-h-0 flex-1 space-y-2 overflow-y-auto overscroll-contain px-3 py-3"
+    >
       {(hiddenLocally || hasOlder) && (
         <div className="flex justify-center">
           <button

@@ -106,7 +106,11 @@ export function MessageRow({ row, context }: { row: VisitorRow; context: RowCont
     }
 
     case 'note':
-      return <p className={`px-4 text-center text-xs ${row.note.type === 'reply_failed' ? 'text-red-700' : 'text-slate-500'}`}>{noteText(row.note, context)}</p>;
+      return (
+        <p className={`px-4 text-center text-xs ${row.note.type === 'reply_failed' ? 'text-red-700' : 'text-slate-500'}`}>
+          {noteText(row.note, context)}
+        </p>
+      );
 
     case 'activity':
       return (

@@ -70,7 +70,11 @@ export function PanelApp({ session, host, strings, lang }: Props) {
       </p>
     );
   } else if (phase.kind === 'blocked') {
-    const words = { origin_not_allowed: strings.notAvailableHere, identity_required: strings.signInRequired, identity_invalid: strings.identityInvalid }[phase.reason];
+    const words = {
+      origin_not_allowed: strings.notAvailableHere,
+      identity_required: strings.signInRequired,
+      identity_invalid: strings.identityInvalid,
+    }[phase.reason];
     body = (
       <p role="alert" data-blocked={phase.reason} className="m-4 rounded-lg bg-amber-50 p-3 text-sm text-amber-950">
         {words}
@@ -81,7 +85,11 @@ export function PanelApp({ session, host, strings, lang }: Props) {
     body = (
       <div role="alert" className="m-auto flex flex-col items-center gap-3 p-4 text-center text-sm text-slate-700">
         <p>{phase.code === 'rate_limited' ? strings.rateLimited(seconds) : strings.startFailed}</p>
-        <button type="button" onClick={() => session.retry()} className="rounded-lg bg-(--accent) px-4 py-2 font-semibold text-(--accent-contrast) hover:opacity-90">
+        <button
+          type="button"
+          onClick={() => session.retry()}
+          className="rounded-lg bg-(--accent) px-4 py-2 font-semibold text-(--accent-contrast) hover:opacity-90"
+        >
           {strings.tryAgain}
         </button>
       </div>

@@ -12,14 +12,18 @@ interface Props {
   onClose(): void;
 }
 
-const ICON_BUTTON = 'grid size-9 shrink-0 place-items-center rounded-full hover:bg-white/15 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current';
+const ICON_BUTTON =
+  'grid size-9 shrink-0 place-items-center rounded-full hover:bg-white/15 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current';
 
 /** The agent's name, initials and greeting in the accent colour, with "new conversation" and close. */
 export function PanelHeader({ titleId, name, greeting, strings, canRestart, onRestart, onClose }: Props) {
   return (
     <header className="ama-header flex items-center gap-3 bg-(--accent) px-3 py-3 text-(--accent-contrast)">
       {/* Inverted (accent text on the contrast colour), so the initials are as legible as the name for any accent. */}
-      <span aria-hidden="true" className="grid size-10 shrink-0 place-items-center rounded-full bg-(--accent-contrast) text-sm font-semibold text-(--accent)">
+      <span
+        aria-hidden="true"
+        className="grid size-10 shrink-0 place-items-center rounded-full bg-(--accent-contrast) text-sm font-semibold text-(--accent)"
+      >
         {initialsOf(name)}
       </span>
       <div className="min-w-0 flex-1">
@@ -29,14 +33,37 @@ export function PanelHeader({ titleId, name, greeting, strings, canRestart, onRe
         {greeting && <p className="line-clamp-2 text-xs leading-snug">{greeting}</p>}
       </div>
       {canRestart && (
-        <button type="button" aria-label={strings.newConversation} title={strings.newConversation} onClick={onRestart} className={ICON_BUTTON}>
-          <svg aria-hidden="true" viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+        <button
+          type="button"
+          aria-label={strings.newConversation}
+          title={strings.newConversation}
+          onClick={onRestart}
+          className={ICON_BUTTON}
+        >
+          <svg
+            aria-hidden="true"
+            viewBox="0 0 24 24"
+            className="size-5"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          >
             <path d="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
           </svg>
         </button>
       )}
       <button type="button" aria-label={strings.close} title={strings.close} onClick={onClose} className={ICON_BUTTON}>
-        <svg aria-hidden="true" viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+        <svg
+          aria-hidden="true"
+          viewBox="0 0 24 24"
+          className="size-5"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinecap="round"
+        >
           <path d="M6 6l12 12M18 6 6 18" />
         </svg>
       </button>

@@ -4,7 +4,19 @@ import { ApiError } from '../../src/core/api/api-error.ts';
 import { MAX_CONTENT_CHARS } from '../../src/core/protocol/limits.ts';
 import type { PanelHost } from '../shared/panel-contract.ts';
 import { mountPanel } from './panel.tsx';
-import { AGENT, FakeServer, mountTestPanel, press, SERVER, THREAD, TOKEN, typeInto, unmountAll, VISITOR, type Harness } from './testing/panel-harness.ts';
+import {
+  AGENT,
+  FakeServer,
+  mountTestPanel,
+  press,
+  SERVER,
+  THREAD,
+  TOKEN,
+  typeInto,
+  unmountAll,
+  VISITOR,
+  type Harness,
+} from './testing/panel-harness.ts';
 
 afterEach(() => {
   unmountAll();
@@ -14,7 +26,9 @@ afterEach(() => {
 const text = (harness: Harness) => harness.dialog().textContent ?? '';
 const composer = (harness: Harness) => harness.dialog().querySelector('textarea')!;
 const button = (harness: Harness, name: string) =>
-  [...harness.dialog().querySelectorAll('button')].find((candidate) => (candidate.getAttribute('aria-label') ?? candidate.textContent) === name)!;
+  [...harness.dialog().querySelectorAll('button')].find(
+    (candidate) => (candidate.getAttribute('aria-label') ?? candidate.textContent) === name,
+  )!;
 const liveRegion = (harness: Harness) => harness.dialog().querySelector('[role="log"]')!;
 
 /** A visitor who chatted before: the panel resumes their thread without asking. */
@@ -52,12 +66,17 @@ describe('mounting', () => {
     const server = new FakeServer();
     server.profileError = new ApiError('not_found', 'No such agent', false, 404);
     const harness = await mountTestPanel({ server });
-    expect(harness.dialog().querySelector('[role="alert"]')?.textContent).toBe('This chat is not available: there is no agent called “demo”.');
+    expect(harness.dialog().querySelector('[role="alert"]')?.textContent).toBe(
+      'This chat is not available: there is no agent called “demo”.',
+    );
     expect(harness.host.emit).toHaveBeenCalledWith('error', expect.objectContaining({ code: 'unknown_agent' }));
   });
 
   it('mountPanel installs its stylesheet in the shadow root and never throws on a dead server', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ error: { code: 'not_found', message: 'no', retryable: false } }), { status: 404 })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify({ error: { code: 'not_found', message: 'no', retryable: false } }), { status: 404 })),
+    );
     const element = document.createElement('div');
     document.body.append(element);
     const shadowRoot = element.attachShadow({ mode: 'open' });
@@ -102,29 +121,50 @@ describe('pre-chat form', () => {
 
     typeInto(email, 'ada@example');
     act(() => submit.click());
-    expect(harness.dialog().querySelector('[role="alert"]')?.textContent).toBe('That does not look like an email address (like name@example.com).');
+    expect(harness.dialog().querySelector('[role="alert"]')?.textContent).toBe(
+      'That does not look like an email address (like name@example.com).',
+    );
 
     typeInto(email, 'ada@example.com');
     typeInto(harness.dialog().querySelector<HTMLInputElement>('#ama-name')!, 'Ada');
     act(() => submit.click());
     await harness.settle();
-    expect(harness.server.api.resolveThread).toHaveBeenCalledWith('demo', { email: 'ada@example.com', name: 'Ada', identity_token: null }, null);
+    expect(harness.server.api.resolveThread).toHaveBeenCalledWith(
+      'demo',
+      { email: 'ada@example.com', name: 'Ada', identity_token: null },
+      null,
+    );
     expect(composer(harness)).toBeTruthy();
     // The visitor's own id came from the history's participant_joined, and is remembered with the token the server issued.
-    expect(harness.record()).toMatchObject({ email: 'ada@example.com', name: 'Ada', threadId: THREAD, senderId: VISITOR, visitorToken: TOKEN, verified: false });
+    expect(harness.record()).toMatchObject({
+      email: 'ada@example.com',
+      name: 'Ada',
+      threadId: THREAD,
+      senderId: VISITOR,
+      visitorToken: TOKEN,
+      verified: false,
+    });
   });
 
   it('is skipped when the page identified the visitor', async () => {
     const harness = await mountTestPanel({ identity: { email: 'grace@example.com', name: 'Grace' } });
     expect(harness.dialog().querySelector('input[type="email"]')).toBeNull();
-    expect(harness.server.api.resolveThread).toHaveBeenCalledWith('demo', { email: 'grace@example.com', name: 'Grace', identity_token: null }, null);
+    expect(harness.server.api.resolveThread).toHaveBeenCalledWith(
+      'demo',
+      { email: 'grace@example.com', name: 'Grace', identity_token: null },
+      null,
+    );
     expect(composer(harness)).toBeTruthy();
   });
 
   it('is skipped for a returning visitor: their thread resumes with the stored token', async () => {
     const harness = await mountTestPanel({ record: KNOWN });
     expect(harness.dialog().querySelector('input[type="email"]')).toBeNull();
-    expect(harness.server.api.resolveThread).toHaveBeenCalledWith('demo', { email: 'ada@example.com', name: 'Ada', identity_token: null }, TOKEN);
+    expect(harness.server.api.resolveThread).toHaveBeenCalledWith(
+      'demo',
+      { email: 'ada@example.com', name: 'Ada', identity_token: null },
+      TOKEN,
+    );
     expect(harness.engineInputs.map((input) => [input.threadId, input.visitorToken])).toEqual([[THREAD, TOKEN]]);
     expect(harness.record()).toMatchObject({ threadId: THREAD, visitorToken: TOKEN, senderId: VISITOR });
     expect(composer(harness)).toBeTruthy();
@@ -171,13 +211,24 @@ describe('connection and error states', () => {
     harness.server.supportsFresh = true;
     act(() => button(harness, 'Start a new conversation').click());
     await harness.settle();
-    expect(harness.server.api.resolveThread).toHaveBeenLastCalledWith('demo', expect.objectContaining({ email: 'ada@example.com', name: 'Ada', fresh: true }), TOKEN);
+    expect(harness.server.api.resolveThread).toHaveBeenLastCalledWith(
+      'demo',
+      expect.objectContaining({ email: 'ada@example.com', name: 'Ada', fresh: true }),
+      TOKEN,
+    );
     expect(harness.record().threadId).toBe('thread-2');
   });
 
   it('reconnecting (4503, drops): shows the retry time and a way to retry now', async () => {
     const harness = await inConversation();
-    act(() => harness.connection.setState({ status: 'reconnecting', attempt: 2, retryAt: Date.now() + 7_000, lastClose: { code: 4503, reason: 'restarting' } }));
+    act(() =>
+      harness.connection.setState({
+        status: 'reconnecting',
+        attempt: 2,
+        retryAt: Date.now() + 7_000,
+        lastClose: { code: 4503, reason: 'restarting' },
+      }),
+    );
     await harness.settle();
     expect(text(harness)).toMatch(/Reconnecting… next try in [78] s\./);
     act(() => button(harness, 'Retry now').click());
@@ -193,7 +244,12 @@ describe('connection and error states', () => {
 
   it('rate_limited error frame: "too many messages" with the wait', async () => {
     const harness = await inConversation();
-    act(() => harness.connection.deliver({ type: 'error', data: { code: 'rate_limited', message: 'slow down', retryable: true, retry_after_ms: 20_000 } }));
+    act(() =>
+      harness.connection.deliver({
+        type: 'error',
+        data: { code: 'rate_limited', message: 'slow down', retryable: true, retry_after_ms: 20_000 },
+      }),
+    );
     await harness.settle();
     expect(text(harness)).toMatch(/Too many messages; try again in 2[01] s\./);
     expect(harness.host.emit).toHaveBeenCalledWith('error', { code: 'rate_limited', message: 'slow down' });
@@ -218,7 +274,13 @@ describe('conversation', () => {
     expect(liveRegion(harness).textContent).toBe('');
 
     const runtime = (data: Record<string, unknown>) => {
-      act(() => harness.connection.deliver({ type: 'thread_runtime', thread_id: THREAD, data: { run_id: 'r1', agent_id: AGENT, in_reply_to: 'm-1', ...data, event_type: String(data.event_type) } }));
+      act(() =>
+        harness.connection.deliver({
+          type: 'thread_runtime',
+          thread_id: THREAD,
+          data: { run_id: 'r1', agent_id: AGENT, in_reply_to: 'm-1', ...data, event_type: String(data.event_type) },
+        }),
+      );
     };
     runtime({ event_type: 'run_started' });
     await harness.settle();
@@ -244,7 +306,11 @@ describe('conversation', () => {
     expect(harness.dialog().querySelector('[aria-busy="true"]')).toBeNull();
     expect(text(harness).match(/how can I help\?/g)).toHaveLength(2); // the bubble, and the live region
     expect(liveRegion(harness).textContent).toBe('Demo Agent: Hi **Ada**, how can I help?');
-    expect(harness.host.emit).toHaveBeenCalledWith('message', { threadId: THREAD, senderId: AGENT, content: 'Hi **Ada**, how can I help?' });
+    expect(harness.host.emit).toHaveBeenCalledWith('message', {
+      threadId: THREAD,
+      senderId: AGENT,
+      content: 'Hi **Ada**, how can I help?',
+    });
     expect(harness.host.emit.mock.calls.filter(([name]) => name === 'message')).toHaveLength(1);
   });
 
@@ -254,7 +320,12 @@ describe('conversation', () => {
       const committed = harness.server.commit({ event_type, sender_id: sender, data });
       act(() => harness.connection.deliver({ type: 'thread_event', thread_id: THREAD, data: committed }));
     };
-    event('approval_pending', { approval_id: 'ap1', run_id: 'r1', tool_name: 'issue_refund', expires_at: new Date(Date.now() + 60_000).toISOString() });
+    event('approval_pending', {
+      approval_id: 'ap1',
+      run_id: 'r1',
+      tool_name: 'issue_refund',
+      expires_at: new Date(Date.now() + 60_000).toISOString(),
+    });
     await harness.settle();
     expect(text(harness)).toContain('Waiting for a team member to approve “issue refund”…');
     event('approval_resolved', { approval_id: 'ap1', run_id: 'r1', decision: 'approve' });
@@ -275,7 +346,13 @@ describe('conversation', () => {
     expect(harness.server.api.sendMessage).not.toHaveBeenCalled();
     press(field, 'Enter');
     await harness.settle();
-    expect(harness.server.api.sendMessage).toHaveBeenCalledWith('demo', THREAD, { visitorToken: TOKEN, email: 'ada@example.com' }, expect.objectContaining({ content: 'first line' }), undefined);
+    expect(harness.server.api.sendMessage).toHaveBeenCalledWith(
+      'demo',
+      THREAD,
+      { visitorToken: TOKEN, email: 'ada@example.com' },
+      expect.objectContaining({ content: 'first line' }),
+      undefined,
+    );
     expect(field.value).toBe('');
     expect(text(harness)).toContain('first line');
 
@@ -319,17 +396,23 @@ describe('unread and events', () => {
   });
 
   it('new conversation forgets the thread but keeps who the visitor is', async () => {
-    const harness = await inConversation({ server: (() => {
-      const server = new FakeServer();
-      server.message(VISITOR, 'old question');
-      return server;
-    })() });
+    const harness = await inConversation({
+      server: (() => {
+        const server = new FakeServer();
+        server.message(VISITOR, 'old question');
+        return server;
+      })(),
+    });
     expect(text(harness)).toContain('old question');
     act(() => harness.controller.newConversation());
     await harness.settle();
     await act(() => harness.connection.open());
     await harness.settle();
-    expect(harness.server.api.resolveThread).toHaveBeenCalledWith('demo', expect.objectContaining({ email: 'ada@example.com', name: 'Ada', fresh: true }), TOKEN);
+    expect(harness.server.api.resolveThread).toHaveBeenCalledWith(
+      'demo',
+      expect.objectContaining({ email: 'ada@example.com', name: 'Ada', fresh: true }),
+      TOKEN,
+    );
     expect(harness.record()).toMatchObject({ email: 'ada@example.com', name: 'Ada', threadId: THREAD, visitorToken: TOKEN });
     // This server resumes the same thread for the same email: the old history is hidden.
     expect(text(harness)).not.toContain('old question');

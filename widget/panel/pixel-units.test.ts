@@ -3,7 +3,9 @@ import { remToPx } from './pixel-units.ts';
 
 describe('remToPx', () => {
   it('turns rem lengths into pixels at 16 px, signs and decimals included', () => {
-    expect(remToPx('.p{padding:.75rem 1rem;margin:-0.25rem;width:calc(var(--spacing)*4)}')).toBe('.p{padding:12px 16px;margin:-4px;width:calc(var(--spacing)*4)}');
+    expect(remToPx('.p{padding:.75rem 1rem;margin:-0.25rem;width:calc(var(--spacing)*4)}')).toBe(
+      '.p{padding:12px 16px;margin:-4px;width:calc(var(--spacing)*4)}',
+    );
     expect(remToPx(':root{--spacing:.25rem;--text-sm:.875rem;--text-sm--line-height:calc(1.25/.875)}')).toBe(
       ':root{--spacing:4px;--text-sm:14px;--text-sm--line-height:calc(1.25/.875)}',
     );

@@ -27,7 +27,8 @@ export function PrechatForm({ strings, serverProblem, initialEmail, initialName,
   };
 
   const message = problem === 'required' ? strings.emailRequired : problem === 'invalid' ? strings.emailInvalid : null;
-  const field = 'w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 focus:border-(--accent) aria-invalid:border-red-600';
+  const field =
+    'w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 focus:border-(--accent) aria-invalid:border-red-600';
 
   return (
     <form noValidate onSubmit={submit} className="flex min-h-0 flex-1 flex-col gap-3 overflow-y-auto overscroll-contain p-4">
@@ -61,9 +62,20 @@ export function PrechatForm({ strings, serverProblem, initialEmail, initialName,
         <label htmlFor="ama-name" className="text-sm font-medium text-slate-800">
           {strings.nameLabel}
         </label>
-        <input id="ama-name" type="text" autoComplete="name" maxLength={120} value={name} onInput={(event) => setName(event.currentTarget.value)} className={field} />
+        <input
+          id="ama-name"
+          type="text"
+          autoComplete="name"
+          maxLength={120}
+          value={name}
+          onInput={(event) => setName(event.currentTarget.value)}
+          className={field}
+        />
       </div>
-      <button type="submit" className="mt-1 rounded-lg bg-(--accent) px-4 py-2 text-sm font-semibold text-(--accent-contrast) hover:opacity-90">
+      <button
+        type="submit"
+        className="mt-1 rounded-lg bg-(--accent) px-4 py-2 text-sm font-semibold text-(--accent-contrast) hover:opacity-90"
+      >
         {strings.startChat}
       </button>
     </form>

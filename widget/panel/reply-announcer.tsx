@@ -37,7 +37,13 @@ export function ReplyAnnouncer({ items, loaded, selfSenderId, nameOf, strings }:
     lastSeq.current = Math.max(since, newest);
     if (fresh.length === 0) return;
     setSaid((previous) =>
-      [...previous, ...fresh.map((message) => ({ key: message.id, text: strings.saidBy(nameOf(message.senderId), message.content.slice(0, SPOKEN_CHARS)) }))].slice(-KEPT),
+      [
+        ...previous,
+        ...fresh.map((message) => ({
+          key: message.id,
+          text: strings.saidBy(nameOf(message.senderId), message.content.slice(0, SPOKEN_CHARS)),
+        })),
+      ].slice(-KEPT),
     );
   }, [items, loaded, selfSenderId, nameOf, strings]);
 

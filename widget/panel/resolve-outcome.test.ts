@@ -4,7 +4,16 @@ import { outcomeOf, targetOf, type StartMode } from './resolve-outcome.ts';
 
 const TOKEN = `vt_${'a'.repeat(43)}`;
 const NEW_TOKEN = `vt_${'b'.repeat(43)}`;
-const STORED: VisitorRecord = { ...EMPTY_VISITOR, threadId: 't-1', visitorToken: TOKEN, email: 'ada@example.com', name: 'Ada', senderId: 'visitor:v-1', appliedSeq: 9, unread: 2 };
+const STORED: VisitorRecord = {
+  ...EMPTY_VISITOR,
+  threadId: 't-1',
+  visitorToken: TOKEN,
+  email: 'ada@example.com',
+  name: 'Ada',
+  senderId: 'visitor:v-1',
+  appliedSeq: 9,
+  unread: 2,
+};
 
 function outcome(resolved: Parameters<typeof targetOf>[1], mode: StartMode = {}, before = STORED) {
   const target = targetOf(before, resolved);
@@ -13,13 +22,27 @@ function outcome(resolved: Parameters<typeof targetOf>[1], mode: StartMode = {},
 
 describe('a start’s outcome', () => {
   it('the same thread resumed: everything read so far is kept, nothing reset', () => {
-    const result = outcome({ thread_id: 't-1', resumed: true, visitor_token: TOKEN, verified: false, email: 'ada@example.com', sender_id: 'visitor:v-1' });
+    const result = outcome({
+      thread_id: 't-1',
+      resumed: true,
+      visitor_token: TOKEN,
+      verified: false,
+      email: 'ada@example.com',
+      sender_id: 'visitor:v-1',
+    });
     expect(result).toMatchObject({ reset: false, baselinePending: false, hiddenThroughSeq: 0 });
     expect(result.record).toEqual(STORED);
   });
 
   it('another thread, new, that nobody asked for: a reset (the server forgot the token); the record starts over', () => {
-    const result = outcome({ thread_id: 't-2', resumed: false, visitor_token: NEW_TOKEN, verified: false, email: 'ada@example.com', sender_id: 'visitor:v-9' });
+    const result = outcome({
+      thread_id: 't-2',
+      resumed: false,
+      visitor_token: NEW_TOKEN,
+      verified: false,
+      email: 'ada@example.com',
+      sender_id: 'visitor:v-9',
+    });
     expect(result).toMatchObject({ reset: true, baselinePending: true });
     expect(result.record).toMatchObject({ threadId: 't-2', visitorToken: NEW_TOKEN, senderId: 'visitor:v-9', appliedSeq: 0 });
   });
@@ -33,13 +56,23 @@ describe('a start’s outcome', () => {
   });
 
   it('"new conversation" on a server that resumed the same thread hides its history up to then', () => {
-    const result = outcome({ thread_id: 't-1', resumed: true }, { restart: { previousThread: 't-1', hideThrough: 9 } }, { ...STORED, threadId: null });
+    const result = outcome(
+      { thread_id: 't-1', resumed: true },
+      { restart: { previousThread: 't-1', hideThrough: 9 } },
+      { ...STORED, threadId: null },
+    );
     expect(result).toMatchObject({ hiddenThroughSeq: 9, baselinePending: false, reset: false });
   });
 
   it('offline (no answer): the stored conversation as it was', () => {
     const result = outcome(null);
-    expect(result.target).toEqual({ threadId: 't-1', visitorToken: TOKEN, email: 'ada@example.com', senderId: 'visitor:v-1', continuing: true });
+    expect(result.target).toEqual({
+      threadId: 't-1',
+      visitorToken: TOKEN,
+      email: 'ada@example.com',
+      senderId: 'visitor:v-1',
+      continuing: true,
+    });
     expect(result.record).toEqual(STORED);
     expect(result.reset).toBe(false);
   });

@@ -22,7 +22,14 @@ export interface ResolveTarget {
 }
 
 export function targetOf(before: VisitorRecord, resolved: ResolvedThread | null): ResolveTarget {
-  if (!resolved) return { threadId: before.threadId!, visitorToken: before.visitorToken, email: before.email, senderId: before.senderId, continuing: true };
+  if (!resolved)
+    return {
+      threadId: before.threadId!,
+      visitorToken: before.visitorToken,
+      email: before.email,
+      senderId: before.senderId,
+      continuing: true,
+    };
   const continuing = resolved.thread_id === before.threadId;
   return {
     threadId: resolved.thread_id,
@@ -45,7 +52,13 @@ export interface ResolveOutcome {
 }
 
 /** What a start means for the stored record and the screen; pure. */
-export function outcomeOf(before: VisitorRecord, resolved: ResolvedThread | null, mode: StartMode, target: ResolveTarget, senderId: string | null): ResolveOutcome {
+export function outcomeOf(
+  before: VisitorRecord,
+  resolved: ResolvedThread | null,
+  mode: StartMode,
+  target: ResolveTarget,
+  senderId: string | null,
+): ResolveOutcome {
   const { threadId, continuing } = target;
   const sameThreadRestart = mode.restart !== undefined && mode.restart.previousThread === threadId;
   return {

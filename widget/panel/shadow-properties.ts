@@ -14,7 +14,9 @@ interface PropertyLike {
 }
 
 const isPropertyRule = (rule: CSSRule): rule is CSSRule & PropertyLike =>
-  typeof (rule as Partial<PropertyLike>).name === 'string' && (rule as Partial<PropertyLike>).name!.startsWith('--') && 'initialValue' in rule;
+  typeof (rule as Partial<PropertyLike>).name === 'string' &&
+  (rule as Partial<PropertyLike>).name!.startsWith('--') &&
+  'initialValue' in rule;
 
 /** `--name: value` for every `@property` with an initial value, in `rules` and the groups inside them. */
 export function propertyDefaults(rules: CSSRuleList | readonly CSSRule[]): string[] {

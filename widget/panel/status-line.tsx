@@ -30,13 +30,19 @@ export function StatusLine({ notice, strings, onAction }: Props) {
   return (
     <div role="status">
       {notice && (
-        <div className={`flex items-center gap-2 px-3 py-1.5 text-xs ${notice.tone === 'error' ? 'bg-red-50 text-red-900' : 'bg-amber-50 text-amber-950'}`}>
+        <div
+          className={`flex items-center gap-2 px-3 py-1.5 text-xs ${notice.tone === 'error' ? 'bg-red-50 text-red-900' : 'bg-amber-50 text-amber-950'}`}
+        >
           <SpokenOnce key={notice.kind} text={notice.text} />
           <span aria-hidden="true" className="flex-1">
             {notice.text}
           </span>
           {notice.action && (
-            <button type="button" onClick={() => onAction(notice.action!)} className="shrink-0 rounded px-2 py-0.5 font-semibold underline underline-offset-2 hover:bg-black/5">
+            <button
+              type="button"
+              onClick={() => onAction(notice.action!)}
+              className="shrink-0 rounded px-2 py-0.5 font-semibold underline underline-offset-2 hover:bg-black/5"
+            >
               {ACTION_LABEL[notice.action](strings)}
             </button>
           )}

@@ -9,10 +9,12 @@ const SELF = 'visitor:me';
 const AGENT = 'agent:bot';
 
 const message = (seq: number, senderId: string, content: string): LogEntry => messageEntry(seq, senderId, content);
-const event = (seq: number, type: string, data: Record<string, unknown>, senderId = AGENT): LogEntry => logEntry(seq, type, data, { senderId });
+const event = (seq: number, type: string, data: Record<string, unknown>, senderId = AGENT): LogEntry =>
+  logEntry(seq, type, data, { senderId });
 const step = (current: RunView | undefined, type: string, data: Record<string, unknown> = {}) =>
   applyRuntime(current, { event_type: type, run_id: 'r1', agent_id: AGENT, in_reply_to: 'm1', ...data });
-const run = (steps: [string, Record<string, unknown>?][]): RunView => steps.reduce<RunView | undefined>((current, [type, data]) => step(current, type, data), undefined)!;
+const run = (steps: [string, Record<string, unknown>?][]): RunView =>
+  steps.reduce<RunView | undefined>((current, [type, data]) => step(current, type, data), undefined)!;
 
 interface Input {
   items: LogEntry[];
@@ -24,7 +26,13 @@ interface Input {
 /** The visitor's rows for this log and these runs, through the shared timeline as the panel gets them. */
 function rows(patch: Partial<Input>) {
   const timeline = buildTimeline({ entries: patch.items ?? [], outbox: [], runs: patch.runs ?? [], selfSenderId: SELF });
-  return buildVisitorRows({ items: timeline.items, runs: timeline.runs, typing: patch.typing ?? [], selfSenderId: SELF, hiddenThroughSeq: patch.hiddenThroughSeq ?? 0 });
+  return buildVisitorRows({
+    items: timeline.items,
+    runs: timeline.runs,
+    typing: patch.typing ?? [],
+    selfSenderId: SELF,
+    hiddenThroughSeq: patch.hiddenThroughSeq ?? 0,
+  });
 }
 
 describe('buildVisitorRows', () => {
@@ -56,12 +64,20 @@ describe('buildVisitorRows', () => {
   it('says what the agent is doing: thinking, looking something up, waiting for approval', () => {
     const thinking = rows({ items: [message(1, SELF, 'hi')], runs: [run([['queued'], ['run_started']])] });
     expect(thinking.at(-1)).toMatchObject({ kind: 'activity', activity: { type: 'thinking' } });
-    const looking = rows({ items: [message(1, SELF, 'hi')], runs: [run([['run_started'], ['tool_call_started', { tool_call_id: 'c', tool_name: 'lookup' }]])] });
+    const looking = rows({
+      items: [message(1, SELF, 'hi')],
+      runs: [run([['run_started'], ['tool_call_started', { tool_call_id: 'c', tool_name: 'lookup' }]])],
+    });
     expect(looking.at(-1)).toMatchObject({ activity: { type: 'looking_up' } });
     const approval = run([['run_started'], ['approval_pending', { approval_id: 'a1', tool_name: 'issue_refund' }]]);
-    expect(rows({ items: [message(1, SELF, 'hi')], runs: [approval] }).at(-1)).toMatchObject({ activity: { type: 'waiting_approval', tool: 'issue refund' } });
+    expect(rows({ items: [message(1, SELF, 'hi')], runs: [approval] }).at(-1)).toMatchObject({
+      activity: { type: 'waiting_approval', tool: 'issue refund' },
+    });
     // Once the log holds the approval, its note says it, not the activity line.
-    const logged = rows({ items: [message(1, SELF, 'hi'), event(2, 'approval_pending', { approval_id: 'a1', tool_name: 'issue_refund', run_id: 'r1' })], runs: [approval] });
+    const logged = rows({
+      items: [message(1, SELF, 'hi'), event(2, 'approval_pending', { approval_id: 'a1', tool_name: 'issue_refund', run_id: 'r1' })],
+      runs: [approval],
+    });
     expect(logged.filter((row) => row.kind === 'activity')).toHaveLength(0);
     expect(logged.at(-1)).toMatchObject({ kind: 'note', note: { type: 'approval', status: 'pending', tool: 'issue refund' } });
   });
@@ -96,7 +112,10 @@ describe('buildVisitorRows', () => {
 
   it('says a live run failed when the log has not said so', () => {
     const failed = run([['run_started'], ['intake_failed', { error: { code: 'upstream_error', message: 'x' } }]]);
-    expect(rows({ items: [message(1, SELF, 'hi')], runs: [failed] }).at(-1)).toMatchObject({ kind: 'note', note: { type: 'reply_failed' } });
+    expect(rows({ items: [message(1, SELF, 'hi')], runs: [failed] }).at(-1)).toMatchObject({
+      kind: 'note',
+      note: { type: 'reply_failed' },
+    });
   });
 
   it('shows a team member typing', () => {
@@ -104,7 +123,10 @@ describe('buildVisitorRows', () => {
   });
 
   it('hides what came before a "new conversation" on the same thread', () => {
-    const result = rows({ items: [message(1, SELF, 'old'), event(2, 'escalation_created', {}), message(3, SELF, 'new')], hiddenThroughSeq: 2 });
+    const result = rows({
+      items: [message(1, SELF, 'old'), event(2, 'escalation_created', {}), message(3, SELF, 'new')],
+      hiddenThroughSeq: 2,
+    });
     expect(result.map((row) => row.kind === 'message' && row.content)).toEqual(['new']);
   });
 });

@@ -10,7 +10,8 @@ export type Note =
   | { type: 'reply_failed' };
 
 /** What the other side is doing right now: one line under the last message. */
-export type LiveActivity = { type: 'thinking' } | { type: 'looking_up' } | { type: 'waiting_approval'; tool: string } | { type: 'typing'; senderId: string };
+export type LiveActivity =
+  { type: 'thinking' } | { type: 'looking_up' } | { type: 'waiting_approval'; tool: string } | { type: 'typing'; senderId: string };
 
 export type VisitorRow =
   /** `showSender`: the first of a run of messages from one sender (their name goes above it). */
@@ -59,17 +60,32 @@ export function buildVisitorRows({ items, runs, typing, selfSenderId, hiddenThro
         const { message } = item;
         if (message.seq <= hiddenThroughSeq) break;
         const own = message.senderId === selfSenderId;
-        rows.push({ kind: 'message', key: item.key, senderId: message.senderId, content: message.content, own, showSender: !own && message.senderId !== previousSender, seq: message.seq });
+        rows.push({
+          kind: 'message',
+          key: item.key,
+          senderId: message.senderId,
+          content: message.content,
+          own,
+          showSender: !own && message.senderId !== previousSender,
+          seq: message.seq,
+        });
         previousSender = message.senderId;
         break;
       }
       case 'streaming_reply':
-        rows.push({ kind: 'streaming', key: item.key, senderId: item.senderId, text: item.text, showSender: item.senderId !== previousSender });
+        rows.push({
+          kind: 'streaming',
+          key: item.key,
+          senderId: item.senderId,
+          text: item.text,
+          showSender: item.senderId !== previousSender,
+        });
         previousSender = item.senderId;
         break;
       case 'approval':
         approvalsInLog.add(item.approval.id);
-        if (item.seq > hiddenThroughSeq) note(item.key, { type: 'approval', tool: toolWords(item.approval.toolName), status: item.approval.status });
+        if (item.seq > hiddenThroughSeq)
+          note(item.key, { type: 'approval', tool: toolWords(item.approval.toolName), status: item.approval.status });
         break;
       case 'escalation':
         if (item.seq > hiddenThroughSeq) note(item.key, { type: 'escalated' });
@@ -101,7 +117,9 @@ export function buildVisitorRows({ items, runs, typing, selfSenderId, hiddenThro
 
 function liveActivity(runs: readonly RunView[], typing: readonly string[], approvalsInLog: ReadonlySet<string>): LiveActivity | null {
   // The newest run that is still working (runs are settled: one whose reply is in the log is finished).
-  const run = [...runs].reverse().find((candidate) => !candidate.finished && candidate.status !== 'failed' && candidate.status !== 'committed');
+  const run = [...runs]
+    .reverse()
+    .find((candidate) => !candidate.finished && candidate.status !== 'failed' && candidate.status !== 'committed');
   if (run) {
     const approval = run.approvals.find((candidate) => candidate.status === 'pending');
     // A pending approval the log holds already has its own line.

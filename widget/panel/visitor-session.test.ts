@@ -21,8 +21,18 @@ describe('VisitorSession', () => {
     await harness.settle();
     expect(harness.engine()).not.toBe(first);
     // Ada's token is not Grace's: the server is asked as for a new visitor.
-    expect(harness.server.api.resolveThread).toHaveBeenLastCalledWith('demo', { email: 'grace@example.com', name: null, identity_token: null }, null);
-    expect(harness.record()).toMatchObject({ email: 'grace@example.com', name: null, threadId: THREAD, unread: 0, visitorToken: tokenNumber(1) });
+    expect(harness.server.api.resolveThread).toHaveBeenLastCalledWith(
+      'demo',
+      { email: 'grace@example.com', name: null, identity_token: null },
+      null,
+    );
+    expect(harness.record()).toMatchObject({
+      email: 'grace@example.com',
+      name: null,
+      threadId: THREAD,
+      unread: 0,
+      visitorToken: tokenNumber(1),
+    });
     expect(harness.events('error')).toEqual([]);
   });
 
@@ -36,7 +46,11 @@ describe('VisitorSession', () => {
   it('passes the site’s identity token to resolve and skips the email form', async () => {
     const harness = await mountTestPanel({ identity: { identityToken: 'header.payload.signature', name: 'Ada' } });
     expect(harness.dialog().querySelector('input[type="email"]')).toBeNull();
-    expect(harness.server.api.resolveThread).toHaveBeenCalledWith('demo', { email: null, name: 'Ada', identity_token: 'header.payload.signature' }, null);
+    expect(harness.server.api.resolveThread).toHaveBeenCalledWith(
+      'demo',
+      { email: null, name: 'Ada', identity_token: 'header.payload.signature' },
+      null,
+    );
     expect(harness.record()).toMatchObject({ threadId: THREAD, visitorToken: TOKEN, verified: true });
     expect(harness.dialog().querySelector('textarea')).toBeTruthy();
   });
@@ -59,7 +73,10 @@ describe('VisitorSession', () => {
     const first = harness.engine();
     typeInto(harness.dialog().querySelector('textarea')!, 'hello');
     await act(async () => {
-      harness.dialog().querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+      harness
+        .dialog()
+        .querySelector('form')!
+        .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     });
     await harness.settle();
     expect(first).not.toBeNull();

@@ -113,7 +113,10 @@ export class VisitorSession {
         this.generation++;
         this.stopEngine();
       }
-      this.report(missing ? 'unknown_agent' : 'profile_failed', missing ? `There is no agent "${this.host.options.agent}".` : describe(error));
+      this.report(
+        missing ? 'unknown_agent' : 'profile_failed',
+        missing ? `There is no agent "${this.host.options.agent}".` : describe(error),
+      );
     }
   }
 
@@ -124,7 +127,8 @@ export class VisitorSession {
 
   /** `AMA2Chat.identify()`: another person starts over; the same one updates their name or proves who they are. */
   identify(identity: VisitorIdentity): void {
-    if (!identity.email && !identity.identityToken) return this.report('invalid_identity', 'identify() needs a valid email or identity_token.');
+    if (!identity.email && !identity.identityToken)
+      return this.report('invalid_identity', 'identify() needs a valid email or identity_token.');
     this.adopt(identity, true);
   }
 
@@ -196,7 +200,8 @@ export class VisitorSession {
   /** The email form, unless the agent takes verified visitors only (then: sign in on the site). */
   private askWhoItIs(problem: 'invalid_email' | null): void {
     const profile = this.state.profile;
-    if (profile.status === 'ready' && profile.profile.require_verified_identity && !this.identity?.identityToken) return this.block('identity_required');
+    if (profile.status === 'ready' && profile.profile.require_verified_identity && !this.identity?.identityToken)
+      return this.block('identity_required');
     this.set({ phase: { kind: 'prechat', problem } });
   }
 
@@ -213,7 +218,14 @@ export class VisitorSession {
   private begin(mode: StartMode = {}): void {
     const generation = ++this.generation;
     this.stopEngine();
-    this.set({ phase: { kind: 'starting' }, email: this.record.email, name: this.record.name, notice: null, hiddenThroughSeq: 0, conversationReset: false });
+    this.set({
+      phase: { kind: 'starting' },
+      email: this.record.email,
+      name: this.record.name,
+      notice: null,
+      hiddenThroughSeq: 0,
+      conversationReset: false,
+    });
     this.connect(generation, mode).catch((error: unknown) => {
       if (generation !== this.generation) return;
       const refusal = refusalOfError(error);
@@ -236,7 +248,9 @@ export class VisitorSession {
     const input: ResolveInput = { email: before.email, name: before.name, identity_token: identityToken };
     let resolved: ResolvedThread | null;
     try {
-      resolved = mode.restart ? await this.freshThread(input, before.visitorToken) : await api.resolveThread(slug, input, before.visitorToken);
+      resolved = mode.restart
+        ? await this.freshThread(input, before.visitorToken)
+        : await api.resolveThread(slug, input, before.visitorToken);
     } catch (error) {
       // Offline (or the server down) with a conversation on record: open it; the engine waits for the network.
       const known = before.threadId !== null && before.senderId !== null && (before.visitorToken !== null || before.email !== null);
@@ -340,7 +354,7 @@ export class VisitorSession {
     }
   }
 
-// ---- while the conversation runs -------------------------------------------------------
+  // ---- while the conversation runs -------------------------------------------------------
 
   /** Read position and unread count follow the thread: read while open, counted while closed. */
   private onThreadChange(): void {

@@ -67,7 +67,11 @@ describe('identity required', () => {
 
     act(() => harness.controller.identify({ identityToken: 'header.payload.signature', email: 'ada@example.com' }));
     await harness.settle();
-    expect(server.api.resolveThread).toHaveBeenCalledWith('demo', { email: 'ada@example.com', name: null, identity_token: 'header.payload.signature' }, null);
+    expect(server.api.resolveThread).toHaveBeenCalledWith(
+      'demo',
+      { email: 'ada@example.com', name: null, identity_token: 'header.payload.signature' },
+      null,
+    );
     expect(harness.dialog().querySelector('textarea')).toBeTruthy();
     expect(harness.record()).toMatchObject({ verified: true, visitorToken: TOKEN });
     expect(codes(harness)).toEqual(['identity_required']);
@@ -100,7 +104,11 @@ describe('identity verified', () => {
     expect(harness.record()).toMatchObject({ verified: true, visitorToken: TOKEN });
     act(() => harness.controller.newConversation());
     await harness.settle();
-    expect(server.api.resolveThread).toHaveBeenLastCalledWith('demo', { email: null, name: null, identity_token: null, fresh: true }, TOKEN);
+    expect(server.api.resolveThread).toHaveBeenLastCalledWith(
+      'demo',
+      { email: null, name: null, identity_token: null, fresh: true },
+      TOKEN,
+    );
     expect(harness.record()).toMatchObject({ threadId: 'thread-2', visitorToken: TOKEN, verified: true });
     expect(codes(harness)).toEqual([]);
   });

@@ -23,14 +23,18 @@ describe('readIdentify', () => {
     expect(readIdentify({ identity_token: JWT, email: 'nope', name: 'x'.repeat(101) }).identity).toEqual({ identityToken: JWT });
     expect(readIdentify({ identity_token: `${JWT}${'a'.repeat(MAX_IDENTITY_TOKEN_LENGTH)}` }).identity).toBeNull();
     expect(readIdentify({ email: `${'a'.repeat(64)}@${'b'.repeat(190)}.com` }).identity).toBeNull();
-    expect(readIdentify({ email: 'ada@example.com', token: JWT }).problems).toEqual(['identify(): "token" is not an option (use email, name, identity_token); ignored.']);
+    expect(readIdentify({ email: 'ada@example.com', token: JWT }).problems).toEqual([
+      'identify(): "token" is not an option (use email, name, identity_token); ignored.',
+    ]);
   });
 
   it('ignores the whole call when neither an email nor an identity token is usable', () => {
     for (const input of [undefined, null, 'ada@example.com', [], {}, { name: 'Ada' }, { email: 'ada' }, { identity_token: 12 }]) {
       const result = readIdentify(input);
       expect(result.identity, JSON.stringify(input)).toBeNull();
-      expect(result.problems.at(-1), JSON.stringify(input)).toMatch(/^identify\(\) (takes an object|needs a valid email or identity_token)/);
+      expect(result.problems.at(-1), JSON.stringify(input)).toMatch(
+        /^identify\(\) (takes an object|needs a valid email or identity_token)/,
+      );
     }
   });
 });

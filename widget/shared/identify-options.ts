@@ -30,11 +30,15 @@ export interface IdentifyResult {
 export function readIdentify(input: unknown): IdentifyResult {
   const problems: string[] = [];
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { identity: null, problems: ['identify() takes an object, e.g. identify({ email: "ada@example.com", name: "Ada", identity_token: "…" }).'] };
+    return {
+      identity: null,
+      problems: ['identify() takes an object, e.g. identify({ email: "ada@example.com", name: "Ada", identity_token: "…" }).'],
+    };
   }
   const fields = input as Record<string, unknown>;
   const identity: VisitorIdentity = {};
-  for (const key of Object.keys(fields)) if (!KNOWN.includes(key)) problems.push(`identify(): "${key}" is not an option (use email, name, identity_token); ignored.`);
+  for (const key of Object.keys(fields))
+    if (!KNOWN.includes(key)) problems.push(`identify(): "${key}" is not an option (use email, name, identity_token); ignored.`);
 
   const { email, name, identity_token: token } = fields;
   if (email !== undefined && email !== null) {
@@ -50,7 +54,10 @@ export function readIdentify(input: unknown): IdentifyResult {
   if (token !== undefined && token !== null) {
     const value = typeof token === 'string' ? token.trim() : '';
     if (value.length <= MAX_IDENTITY_TOKEN_LENGTH && JWT.test(value)) identity.identityToken = value;
-    else problems.push('identify(): identity_token must be the signed token from your server (three base64url parts joined by dots); ignored.');
+    else
+      problems.push(
+        'identify(): identity_token must be the signed token from your server (three base64url parts joined by dots); ignored.',
+      );
   }
   if (!identity.email && !identity.identityToken) {
     problems.push('identify() needs a valid email or identity_token; the call was ignored.');

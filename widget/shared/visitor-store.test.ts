@@ -54,7 +54,14 @@ describe('visitor store', () => {
   });
 
   it('accepts only a token of the visitor-token shape', () => {
-    for (const token of ['vt_short', `at_${'a'.repeat(43)}`, `vt_${'a'.repeat(201)}`, `vt_${'a'.repeat(40)}!`, `vt_${'a'.repeat(40)} `, 42]) {
+    for (const token of [
+      'vt_short',
+      `at_${'a'.repeat(43)}`,
+      `vt_${'a'.repeat(201)}`,
+      `vt_${'a'.repeat(40)}!`,
+      `vt_${'a'.repeat(40)} `,
+      42,
+    ]) {
       expect(stored(JSON.stringify({ ...RECORD, visitorToken: token })), String(token)).toEqual(EMPTY_VISITOR);
     }
     expect(stored(JSON.stringify({ ...RECORD, visitorToken: `vt_${'a'.repeat(20)}` })).visitorToken).toBe(`vt_${'a'.repeat(20)}`);

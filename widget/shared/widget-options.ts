@@ -28,7 +28,11 @@ const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
  * wrong (the loader is kept small: {@link describeOptionFlaws} says it in words, from the
  * panel's module). `options` is null when the widget cannot start (no agent or server).
  */
-export function readOptions(dataset: DOMStringMap, scriptSrc: string | null, browserLocale: string): { options: WidgetOptions | null; flaws: OptionFlaw[] } {
+export function readOptions(
+  dataset: DOMStringMap,
+  scriptSrc: string | null,
+  browserLocale: string,
+): { options: WidgetOptions | null; flaws: OptionFlaw[] } {
   const flaws: OptionFlaw[] = [];
   const agent = (dataset.agent ?? '').trim();
   if (!SLUG.test(agent)) flaws.push('agent');
@@ -53,7 +57,10 @@ export function readOptions(dataset: DOMStringMap, scriptSrc: string | null, bro
   const locale = (dataset.locale || browserLocale || 'en').toLowerCase();
   const openOnLoad = dataset.open !== undefined && dataset.open !== 'false';
   const fatal = flaws.includes('agent') || !apiBaseUrl;
-  return { options: fatal ? null : { agent, apiBaseUrl, position: position === 'left' ? 'left' : 'right', zIndex, themeColor, locale, openOnLoad }, flaws };
+  return {
+    options: fatal ? null : { agent, apiBaseUrl, position: position === 'left' ? 'left' : 'right', zIndex, themeColor, locale, openOnLoad },
+    flaws,
+  };
 }
 
 /** What was wrong with the options, in words (the console warnings and `invalid_option` errors). */
@@ -61,8 +68,12 @@ export function describeOptionFlaws(dataset: DOMStringMap, flaws: readonly Optio
   const agent = (dataset.agent ?? '').trim();
   const raw = dataset.apiBase?.trim();
   const words: Record<OptionFlaw, string> = {
-    agent: agent ? `data-agent="${agent.slice(0, 40)}" is not an agent slug (lowercase letters, digits and dashes).` : 'data-agent is required: the slug of the agent to talk to.',
-    apiBase: raw ? `data-api-base="${raw.slice(0, 80)}" is not an http(s) URL.` : 'The chat server could not be worked out from the script URL; set data-api-base.',
+    agent: agent
+      ? `data-agent="${agent.slice(0, 40)}" is not an agent slug (lowercase letters, digits and dashes).`
+      : 'data-agent is required: the slug of the agent to talk to.',
+    apiBase: raw
+      ? `data-api-base="${raw.slice(0, 80)}" is not an http(s) URL.`
+      : 'The chat server could not be worked out from the script URL; set data-api-base.',
     position: 'data-position must be "left" or "right"; using "right".',
     zIndex: `data-z-index must be a whole number; using ${DEFAULT_Z_INDEX}.`,
     themeColor: 'data-theme-color must be a hex colour such as #4f46e5; using the agent’s colour.',

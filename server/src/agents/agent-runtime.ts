@@ -73,9 +73,11 @@ export class AgentRuntime {
       const agentId = participant.sender_id.slice('agent:'.length);
       const key = `${thread.id}|${agentId}`;
       const previous = this.queues.get(key) ?? Promise.resolve();
-      const next = previous.then(() => this.runTurn(agentId, thread.id, message)).catch((error: unknown) => {
-        this.log.error({ err: error, thread_id: thread.id }, 'agent run crashed');
-      });
+      const next = previous
+        .then(() => this.runTurn(agentId, thread.id, message))
+        .catch((error: unknown) => {
+          this.log.error({ err: error, thread_id: thread.id }, 'agent run crashed');
+        });
       this.queues.set(key, next);
       void next.then(() => {
         if (this.queues.get(key) === next) this.queues.delete(key);
@@ -169,13 +171,7 @@ export class AgentRuntime {
   }
 
   /** @internal Opens an approval and waits for a decision or its expiry. */
-  async awaitApproval(
-    threadId: string,
-    agent: AgentRecord,
-    runId: string,
-    toolName: string,
-    preview: unknown,
-  ): Promise<ApprovalOutcome> {
+  async awaitApproval(threadId: string, agent: AgentRecord, runId: string, toolName: string, preview: unknown): Promise<ApprovalOutcome> {
     const expiresAt = new Date(Date.now() + this.options.approvalTtlMs).toISOString();
     const { approval, event } = await this.storage.createApproval(
       { threadId, runId, toolName, preview, expiresAt },

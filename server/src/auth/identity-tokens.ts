@@ -85,7 +85,7 @@ function reasonOf(error: unknown, slug: string): string {
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'The identity token must be signed with HS256.';
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     if (error.claim === 'aud') return `The identity token is for another agent: its aud must be "${slug}".`;
-    if (error.claim === 'sub') return 'The identity token has no sub (the website\'s id for the person).';
+    if (error.claim === 'sub') return "The identity token has no sub (the website's id for the person).";
     if (error.claim === 'exp') return 'The identity token has no exp; it must expire within 24 hours.';
     return `The identity token's ${error.claim} claim is not valid.`;
   }

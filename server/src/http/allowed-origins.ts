@@ -17,7 +17,8 @@ export function normalizeAllowedOrigins(entries: readonly string[]): OriginsChec
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
       return { ok: false, message: `allowed_origins: "${entry}" is not an http(s) origin like https://shop.example.com.` };
     }
-    if (url.username || url.password) return { ok: false, message: `allowed_origins: "${entry}" must not contain a user name or password.` };
+    if (url.username || url.password)
+      return { ok: false, message: `allowed_origins: "${entry}" must not contain a user name or password.` };
     if (url.pathname !== '/' || url.search || url.hash || /[?#]/.test(text)) {
       return { ok: false, message: `allowed_origins: "${entry}" has a path, query or fragment; give only scheme://host[:port].` };
     }

@@ -19,7 +19,9 @@ export function createAuthenticator(storage: Storage, tokens: UserTokens): Authe
     const nowMs = Date.now();
     if (nowMs - (lastTouched.get(tokenId) ?? 0) < TOKEN_TOUCH_INTERVAL_MS) return;
     lastTouched.set(tokenId, nowMs);
-    storage.touchAgentToken(tokenId, new Date(nowMs).toISOString()).catch((error: unknown) => log.warn({ err: error }, 'agent token touch failed'));
+    storage
+      .touchAgentToken(tokenId, new Date(nowMs).toISOString())
+      .catch((error: unknown) => log.warn({ err: error }, 'agent token touch failed'));
   };
   return async (request) => {
     const header = request.headers.authorization;

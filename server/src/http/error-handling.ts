@@ -25,7 +25,10 @@ export function formatSchemaErrors(errors: FastifySchemaValidationError[], dataV
       text = `${path ? `${path}.` : ''}${String(params.missingProperty)} is required`;
       break;
     case 'type':
-      text = `${name} must be ${String(params.type).split(',').map((type) => TYPE_NAMES[type] ?? type).join(' or ')}`;
+      text = `${name} must be ${String(params.type)
+        .split(',')
+        .map((type) => TYPE_NAMES[type] ?? type)
+        .join(' or ')}`;
       break;
     case 'minLength':
       text = params.limit === 1 ? `${name} must not be empty` : `${name} must be at least ${String(params.limit)} characters`;

@@ -39,7 +39,16 @@ describe('HostPolicy', () => {
     for (const host of ['localhost', 'localhost:1234', 'LOCALHOST:8787', '127.0.0.1:8787', '[::1]:8787', '[::1]']) {
       expect(policy.allows(host), host).toBe(true);
     }
-    for (const host of [undefined, '', 'evil.example', 'evil.example:8787', 'localhost.evil.example', '127.0.0.1.nip.io', '[::2]', '0.0.0.0']) {
+    for (const host of [
+      undefined,
+      '',
+      'evil.example',
+      'evil.example:8787',
+      'localhost.evil.example',
+      '127.0.0.1.nip.io',
+      '[::2]',
+      '0.0.0.0',
+    ]) {
       expect(policy.allows(host), String(host)).toBe(false);
     }
     expect(new HostPolicy(['*']).allows('evil.example')).toBe(true);

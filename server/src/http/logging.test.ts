@@ -10,7 +10,9 @@ describe('redactUrl', () => {
   });
 
   it('removes visitor emails and visitor tokens, in the query and in the path', () => {
-    expect(redactUrl('/api/v1/chat/ws/public/demo/threads/t1?email=victim%40example.com')).toBe('/api/v1/chat/ws/public/demo/threads/t1?email=[redacted]');
+    expect(redactUrl('/api/v1/chat/ws/public/demo/threads/t1?email=victim%40example.com')).toBe(
+      '/api/v1/chat/ws/public/demo/threads/t1?email=[redacted]',
+    );
     expect(redactUrl('/x?last_thread_seq=0&EMAIL=victim@example.com&b=2')).toBe('/x?last_thread_seq=0&EMAIL=[redacted]&b=2');
     expect(redactUrl('/x?visitor_token=vt_abc&identity_token=eyJ.x.y')).toBe('/x?visitor_token=[redacted]&identity_token=[redacted]');
     expect(redactUrl('/api/v1/chat/public/demo/vt_AbCdEfGh1234_-xyz/threads')).toBe('/api/v1/chat/public/demo/vt_[redacted]/threads');

@@ -1,4 +1,10 @@
-import { MAX_CLIENT_MESSAGE_ID_LENGTH, MAX_CONTENT_CHARS, MAX_MENTIONS, POLL_LIMIT_DEFAULT, POLL_LIMIT_MAX } from '../../../src/core/protocol/limits.ts';
+import {
+  MAX_CLIENT_MESSAGE_ID_LENGTH,
+  MAX_CONTENT_CHARS,
+  MAX_MENTIONS,
+  POLL_LIMIT_DEFAULT,
+  POLL_LIMIT_MAX,
+} from '../../../src/core/protocol/limits.ts';
 import { DURABLE_EVENT_TYPES, ERROR_CODES } from '../../../src/core/protocol/model.ts';
 import { SLUG_PATTERN, UUID_PATTERN } from './validation.ts';
 
@@ -109,7 +115,7 @@ export const sharedSchemas = [
       updated_at: { type: 'string' },
       visitor: {
         type: 'object',
-        description: "[ext] public threads: the visitor (email is a label, verified means an identity token vouched)",
+        description: '[ext] public threads: the visitor (email is a label, verified means an identity token vouched)',
         properties: {
           sender_id: { type: 'string' },
           name: nullableString,

@@ -155,7 +155,12 @@ export class SocketConnection implements Subscriber {
     if (!parsed.ok) {
       // Log the frame's type only: its content is the user's and stays out of logs.
       this.deps.log.debug({ connection_id: this.id, frame_type: parsed.type }, 'invalid client frame');
-      this.sendError('client_error', parsed.message, false, parsed.client_message_id ? { client_message_id: parsed.client_message_id } : {});
+      this.sendError(
+        'client_error',
+        parsed.message,
+        false,
+        parsed.client_message_id ? { client_message_id: parsed.client_message_id } : {},
+      );
       return;
     }
     try {
@@ -174,7 +179,11 @@ export class SocketConnection implements Subscriber {
         await this.checkThread(frame.data.thread_id);
         const { thread_id: threadId, status } = frame.data;
         if (this.deps.typing.signal(threadId, this.senderId, status)) {
-          this.deps.threads.publishLive(threadId, { type: 'thread_typing', thread_id: threadId, data: { sender_id: this.senderId, status } }, this.senderId);
+          this.deps.threads.publishLive(
+            threadId,
+            { type: 'thread_typing', thread_id: threadId, data: { sender_id: this.senderId, status } },
+            this.senderId,
+          );
         }
         return;
       }
@@ -216,7 +225,11 @@ export class SocketConnection implements Subscriber {
   }
 
   private publishPresence(threadId: string, status: 'focused' | 'unfocused'): void {
-    this.deps.threads.publishLive(threadId, { type: 'thread_presence', thread_id: threadId, data: { sender_id: this.senderId, status } }, this.senderId);
+    this.deps.threads.publishLive(
+      threadId,
+      { type: 'thread_presence', thread_id: threadId, data: { sender_id: this.senderId, status } },
+      this.senderId,
+    );
   }
 
   /** A frame may only name a thread this connection may see. */

@@ -32,7 +32,9 @@ export interface GatewayDeps extends ConnectionDeps {
 
 /** Refuses an upgrade with a plain HTTP answer, before any WebSocket exists. */
 function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+  );
 }
 
 /**
@@ -135,7 +137,13 @@ export class SocketGateway {
     if (!user) return ws.close(CloseCode.unauthorized, 'Unknown user.');
     const principal: Principal = { kind: 'user', id: user.id, senderId: userSenderId(user.id), name: user.name };
     const threadIds = await this.deps.storage.listUserThreadIds(user.id);
-    this.open(ws, { scope: 'user', principal, threadIds, clientAddress: request.socket.remoteAddress ?? '', expiresAtMs: check.exp * 1000 });
+    this.open(ws, {
+      scope: 'user',
+      principal,
+      threadIds,
+      clientAddress: request.socket.remoteAddress ?? '',
+      expiresAtMs: check.exp * 1000,
+    });
   }
 
   private async acceptPublic(
@@ -156,7 +164,12 @@ export class SocketGateway {
       const seconds = Math.ceil(limit.retryAfterMs / 1000);
       const frame = {
         type: 'error',
-        data: { code: 'rate_limited', message: `Too many connections; try again in ${seconds} s.`, retryable: true, retry_after_ms: limit.retryAfterMs },
+        data: {
+          code: 'rate_limited',
+          message: `Too many connections; try again in ${seconds} s.`,
+          retryable: true,
+          retry_after_ms: limit.retryAfterMs,
+        },
       };
       ws.send(JSON.stringify(frame));
       return ws.close(CloseCode.tryAgainLater, 'rate limited');

@@ -26,7 +26,12 @@ const settingsResponse = {
 
 const tokenInfo = {
   type: 'object',
-  properties: { id: { type: 'string' }, prefix: { type: 'string' }, created_at: { type: 'string' }, last_used_at: { type: ['string', 'null'] } },
+  properties: {
+    id: { type: 'string' },
+    prefix: { type: 'string' },
+    created_at: { type: 'string' },
+    last_used_at: { type: ['string', 'null'] },
+  },
   required: ['id', 'prefix', 'created_at', 'last_used_at'],
 } as const;
 
@@ -111,7 +116,11 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
         summary: '[ext] Create or rotate the identity secret (shown once; the old one stops working)',
         params: slugParams,
         response: {
-          201: { type: 'object', properties: { secret: { type: 'string' }, created_at: { type: 'string' } }, required: ['secret', 'created_at'] },
+          201: {
+            type: 'object',
+            properties: { secret: { type: 'string' }, created_at: { type: 'string' } },
+            required: ['secret', 'created_at'],
+          },
           ...errorResponses,
         },
       },

@@ -19,7 +19,10 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
         summary: 'Sign in with email and password',
         body: {
           type: 'object',
-          properties: { email: { type: 'string', minLength: 1, maxLength: 254 }, password: { type: 'string', minLength: 1, maxLength: 1024 } },
+          properties: {
+            email: { type: 'string', minLength: 1, maxLength: 254 },
+            password: { type: 'string', minLength: 1, maxLength: 1024 },
+          },
           required: ['email', 'password'],
         },
         response: {
@@ -40,12 +43,16 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.get('/me', { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: { $ref: 'User#' }, ...errorResponses } } }, async (request) => {
-    const principal = requireUser(await ctx.authenticate(request));
-    const user = await ctx.storage.getUser(principal.id);
-    if (!user) throw notFound('The user');
-    return publicUser(user);
-  });
+  app.get(
+    '/me',
+    { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: { $ref: 'User#' }, ...errorResponses } } },
+    async (request) => {
+      const principal = requireUser(await ctx.authenticate(request));
+      const user = await ctx.storage.getUser(principal.id);
+      if (!user) throw notFound('The user');
+      return publicUser(user);
+    },
+  );
 
   app.get(
     '/users',

@@ -4,7 +4,15 @@ import { bearerToken, hashVisitorToken, isVisitorToken, newVisitorToken } from '
 import { isOriginAllowed } from '../http/allowed-origins.ts';
 import { ApiError, badRequest, notFound } from '../http/errors.ts';
 import type { RateLimiter } from '../http/rate-limiter.ts';
-import { errorResponses, messageResponse, pollQuery, pollResponse, publicThreadParams, sendMessageBody, slugParams } from '../http/schemas.ts';
+import {
+  errorResponses,
+  messageResponse,
+  pollQuery,
+  pollResponse,
+  publicThreadParams,
+  sendMessageBody,
+  slugParams,
+} from '../http/schemas.ts';
 import { isEmail, normalizeEmail } from '../http/validation.ts';
 import type { AgentRecord, VisitorRecord, VisitorResolution } from '../storage/storage.ts';
 import { VISITOR_DEFAULT_NAME, visitorSenderId, type Principal } from '../threads/principal.ts';
@@ -12,7 +20,8 @@ import type { AppContext } from './app-context.ts';
 
 /** The one answer for a refused website (CONTRACT §7); the widget shows it. */
 const ORIGIN_REFUSED_MESSAGE = 'This website is not allowed to use this chat.';
-const IDENTITY_REQUIRED_MESSAGE = 'This chat is only for signed-in customers: the website must identify the visitor with an identity token.';
+const IDENTITY_REQUIRED_MESSAGE =
+  'This chat is only for signed-in customers: the website must identify the visitor with an identity token.';
 
 /** `email=` is still accepted on history (seed 000), and proves nothing. */
 const ignoredEmailQuery = { email: { type: 'string', maxLength: 254, description: 'ignored: an email proves nothing' } } as const;
@@ -176,7 +185,12 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
             email: { type: 'string', minLength: 3, maxLength: 254, description: 'a label for the owners; required for a new visitor' },
             name: { type: ['string', 'null'], maxLength: 100 },
             fresh: { type: 'boolean', description: '[ext] start a new conversation instead of resuming the open one' },
-            identity_token: { type: 'string', minLength: 1, maxLength: 4096, description: "[ext] HS256 JWT signed by the website's backend" },
+            identity_token: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 4096,
+              description: "[ext] HS256 JWT signed by the website's backend",
+            },
           },
         },
         response: {

@@ -1,14 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ParticipationMode } from '../../../src/core/protocol/model.ts';
 import { requireUser } from '../http/authenticate.ts';
-import {
-  errorResponses,
-  messageResponse,
-  pollQuery,
-  pollResponse,
-  sendMessageBody,
-  threadParams,
-} from '../http/schemas.ts';
+import { errorResponses, messageResponse, pollQuery, pollResponse, sendMessageBody, threadParams } from '../http/schemas.ts';
 import { UUID_PATTERN } from '../http/validation.ts';
 import type { CreateThreadInput } from '../threads/thread-service.ts';
 import type { AppContext } from './app-context.ts';
@@ -76,7 +69,9 @@ export function threadRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: { id: string } }>(
     '/chat/threads/:id',
-    { schema: { tags: ['threads'], summary: 'One thread', params: threadParams, response: { 200: { $ref: 'Thread#' }, ...errorResponses } } },
+    {
+      schema: { tags: ['threads'], summary: 'One thread', params: threadParams, response: { 200: { $ref: 'Thread#' }, ...errorResponses } },
+    },
     async (request) => {
       const principal = await ctx.authenticate(request);
       const thread = await ctx.threads.access(principal, request.params.id);

@@ -40,9 +40,13 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ['webhooks'],
-        summary: 'Subscribe a URL to the thread\'s durable events; the secret is shown once',
+        summary: "Subscribe a URL to the thread's durable events; the secret is shown once",
         params: { type: 'object', properties: { id: { type: 'string', pattern: UUID_PATTERN } }, required: ['id'] },
-        body: { type: 'object', properties: { callback_url: { type: 'string', minLength: 1, maxLength: 2000 } }, required: ['callback_url'] },
+        body: {
+          type: 'object',
+          properties: { callback_url: { type: 'string', minLength: 1, maxLength: 2000 } },
+          required: ['callback_url'],
+        },
         response: {
           201: {
             type: 'object',
@@ -64,7 +68,8 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
       const principal = await ctx.authenticate(request);
       const callbackUrl = checkCallbackUrl(request.body.callback_url);
       await ctx.threads.access(principal, request.params.id);
-      if (principal.kind !== 'user') throw new ApiError('forbidden', 'Only people taking part in the thread can register webhooks; agent tokens cannot.');
+      if (principal.kind !== 'user')
+        throw new ApiError('forbidden', 'Only people taking part in the thread can register webhooks; agent tokens cannot.');
       // Checked here for a clear answer, and again on every delivery (the name may be rebound).
       try {
         await ctx.webhookGuard.addressesOf(bareHost(callbackUrl));

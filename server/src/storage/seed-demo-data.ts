@@ -46,7 +46,8 @@ export async function seedDemoData(storage: Storage): Promise<boolean> {
     initialMessage: {
       senderId: `agent:${agent.id}`,
       role: 'agent',
-      content: 'Welcome! This thread has Alice, Bob and me, the demo agent. Write anything and I will answer; try **/tool**, **/approve**, **/fail** or **/long**.',
+      content:
+        'Welcome! This thread has Alice, Bob and me, the demo agent. Write anything and I will answer; try **/tool**, **/approve**, **/fail** or **/long**.',
       clientMessageId: 'seed:welcome',
       mentions: [],
       baseSeq: 0,

@@ -31,7 +31,11 @@ export class SqliteAgentSettings {
   }
 
   updateSettings(agentId: string, settings: AgentSettingsInput): AgentRecord {
-    const changed = this.stmt.updateSettings.run(JSON.stringify(settings.allowedOrigins), settings.requireVerifiedIdentity ? 1 : 0, agentId);
+    const changed = this.stmt.updateSettings.run(
+      JSON.stringify(settings.allowedOrigins),
+      settings.requireVerifiedIdentity ? 1 : 0,
+      agentId,
+    );
     if (changed.changes === 0) throw new Error(`agent ${agentId} does not exist`);
     return toAgent(this.stmt.agentById.get(agentId) as Row);
   }

@@ -22,8 +22,10 @@ function legacyDatabase() {
   db.prepare('INSERT INTO agents VALUES (?, ?, ?, NULL, ?, ?, ?, ?)').run(ids.agent, 'legacy', 'Legacy', 'hi', '#000', 'demo', T);
   db.prepare('INSERT INTO agent_owners VALUES (?, ?)').run(ids.agent, ids.owner);
   db.prepare('INSERT INTO agent_tokens VALUES (?, ?, ?)').run(createHash('sha256').update(agentToken).digest('hex'), ids.agent, T);
-  db.prepare(`INSERT INTO threads (id, kind, title, participation_mode, created_by, created_at, updated_at, activity_at)
-              VALUES (?, 'public', ?, 'open', ?, ?, ?, ?)`).run(ids.thread, 'old@example.com', `visitor:${ids.visitor}`, T, T, T);
+  db.prepare(
+    `INSERT INTO threads (id, kind, title, participation_mode, created_by, created_at, updated_at, activity_at)
+              VALUES (?, 'public', ?, 'open', ?, ?, ?, ?)`,
+  ).run(ids.thread, 'old@example.com', `visitor:${ids.visitor}`, T, T, T);
   db.prepare('INSERT INTO participants VALUES (?, ?, ?, NULL, 0)').run(ids.thread, `visitor:${ids.visitor}`, 'old@example.com');
   db.prepare('INSERT INTO participants VALUES (?, ?, ?, NULL, 1)').run(ids.thread, `agent:${ids.agent}`, 'Legacy');
   db.prepare('INSERT INTO thread_access (user_id, thread_id) VALUES (?, ?)').run(ids.owner, ids.thread);

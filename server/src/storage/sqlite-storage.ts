@@ -195,9 +195,7 @@ export class SqliteStorage implements Storage {
       userByEmail: db.prepare('SELECT * FROM users WHERE email = ?'),
       allUsers: db.prepare('SELECT * FROM users ORDER BY name'),
       allAgents: db.prepare('SELECT * FROM agents ORDER BY name'),
-      insertUser: db.prepare(
-        'INSERT INTO users (id, email, name, avatar_url, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
+      insertUser: db.prepare('INSERT INTO users (id, email, name, avatar_url, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
       agentById: db.prepare('SELECT * FROM agents WHERE id = ?'),
       agentBySlug: db.prepare('SELECT * FROM agents WHERE slug = ?'),
       insertAgent: db.prepare(
@@ -210,12 +208,8 @@ export class SqliteStorage implements Storage {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       threadById: db.prepare('SELECT * FROM threads WHERE id = ?'),
-      participants: db.prepare(
-        'SELECT sender_id, name, avatar_url FROM participants WHERE thread_id = ? ORDER BY position',
-      ),
-      insertParticipant: db.prepare(
-        'INSERT INTO participants (thread_id, sender_id, name, avatar_url, position) VALUES (?, ?, ?, ?, ?)',
-      ),
+      participants: db.prepare('SELECT sender_id, name, avatar_url FROM participants WHERE thread_id = ? ORDER BY position'),
+      insertParticipant: db.prepare('INSERT INTO participants (thread_id, sender_id, name, avatar_url, position) VALUES (?, ?, ?, ?, ?)'),
       insertAccess: db.prepare('INSERT OR IGNORE INTO thread_access (user_id, thread_id) VALUES (?, ?)'),
       audience: db.prepare('SELECT user_id FROM thread_access WHERE thread_id = ?'),
       userThreadIds: db.prepare('SELECT thread_id FROM thread_access WHERE user_id = ?'),
@@ -232,9 +226,7 @@ export class SqliteStorage implements Storage {
       ),
       hasAccess: db.prepare('SELECT 1 FROM thread_access WHERE user_id = ? AND thread_id = ?'),
       readSeq: db.prepare('SELECT read_seq FROM thread_access WHERE thread_id = ? AND user_id = ?'),
-      unreadCount: db.prepare(
-        'SELECT COUNT(*) AS n FROM messages WHERE thread_id = ? AND thread_seq > ? AND sender_id != ?',
-      ),
+      unreadCount: db.prepare('SELECT COUNT(*) AS n FROM messages WHERE thread_id = ? AND thread_seq > ? AND sender_id != ?'),
       markRead: db.prepare(
         `UPDATE thread_access SET read_seq = MAX(read_seq, MIN(?, (SELECT last_seq FROM threads WHERE id = ?)))
          WHERE thread_id = ? AND user_id = ? RETURNING read_seq`,
@@ -253,9 +245,7 @@ export class SqliteStorage implements Storage {
                                base_seq, latest_seen_seq, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      messageByClientId: db.prepare(
-        'SELECT * FROM messages WHERE thread_id = ? AND sender_id = ? AND client_message_id = ?',
-      ),
+      messageByClientId: db.prepare('SELECT * FROM messages WHERE thread_id = ? AND sender_id = ? AND client_message_id = ?'),
       events: db.prepare('SELECT * FROM events WHERE thread_id = ? AND thread_seq > ? ORDER BY thread_seq LIMIT ?'),
       setMode: db.prepare('UPDATE threads SET participation_mode = ? WHERE id = ? AND participation_mode != ?'),
       insertWebhook: db.prepare(
@@ -271,9 +261,7 @@ export class SqliteStorage implements Storage {
          VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
       ),
       approvalById: db.prepare('SELECT * FROM approvals WHERE id = ?'),
-      settleApproval: db.prepare(
-        `UPDATE approvals SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'`,
-      ),
+      settleApproval: db.prepare(`UPDATE approvals SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'`),
       pendingApprovals: db.prepare(`SELECT * FROM approvals WHERE status = 'pending'`),
     };
   }
@@ -291,7 +279,10 @@ export class SqliteStorage implements Storage {
   }
 
   async getUsers(ids: readonly string[]) {
-    return ids.map((id) => this.stmt.userById.get(id) as Row | undefined).filter((row) => row !== undefined).map(toUser);
+    return ids
+      .map((id) => this.stmt.userById.get(id) as Row | undefined)
+      .filter((row) => row !== undefined)
+      .map(toUser);
   }
 
   async listUsers() {
@@ -319,7 +310,10 @@ export class SqliteStorage implements Storage {
   }
 
   async getAgents(ids: readonly string[]) {
-    return ids.map((id) => this.stmt.agentById.get(id) as Row | undefined).filter((row) => row !== undefined).map(toAgent);
+    return ids
+      .map((id) => this.stmt.agentById.get(id) as Row | undefined)
+      .filter((row) => row !== undefined)
+      .map(toAgent);
   }
 
   async createAgent(input: NewAgent, ownerUserIds: readonly string[]) {
@@ -375,9 +369,11 @@ export class SqliteStorage implements Storage {
   // ---- threads -------------------------------------------------------------------------
 
   private threadRecord(row: Row): ThreadRecord {
-    const participants = (this.stmt.participants.all(row.id) as Row[]).map(
-      (p): Participant => ({ sender_id: str(p.sender_id), name: str(p.name), avatar_url: strOrNull(p.avatar_url) }),
-    );
+    const participants = (this.stmt.participants.all(row.id) as Row[]).map((p): Participant => ({
+      sender_id: str(p.sender_id),
+      name: str(p.name),
+      avatar_url: strOrNull(p.avatar_url),
+    }));
     return {
       id: str(row.id),
       kind: str(row.kind) as ThreadRecord['kind'],
@@ -406,7 +402,11 @@ export class SqliteStorage implements Storage {
   }
 
   /** Appends one event at the next seq. Must run inside a transaction. */
-  private insertEvent(threadId: string, input: NewEvent | (Omit<NewEvent, 'eventType'> & { eventType: 'message_committed' }), createdAt: string): ThreadEvent {
+  private insertEvent(
+    threadId: string,
+    input: NewEvent | (Omit<NewEvent, 'eventType'> & { eventType: 'message_committed' }),
+    createdAt: string,
+  ): ThreadEvent {
     const seqRow = this.stmt.nextSeq.get(createdAt, threadId) as Row | undefined;
     if (!seqRow) throw new Error(`thread ${threadId} does not exist`);
     const event: ThreadEvent = {
@@ -561,14 +561,10 @@ export class SqliteStorage implements Storage {
 
   async commitMessage(input: NewMessage): Promise<CommitResult> {
     return this.grouped((): CommitResult => {
-      const existingRow = this.stmt.messageByClientId.get(input.threadId, input.senderId, input.clientMessageId) as
-        | Row
-        | undefined;
+      const existingRow = this.stmt.messageByClientId.get(input.threadId, input.senderId, input.clientMessageId) as Row | undefined;
       if (existingRow) {
         const existing = toMessage(existingRow);
-        return existing.content === input.content
-          ? { status: 'duplicate', message: existing }
-          : { status: 'conflict', message: existing };
+        return existing.content === input.content ? { status: 'duplicate', message: existing } : { status: 'conflict', message: existing };
       }
       return { status: 'created', ...this.insertMessage(input, now()) };
     });
@@ -582,11 +578,7 @@ export class SqliteStorage implements Storage {
     return this.db.transaction(() => {
       const changed = this.stmt.setMode.run(mode, threadId, mode).changes > 0;
       if (!changed) return null;
-      return this.insertEvent(
-        threadId,
-        { eventType: 'mode_changed', senderId, content: null, data: { participation_mode: mode } },
-        now(),
-      );
+      return this.insertEvent(threadId, { eventType: 'mode_changed', senderId, content: null, data: { participation_mode: mode } }, now());
     })();
   }
 
@@ -672,11 +664,7 @@ export class SqliteStorage implements Storage {
     return row && toApproval(row);
   }
 
-  async settleApproval(
-    id: string,
-    outcome: { status: 'approved' | 'rejected' | 'expired'; decidedBy: SenderId | null },
-    event: NewEvent,
-  ) {
+  async settleApproval(id: string, outcome: { status: 'approved' | 'rejected' | 'expired'; decidedBy: SenderId | null }, event: NewEvent) {
     return this.db.transaction(() => {
       const decidedAt = now();
       const changed = this.stmt.settleApproval.run(outcome.status, outcome.decidedBy, decidedAt, id).changes > 0;

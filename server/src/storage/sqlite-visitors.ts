@@ -100,7 +100,13 @@ export class SqliteVisitors {
   }
 
   /** Updates the labels of an existing visitor, then resumes its open thread or opens a fresh one. */
-  private continueVisitor(agent: AgentRecord, visitorId: string, email: string | null, name: string | null, fresh: boolean): VisitorResolution {
+  private continueVisitor(
+    agent: AgentRecord,
+    visitorId: string,
+    email: string | null,
+    name: string | null,
+    fresh: boolean,
+  ): VisitorResolution {
     this.stmt.updateLabels.run(email, name, visitorId);
     let visitor = toVisitor(this.stmt.byId.get(visitorId) as Row);
     if (!fresh) {
@@ -114,7 +120,13 @@ export class SqliteVisitors {
     return { thread: this.threads.loadThread(threadId)!, visitor, resumed: false, events };
   }
 
-  private insertVisitor(agent: AgentRecord, email: string | null, name: string | null, sub: string | null, tokenHash: string): VisitorResolution {
+  private insertVisitor(
+    agent: AgentRecord,
+    email: string | null,
+    name: string | null,
+    sub: string | null,
+    tokenHash: string,
+  ): VisitorResolution {
     const createdAt = now();
     const threadId = randomUUID();
     const visitor: VisitorRecord = { id: randomUUID(), agentId: agent.id, email, name, identitySub: sub, verified: sub !== null, threadId };

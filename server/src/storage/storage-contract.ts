@@ -31,7 +31,15 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
   const hash = (token: string) => createHash('sha256').update(token).digest('hex');
   const newAgent = (storage: Storage, owner: string) =>
     storage.createAgent(
-      { id: randomUUID(), slug: `a-${randomUUID().slice(0, 8)}`, name: 'A', avatarUrl: null, greeting: 'hi', themeColor: '#000', engine: 'demo' },
+      {
+        id: randomUUID(),
+        slug: `a-${randomUUID().slice(0, 8)}`,
+        name: 'A',
+        avatarUrl: null,
+        greeting: 'hi',
+        themeColor: '#000',
+        engine: 'demo',
+      },
       [owner],
     );
 
@@ -144,7 +152,11 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       expect(first.thread.kind).toBe('public');
       expect(first.events.map((event) => event.event_type)).toEqual(['participant_joined', 'participant_joined']);
       expect(await storage.listThreadAudience(first.thread.id)).toEqual([owner]);
-      expect(await storage.getVisitorOfThread(first.thread.id)).toMatchObject({ id: first.visitor.id, email: 'v@example.com', verified: false });
+      expect(await storage.getVisitorOfThread(first.thread.id)).toMatchObject({
+        id: first.visitor.id,
+        email: 'v@example.com',
+        verified: false,
+      });
       // The participant name is the visitor's name, or "Visitor": never the email.
       expect(first.thread.participants[0]).toMatchObject({ sender_id: `visitor:${first.visitor.id}`, name: 'V' });
       expect(same.thread.participants[0]).toMatchObject({ sender_id: `visitor:${same.visitor.id}`, name: 'Visitor' });
@@ -166,7 +178,9 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       expect(await resume(false)).toMatchObject({ resumed: true, thread: { id: fresh?.thread.id } });
       expect(await storage.listUserThreadIds(owner!)).toEqual(expect.arrayContaining([first.thread.id, fresh!.thread.id]));
       expect((await storage.getVisitorOfThread(first.thread.id))?.id).toBe(first.visitor.id);
-      expect(await storage.resumeVisitor({ agent, visitorId: randomUUID(), email: null, name: null, fresh: false, bindSub: null })).toBeUndefined();
+      expect(
+        await storage.resumeVisitor({ agent, visitorId: randomUUID(), email: null, name: null, fresh: false, bindSub: null }),
+      ).toBeUndefined();
       await storage.close();
     });
 
@@ -190,10 +204,14 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       const phone = await storage.resolveIdentifiedVisitor({ ...input, tokenHash: hash('phone') });
       const laptop = await storage.resolveIdentifiedVisitor({ ...input, name: null, email: null, tokenHash: hash('laptop') });
       const someoneElse = await storage.resolveIdentifiedVisitor({ ...input, sub: 'cust-2', tokenHash: hash('else') });
-      expect(phone).toMatchObject({ resumed: false, visitor: { identitySub: 'cust-1', verified: true, email: 'c@example.com', name: 'C' } });
+      expect(phone).toMatchObject({
+        resumed: false,
+        visitor: { identitySub: 'cust-1', verified: true, email: 'c@example.com', name: 'C' },
+      });
       expect(laptop).toMatchObject({ resumed: true, thread: { id: phone.thread.id }, visitor: { id: phone.visitor.id, name: 'C' } });
       expect(someoneElse.visitor.id).not.toBe(phone.visitor.id);
-      for (const device of ['phone', 'laptop']) expect((await storage.getVisitorByToken(agent.id, hash(device)))?.id).toBe(phone.visitor.id);
+      for (const device of ['phone', 'laptop'])
+        expect((await storage.getVisitorByToken(agent.id, hash(device)))?.id).toBe(phone.visitor.id);
       expect((await storage.getVisitorByIdentity(agent.id, 'cust-1'))?.id).toBe(phone.visitor.id);
       expect(phone.thread.visitor).toMatchObject({ id: phone.visitor.id, verified: true });
       const fresh = await storage.resolveIdentifiedVisitor({ ...input, fresh: true, tokenHash: hash('tablet') });
@@ -208,10 +226,24 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       const [owner] = await users(storage, 1);
       const agent = await newAgent(storage, owner!);
       const anon = await storage.createVisitor({ agent, email: 'a@example.com', name: null, tokenHash: hash('a') });
-      const bound = await storage.resumeVisitor({ agent, visitorId: anon.visitor.id, email: null, name: 'Ann', fresh: false, bindSub: 'ann' });
+      const bound = await storage.resumeVisitor({
+        agent,
+        visitorId: anon.visitor.id,
+        email: null,
+        name: 'Ann',
+        fresh: false,
+        bindSub: 'ann',
+      });
       expect(bound?.visitor).toMatchObject({ identitySub: 'ann', verified: true, name: 'Ann', email: 'a@example.com' });
       const other = await storage.createVisitor({ agent, email: 'b@example.com', name: null, tokenHash: hash('b') });
-      const refused = await storage.resumeVisitor({ agent, visitorId: other.visitor.id, email: null, name: null, fresh: false, bindSub: 'ann' });
+      const refused = await storage.resumeVisitor({
+        agent,
+        visitorId: other.visitor.id,
+        email: null,
+        name: null,
+        fresh: false,
+        bindSub: 'ann',
+      });
       expect(refused?.visitor).toMatchObject({ identitySub: null, verified: false });
       await storage.close();
     });
@@ -220,7 +252,12 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       const { storage } = await open();
       const [owner] = await users(storage, 1);
       const agent = await newAgent(storage, owner!);
-      expect(agent).toMatchObject({ allowedOrigins: [], requireVerifiedIdentity: false, identitySecret: null, identitySecretCreatedAt: null });
+      expect(agent).toMatchObject({
+        allowedOrigins: [],
+        requireVerifiedIdentity: false,
+        identitySecret: null,
+        identitySecretCreatedAt: null,
+      });
       const updated = await storage.updateAgentSettings(agent.id, { allowedOrigins: ['https://a.example'], requireVerifiedIdentity: true });
       expect(updated).toMatchObject({ allowedOrigins: ['https://a.example'], requireVerifiedIdentity: true });
       const { createdAt } = await storage.setIdentitySecret(agent.id, 'ais_one');
@@ -260,7 +297,11 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       );
       expect(event.data.approval_id).toBe(approval.id);
       const settle = () =>
-        storage.settleApproval(approval.id, { status: 'approved', decidedBy: `user:${a}` }, { eventType: 'approval_resolved', senderId: `user:${a}`, content: null, data: {} });
+        storage.settleApproval(
+          approval.id,
+          { status: 'approved', decidedBy: `user:${a}` },
+          { eventType: 'approval_resolved', senderId: `user:${a}`, content: null, data: {} },
+        );
       const first = await settle();
       expect(first?.approval.status).toBe('approved');
       expect(first?.event.thread_seq).toBe(event.thread_seq + 1);

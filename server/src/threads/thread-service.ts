@@ -1,17 +1,6 @@
 import * as v from 'valibot';
-import {
-  contentSchema,
-  describeIssue,
-  sendMessageInputSchema,
-  type SendMessageInput,
-} from '../../../src/core/protocol/client-frames.ts';
-import type {
-  Message,
-  Participant,
-  ParticipationMode,
-  Thread,
-  ThreadEvent,
-} from '../../../src/core/protocol/model.ts';
+import { contentSchema, describeIssue, sendMessageInputSchema, type SendMessageInput } from '../../../src/core/protocol/client-frames.ts';
+import type { Message, Participant, ParticipationMode, Thread, ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
 import { ApiError, badRequest, notFound } from '../http/errors.ts';
 import type { Hub, Subscriber } from '../realtime/hub.ts';

@@ -4,7 +4,10 @@ import { AddressGuard, AddressRefused, type Resolver } from './address-guard.ts'
 
 const resolver: Resolver = async (hostname) =>
   ({
-    'public.test': [{ address: '93.184.216.34', family: 4 }, { address: '2606:2800:220:1::1', family: 6 }],
+    'public.test': [
+      { address: '93.184.216.34', family: 4 },
+      { address: '2606:2800:220:1::1', family: 6 },
+    ],
     'inside.test': [{ address: '192.168.1.1', family: 4 }],
   })[hostname] ?? [];
 

@@ -77,8 +77,12 @@ export class AddressGuard {
       (addresses) => {
         if ('all' in options && options.all) return callback(null, addresses);
         const wanted = 'family' in options ? options.family : undefined;
-        const pick = addresses.find((item) => !wanted || item.family === wanted || wanted === 'IPv4' && item.family === 4 || wanted === 'IPv6' && item.family === 6);
-        if (!pick) return callback(Object.assign(new Error(`no IPv${String(wanted)} address for "${hostname}"`), { code: 'ENOTFOUND' }), '');
+        const pick = addresses.find(
+          (item) =>
+            !wanted || item.family === wanted || (wanted === 'IPv4' && item.family === 4) || (wanted === 'IPv6' && item.family === 6),
+        );
+        if (!pick)
+          return callback(Object.assign(new Error(`no IPv${String(wanted)} address for "${hostname}"`), { code: 'ENOTFOUND' }), '');
         callback(null, pick.address, pick.family);
       },
       (error: Error) => callback(error, ''),

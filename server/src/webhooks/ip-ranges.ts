@@ -2,15 +2,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 /** Why an address may not receive webhooks. The first five are opened by `WEBHOOK_ALLOW_PRIVATE_NETWORKS`. */
 export type AddressKind =
-  | 'loopback'
-  | 'private'
-  | 'link-local'
-  | 'shared (CGNAT)'
-  | 'unique-local'
-  | 'unspecified'
-  | 'multicast'
-  | 'broadcast'
-  | 'reserved';
+  'loopback' | 'private' | 'link-local' | 'shared (CGNAT)' | 'unique-local' | 'unspecified' | 'multicast' | 'broadcast' | 'reserved';
 
 /** The kinds a development server may reach when private networks are allowed. */
 export const PRIVATE_KINDS: ReadonlySet<AddressKind> = new Set(['loopback', 'private', 'link-local', 'shared (CGNAT)', 'unique-local']);

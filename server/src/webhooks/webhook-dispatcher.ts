@@ -88,10 +88,7 @@ export class WebhookDispatcher {
     for (let attempt = 1; attempt <= WEBHOOK_MAX_ATTEMPTS && !this.stopped && !removed(); attempt++) {
       const problem = await this.post(record, body, event, attempt);
       if (problem === null) return true;
-      this.log.info(
-        { subscription_id: record.id, thread_seq: event.thread_seq, attempt, problem },
-        'webhook delivery failed',
-      );
+      this.log.info({ subscription_id: record.id, thread_seq: event.thread_seq, attempt, problem }, 'webhook delivery failed');
       if (attempt < WEBHOOK_MAX_ATTEMPTS) await this.sleep(this.retryBaseMs * 2 ** (attempt - 1));
     }
     return this.stopped || removed();
@@ -107,17 +104,21 @@ export class WebhookDispatcher {
       const url = new URL(record.callbackUrl);
       // Node connects to an IP literal without calling `lookup`: check it here. Names are checked by the lookup.
       if (isIP(bareHost(url)) !== 0) await this.guard.addressesOf(bareHost(url));
-      const status = await this.send(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'content-length': Buffer.byteLength(body),
-          [SIGNATURE_HEADER]: signBody(record.secret, body),
-          'x-ama2-event-id': event.event_id,
-          'x-ama2-subscription-id': record.id,
-          'x-ama2-delivery-attempt': String(attempt),
+      const status = await this.send(
+        url,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'content-length': Buffer.byteLength(body),
+            [SIGNATURE_HEADER]: signBody(record.secret, body),
+            'x-ama2-event-id': event.event_id,
+            'x-ama2-subscription-id': record.id,
+            'x-ama2-delivery-attempt': String(attempt),
+          },
         },
-      }, body);
+        body,
+      );
       return status >= 200 && status < 300 ? null : `HTTP ${status}`;
     } catch (error) {
       if (error instanceof AddressRefused) return `refused: ${error.message}`;

@@ -10,7 +10,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** An open SSE stream: reads in the background until the server ends it. */
 async function openStream(server: TestServer, threadId: string, token: string) {
-  const response = await fetch(`${server.url}/api/v1/chat/threads/${threadId}/events/stream`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${server.url}/api/v1/chat/threads/${threadId}/events/stream`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(response.status).toBe(200);
   const reader = response.body!.getReader();
   let text = '';
@@ -24,7 +26,7 @@ async function openStream(server: TestServer, threadId: string, token: string) {
   return { ended, received: () => text };
 }
 
-describe('[ext] agent settings and tokens, for the agent\'s owners (CONTRACT §7)', () => {
+describe("[ext] agent settings and tokens, for the agent's owners (CONTRACT §7)", () => {
   let server: TestServer;
   let alice: Session;
   let bob: Session;
@@ -48,18 +50,22 @@ describe('[ext] agent settings and tokens, for the agent\'s owners (CONTRACT §7
     { method: 'DELETE', path: `/tokens/${randomUUID()}` },
   ];
 
-  it.each(calls)('$method $path: 401 signed out, 403 for Bob and for an agent token, 404 for an unknown agent', async ({ method, path, body }) => {
-    const call = (slug: string, token?: string) => api(server, method, `/agents/${slug}${path}`, { ...(token ? { token } : {}), ...(body ? { body } : {}) });
-    expect((await call('demo')).status).toBe(401);
-    const byBob = await call('demo', bob.token);
-    expect(byBob.status).toBe(403);
-    expect(byBob.body.error.code).toBe('forbidden');
-    const byAgent = await call('demo', agentToken);
-    expect(byAgent.status).toBe(403);
-    const unknown = await call('no-such-agent', alice.token);
-    expect(unknown.status).toBe(404);
-    expect(unknown.body.error.code).toBe('not_found');
-  });
+  it.each(calls)(
+    '$method $path: 401 signed out, 403 for Bob and for an agent token, 404 for an unknown agent',
+    async ({ method, path, body }) => {
+      const call = (slug: string, token?: string) =>
+        api(server, method, `/agents/${slug}${path}`, { ...(token ? { token } : {}), ...(body ? { body } : {}) });
+      expect((await call('demo')).status).toBe(401);
+      const byBob = await call('demo', bob.token);
+      expect(byBob.status).toBe(403);
+      expect(byBob.body.error.code).toBe('forbidden');
+      const byAgent = await call('demo', agentToken);
+      expect(byAgent.status).toBe(403);
+      const unknown = await call('no-such-agent', alice.token);
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error.code).toBe('not_found');
+    },
+  );
 
   it('reads and replaces the settings, normalizing origins and removing duplicates', async () => {
     expect((await api(server, 'GET', '/agents/demo/settings', { token: alice.token })).body).toEqual(DEFAULTS);
@@ -80,17 +86,32 @@ describe('[ext] agent settings and tokens, for the agent\'s owners (CONTRACT §7
     expect((await api(server, 'GET', '/agents/demo/settings', { token: alice.token })).body).toEqual(expected);
     const profile = await api(server, 'GET', '/chat/public/demo', { headers: { origin: 'https://shop.example' } });
     expect(profile.body.require_verified_identity).toBe(true);
-    await api(server, 'PUT', '/agents/demo/settings', { token: alice.token, body: { allowed_origins: [], require_verified_identity: false } });
+    await api(server, 'PUT', '/agents/demo/settings', {
+      token: alice.token,
+      body: { allowed_origins: [], require_verified_identity: false },
+    });
   });
 
   it('refuses bad origins with a message naming the entry, and stores nothing', async () => {
     const cases: Array<{ entry: string; message: string }> = [
-      { entry: 'ftp://files.example', message: 'allowed_origins: "ftp://files.example" is not an http(s) origin like https://shop.example.com.' },
+      {
+        entry: 'ftp://files.example',
+        message: 'allowed_origins: "ftp://files.example" is not an http(s) origin like https://shop.example.com.',
+      },
       { entry: 'shop.example', message: 'allowed_origins: "shop.example" is not an http(s) origin like https://shop.example.com.' },
-      { entry: 'https://shop.example/chat', message: 'allowed_origins: "https://shop.example/chat" has a path, query or fragment; give only scheme://host[:port].' },
-      { entry: 'https://shop.example?x=1', message: 'allowed_origins: "https://shop.example?x=1" has a path, query or fragment; give only scheme://host[:port].' },
+      {
+        entry: 'https://shop.example/chat',
+        message: 'allowed_origins: "https://shop.example/chat" has a path, query or fragment; give only scheme://host[:port].',
+      },
+      {
+        entry: 'https://shop.example?x=1',
+        message: 'allowed_origins: "https://shop.example?x=1" has a path, query or fragment; give only scheme://host[:port].',
+      },
       { entry: 'https://*.example.com', message: 'allowed_origins: "https://*.example.com" has a wildcard; list each origin.' },
-      { entry: 'https://me:pw@shop.example', message: 'allowed_origins: "https://me:pw@shop.example" must not contain a user name or password.' },
+      {
+        entry: 'https://me:pw@shop.example',
+        message: 'allowed_origins: "https://me:pw@shop.example" must not contain a user name or password.',
+      },
       { entry: '*', message: 'allowed_origins: "*" has a wildcard; list each origin.' },
     ];
     for (const { entry, message } of cases) {
@@ -102,16 +123,25 @@ describe('[ext] agent settings and tokens, for the agent\'s owners (CONTRACT §7
       expect(response.body.error).toEqual({ code: 'client_error', message, retryable: false });
     }
     const tooMany = Array.from({ length: 51 }, (_, i) => `https://site-${i}.example`);
-    const many = await api(server, 'PUT', '/agents/demo/settings', { token: alice.token, body: { allowed_origins: tooMany, require_verified_identity: false } });
+    const many = await api(server, 'PUT', '/agents/demo/settings', {
+      token: alice.token,
+      body: { allowed_origins: tooMany, require_verified_identity: false },
+    });
     expect(many.status).toBe(400);
     expect(many.body.error.message).toBe('allowed_origins: at most 50 origins, got 51.');
-    const fifty = await api(server, 'PUT', '/agents/demo/settings', { token: alice.token, body: { allowed_origins: [...tooMany.slice(0, 50), tooMany[0]], require_verified_identity: false } });
+    const fifty = await api(server, 'PUT', '/agents/demo/settings', {
+      token: alice.token,
+      body: { allowed_origins: [...tooMany.slice(0, 50), tooMany[0]], require_verified_identity: false },
+    });
     expect(fifty.status).toBe(200);
     expect(fifty.body.allowed_origins).toHaveLength(50);
     const partial = await api(server, 'PUT', '/agents/demo/settings', { token: alice.token, body: { allowed_origins: [] } });
     expect(partial.status).toBe(400);
     expect(partial.body.error.message).toContain('require_verified_identity');
-    await api(server, 'PUT', '/agents/demo/settings', { token: alice.token, body: { allowed_origins: [], require_verified_identity: false } });
+    await api(server, 'PUT', '/agents/demo/settings', {
+      token: alice.token,
+      body: { allowed_origins: [], require_verified_identity: false },
+    });
     expect((await api(server, 'GET', '/agents/demo/settings', { token: alice.token })).body).toEqual(DEFAULTS);
   });
 
@@ -137,7 +167,9 @@ describe('[ext] agent settings and tokens, for the agent\'s owners (CONTRACT §7
   it('issues tokens shown once, lists them without the secret, and records their use', async () => {
     const issued = await api(server, 'POST', '/agents/demo/tokens', { token: alice.token });
     expect(issued.status).toBe(201);
-    const demo = (await api(server, 'GET', '/agents', { token: alice.token })).body.agents.find((agent: { slug: string }) => agent.slug === 'demo');
+    const demo = (await api(server, 'GET', '/agents', { token: alice.token })).body.agents.find(
+      (agent: { slug: string }) => agent.slug === 'demo',
+    );
     expect(issued.body).toEqual({
       id: expect.stringMatching(UUID),
       token: expect.stringMatching(/^ama_eat_[A-Za-z0-9_-]{16,}$/),
@@ -174,12 +206,19 @@ describe('[ext] agent settings and tokens, for the agent\'s owners (CONTRACT §7
     const refused = await api(server, 'GET', '/chat/threads', { token });
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('unauthorized');
-    expect((await api(server, 'POST', `/chat/threads/${thread.body.id}/messages`, { token, body: sendBody('still here?') })).status).toBe(401);
-    const reopened = await fetch(`${server.url}/api/v1/chat/threads/${thread.body.id}/events/stream`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await api(server, 'POST', `/chat/threads/${thread.body.id}/messages`, { token, body: sendBody('still here?') })).status).toBe(
+      401,
+    );
+    const reopened = await fetch(`${server.url}/api/v1/chat/threads/${thread.body.id}/events/stream`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(reopened.status).toBe(401);
 
     // Bob's stream and the other token's stream are still live: they hear his next message.
-    const sent = await api(server, 'POST', `/chat/threads/${thread.body.id}/messages`, { token: bob.token, body: sendBody('after the revoke') });
+    const sent = await api(server, 'POST', `/chat/threads/${thread.body.id}/messages`, {
+      token: bob.token,
+      body: sendBody('after the revoke'),
+    });
     expect(sent.status).toBe(201);
     for (const stream of [bobStream, otherAgentStream]) {
       await expect.poll(() => stream.received().includes(`id: ${sent.body.message.thread_seq}\n`)).toBe(true);

@@ -6,7 +6,6 @@ import { sleep } from '../support/test-socket.ts';
 
 type World = Awaited<ReturnType<typeof demoWorld>>;
 
-
 function expectError(response: { status: number; body: any }, status: number, code: string) {
   expect(response.status).toBe(status);
   expect(response.body).toEqual({ error: { code, message: expect.any(String), retryable: false } });
@@ -86,7 +85,10 @@ describe('sign-in and credentials (CONTRACT §1)', () => {
       );
       const threadId = created.body.id as string;
 
-      const sent = await api(server, 'POST', `/chat/threads/${threadId}/messages`, { token: agentToken, body: sendBody('Hello from the agent') });
+      const sent = await api(server, 'POST', `/chat/threads/${threadId}/messages`, {
+        token: agentToken,
+        body: sendBody('Hello from the agent'),
+      });
       expect(sent.status).toBe(201);
       expect(sent.body.message).toMatchObject({
         thread_id: threadId,
@@ -117,7 +119,11 @@ describe('sign-in and credentials (CONTRACT §1)', () => {
     });
 
     it('refuses an unknown agent token and user-only calls with an agent token', async () => {
-      expectError(await api(server, 'GET', `/chat/threads/${world.welcome.id}`, { token: 'ama_eat_notarealtoken0000000000' }), 401, 'unauthorized');
+      expectError(
+        await api(server, 'GET', `/chat/threads/${world.welcome.id}`, { token: 'ama_eat_notarealtoken0000000000' }),
+        401,
+        'unauthorized',
+      );
       expectError(await api(server, 'GET', '/me', { token: agentToken }), 403, 'forbidden');
     });
   });
@@ -139,7 +145,7 @@ describe('sign-in and credentials (CONTRACT §1)', () => {
       expect(after.body.last_message?.content).not.toBe('from a foreign page');
     });
 
-    it('accepts the server\'s own origin and requests without an Origin', async () => {
+    it("accepts the server's own origin and requests without an Origin", async () => {
       const sameOrigin = await api(server, 'GET', '/chat/threads', { token: world.alice.token, headers: { origin: server.url } });
       expect(sameOrigin.status).toBe(200);
       const noOrigin = await api(server, 'GET', '/chat/threads', { token: world.alice.token });
@@ -255,7 +261,11 @@ describe('threads (CONTRACT §3)', () => {
     );
     expect(listed).toMatchObject({ read_seq: lastSeq, unread_count: 0 });
 
-    expectError(await api(server, 'POST', `/chat/threads/${thread.id}/read`, { token: world.bob.token, body: { seq: -1 } }), 400, 'client_error');
+    expectError(
+      await api(server, 'POST', `/chat/threads/${thread.id}/read`, { token: world.bob.token, body: { seq: -1 } }),
+      400,
+      'client_error',
+    );
   });
 
   it('answers an unknown thread with 404 and a thread you are not in with 403', async () => {
@@ -266,7 +276,10 @@ describe('threads (CONTRACT §3)', () => {
     expectError(foreign, 403, 'forbidden');
     const foreignEvents = await api(server, 'GET', `/chat/threads/${world.welcome.id}/events`, { token: carol.token });
     expectError(foreignEvents, 403, 'forbidden');
-    const foreignSend = await api(server, 'POST', `/chat/threads/${world.welcome.id}/messages`, { token: carol.token, body: sendBody('let me in') });
+    const foreignSend = await api(server, 'POST', `/chat/threads/${world.welcome.id}/messages`, {
+      token: carol.token,
+      body: sendBody('let me in'),
+    });
     expectError(foreignSend, 403, 'forbidden');
     const foreignRead = await api(server, 'POST', `/chat/threads/${world.welcome.id}/read`, { token: carol.token, body: { seq: 1 } });
     expectError(foreignRead, 403, 'forbidden');
@@ -276,7 +289,10 @@ describe('threads (CONTRACT §3)', () => {
   it('refuses to create a thread with an unknown user id (400) and creates nothing', async () => {
     const owner = await server.addUser('Quinn');
     const stranger = randomUUID();
-    const response = await api(server, 'POST', '/chat/threads', { token: owner.token, body: { target_user_ids: [world.bob.user.id, stranger] } });
+    const response = await api(server, 'POST', '/chat/threads', {
+      token: owner.token,
+      body: { target_user_ids: [world.bob.user.id, stranger] },
+    });
     expectError(response, 400, 'client_error');
     expect(response.body.error.message).toContain(stranger);
     expect((await api(server, 'GET', '/chat/threads', { token: owner.token })).body.threads).toEqual([]);
@@ -317,7 +333,9 @@ describe('threads (CONTRACT §3)', () => {
     ]);
 
     const log = await api(server, 'GET', `/chat/threads/${thread.id}/events?last_thread_seq=0`, { token: world.bob.token });
-    expect(log.body.events.slice(0, 4).map((event: { event_type: string; thread_seq: number }) => [event.thread_seq, event.event_type])).toEqual([
+    expect(
+      log.body.events.slice(0, 4).map((event: { event_type: string; thread_seq: number }) => [event.thread_seq, event.event_type]),
+    ).toEqual([
       [1, 'participant_joined'],
       [2, 'participant_joined'],
       [3, 'participant_joined'],
@@ -336,12 +354,18 @@ describe('threads (CONTRACT §3)', () => {
     // An invalid initial message or mode stores nothing.
     const before = (await api(server, 'GET', '/chat/threads?limit=100', { token: world.alice.token })).body.threads.length;
     expectError(
-      await api(server, 'POST', '/chat/threads', { token: world.alice.token, body: { target_user_ids: [world.bob.user.id], initial_message: '   ' } }),
+      await api(server, 'POST', '/chat/threads', {
+        token: world.alice.token,
+        body: { target_user_ids: [world.bob.user.id], initial_message: '   ' },
+      }),
       400,
       'client_error',
     );
     expectError(
-      await api(server, 'POST', '/chat/threads', { token: world.alice.token, body: { target_user_ids: [world.bob.user.id], participation_mode: 'loud' } }),
+      await api(server, 'POST', '/chat/threads', {
+        token: world.alice.token,
+        body: { target_user_ids: [world.bob.user.id], participation_mode: 'loud' },
+      }),
       400,
       'client_error',
     );

@@ -39,7 +39,10 @@ describe('bad input is refused and nothing is stored', () => {
     return response.body.error.message as string;
   }
 
-  const post = (body: unknown, headers: Record<string, string> = {}) => () => api(server, 'POST', messagesPath, { token, body, headers });
+  const post =
+    (body: unknown, headers: Record<string, string> = {}) =>
+    () =>
+      api(server, 'POST', messagesPath, { token, body, headers });
 
   it('refuses malformed JSON with 400 "not valid JSON"', async () => {
     const message = await refused(post('{"content": "hi", "client_message_id": '), 400, 'client_error');
@@ -51,8 +54,12 @@ describe('bad input is refused and nothing is stored', () => {
     expect(await refused(post({ content: 5, client_message_id: 'wrong-type-1' }), 400, 'client_error')).toBe('content must be a string.');
     expect(await refused(post({ content: { text: 'hi' }, client_message_id: 'wrong-type-2' }), 400, 'client_error')).toMatch(/content/);
     expect(await refused(post({ content: 'hi', client_message_id: 42 }), 400, 'client_error')).toBe('client_message_id must be a string.');
-    expect(await refused(post({ content: 'hi', client_message_id: 'wrong-type-3', base_seq: 'ten' }), 400, 'client_error')).toMatch(/base_seq/);
-    expect(await refused(post({ content: 'hi', client_message_id: 'wrong-type-4', mentions: [5] }), 400, 'client_error')).toMatch(/mentions/);
+    expect(await refused(post({ content: 'hi', client_message_id: 'wrong-type-3', base_seq: 'ten' }), 400, 'client_error')).toMatch(
+      /base_seq/,
+    );
+    expect(await refused(post({ content: 'hi', client_message_id: 'wrong-type-4', mentions: [5] }), 400, 'client_error')).toMatch(
+      /mentions/,
+    );
     expect(await refused(post(['content', 'hi']), 400, 'client_error')).toBeTruthy();
     // Thread creation: a number is not an initial message (it would otherwise be committed as "5").
     const threadsBefore = (await api(server, 'GET', '/chat/threads?limit=100', { token })).body.threads.length;
@@ -67,13 +74,21 @@ describe('bad input is refused and nothing is stored', () => {
     expect(await refused(post({ content: 'no id' }), 400, 'client_error')).toMatch(/client_message_id/);
     expect(await refused(post({ client_message_id: 'no-content' }), 400, 'client_error')).toMatch(/content/);
     expect(await refused(post({ content: 'empty id', client_message_id: '' }), 400, 'client_error')).toMatch(/client_message_id/);
-    expect(await refused(post({ content: 'long id', client_message_id: 'x'.repeat(129) }), 400, 'client_error')).toMatch(/client_message_id/);
+    expect(await refused(post({ content: 'long id', client_message_id: 'x'.repeat(129) }), 400, 'client_error')).toMatch(
+      /client_message_id/,
+    );
   });
 
   it('refuses a body that is not JSON by content type, and an empty JSON body', async () => {
     const text = JSON.stringify(sendBody('as text'));
     expect(await refused(post(text, { 'content-type': 'text/plain' }), 400, 'client_error')).toMatch(/JSON/);
-    expect(await refused(post('content=hi&client_message_id=form', { 'content-type': 'application/x-www-form-urlencoded' }), 400, 'client_error')).toMatch(/JSON/);
+    expect(
+      await refused(
+        post('content=hi&client_message_id=form', { 'content-type': 'application/x-www-form-urlencoded' }),
+        400,
+        'client_error',
+      ),
+    ).toMatch(/JSON/);
     const empty = () =>
       fetch(`${server.url}/api/v1${messagesPath}`, {
         method: 'POST',
@@ -111,7 +126,9 @@ describe('bad input is refused and nothing is stored', () => {
 
   it('refuses a thread id that is not a UUID with 400', async () => {
     const bad = '/chat/threads/not-a-uuid';
-    expect(await refused(() => api(server, 'POST', `${bad}/messages`, { token, body: sendBody('lost') }), 400, 'client_error')).toMatch(/id/);
+    expect(await refused(() => api(server, 'POST', `${bad}/messages`, { token, body: sendBody('lost') }), 400, 'client_error')).toMatch(
+      /id/,
+    );
     await refused(() => api(server, 'GET', bad, { token }), 400, 'client_error');
     await refused(() => api(server, 'GET', `${bad}/events`, { token }), 400, 'client_error');
     await refused(() => api(server, 'POST', `${bad}/read`, { token, body: { seq: 1 } }), 400, 'client_error');
@@ -187,7 +204,7 @@ describe('text with lone surrogates is refused (400), well-formed text is stored
     expect((await api(server, 'GET', `/chat/threads/${threadId}`, { token })).body.last_seq).toBe(before);
   });
 
-  it('refuses them in a new thread\'s title and initial message, and in a visitor\'s name and content', async () => {
+  it("refuses them in a new thread's title and initial message, and in a visitor's name and content", async () => {
     expectRefused(await api(server, 'POST', '/chat/threads', { token, body: { target_user_ids: [bobId], title: 'Plan \ud800' } }), 'title');
     expectRefused(
       await api(server, 'POST', '/chat/threads', { token, body: { target_user_ids: [bobId], initial_message: 'hi \udc00' } }),
@@ -217,7 +234,9 @@ describe('text with lone surrogates is refused (400), well-formed text is stored
     const retry = await api(server, 'POST', `/chat/threads/${threadId}/messages`, { token, body });
     expect(retry.status).toBe(200);
     expect(retry.body.message).toEqual(first.body.message);
-    const log = await api(server, 'GET', `/chat/threads/${threadId}/events?last_thread_seq=${first.body.message.thread_seq - 1}`, { token });
+    const log = await api(server, 'GET', `/chat/threads/${threadId}/events?last_thread_seq=${first.body.message.thread_seq - 1}`, {
+      token,
+    });
     expect(log.body.events[0].content).toBe(content);
   });
 });

@@ -351,11 +351,7 @@ describe('the demo agent and its runtime events (CONTRACT §3, §5, §6, §9)', 
     const reply = committedReply(socket, frames, world.demoAgent.sender_id);
     expect(reply.content).toBe('Let me look up **open invoices**. I found 4 matching records for “open invoices”.');
     // The durable order: the question, the tool call, its result, the reply.
-    expect(log.map((event) => event.event_type)).toEqual([
-      'tool_call_started',
-      'tool_call_completed',
-      'message_committed',
-    ]);
+    expect(log.map((event) => event.event_type)).toEqual(['tool_call_started', 'tool_call_completed', 'message_committed']);
     expect(log.at(-1)!.thread_seq).toBe(reply.thread_seq);
   });
 
@@ -402,7 +398,7 @@ describe('the demo agent and its runtime events (CONTRACT §3, §5, §6, §9)', 
         'tool_call_completed',
       ]);
       const reply = committedReply(socket, frames, world.demoAgent.sender_id);
-      expect(reply.content).toBe('I\'d like to send an email titled “Quarterly report”. Approved, so I sent it.');
+      expect(reply.content).toBe("I'd like to send an email titled “Quarterly report”. Approved, so I sent it.");
 
       const log = await readLog(server, world.alice.token, thread.id, message.thread_seq);
       expect(log.map((event) => event.event_type)).toEqual([
@@ -441,7 +437,7 @@ describe('the demo agent and its runtime events (CONTRACT §3, §5, §6, §9)', 
       expectCompletedOrder(types);
       expect(types).not.toContain('tool_call_started');
       const reply = committedReply(socket, frames, world.demoAgent.sender_id);
-      expect(reply.content).toBe('I\'d like to send an email titled “Newsletter”. Rejected, so I did not send anything.');
+      expect(reply.content).toBe("I'd like to send an email titled “Newsletter”. Rejected, so I did not send anything.");
       const log = await readLog(server, world.alice.token, thread.id, message.thread_seq);
       expect(log.map((event) => event.event_type)).toEqual(['approval_pending', 'approval_resolved', 'message_committed']);
       expect(log[1].data).toMatchObject({ approval_id: approvalId, decision: 'reject' });
@@ -496,7 +492,7 @@ describe('the demo agent and its runtime events (CONTRACT §3, §5, §6, §9)', 
       expect(log.map((event) => event.event_type)).toEqual(['approval_pending', 'approval_resolved', 'message_committed']);
     });
 
-    it('only a human participant decides: the agent\'s own token (and any agent token) gets 403 forbidden, nothing is settled', async () => {
+    it("only a human participant decides: the agent's own token (and any agent token) gets 403 forbidden, nothing is settled", async () => {
       const { thread, message, approvalId } = await startApproval('/approve Self-approved');
       // The agent that asked, by its external token (issued by its owner Alice).
       const issued = await api(server, 'POST', '/agents/demo/tokens', { token: world.alice.token });
@@ -526,7 +522,7 @@ describe('the demo agent and its runtime events (CONTRACT §3, §5, §6, §9)', 
     });
   });
 
-  it('/approve in a visitor thread: the agent\'s owner decides; the visitor has no way to (CONTRACT §9)', async () => {
+  it("/approve in a visitor thread: the agent's owner decides; the visitor has no way to (CONTRACT §9)", async () => {
     const email = `approver-${randomUUID().slice(0, 8)}@example.com`;
     const resolved = await api(server, 'POST', '/chat/public/demo/threads', { body: { email } });
     expect(resolved.status, JSON.stringify(resolved.body)).toBe(201);
@@ -560,10 +556,16 @@ describe('the demo agent and its runtime events (CONTRACT §3, §5, §6, §9)', 
     });
     expect(userCall.status).toBe(401);
     // Bob is no owner of the agent: not his thread.
-    const bob = await api(server, 'POST', `/chat/threads/${threadId}/approvals/${approvalId}`, { token: world.bob.token, body: { decision: 'approve' } });
+    const bob = await api(server, 'POST', `/chat/threads/${threadId}/approvals/${approvalId}`, {
+      token: world.bob.token,
+      body: { decision: 'approve' },
+    });
     expect(bob.status).toBe(403);
 
-    const owner = await api(server, 'POST', `/chat/threads/${threadId}/approvals/${approvalId}`, { token: world.alice.token, body: { decision: 'approve' } });
+    const owner = await api(server, 'POST', `/chat/threads/${threadId}/approvals/${approvalId}`, {
+      token: world.alice.token,
+      body: { decision: 'approve' },
+    });
     expect(owner.status).toBe(200);
     expect(owner.body).toMatchObject({ approval_id: approvalId, status: 'approved' });
   });
@@ -740,7 +742,7 @@ describe('approvals that nobody answers (APPROVAL_TTL_MS)', () => {
     expect(types).toContain('approval_expired');
     expect(types).not.toContain('tool_call_started');
     const reply = committedReply(socket, frames, world.demoAgent.sender_id);
-    expect(reply.content).toBe('I\'d like to send an email titled “Late mail”. Nobody answered in time, so I did not send anything.');
+    expect(reply.content).toBe("I'd like to send an email titled “Late mail”. Nobody answered in time, so I did not send anything.");
 
     const log = await readLog(server, world.alice.token, thread.id, message.thread_seq);
     expect(log.map((event) => event.event_type)).toEqual(['approval_pending', 'approval_expired', 'message_committed']);

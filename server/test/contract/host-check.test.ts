@@ -12,7 +12,12 @@ interface RawAnswer {
  * One HTTP request with a `Host` header of our choosing, the way a page on a rebound DNS
  * name reaches the server. `upgrade` asks for a WebSocket: the answer is then a 101 or a refusal.
  */
-function rawRequest(server: TestServer, path: string, host: string, options: { upgrade?: boolean; token?: string } = {}): Promise<RawAnswer> {
+function rawRequest(
+  server: TestServer,
+  path: string,
+  host: string,
+  options: { upgrade?: boolean; token?: string } = {},
+): Promise<RawAnswer> {
   const { port } = new URL(server.url);
   const headers: Record<string, string> = { host };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -76,9 +81,14 @@ describe('Host check (CONTRACT §10: ALLOWED_HOSTS, 421)', () => {
     const user = await rawRequest(server, `/api/v1/chat/ws/user/threads?token=${token}`, 'evil.example', { upgrade: true });
     expect(user.status).toBe(421);
     expect(user.body).toContain('ALLOWED_HOSTS');
-    const visitor = await rawRequest(server, `/api/v1/chat/ws/public/demo/threads/${crypto.randomUUID()}?email=a@example.com`, 'evil.example', {
-      upgrade: true,
-    });
+    const visitor = await rawRequest(
+      server,
+      `/api/v1/chat/ws/public/demo/threads/${crypto.randomUUID()}?email=a@example.com`,
+      'evil.example',
+      {
+        upgrade: true,
+      },
+    );
     expect(visitor.status).toBe(421);
     expect(server.app.gateway.connectionCount).toBe(0);
   });
@@ -95,7 +105,7 @@ describe('Host check (CONTRACT §10: ALLOWED_HOSTS, 421)', () => {
     expect(upgrade.status).toBe(101);
   });
 
-  it('keeps /healthz open to any Host: probes use the machine\'s address, and the answer carries nothing', async () => {
+  it("keeps /healthz open to any Host: probes use the machine's address, and the answer carries nothing", async () => {
     const answer = await rawRequest(server, '/healthz', 'evil.example');
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toEqual({ status: 'ok' });

@@ -28,7 +28,11 @@ describe('POST /auth/login per account: failed attempts (RATE_LIMIT_LOGIN_FAILUR
 
   it('after 3 failures answers 429 with Retry-After, even to the right password; other accounts are unaffected', async () => {
     for (let i = 0; i < 3; i++) expect((await login(server, 'alice@example.com', `guess-${i}`)).status).toBe(401);
-    expectLimited(await login(server, 'alice@example.com', 'guess-3'), /^Too many failed sign-ins for this account; try again in \d+ minutes\.$/, 900);
+    expectLimited(
+      await login(server, 'alice@example.com', 'guess-3'),
+      /^Too many failed sign-ins for this account; try again in \d+ minutes\.$/,
+      900,
+    );
     // The right password does not get through, or the limit would reveal the hit.
     expectLimited(await login(server, 'ALICE@example.com ', 'password123'), /for this account/, 900);
     expect((await login(server, 'bob@example.com', 'password123')).status).toBe(200);
@@ -68,7 +72,11 @@ describe('POST /auth/login per client address: every attempt (RATE_LIMIT_LOGINS_
     expect((await login(server, 'alice@example.com', 'wrong')).status).toBe(401);
     expect((await login(server, 'nobody@example.com', 'wrong')).status).toBe(401);
     expect((await login(server, 'bob@example.com', 'password123')).status).toBe(200);
-    expectLimited(await login(server, 'bob@example.com', 'password123'), /^Too many sign-in attempts from this address; try again in \d+ seconds\.$/, 60);
+    expectLimited(
+      await login(server, 'bob@example.com', 'password123'),
+      /^Too many sign-in attempts from this address; try again in \d+ seconds\.$/,
+      60,
+    );
     expectLimited(await login(server, 'carol@example.com', 'x'), /from this address/, 60);
     // Signed-in calls are not sign-ins: they go on.
     expect((await api(server, 'GET', '/me', { token: first.body.token })).status).toBe(200);

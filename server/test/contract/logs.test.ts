@@ -7,7 +7,6 @@ import { identityClaims, openVisitorSocket, publicCall, resolve, signIdentityTok
 
 const WRONG_PASSWORD = 'hunter2-Wrong-Password-9731';
 
-
 /** Opens an SSE stream and reads until its first chunk, then hangs up. */
 async function touchStream(server: TestServer, threadId: string, token: string): Promise<string> {
   const controller = new AbortController();
@@ -52,7 +51,9 @@ describe('server logs carry no secrets (CONTRACT §1)', () => {
     expect((await api(server, 'GET', `/chat/threads?token=${alice.token}`)).status).toBe(401);
     expect((await api(server, 'GET', `/me?access_token=${alice.token}`)).status).toBe(401);
     const thread = await createThread(server, alice.token, { target_user_ids: [bob.user.id] });
-    expect((await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: bob.token, body: sendBody('hello logs') })).status).toBe(201);
+    expect(
+      (await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: bob.token, body: sendBody('hello logs') })).status,
+    ).toBe(201);
 
     // The user socket: ?token= and the auth subprotocol.
     const byQuery = TestSocket.open(userSocketUrl(server.wsUrl, alice.token));
@@ -84,7 +85,10 @@ describe('server logs carry no secrets (CONTRACT §1)', () => {
     const agentToken = issued.body.token as string;
     const agentThread = await api(server, 'POST', '/chat/threads', { token: agentToken, body: { target_user_ids: [bob.user.id] } });
     expect(agentThread.status).toBe(201);
-    const agentSend = await api(server, 'POST', `/chat/threads/${agentThread.body.id}/messages`, { token: agentToken, body: sendBody('agent speaking') });
+    const agentSend = await api(server, 'POST', `/chat/threads/${agentThread.body.id}/messages`, {
+      token: agentToken,
+      body: sendBody('agent speaking'),
+    });
     expect(agentSend.status).toBe(201);
     expect((await api(server, 'GET', `/chat/threads/${agentThread.body.id}/events`, { token: agentToken })).status).toBe(200);
     expect(await touchStream(server, agentThread.body.id, agentToken)).toContain('id: 1\n');
@@ -98,10 +102,17 @@ describe('server logs carry no secrets (CONTRACT §1)', () => {
     const visitorToken = visitor.body.visitor_token;
     const badIdentity = await resolve(server, { email: 'logged-visitor@customer.example', identity_token: `${identityToken}x` });
     expect(badIdentity.status).toBe(401);
-    expect((await publicCall(server, 'POST', `${visitor.body.thread_id}/messages`, { token: visitorToken, body: sendBody('visitor speaking') })).status).toBe(201);
+    expect(
+      (await publicCall(server, 'POST', `${visitor.body.thread_id}/messages`, { token: visitorToken, body: sendBody('visitor speaking') }))
+        .status,
+    ).toBe(201);
     expect((await publicCall(server, 'GET', `${visitor.body.thread_id}/events`, { token: visitorToken })).status).toBe(200);
     expect((await publicCall(server, 'GET', `${visitor.body.thread_id}/events`, { token: `${visitorToken}x` })).status).toBe(401);
-    const visitorSocket = openVisitorSocket(server, { threadId: visitor.body.thread_id, email: 'logged-visitor@customer.example', token: visitorToken });
+    const visitorSocket = openVisitorSocket(server, {
+      threadId: visitor.body.thread_id,
+      email: 'logged-visitor@customer.example',
+      token: visitorToken,
+    });
     await visitorSocket.ready();
     await visitorSocket.close();
 
@@ -151,7 +162,7 @@ describe('server logs carry no visitor email or visitor token (CONTRACT §1, §7
     if (!closed) await server.close();
   });
 
-  it('logs a visitor\'s REST calls and public socket without their email or any token', async () => {
+  it("logs a visitor's REST calls and public socket without their email or any token", async () => {
     const resolved = await api(server, 'POST', '/chat/public/demo/threads', { body: { email: VICTIM, name: 'Victim' } });
     expect(resolved.status).toBe(201);
     const threadId = resolved.body.thread_id as string;
@@ -214,6 +225,8 @@ describe('the OpenAPI document', () => {
     ]) {
       expect(paths).toContain(path);
     }
-    expect(Object.keys(response.body.paths['/api/v1/chat/threads/{id}/messages'] ?? response.body.paths['/chat/threads/{id}/messages'])).toContain('post');
+    expect(
+      Object.keys(response.body.paths['/api/v1/chat/threads/{id}/messages'] ?? response.body.paths['/chat/threads/{id}/messages']),
+    ).toContain('post');
   });
 });

@@ -42,12 +42,16 @@ class SseStream {
 
   /** Durable events: the messages with an `id`, parsed. */
   get durable(): { id: number; event: any }[] {
-    return this.messages.filter((message) => message.id !== undefined).map((message) => ({ id: Number(message.id), event: JSON.parse(message.data!) }));
+    return this.messages
+      .filter((message) => message.id !== undefined)
+      .map((message) => ({ id: Number(message.id), event: JSON.parse(message.data!) }));
   }
 
   /** Live-only events: `data:` without `id`, parsed. */
   get ephemeral(): any[] {
-    return this.messages.filter((message) => message.id === undefined && message.data !== undefined).map((message) => JSON.parse(message.data!));
+    return this.messages
+      .filter((message) => message.id === undefined && message.data !== undefined)
+      .map((message) => JSON.parse(message.data!));
   }
 
   private async pump(): Promise<void> {
@@ -323,7 +327,10 @@ describe('the SSE stream (CONTRACT §5)', () => {
     await bobSocket.ready();
 
     bobSocket.send({ type: 'typing', data: { thread_id: threadId, status: 'started' } });
-    const typing = await stream.next((message) => message.id === undefined && message.data !== undefined && message.data.includes('typing'), 'typing');
+    const typing = await stream.next(
+      (message) => message.id === undefined && message.data !== undefined && message.data.includes('typing'),
+      'typing',
+    );
     expect(JSON.parse(typing.data!)).toMatchObject({
       event_type: 'typing',
       thread_id: threadId,
@@ -332,7 +339,10 @@ describe('the SSE stream (CONTRACT §5)', () => {
     });
 
     bobSocket.send({ type: 'focus_thread', data: { thread_id: threadId } });
-    const presence = await stream.next((message) => message.id === undefined && message.data?.includes('thread_presence') === true, 'presence');
+    const presence = await stream.next(
+      (message) => message.id === undefined && message.data?.includes('thread_presence') === true,
+      'presence',
+    );
     expect(JSON.parse(presence.data!)).toMatchObject({
       event_type: 'thread_presence',
       sender_id: `user:${bob.user.id}`,
@@ -375,7 +385,11 @@ describe('the SSE stream (CONTRACT §5)', () => {
     const expired = await expiredToken(server, alice.user.id);
     const expiredResponse = await refused(threadId, bearer(expired));
     expect(expiredResponse.status).toBe(401);
-    expect(expiredResponse.body.error).toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/expired/i), retryable: false });
+    expect(expiredResponse.body.error).toMatchObject({
+      code: 'unauthorized',
+      message: expect.stringMatching(/expired/i),
+      retryable: false,
+    });
 
     const carol = await server.addUser('Carol');
     const foreign = await refused(threadId, bearer(carol.token));
@@ -409,7 +423,10 @@ describe('SSE keep-alive', () => {
       const keepAlive = await stream.next((message) => message.comment === 'keep-alive', 'keep-alive');
       expect(keepAlive).toEqual({ comment: 'keep-alive' });
       // The stream is still usable after it.
-      const sent = await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: bob.token, body: sendBody('still streaming') });
+      const sent = await api(server, 'POST', `/chat/threads/${thread.id}/messages`, {
+        token: bob.token,
+        body: sendBody('still streaming'),
+      });
       await stream.nextId(sent.body.message.thread_seq);
       expect(stream.durable.map((item) => item.id)).toEqual(range(1, sent.body.message.thread_seq));
     } finally {

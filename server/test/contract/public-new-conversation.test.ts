@@ -32,7 +32,9 @@ describe('[ext] a visitor starts a new conversation', () => {
     const socket = openVisitorSocket(server, { threadId: fresh.body.thread_id, email, token });
     await socket.ready();
     await socket.close();
-    expect((await publicCall(server, 'POST', `${fresh.body.thread_id}/messages`, { token, body: sendBody('hello again') })).status).toBe(201);
+    expect((await publicCall(server, 'POST', `${fresh.body.thread_id}/messages`, { token, body: sendBody('hello again') })).status).toBe(
+      201,
+    );
 
     // Alice, the agent's owner, still has both in her inbox, under Rita's name.
     const alice = await server.login('alice@example.com');

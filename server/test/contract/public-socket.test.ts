@@ -5,7 +5,6 @@ import { SocketTracker, TestSocket, publicSocketUrl, userSocketUrl } from '../su
 
 type Session = { token: string; user: { id: string; name: string } };
 
-
 const sockets = new SocketTracker();
 const track = (socket: TestSocket) => sockets.track(socket);
 
@@ -168,7 +167,10 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
       await Promise.all([visitor.ready(), other.ready()]);
 
       const clientMessageId = randomUUID();
-      visitor.send({ type: 'send_message', data: { thread_id: threadId, content: 'Hello, is anyone there?', client_message_id: clientMessageId } });
+      visitor.send({
+        type: 'send_message',
+        data: { thread_id: threadId, content: 'Hello, is anyone there?', client_message_id: clientMessageId },
+      });
       const ack = await visitor.nextOfType('message_ack');
       expect(ack.data.client_message_id).toBe(clientMessageId);
       expect(Object.keys(ack.data.message).sort()).toEqual(MESSAGE_KEYS);
@@ -192,7 +194,10 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
       const types = runtime.map((f) => f.data.event_type);
       expect(types.slice(0, 4)).toEqual(['queued', 'agent_decisions', 'run_started', 'typing']);
       expect(types).toContain('text_delta');
-      const deltas = runtime.filter((f) => f.data.event_type === 'text_delta').map((f) => f.data.content).join('');
+      const deltas = runtime
+        .filter((f) => f.data.event_type === 'text_delta')
+        .map((f) => f.data.content)
+        .join('');
       expect(deltas).toBe(reply.data.content);
       // Every runtime frame before the reply was sent before the reply itself.
       expect(visitor.frames.indexOf(runtime[0])).toBeLessThan(visitor.frames.indexOf(reply));
@@ -242,7 +247,12 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
       const listed = inbox.body.threads.find((thread: { id: string }) => thread.id === threadId);
       expect(listed).toMatchObject({ id: threadId, kind: 'public', title: 'Tom' });
       expect(listed.participants.map((p: { sender_id: string }) => p.sender_id.split(':')[0]).sort()).toEqual(['agent', 'visitor']);
-      expect(listed.visitor).toEqual({ sender_id: expect.stringMatching(/^visitor:/), name: 'Tom', email: email.toLowerCase(), verified: false });
+      expect(listed.visitor).toEqual({
+        sender_id: expect.stringMatching(/^visitor:/),
+        name: 'Tom',
+        email: email.toLowerCase(),
+        verified: false,
+      });
 
       // Alice's socket was open before the thread existed: it was subscribed live.
       const visitor = openPublic(server, 'demo', threadId, email, { token });
@@ -260,7 +270,10 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
       // Let the agent's answer to the visitor finish before the human takes over.
       await visitor.next((f) => f.type === 'thread_runtime' && f.data.event_type === 'intake_completed', 10_000, 'the agent run');
 
-      const reply = await api(server, 'POST', `/chat/threads/${threadId}/messages`, { token: alice.token, body: sendBody('Alice here, how can I help?') });
+      const reply = await api(server, 'POST', `/chat/threads/${threadId}/messages`, {
+        token: alice.token,
+        body: sendBody('Alice here, how can I help?'),
+      });
       expect(reply.status).toBe(201);
       const live = await visitor.next((f) => f.type === 'thread_message' && f.data.id === reply.body.message.id, 5_000, "Alice's reply");
       expect(live.data).toEqual(reply.body.message);
@@ -292,7 +305,12 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
       const sent = await api(server, 'POST', `/chat/public/demo/threads/${threadId}/messages`, { token, body: sendBody('history please') });
       expect(sent.status).toBe(201);
 
-      const history = await api(server, 'GET', `/chat/public/demo/threads/${threadId}/events?email=${encodeURIComponent(newEmail('Ignored'))}&last_thread_seq=0`, { token });
+      const history = await api(
+        server,
+        'GET',
+        `/chat/public/demo/threads/${threadId}/events?email=${encodeURIComponent(newEmail('Ignored'))}&last_thread_seq=0`,
+        { token },
+      );
       expect(history.status).toBe(200);
       const seqs = history.body.events.map((event: { thread_seq: number }) => event.thread_seq);
       expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, index) => index + 1));
@@ -330,7 +348,12 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
       expect(first.status).toBe(201);
       expect(second.status).toBe(200);
       expect(second.body.message).toEqual(first.body.message);
-      expect(first.body.message).toMatchObject({ thread_id: threadId, content: body.content, client_message_id: body.client_message_id, role: 'user' });
+      expect(first.body.message).toMatchObject({
+        thread_id: threadId,
+        content: body.content,
+        client_message_id: body.client_message_id,
+        role: 'user',
+      });
       expect(first.body.message.sender_id).toMatch(/^visitor:/);
 
       const conflict = await api(server, 'POST', path, { body: sendBody('other content', body.client_message_id), token });
@@ -361,9 +384,12 @@ describe('the public (visitor) endpoints and socket (CONTRACT §6, §7)', () => 
       expect(response.status).toBeLessThan(300);
       expect(response.headers.get('access-control-allow-origin')).toBe('http://customer.example');
       expect(response.headers.get('access-control-allow-methods')).toContain('POST');
-      expect(response.headers.get('access-control-allow-headers')?.split(',').map((h) => h.trim())).toEqual(
-        expect.arrayContaining(['content-type', 'authorization']),
-      );
+      expect(
+        response.headers
+          .get('access-control-allow-headers')
+          ?.split(',')
+          .map((h) => h.trim()),
+      ).toEqual(expect.arrayContaining(['content-type', 'authorization']));
       expect(response.headers.get('access-control-allow-credentials')).toBeNull();
     });
 

@@ -137,11 +137,17 @@ describe('restart (CONTRACT §10)', () => {
     };
     const alice = await login(first.url, 'alice@example.com');
     const bob = await login(first.url, 'bob@example.com');
-    const created = await api({ url: first.url }, 'POST', '/chat/threads', { token: alice.token, body: { target_user_ids: [bob.user.id] } });
+    const created = await api({ url: first.url }, 'POST', '/chat/threads', {
+      token: alice.token,
+      body: { target_user_ids: [bob.user.id] },
+    });
     expect(created.status).toBe(201);
     const threadId = created.body.id as string;
     for (const [index, sender] of [alice, bob, alice, bob, alice].entries()) {
-      const sent = await api({ url: first.url }, 'POST', `/chat/threads/${threadId}/messages`, { token: sender.token, body: sendBody(`before restart ${index}`) });
+      const sent = await api({ url: first.url }, 'POST', `/chat/threads/${threadId}/messages`, {
+        token: sender.token,
+        body: sendBody(`before restart ${index}`),
+      });
       expect(sent.status).toBe(201);
       expect(sent.body.message.thread_seq).toBe(created.body.last_seq + index + 1);
     }
@@ -186,7 +192,10 @@ describe('restart (CONTRACT §10)', () => {
     expect(usersAfter.body).toEqual(usersBefore.body);
 
     // New messages continue the log without a hole.
-    const next = await api({ url: second.url }, 'POST', `/chat/threads/${threadId}/messages`, { token: bob.token, body: sendBody('after restart') });
+    const next = await api({ url: second.url }, 'POST', `/chat/threads/${threadId}/messages`, {
+      token: bob.token,
+      body: sendBody('after restart'),
+    });
     expect(next.status).toBe(201);
     expect(next.body.message.thread_seq).toBe(lastSeq + 1);
     const thread = await api({ url: second.url }, 'GET', `/chat/threads/${threadId}`, { token: alice.token });

@@ -37,7 +37,8 @@ function get(server: TestServer, path: string, headers: Record<string, string> =
 const HTML = `<!doctype html><html lang="en"><head><meta charset="UTF-8" /><title>Inbox</title>
 <script type="module" crossorigin src="/assets/index-AbCd1234.js"></script></head>
 <body>${'<div class="row">a row of the fixture page</div>\n'.repeat(40)}<div id="root"></div></body></html>`;
-const SCRIPT = (name: string) => `export function ${name}(items) {\n${'  items.forEach((item) => console.log(item.id, item.name));\n'.repeat(300)}}\n`;
+const SCRIPT = (name: string) =>
+  `export function ${name}(items) {\n${'  items.forEach((item) => console.log(item.id, item.name));\n'.repeat(300)}}\n`;
 const PANEL = 'widget-panel-Zx9_Qw-1.js';
 
 const FILES: Record<string, string | Buffer> = {
@@ -101,7 +102,8 @@ describe('static files', () => {
       const suffix = encoding === 'br' ? '.br' : encoding === 'gzip' ? '.gz' : '';
       expect(response.headers['content-length']).toBe(String(statSync(join(dir, name + suffix)).size));
       expect(response.body.length).toBe(statSync(join(dir, name + suffix)).size);
-      const decoded = encoding === 'br' ? brotliDecompressSync(response.body) : encoding === 'gzip' ? gunzipSync(response.body) : response.body;
+      const decoded =
+        encoding === 'br' ? brotliDecompressSync(response.body) : encoding === 'gzip' ? gunzipSync(response.body) : response.body;
       expect(decoded.equals(fileOf(name))).toBe(true);
     });
 
@@ -192,7 +194,12 @@ describe('static files', () => {
 
   describe('security headers', () => {
     function directives(policy: string): Map<string, string[]> {
-      return new Map(policy.split(';').map((part) => part.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+      return new Map(
+        policy
+          .split(';')
+          .map((part) => part.trim().split(/\s+/))
+          .map(([name, ...values]) => [name!, values]),
+      );
     }
 
     it.each([

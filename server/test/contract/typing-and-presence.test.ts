@@ -29,7 +29,11 @@ describe('typing and presence', () => {
   async function freshThread(): Promise<string> {
     const thread = await createThread(server, alice.token, { target_user_ids: [bob.user.id] });
     const joined = (socket: TestSocket) =>
-      socket.next((frame) => frame.type === 'thread_event' && frame.thread_id === thread.id && frame.data.thread_seq === thread.last_seq, 5_000, 'participant_joined');
+      socket.next(
+        (frame) => frame.type === 'thread_event' && frame.thread_id === thread.id && frame.data.thread_seq === thread.last_seq,
+        5_000,
+        'participant_joined',
+      );
     await Promise.all([joined(aliceSocket), joined(bobSocket)]);
     return thread.id;
   }
@@ -97,7 +101,11 @@ describe('typing and presence', () => {
       aliceSocket.send({ type: 'typing', data: { thread_id: threadId, status: 'started' } });
       await bobSocket.next((f) => f.type === 'thread_typing' && f.thread_id === threadId && f.data.status === 'started', 5_000, 'started');
       aliceSocket.send({ type: 'typing', data: { thread_id: threadId, status: 'stopped' } });
-      const stopped = await bobSocket.next((f) => f.type === 'thread_typing' && f.thread_id === threadId && f.data.status === 'stopped', 5_000, 'stopped');
+      const stopped = await bobSocket.next(
+        (f) => f.type === 'thread_typing' && f.thread_id === threadId && f.data.status === 'stopped',
+        5_000,
+        'stopped',
+      );
       expect(stopped.data).toEqual({ sender_id: aliceId(), status: 'stopped' });
       const [bobUpTo] = await barrier(threadId, [bobSocket]);
       expect(typingFrames(bobSocket, threadId, bobUpTo).map((f) => f.data.status)).toEqual(['started', 'stopped']);
@@ -217,7 +225,11 @@ describe('typing and presence', () => {
       const earlier = aliceSocket.ofType('error').length;
       for (const [index, attempt] of attempts.entries()) {
         aliceSocket.send(attempt);
-        await aliceSocket.next((f) => f.type === 'error' && aliceSocket.ofType('error').length > earlier + index, 5_000, `error #${index + 1}`);
+        await aliceSocket.next(
+          (f) => f.type === 'error' && aliceSocket.ofType('error').length > earlier + index,
+          5_000,
+          `error #${index + 1}`,
+        );
       }
       const errors = aliceSocket.ofType('error').slice(earlier);
       expect(errors).toHaveLength(attempts.length);

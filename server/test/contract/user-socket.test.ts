@@ -7,7 +7,6 @@ import { SocketTracker, TestSocket, sleep, userSocketUrl } from '../support/test
 
 type Session = { token: string; user: { id: string; name: string } };
 
-
 const sockets = new SocketTracker();
 const track = (socket: TestSocket) => sockets.track(socket);
 
@@ -45,7 +44,6 @@ function upgradeStatus(url: string, headers: Record<string, string> = {}, origin
     ws.on('error', (error) => reject(error));
   });
 }
-
 
 afterEach(() => sockets.closeAll());
 
@@ -147,9 +145,7 @@ describe('the user WebSocket (CONTRACT §6)', () => {
         5_000,
         "Alice's participant_joined",
       );
-      const joinedSeqs = socket.frames
-        .filter((f) => f.type === 'thread_event' && f.thread_id === thread.id)
-        .map((f) => f.data.thread_seq);
+      const joinedSeqs = socket.frames.filter((f) => f.type === 'thread_event' && f.thread_id === thread.id).map((f) => f.data.thread_seq);
       expect(joinedSeqs).toEqual([1, 2]);
 
       const sent = await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: bob.token, body: sendBody('welcome aboard') });
@@ -282,7 +278,11 @@ describe('the user WebSocket (CONTRACT §6)', () => {
       const log = await api(server, 'GET', `/chat/threads/${shared.id}/events?last_thread_seq=${ack.data.message.thread_seq - 1}&limit=1`, {
         token: alice.token,
       });
-      expect(log.body.events[0]).toMatchObject({ thread_seq: ack.data.message.thread_seq, event_type: 'message_committed', content: 'over the socket' });
+      expect(log.body.events[0]).toMatchObject({
+        thread_seq: ack.data.message.thread_seq,
+        event_type: 'message_committed',
+        content: 'over the socket',
+      });
     });
 
     it('counts content in code points: 5,000 emoji are accepted, 5,001 are refused', async () => {
@@ -310,7 +310,11 @@ describe('the user WebSocket (CONTRACT §6)', () => {
       for (const content of ['', '   \n\t ']) {
         const id = randomUUID();
         socket.send({ type: 'send_message', data: { thread_id: shared.id, content, client_message_id: id } });
-        const error = await socket.next((f) => f.type === 'error' && f.data.client_message_id === id, 5_000, `error for ${JSON.stringify(content)}`);
+        const error = await socket.next(
+          (f) => f.type === 'error' && f.data.client_message_id === id,
+          5_000,
+          `error for ${JSON.stringify(content)}`,
+        );
         expect(error.data).toMatchObject({ code: 'client_error', retryable: false, client_message_id: id });
         expect(error.data.message).toMatch(/content/);
       }
@@ -318,7 +322,7 @@ describe('the user WebSocket (CONTRACT §6)', () => {
       expect(await pingPong(socket)).toEqual({ type: 'pong' });
     });
 
-    it("refuses a send to a thread the user is not in, and commits nothing", async () => {
+    it('refuses a send to a thread the user is not in, and commits nothing', async () => {
       const socket = openUser(server, alice.token);
       await socket.ready();
       const before = await api(server, 'GET', `/chat/threads/${foreign.id}`, { token: bob.token });
@@ -346,7 +350,12 @@ describe('the user WebSocket (CONTRACT §6)', () => {
       socket.send({ type: 'typing', data: { thread_id: foreign.id, status: 'started' } });
       socket.send({ type: 'focus_thread', data: { thread_id: foreign.id } });
       await socket.next(() => socket.ofType('error').length >= errors + 2, 5_000, 'two error frames');
-      expect(socket.ofType('error').slice(errors).map((f) => f.data.code)).toEqual(['client_error', 'client_error']);
+      expect(
+        socket
+          .ofType('error')
+          .slice(errors)
+          .map((f) => f.data.code),
+      ).toEqual(['client_error', 'client_error']);
       expect(await pingPong(socket)).toEqual({ type: 'pong' });
       expect(carolSocket.frames.filter((f) => f.type === 'thread_typing' || f.type === 'thread_presence')).toEqual([]);
     });
@@ -364,7 +373,10 @@ describe('the user WebSocket (CONTRACT §6)', () => {
       await socket.ready();
       expect(socket.ws.protocol).toBe('auth');
       // It is Alice's socket: her threads' messages reach it.
-      const sent = await api(server, 'POST', `/chat/threads/${shared.id}/messages`, { token: bob.token, body: sendBody('via subprotocol') });
+      const sent = await api(server, 'POST', `/chat/threads/${shared.id}/messages`, {
+        token: bob.token,
+        body: sendBody('via subprotocol'),
+      });
       const frame = await socket.next((f) => f.type === 'thread_message' && f.data.id === sent.body.message.id);
       expect(frame.thread_id).toBe(shared.id);
     });
@@ -404,10 +416,7 @@ describe('the user WebSocket (CONTRACT §6)', () => {
         const socket = how === 'query' ? openUser(server, token) : openUser(server, undefined, { protocols: ['auth', token] });
         await socket.ready();
         expect(await pingPong(socket)).toEqual({ type: 'pong' });
-        const closed = await Promise.race([
-          socket.closed,
-          sleep(10_000).then(() => ({ code: -1, reason: 'still open 10 s later' })),
-        ]);
+        const closed = await Promise.race([socket.closed, sleep(10_000).then(() => ({ code: -1, reason: 'still open 10 s later' }))]);
         expect(closed, how).toEqual({ code: 4001, reason: 'Token expired.' });
         // Gone from the thread too: nothing more is delivered to it.
         expect(socket.isOpen).toBe(false);

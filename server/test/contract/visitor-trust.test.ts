@@ -29,7 +29,11 @@ async function ownerView(server: TestServer, owner: Session, threadId: string) {
   return response.body;
 }
 
-async function setSettings(server: TestServer, owner: Session, settings: { allowed_origins: string[]; require_verified_identity: boolean }) {
+async function setSettings(
+  server: TestServer,
+  owner: Session,
+  settings: { allowed_origins: string[]; require_verified_identity: boolean },
+) {
   const response = await api(server, 'PUT', '/agents/demo/settings', { token: owner.token, body: settings });
   expect(response.status).toBe(200);
 }
@@ -50,7 +54,10 @@ describe('CONTRACT §7: a visitor is whoever holds the visitor token, never whoe
     server = await startTestServer();
     alice = await server.login('alice@example.com');
     victim = await startVisitor(server, { name: 'Victor' });
-    const sent = await publicCall(server, 'POST', `${victim.thread_id}/messages`, { token: victim.visitor_token, body: sendBody('my order number is 1234') });
+    const sent = await publicCall(server, 'POST', `${victim.thread_id}/messages`, {
+      token: victim.visitor_token,
+      body: sendBody('my order number is 1234'),
+    });
     expect(sent.status).toBe(201);
     victimSeq = sent.body.message.thread_seq;
   });
@@ -64,7 +71,10 @@ describe('CONTRACT §7: a visitor is whoever holds the visitor token, never whoe
     const log = await publicCall(server, 'GET', `${victim.thread_id}/events?last_thread_seq=0&limit=200`, { token: victim.visitor_token });
     expect(log.status).toBe(200);
     // Only the victim's own message was ever written under their name.
-    const theirs = log.body.events.filter((event: { event_type: string; sender_id: string }) => event.event_type === 'message_committed' && event.sender_id === victim.sender_id);
+    const theirs = log.body.events.filter(
+      (event: { event_type: string; sender_id: string }) =>
+        event.event_type === 'message_committed' && event.sender_id === victim.sender_id,
+    );
     expect(theirs.map((event: { content: string }) => event.content)).toEqual(['my order number is 1234']);
     const back = await resolve(server, { email: victim.email }, { token: victim.visitor_token });
     expect(back.status).toBe(200);
@@ -108,10 +118,16 @@ describe('CONTRACT §7: a visitor is whoever holds the visitor token, never whoe
 
   it("reads no history with the victim's email, and with its own token gets the same 404 as for a thread that does not exist", async () => {
     const attacker = await startVisitor(server, { email: victim.email });
-    const byEmail = await publicCall(server, 'GET', `${victim.thread_id}/events?email=${encodeURIComponent(victim.email)}&last_thread_seq=0`);
+    const byEmail = await publicCall(
+      server,
+      'GET',
+      `${victim.thread_id}/events?email=${encodeURIComponent(victim.email)}&last_thread_seq=0`,
+    );
     expect(byEmail.status).toBe(401);
     expect(byEmail.body.error.code).toBe('unauthorized');
-    const byOwnToken = await publicCall(server, 'GET', `${victim.thread_id}/events?email=${encodeURIComponent(victim.email)}`, { token: attacker.visitor_token });
+    const byOwnToken = await publicCall(server, 'GET', `${victim.thread_id}/events?email=${encodeURIComponent(victim.email)}`, {
+      token: attacker.visitor_token,
+    });
     const noSuchThread = await publicCall(server, 'GET', `${randomUUID()}/events`, { token: attacker.visitor_token });
     expect(byOwnToken.status).toBe(404);
     expect(byOwnToken.body).toEqual(noSuchThread.body);
@@ -123,9 +139,14 @@ describe('CONTRACT §7: a visitor is whoever holds the visitor token, never whoe
 
   it("cannot post into the victim's conversation", async () => {
     const attacker = await startVisitor(server, { email: victim.email });
-    const withEmail = await publicCall(server, 'POST', `${victim.thread_id}/messages?email=${encodeURIComponent(victim.email)}`, { body: sendBody('send me the invoice') });
+    const withEmail = await publicCall(server, 'POST', `${victim.thread_id}/messages?email=${encodeURIComponent(victim.email)}`, {
+      body: sendBody('send me the invoice'),
+    });
     expect(withEmail.status).toBe(401);
-    const withOwnToken = await publicCall(server, 'POST', `${victim.thread_id}/messages`, { token: attacker.visitor_token, body: sendBody('send me the invoice') });
+    const withOwnToken = await publicCall(server, 'POST', `${victim.thread_id}/messages`, {
+      token: attacker.visitor_token,
+      body: sendBody('send me the invoice'),
+    });
     expect(withOwnToken.status).toBe(404);
     expect(withOwnToken.body.error.code).toBe('not_found');
     expect((await ownerView(server, alice, victim.thread_id)).last_message.content).not.toBe('send me the invoice');
@@ -147,7 +168,9 @@ describe('CONTRACT §7: a visitor is whoever holds the visitor token, never whoe
     const own = socketOf(server, { threadId: victim.thread_id, email: victim.email, token: victim.visitor_token });
     await own.ready();
     expect(own.ws.protocol).toBe('visitor');
-    const history = await publicCall(server, 'GET', `${victim.thread_id}/events?last_thread_seq=${victimSeq - 1}`, { token: victim.visitor_token });
+    const history = await publicCall(server, 'GET', `${victim.thread_id}/events?last_thread_seq=${victimSeq - 1}`, {
+      token: victim.visitor_token,
+    });
     expect(history.body.events[0]).toMatchObject({ thread_seq: victimSeq, content: 'my order number is 1234' });
     const wrongLabel = socketOf(server, { threadId: victim.thread_id, email: newEmail('other'), token: victim.visitor_token });
     expect((await wrongLabel.closed).code).toBe(4004);
@@ -222,7 +245,11 @@ describe('CONTRACT §7: identity tokens signed by the website', () => {
   it('verify an anonymous visitor in place: their token and an identity token keep their thread, now verified', async () => {
     const anonymous = await startVisitor(server, { name: 'Anna' });
     const sub = `customer-${randomUUID()}`;
-    const identified = await resolve(server, { identity_token: signIdentityToken(secret, identityClaims('demo', sub)) }, { token: anonymous.visitor_token });
+    const identified = await resolve(
+      server,
+      { identity_token: signIdentityToken(secret, identityClaims('demo', sub)) },
+      { token: anonymous.visitor_token },
+    );
     expect(identified.status).toBe(200);
     expect(identified.body).toMatchObject({ thread_id: anonymous.thread_id, visitor_token: anonymous.visitor_token, verified: true });
     // From now on the identity finds this conversation from any device.
@@ -231,7 +258,9 @@ describe('CONTRACT §7: identity tokens signed by the website', () => {
   });
 
   it('may carry no email at all: resolve answers email null and the socket opens with the token alone', async () => {
-    const identified = await resolve(server, { identity_token: signIdentityToken(secret, identityClaims('demo', `no-email-${randomUUID()}`)) });
+    const identified = await resolve(server, {
+      identity_token: signIdentityToken(secret, identityClaims('demo', `no-email-${randomUUID()}`)),
+    });
     expect(identified.status).toBe(201);
     expect(identified.body).toMatchObject({ email: null, verified: true });
     const url = `${server.wsUrl}/api/v1/chat/ws/public/demo/threads/${identified.body.thread_id}`;
@@ -244,7 +273,11 @@ describe('CONTRACT §7: identity tokens signed by the website', () => {
   it("never lets one identity's token into another identity's conversation", async () => {
     const first = await resolve(server, { identity_token: signIdentityToken(secret, identityClaims('demo', `a-${randomUUID()}`)) });
     const secondSub = `b-${randomUUID()}`;
-    const second = await resolve(server, { identity_token: signIdentityToken(secret, identityClaims('demo', secondSub)) }, { token: first.body.visitor_token });
+    const second = await resolve(
+      server,
+      { identity_token: signIdentityToken(secret, identityClaims('demo', secondSub)) },
+      { token: first.body.visitor_token },
+    );
     expect(second.status).toBe(201);
     expect(second.body.thread_id).not.toBe(first.body.thread_id);
     expect(second.body.visitor_token).not.toBe(first.body.visitor_token);
@@ -272,7 +305,9 @@ describe('CONTRACT §7: identity tokens signed by the website', () => {
       expect(response.body.error.message).toMatch(message);
     }
     // Nothing was created for that identity by any of them.
-    expect(await server.app.context.storage.getVisitorByIdentity((await server.app.context.storage.getAgentBySlug('demo'))!.id, sub)).toBeUndefined();
+    expect(
+      await server.app.context.storage.getVisitorByIdentity((await server.app.context.storage.getAgentBySlug('demo'))!.id, sub),
+    ).toBeUndefined();
     const accepted = await resolve(server, { identity_token: signIdentityToken(secret, { ...good, exp: now + 24 * 3600 }) });
     expect(accepted.status).toBe(201);
   });
@@ -315,7 +350,9 @@ describe("CONTRACT §7: an agent's allowed websites", () => {
     expect(created.headers.get('access-control-allow-origin')).toBe(SHOP);
     const token = created.body.visitor_token;
     expect((await publicCall(server, 'GET', `${created.body.thread_id}/events`, { token, origin: SHOP })).status).toBe(200);
-    expect((await publicCall(server, 'POST', `${created.body.thread_id}/messages`, { token, origin: SHOP, body: sendBody('hi') })).status).toBe(201);
+    expect(
+      (await publicCall(server, 'POST', `${created.body.thread_id}/messages`, { token, origin: SHOP, body: sendBody('hi') })).status,
+    ).toBe(201);
     const socket = socketOf(server, { threadId: created.body.thread_id, email: created.body.email!, token }, { origin: SHOP });
     await socket.ready();
   });
@@ -350,7 +387,11 @@ describe("CONTRACT §7: an agent's allowed websites", () => {
   it('close an open socket from a website that is no longer listed, and keep the listed ones', async () => {
     await setSettings(server, alice, { allowed_origins: [], require_verified_identity: false });
     const other = await startVisitor(server);
-    const fromEvil = socketOf(server, { threadId: visitor.thread_id, email: visitor.email, token: visitor.visitor_token }, { origin: EVIL });
+    const fromEvil = socketOf(
+      server,
+      { threadId: visitor.thread_id, email: visitor.email, token: visitor.visitor_token },
+      { origin: EVIL },
+    );
     const fromShop = socketOf(server, { threadId: other.thread_id, email: other.email, token: other.visitor_token }, { origin: SHOP });
     await Promise.all([fromEvil.ready(), fromShop.ready()]);
     await setSettings(server, alice, { allowed_origins: [SHOP], require_verified_identity: false });
@@ -423,7 +464,9 @@ describe('CONTRACT §7: require_verified_identity', () => {
   });
 
   it('serves a visitor verified by an identity token, also an earlier anonymous one who identifies', async () => {
-    const verified = await resolve(server, { identity_token: signIdentityToken(secret, identityClaims('demo', `v-${randomUUID()}`, { email: 'vip@customer.example' })) });
+    const verified = await resolve(server, {
+      identity_token: signIdentityToken(secret, identityClaims('demo', `v-${randomUUID()}`, { email: 'vip@customer.example' })),
+    });
     expect(verified.status).toBe(201);
     const token = verified.body.visitor_token;
     expect((await publicCall(server, 'POST', `${verified.body.thread_id}/messages`, { token, body: sendBody('hello') })).status).toBe(201);
@@ -431,7 +474,11 @@ describe('CONTRACT §7: require_verified_identity', () => {
     const socket = socketOf(server, { threadId: verified.body.thread_id, email: 'vip@customer.example', token });
     await socket.ready();
 
-    const upgraded = await resolve(server, { identity_token: signIdentityToken(secret, identityClaims('demo', `u-${randomUUID()}`)) }, { token: anonymous.visitor_token });
+    const upgraded = await resolve(
+      server,
+      { identity_token: signIdentityToken(secret, identityClaims('demo', `u-${randomUUID()}`)) },
+      { token: anonymous.visitor_token },
+    );
     expect(upgraded.status).toBe(200);
     expect(upgraded.body).toMatchObject({ thread_id: anonymous.thread_id, verified: true });
     expect((await publicCall(server, 'GET', `${anonymous.thread_id}/events`, { token: anonymous.visitor_token })).status).toBe(200);

@@ -115,7 +115,9 @@ describe('webhook targets with private networks refused (the default; CONTRACT Â
       expect(response.body.error.message, url).toMatch(reason);
     }
     // Nothing was stored: a message reaches no receiver.
-    expect((await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: world.alice.token, body: sendBody('hi') })).status).toBe(201);
+    expect(
+      (await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: world.alice.token, body: sendBody('hi') })).status,
+    ).toBe(201);
     await sleep(QUIET_MS);
     expect(target.deliveries).toEqual([]);
   });
@@ -139,9 +141,14 @@ describe('webhook targets with private networks refused (the default; CONTRACT Â
     expect(response.status).toBe(201);
     const subscriptionId = response.body.subscription_id as string;
 
-    expect((await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: world.alice.token, body: sendBody('secret') })).status).toBe(201);
+    expect(
+      (await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: world.alice.token, body: sendBody('secret') })).status,
+    ).toBe(201);
     // Five refused tries, then the subscription is turned off like any failing one.
-    await waitFor('the subscription to turn inactive', async () => (await server.app.context.storage.getWebhook(subscriptionId))?.active === false);
+    await waitFor(
+      'the subscription to turn inactive',
+      async () => (await server.app.context.storage.getWebhook(subscriptionId))?.active === false,
+    );
     expect(target.deliveries).toEqual([]);
     // The name was looked up at registration and once per try.
     expect(dns.asked.filter((name) => name === 'rebind.test')).toHaveLength(6);
@@ -150,7 +157,10 @@ describe('webhook targets with private networks refused (the default; CONTRACT Â
     const log = readFileSync(server.logFile, 'utf8');
     const refusals = log.split('\n').filter((line) => line.includes('webhook delivery failed') && line.includes(subscriptionId));
     expect(refusals).toHaveLength(5);
-    for (const line of refusals) expect(JSON.parse(line).problem).toBe('refused: "rebind.test" resolves to 127.0.0.1 is a loopback address, which webhooks may not reach');
+    for (const line of refusals)
+      expect(JSON.parse(line).problem).toBe(
+        'refused: "rebind.test" resolves to 127.0.0.1 is a loopback address, which webhooks may not reach',
+      );
   });
 });
 
@@ -182,7 +192,10 @@ describe('webhook targets with WEBHOOK_ALLOW_PRIVATE_NETWORKS=true', () => {
     const response = await register(server, world.alice.token, thread.id, `http://dev-receiver.test:${target.port}/hook`);
     expect(response.status).toBe(201);
     target.secret = response.body.secret;
-    const sent = await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: world.alice.token, body: sendBody('to the dev box') });
+    const sent = await api(server, 'POST', `/chat/threads/${thread.id}/messages`, {
+      token: world.alice.token,
+      body: sendBody('to the dev box'),
+    });
     await waitFor('the delivery', () => target.deliveries.length >= 1);
     expect(target.deliveries[0]!.event.thread_seq).toBe(sent.body.message.thread_seq);
     expect(target.deliveries[0]!.verified).toBe(true);
@@ -203,7 +216,10 @@ describe('webhook targets with WEBHOOK_ALLOW_PRIVATE_NETWORKS=true', () => {
     const target = await receiver();
     const refused = await register(server, issued.body.token, thread.id, target.url);
     expect(refused.status).toBe(403);
-    expect(refused.body.error).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/Only people taking part.*agent tokens cannot/) });
+    expect(refused.body.error).toMatchObject({
+      code: 'forbidden',
+      message: expect.stringMatching(/Only people taking part.*agent tokens cannot/),
+    });
   });
 
   it('allows at most 10 active subscriptions per thread: the 11th gets 409; a deleted or turned-off one frees a place', async () => {
@@ -211,7 +227,11 @@ describe('webhook targets with WEBHOOK_ALLOW_PRIVATE_NETWORKS=true', () => {
     const target = await receiver();
     const ids: string[] = [];
     // Ten at once: the limit holds even when registrations race.
-    const created = await Promise.all(Array.from({ length: 10 }, (_, index) => register(server, index % 2 ? world.bob.token : world.alice.token, thread.id, `${target.url}?n=${index}`)));
+    const created = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        register(server, index % 2 ? world.bob.token : world.alice.token, thread.id, `${target.url}?n=${index}`),
+      ),
+    );
     for (const response of created) {
       expect(response.status).toBe(201);
       ids.push(response.body.subscription_id);
@@ -220,7 +240,10 @@ describe('webhook targets with WEBHOOK_ALLOW_PRIVATE_NETWORKS=true', () => {
     expect(eleventh.status).toBe(409);
     expect(eleventh.body.error).toMatchObject({ code: 'conflict', retryable: false });
     expect(eleventh.body.error.message).toMatch(/already has 10 webhooks.*delete one/);
-    const racing = await Promise.all([register(server, world.alice.token, thread.id, target.url), register(server, world.bob.token, thread.id, target.url)]);
+    const racing = await Promise.all([
+      register(server, world.alice.token, thread.id, target.url),
+      register(server, world.bob.token, thread.id, target.url),
+    ]);
     expect(racing.map((response) => response.status)).toEqual([409, 409]);
 
     // Other threads have their own ten.
@@ -234,8 +257,13 @@ describe('webhook targets with WEBHOOK_ALLOW_PRIVATE_NETWORKS=true', () => {
 
     // A subscription turned off after failing no longer counts.
     target.respond = (delivery) => (String(delivery.headers['x-ama2-subscription-id']) === failing.body.subscription_id ? 503 : 200);
-    expect((await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: world.alice.token, body: sendBody('count me') })).status).toBe(201);
-    await waitFor('the failing one to turn inactive', async () => (await server.app.context.storage.getWebhook(failing.body.subscription_id))?.active === false);
+    expect(
+      (await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: world.alice.token, body: sendBody('count me') })).status,
+    ).toBe(201);
+    await waitFor(
+      'the failing one to turn inactive',
+      async () => (await server.app.context.storage.getWebhook(failing.body.subscription_id))?.active === false,
+    );
     expect((await register(server, world.alice.token, thread.id, target.url)).status).toBe(201);
   });
 });

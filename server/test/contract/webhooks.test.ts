@@ -76,7 +76,8 @@ describe('webhooks (CONTRACT §8)', () => {
     target.secret = response.body.secret;
 
     const sent = [];
-    for (const content of ['one', 'two', 'three']) sent.push(await send(thread.id, content, content === 'two' ? world.bob.token : world.alice.token));
+    for (const content of ['one', 'two', 'three'])
+      sent.push(await send(thread.id, content, content === 'two' ? world.bob.token : world.alice.token));
     const mode = await api(server, 'PUT', `/chat/threads/${thread.id}/mode`, {
       token: world.bob.token,
       body: { participation_mode: 'invocation_only' },
@@ -110,7 +111,7 @@ describe('webhooks (CONTRACT §8)', () => {
     expect(`sha256=${forged}`).not.toBe(target.deliveries[0]!.headers['x-ama2-signature']);
   });
 
-  it('delivers the agent\'s durable events (tool calls, replies) but never ephemeral runtime frames', async () => {
+  it("delivers the agent's durable events (tool calls, replies) but never ephemeral runtime frames", async () => {
     const thread = await createThread(server, world.alice.token, {
       target_user_ids: [world.bob.user.id],
       agent_ids: [world.demoAgent.id],
@@ -146,7 +147,9 @@ describe('webhooks (CONTRACT §8)', () => {
     await waitFor('the three events accepted', () => target.accepted.length >= 3);
     await sleep(100);
 
-    expect(target.deliveries.map((delivery) => [delivery.event.thread_seq, delivery.headers['x-ama2-delivery-attempt'], delivery.status])).toEqual([
+    expect(
+      target.deliveries.map((delivery) => [delivery.event.thread_seq, delivery.headers['x-ama2-delivery-attempt'], delivery.status]),
+    ).toEqual([
       [first.thread_seq, '1', 500],
       [first.thread_seq, '2', 500],
       [first.thread_seq, '3', 200],
@@ -307,7 +310,9 @@ describe('webhooks: unsubscribing during retries (CONTRACT §8)', () => {
     expect(response.status).toBe(201);
     target.secret = response.body.secret;
     for (const content of ['failing, then unsubscribed', 'queued behind it']) {
-      expect((await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: world.alice.token, body: sendBody(content) })).status).toBe(201);
+      expect(
+        (await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: world.alice.token, body: sendBody(content) })).status,
+      ).toBe(201);
     }
     const current = target;
     await waitFor('the first attempt', () => current.deliveries.length >= 1);
@@ -318,7 +323,10 @@ describe('webhooks: unsubscribing during retries (CONTRACT §8)', () => {
     });
     expect(removed.status).toBe(204);
     target.respond = () => 200;
-    expect((await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: world.alice.token, body: sendBody('after the delete') })).status).toBe(201);
+    expect(
+      (await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: world.alice.token, body: sendBody('after the delete') }))
+        .status,
+    ).toBe(201);
     // Tries 2 and 3 would have come at about 250 ms and 750 ms.
     await sleep(1_200);
     expect(target.deliveries.map((delivery) => delivery.headers['x-ama2-delivery-attempt'])).toEqual(['1']);

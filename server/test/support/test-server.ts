@@ -44,10 +44,7 @@ const TEST_ENV: NodeJS.ProcessEnv = {
 let passwordHash: Promise<string> | undefined;
 
 /** Starts a real server on a real port with its own SQLite file. */
-export async function startTestServer(
-  env: NodeJS.ProcessEnv = {},
-  options: Pick<AppOptions, 'resolveHost'> = {},
-): Promise<TestServer> {
+export async function startTestServer(env: NodeJS.ProcessEnv = {}, options: Pick<AppOptions, 'resolveHost'> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ama2-test-'));
   const config = loadConfig({ ...TEST_ENV, DATABASE_PATH: join(dir, 'db.sqlite'), ...env });
   const logFile = join(inject('logDir'), `${randomUUID()}.log`);

@@ -85,4 +85,3 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
     await sleep(10);
   }
 }
-

@@ -28,7 +28,10 @@ let bobId: string;
 
 /** The rejection of `promise`, which must be an ApiError. */
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error: unknown = await promise.then(() => new Error('expected a rejection'), (reason: unknown) => reason);
+  const error: unknown = await promise.then(
+    () => new Error('expected a rejection'),
+    (reason: unknown) => reason,
+  );
   expect(error).toBeInstanceOf(ApiError);
   return error as ApiError;
 }
@@ -44,7 +47,7 @@ async function signIn(email: string): Promise<{ api: InboxApi; id: string }> {
 /** Every event of a thread, read page by page. */
 async function wholeLog(api: InboxApi, threadId: string): Promise<InboundEvent[]> {
   const events: InboundEvent[] = [];
-  for (let more = true; more; ) {
+  for (let more = true; more;) {
     const page = await api.pollEvents(threadId, events.at(-1)?.thread_seq ?? 0, 200);
     events.push(...page.events);
     more = page.has_more;
@@ -167,7 +170,11 @@ describe('ThreadRuntimeClient with an agent token', () => {
   });
 
   it('creates a thread, sends, polls, sets the mode and manages a webhook', async () => {
-    const thread = await agent.createThread({ target_user_ids: [aliceId], participation_mode: 'invocation_only', initial_message: 'Hello!' });
+    const thread = await agent.createThread({
+      target_user_ids: [aliceId],
+      participation_mode: 'invocation_only',
+      initial_message: 'Hello!',
+    });
     expect(thread.participation_mode).toBe('invocation_only');
     const sent = await agent.sendMessage(thread.id, { content: 'From the agent', client_message_id: randomUUID(), base_seq: 1 });
     expect(sent).toMatchObject({ role: 'agent', content: 'From the agent', base_seq: 1 });
@@ -250,13 +257,21 @@ describe('public (visitor) API', () => {
     expect(history.events.filter((event) => event.data?.client_message_id === body.client_message_id)).toHaveLength(1);
 
     // The email (what an attacker may know) without the token: refused.
-    expect(await rejection(api.pollEvents('demo', threadId, { visitorToken: null, email }, 0))).toMatchObject({ code: 'unauthorized', status: 401 });
-    expect(await rejection(api.sendMessage('demo', threadId, { visitorToken: null, email }, { content: 'x', client_message_id: randomUUID() }))).toMatchObject({
+    expect(await rejection(api.pollEvents('demo', threadId, { visitorToken: null, email }, 0))).toMatchObject({
+      code: 'unauthorized',
+      status: 401,
+    });
+    expect(
+      await rejection(api.sendMessage('demo', threadId, { visitorToken: null, email }, { content: 'x', client_message_id: randomUUID() })),
+    ).toMatchObject({
       code: 'unauthorized',
     });
     // Another visitor's valid token: not found, as for a thread that does not exist.
     const other = await api.resolveThread('demo', { email: newEmail() }, null);
-    expect(await rejection(api.pollEvents('demo', threadId, { visitorToken: other.visitor_token!, email }, 0))).toMatchObject({ code: 'not_found', status: 404 });
+    expect(await rejection(api.pollEvents('demo', threadId, { visitorToken: other.visitor_token!, email }, 0))).toMatchObject({
+      code: 'not_found',
+      status: 404,
+    });
     expect(await rejection(api.profile('no-such-agent'))).toMatchObject({ code: 'not_found', status: 404 });
   });
 
@@ -275,7 +290,8 @@ describe('public (visitor) API', () => {
     const { secret } = await ownerApi.request<{ secret: string }>('POST', '/agents/demo/identity-secret');
     const api = publicApi();
     const sub = `customer-${randomUUID()}`;
-    const identity = () => signIdentityToken(secret, { aud: 'demo', sub, email: 'ida@example.com', name: 'Ida', exp: Math.floor(Date.now() / 1000) + 600 });
+    const identity = () =>
+      signIdentityToken(secret, { aud: 'demo', sub, email: 'ida@example.com', name: 'Ida', exp: Math.floor(Date.now() / 1000) + 600 });
 
     const laptop = await api.resolveThread('demo', { identity_token: identity() }, null);
     expect(laptop).toMatchObject({ resumed: false, verified: true });
@@ -284,16 +300,26 @@ describe('public (visitor) API', () => {
     expect(phone.visitor_token).not.toBe(laptop.visitor_token);
 
     const forged = signIdentityToken('ais_not-the-secret', { aud: 'demo', sub, exp: Math.floor(Date.now() / 1000) + 600 });
-    expect(await rejection(api.resolveThread('demo', { identity_token: forged }, null))).toMatchObject({ code: 'identity_invalid', status: 401 });
+    expect(await rejection(api.resolveThread('demo', { identity_token: forged }, null))).toMatchObject({
+      code: 'identity_invalid',
+      status: 401,
+    });
 
     const settings = await ownerApi.request<{ allowed_origins: string[] }>('GET', '/agents/demo/settings');
-    await ownerApi.request('PUT', '/agents/demo/settings', { body: { allowed_origins: settings.allowed_origins, require_verified_identity: true } });
+    await ownerApi.request('PUT', '/agents/demo/settings', {
+      body: { allowed_origins: settings.allowed_origins, require_verified_identity: true },
+    });
     try {
       expect((await api.profile('demo')).require_verified_identity).toBe(true);
-      expect(await rejection(api.resolveThread('demo', { email: newEmail() }, null))).toMatchObject({ code: 'identity_required', status: 401 });
+      expect(await rejection(api.resolveThread('demo', { email: newEmail() }, null))).toMatchObject({
+        code: 'identity_required',
+        status: 401,
+      });
       expect((await api.resolveThread('demo', { identity_token: identity() }, phone.visitor_token!)).thread_id).toBe(laptop.thread_id);
     } finally {
-      await ownerApi.request('PUT', '/agents/demo/settings', { body: { allowed_origins: settings.allowed_origins, require_verified_identity: false } });
+      await ownerApi.request('PUT', '/agents/demo/settings', {
+        body: { allowed_origins: settings.allowed_origins, require_verified_identity: false },
+      });
     }
   });
 
@@ -302,13 +328,23 @@ describe('public (visitor) API', () => {
     const email = newEmail();
     const created = await publicApi().resolveThread('demo', { email }, null);
     const fromSite = (origin: string) =>
-      createPublicApi({ serverUrl: server.url, fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), origin } }) });
-    await ownerApi.request('PUT', '/agents/demo/settings', { body: { allowed_origins: ['https://shop.example'], require_verified_identity: false } });
+      createPublicApi({
+        serverUrl: server.url,
+        fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), origin } }),
+      });
+    await ownerApi.request('PUT', '/agents/demo/settings', {
+      body: { allowed_origins: ['https://shop.example'], require_verified_identity: false },
+    });
     try {
       const refused = fromSite('https://evil.example');
       expect(await rejection(refused.profile('demo'))).toMatchObject({ code: 'forbidden', status: 403 });
-      expect(await rejection(refused.resolveThread('demo', { email }, created.visitor_token!))).toMatchObject({ code: 'forbidden', status: 403 });
-      expect(await rejection(refused.pollEvents('demo', created.thread_id, { visitorToken: created.visitor_token!, email }, 0))).toMatchObject({ code: 'forbidden' });
+      expect(await rejection(refused.resolveThread('demo', { email }, created.visitor_token!))).toMatchObject({
+        code: 'forbidden',
+        status: 403,
+      });
+      expect(
+        await rejection(refused.pollEvents('demo', created.thread_id, { visitorToken: created.visitor_token!, email }, 0)),
+      ).toMatchObject({ code: 'forbidden' });
       expect(await fromSite('https://shop.example').profile('demo')).toMatchObject({ slug: 'demo' });
     } finally {
       await ownerApi.request('PUT', '/agents/demo/settings', { body: { allowed_origins: [], require_verified_identity: false } });

@@ -42,13 +42,24 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 }
 
 /** The contract's error body (CONTRACT §2). */
-export function contractError(status: number, code: string, message: string, retryable = false, headers: Record<string, string> = {}): Response {
+export function contractError(
+  status: number,
+  code: string,
+  message: string,
+  retryable = false,
+  headers: Record<string, string> = {},
+): Response {
   return json({ error: { code, message, retryable } }, status, headers);
 }
 
 /** A response whose body never finishes arriving. */
 export function stalledBody(status = 200): Response {
-  return { ok: status >= 200 && status < 300, status, headers: new Headers(), text: () => new Promise<string>(() => {}) } as unknown as Response;
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    headers: new Headers(),
+    text: () => new Promise<string>(() => {}),
+  } as unknown as Response;
 }
 
 /** A promise that never settles: a request the network swallowed. */

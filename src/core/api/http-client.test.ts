@@ -73,7 +73,12 @@ describe('createHttpClient: error mapping', () => {
   it('takes code, message and retryable from the contract error body', async () => {
     const { http } = client(() => contractError(409, 'conflict', 'client_message_id was used for other content.'));
     const error = await failure(http.request('POST', '/x', { body: {} }));
-    expect(error).toMatchObject({ code: 'conflict', message: 'client_message_id was used for other content.', retryable: false, status: 409 });
+    expect(error).toMatchObject({
+      code: 'conflict',
+      message: 'client_message_id was used for other content.',
+      retryable: false,
+      status: 409,
+    });
   });
 
   it.each([
@@ -145,7 +150,9 @@ describe('createHttpClient: error mapping', () => {
       status: 200,
     });
     const shape = client(() => json({ threads: [{ id: 'secret-content' }] }));
-    const error = await failure(shape.http.request('GET', '/x', { parse: parseWith(v.object({ threads: v.array(v.object({ id: v.number() })) })) }));
+    const error = await failure(
+      shape.http.request('GET', '/x', { parse: parseWith(v.object({ threads: v.array(v.object({ id: v.number() })) })) }),
+    );
     expect(error).toMatchObject({ code: 'invalid_response', retryable: true });
     expect(error.message).toContain('threads.0.id');
     expect(error.message).not.toContain('secret-content');
@@ -187,7 +194,10 @@ describe('createHttpClient: cancellation and timeout', () => {
     const before = client(() => json({}));
     const aborted = new AbortController();
     aborted.abort();
-    expect(await failure(before.http.request('GET', '/x', { signal: aborted.signal }))).toMatchObject({ code: 'aborted', retryable: false });
+    expect(await failure(before.http.request('GET', '/x', { signal: aborted.signal }))).toMatchObject({
+      code: 'aborted',
+      retryable: false,
+    });
     expect(before.requests).toHaveLength(0);
 
     // The fake ignores its signal, like a fetch polyfill might: the client must not hang.

@@ -205,7 +205,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     try {
       return request.parse(json);
     } catch (error) {
-      throw new ApiError('invalid_response', `${what} answered with an unexpected shape${describeIssuePath(error)}.`, true, response.status);
+      throw new ApiError(
+        'invalid_response',
+        `${what} answered with an unexpected shape${describeIssuePath(error)}.`,
+        true,
+        response.status,
+      );
     }
   }
 

@@ -20,7 +20,10 @@ function inbox(handler: FakeHandler) {
 }
 
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error: unknown = await promise.then(() => new Error('expected a rejection'), (reason: unknown) => reason);
+  const error: unknown = await promise.then(
+    () => new Error('expected a rejection'),
+    (reason: unknown) => reason,
+  );
   expect(error).toBeInstanceOf(ApiError);
   return error as ApiError;
 }
@@ -37,7 +40,15 @@ describe('createInboxApi', () => {
   it('fills the [ext] defaults of a thread and keeps what the server sent', async () => {
     const { api } = inbox(() => json({ id: THREAD, something_new: 1 }));
     const thread = await api.getThread(THREAD);
-    expect(thread).toMatchObject({ id: THREAD, kind: 'private', title: null, participants: [], read_seq: 0, unread_count: 0, something_new: 1 });
+    expect(thread).toMatchObject({
+      id: THREAD,
+      kind: 'private',
+      title: null,
+      participants: [],
+      read_seq: 0,
+      unread_count: 0,
+      something_new: 1,
+    });
     expect(thread.last_seq).toBeUndefined();
   });
 
@@ -86,7 +97,14 @@ describe('createInboxApi', () => {
           return json({ approval_id: FIXTURE_IDS.approval, status: 'approved', decided_at: '2026-04-09T10:00:07.000Z' });
         case 'POST /T/webhooks':
           return json(
-            { subscription_id: 's-1', thread_id: THREAD, callback_url: 'https://hook.test/x', active: true, created_at: 'now', secret: 'whsec_x' },
+            {
+              subscription_id: 's-1',
+              thread_id: THREAD,
+              callback_url: 'https://hook.test/x',
+              active: true,
+              created_at: 'now',
+              secret: 'whsec_x',
+            },
             201,
           );
         case 'DELETE /T/webhooks/s-1':
@@ -110,13 +128,22 @@ describe('createInboxApi', () => {
 
   it('lists users and agents', async () => {
     const agent = { id: FIXTURE_IDS.agent, sender_id: `agent:${FIXTURE_IDS.agent}`, slug: 'demo', name: 'Demo', avatar_url: null };
-    const { api } = inbox((request) => (request.url.pathname.endsWith('/users') ? json({ users: [fixtureUser] }) : json({ agents: [agent] })));
+    const { api } = inbox((request) =>
+      request.url.pathname.endsWith('/users') ? json({ users: [fixtureUser] }) : json({ agents: [agent] }),
+    );
     expect(await api.listUsers()).toEqual([fixtureUser]);
     expect(await api.listAgents()).toEqual([agent]);
   });
 
   it('reads is_owner from the agent list', async () => {
-    const agent = { id: FIXTURE_IDS.agent, sender_id: `agent:${FIXTURE_IDS.agent}`, slug: 'demo', name: 'Demo', avatar_url: null, is_owner: true };
+    const agent = {
+      id: FIXTURE_IDS.agent,
+      sender_id: `agent:${FIXTURE_IDS.agent}`,
+      slug: 'demo',
+      name: 'Demo',
+      avatar_url: null,
+      is_owner: true,
+    };
     const { api } = inbox(() => json({ agents: [agent] }));
     expect((await api.listAgents())[0]?.is_owner).toBe(true);
   });
@@ -148,7 +175,10 @@ describe('agent settings (owners)', () => {
         case 'POST /api/v1/agents/demo/identity-secret':
           return json({ secret: 'ais_secret', created_at: '2026-04-09T11:00:00.000Z' }, 201);
         case 'POST /api/v1/agents/demo/tokens':
-          return json({ id: 't-1', token: 'at_AbCdEfGhIjKl', prefix: 'at_AbCdEfGh', agent_id: 'a-1', created_at: '2026-04-09T10:00:00.000Z' }, 201);
+          return json(
+            { id: 't-1', token: 'at_AbCdEfGhIjKl', prefix: 'at_AbCdEfGh', agent_id: 'a-1', created_at: '2026-04-09T10:00:00.000Z' },
+            201,
+          );
         case 'GET /api/v1/agents/demo/tokens':
           return json({ tokens: [TOKEN_ROW, { id: 't-2', prefix: 'at_Zz', created_at: 'x' }] });
         case 'DELETE /api/v1/agents/demo/tokens/t-1':
@@ -168,11 +198,22 @@ describe('agent settings (owners)', () => {
   });
 
   it("rejects with the server's own message when refused", async () => {
-    const { api } = inbox(() => contractError(400, 'client_error', '"shop.example.com/path" is not a website address: give only https://host.'));
-    const error = await rejection(api.updateAgentSettings('demo', { allowed_origins: ['shop.example.com/path'], require_verified_identity: false }));
-    expect(error).toMatchObject({ code: 'client_error', status: 400, message: '"shop.example.com/path" is not a website address: give only https://host.' });
-    const forbidden = inbox(() => contractError(403, 'forbidden', 'Only the agent\'s owners may change its settings.'));
-    expect(await rejection(forbidden.api.getAgentSettings('demo'))).toMatchObject({ code: 'forbidden', message: "Only the agent's owners may change its settings." });
+    const { api } = inbox(() =>
+      contractError(400, 'client_error', '"shop.example.com/path" is not a website address: give only https://host.'),
+    );
+    const error = await rejection(
+      api.updateAgentSettings('demo', { allowed_origins: ['shop.example.com/path'], require_verified_identity: false }),
+    );
+    expect(error).toMatchObject({
+      code: 'client_error',
+      status: 400,
+      message: '"shop.example.com/path" is not a website address: give only https://host.',
+    });
+    const forbidden = inbox(() => contractError(403, 'forbidden', "Only the agent's owners may change its settings."));
+    expect(await rejection(forbidden.api.getAgentSettings('demo'))).toMatchObject({
+      code: 'forbidden',
+      message: "Only the agent's owners may change its settings.",
+    });
   });
 
   it('rejects an answer of the wrong shape with invalid_response', async () => {
@@ -183,7 +224,10 @@ describe('agent settings (owners)', () => {
       list: (api: ReturnType<typeof inbox>['api']) => api.listAgentTokens('demo'),
     };
     const shapes: Array<[keyof typeof calls, unknown]> = [
-      ['settings', { allowed_origins: 'any', require_verified_identity: false, identity_secret_set: false, identity_secret_created_at: null }],
+      [
+        'settings',
+        { allowed_origins: 'any', require_verified_identity: false, identity_secret_set: false, identity_secret_created_at: null },
+      ],
       ['secret', { created_at: 'now' }],
       ['issue', { id: 't-1', prefix: 'at_', created_at: 'now' }],
       ['list', { tokens: [{ prefix: 'no id', created_at: 'now' }] }],

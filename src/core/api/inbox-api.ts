@@ -66,7 +66,10 @@ export interface InboxApi {
   login(email: string, password: string, signal?: AbortSignal): Promise<{ token: string; user: InboundUser }>;
   me(signal?: AbortSignal): Promise<InboundUser>;
   /** My threads, newest activity first; pass `next_cursor` back for the next page. */
-  listThreads(page?: { limit?: number; cursor?: string | null }, signal?: AbortSignal): Promise<{ threads: InboundThread[]; next_cursor: string | null }>;
+  listThreads(
+    page?: { limit?: number; cursor?: string | null },
+    signal?: AbortSignal,
+  ): Promise<{ threads: InboundThread[]; next_cursor: string | null }>;
   getThread(threadId: string, signal?: AbortSignal): Promise<InboundThread>;
   /**
    * The thread's `last_seq`, or null when this server cannot say: it has no
@@ -82,12 +85,7 @@ export interface InboxApi {
   pollEvents(threadId: string, afterSeq: number, limit?: number, signal?: AbortSignal): Promise<EventPage>;
   listUsers(signal?: AbortSignal): Promise<InboundUser[]>;
   listAgents(signal?: AbortSignal): Promise<InboundAgent[]>;
-  decideApproval(
-    threadId: string,
-    approvalId: string,
-    decision: ApprovalDecision,
-    signal?: AbortSignal,
-  ): Promise<ApprovalDecisionResult>;
+  decideApproval(threadId: string, approvalId: string, decision: ApprovalDecision, signal?: AbortSignal): Promise<ApprovalDecisionResult>;
   /** [ext] Runs the agent again for a failed, retryable run. */
   retryRun(threadId: string, runId: string, signal?: AbortSignal): Promise<void>;
   /** Subscribes a callback URL; the result carries the signing `secret`, shown only this once. */
@@ -157,7 +155,8 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
         signal,
         parse: (json) => v.parse(readSchema, json).read_seq,
       }),
-    sendMessage: (threadId, body, signal) => http.request('POST', `${thread(threadId)}/messages`, { body, signal, parse: parseSentMessage }),
+    sendMessage: (threadId, body, signal) =>
+      http.request('POST', `${thread(threadId)}/messages`, { body, signal, parse: parseSentMessage }),
     pollEvents: (threadId, afterSeq, limit = POLL_LIMIT_DEFAULT, signal) =>
       http.request('GET', `${thread(threadId)}/events`, {
         query: { last_thread_seq: afterSeq, limit },

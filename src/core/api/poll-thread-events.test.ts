@@ -38,7 +38,10 @@ describe('pollThreadEvents', () => {
     server.append(5);
     const seen: number[] = [];
     const controller = new AbortController();
-    const done = pollThreadEvents(server.fetchPage, (event) => void seen.push(event.thread_seq), 0, { intervalMs: INTERVAL, signal: controller.signal });
+    const done = pollThreadEvents(server.fetchPage, (event) => void seen.push(event.thread_seq), 0, {
+      intervalMs: INTERVAL,
+      signal: controller.signal,
+    });
 
     await vi.advanceTimersByTimeAsync(0);
     expect(seen).toEqual([1, 2, 3, 4, 5]);
@@ -71,10 +74,15 @@ describe('pollThreadEvents', () => {
     ];
     const seen: number[] = [];
     const controller = new AbortController();
-    const done = pollThreadEvents(async () => pages.shift() ?? { events: [], has_more: false }, (event) => void seen.push(event.thread_seq), 0, {
-      intervalMs: INTERVAL,
-      signal: controller.signal,
-    });
+    const done = pollThreadEvents(
+      async () => pages.shift() ?? { events: [], has_more: false },
+      (event) => void seen.push(event.thread_seq),
+      0,
+      {
+        intervalMs: INTERVAL,
+        signal: controller.signal,
+      },
+    );
     await vi.advanceTimersByTimeAsync(INTERVAL * 3);
     controller.abort();
     await done;
@@ -137,9 +145,19 @@ describe('pollThreadEvents', () => {
 
   it('rejects on a non-retryable ApiError and on any other error', async () => {
     const forbidden = new ApiError('forbidden', 'Not yours.', false, 403);
-    await expect(pollThreadEvents(() => Promise.reject(forbidden), () => {})).rejects.toBe(forbidden);
+    await expect(
+      pollThreadEvents(
+        () => Promise.reject(forbidden),
+        () => {},
+      ),
+    ).rejects.toBe(forbidden);
     const bug = new Error('bug in fetchPage');
-    await expect(pollThreadEvents(() => Promise.reject(bug), () => {})).rejects.toBe(bug);
+    await expect(
+      pollThreadEvents(
+        () => Promise.reject(bug),
+        () => {},
+      ),
+    ).rejects.toBe(bug);
   });
 
   it('does not spin when a server says has_more but sends nothing new', async () => {

@@ -16,7 +16,11 @@ function visitor(handler: FakeHandler) {
   return { api: createPublicApi({ serverUrl: 'http://fake.test', fetch: fake.fetch }), requests: fake.requests };
 }
 
-const caught = (promise: Promise<unknown>) => promise.then(() => null, (reason: unknown) => reason);
+const caught = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (reason: unknown) => reason,
+  );
 
 describe('createPublicApi', () => {
   it('reads the agent profile, filling the optional parts', async () => {
@@ -36,7 +40,11 @@ describe('createPublicApi', () => {
     expect(await api.resolveThread('demo', { email: EMAIL, name: 'Vera' }, TOKEN)).toEqual(RESOLVED);
     await api.resolveThread('demo', { email: EMAIL, name: null, fresh: true }, TOKEN);
     await api.resolveThread('demo', { identity_token: 'a.b.c', email: null }, null);
-    expect(requests.map((request) => request.body)).toEqual([{ email: EMAIL, name: 'Vera' }, { email: EMAIL, fresh: true }, { identity_token: 'a.b.c' }]);
+    expect(requests.map((request) => request.body)).toEqual([
+      { email: EMAIL, name: 'Vera' },
+      { email: EMAIL, fresh: true },
+      { identity_token: 'a.b.c' },
+    ]);
     expect(requests.map((request) => request.headers.get('authorization'))).toEqual([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`, null]);
     // The token never goes into a URL.
     expect(requests.every((request) => !request.url.href.includes(TOKEN))).toBe(true);
@@ -102,7 +110,9 @@ describe('createPublicApi', () => {
   });
 
   it('passes rate limits through with their wait', async () => {
-    const { api } = visitor(() => contractError(429, 'rate_limited', 'Too many messages; try again in 20 s.', true, { 'retry-after': '20' }));
+    const { api } = visitor(() =>
+      contractError(429, 'rate_limited', 'Too many messages; try again in 20 s.', true, { 'retry-after': '20' }),
+    );
     const error = await caught(api.sendMessage('demo', THREAD, CREDENTIALS, { content: 'Hi', client_message_id: 'v-2' }));
     expect(error).toMatchObject({ code: 'rate_limited', retryable: true, retryAfterMs: 20_000 });
   });

@@ -60,9 +60,22 @@ export interface PublicApi {
    */
   resolveThread(slug: string, input: ResolveInput, visitorToken: string | null, signal?: AbortSignal): Promise<ResolvedThread>;
   /** The thread's history after `afterSeq`, ascending (CONTRACT §5 poll, visitor edition). */
-  pollEvents(slug: string, threadId: string, credentials: VisitorCredentials, afterSeq: number, limit?: number, signal?: AbortSignal): Promise<EventPage>;
+  pollEvents(
+    slug: string,
+    threadId: string,
+    credentials: VisitorCredentials,
+    afterSeq: number,
+    limit?: number,
+    signal?: AbortSignal,
+  ): Promise<EventPage>;
   /** Sends as the visitor when the socket is down; idempotent on `client_message_id` like §4. */
-  sendMessage(slug: string, threadId: string, credentials: VisitorCredentials, body: SendMessageInput, signal?: AbortSignal): Promise<InboundMessage>;
+  sendMessage(
+    slug: string,
+    threadId: string,
+    credentials: VisitorCredentials,
+    body: SendMessageInput,
+    signal?: AbortSignal,
+  ): Promise<InboundMessage>;
 }
 
 /** The resolve body: only the fields that have a value, so a seed-only server sees what it knows. */

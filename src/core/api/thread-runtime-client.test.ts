@@ -48,8 +48,16 @@ describe('ThreadRuntimeClient', () => {
   });
 
   it('registers and removes a webhook', async () => {
-    const subscription = { subscription_id: 's-1', thread_id: THREAD, callback_url: 'https://agent.test/hook', active: true, created_at: 'now' };
-    const { client, requests } = sdk((request) => (request.method === 'POST' ? json(subscription, 201) : new Response(null, { status: 204 })));
+    const subscription = {
+      subscription_id: 's-1',
+      thread_id: THREAD,
+      callback_url: 'https://agent.test/hook',
+      active: true,
+      created_at: 'now',
+    };
+    const { client, requests } = sdk((request) =>
+      request.method === 'POST' ? json(subscription, 201) : new Response(null, { status: 204 }),
+    );
     expect(await client.registerWebhook(THREAD, { callback_url: 'https://agent.test/hook' })).toEqual(subscription);
     expect(await client.removeWebhook(THREAD, 's-1')).toBeUndefined();
     expect(requests.map((request) => `${request.method} ${request.url.pathname}`)).toEqual([

@@ -82,7 +82,11 @@ export class ThreadRuntimeClient {
   }
 
   /** Changes the agent participation mode; resolves with the updated thread, or null when the server sends none. */
-  async setThreadMode(threadId: string, params: { participation_mode: ParticipationMode }, signal?: AbortSignal): Promise<InboundThread | null> {
+  async setThreadMode(
+    threadId: string,
+    params: { participation_mode: ParticipationMode },
+    signal?: AbortSignal,
+  ): Promise<InboundThread | null> {
     // The seed documents no answer for this call, so anything that is not a thread (even a 204) is fine.
     const thread = await this.#http.request<InboundThread | null>('PUT', `${threadPath(threadId)}/mode`, {
       body: params,
@@ -97,7 +101,11 @@ export class ThreadRuntimeClient {
 
   /** Registers a callback URL for push delivery; the local server adds the signing `secret`, shown once. */
   registerWebhook(threadId: string, params: { callback_url: string }, signal?: AbortSignal): Promise<WebhookSubscription> {
-    return this.#http.request('POST', `${threadPath(threadId)}/webhooks`, { body: params, signal, parse: parseWith(webhookSubscriptionSchema) });
+    return this.#http.request('POST', `${threadPath(threadId)}/webhooks`, {
+      body: params,
+      signal,
+      parse: parseWith(webhookSubscriptionSchema),
+    });
   }
 
   /** Unsubscribes a webhook. */

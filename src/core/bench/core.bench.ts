@@ -66,7 +66,7 @@ async function inOrderRate(entries: LogEntry[]): Promise<number> {
 /** 10 % of events come twice (somewhere later), and 10 % swap places with their neighbour. */
 function messySchedule(entries: LogEntry[]): LogEntry[] {
   let seed = 42;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const order = entries.slice();
   for (let i = 0; i + 1 < order.length; i++) {
     if (random() < 0.1) [order[i], order[i + 1]] = [order[i + 1]!, order[i]!];
@@ -139,13 +139,18 @@ async function catchUpFromServer(): Promise<number[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   try {
     const login = (email: string) =>
-      jsonRequest<{ token: string; user: { id: string } }>(agent, server.port, 'POST', '/auth/login', null, { email, password: 'password123' });
+      jsonRequest<{ token: string; user: { id: string } }>(agent, server.port, 'POST', '/auth/login', null, {
+        email,
+        password: 'password123',
+      });
     const alice = (await login('alice@example.com')).json;
     const bob = (await login('bob@example.com')).json;
     const api = createInboxApi({ serverUrl: `http://127.0.0.1:${server.port}`, getToken: () => alice.token });
     const times: number[] = [];
     for (let round = 0; round < Math.min(ROUNDS, 3); round++) {
-      const thread = (await jsonRequest<{ id: string }>(agent, server.port, 'POST', '/chat/threads', alice.token, { target_user_ids: [bob.user.id] })).json;
+      const thread = (
+        await jsonRequest<{ id: string }>(agent, server.port, 'POST', '/chat/threads', alice.token, { target_user_ids: [bob.user.id] })
+      ).json;
       const log = new ThreadLog(thread.id, { source: inboxThreadSource(api), onChange: () => undefined });
       await log.open();
       // 10,000 messages the client misses (as if its socket were down).
@@ -180,7 +185,15 @@ async function main(): Promise<void> {
     JSON.stringify({
       type: 'thread_message',
       thread_id: THREAD,
-      data: { id: (event.data as { message_id: string }).message_id, thread_id: THREAD, thread_seq: event.thread_seq, sender_id: event.sender_id, role: 'user', content: event.content, created_at: event.created_at },
+      data: {
+        id: (event.data as { message_id: string }).message_id,
+        thread_id: THREAD,
+        thread_seq: event.thread_seq,
+        sender_id: event.sender_id,
+        role: 'user',
+        content: event.content,
+        created_at: event.created_at,
+      },
     }),
   );
   const rawPage = JSON.parse(JSON.stringify(wireEvents(CATCH_UP_PAGE))) as unknown[];
@@ -204,10 +217,25 @@ async function main(): Promise<void> {
     ['measure', 'median', 'goal', ''],
     [
       ['events applied, 100k in order', rate(median(inOrder)), '≥ 500,000/s', median(inOrder) >= GOALS.inOrderPerSecond ? 'met' : 'MISSED'],
-      [`events applied, 100k + 10 % duplicates, 10 % reordered (${schedule.length.toLocaleString('en-US')} deliveries)`, rate(median(messy)), '—', ''],
+      [
+        `events applied, 100k + 10 % duplicates, 10 % reordered (${schedule.length.toLocaleString('en-US')} deliveries)`,
+        rate(median(messy)),
+        '—',
+        '',
+      ],
       ['frames end to end (JSON text → validate → log), 100k', rate(median(endToEnd)), '—', ''],
-      ['apply one 1,000-event catch-up page (validate + apply)', `${median(page).toFixed(2)} ms`, '≤ 16.7 ms', median(page) <= GOALS.pageMs ? 'met' : 'MISSED'],
-      ['catch up 10,000 missed events from the local server', `${median(catchUp).toFixed(0)} ms`, '≤ 1,000 ms', median(catchUp) <= GOALS.catchUpMs ? 'met' : 'MISSED'],
+      [
+        'apply one 1,000-event catch-up page (validate + apply)',
+        `${median(page).toFixed(2)} ms`,
+        '≤ 16.7 ms',
+        median(page) <= GOALS.pageMs ? 'met' : 'MISSED',
+      ],
+      [
+        'catch up 10,000 missed events from the local server',
+        `${median(catchUp).toFixed(0)} ms`,
+        '≤ 1,000 ms',
+        median(catchUp) <= GOALS.catchUpMs ? 'met' : 'MISSED',
+      ],
       ['heap per held event (100k held)', `${Math.round(bytes)} B`, '≤ 500 B', bytes <= GOALS.bytesPerEvent ? 'met' : 'MISSED'],
     ],
   );

@@ -7,7 +7,14 @@ import type { TransportClose } from './transport.ts';
 
 const A = 'thread-a';
 
-const event = (seq: number): InboundEvent => ({ event_id: `e${seq}`, thread_id: A, thread_seq: seq, event_type: 'message_committed', content: `m${seq}`, data: {} });
+const event = (seq: number): InboundEvent => ({
+  event_id: `e${seq}`,
+  thread_id: A,
+  thread_seq: seq,
+  event_type: 'message_committed',
+  content: `m${seq}`,
+  data: {},
+});
 
 /** A server log of one thread; `fail` makes the next polls reject. */
 function fakeSource(limitPerPage = 200) {

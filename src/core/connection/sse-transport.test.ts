@@ -56,7 +56,14 @@ function setup(follow: string[], cursors: Record<string, number> = {}) {
   return { server, transport, record, cursors };
 }
 
-const event = (seq: number, threadId = A) => ({ event_id: `e${seq}`, thread_id: threadId, thread_seq: seq, event_type: 'message_committed', content: `m${seq}`, data: {} });
+const event = (seq: number, threadId = A) => ({
+  event_id: `e${seq}`,
+  thread_id: threadId,
+  thread_seq: seq,
+  event_type: 'message_committed',
+  content: `m${seq}`,
+  data: {},
+});
 const durable = (seq: number, threadId = A) => `id: ${seq}\ndata: ${JSON.stringify(event(seq, threadId))}\n\n`;
 
 beforeEach(() => void vi.useFakeTimers());
@@ -79,7 +86,9 @@ describe('SseTransport', () => {
     await vi.advanceTimersByTimeAsync(0);
     const stream = server.requests[0]!;
     stream.push(': stream open\n\n' + durable(1) + durable(2));
-    stream.push('data: {"event_type":"typing","thread_id":"thread-a","sender_id":"agent:x","data":{"sender_id":"agent:x","status":"started"}}\r\n\r\n');
+    stream.push(
+      'data: {"event_type":"typing","thread_id":"thread-a","sender_id":"agent:x","data":{"sender_id":"agent:x","status":"started"}}\r\n\r\n',
+    );
     stream.push('data: {"event_type":"run_started","thread_id":"thread-a","data":{"event_type":"run_started","run_id":"r"}}\n\n');
     stream.push('data: not json\n\n: keep-alive\n\n');
     await vi.advanceTimersByTimeAsync(0);

@@ -58,7 +58,13 @@ function restSource(server: TestServer, token: string): ThreadSource {
         signal,
       });
       const body = (await response.json()) as { events: unknown[]; has_more: boolean; error?: { code: string; message: string } };
-      if (!response.ok) throw new ApiError(response.status === 401 ? 'unauthorized' : 'server_error', body.error?.message ?? '', response.status >= 500, response.status);
+      if (!response.ok)
+        throw new ApiError(
+          response.status === 401 ? 'unauthorized' : 'server_error',
+          body.error?.message ?? '',
+          response.status >= 500,
+          response.status,
+        );
       return { events: body.events.map(parseEvent).filter((event): event is InboundEvent => event !== null), has_more: body.has_more };
     },
     lastSeq: async () => null,
@@ -137,7 +143,11 @@ describe('transports against the local server', () => {
 
     await api(server, 'POST', `/chat/threads/${threadId}/messages`, { token: bob.token, body: sendBody('over SSE') });
     const live = await until('live event', () => seen.frames.find((frame) => contentOf(frame) === 'over SSE'));
-    expect(live).toMatchObject({ type: 'thread_event', thread_id: threadId, data: { event_type: 'message_committed', thread_seq: lastSeq + 1 } });
+    expect(live).toMatchObject({
+      type: 'thread_event',
+      thread_id: threadId,
+      data: { event_type: 'message_committed', thread_seq: lastSeq + 1 },
+    });
     lastSeq += 1;
 
     const bobSocket = TestSocket.open(userSocketUrl(server.wsUrl, bob.token));

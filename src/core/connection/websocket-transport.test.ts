@@ -60,7 +60,12 @@ class FakeSocket implements WebSocketLike {
 
 function openTransport(options: Partial<ConstructorParameters<typeof WebSocketTransport>[0]> = {}) {
   FakeSocket.made = [];
-  const record = { opens: [] as (number | null)[], frames: [] as InboundFrame[], closes: [] as TransportClose[], invalid: [] as [string | null, string][] };
+  const record = {
+    opens: [] as (number | null)[],
+    frames: [] as InboundFrame[],
+    closes: [] as TransportClose[],
+    invalid: [] as [string | null, string][],
+  };
   const transport = new WebSocketTransport({ url: () => 'ws://server/socket', WebSocket: FakeSocket, ...options });
   transport.open({
     open: (info) => record.opens.push(info.heartbeatMs),

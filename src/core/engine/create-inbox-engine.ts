@@ -65,7 +65,14 @@ export function createInboxEngine(options: InboxEngineOptions): InboxEngine {
       }),
   });
   const outboxStore =
-    options.outboxStore ?? (typeof indexedDB === 'undefined' ? new MemoryOutboxStore() : new IndexedDbOutboxStore(`ama2-outbox-${options.userId}`));
-  const engine = new SyncEngine({ connection, source: inboxThreadSource(api), outboxStore, environment, selfSenderId: `user:${options.userId}` });
+    options.outboxStore ??
+    (typeof indexedDB === 'undefined' ? new MemoryOutboxStore() : new IndexedDbOutboxStore(`ama2-outbox-${options.userId}`));
+  const engine = new SyncEngine({
+    connection,
+    source: inboxThreadSource(api),
+    outboxStore,
+    environment,
+    selfSenderId: `user:${options.userId}`,
+  });
   return { engine, api, connection };
 }

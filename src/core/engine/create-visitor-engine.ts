@@ -64,11 +64,14 @@ export function createVisitorEngine(options: VisitorEngineOptions): VisitorEngin
         protocols: () => (token ? ['visitor', token] : undefined),
         WebSocket: options.WebSocket,
       }),
-    createFallback: () => new PollTransport({ source, cursorOf: (threadId): number => engine.cursorOf(threadId), random: environment.random }),
+    createFallback: () =>
+      new PollTransport({ source, cursorOf: (threadId): number => engine.cursorOf(threadId), random: environment.random }),
   });
   const outboxStore =
     options.outboxStore ??
-    (typeof indexedDB === 'undefined' ? new MemoryOutboxStore() : new IndexedDbOutboxStore(`ama2-outbox-${options.slug}-${options.selfSenderId}`));
+    (typeof indexedDB === 'undefined'
+      ? new MemoryOutboxStore()
+      : new IndexedDbOutboxStore(`ama2-outbox-${options.slug}-${options.selfSenderId}`));
   const engine = new SyncEngine({ connection, source, outboxStore, environment, selfSenderId: options.selfSenderId });
   return { engine, api, connection };
 }

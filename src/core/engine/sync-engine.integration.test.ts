@@ -63,7 +63,7 @@ const messagesOf = (client: Client, threadId: string) =>
 
 async function serverLog(server: { url: string }, token: string, threadId: string) {
   const events: { thread_seq: number; content: string | null; event_type: string; data: { message_id?: string } }[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await api(server, 'GET', `/chat/threads/${threadId}/events?last_thread_seq=${after}&limit=200`, { token });
     events.push(...page.body.events);
     after = events.at(-1)?.thread_seq ?? after;
@@ -192,7 +192,10 @@ describe('SyncEngine against the real server', () => {
     await sendAs(live, bob.token, thread.id, ['after the restore']);
     client.connection.retryNow();
     await waitFor(
-      () => messagesOf(client, thread.id).map((message) => message.content).join('|') === 'kept 1|kept 2|after the restore',
+      () =>
+        messagesOf(client, thread.id)
+          .map((message) => message.content)
+          .join('|') === 'kept 1|kept 2|after the restore',
       'the reload',
       30_000,
     );
@@ -265,7 +268,11 @@ describe('the visitor engine against the real server', () => {
     const alice = await server.login('alice@example.com');
     const secret = (await api(server, 'POST', '/agents/demo/identity-secret', { token: alice.token })).body.secret as string;
     const publicApi = createPublicApi({ serverUrl: server.url });
-    const resolved = await publicApi.resolveThread('demo', { identity_token: signIdentityToken(secret, identityClaims('demo', 'no-email-customer')) }, null);
+    const resolved = await publicApi.resolveThread(
+      'demo',
+      { identity_token: signIdentityToken(secret, identityClaims('demo', 'no-email-customer')) },
+      null,
+    );
     expect(resolved).toMatchObject({ verified: true, email: null });
     const { engine } = createVisitorEngine({
       serverUrl: server.url,
@@ -282,7 +289,10 @@ describe('the visitor engine against the real server', () => {
     await waitFor(() => engine.getConnectionState().status === 'open', 'the public socket to open');
     await engine.openThread(resolved.thread_id);
     await engine.send(resolved.thread_id, 'No email here');
-    await waitFor(() => engine.getThreadSnapshot(resolved.thread_id).items.filter((item) => item.kind === 'message').length === 2, 'the reply');
+    await waitFor(
+      () => engine.getThreadSnapshot(resolved.thread_id).items.filter((item) => item.kind === 'message').length === 2,
+      'the reply',
+    );
   });
 
   it('a visitor token the server does not know: the public socket fails once with 4001 and stays failed (no retry loop)', async () => {

@@ -193,10 +193,9 @@ describe('SyncEngine', () => {
     engine.setTyping('t1', true);
     engine.setTyping('t1', false);
     engine.setTyping('t1', false);
-    expect(connection.sent.filter((frame) => frame.type === 'typing').map((frame) => frame.type === 'typing' && frame.data.status)).toEqual([
-      'started',
-      'stopped',
-    ]);
+    expect(connection.sent.filter((frame) => frame.type === 'typing').map((frame) => frame.type === 'typing' && frame.data.status)).toEqual(
+      ['started', 'stopped'],
+    );
   });
 
   it('catches every open thread up after a reconnect', async () => {
@@ -258,9 +257,9 @@ describe('SyncEngine under any delivery schedule (property)', () => {
           await older;
           engine.flush();
         }
-        const keys = engine.getThreadSnapshot('t1').items.map((item) =>
-          item.kind === 'message' ? item.message.id : 'seq' in item ? item.key.slice('event|'.length) : item.kind,
-        );
+        const keys = engine
+          .getThreadSnapshot('t1')
+          .items.map((item) => (item.kind === 'message' ? item.message.id : 'seq' in item ? item.key.slice('event|'.length) : item.kind));
         const expected = source.log.map((event) =>
           event.event_type === 'message_committed' ? (event.data as { message_id: string }).message_id : event.event_id,
         );

@@ -87,7 +87,7 @@ export class SyncEngine {
     return [...this.sessions.values()].filter((session) => session.hasLog).map((session) => session.threadId);
   }
 
-// ---- lifecycle -----------------------------------------------------------------------
+  // ---- lifecycle -----------------------------------------------------------------------
 
   /** Restores the outbox and connects. */
   async start(): Promise<void> {
@@ -174,7 +174,10 @@ export class SyncEngine {
     const session = this.session(threadId);
     const now = this.options.environment.now();
     if (!session.shouldSendTyping(typing, now, TYPING_REFRESH_MS)) return;
-    if (this.options.connection.send({ type: 'typing', data: { thread_id: threadId, status: typing ? 'started' : 'stopped' } }) || !typing) {
+    if (
+      this.options.connection.send({ type: 'typing', data: { thread_id: threadId, status: typing ? 'started' : 'stopped' } }) ||
+      !typing
+    ) {
       session.typingSent(typing ? now : undefined);
     }
   }
@@ -205,7 +208,12 @@ export class SyncEngine {
     this.emit({ kind: 'message', threadId, message });
     this.summarize(
       threadId,
-      this.summaries.message(threadId, { seq: message.thread_seq ?? null, senderId: message.sender_id, content: message.content, createdAt: message.created_at ?? null }),
+      this.summaries.message(threadId, {
+        seq: message.thread_seq ?? null,
+        senderId: message.sender_id,
+        content: message.content,
+        createdAt: message.created_at ?? null,
+      }),
     );
   }
 

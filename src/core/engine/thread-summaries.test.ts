@@ -7,7 +7,12 @@ const ME = 'user:me';
 const NOW = '2026-11-29T00:00:00.000Z';
 const now = () => NOW;
 const base: InboundThread = { ...fixtureThread, id: 't', last_seq: 10, read_seq: 8, unread_count: 2, visitor: undefined } as InboundThread;
-const message = (seq: number | null, senderId = 'user:bob', content = `m${seq}`) => ({ seq, senderId, content, createdAt: `2026-11-28T10:00:${String(seq ?? 0).padStart(2, '0')}.000Z` });
+const message = (seq: number | null, senderId = 'user:bob', content = `m${seq}`) => ({
+  seq,
+  senderId,
+  content,
+  createdAt: `2026-11-28T10:00:${String(seq ?? 0).padStart(2, '0')}.000Z`,
+});
 
 describe('ThreadSummaries', () => {
   it('counts a message from others once, however often it is delivered', () => {
@@ -29,7 +34,12 @@ describe('mergeSummary', () => {
     summaries.message('t', message(11));
     const summary = summaries.message('t', message(12))!;
     const merged = mergeSummary(base, summary, now);
-    expect(merged).toMatchObject({ last_seq: 12, unread_count: 4, last_message: { content: 'm12', sender_id: 'user:bob' }, updated_at: message(12).createdAt });
+    expect(merged).toMatchObject({
+      last_seq: 12,
+      unread_count: 4,
+      last_message: { content: 'm12', sender_id: 'user:bob' },
+      updated_at: message(12).createdAt,
+    });
     expect(mergeSummary(merged, summary, now)).toBe(merged);
   });
 

@@ -91,7 +91,8 @@ export function mergeSummary(thread: InboundThread, summary: ThreadSummary, nowI
   const known = thread.last_seq ?? 0;
   const lastSeq = Math.max(known, summary.lastSeq);
   const message = summary.lastMessage;
-  const newer = message !== null && (message.seq === null ? message.content !== thread.last_message?.content : message.seq > known) ? message : null;
+  const newer =
+    message !== null && (message.seq === null ? message.content !== thread.last_message?.content : message.seq > known) ? message : null;
   const fresh = summary.fromOthers.reduce((count, seq) => (seq > known ? count + 1 : count), 0);
   const readSeq = Math.max(thread.read_seq, summary.readSeq);
   const unread = readSeq >= lastSeq && summary.readSeq > 0 ? 0 : thread.unread_count + fresh;
@@ -102,6 +103,8 @@ export function mergeSummary(thread: InboundThread, summary: ThreadSummary, nowI
     last_seq: thread.last_seq === undefined && summary.lastSeq === 0 ? undefined : lastSeq,
     read_seq: readSeq,
     unread_count: unread,
-    ...(newer && createdAt ? { last_message: { sender_id: newer.senderId, content: newer.content, created_at: createdAt }, updated_at: createdAt } : {}),
+    ...(newer && createdAt
+      ? { last_message: { sender_id: newer.senderId, content: newer.content, created_at: createdAt }, updated_at: createdAt }
+      : {}),
   };
 }

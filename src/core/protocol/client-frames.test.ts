@@ -49,7 +49,9 @@ describe('parseClientFrame', () => {
   it('limits content by code points, not UTF-16 units', () => {
     const emoji = '😀'.repeat(MAX_CONTENT_CHARS);
     expect(emoji.length).toBe(MAX_CONTENT_CHARS * 2);
-    const ok = parseClientFrame(JSON.stringify({ type: 'send_message', data: { thread_id: THREAD, content: emoji, client_message_id: 'a' } }));
+    const ok = parseClientFrame(
+      JSON.stringify({ type: 'send_message', data: { thread_id: THREAD, content: emoji, client_message_id: 'a' } }),
+    );
     expect(ok.ok).toBe(true);
     const over = parseClientFrame(
       JSON.stringify({ type: 'send_message', data: { thread_id: THREAD, content: `${emoji}!`, client_message_id: 'b' } }),
@@ -65,7 +67,9 @@ describe('isWellFormedText', () => {
   });
 
   it('makes a send_message with a lone surrogate a client error that names content', () => {
-    const parsed = parseClientFrame(JSON.stringify({ type: 'send_message', data: { thread_id: THREAD, content: 'a\ud800', client_message_id: 'c1' } }));
+    const parsed = parseClientFrame(
+      JSON.stringify({ type: 'send_message', data: { thread_id: THREAD, content: 'a\ud800', client_message_id: 'c1' } }),
+    );
     expect(parsed).toMatchObject({ ok: false, client_message_id: 'c1', message: expect.stringMatching(/content.*unpaired surrogate/) });
   });
 });

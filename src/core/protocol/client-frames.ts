@@ -80,9 +80,7 @@ const frameSchemas = {
 type ClientFrameType = keyof typeof frameSchemas;
 export type ClientFrame = { [K in ClientFrameType]: v.InferOutput<(typeof frameSchemas)[K]> }[ClientFrameType];
 
-export type ClientFrameParse =
-  | { ok: true; frame: ClientFrame }
-  | { ok: false; message: string; type?: string; client_message_id?: string };
+export type ClientFrameParse = { ok: true; frame: ClientFrame } | { ok: false; message: string; type?: string; client_message_id?: string };
 
 /**
  * Parses one text frame. Never throws: a bad frame yields a message a person can read,

@@ -22,7 +22,11 @@ describe('parseEventBody', () => {
 
   it('turns data that does not fit into an `other` event, marked invalid, without throwing', () => {
     expect(parseEventBody('approval_pending', { tool_name: 'x' })).toEqual({ type: 'other', name: 'approval_pending', invalid: true });
-    expect(parseEventBody('mode_changed', { participation_mode: 'sometimes' })).toEqual({ type: 'other', name: 'mode_changed', invalid: true });
+    expect(parseEventBody('mode_changed', { participation_mode: 'sometimes' })).toEqual({
+      type: 'other',
+      name: 'mode_changed',
+      invalid: true,
+    });
     expect(parseEventBody('tool_call_started', 'not an object')).toEqual({ type: 'other', name: 'tool_call_started', invalid: true });
   });
 
@@ -31,13 +35,18 @@ describe('parseEventBody', () => {
   });
 
   it('accepts a failed run whose error is a bare message', () => {
-    expect(parseEventBody('run_failed', { run_id: 'r', error: 'boom' })).toMatchObject({ data: { error: { code: 'upstream_error', message: 'boom', retryable: false } } });
+    expect(parseEventBody('run_failed', { run_id: 'r', error: 'boom' })).toMatchObject({
+      data: { error: { code: 'upstream_error', message: 'boom', retryable: false } },
+    });
   });
 });
 
 describe('parseMessageCommittedData', () => {
   it('reads the message fields and treats data that does not fit as absent', () => {
-    expect(parseMessageCommittedData(durableEvents.message_committed.data)).toMatchObject({ message_id: durableEvents.message_committed.data.message_id, role: 'user' });
+    expect(parseMessageCommittedData(durableEvents.message_committed.data)).toMatchObject({
+      message_id: durableEvents.message_committed.data.message_id,
+      role: 'user',
+    });
     expect(parseMessageCommittedData({ message_id: 7 })).toEqual({});
     expect(parseMessageCommittedData(undefined)).toEqual({});
   });

@@ -87,8 +87,7 @@ type KnownType = Exclude<keyof Schemas, 'message_committed'>;
  * in the log (the log is dense) but nothing reads its data.
  */
 export type EventBody =
-  | { [K in KnownType]: { type: K; data: v.InferOutput<Schemas[K]> } }[KnownType]
-  | { type: 'other'; name: string; invalid: boolean };
+  { [K in KnownType]: { type: K; data: v.InferOutput<Schemas[K]> } }[KnownType] | { type: 'other'; name: string; invalid: boolean };
 
 export type MessageCommittedData = v.InferOutput<typeof messageCommittedDataSchema>;
 

@@ -37,9 +37,18 @@ const SECRET = 'do-not-echo-4f2a';
 
 describe('fixtures', () => {
   it('cover every frame type, durable event type and runtime event type of the contract', () => {
-    expect(Object.keys(serverFrames).sort()).toEqual(
-      ['error', 'message_ack', 'pong', 'ready', 'thread_event', 'thread_message', 'thread_presence', 'thread_read', 'thread_runtime', 'thread_typing'],
-    );
+    expect(Object.keys(serverFrames).sort()).toEqual([
+      'error',
+      'message_ack',
+      'pong',
+      'ready',
+      'thread_event',
+      'thread_message',
+      'thread_presence',
+      'thread_read',
+      'thread_runtime',
+      'thread_typing',
+    ]);
     expect(Object.keys(durableEvents).sort()).toEqual([...DURABLE_EVENT_TYPES].sort());
     expect(Object.keys(runtimeEvents)).toEqual([...RUNTIME_EVENT_TYPES]);
     for (const [type, event] of Object.entries(durableEvents)) expect(event.event_type).toBe(type);
@@ -120,7 +129,11 @@ describe('parseServerFrame on invalid input', () => {
     },
     {
       name: 'thread_event without thread_seq',
-      input: { type: 'thread_event', thread_id: thread, data: { ...durableEvents.message_committed, content: SECRET, thread_seq: undefined } },
+      input: {
+        type: 'thread_event',
+        thread_id: thread,
+        data: { ...durableEvents.message_committed, content: SECRET, thread_seq: undefined },
+      },
       type: 'thread_event',
     },
     {
@@ -143,7 +156,11 @@ describe('parseServerFrame on invalid input', () => {
       input: { type: 'thread_runtime', thread_id: thread, data: { run_id: 'r', content: SECRET } },
       type: 'thread_runtime',
     },
-    { name: 'thread_read with a negative seq', input: { type: 'thread_read', thread_id: thread, data: { read_seq: -1 } }, type: 'thread_read' },
+    {
+      name: 'thread_read with a negative seq',
+      input: { type: 'thread_read', thread_id: thread, data: { read_seq: -1 } },
+      type: 'thread_read',
+    },
     {
       name: 'message_ack without message',
       input: { type: 'message_ack', data: { client_message_id: SECRET } },

@@ -293,9 +293,23 @@ export const agentPlatformEvents: { [K in AgentPlatformEventType]: AgentPlatform
   conversation_started: platform('conversation_started'),
   typing_started: platform('typing_started'),
   text_delta: { event_type: 'text_delta', agent_id: FIXTURE_SENDERS.agent, thread_id: FIXTURE_IDS.thread, content: 'Let me ' },
-  tool_call_started: platform('tool_call_started', { tool_call_id: toolCall.tool_call_id, tool_name: toolCall.tool_name, preview: toolCall.preview }),
-  tool_call_completed: platform('tool_call_completed', { tool_call_id: toolCall.tool_call_id, tool_name: toolCall.tool_name, ok: true, result_preview: 'Shipped.' }),
-  approval_pending: platform('approval_pending', { approval_id: FIXTURE_IDS.approval, tool_name: approval.tool_name, preview: approval.preview, expires_at: approval.expires_at }),
+  tool_call_started: platform('tool_call_started', {
+    tool_call_id: toolCall.tool_call_id,
+    tool_name: toolCall.tool_name,
+    preview: toolCall.preview,
+  }),
+  tool_call_completed: platform('tool_call_completed', {
+    tool_call_id: toolCall.tool_call_id,
+    tool_name: toolCall.tool_name,
+    ok: true,
+    result_preview: 'Shipped.',
+  }),
+  approval_pending: platform('approval_pending', {
+    approval_id: FIXTURE_IDS.approval,
+    tool_name: approval.tool_name,
+    preview: approval.preview,
+    expires_at: approval.expires_at,
+  }),
   approval_expired: platform('approval_expired', { approval_id: FIXTURE_IDS.expiredApproval, tool_name: approval.tool_name }),
   escalation_created: platform('escalation_created', { to: 'human', reason: 'Asked for a person.' }),
   stream_end: platform('stream_end'),
@@ -307,7 +321,11 @@ export const agentPlatformEvents: { [K in AgentPlatformEventType]: AgentPlatform
 type FrameOf<K extends ServerFrameType> = Extract<ServerFrame, { type: K }>;
 
 /** A `thread_event` frame carrying `event` (CONTRACT §6). */
-const threadEventFrame = (event: ThreadEvent): FrameOf<'thread_event'> => ({ type: 'thread_event', thread_id: event.thread_id, data: event });
+const threadEventFrame = (event: ThreadEvent): FrameOf<'thread_event'> => ({
+  type: 'thread_event',
+  thread_id: event.thread_id,
+  data: event,
+});
 
 /** A `thread_runtime` frame carrying `data`. */
 export const threadRuntimeFrame = (data: RuntimeFrameData): FrameOf<'thread_runtime'> => ({
@@ -327,7 +345,10 @@ export const serverFrames: { [K in ServerFrameType]: FrameOf<K> } = {
   thread_runtime: threadRuntimeFrame(runtimeEvents.text_delta),
   thread_read: { type: 'thread_read', thread_id: FIXTURE_IDS.thread, data: { read_seq: 8 } },
   message_ack: { type: 'message_ack', data: { client_message_id: fixtureMessage.client_message_id ?? '', message: fixtureMessage } },
-  error: { type: 'error', data: { code: 'rate_limited', message: 'Slow down.', retryable: true, client_message_id: 'client-2', retry_after_ms: 1500 } },
+  error: {
+    type: 'error',
+    data: { code: 'rate_limited', message: 'Slow down.', retryable: true, client_message_id: 'client-2', retry_after_ms: 1500 },
+  },
 };
 
 /**
@@ -341,13 +362,23 @@ export const seedThreadMessage = {
 } as const;
 
 /** A `thread_runtime` frame carrying a seed-002 payload. */
-export const agentPlatformFrame = (data: AgentPlatformEventData) => ({ type: 'thread_runtime' as const, thread_id: FIXTURE_IDS.thread, data });
+export const agentPlatformFrame = (data: AgentPlatformEventData) => ({
+  type: 'thread_runtime' as const,
+  thread_id: FIXTURE_IDS.thread,
+  data,
+});
 
 /** Every fixture frame with a name, for table tests: each frame type, each event as `thread_event`, each runtime event. */
-export const allServerFrameFixtures: ReadonlyArray<{ name: string; frame: ServerFrame | typeof seedThreadMessage | ReturnType<typeof agentPlatformFrame> }> = [
+export const allServerFrameFixtures: ReadonlyArray<{
+  name: string;
+  frame: ServerFrame | typeof seedThreadMessage | ReturnType<typeof agentPlatformFrame>;
+}> = [
   ...Object.entries(serverFrames).map(([name, frame]) => ({ name, frame })),
   ...fixtureEventLog.map((event) => ({ name: `thread_event ${event.event_type}`, frame: threadEventFrame(event) })),
   ...Object.values(runtimeEvents).map((data) => ({ name: `thread_runtime ${data.event_type}`, frame: threadRuntimeFrame(data) })),
-  ...Object.values(agentPlatformEvents).map((data) => ({ name: `thread_runtime (seed 002) ${data.event_type}`, frame: agentPlatformFrame(data) })),
+  ...Object.values(agentPlatformEvents).map((data) => ({
+    name: `thread_runtime (seed 002) ${data.event_type}`,
+    frame: agentPlatformFrame(data),
+  })),
   { name: 'seed thread_message', frame: seedThreadMessage },
 ];

@@ -53,4 +53,3 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 export function isWellFormedText(text: string): boolean {
   return !LONE_SURROGATE.test(text);
 }
-

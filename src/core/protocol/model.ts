@@ -150,13 +150,7 @@ export interface ApiErrorBody {
 }
 
 /** Codes of the `error` frame on WebSockets (CONTRACT §6, after seed 004). */
-export type SocketErrorCode =
-  | 'client_error'
-  | 'upstream_error'
-  | 'stream_interrupted'
-  | 'turn_timeout'
-  | 'idle_timeout'
-  | 'rate_limited';
+export type SocketErrorCode = 'client_error' | 'upstream_error' | 'stream_interrupted' | 'turn_timeout' | 'idle_timeout' | 'rate_limited';
 
 /** `POST /chat/public/{slug}/threads` answer (CONTRACT §7); the last four fields are [ext]. */
 export interface ResolvedPublicThread {

@@ -9,10 +9,13 @@ describe('parseRuntimeData', () => {
     expect(parsed.ok && parsed.value.runId).toBe(FIXTURE_IDS.run);
   });
 
-  it.each(Object.values(agentPlatformEvents).map((data) => ({ type: data.event_type, data })))('understands the Agent Platform’s $type (seed 002)', ({ data }) => {
-    const parsed = parseRuntimeData(data);
-    expect(parsed.ok).toBe(true);
-  });
+  it.each(Object.values(agentPlatformEvents).map((data) => ({ type: data.event_type, data })))(
+    'understands the Agent Platform’s $type (seed 002)',
+    ({ data }) => {
+      const parsed = parseRuntimeData(data);
+      expect(parsed.ok).toBe(true);
+    },
+  );
 
   it('maps both vocabularies to the same steps', () => {
     const step = (data: { event_type: string } & Record<string, unknown>) => {
@@ -45,8 +48,12 @@ describe('parseRuntimeData', () => {
 
 describe('runStepOfEvent', () => {
   it('gives the run step of each durable run event, and none for the rest', () => {
-    const step = (event: { event_type: string; data: Record<string, unknown> }) => runStepOfEvent(parseEventBody(event.event_type, event.data));
-    expect(step(durableEvents.tool_call_completed)).toMatchObject({ runId: FIXTURE_IDS.run, step: { type: 'tool', done: true, ok: true, resultPreview: 'Shipped.' } });
+    const step = (event: { event_type: string; data: Record<string, unknown> }) =>
+      runStepOfEvent(parseEventBody(event.event_type, event.data));
+    expect(step(durableEvents.tool_call_completed)).toMatchObject({
+      runId: FIXTURE_IDS.run,
+      step: { type: 'tool', done: true, ok: true, resultPreview: 'Shipped.' },
+    });
     expect(step(durableEvents.approval_resolved)).toMatchObject({ step: { type: 'approval', status: 'approved' } });
     expect(step(durableEvents.approval_expired)).toMatchObject({ step: { type: 'approval', status: 'expired' } });
     expect(step(durableEvents.run_failed)).toMatchObject({ step: { type: 'failed', error: { retryable: true } } });

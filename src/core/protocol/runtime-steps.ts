@@ -75,7 +75,10 @@ const runtimeSchemas = {
   approval_resolved: approvalDataSchema,
   approval_expired: approvalDataSchema,
   escalation_created: escalationDataSchema,
-  reply_committed: v.object({ message_id: optionalText, thread_seq: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1)))) }),
+  reply_committed: v.object({
+    message_id: optionalText,
+    thread_seq: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1)))),
+  }),
   run_finished: empty,
   intake_completed: empty,
   intake_failed: v.object({ error: v.optional(runErrorSchema) }),

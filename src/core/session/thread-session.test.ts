@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SyncEngine } from '../engine/sync-engine.ts';
-import { FIXTURE_IDS, FIXTURE_SENDERS, agentPlatformEvents, agentPlatformFrame, fixtureMessage, runtimeEvents, threadRuntimeFrame } from '../protocol/fixtures.ts';
+import {
+  FIXTURE_IDS,
+  FIXTURE_SENDERS,
+  agentPlatformEvents,
+  agentPlatformFrame,
+  fixtureMessage,
+  runtimeEvents,
+  threadRuntimeFrame,
+} from '../protocol/fixtures.ts';
 import type { InboundEvent } from '../protocol/server-frame-schemas.ts';
 import { entryFromEvent } from '../sync/log-entry.ts';
 import { MemoryOutboxStore } from '../sync/outbox-store.ts';
@@ -91,22 +99,40 @@ describe('ThreadSession: the two runtime vocabularies', () => {
       ctx.source.reset([question, reply]);
       ctx.connection.deliver({ type: 'thread_event', thread_id: thread, data: reply });
       await settled(ctx);
-      timelines.push({ streaming: streaming.items, done: ctx.engine.getThreadSnapshot(thread).items, runs: ctx.engine.getThreadSnapshot(thread).runs });
+      timelines.push({
+        streaming: streaming.items,
+        done: ctx.engine.getThreadSnapshot(thread).items,
+        runs: ctx.engine.getThreadSnapshot(thread).runs,
+      });
       ctx.engine.stop();
     }
     const [fromContract, fromPlatform] = timelines;
     expect(fromContract!.streaming.map((item) => item.kind)).toEqual(['message', 'run', 'streaming_reply']);
     expect(fromPlatform!.streaming).toEqual(fromContract!.streaming);
-    expect(fromContract!.done.map((item) => item.key)).toEqual([`message|${fixtureMessage.id}`, `run|${FIXTURE_IDS.run}`, `reply|${FIXTURE_IDS.run}`]);
+    expect(fromContract!.done.map((item) => item.key)).toEqual([
+      `message|${fixtureMessage.id}`,
+      `run|${FIXTURE_IDS.run}`,
+      `reply|${FIXTURE_IDS.run}`,
+    ]);
     expect(fromPlatform!.done).toEqual(fromContract!.done);
-    expect(fromPlatform!.runs[0]).toMatchObject({ status: 'committed', finished: true, inReplyTo: fixtureMessage.id, toolCalls: [{ status: 'done' }], escalations: [{ to: 'human' }] });
+    expect(fromPlatform!.runs[0]).toMatchObject({
+      status: 'committed',
+      finished: true,
+      inReplyTo: fixtureMessage.id,
+      toolCalls: [{ status: 'done' }],
+      escalations: [{ to: 'human' }],
+    });
   });
 
   it('drops and counts runtime data that does not fit its schema, and goes on', async () => {
     const ctx = setup('t1');
     await ctx.engine.start();
     ctx.connection.open();
-    ctx.connection.deliver({ type: 'thread_runtime', thread_id: 't1', data: { event_type: 'text_delta', run_id: 'r1', content: { evil: true } } });
+    ctx.connection.deliver({
+      type: 'thread_runtime',
+      thread_id: 't1',
+      data: { event_type: 'text_delta', run_id: 'r1', content: { evil: true } },
+    });
     ctx.connection.deliver({ type: 'thread_runtime', thread_id: 't1', data: { event_type: 'text_delta', run_id: 'r1', content: 'fine' } });
     ctx.engine.flush();
     expect(ctx.engine.metrics.invalidRuntimeData).toBe(1);
@@ -121,7 +147,14 @@ describe('ThreadSession: the two runtime vocabularies', () => {
     const opening = ctx.engine.openThread('t1');
     await settled(ctx);
     await opening;
-    const bad: InboundEvent = { event_id: 'e1', thread_id: 't1', thread_seq: 1, event_type: 'approval_pending', sender_id: AGENT, data: { approval_id: 42 } };
+    const bad: InboundEvent = {
+      event_id: 'e1',
+      thread_id: 't1',
+      thread_seq: 1,
+      event_type: 'approval_pending',
+      sender_id: AGENT,
+      data: { approval_id: 42 },
+    };
     ctx.source.reset([bad]);
     ctx.connection.deliver({ type: 'thread_event', thread_id: 't1', data: bad });
     await settled(ctx);
@@ -140,7 +173,13 @@ const OTHER = 'user:bob';
 /** A log with two agent runs in it: questions, tool calls, an approval and both replies. */
 function planLog(threadId: string): InboundEvent[] {
   const at = (seq: number) => new Date(NOW + seq * 1000).toISOString();
-  const event = (seq: number, type: string, sender: string, data: Record<string, unknown>, content: string | null = null): InboundEvent => ({
+  const event = (
+    seq: number,
+    type: string,
+    sender: string,
+    data: Record<string, unknown>,
+    content: string | null = null,
+  ): InboundEvent => ({
     event_id: `e${seq}`,
     thread_id: threadId,
     thread_seq: seq,
@@ -150,7 +189,8 @@ function planLog(threadId: string): InboundEvent[] {
     created_at: at(seq),
     data,
   });
-  const message = (seq: number, sender: string, text: string) => event(seq, 'message_committed', sender, { message_id: `m${seq}`, role: sender === AGENT ? 'agent' : 'user' }, text);
+  const message = (seq: number, sender: string, text: string) =>
+    event(seq, 'message_committed', sender, { message_id: `m${seq}`, role: sender === AGENT ? 'agent' : 'user' }, text);
   return [
     message(1, ME, 'first question'),
     event(2, 'tool_call_started', AGENT, { run_id: 'r1', tool_call_id: 'c1', tool_name: 'lookup' }),
@@ -180,7 +220,12 @@ function runtimeFrames(lose: { finished1: boolean; committed2: boolean }): Runti
     { event_type: 'run_started', ...r2 },
     { event_type: 'approval_pending', ...r2, approval_id: 'a1', tool_name: 'refund' },
     { event_type: 'text_delta', ...r2, content: 'second answer' },
-    ...(lose.committed2 ? [] : [{ event_type: 'reply_committed', ...r2, message_id: 'm8', thread_seq: 8 }, { event_type: 'run_finished', ...r2 }]),
+    ...(lose.committed2
+      ? []
+      : [
+          { event_type: 'reply_committed', ...r2, message_id: 'm8', thread_seq: 8 },
+          { event_type: 'run_finished', ...r2 },
+        ]),
   ];
 }
 
@@ -196,7 +241,14 @@ function liveRunsOf(frames: Runtime[], threadId: string): RunView[] {
 
 describe('the timeline under any delivery schedule (property)', () => {
   it('equals the timeline computed from scratch from the log, the live frames and the outbox', async () => {
-    type Step = { op: 'commit' } | { op: 'event'; pick: number } | { op: 'runtime' } | { op: 'answer'; pick: number } | { op: 'flush' } | { op: 'drop' } | { op: 'reopen' };
+    type Step =
+      | { op: 'commit' }
+      | { op: 'event'; pick: number }
+      | { op: 'runtime' }
+      | { op: 'answer'; pick: number }
+      | { op: 'flush' }
+      | { op: 'drop' }
+      | { op: 'reopen' };
     const step: fc.Arbitrary<Step> = fc.oneof(
       { weight: 3, arbitrary: fc.constant({ op: 'commit' as const }) },
       { weight: 4, arbitrary: fc.record({ op: fc.constant('event' as const), pick: fc.nat() }) },
@@ -230,7 +282,8 @@ describe('the timeline under any delivery schedule (property)', () => {
           else if (action.op === 'reopen') connection.open();
           await flushMicrotasks();
         }
-        while (nextFrame < frames.length) connection.deliver({ type: 'thread_runtime', thread_id: 't1', data: frames[nextFrame++]! as Runtime & { run_id: string } });
+        while (nextFrame < frames.length)
+          connection.deliver({ type: 'thread_runtime', thread_id: 't1', data: frames[nextFrame++]! as Runtime & { run_id: string } });
         source.commit(log.length);
         connection.open();
         await settled(ctx);

@@ -106,7 +106,8 @@ export class ThreadSession {
 
   applyMessage(message: InboundMessage): void {
     if (this.log) {
-      if (message.thread_seq !== undefined) this.log.receive(entryFromMessage(this.threadId, { ...message, thread_seq: message.thread_seq }));
+      if (message.thread_seq !== undefined)
+        this.log.receive(entryFromMessage(this.threadId, { ...message, thread_seq: message.thread_seq }));
       else this.log.receiveUnsequenced();
     }
     this.typing.set(this.threadId, message.sender_id, false);
@@ -249,7 +250,12 @@ export class ThreadSession {
     const log = this.log ?? undefined;
     const self = this.options.selfSenderId;
     const entries = log?.items ?? [];
-    const timeline = buildTimeline({ entries, outbox: this.options.outbox.list(this.threadId), runs: [...this.liveRuns.values()], selfSenderId: self });
+    const timeline = buildTimeline({
+      entries,
+      outbox: this.options.outbox.list(this.threadId),
+      runs: [...this.liveRuns.values()],
+      selfSenderId: self,
+    });
     const baseSeq = this.composingBase;
     this.snapshot = {
       threadId: this.threadId,

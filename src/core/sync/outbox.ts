@@ -139,7 +139,15 @@ export class Outbox {
     const item = this.items.get(clientMessageId);
     if (!item || item.status === 'sending' || item.status === 'sent') return undefined;
     this.forget(item);
-    const next: OutboxItem = { ...item, clientMessageId: this.createId(), content, status: 'queued', attempts: 0, nextAttemptAt: 0, error: null };
+    const next: OutboxItem = {
+      ...item,
+      clientMessageId: this.createId(),
+      content,
+      status: 'queued',
+      attempts: 0,
+      nextAttemptAt: 0,
+      error: null,
+    };
     this.items.set(next.clientMessageId, next);
     this.changed(next.threadId);
     void this.options.store.put(next);

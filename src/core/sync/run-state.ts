@@ -114,7 +114,14 @@ export interface RunOrigin {
  * to a run. Steps may arrive twice (live and durable) or late; applying one again changes
  * nothing, and a finished run does not go back to streaming.
  */
-export function reduceRun(run: RunView | undefined, threadId: string, runId: string, step: RunStep, origin: RunOrigin, now: number | null): RunView {
+export function reduceRun(
+  run: RunView | undefined,
+  threadId: string,
+  runId: string,
+  step: RunStep,
+  origin: RunOrigin,
+  now: number | null,
+): RunView {
   let next = run ?? newRun(runId, threadId);
   if (!next.agentId && origin.agentId) next = { ...next, agentId: origin.agentId };
   if (!next.inReplyTo && origin.inReplyTo) next = { ...next, inReplyTo: origin.inReplyTo };
@@ -131,7 +138,12 @@ export function reduceRun(run: RunView | undefined, threadId: string, runId: str
         : { ...next, status: 'running', timings: { ...timings, startedAt: timings.startedAt ?? now } };
     case 'text':
       if (settled) return next;
-      return { ...next, status: 'streaming', text: next.text + step.content, timings: { ...timings, firstTokenAt: timings.firstTokenAt ?? now } };
+      return {
+        ...next,
+        status: 'streaming',
+        text: next.text + step.content,
+        timings: { ...timings, firstTokenAt: timings.firstTokenAt ?? now },
+      };
     case 'stream_end':
       // The reply's text is complete; the run is committed by `reply_committed` / `message_completed`.
       return next;

@@ -81,7 +81,9 @@ describe('ThreadLog', () => {
     const { source, log } = await opened(30, 30);
     const fresh = new FakeThreadSource(THREAD);
     fresh.plan(4);
-    source.reset(fresh.log.map((event) => ({ ...event, event_id: `new-${event.thread_seq}`, data: { message_id: `new-m-${event.thread_seq}` } })));
+    source.reset(
+      fresh.log.map((event) => ({ ...event, event_id: `new-${event.thread_seq}`, data: { message_id: `new-m-${event.thread_seq}` } })),
+    );
     const verifying = log.verify();
     await source.settle();
     await verifying;

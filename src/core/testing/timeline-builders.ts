@@ -25,11 +25,22 @@ export function logEntry(
 }
 
 /** A committed message `m<seq>` from `senderId`. */
-export const messageEntry = (seq: number, senderId: string, content = `message ${seq}`, createdAt?: string, data: Record<string, unknown> = {}): LogEntry =>
+export const messageEntry = (
+  seq: number,
+  senderId: string,
+  content = `message ${seq}`,
+  createdAt?: string,
+  data: Record<string, unknown> = {},
+): LogEntry =>
   logEntry(seq, 'message_committed', { role: senderId.startsWith('agent:') ? 'agent' : 'user', ...data }, { senderId, content, createdAt });
 
 /** Applies `thread_runtime` data (either vocabulary) to a run, as the engine does; throws on data the parser refuses. */
-export function applyRuntime(run: RunView | undefined, data: { event_type: string } & Record<string, unknown>, now: number | null = 0, threadId = 't'): RunView {
+export function applyRuntime(
+  run: RunView | undefined,
+  data: { event_type: string } & Record<string, unknown>,
+  now: number | null = 0,
+  threadId = 't',
+): RunView {
   const parsed = parseRuntimeData(data);
   if (!parsed.ok) throw new Error(`${data.event_type}: ${parsed.reason}`);
   const { runId, agentId, inReplyTo, step } = parsed.value;
@@ -39,7 +50,11 @@ export function applyRuntime(run: RunView | undefined, data: { event_type: strin
 }
 
 /** A run after these runtime frames (each given `defaults`). */
-export function runOf(frames: ({ event_type: string } & Record<string, unknown>)[], defaults: Record<string, unknown> = {}, now: number | null = 0): RunView {
+export function runOf(
+  frames: ({ event_type: string } & Record<string, unknown>)[],
+  defaults: Record<string, unknown> = {},
+  now: number | null = 0,
+): RunView {
   let run: RunView | undefined;
   for (const frame of frames) run = applyRuntime(run, { ...defaults, ...frame }, now);
   if (!run) throw new Error('a run needs at least one frame');

@@ -34,16 +34,29 @@ describe('buildTimeline', () => {
   });
 
   it('streams a reply under the key its committed message takes, after the run’s card', () => {
-    const streaming = runOf([{ event_type: 'run_started' }, { event_type: 'text_delta', content: 'Hel' }, { event_type: 'text_delta', content: 'lo' }], RUN);
+    const streaming = runOf(
+      [{ event_type: 'run_started' }, { event_type: 'text_delta', content: 'Hel' }, { event_type: 'text_delta', content: 'lo' }],
+      RUN,
+    );
     const live = buildTimeline({ entries: [messageEntry(1, ME)], outbox: [], runs: [streaming], selfSenderId: ME });
     expect(kinds(live.items)).toEqual(['message:message|m1', 'run:run|r1', 'streaming_reply:reply|r1']);
     expect(live.items.at(-1)).toMatchObject({ text: 'Hello', senderId: AGENT });
 
     const committedRun = runOf([{ event_type: 'reply_committed', message_id: 'm2', thread_seq: 2 }], RUN);
-    const waiting = buildTimeline({ entries: [messageEntry(1, ME)], outbox: [], runs: [{ ...streaming, ...committedRun, text: 'Hello' }], selfSenderId: ME });
+    const waiting = buildTimeline({
+      entries: [messageEntry(1, ME)],
+      outbox: [],
+      runs: [{ ...streaming, ...committedRun, text: 'Hello' }],
+      selfSenderId: ME,
+    });
     expect(waiting.items.at(-1)?.key).toBe('reply|r1');
 
-    const done = buildTimeline({ entries: [messageEntry(1, ME), messageEntry(2, AGENT, 'Hello')], outbox: [], runs: [{ ...streaming, ...committedRun }], selfSenderId: ME });
+    const done = buildTimeline({
+      entries: [messageEntry(1, ME), messageEntry(2, AGENT, 'Hello')],
+      outbox: [],
+      runs: [{ ...streaming, ...committedRun }],
+      selfSenderId: ME,
+    });
     expect(kinds(done.items)).toEqual(['message:message|m1', 'run:run|r1', 'message:reply|r1']);
     expect(done.items.at(-1)).toMatchObject({ runId: 'r1' });
   });
@@ -111,8 +124,17 @@ describe('buildTimeline', () => {
 
   it('puts runs with no message to follow after the rest, and drops finished ones', () => {
     const orphan = runOf([{ event_type: 'run_started' }], { ...RUN, in_reply_to: 'gone' });
-    const finished = runOf([{ event_type: 'reply_committed', message_id: 'x' }, { event_type: 'run_finished' }], { ...RUN, run_id: 'r2', in_reply_to: 'gone' });
-    const { items } = buildTimeline({ entries: [messageEntry(1, ME)], outbox: [pending('c9')], runs: [orphan, finished], selfSenderId: ME });
+    const finished = runOf([{ event_type: 'reply_committed', message_id: 'x' }, { event_type: 'run_finished' }], {
+      ...RUN,
+      run_id: 'r2',
+      in_reply_to: 'gone',
+    });
+    const { items } = buildTimeline({
+      entries: [messageEntry(1, ME)],
+      outbox: [pending('c9')],
+      runs: [orphan, finished],
+      selfSenderId: ME,
+    });
     expect(kinds(items)).toEqual(['message:message|m1', `pending_message:${ME}|c9`, 'run:run|r1']);
   });
 });

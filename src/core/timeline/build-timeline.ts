@@ -34,7 +34,10 @@ export function foldLogIntoRuns(runs: readonly RunView[], entries: readonly LogE
     const step = runStepOfEvent(entry.body);
     const run = step ? byId.get(step.runId) : undefined;
     if (!step || !run) continue;
-    byId.set(step.runId, reduceRun(run, run.threadId, step.runId, step.step, NO_ORIGIN, entry.createdAt ? Date.parse(entry.createdAt) : null));
+    byId.set(
+      step.runId,
+      reduceRun(run, run.threadId, step.runId, step.step, NO_ORIGIN, entry.createdAt ? Date.parse(entry.createdAt) : null),
+    );
   }
   return [...byId.values()];
 }
@@ -178,7 +181,16 @@ export function buildTimeline({ entries, outbox, runs: rawRuns, selfSenderId }: 
         status: outcome?.status ?? live?.status ?? 'pending',
         decidedBy: outcome?.decidedBy ?? live?.decidedBy ?? null,
       };
-      items.push({ kind: 'approval', key, seq: entry.seq, createdAt: entry.createdAt, approval, requestedBy: entry.senderId, runId, inRunCard });
+      items.push({
+        kind: 'approval',
+        key,
+        seq: entry.seq,
+        createdAt: entry.createdAt,
+        approval,
+        requestedBy: entry.senderId,
+        runId,
+        inRunCard,
+      });
     } else if (body.type === 'escalation_created') {
       items.push({
         kind: 'escalation',
@@ -196,13 +208,15 @@ export function buildTimeline({ entries, outbox, runs: rawRuns, selfSenderId }: 
     }
   }
   for (const item of outbox) {
-    if (!committedClientIds.has(item.clientMessageId)) items.push({ kind: 'pending_message', key: timelineKey(selfSenderId, item.clientMessageId), item });
+    if (!committedClientIds.has(item.clientMessageId))
+      items.push({ kind: 'pending_message', key: timelineKey(selfSenderId, item.clientMessageId), item });
   }
   for (const run of runs) {
     if (!placed.has(run.runId) && !(run.finished && run.status === 'committed')) items.push({ kind: 'run', key: runKey(run.runId), run });
   }
   for (const run of runs) {
-    if (isStreaming(run, answered, facts)) items.push({ kind: 'streaming_reply', key: replyKey(run.runId), run, senderId: run.agentId, text: run.text });
+    if (isStreaming(run, answered, facts))
+      items.push({ kind: 'streaming_reply', key: replyKey(run.runId), run, senderId: run.agentId, text: run.text });
   }
   return { items, runs };
 }

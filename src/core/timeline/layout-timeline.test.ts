@@ -5,14 +5,26 @@ import { calendarDay, layoutTimeline } from './layout-timeline.ts';
 
 const ME = 'user:me';
 const items = (times: string[], senders: string[] = []) =>
-  buildTimeline({ entries: times.map((time, index) => messageEntry(index + 1, senders[index] ?? 'user:bob', `m${index + 1}`, time)), outbox: [], runs: [], selfSenderId: ME }).items;
-const kinds = (laid: ReturnType<typeof layoutTimeline>) => laid.map((item) => (item.kind === 'day_break' ? `day:${item.day}:${item.daysAgo}` : item.kind === 'message' ? `m${item.message.seq}` : item.kind));
+  buildTimeline({
+    entries: times.map((time, index) => messageEntry(index + 1, senders[index] ?? 'user:bob', `m${index + 1}`, time)),
+    outbox: [],
+    runs: [],
+    selfSenderId: ME,
+  }).items;
+const kinds = (laid: ReturnType<typeof layoutTimeline>) =>
+  laid.map((item) =>
+    item.kind === 'day_break' ? `day:${item.day}:${item.daysAgo}` : item.kind === 'message' ? `m${item.message.seq}` : item.kind,
+  );
 
 describe('layoutTimeline', () => {
   it('breaks days in the time zone it is given', () => {
     const timeline = items(['2026-11-20T22:30:00Z', '2026-11-20T23:30:00Z']);
     const now = Date.parse('2026-11-21T12:00:00Z');
-    expect(kinds(layoutTimeline(timeline, { now, timeZone: 'UTC', unreadAtOpen: null, selfSenderId: ME }))).toEqual(['day:2026-11-20:1', 'm1', 'm2']);
+    expect(kinds(layoutTimeline(timeline, { now, timeZone: 'UTC', unreadAtOpen: null, selfSenderId: ME }))).toEqual([
+      'day:2026-11-20:1',
+      'm1',
+      'm2',
+    ]);
     // In Berlin (UTC+1) the second message is already on the 21st: today.
     expect(kinds(layoutTimeline(timeline, { now, timeZone: 'Europe/Berlin', unreadAtOpen: null, selfSenderId: ME }))).toEqual([
       'day:2026-11-20:1',
@@ -23,9 +35,19 @@ describe('layoutTimeline', () => {
   });
 
   it('marks the first message from others that was unread at open, and only that', () => {
-    const timeline = items(['2026-11-20T10:00:00Z', '2026-11-20T10:01:00Z', '2026-11-20T10:02:00Z', '2026-11-20T10:03:00Z'], ['user:bob', ME, ME, 'user:bob']);
+    const timeline = items(
+      ['2026-11-20T10:00:00Z', '2026-11-20T10:01:00Z', '2026-11-20T10:02:00Z', '2026-11-20T10:03:00Z'],
+      ['user:bob', ME, ME, 'user:bob'],
+    );
     const options = { now: Date.parse('2026-11-20T12:00:00Z'), timeZone: 'UTC', selfSenderId: ME };
-    expect(kinds(layoutTimeline(timeline, { ...options, unreadAtOpen: { readSeq: 1, lastSeq: 4 } }))).toEqual(['day:2026-11-20:0', 'm1', 'm2', 'm3', 'unread_marker', 'm4']);
+    expect(kinds(layoutTimeline(timeline, { ...options, unreadAtOpen: { readSeq: 1, lastSeq: 4 } }))).toEqual([
+      'day:2026-11-20:0',
+      'm1',
+      'm2',
+      'm3',
+      'unread_marker',
+      'm4',
+    ]);
     // Arrived after opening: being read as it comes.
     expect(kinds(layoutTimeline(timeline, { ...options, unreadAtOpen: { readSeq: 1, lastSeq: 3 } }))).not.toContain('unread_marker');
   });

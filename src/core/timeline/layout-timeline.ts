@@ -25,7 +25,8 @@ export function calendarDay(time: number, timeZone?: string): string {
   }
   let format = formatters.get(timeZone);
   // en-CA formats dates as YYYY-MM-DD.
-  if (!format) formatters.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  if (!format)
+    formatters.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
   return format.format(time);
 }
 
@@ -51,7 +52,10 @@ function timeOf(item: TimelineItem, now: number): number | null {
  * Adds day breaks and the unread marker to a timeline. Pure: the same items and options
  * give the same result, so a view can memoize it on its inputs.
  */
-export function layoutTimeline(items: readonly TimelineItem[], { now, timeZone, unreadAtOpen, selfSenderId }: LayoutOptions): TimelineItem[] {
+export function layoutTimeline(
+  items: readonly TimelineItem[],
+  { now, timeZone, unreadAtOpen, selfSenderId }: LayoutOptions,
+): TimelineItem[] {
   const today = dayNumber(calendarDay(now, timeZone));
   const out: TimelineItem[] = [];
   let lastDay = '';

@@ -154,7 +154,9 @@ describe('widget Markdown formatting (CommonMark + GFM, as in the inbox)', () =>
   });
 
   it('renders safe links that open in a new tab: written, reference, <auto>, bare and www.', () => {
-    const container = md('[docs](https://example.com/docs "Docs") [ref][r] <mailto:a@example.com> see https://bare.example/path. or www.w.example\n\n[r]: https://ref.example');
+    const container = md(
+      '[docs](https://example.com/docs "Docs") [ref][r] <mailto:a@example.com> see https://bare.example/path. or www.w.example\n\n[r]: https://ref.example',
+    );
     const links = [...container.querySelectorAll('a')];
     expect(links.map((a) => [a.textContent, a.getAttribute('href')])).toEqual([
       ['docs', 'https://example.com/docs'],
@@ -180,7 +182,12 @@ describe('widget Markdown formatting (CommonMark + GFM, as in the inbox)', () =>
   });
 
   it("names tables, code, images and task states in the visitor's language", () => {
-    const { container } = render(<Markdown text={'| a |\n|-|\n| 1 |\n\n```\nx\n```\n\n![Katze](https://img.example/k.png)\n\n- [x] ja\n- [ ] nein'} labels={stringsFor('de').markdown} />);
+    const { container } = render(
+      <Markdown
+        text={'| a |\n|-|\n| 1 |\n\n```\nx\n```\n\n![Katze](https://img.example/k.png)\n\n- [x] ja\n- [ ] nein'}
+        labels={stringsFor('de').markdown}
+      />,
+    );
     expect([...container.querySelectorAll('[role="group"]')].map((group) => group.getAttribute('aria-label'))).toEqual(['Tabelle', 'Code']);
     expect(container.querySelector('a')?.textContent).toBe('Bild: Katze');
     expect([...container.querySelectorAll('[role="img"]')].map((box) => box.getAttribute('aria-label'))).toEqual(['Erledigt', 'Offen']);

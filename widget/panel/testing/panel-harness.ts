@@ -6,7 +6,13 @@
 import { act } from 'preact/test-utils';
 import { vi, type Mock } from 'vitest';
 import { ApiError } from '../../../src/core/api/api-error.ts';
-import { publicThreadSource, watchRefusals, type PublicApi, type ResolveInput, type VisitorCredentials } from '../../../src/core/api/public-api.ts';
+import {
+  publicThreadSource,
+  watchRefusals,
+  type PublicApi,
+  type ResolveInput,
+  type VisitorCredentials,
+} from '../../../src/core/api/public-api.ts';
 import { SyncEngine } from '../../../src/core/engine/sync-engine.ts';
 import type { SendMessageInput } from '../../../src/core/protocol/client-frames.ts';
 import type { AgentProfile } from '../../../src/core/protocol/rest-schemas.ts';
@@ -30,7 +36,13 @@ export const TOKEN = tokenNumber(1);
 export function tokenNumber(n: number): string {
   return `vt_${String(n).padStart(43, 'x')}`;
 }
-const PROFILE: AgentProfile = { slug: 'demo', name: 'Demo Agent', avatar_url: null, greeting: 'Hi! Ask me anything.', theme: { color: '#0f766e' } };
+const PROFILE: AgentProfile = {
+  slug: 'demo',
+  name: 'Demo Agent',
+  avatar_url: null,
+  greeting: 'Hi! Ask me anything.',
+  theme: { color: '#0f766e' },
+};
 
 /** A Storage kept in memory, one per test. */
 export class MemoryStorage implements Storage {
@@ -113,7 +125,13 @@ export class FakeServer {
 
   commit(event: { event_type: string; sender_id?: string; content?: string | null; data?: Record<string, unknown> }): InboundEvent {
     const seq = this.events.length + 1;
-    const committed: InboundEvent = { event_id: `e-${seq}`, thread_id: this.threadId, thread_seq: seq, created_at: new Date(1_700_000_000_000 + seq * 1000).toISOString(), ...event };
+    const committed: InboundEvent = {
+      event_id: `e-${seq}`,
+      thread_id: this.threadId,
+      thread_seq: seq,
+      created_at: new Date(1_700_000_000_000 + seq * 1000).toISOString(),
+      ...event,
+    };
     this.events.push(committed);
     return committed;
   }
@@ -122,15 +140,31 @@ export class FakeServer {
   message(senderId: string, content: string, clientMessageId: string | null = null): InboundMessage {
     const id = `m-${++this.messageCount}`;
     const role = senderId.startsWith('agent:') ? 'agent' : 'user';
-    const event = this.commit({ event_type: 'message_committed', sender_id: senderId, content, data: { message_id: id, role, client_message_id: clientMessageId } });
-    return { id, thread_id: this.threadId, thread_seq: event.thread_seq, sender_id: senderId, role, content, client_message_id: clientMessageId, created_at: event.created_at };
+    const event = this.commit({
+      event_type: 'message_committed',
+      sender_id: senderId,
+      content,
+      data: { message_id: id, role, client_message_id: clientMessageId },
+    });
+    return {
+      id,
+      thread_id: this.threadId,
+      thread_seq: event.thread_seq,
+      sender_id: senderId,
+      role,
+      content,
+      client_message_id: clientMessageId,
+      created_at: event.created_at,
+    };
   }
 
   private resolve(input: ResolveInput, token: string | null) {
     if (this.resolveError) throw this.resolveError;
     const known = token !== null && this.tokens.has(token);
-    if (input.identity_token === 'bad.identity.token') throw new ApiError('identity_invalid', 'The identity token is not valid.', false, 401);
-    if (!known && !input.identity_token && this.requireVerified) throw new ApiError('identity_required', 'This chat needs a verified identity.', false, 401);
+    if (input.identity_token === 'bad.identity.token')
+      throw new ApiError('identity_invalid', 'The identity token is not valid.', false, 401);
+    if (!known && !input.identity_token && this.requireVerified)
+      throw new ApiError('identity_required', 'This chat needs a verified identity.', false, 401);
     if (!known && !input.identity_token && !input.email) throw new ApiError('client_error', 'email is required', false, 400);
     let resumed = known;
     // A server without [ext] `fresh` ignores it and resumes the open thread.
@@ -154,7 +188,8 @@ export class FakeServer {
 
   private checkCredentials(credentials: VisitorCredentials) {
     if (this.historyError) throw this.historyError;
-    if (this.issuesTokens && !(credentials.visitorToken && this.tokens.has(credentials.visitorToken))) throw new ApiError('unauthorized', 'invalid visitor token', false, 401);
+    if (this.issuesTokens && !(credentials.visitorToken && this.tokens.has(credentials.visitorToken)))
+      throw new ApiError('unauthorized', 'invalid visitor token', false, 401);
   }
 
   readonly api: { [K in keyof PublicApi]: Mock<PublicApi[K]> } = {
@@ -231,7 +266,17 @@ export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harn
     openOnLoad: false,
   };
   if (options.record) {
-    const record = { threadId: null, visitorToken: null, verified: false, email: null, name: null, senderId: null, appliedSeq: 0, unread: 0, ...options.record };
+    const record = {
+      threadId: null,
+      visitorToken: null,
+      verified: false,
+      email: null,
+      name: null,
+      senderId: null,
+      appliedSeq: 0,
+      unread: 0,
+      ...options.record,
+    };
     // A stored token is one the server issued (until a test resets the server's data).
     if (record.visitorToken && options.tokenKnown !== false) server.tokens.add(record.visitorToken);
     storage.setItem(visitorKey(SERVER, 'demo'), JSON.stringify(record));
@@ -268,7 +313,10 @@ export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harn
         if (engineCount++ > 0) connection = new FakeConnection();
         engine = new SyncEngine({
           connection,
-          source: watchRefusals(publicThreadSource(server.api, input.slug, { visitorToken: input.visitorToken, email: input.email }), input.onRefused),
+          source: watchRefusals(
+            publicThreadSource(server.api, input.slug, { visitorToken: input.visitorToken, email: input.email }),
+            input.onRefused,
+          ),
           outboxStore: new MemoryOutboxStore(),
           environment,
           selfSenderId: input.selfSenderId,

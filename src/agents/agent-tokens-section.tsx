@@ -5,6 +5,7 @@ import { agentKeys, agentTokensQuery, type AgentSettingsApi } from './agent-quer
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { SecretReveal } from './secret-reveal.tsx';
 import { ERROR_TEXT, formatWhen, HINT, OK_TEXT, PRIMARY_BUTTON, SECONDARY_BUTTON, SECTION, SECTION_TITLE } from './settings-styles.ts';
+import { LoadFailed } from './load-failed.tsx';
 
 interface Props {
   api: AgentSettingsApi;
@@ -78,12 +79,7 @@ export function AgentTokensSection({ api, slug }: Props) {
           Loading tokens…
         </p>
       ) : tokens.isError ? (
-        <div role="alert" className={ERROR_TEXT}>
-          The tokens could not be loaded: {tokens.error.message}{' '}
-          <button type="button" className="underline" onClick={() => void tokens.refetch()}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed what="tokens" error={tokens.error} onRetry={() => void tokens.refetch()} />
       ) : tokens.data.length === 0 ? (
         <p className="rounded-md bg-slate-100 px-3 py-2 text-sm dark:bg-slate-800" data-testid="tokens-empty">
           No agent tokens yet. Issue one to connect a program as this agent.

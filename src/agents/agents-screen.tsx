@@ -3,7 +3,8 @@ import { agentsQuery } from '../threads/thread-queries.ts';
 import { ownedAgents, type AgentSettingsApi } from './agent-queries.ts';
 import { agentSettingsHash } from './agent-route.ts';
 import { ScreenFrame } from './screen-frame.tsx';
-import { ERROR_TEXT, HINT } from './settings-styles.ts';
+import { HINT } from './settings-styles.ts';
+import { LoadFailed } from './load-failed.tsx';
 
 interface Props {
   api: AgentSettingsApi;
@@ -26,12 +27,7 @@ export function AgentsScreen({ api, onClose }: Props) {
           Loading agents…
         </p>
       ) : agents.isError ? (
-        <div role="alert" className={ERROR_TEXT}>
-          The agents could not be loaded: {agents.error.message}{' '}
-          <button type="button" className="underline" onClick={() => void agents.refetch()}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed what="agents" error={agents.error} onRetry={() => void agents.refetch()} />
       ) : owned.length === 0 ? (
         <p className="rounded-md bg-slate-100 px-3 py-2 text-sm dark:bg-slate-800">
           You do not own any agent, so there are no agent settings for you here.

@@ -2,6 +2,7 @@ import { useState, type KeyboardEvent } from 'react';
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import { codePointLength, MAX_CONTENT_CHARS } from '../../src/core/protocol/limits.ts';
 import type { PanelStrings } from './i18n.ts';
+import { StrokeIcon } from './stroke-icon.tsx';
 
 /** The counter appears once a message is this long: most messages never see it. */
 const COUNTER_FROM_CHARS = 4_000;
@@ -90,18 +91,7 @@ export function Composer({ engine, threadId, strings, disabled, paused, onError 
         aria-label={strings.send}
         className="mb-0.5 grid size-10 shrink-0 place-items-center rounded-full bg-(--accent) text-(--accent-contrast) hover:opacity-90 disabled:opacity-40"
       >
-        <svg
-          aria-hidden="true"
-          viewBox="0 0 24 24"
-          className="size-5"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth="2"
-          strokeLinecap="round"
-          strokeLinejoin="round"
-        >
-          <path d="M5 12h14M13 6l6 6-6 6" />
-        </svg>
+        <StrokeIcon path="M5 12h14M13 6l6 6-6 6" />
       </button>
     </form>
   );

@@ -1,5 +1,6 @@
 import type { PanelStrings } from './i18n.ts';
 import { initialsOf } from './initials.ts';
+import { StrokeIcon } from './stroke-icon.tsx';
 
 interface Props {
   titleId: string;
@@ -40,32 +41,11 @@ export function PanelHeader({ titleId, name, greeting, strings, canRestart, onRe
           onClick={onRestart}
           className={ICON_BUTTON}
         >
-          <svg
-            aria-hidden="true"
-            viewBox="0 0 24 24"
-            className="size-5"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="2"
-            strokeLinecap="round"
-            strokeLinejoin="round"
-          >
-            <path d="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
-          </svg>
+          <StrokeIcon path="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
         </button>
       )}
       <button type="button" aria-label={strings.close} title={strings.close} onClick={onClose} className={ICON_BUTTON}>
-        <svg
-          aria-hidden="true"
-          viewBox="0 0 24 24"
-          className="size-5"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth="2"
-          strokeLinecap="round"
-        >
-          <path d="M6 6l12 12M18 6 6 18" />
-        </svg>
+        <StrokeIcon path="M6 6l12 12M18 6 6 18" />
       </button>
     </header>
   );

@@ -11,8 +11,7 @@ import { NotifyScheduler } from './notify-scheduler.ts';
 import { ThreadSummaries, type ThreadSummary } from './thread-summaries.ts';
 
 /** While the user keeps typing, `started` is sent again this often (the server expires it after 6 s). */
-export const TYPING_REFRESH_MS = 3_000;
-export { CATCH_UP_RETRY_BASE_MS } from '../session/thread-session.ts';
+const TYPING_REFRESH_MS = 3_000;
 
 export interface SyncEngineOptions {
   connection: Connection;

@@ -4,9 +4,13 @@ import { applyRuntime } from '../core/testing/timeline-builders.ts';
 import type { RunView } from '../core/sync/run-state.ts';
 import { RunCard } from './run-card.tsx';
 import type { RunCardProps } from './run-card.tsx';
+import { useRunExpansion } from './run-card-expansion.ts';
 import { PREVIEW_MAX_CHARS } from './run-format.ts';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  useRunExpansion.setState({ choices: new Map() });
+});
 
 const T0 = Date.parse('2026-04-09T10:00:00.000Z');
 const at = (seconds: number) => T0 + seconds * 1000;
@@ -222,13 +226,40 @@ describe('RunCard collapsing', () => {
     expect(card.querySelector('p')?.textContent).toBe('Demo Working… · 1 tool call · Elapsed 3 s');
   });
 
-  it('starts collapsed when the run is over, and opens on demand', () => {
-    const { card } = renderCard(buildRun(COMMITTED));
+  it('starts collapsed when this client met the run only at its end, and opens on demand', () => {
+    // No `queued` or `run_started`: the page was loaded while the run was already going.
+    const metAtTheEnd: Step[] = [
+      TOOL_STARTED,
+      TOOL_DONE,
+      ['reply_committed', { message_id: 'm-2', thread_seq: 12 }, 3],
+      ['run_finished', {}, 3.4],
+    ];
+    const { card } = renderCard(buildRun(metAtTheEnd));
     expect(toggle().getAttribute('aria-expanded')).toBe('false');
-    expect(card.querySelector('p')?.textContent).toBe('Demo Replied · 1 tool call · Total 3.4 s');
+    expect(card.querySelector('p')?.textContent).toBe('Demo Replied · 1 tool call');
     fireEvent.click(toggle());
     expect(toggle().getAttribute('aria-expanded')).toBe('true');
     expect(card.querySelector('p')?.textContent).toBe('Demo Replied');
+  });
+
+  it('shows a run this client saw begin open, even when its card first mounts after the run finished', () => {
+    // The virtualized list may mount a row late (it scrolled into range after the reply came).
+    const { card } = renderCard(buildRun(COMMITTED));
+    expect(toggle().getAttribute('aria-expanded')).toBe('true');
+    expect(within(card).getByRole('list', { name: 'Tool calls' }).textContent).toContain('lookup');
+  });
+
+  it('comes back as the user left it when its row is unmounted and mounted again', () => {
+    const first = renderCard(buildRun(COMMITTED));
+    fireEvent.click(toggle());
+    expect(toggle().getAttribute('aria-expanded')).toBe('false');
+    first.unmount();
+    renderCard(buildRun(COMMITTED));
+    expect(toggle().getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(toggle());
+    cleanup();
+    renderCard(buildRun(COMMITTED));
+    expect(toggle().getAttribute('aria-expanded')).toBe('true');
   });
 
   it('does not collapse by itself when the run finishes', () => {

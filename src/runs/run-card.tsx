@@ -1,7 +1,8 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import type { RunView } from '../core/sync/run-state.ts';
 import { ApprovalItem } from './approval-item.tsx';
 import type { Decision } from './approval-item.tsx';
+import { expandedByDefault, useRunExpansion } from './run-card-expansion.ts';
 import { isSettled, runStatusLabel, runTimings } from './run-format.ts';
 import { ERROR_TEXT, MUTED_TEXT, SECONDARY_BUTTON } from './run-styles.ts';
 import { ToolCallItem } from './tool-call-item.tsx';
@@ -46,16 +47,17 @@ function summaryDetails(run: RunView, now: number): string {
  */
 export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunCardProps) {
   const bodyId = useId();
-  const settled = isSettled(run);
   const waiting = run.approvals.filter((approval) => approval.status === 'pending').length;
-  const [expanded, setExpanded] = useState(() => !settled || waiting > 0 || run.status === 'failed');
+  const choice = useRunExpansion((state) => state.choices.get(run.runId));
+  const setExpanded = useRunExpansion((state) => state.setExpanded);
+  const expanded = choice ?? expandedByDefault(run);
 
   // A new approval needs a person: open the card even if it was collapsed.
-  const [seenWaiting, setSeenWaiting] = useState(waiting);
-  if (waiting !== seenWaiting) {
-    setSeenWaiting(waiting);
-    if (waiting > seenWaiting) setExpanded(true);
-  }
+  const seenWaiting = useRef(waiting);
+  useEffect(() => {
+    if (waiting > seenWaiting.current && choice === false) setExpanded(run.runId, true);
+    seenWaiting.current = waiting;
+  }, [waiting, choice, run.runId, setExpanded]);
 
   const timings = runTimings(run, now);
   const details = expanded ? '' : summaryDetails(run, now);
@@ -83,7 +85,7 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
           type="button"
           aria-expanded={expanded}
           aria-controls={bodyId}
-          onClick={() => setExpanded((open) => !open)}
+          onClick={() => setExpanded(run.runId, !expanded)}
           className={`inline-flex items-center gap-1 rounded px-1 text-sm ${MUTED_TEXT} hover:text-slate-900 dark:hover:text-white`}
         >
           Details

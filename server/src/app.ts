@@ -35,7 +35,7 @@ import { publicRoutes } from './routes/public-routes.ts';
 import { threadRoutes } from './routes/thread-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
 import { seedDemoData } from './storage/seed-demo-data.ts';
-import { SqliteStorage } from './storage/sqlite-storage.ts';
+import { openStorage } from './storage/open-storage.ts';
 import { ThreadService } from './threads/thread-service.ts';
 import type { Storage } from './storage/storage.ts';
 import { AddressGuard, type Resolver } from './webhooks/address-guard.ts';
@@ -75,7 +75,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   });
   const hosts = new HostPolicy(config.allowedHosts);
   installHostCheck(fastify, hosts);
-  const storage = options.storage ?? new SqliteStorage(config.databasePath);
+  const storage = options.storage ?? (await openStorage(config));
   if (options.seed !== false) await seedDemoData(storage);
 
   const hub = new InProcessHub();

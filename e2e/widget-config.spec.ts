@@ -99,3 +99,24 @@ test('identify() with bad options reports each in words and ignores it; the good
   await expect.poll(async () => (await visitorRecord(page)).email).toBe(email);
   await watch.expectClean();
 });
+
+test('a panel that cannot be fetched: the open panel says so in words, reports panel_load_failed, and opening again retries', async ({
+  page,
+}) => {
+  let blocked = true;
+  await page.route(/\/widget-panel-[^/]*\.js$/, (route) => (blocked ? route.abort('connectionrefused') : route.continue()));
+  await page.goto(host.page({ stub: {} }));
+  await launcher(page).click();
+  const notice = page.getByText('The chat could not be loaded. Check your connection and try again.');
+  await expect(notice).toBeVisible();
+  // (One per attempt: the hover before the click already tried once.)
+  const codes = new Set((await widgetErrors(page)).map((error) => error.code));
+  expect([...codes]).toEqual(['panel_load_failed']);
+  // The launcher still closes it; once the network is back, opening again loads the panel.
+  await launcher(page).click();
+  await expect(notice).toBeHidden();
+  blocked = false;
+  await launcher(page).click();
+  await expect(messageBox(page).or(panel(page).getByRole('textbox', { name: 'Email' }))).toBeVisible({ timeout: 20_000 });
+  await expect(notice).toHaveCount(0);
+});

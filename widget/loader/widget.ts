@@ -39,17 +39,8 @@ declare global {
   }
 }
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
-
-function chatIcon(): SVGSVGElement {
-  const svg = document.createElementNS(SVG_NS, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('aria-hidden', 'true');
-  const path = document.createElementNS(SVG_NS, 'path');
-  path.setAttribute('d', 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z');
-  svg.append(path);
-  return svg;
-}
+/** A warning in the page's console, marked as ours. */
+const warn = (text: string) => console.warn(`[AMA2Chat] ${text}`);
 
 /**
  * The panel's module, fetched once (again after a failure). Besides the panel it has the
@@ -79,11 +70,11 @@ function reportFlaws(
   load().then(
     (module) => {
       for (const problem of module.describeOptionFlaws(dataset, flaws)) {
-        console.warn(`[AMA2Chat] ${problem}`);
+        warn(problem);
         emit?.('error', { code: 'invalid_option', message: problem });
       }
     },
-    () => console.warn(`[AMA2Chat] Wrong options: ${flaws}`),
+    () => warn(`Wrong options: ${flaws}`),
   );
 }
 
@@ -103,7 +94,7 @@ function start(script: HTMLScriptElement | null): void {
   };
   const on = (event: string, listener: Listener) => {
     if (!WIDGET_EVENTS.includes(event as WidgetEventName) || typeof listener !== 'function') {
-      console.warn(`[AMA2Chat] on(): unknown event "${String(event)}"; events are ${WIDGET_EVENTS.join(', ')}.`);
+      warn(`on(): unknown event "${String(event)}"; events are ${WIDGET_EVENTS.join(', ')}.`);
       return;
     }
     let set = listeners.get(event);
@@ -116,17 +107,10 @@ function start(script: HTMLScriptElement | null): void {
   if (!options) {
     // Not started: the panel's module is fetched only to say what is wrong (when it can be found).
     reportFlaws(panelModule(script?.src || dataset.apiBase || null), dataset, flaws);
-    const disabled = () => console.warn('[AMA2Chat] The widget is not configured; see the messages above.');
-    window.AMA2Chat = {
-      open: disabled,
-      close: disabled,
-      toggle: disabled,
-      identify: disabled,
-      newConversation: disabled,
-      on: on as Api['on'],
-      off: () => undefined,
-      destroy: () => delete window.AMA2Chat,
-    };
+    const disabled = () => warn('The widget is not configured; see the messages above.');
+    const api: Record<string, unknown> = { on, off: () => undefined, destroy: () => delete window.AMA2Chat };
+    for (const method of ['open', 'close', 'toggle', 'identify', 'newConversation']) api[method] = disabled;
+    window.AMA2Chat = api as unknown as Api;
     return;
   }
   const load = panelModule(script?.src ?? `${options.apiBaseUrl}/widget.js`);
@@ -155,10 +139,9 @@ function mount(
   const launcher = document.createElement('button');
   launcher.type = 'button';
   launcher.className = 'launcher';
-  launcher.setAttribute('aria-label', 'Open chat');
+  // (Its name, with the unread count, is set by setUnread below.)
   launcher.setAttribute('aria-expanded', 'false');
   launcher.setAttribute('aria-controls', 'ama2-panel');
-  launcher.append(chatIcon());
   const badge = document.createElement('span');
   badge.className = 'badge';
   badge.hidden = true;
@@ -187,7 +170,7 @@ function mount(
   const checkIdentify = (module: PanelModule) => {
     for (const next of identifyCalls.splice(0)) {
       const { identity: valid, problems } = module.readIdentify(next);
-      for (const problem of problems) console.warn(`[AMA2Chat] ${problem}`);
+      for (const problem of problems) warn(problem);
       if (!valid) emit('error', { code: 'invalid_identity', message: problems.at(-1)! });
       else {
         identity = valid;
@@ -202,6 +185,8 @@ function mount(
         // Identities given before the panel mounts go in with it.
         checkIdentify(module);
         if (destroyed) return null;
+        // A notice from an earlier failed attempt goes: the panel takes its place.
+        panel.replaceChildren();
         controller = module.mountPanel({
           container: panel,
           shadowRoot: root,
@@ -219,7 +204,7 @@ function mount(
         notice.className = 'notice';
         notice.textContent = 'The chat could not be loaded. Check your connection and try again.';
         panel.replaceChildren(notice);
-        emit('error', { code: 'panel_load_failed', message: error instanceof Error ? error.message : 'The chat could not be loaded.' });
+        emit('error', { code: 'panel_load_failed', message: String(error) });
         return null;
       });
     return loading;
@@ -286,7 +271,7 @@ function mount(
     for (const [method, args] of queued) {
       const call = (api as unknown as Record<string, ((...values: unknown[]) => void) | undefined>)[method];
       if (typeof call === 'function') call(...args);
-      else console.warn(`[AMA2Chat] "${method}" is not a method of AMA2Chat.`);
+      else warn(`"${method}" is not a method of AMA2Chat.`);
     }
     reportOptionFlaws();
     emit('ready', { agent: options.agent });

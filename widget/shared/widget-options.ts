@@ -36,14 +36,14 @@ export function readOptions(
   const flaws: OptionFlaw[] = [];
   const agent = (dataset.agent ?? '').trim();
   if (!SLUG.test(agent)) flaws.push('agent');
-  let apiBaseUrl: string;
+  let apiBaseUrl = '';
   try {
-    apiBaseUrl = new URL(dataset.apiBase?.trim() || scriptSrc || '').origin;
-    if (!/^https?:$/.test(new URL(apiBaseUrl).protocol)) throw 0;
+    const url = new URL(dataset.apiBase?.trim() || scriptSrc || '');
+    if (/^https?:$/.test(url.protocol)) apiBaseUrl = url.origin;
   } catch {
-    apiBaseUrl = '';
-    flaws.push('apiBase');
+    // Not a URL: the same flaw as another scheme.
   }
+  if (!apiBaseUrl) flaws.push('apiBase');
   const { position, zIndex: z, themeColor: color } = dataset;
   if (position && position !== 'left' && position !== 'right') flaws.push('position');
   let zIndex = DEFAULT_Z_INDEX;

@@ -1,0 +1,108 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { TcpBalancer } from './tcp-balancer.ts';
+
+/** A backend that answers every request with its name, and echoes WebSocket messages with it. */
+async function namedServer(name: string): Promise<{ port: number; close(): Promise<void> }> {
+  const server = http.createServer((_, response) => response.end(name));
+  const sockets = new WebSocketServer({ server });
+  sockets.on('connection', (ws) => ws.on('message', (data) => ws.send(`${name}:${data.toString()}`)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise((resolve) => {
+        for (const client of sockets.clients) client.terminate();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** One request on a fresh connection (no keep-alive), so each is balanced on its own. */
+const get = (port: number) =>
+  new Promise<string>((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, agent: false }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(names: string[]) {
+  const servers = await Promise.all(names.map(namedServer));
+  const balancer = new TcpBalancer(servers.map((server) => ({ host: '127.0.0.1', port: server.port })));
+  const port = await balancer.listen(0);
+  const closed = new Set<number>();
+  cleanups.push(async () => {
+    await balancer.close();
+    await Promise.all(servers.filter((_, index) => !closed.has(index)).map((server) => server.close()));
+  });
+  return {
+    port,
+    balancer,
+    stop: async (index: number) => {
+      closed.add(index);
+      await servers[index]!.close();
+    },
+  };
+}
+
+describe('TcpBalancer', () => {
+  it('hands connections to the backends in turn', async () => {
+    const { port, balancer } = await setup(['a', 'b', 'c']);
+    const answers: string[] = [];
+    for (let index = 0; index < 6; index++) answers.push(await get(port));
+    expect(answers).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
+    expect(balancer.handed).toEqual([2, 2, 2]);
+  });
+
+  it('skips a backend that is gone, without failing a request', async () => {
+    const { port, stop } = await setup(['a', 'b']);
+    await stop(1);
+    const answers: string[] = [];
+    for (let index = 0; index < 4; index++) answers.push(await get(port));
+    expect(answers).toEqual(['a', 'a', 'a', 'a']);
+  });
+
+  it('passes WebSocket upgrades through; a backend that dies closes its sockets, and a new one reaches a live backend', async () => {
+    const { port, stop } = await setup(['a', 'b']);
+    const open = async () => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      return ws;
+    };
+    const echo = (ws: WebSocket, text: string) =>
+      new Promise<string>((resolve) => {
+        ws.once('message', (data) => resolve(data.toString()));
+        ws.send(text);
+      });
+    const first = await open();
+    const second = await open();
+    expect(await echo(first, 'hi')).toBe('a:hi');
+    expect(await echo(second, 'hi')).toBe('b:hi');
+
+    const closed = new Promise<number>((resolve) => second.once('close', resolve));
+    await stop(1);
+    expect(await closed).toBe(1006);
+    const again = await open();
+    expect(await echo(again, 'back')).toBe('a:back');
+    first.close();
+    again.close();
+  });
+
+  it('closes the client connection when no backend is up', async () => {
+    const { port, stop } = await setup(['a']);
+    await stop(0);
+    await expect(get(port)).rejects.toThrow(/socket hang up|ECONNRESET/);
+  });
+});

@@ -1,5 +1,5 @@
 import type { ServerConfig } from '../config.ts';
-import { SqliteStorage } from './sqlite-storage.ts';
+import { SqliteStorage } from './sqlite/sqlite-storage.ts';
 import type { Storage } from './storage.ts';
 
 /**

@@ -95,6 +95,37 @@ describePostgres('PostgresStorage across processes', () => {
     await Promise.all(processes.map((storage) => storage.close()));
   });
 
+  it('answers 20 concurrent repeats of one send within one process with one created message and 19 duplicates', async () => {
+    const storage = await PostgresStorage.open(await freshDatabase());
+    const id = randomUUID();
+    await storage.createUser({ id, email: `${id}@example.com`, name: 'U', avatarUrl: null, passwordHash: 'x' });
+    const { thread } = await storage.createThread({
+      kind: 'private',
+      title: 'T',
+      participationMode: 'open',
+      participants: [{ sender_id: `user:${id}`, name: 'U', avatar_url: null }],
+      extraAudience: [],
+      createdBy: `user:${id}`,
+      initialMessage: null,
+    });
+    const input = {
+      threadId: thread.id,
+      senderId: `user:${id}`,
+      role: 'user' as const,
+      content: 'once',
+      clientMessageId: 'c1',
+      mentions: [],
+      baseSeq: null,
+      latestSeenSeq: null,
+    };
+    const results = await Promise.all(Array.from({ length: 20 }, () => storage.commitMessage(input)));
+    expect(results.filter((result) => result.status === 'created')).toHaveLength(1);
+    expect(results.filter((result) => result.status === 'duplicate')).toHaveLength(19);
+    expect(new Set(results.map((result) => result.message.id)).size).toBe(1);
+    expect((await storage.listEvents(thread.id, 0, 10)).events.map((event) => event.thread_seq)).toEqual([1, 2]);
+    await storage.close();
+  });
+
   it('runs each migration once when several processes open an empty database together', async () => {
     const url = await freshDatabase();
     const processes = await openMany(url, 5);

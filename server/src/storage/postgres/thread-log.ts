@@ -114,13 +114,19 @@ function repeated(existing: Message, input: NewMessage): CommitResult {
 
 /**
  * A new message, or the one already sent with this (thread, sender, client_message_id).
- * The insert is tried first (one round trip when new); the unique index on the key turns
- * a repeat, even one racing in from another process, into a rolled-back statement, and
- * the stored message is then read back.
+ * The insert is tried first (no extra round trip when new); the unique index on the key
+ * turns a repeat, even one racing in from another process, into a failed statement (its
+ * transaction rolls back, seq included), and the stored message is then read back.
+ * `write` runs the insert (in a grouped transaction of the write lanes).
  */
-export async function commitMessage(write: Db, read: Db, input: NewMessage, createdAt: string): Promise<CommitResult> {
+export async function commitMessage(
+  write: (work: (tx: Db) => Promise<{ message: Message; event: ThreadEvent }>) => Promise<{ message: Message; event: ThreadEvent }>,
+  read: Db,
+  input: NewMessage,
+  createdAt: string,
+): Promise<CommitResult> {
   try {
-    return { status: 'created', ...(await insertMessage(write, input, createdAt)) };
+    return { status: 'created', ...(await write((tx) => insertMessage(tx, input, createdAt))) };
   } catch (error) {
     if (uniqueViolation(error) !== 'messages_idempotency') throw error;
   }

@@ -1,12 +1,8 @@
 import type { TestProject } from 'vitest/node';
 import { findPostgresBin, startPostgres } from '../../src/dev/postgres-instance.ts';
+import './postgres-context.ts';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** The maintenance database of this run's PostgreSQL server; null when PostgreSQL is not installed (outside CI). */
-    postgresUrl: string | null;
-  }
-}
+import './postgres-context.ts';
 
 /**
  * One throwaway PostgreSQL server per test run (tests isolate themselves with a database

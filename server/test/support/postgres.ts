@@ -1,5 +1,6 @@
 import { describe, inject } from 'vitest';
 import { createDatabase } from '../../src/dev/postgres-instance.ts';
+import './postgres-context.ts';
 
 /** The run's PostgreSQL server (postgres-global-setup.ts), or null when it is not installed. */
 export const postgresUrl = inject('postgresUrl');

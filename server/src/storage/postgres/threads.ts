@@ -1,41 +1,37 @@
 import type postgres from 'postgres';
-import type { Message, Participant, ParticipationMode, SenderId, ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import type { Message, ParticipationMode, SenderId, ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { iso, now, toParticipant, toVisitor, type Db, type Row } from './rows.ts';
 import { insertEvent, insertMessage } from './thread-log.ts';
-import type { NewThread, ThreadCursor, ThreadRecord, VisitorRecord } from '../storage.ts';
+import type { NewThread, ThreadCursor, ThreadRecord } from '../storage.ts';
 
 /** Threads, their participants and who sees them (with read positions), in PostgreSQL. */
 export class PostgresThreads {
   constructor(private readonly sql: postgres.Sql) {}
 
-  /** Thread rows as records, with their participants and visitors fetched in two queries for all. */
-  private async records(db: Db, rows: Row[]): Promise<ThreadRecord[]> {
-    if (rows.length === 0) return [];
-    const ids = db.array(rows.map((row) => row.id as string));
-    const publicIds = rows.filter((row) => row.kind === 'public').map((row) => row.id as string);
-    const [participantRows, visitorRows] = await Promise.all([
-      db<Row[]>`SELECT thread_id, sender_id, name, avatar_url FROM participants WHERE thread_id = ANY(${ids}::text[]) ORDER BY position`,
-      publicIds.length === 0
-        ? Promise.resolve([] as Row[])
-        : db<Row[]>`
-            SELECT participants.thread_id AS of_thread, visitors.*
-            FROM participants JOIN visitors ON visitors.id = substr(participants.sender_id, 9)
-            WHERE participants.thread_id = ANY(${db.array(publicIds)}::text[]) AND participants.sender_id LIKE 'visitor:%'`,
-    ]);
-    const participants = new Map<string, Participant[]>();
-    for (const row of participantRows) {
-      const list = participants.get(row.thread_id as string) ?? [];
-      list.push(toParticipant(row));
-      participants.set(row.thread_id as string, list);
-    }
-    const visitors = new Map<string, VisitorRecord>(visitorRows.map((row) => [row.of_thread as string, toVisitor(row)]));
-    return rows.map((row) => ({
+  /**
+   * The thread columns with its participants (in order) and, for a public thread, its
+   * visitor: one query loads whole records.
+   */
+  private columns(db: Db) {
+    return db`
+      threads.*,
+      (SELECT coalesce(json_agg(json_build_object('sender_id', p.sender_id, 'name', p.name, 'avatar_url', p.avatar_url)
+                                ORDER BY p.position), '[]')
+       FROM participants AS p WHERE p.thread_id = threads.id) AS participant_list,
+      CASE WHEN threads.kind = 'public' THEN
+        (SELECT row_to_json(v) FROM participants AS p JOIN visitors AS v ON v.id = substr(p.sender_id, 9)
+         WHERE p.thread_id = threads.id AND p.sender_id LIKE 'visitor:%' LIMIT 1)
+      END AS visitor_row`;
+  }
+
+  private record(row: Row): ThreadRecord {
+    return {
       id: row.id as string,
       kind: row.kind as ThreadRecord['kind'],
       title: (row.title as string | null) ?? null,
       participationMode: row.participation_mode as ParticipationMode,
       lastSeq: Number(row.last_seq),
-      participants: participants.get(row.id as string) ?? [],
+      participants: (row.participant_list as Row[]).map(toParticipant),
       lastMessage:
         row.last_message_at === null
           ? null
@@ -47,13 +43,13 @@ export class PostgresThreads {
       createdAt: iso(row.created_at),
       updatedAt: iso(row.updated_at),
       activityAt: iso(row.activity_at),
-      visitor: row.kind === 'public' ? (visitors.get(row.id as string) ?? null) : null,
-    }));
+      visitor: row.kind === 'public' && row.visitor_row ? toVisitor(row.visitor_row as Row) : null,
+    };
   }
 
   async loadThread(id: string, db: Db = this.sql): Promise<ThreadRecord | undefined> {
-    const rows = await db<Row[]>`SELECT * FROM threads WHERE id = ${id}`;
-    return (await this.records(db, rows))[0];
+    const [row] = await db<Row[]>`SELECT ${this.columns(db)} FROM threads WHERE id = ${id}`;
+    return row && this.record(row);
   }
 
   /** Inserts a thread and its `participant_joined` events. Runs inside the caller's transaction. */
@@ -124,15 +120,15 @@ export class PostgresThreads {
     const cursor = page.cursor;
     const rows = cursor
       ? await this.sql<Row[]>`
-          SELECT threads.* FROM thread_access JOIN threads ON threads.id = thread_access.thread_id
+          SELECT ${this.columns(this.sql)} FROM thread_access JOIN threads ON threads.id = thread_access.thread_id
           WHERE thread_access.user_id = ${userId}
             AND (threads.activity_at < ${cursor.activityAt} OR (threads.activity_at = ${cursor.activityAt} AND threads.id < ${cursor.id}))
           ORDER BY threads.activity_at DESC, threads.id DESC LIMIT ${page.limit}`
       : await this.sql<Row[]>`
-          SELECT threads.* FROM thread_access JOIN threads ON threads.id = thread_access.thread_id
+          SELECT ${this.columns(this.sql)} FROM thread_access JOIN threads ON threads.id = thread_access.thread_id
           WHERE thread_access.user_id = ${userId}
           ORDER BY threads.activity_at DESC, threads.id DESC LIMIT ${page.limit}`;
-    return this.records(this.sql, rows);
+    return rows.map((row) => this.record(row));
   }
 
   async hasAccess(threadId: string, userId: string): Promise<boolean> {

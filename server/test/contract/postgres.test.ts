@@ -13,6 +13,9 @@ const PASSWORD = 'pg-pass-never-printed';
 /** How long the real server may take to print its banner or its error. */
 const START_TIMEOUT_MS = 45_000;
 
+/** The tests sign in as the seeded demo users, which a deployment (DATABASE_URL) does not get unless asked for. */
+const DEMO_DATA = 'true';
+
 async function databaseUrlWithPassword(): Promise<string> {
   const url = new URL(await freshDatabase());
   url.password = PASSWORD;
@@ -48,7 +51,7 @@ function runMain(env: NodeJS.ProcessEnv, until: string | null): Promise<{ output
 describePostgres('the server on PostgreSQL (DATABASE_URL)', () => {
   it('keeps threads and the log across a restart on the same database, and seqs continue', async () => {
     const DATABASE_URL = await databaseUrlWithPassword();
-    const first = await startTestServer({ DATABASE_URL });
+    const first = await startTestServer({ DATABASE_URL, DEMO_DATA });
     const { alice, bob } = await demoWorld(first);
     const thread = await createThread(first, alice.token, { target_user_ids: [bob.user.id], title: 'Kept' });
     for (const text of ['one', 'two', 'three']) {
@@ -72,7 +75,7 @@ describePostgres('the server on PostgreSQL (DATABASE_URL)', () => {
     ]);
     await first.close();
 
-    const second = await startTestServer({ DATABASE_URL });
+    const second = await startTestServer({ DATABASE_URL, DEMO_DATA });
     const aliceAgain = await second.login('alice@example.com');
     const after = await api(second, 'GET', `/chat/threads/${thread.id}/events?last_thread_seq=0&limit=200`, { token: aliceAgain.token });
     expect(after.body.events).toEqual(before.body.events);
@@ -89,7 +92,10 @@ describePostgres('the server on PostgreSQL (DATABASE_URL)', () => {
 
   it('prints the database without its password in the banner of the real server', async () => {
     const DATABASE_URL = await databaseUrlWithPassword();
-    const { output, code } = await runMain({ DATABASE_URL, PORT: String(await freePort()), JWT_SECRET: randomUUID() }, 'Demo agent:');
+    const { output, code } = await runMain(
+      { DATABASE_URL, DEMO_DATA, PORT: String(await freePort()), JWT_SECRET: randomUUID() },
+      'Demo agent:',
+    );
     expect(output).toContain(`Database:     ${DATABASE_URL.replace(PASSWORD, '***')}`);
     expect(output).not.toContain(PASSWORD);
     // It took the SIGTERM sent right after the banner as a graceful stop.

@@ -55,7 +55,8 @@ async function storageEnv(dir: string, env: NodeJS.ProcessEnv): Promise<NodeJS.P
   if (process.env.TEST_STORAGE !== 'postgres' || env.DATABASE_URL !== undefined || env.DATABASE_PATH !== undefined) return sqlite;
   const postgresUrl = inject('postgresUrl');
   if (!postgresUrl) throw new Error('TEST_STORAGE=postgres, but this run has no PostgreSQL server (see postgres-global-setup.ts).');
-  return { ...sqlite, DATABASE_URL: await createDatabase(postgresUrl) };
+  // The contract tests sign in as the seeded demo users.
+  return { ...sqlite, DATABASE_URL: await createDatabase(postgresUrl), DEMO_DATA: 'true' };
 }
 
 /** Starts a real server on a real port with its own SQLite file (or PostgreSQL database: see {@link storageEnv}). */

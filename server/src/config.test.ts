@@ -10,6 +10,12 @@ describe('loadConfig', () => {
     expect(config.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
   });
 
+  it('uses SQLite unless DATABASE_URL names a PostgreSQL database; another URL is a configuration error', () => {
+    expect(loadConfig(BASE).databaseUrl).toBeNull();
+    expect(loadConfig({ ...BASE, DATABASE_URL: 'postgres://ama2:pw@db:5432/chat' }).databaseUrl).toBe('postgres://ama2:pw@db:5432/chat');
+    expect(() => loadConfig({ ...BASE, DATABASE_URL: 'mysql://ama2:pw@db/chat' })).toThrow(ConfigError);
+  });
+
   it('takes HOST and ALLOWED_HOSTS from the environment', () => {
     const config = loadConfig({ ...BASE, HOST: '0.0.0.0', ALLOWED_HOSTS: 'chat.example.com, 10.0.0.5' });
     expect(config.host).toBe('0.0.0.0');

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { parseAllowedHosts } from './http/host-policy.ts';
+import { parseDatabaseUrl } from './storage/database-url.ts';
 
 /** Every setting of the local server, with the defaults of CONTRACT §10. */
 export interface ServerConfig {
@@ -10,7 +11,10 @@ export interface ServerConfig {
   host: string;
   /** `Host` header names answered (any port); `*` for any. Others get 421 (CONTRACT §10). */
   allowedHosts: string[];
+  /** The SQLite file (the default storage); without JWT_SECRET, the JWT secret is kept beside it. */
   databasePath: string;
+  /** A `postgres://` URL: PostgreSQL instead of the SQLite file (several processes share it). Holds a password: never print it as is. */
+  databaseUrl: string | null;
   jwtSecret: string;
   /** Extra origins allowed for the signed-in app, besides the server's own. */
   allowedOrigins: string[];
@@ -120,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     host: env.HOST || DEFAULTS.host,
     allowedHosts: configured(() => parseAllowedHosts(env.ALLOWED_HOSTS)),
     databasePath,
+    databaseUrl: configured(() => parseDatabaseUrl(env.DATABASE_URL)),
     jwtSecret,
     allowedOrigins: originList(env.ALLOWED_ORIGINS),
     demoAgentChunkMs: intSetting(env, 'DEMO_AGENT_CHUNK_MS', DEFAULTS.demoAgentChunkMs, 0, 10_000),

@@ -1,5 +1,6 @@
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { describeStorage } from './storage/open-storage.ts';
 import { DEMO_AGENT_SLUG, DEMO_PASSWORD, DEMO_USERS } from './storage/seed-demo-data.ts';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
@@ -16,7 +17,14 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await createApp(config);
+  let app;
+  try {
+    app = await createApp(config);
+  } catch (error) {
+    // E.g. the database cannot be reached: say so in words (the message never holds its password).
+    console.error(`Could not start: ${(error as Error).message}`);
+    process.exit(1);
+  }
   try {
     await app.listen();
   } catch (error) {
@@ -26,22 +34,7 @@ async function main(): Promise<void> {
     await app.close();
     process.exit(1);
   }
-  const address = app.fastify.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://localhost:${port}`;
-  console.log(
-    [
-      '',
-      `  AMA2 local server is running at ${url}`,
-      `  Inbox:        ${url}/`,
-      `  API:          ${url}/api/v1  (OpenAPI: ${url}/api/v1/openapi.json)`,
-      `  Database:     ${config.databasePath}`,
-      `  Sign in as:   ${DEMO_USERS.map((user) => user.email).join(' or ')}  password: ${DEMO_PASSWORD}`,
-      `  Demo agent:   slug "${DEMO_AGENT_SLUG}"`,
-      '',
-    ].join('\n'),
-  );
-
+  // Before the banner: whoever waits for it may signal at once, and a signal with no listener kills the process.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -62,6 +55,22 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  const address = app.fastify.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  console.log(
+    [
+      '',
+      `  AMA2 local server is running at ${url}`,
+      `  Inbox:        ${url}/`,
+      `  API:          ${url}/api/v1  (OpenAPI: ${url}/api/v1/openapi.json)`,
+      `  Database:     ${describeStorage(config)}`,
+      `  Sign in as:   ${DEMO_USERS.map((user) => user.email).join(' or ')}  password: ${DEMO_PASSWORD}`,
+      `  Demo agent:   slug "${DEMO_AGENT_SLUG}"`,
+      '',
+    ].join('\n'),
+  );
 }
 
 void main();

@@ -7,6 +7,8 @@ import { inject } from 'vitest';
 import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import { loadConfig, type ServerConfig } from '../../src/config.ts';
 import { hashPassword } from '../../src/auth/passwords.ts';
+import { createDatabase } from '../../src/dev/postgres-instance.ts';
+import './postgres-context.ts';
 import type { User } from '../../../src/core/protocol/model.ts';
 
 export interface TestServer {
@@ -43,10 +45,24 @@ const TEST_ENV: NodeJS.ProcessEnv = {
 
 let passwordHash: Promise<string> | undefined;
 
-/** Starts a real server on a real port with its own SQLite file. */
+/**
+ * With `TEST_STORAGE=postgres`, every test server gets a fresh database on the run's
+ * PostgreSQL server instead of its SQLite file: the whole contract suite then runs on
+ * PostgreSQL (`TEST_STORAGE=postgres npx vitest run --project server server/test/contract`).
+ */
+async function storageEnv(dir: string, env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
+  const sqlite = { DATABASE_PATH: join(dir, 'db.sqlite') };
+  if (process.env.TEST_STORAGE !== 'postgres' || env.DATABASE_URL !== undefined || env.DATABASE_PATH !== undefined) return sqlite;
+  const postgresUrl = inject('postgresUrl');
+  if (!postgresUrl) throw new Error('TEST_STORAGE=postgres, but this run has no PostgreSQL server (see postgres-global-setup.ts).');
+  // The contract tests sign in as the seeded demo users.
+  return { ...sqlite, DATABASE_URL: await createDatabase(postgresUrl), DEMO_DATA: 'true' };
+}
+
+/** Starts a real server on a real port with its own SQLite file (or PostgreSQL database: see {@link storageEnv}). */
 export async function startTestServer(env: NodeJS.ProcessEnv = {}, options: Pick<AppOptions, 'resolveHost'> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ama2-test-'));
-  const config = loadConfig({ ...TEST_ENV, DATABASE_PATH: join(dir, 'db.sqlite'), ...env });
+  const config = loadConfig({ ...TEST_ENV, ...(await storageEnv(dir, env)), ...env });
   const logFile = join(inject('logDir'), `${randomUUID()}.log`);
   const stream: WriteStream = createWriteStream(logFile);
   const app = await createApp(config, { ...options, logStream: stream });

@@ -1,3 +1,5 @@
+import type Database from 'better-sqlite3';
+
 /**
  * Schema migrations of the SQLite file, applied in order; `PRAGMA user_version` records
  * how many have run. Never edit a migration that has shipped: add the next one.
@@ -182,3 +184,17 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX agent_tokens_by_agent ON agent_tokens(agent_id);
   `,
 ];
+
+/** Brings the file up to the newest schema, one transaction per migration. */
+export function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new Error(`The database was written by a newer version of this server (schema ${version}, this one knows ${MIGRATIONS.length}).`);
+  }
+  for (let index = version; index < MIGRATIONS.length; index++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[index]!);
+      db.pragma(`user_version = ${index + 1}`);
+    })();
+  }
+}

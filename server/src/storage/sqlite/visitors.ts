@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import type { ThreadEvent } from '../../../src/core/protocol/model.ts';
-import { VISITOR_DEFAULT_NAME } from '../threads/principal.ts';
-import { now, str, toVisitor, type Row } from './sqlite-rows.ts';
+import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import { VISITOR_DEFAULT_NAME } from '../../threads/principal.ts';
+import { now, str, toVisitor, type Row } from './rows.ts';
 import type {
   AgentRecord,
   IdentifiedVisitorInput,
@@ -12,9 +12,9 @@ import type {
   ThreadRecord,
   VisitorRecord,
   VisitorResolution,
-} from './storage.ts';
+} from '../storage.ts';
 
-/** What the visitor module needs of the thread tables (owned by {@link SqliteStorage}). */
+/** What the visitor module needs of the thread tables (owned by {@link SqliteThreads}). */
 export interface ThreadTables {
   /** Inserts a thread and its `participant_joined` events. Must run inside a transaction. */
   insertThread(input: NewThread, id: string, createdAt: string): ThreadEvent[];

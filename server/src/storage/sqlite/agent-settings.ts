@@ -1,17 +1,7 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { now, str, strOrNull, toAgent, type Row } from './sqlite-rows.ts';
-import type { AgentRecord, AgentSettingsInput, AgentTokenRecord, NewAgentToken } from './storage.ts';
-
-function toToken(row: Row): AgentTokenRecord {
-  return {
-    id: str(row.id),
-    agentId: str(row.agent_id),
-    prefix: str(row.prefix),
-    createdAt: str(row.created_at),
-    lastUsedAt: strOrNull(row.last_used_at),
-  };
-}
+import { now, toAgent, toAgentToken as toToken, type Row } from './rows.ts';
+import type { AgentRecord, AgentSettingsInput, AgentTokenRecord, NewAgentToken } from '../storage.ts';
 
 /** Agent settings and external agent tokens in the SQLite file; {@link SqliteStorage} delegates here. */
 export class SqliteAgentSettings {

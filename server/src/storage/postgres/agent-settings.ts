@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import type postgres from 'postgres';
+import { now, toAgent, toAgentToken, type Row } from './rows.ts';
+import type { AgentRecord, AgentSettingsInput, AgentTokenRecord, NewAgentToken } from '../storage.ts';
+
+/** Agent settings and external agent tokens in PostgreSQL. */
+export class PostgresAgentSettings {
+  constructor(private readonly sql: postgres.Sql) {}
+
+  async updateSettings(agentId: string, settings: AgentSettingsInput): Promise<AgentRecord> {
+    const [row] = await this.sql<Row[]>`
+      UPDATE agents SET allowed_origins = ${JSON.stringify(settings.allowedOrigins)}::text::jsonb,
+                        require_verified_identity = ${settings.requireVerifiedIdentity}
+      WHERE id = ${agentId} RETURNING *`;
+    if (!row) throw new Error(`agent ${agentId} does not exist`);
+    return toAgent(row);
+  }
+
+  async setIdentitySecret(agentId: string, secret: string): Promise<{ createdAt: string }> {
+    const createdAt = now();
+    const result = await this
+      .sql`UPDATE agents SET identity_secret = ${secret}, identity_secret_created_at = ${createdAt} WHERE id = ${agentId}`;
+    if (result.count === 0) throw new Error(`agent ${agentId} does not exist`);
+    return { createdAt };
+  }
+
+  async addToken(input: NewAgentToken): Promise<AgentTokenRecord> {
+    const record: AgentTokenRecord = { id: randomUUID(), agentId: input.agentId, prefix: input.prefix, createdAt: now(), lastUsedAt: null };
+    await this.sql`
+      INSERT INTO agent_tokens (token_hash, agent_id, created_at, id, prefix)
+      VALUES (${input.tokenHash}, ${input.agentId}, ${record.createdAt}, ${record.id}, ${record.prefix})`;
+    return record;
+  }
+
+  async getToken(tokenHash: string): Promise<{ agent: AgentRecord; token: AgentTokenRecord } | undefined> {
+    const [token] = await this.sql<Row[]>`SELECT * FROM agent_tokens WHERE token_hash = ${tokenHash} AND revoked_at IS NULL`;
+    if (!token) return undefined;
+    const [agent] = await this.sql<Row[]>`SELECT * FROM agents WHERE id = ${token.agent_id as string}`;
+    return agent && { agent: toAgent(agent), token: toAgentToken(token) };
+  }
+
+  async listTokens(agentId: string): Promise<AgentTokenRecord[]> {
+    const rows = await this.sql<Row[]>`
+      SELECT * FROM agent_tokens WHERE agent_id = ${agentId} AND revoked_at IS NULL ORDER BY created_at, position`;
+    return rows.map(toAgentToken);
+  }
+
+  async revokeToken(agentId: string, tokenId: string): Promise<boolean> {
+    const result = await this.sql`
+      UPDATE agent_tokens SET revoked_at = ${now()} WHERE agent_id = ${agentId} AND id = ${tokenId} AND revoked_at IS NULL`;
+    return result.count > 0;
+  }
+
+  async touchToken(tokenId: string, usedAt: string): Promise<void> {
+    await this.sql`UPDATE agent_tokens SET last_used_at = ${usedAt} WHERE id = ${tokenId}`;
+  }
+}

@@ -1,0 +1,50 @@
+import type postgres from 'postgres';
+import { now, toAgent, type Row } from './rows.ts';
+import type { AgentRecord, NewAgent } from '../storage.ts';
+
+/** Agents and their owners in PostgreSQL (settings and tokens: {@link PostgresAgentSettings}). */
+export class PostgresAgents {
+  constructor(private readonly sql: postgres.Sql) {}
+
+  async get(id: string): Promise<AgentRecord | undefined> {
+    const [row] = await this.sql<Row[]>`SELECT * FROM agents WHERE id = ${id}`;
+    return row && toAgent(row);
+  }
+
+  async bySlug(slug: string): Promise<AgentRecord | undefined> {
+    const [row] = await this.sql<Row[]>`SELECT * FROM agents WHERE slug = ${slug}`;
+    return row && toAgent(row);
+  }
+
+  /** The agents that exist among `ids`, in the order asked. */
+  async many(ids: readonly string[]): Promise<AgentRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.sql<Row[]>`SELECT * FROM agents WHERE id = ANY(${this.sql.array([...ids])}::text[])`;
+    const byId = new Map(rows.map((row) => [row.id as string, toAgent(row)]));
+    return ids.map((id) => byId.get(id)).filter((agent) => agent !== undefined);
+  }
+
+  async list(): Promise<AgentRecord[]> {
+    return (await this.sql<Row[]>`SELECT * FROM agents ORDER BY name COLLATE "C"`).map(toAgent);
+  }
+
+  /** The agent and its owners, in one transaction. */
+  async create(input: NewAgent, ownerUserIds: readonly string[]): Promise<AgentRecord> {
+    const createdAt = now();
+    const row = await this.sql.begin(async (tx) => {
+      const [inserted] = await tx<Row[]>`
+        INSERT INTO agents (id, slug, name, avatar_url, greeting, theme_color, engine, created_at)
+        VALUES (${input.id}, ${input.slug}, ${input.name}, ${input.avatarUrl}, ${input.greeting}, ${input.themeColor}, ${input.engine},
+                ${createdAt})
+        RETURNING *`;
+      for (const userId of ownerUserIds) await tx`INSERT INTO agent_owners (agent_id, user_id) VALUES (${input.id}, ${userId})`;
+      return inserted!;
+    });
+    return toAgent(row);
+  }
+
+  async owners(agentId: string): Promise<string[]> {
+    const rows = await this.sql<{ user_id: string }[]>`SELECT user_id FROM agent_owners WHERE agent_id = ${agentId} ORDER BY user_id`;
+    return rows.map((row) => row.user_id);
+  }
+}

@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import type { ParticipationMode, SenderId } from '../../../../src/core/protocol/model.ts';
+import { PostgresAgentSettings } from './agent-settings.ts';
+import { PostgresAgents } from './agents.ts';
+import { PostgresApprovals } from './approvals.ts';
+import { now } from './rows.ts';
+import { migrate } from './schema.ts';
+import { commitMessage, insertEvent, listEvents } from './thread-log.ts';
+import { PostgresThreads } from './threads.ts';
+import { PostgresUsers } from './users.ts';
+import { PostgresVisitors } from './visitors.ts';
+import { PostgresWebhooks } from './webhooks.ts';
+import { WriteLanes, type ConnectionOptions } from './write-lanes.ts';
+import type {
+  AgentSettingsInput,
+  CommitResult,
+  IdentifiedVisitorInput,
+  NewAgent,
+  NewAgentToken,
+  NewApproval,
+  NewEvent,
+  NewMessage,
+  NewThread,
+  NewUser,
+  NewVisitor,
+  NewWebhook,
+  ResumeVisitorInput,
+  Storage,
+  ThreadCursor,
+} from '../storage.ts';
+
+export interface PostgresStorageOptions {
+  /** Connections of the pool for reads and transactions. */
+  poolSize?: number;
+  /** Connections that commit appends to the log in groups (see {@link WriteLanes}). */
+  writeLanes?: number;
+}
+
+const DEFAULT_POOL_SIZE = 10;
+const DEFAULT_WRITE_LANES = 4;
+/** Seconds an idle pooled connection stays open. */
+const IDLE_TIMEOUT_S = 60;
+/** Seconds to wait for a connection before the call fails. */
+const CONNECT_TIMEOUT_S = 10;
+
+/**
+ * The storage of a deployment that runs several server processes: one PostgreSQL database
+ * that all of them share. Open it with {@link PostgresStorage.open} (connects and migrates).
+ * Like {@link SqliteStorage}, this class only routes each call to the module of its
+ * aggregate (one file each in this folder).
+ *
+ * The driver is `postgres` (porsager/postgres.js) rather than `pg`: it has no dependencies,
+ * ships its own types, prepares statements by default and pipelines the queries of a
+ * transaction, which is what the log's grouped write lanes rely on for throughput: a
+ * group of appends costs about one round trip and one WAL flush, not one per append.
+ */
+export class PostgresStorage implements Storage {
+  private readonly users: PostgresUsers;
+  private readonly agents: PostgresAgents;
+  private readonly agentSettings: PostgresAgentSettings;
+  private readonly threads: PostgresThreads;
+  private readonly visitors: PostgresVisitors;
+  private readonly webhooks: PostgresWebhooks;
+  private readonly approvals: PostgresApprovals;
+
+  private constructor(
+    private readonly sql: postgres.Sql,
+    private readonly lanes: WriteLanes,
+  ) {
+    this.users = new PostgresUsers(sql);
+    this.agents = new PostgresAgents(sql);
+    this.agentSettings = new PostgresAgentSettings(sql);
+    this.threads = new PostgresThreads(sql);
+    this.visitors = new PostgresVisitors(sql, this.threads);
+    this.webhooks = new PostgresWebhooks(sql);
+    this.approvals = new PostgresApprovals(sql);
+  }
+
+  /** Connects to `url` and brings its schema up to date (once, even when several processes start together). */
+  static async open(url: string, options: PostgresStorageOptions = {}): Promise<PostgresStorage> {
+    const connection: ConnectionOptions = {
+      idle_timeout: IDLE_TIMEOUT_S,
+      connect_timeout: CONNECT_TIMEOUT_S,
+      // NOTICEs (e.g. "relation already exists, skipping") are not for the server's log.
+      onnotice: () => {},
+    };
+    const sql = postgres(url, { ...connection, max: options.poolSize ?? DEFAULT_POOL_SIZE });
+    try {
+      await migrate(sql);
+    } catch (error) {
+      await sql.end({ timeout: 0 });
+      throw error;
+    }
+    return new PostgresStorage(sql, new WriteLanes(url, options.writeLanes ?? DEFAULT_WRITE_LANES, connection));
+  }
+
+  // ---- users and agents ----------------------------------------------------------------
+
+  async getUser(id: string) {
+    return this.users.get(id);
+  }
+
+  async getUserByEmail(email: string) {
+    return this.users.byEmail(email);
+  }
+
+  async getUsers(ids: readonly string[]) {
+    return this.users.many(ids);
+  }
+
+  async listUsers() {
+    return this.users.list();
+  }
+
+  async createUser(input: NewUser) {
+    return this.users.create(input);
+  }
+
+  /** Turns an account off (it can no longer sign in) or back on; false when there is no such user. */
+  async setUserDisabled(userId: string, disabled: boolean): Promise<boolean> {
+    return this.users.setDisabled(userId, disabled);
+  }
+
+  /** Replaces a user's password hash; false when there is no such user. */
+  async setUserPassword(userId: string, passwordHash: string): Promise<boolean> {
+    return this.users.setPassword(userId, passwordHash);
+  }
+
+  async getAgent(id: string) {
+    return this.agents.get(id);
+  }
+
+  async getAgentBySlug(slug: string) {
+    return this.agents.bySlug(slug);
+  }
+
+  async getAgents(ids: readonly string[]) {
+    return this.agents.many(ids);
+  }
+
+  async listAgents() {
+    return this.agents.list();
+  }
+
+  async createAgent(input: NewAgent, ownerUserIds: readonly string[]) {
+    return this.agents.create(input, ownerUserIds);
+  }
+
+  async listAgentOwners(agentId: string) {
+    return this.agents.owners(agentId);
+  }
+
+  async updateAgentSettings(agentId: string, settings: AgentSettingsInput) {
+    return this.agentSettings.updateSettings(agentId, settings);
+  }
+
+  async setIdentitySecret(agentId: string, secret: string) {
+    return this.agentSettings.setIdentitySecret(agentId, secret);
+  }
+
+  async addAgentToken(input: NewAgentToken) {
+    return this.agentSettings.addToken(input);
+  }
+
+  async getAgentToken(tokenHash: string) {
+    return this.agentSettings.getToken(tokenHash);
+  }
+
+  async listAgentTokens(agentId: string) {
+    return this.agentSettings.listTokens(agentId);
+  }
+
+  async revokeAgentToken(agentId: string, tokenId: string) {
+    return this.agentSettings.revokeToken(agentId, tokenId);
+  }
+
+  async touchAgentToken(tokenId: string, usedAt: string) {
+    await this.agentSettings.touchToken(tokenId, usedAt);
+  }
+
+  // ---- threads -------------------------------------------------------------------------
+
+  async createThread(input: NewThread) {
+    return this.threads.create(input, randomUUID(), now());
+  }
+
+  async getThread(id: string) {
+    return this.threads.loadThread(id);
+  }
+
+  async listThreadAudience(threadId: string) {
+    return this.threads.audience(threadId);
+  }
+
+  async listUserThreadIds(userId: string) {
+    return this.threads.userThreadIds(userId);
+  }
+
+  async listUserThreads(userId: string, page: { limit: number; cursor: ThreadCursor | null }) {
+    return this.threads.userThreads(userId, page);
+  }
+
+  async hasAccess(threadId: string, userId: string) {
+    return this.threads.hasAccess(threadId, userId);
+  }
+
+  async getReadState(threadId: string, userId: string) {
+    return this.threads.readState(threadId, userId);
+  }
+
+  async markRead(threadId: string, userId: string, seq: number) {
+    return this.threads.markRead(threadId, userId, seq);
+  }
+
+  async setMode(threadId: string, mode: ParticipationMode, senderId: SenderId) {
+    return this.threads.setMode(threadId, mode, senderId);
+  }
+
+  // ---- the log -------------------------------------------------------------------------
+
+  async commitMessage(input: NewMessage): Promise<CommitResult> {
+    return commitMessage((work) => this.lanes.run(input.threadId, work), this.sql, input, now());
+  }
+
+  async appendEvent(threadId: string, input: NewEvent) {
+    return this.lanes.run(threadId, (tx) => insertEvent(tx, threadId, input, now()));
+  }
+
+  async listEvents(threadId: string, afterSeq: number, limit: number) {
+    return listEvents(this.sql, threadId, afterSeq, limit);
+  }
+
+  // ---- visitors ------------------------------------------------------------------------
+
+  async createVisitor(input: NewVisitor) {
+    return this.visitors.create(input);
+  }
+
+  async resolveIdentifiedVisitor(input: IdentifiedVisitorInput) {
+    return this.visitors.resolveIdentified(input);
+  }
+
+  async resumeVisitor(input: ResumeVisitorInput) {
+    return this.visitors.resume(input);
+  }
+
+  async getVisitorByToken(agentId: string, tokenHash: string) {
+    return this.visitors.byToken(agentId, tokenHash);
+  }
+
+  async getVisitorByIdentity(agentId: string, sub: string) {
+    return this.visitors.byIdentity(agentId, sub);
+  }
+
+  async getVisitorOfThread(threadId: string) {
+    return this.visitors.ofThread(threadId);
+  }
+
+  // ---- webhooks ------------------------------------------------------------------------
+
+  async createWebhook(input: NewWebhook) {
+    return this.webhooks.create(input);
+  }
+
+  async getWebhook(id: string) {
+    return this.webhooks.get(id);
+  }
+
+  async deleteWebhook(threadId: string, id: string) {
+    return this.webhooks.delete(threadId, id);
+  }
+
+  async listActiveWebhooks(threadId: string) {
+    return this.webhooks.listActive(threadId);
+  }
+
+  async deactivateWebhook(id: string) {
+    await this.webhooks.deactivate(id);
+  }
+
+  // ---- approvals -----------------------------------------------------------------------
+
+  async createApproval(input: NewApproval, event: NewEvent) {
+    return this.approvals.create(input, event);
+  }
+
+  async getApproval(id: string) {
+    return this.approvals.get(id);
+  }
+
+  async settleApproval(id: string, outcome: { status: 'approved' | 'rejected' | 'expired'; decidedBy: SenderId | null }, event: NewEvent) {
+    return this.approvals.settle(id, outcome, event);
+  }
+
+  async listPendingApprovals() {
+    return this.approvals.listPending();
+  }
+
+  /** Lets the statements in flight finish (queued appends are committed), then closes every connection. */
+  async close() {
+    await this.lanes.close();
+    await this.sql.end();
+  }
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { Message, ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import { toEvent, toMessage, uniqueViolation, type Db, type Row } from './rows.ts';
+import type { CommitResult, NewEvent, NewMessage } from '../storage.ts';
+
+/** Any event of the log, `message_committed` included (which only {@link insertMessage} writes). */
+export type AnyNewEvent = NewEvent | (Omit<NewEvent, 'eventType'> & { eventType: 'message_committed' });
+
+/**
+ * The dense per-thread log in PostgreSQL. Every append is ONE statement: an UPDATE that
+ * takes the next seq from `threads.last_seq` (and with it the thread row's lock, held to
+ * the end of the transaction) feeding the INSERTs. A writer in another process waits for
+ * that lock and then reads the new `last_seq`, so seqs stay 1, 2, 3, ... with no gap or
+ * duplicate; a failed statement rolls back whole, seq included.
+ */
+
+function threadMissing(threadId: string): Error {
+  return new Error(`thread ${threadId} does not exist`);
+}
+
+/** Appends one event at the next seq (on its own, or as part of the caller's transaction). */
+export async function insertEvent(sql: Db, threadId: string, input: AnyNewEvent, createdAt: string): Promise<ThreadEvent> {
+  const event: Omit<ThreadEvent, 'thread_seq'> = {
+    event_id: randomUUID(),
+    thread_id: threadId,
+    event_type: input.eventType,
+    sender_id: input.senderId,
+    content: input.content,
+    created_at: createdAt,
+    data: input.data,
+  };
+  const rows = await sql<{ thread_seq: number }[]>`
+    WITH next AS (
+      UPDATE threads SET last_seq = last_seq + 1, updated_at = ${createdAt} WHERE id = ${threadId} RETURNING last_seq
+    )
+    INSERT INTO events (thread_id, thread_seq, event_id, event_type, sender_id, content, data, created_at)
+    SELECT ${threadId}::text, next.last_seq, ${event.event_id}::text, ${event.event_type}::text, ${event.sender_id}::text,
+           ${event.content}::text, ${JSON.stringify(event.data)}::text::jsonb, ${createdAt}::timestamptz
+    FROM next
+    RETURNING thread_seq`;
+  if (rows.length === 0) throw threadMissing(threadId);
+  return { ...event, thread_seq: rows[0]!.thread_seq };
+}
+
+/** Inserts a message and its `message_committed` event, and makes it the thread's last message: one statement. */
+export async function insertMessage(sql: Db, input: NewMessage, createdAt: string): Promise<{ message: Message; event: ThreadEvent }> {
+  const messageId = randomUUID();
+  const eventId = randomUUID();
+  const data = {
+    message_id: messageId,
+    client_message_id: input.clientMessageId,
+    role: input.role,
+    mentions: input.mentions,
+    base_seq: input.baseSeq,
+    latest_seen_seq: input.latestSeenSeq,
+  };
+  const rows = await sql<{ thread_seq: number }[]>`
+    WITH next AS (
+      UPDATE threads
+      SET last_seq = last_seq + 1, updated_at = ${createdAt}, activity_at = ${createdAt},
+          last_message_sender = ${input.senderId}, last_message_content = ${input.content}, last_message_at = ${createdAt}
+      WHERE id = ${input.threadId}
+      RETURNING last_seq
+    ), event AS (
+      INSERT INTO events (thread_id, thread_seq, event_id, event_type, sender_id, content, data, created_at)
+      SELECT ${input.threadId}::text, next.last_seq, ${eventId}::text, 'message_committed', ${input.senderId}::text,
+             ${input.content}::text, ${JSON.stringify(data)}::text::jsonb, ${createdAt}::timestamptz
+      FROM next
+    )
+    INSERT INTO messages (id, thread_id, thread_seq, sender_id, role, content, client_message_id, mentions,
+                          base_seq, latest_seen_seq, created_at)
+    SELECT ${messageId}::text, ${input.threadId}::text, next.last_seq, ${input.senderId}::text, ${input.role}::text,
+           ${input.content}::text, ${input.clientMessageId}::text, ${JSON.stringify(input.mentions)}::text::jsonb, ${input.baseSeq}::int,
+           ${input.latestSeenSeq}::int, ${createdAt}::timestamptz
+    FROM next
+    RETURNING thread_seq`;
+  if (rows.length === 0) throw threadMissing(input.threadId);
+  const seq = rows[0]!.thread_seq;
+  const message: Message = {
+    id: messageId,
+    thread_id: input.threadId,
+    thread_seq: seq,
+    sender_id: input.senderId,
+    role: input.role,
+    content: input.content,
+    client_message_id: input.clientMessageId,
+    mentions: input.mentions,
+    base_seq: input.baseSeq,
+    latest_seen_seq: input.latestSeenSeq,
+    created_at: createdAt,
+  };
+  const event: ThreadEvent = {
+    event_id: eventId,
+    thread_id: input.threadId,
+    thread_seq: seq,
+    event_type: 'message_committed',
+    sender_id: input.senderId,
+    content: input.content,
+    created_at: createdAt,
+    data,
+  };
+  return { message, event };
+}
+
+async function existingMessage(sql: Db, input: NewMessage): Promise<Message | undefined> {
+  const [row] = await sql<Row[]>`
+    SELECT * FROM messages WHERE thread_id = ${input.threadId} AND sender_id = ${input.senderId} AND client_message_id = ${input.clientMessageId}`;
+  return row && toMessage(row);
+}
+
+function repeated(existing: Message, input: NewMessage): CommitResult {
+  return existing.content === input.content ? { status: 'duplicate', message: existing } : { status: 'conflict', message: existing };
+}
+
+/**
+ * A new message, or the one already sent with this (thread, sender, client_message_id).
+ * The insert is tried first (no extra round trip when new); the unique index on the key
+ * turns a repeat, even one racing in from another process, into a failed statement (its
+ * transaction rolls back, seq included), and the stored message is then read back.
+ * `write` runs the insert (in a grouped transaction of the write lanes).
+ */
+export async function commitMessage(
+  write: (work: (tx: Db) => Promise<{ message: Message; event: ThreadEvent }>) => Promise<{ message: Message; event: ThreadEvent }>,
+  read: Db,
+  input: NewMessage,
+  createdAt: string,
+): Promise<CommitResult> {
+  try {
+    return { status: 'created', ...(await write((tx) => insertMessage(tx, input, createdAt))) };
+  } catch (error) {
+    if (uniqueViolation(error) !== 'messages_idempotency') throw error;
+  }
+  const existing = await existingMessage(read, input);
+  if (!existing) throw new Error(`message ${input.clientMessageId} was refused as a repeat but is not stored`);
+  return repeated(existing, input);
+}
+
+export async function listEvents(sql: Db, threadId: string, afterSeq: number, limit: number) {
+  const rows = await sql<Row[]>`
+    SELECT * FROM events WHERE thread_id = ${threadId} AND thread_seq > ${afterSeq} ORDER BY thread_seq LIMIT ${limit + 1}`;
+  return { events: rows.slice(0, limit).map(toEvent), hasMore: rows.length > limit };
+}

@@ -1,0 +1,164 @@
+import type postgres from 'postgres';
+import type { Message, ParticipationMode, SenderId, ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import { iso, now, toParticipant, toVisitor, type Db, type Row } from './rows.ts';
+import { insertEvent, insertMessage } from './thread-log.ts';
+import type { NewThread, ThreadCursor, ThreadRecord } from '../storage.ts';
+
+/** Threads, their participants and who sees them (with read positions), in PostgreSQL. */
+export class PostgresThreads {
+  constructor(private readonly sql: postgres.Sql) {}
+
+  /**
+   * The thread columns with its participants (in order) and, for a public thread, its
+   * visitor: one query loads whole records.
+   */
+  private columns(db: Db) {
+    return db`
+      threads.*,
+      (SELECT coalesce(json_agg(json_build_object('sender_id', p.sender_id, 'name', p.name, 'avatar_url', p.avatar_url)
+                                ORDER BY p.position), '[]')
+       FROM participants AS p WHERE p.thread_id = threads.id) AS participant_list,
+      CASE WHEN threads.kind = 'public' THEN
+        (SELECT row_to_json(v) FROM participants AS p JOIN visitors AS v ON v.id = substr(p.sender_id, 9)
+         WHERE p.thread_id = threads.id AND p.sender_id LIKE 'visitor:%' LIMIT 1)
+      END AS visitor_row`;
+  }
+
+  private record(row: Row): ThreadRecord {
+    return {
+      id: row.id as string,
+      kind: row.kind as ThreadRecord['kind'],
+      title: (row.title as string | null) ?? null,
+      participationMode: row.participation_mode as ParticipationMode,
+      lastSeq: Number(row.last_seq),
+      participants: (row.participant_list as Row[]).map(toParticipant),
+      lastMessage:
+        row.last_message_at === null
+          ? null
+          : {
+              sender_id: row.last_message_sender as string,
+              content: row.last_message_content as string,
+              created_at: iso(row.last_message_at),
+            },
+      createdAt: iso(row.created_at),
+      updatedAt: iso(row.updated_at),
+      activityAt: iso(row.activity_at),
+      visitor: row.kind === 'public' && row.visitor_row ? toVisitor(row.visitor_row as Row) : null,
+    };
+  }
+
+  async loadThread(id: string, db: Db = this.sql): Promise<ThreadRecord | undefined> {
+    const [row] = await db<Row[]>`SELECT ${this.columns(db)} FROM threads WHERE id = ${id}`;
+    return row && this.record(row);
+  }
+
+  /** Inserts a thread and its `participant_joined` events. Runs inside the caller's transaction. */
+  async insertThread(tx: postgres.TransactionSql, input: NewThread, id: string, createdAt: string): Promise<ThreadEvent[]> {
+    await tx`
+      INSERT INTO threads (id, kind, title, participation_mode, created_by, created_at, updated_at, activity_at)
+      VALUES (${id}, ${input.kind}, ${input.title}, ${input.participationMode}, ${input.createdBy}, ${createdAt}, ${createdAt}, ${createdAt})`;
+    const events: ThreadEvent[] = [];
+    // One statement after another: the join events take seqs in participant order.
+    for (const [position, participant] of input.participants.entries()) {
+      await tx`
+        INSERT INTO participants (thread_id, sender_id, name, avatar_url, position)
+        VALUES (${id}, ${participant.sender_id}, ${participant.name}, ${participant.avatar_url}, ${position})`;
+      if (participant.sender_id.startsWith('user:')) await this.grantAccess(tx, participant.sender_id.slice(5), id);
+      events.push(
+        await insertEvent(
+          tx,
+          id,
+          {
+            eventType: 'participant_joined',
+            senderId: participant.sender_id,
+            content: null,
+            data: { sender_id: participant.sender_id, name: participant.name },
+          },
+          createdAt,
+        ),
+      );
+    }
+    for (const userId of input.extraAudience) await this.grantAccess(tx, userId, id);
+    return events;
+  }
+
+  private async grantAccess(tx: postgres.TransactionSql, userId: string, threadId: string): Promise<void> {
+    await tx`INSERT INTO thread_access (user_id, thread_id) VALUES (${userId}, ${threadId}) ON CONFLICT DO NOTHING`;
+  }
+
+  /** The thread, its join events and its first message, in one transaction. */
+  async create(
+    input: NewThread,
+    id: string,
+    createdAt: string,
+  ): Promise<{ thread: ThreadRecord; events: ThreadEvent[]; message: Message | null }> {
+    return this.sql.begin(async (tx) => {
+      const events = await this.insertThread(tx, input, id, createdAt);
+      let message: Message | null = null;
+      if (input.initialMessage) {
+        const committed = await insertMessage(tx, { ...input.initialMessage, threadId: id }, createdAt);
+        events.push(committed.event);
+        message = committed.message;
+      }
+      return { thread: (await this.loadThread(id, tx))!, events, message };
+    });
+  }
+
+  async audience(threadId: string): Promise<string[]> {
+    return (await this.sql<{ user_id: string }[]>`SELECT user_id FROM thread_access WHERE thread_id = ${threadId}`).map(
+      (row) => row.user_id,
+    );
+  }
+
+  async userThreadIds(userId: string): Promise<string[]> {
+    return (await this.sql<{ thread_id: string }[]>`SELECT thread_id FROM thread_access WHERE user_id = ${userId}`).map(
+      (row) => row.thread_id,
+    );
+  }
+
+  async userThreads(userId: string, page: { limit: number; cursor: ThreadCursor | null }): Promise<ThreadRecord[]> {
+    const cursor = page.cursor;
+    const rows = cursor
+      ? await this.sql<Row[]>`
+          SELECT ${this.columns(this.sql)} FROM thread_access JOIN threads ON threads.id = thread_access.thread_id
+          WHERE thread_access.user_id = ${userId}
+            AND (threads.activity_at < ${cursor.activityAt} OR (threads.activity_at = ${cursor.activityAt} AND threads.id < ${cursor.id}))
+          ORDER BY threads.activity_at DESC, threads.id DESC LIMIT ${page.limit}`
+      : await this.sql<Row[]>`
+          SELECT ${this.columns(this.sql)} FROM thread_access JOIN threads ON threads.id = thread_access.thread_id
+          WHERE thread_access.user_id = ${userId}
+          ORDER BY threads.activity_at DESC, threads.id DESC LIMIT ${page.limit}`;
+    return rows.map((row) => this.record(row));
+  }
+
+  async hasAccess(threadId: string, userId: string): Promise<boolean> {
+    return (await this.sql`SELECT 1 FROM thread_access WHERE user_id = ${userId} AND thread_id = ${threadId}`).length > 0;
+  }
+
+  async readState(threadId: string, userId: string): Promise<{ readSeq: number; unreadCount: number } | undefined> {
+    const [row] = await this.sql<{ read_seq: number; unread: number }[]>`
+      SELECT access.read_seq,
+             (SELECT count(*)::int FROM messages
+              WHERE messages.thread_id = access.thread_id AND messages.thread_seq > access.read_seq
+                AND messages.sender_id <> ${`user:${userId}`}) AS unread
+      FROM thread_access AS access WHERE access.thread_id = ${threadId} AND access.user_id = ${userId}`;
+    return row && { readSeq: row.read_seq, unreadCount: row.unread };
+  }
+
+  async markRead(threadId: string, userId: string, seq: number): Promise<number> {
+    const [row] = await this.sql<{ read_seq: number }[]>`
+      UPDATE thread_access SET read_seq = greatest(read_seq, least(${seq}::int, (SELECT last_seq FROM threads WHERE id = ${threadId})))
+      WHERE thread_id = ${threadId} AND user_id = ${userId}
+      RETURNING read_seq`;
+    return row ? row.read_seq : 0;
+  }
+
+  /** Changes the mode and commits `mode_changed`; null when the mode was already that. */
+  async setMode(threadId: string, mode: ParticipationMode, senderId: SenderId): Promise<ThreadEvent | null> {
+    return this.sql.begin(async (tx) => {
+      const changed = await tx`UPDATE threads SET participation_mode = ${mode} WHERE id = ${threadId} AND participation_mode <> ${mode}`;
+      if (changed.count === 0) return null;
+      return insertEvent(tx, threadId, { eventType: 'mode_changed', senderId, content: null, data: { participation_mode: mode } }, now());
+    });
+  }
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type postgres from 'postgres';
+import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import { VISITOR_DEFAULT_NAME } from '../../threads/principal.ts';
+import { now, toVisitor, type Db, type Row } from './rows.ts';
+import type { PostgresThreads } from './threads.ts';
+import type { AgentRecord, IdentifiedVisitorInput, NewVisitor, ResumeVisitorInput, VisitorRecord, VisitorResolution } from '../storage.ts';
+
+type Tx = postgres.TransactionSql;
+
+/** Visitors and their tokens in PostgreSQL. Every public method that writes is one transaction. */
+export class PostgresVisitors {
+  constructor(
+    private readonly sql: postgres.Sql,
+    private readonly threads: PostgresThreads,
+  ) {}
+
+  async ofThread(threadId: string): Promise<VisitorRecord | undefined> {
+    // The participants table knows who started each public thread, also after a fresh start.
+    const [row] = await this.sql<Row[]>`
+      SELECT visitors.* FROM participants JOIN visitors ON visitors.id = substr(participants.sender_id, 9)
+      WHERE participants.thread_id = ${threadId} AND participants.sender_id LIKE 'visitor:%'`;
+    return row && toVisitor(row);
+  }
+
+  async byToken(agentId: string, tokenHash: string): Promise<VisitorRecord | undefined> {
+    const [row] = await this.sql<Row[]>`
+      SELECT visitors.* FROM visitor_tokens JOIN visitors ON visitors.id = visitor_tokens.visitor_id
+      WHERE visitor_tokens.token_hash = ${tokenHash} AND visitors.agent_id = ${agentId}`;
+    return row && toVisitor(row);
+  }
+
+  async byIdentity(agentId: string, sub: string, db: Db = this.sql): Promise<VisitorRecord | undefined> {
+    const [row] = await db<Row[]>`SELECT * FROM visitors WHERE agent_id = ${agentId} AND identity_sub = ${sub}`;
+    return row && toVisitor(row);
+  }
+
+  async create(input: NewVisitor): Promise<VisitorResolution> {
+    return this.sql.begin((tx) => this.insertVisitor(tx, input.agent, input.email, input.name, null, input.tokenHash));
+  }
+
+  async resolveIdentified(input: IdentifiedVisitorInput): Promise<VisitorResolution> {
+    return this.sql.begin(async (tx): Promise<VisitorResolution> => {
+      // Serialises first contacts of one identity across processes: the second waits, then finds the first's visitor.
+      await tx`SELECT pg_advisory_xact_lock(hashtext(${`${input.agent.id}:${input.sub}`}))`;
+      const existing = await this.byIdentity(input.agent.id, input.sub, tx);
+      if (!existing) return this.insertVisitor(tx, input.agent, input.email, input.name, input.sub, input.tokenHash);
+      await tx`INSERT INTO visitor_tokens (token_hash, visitor_id, created_at) VALUES (${input.tokenHash}, ${existing.id}, ${now()})`;
+      await tx`UPDATE visitors SET verified = true WHERE id = ${existing.id}`;
+      return this.continueVisitor(tx, input.agent, existing.id, input.email, input.name, input.fresh);
+    });
+  }
+
+  async resume(input: ResumeVisitorInput): Promise<VisitorResolution | undefined> {
+    return this.sql.begin(async (tx): Promise<VisitorResolution | undefined> => {
+      // The row lock keeps two fresh starts of one visitor from racing.
+      const [found] = await tx`SELECT 1 FROM visitors WHERE id = ${input.visitorId} FOR UPDATE`;
+      if (!found) return undefined;
+      if (input.bindSub) {
+        await tx`SELECT pg_advisory_xact_lock(hashtext(${`${input.agent.id}:${input.bindSub}`}))`;
+        await tx`
+          UPDATE visitors SET identity_sub = ${input.bindSub}, verified = true
+          WHERE id = ${input.visitorId} AND identity_sub IS NULL
+            AND NOT EXISTS (SELECT 1 FROM visitors AS other WHERE other.agent_id = ${input.agent.id} AND other.identity_sub = ${input.bindSub})`;
+      }
+      return this.continueVisitor(tx, input.agent, input.visitorId, input.email, input.name, input.fresh);
+    });
+  }
+
+  /** Updates the labels of an existing visitor, then resumes its open thread or opens a fresh one. */
+  private async continueVisitor(
+    tx: Tx,
+    agent: AgentRecord,
+    visitorId: string,
+    email: string | null,
+    name: string | null,
+    fresh: boolean,
+  ): Promise<VisitorResolution> {
+    const [row] = await tx<Row[]>`
+      UPDATE visitors SET email = coalesce(${email}, email), name = coalesce(${name}, name) WHERE id = ${visitorId} RETURNING *`;
+    let visitor = toVisitor(row!);
+    if (!fresh) {
+      if (name) {
+        await tx`UPDATE participants SET name = ${name} WHERE thread_id = ${visitor.threadId} AND sender_id = ${`visitor:${visitorId}`}`;
+      }
+      return { thread: (await this.threads.loadThread(visitor.threadId, tx))!, visitor, resumed: true, events: [] };
+    }
+    const threadId = randomUUID();
+    const events = await this.openThread(tx, agent, visitor, threadId, now());
+    await tx`UPDATE visitors SET thread_id = ${threadId} WHERE id = ${visitorId}`;
+    visitor = { ...visitor, threadId };
+    return { thread: (await this.threads.loadThread(threadId, tx))!, visitor, resumed: false, events };
+  }
+
+  private async insertVisitor(
+    tx: Tx,
+    agent: AgentRecord,
+    email: string | null,
+    name: string | null,
+    sub: string | null,
+    tokenHash: string,
+  ): Promise<VisitorResolution> {
+    const createdAt = now();
+    const threadId = randomUUID();
+    const visitor: VisitorRecord = { id: randomUUID(), agentId: agent.id, email, name, identitySub: sub, verified: sub !== null, threadId };
+    const events = await this.openThread(tx, agent, visitor, threadId, createdAt);
+    await tx`
+      INSERT INTO visitors (id, agent_id, email, name, identity_sub, verified, thread_id, created_at)
+      VALUES (${visitor.id}, ${agent.id}, ${email}, ${name}, ${sub}, ${sub !== null}, ${threadId}, ${createdAt})`;
+    await tx`INSERT INTO visitor_tokens (token_hash, visitor_id, created_at) VALUES (${tokenHash}, ${visitor.id}, ${createdAt})`;
+    return { thread: (await this.threads.loadThread(threadId, tx))!, visitor, resumed: false, events };
+  }
+
+  /** A new public thread between the visitor and the agent, seen by the agent's owners. */
+  private async openThread(
+    tx: Tx,
+    agent: AgentRecord,
+    visitor: VisitorRecord,
+    threadId: string,
+    createdAt: string,
+  ): Promise<ThreadEvent[]> {
+    const owners = (await tx<{ user_id: string }[]>`SELECT user_id FROM agent_owners WHERE agent_id = ${agent.id} ORDER BY user_id`).map(
+      (row) => row.user_id,
+    );
+    const senderId = `visitor:${visitor.id}`;
+    return this.threads.insertThread(
+      tx,
+      {
+        kind: 'public',
+        // Titles are for the owners' inbox, who see the email label anyway.
+        title: visitor.name ?? visitor.email ?? VISITOR_DEFAULT_NAME,
+        participationMode: 'open',
+        participants: [
+          { sender_id: senderId, name: visitor.name ?? VISITOR_DEFAULT_NAME, avatar_url: null },
+          { sender_id: `agent:${agent.id}`, name: agent.name, avatar_url: agent.avatarUrl },
+        ],
+        extraAudience: owners,
+        createdBy: senderId,
+        initialMessage: null,
+      },
+      threadId,
+      createdAt,
+    );
+  }
+}

@@ -1,0 +1,273 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ParticipationMode, SenderId } from '../../../../src/core/protocol/model.ts';
+import { SqliteAgentSettings } from './agent-settings.ts';
+import { SqliteAgents } from './agents.ts';
+import { SqliteApprovals } from './approvals.ts';
+import { GroupedWriter } from './grouped-writer.ts';
+import { now } from './rows.ts';
+import { migrate } from './schema.ts';
+import { SqliteThreadLog } from './thread-log.ts';
+import { SqliteThreads } from './threads.ts';
+import { SqliteUsers } from './users.ts';
+import { SqliteVisitors } from './visitors.ts';
+import { SqliteWebhooks } from './webhooks.ts';
+import type {
+  AgentSettingsInput,
+  CommitResult,
+  IdentifiedVisitorInput,
+  NewAgent,
+  NewAgentToken,
+  NewApproval,
+  NewEvent,
+  NewMessage,
+  NewThread,
+  NewUser,
+  NewVisitor,
+  NewWebhook,
+  ResumeVisitorInput,
+  Storage,
+  ThreadCursor,
+} from '../storage.ts';
+
+/**
+ * The embedded default storage: one SQLite file in WAL mode, every write one transaction.
+ * This class only opens the file and routes each call to the module of its aggregate
+ * (users, agents, threads, the log, visitors, webhooks, approvals: one file each here).
+ *
+ * Commits on the hot path (messages, events) go through the {@link GroupedWriter}: the
+ * writes queued during one event-loop turn share one transaction. Seqs stay dense: every
+ * write takes the next seq in queue order.
+ */
+export class SqliteStorage implements Storage {
+  private readonly db: Database.Database;
+  private readonly writer: GroupedWriter;
+  private readonly users: SqliteUsers;
+  private readonly agents: SqliteAgents;
+  private readonly agentSettings: SqliteAgentSettings;
+  private readonly log: SqliteThreadLog;
+  private readonly threads: SqliteThreads;
+  private readonly visitors: SqliteVisitors;
+  private readonly webhooks: SqliteWebhooks;
+  private readonly approvals: SqliteApprovals;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL is durable across process crashes in WAL mode; only a power cut can lose the last commits.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    this.writer = new GroupedWriter(this.db);
+    this.users = new SqliteUsers(this.db);
+    this.agents = new SqliteAgents(this.db);
+    this.agentSettings = new SqliteAgentSettings(this.db);
+    this.log = new SqliteThreadLog(this.db);
+    this.threads = new SqliteThreads(this.db, this.log, (threadId) => this.visitors.ofThread(threadId));
+    this.visitors = new SqliteVisitors(this.db, this.threads);
+    this.webhooks = new SqliteWebhooks(this.db);
+    this.approvals = new SqliteApprovals(this.db, this.log);
+  }
+
+  // ---- users and agents ----------------------------------------------------------------
+
+  async getUser(id: string) {
+    return this.users.get(id);
+  }
+
+  async getUserByEmail(email: string) {
+    return this.users.byEmail(email);
+  }
+
+  async getUsers(ids: readonly string[]) {
+    return this.users.many(ids);
+  }
+
+  async listUsers() {
+    return this.users.list();
+  }
+
+  async createUser(input: NewUser) {
+    return this.users.create(input);
+  }
+
+  async getAgent(id: string) {
+    return this.agents.get(id);
+  }
+
+  async getAgentBySlug(slug: string) {
+    return this.agents.bySlug(slug);
+  }
+
+  async getAgents(ids: readonly string[]) {
+    return this.agents.many(ids);
+  }
+
+  async listAgents() {
+    return this.agents.list();
+  }
+
+  async createAgent(input: NewAgent, ownerUserIds: readonly string[]) {
+    return this.agents.create(input, ownerUserIds);
+  }
+
+  async listAgentOwners(agentId: string) {
+    return this.agents.owners(agentId);
+  }
+
+  async updateAgentSettings(agentId: string, settings: AgentSettingsInput) {
+    return this.agentSettings.updateSettings(agentId, settings);
+  }
+
+  async setIdentitySecret(agentId: string, secret: string) {
+    return this.agentSettings.setIdentitySecret(agentId, secret);
+  }
+
+  async addAgentToken(input: NewAgentToken) {
+    return this.agentSettings.addToken(input);
+  }
+
+  async getAgentToken(tokenHash: string) {
+    return this.agentSettings.getToken(tokenHash);
+  }
+
+  async listAgentTokens(agentId: string) {
+    return this.agentSettings.listTokens(agentId);
+  }
+
+  async revokeAgentToken(agentId: string, tokenId: string) {
+    return this.agentSettings.revokeToken(agentId, tokenId);
+  }
+
+  async touchAgentToken(tokenId: string, usedAt: string) {
+    this.agentSettings.touchToken(tokenId, usedAt);
+  }
+
+  // ---- threads -------------------------------------------------------------------------
+
+  async createThread(input: NewThread) {
+    return this.threads.create(input, randomUUID(), now());
+  }
+
+  async getThread(id: string) {
+    return this.threads.loadThread(id);
+  }
+
+  async listThreadAudience(threadId: string) {
+    return this.threads.audience(threadId);
+  }
+
+  async listUserThreadIds(userId: string) {
+    return this.threads.userThreadIds(userId);
+  }
+
+  async listUserThreads(userId: string, page: { limit: number; cursor: ThreadCursor | null }) {
+    return this.threads.userThreads(userId, page);
+  }
+
+  async hasAccess(threadId: string, userId: string) {
+    return this.threads.hasAccess(threadId, userId);
+  }
+
+  async getReadState(threadId: string, userId: string) {
+    return this.threads.readState(threadId, userId);
+  }
+
+  async markRead(threadId: string, userId: string, seq: number) {
+    return this.threads.markRead(threadId, userId, seq);
+  }
+
+  async setMode(threadId: string, mode: ParticipationMode, senderId: SenderId) {
+    return this.threads.setMode(threadId, mode, senderId);
+  }
+
+  // ---- the log -------------------------------------------------------------------------
+
+  async commitMessage(input: NewMessage): Promise<CommitResult> {
+    return this.writer.run(() => this.log.commitMessage(input, now()));
+  }
+
+  async appendEvent(threadId: string, input: NewEvent) {
+    return this.writer.run(() => this.log.insertEvent(threadId, input, now()));
+  }
+
+  async listEvents(threadId: string, afterSeq: number, limit: number) {
+    return this.log.list(threadId, afterSeq, limit);
+  }
+
+  // ---- visitors ------------------------------------------------------------------------
+
+  async createVisitor(input: NewVisitor) {
+    return this.visitors.create(input);
+  }
+
+  async resolveIdentifiedVisitor(input: IdentifiedVisitorInput) {
+    return this.visitors.resolveIdentified(input);
+  }
+
+  async resumeVisitor(input: ResumeVisitorInput) {
+    return this.visitors.resume(input);
+  }
+
+  async getVisitorByToken(agentId: string, tokenHash: string) {
+    return this.visitors.byToken(agentId, tokenHash);
+  }
+
+  async getVisitorByIdentity(agentId: string, sub: string) {
+    return this.visitors.byIdentity(agentId, sub);
+  }
+
+  async getVisitorOfThread(threadId: string) {
+    return this.visitors.ofThread(threadId);
+  }
+
+  // ---- webhooks ------------------------------------------------------------------------
+
+  async createWebhook(input: NewWebhook) {
+    return this.webhooks.create(input);
+  }
+
+  async getWebhook(id: string) {
+    return this.webhooks.get(id);
+  }
+
+  async deleteWebhook(threadId: string, id: string) {
+    return this.webhooks.delete(threadId, id);
+  }
+
+  async listActiveWebhooks(threadId: string) {
+    return this.webhooks.listActive(threadId);
+  }
+
+  async deactivateWebhook(id: string) {
+    this.webhooks.deactivate(id);
+  }
+
+  // ---- approvals -----------------------------------------------------------------------
+
+  async createApproval(input: NewApproval, event: NewEvent) {
+    return this.approvals.create(input, event);
+  }
+
+  async getApproval(id: string) {
+    return this.approvals.get(id);
+  }
+
+  async settleApproval(id: string, outcome: { status: 'approved' | 'rejected' | 'expired'; decidedBy: SenderId | null }, event: NewEvent) {
+    return this.approvals.settle(id, outcome, event);
+  }
+
+  async listPendingApprovals() {
+    return this.approvals.listPending();
+  }
+
+  async close() {
+    // Writes still queued are committed before the file closes.
+    this.writer.flush();
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,131 @@
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import type { Message, ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import { toEvent, toMessage, type Row } from './rows.ts';
+import type { CommitResult, NewEvent, NewMessage } from '../storage.ts';
+
+/** Any event of the log, `message_committed` included (which only {@link SqliteThreadLog.insertMessage} writes). */
+export type AnyNewEvent = NewEvent | (Omit<NewEvent, 'eventType'> & { eventType: 'message_committed' });
+
+/**
+ * The dense per-thread log in the SQLite file: events and messages. Each write takes the
+ * next seq from `threads.last_seq` in the same transaction, so seqs stay 1, 2, 3, ...
+ * Every write method must run inside a transaction.
+ */
+export class SqliteThreadLog {
+  private readonly stmt;
+
+  constructor(db: Database.Database) {
+    this.stmt = {
+      nextSeq: db.prepare('UPDATE threads SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq'),
+      touchActivity: db.prepare(
+        `UPDATE threads SET activity_at = ?, last_message_sender = ?, last_message_content = ?, last_message_at = ?
+         WHERE id = ?`,
+      ),
+      insertEvent: db.prepare(
+        `INSERT INTO events (thread_id, thread_seq, event_id, event_type, sender_id, content, data, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertMessage: db.prepare(
+        `INSERT INTO messages (id, thread_id, thread_seq, sender_id, role, content, client_message_id, mentions,
+                               base_seq, latest_seen_seq, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      messageByClientId: db.prepare('SELECT * FROM messages WHERE thread_id = ? AND sender_id = ? AND client_message_id = ?'),
+      events: db.prepare('SELECT * FROM events WHERE thread_id = ? AND thread_seq > ? ORDER BY thread_seq LIMIT ?'),
+    };
+  }
+
+  /** Appends one event at the next seq. */
+  insertEvent(threadId: string, input: AnyNewEvent, createdAt: string): ThreadEvent {
+    const seqRow = this.stmt.nextSeq.get(createdAt, threadId) as Row | undefined;
+    if (!seqRow) throw new Error(`thread ${threadId} does not exist`);
+    const event: ThreadEvent = {
+      event_id: randomUUID(),
+      thread_id: threadId,
+      thread_seq: Number(seqRow.last_seq),
+      event_type: input.eventType,
+      sender_id: input.senderId,
+      content: input.content,
+      created_at: createdAt,
+      data: input.data,
+    };
+    this.stmt.insertEvent.run(
+      threadId,
+      event.thread_seq,
+      event.event_id,
+      event.event_type,
+      event.sender_id,
+      event.content,
+      JSON.stringify(event.data),
+      createdAt,
+    );
+    return event;
+  }
+
+  /** Inserts a message and its `message_committed` event, and makes it the thread's last message. */
+  insertMessage(input: NewMessage, createdAt: string): { message: Message; event: ThreadEvent } {
+    const messageId = randomUUID();
+    const event = this.insertEvent(
+      input.threadId,
+      {
+        eventType: 'message_committed',
+        senderId: input.senderId,
+        content: input.content,
+        data: {
+          message_id: messageId,
+          client_message_id: input.clientMessageId,
+          role: input.role,
+          mentions: input.mentions,
+          base_seq: input.baseSeq,
+          latest_seen_seq: input.latestSeenSeq,
+        },
+      },
+      createdAt,
+    );
+    const message: Message = {
+      id: messageId,
+      thread_id: input.threadId,
+      thread_seq: event.thread_seq,
+      sender_id: input.senderId,
+      role: input.role,
+      content: input.content,
+      client_message_id: input.clientMessageId,
+      mentions: input.mentions,
+      base_seq: input.baseSeq,
+      latest_seen_seq: input.latestSeenSeq,
+      created_at: createdAt,
+    };
+    this.stmt.insertMessage.run(
+      message.id,
+      message.thread_id,
+      message.thread_seq,
+      message.sender_id,
+      message.role,
+      message.content,
+      message.client_message_id,
+      JSON.stringify(message.mentions),
+      message.base_seq,
+      message.latest_seen_seq,
+      createdAt,
+    );
+    this.stmt.touchActivity.run(createdAt, message.sender_id, message.content, createdAt, input.threadId);
+    return { message, event };
+  }
+
+  /** A new message, or the one already sent with this (thread, sender, client_message_id). */
+  commitMessage(input: NewMessage, createdAt: string): CommitResult {
+    const existingRow = this.stmt.messageByClientId.get(input.threadId, input.senderId, input.clientMessageId) as Row | undefined;
+    if (existingRow) {
+      const existing = toMessage(existingRow);
+      return existing.content === input.content ? { status: 'duplicate', message: existing } : { status: 'conflict', message: existing };
+    }
+    return { status: 'created', ...this.insertMessage(input, createdAt) };
+  }
+
+  list(threadId: string, afterSeq: number, limit: number): { events: ThreadEvent[]; hasMore: boolean } {
+    const rows = this.stmt.events.all(threadId, afterSeq, limit + 1) as Row[];
+    const hasMore = rows.length > limit;
+    return { events: rows.slice(0, limit).map(toEvent), hasMore };
+  }
+}

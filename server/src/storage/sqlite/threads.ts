@@ -1,0 +1,161 @@
+import type Database from 'better-sqlite3';
+import type { Message, ParticipationMode, SenderId, ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import { now, str, strOrNull, toParticipant, type Row } from './rows.ts';
+import type { SqliteThreadLog } from './thread-log.ts';
+import type { ThreadTables } from './visitors.ts';
+import type { NewThread, ThreadCursor, ThreadRecord, VisitorRecord } from '../storage.ts';
+
+/** Threads, their participants and who sees them (with read positions), in the SQLite file. */
+export class SqliteThreads implements ThreadTables {
+  private readonly stmt;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly log: SqliteThreadLog,
+    /** The visitor who started a public thread (the visitor module answers). */
+    private readonly visitorOfThread: (threadId: string) => VisitorRecord | undefined,
+  ) {
+    this.stmt = {
+      insert: db.prepare(
+        `INSERT INTO threads (id, kind, title, participation_mode, created_by, created_at, updated_at, activity_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      byId: db.prepare('SELECT * FROM threads WHERE id = ?'),
+      participants: db.prepare('SELECT sender_id, name, avatar_url FROM participants WHERE thread_id = ? ORDER BY position'),
+      insertParticipant: db.prepare('INSERT INTO participants (thread_id, sender_id, name, avatar_url, position) VALUES (?, ?, ?, ?, ?)'),
+      insertAccess: db.prepare('INSERT OR IGNORE INTO thread_access (user_id, thread_id) VALUES (?, ?)'),
+      audience: db.prepare('SELECT user_id FROM thread_access WHERE thread_id = ?'),
+      userThreadIds: db.prepare('SELECT thread_id FROM thread_access WHERE user_id = ?'),
+      userThreadsFirst: db.prepare(
+        `SELECT threads.* FROM thread_access JOIN threads ON threads.id = thread_access.thread_id
+         WHERE thread_access.user_id = ?
+         ORDER BY threads.activity_at DESC, threads.id DESC LIMIT ?`,
+      ),
+      userThreadsAfter: db.prepare(
+        `SELECT threads.* FROM thread_access JOIN threads ON threads.id = thread_access.thread_id
+         WHERE thread_access.user_id = ?
+           AND (threads.activity_at < ? OR (threads.activity_at = ? AND threads.id < ?))
+         ORDER BY threads.activity_at DESC, threads.id DESC LIMIT ?`,
+      ),
+      hasAccess: db.prepare('SELECT 1 FROM thread_access WHERE user_id = ? AND thread_id = ?'),
+      readSeq: db.prepare('SELECT read_seq FROM thread_access WHERE thread_id = ? AND user_id = ?'),
+      unreadCount: db.prepare('SELECT COUNT(*) AS n FROM messages WHERE thread_id = ? AND thread_seq > ? AND sender_id != ?'),
+      markRead: db.prepare(
+        `UPDATE thread_access SET read_seq = MAX(read_seq, MIN(?, (SELECT last_seq FROM threads WHERE id = ?)))
+         WHERE thread_id = ? AND user_id = ? RETURNING read_seq`,
+      ),
+      setMode: db.prepare('UPDATE threads SET participation_mode = ? WHERE id = ? AND participation_mode != ?'),
+    };
+  }
+
+  private record(row: Row): ThreadRecord {
+    return {
+      id: str(row.id),
+      kind: str(row.kind) as ThreadRecord['kind'],
+      title: strOrNull(row.title),
+      participationMode: str(row.participation_mode) as ParticipationMode,
+      lastSeq: Number(row.last_seq),
+      participants: (this.stmt.participants.all(row.id) as Row[]).map(toParticipant),
+      lastMessage:
+        row.last_message_at === null
+          ? null
+          : {
+              sender_id: str(row.last_message_sender),
+              content: str(row.last_message_content),
+              created_at: str(row.last_message_at),
+            },
+      createdAt: str(row.created_at),
+      updatedAt: str(row.updated_at),
+      activityAt: str(row.activity_at),
+      visitor: row.kind === 'public' ? (this.visitorOfThread(str(row.id)) ?? null) : null,
+    };
+  }
+
+  loadThread(id: string): ThreadRecord | undefined {
+    const row = this.stmt.byId.get(id) as Row | undefined;
+    return row && this.record(row);
+  }
+
+  insertThread(input: NewThread, id: string, createdAt: string): ThreadEvent[] {
+    this.stmt.insert.run(id, input.kind, input.title, input.participationMode, input.createdBy, createdAt, createdAt, createdAt);
+    const events: ThreadEvent[] = [];
+    input.participants.forEach((participant, position) => {
+      this.stmt.insertParticipant.run(id, participant.sender_id, participant.name, participant.avatar_url, position);
+      if (participant.sender_id.startsWith('user:')) this.stmt.insertAccess.run(participant.sender_id.slice(5), id);
+      events.push(
+        this.log.insertEvent(
+          id,
+          {
+            eventType: 'participant_joined',
+            senderId: participant.sender_id,
+            content: null,
+            data: { sender_id: participant.sender_id, name: participant.name },
+          },
+          createdAt,
+        ),
+      );
+    });
+    for (const userId of input.extraAudience) this.stmt.insertAccess.run(userId, id);
+    return events;
+  }
+
+  /** The thread, its join events and its first message, in one transaction. */
+  create(input: NewThread, id: string, createdAt: string): { thread: ThreadRecord; events: ThreadEvent[]; message: Message | null } {
+    const result = this.db.transaction(() => {
+      const events = this.insertThread(input, id, createdAt);
+      let message: Message | null = null;
+      if (input.initialMessage) {
+        const committed = this.log.insertMessage({ ...input.initialMessage, threadId: id }, createdAt);
+        events.push(committed.event);
+        message = committed.message;
+      }
+      return { events, message };
+    })();
+    return { thread: this.loadThread(id)!, ...result };
+  }
+
+  audience(threadId: string): string[] {
+    return (this.stmt.audience.all(threadId) as Row[]).map((row) => str(row.user_id));
+  }
+
+  userThreadIds(userId: string): string[] {
+    return (this.stmt.userThreadIds.all(userId) as Row[]).map((row) => str(row.thread_id));
+  }
+
+  userThreads(userId: string, page: { limit: number; cursor: ThreadCursor | null }): ThreadRecord[] {
+    const rows = page.cursor
+      ? (this.stmt.userThreadsAfter.all(userId, page.cursor.activityAt, page.cursor.activityAt, page.cursor.id, page.limit) as Row[])
+      : (this.stmt.userThreadsFirst.all(userId, page.limit) as Row[]);
+    return rows.map((row) => this.record(row));
+  }
+
+  hasAccess(threadId: string, userId: string): boolean {
+    return this.stmt.hasAccess.get(userId, threadId) !== undefined;
+  }
+
+  readState(threadId: string, userId: string): { readSeq: number; unreadCount: number } | undefined {
+    const row = this.stmt.readSeq.get(threadId, userId) as Row | undefined;
+    if (!row) return undefined;
+    const readSeq = Number(row.read_seq);
+    const unread = this.stmt.unreadCount.get(threadId, readSeq, `user:${userId}`) as Row;
+    return { readSeq, unreadCount: Number(unread.n) };
+  }
+
+  markRead(threadId: string, userId: string, seq: number): number {
+    const row = this.stmt.markRead.get(seq, threadId, threadId, userId) as Row | undefined;
+    return row ? Number(row.read_seq) : 0;
+  }
+
+  /** Changes the mode and commits `mode_changed`; null when the mode was already that. */
+  setMode(threadId: string, mode: ParticipationMode, senderId: SenderId): ThreadEvent | null {
+    return this.db.transaction(() => {
+      const changed = this.stmt.setMode.run(mode, threadId, mode).changes > 0;
+      if (!changed) return null;
+      return this.log.insertEvent(
+        threadId,
+        { eventType: 'mode_changed', senderId, content: null, data: { participation_mode: mode } },
+        now(),
+      );
+    })();
+  }
+}

@@ -49,7 +49,7 @@ const PUBLIC_PREFIX = `${API_PREFIX}/chat/public/`;
 export interface AppOptions {
   /** Where log lines go (tests capture them); stdout by default. */
   logStream?: DestinationStream;
-  /** Seed the demo data into an empty database (default true). */
+  /** Seed the demo data into an empty database; `config.demoData` (the `DEMO_DATA` setting) when left out. */
   seed?: boolean;
   storage?: Storage;
   /** How webhook hosts are resolved (tests inject one to rebind names); the system's DNS by default. */
@@ -76,7 +76,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const hosts = new HostPolicy(config.allowedHosts);
   installHostCheck(fastify, hosts);
   const storage = options.storage ?? (await openStorage(config));
-  if (options.seed !== false) await seedDemoData(storage);
+  if (options.seed ?? config.demoData) await seedDemoData(storage);
 
   const hub = new InProcessHub();
   const tokens = new UserTokens(config.jwtSecret);

@@ -1,6 +1,6 @@
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { DEMO_AGENT_SLUG, DEMO_PASSWORD, DEMO_USERS } from './storage/seed-demo-data.ts';
+import { startupBanner } from './startup-banner.ts';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -29,18 +29,7 @@ async function main(): Promise<void> {
   const address = app.fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
-  console.log(
-    [
-      '',
-      `  AMA2 local server is running at ${url}`,
-      `  Inbox:        ${url}/`,
-      `  API:          ${url}/api/v1  (OpenAPI: ${url}/api/v1/openapi.json)`,
-      `  Database:     ${config.databasePath}`,
-      `  Sign in as:   ${DEMO_USERS.map((user) => user.email).join(' or ')}  password: ${DEMO_PASSWORD}`,
-      `  Demo agent:   slug "${DEMO_AGENT_SLUG}"`,
-      '',
-    ].join('\n'),
-  );
+  console.log(startupBanner({ url, database: config.databasePath, demoData: config.demoData }));
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -36,6 +36,7 @@ function toUser(row: Row): UserRecord {
     name: str(row.name),
     avatarUrl: strOrNull(row.avatar_url),
     passwordHash: str(row.password_hash),
+    disabled: row.disabled === 1,
     createdAt: str(row.created_at),
   };
 }
@@ -196,6 +197,8 @@ export class SqliteStorage implements Storage {
       allUsers: db.prepare('SELECT * FROM users ORDER BY name'),
       allAgents: db.prepare('SELECT * FROM agents ORDER BY name'),
       insertUser: db.prepare('INSERT INTO users (id, email, name, avatar_url, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      setUserDisabled: db.prepare('UPDATE users SET disabled = ? WHERE id = ?'),
+      setUserPassword: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
       agentById: db.prepare('SELECT * FROM agents WHERE id = ?'),
       agentBySlug: db.prepare('SELECT * FROM agents WHERE slug = ?'),
       insertAgent: db.prepare(
@@ -296,7 +299,15 @@ export class SqliteStorage implements Storage {
   async createUser(input: NewUser) {
     const createdAt = now();
     this.stmt.insertUser.run(input.id, input.email, input.name, input.avatarUrl, input.passwordHash, createdAt);
-    return { ...input, createdAt };
+    return { ...input, disabled: false, createdAt };
+  }
+
+  async setUserDisabled(userId: string, disabled: boolean) {
+    return this.stmt.setUserDisabled.run(disabled ? 1 : 0, userId).changes > 0;
+  }
+
+  async setUserPassword(userId: string, passwordHash: string) {
+    return this.stmt.setUserPassword.run(passwordHash, userId).changes > 0;
   }
 
   async getAgent(id: string) {

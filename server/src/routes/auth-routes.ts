@@ -67,7 +67,8 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request) => {
       requireUser(await ctx.authenticate(request));
-      return { users: (await ctx.storage.listUsers()).map(publicUser) };
+      // A disabled user cannot sign in to answer: they are not offered for new threads.
+      return { users: (await ctx.storage.listUsers()).filter((user) => !user.disabled).map(publicUser) };
     },
   );
 

@@ -94,6 +94,16 @@ describe('a disabled user (issue 10: administration)', () => {
     expect((await server.login(dana.user.email)).user.id).toBe(dana.user.id);
   });
 
+  it('is not offered in the directory of people to start a thread with (GET /users), until enabled', async () => {
+    const emails = async () =>
+      ((await api(server, 'GET', '/users', { token: erin.token })).body.users as { email: string }[]).map((u) => u.email);
+    expect(await emails()).toContain(dana.user.email);
+    await disableDana();
+    expect(await emails()).toEqual([erin.user.email]);
+    await server.app.context.storage.setUserDisabled(dana.user.id, false);
+    expect(await emails()).toContain(dana.user.email);
+  });
+
   it('a user socket connect is closed with 4001 "Account disabled."', async () => {
     await disableDana();
     const socket = sockets.track(TestSocket.open(userSocketUrl(server.wsUrl, dana.token)));

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SqliteStorage } from '../storage/sqlite-storage.ts';
 import { AccountWatch, type SessionEnd } from './account-watch.ts';
 
-const log = pino({ level: 'silent' });
+/** Records what the watch logs. */
+const lines: unknown[][] = [];
+const log = { info: (...args: unknown[]) => lines.push(args), warn: (...args: unknown[]) => lines.push(args) };
 
 describe('AccountWatch', () => {
   const storage = new SqliteStorage(':memory:');
@@ -37,6 +38,7 @@ describe('AccountWatch', () => {
       ['disabled-2', 'disabled'],
     ]);
     expect(watch.userCount).toBe(1);
+    expect(lines.slice(-1)).toEqual([[{ sessions: 2 }, 'ended the open sessions of disabled accounts']]);
     expect(await watch.check()).toBe(0);
   });
 

@@ -19,7 +19,7 @@ export class AccountWatch {
 
   constructor(
     private readonly storage: Pick<Storage, 'getUsers'>,
-    private readonly log: FastifyBaseLogger,
+    private readonly log: Pick<FastifyBaseLogger, 'info' | 'warn'>,
     private readonly intervalMs: number,
   ) {}
 

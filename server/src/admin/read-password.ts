@@ -100,7 +100,11 @@ async function prompt(input: PasswordInput, output: NodeJS.WritableStream): Prom
  * stdin with `--password-stdin`, else typed at the terminal. Checked against the password rules.
  */
 export async function readPassword(input: PasswordInput, output: NodeJS.WritableStream, fromStdin: boolean): Promise<string> {
-  if (fromStdin) return checkPassword(await readAll(input));
+  if (fromStdin) {
+    // At a terminal, stdin would echo what is typed: the prompt hides it.
+    if (input.isTTY) throw usageError('--password-stdin reads a pipe, and stdin is a terminal: leave it out to be asked without echo.');
+    return checkPassword(await readAll(input));
+  }
   if (!input.isTTY || !input.setRawMode) {
     throw usageError('No terminal to ask for the password: pipe it in with --password-stdin (e.g. from a secrets file).');
   }

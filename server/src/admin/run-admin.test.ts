@@ -248,6 +248,14 @@ describe('npm run admin: at a terminal', () => {
     expect(result.output).not.toContain(repeat.prompt);
   });
 
+  it('--password-stdin at a terminal is refused, so that the password is never echoed (exit 2)', async () => {
+    const result = await runAdminInTerminal([...args, '--password-stdin'], env, []);
+    expect(result.code).toBe(2);
+    expect(result.output).toContain(
+      'admin: --password-stdin reads a pipe, and stdin is a terminal: leave it out to be asked without echo.',
+    );
+  });
+
   it('Ctrl-C at the prompt cancels (exit 130)', async () => {
     const result = await runAdminInTerminal(args, env, [{ ...ask, type: 'half\u0003' }]);
     expect(result.code).toBe(130);

@@ -7,6 +7,7 @@ import { MAX_PAYLOAD_BYTES } from '../../src/core/protocol/limits.ts';
 import { AgentRuntime } from './agents/agent-runtime.ts';
 import type { Agent } from './agents/agent.ts';
 import { DemoAgent } from './agents/demo-agent.ts';
+import { AccountWatch } from './auth/account-watch.ts';
 import { UserTokens } from './auth/tokens.ts';
 import type { ServerConfig } from './config.ts';
 import { createAuthenticator } from './http/authenticate.ts';
@@ -49,7 +50,7 @@ const PUBLIC_PREFIX = `${API_PREFIX}/chat/public/`;
 export interface AppOptions {
   /** Where log lines go (tests capture them); stdout by default. */
   logStream?: DestinationStream;
-  /** Seed the demo data into an empty database (default true). */
+  /** Seed the demo data into an empty database; `config.demoData` (the `DEMO_DATA` setting) when left out. */
   seed?: boolean;
   storage?: Storage;
   /** How webhook hosts are resolved (tests inject one to rebind names); the system's DNS by default. */
@@ -76,7 +77,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const hosts = new HostPolicy(config.allowedHosts);
   installHostCheck(fastify, hosts);
   const storage = options.storage ?? (await openStorage(config));
-  if (options.seed !== false) await seedDemoData(storage);
+  if (options.seed ?? config.demoData) await seedDemoData(storage);
 
   const hub = new InProcessHub();
   const tokens = new UserTokens(config.jwtSecret);
@@ -99,6 +100,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     socketConnects: new RateLimiter(config.rateLimits.socketConnects),
   };
   const loginThrottle = new LoginThrottle(config.loginLimits);
+  const accounts = new AccountWatch(storage, fastify.log, config.accountRecheckMs);
+  accounts.start();
   const streams = new Set<ServerResponse>();
   const context: AppContext = {
     config,
@@ -110,6 +113,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     webhooks,
     webhookGuard,
     authenticate: createAuthenticator(storage, tokens),
+    accounts,
     limiters,
     loginThrottle,
     streams,
@@ -136,6 +140,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     heartbeatMs: config.heartbeatMs,
     socketLimiter: limiters.socketConnects,
     messageLimiter: limiters.messages,
+    accounts,
     publicIdleTimeoutMs: config.publicIdleTimeoutMs,
   });
   fastify.server.on('upgrade', (request, socket, head) => {
@@ -242,6 +247,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     close() {
       closing ??= (async () => {
         gateway.closeAll();
+        accounts.stop();
         runtime.stop();
         webhooks.stop();
         for (const stream of streams) stream.end();

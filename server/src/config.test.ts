@@ -48,6 +48,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...BASE, SSE_MAX_BUFFERED_BYTES: '10' })).toThrow(/SSE_MAX_BUFFERED_BYTES must be a whole number from 16384/);
   });
 
+  it('seeds demo data by default, but not when DATABASE_URL names a deployment; DEMO_DATA decides either way', () => {
+    expect(loadConfig(BASE).demoData).toBe(true);
+    expect(loadConfig({ ...BASE, DATABASE_URL: 'postgres://db.example/chat' }).demoData).toBe(false);
+    expect(loadConfig({ ...BASE, DATABASE_URL: 'postgres://db.example/chat', DEMO_DATA: 'true' }).demoData).toBe(true);
+    expect(loadConfig({ ...BASE, DEMO_DATA: 'false' }).demoData).toBe(false);
+    expect(() => loadConfig({ ...BASE, DEMO_DATA: 'no' })).toThrow('DEMO_DATA must be "true" or "false", got "no".');
+  });
+
+  it("re-checks open sessions' accounts every 15 s unless ACCOUNT_RECHECK_MS says otherwise", () => {
+    expect(loadConfig(BASE).accountRecheckMs).toBe(15_000);
+    expect(loadConfig({ ...BASE, ACCOUNT_RECHECK_MS: '500' }).accountRecheckMs).toBe(500);
+    expect(() => loadConfig({ ...BASE, ACCOUNT_RECHECK_MS: '5' })).toThrow(/ACCOUNT_RECHECK_MS must be a whole number from 100/);
+  });
+
   it('refuses a bad ALLOWED_HOSTS entry with a ConfigError that names it', () => {
     expect(() => loadConfig({ ...BASE, ALLOWED_HOSTS: 'localhost:8787' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...BASE, ALLOWED_HOSTS: 'localhost:8787' })).toThrow(/"localhost:8787", which is not a host name/);

@@ -15,6 +15,13 @@ export interface ServerConfig {
   databasePath: string;
   /** A `postgres://` URL: PostgreSQL instead of the SQLite file (several processes share it). Holds a password: never print it as is. */
   databaseUrl: string | null;
+  /**
+   * Seed an empty database with the demo users, agent and thread, and print their sign-in.
+   * On by default for a local run; off by default when `DATABASE_URL` names a deployment.
+   */
+  demoData: boolean;
+  /** How often open user sockets and SSE streams re-check that their account is still enabled. */
+  accountRecheckMs: number;
   jwtSecret: string;
   /** Extra origins allowed for the signed-in app, besides the server's own. */
   allowedOrigins: string[];
@@ -53,6 +60,7 @@ const DEFAULTS = {
   /** As much as a socket may fall behind (`MAX_BUFFERED_BYTES` of socket-connection.ts). */
   sseMaxBufferedBytes: 4 * 1024 * 1024,
   webhookRetryBaseMs: 1_000,
+  accountRecheckMs: 15_000,
   rateLimits: { threadCreates: 10, messages: 30, socketConnects: 30 },
   loginLimits: { perAddressPerMinute: 60, failuresPerAccount: 10 },
 } as const;
@@ -125,6 +133,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     allowedHosts: configured(() => parseAllowedHosts(env.ALLOWED_HOSTS)),
     databasePath,
     databaseUrl: configured(() => parseDatabaseUrl(env.DATABASE_URL)),
+    // A networked database is a deployment, not a demo.
+    demoData: boolSetting(env, 'DEMO_DATA', !env.DATABASE_URL),
+    accountRecheckMs: intSetting(env, 'ACCOUNT_RECHECK_MS', DEFAULTS.accountRecheckMs, 100, 3_600_000),
     jwtSecret,
     allowedOrigins: originList(env.ALLOWED_ORIGINS),
     demoAgentChunkMs: intSetting(env, 'DEMO_AGENT_CHUNK_MS', DEFAULTS.demoAgentChunkMs, 0, 10_000),

@@ -1,7 +1,7 @@
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { startupBanner } from './startup-banner.ts';
 import { describeStorage } from './storage/open-storage.ts';
-import { DEMO_AGENT_SLUG, DEMO_PASSWORD, DEMO_USERS } from './storage/seed-demo-data.ts';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -59,18 +59,7 @@ async function main(): Promise<void> {
   const address = app.fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
-  console.log(
-    [
-      '',
-      `  AMA2 local server is running at ${url}`,
-      `  Inbox:        ${url}/`,
-      `  API:          ${url}/api/v1  (OpenAPI: ${url}/api/v1/openapi.json)`,
-      `  Database:     ${describeStorage(config)}`,
-      `  Sign in as:   ${DEMO_USERS.map((user) => user.email).join(' or ')}  password: ${DEMO_PASSWORD}`,
-      `  Demo agent:   slug "${DEMO_AGENT_SLUG}"`,
-      '',
-    ].join('\n'),
-  );
+  console.log(startupBanner({ url, database: describeStorage(config), demoData: config.demoData }));
 }
 
 void main();

@@ -6,6 +6,9 @@ import { ApiError } from './errors.ts';
 
 export type Authenticate = (request: FastifyRequest) => Promise<Principal>;
 
+/** What a disabled user is told, on sign-in and on every call with an older token. */
+export const ACCOUNT_DISABLED_MESSAGE = 'This account is disabled; ask an administrator to enable it.';
+
 /** `last_used_at` of an agent token is written at most this often: not a write per request. */
 const TOKEN_TOUCH_INTERVAL_MS = 60_000;
 
@@ -44,6 +47,8 @@ export function createAuthenticator(storage: Storage, tokens: UserTokens): Authe
     }
     const user = await storage.getUser(check.userId);
     if (!user) throw new ApiError('unauthorized', 'This account no longer exists.');
+    // Loaded on every request, so a token of a user disabled since it was issued stops working at once.
+    if (user.disabled) throw new ApiError('unauthorized', ACCOUNT_DISABLED_MESSAGE);
     return { kind: 'user', id: user.id, senderId: userSenderId(user.id), name: user.name };
   };
 }

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, MAX_PAYLOAD_BYTES } from '../../../src/core/protocol/limits.ts';
+import type { AccountWatch } from '../auth/account-watch.ts';
 import type { UserTokens } from '../auth/tokens.ts';
 import { hashVisitorToken, isVisitorToken } from '../auth/visitor-tokens.ts';
 import { isOriginAllowed } from '../http/allowed-origins.ts';
@@ -28,7 +29,12 @@ export interface GatewayDeps extends ConnectionDeps {
   socketLimiter: RateLimiter;
   messageLimiter: RateLimiter;
   publicIdleTimeoutMs: number;
+  /** User sockets register here, so that disabling their user closes them. */
+  accounts: AccountWatch;
 }
+
+/** Close reasons of a user socket whose account is disabled or gone (code 4001, like a bad token). */
+const ACCOUNT_CLOSE_REASON = { disabled: 'Account disabled.', unknown: 'Unknown user.' } as const;
 
 /** Refuses an upgrade with a plain HTTP answer, before any WebSocket exists. */
 function refuse(socket: Duplex, status: number, text: string): void {
@@ -134,16 +140,20 @@ export class SocketGateway {
     const ws = await this.upgrade(request, socket, head);
     if (!check) return ws.close(CloseCode.unauthorized, 'A token is required.');
     if (!check.ok) return ws.close(CloseCode.unauthorized, check.reason === 'expired' ? 'Token expired.' : 'Invalid token.');
-    if (!user) return ws.close(CloseCode.unauthorized, 'Unknown user.');
+    if (!user) return ws.close(CloseCode.unauthorized, ACCOUNT_CLOSE_REASON.unknown);
+    if (user.disabled) return ws.close(CloseCode.unauthorized, ACCOUNT_CLOSE_REASON.disabled);
     const principal: Principal = { kind: 'user', id: user.id, senderId: userSenderId(user.id), name: user.name };
     const threadIds = await this.deps.storage.listUserThreadIds(user.id);
-    this.open(ws, {
+    const connection = this.open(ws, {
       scope: 'user',
       principal,
       threadIds,
       clientAddress: request.socket.remoteAddress ?? '',
       expiresAtMs: check.exp * 1000,
     });
+    if (!connection) return;
+    const forget = this.deps.accounts.add(user.id, (why) => connection.close(CloseCode.unauthorized, ACCOUNT_CLOSE_REASON[why]));
+    ws.on('close', forget);
   }
 
   private async acceptPublic(

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { AgentRuntime } from '../agents/agent-runtime.ts';
+import type { AccountWatch } from '../auth/account-watch.ts';
 import type { UserTokens } from '../auth/tokens.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Authenticate } from '../http/authenticate.ts';
@@ -24,6 +25,8 @@ export interface AppContext {
   /** Which addresses webhooks may reach; checked at registration and again when delivering. */
   webhookGuard: AddressGuard;
   authenticate: Authenticate;
+  /** Open user sessions (sockets, SSE streams), ended when their account is disabled. */
+  accounts: AccountWatch;
   /** Open SSE responses, ended on shutdown. */
   streams: Set<ServerResponse>;
   /** The SSE streams each external agent token opened, ended when the token is revoked. */

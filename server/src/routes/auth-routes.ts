@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { decoyHash, verifyPassword } from '../auth/passwords.ts';
-import { requireUser } from '../http/authenticate.ts';
+import { ACCOUNT_DISABLED_MESSAGE, requireUser } from '../http/authenticate.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { normalizeEmail } from '../http/validation.ts';
@@ -38,6 +38,8 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       // Hash even for an unknown email, so the answer takes as long either way.
       const valid = await verifyPassword(request.body.password, user?.passwordHash ?? (await decoyHash()));
       if (!user || !valid) throw new ApiError('unauthorized', 'Wrong email or password.');
+      // Said only to whoever knows the password: it tells nobody else that the account exists.
+      if (user.disabled) throw new ApiError('forbidden', ACCOUNT_DISABLED_MESSAGE);
       ctx.loginThrottle.succeeded(email);
       return { token: await ctx.tokens.issue(user.id), user: publicUser(user) };
     },
@@ -65,7 +67,8 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request) => {
       requireUser(await ctx.authenticate(request));
-      return { users: (await ctx.storage.listUsers()).map(publicUser) };
+      // A disabled user cannot sign in to answer: they are not offered for new threads.
+      return { users: (await ctx.storage.listUsers()).filter((user) => !user.disabled).map(publicUser) };
     },
   );
 

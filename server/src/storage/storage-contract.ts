@@ -287,6 +287,42 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       await storage.close();
     });
 
+    it('rule 16: a new user is enabled; disabling and enabling is seen by every way of reading users; unknown users are false', async () => {
+      const { storage } = await open();
+      const [a, b] = await users(storage, 2);
+      const email = `${a}@example.com`;
+      expect((await storage.getUser(a!))?.disabled).toBe(false);
+      expect(await storage.setUserDisabled(a!, true)).toBe(true);
+      expect((await storage.getUser(a!))?.disabled).toBe(true);
+      expect((await storage.getUserByEmail(email))?.disabled).toBe(true);
+      expect(new Map((await storage.getUsers([a!, b!])).map((user) => [user.id, user.disabled]))).toEqual(
+        new Map([
+          [a, true],
+          [b, false],
+        ]),
+      );
+      expect((await storage.listUsers()).find((user) => user.id === a)?.disabled).toBe(true);
+      // Disabling twice is no error: the user is there, and stays disabled.
+      expect(await storage.setUserDisabled(a!, true)).toBe(true);
+      expect(await storage.setUserDisabled(a!, false)).toBe(true);
+      expect((await storage.getUser(a!))?.disabled).toBe(false);
+      expect(await storage.setUserDisabled(randomUUID(), true)).toBe(false);
+      // Nothing else about the user changes.
+      expect(await storage.getUser(a!)).toMatchObject({ id: a, email, name: 'U0', passwordHash: 'x' });
+      await storage.close();
+    });
+
+    it("rule 17: setUserPassword replaces only that user's password hash; unknown users are false", async () => {
+      const { storage } = await open();
+      const [a, b] = await users(storage, 2);
+      expect(await storage.setUserPassword(a!, 'scrypt$new')).toBe(true);
+      expect(await storage.getUser(a!)).toMatchObject({ passwordHash: 'scrypt$new', disabled: false, name: 'U0' });
+      expect((await storage.getUserByEmail(`${a}@example.com`))?.passwordHash).toBe('scrypt$new');
+      expect((await storage.getUser(b!))?.passwordHash).toBe('x');
+      expect(await storage.setUserPassword(randomUUID(), 'scrypt$other')).toBe(false);
+      await storage.close();
+    });
+
     it('rule 8: an approval settles once, and its event is committed with it', async () => {
       const { storage } = await open();
       const [a] = await users(storage, 1);

@@ -20,7 +20,12 @@ export interface Storage {
   getUserByEmail(email: string): Promise<UserRecord | undefined>;
   getUsers(ids: readonly string[]): Promise<UserRecord[]>;
   listUsers(): Promise<UserRecord[]>;
+  /** A new user is enabled. */
   createUser(input: NewUser): Promise<UserRecord>;
+  /** Disables or enables a user (a disabled user cannot sign in or use a token); false when there is no such user. */
+  setUserDisabled(userId: string, disabled: boolean): Promise<boolean>;
+  /** Replaces the user's password hash; false when there is no such user. */
+  setUserPassword(userId: string, passwordHash: string): Promise<boolean>;
 
   getAgent(id: string): Promise<AgentRecord | undefined>;
   getAgentBySlug(slug: string): Promise<AgentRecord | undefined>;
@@ -118,9 +123,11 @@ export interface UserRecord {
   name: string;
   avatarUrl: string | null;
   passwordHash: string;
+  /** Set by an administrator: the user cannot sign in, and their tokens and open sessions stop working. */
+  disabled: boolean;
   createdAt: string;
 }
-export type NewUser = Omit<UserRecord, 'createdAt'>;
+export type NewUser = Omit<UserRecord, 'createdAt' | 'disabled'>;
 
 export interface AgentRecord {
   id: string;

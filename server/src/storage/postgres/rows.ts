@@ -22,7 +22,7 @@ export function uniqueViolation(error: unknown): string | undefined {
   return pgError.code === '23505' ? (pgError.constraint_name ?? '') : undefined;
 }
 
-export function toUser(row: Row): UserRecord & { disabled: boolean } {
+export function toUser(row: Row): UserRecord {
   return {
     id: str(row.id),
     email: str(row.email),

@@ -34,7 +34,7 @@ export class PostgresUsers {
     await this.sql`
       INSERT INTO users (id, email, name, avatar_url, password_hash, created_at)
       VALUES (${input.id}, ${input.email}, ${input.name}, ${input.avatarUrl}, ${input.passwordHash}, ${createdAt})`;
-    return { ...input, createdAt };
+    return { ...input, disabled: false, createdAt };
   }
 
   /** Turns an account off or on; false when there is no such user. */

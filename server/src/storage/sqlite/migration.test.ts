@@ -34,11 +34,13 @@ function legacyDatabase() {
   return { path, ids, agentToken };
 }
 
-describe('migration 2 (visitor trust) on a database of schema 1', () => {
+describe('migrations 2 (visitor trust) and 3 (administration) on a database of schema 1', () => {
   it('opens, keeps visitors, threads and agent tokens, and works with the new rules', async () => {
     const { path, ids, agentToken } = legacyDatabase();
     const storage = new SqliteStorage(path);
 
+    // Users from before administration (migration 3) are enabled.
+    expect((await storage.getUser(ids.owner))?.disabled).toBe(false);
     const agent = await storage.getAgent(ids.agent);
     expect(agent).toMatchObject({ allowedOrigins: [], requireVerifiedIdentity: false, identitySecret: null });
     const visitor = await storage.getVisitorOfThread(ids.thread);

@@ -25,6 +25,7 @@ export function toUser(row: Row): UserRecord {
     name: str(row.name),
     avatarUrl: strOrNull(row.avatar_url),
     passwordHash: str(row.password_hash),
+    disabled: row.disabled === 1,
     createdAt: str(row.created_at),
   };
 }

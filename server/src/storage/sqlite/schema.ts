@@ -182,6 +182,9 @@ export const MIGRATIONS: readonly string[] = [
     substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)));
   CREATE UNIQUE INDEX agent_tokens_by_id ON agent_tokens(id);
   CREATE INDEX agent_tokens_by_agent ON agent_tokens(agent_id);
+  `, // 3: administration (issue 10). An administrator can disable a user without deleting what they wrote.
+  `
+  ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
   `,
 ];
 

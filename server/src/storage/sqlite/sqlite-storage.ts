@@ -95,6 +95,14 @@ export class SqliteStorage implements Storage {
     return this.users.create(input);
   }
 
+  async setUserDisabled(userId: string, disabled: boolean) {
+    return this.users.setDisabled(userId, disabled);
+  }
+
+  async setUserPassword(userId: string, passwordHash: string) {
+    return this.users.setPassword(userId, passwordHash);
+  }
+
   async getAgent(id: string) {
     return this.agents.get(id);
   }

@@ -12,6 +12,8 @@ export class SqliteUsers {
       byEmail: db.prepare('SELECT * FROM users WHERE email = ?'),
       all: db.prepare('SELECT * FROM users ORDER BY name'),
       insert: db.prepare('INSERT INTO users (id, email, name, avatar_url, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      setDisabled: db.prepare('UPDATE users SET disabled = ? WHERE id = ?'),
+      setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
     };
   }
 
@@ -39,6 +41,14 @@ export class SqliteUsers {
   create(input: NewUser): UserRecord {
     const createdAt = now();
     this.stmt.insert.run(input.id, input.email, input.name, input.avatarUrl, input.passwordHash, createdAt);
-    return { ...input, createdAt };
+    return { ...input, disabled: false, createdAt };
+  }
+
+  setDisabled(userId: string, disabled: boolean): boolean {
+    return this.stmt.setDisabled.run(disabled ? 1 : 0, userId).changes > 0;
+  }
+
+  setPassword(userId: string, passwordHash: string): boolean {
+    return this.stmt.setPassword.run(passwordHash, userId).changes > 0;
   }
 }

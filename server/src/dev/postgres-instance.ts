@@ -1,6 +1,17 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -213,7 +224,10 @@ export async function createDatabase(adminUrl: string, name = `ama2_${randomByte
  */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresInstance> {
   const binDir = options.binDir ?? findPostgresBin();
-  if (!binDir) throw new Error(`PostgreSQL is not installed: no ${DEBIAN_PG_ROOT}/<version>/bin/postgres and PG_BIN is not set.`);
+  if (!binDir) {
+    const where = process.env.PG_BIN ? `PG_BIN=${process.env.PG_BIN}` : `${DEBIAN_PG_ROOT}/<version>/bin`;
+    throw new Error(`PostgreSQL is not installed: no postgres in ${where}.`);
+  }
   const owned = options.baseDir === undefined;
   const baseDir = owned ? mkdtempSync(join(tmpdir(), 'ama2-postgres-')) : resolve(options.baseDir!);
   mkdirSync(baseDir, { recursive: true });
@@ -252,6 +266,7 @@ async function launch(
   const log = openSync(logFile, 'a');
   const [file, fileArgs] = command(binDir, 'postgres', args);
   const child = spawn(file, fileArgs, { stdio: ['ignore', log, log] });
+  closeSync(log); // the child has its own copy
   const auth = options.password === undefined ? POSTGRES_SUPERUSER : `${POSTGRES_SUPERUSER}:${encodeURIComponent(options.password)}`;
   const databaseUrl = (name: string) => `postgres://${auth}@127.0.0.1:${port}/${encodeURIComponent(name)}`;
   const url = databaseUrl('postgres');

@@ -80,9 +80,9 @@ export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
       };
       const write = (outbound: Outbound) => {
         if (raw.destroyed || tooFarBehind(raw.writableLength)) return;
-        if (outbound.event) {
-          if (outbound.event.thread_seq <= cursor) return;
-          cursor = outbound.event.thread_seq;
+        if (outbound.seq !== null) {
+          if (outbound.seq <= cursor) return;
+          cursor = outbound.seq;
         }
         raw.write(outbound.sse);
       };

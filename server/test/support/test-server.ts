@@ -43,8 +43,11 @@ const TEST_ENV: NodeJS.ProcessEnv = {
 
 let passwordHash: Promise<string> | undefined;
 
-/** Starts a real server on a real port with its own SQLite file. */
-export async function startTestServer(env: NodeJS.ProcessEnv = {}, options: Pick<AppOptions, 'resolveHost'> = {}): Promise<TestServer> {
+/** Starts a real server on a real port with its own SQLite file (or the `storage` given: several servers can share one). */
+export async function startTestServer(
+  env: NodeJS.ProcessEnv = {},
+  options: Pick<AppOptions, 'resolveHost' | 'storage' | 'seed'> = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ama2-test-'));
   const config = loadConfig({ ...TEST_ENV, DATABASE_PATH: join(dir, 'db.sqlite'), ...env });
   const logFile = join(inject('logDir'), `${randomUUID()}.log`);

@@ -11,6 +11,32 @@ type Session = { token: string; user: { id: string } };
 const SENDERS = 4;
 const MESSAGES_PER_SENDER = 50;
 
+/** A minimal SSE reader: the `id:` values seen so far, and a wait for one of them. */
+async function openSse(server: TestServer, threadId: string, token: string) {
+  const controller = new AbortController();
+  const response = await fetch(`${server.url}/api/v1/chat/threads/${threadId}/events/stream`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: controller.signal,
+  });
+  expect(response.status).toBe(200);
+  const ids: number[] = [];
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const until = async (seq: number) => {
+    while (!ids.includes(seq)) {
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`no id ${seq} on the stream; got ${ids.join(', ')}`)), 5_000).unref(),
+      );
+      const { value, done } = await Promise.race([reader.read(), timeout]);
+      if (done) throw new Error(`stream ended before id ${seq}`);
+      text += decoder.decode(value, { stream: true });
+      ids.splice(0, ids.length, ...[...text.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1])));
+    }
+  };
+  return { ids, until, text: () => text, close: () => controller.abort() };
+}
+
 /**
  * Live frames across server processes over a real nats-server (issue 10): three apps, each
  * with its own NATS connection, share one storage, so what is tested is the hub alone.
@@ -127,34 +153,46 @@ describe.runIf(natsUrl)('fan-out across processes over NATS', () => {
     const issued = await api(a, 'POST', '/agents/demo/tokens', { token: alice.token });
     expect(issued.status).toBe(201);
     const thread = await createThread(a, issued.body.token, { target_user_ids: [bob.user.id] });
-    const controller = new AbortController();
-    const response = await fetch(`${c.url}/api/v1/chat/threads/${thread.id}/events/stream`, {
-      headers: { authorization: `Bearer ${issued.body.token}` },
-      signal: controller.signal,
-    });
-    expect(response.status).toBe(200);
-    const ids: number[] = [];
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    const until = async (seq: number) => {
-      while (!ids.includes(seq)) {
-        const timeout = new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error(`no id ${seq} on the stream; got ${ids.join(', ')}`)), 5_000).unref(),
-        );
-        const { value, done } = await Promise.race([reader.read(), timeout]);
-        if (done) throw new Error(`stream ended before id ${seq}`);
-        text += decoder.decode(value, { stream: true });
-        ids.splice(0, ids.length, ...[...text.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1])));
-      }
-    };
+    const stream = await openSse(c, thread.id, issued.body.token);
+    const { ids, until } = stream;
     await until(thread.last_seq);
     const sent = await api(b, 'POST', `/chat/threads/${thread.id}/messages`, { token: bob.token, body: sendBody('for the agent') });
     await until(sent.body.message.thread_seq);
-    controller.abort();
+    stream.close();
     // The demo agent may answer meanwhile: the stream is dense and in order up to the message.
     const seq = sent.body.message.thread_seq as number;
     expect(ids.filter((id) => id <= seq)).toEqual(Array.from({ length: seq }, (_, index) => index + 1));
-    expect(text).toContain('"content":"for the agent"');
+    expect(stream.text()).toContain('"content":"for the agent"');
+  });
+  it("keeps an SSE stream dense and in order when a thread's events arrive out of order from two processes", async () => {
+    const bob = await a.login('bob@example.com');
+    const carol = await a.addUser('Carol');
+    const thread = await createThread(a, bob.token, { target_user_ids: [carol.user.id] });
+    const stream = await openSse(c, thread.id, bob.token);
+    await stream.until(thread.last_seq);
+    // Two commits whose fan-out is done by hand: the later one from B first, the earlier one from A after.
+    const commit = (content: string) =>
+      cluster.storage.commitMessage({
+        threadId: thread.id,
+        senderId: `user:${bob.user.id}`,
+        role: 'user',
+        content,
+        clientMessageId: randomUUID(),
+        mentions: [],
+        baseSeq: null,
+        latestSeenSeq: null,
+      });
+    const first = await commit('first');
+    const second = await commit('second');
+    if (first.status !== 'created' || second.status !== 'created') throw new Error('commits failed');
+    const record = (await cluster.storage.getThread(thread.id))!;
+    b.app.context.threads.publishCommitted(record, second.event, second.message);
+    await stream.until(second.event.thread_seq);
+    a.app.context.threads.publishCommitted(record, first.event, first.message);
+    // A later message from A: the earlier event has passed by then.
+    const last = await api(a, 'POST', `/chat/threads/${thread.id}/messages`, { token: bob.token, body: sendBody('last') });
+    await stream.until(last.body.message.thread_seq);
+    stream.close();
+    expect(stream.ids).toEqual(Array.from({ length: last.body.message.thread_seq }, (_, index) => index + 1));
   });
 });

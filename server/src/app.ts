@@ -76,10 +76,11 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   });
   const hosts = new HostPolicy(config.allowedHosts);
   installHostCheck(fastify, hosts);
+  // NATS first: a server that cannot reach it stops before it touches the database.
+  const realtime = await openRealtime(config.nats, fastify.log);
   const storage = options.storage ?? (await openStorage(config));
   if (options.seed !== false) await seedDemoData(storage);
 
-  const realtime = await openRealtime(config.nats, fastify.log);
   const hub = realtime.hub;
   const tokens = new UserTokens(config.jwtSecret);
   const origins = new OriginPolicy(config.allowedOrigins);

@@ -28,6 +28,9 @@ export interface NatsInstanceOptions {
   /** Where JetStream keeps its files; a fresh temp folder (removed on stop) by default. */
   storeDir?: string;
   binary?: string;
+  /** Require these credentials from clients. */
+  user?: string;
+  pass?: string;
 }
 
 /** The nats-server binary to run: `NATS_SERVER_BIN`, else Debian's; null when neither exists. */
@@ -65,6 +68,7 @@ export async function startNatsServer(options: NatsInstanceOptions = {}): Promis
   const ownStore = options.storeDir === undefined;
   const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'ama2-nats-'));
   const args = ['-a', '127.0.0.1', '-p', String(options.port ?? -1), '-js', '-sd', storeDir];
+  if (options.user !== undefined) args.push('--user', options.user, '--pass', options.pass ?? '');
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const cleanup = () => {
     if (ownStore) rmSync(storeDir, { recursive: true, force: true });

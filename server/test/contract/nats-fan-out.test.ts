@@ -7,6 +7,18 @@ import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket
 
 type Session = { token: string; user: { id: string } };
 
+/** One letter per runtime event type, in the contract's order (CONTRACT §6). */
+const RUNTIME_LETTERS: Record<string, string> = {
+  queued: 'Q',
+  agent_decisions: 'D',
+  run_started: 'S',
+  typing: 'T',
+  text_delta: 'x',
+  reply_committed: 'R',
+  run_finished: 'F',
+  intake_completed: 'C',
+};
+
 /** The users of one thread who send its 200 messages, 50 each. */
 const SENDERS = 4;
 const MESSAGES_PER_SENDER = 50;
@@ -164,6 +176,28 @@ describe.runIf(natsUrl)('fan-out across processes over NATS', () => {
     expect(ids.filter((id) => id <= seq)).toEqual(Array.from({ length: seq }, (_, index) => index + 1));
     expect(stream.text()).toContain('"content":"for the agent"');
   });
+  it("streams a demo-agent run on B to a socket on A in the contract's runtime order", async () => {
+    const alice = await a.login('alice@example.com');
+    const agents = await api(a, 'GET', '/agents', { token: alice.token });
+    const demo = agents.body.agents.find((agent: { slug: string }) => agent.slug === 'demo');
+    const thread = await createThread(b, alice.token, { target_user_ids: [], agent_ids: [demo.id] });
+    const onA = await connect(a, alice);
+    const sent = await api(b, 'POST', `/chat/threads/${thread.id}/messages`, { token: alice.token, body: sendBody('hello agent') });
+    expect(sent.status).toBe(201);
+    const end = await onA.next(
+      (f) => f.type === 'thread_runtime' && f.data.in_reply_to === sent.body.message.id && f.data.event_type === 'intake_completed',
+      10_000,
+      'the end of the run',
+    );
+    const types = onA.frames
+      .filter((f) => f.type === 'thread_runtime' && f.data.run_id === end.data.run_id)
+      .map((f) => f.data.event_type as string);
+    const letters = types.map((type) => RUNTIME_LETTERS[type] ?? '?').join('');
+    expect(letters, types.join(' → ')).toMatch(/^QDSTx+RFC$/);
+    const reply = onA.frames.find((f) => f.type === 'thread_message' && f.thread_id === thread.id && f.data.sender_id === demo.sender_id);
+    expect(reply.data.thread_seq).toBe(sent.body.message.thread_seq + 1);
+  });
+
   it("keeps an SSE stream dense and in order when a thread's events arrive out of order from two processes", async () => {
     const bob = await a.login('bob@example.com');
     const carol = await a.addUser('Carol');

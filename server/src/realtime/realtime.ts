@@ -33,6 +33,7 @@ export async function openRealtime(nats: NatsSettings | null, log: FastifyBaseLo
   const bus = await NatsBus.connect(nats, log);
   const hub = new NatsHub(bus, log);
   const signals = new ClusterSignals(bus, hub, log);
+  await signals.start();
   return {
     hub,
     signals,

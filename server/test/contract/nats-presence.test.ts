@@ -4,7 +4,7 @@ import { NODE_HEARTBEAT_MS, NODE_TIMEOUT_MS } from '../../src/realtime/nats/clus
 import { TYPING_EXPIRY_MS } from '../../src/realtime/typing-tracker.ts';
 import { natsUrl } from '../support/nats.ts';
 import { startChildServer, startTestCluster, type TestCluster } from '../support/test-cluster.ts';
-import { api, createThread, sendBody, type TestServer } from '../support/test-server.ts';
+import { api, createThread, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
 
 type Session = { token: string; user: { id: string } };
@@ -144,6 +144,26 @@ describe.runIf(natsUrl)('typing and presence across processes over NATS', () => 
     expect(ofThread(bobB, 'thread_presence', threadId)).toEqual([focused, gone]);
     // C's socket heard the announcement, then the viewers list when it focused itself.
     expect(ofThread(bobC, 'thread_presence', threadId)).toEqual([focused, focused, gone]);
+  });
+
+  it('tells a newcomer on a process started later who is already viewing (it asks the others for their presence)', async () => {
+    const threadId = await freshThread();
+    const aliceA = await connect(a, alice);
+    const bobB = await connect(b, bob);
+    aliceA.send({ type: 'focus_thread', data: { thread_id: threadId } });
+    await bobB.next((f) => f.type === 'thread_presence' && f.thread_id === threadId, 5_000, "Alice's focus");
+    const late = await startTestServer(cluster.env, { storage: cluster.storage, seed: false });
+    try {
+      const bobLate = await connect(late, bob);
+      bobLate.send({ type: 'focus_thread', data: { thread_id: threadId } });
+      const viewers = await bobLate.next((f) => f.type === 'thread_presence' && f.thread_id === threadId, 5_000, 'the viewers');
+      expect(viewers.data).toEqual({ sender_id: aliceId(), status: 'focused' });
+      const bobFocused = await aliceA.next((f) => f.type === 'thread_presence' && f.thread_id === threadId, 5_000, "Bob's focus");
+      expect(bobFocused.data).toEqual({ sender_id: bobId(), status: 'focused' });
+    } finally {
+      await sockets.closeAll();
+      await late.close();
+    }
   });
 
   it(

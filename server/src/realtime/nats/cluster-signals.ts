@@ -14,6 +14,11 @@ export const NODE_HEARTBEAT_MS = 2_000;
 export const NODE_TIMEOUT_MS = 3 * NODE_HEARTBEAT_MS;
 /** How long a process waits for another's presence snapshot. */
 const SNAPSHOT_TIMEOUT_MS = 2_000;
+/**
+ * On start, how long the others have to answer the hello with a heartbeat. They answer at
+ * once; this covers a busy event loop. Then the snapshots they lead to are waited for.
+ */
+const STARTUP_ANSWER_MS = 250;
 
 interface PresenceDelta {
   /** version: the node's count of presence changes */
@@ -56,6 +61,7 @@ export class ClusterSignals implements LiveSignals {
   private readonly typingTracker: TypingTracker;
   private version = 0;
   private readonly timer: NodeJS.Timeout;
+  private readonly snapshots = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
@@ -69,7 +75,17 @@ export class ClusterSignals implements LiveSignals {
     bus.on('node', (parts, msg) => this.receiveNode(parts, msg));
     this.timer = setInterval(() => this.tick(), NODE_HEARTBEAT_MS);
     this.timer.unref();
+  }
+
+  /**
+   * Says hello and waits until it has heard the processes already running and their
+   * presence, so that the first newcomer on this process is told everyone who is viewing.
+   */
+  async start(): Promise<void> {
     this.bus.publish(this.bus.subjects.of('node', 'hello', this.bus.nodeId), '');
+    await this.bus.flush();
+    await new Promise((resolve) => setTimeout(resolve, STARTUP_ANSWER_MS));
+    await Promise.all(this.snapshots);
   }
 
   typing(threadId: string, senderId: string, status: TypingStatus): void {
@@ -180,7 +196,7 @@ export class ClusterSignals implements LiveSignals {
     if (!peer) this.peers.set(nodeId, (peer = { version: 0, lastSeen: this.clock(), pending: null }));
     peer.pending = [...pending];
     const current = peer;
-    this.bus
+    const snapshot = this.bus
       .request(this.bus.subjects.of('node', 'snapshot', nodeId), '', SNAPSHOT_TIMEOUT_MS)
       .then((reply) => {
         if (this.closed || this.peers.get(nodeId) !== current) return;
@@ -198,7 +214,9 @@ export class ClusterSignals implements LiveSignals {
           this.peers.delete(nodeId);
           this.deliver(this.view.dropNode(nodeId));
         }
-      });
+      })
+      .finally(() => this.snapshots.delete(snapshot));
+    this.snapshots.add(snapshot);
   }
 
   private heartbeat(): void {

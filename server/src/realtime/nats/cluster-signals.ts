@@ -205,7 +205,13 @@ export class ClusterSignals implements LiveSignals {
         this.deliver(this.view.replaceNode(nodeId, e));
         const waiting = current.pending ?? [];
         current.pending = null;
-        for (const delta of waiting) if (delta.v > current.version) this.receiveDelta(nodeId, delta);
+        // What came after the snapshot, while it follows on; a hole left is mended by the next heartbeat, not here at once.
+        for (const delta of waiting) {
+          if (delta.v <= current.version) continue;
+          if (delta.v !== current.version + 1) break;
+          current.version = delta.v;
+          this.deliver(this.view.set(nodeId, delta.t, delta.s, delta.f));
+        }
       })
       .catch((error: unknown) => {
         // It may have died meanwhile: forget it; if it lives, its next heartbeat starts over.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../config.ts';
 import { parseNatsSettings } from './nats-settings.ts';
 
 describe('parseNatsSettings', () => {
@@ -37,5 +38,11 @@ describe('parseNatsSettings', () => {
       expect(message).not.toContain('hunter2');
     }
     expect(() => parseNatsSettings({ NATS_URL: 'nats://h:4222', NATS_ORG: 'a.b' })).toThrow(/NATS_ORG must be/);
+  });
+
+  it('is part of the server configuration: off by default, a ConfigError when wrong', () => {
+    expect(loadConfig({ DATABASE_PATH: ':memory:' }).nats).toBeNull();
+    expect(loadConfig({ DATABASE_PATH: ':memory:', NATS_URL: 'nats://127.0.0.1:4222' }).nats?.servers).toEqual(['nats://127.0.0.1:4222']);
+    expect(() => loadConfig({ DATABASE_PATH: ':memory:', NATS_URL: 'redis://x' })).toThrow(ConfigError);
   });
 });

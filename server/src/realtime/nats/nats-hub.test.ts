@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
+import Fastify from 'fastify';
 import { natsUrl, uniqueOrg } from '../../../test/support/nats.ts';
 import type { Subscriber } from '../hub.ts';
 import { Outbound } from '../outbound.ts';
@@ -7,7 +7,8 @@ import { NatsBus } from './nats-bus.ts';
 import { NatsHub } from './nats-hub.ts';
 import { parseNatsSettings } from './nats-settings.ts';
 
-const log = pino({ level: 'silent' });
+/** Fastify's no-op logger: these tests read behaviour, not logs. */
+const log = Fastify({ logger: false }).log;
 
 /** A subscriber that keeps what it gets. */
 function recorder(senderId = 'user:watcher'): Subscriber & { got: Outbound[] } {

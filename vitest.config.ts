@@ -55,7 +55,11 @@ export default defineConfig({
           include: ['server/**/*.test.ts'],
           environment: 'node',
           pool: 'forks',
-          globalSetup: ['server/test/support/global-setup.ts', 'server/test/support/postgres-global-setup.ts'],
+          globalSetup: [
+            'server/test/support/global-setup.ts',
+            'server/test/support/postgres-global-setup.ts',
+            'server/test/support/nats-global-setup.ts',
+          ],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

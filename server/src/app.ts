@@ -24,10 +24,8 @@ import { registerStaticFiles } from './http/static-files.ts';
 import { TokenStreams } from './http/token-streams.ts';
 import { sharedSchemas } from './http/schemas.ts';
 import { createValidatorCompiler } from './http/validator-compiler.ts';
-import { InProcessHub } from './realtime/hub.ts';
-import { PresenceTracker } from './realtime/presence-tracker.ts';
+import { openRealtime, type Realtime } from './realtime/realtime.ts';
 import { SocketGateway } from './realtime/socket-gateway.ts';
-import { TypingTracker } from './realtime/typing-tracker.ts';
 import { agentSettingsRoutes } from './routes/agent-settings-routes.ts';
 import type { AppContext } from './routes/app-context.ts';
 import { authRoutes } from './routes/auth-routes.ts';
@@ -52,6 +50,7 @@ export interface AppOptions {
   logStream?: DestinationStream;
   /** Seed the demo data into an empty database; `config.demoData` (the `DEMO_DATA` setting) when left out. */
   seed?: boolean;
+  /** A storage to use instead of opening the configured one; it stays open when the app closes (its owner closes it). */
   storage?: Storage;
   /** How webhook hosts are resolved (tests inject one to rebind names); the system's DNS by default. */
   resolveHost?: Resolver;
@@ -61,9 +60,11 @@ export interface App {
   fastify: FastifyInstance;
   context: AppContext;
   gateway: SocketGateway;
+  /** Fan-out and typing/presence: in-process, or over NATS when `NATS_URL` is set. */
+  realtime: Realtime;
   /** Listens and returns the base URL (e.g. http://127.0.0.1:8787). */
   listen(): Promise<string>;
-  /** Graceful shutdown: sockets get 4503, in-flight requests finish, then the database closes. */
+  /** Graceful shutdown: sockets get 4503, in-flight requests finish, then the database it opened closes. */
   close(): Promise<void>;
 }
 
@@ -76,10 +77,12 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   });
   const hosts = new HostPolicy(config.allowedHosts);
   installHostCheck(fastify, hosts);
+  // NATS first: a server that cannot reach it stops before it touches the database.
+  const realtime = await openRealtime(config.nats, fastify.log);
   const storage = options.storage ?? (await openStorage(config));
   if (options.seed ?? config.demoData) await seedDemoData(storage);
 
-  const hub = new InProcessHub();
+  const hub = realtime.hub;
   const tokens = new UserTokens(config.jwtSecret);
   const origins = new OriginPolicy(config.allowedOrigins);
   const threads = new ThreadService(storage, hub);
@@ -121,21 +124,13 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     // The gateway is built below; settings change only once requests are served.
     agentSettingsChanged: (agent) => gateway.enforceAgentSettings(agent),
   };
-  const typing = new TypingTracker((threadId, senderId) =>
-    threads.publishLive(
-      threadId,
-      { type: 'thread_typing', thread_id: threadId, data: { sender_id: senderId, status: 'stopped' } },
-      senderId,
-    ),
-  );
   const gateway = new SocketGateway({
     storage,
     tokens,
     origins,
     threads,
     hub,
-    typing,
-    presence: new PresenceTracker(),
+    signals: realtime.signals,
     log: fastify.log,
     heartbeatMs: config.heartbeatMs,
     socketLimiter: limiters.socketConnects,
@@ -146,6 +141,13 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   fastify.server.on('upgrade', (request, socket, head) => {
     if (hosts.allows(request.headers.host)) gateway.handleUpgrade(request, socket, head);
     else refuseUpgradeForHost(socket, hosts.refusal(request.headers.host));
+  });
+  // Frames from other processes were missed while NATS was away: every live reader reconnects
+  // and catches up by thread_seq (sockets get 4503, SSE streams end and resume with Last-Event-ID).
+  realtime.onInterrupted(() => {
+    fastify.log.warn('live updates from other processes may have been missed; asking clients to catch up');
+    gateway.resetAll();
+    for (const stream of streams) stream.end();
   });
 
   for (const schema of sharedSchemas) fastify.addSchema(schema);
@@ -241,6 +243,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     fastify,
     context,
     gateway,
+    realtime,
     async listen() {
       return fastify.listen({ port: config.port, host: config.host });
     },
@@ -256,10 +259,10 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         // whatever is left is closed.
         const stragglers = setTimeout(() => fastify.server.closeAllConnections(), CLOSE_GRACE_MS);
         await fastify.close().finally(() => clearTimeout(stragglers));
-        typing.clear();
+        await realtime.close();
         for (const limiter of Object.values(limiters)) limiter.dispose();
         loginThrottle.dispose();
-        await storage.close();
+        if (!options.storage) await storage.close();
       })();
       return closing;
     },

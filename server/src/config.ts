@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { parseAllowedHosts } from './http/host-policy.ts';
+import { parseNatsSettings, type NatsSettings } from './realtime/nats/nats-settings.ts';
 import { parseDatabaseUrl } from './storage/database-url.ts';
 
 /** Every setting of the local server, with the defaults of CONTRACT §10. */
@@ -46,6 +47,8 @@ export interface ServerConfig {
   /** Directory of the built client (`vite build`); served at `/` when present. */
   staticDir: string;
   logLevel: string;
+  /** `NATS_URL`: fan-out through NATS to every server process; null = in-process only (one process). */
+  nats: NatsSettings | null;
 }
 
 const DEFAULTS = {
@@ -157,5 +160,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     staticDir: resolve(env.STATIC_DIR || 'dist'),
     logLevel: env.LOG_LEVEL || 'info',
+    nats: configured(() => parseNatsSettings(env)),
   };
 }

@@ -1,34 +1,81 @@
 import type { ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
 
+/** A frame that arrived already encoded (from another server process, over NATS). */
+export interface EncodedFrame {
+  /** The WebSocket text of the frame, sent to sockets as it is. */
+  ws: Buffer;
+  /** The durable event's JSON, when there is one (SSE sends it as is). */
+  eventJson: string | null;
+  seq: number | null;
+}
+
 /**
  * One frame on its way to every subscriber of a thread. Each wire format is encoded at
  * most once, on first use, and the same bytes go to every socket: fan-out to a thousand
- * sockets costs one JSON.stringify, not a thousand.
+ * sockets costs one JSON.stringify, not a thousand. A frame received from another process
+ * keeps the bytes it came with and is parsed only if something asks for the object.
  */
 export class Outbound {
+  private frameValue: ServerFrame | undefined;
+  private eventValue: ThreadEvent | null | undefined;
   private wsBytes: Buffer | undefined;
+  private eventText: string | null | undefined;
   private sseText: string | undefined;
+  /** The durable event's `thread_seq`; null for live-only frames. */
+  readonly seq: number | null;
 
   constructor(
     readonly threadId: string,
-    readonly frame: ServerFrame,
+    frame: ServerFrame | null,
     /** The durable event behind the frame, when there is one (SSE sends it as is). */
-    readonly event: ThreadEvent | null = null,
+    event: ThreadEvent | null = null,
     /** A sender who must not get the frame back (their own typing, their own presence). */
     readonly exceptSenderId: string | null = null,
-  ) {}
+    encoded?: EncodedFrame,
+  ) {
+    if (encoded) {
+      this.wsBytes = encoded.ws;
+      this.eventText = encoded.eventJson;
+      this.seq = encoded.seq;
+    } else {
+      if (!frame) throw new Error('An outbound needs a frame or its encoding.');
+      this.frameValue = frame;
+      this.eventValue = event;
+      this.seq = event?.thread_seq ?? null;
+    }
+  }
+
+  /** A frame received encoded: its bytes go to the sockets untouched. */
+  static fromEncoded(threadId: string, exceptSenderId: string | null, encoded: EncodedFrame): Outbound {
+    return new Outbound(threadId, null, null, exceptSenderId, encoded);
+  }
+
+  get frame(): ServerFrame {
+    return (this.frameValue ??= JSON.parse(this.ws.toString('utf8')) as ServerFrame);
+  }
+
+  get event(): ThreadEvent | null {
+    if (this.eventValue === undefined) this.eventValue = this.eventText ? (JSON.parse(this.eventText) as ThreadEvent) : null;
+    return this.eventValue;
+  }
 
   get ws(): Buffer {
     return (this.wsBytes ??= Buffer.from(JSON.stringify(this.frame)));
   }
 
+  /** The durable event's JSON (null for live-only frames), encoded once. */
+  get eventJson(): string | null {
+    if (this.eventText === undefined) this.eventText = this.eventValue ? JSON.stringify(this.eventValue) : null;
+    return this.eventText;
+  }
+
   /** SSE: durable events as the event object with `id: <seq>`; ephemeral ones as `data:` only. */
   get sse(): string {
     if (this.sseText === undefined) {
-      this.sseText = this.event
-        ? `id: ${this.event.thread_seq}\ndata: ${JSON.stringify(this.event)}\n\n`
-        : `data: ${JSON.stringify(ephemeralEvent(this.frame))}\n\n`;
+      const eventJson = this.eventJson;
+      this.sseText =
+        eventJson !== null ? `id: ${this.seq}\ndata: ${eventJson}\n\n` : `data: ${JSON.stringify(ephemeralEvent(this.frame))}\n\n`;
     }
     return this.sseText;
   }

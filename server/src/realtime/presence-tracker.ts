@@ -32,4 +32,9 @@ export class PresenceTracker {
   viewers(threadId: string): string[] {
     return [...(this.focus.get(threadId)?.keys() ?? [])];
   }
+
+  /** Every (thread, sender) focused here, e.g. for another process that asks. */
+  entries(): [threadId: string, senderId: string][] {
+    return [...this.focus].flatMap(([threadId, senders]) => [...senders.keys()].map((senderId): [string, string] => [threadId, senderId]));
+  }
 }

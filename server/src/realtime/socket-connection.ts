@@ -11,8 +11,7 @@ import type { Principal } from '../threads/principal.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
 import type { Hub, Subscriber } from './hub.ts';
 import type { Outbound } from './outbound.ts';
-import type { PresenceTracker } from './presence-tracker.ts';
-import type { TypingTracker } from './typing-tracker.ts';
+import type { LiveSignals } from './live-signals.ts';
 
 /** A socket whose unsent bytes pass this is too slow to keep up; it is closed and catches up on reconnect. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -24,8 +23,7 @@ const MAX_MISSED_PONGS = 2;
 export interface ConnectionDeps {
   threads: ThreadService;
   hub: Hub;
-  typing: TypingTracker;
-  presence: PresenceTracker;
+  signals: LiveSignals;
   log: FastifyBaseLogger;
   heartbeatMs: number;
 }
@@ -177,14 +175,7 @@ export class SocketConnection implements Subscriber {
         return;
       case 'typing': {
         await this.checkThread(frame.data.thread_id);
-        const { thread_id: threadId, status } = frame.data;
-        if (this.deps.typing.signal(threadId, this.senderId, status)) {
-          this.deps.threads.publishLive(
-            threadId,
-            { type: 'thread_typing', thread_id: threadId, data: { sender_id: this.senderId, status } },
-            this.senderId,
-          );
-        }
+        this.deps.signals.typing(frame.data.thread_id, this.senderId, frame.data.status);
         return;
       }
       case 'focus_thread': {
@@ -192,20 +183,16 @@ export class SocketConnection implements Subscriber {
         await this.checkThread(threadId);
         if (this.focused.has(threadId)) return;
         this.focused.add(threadId);
-        // Tell the newcomer who is already here, then tell the others about the newcomer.
-        for (const viewer of this.deps.presence.viewers(threadId)) {
-          if (viewer !== this.senderId) {
-            this.send({ type: 'thread_presence', thread_id: threadId, data: { sender_id: viewer, status: 'focused' } });
-          }
+        // The newcomer learns who is already here; the others learn about the newcomer.
+        for (const viewer of this.deps.signals.focus(threadId, this.senderId)) {
+          this.send({ type: 'thread_presence', thread_id: threadId, data: { sender_id: viewer, status: 'focused' } });
         }
-        if (this.deps.presence.focused(threadId, this.senderId)) this.publishPresence(threadId, 'focused');
         return;
       }
       case 'unfocus_thread': {
         const threadId = frame.data.thread_id;
         await this.checkThread(threadId);
-        if (!this.focused.delete(threadId)) return;
-        if (this.deps.presence.unfocused(threadId, this.senderId)) this.publishPresence(threadId, 'unfocused');
+        if (this.focused.delete(threadId)) this.deps.signals.unfocus(threadId, this.senderId);
         return;
       }
       case 'send_message': {
@@ -222,14 +209,6 @@ export class SocketConnection implements Subscriber {
         return;
       }
     }
-  }
-
-  private publishPresence(threadId: string, status: 'focused' | 'unfocused'): void {
-    this.deps.threads.publishLive(
-      threadId,
-      { type: 'thread_presence', thread_id: threadId, data: { sender_id: this.senderId, status } },
-      this.senderId,
-    );
   }
 
   /** A frame may only name a thread this connection may see. */
@@ -263,11 +242,8 @@ export class SocketConnection implements Subscriber {
     clearInterval(this.heartbeat);
     clearTimeout(this.idleTimer);
     clearTimeout(this.expiryTimer);
-    const { hub, presence } = this.deps;
-    hub.unsubscribeAll(this);
-    for (const threadId of this.focused) {
-      if (presence.unfocused(threadId, this.senderId)) this.publishPresence(threadId, 'unfocused');
-    }
+    this.deps.hub.unsubscribeAll(this);
+    for (const threadId of this.focused) this.deps.signals.unfocus(threadId, this.senderId);
     this.focused.clear();
   }
 }

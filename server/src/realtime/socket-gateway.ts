@@ -250,6 +250,11 @@ export class SocketGateway {
     return this.connections.size;
   }
 
+  /** Every socket closes with 4503 and reconnects: live frames were missed, the clients catch up by thread_seq. */
+  resetAll(): void {
+    for (const connection of this.connections) connection.close(CloseCode.unavailable, 'Live updates were interrupted; reconnect.');
+  }
+
   /** Shutdown: refuse new upgrades and close every socket with 4503 so clients reconnect. */
   closeAll(): void {
     this.closing = true;

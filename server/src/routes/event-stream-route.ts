@@ -32,7 +32,8 @@ function parseSeq(raw: string | undefined, name: string): number | null {
  * `?last_thread_seq=`), then streams live: durable events with `id: <seq>`, ephemeral ones
  * as bare `data:` lines, and a `: keep-alive` comment every `SSE_KEEPALIVE_MS` (15 s) keeps
  * proxies from closing an idle stream. Live events that arrive during the replay are held back and sent
- * after it, without repeats, so the stream is gap-free and in order.
+ * after it, without repeats, so the stream is gap-free and in order. A live event past a gap (with
+ * several server processes, a thread's events can arrive out of order) has the gap read from the log first.
  */
 export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Params: { id: string }; Querystring: { last_thread_seq?: string } }>(
@@ -80,9 +81,9 @@ export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
       };
       const write = (outbound: Outbound) => {
         if (raw.destroyed || tooFarBehind(raw.writableLength)) return;
-        if (outbound.event) {
-          if (outbound.event.thread_seq <= cursor) return;
-          cursor = outbound.event.thread_seq;
+        if (outbound.seq !== null) {
+          if (outbound.seq <= cursor) return;
+          cursor = outbound.seq;
         }
         raw.write(outbound.sse);
       };
@@ -90,10 +91,42 @@ export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
         heldBackBytes += Buffer.byteLength(outbound.sse);
         if (!raw.destroyed && !tooFarBehind(heldBackBytes)) heldBack.push(outbound);
       };
-      const subscriber: Subscriber = {
-        senderId: principal.senderId,
-        deliver: (outbound) => (replaying ? holdBack(outbound) : write(outbound)),
+      /** Sends the log after the cursor at the reader's pace; live events wait meanwhile, then follow without repeats. */
+      const replay = async (): Promise<void> => {
+        replaying = true;
+        try {
+          for (;;) {
+            const page = await ctx.storage.listEvents(threadId, cursor, POLL_LIMIT_MAX);
+            for (const event of page.events) {
+              const flushed = raw.write(`id: ${event.thread_seq}\ndata: ${JSON.stringify(event)}\n\n`);
+              cursor = event.thread_seq;
+              // A long log is not piled up in memory.
+              if (!flushed) await drainedOrClosed(raw);
+              if (raw.destroyed) return;
+            }
+            if (!page.hasMore) break;
+          }
+        } catch (error) {
+          request.log.error({ err: error, thread_id: threadId }, 'SSE replay failed');
+          raw.end();
+          return;
+        }
+        replaying = false;
+        heldBackBytes = 0;
+        for (const outbound of heldBack.splice(0)) deliver(outbound);
       };
+      const deliver = (outbound: Outbound) => {
+        if (replaying) return holdBack(outbound);
+        if (outbound.seq !== null && outbound.seq > cursor + 1) {
+          // With several server processes a thread's events can arrive out of order. Everything
+          // before a committed event is in the log: the gap is read from there, this one follows.
+          holdBack(outbound);
+          void replay();
+          return;
+        }
+        write(outbound);
+      };
+      const subscriber: Subscriber = { senderId: principal.senderId, deliver };
       ctx.hub.subscribe(threadId, subscriber);
       const keepAlive = setInterval(() => {
         if (!raw.writableEnded && !raw.destroyed) raw.write(': keep-alive\n\n');
@@ -113,25 +146,7 @@ export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
           ctx.accounts.add(principal.id, () => raw.end()),
         );
 
-      try {
-        for (;;) {
-          const page = await ctx.storage.listEvents(threadId, cursor, POLL_LIMIT_MAX);
-          for (const event of page.events) {
-            const flushed = raw.write(`id: ${event.thread_seq}\ndata: ${JSON.stringify(event)}\n\n`);
-            cursor = event.thread_seq;
-            // The replay goes at the reader's pace: a long log is not piled up in memory.
-            if (!flushed) await drainedOrClosed(raw);
-            if (raw.destroyed) return;
-          }
-          if (!page.hasMore) break;
-        }
-      } catch (error) {
-        request.log.error({ err: error, thread_id: threadId }, 'SSE replay failed');
-        raw.end();
-        return;
-      }
-      replaying = false;
-      for (const outbound of heldBack.splice(0)) write(outbound);
+      await replay();
     },
   );
 }

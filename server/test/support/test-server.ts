@@ -59,8 +59,14 @@ async function storageEnv(dir: string, env: NodeJS.ProcessEnv): Promise<NodeJS.P
   return { ...sqlite, DATABASE_URL: await createDatabase(postgresUrl), DEMO_DATA: 'true' };
 }
 
-/** Starts a real server on a real port with its own SQLite file (or PostgreSQL database: see {@link storageEnv}). */
-export async function startTestServer(env: NodeJS.ProcessEnv = {}, options: Pick<AppOptions, 'resolveHost'> = {}): Promise<TestServer> {
+/**
+ * Starts a real server on a real port with its own SQLite file (or PostgreSQL database: see
+ * {@link storageEnv}), or on the `storage` given: several servers can share one.
+ */
+export async function startTestServer(
+  env: NodeJS.ProcessEnv = {},
+  options: Pick<AppOptions, 'resolveHost' | 'storage' | 'seed'> = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ama2-test-'));
   const config = loadConfig({ ...TEST_ENV, ...(await storageEnv(dir, env)), ...env });
   const logFile = join(inject('logDir'), `${randomUUID()}.log`);

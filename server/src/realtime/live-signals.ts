@@ -1,0 +1,61 @@
+import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
+import { Outbound } from './outbound.ts';
+import { PresenceTracker } from './presence-tracker.ts';
+import { TypingTracker } from './typing-tracker.ts';
+
+export type TypingStatus = 'started' | 'stopped';
+export type PresenceStatus = 'focused' | 'unfocused';
+
+/**
+ * Typing and presence, the live state behind `thread_typing` and `thread_presence`
+ * (CONTRACT §6): a socket reports what its client does, the signals decide which frames
+ * go out (typing throttled and expired, presence once per sender however many tabs).
+ */
+export interface LiveSignals {
+  typing(threadId: string, senderId: string, status: TypingStatus): void;
+  /** A connection of the sender focuses the thread; returns the thread's other viewers, for the newcomer. */
+  focus(threadId: string, senderId: string): string[];
+  /** A connection of the sender unfocuses the thread (or closes). */
+  unfocus(threadId: string, senderId: string): void;
+  close(): void;
+}
+
+/** A `thread_typing` frame for everyone but the typist. */
+export function typingOutbound(threadId: string, senderId: string, status: TypingStatus): Outbound {
+  const frame: ServerFrame = { type: 'thread_typing', thread_id: threadId, data: { sender_id: senderId, status } };
+  return new Outbound(threadId, frame, null, senderId);
+}
+
+/** A `thread_presence` frame for everyone but the viewer. */
+export function presenceOutbound(threadId: string, senderId: string, status: PresenceStatus): Outbound {
+  const frame: ServerFrame = { type: 'thread_presence', thread_id: threadId, data: { sender_id: senderId, status } };
+  return new Outbound(threadId, frame, null, senderId);
+}
+
+/** The signals of one server process: everything it knows is its own. */
+export class LocalSignals implements LiveSignals {
+  private readonly presence = new PresenceTracker();
+  private readonly typingTracker: TypingTracker;
+
+  constructor(private readonly publish: (outbound: Outbound) => void) {
+    this.typingTracker = new TypingTracker((threadId, senderId) => publish(typingOutbound(threadId, senderId, 'stopped')));
+  }
+
+  typing(threadId: string, senderId: string, status: TypingStatus): void {
+    if (this.typingTracker.signal(threadId, senderId, status)) this.publish(typingOutbound(threadId, senderId, status));
+  }
+
+  focus(threadId: string, senderId: string): string[] {
+    const others = this.presence.viewers(threadId).filter((viewer) => viewer !== senderId);
+    if (this.presence.focused(threadId, senderId)) this.publish(presenceOutbound(threadId, senderId, 'focused'));
+    return others;
+  }
+
+  unfocus(threadId: string, senderId: string): void {
+    if (this.presence.unfocused(threadId, senderId)) this.publish(presenceOutbound(threadId, senderId, 'unfocused'));
+  }
+
+  close(): void {
+    this.typingTracker.clear();
+  }
+}

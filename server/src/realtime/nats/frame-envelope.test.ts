@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import { Outbound } from '../outbound.ts';
+import { decodeEnvelope, encodeEnvelope } from './frame-envelope.ts';
+
+const event: ThreadEvent = {
+  event_id: 'e1',
+  thread_id: 't1',
+  thread_seq: 7,
+  event_type: 'mode_changed',
+  sender_id: 'user:u1',
+  content: 'line one\nline two',
+  created_at: '2026-01-01T00:00:00.000Z',
+  data: { participation_mode: 'open' },
+};
+
+describe('frame envelope', () => {
+  it('carries a durable frame: the same socket bytes, the same SSE text, the seq', () => {
+    const sent = new Outbound('t1', { type: 'thread_event', thread_id: 't1', data: event }, event);
+    const received = decodeEnvelope(encodeEnvelope(sent));
+    expect(received.ws.equals(sent.ws)).toBe(true);
+    expect(received.sse).toBe(sent.sse);
+    expect(received.seq).toBe(7);
+    expect(received.threadId).toBe('t1');
+    expect(received.exceptSenderId).toBeNull();
+    expect(received.frame).toEqual(sent.frame);
+    expect(received.event).toEqual(event);
+  });
+
+  it('carries a live frame with its excluded sender', () => {
+    const frame = { type: 'thread_typing', thread_id: 't1', data: { sender_id: 'user:u1', status: 'started' } } as const;
+    const sent = new Outbound('t1', frame, null, 'user:u1');
+    const received = decodeEnvelope(encodeEnvelope(sent));
+    expect(received.ws.toString()).toBe(JSON.stringify(frame));
+    expect(received.exceptSenderId).toBe('user:u1');
+    expect(received.seq).toBeNull();
+    expect(received.event).toBeNull();
+    expect(received.sse).toBe(sent.sse);
+  });
+
+  it('refuses what is not an envelope', () => {
+    expect(() => decodeEnvelope(Buffer.from('no header line'))).toThrow(/header/);
+  });
+});

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
+import { natsUrl, uniqueOrg } from '../../../test/support/nats.ts';
+import type { Subscriber } from '../hub.ts';
+import { Outbound } from '../outbound.ts';
+import { NatsBus } from './nats-bus.ts';
+import { NatsHub } from './nats-hub.ts';
+import { parseNatsSettings } from './nats-settings.ts';
+
+/** Fastify's no-op logger: these tests read behaviour, not logs. */
+const log = Fastify({ logger: false }).log;
+
+/** A subscriber that keeps what it gets. */
+function recorder(senderId = 'user:watcher'): Subscriber & { got: Outbound[] } {
+  const got: Outbound[] = [];
+  return { senderId, got, deliver: (outbound) => got.push(outbound) };
+}
+
+async function eventually(check: () => boolean, label: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const typing = (threadId: string, senderId: string) =>
+  new Outbound(threadId, { type: 'thread_typing', thread_id: threadId, data: { sender_id: senderId, status: 'started' } }, null, senderId);
+
+/** Two hubs, as two server processes would have, on the run's real nats-server. */
+describe.runIf(natsUrl)('NatsHub', () => {
+  let buses: NatsBus[];
+  let one: NatsHub;
+  let two: NatsHub;
+
+  beforeAll(async () => {
+    const settings = parseNatsSettings({ NATS_URL: natsUrl!, NATS_ORG: uniqueOrg() })!;
+    buses = await Promise.all([NatsBus.connect(settings, log), NatsBus.connect(settings, log)]);
+    one = new NatsHub(buses[0]!, log);
+    two = new NatsHub(buses[1]!, log);
+  });
+  afterAll(async () => {
+    await Promise.all(buses.map((bus) => bus.close()));
+  });
+
+  it('hands every subscriber on the other process the same received bytes, parsed for nobody, except the excluded sender', async () => {
+    const [first, second, typist, local] = [recorder(), recorder(), recorder('user:typist'), recorder()];
+    for (const subscriber of [first, second, typist]) two.subscribe('t1', subscriber);
+    one.subscribe('t1', local);
+    const sent = typing('t1', 'user:typist');
+    one.publish(sent);
+    expect(local.got).toEqual([sent]);
+    await eventually(() => first.got.length === 1 && second.got.length === 1, 'the frame on the other process');
+    const [a] = first.got;
+    const [b] = second.got;
+    // One outbound, one buffer for every local subscriber: encoded once on each side.
+    expect(a).toBe(b);
+    expect(a!.ws.equals(sent.ws)).toBe(true);
+    await buses[0]!.flush();
+    expect(typist.got).toEqual([]);
+  });
+
+  it("sends a user's frame to their subscribers everywhere but the excluded one", async () => {
+    const [asking, otherTab, elsewhere] = [recorder('user:u1'), recorder('user:u1'), recorder('user:u1')];
+    one.attachUser('u1', asking);
+    one.attachUser('u1', otherTab);
+    two.attachUser('u1', elsewhere);
+    const frame = new Outbound('t2', { type: 'thread_read', thread_id: 't2', data: { read_seq: 3 } });
+    one.publishToUser('u1', frame, asking);
+    expect(asking.got).toEqual([]);
+    expect(otherTab.got).toEqual([frame]);
+    await eventually(() => elsewhere.got.length === 1, 'the echo on the other process');
+    expect(JSON.parse(elsewhere.got[0]!.ws.toString())).toEqual({ type: 'thread_read', thread_id: 't2', data: { read_seq: 3 } });
+  });
+
+  it("subscribes the user's connections on every process to a thread they gained", async () => {
+    const socket = recorder('user:u2');
+    two.attachUser('u2', socket);
+    one.addUserToThread('u2', 't3');
+    await eventually(() => two.isSubscribed('t3', socket), 'the subscription on the other process');
+    one.publish(typing('t3', 'user:someone'));
+    await eventually(() => socket.got.length === 1, 'a frame of the new thread');
+  });
+
+  it('keeps a frame whose thread id is no subject token on this process', async () => {
+    const [here, there, barrier] = [recorder(), recorder(), recorder()];
+    one.subscribe('bad.id', here);
+    two.subscribe('bad.id', there);
+    two.subscribe('t4', barrier);
+    one.publish(typing('bad.id', 'user:x'));
+    expect(here.got).toHaveLength(1);
+    // A later frame from the same process: had the first one gone out, it would have come before.
+    one.publish(typing('t4', 'user:x'));
+    await eventually(() => barrier.got.length === 1, 'the later frame');
+    expect(there.got).toEqual([]);
+  });
+});

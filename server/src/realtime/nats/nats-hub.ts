@@ -1,0 +1,133 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Msg } from '@nats-io/transport-node';
+import { InProcessHub, type Hub, type Subscriber } from '../hub.ts';
+import type { Outbound } from '../outbound.ts';
+import { decodeEnvelope, encodeEnvelope } from './frame-envelope.ts';
+import type { NatsBus } from './nats-bus.ts';
+import { isSubjectToken, type SubjectParts } from './subjects.ts';
+
+/** The user-subject event that subscribes a user's sockets to a thread they just gained. */
+const THREAD_ADDED = 'thread_added';
+/** The subject event of a frame whose name is not a subject token (should not happen). */
+const OTHER_EVENT = 'other';
+
+/**
+ * The subject's `<event>` for a frame: the durable event type (`message_committed`,
+ * `participant_joined`, …), the runtime event type (`text_delta`, …), or the frame type
+ * without `thread_` (`typing`, `presence`, `read`).
+ */
+function eventName(outbound: Outbound): string {
+  const frame = outbound.frame;
+  let name: string;
+  switch (frame.type) {
+    case 'thread_message':
+      name = 'message_committed';
+      break;
+    case 'thread_event':
+      name = frame.data.event_type;
+      break;
+    case 'thread_runtime':
+      name = frame.data.event_type;
+      break;
+    default:
+      name = frame.type;
+  }
+  return isSubjectToken(name) ? name : OTHER_EVENT;
+}
+
+/**
+ * The hub for several server processes: every frame goes to this process's own subscribers
+ * at once (in publish order, so a socket never sees seq 6 before seq 5 from this process)
+ * and, once encoded, to NATS on `events.<org>.chat.thread.<event>.<thread_id>` or
+ * `events.<org>.chat.user.<event>.<user_id>`. The other processes hand the received bytes
+ * to their own subscribers. Across processes, frames of one thread may interleave in any
+ * order: clients reconcile by `thread_seq` (CONTRACT §5).
+ */
+export class NatsHub implements Hub {
+  private readonly local = new InProcessHub();
+
+  constructor(
+    private readonly bus: NatsBus,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    bus.on('thread', (parts, msg) => this.receiveThread(parts, msg));
+    bus.on('user', (parts, msg) => this.receiveUser(parts, msg));
+  }
+
+  subscribe(threadId: string, subscriber: Subscriber): void {
+    this.local.subscribe(threadId, subscriber);
+  }
+
+  isSubscribed(threadId: string, subscriber: Subscriber): boolean {
+    return this.local.isSubscribed(threadId, subscriber);
+  }
+
+  unsubscribeAll(subscriber: Subscriber): void {
+    this.local.unsubscribeAll(subscriber);
+  }
+
+  attachUser(userId: string, subscriber: Subscriber): void {
+    this.local.attachUser(userId, subscriber);
+  }
+
+  addUserToThread(userId: string, threadId: string): void {
+    this.local.addUserToThread(userId, threadId);
+    this.send(
+      () => this.bus.subjects.of('user', THREAD_ADDED, userId),
+      () => threadId,
+    );
+  }
+
+  publish(outbound: Outbound): void {
+    this.local.publish(outbound);
+    this.send(
+      () => this.bus.subjects.of('thread', eventName(outbound), outbound.threadId),
+      () => encodeEnvelope(outbound),
+    );
+  }
+
+  /** `except` is a subscriber of this process: the user's subscribers elsewhere all get the frame. */
+  publishToUser(userId: string, outbound: Outbound, except?: Subscriber): void {
+    this.local.publishToUser(userId, outbound, except);
+    this.send(
+      () => this.bus.subjects.of('user', eventName(outbound), userId),
+      () => encodeEnvelope(outbound),
+    );
+  }
+
+  /** Delivers to this process's subscribers only: frames every process works out for itself (typing, presence). */
+  deliverLocal(outbound: Outbound): void {
+    this.local.publish(outbound);
+  }
+
+  subscriberCount(threadId: string): number {
+    return this.local.subscriberCount(threadId);
+  }
+
+  private send(subject: () => string, payload: () => Uint8Array | string): void {
+    let name: string;
+    try {
+      name = subject();
+    } catch (error) {
+      // An id that is no subject token reaches this process's subscribers only.
+      this.log.error({ err: error }, 'frame not sent to the other processes');
+      return;
+    }
+    this.bus.publish(name, payload());
+  }
+
+  private receiveThread(parts: SubjectParts, msg: Msg): void {
+    const outbound = decodeEnvelope(msg.data);
+    if (outbound.threadId !== parts.id) throw new Error('A frame envelope for another thread than its subject.');
+    this.local.publish(outbound);
+  }
+
+  private receiveUser(parts: SubjectParts, msg: Msg): void {
+    if (parts.event === THREAD_ADDED) {
+      const threadId = msg.string();
+      if (isSubjectToken(threadId)) this.local.addUserToThread(parts.id, threadId);
+      return;
+    }
+    this.local.publishToUser(parts.id, decodeEnvelope(msg.data));
+  }
+}

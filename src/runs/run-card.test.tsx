@@ -119,14 +119,14 @@ describe('RunCard approvals', () => {
     const approval = within(screen.getByRole('list', { name: 'Approvals' })).getByRole('listitem');
     expect(within(approval).getByText(/Approval needed for/).textContent).toBe('Approval needed for refund');
     expect(within(approval).getByText('{"amount":10}')).toBeTruthy();
-    expect(within(approval).getByText('expires in 42 s')).toBeTruthy();
+    expect(within(approval).getByText('expires in 42 seconds')).toBeTruthy();
     expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Approve' }).disabled).toBe(false);
   });
 
   it('counts down with `now` and says expired at the deadline, refusing a late decision', () => {
     const run = buildRun(WAITING);
     const { rerender, onDecide } = renderCard(run, { now: at(65.2) });
-    expect(screen.getByText('expires in 1 s')).toBeTruthy();
+    expect(screen.getByText('expires in 1 second')).toBeTruthy();
     rerender(<RunCard run={run} agentName="Demo" now={at(66)} onDecide={onDecide} />);
     expect(screen.getByText('expired')).toBeTruthy();
     expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Approve' }).disabled).toBe(true);
@@ -135,7 +135,7 @@ describe('RunCard approvals', () => {
 
   it('shows a long deadline in minutes', () => {
     renderCard(buildRun(WAITING), { now: at(-300) });
-    expect(screen.getByText('expires in 7 min')).toBeTruthy();
+    expect(screen.getByText('expires in 7 minutes')).toBeTruthy();
   });
 
   it('sends approve with the approval id and disables both buttons while it runs', async () => {

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '../core/api/api-error.ts';
 import { createInboxApi } from '../core/api/inbox-api.ts';
 import { useRuntimeConfig } from '../config/runtime-config-context.tsx';
@@ -24,6 +24,10 @@ export function SignInPage() {
   // The failure itself, so its words follow a language change.
   const [error, setError] = useState<{ failure: unknown } | null>(null);
   const [busy, setBusy] = useState(false);
+  // index.html's title is English; the inbox sets its own (with the unread count) once signed in.
+  useEffect(() => {
+    document.title = t.shell.tabTitle;
+  }, [t]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();

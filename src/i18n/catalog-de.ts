@@ -31,6 +31,15 @@ const API_ERRORS: Readonly<Record<ApiErrorCode, string>> = {
   invalid_response: 'Der Server hat eine unverständliche Antwort geschickt.',
 };
 
+/** Why an agent run failed, by the runtime's code (CONTRACT §6 error codes); anything else is the generic text. */
+const RUN_ERRORS: Readonly<Record<string, string>> = {
+  upstream_error: 'Der Agent konnte nicht zu Ende arbeiten.',
+  stream_interrupted: 'Die Antwort des Agenten wurde unterbrochen.',
+  turn_timeout: 'Der Agent hat zu lange gebraucht.',
+  rate_limited: 'Der Agent ist gerade überlastet; bitte gleich noch einmal versuchen.',
+  client_error: 'Der Agent hat die Anfrage abgelehnt.',
+};
+
 export const de: InboxStrings = {
   locale: 'de',
 
@@ -364,4 +373,5 @@ export const de: InboxStrings = {
   },
 
   apiError: (code: ApiErrorCode, _message: string) => API_ERRORS[code],
+  runError: (code: string, _message: string) => RUN_ERRORS[code] ?? RUN_ERRORS.upstream_error!,
 };

@@ -347,6 +347,8 @@ export const en = {
    * other languages say what the code means, since the server speaks English.
    */
   apiError: (_code: ApiErrorCode, message: string) => message,
+  /** Why an agent run failed: English shows the runtime's message, other languages what its code means. */
+  runError: (_code: string, message: string) => message,
 };
 
 export type InboxStrings = typeof en;

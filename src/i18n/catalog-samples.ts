@@ -141,6 +141,11 @@ export const SAMPLES: Samples<InboxStrings> = {
     revokeFailed: [['refused']],
     revoked: [['ab12']],
   },
+  runError: [
+    ['upstream_error', 'The agent could not finish.'],
+    ['turn_timeout', 'Took too long.'],
+    ['something_new', 'Unknown.'],
+  ],
   apiError: API_ERROR_CODES.map((code) => [code, 'The server said no.'] as const),
 };
 

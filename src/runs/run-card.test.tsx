@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { applyRuntime } from '../core/testing/timeline-builders.ts';
+import { activateLanguage } from '../i18n/locale-store.ts';
 import type { RunView } from '../core/sync/run-state.ts';
 import { RunCard } from './run-card.tsx';
 import type { RunCardProps } from './run-card.tsx';
@@ -282,5 +283,38 @@ describe('RunCard clock', () => {
   it('shows no elapsed time from a clock paused before the run began', () => {
     renderCard(buildRun(RUNNING), { now: at(-10) });
     expect(screen.queryByText(/Elapsed/)).toBeNull();
+  });
+});
+
+describe('RunCard in German', () => {
+  afterEach(async () => {
+    await act(() => activateLanguage('en'));
+  });
+
+  it('says its status, timings, countdown and errors in German, with German numbers', async () => {
+    await act(() => activateLanguage('de'));
+    const committed = render(<RunCard run={buildRun(COMMITTED)} agentName="Demo" now={at(24)} onDecide={vi.fn(async () => {})} />);
+    const card = screen.getByRole('region', { name: 'Agentenlauf von Demo' });
+    act(() => useRunExpansion.getState().setExpanded(RUN, true));
+    expect(within(card).getByRole('button', { name: 'Einzelheiten' }).getAttribute('aria-expanded')).toBe('true');
+    expect(within(card).getByRole('status').textContent).toBe('Hat geantwortet');
+    expect(within(card).getByText('Erste Wörter nach 1,2 s · Gesamt 3,4 s')).toBeTruthy();
+    expect(within(card).getByRole('list', { name: 'Werkzeugaufrufe' }).textContent).toContain('Erfolgreich');
+    committed.unmount();
+
+    render(<RunCard run={buildRun(WAITING)} agentName="Demo" now={at(24)} onDecide={vi.fn(async () => {})} />);
+    expect(screen.getByText('läuft in 42 Sekunden ab')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Freigeben' })).toBeTruthy();
+    cleanup();
+
+    render(<RunCard run={buildRun(failedWith(false))} agentName="Demo" now={at(24)} onDecide={vi.fn(async () => {})} />);
+    expect(screen.getByText('Der Agent konnte nicht zu Ende arbeiten.')).toBeTruthy();
+  });
+
+  it('switches language while shown', async () => {
+    renderCard(buildRun(COMMITTED));
+    expect(screen.getByRole('region', { name: 'Agent run by Demo' })).toBeTruthy();
+    await act(() => activateLanguage('de'));
+    expect(screen.getByRole('region', { name: 'Agentenlauf von Demo' })).toBeTruthy();
   });
 });

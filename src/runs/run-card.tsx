@@ -128,7 +128,7 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
 
         {run.status === 'failed' && run.error && (
           <div className="flex flex-wrap items-center gap-2">
-            <p className={ERROR_TEXT}>{run.error.message}</p>
+            <p className={ERROR_TEXT}>{t.runError(run.error.code, run.error.message)}</p>
             {canRetry && (
               <button type="button" className={SECONDARY_BUTTON} onClick={onRetry}>
                 {t.runs.retry}

@@ -183,7 +183,7 @@ function describeEvent(entry: EventEntry, thread: InboundThread | undefined, t: 
     case 'escalation_created':
       return words.escalated(who, body.data.to ?? '', body.data.reason ?? '');
     case 'run_failed':
-      return words.runFailed(who, body.data.error?.message ?? '');
+      return words.runFailed(who, body.data.error ? t.runError(body.data.error.code, body.data.error.message) : '');
     case 'other':
       return words.other(who, body.name.replace(/_/g, ' '));
   }

@@ -1,27 +1,18 @@
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import type { InboxStrings } from '../i18n/catalog-en.ts';
-import { currentStrings } from '../i18n/locale-store.ts';
 
 /** A thread's name: its title, else the other participants' names. */
-export function threadTitle(
-  thread: Pick<InboundThread, 'title' | 'participants'>,
-  selfSenderId: string,
-  t: InboxStrings = currentStrings(),
-): string {
+export function threadTitle(thread: Pick<InboundThread, 'title' | 'participants'>, selfSenderId: string, t: InboxStrings): string {
   if (thread.title) return thread.title;
   const others = thread.participants.filter((participant) => participant.sender_id !== selfSenderId).map((participant) => participant.name);
   return others.length ? others.join(', ') : t.common.justYou;
 }
 
 /**
- * A participant's display name from a thread, with a readable fallback for unknown senders
- * (in `t`'s language; components pass theirs so they re-render on a language change).
+ * A participant's display name from a thread, with a readable fallback (in `t`'s language)
+ * for unknown senders.
  */
-export function nameOf(
-  thread: Pick<InboundThread, 'participants'> | undefined,
-  senderId: string,
-  t: InboxStrings = currentStrings(),
-): string {
+export function nameOf(thread: Pick<InboundThread, 'participants'> | undefined, senderId: string, t: InboxStrings): string {
   const found = thread?.participants.find((participant) => participant.sender_id === senderId);
   if (found) return found.name;
   if (senderId.startsWith('agent:')) return t.common.someoneAgent;

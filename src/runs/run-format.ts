@@ -1,6 +1,6 @@
 import type { ApprovalView, RunView } from '../core/sync/run-state.ts';
 import type { InboxStrings } from '../i18n/catalog-en.ts';
-import { formatCountdown, formatSecondsNumber } from '../i18n/format.ts';
+import { formatCount, formatCountdown, formatSecondsNumber } from '../i18n/format.ts';
 
 /** Tool arguments and results are previews: enough to recognize, never a wall of JSON. */
 export const PREVIEW_MAX_CHARS = 160;
@@ -48,7 +48,7 @@ export function runTimings(run: RunView, now: number, t: InboxStrings): RunTimin
   if (end !== null) parts.push({ kind: 'total', text: t.runs.total(formatSeconds(end - start, t)) });
   // A clock paused before the run began (the caller's `useNow` inactive) shows no elapsed time.
   else if (!isSettled(run) && now >= start)
-    parts.push({ kind: 'elapsed', text: t.runs.elapsed(t.runs.seconds(String(Math.floor((now - start) / 1000)))) });
+    parts.push({ kind: 'elapsed', text: t.runs.elapsed(t.runs.seconds(formatCount(t.locale, Math.floor((now - start) / 1000)))) });
   return parts;
 }
 

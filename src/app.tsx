@@ -1,6 +1,7 @@
 import { Suspense, useEffect } from 'react';
 import { RuntimeConfigProvider } from './config/runtime-config-context.tsx';
 import type { RuntimeConfig } from './config/runtime-config.ts';
+import { useStrings } from './i18n/locale-store.ts';
 import { useSession } from './session/session-store.ts';
 import { ErrorBoundary } from './ui/error-boundary.tsx';
 import { lazyScreen } from './ui/lazy-screen.tsx';
@@ -11,11 +12,9 @@ export const inboxScreen = lazyScreen(() => import('./signed-in-app.tsx').then((
 /** The sign-in page and its API client: loaded at start when signed out. */
 export const signInScreen = lazyScreen(() => import('./session/sign-in-page.tsx').then((module) => module.SignInPage));
 
-/** Only if the code is still loading (main.tsx starts it with the runtime config): rarely seen. */
-const loading = <p className="p-6 text-slate-600 dark:text-slate-300">Loading…</p>;
-
 export function App({ config }: { config: RuntimeConfig }) {
   useApplyTheme();
+  const t = useStrings();
   const token = useSession((state) => state.token);
   const user = useSession((state) => state.user);
   const signedIn = Boolean(token && user);
@@ -34,8 +33,11 @@ export function App({ config }: { config: RuntimeConfig }) {
 
   return (
     <RuntimeConfigProvider config={config}>
-      <ErrorBoundary name={signedIn ? 'the inbox' : 'the sign-in page'}>
-        <Suspense fallback={loading}>{token && user ? <inboxScreen.Screen user={user} /> : <signInScreen.Screen />}</Suspense>
+      <ErrorBoundary name={signedIn ? t.panels.inbox : t.panels.signIn}>
+        {/* Only if the code is still loading (main.tsx starts it with the runtime config): rarely seen. */}
+        <Suspense fallback={<p className="p-6 text-slate-600 dark:text-slate-300">{t.common.loading}</p>}>
+          {token && user ? <inboxScreen.Screen user={user} /> : <signInScreen.Screen />}
+        </Suspense>
       </ErrorBoundary>
     </RuntimeConfigProvider>
   );

@@ -3,6 +3,8 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react
 import { ownedAgents } from './agents/agent-queries.ts';
 import { AGENTS_HASH, closeAgentScreens, useAgentRoute } from './agents/agent-route.ts';
 import { useEngine } from './engine/engine-context.tsx';
+import { errorText } from './i18n/error-text.ts';
+import { useLanguageChoice, useStrings, type LanguageChoice } from './i18n/locale-store.ts';
 import { useDesktopNotifications } from './notify/use-desktop-notifications.ts';
 import { useTabTitle } from './notify/use-tab-title.ts';
 import { useSession } from './session/session-store.ts';
@@ -44,6 +46,8 @@ export function InboxShell() {
   const queryClient = useQueryClient();
   const signOut = useSession((state) => state.signOut);
   const { theme, setTheme } = useTheme();
+  const { choice: language, setChoice: setLanguage } = useLanguageChoice();
+  const t = useStrings();
   const [selected, select] = useSelectedThread();
   const [creating, setCreating] = useState(false);
   const agentRoute = useAgentRoute();
@@ -62,7 +66,7 @@ export function InboxShell() {
   const unread = threads.reduce((total, thread) => total + thread.unread_count, 0);
 
   useThreadListSync();
-  useTabTitle(unread);
+  useTabTitle(unread, t.shell.tabTitle);
   const notifications = useDesktopNotifications((threadId) => threads.find((thread) => thread.id === threadId));
 
   // Alt+↑ / Alt+↓ move between threads; "/" focuses the composer.
@@ -98,7 +102,7 @@ export function InboxShell() {
           className={`flex w-full flex-col border-r border-slate-200 md:w-80 dark:border-slate-800 ${paneOpen ? 'hidden md:flex' : 'flex'}`}
         >
           <div className="min-h-0 flex-1">
-            <ErrorBoundary name="the thread list">
+            <ErrorBoundary name={t.panels.threadList}>
               <ThreadList
                 selectedId={selected}
                 onSelect={(id) => {
@@ -111,10 +115,10 @@ export function InboxShell() {
           </div>
           <div className="flex flex-wrap items-center gap-2 border-t border-slate-200 px-3 py-2 text-sm dark:border-slate-800">
             <span className="w-full truncate font-medium" title={user.email}>
-              Signed in as {user.name}
+              {t.shell.signedInAs(user.name)}
             </span>
             <label className="sr-only" htmlFor="theme">
-              Theme
+              {t.shell.themeLabel}
             </label>
             <select
               id="theme"
@@ -122,9 +126,27 @@ export function InboxShell() {
               onChange={(event) => setTheme(event.target.value as ThemeChoice)}
               className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs dark:border-slate-700 dark:bg-slate-950"
             >
-              <option value="system">System theme</option>
-              <option value="light">Light</option>
-              <option value="dark">Dark</option>
+              <option value="system">{t.shell.themeSystem}</option>
+              <option value="light">{t.shell.themeLight}</option>
+              <option value="dark">{t.shell.themeDark}</option>
+            </select>
+            <label className="sr-only" htmlFor="language">
+              {t.shell.languageLabel}
+            </label>
+            <select
+              id="language"
+              value={language}
+              onChange={(event) => setLanguage(event.target.value as LanguageChoice)}
+              className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs dark:border-slate-700 dark:bg-slate-950"
+            >
+              <option value="browser">{t.shell.languageBrowser}</option>
+              {/* Each language in its own words, so a user who cannot read the current one still finds theirs. */}
+              <option value="en" lang="en">
+                English
+              </option>
+              <option value="de" lang="de">
+                Deutsch
+              </option>
             </select>
             {owned.length > 0 && (
               <a
@@ -132,7 +154,7 @@ export function InboxShell() {
                 className="text-xs text-indigo-700 underline dark:text-indigo-300"
                 aria-current={agentRoute ? 'page' : undefined}
               >
-                Agent settings
+                {t.shell.agentSettings}
               </a>
             )}
             {notifications.permission === 'default' && (
@@ -141,31 +163,31 @@ export function InboxShell() {
                 className="text-xs text-indigo-700 underline dark:text-indigo-300"
                 onClick={() => void notifications.request()}
               >
-                Enable notifications
+                {t.shell.enableNotifications}
               </button>
             )}
             <button type="button" onClick={signOutNow} className="text-xs text-slate-700 underline dark:text-slate-300">
-              Sign out
+              {t.shell.signOut}
             </button>
           </div>
         </aside>
         <main className={`min-w-0 flex-1 ${paneOpen ? 'flex' : 'hidden md:flex'} flex-col`}>
           {agentRoute ? (
-            <ErrorBoundary name="the agent settings">
-              <Suspense fallback={<p className="p-6 text-sm text-slate-600 dark:text-slate-400">Loading the agent settings…</p>}>
+            <ErrorBoundary name={t.panels.agentSettings}>
+              <Suspense fallback={<p className="p-6 text-sm text-slate-600 dark:text-slate-400">{t.shell.loadingAgentSettings}</p>}>
                 <AgentsArea route={agentRoute} api={api} onClose={closeAgentScreens} />
               </Suspense>
             </ErrorBoundary>
           ) : selected ? (
-            <ErrorBoundary key={selected} name="this thread">
+            <ErrorBoundary key={selected} name={t.panels.thread}>
               <div className="border-b border-slate-200 px-2 py-1 md:hidden dark:border-slate-800">
                 <button type="button" onClick={() => (location.hash = '')} className="text-sm text-indigo-700 dark:text-indigo-300">
-                  ← Threads
+                  {t.shell.backToThreads}
                 </button>
               </div>
               {single.isError && !current ? (
                 <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">
-                  This thread cannot be opened: {single.error.message}
+                  {t.shell.threadCannotOpen(errorText(single.error, t))}
                 </p>
               ) : (
                 <ThreadView key={selected} threadId={selected} thread={current} />
@@ -173,10 +195,8 @@ export function InboxShell() {
             </ErrorBoundary>
           ) : (
             <div className="m-auto max-w-sm p-6 text-center text-slate-600 dark:text-slate-400">
-              <p className="text-lg font-medium text-slate-900 dark:text-slate-100">Pick a thread</p>
-              <p className="mt-1 text-sm">
-                Choose a conversation on the left, or start a new one. Alt+↑ and Alt+↓ move between threads; / jumps to the message box.
-              </p>
+              <p className="text-lg font-medium text-slate-900 dark:text-slate-100">{t.shell.pickThread}</p>
+              <p className="mt-1 text-sm">{t.shell.pickThreadHint}</p>
             </div>
           )}
         </main>

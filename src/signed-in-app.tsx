@@ -1,7 +1,8 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider, notifyManager } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from './core/api/api-error.ts';
-import { EngineProvider, SESSION_EXPIRED } from './engine/engine-context.tsx';
+import { EngineProvider } from './engine/engine-context.tsx';
+import { currentStrings } from './i18n/locale-store.ts';
 import { InboxShell } from './inbox-shell.tsx';
 import { useSession, type SessionUser } from './session/session-store.ts';
 import { frameBatch } from './ui/frame-batch.ts';
@@ -13,7 +14,7 @@ notifyManager.setScheduler((callback) => frameBatch.schedule(callback));
 /** An expired or revoked token, wherever it shows up, returns to sign-in with a message. */
 function onError(error: unknown) {
   if (ApiError.is(error) && error.code === 'unauthorized' && useSession.getState().token) {
-    useSession.getState().expire(SESSION_EXPIRED);
+    useSession.getState().expire(currentStrings().signIn.sessionExpired);
   }
 }
 

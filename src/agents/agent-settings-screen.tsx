@@ -1,5 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { ApiError } from '../core/api/api-error.ts';
+import type { InboxStrings } from '../i18n/catalog-en.ts';
+import { errorText } from '../i18n/error-text.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 import { agentsQuery } from '../threads/thread-queries.ts';
 import { agentSettingsQuery, type AgentSettingsApi } from './agent-queries.ts';
 import { AGENTS_HASH } from './agent-route.ts';
@@ -16,42 +19,38 @@ interface Props {
   onClose(): void;
 }
 
-function refusal(error: Error, slug: string): string {
-  if (ApiError.is(error) && error.code === 'forbidden') return 'Only this agent’s owners can see and change its settings.';
-  if (ApiError.is(error) && error.code === 'not_found') return `There is no agent “${slug}”.`;
-  return `The settings could not be loaded: ${error.message}`;
+function refusal(error: Error, slug: string, t: InboxStrings): string {
+  if (ApiError.is(error) && error.code === 'forbidden') return t.agents.ownersOnly;
+  if (ApiError.is(error) && error.code === 'not_found') return t.agents.noSuchAgent(slug);
+  return t.agents.settingsLoadFailed(errorText(error, t));
 }
 
 /** One agent's settings for its owners: allowed websites, verified identity, identity secret, agent tokens. */
 export function AgentSettingsScreen({ api, slug, onClose }: Props) {
+  const t = useStrings();
   const settings = useQuery(agentSettingsQuery(api, slug));
   const agents = useQuery(agentsQuery(api));
   const name = agents.data?.find((agent) => agent.slug === slug)?.name ?? slug;
   const nav = (
     <a href={AGENTS_HASH} className="text-indigo-700 hover:underline dark:text-indigo-300">
-      All your agents
+      {t.agents.allAgents}
     </a>
   );
 
   return (
-    <ScreenFrame
-      title={`${name} settings`}
-      subtitle={<>Agent “{slug}”: who may chat with it, and how programs act as it.</>}
-      nav={nav}
-      onClose={onClose}
-    >
+    <ScreenFrame title={t.agents.settingsTitle(name)} subtitle={t.agents.settingsIntro(slug)} nav={nav} onClose={onClose}>
       {settings.isPending ? (
-        <div aria-busy="true" aria-label="Loading settings" className="space-y-4">
+        <div aria-busy="true" aria-label={t.agents.loadingSettings} className="space-y-4">
           {[0, 1, 2].map((index) => (
             <div key={index} className="h-28 rounded-xl bg-slate-100 motion-safe:animate-pulse dark:bg-slate-800" />
           ))}
         </div>
       ) : settings.isError ? (
         <div role="alert" className={`rounded-xl border border-red-200 p-4 dark:border-red-900 ${ERROR_TEXT}`}>
-          <p>{refusal(settings.error, slug)}</p>
+          <p>{refusal(settings.error, slug, t)}</p>
           {!(ApiError.is(settings.error) && (settings.error.code === 'forbidden' || settings.error.code === 'not_found')) && (
             <button type="button" className="mt-2 underline" onClick={() => void settings.refetch()}>
-              Try again
+              {t.common.tryAgain}
             </button>
           )}
         </div>

@@ -1,6 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
 import type { InboundAgentTokenInfo } from '../core/protocol/rest-schemas.ts';
+import { errorText } from '../i18n/error-text.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 import { agentKeys, agentTokensQuery, type AgentSettingsApi } from './agent-queries.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { SecretReveal } from './secret-reveal.tsx';
@@ -15,6 +17,7 @@ interface Props {
 /** Agent tokens: issue one (shown once), see the working ones by prefix, revoke one. */
 export function AgentTokensSection({ api, slug }: Props) {
   const queryClient = useQueryClient();
+  const t = useStrings();
   const titleId = useId();
   const tokens = useQuery(agentTokensQuery(api, slug));
   const [shown, setShown] = useState<string | null>(null);
@@ -43,7 +46,7 @@ export function AgentTokensSection({ api, slug }: Props) {
       );
       setRevokedOne(true);
       setRevoking(null);
-      setAnnouncement(`Token ${token.prefix}… revoked: it no longer works.`);
+      setAnnouncement(t.agents.revoked(token.prefix));
       void refresh();
     },
   });
@@ -51,24 +54,25 @@ export function AgentTokensSection({ api, slug }: Props) {
   return (
     <section aria-labelledby={titleId} className={SECTION}>
       <h3 id={titleId} ref={heading} tabIndex={-1} className={`${SECTION_TITLE} outline-none`}>
-        Agent tokens
+        {t.agents.tokens}
       </h3>
       <p className={HINT}>
-        A program acts as this agent through the API with one of these tokens (<code>Authorization: Bearer …</code>). Each is shown once,
-        when issued; revoke one you no longer use or that may have leaked.
+        {t.agents.tokensIntroBefore}
+        <code>Authorization: Bearer …</code>
+        {t.agents.tokensIntroAfter}
       </p>
       {shown ? (
-        <SecretReveal label="New agent token" value={shown} onDone={() => setShown(null)} />
+        <SecretReveal label={t.agents.newToken} value={shown} onDone={() => setShown(null)} />
       ) : (
         <div className="mt-3">
           <button type="button" className={PRIMARY_BUTTON} disabled={issue.isPending} onClick={() => issue.mutate()}>
-            {issue.isPending ? 'Issuing…' : 'Issue token'}
+            {issue.isPending ? t.agents.issuing : t.agents.issueToken}
           </button>
         </div>
       )}
       {issue.isError && (
         <p role="alert" className={`mt-2 ${ERROR_TEXT}`}>
-          The token could not be issued: {issue.error.message}
+          {t.agents.issueFailed(errorText(issue.error, t))}
         </p>
       )}
       <p aria-live="polite" className={`mt-2 min-h-5 ${OK_TEXT}`}>
@@ -76,17 +80,17 @@ export function AgentTokensSection({ api, slug }: Props) {
       </p>
       {tokens.isPending ? (
         <p className={HINT} aria-busy="true">
-          Loading tokens…
+          {t.agents.loadingTokens}
         </p>
       ) : tokens.isError ? (
         <LoadFailed what="tokens" error={tokens.error} onRetry={() => void tokens.refetch()} />
       ) : tokens.data.length === 0 ? (
         <p className="rounded-md bg-slate-100 px-3 py-2 text-sm dark:bg-slate-800" data-testid="tokens-empty">
-          No agent tokens yet. Issue one to connect a program as this agent.
+          {t.agents.noTokens}
         </p>
       ) : (
         <ul
-          aria-label="Agent tokens"
+          aria-label={t.agents.tokens}
           className="divide-y divide-slate-200 rounded-md border border-slate-200 dark:divide-slate-800 dark:border-slate-800"
         >
           {tokens.data.map((token) => (
@@ -94,7 +98,7 @@ export function AgentTokensSection({ api, slug }: Props) {
               <span className="min-w-0">
                 <code className="font-mono font-medium">{token.prefix}…</code>
                 <span className="block text-xs text-slate-600 dark:text-slate-400">
-                  Created {formatWhen(token.created_at)} · Last used {formatWhen(token.last_used_at)}
+                  {t.agents.tokenDates(formatWhen(token.created_at, t), formatWhen(token.last_used_at, t))}
                 </span>
               </span>
               <button
@@ -104,9 +108,9 @@ export function AgentTokensSection({ api, slug }: Props) {
                   setRevokedOne(false);
                   setRevoking(token);
                 }}
-                aria-label={`Revoke token ${token.prefix}… (created ${formatWhen(token.created_at)})`}
+                aria-label={t.agents.revokeLabel(token.prefix, formatWhen(token.created_at, t))}
               >
-                Revoke
+                {t.agents.revoke}
               </button>
             </li>
           ))}
@@ -114,11 +118,11 @@ export function AgentTokensSection({ api, slug }: Props) {
       )}
       <ConfirmDialog
         open={revoking !== null}
-        title={`Revoke token ${revoking?.prefix ?? ''}…?`}
-        confirmLabel="Revoke token"
-        pendingLabel="Revoking…"
+        title={t.agents.revokeTitle(revoking?.prefix ?? '')}
+        confirmLabel={t.agents.revokeToken}
+        pendingLabel={t.agents.revoking}
         pending={revoke.isPending}
-        error={revoke.isError ? `The token could not be revoked: ${revoke.error.message}` : null}
+        error={revoke.isError ? t.agents.revokeFailed(errorText(revoke.error, t)) : null}
         onConfirm={() => revoking && revoke.mutate(revoking)}
         focusOnClose={revokedOne ? heading : undefined}
         onCancel={() => {
@@ -126,7 +130,7 @@ export function AgentTokensSection({ api, slug }: Props) {
           revoke.reset();
         }}
       >
-        <p>Programs using this token are refused at once, including event streams they have open. This cannot be undone.</p>
+        <p>{t.agents.revokeWarning}</p>
       </ConfirmDialog>
     </section>
   );

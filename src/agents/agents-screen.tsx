@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useStrings } from '../i18n/locale-store.ts';
 import { agentsQuery } from '../threads/thread-queries.ts';
 import { ownedAgents, type AgentSettingsApi } from './agent-queries.ts';
 import { agentSettingsHash } from './agent-route.ts';
@@ -13,28 +14,23 @@ interface Props {
 
 /** The agents the signed-in user owns, each a link to its settings. */
 export function AgentsScreen({ api, onClose }: Props) {
+  const t = useStrings();
   const agents = useQuery(agentsQuery(api));
   const owned = ownedAgents(agents.data);
 
   return (
-    <ScreenFrame
-      title="Your agents"
-      subtitle="Agents you own. Open one to choose where its chat may be used and to manage its secrets."
-      onClose={onClose}
-    >
+    <ScreenFrame title={t.agents.yourAgents} subtitle={t.agents.yourAgentsIntro} onClose={onClose}>
       {agents.isPending ? (
         <p className={HINT} aria-busy="true">
-          Loading agents…
+          {t.agents.loadingAgents}
         </p>
       ) : agents.isError ? (
         <LoadFailed what="agents" error={agents.error} onRetry={() => void agents.refetch()} />
       ) : owned.length === 0 ? (
-        <p className="rounded-md bg-slate-100 px-3 py-2 text-sm dark:bg-slate-800">
-          You do not own any agent, so there are no agent settings for you here.
-        </p>
+        <p className="rounded-md bg-slate-100 px-3 py-2 text-sm dark:bg-slate-800">{t.agents.noAgents}</p>
       ) : (
         <ul
-          aria-label="Your agents"
+          aria-label={t.agents.yourAgents}
           className="divide-y divide-slate-200 rounded-xl border border-slate-200 dark:divide-slate-800 dark:border-slate-800"
         >
           {owned.map((agent) => (
@@ -48,9 +44,9 @@ export function AgentsScreen({ api, onClose }: Props) {
                   <span className="block text-xs text-slate-600 dark:text-slate-400">{agent.slug}</span>
                 </span>
                 <span className="text-sm text-indigo-700 dark:text-indigo-300" aria-hidden="true">
-                  Settings →
+                  {t.agents.settingsArrow}
                 </span>
-                <span className="sr-only">settings</span>
+                <span className="sr-only">{t.agents.settingsShort}</span>
               </a>
             </li>
           ))}

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { InboundAgentSettings } from '../core/protocol/rest-schemas.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 import type { AgentSettingsApi } from './agent-queries.ts';
 import { ERROR_TEXT, HINT, INPUT, OK_TEXT, PRIMARY_BUTTON, SECONDARY_BUTTON, SECTION, SECTION_TITLE } from './settings-styles.ts';
 import { saveStatusText, useSaveSettings } from './use-save-settings.ts';
@@ -13,6 +14,7 @@ interface Props {
 
 /** The websites allowed to open this agent's chat; an empty list means any website. Saved on each change. */
 export function AllowedWebsitesSection({ api, slug, settings }: Props) {
+  const t = useStrings();
   const save = useSaveSettings(api, slug);
   const [draft, setDraft] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -23,7 +25,7 @@ export function AllowedWebsitesSection({ api, slug, settings }: Props) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const check = checkWebsiteOrigin(draft, origins);
+    const check = checkWebsiteOrigin(draft, origins, t);
     if (!check.ok) {
       setProblem(check.message);
       return;
@@ -42,21 +44,23 @@ export function AllowedWebsitesSection({ api, slug, settings }: Props) {
       require_verified_identity: settings.require_verified_identity,
     });
 
-  const status = saveStatusText(save);
+  const status = saveStatusText(save, t);
   return (
     <section aria-labelledby={titleId} className={SECTION}>
       <h3 id={titleId} className={SECTION_TITLE}>
-        Allowed websites
+        {t.agents.websites}
       </h3>
-      <p className={HINT}>Only pages on the websites listed here can open this agent’s chat widget. Pages anywhere else are refused.</p>
+      <p className={HINT}>{t.agents.websitesIntro}</p>
       {origins.length === 0 ? (
         <p className="mt-3 rounded-md bg-slate-100 px-3 py-2 text-sm dark:bg-slate-800" data-testid="origins-empty">
-          No websites listed: the chat works on <strong>any website</strong>.
+          {t.agents.websitesEmptyBefore}
+          <strong>{t.agents.websitesEmptyStrong}</strong>
+          {t.agents.websitesEmptyAfter}
         </p>
       ) : (
         <ul
           className="mt-3 divide-y divide-slate-200 rounded-md border border-slate-200 dark:divide-slate-800 dark:border-slate-800"
-          aria-label="Allowed websites"
+          aria-label={t.agents.websites}
         >
           {origins.map((origin) => (
             <li key={origin} className="flex items-center justify-between gap-2 px-3 py-2 text-sm">
@@ -66,9 +70,9 @@ export function AllowedWebsitesSection({ api, slug, settings }: Props) {
                 className={SECONDARY_BUTTON}
                 disabled={save.isPending}
                 onClick={() => remove(origin)}
-                aria-label={`Remove ${origin}`}
+                aria-label={t.agents.removeOrigin(origin)}
               >
-                Remove
+                {t.agents.remove}
               </button>
             </li>
           ))}
@@ -76,10 +80,10 @@ export function AllowedWebsitesSection({ api, slug, settings }: Props) {
       )}
       <form onSubmit={submit} className="mt-3" noValidate>
         <label htmlFor={inputId} className="block text-sm font-medium">
-          Website address
+          {t.agents.websiteAddress}
         </label>
         <p className={HINT} id={`${inputId}-hint`}>
-          Like https://shop.example.com — the scheme and host (and a port if it has one), no path.
+          {t.agents.websiteHint}
         </p>
         <div className="mt-1 flex flex-col gap-2 sm:flex-row">
           <input
@@ -99,7 +103,7 @@ export function AllowedWebsitesSection({ api, slug, settings }: Props) {
             className={INPUT}
           />
           <button type="submit" className={`${PRIMARY_BUTTON} shrink-0`} disabled={save.isPending}>
-            Add website
+            {t.agents.addWebsite}
           </button>
         </div>
         {problem && (

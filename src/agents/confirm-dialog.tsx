@@ -1,4 +1,5 @@
 import { useId, useLayoutEffect, useRef, type ReactNode, type RefObject } from 'react';
+import { useStrings } from '../i18n/locale-store.ts';
 import { DANGER_BUTTON, ERROR_TEXT, SECONDARY_BUTTON } from './settings-styles.ts';
 
 interface Props {
@@ -33,6 +34,7 @@ export function ConfirmDialog({
   onCancel,
   focusOnClose,
 }: Props) {
+  const t = useStrings();
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
   const opener = useRef<Element | null>(null);
@@ -76,7 +78,7 @@ export function ConfirmDialog({
       )}
       <div className="mt-4 flex justify-end gap-2">
         <button ref={cancel} type="button" className={SECONDARY_BUTTON} onClick={onCancel} disabled={pending}>
-          Cancel
+          {t.common.cancel}
         </button>
         <button type="button" className={DANGER_BUTTON} onClick={onConfirm} disabled={pending}>
           {pending ? pendingLabel : confirmLabel}

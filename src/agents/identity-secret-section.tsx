@@ -1,6 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { InboundAgentSettings } from '../core/protocol/rest-schemas.ts';
+import { errorText } from '../i18n/error-text.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 import { agentKeys, type AgentSettingsApi } from './agent-queries.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { SecretReveal } from './secret-reveal.tsx';
@@ -19,6 +21,7 @@ interface Props {
  */
 export function IdentitySecretSection({ api, slug, settings }: Props) {
   const queryClient = useQueryClient();
+  const t = useStrings();
   const titleId = useId();
   const [confirming, setConfirming] = useState(false);
   // The secret lives only here, in this screen's memory, until the owner dismisses it.
@@ -38,24 +41,16 @@ export function IdentitySecretSection({ api, slug, settings }: Props) {
   return (
     <section aria-labelledby={titleId} className={SECTION}>
       <h3 id={titleId} className={SECTION_TITLE}>
-        Identity secret
+        {t.agents.identitySecret}
       </h3>
-      <p className={HINT}>
-        Your website’s backend signs each visitor’s identity token with this secret (HS256), so the chat knows who they are on any device.
-        Keep it on your server: never put it in a web page.
-      </p>
+      <p className={HINT}>{t.agents.identitySecretIntro}</p>
       <p className="mt-3 text-sm" data-testid="secret-state">
-        {set ? (
-          <>
-            A secret is set
-            {settings.identity_secret_created_at ? `, created ${formatWhen(settings.identity_secret_created_at)}` : ''}.
-          </>
-        ) : (
-          'No identity secret yet: visitors cannot be verified.'
-        )}
+        {set
+          ? t.agents.secretSet(settings.identity_secret_created_at ? formatWhen(settings.identity_secret_created_at, t) : null)
+          : t.agents.noSecret}
       </p>
       {shown ? (
-        <SecretReveal label="New identity secret" value={shown} onDone={() => setShown(null)} />
+        <SecretReveal label={t.agents.newSecret} value={shown} onDone={() => setShown(null)} />
       ) : (
         <div className="mt-3">
           <button
@@ -64,33 +59,30 @@ export function IdentitySecretSection({ api, slug, settings }: Props) {
             disabled={generate.isPending}
             onClick={() => (set ? setConfirming(true) : generate.mutate())}
           >
-            {generate.isPending && !confirming ? 'Generating…' : set ? 'Rotate secret' : 'Generate secret'}
+            {generate.isPending && !confirming ? t.agents.generating : set ? t.agents.rotateSecret : t.agents.generateSecret}
           </button>
         </div>
       )}
       {generate.isError && !confirming && (
         <p role="alert" className={`mt-2 ${ERROR_TEXT}`}>
-          The secret could not be generated: {generate.error.message}
+          {t.agents.generateFailed(errorText(generate.error, t))}
         </p>
       )}
       <ConfirmDialog
         open={confirming}
-        title="Rotate the identity secret?"
-        confirmLabel="Rotate secret"
-        pendingLabel="Rotating…"
+        title={t.agents.rotateTitle}
+        confirmLabel={t.agents.rotateSecret}
+        pendingLabel={t.agents.rotating}
         pending={generate.isPending}
-        error={generate.isError ? `The secret could not be rotated: ${generate.error.message}` : null}
+        error={generate.isError ? t.agents.rotateFailed(errorText(generate.error, t)) : null}
         onConfirm={() => generate.mutate()}
         onCancel={() => {
           setConfirming(false);
           generate.reset();
         }}
       >
-        <p>
-          A new secret replaces the current one at once. Identity tokens signed with the old secret stop working until your website’s
-          backend uses the new one.
-        </p>
-        <p>Visitors already chatting on this browser keep their conversations.</p>
+        <p>{t.agents.rotateWarning}</p>
+        <p>{t.agents.rotateKeeps}</p>
       </ConfirmDialog>
     </section>
   );

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useStrings } from '../i18n/locale-store.ts';
 import { useEscapeToClose } from './use-escape-to-close.ts';
 
 interface Props {
@@ -17,6 +18,7 @@ interface Props {
  * scrolling body.
  */
 export function ScreenFrame({ title, subtitle, nav, onClose, children }: Props) {
+  const t = useStrings();
   const heading = useRef<HTMLHeadingElement>(null);
   const headingId = useId();
   useEscapeToClose(onClose);
@@ -26,7 +28,7 @@ export function ScreenFrame({ title, subtitle, nav, onClose, children }: Props) 
     <section aria-labelledby={headingId} className="flex min-h-0 flex-1 flex-col">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-200 px-4 py-2 text-sm dark:border-slate-800">
         <button type="button" onClick={onClose} className="text-indigo-700 hover:underline dark:text-indigo-300" aria-keyshortcuts="Escape">
-          ← Close <span className="hidden text-slate-500 sm:inline dark:text-slate-400">(Esc)</span>
+          {t.agents.close} <span className="hidden text-slate-500 sm:inline dark:text-slate-400">{t.agents.escHint}</span>
         </button>
         {nav}
       </div>

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { useStrings } from '../i18n/locale-store.ts';
 import { HINT, INPUT, OK_TEXT, PRIMARY_BUTTON, SECONDARY_BUTTON } from './settings-styles.ts';
 
 interface Props {
@@ -18,6 +19,7 @@ type CopyState = 'idle' | 'copied' | 'selected';
  * so a screen reader reads it at once.
  */
 export function SecretReveal({ label, value, onDone }: Props) {
+  const t = useStrings();
   const field = useRef<HTMLInputElement>(null);
   const warningId = useId();
   const [copy, setCopy] = useState<CopyState>('idle');
@@ -46,7 +48,7 @@ export function SecretReveal({ label, value, onDone }: Props) {
   return (
     <div className="mt-3 rounded-lg border border-amber-300 bg-amber-50 p-3 dark:border-amber-700 dark:bg-amber-950">
       <p id={warningId} className="text-sm font-medium text-amber-900 dark:text-amber-100">
-        Copy it now and keep it somewhere safe: it will not be shown again.
+        {t.agents.copyWarning}
       </p>
       <label className="mt-2 block text-sm font-medium">
         {label}
@@ -64,13 +66,13 @@ export function SecretReveal({ label, value, onDone }: Props) {
       </label>
       <div className="mt-2 flex flex-wrap items-center gap-2">
         <button type="button" className={PRIMARY_BUTTON} onClick={() => void copyNow()}>
-          Copy
+          {t.agents.copy}
         </button>
         <button type="button" className={SECONDARY_BUTTON} onClick={onDone}>
-          Done, I have copied it
+          {t.agents.copyDone}
         </button>
         <span aria-live="polite" className={copy === 'copied' ? OK_TEXT : HINT}>
-          {copy === 'copied' ? 'Copied to the clipboard.' : copy === 'selected' ? 'Selected: press Ctrl+C (⌘C on a Mac) to copy.' : ''}
+          {copy === 'copied' ? t.agents.copied : copy === 'selected' ? t.agents.selected : ''}
         </span>
       </div>
     </div>

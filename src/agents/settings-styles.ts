@@ -1,3 +1,6 @@
+import type { InboxStrings } from '../i18n/catalog-en.ts';
+import { formatDateTime } from '../i18n/format.ts';
+
 /** Shared Tailwind classes of the agent settings screens, so the sections look like one page. */
 export const SECTION = 'rounded-xl border border-slate-200 p-4 sm:p-5 dark:border-slate-800';
 export const SECTION_TITLE = 'text-base font-semibold';
@@ -12,8 +15,6 @@ export const ERROR_TEXT = 'text-sm text-red-700 dark:text-red-400';
 export const OK_TEXT = 'text-sm text-emerald-700 dark:text-emerald-400';
 
 /** A server time as the owner's local date and time; the raw text when it cannot be read. */
-export function formatWhen(iso: string | null | undefined): string {
-  if (!iso) return 'never';
-  const time = Date.parse(iso);
-  return Number.isNaN(time) ? iso : new Date(time).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+export function formatWhen(iso: string | null | undefined, t: InboxStrings): string {
+  return iso ? formatDateTime(t.locale, iso) : t.agents.never;
 }

@@ -1,5 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { AgentSettingsInput } from '../core/api/inbox-api.ts';
+import type { InboxStrings } from '../i18n/catalog-en.ts';
+import { errorText } from '../i18n/error-text.ts';
 import { agentKeys, type AgentSettingsApi } from './agent-queries.ts';
 
 /**
@@ -16,9 +18,12 @@ export function useSaveSettings(api: AgentSettingsApi, slug: string) {
 }
 
 /** The words of a save's state for an `aria-live` line. */
-export function saveStatusText(save: { isPending: boolean; isSuccess: boolean; isError: boolean; error: Error | null }): string {
-  if (save.isPending) return 'Saving…';
-  if (save.isError) return `Could not save: ${save.error?.message ?? 'unknown error'}`;
-  if (save.isSuccess) return 'Saved.';
+export function saveStatusText(
+  save: { isPending: boolean; isSuccess: boolean; isError: boolean; error: Error | null },
+  t: InboxStrings,
+): string {
+  if (save.isPending) return t.agents.saving;
+  if (save.isError) return t.agents.saveFailed(save.error ? errorText(save.error, t) : null);
+  if (save.isSuccess) return t.agents.saved;
   return '';
 }

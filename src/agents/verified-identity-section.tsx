@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { InboundAgentSettings } from '../core/protocol/rest-schemas.ts';
 import type { AgentSettingsApi } from './agent-queries.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 import { ERROR_TEXT, HINT, OK_TEXT, SECTION } from './settings-styles.ts';
 import { saveStatusText, useSaveSettings } from './use-save-settings.ts';
 
@@ -12,6 +13,7 @@ interface Props {
 
 /** The "require verified identity" switch, saved as soon as it is flipped. */
 export function VerifiedIdentitySection({ api, slug, settings }: Props) {
+  const t = useStrings();
   const save = useSaveSettings(api, slug);
   const labelId = useId();
   const descriptionId = useId();
@@ -21,7 +23,7 @@ export function VerifiedIdentitySection({ api, slug, settings }: Props) {
     <section aria-labelledby={labelId} className={SECTION}>
       <div className="flex items-start justify-between gap-4">
         <h3 id={labelId} className="text-base font-semibold">
-          Require verified identity
+          {t.agents.requireVerified}
         </h3>
         <button
           type="button"
@@ -42,24 +44,18 @@ export function VerifiedIdentitySection({ api, slug, settings }: Props) {
         </button>
       </div>
       <div id={descriptionId} className={`${HINT} space-y-1`}>
-        <p>
-          When on, only visitors your website vouches for can chat: your site’s backend signs an identity token with the identity secret
-          below and hands it to the widget. Anonymous visitors cannot start or continue a conversation; the chat asks them to sign in on
-          your website instead.
-        </p>
-        <p>When off, anyone can chat. The email they type is only a label and is shown as “Unverified email”.</p>
+        <p>{t.agents.requireVerifiedOn}</p>
+        <p>{t.agents.requireVerifiedOff}</p>
       </div>
       {on && !settings.identity_secret_set && (
-        <p className="mt-2 text-sm font-medium text-amber-800 dark:text-amber-300">
-          There is no identity secret yet, so nobody can chat now. Generate one below and give it to your website’s backend.
-        </p>
+        <p className="mt-2 text-sm font-medium text-amber-800 dark:text-amber-300">{t.agents.noSecretWarning}</p>
       )}
       <p
         aria-live="polite"
         className={`mt-2 min-h-5 ${save.isError ? ERROR_TEXT : save.isSuccess ? OK_TEXT : HINT}`}
         data-testid="identity-status"
       >
-        {saveStatusText(save)}
+        {saveStatusText(save, t)}
       </p>
     </section>
   );

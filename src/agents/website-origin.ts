@@ -1,3 +1,5 @@
+import { en, type InboxStrings } from '../i18n/catalog-en.ts';
+
 /** The most websites one agent may list (the server refuses more). */
 export const MAX_ALLOWED_ORIGINS = 50;
 
@@ -11,32 +13,31 @@ const EXAMPLE = 'https://shop.example.com';
  * A bare host gets a hint to add `https://`; a path, query or sign-in part is refused
  * rather than silently dropped, so what is saved is what the owner meant.
  */
-export function checkWebsiteOrigin(text: string, existing: readonly string[] = []): OriginCheck {
+export function checkWebsiteOrigin(text: string, existing: readonly string[] = [], t: InboxStrings = en): OriginCheck {
+  const words = t.agents.origin;
   const typed = text.trim();
-  if (!typed) return { ok: false, message: `Type a website address, for example ${EXAMPLE}.` };
+  if (!typed) return { ok: false, message: words.empty(EXAMPLE) };
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(typed)) {
     const host = typed.replace(/^\/+/, '').split(/[/?#]/)[0] || 'shop.example.com';
-    return { ok: false, message: `Start the address with https:// (or http://), for example https://${host}.` };
+    return { ok: false, message: words.noScheme(host) };
   }
   let url: URL;
   try {
     url = new URL(typed);
   } catch {
-    return { ok: false, message: `“${typed}” is not a website address. Write it like ${EXAMPLE}.` };
+    return { ok: false, message: words.notAddress(typed, EXAMPLE) };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return { ok: false, message: `Only http:// and https:// websites can be allowed, for example ${EXAMPLE}.` };
+    return { ok: false, message: words.badScheme(EXAMPLE) };
   }
-  if (!url.hostname) return { ok: false, message: `“${typed}” has no host name. Write it like ${EXAMPLE}.` };
-  if (url.username || url.password)
-    return { ok: false, message: 'Leave out the user name and password: give only the website, like ' + `${EXAMPLE}.` };
+  if (!url.hostname) return { ok: false, message: words.noHost(typed, EXAMPLE) };
+  if (url.username || url.password) return { ok: false, message: words.credentials(EXAMPLE) };
   const afterHost = typed.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
   if (afterHost !== '' && afterHost !== '/') {
-    return { ok: false, message: `Give only the website, without a path: ${url.origin} instead of ${typed}.` };
+    return { ok: false, message: words.hasPath(url.origin, typed) };
   }
   const origin = url.origin;
-  if (existing.includes(origin)) return { ok: false, message: `${origin} is already in the list.` };
-  if (existing.length >= MAX_ALLOWED_ORIGINS)
-    return { ok: false, message: `At most ${MAX_ALLOWED_ORIGINS} websites can be listed. Remove one first.` };
+  if (existing.includes(origin)) return { ok: false, message: words.duplicate(origin) };
+  if (existing.length >= MAX_ALLOWED_ORIGINS) return { ok: false, message: words.tooMany(MAX_ALLOWED_ORIGINS) };
   return { ok: true, origin };
 }

@@ -3,6 +3,7 @@ import { MAX_CONTENT_CHARS, codePointLength } from '../core/protocol/limits.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { useEngine } from '../engine/engine-context.tsx';
 import { useThreadSnapshot } from '../hooks/use-thread-snapshot.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 import { draftKey, useDrafts } from './draft-store.ts';
 import { matchCandidates, mentionQueryAt, mentionedIn, type MentionCandidate } from './mentions.ts';
 
@@ -22,13 +23,15 @@ interface Props {
 export function Composer({ threadId, thread }: Props) {
   const { engine, selfSenderId, user } = useEngine();
   const snapshot = useThreadSnapshot(engine, threadId);
+  const t = useStrings();
   const key = draftKey(user.id, threadId);
   const text = useDrafts((state) => state.drafts[key] ?? '');
   const setDraft = useDrafts((state) => state.setDraft);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const [chosen, setChosen] = useState<MentionCandidate[]>([]);
   const [picker, setPicker] = useState<{ start: number; query: string; active: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // Only one error is known, so a flag: its words follow a language change.
+  const [saveFailed, setSaveFailed] = useState(false);
 
   const candidates: MentionCandidate[] = (thread?.participants ?? [])
     .filter((participant) => participant.sender_id !== selfSenderId)
@@ -52,7 +55,7 @@ export function Composer({ threadId, thread }: Props) {
 
   const change = useCallback(
     (value: string, caret: number) => {
-      setError(null);
+      setSaveFailed(false);
       if (!text && value) engine.startComposing(threadId);
       if (text && !value) engine.stopComposing(threadId);
       setDraft(key, value);
@@ -88,7 +91,7 @@ export function Composer({ threadId, thread }: Props) {
     } catch {
       // Storing the message failed (storage full?): give the text back rather than lose it.
       setDraft(key, content);
-      setError('The message could not be saved for sending. Try again.');
+      setSaveFailed(true);
     }
   }
 
@@ -119,15 +122,13 @@ export function Composer({ threadId, thread }: Props) {
 
   const newFromOthers = snapshot.compose?.newFromOthers ?? 0;
   const placeholder =
-    thread?.participation_mode === 'invocation_only' && agent
-      ? `Message… (mention @${agent.name} to ask it)`
-      : 'Message… (Enter to send, Shift+Enter for a new line)';
+    thread?.participation_mode === 'invocation_only' && agent ? t.composer.placeholderMention(agent.name) : t.composer.placeholder;
 
   return (
     <div className="border-t border-slate-200 px-4 py-3 dark:border-slate-800">
       {newFromOthers > 0 && !blank && (
         <p role="status" className="mb-2 text-sm text-amber-800 dark:text-amber-300">
-          {newFromOthers} new {newFromOthers === 1 ? 'message' : 'messages'} since you started writing.
+          {t.composer.newSinceWriting(newFromOthers)}
         </p>
       )}
       <div className="relative">
@@ -135,7 +136,7 @@ export function Composer({ threadId, thread }: Props) {
           <ul
             role="listbox"
             id={`mentions-${threadId}`}
-            aria-label="Mention"
+            aria-label={t.composer.mention}
             className="absolute bottom-full left-0 mb-2 w-64 rounded-md border border-slate-200 bg-white py-1 shadow-lg dark:border-slate-700 dark:bg-slate-900"
           >
             {matches.map((candidate, index) => (
@@ -152,14 +153,14 @@ export function Composer({ threadId, thread }: Props) {
               >
                 {candidate.name}
                 {candidate.senderId.startsWith('agent:') && (
-                  <span className="ml-2 text-xs text-violet-700 dark:text-violet-300">agent</span>
+                  <span className="ml-2 text-xs text-violet-700 dark:text-violet-300">{t.common.agentTag}</span>
                 )}
               </li>
             ))}
           </ul>
         )}
         <label htmlFor={`composer-${threadId}`} className="sr-only">
-          Message
+          {t.composer.label}
         </label>
         <div className="flex items-end gap-2">
           <textarea
@@ -187,16 +188,16 @@ export function Composer({ threadId, thread }: Props) {
             disabled={blank || tooLong}
             className="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
           >
-            Send
+            {t.common.send}
           </button>
         </div>
         <p id={`composer-help-${threadId}`} className="mt-1 flex justify-between text-xs text-slate-600 dark:text-slate-400">
-          <span role={error ? 'alert' : undefined} className={error ? 'text-red-700 dark:text-red-400' : ''}>
-            {error ?? (tooLong ? `Too long: remove ${(length - MAX_CONTENT_CHARS).toLocaleString()} characters to send.` : '')}
+          <span role={saveFailed ? 'alert' : undefined} className={saveFailed ? 'text-red-700 dark:text-red-400' : ''}>
+            {saveFailed ? t.composer.saveFailed : tooLong ? t.composer.tooLong(length - MAX_CONTENT_CHARS) : ''}
           </span>
           {MAX_CONTENT_CHARS - length <= COUNTER_THRESHOLD && (
             <span className={tooLong ? 'font-semibold text-red-700 dark:text-red-400' : ''}>
-              {length.toLocaleString()} / {MAX_CONTENT_CHARS.toLocaleString()}
+              {t.composer.counter(length, MAX_CONTENT_CHARS)}
             </span>
           )}
         </p>

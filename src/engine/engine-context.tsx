@@ -4,6 +4,7 @@ import { createInboxEngine } from '../core/engine/create-inbox-engine.ts';
 import type { SyncEngine } from '../core/engine/sync-engine.ts';
 import { browserEnvironment } from '../core/environment/environment.ts';
 import { frameBatch } from '../ui/frame-batch.ts';
+import { currentStrings, useStrings } from '../i18n/locale-store.ts';
 import { useRuntimeConfig } from '../config/runtime-config-context.tsx';
 import { useSession, type SessionUser } from '../session/session-store.ts';
 
@@ -16,8 +17,6 @@ export interface EngineContextValue {
 
 const EngineContext = createContext<EngineContextValue | null>(null);
 
-export const SESSION_EXPIRED = 'Your session has expired. Sign in again; nothing you wrote is lost.';
-
 /**
  * One engine per signed-in session: made and started in an effect (never during render),
  * stopped when the session ends. The token is read on every use, so a new sign-in is used at once.
@@ -25,6 +24,7 @@ export const SESSION_EXPIRED = 'Your session has expired. Sign in again; nothing
 export function EngineProvider({ user, children }: { user: SessionUser; children: ReactNode }) {
   const config = useRuntimeConfig();
   const [value, setValue] = useState<EngineContextValue | null>(null);
+  const t = useStrings();
 
   useEffect(() => {
     const created = createInboxEngine({
@@ -35,7 +35,7 @@ export function EngineProvider({ user, children }: { user: SessionUser; children
       // the same commit as everything else deferred to that frame.
       environment: { ...browserEnvironment(), nextFrame: (callback) => frameBatch.schedule(callback) },
       refreshAuth: async () => {
-        useSession.getState().expire(SESSION_EXPIRED);
+        useSession.getState().expire(currentStrings().signIn.sessionExpired);
         return false;
       },
     });
@@ -49,7 +49,7 @@ export function EngineProvider({ user, children }: { user: SessionUser; children
     };
   }, [config.apiBaseUrl, user]);
 
-  if (!value) return <p className="p-6 text-slate-600 dark:text-slate-300">Connecting…</p>;
+  if (!value) return <p className="p-6 text-slate-600 dark:text-slate-300">{t.common.connecting}</p>;
   return <EngineContext.Provider value={value}>{children}</EngineContext.Provider>;
 }
 

@@ -1,4 +1,5 @@
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
+import { useStrings } from '../i18n/locale-store.ts';
 import { INBOX_MARKDOWN_STYLE } from './inbox-markdown-style.ts';
 import { MARKDOWN_CLASS } from './markdown-classes.ts';
 import { renderMarkdown } from './render-markdown.tsx';
@@ -10,5 +11,7 @@ export interface MarkdownProps {
 
 /** A message's markdown, rendered safely (see `renderMarkdown`); re-parsed only when `text` changes. */
 export const Markdown = memo(function Markdown({ text }: MarkdownProps) {
-  return <div className={MARKDOWN_CLASS}>{renderMarkdown(text, INBOX_MARKDOWN_STYLE)}</div>;
+  const labels = useStrings().markdown;
+  const style = useMemo(() => ({ ...INBOX_MARKDOWN_STYLE, labels }), [labels]);
+  return <div className={MARKDOWN_CLASS}>{renderMarkdown(text, style)}</div>;
 });

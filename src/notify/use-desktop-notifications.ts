@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { useEngine } from '../engine/engine-context.tsx';
 import { useEngineActivity } from '../hooks/use-engine-activity.ts';
+import { currentStrings } from '../i18n/locale-store.ts';
 import { nameOf, threadTitle } from '../threads/thread-title.ts';
 
 const supported = () => typeof window !== 'undefined' && 'Notification' in window;
@@ -21,8 +22,9 @@ export function useDesktopNotifications(threadOf: (threadId: string) => InboundT
     if (activity.kind !== 'message' || activity.message.sender_id === selfSenderId) return;
     const message = activity.message;
     const thread = threadOf(activity.threadId);
+    const t = currentStrings();
     const notification = new Notification(
-      `${nameOf(thread, message.sender_id)}${thread ? ` in ${threadTitle(thread, selfSenderId)}` : ''}`,
+      t.shell.notificationTitle(nameOf(thread, message.sender_id, t), thread ? threadTitle(thread, selfSenderId, t) : null),
       {
         body: message.content.slice(0, 140),
         tag: activity.threadId,

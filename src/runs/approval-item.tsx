@@ -1,6 +1,9 @@
 import { useRef, useState } from 'react';
 import type { ApprovalView } from '../core/sync/run-state.ts';
-import { approvalCountdown, describeError, formatPreview } from './run-format.ts';
+import type { InboxStrings } from '../i18n/catalog-en.ts';
+import { errorText } from '../i18n/error-text.ts';
+import { useStrings } from '../i18n/locale-store.ts';
+import { approvalCountdown, formatPreview } from './run-format.ts';
 import { ERROR_TEXT, MUTED_TEXT, PREVIEW_CLASS, PRIMARY_BUTTON, SECONDARY_BUTTON, SUCCESS_TEXT, WARNING_TEXT } from './run-styles.ts';
 
 export type Decision = 'approve' | 'reject';
@@ -14,17 +17,17 @@ export interface ApprovalItemProps {
 }
 
 /** The outcome of a settled approval, in words. */
-function approvalOutcome(approval: ApprovalView, nameOf?: (senderId: string) => string | undefined): string {
-  const by = approval.decidedBy ? ` by ${nameOf?.(approval.decidedBy) ?? approval.decidedBy}` : '';
+function approvalOutcome(approval: ApprovalView, t: InboxStrings, nameOf?: (senderId: string) => string | undefined): string {
+  const by = approval.decidedBy ? (nameOf?.(approval.decidedBy) ?? approval.decidedBy) : null;
   switch (approval.status) {
     case 'approved':
-      return `Approved${by}`;
+      return t.runs.approvedBy(by);
     case 'rejected':
-      return `Rejected${by}`;
+      return t.runs.rejectedBy(by);
     case 'expired':
-      return 'Expired';
+      return t.runs.outcomeExpired;
     case 'pending':
-      return 'Waiting for a decision';
+      return t.runs.waitingDecision;
   }
 }
 
@@ -37,15 +40,17 @@ const OUTCOME_CLASSES: Readonly<Record<ApprovalView['status'], string>> = {
 
 /** One approval a run asked for: Approve / Reject with a countdown while pending, then its outcome. */
 export function ApprovalItem({ approval, now, onDecide, nameOf }: ApprovalItemProps) {
+  const t = useStrings();
   const [sending, setSending] = useState<Decision | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The failure itself, so its words follow a language change.
+  const [error, setError] = useState<{ decision: Decision; cause: unknown } | null>(null);
   // Guards a double click that lands before the buttons re-render as disabled.
   const inFlight = useRef(false);
 
   const pending = approval.status === 'pending';
-  const countdown = pending ? approvalCountdown(approval, now) : null;
+  const countdown = pending ? approvalCountdown(approval, now, t) : null;
   // Past the deadline the server refuses a decision; wait for its `approval_expired`.
-  const locallyExpired = countdown === 'expired';
+  const locallyExpired = countdown?.expired === true;
 
   async function decide(decision: Decision) {
     if (inFlight.current) return;
@@ -55,7 +60,7 @@ export function ApprovalItem({ approval, now, onDecide, nameOf }: ApprovalItemPr
     try {
       await onDecide(approval.id, decision);
     } catch (cause) {
-      setError(`Could not ${decision}: ${describeError(cause)}`);
+      setError({ decision, cause });
     } finally {
       inFlight.current = false;
       setSending(null);
@@ -66,12 +71,12 @@ export function ApprovalItem({ approval, now, onDecide, nameOf }: ApprovalItemPr
   return (
     <li className="space-y-2 rounded-md border border-slate-200 p-2 dark:border-slate-700">
       <p className="text-sm">
-        {pending ? 'Approval needed for ' : 'Approval for '}
+        {pending ? t.runs.approvalNeeded : t.runs.approvalFor}
         <span className="font-mono font-medium">{approval.toolName}</span>
         {!pending && (
           <>
             {': '}
-            <span className={OUTCOME_CLASSES[approval.status]}>{approvalOutcome(approval, nameOf)}</span>
+            <span className={OUTCOME_CLASSES[approval.status]}>{approvalOutcome(approval, t, nameOf)}</span>
           </>
         )}
       </p>
@@ -84,7 +89,7 @@ export function ApprovalItem({ approval, now, onDecide, nameOf }: ApprovalItemPr
             disabled={sending !== null || locallyExpired}
             onClick={() => void decide('approve')}
           >
-            Approve
+            {t.runs.approve}
           </button>
           <button
             type="button"
@@ -92,17 +97,17 @@ export function ApprovalItem({ approval, now, onDecide, nameOf }: ApprovalItemPr
             disabled={sending !== null || locallyExpired}
             onClick={() => void decide('reject')}
           >
-            Reject
+            {t.runs.reject}
           </button>
-          {countdown && <span className={`text-xs ${locallyExpired ? ERROR_TEXT : MUTED_TEXT}`}>{countdown}</span>}
+          {countdown && <span className={`text-xs ${locallyExpired ? ERROR_TEXT : MUTED_TEXT}`}>{countdown.text}</span>}
           <span role="status" className={`text-xs ${MUTED_TEXT}`}>
-            {sending === 'approve' ? 'Approving…' : sending === 'reject' ? 'Rejecting…' : ''}
+            {sending === 'approve' ? t.runs.approving : sending === 'reject' ? t.runs.rejecting : ''}
           </span>
         </div>
       )}
       {error && (
         <p role="alert" className={`text-sm ${ERROR_TEXT}`}>
-          {error}
+          {t.runs.decideFailed(error.decision === 'approve', errorText(error.cause, t))}
         </p>
       )}
     </li>

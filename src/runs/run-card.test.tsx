@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { applyRuntime } from '../core/testing/timeline-builders.ts';
+import { activateLanguage } from '../i18n/locale-store.ts';
 import type { RunView } from '../core/sync/run-state.ts';
 import { RunCard } from './run-card.tsx';
 import type { RunCardProps } from './run-card.tsx';
@@ -119,14 +120,14 @@ describe('RunCard approvals', () => {
     const approval = within(screen.getByRole('list', { name: 'Approvals' })).getByRole('listitem');
     expect(within(approval).getByText(/Approval needed for/).textContent).toBe('Approval needed for refund');
     expect(within(approval).getByText('{"amount":10}')).toBeTruthy();
-    expect(within(approval).getByText('expires in 42 s')).toBeTruthy();
+    expect(within(approval).getByText('expires in 42 seconds')).toBeTruthy();
     expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Approve' }).disabled).toBe(false);
   });
 
   it('counts down with `now` and says expired at the deadline, refusing a late decision', () => {
     const run = buildRun(WAITING);
     const { rerender, onDecide } = renderCard(run, { now: at(65.2) });
-    expect(screen.getByText('expires in 1 s')).toBeTruthy();
+    expect(screen.getByText('expires in 1 second')).toBeTruthy();
     rerender(<RunCard run={run} agentName="Demo" now={at(66)} onDecide={onDecide} />);
     expect(screen.getByText('expired')).toBeTruthy();
     expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Approve' }).disabled).toBe(true);
@@ -135,7 +136,7 @@ describe('RunCard approvals', () => {
 
   it('shows a long deadline in minutes', () => {
     renderCard(buildRun(WAITING), { now: at(-300) });
-    expect(screen.getByText('expires in 7 min')).toBeTruthy();
+    expect(screen.getByText('expires in 7 minutes')).toBeTruthy();
   });
 
   it('sends approve with the approval id and disables both buttons while it runs', async () => {
@@ -282,5 +283,38 @@ describe('RunCard clock', () => {
   it('shows no elapsed time from a clock paused before the run began', () => {
     renderCard(buildRun(RUNNING), { now: at(-10) });
     expect(screen.queryByText(/Elapsed/)).toBeNull();
+  });
+});
+
+describe('RunCard in German', () => {
+  afterEach(async () => {
+    await act(() => activateLanguage('en'));
+  });
+
+  it('says its status, timings, countdown and errors in German, with German numbers', async () => {
+    await act(() => activateLanguage('de'));
+    const committed = render(<RunCard run={buildRun(COMMITTED)} agentName="Demo" now={at(24)} onDecide={vi.fn(async () => {})} />);
+    const card = screen.getByRole('region', { name: 'Agentenlauf von Demo' });
+    act(() => useRunExpansion.getState().setExpanded(RUN, true));
+    expect(within(card).getByRole('button', { name: 'Einzelheiten' }).getAttribute('aria-expanded')).toBe('true');
+    expect(within(card).getByRole('status').textContent).toBe('Hat geantwortet');
+    expect(within(card).getByText('Erste Wörter nach 1,2 s · Gesamt 3,4 s')).toBeTruthy();
+    expect(within(card).getByRole('list', { name: 'Werkzeugaufrufe' }).textContent).toContain('Erfolgreich');
+    committed.unmount();
+
+    render(<RunCard run={buildRun(WAITING)} agentName="Demo" now={at(24)} onDecide={vi.fn(async () => {})} />);
+    expect(screen.getByText('läuft in 42 Sekunden ab')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Freigeben' })).toBeTruthy();
+    cleanup();
+
+    render(<RunCard run={buildRun(failedWith(false))} agentName="Demo" now={at(24)} onDecide={vi.fn(async () => {})} />);
+    expect(screen.getByText('Der Agent konnte nicht zu Ende arbeiten.')).toBeTruthy();
+  });
+
+  it('switches language while shown', async () => {
+    renderCard(buildRun(COMMITTED));
+    expect(screen.getByRole('region', { name: 'Agent run by Demo' })).toBeTruthy();
+    await act(() => activateLanguage('de'));
+    expect(screen.getByRole('region', { name: 'Agentenlauf von Demo' })).toBeTruthy();
   });
 });

@@ -1,5 +1,7 @@
 import { useEffect, useId, useRef } from 'react';
 import type { RunView } from '../core/sync/run-state.ts';
+import type { InboxStrings } from '../i18n/catalog-en.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 import { ApprovalItem } from './approval-item.tsx';
 import type { Decision } from './approval-item.tsx';
 import { expandedByDefault, useRunExpansion } from './run-card-expansion.ts';
@@ -19,8 +21,6 @@ export interface RunCardProps {
   nameOf?: (senderId: string) => string | undefined;
 }
 
-const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
-
 function dotClass(run: RunView): string {
   if (run.status === 'failed') return 'bg-red-600 dark:bg-red-400';
   if (run.status === 'committed') return 'bg-emerald-600 dark:bg-emerald-400';
@@ -29,14 +29,14 @@ function dotClass(run: RunView): string {
 }
 
 /** What a collapsed card adds after its status: counts and the total time. */
-function summaryDetails(run: RunView, now: number): string {
+function summaryDetails(run: RunView, now: number, t: InboxStrings): string {
   const parts: string[] = [];
   const waiting = run.approvals.filter((approval) => approval.status === 'pending').length;
-  if (waiting > 0) parts.push(`${plural(waiting, 'approval', 'approvals')} waiting`);
-  if (run.toolCalls.length > 0) parts.push(plural(run.toolCalls.length, 'tool call', 'tool calls'));
-  if (run.escalations.length > 0) parts.push('escalated');
-  const total = runTimings(run, now).find((part) => part.startsWith('Total') || part.startsWith('Elapsed'));
-  if (total) parts.push(total);
+  if (waiting > 0) parts.push(t.runs.approvalsWaiting(waiting));
+  if (run.toolCalls.length > 0) parts.push(t.runs.toolCallCount(run.toolCalls.length));
+  if (run.escalations.length > 0) parts.push(t.runs.escalated);
+  const total = runTimings(run, now, t).find((part) => part.kind === 'total' || part.kind === 'elapsed');
+  if (total) parts.push(total.text);
   return parts.join(' · ');
 }
 
@@ -47,6 +47,7 @@ function summaryDetails(run: RunView, now: number): string {
  */
 export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunCardProps) {
   const bodyId = useId();
+  const t = useStrings();
   const waiting = run.approvals.filter((approval) => approval.status === 'pending').length;
   const choice = useRunExpansion((state) => state.choices.get(run.runId));
   const setExpanded = useRunExpansion((state) => state.setExpanded);
@@ -59,8 +60,8 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
     seenWaiting.current = waiting;
   }, [waiting, choice, run.runId, setExpanded]);
 
-  const timings = runTimings(run, now);
-  const details = expanded ? '' : summaryDetails(run, now);
+  const timings = runTimings(run, now, t);
+  const details = expanded ? '' : summaryDetails(run, now, t);
   const empty =
     timings.length === 0 &&
     run.decisions.length === 0 &&
@@ -72,13 +73,13 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
 
   return (
     <section
-      aria-label={`Agent run by ${agentName}`}
+      aria-label={t.runs.cardLabel(agentName)}
       className="rounded-lg border border-slate-200 bg-white text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
     >
       <div className="flex items-center gap-2 px-3 py-2">
         <span aria-hidden="true" className={`size-2 shrink-0 rounded-full ${dotClass(run)}`} />
         <p className="min-w-0 flex-1 truncate text-sm">
-          <span className="font-medium">{agentName}</span> <span role="status">{runStatusLabel(run)}</span>
+          <span className="font-medium">{agentName}</span> <span role="status">{runStatusLabel(run, t)}</span>
           {details && <span className={MUTED_TEXT}> · {details}</span>}
         </p>
         <button
@@ -88,7 +89,7 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
           onClick={() => setExpanded(run.runId, !expanded)}
           className={`inline-flex items-center gap-1 rounded px-1 text-sm ${MUTED_TEXT} hover:text-slate-900 dark:hover:text-white`}
         >
-          Details
+          {t.runs.details}
           <span aria-hidden="true" className={`inline-block motion-safe:transition-transform ${expanded ? 'rotate-90' : ''}`}>
             ▸
           </span>
@@ -96,17 +97,17 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
       </div>
 
       <div id={bodyId} hidden={!expanded} className="space-y-3 border-t border-slate-200 px-3 py-2 text-sm dark:border-slate-700">
-        {timings.length > 0 && <p className={`text-xs ${MUTED_TEXT}`}>{timings.join(' · ')}</p>}
+        {timings.length > 0 && <p className={`text-xs ${MUTED_TEXT}`}>{timings.map((timing) => timing.text).join(' · ')}</p>}
 
         {run.decisions.length > 0 && (
           <p>
-            <span className={MUTED_TEXT}>Decided: </span>
+            <span className={MUTED_TEXT}>{t.runs.decided}</span>
             {run.decisions.join(', ')}
           </p>
         )}
 
         {run.toolCalls.length > 0 && (
-          <ul aria-label="Tool calls" className="space-y-2">
+          <ul aria-label={t.runs.toolCalls} className="space-y-2">
             {run.toolCalls.map((call) => (
               <ToolCallItem key={call.id} call={call} />
             ))}
@@ -114,7 +115,7 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
         )}
 
         {run.approvals.length > 0 && (
-          <ul aria-label="Approvals" className="space-y-2">
+          <ul aria-label={t.runs.approvals} className="space-y-2">
             {run.approvals.map((approval) => (
               <ApprovalItem key={approval.id} approval={approval} now={now} onDecide={onDecide} nameOf={nameOf} />
             ))}
@@ -122,21 +123,21 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
         )}
 
         {run.escalations.map((escalation, index) => (
-          <p key={index}>{escalation.reason ? `Escalated to ${escalation.to}: ${escalation.reason}` : `Escalated to ${escalation.to}`}</p>
+          <p key={index}>{t.runs.escalatedTo(escalation.to, escalation.reason)}</p>
         ))}
 
         {run.status === 'failed' && run.error && (
           <div className="flex flex-wrap items-center gap-2">
-            <p className={ERROR_TEXT}>{run.error.message}</p>
+            <p className={ERROR_TEXT}>{t.runError(run.error.code, run.error.message)}</p>
             {canRetry && (
               <button type="button" className={SECONDARY_BUTTON} onClick={onRetry}>
-                Retry
+                {t.runs.retry}
               </button>
             )}
           </div>
         )}
 
-        {empty && <p className={MUTED_TEXT}>Nothing to show yet.</p>}
+        {empty && <p className={MUTED_TEXT}>{t.runs.nothingYet}</p>}
       </div>
     </section>
   );

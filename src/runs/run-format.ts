@@ -1,33 +1,19 @@
-import type { ApprovalView, RunStatus, RunView } from '../core/sync/run-state.ts';
-
-/** What a run card says for each status. */
-const RUN_STATUS_LABELS: Readonly<Record<RunStatus, string>> = {
-  queued: 'Queued',
-  deciding: 'Deciding…',
-  running: 'Working…',
-  streaming: 'Writing…',
-  committed: 'Replied',
-  failed: 'Failed',
-};
-
-/** A run the agent finished without committing a reply (it escalated, or chose not to answer). */
-const NO_REPLY_LABEL = 'Finished without a reply';
+import type { ApprovalView, RunView } from '../core/sync/run-state.ts';
+import type { InboxStrings } from '../i18n/catalog-en.ts';
+import { formatCount, formatCountdown, formatSecondsNumber } from '../i18n/format.ts';
 
 /** Tool arguments and results are previews: enough to recognize, never a wall of JSON. */
 export const PREVIEW_MAX_CHARS = 160;
-
-/** Countdowns switch from seconds to minutes above this, so a long window reads "in 9 min". */
-const COUNTDOWN_SECONDS_LIMIT = 120;
 
 /** True once the run will not change status again. */
 export function isSettled(run: RunView): boolean {
   return run.status === 'committed' || run.status === 'failed' || run.finished;
 }
 
-/** The words for where the run is. */
-export function runStatusLabel(run: RunView): string {
-  if (run.finished && run.status !== 'committed' && run.status !== 'failed') return NO_REPLY_LABEL;
-  return RUN_STATUS_LABELS[run.status];
+/** The words for where the run is; a run finished without a reply (it escalated, or chose not to answer) says so. */
+export function runStatusLabel(run: RunView, t: InboxStrings): string {
+  if (run.finished && run.status !== 'committed' && run.status !== 'failed') return t.runs.noReply;
+  return t.runs.status[run.status];
 }
 
 /** True while something on the card changes with the clock: elapsed time or a countdown. */
@@ -35,9 +21,15 @@ export function runNeedsClock(run: RunView): boolean {
   return !isSettled(run) || run.approvals.some((approval) => approval.status === 'pending');
 }
 
-/** Milliseconds as seconds with one decimal: "1.2 s". */
-function formatSeconds(ms: number): string {
-  return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
+/** Milliseconds as seconds with one decimal: "1.2 s" ("1,2 s" in German). */
+function formatSeconds(ms: number, t: InboxStrings): string {
+  return t.runs.seconds(formatSecondsNumber(t.locale, ms));
+}
+
+/** One timing of a run, in words: which one it is, so a summary can pick the total or elapsed time. */
+export interface RunTiming {
+  kind: 'firstWords' | 'total' | 'elapsed';
+  text: string;
 }
 
 /** When the run began, as this client saw it. */
@@ -46,27 +38,30 @@ function runStart(run: RunView): number | null {
 }
 
 /** Time to first token, total, or elapsed so far, in words; empty when nothing is known. */
-export function runTimings(run: RunView, now: number): string[] {
+export function runTimings(run: RunView, now: number, t: InboxStrings): RunTiming[] {
   const start = runStart(run);
   if (start === null) return [];
-  const parts: string[] = [];
-  if (run.timings.firstTokenAt !== null) parts.push(`First words after ${formatSeconds(run.timings.firstTokenAt - start)}`);
+  const parts: RunTiming[] = [];
+  if (run.timings.firstTokenAt !== null)
+    parts.push({ kind: 'firstWords', text: t.runs.firstWords(formatSeconds(run.timings.firstTokenAt - start, t)) });
   const end = run.timings.finishedAt ?? run.timings.committedAt;
-  if (end !== null) parts.push(`Total ${formatSeconds(end - start)}`);
+  if (end !== null) parts.push({ kind: 'total', text: t.runs.total(formatSeconds(end - start, t)) });
   // A clock paused before the run began (the caller's `useNow` inactive) shows no elapsed time.
-  else if (!isSettled(run) && now >= start) parts.push(`Elapsed ${Math.floor((now - start) / 1000)} s`);
+  else if (!isSettled(run) && now >= start)
+    parts.push({ kind: 'elapsed', text: t.runs.elapsed(t.runs.seconds(formatCount(t.locale, Math.floor((now - start) / 1000)))) });
   return parts;
 }
 
-/** "expires in 42 s", "expires in 3 min", "expired"; null when the server gave no valid deadline. */
-export function approvalCountdown(approval: ApprovalView, now: number): string | null {
+/**
+ * "expires in 42 seconds", "expires in 3 minutes" (`Intl.RelativeTimeFormat`), or "expired"
+ * (`expired` set); null when the server gave no valid deadline.
+ */
+export function approvalCountdown(approval: ApprovalView, now: number, t: InboxStrings): { text: string; expired: boolean } | null {
   if (!approval.expiresAt) return null;
   const deadline = Date.parse(approval.expiresAt);
   if (Number.isNaN(deadline)) return null;
-  const seconds = Math.ceil((deadline - now) / 1000);
-  if (seconds <= 0) return 'expired';
-  if (seconds <= COUNTDOWN_SECONDS_LIMIT) return `expires in ${seconds} s`;
-  return `expires in ${Math.ceil(seconds / 60)} min`;
+  const relative = formatCountdown(t.locale, Math.ceil((deadline - now) / 1000));
+  return relative === null ? { text: t.runs.expired, expired: true } : { text: t.runs.expiresIn(relative), expired: false };
 }
 
 /**
@@ -85,11 +80,4 @@ export function formatPreview(value: unknown): string {
     }
   }
   return text.length > PREVIEW_MAX_CHARS ? `${text.slice(0, PREVIEW_MAX_CHARS - 1)}…` : text;
-}
-
-/** An error thrown by a decision request, in words a person can act on. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error && error.message) return error.message;
-  if (typeof error === 'string' && error) return error;
-  return 'Something went wrong. Try again.';
 }

@@ -1,18 +1,33 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '../core/api/api-error.ts';
 import { createInboxApi } from '../core/api/inbox-api.ts';
 import { useRuntimeConfig } from '../config/runtime-config-context.tsx';
+import type { InboxStrings } from '../i18n/catalog-en.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 import { useSession } from './session-store.ts';
+
+/** Why signing in failed, in words of the active language. */
+function failureText(failure: unknown, t: InboxStrings): string {
+  if (ApiError.is(failure) && failure.code === 'unauthorized') return t.signIn.wrongPassword;
+  if (ApiError.is(failure) && failure.code === 'network_error') return t.signIn.unreachable;
+  return ApiError.is(failure) ? t.apiError(failure.code, failure.message) : t.signIn.failed;
+}
 
 /** Sign in against the server (CONTRACT §1). Says what went wrong in words, keeps what was typed. */
 export function SignInPage() {
   const config = useRuntimeConfig();
+  const t = useStrings();
   const notice = useSession((state) => state.notice);
   const signIn = useSession((state) => state.signIn);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  // The failure itself, so its words follow a language change.
+  const [error, setError] = useState<{ failure: unknown } | null>(null);
   const [busy, setBusy] = useState(false);
+  // index.html's title is English; the inbox sets its own (with the unread count) once signed in.
+  useEffect(() => {
+    document.title = t.shell.tabTitle;
+  }, [t]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -23,10 +38,7 @@ export function SignInPage() {
       const { token, user } = await api.login(email.trim(), password);
       signIn(token, { id: user.id, name: user.name, email: user.email ?? email.trim(), avatar_url: user.avatar_url });
     } catch (failure) {
-      if (ApiError.is(failure) && failure.code === 'unauthorized') setError('Wrong email or password.');
-      else if (ApiError.is(failure) && failure.code === 'network_error')
-        setError('The server cannot be reached. Check your connection and try again.');
-      else setError(ApiError.is(failure) ? failure.message : 'Signing in failed. Try again.');
+      setError({ failure });
     } finally {
       setBusy(false);
     }
@@ -40,7 +52,7 @@ export function SignInPage() {
         aria-labelledby="sign-in-title"
       >
         <h1 id="sign-in-title" className="text-xl font-semibold">
-          Sign in to your inbox
+          {t.signIn.title}
         </h1>
         {notice && (
           <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
@@ -48,7 +60,7 @@ export function SignInPage() {
           </p>
         )}
         <label className="block text-sm font-medium">
-          Email
+          {t.signIn.email}
           <input
             type="email"
             autoComplete="username"
@@ -60,7 +72,7 @@ export function SignInPage() {
           />
         </label>
         <label className="block text-sm font-medium">
-          Password
+          {t.signIn.password}
           <input
             type="password"
             autoComplete="current-password"
@@ -72,7 +84,7 @@ export function SignInPage() {
         </label>
         {error && (
           <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-            {error}
+            {failureText(error.failure, t)}
           </p>
         )}
         <button
@@ -80,10 +92,11 @@ export function SignInPage() {
           disabled={busy}
           className="w-full rounded-md bg-indigo-600 px-3 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
         >
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t.signIn.submitting : t.signIn.submit}
         </button>
         <p className="text-xs text-slate-600 dark:text-slate-400">
-          Local demo: <kbd>alice@example.com</kbd> or <kbd>bob@example.com</kbd>, password <kbd>password123</kbd>.
+          {t.signIn.demoHint} <kbd>alice@example.com</kbd> {t.signIn.demoOr} <kbd>bob@example.com</kbd>, {t.signIn.demoPassword}{' '}
+          <kbd>password123</kbd>.
         </p>
       </form>
     </main>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 import type { Row } from './build-rows.ts';
 import { FrameGateContext, type FrameGate } from './frame-gate.ts';
 import { splitLiveTail } from './live-tail.ts';
@@ -59,6 +60,7 @@ export function MessageList({
   onLoadOlder,
   onAtBottomChange,
 }: Props) {
+  const t = useStrings();
   const { rows, tail } = useMemo(() => splitLiveTail(allRows), [allRows]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottomRef = useRef(true);
@@ -297,11 +299,11 @@ export function MessageList({
             <div className="absolute top-0 left-0 w-full" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
               {hasOlder && (loadingOlder || items[0]?.index === 0) && (
                 <p role="status" className="py-2 text-center text-xs text-slate-600 dark:text-slate-400">
-                  Loading earlier messages…
+                  {t.thread.loadingEarlier}
                 </p>
               )}
               {!hasOlder && loaded && items[0]?.index === 0 && (
-                <p className="py-3 text-center text-xs text-slate-600 dark:text-slate-400">This is the beginning of the thread.</p>
+                <p className="py-3 text-center text-xs text-slate-600 dark:text-slate-400">{t.thread.beginning}</p>
               )}
               {listed}
             </div>
@@ -315,7 +317,7 @@ export function MessageList({
         </FrameGateContext>
         {!loaded && (
           <p role="status" className="p-6 text-center text-sm text-slate-600 dark:text-slate-400">
-            Loading messages…
+            {t.thread.loadingMessages}
           </p>
         )}
       </div>
@@ -328,7 +330,7 @@ export function MessageList({
           }}
           className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-indigo-600 px-4 py-1.5 text-sm font-medium text-white shadow-lg hover:bg-indigo-700"
         >
-          {unseen} new {unseen === 1 ? 'message' : 'messages'} ↓
+          {t.thread.newBelow(unseen)}
         </button>
       )}
     </div>

@@ -2,6 +2,9 @@ import { memo, useState } from 'react';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import type { EventEntry } from '../core/sync/log-entry.ts';
 import type { OutboxItem } from '../core/sync/outbox.ts';
+import type { InboxStrings } from '../i18n/catalog-en.ts';
+import { formatDayBreak, formatTime } from '../i18n/format.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 import { LazyMarkdown } from '../markdown/lazy-markdown.tsx';
 import { ApprovalItem } from '../runs/approval-item.tsx';
 import { RunCard } from '../runs/run-card.tsx';
@@ -27,9 +30,6 @@ interface Props {
   actions: RowActions;
 }
 
-const timeOf = (iso: string | number | null) =>
-  iso === null ? '' : new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-
 /** A message's text: agents write markdown (rendered safely), people's words are shown as written. */
 function Body({ text, markdown }: { text: string; markdown: boolean }) {
   if (markdown) return <LazyMarkdown text={text} />;
@@ -37,12 +37,13 @@ function Body({ text, markdown }: { text: string; markdown: boolean }) {
 }
 
 function Header({ name, senderId, time }: { name: string; senderId: string; time: string }) {
+  const t = useStrings();
   return (
     <div className="flex items-baseline gap-2">
       <span className="font-semibold">{name}</span>
       {senderId.startsWith('agent:') && (
         <span className="rounded bg-violet-100 px-1 text-[11px] font-medium text-violet-800 dark:bg-violet-900 dark:text-violet-100">
-          agent
+          {t.common.agentTag}
         </span>
       )}
       <span className="text-xs text-slate-600 dark:text-slate-400">{time}</span>
@@ -74,15 +75,19 @@ function Bubble({
   );
 }
 
-function pendingStatus(item: OutboxItem): string {
-  if (item.status === 'failed') return `Not sent: ${item.error?.message ?? 'the server refused it'}`;
-  if (item.status === 'sending') return 'Sending…';
-  if (item.status === 'sent') return 'Sent';
-  if (item.error) return `Not sent yet (${item.error.message}); trying again…`;
-  return typeof navigator !== 'undefined' && navigator.onLine === false ? 'Waiting for the connection…' : 'Sending…';
+/** An outbox error in words: the catalog's for its code (English keeps the server's message). */
+const outboxError = (error: NonNullable<OutboxItem['error']>, t: InboxStrings) => t.apiError(error.code, error.message);
+
+function pendingStatus(item: OutboxItem, t: InboxStrings): string {
+  if (item.status === 'failed') return t.message.notSent(item.error ? outboxError(item.error, t) : null);
+  if (item.status === 'sending') return t.message.sending;
+  if (item.status === 'sent') return t.message.sent;
+  if (item.error) return t.message.retrying(outboxError(item.error, t));
+  return typeof navigator !== 'undefined' && navigator.onLine === false ? t.message.waitingForConnection : t.message.sending;
 }
 
 function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions }) {
+  const t = useStrings();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(item.content);
   if (editing) {
@@ -96,7 +101,7 @@ function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions 
         }}
       >
         <label className="sr-only" htmlFor={`edit-${item.clientMessageId}`}>
-          Edit the message
+          {t.message.editLabel}
         </label>
         <textarea
           id={`edit-${item.clientMessageId}`}
@@ -107,10 +112,10 @@ function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions 
         />
         <div className="flex gap-2 text-sm">
           <button type="submit" className="rounded bg-indigo-600 px-2 py-1 text-white">
-            Send
+            {t.common.send}
           </button>
           <button type="button" onClick={() => setEditing(false)} className="rounded px-2 py-1">
-            Cancel
+            {t.common.cancel}
           </button>
         </div>
       </form>
@@ -124,7 +129,7 @@ function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions 
         className={`mt-1 text-xs ${failed ? 'text-red-700 dark:text-red-300' : 'text-slate-600 dark:text-slate-400'}`}
         role={failed ? 'alert' : undefined}
       >
-        {pendingStatus(item)}
+        {pendingStatus(item, t)}
       </p>
       {(failed || item.error) && (
         <div className="mt-1 flex gap-3 text-xs font-medium">
@@ -133,11 +138,11 @@ function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions 
             className="text-indigo-700 underline dark:text-indigo-300"
             onClick={() => actions.retry(item.clientMessageId)}
           >
-            Retry
+            {t.common.retry}
           </button>
           {failed && (
             <button type="button" className="text-indigo-700 underline dark:text-indigo-300" onClick={() => setEditing(true)}>
-              Edit
+              {t.message.edit}
             </button>
           )}
           {failed && (
@@ -146,7 +151,7 @@ function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions 
               className="text-red-700 underline dark:text-red-300"
               onClick={() => actions.discard(item.clientMessageId)}
             >
-              Discard
+              {t.message.discard}
             </button>
           )}
         </div>
@@ -156,48 +161,38 @@ function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions 
 }
 
 /** One line for a durable event that is not a message. */
-function describeEvent(entry: EventEntry, thread: InboundThread | undefined): string {
-  const who = nameOf(thread, entry.senderId);
+function describeEvent(entry: EventEntry, thread: InboundThread | undefined, t: InboxStrings): string {
+  const who = nameOf(thread, entry.senderId, t);
   const body = entry.body;
+  const words = t.events;
   switch (body.type) {
     case 'participant_joined':
-      return `${body.data.name || nameOf(thread, body.data.sender_id ?? entry.senderId)} joined`;
+      return words.joined(body.data.name || nameOf(thread, body.data.sender_id ?? entry.senderId, t));
     case 'mode_changed':
-      return `${who} set the thread to ${body.data.participation_mode === 'invocation_only' ? 'answer only when mentioned' : 'answer every message'}`;
+      return words.modeChanged(who, body.data.participation_mode === 'invocation_only');
     case 'tool_call_started':
-      return `${who} started ${body.data.tool_name || 'a tool'}`;
+      return words.toolStarted(who, body.data.tool_name || words.aTool);
     case 'tool_call_completed':
-      return `${who} used ${body.data.tool_name || 'a tool'}${body.data.result_preview ? `: ${body.data.result_preview}` : ''}`;
+      return words.toolCompleted(who, body.data.tool_name || words.aTool, body.data.result_preview ?? '');
     case 'approval_pending':
-      return `${who} asked for approval to run ${body.data.tool_name || 'a tool'}`;
+      return words.approvalPending(who, body.data.tool_name || words.aTool);
     case 'approval_resolved':
-      return `${who} ${body.data.decision === 'reject' ? 'rejected' : 'approved'} ${body.data.tool_name || 'the request'}`;
+      return words.approvalResolved(who, body.data.decision === 'reject', body.data.tool_name || words.theRequest);
     case 'approval_expired':
-      return `The approval for ${body.data.tool_name || 'a tool'} expired`;
+      return words.approvalExpired(body.data.tool_name || words.aTool);
     case 'escalation_created':
-      return describeEscalation(who, body.data.to ?? '', body.data.reason ?? '');
+      return words.escalated(who, body.data.to ?? '', body.data.reason ?? '');
     case 'run_failed':
-      return `${who} could not answer: ${body.data.error?.message || 'the run failed'}`;
+      return words.runFailed(who, body.data.error ? t.runError(body.data.error.code, body.data.error.message) : '');
     case 'other':
-      return `${who}: ${body.name.replace(/_/g, ' ')}`;
+      return words.other(who, body.name.replace(/_/g, ' '));
   }
-}
-
-const describeEscalation = (who: string, to: string, reason: string) =>
-  `${who} escalated to ${to || 'someone'}${reason ? `: ${reason}` : ''}`;
-
-/** A day break's words: "Today", "Yesterday", else the date. */
-function dayLabel(row: Extract<Row, { kind: 'day_break' }>): string {
-  if (row.daysAgo === 0) return 'Today';
-  if (row.daysAgo === 1) return 'Yesterday';
-  const day = new Date(row.time);
-  const thisYear = day.getFullYear() === new Date().getFullYear();
-  return day.toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric', year: thisYear ? undefined : 'numeric' });
 }
 
 function RunRow({ row, thread, actions }: { row: Extract<Row, { kind: 'run' }>; thread: InboundThread | undefined; actions: RowActions }) {
   const now = useNow(runNeedsClock(row.run), useFrameGateRun());
-  const agentName = row.run.agentId ? nameOf(thread, row.run.agentId) : 'Agent';
+  const t = useStrings();
+  const agentName = row.run.agentId ? nameOf(thread, row.run.agentId, t) : t.common.someoneAgent;
   return (
     <div className="px-4 pt-2 pl-16">
       <RunCard
@@ -205,7 +200,7 @@ function RunRow({ row, thread, actions }: { row: Extract<Row, { kind: 'run' }>; 
         agentName={agentName}
         now={now}
         onDecide={actions.decide}
-        nameOf={(senderId) => nameOf(thread, senderId)}
+        nameOf={(senderId) => nameOf(thread, senderId, t)}
         onRetry={actions.retryRun ? () => actions.retryRun!(row.run.runId) : undefined}
       />
     </div>
@@ -222,23 +217,25 @@ function ApprovalRow({
   actions: RowActions;
 }) {
   const now = useNow(true, useFrameGateRun());
+  const t = useStrings();
   return (
     <div className="px-4 pt-2 pl-16">
       <p className="text-xs text-slate-600 dark:text-slate-400">
-        {nameOf(thread, row.requestedBy)} {row.approval.status === 'pending' ? 'asks' : 'asked'} for approval:
+        {t.thread.asksApproval(nameOf(thread, row.requestedBy, t), row.approval.status === 'pending')}
       </p>
       {/* ApprovalItem is a list item (a run card lists its approvals): here a list of one. */}
-      <ul aria-label="Approvals">
-        <ApprovalItem approval={row.approval} now={now} onDecide={actions.decide} nameOf={(senderId) => nameOf(thread, senderId)} />
+      <ul aria-label={t.thread.approvals}>
+        <ApprovalItem approval={row.approval} now={now} onDecide={actions.decide} nameOf={(senderId) => nameOf(thread, senderId, t)} />
       </ul>
     </div>
   );
 }
 
 export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, actions }: Props) {
+  const t = useStrings();
   switch (row.kind) {
     case 'day_break': {
-      const label = dayLabel(row);
+      const label = formatDayBreak(t.locale, row.time, row.daysAgo);
       return (
         <div
           role="separator"
@@ -255,33 +252,33 @@ export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, 
       return (
         <div
           role="separator"
-          aria-label="New messages"
+          aria-label={t.thread.newMessages}
           className="flex items-center gap-3 px-4 pt-3 text-xs font-semibold text-red-700 dark:text-red-400"
         >
           <span className="h-px flex-1 bg-red-300 dark:bg-red-800" />
-          New messages
+          {t.thread.newMessages}
           <span className="h-px flex-1 bg-red-300 dark:bg-red-800" />
         </div>
       );
     case 'message': {
       const { message } = row;
-      const name = message.senderId === selfSenderId ? 'You' : nameOf(thread, message.senderId);
+      const name = message.senderId === selfSenderId ? t.common.you : nameOf(thread, message.senderId, t);
       return (
-        <Bubble senderId={message.senderId} name={name} time={timeOf(message.createdAt)} grouped={row.grouped}>
+        <Bubble senderId={message.senderId} name={name} time={formatTime(t.locale, message.createdAt)} grouped={row.grouped}>
           <Body text={message.content} markdown={message.role === 'agent'} />
         </Bubble>
       );
     }
     case 'pending_message':
       return (
-        <Bubble senderId={selfSenderId} name="You" time={timeOf(row.item.createdAt)} grouped={row.grouped}>
+        <Bubble senderId={selfSenderId} name={t.common.you} time={formatTime(t.locale, row.item.createdAt)} grouped={row.grouped}>
           <PendingBody item={row.item} actions={actions} />
         </Bubble>
       );
     case 'streaming_reply': {
       const agent = row.senderId ?? 'agent:';
       return (
-        <Bubble senderId={agent} name={nameOf(thread, agent)} time="" grouped={false}>
+        <Bubble senderId={agent} name={nameOf(thread, agent, t)} time="" grouped={false}>
           {/* Hidden from screen readers while it grows: the committed reply is announced once. */}
           <div aria-hidden="true">
             <Body text={row.text} markdown />
@@ -290,11 +287,11 @@ export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, 
       );
     }
     case 'notice':
-      return <p className="px-4 pt-2 text-center text-xs text-slate-600 dark:text-slate-400">{describeEvent(row.entry, thread)}</p>;
+      return <p className="px-4 pt-2 text-center text-xs text-slate-600 dark:text-slate-400">{describeEvent(row.entry, thread, t)}</p>;
     case 'escalation':
       return (
         <p className="px-4 pt-2 text-center text-xs text-slate-600 dark:text-slate-400">
-          {describeEscalation(nameOf(thread, row.senderId), row.to, row.reason)}
+          {t.events.escalated(nameOf(thread, row.senderId, t), row.to, row.reason)}
         </p>
       );
     case 'run':

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { TimelineItem } from '../core/timeline/timeline-item.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 import { nameOf } from '../threads/thread-title.ts';
 
 /** Announcements kept in the live region; older ones are dropped. */
@@ -23,6 +24,7 @@ export function ReplyAnnouncer({
   thread: InboundThread | undefined;
   selfSenderId: string;
 }) {
+  const t = useStrings();
   const lastSeq = useRef<number | null>(null);
   const [said, setSaid] = useState<{ key: string; text: string }[]>([]);
 
@@ -42,13 +44,16 @@ export function ReplyAnnouncer({
     setSaid((previous) =>
       [
         ...previous,
-        ...fresh.map((message) => ({ key: message.id, text: `${nameOf(thread, message.senderId)}: ${message.content.slice(0, 500)}` })),
+        ...fresh.map((message) => ({
+          key: message.id,
+          text: t.thread.said(nameOf(thread, message.senderId, t), message.content.slice(0, 500)),
+        })),
       ].slice(-KEPT),
     );
-  }, [items, loaded, selfSenderId, thread]);
+  }, [items, loaded, selfSenderId, thread, t]);
 
   return (
-    <div role="log" aria-label="New messages" aria-live="polite" aria-relevant="additions" className="sr-only">
+    <div role="log" aria-label={t.thread.newMessages} aria-live="polite" aria-relevant="additions" className="sr-only">
       {said.map((entry) => (
         <p key={entry.key}>{entry.text}</p>
       ))}

@@ -5,20 +5,23 @@ import type { ParticipationMode } from '../core/protocol/model.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import type { SyncHealth } from '../core/session/thread-snapshot.ts';
 import { useEngine } from '../engine/engine-context.tsx';
+import type { InboxStrings } from '../i18n/catalog-en.ts';
+import { errorText } from '../i18n/error-text.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 import { agentsQuery, threadKeys } from '../threads/thread-queries.ts';
 import { threadTitle } from '../threads/thread-title.ts';
 import { VisitorBadge } from '../threads/visitor-badge.tsx';
 
-function healthLabel(health: SyncHealth): string {
+function healthLabel(health: SyncHealth, t: InboxStrings): string {
   switch (health.status) {
     case 'synced':
-      return `Synced · #${health.appliedSeq}`;
+      return t.thread.synced(health.appliedSeq);
     case 'catching_up':
-      return 'Catching up…';
+      return t.thread.catchingUp;
     case 'offline':
-      return 'Offline — messages will send when you are back';
+      return t.thread.offline;
     case 'failed':
-      return 'Could not sync — retrying';
+      return t.thread.syncFailed;
   }
 }
 
@@ -32,6 +35,7 @@ interface Props {
 export function ThreadHeader({ thread, threadId, health, present }: Props) {
   const { api, selfSenderId } = useEngine();
   const queryClient = useQueryClient();
+  const t = useStrings();
   const hasAgent = thread?.participants.some((participant) => participant.sender_id.startsWith('agent:')) ?? false;
   const mode = useMutation({
     mutationFn: (next: ParticipationMode) => api.setMode(threadId, next),
@@ -50,21 +54,21 @@ export function ThreadHeader({ thread, threadId, health, present }: Props) {
       <div className="min-w-0 flex-1 basis-full sm:basis-0">
         <div className="flex min-w-0 flex-wrap items-center gap-x-2">
           <h2 className="flex min-w-0 items-center gap-2 truncate text-base font-semibold">
-            {thread ? threadTitle(thread, selfSenderId) : 'Thread'}
+            {thread ? threadTitle(thread, selfSenderId, t) : t.thread.untitled}
             {thread?.kind === 'public' && (
               <span className="rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">
-                Visitor
+                {t.common.visitorTag}
               </span>
             )}
           </h2>
           <VisitorBadge visitor={thread?.visitor} />
         </div>
-        <ul className="flex flex-wrap gap-x-3 text-xs text-slate-600 dark:text-slate-400" aria-label="Participants">
+        <ul className="flex flex-wrap gap-x-3 text-xs text-slate-600 dark:text-slate-400" aria-label={t.thread.participants}>
           {others.map((participant) => (
             <li key={participant.sender_id} className="flex items-center gap-1">
               {present.includes(participant.sender_id) && <span className="h-2 w-2 rounded-full bg-emerald-500" aria-hidden="true" />}
               {participant.name}
-              {present.includes(participant.sender_id) && <span className="sr-only"> (viewing)</span>}
+              {present.includes(participant.sender_id) && <span className="sr-only">{t.thread.viewing}</span>}
             </li>
           ))}
         </ul>
@@ -73,35 +77,35 @@ export function ThreadHeader({ thread, threadId, health, present }: Props) {
         <a
           href={agentSettingsHash(ownedAgent.slug)}
           className="text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300"
-          aria-label={`${ownedAgent.name} settings`}
+          aria-label={t.thread.agentSettingsOf(ownedAgent.name)}
         >
-          Agent settings
+          {t.shell.agentSettings}
         </a>
       )}
       {hasAgent && thread?.participation_mode && (
         <label className="flex items-center gap-2 text-xs">
-          <span className="text-slate-600 dark:text-slate-400">Agent answers</span>
+          <span className="text-slate-600 dark:text-slate-400">{t.thread.agentAnswers}</span>
           <select
             value={thread.participation_mode}
             disabled={mode.isPending}
             onChange={(event) => mode.mutate(event.target.value as ParticipationMode)}
             className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-950"
           >
-            <option value="open">every message</option>
-            <option value="invocation_only">only when mentioned</option>
+            <option value="open">{t.newThread.modeOpen}</option>
+            <option value="invocation_only">{t.newThread.modeMentioned}</option>
           </select>
         </label>
       )}
       {mode.isError && (
         <p role="alert" className="w-full text-xs text-red-700 dark:text-red-400">
-          The mode could not be changed: {mode.error.message}
+          {t.thread.modeFailed(errorText(mode.error, t))}
         </p>
       )}
       <p
         className={`text-xs ${health.status === 'synced' ? 'text-slate-600 dark:text-slate-400' : 'font-medium text-amber-800 dark:text-amber-300'}`}
         data-testid="sync-health"
       >
-        {healthLabel(health)}
+        {healthLabel(health, t)}
       </p>
     </header>
   );

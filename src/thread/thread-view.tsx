@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { Composer } from '../composer/composer.tsx';
 import { useEngine } from '../engine/engine-context.tsx';
+import { useStrings } from '../i18n/locale-store.ts';
 import { useMarkRead } from '../read/use-mark-read.ts';
 import { buildRows } from './build-rows.ts';
 import { FrameGate } from './frame-gate.ts';
@@ -15,6 +16,7 @@ import { useGatedThreadSnapshot } from './use-gated-thread-snapshot.ts';
 /** One open thread: header, the live message list, who is typing, and the composer. */
 export function ThreadView({ threadId, thread }: { threadId: string; thread: InboundThread | undefined }) {
   const { engine, api, selfSenderId } = useEngine();
+  const t = useStrings();
   // While an agent run is under way or a reply streams, the thread's changes render once per frame (see FrameGate).
   const [gate] = useState(() => new FrameGate(() => engine.getThreadSnapshot(threadId).runs.some((run) => !run.finished)));
   const snapshot = useGatedThreadSnapshot(engine, threadId, gate);
@@ -53,7 +55,7 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
   useMarkRead(threadId, snapshot.health.appliedSeq, atBottom, thread?.read_seq ?? 0);
 
   return (
-    <section aria-label="Conversation" className="flex h-full min-h-0 flex-col">
+    <section aria-label={t.thread.conversation} className="flex h-full min-h-0 flex-col">
       <ThreadHeader thread={thread} threadId={threadId} health={snapshot.health} present={snapshot.present} />
       <MessageList
         rows={rows}

@@ -2,6 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ParticipationMode } from '../core/protocol/model.ts';
 import { useEngine } from '../engine/engine-context.tsx';
+import { errorText } from '../i18n/error-text.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 import { agentsQuery, threadKeys, usersQuery } from './thread-queries.ts';
 
 interface Props {
@@ -14,6 +16,7 @@ interface Props {
 export function NewThreadDialog({ open, onClose, onCreated }: Props) {
   const { api, user } = useEngine();
   const queryClient = useQueryClient();
+  const t = useStrings();
   const dialog = useRef<HTMLDialogElement>(null);
   const users = useQuery({ ...usersQuery(api), enabled: open });
   const agents = useQuery({ ...agentsQuery(api), enabled: open });
@@ -65,10 +68,10 @@ export function NewThreadDialog({ open, onClose, onCreated }: Props) {
     >
       <form onSubmit={submit} className="space-y-4 p-5">
         <h2 id="new-thread-title" className="text-lg font-semibold">
-          New thread
+          {t.newThread.title}
         </h2>
         <label className="block text-sm font-medium">
-          Title (optional)
+          {t.newThread.titleField}
           <input
             value={title}
             onChange={(event) => setTitle(event.target.value)}
@@ -77,11 +80,11 @@ export function NewThreadDialog({ open, onClose, onCreated }: Props) {
           />
         </label>
         <fieldset>
-          <legend className="text-sm font-medium">People</legend>
+          <legend className="text-sm font-medium">{t.newThread.people}</legend>
           {users.isPending ? (
-            <p className="text-sm text-slate-600 dark:text-slate-400">Loading…</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">{t.common.loading}</p>
           ) : others.length === 0 ? (
-            <p className="text-sm text-slate-600 dark:text-slate-400">Nobody else is here yet.</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">{t.newThread.nobodyElse}</p>
           ) : (
             others.map((candidate) => (
               <label key={candidate.id} className="mt-1 flex items-center gap-2 text-sm">
@@ -96,7 +99,7 @@ export function NewThreadDialog({ open, onClose, onCreated }: Props) {
           )}
         </fieldset>
         <fieldset>
-          <legend className="text-sm font-medium">Agents</legend>
+          <legend className="text-sm font-medium">{t.newThread.agents}</legend>
           {(agents.data ?? []).map((agent) => (
             <label key={agent.id} className="mt-1 flex items-center gap-2 text-sm">
               <input type="checkbox" checked={agentIds.includes(agent.id)} onChange={() => setAgentIds((list) => toggle(list, agent.id))} />
@@ -105,18 +108,18 @@ export function NewThreadDialog({ open, onClose, onCreated }: Props) {
           ))}
         </fieldset>
         <label className="block text-sm font-medium">
-          Agents answer
+          {t.newThread.agentsAnswer}
           <select
             value={mode}
             onChange={(event) => setMode(event.target.value as ParticipationMode)}
             className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950"
           >
-            <option value="open">every message</option>
-            <option value="invocation_only">only when mentioned</option>
+            <option value="open">{t.newThread.modeOpen}</option>
+            <option value="invocation_only">{t.newThread.modeMentioned}</option>
           </select>
         </label>
         <label className="block text-sm font-medium">
-          First message (optional)
+          {t.newThread.firstMessage}
           <textarea
             value={first}
             onChange={(event) => setFirst(event.target.value)}
@@ -126,19 +129,19 @@ export function NewThreadDialog({ open, onClose, onCreated }: Props) {
         </label>
         {create.isError && (
           <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-            The thread could not be created: {create.error.message}
+            {t.newThread.createFailed(errorText(create.error, t))}
           </p>
         )}
         <div className="flex justify-end gap-2">
           <button type="button" onClick={onClose} className="rounded-md px-3 py-1.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800">
-            Cancel
+            {t.common.cancel}
           </button>
           <button
             type="submit"
             disabled={create.isPending || (people.length === 0 && agentIds.length === 0)}
             className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
           >
-            {create.isPending ? 'Creating…' : 'Create'}
+            {create.isPending ? t.newThread.creating : t.newThread.create}
           </button>
         </div>
       </form>

@@ -2,14 +2,16 @@ import { memo } from 'react';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { useEngine } from '../engine/engine-context.tsx';
 import { useThreadSnapshot } from '../hooks/use-thread-snapshot.ts';
+import type { InboxStrings } from '../i18n/catalog-en.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 import { Avatar } from '../ui/avatar.tsx';
 import { nameOf, threadTitle } from './thread-title.ts';
 import { VisitorBadge, visitorLabel } from './visitor-badge.tsx';
 
 /** One line of a message for the list: markdown marks and line breaks dropped. */
-function plainPreview(content: string): string {
+function plainPreview(content: string, t: InboxStrings): string {
   return content
-    .replace(/```[\s\S]*?```/g, ' [code] ')
+    .replace(/```[\s\S]*?```/g, ` ${t.threadList.codePreview} `)
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/[*_~`#>|]+/g, '')
     .replace(/\s+/g, ' ')
@@ -26,15 +28,19 @@ interface Props {
 export const ThreadListItem = memo(function ThreadListItem({ thread, selected, onSelect }: Props) {
   const { engine, selfSenderId } = useEngine();
   const snapshot = useThreadSnapshot(engine, thread.id);
-  const title = threadTitle(thread, selfSenderId);
-  const typing = snapshot.typing.map((senderId) => nameOf(thread, senderId));
+  const t = useStrings();
+  const title = threadTitle(thread, selfSenderId, t);
+  const typing = snapshot.typing.map((senderId) => nameOf(thread, senderId, t));
   const viewing = snapshot.present.length > 0;
   const last = thread.last_message;
   const preview = typing.length
-    ? `${typing.join(', ')} ${typing.length === 1 ? 'is' : 'are'} typing…`
+    ? t.threadList.typing(typing)
     : last
-      ? `${last.sender_id === selfSenderId ? 'You' : nameOf(thread, last.sender_id)}: ${plainPreview(last.content)}`
-      : 'No messages yet';
+      ? t.threadList.lastMessage(
+          last.sender_id === selfSenderId ? t.common.you : nameOf(thread, last.sender_id, t),
+          plainPreview(last.content, t),
+        )
+      : t.threadList.noMessages;
   const unread = thread.unread_count;
   const other = thread.participants.find((participant) => participant.sender_id !== selfSenderId);
 
@@ -54,7 +60,7 @@ export const ThreadListItem = memo(function ThreadListItem({ thread, selected, o
           {viewing && (
             <span
               className="absolute -right-0.5 -bottom-0.5 h-3 w-3 rounded-full border-2 border-white bg-emerald-500 dark:border-slate-900"
-              title="Someone is viewing"
+              title={t.threadList.someoneViewing}
             />
           )}
         </span>
@@ -63,7 +69,7 @@ export const ThreadListItem = memo(function ThreadListItem({ thread, selected, o
             <span className={`min-w-0 truncate ${unread > 0 ? 'font-semibold' : 'font-medium'}`}>{title}</span>
             {thread.kind === 'public' && (
               <span className="shrink-0 rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">
-                Visitor
+                {t.common.visitorTag}
               </span>
             )}
           </span>
@@ -79,7 +85,10 @@ export const ThreadListItem = memo(function ThreadListItem({ thread, selected, o
           </span>
         </span>
         {unread > 0 && (
-          <span className="mt-1 rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-semibold text-white" aria-label={`${unread} unread`}>
+          <span
+            className="mt-1 rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-semibold text-white"
+            aria-label={t.threadList.unread(unread)}
+          >
             {unread > 99 ? '99+' : unread}
           </span>
         )}

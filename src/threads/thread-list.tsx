@@ -1,6 +1,8 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useEngine } from '../engine/engine-context.tsx';
+import { errorText } from '../i18n/error-text.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 import { ThreadListItem } from './thread-list-item.tsx';
 import { flattenThreads, threadsQuery } from './thread-queries.ts';
 import { threadTitle } from './thread-title.ts';
@@ -16,37 +18,38 @@ export function ThreadList({ selectedId, onSelect, onNewThread }: Props) {
   const { api, selfSenderId } = useEngine();
   const query = useInfiniteQuery(threadsQuery(api));
   const [filter, setFilter] = useState('');
+  const t = useStrings();
   const threads = useMemo(() => flattenThreads(query.data), [query.data]);
   const needle = filter.trim().toLowerCase();
   const shown = needle
     ? threads.filter(
         (thread) =>
-          threadTitle(thread, selfSenderId).toLowerCase().includes(needle) ||
+          threadTitle(thread, selfSenderId, t).toLowerCase().includes(needle) ||
           thread.participants.some((participant) => participant.name.toLowerCase().includes(needle)) ||
           (thread.last_message?.content.toLowerCase().includes(needle) ?? false),
       )
     : threads;
 
   return (
-    <nav aria-label="Threads" className="flex h-full flex-col">
+    <nav aria-label={t.threadList.label} className="flex h-full flex-col">
       <div className="flex items-center justify-between gap-2 px-3 pt-3">
-        <h1 className="text-lg font-semibold">Inbox</h1>
+        <h1 className="text-lg font-semibold">{t.threadList.heading}</h1>
         <button
           type="button"
           onClick={onNewThread}
           className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700"
         >
-          New thread
+          {t.threadList.newThread}
         </button>
       </div>
       <div className="px-3 py-2">
         <label className="sr-only" htmlFor="thread-filter">
-          Filter threads
+          {t.threadList.filter}
         </label>
         <input
           id="thread-filter"
           type="search"
-          placeholder="Filter threads"
+          placeholder={t.threadList.filter}
           value={filter}
           onChange={(event) => setFilter(event.target.value)}
           className="w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-950"
@@ -54,22 +57,20 @@ export function ThreadList({ selectedId, onSelect, onNewThread }: Props) {
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
         {query.isPending ? (
-          <ul aria-label="Loading threads" className="space-y-2 px-1" aria-busy="true">
+          <ul aria-label={t.threadList.loadingThreads} className="space-y-2 px-1" aria-busy="true">
             {[0, 1, 2, 3].map((i) => (
               <li key={i} className="h-14 rounded-lg bg-slate-100 motion-safe:animate-pulse dark:bg-slate-800" />
             ))}
           </ul>
         ) : query.isError ? (
           <div role="alert" className="p-3 text-sm text-red-700 dark:text-red-400">
-            The threads could not be loaded: {query.error.message}{' '}
+            {t.threadList.loadFailed(errorText(query.error, t))}{' '}
             <button type="button" className="underline" onClick={() => void query.refetch()}>
-              Try again
+              {t.common.tryAgain}
             </button>
           </div>
         ) : shown.length === 0 ? (
-          <p className="p-3 text-sm text-slate-600 dark:text-slate-400">
-            {needle ? 'No thread matches this filter.' : 'No threads yet. Start one with “New thread”.'}
-          </p>
+          <p className="p-3 text-sm text-slate-600 dark:text-slate-400">{needle ? t.threadList.noMatch : t.threadList.empty}</p>
         ) : (
           <ul className="space-y-0.5">
             {shown.map((thread) => (
@@ -84,7 +85,7 @@ export function ThreadList({ selectedId, onSelect, onNewThread }: Props) {
             disabled={query.isFetchingNextPage}
             className="mt-2 w-full rounded-md px-3 py-1.5 text-sm text-indigo-700 hover:bg-slate-100 dark:text-indigo-300 dark:hover:bg-slate-800"
           >
-            {query.isFetchingNextPage ? 'Loading…' : 'Load more threads'}
+            {query.isFetchingNextPage ? t.common.loading : t.threadList.loadMore}
           </button>
         )}
       </div>

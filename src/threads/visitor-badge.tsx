@@ -1,11 +1,11 @@
 import type { InboundThreadVisitor } from '../core/protocol/rest-schemas.ts';
+import type { InboxStrings } from '../i18n/catalog-en.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 
 /** What the badge means, in words, for the tooltip and for screen readers. */
-function visitorTrustMeaning(visitor: InboundThreadVisitor): string {
+function visitorTrustMeaning(visitor: InboundThreadVisitor, t: InboxStrings): string {
   const label = visitorLabel(visitor);
-  return visitor.verified
-    ? `Verified: the agent's website signed this visitor's identity${label ? ` (${label})` : ''}.`
-    : `Unverified email: the visitor typed ${label ? `“${label}”` : 'this'} themselves; nothing proves it is theirs.`;
+  return visitor.verified ? t.visitor.verifiedMeaning(label) : t.visitor.unverifiedMeaning(label);
 }
 
 /** The email the visitor gave, else their name; null when they gave neither. */
@@ -22,8 +22,9 @@ interface Props {
 
 /** "Verified" or "Unverified email" for a visitor thread, with its meaning as a tooltip and for screen readers. */
 export function VisitorBadge({ visitor, showLabel = true }: Props) {
+  const t = useStrings();
   if (!visitor) return null;
-  const meaning = visitorTrustMeaning(visitor);
+  const meaning = visitorTrustMeaning(visitor, t);
   const label = visitorLabel(visitor);
   return (
     <span className="inline-flex min-w-0 items-center gap-1 text-xs font-normal" data-testid="visitor-trust">
@@ -35,7 +36,7 @@ export function VisitorBadge({ visitor, showLabel = true }: Props) {
             : 'bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100'
         }`}
       >
-        <span aria-hidden="true">{visitor.verified ? '✓ Verified' : 'Unverified email'}</span>
+        <span aria-hidden="true">{visitor.verified ? t.visitor.verified : t.visitor.unverified}</span>
         <span className="sr-only">{meaning}</span>
       </span>
       {showLabel && label && <span className="truncate text-slate-600 dark:text-slate-400">{label}</span>}

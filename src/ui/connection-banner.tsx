@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { SyncEngine } from '../core/engine/sync-engine.ts';
 import { useConnectionState } from '../hooks/use-connection-state.ts';
+import { useStrings } from '../i18n/locale-store.ts';
 
 /** A banner while the live connection is down: when the next try is, and a way to try now. */
 export function ConnectionBanner({ engine, onRetry }: { engine: SyncEngine; onRetry(): void }) {
   const state = useConnectionState(engine);
+  const t = useStrings();
   const [now, setNow] = useState(() => Date.now());
   const counting = state.status === 'reconnecting';
   useEffect(() => {
@@ -16,13 +18,13 @@ export function ConnectionBanner({ engine, onRetry }: { engine: SyncEngine; onRe
   let text: string | null = null;
   if (state.status === 'reconnecting') {
     const seconds = Math.max(0, Math.ceil((state.retryAt - now) / 1000));
-    text = seconds > 0 ? `Connection lost. Trying again in ${seconds} s.` : 'Connection lost. Reconnecting…';
+    text = seconds > 0 ? t.connection.lostRetryIn(seconds) : t.connection.lostReconnecting;
   } else if (state.status === 'offline') {
-    text = 'You are offline. Messages will send when you are back.';
+    text = t.connection.offline;
   } else if (state.status === 'failed') {
-    text = `Cannot connect: ${state.reason}`;
+    text = t.connection.failed(state.reason, state.code);
   } else if (state.status === 'paused') {
-    text = 'The connection is paused.';
+    text = t.connection.paused;
   }
   if (!text) return null;
   return (
@@ -33,7 +35,7 @@ export function ConnectionBanner({ engine, onRetry }: { engine: SyncEngine; onRe
       <span>{text}</span>
       {state.status !== 'offline' && (
         <button type="button" className="font-semibold underline" onClick={onRetry}>
-          Retry now
+          {t.connection.retryNow}
         </button>
       )}
     </div>

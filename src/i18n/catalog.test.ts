@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { de } from './catalog-de.ts';
+import { en } from './catalog-en.ts';
+import { catalogLeaves as leaves, SAMPLES } from './catalog-samples.ts';
+
+describe('the inbox catalogs', () => {
+  const english = leaves(en);
+  const german = leaves(de);
+  const sampleArgs = leaves(SAMPLES);
+
+  it('have exactly the same keys', () => {
+    expect([...german.keys()].sort()).toEqual([...english.keys()].sort());
+  });
+
+  it('have the same kind of value under each key (a string, or a function taking as many values)', () => {
+    for (const [key, value] of english) {
+      const other = german.get(key);
+      expect(typeof other, key).toBe(typeof value);
+      if (typeof value === 'function') expect((other as (...args: unknown[]) => unknown).length, key).toBe(value.length);
+    }
+  });
+
+  it('have no empty string, and every function returns a non-empty string for sample values', () => {
+    for (const [name, catalog] of [
+      ['en', english],
+      ['de', german],
+    ] as const) {
+      for (const [key, value] of catalog) {
+        if (typeof value === 'string') {
+          expect(value.trim(), `${name} ${key}`).not.toBe('');
+          continue;
+        }
+        const samples = sampleArgs.get(key) as readonly unknown[][] | undefined;
+        expect(samples?.length, `samples for ${key}`).toBeGreaterThan(0);
+        for (const args of samples ?? []) {
+          const result = (value as (...values: unknown[]) => unknown)(...args);
+          expect(typeof result, `${name} ${key}`).toBe('string');
+          expect((result as string).trim(), `${name} ${key}`).not.toBe('');
+        }
+      }
+    }
+  });
+
+  it('name their locale', () => {
+    expect(en.locale).toBe('en');
+    expect(de.locale).toBe('de');
+  });
+
+  it('count with the language’s plural rules', () => {
+    expect(en.thread.newBelow(1)).toBe('1 new message ↓');
+    expect(en.thread.newBelow(2)).toBe('2 new messages ↓');
+    expect(de.thread.newBelow(1)).toBe('1 neue Nachricht ↓');
+    expect(de.thread.newBelow(1200)).toBe('1.200 neue Nachrichten ↓');
+    expect(en.runs.toolCallCount(1)).toBe('1 tool call');
+    expect(de.runs.toolCallCount(3)).toBe('3 Werkzeugaufrufe');
+  });
+
+  it('join names as the language does', () => {
+    expect(en.thread.typing(['Ann', 'Bob', 'Cy'])).toBe('Ann, Bob, and Cy are typing…');
+    expect(en.thread.typing(['Ann'])).toBe('Ann is typing…');
+    expect(de.thread.typing(['Ann', 'Bob'])).toBe('Ann und Bob schreiben…');
+  });
+
+  it('show the server’s words for an API error in English and the code’s meaning in German', () => {
+    expect(en.apiError('forbidden', 'Only owners can do this.')).toBe('Only owners can do this.');
+    expect(de.apiError('forbidden', 'Only owners can do this.')).toBe('Dafür fehlt Ihnen die Berechtigung.');
+  });
+});

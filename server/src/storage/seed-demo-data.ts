@@ -12,14 +12,22 @@ export const DEMO_AGENT_SLUG = 'demo';
 /**
  * Seeds a new database with the demo data of CONTRACT §10: Alice and Bob, the `demo`
  * agent owned by Alice, and one thread between the three. Does nothing on a database
- * that already has users.
+ * that already has users, or that another process is seeding at the same moment.
  */
 export async function seedDemoData(storage: Storage): Promise<boolean> {
   if ((await storage.getUserByEmail(DEMO_USERS[0].email)) || (await storage.listUsers()).length > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const [alice, bob] = await Promise.all(
-    DEMO_USERS.map((user) => storage.createUser({ id: randomUUID(), email: user.email, name: user.name, avatarUrl: null, passwordHash })),
-  );
+  const newUser = (user: (typeof DEMO_USERS)[number]) =>
+    storage.createUser({ id: randomUUID(), email: user.email, name: user.name, avatarUrl: null, passwordHash });
+  let alice;
+  try {
+    alice = await newUser(DEMO_USERS[0]);
+  } catch (error) {
+    // Several processes started together on one empty database: the one that created Alice seeds the rest.
+    if (await storage.getUserByEmail(DEMO_USERS[0].email)) return false;
+    throw error;
+  }
+  const bob = await newUser(DEMO_USERS[1]);
   const agent = await storage.createAgent(
     {
       id: randomUUID(),
@@ -30,19 +38,19 @@ export async function seedDemoData(storage: Storage): Promise<boolean> {
       themeColor: '#4f46e5',
       engine: 'demo',
     },
-    [alice!.id],
+    [alice.id],
   );
   await storage.createThread({
     kind: 'private',
     title: 'Welcome',
     participationMode: 'open',
     participants: [
-      { sender_id: `user:${alice!.id}`, name: alice!.name, avatar_url: null },
-      { sender_id: `user:${bob!.id}`, name: bob!.name, avatar_url: null },
+      { sender_id: `user:${alice.id}`, name: alice.name, avatar_url: null },
+      { sender_id: `user:${bob.id}`, name: bob.name, avatar_url: null },
       { sender_id: `agent:${agent.id}`, name: agent.name, avatar_url: null },
     ],
     extraAudience: [],
-    createdBy: `user:${alice!.id}`,
+    createdBy: `user:${alice.id}`,
     initialMessage: {
       senderId: `agent:${agent.id}`,
       role: 'agent',

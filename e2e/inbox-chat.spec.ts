@@ -3,6 +3,7 @@ import {
   ALICE,
   BOB,
   UserApi,
+  peerURL,
   collectRows,
   composer,
   conversation,
@@ -28,7 +29,8 @@ test('Alice and Bob chat both ways, see each other typing and viewing, and unrea
   await alice.createThread({ with: [bob], title: `Elsewhere ${tag}` });
 
   const aliceContext = await browser.newContext();
-  const bobContext = await browser.newContext();
+  // In the cluster project Bob is on another server process than Alice.
+  const bobContext = await browser.newContext({ baseURL: peerURL() });
   try {
     const a = await aliceContext.newPage();
     const b = await bobContext.newPage();

@@ -107,8 +107,9 @@ test('the server restarts mid-conversation: the app reconnects by itself, with n
   const request = await playwright.request.newContext({ baseURL: server.baseURL });
   const context = await browser.newContext({ baseURL: server.baseURL });
   try {
-    const alice = await UserApi.login(request, ALICE);
-    const bob = await UserApi.login(request, BOB);
+    // This test's own server, in every project.
+    const alice = await UserApi.login(request, ALICE, server.baseURL);
+    const bob = await UserApi.login(request, BOB, server.baseURL);
     const tag = uniqueTag();
     const thread = await alice.createThread({ with: [bob], title: `Restart ${tag}` });
     const page = await context.newPage();

@@ -4,7 +4,7 @@
  * and reading the virtualized message list.
  */
 import { randomUUID } from 'node:crypto';
-import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 
 const PASSWORD = 'password123';
 export const ALICE = 'alice@example.com';
@@ -39,21 +39,35 @@ export interface AgentJson {
   name: string;
 }
 
+/**
+ * The server process the REST helpers (and a second user's browser) talk to, when the
+ * project names one (`metadata.peerURL`): in the cluster project, another process than the
+ * one serving the pages, so every live update a page shows has crossed processes.
+ * Undefined: the pages' own server.
+ */
+export function peerURL(): string | undefined {
+  const peer = test.info().project.metadata?.peerURL as unknown;
+  return typeof peer === 'string' ? peer : undefined;
+}
+
 /** A unique, short tag for this test's texts and titles. */
 export const uniqueTag = () => randomUUID().slice(0, 8);
 
-/** The REST API as one user. `request` decides the server (its baseURL). */
+/** The REST API as one user: on the peer server when the project names one ({@link peerURL}), else on `request`'s baseURL. */
 export class UserApi {
   private constructor(
     private readonly request: APIRequestContext,
     readonly me: LoggedIn,
+    /** Prefix of every path: the peer server's URL, or '' for the request's baseURL. */
+    private readonly base: string,
   ) {}
 
-  static async login(request: APIRequestContext, email: string): Promise<UserApi> {
-    const response = await request.post('/api/v1/auth/login', { data: { email, password: PASSWORD } });
+  /** `base`: the server to use; by default the peer ({@link peerURL}) or else `request`'s baseURL (''). */
+  static async login(request: APIRequestContext, email: string, base = peerURL() ?? ''): Promise<UserApi> {
+    const response = await request.post(`${base}/api/v1/auth/login`, { data: { email, password: PASSWORD } });
     expect(response.status(), await response.text()).toBe(200);
     const body = (await response.json()) as { token: string; user: LoggedIn['user'] };
-    return new UserApi(request, { token: body.token, user: body.user, senderId: `user:${body.user.id}` });
+    return new UserApi(request, { token: body.token, user: body.user, senderId: `user:${body.user.id}` }, base);
   }
 
   private get headers() {
@@ -66,7 +80,7 @@ export class UserApi {
     title: string;
     mode?: 'open' | 'invocation_only';
   }): Promise<ThreadJson> {
-    const response = await this.request.post('/api/v1/chat/threads', {
+    const response = await this.request.post(`${this.base}/api/v1/chat/threads`, {
       headers: this.headers,
       data: {
         target_user_ids: input.with.map((other) => other.me.user.id),
@@ -80,7 +94,7 @@ export class UserApi {
   }
 
   async send(threadId: string, content: string): Promise<{ id: string; thread_seq: number }> {
-    const response = await this.request.post(`/api/v1/chat/threads/${threadId}/messages`, {
+    const response = await this.request.post(`${this.base}/api/v1/chat/threads/${threadId}/messages`, {
       headers: this.headers,
       data: { content, client_message_id: randomUUID() },
     });
@@ -89,7 +103,7 @@ export class UserApi {
   }
 
   async thread(threadId: string): Promise<ThreadJson> {
-    const response = await this.request.get(`/api/v1/chat/threads/${threadId}`, { headers: this.headers });
+    const response = await this.request.get(`${this.base}/api/v1/chat/threads/${threadId}`, { headers: this.headers });
     expect(response.status()).toBe(200);
     return (await response.json()) as ThreadJson;
   }
@@ -98,7 +112,7 @@ export class UserApi {
   async events(threadId: string): Promise<EventJson[]> {
     const events: EventJson[] = [];
     for (let after = 0; ;) {
-      const response = await this.request.get(`/api/v1/chat/threads/${threadId}/events?last_thread_seq=${after}&limit=200`, {
+      const response = await this.request.get(`${this.base}/api/v1/chat/threads/${threadId}/events?last_thread_seq=${after}&limit=200`, {
         headers: this.headers,
       });
       expect(response.status()).toBe(200);
@@ -117,7 +131,7 @@ export class UserApi {
   }
 
   async demoAgent(): Promise<AgentJson> {
-    const response = await this.request.get('/api/v1/agents', { headers: this.headers });
+    const response = await this.request.get(`${this.base}/api/v1/agents`, { headers: this.headers });
     expect(response.status()).toBe(200);
     const { agents } = (await response.json()) as { agents: AgentJson[] };
     const demo = agents.find((agent) => agent.slug === 'demo');

@@ -30,7 +30,8 @@ test('Alice and Bob chat both ways, see each other typing and viewing, and unrea
 
   const aliceContext = await browser.newContext();
   // In the cluster project Bob is on another server process than Alice.
-  const bobContext = await browser.newContext({ baseURL: peerURL() });
+  const peer = peerURL();
+  const bobContext = await browser.newContext(peer ? { baseURL: peer } : {});
   try {
     const a = await aliceContext.newPage();
     const b = await bobContext.newPage();

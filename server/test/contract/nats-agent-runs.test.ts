@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVAL_SWEEP_MS } from '../../src/agents/agent-runtime.ts';
-import { natsUrl } from '../support/nats.ts';
+import { natsUrl, uniqueOrg } from '../support/nats.ts';
+import { freshDatabase, postgresUrl } from '../support/postgres.ts';
 import { startChildServer, startTestCluster, type TestCluster } from '../support/test-cluster.ts';
 import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
@@ -207,4 +208,76 @@ describe.runIf(natsUrl)('agent runs across processes', () => {
       expect((await set(b, [])).status).toBe(200);
     }
   });
+});
+
+/** The same on PostgreSQL, each process with its own connections: approvals settle once however many processes sweep. */
+describe.runIf(natsUrl && postgresUrl)('agent runs across processes on PostgreSQL', () => {
+  let env: NodeJS.ProcessEnv;
+  let a: TestServer;
+  let b: TestServer;
+  let world: World;
+  let socket: TestSocket;
+
+  beforeAll(async () => {
+    env = {
+      DATABASE_URL: await freshDatabase(),
+      DEMO_DATA: 'true',
+      NATS_URL: natsUrl!,
+      NATS_ORG: uniqueOrg(),
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+    };
+    a = await startTestServer(env);
+    b = await startTestServer(env);
+    world = await demoWorld(a);
+    socket = TestSocket.open(userSocketUrl(b.wsUrl, world.alice.token));
+    await socket.ready();
+  });
+  afterAll(async () => {
+    await socket?.close();
+    await Promise.all([a?.close(), b?.close()]);
+  });
+
+  it(
+    "a decision through B resumes the run on A; a killed process's approval is expired by the others once",
+    { timeout: 60_000 },
+    async () => {
+      const thread = await createThread(a, world.alice.token, { target_user_ids: [], agent_ids: [world.demoAgent.id] });
+      const message = await post(a, world.alice.token, thread.id, '/approve Invoice');
+      const pending = await durable(socket, thread.id, 'approval_pending');
+      const decided = await api(b, 'POST', `/chat/threads/${thread.id}/approvals/${pending.data.data.approval_id}`, {
+        token: world.alice.token,
+        body: { decision: 'approve' },
+      });
+      expect(decided.status).toBe(200);
+      expect((await runEnd(socket, message.id)).data.event_type).toBe('intake_completed');
+      expect((await readLog(a, world.alice.token, thread.id, message.thread_seq)).map((event) => event.event_type)).toEqual([
+        'approval_pending',
+        'approval_resolved',
+        'tool_call_started',
+        'tool_call_completed',
+        'message_committed',
+      ]);
+
+      const child = await startChildServer({ ...env, DEMO_DATA: 'false', APPROVAL_TTL_MS: String(SHORT_TTL_MS) });
+      try {
+        const orphan = await post(child, world.alice.token, thread.id, '/approve Orphan');
+        const orphanPending = await socket.next(
+          (f) => f.type === 'thread_event' && f.data.event_type === 'approval_pending' && f.data.thread_seq > orphan.thread_seq,
+          RUN_TIMEOUT_MS,
+          'the approval_pending of the run on the child',
+        );
+        await child.kill();
+        await socket.next(
+          (f) => f.type === 'thread_event' && f.data.event_type === 'approval_expired' && f.data.thread_seq > orphanPending.data.thread_seq,
+          SHORT_TTL_MS + 3 * APPROVAL_SWEEP_MS,
+          'approval_expired from a surviving process',
+        );
+        const log = await readLog(a, world.alice.token, thread.id, orphan.thread_seq);
+        expect(log.map((event) => event.event_type)).toEqual(['approval_pending', 'approval_expired']);
+        expect(log[1].data).toMatchObject({ approval_id: orphanPending.data.data.approval_id, decision: 'expired' });
+      } finally {
+        await child.kill();
+      }
+    },
+  );
 });

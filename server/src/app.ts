@@ -92,11 +92,15 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     (event) => void webhooks.enqueue(event).catch((error: unknown) => fastify.log.error({ err: error }, 'webhook enqueue failed')),
   );
   const engines = new Map<string, Agent>([['demo', new DemoAgent()]]);
-  const runtime = new AgentRuntime(storage, threads, engines, fastify.log, {
-    chunkMs: config.demoAgentChunkMs,
-    approvalTtlMs: config.approvalTtlMs,
-  });
-  await runtime.expireOrphanedApprovals();
+  const runtime = new AgentRuntime(
+    storage,
+    threads,
+    engines,
+    fastify.log,
+    { chunkMs: config.demoAgentChunkMs, approvalTtlMs: config.approvalTtlMs },
+    realtime.control,
+  );
+  await runtime.startExpirySweep();
   const limiters = {
     threadCreates: new RateLimiter(config.rateLimits.threadCreates),
     messages: new RateLimiter(config.rateLimits.messages),
@@ -121,8 +125,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     loginThrottle,
     streams,
     tokenStreams: new TokenStreams(),
-    // The gateway is built below; settings change only once requests are served.
-    agentSettingsChanged: (agent) => gateway.enforceAgentSettings(agent),
+    // Every process (this one included) re-checks its own public sockets of the agent.
+    agentSettingsChanged: async (agent) => realtime.control.agentSettingsChanged(agent.id),
   };
   const gateway = new SocketGateway({
     storage,
@@ -137,6 +141,12 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     messageLimiter: limiters.messages,
     accounts,
     publicIdleTimeoutMs: config.publicIdleTimeoutMs,
+  });
+  realtime.control.onAgentSettingsChanged((agentId) => {
+    void (async () => {
+      const agent = await storage.getAgent(agentId);
+      if (agent) await gateway.enforceAgentSettings(agent);
+    })().catch((error: unknown) => fastify.log.error({ err: error, agent_id: agentId }, 'public sockets not re-checked'));
   });
   fastify.server.on('upgrade', (request, socket, head) => {
     if (hosts.allows(request.headers.host)) gateway.handleUpgrade(request, socket, head);

@@ -4,14 +4,25 @@ import type { Message, RunError, ThreadEvent } from '../../../src/core/protocol/
 import type { RuntimeFrameData } from '../../../src/core/protocol/server-frames.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import type { AgentRecord, ApprovalRecord, Storage, ThreadRecord } from '../storage/storage.ts';
+import type { ControlChannel } from '../realtime/control-channel.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
 import { agentSenderId, type Principal } from '../threads/principal.ts';
 import type { Agent, AgentStep, AgentTurn, ApprovalOutcome } from './agent.ts';
+import { findFailedRun, type RetryRefusal } from './failed-run-lookup.ts';
 
 /** Words per streamed `text_delta` chunk. */
 const WORDS_PER_CHUNK = 3;
-/** Failed runs remembered for a retry. */
-const MAX_RETRYABLE_RUNS = 500;
+/**
+ * How often every process expires the approvals whose deadline passed, whichever process
+ * their run was on: those of a process that died are expired within this long of their deadline.
+ */
+export const APPROVAL_SWEEP_MS = 5_000;
+
+const RETRY_REFUSALS: Record<RetryRefusal, string> = {
+  not_failed: 'This run cannot be retried: it did not fail.',
+  not_retryable: 'This run cannot be retried: its error was not retryable.',
+  already_retried: 'This run cannot be retried: it was already retried.',
+};
 
 export interface RuntimeOptions {
   /** Delay between streamed chunks (`DEMO_AGENT_CHUNK_MS`). */
@@ -46,8 +57,10 @@ export class AgentRuntime {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly decisions = new Map<string, PendingDecision>();
   private readonly sleeps = new Map<NodeJS.Timeout, () => void>();
-  /** Failed runs that may be tried again, newest last (in memory: a restart forgets them). */
-  private readonly failedRuns = new Map<string, { agentId: string; threadId: string; message: Message }>();
+  /** Retries started here and not finished yet (before their first durable event, only memory knows). */
+  private readonly retrying = new Set<string>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
   private stopped = false;
 
   constructor(
@@ -56,13 +69,38 @@ export class AgentRuntime {
     private readonly engines: ReadonlyMap<string, Agent>,
     private readonly log: FastifyBaseLogger,
     private readonly options: RuntimeOptions,
+    private readonly control: ControlChannel,
   ) {
     threads.onCommit((event, thread, message) => this.onCommit(event, thread, message));
+    // Whichever process settled it (decision or expiry), the run waiting here goes on.
+    control.onApprovalSettled((notice) => this.wake(notice.approvalId, notice.status));
   }
 
-  /** Approvals left pending by a previous process have no run waiting on them any more. */
-  async expireOrphanedApprovals(): Promise<void> {
-    for (const approval of await this.storage.listPendingApprovals()) await this.settle(approval, 'expired', null);
+  /**
+   * Expires the pending approvals whose deadline has passed, on start and then every
+   * APPROVAL_SWEEP_MS. Approvals still within their window are left alone: their run may
+   * be waiting on another process. Several processes may sweep at once; storage settles
+   * each approval once, and only the process that won commits and announces it.
+   */
+  async startExpirySweep(): Promise<void> {
+    await this.expireOverdueApprovals();
+    if (this.stopped) return;
+    this.sweepTimer = setInterval(() => {
+      this.sweeping ??= this.expireOverdueApprovals()
+        .catch((error: unknown) => {
+          if (!this.stopped) this.log.error({ err: error }, 'expiring overdue approvals failed');
+        })
+        .finally(() => (this.sweeping = undefined));
+    }, APPROVAL_SWEEP_MS);
+    this.sweepTimer.unref();
+  }
+
+  private async expireOverdueApprovals(): Promise<void> {
+    const now = Date.now();
+    for (const approval of await this.storage.listPendingApprovals()) {
+      if (this.stopped) return;
+      if (Date.parse(approval.expiresAt) <= now) await this.settle(approval, 'expired', null);
+    }
   }
 
   private onCommit(event: ThreadEvent, thread: ThreadRecord, message: Message | null): void {
@@ -97,35 +135,33 @@ export class AgentRuntime {
     return true;
   }
 
-  /** @internal A run failed with a retryable error: remember how to run it again. */
-  rememberFailure(runId: string, agentId: string, threadId: string, message: Message): void {
-    this.failedRuns.set(runId, { agentId, threadId, message });
-    if (this.failedRuns.size > MAX_RETRYABLE_RUNS) this.failedRuns.delete(this.failedRuns.keys().next().value!);
-  }
-
-  /** Runs the agent again for the message a failed run answered ([ext] `POST …/runs/{run_id}/retry`). */
+  /**
+   * Runs the agent again for the message a failed run answered ([ext] `POST …/runs/{run_id}/retry`).
+   * The failure is found in the thread's log, so any process can retry it, also after a restart.
+   */
   async retry(principal: Principal, threadId: string, runId: string): Promise<void> {
     await this.threads.access(principal, threadId);
-    const failed = this.failedRuns.get(runId);
-    if (!failed || failed.threadId !== threadId) {
-      throw new ApiError('conflict', 'This run cannot be retried (it did not fail, was already retried, or the server restarted).');
-    }
-    this.failedRuns.delete(runId);
+    const failed = this.retrying.has(runId) ? 'already_retried' : await findFailedRun(this.storage, threadId, runId);
+    if (typeof failed === 'string') throw new ApiError('conflict', RETRY_REFUSALS[failed]);
+    // Checked again: another retry of the same run may have come in while the log was read.
+    if (this.retrying.has(runId)) throw new ApiError('conflict', RETRY_REFUSALS.already_retried);
+    this.retrying.add(runId);
     const key = `${threadId}|${failed.agentId}`;
     const next = (this.queues.get(key) ?? Promise.resolve())
-      .then(() => this.runTurn(failed.agentId, threadId, failed.message))
-      .catch((error: unknown) => this.log.error({ err: error, thread_id: threadId }, 'agent run crashed'));
+      .then(() => this.runTurn(failed.agentId, threadId, failed.message, failed.retryRunId))
+      .catch((error: unknown) => this.log.error({ err: error, thread_id: threadId }, 'agent run crashed'))
+      .finally(() => this.retrying.delete(runId));
     this.queues.set(key, next);
   }
 
-  private async runTurn(agentId: string, threadId: string, message: Message): Promise<void> {
+  private async runTurn(agentId: string, threadId: string, message: Message, runId: string = randomUUID()): Promise<void> {
     const agentRecord = await this.storage.getAgent(agentId);
     const engine = agentRecord && this.engines.get(agentRecord.engine);
     const thread = await this.storage.getThread(threadId);
     if (!agentRecord || !engine || !thread || this.stopped) return;
     const senderName = thread.participants.find((p) => p.sender_id === message.sender_id)?.name ?? 'there';
     const turn: AgentTurn = { agent: agentRecord, thread, message, senderName };
-    await new Run(this, engine, turn, randomUUID()).execute();
+    await new Run(this, engine, turn, runId).execute();
   }
 
   // ---- used by Run ---------------------------------------------------------------------
@@ -186,9 +222,32 @@ export class AgentRuntime {
     if (thread) this.threads.publishCommitted(thread, event, null);
     this.emit(threadId, { event_type: 'approval_pending', run_id: runId, ...event.data, thread_seq: event.thread_seq });
     return new Promise<ApprovalOutcome>((resolve) => {
-      const timer = setTimeout(() => void this.settle(approval, 'expired', null), this.options.approvalTtlMs);
+      const timer = setTimeout(() => void this.expireWaiting(approval), this.options.approvalTtlMs);
       this.decisions.set(approval.id, { approval, resolve, timer });
     });
+  }
+
+  /**
+   * The deadline of an approval a run here waits on. When another process settled it first
+   * and its notice did not come (NATS was away), the stored outcome wakes the run.
+   */
+  private async expireWaiting(approval: ApprovalRecord): Promise<void> {
+    try {
+      if (await this.settle(approval, 'expired', null)) return;
+      const current = await this.storage.getApproval(approval.id);
+      if (current && current.status !== 'pending') this.wake(approval.id, current.status);
+    } catch (error) {
+      if (!this.stopped) this.log.error({ err: error, approval_id: approval.id }, 'expiring an approval failed');
+    }
+  }
+
+  /** Resumes the run on this process that waits on the approval, if there is one. */
+  private wake(approvalId: string, status: ApprovalOutcome): void {
+    const pending = this.decisions.get(approvalId);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.decisions.delete(approvalId);
+    pending.resolve(status);
   }
 
   /**
@@ -211,7 +270,7 @@ export class AgentRuntime {
     return settled;
   }
 
-  /** Settles an approval once (decision or expiry), commits its event and wakes its run. */
+  /** Settles an approval once (decision or expiry), commits its event and wakes its run, wherever it is. */
   private async settle(approval: ApprovalRecord, status: ApprovalOutcome, decidedBy: string | null) {
     const expired = status === 'expired';
     const data = {
@@ -242,18 +301,14 @@ export class AgentRuntime {
       run_id: approval.runId,
       thread_seq: settled.event.thread_seq,
     });
-    const pending = this.decisions.get(approval.id);
-    if (pending) {
-      clearTimeout(pending.timer);
-      this.decisions.delete(approval.id);
-      pending.resolve(status);
-    }
+    this.control.approvalSettled({ approvalId: approval.id, threadId: approval.threadId, status });
     return settled.approval;
   }
 
   /** Stops every run before its next step; nothing half-done is committed after this. */
   stop(): void {
     this.stopped = true;
+    clearInterval(this.sweepTimer);
     for (const [timer, abort] of this.sleeps) {
       clearTimeout(timer);
       abort();
@@ -366,7 +421,6 @@ class Run {
 
   private async fail(error: RunError): Promise<void> {
     this.emit('intake_failed', { error });
-    if (error.retryable) this.runtime.rememberFailure(this.runId, this.turn.agent.id, this.turn.thread.id, this.turn.message);
     await this.runtime.threadService.commitEvent(this.turn.thread.id, {
       eventType: 'run_failed',
       senderId: agentSenderId(this.turn.agent.id),

@@ -1,15 +1,19 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { LocalControl, type ControlChannel } from './control-channel.ts';
 import { InProcessHub, type Hub } from './hub.ts';
 import { LocalSignals, type LiveSignals } from './live-signals.ts';
 import { ClusterSignals } from './nats/cluster-signals.ts';
 import { NatsBus } from './nats/nats-bus.ts';
+import { NatsControl } from './nats/nats-control.ts';
 import { NatsHub } from './nats/nats-hub.ts';
 import type { NatsSettings } from './nats/nats-settings.ts';
 
-/** The live side of a server process: the hub for frames, the signals for typing and presence. */
+/** The live side of a server process: the hub for frames, the signals for typing and presence, control messages. */
 export interface Realtime {
   hub: Hub;
   signals: LiveSignals;
+  /** Control messages between processes (approval decisions, agent settings changes). */
+  control: ControlChannel;
   /** Live frames from other processes may have been missed (NATS was away): subscribers should catch up. */
   onInterrupted(listener: () => void): void;
   close(): Promise<void>;
@@ -25,6 +29,7 @@ export async function openRealtime(nats: NatsSettings | null, log: FastifyBaseLo
     return {
       hub,
       signals,
+      control: new LocalControl((error) => log.error({ err: error }, 'control message listener failed')),
       onInterrupted: () => undefined,
       close: async () => signals.close(),
       abandon: async () => signals.close(),
@@ -33,10 +38,12 @@ export async function openRealtime(nats: NatsSettings | null, log: FastifyBaseLo
   const bus = await NatsBus.connect(nats, log);
   const hub = new NatsHub(bus, log);
   const signals = new ClusterSignals(bus, hub, log);
+  const control = new NatsControl(bus, log);
   await signals.start();
   return {
     hub,
     signals,
+    control,
     onInterrupted: (listener) => bus.onReconnect(listener),
     async close() {
       signals.close();

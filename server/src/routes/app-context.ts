@@ -31,7 +31,7 @@ export interface AppContext {
   streams: Set<ServerResponse>;
   /** The SSE streams each external agent token opened, ended when the token is revoked. */
   tokenStreams: TokenStreams;
-  /** Called after an owner changed an agent's settings, so open public sockets follow them. */
+  /** Called after an owner changed an agent's settings, so open public sockets on every process follow them. */
   agentSettingsChanged: (agent: AgentRecord) => Promise<void>;
   limiters: { threadCreates: RateLimiter; messages: RateLimiter; socketConnects: RateLimiter };
   /** Limits on `POST /auth/login`, per address and per account. */

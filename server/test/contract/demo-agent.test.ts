@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { sleep, TestSocket, userSocketUrl } from '../support/test-socket.ts';
@@ -757,5 +760,60 @@ describe('approvals that nobody answers (APPROVAL_TTL_MS)', () => {
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('conflict');
     expect(await readLog(server, world.alice.token, thread.id, reply.thread_seq)).toEqual([]);
+  });
+});
+
+describe('retrying a failed run ([ext] POST …/runs/{run_id}/retry), also after a restart', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ama2-retry-'));
+  const env = { DATABASE_PATH: join(dir, 'db.sqlite') };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds the failure in the log: a new run answers the same message; the same run again, or one that did not fail, is 409', async () => {
+    const first = await startTestServer(env);
+    let world = await demoWorld(first);
+    const thread = await createThread(first, world.alice.token, { target_user_ids: [], agent_ids: [world.demoAgent.id] });
+    let socket = TestSocket.open(userSocketUrl(first.wsUrl, world.alice.token));
+    await socket.ready();
+    const failing = await post(first, world.alice.token, thread.id, '/fail on purpose');
+    const { runId } = await awaitRun(socket, failing.id);
+    const fine = await post(first, world.alice.token, thread.id, 'a normal question');
+    const { runId: completedRunId } = await awaitRun(socket, fine.id);
+    await socket.close();
+    await first.close();
+
+    const second = await startTestServer(env, { seed: false });
+    try {
+      world = await demoWorld(second);
+      socket = TestSocket.open(userSocketUrl(second.wsUrl, world.alice.token));
+      await socket.ready();
+      const retried = await api(second, 'POST', `/chat/threads/${thread.id}/runs/${runId}/retry`, { token: world.alice.token });
+      expect(retried.status).toBe(202);
+      const retry = await awaitRun(socket, failing.id);
+      expect(retry.runId).not.toBe(runId);
+      expect(lettersOf(retry.types)).toMatch(FAILED_RUN);
+      const log = await readLog(second, world.alice.token, thread.id, fine.thread_seq);
+      const failures = log.filter((event) => event.event_type === 'run_failed');
+      expect(failures.at(-1).data).toMatchObject({ run_id: retry.runId, message_id: failing.id, error: { retryable: true } });
+
+      const again = await api(second, 'POST', `/chat/threads/${thread.id}/runs/${runId}/retry`, { token: world.alice.token });
+      expect(again.status).toBe(409);
+      expect(again.body.error).toEqual({
+        code: 'conflict',
+        message: 'This run cannot be retried: it was already retried.',
+        retryable: false,
+      });
+      const completed = await api(second, 'POST', `/chat/threads/${thread.id}/runs/${completedRunId}/retry`, {
+        token: world.alice.token,
+      });
+      expect(completed.status).toBe(409);
+      expect(completed.body.error.message).toBe('This run cannot be retried: it did not fail.');
+      // Someone who does not take part in the thread cannot retry its runs.
+      const outsider = await second.addUser('Outsider');
+      const refused = await api(second, 'POST', `/chat/threads/${thread.id}/runs/${retry.runId}/retry`, { token: outsider.token });
+      expect(refused.status).toBe(403);
+      await socket.close();
+    } finally {
+      await second.close();
+    }
   });
 });

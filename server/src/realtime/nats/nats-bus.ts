@@ -14,7 +14,7 @@ export type BusHandler = (parts: SubjectParts, msg: Msg) => void;
 /**
  * This process's one NATS connection and its one subscription (`events.<org>.chat.>`).
  * Messages are handed to the handler of their subject's resource (`thread`, `user`,
- * `signal`, `node`). The connection has no echo: a process never hears its own
+ * `signal`, `node`, and the control messages' `approval`, `agent`). The connection has no echo: a process never hears its own
  * publishes, it delivers them locally itself. Logs name servers, never credentials.
  */
 export class NatsBus {

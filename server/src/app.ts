@@ -87,7 +87,12 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const origins = new OriginPolicy(config.allowedOrigins);
   const threads = new ThreadService(storage, hub);
   const webhookGuard = new AddressGuard(config.webhookAllowPrivateNetworks, options.resolveHost);
-  const webhooks = new WebhookDispatcher(storage, fastify.log, config.webhookRetryBaseMs, webhookGuard);
+  const webhooks = new WebhookDispatcher(
+    storage,
+    fastify.log,
+    { retryBaseMs: config.webhookRetryBaseMs, leaseMs: config.webhookLeaseMs },
+    webhookGuard,
+  );
   threads.onCommit(
     (event) => void webhooks.enqueue(event).catch((error: unknown) => fastify.log.error({ err: error }, 'webhook enqueue failed')),
   );
@@ -245,20 +250,25 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     gateway,
     realtime,
     async listen() {
-      return fastify.listen({ port: config.port, host: config.host });
+      const url = await fastify.listen({ port: config.port, host: config.host });
+      // Serving: take up what other processes (or this one before a restart) left undelivered.
+      webhooks.start();
+      return url;
     },
     close() {
       closing ??= (async () => {
         gateway.closeAll();
         accounts.stop();
         runtime.stop();
-        webhooks.stop();
+        // Stopping releases the subscriptions' leases, so the storage must still be open after it.
+        const webhooksStopped = webhooks.stop();
         for (const stream of streams) stream.end();
         // Node waits for every open connection, also one a client opened and never used (browsers
         // preconnect), which would hold the close open forever: in-flight requests get a moment, then
         // whatever is left is closed.
         const stragglers = setTimeout(() => fastify.server.closeAllConnections(), CLOSE_GRACE_MS);
         await fastify.close().finally(() => clearTimeout(stragglers));
+        await webhooksStopped;
         await realtime.close();
         for (const limiter of Object.values(limiters)) limiter.dispose();
         loginThrottle.dispose();

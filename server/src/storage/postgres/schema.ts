@@ -167,6 +167,14 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX approvals_pending ON approvals (status) WHERE status = 'pending';
   `,
+  // 2: webhook delivery from the log. Each subscription keeps a cursor and a lease.
+  `
+  ALTER TABLE webhooks ADD COLUMN delivered_seq integer NOT NULL DEFAULT 0;
+  ALTER TABLE webhooks ADD COLUMN lease_owner text;
+  ALTER TABLE webhooks ADD COLUMN lease_until timestamptz NOT NULL DEFAULT '-infinity';
+  UPDATE webhooks SET delivered_seq = threads.last_seq FROM threads WHERE threads.id = webhooks.thread_id;
+  CREATE INDEX webhooks_active ON webhooks (thread_id) WHERE active;
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

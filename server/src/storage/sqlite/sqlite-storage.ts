@@ -255,6 +255,26 @@ export class SqliteStorage implements Storage {
     this.webhooks.deactivate(id);
   }
 
+  async claimWebhook(id: string, owner: string, leaseMs: number) {
+    return this.webhooks.claim(id, owner, leaseMs);
+  }
+
+  async renewWebhookLease(id: string, owner: string, leaseMs: number) {
+    return this.webhooks.renew(id, owner, leaseMs);
+  }
+
+  async advanceWebhookCursor(id: string, owner: string, seq: number, leaseMs: number) {
+    return this.webhooks.advance(id, owner, seq, leaseMs);
+  }
+
+  async releaseWebhook(id: string, owner: string) {
+    this.webhooks.release(id, owner);
+  }
+
+  async listDueWebhooks(limit: number) {
+    return this.webhooks.due(limit);
+  }
+
   // ---- approvals -----------------------------------------------------------------------
 
   async createApproval(input: NewApproval, event: NewEvent) {

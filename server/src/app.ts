@@ -18,7 +18,8 @@ import { installHostCheck, refuseUpgradeForHost } from './http/host-check.ts';
 import { loggerOptions } from './http/logging.ts';
 import { LoginThrottle } from './http/login-throttle.ts';
 import { OriginPolicy } from './http/origin-policy.ts';
-import { RateLimiter } from './http/rate-limiter.ts';
+import { RATE_WINDOW_MS, RateLimiter, type Limiter } from './http/rate-limiter.ts';
+import { SharedRateLimiter } from './http/shared-rate-limiter.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { registerStaticFiles } from './http/static-files.ts';
 import { TokenStreams } from './http/token-streams.ts';
@@ -102,12 +103,15 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     approvalTtlMs: config.approvalTtlMs,
   });
   await runtime.expireOrphanedApprovals();
+  // Several processes share one PostgreSQL database: their limits count together there. One process counts in memory.
+  const makeLimiter = (name: string, limit: number, windowMs = RATE_WINDOW_MS): Limiter =>
+    config.databaseUrl === null ? new RateLimiter(limit, windowMs) : new SharedRateLimiter(storage, name, limit, windowMs);
   const limiters = {
-    threadCreates: new RateLimiter(config.rateLimits.threadCreates),
-    messages: new RateLimiter(config.rateLimits.messages),
-    socketConnects: new RateLimiter(config.rateLimits.socketConnects),
+    threadCreates: makeLimiter('thread-creates', config.rateLimits.threadCreates),
+    messages: makeLimiter('messages', config.rateLimits.messages),
+    socketConnects: makeLimiter('socket-connects', config.rateLimits.socketConnects),
   };
-  const loginThrottle = new LoginThrottle(config.loginLimits);
+  const loginThrottle = new LoginThrottle(config.loginLimits, Date.now, makeLimiter);
   const accounts = new AccountWatch(storage, fastify.log, config.accountRecheckMs);
   accounts.start();
   const streams = new Set<ServerResponse>();

@@ -120,6 +120,18 @@ export interface Storage {
   /** Active subscriptions whose thread has events past their cursor and whose lease is free or expired (at most `limit`). */
   listDueWebhooks(limit: number): Promise<string[]>;
 
+  /**
+   * Counts one hit of `key` in its fixed window, in one atomic step (processes sharing the
+   * database share the count): the first hit, or the first after the window ended, opens a
+   * new window of `windowMs` from `now` (epoch ms). Returns the window's count with this hit
+   * and when the window ends.
+   */
+  hitCounter(key: string, now: number, windowMs: number): Promise<{ count: number; resetAt: number }>;
+  /** Takes one hit back from `key`'s window if it has not ended (never below 0). */
+  refundCounter(key: string, now: number): Promise<void>;
+  /** Forgets counters whose window ended at or before `now` (epoch ms). */
+  pruneCounters(now: number): Promise<void>;
+
   /** Stores a pending approval and commits its `approval_pending` event together. */
   createApproval(input: NewApproval, event: NewEvent): Promise<{ approval: ApprovalRecord; event: ThreadEvent }>;
   getApproval(id: string): Promise<ApprovalRecord | undefined>;

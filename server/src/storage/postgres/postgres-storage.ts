@@ -10,6 +10,7 @@ import { commitMessage, insertEvent, listEvents } from './thread-log.ts';
 import { PostgresThreads } from './threads.ts';
 import { PostgresUsers } from './users.ts';
 import { PostgresVisitors } from './visitors.ts';
+import { PostgresCounters } from './counters.ts';
 import { PostgresWebhooks } from './webhooks.ts';
 import { WriteLanes, type ConnectionOptions } from './write-lanes.ts';
 import type {
@@ -62,6 +63,7 @@ export class PostgresStorage implements Storage {
   private readonly threads: PostgresThreads;
   private readonly visitors: PostgresVisitors;
   private readonly webhooks: PostgresWebhooks;
+  private readonly counters: PostgresCounters;
   private readonly approvals: PostgresApprovals;
 
   private constructor(
@@ -74,6 +76,7 @@ export class PostgresStorage implements Storage {
     this.threads = new PostgresThreads(sql);
     this.visitors = new PostgresVisitors(sql, this.threads);
     this.webhooks = new PostgresWebhooks(sql);
+    this.counters = new PostgresCounters(sql);
     this.approvals = new PostgresApprovals(sql);
   }
 
@@ -297,6 +300,20 @@ export class PostgresStorage implements Storage {
 
   async listDueWebhooks(limit: number) {
     return this.webhooks.due(limit);
+  }
+
+  // ---- rate-limit counters ---------------------------------------------------------------
+
+  async hitCounter(key: string, now: number, windowMs: number) {
+    return this.counters.hit(key, now, windowMs);
+  }
+
+  async refundCounter(key: string, now: number) {
+    await this.counters.refund(key, now);
+  }
+
+  async pruneCounters(now: number) {
+    await this.counters.prune(now);
   }
 
   // ---- approvals -----------------------------------------------------------------------

@@ -194,6 +194,15 @@ export const MIGRATIONS: readonly string[] = [
   -- The old queues lived in memory and are gone: existing subscriptions go on from the log's end.
   UPDATE webhooks SET delivered_seq = (SELECT last_seq FROM threads WHERE threads.id = webhooks.thread_id);
   CREATE INDEX webhooks_active ON webhooks(thread_id) WHERE active = 1;
+  `, // 5: rate limits shared by the processes of one database (issue 10). Keys are hashes, never addresses or emails.
+  `
+  CREATE TABLE rate_counters (
+    key TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    -- Epoch milliseconds: the end of the key's current window.
+    reset_at INTEGER NOT NULL
+  );
+  CREATE INDEX rate_counters_expiry ON rate_counters(reset_at);
   `,
 ];
 

@@ -18,7 +18,8 @@ import { installHostCheck, refuseUpgradeForHost } from './http/host-check.ts';
 import { loggerOptions } from './http/logging.ts';
 import { LoginThrottle } from './http/login-throttle.ts';
 import { OriginPolicy } from './http/origin-policy.ts';
-import { RateLimiter } from './http/rate-limiter.ts';
+import { RATE_WINDOW_MS, RateLimiter, type Limiter } from './http/rate-limiter.ts';
+import { SharedRateLimiter } from './http/shared-rate-limiter.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { registerStaticFiles } from './http/static-files.ts';
 import { TokenStreams } from './http/token-streams.ts';
@@ -87,7 +88,12 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const origins = new OriginPolicy(config.allowedOrigins);
   const threads = new ThreadService(storage, hub);
   const webhookGuard = new AddressGuard(config.webhookAllowPrivateNetworks, options.resolveHost);
-  const webhooks = new WebhookDispatcher(storage, fastify.log, config.webhookRetryBaseMs, webhookGuard);
+  const webhooks = new WebhookDispatcher(
+    storage,
+    fastify.log,
+    { retryBaseMs: config.webhookRetryBaseMs, leaseMs: config.webhookLeaseMs },
+    webhookGuard,
+  );
   threads.onCommit(
     (event) => void webhooks.enqueue(event).catch((error: unknown) => fastify.log.error({ err: error }, 'webhook enqueue failed')),
   );
@@ -101,12 +107,15 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     realtime.control,
   );
   await runtime.startExpirySweep();
+  // Several processes share one PostgreSQL database: their limits count together there. One process counts in memory.
+  const makeLimiter = (name: string, limit: number, windowMs = RATE_WINDOW_MS): Limiter =>
+    config.databaseUrl === null ? new RateLimiter(limit, windowMs) : new SharedRateLimiter(storage, name, limit, windowMs);
   const limiters = {
-    threadCreates: new RateLimiter(config.rateLimits.threadCreates),
-    messages: new RateLimiter(config.rateLimits.messages),
-    socketConnects: new RateLimiter(config.rateLimits.socketConnects),
+    threadCreates: makeLimiter('thread-creates', config.rateLimits.threadCreates),
+    messages: makeLimiter('messages', config.rateLimits.messages),
+    socketConnects: makeLimiter('socket-connects', config.rateLimits.socketConnects),
   };
-  const loginThrottle = new LoginThrottle(config.loginLimits);
+  const loginThrottle = new LoginThrottle(config.loginLimits, Date.now, makeLimiter);
   const accounts = new AccountWatch(storage, fastify.log, config.accountRecheckMs);
   accounts.start();
   const streams = new Set<ServerResponse>();
@@ -255,20 +264,25 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     gateway,
     realtime,
     async listen() {
-      return fastify.listen({ port: config.port, host: config.host });
+      const url = await fastify.listen({ port: config.port, host: config.host });
+      // Serving: take up what other processes (or this one before a restart) left undelivered.
+      webhooks.start();
+      return url;
     },
     close() {
       closing ??= (async () => {
         gateway.closeAll();
         accounts.stop();
         runtime.stop();
-        webhooks.stop();
+        // Stopping releases the subscriptions' leases, so the storage must still be open after it.
+        const webhooksStopped = webhooks.stop();
         for (const stream of streams) stream.end();
         // Node waits for every open connection, also one a client opened and never used (browsers
         // preconnect), which would hold the close open forever: in-flight requests get a moment, then
         // whatever is left is closed.
         const stragglers = setTimeout(() => fastify.server.closeAllConnections(), CLOSE_GRACE_MS);
         await fastify.close().finally(() => clearTimeout(stragglers));
+        await webhooksStopped;
         await realtime.close();
         for (const limiter of Object.values(limiters)) limiter.dispose();
         loginThrottle.dispose();

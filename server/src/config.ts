@@ -38,6 +38,8 @@ export interface ServerConfig {
   sseMaxBufferedBytes: number;
   /** First retry delay of a failed webhook delivery; doubles on every try. */
   webhookRetryBaseMs: number;
+  /** How long a process's hold on a subscription's deliveries lasts unrenewed; another process takes over after it (a process that died). */
+  webhookLeaseMs: number;
   /** Let webhooks reach loopback and private addresses (development, tests); CONTRACT §8. */
   webhookAllowPrivateNetworks: boolean;
   /** Per client address and minute, on the public endpoints (CONTRACT §7). */
@@ -63,6 +65,7 @@ const DEFAULTS = {
   /** As much as a socket may fall behind (`MAX_BUFFERED_BYTES` of socket-connection.ts). */
   sseMaxBufferedBytes: 4 * 1024 * 1024,
   webhookRetryBaseMs: 1_000,
+  webhookLeaseMs: 30_000,
   accountRecheckMs: 15_000,
   rateLimits: { threadCreates: 10, messages: 30, socketConnects: 30 },
   loginLimits: { perAddressPerMinute: 60, failuresPerAccount: 10 },
@@ -148,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     sseKeepAliveMs: intSetting(env, 'SSE_KEEPALIVE_MS', DEFAULTS.sseKeepAliveMs, 100, 600_000),
     sseMaxBufferedBytes: intSetting(env, 'SSE_MAX_BUFFERED_BYTES', DEFAULTS.sseMaxBufferedBytes, 16 * 1024, 1024 * 1024 * 1024),
     webhookRetryBaseMs: intSetting(env, 'WEBHOOK_RETRY_BASE_MS', DEFAULTS.webhookRetryBaseMs, 1, 600_000),
+    webhookLeaseMs: intSetting(env, 'WEBHOOK_LEASE_MS', DEFAULTS.webhookLeaseMs, 300, 3_600_000),
     webhookAllowPrivateNetworks: boolSetting(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     rateLimits: {
       threadCreates: intSetting(env, 'RATE_LIMIT_THREADS_PER_MIN', DEFAULTS.rateLimits.threadCreates, 1, 1_000_000),

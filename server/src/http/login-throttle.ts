@@ -1,5 +1,5 @@
 import { ApiError } from './errors.ts';
-import { RateLimiter, type RateDecision } from './rate-limiter.ts';
+import { RateLimiter, type Limiter, type RateDecision } from './rate-limiter.ts';
 
 /** The window of the per-account limit on failed sign-ins. */
 const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
@@ -29,12 +29,18 @@ function refuse(decision: Extract<RateDecision, { ok: false }>, why: string): ne
  * right password gets 429, or the limit would let guessing go on and reveal the hit.
  */
 export class LoginThrottle {
-  private readonly addresses: RateLimiter;
-  private readonly failures: RateLimiter;
+  private readonly addresses: Limiter;
+  private readonly failures: Limiter;
 
-  constructor(limits: LoginLimits, clock: () => number = Date.now) {
-    this.addresses = new RateLimiter(limits.perAddressPerMinute, LOGIN_ADDRESS_WINDOW_MS, clock);
-    this.failures = new RateLimiter(limits.failuresPerAccount, LOGIN_FAILURE_WINDOW_MS, clock);
+  /** `makeLimiter` builds the two limits: in memory by default, shared through the database across processes. */
+  constructor(
+    limits: LoginLimits,
+    clock: () => number = Date.now,
+    makeLimiter: (name: string, limit: number, windowMs: number) => Limiter = (_name, limit, windowMs) =>
+      new RateLimiter(limit, windowMs, clock),
+  ) {
+    this.addresses = makeLimiter('login-address', limits.perAddressPerMinute, LOGIN_ADDRESS_WINDOW_MS);
+    this.failures = makeLimiter('login-failures', limits.failuresPerAccount, LOGIN_FAILURE_WINDOW_MS);
   }
 
   /**
@@ -42,16 +48,16 @@ export class LoginThrottle {
    * as a failure against the account (so that many guesses sent at once cannot all slip in
    * before the first is counted), or throws 429.
    */
-  admit(address: string, email: string): void {
-    const byAddress = this.addresses.take(address);
+  async admit(address: string, email: string): Promise<void> {
+    const byAddress = await this.addresses.take(address);
     if (!byAddress.ok) refuse(byAddress, 'Too many sign-in attempts from this address');
-    const byAccount = this.failures.take(email);
+    const byAccount = await this.failures.take(email);
     if (!byAccount.ok) refuse(byAccount, 'Too many failed sign-ins for this account');
   }
 
   /** The password was right: the provisional failure is given back. */
-  succeeded(email: string): void {
-    this.failures.refund(email);
+  async succeeded(email: string): Promise<void> {
+    await this.failures.refund(email);
   }
 
   dispose(): void {

@@ -1,13 +1,22 @@
 /** The window of the public endpoints' limits (CONTRACT §7: per minute). */
-const RATE_WINDOW_MS = 60_000;
+export const RATE_WINDOW_MS = 60_000;
 
 export type RateDecision = { ok: true } | { ok: false; retryAfterMs: number };
+
+/** A fixed-window limit per key: in this process's memory ({@link RateLimiter}), or shared by every process through the database. */
+export interface Limiter {
+  /** Counts one hit of `key`, or says when to try again if the window's limit is reached. */
+  take(key: string): RateDecision | Promise<RateDecision>;
+  /** Gives back one count taken in the current window (an attempt that turned out not to count). */
+  refund(key: string): void | Promise<void>;
+  dispose(): void;
+}
 
 /**
  * A fixed-window counter per key (a client address). Small on purpose: one process, one
  * map, pruned every window so that addresses seen once do not pile up.
  */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
   private readonly pruner: NodeJS.Timeout;
 

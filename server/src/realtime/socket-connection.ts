@@ -6,7 +6,7 @@ import { CloseCode } from '../../../src/core/protocol/limits.ts';
 import type { SocketErrorCode } from '../../../src/core/protocol/model.ts';
 import type { ServerFrame, SocketErrorData } from '../../../src/core/protocol/server-frames.ts';
 import { ApiError } from '../http/errors.ts';
-import type { RateLimiter } from '../http/rate-limiter.ts';
+import type { Limiter } from '../http/rate-limiter.ts';
 import type { Principal } from '../threads/principal.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
 import type { Hub, Subscriber } from './hub.ts';
@@ -36,7 +36,7 @@ export interface ConnectionOptions {
   /** Public socket: closed after this long without a client frame. */
   idleTimeoutMs?: number;
   /** Public socket: message sends count against the client address's limit. */
-  messageLimiter?: RateLimiter;
+  messageLimiter?: Limiter;
   clientAddress: string;
   /** User socket: when its JWT expires (ms since 1970); the socket is closed with 4001 then (CONTRACT §6). */
   expiresAtMs?: number;
@@ -198,7 +198,7 @@ export class SocketConnection implements Subscriber {
       case 'send_message': {
         const { thread_id: threadId, ...body } = frame.data;
         await this.checkThread(threadId);
-        const limit = this.options.messageLimiter?.take(this.options.clientAddress);
+        const limit = await this.options.messageLimiter?.take(this.options.clientAddress);
         if (limit && !limit.ok) {
           throw new ApiError('rate_limited', `Too many messages; try again in ${Math.ceil(limit.retryAfterMs / 1000)} s.`, {
             retryAfterSeconds: Math.ceil(limit.retryAfterMs / 1000),

@@ -8,7 +8,7 @@ import type { UserTokens } from '../auth/tokens.ts';
 import { hashVisitorToken, isVisitorToken } from '../auth/visitor-tokens.ts';
 import { isOriginAllowed } from '../http/allowed-origins.ts';
 import type { OriginPolicy } from '../http/origin-policy.ts';
-import type { RateLimiter } from '../http/rate-limiter.ts';
+import type { Limiter } from '../http/rate-limiter.ts';
 import { redactUrl } from '../http/logging.ts';
 import { isEmail, isSlug, isUuid, normalizeEmail } from '../http/validation.ts';
 import type { AgentRecord, Storage } from '../storage/storage.ts';
@@ -26,8 +26,8 @@ export interface GatewayDeps extends ConnectionDeps {
   storage: Storage;
   tokens: UserTokens;
   origins: OriginPolicy;
-  socketLimiter: RateLimiter;
-  messageLimiter: RateLimiter;
+  socketLimiter: Limiter;
+  messageLimiter: Limiter;
   publicIdleTimeoutMs: number;
   /** User sockets register here, so that disabling their user closes them. */
   accounts: AccountWatch;
@@ -165,11 +165,13 @@ export class SocketGateway {
     threadId: string,
   ): Promise<void> {
     const address = request.socket.remoteAddress ?? '';
-    const limit = this.deps.socketLimiter.take(address);
+    // Counted while the upgrade goes on (a shared limit asks the database).
+    const counted = Promise.resolve(this.deps.socketLimiter.take(address));
     const rawEmail = url.searchParams.get('email');
     const email = rawEmail === null ? null : normalizeEmail(rawEmail);
     const token = protocolToken(request, VISITOR_PROTOCOL);
     const ws = await this.upgrade(request, socket, head);
+    const limit = await counted;
     if (!limit.ok) {
       const seconds = Math.ceil(limit.retryAfterMs / 1000);
       const frame = {

@@ -5,7 +5,7 @@ import type { UserTokens } from '../auth/tokens.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Authenticate } from '../http/authenticate.ts';
 import type { LoginThrottle } from '../http/login-throttle.ts';
-import type { RateLimiter } from '../http/rate-limiter.ts';
+import type { Limiter } from '../http/rate-limiter.ts';
 import type { TokenStreams } from '../http/token-streams.ts';
 import type { Hub } from '../realtime/hub.ts';
 import type { AgentRecord, Storage } from '../storage/storage.ts';
@@ -33,7 +33,7 @@ export interface AppContext {
   tokenStreams: TokenStreams;
   /** Called after an owner changed an agent's settings, so open public sockets on every process follow them. */
   agentSettingsChanged: (agent: AgentRecord) => Promise<void>;
-  limiters: { threadCreates: RateLimiter; messages: RateLimiter; socketConnects: RateLimiter };
+  limiters: { threadCreates: Limiter; messages: Limiter; socketConnects: Limiter };
   /** Limits on `POST /auth/login`, per address and per account. */
   loginThrottle: LoginThrottle;
 }

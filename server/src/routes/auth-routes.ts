@@ -33,14 +33,14 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request) => {
       const email = normalizeEmail(request.body.email);
-      ctx.loginThrottle.admit(request.ip, email);
+      await ctx.loginThrottle.admit(request.ip, email);
       const user = await ctx.storage.getUserByEmail(email);
       // Hash even for an unknown email, so the answer takes as long either way.
       const valid = await verifyPassword(request.body.password, user?.passwordHash ?? (await decoyHash()));
       if (!user || !valid) throw new ApiError('unauthorized', 'Wrong email or password.');
       // Said only to whoever knows the password: it tells nobody else that the account exists.
       if (user.disabled) throw new ApiError('forbidden', ACCOUNT_DISABLED_MESSAGE);
-      ctx.loginThrottle.succeeded(email);
+      await ctx.loginThrottle.succeeded(email);
       return { token: await ctx.tokens.issue(user.id), user: publicUser(user) };
     },
   );

@@ -323,6 +323,97 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       await storage.close();
     });
 
+    it("rule 18: a webhook cursor starts at the thread's last seq; only the lease holder moves it, forward only", async () => {
+      const { storage } = await open();
+      const [a] = await users(storage, 1);
+      const { thread: t } = await storage.createThread(thread([a!]));
+      await storage.commitMessage(message(t.id, `user:${a}`, 'before the subscription'));
+      const hook = await storage.createWebhook({
+        threadId: t.id,
+        callbackUrl: 'https://example.com/h',
+        secret: 's',
+        createdBy: `user:${a}`,
+      });
+      expect(hook.deliveredSeq).toBe(2);
+      expect(await storage.listDueWebhooks(100)).not.toContain(hook.id);
+      await storage.commitMessage(message(t.id, `user:${a}`, 'after it'));
+      expect(await storage.listDueWebhooks(100)).toContain(hook.id);
+
+      const claimed = await storage.claimWebhook(hook.id, 'p1', 60_000);
+      expect(claimed?.deliveredSeq).toBe(2);
+      // Held: another owner cannot take it, and a held subscription is not due.
+      expect(await storage.claimWebhook(hook.id, 'p2', 60_000)).toBeUndefined();
+      expect(await storage.listDueWebhooks(100)).not.toContain(hook.id);
+      expect(await storage.advanceWebhookCursor(hook.id, 'p2', 3, 60_000)).toBe(false);
+      expect(await storage.renewWebhookLease(hook.id, 'p2', 60_000)).toBe(false);
+      expect(await storage.renewWebhookLease(hook.id, 'p1', 60_000)).toBe(true);
+      expect(await storage.advanceWebhookCursor(hook.id, 'p1', 3, 60_000)).toBe(true);
+      expect(await storage.advanceWebhookCursor(hook.id, 'p1', 3, 60_000)).toBe(false);
+      expect(await storage.advanceWebhookCursor(hook.id, 'p1', 2, 60_000)).toBe(false);
+      expect((await storage.getWebhook(hook.id))?.deliveredSeq).toBe(3);
+      // Releasing by someone else does nothing; by the holder frees it for anyone.
+      await storage.releaseWebhook(hook.id, 'p2');
+      expect(await storage.claimWebhook(hook.id, 'p2', 60_000)).toBeUndefined();
+      await storage.releaseWebhook(hook.id, 'p1');
+      expect((await storage.claimWebhook(hook.id, 'p2', 60_000))?.deliveredSeq).toBe(3);
+      // Caught up: not due, whoever holds it.
+      await storage.releaseWebhook(hook.id, 'p2');
+      expect(await storage.listDueWebhooks(100)).not.toContain(hook.id);
+      await storage.close();
+    });
+
+    it('rule 19: one claimer wins at a time; an expired lease passes on and the old holder can no longer move the cursor', async () => {
+      const { storage } = await open();
+      const [a] = await users(storage, 1);
+      const { thread: t } = await storage.createThread(thread([a!]));
+      const hook = await storage.createWebhook({
+        threadId: t.id,
+        callbackUrl: 'https://example.com/h',
+        secret: 's',
+        createdBy: `user:${a}`,
+      });
+      await storage.commitMessage(message(t.id, `user:${a}`, 'pending'));
+      const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => storage.claimWebhook(hook.id, `p${i}`, 60_000)));
+      expect(claims.filter((claim) => claim !== undefined)).toHaveLength(1);
+      const winner = `p${claims.findIndex((claim) => claim !== undefined)}`;
+      await storage.releaseWebhook(hook.id, winner);
+
+      // A lease of 0 ms has run out at once: as if its process had died.
+      expect(await storage.claimWebhook(hook.id, 'dead', 0)).toBeDefined();
+      expect(await storage.listDueWebhooks(100)).toContain(hook.id);
+      expect((await storage.claimWebhook(hook.id, 'alive', 60_000))?.deliveredSeq).toBe(1);
+      expect(await storage.advanceWebhookCursor(hook.id, 'dead', 2, 60_000)).toBe(false);
+      expect(await storage.advanceWebhookCursor(hook.id, 'alive', 2, 60_000)).toBe(true);
+
+      // Turned off: nobody can claim it, and it is not due even with new events.
+      await storage.commitMessage(message(t.id, `user:${a}`, 'after'));
+      await storage.deactivateWebhook(hook.id);
+      expect(await storage.claimWebhook(hook.id, 'alive', 60_000)).toBeUndefined();
+      expect(await storage.listDueWebhooks(100)).not.toContain(hook.id);
+      await storage.close();
+    });
+
+    it('rule 20: a rate counter counts every hit of a key atomically, opens a new window after the last ended, and gives back only within it', async () => {
+      const { storage } = await open();
+      const hits = await Promise.all(Array.from({ length: 10 }, () => storage.hitCounter('k', 1_000, 60_000)));
+      expect(hits.map((hit) => hit.count).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(new Set(hits.map((hit) => hit.resetAt))).toEqual(new Set([61_000]));
+      expect(await storage.hitCounter('other', 30_000, 60_000)).toEqual({ count: 1, resetAt: 90_000 });
+      await storage.refundCounter('k', 50_000);
+      expect(await storage.hitCounter('k', 60_999, 60_000)).toEqual({ count: 10, resetAt: 61_000 });
+      // The window has ended: a refund does nothing, and the next hit opens a new window.
+      await storage.refundCounter('k', 61_000);
+      expect(await storage.hitCounter('k', 70_000, 60_000)).toEqual({ count: 1, resetAt: 130_000 });
+      await storage.refundCounter('k', 70_001);
+      await storage.refundCounter('k', 70_002);
+      expect(await storage.hitCounter('k', 70_003, 60_000)).toEqual({ count: 1, resetAt: 130_000 });
+      // Pruning forgets ended windows only.
+      await storage.pruneCounters(100_000);
+      expect(await storage.hitCounter('other', 100_000, 60_000)).toEqual({ count: 1, resetAt: 160_000 });
+      expect(await storage.hitCounter('k', 100_000, 60_000)).toEqual({ count: 2, resetAt: 130_000 });
+      await storage.close();
+    });
+
     it('rule 8: an approval settles once, and its event is committed with it', async () => {
       const { storage } = await open();
       const [a] = await users(storage, 1);

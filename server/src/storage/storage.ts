@@ -100,7 +100,37 @@ export interface Storage {
   getWebhook(id: string): Promise<WebhookRecord | undefined>;
   deleteWebhook(threadId: string, id: string): Promise<boolean>;
   listActiveWebhooks(threadId: string): Promise<WebhookRecord[]>;
+  /** Turns the subscription off for good and frees its lease. */
   deactivateWebhook(id: string): Promise<void>;
+  /**
+   * Takes the delivery lease of an active subscription for `leaseMs` when it is free,
+   * expired or already `owner`'s, in one atomic step: at most one owner at a time. Returns
+   * the subscription (with its cursor) when taken, undefined otherwise.
+   */
+  claimWebhook(id: string, owner: string, leaseMs: number): Promise<WebhookRecord | undefined>;
+  /** Extends `owner`'s lease by `leaseMs` from now; false when it is no longer theirs (or the subscription is gone or off). */
+  renewWebhookLease(id: string, owner: string, leaseMs: number): Promise<boolean>;
+  /**
+   * Moves the cursor forward to `seq` (delivered) and renews the lease, only while `owner`
+   * holds it; false when the lease is lost or the cursor is already at or past `seq`.
+   */
+  advanceWebhookCursor(id: string, owner: string, seq: number, leaseMs: number): Promise<boolean>;
+  /** Frees `owner`'s lease (nothing happens when someone else holds it). */
+  releaseWebhook(id: string, owner: string): Promise<void>;
+  /** Active subscriptions whose thread has events past their cursor and whose lease is free or expired (at most `limit`). */
+  listDueWebhooks(limit: number): Promise<string[]>;
+
+  /**
+   * Counts one hit of `key` in its fixed window, in one atomic step (processes sharing the
+   * database share the count): the first hit, or the first after the window ended, opens a
+   * new window of `windowMs` from `now` (epoch ms). Returns the window's count with this hit
+   * and when the window ends.
+   */
+  hitCounter(key: string, now: number, windowMs: number): Promise<{ count: number; resetAt: number }>;
+  /** Takes one hit back from `key`'s window if it has not ended (never below 0). */
+  refundCounter(key: string, now: number): Promise<void>;
+  /** Forgets counters whose window ended at or before `now` (epoch ms). */
+  pruneCounters(now: number): Promise<void>;
 
   /** Stores a pending approval and commits its `approval_pending` event together. */
   createApproval(input: NewApproval, event: NewEvent): Promise<{ approval: ApprovalRecord; event: ThreadEvent }>;
@@ -111,7 +141,7 @@ export interface Storage {
     outcome: { status: 'approved' | 'rejected' | 'expired'; decidedBy: SenderId | null },
     event: NewEvent,
   ): Promise<{ approval: ApprovalRecord; event: ThreadEvent } | null>;
-  /** Pending approvals, so that expiry timers can be re-armed after a restart. */
+  /** Pending approvals: every process sweeps those past their deadline (AgentRuntime.startExpirySweep). */
   listPendingApprovals(): Promise<ApprovalRecord[]>;
 
   close(): Promise<void>;
@@ -276,8 +306,10 @@ export interface WebhookRecord {
   active: boolean;
   createdBy: SenderId;
   createdAt: string;
+  /** The seq of the last event delivered; starts at the thread's last seq when subscribing (only later events are sent). */
+  deliveredSeq: number;
 }
-export type NewWebhook = Omit<WebhookRecord, 'id' | 'active' | 'createdAt'>;
+export type NewWebhook = Omit<WebhookRecord, 'id' | 'active' | 'createdAt' | 'deliveredSeq'>;
 
 export interface ApprovalRecord {
   id: string;

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
@@ -18,80 +18,188 @@ export function signBody(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-interface Subscription {
-  record: WebhookRecord;
-  queue: ThreadEvent[];
-  running: boolean;
+/** Every this often, each process looks for subscriptions with undelivered events and a free lease. */
+export const WEBHOOK_POLL_MS = 1_000;
+/** Events read from the log at a time for one subscription. */
+const DELIVERY_BATCH = 100;
+/** Subscriptions taken up per poll at most; the rest wait for the next poll. */
+const DUE_BATCH = 100;
+/** `<subscription_id>:<thread_seq>`, the same on every try and every re-delivery: receivers dedupe on it. */
+const DELIVERY_HEADER = 'x-ama2-delivery';
+
+/** The delivery settings of a process. */
+export interface WebhookSettings {
+  /** First retry delay; doubles on every try. */
+  retryBaseMs: number;
+  /** How long a hold on a subscription lasts unrenewed (renewed every third of it while working). */
+  leaseMs: number;
 }
 
+/** A subscription this process is delivering. */
+interface Worker {
+  /** Something was committed meanwhile: look again after releasing. */
+  again: boolean;
+  /** Unsubscribed through this process: stop at once. */
+  removed: boolean;
+  done: Promise<void>;
+}
+
+/** The lease this process holds on one subscription, renewed in the background. */
+interface HeldLease {
+  lost: boolean;
+  stop(): void;
+}
+
+type Outcome = 'delivered' | 'failed' | 'stopped';
+
 /**
- * Posts every durable event of a thread to its webhooks. Each subscription has its own
- * queue, delivered in seq order; a failing receiver is retried with exponential backoff
- * and, after {@link WEBHOOK_MAX_ATTEMPTS} tries, turned `active: false`.
+ * Posts every durable event of a thread to its webhooks, from whichever process is up.
+ * The thread's log is the queue: each subscription keeps a cursor (the last seq delivered)
+ * and a lease in storage. A process takes the lease (one atomic update, so one process at
+ * a time), posts the events after the cursor in seq order, moves the cursor after each
+ * 2xx, and releases the lease when caught up. It does so on every local commit, and every
+ * {@link WEBHOOK_POLL_MS} for subscriptions with undelivered events whose lease is free or
+ * expired: events committed on another process, or left by a process that died.
+ *
+ * Delivery is at least once: a process that dies between a receiver's 2xx and the cursor
+ * update leaves that event to be posted again, with the same `x-ama2-delivery` header.
+ * A failing receiver is retried with exponential backoff and, after
+ * {@link WEBHOOK_MAX_ATTEMPTS} tries, turned `active: false`.
  */
 export class WebhookDispatcher {
-  private readonly subscriptions = new Map<string, Subscription>();
+  /** This process's name on the leases it holds. */
+  readonly owner = randomUUID();
+  private readonly workers = new Map<string, Worker>();
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
+  private readonly aborts = new AbortController();
+  private poller: NodeJS.Timeout | undefined;
+  private polling = false;
   private stopped = false;
 
   constructor(
     private readonly storage: Storage,
     private readonly log: FastifyBaseLogger,
-    private readonly retryBaseMs: number,
+    private readonly settings: WebhookSettings,
     private readonly guard: AddressGuard,
   ) {}
 
-  /** Queues the event for every active webhook of its thread. */
+  /** Starts polling, at once first: what a process that stopped or died left undelivered goes out now. */
+  start(): void {
+    if (this.stopped || this.poller) return;
+    this.poller = setInterval(() => void this.poll(), WEBHOOK_POLL_MS);
+    void this.poll();
+  }
+
+  /** A committed event: the thread's subscriptions are delivered from the log. */
   async enqueue(event: ThreadEvent): Promise<void> {
     if (this.stopped) return;
-    for (const record of await this.storage.listActiveWebhooks(event.thread_id)) {
-      let subscription = this.subscriptions.get(record.id);
-      if (!subscription) this.subscriptions.set(record.id, (subscription = { record, queue: [], running: false }));
-      subscription.queue.push(event);
-      if (!subscription.running) {
-        this.drain(subscription).catch((error: unknown) => {
-          subscription.running = false;
-          this.log.error({ err: error, subscription_id: record.id }, 'webhook delivery stopped');
-        });
-      }
-    }
+    for (const record of await this.storage.listActiveWebhooks(event.thread_id)) this.wake(record.id);
   }
 
-  /** Forgets a removed subscription; what was queued for it is dropped. */
+  /** A subscription removed through this process: its delivery (and retries) stop here at once. */
   forget(subscriptionId: string): void {
-    this.subscriptions.delete(subscriptionId);
+    const worker = this.workers.get(subscriptionId);
+    if (worker) worker.removed = true;
   }
 
-  private async drain(subscription: Subscription): Promise<void> {
-    subscription.running = true;
-    while (!this.stopped && subscription.queue.length > 0 && this.subscriptions.get(subscription.record.id) === subscription) {
-      const event = subscription.queue[0]!;
-      const delivered = await this.deliverWithRetries(subscription.record, event);
-      if (!delivered) {
-        await this.storage.deactivateWebhook(subscription.record.id);
-        this.subscriptions.delete(subscription.record.id);
-        this.log.warn(
-          { subscription_id: subscription.record.id, thread_id: event.thread_id },
-          'webhook turned off after repeated failures',
-        );
-        break;
+  private async poll(): Promise<void> {
+    if (this.polling || this.stopped) return;
+    this.polling = true;
+    try {
+      for (const id of await this.storage.listDueWebhooks(DUE_BATCH)) this.wake(id);
+    } catch (error) {
+      if (!this.stopped) this.log.error({ err: error }, 'looking for undelivered webhook events failed');
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private wake(id: string): void {
+    if (this.stopped) return;
+    const running = this.workers.get(id);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const worker: Worker = { again: false, removed: false, done: Promise.resolve() };
+    this.workers.set(id, worker);
+    worker.done = this.work(id, worker)
+      .catch((error: unknown) => this.log.error({ err: error, subscription_id: id }, 'webhook delivery stopped'))
+      .finally(() => this.workers.delete(id));
+  }
+
+  private async work(id: string, worker: Worker): Promise<void> {
+    do {
+      worker.again = false;
+      const record = await this.storage.claimWebhook(id, this.owner, this.settings.leaseMs);
+      // Held by another process (which delivers what is there), removed or turned off.
+      if (!record) return;
+      const lease = this.keepLease(id);
+      try {
+        await this.deliverPending(record, worker, lease);
+      } finally {
+        lease.stop();
+        if (!lease.lost) await this.storage.releaseWebhook(id, this.owner);
       }
-      subscription.queue.shift();
-    }
-    subscription.running = false;
+    } while (worker.again && !worker.removed && !this.stopped);
   }
 
-  private async deliverWithRetries(record: WebhookRecord, event: ThreadEvent): Promise<boolean> {
-    const body = JSON.stringify(event);
-    // A subscription removed meanwhile (DELETE) gets no further tries.
-    const removed = () => !this.subscriptions.has(record.id);
-    for (let attempt = 1; attempt <= WEBHOOK_MAX_ATTEMPTS && !this.stopped && !removed(); attempt++) {
-      const problem = await this.post(record, body, event, attempt);
-      if (problem === null) return true;
-      this.log.info({ subscription_id: record.id, thread_seq: event.thread_seq, attempt, problem }, 'webhook delivery failed');
-      if (attempt < WEBHOOK_MAX_ATTEMPTS) await this.sleep(this.retryBaseMs * 2 ** (attempt - 1));
+  /** Renews the lease every third of its length until stopped; `lost` once storage says it is someone else's. */
+  private keepLease(id: string): HeldLease {
+    const lease: HeldLease = { lost: false, stop: () => clearInterval(timer) };
+    const timer = setInterval(() => {
+      this.storage.renewWebhookLease(id, this.owner, this.settings.leaseMs).then(
+        (held) => {
+          if (!held) lease.lost = true;
+        },
+        (error: unknown) => this.log.warn({ err: error, subscription_id: id }, 'renewing a webhook lease failed'),
+      );
+    }, this.settings.leaseMs / 3);
+    return lease;
+  }
+
+  /** Posts the events after the cursor, in seq order, until caught up (or the lease is lost, or the process stops). */
+  private async deliverPending(record: WebhookRecord, worker: Worker, lease: HeldLease): Promise<void> {
+    let cursor = record.deliveredSeq;
+    for (;;) {
+      const { events } = await this.storage.listEvents(record.threadId, cursor, DELIVERY_BATCH);
+      if (events.length === 0) return;
+      for (const event of events) {
+        const outcome = await this.deliverWithRetries(record, event, worker, lease);
+        if (outcome === 'stopped') return;
+        if (outcome === 'failed') {
+          await this.storage.deactivateWebhook(record.id);
+          lease.lost = true; // turning it off freed the lease
+          this.log.warn({ subscription_id: record.id, thread_id: event.thread_id }, 'webhook turned off after repeated failures');
+          return;
+        }
+        if (!(await this.storage.advanceWebhookCursor(record.id, this.owner, event.thread_seq, this.settings.leaseMs))) {
+          // Another process took over (this one was too slow to renew), or the subscription is gone.
+          lease.lost = true;
+          return;
+        }
+        cursor = event.thread_seq;
+      }
     }
-    return this.stopped || removed();
+  }
+
+  private async deliverWithRetries(record: WebhookRecord, event: ThreadEvent, worker: Worker, lease: HeldLease): Promise<Outcome> {
+    const body = JSON.stringify(event);
+    for (let attempt = 1; attempt <= WEBHOOK_MAX_ATTEMPTS; attempt++) {
+      if (!(await this.stillOurs(record.id, worker, lease, attempt))) return 'stopped';
+      const problem = await this.post(record, body, event, attempt);
+      if (problem === null) return 'delivered';
+      this.log.info({ subscription_id: record.id, thread_seq: event.thread_seq, attempt, problem }, 'webhook delivery failed');
+      if (attempt < WEBHOOK_MAX_ATTEMPTS) await this.sleep(this.settings.retryBaseMs * 2 ** (attempt - 1));
+    }
+    return (await this.stillOurs(record.id, worker, lease, 2)) ? 'failed' : 'stopped';
+  }
+
+  /** Whether to go on: not stopping, the lease held, and (on a retry) the subscription still there and on (a DELETE on any process ends the tries). */
+  private async stillOurs(id: string, worker: Worker, lease: HeldLease, attempt: number): Promise<boolean> {
+    if (this.stopped || worker.removed || lease.lost) return false;
+    if (attempt === 1) return true;
+    return (await this.storage.getWebhook(id))?.active === true;
   }
 
   /**
@@ -115,6 +223,7 @@ export class WebhookDispatcher {
             'x-ama2-event-id': event.event_id,
             'x-ama2-subscription-id': record.id,
             'x-ama2-delivery-attempt': String(attempt),
+            [DELIVERY_HEADER]: `${record.id}:${event.thread_seq}`,
           },
         },
         body,
@@ -138,7 +247,8 @@ export class WebhookDispatcher {
           // A fresh connection per try: a pooled one would skip the connect-time check.
           agent: false,
           lookup: this.guard.lookup as RequestOptions['lookup'],
-          signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+          // Stopping the process ends a try in flight; its event stays after the cursor for the next owner.
+          signal: AbortSignal.any([AbortSignal.timeout(WEBHOOK_TIMEOUT_MS), this.aborts.signal]),
         },
         (response) => {
           // Redirects are not followed: a 3xx is a failed try, like any other non-2xx.
@@ -162,13 +272,17 @@ export class WebhookDispatcher {
     });
   }
 
-  stop(): void {
+  /** Stops delivering: tries in flight are abandoned (their events stay for the next owner) and held leases are released. */
+  async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.poller);
+    this.aborts.abort();
     // Wake sleeping retries so their loops see `stopped` and end.
     for (const [timer, wake] of this.timers) {
       clearTimeout(timer);
       wake();
     }
     this.timers.clear();
+    await Promise.all([...this.workers.values()].map((worker) => worker.done));
   }
 }

@@ -105,6 +105,8 @@ describe('webhooks (CONTRACT §8)', () => {
       expect(delivery.headers['x-ama2-delivery-attempt']).toBe('1');
       expect(delivery.headers['x-ama2-event-id']).toBe(delivery.event.event_id);
       expect(delivery.headers['x-ama2-subscription-id']).toBe(response.body.subscription_id);
+      // The dedupe key of at-least-once delivery: the same on every try and every re-delivery of the event.
+      expect(delivery.headers['x-ama2-delivery']).toBe(`${response.body.subscription_id}:${delivery.event.thread_seq}`);
     }
     // A signature made with another key does not verify: the check is real.
     const forged = createHmac('sha256', 'not-the-secret').update(target.deliveries[0]!.body).digest('hex');
@@ -158,6 +160,7 @@ describe('webhooks (CONTRACT §8)', () => {
     ]);
     // Each retry is the same event, byte for byte, with a valid signature.
     expect(new Set(target.deliveries.slice(0, 3).map((delivery) => delivery.body)).size).toBe(1);
+    expect(new Set(target.deliveries.slice(0, 3).map((delivery) => delivery.headers['x-ama2-delivery'])).size).toBe(1);
     expect(target.deliveries.every((delivery) => delivery.verified)).toBe(true);
     const log = await readLog(server, world.alice.token, thread.id, thread.last_seq);
     expect(target.accepted.map((delivery) => delivery.event)).toEqual(log);

@@ -20,6 +20,7 @@ export interface Delivery {
 export class Receiver {
   readonly deliveries: Delivery[] = [];
   secret: string | undefined;
+  /** The status to answer with; 0 leaves the request unanswered (a receiver that hangs) until the sender goes away. */
   respond: (delivery: Omit<Delivery, 'status'>, index: number) => number = () => 200;
   private readonly server: Server;
 
@@ -39,6 +40,7 @@ export class Receiver {
         const partial = { headers: request.headers, body, event, verified: this.verify(raw, request.headers['x-ama2-signature']) };
         const status = this.respond(partial, this.deliveries.length);
         this.deliveries.push({ ...partial, status });
+        if (status === 0) return;
         response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
       });
     });
@@ -68,7 +70,7 @@ export class Receiver {
 
   /** Deliveries the receiver accepted (2xx). */
   get accepted(): Delivery[] {
-    return this.deliveries.filter((delivery) => delivery.status < 300);
+    return this.deliveries.filter((delivery) => delivery.status >= 200 && delivery.status < 300);
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import { commitMessage, insertEvent, listEvents } from './thread-log.ts';
 import { PostgresThreads } from './threads.ts';
 import { PostgresUsers } from './users.ts';
 import { PostgresVisitors } from './visitors.ts';
+import { PostgresCounters } from './counters.ts';
 import { PostgresWebhooks } from './webhooks.ts';
 import { WriteLanes, type ConnectionOptions } from './write-lanes.ts';
 import type {
@@ -62,6 +63,7 @@ export class PostgresStorage implements Storage {
   private readonly threads: PostgresThreads;
   private readonly visitors: PostgresVisitors;
   private readonly webhooks: PostgresWebhooks;
+  private readonly counters: PostgresCounters;
   private readonly approvals: PostgresApprovals;
 
   private constructor(
@@ -74,6 +76,7 @@ export class PostgresStorage implements Storage {
     this.threads = new PostgresThreads(sql);
     this.visitors = new PostgresVisitors(sql, this.threads);
     this.webhooks = new PostgresWebhooks(sql);
+    this.counters = new PostgresCounters(sql);
     this.approvals = new PostgresApprovals(sql);
   }
 
@@ -277,6 +280,40 @@ export class PostgresStorage implements Storage {
 
   async deactivateWebhook(id: string) {
     await this.webhooks.deactivate(id);
+  }
+
+  async claimWebhook(id: string, owner: string, leaseMs: number) {
+    return this.webhooks.claim(id, owner, leaseMs);
+  }
+
+  async renewWebhookLease(id: string, owner: string, leaseMs: number) {
+    return this.webhooks.renew(id, owner, leaseMs);
+  }
+
+  async advanceWebhookCursor(id: string, owner: string, seq: number, leaseMs: number) {
+    return this.webhooks.advance(id, owner, seq, leaseMs);
+  }
+
+  async releaseWebhook(id: string, owner: string) {
+    await this.webhooks.release(id, owner);
+  }
+
+  async listDueWebhooks(limit: number) {
+    return this.webhooks.due(limit);
+  }
+
+  // ---- rate-limit counters ---------------------------------------------------------------
+
+  async hitCounter(key: string, now: number, windowMs: number) {
+    return this.counters.hit(key, now, windowMs);
+  }
+
+  async refundCounter(key: string, now: number) {
+    await this.counters.refund(key, now);
+  }
+
+  async pruneCounters(now: number) {
+    await this.counters.prune(now);
   }
 
   // ---- approvals -----------------------------------------------------------------------

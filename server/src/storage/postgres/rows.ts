@@ -116,6 +116,7 @@ export function toWebhook(row: Row): WebhookRecord {
     active: row.active === true,
     createdBy: str(row.created_by),
     createdAt: iso(row.created_at),
+    deliveredSeq: Number(row.delivered_seq),
   };
 }
 

@@ -167,6 +167,24 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX approvals_pending ON approvals (status) WHERE status = 'pending';
   `,
+  // 2: webhook delivery from the log. Each subscription keeps a cursor and a lease.
+  `
+  ALTER TABLE webhooks ADD COLUMN delivered_seq integer NOT NULL DEFAULT 0;
+  ALTER TABLE webhooks ADD COLUMN lease_owner text;
+  ALTER TABLE webhooks ADD COLUMN lease_until timestamptz NOT NULL DEFAULT '-infinity';
+  UPDATE webhooks SET delivered_seq = threads.last_seq FROM threads WHERE threads.id = webhooks.thread_id;
+  CREATE INDEX webhooks_active ON webhooks (thread_id) WHERE active;
+  `,
+  // 3: rate limits shared by every process. Keys are hashes, never addresses or emails.
+  `
+  CREATE TABLE rate_counters (
+    key text PRIMARY KEY,
+    count integer NOT NULL,
+    -- Epoch milliseconds: the end of the key's current window.
+    reset_at bigint NOT NULL
+  );
+  CREATE INDEX rate_counters_expiry ON rate_counters (reset_at);
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

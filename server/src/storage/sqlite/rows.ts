@@ -111,6 +111,7 @@ export function toWebhook(row: Row): WebhookRecord {
     active: row.active === 1,
     createdBy: str(row.created_by),
     createdAt: str(row.created_at),
+    deliveredSeq: Number(row.delivered_seq),
   };
 }
 

@@ -185,6 +185,24 @@ export const MIGRATIONS: readonly string[] = [
   `, // 3: administration (issue 10). An administrator can disable a user without deleting what they wrote.
   `
   ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+  `, // 4: webhook delivery from the log (issue 10). Each subscription keeps a cursor and a lease.
+  `
+  ALTER TABLE webhooks ADD COLUMN delivered_seq INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE webhooks ADD COLUMN lease_owner TEXT;
+  -- Epoch milliseconds; 0 is free.
+  ALTER TABLE webhooks ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+  -- The old queues lived in memory and are gone: existing subscriptions go on from the log's end.
+  UPDATE webhooks SET delivered_seq = (SELECT last_seq FROM threads WHERE threads.id = webhooks.thread_id);
+  CREATE INDEX webhooks_active ON webhooks(thread_id) WHERE active = 1;
+  `, // 5: rate limits shared by the processes of one database (issue 10). Keys are hashes, never addresses or emails.
+  `
+  CREATE TABLE rate_counters (
+    key TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    -- Epoch milliseconds: the end of the key's current window.
+    reset_at INTEGER NOT NULL
+  );
+  CREATE INDEX rate_counters_expiry ON rate_counters(reset_at);
   `,
 ];
 

@@ -13,6 +13,7 @@ import { SqliteThreadLog } from './thread-log.ts';
 import { SqliteThreads } from './threads.ts';
 import { SqliteUsers } from './users.ts';
 import { SqliteVisitors } from './visitors.ts';
+import { SqliteCounters } from './counters.ts';
 import { SqliteWebhooks } from './webhooks.ts';
 import type {
   AgentSettingsInput,
@@ -51,6 +52,7 @@ export class SqliteStorage implements Storage {
   private readonly threads: SqliteThreads;
   private readonly visitors: SqliteVisitors;
   private readonly webhooks: SqliteWebhooks;
+  private readonly counters: SqliteCounters;
   private readonly approvals: SqliteApprovals;
 
   constructor(path: string) {
@@ -70,6 +72,7 @@ export class SqliteStorage implements Storage {
     this.threads = new SqliteThreads(this.db, this.log, (threadId) => this.visitors.ofThread(threadId));
     this.visitors = new SqliteVisitors(this.db, this.threads);
     this.webhooks = new SqliteWebhooks(this.db);
+    this.counters = new SqliteCounters(this.db);
     this.approvals = new SqliteApprovals(this.db, this.log);
   }
 
@@ -253,6 +256,40 @@ export class SqliteStorage implements Storage {
 
   async deactivateWebhook(id: string) {
     this.webhooks.deactivate(id);
+  }
+
+  async claimWebhook(id: string, owner: string, leaseMs: number) {
+    return this.webhooks.claim(id, owner, leaseMs);
+  }
+
+  async renewWebhookLease(id: string, owner: string, leaseMs: number) {
+    return this.webhooks.renew(id, owner, leaseMs);
+  }
+
+  async advanceWebhookCursor(id: string, owner: string, seq: number, leaseMs: number) {
+    return this.webhooks.advance(id, owner, seq, leaseMs);
+  }
+
+  async releaseWebhook(id: string, owner: string) {
+    this.webhooks.release(id, owner);
+  }
+
+  async listDueWebhooks(limit: number) {
+    return this.webhooks.due(limit);
+  }
+
+  // ---- rate-limit counters ---------------------------------------------------------------
+
+  async hitCounter(key: string, now: number, windowMs: number) {
+    return this.counters.hit(key, now, windowMs);
+  }
+
+  async refundCounter(key: string, now: number) {
+    this.counters.refund(key, now);
+  }
+
+  async pruneCounters(now: number) {
+    this.counters.prune(now);
   }
 
   // ---- approvals -----------------------------------------------------------------------

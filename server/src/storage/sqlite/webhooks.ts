@@ -3,27 +3,51 @@ import { randomUUID } from 'node:crypto';
 import { now, toWebhook, type Row } from './rows.ts';
 import type { NewWebhook, WebhookRecord } from '../storage.ts';
 
-/** Webhook subscriptions of threads, in the SQLite file. */
+/**
+ * Webhook subscriptions of threads, in the SQLite file. Each keeps a delivery cursor
+ * (`delivered_seq`) and a lease (`lease_owner` until `lease_until`, epoch ms): the log is
+ * the queue, and whoever holds the lease delivers it.
+ */
 export class SqliteWebhooks {
   private readonly stmt;
 
   constructor(db: Database.Database) {
     this.stmt = {
+      // The cursor starts at the thread's end, in the same statement: only later events are sent.
       insert: db.prepare(
-        `INSERT INTO webhooks (id, thread_id, callback_url, secret, active, created_by, created_at)
-         VALUES (?, ?, ?, ?, 1, ?, ?)`,
+        `INSERT INTO webhooks (id, thread_id, callback_url, secret, active, created_by, created_at, delivered_seq)
+         SELECT ?, id, ?, ?, 1, ?, ?, last_seq FROM threads WHERE id = ?
+         RETURNING *`,
       ),
       byId: db.prepare('SELECT * FROM webhooks WHERE id = ?'),
       delete: db.prepare('DELETE FROM webhooks WHERE thread_id = ? AND id = ?'),
       active: db.prepare('SELECT * FROM webhooks WHERE thread_id = ? AND active = 1'),
-      deactivate: db.prepare('UPDATE webhooks SET active = 0 WHERE id = ?'),
+      deactivate: db.prepare('UPDATE webhooks SET active = 0, lease_owner = NULL, lease_until = 0 WHERE id = ?'),
+      claim: db.prepare(
+        `UPDATE webhooks SET lease_owner = @owner, lease_until = @until
+         WHERE id = @id AND active = 1 AND (lease_owner IS NULL OR lease_owner = @owner OR lease_until <= @now)
+         RETURNING *`,
+      ),
+      renew: db.prepare('UPDATE webhooks SET lease_until = @until WHERE id = @id AND active = 1 AND lease_owner = @owner'),
+      advance: db.prepare(
+        `UPDATE webhooks SET delivered_seq = @seq, lease_until = @until
+         WHERE id = @id AND active = 1 AND lease_owner = @owner AND delivered_seq < @seq`,
+      ),
+      release: db.prepare('UPDATE webhooks SET lease_owner = NULL, lease_until = 0 WHERE id = ? AND lease_owner = ?'),
+      due: db.prepare(
+        `SELECT webhooks.id FROM webhooks JOIN threads ON threads.id = webhooks.thread_id
+         WHERE webhooks.active = 1 AND threads.last_seq > webhooks.delivered_seq
+           AND (webhooks.lease_owner IS NULL OR webhooks.lease_until <= ?)
+         LIMIT ?`,
+      ),
     };
   }
 
   create(input: NewWebhook): WebhookRecord {
-    const record: WebhookRecord = { ...input, id: randomUUID(), active: true, createdAt: now() };
-    this.stmt.insert.run(record.id, record.threadId, record.callbackUrl, record.secret, record.createdBy, record.createdAt);
-    return record;
+    const row = this.stmt.insert.get(randomUUID(), input.callbackUrl, input.secret, input.createdBy, now(), input.threadId) as
+      Row | undefined;
+    if (!row) throw new Error(`Thread ${input.threadId} does not exist.`);
+    return toWebhook(row);
   }
 
   get(id: string): WebhookRecord | undefined {
@@ -41,5 +65,27 @@ export class SqliteWebhooks {
 
   deactivate(id: string): void {
     this.stmt.deactivate.run(id);
+  }
+
+  claim(id: string, owner: string, leaseMs: number): WebhookRecord | undefined {
+    const at = Date.now();
+    const row = this.stmt.claim.get({ id, owner, until: at + leaseMs, now: at }) as Row | undefined;
+    return row && toWebhook(row);
+  }
+
+  renew(id: string, owner: string, leaseMs: number): boolean {
+    return this.stmt.renew.run({ id, owner, until: Date.now() + leaseMs }).changes > 0;
+  }
+
+  advance(id: string, owner: string, seq: number, leaseMs: number): boolean {
+    return this.stmt.advance.run({ id, owner, seq, until: Date.now() + leaseMs }).changes > 0;
+  }
+
+  release(id: string, owner: string): void {
+    this.stmt.release.run(id, owner);
+  }
+
+  due(limit: number): string[] {
+    return (this.stmt.due.all(Date.now(), limit) as Row[]).map((row) => String(row.id));
   }
 }

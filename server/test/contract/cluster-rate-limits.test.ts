@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, expect, it } from 'vitest';
+import { describePostgres, freshDatabase } from '../support/postgres.ts';
+import { api, startTestServer, type TestServer } from '../support/test-server.ts';
+
+const login = (server: TestServer, email: string, password: string) => api(server, 'POST', '/auth/login', { body: { email, password } });
+
+/** The sign-in limits are shared by the processes of one PostgreSQL database (issue 10). */
+describePostgres('rate limits across processes (DATABASE_URL)', () => {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0).reverse()) await server.close();
+  });
+
+  /** Two server processes' worth of app, each with its own connections to one database. */
+  async function twoProcesses(limits: NodeJS.ProcessEnv): Promise<[TestServer, TestServer]> {
+    const env = { DATABASE_URL: await freshDatabase(), DEMO_DATA: 'true', JWT_SECRET: randomBytes(32).toString('base64url'), ...limits };
+    servers.push(await startTestServer(env));
+    servers.push(await startTestServer(env));
+    return [servers[0]!, servers[1]!];
+  }
+
+  it('counts sign-in attempts per address over both processes: the 5th of 4 allowed is refused on either', async () => {
+    const [one, two] = await twoProcesses({ RATE_LIMIT_LOGINS_PER_MIN: '4' });
+    for (const server of [one, two, one, two]) expect((await login(server, 'bob@example.com', 'password123')).status).toBe(200);
+    for (const server of [one, two]) {
+      const refused = await login(server, 'bob@example.com', 'password123');
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.message).toMatch(/^Too many sign-in attempts from this address; try again in \d+ seconds\.$/);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+  });
+
+  it('counts failed sign-ins per account over both processes; right passwords give theirs back on either', async () => {
+    const [one, two] = await twoProcesses({ RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN: '3' });
+    // Successes through both processes do not count against the account.
+    for (const server of [one, two, one, two, one]) expect((await login(server, 'alice@example.com', 'password123')).status).toBe(200);
+    expect((await login(one, 'alice@example.com', 'guess-1')).status).toBe(401);
+    expect((await login(two, 'alice@example.com', 'guess-2')).status).toBe(401);
+    expect((await login(one, 'alice@example.com', 'guess-3')).status).toBe(401);
+    const refused = await login(two, 'alice@example.com', 'password123');
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.message).toBe('Too many failed sign-ins for this account; try again in 15 minutes.');
+    expect((await login(one, 'bob@example.com', 'password123')).status).toBe(200);
+  });
+});

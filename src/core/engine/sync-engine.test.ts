@@ -216,6 +216,41 @@ describe('SyncEngine', () => {
   });
 });
 
+describe('SyncEngine on its first connection', () => {
+  it('catches up a thread whose log was read before the socket was subscribed (a commit in between is not lost)', async () => {
+    // The widget reads the log, then connects: a reply committed between the two is in
+    // neither the page read nor the socket (seen in CI: a reload during an agent's reply).
+    const ctx = setup();
+    const { source, connection, engine } = ctx;
+    source.plan(3);
+    source.commit(1);
+    await engine.start();
+    const opening = engine.openThread('t1');
+    await settle(ctx);
+    await opening;
+    expect(engine.getThreadSnapshot('t1').items).toHaveLength(1);
+    source.commit(2);
+    connection.open();
+    await settle(ctx);
+    expect(engine.getThreadSnapshot('t1').health).toEqual({ appliedSeq: 3, serverSeq: 3, status: 'synced' });
+  });
+
+  it('catches up after an open that was still reading when the socket was subscribed', async () => {
+    const ctx = setup();
+    const { source, connection, engine } = ctx;
+    source.plan(3);
+    source.commit(1);
+    await engine.start();
+    const opening = engine.openThread('t1');
+    connection.open();
+    source.commit(2);
+    await settle(ctx);
+    await opening;
+    await settle(ctx);
+    expect(engine.getThreadSnapshot('t1').health).toEqual({ appliedSeq: 3, serverSeq: 3, status: 'synced' });
+  });
+});
+
 describe('SyncEngine under any delivery schedule (property)', () => {
   it("ends with the thread equal to the server's log", async () => {
     type Step =

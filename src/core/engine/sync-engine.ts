@@ -93,7 +93,7 @@ export class SyncEngine {
     const { connection } = this.options;
     this.unsubscribers.push(
       connection.onFrame((frame) => this.onFrame(frame)),
-      connection.onOpen(({ reconnect }) => this.onOpen(reconnect)),
+      connection.onOpen(() => this.onOpen()),
       connection.subscribe((state) => {
         this.connectionState = state;
         for (const session of this.sessions.values()) if (session.hasLog) session.connectionChanged();
@@ -118,12 +118,14 @@ export class SyncEngine {
     else connection.retryNow();
   }
 
-  private onOpen(reconnect: boolean): void {
+  private onOpen(): void {
     // Presence is as old as the last connection: the server tells who is there on re-focus.
     for (const session of this.sessions.values()) {
       session.clearPresence();
       if (session.onScreen) this.options.connection.send({ type: 'focus_thread', data: { thread_id: session.threadId } });
-      if (reconnect) void session.verify();
+      // Also on the first connection: a thread read before the socket was subscribed may
+      // have had a commit in between, which neither the read nor the socket carries.
+      void session.verify();
     }
     this.outbox.kick();
   }

@@ -245,11 +245,17 @@ export class ThreadLog {
   }
 
   /**
-   * Checks the server still has the log we hold (after a reconnect): a `last_seq` below
+   * Checks the server still has the log we hold (after every connect): a `last_seq` below
    * `appliedSeq` means its database was reset, and the thread reloads; otherwise catch up.
    */
   async verify(): Promise<void> {
-    if (!this.based) return this.open();
+    if (!this.based) {
+      // An open in flight may have read the log before the caller's new subscription: read on from where it ends.
+      const opening = this.opening;
+      await this.open();
+      if (opening && this.based) await this.catchUp();
+      return;
+    }
     let last: number | null;
     try {
       last = await this.options.source.lastSeq(this.threadId);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
-import { VISITOR_DEFAULT_NAME } from '../../threads/principal.ts';
+import { visitorThread } from '../visitor-thread.ts';
 import { now, toVisitor, type Db, type Row } from './rows.ts';
 import type { PostgresThreads } from './threads.ts';
 import type { AgentRecord, IdentifiedVisitorInput, NewVisitor, ResumeVisitorInput, VisitorRecord, VisitorResolution } from '../storage.ts';
@@ -122,24 +122,6 @@ export class PostgresVisitors {
     const owners = (await tx<{ user_id: string }[]>`SELECT user_id FROM agent_owners WHERE agent_id = ${agent.id} ORDER BY user_id`).map(
       (row) => row.user_id,
     );
-    const senderId = `visitor:${visitor.id}`;
-    return this.threads.insertThread(
-      tx,
-      {
-        kind: 'public',
-        // Titles are for the owners' inbox, who see the email label anyway.
-        title: visitor.name ?? visitor.email ?? VISITOR_DEFAULT_NAME,
-        participationMode: 'open',
-        participants: [
-          { sender_id: senderId, name: visitor.name ?? VISITOR_DEFAULT_NAME, avatar_url: null },
-          { sender_id: `agent:${agent.id}`, name: agent.name, avatar_url: agent.avatarUrl },
-        ],
-        extraAudience: owners,
-        createdBy: senderId,
-        initialMessage: null,
-      },
-      threadId,
-      createdAt,
-    );
+    return this.threads.insertThread(tx, visitorThread(agent, visitor, owners), threadId, createdAt);
   }
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
-import { VISITOR_DEFAULT_NAME } from '../../threads/principal.ts';
+import { visitorThread } from '../visitor-thread.ts';
 import { now, str, toVisitor, type Row } from './rows.ts';
 import type {
   AgentRecord,
@@ -139,23 +139,6 @@ export class SqliteVisitors {
   /** A new public thread between the visitor and the agent, seen by the agent's owners. */
   private openThread(agent: AgentRecord, visitor: VisitorRecord, threadId: string, createdAt: string): ThreadEvent[] {
     const owners = (this.stmt.owners.all(agent.id) as Row[]).map((row) => str(row.user_id));
-    const senderId = `visitor:${visitor.id}`;
-    return this.threads.insertThread(
-      {
-        kind: 'public',
-        // Titles are for the owners' inbox, who see the email label anyway.
-        title: visitor.name ?? visitor.email ?? VISITOR_DEFAULT_NAME,
-        participationMode: 'open',
-        participants: [
-          { sender_id: senderId, name: visitor.name ?? VISITOR_DEFAULT_NAME, avatar_url: null },
-          { sender_id: `agent:${agent.id}`, name: agent.name, avatar_url: agent.avatarUrl },
-        ],
-        extraAudience: owners,
-        createdBy: senderId,
-        initialMessage: null,
-      },
-      threadId,
-      createdAt,
-    );
+    return this.threads.insertThread(visitorThread(agent, visitor, owners), threadId, createdAt);
   }
 }

@@ -67,6 +67,9 @@ function costs(windows: CountedCpu[]): Costs {
   };
 }
 
+/** Above this share of the CPU taken by other work, the run is called noisy. */
+const NOISY_SHARE = 0.1;
+
 const us = (value: number) => (value >= 100 ? `${Math.round(value)}` : value.toFixed(1));
 const pct = (value: number) => `${Math.round(value * 100)} %`;
 const all = (c: Costs) => c.serversTotal + c.postgres + c.nats + c.load;
@@ -140,12 +143,19 @@ function printCurve(measured: MeasuredConfiguration[], byConfig: Map<MeasuredCon
   if (sqlite && single) {
     const s = byConfig.get(sqlite)!;
     const p = byConfig.get(single)!;
+    const counters = single.postgresCounters;
+    const transactions = counters && (counters.after.transactions - counters.before.transactions) / (counters.messages || 1);
     lines.push(
       `- A committed message costs ${us(all(s))} µs of CPU on SQLite (server ${us(s.serversTotal)}, load generator ${us(s.load)}) ` +
         `and ${us(all(p))} µs on PostgreSQL + NATS with one process (server ${us(p.serversTotal)}, PostgreSQL ${us(p.postgres)}, ` +
         `NATS ${us(p.nats)}, load generator ${us(p.load)}): ${(all(p) / all(s)).toFixed(1)}× the CPU, while the throughput ratio is ` +
-        `${(median(sqlite.throughput) / median(single.throughput)).toFixed(1)}×. SQLite commits inside the server's process; ` +
-        `PostgreSQL adds a round trip, a backend's parse/plan/execute and WAL work per group, and NATS a publish per event.`,
+        `${(median(sqlite.throughput) / median(single.throughput)).toFixed(1)}×. SQLite answers inside the server's process; ` +
+        'with PostgreSQL every statement is a round trip: the driver encodes and parses it, the kernel carries it over a ' +
+        "socket (in the server's CPU time too), a backend executes it" +
+        (transactions
+          ? `, and a message takes ${transactions.toFixed(1)} transactions (its grouped commit and the request's lone reads)`
+          : '') +
+        '; NATS adds a publish per event.',
     );
   }
   for (const result of measured) {
@@ -154,19 +164,32 @@ function printCurve(measured: MeasuredConfiguration[], byConfig: Map<MeasuredCon
     lines.push(
       `- ${result.label}: ${Math.round(median(result.throughput))} msg/s with the machine ${pct(1 - c.share.idle)} busy; ` +
         `${cores} cores at ${us(all(c))} µs a message allow at most ${Math.round(ceiling)} msg/s` +
-        (c.share.rest > 0.05 ? ` (other work on the machine took ${pct(c.share.rest)} of it)` : '') +
+        (c.share.rest > NOISY_SHARE ? ` (other work on the machine took ${pct(c.share.rest)} of it)` : '') +
         '.',
     );
   }
   if (cluster.length > 1) {
     const first = byConfig.get(cluster[0]!)!;
     const last = byConfig.get(cluster.at(-1)!)!;
+    const busy = measured.map((result) => 1 - byConfig.get(result)!.share.idle);
+    const rest = measured.map((result) => byConfig.get(result)!.share.rest);
     lines.push(
-      `- From ${cluster[0]!.processes} to ${cluster.at(-1)!.processes} processes the servers' CPU per message goes from ` +
-        `${us(first.serversTotal)} to ${us(last.serversTotal)} µs and PostgreSQL's from ${us(first.postgres)} to ${us(last.postgres)} µs ` +
-        `(smaller commit groups per process, more connections): on ${cores} cores more processes share the same CPU, so ` +
-        'throughput cannot rise and falls by the extra cost.',
+      `- Throughput with ${cluster.map((result) => result.processes).join(', ')} processes: ` +
+        cluster.map((result) => `${(median(result.throughput) / median(cluster[0]!.throughput)).toFixed(2)}×`).join(', ') +
+        ` of ${cluster[0]!.processes}. The servers' CPU per message goes from ${us(first.serversTotal)} to ${us(last.serversTotal)} µs ` +
+        `and PostgreSQL's from ${us(first.postgres)} to ${us(last.postgres)} µs` +
+        (last.serversTotal > first.serversTotal * 1.05
+          ? ' (each process carries a part of the load, so fewer requests share one event-loop turn, socket write, commit ' +
+            'group and NATS flush, and more processes than cores preempt one another)'
+          : '') +
+        `. The machine was ${pct(Math.min(...busy))}–${pct(Math.max(...busy))} busy: on ${cores} cores more processes share ` +
+        'the same CPU, so throughput can only follow the CPU per message (the "allow at most" figures above), not the process count.',
     );
+    if (Math.max(...rest) > NOISY_SHARE)
+      lines.push(
+        `- Other work on this shared machine took up to ${pct(Math.max(...rest))} of the CPU during the rounds: the throughput ` +
+          'ratios are noisy; the CPU time per message, which other load changes less, is the firmer figure.',
+      );
     lines.push(
       '- On a machine with a core for every server process, the load generator elsewhere and PostgreSQL on cores of its own, ' +
         "the server CPU alone would allow (processes ÷ servers' CPU per message), with the PostgreSQL cores that rate needs:",

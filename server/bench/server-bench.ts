@@ -9,10 +9,11 @@
  * Each measurement runs several rounds and reports the median; this machine is shared and
  * noisy, so single runs mean little. Not a test: nothing here asserts.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import WebSocket from 'ws';
+import { fanOutBurst } from './load/fan-out.ts';
+import { ReceiverPool } from './load/receiver-pool.ts';
+import { measureThroughput } from './load/throughput.ts';
 import { jsonRequest, median, percentile, printTable, rssBytes, sleep, startServer, stopServer } from './spawn-server.ts';
 
 const SENDERS = 50;
@@ -26,136 +27,14 @@ const FANOUT_MESSAGES = 60;
 const FANOUT_WARMUP_MESSAGES = 10;
 /** Pause between fan-out messages, so each is measured alone rather than queued behind the last. */
 const FANOUT_GAP_MS = 20;
-/**
- * The receiving sockets live in this many child processes. In production each socket is
- * another browser; one event loop reading 1,000 sockets in turn would add its own queueing
- * to every receipt and measure the load generator instead of the server.
- */
+/** The receiving sockets live in this many child processes (see {@link ReceiverPool}). */
 const RECEIVER_WORKERS = 2;
-/** Set in the receiver processes this script forks. */
-const RECEIVER_ENV = 'BENCH_RECEIVER';
 
 const GOALS = { throughput: 3_000, fanoutP99Ms: 25, bytesPerSocket: 40 * 1024 };
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: SENDERS + 10 });
 const request = <T = unknown>(port: number, method: string, path: string, token: string | null, body?: unknown) =>
   jsonRequest<T>(agent, port, method, path, token, body);
-
-async function throughputRound(port: number, token: string, threadId: string): Promise<number> {
-  let committed = 0;
-  let failed = 0;
-  const deadline = performance.now() + THROUGHPUT_SECONDS * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: SENDERS }, async (_, sender) => {
-      let n = 0;
-      while (performance.now() < deadline) {
-        const response = await request(port, 'POST', `/chat/threads/${threadId}/messages`, token, {
-          content: `bench message ${sender}/${n++}`,
-          client_message_id: randomUUID(),
-        });
-        if (response.status === 201) committed++;
-        else failed++;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  if (failed > 0) console.error(`  (${failed} sends failed in this round)`);
-  return committed / seconds;
-}
-
-/** Worker side: opens its share of the sockets, records receipt latencies, reports on request. */
-function receiverWorker(): void {
-  const { port, token, count } = JSON.parse(process.env[RECEIVER_ENV]!) as { port: number; token: string; count: number };
-  const send = (message: unknown) => process.send!(message);
-  const sockets: WebSocket[] = [];
-  let latencies: number[] = [];
-  const opened = Array.from({ length: count }, () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/chat/ws/user/threads`, ['auth', token]);
-    sockets.push(ws);
-    return new Promise<void>((resolve, reject) => {
-      ws.on('message', (data) => {
-        const frame = JSON.parse(data.toString()) as { type: string; data: { created_at?: string } };
-        if (frame.type === 'ready') resolve();
-        else if (frame.type === 'thread_message' && frame.data.created_at) {
-          // Same machine, same clock: receipt time minus the server's commit timestamp.
-          latencies.push(performance.timeOrigin + performance.now() - Date.parse(frame.data.created_at));
-        }
-      });
-      ws.on('error', reject);
-    });
-  });
-  void Promise.all(opened).then(() => send({ type: 'open' }));
-  process.on('message', (message: { type: string }) => {
-    if (message.type === 'report') {
-      send({ type: 'report', latencies });
-      latencies = [];
-    } else if (message.type === 'close') {
-      let left = sockets.length;
-      for (const ws of sockets) {
-        ws.once('close', () => {
-          if (--left === 0) {
-            send({ type: 'closed' });
-            process.disconnect();
-          }
-        });
-        ws.close();
-      }
-    }
-  });
-}
-
-type ReceiverMessage = { type: 'open' } | { type: 'report'; latencies: number[] } | { type: 'closed' };
-
-class ReceiverPool {
-  private constructor(private readonly workers: ChildProcess[]) {}
-
-  static async open(port: number, token: string, total: number): Promise<ReceiverPool> {
-    const workers = Array.from({ length: RECEIVER_WORKERS }, (_, index) =>
-      fork(new URL(import.meta.url).pathname, [], {
-        execArgv: ['--import', 'tsx'],
-        env: {
-          ...process.env,
-          [RECEIVER_ENV]: JSON.stringify({
-            port,
-            token,
-            count: Math.floor(total / RECEIVER_WORKERS) + (index < total % RECEIVER_WORKERS ? 1 : 0),
-          }),
-        },
-      }),
-    );
-    const pool = new ReceiverPool(workers);
-    await pool.ask('open', 'open');
-    return pool;
-  }
-
-  private ask(send: string | null, expect: ReceiverMessage['type']): Promise<ReceiverMessage[]> {
-    return Promise.all(
-      this.workers.map(
-        (worker) =>
-          new Promise<ReceiverMessage>((resolve, reject) => {
-            const onMessage = (message: ReceiverMessage) => {
-              if (message.type !== expect) return;
-              worker.off('message', onMessage);
-              resolve(message);
-            };
-            worker.on('message', onMessage);
-            worker.once('error', reject);
-            if (send) worker.send({ type: send });
-          }),
-      ),
-    );
-  }
-
-  async latencies(): Promise<number[]> {
-    const reports = await this.ask('report', 'report');
-    return reports.flatMap((report) => (report.type === 'report' ? report.latencies : []));
-  }
-
-  async close(): Promise<void> {
-    await this.ask('close', 'closed');
-  }
-}
 
 function row(name: string, value: string, goal: string, met: boolean): string[] {
   return [name, value, goal, met ? 'met' : 'MISSED'];
@@ -174,7 +53,16 @@ async function main(): Promise<void> {
 
     const throughput: number[] = [];
     for (let round = 0; round < ROUNDS && ONLY !== 'fanout'; round++) {
-      throughput.push(await throughputRound(port, alice.token, thread.id));
+      const result = await measureThroughput({
+        agent,
+        ports: [port],
+        token: alice.token,
+        threadIds: [thread.id],
+        senders: SENDERS,
+        seconds: THROUGHPUT_SECONDS,
+      });
+      if (result.failed > 0) console.error(`  (${result.failed} sends failed in this round)`);
+      throughput.push(result.perSecond);
       console.log(`  throughput round ${round + 1}: ${Math.round(throughput.at(-1)!)} msg/s`);
     }
 
@@ -188,21 +76,17 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS && ONLY !== 'throughput'; round++) {
       await sleep(500);
       const before = rssBytes(child.pid!);
-      const receivers = await ReceiverPool.open(port, bob.token, SOCKETS);
+      const receivers = await ReceiverPool.open({ ports: [port], token: bob.token, total: SOCKETS, workers: RECEIVER_WORKERS });
       await sleep(1500);
       const after = rssBytes(child.pid!);
       perSocket.push((after - before) / SOCKETS);
-      const sendBurst = async (count: number, label: string) => {
-        for (let i = 0; i < count; i++) {
-          await request(port, 'POST', `/chat/threads/${fanoutThread.id}/messages`, alice.token, {
+      const sendBurst = (count: number, label: string) =>
+        fanOutBurst(receivers, count, FANOUT_GAP_MS, (i) =>
+          request(port, 'POST', `/chat/threads/${fanoutThread.id}/messages`, alice.token, {
             content: `fan-out ${label} ${round}/${i}`,
             client_message_id: randomUUID(),
-          });
-          await sleep(FANOUT_GAP_MS);
-        }
-        await sleep(500);
-        return (await receivers.latencies()).sort((a, b) => a - b);
-      };
+          }),
+        );
       const cold = await sendBurst(FANOUT_WARMUP_MESSAGES, 'warm-up');
       coldP99s.push(percentile(cold, 99));
       const latencies = await sendBurst(FANOUT_MESSAGES, 'measured');
@@ -269,11 +153,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (!process.env[RECEIVER_ENV]) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  receiverWorker();
-}
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

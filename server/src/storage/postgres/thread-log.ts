@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Message, ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { toEvent, toMessage, uniqueViolation, type Db, type Row } from './rows.ts';
+import { committedMessage, messageCommittedData, repeatOf } from '../committed-message.ts';
 import type { CommitResult, NewEvent, NewMessage } from '../storage.ts';
 
 /** Any event of the log, `message_committed` included (which only {@link insertMessage} writes). */
@@ -46,14 +47,7 @@ export async function insertEvent(sql: Db, threadId: string, input: AnyNewEvent,
 export async function insertMessage(sql: Db, input: NewMessage, createdAt: string): Promise<{ message: Message; event: ThreadEvent }> {
   const messageId = randomUUID();
   const eventId = randomUUID();
-  const data = {
-    message_id: messageId,
-    client_message_id: input.clientMessageId,
-    role: input.role,
-    mentions: input.mentions,
-    base_seq: input.baseSeq,
-    latest_seen_seq: input.latestSeenSeq,
-  };
+  const data = messageCommittedData(input, messageId);
   const rows = await sql<{ thread_seq: number }[]>`
     WITH next AS (
       UPDATE threads
@@ -76,19 +70,7 @@ export async function insertMessage(sql: Db, input: NewMessage, createdAt: strin
     RETURNING thread_seq`;
   if (rows.length === 0) throw threadMissing(input.threadId);
   const seq = rows[0]!.thread_seq;
-  const message: Message = {
-    id: messageId,
-    thread_id: input.threadId,
-    thread_seq: seq,
-    sender_id: input.senderId,
-    role: input.role,
-    content: input.content,
-    client_message_id: input.clientMessageId,
-    mentions: input.mentions,
-    base_seq: input.baseSeq,
-    latest_seen_seq: input.latestSeenSeq,
-    created_at: createdAt,
-  };
+  const message = committedMessage(input, messageId, seq, createdAt);
   const event: ThreadEvent = {
     event_id: eventId,
     thread_id: input.threadId,
@@ -106,10 +88,6 @@ async function existingMessage(sql: Db, input: NewMessage): Promise<Message | un
   const [row] = await sql<Row[]>`
     SELECT * FROM messages WHERE thread_id = ${input.threadId} AND sender_id = ${input.senderId} AND client_message_id = ${input.clientMessageId}`;
   return row && toMessage(row);
-}
-
-function repeated(existing: Message, input: NewMessage): CommitResult {
-  return existing.content === input.content ? { status: 'duplicate', message: existing } : { status: 'conflict', message: existing };
 }
 
 /**
@@ -132,7 +110,7 @@ export async function commitMessage(
   }
   const existing = await existingMessage(read, input);
   if (!existing) throw new Error(`message ${input.clientMessageId} was refused as a repeat but is not stored`);
-  return repeated(existing, input);
+  return repeatOf(existing, input);
 }
 
 export async function listEvents(sql: Db, threadId: string, afterSeq: number, limit: number) {

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { Message, ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { toEvent, toMessage, type Row } from './rows.ts';
+import { committedMessage, messageCommittedData, repeatOf } from '../committed-message.ts';
 import type { CommitResult, NewEvent, NewMessage } from '../storage.ts';
 
 /** Any event of the log, `message_committed` included (which only {@link SqliteThreadLog.insertMessage} writes). */
@@ -72,30 +73,11 @@ export class SqliteThreadLog {
         eventType: 'message_committed',
         senderId: input.senderId,
         content: input.content,
-        data: {
-          message_id: messageId,
-          client_message_id: input.clientMessageId,
-          role: input.role,
-          mentions: input.mentions,
-          base_seq: input.baseSeq,
-          latest_seen_seq: input.latestSeenSeq,
-        },
+        data: messageCommittedData(input, messageId),
       },
       createdAt,
     );
-    const message: Message = {
-      id: messageId,
-      thread_id: input.threadId,
-      thread_seq: event.thread_seq,
-      sender_id: input.senderId,
-      role: input.role,
-      content: input.content,
-      client_message_id: input.clientMessageId,
-      mentions: input.mentions,
-      base_seq: input.baseSeq,
-      latest_seen_seq: input.latestSeenSeq,
-      created_at: createdAt,
-    };
+    const message = committedMessage(input, messageId, event.thread_seq, createdAt);
     this.stmt.insertMessage.run(
       message.id,
       message.thread_id,
@@ -118,7 +100,7 @@ export class SqliteThreadLog {
     const existingRow = this.stmt.messageByClientId.get(input.threadId, input.senderId, input.clientMessageId) as Row | undefined;
     if (existingRow) {
       const existing = toMessage(existingRow);
-      return existing.content === input.content ? { status: 'duplicate', message: existing } : { status: 'conflict', message: existing };
+      return repeatOf(existing, input);
     }
     return { status: 'created', ...this.insertMessage(input, createdAt) };
   }

@@ -14,6 +14,7 @@ import { ThreadList } from './threads/thread-list.tsx';
 import { agentsQuery, flattenThreads, threadsQuery } from './threads/thread-queries.ts';
 import { useThreadListSync } from './threads/use-thread-list-sync.ts';
 import { ConnectionBanner } from './ui/connection-banner.tsx';
+import { CompactSelect } from './ui/compact-select.tsx';
 import { ErrorBoundary } from './ui/error-boundary.tsx';
 import { useTheme, type ThemeChoice } from './ui/theme-store.ts';
 
@@ -117,28 +118,12 @@ export function InboxShell() {
             <span className="w-full truncate font-medium" title={user.email}>
               {t.shell.signedInAs(user.name)}
             </span>
-            <label className="sr-only" htmlFor="theme">
-              {t.shell.themeLabel}
-            </label>
-            <select
-              id="theme"
-              value={theme}
-              onChange={(event) => setTheme(event.target.value as ThemeChoice)}
-              className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs dark:border-slate-700 dark:bg-slate-950"
-            >
+            <CompactSelect<ThemeChoice> id="theme" label={t.shell.themeLabel} value={theme} onChange={setTheme}>
               <option value="system">{t.shell.themeSystem}</option>
               <option value="light">{t.shell.themeLight}</option>
               <option value="dark">{t.shell.themeDark}</option>
-            </select>
-            <label className="sr-only" htmlFor="language">
-              {t.shell.languageLabel}
-            </label>
-            <select
-              id="language"
-              value={language}
-              onChange={(event) => setLanguage(event.target.value as LanguageChoice)}
-              className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs dark:border-slate-700 dark:bg-slate-950"
-            >
+            </CompactSelect>
+            <CompactSelect<LanguageChoice> id="language" label={t.shell.languageLabel} value={language} onChange={setLanguage}>
               <option value="browser">{t.shell.languageBrowser}</option>
               {/* Each language in its own words, so a user who cannot read the current one still finds theirs. */}
               <option value="en" lang="en">
@@ -147,7 +132,7 @@ export function InboxShell() {
               <option value="de" lang="de">
                 Deutsch
               </option>
-            </select>
+            </CompactSelect>
             {owned.length > 0 && (
               <a
                 href={AGENTS_HASH}

@@ -1,39 +1,165 @@
+import { browserPageLifecycle, type PageLifecycle } from './page-lifecycle.ts';
+import { browserTabChannel, type TabChannel } from './tab-channel.ts';
 import type { TabLeadership } from './tab-leadership.ts';
+
+/** The leader says "still here" this often on the beacon channel. */
+export const LEADER_BEACON_MS = 500;
+/**
+ * A visible follower that has heard no beacon for longer than this takes the lock over
+ * (`steal`): the leader is frozen or hung. Three beacons missed; with the check running every
+ * beacon interval a frozen leader is replaced within {@link LEADER_SILENCE_MS} + {@link LEADER_BEACON_MS} (2 s).
+ */
+export const LEADER_SILENCE_MS = 1_500;
+
+/** The beacon a leader posts on the channel named like its lock. */
+export interface LeaderBeacon {
+  type: 'leader';
+  tabId: string;
+}
+
+/** The part of `navigator.locks` used here (tests pass a fake). */
+export interface LockRequester {
+  request(name: string, options: LockOptions, callback: (lock: Lock | null) => Promise<void> | undefined): Promise<unknown>;
+}
+
+export interface WebLocksLeadershipOptions {
+  /** Unique per page load; random by default. */
+  tabId?: string;
+  /** Defaults to `navigator.locks`. */
+  locks?: LockRequester;
+  /** The beacon channel; defaults to a BroadcastChannel named like the lock. Null: no beacons, no stealing. */
+  channel?: TabChannel<LeaderBeacon> | null;
+  /** Only a visible tab steals the lock (a hidden one has no reason to lead). */
+  isVisible?(): boolean;
+  lifecycle?: PageLifecycle;
+  now?(): number;
+  beaconMs?: number;
+  silenceMs?: number;
+}
+
+function isBeacon(message: unknown): message is LeaderBeacon {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    (message as { type?: unknown }).type === 'leader' &&
+    typeof (message as { tabId?: unknown }).tabId === 'string'
+  );
+}
 
 /**
  * {@link TabLeadership} on the Web Locks API: every tab asks for the same exclusive lock and
  * holds it until it closes, so the browser grants it to exactly one tab at a time and hands
- * it on (in request order) when that tab closes or crashes. Null where there is no
- * `navigator.locks` (then each tab keeps its own connection).
+ * it on (in request order) when that tab closes or crashes.
+ *
+ * A frozen tab keeps its locks, so two more rules: a tab gives the lock (or its place in the
+ * queue) up on `freeze` and `pagehide` and asks again on `resume` / `pageshow`; and the leader
+ * posts a beacon every {@link LEADER_BEACON_MS}, so that a visible follower that hears none for
+ * {@link LEADER_SILENCE_MS} takes the lock with `steal: true` (the old holder's request then
+ * rejects with an AbortError; it queues again as a follower).
+ *
+ * Null where there is no `navigator.locks` (then each tab keeps its own connection).
  */
-export function webLocksLeadership(lockName: string, tabId: string = randomTabId()): TabLeadership | null {
-  if (typeof navigator === 'undefined' || !navigator.locks) return null;
-  const locks = navigator.locks;
+export function webLocksLeadership(lockName: string, tabIdOrOptions: string | WebLocksLeadershipOptions = {}): TabLeadership | null {
+  const options = typeof tabIdOrOptions === 'string' ? { tabId: tabIdOrOptions } : tabIdOrOptions;
+  const locks = options.locks ?? (typeof navigator !== 'undefined' ? navigator.locks : undefined);
+  if (!locks) return null;
+  const tabId = options.tabId ?? randomTabId();
+  const channel = options.channel === undefined ? browserTabChannel<LeaderBeacon>(lockName) : options.channel;
+  const now = options.now ?? (() => Date.now());
+  const isVisible = options.isVisible ?? (() => typeof document === 'undefined' || document.visibilityState !== 'hidden');
+  const silenceMs = options.silenceMs ?? LEADER_SILENCE_MS;
   const listeners = new Set<(isLeader: boolean) => void>();
   let leader = false;
   let closed = false;
+  /** Frozen or hidden away (`freeze`, `pagehide`): neither leading nor queued. */
+  let suspended = false;
+  /** Bumped for every request, so that the answer to an older one is ignored. */
+  let generation = 0;
+  let controller: AbortController | null = null;
   let release: (() => void) | null = null;
-  const controller = new AbortController();
+  let lastHeard = now();
 
   const set = (next: boolean) => {
     if (leader === next) return;
     leader = next;
+    if (next) channel?.post({ type: 'leader', tabId });
     for (const listener of [...listeners]) listener(next);
   };
 
-  locks
-    .request(lockName, { signal: controller.signal }, () => {
-      if (closed) return undefined;
-      set(true);
-      // Held until close(): the lock is the leadership.
-      return new Promise<void>((resolve) => {
-        release = resolve;
-      });
-    })
-    .catch(() => {
-      // Aborted by close() while waiting, or the lock was stolen: either way not the leader.
-      set(false);
-    });
+  /** Queues for the lock, or (`steal`) takes it from its holder now. */
+  const ask = (steal: boolean) => {
+    if (closed || suspended) return;
+    const current = ++generation;
+    controller?.abort();
+    controller = null;
+    let lockOptions: LockOptions;
+    if (steal)
+      lockOptions = { steal: true }; // `steal` cannot be combined with `signal`
+    else {
+      controller = new AbortController();
+      lockOptions = { signal: controller.signal };
+    }
+    locks
+      .request(lockName, lockOptions, () => {
+        // Granted for a request given up meanwhile: let it go at once.
+        if (current !== generation || closed || suspended) return undefined;
+        set(true);
+        return new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      })
+      .then(
+        () => {
+          if (current !== generation) return;
+          release = null;
+          set(false);
+        },
+        () => {
+          // Aborted by us (ignored: a newer request exists) or stolen by another tab.
+          if (current !== generation) return;
+          release = null;
+          set(false);
+          lastHeard = now();
+          ask(false);
+        },
+      );
+  };
+
+  /** Gives up the lock or the place in the queue. */
+  const letGo = () => {
+    generation++;
+    controller?.abort();
+    controller = null;
+    release?.();
+    release = null;
+    set(false);
+  };
+
+  const unsubscribeChannel = channel?.subscribe((message) => {
+    if (isBeacon(message) && message.tabId !== tabId) lastHeard = now();
+  });
+  const unsubscribeLifecycle = (options.lifecycle ?? browserPageLifecycle)((event) => {
+    if (closed) return;
+    if (event === 'freeze' || event === 'pagehide') {
+      if (suspended) return;
+      suspended = true;
+      letGo();
+    } else if (suspended) {
+      suspended = false;
+      lastHeard = now();
+      ask(false);
+    }
+  });
+  const timer = setInterval(() => {
+    if (closed || suspended) return;
+    if (leader) channel?.post({ type: 'leader', tabId });
+    else if (channel && isVisible() && now() - lastHeard > silenceMs) {
+      lastHeard = now();
+      ask(true);
+    }
+  }, options.beaconMs ?? LEADER_BEACON_MS);
+
+  ask(false);
 
   return {
     tabId,
@@ -45,9 +171,11 @@ export function webLocksLeadership(lockName: string, tabId: string = randomTabId
     close() {
       if (closed) return;
       closed = true;
-      controller.abort();
-      release?.();
-      set(false);
+      clearInterval(timer);
+      letGo();
+      unsubscribeChannel?.();
+      unsubscribeLifecycle();
+      channel?.close();
     },
   };
 }

@@ -6,7 +6,7 @@ import { createApp, type App } from '../../../server/src/app.ts';
 import { api, createThread, startTestServer } from '../../../server/test/support/test-server.ts';
 import { identityClaims, signIdentityToken } from '../../../server/test/support/visitors.ts';
 import { createPublicApi } from '../api/public-api.ts';
-import type { ConnectionManager } from '../connection/connection-manager.ts';
+import type { Connection } from '../connection/connection.ts';
 import type { WebSocketConstructor } from '../connection/websocket-transport.ts';
 import { MemoryOutboxStore } from '../sync/outbox-store.ts';
 import { createInboxEngine } from './create-inbox-engine.ts';
@@ -29,7 +29,7 @@ async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): 
 
 interface Client {
   engine: SyncEngine;
-  connection: ConnectionManager;
+  connection: Connection;
   /** Live sockets the engine opened; a test can cut them like a network would. */
   sockets: WebSocket[];
   /** While true, new sockets go nowhere (the network is down). */

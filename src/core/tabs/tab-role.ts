@@ -1,0 +1,53 @@
+import type { ConnectionState } from '../connection/connection.ts';
+import type { TransportKind } from '../connection/transport.ts';
+import type { ClientFrame } from '../protocol/client-frames.ts';
+import type { InboundFrame } from '../protocol/server-frame-schemas.ts';
+import type { ConnMessage } from './conn-messages.ts';
+
+/** What a tab's role (leader or follower) needs from the {@link TabConnection} it serves. */
+export interface TabRoleHost {
+  readonly tabId: string;
+  post(message: ConnMessage): void;
+  /** The state this tab's engine sees. */
+  setState(state: ConnectionState): void;
+  /** Current state, as last set. */
+  getState(): ConnectionState;
+  emitFrame(frame: InboundFrame): void;
+  emitOpen(transport: TransportKind): void;
+  /** The threads this tab's own engine follows and has on screen. */
+  ownFollow(): readonly string[];
+  ownFocus(): readonly string[];
+  /** Where this tab's engine is in a thread (its highest applied seq). */
+  ownCursor(threadId: string): number;
+}
+
+/** A client frame a follower handed to the leader, kept until the leader acknowledges it. */
+export interface RelayedSend {
+  id: number;
+  frame: ClientFrame;
+}
+
+/** The part of a tab that differs between leader and follower. */
+export interface TabRole {
+  readonly kind: 'leader' | 'follower';
+  onMessage(message: ConnMessage): void;
+  /** A typing or message frame from this tab's engine (focus goes through {@link ownChanged}). */
+  send(frame: ClientFrame): boolean;
+  /** This tab's followed or focused threads changed. */
+  ownChanged(): void;
+  retryNow(): void;
+  resume(): void;
+  /** The leader's beat: every {@link TAB_BEAT_MS}. */
+  beat(): void;
+  readonly invalidFrameCount: number;
+  /** Where a per-thread fallback resumes a thread: the lowest seq of the tabs that follow it (leader only). */
+  cursorOf(threadId: string): number;
+  stop(): void;
+}
+
+/** How often the leader posts its state; every other tab answers with its own. */
+export const TAB_BEAT_MS = 1_000;
+/** A tab that missed this many beats in a row is forgotten (closed, crashed or frozen): its focus and follows end. */
+export const TAB_MISSED_BEATS = 3;
+/** Sends a tab keeps for the leader (and a leader for its connection) at most; the oldest go first. */
+export const MAX_RELAYED_SENDS = 100;

@@ -14,7 +14,11 @@
  *   5. a 20,000-character markdown reply streamed at 200 chunks/s (`/stream 20000`,
  *      DEMO_AGENT_CHUNK_MS=5): longest task, and DOM commits per frame (mutation observer
  *      callbacks on the message list between two animation frames);
- *   6. DOM size (every element of the document) in long threads after scrolling.
+ *   6. DOM size (every element of the document) in long threads after scrolling;
+ *   7. one connection per browser (tabs-bench.ts): sockets held with 1, 3 and 10 tabs,
+ *      arrival → paint in a follower tab vs the leader, leader hand-over time.
+ *
+ * BENCH_SECTIONS=core or BENCH_SECTIONS=tabs runs only 1–6 or only 7.
  *
  * It builds first (`npm run build`), so what is measured is what `npm start` serves.
  * Rounds: BENCH_ROUNDS (default 3); the table shows medians. Not a test: nothing asserts.
@@ -27,8 +31,11 @@ import { served } from '../support/built-files.ts';
 import { jsonRequest, median, percentile, printTable, sleep, startServer, stopServer } from '../../server/bench/spawn-server.ts';
 import { CHROMIUM_ARGS, resolveChromium } from '../support/chromium.ts';
 import { inboxInitialJs, loaderGzipBytes, SIZE_GOALS } from './bundle-sizes.ts';
+import { tabsBench } from './tabs-bench.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Which parts run: `core` (1–6 above), `tabs` (one connection per browser, tabs-bench.ts); both by default. */
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'core,tabs').split(',').map((name) => name.trim()));
 const FRAME_MS = 1000 / 60;
 const GOALS = {
   initialJsKb: SIZE_GOALS.inboxInitialJsKb,
@@ -333,189 +340,205 @@ async function main(): Promise<void> {
     const api = apiOf(server.port);
     const alice = await api.login('alice@example.com');
     const bob = await api.login('bob@example.com');
-    const demo = await api.demoAgent(alice.token);
-    const tag = randomUUID().slice(0, 6);
+    if (SECTIONS.has('core')) {
+      const demo = await api.demoAgent(alice.token);
+      const tag = randomUUID().slice(0, 6);
 
-    log(`seeding a thread of ${BIG_THREAD_MESSAGES.toLocaleString('en-US')} messages…`);
-    const bigTitle = `Bench 50k ${tag}`;
-    const big = await api.createThread(alice.token, { target_user_ids: [bob.user.id], title: bigTitle });
-    const seedStart = performance.now();
-    await api.seed(bob.token, big.id, BIG_THREAD_MESSAGES - 1, 'Big');
-    const bigLatest = `The latest of ${BIG_THREAD_MESSAGES} ${tag}`;
-    await api.post(alice.token, big.id, bigLatest);
-    log(`  seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
-    const scrollTitle = `Bench scroll ${tag}`;
-    const scrollThread = await api.createThread(alice.token, { target_user_ids: [bob.user.id], title: scrollTitle });
-    await api.seed(bob.token, scrollThread.id, SCROLL_THREAD_MESSAGES, 'Scroll');
-    const liveTitle = `Bench live ${tag}`;
-    const live = await api.createThread(alice.token, { target_user_ids: [bob.user.id], title: liveTitle });
-    const streamTitle = `Bench stream ${tag}`;
-    const stream = await api.createThread(alice.token, { target_user_ids: [bob.user.id], agent_ids: [demo.id], title: streamTitle });
+      log(`seeding a thread of ${BIG_THREAD_MESSAGES.toLocaleString('en-US')} messages…`);
+      const bigTitle = `Bench 50k ${tag}`;
+      const big = await api.createThread(alice.token, { target_user_ids: [bob.user.id], title: bigTitle });
+      const seedStart = performance.now();
+      await api.seed(bob.token, big.id, BIG_THREAD_MESSAGES - 1, 'Big');
+      const bigLatest = `The latest of ${BIG_THREAD_MESSAGES} ${tag}`;
+      await api.post(alice.token, big.id, bigLatest);
+      log(`  seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+      const scrollTitle = `Bench scroll ${tag}`;
+      const scrollThread = await api.createThread(alice.token, { target_user_ids: [bob.user.id], title: scrollTitle });
+      await api.seed(bob.token, scrollThread.id, SCROLL_THREAD_MESSAGES, 'Scroll');
+      const liveTitle = `Bench live ${tag}`;
+      const live = await api.createThread(alice.token, { target_user_ids: [bob.user.id], title: liveTitle });
+      const streamTitle = `Bench stream ${tag}`;
+      const stream = await api.createThread(alice.token, { target_user_ids: [bob.user.id], agent_ids: [demo.id], title: streamTitle });
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    // tsx keeps function names with a `__name` helper that the functions sent to the page call.
-    await context.addInitScript({ content: `window.__name = (fn) => fn;${SOCKET_PROBE}` });
-    const page = await context.newPage();
-    await signIn(page, base, 'alice@example.com');
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      // tsx keeps function names with a `__name` helper that the functions sent to the page call.
+      await context.addInitScript({ content: `window.__name = (fn) => fn;${SOCKET_PROBE}` });
+      const page = await context.newPage();
+      await signIn(page, base, 'alice@example.com');
 
-    // 2. First render of the 50,000-message thread.
-    log('first render of the big thread…');
-    const firstRenders: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) firstRenders.push(await timeFirstRender(page, base, bigTitle, bigLatest));
-    log(`  ${firstRenders.map(fmt).join(', ')}`);
+      // 2. First render of the 50,000-message thread.
+      log('first render of the big thread…');
+      const firstRenders: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) firstRenders.push(await timeFirstRender(page, base, bigTitle, bigLatest));
+      log(`  ${firstRenders.map(fmt).join(', ')}`);
 
-    // DOM size in the big thread after reading back a few hundred messages.
-    await page.getByTestId('message-scroller').evaluate(async (element) => {
-      for (let i = 0; i < 10; i++) {
-        element.scrollTop = 0;
-        await new Promise((resolve) => setTimeout(resolve, 150));
-      }
-    });
-    const bigNodes = await page.evaluate(() => document.querySelectorAll('*').length);
-
-    // 3. Scrolling 2,000 loaded messages.
-    log(`scrolling ${SCROLL_THREAD_MESSAGES.toLocaleString('en-US')} loaded messages…`);
-    await page.goto(`${base}/`);
-    await openThread(page, scrollTitle);
-    await loadWholeThread(page);
-    const scrolls: ScrollRun[] = [];
-    for (let round = 0; round < ROUNDS; round++) scrolls.push(await scrollRun(page, round % 2 === 0 ? 'down' : 'up'));
-    const scrollP50 = median(scrolls.map((run) => percentile(sorted(run.frames), 50)));
-    const scrollP95 = median(scrolls.map((run) => percentile(sorted(run.frames), 95)));
-    const scrollMax = median(scrolls.map((run) => maxOf(run.frames)));
-    const overBudget = median(scrolls.map((run) => run.frames.filter((ms) => ms > FRAME_MS * 1.2).length));
-    const scrollFrames = median(scrolls.map((run) => run.frames.length));
-    const scrollLongTasks = median(scrolls.map((run) => run.longTasks.length));
-    const scrollLongest = median(scrolls.map((run) => maxOf(run.longTasks)));
-    const scrollNodes = maxOf(scrolls.map((run) => run.maxNodes));
-
-    // 4. Live messages at 50/s.
-    log(`live messages at ${LIVE_RATE_PER_S}/s…`);
-    await openThread(page, liveTitle);
-    await installLatencyProbe(page);
-    const latencyRounds: { p50: number; p95: number; count: number; socket: number; render: number; frame: number }[] = [];
-    let sentTotal = 0;
-    for (let round = 0; round < ROUNDS; round++) {
-      const start = performance.now();
-      const sends: Promise<unknown>[] = [];
-      for (let i = 0; i < LIVE_MESSAGES_PER_ROUND; i++) {
-        const due = start + (i * 1000) / LIVE_RATE_PER_S;
-        const wait = due - performance.now();
-        if (wait > 0) await sleep(wait);
-        const sentAt = (performance.timeOrigin + performance.now()).toFixed(3);
-        sends.push(api.post(bob.token, live.id, `live ${round}/${i} lat:${sentAt}`));
-      }
-      await Promise.all(sends);
-      sentTotal += LIVE_MESSAGES_PER_ROUND;
-      const deadline = Date.now() + 20_000;
-      let samples: LatencySample[] = [];
-      while (Date.now() < deadline) {
-        samples = await page.evaluate(() => (window as unknown as { __latency: { samples: LatencySample[] } }).__latency.samples);
-        if (samples.length >= sentTotal) break;
-        await sleep(200);
-      }
-      const these = samples.slice(sentTotal - LIVE_MESSAGES_PER_ROUND);
-      const total = sorted(these.map((sample) => sample.frame - sample.sent));
-      latencyRounds.push({
-        p50: percentile(total, 50),
-        p95: percentile(total, 95),
-        count: these.length,
-        socket: percentile(sorted(these.map((sample) => sample.socket - sample.sent)), 50),
-        render: percentile(sorted(these.map((sample) => sample.dom - sample.socket)), 50),
-        frame: percentile(sorted(these.map((sample) => sample.frame - sample.dom)), 50),
+      // DOM size in the big thread after reading back a few hundred messages.
+      await page.getByTestId('message-scroller').evaluate(async (element) => {
+        for (let i = 0; i < 10; i++) {
+          element.scrollTop = 0;
+          await new Promise((resolve) => setTimeout(resolve, 150));
+        }
       });
-      await sleep(500);
+      const bigNodes = await page.evaluate(() => document.querySelectorAll('*').length);
+
+      // 3. Scrolling 2,000 loaded messages.
+      log(`scrolling ${SCROLL_THREAD_MESSAGES.toLocaleString('en-US')} loaded messages…`);
+      await page.goto(`${base}/`);
+      await openThread(page, scrollTitle);
+      await loadWholeThread(page);
+      const scrolls: ScrollRun[] = [];
+      for (let round = 0; round < ROUNDS; round++) scrolls.push(await scrollRun(page, round % 2 === 0 ? 'down' : 'up'));
+      const scrollP50 = median(scrolls.map((run) => percentile(sorted(run.frames), 50)));
+      const scrollP95 = median(scrolls.map((run) => percentile(sorted(run.frames), 95)));
+      const scrollMax = median(scrolls.map((run) => maxOf(run.frames)));
+      const overBudget = median(scrolls.map((run) => run.frames.filter((ms) => ms > FRAME_MS * 1.2).length));
+      const scrollFrames = median(scrolls.map((run) => run.frames.length));
+      const scrollLongTasks = median(scrolls.map((run) => run.longTasks.length));
+      const scrollLongest = median(scrolls.map((run) => maxOf(run.longTasks)));
+      const scrollNodes = maxOf(scrolls.map((run) => run.maxNodes));
+
+      // 4. Live messages at 50/s.
+      log(`live messages at ${LIVE_RATE_PER_S}/s…`);
+      await openThread(page, liveTitle);
+      await installLatencyProbe(page);
+      const latencyRounds: { p50: number; p95: number; count: number; socket: number; render: number; frame: number }[] = [];
+      let sentTotal = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        const start = performance.now();
+        const sends: Promise<unknown>[] = [];
+        for (let i = 0; i < LIVE_MESSAGES_PER_ROUND; i++) {
+          const due = start + (i * 1000) / LIVE_RATE_PER_S;
+          const wait = due - performance.now();
+          if (wait > 0) await sleep(wait);
+          const sentAt = (performance.timeOrigin + performance.now()).toFixed(3);
+          sends.push(api.post(bob.token, live.id, `live ${round}/${i} lat:${sentAt}`));
+        }
+        await Promise.all(sends);
+        sentTotal += LIVE_MESSAGES_PER_ROUND;
+        const deadline = Date.now() + 20_000;
+        let samples: LatencySample[] = [];
+        while (Date.now() < deadline) {
+          samples = await page.evaluate(() => (window as unknown as { __latency: { samples: LatencySample[] } }).__latency.samples);
+          if (samples.length >= sentTotal) break;
+          await sleep(200);
+        }
+        const these = samples.slice(sentTotal - LIVE_MESSAGES_PER_ROUND);
+        const total = sorted(these.map((sample) => sample.frame - sample.sent));
+        latencyRounds.push({
+          p50: percentile(total, 50),
+          p95: percentile(total, 95),
+          count: these.length,
+          socket: percentile(sorted(these.map((sample) => sample.socket - sample.sent)), 50),
+          render: percentile(sorted(these.map((sample) => sample.dom - sample.socket)), 50),
+          frame: percentile(sorted(these.map((sample) => sample.frame - sample.dom)), 50),
+        });
+        await sleep(500);
+      }
+      const latencyP50 = median(latencyRounds.map((round) => round.p50));
+      const latencyP95 = median(latencyRounds.map((round) => round.p95));
+      const latencySeen = latencyRounds.map((round) => round.count).join('/');
+      const toSocket = median(latencyRounds.map((round) => round.socket));
+      const toDom = median(latencyRounds.map((round) => round.render));
+      const toFrame = median(latencyRounds.map((round) => round.frame));
+
+      // 5. A 20,000-character markdown reply, streamed.
+      log(`streaming ${STREAM_CHARS.toLocaleString('en-US')} characters of markdown…`);
+      await openThread(page, streamTitle);
+      const streams: StreamRun[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        await startStreamProbe(page);
+        await api.post(alice.token, stream.id, `/stream ${STREAM_CHARS}`);
+        // The reply streams in its own row, which the committed message then takes over.
+        const streaming = page.getByTestId('message-scroller').locator('[data-row-kind="streaming_reply"]');
+        await streaming.waitFor({ timeout: 30_000 });
+        await streaming.waitFor({ state: 'detached', timeout: 120_000 });
+        streams.push(await stopStreamProbe(page));
+        await sleep(500);
+      }
+      const commitsMax = median(streams.map((run) => maxOf(run.perFrame)));
+      const contentCommitsMax = median(streams.map((run) => maxOf(run.contentPerFrame)));
+      const framesWithMore = median(streams.map((run) => run.perFrame.filter((count) => count > 1).length));
+      const streamFrames = median(streams.map((run) => run.perFrame.length));
+      const streamLongest = median(streams.map((run) => maxOf(run.longTasks)));
+      const streamLongCount = median(streams.map((run) => run.longTasks.length));
+      const streamFrameP95 = median(streams.map((run) => percentile(sorted(run.frames), 95)));
+      const streamFrameMax = median(streams.map((run) => maxOf(run.frames)));
+
+      const nodes = Math.max(bigNodes, scrollNodes);
+
+      rows.push(
+        [
+          'inbox initial JS (gzip -9, entry + static imports)',
+          `${(js.gzipBytes / 1024).toFixed(1)} KB (${js.files.join(', ')}; CSS ${(js.cssGzipBytes / 1024).toFixed(1)} KB more)`,
+          `≤ ${GOALS.initialJsKb} KB`,
+          ok(js.gzipBytes / 1024 <= GOALS.initialJsKb),
+        ],
+        ['initial JS as served (bytes on the wire, Accept-Encoding: br, gzip)', `${(jsWireBytes / 1024).toFixed(1)} KB`, '', ''],
+        [
+          'widget loader (gzip -9, widget.js)',
+          `${(loaderBytes / 1024).toFixed(2)} KB`,
+          `≤ ${SIZE_GOALS.loaderGzipKb} KB`,
+          ok(loaderBytes / 1024 <= SIZE_GOALS.loaderGzipKb),
+        ],
+        [
+          `first render, ${BIG_THREAD_MESSAGES.toLocaleString('en-US')}-message thread (click → latest visible)`,
+          `${fmt(median(firstRenders))} (runs: ${firstRenders.map((ms) => ms.toFixed(0)).join(', ')})`,
+          `≤ ${GOALS.firstRenderMs} ms`,
+          ok(median(firstRenders) <= GOALS.firstRenderMs),
+        ],
+        [
+          `scroll ${SCROLL_THREAD_MESSAGES.toLocaleString('en-US')} loaded messages, frame interval p50 / p95 / max`,
+          `${fmt(scrollP50)} / ${fmt(scrollP95)} / ${fmt(scrollMax)} (${overBudget} of ${scrollFrames} frames > 20 ms)`,
+          `every frame ≤ ${FRAME_MS.toFixed(1)} ms`,
+          ok(overBudget === 0),
+        ],
+        [
+          'scroll: long tasks (count, longest)',
+          `${scrollLongTasks}${scrollLongTasks ? `, ${fmt(scrollLongest)}` : ''}`,
+          'none',
+          ok(scrollLongTasks === 0),
+        ],
+        [
+          `live messages at ${LIVE_RATE_PER_S}/s: send → paint p50 / p95`,
+          `${fmt(latencyP50)} / ${fmt(latencyP95)} (seen ${latencySeen} of ${LIVE_MESSAGES_PER_ROUND}; p50 parts: send → socket ${fmt(toSocket)}, → row in DOM ${fmt(toDom)}, → next frame ${fmt(toFrame)})`,
+          `≤ ${GOALS.latencyP50Ms.toFixed(1)} / ≤ ${GOALS.latencyP95Ms} ms`,
+          ok(latencyP50 <= GOALS.latencyP50Ms && latencyP95 <= GOALS.latencyP95Ms),
+        ],
+        [
+          `stream ${STREAM_CHARS.toLocaleString('en-US')} chars at 200 chunks/s: DOM commits per frame (max)`,
+          `${commitsMax} (${framesWithMore} of ${streamFrames} frames had > 1; content commits per frame max ${contentCommitsMax})`,
+          `≤ ${GOALS.commitsPerFrame}`,
+          ok(commitsMax <= GOALS.commitsPerFrame),
+        ],
+        [
+          'stream: long tasks (count, longest); frame p95 / max',
+          `${streamLongCount}${streamLongCount ? `, ${fmt(streamLongest)}` : ''}; ${fmt(streamFrameP95)} / ${fmt(streamFrameMax)}`,
+          `no task > ${GOALS.longTaskMs} ms`,
+          ok(streamLongCount === 0),
+        ],
+        [
+          'DOM elements in a long thread after scrolling (max)',
+          `${nodes} (50k thread: ${bigNodes}, 2,000 loaded: ${scrollNodes})`,
+          `< ${GOALS.domNodes.toLocaleString('en-US')}`,
+          ok(nodes < GOALS.domNodes),
+        ],
+      );
+      await context.close();
     }
-    const latencyP50 = median(latencyRounds.map((round) => round.p50));
-    const latencyP95 = median(latencyRounds.map((round) => round.p95));
-    const latencySeen = latencyRounds.map((round) => round.count).join('/');
-    const toSocket = median(latencyRounds.map((round) => round.socket));
-    const toDom = median(latencyRounds.map((round) => round.render));
-    const toFrame = median(latencyRounds.map((round) => round.frame));
-
-    // 5. A 20,000-character markdown reply, streamed.
-    log(`streaming ${STREAM_CHARS.toLocaleString('en-US')} characters of markdown…`);
-    await openThread(page, streamTitle);
-    const streams: StreamRun[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      await startStreamProbe(page);
-      await api.post(alice.token, stream.id, `/stream ${STREAM_CHARS}`);
-      // The reply streams in its own row, which the committed message then takes over.
-      const streaming = page.getByTestId('message-scroller').locator('[data-row-kind="streaming_reply"]');
-      await streaming.waitFor({ timeout: 30_000 });
-      await streaming.waitFor({ state: 'detached', timeout: 120_000 });
-      streams.push(await stopStreamProbe(page));
-      await sleep(500);
+    if (SECTIONS.has('tabs')) {
+      rows.push(
+        ...(await tabsBench({
+          browser,
+          base,
+          rounds: ROUNDS,
+          alice,
+          bob,
+          createThread: api.createThread,
+          post: api.post,
+          log,
+        })),
+      );
     }
-    const commitsMax = median(streams.map((run) => maxOf(run.perFrame)));
-    const contentCommitsMax = median(streams.map((run) => maxOf(run.contentPerFrame)));
-    const framesWithMore = median(streams.map((run) => run.perFrame.filter((count) => count > 1).length));
-    const streamFrames = median(streams.map((run) => run.perFrame.length));
-    const streamLongest = median(streams.map((run) => maxOf(run.longTasks)));
-    const streamLongCount = median(streams.map((run) => run.longTasks.length));
-    const streamFrameP95 = median(streams.map((run) => percentile(sorted(run.frames), 95)));
-    const streamFrameMax = median(streams.map((run) => maxOf(run.frames)));
-
-    const nodes = Math.max(bigNodes, scrollNodes);
-
-    rows.push(
-      [
-        'inbox initial JS (gzip -9, entry + static imports)',
-        `${(js.gzipBytes / 1024).toFixed(1)} KB (${js.files.join(', ')}; CSS ${(js.cssGzipBytes / 1024).toFixed(1)} KB more)`,
-        `≤ ${GOALS.initialJsKb} KB`,
-        ok(js.gzipBytes / 1024 <= GOALS.initialJsKb),
-      ],
-      ['initial JS as served (bytes on the wire, Accept-Encoding: br, gzip)', `${(jsWireBytes / 1024).toFixed(1)} KB`, '', ''],
-      [
-        'widget loader (gzip -9, widget.js)',
-        `${(loaderBytes / 1024).toFixed(2)} KB`,
-        `≤ ${SIZE_GOALS.loaderGzipKb} KB`,
-        ok(loaderBytes / 1024 <= SIZE_GOALS.loaderGzipKb),
-      ],
-      [
-        `first render, ${BIG_THREAD_MESSAGES.toLocaleString('en-US')}-message thread (click → latest visible)`,
-        `${fmt(median(firstRenders))} (runs: ${firstRenders.map((ms) => ms.toFixed(0)).join(', ')})`,
-        `≤ ${GOALS.firstRenderMs} ms`,
-        ok(median(firstRenders) <= GOALS.firstRenderMs),
-      ],
-      [
-        `scroll ${SCROLL_THREAD_MESSAGES.toLocaleString('en-US')} loaded messages, frame interval p50 / p95 / max`,
-        `${fmt(scrollP50)} / ${fmt(scrollP95)} / ${fmt(scrollMax)} (${overBudget} of ${scrollFrames} frames > 20 ms)`,
-        `every frame ≤ ${FRAME_MS.toFixed(1)} ms`,
-        ok(overBudget === 0),
-      ],
-      [
-        'scroll: long tasks (count, longest)',
-        `${scrollLongTasks}${scrollLongTasks ? `, ${fmt(scrollLongest)}` : ''}`,
-        'none',
-        ok(scrollLongTasks === 0),
-      ],
-      [
-        `live messages at ${LIVE_RATE_PER_S}/s: send → paint p50 / p95`,
-        `${fmt(latencyP50)} / ${fmt(latencyP95)} (seen ${latencySeen} of ${LIVE_MESSAGES_PER_ROUND}; p50 parts: send → socket ${fmt(toSocket)}, → row in DOM ${fmt(toDom)}, → next frame ${fmt(toFrame)})`,
-        `≤ ${GOALS.latencyP50Ms.toFixed(1)} / ≤ ${GOALS.latencyP95Ms} ms`,
-        ok(latencyP50 <= GOALS.latencyP50Ms && latencyP95 <= GOALS.latencyP95Ms),
-      ],
-      [
-        `stream ${STREAM_CHARS.toLocaleString('en-US')} chars at 200 chunks/s: DOM commits per frame (max)`,
-        `${commitsMax} (${framesWithMore} of ${streamFrames} frames had > 1; content commits per frame max ${contentCommitsMax})`,
-        `≤ ${GOALS.commitsPerFrame}`,
-        ok(commitsMax <= GOALS.commitsPerFrame),
-      ],
-      [
-        'stream: long tasks (count, longest); frame p95 / max',
-        `${streamLongCount}${streamLongCount ? `, ${fmt(streamLongest)}` : ''}; ${fmt(streamFrameP95)} / ${fmt(streamFrameMax)}`,
-        `no task > ${GOALS.longTaskMs} ms`,
-        ok(streamLongCount === 0),
-      ],
-      [
-        'DOM elements in a long thread after scrolling (max)',
-        `${nodes} (50k thread: ${bigNodes}, 2,000 loaded: ${scrollNodes})`,
-        `< ${GOALS.domNodes.toLocaleString('en-US')}`,
-        ok(nodes < GOALS.domNodes),
-      ],
-    );
-    await context.close();
   } finally {
     await browser.close();
     await stopServer(server);

@@ -13,6 +13,8 @@ export class UserSockets {
   max = 0;
   /** How many were ever opened. */
   opened = 0;
+  /** When the last one opened (epoch ms, this process's clock). */
+  lastOpenedAt = 0;
 
   /** Starts counting a page's sockets; call before the page loads. */
   watch(page: Page): Page {
@@ -20,6 +22,7 @@ export class UserSockets {
       if (!USER_SOCKET.test(socket.url())) return;
       this.open.set(socket, page);
       this.opened++;
+      this.lastOpenedAt = Date.now();
       this.max = Math.max(this.max, this.open.size);
       socket.on('close', () => this.open.delete(socket));
     });

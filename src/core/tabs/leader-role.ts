@@ -47,8 +47,9 @@ export class LeaderRole implements TabRole {
         host.post({ kind: 'state', from: host.tabId, state });
       }),
       connection.onFrame((frame) => {
-        host.emitFrame(frame);
+        // The other tabs first: this tab's own engine may take a while with it.
         host.post({ kind: 'frame', from: host.tabId, frame });
+        host.emitFrame(frame);
       }),
       connection.onOpen((info) => {
         // A new transport: the server knows no focus of ours yet.

@@ -203,6 +203,30 @@ describe('TabConnection', () => {
     expect(b.connection.getState()).toEqual({ status: 'connecting', attempt: 1 });
   });
 
+  it('a leader whose lock was stolen (it was frozen) closes its socket and follows the thief', async () => {
+    const [a, b, c] = await threeTabs();
+    const states: string[] = [];
+    a.connection.subscribe((state) => states.push(state.status));
+    // What a steal does: the old holder learns it lost the lock, the thief holds it.
+    a.leadership.set(false);
+    b.leadership.set(true);
+    await browser.flush();
+    expect([a, b, c].map((tab) => tab.connection.isLeader)).toEqual([false, true, false]);
+    expect(a.transports[0]!.isClosed).toBe(true);
+    expect(browser.liveSockets()).toHaveLength(1);
+    browser.readyAll();
+    await browser.flush();
+    for (const tab of [a, b, c]) expect(tab.connection.getState()).toEqual({ status: 'open', transport: 'websocket' });
+    expect(a.opens.at(-1)).toEqual({ transport: 'websocket', reconnect: true });
+    // The old leader's engine never saw its connection stopped, only a reconnect.
+    expect(states).not.toContain('paused');
+    const frames: InboundFrame[] = [];
+    a.connection.onFrame((frame) => frames.push(frame));
+    browser.serverSends(message(7));
+    await browser.flush();
+    expect(frames).toHaveLength(1);
+  });
+
   it('forwards retry and resume to the leader', async () => {
     const [a, b] = await threeTabs();
     browser.liveSockets()[0]!.drop();

@@ -4,6 +4,8 @@ import { ConnectionManager } from '../connection/connection-manager.ts';
 import { SseTransport } from '../connection/sse-transport.ts';
 import { WebSocketTransport, type WebSocketConstructor } from '../connection/websocket-transport.ts';
 import { browserEnvironment, type Environment } from '../environment/environment.ts';
+import type { TabLeadership } from '../tabs/tab-leadership.ts';
+import { webLocksLeadership } from '../tabs/web-locks-leadership.ts';
 import { IndexedDbOutboxStore, MemoryOutboxStore, type OutboxStore } from '../sync/outbox-store.ts';
 import { socketUrl } from './socket-url.ts';
 import { SyncEngine } from './sync-engine.ts';
@@ -21,12 +23,19 @@ export interface InboxEngineOptions {
   WebSocket?: WebSocketConstructor;
   fetch?: typeof fetch;
   onInvalidFrame?(type: string | null, reason: string): void;
+  /**
+   * Which tab of this browser profile leads for this user; null for a tab on its own.
+   * Defaults to a Web Locks leadership on `ama2:leader:<userId>` (null where Web Locks are missing).
+   */
+  leadership?: TabLeadership | null;
 }
 
 export interface InboxEngine {
   engine: SyncEngine;
   api: InboxApi;
   connection: ConnectionManager;
+  /** The leadership among this user's tabs (null: this tab is alone); closed by whoever stops the engine. */
+  leadership: TabLeadership | null;
 }
 
 /**
@@ -74,5 +83,6 @@ export function createInboxEngine(options: InboxEngineOptions): InboxEngine {
     environment,
     selfSenderId: `user:${options.userId}`,
   });
-  return { engine, api, connection };
+  const leadership = options.leadership !== undefined ? options.leadership : webLocksLeadership(`ama2:leader:${options.userId}`);
+  return { engine, api, connection, leadership };
 }

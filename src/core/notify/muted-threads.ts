@@ -29,18 +29,32 @@ export function parseMutedThreads(raw: string | null): Set<string> {
  * reads the same list. Always read fresh from storage: another tab may have changed it.
  */
 export class MutedThreads {
+  private readonly listeners = new Set<() => void>();
+
   constructor(
     private readonly storage: MuteStorage | null,
-    private readonly key: string,
+    /** The storage key ({@link mutedThreadsKey}); other tabs' changes arrive as `storage` events for it. */
+    readonly key: string,
   ) {}
 
-  all(): Set<string> {
+  /** The stored value as it is: a stable snapshot for subscribers (parse it with {@link parseMutedThreads}). */
+  raw(): string | null {
     try {
-      return parseMutedThreads(this.storage?.getItem(this.key) ?? null);
+      return this.storage?.getItem(this.key) ?? null;
     } catch {
       // Storage can throw (disabled, sandboxed): then nothing is muted.
-      return new Set();
+      return null;
     }
+  }
+
+  all(): Set<string> {
+    return parseMutedThreads(this.raw());
+  }
+
+  /** Called after this tab changes the list (other tabs' changes come as `storage` events). */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   isMuted(threadId: string): boolean {
@@ -54,9 +68,10 @@ export class MutedThreads {
     else ids.delete(threadId);
     try {
       this.storage?.setItem(this.key, JSON.stringify([...ids].slice(-MAX_MUTED_THREADS)));
-      return this.storage !== null;
     } catch {
       return false;
     }
+    for (const listener of [...this.listeners]) listener();
+    return this.storage !== null;
   }
 }

@@ -104,10 +104,17 @@ describe('TabStates', () => {
     b.update({ visible: true, threadId: 't1' });
     await hub.flush();
     expect(a.anyVisibleOn('t1')).toBe(true);
-    b.close();
+    b.leave();
     await hub.flush();
     expect(ids(a)).toEqual(['a']);
     expect(a.anyVisibleOn('t1')).toBe(false);
+    // Back from the back/forward cache: known again at once.
+    b.rejoin();
+    await hub.flush();
+    expect(a.anyVisibleOn('t1')).toBe(true);
+    b.close();
+    await hub.flush();
+    expect(ids(a)).toEqual(['a']);
   });
 
   it('ignores messages it does not understand (another build, another concept)', async () => {

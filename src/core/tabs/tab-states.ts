@@ -50,6 +50,7 @@ export class TabStates {
   private readonly stops: (() => void)[] = [];
   private readonly now: () => number;
   private closed = false;
+  private left = false;
 
   constructor(private readonly options: TabStatesOptions) {
     this.now = options.now ?? (() => Date.now());
@@ -88,11 +89,29 @@ export class TabStates {
     return () => this.listeners.delete(listener);
   }
 
-  /** The page is going away: the others drop this tab at once. */
+  /**
+   * The page is hidden for good or put in the back/forward cache (`pagehide`): the others drop
+   * this tab at once, and it stays silent until {@link rejoin}.
+   */
+  leave(): void {
+    if (this.closed || this.left) return;
+    this.left = true;
+    this.options.channel.post({ type: 'tab_gone', tabId: this.own.tabId });
+  }
+
+  /** The page came back from the back/forward cache (`pageshow`): announced again, others asked to. */
+  rejoin(): void {
+    if (this.closed || !this.left) return;
+    this.left = false;
+    this.options.channel.post({ type: 'tab_hello', tabId: this.own.tabId });
+    this.announce();
+  }
+
+  /** Leaves and stops for good (sign-out, the engine stops). */
   close(): void {
     if (this.closed) return;
+    this.leave();
     this.closed = true;
-    this.options.channel.post({ type: 'tab_gone', tabId: this.own.tabId });
     for (const stop of this.stops.splice(0)) stop();
     this.others.clear();
     this.listeners.clear();
@@ -105,7 +124,7 @@ export class TabStates {
   }
 
   private announce(): void {
-    if (!this.closed) this.options.channel.post({ type: 'tab_state', state: this.own });
+    if (!this.closed && !this.left) this.options.channel.post({ type: 'tab_state', state: this.own });
   }
 
   private expire(): boolean {

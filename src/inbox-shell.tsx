@@ -5,7 +5,9 @@ import { AGENTS_HASH, closeAgentScreens, useAgentRoute } from './agents/agent-ro
 import { useEngine } from './engine/engine-context.tsx';
 import { errorText } from './i18n/error-text.ts';
 import { useLanguageChoice, useStrings, type LanguageChoice } from './i18n/locale-store.ts';
+import { NotificationPermission } from './notify/notification-permission.tsx';
 import { useDesktopNotifications } from './notify/use-desktop-notifications.ts';
+import { useTabStateReporter } from './notify/use-tab-state-reporter.ts';
 import { useTabTitle } from './notify/use-tab-title.ts';
 import { useSession } from './session/session-store.ts';
 import { ThreadView } from './thread/thread-view.tsx';
@@ -68,7 +70,9 @@ export function InboxShell() {
 
   useThreadListSync();
   useTabTitle(unread, t.shell.tabTitle);
-  const notifications = useDesktopNotifications((threadId) => threads.find((thread) => thread.id === threadId));
+  useDesktopNotifications((threadId) => threads.find((thread) => thread.id === threadId));
+  // The thread this tab shows (none while the agent screens cover it), for the other tabs' notifications.
+  useTabStateReporter(agentRoute ? null : selected);
 
   // Alt+↑ / Alt+↓ move between threads; "/" focuses the composer.
   useEffect(() => {
@@ -142,18 +146,10 @@ export function InboxShell() {
                 {t.shell.agentSettings}
               </a>
             )}
-            {notifications.permission === 'default' && (
-              <button
-                type="button"
-                className="text-xs text-indigo-700 underline dark:text-indigo-300"
-                onClick={() => void notifications.request()}
-              >
-                {t.shell.enableNotifications}
-              </button>
-            )}
             <button type="button" onClick={signOutNow} className="text-xs text-slate-700 underline dark:text-slate-300">
               {t.shell.signOut}
             </button>
+            <NotificationPermission />
           </div>
         </aside>
         <main className={`min-w-0 flex-1 ${paneOpen ? 'flex' : 'hidden md:flex'} flex-col`}>

@@ -3,6 +3,7 @@ import type { InboxApi } from '../core/api/inbox-api.ts';
 import { createInboxEngine } from '../core/engine/create-inbox-engine.ts';
 import type { SyncEngine } from '../core/engine/sync-engine.ts';
 import { browserEnvironment } from '../core/environment/environment.ts';
+import { createTabEffects, type TabEffects } from '../core/tabs/tab-effects.ts';
 import { frameBatch } from '../ui/frame-batch.ts';
 import { currentStrings, useStrings } from '../i18n/locale-store.ts';
 import { useRuntimeConfig } from '../config/runtime-config-context.tsx';
@@ -13,6 +14,8 @@ export interface EngineContextValue {
   api: InboxApi;
   user: SessionUser;
   selfSenderId: string;
+  /** What this user's tabs share: tab states, read positions, muted threads, the leadership. */
+  tabs: TabEffects;
 }
 
 const EngineContext = createContext<EngineContextValue | null>(null);
@@ -39,12 +42,19 @@ export function EngineProvider({ user, children }: { user: SessionUser; children
         return false;
       },
     });
+    const tabs = createTabEffects({
+      userId: user.id,
+      leadership: created.leadership,
+      applyRead: (threadId, readSeq) => created.engine.applyRead(threadId, readSeq),
+    });
     // The engine is an outside system made and started here; its handle enters state once per session.
     // eslint-disable-next-line react-hooks/set-state-in-effect
-    setValue({ engine: created.engine, api: created.api, user, selfSenderId: `user:${user.id}` });
+    setValue({ engine: created.engine, api: created.api, user, selfSenderId: `user:${user.id}`, tabs });
     void created.engine.start();
     return () => {
       created.engine.stop();
+      tabs.stop();
+      created.leadership?.close();
       setValue(null);
     };
   }, [config.apiBaseUrl, user]);

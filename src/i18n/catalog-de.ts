@@ -105,6 +105,20 @@ export const de: InboxStrings = {
       'Wählen Sie links eine Unterhaltung oder beginnen Sie eine neue. Alt+↑ und Alt+↓ wechseln zwischen Unterhaltungen; / springt ins Nachrichtenfeld.',
   },
 
+  notifications: {
+    label: 'Desktop-Benachrichtigungen',
+    on: 'Desktop-Benachrichtigungen sind eingeschaltet.',
+    blocked: 'Desktop-Benachrichtigungen sind blockiert.',
+    blockedHelp:
+      'Um sie zu erlauben, öffnen Sie die Website-Einstellungen Ihres Browsers (das Symbol links neben der Adresse), stellen Sie „Benachrichtigungen“ auf „Zulassen“ und laden Sie die Seite neu.',
+    unsupported: 'Dieser Browser unterstützt keine Desktop-Benachrichtigungen.',
+    threadMenu: 'Optionen der Unterhaltung',
+    mute: 'Benachrichtigungen stummschalten',
+    unmute: 'Benachrichtigungen wieder einschalten',
+    muted: 'Benachrichtigungen stummgeschaltet',
+    muteFailed: 'Der Browser hat die Einstellung nicht gespeichert (sein Speicher ist voll oder abgeschaltet).',
+  },
+
   connection: {
     lostRetryIn: (seconds: number) => `Verbindung verloren. Neuer Versuch in ${count(seconds)} s.`,
     lostReconnecting: 'Verbindung verloren. Verbindung wird wiederhergestellt…',

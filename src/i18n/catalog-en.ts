@@ -81,6 +81,20 @@ export const en = {
       'Choose a conversation on the left, or start a new one. Alt+↑ and Alt+↓ move between threads; / jumps to the message box.',
   },
 
+  notifications: {
+    label: 'Desktop notifications',
+    on: 'Desktop notifications are on.',
+    blocked: 'Desktop notifications are blocked.',
+    blockedHelp:
+      'To allow them, open this site’s settings in your browser (the icon left of the address), set Notifications to “Allow”, then reload the page.',
+    unsupported: 'This browser does not support desktop notifications.',
+    threadMenu: 'Thread options',
+    mute: 'Mute notifications',
+    unmute: 'Unmute notifications',
+    muted: 'Notifications muted',
+    muteFailed: 'This browser did not keep the setting (its storage is full or switched off).',
+  },
+
   connection: {
     lostRetryIn: (seconds: number) => `Connection lost. Trying again in ${count(seconds)} s.`,
     lostReconnecting: 'Connection lost. Reconnecting…',

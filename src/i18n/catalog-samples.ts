@@ -29,6 +29,7 @@ export const SAMPLES: Samples<InboxStrings> = {
     ],
     threadCannotOpen: [['gone']],
   },
+  notifications: {},
   connection: {
     lostRetryIn: [[1], [30]],
     failed: [

@@ -1,45 +1,64 @@
-import { useCallback, useState } from 'react';
+import { useEffect, useRef } from 'react';
+import { DesktopNotifier, notifiedChannelName, type NotifyCandidate } from '../core/notify/desktop-notifier.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { useEngine } from '../engine/engine-context.tsx';
-import { useEngineActivity } from '../hooks/use-engine-activity.ts';
 import { currentStrings } from '../i18n/locale-store.ts';
 import { nameOf, threadTitle } from '../threads/thread-title.ts';
+import { notificationBody } from './notification-text.ts';
 
-const supported = () => typeof window !== 'undefined' && 'Notification' in window;
+const threadHash = (threadId: string) => `#/thread/${threadId}`;
 
 /**
- * Desktop notifications for new messages while the tab is hidden, once the user allowed
- * them. Text only, shortened; one notification per thread replaces the previous one.
+ * Desktop notifications for new messages, one per message for all of the user's tabs: the
+ * leader tab (or a tab on its own) decides and shows it (see `DesktopNotifier` and
+ * `notifyDecision`); the others stay quiet. Shown only once the user allowed them. The text
+ * is the message's words without markdown, shortened; clicking focuses the tab and opens the
+ * thread. One notification per thread replaces the previous one (same tag).
  */
-export function useDesktopNotifications(threadOf: (threadId: string) => InboundThread | undefined) {
-  const { engine, selfSenderId } = useEngine();
-  const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>(() =>
-    supported() ? Notification.permission : 'unsupported',
-  );
-
-  useEngineActivity(engine, (activity) => {
-    if (permission !== 'granted' || document.visibilityState !== 'hidden') return;
-    if (activity.kind !== 'message' || activity.message.sender_id === selfSenderId) return;
-    const message = activity.message;
-    const thread = threadOf(activity.threadId);
-    const t = currentStrings();
-    const notification = new Notification(
-      t.shell.notificationTitle(nameOf(thread, message.sender_id, t), thread ? threadTitle(thread, selfSenderId, t) : null),
-      {
-        body: message.content.slice(0, 140),
-        tag: activity.threadId,
-      },
-    );
-    notification.onclick = () => {
-      window.focus();
-      location.hash = `#/thread/${activity.threadId}`;
-    };
+export function useDesktopNotifications(threadOf: (threadId: string) => InboundThread | undefined): void {
+  const { engine, selfSenderId, tabs } = useEngine();
+  const threadOfRef = useRef(threadOf);
+  useEffect(() => {
+    threadOfRef.current = threadOf;
   });
 
-  const request = useCallback(async () => {
-    if (!supported()) return;
-    setPermission(await Notification.requestPermission());
-  }, []);
-
-  return { permission, request };
+  useEffect(() => {
+    const show = (candidate: NotifyCandidate) => {
+      if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+      const thread = threadOfRef.current(candidate.threadId);
+      const t = currentStrings();
+      const notification = new Notification(
+        t.shell.notificationTitle(nameOf(thread, candidate.senderId, t), thread ? threadTitle(thread, selfSenderId, t) : null),
+        { body: notificationBody(candidate.content), tag: candidate.threadId },
+      );
+      notification.onclick = () => {
+        window.focus();
+        location.hash = threadHash(candidate.threadId);
+        notification.close();
+      };
+    };
+    const channel = tabs.channel<never>(notifiedChannelName(tabs.userId));
+    const notifier = new DesktopNotifier({
+      leadership: tabs.leadership,
+      channel,
+      selfSenderId,
+      tabs: () => tabs.states.all(),
+      isMuted: (threadId) => tabs.muted.isMuted(threadId),
+      show,
+    });
+    const unsubscribe = engine.onActivity((activity) => {
+      if (activity.kind !== 'message') return;
+      notifier.consider({
+        threadId: activity.threadId,
+        messageId: activity.message.id,
+        senderId: activity.message.sender_id,
+        content: activity.message.content,
+      });
+    });
+    return () => {
+      unsubscribe();
+      notifier.stop();
+      channel?.close();
+    };
+  }, [engine, selfSenderId, tabs]);
 }

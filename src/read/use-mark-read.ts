@@ -11,7 +11,7 @@ const MARK_READ_DELAY_MS = 400;
  * bottom and the tab is visible. The position only moves forward.
  */
 export function useMarkRead(threadId: string, appliedSeq: number, atBottom: boolean, readSeq: number): void {
-  const { api } = useEngine();
+  const { api, tabs } = useEngine();
   const queryClient = useQueryClient();
   const sent = useRef(readSeq);
 
@@ -28,6 +28,8 @@ export function useMarkRead(threadId: string, appliedSeq: number, atBottom: bool
       (data) =>
         patchThread(data, threadId, (thread) => ({ ...thread, read_seq: Math.max(thread.read_seq, appliedSeq), unread_count: 0 })).data,
     );
+    // The other tabs (and this one's engine) learn it now, not after the server's echo.
+    tabs.reads.read(threadId, appliedSeq);
     api.markRead(threadId, appliedSeq).catch(() => {
       // Not fatal: the count is corrected by the next list refresh.
       sent.current = Math.min(sent.current, readSeq);
@@ -48,10 +50,11 @@ export function useMarkRead(threadId: string, appliedSeq: number, atBottom: bool
     const onVisible = () => {
       if (document.visibilityState === 'visible' && atBottom && appliedSeq > sent.current) {
         sent.current = appliedSeq;
+        tabs.reads.read(threadId, appliedSeq);
         void api.markRead(threadId, appliedSeq).then(() => queryClient.invalidateQueries({ queryKey: threadKeys.all }));
       }
     };
     document.addEventListener('visibilitychange', onVisible);
     return () => document.removeEventListener('visibilitychange', onVisible);
-  }, [api, appliedSeq, atBottom, queryClient, threadId]);
+  }, [api, appliedSeq, atBottom, queryClient, tabs, threadId]);
 }

@@ -11,6 +11,7 @@ import { useStrings } from '../i18n/locale-store.ts';
 import { agentsQuery, threadKeys } from '../threads/thread-queries.ts';
 import { threadTitle } from '../threads/thread-title.ts';
 import { VisitorBadge } from '../threads/visitor-badge.tsx';
+import { ThreadMenu } from './thread-menu.tsx';
 
 function healthLabel(health: SyncHealth, t: InboxStrings): string {
   switch (health.status) {
@@ -107,6 +108,7 @@ export function ThreadHeader({ thread, threadId, health, present }: Props) {
       >
         {healthLabel(health, t)}
       </p>
+      <ThreadMenu threadId={threadId} />
     </header>
   );
 }

@@ -18,14 +18,41 @@ function plainPreview(content: string, t: InboxStrings): string {
     .trim();
 }
 
+/** A bell with a stroke through it: the thread's notifications are muted. */
+function MutedIcon({ label }: { label: string }) {
+  return (
+    <svg
+      role="img"
+      aria-label={label}
+      data-testid="muted-icon"
+      viewBox="0 0 24 24"
+      className="h-3.5 w-3.5 shrink-0 text-slate-500 dark:text-slate-400"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
+      <title>{label}</title>
+      <path d="M13.7 21a2 2 0 0 1-3.4 0" />
+      <path d="M18 8a6 6 0 0 0-9.3-5" />
+      <path d="M6.3 6.3A6 6 0 0 0 6 8c0 7-3 9-3 9h14" />
+      <path d="M18 13.5V8" />
+      <path d="M2 2l20 20" />
+    </svg>
+  );
+}
+
 interface Props {
   thread: InboundThread;
   selected: boolean;
+  /** Desktop notifications muted for this thread. */
+  muted: boolean;
   onSelect(threadId: string): void;
 }
 
 /** One row of the thread list: live typing and presence come from the engine, the rest from the list. */
-export const ThreadListItem = memo(function ThreadListItem({ thread, selected, onSelect }: Props) {
+export const ThreadListItem = memo(function ThreadListItem({ thread, selected, muted, onSelect }: Props) {
   const { engine, selfSenderId } = useEngine();
   const snapshot = useThreadSnapshot(engine, thread.id);
   const t = useStrings();
@@ -67,6 +94,7 @@ export const ThreadListItem = memo(function ThreadListItem({ thread, selected, o
         <span className="min-w-0 flex-1">
           <span className="flex min-w-0 items-center gap-2">
             <span className={`min-w-0 truncate ${unread > 0 ? 'font-semibold' : 'font-medium'}`}>{title}</span>
+            {muted && <MutedIcon label={t.notifications.muted} />}
             {thread.kind === 'public' && (
               <span className="shrink-0 rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">
                 {t.common.visitorTag}

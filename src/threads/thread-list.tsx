@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { useEngine } from '../engine/engine-context.tsx';
 import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
+import { useMutedThreads } from '../notify/use-muted-threads.ts';
 import { ThreadListItem } from './thread-list-item.tsx';
 import { flattenThreads, threadsQuery } from './thread-queries.ts';
 import { threadTitle } from './thread-title.ts';
@@ -16,6 +17,7 @@ interface Props {
 /** Every thread the user is in, newest activity first, with a filter box. */
 export function ThreadList({ selectedId, onSelect, onNewThread }: Props) {
   const { api, selfSenderId } = useEngine();
+  const { muted } = useMutedThreads();
   const query = useInfiniteQuery(threadsQuery(api));
   const [filter, setFilter] = useState('');
   const t = useStrings();
@@ -74,7 +76,13 @@ export function ThreadList({ selectedId, onSelect, onNewThread }: Props) {
         ) : (
           <ul className="space-y-0.5">
             {shown.map((thread) => (
-              <ThreadListItem key={thread.id} thread={thread} selected={thread.id === selectedId} onSelect={onSelect} />
+              <ThreadListItem
+                key={thread.id}
+                thread={thread}
+                selected={thread.id === selectedId}
+                muted={muted.has(thread.id)}
+                onSelect={onSelect}
+              />
             ))}
           </ul>
         )}

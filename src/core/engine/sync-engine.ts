@@ -266,8 +266,7 @@ export class SyncEngine {
         return;
       }
       case 'thread_read':
-        this.emit({ kind: 'read', threadId: frame.thread_id, readSeq: frame.data.read_seq });
-        this.summarize(frame.thread_id, this.summaries.read(frame.thread_id, frame.data.read_seq));
+        this.applyRead(frame.thread_id, frame.data.read_seq);
         return;
       case 'error':
         this.emit({
@@ -285,6 +284,15 @@ export class SyncEngine {
   }
 
   // ---- reading -------------------------------------------------------------------------
+
+  /**
+   * A read position told by the server (`thread_read`), by this tab, or by another tab of
+   * the user: the summary moves forward only, so applying one twice changes nothing.
+   */
+  applyRead(threadId: string, readSeq: number): void {
+    this.emit({ kind: 'read', threadId, readSeq });
+    this.summarize(threadId, this.summaries.read(threadId, readSeq));
+  }
 
   private emit(activity: Activity): void {
     for (const listener of this.activityListeners) listener(activity);

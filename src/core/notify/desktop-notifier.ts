@@ -1,0 +1,124 @@
+import type { TabChannel } from '../tabs/tab-channel.ts';
+import type { TabLeadership } from '../tabs/tab-leadership.ts';
+import type { TabState } from '../tabs/tab-states.ts';
+import { notifyDecision, type NotifyDecision } from './notify-decision.ts';
+
+/** Message ids remembered as handled (by any tab): a repeat of one (a catch-up, a relay) is never shown again. */
+export const HANDLED_IDS_KEPT = 2_000;
+/**
+ * A follower keeps the messages it heard for this long: if it becomes the leader meanwhile
+ * (the leader closed before deciding on them), it decides on them itself.
+ */
+export const PENDING_KEEP_MS = 10_000;
+const PENDING_MAX = 200;
+
+/** The name of the channel on which the deciding tab tells the others a message is handled. */
+export const notifiedChannelName = (userId: string) => `ama2:notified:${userId}`;
+
+type NotifiedMessage = { type: 'handled'; messageId: string };
+
+/** A message that may deserve a notification. */
+export interface NotifyCandidate {
+  threadId: string;
+  messageId: string;
+  senderId: string;
+  content: string;
+}
+
+export interface DesktopNotifierOptions {
+  /** Null: a single tab (no Web Locks), which decides alone. */
+  leadership: TabLeadership | null;
+  /** Null where tabs cannot talk (no BroadcastChannel). */
+  channel: TabChannel<NotifiedMessage> | null;
+  selfSenderId: string;
+  /** Every live tab's state, this one included. */
+  tabs(): readonly TabState[];
+  isMuted(threadId: string): boolean;
+  /** Shows the notification (permission, text and click are the caller's). */
+  show(candidate: NotifyCandidate): void;
+  now?: () => number;
+}
+
+/**
+ * Decides, once per message for all tabs of the user, whether it is shown as a desktop
+ * notification: only the leader (or the single tab) decides and shows; it tells the others
+ * the message is handled, so a tab that takes over later never shows it again. Messages a
+ * follower heard are kept briefly, so those the old leader never decided on are not lost
+ * in a hand-over.
+ */
+export class DesktopNotifier {
+  private readonly handled = new Set<string>();
+  private readonly pending = new Map<string, { candidate: NotifyCandidate; heardAt: number }>();
+  private readonly stops: (() => void)[] = [];
+  private readonly now: () => number;
+
+  constructor(private readonly options: DesktopNotifierOptions) {
+    this.now = options.now ?? (() => Date.now());
+    if (options.channel) this.stops.push(options.channel.subscribe((message) => this.receive(message)));
+    if (options.leadership) {
+      this.stops.push(
+        options.leadership.subscribe((leader) => {
+          if (leader) this.takeOver();
+        }),
+      );
+    }
+  }
+
+  /** A message arrived in this tab (from its own socket or relayed by the leader). Returns what was decided, or null when not this tab's call. */
+  consider(candidate: NotifyCandidate): NotifyDecision | 'handled' | null {
+    if (this.handled.has(candidate.messageId)) return 'handled';
+    const { leadership } = this.options;
+    if (leadership && !leadership.isLeader()) {
+      this.keepPending(candidate);
+      return null;
+    }
+    return this.decide(candidate);
+  }
+
+  stop(): void {
+    for (const stop of this.stops.splice(0)) stop();
+    this.pending.clear();
+  }
+
+  private decide(candidate: NotifyCandidate): NotifyDecision {
+    const { options } = this;
+    const decision = notifyDecision({
+      threadId: candidate.threadId,
+      senderId: candidate.senderId,
+      selfSenderId: options.selfSenderId,
+      muted: options.isMuted(candidate.threadId),
+      tabs: options.tabs(),
+    });
+    this.markHandled(candidate.messageId);
+    options.channel?.post({ type: 'handled', messageId: candidate.messageId });
+    if (decision === 'notify') options.show(candidate);
+    return decision;
+  }
+
+  /** This tab became the leader: what it heard and nobody decided on is decided now. */
+  private takeOver(): void {
+    const cutoff = this.now() - PENDING_KEEP_MS;
+    const due = [...this.pending.values()].filter((entry) => entry.heardAt >= cutoff).map((entry) => entry.candidate);
+    this.pending.clear();
+    for (const candidate of due) if (!this.handled.has(candidate.messageId)) this.decide(candidate);
+  }
+
+  private keepPending(candidate: NotifyCandidate): void {
+    this.pending.set(candidate.messageId, { candidate, heardAt: this.now() });
+    if (this.pending.size > PENDING_MAX) this.pending.delete(this.pending.keys().next().value!);
+  }
+
+  private markHandled(messageId: string): void {
+    this.handled.add(messageId);
+    this.pending.delete(messageId);
+    if (this.handled.size > HANDLED_IDS_KEPT) this.handled.delete(this.handled.values().next().value!);
+  }
+
+  private receive(raw: unknown): void {
+    if (typeof raw !== 'object' || raw === null) return;
+    const { type, messageId } = raw as Record<string, unknown>;
+    if (type === 'handled' && typeof messageId === 'string' && messageId.length > 0 && messageId.length <= 200) {
+      this.markHandled(messageId);
+    }
+  }
+}

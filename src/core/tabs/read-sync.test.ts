@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { SyncEngine } from '../engine/sync-engine.ts';
+import { MemoryOutboxStore } from '../sync/outbox-store.ts';
+import { FakeConnection } from '../testing/fake-connection.ts';
+import { FakeEnvironment } from '../testing/fake-environment.ts';
+import { FakeTabHub } from '../testing/fake-tabs.ts';
+import { FakeThreadSource } from '../testing/fake-thread-source.ts';
+import { ReadSync, readSyncChannelName } from './read-sync.ts';
+
+/** One tab: its own engine (as each tab has), joined to the read channel. */
+function openTab(hub: FakeTabHub) {
+  const connection = new FakeConnection();
+  const engine = new SyncEngine({
+    connection,
+    source: new FakeThreadSource('t1'),
+    outboxStore: new MemoryOutboxStore(),
+    environment: new FakeEnvironment(),
+    selfSenderId: 'user:me',
+  });
+  const sync = new ReadSync(hub.channel(readSyncChannelName('u1')), (threadId, readSeq) => engine.applyRead(threadId, readSeq));
+  return { engine, sync, connection };
+}
+
+describe('ReadSync', () => {
+  it('a read in one tab moves the read position in every tab, forward only', async () => {
+    const hub = new FakeTabHub();
+    const [a, b, c] = [openTab(hub), openTab(hub), openTab(hub)];
+    a.sync.read('t1', 7);
+    expect(a.engine.getThreadSummary('t1').readSeq).toBe(7);
+    await hub.flush();
+    expect(b.engine.getThreadSummary('t1').readSeq).toBe(7);
+    expect(c.engine.getThreadSummary('t1').readSeq).toBe(7);
+    // An older read (a slow tab) does not move it back.
+    c.sync.read('t1', 3);
+    await hub.flush();
+    expect(a.engine.getThreadSummary('t1').readSeq).toBe(7);
+    expect(b.engine.getThreadSummary('t1').readSeq).toBe(7);
+  });
+
+  it('tells the thread list once per change (the echo of the same read changes nothing)', async () => {
+    const hub = new FakeTabHub();
+    const [a, b] = [openTab(hub), openTab(hub)];
+    const summaries: number[] = [];
+    b.engine.onActivity((activity) => {
+      if (activity.kind === 'summary') summaries.push(activity.summary.readSeq);
+    });
+    a.sync.read('t1', 5);
+    await hub.flush();
+    b.engine.applyRead('t1', 5); // the server's thread_read echo, heard later
+    expect(summaries).toEqual([5]);
+  });
+
+  it('ignores malformed messages', async () => {
+    const hub = new FakeTabHub();
+    const a = openTab(hub);
+    const rogue = hub.channel<unknown>(readSyncChannelName('u1'));
+    rogue.post({ type: 'read', threadId: 't1', readSeq: -1 });
+    rogue.post({ type: 'read', threadId: 't1', readSeq: 1.5 });
+    rogue.post({ type: 'read', threadId: '', readSeq: 4 });
+    rogue.post({ type: 'read', readSeq: 4 });
+    rogue.post('read');
+    await hub.flush();
+    expect(a.engine.getThreadSummary('t1').readSeq).toBe(0);
+  });
+});

@@ -5,6 +5,10 @@ import { SseTransport } from '../connection/sse-transport.ts';
 import { WebSocketTransport, type WebSocketConstructor } from '../connection/websocket-transport.ts';
 import { browserEnvironment, type Environment } from '../environment/environment.ts';
 import { IndexedDbOutboxStore, MemoryOutboxStore, type OutboxStore } from '../sync/outbox-store.ts';
+import type { OutboxTabMessage } from '../sync/outbox-tab-messages.ts';
+import { browserTabChannel } from '../tabs/tab-channel.ts';
+import type { TabLeadership } from '../tabs/tab-leadership.ts';
+import { webLocksLeadership } from '../tabs/web-locks-leadership.ts';
 import { socketUrl } from './socket-url.ts';
 import { SyncEngine } from './sync-engine.ts';
 
@@ -21,6 +25,11 @@ export interface InboxEngineOptions {
   WebSocket?: WebSocketConstructor;
   fetch?: typeof fetch;
   onInvalidFrame?(type: string | null, reason: string): void;
+  /**
+   * This tab's leadership among the user's tabs (defaults to the Web Locks lock
+   * `ama2:leader:<userId>`); null: this tab alone, as where Web Locks are missing.
+   */
+  leadership?: TabLeadership | null;
 }
 
 export interface InboxEngine {
@@ -67,12 +76,22 @@ export function createInboxEngine(options: InboxEngineOptions): InboxEngine {
   const outboxStore =
     options.outboxStore ??
     (typeof indexedDB === 'undefined' ? new MemoryOutboxStore() : new IndexedDbOutboxStore(`ama2-outbox-${options.userId}`));
+  // One outbox for all the user's tabs: only the leader sends (only where the tabs can also talk).
+  const outboxChannel = browserTabChannel<OutboxTabMessage>(`ama2:outbox:${options.userId}`);
+  let leadership = options.leadership === undefined ? webLocksLeadership(`ama2:leader:${options.userId}`) : options.leadership;
+  if (!outboxChannel && options.leadership === undefined) {
+    leadership?.close();
+    leadership = null;
+  }
   const engine = new SyncEngine({
     connection,
     source: inboxThreadSource(api),
     outboxStore,
     environment,
     selfSenderId: `user:${options.userId}`,
+    leadership,
+    outboxChannel: leadership ? outboxChannel : null,
   });
+  if (!leadership) outboxChannel?.close();
   return { engine, api, connection };
 }

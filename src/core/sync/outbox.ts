@@ -120,7 +120,10 @@ export class Outbox implements OutboxTabHost {
   list(threadId: string): readonly OutboxItem[] {
     let view = this.views.get(threadId);
     if (!view) {
-      view = [...this.items.values()].filter((item) => item.threadId === threadId).sort((a, b) => a.createdAt - b.createdAt);
+      // Ties (two tabs writing in the same millisecond) break by id, so every tab agrees on the order.
+      view = [...this.items.values()]
+        .filter((item) => item.threadId === threadId)
+        .sort((a, b) => a.createdAt - b.createdAt || (a.clientMessageId < b.clientMessageId ? -1 : 1));
       this.views.set(threadId, view);
     }
     return view;

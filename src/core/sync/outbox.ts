@@ -185,7 +185,6 @@ export class Outbox implements OutboxTabHost {
     if (!item || item.status === 'sending' || item.status === 'sent') return undefined;
     if (this.forward({ action: 'edit', clientMessageId, content, newClientMessageId })) return undefined;
     if (this.items.has(newClientMessageId)) return undefined;
-    this.forget(item);
     const next: OutboxItem = {
       ...item,
       clientMessageId: newClientMessageId,
@@ -197,8 +196,13 @@ export class Outbox implements OutboxTabHost {
     };
     this.items.set(next.clientMessageId, next);
     this.changed(next.threadId);
-    void this.options.store.put(next);
-    this.tabs?.added(next);
+    // Stored before the old one is removed, and announced once stored: a leader that dies now loses neither.
+    this.storing.add(next.clientMessageId);
+    void this.options.store.put(next).then(() => {
+      this.storing.delete(next.clientMessageId);
+      this.tabs?.added(next);
+    });
+    this.forget(item);
     this.pump(next.threadId);
     return next;
   }

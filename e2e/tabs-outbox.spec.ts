@@ -111,3 +111,32 @@ test('a draft typed in one tab appears in the others, but not under the user typ
     await context.close();
   }
 });
+
+test('the leader tab closes while a message waits: the next leader sends it, once', async ({ browser, request }) => {
+  const alice = await UserApi.login(request, ALICE);
+  const bob = await UserApi.login(request, BOB);
+  const tag = uniqueTag();
+  const title = `Tabs hand-over ${tag}`;
+  const thread = await alice.createThread({ with: [bob], title });
+  const context = await browser.newContext();
+  try {
+    const [leader, follower, other] = await threeTabs(context, title);
+    await context.setOffline(true);
+    const texts = [`First while offline ${tag}`, `Second while offline ${tag}`];
+    await write(follower!, texts[0]!);
+    await write(other!, texts[1]!);
+    for (const page of [follower!, other!]) for (const text of texts) await expect(pending(page, text)).toHaveCount(1);
+    await leader!.close();
+    await context.setOffline(false);
+    await expect.poll(() => alice.messageContents(thread.id), { timeout: 20_000 }).toEqual(texts);
+    for (const page of [follower!, other!]) {
+      for (const text of texts) {
+        await expect(rowsWith(page, text)).toHaveCount(1, { timeout: 20_000 });
+        await expect(pending(page, text)).toHaveCount(0);
+      }
+    }
+    expect(await alice.messageContents(thread.id)).toEqual(texts);
+  } finally {
+    await context.close();
+  }
+});

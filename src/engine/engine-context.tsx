@@ -8,6 +8,7 @@ import { frameBatch } from '../ui/frame-batch.ts';
 import { currentStrings, useStrings } from '../i18n/locale-store.ts';
 import { useRuntimeConfig } from '../config/runtime-config-context.tsx';
 import { useSession, type SessionUser } from '../session/session-store.ts';
+import { useDraftTabSync } from '../composer/use-draft-tab-sync.ts';
 
 export interface EngineContextValue {
   engine: SyncEngine;
@@ -28,6 +29,7 @@ export function EngineProvider({ user, children }: { user: SessionUser; children
   const config = useRuntimeConfig();
   const [value, setValue] = useState<EngineContextValue | null>(null);
   const t = useStrings();
+  useDraftTabSync(user.id);
 
   useEffect(() => {
     const created = createInboxEngine({

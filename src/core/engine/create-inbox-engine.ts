@@ -11,6 +11,7 @@ import { TabConnection } from '../tabs/tab-connection.ts';
 import type { TabLeadership } from '../tabs/tab-leadership.ts';
 import { webLocksLeadership } from '../tabs/web-locks-leadership.ts';
 import { IndexedDbOutboxStore, MemoryOutboxStore, type OutboxStore } from '../sync/outbox-store.ts';
+import type { OutboxTabMessage } from '../sync/outbox-tab-messages.ts';
 import { socketUrl } from './socket-url.ts';
 import { SyncEngine } from './sync-engine.ts';
 
@@ -97,12 +98,17 @@ export function createInboxEngine(options: InboxEngineOptions): InboxEngine {
   const outboxStore =
     options.outboxStore ??
     (typeof indexedDB === 'undefined' ? new MemoryOutboxStore() : new IndexedDbOutboxStore(`ama2-outbox-${options.userId}`));
+  // One outbox for all the user's tabs: only the leader sends (only where the tabs can also talk).
+  const outboxChannel = shared ? browserTabChannel<OutboxTabMessage>(`ama2:outbox:${options.userId}`) : null;
+  const tabLeadership = shared && outboxChannel ? leadership : null;
   const engine = new SyncEngine({
     connection,
     source: inboxThreadSource(api),
     outboxStore,
     environment,
     selfSenderId: `user:${options.userId}`,
+    leadership: tabLeadership,
+    outboxChannel: tabLeadership ? outboxChannel : null,
   });
   return { engine, api, connection, leadership: shared ? leadership : null };
 }

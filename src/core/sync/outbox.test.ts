@@ -1,53 +1,12 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../api/api-error.ts';
-import type { SendMessageInput } from '../protocol/client-frames.ts';
-import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
 import { FakeEnvironment } from '../testing/fake-environment.ts';
+import { FakeOutboxTabs } from '../testing/fake-outbox-tabs.ts';
+import { FakeSendServer as FakeServer, type SendFault } from '../testing/fake-send-server.ts';
 import { Outbox } from './outbox.ts';
 import { MemoryOutboxStore } from './outbox-store.ts';
 
-type Fault = 'ok' | 'lost_request' | 'lost_response' | 'rejected' | 'server_busy';
-
-/** A server that commits idempotently on client_message_id, with a fault per attempt. */
-class FakeServer {
-  readonly committed: InboundMessage[] = [];
-  private readonly byClientId = new Map<string, InboundMessage>();
-  faults: Fault[] = [];
-  attempts = 0;
-
-  /** One-way network delay; a reload can land while a request or its response is on the way. */
-  latencyMs = 0;
-
-  private travel(): Promise<void> {
-    return this.latencyMs > 0 ? new Promise((resolve) => setTimeout(resolve, this.latencyMs)) : Promise.resolve();
-  }
-
-  send = async (threadId: string, body: SendMessageInput): Promise<InboundMessage> => {
-    this.attempts++;
-    const fault = this.faults.shift() ?? 'ok';
-    await this.travel();
-    if (fault === 'lost_request') throw new ApiError('network_error', 'offline', true);
-    if (fault === 'rejected') throw new ApiError('client_error', 'content refused', false, 400);
-    if (fault === 'server_busy') throw new ApiError('unavailable', 'busy', true, 503, 2_000);
-    let message = this.byClientId.get(body.client_message_id);
-    if (!message) {
-      message = {
-        id: `m-${this.committed.length + 1}`,
-        thread_id: threadId,
-        thread_seq: this.committed.length + 1,
-        sender_id: 'user:me',
-        content: body.content,
-        client_message_id: body.client_message_id,
-      };
-      this.committed.push(message);
-      this.byClientId.set(body.client_message_id, message);
-    }
-    await this.travel();
-    if (fault === 'lost_response') throw new ApiError('network_error', 'connection reset', true);
-    return message;
-  };
-}
+type Fault = SendFault;
 
 function createOutbox(store: MemoryOutboxStore, server: FakeServer, environment: FakeEnvironment) {
   const changes: string[] = [];
@@ -207,6 +166,77 @@ describe('Outbox under random failures and reloads (property)', () => {
         expect(store.items.size).toBe(0);
         current.stop();
       }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('Outbox shared by tabs under random leader changes (property)', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('commits every message written in any tab exactly once, in the order written per thread', async () => {
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('send' as const), tab: fc.nat(), thread: fc.constantFrom('t1', 't2') }),
+      // The leader tab closes or crashes (another takes over); a new tab opens so one is always left.
+      fc.record({ kind: fc.constant('close_leader' as const) }),
+      fc.record({ kind: fc.constant('close_tab' as const), tab: fc.nat() }),
+      fc.record({ kind: fc.constant('open_tab' as const) }),
+      fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 120 }) }),
+      fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 5_000 }) }),
+      fc.record({ kind: fc.constant('offline' as const), online: fc.boolean() }),
+    );
+    // No refusals: a refused message waits for the user, and the ones after it go first by design.
+    const fault = fc.constantFrom<Fault>('ok', 'ok', 'lost_request', 'lost_response', 'server_busy');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { maxLength: 40 }),
+        fc.array(fault, { maxLength: 60 }),
+        fc.boolean(),
+        async (steps, faults, socket) => {
+          vi.setSystemTime(1_700_000_000_000);
+          const world = new FakeOutboxTabs(socket);
+          world.server.faults = [...faults];
+          world.server.latencyMs = 40;
+          for (let i = 0; i < 3; i++) await world.open();
+          const written: Record<string, string[]> = { t1: [], t2: [] };
+          for (const [index, action] of steps.entries()) {
+            if (action.kind === 'send') {
+              const content = `message ${index}`;
+              await world.tabs[action.tab % world.tabs.length]!.outbox.add({
+                threadId: action.thread,
+                content,
+                baseSeq: null,
+                latestSeenSeq: null,
+              });
+              written[action.thread]!.push(content);
+            } else if (action.kind === 'close_leader') {
+              world.leader()?.close();
+              if (world.tabs.length === 0) await world.open();
+            } else if (action.kind === 'close_tab') {
+              if (world.tabs.length > 1) world.tabs[action.tab % world.tabs.length]!.close();
+            } else if (action.kind === 'open_tab') {
+              if (world.tabs.length < 5) await world.open();
+            } else if (action.kind === 'offline') {
+              world.environment.setOnline(action.online);
+            } else {
+              await vi.advanceTimersByTimeAsync(action.ms);
+            }
+            // Tabs hear each other faster than a person writes.
+            await world.hub.flush();
+          }
+          world.server.faults = [];
+          world.environment.setOnline(true);
+          await world.settle(() => vi.runAllTimersAsync());
+          for (const thread of ['t1', 't2']) {
+            expect(world.server.contents(thread)).toEqual(written[thread]);
+            for (const tab of world.tabs) expect(tab.outbox.list(thread)).toEqual([]);
+          }
+          expect(world.store.items.size).toBe(0);
+          expect(world.overlappingSends).toBe(0);
+          for (const tab of [...world.tabs]) tab.close();
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -4,6 +4,8 @@ import type { Environment } from '../environment/environment.ts';
 import type { SendMessageInput } from '../protocol/client-frames.ts';
 import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
 import type { OutboxStore } from './outbox-store.ts';
+import type { OutboxRequest } from './outbox-tab-messages.ts';
+import { OutboxTabs, type OutboxTabHost, type OutboxTabsOptions } from './outbox-tabs.ts';
 
 /** First retry of a failed send waits up to this long; each retry doubles it (full jitter). */
 const SEND_RETRY_BASE_MS = 1_000;
@@ -41,6 +43,12 @@ export interface OutboxOptions {
   /** A send succeeded: the engine puts the message into the thread's log. */
   onSent: (threadId: string, message: InboundMessage) => void;
   createId?: () => string;
+  /**
+   * Shares one outbox among the tabs of this browser profile and user: only the leader tab
+   * sends; the others mirror its items and forward retries, edits and discards to it.
+   * Null (or absent): this tab's outbox alone sends, as where Web Locks or BroadcastChannel are missing.
+   */
+  tabs?: OutboxTabsOptions | null;
 }
 
 /**
@@ -49,21 +57,39 @@ export interface OutboxOptions {
  * `client_message_id` (so the server commits it once, CONTRACT §4); a non-retryable one
  * waits for the user to edit, retry or discard. Per thread, items go out one at a time in
  * the order they were written, so the thread shows them in that order.
+ *
+ * With {@link OutboxOptions.tabs}, every tab adds to the same store and shows every item,
+ * but only the leader tab sends (and decides retries, edits and discards); a new leader
+ * restores what is left from the store and sends it under the same ids.
  */
-export class Outbox {
+export class Outbox implements OutboxTabHost {
   private readonly items = new Map<string, OutboxItem>();
   private readonly inFlight = new Set<string>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly views = new Map<string, readonly OutboxItem[]>();
   private readonly createId: () => string;
   private readonly unsubscribe: () => void;
+  private readonly tabs: OutboxTabs | null;
+  /** Items this tab is storing: kept by a take-over although the store may not show them yet. */
+  private readonly storing = new Set<string>();
+  /** Items announced by other tabs while this one takes over (its load may predate them). */
+  private readonly announced = new Set<string>();
   private stopped = false;
+  private restored = false;
+  /** Leader tab only: set once it has taken over what the store holds. */
+  private tookOver = false;
 
   constructor(private readonly options: OutboxOptions) {
     this.createId = options.createId ?? (() => crypto.randomUUID());
     this.unsubscribe = options.environment.onOnlineChange((online) => {
       if (online) this.kick();
     });
+    this.tabs = options.tabs ? new OutboxTabs(options.tabs, this) : null;
+  }
+
+  /** Whether this tab sends: always alone, the leader once it has taken over in a shared outbox. */
+  private sends(): boolean {
+    return !this.tabs || (this.tookOver && this.tabs.isLeader());
   }
 
   /**
@@ -72,6 +98,11 @@ export class Outbox {
    * loads anyway, so it is dropped rather than shown twice.
    */
   async restore(): Promise<void> {
+    this.restored = true;
+    if (this.tabs) {
+      await (this.tabs.isLeader() ? this.takeOver() : this.mirror());
+      return;
+    }
     for (const item of await this.options.store.load()) {
       if (this.items.has(item.clientMessageId)) continue;
       if (item.status === 'sent') {
@@ -89,7 +120,10 @@ export class Outbox {
   list(threadId: string): readonly OutboxItem[] {
     let view = this.views.get(threadId);
     if (!view) {
-      view = [...this.items.values()].filter((item) => item.threadId === threadId).sort((a, b) => a.createdAt - b.createdAt);
+      // Ties (two tabs writing in the same millisecond) break by id, so every tab agrees on the order.
+      view = [...this.items.values()]
+        .filter((item) => item.threadId === threadId)
+        .sort((a, b) => a.createdAt - b.createdAt || (a.clientMessageId < b.clientMessageId ? -1 : 1));
       this.views.set(threadId, view);
     }
     return view;
@@ -117,7 +151,13 @@ export class Outbox {
     };
     this.items.set(item.clientMessageId, item);
     this.changed(item.threadId);
-    await this.options.store.put(item);
+    this.storing.add(item.clientMessageId);
+    try {
+      await this.options.store.put(item);
+    } finally {
+      this.storing.delete(item.clientMessageId);
+    }
+    this.tabs?.added(item);
     this.pump(item.threadId);
     return item;
   }
@@ -128,20 +168,26 @@ export class Outbox {
 
   /** Tries a failed (or waiting) item again now, under the same id. */
   retry(clientMessageId: string): void {
+    if (this.forward({ action: 'retry', clientMessageId })) return;
     const item = this.items.get(clientMessageId);
     if (!item || (item.status !== 'failed' && item.status !== 'queued')) return;
     this.update({ ...item, status: 'queued', attempts: 0, nextAttemptAt: 0, error: null });
     this.pump(item.threadId);
   }
 
-  /** Replaces the text of an unsent item. It gets a new id: the old one may have reached the server. */
-  edit(clientMessageId: string, content: string): OutboxItem | undefined {
+  /**
+   * Replaces the text of an unsent item. It gets a new id: the old one may have reached the
+   * server. An item being sent is not edited (that could commit both texts). In a follower
+   * tab the leader decides; the replacement shows once it has (this returns undefined).
+   */
+  edit(clientMessageId: string, content: string, newClientMessageId: string = this.createId()): OutboxItem | undefined {
     const item = this.items.get(clientMessageId);
     if (!item || item.status === 'sending' || item.status === 'sent') return undefined;
-    this.forget(item);
+    if (this.forward({ action: 'edit', clientMessageId, content, newClientMessageId })) return undefined;
+    if (this.items.has(newClientMessageId)) return undefined;
     const next: OutboxItem = {
       ...item,
-      clientMessageId: this.createId(),
+      clientMessageId: newClientMessageId,
       content,
       status: 'queued',
       attempts: 0,
@@ -150,17 +196,25 @@ export class Outbox {
     };
     this.items.set(next.clientMessageId, next);
     this.changed(next.threadId);
-    void this.options.store.put(next);
+    // Stored before the old one is removed, and announced once stored: a leader that dies now loses neither.
+    this.storing.add(next.clientMessageId);
+    void this.options.store.put(next).then(() => {
+      this.storing.delete(next.clientMessageId);
+      this.tabs?.added(next);
+    });
+    this.forget(item);
     this.pump(next.threadId);
     return next;
   }
 
+  /** Drops an unsent item (not one being sent). In a follower tab the leader decides. */
   discard(clientMessageId: string): void {
+    if (this.forward({ action: 'discard', clientMessageId })) return;
     const item = this.items.get(clientMessageId);
     if (item && item.status !== 'sending') this.forget(item);
   }
 
-  /** The log now holds this message: the optimistic copy goes. */
+  /** The log now holds this message: the optimistic copy goes (in every tab: it is committed). */
   confirm(clientMessageId: string): void {
     const item = this.items.get(clientMessageId);
     if (item) this.forget(item);
@@ -174,6 +228,110 @@ export class Outbox {
   stop(): void {
     this.stopped = true;
     this.unsubscribe();
+    this.tabs?.stop();
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  // ---- shared among tabs ---------------------------------------------------------------
+
+  /** A follower hands retries, edits and discards to the leader (it knows what is in flight). */
+  private forward(request: OutboxRequest): boolean {
+    if (!this.tabs || this.sends() || this.stopped) return false;
+    // A leader that is still taking over applies its own requests once it has.
+    this.tabs.request(request);
+    return true;
+  }
+
+  /**
+   * Becoming the leader: the store is the truth (another tab may have changed it while this
+   * one mirrored). An item that was being sent goes again under the same id, so the server
+   * answers with the message the old leader may have committed; a sent one waits for its log.
+   */
+  private async takeOver(): Promise<void> {
+    const tabs = this.tabs!;
+    this.announced.clear();
+    const stored = await this.options.store.load();
+    if (this.stopped || !tabs.isLeader() || this.tookOver) return;
+    const storedIds = new Set(stored.map((item) => item.clientMessageId));
+    for (const item of [...this.items.values()]) {
+      // Mirrored here but gone from the store: another tab removed it (its message may still be on the way).
+      const id = item.clientMessageId;
+      if (!storedIds.has(id) && !this.storing.has(id) && !this.announced.has(id)) {
+        this.items.delete(item.clientMessageId);
+        this.changed(item.threadId);
+      }
+    }
+    for (const item of stored) {
+      const local = this.items.get(item.clientMessageId);
+      if (tabs.isRemoved(item.clientMessageId) || (item.status === 'sent' && !local)) {
+        void this.options.store.remove(item.clientMessageId);
+        continue;
+      }
+      const next = item.status === 'sending' ? { ...item, status: 'queued' as const } : item;
+      this.items.set(next.clientMessageId, next);
+      this.changed(next.threadId);
+      if (next !== item) void this.options.store.put(next);
+      tabs.changed(next);
+    }
+    this.announced.clear();
+    this.tookOver = true;
+    for (const request of tabs.tookOver()) this.applyRequest(request);
+    this.kick();
+  }
+
+  /** A follower shows what the store holds; the leader's messages keep it current. */
+  private async mirror(): Promise<void> {
+    const stored = await this.options.store.load();
+    if (this.stopped || this.sends()) return;
+    for (const item of stored) {
+      if (this.items.has(item.clientMessageId) || this.tabs!.isRemoved(item.clientMessageId) || item.status === 'sent') continue;
+      this.items.set(item.clientMessageId, item);
+      this.changed(item.threadId);
+    }
+  }
+
+  /** @internal Another tab stored a new item (or an edit's replacement). */
+  receiveAdded(item: OutboxItem): void {
+    if (this.stopped || this.items.has(item.clientMessageId)) return;
+    if (this.tabs?.isLeader() && !this.tookOver) this.announced.add(item.clientMessageId);
+    this.items.set(item.clientMessageId, item);
+    this.changed(item.threadId);
+    this.pump(item.threadId);
+  }
+
+  /** @internal The leader changed an item's state; a leader ignores late news from its predecessor. */
+  receiveItem(item: OutboxItem): void {
+    if (this.stopped || this.tabs?.isLeader()) return;
+    this.items.set(item.clientMessageId, item);
+    this.changed(item.threadId);
+  }
+
+  /** @internal Another tab removed the item (and the stored copy). */
+  receiveRemoved(clientMessageId: string): void {
+    const item = this.items.get(clientMessageId);
+    if (this.stopped || !item) return;
+    this.items.delete(clientMessageId);
+    this.changed(item.threadId);
+  }
+
+  /** @internal A follower's request; false until this leader has taken over (the follower repeats it then). */
+  applyRequest(request: OutboxRequest): boolean {
+    if (!this.sends()) return false;
+    if (request.action === 'retry') this.retry(request.clientMessageId);
+    else if (request.action === 'discard') this.discard(request.clientMessageId);
+    else this.edit(request.clientMessageId, request.content, request.newClientMessageId);
+    return true;
+  }
+
+  /** @internal */
+  leadershipChanged(isLeader: boolean): void {
+    if (this.stopped || !this.restored) return;
+    if (isLeader) {
+      void this.takeOver();
+      return;
+    }
+    this.tookOver = false;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
@@ -183,6 +341,7 @@ export class Outbox {
     this.items.delete(item.clientMessageId);
     this.changed(item.threadId);
     void this.options.store.remove(item.clientMessageId);
+    this.tabs?.gone(item.clientMessageId);
   }
 
   private update(item: OutboxItem): void {
@@ -191,6 +350,7 @@ export class Outbox {
     this.items.set(item.clientMessageId, item);
     this.changed(item.threadId);
     void this.options.store.put(item);
+    this.tabs?.changed(item);
   }
 
   private changed(threadId: string): void {
@@ -200,7 +360,7 @@ export class Outbox {
 
   /** Sends the thread's oldest queued item, if it is due and nothing of the thread is in flight. */
   private pump(threadId: string): void {
-    if (this.stopped || this.inFlight.has(threadId)) return;
+    if (this.stopped || !this.sends() || this.inFlight.has(threadId)) return;
     const head = this.list(threadId).find((item) => item.status === 'queued' || item.status === 'sending');
     if (!head) return;
     const { environment } = this.options;
@@ -232,14 +392,15 @@ export class Outbox {
         base_seq: item.baseSeq,
         latest_seen_seq: item.latestSeenSeq,
       });
-      const current = this.items.get(item.clientMessageId);
+      // Leadership moved meanwhile: the new leader owns the item now (and sends it again under this id).
+      const current = this.sends() ? this.items.get(item.clientMessageId) : undefined;
       if (current) {
         this.update({ ...current, status: 'sent', error: null, committed: { id: message.id, seq: message.thread_seq ?? 0 } });
       }
       if (!this.stopped) this.options.onSent(threadId, message);
     } catch (error) {
       const failure = ApiError.is(error) ? error : new ApiError('network_error', 'The message could not be sent.', true);
-      const current = this.items.get(item.clientMessageId);
+      const current = this.sends() ? this.items.get(item.clientMessageId) : undefined;
       if (current) {
         const attempts = current.attempts + 1;
         const error = { code: failure.code, message: failure.message, retryable: failure.retryable };

@@ -49,7 +49,7 @@ export class SendPathCache {
         found = await storage.getUser(userId);
         return found && !found.disabled ? { id: found.id, name: found.name } : undefined;
       });
-      return found;
+      return found && { id: found.id, name: found.name, disabled: found.disabled };
     };
   }
 

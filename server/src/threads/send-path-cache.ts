@@ -3,10 +3,10 @@ import { BoundedCache } from './bounded-cache.ts';
 
 /** Enabled users a send has authenticated, kept per process. */
 export const SEND_CACHE_MAX_USERS = 10_000;
-/** Threads sent to, kept per process (each a few hundred bytes: participants and settings). */
-export const SEND_CACHE_MAX_THREADS = 10_000;
+/** Threads sent to, kept per process: about 1 KB each with a few participants, under 20 KB with the most a thread may have. */
+export const SEND_CACHE_MAX_THREADS = 2_000;
 /** (user, thread) pairs known to have access, kept per process. */
-export const SEND_CACHE_MAX_ACCESS = 50_000;
+export const SEND_CACHE_MAX_ACCESS = 20_000;
 /**
  * A safety net only: the entries are never trusted alone (see {@link SendPathCache}), but a
  * forgotten entry costs one read, so nothing stays longer than this.

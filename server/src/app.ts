@@ -36,6 +36,7 @@ import { threadRoutes } from './routes/thread-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
 import { seedDemoData } from './storage/seed-demo-data.ts';
 import { openStorage } from './storage/open-storage.ts';
+import { SendPathCache } from './threads/send-path-cache.ts';
 import { ThreadService } from './threads/thread-service.ts';
 import type { Storage } from './storage/storage.ts';
 import { AddressGuard, type Resolver } from './webhooks/address-guard.ts';
@@ -86,7 +87,9 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const hub = realtime.hub;
   const tokens = new UserTokens(config.jwtSecret);
   const origins = new OriginPolicy(config.allowedOrigins);
-  const threads = new ThreadService(storage, hub);
+  // A networked database pays a round trip per read: users' sends then take account and access from a cache.
+  const sendCache = config.databaseUrl === null ? null : new SendPathCache();
+  const threads = new ThreadService(storage, hub, sendCache);
   const webhookGuard = new AddressGuard(config.webhookAllowPrivateNetworks, options.resolveHost);
   const webhooks = new WebhookDispatcher(
     storage,
@@ -95,7 +98,10 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     webhookGuard,
   );
   threads.onCommit(
-    (event) => void webhooks.enqueue(event).catch((error: unknown) => fastify.log.error({ err: error }, 'webhook enqueue failed')),
+    (event, _thread, _message, facts) =>
+      void webhooks
+        .enqueue(event, facts?.activeWebhookIds)
+        .catch((error: unknown) => fastify.log.error({ err: error }, 'webhook enqueue failed')),
   );
   const engines = new Map<string, Agent>([['demo', new DemoAgent()]]);
   const runtime = new AgentRuntime(
@@ -119,6 +125,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const accounts = new AccountWatch(storage, fastify.log, config.accountRecheckMs);
   accounts.start();
   const streams = new Set<ServerResponse>();
+  const authenticate = createAuthenticator(storage, tokens);
   const context: AppContext = {
     config,
     storage,
@@ -128,7 +135,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     runtime,
     webhooks,
     webhookGuard,
-    authenticate: createAuthenticator(storage, tokens),
+    authenticate,
+    authenticateSend: sendCache ? createAuthenticator(storage, tokens, sendCache.userLookup(storage)) : authenticate,
     accounts,
     limiters,
     loginThrottle,

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AGENT_TOKEN_PREFIX, hashAgentToken, type UserTokens } from '../auth/tokens.ts';
 import type { Storage } from '../storage/storage.ts';
+import type { UserLookup } from '../threads/send-path-cache.ts';
 import { agentSenderId, userSenderId, type Principal } from '../threads/principal.ts';
 import { ApiError } from './errors.ts';
 
@@ -9,14 +10,23 @@ export type Authenticate = (request: FastifyRequest) => Promise<Principal>;
 /** What a disabled user is told, on sign-in and on every call with an older token. */
 export const ACCOUNT_DISABLED_MESSAGE = 'This account is disabled; ask an administrator to enable it.';
 
+/** What a token of a user that no longer exists gets. */
+export const ACCOUNT_GONE_MESSAGE = 'This account no longer exists.';
+
 /** `last_used_at` of an agent token is written at most this often: not a write per request. */
 const TOKEN_TOUCH_INTERVAL_MS = 60_000;
 
 /**
  * Resolves `Authorization: Bearer …` to a principal: a user JWT, or an external agent's
- * `ama_eat_` token (seed 001). Every failure is a 401 that says what to do.
+ * `ama_eat_` token (seed 001). Every failure is a 401 that says what to do. `users` finds the
+ * token's user: storage by default; the send route's authenticator passes a cached lookup
+ * (its commits check the user again, see SendPathCache).
  */
-export function createAuthenticator(storage: Storage, tokens: UserTokens): Authenticate {
+export function createAuthenticator(
+  storage: Storage,
+  tokens: UserTokens,
+  users: UserLookup = (userId) => storage.getUser(userId),
+): Authenticate {
   const lastTouched = new Map<string, number>();
   const touch = (tokenId: string, log: FastifyRequest['log']) => {
     const nowMs = Date.now();
@@ -45,9 +55,9 @@ export function createAuthenticator(storage: Storage, tokens: UserTokens): Authe
         check.reason === 'expired' ? 'Your session has expired; sign in again.' : 'The token is not valid; sign in again.',
       );
     }
-    const user = await storage.getUser(check.userId);
-    if (!user) throw new ApiError('unauthorized', 'This account no longer exists.');
-    // Loaded on every request, so a token of a user disabled since it was issued stops working at once.
+    const user = await users(check.userId);
+    if (!user) throw new ApiError('unauthorized', ACCOUNT_GONE_MESSAGE);
+    // Loaded on every request (or checked again by the commit), so a token of a user disabled since it was issued stops working at once.
     if (user.disabled) throw new ApiError('unauthorized', ACCOUNT_DISABLED_MESSAGE);
     return { kind: 'user', id: user.id, senderId: userSenderId(user.id), name: user.name };
   };

@@ -25,6 +25,11 @@ export interface AppContext {
   /** Which addresses webhooks may reach; checked at registration and again when delivering. */
   webhookGuard: AddressGuard;
   authenticate: Authenticate;
+  /**
+   * The send route's authenticator: with a networked database it takes the user from the send
+   * cache, which only a send may do (its commit checks the user again); else `authenticate`.
+   */
+  authenticateSend: Authenticate;
   /** Open user sessions (sockets, SSE streams), ended when their account is disabled. */
   accounts: AccountWatch;
   /** Open SSE responses, ended on shutdown. */

@@ -125,7 +125,7 @@ export function threadRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const principal = await ctx.authenticate(request);
+      const principal = await ctx.authenticateSend(request);
       const { created, message } = await ctx.threads.postMessage(principal, request.params.id, request.body);
       reply.code(created ? 201 : 200);
       return { message };

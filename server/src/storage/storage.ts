@@ -283,13 +283,40 @@ export interface NewMessage {
   mentions: SenderId[];
   baseSeq: number | null;
   latestSeenSeq: number | null;
+  /**
+   * A user whose right to post the commit checks again, atomically with the insert: the
+   * commit happens only while that user exists, is enabled and sees the thread, and otherwise
+   * throws {@link SenderRefused} (nothing is stored). Set by callers that decided access from a
+   * cache ({@link SendPathCache}), so that a stale entry can never let a message in. Honoured by
+   * the PostgreSQL storage; the SQLite storage, read in-process and never cached, ignores it.
+   */
+  recheckUserId?: string;
+}
+
+/**
+ * What a storage read about the thread in the commit's own statement (PostgreSQL does; SQLite,
+ * whose reads cost no round trip, leaves it out): callers use it instead of reading again.
+ */
+export interface CommitFacts {
+  /** The thread's participation mode when the message was committed. */
+  participationMode: ParticipationMode;
+  /** Ids of the thread's active webhooks when the message was committed. */
+  activeWebhookIds: string[];
 }
 
 /** `created`: committed now; `duplicate`: the same send again; `conflict`: same id, other content. */
 export type CommitResult =
-  | { status: 'created'; message: Message; event: ThreadEvent }
+  | { status: 'created'; message: Message; event: ThreadEvent; facts?: CommitFacts }
   | { status: 'duplicate'; message: Message }
   | { status: 'conflict'; message: Message };
+
+/** A commit with {@link NewMessage.recheckUserId} was refused: that user is gone, disabled or no longer sees the thread (or the thread is gone). */
+export class SenderRefused extends Error {
+  constructor(readonly threadId: string) {
+    super(`the sender may not post to thread ${threadId} (checked in the commit)`);
+    this.name = 'SenderRefused';
+  }
+}
 
 export interface NewEvent {
   eventType: Exclude<DurableEventType, 'message_committed'>;

@@ -5,11 +5,24 @@ import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
 import { ApiError, badRequest, notFound } from '../http/errors.ts';
 import type { Hub, Subscriber } from '../realtime/hub.ts';
 import { Outbound } from '../realtime/outbound.ts';
-import type { NewEvent, Storage, ThreadCursor, ThreadRecord } from '../storage/storage.ts';
+import { ACCOUNT_DISABLED_MESSAGE, ACCOUNT_GONE_MESSAGE } from '../http/authenticate.ts';
+import {
+  SenderRefused,
+  type CommitFacts,
+  type NewEvent,
+  type NewMessage,
+  type Storage,
+  type ThreadCursor,
+  type ThreadRecord,
+} from '../storage/storage.ts';
+import type { SendPathCache } from './send-path-cache.ts';
 import { agentSenderId, roleOf, userSenderId, visitorSenderId, type Principal } from './principal.ts';
 
-/** Something that wants every committed durable event: webhooks, the agent runtime. */
-export type CommitListener = (event: ThreadEvent, thread: ThreadRecord, message: Message | null) => void;
+/**
+ * Something that wants every committed durable event: webhooks, the agent runtime. `facts`
+ * are what the commit read about the thread, when the storage read them (see CommitFacts).
+ */
+export type CommitListener = (event: ThreadEvent, thread: ThreadRecord, message: Message | null, facts?: CommitFacts) => void;
 
 export interface CreateThreadInput {
   target_user_ids: string[];
@@ -40,9 +53,11 @@ function decodeCursor(raw: string): ThreadCursor {
 export class ThreadService {
   private readonly listeners = new Set<CommitListener>();
 
+  /** `sendCache` spares users' sends the reads of account and access (PostgreSQL); null reads them every time. */
   constructor(
     private readonly storage: Storage,
     private readonly hub: Hub,
+    private readonly sendCache: SendPathCache | null = null,
   ) {}
 
   onCommit(listener: CommitListener): () => void {
@@ -184,8 +199,7 @@ export class ThreadService {
     const parsed = v.safeParse(sendMessageInputSchema, body);
     if (!parsed.success) throw badRequest(describeIssue(parsed.issues[0]));
     const input: SendMessageInput = parsed.output;
-    const thread = await this.access(principal, threadId);
-    const result = await this.storage.commitMessage({
+    const message: NewMessage = {
       threadId,
       senderId: principal.senderId,
       role: roleOf(principal),
@@ -194,7 +208,25 @@ export class ThreadService {
       mentions: [...new Set(input.mentions ?? [])],
       baseSeq: input.base_seq ?? null,
       latestSeenSeq: input.latest_seen_seq ?? null,
-    });
+    };
+    // With the send cache, a user's account and access may come from it: the commit checks them again.
+    const recheckUserId = this.sendCache && principal.kind === 'user' ? principal.id : undefined;
+    let thread = recheckUserId === undefined ? undefined : this.sendCache?.accessibleThread(recheckUserId, threadId);
+    if (!thread) {
+      thread = await this.access(principal, threadId);
+      if (recheckUserId !== undefined) this.sendCache?.granted(recheckUserId, thread);
+    }
+    let result;
+    try {
+      result = await this.storage.commitMessage(recheckUserId === undefined ? message : { ...message, recheckUserId });
+    } catch (error) {
+      if (!(error instanceof SenderRefused) || recheckUserId === undefined) throw error;
+      // Something cached went stale: decide again from the database, with the answers an uncached send gets.
+      this.sendCache?.forget(recheckUserId, threadId);
+      await this.requireActiveUser(recheckUserId);
+      thread = await this.access(principal, threadId);
+      result = await this.storage.commitMessage(message);
+    }
     if (result.status === 'conflict') {
       throw new ApiError(
         'conflict',
@@ -202,9 +234,19 @@ export class ThreadService {
       );
     }
     if (result.status === 'created') {
-      this.publishCommitted({ ...thread, lastSeq: result.message.thread_seq }, result.event, result.message);
+      const { facts } = result;
+      const committedThread = { ...thread, lastSeq: result.message.thread_seq };
+      if (facts) committedThread.participationMode = facts.participationMode;
+      this.publishCommitted(committedThread, result.event, result.message, facts);
     }
     return { created: result.status === 'created', message: result.message };
+  }
+
+  /** 401 unless the user exists and is enabled (what the authenticator says without a cache). */
+  private async requireActiveUser(userId: string): Promise<void> {
+    const user = await this.storage.getUser(userId);
+    if (!user) throw new ApiError('unauthorized', ACCOUNT_GONE_MESSAGE);
+    if (user.disabled) throw new ApiError('unauthorized', ACCOUNT_DISABLED_MESSAGE);
   }
 
   async setMode(principal: Principal, threadId: string, mode: ParticipationMode): Promise<Thread> {
@@ -240,12 +282,12 @@ export class ThreadService {
   }
 
   /** Fans out a committed event: `thread_message` for messages, `thread_event` otherwise. */
-  publishCommitted(thread: ThreadRecord, event: ThreadEvent, message: Message | null): void {
+  publishCommitted(thread: ThreadRecord, event: ThreadEvent, message: Message | null, facts?: CommitFacts): void {
     const frame: ServerFrame = message
       ? { type: 'thread_message', thread_id: thread.id, data: message }
       : { type: 'thread_event', thread_id: thread.id, data: event };
     this.hub.publish(new Outbound(thread.id, frame, event));
-    for (const listener of this.listeners) listener(event, thread, message);
+    for (const listener of this.listeners) listener(event, thread, message, facts);
   }
 
   /** Fans out a live-only frame (typing, presence, runtime progress). */

@@ -90,10 +90,16 @@ export class WebhookDispatcher {
     void this.poll();
   }
 
-  /** A committed event: the thread's subscriptions are delivered from the log. */
-  async enqueue(event: ThreadEvent): Promise<void> {
+  /**
+   * A committed event: the thread's subscriptions are delivered from the log. `activeIds` are
+   * the thread's active subscriptions when the commit read them in its own statement (then
+   * they are not listed again); a subscription added after that statement is found by the next
+   * commit or poll.
+   */
+  async enqueue(event: ThreadEvent, activeIds?: readonly string[]): Promise<void> {
     if (this.stopped) return;
-    for (const record of await this.storage.listActiveWebhooks(event.thread_id)) this.wake(record.id);
+    const ids = activeIds ?? (await this.storage.listActiveWebhooks(event.thread_id)).map((record) => record.id);
+    for (const id of ids) this.wake(id);
   }
 
   /** A subscription removed through this process: its delivery (and retries) stop here at once. */

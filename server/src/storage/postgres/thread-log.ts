@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Message, ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import type { Message, ParticipationMode, ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { toEvent, toMessage, uniqueViolation, type Db, type Row } from './rows.ts';
 import { committedMessage, messageCommittedData, repeatOf } from '../committed-message.ts';
-import type { CommitResult, NewEvent, NewMessage } from '../storage.ts';
+import { SenderRefused, type CommitFacts, type CommitResult, type NewEvent, type NewMessage } from '../storage.ts';
 
 /** Any event of the log, `message_committed` included (which only {@link insertMessage} writes). */
 export type AnyNewEvent = NewEvent | (Omit<NewEvent, 'eventType'> & { eventType: 'message_committed' });
@@ -43,18 +43,35 @@ export async function insertEvent(sql: Db, threadId: string, input: AnyNewEvent,
   return { ...event, thread_seq: rows[0]!.thread_seq };
 }
 
-/** Inserts a message and its `message_committed` event, and makes it the thread's last message: one statement. */
-export async function insertMessage(sql: Db, input: NewMessage, createdAt: string): Promise<{ message: Message; event: ThreadEvent }> {
+/** A message inserted with its event, and what the same statement read about the thread. */
+export interface InsertedMessage {
+  message: Message;
+  event: ThreadEvent;
+  facts: CommitFacts;
+}
+
+/**
+ * Inserts a message and its `message_committed` event, and makes it the thread's last
+ * message: one statement, which also returns the thread's mode and active webhooks (read in
+ * the same round trip, so the send path does not ask again). With `recheckUserId` the thread
+ * row is updated only while that user is enabled and sees the thread, so nothing is inserted
+ * otherwise. Null when nothing was inserted (no such thread, or the recheck refused).
+ */
+export async function insertMessage(sql: Db, input: NewMessage, createdAt: string): Promise<InsertedMessage | null> {
   const messageId = randomUUID();
   const eventId = randomUUID();
   const data = messageCommittedData(input, messageId);
-  const rows = await sql<{ thread_seq: number }[]>`
+  const recheck = input.recheckUserId ?? null;
+  const rows = await sql<{ thread_seq: number; participation_mode: ParticipationMode; webhook_ids: string[] }[]>`
     WITH next AS (
       UPDATE threads
       SET last_seq = last_seq + 1, updated_at = ${createdAt}, activity_at = ${createdAt},
           last_message_sender = ${input.senderId}, last_message_content = ${input.content}, last_message_at = ${createdAt}
       WHERE id = ${input.threadId}
-      RETURNING last_seq
+        AND (${recheck}::text IS NULL OR EXISTS (
+          SELECT 1 FROM thread_access JOIN users ON users.id = thread_access.user_id
+          WHERE thread_access.user_id = ${recheck}::text AND thread_access.thread_id = ${input.threadId} AND NOT users.disabled))
+      RETURNING last_seq, participation_mode
     ), event AS (
       INSERT INTO events (thread_id, thread_seq, event_id, event_type, sender_id, content, data, created_at)
       SELECT ${input.threadId}::text, next.last_seq, ${eventId}::text, 'message_committed', ${input.senderId}::text,
@@ -67,9 +84,11 @@ export async function insertMessage(sql: Db, input: NewMessage, createdAt: strin
            ${input.content}::text, ${input.clientMessageId}::text, ${JSON.stringify(input.mentions)}::text::jsonb, ${input.baseSeq}::int,
            ${input.latestSeenSeq}::int, ${createdAt}::timestamptz
     FROM next
-    RETURNING thread_seq`;
-  if (rows.length === 0) throw threadMissing(input.threadId);
-  const seq = rows[0]!.thread_seq;
+    RETURNING thread_seq, (SELECT participation_mode FROM next) AS participation_mode,
+              ARRAY(SELECT id FROM webhooks WHERE webhooks.thread_id = ${input.threadId} AND active ORDER BY id) AS webhook_ids`;
+  const row = rows[0];
+  if (!row) return null;
+  const seq = row.thread_seq;
   const message = committedMessage(input, messageId, seq, createdAt);
   const event: ThreadEvent = {
     event_id: eventId,
@@ -81,7 +100,7 @@ export async function insertMessage(sql: Db, input: NewMessage, createdAt: strin
     created_at: createdAt,
     data,
   };
-  return { message, event };
+  return { message, event, facts: { participationMode: row.participation_mode, activeWebhookIds: row.webhook_ids } };
 }
 
 async function existingMessage(sql: Db, input: NewMessage): Promise<Message | undefined> {
@@ -98,13 +117,17 @@ async function existingMessage(sql: Db, input: NewMessage): Promise<Message | un
  * `write` runs the insert (in a grouped transaction of the write lanes).
  */
 export async function commitMessage(
-  write: (work: (tx: Db) => Promise<{ message: Message; event: ThreadEvent }>) => Promise<{ message: Message; event: ThreadEvent }>,
+  write: (work: (tx: Db) => Promise<InsertedMessage | null>) => Promise<InsertedMessage | null>,
   read: Db,
   input: NewMessage,
   createdAt: string,
 ): Promise<CommitResult> {
   try {
-    return { status: 'created', ...(await write((tx) => insertMessage(tx, input, createdAt))) };
+    // Nothing inserted is not a failed statement: the rest of the lane's group commits as it is.
+    const inserted = await write((tx) => insertMessage(tx, input, createdAt));
+    if (inserted) return { status: 'created', ...inserted };
+    // Refused by the recheck (or no such thread): not even a repeat is answered.
+    throw input.recheckUserId === undefined ? threadMissing(input.threadId) : new SenderRefused(input.threadId);
   } catch (error) {
     if (uniqueViolation(error) !== 'messages_idempotency') throw error;
   }

@@ -97,6 +97,7 @@ export class PostgresThreads {
       let message: Message | null = null;
       if (input.initialMessage) {
         const committed = await insertMessage(tx, { ...input.initialMessage, threadId: id }, createdAt);
+        if (!committed) throw new Error(`thread ${id} vanished while it was created`);
         events.push(committed.event);
         message = committed.message;
       }

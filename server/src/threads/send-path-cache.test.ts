@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { ThreadRecord, UserRecord } from '../storage/storage.ts';
+import { SendPathCache } from './send-path-cache.ts';
+
+/** A stand-in for the users table: the test changes rows behind the cache's back, as another process would. */
+function usersTable() {
+  const rows = new Map<string, UserRecord>();
+  const put = (id: string, name: string, disabled = false) =>
+    rows.set(id, {
+      id,
+      name,
+      disabled,
+      email: `${id}@example.com`,
+      avatarUrl: null,
+      passwordHash: 'x',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
+  return { rows, put, storage: { getUser: async (id: string) => rows.get(id) } };
+}
+
+const thread = (id: string) => ({ id, kind: 'private', participants: [] }) as unknown as ThreadRecord;
+
+describe('SendPathCache', () => {
+  it('keeps enabled users: a later change in the table is not read (the commit checks it instead)', async () => {
+    const table = usersTable();
+    const lookup = new SendPathCache().userLookup(table.storage);
+    table.put('u1', 'Ann');
+    expect(await lookup('u1')).toEqual({ id: 'u1', name: 'Ann', disabled: false });
+    table.put('u1', 'Ann Renamed', true);
+    expect(await lookup('u1')).toEqual({ id: 'u1', name: 'Ann', disabled: false });
+  });
+
+  it('never keeps a disabled or missing user: once enabled or created, the next lookup sees it', async () => {
+    const table = usersTable();
+    const lookup = new SendPathCache().userLookup(table.storage);
+    expect(await lookup('u2')).toBeUndefined();
+    table.put('u2', 'Ben', true);
+    expect((await lookup('u2'))?.disabled).toBe(true);
+    table.put('u2', 'Ben', false);
+    expect((await lookup('u2'))?.disabled).toBe(false);
+  });
+
+  it('knows a thread only for the users granted it, and forgets user, thread and access when a commit refused', async () => {
+    const table = usersTable();
+    const cache = new SendPathCache();
+    const lookup = cache.userLookup(table.storage);
+    table.put('u1', 'Ann');
+    await lookup('u1');
+    cache.granted('u1', thread('t1'));
+    expect(cache.accessibleThread('u1', 't1')?.id).toBe('t1');
+    expect(cache.accessibleThread('u2', 't1')).toBeUndefined();
+    expect(cache.accessibleThread('u1', 't2')).toBeUndefined();
+
+    table.put('u1', 'Ann', true);
+    cache.forget('u1', 't1');
+    expect(cache.accessibleThread('u1', 't1')).toBeUndefined();
+    expect((await lookup('u1'))?.disabled).toBe(true);
+  });
+});

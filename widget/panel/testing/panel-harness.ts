@@ -264,6 +264,7 @@ export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harn
     themeColor: options.themeColor ?? null,
     locale: options.locale ?? 'en',
     openOnLoad: false,
+    theme: 'auto',
   };
   if (options.record) {
     const record = {

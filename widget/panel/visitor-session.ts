@@ -22,6 +22,7 @@ import type { PanelDeps } from './panel-deps.ts';
 import { REFUSAL_MESSAGES, refusalOfClose, refusalOfError, type BlockedReason, type Refusal } from './refusals.ts';
 import { outcomeOf, targetOf, type StartMode } from './resolve-outcome.ts';
 import type { SessionState } from './session-state.ts';
+import { mergeFromOtherTab } from './tab-sync.ts';
 import { visitorSenderOf } from './visitor-identity.ts';
 
 /** Messages already reported to the host page, remembered so a message is reported once. */
@@ -181,6 +182,18 @@ export class VisitorSession {
     } else if (this.state.phase.kind === 'chat') {
       this.state.phase.engine.setTyping(this.state.phase.threadId, false);
     }
+  }
+
+  /**
+   * Another tab of this site saved the visitor record (tab-sync.ts): the same conversation's
+   * read position and unread count are taken in (the badge and `unread` event follow); a
+   * record about another conversation is left to the next start.
+   */
+  followOtherTab(theirs: VisitorRecord): void {
+    const merged = mergeFromOtherTab(this.record, theirs, this.state.open);
+    if (!merged) return;
+    this.record = { ...merged, unread: this.record.unread };
+    this.setUnread(merged.unread, false);
   }
 
   destroy(): void {
@@ -389,10 +402,11 @@ export class VisitorSession {
     this.setUnread(0);
   }
 
-  private setUnread(count: number): void {
+  /** `save`: false when the count comes from another tab, which saved it (saving again would echo back). */
+  private setUnread(count: number, save = true): void {
     if (count === this.record.unread) return;
     this.record = { ...this.record, unread: count };
-    this.save();
+    if (save) this.save();
     try {
       this.host.setUnread(count);
     } catch {

@@ -103,3 +103,27 @@ describe('the visitor’s tabs agree', () => {
     expect(second.host.requestClose).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('a conversation started in another tab', () => {
+  it('is followed by a tab showing the email form: same thread, same token, no second conversation', async () => {
+    const server = new FakeServer();
+    const tabs = new StorageHub();
+    const waiting = await mountTestPanel({ server, tabs });
+    expect(waiting.dialog().querySelector('#ama-email')).not.toBeNull();
+
+    // The visitor starts chatting in another tab (its record lands in the shared storage).
+    const chatting = await mountTestPanel({ server, tabs, record: KNOWN });
+    await waiting.settle();
+    await act(() => waiting.connection.open());
+    await waiting.settle();
+
+    expect(waiting.engineInputs).toHaveLength(1);
+    expect(waiting.engineInputs[0]).toMatchObject({ threadId: THREAD, visitorToken: TOKEN });
+    expect(waiting.dialog().querySelector('#ama-email')).toBeNull();
+    expect(waiting.dialog().querySelector('textarea')).not.toBeNull();
+    // It resumed with the other tab's token: nothing new was resolved on the server.
+    expect(server.api.resolveThread).toHaveBeenLastCalledWith('demo', expect.anything(), TOKEN);
+    expect(waiting.record()).toMatchObject({ threadId: THREAD, visitorToken: TOKEN });
+    expect(chatting.record()).toMatchObject({ threadId: THREAD, visitorToken: TOKEN });
+  });
+});

@@ -185,15 +185,25 @@ export class VisitorSession {
   }
 
   /**
-   * Another tab of this site saved the visitor record (tab-sync.ts): the same conversation's
-   * read position and unread count are taken in (the badge and `unread` event follow); a
-   * record about another conversation is left to the next start.
+   * Another tab of this site saved the visitor record (tab-sync.ts). The same conversation:
+   * its read position and unread count are taken in (the badge and `unread` event follow).
+   * Another conversation (the visitor started one there, or a new one): this tab follows
+   * it, unless it is starting one itself or stopped where the website has to act; without
+   * this, its form would start a second conversation and its record overwrite the other's.
    */
   followOtherTab(theirs: VisitorRecord): void {
     const merged = mergeFromOtherTab(this.record, theirs, this.state.open);
-    if (!merged) return;
-    this.record = { ...merged, unread: this.record.unread };
-    this.setUnread(merged.unread, false);
+    if (merged) {
+      this.record = { ...merged, unread: this.record.unread };
+      this.setUnread(merged.unread, false);
+      return;
+    }
+    const phase = this.state.phase.kind;
+    const follows = theirs.threadId !== null && theirs.visitorToken !== null && theirs.threadId !== this.record.threadId;
+    if (!follows || (phase !== 'prechat' && phase !== 'chat')) return;
+    this.record = theirs;
+    this.reResolved = false;
+    this.begin();
   }
 
   destroy(): void {

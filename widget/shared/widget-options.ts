@@ -27,7 +27,7 @@ export type OptionFlaw = 'agent' | 'apiBase' | 'position' | 'zIndex' | 'themeCol
 export const DEFAULT_Z_INDEX = 2_147_483_000;
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
-const THEME = /^(?:light|dark|auto)$/;
+const THEME = /^(light|dark|auto)$/;
 
 /**
  * Reads and checks the options, with safe defaults for wrong ones; `flaws` names what was

@@ -35,6 +35,8 @@ export default defineConfig({
           name: 'widget',
           include: ['widget/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
+          // The loader's stylesheet as written (`?raw`), for the theme's contrast test; other CSS stays empty in tests.
+          css: { include: [/widget\/loader\/loader\.css/] },
         },
       },
       {

@@ -59,49 +59,52 @@ function panelModule(base: string | null): () => Promise<PanelModule> {
       }));
 }
 
-/** Warns about each bad option in words (from the panel's module), then reports them as `invalid_option` errors. */
-function reportFlaws(
-  load: () => Promise<PanelModule>,
-  dataset: DOMStringMap,
-  flaws: OptionFlaw[],
-  emit?: (event: 'error', payload: WidgetEventMap['error']) => void,
-): void {
+/**
+ * Warns about each bad option in words (from the panel's module), and reports them as
+ * `invalid_option` errors (also when the widget could not start: its `on()` still works).
+ */
+function reportFlaws(load: () => Promise<PanelModule>, dataset: DOMStringMap, flaws: OptionFlaw[]): void {
   if (!flaws.length) return;
   load().then(
     (module) => {
       for (const problem of module.describeOptionFlaws(dataset, flaws)) {
         warn(problem);
-        emit?.('error', { code: 'invalid_option', message: problem });
+        emit('error', { code: 'invalid_option', message: problem });
       }
     },
     () => warn(`Wrong options: ${flaws}`),
   );
 }
 
+// The page's event listeners (this script runs once per page: one widget, one set).
+const listeners = new Map<string, Set<Listener>>();
+
+function emit<K extends WidgetEventName>(event: K, payload: WidgetEventMap[K]): void {
+  for (const listener of listeners.get(event) ?? []) {
+    try {
+      listener(payload);
+    } catch (error) {
+      // A host page's listener must not break the widget (nor the other listeners).
+      console.error('[AMA2Chat] an event listener threw:', error);
+    }
+  }
+}
+
+function on(event: string, listener: Listener): void {
+  if (!WIDGET_EVENTS.includes(event as WidgetEventName) || typeof listener !== 'function') {
+    warn(`on(): unknown event "${String(event)}"; events are ${WIDGET_EVENTS.join(', ')}.`);
+    return;
+  }
+  let set = listeners.get(event);
+  if (!set) listeners.set(event, (set = new Set()));
+  set.add(listener);
+}
+
 function start(script: HTMLScriptElement | null): void {
   const previous = window.AMA2Chat;
-  const queued: Queued[] = previous && 'q' in previous && Array.isArray(previous.q) ? previous.q : [];
-  const listeners = new Map<string, Set<Listener>>();
-  const emit = <K extends WidgetEventName>(event: K, payload: WidgetEventMap[K]) => {
-    for (const listener of listeners.get(event) ?? []) {
-      try {
-        listener(payload);
-      } catch (error) {
-        // A host page's listener must not break the widget (nor the other listeners).
-        console.error('[AMA2Chat] an event listener threw:', error);
-      }
-    }
-  };
-  const on = (event: string, listener: Listener) => {
-    if (!WIDGET_EVENTS.includes(event as WidgetEventName) || typeof listener !== 'function') {
-      warn(`on(): unknown event "${String(event)}"; events are ${WIDGET_EVENTS.join(', ')}.`);
-      return;
-    }
-    let set = listeners.get(event);
-    if (!set) listeners.set(event, (set = new Set()));
-    set.add(listener);
-  };
-
+  // The stub's queue (a second copy of this script finds the API instead: nothing queued).
+  const stubbed = (previous as { q?: unknown } | undefined)?.q;
+  const queued = Array.isArray(stubbed) ? (stubbed as Queued[]) : [];
   const dataset = script?.dataset ?? {};
   const { options, flaws } = readOptions(dataset, script?.src ?? null, navigator.language);
   if (!options) {
@@ -114,22 +117,15 @@ function start(script: HTMLScriptElement | null): void {
     return;
   }
   const load = panelModule(script?.src ?? `${options.apiBaseUrl}/widget.js`);
-  mount(options, load, queued, listeners, emit, on, () => reportFlaws(load, dataset, flaws, emit));
+  mount(options, load, queued, () => reportFlaws(load, dataset, flaws));
 }
 
-function mount(
-  options: WidgetOptions,
-  loadModule: () => Promise<PanelModule>,
-  queued: Queued[],
-  listeners: Map<string, Set<Listener>>,
-  emit: <K extends WidgetEventName>(event: K, payload: WidgetEventMap[K]) => void,
-  on: (event: string, listener: Listener) => void,
-  reportOptionFlaws: () => void,
-): void {
+function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, queued: Queued[], reportOptionFlaws: () => void): void {
   const host = document.createElement('div');
-  host.setAttribute('data-ama2-chat', '');
-  if (options.position === 'left') host.setAttribute('data-position', 'left');
-  host.style.setProperty('--ama2-z', String(options.zIndex));
+  // `data-ama2-chat` marks the host; the stylesheet reads the corner and the theme (dark, or
+  // for auto prefers-color-scheme) from the others.
+  Object.assign(host.dataset, { ama2Chat: '', position: options.position, theme: options.theme });
+  host.style.setProperty('--ama2-z', `${options.zIndex}`);
   const root = host.attachShadow({ mode: 'open' });
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(LOADER_CSS);
@@ -139,22 +135,28 @@ function mount(
   const launcher = document.createElement('button');
   launcher.type = 'button';
   launcher.className = 'launcher';
-  // (Its name, with the unread count, is set by setUnread below.)
-  launcher.setAttribute('aria-expanded', 'false');
+  // (Its name, with the unread count, is set by setUnread below; aria-expanded by show.)
   launcher.setAttribute('aria-controls', 'ama2-panel');
   const badge = document.createElement('span');
   badge.className = 'badge';
-  badge.hidden = true;
   launcher.append(badge);
   const panel = document.createElement('div');
   panel.className = 'panel';
   panel.id = 'ama2-panel';
-  panel.hidden = true;
   root.append(panel, launcher);
+
+  let isOpen = false;
+  const show = (open: boolean) => {
+    isOpen = open;
+    panel.hidden = !open;
+    host.toggleAttribute('data-open', open);
+    launcher.setAttribute('aria-expanded', `${open}`);
+  };
+  show(false);
 
   const setUnread = (count: number) => {
     badge.hidden = count <= 0;
-    badge.textContent = count > 99 ? '99+' : String(count);
+    badge.textContent = count > 99 ? '99+' : `${count}`;
     launcher.setAttribute('aria-label', count > 0 ? `Open chat (${count} unread)` : 'Open chat');
   };
   setUnread(storedUnread(visitorKey(options.apiBaseUrl, options.agent)));
@@ -164,7 +166,6 @@ function mount(
   let identity: PanelHost['identity'] = null;
   /** `identify()` calls not yet checked (the checks come with the panel's module), in order. */
   const identifyCalls: unknown[] = [];
-  let isOpen = false;
   let destroyed = false;
 
   const checkIdentify = (module: PanelModule) => {
@@ -213,10 +214,7 @@ function mount(
   const api: Api = {
     open() {
       if (destroyed || isOpen) return;
-      isOpen = true;
-      panel.hidden = false;
-      host.setAttribute('data-open', '');
-      launcher.setAttribute('aria-expanded', 'true');
+      show(true);
       setUnread(0);
       emit('open', {});
       void load().then((loaded) => {
@@ -225,10 +223,7 @@ function mount(
     },
     close() {
       if (!isOpen) return;
-      isOpen = false;
-      panel.hidden = true;
-      host.removeAttribute('data-open');
-      launcher.setAttribute('aria-expanded', 'false');
+      show(false);
       controller?.closed();
       launcher.focus();
       emit('close', {});
@@ -259,8 +254,9 @@ function mount(
   launcher.addEventListener('click', () => api.toggle());
   // Fetch the panel as soon as the visitor shows interest, so opening feels instant.
   const warm = () => void load();
-  launcher.addEventListener('pointerenter', warm, { once: true });
-  launcher.addEventListener('focus', warm, { once: true });
+  // (Again later is harmless: `load` fetches once.)
+  launcher.addEventListener('pointerenter', warm);
+  launcher.addEventListener('focus', warm);
   const idle = (window as { requestIdleCallback?: (callback: () => void, options: { timeout: number }) => number }).requestIdleCallback;
   if (idle) idle(warm, { timeout: IDLE_TIMEOUT_MS });
   else setTimeout(warm, IDLE_TIMEOUT_MS);
@@ -278,7 +274,7 @@ function mount(
     if (options.openOnLoad) api.open();
   };
   if (document.body) attach();
-  else document.addEventListener('DOMContentLoaded', attach, { once: true });
+  else document.addEventListener('DOMContentLoaded', attach);
 }
 
 try {

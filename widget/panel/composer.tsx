@@ -54,7 +54,7 @@ export function Composer({ engine, threadId, strings, disabled, paused, onError 
 
   return (
     <form
-      className="ama-composer flex items-end gap-2 border-t border-slate-200 px-3 pt-2"
+      className="ama-composer flex items-end gap-2 border-t border-ama-divider px-3 pt-2"
       onSubmit={(event) => {
         event.preventDefault();
         send();
@@ -73,13 +73,13 @@ export function Composer({ engine, threadId, strings, disabled, paused, onError 
           onInput={(event) => onInput(event.currentTarget.value)}
           onKeyDown={onKeyDown}
           onBlur={() => engine.setTyping(threadId, false)}
-          className="field-sizing-content max-h-32 min-h-10 w-full resize-none rounded-xl border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 placeholder:text-slate-500 focus:border-(--accent) disabled:bg-slate-100"
+          className="field-sizing-content max-h-32 min-h-10 w-full resize-none rounded-xl border border-ama-border bg-ama-field px-3 py-2 text-sm text-ama-text placeholder:text-ama-muted focus:border-ama-ring disabled:bg-ama-field-disabled"
         />
         {length >= COUNTER_FROM_CHARS && (
           <p
             id="ama-counter"
             aria-live="polite"
-            className={`mt-0.5 text-right text-xs ${over > 0 ? 'font-medium text-red-700' : 'text-slate-500'}`}
+            className={`mt-0.5 text-right text-xs ${over > 0 ? 'font-medium text-ama-danger' : 'text-ama-muted'}`}
           >
             {over > 0 ? strings.tooLong(over) : strings.counter(length, MAX_CONTENT_CHARS)}
           </p>

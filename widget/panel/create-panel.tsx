@@ -5,9 +5,11 @@ import { applyAccent, pickAccent } from './accent-color.ts';
 import { activeIn, focusableIn } from './focus-trap.ts';
 import { languageOf, stringsFor } from './i18n.ts';
 import { PanelApp } from './panel-app.tsx';
+import { announceClosed, readTabChange } from './tab-sync.ts';
 import type { PanelDeps } from './panel-deps.ts';
 import { followVisualViewport } from './viewport.ts';
 import { VisitorSession } from './visitor-session.ts';
+import { visitorKey } from '../shared/visitor-store.ts';
 
 const describe = (error: unknown) => (error instanceof Error && error.message ? error.message : String(error));
 
@@ -57,6 +59,26 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
   };
   let step = session.getState().phase.kind;
 
+  // The visitor's other tabs on this site (tab-sync.ts): their read position and unread
+  // count, and their closing the panel.
+  const key = visitorKey(options.apiBaseUrl, options.agent);
+  let closingForOtherTab = false;
+  const closeForOtherTab = () => {
+    if (!session.getState().open) return;
+    // The loader moves the focus to the launcher; where it was on the page (not in the
+    // widget), it goes back there: closing in another tab must not move this tab's focus.
+    const page = container.ownerDocument;
+    const focused = page.activeElement;
+    const onPage = focused instanceof HTMLElement && focused !== host.shadowRoot.host && focused !== page.body;
+    closingForOtherTab = true;
+    try {
+      host.requestClose();
+    } finally {
+      closingForOtherTab = false;
+    }
+    if (onPage) focused.focus();
+  };
+
   guard('mount', () => {
     applyAccent(container, pickAccent(options.themeColor, null));
     // The page's colour wins; otherwise the agent's, once its profile arrives.
@@ -75,6 +97,13 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
         }
       }),
       followVisualViewport(container),
+      deps.watchStorage(
+        guard('tab_sync', (change) => {
+          const other = readTabChange(key, change);
+          if (other?.kind === 'record') session.followOtherTab(other.record);
+          else if (other?.kind === 'closed') closeForOtherTab();
+        }),
+      ),
       session.subscribe(() => {
         const next = session.getState().phase.kind;
         if (next === step) return;
@@ -97,7 +126,10 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
       // What the visitor is at may render a moment later (the form, the composer).
       setTimeout(guard('open', focusInitial), 0);
     }),
-    closed: guard('close', () => session.setOpen(false)),
+    closed: guard('close', () => {
+      session.setOpen(false);
+      if (!closingForOtherTab) announceClosed(deps.storage, key);
+    }),
     identify: guard('identify', (identity: VisitorIdentity) => session.identify(identity)),
     newConversation: guard('new_conversation', () => session.newConversation()),
     destroy: guard('destroy', () => {

@@ -21,7 +21,7 @@ export class PanelErrorBoundary extends Component<Props, { failed: boolean }> {
   override render() {
     if (!this.state.failed) return this.props.children;
     return (
-      <p role="alert" className="m-4 text-sm text-red-800">
+      <p role="alert" className="m-4 text-sm text-ama-danger">
         {this.props.message}
       </p>
     );

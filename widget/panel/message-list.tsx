@@ -76,7 +76,7 @@ export function MessageList({ rows, context, hasOlder, loadingOlder, onLoadOlder
             type="button"
             disabled={loadingOlder}
             onClick={showEarlier}
-            className="rounded-full border border-slate-300 px-3 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60"
+            className="rounded-full border border-ama-border px-3 py-1 text-xs font-medium text-ama-text-soft hover:bg-ama-hover disabled:opacity-60"
           >
             {context.strings.showEarlier}
           </button>

@@ -11,8 +11,8 @@ export interface RowContext {
 
 const BUBBLE = 'max-w-[85%] rounded-2xl px-3 py-2 text-sm leading-snug';
 const OWN_BUBBLE = `${BUBBLE} ml-auto rounded-br-md bg-(--accent) text-(--accent-contrast) whitespace-pre-wrap wrap-break-word`;
-const OTHER_BUBBLE = `${BUBBLE} mr-auto rounded-bl-md bg-slate-100 text-slate-900`;
-const SMALL_BUTTON = 'rounded px-1.5 py-0.5 font-medium underline underline-offset-2 hover:bg-black/5';
+const OTHER_BUBBLE = `${BUBBLE} mr-auto rounded-bl-md bg-ama-bubble text-ama-bubble-text`;
+const SMALL_BUTTON = 'rounded px-1.5 py-0.5 font-medium underline underline-offset-2 hover:bg-ama-hover';
 
 function noteText(note: Note, { strings, nameOf }: RowContext): string {
   switch (note.type) {
@@ -45,7 +45,7 @@ function activityText(activity: LiveActivity, { strings, nameOf }: RowContext): 
 
 function SenderName({ name, visible }: { name: string; visible: boolean }) {
   // Every message says who wrote it to a screen reader; the eye needs it once per run.
-  return <p className={visible ? 'mb-1 ml-1 text-xs font-medium text-slate-500' : 'sr-only'}>{name}</p>;
+  return <p className={visible ? 'mb-1 ml-1 text-xs font-medium text-ama-muted' : 'sr-only'}>{name}</p>;
 }
 
 /** One row of the conversation. */
@@ -88,7 +88,7 @@ export function MessageRow({ row, context }: { row: VisitorRow; context: RowCont
         <div className="flex flex-col items-end">
           <p className="sr-only">{strings.you}</p>
           <div className={`${OWN_BUBBLE} ${failed ? 'opacity-60' : 'opacity-80'}`}>{item.content}</div>
-          <p className={`mt-0.5 mr-1 flex items-center gap-1 text-xs ${failed ? 'text-red-700' : 'text-slate-500'}`}>
+          <p className={`mt-0.5 mr-1 flex items-center gap-1 text-xs ${failed ? 'text-ama-danger' : 'text-ama-muted'}`}>
             <span>{status}</span>
             {failed && (
               <>
@@ -107,14 +107,14 @@ export function MessageRow({ row, context }: { row: VisitorRow; context: RowCont
 
     case 'note':
       return (
-        <p className={`px-4 text-center text-xs ${row.note.type === 'reply_failed' ? 'text-red-700' : 'text-slate-500'}`}>
+        <p className={`px-4 text-center text-xs ${row.note.type === 'reply_failed' ? 'text-ama-danger' : 'text-ama-muted'}`}>
           {noteText(row.note, context)}
         </p>
       );
 
     case 'activity':
       return (
-        <p className="ml-1 flex items-center gap-2 text-xs text-slate-500">
+        <p className="ml-1 flex items-center gap-2 text-xs text-ama-muted">
           <span aria-hidden="true" className="flex gap-0.5">
             <span className="size-1.5 rounded-full bg-current motion-safe:animate-pulse" />
             <span className="size-1.5 rounded-full bg-current motion-safe:animate-pulse motion-safe:[animation-delay:200ms]" />

@@ -49,7 +49,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
   let body: ReactNode;
   if (state.profile.status === 'missing') {
     body = (
-      <p role="alert" className="m-4 rounded-lg bg-amber-50 p-3 text-sm text-amber-950">
+      <p role="alert" className="m-4 rounded-lg bg-ama-warn-bg p-3 text-sm text-ama-warn-text">
         {strings.unknownAgent(host.options.agent)}
       </p>
     );
@@ -65,7 +65,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
     );
   } else if (phase.kind === 'starting') {
     body = (
-      <p role="status" className="m-auto text-sm text-slate-500">
+      <p role="status" className="m-auto text-sm text-ama-muted">
         {strings.starting}
       </p>
     );
@@ -76,14 +76,14 @@ export function PanelApp({ session, host, strings, lang }: Props) {
       identity_invalid: strings.identityInvalid,
     }[phase.reason];
     body = (
-      <p role="alert" data-blocked={phase.reason} className="m-4 rounded-lg bg-amber-50 p-3 text-sm text-amber-950">
+      <p role="alert" data-blocked={phase.reason} className="m-4 rounded-lg bg-ama-warn-bg p-3 text-sm text-ama-warn-text">
         {words}
       </p>
     );
   } else if (phase.kind === 'start-failed') {
     const seconds = phase.retryAfterMs ? Math.ceil(phase.retryAfterMs / 1000) : 60;
     body = (
-      <div role="alert" className="m-auto flex flex-col items-center gap-3 p-4 text-center text-sm text-slate-700">
+      <div role="alert" className="m-auto flex flex-col items-center gap-3 p-4 text-center text-sm text-ama-text-soft">
         <p>{phase.code === 'rate_limited' ? strings.rateLimited(seconds) : strings.startFailed}</p>
         <button
           type="button"
@@ -112,7 +112,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
     );
     body = state.conversationReset ? (
       <>
-        <p role="status" className="mx-3 mt-3 rounded-lg bg-sky-50 p-2 text-sm text-sky-950">
+        <p role="status" className="mx-3 mt-3 rounded-lg bg-ama-info-bg p-2 text-sm text-ama-info-text">
           {strings.conversationReset}
         </p>
         {conversation}
@@ -131,7 +131,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
       lang={lang}
       tabIndex={-1}
       onKeyDown={onKeyDown}
-      className="ama-panel flex flex-col overflow-hidden bg-white text-slate-900 focus:outline-none"
+      className="ama-panel flex flex-col overflow-hidden bg-ama-surface text-ama-text focus:outline-none"
     >
       <PanelHeader
         titleId={TITLE_ID}

@@ -16,20 +16,38 @@ export interface EngineInput {
   onRefused(error: ApiError): void;
 }
 
+/** A key of `storage` that another tab of this site changed (a `storage` event); `key` null: it was cleared. */
+export interface StorageChange {
+  key: string | null;
+  newValue: string | null;
+}
+
 /** What the panel needs from outside: the network, the engine, storage and a clock. Tests pass fakes. */
 export interface PanelDeps {
   api: PublicApi;
   createEngine(input: EngineInput): SyncEngine;
   storage: Storage | null;
+  /** Calls `listener` for each change another tab makes to `storage` (never for this tab's own); returns the unsubscribe. */
+  watchStorage(listener: (change: StorageChange) => void): () => void;
   now(): number;
 }
 
 /** The real ones: the public REST API and a visitor engine on the chat server. */
 export function browserDeps(serverUrl: string): PanelDeps {
+  const storage = safeStorage();
   return {
     api: createPublicApi({ serverUrl }),
     createEngine: (input) => createVisitorEngine(input).engine,
-    storage: safeStorage(),
+    storage,
+    watchStorage: (listener) => {
+      if (!storage) return () => undefined;
+      // The browser fires `storage` in every other same-origin document, for localStorage and sessionStorage.
+      const onStorage = (event: StorageEvent) => {
+        if (event.storageArea === storage) listener({ key: event.key, newValue: event.newValue });
+      };
+      window.addEventListener('storage', onStorage);
+      return () => window.removeEventListener('storage', onStorage);
+    },
     now: () => Date.now(),
   };
 }

@@ -85,7 +85,16 @@ describe('mounting', () => {
     const host: PanelHost = {
       container,
       shadowRoot,
-      options: { agent: 'nope', apiBaseUrl: SERVER, position: 'left', zIndex: 1, themeColor: null, locale: 'en-GB', openOnLoad: false },
+      options: {
+        agent: 'nope',
+        apiBaseUrl: SERVER,
+        position: 'left',
+        zIndex: 1,
+        themeColor: null,
+        locale: 'en-GB',
+        openOnLoad: false,
+        theme: 'auto',
+      },
       identity: null,
       emit: vi.fn(),
       setUnread: vi.fn(),

@@ -8,6 +8,7 @@ import { browserDeps } from './panel-deps.ts';
 import css from './panel.css?inline';
 import { remToPx } from './pixel-units.ts';
 import { applyPropertyDefaults } from './shadow-properties.ts';
+import { themeCss } from './theme-tokens.ts';
 
 /**
  * Installs the panel's stylesheet in the shadow root (adopted, so a strict CSP's style-src
@@ -17,7 +18,7 @@ function installStyles(root: ShadowRoot): () => void {
   try {
     const sheet = new CSSStyleSheet();
     // In pixels: a rem would follow the host page's root font size into the shadow root.
-    sheet.replaceSync(remToPx(css));
+    sheet.replaceSync(`${remToPx(css)}\n${themeCss()}`);
     applyPropertyDefaults(sheet);
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
     return () => {

@@ -28,13 +28,13 @@ export function PrechatForm({ strings, serverProblem, initialEmail, initialName,
 
   const message = problem === 'required' ? strings.emailRequired : problem === 'invalid' ? strings.emailInvalid : null;
   const field =
-    'w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 focus:border-(--accent) aria-invalid:border-red-600';
+    'w-full rounded-lg border border-ama-border bg-ama-field px-3 py-2 text-sm text-ama-text focus:border-ama-ring aria-invalid:border-ama-danger';
 
   return (
     <form noValidate onSubmit={submit} className="flex min-h-0 flex-1 flex-col gap-3 overflow-y-auto overscroll-contain p-4">
-      <p className="text-sm text-slate-700">{strings.prechatIntro}</p>
+      <p className="text-sm text-ama-text-soft">{strings.prechatIntro}</p>
       <div className="flex flex-col gap-1">
-        <label htmlFor="ama-email" className="text-sm font-medium text-slate-800">
+        <label htmlFor="ama-email" className="text-sm font-medium text-ama-text">
           {strings.emailLabel}
         </label>
         <input
@@ -53,13 +53,13 @@ export function PrechatForm({ strings, serverProblem, initialEmail, initialName,
           className={field}
         />
         {message && (
-          <p id="ama-email-problem" role="alert" className="text-xs font-medium text-red-700">
+          <p id="ama-email-problem" role="alert" className="text-xs font-medium text-ama-danger">
             {message}
           </p>
         )}
       </div>
       <div className="flex flex-col gap-1">
-        <label htmlFor="ama-name" className="text-sm font-medium text-slate-800">
+        <label htmlFor="ama-name" className="text-sm font-medium text-ama-text">
           {strings.nameLabel}
         </label>
         <input

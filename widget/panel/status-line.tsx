@@ -31,7 +31,7 @@ export function StatusLine({ notice, strings, onAction }: Props) {
     <div role="status">
       {notice && (
         <div
-          className={`flex items-center gap-2 px-3 py-1.5 text-xs ${notice.tone === 'error' ? 'bg-red-50 text-red-900' : 'bg-amber-50 text-amber-950'}`}
+          className={`flex items-center gap-2 px-3 py-1.5 text-xs ${notice.tone === 'error' ? 'bg-ama-error-bg text-ama-error-text' : 'bg-ama-warn-bg text-ama-warn-text'}`}
         >
           <SpokenOnce key={notice.kind} text={notice.text} />
           <span aria-hidden="true" className="flex-1">
@@ -41,7 +41,7 @@ export function StatusLine({ notice, strings, onAction }: Props) {
             <button
               type="button"
               onClick={() => onAction(notice.action!)}
-              className="shrink-0 rounded px-2 py-0.5 font-semibold underline underline-offset-2 hover:bg-black/5"
+              className="shrink-0 rounded px-2 py-0.5 font-semibold underline underline-offset-2 hover:bg-ama-hover"
             >
               {ACTION_LABEL[notice.action](strings)}
             </button>

@@ -22,6 +22,7 @@ import type { PanelDeps } from './panel-deps.ts';
 import { REFUSAL_MESSAGES, refusalOfClose, refusalOfError, type BlockedReason, type Refusal } from './refusals.ts';
 import { outcomeOf, targetOf, type StartMode } from './resolve-outcome.ts';
 import type { SessionState } from './session-state.ts';
+import { mergeFromOtherTab } from './tab-sync.ts';
 import { visitorSenderOf } from './visitor-identity.ts';
 
 /** Messages already reported to the host page, remembered so a message is reported once. */
@@ -181,6 +182,28 @@ export class VisitorSession {
     } else if (this.state.phase.kind === 'chat') {
       this.state.phase.engine.setTyping(this.state.phase.threadId, false);
     }
+  }
+
+  /**
+   * Another tab of this site saved the visitor record (tab-sync.ts). The same conversation:
+   * its read position and unread count are taken in (the badge and `unread` event follow).
+   * Another conversation (the visitor started one there, or a new one): this tab follows
+   * it, unless it is starting one itself or stopped where the website has to act; without
+   * this, its form would start a second conversation and its record overwrite the other's.
+   */
+  followOtherTab(theirs: VisitorRecord): void {
+    const merged = mergeFromOtherTab(this.record, theirs, this.state.open);
+    if (merged) {
+      this.record = { ...merged, unread: this.record.unread };
+      this.setUnread(merged.unread, false);
+      return;
+    }
+    const phase = this.state.phase.kind;
+    const follows = theirs.threadId !== null && theirs.visitorToken !== null && theirs.threadId !== this.record.threadId;
+    if (!follows || (phase !== 'prechat' && phase !== 'chat')) return;
+    this.record = theirs;
+    this.reResolved = false;
+    this.begin();
   }
 
   destroy(): void {
@@ -389,10 +412,11 @@ export class VisitorSession {
     this.setUnread(0);
   }
 
-  private setUnread(count: number): void {
+  /** `save`: false when the count comes from another tab, which saved it (saving again would echo back). */
+  private setUnread(count: number, save = true): void {
     if (count === this.record.unread) return;
     this.record = { ...this.record, unread: count };
-    this.save();
+    if (save) this.save();
     try {
       this.host.setUnread(count);
     } catch {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStorage } from '../panel/testing/panel-harness.ts';
-import { EMPTY_VISITOR, loadVisitor, parseVisitor, saveVisitor, visitorKey, type VisitorRecord } from './visitor-store.ts';
+import { EMPTY_VISITOR, loadVisitor, parseVisitor, saveVisitor, storedUnread, visitorKey, type VisitorRecord } from './visitor-store.ts';
 
 const KEY = visitorKey('https://chat.example', 'demo');
 const TOKEN = `vt_${'Ab9_-'.repeat(8)}xyz`;
@@ -82,5 +82,30 @@ describe('visitor store', () => {
     };
     expect(() => saveVisitor(KEY, RECORD, broken)).not.toThrow();
     expect(loadVisitor(KEY, broken)).toEqual(EMPTY_VISITOR);
+  });
+});
+
+describe('storedUnread (the badge before the panel loads)', () => {
+  it('reads a whole positive count, and anything else as none', () => {
+    const cases: [string | null, number][] = [
+      [null, 0],
+      [JSON.stringify(RECORD), 2],
+      ['{"unread":150}', 150],
+      ['{"unread":-3}', 0],
+      ['{"unread":2.5}', 0],
+      ['{"unread":"4"}', 0],
+      ['{}', 0],
+      ['null', 0],
+      ['not json', 0],
+    ];
+    try {
+      for (const [value, expected] of cases) {
+        if (value === null) localStorage.removeItem(KEY);
+        else localStorage.setItem(KEY, value);
+        expect(storedUnread(KEY), String(value)).toBe(expected);
+      }
+    } finally {
+      localStorage.removeItem(KEY);
+    }
   });
 });

@@ -94,8 +94,9 @@ export function loadVisitor(key: string, storage: Storage | null = safeStorage()
  */
 export function storedUnread(key: string): number {
   try {
-    const unread: unknown = JSON.parse(localStorage.getItem(key) || '{}').unread;
-    return Number.isSafeInteger(unread) && (unread as number) > 0 ? (unread as number) : 0;
+    // (No record: JSON.parse(null) is null, and reading from it throws.)
+    const unread: unknown = (JSON.parse(localStorage.getItem(key)!) as { unread?: unknown }).unread;
+    return Number.isInteger(unread) && (unread as number) > 0 ? (unread as number) : 0;
   } catch {
     return 0;
   }

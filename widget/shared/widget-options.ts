@@ -14,14 +14,20 @@ export interface WidgetOptions {
   locale: string;
   /** Open the panel on load (`data-open`). */
   openOnLoad: boolean;
+  /** Light or dark colours (`data-theme`); `auto` follows the visitor's `prefers-color-scheme`, live. */
+  theme: WidgetTheme;
 }
 
+/** The values of `data-theme`. */
+export type WidgetTheme = 'light' | 'dark' | 'auto';
+
 /** An option that was set wrongly (or, for `agent` and `apiBase`, is missing). */
-export type OptionFlaw = 'agent' | 'apiBase' | 'position' | 'zIndex' | 'themeColor';
+export type OptionFlaw = 'agent' | 'apiBase' | 'position' | 'zIndex' | 'themeColor' | 'theme';
 
 export const DEFAULT_Z_INDEX = 2_147_483_000;
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+const THEME = /^(light|dark|auto)$/;
 
 /**
  * Reads and checks the options, with safe defaults for wrong ones; `flaws` names what was
@@ -44,21 +50,29 @@ export function readOptions(
     // Not a URL: the same flaw as another scheme.
   }
   if (!apiBaseUrl) flaws.push('apiBase');
-  const { position, zIndex: z, themeColor: color } = dataset;
+  const { position, zIndex: z, themeColor: color, theme: rawTheme } = dataset;
   if (position && position !== 'left' && position !== 'right') flaws.push('position');
   let zIndex = DEFAULT_Z_INDEX;
   if (z !== undefined) {
     const value = Number(z);
-    if (Number.isInteger(value) && Math.abs(value) <= 2_147_483_647) zIndex = value;
+    // A whole number in CSS's 32-bit integer range: exactly the numbers `| 0` leaves alone.
+    if ((value | 0) === value) zIndex = value;
     else flaws.push('zIndex');
   }
   const themeColor = color && COLOR.test(color) ? color : null;
   if (color && !themeColor) flaws.push('themeColor');
+  let theme = (rawTheme || 'auto') as WidgetTheme;
+  if (!THEME.test(theme)) {
+    flaws.push('theme');
+    theme = 'auto';
+  }
   const locale = (dataset.locale || browserLocale || 'en').toLowerCase();
   const openOnLoad = dataset.open !== undefined && dataset.open !== 'false';
   const fatal = flaws.includes('agent') || !apiBaseUrl;
   return {
-    options: fatal ? null : { agent, apiBaseUrl, position: position === 'left' ? 'left' : 'right', zIndex, themeColor, locale, openOnLoad },
+    options: fatal
+      ? null
+      : { agent, apiBaseUrl, position: position === 'left' ? 'left' : 'right', zIndex, themeColor, locale, openOnLoad, theme },
     flaws,
   };
 }
@@ -77,6 +91,7 @@ export function describeOptionFlaws(dataset: DOMStringMap, flaws: readonly Optio
     position: 'data-position must be "left" or "right"; using "right".',
     zIndex: `data-z-index must be a whole number; using ${DEFAULT_Z_INDEX}.`,
     themeColor: 'data-theme-color must be a hex colour such as #4f46e5; using the agent’s colour.',
+    theme: `data-theme="${(dataset.theme ?? '').slice(0, 40)}" must be "light", "dark" or "auto"; using "auto" (the visitor's system setting).`,
   };
   return flaws.map((flaw) => words[flaw]);
 }

@@ -9,9 +9,9 @@ export const WIDGET_MARKDOWN_CLASS = 'ama-md space-y-2 whitespace-pre-line wrap-
 /** The widget's markdown style: Tailwind classes of the panel's stylesheet, plus `.ama-md` rules in panel.css. */
 export const WIDGET_MARKDOWN_STYLE: MarkdownStyle = {
   heading: { 1: 'text-base font-semibold', 2: 'text-sm font-semibold', 6: 'text-sm font-semibold' },
-  code: 'rounded bg-black/[0.07] px-1 font-mono text-[0.9em]',
-  codeBlock: 'overflow-hidden rounded-md bg-slate-900 text-slate-100',
-  codeLabel: 'px-2 pt-1 font-mono text-[0.7rem] text-slate-300',
+  code: 'rounded bg-ama-code-inline px-1 font-mono text-[0.9em]',
+  codeBlock: 'overflow-hidden rounded-md bg-ama-code-block text-ama-code-block-text',
+  codeLabel: 'px-2 pt-1 font-mono text-[0.7rem] text-ama-code-label',
   pre: 'overflow-x-auto px-2 pt-1 pb-2 font-mono text-xs leading-relaxed whitespace-pre',
   quote: 'space-y-2 border-l-4 border-current/25 pl-3',
   orderedList: 'list-decimal space-y-1 pl-5',

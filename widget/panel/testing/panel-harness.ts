@@ -26,6 +26,7 @@ import { visitorKey, type VisitorRecord } from '../../shared/visitor-store.ts';
 import type { WidgetOptions } from '../../shared/widget-options.ts';
 import { createPanel } from '../create-panel.tsx';
 import { FakeConnection } from '../../../src/core/testing/fake-connection.ts';
+import { StorageHub, type TabStorage } from './storage-hub.ts';
 
 export const SERVER = 'https://chat.example';
 export const THREAD = 'thread-1';
@@ -218,6 +219,8 @@ export interface HarnessOptions {
   server?: FakeServer;
   /** The server knows the record's visitor token (default true). */
   tokenKnown?: boolean;
+  /** Another tab of the same site: panels mounted with one hub share their storage (default: a hub of its own). */
+  tabs?: StorageHub;
 }
 
 type TestHost = PanelHost & { emit: Mock<PanelHost['emit']>; setUnread: Mock<(count: number) => void>; requestClose: Mock<() => void> };
@@ -225,7 +228,7 @@ type TestHost = PanelHost & { emit: Mock<PanelHost['emit']>; setUnread: Mock<(co
 export interface Harness {
   host: TestHost;
   server: FakeServer;
-  storage: MemoryStorage;
+  storage: TabStorage;
   /** The connection of the latest engine (each engine gets its own, as in the browser). */
   readonly connection: FakeConnection;
   controller: PanelController;
@@ -255,7 +258,8 @@ async function settle(): Promise<void> {
 
 export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harness> {
   const server = options.server ?? new FakeServer();
-  const storage = new MemoryStorage();
+  const tabs = options.tabs ?? new StorageHub();
+  const storage = tabs.tab();
   const widgetOptions: WidgetOptions = {
     agent: 'demo',
     apiBaseUrl: SERVER,
@@ -264,6 +268,7 @@ export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harn
     themeColor: options.themeColor ?? null,
     locale: options.locale ?? 'en',
     openOnLoad: false,
+    theme: 'auto',
   };
   if (options.record) {
     const record = {
@@ -279,6 +284,7 @@ export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harn
     };
     // A stored token is one the server issued (until a test resets the server's data).
     if (record.visitorToken && options.tokenKnown !== false) server.tokens.add(record.visitorToken);
+    // (Before this panel watches: another tab that is open already hears it, as it would.)
     storage.setItem(visitorKey(SERVER, 'demo'), JSON.stringify(record));
   }
   const element = document.createElement('div');
@@ -307,6 +313,7 @@ export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harn
     controller = createPanel(host, {
       api: server.api,
       storage,
+      watchStorage: (watcher) => tabs.watch(storage, watcher),
       now: () => Date.now(),
       createEngine: (input) => {
         engineInputs.push(input);

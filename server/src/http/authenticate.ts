@@ -8,6 +8,8 @@ export type Authenticate = (request: FastifyRequest) => Promise<Principal>;
 
 /** What a disabled user is told, on sign-in and on every call with an older token. */
 export const ACCOUNT_DISABLED_MESSAGE = 'This account is disabled; ask an administrator to enable it.';
+/** What the holder of a token issued before a password change is told. */
+export const SESSION_ENDED_MESSAGE = 'The password of this account was changed; sign in again.';
 
 /** `last_used_at` of an agent token is written at most this often: not a write per request. */
 const TOKEN_TOUCH_INTERVAL_MS = 60_000;
@@ -49,7 +51,9 @@ export function createAuthenticator(storage: Storage, tokens: UserTokens): Authe
     if (!user) throw new ApiError('unauthorized', 'This account no longer exists.');
     // Loaded on every request, so a token of a user disabled since it was issued stops working at once.
     if (user.disabled) throw new ApiError('unauthorized', ACCOUNT_DISABLED_MESSAGE);
-    return { kind: 'user', id: user.id, senderId: userSenderId(user.id), name: user.name };
+    // Likewise a token issued before the user's password was changed (on any process).
+    if (user.sessionVersion !== check.sessionVersion) throw new ApiError('unauthorized', SESSION_ENDED_MESSAGE);
+    return { kind: 'user', id: user.id, senderId: userSenderId(user.id), name: user.name, sessionVersion: user.sessionVersion };
   };
 }
 

@@ -19,6 +19,8 @@ const LEASE_MS = 2_000;
 /** How long a killed process's run may take to be failed by a survivor: its lease, then up to two sweeps. */
 const TAKEOVER_TIMEOUT_MS = LEASE_MS + 3 * APPROVAL_SWEEP_MS;
 const RECHECK_MS = 200;
+/** Three processes start one after the other on a busy machine. */
+const SETUP_TIMEOUT_MS = 120_000;
 /** A generous deadline for a frame that follows from a request. */
 const FRAME_TIMEOUT_MS = 10_000;
 
@@ -73,7 +75,7 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('runs and sessions acro
     };
     alice = await login(servers[0]!, people[0]!.email);
     bob = await login(servers[1]!, people[1]!.email);
-  });
+  }, SETUP_TIMEOUT_MS);
   afterEach(() => sockets.closeAll());
   afterAll(async () => {
     await Promise.all(servers.map((server) => server.kill()));

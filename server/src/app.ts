@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
@@ -109,10 +110,15 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     threads,
     engines,
     fastify.log,
-    { chunkMs: config.demoAgentChunkMs, approvalTtlMs: config.approvalTtlMs },
+    {
+      chunkMs: config.demoAgentChunkMs,
+      approvalTtlMs: config.approvalTtlMs,
+      processId: randomUUID(),
+      processLeaseMs: config.processLeaseMs,
+    },
     realtime.control,
   );
-  await runtime.startExpirySweep();
+  await runtime.start();
   // Several processes share one PostgreSQL database: their limits count together there. One process counts in memory.
   const makeLimiter = (name: string, limit: number, windowMs = RATE_WINDOW_MS): Limiter =>
     config.databaseUrl === null ? new RateLimiter(limit, windowMs) : new SharedRateLimiter(storage, name, limit, windowMs);
@@ -281,8 +287,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       closing ??= (async () => {
         gateway.closeAll();
         accounts.stop();
-        runtime.stop();
-        // Stopping releases the subscriptions' leases, so the storage must still be open after it.
+        // Stopping releases the process's and the subscriptions' leases, so the storage must still be open after it.
+        const runtimeStopped = runtime.stop();
         const webhooksStopped = webhooks.stop();
         for (const stream of streams) stream.end();
         // Node waits for every open connection, also one a client opened and never used (browsers
@@ -291,6 +297,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         const stragglers = setTimeout(() => fastify.server.closeAllConnections(), CLOSE_GRACE_MS);
         await fastify.close().finally(() => clearTimeout(stragglers));
         await webhooksStopped;
+        await runtimeStopped;
         await realtime.close();
         for (const limiter of Object.values(limiters)) limiter.dispose();
         loginThrottle.dispose();

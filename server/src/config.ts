@@ -40,6 +40,11 @@ export interface ServerConfig {
   webhookRetryBaseMs: number;
   /** How long a process's hold on a subscription's deliveries lasts unrenewed; another process takes over after it (a process that died). */
   webhookLeaseMs: number;
+  /**
+   * How long a process counts as alive after its last heartbeat (it renews every third of it).
+   * The unfinished agent runs of a process whose lease ran out are failed by the others.
+   */
+  processLeaseMs: number;
   /** Let webhooks reach loopback and private addresses (development, tests); CONTRACT §8. */
   webhookAllowPrivateNetworks: boolean;
   /** Per client address and minute, on the public endpoints (CONTRACT §7). */
@@ -66,6 +71,7 @@ const DEFAULTS = {
   sseMaxBufferedBytes: 4 * 1024 * 1024,
   webhookRetryBaseMs: 1_000,
   webhookLeaseMs: 30_000,
+  processLeaseMs: 15_000,
   accountRecheckMs: 15_000,
   rateLimits: { threadCreates: 10, messages: 30, socketConnects: 30 },
   loginLimits: { perAddressPerMinute: 60, failuresPerAccount: 10 },
@@ -152,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     sseMaxBufferedBytes: intSetting(env, 'SSE_MAX_BUFFERED_BYTES', DEFAULTS.sseMaxBufferedBytes, 16 * 1024, 1024 * 1024 * 1024),
     webhookRetryBaseMs: intSetting(env, 'WEBHOOK_RETRY_BASE_MS', DEFAULTS.webhookRetryBaseMs, 1, 600_000),
     webhookLeaseMs: intSetting(env, 'WEBHOOK_LEASE_MS', DEFAULTS.webhookLeaseMs, 300, 3_600_000),
+    processLeaseMs: intSetting(env, 'PROCESS_LEASE_MS', DEFAULTS.processLeaseMs, 300, 3_600_000),
     webhookAllowPrivateNetworks: boolSetting(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     rateLimits: {
       threadCreates: intSetting(env, 'RATE_LIMIT_THREADS_PER_MIN', DEFAULTS.rateLimits.threadCreates, 1, 1_000_000),

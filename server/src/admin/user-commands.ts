@@ -54,12 +54,12 @@ const createUser: AdminCommand = {
 
 const setPassword: AdminCommand = {
   name: 'set-password',
-  summary: "replace a user's password",
+  summary: "replace a user's password and end their sessions",
   usage: '--email E [--password-stdin]',
   help: [
     ...PASSWORD_HELP,
-    'Sessions signed in before keep working until their token expires (at most 12 hours);',
-    'to end them at once, disable the user.',
+    'Every session signed in before ends, on every server process: its token gets 401 at once,',
+    'open sockets and event streams close at the next account re-check (ACCOUNT_RECHECK_MS).',
   ],
   options: { email: { type: 'string' }, ...passwordOption },
   required: ['email'],

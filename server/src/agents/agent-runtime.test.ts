@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chunkText } from './agent-runtime.ts';
+import { chunkText } from './run.ts';
 
 describe('chunkText', () => {
   it('keeps every character: the chunks concatenate to the text', () => {

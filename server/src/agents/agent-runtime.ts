@@ -3,20 +3,28 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Message, RunError, ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { RuntimeFrameData } from '../../../src/core/protocol/server-frames.ts';
 import { ApiError, notFound } from '../http/errors.ts';
-import type { AgentRecord, ApprovalRecord, Storage, ThreadRecord } from '../storage/storage.ts';
+import type { AgentRecord, ApprovalRecord, RunRecord, Storage, ThreadRecord } from '../storage/storage.ts';
 import type { ControlChannel } from '../realtime/control-channel.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
 import { agentSenderId, type Principal } from '../threads/principal.ts';
-import type { Agent, AgentStep, AgentTurn, ApprovalOutcome } from './agent.ts';
+import type { Agent, AgentTurn, ApprovalOutcome } from './agent.ts';
 import { findFailedRun, type RetryRefusal } from './failed-run-lookup.ts';
+import { Run, RunStopped, type RunFailure, type RunHost } from './run.ts';
 
-/** Words per streamed `text_delta` chunk. */
-const WORDS_PER_CHUNK = 3;
 /**
- * How often every process expires the approvals whose deadline passed, whichever process
- * their run was on: those of a process that died are expired within this long of their deadline.
+ * How often every process sweeps: it expires the approvals whose deadline passed and fails
+ * the runs of processes whose lease ran out, whichever process they were on. Those of a
+ * process that died are handled within this long of their deadline or of its lease's end.
  */
 export const APPROVAL_SWEEP_MS = 5_000;
+/** Orphaned runs failed per sweep at most; the next sweep takes the rest. */
+const ORPHANS_PER_SWEEP = 100;
+/** The `run_failed` error of a run whose server process stopped (died, or was shut down) before it ended. */
+export const PROCESS_STOPPED_ERROR: RunError = {
+  code: 'stream_interrupted',
+  message: 'The server process running this run stopped before it finished; retry it.',
+  retryable: true,
+};
 
 const RETRY_REFUSALS: Record<RetryRefusal, string> = {
   not_failed: 'This run cannot be retried: it did not fail.',
@@ -29,16 +37,10 @@ export interface RuntimeOptions {
   chunkMs: number;
   /** How long an approval waits for a decision (CONTRACT §9: 60 s). */
   approvalTtlMs: number;
-}
-
-class RunStopped extends Error {}
-
-/** Splits text into chunks of a few words, keeping every character, so the deltas concatenate to the text. */
-export function chunkText(text: string): string[] {
-  const words = text.match(/\s*\S+\s*/g) ?? [text];
-  const chunks: string[] = [];
-  for (let i = 0; i < words.length; i += WORDS_PER_CHUNK) chunks.push(words.slice(i, i + WORDS_PER_CHUNK).join(''));
-  return chunks;
+  /** This server process, as its runs are recorded in storage. */
+  processId: string;
+  /** How long the process counts as alive after its last heartbeat (`PROCESS_LEASE_MS`); it renews every third of it. */
+  processLeaseMs: number;
 }
 
 interface PendingDecision {
@@ -53,14 +55,14 @@ interface PendingDecision {
  * tool calls / approvals → reply_committed → run_finished → intake_completed, or
  * intake_failed. Runs of one agent in one thread go one at a time, in message order.
  */
-export class AgentRuntime {
+export class AgentRuntime implements RunHost {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly decisions = new Map<string, PendingDecision>();
   private readonly sleeps = new Map<NodeJS.Timeout, () => void>();
-  /** Retries started here and not finished yet (before their first durable event, only memory knows). */
-  private readonly retrying = new Set<string>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  private leaseTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
+  private renewing: Promise<void> | undefined;
   private stopped = false;
 
   constructor(
@@ -77,22 +79,42 @@ export class AgentRuntime {
   }
 
   /**
-   * Expires the pending approvals whose deadline has passed, on start and then every
-   * APPROVAL_SWEEP_MS. Approvals still within their window are left alone: their run may
-   * be waiting on another process. Several processes may sweep at once; storage settles
-   * each approval once, and only the process that won commits and announces it.
+   * Takes this process's lease (renewed every third of `processLeaseMs`) and sweeps, on start
+   * and then every APPROVAL_SWEEP_MS: pending approvals past their deadline expire, and the runs
+   * of processes whose lease ran out fail (see {@link failOrphanedRuns}). Approvals still within
+   * their window are left alone: their run may be waiting on another process. Several processes
+   * may sweep at once; storage settles each approval and ends each run once, and only the
+   * process that won commits and announces it.
    */
-  async startExpirySweep(): Promise<void> {
-    await this.expireOverdueApprovals();
+  async start(): Promise<void> {
+    await this.renewLease();
+    await this.sweep();
     if (this.stopped) return;
-    this.sweepTimer = setInterval(() => {
-      this.sweeping ??= this.expireOverdueApprovals()
+    this.leaseTimer = setInterval(() => {
+      this.renewing ??= this.renewLease()
         .catch((error: unknown) => {
-          if (!this.stopped) this.log.error({ err: error }, 'expiring overdue approvals failed');
+          if (!this.stopped) this.log.error({ err: error }, 'renewing the process lease failed');
+        })
+        .finally(() => (this.renewing = undefined));
+    }, this.options.processLeaseMs / 3);
+    this.leaseTimer.unref();
+    this.sweepTimer = setInterval(() => {
+      this.sweeping ??= this.sweep()
+        .catch((error: unknown) => {
+          if (!this.stopped) this.log.error({ err: error }, 'sweeping approvals and runs failed');
         })
         .finally(() => (this.sweeping = undefined));
     }, APPROVAL_SWEEP_MS);
     this.sweepTimer.unref();
+  }
+
+  private renewLease(): Promise<void> {
+    return this.storage.renewProcessLease(this.options.processId, this.options.processLeaseMs);
+  }
+
+  private async sweep(): Promise<void> {
+    await this.expireOverdueApprovals();
+    await this.failOrphanedRuns();
   }
 
   private async expireOverdueApprovals(): Promise<void> {
@@ -103,24 +125,98 @@ export class AgentRuntime {
     }
   }
 
+  /**
+   * Ends the runs whose process has no live lease (it died, or stopped mid-run): their
+   * pending approvals expire (nobody would act on a decision), then each fails with
+   * {@link PROCESS_STOPPED_ERROR}, committed as its `run_failed` with an `intake_failed`
+   * frame, so clients see it end and can retry it.
+   */
+  private async failOrphanedRuns(): Promise<void> {
+    const orphans = await this.storage.listOrphanedRuns(ORPHANS_PER_SWEEP);
+    if (orphans.length === 0) return;
+    const pending = await this.storage.listPendingApprovals();
+    for (const run of orphans) {
+      if (this.stopped) return;
+      for (const approval of pending) {
+        if (approval.runId === run.id) await this.settle(approval, 'expired', null);
+      }
+      const ended = await this.endRunWithFailure(run, PROCESS_STOPPED_ERROR, true);
+      if (!ended) continue;
+      this.log.warn({ run_id: run.id, thread_id: run.threadId, process_id: run.processId }, 'failed the run of a stopped process');
+      const agent = agentSenderId(run.agentId);
+      this.emit(run.threadId, {
+        event_type: 'intake_failed',
+        run_id: run.id,
+        agent_id: agent,
+        in_reply_to: run.messageId,
+        at: new Date().toISOString(),
+        error: PROCESS_STOPPED_ERROR,
+      });
+      this.threads.publishLive(run.threadId, {
+        type: 'thread_typing',
+        thread_id: run.threadId,
+        data: { sender_id: agent, status: 'stopped' },
+      });
+    }
+  }
+
+  /** Ends a run as failed with its `run_failed` event, published; false when it was ended already. */
+  private async endRunWithFailure(run: Pick<RunRecord, 'id' | 'agentId' | 'messageId'>, error: RunError, orphanedOnly: boolean) {
+    const ended = await this.storage.endRun(run.id, {
+      status: 'failed',
+      orphanedOnly,
+      event: {
+        eventType: 'run_failed',
+        senderId: agentSenderId(run.agentId),
+        content: null,
+        data: { run_id: run.id, message_id: run.messageId, error },
+      },
+    });
+    if (!ended?.event) return false;
+    const thread = await this.storage.getThread(ended.run.threadId);
+    if (thread) this.threads.publishCommitted(thread, ended.event, null);
+    return true;
+  }
+
+  /** @internal Records the end of a run of this process (see {@link RunHost.endRun}). */
+  async endRun(runId: string, status: 'finished' | 'failed', failure?: RunFailure): Promise<boolean> {
+    if (failure) return this.endRunWithFailure({ id: runId, ...failure }, failure.error, false);
+    return (await this.storage.endRun(runId, { status, event: null })) !== null;
+  }
+
   private onCommit(event: ThreadEvent, thread: ThreadRecord, message: Message | null): void {
     if (this.stopped || !message || event.event_type !== 'message_committed' || message.role !== 'user') return;
     for (const participant of thread.participants) {
       if (!participant.sender_id.startsWith('agent:')) continue;
       if (!this.shouldAnswer(thread, message, participant.sender_id)) continue;
       const agentId = participant.sender_id.slice('agent:'.length);
-      const key = `${thread.id}|${agentId}`;
-      const previous = this.queues.get(key) ?? Promise.resolve();
-      const next = previous
-        .then(() => this.runTurn(agentId, thread.id, message))
-        .catch((error: unknown) => {
-          this.log.error({ err: error, thread_id: thread.id }, 'agent run crashed');
-        });
-      this.queues.set(key, next);
-      void next.then(() => {
-        if (this.queues.get(key) === next) this.queues.delete(key);
+      const runId = randomUUID();
+      // Recorded at once, before it waits its turn: if this process dies, another fails it visibly.
+      const started = this.storage.startRun({
+        id: runId,
+        threadId: thread.id,
+        agentId,
+        messageId: message.id,
+        processId: this.options.processId,
+      });
+      // Handled where the queue reaches it; marked handled now, as that may be after it fails.
+      started.catch(() => undefined);
+      this.enqueue(thread.id, agentId, async () => {
+        if (await started) await this.runTurn(agentId, thread.id, message, runId);
       });
     }
+  }
+
+  /** Runs of one agent in one thread go one at a time, in the order they were asked for. */
+  private enqueue(threadId: string, agentId: string, work: () => Promise<void>): void {
+    const key = `${threadId}|${agentId}`;
+    const next = (this.queues.get(key) ?? Promise.resolve()).then(work).catch((error: unknown) => {
+      this.log.error({ err: error, thread_id: threadId }, 'agent run crashed');
+    });
+    this.queues.set(key, next);
+    void next.then(() => {
+      if (this.queues.get(key) === next) this.queues.delete(key);
+    });
   }
 
   /**
@@ -138,27 +234,35 @@ export class AgentRuntime {
   /**
    * Runs the agent again for the message a failed run answered ([ext] `POST …/runs/{run_id}/retry`).
    * The failure is found in the thread's log, so any process can retry it, also after a restart.
+   * The retry's run id is derived from the failed run's and recorded before it starts: that
+   * insert is the claim, so of two retries at once (on any processes) one starts, the other is 409.
    */
   async retry(principal: Principal, threadId: string, runId: string): Promise<void> {
     await this.threads.access(principal, threadId);
-    const failed = this.retrying.has(runId) ? 'already_retried' : await findFailedRun(this.storage, threadId, runId);
+    const failed = await findFailedRun(this.storage, threadId, runId);
     if (typeof failed === 'string') throw new ApiError('conflict', RETRY_REFUSALS[failed]);
-    // Checked again: another retry of the same run may have come in while the log was read.
-    if (this.retrying.has(runId)) throw new ApiError('conflict', RETRY_REFUSALS.already_retried);
-    this.retrying.add(runId);
-    const key = `${threadId}|${failed.agentId}`;
-    const next = (this.queues.get(key) ?? Promise.resolve())
-      .then(() => this.runTurn(failed.agentId, threadId, failed.message, failed.retryRunId))
-      .catch((error: unknown) => this.log.error({ err: error, thread_id: threadId }, 'agent run crashed'))
-      .finally(() => this.retrying.delete(runId));
-    this.queues.set(key, next);
+    const claimed = await this.storage.startRun({
+      id: failed.retryRunId,
+      threadId,
+      agentId: failed.agentId,
+      messageId: failed.message.id,
+      processId: this.options.processId,
+    });
+    if (!claimed) throw new ApiError('conflict', RETRY_REFUSALS.already_retried);
+    this.enqueue(threadId, failed.agentId, () => this.runTurn(failed.agentId, threadId, failed.message, failed.retryRunId));
   }
 
-  private async runTurn(agentId: string, threadId: string, message: Message, runId: string = randomUUID()): Promise<void> {
+  private async runTurn(agentId: string, threadId: string, message: Message, runId: string): Promise<void> {
+    if (this.stopped) return;
     const agentRecord = await this.storage.getAgent(agentId);
     const engine = agentRecord && this.engines.get(agentRecord.engine);
     const thread = await this.storage.getThread(threadId);
-    if (!agentRecord || !engine || !thread || this.stopped) return;
+    if (this.stopped) return;
+    if (!agentRecord || !engine || !thread) {
+      // Nothing to run it with (the agent or thread is gone): it ends without a word.
+      await this.storage.endRun(runId, { status: 'failed', event: null });
+      return;
+    }
     const senderName = thread.participants.find((p) => p.sender_id === message.sender_id)?.name ?? 'there';
     const turn: AgentTurn = { agent: agentRecord, thread, message, senderName };
     await new Run(this, engine, turn, runId).execute();
@@ -305,10 +409,16 @@ export class AgentRuntime {
     return settled.approval;
   }
 
-  /** Stops every run before its next step; nothing half-done is committed after this. */
-  stop(): void {
+  /**
+   * Stops every run before its next step (nothing half-done is committed after this), then
+   * gives up the process's lease: its unfinished runs are failed by the next sweep of another
+   * process, or of this server's next start. Storage must be open until this resolves.
+   */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.sweepTimer);
+    clearInterval(this.leaseTimer);
     for (const [timer, abort] of this.sleeps) {
       clearTimeout(timer);
       abort();
@@ -316,131 +426,9 @@ export class AgentRuntime {
     this.sleeps.clear();
     for (const pending of this.decisions.values()) clearTimeout(pending.timer);
     this.decisions.clear();
-  }
-}
-
-/** One agent run, from `queued` to `intake_completed` or `intake_failed`. */
-class Run {
-  private readonly startedAt = Date.now();
-  private reply = '';
-
-  constructor(
-    private readonly runtime: AgentRuntime,
-    private readonly engine: Agent,
-    private readonly turn: AgentTurn,
-    private readonly runId: string,
-  ) {}
-
-  private emit(eventType: string, data: Record<string, unknown> = {}): void {
-    this.runtime.emit(this.turn.thread.id, {
-      event_type: eventType,
-      run_id: this.runId,
-      agent_id: agentSenderId(this.turn.agent.id),
-      in_reply_to: this.turn.message.id,
-      at: new Date().toISOString(),
-      ...data,
-    });
-  }
-
-  async execute(): Promise<void> {
-    const { thread, agent } = this.turn;
-    this.emit('queued');
-    this.emit('agent_decisions', { decisions: this.engine.decide(this.turn) });
-    this.emit('run_started', { started_at: new Date(this.startedAt).toISOString() });
-    this.emit('typing');
-    this.runtime.typing(thread.id, agent, 'started');
-    try {
-      const steps = this.engine.run(this.turn);
-      let outcome: ApprovalOutcome | undefined;
-      for (let next = await steps.next(); !next.done; next = await steps.next(outcome)) {
-        if (this.runtime.isStopped) throw new RunStopped();
-        outcome = await this.step(next.value);
-        if (next.value.type === 'fail') return;
-      }
-      await this.commitReply();
-    } catch (error) {
-      if (error instanceof RunStopped) return;
-      await this.fail({ code: 'upstream_error', message: 'The agent stopped with an internal error.', retryable: true });
-      throw error;
-    } finally {
-      this.runtime.typing(thread.id, agent, 'stopped');
-    }
-  }
-
-  private async step(step: AgentStep): Promise<ApprovalOutcome | undefined> {
-    const threadId = this.turn.thread.id;
-    const services = this.runtime.threadService;
-    const sender = agentSenderId(this.turn.agent.id);
-    switch (step.type) {
-      case 'text':
-        for (const chunk of chunkText(step.content)) {
-          if (!step.transient) this.reply += chunk;
-          this.emit('text_delta', { content: chunk });
-          await this.runtime.pause(this.runtime.chunkMs);
-        }
-        return undefined;
-      case 'tool': {
-        const toolCallId = `call_${randomUUID().slice(0, 12)}`;
-        const startedData = { run_id: this.runId, tool_call_id: toolCallId, tool_name: step.name, preview: step.preview };
-        const started = await services.commitEvent(threadId, {
-          eventType: 'tool_call_started',
-          senderId: sender,
-          content: null,
-          data: startedData,
-        });
-        this.emit('tool_call_started', { ...startedData, thread_seq: started.thread_seq });
-        const result = await step.execute();
-        const completedData = { ...startedData, ok: result.ok, result_preview: result.resultPreview };
-        const completed = await services.commitEvent(threadId, {
-          eventType: 'tool_call_completed',
-          senderId: sender,
-          content: null,
-          data: completedData,
-        });
-        this.emit('tool_call_completed', { ...completedData, thread_seq: completed.thread_seq });
-        return undefined;
-      }
-      case 'approval':
-        return this.runtime.awaitApproval(threadId, this.turn.agent, this.runId, step.toolName, step.preview);
-      case 'escalate': {
-        const data = { run_id: this.runId, to: step.to, reason: step.reason };
-        const event = await services.commitEvent(threadId, {
-          eventType: 'escalation_created',
-          senderId: sender,
-          content: null,
-          data,
-        });
-        this.emit('escalation_created', { ...data, thread_seq: event.thread_seq });
-        return undefined;
-      }
-      case 'fail':
-        await this.fail(step.error);
-        return undefined;
-    }
-  }
-
-  private async fail(error: RunError): Promise<void> {
-    this.emit('intake_failed', { error });
-    await this.runtime.threadService.commitEvent(this.turn.thread.id, {
-      eventType: 'run_failed',
-      senderId: agentSenderId(this.turn.agent.id),
-      content: null,
-      data: { run_id: this.runId, message_id: this.turn.message.id, error },
-    });
-  }
-
-  private async commitReply(): Promise<void> {
-    const { agent, thread } = this.turn;
-    const principal: Principal = { kind: 'agent', id: agent.id, senderId: agentSenderId(agent.id), name: agent.name };
-    const { message } = await this.runtime.threadService.postMessage(principal, thread.id, {
-      content: this.reply,
-      client_message_id: `run:${this.runId}`,
-      mentions: [],
-      base_seq: this.turn.message.thread_seq,
-      latest_seen_seq: this.turn.message.thread_seq,
-    });
-    this.emit('reply_committed', { message_id: message.id, thread_seq: message.thread_seq });
-    this.emit('run_finished', { duration_ms: Date.now() - this.startedAt });
-    this.emit('intake_completed');
+    await Promise.allSettled([this.sweeping, this.renewing]);
+    await this.storage
+      .releaseProcessLease(this.options.processId)
+      .catch((error: unknown) => this.log.warn({ err: error }, 'releasing the process lease failed; it runs out on its own'));
   }
 }

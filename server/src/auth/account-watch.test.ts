@@ -21,7 +21,7 @@ describe('AccountWatch', () => {
     const [kept, disabled] = [await user(), await user()];
     const vanished = randomUUID();
     const ended: [string, SessionEnd][] = [];
-    const session = (id: string, label: string) => watch.add(id, (why) => ended.push([label, why]));
+    const session = (id: string, label: string) => watch.add(id, 0, (why) => ended.push([label, why]));
     session(kept, 'kept');
     session(disabled, 'disabled-1');
     session(disabled, 'disabled-2');
@@ -38,14 +38,28 @@ describe('AccountWatch', () => {
       ['disabled-2', 'disabled'],
     ]);
     expect(watch.userCount).toBe(1);
-    expect(lines.slice(-1)).toEqual([[{ sessions: 2 }, 'ended the open sessions of disabled accounts']]);
+    expect(lines.slice(-1)).toEqual([[{ sessions: 2 }, 'ended the open sessions of disabled accounts and changed passwords']]);
+    expect(await watch.check()).toBe(0);
+  });
+
+  it('ends the sessions begun before a password change only, and not those begun after it', async () => {
+    const watch = new AccountWatch(storage, log, 60_000);
+    const id = await user();
+    const ended: string[] = [];
+    watch.add(id, 0, (why) => ended.push(`before: ${why}`));
+    await storage.setUserPassword(id, 'y');
+    expect((await storage.getUser(id))?.sessionVersion).toBe(1);
+    watch.add(id, 1, (why) => ended.push(`after: ${why}`));
+    expect(await watch.check()).toBe(1);
+    expect(ended).toEqual(['before: signed_out']);
+    expect(watch.userCount).toBe(1);
     expect(await watch.check()).toBe(0);
   });
 
   it('runs one check at a time: a second call while one runs shares its result', async () => {
     const watch = new AccountWatch(storage, log, 60_000);
     const id = await user();
-    watch.add(id, () => undefined);
+    watch.add(id, 0, () => undefined);
     await storage.setUserDisabled(id, true);
     const [first, second] = await Promise.all([watch.check(), watch.check()]);
     expect([first, second]).toEqual([1, 1]);

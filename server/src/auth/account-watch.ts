@@ -1,8 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Storage } from '../storage/storage.ts';
 
-/** Why a session is ended: its user was disabled, or no longer exists. */
-export type SessionEnd = 'disabled' | 'unknown';
+/** Why a session is ended: its user was disabled, no longer exists, or changed their password since it began. */
+export type SessionEnd = 'disabled' | 'unknown' | 'signed_out';
+
+interface Session {
+  /** The user's session version when it began. */
+  version: number;
+  end: (why: SessionEnd) => void;
+}
 
 /**
  * Keeps open user sessions (user sockets, SSE streams) in step with their accounts. A request
@@ -10,10 +16,11 @@ export type SessionEnd = 'disabled' | 'unknown';
  * not notice. An administrator usually disables a user from another process (`npm run admin`),
  * possibly against a database other processes share, so nothing can signal this one: every
  * `intervalMs` it loads the users that have open sessions, in one batch, and ends the sessions
- * of those disabled or gone. A disabled user's session thus lives at most one interval longer.
+ * of those disabled or gone, and those begun under an older session version (the password was
+ * changed since). Such a session thus lives at most one interval longer.
  */
 export class AccountWatch {
-  private readonly sessions = new Map<string, Set<(why: SessionEnd) => void>>();
+  private readonly sessions = new Map<string, Set<Session>>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
@@ -35,14 +42,18 @@ export class AccountWatch {
     this.timer = undefined;
   }
 
-  /** Registers an open session of the user; returns the function that forgets it (call it when the session closes). */
-  add(userId: string, end: (why: SessionEnd) => void): () => void {
-    let ends = this.sessions.get(userId);
-    if (!ends) this.sessions.set(userId, (ends = new Set()));
-    ends.add(end);
+  /**
+   * Registers an open session of the user, begun under session version `version`; returns the
+   * function that forgets it (call it when the session closes).
+   */
+  add(userId: string, version: number, end: (why: SessionEnd) => void): () => void {
+    let sessions = this.sessions.get(userId);
+    if (!sessions) this.sessions.set(userId, (sessions = new Set()));
+    const session: Session = { version, end };
+    sessions.add(session);
     return () => {
-      ends.delete(end);
-      if (ends.size === 0 && this.sessions.get(userId) === ends) this.sessions.delete(userId);
+      sessions.delete(session);
+      if (sessions.size === 0 && this.sessions.get(userId) === sessions) this.sessions.delete(userId);
     };
   }
 
@@ -51,7 +62,7 @@ export class AccountWatch {
     return this.sessions.size;
   }
 
-  /** Ends the sessions of every user who is now disabled or gone; resolves with how many sessions ended. */
+  /** Ends the sessions of users now disabled or gone, and those of an old session version; resolves with how many ended. */
   check(): Promise<number> {
     // One check at a time: a slow database must not pile them up.
     this.running ??= this.checkNow().finally(() => (this.running = undefined));
@@ -65,13 +76,24 @@ export class AccountWatch {
     let ended = 0;
     for (const id of ids) {
       const user = users.get(id);
-      if (user && !user.disabled) continue;
-      const ends = [...(this.sessions.get(id) ?? [])];
-      this.sessions.delete(id);
-      for (const end of ends) end(user ? 'disabled' : 'unknown');
-      ended += ends.length;
+      const sessions = this.sessions.get(id);
+      if (!sessions) continue;
+      for (const session of [...sessions]) {
+        const why: SessionEnd | null = !user
+          ? 'unknown'
+          : user.disabled
+            ? 'disabled'
+            : user.sessionVersion !== session.version
+              ? 'signed_out'
+              : null;
+        if (!why) continue;
+        sessions.delete(session);
+        session.end(why);
+        ended++;
+      }
+      if (sessions.size === 0 && this.sessions.get(id) === sessions) this.sessions.delete(id);
     }
-    if (ended > 0) this.log.info({ sessions: ended }, 'ended the open sessions of disabled accounts');
+    if (ended > 0) this.log.info({ sessions: ended }, 'ended the open sessions of disabled accounts and changed passwords');
     return ended;
   }
 }

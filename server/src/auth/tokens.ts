@@ -8,20 +8,27 @@ export const AGENT_TOKEN_PREFIX = 'ama_eat_';
 /** Verified tokens remembered, so a busy client does not pay an HMAC per request. */
 const VERIFY_CACHE_SIZE = 10_000;
 
-/** A verified token names its user and when it stops being valid (`exp`, in seconds since 1970). */
-export type TokenCheck = { ok: true; userId: string; exp: number } | { ok: false; reason: 'expired' | 'invalid' };
+/**
+ * A verified token names its user, when it stops being valid (`exp`, in seconds since 1970)
+ * and the user's session version it was issued under (claim `sv`; 0 for tokens without it).
+ * Whoever loads the user refuses a token whose version is not the user's current one.
+ */
+export type TokenCheck = { ok: true; userId: string; exp: number; sessionVersion: number } | { ok: false; reason: 'expired' | 'invalid' };
+
+type VerifiedToken = { userId: string; exp: number; sessionVersion: number };
 
 export class UserTokens {
   private readonly key: Uint8Array;
-  private readonly cache = new Map<string, { userId: string; exp: number }>();
+  private readonly cache = new Map<string, VerifiedToken>();
 
   constructor(secret: string) {
     this.key = new TextEncoder().encode(secret);
   }
 
-  issue(userId: string, ttlSeconds = USER_TOKEN_TTL_SECONDS): Promise<string> {
+  /** A token for the user, under their current `sessionVersion` (a password change ends it). */
+  issue(userId: string, sessionVersion: number, ttlSeconds = USER_TOKEN_TTL_SECONDS): Promise<string> {
     const nowSeconds = Math.floor(Date.now() / 1000);
-    return new SignJWT({})
+    return new SignJWT({ sv: sessionVersion })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(userId)
       .setIssuedAt(nowSeconds)
@@ -33,16 +40,19 @@ export class UserTokens {
     const nowSeconds = Date.now() / 1000;
     const cached = this.cache.get(token);
     if (cached) {
-      if (cached.exp > nowSeconds) return { ok: true, userId: cached.userId, exp: cached.exp };
+      if (cached.exp > nowSeconds) return { ok: true, ...cached };
       this.cache.delete(token);
       return { ok: false, reason: 'expired' };
     }
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] });
       if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return { ok: false, reason: 'invalid' };
+      const sv = payload.sv ?? 0;
+      if (typeof sv !== 'number' || !Number.isSafeInteger(sv)) return { ok: false, reason: 'invalid' };
+      const verified: VerifiedToken = { userId: payload.sub, exp: payload.exp, sessionVersion: sv };
       if (this.cache.size >= VERIFY_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(token, { userId: payload.sub, exp: payload.exp });
-      return { ok: true, userId: payload.sub, exp: payload.exp };
+      this.cache.set(token, verified);
+      return { ok: true, ...verified };
     } catch (error) {
       return { ok: false, reason: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
     }

@@ -9,6 +9,8 @@ export type Authenticate = (request: FastifyRequest) => Promise<Principal>;
 
 /** What a disabled user is told, on sign-in and on every call with an older token. */
 export const ACCOUNT_DISABLED_MESSAGE = 'This account is disabled; ask an administrator to enable it.';
+/** What the holder of a token issued before a password change is told. */
+export const SESSION_ENDED_MESSAGE = 'The password of this account was changed; sign in again.';
 
 /** What a token of a user that no longer exists gets. */
 export const ACCOUNT_GONE_MESSAGE = 'This account no longer exists.';
@@ -59,7 +61,9 @@ export function createAuthenticator(
     if (!user) throw new ApiError('unauthorized', ACCOUNT_GONE_MESSAGE);
     // Loaded on every request (or checked again by the commit), so a token of a user disabled since it was issued stops working at once.
     if (user.disabled) throw new ApiError('unauthorized', ACCOUNT_DISABLED_MESSAGE);
-    return { kind: 'user', id: user.id, senderId: userSenderId(user.id), name: user.name };
+    // Likewise a token issued before the user's password was changed (on any process).
+    if (user.sessionVersion !== check.sessionVersion) throw new ApiError('unauthorized', SESSION_ENDED_MESSAGE);
+    return { kind: 'user', id: user.id, senderId: userSenderId(user.id), name: user.name, sessionVersion: user.sessionVersion };
   };
 }
 

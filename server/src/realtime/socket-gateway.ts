@@ -34,7 +34,7 @@ export interface GatewayDeps extends ConnectionDeps {
 }
 
 /** Close reasons of a user socket whose account is disabled or gone (code 4001, like a bad token). */
-const ACCOUNT_CLOSE_REASON = { disabled: 'Account disabled.', unknown: 'Unknown user.' } as const;
+const ACCOUNT_CLOSE_REASON = { disabled: 'Account disabled.', unknown: 'Unknown user.', signed_out: 'Password changed.' } as const;
 
 /** Refuses an upgrade with a plain HTTP answer, before any WebSocket exists. */
 function refuse(socket: Duplex, status: number, text: string): void {
@@ -142,7 +142,14 @@ export class SocketGateway {
     if (!check.ok) return ws.close(CloseCode.unauthorized, check.reason === 'expired' ? 'Token expired.' : 'Invalid token.');
     if (!user) return ws.close(CloseCode.unauthorized, ACCOUNT_CLOSE_REASON.unknown);
     if (user.disabled) return ws.close(CloseCode.unauthorized, ACCOUNT_CLOSE_REASON.disabled);
-    const principal: Principal = { kind: 'user', id: user.id, senderId: userSenderId(user.id), name: user.name };
+    if (user.sessionVersion !== check.sessionVersion) return ws.close(CloseCode.unauthorized, ACCOUNT_CLOSE_REASON.signed_out);
+    const principal: Principal = {
+      kind: 'user',
+      id: user.id,
+      senderId: userSenderId(user.id),
+      name: user.name,
+      sessionVersion: user.sessionVersion,
+    };
     const threadIds = await this.deps.storage.listUserThreadIds(user.id);
     const connection = this.open(ws, {
       scope: 'user',
@@ -152,7 +159,9 @@ export class SocketGateway {
       expiresAtMs: check.exp * 1000,
     });
     if (!connection) return;
-    const forget = this.deps.accounts.add(user.id, (why) => connection.close(CloseCode.unauthorized, ACCOUNT_CLOSE_REASON[why]));
+    const forget = this.deps.accounts.add(user.id, user.sessionVersion, (why) =>
+      connection.close(CloseCode.unauthorized, ACCOUNT_CLOSE_REASON[why]),
+    );
     ws.on('close', forget);
   }
 

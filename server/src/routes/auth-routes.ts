@@ -41,7 +41,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       // Said only to whoever knows the password: it tells nobody else that the account exists.
       if (user.disabled) throw new ApiError('forbidden', ACCOUNT_DISABLED_MESSAGE);
       await ctx.loginThrottle.succeeded(email);
-      return { token: await ctx.tokens.issue(user.id), user: publicUser(user) };
+      return { token: await ctx.tokens.issue(user.id, user.sessionVersion), user: publicUser(user) };
     },
   );
 

@@ -139,11 +139,11 @@ export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
       ctx.streams.add(raw);
       raw.on('close', () => ctx.streams.delete(raw));
       if (principal.kind === 'agent' && principal.tokenId) ctx.tokenStreams.add(principal.tokenId, raw);
-      // A disabled user's stream ends; the reconnect is then refused with 401.
+      // The stream of a disabled user, or of a token from before a password change, ends; the reconnect is then refused with 401.
       if (principal.kind === 'user')
         raw.on(
           'close',
-          ctx.accounts.add(principal.id, () => raw.end()),
+          ctx.accounts.add(principal.id, principal.sessionVersion ?? 0, () => raw.end()),
         );
 
       await replay();

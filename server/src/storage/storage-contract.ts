@@ -312,11 +312,15 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       await storage.close();
     });
 
-    it("rule 17: setUserPassword replaces only that user's password hash; unknown users are false", async () => {
+    it("rule 17: setUserPassword replaces only that user's password hash and bumps their session version; unknown users are false", async () => {
       const { storage } = await open();
       const [a, b] = await users(storage, 2);
+      expect((await storage.getUser(a!))?.sessionVersion).toBe(0);
       expect(await storage.setUserPassword(a!, 'scrypt$new')).toBe(true);
-      expect(await storage.getUser(a!)).toMatchObject({ passwordHash: 'scrypt$new', disabled: false, name: 'U0' });
+      expect(await storage.getUser(a!)).toMatchObject({ passwordHash: 'scrypt$new', disabled: false, name: 'U0', sessionVersion: 1 });
+      expect(await storage.setUserPassword(a!, 'scrypt$newer')).toBe(true);
+      expect((await storage.getUsers([a!, b!])).map((user) => user.sessionVersion)).toEqual([2, 0]);
+      expect(await storage.setUserPassword(a!, 'scrypt$new')).toBe(true);
       expect((await storage.getUserByEmail(`${a}@example.com`))?.passwordHash).toBe('scrypt$new');
       expect((await storage.getUser(b!))?.passwordHash).toBe('x');
       expect(await storage.setUserPassword(randomUUID(), 'scrypt$other')).toBe(false);
@@ -411,6 +415,50 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       await storage.pruneCounters(100_000);
       expect(await storage.hitCounter('other', 100_000, 60_000)).toEqual({ count: 1, resetAt: 160_000 });
       expect(await storage.hitCounter('k', 100_000, 60_000)).toEqual({ count: 2, resetAt: 130_000 });
+      await storage.close();
+    });
+
+    it('rule 21: a run id is claimed once; a run ends once; only runs of processes without a live lease are orphans', async () => {
+      const { storage } = await open();
+      const [a] = await users(storage, 1);
+      const { thread: t } = await storage.createThread(thread([a!]));
+      const run = (id: string, processId: string) => ({ id, threadId: t.id, agentId: 'ag', messageId: 'm', processId });
+      const failure = (runId: string) => ({
+        eventType: 'run_failed' as const,
+        senderId: 'agent:ag',
+        content: null,
+        data: { run_id: runId, message_id: 'm', error: { code: 'stream_interrupted', message: 'x', retryable: true } },
+      });
+      await storage.renewProcessLease('alive', 60_000);
+      // Two claims of one id at once: one wins.
+      const [r1, r2] = [randomUUID(), randomUUID()];
+      expect((await Promise.all([storage.startRun(run(r1, 'alive')), storage.startRun(run(r1, 'other'))])).sort()).toEqual([false, true]);
+      expect(await storage.startRun(run(r2, 'dead'))).toBe(true);
+      // 'dead' never had a lease; 'alive' has one.
+      expect((await storage.listOrphanedRuns(10)).map((r) => r.id)).toEqual([r2]);
+      expect(await storage.endRun(r1, { status: 'failed', orphanedOnly: true, event: failure(r1) })).toBeNull();
+      const lastSeq = (await storage.getThread(t.id))!.lastSeq;
+      const ends = await Promise.all([
+        storage.endRun(r2, { status: 'failed', orphanedOnly: true, event: failure(r2) }),
+        storage.endRun(r2, { status: 'failed', orphanedOnly: true, event: failure(r2) }),
+      ]);
+      const won = ends.filter((end) => end !== null);
+      expect(won).toHaveLength(1);
+      expect(won[0]!.run).toMatchObject({ id: r2, status: 'failed', processId: 'dead' });
+      expect(won[0]!.event).toMatchObject({ event_type: 'run_failed', thread_seq: lastSeq + 1, data: { run_id: r2 } });
+      expect(await storage.listOrphanedRuns(10)).toEqual([]);
+      // A released lease makes the process's runs orphans; its own end still works once.
+      await storage.releaseProcessLease('alive');
+      expect((await storage.listOrphanedRuns(10)).map((r) => r.id)).toEqual([r1]);
+      expect(await storage.endRun(r1, { status: 'finished', event: null })).toMatchObject({ run: { status: 'finished' }, event: null });
+      expect(await storage.endRun(r1, { status: 'failed', event: failure(r1) })).toBeNull();
+      expect((await storage.getThread(t.id))!.lastSeq).toBe(lastSeq + 1);
+      // A lease that ran out is no lease.
+      const r3 = randomUUID();
+      await storage.renewProcessLease('brief', 1);
+      expect(await storage.startRun(run(r3, 'brief'))).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await storage.listOrphanedRuns(10)).map((r) => r.id)).toEqual([r3]);
       await storage.close();
     });
 

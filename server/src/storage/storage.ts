@@ -24,7 +24,10 @@ export interface Storage {
   createUser(input: NewUser): Promise<UserRecord>;
   /** Disables or enables a user (a disabled user cannot sign in or use a token); false when there is no such user. */
   setUserDisabled(userId: string, disabled: boolean): Promise<boolean>;
-  /** Replaces the user's password hash; false when there is no such user. */
+  /**
+   * Replaces the user's password hash and bumps their `sessionVersion` in the same write, so
+   * every token issued before is refused from then on; false when there is no such user.
+   */
   setUserPassword(userId: string, passwordHash: string): Promise<boolean>;
 
   getAgent(id: string): Promise<AgentRecord | undefined>;
@@ -141,8 +144,29 @@ export interface Storage {
     outcome: { status: 'approved' | 'rejected' | 'expired'; decidedBy: SenderId | null },
     event: NewEvent,
   ): Promise<{ approval: ApprovalRecord; event: ThreadEvent } | null>;
-  /** Pending approvals: every process sweeps those past their deadline (AgentRuntime.startExpirySweep). */
+  /** Pending approvals: every process sweeps those past their deadline (AgentRuntime.start). */
   listPendingApprovals(): Promise<ApprovalRecord[]>;
+
+  /**
+   * Marks the process alive for `leaseMs` from now (by the database's clock) and forgets the
+   * leases that ran out: a process that has no live lease has died, and its runs are orphans.
+   */
+  renewProcessLease(processId: string, leaseMs: number): Promise<void>;
+  /** Ends the process's lease at once (a graceful stop): its unfinished runs are orphans now. */
+  releaseProcessLease(processId: string): Promise<void>;
+  /**
+   * Records a run as running on its process. The run id is the claim: false (and nothing
+   * written) when a run with that id exists already, e.g. a retry another process started.
+   */
+  startRun(run: NewRun): Promise<boolean>;
+  /**
+   * Ends a running run and commits its event (if any) in one step. With `orphanedOnly`, only
+   * when its process has no live lease (a survivor taking over a dead process's run). Null
+   * when the run was not running (already ended, e.g. by another process) or not orphaned.
+   */
+  endRun(runId: string, end: RunEnd): Promise<{ run: RunRecord; event: ThreadEvent | null } | null>;
+  /** Running runs whose process has no live lease (at most `limit`), oldest first. */
+  listOrphanedRuns(limit: number): Promise<RunRecord[]>;
 
   close(): Promise<void>;
 }
@@ -155,9 +179,15 @@ export interface UserRecord {
   passwordHash: string;
   /** Set by an administrator: the user cannot sign in, and their tokens and open sessions stop working. */
   disabled: boolean;
+  /**
+   * Goes up by one with every password change. Each user token carries the version it was
+   * issued under (claim `sv`; tokens without it are version 0): one of an older version is
+   * refused and its open sockets and streams close, on every process.
+   */
+  sessionVersion: number;
   createdAt: string;
 }
-export type NewUser = Omit<UserRecord, 'createdAt' | 'disabled'>;
+export type NewUser = Omit<UserRecord, 'createdAt' | 'disabled' | 'sessionVersion'>;
 
 export interface AgentRecord {
   id: string;
@@ -351,3 +381,26 @@ export interface ApprovalRecord {
   createdAt: string;
 }
 export type NewApproval = Pick<ApprovalRecord, 'threadId' | 'runId' | 'toolName' | 'preview' | 'expiresAt'>;
+
+/** An agent run, recorded while it runs so that another process can end it when its own dies. */
+export interface RunRecord {
+  id: string;
+  threadId: string;
+  agentId: string;
+  /** The message the run answers. */
+  messageId: string;
+  /** The server process running it (its lease says whether it is alive). */
+  processId: string;
+  status: 'running' | 'finished' | 'failed';
+  startedAt: string;
+  endedAt: string | null;
+}
+export type NewRun = Pick<RunRecord, 'id' | 'threadId' | 'agentId' | 'messageId' | 'processId'>;
+
+/** How a run ends: its status and the durable event that says so (`run_failed`), if any. */
+export interface RunEnd {
+  status: 'finished' | 'failed';
+  event: NewEvent | null;
+  /** Only if the run's process has no live lease any more. */
+  orphanedOnly?: boolean;
+}

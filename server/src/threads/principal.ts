@@ -2,7 +2,14 @@ import type { Role } from '../../../src/core/protocol/model.ts';
 
 /** Who is making a request: a signed-in user, an agent (built-in or by token), or a visitor. */
 export type Principal =
-  | { kind: 'user'; id: string; senderId: string; name: string }
+  | {
+      kind: 'user';
+      id: string;
+      senderId: string;
+      name: string;
+      /** The session version of the token it came with: its sessions end when the user's changes. */
+      sessionVersion?: number;
+    }
   | { kind: 'agent'; id: string; senderId: string; name: string; /** The external agent token used, if any. */ tokenId?: string }
   | { kind: 'visitor'; id: string; senderId: string; name: string; threadId: string };
 

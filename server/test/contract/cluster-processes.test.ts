@@ -10,9 +10,15 @@ import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket
 import { Receiver, waitFor } from '../support/webhook-receiver.ts';
 
 const PASSWORD = 'a long enough password';
-const USERS = 3;
-/** 200 messages in all, sent through every process at once. */
-const MESSAGES_PER_USER = [67, 67, 66];
+const USERS = 4;
+/** Each user's sends to each of their threads, all at once, spread over the processes. */
+const SENDS_PER_USER = 50;
+/** The threads written to at the same time, by their members (indexes into the users). */
+const THREADS: readonly (readonly number[])[] = [
+  [0, 1, 2, 3],
+  [0, 1, 2, 3],
+  [0, 2],
+];
 
 type Session = { token: string; user: { id: string } };
 
@@ -53,7 +59,7 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('three server processes
     servers.push(...(await Promise.all([startChildServer(env), startChildServer(env)])));
     // Each user signs in on another process: a token works on all of them.
     for (const [index, user] of users.entries()) {
-      const login = await api(servers[index]!, 'POST', '/auth/login', { body: { email: user.email, password: PASSWORD } });
+      const login = await api(servers[index % servers.length]!, 'POST', '/auth/login', { body: { email: user.email, password: PASSWORD } });
       expect(login.status).toBe(200);
       sessions.push(login.body as Session);
     }
@@ -75,67 +81,121 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('three server processes
       .filter((frame) => frame.type === 'thread_message' && frame.thread_id === threadId)
       .map((frame) => frame.data.thread_seq as number);
 
-  it('delivers 200 messages sent through all three to every socket on every process once, and to a webhook once each, in order', async () => {
-    const [owner, ...others] = sessions as [Session, ...Session[]];
-    const created = await api(servers[0]!, 'POST', '/chat/threads', {
-      token: owner.token,
-      body: { target_user_ids: others.map((session) => session.user.id), title: 'three processes' },
-    });
-    expect(created.status).toBe(201);
-    const threadId: string = created.body.id;
-    const subscribed = await api(servers[1]!, 'POST', `/chat/threads/${threadId}/webhooks`, {
-      token: owner.token,
-      body: { callback_url: receiver.url },
-    });
-    expect(subscribed.status).toBe(201);
-    receiver.secret = subscribed.body.secret;
-    // Every user has a socket on two processes.
-    const all = await Promise.all(
-      sessions.flatMap((session, index) => [connect(servers[index]!, session), connect(servers[(index + 1) % servers.length]!, session)]),
-    );
-
-    const results = await Promise.all(
-      sessions.flatMap((session, userIndex) =>
-        Array.from({ length: MESSAGES_PER_USER[userIndex]! }, (_, index) =>
-          api(servers[(userIndex + index) % servers.length]!, 'POST', `/chat/threads/${threadId}/messages`, {
-            token: session.token,
-            body: sendBody(`u${userIndex} m${index}`),
-          }),
-        ),
-      ),
-    );
-    expect(results.filter((result) => result.status !== 201)).toEqual([]);
-    const seqs = results.map((result) => result.body.message.thread_seq as number).sort((x, y) => x - y);
-    const first = created.body.last_seq + 1;
-    expect(seqs).toEqual(Array.from({ length: 200 }, (_, index) => first + index));
-
-    // A barrier through each process: what that process published before it has arrived everywhere.
-    for (const server of servers) {
-      const barrier = await api(server, 'POST', `/chat/threads/${threadId}/messages`, { token: owner.token, body: sendBody('barrier') });
-      const seq = barrier.body.message.thread_seq as number;
-      await Promise.all(
-        all.map((socket) => socket.next((f) => f.type === 'thread_message' && f.data.thread_seq === seq, 10_000, `seq ${seq}`)),
+  it(
+    '4 users × 50 sends at once to each of their threads through all three: every log is dense, every socket gets each message once, a webhook once each in order',
+    { timeout: 90_000 },
+    async () => {
+      // Each thread is created through another process.
+      const threads = await Promise.all(
+        THREADS.map(async (members, index) => {
+          const [creator, ...others] = members.map((member) => sessions[member]!);
+          const created = await api(servers[index % servers.length]!, 'POST', '/chat/threads', {
+            token: creator!.token,
+            body: { target_user_ids: others.map((session) => session.user.id), title: `three processes ${index}` },
+          });
+          expect(created.status).toBe(201);
+          return { id: created.body.id as string, members, lastSeqBefore: created.body.last_seq as number };
+        }),
       );
-    }
-    for (const socket of all) {
-      expect(
-        seqsOf(socket, threadId)
-          .filter((seq) => seq <= seqs.at(-1)!)
-          .sort((x, y) => x - y),
-      ).toEqual(seqs);
-    }
+      const owner = sessions[0]!;
+      const watched = threads[0]!.id;
+      const subscribed = await api(servers[1]!, 'POST', `/chat/threads/${watched}/webhooks`, {
+        token: owner.token,
+        body: { callback_url: receiver.url },
+      });
+      expect(subscribed.status).toBe(201);
+      receiver.secret = subscribed.body.secret;
+      // Every user has a socket on two processes.
+      const socketsOf = await Promise.all(
+        sessions.map((session, index) =>
+          Promise.all([connect(servers[index % servers.length]!, session), connect(servers[(index + 1) % servers.length]!, session)]),
+        ),
+      );
 
-    // The webhook: every message once, in seq order, whichever process committed it.
-    const delivered = () => receiver.deliveries.filter((delivery) => delivery.event?.event_type === 'message_committed');
-    await waitFor('203 webhook deliveries', () => delivered().length >= 203, 30_000);
-    const order = delivered().map((delivery) => delivery.event.thread_seq as number);
-    expect(order).toEqual([...seqs, ...order.slice(200)]);
-    expect(new Set(order).size).toBe(order.length);
-    expect(delivered().every((delivery) => delivery.verified)).toBe(true);
-  });
+      // Every send of every user to every thread at once, each user's spread over the processes.
+      const sends = threads.flatMap((thread, threadIndex) =>
+        thread.members.flatMap((member) =>
+          Array.from({ length: SENDS_PER_USER }, (_, index) => ({
+            threadIndex,
+            result: api(servers[(member + index + threadIndex) % servers.length]!, 'POST', `/chat/threads/${thread.id}/messages`, {
+              token: sessions[member]!.token,
+              body: sendBody(`t${threadIndex} u${member} m${index}`),
+            }),
+          })),
+        ),
+      );
+      const results = await Promise.all(sends.map(async (send) => ({ threadIndex: send.threadIndex, response: await send.result })));
+      expect(results.filter(({ response }) => response.status !== 201).map(({ response }) => response.body)).toEqual([]);
+
+      const seqsByThread = threads.map((thread, threadIndex) => {
+        const seqs = results
+          .filter((result) => result.threadIndex === threadIndex)
+          .map(({ response }) => response.body.message.thread_seq as number)
+          .sort((x, y) => x - y);
+        // Right after the thread's own first events: 1..N with no hole and no repeat.
+        expect(seqs).toEqual(Array.from({ length: thread.members.length * SENDS_PER_USER }, (_, i) => thread.lastSeqBefore + 1 + i));
+        return seqs;
+      });
+      expect(seqsByThread.map((seqs) => seqs.length)).toEqual([200, 200, 100]);
+
+      // A barrier through each process in each thread: what that process published before it has arrived everywhere.
+      for (const [threadIndex, thread] of threads.entries()) {
+        const audience = thread.members.flatMap((member) => socketsOf[member]!);
+        for (const server of servers) {
+          const barrier = await api(server, 'POST', `/chat/threads/${thread.id}/messages`, {
+            token: sessions[thread.members[0]!]!.token,
+            body: sendBody(`barrier ${threadIndex}`),
+          });
+          const seq = barrier.body.message.thread_seq as number;
+          await Promise.all(
+            audience.map((socket) =>
+              socket.next(
+                (f) => f.type === 'thread_message' && f.thread_id === thread.id && f.data.thread_seq === seq,
+                10_000,
+                `seq ${seq}`,
+              ),
+            ),
+          );
+        }
+      }
+      for (const [threadIndex, thread] of threads.entries()) {
+        const seqs = seqsByThread[threadIndex]!;
+        for (const [member, userSockets] of socketsOf.entries()) {
+          for (const socket of userSockets) {
+            const received = seqsOf(socket, thread.id)
+              .filter((seq) => seq <= seqs.at(-1)!)
+              .sort((x, y) => x - y);
+            // Once each to the members' sockets on every process; nothing to the others.
+            expect(received, `thread ${threadIndex}, user ${member}`).toEqual(thread.members.includes(member) ? seqs : []);
+          }
+        }
+        // The log itself: 1, 2, 3, … to its end.
+        const logSeqs: number[] = [];
+        for (let more = true; more;) {
+          const page = await api(
+            servers[threadIndex % servers.length]!,
+            'GET',
+            `/chat/threads/${thread.id}/events?last_thread_seq=${logSeqs.length}&limit=200`,
+            { token: sessions[thread.members[0]!]!.token },
+          );
+          logSeqs.push(...page.body.events.map((event: { thread_seq: number }) => event.thread_seq));
+          more = page.body.has_more;
+        }
+        expect(logSeqs).toEqual(Array.from({ length: seqs.at(-1)! + servers.length }, (_, i) => i + 1));
+      }
+
+      // The webhook: every message once, in seq order, whichever process committed it.
+      const delivered = () => receiver.deliveries.filter((delivery) => delivery.event?.event_type === 'message_committed');
+      await waitFor('203 webhook deliveries', () => delivered().length >= 203, 30_000);
+      const order = delivered().map((delivery) => delivery.event.thread_seq as number);
+      expect(order).toEqual([...seqsByThread[0]!, ...order.slice(200)]);
+      expect(new Set(order).size).toBe(order.length);
+      expect(delivered().every((delivery) => delivery.verified)).toBe(true);
+    },
+  );
 
   it('shows typing and presence from a socket on one process to sockets on the others', async () => {
-    const [a, b, c] = sessions as [Session, Session, Session];
+    const [a, b, c] = sessions as [Session, Session, Session, Session];
     const created = await api(servers[0]!, 'POST', '/chat/threads', {
       token: a.token,
       body: { target_user_ids: [b.user.id, c.user.id], title: 'typing across' },

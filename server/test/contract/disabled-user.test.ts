@@ -1,4 +1,7 @@
+import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_ENDED_MESSAGE } from '../../src/http/authenticate.ts';
+import { runAdminCli } from '../support/admin-cli.ts';
 import { api, createThread, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
 
@@ -147,5 +150,68 @@ describe('the periodic account re-check (ACCOUNT_RECHECK_MS)', () => {
     const socket = await openReadySocket(server, fay.token);
     await server.app.context.storage.setUserDisabled(fay.user.id, true);
     expect(await socket.closed).toEqual({ code: 4001, reason: 'Account disabled.' });
+  });
+});
+
+describe('a password change (`npm run admin -- set-password`) ends the sessions signed in before', () => {
+  const NEW_PASSWORD = 'a brand new password';
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ DEMO_DATA: 'false', ACCOUNT_RECHECK_MS: '100' });
+  });
+  afterAll(() => server.close());
+
+  /** The admin command on the server's own database, as an administrator would run it beside it. */
+  const setPassword = (email: string) => {
+    const { databasePath, databaseUrl } = server.config;
+    const settings: Record<string, string> = databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_PATH: databasePath };
+    return runAdminCli(['set-password', '--email', email, '--password-stdin'], settings, NEW_PASSWORD);
+  };
+
+  it('old tokens get 401 saying why, open sockets close with 4001 and streams end; the new password signs in; others are untouched', async () => {
+    const gil = await server.addUser('Gil');
+    const hal = await server.addUser('Hal');
+    const thread = await createThread(server, gil.token, { target_user_ids: [hal.user.id] });
+    const socket = await openReadySocket(server, gil.token);
+    const halSocket = await openReadySocket(server, hal.token);
+    const stream = await openStream(server, thread.id, gil.token);
+
+    expect(await setPassword(gil.user.email)).toEqual({ code: 0, stdout: `Password changed for ${gil.user.email}.\n`, stderr: '' });
+    for (const [method, path, body] of [
+      ['GET', '/me', undefined],
+      ['POST', `/chat/threads/${thread.id}/messages`, sendBody('with the old token')],
+    ] as const) {
+      const refused = await api(server, method, path, { token: gil.token, body });
+      expect(refused.status).toBe(401);
+      expect(refused.body.error).toEqual({ code: 'unauthorized', message: SESSION_ENDED_MESSAGE, retryable: false });
+    }
+    expect(await socket.closed).toEqual({ code: 4001, reason: 'Password changed.' });
+    expect(await stream.ended).toContain(': stream open');
+    const late = sockets.track(TestSocket.open(userSocketUrl(server.wsUrl, gil.token)));
+    expect(await late.closed).toEqual({ code: 4001, reason: 'Password changed.' });
+
+    expect((await api(server, 'POST', '/auth/login', { body: { email: gil.user.email, password: 'password123' } })).status).toBe(401);
+    const again = await server.login(gil.user.email, NEW_PASSWORD);
+    expect((await api(server, 'GET', '/me', { token: again.token })).status).toBe(200);
+    const fresh = await openReadySocket(server, again.token);
+    expect(fresh.isOpen).toBe(true);
+    // Hal's token and socket go on.
+    expect((await api(server, 'GET', '/me', { token: hal.token })).status).toBe(200);
+    halSocket.send({ type: 'ping' });
+    expect(await halSocket.nextOfType('pong')).toEqual({ type: 'pong' });
+  });
+
+  it('tokens signed before session versions existed (no `sv` claim) hold until the first password change', async () => {
+    const ida = await server.addUser('Ida');
+    const now = Math.floor(Date.now() / 1000);
+    const legacy = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(ida.user.id)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3_600)
+      .sign(new TextEncoder().encode(server.config.jwtSecret));
+    expect((await api(server, 'GET', '/me', { token: legacy })).status).toBe(200);
+    expect((await setPassword(ida.user.email)).code).toBe(0);
+    expect((await api(server, 'GET', '/me', { token: legacy })).body.error.message).toBe(SESSION_ENDED_MESSAGE);
   });
 });

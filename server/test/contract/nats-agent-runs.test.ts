@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { APPROVAL_SWEEP_MS } from '../../src/agents/agent-runtime.ts';
+import { APPROVAL_SWEEP_MS, PROCESS_STOPPED_ERROR } from '../../src/agents/agent-runtime.ts';
+import { retryRunIdOf } from '../../src/agents/failed-run-lookup.ts';
 import { natsUrl, uniqueOrg } from '../support/nats.ts';
 import { freshDatabase, postgresUrl } from '../support/postgres.ts';
 import { startChildServer, startTestCluster, type TestCluster } from '../support/test-cluster.ts';
@@ -12,6 +13,8 @@ import { openVisitorSocket, startVisitor } from '../support/visitors.ts';
 const RUN_TIMEOUT_MS = 10_000;
 /** The approval window of the process that gets killed: long enough to be killed before it ends. */
 const SHORT_TTL_MS = 3_000;
+/** The killed process's lease: it runs out after the approval's deadline, so the deadline comes first. */
+const CHILD_LEASE_MS = 6_000;
 
 type World = Awaited<ReturnType<typeof demoWorld>>;
 
@@ -118,32 +121,84 @@ describe.runIf(natsUrl)('agent runs across processes', () => {
     }
   });
 
-  it('the pending approval of a killed process is expired by another process after its deadline, once', { timeout: 60_000 }, async () => {
-    const child = await startChildServer({ ...cluster.env, APPROVAL_TTL_MS: String(SHORT_TTL_MS) });
-    try {
-      const thread = await agentThread();
-      // The run lives on the child, which dies while it waits.
-      const message = await post(child, world.alice.token, thread.id, '/approve Orphan');
-      const pending = await durable(socket, thread.id, 'approval_pending');
-      await child.kill();
-      const approvalId = pending.data.data.approval_id as string;
-      expect((await cluster.storage.getApproval(approvalId))?.status).toBe('pending');
+  it(
+    'the pending approval of a killed process is expired by another process after its deadline, once; its run then fails visibly and is retried once',
+    { timeout: 60_000 },
+    async () => {
+      const child = await startChildServer({
+        ...cluster.env,
+        APPROVAL_TTL_MS: String(SHORT_TTL_MS),
+        PROCESS_LEASE_MS: String(CHILD_LEASE_MS),
+      });
+      try {
+        const thread = await agentThread();
+        // The run lives on the child, which dies while it waits.
+        const message = await post(child, world.alice.token, thread.id, '/approve Orphan');
+        const pending = await durable(socket, thread.id, 'approval_pending');
+        await child.kill();
+        const approvalId = pending.data.data.approval_id as string;
+        const runId = pending.data.data.run_id as string;
+        expect((await cluster.storage.getApproval(approvalId))?.status).toBe('pending');
 
-      const expired = await socket.next(
-        (f) => f.type === 'thread_event' && f.thread_id === thread.id && f.data.event_type === 'approval_expired',
-        SHORT_TTL_MS + 3 * APPROVAL_SWEEP_MS,
-        'approval_expired from a surviving process',
-      );
-      expect(expired.data).toMatchObject({ sender_id: 'system', data: { approval_id: approvalId, decision: 'expired' } });
-      expect(Date.parse(expired.data.created_at)).toBeGreaterThanOrEqual(Date.parse(pending.data.data.expires_at));
-      const log = await readLog(a, world.alice.token, thread.id, message.thread_seq);
-      // Two processes sweep; storage settles it once. The dead run never replies.
-      expect(log.map((event) => event.event_type)).toEqual(['approval_pending', 'approval_expired']);
-      expect((await cluster.storage.getApproval(approvalId))?.status).toBe('expired');
-    } finally {
-      await child.kill();
-    }
-  });
+        const expired = await socket.next(
+          (f) => f.type === 'thread_event' && f.thread_id === thread.id && f.data.event_type === 'approval_expired',
+          SHORT_TTL_MS + 3 * APPROVAL_SWEEP_MS,
+          'approval_expired from a surviving process',
+        );
+        expect(expired.data).toMatchObject({ sender_id: 'system', data: { approval_id: approvalId, decision: 'expired' } });
+        expect(Date.parse(expired.data.created_at)).toBeGreaterThanOrEqual(Date.parse(pending.data.data.expires_at));
+        // Once the dead process's lease has run out, a survivor fails its run: the client sees it end.
+        const failed = await durable(socket, thread.id, 'run_failed');
+        expect(failed.data).toMatchObject({
+          sender_id: world.demoAgent.sender_id,
+          data: { run_id: runId, message_id: message.id, error: PROCESS_STOPPED_ERROR },
+        });
+        const end = await runEnd(socket, message.id, CHILD_LEASE_MS + 3 * APPROVAL_SWEEP_MS);
+        expect(end.data).toMatchObject({ event_type: 'intake_failed', run_id: runId, error: PROCESS_STOPPED_ERROR });
+        const log = await readLog(a, world.alice.token, thread.id, message.thread_seq);
+        // Two processes sweep; storage settles and fails it once. The dead run never replies.
+        expect(log.map((event) => event.event_type)).toEqual(['approval_pending', 'approval_expired', 'run_failed']);
+        expect((await cluster.storage.getApproval(approvalId))?.status).toBe('expired');
+
+        // Retried through both survivors at the same moment: one run starts, the other is told so.
+        const retries = await Promise.all(
+          [a, b].map((server) => api(server, 'POST', `/chat/threads/${thread.id}/runs/${runId}/retry`, { token: world.alice.token })),
+        );
+        expect(retries.map((retry) => retry.status).sort()).toEqual([202, 409]);
+        expect(retries.find((retry) => retry.status === 409)!.body.error.message).toBe(
+          'This run cannot be retried: it was already retried.',
+        );
+        const again = await socket.next(
+          (f) =>
+            f.type === 'thread_event' &&
+            f.thread_id === thread.id &&
+            f.data.event_type === 'approval_pending' &&
+            f.data.data.run_id === retryRunIdOf(runId),
+          RUN_TIMEOUT_MS,
+          "the retry's approval_pending",
+        );
+        const decided = await api(a, 'POST', `/chat/threads/${thread.id}/approvals/${again.data.data.approval_id}`, {
+          token: world.bob.token,
+          body: { decision: 'approve' },
+        });
+        expect(decided.status).toBe(200);
+        await socket.next(
+          (f) => f.type === 'thread_runtime' && f.data.run_id === retryRunIdOf(runId) && f.data.event_type === 'intake_completed',
+          RUN_TIMEOUT_MS,
+          'the end of the retry',
+        );
+        expect((await readLog(a, world.alice.token, thread.id, failed.data.thread_seq)).map((event) => event.event_type)).toEqual([
+          'approval_pending',
+          'approval_resolved',
+          'tool_call_started',
+          'tool_call_completed',
+          'message_committed',
+        ]);
+      } finally {
+        await child.kill();
+      }
+    },
+  );
 
   it('a failed run is retried through another process: a new run answers the same message; a second retry is 409', async () => {
     const thread = await agentThread();
@@ -258,7 +313,12 @@ describe.runIf(natsUrl && postgresUrl)('agent runs across processes on PostgreSQ
         'message_committed',
       ]);
 
-      const child = await startChildServer({ ...env, DEMO_DATA: 'false', APPROVAL_TTL_MS: String(SHORT_TTL_MS) });
+      const child = await startChildServer({
+        ...env,
+        DEMO_DATA: 'false',
+        APPROVAL_TTL_MS: String(SHORT_TTL_MS),
+        PROCESS_LEASE_MS: String(CHILD_LEASE_MS),
+      });
       try {
         const orphan = await post(child, world.alice.token, thread.id, '/approve Orphan');
         const orphanPending = await socket.next(
@@ -272,9 +332,15 @@ describe.runIf(natsUrl && postgresUrl)('agent runs across processes on PostgreSQ
           SHORT_TTL_MS + 3 * APPROVAL_SWEEP_MS,
           'approval_expired from a surviving process',
         );
+        await socket.next(
+          (f) => f.type === 'thread_event' && f.data.event_type === 'run_failed' && f.data.thread_seq > orphanPending.data.thread_seq,
+          CHILD_LEASE_MS + 3 * APPROVAL_SWEEP_MS,
+          'run_failed from a surviving process',
+        );
         const log = await readLog(a, world.alice.token, thread.id, orphan.thread_seq);
-        expect(log.map((event) => event.event_type)).toEqual(['approval_pending', 'approval_expired']);
+        expect(log.map((event) => event.event_type)).toEqual(['approval_pending', 'approval_expired', 'run_failed']);
         expect(log[1].data).toMatchObject({ approval_id: orphanPending.data.data.approval_id, decision: 'expired' });
+        expect(log[2].data).toMatchObject({ run_id: orphanPending.data.data.run_id, error: PROCESS_STOPPED_ERROR });
       } finally {
         await child.kill();
       }

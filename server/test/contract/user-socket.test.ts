@@ -412,7 +412,7 @@ describe('the user WebSocket (CONTRACT §6)', () => {
     it('closes an open socket with 4001 when its token expires, whichever way the token came', async () => {
       for (const how of ['query', 'subprotocol'] as const) {
         // `exp` is in whole seconds: a 2 s token has 1 to 2 s left.
-        const token = await server.app.context.tokens.issue(alice.user.id, 2);
+        const token = await server.app.context.tokens.issue(alice.user.id, 0, 2);
         const socket = how === 'query' ? openUser(server, token) : openUser(server, undefined, { protocols: ['auth', token] });
         await socket.ready();
         expect(await pingPong(socket)).toEqual({ type: 'pong' });

@@ -4,6 +4,7 @@ import type { ParticipationMode, SenderId } from '../../../../src/core/protocol/
 import { PostgresAgentSettings } from './agent-settings.ts';
 import { PostgresAgents } from './agents.ts';
 import { PostgresApprovals } from './approvals.ts';
+import { PostgresRuns } from './runs.ts';
 import { now } from './rows.ts';
 import { migrate } from './schema.ts';
 import { commitMessage, insertEvent, listEvents } from './thread-log.ts';
@@ -20,6 +21,8 @@ import type {
   NewAgent,
   NewAgentToken,
   NewApproval,
+  NewRun,
+  RunEnd,
   NewEvent,
   NewMessage,
   NewThread,
@@ -65,6 +68,7 @@ export class PostgresStorage implements Storage {
   private readonly webhooks: PostgresWebhooks;
   private readonly counters: PostgresCounters;
   private readonly approvals: PostgresApprovals;
+  private readonly runs: PostgresRuns;
 
   private constructor(
     private readonly sql: postgres.Sql,
@@ -78,6 +82,7 @@ export class PostgresStorage implements Storage {
     this.webhooks = new PostgresWebhooks(sql);
     this.counters = new PostgresCounters(sql);
     this.approvals = new PostgresApprovals(sql);
+    this.runs = new PostgresRuns(sql);
   }
 
   /** Connects to `url` and brings its schema up to date (once, even when several processes start together). */
@@ -332,6 +337,28 @@ export class PostgresStorage implements Storage {
 
   async listPendingApprovals() {
     return this.approvals.listPending();
+  }
+
+  // ---- runs and process leases ---------------------------------------------------------
+
+  async renewProcessLease(processId: string, leaseMs: number) {
+    return this.runs.renewLease(processId, leaseMs);
+  }
+
+  async releaseProcessLease(processId: string) {
+    return this.runs.releaseLease(processId);
+  }
+
+  async startRun(run: NewRun) {
+    return this.runs.start(run);
+  }
+
+  async endRun(runId: string, end: RunEnd) {
+    return this.runs.end(runId, end);
+  }
+
+  async listOrphanedRuns(limit: number) {
+    return this.runs.orphans(limit);
   }
 
   /** Lets the statements in flight finish (queued appends are committed), then closes every connection. */

@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import type { Message, Participant, ThreadEvent } from '../../../../src/core/protocol/model.ts';
-import type { AgentRecord, AgentTokenRecord, ApprovalRecord, UserRecord, VisitorRecord, WebhookRecord } from '../storage.ts';
+import type { AgentRecord, AgentTokenRecord, ApprovalRecord, RunRecord, UserRecord, VisitorRecord, WebhookRecord } from '../storage.ts';
 
 /** A connection pool or a transaction: every query helper runs on either. */
 export type Db = postgres.Sql | postgres.TransactionSql;
@@ -30,6 +30,7 @@ export function toUser(row: Row): UserRecord {
     avatarUrl: strOrNull(row.avatar_url),
     passwordHash: str(row.password_hash),
     disabled: row.disabled === true,
+    sessionVersion: Number(row.session_version ?? 0),
     createdAt: iso(row.created_at),
   };
 }
@@ -132,5 +133,18 @@ export function toApproval(row: Row): ApprovalRecord {
     decidedBy: strOrNull(row.decided_by),
     decidedAt: isoOrNull(row.decided_at),
     createdAt: iso(row.created_at),
+  };
+}
+
+export function toRun(row: Row): RunRecord {
+  return {
+    id: str(row.id),
+    threadId: str(row.thread_id),
+    agentId: str(row.agent_id),
+    messageId: str(row.message_id),
+    processId: str(row.process_id),
+    status: str(row.status) as RunRecord['status'],
+    startedAt: iso(row.started_at),
+    endedAt: isoOrNull(row.ended_at),
   };
 }

@@ -185,6 +185,31 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX rate_counters_expiry ON rate_counters (reset_at);
   `,
+  // 4: sessions end with a password change; agent runs outlive the process that ran them.
+  `
+  -- Part of every user token: a token of an older version is refused (set-password bumps it).
+  ALTER TABLE users ADD COLUMN session_version integer NOT NULL DEFAULT 0;
+
+  -- The processes alive now: each renews its row; one whose lease ran out has died.
+  CREATE TABLE server_processes (
+    id text PRIMARY KEY,
+    lease_until timestamptz NOT NULL
+  );
+
+  -- Agent runs not yet ended, and their ends: the id is the claim (a retry runs under an id
+  -- derived from the failed run's, so two retries of one run cannot both start).
+  CREATE TABLE agent_runs (
+    id text COLLATE "C" PRIMARY KEY,
+    thread_id text NOT NULL REFERENCES threads(id),
+    agent_id text NOT NULL,
+    message_id text NOT NULL,
+    process_id text NOT NULL,
+    status text NOT NULL CHECK (status IN ('running', 'finished', 'failed')),
+    started_at timestamptz NOT NULL,
+    ended_at timestamptz
+  );
+  CREATE INDEX agent_runs_running ON agent_runs (process_id) WHERE status = 'running';
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

@@ -34,7 +34,7 @@ export class PostgresUsers {
     await this.sql`
       INSERT INTO users (id, email, name, avatar_url, password_hash, created_at)
       VALUES (${input.id}, ${input.email}, ${input.name}, ${input.avatarUrl}, ${input.passwordHash}, ${createdAt})`;
-    return { ...input, disabled: false, createdAt };
+    return { ...input, disabled: false, sessionVersion: 0, createdAt };
   }
 
   /** Turns an account off or on; false when there is no such user. */
@@ -42,8 +42,11 @@ export class PostgresUsers {
     return (await this.sql`UPDATE users SET disabled = ${disabled} WHERE id = ${userId}`).count > 0;
   }
 
-  /** Replaces the password hash; false when there is no such user. */
+  /** Replaces the password hash and ends every session of the user (a new session version); false when there is no such user. */
   async setPassword(userId: string, passwordHash: string): Promise<boolean> {
-    return (await this.sql`UPDATE users SET password_hash = ${passwordHash} WHERE id = ${userId}`).count > 0;
+    return (
+      (await this.sql`UPDATE users SET password_hash = ${passwordHash}, session_version = session_version + 1 WHERE id = ${userId}`).count >
+      0
+    );
   }
 }

@@ -1,5 +1,5 @@
 import type { Message, Participant, ThreadEvent } from '../../../../src/core/protocol/model.ts';
-import type { AgentRecord, AgentTokenRecord, ApprovalRecord, UserRecord, VisitorRecord, WebhookRecord } from '../storage.ts';
+import type { AgentRecord, AgentTokenRecord, ApprovalRecord, RunRecord, UserRecord, VisitorRecord, WebhookRecord } from '../storage.ts';
 
 /** A row as better-sqlite3 returns it. */
 export type Row = Record<string, unknown>;
@@ -26,6 +26,7 @@ export function toUser(row: Row): UserRecord {
     avatarUrl: strOrNull(row.avatar_url),
     passwordHash: str(row.password_hash),
     disabled: row.disabled === 1,
+    sessionVersion: Number(row.session_version ?? 0),
     createdAt: str(row.created_at),
   };
 }
@@ -127,5 +128,18 @@ export function toApproval(row: Row): ApprovalRecord {
     decidedBy: strOrNull(row.decided_by),
     decidedAt: strOrNull(row.decided_at),
     createdAt: str(row.created_at),
+  };
+}
+
+export function toRun(row: Row): RunRecord {
+  return {
+    id: str(row.id),
+    threadId: str(row.thread_id),
+    agentId: str(row.agent_id),
+    messageId: str(row.message_id),
+    processId: str(row.process_id),
+    status: str(row.status) as RunRecord['status'],
+    startedAt: str(row.started_at),
+    endedAt: strOrNull(row.ended_at),
   };
 }

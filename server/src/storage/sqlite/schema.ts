@@ -203,6 +203,31 @@ export const MIGRATIONS: readonly string[] = [
     reset_at INTEGER NOT NULL
   );
   CREATE INDEX rate_counters_expiry ON rate_counters(reset_at);
+  `, // 6: sessions end with a password change; agent runs outlive the process that ran them (issue 10).
+  `
+  -- Part of every user token: a token of an older version is refused (set-password bumps it).
+  ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0;
+
+  -- The processes alive now: each renews its row; one whose lease ran out has died.
+  CREATE TABLE server_processes (
+    id TEXT PRIMARY KEY,
+    -- Epoch milliseconds.
+    lease_until INTEGER NOT NULL
+  );
+
+  -- Agent runs not yet ended, and their ends: the id is the claim (a retry runs under an id
+  -- derived from the failed run's, so two retries of one run cannot both start).
+  CREATE TABLE agent_runs (
+    id TEXT PRIMARY KEY,
+    thread_id TEXT NOT NULL REFERENCES threads(id),
+    agent_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    process_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed')),
+    started_at TEXT NOT NULL,
+    ended_at TEXT
+  );
+  CREATE INDEX agent_runs_running ON agent_runs(process_id) WHERE status = 'running';
   `,
 ];
 

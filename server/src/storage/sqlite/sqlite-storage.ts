@@ -6,6 +6,7 @@ import type { ParticipationMode, SenderId } from '../../../../src/core/protocol/
 import { SqliteAgentSettings } from './agent-settings.ts';
 import { SqliteAgents } from './agents.ts';
 import { SqliteApprovals } from './approvals.ts';
+import { SqliteRuns } from './runs.ts';
 import { GroupedWriter } from './grouped-writer.ts';
 import { now } from './rows.ts';
 import { migrate } from './schema.ts';
@@ -22,6 +23,8 @@ import type {
   NewAgent,
   NewAgentToken,
   NewApproval,
+  NewRun,
+  RunEnd,
   NewEvent,
   NewMessage,
   NewThread,
@@ -54,6 +57,7 @@ export class SqliteStorage implements Storage {
   private readonly webhooks: SqliteWebhooks;
   private readonly counters: SqliteCounters;
   private readonly approvals: SqliteApprovals;
+  private readonly runs: SqliteRuns;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -74,6 +78,7 @@ export class SqliteStorage implements Storage {
     this.webhooks = new SqliteWebhooks(this.db);
     this.counters = new SqliteCounters(this.db);
     this.approvals = new SqliteApprovals(this.db, this.log);
+    this.runs = new SqliteRuns(this.db, this.log);
   }
 
   // ---- users and agents ----------------------------------------------------------------
@@ -308,6 +313,28 @@ export class SqliteStorage implements Storage {
 
   async listPendingApprovals() {
     return this.approvals.listPending();
+  }
+
+  // ---- runs and process leases ---------------------------------------------------------
+
+  async renewProcessLease(processId: string, leaseMs: number) {
+    return this.runs.renewLease(processId, leaseMs);
+  }
+
+  async releaseProcessLease(processId: string) {
+    return this.runs.releaseLease(processId);
+  }
+
+  async startRun(run: NewRun) {
+    return this.runs.start(run);
+  }
+
+  async endRun(runId: string, end: RunEnd) {
+    return this.runs.end(runId, end);
+  }
+
+  async listOrphanedRuns(limit: number) {
+    return this.runs.orphans(limit);
   }
 
   async close() {

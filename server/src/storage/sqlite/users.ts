@@ -13,7 +13,7 @@ export class SqliteUsers {
       all: db.prepare('SELECT * FROM users ORDER BY name'),
       insert: db.prepare('INSERT INTO users (id, email, name, avatar_url, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
       setDisabled: db.prepare('UPDATE users SET disabled = ? WHERE id = ?'),
-      setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
+      setPassword: db.prepare('UPDATE users SET password_hash = ?, session_version = session_version + 1 WHERE id = ?'),
     };
   }
 
@@ -41,7 +41,7 @@ export class SqliteUsers {
   create(input: NewUser): UserRecord {
     const createdAt = now();
     this.stmt.insert.run(input.id, input.email, input.name, input.avatarUrl, input.passwordHash, createdAt);
-    return { ...input, disabled: false, createdAt };
+    return { ...input, disabled: false, sessionVersion: 0, createdAt };
   }
 
   setDisabled(userId: string, disabled: boolean): boolean {

@@ -57,7 +57,7 @@ export function createAuthenticator(
         check.reason === 'expired' ? 'Your session has expired; sign in again.' : 'The token is not valid; sign in again.',
       );
     }
-    const user = await users(check.userId);
+    const user = await users(check.userId, check.sessionVersion);
     if (!user) throw new ApiError('unauthorized', ACCOUNT_GONE_MESSAGE);
     // Loaded on every request (or checked again by the commit), so a token of a user disabled since it was issued stops working at once.
     if (user.disabled) throw new ApiError('unauthorized', ACCOUNT_DISABLED_MESSAGE);

@@ -321,6 +321,8 @@ export interface NewMessage {
    * the PostgreSQL storage; the SQLite storage, read in-process and never cached, ignores it.
    */
   recheckUserId?: string;
+  /** With {@link recheckUserId}: the session version of the sender's token; refused once the user's differs (password changed). */
+  recheckSessionVersion?: number;
 }
 
 /**

@@ -5,11 +5,12 @@ import { SendPathCache } from './send-path-cache.ts';
 /** A stand-in for the users table: the test changes rows behind the cache's back, as another process would. */
 function usersTable() {
   const rows = new Map<string, UserRecord>();
-  const put = (id: string, name: string, disabled = false) =>
+  const put = (id: string, name: string, disabled = false, sessionVersion = 0) =>
     rows.set(id, {
       id,
       name,
       disabled,
+      sessionVersion,
       email: `${id}@example.com`,
       avatarUrl: null,
       passwordHash: 'x',
@@ -25,9 +26,9 @@ describe('SendPathCache', () => {
     const table = usersTable();
     const lookup = new SendPathCache().userLookup(table.storage);
     table.put('u1', 'Ann');
-    expect(await lookup('u1')).toEqual({ id: 'u1', name: 'Ann', disabled: false });
+    expect(await lookup('u1')).toEqual({ id: 'u1', name: 'Ann', disabled: false, sessionVersion: 0 });
     table.put('u1', 'Ann Renamed', true);
-    expect(await lookup('u1')).toEqual({ id: 'u1', name: 'Ann', disabled: false });
+    expect(await lookup('u1')).toEqual({ id: 'u1', name: 'Ann', disabled: false, sessionVersion: 0 });
   });
 
   it('never keeps a disabled or missing user: once enabled or created, the next lookup sees it', async () => {
@@ -55,5 +56,18 @@ describe('SendPathCache', () => {
     cache.forget('u1', 't1');
     expect(cache.accessibleThread('u1', 't1')).toBeUndefined();
     expect((await lookup('u1'))?.disabled).toBe(true);
+  });
+
+  it('reads the account again for a token of another session version than the cached one (a password change)', async () => {
+    const table = usersTable();
+    const lookup = new SendPathCache().userLookup(table.storage);
+    table.put('u3', 'Cy');
+    expect((await lookup('u3', 0))?.sessionVersion).toBe(0);
+    table.put('u3', 'Cy', false, 1);
+    // The old token's version still matches the cached entry: the commit's recheck refuses it instead.
+    expect((await lookup('u3', 0))?.sessionVersion).toBe(0);
+    // A token signed in after the change is not refused by a stale entry.
+    expect((await lookup('u3', 1))?.sessionVersion).toBe(1);
+    expect((await lookup('u3', 1))?.sessionVersion).toBe(1);
   });
 });

@@ -14,7 +14,14 @@ export const SEND_CACHE_MAX_ACCESS = 20_000;
 export const SEND_CACHE_TTL_MS = 60_000;
 
 /** What authenticating a user needs to know. */
-export type UserLookup = (userId: string) => Promise<Pick<UserRecord, 'id' | 'name' | 'disabled'> | undefined>;
+/**
+ * What authenticating a user needs to know. `sessionVersion` is the token's: a cached account
+ * of another version is read again (the password was changed, on this or another process).
+ */
+export type UserLookup = (
+  userId: string,
+  sessionVersion?: number,
+) => Promise<Pick<UserRecord, 'id' | 'name' | 'disabled' | 'sessionVersion'> | undefined>;
 
 /**
  * What the send path of a networked database (PostgreSQL) would otherwise read on every
@@ -25,8 +32,8 @@ export type UserLookup = (userId: string) => Promise<Pick<UserRecord, 'id' | 'na
  * Nothing here needs to be told when it goes stale, which is why no process has to notify
  * the others (an administrator disabling a user through `npm run admin` reaches no server):
  * - a send decided on cached entries commits with `recheckUserId`, so the commit statement
- *   itself checks, under the thread's row lock, that the user still exists, is enabled and
- *   sees the thread; a refused commit stores nothing, forgets the entries and the send is
+ *   itself checks, under the thread's row lock, that the user still exists, is enabled, is
+ *   still on the token's session version (no password change since) and sees the thread; a refused commit stores nothing, forgets the entries and the send is
  *   decided again from the database (401, 403 or 404 as without the cache);
  * - only enabled users and granted access are kept, never "no such thread" or "no access",
  *   so a thread created or a participant added on another process is seen at once;
@@ -35,21 +42,26 @@ export type UserLookup = (userId: string) => Promise<Pick<UserRecord, 'id' | 'na
  * Every other route reads the account and access from the database as before.
  */
 export class SendPathCache {
-  private readonly users = new BoundedCache<string, { id: string; name: string }>(SEND_CACHE_MAX_USERS, SEND_CACHE_TTL_MS);
+  private readonly users = new BoundedCache<string, { id: string; name: string; sessionVersion: number }>(
+    SEND_CACHE_MAX_USERS,
+    SEND_CACHE_TTL_MS,
+  );
   private readonly threads = new BoundedCache<string, ThreadRecord>(SEND_CACHE_MAX_THREADS, SEND_CACHE_TTL_MS);
   private readonly access = new BoundedCache<string, true>(SEND_CACHE_MAX_ACCESS, SEND_CACHE_TTL_MS);
 
   /** A user lookup for the authenticator of the send route: enabled users from the cache, the rest from storage. */
   userLookup(storage: Pick<Storage, 'getUser'>): UserLookup {
-    return async (userId) => {
+    return async (userId, sessionVersion) => {
       const cached = this.users.get(userId);
-      if (cached) return { ...cached, disabled: false };
+      if (cached && (sessionVersion === undefined || cached.sessionVersion === sessionVersion)) return { ...cached, disabled: false };
+      // A token of another session version than the one cached: the account is read again.
+      if (cached) this.users.delete(userId);
       let found: UserRecord | undefined;
       await this.users.load(userId, async () => {
         found = await storage.getUser(userId);
-        return found && !found.disabled ? { id: found.id, name: found.name } : undefined;
+        return found && !found.disabled ? { id: found.id, name: found.name, sessionVersion: found.sessionVersion } : undefined;
       });
-      return found && { id: found.id, name: found.name, disabled: found.disabled };
+      return found && { id: found.id, name: found.name, disabled: found.disabled, sessionVersion: found.sessionVersion };
     };
   }
 

@@ -5,7 +5,7 @@ import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
 import { ApiError, badRequest, notFound } from '../http/errors.ts';
 import type { Hub, Subscriber } from '../realtime/hub.ts';
 import { Outbound } from '../realtime/outbound.ts';
-import { ACCOUNT_DISABLED_MESSAGE, ACCOUNT_GONE_MESSAGE } from '../http/authenticate.ts';
+import { ACCOUNT_DISABLED_MESSAGE, ACCOUNT_GONE_MESSAGE, SESSION_ENDED_MESSAGE } from '../http/authenticate.ts';
 import {
   SenderRefused,
   type CommitFacts,
@@ -218,12 +218,16 @@ export class ThreadService {
     }
     let result;
     try {
-      result = await this.storage.commitMessage(recheckUserId === undefined ? message : { ...message, recheckUserId });
+      result = await this.storage.commitMessage(
+        recheckUserId === undefined
+          ? message
+          : { ...message, recheckUserId, recheckSessionVersion: principal.kind === 'user' ? principal.sessionVersion : undefined },
+      );
     } catch (error) {
       if (!(error instanceof SenderRefused) || recheckUserId === undefined) throw error;
       // Something cached went stale: decide again from the database, with the answers an uncached send gets.
       this.sendCache?.forget(recheckUserId, threadId);
-      await this.requireActiveUser(recheckUserId);
+      await this.requireActiveUser(recheckUserId, principal.kind === 'user' ? principal.sessionVersion : undefined);
       thread = await this.access(principal, threadId);
       result = await this.storage.commitMessage(message);
     }
@@ -243,10 +247,11 @@ export class ThreadService {
   }
 
   /** 401 unless the user exists and is enabled (what the authenticator says without a cache). */
-  private async requireActiveUser(userId: string): Promise<void> {
+  private async requireActiveUser(userId: string, sessionVersion: number | undefined): Promise<void> {
     const user = await this.storage.getUser(userId);
     if (!user) throw new ApiError('unauthorized', ACCOUNT_GONE_MESSAGE);
     if (user.disabled) throw new ApiError('unauthorized', ACCOUNT_DISABLED_MESSAGE);
+    if (sessionVersion !== undefined && user.sessionVersion !== sessionVersion) throw new ApiError('unauthorized', SESSION_ENDED_MESSAGE);
   }
 
   async setMode(principal: Principal, threadId: string, mode: ParticipationMode): Promise<Thread> {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/passwords.ts';
-import { ACCOUNT_DISABLED_MESSAGE } from '../../src/http/authenticate.ts';
+import { ACCOUNT_DISABLED_MESSAGE, SESSION_ENDED_MESSAGE } from '../../src/http/authenticate.ts';
 import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.ts';
 import { DEMO_PASSWORD, seedDemoData } from '../../src/storage/seed-demo-data.ts';
 import { runAdminCli } from '../support/admin-cli.ts';
@@ -13,6 +13,8 @@ import { api, sendBody } from '../support/test-server.ts';
 import { Receiver, waitFor } from '../support/webhook-receiver.ts';
 
 const CAROL = 'carol@example.com';
+const DAN = 'dan@example.com';
+const DAN_NEW_PASSWORD = 'a new password for Dan';
 
 interface Session {
   token: string;
@@ -50,13 +52,12 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('the send cache across 
     const storage = await PostgresStorage.open(databaseUrl);
     try {
       await seedDemoData(storage);
-      await storage.createUser({
-        id: randomUUID(),
-        email: CAROL,
-        name: 'Carol',
-        avatarUrl: null,
-        passwordHash: await hashPassword(DEMO_PASSWORD),
-      });
+      for (const [email, name] of [
+        [CAROL, 'Carol'],
+        [DAN, 'Dan'],
+      ] as const) {
+        await storage.createUser({ id: randomUUID(), email, name, avatarUrl: null, passwordHash: await hashPassword(DEMO_PASSWORD) });
+      }
     } finally {
       await storage.close();
     }
@@ -115,6 +116,36 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('the send cache across 
     const enabled = await runAdminCli(['enable-user', '--email', CAROL], { DATABASE_URL: databaseUrl });
     expect(enabled.code, enabled.stderr).toBe(0);
     for (const server of [a, b]) expect((await send(server, carol, threadId, 'back again')).status).toBe(201);
+  });
+
+  it('a password set with npm run admin ends the cached sessions on every process: the old token cannot post, the new one can', async () => {
+    const [a, b] = servers as [ChildServer, ChildServer];
+    const dan = await login(a, DAN);
+    const alice = await login(b, 'alice@example.com');
+    const threadId = await newThread(a, dan, [alice]);
+    await warm(dan, threadId);
+    const seqBefore = await lastSeq(threadId);
+
+    const changed = await runAdminCli(
+      ['set-password', '--email', DAN, '--password-stdin'],
+      { DATABASE_URL: databaseUrl },
+      DAN_NEW_PASSWORD,
+    );
+    expect(changed.code, changed.stderr).toBe(0);
+
+    for (const server of [a, b]) {
+      const refused = await send(server, dan, threadId, 'with the old token');
+      expect(refused.status).toBe(401);
+      expect(refused.body.error.message).toBe(SESSION_ENDED_MESSAGE);
+    }
+    expect(await lastSeq(threadId)).toBe(seqBefore);
+
+    // Signed in again: every process takes the new token at once, though each had the account cached.
+    const response = await api(b, 'POST', '/auth/login', { body: { email: DAN, password: DAN_NEW_PASSWORD } });
+    expect(response.status).toBe(200);
+    const renewed = response.body as Session;
+    for (const server of [a, b]) expect((await send(server, renewed, threadId, 'with the new token')).status).toBe(201);
+    expect(await lastSeq(threadId)).toBe(seqBefore + 2);
   });
 
   it('a participant removed from a thread cannot post through any process right after, though every process had their access cached', async () => {

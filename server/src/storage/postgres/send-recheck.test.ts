@@ -73,6 +73,15 @@ describePostgres('PostgreSQL commit: the sender checked again in the commit stat
     expect((await storage.commitMessage(message(bob, false))).status).toBe('created');
   });
 
+  it('a sender whose password was changed since their token is refused, and one on the new version commits', async () => {
+    await storage.setUserPassword(bob.id, 'scrypt$changed');
+    const before = await lastSeq();
+    const stale = { ...message(bob, true), recheckSessionVersion: 0 };
+    await expect(storage.commitMessage(stale)).rejects.toBeInstanceOf(SenderRefused);
+    expect(await lastSeq()).toBe(before);
+    expect((await storage.commitMessage({ ...message(bob, true), recheckSessionVersion: 1 })).status).toBe('created');
+  });
+
   it('a user who does not see the thread is refused, also with a repeat of an earlier message', async () => {
     const carol = await user('carol');
     const before = await lastSeq();

@@ -54,7 +54,7 @@ export interface InsertedMessage {
  * Inserts a message and its `message_committed` event, and makes it the thread's last
  * message: one statement, which also returns the thread's mode and active webhooks (read in
  * the same round trip, so the send path does not ask again). With `recheckUserId` the thread
- * row is updated only while that user is enabled and sees the thread, so nothing is inserted
+ * row is updated only while that user is enabled, on `recheckSessionVersion` and sees the thread, so nothing is inserted
  * otherwise. Null when nothing was inserted (no such thread, or the recheck refused).
  */
 export async function insertMessage(sql: Db, input: NewMessage, createdAt: string): Promise<InsertedMessage | null> {
@@ -62,6 +62,7 @@ export async function insertMessage(sql: Db, input: NewMessage, createdAt: strin
   const eventId = randomUUID();
   const data = messageCommittedData(input, messageId);
   const recheck = input.recheckUserId ?? null;
+  const recheckVersion = input.recheckSessionVersion ?? null;
   const rows = await sql<{ thread_seq: number; participation_mode: ParticipationMode; webhook_ids: string[] }[]>`
     WITH next AS (
       UPDATE threads
@@ -70,7 +71,8 @@ export async function insertMessage(sql: Db, input: NewMessage, createdAt: strin
       WHERE id = ${input.threadId}
         AND (${recheck}::text IS NULL OR EXISTS (
           SELECT 1 FROM thread_access JOIN users ON users.id = thread_access.user_id
-          WHERE thread_access.user_id = ${recheck}::text AND thread_access.thread_id = ${input.threadId} AND NOT users.disabled))
+          WHERE thread_access.user_id = ${recheck}::text AND thread_access.thread_id = ${input.threadId} AND NOT users.disabled
+            AND (${recheckVersion}::int IS NULL OR users.session_version = ${recheckVersion}::int)))
       RETURNING last_seq, participation_mode
     ), event AS (
       INSERT INTO events (thread_id, thread_seq, event_id, event_type, sender_id, content, data, created_at)

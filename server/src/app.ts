@@ -16,7 +16,7 @@ import { ApiError } from './http/errors.ts';
 import { formatSchemaErrors, installErrorHandling } from './http/error-handling.ts';
 import { HostPolicy } from './http/host-policy.ts';
 import { installHostCheck, refuseUpgradeForHost } from './http/host-check.ts';
-import { loggerOptions } from './http/logging.ts';
+import { lazyChildLoggerFactory, loggerOptions } from './http/logging.ts';
 import { LoginThrottle } from './http/login-throttle.ts';
 import { OriginPolicy } from './http/origin-policy.ts';
 import { RATE_WINDOW_MS, RateLimiter, type Limiter } from './http/rate-limiter.ts';
@@ -75,6 +75,7 @@ export interface App {
 export async function createApp(config: ServerConfig, options: AppOptions = {}): Promise<App> {
   const fastify = Fastify({
     logger: loggerOptions(config.logLevel, options.logStream),
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: MAX_PAYLOAD_BYTES,
     schemaErrorFormatter: formatSchemaErrors,
   });

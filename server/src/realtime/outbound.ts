@@ -1,5 +1,6 @@
 import type { ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
+import { textFrame } from './ws-frame.ts';
 
 /** A frame that arrived already encoded (from another server process, over NATS). */
 export interface EncodedFrame {
@@ -20,6 +21,7 @@ export class Outbound {
   private frameValue: ServerFrame | undefined;
   private eventValue: ThreadEvent | null | undefined;
   private wsBytes: Buffer | undefined;
+  private wsFrameBytes: Buffer | undefined;
   private eventText: string | null | undefined;
   private sseText: string | undefined;
   /** The durable event's `thread_seq`; null for live-only frames. */
@@ -62,6 +64,11 @@ export class Outbound {
 
   get ws(): Buffer {
     return (this.wsBytes ??= Buffer.from(JSON.stringify(this.frame)));
+  }
+
+  /** {@link ws} as a whole WebSocket text frame, header included, built once for every socket. */
+  get wsFrame(): Buffer {
+    return (this.wsFrameBytes ??= textFrame(this.ws));
   }
 
   /** The durable event's JSON (null for live-only frames), encoded once. */

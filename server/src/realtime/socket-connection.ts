@@ -12,6 +12,7 @@ import type { ThreadService } from '../threads/thread-service.ts';
 import type { Hub, Subscriber } from './hub.ts';
 import type { Outbound } from './outbound.ts';
 import type { LiveSignals } from './live-signals.ts';
+import { frameSink } from './ws-frame.ts';
 
 /** A socket whose unsent bytes pass this is too slow to keep up; it is closed and catches up on reconnect. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -56,6 +57,8 @@ export class SocketConnection implements Subscriber {
   private expiryTimer: NodeJS.Timeout | undefined;
   private missedPongs = 0;
   private closed = false;
+  /** Where fan-out frames are written whole (see {@link frameSink}); null: through `ws.send`. */
+  private readonly sink;
 
   constructor(
     private readonly ws: WebSocket,
@@ -63,6 +66,7 @@ export class SocketConnection implements Subscriber {
     private readonly options: ConnectionOptions,
   ) {
     this.senderId = options.principal.senderId;
+    this.sink = frameSink(ws);
   }
 
   start(): void {
@@ -92,7 +96,8 @@ export class SocketConnection implements Subscriber {
       this.close(CloseCode.unavailable, 'Too far behind; reconnect and catch up.');
       return;
     }
-    this.ws.send(outbound.ws, { binary: false });
+    if (this.sink && this.ws.readyState === this.ws.OPEN) this.sink.write(outbound.wsFrame);
+    else this.ws.send(outbound.ws, { binary: false });
   }
 
   send(frame: ServerFrame): void {

@@ -20,7 +20,7 @@ function setup() {
     if (db.open) db.close();
     rmSync(dir, { recursive: true, force: true });
   };
-  return { db, writer: new GroupedWriter(db), add, committed, cleanup };
+  return { db, reader, writer: new GroupedWriter(db), add, committed, cleanup };
 }
 
 describe('GroupedWriter', () => {
@@ -81,6 +81,26 @@ describe('GroupedWriter', () => {
     expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_CONSTRAINT_UNIQUE' });
     expect((outcomes[2] as PromiseRejectedResult).reason).toEqual(new Error('refused in words'));
     expect(s.committed()).toEqual(['kept-1', 'kept-2']);
+    // The group ran again after the failure: each caller gets what its committed run returned.
+    const committedN = (label: string) => (s.reader.prepare('SELECT n FROM items WHERE label = ?').get(label) as { n: number }).n;
+    expect((outcomes[0] as PromiseFulfilledResult<number>).value).toBe(committedN('kept-1'));
+    expect((outcomes[3] as PromiseFulfilledResult<number>).value).toBe(committedN('kept-2'));
+  });
+
+  it('commits a group whose writes all succeed with no trace of a failed attempt', async () => {
+    const s = setup();
+    cleanup = s.cleanup;
+    const failing = s.writer.run(() => {
+      s.add('gone');
+      throw new Error('no');
+    });
+    const kept = s.writer.run(() => s.add('kept'));
+    await expect(failing).rejects.toThrow('no');
+    await expect(kept).resolves.toBe(1);
+    // The next group takes the fast path again, with nothing left over from the rolled-back one.
+    const next = await Promise.all([s.writer.run(() => s.add('next-1')), s.writer.run(() => s.add('next-2'))]);
+    expect(next).toEqual([2, 3]);
+    expect(s.committed()).toEqual(['kept', 'next-1', 'next-2']);
   });
 
   it('commits queued writes on flush (close), and rejects writes once the database is closed', async () => {

@@ -80,3 +80,78 @@ describe('migrations 2 (visitor trust) and 3 (administration) on a database of s
     raw.close();
   });
 });
+
+describe('migration 7 (a leaner log) on a database of schema 5 (6 and 7 run on opening)', () => {
+  it('keeps every event and message, their order and idempotency, and drops only the id indexes', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ama2-migration-')), 'db.sqlite');
+    const db = new Database(path);
+    for (const [index, migration] of MIGRATIONS.slice(0, 5).entries()) {
+      db.exec(migration);
+      db.pragma(`user_version = ${index + 1}`);
+    }
+    const ids = { user: randomUUID(), thread: randomUUID(), message: randomUUID(), event: randomUUID() };
+    const sender = `user:${ids.user}`;
+    db.prepare('INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(
+      ids.user,
+      'old@example.com',
+      'Old',
+      'x',
+      T,
+    );
+    db.prepare(
+      `INSERT INTO threads (id, kind, title, participation_mode, last_seq, created_by, created_at, updated_at, activity_at)
+       VALUES (?, 'private', NULL, 'open', 2, ?, ?, ?, ?)`,
+    ).run(ids.thread, sender, T, T, T);
+    db.prepare('INSERT INTO thread_access (user_id, thread_id) VALUES (?, ?)').run(ids.user, ids.thread);
+    const insertEvent = db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    insertEvent.run(ids.thread, 1, randomUUID(), 'participant_joined', sender, null, JSON.stringify({ sender_id: sender, name: 'Old' }), T);
+    const data = { message_id: ids.message, client_message_id: 'c-1', role: 'user', mentions: [], base_seq: null, latest_seen_seq: null };
+    insertEvent.run(ids.thread, 2, ids.event, 'message_committed', sender, 'hello', JSON.stringify(data), T);
+    db.prepare('INSERT INTO messages VALUES (?, ?, 2, ?, ?, ?, ?, ?, NULL, NULL, ?)').run(
+      ids.message,
+      ids.thread,
+      sender,
+      'user',
+      'hello',
+      'c-1',
+      '[]',
+      T,
+    );
+    db.close();
+
+    const storage = new SqliteStorage(path);
+    const before = await storage.listEvents(ids.thread, 0, 10);
+    expect(before.events.map((event) => [event.thread_seq, event.event_type])).toEqual([
+      [1, 'participant_joined'],
+      [2, 'message_committed'],
+    ]);
+    expect(before.events[1]).toMatchObject({ event_id: ids.event, content: 'hello', data });
+    const input = {
+      threadId: ids.thread,
+      senderId: sender,
+      role: 'user' as const,
+      mentions: [],
+      baseSeq: null,
+      latestSeenSeq: null,
+    };
+    // The message from before the migration is still found by its client_message_id.
+    const repeat = await storage.commitMessage({ ...input, content: 'hello', clientMessageId: 'c-1' });
+    expect(repeat).toMatchObject({ status: 'duplicate', message: { id: ids.message, thread_seq: 2, content: 'hello' } });
+    const next = await storage.commitMessage({ ...input, content: 'after', clientMessageId: 'c-2' });
+    expect(next).toMatchObject({ status: 'created', message: { thread_seq: 3 } });
+    expect(await storage.getReadState(ids.thread, ids.user)).toEqual({ readSeq: 0, unreadCount: 0 });
+    await storage.close();
+
+    const raw = new Database(path, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const indexes = (table: string) =>
+      (raw.pragma(`index_list(${table})`) as { name: string; unique: number }[]).map((index) => [index.name, index.unique]).sort();
+    expect(indexes('events')).toEqual([['sqlite_autoindex_events_1', 1]]);
+    expect(indexes('messages')).toEqual([
+      ['messages_by_seq', 1],
+      ['messages_idempotency', 1],
+    ]);
+    expect(raw.pragma('foreign_key_check')).toEqual([]);
+    raw.close();
+  });
+});

@@ -228,6 +228,48 @@ export const MIGRATIONS: readonly string[] = [
     ended_at TEXT
   );
   CREATE INDEX agent_runs_running ON agent_runs(process_id) WHERE status = 'running';
+  `, // 7: a leaner log (issue 10). Message and event ids are random UUIDs this server makes and nothing looks
+  // up; a unique index on each put one more random page into every commit (most of a commit's WAL bytes).
+  // Rows are kept in the log's order; idempotency keeps its unique index.
+  `
+  CREATE TABLE events_v7 (
+    thread_id TEXT NOT NULL REFERENCES threads(id),
+    thread_seq INTEGER NOT NULL,
+    event_id TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    sender_id TEXT NOT NULL,
+    content TEXT,
+    data TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (thread_id, thread_seq)
+  ) WITHOUT ROWID;
+  INSERT INTO events_v7 (thread_id, thread_seq, event_id, event_type, sender_id, content, data, created_at)
+    SELECT thread_id, thread_seq, event_id, event_type, sender_id, content, data, created_at FROM events;
+  DROP TABLE events;
+  ALTER TABLE events_v7 RENAME TO events;
+
+  CREATE TABLE messages_v7 (
+    id TEXT NOT NULL,
+    thread_id TEXT NOT NULL REFERENCES threads(id),
+    thread_seq INTEGER NOT NULL,
+    sender_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    content TEXT NOT NULL,
+    client_message_id TEXT NOT NULL,
+    mentions TEXT NOT NULL,
+    base_seq INTEGER,
+    latest_seen_seq INTEGER,
+    created_at TEXT NOT NULL
+  );
+  INSERT INTO messages_v7 (id, thread_id, thread_seq, sender_id, role, content, client_message_id, mentions, base_seq,
+                           latest_seen_seq, created_at)
+    SELECT id, thread_id, thread_seq, sender_id, role, content, client_message_id, mentions, base_seq, latest_seen_seq,
+           created_at
+    FROM messages ORDER BY thread_id, thread_seq;
+  DROP TABLE messages;
+  ALTER TABLE messages_v7 RENAME TO messages;
+  CREATE UNIQUE INDEX messages_by_seq ON messages(thread_id, thread_seq);
+  CREATE UNIQUE INDEX messages_idempotency ON messages(thread_id, sender_id, client_message_id);
   `,
 ];
 

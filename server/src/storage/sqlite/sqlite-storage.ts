@@ -7,6 +7,7 @@ import { SqliteAgentSettings } from './agent-settings.ts';
 import { SqliteAgents } from './agents.ts';
 import { SqliteApprovals } from './approvals.ts';
 import { SqliteRuns } from './runs.ts';
+import { Checkpointer } from './checkpointer.ts';
 import { GroupedWriter } from './grouped-writer.ts';
 import { now } from './rows.ts';
 import { migrate } from './schema.ts';
@@ -37,6 +38,14 @@ import type {
 } from '../storage.ts';
 
 /**
+ * WAL pages after which the committing connection checkpoints itself (SQLite's default is
+ * 1,000). The {@link Checkpointer} normally keeps the WAL copied well before that; under a
+ * sustained write load it cannot catch up completely between two commits, and then this
+ * bounds the WAL (about 40 MB) and resets it.
+ */
+const INLINE_CHECKPOINT_PAGES = 10_000;
+
+/**
  * The embedded default storage: one SQLite file in WAL mode, every write one transaction.
  * This class only opens the file and routes each call to the module of its aggregate
  * (users, agents, threads, the log, visitors, webhooks, approvals: one file each here).
@@ -58,6 +67,8 @@ export class SqliteStorage implements Storage {
   private readonly counters: SqliteCounters;
   private readonly approvals: SqliteApprovals;
   private readonly runs: SqliteRuns;
+  /** Off the server's thread: copies the WAL into the file (none for an in-memory database). */
+  private readonly checkpointer: Checkpointer | null;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -79,6 +90,11 @@ export class SqliteStorage implements Storage {
     this.counters = new SqliteCounters(this.db);
     this.approvals = new SqliteApprovals(this.db, this.log);
     this.runs = new SqliteRuns(this.db, this.log);
+    // A failed checkpoint loses nothing (the WAL keeps the pages; the in-line one takes over): a warning is enough.
+    this.checkpointer =
+      path === ':memory:' ? null : new Checkpointer(path, (message) => console.warn(`SQLite checkpoint failed: ${message}`));
+    // The in-line checkpoint is the fallback now: it runs only when the WAL has grown this far.
+    if (this.checkpointer) this.db.pragma(`wal_autocheckpoint = ${INLINE_CHECKPOINT_PAGES}`);
   }
 
   // ---- users and agents ----------------------------------------------------------------
@@ -338,6 +354,7 @@ export class SqliteStorage implements Storage {
   }
 
   async close() {
+    await this.checkpointer?.stop();
     // Writes still queued are committed before the file closes.
     this.writer.flush();
     if (this.db.open) this.db.close();

@@ -19,9 +19,11 @@ export class SqliteThreadLog {
   constructor(db: Database.Database) {
     this.stmt = {
       nextSeq: db.prepare('UPDATE threads SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq'),
-      touchActivity: db.prepare(
-        `UPDATE threads SET activity_at = ?, last_message_sender = ?, last_message_content = ?, last_message_at = ?
-         WHERE id = ?`,
+      // A message takes its seq and becomes the thread's last message in one statement (one row visit, not two).
+      nextMessageSeq: db.prepare(
+        `UPDATE threads SET last_seq = last_seq + 1, updated_at = ?, activity_at = ?, last_message_sender = ?,
+                            last_message_content = ?, last_message_at = ?
+         WHERE id = ? RETURNING last_seq`,
       ),
       insertEvent: db.prepare(
         `INSERT INTO events (thread_id, thread_seq, event_id, event_type, sender_id, content, data, created_at)
@@ -40,6 +42,11 @@ export class SqliteThreadLog {
   /** Appends one event at the next seq. */
   insertEvent(threadId: string, input: AnyNewEvent, createdAt: string): ThreadEvent {
     const seqRow = this.stmt.nextSeq.get(createdAt, threadId) as Row | undefined;
+    return this.writeEvent(threadId, seqRow, input, createdAt);
+  }
+
+  /** Writes the event at the seq just taken (`seqRow` from one of the next-seq statements). */
+  private writeEvent(threadId: string, seqRow: Row | undefined, input: AnyNewEvent, createdAt: string): ThreadEvent {
     if (!seqRow) throw new Error(`thread ${threadId} does not exist`);
     const event: ThreadEvent = {
       event_id: randomUUID(),
@@ -67,8 +74,11 @@ export class SqliteThreadLog {
   /** Inserts a message and its `message_committed` event, and makes it the thread's last message. */
   insertMessage(input: NewMessage, createdAt: string): { message: Message; event: ThreadEvent } {
     const messageId = randomUUID();
-    const event = this.insertEvent(
+    const seqRow = this.stmt.nextMessageSeq.get(createdAt, createdAt, input.senderId, input.content, createdAt, input.threadId) as
+      Row | undefined;
+    const event = this.writeEvent(
       input.threadId,
+      seqRow,
       {
         eventType: 'message_committed',
         senderId: input.senderId,
@@ -91,7 +101,6 @@ export class SqliteThreadLog {
       message.latest_seen_seq,
       createdAt,
     );
-    this.stmt.touchActivity.run(createdAt, message.sender_id, message.content, createdAt, input.threadId);
     return { message, event };
   }
 

@@ -3,7 +3,10 @@
  *
  *   1. user sockets held with 1, 3 and 10 inbox tabs open in one browser context;
  *   2. message arrival → paint in a follower tab and in the leader tab, p50/p95 (both tabs on
- *      the thread; another user sends at a steady rate with `lat:<epoch ms>` in the text);
+ *      the thread; another user sends at a steady rate with `lat:<epoch ms>` in the text), each
+ *      tab measured while in front; the follower's delay split into its parts (send → the
+ *      leader's socket, → relayed, → heard by the follower, → DOM, → frame), and the leader's
+ *      long animation frames counted meanwhile;
  *   3. leader hand-over: from closing the leader tab to a message sent right after being on
  *      screen in every remaining tab (a new leader connected and every tab caught up), median of 5.
  */
@@ -70,33 +73,149 @@ async function leaderOf(sockets: UserSockets): Promise<Page> {
   throw new Error(`expected one tab holding the socket, found ${sockets.holders().length}`);
 }
 
+/**
+ * Stamps, per `lat:<epoch ms>` key, when a page's user socket delivered the frame, when it
+ * posted it to the other tabs and when it heard it from another tab (epoch ms): the parts of
+ * a follower's delay. Installed before the page loads (it wraps WebSocket and BroadcastChannel).
+ */
+const RELAY_PROBE = `(() => {
+  const stamps = { socket: {}, post: {}, heard: {}, hidden: {}, long: [] };
+  window.__relay = stamps;
+  // Long animation frames (over 50 ms): when this tab's main thread was blocked.
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries())
+        stamps.long.push({ at: performance.timeOrigin + entry.startTime, ms: entry.duration, blocking: entry.blockingDuration ?? 0 });
+    }).observe({ type: 'long-animation-frame', buffered: false });
+  } catch {}
+  const now = () => performance.timeOrigin + performance.now();
+  const keyOf = (text) => /lat:(\\d+\\.\\d+)/.exec(text)?.[1];
+  const note = (table, text) => {
+    const key = keyOf(text);
+    if (key && !(key in table)) table[key] = now();
+    return key;
+  };
+  const NativeSocket = window.WebSocket;
+  window.WebSocket = class extends NativeSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (typeof event.data !== 'string') return;
+        const key = note(stamps.socket, event.data);
+        if (key && document.visibilityState === 'hidden') stamps.hidden[key] = true;
+      });
+    }
+  };
+  const NativeChannel = window.BroadcastChannel;
+  const post = NativeChannel.prototype.postMessage;
+  NativeChannel.prototype.postMessage = function (message) {
+    if (message && message.kind === 'frame') note(stamps.post, JSON.stringify(message.frame));
+    return post.call(this, message);
+  };
+  window.BroadcastChannel = class extends NativeChannel {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (event.data && event.data.kind === 'frame') note(stamps.heard, JSON.stringify(event.data.frame));
+      });
+    }
+  };
+})();`;
+
+interface RelayStamps {
+  socket: Record<string, number>;
+  post: Record<string, number>;
+  heard: Record<string, number>;
+  /** The keys whose frame came while this tab was hidden. */
+  hidden: Record<string, true>;
+  /** Long animation frames: start (epoch ms), duration, blocking duration. */
+  long: { at: number; ms: number; blocking: number }[];
+}
+
+interface PaintSample {
+  key: string;
+  text: string;
+  /** Epoch ms: the row entered the DOM, and the next animation frame after that. */
+  dom: number;
+  frame: number;
+}
+
 /** Notes, for each row with `lat:<epoch ms>`, the first animation frame after it entered the DOM. */
 async function installPaintProbe(page: Page): Promise<void> {
   await page.getByTestId('message-scroller').evaluate((element) => {
-    const state = { samples: [] as { text: string; ms: number }[], seen: new Set<string>() };
+    const state = { samples: [] as { key: string; text: string; dom: number; frame: number }[], seen: new Set<string>() };
     (window as unknown as { __paint: typeof state }).__paint = state;
+    const now = () => performance.timeOrigin + performance.now();
     new MutationObserver(() => {
       for (const row of element.querySelectorAll('[data-row-kind="message"]')) {
         const match = /lat:(\d+\.\d+)/.exec(row.textContent ?? '');
         if (!match || state.seen.has(match[1]!)) continue;
-        state.seen.add(match[1]!);
-        const sent = Number(match[1]);
+        const key = match[1]!;
+        state.seen.add(key);
         const text = row.textContent ?? '';
-        requestAnimationFrame(() => state.samples.push({ text, ms: performance.timeOrigin + performance.now() - sent }));
+        const dom = now();
+        requestAnimationFrame(() => state.samples.push({ key, text, dom, frame: now() }));
       }
     }).observe(element, { childList: true, subtree: true, characterData: true });
   });
 }
 
-/** The latencies of the rows whose text has `label` in it. */
+const WHICH = ['leader', 'follower'] as const;
+type Which = (typeof WHICH)[number];
+
+interface TabRun {
+  /** Send → paint, ms. */
+  latency: number[];
+  /** The same split into its parts (ms each), in order. */
+  parts: Record<string, number[]>;
+  /** Of the frames the leader's socket delivered, how many came while the leader tab was hidden. */
+  leaderHidden: number;
+  /** The leader tab's long animation frames while these messages came. */
+  leaderLong: { count: number; longest: number; blocked: number };
+}
+
+/** Splits each sample's send → paint into its parts, from the stamps of both tabs. */
+function tabRun(which: Which, samples: PaintSample[], leader: RelayStamps, follower: RelayStamps): TabRun {
+  const parts: Record<string, number[]> = {};
+  const add = (part: string, ms: number) => (parts[part] ??= []).push(ms);
+  for (const sample of samples) {
+    const sent = Number(sample.key);
+    const socket = leader.socket[sample.key] ?? Number.NaN;
+    add('send → leader socket', socket - sent);
+    if (which === 'follower') {
+      const posted = leader.post[sample.key] ?? Number.NaN;
+      const heard = follower.heard[sample.key] ?? Number.NaN;
+      add('→ relayed', posted - socket);
+      add('→ heard', heard - posted);
+      add('→ DOM', sample.dom - heard);
+    } else add('→ DOM', sample.dom - socket);
+    add('→ frame', sample.frame - sample.dom);
+  }
+  const latency = samples.map((sample) => sample.frame - Number(sample.key));
+  const keys = samples.map((sample) => Number(sample.key));
+  const [from, to] = [Math.min(...keys), Math.max(...keys) + 1_000];
+  const long = leader.long.filter((frame) => frame.at >= from && frame.at <= to);
+  return {
+    latency,
+    parts,
+    leaderHidden: samples.filter((sample) => leader.hidden[sample.key]).length,
+    leaderLong: {
+      count: long.length,
+      longest: long.reduce((max, frame) => Math.max(max, frame.ms), 0),
+      blocked: long.reduce((sum, frame) => sum + frame.blocking, 0),
+    },
+  };
+}
+
+/** The samples of the rows whose text has `label` in it. */
 const paintSamples = (page: Page, label: string) =>
   page.evaluate(
     (label) =>
-      (window as unknown as { __paint: { samples: { text: string; ms: number }[] } }).__paint.samples
-        .filter((sample) => sample.text.includes(label))
-        .map((sample) => sample.ms),
+      (window as unknown as { __paint: { samples: PaintSample[] } }).__paint.samples.filter((sample) => sample.text.includes(label)),
     label,
   );
+
+const relayStamps = (page: Page) => page.evaluate(() => (window as unknown as { __relay: RelayStamps }).__relay);
 
 /** Resolves with the epoch ms at which a row with `text` first showed (checked every frame). */
 function watchFor(page: Page, text: string): Promise<number> {
@@ -121,10 +240,10 @@ export async function tabsBench(input: TabsBenchInput): Promise<string[][]> {
   const { browser, base, log } = input;
   const tag = randomUUID().slice(0, 6);
   const rows: string[][] = [];
-  const newContext = async () => {
+  const newContext = async (probe = '') => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     // tsx keeps function names with a `__name` helper that the functions sent to the page call.
-    await context.addInitScript({ content: 'window.__name = (fn) => fn;' });
+    await context.addInitScript({ content: `window.__name = (fn) => fn;${probe}` });
     return context;
   };
 
@@ -148,56 +267,84 @@ export async function tabsBench(input: TabsBenchInput): Promise<string[][]> {
   const paintTitle = `Bench tabs paint ${tag}`;
   const paint = await input.createThread(input.alice.token, { target_user_ids: [input.bob.user.id], title: paintTitle });
   {
-    const context = await newContext();
+    const context = await newContext(RELAY_PROBE);
     const sockets = new UserSockets();
     const pages = await openTabs(context, sockets, base, 2);
     for (const page of pages) await openThread(page, paintTitle);
     const leader = await leaderOf(sockets);
     const follower = pages.find((page) => page !== leader)!;
     for (const page of pages) await installPaintProbe(page);
-    // Each tab is measured while it is the tab in front (as the one a person looks at); the
-    // other tab is in the background meanwhile, as it would be.
-    const rounds: { leader: number[]; follower: number[] }[] = [];
+    // Each tab is measured while it is the tab in front (the one a person looks at). Both
+    // tabs' stamps are kept, to split the follower's delay into its parts. A page that is not
+    // in front stays "visible" in headless Chromium but gets about one animation frame a
+    // second, so its own paint times say nothing: they are not compared.
+    const runs: { front: Which; leader: TabRun; follower: TabRun }[] = [];
     for (let round = 0; round < input.rounds; round++) {
-      const result = { leader: [] as number[], follower: [] as number[] };
-      for (const which of ['leader', 'follower'] as const) {
-        const page = which === 'leader' ? leader : follower;
-        await page.bringToFront();
+      for (const front of WHICH) {
+        await (front === 'leader' ? leader : follower).bringToFront();
         await sleep(300);
+        const label = `paint ${front}-${round}/`;
         const start = performance.now();
         const sends: Promise<unknown>[] = [];
         for (let i = 0; i < PAINT_MESSAGES_PER_ROUND; i++) {
           const wait = start + (i * 1000) / PAINT_RATE_PER_S - performance.now();
           if (wait > 0) await sleep(wait);
           const sentAt = (performance.timeOrigin + performance.now()).toFixed(3);
-          sends.push(input.post(input.bob.token, paint.id, `paint ${which}-${round}/${i} lat:${sentAt}`));
+          sends.push(input.post(input.bob.token, paint.id, `${label}${i} lat:${sentAt}`));
         }
         await Promise.all(sends);
         const deadline = Date.now() + 20_000;
-        let samples: number[] = [];
+        let samples: Record<Which, PaintSample[]> = { leader: [], follower: [] };
         while (Date.now() < deadline) {
-          samples = await paintSamples(page, `paint ${which}-${round}/`);
-          if (samples.length >= PAINT_MESSAGES_PER_ROUND) break;
+          samples = { leader: await paintSamples(leader, label), follower: await paintSamples(follower, label) };
+          if (WHICH.every((which) => samples[which].length >= PAINT_MESSAGES_PER_ROUND)) break;
           await sleep(200);
         }
-        result[which] = samples;
+        const [leaderStamps, followerStamps] = [await relayStamps(leader), await relayStamps(follower)];
+        runs.push({
+          front,
+          leader: tabRun('leader', samples.leader, leaderStamps, followerStamps),
+          follower: tabRun('follower', samples.follower, leaderStamps, followerStamps),
+        });
         await sleep(500);
       }
-      rounds.push(result);
     }
-    const stat = (which: 'leader' | 'follower', p: number) => median(rounds.map((round) => percentile(sorted(round[which]), p)));
-    const seen = (which: 'leader' | 'follower') => rounds.map((round) => round[which].length).join('/');
+    const own = (which: Which) => runs.filter((run) => run.front === which).map((run) => run[which]);
+    const stat = (which: Which, p: number, part?: string) =>
+      median(own(which).map((run) => percentile(sorted(part ? run.parts[part]! : run.latency), p)));
+    const seen = (which: Which) =>
+      own(which)
+        .map((run) => run.latency.length)
+        .join('/');
+    const parts = (which: Which, p: number) =>
+      `p${p} parts: ${Object.keys(own(which)[0]!.parts)
+        .map((part) => `${part} ${fmt(stat(which, p, part))}`)
+        .join(', ')}`;
+    const hidden = own('follower')
+      .map((run) => `${run.leaderHidden}/${run.latency.length}`)
+      .join(', ');
+    const long = (front: Which) =>
+      runs
+        .filter((run) => run.front === front)
+        .map(
+          (run) =>
+            `${run.leader.leaderLong.count} (longest ${run.leader.leaderLong.longest.toFixed(0)} ms, ${run.leader.leaderLong.blocked.toFixed(0)} ms blocked)`,
+        )
+        .join(', ');
     const [l50, l95, f50, f95] = [stat('leader', 50), stat('leader', 95), stat('follower', 50), stat('follower', 95)];
+    for (const which of WHICH) log(`  ${which} in front: ${parts(which, 50)}; ${parts(which, 95)}`);
+    log(`  frames the leader's socket delivered while the leader tab was hidden, per follower run: ${hidden}`);
+    log(`  the leader's long animation frames per run, leader in front: ${long('leader')}; follower in front: ${long('follower')}`);
     rows.push(
       [
         `arrival → paint, leader tab, p50 / p95 (${PAINT_RATE_PER_S}/s)`,
-        `${fmt(l50)} / ${fmt(l95)} (seen ${seen('leader')} of ${PAINT_MESSAGES_PER_ROUND})`,
+        `${fmt(l50)} / ${fmt(l95)} (seen ${seen('leader')} of ${PAINT_MESSAGES_PER_ROUND}; ${parts('leader', 50)})`,
         '(reference)',
         '',
       ],
       [
         `arrival → paint, follower tab, p50 / p95`,
-        `${fmt(f50)} / ${fmt(f95)} (seen ${seen('follower')}; +${fmt(f50 - l50)} / +${fmt(f95 - l95)} over the leader)`,
+        `${fmt(f50)} / ${fmt(f95)} (seen ${seen('follower')}; +${fmt(f50 - l50)} / +${fmt(f95 - l95)} over the leader; ${parts('follower', 50)}; ${parts('follower', 95)})`,
         `≤ leader + ${FRAME_MS.toFixed(1)} ms`,
         ok(f50 - l50 <= FRAME_MS && f95 - l95 <= FRAME_MS),
       ],

@@ -89,8 +89,9 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const hub = realtime.hub;
   const tokens = new UserTokens(config.jwtSecret);
   const origins = new OriginPolicy(config.allowedOrigins);
-  // A networked database pays a round trip per read: users' sends then take account and access from a cache.
-  const sendCache = config.databaseUrl === null ? null : new SendPathCache();
+  // Users' sends take account and access from a cache (a round trip each on PostgreSQL, a quarter of
+  // the send's CPU on SQLite): both storages check the sender again inside the commit.
+  const sendCache = new SendPathCache();
   const threads = new ThreadService(storage, hub, sendCache);
   const webhookGuard = new AddressGuard(config.webhookAllowPrivateNetworks, options.resolveHost);
   const webhooks = new WebhookDispatcher(
@@ -143,7 +144,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     webhooks,
     webhookGuard,
     authenticate,
-    authenticateSend: sendCache ? createAuthenticator(storage, tokens, sendCache.userLookup(storage)) : authenticate,
+    authenticateSend: createAuthenticator(storage, tokens, sendCache.userLookup(storage)),
     accounts,
     limiters,
     loginThrottle,

@@ -318,7 +318,7 @@ export interface NewMessage {
    * commit happens only while that user exists, is enabled and sees the thread, and otherwise
    * throws {@link SenderRefused} (nothing is stored). Set by callers that decided access from a
    * cache ({@link SendPathCache}), so that a stale entry can never let a message in. Honoured by
-   * the PostgreSQL storage; the SQLite storage, read in-process and never cached, ignores it.
+   * both storages (another process, such as `npm run admin`, may have changed the user).
    */
   recheckUserId?: string;
   /** With {@link recheckUserId}: the session version of the sender's token; refused once the user's differs (password changed). */
@@ -326,8 +326,8 @@ export interface NewMessage {
 }
 
 /**
- * What a storage read about the thread in the commit's own statement (PostgreSQL does; SQLite,
- * whose reads cost no round trip, leaves it out): callers use it instead of reading again.
+ * What a storage read about the thread in the commit's own statement or transaction (both
+ * storages do, for new messages): callers use it instead of reading again.
  */
 export interface CommitFacts {
   /** The thread's participation mode when the message was committed. */

@@ -24,15 +24,16 @@ export type UserLookup = (
 ) => Promise<Pick<UserRecord, 'id' | 'name' | 'disabled' | 'sessionVersion'> | undefined>;
 
 /**
- * What the send path of a networked database (PostgreSQL) would otherwise read on every
- * message, each a round trip: the sender's account (authentication), the thread and whether
- * the sender sees it (access). Only users' sends use it; agents' and visitors' are read as
+ * What the send path would otherwise read on every message (on PostgreSQL each a round trip,
+ * on SQLite about a quarter of the send's CPU): the sender's account (authentication), the
+ * thread and whether the sender sees it (access). Only users' sends use it; agents' and visitors' are read as
  * before.
  *
  * Nothing here needs to be told when it goes stale, which is why no process has to notify
  * the others (an administrator disabling a user through `npm run admin` reaches no server):
- * - a send decided on cached entries commits with `recheckUserId`, so the commit statement
- *   itself checks, under the thread's row lock, that the user still exists, is enabled, is
+ * - a send decided on cached entries commits with `recheckUserId`, so the commit itself
+ *   checks (PostgreSQL in its statement under the thread's row lock, SQLite in its write
+ *   transaction), that the user still exists, is enabled, is
  *   still on the token's session version (no password change since) and sees the thread; a refused commit stores nothing, forgets the entries and the send is
  *   decided again from the database (401, 403 or 404 as without the cache);
  * - only enabled users and granted access are kept, never "no such thread" or "no access",

@@ -53,7 +53,7 @@ function decodeCursor(raw: string): ThreadCursor {
 export class ThreadService {
   private readonly listeners = new Set<CommitListener>();
 
-  /** `sendCache` spares users' sends the reads of account and access (PostgreSQL); null reads them every time. */
+  /** `sendCache` spares users' sends the reads of account and access (the commit checks them again); null reads them every time. */
   constructor(
     private readonly storage: Storage,
     private readonly hub: Hub,

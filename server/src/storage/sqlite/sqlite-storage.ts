@@ -11,30 +11,31 @@ import { Checkpointer } from './checkpointer.ts';
 import { GroupedWriter } from './grouped-writer.ts';
 import { now } from './rows.ts';
 import { migrate } from './schema.ts';
-import { SqliteThreadLog } from './thread-log.ts';
+import { SENDER_REFUSED, SqliteThreadLog } from './thread-log.ts';
 import { SqliteThreads } from './threads.ts';
 import { SqliteUsers } from './users.ts';
 import { SqliteVisitors } from './visitors.ts';
 import { SqliteCounters } from './counters.ts';
 import { SqliteWebhooks } from './webhooks.ts';
-import type {
-  AgentSettingsInput,
-  CommitResult,
-  IdentifiedVisitorInput,
-  NewAgent,
-  NewAgentToken,
-  NewApproval,
-  NewRun,
-  RunEnd,
-  NewEvent,
-  NewMessage,
-  NewThread,
-  NewUser,
-  NewVisitor,
-  NewWebhook,
-  ResumeVisitorInput,
-  Storage,
-  ThreadCursor,
+import {
+  SenderRefused,
+  type AgentSettingsInput,
+  type CommitResult,
+  type IdentifiedVisitorInput,
+  type NewAgent,
+  type NewAgentToken,
+  type NewApproval,
+  type NewRun,
+  type RunEnd,
+  type NewEvent,
+  type NewMessage,
+  type NewThread,
+  type NewUser,
+  type NewVisitor,
+  type NewWebhook,
+  type ResumeVisitorInput,
+  type Storage,
+  type ThreadCursor,
 } from '../storage.ts';
 
 /**
@@ -220,7 +221,10 @@ export class SqliteStorage implements Storage {
   // ---- the log -------------------------------------------------------------------------
 
   async commitMessage(input: NewMessage): Promise<CommitResult> {
-    return this.writer.run(() => this.log.commitMessage(input, now()));
+    // A refused sender comes back as a value: throwing inside the group would make it run again.
+    const result = await this.writer.run(() => this.log.commitMessage(input, now()));
+    if (result === SENDER_REFUSED) throw new SenderRefused(input.threadId);
+    return result;
   }
 
   async appendEvent(threadId: string, input: NewEvent) {

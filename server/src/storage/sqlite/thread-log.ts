@@ -1,12 +1,19 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import type { Message, ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import type { Message, ParticipationMode, ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { toEvent, toMessage, type Row } from './rows.ts';
 import { committedMessage, messageCommittedData, repeatOf } from '../committed-message.ts';
-import type { CommitResult, NewEvent, NewMessage } from '../storage.ts';
+import type { CommitFacts, CommitResult, NewEvent, NewMessage } from '../storage.ts';
 
 /** Any event of the log, `message_committed` included (which only {@link SqliteThreadLog.insertMessage} writes). */
 export type AnyNewEvent = NewEvent | (Omit<NewEvent, 'eventType'> & { eventType: 'message_committed' });
+
+/**
+ * What {@link SqliteThreadLog.commitMessage} returns when `recheckUserId` refused the sender:
+ * a value, not an error, so that a grouped transaction need not be rolled back and run again
+ * for it (nothing was written). The storage turns it into {@link SenderRefused}.
+ */
+export const SENDER_REFUSED = Symbol('sender refused');
 
 /**
  * The dense per-thread log in the SQLite file: events and messages. Each write takes the
@@ -23,8 +30,18 @@ export class SqliteThreadLog {
       nextMessageSeq: db.prepare(
         `UPDATE threads SET last_seq = last_seq + 1, updated_at = ?, activity_at = ?, last_message_sender = ?,
                             last_message_content = ?, last_message_at = ?
-         WHERE id = ? RETURNING last_seq`,
+         WHERE id = ? RETURNING last_seq, participation_mode`,
       ),
+      // The sender may still post: enabled, on the token's session version (null: any) and seeing the thread.
+      senderMayPost: db
+        .prepare(
+          `SELECT 1 FROM thread_access JOIN users ON users.id = thread_access.user_id
+           WHERE thread_access.thread_id = ? AND thread_access.user_id = ? AND users.disabled = 0
+             AND (? IS NULL OR users.session_version = ?)`,
+        )
+        .pluck(),
+      // The partial index webhooks_active answers this from the index alone for threads without any.
+      activeWebhookIds: db.prepare('SELECT id FROM webhooks WHERE thread_id = ? AND active = 1 ORDER BY id').pluck(),
       insertEvent: db.prepare(
         `INSERT INTO events (thread_id, thread_seq, event_id, event_type, sender_id, content, data, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -71,8 +88,11 @@ export class SqliteThreadLog {
     return event;
   }
 
-  /** Inserts a message and its `message_committed` event, and makes it the thread's last message. */
-  insertMessage(input: NewMessage, createdAt: string): { message: Message; event: ThreadEvent } {
+  /**
+   * Inserts a message and its `message_committed` event, and makes it the thread's last
+   * message; also returns what the commit saw of the thread (its mode, its active webhooks).
+   */
+  insertMessage(input: NewMessage, createdAt: string): { message: Message; event: ThreadEvent; facts: CommitFacts } {
     const messageId = randomUUID();
     const seqRow = this.stmt.nextMessageSeq.get(createdAt, createdAt, input.senderId, input.content, createdAt, input.threadId) as
       Row | undefined;
@@ -101,17 +121,36 @@ export class SqliteThreadLog {
       message.latest_seen_seq,
       createdAt,
     );
-    return { message, event };
+    const facts: CommitFacts = {
+      participationMode: seqRow!.participation_mode as ParticipationMode,
+      activeWebhookIds: this.stmt.activeWebhookIds.all(input.threadId) as string[],
+    };
+    return { message, event, facts };
   }
 
-  /** A new message, or the one already sent with this (thread, sender, client_message_id). */
-  commitMessage(input: NewMessage, createdAt: string): CommitResult {
+  /**
+   * A new message, or the one already sent with this (thread, sender, client_message_id).
+   * With `recheckUserId`, first checks in the same transaction that this user may still post
+   * (as the PostgreSQL commit does): otherwise nothing is written, not even a repeat answered,
+   * and {@link SENDER_REFUSED} is returned.
+   */
+  commitMessage(input: NewMessage, createdAt: string): CommitResult | typeof SENDER_REFUSED {
+    if (
+      input.recheckUserId !== undefined &&
+      !this.senderMayPost(input.threadId, input.recheckUserId, input.recheckSessionVersion ?? null)
+    ) {
+      return SENDER_REFUSED;
+    }
     const existingRow = this.stmt.messageByClientId.get(input.threadId, input.senderId, input.clientMessageId) as Row | undefined;
     if (existingRow) {
       const existing = toMessage(existingRow);
       return repeatOf(existing, input);
     }
     return { status: 'created', ...this.insertMessage(input, createdAt) };
+  }
+
+  private senderMayPost(threadId: string, userId: string, sessionVersion: number | null): boolean {
+    return this.stmt.senderMayPost.get(threadId, userId, sessionVersion, sessionVersion) !== undefined;
   }
 
   list(threadId: string, afterSeq: number, limit: number): { events: ThreadEvent[]; hasMore: boolean } {

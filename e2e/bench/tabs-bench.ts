@@ -36,6 +36,8 @@ export interface TabsBenchInput {
 }
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+/** A difference with its sign: "+5.9 ms" or "−2.0 ms". */
+const signed = (ms: number) => `${ms < 0 ? '−' : '+'}${fmt(Math.abs(ms))}`;
 const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
 const ok = (pass: boolean) => (pass ? 'yes' : 'NO');
 
@@ -344,7 +346,7 @@ export async function tabsBench(input: TabsBenchInput): Promise<string[][]> {
       ],
       [
         `arrival → paint, follower tab, p50 / p95`,
-        `${fmt(f50)} / ${fmt(f95)} (seen ${seen('follower')}; +${fmt(f50 - l50)} / +${fmt(f95 - l95)} over the leader; ${parts('follower', 50)}; ${parts('follower', 95)})`,
+        `${fmt(f50)} / ${fmt(f95)} (seen ${seen('follower')}; ${signed(f50 - l50)} / ${signed(f95 - l95)} against the leader; ${parts('follower', 50)}; ${parts('follower', 95)})`,
         `≤ leader + ${FRAME_MS.toFixed(1)} ms`,
         ok(f50 - l50 <= FRAME_MS && f95 - l95 <= FRAME_MS),
       ],

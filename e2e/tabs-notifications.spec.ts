@@ -215,6 +215,8 @@ test('three tabs: one notification per message, none on screen or muted, the mut
 
     // The titles agree in all tabs; "Other" has Bob's two sentinels unread.
     await expect(threadButton(a, `Other ${tag}`).getByLabel('2 unread')).toBeVisible();
+    // The title is set by an effect after the list renders: wait for it, then for the others to agree.
+    await expect.poll(() => titleUnread(a)).toBeGreaterThanOrEqual(2);
     await expect.poll(async () => new Set(await Promise.all(pages.map((page) => page.title()))).size).toBe(1);
     const before = await titleUnread(a);
     expect(before).toBeGreaterThanOrEqual(2);

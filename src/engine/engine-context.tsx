@@ -54,9 +54,9 @@ export function EngineProvider({ user, children }: { user: SessionUser; children
     setValue({ engine: created.engine, api: created.api, user, selfSenderId: `user:${user.id}`, tabs });
     void created.engine.start();
     return () => {
+      // Also hands this tab's leadership on (the engine closes it).
       created.engine.stop();
       tabs.stop();
-      created.leadership?.close();
       setValue(null);
     };
   }, [config.apiBaseUrl, user]);

@@ -3,7 +3,8 @@ import type { ClientFrame } from '../protocol/client-frames.ts';
 import type { InboundFrame } from '../protocol/server-frame-schemas.ts';
 import { backoffDelay } from './backoff.ts';
 import { classifyClose } from './close-policy.ts';
-import type { Connection, ConnectionState, OpenInfo } from './connection.ts';
+import { sameConnectionState, type Connection, type ConnectionState, type OpenInfo } from './connection.ts';
+import { emit } from './emit.ts';
 import { Heartbeat } from './heartbeat.ts';
 import type { Transport, TransportClose } from './transport.ts';
 
@@ -38,21 +39,6 @@ export interface ConnectionManagerOptions {
 
 function warnInvalidFrame(type: string | null, reason: string): void {
   console.warn(`Dropped an invalid ${type ? `"${type}" ` : ''}frame: ${reason}.`);
-}
-
-const sameState = (a: ConnectionState, b: ConnectionState) => JSON.stringify(a) === JSON.stringify(b);
-
-/** Calls every listener; one that throws is reported without keeping the others from running. */
-function emit<T>(listeners: Iterable<(value: T) => void>, value: T): void {
-  for (const listener of [...listeners]) {
-    try {
-      listener(value);
-    } catch (error) {
-      queueMicrotask(() => {
-        throw error;
-      });
-    }
-  }
 }
 
 /**
@@ -427,7 +413,7 @@ export class ConnectionManager implements Connection {
   }
 
   private setState(next: ConnectionState): void {
-    if (sameState(this.state, next)) return;
+    if (sameConnectionState(this.state, next)) return;
     this.state = next;
     emit(this.stateListeners, next);
   }

@@ -22,6 +22,9 @@ export type ConnectionState =
   /** Terminal until the app changes something (a new token, another thread): 4000, 4001, 4004. */
   | { status: 'failed'; reason: string; code: number | null };
 
+/** Two states are the same when every field is (states are small plain objects). */
+export const sameConnectionState = (a: ConnectionState, b: ConnectionState): boolean => JSON.stringify(a) === JSON.stringify(b);
+
 export interface OpenInfo {
   transport: TransportKind;
   /** False only for the first open after `start()`. */

@@ -1,4 +1,5 @@
-import type { Connection, ConnectionState, OpenInfo } from '../connection/connection.ts';
+import { sameConnectionState, type Connection, type ConnectionState, type OpenInfo } from '../connection/connection.ts';
+import { emit } from '../connection/emit.ts';
 import type { TransportKind } from '../connection/transport.ts';
 import type { ClientFrame } from '../protocol/client-frames.ts';
 import type { InboundFrame } from '../protocol/server-frame-schemas.ts';
@@ -26,8 +27,6 @@ export interface TabConnectionOptions {
 function warnInvalid(reason: string): void {
   console.warn(`Dropped an invalid message from another tab: ${reason}.`);
 }
-
-const sameState = (a: ConnectionState, b: ConnectionState) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * The engine's {@link Connection} in a browser with several tabs of one user: one tab (the
@@ -185,21 +184,8 @@ export class TabConnection implements Connection {
   }
 
   private setState(next: ConnectionState): void {
-    if (sameState(this.state, next)) return;
+    if (sameConnectionState(this.state, next)) return;
     this.state = next;
     emit(this.stateListeners, next);
-  }
-}
-
-/** Calls every listener; one that throws is reported without keeping the others from running. */
-function emit<T>(listeners: Iterable<(value: T) => void>, value: T): void {
-  for (const listener of [...listeners]) {
-    try {
-      listener(value);
-    } catch (error) {
-      queueMicrotask(() => {
-        throw error;
-      });
-    }
   }
 }

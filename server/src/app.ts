@@ -14,6 +14,7 @@ import type { ServerConfig } from './config.ts';
 import { createAuthenticator } from './http/authenticate.ts';
 import { ApiError } from './http/errors.ts';
 import { formatSchemaErrors, installErrorHandling } from './http/error-handling.ts';
+import { installJsonBodyParser } from './http/json-body-parser.ts';
 import { HostPolicy } from './http/host-policy.ts';
 import { installHostCheck, refuseUpgradeForHost } from './http/host-check.ts';
 import { lazyChildLoggerFactory, loggerOptions } from './http/logging.ts';
@@ -190,6 +191,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   installSecurityHeaders(fastify);
   // Bodies are JSON only (CONTRACT: a text/plain body gets "send the body as JSON", not a schema error).
   fastify.removeContentTypeParser('text/plain');
+  installJsonBodyParser(fastify);
   fastify.setValidatorCompiler(createValidatorCompiler());
 
   // The widget runs on customers' sites: public endpoints answer CORS for any origin (each agent's

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createThread, sendBody, startTestServer, type ApiResponse, type TestServer } from '../support/test-server.ts';
 
@@ -161,6 +162,57 @@ describe('bad input is refused and nothing is stored', () => {
     expect(contents).toEqual(['😀'.repeat(5), 'b'.repeat(10), 'still here']);
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
+  });
+});
+
+/**
+ * A body nested thousands of levels deep would overflow the stack of whatever walks it
+ * (validation, the text checks): the body parser refuses it first, on every route.
+ */
+describe('a JSON body nested deeper than 64 levels is refused with 400, on public and signed-in routes', () => {
+  let server: TestServer;
+  let closed = false;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    if (!closed) await server.close();
+  });
+
+  const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+  const NESTING_MESSAGE = 'The request body nests objects or arrays more than 64 levels deep.';
+
+  function expectNestingRefused(response: ApiResponse) {
+    expect(response.status, JSON.stringify(response.body)).toBe(400);
+    expect(response.body).toEqual({ error: { code: 'client_error', message: NESTING_MESSAGE, retryable: false } });
+  }
+
+  it('answers 12,000 levels with 400 client_error, and 65 levels too, while 64 pass; no stack in the log', async () => {
+    // A property no schema names is walked by the text checks, which overflowed the stack.
+    const resolveBody = (extra: string) => `{"email":"deep@example.com","name":"Deep","extra":${extra}}`;
+    const resolveCall = (extra: string) => api(server, 'POST', '/chat/public/demo/threads', { body: resolveBody(extra) });
+    expectNestingRefused(await resolveCall(nested(12_000)));
+    expectNestingRefused(await resolveCall(`{"a":${'{"a":'.repeat(9_000)}1${'}'.repeat(9_001)}`));
+    expectNestingRefused(await resolveCall(nested(64)));
+    // 64 levels in all (the body object and 63 arrays) pass; brackets inside strings are text, not nesting.
+    expect((await resolveCall(nested(63))).status).toBe(201);
+    expect((await resolveCall(JSON.stringify(`\\"[{${'['.repeat(200)}`))).status).toBe(201);
+
+    const alice = await server.login('alice@example.com');
+    const bob = await server.login('bob@example.com');
+    const thread = await createThread(server, alice.token, { target_user_ids: [bob.user.id] });
+    const send = await api(server, 'POST', `/chat/threads/${thread.id}/messages`, {
+      token: alice.token,
+      body: `{"client_message_id":"deep-1","content":"hi","mentions":${nested(12_000)}}`,
+    });
+    expectNestingRefused(send);
+    expect((await api(server, 'GET', `/chat/threads/${thread.id}`, { token: alice.token })).body.last_seq).toBe(thread.last_seq);
+
+    await server.close();
+    closed = true;
+    const log = readFileSync(server.logFile, 'utf8');
+    expect(log).not.toMatch(/Maximum call stack|RangeError|"level":50/);
   });
 });
 

@@ -14,6 +14,7 @@ import type { ServerConfig } from './config.ts';
 import { createAuthenticator } from './http/authenticate.ts';
 import { ApiError } from './http/errors.ts';
 import { formatSchemaErrors, installErrorHandling } from './http/error-handling.ts';
+import { API_PREFIX, apiArea } from './http/api-area.ts';
 import { installJsonBodyParser } from './http/json-body-parser.ts';
 import { HostPolicy } from './http/host-policy.ts';
 import { installHostCheck, refuseUpgradeForHost } from './http/host-check.ts';
@@ -44,10 +45,8 @@ import type { Storage } from './storage/storage.ts';
 import { AddressGuard, type Resolver } from './webhooks/address-guard.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 
-const API_PREFIX = '/api/v1';
 /** On shutdown, how long in-flight requests may take before their connections are closed. */
 const CLOSE_GRACE_MS = 2_000;
-const PUBLIC_PREFIX = `${API_PREFIX}/chat/public/`;
 
 export interface AppOptions {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -216,14 +215,15 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     delegator: (request, callback) => {
       const origin = request.headers.origin;
       if (!origin) callback(null, noCors);
-      else if (request.url?.startsWith(PUBLIC_PREFIX)) callback(null, publicCors);
+      else if (apiArea(request) === 'public') callback(null, publicCors);
       else callback(null, origins.isListed(origin) ? listedCors : noCors);
     },
   });
 
-  // Credentialed calls from a foreign page are refused outright (CONTRACT §1).
+  // Credentialed calls from a foreign page are refused outright (CONTRACT §1). Judged on the
+  // route the router matched, not the raw URL: the router decodes it (`/%61pi/v1/me`).
   fastify.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith(API_PREFIX) || request.url.startsWith(PUBLIC_PREFIX) || request.method === 'OPTIONS') return;
+    if (apiArea(request) !== 'credentialed' || request.method === 'OPTIONS') return;
     if (!origins.allowsCredentialed(request.headers.origin, request.headers.host)) {
       throw new ApiError('forbidden', `Requests from ${request.headers.origin} are not allowed; add it to ALLOWED_ORIGINS.`);
     }

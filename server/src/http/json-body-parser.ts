@@ -55,6 +55,6 @@ export function installJsonBodyParser(app: FastifyInstance): void {
       );
       return;
     }
-    parse(request, text, done);
+    void parse(request, text, done);
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { decodeAsciiEscapes } from './percent-decoding.ts';
 
 /** Every REST path is under this prefix (CONTRACT: "All REST paths below are under /api/v1"). */
 export const API_PREFIX = '/api/v1';
@@ -8,9 +9,6 @@ export const PUBLIC_PREFIX = `${API_PREFIX}/chat/public/`;
 /** Which part of the server a request reaches: the visitor API, the signed-in API, or neither (pages, `/healthz`). */
 export type ApiArea = 'public' | 'credentialed' | 'outside';
 
-const PERCENT_ESCAPE = /%([0-9a-fA-F]{2})/g;
-const ASCII_LIMIT = 0x80;
-
 /**
  * A request path as loosely as any router could read it: query cut off, ASCII percent
  * escapes decoded (`%2F` too), dot segments resolved, duplicate slashes and a trailing one
@@ -19,10 +17,7 @@ const ASCII_LIMIT = 0x80;
  */
 export function loosePath(url: string): string {
   const path = url.split(/[?#]/, 1)[0]!;
-  const decoded = path.replace(PERCENT_ESCAPE, (escape, hex: string) => {
-    const code = Number.parseInt(hex, 16);
-    return code < ASCII_LIMIT ? String.fromCharCode(code) : escape;
-  });
+  const decoded = decodeAsciiEscapes(path);
   const resolved = URL.parse(decoded.replace(/\/{2,}/g, '/'), 'http://localhost')?.pathname ?? decoded;
   return resolved
     .replace(/\/{2,}/g, '/')

@@ -22,6 +22,26 @@ describe('redactUrl', () => {
   });
 });
 
+describe('redactUrl, after decoding', () => {
+  const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+
+  it('redacts a credential parameter whatever the percent-encoding or case of its name', () => {
+    expect(redactUrl(`/ws?%74oken=${JWT}`)).toBe('/ws?%74oken=[redacted]');
+    expect(redactUrl(`/ws?%74%6F%6B%65%6E=${JWT}&a=1`)).toBe('/ws?%74%6F%6B%65%6E=[redacted]&a=1');
+    expect(redactUrl('/x?TOKEN=abc&Access_Token=def')).toBe('/x?TOKEN=[redacted]&Access_Token=[redacted]');
+    expect(redactUrl('/x?visitor%5Ftoken=abc&IDENTITY%5fTOKEN=def')).toBe('/x?visitor%5Ftoken=[redacted]&IDENTITY%5fTOKEN=[redacted]');
+    expect(redactUrl('/x?%65mail=victim%40example.com&E%4DAIL=v@example.com')).toBe('/x?%65mail=[redacted]&E%4DAIL=[redacted]');
+    expect(redactUrl('/x?+token=abc&to%6Bens=keep')).toBe('/x?+token=[redacted]&to%6Bens=keep');
+  });
+
+  it('redacts anything shaped like a token, escaped or not, in the path and in any parameter', () => {
+    expect(redactUrl('/api/v1/chat/public/demo/%76t%5FAbCdEfGh1234/threads')).toBe('/api/v1/chat/public/demo/vt_[redacted]/threads');
+    expect(redactUrl(`/x?next=${encodeURIComponent(JWT)}&b=2`)).toBe('/x?next=[redacted]&b=2');
+    expect(redactUrl('/x?k=ama%5Feat_AbCdEfGh1234')).toBe('/x?k=ama_eat_[redacted]');
+    expect(redactUrl('/x?k=%E2%9C%93&q=a%20b')).toBe('/x?k=%E2%9C%93&q=a%20b');
+  });
+});
+
 describe('request loggers made on first use', () => {
   it('write the lines an eager child would, with the request id, and nothing below the level', async () => {
     const lines: Record<string, unknown>[] = [];

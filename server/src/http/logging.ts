@@ -1,18 +1,59 @@
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Bindings, ChildLoggerOptions, DestinationStream, Logger } from 'pino';
+import { decodeAsciiEscapes } from './percent-decoding.ts';
 
 /**
  * Query parameters whose values never reach a log line: tokens (`?token=<jwt>` on the user
  * socket), and the visitor's email (`?email=` on the public socket and public REST): an
- * email is personal data, and the label a visitor is known by.
+ * email is personal data, and the label a visitor is known by. Names are compared after
+ * decoding and in lower case: `?%74oken=` is `?token=` to the server, so to the log too.
  */
-const SECRET_QUERY_PARAMS = /([?&](?:token|access_token|visitor_token|identity_token|email)=)[^&#]*/gi;
-/** A visitor token (`vt_…`, CONTRACT §7) wherever it sits in a URL, path included. */
-const VISITOR_TOKEN = /vt_[A-Za-z0-9_-]{8,}/g;
+const SECRET_QUERY_PARAMS: ReadonlySet<string> = new Set(['token', 'access_token', 'visitor_token', 'identity_token', 'email']);
+/** Credentials by their shape, wherever they sit in a URL (path or any parameter): visitor tokens (CONTRACT §7), agent tokens, JWTs. */
+const SECRET_SHAPES: readonly [RegExp, string][] = [
+  [/vt_[A-Za-z0-9_-]{8,}/g, 'vt_[redacted]'],
+  [/ama_eat_[A-Za-z0-9_-]{8,}/g, 'ama_eat_[redacted]'],
+  [/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted]'],
+];
+const REDACTED = '[redacted]';
 
-/** Replaces secrets and visitor emails in a URL with `[redacted]`. */
+/** A part of a URL with every credential-shaped run redacted, judged decoded; an innocent part stays as it was sent. */
+function redactShapes(part: string): string {
+  const decoded = decodeAsciiEscapes(part);
+  let redacted = decoded;
+  for (const [shape, replacement] of SECRET_SHAPES) redacted = redacted.replace(shape, replacement);
+  return redacted === decoded ? part : redacted;
+}
+
+/** A query parameter's name as the server reads it (`+` is a space, escapes decoded), in lower case. */
+function parameterName(rawName: string): string {
+  return decodeAsciiEscapes(rawName.replace(/\+/g, ' ')).trim().toLowerCase();
+}
+
+function redactParameter(pair: string): string {
+  const equals = pair.indexOf('=');
+  const rawName = equals < 0 ? pair : pair.slice(0, equals);
+  if (SECRET_QUERY_PARAMS.has(parameterName(rawName))) return equals < 0 ? pair : `${rawName}=${REDACTED}`;
+  return redactShapes(pair);
+}
+
+/**
+ * Replaces secrets and visitor emails in a URL with `[redacted]`: the values of the
+ * parameters above, whatever the spelling of their names, and anything shaped like a token,
+ * percent-encoded or not, in the path and in every parameter.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_QUERY_PARAMS, '$1[redacted]').replace(VISITOR_TOKEN, 'vt_[redacted]');
+  const hashAt = url.indexOf('#');
+  const beforeHash = hashAt < 0 ? url : url.slice(0, hashAt);
+  const fragment = hashAt < 0 ? '' : `#${redactShapes(url.slice(hashAt + 1))}`;
+  const queryAt = beforeHash.indexOf('?');
+  if (queryAt < 0) return redactShapes(beforeHash) + fragment;
+  const query = beforeHash
+    .slice(queryAt + 1)
+    .split('&')
+    .map(redactParameter)
+    .join('&');
+  return `${redactShapes(beforeHash.slice(0, queryAt))}?${query}${fragment}`;
 }
 
 interface LoggedRequest {

@@ -201,6 +201,58 @@ describe('server logs carry no visitor email or visitor token (CONTRACT §1, §7
   });
 });
 
+describe('server logs redact credential parameters whatever their spelling (CONTRACT §1)', () => {
+  let server: TestServer;
+  let closed = false;
+  const VICTIM = 'spelt.victim@example.com';
+
+  beforeAll(async () => {
+    server = await startTestServer({ LOG_LEVEL: 'debug' });
+  });
+  afterAll(async () => {
+    if (!closed) await server.close();
+  });
+
+  it('logs ?%74oken=, ?TOKEN=, ?%65mail= and an escaped visitor token redacted; an escaped name still authenticates', async () => {
+    const alice = await server.login('alice@example.com');
+    const socketPath = `${server.wsUrl}/api/v1/chat/ws/user/threads`;
+    // `%74oken` is `token`, validly encoded: the server reads it as such (and the log must not show it).
+    const escaped = TestSocket.open(`${socketPath}?%74oken=${alice.token}`);
+    await escaped.ready();
+    await escaped.close();
+    // Parameter names are case-sensitive: `TOKEN` is not the token, and is refused, but still redacted.
+    expect((await TestSocket.open(`${socketPath}?TOKEN=${alice.token}`).closed).code).toBe(4001);
+    expect((await api(server, 'GET', `/me?%61ccess%5Ftoken=${alice.token}`)).status).toBe(401);
+    expect((await api(server, 'GET', `/chat/threads?next=${encodeURIComponent(alice.token)}`)).status).toBe(401);
+
+    const resolved = await api(server, 'POST', '/chat/public/demo/threads', { body: { email: VICTIM, name: 'Victim' } });
+    expect(resolved.status).toBe(201);
+    const threadId = resolved.body.thread_id as string;
+    const visitorToken = resolved.body.visitor_token as string;
+    const email = encodeURIComponent(VICTIM);
+    const visitorSocket = TestSocket.open(`${server.wsUrl}/api/v1/chat/ws/public/demo/threads/${threadId}?%65mail=${email}`, {
+      protocols: ['visitor', visitorToken],
+    });
+    await visitorSocket.ready();
+    await visitorSocket.close();
+    await api(server, 'GET', `/chat/public/demo/threads/${threadId}/events?E%4DAIL=${email}&%76isitor_token=${visitorToken}`);
+    await api(server, 'GET', `/chat/public/demo/%76t%5F${visitorToken.slice(3)}`);
+
+    await server.close();
+    closed = true;
+    const log = readFileSync(server.logFile, 'utf8');
+    expect(log).toContain('/api/v1/chat/ws/user/threads?%74oken=[redacted]');
+    expect(log).toContain('/api/v1/chat/ws/user/threads?TOKEN=[redacted]');
+    expect(log).toContain('/api/v1/me?%61ccess%5Ftoken=[redacted]');
+    expect(log).toContain(`/api/v1/chat/ws/public/demo/threads/${threadId}?%65mail=[redacted]`);
+    expect(log).toContain(`/events?E%4DAIL=[redacted]&%76isitor_token=[redacted]`);
+    expect(log).toContain('/api/v1/chat/public/demo/vt_[redacted]');
+    expect(log).not.toMatch(JWT_PATTERN);
+    for (const part of alice.token.split('.')) expect(log).not.toContain(part);
+    for (const secret of [VICTIM, email, visitorToken.slice(3)]) expect(log).not.toContain(secret);
+  });
+});
+
 describe('the OpenAPI document', () => {
   let server: TestServer;
 

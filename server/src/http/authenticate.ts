@@ -63,7 +63,14 @@ export function createAuthenticator(
     if (user.disabled) throw new ApiError('unauthorized', ACCOUNT_DISABLED_MESSAGE);
     // Likewise a token issued before the user's password was changed (on any process).
     if (user.sessionVersion !== check.sessionVersion) throw new ApiError('unauthorized', SESSION_ENDED_MESSAGE);
-    return { kind: 'user', id: user.id, senderId: userSenderId(user.id), name: user.name, sessionVersion: user.sessionVersion };
+    return {
+      kind: 'user',
+      id: user.id,
+      senderId: userSenderId(user.id),
+      name: user.name,
+      sessionVersion: user.sessionVersion,
+      expiresAtMs: check.exp * 1000,
+    };
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { POLL_LIMIT_MAX } from '../../../src/core/protocol/limits.ts';
+import { endAtExpiry } from '../auth/token-expiry.ts';
 import type { Subscriber } from '../realtime/hub.ts';
 import type { Outbound } from '../realtime/outbound.ts';
 import { errorResponses, threadParams } from '../http/schemas.ts';
@@ -144,6 +145,12 @@ export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
         raw.on(
           'close',
           ctx.accounts.add(principal.id, principal.sessionVersion ?? 0, () => raw.end()),
+        );
+      // Like the user socket, a stream lives no longer than its JWT; the reconnect gets 401 "Your session has expired".
+      if (principal.kind === 'user' && principal.expiresAtMs !== undefined)
+        raw.on(
+          'close',
+          endAtExpiry(principal.expiresAtMs, () => raw.end()),
         );
 
       await replay();

@@ -9,6 +9,8 @@ export type Principal =
       name: string;
       /** The session version of the token it came with: its sessions end when the user's changes. */
       sessionVersion?: number;
+      /** When the token it came with expires (ms since 1970): the sessions it opens (SSE streams) end then. */
+      expiresAtMs?: number;
     }
   | { kind: 'agent'; id: string; senderId: string; name: string; /** The external agent token used, if any. */ tokenId?: string }
   | { kind: 'visitor'; id: string; senderId: string; name: string; threadId: string };

@@ -4,6 +4,9 @@ import { TestSocket, userSocketUrl } from '../support/test-socket.ts';
 
 type Session = { token: string; user: { id: string } };
 
+/** A JWT minted to expire while its stream is open. */
+const SHORT_TOKEN_TTL_S = 2;
+
 /** One message of an SSE stream: a comment, or an event with optional `id` and `data`. */
 interface SseMessage {
   id?: string;
@@ -128,6 +131,27 @@ class SseStream {
 
   nextId(id: number) {
     return this.next((message) => message.id === String(id), `id ${id}`);
+  }
+
+  /** Resolves when the server has ended the stream; rejects if it is still open after `timeoutMs`. */
+  closedByServer(timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!this.ended) return;
+        cleanup();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`the stream is still open after ${timeoutMs} ms`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+      check();
+    });
   }
 
   close(): void {
@@ -368,6 +392,29 @@ describe('the SSE stream (CONTRACT §5)', () => {
     const next = await send(bob, 'hello agent', created.body.id);
     await stream.nextId(next);
     expect(stream.durable.map((item) => item.id)).toEqual(range(1, next));
+  });
+
+  it('ends a stream when the JWT that opened it expires, like the user socket; its reconnect gets 401', async () => {
+    const { sessionVersion } = (await server.app.context.storage.getUser(alice.user.id))!;
+    const shortLived = await server.app.context.tokens.issue(alice.user.id, sessionVersion, SHORT_TOKEN_TTL_S);
+    const expiring = await open(threadId, { token: shortLived, lastEventId: String(lastSeq - 1) });
+    expect(expiring.response.status).toBe(200);
+    await expiring.nextId(lastSeq);
+    const lasting = await open(threadId, { token: alice.token, lastEventId: String(lastSeq) });
+    expect(lasting.response.status).toBe(200);
+
+    await expiring.closedByServer();
+    const reconnect = await fetch(`${server.url}/api/v1/chat/threads/${threadId}/events/stream`, {
+      headers: { authorization: `Bearer ${shortLived}`, 'last-event-id': String(lastSeq) },
+    });
+    expect(reconnect.status).toBe(401);
+    expect(await reconnect.json()).toEqual({
+      error: { code: 'unauthorized', message: 'Your session has expired; sign in again.', retryable: false },
+    });
+    // A stream of a token still valid goes on.
+    lastSeq = await send(bob, 'after the expiry');
+    await lasting.nextId(lastSeq);
+    expect(expiring.durable.map((item) => item.id)).toEqual([lastSeq - 1]);
   });
 
   it('refuses no token (401), an expired token (401), a foreign thread (403), an unknown one (404) and a bad Last-Event-ID (400)', async () => {

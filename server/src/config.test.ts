@@ -31,12 +31,20 @@ describe('loadConfig', () => {
     );
   });
 
-  it('limits sign-ins per address and failed sign-ins per account, configurably', () => {
-    expect(loadConfig(BASE).loginLimits).toEqual({ perAddressPerMinute: 60, failuresPerAccount: 10 });
-    expect(loadConfig({ ...BASE, RATE_LIMIT_LOGINS_PER_MIN: '5', RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN: '3' }).loginLimits).toEqual({
-      perAddressPerMinute: 5,
-      failuresPerAccount: 3,
+  it('limits sign-ins per address, and failed sign-ins per account and address and per account, configurably', () => {
+    expect(loadConfig(BASE).loginLimits).toEqual({
+      perAddressPerMinute: 60,
+      failuresPerAccountAndAddress: 10,
+      failuresPerAccountPerHour: 100,
     });
+    expect(
+      loadConfig({
+        ...BASE,
+        RATE_LIMIT_LOGINS_PER_MIN: '5',
+        RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN: '3',
+        RATE_LIMIT_LOGIN_FAILURES_PER_HOUR: '20',
+      }).loginLimits,
+    ).toEqual({ perAddressPerMinute: 5, failuresPerAccountAndAddress: 3, failuresPerAccountPerHour: 20 });
     expect(() => loadConfig({ ...BASE, RATE_LIMIT_LOGINS_PER_MIN: '0' })).toThrow(
       'RATE_LIMIT_LOGINS_PER_MIN must be a whole number from 1 to 1000000, got "0".',
     );

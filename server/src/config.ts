@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { parseAllowedHosts } from './http/host-policy.ts';
+import type { LoginLimits } from './http/login-throttle.ts';
 import { parseNatsSettings, type NatsSettings } from './realtime/nats/nats-settings.ts';
 import { parseDatabaseUrl } from './storage/database-url.ts';
 
@@ -50,7 +51,7 @@ export interface ServerConfig {
   /** Per client address and minute, on the public endpoints (CONTRACT §7). */
   rateLimits: { threadCreates: number; messages: number; socketConnects: number };
   /** `POST /auth/login`: attempts per address and minute; failed attempts per account and 15 minutes. */
-  loginLimits: { perAddressPerMinute: number; failuresPerAccount: number };
+  loginLimits: LoginLimits;
   /** Directory of the built client (`vite build`); served at `/` when present. */
   staticDir: string;
   logLevel: string;
@@ -74,7 +75,7 @@ const DEFAULTS = {
   processLeaseMs: 15_000,
   accountRecheckMs: 15_000,
   rateLimits: { threadCreates: 10, messages: 30, socketConnects: 30 },
-  loginLimits: { perAddressPerMinute: 60, failuresPerAccount: 10 },
+  loginLimits: { perAddressPerMinute: 60, failuresPerAccountAndAddress: 10, failuresPerAccountPerHour: 100 },
 } as const;
 
 export class ConfigError extends Error {}
@@ -167,7 +168,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     loginLimits: {
       perAddressPerMinute: intSetting(env, 'RATE_LIMIT_LOGINS_PER_MIN', DEFAULTS.loginLimits.perAddressPerMinute, 1, 1_000_000),
-      failuresPerAccount: intSetting(env, 'RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN', DEFAULTS.loginLimits.failuresPerAccount, 1, 1_000_000),
+      failuresPerAccountAndAddress: intSetting(
+        env,
+        'RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN',
+        DEFAULTS.loginLimits.failuresPerAccountAndAddress,
+        1,
+        1_000_000,
+      ),
+      failuresPerAccountPerHour: intSetting(
+        env,
+        'RATE_LIMIT_LOGIN_FAILURES_PER_HOUR',
+        DEFAULTS.loginLimits.failuresPerAccountPerHour,
+        1,
+        1_000_000,
+      ),
     },
     staticDir: resolve(env.STATIC_DIR || 'dist'),
     logLevel: env.LOG_LEVEL || 'info',

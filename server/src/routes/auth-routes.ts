@@ -40,7 +40,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (!user || !valid) throw new ApiError('unauthorized', 'Wrong email or password.');
       // Said only to whoever knows the password: it tells nobody else that the account exists.
       if (user.disabled) throw new ApiError('forbidden', ACCOUNT_DISABLED_MESSAGE);
-      await ctx.loginThrottle.succeeded(email);
+      await ctx.loginThrottle.succeeded(request.ip, email);
       return { token: await ctx.tokens.issue(user.id, user.sessionVersion), user: publicUser(user) };
     },
   );

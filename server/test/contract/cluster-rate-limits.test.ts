@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
 import { describePostgres, freshDatabase } from '../support/postgres.ts';
+import { loginFrom } from '../support/from-address.ts';
 import { api, startTestServer, type TestServer } from '../support/test-server.ts';
 
 const login = (server: TestServer, email: string, password: string) => api(server, 'POST', '/auth/login', { body: { email, password } });
@@ -31,7 +32,7 @@ describePostgres('rate limits across processes (DATABASE_URL)', () => {
     }
   });
 
-  it('counts failed sign-ins per account over both processes; right passwords give theirs back on either', async () => {
+  it('counts failed sign-ins per account and address over both processes; right passwords give theirs back on either', async () => {
     const [one, two] = await twoProcesses({ RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN: '3' });
     // Successes through both processes do not count against the account.
     for (const server of [one, two, one, two, one]) expect((await login(server, 'alice@example.com', 'password123')).status).toBe(200);
@@ -40,7 +41,22 @@ describePostgres('rate limits across processes (DATABASE_URL)', () => {
     expect((await login(one, 'alice@example.com', 'guess-3')).status).toBe(401);
     const refused = await login(two, 'alice@example.com', 'password123');
     expect(refused.status).toBe(429);
-    expect(refused.body.error.message).toBe('Too many failed sign-ins for this account; try again in 15 minutes.');
+    expect(refused.body.error.message).toBe('Too many failed sign-ins for this account from this address; try again in 15 minutes.');
     expect((await login(one, 'bob@example.com', 'password123')).status).toBe(200);
+    // The owner from another address is not locked out, on either process.
+    for (const server of [one, two]) expect((await loginFrom(server, '127.0.0.2', 'alice@example.com', 'password123')).status).toBe(200);
+  });
+
+  it('counts failed sign-ins per account from all addresses over both processes', async () => {
+    const [one, two] = await twoProcesses({ RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN: '2', RATE_LIMIT_LOGIN_FAILURES_PER_HOUR: '4' });
+    expect((await loginFrom(one, '127.0.2.1', 'alice@example.com', 'guess-1')).status).toBe(401);
+    expect((await loginFrom(two, '127.0.2.1', 'alice@example.com', 'guess-2')).status).toBe(401);
+    expect((await loginFrom(two, '127.0.2.2', 'alice@example.com', 'guess-3')).status).toBe(401);
+    expect((await loginFrom(one, '127.0.2.2', 'alice@example.com', 'guess-4')).status).toBe(401);
+    for (const server of [one, two]) {
+      const refused = await loginFrom(server, '127.0.0.1', 'alice@example.com', 'password123');
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.message).toMatch(/^Too many failed sign-ins for this account; try again in \d+ minutes\.$/);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginFrom } from '../support/from-address.ts';
 import { api, startTestServer, type ApiResponse, type TestServer } from '../support/test-server.ts';
 
 const login = (server: TestServer, email: string, password: string) => api(server, 'POST', '/auth/login', { body: { email, password } });
@@ -14,7 +15,7 @@ function expectLimited(response: ApiResponse, words: RegExp, maxSeconds: number)
   return retryAfter;
 }
 
-describe('POST /auth/login per account: failed attempts (RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN)', () => {
+describe('POST /auth/login per account and address: failed attempts (RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN)', () => {
   let server: TestServer;
 
   beforeAll(async () => {
@@ -30,7 +31,7 @@ describe('POST /auth/login per account: failed attempts (RATE_LIMIT_LOGIN_FAILUR
     for (let i = 0; i < 3; i++) expect((await login(server, 'alice@example.com', `guess-${i}`)).status).toBe(401);
     expectLimited(
       await login(server, 'alice@example.com', 'guess-3'),
-      /^Too many failed sign-ins for this account; try again in \d+ minutes\.$/,
+      /^Too many failed sign-ins for this account from this address; try again in \d+ minutes\.$/,
       900,
     );
     // The right password does not get through, or the limit would reveal the hit.
@@ -54,6 +55,47 @@ describe('POST /auth/login per account: failed attempts (RATE_LIMIT_LOGIN_FAILUR
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => login(server, email, `burst-${i}`)));
     expect(answers.filter((answer) => answer.status === 401)).toHaveLength(3);
     expect(answers.filter((answer) => answer.status === 429)).toHaveLength(7);
+  });
+});
+
+describe('POST /auth/login: a stranger cannot lock an account, a distributed guesser is still stopped (RATE_LIMIT_LOGIN_FAILURES_PER_HOUR)', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN: '3', RATE_LIMIT_LOGIN_FAILURES_PER_HOUR: '8' });
+  });
+  afterAll(() => server.close());
+
+  it("stops the attacker's address after 3 failures while the owner signs in from theirs", async () => {
+    const attacker = '127.0.0.2';
+    for (let i = 0; i < 3; i++) expect((await loginFrom(server, attacker, 'alice@example.com', `guess-${i}`)).status).toBe(401);
+    expectLimited(
+      await loginFrom(server, attacker, 'alice@example.com', 'guess-3'),
+      /^Too many failed sign-ins for this account from this address; try again in \d+ minutes\.$/,
+      900,
+    );
+    expectLimited(await loginFrom(server, attacker, 'alice@example.com', 'password123'), /from this address/, 900);
+    // The owner, from another address: signed in, and the token works.
+    const owner = await loginFrom(server, '127.0.0.1', 'alice@example.com', 'password123');
+    expect(owner.status).toBe(200);
+    expect((await api(server, 'GET', '/me', { token: owner.body.token })).body.email).toBe('alice@example.com');
+  });
+
+  it('refuses everyone, owner included, once the account has 8 failures in the hour from any addresses', async () => {
+    const email = (await server.addUser('Erin')).user.email;
+    // Two guesses from each of four addresses: none reaches its own limit of 3.
+    for (const address of ['127.0.1.1', '127.0.1.2', '127.0.1.3', '127.0.1.4']) {
+      for (let i = 0; i < 2; i++) expect((await loginFrom(server, address, email, `guess-${i}`)).status).toBe(401);
+    }
+    for (const address of ['127.0.1.5', '127.0.0.1']) {
+      expectLimited(
+        await loginFrom(server, address, email, 'password123'),
+        /^Too many failed sign-ins for this account; try again in \d+ minutes\.$/,
+        3_600,
+      );
+    }
+    // Other accounts, from the same addresses, are not affected.
+    expect((await loginFrom(server, '127.0.1.1', 'bob@example.com', 'password123')).status).toBe(200);
   });
 });
 

@@ -37,6 +37,7 @@ const TEST_ENV: NodeJS.ProcessEnv = {
   RATE_LIMIT_SOCKETS_PER_MIN: '100000',
   RATE_LIMIT_LOGINS_PER_MIN: '100000',
   RATE_LIMIT_LOGIN_FAILURES_PER_15_MIN: '100000',
+  RATE_LIMIT_LOGIN_FAILURES_PER_HOUR: '100000',
   WEBHOOK_RETRY_BASE_MS: '20',
   // The webhook tests' receivers listen on 127.0.0.1; the refusal tests turn this off.
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',

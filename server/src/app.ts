@@ -132,6 +132,10 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const loginThrottle = new LoginThrottle(config.loginLimits, Date.now, makeLimiter);
   const accounts = new AccountWatch(storage, fastify.log, config.accountRecheckMs);
   accounts.start();
+  const tokenStreams = new TokenStreams(storage, fastify.log, config.accountRecheckMs);
+  tokenStreams.start();
+  // A revoked agent token's streams end on every process, this one included.
+  realtime.control.onAgentTokenRevoked((tokenId) => tokenStreams.endAll(tokenId));
   const streams = new Set<ServerResponse>();
   const authenticate = createAuthenticator(storage, tokens);
   const context: AppContext = {
@@ -149,9 +153,10 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     limiters,
     loginThrottle,
     streams,
-    tokenStreams: new TokenStreams(),
+    tokenStreams,
     // Every process (this one included) re-checks its own public sockets of the agent.
     agentSettingsChanged: async (agent) => realtime.control.agentSettingsChanged(agent.id),
+    agentTokenRevoked: (tokenId) => realtime.control.agentTokenRevoked(tokenId),
   };
   const gateway = new SocketGateway({
     storage,
@@ -291,6 +296,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       closing ??= (async () => {
         gateway.closeAll();
         accounts.stop();
+        tokenStreams.stop();
         // Stopping releases the process's and the subscriptions' leases, so the storage must still be open after it.
         const runtimeStopped = runtime.stop();
         const webhooksStopped = webhooks.stop();

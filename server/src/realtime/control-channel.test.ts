@@ -12,12 +12,16 @@ describe('LocalControl (one process)', () => {
     control.onApprovalSettled((notice) => seen.push(notice));
     const agents: string[] = [];
     control.onAgentSettingsChanged((agentId) => agents.push(agentId));
+    const tokens: string[] = [];
+    control.onAgentTokenRevoked((tokenId) => tokens.push(tokenId));
 
     control.approvalSettled({ approvalId: 'a1', threadId: 't1', status: 'approved' });
     control.agentSettingsChanged('agent-1');
+    control.agentTokenRevoked('token-1');
 
     expect(seen).toEqual([{ approvalId: 'a1', threadId: 't1', status: 'approved' }]);
     expect(agents).toEqual(['agent-1']);
+    expect(tokens).toEqual(['token-1']);
     expect(errors.map((error) => (error as Error).message)).toEqual(['broken listener']);
   });
 });

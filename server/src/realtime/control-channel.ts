@@ -19,6 +19,9 @@ export interface ControlChannel {
   /** An owner changed an agent's settings: its open public sockets must be checked again. */
   agentSettingsChanged(agentId: string): void;
   onAgentSettingsChanged(listener: (agentId: string) => void): void;
+  /** An owner revoked an external agent token: the SSE streams it opened, on every process, must end. */
+  agentTokenRevoked(tokenId: string): void;
+  onAgentTokenRevoked(listener: (tokenId: string) => void): void;
 }
 
 /** Listeners of one kind of notice. A throwing listener does not keep the notice from the others. */
@@ -46,10 +49,12 @@ export class Listeners<T> {
 export class LocalControl implements ControlChannel {
   private readonly approvals: Listeners<ApprovalSettled>;
   private readonly settings: Listeners<string>;
+  private readonly revokedTokens: Listeners<string>;
 
   constructor(onError: (error: unknown) => void) {
     this.approvals = new Listeners(onError);
     this.settings = new Listeners(onError);
+    this.revokedTokens = new Listeners(onError);
   }
 
   approvalSettled(notice: ApprovalSettled): void {
@@ -66,5 +71,13 @@ export class LocalControl implements ControlChannel {
 
   onAgentSettingsChanged(listener: (agentId: string) => void): void {
     this.settings.add(listener);
+  }
+
+  agentTokenRevoked(tokenId: string): void {
+    this.revokedTokens.emit(tokenId);
+  }
+
+  onAgentTokenRevoked(listener: (tokenId: string) => void): void {
+    this.revokedTokens.add(listener);
   }
 }

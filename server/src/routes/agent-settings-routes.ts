@@ -206,7 +206,7 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
     async (request, reply) => {
       const agent = await ownedAgent(request);
       if (!(await ctx.storage.revokeAgentToken(agent.id, request.params.id))) throw notFound('The token');
-      ctx.tokenStreams.endAll(request.params.id);
+      ctx.agentTokenRevoked(request.params.id);
       return reply.code(204).send();
     },
   );

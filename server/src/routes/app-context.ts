@@ -34,8 +34,10 @@ export interface AppContext {
   accounts: AccountWatch;
   /** Open SSE responses, ended on shutdown. */
   streams: Set<ServerResponse>;
-  /** The SSE streams each external agent token opened, ended when the token is revoked. */
+  /** The SSE streams each external agent token opened, ended when the token is revoked (on any process). */
   tokenStreams: TokenStreams;
+  /** Called after an owner revoked an agent token, so its open streams on every process end. */
+  agentTokenRevoked: (tokenId: string) => void;
   /** Called after an owner changed an agent's settings, so open public sockets on every process follow them. */
   agentSettingsChanged: (agent: AgentRecord) => Promise<void>;
   limiters: { threadCreates: Limiter; messages: Limiter; socketConnects: Limiter };

@@ -267,7 +267,7 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       await storage.close();
     });
 
-    it('rule 15: agent tokens are found by hash until revoked, listed without revoked ones, and record their last use', async () => {
+    it('rule 15: agent tokens are found by hash until revoked, listed and checked by id without revoked ones, and record their last use', async () => {
       const { storage } = await open();
       const [owner] = await users(storage, 1);
       const agent = await newAgent(storage, owner!);
@@ -284,6 +284,8 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       expect(await storage.revokeAgentToken(randomUUID(), two.id)).toBe(false);
       expect(await storage.getAgentToken(hash('one'))).toBeUndefined();
       expect((await storage.listAgentTokens(agent.id)).map((token) => token.id)).toEqual([two.id]);
+      expect(await storage.liveAgentTokenIds([one.id, two.id, randomUUID()])).toEqual([two.id]);
+      expect(await storage.liveAgentTokenIds([])).toEqual([]);
       await storage.close();
     });
 

@@ -51,6 +51,8 @@ export interface Storage {
   revokeAgentToken(agentId: string, tokenId: string): Promise<boolean>;
   /** Records a use of the token (callers throttle this; it is not a per-request write). */
   touchAgentToken(tokenId: string, usedAt: string): Promise<void>;
+  /** Which of these token ids are of live tokens (neither revoked nor unknown), in one read. */
+  liveAgentTokenIds(tokenIds: readonly string[]): Promise<string[]>;
 
   /** Creates a thread, commits a `participant_joined` event per participant, then the first message if any. */
   createThread(input: NewThread): Promise<{ thread: ThreadRecord; events: ThreadEvent[]; message: Message | null }>;

@@ -9,8 +9,8 @@ const OUTCOMES: readonly ApprovalOutcome[] = ['approved', 'rejected', 'expired']
 
 /**
  * Control messages over NATS: `events.<org>.chat.approval.settled.<approval_id>` (body
- * `{"t": thread_id, "st": status}`) and `events.<org>.chat.agent.settings_changed.<agent_id>`
- * (no body). A notice reaches this process's listeners at once (the bus has no echo) and
+ * `{"t": thread_id, "st": status}`), `events.<org>.chat.agent.settings_changed.<agent_id>`
+ * and `events.<org>.chat.agent.token_revoked.<token_id>` (no body). A notice reaches this process's listeners at once (the bus has no echo) and
  * the other processes' listeners through NATS. Nothing is kept: a process that was away
  * misses notices, which is why approvals also expire by their stored deadline.
  */
@@ -50,6 +50,18 @@ export class NatsControl implements ControlChannel {
     this.local.onAgentSettingsChanged(listener);
   }
 
+  agentTokenRevoked(tokenId: string): void {
+    this.local.agentTokenRevoked(tokenId);
+    this.send(
+      () => this.bus.subjects.of('agent', 'token_revoked', tokenId),
+      () => '',
+    );
+  }
+
+  onAgentTokenRevoked(listener: (tokenId: string) => void): void {
+    this.local.onAgentTokenRevoked(listener);
+  }
+
   private send(subject: () => string, payload: () => string): void {
     let name: string;
     try {
@@ -71,5 +83,6 @@ export class NatsControl implements ControlChannel {
 
   private receiveAgent(parts: SubjectParts): void {
     if (parts.event === 'settings_changed') this.local.agentSettingsChanged(parts.id);
+    else if (parts.event === 'token_revoked') this.local.agentTokenRevoked(parts.id);
   }
 }

@@ -54,4 +54,11 @@ export class PostgresAgentSettings {
   async touchToken(tokenId: string, usedAt: string): Promise<void> {
     await this.sql`UPDATE agent_tokens SET last_used_at = ${usedAt} WHERE id = ${tokenId}`;
   }
+
+  async liveTokenIds(tokenIds: readonly string[]): Promise<string[]> {
+    if (tokenIds.length === 0) return [];
+    const rows = await this.sql<{ id: string }[]>`
+      SELECT id FROM agent_tokens WHERE id = ANY(${this.sql.array([...tokenIds])}::text[]) AND revoked_at IS NULL`;
+    return rows.map((row) => row.id);
+  }
 }

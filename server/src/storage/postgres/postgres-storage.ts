@@ -187,6 +187,10 @@ export class PostgresStorage implements Storage {
     await this.agentSettings.touchToken(tokenId, usedAt);
   }
 
+  async liveAgentTokenIds(tokenIds: readonly string[]) {
+    return this.agentSettings.liveTokenIds(tokenIds);
+  }
+
   // ---- threads -------------------------------------------------------------------------
 
   async createThread(input: NewThread) {

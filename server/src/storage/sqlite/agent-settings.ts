@@ -17,6 +17,7 @@ export class SqliteAgentSettings {
       liveTokens: db.prepare('SELECT * FROM agent_tokens WHERE agent_id = ? AND revoked_at IS NULL ORDER BY created_at, rowid'),
       revoke: db.prepare('UPDATE agent_tokens SET revoked_at = ? WHERE agent_id = ? AND id = ? AND revoked_at IS NULL'),
       touch: db.prepare('UPDATE agent_tokens SET last_used_at = ? WHERE id = ?'),
+      liveById: db.prepare('SELECT 1 FROM agent_tokens WHERE id = ? AND revoked_at IS NULL'),
     };
   }
 
@@ -59,5 +60,9 @@ export class SqliteAgentSettings {
 
   touchToken(tokenId: string, usedAt: string): void {
     this.stmt.touch.run(usedAt, tokenId);
+  }
+
+  liveTokenIds(tokenIds: readonly string[]): string[] {
+    return tokenIds.filter((id) => this.stmt.liveById.get(id) !== undefined);
   }
 }

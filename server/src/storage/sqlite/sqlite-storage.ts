@@ -180,6 +180,10 @@ export class SqliteStorage implements Storage {
     this.agentSettings.touchToken(tokenId, usedAt);
   }
 
+  async liveAgentTokenIds(tokenIds: readonly string[]) {
+    return this.agentSettings.liveTokenIds(tokenIds);
+  }
+
   // ---- threads -------------------------------------------------------------------------
 
   async createThread(input: NewThread) {

@@ -22,7 +22,7 @@ export interface ServerConfig {
    * On by default for a local run; off by default when `DATABASE_URL` names a deployment.
    */
   demoData: boolean;
-  /** How often open user sockets and SSE streams re-check that their account is still enabled. */
+  /** How often open user sockets and SSE streams re-check that their account is still enabled, and SSE streams that their agent token is not revoked. */
   accountRecheckMs: number;
   jwtSecret: string;
   /** Extra origins allowed for the signed-in app, besides the server's own. */

@@ -5,6 +5,7 @@ import { parseClientFrame, type ClientFrame } from '../../../src/core/protocol/c
 import { CloseCode } from '../../../src/core/protocol/limits.ts';
 import type { SocketErrorCode } from '../../../src/core/protocol/model.ts';
 import type { ServerFrame, SocketErrorData } from '../../../src/core/protocol/server-frames.ts';
+import { endAtExpiry } from '../auth/token-expiry.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Limiter } from '../http/rate-limiter.ts';
 import type { Principal } from '../threads/principal.ts';
@@ -16,8 +17,6 @@ import { frameSink } from './ws-frame.ts';
 
 /** A socket whose unsent bytes pass this is too slow to keep up; it is closed and catches up on reconnect. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-/** Longest delay a Node timer takes (about 24.8 days); a later expiry is waited for in steps. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Missed pongs to our ping frames before a connection is dropped (CONTRACT §6). */
 const MAX_MISSED_PONGS = 2;
 
@@ -54,7 +53,7 @@ export class SocketConnection implements Subscriber {
   private readonly focused = new Set<string>();
   private heartbeat: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
-  private expiryTimer: NodeJS.Timeout | undefined;
+  private cancelExpiry: () => void = () => {};
   private missedPongs = 0;
   private closed = false;
   /** Where fan-out frames are written whole (see {@link frameSink}); null: through `ws.send`. */
@@ -82,7 +81,9 @@ export class SocketConnection implements Subscriber {
     this.heartbeat = setInterval(() => this.beat(), this.deps.heartbeatMs);
     this.heartbeat.unref();
     this.touchIdle();
-    this.armExpiry();
+    // A socket lives no longer than the token that opened it.
+    const expiresAt = this.options.expiresAtMs;
+    if (expiresAt !== undefined) this.cancelExpiry = endAtExpiry(expiresAt, () => this.close(CloseCode.unauthorized, 'Token expired.'));
     this.send({
       type: 'ready',
       data: { connection_id: this.id, heartbeat_ms: this.deps.heartbeatMs, server_time: new Date().toISOString() },
@@ -118,19 +119,6 @@ export class SocketConnection implements Subscriber {
     }
     this.missedPongs++;
     this.ws.ping();
-  }
-
-  /** A socket lives no longer than the token that opened it. */
-  private armExpiry(): void {
-    const expiresAt = this.options.expiresAtMs;
-    if (expiresAt === undefined || this.closed) return;
-    const left = expiresAt - Date.now();
-    if (left <= 0) {
-      this.close(CloseCode.unauthorized, 'Token expired.');
-      return;
-    }
-    this.expiryTimer = setTimeout(() => this.armExpiry(), Math.min(left, MAX_TIMER_MS));
-    this.expiryTimer.unref();
   }
 
   private touchIdle(): void {
@@ -246,7 +234,7 @@ export class SocketConnection implements Subscriber {
     this.closed = true;
     clearInterval(this.heartbeat);
     clearTimeout(this.idleTimer);
-    clearTimeout(this.expiryTimer);
+    this.cancelExpiry();
     this.deps.hub.unsubscribeAll(this);
     for (const threadId of this.focused) this.deps.signals.unfocus(threadId, this.senderId);
     this.focused.clear();

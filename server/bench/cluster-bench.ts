@@ -103,6 +103,7 @@ async function startProcesses(
     DATABASE_URL: databaseUrl,
     NATS_URL: nats.url,
     JWT_SECRET: randomBytes(32).toString('base64url'),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     DEMO_DATA: 'true',
   };
   const servers: SpawnedServer[] = [];

@@ -9,7 +9,7 @@
  * flush) and once off (comparable to SQLite's WAL + synchronous=NORMAL, which is the
  * embedded default: a crash of the machine may lose the last commits, never corrupt).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,7 +94,7 @@ async function main() {
     const instance = await startPostgres({ settings: { fsync: 'on', full_page_writes: 'on', synchronous_commit: synchronousCommit } });
     try {
       for (const lanes of [1, 4]) {
-        const storage = await PostgresStorage.open(await instance.createDatabase(), { writeLanes: lanes });
+        const storage = await PostgresStorage.open(await instance.createDatabase(), { writeLanes: lanes, dataKey: randomBytes(32) });
         add(`PostgreSQL (synchronous_commit=${synchronousCommit}, ${lanes} write lane${lanes > 1 ? 's' : ''})`, await measure(storage));
         await storage.close();
       }

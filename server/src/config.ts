@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { parseAllowedHosts } from './http/host-policy.ts';
 import type { LoginLimits } from './http/login-throttle.ts';
 import { parseNatsSettings, type NatsSettings } from './realtime/nats/nats-settings.ts';
 import { parseDatabaseUrl } from './storage/database-url.ts';
+import { makePrivateDir, readOrCreatePrivateFile } from './storage/private-files.ts';
+import { resolveDataKey } from './storage/secrets/data-key.ts';
 
 /** Every setting of the local server, with the defaults of CONTRACT §10. */
 export interface ServerConfig {
@@ -25,6 +26,11 @@ export interface ServerConfig {
   /** How often open user sockets and SSE streams re-check that their account is still enabled, and SSE streams that their agent token is not revoked. */
   accountRecheckMs: number;
   jwtSecret: string;
+  /**
+   * Seals identity and webhook secrets in the database (AES-256-GCM): `DATA_ENCRYPTION_KEY`,
+   * `DATA_ENCRYPTION_KEY_FILE`, or (SQLite only) generated once beside the file. Never print it.
+   */
+  dataKey: Buffer;
   /** Extra origins allowed for the signed-in app, besides the server's own. */
   allowedOrigins: string[];
   demoAgentChunkMs: number;
@@ -123,33 +129,32 @@ function originList(raw: string | undefined): string[] {
 }
 
 /**
- * The JWT secret is generated once and kept beside the database, so tokens survive a
- * restart without anyone having to configure a secret for a local run.
+ * The JWT secret is generated once and kept beside the database (owner-only), so tokens
+ * survive a restart without anyone having to configure a secret for a local run.
  */
 function loadOrCreateSecret(databasePath: string): string {
   if (databasePath === ':memory:') return randomBytes(32).toString('base64url');
   const file = `${databasePath}.jwt-secret`;
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dirname(file), { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
+  makePrivateDir(dirname(file));
+  return readOrCreatePrivateFile(file, () => randomBytes(32).toString('base64url'));
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const databasePath = env.DATABASE_PATH === ':memory:' ? ':memory:' : resolve(env.DATABASE_PATH || DEFAULTS.databasePath);
   const jwtSecret = env.JWT_SECRET || loadOrCreateSecret(databasePath);
   if (jwtSecret.length < 16) throw new ConfigError('JWT_SECRET must be at least 16 characters.');
+  const databaseUrl = configured(() => parseDatabaseUrl(env.DATABASE_URL));
   return {
     port: intSetting(env, 'PORT', DEFAULTS.port, 0, 65535),
     host: env.HOST || DEFAULTS.host,
     allowedHosts: configured(() => parseAllowedHosts(env.ALLOWED_HOSTS)),
     databasePath,
-    databaseUrl: configured(() => parseDatabaseUrl(env.DATABASE_URL)),
+    databaseUrl,
     // A networked database is a deployment, not a demo.
     demoData: boolSetting(env, 'DEMO_DATA', !env.DATABASE_URL),
     accountRecheckMs: intSetting(env, 'ACCOUNT_RECHECK_MS', DEFAULTS.accountRecheckMs, 100, 3_600_000),
     jwtSecret,
+    dataKey: configured(() => resolveDataKey(env, databasePath, databaseUrl !== null)),
     allowedOrigins: originList(env.ALLOWED_ORIGINS),
     demoAgentChunkMs: intSetting(env, 'DEMO_AGENT_CHUNK_MS', DEFAULTS.demoAgentChunkMs, 0, 10_000),
     heartbeatMs: intSetting(env, 'HEARTBEAT_MS', DEFAULTS.heartbeatMs, 1_000, 600_000),

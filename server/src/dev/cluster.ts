@@ -19,6 +19,7 @@ import { createInterface } from 'node:readline';
 import { startNatsServer, type NatsInstance } from './nats-instance.ts';
 import { POSTGRES_SUPERUSER, startPostgres, type PostgresInstance } from './postgres-instance.ts';
 import { TcpBalancer } from './tcp-balancer.ts';
+import { readOrCreatePrivateFile } from '../storage/private-files.ts';
 
 /** How long a server process may take to answer /healthz after it was started. */
 const SERVER_READY_TIMEOUT_MS = 60_000;
@@ -60,6 +61,18 @@ function postgresDir(dataDir: string): string {
     console.log(`  (The postgres user cannot reach ${dataDir}; PostgreSQL keeps its data in ${fallback}.)`);
     return fallback;
   }
+}
+
+/**
+ * The cluster's data encryption key: DATA_ENCRYPTION_KEY or DATA_ENCRYPTION_KEY_FILE as given,
+ * else a key file generated once beside its data (0600), which every process is given by path.
+ */
+function dataKeySettings(dataDir: string): NodeJS.ProcessEnv {
+  if (process.env.DATA_ENCRYPTION_KEY) return { DATA_ENCRYPTION_KEY: process.env.DATA_ENCRYPTION_KEY };
+  if (process.env.DATA_ENCRYPTION_KEY_FILE) return { DATA_ENCRYPTION_KEY_FILE: process.env.DATA_ENCRYPTION_KEY_FILE };
+  const file = join(dataDir, 'data-key');
+  readOrCreatePrivateFile(file, () => `${randomBytes(32).toString('base64')}\n`);
+  return { DATA_ENCRYPTION_KEY_FILE: file };
 }
 
 /** The cluster's JWT secret, kept beside its data: every process must sign and check with the same one. */
@@ -170,6 +183,7 @@ async function main(): Promise<void> {
       DATABASE_URL: databaseUrl,
       NATS_URL: nats.url,
       JWT_SECRET: jwtSecret(dataDir),
+      ...dataKeySettings(dataDir),
       // A local cluster is a demo: Alice, Bob and the demo agent, as with `npm start`.
       DEMO_DATA: process.env.DEMO_DATA ?? 'true',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',

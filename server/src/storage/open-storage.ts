@@ -9,10 +9,10 @@ import type { Storage } from './storage.ts';
  * and migrated here), else the embedded SQLite file. The one place that picks an
  * implementation (the server and `npm run admin` both open storage here).
  */
-export async function openStorage(config: Pick<ServerConfig, 'databasePath' | 'databaseUrl'>): Promise<Storage> {
-  if (config.databaseUrl === null) return new SqliteStorage(config.databasePath);
+export async function openStorage(config: Pick<ServerConfig, 'databasePath' | 'databaseUrl' | 'dataKey'>): Promise<Storage> {
+  if (config.databaseUrl === null) return new SqliteStorage(config.databasePath, config.dataKey);
   try {
-    return await PostgresStorage.open(config.databaseUrl);
+    return await PostgresStorage.open(config.databaseUrl, { dataKey: config.dataKey });
   } catch (error) {
     throw new Error(`Could not open the PostgreSQL database ${redactDatabaseUrl(config.databaseUrl)}: ${(error as Error).message}`, {
       cause: error,

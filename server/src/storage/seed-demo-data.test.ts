@@ -2,11 +2,12 @@ import { expect, it } from 'vitest';
 import { describePostgres, freshDatabase } from '../../test/support/postgres.ts';
 import { PostgresStorage } from './postgres/postgres-storage.ts';
 import { DEMO_USERS, seedDemoData } from './seed-demo-data.ts';
+import { testDataKey } from '../../test/support/data-key.ts';
 
 describePostgres('seedDemoData', () => {
   it('seeds an empty database once when several processes start on it together', async () => {
     const url = await freshDatabase();
-    const processes = await Promise.all([1, 2, 3].map(() => PostgresStorage.open(url)));
+    const processes = await Promise.all([1, 2, 3].map(() => PostgresStorage.open(url, { dataKey: testDataKey() })));
     try {
       const seeded = await Promise.all(processes.map((storage) => seedDemoData(storage)));
       expect(seeded.filter(Boolean)).toHaveLength(1);

@@ -78,6 +78,39 @@ describe('classifyAddress', () => {
     }
   });
 
+  /**
+   * Every IPv6 form that carries an IPv4 address: [form, address embedding a refused IPv4,
+   * its kind, address embedding a public IPv4 or null when the whole range is refused].
+   */
+  const EMBEDDING_FORMS: [string, string, string, string | null][] = [
+    ['IPv4-mapped ::ffff:0:0/96', '::ffff:10.0.0.1', 'private', '::ffff:8.8.8.8'],
+    ['IPv4-mapped, hex spelling', '::ffff:7f00:1', 'loopback', '::ffff:808:808'],
+    ['IPv4-compatible ::/96 (deprecated)', '::127.0.0.1', 'reserved', null],
+    ['SIIT ::ffff:0:0:0/96', '::ffff:0:127.0.0.1', 'reserved', null],
+    ['SIIT, hex spelling', '0:0:0:0:ffff:0:a00:1', 'reserved', null],
+    ['NAT64 well-known 64:ff9b::/96', '64:ff9b::192.168.1.1', 'private', '64:ff9b::8.8.8.8'],
+    ['NAT64 local-use 64:ff9b:1::/48', '64:ff9b:1::10.0.0.1', 'reserved', null],
+    ['NAT64 local-use, public IPv4', '64:ff9b:1::8.8.8.8', 'reserved', null],
+    ['6to4 2002::/16 (IPv4 in bits 16-48)', '2002:a9fe:a9fe::1', 'link-local', '2002:808:808::1'],
+    ['6to4, CGNAT', '2002:6440:1::', 'shared (CGNAT)', '2002:5db8:d822::1'],
+    ['Teredo 2001::/32', '2001:0:4136:e378:8000:63bf:3fff:fdd2', 'reserved', null],
+    ['Teredo, obfuscated loopback client', '2001::ffff:ffff:80ff:fffe', 'reserved', null],
+    ['ISATAP ::0:5efe:a.b.c.d', '2606:4700::5efe:127.0.0.1', 'loopback', '2606:4700::5efe:8.8.8.8'],
+    ['ISATAP with the u bit ::200:5efe:a.b.c.d', '2606:4700::200:5efe:10.1.2.3', 'private', '2606:4700::200:5efe:8.8.8.8'],
+    ['ISATAP under a link-local prefix', 'fe80::5efe:8.8.8.8', 'link-local', null],
+  ];
+
+  it.each(EMBEDDING_FORMS)('%s: refused when it carries a refused IPv4 address (or is refused whole)', (_form, refused, kind) => {
+    expect(classifyAddress(refused)).toBe(kind);
+  });
+
+  it.each(EMBEDDING_FORMS.filter(([, , , allowed]) => allowed !== null))(
+    '%s: allowed when it carries a public IPv4 address',
+    (_form, _refused, _kind, allowed) => {
+      expect(classifyAddress(allowed!)).toBeNull();
+    },
+  );
+
   it('treats anything that is not an address as reserved', () => {
     expect(classifyAddress('localhost')).toBe('reserved');
     expect(classifyAddress('')).toBe('reserved');

@@ -42,13 +42,21 @@ const IPV4_RANGES: readonly Range[] = [
   v4('240.0.0.0/4', 'reserved'),
 ];
 
-/** IPv6 ranges that are not the public internet. Ranges that embed an IPv4 address are judged by it (below). */
+/**
+ * IPv6 ranges that are not the public internet. Some embed an IPv4 address but are refused
+ * whole, whatever it is: IPv4-compatible and SIIT are deprecated and routed nowhere public,
+ * local-use NAT64 translates into the operator's own networks, and Teredo hides its client's
+ * IPv4 address (XORed), so what it reaches cannot be judged. The other forms that carry an
+ * IPv4 address are judged by it (see {@link embeddedIPv4}).
+ */
 const IPV6_RANGES: readonly Range[] = [
   v6('::/128', 'unspecified'),
   v6('::1/128', 'loopback'),
-  v6('::/96', 'reserved'), // IPv4-compatible (deprecated)
+  v6('::/96', 'reserved'), // IPv4-compatible ::a.b.c.d (deprecated)
+  v6('::ffff:0:0:0/96', 'reserved'), // SIIT IPv4-translated ::ffff:0:a.b.c.d (RFC 2765, deprecated)
   v6('64:ff9b:1::/48', 'reserved'), // local-use NAT64
   v6('100::/64', 'reserved'), // discard-only
+  v6('2001::/32', 'reserved'), // Teredo
   v6('2001:db8::/32', 'reserved'), // documentation
   v6('fc00::/7', 'unique-local'),
   v6('fe80::/10', 'link-local'),
@@ -87,12 +95,17 @@ export function parseIPv6(text: string): number[] | null {
   return bytes.length === 16 ? bytes : null;
 }
 
-/** The IPv4 address inside an IPv6 one that carries it (mapped, NAT64, 6to4), or null. */
+/**
+ * The IPv4 address inside an IPv6 one that carries it and is not refused whole: IPv4-mapped,
+ * NAT64 well-known prefix, 6to4, ISATAP; or null.
+ */
 function embeddedIPv4(bytes: readonly number[]): number[] | null {
   const zeros = (from: number, to: number) => bytes.slice(from, to).every((byte) => byte === 0);
   if (zeros(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff) return bytes.slice(12); // ::ffff:a.b.c.d
   if (bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zeros(4, 12)) return bytes.slice(12); // 64:ff9b::/96
-  if (bytes[0] === 0x20 && bytes[1] === 0x02) return bytes.slice(2, 6); // 2002::/16 (6to4)
+  if (bytes[0] === 0x20 && bytes[1] === 0x02) return bytes.slice(2, 6); // 2002::/16 (6to4): 2002:AABB:CCDD::
+  // ISATAP interface id under any /64: ::0:5efe:a.b.c.d, or ::200:5efe:a.b.c.d (the u bit set).
+  if ((bytes[8]! & ~0x02) === 0 && bytes[9] === 0 && bytes[10] === 0x5e && bytes[11] === 0xfe) return bytes.slice(12);
   return null;
 }
 
@@ -101,8 +114,9 @@ function classifyIPv4(bytes: readonly number[]): AddressKind | null {
 }
 
 /**
- * What kind of non-public address `ip` is, or null for a public one. IPv6 addresses that
- * carry an IPv4 address (`::ffff:127.0.0.1`) are judged by the IPv4 address they reach.
+ * What kind of non-public address `ip` is, or null for a public one. An IPv6 address that
+ * carries an IPv4 address (`::ffff:127.0.0.1`, `2002:7f00:1::1`, `…:0:5efe:10.0.0.1`) is
+ * refused when the IPv4 address it reaches would be, and also when its own range is.
  * Anything that is not an IP address at all is `reserved`: never connect to what we cannot judge.
  */
 export function classifyAddress(ip: string): AddressKind | null {
@@ -110,6 +124,6 @@ export function classifyAddress(ip: string): AddressKind | null {
   const bytes = parseIPv6(ip);
   if (!bytes) return 'reserved';
   const inner = embeddedIPv4(bytes);
-  if (inner) return classifyIPv4(inner);
-  return IPV6_RANGES.find((range) => inRange(bytes, range))?.kind ?? null;
+  const innerKind = inner && classifyIPv4(inner);
+  return innerKind ?? IPV6_RANGES.find((range) => inRange(bytes, range))?.kind ?? null;
 }

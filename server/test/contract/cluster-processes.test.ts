@@ -8,6 +8,8 @@ import { startChildServer, type ChildServer } from '../support/test-cluster.ts';
 import { api, sendBody } from '../support/test-server.ts';
 import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
 import { Receiver, waitFor } from '../support/webhook-receiver.ts';
+import { testDataKey } from '../support/data-key.ts';
+import { TEST_DATA_KEY } from '../support/data-key.ts';
 
 const PASSWORD = 'a long enough password';
 const USERS = 4;
@@ -35,7 +37,7 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('three server processes
   beforeAll(async () => {
     const databaseUrl = await freshDatabase();
     // The users exist before the processes start, as `npm run admin` would have made them.
-    const storage = await PostgresStorage.open(databaseUrl);
+    const storage = await PostgresStorage.open(databaseUrl, { dataKey: testDataKey() });
     const passwordHash = await hashPassword(PASSWORD);
     const users = [];
     for (let index = 0; index < USERS; index++) {
@@ -50,6 +52,7 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('three server processes
       NATS_URL: natsUrl!,
       NATS_ORG: uniqueOrg(),
       JWT_SECRET: randomBytes(32).toString('base64url'),
+      DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
       DEMO_DATA: 'false',
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       WEBHOOK_RETRY_BASE_MS: '20',

@@ -3,6 +3,7 @@ import { afterEach, expect, it } from 'vitest';
 import { describePostgres, freshDatabase } from '../support/postgres.ts';
 import { loginFrom } from '../support/from-address.ts';
 import { api, startTestServer, type TestServer } from '../support/test-server.ts';
+import { TEST_DATA_KEY } from '../support/data-key.ts';
 
 const login = (server: TestServer, email: string, password: string) => api(server, 'POST', '/auth/login', { body: { email, password } });
 
@@ -15,7 +16,13 @@ describePostgres('rate limits across processes (DATABASE_URL)', () => {
 
   /** Two server processes' worth of app, each with its own connections to one database. */
   async function twoProcesses(limits: NodeJS.ProcessEnv): Promise<[TestServer, TestServer]> {
-    const env = { DATABASE_URL: await freshDatabase(), DEMO_DATA: 'true', JWT_SECRET: randomBytes(32).toString('base64url'), ...limits };
+    const env = {
+      DATABASE_URL: await freshDatabase(),
+      DEMO_DATA: 'true',
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
+      ...limits,
+    };
     servers.push(await startTestServer(env));
     servers.push(await startTestServer(env));
     return [servers[0]!, servers[1]!];

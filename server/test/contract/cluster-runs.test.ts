@@ -11,6 +11,8 @@ import { freshDatabase, postgresUrl } from '../support/postgres.ts';
 import { startChildServer, type ChildServer } from '../support/test-cluster.ts';
 import { api, sendBody } from '../support/test-server.ts';
 import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
+import { testDataKey } from '../support/data-key.ts';
+import { TEST_DATA_KEY } from '../support/data-key.ts';
 
 const PASSWORD = 'a long enough password';
 const NEW_PASSWORD = 'another long enough password';
@@ -43,7 +45,7 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('runs and sessions acro
   beforeAll(async () => {
     databaseUrl = await freshDatabase();
     // Users and the agent exist before the processes start, as `npm run admin` would have made them.
-    const storage = await PostgresStorage.open(databaseUrl);
+    const storage = await PostgresStorage.open(databaseUrl, { dataKey: testDataKey() });
     const passwordHash = await hashPassword(PASSWORD);
     const people = [];
     for (const name of ['alice', 'bob']) {
@@ -61,6 +63,7 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('runs and sessions acro
       NATS_URL: natsUrl!,
       NATS_ORG: uniqueOrg(),
       JWT_SECRET: randomBytes(32).toString('base64url'),
+      DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
       DEMO_DATA: 'false',
       DEMO_AGENT_CHUNK_MS: '0',
       PROCESS_LEASE_MS: String(LEASE_MS),

@@ -8,6 +8,7 @@ import { startChildServer, startTestCluster, type TestCluster } from '../support
 import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
 import { openVisitorSocket, startVisitor } from '../support/visitors.ts';
+import { TEST_DATA_KEY } from '../support/data-key.ts';
 
 /** A generous deadline for a whole run. */
 const RUN_TIMEOUT_MS = 10_000;
@@ -280,6 +281,7 @@ describe.runIf(natsUrl && postgresUrl)('agent runs across processes on PostgreSQ
       NATS_URL: natsUrl!,
       NATS_ORG: uniqueOrg(),
       JWT_SECRET: randomBytes(32).toString('base64url'),
+      DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
     };
     a = await startTestServer(env);
     b = await startTestServer(env);

@@ -6,6 +6,7 @@ import { expect, it } from 'vitest';
 import { freePort } from '../../src/dev/postgres-instance.ts';
 import { describePostgres, freshDatabase } from '../support/postgres.ts';
 import { api, createThread, demoWorld, sendBody, startTestServer } from '../support/test-server.ts';
+import { withDataKey } from '../support/data-key.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Given in DATABASE_URL; the test server trusts local connections, so any password works. */
@@ -27,7 +28,7 @@ function runMain(env: NodeJS.ProcessEnv, until: string | null): Promise<{ output
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', STATIC_DIR: '/nonexistent-static-dir', ...env },
+      env: withDataKey({ ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', STATIC_DIR: '/nonexistent-static-dir', ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -8,6 +8,7 @@ import { retryRunIdOf } from '../../src/agents/failed-run-lookup.ts';
 import { startChildServer } from '../support/test-cluster.ts';
 import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { TestSocket, userSocketUrl } from '../support/test-socket.ts';
+import { TEST_DATA_KEY } from '../support/data-key.ts';
 
 /** The lease of the server that gets killed: its runs are taken over this long after its last heartbeat. */
 const LEASE_MS = 1_000;
@@ -50,6 +51,7 @@ describe('a run whose server stopped ends visibly when the server is back', () =
     env = {
       DATABASE_PATH: join(dir, 'db.sqlite'),
       JWT_SECRET: randomBytes(32).toString('base64url'),
+      DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
       PROCESS_LEASE_MS: String(LEASE_MS),
     };
     const seeding = await startTestServer({ ...env, DEMO_DATA: 'true' });

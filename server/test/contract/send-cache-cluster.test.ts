@@ -11,6 +11,8 @@ import { freshDatabase, postgresUrl } from '../support/postgres.ts';
 import { startChildServer, type ChildServer } from '../support/test-cluster.ts';
 import { api, sendBody } from '../support/test-server.ts';
 import { Receiver, waitFor } from '../support/webhook-receiver.ts';
+import { testDataKey } from '../support/data-key.ts';
+import { TEST_DATA_KEY } from '../support/data-key.ts';
 
 const CAROL = 'carol@example.com';
 const DAN = 'dan@example.com';
@@ -40,6 +42,7 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('the send cache across 
       NATS_URL: natsUrl!,
       NATS_ORG: uniqueOrg(),
       JWT_SECRET: randomBytes(32).toString('base64url'),
+      DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
       DEMO_DATA: 'false',
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       WEBHOOK_RETRY_BASE_MS: '20',
@@ -49,7 +52,7 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('the send cache across 
     servers.push(await startChildServer(env));
     sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     // Alice and Bob, and a user of this test's own to disable (as `npm run admin -- create-user` would make them).
-    const storage = await PostgresStorage.open(databaseUrl);
+    const storage = await PostgresStorage.open(databaseUrl, { dataKey: testDataKey() });
     try {
       await seedDemoData(storage);
       for (const [email, name] of [

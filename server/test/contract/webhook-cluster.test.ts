@@ -12,6 +12,7 @@ import { startChildServer } from '../support/test-cluster.ts';
 import { api, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { sleep } from '../support/test-socket.ts';
 import { Receiver, waitFor, type Delivery } from '../support/webhook-receiver.ts';
+import { TEST_DATA_KEY } from '../support/data-key.ts';
 
 /** Short, so that a dead process's hold runs out within the test. */
 const LEASE_MS = '600';
@@ -39,6 +40,7 @@ async function sharedDatabase(engine: 'sqlite' | 'postgres', leaseMs?: string): 
   const env: NodeJS.ProcessEnv = {
     ...where,
     JWT_SECRET: randomBytes(32).toString('base64url'),
+    DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
     DEMO_DATA: 'false',
     ...(leaseMs === undefined ? {} : { WEBHOOK_LEASE_MS: leaseMs }),
     WEBHOOK_RETRY_BASE_MS: '20',

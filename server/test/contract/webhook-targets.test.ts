@@ -94,6 +94,26 @@ describe('webhook targets with private networks refused (the default; CONTRACT Â
     }
   });
 
+  it('refuses IPv6 literals that embed a refused IPv4 address (SIIT, NAT64, 6to4, ISATAP) or hide one (Teredo)', async () => {
+    const thread = await humanThread();
+    const cases: [string, RegExp][] = [
+      ['http://[::ffff:0:127.0.0.1]/hook', /::ffff:0:7f00:1 is a reserved address/],
+      ['http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook', /2001:0:4136:e378:8000:63bf:3fff:fdd2 is a reserved address/],
+      ['http://[::127.0.0.1]/hook', /reserved address/],
+      ['http://[64:ff9b::10.0.0.1]/hook', /private address/],
+      ['http://[64:ff9b:1::8.8.8.8]/hook', /reserved address/],
+      ['http://[2002:7f00:1::1]/hook', /loopback address/],
+      ['http://[2606:4700::5efe:169.254.169.254]/hook', /link-local address/],
+    ];
+    for (const [url, reason] of cases) {
+      const response = await register(server, world.alice.token, thread.id, url);
+      expect(response.status, url).toBe(400);
+      expect(response.body.error).toMatchObject({ code: 'client_error', retryable: false });
+      expect(response.body.error.message, url).toMatch(reason);
+    }
+    expect((await api(server, 'GET', `/chat/threads/${thread.id}`, { token: world.alice.token })).status).toBe(200);
+  });
+
   it('refuses names that resolve inside: localhost, a private name, a name with one bad address among good ones', async () => {
     const thread = await humanThread();
     const target = await Receiver.start();

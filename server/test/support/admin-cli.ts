@@ -4,6 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
+import { withDataKey } from './data-key.ts';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
 const ADMIN_MAIN = 'server/src/admin/main.ts';
@@ -18,14 +19,16 @@ export interface CliResult {
 }
 
 /**
- * A child's environment: PATH and HOME, and the given settings. Nothing else of the test
- * runner's environment leaks in (a DATABASE_URL there would point the child elsewhere).
+ * A child's environment: PATH and HOME, and the given settings (on PostgreSQL with the run's
+ * data encryption key, as the test servers there have). Nothing else of the test runner's
+ * environment leaks in (a DATABASE_URL there would point the child elsewhere).
  */
-export const childEnv = (settings: Record<string, string>): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH,
-  HOME: process.env.HOME,
-  ...settings,
-});
+export const childEnv = (settings: Record<string, string>): NodeJS.ProcessEnv =>
+  withDataKey({
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...settings,
+  });
 
 function collect(child: ChildProcess): Promise<CliResult> {
   let stdout = '';

@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.ts';
 import { uniqueOrg } from './nats.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
+import { TEST_DATA_KEY, testDataKey } from './data-key.ts';
 
 /** How long a child server may take to start. */
 const CHILD_START_TIMEOUT_MS = 20_000;
@@ -14,7 +15,7 @@ const CHILD_START_TIMEOUT_MS = 20_000;
 /** Several servers on one NATS and one storage, as separate processes would be, in this test process. */
 export interface TestCluster {
   servers: TestServer[];
-  /** The settings every member shares (NATS_URL, NATS_ORG, JWT_SECRET, DATABASE_PATH). */
+  /** The settings every member shares (NATS_URL, NATS_ORG, JWT_SECRET, DATA_ENCRYPTION_KEY, DATABASE_PATH). */
   env: NodeJS.ProcessEnv;
   storage: SqliteStorage;
   close(): Promise<void>;
@@ -27,11 +28,12 @@ export interface TestCluster {
 export async function startTestCluster(natsUrl: string, count: number): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'ama2-cluster-'));
   const databasePath = join(dir, 'db.sqlite');
-  const storage = new SqliteStorage(databasePath);
+  const storage = new SqliteStorage(databasePath, testDataKey());
   const env = {
     NATS_URL: natsUrl,
     NATS_ORG: uniqueOrg(),
     JWT_SECRET: randomBytes(32).toString('base64url'),
+    DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
     DATABASE_PATH: databasePath,
   };
   const servers: TestServer[] = [];

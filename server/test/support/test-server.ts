@@ -10,6 +10,7 @@ import { hashPassword } from '../../src/auth/passwords.ts';
 import { createDatabase } from '../../src/dev/postgres-instance.ts';
 import './postgres-context.ts';
 import type { User } from '../../../src/core/protocol/model.ts';
+import { TEST_DATA_KEY, withDataKey } from './data-key.ts';
 
 export interface TestServer {
   app: App;
@@ -57,7 +58,7 @@ async function storageEnv(dir: string, env: NodeJS.ProcessEnv): Promise<NodeJS.P
   const postgresUrl = inject('postgresUrl');
   if (!postgresUrl) throw new Error('TEST_STORAGE=postgres, but this run has no PostgreSQL server (see postgres-global-setup.ts).');
   // The contract tests sign in as the seeded demo users.
-  return { ...sqlite, DATABASE_URL: await createDatabase(postgresUrl), DEMO_DATA: 'true' };
+  return { ...sqlite, DATABASE_URL: await createDatabase(postgresUrl), DEMO_DATA: 'true', DATA_ENCRYPTION_KEY: TEST_DATA_KEY };
 }
 
 /**
@@ -69,7 +70,7 @@ export async function startTestServer(
   options: Pick<AppOptions, 'resolveHost' | 'storage' | 'seed'> = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ama2-test-'));
-  const config = loadConfig({ ...TEST_ENV, ...(await storageEnv(dir, env)), ...env });
+  const config = loadConfig(withDataKey({ ...TEST_ENV, ...(await storageEnv(dir, env)), ...env }));
   const logFile = join(inject('logDir'), `${randomUUID()}.log`);
   const stream: WriteStream = createWriteStream(logFile);
   const app = await createApp(config, { ...options, logStream: stream });

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import { now, toAgent, toAgentToken, type Row } from './rows.ts';
+import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { AgentRecord, AgentSettingsInput, AgentTokenRecord, NewAgentToken } from '../storage.ts';
 
 /** Agent settings and external agent tokens in PostgreSQL. */
 export class PostgresAgentSettings {
-  constructor(private readonly sql: postgres.Sql) {}
+  constructor(
+    private readonly sql: postgres.Sql,
+    private readonly secrets: SecretBox,
+  ) {}
 
   async updateSettings(agentId: string, settings: AgentSettingsInput): Promise<AgentRecord> {
     const [row] = await this.sql<Row[]>`
@@ -13,13 +17,14 @@ export class PostgresAgentSettings {
                         require_verified_identity = ${settings.requireVerifiedIdentity}
       WHERE id = ${agentId} RETURNING *`;
     if (!row) throw new Error(`agent ${agentId} does not exist`);
-    return toAgent(row);
+    return toAgent(row, this.secrets);
   }
 
   async setIdentitySecret(agentId: string, secret: string): Promise<{ createdAt: string }> {
     const createdAt = now();
+    const sealed = this.secrets.seal(secret, sealedColumn.identitySecret(agentId));
     const result = await this
-      .sql`UPDATE agents SET identity_secret = ${secret}, identity_secret_created_at = ${createdAt} WHERE id = ${agentId}`;
+      .sql`UPDATE agents SET identity_secret = ${sealed}, identity_secret_created_at = ${createdAt} WHERE id = ${agentId}`;
     if (result.count === 0) throw new Error(`agent ${agentId} does not exist`);
     return { createdAt };
   }
@@ -36,7 +41,7 @@ export class PostgresAgentSettings {
     const [token] = await this.sql<Row[]>`SELECT * FROM agent_tokens WHERE token_hash = ${tokenHash} AND revoked_at IS NULL`;
     if (!token) return undefined;
     const [agent] = await this.sql<Row[]>`SELECT * FROM agents WHERE id = ${token.agent_id as string}`;
-    return agent && { agent: toAgent(agent), token: toAgentToken(token) };
+    return agent && { agent: toAgent(agent, this.secrets), token: toAgentToken(token) };
   }
 
   async listTokens(agentId: string): Promise<AgentTokenRecord[]> {

@@ -5,6 +5,7 @@ import { describePostgres, freshDatabase } from '../../../test/support/postgres.
 import type { CommitResult } from '../storage.ts';
 import { PostgresStorage } from './postgres-storage.ts';
 import { MIGRATIONS } from './schema.ts';
+import { testDataKey } from '../../../test/support/data-key.ts';
 
 /** Separate instances have separate pools: to the database they are separate server processes. */
 const PROCESSES = 4;
@@ -12,7 +13,7 @@ const THREADS = 3;
 const MESSAGES_PER_PROCESS_AND_THREAD = 60;
 
 async function openMany(url: string, count: number): Promise<PostgresStorage[]> {
-  return Promise.all(Array.from({ length: count }, () => PostgresStorage.open(url)));
+  return Promise.all(Array.from({ length: count }, () => PostgresStorage.open(url, { dataKey: testDataKey() })));
 }
 
 describePostgres('PostgresStorage across processes', () => {
@@ -96,7 +97,7 @@ describePostgres('PostgresStorage across processes', () => {
   });
 
   it('answers 20 concurrent repeats of one send within one process with one created message and 19 duplicates', async () => {
-    const storage = await PostgresStorage.open(await freshDatabase());
+    const storage = await PostgresStorage.open(await freshDatabase(), { dataKey: testDataKey() });
     const id = randomUUID();
     await storage.createUser({ id, email: `${id}@example.com`, name: 'U', avatarUrl: null, passwordHash: 'x' });
     const { thread } = await storage.createThread({
@@ -145,13 +146,13 @@ describePostgres('PostgresStorage across processes', () => {
 
     await raw`INSERT INTO schema_migrations (version) VALUES (${MIGRATIONS.length + 1})`;
     await raw.end();
-    await expect(PostgresStorage.open(url)).rejects.toThrow(
+    await expect(PostgresStorage.open(url, { dataKey: testDataKey() })).rejects.toThrow(
       `The database was written by a newer version of this server (schema ${MIGRATIONS.length + 1}, this one knows ${MIGRATIONS.length}).`,
     );
   });
 
   it('disables users and sets passwords (for the admin command); false for an unknown user', async () => {
-    const storage = await PostgresStorage.open(await freshDatabase());
+    const storage = await PostgresStorage.open(await freshDatabase(), { dataKey: testDataKey() });
     const id = randomUUID();
     await storage.createUser({ id, email: `${id}@example.com`, name: 'U', avatarUrl: null, passwordHash: 'old' });
     expect(await storage.getUser(id)).toMatchObject({ disabled: false, passwordHash: 'old' });

@@ -7,6 +7,8 @@ import { PostgresApprovals } from './approvals.ts';
 import { PostgresRuns } from './runs.ts';
 import { now } from './rows.ts';
 import { migrate } from './schema.ts';
+import { sealSecrets } from './sealed-secrets.ts';
+import { SecretBox } from '../secrets/secret-box.ts';
 import { commitMessage, insertEvent, listEvents } from './thread-log.ts';
 import { PostgresThreads } from './threads.ts';
 import { PostgresUsers } from './users.ts';
@@ -35,6 +37,8 @@ import type {
 } from '../storage.ts';
 
 export interface PostgresStorageOptions {
+  /** Seals the identity and webhook secrets (required: every process sharing the database must have the same one). */
+  dataKey: Buffer;
   /** Connections of the pool for reads and transactions. */
   poolSize?: number;
   /** Connections that commit appends to the log in groups (see {@link WriteLanes}). */
@@ -73,20 +77,26 @@ export class PostgresStorage implements Storage {
   private constructor(
     private readonly sql: postgres.Sql,
     private readonly lanes: WriteLanes,
+    secrets: SecretBox,
   ) {
     this.users = new PostgresUsers(sql);
-    this.agents = new PostgresAgents(sql);
-    this.agentSettings = new PostgresAgentSettings(sql);
+    this.agents = new PostgresAgents(sql, secrets);
+    this.agentSettings = new PostgresAgentSettings(sql, secrets);
     this.threads = new PostgresThreads(sql);
     this.visitors = new PostgresVisitors(sql, this.threads);
-    this.webhooks = new PostgresWebhooks(sql);
+    this.webhooks = new PostgresWebhooks(sql, secrets);
     this.counters = new PostgresCounters(sql);
     this.approvals = new PostgresApprovals(sql);
     this.runs = new PostgresRuns(sql);
   }
 
-  /** Connects to `url` and brings its schema up to date (once, even when several processes start together). */
-  static async open(url: string, options: PostgresStorageOptions = {}): Promise<PostgresStorage> {
+  /**
+   * Connects to `url`, brings its schema up to date (once, even when several processes start
+   * together) and checks `options.dataKey` against the database's (sealing its secrets on the
+   * first start with sealing).
+   */
+  static async open(url: string, options: PostgresStorageOptions): Promise<PostgresStorage> {
+    const secrets = new SecretBox(options.dataKey);
     const connection: ConnectionOptions = {
       idle_timeout: IDLE_TIMEOUT_S,
       connect_timeout: CONNECT_TIMEOUT_S,
@@ -96,11 +106,12 @@ export class PostgresStorage implements Storage {
     const sql = postgres(url, { ...connection, max: options.poolSize ?? DEFAULT_POOL_SIZE });
     try {
       await migrate(sql);
+      await sealSecrets(sql, secrets);
     } catch (error) {
       await sql.end({ timeout: 0 });
       throw error;
     }
-    return new PostgresStorage(sql, new WriteLanes(url, options.writeLanes ?? DEFAULT_WRITE_LANES, connection));
+    return new PostgresStorage(sql, new WriteLanes(url, options.writeLanes ?? DEFAULT_WRITE_LANES, connection), secrets);
   }
 
   // ---- users and agents ----------------------------------------------------------------

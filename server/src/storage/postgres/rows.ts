@@ -1,5 +1,6 @@
 import type postgres from 'postgres';
 import type { Message, Participant, ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { AgentRecord, AgentTokenRecord, ApprovalRecord, RunRecord, UserRecord, VisitorRecord, WebhookRecord } from '../storage.ts';
 
 /** A connection pool or a transaction: every query helper runs on either. */
@@ -35,7 +36,8 @@ export function toUser(row: Row): UserRecord {
   };
 }
 
-export function toAgent(row: Row): AgentRecord {
+/** An agent row; its identity secret is opened with `secrets` (stored sealed). */
+export function toAgent(row: Row, secrets: SecretBox): AgentRecord {
   const origins = row.allowed_origins;
   return {
     id: str(row.id),
@@ -48,7 +50,7 @@ export function toAgent(row: Row): AgentRecord {
     createdAt: iso(row.created_at),
     allowedOrigins: Array.isArray(origins) ? origins.filter((item): item is string => typeof item === 'string') : [],
     requireVerifiedIdentity: row.require_verified_identity === true,
-    identitySecret: strOrNull(row.identity_secret),
+    identitySecret: row.identity_secret === null ? null : secrets.open(str(row.identity_secret), sealedColumn.identitySecret(str(row.id))),
     identitySecretCreatedAt: isoOrNull(row.identity_secret_created_at),
   };
 }
@@ -108,12 +110,13 @@ export function toMessage(row: Row): Message {
   };
 }
 
-export function toWebhook(row: Row): WebhookRecord {
+/** A webhook row; its secret is opened with `secrets` (stored sealed). */
+export function toWebhook(row: Row, secrets: SecretBox): WebhookRecord {
   return {
     id: str(row.id),
     threadId: str(row.thread_id),
     callbackUrl: str(row.callback_url),
-    secret: str(row.secret),
+    secret: secrets.open(str(row.secret), sealedColumn.webhookSecret(str(row.id))),
     active: row.active === true,
     createdBy: str(row.created_by),
     createdAt: iso(row.created_at),

@@ -210,6 +210,16 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX agent_runs_running ON agent_runs (process_id) WHERE status = 'running';
   `,
+  // Secrets at rest: which data encryption key the identity and webhook secrets are sealed
+  // with. The rows are sealed by sealSecrets (sealed-secrets.ts), which needs the key.
+  `
+  CREATE TABLE data_keys (
+    version integer PRIMARY KEY,
+    -- A known text sealed with the key: a start with another key fails here, not with garbage signatures.
+    key_check text NOT NULL,
+    created_at timestamptz NOT NULL
+  );
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

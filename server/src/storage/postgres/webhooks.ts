@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import { now, toWebhook, type Row } from './rows.ts';
+import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { NewWebhook, WebhookRecord } from '../storage.ts';
 
 /**
@@ -12,7 +13,14 @@ import type { NewWebhook, WebhookRecord } from '../storage.ts';
  * never both win.
  */
 export class PostgresWebhooks {
-  constructor(private readonly sql: postgres.Sql) {}
+  constructor(
+    private readonly sql: postgres.Sql,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  private toRecord(row: Row): WebhookRecord {
+    return toWebhook(row, this.secrets);
+  }
 
   private until(leaseMs: number) {
     return this.sql`clock_timestamp() + ${leaseMs}::int * interval '1 millisecond'`;
@@ -20,18 +28,20 @@ export class PostgresWebhooks {
 
   async create(input: NewWebhook): Promise<WebhookRecord> {
     // The cursor starts at the thread's end, in the same statement: only later events are sent.
+    const id = randomUUID();
+    const secret = this.secrets.seal(input.secret, sealedColumn.webhookSecret(id));
     const [row] = await this.sql<Row[]>`
       INSERT INTO webhooks (id, thread_id, callback_url, secret, active, created_by, created_at, delivered_seq)
-      SELECT ${randomUUID()}, id, ${input.callbackUrl}, ${input.secret}, true, ${input.createdBy}, ${now()}, last_seq
+      SELECT ${id}, id, ${input.callbackUrl}, ${secret}, true, ${input.createdBy}, ${now()}, last_seq
       FROM threads WHERE id = ${input.threadId}
       RETURNING *`;
     if (!row) throw new Error(`Thread ${input.threadId} does not exist.`);
-    return toWebhook(row);
+    return this.toRecord(row);
   }
 
   async get(id: string): Promise<WebhookRecord | undefined> {
     const [row] = await this.sql<Row[]>`SELECT * FROM webhooks WHERE id = ${id}`;
-    return row && toWebhook(row);
+    return row && this.toRecord(row);
   }
 
   async delete(threadId: string, id: string): Promise<boolean> {
@@ -39,7 +49,7 @@ export class PostgresWebhooks {
   }
 
   async listActive(threadId: string): Promise<WebhookRecord[]> {
-    return (await this.sql<Row[]>`SELECT * FROM webhooks WHERE thread_id = ${threadId} AND active`).map(toWebhook);
+    return (await this.sql<Row[]>`SELECT * FROM webhooks WHERE thread_id = ${threadId} AND active`).map((row) => this.toRecord(row));
   }
 
   async deactivate(id: string): Promise<void> {
@@ -51,7 +61,7 @@ export class PostgresWebhooks {
       UPDATE webhooks SET lease_owner = ${owner}, lease_until = ${this.until(leaseMs)}
       WHERE id = ${id} AND active AND (lease_owner IS NULL OR lease_owner = ${owner} OR lease_until <= clock_timestamp())
       RETURNING *`;
-    return row && toWebhook(row);
+    return row && this.toRecord(row);
   }
 
   async renew(id: string, owner: string, leaseMs: number): Promise<boolean> {

@@ -1,13 +1,17 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { now, toAgent, toAgentToken as toToken, type Row } from './rows.ts';
+import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { AgentRecord, AgentSettingsInput, AgentTokenRecord, NewAgentToken } from '../storage.ts';
 
 /** Agent settings and external agent tokens in the SQLite file; {@link SqliteStorage} delegates here. */
 export class SqliteAgentSettings {
   private readonly stmt;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly secrets: SecretBox,
+  ) {
     this.stmt = {
       agentById: db.prepare('SELECT * FROM agents WHERE id = ?'),
       updateSettings: db.prepare('UPDATE agents SET allowed_origins = ?, require_verified_identity = ? WHERE id = ?'),
@@ -28,12 +32,13 @@ export class SqliteAgentSettings {
       agentId,
     );
     if (changed.changes === 0) throw new Error(`agent ${agentId} does not exist`);
-    return toAgent(this.stmt.agentById.get(agentId) as Row);
+    return toAgent(this.stmt.agentById.get(agentId) as Row, this.secrets);
   }
 
   setIdentitySecret(agentId: string, secret: string): { createdAt: string } {
     const createdAt = now();
-    if (this.stmt.setSecret.run(secret, createdAt, agentId).changes === 0) throw new Error(`agent ${agentId} does not exist`);
+    const sealed = this.secrets.seal(secret, sealedColumn.identitySecret(agentId));
+    if (this.stmt.setSecret.run(sealed, createdAt, agentId).changes === 0) throw new Error(`agent ${agentId} does not exist`);
     return { createdAt };
   }
 
@@ -47,7 +52,7 @@ export class SqliteAgentSettings {
     const row = this.stmt.tokenByHash.get(tokenHash) as Row | undefined;
     if (!row) return undefined;
     const agent = this.stmt.agentById.get(row.agent_id) as Row | undefined;
-    return agent && { agent: toAgent(agent), token: toToken(row) };
+    return agent && { agent: toAgent(agent, this.secrets), token: toToken(row) };
   }
 
   listTokens(agentId: string): AgentTokenRecord[] {

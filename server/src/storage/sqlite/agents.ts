@@ -1,12 +1,16 @@
 import type Database from 'better-sqlite3';
 import { now, str, toAgent, type Row } from './rows.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
 import type { AgentRecord, NewAgent } from '../storage.ts';
 
 /** Agents and their owners in the SQLite file (settings and tokens: {@link SqliteAgentSettings}). */
 export class SqliteAgents {
   private readonly stmt;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly secrets: SecretBox,
+  ) {
     this.stmt = {
       byId: db.prepare('SELECT * FROM agents WHERE id = ?'),
       bySlug: db.prepare('SELECT * FROM agents WHERE slug = ?'),
@@ -21,23 +25,23 @@ export class SqliteAgents {
 
   get(id: string): AgentRecord | undefined {
     const row = this.stmt.byId.get(id) as Row | undefined;
-    return row && toAgent(row);
+    return row && toAgent(row, this.secrets);
   }
 
   bySlug(slug: string): AgentRecord | undefined {
     const row = this.stmt.bySlug.get(slug) as Row | undefined;
-    return row && toAgent(row);
+    return row && toAgent(row, this.secrets);
   }
 
   many(ids: readonly string[]): AgentRecord[] {
     return ids
       .map((id) => this.stmt.byId.get(id) as Row | undefined)
       .filter((row) => row !== undefined)
-      .map(toAgent);
+      .map((row) => toAgent(row, this.secrets));
   }
 
   list(): AgentRecord[] {
-    return (this.stmt.all.all() as Row[]).map(toAgent);
+    return (this.stmt.all.all() as Row[]).map((row) => toAgent(row, this.secrets));
   }
 
   /** The agent and its owners, in one transaction. */
@@ -47,7 +51,7 @@ export class SqliteAgents {
       this.stmt.insert.run(input.id, input.slug, input.name, input.avatarUrl, input.greeting, input.themeColor, input.engine, createdAt);
       for (const userId of ownerUserIds) this.stmt.insertOwner.run(input.id, userId);
     })();
-    return toAgent(this.stmt.byId.get(input.id) as Row);
+    return toAgent(this.stmt.byId.get(input.id) as Row, this.secrets);
   }
 
   owners(agentId: string): string[] {

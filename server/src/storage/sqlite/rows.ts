@@ -1,4 +1,5 @@
 import type { Message, Participant, ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { AgentRecord, AgentTokenRecord, ApprovalRecord, RunRecord, UserRecord, VisitorRecord, WebhookRecord } from '../storage.ts';
 
 /** A row as better-sqlite3 returns it. */
@@ -31,7 +32,8 @@ export function toUser(row: Row): UserRecord {
   };
 }
 
-export function toAgent(row: Row): AgentRecord {
+/** An agent row; its identity secret is opened with `secrets` (stored sealed). */
+export function toAgent(row: Row, secrets: SecretBox): AgentRecord {
   return {
     id: str(row.id),
     slug: str(row.slug),
@@ -43,7 +45,7 @@ export function toAgent(row: Row): AgentRecord {
     createdAt: str(row.created_at),
     allowedOrigins: parseOrigins(row.allowed_origins),
     requireVerifiedIdentity: row.require_verified_identity === 1,
-    identitySecret: strOrNull(row.identity_secret),
+    identitySecret: row.identity_secret === null ? null : secrets.open(str(row.identity_secret), sealedColumn.identitySecret(str(row.id))),
     identitySecretCreatedAt: strOrNull(row.identity_secret_created_at),
   };
 }
@@ -103,12 +105,13 @@ export function toMessage(row: Row): Message {
   };
 }
 
-export function toWebhook(row: Row): WebhookRecord {
+/** A webhook row; its secret is opened with `secrets` (stored sealed). */
+export function toWebhook(row: Row, secrets: SecretBox): WebhookRecord {
   return {
     id: str(row.id),
     threadId: str(row.thread_id),
     callbackUrl: str(row.callback_url),
-    secret: str(row.secret),
+    secret: secrets.open(str(row.secret), sealedColumn.webhookSecret(str(row.id))),
     active: row.active === 1,
     createdBy: str(row.created_by),
     createdAt: str(row.created_at),

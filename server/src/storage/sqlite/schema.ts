@@ -271,6 +271,16 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX messages_by_seq ON messages(thread_id, thread_seq);
   CREATE UNIQUE INDEX messages_idempotency ON messages(thread_id, sender_id, client_message_id);
   `,
+  // Secrets at rest: which data encryption key the identity and webhook secrets are sealed
+  // with. The rows are sealed by sealSecrets (sealed-secrets.ts), which needs the key.
+  `
+  CREATE TABLE data_keys (
+    version INTEGER PRIMARY KEY,
+    -- A known text sealed with the key: a start with another key fails here, not with garbage signatures.
+    key_check TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  `,
 ];
 
 /** Brings the file up to the newest schema, one transaction per migration. */

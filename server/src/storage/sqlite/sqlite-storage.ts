@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { ParticipationMode, SenderId } from '../../../../src/core/protocol/model.ts';
 import { SqliteAgentSettings } from './agent-settings.ts';
@@ -17,6 +16,10 @@ import { SqliteUsers } from './users.ts';
 import { SqliteVisitors } from './visitors.ts';
 import { SqliteCounters } from './counters.ts';
 import { SqliteWebhooks } from './webhooks.ts';
+import { sealSecrets } from './sealed-secrets.ts';
+import { makePrivateDir, restrictToOwner, withPrivateUmask } from '../private-files.ts';
+import { loadOrCreateDataKeyFile } from '../secrets/data-key.ts';
+import { DATA_KEY_BYTES, SecretBox } from '../secrets/secret-box.ts';
 import {
   SenderRefused,
   type AgentSettingsInput,
@@ -47,6 +50,13 @@ import {
 const INLINE_CHECKPOINT_PAGES = 10_000;
 
 /**
+ * Bytes the WAL is cut back to when it starts over (after a checkpoint copied it all): with
+ * 0, the frames of the previous round (deleted rows' old pages among them) do not linger
+ * at the end of the file.
+ */
+const WAL_SIZE_LIMIT_BYTES = 0;
+
+/**
  * The embedded default storage: one SQLite file in WAL mode, every write one transaction.
  * This class only opens the file and routes each call to the module of its aggregate
  * (users, agents, threads, the log, visitors, webhooks, approvals: one file each here).
@@ -71,23 +81,39 @@ export class SqliteStorage implements Storage {
   /** Off the server's thread: copies the WAL into the file (none for an in-memory database). */
   private readonly checkpointer: Checkpointer | null;
 
-  constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
+  /**
+   * Opens (or creates) the file at `path`, owner-only. `dataKey` seals the identity and
+   * webhook secrets; without it, the key kept beside the file (`<path>.data-key`) is used,
+   * generated on first use.
+   */
+  constructor(path: string, dataKey?: Buffer) {
+    const inFile = path !== ':memory:';
+    if (inFile) makePrivateDir(dirname(path));
+    // The file, its -wal and its -shm (which SQLite creates with the file's mode) are the owner's alone.
+    this.db = withPrivateUmask(() => {
+      const db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      return db;
+    });
+    if (inFile) for (const file of [path, `${path}-wal`, `${path}-shm`]) restrictToOwner(file);
+    // Deleted content (a webhook's secret, a rotated identity secret) is overwritten with zeros, not left in free space.
+    this.db.pragma('secure_delete = ON');
+    this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     // NORMAL is durable across process crashes in WAL mode; only a power cut can lose the last commits.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
+    const secrets = new SecretBox(dataKey ?? (inFile ? loadOrCreateDataKeyFile(path) : randomBytes(DATA_KEY_BYTES)));
+    if (sealSecrets(this.db, secrets) && inFile) this.scrubFreeSpace();
     this.writer = new GroupedWriter(this.db);
     this.users = new SqliteUsers(this.db);
-    this.agents = new SqliteAgents(this.db);
-    this.agentSettings = new SqliteAgentSettings(this.db);
+    this.agents = new SqliteAgents(this.db, secrets);
+    this.agentSettings = new SqliteAgentSettings(this.db, secrets);
     this.log = new SqliteThreadLog(this.db);
     this.threads = new SqliteThreads(this.db, this.log, (threadId) => this.visitors.ofThread(threadId));
     this.visitors = new SqliteVisitors(this.db, this.threads);
-    this.webhooks = new SqliteWebhooks(this.db);
+    this.webhooks = new SqliteWebhooks(this.db, secrets);
     this.counters = new SqliteCounters(this.db);
     this.approvals = new SqliteApprovals(this.db, this.log);
     this.runs = new SqliteRuns(this.db, this.log);
@@ -96,6 +122,20 @@ export class SqliteStorage implements Storage {
       path === ':memory:' ? null : new Checkpointer(path, (message) => console.warn(`SQLite checkpoint failed: ${message}`));
     // The in-line checkpoint is the fallback now: it runs only when the WAL has grown this far.
     if (this.checkpointer) this.db.pragma(`wal_autocheckpoint = ${INLINE_CHECKPOINT_PAGES}`);
+  }
+
+  /**
+   * Once, after the secrets were first sealed: rewrites the file without its free pages
+   * (where earlier versions left deleted secrets in plain text) and empties the WAL. Another
+   * process holding the file open may make it wait or fail: then it stays for a later VACUUM.
+   */
+  private scrubFreeSpace(): void {
+    try {
+      this.db.exec('VACUUM');
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (error) {
+      console.warn(`SQLite VACUUM after sealing the secrets failed (${(error as Error).message}); run VACUUM later to clear free pages.`);
+    }
   }
 
   // ---- users and agents ----------------------------------------------------------------

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { now, toWebhook, type Row } from './rows.ts';
+import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { NewWebhook, WebhookRecord } from '../storage.ts';
 
 /**
@@ -11,7 +12,10 @@ import type { NewWebhook, WebhookRecord } from '../storage.ts';
 export class SqliteWebhooks {
   private readonly stmt;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly secrets: SecretBox,
+  ) {
     this.stmt = {
       // The cursor starts at the thread's end, in the same statement: only later events are sent.
       insert: db.prepare(
@@ -44,15 +48,16 @@ export class SqliteWebhooks {
   }
 
   create(input: NewWebhook): WebhookRecord {
-    const row = this.stmt.insert.get(randomUUID(), input.callbackUrl, input.secret, input.createdBy, now(), input.threadId) as
-      Row | undefined;
+    const id = randomUUID();
+    const secret = this.secrets.seal(input.secret, sealedColumn.webhookSecret(id));
+    const row = this.stmt.insert.get(id, input.callbackUrl, secret, input.createdBy, now(), input.threadId) as Row | undefined;
     if (!row) throw new Error(`Thread ${input.threadId} does not exist.`);
-    return toWebhook(row);
+    return this.toRecord(row);
   }
 
   get(id: string): WebhookRecord | undefined {
     const row = this.stmt.byId.get(id) as Row | undefined;
-    return row && toWebhook(row);
+    return row && this.toRecord(row);
   }
 
   delete(threadId: string, id: string): boolean {
@@ -60,7 +65,7 @@ export class SqliteWebhooks {
   }
 
   listActive(threadId: string): WebhookRecord[] {
-    return (this.stmt.active.all(threadId) as Row[]).map(toWebhook);
+    return (this.stmt.active.all(threadId) as Row[]).map((row) => this.toRecord(row));
   }
 
   deactivate(id: string): void {
@@ -70,7 +75,7 @@ export class SqliteWebhooks {
   claim(id: string, owner: string, leaseMs: number): WebhookRecord | undefined {
     const at = Date.now();
     const row = this.stmt.claim.get({ id, owner, until: at + leaseMs, now: at }) as Row | undefined;
-    return row && toWebhook(row);
+    return row && this.toRecord(row);
   }
 
   renew(id: string, owner: string, leaseMs: number): boolean {
@@ -87,5 +92,9 @@ export class SqliteWebhooks {
 
   due(limit: number): string[] {
     return (this.stmt.due.all(Date.now(), limit) as Row[]).map((row) => String(row.id));
+  }
+
+  private toRecord(row: Row): WebhookRecord {
+    return toWebhook(row, this.secrets);
   }
 }

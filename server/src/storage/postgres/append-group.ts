@@ -45,10 +45,7 @@ export interface WriteOutcome {
 }
 
 type RawOutcome =
-  | { seq: number }
-  | { busy: true }
-  | { error: { code: string; constraint: string | null; message: string } }
-  | Record<string, never>;
+  { seq: number } | { busy: true } | { error: { code: string; constraint: string | null; message: string } } | Record<string, never>;
 
 /** A write left out because another transaction held its thread's row: send it again, waiting. */
 export const BUSY = Symbol('busy');
@@ -61,7 +58,7 @@ export const BUSY = Symbol('busy');
 export class AppendFailed extends Error {
   constructor(
     readonly code: string,
-    // eslint-disable-next-line @typescript-eslint/naming-convention -- the driver's field name
+    /** Named as the driver's errors name it. */
     readonly constraint_name: string | undefined,
     message: string,
   ) {

@@ -59,6 +59,21 @@ export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 2_000;
  */
 export const LOCK_TIMEOUT_MS = 2_000;
 
+/** The settings of every connection the server opens (pool, lanes and waiting connections). */
+export function serverConnectionOptions(): ConnectionOptions {
+  return {
+    idle_timeout: IDLE_TIMEOUT_S,
+    connect_timeout: CONNECT_TIMEOUT_S,
+    // NOTICEs (e.g. "relation already exists, skipping") are not for the server's log.
+    onnotice: () => {},
+    // Session settings, sent when each connection starts.
+    connection: {
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      lock_timeout: LOCK_TIMEOUT_MS,
+    },
+  };
+}
+
 /**
  * The storage of a deployment that runs several server processes: one PostgreSQL database
  * that all of them share. Open it with {@link PostgresStorage.open} (connects and migrates).
@@ -98,17 +113,7 @@ export class PostgresStorage implements Storage {
 
   /** Connects to `url` and brings its schema up to date (once, even when several processes start together). */
   static async open(url: string, options: PostgresStorageOptions = {}): Promise<PostgresStorage> {
-    const connection: ConnectionOptions = {
-      idle_timeout: IDLE_TIMEOUT_S,
-      connect_timeout: CONNECT_TIMEOUT_S,
-      // NOTICEs (e.g. "relation already exists, skipping") are not for the server's log.
-      onnotice: () => {},
-      // Session settings, sent when each connection starts.
-      connection: {
-        idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
-        lock_timeout: LOCK_TIMEOUT_MS,
-      },
-    };
+    const connection = serverConnectionOptions();
     const sql = postgres(url, { ...connection, max: options.poolSize ?? DEFAULT_POOL_SIZE });
     try {
       await migrate(sql);

@@ -31,8 +31,10 @@ async function setup(threadIds: readonly string[], laneCount = 1) {
     created_at: new Date().toISOString(),
   });
   const committed = async (threadId: string) =>
-    (await reader<{ content: string; thread_seq: number; xid: string }[]>`
-      SELECT content, thread_seq, xmin::text AS xid FROM events WHERE thread_id = ${threadId} ORDER BY thread_seq`).map((row) => ({ ...row }));
+    (
+      await reader<{ content: string; thread_seq: number; xid: string }[]>`
+      SELECT content, thread_seq, xmin::text AS xid FROM events WHERE thread_id = ${threadId} ORDER BY thread_seq`
+    ).map((row) => ({ ...row }));
   return {
     url,
     reader,

@@ -152,9 +152,9 @@ export class WriteLanes {
     for (;;) {
       const queues = new Set([...this.lanes, ...[...this.placements.values()].map((placement) => placement.queue)]);
       for (const queue of queues) this.drain(queue);
-      const running = [...queues].filter((queue) => queue.running !== null);
+      const running = [...queues].flatMap((queue) => (queue.running ? [queue.running] : []));
       if (running.length === 0) break;
-      await Promise.all(running.map((queue) => queue.running));
+      await Promise.all(running);
     }
     await Promise.all([...this.lanes.map((lane) => lane.sql!.end()), this.waitingSql.end()]);
   }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import { transientStorageFailure } from '../storage/storage-unavailable.ts';
 import { ApiError } from './errors.ts';
 
 const TYPE_NAMES: Record<string, string> = {
@@ -82,6 +83,12 @@ export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: numbe
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(400).send(new ApiError('client_error', error.message).toBody());
+    }
+    const passing = transientStorageFailure(error);
+    if (passing) {
+      // Code and message only: the error's detail may quote the request's data.
+      request.log.warn({ code: error.code }, 'storage unavailable');
+      return reply.code(503).send(new ApiError('unavailable', passing).toBody());
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send(new ApiError('server_error', 'Something went wrong on the server; try again.').toBody());

@@ -6,6 +6,7 @@ import { natsUrl, uniqueOrg } from '../support/nats.ts';
 import { freshDatabase, postgresUrl } from '../support/postgres.ts';
 import { startChildServer, type ChildServer } from '../support/test-cluster.ts';
 import { api, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
+import { testDataKey } from '../support/data-key.ts';
 
 /** How long a test waits for a stream to end before it calls it still open (a guard, not a measurement). */
 const STREAM_END_GUARD_MS = 10_000;
@@ -87,7 +88,7 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('revoking an agent toke
     // The first one alone (it migrates), then the second; then Alice, Bob and the demo agent.
     servers.push(await startChildServer(env));
     servers.push(await startChildServer(env));
-    const storage = await PostgresStorage.open(env.DATABASE_URL);
+    const storage = await PostgresStorage.open(env.DATABASE_URL, { dataKey: testDataKey() });
     try {
       await seedDemoData(storage);
     } finally {

@@ -7,7 +7,7 @@ import { inject } from 'vitest';
 import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.ts';
 import { uniqueOrg } from './nats.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
-import { TEST_DATA_KEY, testDataKey } from './data-key.ts';
+import { TEST_DATA_KEY, testDataKey, withDataKey } from './data-key.ts';
 
 /** How long a child server may take to start. */
 const CHILD_START_TIMEOUT_MS = 20_000;
@@ -65,7 +65,7 @@ export interface ChildServer {
 export async function startChildServer(env: NodeJS.ProcessEnv): Promise<ChildServer> {
   const logFile = join(inject('logDir'), `${randomUUID()}.log`);
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'child-server.ts')], {
-    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', STATIC_DIR: '/nonexistent-static-dir' },
+    env: withDataKey({ ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', STATIC_DIR: '/nonexistent-static-dir' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(logFile);

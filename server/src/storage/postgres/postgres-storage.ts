@@ -9,7 +9,7 @@ import { now } from './rows.ts';
 import { migrate } from './schema.ts';
 import { sealSecrets } from './sealed-secrets.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
-import { commitMessage, insertEvent, listEvents } from './thread-log.ts';
+import { appendEvent, commitMessage, listEvents } from './thread-log.ts';
 import { PostgresThreads } from './threads.ts';
 import { PostgresUsers } from './users.ts';
 import { PostgresVisitors } from './visitors.ts';
@@ -51,6 +51,32 @@ const DEFAULT_WRITE_LANES = 4;
 const IDLE_TIMEOUT_S = 60;
 /** Seconds to wait for a connection before the call fails. */
 const CONNECT_TIMEOUT_S = 10;
+/**
+ * A transaction of this server left idle this long (its process frozen or half dead between
+ * two statements) is ended by PostgreSQL, which releases its locks. The send path holds no
+ * transaction across a round trip (see {@link WriteLanes}); this bounds what the others can do.
+ */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 2_000;
+/**
+ * A statement waits at most this long for a lock (a thread's row, held by a transaction of
+ * a stalled process) before it fails; the request then gets a retryable `503 unavailable`.
+ */
+export const LOCK_TIMEOUT_MS = 2_000;
+
+/** The settings of every connection the server opens (pool, lanes and waiting connections). */
+export function serverConnectionOptions(): ConnectionOptions {
+  return {
+    idle_timeout: IDLE_TIMEOUT_S,
+    connect_timeout: CONNECT_TIMEOUT_S,
+    // NOTICEs (e.g. "relation already exists, skipping") are not for the server's log.
+    onnotice: () => {},
+    // Session settings, sent when each connection starts.
+    connection: {
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      lock_timeout: LOCK_TIMEOUT_MS,
+    },
+  };
+}
 
 /**
  * The storage of a deployment that runs several server processes: one PostgreSQL database
@@ -97,12 +123,7 @@ export class PostgresStorage implements Storage {
    */
   static async open(url: string, options: PostgresStorageOptions): Promise<PostgresStorage> {
     const secrets = new SecretBox(options.dataKey);
-    const connection: ConnectionOptions = {
-      idle_timeout: IDLE_TIMEOUT_S,
-      connect_timeout: CONNECT_TIMEOUT_S,
-      // NOTICEs (e.g. "relation already exists, skipping") are not for the server's log.
-      onnotice: () => {},
-    };
+    const connection = serverConnectionOptions();
     const sql = postgres(url, { ...connection, max: options.poolSize ?? DEFAULT_POOL_SIZE });
     try {
       await migrate(sql);
@@ -243,11 +264,11 @@ export class PostgresStorage implements Storage {
   // ---- the log -------------------------------------------------------------------------
 
   async commitMessage(input: NewMessage): Promise<CommitResult> {
-    return commitMessage((work) => this.lanes.run(input.threadId, work), this.sql, input, now());
+    return commitMessage((write) => this.lanes.run(write), this.sql, input, now());
   }
 
   async appendEvent(threadId: string, input: NewEvent) {
-    return this.lanes.run(threadId, (tx) => insertEvent(tx, threadId, input, now()));
+    return appendEvent((write) => this.lanes.run(write), threadId, input, now());
   }
 
   async listEvents(threadId: string, afterSeq: number, limit: number) {

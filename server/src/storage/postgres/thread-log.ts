@@ -3,16 +3,20 @@ import type { Message, ParticipationMode, ThreadEvent } from '../../../../src/co
 import { toEvent, toMessage, uniqueViolation, type Db, type Row } from './rows.ts';
 import { committedMessage, messageCommittedData, repeatOf } from '../committed-message.ts';
 import { SenderRefused, type CommitFacts, type CommitResult, type NewEvent, type NewMessage } from '../storage.ts';
+import type { EventWrite, MessageWrite, WriteOutcome } from './append-group.ts';
 
 /** Any event of the log, `message_committed` included (which only {@link insertMessage} writes). */
 export type AnyNewEvent = NewEvent | (Omit<NewEvent, 'eventType'> & { eventType: 'message_committed' });
 
 /**
- * The dense per-thread log in PostgreSQL. Every append is ONE statement: an UPDATE that
- * takes the next seq from `threads.last_seq` (and with it the thread row's lock, held to
- * the end of the transaction) feeding the INSERTs. A writer in another process waits for
- * that lock and then reads the new `last_seq`, so seqs stay 1, 2, 3, ... with no gap or
- * duplicate; a failed statement rolls back whole, seq included.
+ * The dense per-thread log in PostgreSQL. Every append is an UPDATE that takes the next seq
+ * from `threads.last_seq` (and with it the thread row's lock, held to the end of the
+ * transaction) feeding the INSERTs. A writer in another process waits for that lock and then
+ * reads the new `last_seq`, so seqs stay 1, 2, 3, ... with no gap or duplicate; a failed
+ * append rolls back whole, seq included. Sends and appended events go through the write
+ * lanes, whose `append_group` function (PostgreSQL migration 5) runs the same statements as
+ * {@link insertMessage} and {@link insertEvent}, which serve the transactions of the other
+ * aggregates (a new thread, approvals, runs): keep the two in step.
  */
 
 function threadMissing(threadId: string): Error {
@@ -114,20 +118,56 @@ async function existingMessage(sql: Db, input: NewMessage): Promise<Message | un
 /**
  * A new message, or the one already sent with this (thread, sender, client_message_id).
  * The insert is tried first (no extra round trip when new); the unique index on the key
- * turns a repeat, even one racing in from another process, into a failed statement (its
- * transaction rolls back, seq included), and the stored message is then read back.
- * `write` runs the insert (in a grouped transaction of the write lanes).
+ * turns a repeat, even one racing in from another process, into a failed write (rolled back,
+ * seq included), and the stored message is then read back. `append` commits the write (in a
+ * lane's grouped statement, see {@link WriteLanes}).
  */
 export async function commitMessage(
-  write: (work: (tx: Db) => Promise<InsertedMessage | null>) => Promise<InsertedMessage | null>,
+  append: (write: MessageWrite) => Promise<WriteOutcome | null>,
   read: Db,
   input: NewMessage,
   createdAt: string,
 ): Promise<CommitResult> {
+  const messageId = randomUUID();
+  const eventId = randomUUID();
+  const data = messageCommittedData(input, messageId);
   try {
-    // Nothing inserted is not a failed statement: the rest of the lane's group commits as it is.
-    const inserted = await write((tx) => insertMessage(tx, input, createdAt));
-    if (inserted) return { status: 'created', ...inserted };
+    const outcome = await append({
+      kind: 'message',
+      thread_id: input.threadId,
+      message_id: messageId,
+      event_id: eventId,
+      sender_id: input.senderId,
+      role: input.role,
+      content: input.content,
+      client_message_id: input.clientMessageId,
+      mentions: input.mentions,
+      base_seq: input.baseSeq,
+      latest_seen_seq: input.latestSeenSeq,
+      created_at: createdAt,
+      data,
+      recheck_user_id: input.recheckUserId ?? null,
+      recheck_session_version: input.recheckSessionVersion ?? null,
+    });
+    if (outcome) {
+      const seq = outcome.seq;
+      const event: ThreadEvent = {
+        event_id: eventId,
+        thread_id: input.threadId,
+        thread_seq: seq,
+        event_type: 'message_committed',
+        sender_id: input.senderId,
+        content: input.content,
+        created_at: createdAt,
+        data,
+      };
+      return {
+        status: 'created',
+        message: committedMessage(input, messageId, seq, createdAt),
+        event,
+        facts: { participationMode: outcome.participation_mode!, activeWebhookIds: outcome.webhook_ids! },
+      };
+    }
     // Refused by the recheck (or no such thread): not even a repeat is answered.
     throw input.recheckUserId === undefined ? threadMissing(input.threadId) : new SenderRefused(input.threadId);
   } catch (error) {
@@ -136,6 +176,27 @@ export async function commitMessage(
   const existing = await existingMessage(read, input);
   if (!existing) throw new Error(`message ${input.clientMessageId} was refused as a repeat but is not stored`);
   return repeatOf(existing, input);
+}
+
+/** Appends one event at the next seq through `append` (a lane's grouped statement). */
+export async function appendEvent(
+  append: (write: EventWrite) => Promise<WriteOutcome | null>,
+  threadId: string,
+  input: NewEvent,
+  createdAt: string,
+): Promise<ThreadEvent> {
+  const event: Omit<ThreadEvent, 'thread_seq'> = {
+    event_id: randomUUID(),
+    thread_id: threadId,
+    event_type: input.eventType,
+    sender_id: input.senderId,
+    content: input.content,
+    created_at: createdAt,
+    data: input.data,
+  };
+  const outcome = await append({ kind: 'event', ...event });
+  if (!outcome) throw threadMissing(threadId);
+  return { ...event, thread_seq: outcome.seq };
 }
 
 export async function listEvents(sql: Db, threadId: string, afterSeq: number, limit: number) {

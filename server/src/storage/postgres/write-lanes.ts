@@ -1,120 +1,161 @@
 import postgres from 'postgres';
+import { AppendFailed, appendGroup, BUSY, type LogWrite, type WriteOutcome } from './append-group.ts';
 
 /** Connection settings shared by the pool and the lanes (everything but the pool size). */
 export type ConnectionOptions = Omit<postgres.Options<Record<string, postgres.PostgresType>>, 'max'>;
 
-/** One append: a single statement run inside the lane's shared transaction. */
-export type LaneWork<T> = (tx: postgres.TransactionSql) => Promise<T>;
+/**
+ * Connections on which the threads left out of a lane's group (another transaction held
+ * their row) wait for their lock, each thread in a statement of its own, so that a thread
+ * waiting long (on a stalled process) holds up no other.
+ */
+export const WAITING_CONNECTIONS = 4;
+
+/** The index of a thread's home lane among `count` lanes (FNV-1a of its id). */
+export function homeLane(threadId: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < threadId.length; index++) hash = Math.imul(hash ^ threadId.charCodeAt(index), 0x01000193);
+  return (hash >>> 0) % count;
+}
 
 interface QueuedWrite {
-  work: LaneWork<unknown>;
-  resolve: (value: unknown) => void;
+  write: LogWrite;
+  resolve: (value: WriteOutcome | null) => void;
   reject: (error: unknown) => void;
 }
 
-interface Lane {
-  sql: postgres.Sql;
+/** Writes committed one group at a time: a lane (any threads, never waiting for a lock) or one waiting thread. */
+interface WriteQueue {
   queued: QueuedWrite[];
   /** The group being committed, if any; the next group waits for it. */
   running: Promise<void> | null;
+  /** The lane's own connection; none for a waiting thread (it uses the waiting connections). */
+  sql: postgres.Sql | null;
 }
 
-/** A write of the group failed: the group's transaction is rolled back and retried without it. */
-class FailedWrite extends Error {
-  constructor(
-    readonly index: number,
-    readonly reason: unknown,
-  ) {
-    super('a write of the group failed');
-  }
+/** Where a thread's writes go while some are queued or running, and how many there are. */
+interface Placement {
+  queue: WriteQueue;
+  pending: number;
 }
 
 /**
- * Grouped, pipelined appends to the log, the PostgreSQL counterpart of SQLite's grouped
- * writer. Each lane is one connection; a thread always writes through the same lane.
+ * Grouped appends to the log, the PostgreSQL counterpart of SQLite's grouped writer. Each
+ * lane is one connection; a thread writes through its home lane (FNV-1a of its id).
  *
- * The appends queued while a lane is busy (or during one event-loop turn) commit together:
- * BEGIN, every statement sent at once without waiting for answers (pipelined), COMMIT; so
- * one WAL flush carries many commits, and one connection running them in order keeps the
- * appends of a thread in call order (contract rule 2). If a statement fails, the whole
- * group is rolled back and run again without it, so that write fails alone; callers learn
- * their outcome only when their group has committed (or, for the failed one, after the
- * others did).
+ * The appends queued while a lane is busy (or during one event-loop turn) commit together in
+ * one statement ({@link appendGroup}), so one WAL flush carries many commits, no transaction
+ * outlives the statement, and one queue committing them in order keeps the appends of a
+ * thread in call order (contract rule 2). A failing write fails alone; callers learn their
+ * outcome when their group has committed.
+ *
+ * A lane's statement never waits for a lock: a thread whose row another transaction holds
+ * (another process committing to it, or one stalled mid-transaction) is left out of the
+ * group, and it and its later writes wait for the lock on their own, on one of
+ * {@link WAITING_CONNECTIONS}, until they are through; then the thread is back on its lane.
+ * So a stalled holder delays only the threads it holds. A thread's writes are never in two
+ * queues at once, so its order holds.
  */
 export class WriteLanes {
-  private readonly lanes: Lane[];
+  private readonly lanes: WriteQueue[];
+  private readonly waitingSql: postgres.Sql;
+  private readonly placements = new Map<string, Placement>();
   private closing: Promise<void> | undefined;
 
   constructor(url: string, count: number, options: ConnectionOptions) {
     this.lanes = Array.from({ length: count }, () => ({ sql: postgres(url, { ...options, max: 1 }), queued: [], running: null }));
+    this.waitingSql = postgres(url, { ...options, max: WAITING_CONNECTIONS });
   }
 
-  /** Runs `work` in the next group of the thread's lane. */
-  run<T>(threadId: string, work: LaneWork<T>): Promise<T> {
-    const lane = this.laneOf(threadId);
-    return new Promise<T>((resolve, reject) => {
-      lane.queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (lane.queued.length === 1 && lane.running === null) setImmediate(() => this.drain(lane));
+  /** Commits `write` in the next group of its thread's queue: its seq (and facts), or null when nothing was inserted. */
+  run(write: LogWrite): Promise<WriteOutcome | null> {
+    const threadId = write.thread_id;
+    const placement = this.placements.get(threadId) ?? { queue: this.lanes[homeLane(threadId, this.lanes.length)]!, pending: 0 };
+    this.placements.set(threadId, placement);
+    placement.pending++;
+    const settled = () => {
+      if (--placement.pending === 0) this.placements.delete(threadId);
+    };
+    return new Promise<WriteOutcome | null>((resolve, reject) => {
+      this.enqueue(placement.queue, {
+        write,
+        resolve: (value) => (settled(), resolve(value)),
+        reject: (error) => (settled(), reject(error)),
+      });
     });
   }
 
-  /** The lane of a thread (FNV-1a of its id). */
-  private laneOf(threadId: string): Lane {
-    let hash = 0x811c9dc5;
-    for (let index = 0; index < threadId.length; index++) hash = Math.imul(hash ^ threadId.charCodeAt(index), 0x01000193);
-    return this.lanes[(hash >>> 0) % this.lanes.length]!;
+  private enqueue(queue: WriteQueue, queued: QueuedWrite): void {
+    queue.queued.push(queued);
+    if (queue.queued.length === 1 && queue.running === null) setImmediate(() => this.drain(queue));
   }
 
-  /** Commits groups until the lane's queue is empty. */
-  private drain(lane: Lane): void {
-    if (lane.running !== null || lane.queued.length === 0) return;
-    const group = lane.queued;
-    lane.queued = [];
-    lane.running = this.commitGroup(lane.sql, group).finally(() => {
-      lane.running = null;
-      this.drain(lane);
+  /** Commits groups until the queue is empty. */
+  private drain(queue: WriteQueue): void {
+    if (queue.running !== null || queue.queued.length === 0) return;
+    const group = queue.queued;
+    queue.queued = [];
+    queue.running = this.commitGroup(queue, group).finally(() => {
+      queue.running = null;
+      this.drain(queue);
     });
   }
 
-  private async commitGroup(sql: postgres.Sql, group: QueuedWrite[]): Promise<void> {
-    let pending = group;
-    const failed: { write: QueuedWrite; reason: unknown }[] = [];
-    for (;;) {
-      try {
-        const values = await sql.begin(async (tx) => {
-          const settled = await Promise.allSettled(pending.map((write) => write.work(tx)));
-          // The first failure in order is the real one: the statements after it only saw an aborted transaction.
-          const index = settled.findIndex((outcome) => outcome.status === 'rejected');
-          if (index >= 0) throw new FailedWrite(index, (settled[index] as PromiseRejectedResult).reason);
-          return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value);
-        });
-        pending.forEach((write, index) => write.resolve(values[index]));
-        break;
-      } catch (error) {
-        if (!(error instanceof FailedWrite)) {
-          // The COMMIT or the connection failed: nothing of the group is known to be stored.
-          for (const write of pending) write.reject(error);
-          break;
-        }
-        failed.push({ write: pending[error.index]!, reason: error.reason });
-        pending = pending.filter((_, index) => index !== error.index);
-        if (pending.length === 0) break;
-      }
+  private async commitGroup(queue: WriteQueue, group: QueuedWrite[]): Promise<void> {
+    let outcomes;
+    try {
+      outcomes = await appendGroup(
+        queue.sql ?? this.waitingSql,
+        group.map((queued) => queued.write),
+        queue.sql === null,
+      );
+    } catch (error) {
+      // The statement or the connection failed: nothing of the group is known to be stored.
+      for (const queued of group) queued.reject(error);
+      return;
     }
-    // After the others committed, so that a repeat of a message in the same group finds it stored.
-    for (const { write, reason } of failed) write.reject(reason);
+    const busy: QueuedWrite[] = [];
+    group.forEach((queued, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome === BUSY) busy.push(queued);
+      else if (outcome instanceof AppendFailed) queued.reject(outcome);
+      else queued.resolve(outcome);
+    });
+    if (busy.length > 0) this.wait(queue, busy);
   }
 
-  /** Commits what is queued, then closes every lane (once, however often it is called). */
+  /** Moves the threads left out of a lane's group, and their writes queued since, each to a queue of its own that waits for the lock. */
+  private wait(lane: WriteQueue, busy: QueuedWrite[]): void {
+    const threads = new Map<string, WriteQueue>();
+    for (const queued of busy) {
+      const threadId = queued.write.thread_id;
+      let waiting = threads.get(threadId);
+      if (!waiting) {
+        waiting = { queued: [], running: null, sql: null };
+        threads.set(threadId, waiting);
+        this.placements.get(threadId)!.queue = waiting;
+      }
+      waiting.queued.push(queued);
+    }
+    const staying: QueuedWrite[] = [];
+    for (const queued of lane.queued) (threads.get(queued.write.thread_id)?.queued ?? staying).push(queued);
+    lane.queued = staying;
+    for (const waiting of threads.values()) this.drain(waiting);
+  }
+
+  /** Commits what is queued, then closes every connection (once, however often it is called). */
   close(): Promise<void> {
     return (this.closing ??= this.closeLanes());
   }
 
   private async closeLanes(): Promise<void> {
-    for (const lane of this.lanes) {
-      this.drain(lane);
-      while (lane.running !== null) await lane.running;
+    for (;;) {
+      const queues = new Set([...this.lanes, ...[...this.placements.values()].map((placement) => placement.queue)]);
+      for (const queue of queues) this.drain(queue);
+      const running = [...queues].flatMap((queue) => (queue.running ? [queue.running] : []));
+      if (running.length === 0) break;
+      await Promise.all(running);
     }
-    await Promise.all(this.lanes.map((lane) => lane.sql.end()));
+    await Promise.all([...this.lanes.map((lane) => lane.sql!.end()), this.waitingSql.end()]);
   }
 }

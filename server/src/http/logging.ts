@@ -1,5 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Bindings, ChildLoggerOptions, DestinationStream, Logger } from 'pino';
+import { normalizeAddress } from './client-address.ts';
 
 /**
  * Query parameters whose values never reach a log line: tokens (`?token=<jwt>` on the user
@@ -19,6 +21,7 @@ interface LoggedRequest {
   method: string;
   url: string;
   ip?: string;
+  raw?: IncomingMessage;
   headers?: Record<string, unknown>;
 }
 
@@ -26,7 +29,11 @@ interface LoggedRequest {
  * Pino options for Fastify. Tokens travel in `Authorization`, in `?token=` and in
  * `Sec-WebSocket-Protocol`; the request serializer logs none of them.
  */
-export function loggerOptions(level: string, stream?: DestinationStream): FastifyServerOptions['logger'] {
+export function loggerOptions(
+  level: string,
+  stream?: DestinationStream,
+  clientAddress?: (request: IncomingMessage) => string,
+): FastifyServerOptions['logger'] {
   return {
     level,
     ...(stream ? { stream } : {}),
@@ -49,7 +56,14 @@ export function loggerOptions(level: string, stream?: DestinationStream): Fastif
     },
     serializers: {
       req(request: LoggedRequest) {
-        return { method: request.method, url: redactUrl(request.url), remoteAddress: request.ip };
+        // Behind trusted proxies the client's address is logged beside the peer's (the proxy).
+        const client = request.raw && clientAddress?.(request.raw);
+        return {
+          method: request.method,
+          url: redactUrl(request.url),
+          remoteAddress: request.ip,
+          ...(client && client !== normalizeAddress(request.ip ?? '') ? { clientAddress: client } : {}),
+        };
       },
     },
   };

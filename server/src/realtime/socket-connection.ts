@@ -6,6 +6,7 @@ import { CloseCode } from '../../../src/core/protocol/limits.ts';
 import type { SocketErrorCode } from '../../../src/core/protocol/model.ts';
 import type { ServerFrame, SocketErrorData } from '../../../src/core/protocol/server-frames.ts';
 import { ApiError } from '../http/errors.ts';
+import { addressRateKey } from '../http/client-address.ts';
 import type { Limiter } from '../http/rate-limiter.ts';
 import type { Principal } from '../threads/principal.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
@@ -38,6 +39,7 @@ export interface ConnectionOptions {
   idleTimeoutMs?: number;
   /** Public socket: message sends count against the client address's limit. */
   messageLimiter?: Limiter;
+  /** The client's address (behind trusted proxies, from X-Forwarded-For); limits count by its key. */
   clientAddress: string;
   /** User socket: when its JWT expires (ms since 1970); the socket is closed with 4001 then (CONTRACT §6). */
   expiresAtMs?: number;
@@ -203,7 +205,7 @@ export class SocketConnection implements Subscriber {
       case 'send_message': {
         const { thread_id: threadId, ...body } = frame.data;
         await this.checkThread(threadId);
-        const limit = await this.options.messageLimiter?.take(this.options.clientAddress);
+        const limit = await this.options.messageLimiter?.take(addressRateKey(this.options.clientAddress));
         if (limit && !limit.ok) {
           throw new ApiError('rate_limited', `Too many messages; try again in ${Math.ceil(limit.retryAfterMs / 1000)} s.`, {
             retryAfterSeconds: Math.ceil(limit.retryAfterMs / 1000),

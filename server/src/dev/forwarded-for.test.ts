@@ -52,9 +52,12 @@ describe('ForwardedForInjector', () => {
     const upgrade = 'GET /ws HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\nUpgrade: websocket\r\n\r\n';
     const frames = '\x81\x05hello GET /x HTTP/1.1\r\nX-Forwarded-For: 6.6.6.6\r\n\r\n';
     expect(await both(upgrade + frames)).toBe(
-      'GET /ws HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\nUpgrade: websocket\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n' + frames,
+      'GET /ws HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\nUpgrade: websocket\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n' +
+        frames,
     );
-    expect(await both('CONNECT x:443 HTTP/1.1\r\n\r\nraw bytes')).toBe('CONNECT x:443 HTTP/1.1\r\nX-Forwarded-For: 203.0.113.9\r\n\r\nraw bytes');
+    expect(await both('CONNECT x:443 HTTP/1.1\r\n\r\nraw bytes')).toBe(
+      'CONNECT x:443 HTTP/1.1\r\nX-Forwarded-For: 203.0.113.9\r\n\r\nraw bytes',
+    );
   });
 
   it('treats Upgrade without "Connection: upgrade" as an ordinary request, as Node does', async () => {

@@ -12,8 +12,14 @@ const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
 /** RFC 9110 `token`: methods and header names. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Control characters other than tab: never in a header value or a request target. */
-const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** Whether `text` has a control character other than tab: never in a header value, a request target or a chunk extension. */
+function hasControl(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return true;
+  }
+  return false;
+}
 
 /** A request the balancer will not pass on: the client gets this status, and the connection closes. */
 export class HttpFramingError extends Error {
@@ -121,8 +127,9 @@ export class ForwardedForInjector extends Transform {
       this.push(data.subarray(offset, end + CRLF.length));
       offset = end + CRLF.length;
       if (state.kind === 'chunk-size') {
-        const size = /^([0-9A-Fa-f]+)(?:;[^\x00-\x08\x0a-\x1f\x7f]*)?$/.exec(line)?.[1];
-        if (size === undefined || size.length > MAX_CHUNK_SIZE_DIGITS) throw new HttpFramingError(400, 'Invalid chunk size.');
+        const size = /^([0-9A-Fa-f]+)(?:;.*)?$/.exec(line)?.[1];
+        if (size === undefined || size.length > MAX_CHUNK_SIZE_DIGITS || hasControl(line))
+          throw new HttpFramingError(400, 'Invalid chunk size.');
         const bytes = parseInt(size, 16);
         this.state = bytes === 0 ? { kind: 'trailer', bytes: 0 } : { kind: 'body', left: bytes, then: 'chunk-end' };
       } else if (line === '') {
@@ -140,7 +147,7 @@ export class ForwardedForInjector extends Transform {
     if (/\r(?!\n)|(?<!\r)\n/.test(head)) throw new HttpFramingError(400, 'Bare CR or LF in the request head.');
     const [requestLine = '', ...fields] = head.split('\r\n');
     const [method = '', target = '', version = '', extra] = requestLine.split(' ');
-    if (!TOKEN.test(method) || target === '' || CONTROL.test(target) || !/^HTTP\/1\.[01]$/.test(version) || extra !== undefined) {
+    if (!TOKEN.test(method) || target === '' || hasControl(target) || !/^HTTP\/1\.[01]$/.test(version) || extra !== undefined) {
       throw new HttpFramingError(400, 'Invalid request line.');
     }
     const kept: string[] = [];
@@ -183,7 +190,8 @@ export class ForwardedForInjector extends Transform {
     // The same rule as Node's parser (llhttp): an upgrade needs both headers; CONNECT always tunnels.
     if (method === 'CONNECT' || (upgrade && connectionUpgrade)) this.state = { kind: 'tunnel' };
     else if (chunked) this.state = { kind: 'chunk-size' };
-    else if (contentLength !== undefined && Number(contentLength) > 0) this.state = { kind: 'body', left: Number(contentLength), then: 'head' };
+    else if (contentLength !== undefined && Number(contentLength) > 0)
+      this.state = { kind: 'body', left: Number(contentLength), then: 'head' };
     return Buffer.from(`${requestLine}\r\n${kept.join('\r\n')}\r\n\r\n`, 'latin1');
   }
 }
@@ -191,7 +199,7 @@ export class ForwardedForInjector extends Transform {
 /** `name: value` with a token name, no space before the colon (no obs-fold), no control characters in the value. */
 function isHeaderLine(line: string): boolean {
   const colon = line.indexOf(':');
-  return colon > 0 && TOKEN.test(line.slice(0, colon)) && !CONTROL.test(line.slice(colon + 1));
+  return colon > 0 && TOKEN.test(line.slice(0, colon)) && !hasControl(line.slice(colon + 1));
 }
 
 /**

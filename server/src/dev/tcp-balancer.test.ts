@@ -147,12 +147,15 @@ describe('TcpBalancer: client addresses', () => {
     for (const [index, extra] of headers.entries()) {
       answers.push(
         await new Promise<string>((resolve, reject) => {
-          const request = http.request({ host: '127.0.0.1', port, agent, localAddress, method: 'POST', path: `/${index}`, headers: extra }, (response) => {
-            sockets.add(response.socket);
-            let body = '';
-            response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-            response.on('end', () => resolve(body));
-          });
+          const request = http.request(
+            { host: '127.0.0.1', port, agent, localAddress, method: 'POST', path: `/${index}`, headers: extra },
+            (response) => {
+              sockets.add(response.socket);
+              let body = '';
+              response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+              response.on('end', () => resolve(body));
+            },
+          );
           request.on('error', reject);
           // Alternate the two body framings.
           if (index % 2 === 0) request.end('a body');
@@ -182,7 +185,9 @@ describe('TcpBalancer: client addresses', () => {
   it("passes the client's address on a WebSocket upgrade", async () => {
     const port = await echoBehindBalancer();
     const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { localAddress: '127.0.0.4', headers: { 'x-forwarded-for': '6.6.6.6' } });
-    const first = await new Promise<string>((resolve, reject) => ws.once('message', (data) => resolve(data.toString())).once('error', reject));
+    const first = await new Promise<string>((resolve, reject) =>
+      ws.once('message', (data) => resolve(data.toString())).once('error', reject),
+    );
     expect(first).toBe('6.6.6.6, 127.0.0.4');
     ws.close();
   });

@@ -13,6 +13,7 @@ import type { ThreadService } from '../threads/thread-service.ts';
 import type { Hub, Subscriber } from './hub.ts';
 import type { Outbound } from './outbound.ts';
 import type { LiveSignals } from './live-signals.ts';
+import { FrameLimiter } from './frame-limiter.ts';
 import { frameSink } from './ws-frame.ts';
 
 /** A socket whose unsent bytes pass this is too slow to keep up; it is closed and catches up on reconnect. */
@@ -59,6 +60,8 @@ export class SocketConnection implements Subscriber {
   private expiryTimer: NodeJS.Timeout | undefined;
   private missedPongs = 0;
   private closed = false;
+  /** Client frames over this limit are dropped before anything handles them. */
+  private readonly frameLimit = new FrameLimiter();
   /** Where fan-out frames are written whole (see {@link frameSink}); null: through `ws.send`. */
   private readonly sink;
 
@@ -152,6 +155,7 @@ export class SocketConnection implements Subscriber {
 
   private async onMessage(data: WebSocket.RawData, isBinary: boolean): Promise<void> {
     this.touchIdle();
+    if (!this.admit(data, isBinary)) return;
     if (isBinary) {
       this.sendError('client_error', 'Frames must be JSON text, not binary.', false);
       return;
@@ -173,6 +177,36 @@ export class SocketConnection implements Subscriber {
     } catch (error) {
       this.reportFailure(error, parsed.frame.type === 'send_message' ? parsed.frame.data.client_message_id : undefined);
     }
+  }
+
+  /**
+   * Applies the frame limit: a frame over it is dropped, and the client hears of it once per
+   * notice interval; a dropped `send_message` is always answered with its `client_message_id`,
+   * so that its sender knows to send it again. A client that keeps flooding is closed (1013).
+   */
+  private admit(data: WebSocket.RawData, isBinary: boolean): boolean {
+    const decision = this.frameLimit.admit();
+    if (decision.kind === 'accept') return true;
+    const retry = { retry_after_ms: decision.retryAfterMs };
+    if (decision.kind === 'close') {
+      const seconds = Math.ceil(decision.retryAfterMs / 1000);
+      this.deps.log.warn({ connection_id: this.id }, 'client kept flooding frames; closing it');
+      this.sendError('rate_limited', `Too many frames; this connection is closed. Reconnect in ${seconds} s.`, true, retry);
+      this.close(CloseCode.tryAgainLater, 'Too many frames.');
+      return false;
+    }
+    const text = isBinary ? '' : data.toString();
+    const parsed = text.includes('send_message') ? parseClientFrame(text) : null;
+    if (parsed?.ok && parsed.frame.type === 'send_message') {
+      this.sendError('rate_limited', 'Too many frames; this message was not sent. Send it again later.', true, {
+        ...retry,
+        client_message_id: parsed.frame.data.client_message_id,
+      });
+    } else if (decision.notify) {
+      this.deps.log.info({ connection_id: this.id }, 'client frames over the limit; dropping them');
+      this.sendError('rate_limited', 'Too many frames; some were dropped. Slow down.', true, retry);
+    }
+    return false;
   }
 
   private async handle(frame: ClientFrame): Promise<void> {

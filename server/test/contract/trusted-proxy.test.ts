@@ -110,6 +110,15 @@ describe('TRUST_PROXY=1 behind the cluster balancer', () => {
       expect((await loginFrom(base, '127.0.0.3')).status).toBe(200);
     }
     expect((await resolveFrom(base, '127.0.0.3', SPOOF)).status).toBe(429);
+    // The request log names the client beside the peer (the balancer).
+    const logged = readFileSync(behind.logFile, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('"incoming request"') && line.includes('/auth/login'))
+      .map((line) => (JSON.parse(line) as { req: { remoteAddress: string; clientAddress?: string } }).req);
+    expect(logged.map(({ remoteAddress, clientAddress }) => `${remoteAddress} ${clientAddress}`)).toEqual([
+      ...Array<string>(3).fill('127.0.0.1 127.0.0.2'),
+      ...Array<string>(2).fill('127.0.0.1 127.0.0.3'),
+    ]);
   });
 
   it('counts public socket connects per client, and logs the client address of user socket upgrades', async () => {

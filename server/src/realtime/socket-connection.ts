@@ -185,6 +185,8 @@ export class SocketConnection implements Subscriber {
    * so that its sender knows to send it again. A client that keeps flooding is closed (1013).
    */
   private admit(data: WebSocket.RawData, isBinary: boolean): boolean {
+    // Frames still arriving on a connection being closed are not handled, nor counted.
+    if (this.closed) return false;
     const decision = this.frameLimit.admit();
     if (decision.kind === 'accept') return true;
     const retry = { retry_after_ms: decision.retryAfterMs };

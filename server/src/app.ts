@@ -12,6 +12,7 @@ import { AccountWatch } from './auth/account-watch.ts';
 import { UserTokens } from './auth/tokens.ts';
 import type { ServerConfig } from './config.ts';
 import { createAuthenticator } from './http/authenticate.ts';
+import { ClientAddresses } from './http/client-address.ts';
 import { ApiError } from './http/errors.ts';
 import { formatSchemaErrors, installErrorHandling } from './http/error-handling.ts';
 import { API_PREFIX, apiArea } from './http/api-area.ts';
@@ -73,8 +74,11 @@ export interface App {
 
 /** Builds the whole local server: storage, services, routes and sockets. */
 export async function createApp(config: ServerConfig, options: AppOptions = {}): Promise<App> {
+  // Fastify's own trustProxy stays off: it would also believe X-Forwarded-Host and -Proto, and
+  // REST and both sockets must find the client address the same way.
+  const clientAddresses = new ClientAddresses(config.trustProxy);
   const fastify = Fastify({
-    logger: loggerOptions(config.logLevel, options.logStream),
+    logger: loggerOptions(config.logLevel, options.logStream, (request) => clientAddresses.of(request)),
     childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: MAX_PAYLOAD_BYTES,
     schemaErrorFormatter: formatSchemaErrors,
@@ -150,6 +154,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     authenticate,
     authenticateSend: createAuthenticator(storage, tokens, sendCache.userLookup(storage)),
     accounts,
+    clientAddresses,
     limiters,
     loginThrottle,
     streams,
@@ -167,6 +172,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     signals: realtime.signals,
     log: fastify.log,
     heartbeatMs: config.heartbeatMs,
+    clientAddresses,
     socketLimiter: limiters.socketConnects,
     messageLimiter: limiters.messages,
     accounts,

@@ -30,6 +30,14 @@ describe('loadConfig', () => {
     expect(config.allowedHosts).toEqual(['chat.example.com', '10.0.0.5']);
   });
 
+  it('trusts no proxy unless TRUST_PROXY says how many or which; a bad value is a configuration error', () => {
+    expect(loadConfig(BASE).trustProxy).toBeNull();
+    expect(loadConfig({ ...BASE, TRUST_PROXY: '1' }).trustProxy).toEqual({ hops: 1 });
+    expect(loadConfig({ ...BASE, TRUST_PROXY: '10.0.0.0/8' }).trustProxy).toMatchObject({ listed: ['10.0.0.0/8'] });
+    expect(() => loadConfig({ ...BASE, TRUST_PROXY: 'true' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...BASE, TRUST_PROXY: 'lb.internal' })).toThrow(ConfigError);
+  });
+
   it('keeps webhooks off private networks unless WEBHOOK_ALLOW_PRIVATE_NETWORKS is true', () => {
     expect(loadConfig(BASE).webhookAllowPrivateNetworks).toBe(false);
     expect(loadConfig({ ...BASE, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }).webhookAllowPrivateNetworks).toBe(true);

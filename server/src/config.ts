@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
+import { parseTrustProxy, type TrustProxy } from './http/client-address.ts';
 import { parseAllowedHosts } from './http/host-policy.ts';
 import type { LoginLimits } from './http/login-throttle.ts';
 import { parseNatsSettings, type NatsSettings } from './realtime/nats/nats-settings.ts';
@@ -54,6 +55,11 @@ export interface ServerConfig {
   processLeaseMs: number;
   /** Let webhooks reach loopback and private addresses (development, tests); CONTRACT §8. */
   webhookAllowPrivateNetworks: boolean;
+  /**
+   * `TRUST_PROXY`: which proxies' `X-Forwarded-For` tells the client address (for every
+   * per-address limit and the logs); null, the default, takes the TCP peer's.
+   */
+  trustProxy: TrustProxy;
   /** Per client address and minute, on the public endpoints (CONTRACT §7). */
   rateLimits: { threadCreates: number; messages: number; socketConnects: number };
   /** `POST /auth/login`: attempts per address and minute; failed attempts per account and 15 minutes. */
@@ -166,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     webhookLeaseMs: intSetting(env, 'WEBHOOK_LEASE_MS', DEFAULTS.webhookLeaseMs, 300, 3_600_000),
     processLeaseMs: intSetting(env, 'PROCESS_LEASE_MS', DEFAULTS.processLeaseMs, 300, 3_600_000),
     webhookAllowPrivateNetworks: boolSetting(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
+    trustProxy: configured(() => parseTrustProxy(env.TRUST_PROXY)),
     rateLimits: {
       threadCreates: intSetting(env, 'RATE_LIMIT_THREADS_PER_MIN', DEFAULTS.rateLimits.threadCreates, 1, 1_000_000),
       messages: intSetting(env, 'RATE_LIMIT_MESSAGES_PER_MIN', DEFAULTS.rateLimits.messages, 1, 1_000_000),

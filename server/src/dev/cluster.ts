@@ -187,6 +187,9 @@ async function main(): Promise<void> {
       // A local cluster is a demo: Alice, Bob and the demo agent, as with `npm start`.
       DEMO_DATA: process.env.DEMO_DATA ?? 'true',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      // The balancer appends each client's address to X-Forwarded-For: one trusted hop. (With
+      // another proxy in front of the balancer, set TRUST_PROXY=2.)
+      TRUST_PROXY: process.env.TRUST_PROXY || '1',
     };
     const ports = Array.from({ length: count }, (_, offset) => basePort + 1 + offset);
     // The first one migrates and seeds; the others start on a ready database.

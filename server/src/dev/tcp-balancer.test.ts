@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { TcpBalancer } from './tcp-balancer.ts';
@@ -104,5 +104,102 @@ describe('TcpBalancer', () => {
     const { port, stop } = await setup(['a']);
     await stop(0);
     await expect(get(port)).rejects.toThrow(/socket hang up|ECONNRESET/);
+  });
+});
+
+/** A backend that answers with the X-Forwarded-For it got (requests and WebSocket upgrades alike). */
+async function forwardedForEcho(): Promise<{ port: number; close(): Promise<void> }> {
+  const server = http.createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.end(request.headers['x-forwarded-for'] ?? 'none'));
+  });
+  const sockets = new WebSocketServer({ server });
+  sockets.on('connection', (ws, request) => ws.send(request.headers['x-forwarded-for'] ?? 'none'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise((resolve) => {
+        for (const client of sockets.clients) client.terminate();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('TcpBalancer: client addresses', () => {
+  async function echoBehindBalancer(): Promise<number> {
+    const backend = await forwardedForEcho();
+    const balancer = new TcpBalancer([{ host: '127.0.0.1', port: backend.port }]);
+    const port = await balancer.listen(0);
+    cleanups.push(async () => {
+      await balancer.close();
+      await backend.close();
+    });
+    return port;
+  }
+
+  /** Requests over one keep-alive connection from `localAddress` (a loopback address of its own). */
+  async function requestsFrom(port: number, localAddress: string, headers: http.OutgoingHttpHeaders[]): Promise<string[]> {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const answers: string[] = [];
+    const sockets = new Set<unknown>();
+    for (const [index, extra] of headers.entries()) {
+      answers.push(
+        await new Promise<string>((resolve, reject) => {
+          const request = http.request(
+            { host: '127.0.0.1', port, agent, localAddress, method: 'POST', path: `/${index}`, headers: extra },
+            (response) => {
+              sockets.add(response.socket);
+              let body = '';
+              response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+              response.on('end', () => resolve(body));
+            },
+          );
+          request.on('error', reject);
+          // Alternate the two body framings.
+          if (index % 2 === 0) request.end('a body');
+          else {
+            request.write('chunked ');
+            request.end('body');
+          }
+        }),
+      );
+    }
+    agent.destroy();
+    expect(sockets.size).toBe(1);
+    return answers;
+  }
+
+  it("appends each client's address to X-Forwarded-For on every request of a keep-alive connection, right of what the client wrote", async () => {
+    const port = await echoBehindBalancer();
+    expect(await requestsFrom(port, '127.0.0.2', [{}, {}, { 'x-forwarded-for': '6.6.6.6' }, {}])).toEqual([
+      '127.0.0.2',
+      '127.0.0.2',
+      '6.6.6.6, 127.0.0.2',
+      '127.0.0.2',
+    ]);
+    expect(await requestsFrom(port, '127.0.0.3', [{ 'x-forwarded-for': '127.0.0.2' }])).toEqual(['127.0.0.2, 127.0.0.3']);
+  });
+
+  it("passes the client's address on a WebSocket upgrade", async () => {
+    const port = await echoBehindBalancer();
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { localAddress: '127.0.0.4', headers: { 'x-forwarded-for': '6.6.6.6' } });
+    const first = await new Promise<string>((resolve, reject) =>
+      ws.once('message', (data) => resolve(data.toString())).once('error', reject),
+    );
+    expect(first).toBe('6.6.6.6, 127.0.0.4');
+    ws.close();
+  });
+
+  it('answers a request it cannot pass on safely with 400 and closes the connection', async () => {
+    const port = await echoBehindBalancer();
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n');
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*\r\n\r\nBoth Content-Length and Transfer-Encoding\.$/);
   });
 });

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { pipeWithForwardedFor } from './forwarded-for.ts';
 
 /** A backend that refused a connection is skipped for this long before it is tried again. */
 export const BACKEND_RETRY_AFTER_MS = 2_000;
@@ -9,9 +10,12 @@ export interface Backend {
 }
 
 /**
- * A tiny round-robin TCP load balancer for running several server processes on one machine
- * (`npm run cluster`, the cluster tests). It works below HTTP, so WebSocket upgrades pass
- * as they are, and it needs no stickiness: any process serves any request. A backend that
+ * A tiny round-robin load balancer for running several server processes on one machine
+ * (`npm run cluster`, the cluster tests). It balances TCP connections, so WebSocket upgrades
+ * pass as they are, and it needs no stickiness: any process serves any request. It reads
+ * just enough HTTP to append each client's address to `X-Forwarded-For` on every request
+ * of a connection (see {@link pipeWithForwardedFor}); the servers behind it run with
+ * `TRUST_PROXY=1`, so per-address limits count clients, not the balancer. A backend that
  * refuses a connection is skipped (the connection goes to the next one); when a backend
  * dies, its connections close, and clients reconnect through the balancer to a live one,
  * the way a real load balancer with health checks behaves. Not for production: use your
@@ -84,7 +88,8 @@ export class TcpBalancer {
       connected = true;
       this.downUntil.delete(index);
       this.handed[index]!++;
-      client.pipe(backend);
+      // Client to server through the X-Forwarded-For rewriter; answers come back as they are.
+      pipeWithForwardedFor(client, backend);
       backend.pipe(client);
       client.resume();
       // Either side ending ends the other: a dead backend closes its clients, who reconnect.

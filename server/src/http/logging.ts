@@ -1,6 +1,8 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Bindings, ChildLoggerOptions, DestinationStream, Logger } from 'pino';
 import { decodeAsciiEscapes } from './percent-decoding.ts';
+import { normalizeAddress } from './client-address.ts';
 
 /**
  * Query parameters whose values never reach a log line: tokens (`?token=<jwt>` on the user
@@ -60,6 +62,7 @@ interface LoggedRequest {
   method: string;
   url: string;
   ip?: string;
+  raw?: IncomingMessage;
   headers?: Record<string, unknown>;
 }
 
@@ -67,7 +70,11 @@ interface LoggedRequest {
  * Pino options for Fastify. Tokens travel in `Authorization`, in `?token=` and in
  * `Sec-WebSocket-Protocol`; the request serializer logs none of them.
  */
-export function loggerOptions(level: string, stream?: DestinationStream): FastifyServerOptions['logger'] {
+export function loggerOptions(
+  level: string,
+  stream?: DestinationStream,
+  clientAddress?: (request: IncomingMessage) => string,
+): FastifyServerOptions['logger'] {
   return {
     level,
     ...(stream ? { stream } : {}),
@@ -90,7 +97,14 @@ export function loggerOptions(level: string, stream?: DestinationStream): Fastif
     },
     serializers: {
       req(request: LoggedRequest) {
-        return { method: request.method, url: redactUrl(request.url), remoteAddress: request.ip };
+        // Behind trusted proxies the client's address is logged beside the peer's (the proxy).
+        const client = request.raw && clientAddress?.(request.raw);
+        return {
+          method: request.method,
+          url: redactUrl(request.url),
+          remoteAddress: request.ip,
+          ...(client && client !== normalizeAddress(request.ip ?? '') ? { clientAddress: client } : {}),
+        };
       },
     },
   };

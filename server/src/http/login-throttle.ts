@@ -55,6 +55,8 @@ export class LoginThrottle {
    * Before checking the password: counts the attempt against the address, and provisionally
    * as a failure against the account from this address and the account overall (so that many
    * guesses sent at once cannot all slip in before the first is counted), or throws 429.
+   * `address` is the client address's rate-limit key (`ClientAddresses.keyOf`: behind trusted
+   * proxies, IPv6 per /64).
    */
   async admit(address: string, email: string): Promise<void> {
     const byAddress = await this.addresses.take(address);

@@ -38,7 +38,7 @@ export class LocalSignals implements LiveSignals {
   private readonly typingTracker: TypingTracker;
 
   constructor(private readonly publish: (outbound: Outbound) => void) {
-    this.typingTracker = new TypingTracker((threadId, senderId) => publish(typingOutbound(threadId, senderId, 'stopped')));
+    this.typingTracker = new TypingTracker((threadId, senderId, status) => publish(typingOutbound(threadId, senderId, status)));
   }
 
   typing(threadId: string, senderId: string, status: TypingStatus): void {

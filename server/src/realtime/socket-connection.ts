@@ -7,12 +7,14 @@ import type { SocketErrorCode } from '../../../src/core/protocol/model.ts';
 import type { ServerFrame, SocketErrorData } from '../../../src/core/protocol/server-frames.ts';
 import { endAtExpiry } from '../auth/token-expiry.ts';
 import { ApiError } from '../http/errors.ts';
+import { addressRateKey } from '../http/client-address.ts';
 import type { Limiter } from '../http/rate-limiter.ts';
 import type { Principal } from '../threads/principal.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
 import type { Hub, Subscriber } from './hub.ts';
 import type { Outbound } from './outbound.ts';
 import type { LiveSignals } from './live-signals.ts';
+import { FrameLimiter } from './frame-limiter.ts';
 import { frameSink } from './ws-frame.ts';
 
 /** A socket whose unsent bytes pass this is too slow to keep up; it is closed and catches up on reconnect. */
@@ -37,6 +39,7 @@ export interface ConnectionOptions {
   idleTimeoutMs?: number;
   /** Public socket: message sends count against the client address's limit. */
   messageLimiter?: Limiter;
+  /** The client's address (behind trusted proxies, from X-Forwarded-For); limits count by its key. */
   clientAddress: string;
   /** User socket: when its JWT expires (ms since 1970); the socket is closed with 4001 then (CONTRACT §6). */
   expiresAtMs?: number;
@@ -56,6 +59,8 @@ export class SocketConnection implements Subscriber {
   private cancelExpiry: () => void = () => {};
   private missedPongs = 0;
   private closed = false;
+  /** Client frames over this limit are dropped before anything handles them. */
+  private readonly frameLimit = new FrameLimiter();
   /** Where fan-out frames are written whole (see {@link frameSink}); null: through `ws.send`. */
   private readonly sink;
 
@@ -138,6 +143,7 @@ export class SocketConnection implements Subscriber {
 
   private async onMessage(data: WebSocket.RawData, isBinary: boolean): Promise<void> {
     this.touchIdle();
+    if (!this.admit(data, isBinary)) return;
     if (isBinary) {
       this.sendError('client_error', 'Frames must be JSON text, not binary.', false);
       return;
@@ -159,6 +165,38 @@ export class SocketConnection implements Subscriber {
     } catch (error) {
       this.reportFailure(error, parsed.frame.type === 'send_message' ? parsed.frame.data.client_message_id : undefined);
     }
+  }
+
+  /**
+   * Applies the frame limit: a frame over it is dropped, and the client hears of it once per
+   * notice interval; a dropped `send_message` is always answered with its `client_message_id`,
+   * so that its sender knows to send it again. A client that keeps flooding is closed (1013).
+   */
+  private admit(data: WebSocket.RawData, isBinary: boolean): boolean {
+    // Frames still arriving on a connection being closed are not handled, nor counted.
+    if (this.closed) return false;
+    const decision = this.frameLimit.admit();
+    if (decision.kind === 'accept') return true;
+    const retry = { retry_after_ms: decision.retryAfterMs };
+    if (decision.kind === 'close') {
+      const seconds = Math.ceil(decision.retryAfterMs / 1000);
+      this.deps.log.warn({ connection_id: this.id }, 'client kept flooding frames; closing it');
+      this.sendError('rate_limited', `Too many frames; this connection is closed. Reconnect in ${seconds} s.`, true, retry);
+      this.close(CloseCode.tryAgainLater, 'Too many frames.');
+      return false;
+    }
+    const text = isBinary ? '' : data.toString();
+    const parsed = text.includes('send_message') ? parseClientFrame(text) : null;
+    if (parsed?.ok && parsed.frame.type === 'send_message') {
+      this.sendError('rate_limited', 'Too many frames; this message was not sent. Send it again later.', true, {
+        ...retry,
+        client_message_id: parsed.frame.data.client_message_id,
+      });
+    } else if (decision.notify) {
+      this.deps.log.info({ connection_id: this.id }, 'client frames over the limit; dropping them');
+      this.sendError('rate_limited', 'Too many frames; some were dropped. Slow down.', true, retry);
+    }
+    return false;
   }
 
   private async handle(frame: ClientFrame): Promise<void> {
@@ -191,7 +229,7 @@ export class SocketConnection implements Subscriber {
       case 'send_message': {
         const { thread_id: threadId, ...body } = frame.data;
         await this.checkThread(threadId);
-        const limit = await this.options.messageLimiter?.take(this.options.clientAddress);
+        const limit = await this.options.messageLimiter?.take(addressRateKey(this.options.clientAddress));
         if (limit && !limit.ok) {
           throw new ApiError('rate_limited', `Too many messages; try again in ${Math.ceil(limit.retryAfterMs / 1000)} s.`, {
             retryAfterSeconds: Math.ceil(limit.retryAfterMs / 1000),

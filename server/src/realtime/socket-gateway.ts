@@ -7,6 +7,7 @@ import type { AccountWatch } from '../auth/account-watch.ts';
 import type { UserTokens } from '../auth/tokens.ts';
 import { hashVisitorToken, isVisitorToken } from '../auth/visitor-tokens.ts';
 import { isOriginAllowed } from '../http/allowed-origins.ts';
+import { addressRateKey, normalizeAddress, type ClientAddresses } from '../http/client-address.ts';
 import type { OriginPolicy } from '../http/origin-policy.ts';
 import type { Limiter } from '../http/rate-limiter.ts';
 import { redactUrl } from '../http/logging.ts';
@@ -26,6 +27,8 @@ export interface GatewayDeps extends ConnectionDeps {
   storage: Storage;
   tokens: UserTokens;
   origins: OriginPolicy;
+  /** Finds each upgrade's client address, behind trusted proxies too; per-address limits use its key. */
+  clientAddresses: ClientAddresses;
   socketLimiter: Limiter;
   messageLimiter: Limiter;
   publicIdleTimeoutMs: number;
@@ -95,7 +98,12 @@ export class SocketGateway {
   /** Handler for the HTTP server's `upgrade` event. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    this.log.info({ url: redactUrl(request.url ?? ''), remoteAddress: request.socket.remoteAddress }, 'websocket upgrade');
+    const client = this.deps.clientAddresses.of(request);
+    const peer = normalizeAddress(request.socket.remoteAddress ?? '');
+    this.log.info(
+      { url: redactUrl(request.url ?? ''), remoteAddress: peer, ...(client !== peer ? { clientAddress: client } : {}) },
+      'websocket upgrade',
+    );
     if (this.closing) return refuse(socket, 503, 'Service Unavailable');
     // A request target that is no URL (e.g. `//`) must not throw here: nothing catches it.
     const url = URL.parse(request.url ?? '/', 'http://localhost');
@@ -155,7 +163,7 @@ export class SocketGateway {
       scope: 'user',
       principal,
       threadIds,
-      clientAddress: request.socket.remoteAddress ?? '',
+      clientAddress: this.deps.clientAddresses.of(request),
       expiresAtMs: check.exp * 1000,
     });
     if (!connection) return;
@@ -173,9 +181,9 @@ export class SocketGateway {
     slug: string,
     threadId: string,
   ): Promise<void> {
-    const address = request.socket.remoteAddress ?? '';
+    const address = this.deps.clientAddresses.of(request);
     // Counted while the upgrade goes on (a shared limit asks the database).
-    const counted = Promise.resolve(this.deps.socketLimiter.take(address));
+    const counted = Promise.resolve(this.deps.socketLimiter.take(addressRateKey(address)));
     const rawEmail = url.searchParams.get('email');
     const email = rawEmail === null ? null : normalizeEmail(rawEmail);
     const token = protocolToken(request, VISITOR_PROTOCOL);

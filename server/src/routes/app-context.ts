@@ -4,6 +4,7 @@ import type { AccountWatch } from '../auth/account-watch.ts';
 import type { UserTokens } from '../auth/tokens.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Authenticate } from '../http/authenticate.ts';
+import type { ClientAddresses } from '../http/client-address.ts';
 import type { LoginThrottle } from '../http/login-throttle.ts';
 import type { Limiter } from '../http/rate-limiter.ts';
 import type { TokenStreams } from '../http/token-streams.ts';
@@ -40,6 +41,8 @@ export interface AppContext {
   agentTokenRevoked: (tokenId: string) => void;
   /** Called after an owner changed an agent's settings, so open public sockets on every process follow them. */
   agentSettingsChanged: (agent: AgentRecord) => Promise<void>;
+  /** Each request's client address (behind trusted proxies, from X-Forwarded-For); per-address limits use its key. */
+  clientAddresses: ClientAddresses;
   limiters: { threadCreates: Limiter; messages: Limiter; socketConnects: Limiter };
   /** Limits on `POST /auth/login`, per address and per account. */
   loginThrottle: LoginThrottle;

@@ -33,7 +33,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request) => {
       const email = normalizeEmail(request.body.email);
-      await ctx.loginThrottle.admit(request.ip, email);
+      await ctx.loginThrottle.admit(ctx.clientAddresses.keyOf(request.raw), email);
       const user = await ctx.storage.getUserByEmail(email);
       // Hash even for an unknown email, so the answer takes as long either way.
       const valid = await verifyPassword(request.body.password, user?.passwordHash ?? (await decoyHash()));

@@ -33,8 +33,8 @@ interface ResolveBody {
   identity_token?: string;
 }
 
-async function limit(limiter: Limiter, request: FastifyRequest, what: string): Promise<void> {
-  const decision = await limiter.take(request.ip);
+async function limit(ctx: AppContext, limiter: Limiter, request: FastifyRequest, what: string): Promise<void> {
+  const decision = await limiter.take(ctx.clientAddresses.keyOf(request.raw));
   if (!decision.ok) {
     const seconds = Math.ceil(decision.retryAfterMs / 1000);
     throw new ApiError('rate_limited', `Too many ${what}; try again in ${seconds} s.`, { retryAfterSeconds: seconds });
@@ -201,7 +201,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      await limit(ctx.limiters.threadCreates, request, 'new conversations');
+      await limit(ctx, ctx.limiters.threadCreates, request, 'new conversations');
       const { resolution, token }: { resolution: VisitorResolution; token: string } = await resolve(request);
       const { thread, resumed, events, visitor } = resolution;
       if (!resumed) await ctx.threads.announceThread(thread, events, null);
@@ -247,7 +247,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      await limit(ctx.limiters.messages, request, 'messages');
+      await limit(ctx, ctx.limiters.messages, request, 'messages');
       const visitor = await visitorOf(request);
       const { created, message } = await ctx.threads.postMessage(visitor, request.params.thread_id, request.body);
       reply.code(created ? 201 : 200);

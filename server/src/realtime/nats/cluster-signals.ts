@@ -70,7 +70,7 @@ export class ClusterSignals implements LiveSignals {
     private readonly log: FastifyBaseLogger,
     private readonly clock: () => number = Date.now,
   ) {
-    this.typingTracker = new TypingTracker((threadId, senderId) => hub.deliverLocal(typingOutbound(threadId, senderId, 'stopped')));
+    this.typingTracker = new TypingTracker((threadId, senderId, status) => hub.deliverLocal(typingOutbound(threadId, senderId, status)));
     bus.on('signal', (parts, msg) => this.receiveSignal(parts, msg));
     bus.on('node', (parts, msg) => this.receiveNode(parts, msg));
     this.timer = setInterval(() => this.tick(), NODE_HEARTBEAT_MS);

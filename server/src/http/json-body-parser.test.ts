@@ -13,5 +13,8 @@ describe('nestsDeeperThan', () => {
     expect(nestsDeeperThan(JSON.stringify({ a: '[[[[{{{{' }), 1)).toBe(false);
     expect(nestsDeeperThan(JSON.stringify({ a: '\\"[[[[', b: '"{{{' }), 1)).toBe(false);
     expect(nestsDeeperThan(JSON.stringify({ a: '\\', b: [[]] }), 2)).toBe(true);
+    expect(nestsDeeperThan(JSON.stringify({ a: '\\\\"[[[', b: [[]] }), 2)).toBe(true);
+    // An unterminated string is the parser's to refuse.
+    expect(nestsDeeperThan('{"a": "[[[[', 1)).toBe(false);
   });
 });

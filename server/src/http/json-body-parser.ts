@@ -16,19 +16,30 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 /**
+ * Where the string that opens at `open` (a quote) closes: the next quote not escaped by an odd
+ * run of backslashes; -1 when it never closes. Found with `indexOf`, not a character loop:
+ * most of a body is the text of its strings.
+ */
+function closingQuote(text: string, open: number): number {
+  for (let at = text.indexOf('"', open + 1); at >= 0; at = text.indexOf('"', at + 1)) {
+    let backslashes = 0;
+    for (let before = at - 1; text.charCodeAt(before) === BACKSLASH; before--) backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
+  return -1;
+}
+
+/**
  * Whether JSON text nests objects and arrays deeper than `maxDepth`: one pass over the text,
  * skipping strings, without parsing it. Malformed text is left to the parser to refuse.
  */
 export function nestsDeeperThan(text: string, maxDepth: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === BACKSLASH) index++;
-      else if (code === QUOTE) inString = false;
-    } else if (code === QUOTE) {
-      inString = true;
+    if (code === QUOTE) {
+      index = closingQuote(text, index);
+      if (index < 0) return false;
     } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
       if (++depth > maxDepth) return true;
     } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {

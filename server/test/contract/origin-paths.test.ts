@@ -10,6 +10,35 @@ interface RawResponse {
   body: string;
 }
 
+/** A WebSocket upgrade with its target sent byte for byte: the HTTP status it got (101 when accepted). */
+function rawUpgrade(server: TestServer, path: string, headers: Record<string, string>): Promise<number> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const call = request({
+      host: hostname,
+      port,
+      path,
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        ...headers,
+      },
+    });
+    call.on('upgrade', (response, socket) => {
+      socket.destroy();
+      resolve(response.statusCode!);
+    });
+    call.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode!);
+    });
+    call.on('error', reject);
+    call.end();
+  });
+}
+
 /** A request with its target sent byte for byte (fetch would normalise `/./` and more). */
 function raw(server: TestServer, method: string, path: string, headers: Record<string, string>, body?: string): Promise<RawResponse> {
   const { hostname, port } = new URL(server.url);
@@ -78,6 +107,21 @@ describe('the origin check judges every spelling of a path as the router routes 
       const foreign = await raw(server, 'GET', path, { authorization: `Bearer ${token}`, origin: FOREIGN });
       expect(foreign.status, path).toBe(403);
       expect(foreign.body).not.toContain(userId);
+    }
+  });
+
+  it('accepts the user socket from a foreign Origin under no spelling; the socket gateway routes what it judges', async () => {
+    const protocols = { 'sec-websocket-protocol': `auth, ${token}` };
+    expect(await rawUpgrade(server, '/api/v1/chat/ws/user/threads', protocols)).toBe(101);
+    // The gateway reads dot segments out of the path: this spelling is the user socket, and judged as it.
+    expect(await rawUpgrade(server, '/api/./v1/chat/ws/user/threads', protocols)).toBe(101);
+    for (const path of ['/api/v1/chat/ws/user/threads', '/api/./v1/chat/ws/user/threads', '/api/x/../v1/chat/ws/user/threads']) {
+      expect(await rawUpgrade(server, path, { ...protocols, origin: FOREIGN }), path).toBe(403);
+    }
+    // Escaped spellings are not the user socket to the gateway: not upgraded at all.
+    for (const path of ['/%61pi/v1/chat/ws/user/threads', '/api/v1/chat/ws/user/%74hreads', '//api/v1/chat/ws/user/threads']) {
+      expect(await rawUpgrade(server, path, protocols), path).toBe(404);
+      expect(await rawUpgrade(server, path, { ...protocols, origin: FOREIGN }), path).toBe(404);
     }
   });
 

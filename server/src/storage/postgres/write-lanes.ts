@@ -7,7 +7,9 @@ export type ConnectionOptions = Omit<postgres.Options<Record<string, postgres.Po
 /**
  * Connections on which the threads left out of a lane's group (another transaction held
  * their row) wait for their lock, each thread in a statement of its own, so that a thread
- * waiting long (on a stalled process) holds up no other.
+ * waiting long (on a stalled process) holds up no other. With more threads waiting at once
+ * than connections, the driver queues the rest behind them (each wait ends within the
+ * session's `lock_timeout`).
  */
 export const WAITING_CONNECTIONS = 4;
 

@@ -111,16 +111,16 @@ describe("a thread's webhooks: listing and deleting", () => {
     const target = await receiver();
     const { subscription_id: subscriptionId } = await subscribe(thread.id, target.url);
 
+    const refused = await remove(thread.id, subscriptionId, agentToken);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({ code: 'forbidden', retryable: false });
+    expect((await server.app.context.storage.getWebhook(subscriptionId))?.active).toBe(true);
     const listed = await list(thread.id, agentToken);
     expect(listed.status).toBe(200);
     expect(listed.body.webhooks.map((hook: { subscription_id: string; active: boolean }) => [hook.subscription_id, hook.active])).toEqual([
       [subscriptionId, true],
     ]);
 
-    const refused = await remove(thread.id, subscriptionId, agentToken);
-    expect(refused.status).toBe(403);
-    expect(refused.body.error).toMatchObject({ code: 'forbidden', retryable: false });
-    expect((await server.app.context.storage.getWebhook(subscriptionId))?.active).toBe(true);
     // An unknown subscription is 404 for the agent too, as for everyone taking part.
     expect((await remove(thread.id, randomUUID(), agentToken)).status).toBe(404);
 

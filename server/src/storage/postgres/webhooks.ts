@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import { now, toWebhook, type Row } from './rows.ts';
-import type { NewWebhook, WebhookInactiveReason, WebhookRecord } from '../storage.ts';
+import type { NewWebhook, WebhookRecord } from '../storage.ts';
 
 /** The subscription `w` joined to its creator `u` (none when `created_by` is not a known user). */
 const WITH_CREATOR = `webhooks AS w LEFT JOIN users AS u ON left(w.created_by, 5) = 'user:' AND u.id = substr(w.created_by, 6)`;
 
-/** Why the creator may no longer have subscription `w` (a {@link WebhookInactiveReason}), or NULL while they may. */
+/** Why the creator may no longer have subscription `w` (a `WebhookInactiveReason`), or NULL while they may. */
 const LAPSE_REASON = `CASE
     WHEN u.id IS NULL OR w.creator_session_version IS NULL THEN 'creator_unknown'
     WHEN u.disabled THEN 'creator_disabled'

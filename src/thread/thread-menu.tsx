@@ -1,5 +1,6 @@
 import { Suspense, useState } from 'react';
 import type { Participant } from '../core/protocol/model.ts';
+import { useEngine } from '../engine/engine-context.tsx';
 import { useStrings } from '../i18n/locale-store.ts';
 import { useMutedThreads } from '../notify/use-muted-threads.ts';
 import { lazyScreen } from '../ui/lazy-screen.tsx';
@@ -20,6 +21,7 @@ interface Props {
  */
 export function ThreadMenu({ threadId, participants = [] }: Props) {
   const t = useStrings();
+  const { api } = useEngine();
   const { muted, set } = useMutedThreads();
   const [failed, setFailed] = useState(false);
   const [webhooksOpen, setWebhooksOpen] = useState(false);
@@ -46,7 +48,7 @@ export function ThreadMenu({ threadId, participants = [] }: Props) {
       )}
       {webhooksOpen && (
         <Suspense fallback={null}>
-          <WebhooksDialog.Screen threadId={threadId} participants={participants} onClose={() => setWebhooksOpen(false)} />
+          <WebhooksDialog.Screen api={api} threadId={threadId} participants={participants} onClose={() => setWebhooksOpen(false)} />
         </Suspense>
       )}
     </>

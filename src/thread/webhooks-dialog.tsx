@@ -2,8 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useLayoutEffect, useRef, useState } from 'react';
 import { ERROR_TEXT, formatWhen, HINT, OK_TEXT, SECONDARY_BUTTON } from '../agents/settings-styles.ts';
 import type { Participant } from '../core/protocol/model.ts';
+import type { InboxApi } from '../core/api/inbox-api.ts';
 import type { ListedWebhook } from '../core/protocol/rest-schemas.ts';
-import { useEngine } from '../engine/engine-context.tsx';
 import type { InboxStrings } from '../i18n/catalog-en.ts';
 import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
@@ -11,7 +11,11 @@ import { useStrings } from '../i18n/locale-store.ts';
 /** The query key of a thread's webhooks. */
 export const threadWebhooksKey = (threadId: string) => ['thread', threadId, 'webhooks'] as const;
 
+/** The calls the dialog makes. */
+export type WebhooksApi = Pick<InboxApi, 'listWebhooks' | 'removeWebhook'>;
+
 interface Props {
+  api: WebhooksApi;
   threadId: string;
   /** The thread's participants, to name who added each webhook. */
   participants: readonly Participant[];
@@ -28,8 +32,7 @@ function statusText(hook: ListedWebhook, t: InboxStrings): string {
  * off and why, and a Delete button on each, for anyone taking part. A modal dialog: focus
  * stays inside, Esc or Close ends it and focus goes back to the menu button.
  */
-export function WebhooksDialog({ threadId, participants, onClose }: Props) {
-  const { api } = useEngine();
+export function WebhooksDialog({ api, threadId, participants, onClose }: Props) {
   const t = useStrings();
   const queryClient = useQueryClient();
   const dialog = useRef<HTMLDialogElement>(null);

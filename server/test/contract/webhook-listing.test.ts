@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { sleep } from '../support/test-socket.ts';
+import { startVisitor } from '../support/visitors.ts';
 import { Receiver, waitFor } from '../support/webhook-receiver.ts';
 
 type World = Awaited<ReturnType<typeof demoWorld>>;
@@ -125,6 +126,24 @@ describe("a thread's webhooks: listing and deleting", () => {
     expect((await remove(thread.id, randomUUID(), agentToken)).status).toBe(404);
 
     expect((await remove(thread.id, subscriptionId, world.bob.token)).status).toBe(204);
+  });
+
+  it("the agent's owner, who reads a visitor's thread without taking part, lists and deletes its webhooks; the agent cannot delete them", async () => {
+    const visitor = await startVisitor(server);
+    const target = await receiver();
+    const { subscription_id: subscriptionId } = await subscribe(visitor.thread_id, target.url);
+
+    for (const token of [world.alice.token, agentToken]) {
+      const listed = await list(visitor.thread_id, token);
+      expect(listed.status).toBe(200);
+      expect(listed.body.webhooks.map((hook: { subscription_id: string }) => hook.subscription_id)).toEqual([subscriptionId]);
+    }
+    // Bob does not own the agent: the thread is not his to see.
+    expect((await list(visitor.thread_id, world.bob.token)).status).toBe(403);
+    expect((await remove(visitor.thread_id, subscriptionId, world.bob.token)).status).toBe(403);
+    expect((await remove(visitor.thread_id, subscriptionId, agentToken)).status).toBe(403);
+    expect((await remove(visitor.thread_id, subscriptionId, world.alice.token)).status).toBe(204);
+    expect((await list(visitor.thread_id, world.alice.token)).body).toEqual({ webhooks: [] });
   });
 
   it('outsiders get 403 (a user or an agent not taking part), an unknown thread 404, no credentials 401', async () => {

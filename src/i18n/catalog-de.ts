@@ -119,6 +119,33 @@ export const de: InboxStrings = {
     muteFailed: 'Der Browser hat die Einstellung nicht gespeichert (sein Speicher ist voll oder abgeschaltet).',
   },
 
+  webhooks: {
+    menuItem: 'Webhooks',
+    title: 'Webhooks dieses Threads',
+    intro: 'Jedes Ereignis dieses Threads wird an diese Adressen gesendet. Alle Beteiligten können einen löschen.',
+    loading: 'Webhooks werden geladen…',
+    loadFailed: (reason: string) => `Die Webhooks konnten nicht geladen werden: ${reason}`,
+    none: 'Dieser Thread hat keine Webhooks.',
+    close: 'Schließen',
+    on: 'Aktiv',
+    off: (reason: string) => `Aus: ${reason}`,
+    reasons: {
+      delivery_failed: 'der Empfänger hat wiederholt nicht geantwortet',
+      creator_disabled: 'das Konto der Person, die ihn angelegt hat, ist deaktiviert',
+      creator_password_changed: 'das Passwort der Person, die ihn angelegt hat, wurde geändert',
+      creator_lost_access: 'die Person, die ihn angelegt hat, sieht diesen Thread nicht mehr',
+      creator_unknown: 'die Person, die ihn angelegt hat, ließ sich nicht bestätigen',
+    } as Record<string, string>,
+    unknownReason: 'angehalten',
+    createdBy: (who: string, when: string) => `Angelegt von ${who}, ${when}`,
+    someone: 'jemandem',
+    delete: 'Löschen',
+    deleting: 'Wird gelöscht…',
+    deleteLabel: (url: string) => `Webhook an ${url} löschen`,
+    deleted: (url: string) => `Webhook an ${url} gelöscht.`,
+    deleteFailed: (reason: string) => `Der Webhook konnte nicht gelöscht werden: ${reason}`,
+  },
+
   connection: {
     lostRetryIn: (seconds: number) => `Verbindung verloren. Neuer Versuch in ${count(seconds)} s.`,
     lostReconnecting: 'Verbindung verloren. Verbindung wird wiederhergestellt…',

@@ -95,6 +95,33 @@ export const en = {
     muteFailed: 'This browser did not keep the setting (its storage is full or switched off).',
   },
 
+  webhooks: {
+    menuItem: 'Webhooks',
+    title: 'Webhooks of this thread',
+    intro: 'Every event of this thread is posted to these addresses. Anyone taking part can delete one.',
+    loading: 'Loading webhooks…',
+    loadFailed: (reason: string) => `The webhooks could not be loaded: ${reason}`,
+    none: 'This thread has no webhooks.',
+    close: 'Close',
+    on: 'On',
+    off: (reason: string) => `Off: ${reason}`,
+    reasons: {
+      delivery_failed: 'the receiver kept failing',
+      creator_disabled: 'its creator’s account is disabled',
+      creator_password_changed: 'its creator’s password changed',
+      creator_lost_access: 'its creator no longer sees this thread',
+      creator_unknown: 'its creator could not be confirmed',
+    } as Record<string, string>,
+    unknownReason: 'stopped',
+    createdBy: (who: string, when: string) => `Added by ${who}, ${when}`,
+    someone: 'someone',
+    delete: 'Delete',
+    deleting: 'Deleting…',
+    deleteLabel: (url: string) => `Delete the webhook to ${url}`,
+    deleted: (url: string) => `Webhook to ${url} deleted.`,
+    deleteFailed: (reason: string) => `The webhook could not be deleted: ${reason}`,
+  },
+
   connection: {
     lostRetryIn: (seconds: number) => `Connection lost. Trying again in ${count(seconds)} s.`,
     lostReconnecting: 'Connection lost. Reconnecting…',

@@ -30,6 +30,15 @@ export const SAMPLES: Samples<InboxStrings> = {
     threadCannotOpen: [['gone']],
   },
   notifications: {},
+  webhooks: {
+    loadFailed: [['offline']],
+    off: [['the receiver kept failing']],
+    reasons: {},
+    createdBy: [['Alice', '5 Dec 2026, 12:00']],
+    deleteLabel: [['https://hooks.example.com/h']],
+    deleted: [['https://hooks.example.com/h']],
+    deleteFailed: [['offline']],
+  },
   connection: {
     lostRetryIn: [[1], [30]],
     failed: [

@@ -108,7 +108,7 @@ export function ThreadHeader({ thread, threadId, health, present }: Props) {
       >
         {healthLabel(health, t)}
       </p>
-      <ThreadMenu threadId={threadId} />
+      <ThreadMenu threadId={threadId} participants={thread?.participants} />
     </header>
   );
 }

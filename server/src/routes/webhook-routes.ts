@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { ACCOUNT_GONE_MESSAGE } from '../http/authenticate.ts';
 import { ApiError, badRequest, notFound } from '../http/errors.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { UUID_PATTERN } from '../http/validation.ts';
+import type { WebhookRecord } from '../storage/storage.ts';
 import { AddressRefused, bareHost } from '../webhooks/address-guard.ts';
+import { shownCallbackUrl } from '../webhooks/shown-callback-url.ts';
 import type { AppContext } from './app-context.ts';
 
 /** Active subscriptions a thread may have at once (CONTRACT §8). */
@@ -33,6 +36,21 @@ function oneAtATime<T>(threadId: string, work: () => Promise<T>): Promise<T> {
   return next;
 }
 
+/** A subscription as the thread's participants see it: no secret, the URL without credentials. */
+function listed(record: WebhookRecord) {
+  return {
+    subscription_id: record.id,
+    thread_id: record.threadId,
+    callback_url: shownCallbackUrl(record.callbackUrl),
+    active: record.active,
+    ...(record.inactiveReason ? { inactive_reason: record.inactiveReason } : {}),
+    created_by: record.createdBy,
+    created_at: record.createdAt,
+  };
+}
+
+const threadParams = { type: 'object', properties: { id: { type: 'string', pattern: UUID_PATTERN } }, required: ['id'] } as const;
+
 /** Webhook subscriptions of a thread (CONTRACT §8, seed 001). */
 export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Params: { id: string }; Body: { callback_url: string } }>(
@@ -41,7 +59,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
       schema: {
         tags: ['webhooks'],
         summary: "Subscribe a URL to the thread's durable events; the secret is shown once",
-        params: { type: 'object', properties: { id: { type: 'string', pattern: UUID_PATTERN } }, required: ['id'] },
+        params: threadParams,
         body: {
           type: 'object',
           properties: { callback_url: { type: 'string', minLength: 1, maxLength: 2000 } },
@@ -70,6 +88,8 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
       await ctx.threads.access(principal, request.params.id);
       if (principal.kind !== 'user')
         throw new ApiError('forbidden', 'Only people taking part in the thread can register webhooks; agent tokens cannot.');
+      const creatorSessionVersion = principal.sessionVersion ?? (await ctx.storage.getUser(principal.id))?.sessionVersion;
+      if (creatorSessionVersion === undefined) throw new ApiError('unauthorized', ACCOUNT_GONE_MESSAGE);
       // Checked here for a clear answer, and again on every delivery (the name may be rebound).
       try {
         await ctx.webhookGuard.addressesOf(bareHost(callbackUrl));
@@ -92,6 +112,8 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
           callbackUrl: callbackUrl.toString(),
           secret: `whsec_${randomBytes(24).toString('base64url')}`,
           createdBy: principal.senderId,
+          // The version this request was authenticated with: a password change since, even one racing this request, ends it.
+          creatorSessionVersion,
         });
       });
       reply.code(201);
@@ -103,6 +125,45 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
         created_at: record.createdAt,
         secret: record.secret,
       };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/chat/threads/:id/webhooks',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: "The thread's webhooks, on and off, for everyone taking part (never their secrets)",
+        params: threadParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              webhooks: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    subscription_id: { type: 'string' },
+                    thread_id: { type: 'string' },
+                    callback_url: { type: 'string' },
+                    active: { type: 'boolean' },
+                    inactive_reason: { type: 'string' },
+                    created_by: { type: 'string' },
+                    created_at: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const principal = await ctx.authenticate(request);
+      await ctx.threads.access(principal, request.params.id);
+      return { webhooks: (await ctx.storage.listWebhooks(request.params.id)).map(listed) };
     },
   );
 
@@ -123,6 +184,14 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request, reply) => {
       const principal = await ctx.authenticate(request);
       await ctx.threads.access(principal, request.params.id);
+      // Anyone who reads the thread may end any of its webhooks; an agent only its own (agents cannot subscribe today).
+      if (principal.kind !== 'user') {
+        const record = await ctx.storage.getWebhook(request.params.subscription_id);
+        if (!record || record.threadId !== request.params.id) throw notFound('The subscription');
+        if (record.createdBy !== principal.senderId) {
+          throw new ApiError('forbidden', 'An agent cannot delete a webhook a person registered; someone taking part in the thread can.');
+        }
+      }
       const removed = await ctx.storage.deleteWebhook(request.params.id, request.params.subscription_id);
       if (!removed) throw notFound('The subscription');
       ctx.webhooks.forget(request.params.subscription_id);

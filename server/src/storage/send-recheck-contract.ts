@@ -59,12 +59,14 @@ export function sendRecheckContract(
         callbackUrl: 'https://example.com/h',
         secret: 's',
         createdBy: `user:${alice.id}`,
+        creatorSessionVersion: 0,
       });
       const off = await storage.createWebhook({
         threadId: thread.id,
         callbackUrl: 'https://example.com/o',
         secret: 's',
         createdBy: `user:${alice.id}`,
+        creatorSessionVersion: 0,
       });
       await storage.deactivateWebhook(off.id);
       await storage.setMode(thread.id, 'invocation_only', `user:${alice.id}`);

@@ -339,6 +339,7 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
         callbackUrl: 'https://example.com/h',
         secret: 's',
         createdBy: `user:${a}`,
+        creatorSessionVersion: 0,
       });
       expect(hook.deliveredSeq).toBe(2);
       expect(await storage.listDueWebhooks(100)).not.toContain(hook.id);
@@ -377,6 +378,7 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
         callbackUrl: 'https://example.com/h',
         secret: 's',
         createdBy: `user:${a}`,
+        creatorSessionVersion: 0,
       });
       await storage.commitMessage(message(t.id, `user:${a}`, 'pending'));
       const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => storage.claimWebhook(hook.id, `p${i}`, 60_000)));
@@ -396,6 +398,75 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       await storage.deactivateWebhook(hook.id);
       expect(await storage.claimWebhook(hook.id, 'alive', 60_000)).toBeUndefined();
       expect(await storage.listDueWebhooks(100)).not.toContain(hook.id);
+      await storage.close();
+    });
+
+    it("rule 22: a webhook ends with its creator's rights: claim, renewal and cursor moves turn it off with the reason; a listing shows it at once", async () => {
+      const { storage } = await open();
+      const [a, b, c, outsider] = await users(storage, 4);
+      const { thread: t } = await storage.createThread(thread([a!, b!, c!]));
+      const hook = (creator: string, creatorSessionVersion = 0) =>
+        storage.createWebhook({
+          threadId: t.id,
+          callbackUrl: `https://example.com/${creator}`,
+          secret: 's',
+          createdBy: `user:${creator}`,
+          creatorSessionVersion,
+        });
+      const byA = await hook(a!);
+      const byB = await hook(b!);
+      const byC = await hook(c!);
+      const byOutsider = await hook(outsider!);
+      const byStale = await hook(a!, 7);
+      expect(byA).toMatchObject({ active: true, inactiveReason: null, createdBy: `user:${a}`, creatorSessionVersion: 0 });
+      await storage.commitMessage(message(t.id, `user:${a}`, 'pending'));
+
+      // Listed at once, before any delivery turned them off.
+      await storage.setUserDisabled(b!, true);
+      const listed = await storage.listWebhooks(t.id);
+      // Oldest first; these five may share a millisecond, so their order is not asserted.
+      expect(new Set(listed.map((record) => [record.id, record.active, record.inactiveReason].join()))).toEqual(
+        new Set(
+          [
+            [byA.id, true, null],
+            [byB.id, false, 'creator_disabled'],
+            [byC.id, true, null],
+            [byOutsider.id, false, 'creator_lost_access'],
+            [byStale.id, false, 'creator_password_changed'],
+          ].map((row) => row.join()),
+        ),
+      );
+      expect(listed.every((record, i) => i === 0 || listed[i - 1]!.createdAt <= record.createdAt)).toBe(true);
+
+      // A claim turns a lapsed subscription off for good and says why; a healthy one is claimed.
+      expect(await storage.claimWebhook(byB.id, 'p1', 60_000)).toMatchObject({ active: false, inactiveReason: 'creator_disabled' });
+      expect(await storage.claimWebhook(byOutsider.id, 'p1', 60_000)).toMatchObject({
+        active: false,
+        inactiveReason: 'creator_lost_access',
+      });
+      await storage.setUserDisabled(b!, false);
+      expect(await storage.claimWebhook(byB.id, 'p1', 60_000)).toBeUndefined();
+      expect((await storage.getWebhook(byB.id))?.inactiveReason).toBe('creator_disabled');
+      expect(await storage.listDueWebhooks(100)).not.toContain(byB.id);
+
+      // Held, then the creator's password changes: the holder can neither renew nor move the cursor.
+      expect((await storage.claimWebhook(byC.id, 'p1', 60_000))?.active).toBe(true);
+      expect(await storage.advanceWebhookCursor(byC.id, 'p1', 4, 60_000)).toBe(true);
+      await storage.commitMessage(message(t.id, `user:${a}`, 'next'));
+      await storage.setUserPassword(c!, 'scrypt$new');
+      expect(await storage.advanceWebhookCursor(byC.id, 'p1', 5, 60_000)).toBe(false);
+      expect(await storage.getWebhook(byC.id)).toMatchObject({
+        active: false,
+        inactiveReason: 'creator_password_changed',
+        deliveredSeq: 4,
+      });
+      expect(await storage.claimWebhook(byA.id, 'p1', 60_000)).toMatchObject({ active: true });
+      await storage.setUserDisabled(a!, true);
+      expect(await storage.renewWebhookLease(byA.id, 'p1', 60_000)).toBe(false);
+      expect(await storage.getWebhook(byA.id)).toMatchObject({ active: false, inactiveReason: 'creator_disabled' });
+      // A subscription turned off by failures says so.
+      await storage.deactivateWebhook(byStale.id);
+      expect((await storage.getWebhook(byStale.id))?.inactiveReason).toBe('delivery_failed');
       await storage.close();
     });
 

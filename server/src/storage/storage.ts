@@ -105,19 +105,31 @@ export interface Storage {
   getWebhook(id: string): Promise<WebhookRecord | undefined>;
   deleteWebhook(threadId: string, id: string): Promise<boolean>;
   listActiveWebhooks(threadId: string): Promise<WebhookRecord[]>;
-  /** Turns the subscription off for good and frees its lease. */
+  /**
+   * Every subscription of the thread, on or off, oldest first. One whose creator may no
+   * longer have it (see {@link WebhookInactiveReason}) reads as off with that reason at once,
+   * even before a delivery has turned it off in storage.
+   */
+  listWebhooks(threadId: string): Promise<WebhookRecord[]>;
+  /** Turns the subscription off for good (`delivery_failed`) and frees its lease. */
   deactivateWebhook(id: string): Promise<void>;
   /**
    * Takes the delivery lease of an active subscription for `leaseMs` when it is free,
    * expired or already `owner`'s, in one atomic step: at most one owner at a time. Returns
-   * the subscription (with its cursor) when taken, undefined otherwise.
+   * the subscription (with its cursor) when taken, undefined otherwise. When its creator may
+   * no longer have it (disabled, password changed since, no longer sees the thread), the same
+   * step turns it off for good instead and returns it with `active: false` and the reason.
    */
   claimWebhook(id: string, owner: string, leaseMs: number): Promise<WebhookRecord | undefined>;
-  /** Extends `owner`'s lease by `leaseMs` from now; false when it is no longer theirs (or the subscription is gone or off). */
+  /**
+   * Extends `owner`'s lease by `leaseMs` from now; false when it is no longer theirs, the
+   * subscription is gone or off, or its creator may no longer have it (then it is turned off).
+   */
   renewWebhookLease(id: string, owner: string, leaseMs: number): Promise<boolean>;
   /**
    * Moves the cursor forward to `seq` (delivered) and renews the lease, only while `owner`
-   * holds it; false when the lease is lost or the cursor is already at or past `seq`.
+   * holds it; false when the lease is lost, the cursor is already at or past `seq`, or the
+   * creator may no longer have the subscription (then it is turned off instead).
    */
   advanceWebhookCursor(id: string, owner: string, seq: number, leaseMs: number): Promise<boolean>;
   /** Frees `owner`'s lease (nothing happens when someone else holds it). */
@@ -359,18 +371,50 @@ export interface NewEvent {
   data: Record<string, unknown>;
 }
 
+/**
+ * Why a subscription is off. `delivery_failed`: its receiver failed every try of an event.
+ * The others say its creator may no longer have it: `creator_disabled` (the account is
+ * disabled), `creator_password_changed` (their password changed after they subscribed),
+ * `creator_lost_access` (they no longer see the thread), `creator_unknown` (no such user, or
+ * a subscription from before the server recorded the creator's session version whose
+ * creator has changed password since: it cannot be told apart from a takeover).
+ */
+export const WEBHOOK_INACTIVE_REASONS = [
+  'delivery_failed',
+  'creator_disabled',
+  'creator_password_changed',
+  'creator_lost_access',
+  'creator_unknown',
+] as const;
+export type WebhookInactiveReason = (typeof WEBHOOK_INACTIVE_REASONS)[number];
+
+/** A stored reason as this server knows it (null for none, or one a newer server wrote). */
+export function toInactiveReason(raw: string | null): WebhookInactiveReason | null {
+  return WEBHOOK_INACTIVE_REASONS.find((reason) => reason === raw) ?? null;
+}
+
 export interface WebhookRecord {
   id: string;
   threadId: string;
   callbackUrl: string;
   secret: string;
   active: boolean;
+  /** Why it is off; null while it is on. */
+  inactiveReason: WebhookInactiveReason | null;
+  /** The user who subscribed (`user:<id>`). */
   createdBy: SenderId;
+  /** The creator's session version when they subscribed: a password change since ends the subscription. Null: unknown. */
+  creatorSessionVersion: number | null;
   createdAt: string;
   /** The seq of the last event delivered; starts at the thread's last seq when subscribing (only later events are sent). */
   deliveredSeq: number;
 }
-export type NewWebhook = Omit<WebhookRecord, 'id' | 'active' | 'createdAt' | 'deliveredSeq'>;
+export type NewWebhook = Omit<
+  WebhookRecord,
+  'id' | 'active' | 'inactiveReason' | 'createdAt' | 'deliveredSeq' | 'creatorSessionVersion'
+> & {
+  creatorSessionVersion: number;
+};
 
 export interface ApprovalRecord {
   id: string;

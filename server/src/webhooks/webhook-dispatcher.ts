@@ -65,6 +65,12 @@ type Outcome = 'delivered' | 'failed' | 'stopped';
  * update leaves that event to be posted again, with the same `x-ama2-delivery` header.
  * A failing receiver is retried with exponential backoff and, after
  * {@link WEBHOOK_MAX_ATTEMPTS} tries, turned `active: false`.
+ *
+ * A subscription lives only as long as its creator's rights: the claim, every cursor move
+ * and the lease renewal before a retry check in the same statement that the creator is
+ * enabled, on the session version they subscribed with and still sees the thread, and turn
+ * the subscription off with the reason when not. So every POST follows such a check, made
+ * in the database, whichever process (or the admin CLI) made the change.
  */
 export class WebhookDispatcher {
   /** This process's name on the leases it holds. */
@@ -140,6 +146,11 @@ export class WebhookDispatcher {
       const record = await this.storage.claimWebhook(id, this.owner, this.settings.leaseMs);
       // Held by another process (which delivers what is there), removed or turned off.
       if (!record) return;
+      if (!record.active) {
+        // The claim found that its creator may no longer have it, and turned it off.
+        this.log.warn({ subscription_id: id, reason: record.inactiveReason }, "webhook turned off: its creator's rights ended");
+        return;
+      }
       const lease = this.keepLease(id);
       try {
         await this.deliverPending(record, worker, lease);
@@ -179,9 +190,11 @@ export class WebhookDispatcher {
           this.log.warn({ subscription_id: record.id, thread_id: event.thread_id }, 'webhook turned off after repeated failures');
           return;
         }
+        // Also checks the creator's rights, before the next event is posted.
         if (!(await this.storage.advanceWebhookCursor(record.id, this.owner, event.thread_seq, this.settings.leaseMs))) {
-          // Another process took over (this one was too slow to renew), or the subscription is gone.
+          // Another process took over (this one was too slow to renew), the subscription is gone, or it was turned off.
           lease.lost = true;
+          await this.logTurnedOff(record.id);
           return;
         }
         cursor = event.thread_seq;
@@ -201,11 +214,27 @@ export class WebhookDispatcher {
     return (await this.stillOurs(record.id, worker, lease, 2)) ? 'failed' : 'stopped';
   }
 
-  /** Whether to go on: not stopping, the lease held, and (on a retry) the subscription still there and on (a DELETE on any process ends the tries). */
+  /**
+   * Whether to go on: not stopping, the lease held, and (on a retry) the lease renewed, which
+   * storage grants only while the subscription is there and on and its creator may still have
+   * it (a DELETE or a creator's lost rights, on any process, end the tries). A first try needs
+   * no look: the claim or the last cursor move just checked the same.
+   */
   private async stillOurs(id: string, worker: Worker, lease: HeldLease, attempt: number): Promise<boolean> {
     if (this.stopped || worker.removed || lease.lost) return false;
     if (attempt === 1) return true;
-    return (await this.storage.getWebhook(id))?.active === true;
+    if (await this.storage.renewWebhookLease(id, this.owner, this.settings.leaseMs)) return true;
+    lease.lost = true;
+    await this.logTurnedOff(id);
+    return false;
+  }
+
+  /** Says so when a subscription given up was turned off for its creator's rights (not merely taken over or deleted). */
+  private async logTurnedOff(id: string): Promise<void> {
+    const record = await this.storage.getWebhook(id);
+    if (record && !record.active && record.inactiveReason !== 'delivery_failed') {
+      this.log.warn({ subscription_id: id, reason: record.inactiveReason }, "webhook turned off: its creator's rights ended");
+    }
   }
 
   /**

@@ -188,8 +188,10 @@ describe('ThreadRuntimeClient with an agent token', () => {
     });
     const subscription = await aliceRuntime.registerWebhook(thread.id, { callback_url: 'http://127.0.0.1:9/hook' });
     expect(subscription).toMatchObject({ thread_id: thread.id, active: true });
-    await agent.removeWebhook(thread.id, subscription.subscription_id);
-    expect(await rejection(agent.removeWebhook(thread.id, subscription.subscription_id))).toMatchObject({ code: 'not_found' });
+    // An agent cannot remove a person's webhook; the person (anyone reading the thread) can.
+    expect(await rejection(agent.removeWebhook(thread.id, subscription.subscription_id))).toMatchObject({ code: 'forbidden', status: 403 });
+    await aliceRuntime.removeWebhook(thread.id, subscription.subscription_id);
+    expect(await rejection(aliceRuntime.removeWebhook(thread.id, subscription.subscription_id))).toMatchObject({ code: 'not_found' });
   });
 
   it('is refused with a revoked or made-up token', async () => {

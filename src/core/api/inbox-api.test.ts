@@ -126,6 +126,24 @@ describe('createInboxApi', () => {
     ]);
   });
 
+  it("lists a thread's webhooks ([ext]) and refuses a list that is not the contract's shape", async () => {
+    const listed = {
+      subscription_id: 's-1',
+      thread_id: THREAD,
+      callback_url: 'https://hook.test/x',
+      active: false,
+      inactive_reason: 'creator_disabled',
+      created_by: 'user:u-1',
+      created_at: 'now',
+    };
+    let body: unknown = { webhooks: [listed] };
+    const { api, requests } = inbox(() => json(body));
+    expect(await api.listWebhooks(THREAD)).toEqual([listed]);
+    expect(requests[0]?.url.pathname).toBe(`/api/v1/chat/threads/${THREAD}/webhooks`);
+    body = { webhooks: [{ ...listed, active: 'no' }] };
+    expect(await api.listWebhooks(THREAD).catch((error: unknown) => error)).toMatchObject({ code: 'invalid_response' });
+  });
+
   it('lists users and agents', async () => {
     const agent = { id: FIXTURE_IDS.agent, sender_id: `agent:${FIXTURE_IDS.agent}`, slug: 'demo', name: 'Demo', avatar_url: null };
     const { api } = inbox((request) =>

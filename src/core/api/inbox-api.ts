@@ -20,6 +20,7 @@ import {
   parseUserList,
   threadSchema,
   userSchema,
+  webhookListSchema,
   webhookSubscriptionSchema,
   type ApprovalDecisionResult,
   type InboundAgentSettings,
@@ -30,6 +31,7 @@ import {
   type InboundThread,
   type InboundUser,
   type InvalidItemHandler,
+  type ListedWebhook,
   type WebhookSubscription,
 } from '../protocol/rest-schemas.ts';
 import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
@@ -91,6 +93,8 @@ export interface InboxApi {
   /** Subscribes a callback URL; the result carries the signing `secret`, shown only this once. */
   registerWebhook(threadId: string, callbackUrl: string, signal?: AbortSignal): Promise<WebhookSubscription>;
   removeWebhook(threadId: string, subscriptionId: string, signal?: AbortSignal): Promise<void>;
+  /** [ext] The thread's webhooks, on and off, without secrets; a seed-only server answers 404. */
+  listWebhooks(threadId: string, signal?: AbortSignal): Promise<ListedWebhook[]>;
   /** [ext] An agent's settings; owners only (`forbidden` for anyone else). */
   getAgentSettings(slug: string, signal?: AbortSignal): Promise<InboundAgentSettings>;
   /** [ext] Replaces both settings; resolves with what the server stored (origins normalized). */
@@ -182,6 +186,8 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
       }),
     removeWebhook: (threadId, subscriptionId, signal) =>
       http.request<void>('DELETE', `${thread(threadId)}/webhooks/${encodeURIComponent(subscriptionId)}`, { signal }),
+    listWebhooks: async (threadId, signal) =>
+      (await http.request('GET', `${thread(threadId)}/webhooks`, { signal, parse: parseWith(webhookListSchema) })).webhooks,
     getAgentSettings: (slug, signal) => http.request('GET', `${agent(slug)}/settings`, { signal, parse: parseWith(agentSettingsSchema) }),
     updateAgentSettings: (slug, input, signal) =>
       http.request('PUT', `${agent(slug)}/settings`, {

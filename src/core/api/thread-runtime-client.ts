@@ -108,7 +108,7 @@ export class ThreadRuntimeClient {
     });
   }
 
-  /** Unsubscribes a webhook. */
+  /** Unsubscribes a webhook. An agent token may not remove one a person registered (`403`); a signed-in user may remove any of the thread's. */
   removeWebhook(threadId: string, subscriptionId: string, signal?: AbortSignal): Promise<void> {
     return this.#http.request<void>('DELETE', `${threadPath(threadId)}/webhooks/${encodeURIComponent(subscriptionId)}`, { signal });
   }

@@ -87,6 +87,20 @@ export const webhookSubscriptionSchema = v.looseObject({
 });
 export type WebhookSubscription = v.InferOutput<typeof webhookSubscriptionSchema>;
 
+/** [ext] A thread's webhook as its participants see it (`GET /chat/threads/{id}/webhooks`): never a secret. */
+export const listedWebhookSchema = v.looseObject({
+  subscription_id: id,
+  thread_id: v.string(),
+  callback_url: v.string(),
+  active: v.boolean(),
+  /** Why it is off, e.g. `delivery_failed`, `creator_disabled`; absent while on. */
+  inactive_reason: v.optional(v.string()),
+  created_by: v.string(),
+  created_at: v.string(),
+});
+export type ListedWebhook = v.InferOutput<typeof listedWebhookSchema>;
+export const webhookListSchema = v.looseObject({ webhooks: v.array(listedWebhookSchema) });
+
 export const agentProfileSchema = v.looseObject({
   slug: v.string(),
   name: v.string(),

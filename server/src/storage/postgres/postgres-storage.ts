@@ -319,6 +319,10 @@ export class PostgresStorage implements Storage {
     return this.webhooks.listActive(threadId);
   }
 
+  async listWebhooks(threadId: string) {
+    return this.webhooks.list(threadId);
+  }
+
   async deactivateWebhook(id: string) {
     await this.webhooks.deactivate(id);
   }

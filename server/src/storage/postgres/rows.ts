@@ -2,6 +2,7 @@ import type postgres from 'postgres';
 import type { Message, Participant, ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { AgentRecord, AgentTokenRecord, ApprovalRecord, RunRecord, UserRecord, VisitorRecord, WebhookRecord } from '../storage.ts';
+import { toInactiveReason } from '../storage.ts';
 
 /** A connection pool or a transaction: every query helper runs on either. */
 export type Db = postgres.Sql | postgres.TransactionSql;
@@ -110,15 +111,19 @@ export function toMessage(row: Row): Message {
   };
 }
 
-/** A webhook row; its secret is opened with `secrets` (stored sealed). */
+/** A subscription row (its secret opened with `secrets`: it is stored sealed); with `lapse_reason` (a listing reads it), one whose creator may no longer have it reads as off. */
 export function toWebhook(row: Row, secrets: SecretBox): WebhookRecord {
+  const stored = row.active === true;
+  const lapse = strOrNull(row.lapse_reason);
   return {
     id: str(row.id),
     threadId: str(row.thread_id),
     callbackUrl: str(row.callback_url),
     secret: secrets.open(str(row.secret), sealedColumn.webhookSecret(str(row.id))),
-    active: row.active === true,
+    active: stored && lapse === null,
+    inactiveReason: toInactiveReason(strOrNull(row.inactive_reason) ?? (stored ? lapse : null)),
     createdBy: str(row.created_by),
+    creatorSessionVersion: numOrNull(row.creator_session_version),
     createdAt: iso(row.created_at),
     deliveredSeq: Number(row.delivered_seq),
   };

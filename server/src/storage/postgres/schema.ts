@@ -326,6 +326,22 @@ export const MIGRATIONS: readonly string[] = [
   END
   $fn$;
   `,
+  // 7: a webhook ends with its creator's rights (issue 15). Delivery stops once the creator is
+  // disabled, changes password (session version) or no longer sees the thread, and says why it stopped.
+  `
+  ALTER TABLE webhooks ADD COLUMN creator_session_version integer;
+  ALTER TABLE webhooks ADD COLUMN inactive_reason text;
+  -- Until now only failed deliveries turned a subscription off.
+  UPDATE webhooks SET inactive_reason = 'delivery_failed' WHERE NOT active;
+  -- The version at subscribing was not recorded. A creator still on version 0 never changed password, so was on 0 then.
+  UPDATE webhooks SET creator_session_version = 0
+    WHERE EXISTS (SELECT 1 FROM users WHERE left(webhooks.created_by, 5) = 'user:'
+                  AND users.id = substr(webhooks.created_by, 6) AND users.session_version = 0);
+  -- Any other creator changed password at some point, maybe after subscribing (a takeover being cleaned up):
+  -- that cannot be told, so their subscriptions stop; anyone on the thread can subscribe again.
+  UPDATE webhooks SET active = false, inactive_reason = 'creator_unknown', lease_owner = NULL, lease_until = '-infinity'
+    WHERE active AND creator_session_version IS NULL;
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

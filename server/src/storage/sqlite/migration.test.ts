@@ -155,3 +155,49 @@ describe('migration 7 (a leaner log) on a database of schema 5 (6 and 7 run on o
     raw.close();
   });
 });
+
+describe("the webhook-rights migration (a webhook ends with its creator's rights) on subscriptions from before it", () => {
+  it('keeps those of creators never on another session version, turns off the rest (creator_unknown), and names failures', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ama2-migration-')), 'db.sqlite');
+    const db = new Database(path);
+    // Every migration before this one (others may come between when branches merge).
+    const mine = MIGRATIONS.findIndex((migration) => migration.includes('ADD COLUMN creator_session_version'));
+    expect(mine).toBeGreaterThan(0);
+    for (let index = 0; index < mine; index++) {
+      db.exec(MIGRATIONS[index]!);
+      db.pragma(`user_version = ${index + 1}`);
+    }
+    const ids = { steady: randomUUID(), changed: randomUUID(), thread: randomUUID() };
+    const insertUser = db.prepare(
+      'INSERT INTO users (id, email, name, password_hash, session_version, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    insertUser.run(ids.steady, 'steady@example.com', 'Steady', 'x', 0, T);
+    insertUser.run(ids.changed, 'changed@example.com', 'Changed', 'x', 2, T);
+    db.prepare(
+      `INSERT INTO threads (id, kind, title, participation_mode, last_seq, created_by, created_at, updated_at, activity_at)
+       VALUES (?, 'private', NULL, 'open', 0, ?, ?, ?, ?)`,
+    ).run(ids.thread, `user:${ids.steady}`, T, T, T);
+    for (const user of [ids.steady, ids.changed]) {
+      db.prepare('INSERT INTO thread_access (user_id, thread_id) VALUES (?, ?)').run(user, ids.thread);
+    }
+    const insertHook = db.prepare(
+      `INSERT INTO webhooks (id, thread_id, callback_url, secret, active, created_by, created_at) VALUES (?, ?, 'https://example.com/h', 's', ?, ?, ?)`,
+    );
+    const hooks = { steady: randomUUID(), changed: randomUUID(), failed: randomUUID() };
+    insertHook.run(hooks.steady, ids.thread, 1, `user:${ids.steady}`, T);
+    insertHook.run(hooks.changed, ids.thread, 1, `user:${ids.changed}`, T);
+    insertHook.run(hooks.failed, ids.thread, 0, `user:${ids.steady}`, T);
+    db.close();
+
+    const storage = new SqliteStorage(path);
+    expect(await storage.getWebhook(hooks.steady)).toMatchObject({ active: true, inactiveReason: null, creatorSessionVersion: 0 });
+    // Changed password at some time, maybe after subscribing: cannot be told from a takeover.
+    expect(await storage.getWebhook(hooks.changed)).toMatchObject({
+      active: false,
+      inactiveReason: 'creator_unknown',
+      creatorSessionVersion: null,
+    });
+    expect(await storage.getWebhook(hooks.failed)).toMatchObject({ active: false, inactiveReason: 'delivery_failed' });
+    await storage.close();
+  });
+});

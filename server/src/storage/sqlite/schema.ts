@@ -270,6 +270,21 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE messages_v7 RENAME TO messages;
   CREATE UNIQUE INDEX messages_by_seq ON messages(thread_id, thread_seq);
   CREATE UNIQUE INDEX messages_idempotency ON messages(thread_id, sender_id, client_message_id);
+  `, // 8 (webhook-rights): a webhook ends with its creator's rights (issue 15). Delivery stops once the creator
+  // is disabled, changes password (session version) or no longer sees the thread, and says why it stopped.
+  `
+  ALTER TABLE webhooks ADD COLUMN creator_session_version INTEGER;
+  ALTER TABLE webhooks ADD COLUMN inactive_reason TEXT;
+  -- Until now only failed deliveries turned a subscription off.
+  UPDATE webhooks SET inactive_reason = 'delivery_failed' WHERE active = 0;
+  -- The version at subscribing was not recorded. A creator still on version 0 never changed password, so was on 0 then.
+  UPDATE webhooks SET creator_session_version = 0
+    WHERE EXISTS (SELECT 1 FROM users WHERE substr(webhooks.created_by, 1, 5) = 'user:'
+                  AND users.id = substr(webhooks.created_by, 6) AND users.session_version = 0);
+  -- Any other creator changed password at some point, maybe after subscribing (a takeover being cleaned up):
+  -- that cannot be told, so their subscriptions stop; anyone on the thread can subscribe again.
+  UPDATE webhooks SET active = 0, inactive_reason = 'creator_unknown', lease_owner = NULL, lease_until = 0
+    WHERE active = 1 AND creator_session_version IS NULL;
   `,
   // Secrets at rest: which data encryption key the identity and webhook secrets are sealed
   // with. The rows are sealed by sealSecrets (sealed-secrets.ts), which needs the key.

@@ -323,6 +323,10 @@ export class SqliteStorage implements Storage {
     return this.webhooks.listActive(threadId);
   }
 
+  async listWebhooks(threadId: string) {
+    return this.webhooks.list(threadId);
+  }
+
   async deactivateWebhook(id: string) {
     this.webhooks.deactivate(id);
   }

@@ -4,6 +4,18 @@ import { now, toWebhook, type Row } from './rows.ts';
 import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { NewWebhook, WebhookRecord } from '../storage.ts';
 
+/** The subscription `w` joined to its creator `u` (none when `created_by` is not a known user). */
+const WITH_CREATOR = `webhooks AS w LEFT JOIN users AS u ON substr(w.created_by, 1, 5) = 'user:' AND u.id = substr(w.created_by, 6)`;
+
+/** Why the creator may no longer have subscription `w` (a `WebhookInactiveReason`), or NULL while they may. */
+const LAPSE_REASON = `CASE
+    WHEN u.id IS NULL OR w.creator_session_version IS NULL THEN 'creator_unknown'
+    WHEN u.disabled <> 0 THEN 'creator_disabled'
+    WHEN u.session_version <> w.creator_session_version THEN 'creator_password_changed'
+    WHEN NOT EXISTS (SELECT 1 FROM thread_access AS a WHERE a.user_id = u.id AND a.thread_id = w.thread_id)
+      THEN 'creator_lost_access'
+  END`;
+
 /**
  * Webhook subscriptions of threads, in the SQLite file. Each keeps a delivery cursor
  * (`delivered_seq`) and a lease (`lease_owner` until `lease_until`, epoch ms): the log is
@@ -12,21 +24,42 @@ import type { NewWebhook, WebhookRecord } from '../storage.ts';
 export class SqliteWebhooks {
   private readonly stmt;
 
+  private readonly lapseThen;
+
   constructor(
     db: Database.Database,
     private readonly secrets: SecretBox,
   ) {
+    // The creator's standing and the lease change are read and written in one transaction.
+    this.lapseThen = <T>(id: string, work: () => T): { lapsed: Row } | { result: T } =>
+      db.transaction(() => {
+        const lapsed = this.stmt.lapse.get(id) as Row | undefined;
+        return lapsed ? { lapsed } : { result: work() };
+      })();
     this.stmt = {
       // The cursor starts at the thread's end, in the same statement: only later events are sent.
       insert: db.prepare(
-        `INSERT INTO webhooks (id, thread_id, callback_url, secret, active, created_by, created_at, delivered_seq)
-         SELECT ?, id, ?, ?, 1, ?, ?, last_seq FROM threads WHERE id = ?
+        `INSERT INTO webhooks (id, thread_id, callback_url, secret, active, created_by, creator_session_version, created_at,
+                               delivered_seq)
+         SELECT ?, id, ?, ?, 1, ?, ?, ?, last_seq FROM threads WHERE id = ?
+         RETURNING *`,
+      ),
+      list: db.prepare(
+        `SELECT w.*, ${LAPSE_REASON} AS lapse_reason FROM ${WITH_CREATOR} WHERE w.thread_id = ? ORDER BY w.created_at, w.id`,
+      ),
+      // Turns the subscription off when its creator may no longer have it; the row comes back when it did.
+      lapse: db.prepare(
+        `UPDATE webhooks SET active = 0, inactive_reason = standing.reason, lease_owner = NULL, lease_until = 0
+         FROM (SELECT w.id AS id, ${LAPSE_REASON} AS reason FROM ${WITH_CREATOR} WHERE w.id = ?) AS standing
+         WHERE webhooks.id = standing.id AND webhooks.active = 1 AND standing.reason IS NOT NULL
          RETURNING *`,
       ),
       byId: db.prepare('SELECT * FROM webhooks WHERE id = ?'),
       delete: db.prepare('DELETE FROM webhooks WHERE thread_id = ? AND id = ?'),
       active: db.prepare('SELECT * FROM webhooks WHERE thread_id = ? AND active = 1'),
-      deactivate: db.prepare('UPDATE webhooks SET active = 0, lease_owner = NULL, lease_until = 0 WHERE id = ?'),
+      deactivate: db.prepare(
+        `UPDATE webhooks SET active = 0, inactive_reason = 'delivery_failed', lease_owner = NULL, lease_until = 0 WHERE id = ?`,
+      ),
       claim: db.prepare(
         `UPDATE webhooks SET lease_owner = @owner, lease_until = @until
          WHERE id = @id AND active = 1 AND (lease_owner IS NULL OR lease_owner = @owner OR lease_until <= @now)
@@ -50,7 +83,8 @@ export class SqliteWebhooks {
   create(input: NewWebhook): WebhookRecord {
     const id = randomUUID();
     const secret = this.secrets.seal(input.secret, sealedColumn.webhookSecret(id));
-    const row = this.stmt.insert.get(id, input.callbackUrl, secret, input.createdBy, now(), input.threadId) as Row | undefined;
+    const row = this.stmt.insert.get(id, input.callbackUrl, secret, input.createdBy, input.creatorSessionVersion, now(), input.threadId) as
+      Row | undefined;
     if (!row) throw new Error(`Thread ${input.threadId} does not exist.`);
     return this.toRecord(row);
   }
@@ -68,22 +102,29 @@ export class SqliteWebhooks {
     return (this.stmt.active.all(threadId) as Row[]).map((row) => this.toRecord(row));
   }
 
+  list(threadId: string): WebhookRecord[] {
+    return (this.stmt.list.all(threadId) as Row[]).map((row) => this.toRecord(row));
+  }
+
   deactivate(id: string): void {
     this.stmt.deactivate.run(id);
   }
 
   claim(id: string, owner: string, leaseMs: number): WebhookRecord | undefined {
     const at = Date.now();
-    const row = this.stmt.claim.get({ id, owner, until: at + leaseMs, now: at }) as Row | undefined;
+    const done = this.lapseThen(id, () => this.stmt.claim.get({ id, owner, until: at + leaseMs, now: at }) as Row | undefined);
+    const row = 'lapsed' in done ? done.lapsed : done.result;
     return row && this.toRecord(row);
   }
 
   renew(id: string, owner: string, leaseMs: number): boolean {
-    return this.stmt.renew.run({ id, owner, until: Date.now() + leaseMs }).changes > 0;
+    const done = this.lapseThen(id, () => this.stmt.renew.run({ id, owner, until: Date.now() + leaseMs }).changes > 0);
+    return 'result' in done && done.result;
   }
 
   advance(id: string, owner: string, seq: number, leaseMs: number): boolean {
-    return this.stmt.advance.run({ id, owner, seq, until: Date.now() + leaseMs }).changes > 0;
+    const done = this.lapseThen(id, () => this.stmt.advance.run({ id, owner, seq, until: Date.now() + leaseMs }).changes > 0);
+    return 'result' in done && done.result;
   }
 
   release(id: string, owner: string): void {

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { expect, it } from 'vitest';
+import { describePostgres, freshDatabase } from '../../../test/support/postgres.ts';
+import { PostgresStorage } from './postgres-storage.ts';
+import { MIGRATIONS } from './schema.ts';
+import { testDataKey } from '../../../test/support/data-key.ts';
+
+const T = '2026-01-01T00:00:00.000Z';
+
+describePostgres("the webhook-rights migration (a webhook ends with its creator's rights) on PostgreSQL", () => {
+  it('keeps subscriptions of creators never on another session version, turns off the rest (creator_unknown), names failures', async () => {
+    const url = await freshDatabase();
+    const raw = postgres(url, { max: 1, onnotice: () => {} });
+    // Every migration before this one (others may come between when branches merge), recorded as migrate() does.
+    const mine = MIGRATIONS.findIndex((migration) => migration.includes('ADD COLUMN creator_session_version'));
+    expect(mine).toBeGreaterThan(0);
+    await raw`CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`;
+    for (let index = 0; index < mine; index++) {
+      await raw.unsafe(MIGRATIONS[index]!);
+      await raw`INSERT INTO schema_migrations (version) VALUES (${index + 1})`;
+    }
+    const ids = { steady: randomUUID(), changed: randomUUID(), thread: randomUUID() };
+    await raw`INSERT INTO users (id, email, name, password_hash, session_version, created_at)
+              VALUES (${ids.steady}, 'steady@example.com', 'Steady', 'x', 0, ${T}), (${ids.changed}, 'changed@example.com', 'Changed', 'x', 2, ${T})`;
+    await raw`INSERT INTO threads (id, kind, title, participation_mode, last_seq, created_by, created_at, updated_at, activity_at)
+              VALUES (${ids.thread}, 'private', NULL, 'open', 0, ${`user:${ids.steady}`}, ${T}, ${T}, ${T})`;
+    const hooks = { steady: randomUUID(), changed: randomUUID(), failed: randomUUID() };
+    for (const [id, active, creator] of [
+      [hooks.steady, true, ids.steady],
+      [hooks.changed, true, ids.changed],
+      [hooks.failed, false, ids.steady],
+    ] as const) {
+      await raw`INSERT INTO webhooks (id, thread_id, callback_url, secret, active, created_by, created_at)
+                VALUES (${id}, ${ids.thread}, 'https://example.com/h', 's', ${active}, ${`user:${creator}`}, ${T})`;
+    }
+    await raw.end();
+
+    const storage = await PostgresStorage.open(url, { dataKey: testDataKey() });
+    try {
+      expect(await storage.getWebhook(hooks.steady)).toMatchObject({ active: true, inactiveReason: null, creatorSessionVersion: 0 });
+      // Changed password at some time, maybe after subscribing: cannot be told from a takeover.
+      expect(await storage.getWebhook(hooks.changed)).toMatchObject({
+        active: false,
+        inactiveReason: 'creator_unknown',
+        creatorSessionVersion: null,
+      });
+      expect(await storage.getWebhook(hooks.failed)).toMatchObject({ active: false, inactiveReason: 'delivery_failed' });
+    } finally {
+      await storage.close();
+    }
+  });
+});

@@ -23,10 +23,11 @@ import { Lexer } from 'marked';
 import type { Token, Tokens } from 'marked';
 import { decodeEntities } from './decode-entities.ts';
 import type { MdAlign, MdBlock, MdListItem } from './markdown-tree.ts';
-import { MAX_NESTING_DEPTH, parseInline, type LinkDefinitions } from './parse-inline.ts';
+import { MAX_NESTING_DEPTH } from './inline-nodes.ts';
+import { parseInline, type LinkDefinitions } from './parse-inline.ts';
 
 export { decodeEntities } from './decode-entities.ts';
-export { MAX_NESTING_DEPTH } from './parse-inline.ts';
+export { MAX_NESTING_DEPTH } from './inline-nodes.ts';
 
 /**
  * Longer input is shown as plain text: parsing time grows with length, and a message that

@@ -291,8 +291,7 @@ class InlineParser {
       while (opener && opener.serial > floor) {
         if (opener.char === char && opener.canOpen) {
           // The rule of 3: a run that can both open and close matches only if the lengths' sum is not a multiple of 3.
-          const oddMatch =
-            (closer.canOpen || opener.canClose) && closer.length % 3 !== 0 && (opener.length + closer.length) % 3 === 0;
+          const oddMatch = (closer.canOpen || opener.canClose) && closer.length % 3 !== 0 && (opener.length + closer.length) % 3 === 0;
           if (char === '~' ? opener.length === closer.length : !oddMatch) break;
         }
         opener = opener.prev;
@@ -337,7 +336,7 @@ class InlineParser {
     const source = this.source;
     if (!this.backtickRuns) {
       this.backtickRuns = new Map();
-      for (let index = 0; index < source.length; ) {
+      for (let index = 0; index < source.length;) {
         if (source[index] !== '`') {
           index++;
           continue;
@@ -532,9 +531,7 @@ class InlineParser {
     const opener = this.brackets;
     if (opener) this.brackets = opener.prev;
     const target =
-      opener && (opener.image || opener.serial >= this.activeFrom)
-        ? (this.inlineLink() ?? this.referenceLink(opener, closeAt))
-        : null;
+      opener && (opener.image || opener.serial >= this.activeFrom) ? (this.inlineLink() ?? this.referenceLink(opener, closeAt)) : null;
     if (!opener || !target) {
       this.text(']', true);
       return;

@@ -14,10 +14,14 @@
  * | markdown-to-jsx 9 parser (imports React)    | 26.3 KB | ~97 % supported sections  | —           |
  *
  * micromark is the more exact parser, but its attention resolver is quadratic: a hostile
- * 18,000-character message froze the page for half a minute. marked is smaller, fast, and
- * through our renderer passes ≥ 95 % of the spec sections we support (see
- * `src/markdown/commonmark-conformance.test.tsx`). The pre-scan below keeps its recursion
- * away from the stack; `MAX_NESTING_DEPTH` bounds the tree we hand on.
+ * 18,000-character message froze the page for half a minute. marked is smaller and through
+ * our renderer passes ≥ 95 % of the spec sections we support (see
+ * `src/markdown/commonmark-conformance.test.tsx`), but its inline lexer is quadratic too
+ * (issue 15: 10,000 characters of `*a_` took 0.9 s): we keep marked for the blocks (with
+ * its table check made linear) and parse each block's inlines ourselves, in linear time
+ * (`parse-inline.ts`; 564/588 supported examples, one more than marked's own inlines).
+ * The pre-scan below keeps marked's block recursion away from the stack;
+ * `MAX_NESTING_DEPTH` bounds the tree we hand on.
  */
 import { Lexer, Tokenizer } from 'marked';
 import type { Token, Tokens } from 'marked';

@@ -20,7 +20,14 @@ export function decodeEntities(text: string): string {
   });
 }
 
-let entityDecoder: HTMLElement | undefined;
+/** The little of the DOM the decoder needs, typed here: this module also runs (and type-checks) under Node, where there is none. */
+interface DecoderElement {
+  innerHTML: string;
+  textContent: string | null;
+}
+const page = globalThis as { document?: { createElement(tag: 'i'): DecoderElement } };
+
+let entityDecoder: DecoderElement | undefined;
 
 /**
  * The character a named reference stands for, read from the browser's own table (2,000+
@@ -28,8 +35,8 @@ let entityDecoder: HTMLElement | undefined;
  * a checked name reaches innerHTML, so no markup can.
  */
 function namedByBrowser(name: string): string | null {
-  if (typeof document === 'undefined') return null;
-  entityDecoder ??= document.createElement('i');
+  if (!page.document) return null;
+  entityDecoder ??= page.document.createElement('i');
   const reference = `&${name};`;
   entityDecoder.innerHTML = reference;
   const decoded = entityDecoder.textContent ?? reference;

@@ -18,8 +18,6 @@ export interface Node {
   end: number;
   /** Words as written (no escape, reference or delimiter), so an e-mail address may end in them. */
   literal: boolean;
-  /** A bare URL or e-mail address made a link: only words inside another link. */
-  bare: boolean;
   title: string | null;
   prev: Node | null;
   next: Node | null;
@@ -28,7 +26,7 @@ export interface Node {
 }
 
 export function newNode(type: NodeType, text: string, start: number, end = start, literal = false): Node {
-  return { type, text, start, end, literal, bare: false, title: null, prev: null, next: null, first: null, last: null };
+  return { type, text, start, end, literal, title: null, prev: null, next: null, first: null, last: null };
 }
 
 /** Our tree for the nodes from `first` on; `depth` is their nesting (past the limit: source text). */
@@ -52,8 +50,8 @@ export function toTree(first: Node | null, source: string, depth: number, inLink
           out.push({ type: 'image', src: node.text, title: node.title, alt });
         } else if (node.type === 'link') {
           const children = toTree(node.first, source, depth + 1, true);
-          // No link holds another: a bare URL inside a link's words stays words.
-          if (inLink && node.bare) for (const child of children) pushInline(out, child);
+          // No link holds another: an autolink or bare URL inside a link's words stays words.
+          if (inLink) for (const child of children) pushInline(out, child);
           else out.push({ type: 'link', href: node.text, title: node.title, children });
         } else {
           out.push({ type: node.type, children: toTree(node.first, source, depth + 1, inLink) });

@@ -390,7 +390,7 @@ class InlineParser {
     const email = uri ? null : matchAt(EMAIL_AUTOLINK, source, pos);
     const address = uri ?? email;
     if (address) {
-      this.link(email ? `mailto:${address[1]}` : address[1]!, address[1]!, pos + address[0].length, false);
+      this.link(email ? `mailto:${address[1]}` : address[1]!, address[1]!, pos + address[0].length, true);
       return;
     }
     let end = -1;
@@ -410,11 +410,10 @@ class InlineParser {
     this.pos = end;
   }
 
-  /** Appends a link whose words are `words` (an autolink), ending at `end`. */
-  private link(href: string, words: string, end: number, bare: boolean): void {
-    const start = end - words.length - (bare ? 0 : 2);
+  /** Appends a link whose words are `words` (an autolink; `<…>` around them if `angled`), ending at `end`. */
+  private link(href: string, words: string, end: number, angled: boolean): void {
+    const start = end - words.length - (angled ? 2 : 0);
     const link = this.append(newNode('link', href, start, end));
-    link.bare = bare;
     link.first = link.last = newNode('text', words, start);
     this.pos = end;
   }
@@ -426,7 +425,7 @@ class InlineParser {
     const match = matchAt(BARE_URL, this.source, pos);
     const url = match ? trimBareUrl(match[0]) : '';
     if (!/^(?:https?:\/\/|www\.)[\w-]/.test(url)) return false;
-    this.link(url.startsWith('www.') ? `http://${url}` : url, url, pos + url.length, true);
+    this.link(url.startsWith('www.') ? `http://${url}` : url, url, pos + url.length, false);
     return true;
   }
 
@@ -440,7 +439,7 @@ class InlineParser {
     if (local === last.text.length || !domain || /[-_]$/.test(domain[0])) return false;
     const address = `${last.text.slice(local)}@${domain[0]}`;
     last.text = last.text.slice(0, local);
-    this.link(`mailto:${address}`, address, this.pos + domain[0].length + 1, true);
+    this.link(`mailto:${address}`, address, this.pos + domain[0].length + 1, false);
     return true;
   }
 

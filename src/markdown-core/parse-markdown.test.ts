@@ -110,6 +110,22 @@ describe('parseMarkdown', () => {
     });
   });
 
+  it('keeps autolinks and bare URLs inside a link as its words (no link holds another)', () => {
+    expect(parseMarkdown('[see <https://a.example> and www.b.example](https://c.example)')).toEqual([
+      {
+        type: 'paragraph',
+        children: [
+          {
+            type: 'link',
+            href: 'https://c.example',
+            title: null,
+            children: [{ type: 'text', text: 'see https://a.example and www.b.example' }],
+          },
+        ],
+      },
+    ]);
+  });
+
   it('keeps raw HTML as literal text, never as markup', () => {
     expect(parseMarkdown('<div onclick="x()">hi</div>')).toEqual([{ type: 'literal', text: '<div onclick="x()">hi</div>' }]);
     expect(parseMarkdown('a <b>bold</b>')).toEqual([{ type: 'paragraph', children: [{ type: 'text', text: 'a <b>bold</b>' }] }]);

@@ -63,6 +63,7 @@ export const HOSTILE_MARKDOWN: Readonly<Record<string, (chars: number) => string
   '`[a](` (unclosed links)': (chars) => repeatTo('[a](', chars),
   '`[a](b "` (unclosed titles)': (chars) => repeatTo('[a](b "', chars),
   '`a@` (no e-mail domain)': (chars) => repeatTo('a@', chars),
+  'bare URLs in brackets `[(www.a]`': (chars) => repeatTo('[(www.a]', chars),
   'emphasis chain `*a* `': (chars) => repeatTo('*a* ', chars),
   'nested emphasis `*a … a*`': nestedEmphasis,
   '`~a` strikethrough chain': (chars) => repeatTo('~a', chars),

@@ -30,6 +30,7 @@ export const HTML_OTHER: readonly (readonly [RegExp, string])[] = [
   [/<![A-Za-z]/y, '>'],
 ];
 export const BARE_URL = /(?:https?:\/\/|www\.)[\w-]+(?:\.[\w-]+)*[^\s<]*/y;
+export const BARE_URL_IN_BRACKETS = /(?:https?:\/\/|www\.)[\w-]+(?:\.[\w-]+)*[^\s<\]]*/y;
 /** What may come just before a bare URL (GFM): the start, whitespace, `*`, `_`, `~` or `(`. */
 export const BEFORE_BARE_URL = /[\s*_~(]/;
 export const EMAIL_DOMAIN = /[\w-]+(?:\.[\w-]+)+/y;

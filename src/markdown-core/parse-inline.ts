@@ -18,6 +18,7 @@ import { decodeEntities } from './decode-entities.ts';
 import { newNode, toTree, type Node } from './inline-nodes.ts';
 import {
   BARE_URL,
+  BARE_URL_IN_BRACKETS,
   BEFORE_BARE_URL,
   charAt,
   charBefore,
@@ -422,8 +423,8 @@ class InlineParser {
   private bareUrl(): boolean {
     const pos = this.pos;
     if (!BEFORE_BARE_URL.test(charBefore(this.source, pos))) return false;
-    const match = matchAt(BARE_URL, this.source, pos);
-    const url = match ? trimBareUrl(match[0]) : '';
+    // Inside a link's words `]` ends them (GFM finds bare URLs in the words, after the links).
+    const url = trimBareUrl(matchAt(this.brackets ? BARE_URL_IN_BRACKETS : BARE_URL, this.source, pos)?.[0] ?? '');
     if (!/^(?:https?:\/\/|www\.)[\w-]/.test(url)) return false;
     this.link(url.startsWith('www.') ? `http://${url}` : url, url, pos + url.length, false);
     return true;

@@ -112,6 +112,14 @@ describe('parseMarkdown on hostile input', () => {
     expect(words(blocks).match(/x/g)).toHaveLength(input.split('\n').length);
   });
 
+  it('links each bare URL in brackets up to its `]`', () => {
+    const input = make('bare URLs in brackets `[(www.a]`');
+    const link: MdInline = { type: 'link', href: 'http://www.a', title: null, children: [text('www.a')] };
+    const units = input.length / 8;
+    const children = Array.from({ length: units }, (_, index) => [text(index === 0 ? '[(' : '][('), link]).flat();
+    expect(parseMarkdown(input)).toEqual([paragraph(...children, text(']'))]);
+  });
+
   it('parses links in a long run of them', () => {
     const input = repeatTo('[a](https://a.example) ', CHARS);
     const link: MdInline = { type: 'link', href: 'https://a.example', title: null, children: [text('a')] };

@@ -85,6 +85,20 @@ describe('parseMarkdown', () => {
     });
   });
 
+  it('keeps the checkbox of a loose task item out of its words', () => {
+    expect(parseMarkdown('- [x] done\n\n- [ ] todo')).toEqual([
+      {
+        type: 'list',
+        ordered: false,
+        start: 1,
+        items: [
+          { checked: true, children: [{ type: 'paragraph', children: [{ type: 'text', text: 'done' }] }] },
+          { checked: false, children: [{ type: 'paragraph', children: [{ type: 'text', text: 'todo' }] }] },
+        ],
+      },
+    ]);
+  });
+
   it('parses autolinks: <scheme:…>, bare URLs, www. and e-mail addresses', () => {
     const [paragraph] = parseMarkdown('<https://a.example/x> see https://b.example/y. and www.c.example or d@e.example');
     const links = paragraph?.type === 'paragraph' ? paragraph.children.filter((node) => node.type === 'link') : [];

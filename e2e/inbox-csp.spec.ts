@@ -57,7 +57,7 @@ test('the inbox works under its strict CSP: no violation, no console error', asy
 
   await signIn(page, ALICE);
   await openThread(page, title);
-  // The agent's answer to Bob quotes his message back, as markdown.
+  // The agent's markdown answer to Bob (it quotes his message back as his words, escaped).
   await expect(rowsWith(page, `Hi Bob! You said`).locator('strong').first()).toBeVisible();
 
   // A run card (tool call) and a long markdown reply from the agent, streamed then committed.

@@ -1,10 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
+import { escapeMarkdown } from '../src/markdown-core/escape-markdown.ts';
 import { ALICE, BOB, UserApi, openThread, scroller, signIn, syncHealth, uniqueTag } from './support/inbox.ts';
 
 /**
- * Hostile message content, as a person's plain message and as the agent's markdown (the
- * demo agent quotes what it was told: “You said: “…””, so each payload reaches the markdown
- * renderer too): no script runs, no dialog opens, nothing active ends up in the page.
+ * Hostile message content, as a person's plain message and quoted in the agent's markdown
+ * (the demo agent quotes what it was told, escaped for markdown: “You said: “…””, so each
+ * payload reaches the markdown renderer too, and must come out as its words): no script
+ * runs, no dialog opens, nothing active ends up in the page, and no link comes of a quote.
  */
 
 /** Each under 80 characters, so the agent quotes it whole; none is a demo agent command. */
@@ -114,7 +116,7 @@ test('hostile content in messages and in agent markdown stays inert text', async
     .poll(async () => (await alice.messageContents(thread.id, agent.sender_id)).length, { timeout: 60_000 })
     .toBe(PAYLOADS.length);
   const replies = await alice.messageContents(thread.id, agent.sender_id);
-  PAYLOADS.forEach((payload, index) => expect(replies[index]).toContain(`You said: “${payload.replace(/\s+/g, ' ')}”`));
+  PAYLOADS.forEach((payload, index) => expect(replies[index]).toContain(`You said: “${escapeMarkdown(payload.replace(/\s+/g, ' '))}”`));
   await expect(syncHealth(page)).toHaveText(`Synced · #${(await alice.thread(thread.id)).last_seq}`);
 
   for (const phase of ['live', 'after a reload'] as const) {
@@ -131,9 +133,14 @@ test('hostile content in messages and in agent markdown stays inert text', async
         `${phase}: shown as text: ${payload}`,
       ).toBe(true);
     }
-    // Each payload got its markdown reply, and the one safe link became a real (safe) link.
-    expect(scan.texts.filter((text) => text.includes('You said:')).length, phase).toBe(PAYLOADS.length);
-    expect(scan.safeLinks, phase).toBeGreaterThanOrEqual(1);
+    // Each payload got its markdown reply, quoting it as the words written: not even the safe link became a link.
+    for (const payload of PAYLOADS) {
+      expect(
+        scan.texts.some((text) => text.includes(`You said: “${payload.replace(/\s+/g, ' ')}”`)),
+        `${phase}: quoted as text: ${payload}`,
+      ).toBe(true);
+    }
+    expect(scan.safeLinks, phase).toBe(0);
     expect(await pwned(), phase).toBeUndefined();
     expect(dialogs, phase).toEqual([]);
   }

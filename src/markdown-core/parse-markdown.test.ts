@@ -85,6 +85,20 @@ describe('parseMarkdown', () => {
     });
   });
 
+  it('keeps the checkbox of a loose task item out of its words', () => {
+    expect(parseMarkdown('- [x] done\n\n- [ ] todo')).toEqual([
+      {
+        type: 'list',
+        ordered: false,
+        start: 1,
+        items: [
+          { checked: true, children: [{ type: 'paragraph', children: [{ type: 'text', text: 'done' }] }] },
+          { checked: false, children: [{ type: 'paragraph', children: [{ type: 'text', text: 'todo' }] }] },
+        ],
+      },
+    ]);
+  });
+
   it('parses autolinks: <scheme:…>, bare URLs, www. and e-mail addresses', () => {
     const [paragraph] = parseMarkdown('<https://a.example/x> see https://b.example/y. and www.c.example or d@e.example');
     const links = paragraph?.type === 'paragraph' ? paragraph.children.filter((node) => node.type === 'link') : [];
@@ -108,6 +122,22 @@ describe('parseMarkdown', () => {
         { type: 'image', src: 'https://img.example/c.png', title: null, alt: 'cat pic' },
       ],
     });
+  });
+
+  it('keeps autolinks and bare URLs inside a link as its words (no link holds another)', () => {
+    expect(parseMarkdown('[see <https://a.example> and www.b.example](https://c.example)')).toEqual([
+      {
+        type: 'paragraph',
+        children: [
+          {
+            type: 'link',
+            href: 'https://c.example',
+            title: null,
+            children: [{ type: 'text', text: 'see https://a.example and www.b.example' }],
+          },
+        ],
+      },
+    ]);
   });
 
   it('keeps raw HTML as literal text, never as markup', () => {

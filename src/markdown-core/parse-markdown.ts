@@ -14,23 +14,30 @@
  * | markdown-to-jsx 9 parser (imports React)    | 26.3 KB | ~97 % supported sections  | —           |
  *
  * micromark is the more exact parser, but its attention resolver is quadratic: a hostile
- * 18,000-character message froze the page for half a minute. marked is smaller, fast, and
- * through our renderer passes ≥ 95 % of the spec sections we support (see
- * `src/markdown/commonmark-conformance.test.tsx`). The pre-scan below keeps its recursion
- * away from the stack; `MAX_NESTING_DEPTH` bounds the tree we hand on.
+ * 18,000-character message froze the page for half a minute. marked is smaller and through
+ * our renderer passes ≥ 95 % of the spec sections we support (see
+ * `src/markdown/commonmark-conformance.test.tsx`), but its inline lexer is quadratic too
+ * (issue 15: 10,000 characters of `*a_` took 0.9 s): we keep marked for the blocks (with
+ * its table check made linear) and parse each block's inlines ourselves, in linear time
+ * (`parse-inline.ts`; 564/588 supported examples, one more than marked's own inlines).
+ * The pre-scan below keeps marked's block recursion away from the stack;
+ * `MAX_NESTING_DEPTH` bounds the tree we hand on.
  */
-import { Lexer } from 'marked';
+import { Lexer, Tokenizer } from 'marked';
 import type { Token, Tokens } from 'marked';
-import type { MdAlign, MdBlock, MdInline, MdListItem } from './markdown-tree.ts';
+import { decodeEntities } from './decode-entities.ts';
+import type { MdAlign, MdBlock, MdListItem } from './markdown-tree.ts';
+import { MAX_NESTING_DEPTH } from './inline-nodes.ts';
+import { parseInline, type LinkDefinitions } from './parse-inline.ts';
+
+export { decodeEntities } from './decode-entities.ts';
+export { MAX_NESTING_DEPTH } from './inline-nodes.ts';
 
 /**
  * Longer input is shown as plain text: parsing time grows with length, and a message that
  * long is a paste (a log, a dump) more often than prose.
  */
 export const MAX_MARKDOWN_CHARS = 20_000;
-
-/** Deeper nesting (a quote in a list in a quote…, emphasis in a link in…) is flattened to its source text. */
-export const MAX_NESTING_DEPTH = 16;
 
 /**
  * Container markers (`>`, `-`, `1.`) at the start of one line, or emphasis markers in one
@@ -39,19 +46,39 @@ export const MAX_NESTING_DEPTH = 16;
 const MAX_LINE_CONTAINERS = 32;
 const MAX_DELIMITER_RUN = 64;
 
-const LEXER_OPTIONS = { gfm: true, breaks: false } as const;
+/** A GFM table's delimiter row (`| --- | :-: |`), the whole line. */
+const TABLE_DELIMITER_ROW = /^ {0,3}(?:\| *)?:?-+:? *(?:\| *:?-+:? *)*(?:\| *)?$/;
+
+/** marked's block tokenizer, without the paths that are quadratic in the text. */
+class LinearTokenizer extends Tokenizer {
+  /**
+   * marked's table pattern reads every line below a would-be header before it checks that
+   * the delimiter row holds a `|` or `:`; tried at each block, that is quadratic (10,000
+   * characters of `a\n-\n` took 60 ms, 20,000 took 190). The row is one line: check it first.
+   */
+  override table(src: string): Tokens.Table | undefined {
+    const headerEnd = src.indexOf('\n');
+    if (headerEnd < 0) return undefined;
+    const rowEnd = src.indexOf('\n', headerEnd + 1);
+    const row = src.slice(headerEnd + 1, rowEnd < 0 ? src.length : rowEnd);
+    return /[:|]/.test(row) && TABLE_DELIMITER_ROW.test(row) ? super.table(src) : undefined;
+  }
+}
+
+const LEXER_OPTIONS = { gfm: true, breaks: false, tokenizer: new LinearTokenizer() };
 
 /** Parses untrusted message text into blocks; never throws (input it cannot parse is one literal block). */
 export function parseMarkdown(text: string): MdBlock[] {
   if (text.length > MAX_MARKDOWN_CHARS || nestsTooDeep(text)) return [{ type: 'literal', text }];
-  let tokens: Token[];
   try {
-    tokens = Lexer.lex(text, LEXER_OPTIONS);
+    // marked finds the blocks (and the link definitions); the inlines are ours, in linear time (parse-inline.ts).
+    const lexer = new Lexer(LEXER_OPTIONS);
+    const tokens = lexer.blockTokens(text.replace(/\r\n?/g, '\n'), lexer.tokens);
+    return blocks(tokens, 0, true, lexer.tokens.links);
   } catch {
     // A parser bug (or a stack it still overflows) must not hide the message: show what was written.
     return [{ type: 'literal', text }];
   }
-  return blocks(tokens, 0, true);
 }
 
 /**
@@ -101,16 +128,16 @@ function isWordChar(char: string | undefined): boolean {
   return char !== undefined && char !== '\n' && char !== ' ' && char !== '\t' && char !== '\r';
 }
 
-function blocks(tokens: readonly Token[], depth: number, loose: boolean): MdBlock[] {
+function blocks(tokens: readonly Token[], depth: number, loose: boolean, links: LinkDefinitions): MdBlock[] {
   const out: MdBlock[] = [];
   for (const token of tokens) {
-    const block = toBlock(token, depth, loose);
+    const block = toBlock(token, depth, loose, links);
     if (block) out.push(block);
   }
   return out;
 }
 
-function toBlock(token: Token, depth: number, loose: boolean): MdBlock | null {
+function toBlock(token: Token, depth: number, loose: boolean, links: LinkDefinitions): MdBlock | null {
   if (depth > MAX_NESTING_DEPTH) return { type: 'literal', text: token.raw };
   switch (token.type) {
     case 'space':
@@ -118,17 +145,16 @@ function toBlock(token: Token, depth: number, loose: boolean): MdBlock | null {
     case 'checkbox':
       return null;
     case 'paragraph':
-      return { type: 'paragraph', children: inlines(token.tokens ?? [], depth) };
     case 'text': {
-      // A tight list item's text (a loose item's is a paragraph).
-      const children = token.tokens
-        ? inlines(token.tokens, depth)
-        : [{ type: 'text' as const, text: decodeEntities(token.text as string) }];
-      return { type: loose ? 'paragraph' : 'plain', children };
+      // A loose task item's paragraph starts with its checkbox's source: the box is not words.
+      const box = token.tokens?.[0]?.type === 'checkbox' ? token.tokens[0].raw.length : 0;
+      const children = parseInline((token.text as string).slice(box), links, depth);
+      // A tight list item's text is a `text` block (a loose item's is a paragraph).
+      return { type: token.type === 'paragraph' || loose ? 'paragraph' : 'plain', children };
     }
     case 'heading': {
       const level = Math.min(6, Math.max(1, token.depth as number)) as 1 | 2 | 3 | 4 | 5 | 6;
-      return { type: 'heading', level, children: inlines(token.tokens ?? [], depth) };
+      return { type: 'heading', level, children: parseInline(token.text as string, links, depth) };
     }
     case 'code': {
       const code = token as Tokens.Code;
@@ -139,11 +165,11 @@ function toBlock(token: Token, depth: number, loose: boolean): MdBlock | null {
       return { type: 'code', language, text: code.text };
     }
     case 'blockquote':
-      return { type: 'quote', children: blocks(token.tokens ?? [], depth + 1, true) };
+      return { type: 'quote', children: blocks(token.tokens ?? [], depth + 1, true, links) };
     case 'list':
-      return toList(token as Tokens.List, depth);
+      return toList(token as Tokens.List, depth, links);
     case 'table':
-      return toTable(token as Tokens.Table, depth);
+      return toTable(token as Tokens.Table, depth, links);
     case 'hr':
       return { type: 'rule' };
     case 'html':
@@ -154,129 +180,22 @@ function toBlock(token: Token, depth: number, loose: boolean): MdBlock | null {
   }
 }
 
-function toList(list: Tokens.List, depth: number): MdBlock {
+function toList(list: Tokens.List, depth: number, links: LinkDefinitions): MdBlock {
   const start = typeof list.start === 'number' ? list.start : 1;
   const items: MdListItem[] = list.items.map((item) => ({
     checked: item.task ? Boolean(item.checked) : null,
-    children: blocks(item.tokens, depth + 1, list.loose),
+    children: blocks(item.tokens, depth + 1, list.loose, links),
   }));
   return { type: 'list', ordered: list.ordered, start, items };
 }
 
-function toTable(table: Tokens.Table, depth: number): MdBlock {
+function toTable(table: Tokens.Table, depth: number, links: LinkDefinitions): MdBlock {
   const align: MdAlign[] = table.align.map((value) => value ?? null);
+  const cell = (text: string) => parseInline(text, links, depth);
   return {
     type: 'table',
     align,
-    header: table.header.map((cell) => inlines(cell.tokens, depth)),
-    rows: table.rows.map((row) => row.map((cell) => inlines(cell.tokens, depth))),
+    header: table.header.map((head) => cell(head.text)),
+    rows: table.rows.map((row) => row.map((data) => cell(data.text))),
   };
-}
-
-function inlines(tokens: readonly Token[], depth: number): MdInline[] {
-  const out: MdInline[] = [];
-  for (const token of tokens) {
-    // A text token with tokens of its own (a tight item's text) is its children, in place.
-    const nodes = token.type === 'text' && token.tokens ? inlines(token.tokens, depth) : [toInline(token, depth)];
-    for (const node of nodes) {
-      if (node) pushInline(out, node);
-    }
-  }
-  return out;
-}
-
-/** Appends `node`; adjacent words become one text node, as a browser would show them. */
-function pushInline(out: MdInline[], node: MdInline): void {
-  const last = out[out.length - 1];
-  if (node.type === 'text' && last?.type === 'text') last.text += node.text;
-  else out.push(node);
-}
-
-function toInline(token: Token, depth: number): MdInline | null {
-  if (depth > MAX_NESTING_DEPTH) return { type: 'text', text: token.raw };
-  switch (token.type) {
-    case 'text':
-      return { type: 'text', text: decodeEntities(token.text as string) };
-    case 'escape':
-      return { type: 'text', text: token.text as string };
-    case 'codespan':
-      return { type: 'code', text: token.text as string };
-    case 'em':
-      return { type: 'emphasis', children: inlines(token.tokens ?? [], depth + 1) };
-    case 'strong':
-      return { type: 'strong', children: inlines(token.tokens ?? [], depth + 1) };
-    case 'del':
-      return { type: 'delete', children: inlines(token.tokens ?? [], depth + 1) };
-    case 'br':
-      return { type: 'break' };
-    case 'link': {
-      const link = token as Tokens.Link;
-      const decode = link.autolink ? (value: string) => value : decodeEntities;
-      return {
-        type: 'link',
-        href: decode(link.href),
-        title: link.title ? decode(link.title) : null,
-        children: inlines(link.tokens, depth + 1),
-      };
-    }
-    case 'image': {
-      const image = token as Tokens.Image;
-      return {
-        type: 'image',
-        src: decodeEntities(image.href),
-        title: image.title ? decodeEntities(image.title) : null,
-        alt: plainText(inlines(image.tokens, depth + 1)),
-      };
-    }
-    case 'html':
-      // Raw HTML is never rendered: its source, as text.
-      return { type: 'text', text: token.raw };
-    default:
-      return token.raw ? { type: 'text', text: token.raw } : null;
-  }
-}
-
-/** The words of inline nodes (an image's alt text is its label's words, without formatting). */
-function plainText(nodes: readonly MdInline[]): string {
-  let text = '';
-  for (const node of nodes) {
-    if (node.type === 'text' || node.type === 'code') text += node.text;
-    else if (node.type === 'image') text += node.alt;
-    else if (node.type === 'break') text += '\n';
-    else text += plainText(node.children);
-  }
-  return text;
-}
-
-const NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));/g;
-
-/** Decodes character references (`&amp;`, `&#35;`, `&copy;`) to the characters they name; unknown names stay as written. */
-export function decodeEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(ENTITY, (whole, decimal: string | undefined, hex: string | undefined, name: string | undefined) => {
-    if (name === undefined) {
-      const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
-      // CommonMark: invalid code points and NUL become U+FFFD.
-      return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\ufffd' : String.fromCodePoint(code);
-    }
-    return Object.hasOwn(NAMED_ENTITIES, name) ? NAMED_ENTITIES[name]! : (namedByBrowser(name) ?? whole);
-  });
-}
-
-let entityDecoder: HTMLElement | undefined;
-
-/**
- * The character a named reference stands for, read from the browser's own table (2,000+
- * names we need not ship); `null` outside a DOM or for an unknown name. Only `&name;` with
- * a checked name reaches innerHTML, so no markup can.
- */
-function namedByBrowser(name: string): string | null {
-  if (typeof document === 'undefined') return null;
-  entityDecoder ??= document.createElement('i');
-  const reference = `&${name};`;
-  entityDecoder.innerHTML = reference;
-  const decoded = entityDecoder.textContent ?? reference;
-  // A legacy name decodes without its `;` (`&copycat;` → `©cat;`): that is not this name.
-  return decoded === reference || (decoded.length > 1 && decoded.endsWith(';')) ? null : decoded;
 }

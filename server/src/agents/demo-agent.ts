@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../../../src/markdown-core/escape-markdown.ts';
 import type { Agent, AgentStep, AgentTurn, ApprovalOutcome } from './agent.ts';
 
 /** The commands the demo agent understands (CONTRACT §9), matched at the start of a word. */
@@ -26,7 +27,9 @@ function topicOf(content: string): string {
 
 /**
  * The built-in deterministic agent (slug `demo`): every runtime event can be seen and
- * tested without a model. The same message always gets the same reply.
+ * tested without a model. The same message always gets the same reply. Its replies are
+ * markdown; the visitor's name and words in them are escaped (`escapeMarkdown`), so what
+ * someone else wrote comes back as their words, never as a link or other markup.
  */
 export class DemoAgent implements Agent {
   decide(turn: AgentTurn): string[] {
@@ -54,7 +57,7 @@ export class DemoAgent implements Agent {
     switch (commandOf(content)) {
       case 'tool': {
         const query = topic || 'recent orders';
-        yield { type: 'text', content: `Let me look up **${query}**. ` };
+        yield { type: 'text', content: `Let me look up **${escapeMarkdown(query)}**. ` };
         const matches = (query.length % 5) + 1;
         yield {
           type: 'tool',
@@ -62,12 +65,12 @@ export class DemoAgent implements Agent {
           preview: { query },
           execute: async () => ({ ok: true, resultPreview: `${matches} matching records for "${query}"` }),
         };
-        yield { type: 'text', content: `I found ${matches} matching records for “${query}”.` };
+        yield { type: 'text', content: `I found ${matches} matching records for “${escapeMarkdown(query)}”.` };
         return;
       }
       case 'approve': {
         const subject = topic || 'Weekly summary';
-        yield { type: 'text', content: `I'd like to send an email titled “${subject}”. ` };
+        yield { type: 'text', content: `I'd like to send an email titled “${escapeMarkdown(subject)}”. ` };
         const outcome = yield { type: 'approval', toolName: 'send_email', preview: { to: 'team@example.com', subject } };
         if (outcome === 'approved') {
           yield {
@@ -110,7 +113,7 @@ export class DemoAgent implements Agent {
         yield {
           type: 'text',
           content:
-            `Hi ${turn.senderName}! You said: “${topic}”. I'm the demo agent: ` +
+            `Hi ${escapeMarkdown(turn.senderName)}! You said: “${escapeMarkdown(topic)}”. I'm the demo agent: ` +
             'send **/tool**, **/approve**, **/fail**, **/escalate** or **/long** to see what I can show.',
         };
     }
@@ -119,7 +122,7 @@ export class DemoAgent implements Agent {
 
 function longReply(topic: string): string {
   const sections = [
-    `# A long answer${topic ? ` about ${topic}` : ''}`,
+    `# A long answer${topic ? ` about ${escapeMarkdown(topic)}` : ''}`,
     'This reply is long on purpose, so that streaming, scrolling and markdown can be seen at length.',
   ];
   for (let part = 1; part <= 6; part++) {

@@ -2,7 +2,9 @@
  * `npm run bench:core` — measures the sync engine's reconciliation and prints one table:
  * events applied per second (in order; with 10 % duplicates and reordering), the time to
  * apply a 1,000-event catch-up page, the time to catch up 10,000 missed events from the
- * real local server, and heap bytes per held event. Medians of several rounds; not a test.
+ * real local server, and heap bytes per held event. Then a second table: parsing hostile
+ * markdown (`markdown.bench.ts`). Medians of several rounds; not a test.
+ * BENCH_SECTIONS=engine or BENCH_SECTIONS=markdown runs only one of the two.
  */
 import http from 'node:http';
 import { ApiError } from '../api/api-error.ts';
@@ -12,8 +14,10 @@ import { parseEvent, parseServerFrame, type InboundEvent } from '../protocol/ser
 import { entryFromEvent, entryFromMessage, type LogEntry } from '../sync/log-entry.ts';
 import { ThreadLog } from '../sync/thread-log.ts';
 import { jsonRequest, median, printTable, startServer, stopServer } from '../../../server/bench/spawn-server.ts';
+import { MARKDOWN_BENCH_HEADER, markdownBenchRows } from './markdown.bench.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'engine,markdown').split(',').map((name) => name.trim()));
 const EVENTS = 100_000;
 const CATCH_UP_PAGE = 1_000;
 const MISSED = 10_000;
@@ -178,6 +182,14 @@ async function catchUpFromServer(): Promise<number[]> {
 
 async function main(): Promise<void> {
   console.log(`bench:core — ${ROUNDS} rounds, node ${process.version}`);
+  if (SECTIONS.has('engine')) await engineBench();
+  if (SECTIONS.has('markdown')) {
+    console.log('');
+    printTable(MARKDOWN_BENCH_HEADER, markdownBenchRows(ROUNDS));
+  }
+}
+
+async function engineBench(): Promise<void> {
   const events = wireEvents(EVENTS);
   const entries = events.map((event) => entryFromEvent(THREAD, event));
   const schedule = messySchedule(entries);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
-import { ApiError } from './errors.ts';
+import { isStorageUnavailable } from '../storage/storage-unavailable.ts';
+import { ApiError, unavailable } from './errors.ts';
 
 const TYPE_NAMES: Record<string, string> = {
   string: 'a string',
@@ -82,6 +83,12 @@ export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: numbe
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(400).send(new ApiError('client_error', error.message).toBody());
+    }
+    if (isStorageUnavailable(error)) {
+      // Expected while the database is away: a warning, and an answer the client retries (idempotently).
+      request.log.warn({ err: error }, 'database unavailable');
+      const answer = unavailable('The database is not answering right now; try again in a moment.');
+      return reply.code(503).header('retry-after', String(answer.retryAfterSeconds)).send(answer.toBody());
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send(new ApiError('server_error', 'Something went wrong on the server; try again.').toBody());

@@ -14,6 +14,7 @@ import { PostgresVisitors } from './visitors.ts';
 import { PostgresCounters } from './counters.ts';
 import { PostgresWebhooks } from './webhooks.ts';
 import { WriteLanes, type ConnectionOptions } from './write-lanes.ts';
+import { withDeadline } from '../storage-unavailable.ts';
 import type {
   AgentSettingsInput,
   CommitResult,
@@ -45,8 +46,28 @@ const DEFAULT_POOL_SIZE = 10;
 const DEFAULT_WRITE_LANES = 4;
 /** Seconds an idle pooled connection stays open. */
 const IDLE_TIMEOUT_S = 60;
-/** Seconds to wait for a connection before the call fails. */
-const CONNECT_TIMEOUT_S = 10;
+/** Seconds a new connection may take (a database that drops packets must not hold a request for long). */
+const CONNECT_TIMEOUT_S = 2;
+/**
+ * How long any storage call may take before the request gets a retryable 503 (see
+ * {@link withDeadline}); well inside a client's own deadline (the inbox's outbox waits 5 s).
+ */
+export const STORAGE_CALL_DEADLINE_MS = 3_000;
+/** PostgreSQL's own limit on a statement (`statement_timeout`): no work goes on that nobody waits for. */
+const STATEMENT_TIMEOUT_MS = STORAGE_CALL_DEADLINE_MS;
+/** First wait before reconnecting after a failed connection; doubles per failure, up to the cap. */
+const RECONNECT_BACKOFF_BASE_S = 0.05;
+/**
+ * The longest wait between connection attempts. postgres.js's default grows to 20 s, shared by
+ * the whole pool, and a query handed to a connection waits for it: with this cap every process
+ * is back within about half a second of the database's return.
+ */
+const RECONNECT_BACKOFF_MAX_S = 0.5;
+
+/** Seconds before the next connection attempt after `retries` failures in a row. */
+export function reconnectBackoff(retries: number): number {
+  return Math.min(RECONNECT_BACKOFF_BASE_S * 2 ** Math.max(0, retries - 1), RECONNECT_BACKOFF_MAX_S);
+}
 
 /**
  * The storage of a deployment that runs several server processes: one PostgreSQL database
@@ -87,20 +108,24 @@ export class PostgresStorage implements Storage {
 
   /** Connects to `url` and brings its schema up to date (once, even when several processes start together). */
   static async open(url: string, options: PostgresStorageOptions = {}): Promise<PostgresStorage> {
-    const connection: ConnectionOptions = {
+    const base: ConnectionOptions = {
       idle_timeout: IDLE_TIMEOUT_S,
       connect_timeout: CONNECT_TIMEOUT_S,
+      backoff: reconnectBackoff,
       // NOTICEs (e.g. "relation already exists, skipping") are not for the server's log.
       onnotice: () => {},
     };
-    const sql = postgres(url, { ...connection, max: options.poolSize ?? DEFAULT_POOL_SIZE });
+    // Migrations may take long (an index on a big table) and wait for another process's: no statement timeout.
+    const migrator = postgres(url, { ...base, max: 1 });
     try {
-      await migrate(sql);
-    } catch (error) {
-      await sql.end({ timeout: 0 });
-      throw error;
+      await migrate(migrator);
+    } finally {
+      await migrator.end({ timeout: 0 });
     }
-    return new PostgresStorage(sql, new WriteLanes(url, options.writeLanes ?? DEFAULT_WRITE_LANES, connection));
+    const connection: ConnectionOptions = { ...base, connection: { statement_timeout: STATEMENT_TIMEOUT_MS } };
+    const sql = postgres(url, { ...connection, max: options.poolSize ?? DEFAULT_POOL_SIZE });
+    const storage = new PostgresStorage(sql, new WriteLanes(url, options.writeLanes ?? DEFAULT_WRITE_LANES, connection));
+    return withDeadline(storage, STORAGE_CALL_DEADLINE_MS);
   }
 
   // ---- users and agents ----------------------------------------------------------------
@@ -359,6 +384,10 @@ export class PostgresStorage implements Storage {
 
   async listOrphanedRuns(limit: number) {
     return this.runs.orphans(limit);
+  }
+
+  async ping() {
+    await this.sql`SELECT 1`;
   }
 
   /** Lets the statements in flight finish (queued appends are committed), then closes every connection. */

@@ -55,9 +55,12 @@ export function isStorageUnavailable(error: unknown): boolean {
 export function withDeadline<S extends Storage>(storage: S, deadlineMs: number): S {
   const wrapped = new Map<PropertyKey, unknown>();
   return new Proxy(storage, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || property === 'close' || property === 'constructor') return value;
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      // Only the storage's own methods: its fields (the driver's `sql` is a function too) stay as they are.
+      const isMethod = typeof value === 'function' && property !== 'constructor' && isOwnMethod(target, property);
+      if (!isMethod) return value;
+      if (property === 'close') return (value as () => Promise<void>).bind(target);
       let call = wrapped.get(property);
       if (!call) {
         const method = value as (...args: unknown[]) => unknown;
@@ -70,6 +73,13 @@ export function withDeadline<S extends Storage>(storage: S, deadlineMs: number):
       return call;
     },
   });
+}
+
+function isOwnMethod(target: object, property: PropertyKey): boolean {
+  for (let proto = Object.getPrototypeOf(target) as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+    if (Object.hasOwn(proto, property)) return true;
+  }
+  return false;
 }
 
 function raceDeadline<T>(work: Promise<T>, deadlineMs: number, name: string): Promise<T> {

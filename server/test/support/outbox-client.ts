@@ -99,6 +99,8 @@ export class ReconnectingReader {
   readonly recoveries: number[] = [];
   private ws: WebSocket | null = null;
   private stopped = false;
+  private filling = false;
+  private fillAgain = false;
 
   constructor(
     private readonly url: string,
@@ -156,7 +158,12 @@ export class ReconnectingReader {
           return;
         }
         if ((frame.type === 'thread_message' || frame.type === 'thread_event') && frame.thread_id === this.threadId) {
-          if (typeof frame.data?.thread_seq === 'number') this.seqs.add(frame.data.thread_seq);
+          const seq = frame.data?.thread_seq;
+          if (typeof seq !== 'number') return;
+          // A seq past a hole (an event whose process died before fanning it out): fill it from the log, as the client does.
+          const gap = seq > this.contiguous() + 1;
+          this.seqs.add(seq);
+          if (gap && ready) this.fillGap();
         }
       });
       ws.on('error', () => undefined);
@@ -168,6 +175,24 @@ export class ReconnectingReader {
         void this.start().then(() => this.recoveries.push(Math.round(performance.now() - closedAt)));
       });
     });
+  }
+
+  /** One catch-up at a time; a gap seen meanwhile is filled by another right after. */
+  private fillGap(): void {
+    if (this.filling) {
+      this.fillAgain = true;
+      return;
+    }
+    this.filling = true;
+    void this.catchUp()
+      .catch(() => false)
+      .finally(() => {
+        this.filling = false;
+        if (this.fillAgain) {
+          this.fillAgain = false;
+          this.fillGap();
+        }
+      });
   }
 
   /** Reads the log after the last seq held; true when it got to the end. */

@@ -64,16 +64,13 @@ export class TcpBalancer {
     if (path === undefined) return;
     await Promise.all(
       this.backends.map(async (backend, index) => {
-        let ready = false;
-        try {
-          const response = await fetch(`http://${backend.host}:${backend.port}${path}`, {
-            signal: AbortSignal.timeout(HEALTH_CHECK_TIMEOUT_MS),
-          });
-          await response.body?.cancel();
-          ready = response.ok;
-        } catch {
-          ready = false;
-        }
+        const ready = await fetch(`http://${backend.host}:${backend.port}${path}`, { signal: AbortSignal.timeout(HEALTH_CHECK_TIMEOUT_MS) })
+          .then(async (response) => {
+            await response.body?.cancel();
+            return response.ok;
+          })
+          // Refused, reset or too slow: not ready.
+          .catch(() => false);
         if (ready) this.notReady.delete(index);
         else this.notReady.add(index);
       }),

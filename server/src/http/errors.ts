@@ -43,5 +43,4 @@ export const badRequest = (message: string) => new ApiError('client_error', mess
 export const UNAVAILABLE_RETRY_AFTER_S = 1;
 
 /** A retryable 503 `unavailable` with `Retry-After` (CONTRACT §2): the database is away, the process is stopping, …. */
-export const unavailable = (message: string) =>
-  new ApiError('unavailable', message, { retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_S });
+export const unavailable = (message: string) => new ApiError('unavailable', message, { retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_S });

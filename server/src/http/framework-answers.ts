@@ -27,7 +27,12 @@ function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void 
     return;
   }
   const status = (error.code && CLIENT_ERROR_STATUS[error.code]) || 400;
-  const message = status === 431 ? 'The request headers are too large.' : status === 408 ? 'The request took too long to arrive.' : 'The request is not valid HTTP.';
+  const message =
+    status === 431
+      ? 'The request headers are too large.'
+      : status === 408
+        ? 'The request took too long to arrive.'
+        : 'The request is not valid HTTP.';
   writeRawError(socket, status, new ApiError('client_error', message, { status }));
 }
 
@@ -48,10 +53,6 @@ export function installClosingAnswer(fastify: FastifyInstance, isClosing: () => 
   fastify.addHook('onRequest', async (_request, reply) => {
     if (!isClosing()) return;
     const answer = unavailable('The server is restarting; try again.');
-    return reply
-      .code(503)
-      .header('connection', 'close')
-      .header('retry-after', String(answer.retryAfterSeconds))
-      .send(answer.toBody());
+    return reply.code(503).header('connection', 'close').header('retry-after', String(answer.retryAfterSeconds)).send(answer.toBody());
   });
 }

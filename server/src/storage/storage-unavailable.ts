@@ -76,7 +76,11 @@ export function withDeadline<S extends Storage>(storage: S, deadlineMs: number):
 }
 
 function isOwnMethod(target: object, property: PropertyKey): boolean {
-  for (let proto = Object.getPrototypeOf(target) as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+  for (
+    let proto = Object.getPrototypeOf(target) as object | null;
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto) as object | null
+  ) {
     if (Object.hasOwn(proto, property)) return true;
   }
   return false;

@@ -156,9 +156,7 @@ describe('a request that arrives while the server shuts down', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const closed = server.close();
     // The rest of the first request, then two more on the same connection (pipelined, as keep-alive clients do).
-    await connection.write(
-      `${body.slice(5)}GET /api/v1/me HTTP/1.1\r\nHost: ${host}\r\n\r\nGET /readyz HTTP/1.1\r\nHost: ${host}\r\n\r\n`,
-    );
+    await connection.write(`${body.slice(5)}GET /api/v1/me HTTP/1.1\r\nHost: ${host}\r\n\r\nGET /readyz HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
     const responses = await connection.waitFor(2);
     connection.destroy();
     await closed;

@@ -63,7 +63,7 @@ export async function startFaultCluster(processes = 3): Promise<FaultCluster> {
   let balancer: TcpBalancer | undefined;
   const close = async () => {
     await balancer?.close();
-    await Promise.all(servers.map((server) => server?.kill()));
+    await Promise.all(servers.map(async (server) => server?.kill()));
     await nats?.stop();
     await postgres?.stop();
     rmSync(baseDir, { recursive: true, force: true });

@@ -30,6 +30,7 @@ export interface Session {
  * processes, and a balancer in front that routes by `/readyz`. Two users share a thread.
  */
 export interface FaultCluster {
+  /** The processes by index; null once stopped or killed. */
   servers: (ChildServer | null)[];
   /** The balancer's base URL (http://127.0.0.1:<port>). */
   url: string;
@@ -143,6 +144,7 @@ export async function startFaultCluster(processes = 3): Promise<FaultCluster> {
         const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
         const started = performance.now();
         const live = servers.filter((server): server is ChildServer => server !== null);
+        // Asked of each process directly: the balancer would hide one that is not back.
         const pending = new Set(live);
         while (pending.size > 0) {
           if (performance.now() - started > RECOVERY_WAIT_MS) throw new Error(`not ready after ${RECOVERY_WAIT_MS} ms`);

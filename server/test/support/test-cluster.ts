@@ -9,7 +9,7 @@ import { uniqueOrg } from './nats.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
 /** How long a child server may take to start. */
-const CHILD_START_TIMEOUT_MS = 20_000;
+const CHILD_START_TIMEOUT_MS = 60_000;
 
 /** Several servers on one NATS and one storage, as separate processes would be, in this test process. */
 export interface TestCluster {

@@ -45,15 +45,33 @@ export function isStorageUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** When a call to a storage wrapped by {@link withDeadline} gives up. */
+export interface StorageDeadlines {
+  /** A call fails once the database has answered no call at all for this long (it is away or stuck). */
+  stallMs: number;
+  /** A call fails after this long in any case. */
+  capMs: number;
+  /**
+   * Calls that wait behind others by design (appends queued on a write lane, whose group may
+   * wait for another process's lock on the thread): no answer meanwhile is no sign of an
+   * outage, so only the cap applies. They fail fast anyway when the database is away (the
+   * connection attempt is refused or times out).
+   */
+  capOnly?: ReadonlySet<string>;
+}
+
 /**
- * Gives every call of `storage` a deadline: a call still unanswered after `deadlineMs`
- * rejects with {@link StorageUnavailableError}, so a request never waits on a database that
- * is away (a query queued for a connection that cannot be made waits for nothing else).
- * The call itself may still finish later; writes are idempotent or one transaction each.
- * `close` has no deadline.
+ * Gives every call of `storage` a deadline, so a request never waits on a database that is
+ * away (a query queued for a connection that cannot be made waits for nothing else): a call
+ * rejects with {@link StorageUnavailableError} when no call of this storage has been
+ * answered for `stallMs` (an outage: nothing comes back), or when it has waited `capMs`. A
+ * busy database that keeps answering other calls is given until the cap, so a burst of
+ * writes queued behind each other is not failed for being queued. The call itself may still
+ * finish later; writes are idempotent or one transaction each. `close` has no deadline.
  */
-export function withDeadline<S extends Storage>(storage: S, deadlineMs: number): S {
+export function withDeadline<S extends Storage>(storage: S, deadlines: StorageDeadlines): S {
   const wrapped = new Map<PropertyKey, unknown>();
+  const progress = { at: performance.now() };
   return new Proxy(storage, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
@@ -66,7 +84,10 @@ export function withDeadline<S extends Storage>(storage: S, deadlineMs: number):
         const method = value as (...args: unknown[]) => unknown;
         call = (...args: unknown[]) => {
           const result = method.apply(target, args);
-          return result instanceof Promise ? raceDeadline(result, deadlineMs, String(property)) : result;
+          if (!(result instanceof Promise)) return result;
+          const name = String(property);
+          const stallMs = deadlines.capOnly?.has(name) ? Infinity : deadlines.stallMs;
+          return raceDeadline(result, { stallMs, capMs: deadlines.capMs }, progress, name);
         };
         wrapped.set(property, call);
       }
@@ -86,19 +107,30 @@ function isOwnMethod(target: object, property: PropertyKey): boolean {
   return false;
 }
 
-function raceDeadline<T>(work: Promise<T>, deadlineMs: number, name: string): Promise<T> {
+function raceDeadline<T>(work: Promise<T>, deadlines: StorageDeadlines, progress: { at: number }, name: string): Promise<T> {
+  const started = performance.now();
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new StorageUnavailableError(`The database did not answer ${name} within ${deadlineMs} ms.`)),
-      deadlineMs,
-    );
+    let timer: NodeJS.Timeout;
+    const check = () => {
+      const now = performance.now();
+      const giveUpAt = Math.min(Math.max(started, progress.at) + deadlines.stallMs, started + deadlines.capMs);
+      if (now >= giveUpAt) {
+        reject(new StorageUnavailableError(`The database did not answer ${name} in time.`));
+        return;
+      }
+      timer = setTimeout(check, giveUpAt - now);
+    };
+    timer = setTimeout(check, Math.min(deadlines.stallMs, deadlines.capMs));
     work.then(
       (value) => {
         clearTimeout(timer);
+        progress.at = performance.now();
         resolve(value);
       },
       (error: unknown) => {
         clearTimeout(timer);
+        // An answer, even a refusal, shows the database is there.
+        if (!isStorageUnavailable(error)) progress.at = performance.now();
         reject(error as Error);
       },
     );

@@ -49,12 +49,14 @@ const IDLE_TIMEOUT_S = 60;
 /** Seconds a new connection may take (a database that drops packets must not hold a request for long). */
 const CONNECT_TIMEOUT_S = 2;
 /**
- * How long any storage call may take before the request gets a retryable 503 (see
- * {@link withDeadline}); well inside a client's own deadline (the inbox's outbox waits 5 s).
+ * How long storage calls wait for a database that answers nothing before the request gets a
+ * retryable 503 (see {@link withDeadline}): well inside a client's own deadline (the
+ * inbox's outbox waits 5 s). A busy database that keeps answering is given up to the cap, and
+ * so are the appends of the write lanes, which wait for each other by design.
  */
-export const STORAGE_CALL_DEADLINE_MS = 3_000;
+export const STORAGE_DEADLINES = { stallMs: 3_000, capMs: 15_000, capOnly: new Set(['commitMessage', 'appendEvent']) } as const;
 /** PostgreSQL's own limit on a statement (`statement_timeout`): no work goes on that nobody waits for. */
-const STATEMENT_TIMEOUT_MS = STORAGE_CALL_DEADLINE_MS;
+const STATEMENT_TIMEOUT_MS = 10_000;
 /** First wait before reconnecting after a failed connection; doubles per failure, up to the cap. */
 const RECONNECT_BACKOFF_BASE_S = 0.05;
 /**
@@ -125,7 +127,7 @@ export class PostgresStorage implements Storage {
     const connection: ConnectionOptions = { ...base, connection: { statement_timeout: STATEMENT_TIMEOUT_MS } };
     const sql = postgres(url, { ...connection, max: options.poolSize ?? DEFAULT_POOL_SIZE });
     const storage = new PostgresStorage(sql, new WriteLanes(url, options.writeLanes ?? DEFAULT_WRITE_LANES, connection));
-    return withDeadline(storage, STORAGE_CALL_DEADLINE_MS);
+    return withDeadline(storage, STORAGE_DEADLINES);
   }
 
   // ---- users and agents ----------------------------------------------------------------

@@ -45,19 +45,24 @@ export function isStorageUnavailable(error: unknown): boolean {
   return false;
 }
 
-/** When a call to a storage wrapped by {@link withDeadline} gives up. */
-export interface StorageDeadlines {
-  /** A call fails once the database has answered no call at all for this long (it is away or stuck). */
+/** When calls of one kind give up. */
+export interface Deadline {
+  /** A call fails once no call of its kind has been answered for this long (the database is away or stuck). */
   stallMs: number;
   /** A call fails after this long in any case. */
   capMs: number;
+}
+
+/** When a call to a storage wrapped by {@link withDeadline} gives up. */
+export interface StorageDeadlines {
+  calls: Deadline;
   /**
-   * Calls that wait behind others by design (appends queued on a write lane, whose group may
-   * wait for another process's lock on the thread): no answer meanwhile is no sign of an
-   * outage, so only the cap applies. They fail fast anyway when the database is away (the
-   * connection attempt is refused or times out).
+   * Calls that wait behind each other by design (appends queued on a write lane, whose group
+   * may wait for another process's lock on the thread): a long queue is no outage, so they
+   * get no deadline here. They fail fast anyway when the database is away (the connection
+   * is refused or times out) and the database's `statement_timeout` bounds each statement.
    */
-  capOnly?: ReadonlySet<string>;
+  exempt?: ReadonlySet<string>;
 }
 
 /**
@@ -86,8 +91,7 @@ export function withDeadline<S extends Storage>(storage: S, deadlines: StorageDe
           const result = method.apply(target, args);
           if (!(result instanceof Promise)) return result;
           const name = String(property);
-          const stallMs = deadlines.capOnly?.has(name) ? Infinity : deadlines.stallMs;
-          return raceDeadline(result, { stallMs, capMs: deadlines.capMs }, progress, name);
+          return deadlines.exempt?.has(name) ? result : raceDeadline(result, deadlines.calls, progress, name);
         };
         wrapped.set(property, call);
       }
@@ -107,7 +111,7 @@ function isOwnMethod(target: object, property: PropertyKey): boolean {
   return false;
 }
 
-function raceDeadline<T>(work: Promise<T>, deadlines: StorageDeadlines, progress: { at: number }, name: string): Promise<T> {
+function raceDeadline<T>(work: Promise<T>, deadlines: Deadline, progress: { at: number }, name: string): Promise<T> {
   const started = performance.now();
   return new Promise<T>((resolve, reject) => {
     let timer: NodeJS.Timeout;

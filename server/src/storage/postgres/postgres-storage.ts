@@ -14,7 +14,7 @@ import { PostgresVisitors } from './visitors.ts';
 import { PostgresCounters } from './counters.ts';
 import { PostgresWebhooks } from './webhooks.ts';
 import { WriteLanes, type ConnectionOptions } from './write-lanes.ts';
-import { withDeadline } from '../storage-unavailable.ts';
+import { withDeadline, type StorageDeadlines } from '../storage-unavailable.ts';
 import type {
   AgentSettingsInput,
   CommitResult,
@@ -51,10 +51,14 @@ const CONNECT_TIMEOUT_S = 2;
 /**
  * How long storage calls wait for a database that answers nothing before the request gets a
  * retryable 503 (see {@link withDeadline}): well inside a client's own deadline (the
- * inbox's outbox waits 5 s). A busy database that keeps answering is given up to the cap, and
- * so are the appends of the write lanes, which wait for each other by design.
+ * inbox's outbox waits 5 s). A busy database that keeps answering is given up to the cap;
+ * the appends of the write lanes wait for each other by design and get no deadline here (a
+ * refused or timed-out connection fails them at once; `statement_timeout` bounds them).
  */
-export const STORAGE_DEADLINES = { stallMs: 3_000, capMs: 15_000, capOnly: new Set(['commitMessage', 'appendEvent']) } as const;
+export const STORAGE_DEADLINES: StorageDeadlines = {
+  calls: { stallMs: 3_000, capMs: 15_000 },
+  exempt: new Set(['commitMessage', 'appendEvent']),
+};
 /** PostgreSQL's own limit on a statement (`statement_timeout`): no work goes on that nobody waits for. */
 const STATEMENT_TIMEOUT_MS = 10_000;
 /** First wait before reconnecting after a failed connection; doubles per failure, up to the cap. */

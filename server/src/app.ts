@@ -13,7 +13,9 @@ import { UserTokens } from './auth/tokens.ts';
 import type { ServerConfig } from './config.ts';
 import { createAuthenticator } from './http/authenticate.ts';
 import { ClientAddresses } from './http/client-address.ts';
-import { ApiError } from './http/errors.ts';
+import { ApiError, unavailable } from './http/errors.ts';
+import { frameworkAnswerOptions, installClosingAnswer } from './http/framework-answers.ts';
+import { Readiness } from './http/readiness.ts';
 import { formatSchemaErrors, installErrorHandling } from './http/error-handling.ts';
 import { API_PREFIX, apiArea } from './http/api-area.ts';
 import { installJsonBodyParser } from './http/json-body-parser.ts';
@@ -82,7 +84,10 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: MAX_PAYLOAD_BYTES,
     schemaErrorFormatter: formatSchemaErrors,
+    ...frameworkAnswerOptions,
   });
+  let shuttingDown = false;
+  installClosingAnswer(fastify, () => shuttingDown);
   const hosts = new HostPolicy(config.allowedHosts);
   installHostCheck(fastify, hosts);
   // NATS first: a server that cannot reach it stops before it touches the database.
@@ -268,7 +273,15 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     { prefix: API_PREFIX },
   );
 
+  // Alive: the process answers. Ready: it can serve (database and NATS reachable); balancers route by /readyz.
   fastify.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  const readiness = new Readiness({ pingDatabase: () => storage.ping(), liveConnected: () => realtime.connected() });
+  fastify.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const verdict = await readiness.check();
+    if (verdict.ready) return { status: 'ready' };
+    const answer = unavailable(`Not ready: ${verdict.reason}`);
+    return reply.code(503).header('retry-after', String(answer.retryAfterSeconds)).send(answer.toBody());
+  });
 
   const hasClient = await registerStaticFiles(fastify, config.staticDir);
   fastify.setNotFoundHandler((request, reply) => {
@@ -283,7 +296,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     if (request.method === 'GET' && (request.url === '/' || request.url.startsWith('/?')) && !hasClient) {
       return reply.type('text/plain; charset=utf-8').send('The inbox is not built yet: run "npm run build", then restart the server.');
     }
-    return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+    return reply.code(404).send(new ApiError('not_found', `There is no ${request.url.split('?')[0]} here.`).toBody());
   });
 
   let closing: Promise<void> | undefined;
@@ -300,6 +313,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     },
     close() {
       closing ??= (async () => {
+        shuttingDown = true;
         gateway.closeAll();
         accounts.stop();
         tokenStreams.stop();

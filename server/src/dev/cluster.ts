@@ -21,7 +21,7 @@ import { POSTGRES_SUPERUSER, startPostgres, type PostgresInstance } from './post
 import { TcpBalancer } from './tcp-balancer.ts';
 import { readOrCreatePrivateFile } from '../storage/private-files.ts';
 
-/** How long a server process may take to answer /healthz after it was started. */
+/** How long a server process may take to answer /readyz after it was started. */
 const SERVER_READY_TIMEOUT_MS = 60_000;
 const READY_POLL_MS = 100;
 /** How long the servers may take to shut down gracefully before they are killed. */
@@ -114,7 +114,7 @@ async function waitHealthy(server: ServerProcess): Promise<void> {
     if (server.child.exitCode !== null)
       throw new ClusterError(`Server ${server.index} exited during start (code ${server.child.exitCode}); see its lines above.`);
     try {
-      if ((await fetch(`http://127.0.0.1:${server.port}/healthz`)).ok) return;
+      if ((await fetch(`http://127.0.0.1:${server.port}/readyz`)).ok) return;
     } catch {
       // not listening yet
     }
@@ -203,7 +203,12 @@ async function main(): Promise<void> {
       });
     }
 
-    balancer = new TcpBalancer(ports.map((port) => ({ host: '127.0.0.1', port })));
+    // New connections go to the processes that can serve (database and NATS reachable).
+    balancer = new TcpBalancer(
+      ports.map((port) => ({ host: '127.0.0.1', port })),
+      Date.now,
+      { healthCheckPath: '/readyz' },
+    );
     await balancer.listen(basePort, '127.0.0.1');
     console.log(
       [

@@ -4,14 +4,27 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { TcpBalancer } from './tcp-balancer.ts';
 
-/** A backend that answers every request with its name, and echoes WebSocket messages with it. */
-async function namedServer(name: string): Promise<{ port: number; close(): Promise<void> }> {
-  const server = http.createServer((_, response) => response.end(name));
+/**
+ * A backend that answers every request with its name, and echoes WebSocket messages with it;
+ * `/readyz` answers 200 while `ready` is true, else 503.
+ */
+async function namedServer(name: string): Promise<{ port: number; ready: boolean; close(): Promise<void> }> {
+  const state = { ready: true };
+  const server = http.createServer((request, response) => {
+    if (request.url === '/readyz') response.statusCode = state.ready ? 200 : 503;
+    response.end(name);
+  });
   const sockets = new WebSocketServer({ server });
   sockets.on('connection', (ws) => ws.on('message', (data) => ws.send(`${name}:${data.toString()}`)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
+    get ready() {
+      return state.ready;
+    },
+    set ready(value: boolean) {
+      state.ready = value;
+    },
     close: () =>
       new Promise((resolve) => {
         for (const client of sockets.clients) client.terminate();
@@ -38,9 +51,16 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(names: string[]) {
+/** Probes run only when a test calls checkHealth(): the interval is longer than any test. */
+const MANUAL_HEALTH_CHECKS = { healthCheckPath: '/readyz', healthCheckIntervalMs: 3_600_000 };
+
+async function setup(names: string[], options: ConstructorParameters<typeof TcpBalancer>[2] = {}) {
   const servers = await Promise.all(names.map(namedServer));
-  const balancer = new TcpBalancer(servers.map((server) => ({ host: '127.0.0.1', port: server.port })));
+  const balancer = new TcpBalancer(
+    servers.map((server) => ({ host: '127.0.0.1', port: server.port })),
+    Date.now,
+    options,
+  );
   const port = await balancer.listen(0);
   const closed = new Set<number>();
   cleanups.push(async () => {
@@ -50,6 +70,7 @@ async function setup(names: string[]) {
   return {
     port,
     balancer,
+    servers,
     stop: async (index: number) => {
       closed.add(index);
       await servers[index]!.close();
@@ -98,6 +119,29 @@ describe('TcpBalancer', () => {
     expect(await echo(again, 'back')).toBe('a:back');
     first.close();
     again.close();
+  });
+
+  it('routes new connections around a backend whose /readyz fails, and back once it passes', async () => {
+    const { port, balancer, servers } = await setup(['a', 'b', 'c'], MANUAL_HEALTH_CHECKS);
+    servers[1]!.ready = false;
+    await balancer.checkHealth();
+    expect([0, 1, 2].map((index) => balancer.isReady(index))).toEqual([true, false, true]);
+    const answers: string[] = [];
+    for (let index = 0; index < 4; index++) answers.push(await get(port));
+    expect(answers).toEqual(['a', 'c', 'a', 'c']);
+
+    servers[1]!.ready = true;
+    await balancer.checkHealth();
+    const later: string[] = [];
+    for (let index = 0; index < 3; index++) later.push(await get(port));
+    expect(later.sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('still routes somewhere when no backend is ready', async () => {
+    const { port, balancer, servers } = await setup(['a'], MANUAL_HEALTH_CHECKS);
+    servers[0]!.ready = false;
+    await balancer.checkHealth();
+    expect(await get(port)).toBe('a');
   });
 
   it('closes the client connection when no backend is up', async () => {

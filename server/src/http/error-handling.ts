@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
-import { transientStorageFailure } from '../storage/storage-unavailable.ts';
-import { ApiError } from './errors.ts';
+import { isStorageUnavailable, transientStorageFailure } from '../storage/storage-unavailable.ts';
+import { ApiError, unavailable } from './errors.ts';
 
 const TYPE_NAMES: Record<string, string> = {
   string: 'a string',
@@ -84,11 +84,16 @@ export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: numbe
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(400).send(new ApiError('client_error', error.message).toBody());
     }
-    const passing = transientStorageFailure(error);
+    const passing = isStorageUnavailable(error)
+      ? 'The database is not answering right now; try again in a moment.'
+      : transientStorageFailure(error);
     if (passing) {
-      // Code and message only: the error's detail may quote the request's data.
+      // Expected while the database is away, a lock is held elsewhere or the disk is full: a
+      // warning with the code only (the error's detail may quote the request's data), and an
+      // answer the client retries (idempotently).
       request.log.warn({ code: error.code }, 'storage unavailable');
-      return reply.code(503).send(new ApiError('unavailable', passing).toBody());
+      const answer = unavailable(passing);
+      return reply.code(503).header('retry-after', String(answer.retryAfterSeconds)).send(answer.toBody());
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send(new ApiError('server_error', 'Something went wrong on the server; try again.').toBody());

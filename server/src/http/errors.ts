@@ -38,3 +38,9 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError('not_found', `${what} was not found.`);
 export const badRequest = (message: string) => new ApiError('client_error', message);
+
+/** Seconds a client is asked to wait before retrying after a 503 (`Retry-After`). */
+export const UNAVAILABLE_RETRY_AFTER_S = 1;
+
+/** A retryable 503 `unavailable` with `Retry-After` (CONTRACT §2): the database is away, the process is stopping, …. */
+export const unavailable = (message: string) => new ApiError('unavailable', message, { retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_S });

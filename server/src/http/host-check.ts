@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from './errors.ts';
 import type { HostPolicy } from './host-policy.ts';
+import { writeRawError } from './raw-answers.ts';
 
 /** HTTP 421 Misdirected Request: this server is not the one the name was meant for. */
 const MISDIRECTED = 421;
@@ -9,7 +10,7 @@ const MISDIRECTED = 421;
  * Answered whatever the Host: health probes (a load balancer, a container runtime) use the
  * machine's address as Host, and `{"status":"ok"}` tells a rebinding page nothing.
  */
-const OPEN_PATHS = new Set(['/healthz']);
+const OPEN_PATHS = new Set(['/healthz', '/readyz']);
 
 /**
  * Refuses every request whose `Host` is not allowed (CONTRACT §10), before any route, static
@@ -28,12 +29,7 @@ export function installHostCheck(app: FastifyInstance, hosts: HostPolicy): void 
   });
 }
 
-/** Refuses a WebSocket upgrade for a Host that is not allowed, before any socket exists. */
+/** Refuses a WebSocket upgrade for a Host that is not allowed, before any socket exists (contract error body). */
 export function refuseUpgradeForHost(socket: Duplex, message: string): void {
-  socket.on('error', () => socket.destroy());
-  const body = Buffer.from(message, 'utf8');
-  socket.end(
-    `HTTP/1.1 ${MISDIRECTED} Misdirected Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${body.length}\r\n\r\n${message}`,
-  );
+  writeRawError(socket, MISDIRECTED, new ApiError('client_error', message, { status: MISDIRECTED }));
 }

@@ -16,6 +16,8 @@ export interface Realtime {
   control: ControlChannel;
   /** Live frames from other processes may have been missed (NATS was away): subscribers should catch up. */
   onInterrupted(listener: () => void): void;
+  /** Whether frames reach the other processes now (NATS connected; always true in one process). */
+  connected(): boolean;
   close(): Promise<void>;
   /** Stops like a killed process would: no goodbye, nothing flushed (tests). */
   abandon(): Promise<void>;
@@ -31,6 +33,7 @@ export async function openRealtime(nats: NatsSettings | null, log: FastifyBaseLo
       signals,
       control: new LocalControl((error) => log.error({ err: error }, 'control message listener failed')),
       onInterrupted: () => undefined,
+      connected: () => true,
       close: async () => signals.close(),
       abandon: async () => signals.close(),
     };
@@ -45,6 +48,7 @@ export async function openRealtime(nats: NatsSettings | null, log: FastifyBaseLo
     signals,
     control,
     onInterrupted: (listener) => bus.onReconnect(listener),
+    connected: () => bus.connected,
     async close() {
       signals.close();
       await bus.close();

@@ -9,6 +9,7 @@ import { endAtExpiry } from '../auth/token-expiry.ts';
 import { ApiError } from '../http/errors.ts';
 import { addressRateKey } from '../http/client-address.ts';
 import type { Limiter } from '../http/rate-limiter.ts';
+import { isStorageUnavailable } from '../storage/storage-unavailable.ts';
 import type { Principal } from '../threads/principal.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
 import type { Hub, Subscriber } from './hub.ts';
@@ -261,6 +262,12 @@ export class SocketConnection implements Subscriber {
       } else {
         this.sendError('client_error', error.message, false, extra);
       }
+      return;
+    }
+    if (isStorageUnavailable(error)) {
+      // The outcome of a send is unknown: the client sends it again with the same client_message_id.
+      this.deps.log.warn({ err: error, connection_id: this.id }, 'socket frame failed: database unavailable');
+      this.sendError('upstream_error', 'The database is not answering right now; try again.', true, extra);
       return;
     }
     this.deps.log.error({ err: error, connection_id: this.id }, 'socket frame failed');

@@ -8,6 +8,9 @@ import type { UserTokens } from '../auth/tokens.ts';
 import { hashVisitorToken, isVisitorToken } from '../auth/visitor-tokens.ts';
 import { isOriginAllowed } from '../http/allowed-origins.ts';
 import { addressRateKey, normalizeAddress, type ClientAddresses } from '../http/client-address.ts';
+import { ApiError, badRequest, unavailable } from '../http/errors.ts';
+import { writeRawError } from '../http/raw-answers.ts';
+import { isStorageUnavailable } from '../storage/storage-unavailable.ts';
 import type { OriginPolicy } from '../http/origin-policy.ts';
 import type { Limiter } from '../http/rate-limiter.ts';
 import { redactUrl } from '../http/logging.ts';
@@ -39,11 +42,9 @@ export interface GatewayDeps extends ConnectionDeps {
 /** Close reasons of a user socket whose account is disabled or gone (code 4001, like a bad token). */
 const ACCOUNT_CLOSE_REASON = { disabled: 'Account disabled.', unknown: 'Unknown user.', signed_out: 'Password changed.' } as const;
 
-/** Refuses an upgrade with a plain HTTP answer, before any WebSocket exists. */
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
-  );
+/** Refuses an upgrade with an HTTP answer in the contract's shape, before any WebSocket exists. */
+function refuse(socket: Duplex, error: ApiError): void {
+  writeRawError(socket, error.status, error);
 }
 
 /**
@@ -87,6 +88,8 @@ export class SocketGateway {
   /** Open public sockets with what their admission depended on, re-checked when the agent's settings change. */
   private readonly visitorSessions = new Map<SocketConnection, { agentId: string; origin: string | undefined; threadId: string }>();
   private readonly sockets = new Set<WebSocket>();
+  /** The WebSocket an upgrade's raw socket became, so a failed accept knows how to answer. */
+  private readonly upgraded = new WeakMap<Duplex, WebSocket>();
   private closing = false;
 
   constructor(private readonly deps: GatewayDeps) {}
@@ -104,13 +107,16 @@ export class SocketGateway {
       { url: redactUrl(request.url ?? ''), remoteAddress: peer, ...(client !== peer ? { clientAddress: client } : {}) },
       'websocket upgrade',
     );
-    if (this.closing) return refuse(socket, 503, 'Service Unavailable');
+    if (this.closing) return refuse(socket, unavailable('The server is restarting; connect again.'));
     // A request target that is no URL (e.g. `//`) must not throw here: nothing catches it.
     const url = URL.parse(request.url ?? '/', 'http://localhost');
-    if (!url) return refuse(socket, 400, 'Bad Request');
+    if (!url) return refuse(socket, badRequest('The request path is not a valid URL.'));
     if (url.pathname === USER_PATH) {
       if (!this.deps.origins.allowsCredentialed(request.headers.origin, request.headers.host)) {
-        return refuse(socket, 403, 'Forbidden');
+        return refuse(
+          socket,
+          new ApiError('forbidden', `Sockets from ${request.headers.origin} are not allowed; add it to ALLOWED_ORIGINS.`),
+        );
       }
       this.acceptUser(request, socket, head, url).catch((error: unknown) => this.failed(error, socket));
       return;
@@ -122,18 +128,29 @@ export class SocketGateway {
       );
       return;
     }
-    refuse(socket, 404, 'Not Found');
+    refuse(socket, new ApiError('not_found', `There is no WebSocket endpoint at ${url.pathname}.`));
   }
 
-  /** An accept that threw (storage down, say): the client sees the socket drop and retries. */
+  /**
+   * An accept that threw. The database away: before the upgrade a retryable 503, after it
+   * close 4503; either way the client reconnects (through the balancer) and catches up.
+   */
   private failed(error: unknown, socket: Duplex): void {
-    this.log.error({ err: error }, 'websocket accept failed');
+    const ws = this.upgraded.get(socket);
+    if (isStorageUnavailable(error)) {
+      this.log.warn({ err: error }, 'websocket accept failed: database unavailable');
+      if (!ws) return refuse(socket, unavailable('The database is not answering right now; connect again in a moment.'));
+      if (ws.readyState === ws.OPEN) return ws.close(CloseCode.unavailable, 'The database is unavailable; reconnect.');
+    } else {
+      this.log.error({ err: error }, 'websocket accept failed');
+    }
     socket.destroy();
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<WebSocket> {
     return new Promise((resolve) => {
       this.wss.handleUpgrade(request, socket, head, (ws) => {
+        this.upgraded.set(socket, ws);
         this.sockets.add(ws);
         ws.on('close', () => this.sockets.delete(ws));
         resolve(ws);

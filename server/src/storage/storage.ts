@@ -182,6 +182,8 @@ export interface Storage {
   /** Running runs whose process has no live lease (at most `limit`), oldest first. */
   listOrphanedRuns(limit: number): Promise<RunRecord[]>;
 
+  /** Resolves when the database answers a trivial query (readiness probes); rejects when it cannot be reached. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

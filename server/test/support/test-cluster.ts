@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from './test-server.ts';
 import { TEST_DATA_KEY, testDataKey, withDataKey } from './data-key.ts';
 
 /** How long a child server may take to start. */
-const CHILD_START_TIMEOUT_MS = 20_000;
+const CHILD_START_TIMEOUT_MS = 60_000;
 
 /** Several servers on one NATS and one storage, as separate processes would be, in this test process. */
 export interface TestCluster {

@@ -23,6 +23,7 @@ export class NatsBus {
   private readonly handlers = new Map<string, BusHandler>();
   private readonly reconnectListeners = new Set<() => void>();
   private closing: Promise<void> | undefined;
+  private disconnected = false;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -53,6 +54,11 @@ export class NatsBus {
     }
     log.info({ nats: servers }, 'connected to NATS');
     return new NatsBus(nc, new Subjects(settings.org), log, servers);
+  }
+
+  /** Whether the connection is up now (false while the client reconnects, and once closed). */
+  get connected(): boolean {
+    return !this.disconnected && !this.nc.isClosed();
   }
 
   /** Routes messages on `events.<org>.chat.<resource>.…` to the handler. */
@@ -115,12 +121,14 @@ export class NatsBus {
     for await (const status of this.nc.status()) {
       switch (status.type) {
         case 'disconnect':
+          this.disconnected = true;
           this.log.warn(
             { nats: this.servers },
             'lost the NATS connection; reconnecting (frames from other processes are missed meanwhile)',
           );
           break;
         case 'reconnect':
+          this.disconnected = false;
           this.log.info({ nats: this.servers }, 'reconnected to NATS');
           for (const listener of this.reconnectListeners) listener();
           break;

@@ -16,6 +16,7 @@ import { PostgresVisitors } from './visitors.ts';
 import { PostgresCounters } from './counters.ts';
 import { PostgresWebhooks } from './webhooks.ts';
 import { WriteLanes, type ConnectionOptions } from './write-lanes.ts';
+import { withDeadline, type StorageDeadlines } from '../storage-unavailable.ts';
 import type {
   AgentSettingsInput,
   CommitResult,
@@ -49,8 +50,34 @@ const DEFAULT_POOL_SIZE = 10;
 const DEFAULT_WRITE_LANES = 4;
 /** Seconds an idle pooled connection stays open. */
 const IDLE_TIMEOUT_S = 60;
-/** Seconds to wait for a connection before the call fails. */
-const CONNECT_TIMEOUT_S = 10;
+/** Seconds a new connection may take (a database that drops packets must not hold a request for long). */
+const CONNECT_TIMEOUT_S = 2;
+/**
+ * How long storage calls wait for a database that answers nothing before the request gets a
+ * retryable 503 (see {@link withDeadline}): well inside a client's own deadline (the
+ * inbox's outbox waits 5 s). A busy database that keeps answering is given up to the cap;
+ * the appends of the write lanes wait for each other by design and get no deadline here (a
+ * refused or timed-out connection fails them at once; `statement_timeout` bounds them).
+ */
+export const STORAGE_DEADLINES: StorageDeadlines = {
+  calls: { stallMs: 3_000, capMs: 15_000 },
+  exempt: new Set(['commitMessage', 'appendEvent']),
+};
+/** PostgreSQL's own limit on a statement (`statement_timeout`): no work goes on that nobody waits for. */
+const STATEMENT_TIMEOUT_MS = 10_000;
+/** First wait before reconnecting after a failed connection; doubles per failure, up to the cap. */
+const RECONNECT_BACKOFF_BASE_S = 0.05;
+/**
+ * The longest wait between connection attempts. postgres.js's default grows to 20 s, shared by
+ * the whole pool, and a query handed to a connection waits for it: with this cap every process
+ * is back within about half a second of the database's return.
+ */
+const RECONNECT_BACKOFF_MAX_S = 0.5;
+
+/** Seconds before the next connection attempt after `retries` failures in a row. */
+export function reconnectBackoff(retries: number): number {
+  return Math.min(RECONNECT_BACKOFF_BASE_S * 2 ** Math.max(0, retries - 1), RECONNECT_BACKOFF_MAX_S);
+}
 /**
  * A transaction of this server left idle this long (its process frozen or half dead between
  * two statements) is ended by PostgreSQL, which releases its locks. The send path holds no
@@ -63,15 +90,24 @@ export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 2_000;
  */
 export const LOCK_TIMEOUT_MS = 2_000;
 
-/** The settings of every connection the server opens (pool, lanes and waiting connections). */
-export function serverConnectionOptions(): ConnectionOptions {
+/** Connection options without session settings: the migrator's (it may wait long, for locks and big changes). */
+function baseConnectionOptions(): ConnectionOptions {
   return {
     idle_timeout: IDLE_TIMEOUT_S,
     connect_timeout: CONNECT_TIMEOUT_S,
+    backoff: reconnectBackoff,
     // NOTICEs (e.g. "relation already exists, skipping") are not for the server's log.
     onnotice: () => {},
+  };
+}
+
+/** The settings of every connection the server opens to serve (pool, lanes and waiting connections). */
+export function serverConnectionOptions(): ConnectionOptions {
+  return {
+    ...baseConnectionOptions(),
     // Session settings, sent when each connection starts.
     connection: {
+      statement_timeout: STATEMENT_TIMEOUT_MS,
       idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
       lock_timeout: LOCK_TIMEOUT_MS,
     },
@@ -123,16 +159,18 @@ export class PostgresStorage implements Storage {
    */
   static async open(url: string, options: PostgresStorageOptions): Promise<PostgresStorage> {
     const secrets = new SecretBox(options.dataKey);
+    // Migrations may take long (an index on a big table) and wait for another process's: no statement timeout.
+    const migrator = postgres(url, { ...baseConnectionOptions(), max: 1 });
+    try {
+      await migrate(migrator);
+      await sealSecrets(migrator, secrets);
+    } finally {
+      await migrator.end({ timeout: 0 });
+    }
     const connection = serverConnectionOptions();
     const sql = postgres(url, { ...connection, max: options.poolSize ?? DEFAULT_POOL_SIZE });
-    try {
-      await migrate(sql);
-      await sealSecrets(sql, secrets);
-    } catch (error) {
-      await sql.end({ timeout: 0 });
-      throw error;
-    }
-    return new PostgresStorage(sql, new WriteLanes(url, options.writeLanes ?? DEFAULT_WRITE_LANES, connection), secrets);
+    const storage = new PostgresStorage(sql, new WriteLanes(url, options.writeLanes ?? DEFAULT_WRITE_LANES, connection), secrets);
+    return withDeadline(storage, STORAGE_DEADLINES);
   }
 
   // ---- users and agents ----------------------------------------------------------------
@@ -399,6 +437,10 @@ export class PostgresStorage implements Storage {
 
   async listOrphanedRuns(limit: number) {
     return this.runs.orphans(limit);
+  }
+
+  async ping() {
+    await this.sql`SELECT 1`;
   }
 
   /** Lets the statements in flight finish (queued appends are committed), then closes every connection. */

@@ -405,6 +405,10 @@ export class SqliteStorage implements Storage {
     return this.runs.orphans(limit);
   }
 
+  async ping() {
+    this.db.prepare('SELECT 1').get();
+  }
+
   async close() {
     await this.checkpointer?.stop();
     // Writes still queued are committed before the file closes.

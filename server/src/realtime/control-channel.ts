@@ -8,6 +8,15 @@ export interface ApprovalSettled {
 }
 
 /**
+ * Visitor tokens stopped working (a reset, or an identity binding that replaced them): open
+ * public sockets opened with them close, on every process. `tokenHash` null: every token of the visitor.
+ */
+export interface VisitorTokensRevoked {
+  visitorId: string;
+  tokenHash: string | null;
+}
+
+/**
  * Control messages between the server processes: facts one process learned that the
  * others must act on, never frames for clients. Each notice reaches this process's own
  * listeners at once (synchronously) and, with several processes, every other process.
@@ -19,6 +28,9 @@ export interface ControlChannel {
   /** An owner changed an agent's settings: its open public sockets must be checked again. */
   agentSettingsChanged(agentId: string): void;
   onAgentSettingsChanged(listener: (agentId: string) => void): void;
+  /** Visitor tokens were revoked: the sockets opened with them must close. */
+  visitorTokensRevoked(notice: VisitorTokensRevoked): void;
+  onVisitorTokensRevoked(listener: (notice: VisitorTokensRevoked) => void): void;
 }
 
 /** Listeners of one kind of notice. A throwing listener does not keep the notice from the others. */
@@ -46,10 +58,20 @@ export class Listeners<T> {
 export class LocalControl implements ControlChannel {
   private readonly approvals: Listeners<ApprovalSettled>;
   private readonly settings: Listeners<string>;
+  private readonly revocations: Listeners<VisitorTokensRevoked>;
 
   constructor(onError: (error: unknown) => void) {
     this.approvals = new Listeners(onError);
     this.settings = new Listeners(onError);
+    this.revocations = new Listeners(onError);
+  }
+
+  visitorTokensRevoked(notice: VisitorTokensRevoked): void {
+    this.revocations.emit(notice);
+  }
+
+  onVisitorTokensRevoked(listener: (notice: VisitorTokensRevoked) => void): void {
+    this.revocations.add(listener);
   }
 
   approvalSettled(notice: ApprovalSettled): void {

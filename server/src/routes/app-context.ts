@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { AgentRuntime } from '../agents/agent-runtime.ts';
 import type { AccountWatch } from '../auth/account-watch.ts';
 import type { UserTokens } from '../auth/tokens.ts';
+import type { VisitorTokenChecker } from '../auth/visitor-token-check.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Authenticate } from '../http/authenticate.ts';
 import type { LoginThrottle } from '../http/login-throttle.ts';
@@ -38,6 +39,10 @@ export interface AppContext {
   tokenStreams: TokenStreams;
   /** Called after an owner changed an agent's settings, so open public sockets on every process follow them. */
   agentSettingsChanged: (agent: AgentRecord) => Promise<void>;
+  /** Finds the visitor behind a visitor token, refusing revoked and expired ones. */
+  visitorTokens: VisitorTokenChecker;
+  /** Called after visitor tokens were revoked (null: all of the visitor's), so the sockets opened with them close on every process. */
+  visitorTokensRevoked: (visitorId: string, tokenHash: string | null) => void;
   limiters: { threadCreates: Limiter; messages: Limiter; socketConnects: Limiter };
   /** Limits on `POST /auth/login`, per address and per account. */
   loginThrottle: LoginThrottle;

@@ -210,6 +210,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX agent_runs_running ON agent_runs (process_id) WHERE status = 'running';
   `,
+  // 5: visitor tokens expire after VISITOR_TOKEN_IDLE_DAYS without use. A token's idle time starts
+  // when it is issued: tokens never used since get their creation as their last use.
+  `
+  UPDATE visitor_tokens SET last_used_at = created_at WHERE last_used_at IS NULL;
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

@@ -270,6 +270,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE messages_v7 RENAME TO messages;
   CREATE UNIQUE INDEX messages_by_seq ON messages(thread_id, thread_seq);
   CREATE UNIQUE INDEX messages_idempotency ON messages(thread_id, sender_id, client_message_id);
+  `, // 8: visitor tokens expire after VISITOR_TOKEN_IDLE_DAYS without use (issue 15). A token's idle time
+  // starts when it is issued: tokens never used since get their creation as their last use.
+  `
+  UPDATE visitor_tokens SET last_used_at = created_at WHERE last_used_at IS NULL;
   `,
 ];
 

@@ -90,6 +90,8 @@ export class FakeServer {
   /** The agent's profile says only verified visitors may chat. */
   requireVerified = false;
   readonly tokens = new Set<string>();
+  /** Tokens unused longer than the server's idle limit: refused with 401, also by resolve without an identity token. */
+  readonly expiredTokens = new Set<string>();
   /** Tokens whose visitor an identity token vouched for. */
   private readonly verifiedTokens = new Set<string>();
   private tokenCount = 0;
@@ -161,6 +163,8 @@ export class FakeServer {
 
   private resolve(input: ResolveInput, token: string | null) {
     if (this.resolveError) throw this.resolveError;
+    if (token !== null && this.expiredTokens.has(token) && !input.identity_token)
+      throw new ApiError('unauthorized', 'This visitor token has expired (unused for 90 days); start a new conversation.', false, 401);
     const known = token !== null && this.tokens.has(token);
     if (input.identity_token === 'bad.identity.token')
       throw new ApiError('identity_invalid', 'The identity token is not valid.', false, 401);
@@ -174,7 +178,10 @@ export class FakeServer {
       resumed = false;
     }
     if (!this.issuesTokens) return { thread_id: this.threadId, resumed };
-    const issued = known ? token : tokenNumber(++this.tokenCount);
+    // An anonymous visitor who proves an identity gets a new token; the old one is revoked (session fixation).
+    const upgrade = known && input.identity_token && !this.verifiedTokens.has(token);
+    if (upgrade) this.tokens.delete(token);
+    const issued = known && !upgrade ? token : tokenNumber(++this.tokenCount);
     this.tokens.add(issued);
     if (input.identity_token) this.verifiedTokens.add(issued);
     return {
@@ -207,6 +214,10 @@ export class FakeServer {
     sendMessage: vi.fn(async (_slug: string, _threadId: string, credentials: VisitorCredentials, body: SendMessageInput) => {
       this.checkCredentials(credentials);
       return this.message(VISITOR, body.content, body.client_message_id);
+    }),
+    forgetVisitorToken: vi.fn(async (_slug: string, token: string) => {
+      this.tokens.delete(token);
+      this.verifiedTokens.delete(token);
     }),
   };
 }

@@ -241,7 +241,10 @@ function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, q
     },
     reset() {
       identity = null;
-      loadModule().then((module) => module.forgetVisitor(options, emit, controller, setUnread), () => undefined);
+      loadModule().then(
+        (module) => module.forgetVisitor(options, emit, controller, setUnread),
+        () => undefined,
+      );
     },
     on: on as Api['on'],
     off(event, listener) {

@@ -19,7 +19,9 @@ export function forgetDevice(
 ): void {
   removeVisitor(visitorKey(options.apiBaseUrl, options.agent), deps.storage);
   if (token)
-    deps.api.forgetVisitorToken(options.agent, token).catch((error: unknown) => report(error instanceof Error ? error.message : String(error)));
+    deps.api
+      .forgetVisitorToken(options.agent, token)
+      .catch((error: unknown) => report(error instanceof Error ? error.message : String(error)));
 }
 
 /**

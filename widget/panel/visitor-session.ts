@@ -15,7 +15,7 @@ import type { Activity, SyncEngine } from '../../src/core/engine/sync-engine.ts'
 import type { ResolvedThread } from '../../src/core/protocol/rest-schemas.ts';
 import type { VisitorIdentity } from '../shared/identify-options.ts';
 import type { PanelHost } from '../shared/panel-contract.ts';
-import { EMPTY_VISITOR, loadVisitor, saveVisitor, visitorKey, type VisitorRecord } from '../shared/visitor-store.ts';
+import { EMPTY_VISITOR, loadVisitor, removeVisitor, saveVisitor, visitorKey, type VisitorRecord } from '../shared/visitor-store.ts';
 import { forgetDevice } from './forget-visitor.ts';
 import type { WidgetEventMap, WidgetEventName } from '../shared/widget-events.ts';
 import { messageOf } from './activity-message.ts';
@@ -178,14 +178,15 @@ export class VisitorSession {
     forgetDevice(this.deps, this.host.options, token, (message) => this.report('reset_failed', message));
   }
 
-  /** Nobody is known any more (a reset here or in another tab): the conversation stops and the form shows. */
+  /** Nobody is known any more (a reset here or in another tab, an expired token): the conversation stops, the record goes, the form shows. */
   startFresh(): void {
     this.generation++;
     this.stopEngine();
     this.identity = null;
-    this.record = { ...EMPTY_VISITOR };
-    this.reResolved = false;
     this.setUnread(0, false);
+    this.record = { ...EMPTY_VISITOR };
+    removeVisitor(this.key, this.deps.storage);
+    this.reResolved = false;
     this.set({ email: null, name: null, notice: null, hiddenThroughSeq: 0, conversationReset: false });
     this.askWhoItIs(null);
   }
@@ -228,7 +229,10 @@ export class VisitorSession {
     }
     // A verified visitor does not follow a tab still on an anonymous conversation (one that has not heard yet).
     const follows =
-      theirs.threadId !== null && theirs.visitorToken !== null && theirs.threadId !== this.record.threadId && theirs.verified >= this.record.verified;
+      theirs.threadId !== null &&
+      theirs.visitorToken !== null &&
+      theirs.threadId !== this.record.threadId &&
+      theirs.verified >= this.record.verified;
     if (!follows || (phase !== 'prechat' && phase !== 'chat')) return;
     this.record = theirs;
     this.reResolved = false;

@@ -10,9 +10,7 @@ const DAY_MS = 24 * 60 * 60_000;
 export const expiredTokenMessage = (idleDays: number): string =>
   `This visitor token has expired (unused for ${idleDays} days); start a new conversation.`;
 
-export type VisitorTokenCheck =
-  | { ok: true; visitor: VisitorRecord; tokenHash: string }
-  | { ok: false; reason: 'invalid' | 'expired' };
+export type VisitorTokenCheck = { ok: true; visitor: VisitorRecord; tokenHash: string } | { ok: false; reason: 'invalid' | 'expired' };
 
 /**
  * Finds the visitor behind a visitor token for every public path (REST and socket alike), so

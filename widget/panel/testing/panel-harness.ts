@@ -92,6 +92,7 @@ export class FakeServer {
   readonly tokens = new Set<string>();
   /** Tokens unused longer than the server's idle limit: refused with 401, also by resolve without an identity token. */
   readonly expiredTokens = new Set<string>();
+  private readonly revoked = new Set<string>();
   /** Tokens whose visitor an identity token vouched for. */
   private readonly verifiedTokens = new Set<string>();
   private tokenCount = 0;
@@ -180,8 +181,8 @@ export class FakeServer {
     if (!this.issuesTokens) return { thread_id: this.threadId, resumed };
     // An anonymous visitor who proves an identity gets a new token; the old one is revoked (session fixation).
     const upgrade = known && input.identity_token && !this.verifiedTokens.has(token);
-    if (upgrade) this.tokens.delete(token);
-    const issued = known && !upgrade ? token : tokenNumber(++this.tokenCount);
+    if (upgrade) this.revoke(token);
+    const issued = known && !upgrade ? token : this.newToken();
     this.tokens.add(issued);
     if (input.identity_token) this.verifiedTokens.add(issued);
     return {
@@ -192,6 +193,20 @@ export class FakeServer {
       email: input.email ?? null,
       ...(this.tellsSender ? { sender_id: VISITOR } : {}),
     };
+  }
+
+  /** The next token number nobody holds or held (a test's stored record may hold one already). */
+  private newToken(): string {
+    let token: string;
+    do token = tokenNumber(++this.tokenCount);
+    while (this.tokens.has(token) || this.revoked.has(token));
+    return token;
+  }
+
+  private revoke(token: string) {
+    this.tokens.delete(token);
+    this.verifiedTokens.delete(token);
+    this.revoked.add(token);
   }
 
   private checkCredentials(credentials: VisitorCredentials) {
@@ -215,10 +230,7 @@ export class FakeServer {
       this.checkCredentials(credentials);
       return this.message(VISITOR, body.content, body.client_message_id);
     }),
-    forgetVisitorToken: vi.fn(async (_slug: string, token: string) => {
-      this.tokens.delete(token);
-      this.verifiedTokens.delete(token);
-    }),
+    forgetVisitorToken: vi.fn(async (_slug: string, token: string) => this.revoke(token)),
   };
 }
 

@@ -10,6 +10,7 @@ import type { Agent } from './agents/agent.ts';
 import { DemoAgent } from './agents/demo-agent.ts';
 import { AccountWatch } from './auth/account-watch.ts';
 import { UserTokens } from './auth/tokens.ts';
+import { VisitorTokenChecker } from './auth/visitor-token-check.ts';
 import type { ServerConfig } from './config.ts';
 import { createAuthenticator } from './http/authenticate.ts';
 import { ClientAddresses } from './http/client-address.ts';
@@ -147,6 +148,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   realtime.control.onAgentTokenRevoked((tokenId) => tokenStreams.endAll(tokenId));
   const streams = new Set<ServerResponse>();
   const authenticate = createAuthenticator(storage, tokens);
+  const visitorTokens = new VisitorTokenChecker(storage, config.visitorTokenIdleDays, fastify.log);
   const context: AppContext = {
     config,
     storage,
@@ -167,6 +169,9 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     // Every process (this one included) re-checks its own public sockets of the agent.
     agentSettingsChanged: async (agent) => realtime.control.agentSettingsChanged(agent.id),
     agentTokenRevoked: (tokenId) => realtime.control.agentTokenRevoked(tokenId),
+    visitorTokens,
+    // Every process (this one included) closes the sockets opened with them.
+    visitorTokensRevoked: (visitorId, tokenHash) => realtime.control.visitorTokensRevoked({ visitorId, tokenHash }),
   };
   const gateway = new SocketGateway({
     storage,
@@ -182,7 +187,9 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     messageLimiter: limiters.messages,
     accounts,
     publicIdleTimeoutMs: config.publicIdleTimeoutMs,
+    visitorTokens,
   });
+  realtime.control.onVisitorTokensRevoked(({ visitorId, tokenHash }) => gateway.closeRevoked(visitorId, tokenHash));
   realtime.control.onAgentSettingsChanged((agentId) => {
     void (async () => {
       const agent = await storage.getAgent(agentId);
@@ -215,7 +222,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const publicCors = {
     origin: true,
     credentials: false,
-    methods: ['GET', 'POST'],
+    methods: ['GET', 'POST', 'DELETE'],
     allowedHeaders: ['content-type', 'authorization'],
     maxAge: 600,
   };

@@ -39,6 +39,8 @@ export interface ServerConfig {
   heartbeatMs: number;
   /** The public socket is closed after this long without a client frame. */
   publicIdleTimeoutMs: number;
+  /** A visitor token unused this many days is refused (401; the widget starts over). */
+  visitorTokenIdleDays: number;
   approvalTtlMs: number;
   /** Interval of the `: keep-alive` comment on SSE streams (CONTRACT §5: 15 s). */
   sseKeepAliveMs: number;
@@ -78,6 +80,7 @@ const DEFAULTS = {
   demoAgentChunkMs: 30,
   heartbeatMs: 25_000,
   publicIdleTimeoutMs: 10 * 60_000,
+  visitorTokenIdleDays: 90,
   approvalTtlMs: 60_000,
   sseKeepAliveMs: 15_000,
   /** As much as a socket may fall behind (`MAX_BUFFERED_BYTES` of socket-connection.ts). */
@@ -165,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     demoAgentChunkMs: intSetting(env, 'DEMO_AGENT_CHUNK_MS', DEFAULTS.demoAgentChunkMs, 0, 10_000),
     heartbeatMs: intSetting(env, 'HEARTBEAT_MS', DEFAULTS.heartbeatMs, 1_000, 600_000),
     publicIdleTimeoutMs: intSetting(env, 'PUBLIC_IDLE_TIMEOUT_MS', DEFAULTS.publicIdleTimeoutMs, 1_000, 86_400_000),
+    visitorTokenIdleDays: intSetting(env, 'VISITOR_TOKEN_IDLE_DAYS', DEFAULTS.visitorTokenIdleDays, 1, 36_500),
     approvalTtlMs: intSetting(env, 'APPROVAL_TTL_MS', DEFAULTS.approvalTtlMs, 100, 86_400_000),
     sseKeepAliveMs: intSetting(env, 'SSE_KEEPALIVE_MS', DEFAULTS.sseKeepAliveMs, 100, 600_000),
     sseMaxBufferedBytes: intSetting(env, 'SSE_MAX_BUFFERED_BYTES', DEFAULTS.sseMaxBufferedBytes, 16 * 1024, 1024 * 1024 * 1024),

@@ -180,6 +180,7 @@ export const de: InboxStrings = {
       `Bestätigt: Die Website des Agenten hat die Identität dieses Besuchers signiert${label ? ` (${label})` : ''}.`,
     unverifiedMeaning: (label: string | null) =>
       `Unbestätigte E-Mail: Der Besucher hat ${label ? `„${label}“` : 'dies'} selbst eingegeben; nichts belegt, dass es seine ist.`,
+    typedLabel: (label: string) => `${label} (vom Besucher eingegeben)`,
   },
 
   newThread: {

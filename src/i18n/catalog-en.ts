@@ -155,6 +155,8 @@ export const en = {
     verifiedMeaning: (label: string | null) => `Verified: the agent's website signed this visitor's identity${label ? ` (${label})` : ''}.`,
     unverifiedMeaning: (label: string | null) =>
       `Unverified email: the visitor typed ${label ? `“${label}”` : 'this'} themselves; nothing proves it is theirs.`,
+    /** An unverified visitor's email or name, shown as what it is. */
+    typedLabel: (label: string) => `${label} (typed by visitor)`,
   },
 
   newThread: {

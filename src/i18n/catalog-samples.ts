@@ -52,7 +52,7 @@ export const SAMPLES: Samples<InboxStrings> = {
     lastMessage: [['You', 'hi']],
     unread: [[1], [120]],
   },
-  visitor: { verifiedMeaning: [['jane@shop.test'], [null]], unverifiedMeaning: [['Jane'], [null]] },
+  visitor: { verifiedMeaning: [['jane@shop.test'], [null]], unverifiedMeaning: [['Jane'], [null]], typedLabel: [['Jane']] },
   newThread: { createFailed: [['refused']] },
   thread: {
     agentSettingsOf: [['Demo Agent']],

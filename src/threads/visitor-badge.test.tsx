@@ -1,8 +1,12 @@
-import { cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { activateLanguage } from '../i18n/locale-store.ts';
 import { VisitorBadge } from './visitor-badge.tsx';
 
-afterEach(cleanup);
+afterEach(async () => {
+  cleanup();
+  await activateLanguage('en');
+});
 
 const VISITOR = { sender_id: 'visitor:v-1', name: 'Jane', email: 'jane@shop.test', verified: true };
 
@@ -26,7 +30,20 @@ describe('VisitorBadge', () => {
     expect(badge.querySelector('.sr-only')?.textContent).toBe(
       'Unverified email: the visitor typed “Jane” themselves; nothing proves it is theirs.',
     );
-    expect(badge.textContent).toMatch(/Jane$/);
+    expect(badge.textContent).toMatch(/Jane \(typed by visitor\)$/);
+  });
+
+  it('marks a typed label as typed by the visitor, in English and German; a verified one stays as the website signed it', async () => {
+    const typed = { ...VISITOR, verified: false };
+    const { rerender } = render(<VisitorBadge visitor={typed} />);
+    const label = () => screen.getByTestId('visitor-trust').lastElementChild?.textContent;
+    expect(label()).toBe('jane@shop.test (typed by visitor)');
+    await act(() => activateLanguage('de'));
+    expect(label()).toBe('jane@shop.test (vom Besucher eingegeben)');
+    expect(screen.getByTestId('visitor-trust').querySelector('[aria-hidden="true"]')?.textContent).toBe('Unbestätigte E-Mail');
+    rerender(<VisitorBadge visitor={VISITOR} />);
+    expect(label()).toBe('jane@shop.test');
+    expect(screen.getByTestId('visitor-trust').querySelector('[aria-hidden="true"]')?.textContent).toBe('✓ Bestätigt');
   });
 
   it('leaves the label out when asked (the title says it already)', () => {

@@ -20,7 +20,11 @@ interface Props {
   showLabel?: boolean;
 }
 
-/** "Verified" or "Unverified email" for a visitor thread, with its meaning as a tooltip and for screen readers. */
+/**
+ * "Verified" or "Unverified email" for a visitor thread, with its meaning as a tooltip and for
+ * screen readers; an unverified visitor's label says it was typed by them (only a verified
+ * visitor's comes from the website's identity token).
+ */
 export function VisitorBadge({ visitor, showLabel = true }: Props) {
   const t = useStrings();
   if (!visitor) return null;
@@ -39,7 +43,9 @@ export function VisitorBadge({ visitor, showLabel = true }: Props) {
         <span aria-hidden="true">{visitor.verified ? t.visitor.verified : t.visitor.unverified}</span>
         <span className="sr-only">{meaning}</span>
       </span>
-      {showLabel && label && <span className="truncate text-slate-600 dark:text-slate-400">{label}</span>}
+      {showLabel && label && (
+        <span className="truncate text-slate-600 dark:text-slate-400">{visitor.verified ? label : t.visitor.typedLabel(label)}</span>
+      )}
     </span>
   );
 }

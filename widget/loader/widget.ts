@@ -28,6 +28,8 @@ interface Api {
   /** Who the visitor is, as the site knows them: `{ email?, name?, identity_token? }` (at least an email or a token). */
   identify(identity: { email?: string; name?: string; identity_token?: string }): void;
   newConversation(): void;
+  /** Forget the visitor on this device (a site's sign-out): stored conversation and token, revoked on the server; the panel starts fresh. */
+  reset(): void;
   on<K extends WidgetEventName>(event: K, listener: (payload: WidgetEventMap[K]) => void): void;
   off<K extends WidgetEventName>(event: K, listener: (payload: WidgetEventMap[K]) => void): void;
   destroy(): void;
@@ -112,7 +114,7 @@ function start(script: HTMLScriptElement | null): void {
     reportFlaws(panelModule(script?.src || dataset.apiBase || null), dataset, flaws);
     const disabled = () => warn('The widget is not configured; see the messages above.');
     const api: Record<string, unknown> = { on, off: () => undefined, destroy: () => delete window.AMA2Chat };
-    for (const method of ['open', 'close', 'toggle', 'identify', 'newConversation']) api[method] = disabled;
+    for (const method of ['open', 'close', 'toggle', 'identify', 'newConversation', 'reset']) api[method] = disabled;
     window.AMA2Chat = api as unknown as Api;
     return;
   }
@@ -170,10 +172,8 @@ function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, q
 
   const checkIdentify = (module: PanelModule) => {
     for (const next of identifyCalls.splice(0)) {
-      const { identity: valid, problems } = module.readIdentify(next);
-      for (const problem of problems) warn(problem);
-      if (!valid) emit('error', { code: 'invalid_identity', message: problems.at(-1)! });
-      else {
+      const valid = module.checkIdentify(next, emit);
+      if (valid) {
         identity = valid;
         controller?.identify(valid);
       }
@@ -238,6 +238,13 @@ function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, q
     },
     newConversation() {
       void load().then((loaded) => loaded?.newConversation());
+    },
+    reset() {
+      identity = null;
+      loadModule().then(
+        (module) => module.forgetVisitor(options, emit, controller, setUnread),
+        () => undefined,
+      );
     },
     on: on as Api['on'],
     off(event, listener) {

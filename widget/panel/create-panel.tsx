@@ -102,6 +102,7 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
           const other = readTabChange(key, change);
           if (other?.kind === 'record') session.followOtherTab(other.record);
           else if (other?.kind === 'closed') closeForOtherTab();
+          else if (other) session.startFresh();
         }),
       ),
       session.subscribe(() => {
@@ -132,6 +133,7 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
     }),
     identify: guard('identify', (identity: VisitorIdentity) => session.identify(identity)),
     newConversation: guard('new_conversation', () => session.newConversation()),
+    reset: guard('reset', () => session.reset()),
     destroy: guard('destroy', () => {
       for (const cleanup of cleanups.splice(0)) cleanup();
       session.destroy();

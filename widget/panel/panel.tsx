@@ -31,8 +31,9 @@ function installStyles(root: ShadowRoot): () => void {
 }
 
 // Loaded by the loader with the panel and used before it mounts (see PanelModule).
-export { readIdentify } from '../shared/identify-options.ts';
+export { checkIdentify } from '../shared/identify-options.ts';
 export { describeOptionFlaws } from '../shared/widget-options.ts';
+export { forgetVisitor } from './forget-visitor.ts';
 
 export const mountPanel: MountPanel = (host) => {
   const removeStyles = installStyles(host.shadowRoot);

@@ -30,12 +30,16 @@ const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 describe('readTabChange', () => {
   it('reads another tab’s visitor record, checked like a stored one', () => {
     expect(readTabChange(KEY, { key: KEY, newValue: JSON.stringify(RECORD) })).toEqual({ kind: 'record', record: RECORD });
-    // Removed, damaged, or someone else's key: nothing to follow.
-    expect(readTabChange(KEY, { key: KEY, newValue: null })).toBeNull();
+    // Damaged, or someone else's key: nothing to follow.
     expect(readTabChange(KEY, { key: KEY, newValue: '{"unread":"lots"}' })).toBeNull();
     expect(readTabChange(KEY, { key: KEY, newValue: 'not json' })).toBeNull();
     expect(readTabChange(KEY, { key: visitorKey('https://chat.example', 'other'), newValue: JSON.stringify(RECORD) })).toBeNull();
-    expect(readTabChange(KEY, { key: null, newValue: null })).toBeNull();
+  });
+
+  it('reads the record removed (AMA2Chat.reset() there) or the storage cleared as the visitor forgotten', () => {
+    expect(readTabChange(KEY, { key: KEY, newValue: null })).toEqual({ kind: 'forgotten' });
+    expect(readTabChange(KEY, { key: null, newValue: null })).toEqual({ kind: 'forgotten' });
+    expect(readTabChange(KEY, { key: visitorKey('https://chat.example', 'other'), newValue: null })).toBeNull();
   });
 
   it('reads a close as the signal being set, not as its removal', () => {
@@ -85,6 +89,13 @@ describe('mergeFromOtherTab', () => {
 
   it('keeps nothing unread while the panel is open here', () => {
     expect(mergeFromOtherTab(RECORD, { ...RECORD, appliedSeq: 12, unread: 2 }, true)).toEqual({ ...RECORD, appliedSeq: 12, unread: 0 });
+  });
+
+  it('takes the new token of a tab whose visitor became verified (the old one is revoked), never the other way', () => {
+    const verified = { ...RECORD, visitorToken: `vt_${'y'.repeat(43)}`, verified: true, email: 'ada@shop.example', name: 'Ada' };
+    expect(mergeFromOtherTab(RECORD, verified, false)).toEqual({ ...verified, appliedSeq: 10 });
+    // A tab that has not heard yet writes the old token: the verified tab keeps its own.
+    expect(mergeFromOtherTab(verified, RECORD, false)).toEqual(verified);
   });
 
   it('leaves a record about another conversation (or none yet) alone', () => {

@@ -16,8 +16,8 @@
 import { parseVisitor, type VisitorRecord } from '../shared/visitor-store.ts';
 import type { StorageChange } from './panel-deps.ts';
 
-/** What another tab did, as far as this one cares. */
-export type TabChange = { kind: 'record'; record: VisitorRecord } | { kind: 'closed' };
+/** What another tab did, as far as this one cares; `forgotten`: the record was removed (`AMA2Chat.reset()`, or storage cleared). */
+export type TabChange = { kind: 'record'; record: VisitorRecord } | { kind: 'closed' } | { kind: 'forgotten' };
 
 /** The key of the "closed" signal for the record under `key`. */
 export const closedKeyOf = (key: string): string => `${key}:closed`;
@@ -31,6 +31,7 @@ const CLOSED = '1';
  */
 export function readTabChange(key: string, change: StorageChange): TabChange | null {
   if (change.key === closedKeyOf(key)) return change.newValue === CLOSED ? { kind: 'closed' } : null;
+  if (change.key === null || (change.key === key && change.newValue === null)) return { kind: 'forgotten' };
   if (change.key !== key || change.newValue === null) return null;
   try {
     const record = parseVisitor(JSON.parse(change.newValue));
@@ -54,12 +55,16 @@ export function announceClosed(storage: Storage | null, key: string): void {
  * How this tab's record takes in another tab's, for the same conversation: the read position
  * only moves forward; the unread count is the other tab's (it counted last) unless it was
  * counted from an older read position than this tab's (it is out of date), or the panel is
- * open here (then nothing is unread). Null when the record is about another conversation
- * (or none), which this does not merge.
+ * open here (then nothing is unread). When the other tab's visitor became verified, its new
+ * token (and the identity's labels) replace this tab's: the server revoked the old token. Null
+ * when the record is about another conversation (or none), which this does not merge.
  */
 export function mergeFromOtherTab(mine: VisitorRecord, theirs: VisitorRecord, openHere: boolean): VisitorRecord | null {
   if (mine.threadId === null || theirs.threadId !== mine.threadId) return null;
   let unread = theirs.appliedSeq >= mine.appliedSeq ? theirs.unread : mine.unread;
   if (openHere) unread = 0;
-  return { ...mine, appliedSeq: Math.max(mine.appliedSeq, theirs.appliedSeq), unread };
+  // (Only this way: a tab that has not heard yet may still write its old token.)
+  const who = theirs.verified && !mine.verified ? theirs : mine;
+  const { visitorToken, verified, email, name } = who;
+  return { ...mine, visitorToken, verified, email, name, appliedSeq: Math.max(mine.appliedSeq, theirs.appliedSeq), unread };
 }

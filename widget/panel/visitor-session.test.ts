@@ -31,7 +31,8 @@ describe('VisitorSession', () => {
       name: null,
       threadId: THREAD,
       unread: 0,
-      visitorToken: tokenNumber(1),
+      // A new visitor's token, not Ada's.
+      visitorToken: tokenNumber(2),
     });
     expect(harness.events('error')).toEqual([]);
   });

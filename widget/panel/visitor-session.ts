@@ -15,7 +15,8 @@ import type { Activity, SyncEngine } from '../../src/core/engine/sync-engine.ts'
 import type { ResolvedThread } from '../../src/core/protocol/rest-schemas.ts';
 import type { VisitorIdentity } from '../shared/identify-options.ts';
 import type { PanelHost } from '../shared/panel-contract.ts';
-import { EMPTY_VISITOR, loadVisitor, saveVisitor, visitorKey, type VisitorRecord } from '../shared/visitor-store.ts';
+import { EMPTY_VISITOR, loadVisitor, removeVisitor, saveVisitor, visitorKey, type VisitorRecord } from '../shared/visitor-store.ts';
+import { forgetDevice } from './forget-visitor.ts';
 import type { WidgetEventMap, WidgetEventName } from '../shared/widget-events.ts';
 import { messageOf } from './activity-message.ts';
 import type { PanelDeps } from './panel-deps.ts';
@@ -166,6 +167,30 @@ export class VisitorSession {
     this.begin({ restart: { previousThread, hideThrough } });
   }
 
+  /**
+   * `AMA2Chat.reset()` (a site's sign-out on a shared computer): forgets the visitor on this
+   * device, the other tabs follow (tab-sync.ts), the server revokes the token, and the panel
+   * starts fresh.
+   */
+  reset(): void {
+    const token = this.record.visitorToken;
+    this.startFresh();
+    forgetDevice(this.deps, this.host.options, token, (message) => this.report('reset_failed', message));
+  }
+
+  /** Nobody is known any more (a reset here or in another tab, an expired token): the conversation stops, the record goes, the form shows. */
+  startFresh(): void {
+    this.generation++;
+    this.stopEngine();
+    this.identity = null;
+    this.setUnread(0, false);
+    this.record = { ...EMPTY_VISITOR };
+    removeVisitor(this.key, this.deps.storage);
+    this.reResolved = false;
+    this.set({ email: null, name: null, notice: null, hiddenThroughSeq: 0, conversationReset: false });
+    this.askWhoItIs(null);
+  }
+
   /** After a failed start: try the same again. */
   retry(): void {
     if (this.state.profile.status === 'failed') void this.loadProfile();
@@ -193,13 +218,21 @@ export class VisitorSession {
    */
   followOtherTab(theirs: VisitorRecord): void {
     const merged = mergeFromOtherTab(this.record, theirs, this.state.open);
+    const phase = this.state.phase.kind;
     if (merged) {
+      const newToken = merged.visitorToken !== this.record.visitorToken;
       this.record = { ...merged, unread: this.record.unread };
       this.setUnread(merged.unread, false);
+      // The old token is revoked: the conversation goes on with the other tab's.
+      if (newToken && (phase === 'chat' || phase === 'starting')) this.begin();
       return;
     }
-    const phase = this.state.phase.kind;
-    const follows = theirs.threadId !== null && theirs.visitorToken !== null && theirs.threadId !== this.record.threadId;
+    // A verified visitor does not follow a tab still on an anonymous conversation (one that has not heard yet).
+    const follows =
+      theirs.threadId !== null &&
+      theirs.visitorToken !== null &&
+      theirs.threadId !== this.record.threadId &&
+      theirs.verified >= this.record.verified;
     if (!follows || (phase !== 'prechat' && phase !== 'chat')) return;
     this.record = theirs;
     this.reResolved = false;
@@ -253,6 +286,14 @@ export class VisitorSession {
       if (generation !== this.generation) return;
       const refusal = refusalOfError(error);
       if (refusal?.kind === 'blocked') return this.block(refusal.reason);
+      // Resolve refuses a token only when it went unused too long: forget it and start afresh.
+      if (refusal) {
+        const identity = this.identity;
+        this.startFresh();
+        this.report('visitor_expired', describe(error));
+        if (identity) this.adopt(identity, false);
+        return;
+      }
       const code = ApiError.is(error) ? error.code : 'start_failed';
       // The server refused the email (only a typed one can be wrong: the site's were checked).
       if (code === 'client_error' && !this.identity?.identityToken) this.askWhoItIs(this.record.email ? 'invalid_email' : null);

@@ -3,6 +3,8 @@
  * the boundary: each bad field is described in words and left out; the rest applies.
  */
 
+import type { WidgetEventMap } from './widget-events.ts';
+
 /** Who the host page says the visitor is, after validation. */
 export interface VisitorIdentity {
   email?: string;
@@ -24,6 +26,18 @@ export interface IdentifyResult {
   /** Null when nothing usable is left (no email and no identity token). */
   identity: VisitorIdentity | null;
   problems: string[];
+}
+
+/**
+ * `identify()` as the loader applies it (here, in the panel's module, so the loader stays
+ * small): each problem is warned in the page's console, an unusable call is reported as
+ * `invalid_identity`; returns the identity to use, or null.
+ */
+export function checkIdentify(input: unknown, emit: (event: 'error', payload: WidgetEventMap['error']) => void): VisitorIdentity | null {
+  const { identity, problems } = readIdentify(input);
+  for (const problem of problems) console.warn(`[AMA2Chat] ${problem}`);
+  if (!identity) emit('error', { code: 'invalid_identity', message: problems.at(-1)! });
+  return identity;
 }
 
 /** Validates what the page passed; never throws, whatever it is. */

@@ -1,6 +1,7 @@
-import type { VisitorIdentity, readIdentify } from './identify-options.ts';
+import type { VisitorIdentity, checkIdentify } from './identify-options.ts';
 import type { WidgetEventMap, WidgetEventName } from './widget-events.ts';
 import type { WidgetOptions, describeOptionFlaws } from './widget-options.ts';
+import type { forgetVisitor } from '../panel/forget-visitor.ts';
 
 /**
  * Layout split: the loader positions and sizes `container` (a floating card, full-screen
@@ -35,6 +36,8 @@ export interface PanelController {
   /** `AMA2Chat.identify()`, already validated: an email and/or the site's identity token. */
   identify(identity: VisitorIdentity): void;
   newConversation(): void;
+  /** `AMA2Chat.reset()`: forget the visitor on this device and start fresh. */
+  reset(): void;
   destroy(): void;
 }
 
@@ -46,6 +49,8 @@ export type MountPanel = (host: PanelHost) => PanelController;
  */
 export interface PanelModule {
   mountPanel: MountPanel;
-  readIdentify: typeof readIdentify;
+  checkIdentify: typeof checkIdentify;
   describeOptionFlaws: typeof describeOptionFlaws;
+  /** `AMA2Chat.reset()` before the panel mounted: forget the stored visitor and revoke their token. */
+  forgetVisitor: typeof forgetVisitor;
 }

@@ -110,6 +110,15 @@ export function saveVisitor(key: string, record: VisitorRecord, storage: Storage
   }
 }
 
+/** Forgets the record (`AMA2Chat.reset()`); the visitor's other tabs hear it and start fresh too. */
+export function removeVisitor(key: string, storage: Storage | null): void {
+  try {
+    storage?.removeItem(key);
+  } catch {
+    // Storage blocked: nothing was kept.
+  }
+}
+
 /** localStorage, or null where reading it throws (sandboxed iframes, blocked cookies). */
 export function safeStorage(): Storage | null {
   try {

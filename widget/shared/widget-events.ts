@@ -8,6 +8,8 @@ export type WidgetEventName = 'ready' | 'open' | 'close' | 'message' | 'unread' 
  * - `identity_required`: the agent accepts verified visitors only, and no identity token was given;
  * - `identity_invalid`: the identity token was refused (signature, audience, expiry);
  * - `conversation_reset`: the stored conversation is gone (e.g. the server's data was reset); a new one started;
+ * - `visitor_expired`: the stored visitor went unused too long (the server's idle limit); the form starts afresh;
+ * - `reset_failed`: `reset()` forgot the visitor here, but the server could not be told to revoke the token;
  * - `invalid_identity`: `identify()` was called with nothing usable;
  * - `unknown_agent`, `invalid_option`, `panel_load_failed`.
  */
@@ -16,6 +18,8 @@ export type WidgetErrorCode =
   | 'identity_required'
   | 'identity_invalid'
   | 'conversation_reset'
+  | 'visitor_expired'
+  | 'reset_failed'
   | 'invalid_identity'
   | 'unknown_agent'
   | 'invalid_option'

@@ -8,6 +8,15 @@ export interface ApprovalSettled {
 }
 
 /**
+ * Visitor tokens stopped working (a reset, or an identity binding that replaced them): open
+ * public sockets opened with them close, on every process. `tokenHash` null: every token of the visitor.
+ */
+export interface VisitorTokensRevoked {
+  visitorId: string;
+  tokenHash: string | null;
+}
+
+/**
  * Control messages between the server processes: facts one process learned that the
  * others must act on, never frames for clients. Each notice reaches this process's own
  * listeners at once (synchronously) and, with several processes, every other process.
@@ -22,6 +31,9 @@ export interface ControlChannel {
   /** An owner revoked an external agent token: the SSE streams it opened, on every process, must end. */
   agentTokenRevoked(tokenId: string): void;
   onAgentTokenRevoked(listener: (tokenId: string) => void): void;
+  /** Visitor tokens were revoked: the sockets opened with them must close. */
+  visitorTokensRevoked(notice: VisitorTokensRevoked): void;
+  onVisitorTokensRevoked(listener: (notice: VisitorTokensRevoked) => void): void;
 }
 
 /** Listeners of one kind of notice. A throwing listener does not keep the notice from the others. */
@@ -50,11 +62,21 @@ export class LocalControl implements ControlChannel {
   private readonly approvals: Listeners<ApprovalSettled>;
   private readonly settings: Listeners<string>;
   private readonly revokedTokens: Listeners<string>;
+  private readonly revocations: Listeners<VisitorTokensRevoked>;
 
   constructor(onError: (error: unknown) => void) {
     this.approvals = new Listeners(onError);
     this.settings = new Listeners(onError);
     this.revokedTokens = new Listeners(onError);
+    this.revocations = new Listeners(onError);
+  }
+
+  visitorTokensRevoked(notice: VisitorTokensRevoked): void {
+    this.revocations.emit(notice);
+  }
+
+  onVisitorTokensRevoked(listener: (notice: VisitorTokensRevoked) => void): void {
+    this.revocations.add(listener);
   }
 
   approvalSettled(notice: ApprovalSettled): void {

@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, MAX_PAYLOAD_BYTES } from '../../../src/core/protocol/limits.ts';
 import type { AccountWatch } from '../auth/account-watch.ts';
 import type { UserTokens } from '../auth/tokens.ts';
-import { hashVisitorToken, isVisitorToken } from '../auth/visitor-tokens.ts';
+import type { VisitorTokenChecker } from '../auth/visitor-token-check.ts';
 import { isOriginAllowed } from '../http/allowed-origins.ts';
 import { addressRateKey, normalizeAddress, type ClientAddresses } from '../http/client-address.ts';
 import { ApiError, badRequest, unavailable } from '../http/errors.ts';
@@ -37,6 +37,8 @@ export interface GatewayDeps extends ConnectionDeps {
   publicIdleTimeoutMs: number;
   /** User sockets register here, so that disabling their user closes them. */
   accounts: AccountWatch;
+  /** Finds a public socket's visitor by its token, refusing revoked and expired ones. */
+  visitorTokens: VisitorTokenChecker;
 }
 
 /** Close reasons of a user socket whose account is disabled or gone (code 4001, like a bad token). */
@@ -85,8 +87,11 @@ export class SocketGateway {
       protocols.has(AUTH_PROTOCOL) ? AUTH_PROTOCOL : protocols.has(VISITOR_PROTOCOL) ? VISITOR_PROTOCOL : false,
   });
   private readonly connections = new Set<SocketConnection>();
-  /** Open public sockets with what their admission depended on, re-checked when the agent's settings change. */
-  private readonly visitorSessions = new Map<SocketConnection, { agentId: string; origin: string | undefined; threadId: string }>();
+  /** Open public sockets with what their admission depended on, re-checked when the agent's settings change or the token is revoked. */
+  private readonly visitorSessions = new Map<
+    SocketConnection,
+    { agentId: string; origin: string | undefined; threadId: string; visitorId: string; tokenHash: string }
+  >();
   private readonly sockets = new Set<WebSocket>();
   /** The WebSocket an upgrade's raw socket became, so a failed accept knows how to answer. */
   private readonly upgraded = new WeakMap<Duplex, WebSocket>();
@@ -229,10 +234,12 @@ export class SocketGateway {
     if (!agent) return ws.close(CloseCode.notFound, 'Unknown agent.');
     if (!isOriginAllowed(agent.allowedOrigins, request.headers.origin)) return ws.close(CloseCode.unauthorized, 'origin not allowed');
     if (token === null) return ws.close(CloseCode.unauthorized, 'visitor token required');
-    const visitor = isVisitorToken(token) ? await this.deps.storage.getVisitorByToken(agent.id, hashVisitorToken(token)) : undefined;
+    const check = await this.deps.visitorTokens.check(agent.id, token);
+    if (!check.ok && check.reason === 'expired') return ws.close(CloseCode.unauthorized, 'visitor token expired');
+    const visitor = check.ok ? check.visitor : undefined;
     const owner = visitor && (await this.deps.storage.getVisitorOfThread(threadId));
     // One answer for "no such thread", "another visitor's thread" and "no such token".
-    if (!visitor || !owner || owner.id !== visitor.id) return ws.close(CloseCode.unauthorized, 'invalid visitor token');
+    if (!check.ok || !visitor || !owner || owner.id !== visitor.id) return ws.close(CloseCode.unauthorized, 'invalid visitor token');
     if (agent.requireVerifiedIdentity && !visitor.verified) return ws.close(CloseCode.unauthorized, 'identity required');
     if (email !== null && visitor.email !== null && normalizeEmail(visitor.email) !== email) {
       return ws.close(CloseCode.notFound, 'Conversation not found for this email.');
@@ -253,7 +260,13 @@ export class SocketGateway {
       clientAddress: address,
     });
     if (!connection) return;
-    this.visitorSessions.set(connection, { agentId: agent.id, origin: request.headers.origin, threadId });
+    this.visitorSessions.set(connection, {
+      agentId: agent.id,
+      origin: request.headers.origin,
+      threadId,
+      visitorId: visitor.id,
+      tokenHash: check.tokenHash,
+    });
     ws.on('close', () => this.visitorSessions.delete(connection));
   }
 
@@ -278,6 +291,15 @@ export class SocketGateway {
         connection.close(CloseCode.unauthorized, 'origin not allowed');
       } else if (agent.requireVerifiedIdentity && !(await this.deps.storage.getVisitorOfThread(session.threadId))?.verified) {
         connection.close(CloseCode.unauthorized, 'identity required');
+      }
+    }
+  }
+
+  /** Closes the open public sockets opened with revoked tokens (4001, as a new connect with them would get). */
+  closeRevoked(visitorId: string, tokenHash: string | null): void {
+    for (const [connection, session] of this.visitorSessions) {
+      if (session.visitorId === visitorId && (tokenHash === null || session.tokenHash === tokenHash)) {
+        connection.close(CloseCode.unauthorized, 'invalid visitor token');
       }
     }
   }

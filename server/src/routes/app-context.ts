@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { AgentRuntime } from '../agents/agent-runtime.ts';
 import type { AccountWatch } from '../auth/account-watch.ts';
 import type { UserTokens } from '../auth/tokens.ts';
+import type { VisitorTokenChecker } from '../auth/visitor-token-check.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Authenticate } from '../http/authenticate.ts';
 import type { ClientAddresses } from '../http/client-address.ts';
@@ -43,6 +44,10 @@ export interface AppContext {
   agentSettingsChanged: (agent: AgentRecord) => Promise<void>;
   /** Each request's client address (behind trusted proxies, from X-Forwarded-For); per-address limits use its key. */
   clientAddresses: ClientAddresses;
+  /** Finds the visitor behind a visitor token, refusing revoked and expired ones. */
+  visitorTokens: VisitorTokenChecker;
+  /** Called after visitor tokens were revoked (null: all of the visitor's), so the sockets opened with them close on every process. */
+  visitorTokensRevoked: (visitorId: string, tokenHash: string | null) => void;
   limiters: { threadCreates: Limiter; messages: Limiter; socketConnects: Limiter };
   /** Limits on `POST /auth/login`, per address and per account. */
   loginThrottle: LoginThrottle;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { verifyIdentityToken, type VerifiedIdentity } from '../auth/identity-tokens.ts';
+import { expiredTokenMessage } from '../auth/visitor-token-check.ts';
 import { bearerToken, hashVisitorToken, isVisitorToken, newVisitorToken } from '../auth/visitor-tokens.ts';
 import { isOriginAllowed } from '../http/allowed-origins.ts';
 import { ApiError, badRequest, notFound } from '../http/errors.ts';
@@ -20,6 +21,7 @@ import type { AppContext } from './app-context.ts';
 
 /** The one answer for a refused website (CONTRACT §7); the widget shows it. */
 const ORIGIN_REFUSED_MESSAGE = 'This website is not allowed to use this chat.';
+const SEND_TOKEN_MESSAGE = 'Send the visitor token from the resolve call as "Authorization: Bearer vt_…".';
 const IDENTITY_REQUIRED_MESSAGE =
   'This chat is only for signed-in customers: the website must identify the visitor with an identity token.';
 
@@ -55,20 +57,28 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
     return agent;
   }
 
-  /** The visitor behind the request's Bearer token, if it is one of this agent's. */
-  async function tokenVisitor(request: FastifyRequest, agent: AgentRecord): Promise<VisitorRecord | undefined> {
+  /**
+   * The visitor behind the request's Bearer token, if it is one of this agent's and not
+   * revoked; a token unused for `VISITOR_TOKEN_IDLE_DAYS` is 401 unless `expiredIsNone`.
+   */
+  async function tokenVisitor(
+    request: FastifyRequest,
+    agent: AgentRecord,
+    expiredIsNone = false,
+  ): Promise<{ visitor: VisitorRecord; token: string } | undefined> {
     const token = bearerToken(request.headers.authorization);
-    if (!token || !isVisitorToken(token)) return undefined;
-    return ctx.storage.getVisitorByToken(agent.id, hashVisitorToken(token));
+    if (!token) return undefined;
+    const check = await ctx.visitorTokens.check(agent.id, token);
+    if (check.ok) return { visitor: check.visitor, token };
+    if (check.reason === 'expired' && !expiredIsNone) throw new ApiError('unauthorized', expiredTokenMessage(ctx.visitorTokens.idleDays));
+    return undefined;
   }
 
   /** The visitor principal of a thread call: 401 without a valid token, one 404 for "not yours" and "no such thread". */
   async function visitorOf(request: FastifyRequest<{ Params: { slug: string; thread_id: string } }>): Promise<Principal> {
     const agent = await agentFor(request);
-    if (!bearerToken(request.headers.authorization)) {
-      throw new ApiError('unauthorized', 'Send the visitor token from the resolve call as "Authorization: Bearer vt_…".');
-    }
-    const visitor = await tokenVisitor(request, agent);
+    if (!bearerToken(request.headers.authorization)) throw new ApiError('unauthorized', SEND_TOKEN_MESSAGE);
+    const visitor = (await tokenVisitor(request, agent))?.visitor;
     if (!visitor) throw new ApiError('unauthorized', 'This visitor token is not valid; start the conversation again.');
     if (agent.requireVerifiedIdentity && !visitor.verified) throw new ApiError('identity_required', IDENTITY_REQUIRED_MESSAGE);
     const threadId = request.params.thread_id;
@@ -93,29 +103,43 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
     const name = body.name?.trim() || null;
     const fresh = body.fresh === true;
     const identity = await identityOf(agent, body.identity_token);
-    const known = await tokenVisitor(request, agent);
+    // An expired token with an identity token is a new device of that identity.
+    const presented = await tokenVisitor(request, agent, identity !== null);
+    const known = presented?.visitor;
 
-    if (known && (await mayResume(agent, known, identity))) {
-      const bindSub = identity && known.identitySub === null ? identity.sub : null;
-      if (agent.requireVerifiedIdentity && !known.verified && !bindSub) throw new ApiError('identity_required', IDENTITY_REQUIRED_MESSAGE);
+    if (presented && known && (await mayResume(agent, known, identity))) {
+      const binds = identity !== null && known.identitySub === null;
+      if (agent.requireVerifiedIdentity && !known.verified && !binds) throw new ApiError('identity_required', IDENTITY_REQUIRED_MESSAGE);
+      // Becoming verified issues a new token in place of every earlier one (session fixation).
+      const upgraded = binds ? newVisitorToken() : null;
+      const verified = known.verified || binds;
       const resolution = await ctx.storage.resumeVisitor({
         agent,
         visitorId: known.id,
-        // The label is set once; the website's identity claims may correct it.
-        email: identity?.email ?? (known.email === null ? email : null),
-        name: identity?.name ?? name,
+        // A verified visitor's labels are the identity's claims, never typed ones; a typed email is set once.
+        email: verified ? (identity?.email ?? null) : known.email === null ? email : null,
+        name: verified ? (identity?.name ?? null) : name,
         fresh,
-        bindSub,
+        bind:
+          identity && upgraded
+            ? { sub: identity.sub, email: identity.email, name: identity.name, tokenHash: hashVisitorToken(upgraded) }
+            : null,
       });
-      if (resolution) return { resolution, token: bearerToken(request.headers.authorization)! };
+      if (resolution?.bound && upgraded) {
+        // Sockets opened with the old token close, here and on every other process.
+        ctx.visitorTokensRevoked(known.id, null);
+        return { resolution, token: upgraded };
+      }
+      if (resolution) return { resolution, token: presented.token };
     }
     const token = newVisitorToken();
     if (identity) {
       const resolution = await ctx.storage.resolveIdentifiedVisitor({
         agent,
         sub: identity.sub,
-        email: identity.email ?? email,
-        name: identity.name ?? name,
+        // The identity's claims only: a typed email or name is not shown as verified.
+        email: identity.email,
+        name: identity.name,
         fresh,
         tokenHash: hashVisitorToken(token),
       });
@@ -252,6 +276,30 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
       const { created, message } = await ctx.threads.postMessage(visitor, request.params.thread_id, request.body);
       reply.code(created ? 201 : 200);
       return { message };
+    },
+  );
+
+  app.delete<{ Params: { slug: string } }>(
+    '/chat/public/:slug/visitor-token',
+    {
+      schema: {
+        tags: ['public'],
+        summary:
+          '[ext] Forget this device: revoke the Bearer visitor token (the conversation stays with the owners); 204 also when it was no longer valid',
+        params: slugParams,
+        response: { 204: { type: 'null' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const agent = await agentFor(request);
+      const token = bearerToken(request.headers.authorization);
+      if (!token || !isVisitorToken(token)) throw new ApiError('unauthorized', SEND_TOKEN_MESSAGE);
+      const tokenHash = hashVisitorToken(token);
+      // Expired tokens are revoked too; an unknown one is already as good as revoked.
+      const visitor = await ctx.storage.getVisitorByToken(agent.id, tokenHash);
+      if (visitor && (await ctx.storage.revokeVisitorToken(agent.id, tokenHash))) ctx.visitorTokensRevoked(visitor.id, tokenHash);
+      reply.code(204);
+      return null;
     },
   );
 }

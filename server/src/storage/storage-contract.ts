@@ -169,7 +169,7 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       const agent = await newAgent(storage, owner!);
       const first = await storage.createVisitor({ agent, email: 'v@example.com', name: 'V', tokenHash: hash('a') });
       const resume = (fresh: boolean) =>
-        storage.resumeVisitor({ agent, visitorId: first.visitor.id, email: null, name: null, fresh, bindSub: null });
+        storage.resumeVisitor({ agent, visitorId: first.visitor.id, email: null, name: null, fresh, bind: null });
       expect(await resume(false)).toMatchObject({ resumed: true, thread: { id: first.thread.id }, events: [] });
       const fresh = await resume(true);
       expect(fresh?.resumed).toBe(false);
@@ -179,7 +179,7 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       expect(await storage.listUserThreadIds(owner!)).toEqual(expect.arrayContaining([first.thread.id, fresh!.thread.id]));
       expect((await storage.getVisitorOfThread(first.thread.id))?.id).toBe(first.visitor.id);
       expect(
-        await storage.resumeVisitor({ agent, visitorId: randomUUID(), email: null, name: null, fresh: false, bindSub: null }),
+        await storage.resumeVisitor({ agent, visitorId: randomUUID(), email: null, name: null, fresh: false, bind: null }),
       ).toBeUndefined();
       await storage.close();
     });
@@ -225,26 +225,58 @@ export function storageContract(name: string, open: () => Promise<{ storage: Sto
       const { storage } = await open();
       const [owner] = await users(storage, 1);
       const agent = await newAgent(storage, owner!);
-      const anon = await storage.createVisitor({ agent, email: 'a@example.com', name: null, tokenHash: hash('a') });
+      const anon = await storage.createVisitor({ agent, email: 'a@example.com', name: 'Typed', tokenHash: hash('a') });
       const bound = await storage.resumeVisitor({
         agent,
         visitorId: anon.visitor.id,
         email: null,
-        name: 'Ann',
+        name: null,
         fresh: false,
-        bindSub: 'ann',
+        bind: { sub: 'ann', email: 'ann@shop.example', name: 'Ann', tokenHash: hash('a2') },
       });
-      expect(bound?.visitor).toMatchObject({ identitySub: 'ann', verified: true, name: 'Ann', email: 'a@example.com' });
-      const other = await storage.createVisitor({ agent, email: 'b@example.com', name: null, tokenHash: hash('b') });
+      // The labels are the identity's claims, the typed ones gone; the earlier token is revoked for the new one.
+      expect(bound).toMatchObject({ bound: true, thread: { id: anon.thread.id } });
+      expect(bound?.visitor).toMatchObject({ identitySub: 'ann', verified: true, name: 'Ann', email: 'ann@shop.example' });
+      expect(bound?.thread.participants[0]).toMatchObject({ sender_id: `visitor:${anon.visitor.id}`, name: 'Ann' });
+      expect(await storage.getVisitorByToken(agent.id, hash('a'))).toBeUndefined();
+      expect((await storage.getVisitorByToken(agent.id, hash('a2')))?.id).toBe(anon.visitor.id);
+      const other = await storage.createVisitor({ agent, email: 'b@example.com', name: 'Bo', tokenHash: hash('b') });
       const refused = await storage.resumeVisitor({
         agent,
         visitorId: other.visitor.id,
         email: null,
         name: null,
         fresh: false,
-        bindSub: 'ann',
+        bind: { sub: 'ann', email: null, name: null, tokenHash: hash('b2') },
       });
-      expect(refused?.visitor).toMatchObject({ identitySub: null, verified: false });
+      expect(refused?.bound).toBeUndefined();
+      expect(refused?.visitor).toMatchObject({ identitySub: null, verified: false, email: 'b@example.com', name: 'Bo' });
+      expect((await storage.getVisitorByToken(agent.id, hash('b')))?.id).toBe(other.visitor.id);
+      expect(await storage.getVisitorByToken(agent.id, hash('b2'))).toBeUndefined();
+      await storage.close();
+    });
+
+    it("rule 13b: a visitor token's last use starts at its issue and moves when touched; a revoked token finds no one", async () => {
+      const { storage } = await open();
+      const [owner] = await users(storage, 1);
+      const agent = await newAgent(storage, owner!);
+      const other = await newAgent(storage, owner!);
+      const before = new Date().toISOString();
+      const { visitor } = await storage.createVisitor({ agent, email: 'v@example.com', name: null, tokenHash: hash('t1') });
+      const issued = (await storage.getVisitorByToken(agent.id, hash('t1')))!.tokenLastUsedAt;
+      expect(issued >= before).toBe(true);
+      await storage.touchVisitorToken(hash('t1'), '2020-01-02T03:04:05.000Z');
+      expect(await storage.getVisitorByToken(agent.id, hash('t1'))).toMatchObject({
+        id: visitor.id,
+        tokenLastUsedAt: '2020-01-02T03:04:05.000Z',
+      });
+      // Only the token's own agent revokes it.
+      expect(await storage.revokeVisitorToken(other.id, hash('t1'))).toBe(false);
+      expect(await storage.revokeVisitorToken(agent.id, hash('t1'))).toBe(true);
+      expect(await storage.revokeVisitorToken(agent.id, hash('t1'))).toBe(false);
+      expect(await storage.getVisitorByToken(agent.id, hash('t1'))).toBeUndefined();
+      // The visitor and their thread stay for the owners.
+      expect((await storage.getVisitorOfThread(visitor.threadId))?.id).toBe(visitor.id);
       await storage.close();
     });
 

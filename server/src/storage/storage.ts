@@ -90,12 +90,20 @@ export interface Storage {
   /**
    * A returning visitor (known by its token): its open thread, or with `fresh` a new thread
    * that becomes its open one (the old stays in the owners' inbox). Given labels update the
-   * visitor's; `bindSub` makes an unbound visitor the verified visitor of that identity when
-   * no other visitor has it. Undefined when the visitor does not exist.
+   * visitor's; `bind` makes an unbound visitor the verified visitor of that identity when no
+   * other visitor has it (see {@link IdentityBinding}; `bound` in the answer says whether it
+   * did). Undefined when the visitor does not exist.
    */
   resumeVisitor(input: ResumeVisitorInput): Promise<VisitorResolution | undefined>;
-  /** The visitor of the agent that holds this token hash, if any. */
-  getVisitorByToken(agentId: string, tokenHash: string): Promise<VisitorRecord | undefined>;
+  /**
+   * The visitor of the agent that holds this token hash, if any, with the token's last use
+   * (its creation when never touched): callers refuse tokens idle too long.
+   */
+  getVisitorByToken(agentId: string, tokenHash: string): Promise<(VisitorRecord & { tokenLastUsedAt: string }) | undefined>;
+  /** Records a use of a visitor token (callers throttle this; it is not a per-request write). */
+  touchVisitorToken(tokenHash: string, usedAt: string): Promise<void>;
+  /** Revokes one of the agent's visitor tokens (the visitor and their threads stay); false when it was not there. */
+  revokeVisitorToken(agentId: string, tokenHash: string): Promise<boolean>;
   /** The visitor of (agent, identity `sub`), if any. */
   getVisitorByIdentity(agentId: string, sub: string): Promise<VisitorRecord | undefined>;
   /** The visitor who started a public thread (also after they moved on to a fresh one). */
@@ -259,6 +267,8 @@ export interface VisitorResolution {
   /** False when a thread was created by this call; `events` are then its first events. */
   resumed: boolean;
   events: ThreadEvent[];
+  /** `resumeVisitor` bound the visitor to an identity: its earlier tokens are revoked, the binding's token issued. */
+  bound?: boolean;
 }
 
 export interface NewVisitor {
@@ -285,7 +295,22 @@ export interface ResumeVisitorInput {
   email: string | null;
   name: string | null;
   fresh: boolean;
-  bindSub: string | null;
+  bind: IdentityBinding | null;
+}
+
+/**
+ * An anonymous visitor proves an identity (CONTRACT §7 resolve, step 1 with an identity
+ * token). The visitor becomes that identity's, its labels become the identity's claims (a
+ * typed email or name is no longer shown as theirs), and every token it had is revoked for
+ * `tokenHash`: whoever else held one (a token planted in the browser: session fixation)
+ * reads nothing of the verified conversation.
+ */
+export interface IdentityBinding {
+  sub: string;
+  email: string | null;
+  name: string | null;
+  /** sha256 of the token issued in place of the visitor's earlier ones. */
+  tokenHash: string;
 }
 
 export interface ThreadRecord {

@@ -242,7 +242,7 @@ describe('CONTRACT §7: identity tokens signed by the website', () => {
     expect((await ownerView(server, alice, anonymous.thread_id)).visitor.verified).toBe(false);
   });
 
-  it('verify an anonymous visitor in place: their token and an identity token keep their thread, now verified', async () => {
+  it('verify an anonymous visitor in place: their token and an identity token keep their thread, now verified, with a new token', async () => {
     const anonymous = await startVisitor(server, { name: 'Anna' });
     const sub = `customer-${randomUUID()}`;
     const identified = await resolve(
@@ -251,7 +251,9 @@ describe('CONTRACT §7: identity tokens signed by the website', () => {
       { token: anonymous.visitor_token },
     );
     expect(identified.status).toBe(200);
-    expect(identified.body).toMatchObject({ thread_id: anonymous.thread_id, visitor_token: anonymous.visitor_token, verified: true });
+    expect(identified.body).toMatchObject({ thread_id: anonymous.thread_id, verified: true });
+    // A new token replaces the anonymous one (issue 15: session fixation; see visitor-identity.test.ts).
+    expect(identified.body.visitor_token).not.toBe(anonymous.visitor_token);
     // From now on the identity finds this conversation from any device.
     const elsewhere = await resolve(server, { identity_token: signIdentityToken(secret, identityClaims('demo', sub)) });
     expect(elsewhere.body).toMatchObject({ thread_id: anonymous.thread_id, resumed: true });
@@ -481,6 +483,6 @@ describe('CONTRACT §7: require_verified_identity', () => {
     );
     expect(upgraded.status).toBe(200);
     expect(upgraded.body).toMatchObject({ thread_id: anonymous.thread_id, verified: true });
-    expect((await publicCall(server, 'GET', `${anonymous.thread_id}/events`, { token: anonymous.visitor_token })).status).toBe(200);
+    expect((await publicCall(server, 'GET', `${anonymous.thread_id}/events`, { token: upgraded.body.visitor_token })).status).toBe(200);
   });
 });

@@ -7,6 +7,7 @@ import { TcpBalancer } from '../../src/dev/tcp-balancer.ts';
 import { startNatsServer, type NatsInstance } from '../../src/dev/nats-instance.ts';
 import { createDatabase, freePort, startPostgres, type PostgresInstance } from '../../src/dev/postgres-instance.ts';
 import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.ts';
+import { testDataKey } from './data-key.ts';
 import { startChildServer, type ChildServer } from './test-cluster.ts';
 import { api } from './test-server.ts';
 import { uniqueOrg } from './nats.ts';
@@ -71,7 +72,7 @@ export async function startFaultCluster(processes = 3): Promise<FaultCluster> {
   };
   try {
     const databaseUrl = await createDatabase(postgres.url);
-    const storage = await PostgresStorage.open(databaseUrl);
+    const storage = await PostgresStorage.open(databaseUrl, { dataKey: testDataKey() });
     const passwordHash = await hashPassword(PASSWORD);
     const emails = ['sender', 'reader'].map((name) => `${name}-${randomUUID()}@example.com`);
     for (const [index, email] of emails.entries()) {

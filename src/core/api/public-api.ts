@@ -76,6 +76,8 @@ export interface PublicApi {
     body: SendMessageInput,
     signal?: AbortSignal,
   ): Promise<InboundMessage>;
+  /** [ext] Forgets this device: the server revokes the visitor token (the conversation stays with the agent's owners). */
+  forgetVisitorToken(slug: string, visitorToken: string): Promise<void>;
 }
 
 /** The resolve body: only the fields that have a value, so a seed-only server sees what it knows. */
@@ -124,6 +126,7 @@ export function createPublicApi(options: PublicApiOptions): PublicApi {
         signal,
         parse: parseSentMessage,
       }),
+    forgetVisitorToken: (slug, visitorToken) => clientFor(visitorToken).request<void>('DELETE', `${agent(slug)}/visitor-token`),
   };
 }
 

@@ -90,6 +90,9 @@ export class FakeServer {
   /** The agent's profile says only verified visitors may chat. */
   requireVerified = false;
   readonly tokens = new Set<string>();
+  /** Tokens unused longer than the server's idle limit: refused with 401, also by resolve without an identity token. */
+  readonly expiredTokens = new Set<string>();
+  private readonly revoked = new Set<string>();
   /** Tokens whose visitor an identity token vouched for. */
   private readonly verifiedTokens = new Set<string>();
   private tokenCount = 0;
@@ -161,6 +164,8 @@ export class FakeServer {
 
   private resolve(input: ResolveInput, token: string | null) {
     if (this.resolveError) throw this.resolveError;
+    if (token !== null && this.expiredTokens.has(token) && !input.identity_token)
+      throw new ApiError('unauthorized', 'This visitor token has expired (unused for 90 days); start a new conversation.', false, 401);
     const known = token !== null && this.tokens.has(token);
     if (input.identity_token === 'bad.identity.token')
       throw new ApiError('identity_invalid', 'The identity token is not valid.', false, 401);
@@ -174,7 +179,10 @@ export class FakeServer {
       resumed = false;
     }
     if (!this.issuesTokens) return { thread_id: this.threadId, resumed };
-    const issued = known ? token : tokenNumber(++this.tokenCount);
+    // An anonymous visitor who proves an identity gets a new token; the old one is revoked (session fixation).
+    const upgrade = known && input.identity_token && !this.verifiedTokens.has(token);
+    if (upgrade) this.revoke(token);
+    const issued = known && !upgrade ? token : this.newToken();
     this.tokens.add(issued);
     if (input.identity_token) this.verifiedTokens.add(issued);
     return {
@@ -185,6 +193,20 @@ export class FakeServer {
       email: input.email ?? null,
       ...(this.tellsSender ? { sender_id: VISITOR } : {}),
     };
+  }
+
+  /** The next token number nobody holds or held (a test's stored record may hold one already). */
+  private newToken(): string {
+    let token: string;
+    do token = tokenNumber(++this.tokenCount);
+    while (this.tokens.has(token) || this.revoked.has(token));
+    return token;
+  }
+
+  private revoke(token: string) {
+    this.tokens.delete(token);
+    this.verifiedTokens.delete(token);
+    this.revoked.add(token);
   }
 
   private checkCredentials(credentials: VisitorCredentials) {
@@ -208,6 +230,7 @@ export class FakeServer {
       this.checkCredentials(credentials);
       return this.message(VISITOR, body.content, body.client_message_id);
     }),
+    forgetVisitorToken: vi.fn(async (_slug: string, token: string) => this.revoke(token)),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Msg } from '@nats-io/transport-node';
 import type { ApprovalOutcome } from '../../agents/agent.ts';
-import { LocalControl, type ApprovalSettled, type ControlChannel } from '../control-channel.ts';
+import { LocalControl, type ApprovalSettled, type ControlChannel, type VisitorTokensRevoked } from '../control-channel.ts';
 import type { NatsBus } from './nats-bus.ts';
 import type { SubjectParts } from './subjects.ts';
 
@@ -9,8 +9,10 @@ const OUTCOMES: readonly ApprovalOutcome[] = ['approved', 'rejected', 'expired']
 
 /**
  * Control messages over NATS: `events.<org>.chat.approval.settled.<approval_id>` (body
- * `{"t": thread_id, "st": status}`), `events.<org>.chat.agent.settings_changed.<agent_id>`
- * and `events.<org>.chat.agent.token_revoked.<token_id>` (no body). A notice reaches this process's listeners at once (the bus has no echo) and
+ * `{"t": thread_id, "st": status}`), `events.<org>.chat.agent.settings_changed.<agent_id>` and
+ * `events.<org>.chat.agent.token_revoked.<token_id>` (no body), and
+ * `events.<org>.chat.visitor.tokens_revoked.<visitor_id>` (body `{"h": token hash or null}`: a
+ * hash is no credential, the token cannot be made from it). A notice reaches this process's listeners at once (the bus has no echo) and
  * the other processes' listeners through NATS. Nothing is kept: a process that was away
  * misses notices, which is why approvals also expire by their stored deadline.
  */
@@ -24,6 +26,19 @@ export class NatsControl implements ControlChannel {
     this.local = new LocalControl((error) => log.error({ err: error }, 'control message listener failed'));
     bus.on('approval', (parts, msg) => this.receiveApproval(parts, msg));
     bus.on('agent', (parts) => this.receiveAgent(parts));
+    bus.on('visitor', (parts, msg) => this.receiveVisitor(parts, msg));
+  }
+
+  visitorTokensRevoked(notice: VisitorTokensRevoked): void {
+    this.local.visitorTokensRevoked(notice);
+    this.send(
+      () => this.bus.subjects.of('visitor', 'tokens_revoked', notice.visitorId),
+      () => JSON.stringify({ h: notice.tokenHash }),
+    );
+  }
+
+  onVisitorTokensRevoked(listener: (notice: VisitorTokensRevoked) => void): void {
+    this.local.onVisitorTokensRevoked(listener);
   }
 
   approvalSettled(notice: ApprovalSettled): void {
@@ -79,6 +94,13 @@ export class NatsControl implements ControlChannel {
     const { t, st } = msg.json<{ t: unknown; st: unknown }>();
     if (typeof t !== 'string' || !OUTCOMES.includes(st as ApprovalOutcome)) return;
     this.local.approvalSettled({ approvalId: parts.id, threadId: t, status: st as ApprovalOutcome });
+  }
+
+  private receiveVisitor(parts: SubjectParts, msg: Msg): void {
+    if (parts.event !== 'tokens_revoked') return;
+    const { h } = msg.json<{ h: unknown }>();
+    if (h !== null && typeof h !== 'string') return;
+    this.local.visitorTokensRevoked({ visitorId: parts.id, tokenHash: h });
   }
 
   private receiveAgent(parts: SubjectParts): void {

@@ -331,6 +331,14 @@ export class PostgresStorage implements Storage {
     return this.visitors.byToken(agentId, tokenHash);
   }
 
+  async touchVisitorToken(tokenHash: string, usedAt: string) {
+    await this.visitors.touchToken(tokenHash, usedAt);
+  }
+
+  async revokeVisitorToken(agentId: string, tokenHash: string) {
+    return this.visitors.revokeToken(agentId, tokenHash);
+  }
+
   async getVisitorByIdentity(agentId: string, sub: string) {
     return this.visitors.byIdentity(agentId, sub);
   }

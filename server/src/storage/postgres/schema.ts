@@ -210,7 +210,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX agent_runs_running ON agent_runs (process_id) WHERE status = 'running';
   `,
-  // Secrets at rest: which data encryption key the identity and webhook secrets are sealed
+  // 5: secrets at rest: which data encryption key the identity and webhook secrets are sealed
   // with. The rows are sealed by sealSecrets (sealed-secrets.ts), which needs the key.
   `
   CREATE TABLE data_keys (
@@ -341,6 +341,11 @@ export const MIGRATIONS: readonly string[] = [
   -- that cannot be told, so their subscriptions stop; anyone on the thread can subscribe again.
   UPDATE webhooks SET active = false, inactive_reason = 'creator_unknown', lease_owner = NULL, lease_until = '-infinity'
     WHERE active AND creator_session_version IS NULL;
+  `,
+  // 8: visitor tokens expire after VISITOR_TOKEN_IDLE_DAYS without use. A token's idle time starts
+  // when it is issued: tokens never used since get their creation as their last use.
+  `
+  UPDATE visitor_tokens SET last_used_at = created_at WHERE last_used_at IS NULL;
   `,
 ];
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { visitorThread } from '../visitor-thread.ts';
-import { now, toVisitor, type Db, type Row } from './rows.ts';
+import { VISITOR_DEFAULT_NAME } from '../../threads/principal.ts';
+import { iso, now, toVisitor, type Db, type Row } from './rows.ts';
 import type { PostgresThreads } from './threads.ts';
 import type { AgentRecord, IdentifiedVisitorInput, NewVisitor, ResumeVisitorInput, VisitorRecord, VisitorResolution } from '../storage.ts';
 
@@ -23,11 +24,23 @@ export class PostgresVisitors {
     return row && toVisitor(row);
   }
 
-  async byToken(agentId: string, tokenHash: string): Promise<VisitorRecord | undefined> {
+  async byToken(agentId: string, tokenHash: string): Promise<(VisitorRecord & { tokenLastUsedAt: string }) | undefined> {
     const [row] = await this.sql<Row[]>`
-      SELECT visitors.* FROM visitor_tokens JOIN visitors ON visitors.id = visitor_tokens.visitor_id
+      SELECT visitors.*, coalesce(visitor_tokens.last_used_at, visitor_tokens.created_at) AS token_last_used_at
+      FROM visitor_tokens JOIN visitors ON visitors.id = visitor_tokens.visitor_id
       WHERE visitor_tokens.token_hash = ${tokenHash} AND visitors.agent_id = ${agentId}`;
-    return row && toVisitor(row);
+    return row && { ...toVisitor(row), tokenLastUsedAt: iso(row.token_last_used_at) };
+  }
+
+  async touchToken(tokenHash: string, usedAt: string): Promise<void> {
+    await this.sql`UPDATE visitor_tokens SET last_used_at = ${usedAt} WHERE token_hash = ${tokenHash}`;
+  }
+
+  async revokeToken(agentId: string, tokenHash: string): Promise<boolean> {
+    const rows = await this.sql`
+      DELETE FROM visitor_tokens WHERE token_hash = ${tokenHash}
+        AND visitor_id IN (SELECT id FROM visitors WHERE agent_id = ${agentId})`;
+    return rows.count > 0;
   }
 
   async byIdentity(agentId: string, sub: string, db: Db = this.sql): Promise<VisitorRecord | undefined> {
@@ -45,7 +58,7 @@ export class PostgresVisitors {
       await tx`SELECT pg_advisory_xact_lock(hashtext(${`${input.agent.id}:${input.sub}`}))`;
       const existing = await this.byIdentity(input.agent.id, input.sub, tx);
       if (!existing) return this.insertVisitor(tx, input.agent, input.email, input.name, input.sub, input.tokenHash);
-      await tx`INSERT INTO visitor_tokens (token_hash, visitor_id, created_at) VALUES (${input.tokenHash}, ${existing.id}, ${now()})`;
+      await this.insertToken(tx, input.tokenHash, existing.id, now());
       await tx`UPDATE visitors SET verified = true WHERE id = ${existing.id}`;
       return this.continueVisitor(tx, input.agent, existing.id, input.email, input.name, input.fresh);
     });
@@ -56,14 +69,27 @@ export class PostgresVisitors {
       // The row lock keeps two fresh starts of one visitor from racing.
       const [found] = await tx`SELECT 1 FROM visitors WHERE id = ${input.visitorId} FOR UPDATE`;
       if (!found) return undefined;
-      if (input.bindSub) {
-        await tx`SELECT pg_advisory_xact_lock(hashtext(${`${input.agent.id}:${input.bindSub}`}))`;
-        await tx`
-          UPDATE visitors SET identity_sub = ${input.bindSub}, verified = true
+      const { bind } = input;
+      let bound = false;
+      if (bind) {
+        await tx`SELECT pg_advisory_xact_lock(hashtext(${`${input.agent.id}:${bind.sub}`}))`;
+        // The labels become the identity's claims: what the visitor typed is not shown as verified.
+        const [row] = await tx<Row[]>`
+          UPDATE visitors SET identity_sub = ${bind.sub}, verified = true, email = ${bind.email}, name = ${bind.name}
           WHERE id = ${input.visitorId} AND identity_sub IS NULL
-            AND NOT EXISTS (SELECT 1 FROM visitors AS other WHERE other.agent_id = ${input.agent.id} AND other.identity_sub = ${input.bindSub})`;
+            AND NOT EXISTS (SELECT 1 FROM visitors AS other WHERE other.agent_id = ${input.agent.id} AND other.identity_sub = ${bind.sub})
+          RETURNING thread_id`;
+        if (row) {
+          bound = true;
+          await tx`DELETE FROM visitor_tokens WHERE visitor_id = ${input.visitorId}`;
+          await this.insertToken(tx, bind.tokenHash, input.visitorId, now());
+          await tx`
+            UPDATE participants SET name = ${bind.name ?? VISITOR_DEFAULT_NAME}
+            WHERE thread_id = ${row.thread_id as string} AND sender_id = ${`visitor:${input.visitorId}`}`;
+        }
       }
-      return this.continueVisitor(tx, input.agent, input.visitorId, input.email, input.name, input.fresh);
+      const resolution = await this.continueVisitor(tx, input.agent, input.visitorId, input.email, input.name, input.fresh);
+      return bound ? { ...resolution, bound } : resolution;
     });
   }
 
@@ -107,8 +133,13 @@ export class PostgresVisitors {
     await tx`
       INSERT INTO visitors (id, agent_id, email, name, identity_sub, verified, thread_id, created_at)
       VALUES (${visitor.id}, ${agent.id}, ${email}, ${name}, ${sub}, ${sub !== null}, ${threadId}, ${createdAt})`;
-    await tx`INSERT INTO visitor_tokens (token_hash, visitor_id, created_at) VALUES (${tokenHash}, ${visitor.id}, ${createdAt})`;
+    await this.insertToken(tx, tokenHash, visitor.id, createdAt);
     return { thread: (await this.threads.loadThread(threadId, tx))!, visitor, resumed: false, events };
+  }
+
+  /** A token counts as used when issued: its idle time starts then. */
+  private async insertToken(tx: Tx, tokenHash: string, visitorId: string, at: string): Promise<void> {
+    await tx`INSERT INTO visitor_tokens (token_hash, visitor_id, created_at, last_used_at) VALUES (${tokenHash}, ${visitorId}, ${at}, ${at})`;
   }
 
   /** A new public thread between the visitor and the agent, seen by the agent's owners. */

@@ -270,7 +270,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE messages_v7 RENAME TO messages;
   CREATE UNIQUE INDEX messages_by_seq ON messages(thread_id, thread_seq);
   CREATE UNIQUE INDEX messages_idempotency ON messages(thread_id, sender_id, client_message_id);
-  `, // 8 (webhook-rights): a webhook ends with its creator's rights (issue 15). Delivery stops once the creator
+  `, // 8: a webhook ends with its creator's rights (issue 15). Delivery stops once the creator
   // is disabled, changes password (session version) or no longer sees the thread, and says why it stopped.
   `
   ALTER TABLE webhooks ADD COLUMN creator_session_version INTEGER;
@@ -286,7 +286,7 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE webhooks SET active = 0, inactive_reason = 'creator_unknown', lease_owner = NULL, lease_until = 0
     WHERE active = 1 AND creator_session_version IS NULL;
   `,
-  // Secrets at rest: which data encryption key the identity and webhook secrets are sealed
+  // 9: secrets at rest: which data encryption key the identity and webhook secrets are sealed
   // with. The rows are sealed by sealSecrets (sealed-secrets.ts), which needs the key.
   `
   CREATE TABLE data_keys (
@@ -295,6 +295,11 @@ export const MIGRATIONS: readonly string[] = [
     key_check TEXT NOT NULL,
     created_at TEXT NOT NULL
   );
+  `,
+  // 10: visitor tokens expire after VISITOR_TOKEN_IDLE_DAYS without use (issue 15). A token's idle time
+  // starts when it is issued: tokens never used since get their creation as their last use.
+  `
+  UPDATE visitor_tokens SET last_used_at = created_at WHERE last_used_at IS NULL;
   `,
 ];
 

@@ -297,6 +297,14 @@ export class SqliteStorage implements Storage {
     return this.visitors.byToken(agentId, tokenHash);
   }
 
+  async touchVisitorToken(tokenHash: string, usedAt: string) {
+    this.visitors.touchToken(tokenHash, usedAt);
+  }
+
+  async revokeVisitorToken(agentId: string, tokenHash: string) {
+    return this.visitors.revokeToken(agentId, tokenHash);
+  }
+
   async getVisitorByIdentity(agentId: string, sub: string) {
     return this.visitors.byIdentity(agentId, sub);
   }

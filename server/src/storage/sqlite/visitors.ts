@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import { VISITOR_DEFAULT_NAME } from '../../threads/principal.ts';
 import { visitorThread } from '../visitor-thread.ts';
 import { now, str, toVisitor, type Row } from './rows.ts';
 import type {
@@ -36,7 +37,8 @@ export class SqliteVisitors {
       byId: db.prepare('SELECT * FROM visitors WHERE id = ?'),
       byIdentity: db.prepare('SELECT * FROM visitors WHERE agent_id = ? AND identity_sub = ?'),
       byToken: db.prepare(
-        `SELECT visitors.* FROM visitor_tokens JOIN visitors ON visitors.id = visitor_tokens.visitor_id
+        `SELECT visitors.*, COALESCE(visitor_tokens.last_used_at, visitor_tokens.created_at) AS token_last_used_at
+         FROM visitor_tokens JOIN visitors ON visitors.id = visitor_tokens.visitor_id
          WHERE visitor_tokens.token_hash = ? AND visitors.agent_id = ?`,
       ),
       // The participants table knows who started each public thread, also after a fresh start.
@@ -48,13 +50,19 @@ export class SqliteVisitors {
         `INSERT INTO visitors (id, agent_id, email, name, identity_sub, verified, thread_id, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertToken: db.prepare('INSERT INTO visitor_tokens (token_hash, visitor_id, created_at) VALUES (?, ?, ?)'),
+      insertToken: db.prepare('INSERT INTO visitor_tokens (token_hash, visitor_id, created_at, last_used_at) VALUES (?, ?, ?, ?)'),
+      touchToken: db.prepare('UPDATE visitor_tokens SET last_used_at = ? WHERE token_hash = ?'),
+      revokeToken: db.prepare(
+        'DELETE FROM visitor_tokens WHERE token_hash = ? AND visitor_id IN (SELECT id FROM visitors WHERE agent_id = ?)',
+      ),
+      revokeAllTokens: db.prepare('DELETE FROM visitor_tokens WHERE visitor_id = ?'),
       updateLabels: db.prepare('UPDATE visitors SET email = COALESCE(?, email), name = COALESCE(?, name) WHERE id = ?'),
       renameParticipant: db.prepare('UPDATE participants SET name = ? WHERE thread_id = ? AND sender_id = ?'),
+      // The labels become the identity's claims: what the visitor typed is not shown as verified.
       bindIdentity: db.prepare(
-        `UPDATE visitors SET identity_sub = ?, verified = 1
-         WHERE id = ? AND identity_sub IS NULL
-           AND NOT EXISTS (SELECT 1 FROM visitors AS other WHERE other.agent_id = ? AND other.identity_sub = ?)`,
+        `UPDATE visitors SET identity_sub = @sub, verified = 1, email = @email, name = @name
+         WHERE id = @id AND identity_sub IS NULL
+           AND NOT EXISTS (SELECT 1 FROM visitors AS other WHERE other.agent_id = @agentId AND other.identity_sub = @sub)`,
       ),
       markVerified: db.prepare('UPDATE visitors SET verified = 1 WHERE id = ?'),
       move: db.prepare('UPDATE visitors SET thread_id = ? WHERE id = ?'),
@@ -67,9 +75,17 @@ export class SqliteVisitors {
     return row && toVisitor(row);
   }
 
-  byToken(agentId: string, tokenHash: string): VisitorRecord | undefined {
+  byToken(agentId: string, tokenHash: string): (VisitorRecord & { tokenLastUsedAt: string }) | undefined {
     const row = this.stmt.byToken.get(tokenHash, agentId) as Row | undefined;
-    return row && toVisitor(row);
+    return row && { ...toVisitor(row), tokenLastUsedAt: str(row.token_last_used_at) };
+  }
+
+  touchToken(tokenHash: string, usedAt: string): void {
+    this.stmt.touchToken.run(usedAt, tokenHash);
+  }
+
+  revokeToken(agentId: string, tokenHash: string): boolean {
+    return this.stmt.revokeToken.run(tokenHash, agentId).changes > 0;
   }
 
   byIdentity(agentId: string, sub: string): VisitorRecord | undefined {
@@ -85,7 +101,7 @@ export class SqliteVisitors {
     return this.db.transaction((): VisitorResolution => {
       const existing = this.byIdentity(input.agent.id, input.sub);
       if (!existing) return this.insertVisitor(input.agent, input.email, input.name, input.sub, input.tokenHash);
-      this.stmt.insertToken.run(input.tokenHash, existing.id, now());
+      this.insertToken(input.tokenHash, existing.id, now());
       this.stmt.markVerified.run(existing.id);
       return this.continueVisitor(input.agent, existing.id, input.email, input.name, input.fresh);
     })();
@@ -94,8 +110,19 @@ export class SqliteVisitors {
   resume(input: ResumeVisitorInput): VisitorResolution | undefined {
     return this.db.transaction((): VisitorResolution | undefined => {
       if (!this.stmt.byId.get(input.visitorId)) return undefined;
-      if (input.bindSub) this.stmt.bindIdentity.run(input.bindSub, input.visitorId, input.agent.id, input.bindSub);
-      return this.continueVisitor(input.agent, input.visitorId, input.email, input.name, input.fresh);
+      const { bind } = input;
+      const bound =
+        bind !== null &&
+        this.stmt.bindIdentity.run({ sub: bind.sub, email: bind.email, name: bind.name, id: input.visitorId, agentId: input.agent.id })
+          .changes > 0;
+      if (bound) {
+        this.stmt.revokeAllTokens.run(input.visitorId);
+        this.insertToken(bind.tokenHash, input.visitorId, now());
+        const visitor = toVisitor(this.stmt.byId.get(input.visitorId) as Row);
+        this.stmt.renameParticipant.run(bind.name ?? VISITOR_DEFAULT_NAME, visitor.threadId, `visitor:${input.visitorId}`);
+      }
+      const resolution = this.continueVisitor(input.agent, input.visitorId, input.email, input.name, input.fresh);
+      return bound ? { ...resolution, bound } : resolution;
     })();
   }
 
@@ -132,8 +159,13 @@ export class SqliteVisitors {
     const visitor: VisitorRecord = { id: randomUUID(), agentId: agent.id, email, name, identitySub: sub, verified: sub !== null, threadId };
     const events = this.openThread(agent, visitor, threadId, createdAt);
     this.stmt.insert.run(visitor.id, agent.id, email, name, sub, sub === null ? 0 : 1, threadId, createdAt);
-    this.stmt.insertToken.run(tokenHash, visitor.id, createdAt);
+    this.insertToken(tokenHash, visitor.id, createdAt);
     return { thread: this.threads.loadThread(threadId)!, visitor, resumed: false, events };
+  }
+
+  /** A token counts as used when issued: its idle time starts then. */
+  private insertToken(tokenHash: string, visitorId: string, at: string): void {
+    this.stmt.insertToken.run(tokenHash, visitorId, at, at);
   }
 
   /** A new public thread between the visitor and the agent, seen by the agent's owners. */

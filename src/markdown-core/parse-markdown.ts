@@ -48,9 +48,10 @@ export function parseMarkdown(text: string): MdBlock[] {
 }
 
 /**
- * Whether `text` nests deeper than the parser can take without recursing thousands deep:
- * many container markers on one line (`> > > …`, `* * * …`), or a long run of `*`/`_`
- * touching a word (`*****x`). One pass, no backtracking.
+ * Whether `text` nests deeper than any message means to (so it is shown as written): many
+ * container markers on one line (`> > > …`, `* * * …`; each open container is matched
+ * again on every line), or a long run of `*`/`_` touching a word (`*****x`). One pass, no
+ * backtracking.
  */
 export function nestsTooDeep(text: string): boolean {
   let index = 0;

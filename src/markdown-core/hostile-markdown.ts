@@ -70,4 +70,8 @@ export const HOSTILE_MARKDOWN: Readonly<Record<string, (chars: number) => string
   'setext headings `a\\n-\\n`': (chars) => repeatTo('a\n-\n', chars),
   'nested lists, deeper per line': listStaircase,
   'quotes, deeper per line': quoteStaircase,
+  // Each delimiter row under a header of another width (marked read every line below each one).
+  'would-be tables (3-cell header, 1-cell delimiter row)': (chars) => repeatTo('a|b|c\n|-|\n', chars),
+  'link definitions `[a]: …\\n`': (chars) => repeatTo('[a]: https://a.example "t"\n', chars),
+  'lazy quote lines `> a\\nb\\n`': (chars) => repeatTo('> a\nb\n', chars),
 };

@@ -54,7 +54,7 @@ export function unescape(text: string): string {
   return text.replace(ESCAPE_OR_ENTITY, (whole, escaped: string | undefined) => escaped ?? decodeEntities(whole));
 }
 
-/** A label as marked keys its definitions: trimmed, whitespace collapsed, case folded. */
+/** A link label as definitions are keyed by it: trimmed, whitespace collapsed, case folded. */
 export function labelKey(label: string): string {
   return label.trim().replace(/\s+/g, ' ').toLowerCase().toUpperCase().toLowerCase();
 }

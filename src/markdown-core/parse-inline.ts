@@ -16,6 +16,7 @@
  */
 import { decodeEntities } from './decode-entities.ts';
 import { newNode, toTree, type Node } from './inline-nodes.ts';
+import type { LinkDefinitionMap } from './link-definitions.ts';
 import {
   BARE_URL,
   BARE_URL_IN_BRACKETS,
@@ -46,8 +47,8 @@ import {
 } from './inline-syntax.ts';
 import type { MdInline } from './markdown-tree.ts';
 
-/** Link reference definitions by label (as marked's block lexer collects them). */
-export type LinkDefinitions = Readonly<Record<string, { href: string; title?: string | null }>>;
+/** Link reference definitions by normalized label (`labelKey`), as the block parser collects them (`link-definitions.ts`). */
+export type LinkDefinitions = Readonly<LinkDefinitionMap>;
 
 interface Delimiter {
   char: string;
@@ -522,7 +523,7 @@ class InlineParser {
       return null;
     }
     if (label) this.pos += label[0].length;
-    return { href: decodeEntities(definition.href), title: definition.title ? decodeEntities(definition.title) : null };
+    return { href: definition.href, title: definition.title || null };
   }
 
   private closeBracket(): void {

@@ -65,6 +65,7 @@ describe('parseMarkdown on hostile input', () => {
     '`[a](` (unclosed links)',
     '`[a](b "` (unclosed titles)',
     '`a@` (no e-mail domain)',
+    'would-be tables (3-cell header, 1-cell delimiter row)',
   ])('keeps %s as the words written', (family) => {
     const input = make(family);
     expect(parseMarkdown(input)).toEqual([paragraph(text(input.trimEnd()))]);
@@ -110,6 +111,16 @@ describe('parseMarkdown on hostile input', () => {
     expect(blocks[0]?.type).toBe(family.startsWith('quotes') ? 'quote' : 'list');
     expect(depth(blocks)).toBeLessThanOrEqual(2 * (MAX_NESTING_DEPTH + 3));
     expect(words(blocks).match(/x/g)).toHaveLength(input.split('\n').length);
+  });
+
+  it('reads a long run of link definitions into no block at all', () => {
+    expect(parseMarkdown(make('link definitions `[a]: …\\n`'))).toEqual([]);
+  });
+
+  it('keeps lazy lines in the quote they continue', () => {
+    const input = make('lazy quote lines `> a\\nb\\n`');
+    const lines = Array.from({ length: input.length / 6 }, () => 'a\nb').join('\n');
+    expect(parseMarkdown(input)).toEqual([{ type: 'quote', children: [paragraph(text(lines))] }]);
   });
 
   it('links each bare URL in brackets up to its `]`', () => {

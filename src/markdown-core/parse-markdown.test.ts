@@ -150,6 +150,61 @@ describe('parseMarkdown', () => {
       { type: 'code', language: 'ts', text: 'const a = 1 < 2 &amp;' },
     ]);
     expect(parseMarkdown('    indented')).toEqual([{ type: 'code', language: null, text: 'indented' }]);
+    // The same text whether or not the message ends with a line break (marked kept one at the end).
+    expect(parseMarkdown('    indented\n')).toEqual([{ type: 'code', language: null, text: 'indented' }]);
+  });
+
+  it('keeps an indented line under a link definition as words of a paragraph, not code', () => {
+    // Indented code cannot interrupt a paragraph, and a definition is read from one (marked made it code).
+    expect(parseMarkdown('[a]: https://a.example\n    # not code')).toEqual([
+      { type: 'paragraph', children: [{ type: 'text', text: '# not code' }] },
+    ]);
+  });
+
+  it("resolves a definition's escapes and references once: an escaped `&` keeps the reference as written", () => {
+    expect(parseMarkdown('[a]: https://x.example/?\\&amp; "&quot;T\\&quot;"\n\n[a]')).toEqual([
+      {
+        type: 'paragraph',
+        children: [{ type: 'link', href: 'https://x.example/?&amp;', title: '"T&quot;', children: [{ type: 'text', text: 'a' }] }],
+      },
+    ]);
+  });
+
+  it('keeps a task item a task item when a line under it (lazily its words) looks like a delimiter row', () => {
+    // marked made `[x] done` the header of a one-column table inside the item.
+    expect(parseMarkdown('- [x] done\n|-|')).toEqual([
+      {
+        type: 'list',
+        ordered: false,
+        start: 1,
+        items: [{ checked: true, children: [{ type: 'plain', children: [{ type: 'text', text: 'done\n|-|' }] }] }],
+      },
+    ]);
+  });
+
+  it('parses a table after paragraph lines, its rows up to a blank line, and keeps `\\|` in cells as `|`', () => {
+    expect(parseMarkdown('intro\n| a | `b\\|c` |\n| - | - |\n| 1 | 2 | 3 |\nlast\n\nafter')).toEqual([
+      { type: 'paragraph', children: [{ type: 'text', text: 'intro' }] },
+      {
+        type: 'table',
+        align: [null, null],
+        header: [[{ type: 'text', text: 'a' }], [{ type: 'code', text: 'b|c' }]],
+        rows: [
+          [[{ type: 'text', text: '1' }], [{ type: 'text', text: '2' }]],
+          [[{ type: 'text', text: 'last' }], []],
+        ],
+      },
+      { type: 'paragraph', children: [{ type: 'text', text: 'after' }] },
+    ]);
+  });
+
+  it('imports nothing from outside the markdown core (marked could not be tree-shaken out of the widget)', () => {
+    const sources = import.meta.glob<string>(['./*.ts', '!./*.test.ts'], { query: '?raw', import: 'default', eager: true });
+    const imports = Object.values(sources).flatMap((source) =>
+      [...source.matchAll(/^(?:import|export)[^;]*?from '([^']+)'/gm)].map((match) => match[1]),
+    );
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter((specifier) => !specifier?.startsWith('./'))).toEqual([]);
   });
 
   it('shows input over the limit as one literal block, unparsed', () => {

@@ -3,31 +3,20 @@
  * Framework-free; the inbox renders the tree with React, the widget with preact/compat,
  * through the one renderer in `src/markdown/render-markdown.tsx`.
  *
- * The parser is `marked` (CommonMark + GFM: tables, strikethrough, autolinks including
- * www. and bare URLs, task lists), picked by measurement (issue 9, November 2026), parser
- * alone, minified, gzip -9:
- *
- * | candidate                                   | gzip    | CommonMark spec, own HTML | 18k `*…x…*` |
- * | ------------------------------------------- | ------- | ------------------------- | ----------- |
- * | marked 18 (Lexer)                           | 15.3 KB | 562/652                   | 1.8 s, then RangeError |
- * | micromark + gfm + mdast-util-from-markdown  | 22.6 KB | 648/652                   | 33 s (list levels: 204 s) |
- * | markdown-to-jsx 9 parser (imports React)    | 26.3 KB | ~97 % supported sections  | —           |
- *
- * micromark is the more exact parser, but its attention resolver is quadratic: a hostile
- * 18,000-character message froze the page for half a minute. marked is smaller and through
- * our renderer passes ≥ 95 % of the spec sections we support (see
- * `src/markdown/commonmark-conformance.test.tsx`), but its inline lexer is quadratic too
- * (issue 15: 10,000 characters of `*a_` took 0.9 s): we keep marked for the blocks (with
- * its table check made linear) and parse each block's inlines ourselves, in linear time
- * (`parse-inline.ts`; 564/588 supported examples, one more than marked's own inlines).
- * The pre-scan below keeps marked's block recursion away from the stack;
- * `MAX_NESTING_DEPTH` bounds the tree we hand on.
+ * Both halves are our own, each linear in the text: the blocks (`parse-blocks.ts`,
+ * CommonMark's block structure plus GFM tables and task items) and each block's inlines
+ * (`parse-inline.ts`, CommonMark's delimiter and bracket stacks plus GFM strikethrough and
+ * bare URLs). They replaced `marked` (issues 9 and 15), whose inline lexer and table check
+ * were quadratic (10,000 characters of `*a_` took 0.9 s) and which could not be
+ * tree-shaken out of the widget's chunk. Through our renderer they pass 564 of the 588
+ * CommonMark spec examples we support (`src/markdown/commonmark-conformance.test.tsx`).
+ * The pre-scan below keeps hostile nesting to a literal block; `MAX_NESTING_DEPTH` bounds
+ * the tree we hand on.
  */
-import { Lexer, Tokenizer } from 'marked';
-import type { Token, Tokens } from 'marked';
-import { decodeEntities } from './decode-entities.ts';
-import type { MdAlign, MdBlock, MdListItem } from './markdown-tree.ts';
+import { cellAlignment, splitTableRow, TASK_BOX } from './block-syntax.ts';
+import type { MdBlock, MdListItem } from './markdown-tree.ts';
 import { MAX_NESTING_DEPTH } from './inline-nodes.ts';
+import { parseBlocks, type Block } from './parse-blocks.ts';
 import { parseInline, type LinkDefinitions } from './parse-inline.ts';
 
 export { decodeEntities } from './decode-entities.ts';
@@ -41,50 +30,28 @@ export const MAX_MARKDOWN_CHARS = 20_000;
 
 /**
  * Container markers (`>`, `-`, `1.`) at the start of one line, or emphasis markers in one
- * run, past which the parser would recurse thousands deep: such input is shown unparsed.
+ * run, past which the input is shown unparsed (it is hostile or a paste, not prose).
  */
 const MAX_LINE_CONTAINERS = 32;
 const MAX_DELIMITER_RUN = 64;
-
-/** A GFM table's delimiter row (`| --- | :-: |`), the whole line. */
-const TABLE_DELIMITER_ROW = /^ {0,3}(?:\| *)?:?-+:? *(?:\| *:?-+:? *)*(?:\| *)?$/;
-
-/** marked's block tokenizer, without the paths that are quadratic in the text. */
-class LinearTokenizer extends Tokenizer {
-  /**
-   * marked's table pattern reads every line below a would-be header before it checks that
-   * the delimiter row holds a `|` or `:`; tried at each block, that is quadratic (10,000
-   * characters of `a\n-\n` took 60 ms, 20,000 took 190). The row is one line: check it first.
-   */
-  override table(src: string): Tokens.Table | undefined {
-    const headerEnd = src.indexOf('\n');
-    if (headerEnd < 0) return undefined;
-    const rowEnd = src.indexOf('\n', headerEnd + 1);
-    const row = src.slice(headerEnd + 1, rowEnd < 0 ? src.length : rowEnd);
-    return /[:|]/.test(row) && TABLE_DELIMITER_ROW.test(row) ? super.table(src) : undefined;
-  }
-}
-
-const LEXER_OPTIONS = { gfm: true, breaks: false, tokenizer: new LinearTokenizer() };
 
 /** Parses untrusted message text into blocks; never throws (input it cannot parse is one literal block). */
 export function parseMarkdown(text: string): MdBlock[] {
   if (text.length > MAX_MARKDOWN_CHARS || nestsTooDeep(text)) return [{ type: 'literal', text }];
   try {
-    // marked finds the blocks (and the link definitions); the inlines are ours, in linear time (parse-inline.ts).
-    const lexer = new Lexer(LEXER_OPTIONS);
-    const tokens = lexer.blockTokens(text.replace(/\r\n?/g, '\n'), lexer.tokens);
-    return blocks(tokens, 0, true, lexer.tokens.links);
+    const { document, definitions } = parseBlocks(text.replace(/\r\n?/g, '\n'));
+    return toBlocks(document.children, true, definitions);
   } catch {
-    // A parser bug (or a stack it still overflows) must not hide the message: show what was written.
+    // A parser bug must not hide the message: show what was written.
     return [{ type: 'literal', text }];
   }
 }
 
 /**
- * Whether `text` nests deeper than the parser can take without recursing thousands deep:
- * many container markers on one line (`> > > …`, `* * * …`), or a long run of `*`/`_`
- * touching a word (`*****x`). One pass, no backtracking.
+ * Whether `text` nests deeper than any message means to (so it is shown as written): many
+ * container markers on one line (`> > > …`, `* * * …`; each open container is matched
+ * again on every line), or a long run of `*`/`_` touching a word (`*****x`). One pass, no
+ * backtracking.
  */
 export function nestsTooDeep(text: string): boolean {
   let index = 0;
@@ -128,74 +95,68 @@ function isWordChar(char: string | undefined): boolean {
   return char !== undefined && char !== '\n' && char !== ' ' && char !== '\t' && char !== '\r';
 }
 
-function blocks(tokens: readonly Token[], depth: number, loose: boolean, links: LinkDefinitions): MdBlock[] {
-  const out: MdBlock[] = [];
-  for (const token of tokens) {
-    const block = toBlock(token, depth, loose, links);
-    if (block) out.push(block);
-  }
-  return out;
+/** Our tree for parsed blocks; `loose`: paragraphs keep their `<p>` (all but a tight list's items'). */
+function toBlocks(blocks: readonly Block[], loose: boolean, links: LinkDefinitions): MdBlock[] {
+  return blocks.map((block) => toBlock(block, loose, links));
 }
 
-function toBlock(token: Token, depth: number, loose: boolean, links: LinkDefinitions): MdBlock | null {
-  if (depth > MAX_NESTING_DEPTH) return { type: 'literal', text: token.raw };
-  switch (token.type) {
-    case 'space':
-    case 'def':
-    case 'checkbox':
-      return null;
+function toBlock(block: Block, loose: boolean, links: LinkDefinitions): MdBlock {
+  const depth = block.depth;
+  if (depth > MAX_NESTING_DEPTH) return { type: 'literal', text: sourceText(block) };
+  switch (block.kind) {
     case 'paragraph':
-    case 'text': {
-      // A loose task item's paragraph starts with its checkbox's source: the box is not words.
-      const box = token.tokens?.[0]?.type === 'checkbox' ? token.tokens[0].raw.length : 0;
-      const children = parseInline((token.text as string).slice(box), links, depth);
-      // A tight list item's text is a `text` block (a loose item's is a paragraph).
-      return { type: token.type === 'paragraph' || loose ? 'paragraph' : 'plain', children };
-    }
+      return { type: loose ? 'paragraph' : 'plain', children: parseInline(block.text, links, depth) };
     case 'heading': {
-      const level = Math.min(6, Math.max(1, token.depth as number)) as 1 | 2 | 3 | 4 | 5 | 6;
-      return { type: 'heading', level, children: parseInline(token.text as string, links, depth) };
+      const level = Math.min(6, Math.max(1, block.level)) as 1 | 2 | 3 | 4 | 5 | 6;
+      return { type: 'heading', level, children: parseInline(block.text, links, depth) };
     }
     case 'code': {
-      const code = token as Tokens.Code;
-      const language =
-        decodeEntities(code.lang ?? '')
-          .trim()
-          .split(/\s/, 1)[0] || null;
-      return { type: 'code', language, text: code.text };
+      const language = block.fence ? block.text.split(/\s/, 1)[0] || null : null;
+      return { type: 'code', language, text: block.lines.join('\n') };
     }
-    case 'blockquote':
-      return { type: 'quote', children: blocks(token.tokens ?? [], depth + 1, true, links) };
-    case 'list':
-      return toList(token as Tokens.List, depth, links);
-    case 'table':
-      return toTable(token as Tokens.Table, depth, links);
-    case 'hr':
-      return { type: 'rule' };
     case 'html':
       // Raw HTML is never rendered: its source, as text.
-      return { type: 'literal', text: token.raw.replace(/\n+$/, '') };
-    default:
-      return token.raw.trim() ? { type: 'literal', text: token.raw } : null;
+      return { type: 'literal', text: block.lines.join('\n').replace(/\n+$/, '') };
+    case 'quote':
+      return { type: 'quote', children: toBlocks(block.children, true, links) };
+    case 'list':
+      return toList(block, links);
+    case 'table':
+      return toTable(block, links);
+    case 'rule':
+      return { type: 'rule' };
+    case 'item':
+    case 'document':
+      return { type: 'literal', text: sourceText(block) };
   }
 }
 
-function toList(list: Tokens.List, depth: number, links: LinkDefinitions): MdBlock {
-  const start = typeof list.start === 'number' ? list.start : 1;
-  const items: MdListItem[] = list.items.map((item) => ({
-    checked: item.task ? Boolean(item.checked) : null,
-    children: blocks(item.tokens, depth + 1, list.loose, links),
-  }));
-  return { type: 'list', ordered: list.ordered, start, items };
+/** A block's words as written, for blocks past the depth limit (which the parser keeps to leaves). */
+function sourceText(block: Block): string {
+  if (block.children.length > 0) return block.children.map(sourceText).join('\n');
+  if (block.kind === 'paragraph' || block.kind === 'heading') return block.text;
+  return block.kind === 'table' ? [block.text, ...block.lines].join('\n') : block.lines.join('\n');
 }
 
-function toTable(table: Tokens.Table, depth: number, links: LinkDefinitions): MdBlock {
-  const align: MdAlign[] = table.align.map((value) => value ?? null);
-  const cell = (text: string) => parseInline(text, links, depth);
-  return {
-    type: 'table',
-    align,
-    header: table.header.map((head) => cell(head.text)),
-    rows: table.rows.map((row) => row.map((data) => cell(data.text))),
+function toList(list: Block, links: LinkDefinitions): MdBlock {
+  const marker = list.marker!;
+  const items: MdListItem[] = list.children.map((item) => {
+    // GFM task item: a box at the start of its first paragraph, which is not words.
+    const first = item.children[0];
+    const box = first?.kind === 'paragraph' ? TASK_BOX.exec(first.text) : null;
+    if (box) first!.text = first!.text.slice(box[0].length);
+    return { checked: box ? box[1] !== ' ' : null, children: toBlocks(item.children, !list.tight, links) };
+  });
+  return { type: 'list', ordered: marker.ordered, start: marker.ordered ? marker.start : 1, items };
+}
+
+function toTable(table: Block, links: LinkDefinitions): MdBlock {
+  const [delimiterRow = '', ...rows] = table.lines;
+  const align = splitTableRow(delimiterRow).map(cellAlignment);
+  const cells = (line: string) => {
+    const texts = splitTableRow(line);
+    // Cells past the header's are dropped, missing ones are empty (GFM).
+    return align.map((_, column) => parseInline(texts[column] ?? '', links, table.depth));
   };
+  return { type: 'table', align, header: cells(table.text), rows: rows.map(cells) };
 }

@@ -153,6 +153,8 @@ export const de: InboxStrings = {
     failed: (_reason: string, code: number | null) => `Keine Verbindung möglich${code === null ? '' : ` (Code ${code})`}.`,
     paused: 'Die Verbindung ist pausiert.',
     retryNow: 'Jetzt erneut versuchen',
+    newVersion: 'Eine neue Version der App ist verfügbar —',
+    reload: 'Neu laden',
   },
 
   threadList: {

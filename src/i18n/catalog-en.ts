@@ -129,6 +129,8 @@ export const en = {
     failed: (reason: string, _code: number | null) => `Cannot connect: ${reason}`,
     paused: 'The connection is paused.',
     retryNow: 'Retry now',
+    newVersion: 'A new version of the app is available —',
+    reload: 'Reload',
   },
 
   threadList: {

@@ -1,10 +1,16 @@
 import { useEffect, useState } from 'react';
 import type { SyncEngine } from '../core/engine/sync-engine.ts';
+import { OUTDATED_CLIENT_REASON } from '../core/protocol/protocol-version.ts';
 import { useConnectionState } from '../hooks/use-connection-state.ts';
 import { useStrings } from '../i18n/locale-store.ts';
 
-/** A banner while the live connection is down: when the next try is, and a way to try now. */
-export function ConnectionBanner({ engine, onRetry }: { engine: SyncEngine; onRetry(): void }) {
+const reloadPage = () => window.location.reload();
+
+/**
+ * A banner while the live connection is down: when the next try is, and a way to try now.
+ * When the server speaks a newer protocol, it asks for a reload instead (retrying cannot help).
+ */
+export function ConnectionBanner({ engine, onRetry, onReload = reloadPage }: { engine: SyncEngine; onRetry(): void; onReload?(): void }) {
   const state = useConnectionState(engine);
   const t = useStrings();
   const [now, setNow] = useState(() => Date.now());
@@ -14,6 +20,20 @@ export function ConnectionBanner({ engine, onRetry }: { engine: SyncEngine; onRe
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, [counting]);
+
+  if (state.status === 'failed' && state.reason === OUTDATED_CLIENT_REASON) {
+    return (
+      <div
+        role="alert"
+        className="flex items-center justify-center gap-3 bg-amber-100 px-4 py-1.5 text-sm text-amber-950 dark:bg-amber-900 dark:text-amber-50"
+      >
+        <span>{t.connection.newVersion}</span>
+        <button type="button" className="font-semibold underline" onClick={onReload}>
+          {t.connection.reload}
+        </button>
+      </div>
+    );
+  }
 
   let text: string | null = null;
   if (state.status === 'reconnecting') {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OUTDATED_CLIENT_REASON } from '../../src/core/protocol/protocol-version.ts';
 import type { OutboxItem } from '../../src/core/sync/outbox.ts';
 import { ERROR_NOTICE_MS, noticeFor, RATE_LIMIT_DEFAULT_WAIT_MS, type NoticeInput } from './connection-notice.ts';
 import { stringsFor } from './i18n.ts';
@@ -19,6 +20,17 @@ describe('noticeFor', () => {
   it('says nothing while all is well', () => {
     expect(noticeFor(input({}))).toBeNull();
     expect(noticeFor(input({ connection: { status: 'connecting', attempt: 1 } }))).toBeNull();
+  });
+
+  it('asks for a reload, with no retry, when the server speaks a newer protocol', () => {
+    const outdated = noticeFor(input({ connection: { status: 'failed', reason: OUTDATED_CLIENT_REASON, code: null } }));
+    expect(outdated).toEqual({
+      kind: 'failed',
+      text: 'A new version of the app is available — Reload',
+      tone: 'error',
+      action: null,
+      ticking: false,
+    });
   });
 
   it('covers every close and connection state (CONTRACT §6)', () => {

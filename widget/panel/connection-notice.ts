@@ -1,5 +1,6 @@
 import type { ConnectionState } from '../../src/core/connection/connection.ts';
 import { CloseCode } from '../../src/core/protocol/limits.ts';
+import { OUTDATED_CLIENT_REASON } from '../../src/core/protocol/protocol-version.ts';
 import type { OutboxItem } from '../../src/core/sync/outbox.ts';
 import type { PanelStrings } from './i18n.ts';
 import type { ServerNotice } from './visitor-session.ts';
@@ -8,6 +9,9 @@ import type { ServerNotice } from './visitor-session.ts';
 export const RATE_LIMIT_DEFAULT_WAIT_MS = 60_000;
 /** Other server errors (a reply that failed upstream, say) are shown this long. */
 export const ERROR_NOTICE_MS = 10_000;
+
+/** The server speaks a newer protocol: one plain sentence, untranslated to keep the visitor download tiny. */
+export const OUTDATED_TEXT = 'A new version of the app is available — Reload';
 
 /** What the visitor can do about it: skip the wait, reconnect, or start a new conversation. */
 export type NoticeAction = 'retry_now' | 'reconnect' | 'start_new' | 'reload_history';
@@ -41,6 +45,8 @@ const secondsUntil = (at: number, now: number) => Math.max(1, Math.ceil((at - no
 export function noticeFor({ connection, notice, pending, historyFailed, now, strings }: NoticeInput): Notice | null {
   switch (connection.status) {
     case 'failed':
+      if (connection.reason === OUTDATED_CLIENT_REASON)
+        return { kind: 'failed', text: OUTDATED_TEXT, tone: 'error', action: null, ticking: false };
       // 4004: the thread is gone or is not this visitor's; no retry can change that.
       return connection.code === CloseCode.notFound
         ? { kind: 'gone', text: strings.gone, tone: 'error', action: 'start_new', ticking: false }

@@ -4,6 +4,7 @@ import type WebSocket from 'ws';
 import { parseClientFrame, type ClientFrame } from '../../../src/core/protocol/client-frames.ts';
 import { CloseCode } from '../../../src/core/protocol/limits.ts';
 import type { SocketErrorCode } from '../../../src/core/protocol/model.ts';
+import { PROTOCOL_VERSION } from '../../../src/core/protocol/protocol-version.ts';
 import type { ServerFrame, SocketErrorData } from '../../../src/core/protocol/server-frames.ts';
 import { endAtExpiry } from '../auth/token-expiry.ts';
 import { ApiError } from '../http/errors.ts';
@@ -92,7 +93,12 @@ export class SocketConnection implements Subscriber {
     if (expiresAt !== undefined) this.cancelExpiry = endAtExpiry(expiresAt, () => this.close(CloseCode.unauthorized, 'Token expired.'));
     this.send({
       type: 'ready',
-      data: { connection_id: this.id, heartbeat_ms: this.deps.heartbeatMs, server_time: new Date().toISOString() },
+      data: {
+        connection_id: this.id,
+        heartbeat_ms: this.deps.heartbeatMs,
+        server_time: new Date().toISOString(),
+        protocol_version: PROTOCOL_VERSION,
+      },
     });
   }
 

@@ -73,7 +73,7 @@ describe('the user WebSocket (CONTRACT §6)', () => {
       const socket = openUser(server, alice.token);
       const ready = await socket.ready();
       expect(socket.frames[0]).toBe(ready);
-      expect(Object.keys(ready.data).sort()).toEqual(['connection_id', 'heartbeat_ms', 'server_time']);
+      expect(Object.keys(ready.data).sort()).toEqual(['connection_id', 'heartbeat_ms', 'protocol_version', 'server_time']);
       expect(typeof ready.data.connection_id).toBe('string');
       expect(ready.data.connection_id.length).toBeGreaterThan(0);
       expect(ready.data.heartbeat_ms).toBe(server.config.heartbeatMs);

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { OUTDATED_CLIENT_REASON, PROTOCOL_VERSION } from '../protocol/protocol-version.ts';
 import type { InboundFrame } from '../protocol/server-frame-schemas.ts';
 import { FakeEnvironment } from '../testing/fake-environment.ts';
 import { FakeTransport } from '../testing/fake-transport.ts';
@@ -154,6 +155,38 @@ describe('ConnectionManager', () => {
     expect(ctx.sockets).toHaveLength(2);
     ctx.last().ready();
     expect(ctx.manager.getState()).toEqual({ status: 'open', transport: 'websocket' });
+  });
+
+  it('stops on a ready of a newer protocol version: closes the socket, stays failed, never reconnects in a loop', async () => {
+    const ctx = setup({ withFallback: true });
+    ctx.manager.start();
+    ctx.last().ready(25_000, PROTOCOL_VERSION + 1);
+    expect(ctx.manager.getState()).toEqual({ status: 'failed', reason: OUTDATED_CLIENT_REASON, code: null });
+    expect(ctx.last().closedByClient).toEqual({ code: 1000, reason: '' });
+    // Never announced as open, and its ready is not passed on to the engine.
+    expect(ctx.opens).toEqual([]);
+    expect(ctx.frames).toEqual([]);
+
+    await vi.advanceTimersByTimeAsync(30 * MINUTE);
+    ctx.environment.setVisible(false);
+    ctx.environment.setVisible(true);
+    ctx.environment.setOnline(false);
+    ctx.environment.setOnline(true);
+    ctx.manager.retryNow();
+    await vi.advanceTimersByTimeAsync(30 * MINUTE);
+    expect(ctx.sockets).toHaveLength(1);
+    expect(ctx.fallbacks).toHaveLength(0);
+    expect(ctx.manager.getState()).toEqual({ status: 'failed', reason: OUTDATED_CLIENT_REASON, code: null });
+  });
+
+  it('opens on a ready of the same protocol version, or of none (an older server)', () => {
+    for (const version of [PROTOCOL_VERSION, undefined]) {
+      const ctx = setup();
+      ctx.manager.start();
+      ctx.last().ready(25_000, version);
+      expect(ctx.manager.getState()).toEqual({ status: 'open', transport: 'websocket' });
+      expect(ctx.opens).toEqual([{ transport: 'websocket', reconnect: false }]);
+    }
   });
 
   it('asks for a new token once after 4001; a second 4001 fails', async () => {

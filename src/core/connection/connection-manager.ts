@@ -1,5 +1,6 @@
 import type { Environment } from '../environment/environment.ts';
 import type { ClientFrame } from '../protocol/client-frames.ts';
+import { isNewerProtocol, OUTDATED_CLIENT_REASON } from '../protocol/protocol-version.ts';
 import type { InboundFrame } from '../protocol/server-frame-schemas.ts';
 import { backoffDelay } from './backoff.ts';
 import { classifyClose } from './close-policy.ts';
@@ -207,7 +208,9 @@ export class ConnectionManager implements Connection {
     this.readyTimer = setTimeout(() => this.abandonSocket({ code: 1006, reason: 'The server did not answer.' }), READY_TIMEOUT_MS);
     socket.open({
       open: (info) => {
-        if (this.socket === socket) this.onSocketReady(info.heartbeatMs);
+        if (this.socket !== socket) return;
+        if (isNewerProtocol(info.protocolVersion)) this.outdated();
+        else this.onSocketReady(info.heartbeatMs);
       },
       frame: (frame) => {
         if (this.socket === socket) this.onSocketFrame(frame);
@@ -246,6 +249,15 @@ export class ConnectionManager implements Connection {
       if (frame.data.code === 'rate_limited') this.retryAfterMs = frame.data.retry_after_ms ?? 0;
     }
     emit(this.frameListeners, frame);
+  }
+
+  /**
+   * The server speaks a newer protocol than this (cached, old) client: retrying cannot help,
+   * only a reload can, so close everything and stay `failed` instead of reconnecting in a loop.
+   */
+  private outdated(): void {
+    this.closeAll();
+    this.setState({ status: 'failed', reason: OUTDATED_CLIENT_REASON, code: null });
   }
 
   /** Closes the current socket ourselves (dead, or never ready) and handles it like its close. */

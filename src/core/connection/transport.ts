@@ -11,8 +11,11 @@ export interface TransportClose {
 
 /** What a transport reports to its owner. Frames are already validated. */
 export interface TransportEvents {
-  /** Ready to deliver: for the WebSocket, on the server's `ready` frame. */
-  open(info: { heartbeatMs: number | null }): void;
+  /**
+   * Ready to deliver: for the WebSocket, on the server's `ready` frame, with the protocol
+   * version it announced (absent from older servers and from the other transports).
+   */
+  open(info: { heartbeatMs: number | null; protocolVersion?: number }): void;
   frame(frame: InboundFrame): void;
   /** Ended; after this the transport is done and a new one must be created. */
   close(info: TransportClose): void;

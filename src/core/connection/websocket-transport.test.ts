@@ -96,6 +96,21 @@ describe('WebSocketTransport', () => {
     expect(record.opens).toEqual([20_000]);
   });
 
+  it('reports the protocol version of ready to its owner, and none when the server sent none', () => {
+    for (const [data, expected] of [
+      [{ connection_id: 'c1', protocol_version: 2 }, 2],
+      [{ connection_id: 'c1' }, undefined],
+    ] as const) {
+      const infos: { protocolVersion?: number }[] = [];
+      const transport = new WebSocketTransport({ url: () => 'ws://server/socket', WebSocket: FakeSocket });
+      FakeSocket.made = [];
+      transport.open({ open: (info) => infos.push(info), frame: () => {}, close: () => {} });
+      FakeSocket.made[0]!.serverOpen();
+      FakeSocket.made[0]!.serverSend({ type: 'ready', data });
+      expect(infos.map((info) => info.protocolVersion)).toEqual([expected]);
+    }
+  });
+
   it('drops and reports invalid frames by type only, and keeps going', () => {
     const { record, socket } = openTransport();
     socket!.serverOpen();

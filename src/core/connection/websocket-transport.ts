@@ -113,7 +113,7 @@ export class WebSocketTransport implements Transport {
     const frame = parsed.frame;
     if (frame.type === 'ready' && !this.ready) {
       this.ready = true;
-      this.events.open({ heartbeatMs: frame.data.heartbeat_ms ?? null });
+      this.events.open({ heartbeatMs: frame.data.heartbeat_ms ?? null, protocolVersion: frame.data.protocol_version });
       // The owner may have closed us in its open handler.
       if (this.closed) return;
     }

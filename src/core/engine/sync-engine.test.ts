@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { InboundEvent, InboundMessage } from '../protocol/server-frame-schemas.ts';
 import { MemoryOutboxStore } from '../sync/outbox-store.ts';
 import { FakeConnection } from '../testing/fake-connection.ts';
@@ -303,5 +303,38 @@ describe('SyncEngine under any delivery schedule (property)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('SyncEngine activity listeners', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('a listener that throws is reported and the next listener still hears the activity', async () => {
+    // The guard rethrows apart, in a microtask: catch it there to check what is reported.
+    const reported: unknown[] = [];
+    const original = globalThis.queueMicrotask;
+    vi.stubGlobal('queueMicrotask', (callback: () => void) =>
+      original(() => {
+        try {
+          callback();
+        } catch (error) {
+          reported.push(error);
+        }
+      }),
+    );
+    const ctx = setup();
+    await ctx.engine.start();
+    ctx.connection.open();
+    const heard: string[] = [];
+    ctx.engine.onActivity(() => {
+      throw new Error('listener broke');
+    });
+    ctx.engine.onActivity((activity) => heard.push(activity.kind === 'error' ? activity.code : activity.kind));
+
+    ctx.connection.deliver({ type: 'error', data: { code: 'upstream_error', message: 'Upstream failed.', retryable: true } });
+    await flushMicrotasks();
+
+    expect(heard).toEqual(['upstream_error']);
+    expect(reported).toEqual([new Error('listener broke')]);
   });
 });

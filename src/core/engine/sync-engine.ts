@@ -1,5 +1,6 @@
 import type { ThreadSource } from '../api/thread-source.ts';
 import type { Connection, ConnectionState } from '../connection/connection.ts';
+import { emit } from '../connection/emit.ts';
 import type { Environment } from '../environment/environment.ts';
 import { parseRuntimeData } from '../protocol/runtime-steps.ts';
 import type { InboundEvent, InboundFrame, InboundMessage } from '../protocol/server-frame-schemas.ts';
@@ -304,8 +305,9 @@ export class SyncEngine {
     this.summarize(threadId, this.summaries.read(threadId, readSeq));
   }
 
+  /** One listener that throws is reported (rethrown apart) and does not keep the others from hearing. */
   private emit(activity: Activity): void {
-    for (const listener of this.activityListeners) listener(activity);
+    emit(this.activityListeners, activity);
   }
 
   /** Every message, event, read and error of any thread, as it arrives. */

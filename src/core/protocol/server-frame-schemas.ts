@@ -49,6 +49,7 @@ const frameSchemas = {
         connection_id: v.optional(v.string()),
         heartbeat_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1000), v.maxValue(600_000))),
         server_time: v.optional(v.string()),
+        protocol_version: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
       }),
       {},
     ),

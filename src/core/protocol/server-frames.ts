@@ -2,7 +2,11 @@ import type { Message, SenderId, SocketErrorCode, ThreadEvent } from './model.ts
 
 /** Server → client frames on both WebSockets (CONTRACT §6). */
 export type ServerFrame =
-  | { type: 'ready'; data: { connection_id: string; heartbeat_ms: number; server_time: string } }
+  | {
+      type: 'ready';
+      /** `protocol_version` [ext]: `PROTOCOL_VERSION` (protocol-version.ts); a client accepts a ready without it. */
+      data: { connection_id: string; heartbeat_ms: number; server_time: string; protocol_version?: number };
+    }
   | { type: 'pong' }
   | { type: 'thread_message'; thread_id: string; data: Message }
   | { type: 'thread_event'; thread_id: string; data: ThreadEvent }

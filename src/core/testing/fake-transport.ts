@@ -46,11 +46,15 @@ export class FakeTransport implements Transport {
     this.followed = [...threadIds];
   }
 
-  /** The server's `ready`: the transport is open. */
-  ready(heartbeatMs: number | null = 25_000): void {
-    this.events?.open({ heartbeatMs });
+  /** The server's `ready`: the transport is open (a protocol version only when given, like an older server). */
+  ready(heartbeatMs: number | null = 25_000, protocolVersion?: number): void {
+    this.events?.open({ heartbeatMs, ...(protocolVersion === undefined ? {} : { protocolVersion }) });
     if (this.kind === 'websocket') {
-      this.receive({ type: 'ready', data: { connection_id: 'c', ...(heartbeatMs === null ? {} : { heartbeat_ms: heartbeatMs }) } });
+      const version = protocolVersion === undefined ? {} : { protocol_version: protocolVersion };
+      this.receive({
+        type: 'ready',
+        data: { connection_id: 'c', ...(heartbeatMs === null ? {} : { heartbeat_ms: heartbeatMs }), ...version },
+      });
     }
   }
 

@@ -2,7 +2,7 @@ import { Suspense, useEffect } from 'react';
 import { RuntimeConfigProvider } from './config/runtime-config-context.tsx';
 import type { RuntimeConfig } from './config/runtime-config.ts';
 import { useStrings } from './i18n/locale-store.ts';
-import { useSession } from './session/session-store.ts';
+import { useSession } from './sign-in/session-store.ts';
 import { ErrorBoundary } from './ui/error-boundary.tsx';
 import { lazyScreen } from './ui/lazy-screen.tsx';
 import { useApplyTheme } from './ui/theme-store.ts';
@@ -10,7 +10,7 @@ import { useApplyTheme } from './ui/theme-store.ts';
 /** The inbox (query cache, engine, threads): loaded at start when signed in, else while the sign-in page is idle. */
 export const inboxScreen = lazyScreen(() => import('./signed-in-app.tsx').then((module) => module.SignedInApp));
 /** The sign-in page and its API client: loaded at start when signed out. */
-export const signInScreen = lazyScreen(() => import('./session/sign-in-page.tsx').then((module) => module.SignInPage));
+export const signInScreen = lazyScreen(() => import('./sign-in/sign-in-page.tsx').then((module) => module.SignInPage));
 
 export function App({ config }: { config: RuntimeConfig }) {
   useApplyTheme();

@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App, inboxScreen, signInScreen } from './app.tsx';
 import { loadRuntimeConfig } from './config/runtime-config.ts';
 import { startLanguage } from './i18n/locale-store.ts';
-import { useSession } from './session/session-store.ts';
+import { useSession } from './sign-in/session-store.ts';
 import './index.css';
 
 const root = document.getElementById('root');

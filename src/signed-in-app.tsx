@@ -1,10 +1,10 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider, notifyManager } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from './core/api/api-error.ts';
-import { EngineProvider } from './engine/engine-context.tsx';
+import { EngineProvider } from './engine-provider/engine-context.tsx';
 import { currentStrings } from './i18n/locale-store.ts';
 import { InboxShell } from './inbox-shell.tsx';
-import { useSession, type SessionUser } from './session/session-store.ts';
+import { useSession, type SessionUser } from './sign-in/session-store.ts';
 import { frameBatch } from './ui/frame-batch.ts';
 
 // Query results render in the page's frame batch (instead of a timer task of their own), so a

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { MAX_CONTENT_CHARS, codePointLength } from '../core/protocol/limits.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
-import { useEngine } from '../engine/engine-context.tsx';
+import { useEngine } from '../engine-provider/engine-context.tsx';
 import { useThreadSnapshot } from '../hooks/use-thread-snapshot.ts';
 import { useStrings } from '../i18n/locale-store.ts';
 import { draftKey, useDrafts } from './draft-store.ts';

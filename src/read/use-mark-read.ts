@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useRef } from 'react';
-import { useEngine } from '../engine/engine-context.tsx';
+import { useEngine } from '../engine-provider/engine-context.tsx';
 import { patchThread, threadKeys, type ThreadPages } from '../threads/thread-queries.ts';
 
 /** Reads are reported at most this often per thread while new messages keep arriving. */

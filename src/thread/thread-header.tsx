@@ -4,7 +4,7 @@ import { agentSettingsHash } from '../agents/agent-route.ts';
 import type { ParticipationMode } from '../core/protocol/model.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import type { SyncHealth } from '../core/session/thread-snapshot.ts';
-import { useEngine } from '../engine/engine-context.tsx';
+import { useEngine } from '../engine-provider/engine-context.tsx';
 import type { InboxStrings } from '../i18n/catalog-en.ts';
 import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';

@@ -1,8 +1,8 @@
 import { Suspense, useState } from 'react';
 import type { Participant } from '../core/protocol/model.ts';
-import { useEngine } from '../engine/engine-context.tsx';
+import { useEngine } from '../engine-provider/engine-context.tsx';
 import { useStrings } from '../i18n/locale-store.ts';
-import { useMutedThreads } from '../notify/use-muted-threads.ts';
+import { useMutedThreads } from '../desktop-notifications/use-muted-threads.ts';
 import { lazyScreen } from '../ui/lazy-screen.tsx';
 import { MenuButton } from '../ui/menu-button.tsx';
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { Composer } from '../composer/composer.tsx';
-import { useEngine } from '../engine/engine-context.tsx';
+import { useEngine } from '../engine-provider/engine-context.tsx';
 import { useStrings } from '../i18n/locale-store.ts';
 import { useMarkRead } from '../read/use-mark-read.ts';
 import { buildRows } from './build-rows.ts';

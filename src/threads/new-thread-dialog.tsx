@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ParticipationMode } from '../core/protocol/model.ts';
-import { useEngine } from '../engine/engine-context.tsx';
+import { useEngine } from '../engine-provider/engine-context.tsx';
 import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
 import { agentsQuery, threadKeys, usersQuery } from './thread-queries.ts';

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
-import { useEngine } from '../engine/engine-context.tsx';
+import { useEngine } from '../engine-provider/engine-context.tsx';
 import { useThreadSnapshot } from '../hooks/use-thread-snapshot.ts';
 import type { InboxStrings } from '../i18n/catalog-en.ts';
 import { useStrings } from '../i18n/locale-store.ts';

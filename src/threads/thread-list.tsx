@@ -1,9 +1,9 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { useEngine } from '../engine/engine-context.tsx';
+import { useEngine } from '../engine-provider/engine-context.tsx';
 import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
-import { useMutedThreads } from '../notify/use-muted-threads.ts';
+import { useMutedThreads } from '../desktop-notifications/use-muted-threads.ts';
 import { ThreadListItem } from './thread-list-item.tsx';
 import { flattenThreads, threadsQuery } from './thread-queries.ts';
 import { threadTitle } from './thread-title.ts';

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import type { Activity } from '../core/engine/sync-engine.ts';
 import { mergeSummary } from '../core/engine/thread-summaries.ts';
-import { useEngine } from '../engine/engine-context.tsx';
+import { useEngine } from '../engine-provider/engine-context.tsx';
 import { useEngineActivity } from '../hooks/use-engine-activity.ts';
 import { patchThread, threadKeys, type ThreadPages } from './thread-queries.ts';
 

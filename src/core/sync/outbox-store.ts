@@ -1,4 +1,4 @@
-import type { OutboxItem } from './outbox.ts';
+import type { OutboxItem } from './outbox-item.ts';
 
 /** Where the outbox keeps its items between page loads. */
 export interface OutboxStore {

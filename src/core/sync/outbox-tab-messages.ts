@@ -1,5 +1,5 @@
 import { isOutboxItem } from './outbox-store.ts';
-import type { OutboxItem } from './outbox.ts';
+import type { OutboxItem } from './outbox-item.ts';
 
 /** What a follower tab asks the leader to do to an item (the leader decides: it knows what is in flight). */
 export type OutboxRequest =

@@ -1,6 +1,6 @@
 import type { TabChannel } from '../tabs/tab-channel.ts';
 import type { TabLeadership } from '../tabs/tab-leadership.ts';
-import type { OutboxItem } from './outbox.ts';
+import type { OutboxItem } from './outbox-item.ts';
 import { parseOutboxTabMessage, type OutboxRequest, type OutboxTabMessage } from './outbox-tab-messages.ts';
 
 /** The tabs of one browser profile and user share one outbox: this tab's leadership and the outbox channel. */

@@ -1,39 +1,20 @@
-import { ApiError, type ApiErrorCode } from '../api/api-error.ts';
+import { ApiError } from '../api/api-error.ts';
 import { backoffDelay } from '../connection/backoff.ts';
 import type { Environment } from '../environment/environment.ts';
 import type { SendMessageInput } from '../protocol/client-frames.ts';
 import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
+import type { OutboxItem } from './outbox-item.ts';
 import type { OutboxStore } from './outbox-store.ts';
 import type { OutboxRequest } from './outbox-tab-messages.ts';
 import { OutboxTabs, type OutboxTabHost, type OutboxTabsOptions } from './outbox-tabs.ts';
+
+// Part of the outbox's API: its importers keep reading the item type from here.
+export type { OutboxItem } from './outbox-item.ts';
 
 /** First retry of a failed send waits up to this long; each retry doubles it (full jitter). */
 const SEND_RETRY_BASE_MS = 1_000;
 /** Retries never wait longer than this. */
 const SEND_RETRY_CAP_MS = 30_000;
-
-type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
-
-/** A message the user sent that is not yet in the thread's log. */
-export interface OutboxItem {
-  clientMessageId: string;
-  threadId: string;
-  content: string;
-  mentions: string[];
-  /** The thread's seq when composing started (CONTRACT §4). */
-  baseSeq: number | null;
-  /** The latest seq the user had seen when sending. */
-  latestSeenSeq: number | null;
-  createdAt: number;
-  attempts: number;
-  /** Epoch ms before which a retry is not tried. */
-  nextAttemptAt: number;
-  status: OutboxStatus;
-  /** Once sent: the committed message, until the log holds it. */
-  committed: { id: string; seq: number } | null;
-  /** The last failure: on a queued item it is being retried, on a failed one it waits for the user. */
-  error: { code: ApiErrorCode; message: string; retryable: boolean } | null;
-}
 
 export interface OutboxOptions {
   store: OutboxStore;

@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useSyncExternalStore } from 'react';
 import { parseMutedThreads } from '../core/notify/muted-threads.ts';
-import { useEngine } from '../engine/engine-context.tsx';
+import { useEngine } from '../engine-provider/engine-context.tsx';
 
 /**
  * The user's muted threads, live: changes made in this tab and in the others (the browser's

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useEngine } from '../engine/engine-context.tsx';
+import { useEngine } from '../engine-provider/engine-context.tsx';
 
 /**
  * Tells the user's other tabs what this one shows: visible or not, focused or not, and the

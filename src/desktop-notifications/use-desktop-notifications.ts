@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { DesktopNotifier, notifiedChannelName, type NotifyCandidate } from '../core/notify/desktop-notifier.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
-import { useEngine } from '../engine/engine-context.tsx';
+import { useEngine } from '../engine-provider/engine-context.tsx';
 import { currentStrings } from '../i18n/locale-store.ts';
 import { nameOf, threadTitle } from '../threads/thread-title.ts';
 import { notificationBody } from './notification-text.ts';

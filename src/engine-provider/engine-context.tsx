@@ -7,7 +7,7 @@ import { createTabEffects, type TabEffects } from '../core/tabs/tab-effects.ts';
 import { frameBatch } from '../ui/frame-batch.ts';
 import { currentStrings, useStrings } from '../i18n/locale-store.ts';
 import { useRuntimeConfig } from '../config/runtime-config-context.tsx';
-import { useSession, type SessionUser } from '../session/session-store.ts';
+import { useSession, type SessionUser } from '../sign-in/session-store.ts';
 import { useDraftTabSync } from '../composer/use-draft-tab-sync.ts';
 
 export interface EngineContextValue {

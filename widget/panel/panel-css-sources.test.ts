@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import PANEL_CSS from './panel.css?raw';
 
 /** The words panel.css tells Tailwind to skip (`@source not inline('…')`). */
 function skippedWords(css: string): string[] {
@@ -20,7 +20,6 @@ function stringWords(source: string): Set<string> {
 
 describe('panel.css sources', () => {
   it('skips only words no string of the shipped panel code uses (a class there would get no CSS)', () => {
-    const css = readFileSync('widget/panel/panel.css', 'utf8'); // vitest runs from the repository root
     const sources = import.meta.glob<string>(['./**/*.{ts,tsx}', '!./**/*.test.*', '!./testing/**'], {
       query: '?raw',
       import: 'default',
@@ -29,6 +28,6 @@ describe('panel.css sources', () => {
     expect(Object.keys(sources)).toContain('./markdown/markdown-style.ts');
     const used = new Set(Object.values(sources).flatMap((source) => [...stringWords(source)]));
     expect(used).toContain('shrink-0');
-    expect(skippedWords(css).filter((word) => used.has(word))).toEqual([]);
+    expect(skippedWords(PANEL_CSS).filter((word) => used.has(word))).toEqual([]);
   });
 });

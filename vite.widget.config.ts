@@ -75,6 +75,10 @@ export default defineConfig(({ mode }) => {
             // allowed, so the lazy markdown chunk imports preact from the panel itself
             // instead of both importing a third, shared chunk (one more request on open).
             preserveEntrySignatures: 'allow-extension',
+            // Class fields stay lowered for es2020 (Safari 14–15 mishandle native ones:
+            // webkit.org/b/236843), as `this.x = v` instead of a defineProperty helper:
+            // the same objects, as no field shadows an accessor (tsc forbids it in ours, TS2610).
+            transform: { assumptions: { setPublicClassFields: true } },
             output: { format: 'es', entryFileNames: 'widget-panel-[hash].js', chunkFileNames: 'widget-[name]-[hash].js' },
           }
         : { output: { chunkFileNames: 'widget-[name]-[hash].js' } },

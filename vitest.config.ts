@@ -35,8 +35,9 @@ export default defineConfig({
           name: 'widget',
           include: ['widget/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
-          // The loader's stylesheet as written (`?raw`), for the theme's contrast test; other CSS stays empty in tests.
-          css: { include: [/widget\/loader\/loader\.css/] },
+          // The loader's stylesheet as written (`?raw`), for the theme's contrast test, and the
+          // panel's, for its Tailwind sources test; other CSS stays empty in tests.
+          css: { include: [/widget\/loader\/loader\.css/, /widget\/panel\/panel\.css\?raw$/] },
         },
       },
       {

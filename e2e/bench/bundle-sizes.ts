@@ -47,3 +47,28 @@ export function inboxInitialJs(root: string): { gzipBytes: number; files: string
 export function loaderGzipBytes(root: string): number {
   return gzip9(readFileSync(join(root, 'widget.js')));
 }
+
+/** The developers' guide's budget for all a visitor downloads to chat, KB of gzip. */
+export const WIDGET_CHAT_GZIP_KB = 60;
+
+/** Where the panel build records its files (vite.widget.config.ts, PANEL_MANIFEST). */
+const PANEL_MANIFEST = '.vite/widget-panel-manifest.json';
+const PANEL_ENTRY = 'widget/panel/panel.tsx';
+
+/**
+ * All a visitor downloads to chat, gzip -9: the loader, the panel it loads and the chunks
+ * the panel imports (the markdown renderer, fetched as soon as the panel loads), each named
+ * by the panel build's manifest.
+ */
+export function widgetChatGzip(root: string): { files: Record<string, number>; gzipBytes: number } {
+  const manifest = JSON.parse(readFileSync(join(root, PANEL_MANIFEST), 'utf8')) as Record<
+    string,
+    { file: string; imports?: string[]; dynamicImports?: string[] }
+  >;
+  const panel = manifest[PANEL_ENTRY];
+  if (!panel) throw new Error(`${PANEL_MANIFEST} has no entry for ${PANEL_ENTRY}.`);
+  const chunks = [...(panel.imports ?? []), ...(panel.dynamicImports ?? [])].map((key) => manifest[key]!.file);
+  const files: Record<string, number> = {};
+  for (const file of ['widget.js', panel.file, ...chunks]) files[file] = gzip9(readFileSync(join(root, file)));
+  return { files, gzipBytes: Object.values(files).reduce((sum, bytes) => sum + bytes, 0) };
+}

@@ -1,0 +1,22 @@
+import { expect, test } from '@playwright/test';
+import { loaderGzipBytes, SIZE_GOALS, WIDGET_CHAT_GZIP_KB, widgetChatGzip } from './bench/bundle-sizes.ts';
+
+/**
+ * The widget's size budget (README, Visitor widget), read from the built dist/ (`npm run
+ * build` first): all a visitor downloads to chat, and the loader a host page always loads.
+ */
+const DIST = 'dist';
+
+test('all a visitor downloads to chat (loader, panel, markdown chunk) stays within 60 KB of gzip', () => {
+  const { files, gzipBytes } = widgetChatGzip(DIST);
+  expect(Object.keys(files)).toEqual([
+    'widget.js',
+    expect.stringMatching(/^widget-panel-[\w-]+\.js$/),
+    expect.stringMatching(/^widget-render-markdown-[\w-]+\.js$/),
+  ]);
+  expect(gzipBytes, JSON.stringify(files)).toBeLessThanOrEqual(WIDGET_CHAT_GZIP_KB * 1024);
+});
+
+test('the loader stays within 3 KB of gzip', () => {
+  expect(loaderGzipBytes(DIST)).toBeLessThanOrEqual(SIZE_GOALS.loaderGzipKb * 1024);
+});

@@ -80,8 +80,11 @@ export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
         raw.destroy();
         return true;
       };
+      // Ended streams (account disabled, token revoked or expired) close a moment after `end()`:
+      // nothing may be written meanwhile (Node would throw "write after end").
+      const gone = () => raw.writableEnded || raw.destroyed;
       const write = (outbound: Outbound) => {
-        if (raw.destroyed || tooFarBehind(raw.writableLength)) return;
+        if (gone() || tooFarBehind(raw.writableLength)) return;
         if (outbound.seq !== null) {
           if (outbound.seq <= cursor) return;
           cursor = outbound.seq;
@@ -90,7 +93,7 @@ export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
       };
       const holdBack = (outbound: Outbound) => {
         heldBackBytes += Buffer.byteLength(outbound.sse);
-        if (!raw.destroyed && !tooFarBehind(heldBackBytes)) heldBack.push(outbound);
+        if (!gone() && !tooFarBehind(heldBackBytes)) heldBack.push(outbound);
       };
       /** Sends the log after the cursor at the reader's pace; live events wait meanwhile, then follow without repeats. */
       const replay = async (): Promise<void> => {
@@ -99,17 +102,18 @@ export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
           for (;;) {
             const page = await ctx.storage.listEvents(threadId, cursor, POLL_LIMIT_MAX);
             for (const event of page.events) {
+              if (gone()) return;
               const flushed = raw.write(`id: ${event.thread_seq}\ndata: ${JSON.stringify(event)}\n\n`);
               cursor = event.thread_seq;
               // A long log is not piled up in memory.
               if (!flushed) await drainedOrClosed(raw);
-              if (raw.destroyed) return;
+              if (gone()) return;
             }
             if (!page.hasMore) break;
           }
         } catch (error) {
           request.log.error({ err: error, thread_id: threadId }, 'SSE replay failed');
-          raw.end();
+          if (!gone()) raw.end();
           return;
         }
         replaying = false;
@@ -130,7 +134,7 @@ export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
       const subscriber: Subscriber = { senderId: principal.senderId, deliver };
       ctx.hub.subscribe(threadId, subscriber);
       const keepAlive = setInterval(() => {
-        if (!raw.writableEnded && !raw.destroyed) raw.write(': keep-alive\n\n');
+        if (!gone()) raw.write(': keep-alive\n\n');
       }, ctx.config.sseKeepAliveMs);
       const close = () => {
         clearInterval(keepAlive);

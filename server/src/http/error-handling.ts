@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
-import { isStorageUnavailable, transientStorageFailure } from '../storage/storage-unavailable.ts';
+import { storageFailureMessage } from '../storage/storage-unavailable.ts';
 import { ApiError, unavailable } from './errors.ts';
 
 const TYPE_NAMES: Record<string, string> = {
@@ -84,9 +84,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: numbe
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(400).send(new ApiError('client_error', error.message).toBody());
     }
-    const passing = isStorageUnavailable(error)
-      ? 'The database is not answering right now; try again in a moment.'
-      : transientStorageFailure(error);
+    const passing = storageFailureMessage(error);
     if (passing) {
       // Expected while the database is away, a lock is held elsewhere or the disk is full: a
       // warning with the code only (the error's detail may quote the request's data), and an

@@ -10,7 +10,7 @@ import { endAtExpiry } from '../auth/token-expiry.ts';
 import { ApiError } from '../http/errors.ts';
 import { addressRateKey } from '../http/client-address.ts';
 import type { Limiter } from '../http/rate-limiter.ts';
-import { isStorageUnavailable } from '../storage/storage-unavailable.ts';
+import { errorCode, storageFailureMessage } from '../storage/storage-unavailable.ts';
 import type { Principal } from '../threads/principal.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
 import type { Hub, Subscriber } from './hub.ts';
@@ -270,10 +270,11 @@ export class SocketConnection implements Subscriber {
       }
       return;
     }
-    if (isStorageUnavailable(error)) {
+    const passing = storageFailureMessage(error);
+    if (passing) {
       // The outcome of a send is unknown: the client sends it again with the same client_message_id.
-      this.deps.log.warn({ err: error, connection_id: this.id }, 'socket frame failed: database unavailable');
-      this.sendError('upstream_error', 'The database is not answering right now; try again.', true, extra);
+      this.deps.log.warn({ code: errorCode(error), connection_id: this.id }, 'socket frame failed: storage unavailable');
+      this.sendError('upstream_error', passing, true, extra);
       return;
     }
     this.deps.log.error({ err: error, connection_id: this.id }, 'socket frame failed');

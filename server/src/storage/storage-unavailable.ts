@@ -174,3 +174,17 @@ export function transientStorageFailure(error: unknown): string | undefined {
   if (Object.hasOwn(POSTGRES_TRANSIENT, code)) return POSTGRES_TRANSIENT[code];
   return SQLITE_TRANSIENT.find(([prefix]) => code === prefix || code.startsWith(`${prefix}_`))?.[1];
 }
+
+/**
+ * What to tell a client when a request or socket frame met a storage failure that passes
+ * (the database away or past a deadline, a lock held elsewhere, a full disk), else undefined:
+ * the one judgement behind every retryable `503 unavailable` and socket `upstream_error`.
+ */
+export function storageFailureMessage(error: unknown): string | undefined {
+  return isStorageUnavailable(error) ? 'The database is not answering right now; try again in a moment.' : transientStorageFailure(error);
+}
+
+/** The error's code alone, for a log line: a driver error's detail may quote the request's data. */
+export function errorCode(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}

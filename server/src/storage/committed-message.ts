@@ -1,4 +1,4 @@
-import type { Message } from '../../../src/core/protocol/model.ts';
+import type { Message, ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { CommitResult, NewMessage } from './storage.ts';
 
 /**
@@ -30,6 +30,26 @@ export function committedMessage(input: NewMessage, messageId: string, seq: numb
     base_seq: input.baseSeq,
     latest_seen_seq: input.latestSeenSeq,
     created_at: createdAt,
+  };
+}
+
+/** The `message_committed` event of a message committed at `seq`, with its `data` ({@link messageCommittedData}). */
+export function committedEvent(
+  input: NewMessage,
+  eventId: string,
+  seq: number,
+  createdAt: string,
+  data: Record<string, unknown>,
+): ThreadEvent {
+  return {
+    event_id: eventId,
+    thread_id: input.threadId,
+    thread_seq: seq,
+    event_type: 'message_committed',
+    sender_id: input.senderId,
+    content: input.content,
+    created_at: createdAt,
+    data,
   };
 }
 

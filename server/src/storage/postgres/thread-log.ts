@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Message, ParticipationMode, ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { toEvent, toMessage, uniqueViolation, type Db, type Row } from './rows.ts';
-import { committedMessage, messageCommittedData, repeatOf } from '../committed-message.ts';
+import { committedEvent, committedMessage, messageCommittedData, repeatOf } from '../committed-message.ts';
 import { SenderRefused, type CommitFacts, type CommitResult, type NewEvent, type NewMessage } from '../storage.ts';
 import type { EventWrite, MessageWrite, WriteOutcome } from './append-group.ts';
 
@@ -96,16 +96,7 @@ export async function insertMessage(sql: Db, input: NewMessage, createdAt: strin
   if (!row) return null;
   const seq = row.thread_seq;
   const message = committedMessage(input, messageId, seq, createdAt);
-  const event: ThreadEvent = {
-    event_id: eventId,
-    thread_id: input.threadId,
-    thread_seq: seq,
-    event_type: 'message_committed',
-    sender_id: input.senderId,
-    content: input.content,
-    created_at: createdAt,
-    data,
-  };
+  const event = committedEvent(input, eventId, seq, createdAt, data);
   return { message, event, facts: { participationMode: row.participation_mode, activeWebhookIds: row.webhook_ids } };
 }
 
@@ -151,16 +142,7 @@ export async function commitMessage(
     });
     if (outcome) {
       const seq = outcome.seq;
-      const event: ThreadEvent = {
-        event_id: eventId,
-        thread_id: input.threadId,
-        thread_seq: seq,
-        event_type: 'message_committed',
-        sender_id: input.senderId,
-        content: input.content,
-        created_at: createdAt,
-        data,
-      };
+      const event = committedEvent(input, eventId, seq, createdAt, data);
       return {
         status: 'created',
         message: committedMessage(input, messageId, seq, createdAt),

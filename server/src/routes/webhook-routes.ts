@@ -12,6 +12,15 @@ import type { AppContext } from './app-context.ts';
 /** Active subscriptions a thread may have at once (CONTRACT §8). */
 const MAX_WEBHOOKS_PER_THREAD = 10;
 
+/** The fields every answer about a subscription has (creation adds its secret, the listing why it is off). */
+const SUBSCRIPTION_FIELDS = {
+  subscription_id: { type: 'string' },
+  thread_id: { type: 'string' },
+  callback_url: { type: 'string' },
+  active: { type: 'boolean' },
+  created_at: { type: 'string' },
+} as const;
+
 function checkCallbackUrl(raw: string): URL {
   let url: URL;
   try {
@@ -68,14 +77,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: {
           201: {
             type: 'object',
-            properties: {
-              subscription_id: { type: 'string' },
-              thread_id: { type: 'string' },
-              callback_url: { type: 'string' },
-              active: { type: 'boolean' },
-              created_at: { type: 'string' },
-              secret: { type: 'string' },
-            },
+            properties: { ...SUBSCRIPTION_FIELDS, secret: { type: 'string' } },
           },
           409: { $ref: 'Error#' },
           ...errorResponses,
@@ -143,15 +145,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
                 type: 'array',
                 items: {
                   type: 'object',
-                  properties: {
-                    subscription_id: { type: 'string' },
-                    thread_id: { type: 'string' },
-                    callback_url: { type: 'string' },
-                    active: { type: 'boolean' },
-                    inactive_reason: { type: 'string' },
-                    created_by: { type: 'string' },
-                    created_at: { type: 'string' },
-                  },
+                  properties: { ...SUBSCRIPTION_FIELDS, inactive_reason: { type: 'string' }, created_by: { type: 'string' } },
                 },
               },
             },

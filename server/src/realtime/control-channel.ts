@@ -61,22 +61,22 @@ export class Listeners<T> {
 export class LocalControl implements ControlChannel {
   private readonly approvals: Listeners<ApprovalSettled>;
   private readonly settings: Listeners<string>;
-  private readonly revokedTokens: Listeners<string>;
-  private readonly revocations: Listeners<VisitorTokensRevoked>;
+  private readonly revokedAgentTokens: Listeners<string>;
+  private readonly revokedVisitorTokens: Listeners<VisitorTokensRevoked>;
 
   constructor(onError: (error: unknown) => void) {
     this.approvals = new Listeners(onError);
     this.settings = new Listeners(onError);
-    this.revokedTokens = new Listeners(onError);
-    this.revocations = new Listeners(onError);
+    this.revokedAgentTokens = new Listeners(onError);
+    this.revokedVisitorTokens = new Listeners(onError);
   }
 
   visitorTokensRevoked(notice: VisitorTokensRevoked): void {
-    this.revocations.emit(notice);
+    this.revokedVisitorTokens.emit(notice);
   }
 
   onVisitorTokensRevoked(listener: (notice: VisitorTokensRevoked) => void): void {
-    this.revocations.add(listener);
+    this.revokedVisitorTokens.add(listener);
   }
 
   approvalSettled(notice: ApprovalSettled): void {
@@ -96,10 +96,10 @@ export class LocalControl implements ControlChannel {
   }
 
   agentTokenRevoked(tokenId: string): void {
-    this.revokedTokens.emit(tokenId);
+    this.revokedAgentTokens.emit(tokenId);
   }
 
   onAgentTokenRevoked(listener: (tokenId: string) => void): void {
-    this.revokedTokens.add(listener);
+    this.revokedAgentTokens.add(listener);
   }
 }

@@ -32,7 +32,7 @@ async function round(storage: Storage, senderId: string, threadIds: string[]): P
     Array.from({ length: CALLERS }, async (_, caller) => {
       const threadId = threadIds[caller % threadIds.length]!;
       while (performance.now() < deadline) {
-        const result = await storage.commitMessage({
+        const result = await storage.log.commitMessage({
           threadId,
           senderId,
           role: 'user',
@@ -52,10 +52,10 @@ async function round(storage: Storage, senderId: string, threadIds: string[]): P
 /** Median messages/s into one shared thread and into one thread per caller. */
 async function measure(storage: Storage): Promise<{ oneThread: number; manyThreads: number }> {
   const userId = randomUUID();
-  await storage.createUser({ id: userId, email: `${userId}@example.com`, name: 'Bench', avatarUrl: null, passwordHash: 'x' });
+  await storage.users.create({ id: userId, email: `${userId}@example.com`, name: 'Bench', avatarUrl: null, passwordHash: 'x' });
   const newThread = async () =>
     (
-      await storage.createThread({
+      await storage.threads.create({
         kind: 'private',
         title: 'bench',
         participationMode: 'open',

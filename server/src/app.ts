@@ -159,7 +159,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     webhooks,
     webhookGuard,
     authenticate,
-    authenticateSend: createAuthenticator(storage, tokens, sendCache.userLookup(storage)),
+    authenticateSend: createAuthenticator(storage, tokens, sendCache.userLookup(storage.users)),
     accounts,
     clientAddresses,
     limiters,
@@ -192,7 +192,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   realtime.control.onVisitorTokensRevoked(({ visitorId, tokenHash }) => gateway.closeRevoked(visitorId, tokenHash));
   realtime.control.onAgentSettingsChanged((agentId) => {
     void (async () => {
-      const agent = await storage.getAgent(agentId);
+      const agent = await storage.agents.get(agentId);
       if (agent) await gateway.enforceAgentSettings(agent);
     })().catch((error: unknown) => fastify.log.error({ err: error, agent_id: agentId }, 'public sockets not re-checked'));
   });

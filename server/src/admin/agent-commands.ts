@@ -34,20 +34,20 @@ const createAgent: AdminCommand = {
     if (owners.length === 0) throw usageError('Give at least one --owner.');
     return async ({ storage, print, note }) => {
       const taken = () => refused(`An agent with the slug "${slug}" exists already; pick another --slug.`);
-      if (await storage.getAgentBySlug(slug)) throw taken();
-      const users = await Promise.all(owners.map((email) => storage.getUserByEmail(email)));
+      if (await storage.agents.bySlug(slug)) throw taken();
+      const users = await Promise.all(owners.map((email) => storage.users.byEmail(email)));
       const unknown = owners.filter((_, index) => !users[index]);
       if (unknown.length > 0) {
         throw refused(`No user has the email ${unknown.join(', ')}; create them first (npm run admin -- create-user) or fix --owner.`);
       }
       const id = randomUUID();
       try {
-        await storage.createAgent(
+        await storage.agents.create(
           { id, slug, name, avatarUrl: null, greeting, themeColor, engine: AGENT_ENGINE },
           users.map((user) => user!.id),
         );
       } catch (error) {
-        if (await storage.getAgentBySlug(slug)) throw taken();
+        if (await storage.agents.bySlug(slug)) throw taken();
         throw error;
       }
       print(id);
@@ -65,8 +65,8 @@ const listAgents: AdminCommand = {
   required: [],
   prepare() {
     return async ({ storage, print }) => {
-      for (const agent of await storage.listAgents()) {
-        const owners = await storage.getUsers(await storage.listAgentOwners(agent.id));
+      for (const agent of await storage.agents.list()) {
+        const owners = await storage.users.many(await storage.agents.owners(agent.id));
         print(
           [
             agent.id,

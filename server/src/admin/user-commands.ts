@@ -16,7 +16,7 @@ const PASSWORD_HELP = [
 const passwordOption = { 'password-stdin': { type: 'boolean' } } as const;
 
 async function userByEmail(storage: Storage, email: string): Promise<UserRecord> {
-  const user = await storage.getUserByEmail(email);
+  const user = await storage.users.byEmail(email);
   if (!user) throw refused(`No user has the email ${email}; see: npm run admin -- list-users`);
   return user;
 }
@@ -36,14 +36,14 @@ const createUser: AdminCommand = {
     return async (context) => {
       const taken = () =>
         refused(`A user with the email ${email} exists already; to change their password: npm run admin -- set-password --email ${email}`);
-      if (await context.storage.getUserByEmail(email)) throw taken();
+      if (await context.storage.users.byEmail(email)) throw taken();
       const passwordHash = await hashPassword(await passwordOf(context, flags['password-stdin'] === true));
       const id = randomUUID();
       try {
-        await context.storage.createUser({ id, email, name, avatarUrl: null, passwordHash });
+        await context.storage.users.create({ id, email, name, avatarUrl: null, passwordHash });
       } catch (error) {
         // Another administrator was quicker with the same email.
-        if (await context.storage.getUserByEmail(email)) throw taken();
+        if (await context.storage.users.byEmail(email)) throw taken();
         throw error;
       }
       context.print(id);
@@ -68,7 +68,7 @@ const setPassword: AdminCommand = {
     return async (context) => {
       const user = await userByEmail(context.storage, email);
       const passwordHash = await hashPassword(await passwordOf(context, flags['password-stdin'] === true));
-      if (!(await context.storage.setUserPassword(user.id, passwordHash))) throw refused(`The user ${email} no longer exists.`);
+      if (!(await context.storage.users.setPassword(user.id, passwordHash))) throw refused(`The user ${email} no longer exists.`);
       context.print(`Password changed for ${email}.`);
     };
   },
@@ -97,7 +97,7 @@ function setDisabled(disabled: boolean): AdminCommand {
           context.print(`${email} is already ${verb}.`);
           return;
         }
-        if (!(await context.storage.setUserDisabled(user.id, disabled))) throw refused(`The user ${email} no longer exists.`);
+        if (!(await context.storage.users.setDisabled(user.id, disabled))) throw refused(`The user ${email} no longer exists.`);
         context.print(`${email} is ${verb}.`);
         if (disabled) context.note('Open sessions on running servers close within ACCOUNT_RECHECK_MS (15 s by default).');
       };
@@ -114,7 +114,7 @@ const listUsers: AdminCommand = {
   required: [],
   prepare() {
     return async (context) => {
-      for (const user of await context.storage.listUsers()) {
+      for (const user of await context.storage.users.list()) {
         context.print([user.id, user.email, user.name, user.disabled ? 'disabled' : 'active', user.createdAt].join('\t'));
       }
     };

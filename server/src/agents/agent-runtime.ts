@@ -81,7 +81,7 @@ export class AgentRuntime implements RunHost {
 
   /** Ends a run as failed with its `run_failed` event, published; false when it was ended already. */
   private async endRunWithFailure(run: Pick<RunRecord, 'id' | 'agentId' | 'messageId'>, error: RunError, orphanedOnly: boolean) {
-    const ended = await this.storage.endRun(run.id, {
+    const ended = await this.storage.runs.end(run.id, {
       status: 'failed',
       orphanedOnly,
       event: {
@@ -92,7 +92,7 @@ export class AgentRuntime implements RunHost {
       },
     });
     if (!ended?.event) return false;
-    const thread = await this.storage.getThread(ended.run.threadId);
+    const thread = await this.storage.threads.get(ended.run.threadId);
     if (thread) this.threads.publishCommitted(thread, ended.event, null);
     return true;
   }
@@ -100,7 +100,7 @@ export class AgentRuntime implements RunHost {
   /** @internal Records the end of a run of this process (see {@link RunHost.endRun}). */
   async endRun(runId: string, status: 'finished' | 'failed', failure?: RunFailure): Promise<boolean> {
     if (failure) return this.endRunWithFailure({ id: runId, ...failure }, failure.error, false);
-    return (await this.storage.endRun(runId, { status, event: null })) !== null;
+    return (await this.storage.runs.end(runId, { status, event: null })) !== null;
   }
 
   private onCommit(event: ThreadEvent, thread: ThreadRecord, message: Message | null): void {
@@ -111,7 +111,7 @@ export class AgentRuntime implements RunHost {
       const agentId = participant.sender_id.slice('agent:'.length);
       const runId = randomUUID();
       // Recorded at once, before it waits its turn: if this process dies, another fails it visibly.
-      const started = this.storage.startRun({
+      const started = this.storage.runs.start({
         id: runId,
         threadId: thread.id,
         agentId,
@@ -160,7 +160,7 @@ export class AgentRuntime implements RunHost {
     await this.threads.access(principal, threadId);
     const failed = await findFailedRun(this.storage, threadId, runId);
     if (typeof failed === 'string') throw new ApiError('conflict', RETRY_REFUSALS[failed]);
-    const claimed = await this.storage.startRun({
+    const claimed = await this.storage.runs.start({
       id: failed.retryRunId,
       threadId,
       agentId: failed.agentId,
@@ -173,13 +173,13 @@ export class AgentRuntime implements RunHost {
 
   private async runTurn(agentId: string, threadId: string, message: Message, runId: string): Promise<void> {
     if (this.stopped) return;
-    const agentRecord = await this.storage.getAgent(agentId);
+    const agentRecord = await this.storage.agents.get(agentId);
     const engine = agentRecord && this.engines.get(agentRecord.engine);
-    const thread = await this.storage.getThread(threadId);
+    const thread = await this.storage.threads.get(threadId);
     if (this.stopped) return;
     if (!agentRecord || !engine || !thread) {
       // Nothing to run it with (the agent or thread is gone): it ends without a word.
-      await this.storage.endRun(runId, { status: 'failed', event: null });
+      await this.storage.runs.end(runId, { status: 'failed', event: null });
       return;
     }
     const senderName = thread.participants.find((p) => p.sender_id === message.sender_id)?.name ?? 'there';

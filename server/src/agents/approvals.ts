@@ -55,7 +55,7 @@ export class Approvals {
   async open(threadId: string, agent: AgentRecord, runId: string, toolName: string, preview: unknown): Promise<ApprovalOutcome> {
     const { storage, threads, ttlMs } = this.deps;
     const expiresAt = new Date(Date.now() + ttlMs).toISOString();
-    const { approval, event } = await storage.createApproval(
+    const { approval, event } = await storage.approvals.create(
       { threadId, runId, toolName, preview, expiresAt },
       {
         eventType: 'approval_pending',
@@ -64,7 +64,7 @@ export class Approvals {
         data: { run_id: runId, tool_name: toolName, preview, expires_at: expiresAt },
       },
     );
-    const thread = await storage.getThread(threadId);
+    const thread = await storage.threads.get(threadId);
     if (thread) threads.publishCommitted(thread, event, null);
     this.deps.emit(threadId, { event_type: 'approval_pending', run_id: runId, ...event.data, thread_seq: event.thread_seq });
     return new Promise<ApprovalOutcome>((resolve) => {
@@ -77,7 +77,7 @@ export class Approvals {
   async decide(principal: Principal, threadId: string, approvalId: string, decision: 'approve' | 'reject') {
     await this.deps.threads.access(principal, threadId);
     assertMayDecide(principal);
-    const approval = await this.deps.storage.getApproval(approvalId);
+    const approval = await this.deps.storage.approvals.get(approvalId);
     if (!approval || approval.threadId !== threadId) throw notFound('The approval');
     if (approval.status !== 'pending') {
       throw new ApiError('conflict', `This approval is already ${approval.status}.`);
@@ -93,7 +93,7 @@ export class Approvals {
    */
   async expireOverdue(): Promise<void> {
     const now = Date.now();
-    for (const approval of await this.deps.storage.listPendingApprovals()) {
+    for (const approval of await this.deps.storage.approvals.listPending()) {
       if (this.stopped) return;
       if (Date.parse(approval.expiresAt) <= now) await this.settle(approval, 'expired', null);
     }
@@ -111,7 +111,7 @@ export class Approvals {
   private async expireWaiting(approval: ApprovalRecord): Promise<void> {
     try {
       if (await this.settle(approval, 'expired', null)) return;
-      const current = await this.deps.storage.getApproval(approval.id);
+      const current = await this.deps.storage.approvals.get(approval.id);
       if (current && current.status !== 'pending') this.wake(approval.id, current.status);
     } catch (error) {
       if (!this.stopped) this.deps.log.error({ err: error, approval_id: approval.id }, 'expiring an approval failed');
@@ -140,7 +140,7 @@ export class Approvals {
       decision: expired ? 'expired' : status === 'approved' ? 'approve' : 'reject',
       ...(decidedBy ? { decided_by: decidedBy } : {}),
     };
-    const settled = await storage.settleApproval(
+    const settled = await storage.approvals.settle(
       approval.id,
       { status, decidedBy },
       {
@@ -151,7 +151,7 @@ export class Approvals {
       },
     );
     if (!settled) return null;
-    const thread = await storage.getThread(approval.threadId);
+    const thread = await storage.threads.get(approval.threadId);
     if (thread) threads.publishCommitted(thread, settled.event, null);
     this.deps.emit(approval.threadId, {
       event_type: settled.event.event_type,

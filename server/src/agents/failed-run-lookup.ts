@@ -30,7 +30,7 @@ export function retryRunIdOf(runId: string): string {
 
 async function* readLog(storage: Storage, threadId: string, untilSeq = Infinity): AsyncGenerator<ThreadEvent> {
   for (let after = 0; ;) {
-    const page = await storage.listEvents(threadId, after, LOG_PAGE);
+    const page = await storage.log.list(threadId, after, LOG_PAGE);
     for (const event of page.events) {
       if (event.thread_seq > untilSeq) return;
       yield event;

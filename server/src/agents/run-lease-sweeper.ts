@@ -81,7 +81,7 @@ export class RunLeaseSweeper {
   }
 
   private renewLease(): Promise<void> {
-    return this.deps.storage.renewProcessLease(this.deps.processId, this.deps.processLeaseMs);
+    return this.deps.storage.runs.renewLease(this.deps.processId, this.deps.processLeaseMs);
   }
 
   private async sweep(): Promise<void> {
@@ -97,9 +97,9 @@ export class RunLeaseSweeper {
    */
   private async failOrphanedRuns(): Promise<void> {
     const { storage, threads, approvals, log } = this.deps;
-    const orphans = await storage.listOrphanedRuns(ORPHANS_PER_SWEEP);
+    const orphans = await storage.runs.orphans(ORPHANS_PER_SWEEP);
     if (orphans.length === 0) return;
-    const pending = await storage.listPendingApprovals();
+    const pending = await storage.approvals.listPending();
     for (const run of orphans) {
       if (this.stopped) return;
       for (const approval of pending) {
@@ -136,8 +136,8 @@ export class RunLeaseSweeper {
     clearInterval(this.sweepTimer);
     clearInterval(this.leaseTimer);
     await Promise.allSettled([this.sweeping, this.renewing]);
-    await this.deps.storage
-      .releaseProcessLease(this.deps.processId)
+    await this.deps.storage.runs
+      .releaseLease(this.deps.processId)
       .catch((error: unknown) => this.deps.log.warn({ err: error }, 'releasing the process lease failed; it runs out on its own'));
   }
 }

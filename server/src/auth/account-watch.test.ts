@@ -12,7 +12,7 @@ describe('AccountWatch', () => {
 
   async function user(): Promise<string> {
     const id = randomUUID();
-    await storage.createUser({ id, email: `${id}@example.com`, name: 'U', avatarUrl: null, passwordHash: 'x' });
+    await storage.users.create({ id, email: `${id}@example.com`, name: 'U', avatarUrl: null, passwordHash: 'x' });
     return id;
   }
 
@@ -31,7 +31,7 @@ describe('AccountWatch', () => {
 
     expect(await watch.check()).toBe(1);
     expect(ended).toEqual([['vanished', 'unknown']]);
-    await storage.setUserDisabled(disabled, true);
+    await storage.users.setDisabled(disabled, true);
     expect(await watch.check()).toBe(2);
     expect(ended.slice(1)).toEqual([
       ['disabled-1', 'disabled'],
@@ -47,8 +47,8 @@ describe('AccountWatch', () => {
     const id = await user();
     const ended: string[] = [];
     watch.add(id, 0, (why) => ended.push(`before: ${why}`));
-    await storage.setUserPassword(id, 'y');
-    expect((await storage.getUser(id))?.sessionVersion).toBe(1);
+    await storage.users.setPassword(id, 'y');
+    expect((await storage.users.get(id))?.sessionVersion).toBe(1);
     watch.add(id, 1, (why) => ended.push(`after: ${why}`));
     expect(await watch.check()).toBe(1);
     expect(ended).toEqual(['before: signed_out']);
@@ -60,7 +60,7 @@ describe('AccountWatch', () => {
     const watch = new AccountWatch(storage, log, 60_000);
     const id = await user();
     watch.add(id, 0, () => undefined);
-    await storage.setUserDisabled(id, true);
+    await storage.users.setDisabled(id, true);
     const [first, second] = await Promise.all([watch.check(), watch.check()]);
     expect([first, second]).toEqual([1, 1]);
   });

@@ -25,7 +25,7 @@ export class AccountWatch {
   private running: Promise<number> | undefined;
 
   constructor(
-    private readonly storage: Pick<Storage, 'getUsers'>,
+    private readonly storage: Pick<Storage, 'users'>,
     private readonly log: Pick<FastifyBaseLogger, 'info' | 'warn'>,
     private readonly intervalMs: number,
   ) {}
@@ -72,7 +72,7 @@ export class AccountWatch {
   private async checkNow(): Promise<number> {
     const ids = [...this.sessions.keys()];
     if (ids.length === 0) return 0;
-    const users = new Map((await this.storage.getUsers(ids)).map((user) => [user.id, user]));
+    const users = new Map((await this.storage.users.many(ids)).map((user) => [user.id, user]));
     let ended = 0;
     for (const id of ids) {
       const user = users.get(id);

@@ -32,15 +32,15 @@ export class VisitorTokenChecker {
   async check(agentId: string, token: string): Promise<VisitorTokenCheck> {
     if (!isVisitorToken(token)) return { ok: false, reason: 'invalid' };
     const tokenHash = hashVisitorToken(token);
-    const found = await this.storage.getVisitorByToken(agentId, tokenHash);
+    const found = await this.storage.visitors.byToken(agentId, tokenHash);
     if (!found) return { ok: false, reason: 'invalid' };
     const { tokenLastUsedAt, ...visitor } = found;
     const nowMs = this.now();
     const idleForMs = nowMs - Date.parse(tokenLastUsedAt);
     if (idleForMs > this.idleMs) return { ok: false, reason: 'expired' };
     if (idleForMs >= VISITOR_TOKEN_TOUCH_INTERVAL_MS) {
-      this.storage
-        .touchVisitorToken(tokenHash, new Date(nowMs).toISOString())
+      this.storage.visitors
+        .touchToken(tokenHash, new Date(nowMs).toISOString())
         .catch((error: unknown) => this.log.warn({ err: error }, 'visitor token touch failed'));
     }
     return { ok: true, visitor, tokenHash };

@@ -27,15 +27,15 @@ const TOKEN_TOUCH_INTERVAL_MS = 60_000;
 export function createAuthenticator(
   storage: Storage,
   tokens: UserTokens,
-  users: UserLookup = (userId) => storage.getUser(userId),
+  users: UserLookup = (userId) => storage.users.get(userId),
 ): Authenticate {
   const lastTouched = new Map<string, number>();
   const touch = (tokenId: string, log: FastifyRequest['log']) => {
     const nowMs = Date.now();
     if (nowMs - (lastTouched.get(tokenId) ?? 0) < TOKEN_TOUCH_INTERVAL_MS) return;
     lastTouched.set(tokenId, nowMs);
-    storage
-      .touchAgentToken(tokenId, new Date(nowMs).toISOString())
+    storage.agentSettings
+      .touchToken(tokenId, new Date(nowMs).toISOString())
       .catch((error: unknown) => log.warn({ err: error }, 'agent token touch failed'));
   };
   return async (request) => {
@@ -44,7 +44,7 @@ export function createAuthenticator(
     if (!token) throw new ApiError('unauthorized', 'Sign in first: send "Authorization: Bearer <token>".');
     if (token.startsWith(AGENT_TOKEN_PREFIX)) {
       // Looked up on every request, so a revoked token is refused at once.
-      const found = await storage.getAgentToken(hashAgentToken(token));
+      const found = await storage.agentSettings.getToken(hashAgentToken(token));
       if (!found) throw new ApiError('unauthorized', 'This agent token is not valid (unknown or revoked).');
       touch(found.token.id, request.log);
       const { agent } = found;

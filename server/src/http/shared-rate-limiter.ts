@@ -21,7 +21,7 @@ export class SharedRateLimiter implements Limiter {
   ) {
     this.pruner = setInterval(() => {
       // Best effort: a missed prune only leaves ended windows until the next one.
-      this.storage.pruneCounters(this.clock()).catch(() => {});
+      this.storage.counters.prune(this.clock()).catch(() => {});
     }, windowMs);
     this.pruner.unref();
   }
@@ -32,12 +32,12 @@ export class SharedRateLimiter implements Limiter {
 
   async take(key: string): Promise<RateDecision> {
     const now = this.clock();
-    const { count, resetAt } = await this.storage.hitCounter(this.hash(key), now, this.windowMs);
+    const { count, resetAt } = await this.storage.counters.hit(this.hash(key), now, this.windowMs);
     return count <= this.limit ? { ok: true } : { ok: false, retryAfterMs: resetAt - now };
   }
 
   async refund(key: string): Promise<void> {
-    await this.storage.refundCounter(this.hash(key), this.clock());
+    await this.storage.counters.refund(this.hash(key), this.clock());
   }
 
   dispose(): void {

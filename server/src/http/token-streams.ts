@@ -17,7 +17,7 @@ export class TokenStreams {
   private running: Promise<number> | undefined;
 
   constructor(
-    private readonly storage: Pick<Storage, 'liveAgentTokenIds'>,
+    private readonly storage: Pick<Storage, 'agentSettings'>,
     private readonly log: Pick<FastifyBaseLogger, 'info' | 'warn'>,
     private readonly intervalMs: number,
   ) {}
@@ -62,7 +62,7 @@ export class TokenStreams {
   private async checkNow(): Promise<number> {
     const ids = [...this.byToken.keys()];
     if (ids.length === 0) return 0;
-    const live = new Set(await this.storage.liveAgentTokenIds(ids));
+    const live = new Set(await this.storage.agentSettings.liveTokenIds(ids));
     let ended = 0;
     for (const id of ids) if (!live.has(id)) ended += this.endAll(id);
     if (ended > 0) this.log.info({ streams: ended }, 'ended the open streams of revoked agent tokens');

@@ -166,7 +166,7 @@ export class SocketGateway {
   private async acceptUser(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
     const token = tokenOf(request, url);
     const check = token ? await this.deps.tokens.verify(token) : null;
-    const user = check?.ok ? await this.deps.storage.getUser(check.userId) : undefined;
+    const user = check?.ok ? await this.deps.storage.users.get(check.userId) : undefined;
     const ws = await this.upgrade(request, socket, head);
     if (!check) return ws.close(CloseCode.unauthorized, 'A token is required.');
     if (!check.ok) return ws.close(CloseCode.unauthorized, check.reason === 'expired' ? 'Token expired.' : 'Invalid token.');
@@ -180,7 +180,7 @@ export class SocketGateway {
       name: user.name,
       sessionVersion: user.sessionVersion,
     };
-    const threadIds = await this.deps.storage.listUserThreadIds(user.id);
+    const threadIds = await this.deps.storage.threads.userThreadIds(user.id);
     const connection = this.open(ws, {
       scope: 'user',
       principal,
@@ -230,14 +230,14 @@ export class SocketGateway {
     // The email is a label (seed 000 requires it); with a visitor token it may be left out,
     // since a visitor vouched for by the website may have none.
     if (email === null ? token === null : !isEmail(email)) return ws.close(CloseCode.invalidParams, 'A valid email is required.');
-    const agent = await this.deps.storage.getAgentBySlug(slug);
+    const agent = await this.deps.storage.agents.bySlug(slug);
     if (!agent) return ws.close(CloseCode.notFound, 'Unknown agent.');
     if (!isOriginAllowed(agent.allowedOrigins, request.headers.origin)) return ws.close(CloseCode.unauthorized, 'origin not allowed');
     if (token === null) return ws.close(CloseCode.unauthorized, 'visitor token required');
     const check = await this.deps.visitorTokens.check(agent.id, token);
     if (!check.ok && check.reason === 'expired') return ws.close(CloseCode.unauthorized, 'visitor token expired');
     const visitor = check.ok ? check.visitor : undefined;
-    const owner = visitor && (await this.deps.storage.getVisitorOfThread(threadId));
+    const owner = visitor && (await this.deps.storage.visitors.ofThread(threadId));
     // One answer for "no such thread", "another visitor's thread" and "no such token".
     if (!check.ok || !visitor || !owner || owner.id !== visitor.id) return ws.close(CloseCode.unauthorized, 'invalid visitor token');
     if (agent.requireVerifiedIdentity && !visitor.verified) return ws.close(CloseCode.unauthorized, 'identity required');
@@ -289,7 +289,7 @@ export class SocketGateway {
       if (session.agentId !== agent.id) continue;
       if (!isOriginAllowed(agent.allowedOrigins, session.origin)) {
         connection.close(CloseCode.unauthorized, 'origin not allowed');
-      } else if (agent.requireVerifiedIdentity && !(await this.deps.storage.getVisitorOfThread(session.threadId))?.verified) {
+      } else if (agent.requireVerifiedIdentity && !(await this.deps.storage.visitors.ofThread(session.threadId))?.verified) {
         connection.close(CloseCode.unauthorized, 'identity required');
       }
     }

@@ -57,9 +57,9 @@ const tokenInfoOf = (token: AgentTokenRecord) => ({
 export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void {
   async function ownedAgent(request: FastifyRequest<{ Params: { slug: string } }>): Promise<AgentRecord> {
     const user = requireUser(await ctx.authenticate(request));
-    const agent = await ctx.storage.getAgentBySlug(request.params.slug);
+    const agent = await ctx.storage.agents.bySlug(request.params.slug);
     if (!agent) throw notFound(`The agent "${request.params.slug}"`);
-    const owners = await ctx.storage.listAgentOwners(agent.id);
+    const owners = await ctx.storage.agents.owners(agent.id);
     if (!owners.includes(user.id)) throw new ApiError('forbidden', "Only the agent's owners can manage its settings and tokens.");
     return agent;
   }
@@ -99,7 +99,7 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
       const agent = await ownedAgent(request);
       const origins = normalizeAllowedOrigins(request.body.allowed_origins);
       if (!origins.ok) throw badRequest(origins.message);
-      const updated = await ctx.storage.updateAgentSettings(agent.id, {
+      const updated = await ctx.storage.agentSettings.update(agent.id, {
         allowedOrigins: origins.origins,
         requireVerifiedIdentity: request.body.require_verified_identity,
       });
@@ -128,7 +128,7 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
     async (request, reply) => {
       const agent = await ownedAgent(request);
       const secret = newIdentitySecret();
-      const { createdAt } = await ctx.storage.setIdentitySecret(agent.id, secret);
+      const { createdAt } = await ctx.storage.agentSettings.setIdentitySecret(agent.id, secret);
       reply.code(201);
       return { secret, created_at: createdAt };
     },
@@ -160,7 +160,7 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
     async (request, reply) => {
       const agent = await ownedAgent(request);
       const token = newAgentToken();
-      const record = await ctx.storage.addAgentToken({
+      const record = await ctx.storage.agentSettings.addToken({
         agentId: agent.id,
         tokenHash: hashAgentToken(token),
         prefix: token.slice(0, AGENT_TOKEN_PREFIX_LENGTH),
@@ -185,7 +185,7 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
     },
     async (request) => {
       const agent = await ownedAgent(request);
-      return { tokens: (await ctx.storage.listAgentTokens(agent.id)).map(tokenInfoOf) };
+      return { tokens: (await ctx.storage.agentSettings.listTokens(agent.id)).map(tokenInfoOf) };
     },
   );
 
@@ -205,7 +205,7 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
     },
     async (request, reply) => {
       const agent = await ownedAgent(request);
-      if (!(await ctx.storage.revokeAgentToken(agent.id, request.params.id))) throw notFound('The token');
+      if (!(await ctx.storage.agentSettings.revokeToken(agent.id, request.params.id))) throw notFound('The token');
       ctx.agentTokenRevoked(request.params.id);
       return reply.code(204).send();
     },

@@ -34,7 +34,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request) => {
       const email = normalizeEmail(request.body.email);
       await ctx.loginThrottle.admit(ctx.clientAddresses.keyOf(request.raw), email);
-      const user = await ctx.storage.getUserByEmail(email);
+      const user = await ctx.storage.users.byEmail(email);
       // Hash even for an unknown email, so the answer takes as long either way.
       const valid = await verifyPassword(request.body.password, user?.passwordHash ?? (await decoyHash()));
       if (!user || !valid) throw new ApiError('unauthorized', 'Wrong email or password.');
@@ -50,7 +50,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: { $ref: 'User#' }, ...errorResponses } } },
     async (request) => {
       const principal = requireUser(await ctx.authenticate(request));
-      const user = await ctx.storage.getUser(principal.id);
+      const user = await ctx.storage.users.get(principal.id);
       if (!user) throw notFound('The user');
       return publicUser(user);
     },
@@ -68,7 +68,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request) => {
       requireUser(await ctx.authenticate(request));
       // A disabled user cannot sign in to answer: they are not offered for new threads.
-      return { users: (await ctx.storage.listUsers()).filter((user) => !user.disabled).map(publicUser) };
+      return { users: (await ctx.storage.users.list()).filter((user) => !user.disabled).map(publicUser) };
     },
   );
 
@@ -104,8 +104,8 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request) => {
       const user = requireUser(await ctx.authenticate(request));
-      const agents = await ctx.storage.listAgents();
-      const owners = await Promise.all(agents.map((agent) => ctx.storage.listAgentOwners(agent.id)));
+      const agents = await ctx.storage.agents.list();
+      const owners = await Promise.all(agents.map((agent) => ctx.storage.agents.owners(agent.id)));
       return {
         agents: agents.map((agent, index) => ({
           id: agent.id,

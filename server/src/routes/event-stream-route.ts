@@ -100,7 +100,7 @@ export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
         replaying = true;
         try {
           for (;;) {
-            const page = await ctx.storage.listEvents(threadId, cursor, POLL_LIMIT_MAX);
+            const page = await ctx.storage.log.list(threadId, cursor, POLL_LIMIT_MAX);
             for (const event of page.events) {
               if (gone()) return;
               const flushed = raw.write(`id: ${event.thread_seq}\ndata: ${JSON.stringify(event)}\n\n`);

@@ -51,7 +51,7 @@ async function limit(ctx: AppContext, limiter: Limiter, request: FastifyRequest,
 export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
   /** The agent of the slug (404), if the calling website may use it (403). */
   async function agentFor(request: FastifyRequest<{ Params: { slug: string } }>): Promise<AgentRecord> {
-    const agent = await ctx.storage.getAgentBySlug(request.params.slug);
+    const agent = await ctx.storage.agents.bySlug(request.params.slug);
     if (!agent) throw notFound(`The agent "${request.params.slug}"`);
     if (!isOriginAllowed(agent.allowedOrigins, request.headers.origin)) throw new ApiError('forbidden', ORIGIN_REFUSED_MESSAGE);
     return agent;
@@ -82,7 +82,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!visitor) throw new ApiError('unauthorized', 'This visitor token is not valid; start the conversation again.');
     if (agent.requireVerifiedIdentity && !visitor.verified) throw new ApiError('identity_required', IDENTITY_REQUIRED_MESSAGE);
     const threadId = request.params.thread_id;
-    const owner = await ctx.storage.getVisitorOfThread(threadId);
+    const owner = await ctx.storage.visitors.ofThread(threadId);
     if (!owner || owner.id !== visitor.id) throw notFound('The conversation');
     return { kind: 'visitor', id: visitor.id, senderId: visitorSenderId(visitor.id), name: visitor.name ?? VISITOR_DEFAULT_NAME, threadId };
   }
@@ -113,7 +113,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
       // Becoming verified issues a new token in place of every earlier one (session fixation).
       const upgraded = binds ? newVisitorToken() : null;
       const verified = known.verified || binds;
-      const resolution = await ctx.storage.resumeVisitor({
+      const resolution = await ctx.storage.visitors.resume({
         agent,
         visitorId: known.id,
         // A verified visitor's labels are the identity's claims, never typed ones; a typed email is set once.
@@ -134,7 +134,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
     }
     const token = newVisitorToken();
     if (identity) {
-      const resolution = await ctx.storage.resolveIdentifiedVisitor({
+      const resolution = await ctx.storage.visitors.resolveIdentified({
         agent,
         sub: identity.sub,
         // The identity's claims only: a typed email or name is not shown as verified.
@@ -147,7 +147,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
     }
     if (agent.requireVerifiedIdentity) throw new ApiError('identity_required', IDENTITY_REQUIRED_MESSAGE);
     if (email === null) throw badRequest('email is required to start a conversation.');
-    return { resolution: await ctx.storage.createVisitor({ agent, email, name, tokenHash: hashVisitorToken(token) }), token };
+    return { resolution: await ctx.storage.visitors.create({ agent, email, name, tokenHash: hashVisitorToken(token) }), token };
   }
 
   /**
@@ -157,7 +157,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
   async function mayResume(agent: AgentRecord, known: VisitorRecord, identity: VerifiedIdentity | null): Promise<boolean> {
     if (!identity || known.identitySub === identity.sub) return true;
     if (known.identitySub !== null) return false;
-    return (await ctx.storage.getVisitorByIdentity(agent.id, identity.sub)) === undefined;
+    return (await ctx.storage.visitors.byIdentity(agent.id, identity.sub)) === undefined;
   }
 
   app.get<{ Params: { slug: string } }>(
@@ -296,8 +296,8 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (!token || !isVisitorToken(token)) throw new ApiError('unauthorized', SEND_TOKEN_MESSAGE);
       const tokenHash = hashVisitorToken(token);
       // Expired tokens are revoked too; an unknown one is already as good as revoked.
-      const visitor = await ctx.storage.getVisitorByToken(agent.id, tokenHash);
-      if (visitor && (await ctx.storage.revokeVisitorToken(agent.id, tokenHash))) ctx.visitorTokensRevoked(visitor.id, tokenHash);
+      const visitor = await ctx.storage.visitors.byToken(agent.id, tokenHash);
+      if (visitor && (await ctx.storage.visitors.revokeToken(agent.id, tokenHash))) ctx.visitorTokensRevoked(visitor.id, tokenHash);
       reply.code(204);
       return null;
     },

@@ -90,7 +90,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
       await ctx.threads.access(principal, request.params.id);
       if (principal.kind !== 'user')
         throw new ApiError('forbidden', 'Only people taking part in the thread can register webhooks; agent tokens cannot.');
-      const creatorSessionVersion = principal.sessionVersion ?? (await ctx.storage.getUser(principal.id))?.sessionVersion;
+      const creatorSessionVersion = principal.sessionVersion ?? (await ctx.storage.users.get(principal.id))?.sessionVersion;
       if (creatorSessionVersion === undefined) throw new ApiError('unauthorized', ACCOUNT_GONE_MESSAGE);
       // Checked here for a clear answer, and again on every delivery (the name may be rebound).
       try {
@@ -102,14 +102,14 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
         );
       }
       const record = await oneAtATime(request.params.id, async () => {
-        const active = await ctx.storage.listActiveWebhooks(request.params.id);
+        const active = await ctx.storage.webhooks.listActive(request.params.id);
         if (active.length >= MAX_WEBHOOKS_PER_THREAD) {
           throw new ApiError(
             'conflict',
             `This thread already has ${MAX_WEBHOOKS_PER_THREAD} webhooks, the most it may have; delete one before adding another.`,
           );
         }
-        return ctx.storage.createWebhook({
+        return ctx.storage.webhooks.create({
           threadId: request.params.id,
           callbackUrl: callbackUrl.toString(),
           secret: `whsec_${randomBytes(24).toString('base64url')}`,
@@ -157,7 +157,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request) => {
       const principal = await ctx.authenticate(request);
       await ctx.threads.access(principal, request.params.id);
-      return { webhooks: (await ctx.storage.listWebhooks(request.params.id)).map(listed) };
+      return { webhooks: (await ctx.storage.webhooks.list(request.params.id)).map(listed) };
     },
   );
 
@@ -180,13 +180,13 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
       await ctx.threads.access(principal, request.params.id);
       // Anyone who reads the thread may end any of its webhooks; an agent only its own (agents cannot subscribe today).
       if (principal.kind !== 'user') {
-        const record = await ctx.storage.getWebhook(request.params.subscription_id);
+        const record = await ctx.storage.webhooks.get(request.params.subscription_id);
         if (!record || record.threadId !== request.params.id) throw notFound('The subscription');
         if (record.createdBy !== principal.senderId) {
           throw new ApiError('forbidden', 'An agent cannot delete a webhook a person registered; someone taking part in the thread can.');
         }
       }
-      const removed = await ctx.storage.deleteWebhook(request.params.id, request.params.subscription_id);
+      const removed = await ctx.storage.webhooks.delete(request.params.id, request.params.subscription_id);
       if (!removed) throw notFound('The subscription');
       ctx.webhooks.forget(request.params.subscription_id);
       reply.code(204);

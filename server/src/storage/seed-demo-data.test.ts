@@ -12,9 +12,9 @@ describePostgres('seedDemoData', () => {
       const seeded = await Promise.all(processes.map((storage) => seedDemoData(storage)));
       expect(seeded.filter(Boolean)).toHaveLength(1);
       const [first] = processes;
-      expect((await first!.listUsers()).map((user) => user.email).sort()).toEqual(DEMO_USERS.map((user) => user.email).sort());
-      expect(await first!.listAgents()).toHaveLength(1);
-      expect(await first!.listUserThreadIds((await first!.getUserByEmail(DEMO_USERS[0].email))!.id)).toHaveLength(1);
+      expect((await first!.users.list()).map((user) => user.email).sort()).toEqual(DEMO_USERS.map((user) => user.email).sort());
+      expect(await first!.agents.list()).toHaveLength(1);
+      expect(await first!.threads.userThreadIds((await first!.users.byEmail(DEMO_USERS[0].email))!.id)).toHaveLength(1);
     } finally {
       await Promise.all(processes.map((storage) => storage.close()));
     }

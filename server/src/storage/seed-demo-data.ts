@@ -15,20 +15,20 @@ export const DEMO_AGENT_SLUG = 'demo';
  * that already has users, or that another process is seeding at the same moment.
  */
 export async function seedDemoData(storage: Storage): Promise<boolean> {
-  if ((await storage.getUserByEmail(DEMO_USERS[0].email)) || (await storage.listUsers()).length > 0) return false;
+  if ((await storage.users.byEmail(DEMO_USERS[0].email)) || (await storage.users.list()).length > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const newUser = (user: (typeof DEMO_USERS)[number]) =>
-    storage.createUser({ id: randomUUID(), email: user.email, name: user.name, avatarUrl: null, passwordHash });
+    storage.users.create({ id: randomUUID(), email: user.email, name: user.name, avatarUrl: null, passwordHash });
   let alice;
   try {
     alice = await newUser(DEMO_USERS[0]);
   } catch (error) {
     // Several processes started together on one empty database: the one that created Alice seeds the rest.
-    if (await storage.getUserByEmail(DEMO_USERS[0].email)) return false;
+    if (await storage.users.byEmail(DEMO_USERS[0].email)) return false;
     throw error;
   }
   const bob = await newUser(DEMO_USERS[1]);
-  const agent = await storage.createAgent(
+  const agent = await storage.agents.create(
     {
       id: randomUUID(),
       slug: DEMO_AGENT_SLUG,
@@ -40,7 +40,7 @@ export async function seedDemoData(storage: Storage): Promise<boolean> {
     },
     [alice.id],
   );
-  await storage.createThread({
+  await storage.threads.create({
     kind: 'private',
     title: 'Welcome',
     participationMode: 'open',

@@ -19,7 +19,7 @@ export function sendRecheckContract(
     let thread: ThreadRecord;
 
     const user = (name: string) =>
-      storage.createUser({ id: randomUUID(), email: `${name}-${randomUUID()}@example.com`, name, avatarUrl: null, passwordHash: 'x' });
+      storage.users.create({ id: randomUUID(), email: `${name}-${randomUUID()}@example.com`, name, avatarUrl: null, passwordHash: 'x' });
     const message = (sender: UserRecord, recheck: boolean): NewMessage => ({
       threadId: thread.id,
       senderId: `user:${sender.id}`,
@@ -31,13 +31,13 @@ export function sendRecheckContract(
       latestSeenSeq: null,
       ...(recheck ? { recheckUserId: sender.id } : {}),
     });
-    const lastSeq = async () => (await storage.getThread(thread.id))!.lastSeq;
+    const lastSeq = async () => (await storage.threads.get(thread.id))!.lastSeq;
 
     beforeEach(async () => {
       storage = await open();
       alice = await user('alice');
       bob = await user('bob');
-      ({ thread } = await storage.createThread({
+      ({ thread } = await storage.threads.create({
         kind: 'private',
         title: null,
         participationMode: 'open',
@@ -50,66 +50,66 @@ export function sendRecheckContract(
     afterEach(() => storage.close());
 
     it('a participant commits, and the commit returns the mode and the active webhooks', async () => {
-      const first = await storage.commitMessage(message(alice, true));
+      const first = await storage.log.commitMessage(message(alice, true));
       expect(first.status).toBe('created');
       expect(first.status === 'created' && first.facts).toEqual({ participationMode: 'open', activeWebhookIds: [] });
 
-      const hook = await storage.createWebhook({
+      const hook = await storage.webhooks.create({
         threadId: thread.id,
         callbackUrl: 'https://example.com/h',
         secret: 's',
         createdBy: `user:${alice.id}`,
         creatorSessionVersion: 0,
       });
-      const off = await storage.createWebhook({
+      const off = await storage.webhooks.create({
         threadId: thread.id,
         callbackUrl: 'https://example.com/o',
         secret: 's',
         createdBy: `user:${alice.id}`,
         creatorSessionVersion: 0,
       });
-      await storage.deactivateWebhook(off.id);
-      await storage.setMode(thread.id, 'invocation_only', `user:${alice.id}`);
-      const second = await storage.commitMessage(message(bob, false));
+      await storage.webhooks.deactivate(off.id);
+      await storage.threads.setMode(thread.id, 'invocation_only', `user:${alice.id}`);
+      const second = await storage.log.commitMessage(message(bob, false));
       expect(second.status === 'created' && second.facts).toEqual({ participationMode: 'invocation_only', activeWebhookIds: [hook.id] });
     });
 
     it('a disabled sender is refused and nothing is stored, not even the seq', async () => {
-      await storage.setUserDisabled(bob.id, true);
+      await storage.users.setDisabled(bob.id, true);
       const before = await lastSeq();
-      await expect(storage.commitMessage(message(bob, true))).rejects.toBeInstanceOf(SenderRefused);
+      await expect(storage.log.commitMessage(message(bob, true))).rejects.toBeInstanceOf(SenderRefused);
       expect(await lastSeq()).toBe(before);
       // Without the recheck the storage does not look at the sender (the caller checked).
-      expect((await storage.commitMessage(message(bob, false))).status).toBe('created');
+      expect((await storage.log.commitMessage(message(bob, false))).status).toBe('created');
     });
 
     it('a sender whose password was changed since their token is refused, and one on the new version commits', async () => {
-      await storage.setUserPassword(bob.id, 'scrypt$changed');
+      await storage.users.setPassword(bob.id, 'scrypt$changed');
       const before = await lastSeq();
       const stale = { ...message(bob, true), recheckSessionVersion: 0 };
-      await expect(storage.commitMessage(stale)).rejects.toBeInstanceOf(SenderRefused);
+      await expect(storage.log.commitMessage(stale)).rejects.toBeInstanceOf(SenderRefused);
       expect(await lastSeq()).toBe(before);
-      expect((await storage.commitMessage({ ...message(bob, true), recheckSessionVersion: 1 })).status).toBe('created');
+      expect((await storage.log.commitMessage({ ...message(bob, true), recheckSessionVersion: 1 })).status).toBe('created');
     });
 
     it('a user who does not see the thread is refused, also with a repeat of an earlier message', async () => {
       const carol = await user('carol');
       const before = await lastSeq();
-      await expect(storage.commitMessage(message(carol, true))).rejects.toBeInstanceOf(SenderRefused);
+      await expect(storage.log.commitMessage(message(carol, true))).rejects.toBeInstanceOf(SenderRefused);
       expect(await lastSeq()).toBe(before);
 
       const sent = message(bob, true);
-      expect((await storage.commitMessage(sent)).status).toBe('created');
-      await storage.setUserDisabled(bob.id, true);
-      await expect(storage.commitMessage(sent)).rejects.toBeInstanceOf(SenderRefused);
+      expect((await storage.log.commitMessage(sent)).status).toBe('created');
+      await storage.users.setDisabled(bob.id, true);
+      await expect(storage.log.commitMessage(sent)).rejects.toBeInstanceOf(SenderRefused);
     });
 
     it('a refused commit does not fail the others of its group', async () => {
-      await storage.setUserDisabled(bob.id, true);
+      await storage.users.setDisabled(bob.id, true);
       const results = await Promise.allSettled([
-        storage.commitMessage(message(alice, true)),
-        storage.commitMessage(message(bob, true)),
-        storage.commitMessage(message(alice, true)),
+        storage.log.commitMessage(message(alice, true)),
+        storage.log.commitMessage(message(bob, true)),
+        storage.log.commitMessage(message(alice, true)),
       ]);
       expect(results.map((result) => (result.status === 'fulfilled' ? result.value.status : (result.reason as Error).name))).toEqual([
         'created',

@@ -2,19 +2,41 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Storage } from './storage.ts';
 import { isStorageUnavailable, StorageUnavailableError, withDeadline } from './storage-unavailable.ts';
 
-/** A stand-in storage whose calls answer when the test says so. */
+/** Calls that answer when the test says so. */
+class ManualCalls {
+  constructor(readonly pending: { resolve: (value: string) => void }[]) {}
+  protected wait(): Promise<string> {
+    return new Promise((resolve) => this.pending.push({ resolve }));
+  }
+}
+class ManualUsers extends ManualCalls {
+  async get(): Promise<string> {
+    return this.wait();
+  }
+}
+class ManualLog extends ManualCalls {
+  async commitMessage(): Promise<string> {
+    return this.wait();
+  }
+}
+
+/** A stand-in storage whose calls answer when the test says so (the stores it lacks are never called). */
 class ManualStorage {
   readonly pending: { resolve: (value: string) => void }[] = [];
-  async getUser(): Promise<string> {
-    return new Promise((resolve) => this.pending.push({ resolve }));
-  }
-  async commitMessage(): Promise<string> {
-    return new Promise((resolve) => this.pending.push({ resolve }));
-  }
+  readonly users = new ManualUsers(this.pending);
+  readonly log = new ManualLog(this.pending);
+  readonly agents = {};
+  readonly agentSettings = {};
+  readonly threads = {};
+  readonly visitors = {};
+  readonly webhooks = {};
+  readonly counters = {};
+  readonly approvals = {};
+  readonly runs = {};
   async close(): Promise<void> {}
 }
 
-const DEADLINES = { calls: { stallMs: 3_000, capMs: 15_000 }, exempt: new Set(['commitMessage']) };
+const DEADLINES = { calls: { stallMs: 3_000, capMs: 15_000 }, exempt: new Set(['log.commitMessage']) };
 
 describe('withDeadline', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -27,7 +49,7 @@ describe('withDeadline', () => {
 
   it('fails a call with StorageUnavailableError once nothing has been answered for the stall time', async () => {
     const { storage } = wrap();
-    const call = storage.getUser();
+    const call = storage.users.get();
     const outcome = call.then(
       () => 'answered',
       (error: unknown) => error,
@@ -41,12 +63,12 @@ describe('withDeadline', () => {
   it('lets a call wait while other calls keep being answered, up to the cap', async () => {
     const { inner, storage } = wrap();
     let settled: unknown = 'pending';
-    storage.getUser().then(
+    storage.users.get().then(
       () => (settled = 'answered'),
       (error: unknown) => (settled = error),
     );
     for (let second = 1; second <= 12; second++) {
-      const other = storage.getUser();
+      const other = storage.users.get();
       inner.pending.at(-1)!.resolve('ok');
       await other;
       await vi.advanceTimersByTimeAsync(1_000);
@@ -59,7 +81,7 @@ describe('withDeadline', () => {
   it('gives exempt calls (appends waiting in a write lane) no deadline, and passes answers through', async () => {
     const { inner, storage } = wrap();
     let settled: unknown = 'pending';
-    void storage.commitMessage().then((value) => (settled = value));
+    void storage.log.commitMessage().then((value) => (settled = value));
     await vi.advanceTimersByTimeAsync(60_000);
     expect(settled).toBe('pending');
     inner.pending[0]!.resolve('committed');

@@ -1,4 +1,4 @@
-import type { Storage } from './storage.ts';
+import { STORE_NAMES, type Storage } from './storage.ts';
 
 /**
  * The database did not answer in time, or could not be reached: the request may be retried
@@ -57,7 +57,7 @@ export interface Deadline {
 export interface StorageDeadlines {
   calls: Deadline;
   /**
-   * Calls that wait behind each other by design (appends queued on a write lane, whose group
+   * Calls (`store.method`) that wait behind each other by design (appends queued on a write lane, whose group
    * may wait for another process's lock on the thread): a long queue is no outage, so they
    * get no deadline here. They fail fast anyway when the database is away (the connection
    * is refused or times out) and the database's `statement_timeout` bounds each statement.
@@ -72,25 +72,42 @@ export interface StorageDeadlines {
  * answered for `stallMs` (an outage: nothing comes back), or when it has waited `capMs`. A
  * busy database that keeps answering other calls is given until the cap, so a burst of
  * writes queued behind each other is not failed for being queued. The call itself may still
- * finish later; writes are idempotent or one transaction each. `close` has no deadline.
+ * finish later; writes are idempotent or one transaction each. The calls of every store
+ * (`storage.threads.get`, named `threads.get` in {@link StorageDeadlines.exempt}) share the
+ * root's progress; `close` has no deadline.
  */
 export function withDeadline<S extends Storage>(storage: S, deadlines: StorageDeadlines): S {
-  const wrapped = new Map<PropertyKey, unknown>();
   const progress = { at: performance.now() };
-  return new Proxy(storage, {
+  const stores = new Map<PropertyKey, unknown>(
+    STORE_NAMES.map((name) => [name, deadlineProxy(storage[name], `${name}.`, deadlines, progress, new Map())]),
+  );
+  return deadlineProxy(storage, '', deadlines, progress, stores);
+}
+
+/** `target` with its own methods raced against the deadline; `nested` answers for the stores. */
+function deadlineProxy<T extends object>(
+  target: T,
+  prefix: string,
+  deadlines: StorageDeadlines,
+  progress: { at: number },
+  nested: ReadonlyMap<PropertyKey, unknown>,
+): T {
+  const wrapped = new Map<PropertyKey, unknown>();
+  return new Proxy(target, {
     get(target, property) {
+      if (nested.has(property)) return nested.get(property);
       const value: unknown = Reflect.get(target, property, target);
-      // Only the storage's own methods: its fields (the driver's `sql` is a function too) stay as they are.
+      // Only the object's own methods: its fields (the driver's `sql` is a function too) stay as they are.
       const isMethod = typeof value === 'function' && property !== 'constructor' && isOwnMethod(target, property);
       if (!isMethod) return value;
-      if (property === 'close') return (value as () => Promise<void>).bind(target);
+      const name = `${prefix}${String(property)}`;
+      if (name === 'close') return (value as () => Promise<void>).bind(target);
       let call = wrapped.get(property);
       if (!call) {
         const method = value as (...args: unknown[]) => unknown;
         call = (...args: unknown[]) => {
           const result = method.apply(target, args);
           if (!(result instanceof Promise)) return result;
-          const name = String(property);
           return deadlines.exempt?.has(name) ? result : raceDeadline(result, deadlines.calls, progress, name);
         };
         wrapped.set(property, call);

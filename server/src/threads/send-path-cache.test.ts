@@ -16,7 +16,7 @@ function usersTable() {
       passwordHash: 'x',
       createdAt: '2026-01-01T00:00:00.000Z',
     });
-  return { rows, put, storage: { getUser: async (id: string) => rows.get(id) } };
+  return { rows, put, users: { get: async (id: string) => rows.get(id) } };
 }
 
 const thread = (id: string) => ({ id, kind: 'private', participants: [] }) as unknown as ThreadRecord;
@@ -24,7 +24,7 @@ const thread = (id: string) => ({ id, kind: 'private', participants: [] }) as un
 describe('SendPathCache', () => {
   it('keeps enabled users: a later change in the table is not read (the commit checks it instead)', async () => {
     const table = usersTable();
-    const lookup = new SendPathCache().userLookup(table.storage);
+    const lookup = new SendPathCache().userLookup(table.users);
     table.put('u1', 'Ann');
     expect(await lookup('u1')).toEqual({ id: 'u1', name: 'Ann', disabled: false, sessionVersion: 0 });
     table.put('u1', 'Ann Renamed', true);
@@ -33,7 +33,7 @@ describe('SendPathCache', () => {
 
   it('never keeps a disabled or missing user: once enabled or created, the next lookup sees it', async () => {
     const table = usersTable();
-    const lookup = new SendPathCache().userLookup(table.storage);
+    const lookup = new SendPathCache().userLookup(table.users);
     expect(await lookup('u2')).toBeUndefined();
     table.put('u2', 'Ben', true);
     expect((await lookup('u2'))?.disabled).toBe(true);
@@ -44,7 +44,7 @@ describe('SendPathCache', () => {
   it('knows a thread only for the users granted it, and forgets user, thread and access when a commit refused', async () => {
     const table = usersTable();
     const cache = new SendPathCache();
-    const lookup = cache.userLookup(table.storage);
+    const lookup = cache.userLookup(table.users);
     table.put('u1', 'Ann');
     await lookup('u1');
     cache.granted('u1', thread('t1'));
@@ -60,7 +60,7 @@ describe('SendPathCache', () => {
 
   it('reads the account again for a token of another session version than the cached one (a password change)', async () => {
     const table = usersTable();
-    const lookup = new SendPathCache().userLookup(table.storage);
+    const lookup = new SendPathCache().userLookup(table.users);
     table.put('u3', 'Cy');
     expect((await lookup('u3', 0))?.sessionVersion).toBe(0);
     table.put('u3', 'Cy', false, 1);

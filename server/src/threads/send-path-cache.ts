@@ -1,4 +1,5 @@
-import type { Storage, ThreadRecord, UserRecord } from '../storage/storage.ts';
+import type { ThreadRecord, UserRecord } from '../storage/storage.ts';
+import type { UserStore } from '../storage/stores/user-store.ts';
 import { BoundedCache } from './bounded-cache.ts';
 
 /** Enabled users a send has authenticated, kept per process. */
@@ -51,7 +52,7 @@ export class SendPathCache {
   private readonly access = new BoundedCache<string, true>(SEND_CACHE_MAX_ACCESS, SEND_CACHE_TTL_MS);
 
   /** A user lookup for the authenticator of the send route: enabled users from the cache, the rest from storage. */
-  userLookup(storage: Pick<Storage, 'getUser'>): UserLookup {
+  userLookup(users: Pick<UserStore, 'get'>): UserLookup {
     return async (userId, sessionVersion) => {
       const cached = this.users.get(userId);
       if (cached && (sessionVersion === undefined || cached.sessionVersion === sessionVersion)) return { ...cached, disabled: false };
@@ -59,7 +60,7 @@ export class SendPathCache {
       if (cached) this.users.delete(userId);
       let found: UserRecord | undefined;
       await this.users.load(userId, async () => {
-        found = await storage.getUser(userId);
+        found = await users.get(userId);
         return found && !found.disabled ? { id: found.id, name: found.name, sessionVersion: found.sessionVersion } : undefined;
       });
       return found && { id: found.id, name: found.name, disabled: found.disabled, sessionVersion: found.sessionVersion };

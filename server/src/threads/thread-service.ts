@@ -67,7 +67,7 @@ export class ThreadService {
 
   /** The thread, if the principal may see it: 404 when it does not exist, 403 when it is not theirs. */
   async access(principal: Principal, threadId: string): Promise<ThreadRecord> {
-    const thread = await this.storage.getThread(threadId);
+    const thread = await this.storage.threads.get(threadId);
     if (!thread) throw notFound('The thread');
     if (!(await this.canSee(principal, thread))) {
       throw new ApiError('forbidden', 'You are not a participant of this thread.');
@@ -78,7 +78,7 @@ export class ThreadService {
   private async canSee(principal: Principal, thread: ThreadRecord): Promise<boolean> {
     switch (principal.kind) {
       case 'user':
-        return this.storage.hasAccess(thread.id, principal.id);
+        return this.storage.threads.hasAccess(thread.id, principal.id);
       case 'agent':
         return thread.participants.some((p) => p.sender_id === principal.senderId);
       case 'visitor':
@@ -88,7 +88,7 @@ export class ThreadService {
 
   /** The wire shape of a thread, with the user's read position when there is a user. */
   async toWire(thread: ThreadRecord, userId: string | null): Promise<Thread> {
-    const read = userId ? await this.storage.getReadState(thread.id, userId) : undefined;
+    const read = userId ? await this.storage.threads.readState(thread.id, userId) : undefined;
     return {
       id: thread.id,
       kind: thread.kind,
@@ -115,7 +115,7 @@ export class ThreadService {
   }
 
   async listThreads(userId: string, limit: number, cursor: string | undefined) {
-    const records = await this.storage.listUserThreads(userId, {
+    const records = await this.storage.threads.userThreads(userId, {
       limit: limit + 1,
       cursor: cursor ? decodeCursor(cursor) : null,
     });
@@ -137,7 +137,7 @@ export class ThreadService {
     }
     const userIds = [...new Set(input.target_user_ids)].filter((id) => !(principal.kind === 'user' && id === principal.id));
     const agentIds = [...new Set(input.agent_ids ?? [])].filter((id) => !(principal.kind === 'agent' && id === principal.id));
-    const [users, agents] = await Promise.all([this.storage.getUsers(userIds), this.storage.getAgents(agentIds)]);
+    const [users, agents] = await Promise.all([this.storage.users.many(userIds), this.storage.agents.many(agentIds)]);
     const missingUsers = userIds.filter((id) => !users.some((user) => user.id === id));
     if (missingUsers.length) throw badRequest(`Unknown user id: ${missingUsers.join(', ')}.`);
     const missingAgents = agentIds.filter((id) => !agents.some((agent) => agent.id === id));
@@ -149,7 +149,7 @@ export class ThreadService {
       ...users.map((user) => ({ sender_id: userSenderId(user.id), name: user.name, avatar_url: user.avatarUrl })),
       ...agents.map((agent) => ({ sender_id: agentSenderId(agent.id), name: agent.name, avatar_url: agent.avatarUrl })),
     ];
-    const { thread, events, message } = await this.storage.createThread({
+    const { thread, events, message } = await this.storage.threads.create({
       kind: 'private',
       title,
       participationMode: input.participation_mode ?? 'open',
@@ -175,16 +175,16 @@ export class ThreadService {
 
   private async participantOf(principal: Principal): Promise<Participant> {
     if (principal.kind === 'user') {
-      const user = await this.storage.getUser(principal.id);
+      const user = await this.storage.users.get(principal.id);
       return { sender_id: principal.senderId, name: user?.name ?? principal.name, avatar_url: user?.avatarUrl ?? null };
     }
-    const agent = principal.kind === 'agent' ? await this.storage.getAgent(principal.id) : undefined;
+    const agent = principal.kind === 'agent' ? await this.storage.agents.get(principal.id) : undefined;
     return { sender_id: principal.senderId, name: agent?.name ?? principal.name, avatar_url: agent?.avatarUrl ?? null };
   }
 
   /** Makes a new thread live: its audience's sockets subscribe, then its first events go out. */
   async announceThread(thread: ThreadRecord, events: ThreadEvent[], message: Message | null): Promise<void> {
-    for (const userId of await this.storage.listThreadAudience(thread.id)) this.hub.addUserToThread(userId, thread.id);
+    for (const userId of await this.storage.threads.audience(thread.id)) this.hub.addUserToThread(userId, thread.id);
     for (const event of events) {
       const isMessage = message !== null && event.thread_seq === message.thread_seq;
       this.publishCommitted(thread, event, isMessage ? message : null);
@@ -218,7 +218,7 @@ export class ThreadService {
     }
     let result;
     try {
-      result = await this.storage.commitMessage(
+      result = await this.storage.log.commitMessage(
         recheckUserId === undefined
           ? message
           : { ...message, recheckUserId, recheckSessionVersion: principal.kind === 'user' ? principal.sessionVersion : undefined },
@@ -229,7 +229,7 @@ export class ThreadService {
       this.sendCache?.forget(recheckUserId, threadId);
       await this.requireActiveUser(recheckUserId, principal.kind === 'user' ? principal.sessionVersion : undefined);
       thread = await this.access(principal, threadId);
-      result = await this.storage.commitMessage(message);
+      result = await this.storage.log.commitMessage(message);
     }
     if (result.status === 'conflict') {
       throw new ApiError(
@@ -248,7 +248,7 @@ export class ThreadService {
 
   /** 401 unless the user exists and is enabled (what the authenticator says without a cache). */
   private async requireActiveUser(userId: string, sessionVersion: number | undefined): Promise<void> {
-    const user = await this.storage.getUser(userId);
+    const user = await this.storage.users.get(userId);
     if (!user) throw new ApiError('unauthorized', ACCOUNT_GONE_MESSAGE);
     if (user.disabled) throw new ApiError('unauthorized', ACCOUNT_DISABLED_MESSAGE);
     if (sessionVersion !== undefined && user.sessionVersion !== sessionVersion) throw new ApiError('unauthorized', SESSION_ENDED_MESSAGE);
@@ -256,8 +256,8 @@ export class ThreadService {
 
   async setMode(principal: Principal, threadId: string, mode: ParticipationMode): Promise<Thread> {
     await this.access(principal, threadId);
-    const event = await this.storage.setMode(threadId, mode, principal.senderId);
-    const updated = (await this.storage.getThread(threadId))!;
+    const event = await this.storage.threads.setMode(threadId, mode, principal.senderId);
+    const updated = (await this.storage.threads.get(threadId))!;
     if (event) this.publishCommitted(updated, event, null);
     return this.toWire(updated, principal.kind === 'user' ? principal.id : null);
   }
@@ -266,7 +266,7 @@ export class ThreadService {
   async markRead(principal: Principal, threadId: string, seq: number, origin?: Subscriber): Promise<number> {
     if (principal.kind !== 'user') throw new ApiError('forbidden', 'Only signed-in users have a read position.');
     await this.access(principal, threadId);
-    const readSeq = await this.storage.markRead(threadId, principal.id, seq);
+    const readSeq = await this.storage.threads.markRead(threadId, principal.id, seq);
     const frame: ServerFrame = { type: 'thread_read', thread_id: threadId, data: { read_seq: readSeq } };
     this.hub.publishToUser(principal.id, new Outbound(threadId, frame), origin);
     return readSeq;
@@ -274,14 +274,14 @@ export class ThreadService {
 
   async listEvents(principal: Principal, threadId: string, afterSeq: number, limit: number) {
     await this.access(principal, threadId);
-    const { events, hasMore } = await this.storage.listEvents(threadId, afterSeq, limit);
+    const { events, hasMore } = await this.storage.log.list(threadId, afterSeq, limit);
     return { events, has_more: hasMore };
   }
 
   /** Commits a durable event on behalf of the platform or an agent run, and fans it out. */
   async commitEvent(threadId: string, input: NewEvent): Promise<ThreadEvent> {
-    const event = await this.storage.appendEvent(threadId, input);
-    const thread = await this.storage.getThread(threadId);
+    const event = await this.storage.log.appendEvent(threadId, input);
+    const thread = await this.storage.threads.get(threadId);
     if (thread) this.publishCommitted(thread, event, null);
     return event;
   }

@@ -104,7 +104,7 @@ export class WebhookDispatcher {
    */
   async enqueue(event: ThreadEvent, activeIds?: readonly string[]): Promise<void> {
     if (this.stopped) return;
-    const ids = activeIds ?? (await this.storage.listActiveWebhooks(event.thread_id)).map((record) => record.id);
+    const ids = activeIds ?? (await this.storage.webhooks.listActive(event.thread_id)).map((record) => record.id);
     for (const id of ids) this.wake(id);
   }
 
@@ -118,7 +118,7 @@ export class WebhookDispatcher {
     if (this.polling || this.stopped) return;
     this.polling = true;
     try {
-      for (const id of await this.storage.listDueWebhooks(DUE_BATCH)) this.wake(id);
+      for (const id of await this.storage.webhooks.due(DUE_BATCH)) this.wake(id);
     } catch (error) {
       if (!this.stopped) this.log.error({ err: error }, 'looking for undelivered webhook events failed');
     } finally {
@@ -143,7 +143,7 @@ export class WebhookDispatcher {
   private async work(id: string, worker: Worker): Promise<void> {
     do {
       worker.again = false;
-      const record = await this.storage.claimWebhook(id, this.owner, this.settings.leaseMs);
+      const record = await this.storage.webhooks.claim(id, this.owner, this.settings.leaseMs);
       // Held by another process (which delivers what is there), removed or turned off.
       if (!record) return;
       if (!record.active) {
@@ -156,7 +156,7 @@ export class WebhookDispatcher {
         await this.deliverPending(record, worker, lease);
       } finally {
         lease.stop();
-        if (!lease.lost) await this.storage.releaseWebhook(id, this.owner);
+        if (!lease.lost) await this.storage.webhooks.release(id, this.owner);
       }
     } while (worker.again && !worker.removed && !this.stopped);
   }
@@ -165,7 +165,7 @@ export class WebhookDispatcher {
   private keepLease(id: string): HeldLease {
     const lease: HeldLease = { lost: false, stop: () => clearInterval(timer) };
     const timer = setInterval(() => {
-      this.storage.renewWebhookLease(id, this.owner, this.settings.leaseMs).then(
+      this.storage.webhooks.renew(id, this.owner, this.settings.leaseMs).then(
         (held) => {
           if (!held) lease.lost = true;
         },
@@ -179,19 +179,19 @@ export class WebhookDispatcher {
   private async deliverPending(record: WebhookRecord, worker: Worker, lease: HeldLease): Promise<void> {
     let cursor = record.deliveredSeq;
     for (;;) {
-      const { events } = await this.storage.listEvents(record.threadId, cursor, DELIVERY_BATCH);
+      const { events } = await this.storage.log.list(record.threadId, cursor, DELIVERY_BATCH);
       if (events.length === 0) return;
       for (const event of events) {
         const outcome = await this.deliverWithRetries(record, event, worker, lease);
         if (outcome === 'stopped') return;
         if (outcome === 'failed') {
-          await this.storage.deactivateWebhook(record.id);
+          await this.storage.webhooks.deactivate(record.id);
           lease.lost = true; // turning it off freed the lease
           this.log.warn({ subscription_id: record.id, thread_id: event.thread_id }, 'webhook turned off after repeated failures');
           return;
         }
         // Also checks the creator's rights, before the next event is posted.
-        if (!(await this.storage.advanceWebhookCursor(record.id, this.owner, event.thread_seq, this.settings.leaseMs))) {
+        if (!(await this.storage.webhooks.advance(record.id, this.owner, event.thread_seq, this.settings.leaseMs))) {
           // Another process took over (this one was too slow to renew), the subscription is gone, or it was turned off.
           lease.lost = true;
           await this.logTurnedOff(record.id);
@@ -223,7 +223,7 @@ export class WebhookDispatcher {
   private async stillOurs(id: string, worker: Worker, lease: HeldLease, attempt: number): Promise<boolean> {
     if (this.stopped || worker.removed || lease.lost) return false;
     if (attempt === 1) return true;
-    if (await this.storage.renewWebhookLease(id, this.owner, this.settings.leaseMs)) return true;
+    if (await this.storage.webhooks.renew(id, this.owner, this.settings.leaseMs)) return true;
     lease.lost = true;
     await this.logTurnedOff(id);
     return false;
@@ -231,7 +231,7 @@ export class WebhookDispatcher {
 
   /** Says so when a subscription given up was turned off for its creator's rights (not merely taken over or deleted). */
   private async logTurnedOff(id: string): Promise<void> {
-    const record = await this.storage.getWebhook(id);
+    const record = await this.storage.webhooks.get(id);
     if (record && !record.active && record.inactiveReason !== 'delivery_failed') {
       this.log.warn({ subscription_id: id, reason: record.inactiveReason }, "webhook turned off: its creator's rights ended");
     }

@@ -43,7 +43,7 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('three server processes
     for (let index = 0; index < USERS; index++) {
       const id = randomUUID();
       users.push(
-        await storage.createUser({ id, email: `user${index}-${id}@example.com`, name: `User ${index}`, avatarUrl: null, passwordHash }),
+        await storage.users.create({ id, email: `user${index}-${id}@example.com`, name: `User ${index}`, avatarUrl: null, passwordHash }),
       );
     }
     await storage.close();

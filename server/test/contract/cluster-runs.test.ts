@@ -50,10 +50,10 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('runs and sessions acro
     const people = [];
     for (const name of ['alice', 'bob']) {
       const id = randomUUID();
-      people.push(await storage.createUser({ id, email: `${name}-${id}@example.com`, name, avatarUrl: null, passwordHash }));
+      people.push(await storage.users.create({ id, email: `${name}-${id}@example.com`, name, avatarUrl: null, passwordHash }));
     }
     agentId = randomUUID();
-    await storage.createAgent(
+    await storage.agents.create(
       { id: agentId, slug: 'demo', name: 'Demo', avatarUrl: null, greeting: 'Hi', themeColor: '#336699', engine: 'demo' },
       [people[0]!.id],
     );

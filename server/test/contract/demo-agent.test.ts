@@ -264,7 +264,7 @@ describe('the demo agent and its runtime events (CONTRACT §3, §5, §6, §9)', 
   });
 
   it('never loops: two agents in one thread answer the human once each, never each other', async () => {
-    const second = await server.app.context.storage.createAgent(
+    const second = await server.app.context.storage.agents.create(
       {
         id: randomUUID(),
         slug: `echo-${randomUUID().slice(0, 8)}`,

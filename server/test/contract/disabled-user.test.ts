@@ -61,9 +61,9 @@ describe('a disabled user (issue 10: administration)', () => {
     thread = await createThread(server, dana.token, { target_user_ids: [erin.user.id] });
   });
   afterAll(() => server.close());
-  afterEach(() => server.app.context.storage.setUserDisabled(dana.user.id, false));
+  afterEach(() => server.app.context.storage.users.setDisabled(dana.user.id, false));
 
-  const disableDana = () => server.app.context.storage.setUserDisabled(dana.user.id, true);
+  const disableDana = () => server.app.context.storage.users.setDisabled(dana.user.id, true);
 
   it('cannot sign in: the right password gets 403 saying the account is disabled, a wrong one the usual 401', async () => {
     await disableDana();
@@ -87,12 +87,12 @@ describe('a disabled user (issue 10: administration)', () => {
       expect(refused.status).toBe(401);
       expect(refused.body.error).toEqual({ code: 'unauthorized', message: DISABLED, retryable: false });
     }
-    const { events } = await server.app.context.storage.listEvents(thread.id, 0, 100);
+    const { events } = await server.app.context.storage.log.list(thread.id, 0, 100);
     expect(events.map((event) => event.content)).not.toContain('still here?');
     // Another user is not affected.
     expect((await api(server, 'GET', '/chat/threads', { token: erin.token })).status).toBe(200);
 
-    await server.app.context.storage.setUserDisabled(dana.user.id, false);
+    await server.app.context.storage.users.setDisabled(dana.user.id, false);
     expect((await api(server, 'GET', '/me', { token: dana.token })).body.email).toBe(dana.user.email);
     expect((await server.login(dana.user.email)).user.id).toBe(dana.user.id);
   });
@@ -103,7 +103,7 @@ describe('a disabled user (issue 10: administration)', () => {
     expect(await emails()).toContain(dana.user.email);
     await disableDana();
     expect(await emails()).toEqual([erin.user.email]);
-    await server.app.context.storage.setUserDisabled(dana.user.id, false);
+    await server.app.context.storage.users.setDisabled(dana.user.id, false);
     expect(await emails()).toContain(dana.user.email);
   });
 
@@ -148,7 +148,7 @@ describe('the periodic account re-check (ACCOUNT_RECHECK_MS)', () => {
   it('closes the socket of a user disabled from outside the server (as `npm run admin` does) without being asked', async () => {
     const fay = await server.addUser('Fay');
     const socket = await openReadySocket(server, fay.token);
-    await server.app.context.storage.setUserDisabled(fay.user.id, true);
+    await server.app.context.storage.users.setDisabled(fay.user.id, true);
     expect(await socket.closed).toEqual({ code: 4001, reason: 'Account disabled.' });
   });
 });

@@ -60,7 +60,7 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('a frozen process (SIGS
     for (let index = 0; index < 2; index++) {
       const id = randomUUID();
       users.push(
-        await storage.createUser({ id, email: `frozen${index}-${id}@example.com`, name: `User ${index}`, avatarUrl: null, passwordHash }),
+        await storage.users.create({ id, email: `frozen${index}-${id}@example.com`, name: `User ${index}`, avatarUrl: null, passwordHash }),
       );
     }
     await storage.close();

@@ -106,7 +106,7 @@ describe.runIf(natsUrl)('agent runs across processes', () => {
 
     const c = await startTestServer(cluster.env, { storage: cluster.storage, seed: false });
     try {
-      expect((await cluster.storage.getApproval(approvalId))?.status).toBe('pending');
+      expect((await cluster.storage.approvals.get(approvalId))?.status).toBe('pending');
       expect((await readLog(a, world.alice.token, thread.id, pending.data.thread_seq)).map((e) => e.event_type)).toEqual([]);
       const decided = await api(c, 'POST', `/chat/threads/${thread.id}/approvals/${approvalId}`, {
         token: world.alice.token,
@@ -139,7 +139,7 @@ describe.runIf(natsUrl)('agent runs across processes', () => {
         await child.kill();
         const approvalId = pending.data.data.approval_id as string;
         const runId = pending.data.data.run_id as string;
-        expect((await cluster.storage.getApproval(approvalId))?.status).toBe('pending');
+        expect((await cluster.storage.approvals.get(approvalId))?.status).toBe('pending');
 
         const expired = await socket.next(
           (f) => f.type === 'thread_event' && f.thread_id === thread.id && f.data.event_type === 'approval_expired',
@@ -159,7 +159,7 @@ describe.runIf(natsUrl)('agent runs across processes', () => {
         const log = await readLog(a, world.alice.token, thread.id, message.thread_seq);
         // Two processes sweep; storage settles and fails it once. The dead run never replies.
         expect(log.map((event) => event.event_type)).toEqual(['approval_pending', 'approval_expired', 'run_failed']);
-        expect((await cluster.storage.getApproval(approvalId))?.status).toBe('expired');
+        expect((await cluster.storage.approvals.get(approvalId))?.status).toBe('expired');
 
         // Retried through both survivors at the same moment: one run starts, the other is told so.
         const retries = await Promise.all(

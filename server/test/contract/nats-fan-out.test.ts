@@ -206,7 +206,7 @@ describe.runIf(natsUrl)('fan-out across processes over NATS', () => {
     await stream.until(thread.last_seq);
     // Two commits whose fan-out is done by hand: the later one from B first, the earlier one from A after.
     const commit = (content: string) =>
-      cluster.storage.commitMessage({
+      cluster.storage.log.commitMessage({
         threadId: thread.id,
         senderId: `user:${bob.user.id}`,
         role: 'user',
@@ -219,7 +219,7 @@ describe.runIf(natsUrl)('fan-out across processes over NATS', () => {
     const first = await commit('first');
     const second = await commit('second');
     if (first.status !== 'created' || second.status !== 'created') throw new Error('commits failed');
-    const record = (await cluster.storage.getThread(thread.id))!;
+    const record = (await cluster.storage.threads.get(thread.id))!;
     b.app.context.threads.publishCommitted(record, second.event, second.message);
     await stream.until(second.event.thread_seq);
     a.app.context.threads.publishCommitted(record, first.event, first.message);

@@ -395,7 +395,7 @@ describe('the SSE stream (CONTRACT §5)', () => {
   });
 
   it('ends a stream when the JWT that opened it expires, like the user socket; its reconnect gets 401', async () => {
-    const { sessionVersion } = (await server.app.context.storage.getUser(alice.user.id))!;
+    const { sessionVersion } = (await server.app.context.storage.users.get(alice.user.id))!;
     const shortLived = await server.app.context.tokens.issue(alice.user.id, sessionVersion, SHORT_TOKEN_TTL_S);
     const expiring = await open(threadId, { token: shortLived, lastEventId: String(lastSeq - 1) });
     expect(expiring.response.status).toBe(200);

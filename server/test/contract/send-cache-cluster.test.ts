@@ -59,7 +59,7 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('the send cache across 
         [CAROL, 'Carol'],
         [DAN, 'Dan'],
       ] as const) {
-        await storage.createUser({ id: randomUUID(), email, name, avatarUrl: null, passwordHash: await hashPassword(DEMO_PASSWORD) });
+        await storage.users.create({ id: randomUUID(), email, name, avatarUrl: null, passwordHash: await hashPassword(DEMO_PASSWORD) });
       }
     } finally {
       await storage.close();

@@ -160,8 +160,8 @@ describe('a revocation no process announced ends the streams within ACCOUNT_RECH
     await expect.poll(() => revokedStream.received().includes('id: 1\n')).toBe(true);
 
     // Straight in the database, as `npm run admin` or a process without NATS would: no server hears of it.
-    const agentId = (await server.app.context.storage.getAgentBySlug('demo'))!.id;
-    expect(await server.app.context.storage.revokeAgentToken(agentId, revoked.tokenId)).toBe(true);
+    const agentId = (await server.app.context.storage.agents.bySlug('demo'))!.id;
+    expect(await server.app.context.storage.agentSettings.revokeToken(agentId, revoked.tokenId)).toBe(true);
     expect(await revokedStream.ended()).toContain('id: 1\n');
 
     const sent = await api(server, 'POST', `/chat/threads/${revoked.threadId}/messages`, {

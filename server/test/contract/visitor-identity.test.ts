@@ -256,11 +256,11 @@ describe('issue 15.3: visitor tokens expire after VISITOR_TOKEN_IDLE_DAYS withou
   afterAll(() => server.close());
 
   const lastUse = async (token: string) => {
-    const agent = (await server.app.context.storage.getAgentBySlug('demo'))!;
-    return (await server.app.context.storage.getVisitorByToken(agent.id, hashVisitorToken(token)))?.tokenLastUsedAt;
+    const agent = (await server.app.context.storage.agents.bySlug('demo'))!;
+    return (await server.app.context.storage.visitors.byToken(agent.id, hashVisitorToken(token)))?.tokenLastUsedAt;
   };
   const setLastUse = (token: string, msAgo: number) =>
-    server.app.context.storage.touchVisitorToken(hashVisitorToken(token), new Date(Date.now() - msAgo).toISOString());
+    server.app.context.storage.visitors.touchToken(hashVisitorToken(token), new Date(Date.now() - msAgo).toISOString());
 
   it('refuses a token unused for longer with 401 and a clear message on every path, the socket with 4001', async () => {
     const visitor = await startVisitor(server);

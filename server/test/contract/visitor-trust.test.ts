@@ -185,7 +185,7 @@ describe('CONTRACT §7: a visitor is whoever holds the visitor token, never whoe
   });
 
   it("scopes a visitor token to its agent: another agent's endpoints do not know it", async () => {
-    const other = await server.app.context.storage.createAgent(
+    const other = await server.app.context.storage.agents.create(
       { id: randomUUID(), slug: 'other-agent', name: 'Other', avatarUrl: null, greeting: 'hi', themeColor: '#000', engine: 'demo' },
       [alice.user.id],
     );
@@ -308,7 +308,7 @@ describe('CONTRACT §7: identity tokens signed by the website', () => {
     }
     // Nothing was created for that identity by any of them.
     expect(
-      await server.app.context.storage.getVisitorByIdentity((await server.app.context.storage.getAgentBySlug('demo'))!.id, sub),
+      await server.app.context.storage.visitors.byIdentity((await server.app.context.storage.agents.bySlug('demo'))!.id, sub),
     ).toBeUndefined();
     const accepted = await resolve(server, { identity_token: signIdentityToken(secret, { ...good, exp: now + 24 * 3600 }) });
     expect(accepted.status).toBe(201);

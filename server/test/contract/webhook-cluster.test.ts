@@ -119,7 +119,7 @@ describe.each(engines)('webhooks across processes (%s)', (engine) => {
     expect(receiver.deliveries.map((delivery) => delivery.headers['x-ama2-delivery'])).toEqual(
       expected.map((seq) => `${subscribed.body.subscription_id}:${seq}`),
     );
-    expect((await shared.storage.getWebhook(subscribed.body.subscription_id))?.deliveredSeq).toBe(expected.at(-1));
+    expect((await shared.storage.webhooks.get(subscribed.body.subscription_id))?.deliveredSeq).toBe(expected.at(-1));
   });
 
   it(
@@ -182,7 +182,7 @@ describe.each(engines)('webhooks across processes (%s)', (engine) => {
       expect(posted.filter((seq) => seq !== held)).toEqual(sent.filter((seq) => seq !== held));
       console.info(`[webhook failover ${engine}] posts: ${posted.join(',')}; repeated accepted deliveries: ${duplicates}`);
       expect(receiver.deliveries.every((delivery) => delivery.verified)).toBe(true);
-      expect((await shared.storage.getWebhook(subscribed.body.subscription_id))?.deliveredSeq).toBe(sent.at(-1));
+      expect((await shared.storage.webhooks.get(subscribed.body.subscription_id))?.deliveredSeq).toBe(sent.at(-1));
     },
   );
 });

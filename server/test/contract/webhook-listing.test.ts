@@ -62,7 +62,7 @@ describe("a thread's webhooks: listing and deleting", () => {
     // Five failed tries turn the broken one off.
     await waitFor(
       'the broken subscription turned off',
-      async () => (await server.app.context.storage.getWebhook(second.subscription_id))?.active === false,
+      async () => (await server.app.context.storage.webhooks.get(second.subscription_id))?.active === false,
     );
 
     const expected = [
@@ -115,7 +115,7 @@ describe("a thread's webhooks: listing and deleting", () => {
     const refused = await remove(thread.id, subscriptionId, agentToken);
     expect(refused.status).toBe(403);
     expect(refused.body.error).toMatchObject({ code: 'forbidden', retryable: false });
-    expect((await server.app.context.storage.getWebhook(subscriptionId))?.active).toBe(true);
+    expect((await server.app.context.storage.webhooks.get(subscriptionId))?.active).toBe(true);
     const listed = await list(thread.id, agentToken);
     expect(listed.status).toBe(200);
     expect(listed.body.webhooks.map((hook: { subscription_id: string; active: boolean }) => [hook.subscription_id, hook.active])).toEqual([
@@ -164,6 +164,6 @@ describe("a thread's webhooks: listing and deleting", () => {
     expect((await list(randomUUID(), world.alice.token)).status).toBe(404);
     expect((await api(server, 'GET', `/chat/threads/${thread.id}/webhooks`)).status).toBe(401);
     expect((await list('not-a-uuid', world.alice.token)).status).toBe(400);
-    expect((await server.app.context.storage.getWebhook(subscriptionId))?.active).toBe(true);
+    expect((await server.app.context.storage.webhooks.get(subscriptionId))?.active).toBe(true);
   });
 });

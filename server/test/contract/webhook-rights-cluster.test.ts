@@ -54,7 +54,7 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)("a webhook ends with it
         [ERIN, 'Erin'],
         [FRANK, 'Frank'],
       ] as const) {
-        await storage.createUser({ id: randomUUID(), email, name, avatarUrl: null, passwordHash: await hashPassword(DEMO_PASSWORD) });
+        await storage.users.create({ id: randomUUID(), email, name, avatarUrl: null, passwordHash: await hashPassword(DEMO_PASSWORD) });
       }
     } finally {
       await storage.close();

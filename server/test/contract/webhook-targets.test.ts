@@ -167,7 +167,7 @@ describe('webhook targets with private networks refused (the default; CONTRACT Â
     // Five refused tries, then the subscription is turned off like any failing one.
     await waitFor(
       'the subscription to turn inactive',
-      async () => (await server.app.context.storage.getWebhook(subscriptionId))?.active === false,
+      async () => (await server.app.context.storage.webhooks.get(subscriptionId))?.active === false,
     );
     expect(target.deliveries).toEqual([]);
     // The name was looked up at registration and once per try.
@@ -282,7 +282,7 @@ describe('webhook targets with WEBHOOK_ALLOW_PRIVATE_NETWORKS=true', () => {
     ).toBe(201);
     await waitFor(
       'the failing one to turn inactive',
-      async () => (await server.app.context.storage.getWebhook(failing.body.subscription_id))?.active === false,
+      async () => (await server.app.context.storage.webhooks.get(failing.body.subscription_id))?.active === false,
     );
     expect((await register(server, world.alice.token, thread.id, target.url)).status).toBe(201);
   });

@@ -171,13 +171,13 @@ describe('webhooks (CONTRACT §8)', () => {
     const target = await receiver();
     target.respond = () => 503;
     const { subscription_id: subscriptionId } = await subscribe(thread.id, target);
-    expect((await server.app.context.storage.getWebhook(subscriptionId))?.active).toBe(true);
+    expect((await server.app.context.storage.webhooks.get(subscriptionId))?.active).toBe(true);
 
     const first = await send(thread.id, 'nobody will take this');
     await send(thread.id, 'queued behind it');
     await waitFor(
       'the subscription to turn inactive',
-      async () => (await server.app.context.storage.getWebhook(subscriptionId))?.active === false,
+      async () => (await server.app.context.storage.webhooks.get(subscriptionId))?.active === false,
     );
     await sleep(QUIET_MS);
     expect(target.deliveries.map((delivery) => [delivery.event.thread_seq, delivery.headers['x-ama2-delivery-attempt']])).toEqual([
@@ -206,7 +206,7 @@ describe('webhooks (CONTRACT §8)', () => {
     const removed = await api(server, 'DELETE', `/chat/threads/${thread.id}/webhooks/${subscriptionId}`, { token: world.bob.token });
     expect(removed.status).toBe(204);
     expect(removed.body).toBeNull();
-    expect(await server.app.context.storage.getWebhook(subscriptionId)).toBeUndefined();
+    expect(await server.app.context.storage.webhooks.get(subscriptionId)).toBeUndefined();
 
     await send(thread.id, 'not delivered');
     await send(thread.id, 'not delivered either');
@@ -270,7 +270,7 @@ describe('webhooks (CONTRACT §8)', () => {
       token: stranger.token,
     });
     expect(forbiddenDelete.status).toBe(403);
-    expect((await server.app.context.storage.getWebhook(subscriptionId))?.active).toBe(true);
+    expect((await server.app.context.storage.webhooks.get(subscriptionId))?.active).toBe(true);
 
     const unauthenticated = await api(server, 'POST', `/chat/threads/${thread.id}/webhooks`, { body: { callback_url: target.url } });
     expect(unauthenticated.status).toBe(401);

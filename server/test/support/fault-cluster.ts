@@ -76,7 +76,7 @@ export async function startFaultCluster(processes = 3): Promise<FaultCluster> {
     const passwordHash = await hashPassword(PASSWORD);
     const emails = ['sender', 'reader'].map((name) => `${name}-${randomUUID()}@example.com`);
     for (const [index, email] of emails.entries()) {
-      await storage.createUser({ id: randomUUID(), email, name: index === 0 ? 'Sender' : 'Reader', avatarUrl: null, passwordHash });
+      await storage.users.create({ id: randomUUID(), email, name: index === 0 ? 'Sender' : 'Reader', avatarUrl: null, passwordHash });
     }
     await storage.close();
     const env = {

@@ -97,7 +97,7 @@ export async function startTestServer(
     async addUser(name) {
       passwordHash ??= hashPassword('password123');
       const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`;
-      await app.context.storage.createUser({ id: randomUUID(), email, name, avatarUrl: null, passwordHash: await passwordHash });
+      await app.context.storage.users.create({ id: randomUUID(), email, name, avatarUrl: null, passwordHash: await passwordHash });
       return login(email);
     },
     async close() {

@@ -3,15 +3,16 @@ import type postgres from 'postgres';
 import { now, toAgent, toAgentToken, type Row } from './rows.ts';
 import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { AgentRecord, AgentSettingsInput, AgentTokenRecord, NewAgentToken } from '../storage.ts';
+import type { AgentSettingsStore } from '../stores/agent-settings-store.ts';
 
 /** Agent settings and external agent tokens in PostgreSQL. */
-export class PostgresAgentSettings {
+export class PostgresAgentSettings implements AgentSettingsStore {
   constructor(
     private readonly sql: postgres.Sql,
     private readonly secrets: SecretBox,
   ) {}
 
-  async updateSettings(agentId: string, settings: AgentSettingsInput): Promise<AgentRecord> {
+  async update(agentId: string, settings: AgentSettingsInput): Promise<AgentRecord> {
     const [row] = await this.sql<Row[]>`
       UPDATE agents SET allowed_origins = ${JSON.stringify(settings.allowedOrigins)}::text::jsonb,
                         require_verified_identity = ${settings.requireVerifiedIdentity}

@@ -2,9 +2,10 @@ import type postgres from 'postgres';
 import { now, toAgent, type Row } from './rows.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { AgentRecord, NewAgent } from '../storage.ts';
+import type { AgentStore } from '../stores/agent-store.ts';
 
 /** Agents and their owners in PostgreSQL (settings and tokens: {@link PostgresAgentSettings}). */
-export class PostgresAgents {
+export class PostgresAgents implements AgentStore {
   constructor(
     private readonly sql: postgres.Sql,
     private readonly secrets: SecretBox,

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
-import type { SenderId, ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { now, toApproval, type Row } from './rows.ts';
 import { insertEvent } from './thread-log.ts';
 import type { ApprovalRecord, NewApproval, NewEvent } from '../storage.ts';
+import type { ApprovalOutcome, ApprovalStore } from '../stores/approval-store.ts';
 
 /** Tool-call approvals in PostgreSQL; each change commits its event in the same transaction. */
-export class PostgresApprovals {
+export class PostgresApprovals implements ApprovalStore {
   constructor(private readonly sql: postgres.Sql) {}
 
   async create(input: NewApproval, event: NewEvent): Promise<{ approval: ApprovalRecord; event: ThreadEvent }> {
@@ -29,11 +30,7 @@ export class PostgresApprovals {
   }
 
   /** Settles a pending approval with its event; null when it was no longer pending (also when another process won). */
-  async settle(
-    id: string,
-    outcome: { status: 'approved' | 'rejected' | 'expired'; decidedBy: SenderId | null },
-    event: NewEvent,
-  ): Promise<{ approval: ApprovalRecord; event: ThreadEvent } | null> {
+  async settle(id: string, outcome: ApprovalOutcome, event: NewEvent): Promise<{ approval: ApprovalRecord; event: ThreadEvent } | null> {
     return this.sql.begin(async (tx) => {
       const decidedAt = now();
       const [row] = await tx<Row[]>`

@@ -1,11 +1,12 @@
 import type postgres from 'postgres';
+import type { CounterStore } from '../stores/counter-store.ts';
 
 /**
  * Fixed-window counters of the rate limits, shared by every process. A key's window opens
  * at its first hit (or the first after the last window ended) and lasts `windowMs`. One
  * UPSERT per hit: concurrent hits on a key serialise on its row, so none is lost.
  */
-export class PostgresCounters {
+export class PostgresCounters implements CounterStore {
   constructor(private readonly sql: postgres.Sql) {}
 
   async hit(key: string, now: number, windowMs: number): Promise<{ count: number; resetAt: number }> {

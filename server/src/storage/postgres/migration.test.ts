@@ -38,14 +38,14 @@ describePostgres("the webhook-rights migration (a webhook ends with its creator'
 
     const storage = await PostgresStorage.open(url, { dataKey: testDataKey() });
     try {
-      expect(await storage.getWebhook(hooks.steady)).toMatchObject({ active: true, inactiveReason: null, creatorSessionVersion: 0 });
+      expect(await storage.webhooks.get(hooks.steady)).toMatchObject({ active: true, inactiveReason: null, creatorSessionVersion: 0 });
       // Changed password at some time, maybe after subscribing: cannot be told from a takeover.
-      expect(await storage.getWebhook(hooks.changed)).toMatchObject({
+      expect(await storage.webhooks.get(hooks.changed)).toMatchObject({
         active: false,
         inactiveReason: 'creator_unknown',
         creatorSessionVersion: null,
       });
-      expect(await storage.getWebhook(hooks.failed)).toMatchObject({ active: false, inactiveReason: 'delivery_failed' });
+      expect(await storage.webhooks.get(hooks.failed)).toMatchObject({ active: false, inactiveReason: 'delivery_failed' });
     } finally {
       await storage.close();
     }

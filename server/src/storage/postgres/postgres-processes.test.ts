@@ -23,11 +23,11 @@ describePostgres('PostgresStorage across processes', () => {
     const [first] = processes;
     const userIds = Array.from({ length: PROCESSES }, () => randomUUID());
     for (const id of userIds) {
-      await first!.createUser({ id, email: `${id}@example.com`, name: id.slice(0, 4), avatarUrl: null, passwordHash: 'x' });
+      await first!.users.create({ id, email: `${id}@example.com`, name: id.slice(0, 4), avatarUrl: null, passwordHash: 'x' });
     }
     const threads = await Promise.all(
       Array.from({ length: THREADS }, (_, index) =>
-        first!.createThread({
+        first!.threads.create({
           kind: 'private',
           title: `T${index}`,
           participationMode: 'open',
@@ -57,10 +57,12 @@ describePostgres('PostgresStorage across processes', () => {
             latestSeenSeq: null,
           };
           for (const via of [storage, retrying]) {
-            sends.push(via.commitMessage(input).then((result) => ({ clientMessageId: input.clientMessageId, result })));
+            sends.push(via.log.commitMessage(input).then((result) => ({ clientMessageId: input.clientMessageId, result })));
           }
           if (index % 10 === 0) {
-            events.push(storage.appendEvent(thread.id, { eventType: 'escalation_created', senderId: 'system', content: null, data: {} }));
+            events.push(
+              storage.log.appendEvent(thread.id, { eventType: 'escalation_created', senderId: 'system', content: null, data: {} }),
+            );
           }
         }
       }
@@ -80,10 +82,10 @@ describePostgres('PostgresStorage across processes', () => {
     const eventsPerThread = PROCESSES * (MESSAGES_PER_PROCESS_AND_THREAD / 10);
     const total = PROCESSES + perThread + eventsPerThread; // joins, messages, escalations
     for (const { thread } of threads) {
-      const { events: log, hasMore } = await first!.listEvents(thread.id, 0, total + 10);
+      const { events: log, hasMore } = await first!.log.list(thread.id, 0, total + 10);
       expect(hasMore).toBe(false);
       expect(log.map((event) => event.thread_seq)).toEqual(Array.from({ length: total }, (_, index) => index + 1));
-      expect((await first!.getThread(thread.id))!.lastSeq).toBe(total);
+      expect((await first!.threads.get(thread.id))!.lastSeq).toBe(total);
     }
 
     const raw = postgres(url, { max: 1 });
@@ -99,8 +101,8 @@ describePostgres('PostgresStorage across processes', () => {
   it('answers 20 concurrent repeats of one send within one process with one created message and 19 duplicates', async () => {
     const storage = await PostgresStorage.open(await freshDatabase(), { dataKey: testDataKey() });
     const id = randomUUID();
-    await storage.createUser({ id, email: `${id}@example.com`, name: 'U', avatarUrl: null, passwordHash: 'x' });
-    const { thread } = await storage.createThread({
+    await storage.users.create({ id, email: `${id}@example.com`, name: 'U', avatarUrl: null, passwordHash: 'x' });
+    const { thread } = await storage.threads.create({
       kind: 'private',
       title: 'T',
       participationMode: 'open',
@@ -119,11 +121,11 @@ describePostgres('PostgresStorage across processes', () => {
       baseSeq: null,
       latestSeenSeq: null,
     };
-    const results = await Promise.all(Array.from({ length: 20 }, () => storage.commitMessage(input)));
+    const results = await Promise.all(Array.from({ length: 20 }, () => storage.log.commitMessage(input)));
     expect(results.filter((result) => result.status === 'created')).toHaveLength(1);
     expect(results.filter((result) => result.status === 'duplicate')).toHaveLength(19);
     expect(new Set(results.map((result) => result.message.id)).size).toBe(1);
-    expect((await storage.listEvents(thread.id, 0, 10)).events.map((event) => event.thread_seq)).toEqual([1, 2]);
+    expect((await storage.log.list(thread.id, 0, 10)).events.map((event) => event.thread_seq)).toEqual([1, 2]);
     await storage.close();
   });
 
@@ -137,11 +139,11 @@ describePostgres('PostgresStorage across processes', () => {
     const ids = await Promise.all(
       processes.map(async (storage, index) => {
         const id = randomUUID();
-        await storage.createUser({ id, email: `P${index}@Example.com`, name: `P${index}`, avatarUrl: null, passwordHash: 'x' });
+        await storage.users.create({ id, email: `P${index}@Example.com`, name: `P${index}`, avatarUrl: null, passwordHash: 'x' });
         return id;
       }),
     );
-    expect((await processes[4]!.getUserByEmail('p0@example.com'))?.id).toBe(ids[0]);
+    expect((await processes[4]!.users.byEmail('p0@example.com'))?.id).toBe(ids[0]);
     await Promise.all(processes.map((storage) => storage.close()));
 
     await raw`INSERT INTO schema_migrations (version) VALUES (${MIGRATIONS.length + 1})`;
@@ -154,15 +156,15 @@ describePostgres('PostgresStorage across processes', () => {
   it('disables users and sets passwords (for the admin command); false for an unknown user', async () => {
     const storage = await PostgresStorage.open(await freshDatabase(), { dataKey: testDataKey() });
     const id = randomUUID();
-    await storage.createUser({ id, email: `${id}@example.com`, name: 'U', avatarUrl: null, passwordHash: 'old' });
-    expect(await storage.getUser(id)).toMatchObject({ disabled: false, passwordHash: 'old' });
-    expect(await storage.setUserDisabled(id, true)).toBe(true);
-    expect(await storage.setUserPassword(id, 'new')).toBe(true);
-    expect(await storage.getUser(id)).toMatchObject({ disabled: true, passwordHash: 'new' });
-    expect(await storage.setUserDisabled(id, false)).toBe(true);
-    expect(await storage.getUser(id)).toMatchObject({ disabled: false });
-    expect(await storage.setUserDisabled(randomUUID(), true)).toBe(false);
-    expect(await storage.setUserPassword(randomUUID(), 'x')).toBe(false);
+    await storage.users.create({ id, email: `${id}@example.com`, name: 'U', avatarUrl: null, passwordHash: 'old' });
+    expect(await storage.users.get(id)).toMatchObject({ disabled: false, passwordHash: 'old' });
+    expect(await storage.users.setDisabled(id, true)).toBe(true);
+    expect(await storage.users.setPassword(id, 'new')).toBe(true);
+    expect(await storage.users.get(id)).toMatchObject({ disabled: true, passwordHash: 'new' });
+    expect(await storage.users.setDisabled(id, false)).toBe(true);
+    expect(await storage.users.get(id)).toMatchObject({ disabled: false });
+    expect(await storage.users.setDisabled(randomUUID(), true)).toBe(false);
+    expect(await storage.users.setPassword(randomUUID(), 'x')).toBe(false);
     await storage.close();
   });
 });

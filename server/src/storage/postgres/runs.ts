@@ -3,6 +3,7 @@ import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { now, toRun, type Row } from './rows.ts';
 import { insertEvent } from './thread-log.ts';
 import type { NewRun, RunEnd, RunRecord } from '../storage.ts';
+import type { RunStore } from '../stores/run-store.ts';
 
 /**
  * Agent runs and the leases of the processes running them, in PostgreSQL. Lease times come
@@ -10,7 +11,7 @@ import type { NewRun, RunEnd, RunRecord } from '../storage.ts';
  * conditional UPDATE: when several processes try at once, the row lock makes the others wait
  * and re-check `status = 'running'`, so exactly one ends it and commits its event.
  */
-export class PostgresRuns {
+export class PostgresRuns implements RunStore {
   constructor(private readonly sql: postgres.Sql) {}
 
   async renewLease(processId: string, leaseMs: number): Promise<void> {

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Message, ParticipationMode, ThreadEvent } from '../../../../src/core/protocol/model.ts';
-import { toEvent, toMessage, uniqueViolation, type Db, type Row } from './rows.ts';
+import type postgres from 'postgres';
+import { now, toEvent, toMessage, uniqueViolation, type Db, type Row } from './rows.ts';
 import { committedEvent, committedMessage, messageCommittedData, repeatOf } from '../committed-message.ts';
 import { SenderRefused, type CommitFacts, type CommitResult, type NewEvent, type NewMessage } from '../storage.ts';
-import type { EventWrite, MessageWrite, WriteOutcome } from './append-group.ts';
+import type { WriteLanes } from './write-lanes.ts';
+import type { LogStore } from '../stores/log-store.ts';
 
 /** Any event of the log, `message_committed` included (which only {@link insertMessage} writes). */
 export type AnyNewEvent = NewEvent | (Omit<NewEvent, 'eventType'> & { eventType: 'message_committed' });
@@ -107,82 +109,86 @@ async function existingMessage(sql: Db, input: NewMessage): Promise<Message | un
 }
 
 /**
- * A new message, or the one already sent with this (thread, sender, client_message_id).
- * The insert is tried first (no extra round trip when new); the unique index on the key
- * turns a repeat, even one racing in from another process, into a failed write (rolled back,
- * seq included), and the stored message is then read back. `append` commits the write (in a
- * lane's grouped statement, see {@link WriteLanes}).
+ * The log's store (`storage.log`): sends and appended events are committed through the
+ * {@link WriteLanes} (grouped with other processes' appends to the same database); reads use
+ * the pool.
  */
-export async function commitMessage(
-  append: (write: MessageWrite) => Promise<WriteOutcome | null>,
-  read: Db,
-  input: NewMessage,
-  createdAt: string,
-): Promise<CommitResult> {
-  const messageId = randomUUID();
-  const eventId = randomUUID();
-  const data = messageCommittedData(input, messageId);
-  try {
-    const outcome = await append({
-      kind: 'message',
-      thread_id: input.threadId,
-      message_id: messageId,
-      event_id: eventId,
-      sender_id: input.senderId,
-      role: input.role,
-      content: input.content,
-      client_message_id: input.clientMessageId,
-      mentions: input.mentions,
-      base_seq: input.baseSeq,
-      latest_seen_seq: input.latestSeenSeq,
-      created_at: createdAt,
-      data,
-      recheck_user_id: input.recheckUserId ?? null,
-      recheck_session_version: input.recheckSessionVersion ?? null,
-    });
-    if (outcome) {
-      const seq = outcome.seq;
-      const event = committedEvent(input, eventId, seq, createdAt, data);
-      return {
-        status: 'created',
-        message: committedMessage(input, messageId, seq, createdAt),
-        event,
-        facts: { participationMode: outcome.participation_mode!, activeWebhookIds: outcome.webhook_ids! },
-      };
+export class PostgresThreadLog implements LogStore {
+  constructor(
+    private readonly sql: postgres.Sql,
+    private readonly lanes: WriteLanes,
+  ) {}
+
+  /**
+   * A new message, or the one already sent with this (thread, sender, client_message_id).
+   * The insert is tried first (no extra round trip when new); the unique index on the key
+   * turns a repeat, even one racing in from another process, into a failed write (rolled back,
+   * seq included), and the stored message is then read back. A write lane commits the write (in a
+   * lane's grouped statement, see {@link WriteLanes}).
+   */
+  async commitMessage(input: NewMessage): Promise<CommitResult> {
+    const createdAt = now();
+    const messageId = randomUUID();
+    const eventId = randomUUID();
+    const data = messageCommittedData(input, messageId);
+    try {
+      const outcome = await this.lanes.run({
+        kind: 'message',
+        thread_id: input.threadId,
+        message_id: messageId,
+        event_id: eventId,
+        sender_id: input.senderId,
+        role: input.role,
+        content: input.content,
+        client_message_id: input.clientMessageId,
+        mentions: input.mentions,
+        base_seq: input.baseSeq,
+        latest_seen_seq: input.latestSeenSeq,
+        created_at: createdAt,
+        data,
+        recheck_user_id: input.recheckUserId ?? null,
+        recheck_session_version: input.recheckSessionVersion ?? null,
+      });
+      if (outcome) {
+        const seq = outcome.seq;
+        const event = committedEvent(input, eventId, seq, createdAt, data);
+        return {
+          status: 'created',
+          message: committedMessage(input, messageId, seq, createdAt),
+          event,
+          facts: { participationMode: outcome.participation_mode!, activeWebhookIds: outcome.webhook_ids! },
+        };
+      }
+      // Refused by the recheck (or no such thread): not even a repeat is answered.
+      throw input.recheckUserId === undefined ? threadMissing(input.threadId) : new SenderRefused(input.threadId);
+    } catch (error) {
+      if (uniqueViolation(error) !== 'messages_idempotency') throw error;
     }
-    // Refused by the recheck (or no such thread): not even a repeat is answered.
-    throw input.recheckUserId === undefined ? threadMissing(input.threadId) : new SenderRefused(input.threadId);
-  } catch (error) {
-    if (uniqueViolation(error) !== 'messages_idempotency') throw error;
+    const existing = await existingMessage(this.sql, input);
+    if (!existing) throw new Error(`message ${input.clientMessageId} was refused as a repeat but is not stored`);
+    return repeatOf(existing, input);
   }
-  const existing = await existingMessage(read, input);
-  if (!existing) throw new Error(`message ${input.clientMessageId} was refused as a repeat but is not stored`);
-  return repeatOf(existing, input);
-}
 
-/** Appends one event at the next seq through `append` (a lane's grouped statement). */
-export async function appendEvent(
-  append: (write: EventWrite) => Promise<WriteOutcome | null>,
-  threadId: string,
-  input: NewEvent,
-  createdAt: string,
-): Promise<ThreadEvent> {
-  const event: Omit<ThreadEvent, 'thread_seq'> = {
-    event_id: randomUUID(),
-    thread_id: threadId,
-    event_type: input.eventType,
-    sender_id: input.senderId,
-    content: input.content,
-    created_at: createdAt,
-    data: input.data,
-  };
-  const outcome = await append({ kind: 'event', ...event });
-  if (!outcome) throw threadMissing(threadId);
-  return { ...event, thread_seq: outcome.seq };
-}
+  /** Appends one event at the next seq through a write lane's grouped statement. */
+  async appendEvent(threadId: string, input: NewEvent): Promise<ThreadEvent> {
+    const createdAt = now();
+    const event: Omit<ThreadEvent, 'thread_seq'> = {
+      event_id: randomUUID(),
+      thread_id: threadId,
+      event_type: input.eventType,
+      sender_id: input.senderId,
+      content: input.content,
+      created_at: createdAt,
+      data: input.data,
+    };
+    const outcome = await this.lanes.run({ kind: 'event', ...event });
+    if (!outcome) throw threadMissing(threadId);
+    return { ...event, thread_seq: outcome.seq };
+  }
 
-export async function listEvents(sql: Db, threadId: string, afterSeq: number, limit: number) {
-  const rows = await sql<Row[]>`
-    SELECT * FROM events WHERE thread_id = ${threadId} AND thread_seq > ${afterSeq} ORDER BY thread_seq LIMIT ${limit + 1}`;
-  return { events: rows.slice(0, limit).map(toEvent), hasMore: rows.length > limit };
+  async list(threadId: string, afterSeq: number, limit: number): Promise<{ events: ThreadEvent[]; hasMore: boolean }> {
+    const rows = await this.sql<Row[]>`
+      SELECT * FROM events WHERE thread_id = ${threadId} AND thread_seq > ${afterSeq} ORDER BY thread_seq LIMIT ${limit + 1}`;
+    return { events: rows.slice(0, limit).map(toEvent), hasMore: rows.length > limit };
+  }
 }

@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import type { Message, ParticipationMode, SenderId, ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { iso, now, toParticipant, toVisitor, type Db, type Row } from './rows.ts';
 import { insertEvent, insertMessage } from './thread-log.ts';
 import type { NewThread, ThreadCursor, ThreadRecord } from '../storage.ts';
+import type { ThreadStore } from '../stores/thread-store.ts';
 
 /** Threads, their participants and who sees them (with read positions), in PostgreSQL. */
-export class PostgresThreads {
+export class PostgresThreads implements ThreadStore {
   constructor(private readonly sql: postgres.Sql) {}
 
   /**
@@ -47,7 +49,7 @@ export class PostgresThreads {
     };
   }
 
-  async loadThread(id: string, db: Db = this.sql): Promise<ThreadRecord | undefined> {
+  async get(id: string, db: Db = this.sql): Promise<ThreadRecord | undefined> {
     const [row] = await db<Row[]>`SELECT ${this.columns(db)} FROM threads WHERE id = ${id}`;
     return row && this.record(row);
   }
@@ -87,11 +89,9 @@ export class PostgresThreads {
   }
 
   /** The thread, its join events and its first message, in one transaction. */
-  async create(
-    input: NewThread,
-    id: string,
-    createdAt: string,
-  ): Promise<{ thread: ThreadRecord; events: ThreadEvent[]; message: Message | null }> {
+  async create(input: NewThread): Promise<{ thread: ThreadRecord; events: ThreadEvent[]; message: Message | null }> {
+    const id = randomUUID();
+    const createdAt = now();
     return this.sql.begin(async (tx) => {
       const events = await this.insertThread(tx, input, id, createdAt);
       let message: Message | null = null;
@@ -101,7 +101,7 @@ export class PostgresThreads {
         events.push(committed.event);
         message = committed.message;
       }
-      return { thread: (await this.loadThread(id, tx))!, events, message };
+      return { thread: (await this.get(id, tx))!, events, message };
     });
   }
 

@@ -1,9 +1,10 @@
 import type postgres from 'postgres';
 import { now, toUser, type Row } from './rows.ts';
 import type { NewUser, UserRecord } from '../storage.ts';
+import type { UserStore } from '../stores/user-store.ts';
 
 /** Users (inbox accounts) in PostgreSQL. */
-export class PostgresUsers {
+export class PostgresUsers implements UserStore {
   constructor(private readonly sql: postgres.Sql) {}
 
   async get(id: string): Promise<UserRecord | undefined> {

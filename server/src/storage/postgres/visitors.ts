@@ -6,11 +6,12 @@ import { VISITOR_DEFAULT_NAME } from '../../threads/principal.ts';
 import { iso, now, toVisitor, type Db, type Row } from './rows.ts';
 import type { PostgresThreads } from './threads.ts';
 import type { AgentRecord, IdentifiedVisitorInput, NewVisitor, ResumeVisitorInput, VisitorRecord, VisitorResolution } from '../storage.ts';
+import type { VisitorStore } from '../stores/visitor-store.ts';
 
 type Tx = postgres.TransactionSql;
 
 /** Visitors and their tokens in PostgreSQL. Every public method that writes is one transaction. */
-export class PostgresVisitors {
+export class PostgresVisitors implements VisitorStore {
   constructor(
     private readonly sql: postgres.Sql,
     private readonly threads: PostgresThreads,
@@ -109,13 +110,13 @@ export class PostgresVisitors {
       if (name) {
         await tx`UPDATE participants SET name = ${name} WHERE thread_id = ${visitor.threadId} AND sender_id = ${`visitor:${visitorId}`}`;
       }
-      return { thread: (await this.threads.loadThread(visitor.threadId, tx))!, visitor, resumed: true, events: [] };
+      return { thread: (await this.threads.get(visitor.threadId, tx))!, visitor, resumed: true, events: [] };
     }
     const threadId = randomUUID();
     const events = await this.openThread(tx, agent, visitor, threadId, now());
     await tx`UPDATE visitors SET thread_id = ${threadId} WHERE id = ${visitorId}`;
     visitor = { ...visitor, threadId };
-    return { thread: (await this.threads.loadThread(threadId, tx))!, visitor, resumed: false, events };
+    return { thread: (await this.threads.get(threadId, tx))!, visitor, resumed: false, events };
   }
 
   private async insertVisitor(
@@ -134,7 +135,7 @@ export class PostgresVisitors {
       INSERT INTO visitors (id, agent_id, email, name, identity_sub, verified, thread_id, created_at)
       VALUES (${visitor.id}, ${agent.id}, ${email}, ${name}, ${sub}, ${sub !== null}, ${threadId}, ${createdAt})`;
     await this.insertToken(tx, tokenHash, visitor.id, createdAt);
-    return { thread: (await this.threads.loadThread(threadId, tx))!, visitor, resumed: false, events };
+    return { thread: (await this.threads.get(threadId, tx))!, visitor, resumed: false, events };
   }
 
   /** A token counts as used when issued: its idle time starts then. */

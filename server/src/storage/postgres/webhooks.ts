@@ -3,6 +3,7 @@ import type postgres from 'postgres';
 import { now, toWebhook, type Row } from './rows.ts';
 import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { NewWebhook, WebhookRecord } from '../storage.ts';
+import type { WebhookStore } from '../stores/webhook-store.ts';
 
 /** The subscription `w` joined to its creator `u` (none when `created_by` is not a known user). */
 const WITH_CREATOR = `webhooks AS w LEFT JOIN users AS u ON left(w.created_by, 5) = 'user:' AND u.id = substr(w.created_by, 6)`;
@@ -26,7 +27,7 @@ const LAPSE_REASON = `CASE
  * statement, when its creator may no longer have it (a `lapsed` CTE, after which the lease
  * change finds nothing to do): no extra round trip per delivery.
  */
-export class PostgresWebhooks {
+export class PostgresWebhooks implements WebhookStore {
   constructor(
     private readonly sql: postgres.Sql,
     private readonly secrets: SecretBox,

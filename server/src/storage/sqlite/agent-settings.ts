@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { now, toAgent, toAgentToken as toToken, type Row } from './rows.ts';
 import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { AgentRecord, AgentSettingsInput, AgentTokenRecord, NewAgentToken } from '../storage.ts';
+import type { AgentSettingsStore } from '../stores/agent-settings-store.ts';
 
 /** Agent settings and external agent tokens in the SQLite file; {@link SqliteStorage} delegates here. */
-export class SqliteAgentSettings {
+export class SqliteAgentSettings implements AgentSettingsStore {
   private readonly stmt;
 
   constructor(
@@ -25,7 +26,7 @@ export class SqliteAgentSettings {
     };
   }
 
-  updateSettings(agentId: string, settings: AgentSettingsInput): AgentRecord {
+  async update(agentId: string, settings: AgentSettingsInput): Promise<AgentRecord> {
     const changed = this.stmt.updateSettings.run(
       JSON.stringify(settings.allowedOrigins),
       settings.requireVerifiedIdentity ? 1 : 0,
@@ -35,39 +36,39 @@ export class SqliteAgentSettings {
     return toAgent(this.stmt.agentById.get(agentId) as Row, this.secrets);
   }
 
-  setIdentitySecret(agentId: string, secret: string): { createdAt: string } {
+  async setIdentitySecret(agentId: string, secret: string): Promise<{ createdAt: string }> {
     const createdAt = now();
     const sealed = this.secrets.seal(secret, sealedColumn.identitySecret(agentId));
     if (this.stmt.setSecret.run(sealed, createdAt, agentId).changes === 0) throw new Error(`agent ${agentId} does not exist`);
     return { createdAt };
   }
 
-  addToken(input: NewAgentToken): AgentTokenRecord {
+  async addToken(input: NewAgentToken): Promise<AgentTokenRecord> {
     const record: AgentTokenRecord = { id: randomUUID(), agentId: input.agentId, prefix: input.prefix, createdAt: now(), lastUsedAt: null };
     this.stmt.insertToken.run(input.tokenHash, input.agentId, record.createdAt, record.id, record.prefix);
     return record;
   }
 
-  getToken(tokenHash: string): { agent: AgentRecord; token: AgentTokenRecord } | undefined {
+  async getToken(tokenHash: string): Promise<{ agent: AgentRecord; token: AgentTokenRecord } | undefined> {
     const row = this.stmt.tokenByHash.get(tokenHash) as Row | undefined;
     if (!row) return undefined;
     const agent = this.stmt.agentById.get(row.agent_id) as Row | undefined;
     return agent && { agent: toAgent(agent, this.secrets), token: toToken(row) };
   }
 
-  listTokens(agentId: string): AgentTokenRecord[] {
+  async listTokens(agentId: string): Promise<AgentTokenRecord[]> {
     return (this.stmt.liveTokens.all(agentId) as Row[]).map(toToken);
   }
 
-  revokeToken(agentId: string, tokenId: string): boolean {
+  async revokeToken(agentId: string, tokenId: string): Promise<boolean> {
     return this.stmt.revoke.run(now(), agentId, tokenId).changes > 0;
   }
 
-  touchToken(tokenId: string, usedAt: string): void {
+  async touchToken(tokenId: string, usedAt: string): Promise<void> {
     this.stmt.touch.run(usedAt, tokenId);
   }
 
-  liveTokenIds(tokenIds: readonly string[]): string[] {
+  async liveTokenIds(tokenIds: readonly string[]): Promise<string[]> {
     return tokenIds.filter((id) => this.stmt.liveById.get(id) !== undefined);
   }
 }

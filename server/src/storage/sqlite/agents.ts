@@ -2,9 +2,10 @@ import type Database from 'better-sqlite3';
 import { now, str, toAgent, type Row } from './rows.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { AgentRecord, NewAgent } from '../storage.ts';
+import type { AgentStore } from '../stores/agent-store.ts';
 
 /** Agents and their owners in the SQLite file (settings and tokens: {@link SqliteAgentSettings}). */
-export class SqliteAgents {
+export class SqliteAgents implements AgentStore {
   private readonly stmt;
 
   constructor(
@@ -23,29 +24,29 @@ export class SqliteAgents {
     };
   }
 
-  get(id: string): AgentRecord | undefined {
+  async get(id: string): Promise<AgentRecord | undefined> {
     const row = this.stmt.byId.get(id) as Row | undefined;
     return row && toAgent(row, this.secrets);
   }
 
-  bySlug(slug: string): AgentRecord | undefined {
+  async bySlug(slug: string): Promise<AgentRecord | undefined> {
     const row = this.stmt.bySlug.get(slug) as Row | undefined;
     return row && toAgent(row, this.secrets);
   }
 
-  many(ids: readonly string[]): AgentRecord[] {
+  async many(ids: readonly string[]): Promise<AgentRecord[]> {
     return ids
       .map((id) => this.stmt.byId.get(id) as Row | undefined)
       .filter((row) => row !== undefined)
       .map((row) => toAgent(row, this.secrets));
   }
 
-  list(): AgentRecord[] {
+  async list(): Promise<AgentRecord[]> {
     return (this.stmt.all.all() as Row[]).map((row) => toAgent(row, this.secrets));
   }
 
   /** The agent and its owners, in one transaction. */
-  create(input: NewAgent, ownerUserIds: readonly string[]): AgentRecord {
+  async create(input: NewAgent, ownerUserIds: readonly string[]): Promise<AgentRecord> {
     const createdAt = now();
     this.db.transaction(() => {
       this.stmt.insert.run(input.id, input.slug, input.name, input.avatarUrl, input.greeting, input.themeColor, input.engine, createdAt);
@@ -54,7 +55,7 @@ export class SqliteAgents {
     return toAgent(this.stmt.byId.get(input.id) as Row, this.secrets);
   }
 
-  owners(agentId: string): string[] {
+  async owners(agentId: string): Promise<string[]> {
     return (this.stmt.owners.all(agentId) as Row[]).map((row) => str(row.user_id));
   }
 }

@@ -1,12 +1,13 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import type { SenderId, ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { now, toApproval, type Row } from './rows.ts';
 import type { SqliteThreadLog } from './thread-log.ts';
 import type { ApprovalRecord, NewApproval, NewEvent } from '../storage.ts';
+import type { ApprovalOutcome, ApprovalStore } from '../stores/approval-store.ts';
 
 /** Tool-call approvals in the SQLite file; each change commits its event in the same transaction. */
-export class SqliteApprovals {
+export class SqliteApprovals implements ApprovalStore {
   private readonly stmt;
 
   constructor(
@@ -24,7 +25,7 @@ export class SqliteApprovals {
     };
   }
 
-  create(input: NewApproval, event: NewEvent): { approval: ApprovalRecord; event: ThreadEvent } {
+  async create(input: NewApproval, event: NewEvent): Promise<{ approval: ApprovalRecord; event: ThreadEvent }> {
     return this.db.transaction(() => {
       const createdAt = now();
       const id = randomUUID();
@@ -42,16 +43,12 @@ export class SqliteApprovals {
     })();
   }
 
-  get(id: string): ApprovalRecord | undefined {
+  async get(id: string): Promise<ApprovalRecord | undefined> {
     const row = this.stmt.byId.get(id) as Row | undefined;
     return row && toApproval(row);
   }
 
-  settle(
-    id: string,
-    outcome: { status: 'approved' | 'rejected' | 'expired'; decidedBy: SenderId | null },
-    event: NewEvent,
-  ): { approval: ApprovalRecord; event: ThreadEvent } | null {
+  async settle(id: string, outcome: ApprovalOutcome, event: NewEvent): Promise<{ approval: ApprovalRecord; event: ThreadEvent } | null> {
     return this.db.transaction(() => {
       const decidedAt = now();
       const changed = this.stmt.settle.run(outcome.status, outcome.decidedBy, decidedAt, id).changes > 0;
@@ -61,7 +58,7 @@ export class SqliteApprovals {
     })();
   }
 
-  listPending(): ApprovalRecord[] {
+  async listPending(): Promise<ApprovalRecord[]> {
     return (this.stmt.pending.all() as Row[]).map(toApproval);
   }
 }

@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
+import type { CounterStore } from '../stores/counter-store.ts';
 
 /**
  * Fixed-window counters of the rate limits, in the SQLite file. A key's window opens at
  * its first hit (or the first after the last window ended) and lasts `windowMs`.
  */
-export class SqliteCounters {
+export class SqliteCounters implements CounterStore {
   private readonly stmt;
 
   constructor(db: Database.Database) {
@@ -21,16 +22,16 @@ export class SqliteCounters {
     };
   }
 
-  hit(key: string, now: number, windowMs: number): { count: number; resetAt: number } {
+  async hit(key: string, now: number, windowMs: number): Promise<{ count: number; resetAt: number }> {
     const row = this.stmt.hit.get({ key, now, window: windowMs }) as { count: number; reset_at: number };
     return { count: Number(row.count), resetAt: Number(row.reset_at) };
   }
 
-  refund(key: string, now: number): void {
+  async refund(key: string, now: number): Promise<void> {
     this.stmt.refund.run(key, now);
   }
 
-  prune(now: number): void {
+  async prune(now: number): Promise<void> {
     this.stmt.prune.run(now);
   }
 }

@@ -40,10 +40,10 @@ describe('migrations 2 (visitor trust) and 3 (administration) on a database of s
     const storage = new SqliteStorage(path);
 
     // Users from before administration (migration 3) are enabled.
-    expect((await storage.getUser(ids.owner))?.disabled).toBe(false);
-    const agent = await storage.getAgent(ids.agent);
+    expect((await storage.users.get(ids.owner))?.disabled).toBe(false);
+    const agent = await storage.agents.get(ids.agent);
     expect(agent).toMatchObject({ allowedOrigins: [], requireVerifiedIdentity: false, identitySecret: null });
-    const visitor = await storage.getVisitorOfThread(ids.thread);
+    const visitor = await storage.visitors.ofThread(ids.thread);
     expect(visitor).toEqual({
       id: ids.visitor,
       agentId: ids.agent,
@@ -54,25 +54,25 @@ describe('migrations 2 (visitor trust) and 3 (administration) on a database of s
       threadId: ids.thread,
     });
     // The email is no longer the visitor's participant name.
-    const thread = await storage.getThread(ids.thread);
+    const thread = await storage.threads.get(ids.thread);
     expect(thread?.participants[0]).toEqual({ sender_id: `visitor:${ids.visitor}`, name: 'Visitor', avatar_url: null });
     expect(thread?.visitor?.id).toBe(ids.visitor);
 
     // The old agent token still works, now with an id and a display prefix.
-    const found = await storage.getAgentToken(createHash('sha256').update(agentToken).digest('hex'));
+    const found = await storage.agentSettings.getToken(createHash('sha256').update(agentToken).digest('hex'));
     expect(found?.agent.id).toBe(ids.agent);
     expect(found?.token.id).toMatch(UUID);
     expect(found?.token.prefix).toBe('ama_eat_');
-    expect((await storage.listAgentTokens(ids.agent)).map((token) => token.id)).toEqual([found?.token.id]);
+    expect((await storage.agentSettings.listTokens(ids.agent)).map((token) => token.id)).toEqual([found?.token.id]);
 
     // The same email can start another conversation: it is a label, not a key.
-    const again = await storage.createVisitor({ agent: agent!, email: 'old@example.com', name: null, tokenHash: 'h'.repeat(64) });
+    const again = await storage.visitors.create({ agent: agent!, email: 'old@example.com', name: null, tokenHash: 'h'.repeat(64) });
     expect(again.visitor.id).not.toBe(ids.visitor);
-    expect(await storage.listUserThreadIds(ids.owner)).toEqual(expect.arrayContaining([ids.thread, again.thread.id]));
+    expect(await storage.threads.userThreadIds(ids.owner)).toEqual(expect.arrayContaining([ids.thread, again.thread.id]));
     await storage.close();
 
     const reopened = new SqliteStorage(path);
-    expect((await reopened.getVisitorByToken(ids.agent, 'h'.repeat(64)))?.id).toBe(again.visitor.id);
+    expect((await reopened.visitors.byToken(ids.agent, 'h'.repeat(64)))?.id).toBe(again.visitor.id);
     await reopened.close();
     const raw = new Database(path, { readonly: true });
     expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
@@ -120,7 +120,7 @@ describe('migration 7 (a leaner log) on a database of schema 5 (6 and 7 run on o
     db.close();
 
     const storage = new SqliteStorage(path);
-    const before = await storage.listEvents(ids.thread, 0, 10);
+    const before = await storage.log.list(ids.thread, 0, 10);
     expect(before.events.map((event) => [event.thread_seq, event.event_type])).toEqual([
       [1, 'participant_joined'],
       [2, 'message_committed'],
@@ -135,11 +135,11 @@ describe('migration 7 (a leaner log) on a database of schema 5 (6 and 7 run on o
       latestSeenSeq: null,
     };
     // The message from before the migration is still found by its client_message_id.
-    const repeat = await storage.commitMessage({ ...input, content: 'hello', clientMessageId: 'c-1' });
+    const repeat = await storage.log.commitMessage({ ...input, content: 'hello', clientMessageId: 'c-1' });
     expect(repeat).toMatchObject({ status: 'duplicate', message: { id: ids.message, thread_seq: 2, content: 'hello' } });
-    const next = await storage.commitMessage({ ...input, content: 'after', clientMessageId: 'c-2' });
+    const next = await storage.log.commitMessage({ ...input, content: 'after', clientMessageId: 'c-2' });
     expect(next).toMatchObject({ status: 'created', message: { thread_seq: 3 } });
-    expect(await storage.getReadState(ids.thread, ids.user)).toEqual({ readSeq: 0, unreadCount: 0 });
+    expect(await storage.threads.readState(ids.thread, ids.user)).toEqual({ readSeq: 0, unreadCount: 0 });
     await storage.close();
 
     const raw = new Database(path, { readonly: true });
@@ -190,14 +190,14 @@ describe("the webhook-rights migration (a webhook ends with its creator's rights
     db.close();
 
     const storage = new SqliteStorage(path);
-    expect(await storage.getWebhook(hooks.steady)).toMatchObject({ active: true, inactiveReason: null, creatorSessionVersion: 0 });
+    expect(await storage.webhooks.get(hooks.steady)).toMatchObject({ active: true, inactiveReason: null, creatorSessionVersion: 0 });
     // Changed password at some time, maybe after subscribing: cannot be told from a takeover.
-    expect(await storage.getWebhook(hooks.changed)).toMatchObject({
+    expect(await storage.webhooks.get(hooks.changed)).toMatchObject({
       active: false,
       inactiveReason: 'creator_unknown',
       creatorSessionVersion: null,
     });
-    expect(await storage.getWebhook(hooks.failed)).toMatchObject({ active: false, inactiveReason: 'delivery_failed' });
+    expect(await storage.webhooks.get(hooks.failed)).toMatchObject({ active: false, inactiveReason: 'delivery_failed' });
     await storage.close();
   });
 });

@@ -3,12 +3,13 @@ import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { now, toRun, type Row } from './rows.ts';
 import type { SqliteThreadLog } from './thread-log.ts';
 import type { NewRun, RunEnd, RunRecord } from '../storage.ts';
+import type { RunStore } from '../stores/run-store.ts';
 
 /**
  * Agent runs and the leases of the processes running them, in the SQLite file. One process
  * uses the file at a time, so here an orphan is a run of an earlier start of the server.
  */
-export class SqliteRuns {
+export class SqliteRuns implements RunStore {
   private readonly stmt;
 
   constructor(
@@ -33,7 +34,7 @@ export class SqliteRuns {
     };
   }
 
-  renewLease(processId: string, leaseMs: number): void {
+  async renewLease(processId: string, leaseMs: number): Promise<void> {
     const nowMs = Date.now();
     this.db.transaction(() => {
       this.stmt.prune.run(nowMs);
@@ -41,15 +42,15 @@ export class SqliteRuns {
     })();
   }
 
-  releaseLease(processId: string): void {
+  async releaseLease(processId: string): Promise<void> {
     this.stmt.release.run(processId);
   }
 
-  start(run: NewRun): boolean {
+  async start(run: NewRun): Promise<boolean> {
     return this.stmt.start.run(run.id, run.threadId, run.agentId, run.messageId, run.processId, now()).changes > 0;
   }
 
-  end(runId: string, end: RunEnd): { run: RunRecord; event: ThreadEvent | null } | null {
+  async end(runId: string, end: RunEnd): Promise<{ run: RunRecord; event: ThreadEvent | null } | null> {
     return this.db.transaction(() => {
       const endedAt = now();
       const changed = end.orphanedOnly
@@ -61,7 +62,7 @@ export class SqliteRuns {
     })();
   }
 
-  orphans(limit: number): RunRecord[] {
+  async orphans(limit: number): Promise<RunRecord[]> {
     return (this.stmt.orphans.all(Date.now(), limit) as Row[]).map(toRun);
   }
 }

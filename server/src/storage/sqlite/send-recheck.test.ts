@@ -16,14 +16,14 @@ describe('SQLite commit recheck: a change written by another connection to the f
     const server = new SqliteStorage(path);
     const admin = new SqliteStorage(path);
     try {
-      const alice = await server.createUser({
+      const alice = await server.users.create({
         id: randomUUID(),
         email: 'a@example.com',
         name: 'alice',
         avatarUrl: null,
         passwordHash: 'x',
       });
-      const { thread } = await server.createThread({
+      const { thread } = await server.threads.create({
         kind: 'private',
         title: null,
         participationMode: 'open',
@@ -33,7 +33,7 @@ describe('SQLite commit recheck: a change written by another connection to the f
         initialMessage: null,
       });
       const send = () =>
-        server.commitMessage({
+        server.log.commitMessage({
           threadId: thread.id,
           senderId: `user:${alice.id}`,
           role: 'user',
@@ -46,14 +46,14 @@ describe('SQLite commit recheck: a change written by another connection to the f
           recheckSessionVersion: 0,
         });
       expect((await send()).status).toBe('created');
-      await admin.setUserDisabled(alice.id, true);
+      await admin.users.setDisabled(alice.id, true);
       await expect(send()).rejects.toBeInstanceOf(SenderRefused);
-      await admin.setUserDisabled(alice.id, false);
+      await admin.users.setDisabled(alice.id, false);
       expect((await send()).status).toBe('created');
-      await admin.setUserPassword(alice.id, 'scrypt$changed');
+      await admin.users.setPassword(alice.id, 'scrypt$changed');
       await expect(send()).rejects.toBeInstanceOf(SenderRefused);
       // Only the two accepted messages took a seq.
-      expect((await server.getThread(thread.id))!.lastSeq).toBe(thread.lastSeq + 2);
+      expect((await server.threads.get(thread.id))!.lastSeq).toBe(thread.lastSeq + 2);
     } finally {
       await admin.close();
       await server.close();

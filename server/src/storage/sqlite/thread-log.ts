@@ -1,29 +1,36 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { Message, ParticipationMode, ThreadEvent } from '../../../../src/core/protocol/model.ts';
-import { toEvent, toMessage, type Row } from './rows.ts';
+import type { GroupedWriter } from './grouped-writer.ts';
+import { now, toEvent, toMessage, type Row } from './rows.ts';
 import { committedMessage, messageCommittedData, repeatOf } from '../committed-message.ts';
-import type { CommitFacts, CommitResult, NewEvent, NewMessage } from '../storage.ts';
+import { SenderRefused, type CommitFacts, type CommitResult, type NewEvent, type NewMessage } from '../storage.ts';
+import type { LogStore } from '../stores/log-store.ts';
 
 /** Any event of the log, `message_committed` included (which only {@link SqliteThreadLog.insertMessage} writes). */
 export type AnyNewEvent = NewEvent | (Omit<NewEvent, 'eventType'> & { eventType: 'message_committed' });
 
 /**
- * What {@link SqliteThreadLog.commitMessage} returns when `recheckUserId` refused the sender:
+ * What {@link SqliteThreadLog.commitInGroup} returns when `recheckUserId` refused the sender:
  * a value, not an error, so that a grouped transaction need not be rolled back and run again
- * for it (nothing was written). The storage turns it into {@link SenderRefused}.
+ * for it (nothing was written). {@link SqliteThreadLog.commitMessage} turns it into {@link SenderRefused}.
  */
 export const SENDER_REFUSED = Symbol('sender refused');
 
 /**
  * The dense per-thread log in the SQLite file: events and messages. Each write takes the
  * next seq from `threads.last_seq` in the same transaction, so seqs stay 1, 2, 3, ...
- * Every write method must run inside a transaction.
+ * Its store methods (`storage.log`) commit through the {@link GroupedWriter}: the writes
+ * queued during one event-loop turn share one transaction, each taking the next seq in queue
+ * order. Its other write methods must run inside a transaction.
  */
-export class SqliteThreadLog {
+export class SqliteThreadLog implements LogStore {
   private readonly stmt;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly writer: GroupedWriter,
+  ) {
     this.stmt = {
       nextSeq: db.prepare('UPDATE threads SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq'),
       // A message takes its seq and becomes the thread's last message in one statement (one row visit, not two).
@@ -134,7 +141,7 @@ export class SqliteThreadLog {
    * (as the PostgreSQL commit does): otherwise nothing is written, not even a repeat answered,
    * and {@link SENDER_REFUSED} is returned.
    */
-  commitMessage(input: NewMessage, createdAt: string): CommitResult | typeof SENDER_REFUSED {
+  commitInGroup(input: NewMessage, createdAt: string): CommitResult | typeof SENDER_REFUSED {
     if (
       input.recheckUserId !== undefined &&
       !this.senderMayPost(input.threadId, input.recheckUserId, input.recheckSessionVersion ?? null)
@@ -153,7 +160,18 @@ export class SqliteThreadLog {
     return this.stmt.senderMayPost.get(threadId, userId, sessionVersion, sessionVersion) !== undefined;
   }
 
-  list(threadId: string, afterSeq: number, limit: number): { events: ThreadEvent[]; hasMore: boolean } {
+  async commitMessage(input: NewMessage): Promise<CommitResult> {
+    // A refused sender comes back as a value: throwing inside the group would make it run again.
+    const result = await this.writer.run(() => this.commitInGroup(input, now()));
+    if (result === SENDER_REFUSED) throw new SenderRefused(input.threadId);
+    return result;
+  }
+
+  async appendEvent(threadId: string, input: NewEvent): Promise<ThreadEvent> {
+    return this.writer.run(() => this.insertEvent(threadId, input, now()));
+  }
+
+  async list(threadId: string, afterSeq: number, limit: number): Promise<{ events: ThreadEvent[]; hasMore: boolean }> {
     const rows = this.stmt.events.all(threadId, afterSeq, limit + 1) as Row[];
     const hasMore = rows.length > limit;
     return { events: rows.slice(0, limit).map(toEvent), hasMore };

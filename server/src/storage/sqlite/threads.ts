@@ -1,12 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Message, ParticipationMode, SenderId, ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { now, str, strOrNull, toParticipant, type Row } from './rows.ts';
 import type { SqliteThreadLog } from './thread-log.ts';
 import type { ThreadTables } from './visitors.ts';
 import type { NewThread, ThreadCursor, ThreadRecord, VisitorRecord } from '../storage.ts';
+import type { ThreadStore } from '../stores/thread-store.ts';
 
 /** Threads, their participants and who sees them (with read positions), in the SQLite file. */
-export class SqliteThreads implements ThreadTables {
+export class SqliteThreads implements ThreadStore, ThreadTables {
   private readonly stmt;
 
   constructor(
@@ -71,6 +73,11 @@ export class SqliteThreads implements ThreadTables {
     };
   }
 
+  async get(id: string): Promise<ThreadRecord | undefined> {
+    return this.loadThread(id);
+  }
+
+  /** {@link get} at once, for the visitor module's transactions. */
   loadThread(id: string): ThreadRecord | undefined {
     const row = this.stmt.byId.get(id) as Row | undefined;
     return row && this.record(row);
@@ -100,7 +107,9 @@ export class SqliteThreads implements ThreadTables {
   }
 
   /** The thread, its join events and its first message, in one transaction. */
-  create(input: NewThread, id: string, createdAt: string): { thread: ThreadRecord; events: ThreadEvent[]; message: Message | null } {
+  async create(input: NewThread): Promise<{ thread: ThreadRecord; events: ThreadEvent[]; message: Message | null }> {
+    const id = randomUUID();
+    const createdAt = now();
     const result = this.db.transaction(() => {
       const events = this.insertThread(input, id, createdAt);
       let message: Message | null = null;
@@ -114,26 +123,26 @@ export class SqliteThreads implements ThreadTables {
     return { thread: this.loadThread(id)!, ...result };
   }
 
-  audience(threadId: string): string[] {
+  async audience(threadId: string): Promise<string[]> {
     return (this.stmt.audience.all(threadId) as Row[]).map((row) => str(row.user_id));
   }
 
-  userThreadIds(userId: string): string[] {
+  async userThreadIds(userId: string): Promise<string[]> {
     return (this.stmt.userThreadIds.all(userId) as Row[]).map((row) => str(row.thread_id));
   }
 
-  userThreads(userId: string, page: { limit: number; cursor: ThreadCursor | null }): ThreadRecord[] {
+  async userThreads(userId: string, page: { limit: number; cursor: ThreadCursor | null }): Promise<ThreadRecord[]> {
     const rows = page.cursor
       ? (this.stmt.userThreadsAfter.all(userId, page.cursor.activityAt, page.cursor.activityAt, page.cursor.id, page.limit) as Row[])
       : (this.stmt.userThreadsFirst.all(userId, page.limit) as Row[]);
     return rows.map((row) => this.record(row));
   }
 
-  hasAccess(threadId: string, userId: string): boolean {
+  async hasAccess(threadId: string, userId: string): Promise<boolean> {
     return this.stmt.hasAccess.get(userId, threadId) !== undefined;
   }
 
-  readState(threadId: string, userId: string): { readSeq: number; unreadCount: number } | undefined {
+  async readState(threadId: string, userId: string): Promise<{ readSeq: number; unreadCount: number } | undefined> {
     const row = this.stmt.readSeq.get(threadId, userId) as Row | undefined;
     if (!row) return undefined;
     const readSeq = Number(row.read_seq);
@@ -141,13 +150,13 @@ export class SqliteThreads implements ThreadTables {
     return { readSeq, unreadCount: Number(unread.n) };
   }
 
-  markRead(threadId: string, userId: string, seq: number): number {
+  async markRead(threadId: string, userId: string, seq: number): Promise<number> {
     const row = this.stmt.markRead.get(seq, threadId, threadId, userId) as Row | undefined;
     return row ? Number(row.read_seq) : 0;
   }
 
   /** Changes the mode and commits `mode_changed`; null when the mode was already that. */
-  setMode(threadId: string, mode: ParticipationMode, senderId: SenderId): ThreadEvent | null {
+  async setMode(threadId: string, mode: ParticipationMode, senderId: SenderId): Promise<ThreadEvent | null> {
     return this.db.transaction(() => {
       const changed = this.stmt.setMode.run(mode, threadId, mode).changes > 0;
       if (!changed) return null;

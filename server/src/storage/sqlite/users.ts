@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
 import { now, toUser, type Row } from './rows.ts';
 import type { NewUser, UserRecord } from '../storage.ts';
+import type { UserStore } from '../stores/user-store.ts';
 
 /** Users (inbox accounts) in the SQLite file. */
-export class SqliteUsers {
+export class SqliteUsers implements UserStore {
   private readonly stmt;
 
   constructor(db: Database.Database) {
@@ -17,38 +18,38 @@ export class SqliteUsers {
     };
   }
 
-  get(id: string): UserRecord | undefined {
+  async get(id: string): Promise<UserRecord | undefined> {
     const row = this.stmt.byId.get(id) as Row | undefined;
     return row && toUser(row);
   }
 
-  byEmail(email: string): UserRecord | undefined {
+  async byEmail(email: string): Promise<UserRecord | undefined> {
     const row = this.stmt.byEmail.get(email) as Row | undefined;
     return row && toUser(row);
   }
 
-  many(ids: readonly string[]): UserRecord[] {
+  async many(ids: readonly string[]): Promise<UserRecord[]> {
     return ids
       .map((id) => this.stmt.byId.get(id) as Row | undefined)
       .filter((row) => row !== undefined)
       .map(toUser);
   }
 
-  list(): UserRecord[] {
+  async list(): Promise<UserRecord[]> {
     return (this.stmt.all.all() as Row[]).map(toUser);
   }
 
-  create(input: NewUser): UserRecord {
+  async create(input: NewUser): Promise<UserRecord> {
     const createdAt = now();
     this.stmt.insert.run(input.id, input.email, input.name, input.avatarUrl, input.passwordHash, createdAt);
     return { ...input, disabled: false, sessionVersion: 0, createdAt };
   }
 
-  setDisabled(userId: string, disabled: boolean): boolean {
+  async setDisabled(userId: string, disabled: boolean): Promise<boolean> {
     return this.stmt.setDisabled.run(disabled ? 1 : 0, userId).changes > 0;
   }
 
-  setPassword(userId: string, passwordHash: string): boolean {
+  async setPassword(userId: string, passwordHash: string): Promise<boolean> {
     return this.stmt.setPassword.run(passwordHash, userId).changes > 0;
   }
 }

@@ -14,6 +14,7 @@ import type {
   VisitorRecord,
   VisitorResolution,
 } from '../storage.ts';
+import type { VisitorStore } from '../stores/visitor-store.ts';
 
 /** What the visitor module needs of the thread tables (owned by {@link SqliteThreads}). */
 export interface ThreadTables {
@@ -26,7 +27,7 @@ export interface ThreadTables {
  * Visitors and their tokens in the SQLite file; {@link SqliteStorage} delegates here. Every
  * public method is one transaction. Callers run them synchronously: none awaits inside.
  */
-export class SqliteVisitors {
+export class SqliteVisitors implements VisitorStore {
   private readonly stmt;
 
   constructor(
@@ -70,36 +71,45 @@ export class SqliteVisitors {
     };
   }
 
-  ofThread(threadId: string): VisitorRecord | undefined {
+  async ofThread(threadId: string): Promise<VisitorRecord | undefined> {
+    return this.visitorOfThread(threadId);
+  }
+
+  /** {@link ofThread} at once, for the thread module's records. */
+  visitorOfThread(threadId: string): VisitorRecord | undefined {
     const row = this.stmt.ofThread.get(threadId) as Row | undefined;
     return row && toVisitor(row);
   }
 
-  byToken(agentId: string, tokenHash: string): (VisitorRecord & { tokenLastUsedAt: string }) | undefined {
+  async byToken(agentId: string, tokenHash: string): Promise<(VisitorRecord & { tokenLastUsedAt: string }) | undefined> {
     const row = this.stmt.byToken.get(tokenHash, agentId) as Row | undefined;
     return row && { ...toVisitor(row), tokenLastUsedAt: str(row.token_last_used_at) };
   }
 
-  touchToken(tokenHash: string, usedAt: string): void {
+  async touchToken(tokenHash: string, usedAt: string): Promise<void> {
     this.stmt.touchToken.run(usedAt, tokenHash);
   }
 
-  revokeToken(agentId: string, tokenHash: string): boolean {
+  async revokeToken(agentId: string, tokenHash: string): Promise<boolean> {
     return this.stmt.revokeToken.run(tokenHash, agentId).changes > 0;
   }
 
-  byIdentity(agentId: string, sub: string): VisitorRecord | undefined {
+  async byIdentity(agentId: string, sub: string): Promise<VisitorRecord | undefined> {
+    return this.identityVisitor(agentId, sub);
+  }
+
+  private identityVisitor(agentId: string, sub: string): VisitorRecord | undefined {
     const row = this.stmt.byIdentity.get(agentId, sub) as Row | undefined;
     return row && toVisitor(row);
   }
 
-  create(input: NewVisitor): VisitorResolution {
+  async create(input: NewVisitor): Promise<VisitorResolution> {
     return this.db.transaction(() => this.insertVisitor(input.agent, input.email, input.name, null, input.tokenHash))();
   }
 
-  resolveIdentified(input: IdentifiedVisitorInput): VisitorResolution {
+  async resolveIdentified(input: IdentifiedVisitorInput): Promise<VisitorResolution> {
     return this.db.transaction((): VisitorResolution => {
-      const existing = this.byIdentity(input.agent.id, input.sub);
+      const existing = this.identityVisitor(input.agent.id, input.sub);
       if (!existing) return this.insertVisitor(input.agent, input.email, input.name, input.sub, input.tokenHash);
       this.insertToken(input.tokenHash, existing.id, now());
       this.stmt.markVerified.run(existing.id);
@@ -107,7 +117,7 @@ export class SqliteVisitors {
     })();
   }
 
-  resume(input: ResumeVisitorInput): VisitorResolution | undefined {
+  async resume(input: ResumeVisitorInput): Promise<VisitorResolution | undefined> {
     return this.db.transaction((): VisitorResolution | undefined => {
       if (!this.stmt.byId.get(input.visitorId)) return undefined;
       const { bind } = input;

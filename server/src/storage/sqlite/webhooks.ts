@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { now, toWebhook, type Row } from './rows.ts';
 import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { NewWebhook, WebhookRecord } from '../storage.ts';
+import type { WebhookStore } from '../stores/webhook-store.ts';
 
 /** The subscription `w` joined to its creator `u` (none when `created_by` is not a known user). */
 const WITH_CREATOR = `webhooks AS w LEFT JOIN users AS u ON substr(w.created_by, 1, 5) = 'user:' AND u.id = substr(w.created_by, 6)`;
@@ -21,7 +22,7 @@ const LAPSE_REASON = `CASE
  * (`delivered_seq`) and a lease (`lease_owner` until `lease_until`, epoch ms): the log is
  * the queue, and whoever holds the lease delivers it.
  */
-export class SqliteWebhooks {
+export class SqliteWebhooks implements WebhookStore {
   private readonly stmt;
 
   private readonly lapseThen;
@@ -80,7 +81,7 @@ export class SqliteWebhooks {
     };
   }
 
-  create(input: NewWebhook): WebhookRecord {
+  async create(input: NewWebhook): Promise<WebhookRecord> {
     const id = randomUUID();
     const secret = this.secrets.seal(input.secret, sealedColumn.webhookSecret(id));
     const row = this.stmt.insert.get(id, input.callbackUrl, secret, input.createdBy, input.creatorSessionVersion, now(), input.threadId) as
@@ -89,49 +90,49 @@ export class SqliteWebhooks {
     return this.toRecord(row);
   }
 
-  get(id: string): WebhookRecord | undefined {
+  async get(id: string): Promise<WebhookRecord | undefined> {
     const row = this.stmt.byId.get(id) as Row | undefined;
     return row && this.toRecord(row);
   }
 
-  delete(threadId: string, id: string): boolean {
+  async delete(threadId: string, id: string): Promise<boolean> {
     return this.stmt.delete.run(threadId, id).changes > 0;
   }
 
-  listActive(threadId: string): WebhookRecord[] {
+  async listActive(threadId: string): Promise<WebhookRecord[]> {
     return (this.stmt.active.all(threadId) as Row[]).map((row) => this.toRecord(row));
   }
 
-  list(threadId: string): WebhookRecord[] {
+  async list(threadId: string): Promise<WebhookRecord[]> {
     return (this.stmt.list.all(threadId) as Row[]).map((row) => this.toRecord(row));
   }
 
-  deactivate(id: string): void {
+  async deactivate(id: string): Promise<void> {
     this.stmt.deactivate.run(id);
   }
 
-  claim(id: string, owner: string, leaseMs: number): WebhookRecord | undefined {
+  async claim(id: string, owner: string, leaseMs: number): Promise<WebhookRecord | undefined> {
     const at = Date.now();
     const done = this.lapseThen(id, () => this.stmt.claim.get({ id, owner, until: at + leaseMs, now: at }) as Row | undefined);
     const row = 'lapsed' in done ? done.lapsed : done.result;
     return row && this.toRecord(row);
   }
 
-  renew(id: string, owner: string, leaseMs: number): boolean {
+  async renew(id: string, owner: string, leaseMs: number): Promise<boolean> {
     const done = this.lapseThen(id, () => this.stmt.renew.run({ id, owner, until: Date.now() + leaseMs }).changes > 0);
     return 'result' in done && done.result;
   }
 
-  advance(id: string, owner: string, seq: number, leaseMs: number): boolean {
+  async advance(id: string, owner: string, seq: number, leaseMs: number): Promise<boolean> {
     const done = this.lapseThen(id, () => this.stmt.advance.run({ id, owner, seq, until: Date.now() + leaseMs }).changes > 0);
     return 'result' in done && done.result;
   }
 
-  release(id: string, owner: string): void {
+  async release(id: string, owner: string): Promise<void> {
     this.stmt.release.run(id, owner);
   }
 
-  due(limit: number): string[] {
+  async due(limit: number): Promise<string[]> {
     return (this.stmt.due.all(Date.now(), limit) as Row[]).map((row) => String(row.id));
   }
 

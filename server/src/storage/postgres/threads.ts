@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import type { Message, ParticipationMode, SenderId, ThreadEvent } from '../../../../src/core/protocol/model.ts';
-import { iso, now, toParticipant, toVisitor, type Db, type Row } from './rows.ts';
+import { now, toParticipant, toThread, toVisitor, type Db, type Row } from './rows.ts';
 import { insertEvent, insertMessage } from './thread-log.ts';
 import type { NewThread, ThreadCursor, ThreadRecord } from '../storage.ts';
 import type { ThreadStore } from '../stores/thread-store.ts';
@@ -27,26 +27,8 @@ export class PostgresThreads implements ThreadStore {
   }
 
   private record(row: Row): ThreadRecord {
-    return {
-      id: row.id as string,
-      kind: row.kind as ThreadRecord['kind'],
-      title: (row.title as string | null) ?? null,
-      participationMode: row.participation_mode as ParticipationMode,
-      lastSeq: Number(row.last_seq),
-      participants: (row.participant_list as Row[]).map(toParticipant),
-      lastMessage:
-        row.last_message_at === null
-          ? null
-          : {
-              sender_id: row.last_message_sender as string,
-              content: row.last_message_content as string,
-              created_at: iso(row.last_message_at),
-            },
-      createdAt: iso(row.created_at),
-      updatedAt: iso(row.updated_at),
-      activityAt: iso(row.activity_at),
-      visitor: row.kind === 'public' && row.visitor_row ? toVisitor(row.visitor_row as Row) : null,
-    };
+    const participants = (row.participant_list as Row[]).map(toParticipant);
+    return toThread(row, participants, () => (row.visitor_row ? toVisitor(row.visitor_row as Row) : undefined));
   }
 
   async get(id: string, db: Db = this.sql): Promise<ThreadRecord | undefined> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Message, ParticipationMode, SenderId, ThreadEvent } from '../../../../src/core/protocol/model.ts';
-import { now, str, strOrNull, toParticipant, type Row } from './rows.ts';
+import { now, str, toParticipant, toThread, type Row } from './rows.ts';
 import type { SqliteThreadLog } from './thread-log.ts';
 import type { ThreadTables } from './visitors.ts';
 import type { NewThread, ThreadCursor, ThreadRecord, VisitorRecord } from '../storage.ts';
@@ -51,26 +51,8 @@ export class SqliteThreads implements ThreadStore, ThreadTables {
   }
 
   private record(row: Row): ThreadRecord {
-    return {
-      id: str(row.id),
-      kind: str(row.kind) as ThreadRecord['kind'],
-      title: strOrNull(row.title),
-      participationMode: str(row.participation_mode) as ParticipationMode,
-      lastSeq: Number(row.last_seq),
-      participants: (this.stmt.participants.all(row.id) as Row[]).map(toParticipant),
-      lastMessage:
-        row.last_message_at === null
-          ? null
-          : {
-              sender_id: str(row.last_message_sender),
-              content: str(row.last_message_content),
-              created_at: str(row.last_message_at),
-            },
-      createdAt: str(row.created_at),
-      updatedAt: str(row.updated_at),
-      activityAt: str(row.activity_at),
-      visitor: row.kind === 'public' ? (this.visitorOfThread(str(row.id)) ?? null) : null,
-    };
+    const participants = (this.stmt.participants.all(row.id) as Row[]).map(toParticipant);
+    return toThread(row, participants, () => this.visitorOfThread(str(row.id)));
   }
 
   async get(id: string): Promise<ThreadRecord | undefined> {

@@ -1,11 +1,4 @@
-import type {
-  IdentifiedVisitorInput,
-  IdentityBinding,
-  NewVisitor,
-  ResumeVisitorInput,
-  VisitorRecord,
-  VisitorResolution,
-} from '../storage.ts';
+import type { IdentifiedVisitorInput, NewVisitor, ResumeVisitorInput, VisitorRecord, VisitorResolution } from '../storage.ts';
 
 /** Widget visitors, their tokens and their open thread (`storage.visitors`). */
 export interface VisitorStore {
@@ -24,7 +17,7 @@ export interface VisitorStore {
    * A returning visitor (known by its token): its open thread, or with `fresh` a new thread
    * that becomes its open one (the old stays in the owners' inbox). Given labels update the
    * visitor's; `bind` makes an unbound visitor the verified visitor of that identity when no
-   * other visitor has it (see {@link IdentityBinding}; `bound` in the answer says whether it
+   * other visitor has it (see `IdentityBinding`; `bound` in the answer says whether it
    * did). Undefined when the visitor does not exist.
    */
   resume(input: ResumeVisitorInput): Promise<VisitorResolution | undefined>;

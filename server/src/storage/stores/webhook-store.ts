@@ -1,4 +1,4 @@
-import type { NewWebhook, WebhookInactiveReason, WebhookRecord } from '../storage.ts';
+import type { NewWebhook, WebhookRecord } from '../storage.ts';
 
 /** Webhook subscriptions of threads, with each one's delivery cursor and lease (`storage.webhooks`). */
 export interface WebhookStore {
@@ -8,7 +8,7 @@ export interface WebhookStore {
   listActive(threadId: string): Promise<WebhookRecord[]>;
   /**
    * Every subscription of the thread, on or off, oldest first. One whose creator may no
-   * longer have it (see {@link WebhookInactiveReason}) reads as off with that reason at once,
+   * longer have it (see `WebhookInactiveReason`) reads as off with that reason at once,
    * even before a delivery has turned it off in storage.
    */
   list(threadId: string): Promise<WebhookRecord[]>;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.ts';
+import { STORE_NAMES } from '../../src/storage/storage.ts';
 import { RawConnection, rawExchange, type RawResponse } from '../support/raw-http.ts';
 import { api, startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -100,17 +101,20 @@ describe('a failing database: 503 unavailable when it is unreachable, 500 for an
     dirs.push(dir);
     const inner = new SqliteStorage(join(dir, 'db.sqlite'));
     storages.push(inner);
-    // The server's start-up reads the storage: let it, then fail every call but close.
+    // The server's start-up reads the storage: let it, then fail every call (of the root and of every store) but close.
     let failing = false;
-    const storage = new Proxy(inner, {
-      get(target, property, receiver) {
-        const value: unknown = Reflect.get(target, property, receiver);
-        if (!failing || typeof value !== 'function' || property === 'close') return value;
-        return async () => {
-          throw failure();
-        };
-      },
-    });
+    const failEveryCall = <T extends object>(object: T): T =>
+      new Proxy(object, {
+        get(target, property, receiver) {
+          const value: unknown = Reflect.get(target, property, receiver);
+          if ((STORE_NAMES as readonly PropertyKey[]).includes(property)) return failEveryCall(value as object);
+          if (!failing || typeof value !== 'function' || property === 'close') return value;
+          return async () => {
+            throw failure();
+          };
+        },
+      });
+    const storage = failEveryCall(inner);
     const server = await startTestServer({}, { storage, seed: false });
     servers.push(server);
     failing = true;

@@ -132,7 +132,7 @@ export interface VisitorResolution {
   /** False when a thread was created by this call; `events` are then its first events. */
   resumed: boolean;
   events: ThreadEvent[];
-  /** `resumeVisitor` bound the visitor to an identity: its earlier tokens are revoked, the binding's token issued. */
+  /** `visitors.resume` bound the visitor to an identity: its earlier tokens are revoked, the binding's token issued. */
   bound?: boolean;
 }
 

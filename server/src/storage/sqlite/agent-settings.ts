@@ -5,7 +5,7 @@ import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { AgentRecord, AgentSettingsInput, AgentTokenRecord, NewAgentToken } from '../storage.ts';
 import type { AgentSettingsStore } from '../stores/agent-settings-store.ts';
 
-/** Agent settings and external agent tokens in the SQLite file; {@link SqliteStorage} delegates here. */
+/** Agent settings and external agent tokens in the SQLite file (`storage.agentSettings`). */
 export class SqliteAgentSettings implements AgentSettingsStore {
   private readonly stmt;
 

@@ -24,7 +24,7 @@ export interface ThreadTables {
 }
 
 /**
- * Visitors and their tokens in the SQLite file; {@link SqliteStorage} delegates here. Every
+ * Visitors and their tokens in the SQLite file (`storage.visitors`). Every
  * public method is one transaction. Callers run them synchronously: none awaits inside.
  */
 export class SqliteVisitors implements VisitorStore {

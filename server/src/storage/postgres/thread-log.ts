@@ -3,12 +3,10 @@ import type { Message, ParticipationMode, ThreadEvent } from '../../../../src/co
 import type postgres from 'postgres';
 import { now, toEvent, toMessage, uniqueViolation, type Db, type Row } from './rows.ts';
 import { committedEvent, committedMessage, messageCommittedData, repeatOf } from '../committed-message.ts';
+import { unsequencedEvent, type AnyNewEvent } from '../log-events.ts';
 import { SenderRefused, type CommitFacts, type CommitResult, type NewEvent, type NewMessage } from '../storage.ts';
 import type { WriteLanes } from './write-lanes.ts';
 import type { LogStore } from '../stores/log-store.ts';
-
-/** Any event of the log, `message_committed` included (which only {@link insertMessage} writes). */
-export type AnyNewEvent = NewEvent | (Omit<NewEvent, 'eventType'> & { eventType: 'message_committed' });
 
 /**
  * The dense per-thread log in PostgreSQL. Every append is an UPDATE that takes the next seq
@@ -27,15 +25,7 @@ function threadMissing(threadId: string): Error {
 
 /** Appends one event at the next seq (on its own, or as part of the caller's transaction). */
 export async function insertEvent(sql: Db, threadId: string, input: AnyNewEvent, createdAt: string): Promise<ThreadEvent> {
-  const event: Omit<ThreadEvent, 'thread_seq'> = {
-    event_id: randomUUID(),
-    thread_id: threadId,
-    event_type: input.eventType,
-    sender_id: input.senderId,
-    content: input.content,
-    created_at: createdAt,
-    data: input.data,
-  };
+  const event = unsequencedEvent(threadId, input, createdAt);
   const rows = await sql<{ thread_seq: number }[]>`
     WITH next AS (
       UPDATE threads SET last_seq = last_seq + 1, updated_at = ${createdAt} WHERE id = ${threadId} RETURNING last_seq
@@ -172,15 +162,7 @@ export class PostgresThreadLog implements LogStore {
   /** Appends one event at the next seq through a write lane's grouped statement. */
   async appendEvent(threadId: string, input: NewEvent): Promise<ThreadEvent> {
     const createdAt = now();
-    const event: Omit<ThreadEvent, 'thread_seq'> = {
-      event_id: randomUUID(),
-      thread_id: threadId,
-      event_type: input.eventType,
-      sender_id: input.senderId,
-      content: input.content,
-      created_at: createdAt,
-      data: input.data,
-    };
+    const event = unsequencedEvent(threadId, input, createdAt);
     const outcome = await this.lanes.run({ kind: 'event', ...event });
     if (!outcome) throw threadMissing(threadId);
     return { ...event, thread_seq: outcome.seq };

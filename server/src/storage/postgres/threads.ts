@@ -5,6 +5,7 @@ import { now, toParticipant, toThread, toVisitor, type Db, type Row } from './ro
 import { insertEvent, insertMessage } from './thread-log.ts';
 import type { NewThread, ThreadCursor, ThreadRecord } from '../storage.ts';
 import type { ThreadStore } from '../stores/thread-store.ts';
+import { participantJoined } from '../log-events.ts';
 
 /** Threads, their participants and who sees them (with read positions), in PostgreSQL. */
 export class PostgresThreads implements ThreadStore {
@@ -48,19 +49,7 @@ export class PostgresThreads implements ThreadStore {
         INSERT INTO participants (thread_id, sender_id, name, avatar_url, position)
         VALUES (${id}, ${participant.sender_id}, ${participant.name}, ${participant.avatar_url}, ${position})`;
       if (participant.sender_id.startsWith('user:')) await this.grantAccess(tx, participant.sender_id.slice(5), id);
-      events.push(
-        await insertEvent(
-          tx,
-          id,
-          {
-            eventType: 'participant_joined',
-            senderId: participant.sender_id,
-            content: null,
-            data: { sender_id: participant.sender_id, name: participant.name },
-          },
-          createdAt,
-        ),
-      );
+      events.push(await insertEvent(tx, id, participantJoined(participant), createdAt));
     }
     for (const userId of input.extraAudience) await this.grantAccess(tx, userId, id);
     return events;

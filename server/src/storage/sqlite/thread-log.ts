@@ -4,11 +4,9 @@ import type { Message, ParticipationMode, ThreadEvent } from '../../../../src/co
 import type { GroupedWriter } from './grouped-writer.ts';
 import { now, toEvent, toMessage, type Row } from './rows.ts';
 import { committedMessage, messageCommittedData, repeatOf } from '../committed-message.ts';
+import type { AnyNewEvent } from '../log-events.ts';
 import { SenderRefused, type CommitFacts, type CommitResult, type NewEvent, type NewMessage } from '../storage.ts';
 import type { LogStore } from '../stores/log-store.ts';
-
-/** Any event of the log, `message_committed` included (which only {@link SqliteThreadLog.insertMessage} writes). */
-export type AnyNewEvent = NewEvent | (Omit<NewEvent, 'eventType'> & { eventType: 'message_committed' });
 
 /**
  * What {@link SqliteThreadLog.commitInGroup} returns when `recheckUserId` refused the sender:

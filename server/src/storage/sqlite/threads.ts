@@ -6,6 +6,7 @@ import type { SqliteThreadLog } from './thread-log.ts';
 import type { ThreadTables } from './visitors.ts';
 import type { NewThread, ThreadCursor, ThreadRecord, VisitorRecord } from '../storage.ts';
 import type { ThreadStore } from '../stores/thread-store.ts';
+import { participantJoined } from '../log-events.ts';
 
 /** Threads, their participants and who sees them (with read positions), in the SQLite file. */
 export class SqliteThreads implements ThreadStore, ThreadTables {
@@ -71,18 +72,7 @@ export class SqliteThreads implements ThreadStore, ThreadTables {
     input.participants.forEach((participant, position) => {
       this.stmt.insertParticipant.run(id, participant.sender_id, participant.name, participant.avatar_url, position);
       if (participant.sender_id.startsWith('user:')) this.stmt.insertAccess.run(participant.sender_id.slice(5), id);
-      events.push(
-        this.log.insertEvent(
-          id,
-          {
-            eventType: 'participant_joined',
-            senderId: participant.sender_id,
-            content: null,
-            data: { sender_id: participant.sender_id, name: participant.name },
-          },
-          createdAt,
-        ),
-      );
+      events.push(this.log.insertEvent(id, participantJoined(participant), createdAt));
     });
     for (const userId of input.extraAudience) this.stmt.insertAccess.run(userId, id);
     return events;

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SendMessageInput } from '../../../src/core/protocol/client-frames.ts';
 import { verifyIdentityToken, type VerifiedIdentity } from '../auth/identity-tokens.ts';
 import { expiredTokenMessage } from '../auth/visitor-token-check.ts';
 import { bearerToken, hashVisitorToken, isVisitorToken, newVisitorToken } from '../auth/visitor-tokens.ts';
@@ -258,7 +259,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.post<{ Params: { slug: string; thread_id: string }; Body: unknown }>(
+  app.post<{ Params: { slug: string; thread_id: string }; Body: SendMessageInput }>(
     '/chat/public/:slug/threads/:thread_id/messages',
     {
       schema: {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { SendMessageInput } from '../../../src/core/protocol/client-frames.ts';
 import type { ParticipationMode } from '../../../src/core/protocol/model.ts';
 import { requireUser } from '../http/authenticate.ts';
 import { errorResponses, messageResponse, pollQuery, pollResponse, sendMessageBody, threadParams } from '../http/schemas.ts';
@@ -113,7 +114,7 @@ export function threadRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.post<{ Params: { id: string }; Body: unknown }>(
+  app.post<{ Params: { id: string }; Body: SendMessageInput }>(
     '/chat/threads/:id/messages',
     {
       schema: {

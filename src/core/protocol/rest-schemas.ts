@@ -5,56 +5,19 @@
  * through. Lists are checked item by item so one bad item is dropped, not the page.
  */
 import * as v from 'valibot';
+import { resolvedThread, thread, user } from './rest-shapes.ts';
 import { inboundMessageSchema, parseEvent, type InboundEvent, type InboundMessage } from './server-frame-schemas.ts';
 
 const id = v.pipe(v.string(), v.minLength(1));
-const nonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
 const nullableString = v.optional(v.nullable(v.string()), null);
 
-export const userSchema = v.looseObject({
-  id,
-  name: v.string(),
-  email: v.optional(v.string()),
-  avatar_url: nullableString,
-});
+export const userSchema = user.lenient;
 export type InboundUser = v.InferOutput<typeof userSchema>;
 
-const participantSchema = v.looseObject({
-  sender_id: id,
-  name: v.optional(v.string(), ''),
-  avatar_url: nullableString,
-});
-
-/** [ext] A public thread's visitor (CONTRACT §7); absent on private threads and seed-only servers. */
-const threadVisitorSchema = v.looseObject({
-  sender_id: v.pipe(v.string(), v.startsWith('visitor:')),
-  name: nullableString,
-  email: nullableString,
-  verified: v.optional(v.boolean(), false),
-});
-export type InboundThreadVisitor = v.InferOutput<typeof threadVisitorSchema>;
-
-export const threadSchema = v.looseObject({
-  id,
-  kind: v.optional(v.picklist(['private', 'public']), 'private'),
-  title: nullableString,
-  participants: v.optional(v.array(participantSchema), []),
-  /** Absent on a seed-only server, which has not processed the mode yet (seed 001). */
-  participation_mode: v.optional(v.picklist(['open', 'invocation_only'])),
-  /** Absent when the server cannot say; the engine then pages the log from the start. */
-  last_seq: v.optional(nonNegativeInt),
-  read_seq: v.optional(nonNegativeInt, 0),
-  unread_count: v.optional(nonNegativeInt, 0),
-  last_message: v.optional(
-    v.nullable(v.looseObject({ sender_id: v.string(), content: v.string(), created_at: v.optional(v.string()) })),
-    null,
-  ),
-  created_at: v.optional(v.string()),
-  updated_at: v.optional(v.string()),
-  /** [ext] Public threads: who the visitor is and whether the website vouched for them. */
-  visitor: v.optional(threadVisitorSchema),
-});
+export const threadSchema = thread.lenient;
 export type InboundThread = v.InferOutput<typeof threadSchema>;
+/** [ext] A public thread's visitor (CONTRACT §7); absent on private threads and seed-only servers. */
+export type InboundThreadVisitor = NonNullable<InboundThread['visitor']>;
 
 const agentSchema = v.looseObject({
   id,
@@ -112,18 +75,7 @@ export const agentProfileSchema = v.looseObject({
 });
 export type AgentProfile = v.InferOutput<typeof agentProfileSchema>;
 
-export const resolvedThreadSchema = v.looseObject({
-  thread_id: id,
-  resumed: v.boolean(),
-  /** [ext] The visitor's own `visitor:<uuid>`; absent on a server that does not say. */
-  sender_id: v.optional(v.pipe(v.string(), v.startsWith('visitor:'))),
-  /** [ext] `vt_…`, the visitor's proof; absent on a seed-only server (then the email is all there is). */
-  visitor_token: v.optional(v.pipe(v.string(), v.minLength(1))),
-  /** [ext] True when an identity token vouched for this visitor. */
-  verified: v.optional(v.boolean()),
-  /** [ext] The label the server holds for this visitor (for the socket's `?email=`), or null. */
-  email: v.optional(v.nullable(v.string())),
-});
+export const resolvedThreadSchema = resolvedThread.lenient;
 export type ResolvedThread = v.InferOutput<typeof resolvedThreadSchema>;
 
 /** [ext] `GET`/`PUT /agents/{slug}/settings` (owners only). */

@@ -1,0 +1,52 @@
+import { toJsonSchema, type JsonSchema } from '@valibot/to-json-schema';
+import type * as v from 'valibot';
+
+/**
+ * The JSON Schema of a valibot schema, as Fastify and the OpenAPI document use it. Server
+ * only: the converter must never reach a client bundle.
+ *
+ * - A nullable field is written `type: [T, 'null']`, as before, not `anyOf`: Fastify's
+ *   serializer tries each `anyOf` branch with a validator, on every response.
+ * - A record (an event's `data`) is `additionalProperties: true`; an object declares no
+ *   `additionalProperties`, so unknown body fields are accepted (and not stored) as before
+ *   and the serializer leaves out what a shape does not declare.
+ * - `refs` names shapes written once elsewhere in the document (`Participant#`), as `$ref`.
+ * - Checks JSON Schema cannot state (`v.check`, e.g. code points) are left to their
+ *   `v.metadata` twin in the schema, which states the same limit in JSON Schema words.
+ */
+export function jsonSchemaOf(
+  schema: v.GenericSchema,
+  extra: Record<string, unknown> = {},
+  refs: ReadonlyMap<v.GenericSchema, string> = new Map(),
+): Record<string, unknown> {
+  const converted = toJsonSchema(schema, {
+    errorMode: 'ignore',
+    overrideSchema: ({ valibotSchema }) => {
+      const ref = valibotSchema === schema ? undefined : refs.get(valibotSchema);
+      if (ref !== undefined) return { $ref: ref };
+      return valibotSchema.type === 'record' ? { type: 'object', additionalProperties: true } : undefined;
+    },
+  });
+  const { $schema: _dialect, ...body } = tidy(converted) as Record<string, unknown>;
+  return { ...extra, ...body };
+}
+
+const isNullType = (item: JsonSchema) => typeof item === 'object' && Object.keys(item).length === 1 && item.type === 'null';
+
+function tidy(node: JsonSchema): JsonSchema {
+  if (typeof node !== 'object' || node === null) return node;
+  if (Array.isArray(node)) return node.map(tidy) as unknown as JsonSchema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    out[key] = typeof value === 'object' && value !== null ? tidy(value as JsonSchema) : value;
+  }
+  const anyOf = out.anyOf as JsonSchema[] | undefined;
+  if (anyOf?.length === 2 && isNullType(anyOf[1]!)) {
+    const other = anyOf[0] as Record<string, unknown>;
+    if (typeof other.type === 'string') {
+      delete out.anyOf;
+      return { ...other, ...out, type: [other.type, 'null'] } as JsonSchema;
+    }
+  }
+  return out as JsonSchema;
+}

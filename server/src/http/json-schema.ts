@@ -1,6 +1,16 @@
 import { toJsonSchema, type JsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
 
+/** Where a generated schema sits in the document and what it says about itself. */
+export interface JsonSchemaOptions {
+  /** Its `$id`, for routes to name it as `Id#`. */
+  readonly id?: string;
+  /** Shapes written once elsewhere in the document (`Participant#`), given as `$ref`. */
+  readonly refs?: ReadonlyMap<v.GenericSchema, string>;
+  /** Descriptions of its own properties, for the OpenAPI document. */
+  readonly describe?: Readonly<Record<string, string>>;
+}
+
 /**
  * The JSON Schema of a valibot schema, as Fastify and the OpenAPI document use it. Server
  * only: the converter must never reach a client bundle.
@@ -10,25 +20,25 @@ import type * as v from 'valibot';
  * - A record (an event's `data`) is `additionalProperties: true`; an object declares no
  *   `additionalProperties`, so unknown body fields are accepted (and not stored) as before
  *   and the serializer leaves out what a shape does not declare.
- * - `refs` names shapes written once elsewhere in the document (`Participant#`), as `$ref`.
  * - Checks JSON Schema cannot state (`v.check`, e.g. code points) are left to their
  *   `v.metadata` twin in the schema, which states the same limit in JSON Schema words.
  */
-export function jsonSchemaOf(
-  schema: v.GenericSchema,
-  extra: Record<string, unknown> = {},
-  refs: ReadonlyMap<v.GenericSchema, string> = new Map(),
-): Record<string, unknown> {
+export function jsonSchemaOf(schema: v.GenericSchema, options: JsonSchemaOptions = {}): Record<string, unknown> {
   const converted = toJsonSchema(schema, {
     errorMode: 'ignore',
     overrideSchema: ({ valibotSchema }) => {
-      const ref = valibotSchema === schema ? undefined : refs.get(valibotSchema);
+      const ref = valibotSchema === schema ? undefined : options.refs?.get(valibotSchema);
       if (ref !== undefined) return { $ref: ref };
       return valibotSchema.type === 'record' ? { type: 'object', additionalProperties: true } : undefined;
     },
   });
   const { $schema: _dialect, ...body } = tidy(converted) as Record<string, unknown>;
-  return { ...extra, ...body };
+  const properties = body.properties as Record<string, Record<string, unknown>> | undefined;
+  for (const [key, description] of Object.entries(options.describe ?? {})) {
+    if (!properties?.[key]) throw new Error(`No property ${key} to describe`);
+    properties[key] = { ...properties[key], description };
+  }
+  return options.id === undefined ? body : { $id: options.id, ...body };
 }
 
 const isNullType = (item: JsonSchema) => typeof item === 'object' && Object.keys(item).length === 1 && item.type === 'null';

@@ -13,13 +13,25 @@ const seq = { type: 'integer', minimum: 0 } as const;
 
 /** The shapes routes refer to as `Name#`: generated from their one definition (rest-shapes.ts). */
 export const sharedSchemas = [
-  jsonSchemaOf(errorBody.wire, { $id: 'Error' }),
-  jsonSchemaOf(user.wire, { $id: 'User' }),
-  jsonSchemaOf(resolvedThread.wire, { $id: 'ResolvedThread' }),
-  jsonSchemaOf(participant.wire, { $id: 'Participant' }),
-  jsonSchemaOf(message.wire, { $id: 'Message' }),
-  jsonSchemaOf(threadEvent.wire, { $id: 'ThreadEvent' }),
-  jsonSchemaOf(thread.wire, { $id: 'Thread' }, new Map([[participant.wire, 'Participant#']])),
+  jsonSchemaOf(errorBody.wire, { id: 'Error' }),
+  jsonSchemaOf(user.wire, { id: 'User' }),
+  jsonSchemaOf(resolvedThread.wire, {
+    id: 'ResolvedThread',
+    describe: {
+      sender_id: "[ext] the visitor's own sender id",
+      visitor_token: '[ext] vt_…: the proof of who the visitor is; send it as Bearer and on the socket',
+      verified: '[ext] an identity token vouched for this visitor',
+      email: "[ext] the visitor's email label, for the socket's ?email=",
+    },
+  }),
+  jsonSchemaOf(participant.wire, { id: 'Participant' }),
+  jsonSchemaOf(message.wire, { id: 'Message' }),
+  jsonSchemaOf(threadEvent.wire, { id: 'ThreadEvent' }),
+  jsonSchemaOf(thread.wire, {
+    id: 'Thread',
+    refs: new Map([[participant.wire, 'Participant#']]),
+    describe: { visitor: '[ext] public threads: the visitor (email is a label, verified means an identity token vouched)' },
+  }),
 ];
 
 export const errorResponses = {

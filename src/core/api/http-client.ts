@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import type { ErrorCode } from '../protocol/model.ts';
+import { lenient } from '../protocol/rest-shape.ts';
 import { errorBody } from '../protocol/rest-shapes.ts';
 import { ApiError } from './api-error.ts';
 
@@ -62,7 +63,7 @@ export function parseWith<S extends v.GenericSchema>(schema: S): (json: unknown)
   return (json) => v.parse(schema, json);
 }
 
-const errorBodySchema = errorBody.lenient;
+const errorBodySchema = lenient(errorBody);
 
 /** The code and retryability a status implies when the server sent no usable error body. */
 function codeForStatus(status: number): { code: ErrorCode; retryable: boolean } {

@@ -5,16 +5,17 @@
  * through. Lists are checked item by item so one bad item is dropped, not the page.
  */
 import * as v from 'valibot';
+import { lenient } from './rest-shape.ts';
 import { resolvedThread, thread, user } from './rest-shapes.ts';
 import { inboundMessageSchema, parseEvent, type InboundEvent, type InboundMessage } from './server-frame-schemas.ts';
 
 const id = v.pipe(v.string(), v.minLength(1));
 const nullableString = v.optional(v.nullable(v.string()), null);
 
-export const userSchema = user.lenient;
+export const userSchema = lenient(user);
 export type InboundUser = v.InferOutput<typeof userSchema>;
 
-export const threadSchema = thread.lenient;
+export const threadSchema = lenient(thread);
 export type InboundThread = v.InferOutput<typeof threadSchema>;
 /** [ext] A public thread's visitor (CONTRACT §7); absent on private threads and seed-only servers. */
 export type InboundThreadVisitor = NonNullable<InboundThread['visitor']>;
@@ -75,7 +76,7 @@ export const agentProfileSchema = v.looseObject({
 });
 export type AgentProfile = v.InferOutput<typeof agentProfileSchema>;
 
-export const resolvedThreadSchema = resolvedThread.lenient;
+export const resolvedThreadSchema = lenient(resolvedThread);
 export type ResolvedThread = v.InferOutput<typeof resolvedThreadSchema>;
 
 /** [ext] `GET`/`PUT /agents/{slug}/settings` (owners only). */

@@ -6,6 +6,9 @@
  *   OpenAPI document) is generated from it, server-side only (`server/src/http/json-schema.ts`).
  * - `lenient`: what a client accepts. [ext] fields are optional, some have a fallback,
  *   unknown fields pass through (CONTRACT rule 1), so a seed-only server still works.
+ *
+ * Descriptions for the OpenAPI document are added server-side (schemas.ts): their text
+ * would otherwise reach every visitor's download.
  */
 import * as v from 'valibot';
 
@@ -18,6 +21,9 @@ export interface Variants<W extends Schema = Schema, L extends Schema = Schema> 
 }
 
 type Spec = Schema | Variants;
+
+// The helpers are marked free of side effects, so a bundle drops the shapes it does not read
+// (the widget reads three of them).
 type WireOf<S extends Spec> = S extends Variants ? S['wire'] : S;
 type LenientOf<S extends Spec> = S extends Variants ? S['lenient'] : S;
 
@@ -25,9 +31,11 @@ const variantsOf = <S extends Spec>(spec: S): Variants<WireOf<S>, LenientOf<S>> 
   ('wire' in spec ? spec : { wire: spec, lenient: spec }) as Variants<WireOf<S>, LenientOf<S>>;
 
 /** Always sent, and a client cannot do without it. */
+/* @__NO_SIDE_EFFECTS__ */
 export const needed = <S extends Spec>(spec: S): Variants<WireOf<S>, LenientOf<S>> => variantsOf(spec);
 
 /** Always sent by this server; a client does without it (a seed-only server may omit it), using `fallback` if given. */
+/* @__NO_SIDE_EFFECTS__ */
 export function sent<S extends Spec, const D extends v.Default<LenientOf<S>, undefined> = undefined>(
   spec: S,
   fallback?: D,
@@ -37,6 +45,7 @@ export function sent<S extends Spec, const D extends v.Default<LenientOf<S>, und
 }
 
 /** May be absent on both sides; a client uses `fallback` if given. */
+/* @__NO_SIDE_EFFECTS__ */
 export function maybe<S extends Spec, const D extends v.Default<LenientOf<S>, undefined> = undefined>(
   spec: S,
   fallback?: D,
@@ -46,12 +55,14 @@ export function maybe<S extends Spec, const D extends v.Default<LenientOf<S>, un
 }
 
 /** A list of a field or shape, checked the same way on each side. */
+/* @__NO_SIDE_EFFECTS__ */
 export function listOf<S extends Spec>(spec: S): Variants<v.ArraySchema<WireOf<S>, undefined>, v.ArraySchema<LenientOf<S>, undefined>> {
   const { wire, lenient } = variantsOf(spec);
   return { wire: v.array(wire), lenient: v.array(lenient) };
 }
 
 /** A field or shape that may be null. */
+/* @__NO_SIDE_EFFECTS__ */
 export function orNull<S extends Spec>(spec: S): Variants<v.NullableSchema<WireOf<S>, undefined>, v.NullableSchema<LenientOf<S>, undefined>> {
   const { wire, lenient } = variantsOf(spec);
   return { wire: v.nullable(wire), lenient: v.nullable(lenient) };
@@ -62,6 +73,7 @@ type WireEntries<F extends Fields> = { [K in keyof F]: F[K]['wire'] };
 type LenientEntries<F extends Fields> = { [K in keyof F]: F[K]['lenient'] };
 
 /** A REST object: closed to what is declared on the wire, open to unknown fields for a client. */
+/* @__NO_SIDE_EFFECTS__ */
 export function shape<const F extends Fields>(
   fields: F,
 ): Variants<v.ObjectSchema<WireEntries<F>, undefined>, v.LooseObjectSchema<LenientEntries<F>, undefined>> {
@@ -77,10 +89,11 @@ export function shape<const F extends Fields>(
   };
 }
 
-/** Adds a description for the OpenAPI document; the client's schema does not carry it. */
-export function documented<W extends Schema, L extends Schema>(
-  variants: Variants<W, L>,
-  text: string,
-): Variants<v.SchemaWithPipe<readonly [W, v.DescriptionAction<v.InferOutput<W>, string>]>, L> {
-  return { wire: v.pipe(variants.wire, v.description(text)), lenient: variants.lenient };
+/**
+ * A shape's client variant. A call, not a property read, so that a bundle which never calls
+ * it for a shape can drop that shape (bundlers keep property reads, which might run getters).
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function lenient<L extends Schema>(variants: Variants<Schema, L>): L {
+  return variants.lenient;
 }

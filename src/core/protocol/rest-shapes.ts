@@ -1,11 +1,11 @@
 /**
  * The REST shapes shared by the server and its clients (CONTRACT §1–§5, §7), each written
  * once: `.wire` is what the server sends (its JSON Schema is generated from it), `.lenient`
- * is what a client accepts (see rest-shape.ts). Descriptions are for the OpenAPI document.
+ * is what a client accepts (see rest-shape.ts).
  */
 import * as v from 'valibot';
 import { DURABLE_EVENT_TYPES, ERROR_CODES } from './model.ts';
-import { documented, listOf, maybe, needed, orNull, sent, shape } from './rest-shape.ts';
+import { listOf, maybe, needed, orNull, sent, shape } from './rest-shape.ts';
 
 const id = v.pipe(v.string(), v.minLength(1));
 const text = v.string();
@@ -39,15 +39,12 @@ export const participant = shape({
 });
 
 /** [ext] A public thread's visitor (CONTRACT §7); absent on private threads and seed-only servers. */
-const threadVisitor = documented(
-  shape({
-    sender_id: needed(visitorSenderId),
-    name: sent(nullableText, null),
-    email: sent(nullableText, null),
-    verified: sent(flag, false),
-  }),
-  '[ext] public threads: the visitor (email is a label, verified means an identity token vouched)',
-);
+const threadVisitor = shape({
+  sender_id: needed(visitorSenderId),
+  name: sent(nullableText, null),
+  email: sent(nullableText, null),
+  verified: sent(flag, false),
+});
 
 /** A thread as listed and fetched (CONTRACT §3). */
 export const thread = shape({
@@ -105,10 +102,8 @@ export const threadEvent = shape({
 export const resolvedThread = shape({
   thread_id: needed(id),
   resumed: needed(flag),
-  sender_id: sent(documented(needed(visitorSenderId), "[ext] the visitor's own sender id")),
-  visitor_token: sent(
-    documented(needed(id), '[ext] vt_…: the proof of who the visitor is; send it as Bearer and on the socket'),
-  ),
-  verified: sent(documented(needed(flag), '[ext] an identity token vouched for this visitor')),
-  email: sent(documented(needed(nullableText), "[ext] the visitor's email label, for the socket's ?email=")),
+  sender_id: sent(visitorSenderId),
+  visitor_token: sent(id),
+  verified: sent(flag),
+  email: sent(nullableText),
 });

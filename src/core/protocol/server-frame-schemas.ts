@@ -5,16 +5,17 @@
  * `role` or `created_at`, and must still be understood. Unknown extra fields pass through.
  */
 import * as v from 'valibot';
+import { lenient } from './rest-shape.ts';
 import { message, threadEvent } from './rest-shapes.ts';
 
 const nonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
 const id = v.pipe(v.string(), v.minLength(1));
 
-export const inboundMessageSchema = message.lenient;
+export const inboundMessageSchema = lenient(message);
 export type InboundMessage = v.InferOutput<typeof inboundMessageSchema>;
 
 /** A durable event as the poll endpoint and SSE deliver it (seed 000): `thread_seq` is required there. */
-const inboundEventSchema = threadEvent.lenient;
+const inboundEventSchema = lenient(threadEvent);
 export type InboundEvent = v.InferOutput<typeof inboundEventSchema>;
 
 const threadId = v.string();

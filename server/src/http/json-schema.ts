@@ -7,7 +7,7 @@ export interface JsonSchemaOptions {
   readonly id?: string;
   /** Shapes written once elsewhere in the document (`Participant#`), given as `$ref`. */
   readonly refs?: ReadonlyMap<v.GenericSchema, string>;
-  /** Descriptions of its own properties, for the OpenAPI document. */
+  /** Descriptions of its properties for the OpenAPI document, by path: `visitor`, `agents[].is_owner`. */
   readonly describe?: Readonly<Record<string, string>>;
 }
 
@@ -33,12 +33,21 @@ export function jsonSchemaOf(schema: v.GenericSchema, options: JsonSchemaOptions
     },
   });
   const { $schema: _dialect, ...body } = tidy(converted) as Record<string, unknown>;
-  const properties = body.properties as Record<string, Record<string, unknown>> | undefined;
-  for (const [key, description] of Object.entries(options.describe ?? {})) {
-    if (!properties?.[key]) throw new Error(`No property ${key} to describe`);
-    properties[key] = { ...properties[key], description };
-  }
+  for (const [path, description] of Object.entries(options.describe ?? {})) propertyAt(body, path).description = description;
   return options.id === undefined ? body : { $id: options.id, ...body };
+}
+
+/** The property at a path of names, `[]` stepping into a list's items. */
+function propertyAt(schema: Record<string, unknown>, path: string): Record<string, unknown> {
+  let node = schema;
+  for (const step of path.split('.')) {
+    const name = step.replace(/\[\]$/, '');
+    let next = (node.properties as Record<string, Record<string, unknown>> | undefined)?.[name];
+    if (next && step.endsWith('[]')) next = next.items as Record<string, unknown> | undefined;
+    if (!next) throw new Error(`No property ${path} to describe`);
+    node = next;
+  }
+  return node;
 }
 
 const isNullType = (item: JsonSchema) => typeof item === 'object' && Object.keys(item).length === 1 && item.type === 'null';
@@ -50,6 +59,8 @@ function tidy(node: JsonSchema): JsonSchema {
   for (const [key, value] of Object.entries(node)) {
     out[key] = typeof value === 'object' && value !== null ? tidy(value as JsonSchema) : value;
   }
+  // An object of optional fields only (an agent's `theme`) says so by leaving `required` out, as before.
+  if (Array.isArray(out.required) && out.required.length === 0) delete out.required;
   const anyOf = out.anyOf as JsonSchema[] | undefined;
   if (anyOf?.length === 2 && isNullType(anyOf[1]!)) {
     const other = anyOf[0] as Record<string, unknown>;

@@ -1,7 +1,31 @@
+import type * as v from 'valibot';
 import { sendMessageInputSchema } from '../../../src/core/protocol/client-frames.ts';
 import { POLL_LIMIT_DEFAULT, POLL_LIMIT_MAX } from '../../../src/core/protocol/limits.ts';
-import { errorBody, message, participant, resolvedThread, thread, threadEvent, user } from '../../../src/core/protocol/rest-shapes.ts';
-import { jsonSchemaOf } from './json-schema.ts';
+import type { Variants } from '../../../src/core/protocol/rest-shape.ts';
+import {
+  agentList,
+  agentProfile,
+  agentSettings,
+  agentTokenList,
+  approvalDecision,
+  createdWebhook,
+  errorBody,
+  eventPage,
+  issuedAgentToken,
+  issuedIdentitySecret,
+  loginAnswer,
+  message,
+  participant,
+  resolvedThread,
+  sentMessage,
+  thread,
+  threadEvent,
+  threadPage,
+  user,
+  userList,
+  webhookList,
+} from '../../../src/core/protocol/rest-shapes.ts';
+import { jsonSchemaOf, type JsonSchemaOptions } from './json-schema.ts';
 import { SLUG_PATTERN, UUID_PATTERN } from './validation.ts';
 
 /**
@@ -11,11 +35,26 @@ import { SLUG_PATTERN, UUID_PATTERN } from './validation.ts';
 
 const seq = { type: 'integer', minimum: 0 } as const;
 
-/** The shapes routes refer to as `Name#`: generated from their one definition (rest-shapes.ts). */
+/** Shapes the document names once (`Name#`) and other schemas refer to. */
+const named = new Map<v.GenericSchema, string>([
+  [errorBody.wire, 'Error#'],
+  [user.wire, 'User#'],
+  [resolvedThread.wire, 'ResolvedThread#'],
+  [participant.wire, 'Participant#'],
+  [message.wire, 'Message#'],
+  [threadEvent.wire, 'ThreadEvent#'],
+  [thread.wire, 'Thread#'],
+]);
+
+/** A response's schema, from the shape's one definition (rest-shapes.ts); named shapes inside it are `$ref`s. */
+const answer = (variants: Variants, options: Omit<JsonSchemaOptions, 'refs'> = {}) =>
+  jsonSchemaOf(variants.wire, { refs: named, ...options });
+
+/** The named shapes, as Fastify's shared schemas (and the OpenAPI document's components). */
 export const sharedSchemas = [
-  jsonSchemaOf(errorBody.wire, { id: 'Error' }),
-  jsonSchemaOf(user.wire, { id: 'User' }),
-  jsonSchemaOf(resolvedThread.wire, {
+  answer(errorBody, { id: 'Error' }),
+  answer(user, { id: 'User' }),
+  answer(resolvedThread, {
     id: 'ResolvedThread',
     describe: {
       sender_id: "[ext] the visitor's own sender id",
@@ -24,15 +63,33 @@ export const sharedSchemas = [
       email: "[ext] the visitor's email label, for the socket's ?email=",
     },
   }),
-  jsonSchemaOf(participant.wire, { id: 'Participant' }),
-  jsonSchemaOf(message.wire, { id: 'Message' }),
-  jsonSchemaOf(threadEvent.wire, { id: 'ThreadEvent' }),
-  jsonSchemaOf(thread.wire, {
+  answer(participant, { id: 'Participant' }),
+  answer(message, { id: 'Message' }),
+  answer(threadEvent, { id: 'ThreadEvent' }),
+  answer(thread, {
     id: 'Thread',
-    refs: new Map([[participant.wire, 'Participant#']]),
     describe: { visitor: '[ext] public threads: the visitor (email is a label, verified means an identity token vouched)' },
   }),
 ];
+
+export const threadPageResponse = answer(threadPage);
+export const userListResponse = answer(userList);
+export const agentListResponse = answer(agentList, {
+  describe: { 'agents[].is_owner': '[ext] whether you own it (may open its settings)' },
+});
+export const loginResponse = answer(loginAnswer);
+export const approvalDecisionResponse = answer(approvalDecision);
+export const createdWebhookResponse = answer(createdWebhook);
+export const webhookListResponse = answer(webhookList);
+export const agentProfileResponse = answer(agentProfile, {
+  describe: { require_verified_identity: '[ext] only visitors vouched for by an identity token may chat' },
+});
+export const agentSettingsResponse = answer(agentSettings);
+export const issuedIdentitySecretResponse = answer(issuedIdentitySecret);
+export const agentTokenListResponse = answer(agentTokenList);
+export const issuedAgentTokenResponse = answer(issuedAgentToken);
+export const pollResponse = answer(eventPage);
+export const messageResponse = answer(sentMessage);
 
 export const errorResponses = {
   400: { $ref: 'Error#' },
@@ -72,16 +129,4 @@ export const pollQuery = {
     last_thread_seq: { ...seq, default: 0 },
     limit: { type: 'integer', minimum: 1, maximum: POLL_LIMIT_MAX, default: POLL_LIMIT_DEFAULT },
   },
-} as const;
-
-export const pollResponse = {
-  type: 'object',
-  properties: { events: { type: 'array', items: { $ref: 'ThreadEvent#' } }, has_more: { type: 'boolean' } },
-  required: ['events', 'has_more'],
-} as const;
-
-export const messageResponse = {
-  type: 'object',
-  properties: { message: { $ref: 'Message#' } },
-  required: ['message'],
 } as const;

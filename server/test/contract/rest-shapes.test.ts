@@ -4,6 +4,11 @@ import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   durableEvents,
+  fixtureAgentProfile,
+  fixtureAgentSettings,
+  fixtureAgentTokenInfo,
+  fixtureIdentitySecret,
+  fixtureIssuedAgentToken,
   fixtureMessage,
   fixturePublicThread,
   fixtureResolvedThread,
@@ -11,7 +16,16 @@ import {
   fixtureUser,
   seedResolvedThread,
 } from '../../../src/core/protocol/fixtures.ts';
-import { resolvedThreadSchema, threadSchema, userSchema } from '../../../src/core/protocol/rest-schemas.ts';
+import {
+  agentProfileSchema,
+  agentSettingsSchema,
+  agentTokenListSchema,
+  issuedAgentTokenSchema,
+  issuedIdentitySecretSchema,
+  resolvedThreadSchema,
+  threadSchema,
+  userSchema,
+} from '../../../src/core/protocol/rest-schemas.ts';
 import { errorBody, participant } from '../../../src/core/protocol/rest-shapes.ts';
 import { parseEvent, parseMessage } from '../../../src/core/protocol/server-frame-schemas.ts';
 import { api, createThread, startTestServer, type TestServer } from '../support/test-server.ts';
@@ -47,10 +61,23 @@ describe('one definition of each REST shape', () => {
     return (value) => validate(value);
   }
 
+  /** The published schema of one answer of one route, as a validator. */
+  function answer(path: string, method: string, status: number): (value: unknown) => boolean {
+    const validate = ajv.compile(openapi.paths[`/api/v1${path}`][method].responses[status].content['application/json'].schema);
+    return (value) => validate(value);
+  }
+
   const accepts = (schema: v.GenericSchema) => (value: unknown) => v.safeParse(schema, value).success;
   const [fixtureParticipant] = fixtureThread.participants;
 
-  const cases: { title: string; client: (value: unknown) => boolean; good: unknown[]; bad: unknown[] }[] = [
+  type Case = {
+    title: string;
+    server?: () => (value: unknown) => boolean;
+    client: (value: unknown) => boolean;
+    good: unknown[];
+    bad: unknown[];
+  };
+  const cases: Case[] = [
     {
       title: 'Error',
       client: accepts(errorBody.lenient),
@@ -61,13 +88,19 @@ describe('one definition of each REST shape', () => {
       title: 'User',
       client: accepts(userSchema),
       good: [fixtureUser],
-      bad: [{ ...fixtureUser, name: 5 }, { ...fixtureUser, id: '' }],
+      bad: [
+        { ...fixtureUser, name: 5 },
+        { ...fixtureUser, id: '' },
+      ],
     },
     {
       title: 'Participant',
       client: accepts(participant.lenient),
       good: [fixtureParticipant],
-      bad: [{ ...fixtureParticipant, sender_id: '' }, { ...fixtureParticipant, avatar_url: 7 }],
+      bad: [
+        { ...fixtureParticipant, sender_id: '' },
+        { ...fixtureParticipant, avatar_url: 7 },
+      ],
     },
     {
       title: 'Thread',
@@ -108,11 +141,46 @@ describe('one definition of each REST shape', () => {
         { ...fixtureResolvedThread, sender_id: 'user:x' },
       ],
     },
+    {
+      title: 'GET /chat/public/{slug}',
+      server: () => answer('/chat/public/{slug}', 'get', 200),
+      client: accepts(agentProfileSchema),
+      good: [fixtureAgentProfile],
+      bad: [{ ...fixtureAgentProfile, name: null }],
+    },
+    {
+      title: 'GET /agents/{slug}/settings',
+      server: () => answer('/agents/{slug}/settings', 'get', 200),
+      client: accepts(agentSettingsSchema),
+      good: [fixtureAgentSettings],
+      bad: [{ ...fixtureAgentSettings, allowed_origins: 'https://example.com' }],
+    },
+    {
+      title: 'POST /agents/{slug}/identity-secret',
+      server: () => answer('/agents/{slug}/identity-secret', 'post', 201),
+      client: accepts(issuedIdentitySecretSchema),
+      good: [fixtureIdentitySecret],
+      bad: [{ ...fixtureIdentitySecret, secret: '' }],
+    },
+    {
+      title: 'POST /agents/{slug}/tokens',
+      server: () => answer('/agents/{slug}/tokens', 'post', 201),
+      client: accepts(issuedAgentTokenSchema),
+      good: [fixtureIssuedAgentToken],
+      bad: [{ ...fixtureIssuedAgentToken, token: '' }],
+    },
+    {
+      title: 'GET /agents/{slug}/tokens',
+      server: () => answer('/agents/{slug}/tokens', 'get', 200),
+      client: accepts(agentTokenListSchema),
+      good: [{ tokens: [fixtureAgentTokenInfo] }],
+      bad: [{ tokens: [{ ...fixtureAgentTokenInfo, prefix: 5 }] }],
+    },
   ];
 
-  for (const { title, client, good, bad } of cases) {
-    it(`${title}: the published component and the client's parser accept the same examples and refuse the same broken ones`, () => {
-      const server = component(title);
+  for (const { title, server: published = () => component(title), client, good, bad } of cases) {
+    it(`${title}: the published schema and the client's parser accept the same examples and refuse the same broken ones`, () => {
+      const server = published();
       for (const example of good) expect([server(example), client(example)]).toEqual([true, true]);
       for (const example of bad) expect([server(example), client(example)]).toEqual([false, false]);
     });

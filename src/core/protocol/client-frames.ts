@@ -10,14 +10,7 @@
  * protocol (this file and server-frame-schemas.ts) come to 3.6 KB with valibot.
  */
 import * as v from 'valibot';
-import {
-  MAX_CLIENT_MESSAGE_ID_LENGTH,
-  MAX_CONTENT_CHARS,
-  MAX_MENTIONS,
-  NOT_BLANK,
-  codePointLength,
-  isWellFormedText,
-} from './limits.ts';
+import { MAX_CLIENT_MESSAGE_ID_LENGTH, MAX_CONTENT_CHARS, MAX_MENTIONS, NOT_BLANK, codePointLength, isWellFormedText } from './limits.ts';
 
 const threadId = v.pipe(v.string('thread_id must be a string'), v.uuid('thread_id must be a UUID'));
 const seq = v.pipe(v.number(), v.integer(), v.minValue(0));

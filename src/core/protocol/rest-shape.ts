@@ -61,9 +61,20 @@ export function listOf<S extends Spec>(spec: S): Variants<v.ArraySchema<WireOf<S
   return { wire: v.array(wire), lenient: v.array(lenient) };
 }
 
+/**
+ * A list a client checks item by item (rest-schemas.ts), so one bad item is dropped, not the
+ * page; the server states the items' shape.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function eachOf<S extends Spec>(spec: S): Variants<v.ArraySchema<WireOf<S>, undefined>, v.ArraySchema<v.UnknownSchema, undefined>> {
+  return { wire: v.array(variantsOf(spec).wire), lenient: v.array(v.unknown()) };
+}
+
 /** A field or shape that may be null. */
 /* @__NO_SIDE_EFFECTS__ */
-export function orNull<S extends Spec>(spec: S): Variants<v.NullableSchema<WireOf<S>, undefined>, v.NullableSchema<LenientOf<S>, undefined>> {
+export function orNull<S extends Spec>(
+  spec: S,
+): Variants<v.NullableSchema<WireOf<S>, undefined>, v.NullableSchema<LenientOf<S>, undefined>> {
   const { wire, lenient } = variantsOf(spec);
   return { wire: v.nullable(wire), lenient: v.nullable(lenient) };
 }

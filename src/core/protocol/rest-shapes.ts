@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import { DURABLE_EVENT_TYPES, ERROR_CODES } from './model.ts';
-import { listOf, maybe, needed, orNull, sent, shape } from './rest-shape.ts';
+import { eachOf, listOf, maybe, needed, orNull, sent, shape } from './rest-shape.ts';
 
 const id = v.pipe(v.string(), v.minLength(1));
 const text = v.string();
@@ -107,3 +107,102 @@ export const resolvedThread = shape({
   verified: sent(flag),
   email: sent(nullableText),
 });
+
+/** An agent in the directory (`GET /agents`). */
+export const agent = shape({
+  id: needed(id),
+  sender_id: needed(id),
+  slug: sent(text),
+  name: needed(text),
+  avatar_url: sent(nullableText, null),
+  /** [ext] Whether the caller owns this agent (may open its settings). */
+  is_owner: sent(flag),
+});
+
+/** [ext] `POST /auth/login` (CONTRACT §1). */
+export const loginAnswer = shape({ token: needed(id), user: needed(user) });
+
+/** `POST /chat/threads/{id}/approvals/{approval_id}`. */
+export const approvalDecision = shape({
+  approval_id: needed(id),
+  status: needed(text),
+  decided_at: sent(nullableText, null),
+});
+
+/** What every answer about a webhook subscription says (CONTRACT §8). */
+const subscriptionFields = {
+  subscription_id: needed(id),
+  thread_id: needed(text),
+  callback_url: needed(text),
+  active: needed(flag),
+  created_at: needed(text),
+};
+
+/** A webhook just created: its secret, which keys the callback signature, is shown this once. */
+export const createdWebhook = shape({ ...subscriptionFields, secret: sent(text) });
+
+/** [ext] A thread's webhook as its participants see it (`GET /chat/threads/{id}/webhooks`): never a secret. */
+export const listedWebhook = shape({
+  ...subscriptionFields,
+  /** Why it is off, e.g. `delivery_failed`, `creator_disabled`; absent while on. */
+  inactive_reason: maybe(text),
+  created_by: needed(text),
+});
+export const webhookList = shape({ webhooks: needed(listOf(listedWebhook)) });
+
+/** An agent's public profile (`GET /chat/public/{slug}`, CONTRACT §7). */
+export const agentProfile = shape({
+  slug: needed(text),
+  name: needed(text),
+  avatar_url: sent(nullableText, null),
+  greeting: sent(text, ''),
+  theme: sent(shape({ color: maybe(text) }), {}),
+  /** [ext] When true, only visitors vouched for by an identity token may chat. */
+  require_verified_identity: sent(flag),
+});
+
+/** [ext] `GET`/`PUT /agents/{slug}/settings` (owners only). */
+export const agentSettings = shape({
+  allowed_origins: needed(v.array(text)),
+  require_verified_identity: needed(flag),
+  identity_secret_set: needed(flag),
+  identity_secret_created_at: sent(nullableText, null),
+});
+
+/** [ext] `POST /agents/{slug}/identity-secret`: the secret, shown once. */
+export const issuedIdentitySecret = shape({ secret: needed(id), created_at: needed(text) });
+
+/** [ext] One agent token as listed: never the token itself. */
+export const agentTokenInfo = shape({
+  id: needed(id),
+  prefix: needed(text),
+  created_at: needed(text),
+  last_used_at: sent(nullableText, null),
+});
+
+/** [ext] `GET /agents/{slug}/tokens`. */
+export const agentTokenList = shape({ tokens: needed(listOf(agentTokenInfo)) });
+
+/** `POST /agents/{slug}/tokens`: the token, shown once (`id` and `prefix` are [ext]). */
+export const issuedAgentToken = shape({
+  id: sent(text),
+  token: needed(id),
+  prefix: sent(text),
+  agent_id: needed(text),
+  created_at: needed(text),
+});
+
+/** `GET /chat/threads` (CONTRACT §3). */
+export const threadPage = shape({ threads: needed(eachOf(thread)), next_cursor: sent(nullableText, null) });
+
+/** A poll page (CONTRACT §5, seed 000). */
+export const eventPage = shape({ events: needed(eachOf(threadEvent)), has_more: needed(flag) });
+
+/** `GET /users`. */
+export const userList = shape({ users: needed(eachOf(user)) });
+
+/** `GET /agents`. */
+export const agentList = shape({ agents: needed(eachOf(agent)) });
+
+/** A send's answer (CONTRACT §4). */
+export const sentMessage = shape({ message: needed(message) });

@@ -21,12 +21,11 @@ export interface Variants<W extends Schema = Schema, L extends Schema = Schema> 
 }
 
 type Spec = Schema | Variants;
-
-// The helpers are marked free of side effects, so a bundle drops the shapes it does not read
-// (the widget reads three of them).
 type WireOf<S extends Spec> = S extends Variants ? S['wire'] : S;
 type LenientOf<S extends Spec> = S extends Variants ? S['lenient'] : S;
 
+// The helpers below are marked free of side effects, so a bundle drops the shapes it never
+// reads (the widget reads a few of them).
 const variantsOf = <S extends Spec>(spec: S): Variants<WireOf<S>, LenientOf<S>> =>
   ('wire' in spec ? spec : { wire: spec, lenient: spec }) as Variants<WireOf<S>, LenientOf<S>>;
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RunError } from '../../../src/core/protocol/model.ts';
 import type { RuntimeFrameData } from '../../../src/core/protocol/server-frames.ts';
 import type { AgentRecord } from '../storage/storage.ts';
-import type { ThreadService } from '../threads/thread-service.ts';
+import { parseSendInput, type ThreadService } from '../threads/thread-service.ts';
 import { agentSenderId, type Principal } from '../threads/principal.ts';
 import type { Agent, AgentStep, AgentTurn, ApprovalOutcome } from './agent.ts';
 
@@ -150,13 +150,14 @@ export class Run {
   private async commitReply(): Promise<void> {
     const { agent, thread } = this.turn;
     const principal: Principal = { kind: 'agent', id: agent.id, senderId: agentSenderId(agent.id), name: agent.name };
-    const { message } = await this.runtime.threadService.postMessage(principal, thread.id, {
+    const reply = parseSendInput({
       content: this.reply,
       client_message_id: `run:${this.runId}`,
       mentions: [],
       base_seq: this.turn.message.thread_seq,
       latest_seen_seq: this.turn.message.thread_seq,
     });
+    const { message } = await this.runtime.threadService.postMessage(principal, thread.id, reply);
     await this.runtime.endRun(this.runId, 'finished');
     this.emit('reply_committed', { message_id: message.id, thread_seq: message.thread_seq });
     this.emit('run_finished', { duration_ms: Date.now() - this.startedAt });

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import { NOT_BLANK } from '../../../src/core/protocol/limits.ts';
 import { storageFailureMessage } from '../storage/storage-unavailable.ts';
 import { ApiError, unavailable } from './errors.ts';
 
@@ -38,7 +39,8 @@ export function formatSchemaErrors(errors: FastifySchemaValidationError[], dataV
       text = `${name} is longer than ${Number(params.limit).toLocaleString('en-US')} characters`;
       break;
     case 'pattern':
-      text = `${name} is not valid${/0-9a-f\]\{8\}/.test(String(params.pattern)) ? ' (expected a UUID)' : ''}`;
+      if (params.pattern === NOT_BLANK.source) text = `${name} must not be empty`;
+      else text = `${name} is not valid${/0-9a-f\]\{8\}/.test(String(params.pattern)) ? ' (expected a UUID)' : ''}`;
       break;
     case 'enum':
       text = `${name} must be one of: ${(params.allowedValues as unknown[]).join(', ')}`;

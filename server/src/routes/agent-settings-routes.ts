@@ -4,7 +4,14 @@ import { hashAgentToken, newAgentToken } from '../auth/tokens.ts';
 import { normalizeAllowedOrigins } from '../http/allowed-origins.ts';
 import { requireUser } from '../http/authenticate.ts';
 import { ApiError, badRequest, notFound } from '../http/errors.ts';
-import { errorResponses, slugParams } from '../http/schemas.ts';
+import {
+  agentSettingsResponse,
+  agentTokenListResponse,
+  errorResponses,
+  issuedAgentTokenResponse,
+  issuedIdentitySecretResponse,
+  slugParams,
+} from '../http/schemas.ts';
 import type { AgentRecord, AgentTokenRecord } from '../storage/storage.ts';
 import type { AppContext } from './app-context.ts';
 
@@ -12,28 +19,6 @@ import type { AppContext } from './app-context.ts';
 const AGENT_TOKEN_PREFIX_LENGTH = 12;
 /** Ceiling on the raw list before normalization; the real limit (50) is checked with a clear message. */
 const MAX_RAW_ORIGINS = 500;
-
-const settingsResponse = {
-  type: 'object',
-  properties: {
-    allowed_origins: { type: 'array', items: { type: 'string' } },
-    require_verified_identity: { type: 'boolean' },
-    identity_secret_set: { type: 'boolean' },
-    identity_secret_created_at: { type: ['string', 'null'] },
-  },
-  required: ['allowed_origins', 'require_verified_identity', 'identity_secret_set', 'identity_secret_created_at'],
-} as const;
-
-const tokenInfo = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    prefix: { type: 'string' },
-    created_at: { type: 'string' },
-    last_used_at: { type: ['string', 'null'] },
-  },
-  required: ['id', 'prefix', 'created_at', 'last_used_at'],
-} as const;
 
 const settingsOf = (agent: AgentRecord) => ({
   allowed_origins: agent.allowedOrigins,
@@ -71,7 +56,7 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
         tags: ['agent settings'],
         summary: '[ext] Public-endpoint settings of an agent you own',
         params: slugParams,
-        response: { 200: settingsResponse, ...errorResponses },
+        response: { 200: agentSettingsResponse, ...errorResponses },
       },
     },
     async (request) => settingsOf(await ownedAgent(request)),
@@ -92,7 +77,7 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
           },
           required: ['allowed_origins', 'require_verified_identity'],
         },
-        response: { 200: settingsResponse, ...errorResponses },
+        response: { 200: agentSettingsResponse, ...errorResponses },
       },
     },
     async (request) => {
@@ -115,14 +100,7 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
         tags: ['agent settings'],
         summary: '[ext] Create or rotate the identity secret (shown once; the old one stops working)',
         params: slugParams,
-        response: {
-          201: {
-            type: 'object',
-            properties: { secret: { type: 'string' }, created_at: { type: 'string' } },
-            required: ['secret', 'created_at'],
-          },
-          ...errorResponses,
-        },
+        response: { 201: issuedIdentitySecretResponse, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -141,20 +119,7 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
         tags: ['agent settings'],
         summary: 'Issue an external agent token (ama_eat_…) for an agent you own; it is shown once',
         params: slugParams,
-        response: {
-          201: {
-            type: 'object',
-            properties: {
-              id: { type: 'string' },
-              token: { type: 'string' },
-              prefix: { type: 'string' },
-              agent_id: { type: 'string' },
-              created_at: { type: 'string' },
-            },
-            required: ['id', 'token', 'prefix', 'agent_id', 'created_at'],
-          },
-          ...errorResponses,
-        },
+        response: { 201: issuedAgentTokenResponse, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -177,10 +142,7 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
         tags: ['agent settings'],
         summary: "[ext] The agent's live tokens (never the tokens themselves)",
         params: slugParams,
-        response: {
-          200: { type: 'object', properties: { tokens: { type: 'array', items: tokenInfo } }, required: ['tokens'] },
-          ...errorResponses,
-        },
+        response: { 200: agentTokenListResponse, ...errorResponses },
       },
     },
     async (request) => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { decoyHash, verifyPassword } from '../auth/passwords.ts';
 import { ACCOUNT_DISABLED_MESSAGE, requireUser } from '../http/authenticate.ts';
 import { ApiError, notFound } from '../http/errors.ts';
-import { errorResponses } from '../http/schemas.ts';
+import { agentListResponse, errorResponses, loginResponse, userListResponse } from '../http/schemas.ts';
 import { normalizeEmail } from '../http/validation.ts';
 import type { UserRecord } from '../storage/storage.ts';
 import type { AppContext } from './app-context.ts';
@@ -26,7 +26,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
           required: ['email', 'password'],
         },
         response: {
-          200: { type: 'object', properties: { token: { type: 'string' }, user: { $ref: 'User#' } }, required: ['token', 'user'] },
+          200: loginResponse,
           ...errorResponses,
         },
       },
@@ -62,7 +62,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       schema: {
         tags: ['directory'],
         summary: 'People one can start a thread with',
-        response: { 200: { type: 'object', properties: { users: { type: 'array', items: { $ref: 'User#' } } } }, ...errorResponses },
+        response: { 200: userListResponse, ...errorResponses },
       },
     },
     async (request) => {
@@ -78,28 +78,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       schema: {
         tags: ['directory'],
         summary: 'Agents one can add to a thread',
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              agents: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string' },
-                    sender_id: { type: 'string' },
-                    slug: { type: 'string' },
-                    name: { type: 'string' },
-                    avatar_url: { type: ['string', 'null'] },
-                    is_owner: { type: 'boolean', description: '[ext] whether you own it (may open its settings)' },
-                  },
-                },
-              },
-            },
-          },
-          ...errorResponses,
-        },
+        response: { 200: agentListResponse, ...errorResponses },
       },
     },
     async (request) => {

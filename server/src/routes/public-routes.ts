@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SendMessageInput } from '../../../src/core/protocol/client-frames.ts';
 import { verifyIdentityToken, type VerifiedIdentity } from '../auth/identity-tokens.ts';
 import { expiredTokenMessage } from '../auth/visitor-token-check.ts';
 import { bearerToken, hashVisitorToken, isVisitorToken, newVisitorToken } from '../auth/visitor-tokens.ts';
@@ -6,6 +7,7 @@ import { isOriginAllowed } from '../http/allowed-origins.ts';
 import { ApiError, badRequest, notFound } from '../http/errors.ts';
 import type { Limiter } from '../http/rate-limiter.ts';
 import {
+  agentProfileResponse,
   errorResponses,
   messageResponse,
   pollQuery,
@@ -167,20 +169,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags: ['public'],
         summary: "An agent's public profile",
         params: slugParams,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              slug: { type: 'string' },
-              name: { type: 'string' },
-              avatar_url: { type: ['string', 'null'] },
-              greeting: { type: 'string' },
-              theme: { type: 'object', properties: { color: { type: 'string' } } },
-              require_verified_identity: { type: 'boolean', description: '[ext] only visitors vouched for by an identity token may chat' },
-            },
-          },
-          ...errorResponses,
-        },
+        response: { 200: agentProfileResponse, ...errorResponses },
       },
     },
     async (request) => {
@@ -258,7 +247,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.post<{ Params: { slug: string; thread_id: string }; Body: unknown }>(
+  app.post<{ Params: { slug: string; thread_id: string }; Body: SendMessageInput }>(
     '/chat/public/:slug/threads/:thread_id/messages',
     {
       schema: {

@@ -1,7 +1,17 @@
 import type { FastifyInstance } from 'fastify';
+import type { SendMessageInput } from '../../../src/core/protocol/client-frames.ts';
 import type { ParticipationMode } from '../../../src/core/protocol/model.ts';
 import { requireUser } from '../http/authenticate.ts';
-import { errorResponses, messageResponse, pollQuery, pollResponse, sendMessageBody, threadParams } from '../http/schemas.ts';
+import {
+  approvalDecisionResponse,
+  errorResponses,
+  messageResponse,
+  pollQuery,
+  pollResponse,
+  sendMessageBody,
+  threadPageResponse,
+  threadParams,
+} from '../http/schemas.ts';
 import { UUID_PATTERN } from '../http/validation.ts';
 import type { CreateThreadInput } from '../threads/thread-service.ts';
 import type { AppContext } from './app-context.ts';
@@ -23,14 +33,7 @@ export function threadRoutes(app: FastifyInstance, ctx: AppContext): void {
             cursor: { type: 'string', maxLength: 200 },
           },
         },
-        response: {
-          200: {
-            type: 'object',
-            properties: { threads: { type: 'array', items: { $ref: 'Thread#' } }, next_cursor: { type: ['string', 'null'] } },
-            required: ['threads', 'next_cursor'],
-          },
-          ...errorResponses,
-        },
+        response: { 200: threadPageResponse, ...errorResponses },
       },
     },
     async (request) => {
@@ -113,7 +116,7 @@ export function threadRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.post<{ Params: { id: string }; Body: unknown }>(
+  app.post<{ Params: { id: string }; Body: SendMessageInput }>(
     '/chat/threads/:id/messages',
     {
       schema: {
@@ -161,14 +164,7 @@ export function threadRoutes(app: FastifyInstance, ctx: AppContext): void {
           required: ['id', 'approval_id'],
         },
         body: { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] } }, required: ['decision'] },
-        response: {
-          200: {
-            type: 'object',
-            properties: { approval_id: { type: 'string' }, status: { type: 'string' }, decided_at: { type: ['string', 'null'] } },
-          },
-          409: { $ref: 'Error#' },
-          ...errorResponses,
-        },
+        response: { 200: approvalDecisionResponse, 409: { $ref: 'Error#' }, ...errorResponses },
       },
     },
     async (request) => {

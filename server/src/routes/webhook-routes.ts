@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ACCOUNT_GONE_MESSAGE } from '../http/authenticate.ts';
 import { ApiError, badRequest, notFound } from '../http/errors.ts';
-import { errorResponses } from '../http/schemas.ts';
+import { createdWebhookResponse, errorResponses, webhookListResponse } from '../http/schemas.ts';
 import { UUID_PATTERN } from '../http/validation.ts';
 import type { WebhookRecord } from '../storage/storage.ts';
 import { AddressRefused, bareHost } from '../webhooks/address-guard.ts';
@@ -11,15 +11,6 @@ import type { AppContext } from './app-context.ts';
 
 /** Active subscriptions a thread may have at once (CONTRACT §8). */
 const MAX_WEBHOOKS_PER_THREAD = 10;
-
-/** The fields every answer about a subscription has (creation adds its secret, the listing why it is off). */
-const SUBSCRIPTION_FIELDS = {
-  subscription_id: { type: 'string' },
-  thread_id: { type: 'string' },
-  callback_url: { type: 'string' },
-  active: { type: 'boolean' },
-  created_at: { type: 'string' },
-} as const;
 
 function checkCallbackUrl(raw: string): URL {
   let url: URL;
@@ -74,14 +65,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
           properties: { callback_url: { type: 'string', minLength: 1, maxLength: 2000 } },
           required: ['callback_url'],
         },
-        response: {
-          201: {
-            type: 'object',
-            properties: { ...SUBSCRIPTION_FIELDS, secret: { type: 'string' } },
-          },
-          409: { $ref: 'Error#' },
-          ...errorResponses,
-        },
+        response: { 201: createdWebhookResponse, 409: { $ref: 'Error#' }, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -137,21 +121,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags: ['webhooks'],
         summary: "The thread's webhooks, on and off, for everyone taking part (never their secrets)",
         params: threadParams,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              webhooks: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: { ...SUBSCRIPTION_FIELDS, inactive_reason: { type: 'string' }, created_by: { type: 'string' } },
-                },
-              },
-            },
-          },
-          ...errorResponses,
-        },
+        response: { 200: webhookListResponse, ...errorResponses },
       },
     },
     async (request) => {

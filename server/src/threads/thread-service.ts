@@ -46,6 +46,13 @@ function decodeCursor(raw: string): ThreadCursor {
   return { activityAt, id };
 }
 
+/** Checks a send body built in-process (an agent's reply) as a received one is checked; a 400 when it fails. */
+export function parseSendInput(body: unknown): SendMessageInput {
+  const parsed = v.safeParse(sendMessageInputSchema, body);
+  if (!parsed.success) throw badRequest(describeIssue(parsed.issues[0]));
+  return parsed.output;
+}
+
 /**
  * The thread service: access rules, commits with idempotency, and fan-out of everything
  * committed. Routes and socket handlers call it; it calls storage and the hub.
@@ -193,12 +200,11 @@ export class ThreadService {
 
   /**
    * Commits a message, idempotently: a repeat of the same `client_message_id` returns the
-   * same message (`created: false`); the same id with other content is a 409.
+   * same message (`created: false`); the same id with other content is a 409. The input was
+   * checked where it arrived, once: by the route's schema, the socket's frame schema or
+   * {@link parseSendInput}.
    */
-  async postMessage(principal: Principal, threadId: string, body: unknown): Promise<{ created: boolean; message: Message }> {
-    const parsed = v.safeParse(sendMessageInputSchema, body);
-    if (!parsed.success) throw badRequest(describeIssue(parsed.issues[0]));
-    const input: SendMessageInput = parsed.output;
+  async postMessage(principal: Principal, threadId: string, input: SendMessageInput): Promise<{ created: boolean; message: Message }> {
     const message: NewMessage = {
       threadId,
       senderId: principal.senderId,

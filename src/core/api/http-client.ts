@@ -3,7 +3,9 @@
  * (CONTRACT §2): the caller never sees a TypeError, a DOMException or a raw Response.
  */
 import * as v from 'valibot';
-import { ERROR_CODES, type ErrorCode } from '../protocol/model.ts';
+import type { ErrorCode } from '../protocol/model.ts';
+import { lenient } from '../protocol/rest-shape.ts';
+import { errorBody } from '../protocol/rest-shapes.ts';
 import { ApiError } from './api-error.ts';
 
 /** Where the REST API lives under a server's origin (CONTRACT: "All REST paths are under /api/v1"). */
@@ -61,9 +63,7 @@ export function parseWith<S extends v.GenericSchema>(schema: S): (json: unknown)
   return (json) => v.parse(schema, json);
 }
 
-const errorBodySchema = v.object({
-  error: v.looseObject({ code: v.picklist(ERROR_CODES), message: v.string(), retryable: v.optional(v.boolean()) }),
-});
+const errorBodySchema = lenient(errorBody);
 
 /** The code and retryability a status implies when the server sent no usable error body. */
 function codeForStatus(status: number): { code: ErrorCode; retryable: boolean } {

@@ -10,7 +10,7 @@
  * protocol (this file and server-frame-schemas.ts) come to 3.6 KB with valibot.
  */
 import * as v from 'valibot';
-import { MAX_CLIENT_MESSAGE_ID_LENGTH, MAX_CONTENT_CHARS, MAX_MENTIONS, codePointLength, isWellFormedText } from './limits.ts';
+import { MAX_CLIENT_MESSAGE_ID_LENGTH, MAX_CONTENT_CHARS, MAX_MENTIONS, NOT_BLANK, codePointLength, isWellFormedText } from './limits.ts';
 
 const threadId = v.pipe(v.string('thread_id must be a string'), v.uuid('thread_id must be a UUID'));
 const seq = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -19,11 +19,14 @@ const seq = v.pipe(v.number(), v.integer(), v.minValue(0));
 export const contentSchema = v.pipe(
   v.string('content must be a string'),
   v.check(isWellFormedText, 'content contains an unpaired surrogate (broken Unicode)'),
-  v.check((text) => text.trim().length > 0, 'content must not be empty'),
+  // `\s` is exactly what `trim()` removes, so this is "not blank", and JSON Schema can say it.
+  v.regex(NOT_BLANK, 'content must not be empty'),
   v.check(
     (text) => codePointLength(text) <= MAX_CONTENT_CHARS,
     `content is longer than ${MAX_CONTENT_CHARS.toLocaleString('en-US')} characters`,
   ),
+  // The check above in JSON Schema words (its lengths count code points): for the server's schema.
+  v.metadata({ minLength: 1, maxLength: MAX_CONTENT_CHARS }),
 );
 
 const clientMessageIdSchema = v.pipe(

@@ -6,6 +6,8 @@ export const MAX_CONTENT_CHARS = 5000;
 export const MAX_CLIENT_MESSAGE_ID_LENGTH = 128;
 /** Maximum number of mentions on one message. */
 export const MAX_MENTIONS = 50;
+/** Text with something besides white space: `\s` matches exactly what `String.prototype.trim` removes. */
+export const NOT_BLANK = /\S/;
 /** Largest REST body and largest WebSocket frame the server accepts (CONTRACT §2). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 /** Poll page size bounds (CONTRACT §5). */

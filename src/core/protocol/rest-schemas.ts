@@ -1,173 +1,81 @@
 /**
- * Runtime schemas of REST responses (CONTRACT §1, §3, §4, §5, §7, §8). Lenient in the
- * same spirit as the frame schemas: only what a client cannot do without is required,
- * [ext] fields are optional, list fields default to empty, unknown extra fields pass
- * through. Lists are checked item by item so one bad item is dropped, not the page.
+ * How a client reads REST responses (CONTRACT §1, §3, §4, §5, §7, §8): the lenient variant
+ * of each shape in rest-shapes.ts, where the shapes are written once. Only what a client
+ * cannot do without is required, [ext] fields are optional, list fields default to empty,
+ * unknown extra fields pass through. Lists are checked item by item so one bad item is
+ * dropped, not the page.
  */
 import * as v from 'valibot';
+import { lenient } from './rest-shape.ts';
+import {
+  agent,
+  agentList,
+  agentProfile,
+  agentSettings,
+  agentTokenList,
+  approvalDecision,
+  createdWebhook,
+  eventPage,
+  issuedAgentToken,
+  issuedIdentitySecret,
+  listedWebhook,
+  loginAnswer,
+  resolvedThread,
+  thread,
+  threadPage,
+  user,
+  userList,
+  webhookList,
+  type agentTokenInfo,
+} from './rest-shapes.ts';
 import { inboundMessageSchema, parseEvent, type InboundEvent, type InboundMessage } from './server-frame-schemas.ts';
 
-const id = v.pipe(v.string(), v.minLength(1));
-const nonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
-const nullableString = v.optional(v.nullable(v.string()), null);
-
-export const userSchema = v.looseObject({
-  id,
-  name: v.string(),
-  email: v.optional(v.string()),
-  avatar_url: nullableString,
-});
+export const userSchema = lenient(user);
 export type InboundUser = v.InferOutput<typeof userSchema>;
 
-const participantSchema = v.looseObject({
-  sender_id: id,
-  name: v.optional(v.string(), ''),
-  avatar_url: nullableString,
-});
-
-/** [ext] A public thread's visitor (CONTRACT §7); absent on private threads and seed-only servers. */
-const threadVisitorSchema = v.looseObject({
-  sender_id: v.pipe(v.string(), v.startsWith('visitor:')),
-  name: nullableString,
-  email: nullableString,
-  verified: v.optional(v.boolean(), false),
-});
-export type InboundThreadVisitor = v.InferOutput<typeof threadVisitorSchema>;
-
-export const threadSchema = v.looseObject({
-  id,
-  kind: v.optional(v.picklist(['private', 'public']), 'private'),
-  title: nullableString,
-  participants: v.optional(v.array(participantSchema), []),
-  /** Absent on a seed-only server, which has not processed the mode yet (seed 001). */
-  participation_mode: v.optional(v.picklist(['open', 'invocation_only'])),
-  /** Absent when the server cannot say; the engine then pages the log from the start. */
-  last_seq: v.optional(nonNegativeInt),
-  read_seq: v.optional(nonNegativeInt, 0),
-  unread_count: v.optional(nonNegativeInt, 0),
-  last_message: v.optional(
-    v.nullable(v.looseObject({ sender_id: v.string(), content: v.string(), created_at: v.optional(v.string()) })),
-    null,
-  ),
-  created_at: v.optional(v.string()),
-  updated_at: v.optional(v.string()),
-  /** [ext] Public threads: who the visitor is and whether the website vouched for them. */
-  visitor: v.optional(threadVisitorSchema),
-});
+export const threadSchema = lenient(thread);
 export type InboundThread = v.InferOutput<typeof threadSchema>;
+/** [ext] A public thread's visitor (CONTRACT §7); absent on private threads and seed-only servers. */
+export type InboundThreadVisitor = NonNullable<InboundThread['visitor']>;
 
-const agentSchema = v.looseObject({
-  id,
-  sender_id: id,
-  slug: v.optional(v.string()),
-  name: v.string(),
-  avatar_url: nullableString,
-  /** [ext] Whether the caller owns this agent (may open its settings). */
-  is_owner: v.optional(v.boolean()),
-});
+const agentSchema = lenient(agent);
 export type InboundAgent = v.InferOutput<typeof agentSchema>;
 
-export const loginResponseSchema = v.object({ token: v.pipe(v.string(), v.minLength(1)), user: userSchema });
+export const loginResponseSchema = lenient(loginAnswer);
 
-export const approvalDecisionSchema = v.looseObject({
-  approval_id: id,
-  status: v.string(),
-  decided_at: v.optional(v.nullable(v.string()), null),
-});
+export const approvalDecisionSchema = lenient(approvalDecision);
 export type ApprovalDecisionResult = v.InferOutput<typeof approvalDecisionSchema>;
 
-export const webhookSubscriptionSchema = v.looseObject({
-  subscription_id: id,
-  thread_id: v.string(),
-  callback_url: v.string(),
-  active: v.boolean(),
-  created_at: v.string(),
-  /** [ext] Shown once, at creation: it keys the callback signature. */
-  secret: v.optional(v.string()),
-});
+export const webhookSubscriptionSchema = lenient(createdWebhook);
 export type WebhookSubscription = v.InferOutput<typeof webhookSubscriptionSchema>;
 
-/** [ext] A thread's webhook as its participants see it (`GET /chat/threads/{id}/webhooks`): never a secret. */
-export const listedWebhookSchema = v.looseObject({
-  subscription_id: id,
-  thread_id: v.string(),
-  callback_url: v.string(),
-  active: v.boolean(),
-  /** Why it is off, e.g. `delivery_failed`, `creator_disabled`; absent while on. */
-  inactive_reason: v.optional(v.string()),
-  created_by: v.string(),
-  created_at: v.string(),
-});
+export const listedWebhookSchema = lenient(listedWebhook);
 export type ListedWebhook = v.InferOutput<typeof listedWebhookSchema>;
-export const webhookListSchema = v.looseObject({ webhooks: v.array(listedWebhookSchema) });
+export const webhookListSchema = lenient(webhookList);
 
-export const agentProfileSchema = v.looseObject({
-  slug: v.string(),
-  name: v.string(),
-  avatar_url: nullableString,
-  greeting: v.optional(v.string(), ''),
-  theme: v.optional(v.looseObject({ color: v.optional(v.string()) }), {}),
-  /** [ext] When true, only visitors vouched for by an identity token may chat. */
-  require_verified_identity: v.optional(v.boolean()),
-});
+export const agentProfileSchema = lenient(agentProfile);
 export type AgentProfile = v.InferOutput<typeof agentProfileSchema>;
 
-export const resolvedThreadSchema = v.looseObject({
-  thread_id: id,
-  resumed: v.boolean(),
-  /** [ext] The visitor's own `visitor:<uuid>`; absent on a server that does not say. */
-  sender_id: v.optional(v.pipe(v.string(), v.startsWith('visitor:'))),
-  /** [ext] `vt_…`, the visitor's proof; absent on a seed-only server (then the email is all there is). */
-  visitor_token: v.optional(v.pipe(v.string(), v.minLength(1))),
-  /** [ext] True when an identity token vouched for this visitor. */
-  verified: v.optional(v.boolean()),
-  /** [ext] The label the server holds for this visitor (for the socket's `?email=`), or null. */
-  email: v.optional(v.nullable(v.string())),
-});
+export const resolvedThreadSchema = lenient(resolvedThread);
 export type ResolvedThread = v.InferOutput<typeof resolvedThreadSchema>;
 
-/** [ext] `GET`/`PUT /agents/{slug}/settings` (owners only). */
-export const agentSettingsSchema = v.looseObject({
-  allowed_origins: v.array(v.string()),
-  require_verified_identity: v.boolean(),
-  identity_secret_set: v.boolean(),
-  identity_secret_created_at: nullableString,
-});
+export const agentSettingsSchema = lenient(agentSettings);
 export type InboundAgentSettings = v.InferOutput<typeof agentSettingsSchema>;
 
-/** [ext] `POST /agents/{slug}/identity-secret`: the secret, shown once. */
-export const issuedIdentitySecretSchema = v.looseObject({
-  secret: v.pipe(v.string(), v.minLength(1)),
-  created_at: v.string(),
-});
+export const issuedIdentitySecretSchema = lenient(issuedIdentitySecret);
 export type InboundIssuedIdentitySecret = v.InferOutput<typeof issuedIdentitySecretSchema>;
 
-/** [ext] One agent token as listed: never the token itself. */
-const agentTokenInfoSchema = v.looseObject({
-  id,
-  prefix: v.string(),
-  created_at: v.string(),
-  last_used_at: nullableString,
-});
-export type InboundAgentTokenInfo = v.InferOutput<typeof agentTokenInfoSchema>;
+export type InboundAgentTokenInfo = v.InferOutput<(typeof agentTokenInfo)['lenient']>;
 
-/** [ext] `GET /agents/{slug}/tokens` (`{tokens}`). */
-export const agentTokenListSchema = v.looseObject({ tokens: v.array(agentTokenInfoSchema) });
+export const agentTokenListSchema = lenient(agentTokenList);
 
-/** `POST /agents/{slug}/tokens`: the token, shown once (`id` and `prefix` are [ext]). */
-export const issuedAgentTokenSchema = v.looseObject({
-  id: v.optional(v.string()),
-  token: v.pipe(v.string(), v.minLength(1)),
-  prefix: v.optional(v.string()),
-  agent_id: v.string(),
-  created_at: v.string(),
-});
+export const issuedAgentTokenSchema = lenient(issuedAgentToken);
 export type InboundIssuedAgentToken = v.InferOutput<typeof issuedAgentTokenSchema>;
 
-const userListSchema = v.looseObject({ users: v.array(v.unknown()) });
-const agentListSchema = v.looseObject({ agents: v.array(v.unknown()) });
-const threadPageSchema = v.looseObject({ threads: v.array(v.unknown()), next_cursor: v.optional(v.nullable(v.string()), null) });
-const eventPageSchema = v.looseObject({ events: v.array(v.unknown()), has_more: v.boolean() });
+const userListSchema = lenient(userList);
+const agentListSchema = lenient(agentList);
+const threadPageSchema = lenient(threadPage);
+const eventPageSchema = lenient(eventPage);
 
 /** Called for each list item that fails its schema: what it was and its type, never its content. */
 export type InvalidItemHandler = (kind: 'event' | 'thread' | 'user' | 'agent', type: string | null) => void;

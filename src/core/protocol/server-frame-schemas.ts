@@ -5,37 +5,17 @@
  * `role` or `created_at`, and must still be understood. Unknown extra fields pass through.
  */
 import * as v from 'valibot';
+import { lenient } from './rest-shape.ts';
+import { message, threadEvent } from './rest-shapes.ts';
 
 const nonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
-const seqSchema = v.pipe(v.number(), v.integer(), v.minValue(1));
 const id = v.pipe(v.string(), v.minLength(1));
 
-export const inboundMessageSchema = v.looseObject({
-  id,
-  thread_id: v.optional(v.string()),
-  thread_seq: v.optional(seqSchema),
-  sender_id: id,
-  role: v.optional(v.picklist(['user', 'agent', 'system'])),
-  content: v.string(),
-  client_message_id: v.optional(v.nullable(v.string())),
-  mentions: v.optional(v.array(v.string())),
-  base_seq: v.optional(v.nullable(nonNegativeInt)),
-  latest_seen_seq: v.optional(v.nullable(nonNegativeInt)),
-  created_at: v.optional(v.string()),
-});
+export const inboundMessageSchema = lenient(message);
 export type InboundMessage = v.InferOutput<typeof inboundMessageSchema>;
 
 /** A durable event as the poll endpoint and SSE deliver it (seed 000): `thread_seq` is required there. */
-const inboundEventSchema = v.looseObject({
-  event_id: v.optional(v.string()),
-  thread_id: v.optional(v.string()),
-  thread_seq: seqSchema,
-  event_type: id,
-  sender_id: v.optional(v.string()),
-  content: v.optional(v.nullable(v.string())),
-  created_at: v.optional(v.string()),
-  data: v.optional(v.record(v.string(), v.unknown())),
-});
+const inboundEventSchema = lenient(threadEvent);
 export type InboundEvent = v.InferOutput<typeof inboundEventSchema>;
 
 const threadId = v.string();

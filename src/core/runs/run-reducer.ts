@@ -75,7 +75,8 @@ export const runStateOf = (steps: RunView): RunState => ({ steps, reply: null, v
  */
 export function reduceRun(state: RunState, input: RunInput): RunState {
   if (input.kind === 'reply') {
-    if (sameReply(state.reply, input.reply)) return state;
+    // A message's seq never changes: its id tells the reply.
+    if (state.reply?.messageId === input.reply?.messageId) return state;
     return { steps: state.steps, reply: input.reply, view: settle(state.steps, input.reply) };
   }
   const origin = input.kind === 'frame' ? input.origin : null;
@@ -83,9 +84,6 @@ export function reduceRun(state: RunState, input: RunInput): RunState {
   if (steps === state.steps) return state;
   return { steps, reply: state.reply, view: settle(steps, state.reply) };
 }
-
-const sameReply = (a: RunReply | null, b: RunReply | null): boolean =>
-  a === b || (a !== null && b !== null && a.messageId === b.messageId && a.seq === b.seq);
 
 /**
  * A run whose reply the log holds is committed and finished, even if its `run_finished`

@@ -42,9 +42,6 @@ export function repliesOf(runs: readonly RunView[], entries: readonly LogEntry[]
   });
 }
 
-/** What of a run's steps decides which message is its reply (see {@link repliesOf}). */
-const matchKey = (run: RunView): string => `${run.agentId}|${run.inReplyTo}|${run.replyMessageId}|${run.status === 'failed'}`;
-
 /**
  * The runs as the log alone settles them, from runs whose live frames were reduced
  * elsewhere: every run event of the log, then every reply, through {@link reduceRun}.
@@ -70,15 +67,15 @@ export function runsFromLog(live: readonly RunView[], entries: readonly LogEntry
 /**
  * One thread's runs, kept reduced as their pieces arrive: each live frame and each new
  * entry of the log goes through {@link reduceRun} once, so reading the runs costs nothing.
- * Which message answers which run is worked out again only when something it depends on
- * changed (see {@link repliesOf}).
+ * Which message answers which run (see {@link repliesOf}) is worked out again when a
+ * message or a run's step may change it, not for streamed text.
  */
 export class ThreadRuns {
   /** In the order the runs started. */
   private readonly runs = new Map<string, RunState>();
   private cached: readonly RunState[] | null = null;
-  /** Entries already folded in: new ones are found at the two ends of the log's window. */
-  private folded = new WeakSet<LogEntry>();
+  /** Entries already folded in: each goes through the reducer once. */
+  private readonly folded = new WeakSet<LogEntry>();
   private foldedCount = 0;
 
   constructor(private readonly threadId: string) {}
@@ -105,55 +102,32 @@ export class ThreadRuns {
       const oldestFinished = [...this.runs.values()].find((run) => run.steps.finished);
       if (oldestFinished) this.runs.delete(oldestFinished.steps.runId);
     }
-    if (!existing || matchKey(existing.steps) !== matchKey(next.steps)) this.matchReplies(entries);
+    // Streamed text changes no run's reply: the stream's frames skip the matching.
+    if (!existing || step.type !== 'text') this.matchReplies(entries);
     this.cached = null;
     return true;
   }
 
   /** The log changed: its new entries are folded in. False when no run changed. */
   applyLog(entries: readonly LogEntry[]): boolean {
-    const fresh = this.freshEntries(entries);
-    // Entries left (a reload, a trim): a reply may have gone with them.
-    let rematch = entries.length < this.foldedCount + fresh.length;
+    const fresh = entries.filter((entry) => !this.folded.has(entry));
+    // Entries left (a reload, a trim): a reply may have gone with them. A new message may be one.
+    let rematch = entries.length < this.foldedCount + fresh.length || fresh.some((entry) => entry.kind === 'message');
     this.foldedCount = entries.length;
     let changed = false;
     for (const entry of fresh) {
       this.folded.add(entry);
-      if (entry.kind === 'message') {
-        rematch ||= this.mayAnswer(entry);
-        continue;
-      }
       const event = eventInput(entry);
       const state = event ? this.runs.get(event.runId) : undefined;
       if (!event || !state) continue;
       const next = reduceRun(state, event.input);
       if (next === state) continue;
-      rematch ||= matchKey(state.steps) !== matchKey(next.steps);
       this.runs.set(event.runId, next);
-      changed = true;
+      changed = rematch = true;
     }
-    if (rematch) changed = this.matchReplies(entries) || changed;
+    if (rematch && this.runs.size > 0) changed = this.matchReplies(entries) || changed;
     if (changed) this.cached = null;
     return changed;
-  }
-
-  /** The entries not folded yet: the log's window only grows at its two ends (or starts over). */
-  private freshEntries(entries: readonly LogEntry[]): LogEntry[] {
-    let end = entries.length;
-    while (end > 0 && !this.folded.has(entries[end - 1]!)) end--;
-    if (end === 0) return entries.slice();
-    let start = 0;
-    while (start < end && !this.folded.has(entries[start]!)) start++;
-    return [...entries.slice(0, start), ...entries.slice(end)];
-  }
-
-  /** Whether a new message may be (or start) a run's reply, so the replies are worked out again. */
-  private mayAnswer(message: MessageView): boolean {
-    for (const { steps, reply } of this.runs.values()) {
-      if (steps.replyMessageId === message.id || steps.inReplyTo === message.id) return true;
-      if (reply === null && steps.status !== 'failed' && steps.agentId === message.senderId) return true;
-    }
-    return false;
   }
 
   private matchReplies(entries: readonly LogEntry[]): boolean {
@@ -163,12 +137,12 @@ export class ThreadRuns {
       entries,
     );
     let changed = false;
-    states.forEach((state, index) => {
+    for (const [index, state] of states.entries()) {
       const next = reduceRun(state, { kind: 'reply', reply: replies[index]! });
-      if (next === state) return;
+      if (next === state) continue;
       this.runs.set(state.steps.runId, next);
       changed = true;
-    });
+    }
     if (changed) this.cached = null;
     return changed;
   }

@@ -3,8 +3,9 @@
  * events applied per second (in order; with 10 % duplicates and reordering), the time to
  * apply a 1,000-event catch-up page, the time to catch up 10,000 missed events from the
  * real local server, and heap bytes per held event. Then a second table: parsing hostile
- * markdown (`markdown.bench.ts`). Medians of several rounds; not a test.
- * BENCH_SECTIONS=engine or BENCH_SECTIONS=markdown runs only one of the two.
+ * markdown (`markdown.bench.ts`), and a third: a streamed frame's cost from frame to
+ * snapshot (`timeline.bench.ts`). Medians of several rounds; not a test.
+ * BENCH_SECTIONS=engine, markdown or timeline runs only that one.
  */
 import http from 'node:http';
 import { ApiError } from '../api/api-error.ts';
@@ -15,9 +16,10 @@ import { entryFromEvent, entryFromMessage, type LogEntry } from '../sync/log-ent
 import { ThreadLog } from '../sync/thread-log.ts';
 import { jsonRequest, median, printTable, startServer, stopServer } from '../../../server/bench/spawn-server.ts';
 import { MARKDOWN_BENCH_HEADER, markdownBenchRows } from './markdown.bench.ts';
+import { TIMELINE_BENCH_HEADER, timelineBenchRows } from './timeline.bench.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'engine,markdown').split(',').map((name) => name.trim()));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'engine,markdown,timeline').split(',').map((name) => name.trim()));
 const EVENTS = 100_000;
 const CATCH_UP_PAGE = 1_000;
 const MISSED = 10_000;
@@ -186,6 +188,10 @@ async function main(): Promise<void> {
   if (SECTIONS.has('markdown')) {
     console.log('');
     printTable(MARKDOWN_BENCH_HEADER, markdownBenchRows(ROUNDS));
+  }
+  if (SECTIONS.has('timeline')) {
+    console.log('');
+    printTable(TIMELINE_BENCH_HEADER, await timelineBenchRows(ROUNDS));
   }
 }
 

@@ -11,6 +11,7 @@ import type { OutboxStore } from '../sync/outbox-store.ts';
 import type { OutboxTabMessage } from '../sync/outbox-tab-messages.ts';
 import type { TabChannel } from '../tabs/tab-channel.ts';
 import type { TabLeadership } from '../tabs/tab-leadership.ts';
+import { IdleSessions } from './idle-sessions.ts';
 import { NotifyScheduler } from './notify-scheduler.ts';
 import { ThreadSummaries, type ThreadSummary } from './thread-summaries.ts';
 
@@ -43,7 +44,8 @@ export type Activity =
  * The sync engine: one connection, one {@link ThreadSession} per thread, an outbox. It
  * routes each frame to its thread's session, which applies it; a {@link NotifyScheduler}
  * then tells the listeners (React reads through `subscribe` / `getThreadSnapshot`).
- * Snapshots stay the same object until their thread changes.
+ * Snapshots stay the same object until their thread changes. A session nothing listens
+ * to is freed after `IDLE_SESSION_TTL_MS` (see {@link IdleSessions}).
  */
 export class SyncEngine {
   private readonly sessions = new Map<string, ThreadSession>();
@@ -56,6 +58,7 @@ export class SyncEngine {
   private invalidRuntimeData = 0;
   private invalidEventData = 0;
   private readonly summaries: ThreadSummaries;
+  private readonly idle = new IdleSessions((threadId) => this.free(threadId));
   readonly outbox: Outbox;
 
   constructor(private readonly options: SyncEngineOptions) {
@@ -86,8 +89,27 @@ export class SyncEngine {
         onFirstOpen: () => this.options.connection.follow(this.followed()),
       });
       this.sessions.set(threadId, session);
+      if (!this.threadListeners.get(threadId)?.size) this.idle.idle(threadId);
     }
     return session;
+  }
+
+  /**
+   * Drops an idle thread's session and its listener set: using the thread again reads it
+   * anew from the server, as a thread never opened. The thread on screen and one with sends
+   * pending are kept.
+   */
+  private free(threadId: string): boolean {
+    if (this.threadListeners.get(threadId)?.size) return false;
+    const session = this.sessions.get(threadId);
+    if (session && (session.onScreen || this.outbox.list(threadId).length > 0)) return false;
+    this.threadListeners.delete(threadId);
+    if (!session) return true;
+    session.stop();
+    this.sessions.delete(threadId);
+    // A per-thread transport stops following it.
+    if (session.hasLog) this.options.connection.follow(this.followed());
+    return true;
   }
 
   /** Threads whose log is held: the ones a per-thread transport follows. */
@@ -116,6 +138,7 @@ export class SyncEngine {
   stop(): void {
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     for (const session of this.sessions.values()) session.stop();
+    this.idle.stop();
     this.options.connection.stop();
     this.outbox.stop();
     // Signed out or going away: another tab (or the next sign-in) leads.
@@ -336,7 +359,11 @@ export class SyncEngine {
     let set = this.threadListeners.get(threadId);
     if (!set) this.threadListeners.set(threadId, (set = new Set()));
     set.add(listener);
-    return () => set.delete(listener);
+    this.idle.busy(threadId);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.threadListeners.get(threadId) === set) this.idle.idle(threadId);
+    };
   }
 
   getConnectionState(): ConnectionState {

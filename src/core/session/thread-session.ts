@@ -7,11 +7,11 @@ import type { RuntimeStep } from '../protocol/runtime-steps.ts';
 import type { InboundEvent, InboundMessage } from '../protocol/server-frame-schemas.ts';
 import { entryFromEvent, entryFromMessage, type LogEntry } from '../sync/log-entry.ts';
 import type { Outbox } from '../sync/outbox.ts';
+import { ThreadRuns } from '../runs/thread-runs.ts';
 import { PresenceState } from '../sync/presence-state.ts';
-import { MAX_RUNS_PER_THREAD, reduceRun, type RunView } from '../sync/run-state.ts';
 import { ThreadLog, WINDOW_SIZE } from '../sync/thread-log.ts';
 import { TypingState } from '../sync/typing-state.ts';
-import { buildTimeline } from '../timeline/build-timeline.ts';
+import { readTimeline } from '../timeline/build-timeline.ts';
 import { healthOf, type ThreadSnapshot } from './thread-snapshot.ts';
 
 /** A failed catch-up is retried after a backoff from this base (doubling, full jitter). */
@@ -40,8 +40,8 @@ export interface ThreadSessionOptions {
  */
 export class ThreadSession {
   private log: ThreadLog | null = null;
-  /** Runs as the live runtime frames built them, in arrival order. */
-  private readonly liveRuns = new Map<string, RunView>();
+  /** Its runs, kept reduced from the live frames and the log as they arrive. */
+  private readonly runs: ThreadRuns;
   private readonly typing = new TypingState(() => this.changed('frame'));
   private readonly presence = new PresenceState(() => this.changed('frame'));
   private composingBase: number | undefined;
@@ -54,7 +54,9 @@ export class ThreadSession {
   constructor(
     readonly threadId: string,
     private readonly options: ThreadSessionOptions,
-  ) {}
+  ) {
+    this.runs = new ThreadRuns(threadId);
+  }
 
   /** The log, created (and followed) on first use. */
   private logOf(): ThreadLog {
@@ -121,36 +123,10 @@ export class ThreadSession {
   }
 
   /** A live runtime step; one with no run id belongs to the thread's current run. */
-  applyRuntime({ runId, agentId, inReplyTo, step }: RuntimeStep): void {
-    const id = runId ?? this.currentRunId() ?? `live|${this.liveRuns.size + 1}`;
-    const existing = this.liveRuns.get(id);
-    const origin = { agentId, inReplyTo: inReplyTo ?? (existing ? null : this.lastMessageNotFrom(agentId)) };
-    const next = reduceRun(existing, this.threadId, id, step, origin, this.options.environment.now());
-    if (next === existing) return;
-    this.liveRuns.set(id, next);
-    if (this.liveRuns.size > MAX_RUNS_PER_THREAD) {
-      const oldestFinished = [...this.liveRuns.values()].find((run) => run.finished);
-      if (oldestFinished) this.liveRuns.delete(oldestFinished.runId);
-    }
+  applyRuntime(frame: RuntimeStep): void {
+    if (!this.runs.applyFrame(frame, this.options.environment.now(), this.log?.items ?? [])) return;
     // Streamed text waits for the next frame (one notification per frame however fast it comes).
-    this.changed(step.type === 'text' ? 'frame' : 'now');
-  }
-
-  /** The newest run still going: where a step that names no run (seed 002's `text_delta`) belongs. */
-  private currentRunId(): string | null {
-    const runs = [...this.liveRuns.values()];
-    for (let index = runs.length - 1; index >= 0; index--) if (!runs[index]!.finished) return runs[index]!.runId;
-    return null;
-  }
-
-  /** A run that does not say what it answers (seed 002) answers the newest message from someone else. */
-  private lastMessageNotFrom(agentId: string | null): string | null {
-    const items = this.log?.items ?? [];
-    for (let index = items.length - 1; index >= 0; index--) {
-      const entry = items[index]!;
-      if (entry.kind === 'message' && entry.senderId !== agentId) return entry.id;
-    }
-    return null;
+    this.changed(frame.step.type === 'text' ? 'frame' : 'now');
   }
 
   applyTyping(senderId: string, started: boolean): void {
@@ -176,6 +152,7 @@ export class ThreadSession {
   }
 
   private logChanged(): void {
+    if (this.log) this.runs.applyLog(this.log.items);
     this.confirmCommitted();
     this.changed('now');
   }
@@ -250,10 +227,10 @@ export class ThreadSession {
     const log = this.log ?? undefined;
     const self = this.options.selfSenderId;
     const entries = log?.items ?? [];
-    const timeline = buildTimeline({
+    const timeline = readTimeline({
       entries,
       outbox: this.options.outbox.list(this.threadId),
-      runs: [...this.liveRuns.values()],
+      runs: this.runs.all,
       selfSenderId: self,
     });
     const baseSeq = this.composingBase;

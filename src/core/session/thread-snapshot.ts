@@ -24,7 +24,7 @@ export interface ThreadSnapshot {
   threadId: string;
   /** The log has its window (false while the first page loads). */
   loaded: boolean;
-  /** The timeline (see `buildTimeline`): messages, pending sends, runs, the streaming reply, approvals, notices. */
+  /** The timeline (see `readTimeline`): messages, pending sends, runs, the streaming reply, approvals, notices. */
   items: readonly TimelineItem[];
   hasOlder: boolean;
   loadingOlder: boolean;

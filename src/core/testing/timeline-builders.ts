@@ -4,7 +4,8 @@
  */
 import { parseRuntimeData } from '../protocol/runtime-steps.ts';
 import { entryFromEvent, type LogEntry } from '../sync/log-entry.ts';
-import { reduceRun, type RunView } from '../sync/run-state.ts';
+import { emptyRun, reduceRun, runStateOf } from '../runs/run-reducer.ts';
+import type { RunView } from '../sync/run-state.ts';
 
 /** A durable event as the log holds it (`message_committed` included: `data.message_id` names the message). */
 export function logEntry(
@@ -46,7 +47,7 @@ export function applyRuntime(
   const { runId, agentId, inReplyTo, step } = parsed.value;
   const id = runId ?? run?.runId;
   if (!id) throw new Error(`${data.event_type} names no run`);
-  return reduceRun(run, threadId, id, step, { agentId, inReplyTo }, now);
+  return reduceRun(run ? runStateOf(run) : emptyRun(threadId, id), { kind: 'frame', step, origin: { agentId, inReplyTo }, at: now }).view;
 }
 
 /** A run after these runtime frames (each given `defaults`). */

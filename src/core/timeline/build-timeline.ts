@@ -1,7 +1,9 @@
-import { approvalOutcome, runIdOfBody, runStepOfEvent } from '../protocol/runtime-steps.ts';
-import type { LogEntry, MessageView } from '../sync/log-entry.ts';
+import { approvalOutcome, runIdOfBody } from '../protocol/runtime-steps.ts';
+import type { RunState } from '../runs/run-reducer.ts';
+import { runsFromLog } from '../runs/thread-runs.ts';
+import type { LogEntry } from '../sync/log-entry.ts';
 import type { OutboxItem } from '../sync/outbox.ts';
-import { reduceRun, type ApprovalView, type RunView } from '../sync/run-state.ts';
+import type { ApprovalView, RunView } from '../sync/run-state.ts';
 import { replyKey, runKey, timelineKey, type TimelineItem } from './timeline-item.ts';
 
 export interface TimelineInput {
@@ -9,98 +11,29 @@ export interface TimelineInput {
   entries: readonly LogEntry[];
   /** The user's messages not committed yet, in the order they were written. */
   outbox: readonly OutboxItem[];
-  /** The runs as the live runtime frames built them, in the order they started. */
+  /** The runs as the live runtime frames built them, in the order they started (not settled yet). */
   runs: readonly RunView[];
   selfSenderId: string;
 }
 
 export interface Timeline {
   items: readonly TimelineItem[];
-  /** The runs with the log's steps for them folded in, settled against the log (see {@link settleRuns}). */
+  /** The runs as the timeline shows them: settled against the log (see `runs/run-reducer.ts`). */
   runs: readonly RunView[];
 }
 
-/**
- * Folds the durable steps the log holds for each live run (tool calls, approvals,
- * escalations, `run_failed`) into it: whichever way a step arrived first, the run ends
- * the same. Runs the live frames never told about are not made up from the log: their
- * events show as the log's own items.
- */
-export function foldLogIntoRuns(runs: readonly RunView[], entries: readonly LogEntry[]): RunView[] {
-  if (runs.length === 0) return [];
-  const byId = new Map(runs.map((run) => [run.runId, run]));
-  for (const entry of entries) {
-    if (entry.kind !== 'event') continue;
-    const step = runStepOfEvent(entry.body);
-    const run = step ? byId.get(step.runId) : undefined;
-    if (!step || !run) continue;
-    byId.set(
-      step.runId,
-      reduceRun(run, run.threadId, step.runId, step.step, NO_ORIGIN, entry.createdAt ? Date.parse(entry.createdAt) : null),
-    );
-  }
-  return [...byId.values()];
-}
-
-const NO_ORIGIN = { agentId: null, inReplyTo: null };
-
-/** What the log says about the runs, gathered in one pass. */
-interface LogFacts {
-  messageById: Map<string, MessageView>;
-  /** Messages in seq order. */
-  messages: MessageView[];
-}
-
-function factsOf(entries: readonly LogEntry[]): LogFacts {
-  const messageById = new Map<string, MessageView>();
-  const messages: MessageView[] = [];
-  for (const entry of entries) {
-    if (entry.kind !== 'message') continue;
-    messageById.set(entry.id, entry);
-    messages.push(entry);
-  }
-  return { messageById, messages };
+/** {@link TimelineInput} with the runs already reduced: what a `ThreadSession` keeps. */
+export interface ReducedTimelineInput extends Omit<TimelineInput, 'runs'> {
+  /** The thread's runs as `ThreadRuns` keeps them, in the order they started. */
+  runs: readonly RunState[];
 }
 
 /**
- * The message that answered a run although the run never said so (its `reply_committed`
- * was lost): the first message from the run's agent after the one that started the run,
- * that is not another run's reply. Null when the log holds none.
- */
-function unclaimedAnswer(run: RunView, facts: LogFacts, claimed: ReadonlySet<string>): MessageView | null {
-  const trigger = run.inReplyTo ? facts.messageById.get(run.inReplyTo) : undefined;
-  if (!trigger || !run.agentId) return null;
-  for (const message of facts.messages) {
-    if (message.seq > trigger.seq && message.senderId === run.agentId && !claimed.has(message.id)) return message;
-  }
-  return null;
-}
-
-/**
- * Settles runs against the log. A run whose reply the log holds is committed and finished,
- * even if its `run_finished` (or `reply_committed`) was lost in a reconnect: a stale
- * "Thinking…" or a never-ending stream would otherwise stay forever.
+ * The runs live frames built, settled against the log from scratch: its run events
+ * folded in, and a run whose reply the log holds committed and finished (see `runsFromLog`).
  */
 export function settleRuns(runs: readonly RunView[], entries: readonly LogEntry[]): RunView[] {
-  return settle(foldLogIntoRuns(runs, entries), factsOf(entries)).runs;
-}
-
-function settle(runs: readonly RunView[], facts: LogFacts): { runs: RunView[]; answered: Set<string> } {
-  const claimed = new Set<string>();
-  for (const run of runs) if (run.replyMessageId) claimed.add(run.replyMessageId);
-  const answered = new Set<string>();
-  const settled = runs.map((run) => {
-    if (run.status === 'failed') return run;
-    const reply = run.replyMessageId !== null ? facts.messageById.get(run.replyMessageId) : undefined;
-    const answer = reply ? null : unclaimedAnswer(run, facts, claimed);
-    if (answer) answered.add(run.runId);
-    const found = reply ?? answer;
-    if (!found) return run;
-    if (run.finished && run.status === 'committed' && run.replySeq !== null) return run;
-    // The log tells the reply's seq when the run did not (seed 002's `message_completed` has none).
-    return { ...run, status: 'committed' as const, finished: true, replyMessageId: found.id, replySeq: run.replySeq ?? found.seq };
-  });
-  return { runs: settled, answered };
+  return runsFromLog(runs, entries).map((run) => run.view);
 }
 
 /** How each approval the log holds ended, by the events that ended it. */
@@ -117,29 +50,36 @@ function approvalOutcomes(entries: readonly LogEntry[]): Map<string, { status: A
 }
 
 /** True while a run's reply is being written and is not in the log yet. */
-function isStreaming(run: RunView, answered: ReadonlySet<string>, facts: LogFacts): boolean {
+function isStreaming({ view: run, reply }: RunState): boolean {
   if (!run.text || run.status === 'failed' || (run.status !== 'streaming' && run.status !== 'committed')) return false;
-  if (run.replyMessageId !== null && facts.messageById.has(run.replyMessageId)) return false;
-  return !answered.has(run.runId);
+  return reply === null;
 }
 
 /**
- * The thread's timeline, a pure function of its log, its outbox and its runs: committed
+ * The thread's timeline from its log, its outbox and the runs as live frames built them,
+ * from scratch: the runs are settled against the log ({@link settleRuns}), then read by
+ * {@link readTimeline}. A `ThreadSession` keeps its runs reduced and reads them directly.
+ */
+export function buildTimeline({ entries, outbox, runs, selfSenderId }: TimelineInput): Timeline {
+  return readTimeline({ entries, outbox, runs: runsFromLog(runs, entries), selfSenderId });
+}
+
+/**
+ * The thread's timeline, a pure function of its log, its outbox and its reduced runs: committed
  * entries in seq order, each run's card after the message that started it, the user's
  * messages not committed yet, runs with no message to follow, and the reply still
  * streaming. Day breaks and the unread marker depend on when and by whom the thread is
  * seen, and are added by `layoutTimeline`.
  *
  * The rules of what a thread shows live here, once:
- * - a live run takes the steps the log holds for it ({@link foldLogIntoRuns});
+ * - a run is what its reducer made of its live frames and the log (`runs/run-reducer.ts`);
  * - a pending and a committed copy of one message are never both shown; they share a key;
  * - a run's streaming reply and its committed message share {@link replyKey};
- * - a run whose reply is in the log is finished (see {@link settleRuns});
+ * - a run's streaming reply shows until its reply is in the log;
  * - an approval shows how it ended (resolved, rejected, expired) once the log or the run says so.
  */
-export function buildTimeline({ entries, outbox, runs: rawRuns, selfSenderId }: TimelineInput): Timeline {
-  const facts = factsOf(entries);
-  const { runs, answered } = settle(foldLogIntoRuns(rawRuns, entries), facts);
+export function readTimeline({ entries, outbox, runs: states, selfSenderId }: ReducedTimelineInput): Timeline {
+  const runs = states.map((state) => state.view);
   const runById = new Map<string, RunView>();
   const runByReply = new Map<string, RunView>();
   const runsByTrigger = new Map<string, RunView[]>();
@@ -214,9 +154,9 @@ export function buildTimeline({ entries, outbox, runs: rawRuns, selfSenderId }: 
   for (const run of runs) {
     if (!placed.has(run.runId) && !(run.finished && run.status === 'committed')) items.push({ kind: 'run', key: runKey(run.runId), run });
   }
-  for (const run of runs) {
-    if (isStreaming(run, answered, facts))
-      items.push({ kind: 'streaming_reply', key: replyKey(run.runId), run, senderId: run.agentId, text: run.text });
+  for (const state of states) {
+    const run = state.view;
+    if (isStreaming(state)) items.push({ kind: 'streaming_reply', key: replyKey(run.runId), run, senderId: run.agentId, text: run.text });
   }
   return { items, runs };
 }

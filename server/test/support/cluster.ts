@@ -42,7 +42,7 @@ export interface ClusterOptions {
    * Runs on the fresh, migrated database before any process starts, as `npm run admin` or a
    * previous deployment would have filled it (users, agents, demo data).
    */
-  prepare?(storage: PostgresStorage): Promise<void>;
+  prepare?(storage: PostgresStorage): Promise<unknown>;
 }
 
 /** Real server processes on one fresh PostgreSQL database and (by default) one NATS. */

@@ -35,7 +35,7 @@ describe.runIf(clusterAvailable)('runs and sessions across real processes on Pos
   let agentId: string;
 
   beforeAll(async () => {
-    let people: { email: string }[] = [];
+    let people: { id: string; email: string }[] = [];
     agentId = randomUUID();
     // Users and the agent exist before the processes start, as `npm run admin` would have made them.
     cluster = await startCluster({

@@ -1,7 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures/alice-and-bob.ts';
 import { contrastRatio } from '../widget/panel/accent-color.ts';
 import { analysedShadowDom, expectAccessible } from './support/axe.ts';
-import { ALICE, BOB, UserApi, openThread, rowsWith, scroller, signIn, threadList, uniqueTag, write } from './support/inbox.ts';
+import { ALICE, openThread, rowsWith, scroller, signIn, threadList, uniqueTag, write } from './support/inbox.ts';
 import { HostPageServer, demoReplyTo, launcher, messageBox, panel, sendFromWidget, widgetConversation } from './support/host-page.ts';
 
 /**
@@ -26,12 +27,8 @@ for (const scheme of ['light', 'dark'] as const) {
       else await expect(page.locator('html')).not.toHaveClass(/\bdark\b/);
     };
 
-    test('sign-in, thread list, a thread with agent runs, the new-thread dialog', async ({ page, request }) => {
-      const tag = uniqueTag();
-      const alice = await UserApi.login(request, ALICE);
-      const bob = await UserApi.login(request, BOB);
-      const title = `Accessible ${scheme} ${tag}`;
-      await alice.createThread({ with: [bob], agents: [await alice.demoAgent()], title });
+    test('sign-in, thread list, a thread with agent runs, the new-thread dialog', async ({ page, tag, startThread }) => {
+      const { title } = await startThread(`Accessible ${scheme}`, { agent: true });
 
       await page.goto('/');
       await expect(page.getByLabel('Email')).toBeVisible();
@@ -73,12 +70,9 @@ for (const scheme of ['light', 'dark'] as const) {
       await expect(dialog).toBeHidden();
     });
 
-    test('a thread opened with an approval pending: the approval row from the log', async ({ page, request }) => {
-      const tag = uniqueTag();
-      const alice = await UserApi.login(request, ALICE);
-      const bob = await UserApi.login(request, BOB);
-      const title = `Accessible approval ${scheme} ${tag}`;
-      const thread = await alice.createThread({ with: [bob], agents: [await alice.demoAgent()], title });
+    test('a thread opened with an approval pending: the approval row from the log', async ({ page, alice, bob, tag, startThread }) => {
+      const thread = await startThread(`Accessible approval ${scheme}`, { agent: true });
+      const { title } = thread;
       // Asked before the page opens: no live run card, so the log's approval_pending is its own row.
       await bob.send(thread.id, `/approve Opened later ${tag}`);
       await expect.poll(async () => (await alice.events(thread.id)).some((event) => event.event_type === 'approval_pending')).toBe(true);
@@ -91,12 +85,9 @@ for (const scheme of ['light', 'dark'] as const) {
       await expectAccessible(page, `approval row (${scheme})`);
     });
 
-    test('agent settings, the offline banner and a phone-sized screen', async ({ page, context, request }) => {
-      const tag = uniqueTag();
-      const alice = await UserApi.login(request, ALICE);
-      const bob = await UserApi.login(request, BOB);
-      const title = `Accessible offline ${scheme} ${tag}`;
-      const thread = await alice.createThread({ with: [bob], title });
+    test('agent settings, the offline banner and a phone-sized screen', async ({ page, context, bob, tag, startThread }) => {
+      const thread = await startThread(`Accessible offline ${scheme}`);
+      const { title } = thread;
       await bob.send(thread.id, `Hello from Bob ${tag}`);
 
       await signIn(page, ALICE);
@@ -127,12 +118,9 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
-test('opening a thread reads none of its old messages to a screen reader; a new one once', async ({ page, request }) => {
-  const tag = uniqueTag();
-  const alice = await UserApi.login(request, ALICE);
-  const bob = await UserApi.login(request, BOB);
-  const title = `Announced ${tag}`;
-  const thread = await alice.createThread({ with: [bob], title });
+test('opening a thread reads none of its old messages to a screen reader; a new one once', async ({ page, bob, tag, startThread }) => {
+  const thread = await startThread('Announced');
+  const { title } = thread;
   for (const n of [1, 2, 3]) await bob.send(thread.id, `Old news ${n} ${tag}`);
 
   await signIn(page, ALICE);

@@ -1,8 +1,7 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/alice-and-bob.ts';
 import {
   ALICE,
   BOB,
-  UserApi,
   peerURL,
   collectRows,
   composer,
@@ -13,7 +12,6 @@ import {
   signIn,
   threadButton,
   titleUnread,
-  uniqueTag,
   write,
 } from './support/inbox.ts';
 
@@ -21,12 +19,15 @@ import {
  * Two people in two browsers: messages both ways, typing and presence, and unread counts
  * in the thread list and the tab title.
  */
-test('Alice and Bob chat both ways, see each other typing and viewing, and unread counts follow', async ({ browser, request }) => {
-  const alice = await UserApi.login(request, ALICE);
-  const bob = await UserApi.login(request, BOB);
-  const tag = uniqueTag();
-  const shared = await alice.createThread({ with: [bob], title: `Chat ${tag}` });
-  await alice.createThread({ with: [bob], title: `Elsewhere ${tag}` });
+test('Alice and Bob chat both ways, see each other typing and viewing, and unread counts follow', async ({
+  browser,
+  alice,
+  bob,
+  tag,
+  startThread,
+}) => {
+  const shared = await startThread('Chat');
+  await startThread('Elsewhere');
 
   const aliceContext = await browser.newContext();
   // In the cluster project Bob is on another server process than Alice.

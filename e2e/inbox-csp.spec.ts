@@ -1,8 +1,9 @@
 import { brotliDecompressSync } from 'node:zlib';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures/alice-and-bob.ts';
 import { panelFileIn, served } from './support/built-files.ts';
 import { panel } from './support/host-page.ts';
-import { ALICE, BOB, UserApi, conversation, openThread, rowsWith, scroller, signIn, uniqueTag, write } from './support/inbox.ts';
+import { ALICE, conversation, openThread, rowsWith, scroller, signIn, write } from './support/inbox.ts';
 
 /**
  * The inbox under its own Content-Security-Policy (server/src/http/security-headers.ts):
@@ -34,7 +35,7 @@ const MARKDOWN = (tag: string) =>
     '[a link](https://example.com) ![a picture](https://example.com/p.png) - [x] done',
   ].join('\n\n');
 
-test('the inbox works under its strict CSP: no violation, no console error', async ({ page, request }) => {
+test('the inbox works under its strict CSP: no violation, no console error', async ({ page, bob, tag, startThread }) => {
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
@@ -42,11 +43,8 @@ test('the inbox works under its strict CSP: no violation, no console error', asy
   page.on('pageerror', (error) => problems.push(`page error: ${String(error)}`));
   await page.addInitScript(RECORD_VIOLATIONS);
 
-  const tag = uniqueTag();
-  const alice = await UserApi.login(request, ALICE);
-  const bob = await UserApi.login(request, BOB);
-  const title = `CSP ${tag}`;
-  const thread = await alice.createThread({ with: [bob], agents: [await alice.demoAgent()], title });
+  const thread = await startThread('CSP', { agent: true });
+  const { title } = thread;
   await bob.send(thread.id, MARKDOWN(tag));
 
   const response = await page.goto('/');

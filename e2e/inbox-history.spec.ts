@@ -1,5 +1,6 @@
-import { expect, test, type Route } from '@playwright/test';
-import { ALICE, BOB, UserApi, openThread, rowsWith, scroller, seedMessages, signIn, uniqueTag } from './support/inbox.ts';
+import type { Route } from '@playwright/test';
+import { expect, test } from './fixtures/alice-and-bob.ts';
+import { ALICE, openThread, rowsWith, scroller, seedMessages, signIn } from './support/inbox.ts';
 
 /**
  * A long thread: it opens at the latest message, reads back to its first message page by
@@ -22,14 +23,14 @@ interface Anchor {
 
 test('a thread of 10,000 messages opens at the latest, scrolls back to the first without jumps, with a bounded DOM', async ({
   page,
-  request,
   baseURL,
+  alice,
+  bob,
+  tag,
+  startThread,
 }) => {
   test.setTimeout(240_000);
-  const alice = await UserApi.login(request, ALICE);
-  const bob = await UserApi.login(request, BOB);
-  const tag = uniqueTag();
-  const thread = await alice.createThread({ with: [bob], title: `History ${tag}` });
+  const thread = await startThread('History');
   const texts = Array.from({ length: MESSAGES - 1 }, (_, i) => `History ${tag} message ${i + 1}.`);
   await seedMessages(baseURL!, bob.me.token, thread.id, texts);
   const latest = `History ${tag}: the latest message.`;
@@ -110,12 +111,16 @@ test('a thread of 10,000 messages opens at the latest, scrolls back to the first
   expect(maxRows).toBeLessThan(MAX_ROWS_IN_DOM);
 });
 
-test('reading back with the mouse wheel moves steadily through history, with no skipped page', async ({ page, request, baseURL }) => {
+test('reading back with the mouse wheel moves steadily through history, with no skipped page', async ({
+  page,
+  baseURL,
+  alice,
+  bob,
+  tag,
+  startThread,
+}) => {
   test.setTimeout(120_000);
-  const alice = await UserApi.login(request, ALICE);
-  const bob = await UserApi.login(request, BOB);
-  const tag = uniqueTag();
-  const thread = await alice.createThread({ with: [bob], title: `Wheel ${tag}` });
+  const thread = await startThread('Wheel');
   await seedMessages(
     baseURL!,
     bob.me.token,

@@ -1,9 +1,10 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures/alice-and-bob.ts';
 import { de } from '../src/i18n/catalog-de.ts';
 import { en } from '../src/i18n/catalog-en.ts';
 import { catalogLeaves, SAMPLES } from '../src/i18n/catalog-samples.ts';
 import { MARKDOWN_CLASS } from '../src/markdown/markdown-classes.ts';
-import { ALICE, BOB, UserApi, rowsWith, scroller, signIn, syncHealth, uniqueTag } from './support/inbox.ts';
+import { ALICE, rowsWith, scroller, signIn, syncHealth } from './support/inbox.ts';
 
 /**
  * The inbox in German: every main screen (sign-in, thread list, a thread with messages and
@@ -114,13 +115,10 @@ async function openThreadDe(page: Page, title: string): Promise<void> {
 test.describe('the inbox in German, from the browser’s language', () => {
   test.use({ locale: 'de-DE' });
 
-  test('walks the main screens with no English string left', async ({ page, context, request }) => {
-    const tag = uniqueTag();
-    const alice = await UserApi.login(request, ALICE);
-    const bob = await UserApi.login(request, BOB);
+  test('walks the main screens with no English string left', async ({ page, context, alice, bob, tag, startThread }) => {
+    const thread = await startThread('Rechnungen', { agent: true });
+    const { title } = thread;
     const agent = await alice.demoAgent();
-    const title = `Rechnungen ${tag}`;
-    const thread = await alice.createThread({ with: [bob], agents: [agent], title });
     await bob.send(thread.id, `Hallo von Bob ${tag}`);
 
     await signInDe(page, ALICE);
@@ -192,12 +190,14 @@ test.describe('the inbox in German, from the browser’s language', () => {
 });
 
 test.describe('the language setting', () => {
-  test('overrides the browser’s English, is kept across a reload, and goes back to the browser’s', async ({ page, request }) => {
-    const tag = uniqueTag();
-    const alice = await UserApi.login(request, ALICE);
-    const bob = await UserApi.login(request, BOB);
-    const title = `Einstellung ${tag}`;
-    const thread = await alice.createThread({ with: [bob], title });
+  test('overrides the browser’s English, is kept across a reload, and goes back to the browser’s', async ({
+    page,
+    bob,
+    tag,
+    startThread,
+  }) => {
+    const thread = await startThread('Einstellung');
+    const { title } = thread;
     await bob.send(thread.id, `Guten Tag ${tag}`);
 
     // Playwright's browser speaks English (en-US): the inbox does too.

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures/alice-and-bob.ts';
 import {
   ALICE,
   BOB,
@@ -27,12 +28,12 @@ const copies = (contents: string[], text: string) => contents.filter((content) =
 
 test('offline: what others sent meanwhile arrives once and in order; what I wrote is pending, then delivered once', async ({
   browser,
-  request,
+  alice,
+  bob,
+  tag,
+  startThread,
 }) => {
-  const alice = await UserApi.login(request, ALICE);
-  const bob = await UserApi.login(request, BOB);
-  const tag = uniqueTag();
-  const thread = await alice.createThread({ with: [bob], title: `Offline ${tag}` });
+  const thread = await startThread('Offline');
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -68,11 +69,13 @@ test('offline: what others sent meanwhile arrives once and in order; what I wrot
   }
 });
 
-test('a message that cannot be sent stays pending across a reload and is delivered once afterwards', async ({ page, request }) => {
-  const alice = await UserApi.login(request, ALICE);
-  const bob = await UserApi.login(request, BOB);
-  const tag = uniqueTag();
-  const thread = await alice.createThread({ with: [bob], title: `Pending ${tag}` });
+test('a message that cannot be sent stays pending across a reload and is delivered once afterwards', async ({
+  page,
+  alice,
+  tag,
+  startThread,
+}) => {
+  const thread = await startThread('Pending');
   await signIn(page, ALICE);
   await openThread(page, `Pending ${tag}`);
 

@@ -1,6 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures/alice-and-bob.ts';
 import { escapeMarkdown } from '../src/markdown-core/escape-markdown.ts';
-import { ALICE, BOB, UserApi, openThread, scroller, signIn, syncHealth, uniqueTag } from './support/inbox.ts';
+import { ALICE, openThread, scroller, signIn, syncHealth } from './support/inbox.ts';
 
 /**
  * Hostile message content, as a person's plain message and quoted in the agent's markdown
@@ -92,13 +93,10 @@ function scanMessages(page: Page): Promise<Scan> {
   });
 }
 
-test('hostile content in messages and in agent markdown stays inert text', async ({ page, request }) => {
+test('hostile content in messages and in agent markdown stays inert text', async ({ page, alice, bob, tag, startThread }) => {
   test.setTimeout(90_000);
-  const alice = await UserApi.login(request, ALICE);
-  const bob = await UserApi.login(request, BOB);
+  const thread = await startThread('Hostile', { agent: true });
   const agent = await alice.demoAgent();
-  const tag = uniqueTag();
-  const thread = await alice.createThread({ with: [bob], agents: [agent], title: `Hostile ${tag}` });
 
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {

@@ -23,6 +23,9 @@ export interface LinkDefinition {
 /** Definitions by normalized label (`labelKey`); a prototype-free record, so no label names a built-in. */
 export type LinkDefinitionMap = Record<string, LinkDefinition>;
 
+/** Link reference definitions by normalized label (`labelKey`), as the inline parser reads them. */
+export type LinkDefinitions = Readonly<LinkDefinitionMap>;
+
 export function newDefinitionMap(): LinkDefinitionMap {
   return Object.create(null) as LinkDefinitionMap;
 }

@@ -17,7 +17,8 @@ import { cellAlignment, splitTableRow, TASK_BOX } from './block-syntax.ts';
 import type { MdBlock, MdListItem } from './markdown-tree.ts';
 import { MAX_NESTING_DEPTH } from './inline-nodes.ts';
 import { parseBlocks, type Block } from './parse-blocks.ts';
-import { parseInline, type LinkDefinitions } from './parse-inline.ts';
+import type { LinkDefinitions } from './link-definitions.ts';
+import { parseInline } from './parse-inline.ts';
 
 export { decodeEntities } from './decode-entities.ts';
 export { MAX_NESTING_DEPTH } from './inline-nodes.ts';

@@ -1,15 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/auth/passwords.ts';
-import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.ts';
-import { natsUrl, uniqueOrg } from '../support/nats.ts';
-import { freshDatabase, postgresUrl } from '../support/postgres.ts';
-import { startChildServer, type ChildServer } from '../support/test-cluster.ts';
+import { clusterAvailable, createUsers, signIn, startCluster, type Cluster } from '../support/cluster.ts';
+import type { ChildServer } from '../support/test-cluster.ts';
 import { api, sendBody } from '../support/test-server.ts';
 import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
 import { Receiver, waitFor } from '../support/webhook-receiver.ts';
-import { testDataKey } from '../support/data-key.ts';
-import { TEST_DATA_KEY } from '../support/data-key.ts';
 
 const PASSWORD = 'a long enough password';
 const USERS = 4;
@@ -28,49 +23,33 @@ type Session = { token: string; user: { id: string } };
  * The deployment of issue 10 in miniature: three real server processes on one PostgreSQL
  * database and one NATS, each with its own connections, nothing shared in memory.
  */
-describe.runIf(natsUrl !== null && postgresUrl !== null)('three server processes on one PostgreSQL database and one NATS', () => {
-  const servers: ChildServer[] = [];
+describe.runIf(clusterAvailable)('three server processes on one PostgreSQL database and one NATS', () => {
+  let cluster: Cluster;
+  let servers: ChildServer[];
   const sessions: Session[] = [];
   const sockets = new SocketTracker();
   let receiver: Receiver;
 
   beforeAll(async () => {
-    const databaseUrl = await freshDatabase();
+    const people = Array.from({ length: USERS }, (_, index) => ({
+      email: `user${index}-${randomUUID()}@example.com`,
+      name: `User ${index}`,
+    }));
+    let users: { email: string }[] = [];
     // The users exist before the processes start, as `npm run admin` would have made them.
-    const storage = await PostgresStorage.open(databaseUrl, { dataKey: testDataKey() });
-    const passwordHash = await hashPassword(PASSWORD);
-    const users = [];
-    for (let index = 0; index < USERS; index++) {
-      const id = randomUUID();
-      users.push(
-        await storage.users.create({ id, email: `user${index}-${id}@example.com`, name: `User ${index}`, avatarUrl: null, passwordHash }),
-      );
-    }
-    await storage.close();
-    const env = {
-      DATABASE_URL: databaseUrl,
-      NATS_URL: natsUrl!,
-      NATS_ORG: uniqueOrg(),
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
-      DEMO_DATA: 'false',
-      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-      WEBHOOK_RETRY_BASE_MS: '20',
-    };
-    // The first one alone (it migrates), then the others.
-    servers.push(await startChildServer(env));
-    servers.push(...(await Promise.all([startChildServer(env), startChildServer(env)])));
+    cluster = await startCluster({
+      processes: 3,
+      env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_RETRY_BASE_MS: '20' },
+      prepare: async (storage) => void (users = await createUsers(storage, people, PASSWORD)),
+    });
+    servers = cluster.servers;
     // Each user signs in on another process: a token works on all of them.
-    for (const [index, user] of users.entries()) {
-      const login = await api(servers[index % servers.length]!, 'POST', '/auth/login', { body: { email: user.email, password: PASSWORD } });
-      expect(login.status).toBe(200);
-      sessions.push(login.body as Session);
-    }
+    for (const [index, user] of users.entries()) sessions.push(await signIn(servers[index % servers.length]!, user.email, PASSWORD));
     receiver = await Receiver.start();
   });
   afterEach(() => sockets.closeAll());
   afterAll(async () => {
-    await Promise.all(servers.map((server) => server.kill()));
+    await cluster?.stop();
     await receiver?.close();
   });
 

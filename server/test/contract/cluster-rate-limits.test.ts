@@ -1,31 +1,25 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
-import { describePostgres, freshDatabase } from '../support/postgres.ts';
+import { seedDemoData } from '../../src/storage/seed-demo-data.ts';
+import { startCluster, type Cluster } from '../support/cluster.ts';
+import { describePostgres } from '../support/postgres.ts';
 import { loginFrom } from '../support/from-address.ts';
-import { api, startTestServer, type TestServer } from '../support/test-server.ts';
-import { TEST_DATA_KEY } from '../support/data-key.ts';
+import type { ChildServer } from '../support/test-cluster.ts';
+import { api } from '../support/test-server.ts';
 
-const login = (server: TestServer, email: string, password: string) => api(server, 'POST', '/auth/login', { body: { email, password } });
+const login = (server: ChildServer, email: string, password: string) => api(server, 'POST', '/auth/login', { body: { email, password } });
 
 /** The sign-in limits are shared by the processes of one PostgreSQL database (issue 10). */
 describePostgres('rate limits across processes (DATABASE_URL)', () => {
-  const servers: TestServer[] = [];
+  const clusters: Cluster[] = [];
   afterEach(async () => {
-    for (const server of servers.splice(0).reverse()) await server.close();
+    for (const cluster of clusters.splice(0)) await cluster.stop();
   });
 
-  /** Two server processes' worth of app, each with its own connections to one database. */
-  async function twoProcesses(limits: NodeJS.ProcessEnv): Promise<[TestServer, TestServer]> {
-    const env = {
-      DATABASE_URL: await freshDatabase(),
-      DEMO_DATA: 'true',
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
-      ...limits,
-    };
-    servers.push(await startTestServer(env));
-    servers.push(await startTestServer(env));
-    return [servers[0]!, servers[1]!];
+  /** Two server processes on one database (with the demo users), and no NATS: the database alone shares the counts. */
+  async function twoProcesses(limits: NodeJS.ProcessEnv): Promise<[ChildServer, ChildServer]> {
+    const cluster = await startCluster({ processes: 2, nats: false, env: limits, prepare: seedDemoData });
+    clusters.push(cluster);
+    return cluster.servers as [ChildServer, ChildServer];
   }
 
   it('counts sign-in attempts per address over both processes: the 5th of 4 allowed is refused on either', async () => {

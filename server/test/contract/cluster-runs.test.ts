@@ -1,18 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVAL_SWEEP_MS, PROCESS_STOPPED_ERROR } from '../../src/agents/agent-runtime.ts';
 import { retryRunIdOf } from '../../src/agents/failed-run-lookup.ts';
-import { hashPassword } from '../../src/auth/passwords.ts';
 import { SESSION_ENDED_MESSAGE } from '../../src/http/authenticate.ts';
-import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.ts';
 import { runAdminCli } from '../support/admin-cli.ts';
-import { natsUrl, uniqueOrg } from '../support/nats.ts';
-import { freshDatabase, postgresUrl } from '../support/postgres.ts';
+import { clusterAvailable, createUsers, signIn, startCluster, type Cluster, type Session } from '../support/cluster.ts';
 import { startChildServer, type ChildServer } from '../support/test-cluster.ts';
 import { api, sendBody } from '../support/test-server.ts';
 import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
-import { testDataKey } from '../support/data-key.ts';
-import { TEST_DATA_KEY } from '../support/data-key.ts';
 
 const PASSWORD = 'a long enough password';
 const NEW_PASSWORD = 'another long enough password';
@@ -26,62 +21,50 @@ const SETUP_TIMEOUT_MS = 120_000;
 /** A generous deadline for a frame that follows from a request. */
 const FRAME_TIMEOUT_MS = 10_000;
 
-type Session = { token: string; user: { id: string; email: string } };
-
 /**
  * Agent runs and sessions with real server processes on one PostgreSQL database and one NATS
  * (issue 10): a run whose process is killed ends visibly, a retry is claimed once whatever
  * process it reaches, and a password set with `npm run admin` ends the sessions everywhere.
  */
-describe.runIf(natsUrl !== null && postgresUrl !== null)('runs and sessions across real processes on PostgreSQL', () => {
-  const servers: ChildServer[] = [];
+describe.runIf(clusterAvailable)('runs and sessions across real processes on PostgreSQL', () => {
+  let cluster: Cluster;
+  let servers: ChildServer[];
   const sockets = new SocketTracker();
-  let databaseUrl: string;
-  let env: Record<string, string>;
   let alice: Session;
   let bob: Session;
   let agentId: string;
 
   beforeAll(async () => {
-    databaseUrl = await freshDatabase();
-    // Users and the agent exist before the processes start, as `npm run admin` would have made them.
-    const storage = await PostgresStorage.open(databaseUrl, { dataKey: testDataKey() });
-    const passwordHash = await hashPassword(PASSWORD);
-    const people = [];
-    for (const name of ['alice', 'bob']) {
-      const id = randomUUID();
-      people.push(await storage.users.create({ id, email: `${name}-${id}@example.com`, name, avatarUrl: null, passwordHash }));
-    }
+    let people: { id: string; email: string }[] = [];
     agentId = randomUUID();
-    await storage.agents.create(
-      { id: agentId, slug: 'demo', name: 'Demo', avatarUrl: null, greeting: 'Hi', themeColor: '#336699', engine: 'demo' },
-      [people[0]!.id],
-    );
-    await storage.close();
-    env = {
-      DATABASE_URL: databaseUrl,
-      NATS_URL: natsUrl!,
-      NATS_ORG: uniqueOrg(),
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
-      DEMO_DATA: 'false',
-      DEMO_AGENT_CHUNK_MS: '0',
-      PROCESS_LEASE_MS: String(LEASE_MS),
-      ACCOUNT_RECHECK_MS: String(RECHECK_MS),
-    };
-    servers.push(await startChildServer(env));
-    servers.push(...(await Promise.all([startChildServer(env), startChildServer(env)])));
-    const login = async (server: ChildServer, email: string, password = PASSWORD) => {
-      const response = await api(server, 'POST', '/auth/login', { body: { email, password } });
-      expect(response.status).toBe(200);
-      return response.body as Session;
-    };
-    alice = await login(servers[0]!, people[0]!.email);
-    bob = await login(servers[1]!, people[1]!.email);
+    // Users and the agent exist before the processes start, as `npm run admin` would have made them.
+    cluster = await startCluster({
+      processes: 3,
+      env: {
+        DEMO_AGENT_CHUNK_MS: '0',
+        PROCESS_LEASE_MS: String(LEASE_MS),
+        ACCOUNT_RECHECK_MS: String(RECHECK_MS),
+      },
+      async prepare(storage) {
+        people = await createUsers(
+          storage,
+          ['alice', 'bob'].map((name) => ({ email: `${name}-${randomUUID()}@example.com`, name })),
+          PASSWORD,
+        );
+        await storage.agents.create(
+          { id: agentId, slug: 'demo', name: 'Demo', avatarUrl: null, greeting: 'Hi', themeColor: '#336699', engine: 'demo' },
+          [people[0]!.id],
+        );
+      },
+    });
+    // The test's own processes; a doomed one a test adds is killed by that test.
+    servers = [...cluster.servers];
+    alice = await signIn(servers[0]!, people[0]!.email, PASSWORD);
+    bob = await signIn(servers[1]!, people[1]!.email, PASSWORD);
   }, SETUP_TIMEOUT_MS);
   afterEach(() => sockets.closeAll());
   afterAll(async () => {
-    await Promise.all(servers.map((server) => server.kill()));
+    await cluster?.stop();
   });
 
   const connect = async (server: ChildServer, token: string) => {
@@ -104,7 +87,7 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('runs and sessions acro
     async () => {
       const [a, b] = servers as [ChildServer, ChildServer];
       // A fourth process runs the run, then dies.
-      const doomed = await startChildServer(env);
+      const doomed = await startChildServer(cluster.env);
       try {
         const created = await api(a, 'POST', '/chat/threads', {
           token: alice.token,
@@ -220,7 +203,7 @@ describe.runIf(natsUrl !== null && postgresUrl !== null)('runs and sessions acro
 
       const changed = await runAdminCli(
         ['set-password', '--email', bob.user.email, '--password-stdin'],
-        { DATABASE_URL: databaseUrl },
+        { DATABASE_URL: cluster.databaseUrl },
         NEW_PASSWORD,
       );
       expect(changed.stderr).toBe('');

@@ -1,14 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import postgres from 'postgres';
+import { randomUUID } from 'node:crypto';
+import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/auth/passwords.ts';
-import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.ts';
-import { natsUrl, uniqueOrg } from '../support/nats.ts';
-import { freshDatabase, postgresUrl } from '../support/postgres.ts';
-import { startChildServer, type ChildServer } from '../support/test-cluster.ts';
+import { clusterAvailable, createUsers, signIn, startCluster, type Cluster } from '../support/cluster.ts';
+import type { ChildServer } from '../support/test-cluster.ts';
 import { api, sendBody } from '../support/test-server.ts';
 import { SocketTracker, TestSocket, sleep, userSocketUrl } from '../support/test-socket.ts';
-import { testDataKey } from '../support/data-key.ts';
 
 const PASSWORD = 'a long enough password';
 /** Three server processes start in the setup: on a busy machine that takes a while. */
@@ -45,48 +41,33 @@ interface Sent {
  * statements, COMMIT only after their answers came back) it soon does, holding the thread's
  * row lock; now a group is one statement, which PostgreSQL finishes by itself.
  */
-describe.runIf(natsUrl !== null && postgresUrl !== null)('a frozen process (SIGSTOP) amid grouped commits', () => {
-  const servers: ChildServer[] = [];
+describe.runIf(clusterAvailable)('a frozen process (SIGSTOP) amid grouped commits', () => {
+  let cluster: Cluster;
+  let servers: ChildServer[];
   const sessions: Session[] = [];
   const sockets = new SocketTracker();
   const frozenApp = `ama2-frozen-${randomUUID().slice(0, 8)}`;
   let monitor: postgres.Sql;
 
   beforeAll(async () => {
-    const databaseUrl = await freshDatabase();
-    const storage = await PostgresStorage.open(databaseUrl, { dataKey: testDataKey() });
-    const passwordHash = await hashPassword(PASSWORD);
-    const users = [];
-    for (let index = 0; index < 2; index++) {
-      const id = randomUUID();
-      users.push(
-        await storage.users.create({ id, email: `frozen${index}-${id}@example.com`, name: `User ${index}`, avatarUrl: null, passwordHash }),
-      );
-    }
-    await storage.close();
-    const env = {
-      DATABASE_URL: databaseUrl,
-      NATS_URL: natsUrl!,
-      NATS_ORG: uniqueOrg(),
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      DEMO_DATA: 'false',
-      RATE_LIMIT_MESSAGES_PER_MIN: '100000',
-    };
-    // Process 0 is the one to freeze: its connections carry their own application_name.
-    servers.push(await startChildServer({ ...env, PGAPPNAME: frozenApp }));
-    servers.push(...(await Promise.all([startChildServer(env), startChildServer(env)])));
-    for (const [index, user] of users.entries()) {
-      const login = await api(servers[index]!, 'POST', '/auth/login', { body: { email: user.email, password: PASSWORD } });
-      expect(login.status).toBe(200);
-      sessions.push(login.body as Session);
-    }
-    monitor = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    let users: { email: string }[] = [];
+    cluster = await startCluster({
+      processes: 3,
+      env: { RATE_LIMIT_MESSAGES_PER_MIN: '100000' },
+      // Process 0 is the one to freeze: its connections carry their own application_name.
+      envOf: (index) => (index === 0 ? { PGAPPNAME: frozenApp } : {}),
+      async prepare(storage) {
+        const people = [0, 1].map((index) => ({ email: `frozen${index}-${randomUUID()}@example.com`, name: `User ${index}` }));
+        users = await createUsers(storage, people, PASSWORD);
+      },
+    });
+    ({ servers, sql: monitor } = cluster);
+    for (const [index, user] of users.entries()) sessions.push(await signIn(servers[index]!, user.email, PASSWORD));
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await sockets.closeAll();
-    for (const server of servers) if (server.process.exitCode === null) server.process.kill('SIGCONT');
-    await Promise.all(servers.map((server) => server.kill()));
-    await monitor?.end();
+    // A frozen process is woken by the stop.
+    await cluster?.stop();
   });
 
   /**

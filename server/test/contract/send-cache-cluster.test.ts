@@ -1,27 +1,16 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/auth/passwords.ts';
 import { ACCOUNT_DISABLED_MESSAGE, SESSION_ENDED_MESSAGE } from '../../src/http/authenticate.ts';
-import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.ts';
 import { DEMO_PASSWORD, seedDemoData } from '../../src/storage/seed-demo-data.ts';
 import { runAdminCli } from '../support/admin-cli.ts';
-import { natsUrl, uniqueOrg } from '../support/nats.ts';
-import { freshDatabase, postgresUrl } from '../support/postgres.ts';
-import { startChildServer, type ChildServer } from '../support/test-cluster.ts';
+import { clusterAvailable, createUsers, signIn, startCluster, type Cluster, type Session } from '../support/cluster.ts';
+import type { ChildServer } from '../support/test-cluster.ts';
 import { api, sendBody } from '../support/test-server.ts';
 import { Receiver, waitFor } from '../support/webhook-receiver.ts';
-import { testDataKey } from '../support/data-key.ts';
-import { TEST_DATA_KEY } from '../support/data-key.ts';
 
 const CAROL = 'carol@example.com';
 const DAN = 'dan@example.com';
 const DAN_NEW_PASSWORD = 'a new password for Dan';
-
-interface Session {
-  token: string;
-  user: { id: string };
-}
 
 /**
  * The send cache of a networked database (SendPathCache) across real server processes on one
@@ -29,54 +18,39 @@ interface Session {
  * made elsewhere (another process, the admin CLI, the database itself) holds at once for its
  * next send.
  */
-describe.runIf(natsUrl !== null && postgresUrl !== null)('the send cache across server processes (PostgreSQL + NATS)', () => {
-  const servers: ChildServer[] = [];
+describe.runIf(clusterAvailable)('the send cache across server processes (PostgreSQL + NATS)', () => {
+  let cluster: Cluster;
+  let servers: ChildServer[];
   let databaseUrl: string;
   let sql: postgres.Sql;
   let receiver: Receiver;
 
   beforeAll(async () => {
-    databaseUrl = await freshDatabase();
-    const env = {
-      DATABASE_URL: databaseUrl,
-      NATS_URL: natsUrl!,
-      NATS_ORG: uniqueOrg(),
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
-      DEMO_DATA: 'false',
-      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-      WEBHOOK_RETRY_BASE_MS: '20',
-    };
-    // The first one alone (it migrates and seeds), then the second.
-    servers.push(await startChildServer(env));
-    servers.push(await startChildServer(env));
-    sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-    // Alice and Bob, and a user of this test's own to disable (as `npm run admin -- create-user` would make them).
-    const storage = await PostgresStorage.open(databaseUrl, { dataKey: testDataKey() });
-    try {
-      await seedDemoData(storage);
-      for (const [email, name] of [
-        [CAROL, 'Carol'],
-        [DAN, 'Dan'],
-      ] as const) {
-        await storage.users.create({ id: randomUUID(), email, name, avatarUrl: null, passwordHash: await hashPassword(DEMO_PASSWORD) });
-      }
-    } finally {
-      await storage.close();
-    }
+    cluster = await startCluster({
+      processes: 2,
+      env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_RETRY_BASE_MS: '20' },
+      // Alice and Bob, and users of this test's own to disable (as `npm run admin -- create-user` would make them).
+      async prepare(storage) {
+        await seedDemoData(storage);
+        await createUsers(
+          storage,
+          [
+            { email: CAROL, name: 'Carol' },
+            { email: DAN, name: 'Dan' },
+          ],
+          DEMO_PASSWORD,
+        );
+      },
+    });
+    ({ servers, databaseUrl, sql } = cluster);
     receiver = await Receiver.start();
   });
   afterAll(async () => {
-    await Promise.all(servers.map((server) => server.kill()));
-    await sql?.end();
+    await cluster?.stop();
     await receiver?.close();
   });
 
-  const login = async (server: ChildServer, email: string): Promise<Session> => {
-    const response = await api(server, 'POST', '/auth/login', { body: { email, password: DEMO_PASSWORD } });
-    expect(response.status).toBe(200);
-    return response.body as Session;
-  };
+  const login = (server: ChildServer, email: string): Promise<Session> => signIn(server, email, DEMO_PASSWORD);
   const newThread = async (server: ChildServer, owner: Session, others: Session[]): Promise<string> => {
     const response = await api(server, 'POST', '/chat/threads', {
       token: owner.token,

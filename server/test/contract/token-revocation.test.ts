@@ -1,12 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.ts';
-import { seedDemoData } from '../../src/storage/seed-demo-data.ts';
-import { natsUrl, uniqueOrg } from '../support/nats.ts';
-import { freshDatabase, postgresUrl } from '../support/postgres.ts';
-import { startChildServer, type ChildServer } from '../support/test-cluster.ts';
+import { DEMO_PASSWORD, seedDemoData } from '../../src/storage/seed-demo-data.ts';
+import { clusterAvailable, signIn, startCluster, type Cluster } from '../support/cluster.ts';
+import type { ChildServer } from '../support/test-cluster.ts';
 import { api, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
-import { testDataKey } from '../support/data-key.ts';
 
 /** How long a test waits for a stream to end before it calls it still open (a guard, not a measurement). */
 const STREAM_END_GUARD_MS = 10_000;
@@ -72,39 +68,22 @@ async function agentWithThread(server: { url: string }, aliceToken: string, bobI
  * process that revokes it tells the others over NATS, and a revocation nobody announced is
  * found by each process's re-check (`ACCOUNT_RECHECK_MS`).
  */
-describe.runIf(natsUrl !== null && postgresUrl !== null)('revoking an agent token across server processes (PostgreSQL + NATS)', () => {
-  const servers: ChildServer[] = [];
+describe.runIf(clusterAvailable)('revoking an agent token across server processes (PostgreSQL + NATS)', () => {
+  let cluster: Cluster;
+  let servers: ChildServer[];
   const streams: OpenStream[] = [];
 
   beforeAll(async () => {
-    const env = {
-      DATABASE_URL: await freshDatabase(),
-      NATS_URL: natsUrl!,
-      NATS_ORG: uniqueOrg(),
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      DEMO_DATA: 'false',
-      ACCOUNT_RECHECK_MS: String(NO_RECHECK_MS),
-    };
-    // The first one alone (it migrates), then the second; then Alice, Bob and the demo agent.
-    servers.push(await startChildServer(env));
-    servers.push(await startChildServer(env));
-    const storage = await PostgresStorage.open(env.DATABASE_URL, { dataKey: testDataKey() });
-    try {
-      await seedDemoData(storage);
-    } finally {
-      await storage.close();
-    }
+    // Alice, Bob and the demo agent, before the processes start.
+    cluster = await startCluster({ processes: 2, env: { ACCOUNT_RECHECK_MS: String(NO_RECHECK_MS) }, prepare: seedDemoData });
+    servers = cluster.servers;
   });
   afterAll(async () => {
     for (const stream of streams) stream.close();
-    await Promise.all(servers.map((server) => server.kill()));
+    await cluster?.stop();
   });
 
-  const login = async (server: ChildServer, email: string) => {
-    const response = await api(server, 'POST', '/auth/login', { body: { email, password: 'password123' } });
-    expect(response.status).toBe(200);
-    return response.body as { token: string; user: { id: string } };
-  };
+  const login = (server: ChildServer, email: string) => signIn(server, email, DEMO_PASSWORD);
 
   it('ends the streams the token opened on the other process at once; other streams there go on', async () => {
     const [a, b] = servers as [ChildServer, ChildServer];

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,12 +6,12 @@ import { loadConfig } from '../../src/config.ts';
 import { openStorage } from '../../src/storage/open-storage.ts';
 import { DEMO_PASSWORD, seedDemoData } from '../../src/storage/seed-demo-data.ts';
 import type { Storage } from '../../src/storage/storage.ts';
+import { clusterSettings } from '../support/cluster.ts';
 import { freshDatabase, postgresUrl } from '../support/postgres.ts';
 import { startChildServer } from '../support/test-cluster.ts';
 import { api, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { sleep } from '../support/test-socket.ts';
 import { Receiver, waitFor, type Delivery } from '../support/webhook-receiver.ts';
-import { TEST_DATA_KEY } from '../support/data-key.ts';
 
 /** Short, so that a dead process's hold runs out within the test. */
 const LEASE_MS = '600';
@@ -38,10 +37,7 @@ async function sharedDatabase(engine: 'sqlite' | 'postgres', leaseMs?: string): 
   const dir = mkdtempSync(join(tmpdir(), 'ama2-webhook-cluster-'));
   const where = engine === 'postgres' ? { DATABASE_URL: await freshDatabase() } : { DATABASE_PATH: join(dir, 'db.sqlite') };
   const env: NodeJS.ProcessEnv = {
-    ...where,
-    JWT_SECRET: randomBytes(32).toString('base64url'),
-    DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
-    DEMO_DATA: 'false',
+    ...clusterSettings(where, false),
     ...(leaseMs === undefined ? {} : { WEBHOOK_LEASE_MS: leaseMs }),
     WEBHOOK_RETRY_BASE_MS: '20',
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',

@@ -1,11 +1,11 @@
 import { request } from 'node:http';
-import type { ApiResponse, TestServer } from './test-server.ts';
+import type { ApiResponse } from './test-server.ts';
 
 /**
  * `POST /auth/login` from another client address: every 127.x.y.z is this machine, and the
  * server sees the connection's source as the caller's address.
  */
-export function loginFrom(server: TestServer, address: string, email: string, password: string): Promise<ApiResponse> {
+export function loginFrom(server: { url: string }, address: string, email: string, password: string): Promise<ApiResponse> {
   const { hostname, port } = new URL(server.url);
   return new Promise((resolve, reject) => {
     const call = request(

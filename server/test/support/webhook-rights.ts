@@ -1,4 +1,5 @@
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
+import { runAdminCli } from './admin-cli.ts';
 import { api, sendBody } from './test-server.ts';
 import { sleep } from './test-socket.ts';
 import { waitFor, type Receiver } from './webhook-receiver.ts';
@@ -82,4 +83,67 @@ export async function expectRevocationStopsDeliveries(c: RevocationCase): Promis
       created_at: subscribed.body.created_at,
     },
   ]);
+}
+
+/** The creators of the three revocations (one each, so that the cases never meet) and the sender. */
+export const REVOCATION_PEOPLE = {
+  disabled: { email: 'carol@example.com', name: 'Carol' },
+  passwordChanged: { email: 'dan@example.com', name: 'Dan' },
+  lostAccess: { email: 'erin@example.com', name: 'Erin' },
+  sender: { email: 'frank@example.com', name: 'Frank' },
+} as const;
+
+const NEW_PASSWORD = 'a new password for Dan';
+
+/** One deployment's way to the revocation cases: its servers, its database and its admin CLI settings. */
+export interface RevocationWorld {
+  /** The sender's thread with the creator, and a fresh receiver. */
+  setUp(creatorEmail: string): Promise<Pick<RevocationCase, 'creator' | 'sender' | 'threadId' | 'receiver' | 'subscribeVia' | 'sendVia'>>;
+  storedActive(subscriptionId: string): Promise<boolean>;
+  /** The settings `npm run admin` runs with: the database. */
+  adminSettings(): Record<string, string>;
+  /** Deletes the creator's access row as a removal would take it, telling no server; how many rows went. */
+  removeAccess(threadId: string, userId: string): Promise<number>;
+}
+
+/**
+ * The three ways a creator loses their rights, each a test: disabled or given a new password
+ * with `npm run admin`, or their access row gone. `outcome` says, in the suite's words, what
+ * must then hold ("nothing committed after it is posted").
+ */
+export function itStopsDeliveriesWithTheCreatorsRights(world: RevocationWorld, outcome: string): void {
+  const admin = async (args: string[], input?: string) => {
+    const result = await runAdminCli(args, world.adminSettings(), input);
+    expect(result.code, result.stderr).toBe(0);
+  };
+  const { disabled, passwordChanged, lostAccess } = REVOCATION_PEOPLE;
+
+  it(`a creator disabled with npm run admin: ${outcome} (creator_disabled)`, async () => {
+    await expectRevocationStopsDeliveries({
+      ...(await world.setUp(disabled.email)),
+      storedActive: world.storedActive,
+      reason: 'creator_disabled',
+      revoke: () => admin(['disable-user', '--email', disabled.email]),
+    });
+  });
+
+  it(`a creator's password set with npm run admin: ${outcome} (creator_password_changed)`, async () => {
+    await expectRevocationStopsDeliveries({
+      ...(await world.setUp(passwordChanged.email)),
+      storedActive: world.storedActive,
+      reason: 'creator_password_changed',
+      revoke: () => admin(['set-password', '--email', passwordChanged.email, '--password-stdin'], NEW_PASSWORD),
+    });
+  });
+
+  it(`a creator who no longer sees the thread: ${outcome} (creator_lost_access)`, async () => {
+    const thread = await world.setUp(lostAccess.email);
+    await expectRevocationStopsDeliveries({
+      ...thread,
+      storedActive: world.storedActive,
+      reason: 'creator_lost_access',
+      // The server has no removal yet: the row goes as a removal would take it, with no notice to any server.
+      revoke: async () => expect(await world.removeAccess(thread.threadId, thread.creator.user.id)).toBe(1),
+    });
+  });
 }

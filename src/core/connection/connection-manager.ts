@@ -1,13 +1,16 @@
-import type { Environment } from '../environment/environment.ts';
 import type { ClientFrame } from '../protocol/client-frames.ts';
 import { isNewerProtocol, OUTDATED_CLIENT_REASON } from '../protocol/protocol-version.ts';
 import type { InboundFrame } from '../protocol/server-frame-schemas.ts';
 import { backoffDelay } from './backoff.ts';
 import { classifyClose } from './close-policy.ts';
-import { sameConnectionState, type Connection, type ConnectionState, type OpenInfo } from './connection.ts';
-import { emit } from './emit.ts';
+import type { Connection } from './connection.ts';
+import { ConnectionEvents } from './connection-events.ts';
+import { warnInvalidFrame, type ConnectionManagerOptions } from './connection-manager-options.ts';
 import { Heartbeat } from './heartbeat.ts';
 import type { Transport, TransportClose } from './transport.ts';
+
+// The options' type lives beside the manager; importers of the manager keep finding it here.
+export type { ConnectionManagerOptions } from './connection-manager-options.ts';
 
 /**
  * A socket that has not reached `ready` this long after it was created counts as failed. Browsers
@@ -16,31 +19,6 @@ import type { Transport, TransportClose } from './transport.ts';
 export const READY_TIMEOUT_MS = 15_000;
 /** Consecutive WebSocket failures (never reached `ready`) before SSE or polling takes over. */
 const MAX_SOCKET_FAILURES_BEFORE_FALLBACK = 3;
-
-export interface ConnectionManagerOptions {
-  /** A new WebSocket transport, for every attempt. */
-  createSocket(): Transport;
-  /** A new fallback (SSE or polling), used while the socket keeps failing; null for none. */
-  createFallback?(): Transport | null;
-  environment: Environment;
-  /**
-   * Asked once after the server refused the token (4001): resolve true when there is a new
-   * token (the next attempt uses it), false to give up (state `failed`).
-   */
-  refreshAuth?(): Promise<boolean>;
-  maxSocketFailuresBeforeFallback?: number;
-  /** The visitor's public socket: a 4001 is terminal (see {@link classifyClose}). */
-  publicSocket?: boolean;
-  /**
-   * Told about every frame dropped for failing validation: its type and why, never its
-   * content. Defaults to a console warning.
-   */
-  onInvalidFrame?(type: string | null, reason: string): void;
-}
-
-function warnInvalidFrame(type: string | null, reason: string): void {
-  console.warn(`Dropped an invalid ${type ? `"${type}" ` : ''}frame: ${reason}.`);
-}
 
 /**
  * Keeps one live connection up (after tldraw sync's reconnect manager): WebSocket first,
@@ -56,11 +34,7 @@ function warnInvalidFrame(type: string | null, reason: string): void {
  * Time comes only from setTimeout / setInterval and the environment's `now` and `random`,
  * so fake timers drive it.
  */
-export class ConnectionManager implements Connection {
-  private state: ConnectionState = { status: 'connecting', attempt: 1 };
-  private readonly stateListeners = new Set<(state: ConnectionState) => void>();
-  private readonly frameListeners = new Set<(frame: InboundFrame) => void>();
-  private readonly openListeners = new Set<(info: OpenInfo) => void>();
+export class ConnectionManager extends ConnectionEvents implements Connection {
   private invalidFrames = 0;
 
   private running = false;
@@ -68,7 +42,6 @@ export class ConnectionManager implements Connection {
   private epoch = 0;
   private unsubscribers: (() => void)[] = [];
   private followed: readonly string[] = [];
-  private everOpened = false;
 
   private socket: Transport | null = null;
   private socketReady = false;
@@ -94,7 +67,9 @@ export class ConnectionManager implements Connection {
     () => this.abandonSocket({ code: 1006, reason: 'The server stopped answering.' }),
   );
 
-  constructor(private readonly options: ConnectionManagerOptions) {}
+  constructor(private readonly options: ConnectionManagerOptions) {
+    super();
+  }
 
   get invalidFrameCount(): number {
     return this.invalidFrames;
@@ -125,25 +100,6 @@ export class ConnectionManager implements Connection {
     this.setState({ status: 'paused', reason: 'stopped' });
   }
 
-  getState(): ConnectionState {
-    return this.state;
-  }
-
-  subscribe(listener: (state: ConnectionState) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
-  }
-
-  onFrame(listener: (frame: InboundFrame) => void): () => void {
-    this.frameListeners.add(listener);
-    return () => this.frameListeners.delete(listener);
-  }
-
-  onOpen(listener: (info: OpenInfo) => void): () => void {
-    this.openListeners.add(listener);
-    return () => this.openListeners.delete(listener);
-  }
-
   send(frame: ClientFrame): boolean {
     if (this.socket && this.socketReady) return this.socket.send(frame);
     if (this.fallback && this.fallbackReady) return this.fallback.send(frame);
@@ -159,12 +115,12 @@ export class ConnectionManager implements Connection {
   retryNow(): void {
     if (!this.running) return;
     if (this.retryTimer !== undefined) this.connectSocket();
-    else if (this.state.status === 'offline' && this.options.environment.isOnline()) this.begin();
+    else if (this.getState().status === 'offline' && this.options.environment.isOnline()) this.begin();
   }
 
   resume(): void {
     if (!this.running) return this.start();
-    if (this.state.status !== 'paused' && this.state.status !== 'failed') return;
+    if (this.getState().status !== 'paused' && this.getState().status !== 'failed') return;
     this.epoch++;
     this.resetCounters();
     this.begin();
@@ -222,9 +178,7 @@ export class ConnectionManager implements Connection {
         this.afterSocketClose(close, wasReady);
       },
       invalid: (type, reason) => {
-        if (this.socket !== socket) return;
-        this.invalidFrames++;
-        (this.options.onInvalidFrame ?? warnInvalidFrame)(type, reason);
+        if (this.socket === socket) this.dropInvalid(type, reason);
       },
     });
     if (this.socket === socket) socket.follow(this.followed);
@@ -248,7 +202,7 @@ export class ConnectionManager implements Connection {
       if (frame.data.code === 'idle_timeout') this.idleMessage = frame.data.message;
       if (frame.data.code === 'rate_limited') this.retryAfterMs = frame.data.retry_after_ms ?? 0;
     }
-    emit(this.frameListeners, frame);
+    this.emitFrame(frame);
   }
 
   /**
@@ -350,7 +304,7 @@ export class ConnectionManager implements Connection {
         this.announceOpen(fallback.kind);
       },
       frame: (frame) => {
-        if (this.fallback === fallback) emit(this.frameListeners, frame);
+        if (this.fallback === fallback) this.emitFrame(frame);
       },
       close: (close) => {
         if (this.fallback !== fallback) return;
@@ -363,9 +317,7 @@ export class ConnectionManager implements Connection {
         else this.showWaiting();
       },
       invalid: (type, reason) => {
-        if (this.fallback !== fallback) return;
-        this.invalidFrames++;
-        (this.options.onInvalidFrame ?? warnInvalidFrame)(type, reason);
+        if (this.fallback === fallback) this.dropInvalid(type, reason);
       },
     });
     if (this.fallback === fallback) fallback.follow(this.followed);
@@ -381,21 +333,21 @@ export class ConnectionManager implements Connection {
   // ---- plumbing ---------------------------------------------------------------------------
 
   private onOnlineChange(online: boolean): void {
-    if (!this.running || this.state.status === 'failed' || this.state.status === 'paused') return;
+    if (!this.running || this.getState().status === 'failed' || this.getState().status === 'paused') return;
     if (!online) {
       this.closeAll();
       this.setState({ status: 'offline' });
-    } else if (this.state.status === 'offline') {
+    } else if (this.getState().status === 'offline') {
       // A new network: nothing learnt on the old one says the server is struggling.
       this.failures = 0;
       this.begin();
     }
   }
 
-  private announceOpen(transport: OpenInfo['transport']): void {
-    const reconnect = this.everOpened;
-    this.everOpened = true;
-    emit(this.openListeners, { transport, reconnect });
+  /** A frame the current transport dropped for failing validation: counted and reported. */
+  private dropInvalid(type: string | null, reason: string): void {
+    this.invalidFrames++;
+    (this.options.onInvalidFrame ?? warnInvalidFrame)(type, reason);
   }
 
   /** Forgets the current socket: its later events are ignored. */
@@ -422,11 +374,5 @@ export class ConnectionManager implements Connection {
     this.clearRetry();
     this.dropSocket();
     this.closeFallback();
-  }
-
-  private setState(next: ConnectionState): void {
-    if (sameConnectionState(this.state, next)) return;
-    this.state = next;
-    emit(this.stateListeners, next);
   }
 }

@@ -53,6 +53,18 @@ describe('mergeSummary', () => {
     expect(mergeSummary(read, summaries.message('t', message(12))!, now)).toMatchObject({ unread_count: 1, last_seq: 12 });
   });
 
+  it('a read part way, told from elsewhere, leaves exactly the later messages from others unread', () => {
+    const summaries = new ThreadSummaries(ME);
+    const fetched: InboundThread = { ...base, last_seq: 10, read_seq: 10, unread_count: 0 };
+    summaries.message('t', message(11));
+    summaries.message('t', message(12, ME));
+    let merged = mergeSummary(fetched, summaries.message('t', message(13))!, now);
+    expect(merged.unread_count).toBe(2);
+    merged = mergeSummary(merged, summaries.read('t', 11)!, now);
+    expect(merged).toMatchObject({ read_seq: 11, last_seq: 13, unread_count: 1 });
+    expect(mergeSummary(merged, summaries.get('t'), now)).toBe(merged);
+  });
+
   it('shows a seed server’s message without a seq as the preview, without counting it', () => {
     const summaries = new ThreadSummaries(ME);
     const merged = mergeSummary(base, summaries.message('t', message(null, 'user:bob', 'hello'))!, now);

@@ -95,7 +95,8 @@ export function mergeSummary(thread: InboundThread, summary: ThreadSummary, nowI
     message !== null && (message.seq === null ? message.content !== thread.last_message?.content : message.seq > known) ? message : null;
   const fresh = summary.fromOthers.reduce((count, seq) => (seq > known ? count + 1 : count), 0);
   const readSeq = Math.max(thread.read_seq, summary.readSeq);
-  const unread = readSeq >= lastSeq && summary.readSeq > 0 ? 0 : thread.unread_count + fresh;
+  const told = summary.readSeq > 0 && (readSeq >= lastSeq || summary.readSeq > thread.read_seq);
+  const unread = told ? unreadAfterRead(thread, summary, readSeq) : thread.unread_count + fresh;
   if (lastSeq === known && !newer && unread === thread.unread_count && readSeq === thread.read_seq) return thread;
   const createdAt = newer ? (newer.createdAt ?? nowIso()) : null;
   return {
@@ -107,4 +108,19 @@ export function mergeSummary(thread: InboundThread, summary: ThreadSummary, nowI
       ? { last_message: { sender_id: newer.senderId, content: newer.content, created_at: createdAt }, updated_at: createdAt }
       : {}),
   };
+}
+
+/**
+ * The list's unread count once a read position newer than its own is told (read here, or on
+ * another device, up to the end or part way). Messages from others after it are unread:
+ * exact when the list counted only messages the engine has seen, or when the read passes
+ * everything the list counted. Otherwise (a part-way read inside unread messages from before
+ * the engine started) the list keeps its count, less nothing, until it is fetched again.
+ */
+function unreadAfterRead(thread: InboundThread, summary: ThreadSummary, readSeq: number): number {
+  const known = thread.last_seq ?? 0;
+  const counted = summary.fromOthers.filter((seq) => seq > thread.read_seq && seq <= known).length;
+  const fromOthersAfter = summary.fromOthers.filter((seq) => seq > readSeq).length;
+  if (readSeq >= known || counted === thread.unread_count) return fromOthersAfter;
+  return thread.unread_count + summary.fromOthers.filter((seq) => seq > known).length;
 }

@@ -6,6 +6,7 @@ import { SseTransport } from '../connection/sse-transport.ts';
 import { WebSocketTransport, type WebSocketConstructor } from '../connection/websocket-transport.ts';
 import { browserEnvironment, type Environment } from '../environment/environment.ts';
 import type { ConnMessage } from '../tabs/conn-messages.ts';
+import { ReadSync, readSyncChannelName, type ReadMessage } from '../tabs/read-sync.ts';
 import { browserTabChannel, type TabChannel } from '../tabs/tab-channel.ts';
 import { TabConnection } from '../tabs/tab-connection.ts';
 import type { TabLeadership } from '../tabs/tab-leadership.ts';
@@ -35,6 +36,8 @@ export interface InboxEngineOptions {
   leadership?: TabLeadership | null;
   /** The relay between the tabs. Default: BroadcastChannel `ama2:conn:<userId>`; null as above. */
   tabChannel?: TabChannel<ConnMessage> | null;
+  /** Where the tabs tell each other of reads. Default: BroadcastChannel `ama2:read:<userId>`; null: none. */
+  readChannel?: TabChannel<ReadMessage> | null;
 }
 
 export interface InboxEngine {
@@ -109,6 +112,9 @@ export function createInboxEngine(options: InboxEngineOptions): InboxEngine {
     selfSenderId: `user:${options.userId}`,
     leadership: tabLeadership,
     outboxChannel: tabLeadership ? outboxChannel : null,
+    // Also without a shared connection: a tab whose own socket is down learns reads from the others.
+    reads: new ReadSync(options.readChannel === undefined ? browserTabChannel(readSyncChannelName(options.userId)) : options.readChannel),
+    saveRead: (threadId, readSeq) => api.markRead(threadId, readSeq),
   });
   return { engine, api, connection, leadership: shared ? leadership : null };
 }

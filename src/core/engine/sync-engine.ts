@@ -12,6 +12,7 @@ import type { OutboxTabMessage } from '../sync/outbox-tab-messages.ts';
 import type { TabChannel } from '../tabs/tab-channel.ts';
 import type { TabLeadership } from '../tabs/tab-leadership.ts';
 import { NotifyScheduler } from './notify-scheduler.ts';
+import { ReadMarker, type ReadsBroadcaster } from './read-marker.ts';
 import { ThreadSummaries, type ThreadSummary } from './thread-summaries.ts';
 
 /** While the user keeps typing, `started` is sent again this often (the server expires it after 6 s). */
@@ -28,6 +29,10 @@ export interface SyncEngineOptions {
   leadership?: TabLeadership | null;
   /** `ama2:outbox:<userId>`: with a leadership, the tabs share one outbox over it (the engine closes it on stop). */
   outboxChannel?: TabChannel<OutboxTabMessage> | null;
+  /** The user's other tabs, told of this tab's reads and telling theirs (the engine closes it on stop). */
+  reads?: ReadsBroadcaster | null;
+  /** Tells the server a read position (the inbox's `markRead`); absent: reads stay local. */
+  saveRead?(threadId: string, readSeq: number): Promise<unknown>;
 }
 
 /** What happened in any thread, opened or not, for lists and notifications. */
@@ -56,6 +61,7 @@ export class SyncEngine {
   private invalidRuntimeData = 0;
   private invalidEventData = 0;
   private readonly summaries: ThreadSummaries;
+  private readonly reads: ReadMarker;
   readonly outbox: Outbox;
 
   constructor(private readonly options: SyncEngineOptions) {
@@ -70,6 +76,12 @@ export class SyncEngine {
       tabs: options.leadership && options.outboxChannel ? { leadership: options.leadership, channel: options.outboxChannel } : null,
     });
     this.connectionState = options.connection.getState();
+    this.reads = new ReadMarker({
+      readSeqOf: (threadId) => this.summaries.get(threadId).readSeq,
+      apply: (threadId, readSeq) => this.applyRead(threadId, readSeq),
+      save: options.saveRead,
+      reads: options.reads,
+    });
   }
 
   /** The thread's session, created on first use. */
@@ -118,6 +130,7 @@ export class SyncEngine {
     for (const session of this.sessions.values()) session.stop();
     this.options.connection.stop();
     this.outbox.stop();
+    this.reads.stop();
     // Signed out or going away: another tab (or the next sign-in) leads.
     this.options.leadership?.close();
   }
@@ -303,6 +316,25 @@ export class SyncEngine {
   applyRead(threadId: string, readSeq: number): void {
     this.emit({ kind: 'read', threadId, readSeq });
     this.summarize(threadId, this.summaries.read(threadId, readSeq));
+  }
+
+  /**
+   * This tab has shown `threadId` up to `seq` (its newest message on screen, the tab visible):
+   * after a short delay the read position moves once (the thread list follows), the other
+   * tabs are told, and the server.
+   */
+  markRead(threadId: string, seq: number): void {
+    this.reads.mark(threadId, seq);
+  }
+
+  /** Reports a waiting read of `threadId` now (the thread is left, or the tab came back). */
+  flushRead(threadId: string): void {
+    this.reads.flush(threadId);
+  }
+
+  /** Drops a waiting read of `threadId` (its newest message left the screen, or the tab was hidden, before the delay). */
+  cancelRead(threadId: string): void {
+    this.reads.cancel(threadId);
   }
 
   /** One listener that throws is reported (rethrown apart) and does not keep the others from hearing. */

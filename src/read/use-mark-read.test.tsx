@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider, useInfiniteQuery } from '@tanstack/re
 import { act, render } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InboxApi } from '../core/api/inbox-api.ts';
-import { MARK_READ_DELAY_MS } from '../core/engine/read-marker.ts';
+import { MARK_READ_DELAY_MS, readMarker } from '../core/engine/read-marker.ts';
 import { SyncEngine } from '../core/engine/sync-engine.ts';
 import { fixtureThread } from '../core/protocol/fixtures.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
@@ -28,9 +28,11 @@ function setup() {
     outboxStore: new MemoryOutboxStore(),
     environment: new FakeEnvironment(),
     selfSenderId: 'user:me',
-    saveRead: async (_threadId, readSeq) => {
-      saved.push(readSeq);
-    },
+    reads: readMarker({
+      save: async (_threadId, readSeq) => {
+        saved.push(readSeq);
+      },
+    }),
   });
   const queryClient = new QueryClient();
   queryClient.setQueryData<ThreadPages>(threadKeys.all, { pages: [{ threads: [listed], next_cursor: null }], pageParams: [null] });

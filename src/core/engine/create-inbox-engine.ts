@@ -13,6 +13,7 @@ import type { TabLeadership } from '../tabs/tab-leadership.ts';
 import { webLocksLeadership } from '../tabs/web-locks-leadership.ts';
 import { IndexedDbOutboxStore, MemoryOutboxStore, type OutboxStore } from '../sync/outbox-store.ts';
 import type { OutboxTabMessage } from '../sync/outbox-tab-messages.ts';
+import { readMarker } from './read-marker.ts';
 import { socketUrl } from './socket-url.ts';
 import { SyncEngine } from './sync-engine.ts';
 
@@ -113,8 +114,10 @@ export function createInboxEngine(options: InboxEngineOptions): InboxEngine {
     leadership: tabLeadership,
     outboxChannel: tabLeadership ? outboxChannel : null,
     // Also without a shared connection: a tab whose own socket is down learns reads from the others.
-    reads: new ReadSync(options.readChannel === undefined ? browserTabChannel(readSyncChannelName(options.userId)) : options.readChannel),
-    saveRead: (threadId, readSeq) => api.markRead(threadId, readSeq),
+    reads: readMarker({
+      reads: new ReadSync(options.readChannel === undefined ? browserTabChannel(readSyncChannelName(options.userId)) : options.readChannel),
+      save: (threadId, readSeq) => api.markRead(threadId, readSeq),
+    }),
   });
   return { engine, api, connection, leadership: shared ? leadership : null };
 }

@@ -5,7 +5,7 @@ import { FakeConnection } from '../testing/fake-connection.ts';
 import { FakeEnvironment } from '../testing/fake-environment.ts';
 import { FakeTabHub } from '../testing/fake-tabs.ts';
 import { FakeThreadSource } from '../testing/fake-thread-source.ts';
-import { MARK_READ_DELAY_MS } from './read-marker.ts';
+import { MARK_READ_DELAY_MS, readMarker } from './read-marker.ts';
 import { SyncEngine } from './sync-engine.ts';
 
 /** One tab's engine on the read channel; what it told the server and the thread list is recorded. */
@@ -18,10 +18,12 @@ function openTab(hub: FakeTabHub) {
     outboxStore: new MemoryOutboxStore(),
     environment: new FakeEnvironment(),
     selfSenderId: 'user:me',
-    reads: new ReadSync(hub.channel(readSyncChannelName('u1'))),
-    saveRead: async (threadId, readSeq) => {
-      saved.push([threadId, readSeq]);
-    },
+    reads: readMarker({
+      reads: new ReadSync(hub.channel(readSyncChannelName('u1'))),
+      save: async (threadId, readSeq) => {
+        saved.push([threadId, readSeq]);
+      },
+    }),
   });
   const summaries: number[] = [];
   engine.onActivity((activity) => {

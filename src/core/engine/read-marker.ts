@@ -14,11 +14,15 @@ export interface ReadsBroadcaster {
   close?(): void;
 }
 
-export interface ReadMarkerOptions {
+/** What the engine gives its read marker. */
+export interface ReadTarget {
   /** The read position known for a thread (from any source): nothing at or below it is reported. */
   readSeqOf(threadId: string): number;
   /** Moves the thread's read position forward (the engine's summary: the thread list follows it). */
   apply(threadId: string, readSeq: number): void;
+}
+
+export interface ReadMarkerOptions extends ReadTarget {
   /** Tells the server (`PUT .../read`); absent: nothing to tell (the visitor widget keeps its own). */
   save?(threadId: string, readSeq: number): Promise<unknown>;
   /** The other tabs; absent or null: a single tab. */
@@ -80,3 +84,12 @@ export class ReadMarker {
     return waiting.seq;
   }
 }
+
+/**
+ * The engine's read marker with these tabs and this server (`SyncEngineOptions.reads`). A
+ * factory, so an engine without one (the visitor widget's) ships none of this.
+ */
+export const readMarker =
+  (options: Omit<ReadMarkerOptions, keyof ReadTarget>) =>
+  (target: ReadTarget): ReadMarker =>
+    new ReadMarker({ ...options, ...target });

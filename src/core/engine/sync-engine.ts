@@ -12,7 +12,7 @@ import type { OutboxTabMessage } from '../sync/outbox-tab-messages.ts';
 import type { TabChannel } from '../tabs/tab-channel.ts';
 import type { TabLeadership } from '../tabs/tab-leadership.ts';
 import { NotifyScheduler } from './notify-scheduler.ts';
-import { ReadMarker, type ReadsBroadcaster } from './read-marker.ts';
+import type { ReadMarker, ReadTarget } from './read-marker.ts';
 import { ThreadSummaries, type ThreadSummary } from './thread-summaries.ts';
 
 /** While the user keeps typing, `started` is sent again this often (the server expires it after 6 s). */
@@ -29,10 +29,11 @@ export interface SyncEngineOptions {
   leadership?: TabLeadership | null;
   /** `ama2:outbox:<userId>`: with a leadership, the tabs share one outbox over it (the engine closes it on stop). */
   outboxChannel?: TabChannel<OutboxTabMessage> | null;
-  /** The user's other tabs, told of this tab's reads and telling theirs (the engine closes it on stop). */
-  reads?: ReadsBroadcaster | null;
-  /** Tells the server a read position (the inbox's `markRead`); absent: reads stay local. */
-  saveRead?(threadId: string, readSeq: number): Promise<unknown>;
+  /**
+   * Makes the engine's read marker (`readMarker(...)` of read-marker.ts: the other tabs and
+   * the server); absent: `markRead` does nothing (the visitor widget keeps its own read position).
+   */
+  reads?: ((target: ReadTarget) => ReadMarker) | null;
 }
 
 /** What happened in any thread, opened or not, for lists and notifications. */
@@ -61,7 +62,7 @@ export class SyncEngine {
   private invalidRuntimeData = 0;
   private invalidEventData = 0;
   private readonly summaries: ThreadSummaries;
-  private readonly reads: ReadMarker;
+  private readonly reads: ReadMarker | null;
   readonly outbox: Outbox;
 
   constructor(private readonly options: SyncEngineOptions) {
@@ -76,12 +77,11 @@ export class SyncEngine {
       tabs: options.leadership && options.outboxChannel ? { leadership: options.leadership, channel: options.outboxChannel } : null,
     });
     this.connectionState = options.connection.getState();
-    this.reads = new ReadMarker({
-      readSeqOf: (threadId) => this.summaries.get(threadId).readSeq,
-      apply: (threadId, readSeq) => this.applyRead(threadId, readSeq),
-      save: options.saveRead,
-      reads: options.reads,
-    });
+    this.reads =
+      options.reads?.({
+        readSeqOf: (threadId) => this.summaries.get(threadId).readSeq,
+        apply: (threadId, readSeq) => this.applyRead(threadId, readSeq),
+      }) ?? null;
   }
 
   /** The thread's session, created on first use. */
@@ -130,7 +130,7 @@ export class SyncEngine {
     for (const session of this.sessions.values()) session.stop();
     this.options.connection.stop();
     this.outbox.stop();
-    this.reads.stop();
+    this.reads?.stop();
     // Signed out or going away: another tab (or the next sign-in) leads.
     this.options.leadership?.close();
   }
@@ -324,17 +324,17 @@ export class SyncEngine {
    * tabs are told, and the server.
    */
   markRead(threadId: string, seq: number): void {
-    this.reads.mark(threadId, seq);
+    this.reads?.mark(threadId, seq);
   }
 
   /** Reports a waiting read of `threadId` now (the thread is left, or the tab came back). */
   flushRead(threadId: string): void {
-    this.reads.flush(threadId);
+    this.reads?.flush(threadId);
   }
 
   /** Drops a waiting read of `threadId` (its newest message left the screen, or the tab was hidden, before the delay). */
   cancelRead(threadId: string): void {
-    this.reads.cancel(threadId);
+    this.reads?.cancel(threadId);
   }
 
   /** One listener that throws is reported (rethrown apart) and does not keep the others from hearing. */

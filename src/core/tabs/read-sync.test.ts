@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readMarker } from '../engine/read-marker.ts';
 import { SyncEngine } from '../engine/sync-engine.ts';
 import { MemoryOutboxStore } from '../sync/outbox-store.ts';
 import { FakeConnection } from '../testing/fake-connection.ts';
@@ -17,7 +18,7 @@ function openTab(hub: FakeTabHub) {
     outboxStore: new MemoryOutboxStore(),
     environment: new FakeEnvironment(),
     selfSenderId: 'user:me',
-    reads: sync,
+    reads: readMarker({ reads: sync }),
   });
   /** This tab reads `threadId` up to `readSeq` now. */
   const read = (threadId: string, readSeq: number) => {

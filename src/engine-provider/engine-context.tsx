@@ -15,7 +15,7 @@ export interface EngineContextValue {
   api: InboxApi;
   user: SessionUser;
   selfSenderId: string;
-  /** What this user's tabs share: tab states, read positions, muted threads, the leadership. */
+  /** What this user's tabs share: tab states, muted threads, the leadership. */
   tabs: TabEffects;
 }
 
@@ -44,11 +44,7 @@ export function EngineProvider({ user, children }: { user: SessionUser; children
         return false;
       },
     });
-    const tabs = createTabEffects({
-      userId: user.id,
-      leadership: created.leadership,
-      applyRead: (threadId, readSeq) => created.engine.applyRead(threadId, readSeq),
-    });
+    const tabs = createTabEffects({ userId: user.id, leadership: created.leadership });
     // The engine is an outside system made and started here; its handle enters state once per session.
     // eslint-disable-next-line react-hooks/set-state-in-effect
     setValue({ engine: created.engine, api: created.api, user, selfSenderId: `user:${user.id}`, tabs });
@@ -62,6 +58,11 @@ export function EngineProvider({ user, children }: { user: SessionUser; children
   }, [config.apiBaseUrl, user]);
 
   if (!value) return <p className="p-6 text-slate-600 dark:text-slate-300">{t.common.connecting}</p>;
+  return <EngineContext.Provider value={value}>{children}</EngineContext.Provider>;
+}
+
+/** Hands an engine made elsewhere to the components below (tests), instead of making one per session. */
+export function EngineValueProvider({ value, children }: { value: EngineContextValue; children: ReactNode }) {
   return <EngineContext.Provider value={value}>{children}</EngineContext.Provider>;
 }
 

@@ -6,12 +6,14 @@ import { SseTransport } from '../connection/sse-transport.ts';
 import { WebSocketTransport, type WebSocketConstructor } from '../connection/websocket-transport.ts';
 import { browserEnvironment, type Environment } from '../environment/environment.ts';
 import type { ConnMessage } from '../tabs/conn-messages.ts';
+import { ReadSync, readSyncChannelName, type ReadMessage } from '../tabs/read-sync.ts';
 import { browserTabChannel, type TabChannel } from '../tabs/tab-channel.ts';
 import { TabConnection } from '../tabs/tab-connection.ts';
 import type { TabLeadership } from '../tabs/tab-leadership.ts';
 import { webLocksLeadership } from '../tabs/web-locks-leadership.ts';
 import { IndexedDbOutboxStore, MemoryOutboxStore, type OutboxStore } from '../sync/outbox-store.ts';
 import type { OutboxTabMessage } from '../sync/outbox-tab-messages.ts';
+import { readMarker } from './read-marker.ts';
 import { socketUrl } from './socket-url.ts';
 import { SyncEngine } from './sync-engine.ts';
 
@@ -35,6 +37,8 @@ export interface InboxEngineOptions {
   leadership?: TabLeadership | null;
   /** The relay between the tabs. Default: BroadcastChannel `ama2:conn:<userId>`; null as above. */
   tabChannel?: TabChannel<ConnMessage> | null;
+  /** Where the tabs tell each other of reads. Default: BroadcastChannel `ama2:read:<userId>`; null: none. */
+  readChannel?: TabChannel<ReadMessage> | null;
 }
 
 export interface InboxEngine {
@@ -109,6 +113,11 @@ export function createInboxEngine(options: InboxEngineOptions): InboxEngine {
     selfSenderId: `user:${options.userId}`,
     leadership: tabLeadership,
     outboxChannel: tabLeadership ? outboxChannel : null,
+    // Also without a shared connection: a tab whose own socket is down learns reads from the others.
+    reads: readMarker({
+      reads: new ReadSync(options.readChannel === undefined ? browserTabChannel(readSyncChannelName(options.userId)) : options.readChannel),
+      save: (threadId, readSeq) => api.markRead(threadId, readSeq),
+    }),
   });
   return { engine, api, connection, leadership: shared ? leadership : null };
 }

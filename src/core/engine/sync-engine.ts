@@ -13,6 +13,7 @@ import type { TabChannel } from '../tabs/tab-channel.ts';
 import type { TabLeadership } from '../tabs/tab-leadership.ts';
 import { IdleSessions } from './idle-sessions.ts';
 import { NotifyScheduler } from './notify-scheduler.ts';
+import type { ReadMarker, ReadTarget } from './read-marker.ts';
 import { ThreadSummaries, type ThreadSummary } from './thread-summaries.ts';
 
 /** While the user keeps typing, `started` is sent again this often (the server expires it after 6 s). */
@@ -29,6 +30,11 @@ export interface SyncEngineOptions {
   leadership?: TabLeadership | null;
   /** `ama2:outbox:<userId>`: with a leadership, the tabs share one outbox over it (the engine closes it on stop). */
   outboxChannel?: TabChannel<OutboxTabMessage> | null;
+  /**
+   * Makes the engine's read marker (`readMarker(...)` of read-marker.ts: the other tabs and
+   * the server); absent: `markRead` does nothing (the visitor widget keeps its own read position).
+   */
+  reads?: ((target: ReadTarget) => ReadMarker) | null;
 }
 
 /** What happened in any thread, opened or not, for lists and notifications. */
@@ -59,6 +65,7 @@ export class SyncEngine {
   private invalidEventData = 0;
   private readonly summaries: ThreadSummaries;
   private readonly idle = new IdleSessions((threadId) => this.free(threadId));
+  private readonly reads: ReadMarker | null;
   readonly outbox: Outbox;
 
   constructor(private readonly options: SyncEngineOptions) {
@@ -73,6 +80,11 @@ export class SyncEngine {
       tabs: options.leadership && options.outboxChannel ? { leadership: options.leadership, channel: options.outboxChannel } : null,
     });
     this.connectionState = options.connection.getState();
+    this.reads =
+      options.reads?.({
+        readSeqOf: (threadId) => this.summaries.get(threadId).readSeq,
+        apply: (threadId, readSeq) => this.applyRead(threadId, readSeq),
+      }) ?? null;
   }
 
   /** The thread's session, created on first use. */
@@ -141,6 +153,7 @@ export class SyncEngine {
     this.idle.stop();
     this.options.connection.stop();
     this.outbox.stop();
+    this.reads?.stop();
     // Signed out or going away: another tab (or the next sign-in) leads.
     this.options.leadership?.close();
   }
@@ -326,6 +339,25 @@ export class SyncEngine {
   applyRead(threadId: string, readSeq: number): void {
     this.emit({ kind: 'read', threadId, readSeq });
     this.summarize(threadId, this.summaries.read(threadId, readSeq));
+  }
+
+  /**
+   * This tab has shown `threadId` up to `seq` (its newest message on screen, the tab visible):
+   * after a short delay the read position moves once (the thread list follows), the other
+   * tabs are told, and the server.
+   */
+  markRead(threadId: string, seq: number): void {
+    this.reads?.mark(threadId, seq);
+  }
+
+  /** Reports a waiting read of `threadId` now (the thread is left, or the tab came back). */
+  flushRead(threadId: string): void {
+    this.reads?.flush(threadId);
+  }
+
+  /** Drops a waiting read of `threadId` (its newest message left the screen, or the tab was hidden, before the delay). */
+  cancelRead(threadId: string): void {
+    this.reads?.cancel(threadId);
   }
 
   /** One listener that throws is reported (rethrown apart) and does not keep the others from hearing. */

@@ -1,4 +1,5 @@
 import type { InboundThread } from '../protocol/rest-schemas.ts';
+import { countUnreadSeqs, isFromOthers } from '../unread/unread-count.ts';
 
 /** Seqs of others' messages remembered per thread for unread counts; older ones are forgotten. */
 export const MAX_TRACKED_FROM_OTHERS = 500;
@@ -52,7 +53,7 @@ export class ThreadSummaries {
       // A seed server's message without a seq: the newest there is, counted by no seq.
       return this.set({ ...current, lastMessage: { ...message, seq: null } });
     }
-    const fromOther = message.senderId !== this.selfSenderId;
+    const fromOther = isFromOthers(message, this.selfSenderId);
     const counted = !fromOther || current.fromOthers.includes(seq);
     const newest = seq > current.lastSeq || (current.lastMessage?.seq ?? 0) < seq;
     if (counted && !newest) return null;
@@ -93,10 +94,11 @@ export function mergeSummary(thread: InboundThread, summary: ThreadSummary, nowI
   const message = summary.lastMessage;
   const newer =
     message !== null && (message.seq === null ? message.content !== thread.last_message?.content : message.seq > known) ? message : null;
-  const fresh = summary.fromOthers.reduce((count, seq) => (seq > known ? count + 1 : count), 0);
   const readSeq = Math.max(thread.read_seq, summary.readSeq);
-  const told = summary.readSeq > 0 && (readSeq >= lastSeq || summary.readSeq > thread.read_seq);
-  const unread = told ? unreadAfterRead(thread, summary, readSeq) : thread.unread_count + fresh;
+  const unread =
+    readSeq >= lastSeq && summary.readSeq > 0
+      ? 0
+      : serverPartUnread(thread, summary, known, readSeq) + countUnreadSeqs(Math.max(known, readSeq), summary.fromOthers);
   if (lastSeq === known && !newer && unread === thread.unread_count && readSeq === thread.read_seq) return thread;
   const createdAt = newer ? (newer.createdAt ?? nowIso()) : null;
   return {
@@ -111,16 +113,12 @@ export function mergeSummary(thread: InboundThread, summary: ThreadSummary, nowI
 }
 
 /**
- * The list's unread count once a read position newer than its own is told (read here, or on
- * another device, up to the end or part way). Messages from others after it are unread:
- * exact when the list counted only messages the engine has seen, or when the read passes
- * everything the list counted. Otherwise (a part-way read inside unread messages from before
- * the engine started) the list keeps its count, less nothing, until it is fetched again.
+ * What is left unread of the server's count (messages up to `known`) once the read position
+ * moved to `readSeq`: nothing when it passed `known`; else the count less the others'
+ * messages the engine saw between the old and the new position.
  */
-function unreadAfterRead(thread: InboundThread, summary: ThreadSummary, readSeq: number): number {
-  const known = thread.last_seq ?? 0;
-  const counted = summary.fromOthers.filter((seq) => seq > thread.read_seq && seq <= known).length;
-  const fromOthersAfter = summary.fromOthers.filter((seq) => seq > readSeq).length;
-  if (readSeq >= known || counted === thread.unread_count) return fromOthersAfter;
-  return thread.unread_count + summary.fromOthers.filter((seq) => seq > known).length;
+function serverPartUnread(thread: InboundThread, summary: ThreadSummary, known: number, readSeq: number): number {
+  if (summary.readSeq >= known && summary.readSeq > 0) return 0;
+  const nowRead = countUnreadSeqs(thread.read_seq, summary.fromOthers) - countUnreadSeqs(Math.min(readSeq, known), summary.fromOthers);
+  return Math.max(0, thread.unread_count - Math.max(0, nowRead));
 }

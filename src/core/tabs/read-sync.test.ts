@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readMarker } from '../engine/read-marker.ts';
 import { SyncEngine } from '../engine/sync-engine.ts';
 import { MemoryOutboxStore } from '../sync/outbox-store.ts';
 import { FakeConnection } from '../testing/fake-connection.ts';
@@ -10,28 +11,34 @@ import { ReadSync, readSyncChannelName } from './read-sync.ts';
 /** One tab: its own engine (as each tab has), joined to the read channel. */
 function openTab(hub: FakeTabHub) {
   const connection = new FakeConnection();
+  const sync = new ReadSync(hub.channel(readSyncChannelName('u1')));
   const engine = new SyncEngine({
     connection,
     source: new FakeThreadSource('t1'),
     outboxStore: new MemoryOutboxStore(),
     environment: new FakeEnvironment(),
     selfSenderId: 'user:me',
+    reads: readMarker({ reads: sync }),
   });
-  const sync = new ReadSync(hub.channel(readSyncChannelName('u1')), (threadId, readSeq) => engine.applyRead(threadId, readSeq));
-  return { engine, sync, connection };
+  /** This tab reads `threadId` up to `readSeq` now. */
+  const read = (threadId: string, readSeq: number) => {
+    engine.markRead(threadId, readSeq);
+    engine.flushRead(threadId);
+  };
+  return { engine, sync, connection, read };
 }
 
 describe('ReadSync', () => {
   it('a read in one tab moves the read position in every tab, forward only', async () => {
     const hub = new FakeTabHub();
     const [a, b, c] = [openTab(hub), openTab(hub), openTab(hub)];
-    a.sync.read('t1', 7);
+    a.read('t1', 7);
     expect(a.engine.getThreadSummary('t1').readSeq).toBe(7);
     await hub.flush();
     expect(b.engine.getThreadSummary('t1').readSeq).toBe(7);
     expect(c.engine.getThreadSummary('t1').readSeq).toBe(7);
     // An older read (a slow tab) does not move it back.
-    c.sync.read('t1', 3);
+    c.sync.publish('t1', 3);
     await hub.flush();
     expect(a.engine.getThreadSummary('t1').readSeq).toBe(7);
     expect(b.engine.getThreadSummary('t1').readSeq).toBe(7);
@@ -44,7 +51,7 @@ describe('ReadSync', () => {
     b.engine.onActivity((activity) => {
       if (activity.kind === 'summary') summaries.push(activity.summary.readSeq);
     });
-    a.sync.read('t1', 5);
+    a.read('t1', 5);
     await hub.flush();
     b.engine.applyRead('t1', 5); // the server's thread_read echo, heard later
     expect(summaries).toEqual([5]);

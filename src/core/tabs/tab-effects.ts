@@ -1,20 +1,18 @@
 import { MutedThreads, mutedThreadsKey } from '../notify/muted-threads.ts';
-import { ReadSync, readSyncChannelName } from './read-sync.ts';
 import { browserTabChannel, type TabChannel } from './tab-channel.ts';
 import type { TabLeadership } from './tab-leadership.ts';
 import { TabStates, tabStatesChannelName } from './tab-states.ts';
 
 /**
  * What the tabs of one signed-in user share besides the connection: who is where (tab
- * states), read positions, muted threads, and the leadership that picks the one tab to
- * show notifications.
+ * states), muted threads, and the leadership that picks the one tab to show notifications
+ * (read positions are the engine's: read-sync.ts).
  */
 export interface TabEffects {
   userId: string;
   /** Null: a single tab (no Web Locks), which does everything itself. */
   leadership: TabLeadership | null;
   states: TabStates;
-  reads: ReadSync;
   muted: MutedThreads;
   /** Opens a channel of this user's tabs (null where there is no BroadcastChannel). */
   channel<M>(name: string): TabChannel<M> | null;
@@ -24,8 +22,6 @@ export interface TabEffects {
 export interface TabEffectsOptions {
   userId: string;
   leadership: TabLeadership | null;
-  /** Applies a read position told by another tab (the engine's `applyRead`). */
-  applyRead(threadId: string, readSeq: number): void;
   /** Defaults to `BroadcastChannel`. */
   channel?<M>(name: string): TabChannel<M> | null;
   /** Defaults to `localStorage`. */
@@ -56,18 +52,15 @@ export function createTabEffects(options: TabEffectsOptions): TabEffects {
   };
   const tabId = options.leadership?.tabId ?? options.tabId ?? `tab-${Math.random().toString(36).slice(2)}`;
   const states = new TabStates({ channel: channel(tabStatesChannelName(options.userId)) ?? nowhere(), tabId });
-  const reads = new ReadSync(channel(readSyncChannelName(options.userId)), options.applyRead);
   const muted = new MutedThreads(options.storage === undefined ? localStorageOrNull() : options.storage, mutedThreadsKey(options.userId));
   return {
     userId: options.userId,
     leadership: options.leadership,
     states,
-    reads,
     muted,
     channel,
     stop() {
       states.close();
-      reads.stop();
       for (const made of channels.splice(0)) made.close();
     },
   };

@@ -1,0 +1,248 @@
+/**
+ * A visitor's conversation from start to stop, framework-free: resolving it with the server
+ * (resolve-conversation.ts), running its engine (engine-lifecycle.ts), and what happens while
+ * it runs (the unread tracker, the host page's events). {@link VisitorSession} adds the
+ * public API (who the visitor is, the panel's buttons, the other tabs) on top.
+ *
+ * Who the visitor is rests on the visitor token the resolve call issued (CONTRACT §7): every
+ * start resolves with the stored token, so a returning visitor resumes, and a token the server
+ * no longer accepts (its data was reset) shows as a new thread: the record is replaced and
+ * the visitor told. A refused token on a running conversation is re-resolved at most once.
+ */
+import { ApiError } from '../../src/core/api/api-error.ts';
+import type { Activity } from '../../src/core/engine/sync-engine.ts';
+import type { VisitorIdentity } from '../shared/identify-options.ts';
+import type { PanelHost } from '../shared/panel-contract.ts';
+import { visitorKey } from '../shared/visitor-store.ts';
+import { messageOf } from './activity-message.ts';
+import { EngineLifecycle } from './engine-lifecycle.ts';
+import { describeError as describe, HostEvents } from './host-events.ts';
+import type { PanelDeps } from './panel-deps.ts';
+import { REFUSAL_MESSAGES, refusalOfError, type BlockedReason, type Refusal } from './refusals.ts';
+import { resolveConversation } from './resolve-conversation.ts';
+import type { StartMode } from './resolve-outcome.ts';
+import type { SessionState } from './session-state.ts';
+import { StoredVisitor } from './stored-visitor.ts';
+import { UnreadTracker } from './unread-tracker.ts';
+
+/**
+ * Stands in for the visitor's sender id on a server whose history names no visitor yet; the
+ * real one is learnt from the visitor's first sent message.
+ */
+export const UNKNOWN_VISITOR = 'visitor:unknown';
+
+export abstract class VisitorConversation {
+  protected state: SessionState;
+  protected readonly listeners = new Set<() => void>();
+  protected readonly visitor: StoredVisitor;
+  /** What the website said about the visitor (`identify()`), validated by the loader. */
+  protected identity: VisitorIdentity | null;
+  protected readonly events: HostEvents;
+  protected readonly unread: UnreadTracker;
+  protected readonly engine: EngineLifecycle;
+  /** Bumped whenever the conversation restarts: late answers of an older start are ignored. */
+  protected generation = 0;
+  protected destroyed = false;
+  /** A refused token was re-resolved once already, and no connection opened since: a second refusal stops. */
+  protected reResolved = false;
+
+  constructor(
+    protected readonly host: PanelHost,
+    protected readonly deps: PanelDeps,
+  ) {
+    this.visitor = new StoredVisitor(visitorKey(host.options.apiBaseUrl, host.options.agent), deps.storage);
+    this.events = new HostEvents(host);
+    this.unread = new UnreadTracker(this.visitor, this.events);
+    this.engine = new EngineLifecycle(this.events);
+    this.identity = host.identity;
+    this.state = {
+      profile: { status: 'loading' },
+      phase: { kind: 'prechat', problem: null },
+      open: false,
+      email: null,
+      name: null,
+      hiddenThroughSeq: 0,
+      notice: null,
+      conversationReset: false,
+    };
+  }
+
+  getState = (): SessionState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  protected set(patch: Partial<SessionState>): void {
+    if (this.destroyed) return;
+    this.state = { ...this.state, ...patch };
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Takes in who the visitor is (the site's `identify()`, the form, or again after an expired token). */
+  protected abstract adopt(identity: VisitorIdentity, duringVisit: boolean): void;
+
+  /** Nobody is known any more: the conversation stops, the record goes, the form shows. */
+  abstract startFresh(): void;
+
+  // ---- starting a conversation ---------------------------------------------------------
+
+  /** Whether there is anything to resolve with: a stored token, an email, or the site's identity token. */
+  protected canResolve(): boolean {
+    const { record } = this.visitor;
+    return Boolean(record.visitorToken || record.email || this.identity?.identityToken);
+  }
+
+  /** The email form, unless the agent takes verified visitors only (then: sign in on the site). */
+  protected askWhoItIs(problem: 'invalid_email' | null): void {
+    const profile = this.state.profile;
+    if (profile.status === 'ready' && profile.profile.require_verified_identity && !this.identity?.identityToken)
+      return this.block('identity_required');
+    this.set({ phase: { kind: 'prechat', problem } });
+  }
+
+  /** Stops where the website has to act; told once per entry, never retried on its own. */
+  protected block(reason: BlockedReason): void {
+    this.generation++;
+    this.engine.stop();
+    const phase = this.state.phase;
+    if (phase.kind === 'blocked' && phase.reason === reason) return;
+    this.set({ phase: { kind: 'blocked', reason }, conversationReset: false });
+    this.report(reason, REFUSAL_MESSAGES[reason]);
+  }
+
+  protected begin(mode: StartMode = {}): void {
+    const generation = ++this.generation;
+    this.engine.stop();
+    this.set({
+      phase: { kind: 'starting' },
+      email: this.visitor.record.email,
+      name: this.visitor.record.name,
+      notice: null,
+      hiddenThroughSeq: 0,
+      conversationReset: false,
+    });
+    this.connect(generation, mode).catch((error: unknown) => {
+      if (generation !== this.generation) return;
+      const refusal = refusalOfError(error);
+      if (refusal?.kind === 'blocked') return this.block(refusal.reason);
+      // Resolve refuses a token only when it went unused too long: forget it and start afresh.
+      if (refusal) {
+        const identity = this.identity;
+        this.startFresh();
+        this.report('visitor_expired', describe(error));
+        if (identity) this.adopt(identity, false);
+        return;
+      }
+      const code = ApiError.is(error) ? error.code : 'start_failed';
+      // The server refused the email (only a typed one can be wrong: the site's were checked).
+      if (code === 'client_error' && !this.identity?.identityToken) this.askWhoItIs(this.visitor.record.email ? 'invalid_email' : null);
+      else this.set({ phase: { kind: 'start-failed', code, retryAfterMs: ApiError.is(error) ? error.retryAfterMs : null } });
+      this.report(code, describe(error));
+    });
+  }
+
+  protected async connect(generation: number, mode: StartMode): Promise<void> {
+    const slug = this.host.options.agent;
+    const current = () => generation === this.generation;
+    const resolved = await resolveConversation(this.deps, slug, this.visitor.record, this.identity, mode, current);
+    if (!resolved) return;
+    const { target, outcome } = resolved;
+    const { threadId, visitorToken, email: label } = target;
+    const selfSenderId = resolved.selfSenderId ?? UNKNOWN_VISITOR;
+    this.unread.baselinePending = outcome.baselinePending;
+    this.visitor.record = { ...outcome.record, unread: this.visitor.record.unread };
+    this.visitor.save();
+
+    const engine = this.deps.createEngine({
+      serverUrl: this.host.options.apiBaseUrl,
+      slug,
+      visitorToken,
+      email: label,
+      threadId,
+      selfSenderId,
+      onRefused: (error) => this.refused(generation, refusalOfError(error)),
+    });
+    this.engine.attach(engine, threadId, {
+      threadChanged: () => this.onThreadChange(),
+      activity: (activity) => this.onActivity(activity),
+      opened: () => {
+        if (current()) this.reResolved = false;
+      },
+      refused: (refusal) => this.refused(generation, refusal),
+    });
+    this.set({
+      phase: { kind: 'chat', threadId, selfSenderId, engine },
+      hiddenThroughSeq: outcome.hiddenThroughSeq,
+      conversationReset: outcome.reset,
+    });
+    // Another thread: nothing in it is unread yet (the launcher's badge follows).
+    if (!target.continuing) this.unread.set(0);
+    if (outcome.reset) this.report('conversation_reset', REFUSAL_MESSAGES.conversation_reset);
+    this.engine.start(engine, threadId, (error) => {
+      if (current()) this.report('engine_failed', describe(error));
+    });
+  }
+
+  /**
+   * The server no longer accepts what this conversation runs on. A blocked reason is shown;
+   * a refused token is resolved again once (the server then answers a new thread, or the
+   * same one); a second refusal before anything opened stops with "could not be started".
+   */
+  protected refused(generation: number, refusal: Refusal | null): void {
+    if (generation !== this.generation || !refusal) return;
+    if (refusal.kind === 'blocked') return this.block(refusal.reason);
+    if (this.reResolved) {
+      this.generation++;
+      this.engine.stop();
+      this.set({ phase: { kind: 'start-failed', code: 'unauthorized', retryAfterMs: null } });
+      return this.report('unauthorized', 'The chat server did not accept this visitor again.');
+    }
+    this.reResolved = true;
+    this.begin();
+  }
+
+  // ---- while the conversation runs -------------------------------------------------------
+
+  /** Read position and unread count follow the thread: read while open, counted while closed. */
+  protected onThreadChange(): void {
+    const { phase, open, hiddenThroughSeq } = this.state;
+    if (phase.kind !== 'chat') return;
+    this.unread.threadChanged(phase.engine.getThreadSnapshot(phase.threadId), { open, hiddenThroughSeq, selfSenderId: phase.selfSenderId });
+  }
+
+  protected onActivity(activity: Activity): void {
+    const phase = this.state.phase;
+    if (phase.kind !== 'chat') return;
+    if (activity.kind === 'error') {
+      // The paused state says it better than the idle error itself.
+      if (activity.code !== 'idle_timeout') {
+        this.set({ notice: { code: activity.code, retryAfterMs: activity.retryAfterMs, at: this.deps.now() } });
+        this.report(activity.code, activity.message);
+      }
+      return;
+    }
+    if (activity.threadId !== phase.threadId) return;
+    const message = messageOf(activity);
+    if (!message) return;
+    if (phase.selfSenderId === UNKNOWN_VISITOR && message.clientMessageId && phase.engine.outbox.get(message.clientMessageId)) {
+      return this.learnSender(message.senderId);
+    }
+    if (message.senderId === phase.selfSenderId) return;
+    if (message.seq !== null && message.seq <= this.state.hiddenThroughSeq) return;
+    this.events.message(message.id, { threadId: phase.threadId, senderId: message.senderId, content: message.content });
+  }
+
+  /** The visitor's first message named them: remember it, and reopen the thread knowing who they are. */
+  protected learnSender(senderId: string): void {
+    if (!senderId.startsWith('visitor:')) return;
+    this.visitor.update({ senderId });
+    this.begin();
+  }
+
+  /** Tells the host page what went wrong, in a code and words; never throws. */
+  report(code: string, message: string): void {
+    this.events.report(code, message);
+  }
+}

@@ -119,6 +119,15 @@ describe('bad input is refused and nothing is stored', () => {
     expect(exact.status).toBe(201);
   });
 
+  it('counts a client_message_id in code points, as the socket does: 128 emoji are accepted, 129 are not', async () => {
+    const ok = await api(server, 'POST', messagesPath, { token, body: { content: 'emoji id', client_message_id: '😀'.repeat(128) } });
+    expect(ok.status).toBe(201);
+    expect(ok.body.message.client_message_id).toBe('😀'.repeat(128));
+    expect(await refused(post({ content: 'emoji id', client_message_id: '😀'.repeat(129) }), 400, 'client_error')).toMatch(
+      /client_message_id/,
+    );
+  });
+
   it('refuses empty and whitespace-only content', async () => {
     expect(await refused(post(sendBody('')), 400, 'client_error')).toMatch(/content/);
     expect(await refused(post(sendBody('   \n\t  ')), 400, 'client_error')).toMatch(/content/);

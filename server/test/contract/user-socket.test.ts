@@ -285,6 +285,20 @@ describe('the user WebSocket (CONTRACT §6)', () => {
       });
     });
 
+    it('counts a client_message_id in code points, as REST does: 128 emoji are accepted, 129 are refused', async () => {
+      const socket = openUser(server, alice.token);
+      await socket.ready();
+      const okId = '😀'.repeat(128);
+      socket.send({ type: 'send_message', data: { thread_id: shared.id, content: 'emoji id', client_message_id: okId } });
+      const ack = await socket.next((f) => f.type === 'message_ack' && f.data.client_message_id === okId);
+      expect(ack.data.message.client_message_id).toBe(okId);
+      const tooLong = '😀'.repeat(129);
+      socket.send({ type: 'send_message', data: { thread_id: shared.id, content: 'emoji id', client_message_id: tooLong } });
+      const error = await socket.next((f) => f.type === 'error' && f.data.client_message_id === tooLong);
+      expect(error.data).toMatchObject({ code: 'client_error', retryable: false });
+      expect(error.data.message).toContain('client_message_id is longer than 128 characters');
+    });
+
     it('counts content in code points: 5,000 emoji are accepted, 5,001 are refused', async () => {
       const socket = openUser(server, alice.token);
       await socket.ready();

@@ -32,7 +32,12 @@ export const contentSchema = v.pipe(
 const clientMessageIdSchema = v.pipe(
   v.string('client_message_id must be a string'),
   v.minLength(1, 'client_message_id must not be empty'),
-  v.maxLength(MAX_CLIENT_MESSAGE_ID_LENGTH, `client_message_id is longer than ${MAX_CLIENT_MESSAGE_ID_LENGTH} characters`),
+  // Counted in code points, as the content is and as ajv counts on REST, so both doors agree.
+  v.check(
+    (id) => codePointLength(id) <= MAX_CLIENT_MESSAGE_ID_LENGTH,
+    `client_message_id is longer than ${MAX_CLIENT_MESSAGE_ID_LENGTH} characters`,
+  ),
+  v.metadata({ maxLength: MAX_CLIENT_MESSAGE_ID_LENGTH }),
 );
 
 const mentionsSchema = v.pipe(

@@ -8,9 +8,7 @@ import { ThreadSession } from '../session/thread-session.ts';
 import type { ThreadSnapshot } from '../session/thread-snapshot.ts';
 import { Outbox, type OutboxItem } from '../sync/outbox.ts';
 import type { OutboxStore } from '../sync/outbox-store.ts';
-import type { OutboxTabMessage } from '../sync/outbox-tab-messages.ts';
-import type { TabChannel } from '../tabs/tab-channel.ts';
-import type { TabLeadership } from '../tabs/tab-leadership.ts';
+import type { TabHub } from '../tabs/tab-hub.ts';
 import { NotifyScheduler } from './notify-scheduler.ts';
 import { ThreadSummaries, type ThreadSummary } from './thread-summaries.ts';
 
@@ -24,10 +22,8 @@ export interface SyncEngineOptions {
   environment: Environment;
   /** The signed-in user's (or visitor's) sender id: their own typing and presence are not shown. */
   selfSenderId: string;
-  /** This tab's leadership among the user's tabs; null or absent: a single tab (it sends its own outbox). */
-  leadership?: TabLeadership | null;
-  /** `ama2:outbox:<userId>`: with a leadership, the tabs share one outbox over it (the engine closes it on stop). */
-  outboxChannel?: TabChannel<OutboxTabMessage> | null;
+  /** The user's tabs, which then share one outbox (its `outbox` topic); null or absent: a single tab (it sends its own outbox). Not owned. */
+  tabs?: TabHub | null;
 }
 
 /** What happened in any thread, opened or not, for lists and notifications. */
@@ -67,7 +63,7 @@ export class SyncEngine {
       environment: options.environment,
       onChange: (threadId) => this.session(threadId).outboxChanged(),
       onSent: (threadId, message) => this.receiveMessage(threadId, message),
-      tabs: options.leadership && options.outboxChannel ? { leadership: options.leadership, channel: options.outboxChannel } : null,
+      tabs: options.tabs && !options.tabs.alone ? options.tabs : null,
     });
     this.connectionState = options.connection.getState();
   }
@@ -118,8 +114,6 @@ export class SyncEngine {
     for (const session of this.sessions.values()) session.stop();
     this.options.connection.stop();
     this.outbox.stop();
-    // Signed out or going away: another tab (or the next sign-in) leads.
-    this.options.leadership?.close();
   }
 
   /** "Retry now": skips the wait, or leaves `paused` / `failed`. */

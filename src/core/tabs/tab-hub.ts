@@ -179,6 +179,11 @@ export class TabHub {
     return [state({ tabId: this.tabId, ...this.own }), ...this.roster.beats().map(state)];
   }
 
+  /** Whether any tab (this one included) is visible with `threadId` on screen. */
+  anyVisibleOn(threadId: string): boolean {
+    return this.tabs().some((state) => state.visible && state.threadId === threadId);
+  }
+
   /** The other live tabs' last beats. */
   others(): TabBeat[] {
     return this.roster.beats();

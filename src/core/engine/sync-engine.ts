@@ -63,7 +63,7 @@ export class SyncEngine {
       environment: options.environment,
       onChange: (threadId) => this.session(threadId).outboxChanged(),
       onSent: (threadId, message) => this.receiveMessage(threadId, message),
-      tabs: options.tabs && !options.tabs.alone ? options.tabs : null,
+      tabs: options.tabs?.shares ? options.tabs : null,
     });
     this.connectionState = options.connection.getState();
   }

@@ -9,6 +9,18 @@ export const draftTabMessageSchema = v.object({
 });
 export type DraftTabMessage = v.InferOutput<typeof draftTabMessageSchema>;
 
+/** Where the drafts live in this tab (the composer's store and the page's focus), as the client sees them. */
+export interface DraftSource {
+  /** Whether the user is in this thread's composer in this tab now (it has focus, in the focused window). */
+  isActive(threadId: string): boolean;
+  /** Puts another tab's draft into this tab (without announcing it again). */
+  apply(threadId: string, text: string): void;
+  /** Called with each draft the user changes in this tab; returns an unsubscribe function. */
+  onChange(listener: (threadId: string, text: string) => void): () => void;
+  /** Called once focus has moved (the user may have left a composer); returns an unsubscribe function. */
+  onFocusMoved(listener: () => void): () => void;
+}
+
 export interface DraftTabSyncOptions {
   hub: TabHub;
   /** Whether the user is in this thread's composer in this tab now (it has focus, in the focused window). */

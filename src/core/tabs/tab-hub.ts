@@ -39,7 +39,7 @@ export type OwnTabState = Omit<TabBeat, 'tabId' | 'leader' | 'cursors'>;
 
 export interface TabHubOptions {
   tabId: string;
-  /** Owned from here on: {@link TabHub.close} is its one closer. Null: no Web Locks. */
+  /** Owned from here on: {@link TabHub.close} is its one closer. Null: no Web Locks (every tab then acts as a leader). */
   leadership: TabLeadership | null;
   /** The channel `ama2:<userId>`; owned from here on. Null: no BroadcastChannel. */
   channel: TabChannel<TabEnvelope> | null;
@@ -80,7 +80,9 @@ function warnInvalid(topic: string | null, reason: string): void {
  * with its body schema and its `onLeader` / `onFollower` hooks, and a hand-over is handled
  * here, in one place, by calling those hooks in the order the topics joined.
  *
- * Without Web Locks or BroadcastChannel the tab is alone: it leads, posts nowhere and hears nobody.
+ * Without BroadcastChannel the tab is alone: it leads, posts nowhere and hears nobody. Without
+ * Web Locks the tabs still talk (reads, drafts, states), but each leads itself (its own
+ * connection, outbox and notifications), as each tab did before tabs shared anything.
  */
 export class TabHub {
   readonly tabId: string;
@@ -103,19 +105,14 @@ export class TabHub {
   constructor(private readonly options: TabHubOptions) {
     this.tabId = options.tabId;
     this.now = options.now ?? (() => Date.now());
-    const shared = options.leadership !== null && options.channel !== null;
-    // Half a pair is no pair: a lock without a channel is let go at once, and the tab is alone.
-    if (!shared) {
-      options.leadership?.close();
-      options.channel?.close();
-    }
-    this.leadership = shared ? options.leadership : null;
-    this.channel = shared ? options.channel : null;
-    if (!this.channel || !this.leadership) return;
-    const leadership = this.leadership;
+    // A lock without a channel leads nobody: it is let go at once, and the tab is alone.
+    if (!options.channel) options.leadership?.close();
+    this.channel = options.channel;
+    this.leadership = options.channel ? options.leadership : null;
+    if (!this.channel) return;
+    if (this.leadership) this.stops.push(this.leadership.subscribe((leader) => this.handOver(leader)));
     this.stops.push(
       this.channel.subscribe((raw) => this.receive(raw)),
-      leadership.subscribe((leader) => this.handOver(leader)),
       (options.every ?? defaultEvery)(HEARTBEAT_MS, () => this.tick()),
       (options.lifecycle ?? browserPageLifecycle)((event) => {
         if (event === 'pagehide') this.leave();
@@ -125,9 +122,14 @@ export class TabHub {
     this.beat();
   }
 
-  /** True when the tab has no other tabs to talk to (no Web Locks or no BroadcastChannel). */
+  /** True when the tab has no other tabs to talk to (no BroadcastChannel). */
   get alone(): boolean {
     return this.channel === null;
+  }
+
+  /** True when one tab leads the others (Web Locks and BroadcastChannel): they share one connection and one outbox. */
+  get shares(): boolean {
+    return this.channel !== null && this.leadership !== null;
   }
 
   isLeader(): boolean {

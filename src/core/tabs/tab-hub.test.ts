@@ -195,7 +195,12 @@ describe('TabHub: topics and the one hand-over', () => {
     expect([a.isLeader(), b.isLeader()]).toEqual([true, false]);
     const calls: string[] = [];
     for (const topic of ['conn', 'outbox', 'notified'] as const) {
-      b.join({ topic, schema: v.unknown(), onLeader: () => calls.push(`${topic} leads`), onFollower: () => calls.push(`${topic} follows`) });
+      b.join({
+        topic,
+        schema: v.unknown(),
+        onLeader: () => calls.push(`${topic} leads`),
+        onFollower: () => calls.push(`${topic} follows`),
+      });
     }
     a.close();
     await hub.flush();

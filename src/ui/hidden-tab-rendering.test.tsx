@@ -31,7 +31,7 @@ function messageFrame(event: InboundEvent) {
       thread_id: event.thread_id!,
       sender_id: event.sender_id!,
       content: event.content ?? '',
-      role: 'user',
+      role: 'user' as const,
       thread_seq: event.thread_seq,
     },
   };

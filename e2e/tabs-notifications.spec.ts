@@ -83,7 +83,12 @@ async function waitForTabStates(page: Page, userId: string, expected: ExpectedSt
             new Promise<string[]>((resolve) => {
               const channel = new BroadcastChannel(name);
               const seen = new Map<string, string>();
+              const probe = 'e2e-probe';
+              let finished = false;
               const done = () => {
+                if (finished) return;
+                finished = true;
+                channel.postMessage({ v: 1, topic: 'hub', from: probe, body: { kind: 'gone' } });
                 channel.close();
                 resolve([...seen.values()].sort());
               };
@@ -93,11 +98,22 @@ async function waitForTabStates(page: Page, userId: string, expected: ExpectedSt
                   body?: { kind?: string; beat?: { tabId: string; visible: boolean; focused: boolean; threadId: string | null } };
                 };
                 const beat = data?.topic === 'hub' && data.body?.kind === 'beat' ? data.body.beat : undefined;
-                if (!beat) return;
+                if (!beat || beat.tabId === probe) return;
                 seen.set(beat.tabId, JSON.stringify([beat.visible, beat.focused, beat.threadId]));
                 if (seen.size >= count) done();
               };
-              // Every tab beats twice a second: a second hears them all.
+              // A tab new to them (hidden, on no thread, gone again at once): every tab answers with its beat.
+              const beat = {
+                tabId: probe,
+                visible: false,
+                focused: false,
+                threadId: null,
+                leader: false,
+                follow: [],
+                focus: [],
+                cursors: [],
+              };
+              channel.postMessage({ v: 1, topic: 'hub', from: probe, body: { kind: 'beat', beat } });
               setTimeout(done, 1_000);
             }),
           { name: `ama2:${userId}`, count: expected.length },

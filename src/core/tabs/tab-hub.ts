@@ -289,6 +289,8 @@ export class TabHub {
 
   private receiveHub(from: string, body: HubBody): void {
     if (body.kind === 'gone') {
+      // A leader that leaves on purpose hands the lock to the next tab in line: no reason to steal it meanwhile.
+      if (this.roster.get(from)?.leader) this.leadership?.heardLeader?.();
       if (this.roster.remove(from)) this.changed();
       return;
     }

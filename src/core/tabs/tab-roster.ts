@@ -81,6 +81,11 @@ export class TabRoster {
     return sameBeat(before, beat) ? 'same' : 'changed';
   }
 
+  /** A live tab's last beat. */
+  get(tabId: string): TabBeat | undefined {
+    return this.tabs.get(tabId)?.beat;
+  }
+
   remove(tabId: string): boolean {
     return this.tabs.delete(tabId);
   }

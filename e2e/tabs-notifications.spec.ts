@@ -68,9 +68,9 @@ interface ExpectedState {
 }
 
 /**
- * Waits until the tabs, asked on the app's own tab-state channel, announce exactly these
- * states: then every tab's registry holds them too (same channel, same order), and a
- * message sent now is decided on with them.
+ * Waits until the tabs, heard on the app's own tab channel, beat exactly these states: then
+ * every tab's list of live tabs holds them too (same channel, same order), and a message sent
+ * now is decided on with them.
  */
 async function waitForTabStates(page: Page, userId: string, expected: ExpectedState[]): Promise<void> {
   const key = (state: ExpectedState) => JSON.stringify([state.visible, state.focused, state.threadId]);
@@ -83,23 +83,40 @@ async function waitForTabStates(page: Page, userId: string, expected: ExpectedSt
             new Promise<string[]>((resolve) => {
               const channel = new BroadcastChannel(name);
               const seen = new Map<string, string>();
+              const probe = 'e2e-probe';
+              let finished = false;
               const done = () => {
+                if (finished) return;
+                finished = true;
+                channel.postMessage({ v: 1, topic: 'hub', from: probe, body: { kind: 'gone' } });
                 channel.close();
                 resolve([...seen.values()].sort());
               };
               channel.onmessage = (event: MessageEvent) => {
                 const data = event.data as {
-                  type?: string;
-                  state?: { tabId: string; visible: boolean; focused: boolean; threadId: string | null };
+                  topic?: string;
+                  body?: { kind?: string; beat?: { tabId: string; visible: boolean; focused: boolean; threadId: string | null } };
                 };
-                if (data?.type !== 'tab_state' || !data.state) return;
-                seen.set(data.state.tabId, JSON.stringify([data.state.visible, data.state.focused, data.state.threadId]));
+                const beat = data?.topic === 'hub' && data.body?.kind === 'beat' ? data.body.beat : undefined;
+                if (!beat || beat.tabId === probe) return;
+                seen.set(beat.tabId, JSON.stringify([beat.visible, beat.focused, beat.threadId]));
                 if (seen.size >= count) done();
               };
-              channel.postMessage({ type: 'tab_hello', tabId: 'e2e-probe' });
+              // A tab new to them (hidden, on no thread, gone again at once): every tab answers with its beat.
+              const beat = {
+                tabId: probe,
+                visible: false,
+                focused: false,
+                threadId: null,
+                leader: false,
+                follow: [],
+                focus: [],
+                cursors: [],
+              };
+              channel.postMessage({ v: 1, topic: 'hub', from: probe, body: { kind: 'beat', beat } });
               setTimeout(done, 1_000);
             }),
-          { name: `ama2:tabs:${userId}`, count: expected.length },
+          { name: `ama2:${userId}`, count: expected.length },
         ),
       { message: 'the tabs announce the expected states' },
     )

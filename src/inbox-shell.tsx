@@ -66,10 +66,9 @@ export function InboxShell() {
     enabled: Boolean(selected) && !listed,
   });
   const current = listed ?? single.data;
-  const unread = threads.reduce((total, thread) => total + thread.unread_count, 0);
 
   useThreadListSync();
-  useTabTitle(unread, t.shell.tabTitle);
+  useTabTitle(t.shell.tabTitle);
   useDesktopNotifications((threadId) => threads.find((thread) => thread.id === threadId));
   // The thread this tab shows (none while the agent screens cover it), for the other tabs' notifications.
   useTabStateReporter(agentRoute ? null : selected);

@@ -110,15 +110,19 @@ const RELAY_PROBE = `(() => {
   };
   const NativeChannel = window.BroadcastChannel;
   const post = NativeChannel.prototype.postMessage;
+  // A relayed frame: the tab hub's envelope on its conn topic.
+  const relayed = (message) => (message && message.topic === 'conn' && message.body && message.body.kind === 'frame' ? message.body.frame : null);
   NativeChannel.prototype.postMessage = function (message) {
-    if (message && message.kind === 'frame') note(stamps.post, JSON.stringify(message.frame));
+    const frame = relayed(message);
+    if (frame) note(stamps.post, JSON.stringify(frame));
     return post.call(this, message);
   };
   window.BroadcastChannel = class extends NativeChannel {
     constructor(...args) {
       super(...args);
       this.addEventListener('message', (event) => {
-        if (event.data && event.data.kind === 'frame') note(stamps.heard, JSON.stringify(event.data.frame));
+        const frame = relayed(event.data);
+        if (frame) note(stamps.heard, JSON.stringify(frame));
       });
     }
   };

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { DesktopNotifier, notifiedChannelName, type NotifyCandidate } from '../core/notify/desktop-notifier.ts';
+import type { NotifyCandidate } from '../core/notify/desktop-notifier.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { useEngine } from '../engine-provider/engine-context.tsx';
 import { currentStrings } from '../i18n/locale-store.ts';
@@ -13,10 +13,11 @@ const threadHash = (threadId: string) => `#/thread/${threadId}`;
  * leader tab (or a tab on its own) decides and shows it (see `DesktopNotifier` and
  * `notifyDecision`); the others stay quiet. Shown only once the user allowed them. The text
  * is the message's words without markdown, shortened; clicking focuses the tab and opens the
- * thread. One notification per thread replaces the previous one (same tag).
+ * thread. One notification per thread replaces the previous one (same tag). The inbox client
+ * decides; this hook only shows.
  */
 export function useDesktopNotifications(threadOf: (threadId: string) => InboundThread | undefined): void {
-  const { engine, selfSenderId, tabs } = useEngine();
+  const { client, selfSenderId } = useEngine();
   const threadOfRef = useRef(threadOf);
   useEffect(() => {
     threadOfRef.current = threadOf;
@@ -37,28 +38,6 @@ export function useDesktopNotifications(threadOf: (threadId: string) => InboundT
         notification.close();
       };
     };
-    const channel = tabs.channel<never>(notifiedChannelName(tabs.userId));
-    const notifier = new DesktopNotifier({
-      leadership: tabs.leadership,
-      channel,
-      selfSenderId,
-      tabs: () => tabs.states.all(),
-      isMuted: (threadId) => tabs.muted.isMuted(threadId),
-      show,
-    });
-    const unsubscribe = engine.onActivity((activity) => {
-      if (activity.kind !== 'message') return;
-      notifier.consider({
-        threadId: activity.threadId,
-        messageId: activity.message.id,
-        senderId: activity.message.sender_id,
-        content: activity.message.content,
-      });
-    });
-    return () => {
-      unsubscribe();
-      notifier.stop();
-      channel?.close();
-    };
-  }, [engine, selfSenderId, tabs]);
+    return client.showNotificationsWith(show);
+  }, [client, selfSenderId]);
 }

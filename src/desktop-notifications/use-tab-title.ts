@@ -1,8 +1,9 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { watchTabTitle } from './tab-title.ts';
 
-/** "(3) Inbox" while there are unread messages. */
-export function useTabTitle(unread: number, base = 'Inbox'): void {
-  useEffect(() => {
-    document.title = unread > 0 ? `(${unread > 99 ? '99+' : unread}) ${base}` : base;
-  }, [unread, base]);
+/** "(3) Inbox" while there are unread messages: the title follows the thread list's cache (see {@link watchTabTitle}). */
+export function useTabTitle(base = 'Inbox'): void {
+  const queryClient = useQueryClient();
+  useEffect(() => watchTabTitle(queryClient, base), [queryClient, base]);
 }

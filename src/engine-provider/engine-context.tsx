@@ -1,38 +1,38 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { InboxApi } from '../core/api/inbox-api.ts';
-import { createInboxEngine } from '../core/engine/create-inbox-engine.ts';
+import { createInboxEngine, type InboxClient, type InboxTabs } from '../core/engine/create-inbox-engine.ts';
 import type { SyncEngine } from '../core/engine/sync-engine.ts';
 import { browserEnvironment } from '../core/environment/environment.ts';
-import { createTabEffects, type TabEffects } from '../core/tabs/tab-effects.ts';
 import { frameBatch } from '../ui/frame-batch.ts';
 import { currentStrings, useStrings } from '../i18n/locale-store.ts';
 import { useRuntimeConfig } from '../config/runtime-config-context.tsx';
 import { useSession, type SessionUser } from '../sign-in/session-store.ts';
-import { useDraftTabSync } from '../composer/use-draft-tab-sync.ts';
+import { composerDrafts } from '../composer/composer-drafts.ts';
 
 export interface EngineContextValue {
+  /** Everything of this session, assembled by `createInboxEngine`; React reads and calls it. */
+  client: InboxClient;
   engine: SyncEngine;
   api: InboxApi;
   user: SessionUser;
   selfSenderId: string;
-  /** What this user's tabs share: tab states, muted threads, the leadership. */
-  tabs: TabEffects;
+  /** What this user's tabs share: the tab hub and muted threads. */
+  tabs: InboxTabs;
 }
 
 const EngineContext = createContext<EngineContextValue | null>(null);
 
 /**
- * One engine per signed-in session: made and started in an effect (never during render),
+ * One inbox client per signed-in session: made and started in an effect (never during render),
  * stopped when the session ends. The token is read on every use, so a new sign-in is used at once.
  */
 export function EngineProvider({ user, children }: { user: SessionUser; children: ReactNode }) {
   const config = useRuntimeConfig();
   const [value, setValue] = useState<EngineContextValue | null>(null);
   const t = useStrings();
-  useDraftTabSync(user.id);
 
   useEffect(() => {
-    const created = createInboxEngine({
+    const client = createInboxEngine({
       serverUrl: config.apiBaseUrl,
       getToken: () => useSession.getState().token,
       userId: user.id,
@@ -43,16 +43,15 @@ export function EngineProvider({ user, children }: { user: SessionUser; children
         useSession.getState().expire(currentStrings().signIn.sessionExpired);
         return false;
       },
+      drafts: composerDrafts(user.id),
     });
-    const tabs = createTabEffects({ userId: user.id, leadership: created.leadership });
-    // The engine is an outside system made and started here; its handle enters state once per session.
+    // The client is an outside system made and started here; its handle enters state once per session.
     // eslint-disable-next-line react-hooks/set-state-in-effect
-    setValue({ engine: created.engine, api: created.api, user, selfSenderId: `user:${user.id}`, tabs });
-    void created.engine.start();
+    setValue({ client, engine: client.engine, api: client.api, user, selfSenderId: `user:${user.id}`, tabs: client.tabs });
+    void client.start();
     return () => {
-      // Also hands this tab's leadership on (the engine closes it).
-      created.engine.stop();
-      tabs.stop();
+      // Also hands this tab's leadership on (the tab hub, closed last, is its one closer).
+      client.stop();
       setValue(null);
     };
   }, [config.apiBaseUrl, user]);

@@ -7,7 +7,9 @@ import { SyncEngine } from '../core/engine/sync-engine.ts';
 import { fixtureThread } from '../core/protocol/fixtures.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { MemoryOutboxStore } from '../core/sync/outbox-store.ts';
-import { createTabEffects } from '../core/tabs/tab-effects.ts';
+import type { InboxClient } from '../core/engine/create-inbox-engine.ts';
+import { MutedThreads } from '../core/notify/muted-threads.ts';
+import { TabHub } from '../core/tabs/tab-hub.ts';
 import { FakeConnection } from '../core/testing/fake-connection.ts';
 import { FakeEnvironment } from '../core/testing/fake-environment.ts';
 import { FakeThreadSource } from '../core/testing/fake-thread-source.ts';
@@ -46,7 +48,9 @@ function setup() {
     api,
     user: { id: 'me', name: 'Me' } as EngineContextValue['user'],
     selfSenderId: 'user:me',
-    tabs: createTabEffects({ userId: 'me', leadership: null, channel: () => null, storage: null }),
+    // The hook reads only the engine; the rest of the client is a tab alone.
+    client: {} as InboxClient,
+    tabs: { hub: new TabHub({ tabId: 'me', leadership: null, channel: null }), muted: new MutedThreads(null, 'muted') },
   };
   function Reader() {
     useThreadListSync();

@@ -40,18 +40,19 @@ describe('engine.markRead against the real server', () => {
       expect(sent.status).toBe(201);
     }
 
-    const { engine } = createInboxEngine({
+    const client = createInboxEngine({
       serverUrl: server.url,
       getToken: () => alice.token,
       userId: alice.user.id,
       outboxStore: new MemoryOutboxStore(),
-      readChannel: null,
+      tabChannel: null,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
     });
+    const { engine } = client;
     const activities: Activity[] = [];
     engine.onActivity((activity) => activities.push(activity));
     await engine.start();
-    cleanups.push(() => engine.stop());
+    cleanups.push(() => client.stop());
     await waitFor(() => engine.getConnectionState().status === 'open', 'the socket to open');
     await engine.openThread(thread.id);
     const messages = () => engine.getThreadSnapshot(thread.id).items.filter((item) => item.kind === 'message');

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryOutboxStore } from '../sync/outbox-store.ts';
-import { ReadSync, readSyncChannelName } from '../tabs/read-sync.ts';
+import { ReadSync } from '../tabs/read-sync.ts';
 import { FakeConnection } from '../testing/fake-connection.ts';
 import { FakeEnvironment } from '../testing/fake-environment.ts';
 import { FakeTabHub } from '../testing/fake-tabs.ts';
@@ -8,7 +8,9 @@ import { FakeThreadSource } from '../testing/fake-thread-source.ts';
 import { MARK_READ_DELAY_MS, readMarker } from './read-marker.ts';
 import { SyncEngine } from './sync-engine.ts';
 
-/** One tab's engine on the read channel; what it told the server and the thread list is recorded. */
+let tabs = 0;
+
+/** One tab's engine on the read topic of its tab hub; what it told the server and the thread list is recorded. */
 function openTab(hub: FakeTabHub) {
   const connection = new FakeConnection();
   const saved: [string, number][] = [];
@@ -19,7 +21,7 @@ function openTab(hub: FakeTabHub) {
     environment: new FakeEnvironment(),
     selfSenderId: 'user:me',
     reads: readMarker({
-      reads: new ReadSync(hub.channel(readSyncChannelName('u1'))),
+      reads: new ReadSync(hub.tabHub(`tab-${++tabs}`)),
       save: async (threadId, readSeq) => {
         saved.push([threadId, readSeq]);
       },

@@ -8,9 +8,7 @@ import { ThreadSession } from '../session/thread-session.ts';
 import type { ThreadSnapshot } from '../session/thread-snapshot.ts';
 import { Outbox, type OutboxItem } from '../sync/outbox.ts';
 import type { OutboxStore } from '../sync/outbox-store.ts';
-import type { OutboxTabMessage } from '../sync/outbox-tab-messages.ts';
-import type { TabChannel } from '../tabs/tab-channel.ts';
-import type { TabLeadership } from '../tabs/tab-leadership.ts';
+import type { TabHub } from '../tabs/tab-hub.ts';
 import { IdleSessions } from './idle-sessions.ts';
 import { NotifyScheduler } from './notify-scheduler.ts';
 import type { ReadMarker, ReadTarget } from './read-marker.ts';
@@ -26,10 +24,8 @@ export interface SyncEngineOptions {
   environment: Environment;
   /** The signed-in user's (or visitor's) sender id: their own typing and presence are not shown. */
   selfSenderId: string;
-  /** This tab's leadership among the user's tabs; null or absent: a single tab (it sends its own outbox). */
-  leadership?: TabLeadership | null;
-  /** `ama2:outbox:<userId>`: with a leadership, the tabs share one outbox over it (the engine closes it on stop). */
-  outboxChannel?: TabChannel<OutboxTabMessage> | null;
+  /** The user's tabs, which then share one outbox (its `outbox` topic); null or absent: a single tab (it sends its own outbox). Not owned. */
+  tabs?: TabHub | null;
   /**
    * Makes the engine's read marker (`readMarker(...)` of read-marker.ts: the other tabs and
    * the server); absent: `markRead` does nothing (the visitor widget keeps its own read position).
@@ -77,7 +73,7 @@ export class SyncEngine {
       environment: options.environment,
       onChange: (threadId) => this.session(threadId).outboxChanged(),
       onSent: (threadId, message) => this.receiveMessage(threadId, message),
-      tabs: options.leadership && options.outboxChannel ? { leadership: options.leadership, channel: options.outboxChannel } : null,
+      tabs: options.tabs?.shares ? options.tabs : null,
     });
     this.connectionState = options.connection.getState();
     this.reads =
@@ -154,8 +150,6 @@ export class SyncEngine {
     this.options.connection.stop();
     this.outbox.stop();
     this.reads?.stop();
-    // Signed out or going away: another tab (or the next sign-in) leads.
-    this.options.leadership?.close();
   }
 
   /** "Retry now": skips the wait, or leaves `paused` / `failed`. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeTabHub } from '../testing/fake-tabs.ts';
-import type { TabState } from '../tabs/tab-states.ts';
-import { DesktopNotifier, notifiedChannelName, PENDING_KEEP_MS, type NotifyCandidate } from './desktop-notifier.ts';
+import type { TabState } from '../tabs/tab-roster.ts';
+import { DesktopNotifier, PENDING_KEEP_MS, type NotifyCandidate } from './desktop-notifier.ts';
 
 const message = (n: number, threadId = 't1'): NotifyCandidate => ({
   threadId,
@@ -18,8 +18,7 @@ function setup(options: { tabs?: TabState[]; muted?: string[] } = {}) {
   const tabs = (['a', 'b', 'c'] as const).map((tabId) => {
     const leadership = hub.leadership(tabId);
     const notifier = new DesktopNotifier({
-      leadership,
-      channel: hub.channel(notifiedChannelName('u1')),
+      hub: hub.tabHub(tabId, { leadership }),
       selfSenderId: 'user:alice',
       tabs: () => options.tabs ?? [],
       isMuted: (threadId) => options.muted?.includes(threadId) ?? false,
@@ -107,8 +106,7 @@ describe('DesktopNotifier', () => {
 
     const shown: string[] = [];
     const single = new DesktopNotifier({
-      leadership: null,
-      channel: null,
+      hub: null,
       selfSenderId: 'user:alice',
       tabs: () => [],
       isMuted: () => false,
@@ -122,7 +120,7 @@ describe('DesktopNotifier', () => {
 
   it('ignores channel messages it does not understand', async () => {
     const { hub, shown, tabs } = setup();
-    const rogue = hub.channel<unknown>(notifiedChannelName('u1'));
+    const rogue = hub.rogue('notified');
     rogue.post({ type: 'handled', messageId: 42 });
     rogue.post({ type: 'other', messageId: 'm1' });
     rogue.post(null);

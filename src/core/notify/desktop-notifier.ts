@@ -1,6 +1,6 @@
-import type { TabChannel } from '../tabs/tab-channel.ts';
-import type { TabLeadership } from '../tabs/tab-leadership.ts';
-import type { TabState } from '../tabs/tab-states.ts';
+import * as v from 'valibot';
+import type { HubTopic, TabHub } from '../tabs/tab-hub.ts';
+import type { TabState } from '../tabs/tab-roster.ts';
 import { notifyDecision, type NotifyDecision } from './notify-decision.ts';
 
 /** Message ids remembered as handled (by any tab): a repeat of one (a catch-up, a relay) is never shown again. */
@@ -12,10 +12,12 @@ export const HANDLED_IDS_KEPT = 2_000;
 export const PENDING_KEEP_MS = 10_000;
 const PENDING_MAX = 200;
 
-/** The name of the channel on which the deciding tab tells the others a message is handled. */
-export const notifiedChannelName = (userId: string) => `ama2:notified:${userId}`;
-
-type NotifiedMessage = { type: 'handled'; messageId: string };
+/** The deciding tab tells the others a message is handled (topic `notified` of the tab hub). */
+export const notifiedMessageSchema = v.object({
+  type: v.literal('handled'),
+  messageId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+});
+type NotifiedMessage = v.InferOutput<typeof notifiedMessageSchema>;
 
 /** A message that may deserve a notification. */
 export interface NotifyCandidate {
@@ -26,12 +28,10 @@ export interface NotifyCandidate {
 }
 
 export interface DesktopNotifierOptions {
-  /** Null: a single tab (no Web Locks), which decides alone. */
-  leadership: TabLeadership | null;
-  /** Null where tabs cannot talk (no BroadcastChannel). */
-  channel: TabChannel<NotifiedMessage> | null;
+  /** The user's tabs; null (or a hub alone): a single tab, which decides alone. */
+  hub: TabHub | null;
   selfSenderId: string;
-  /** Every live tab's state, this one included. */
+  /** Every live tab's state, this one included (the hub's `tabs()`). */
   tabs(): readonly TabState[];
   isMuted(threadId: string): boolean;
   /** Shows the notification (permission, text and click are the caller's). */
@@ -49,26 +49,19 @@ export interface DesktopNotifierOptions {
 export class DesktopNotifier {
   private readonly handled = new Set<string>();
   private readonly pending = new Map<string, { candidate: NotifyCandidate; heardAt: number }>();
-  private readonly stops: (() => void)[] = [];
+  private readonly topic: HubTopic<NotifiedMessage> | null;
   private readonly now: () => number;
 
   constructor(private readonly options: DesktopNotifierOptions) {
     this.now = options.now ?? (() => Date.now());
-    if (options.channel) this.stops.push(options.channel.subscribe((message) => this.receive(message)));
-    if (options.leadership) {
-      this.stops.push(
-        options.leadership.subscribe((leader) => {
-          if (leader) this.takeOver();
-        }),
-      );
-    }
+    this.topic = options.hub?.join({ topic: 'notified', schema: notifiedMessageSchema, onLeader: () => this.takeOver() }) ?? null;
+    this.topic?.subscribe((message) => this.markHandled(message.messageId));
   }
 
   /** A message arrived in this tab (from its own socket or relayed by the leader). Returns what was decided, or null when not this tab's call. */
   consider(candidate: NotifyCandidate): NotifyDecision | 'handled' | null {
     if (this.handled.has(candidate.messageId)) return 'handled';
-    const { leadership } = this.options;
-    if (leadership && !leadership.isLeader()) {
+    if (this.topic && !this.topic.isLeader()) {
       this.keepPending(candidate);
       return null;
     }
@@ -76,7 +69,7 @@ export class DesktopNotifier {
   }
 
   stop(): void {
-    for (const stop of this.stops.splice(0)) stop();
+    this.topic?.leave();
     this.pending.clear();
   }
 
@@ -90,7 +83,7 @@ export class DesktopNotifier {
       tabs: options.tabs(),
     });
     this.markHandled(candidate.messageId);
-    options.channel?.post({ type: 'handled', messageId: candidate.messageId });
+    this.topic?.post({ type: 'handled', messageId: candidate.messageId });
     if (decision === 'notify') options.show(candidate);
     return decision;
   }
@@ -112,13 +105,5 @@ export class DesktopNotifier {
     this.handled.add(messageId);
     this.pending.delete(messageId);
     if (this.handled.size > HANDLED_IDS_KEPT) this.handled.delete(this.handled.values().next().value!);
-  }
-
-  private receive(raw: unknown): void {
-    if (typeof raw !== 'object' || raw === null) return;
-    const { type, messageId } = raw as Record<string, unknown>;
-    if (type === 'handled' && typeof messageId === 'string' && messageId.length > 0 && messageId.length <= 200) {
-      this.markHandled(messageId);
-    }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TabState } from '../tabs/tab-states.ts';
+import type { TabState } from '../tabs/tab-roster.ts';
 import { notifyDecision } from './notify-decision.ts';
 
 const tab = (state: Partial<TabState>): TabState => ({ tabId: 'x', visible: false, focused: false, threadId: null, ...state });

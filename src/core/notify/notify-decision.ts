@@ -1,4 +1,4 @@
-import type { TabState } from '../tabs/tab-states.ts';
+import type { TabState } from '../tabs/tab-roster.ts';
 
 /** Why a message does or does not get a desktop notification. */
 export type NotifyDecision =

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { isOutboxItem } from './outbox-store.ts';
 import type { OutboxItem } from './outbox-item.ts';
 
@@ -10,7 +11,7 @@ export type OutboxRequest =
 
 /**
  * The messages of one outbox shared by the tabs of a browser profile and user
- * (channel `ama2:outbox:<userId>`). Items are stored in IndexedDB before they are announced.
+ * (topic `outbox` of the tab hub). Items are stored in IndexedDB before they are announced.
  */
 export type OutboxTabMessage =
   /** Any tab: a new item, already stored. */
@@ -26,45 +27,24 @@ export type OutboxTabMessage =
   /** A new leader has taken over: followers repeat the requests nobody has handled yet. */
   | { type: 'leader' };
 
-const isString = (value: unknown): value is string => typeof value === 'string';
+const id = v.string();
+const itemSchema = v.custom<OutboxItem>(isOutboxItem, 'not an outbox item');
+const requestSchema = v.variant('action', [
+  v.object({ action: v.picklist(['retry', 'discard']), clientMessageId: id }),
+  v.object({ action: v.literal('edit'), clientMessageId: id, content: v.string(), newClientMessageId: id }),
+]);
 
-function parseRequest(value: unknown): OutboxRequest | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const request = value as Record<string, unknown>;
-  if (!isString(request.clientMessageId)) return null;
-  const clientMessageId = request.clientMessageId;
-  switch (request.action) {
-    case 'retry':
-    case 'discard':
-      return { action: request.action, clientMessageId };
-    case 'edit':
-      return isString(request.content) && isString(request.newClientMessageId)
-        ? { action: 'edit', clientMessageId, content: request.content, newClientMessageId: request.newClientMessageId }
-        : null;
-    default:
-      return null;
-  }
-}
+/** A message of the shared outbox from another tab (it may run another build): the `outbox` topic's schema. */
+export const outboxTabMessageSchema: v.GenericSchema<unknown, OutboxTabMessage> = v.variant('type', [
+  v.object({ type: v.picklist(['added', 'item']), item: itemSchema }),
+  v.object({ type: v.literal('removed'), clientMessageId: id }),
+  v.object({ type: v.literal('request'), requestId: id, request: requestSchema }),
+  v.object({ type: v.literal('handled'), requestId: id }),
+  v.object({ type: v.literal('leader') }),
+]);
 
-/** Checks a message from another tab (it may run another build); null when it is not one of ours. */
+/** Checks a message from another tab; null when it is not one of ours. */
 export function parseOutboxTabMessage(value: unknown): OutboxTabMessage | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const message = value as Record<string, unknown>;
-  switch (message.type) {
-    case 'added':
-    case 'item':
-      return isOutboxItem(message.item) ? { type: message.type, item: message.item } : null;
-    case 'removed':
-      return isString(message.clientMessageId) ? { type: 'removed', clientMessageId: message.clientMessageId } : null;
-    case 'request': {
-      const request = parseRequest(message.request);
-      return request && isString(message.requestId) ? { type: 'request', requestId: message.requestId, request } : null;
-    }
-    case 'handled':
-      return isString(message.requestId) ? { type: 'handled', requestId: message.requestId } : null;
-    case 'leader':
-      return { type: 'leader' };
-    default:
-      return null;
-  }
+  const result = v.safeParse(outboxTabMessageSchema, value);
+  return result.success ? result.output : null;
 }

@@ -1,14 +1,6 @@
-import type { TabChannel } from '../tabs/tab-channel.ts';
-import type { TabLeadership } from '../tabs/tab-leadership.ts';
+import type { HubTopic, TabHub } from '../tabs/tab-hub.ts';
 import type { OutboxItem } from './outbox-item.ts';
-import { parseOutboxTabMessage, type OutboxRequest, type OutboxTabMessage } from './outbox-tab-messages.ts';
-
-/** The tabs of one browser profile and user share one outbox: this tab's leadership and the outbox channel. */
-export interface OutboxTabsOptions {
-  leadership: TabLeadership;
-  /** `ama2:outbox:<userId>`; the outbox closes it when it stops. */
-  channel: TabChannel<OutboxTabMessage>;
-}
+import { outboxTabMessageSchema, type OutboxRequest, type OutboxTabMessage } from './outbox-tab-messages.ts';
 
 /** What the outbox does with what other tabs tell it. */
 export interface OutboxTabHost {
@@ -17,6 +9,7 @@ export interface OutboxTabHost {
   receiveRemoved(clientMessageId: string): void;
   /** Leader only; false while it cannot decide yet (still taking over): the requester repeats it later. */
   applyRequest(request: OutboxRequest): boolean;
+  /** The hub's hand-over hook: this tab has just started or stopped leading. */
   leadershipChanged(isLeader: boolean): void;
 }
 
@@ -24,28 +17,31 @@ export interface OutboxTabHost {
 const MAX_REMOVED_IDS = 1_000;
 
 /**
- * The channel side of a shared outbox: it validates and routes messages between this tab's
+ * The `outbox` topic of the {@link TabHub}: it routes messages between this tab's
  * {@link Outbox} and the others', remembers removed items, and keeps a follower's requests
  * until a leader has handled them (a request sent while no tab leads is repeated to the next).
  */
 export class OutboxTabs {
   private readonly pending = new Map<string, OutboxRequest>();
   private readonly removed = new Set<string>();
-  private readonly unsubscribers: (() => void)[];
+  private readonly topic: HubTopic<OutboxTabMessage>;
   private nextRequest = 0;
 
   constructor(
-    private readonly options: OutboxTabsOptions,
+    hub: TabHub,
     private readonly host: OutboxTabHost,
   ) {
-    this.unsubscribers = [
-      options.channel.subscribe((raw) => this.receive(raw)),
-      options.leadership.subscribe((isLeader) => host.leadershipChanged(isLeader)),
-    ];
+    this.topic = hub.join({
+      topic: 'outbox',
+      schema: outboxTabMessageSchema,
+      onLeader: () => host.leadershipChanged(true),
+      onFollower: () => host.leadershipChanged(false),
+    });
+    this.topic.subscribe((message) => this.receive(message));
   }
 
   isLeader(): boolean {
-    return this.options.leadership.isLeader();
+    return this.topic.isLeader();
   }
 
   isRemoved(clientMessageId: string): boolean {
@@ -53,36 +49,35 @@ export class OutboxTabs {
   }
 
   added(item: OutboxItem): void {
-    this.options.channel.post({ type: 'added', item });
+    this.topic.post({ type: 'added', item });
   }
 
   changed(item: OutboxItem): void {
-    this.options.channel.post({ type: 'item', item });
+    this.topic.post({ type: 'item', item });
   }
 
   gone(clientMessageId: string): void {
     this.remember(clientMessageId);
-    this.options.channel.post({ type: 'removed', clientMessageId });
+    this.topic.post({ type: 'removed', clientMessageId });
   }
 
   /** A follower's retry, edit or discard, for the leader to apply. */
   request(request: OutboxRequest): void {
-    const requestId = `${this.options.leadership.tabId}:${this.nextRequest++}`;
+    const requestId = `${this.topic.tabId}:${this.nextRequest++}`;
     this.pending.set(requestId, request);
-    this.options.channel.post({ type: 'request', requestId, request });
+    this.topic.post({ type: 'request', requestId, request });
   }
 
   /** This tab has taken over: it announces itself and returns its own unhandled requests to apply. */
   tookOver(): OutboxRequest[] {
     const own = [...this.pending.values()];
     this.pending.clear();
-    this.options.channel.post({ type: 'leader' });
+    this.topic.post({ type: 'leader' });
     return own;
   }
 
   stop(): void {
-    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
-    this.options.channel.close();
+    this.topic.leave();
   }
 
   private remember(clientMessageId: string): void {
@@ -90,9 +85,7 @@ export class OutboxTabs {
     if (this.removed.size > MAX_REMOVED_IDS) this.removed.delete(this.removed.values().next().value!);
   }
 
-  private receive(raw: unknown): void {
-    const message = parseOutboxTabMessage(raw);
-    if (!message) return;
+  private receive(message: OutboxTabMessage): void {
     switch (message.type) {
       case 'added':
         if (!this.removed.has(message.item.clientMessageId)) this.host.receiveAdded(message.item);
@@ -106,14 +99,14 @@ export class OutboxTabs {
         return;
       case 'request':
         if (this.isLeader() && this.host.applyRequest(message.request)) {
-          this.options.channel.post({ type: 'handled', requestId: message.requestId });
+          this.topic.post({ type: 'handled', requestId: message.requestId });
         }
         return;
       case 'handled':
         this.pending.delete(message.requestId);
         return;
       case 'leader':
-        for (const [requestId, request] of this.pending) this.options.channel.post({ type: 'request', requestId, request });
+        for (const [requestId, request] of this.pending) this.topic.post({ type: 'request', requestId, request });
         return;
     }
   }

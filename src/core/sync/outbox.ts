@@ -6,7 +6,8 @@ import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
 import type { OutboxItem } from './outbox-item.ts';
 import type { OutboxStore } from './outbox-store.ts';
 import type { OutboxRequest } from './outbox-tab-messages.ts';
-import { OutboxTabs, type OutboxTabHost, type OutboxTabsOptions } from './outbox-tabs.ts';
+import type { TabHub } from '../tabs/tab-hub.ts';
+import { OutboxTabs, type OutboxTabHost } from './outbox-tabs.ts';
 
 // Part of the outbox's API: its importers keep reading the item type from here.
 export type { OutboxItem } from './outbox-item.ts';
@@ -25,11 +26,11 @@ export interface OutboxOptions {
   onSent: (threadId: string, message: InboundMessage) => void;
   createId?: () => string;
   /**
-   * Shares one outbox among the tabs of this browser profile and user: only the leader tab
-   * sends; the others mirror its items and forward retries, edits and discards to it.
+   * Shares one outbox among the tabs of this browser profile and user (its `outbox` topic): only
+   * the leader tab sends; the others mirror its items and forward retries, edits and discards to it.
    * Null (or absent): this tab's outbox alone sends, as where Web Locks or BroadcastChannel are missing.
    */
-  tabs?: OutboxTabsOptions | null;
+  tabs?: TabHub | null;
 }
 
 /**

@@ -5,11 +5,11 @@ import { parseClientFrame, type ClientFrame } from '../protocol/client-frames.ts
 import { parseServerFrame, type InboundFrame } from '../protocol/server-frame-schemas.ts';
 
 /**
- * The messages of the connection relay (channel `ama2:conn:<userId>`). `from` is the sending
+ * The messages of the connection relay (topic `conn` of the tab hub). `from` is the sending
  * tab's id. The leader sends `state`, `open`, `frame`, `ack` and `resign`; every other tab
- * sends `tab` (what it follows, where its engine is in each of those threads, what it
- * focuses; also its answer to each `state`), `send`,
- * `retry`, `resume` and `bye`.
+ * sends `hello` (when it starts to follow: the leader answers with its `state`), `send`,
+ * `retry` and `resume`. What each tab follows and focuses, and where its engine is, travel in
+ * its heartbeat (see `TabHub`).
  */
 export type ConnMessage =
   | { kind: 'state'; from: string; state: ConnectionState }
@@ -17,14 +17,12 @@ export type ConnMessage =
   | { kind: 'frame'; from: string; frame: InboundFrame }
   | { kind: 'ack'; from: string; to: string; id: number }
   | { kind: 'resign'; from: string }
-  | { kind: 'tab'; from: string; follow: string[]; focus: string[]; cursors?: number[] | undefined }
+  | { kind: 'hello'; from: string }
   | { kind: 'send'; from: string; to: string; id: number; frame: ClientFrame }
   | { kind: 'retry'; from: string; to: string }
-  | { kind: 'resume'; from: string; to: string }
-  | { kind: 'bye'; from: string };
+  | { kind: 'resume'; from: string; to: string };
 
 const tabId = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
-const threadIds = v.pipe(v.array(v.pipe(v.string(), v.maxLength(200))), v.maxLength(10_000));
 const transport = v.picklist(['websocket', 'sse', 'poll']);
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const closeInfo = v.nullable(v.object({ code: v.number(), reason: v.string() }));
@@ -45,17 +43,10 @@ const messageSchema = v.variant('kind', [
   v.object({ kind: v.literal('frame'), from: tabId, frame: v.unknown() }),
   v.object({ kind: v.literal('ack'), from: tabId, to: tabId, id: count }),
   v.object({ kind: v.literal('resign'), from: tabId }),
-  v.object({
-    kind: v.literal('tab'),
-    from: tabId,
-    follow: threadIds,
-    focus: threadIds,
-    cursors: v.optional(v.pipe(v.array(count), v.maxLength(10_000))),
-  }),
+  v.object({ kind: v.literal('hello'), from: tabId }),
   v.object({ kind: v.literal('send'), from: tabId, to: tabId, id: count, frame: v.unknown() }),
   v.object({ kind: v.literal('retry'), from: tabId, to: tabId }),
   v.object({ kind: v.literal('resume'), from: tabId, to: tabId }),
-  v.object({ kind: v.literal('bye'), from: tabId }),
 ]);
 
 export type ConnMessageParse = { ok: true; message: ConnMessage } | { ok: false; reason: string };
@@ -86,3 +77,14 @@ export function parseConnMessage(input: unknown): ConnMessageParse {
   }
   return { ok: true, message };
 }
+
+/** {@link parseConnMessage} as the relay topic's schema on the tab hub (its reason becomes the issue's message). */
+export const connMessageSchema = v.pipe(
+  v.unknown(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const parsed = parseConnMessage(dataset.value);
+    if (parsed.ok) return parsed.message;
+    addIssue({ message: parsed.reason });
+    return NEVER;
+  }),
+);

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { FakeTabHub } from '../testing/fake-tabs.ts';
-import { DraftTabSync, type DraftTabMessage } from './draft-tab-sync.ts';
+import { DraftTabSync } from './draft-tab-sync.ts';
+
+let tabs = 0;
 
 /** A tab with its drafts and the thread whose composer the user is in (if any). */
 function tab(hub: FakeTabHub) {
   const state = { drafts: new Map<string, string>(), active: null as string | null };
   const sync = new DraftTabSync({
-    channel: hub.channel<DraftTabMessage>('ama2:drafts:u1'),
+    hub: hub.tabHub(`tab-${++tabs}`),
     isActive: (threadId) => state.active === threadId,
     apply: (threadId, text) => state.drafts.set(threadId, text),
   });
@@ -63,8 +65,8 @@ describe('drafts across tabs', () => {
   it('ignores messages it does not understand', async () => {
     const hub = new FakeTabHub();
     const one = tab(hub);
-    hub.channel<unknown>('ama2:drafts:u1').post({ type: 'draft', threadId: 't1', text: 42 });
-    hub.channel<unknown>('ama2:drafts:u1').post('draft');
+    hub.rogue('drafts').post({ type: 'draft', threadId: 't1', text: 42 });
+    hub.rogue('drafts').post('draft');
     await hub.flush();
     expect(one.state.drafts.size).toBe(0);
   });

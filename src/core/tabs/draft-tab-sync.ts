@@ -1,26 +1,32 @@
-import type { TabChannel } from './tab-channel.ts';
+import * as v from 'valibot';
+import type { HubTopic, TabHub } from './tab-hub.ts';
 
-/** A thread's draft as one tab has it now (`''`: none); channel `ama2:drafts:<userId>`. */
-export interface DraftTabMessage {
-  type: 'draft';
-  threadId: string;
-  text: string;
-}
+/** A thread's draft as one tab has it now (`''`: none); topic `drafts` of the tab hub. */
+export const draftTabMessageSchema = v.object({
+  type: v.literal('draft'),
+  threadId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+  text: v.string(),
+});
+export type DraftTabMessage = v.InferOutput<typeof draftTabMessageSchema>;
 
-export interface DraftTabSyncOptions {
-  channel: TabChannel<DraftTabMessage>;
+/** Where the drafts live in this tab (the composer's store and the page's focus), as the client sees them. */
+export interface DraftSource {
   /** Whether the user is in this thread's composer in this tab now (it has focus, in the focused window). */
   isActive(threadId: string): boolean;
   /** Puts another tab's draft into this tab (without announcing it again). */
   apply(threadId: string, text: string): void;
+  /** Called with each draft the user changes in this tab; returns an unsubscribe function. */
+  onChange(listener: (threadId: string, text: string) => void): () => void;
+  /** Called once focus has moved (the user may have left a composer); returns an unsubscribe function. */
+  onFocusMoved(listener: () => void): () => void;
 }
 
-function parseDraftTabMessage(value: unknown): DraftTabMessage | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const message = value as Record<string, unknown>;
-  return message.type === 'draft' && typeof message.threadId === 'string' && typeof message.text === 'string'
-    ? { type: 'draft', threadId: message.threadId, text: message.text }
-    : null;
+export interface DraftTabSyncOptions {
+  hub: TabHub;
+  /** Whether the user is in this thread's composer in this tab now (it has focus, in the focused window). */
+  isActive(threadId: string): boolean;
+  /** Puts another tab's draft into this tab (without announcing it again). */
+  apply(threadId: string, text: string): void;
 }
 
 /**
@@ -33,12 +39,11 @@ function parseDraftTabMessage(value: unknown): DraftTabMessage | null {
  */
 export class DraftTabSync {
   private readonly held = new Map<string, string>();
-  private readonly unsubscribe: () => void;
+  private readonly topic: HubTopic<DraftTabMessage>;
 
   constructor(private readonly options: DraftTabSyncOptions) {
-    this.unsubscribe = options.channel.subscribe((raw) => {
-      const message = parseDraftTabMessage(raw);
-      if (!message) return;
+    this.topic = options.hub.join({ topic: 'drafts', schema: draftTabMessageSchema });
+    this.topic.subscribe((message) => {
       if (options.isActive(message.threadId)) this.held.set(message.threadId, message.text);
       else {
         this.held.delete(message.threadId);
@@ -50,7 +55,7 @@ export class DraftTabSync {
   /** The user changed the thread's draft in this tab (typed, sent, cleared). */
   changed(threadId: string, text: string): void {
     this.held.delete(threadId);
-    this.options.channel.post({ type: 'draft', threadId, text });
+    this.topic.post({ type: 'draft', threadId, text });
   }
 
   /** Focus moved: drafts held for a composer the user has left are applied now. */
@@ -63,7 +68,6 @@ export class DraftTabSync {
   }
 
   stop(): void {
-    this.unsubscribe();
-    this.options.channel.close();
+    this.topic.leave();
   }
 }

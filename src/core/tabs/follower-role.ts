@@ -20,7 +20,8 @@ export class FollowerRole implements TabRole {
 
   constructor(private readonly host: TabRoleHost) {
     host.setState(NO_LEADER);
-    this.ownChanged();
+    // Who leads? The leader answers with its state.
+    host.post({ kind: 'hello', from: host.tabId });
   }
 
   /** Relayed frames that fail validation are counted by the tab connection. */
@@ -35,8 +36,6 @@ export class FollowerRole implements TabRole {
         // A new leader's first word may already be `open`: the engine must still hear of an open.
         if (message.state.status === 'open' && this.justAdopted) host.emitOpen(message.state.transport);
         this.justAdopted = false;
-        // The answer to every beat: this tab is alive, and what it follows and shows.
-        this.ownChanged();
         return;
       case 'open':
         if (message.from === this.leaderId) host.emitOpen(message.transport);
@@ -52,11 +51,10 @@ export class FollowerRole implements TabRole {
         this.leaderId = null;
         host.setState(NO_LEADER);
         return;
-      case 'tab':
+      case 'hello':
       case 'send':
       case 'retry':
       case 'resume':
-      case 'bye':
         return;
     }
   }
@@ -78,11 +76,10 @@ export class FollowerRole implements TabRole {
     return true;
   }
 
-  ownChanged(): void {
-    const follow = [...this.host.ownFollow()];
-    const cursors = follow.map((threadId) => this.host.ownCursor(threadId));
-    this.host.post({ kind: 'tab', from: this.host.tabId, follow, focus: [...this.host.ownFocus()], cursors });
-  }
+  /** What this tab follows and focuses reaches the leader in its heartbeat. */
+  ownChanged(): void {}
+
+  rosterChanged(): void {}
 
   retryNow(): void {
     if (this.leaderId) this.host.post({ kind: 'retry', from: this.host.tabId, to: this.leaderId });
@@ -91,8 +88,6 @@ export class FollowerRole implements TabRole {
   resume(): void {
     if (this.leaderId) this.host.post({ kind: 'resume', from: this.host.tabId, to: this.leaderId });
   }
-
-  beat(): void {}
 
   cursorOf(threadId: string): number {
     return this.host.ownCursor(threadId);
@@ -105,7 +100,5 @@ export class FollowerRole implements TabRole {
     return sends;
   }
 
-  stop(): void {
-    this.host.post({ kind: 'bye', from: this.host.tabId });
-  }
+  stop(): void {}
 }

@@ -2,15 +2,7 @@ import type { Connection } from '../connection/connection.ts';
 import type { ClientFrame } from '../protocol/client-frames.ts';
 import type { ConnMessage } from './conn-messages.ts';
 import { FocusUnion } from './focus-union.ts';
-import { MAX_RELAYED_SENDS, TAB_MISSED_BEATS, type RelayedSend, type TabRole, type TabRoleHost } from './tab-role.ts';
-
-interface KnownTab {
-  follow: readonly string[];
-  /** The tab's applied seq per followed thread, as of its last message. */
-  cursors: ReadonlyMap<string, number>;
-  /** Beats since this tab was last heard. */
-  misses: number;
-}
+import { MAX_RELAYED_SENDS, type RelayedSend, type TabRole, type TabRoleHost } from './tab-role.ts';
 
 /** A send waiting for an open connection; `from` null: this tab's own, handed over when it became leader. */
 interface HeldSend extends RelayedSend {
@@ -21,12 +13,14 @@ interface HeldSend extends RelayedSend {
  * The leader tab: it holds the real connection (made by the factory, started now) and tells
  * every other tab its state, its frames and its opens. It follows the union of all tabs'
  * threads, keeps the server's focus the union of all tabs' focus, and sends the frames other
- * tabs hand it (held until the connection is open, then acknowledged).
+ * tabs hand it (held until the connection is open, then acknowledged). What the other tabs
+ * follow and focus, and where their engines are, it reads from the hub's list of live tabs.
  */
 export class LeaderRole implements TabRole {
   readonly kind = 'leader';
   private readonly connection: Connection;
-  private readonly tabs = new Map<string, KnownTab>();
+  /** The other tabs this leader has told its state. */
+  private readonly known = new Set<string>();
   private readonly focus = new FocusUnion();
   private readonly held: HeldSend[];
   private readonly unsubscribers: (() => void)[];
@@ -62,7 +56,8 @@ export class LeaderRole implements TabRole {
     ];
     host.setState(connection.getState());
     host.post({ kind: 'state', from: host.tabId, state: connection.getState() });
-    this.ownChanged();
+    for (const tab of host.others()) this.known.add(tab.tabId);
+    this.rosterChanged();
     connection.start();
   }
 
@@ -73,22 +68,12 @@ export class LeaderRole implements TabRole {
   onMessage(message: ConnMessage): void {
     const { host } = this;
     switch (message.kind) {
-      case 'tab': {
-        const known = this.tabs.has(message.from);
-        const cursors = new Map(message.follow.map((threadId, index) => [threadId, message.cursors?.[index] ?? 0]));
-        this.tabs.set(message.from, { follow: message.follow, cursors, misses: 0 });
-        this.focus.setTab(message.from, message.focus);
-        this.tabsChanged();
-        // A tab new to this leader learns who leads at once.
-        if (!known) host.post({ kind: 'state', from: host.tabId, state: this.connection.getState() });
-        return;
-      }
-      case 'bye':
-        this.forget(message.from);
+      case 'hello':
+        // A tab that starts to follow learns who leads at once.
+        host.post({ kind: 'state', from: host.tabId, state: this.connection.getState() });
         return;
       case 'send':
         if (message.to !== host.tabId) return;
-        this.touch(message.from);
         this.held.push({ id: message.id, frame: message.frame, from: message.from });
         if (this.held.length > MAX_RELAYED_SENDS) this.held.shift();
         if (this.connection.getState().status === 'open') this.sendHeld();
@@ -120,6 +105,23 @@ export class LeaderRole implements TabRole {
     this.tabsChanged();
   }
 
+  rosterChanged(): void {
+    const others = this.host.others();
+    const live = new Set(others.map((tab) => tab.tabId));
+    for (const tabId of [...this.known]) {
+      if (live.has(tabId)) continue;
+      this.known.delete(tabId);
+      this.focus.removeTab(tabId);
+    }
+    for (const tab of others) {
+      // A tab new to this leader learns who leads at once.
+      if (!this.known.has(tab.tabId)) this.host.post({ kind: 'state', from: this.host.tabId, state: this.connection.getState() });
+      this.known.add(tab.tabId);
+      this.focus.setTab(tab.tabId, tab.focus);
+    }
+    this.ownChanged();
+  }
+
   retryNow(): void {
     this.connection.retryNow();
   }
@@ -129,16 +131,12 @@ export class LeaderRole implements TabRole {
   }
 
   cursorOf(threadId: string): number {
-    const cursors = [...this.tabs.values()].flatMap((tab) => (tab.cursors.has(threadId) ? [tab.cursors.get(threadId)!] : []));
+    const cursors = this.host.others().flatMap((tab) => {
+      const index = tab.follow.indexOf(threadId);
+      return index >= 0 ? [tab.cursors[index] ?? 0] : [];
+    });
     if (this.host.ownFollow().includes(threadId)) cursors.push(this.host.ownCursor(threadId));
     return cursors.length > 0 ? Math.min(...cursors) : 0;
-  }
-
-  beat(): void {
-    for (const [tabId, tab] of [...this.tabs]) {
-      if (++tab.misses > TAB_MISSED_BEATS) this.forget(tabId);
-    }
-    this.host.post({ kind: 'state', from: this.host.tabId, state: this.connection.getState() });
   }
 
   stop(): void {
@@ -146,21 +144,10 @@ export class LeaderRole implements TabRole {
     this.connection.stop();
   }
 
-  private touch(tabId: string): void {
-    const tab = this.tabs.get(tabId);
-    if (tab) tab.misses = 0;
-  }
-
-  private forget(tabId: string): void {
-    if (!this.tabs.delete(tabId)) return;
-    this.focus.removeTab(tabId);
-    this.tabsChanged();
-  }
-
   /** Follows the union of every tab's threads, and brings the server's focus in line. */
   private tabsChanged(): void {
     const follow = new Set(this.host.ownFollow());
-    for (const tab of this.tabs.values()) for (const threadId of tab.follow) follow.add(threadId);
+    for (const tab of this.host.others()) for (const threadId of tab.follow) follow.add(threadId);
     const sorted = [...follow].sort();
     const key = sorted.join('\n');
     if (key !== this.followKey) {

@@ -6,12 +6,14 @@ import { FakeConnection } from '../testing/fake-connection.ts';
 import { FakeEnvironment } from '../testing/fake-environment.ts';
 import { FakeTabHub } from '../testing/fake-tabs.ts';
 import { FakeThreadSource } from '../testing/fake-thread-source.ts';
-import { ReadSync, readSyncChannelName } from './read-sync.ts';
+import { ReadSync } from './read-sync.ts';
 
-/** One tab: its own engine (as each tab has), joined to the read channel. */
+let tabs = 0;
+
+/** One tab: its own engine (as each tab has), joined to the read topic of its tab hub. */
 function openTab(hub: FakeTabHub) {
   const connection = new FakeConnection();
-  const sync = new ReadSync(hub.channel(readSyncChannelName('u1')));
+  const sync = new ReadSync(hub.tabHub(`tab-${++tabs}`));
   const engine = new SyncEngine({
     connection,
     source: new FakeThreadSource('t1'),
@@ -60,7 +62,7 @@ describe('ReadSync', () => {
   it('ignores malformed messages', async () => {
     const hub = new FakeTabHub();
     const a = openTab(hub);
-    const rogue = hub.channel<unknown>(readSyncChannelName('u1'));
+    const rogue = hub.rogue('read');
     rogue.post({ type: 'read', threadId: 't1', readSeq: -1 });
     rogue.post({ type: 'read', threadId: 't1', readSeq: 1.5 });
     rogue.post({ type: 'read', threadId: '', readSeq: 4 });

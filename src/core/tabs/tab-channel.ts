@@ -1,7 +1,7 @@
 /**
- * A message channel between the tabs of one browser profile (same origin). Each concept
- * (connection relay, outbox, tab states) uses its own channel name, so message types stay
- * small and local. Receivers validate every message: another tab may run an older build.
+ * A message channel between the tabs of one browser profile (same origin). The app opens one
+ * per user, `ama2:<userId>`, owned by the tab hub (`TabHub`), which validates every
+ * message at its boundary: another tab may run an older build.
  */
 export interface TabChannel<M> {
   /** Sends to every other tab on this channel (never to this tab itself). */

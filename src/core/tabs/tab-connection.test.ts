@@ -4,7 +4,13 @@ import { FakeConnection } from '../testing/fake-connection.ts';
 import { FakeTabBrowser } from '../testing/fake-tab-browser.ts';
 import { FakeTabHub } from '../testing/fake-tabs.ts';
 import { TabConnection } from './tab-connection.ts';
-import { TAB_BEAT_MS, TAB_MISSED_BEATS } from './tab-role.ts';
+import type { TabEnvelope } from './tab-envelope.ts';
+import { TabHub } from './tab-hub.ts';
+import { HEARTBEAT_MS, TAB_TIMEOUT_MS } from './tab-roster.ts';
+
+/** A tab's hub on the fake channel and lock. */
+const tabHub = (hub: FakeTabHub, tabId: string) =>
+  new TabHub({ tabId, leadership: hub.leadership(tabId), channel: hub.channel<TabEnvelope>('ama2:u1'), lifecycle: () => () => undefined });
 
 const T1 = '11111111-1111-4111-8111-111111111111';
 const T2 = '22222222-2222-4222-8222-222222222222';
@@ -89,11 +95,11 @@ describe('TabConnection', () => {
   it('resumes a per-thread fallback from the lowest applied seq of the tabs that follow the thread', async () => {
     const hub = new FakeTabHub();
     const seqs: Record<string, Record<string, number>> = { a: { [T1]: 9 }, b: { [T1]: 4, [T2]: 7 } };
+    const hubs = ['a', 'b'].map((id) => tabHub(hub, id));
     const tabs = ['a', 'b'].map(
-      (id) =>
+      (id, index) =>
         new TabConnection({
-          leadership: hub.leadership(id),
-          channel: hub.channel('ama2:conn:u1'),
+          hub: hubs[index]!,
           createConnection: () => new FakeConnection(),
           cursorOf: (threadId) => seqs[id]![threadId] ?? 0,
         }),
@@ -104,6 +110,7 @@ describe('TabConnection', () => {
     await hub.flush();
     expect([T1, T2, T3].map((threadId) => tabs[0]!.cursorOf(threadId))).toEqual([4, 7, 0]);
     for (const tab of tabs) tab.stop();
+    for (const made of hubs) made.close();
   });
 
   it('tells the server a thread is focused while any tab is on it', async () => {
@@ -133,12 +140,12 @@ describe('TabConnection', () => {
     await browser.flush();
     expect(a.sent).toEqual([focus(T3)]);
     b.crash();
-    for (let beat = 0; beat < TAB_MISSED_BEATS; beat++) {
-      await vi.advanceTimersByTimeAsync(TAB_BEAT_MS);
+    for (let beat = 0; beat < TAB_TIMEOUT_MS / HEARTBEAT_MS; beat++) {
+      await vi.advanceTimersByTimeAsync(HEARTBEAT_MS);
       await browser.flush();
     }
     expect(a.sent).toEqual([focus(T3)]);
-    await vi.advanceTimersByTimeAsync(TAB_BEAT_MS);
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_MS);
     await browser.flush();
     expect(a.sent).toEqual([focus(T3), unfocus(T3)]);
   });
@@ -241,24 +248,26 @@ describe('TabConnection', () => {
     const hub = new FakeTabHub();
     const leadership = hub.leadership('a');
     const reasons: string[] = [];
+    const bHub = tabHub(hub, 'b');
     const connection = new TabConnection({
-      leadership: hub.leadership('b'),
-      channel: hub.channel('ama2:conn:u1'),
+      hub: bHub,
       createConnection: () => {
         throw new Error('not the leader');
       },
       onInvalidMessage: (reason) => reasons.push(reason),
     });
     connection.start();
-    const other = hub.channel('ama2:conn:u1');
-    other.post({ kind: 'frame', from: 'a', frame: { type: 'thread_message', thread_id: T1 } });
-    other.post({ kind: 'state', from: 'a', state: { status: 'sleeping' } });
-    other.post('hello');
+    const other = hub.channel('ama2:u1');
+    const relay = (body: unknown) => other.post({ v: 1, topic: 'conn', from: 'a', body });
+    relay({ kind: 'frame', from: 'a', frame: { type: 'thread_message', thread_id: T1 } });
+    relay({ kind: 'state', from: 'a', state: { status: 'sleeping' } });
+    relay('hello');
     await hub.flush();
     expect(connection.invalidFrameCount).toBe(3);
     expect(reasons).toEqual(['relayed frame: invalid data', 'invalid state.status', 'not a relay message']);
     expect(connection.getState()).toEqual({ status: 'connecting', attempt: 1 });
     connection.stop();
+    bHub.close();
     leadership.close();
   });
 });

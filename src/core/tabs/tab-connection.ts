@@ -3,25 +3,21 @@ import { emit } from '../connection/emit.ts';
 import type { TransportKind } from '../connection/transport.ts';
 import type { ClientFrame } from '../protocol/client-frames.ts';
 import type { InboundFrame } from '../protocol/server-frame-schemas.ts';
-import { parseConnMessage, type ConnMessage } from './conn-messages.ts';
+import { connMessageSchema, type ConnMessage } from './conn-messages.ts';
 import { FollowerRole } from './follower-role.ts';
 import { LeaderRole } from './leader-role.ts';
-import type { TabChannel } from './tab-channel.ts';
-import type { TabLeadership } from './tab-leadership.ts';
-import { TAB_BEAT_MS, type TabRole, type TabRoleHost } from './tab-role.ts';
+import type { HubTopic, TabHub } from './tab-hub.ts';
+import type { TabRole, TabRoleHost } from './tab-role.ts';
 
 export interface TabConnectionOptions {
-  /** Owned from here on: closed by {@link TabConnection.stop}. */
-  leadership: TabLeadership;
-  /** The relay channel (`ama2:conn:<userId>`); owned from here on. */
-  channel: TabChannel<ConnMessage>;
+  /** The user's tabs; not owned (its owner closes it, and with it the leadership, after {@link TabConnection.stop}). */
+  hub: TabHub;
   /** The real connection (a ConnectionManager), made afresh each time this tab becomes the leader. */
   createConnection(): Connection;
-  /** Where this tab's engine is in a thread: reported to the leader for its per-thread fallbacks. */
+  /** Where this tab's engine is in a thread: reported to the leader (in the heartbeat) for its per-thread fallbacks. */
   cursorOf?(threadId: string): number;
-  /** Told about every relay message dropped for failing validation (never its content). */
+  /** Told about every relay message dropped for failing validation (never its content); by default a warning. */
   onInvalidMessage?(reason: string): void;
-  beatMs?: number;
 }
 
 function warnInvalid(reason: string): void {
@@ -29,9 +25,9 @@ function warnInvalid(reason: string): void {
 }
 
 /**
- * The engine's {@link Connection} in a browser with several tabs of one user: one tab (the
- * leader, elected by {@link TabLeadership}) holds the real connection and relays it over a
- * channel; every other tab mirrors it. The engine cannot tell which kind of tab it runs in:
+ * The engine's {@link Connection} in a browser with several tabs of one user: the relay topic
+ * of the {@link TabHub}. One tab (the hub's leader) holds the real connection and relays it;
+ * every other tab mirrors it. The engine cannot tell which kind of tab it runs in:
  * when leadership moves, its state passes through `connecting` to `open` and it hears
  * `onOpen({reconnect: true})`, so it catches up from its own applied seqs as after any reconnect.
  */
@@ -48,14 +44,14 @@ export class TabConnection implements Connection {
   private follow_: readonly string[] = [];
   private readonly focus = new Set<string>();
   private unsubscribers: (() => void)[] = [];
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private topic: HubTopic<ConnMessage> | null = null;
   private readonly host: TabRoleHost;
 
   constructor(private readonly options: TabConnectionOptions) {
-    const { channel, leadership } = options;
+    const { hub } = options;
     this.host = {
-      tabId: leadership.tabId,
-      post: (message) => channel.post(message),
+      tabId: hub.tabId,
+      post: (message) => this.topic?.post(message),
       setState: (state) => this.setState(state),
       getState: () => this.state,
       emitFrame: (frame) => emit(this.frameListeners, frame),
@@ -63,6 +59,7 @@ export class TabConnection implements Connection {
       ownFollow: () => this.follow_,
       ownFocus: () => [...this.focus],
       ownCursor: (threadId) => options.cursorOf?.(threadId) ?? 0,
+      others: () => hub.others(),
     };
   }
 
@@ -86,22 +83,35 @@ export class TabConnection implements Connection {
   start(): void {
     if (this.running || this.stopped) return;
     this.running = true;
-    const { channel, leadership } = this.options;
-    this.unsubscribers = [channel.subscribe((raw) => this.onMessage(raw)), leadership.subscribe((leader) => this.takeRole(leader))];
-    this.timer = setInterval(() => this.role?.beat(), this.options.beatMs ?? TAB_BEAT_MS);
-    this.takeRole(leadership.isLeader());
+    const { hub } = this.options;
+    const topic = (this.topic = hub.join({
+      topic: 'conn',
+      schema: connMessageSchema,
+      onLeader: () => this.takeRole(true),
+      onFollower: () => this.takeRole(false),
+      onInvalid: (reason) => {
+        this.invalidMessages++;
+        (this.options.onInvalidMessage ?? warnInvalid)(reason);
+      },
+    }));
+    hub.setCursorSource((threadId) => this.options.cursorOf?.(threadId) ?? 0);
+    this.unsubscribers = [topic.subscribe((message) => this.role?.onMessage(message)), hub.subscribe(() => this.role?.rosterChanged())];
+    this.takeRole(hub.isLeader());
   }
 
-  /** Ends this tab's part for good (engine stop, sign-out): a leader hands the lock on. */
+  /**
+   * Ends this tab's part (engine stop, sign-out): a leader closes its connection and resigns.
+   * The lock stays with the hub, whose owner closes it next (then another tab leads).
+   */
   stop(): void {
     if (!this.running) return;
     this.running = false;
     this.stopped = true;
-    clearInterval(this.timer);
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     this.leaveRole();
-    this.options.leadership.close();
-    this.options.channel.close();
+    this.topic?.leave();
+    this.topic = null;
+    this.options.hub.update({ follow: [], focus: [] });
     this.setState({ status: 'paused', reason: 'stopped' });
   }
 
@@ -131,7 +141,7 @@ export class TabConnection implements Connection {
       const changed = frame.type === 'focus_thread' ? !this.focus.has(threadId) : this.focus.has(threadId);
       if (frame.type === 'focus_thread') this.focus.add(threadId);
       else this.focus.delete(threadId);
-      if (changed) this.role?.ownChanged();
+      if (changed) this.ownChanged();
       return this.state.status === 'open';
     }
     return this.role?.send(frame) ?? false;
@@ -139,7 +149,7 @@ export class TabConnection implements Connection {
 
   follow(threadIds: readonly string[]): void {
     this.follow_ = [...threadIds];
-    this.role?.ownChanged();
+    this.ownChanged();
   }
 
   retryNow(): void {
@@ -167,14 +177,10 @@ export class TabConnection implements Connection {
     if (role.kind === 'leader') this.host.post({ kind: 'resign', from: this.host.tabId });
   }
 
-  private onMessage(raw: unknown): void {
-    const parsed = parseConnMessage(raw);
-    if (!parsed.ok) {
-      this.invalidMessages++;
-      (this.options.onInvalidMessage ?? warnInvalid)(parsed.reason);
-      return;
-    }
-    this.role?.onMessage(parsed.message);
+  /** What this tab follows and focuses changed: its beat tells the others, its role acts on it. */
+  private ownChanged(): void {
+    if (this.running) this.options.hub.update({ follow: this.follow_, focus: [...this.focus] });
+    this.role?.ownChanged();
   }
 
   private announceOpen(transport: TransportKind): void {

@@ -3,6 +3,7 @@ import type { TransportKind } from '../connection/transport.ts';
 import type { ClientFrame } from '../protocol/client-frames.ts';
 import type { InboundFrame } from '../protocol/server-frame-schemas.ts';
 import type { ConnMessage } from './conn-messages.ts';
+import type { TabBeat } from './tab-roster.ts';
 
 /** What a tab's role (leader or follower) needs from the {@link TabConnection} it serves. */
 export interface TabRoleHost {
@@ -19,6 +20,8 @@ export interface TabRoleHost {
   ownFocus(): readonly string[];
   /** Where this tab's engine is in a thread (its highest applied seq). */
   ownCursor(threadId: string): number;
+  /** The other live tabs' last beats (the hub's one list of live tabs). */
+  others(): readonly TabBeat[];
 }
 
 /** A client frame a follower handed to the leader, kept until the leader acknowledges it. */
@@ -37,17 +40,13 @@ export interface TabRole {
   ownChanged(): void;
   retryNow(): void;
   resume(): void;
-  /** The leader's beat: every {@link TAB_BEAT_MS}. */
-  beat(): void;
+  /** A tab came, went, or changed what it follows or focuses (the hub's list of live tabs changed). */
+  rosterChanged(): void;
   readonly invalidFrameCount: number;
   /** Where a per-thread fallback resumes a thread: the lowest seq of the tabs that follow it (leader only). */
   cursorOf(threadId: string): number;
   stop(): void;
 }
 
-/** How often the leader posts its state; every other tab answers with its own. */
-export const TAB_BEAT_MS = 1_000;
-/** A tab that missed this many beats in a row is forgotten (closed, crashed or frozen): its focus and follows end. */
-export const TAB_MISSED_BEATS = 3;
 /** Sends a tab keeps for the leader (and a leader for its connection) at most; the oldest go first. */
 export const MAX_RELAYED_SENDS = 100;

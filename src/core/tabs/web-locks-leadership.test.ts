@@ -3,25 +3,28 @@ import { FakeLockManager } from '../testing/fake-lock-manager.ts';
 import { FakeTabHub } from '../testing/fake-tabs.ts';
 import type { PageLifecycleEvent } from './page-lifecycle.ts';
 import type { TabChannel } from './tab-channel.ts';
-import { LEADER_BEACON_MS, LEADER_SILENCE_MS, webLocksLeadership, type LeaderBeacon } from './web-locks-leadership.ts';
+import type { TabEnvelope } from './tab-envelope.ts';
+import { TabHub } from './tab-hub.ts';
+import { LEADER_CHECK_MS, LEADER_SILENCE_MS, webLocksLeadership } from './web-locks-leadership.ts';
 
 const LOCK = 'ama2:leader:u1';
 
-/** One fake tab: its leadership, a visibility switch, its lifecycle events, and a switch that hangs it. */
+/** One fake tab: its leadership (its leader's beats carried by its tab hub), a visibility switch, its lifecycle events, and a switch that hangs it. */
 class Tab {
   visible = true;
   /** A hung tab (frozen without a `freeze` event) posts nothing. */
   hung = false;
   private lifecycleListener: ((event: PageLifecycleEvent) => void) | null = null;
   readonly leadership;
+  readonly tabHub: TabHub;
 
   constructor(
     hub: FakeTabHub,
     locks: FakeLockManager,
     readonly tabId: string,
   ) {
-    const real = hub.channel<LeaderBeacon>(LOCK);
-    const channel: TabChannel<LeaderBeacon> = {
+    const real = hub.channel<TabEnvelope>('ama2:u1');
+    const channel: TabChannel<TabEnvelope> = {
       post: (message) => {
         if (!this.hung) real.post(message);
       },
@@ -31,13 +34,13 @@ class Tab {
     this.leadership = webLocksLeadership(LOCK, {
       tabId,
       locks: locks.requester(),
-      channel,
       isVisible: () => this.visible,
       lifecycle: (listener) => {
         this.lifecycleListener = listener;
         return () => (this.lifecycleListener = null);
       },
     })!;
+    this.tabHub = new TabHub({ tabId, leadership: this.leadership, channel, lifecycle: () => () => undefined });
   }
 
   lifecycle(event: PageLifecycleEvent) {
@@ -90,7 +93,7 @@ describe('webLocksLeadership', () => {
     await pass(1_000);
     expect(a.leadership.isLeader()).toBe(true);
     a.hung = true;
-    await pass(LEADER_SILENCE_MS + LEADER_BEACON_MS);
+    await pass(LEADER_SILENCE_MS + LEADER_CHECK_MS);
     expect(b.leadership.isLeader()).toBe(true);
     // The stolen holder's request rejected: it knows it no longer leads, and queues again.
     expect(a.leadership.isLeader()).toBe(false);
@@ -154,6 +157,6 @@ describe('webLocksLeadership', () => {
   });
 
   it('is null without navigator.locks', () => {
-    expect(webLocksLeadership(LOCK, { channel: null })).toBeNull();
+    expect(webLocksLeadership(LOCK, { steal: false })).toBeNull();
   });
 });

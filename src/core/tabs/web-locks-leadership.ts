@@ -1,21 +1,15 @@
 import { browserPageLifecycle, type PageLifecycle } from './page-lifecycle.ts';
-import { browserTabChannel, type TabChannel } from './tab-channel.ts';
 import type { TabLeadership } from './tab-leadership.ts';
+import { HEARTBEAT_MS, TAB_TIMEOUT_MS } from './tab-roster.ts';
 
-/** The leader says "still here" this often on the beacon channel. */
-export const LEADER_BEACON_MS = 500;
+/** A follower checks this often whether the leader has gone silent: once per heartbeat. */
+export const LEADER_CHECK_MS = HEARTBEAT_MS;
 /**
- * A visible follower that has heard no beacon for longer than this takes the lock over
- * (`steal`): the leader is frozen or hung. Three beacons missed; with the check running every
- * beacon interval a frozen leader is replaced within {@link LEADER_SILENCE_MS} + {@link LEADER_BEACON_MS} (2 s).
+ * A visible follower that has heard no leader's beat for longer than this takes the lock over
+ * (`steal`): the leader is frozen or hung. The tabs' one timeout; with the check running every
+ * heartbeat a frozen leader is replaced within {@link LEADER_SILENCE_MS} + {@link LEADER_CHECK_MS} (2 s).
  */
-export const LEADER_SILENCE_MS = 1_500;
-
-/** The beacon a leader posts on the channel named like its lock. */
-export interface LeaderBeacon {
-  type: 'leader';
-  tabId: string;
-}
+export const LEADER_SILENCE_MS = TAB_TIMEOUT_MS;
 
 /** The part of `navigator.locks` used here (tests pass a fake). */
 export interface LockRequester {
@@ -27,23 +21,14 @@ export interface WebLocksLeadershipOptions {
   tabId?: string;
   /** Defaults to `navigator.locks`. */
   locks?: LockRequester;
-  /** The beacon channel; defaults to a BroadcastChannel named like the lock. Null: no beacons, no stealing. */
-  channel?: TabChannel<LeaderBeacon> | null;
+  /** False: never steal (nobody reports the leader's beats). Default true: the tab hub calls `heardLeader` on each. */
+  steal?: boolean;
   /** Only a visible tab steals the lock (a hidden one has no reason to lead). */
   isVisible?(): boolean;
   lifecycle?: PageLifecycle;
   now?(): number;
-  beaconMs?: number;
+  checkMs?: number;
   silenceMs?: number;
-}
-
-function isBeacon(message: unknown): message is LeaderBeacon {
-  return (
-    typeof message === 'object' &&
-    message !== null &&
-    (message as { type?: unknown }).type === 'leader' &&
-    typeof (message as { tabId?: unknown }).tabId === 'string'
-  );
 }
 
 /**
@@ -52,10 +37,10 @@ function isBeacon(message: unknown): message is LeaderBeacon {
  * it on (in request order) when that tab closes or crashes.
  *
  * A frozen tab keeps its locks, so two more rules: a tab gives the lock (or its place in the
- * queue) up on `freeze` and `pagehide` and asks again on `resume` / `pageshow`; and the leader
- * posts a beacon every {@link LEADER_BEACON_MS}, so that a visible follower that hears none for
- * {@link LEADER_SILENCE_MS} takes the lock with `steal: true` (the old holder's request then
- * rejects with an AbortError; it queues again as a follower).
+ * queue) up on `freeze` and `pagehide` and asks again on `resume` / `pageshow`; and a visible
+ * follower whose {@link TabLeadership.heardLeader} was not called for {@link LEADER_SILENCE_MS}
+ * (the tab hub calls it on each beat of the leader) takes the lock with `steal: true` (the old
+ * holder's request then rejects with an AbortError; it queues again as a follower).
  *
  * Null where there is no `navigator.locks` (then each tab keeps its own connection).
  */
@@ -64,7 +49,7 @@ export function webLocksLeadership(lockName: string, tabIdOrOptions: string | We
   const locks = options.locks ?? (typeof navigator !== 'undefined' ? navigator.locks : undefined);
   if (!locks) return null;
   const tabId = options.tabId ?? randomTabId();
-  const channel = options.channel === undefined ? browserTabChannel<LeaderBeacon>(lockName) : options.channel;
+  const canSteal = options.steal ?? true;
   const now = options.now ?? (() => Date.now());
   const isVisible = options.isVisible ?? (() => typeof document === 'undefined' || document.visibilityState !== 'hidden');
   const silenceMs = options.silenceMs ?? LEADER_SILENCE_MS;
@@ -82,7 +67,6 @@ export function webLocksLeadership(lockName: string, tabIdOrOptions: string | We
   const set = (next: boolean) => {
     if (leader === next) return;
     leader = next;
-    if (next) channel?.post({ type: 'leader', tabId });
     for (const listener of [...listeners]) listener(next);
   };
 
@@ -135,9 +119,6 @@ export function webLocksLeadership(lockName: string, tabIdOrOptions: string | We
     set(false);
   };
 
-  const unsubscribeChannel = channel?.subscribe((message) => {
-    if (isBeacon(message) && message.tabId !== tabId) lastHeard = now();
-  });
   const unsubscribeLifecycle = (options.lifecycle ?? browserPageLifecycle)((event) => {
     if (closed) return;
     if (event === 'freeze' || event === 'pagehide') {
@@ -152,12 +133,11 @@ export function webLocksLeadership(lockName: string, tabIdOrOptions: string | We
   });
   const timer = setInterval(() => {
     if (closed || suspended) return;
-    if (leader) channel?.post({ type: 'leader', tabId });
-    else if (channel && isVisible() && now() - lastHeard > silenceMs) {
+    if (!leader && canSteal && isVisible() && now() - lastHeard > silenceMs) {
       lastHeard = now();
       ask(true);
     }
-  }, options.beaconMs ?? LEADER_BEACON_MS);
+  }, options.checkMs ?? LEADER_CHECK_MS);
 
   ask(false);
 
@@ -168,14 +148,15 @@ export function webLocksLeadership(lockName: string, tabIdOrOptions: string | We
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    heardLeader() {
+      lastHeard = now();
+    },
     close() {
       if (closed) return;
       closed = true;
       clearInterval(timer);
       letGo();
-      unsubscribeChannel?.();
       unsubscribeLifecycle();
-      channel?.close();
     },
   };
 }

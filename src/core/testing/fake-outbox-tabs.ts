@@ -1,6 +1,5 @@
 import { Outbox } from '../sync/outbox.ts';
 import { MemoryOutboxStore } from '../sync/outbox-store.ts';
-import type { OutboxTabMessage } from '../sync/outbox-tab-messages.ts';
 import { FakeEnvironment } from './fake-environment.ts';
 import { FakeSendServer } from './fake-send-server.ts';
 import { FakeTabHub, type FakeLeadership } from './fake-tabs.ts';
@@ -14,7 +13,7 @@ export interface FakeOutboxTab {
   seen: Map<string, string[]>;
   /** Send requests this tab has on the way. */
   inFlight: number;
-  /** The tab closes or crashes: its lock passes on, its outbox stops (an in-flight request still travels). */
+  /** The tab closes or crashes: its hub closes (its lock passes on), its outbox stops (an in-flight request still travels). */
   close(): void;
 }
 
@@ -41,6 +40,8 @@ export class FakeOutboxTabs {
     const id = `tab-${++this.count}`;
     const leadership = this.hub.leadership(id);
     const seen = new Map<string, string[]>();
+    // No heartbeat: the outbox needs none, and the tests run every timer.
+    const tabHub = this.hub.tabHub(id, { leadership, every: () => () => undefined });
     const outbox: Outbox = new Outbox({
       store: this.store,
       send: async (threadId, body) => {
@@ -62,7 +63,7 @@ export class FakeOutboxTabs {
       },
       onSent: (_threadId, message) => queueMicrotask(() => outbox.confirm(message.client_message_id!)),
       createId: () => `c-${this.nextId++}`,
-      tabs: { leadership, channel: this.hub.channel<OutboxTabMessage>('ama2:outbox:u1') },
+      tabs: tabHub,
     });
     const unsubscribe = this.socket ? this.server.onCommit((message) => outbox.confirm(message.client_message_id!)) : () => {};
     const tab: FakeOutboxTab = {
@@ -73,7 +74,7 @@ export class FakeOutboxTabs {
       inFlight: 0,
       close: () => {
         unsubscribe();
-        leadership.close();
+        tabHub.close();
         outbox.stop();
         this.tabs.splice(this.tabs.indexOf(tab), 1);
       },

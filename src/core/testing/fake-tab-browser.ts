@@ -1,14 +1,15 @@
 import { ConnectionManager } from '../connection/connection-manager.ts';
 import type { OpenInfo } from '../connection/connection.ts';
-import type { ConnMessage } from '../tabs/conn-messages.ts';
 import { TabConnection } from '../tabs/tab-connection.ts';
+import type { TabEnvelope } from '../tabs/tab-envelope.ts';
+import { TabHub } from '../tabs/tab-hub.ts';
 import { FakeEnvironment } from './fake-environment.ts';
 import { FakeTabHub, type FakeLeadership } from './fake-tabs.ts';
 import { FakeTransport } from './fake-transport.ts';
 
 /**
- * One browser profile with tabs of one user, each with a {@link TabConnection} over fake
- * channels and a fake lock; the leader's ConnectionManager opens {@link FakeTransport}s, which
+ * One browser profile with tabs of one user, each with a {@link TabHub} over a fake channel and
+ * a fake lock, and a {@link TabConnection} on it; the leader's ConnectionManager opens {@link FakeTransport}s, which
  * the test drives as the server would.
  */
 export class FakeTabBrowser {
@@ -58,6 +59,7 @@ export class FakeBrowserTab {
   readonly leadership: FakeLeadership;
   readonly transports: FakeTransport[] = [];
   readonly connection: TabConnection;
+  readonly tabHub: TabHub;
   readonly opens: OpenInfo[] = [];
   gone = false;
   private readonly channel;
@@ -67,10 +69,10 @@ export class FakeBrowserTab {
     readonly tabId: string,
   ) {
     this.leadership = browser.hub.leadership(tabId);
-    this.channel = browser.hub.channel<ConnMessage>('ama2:conn:u1');
+    this.channel = browser.hub.channel<TabEnvelope>('ama2:u1');
+    this.tabHub = new TabHub({ tabId, leadership: this.leadership, channel: this.channel, lifecycle: () => () => undefined });
     this.connection = new TabConnection({
-      leadership: this.leadership,
-      channel: this.channel,
+      hub: this.tabHub,
       createConnection: () =>
         new ConnectionManager({
           environment: browser.environment,
@@ -88,6 +90,7 @@ export class FakeBrowserTab {
   close(): void {
     this.gone = true;
     this.connection.stop();
+    this.tabHub.close();
   }
 
   /** The tab's process dies: nothing more is posted or delivered, its lock is released, its socket drops. */
@@ -97,6 +100,7 @@ export class FakeBrowserTab {
     this.leadership.close();
     for (const transport of this.transports) transport.drop();
     this.connection.stop();
+    this.tabHub.close();
   }
 
   /** Frames this tab's own sockets carried to the server (pings aside). */

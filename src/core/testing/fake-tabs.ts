@@ -1,4 +1,6 @@
 import type { TabChannel } from '../tabs/tab-channel.ts';
+import type { TabEnvelope, TabTopic } from '../tabs/tab-envelope.ts';
+import { TabHub, tabHubChannelName, type TabHubOptions } from '../tabs/tab-hub.ts';
 import type { TabLeadership } from '../tabs/tab-leadership.ts';
 
 /**
@@ -18,6 +20,27 @@ export class FakeTabHub {
     if (!set) this.members.set(name, (set = new Set()));
     set.add(channel);
     return channel as TabChannel<M>;
+  }
+
+  /**
+   * A tab's {@link TabHub} on this fake browser (user `u1`), with a lock of its own (or the one
+   * given); no page lifecycle. Pass `every` to replace its heartbeat timer.
+   */
+  tabHub(tabId: string, options: Partial<TabHubOptions> = {}): TabHub {
+    return new TabHub({
+      tabId,
+      lifecycle: () => () => undefined,
+      onInvalid: () => undefined,
+      ...options,
+      leadership: options.leadership === undefined ? this.leadership(tabId) : options.leadership,
+      channel: options.channel === undefined ? this.channel<TabEnvelope>(tabHubChannelName('u1')) : options.channel,
+    });
+  }
+
+  /** Posts a body on a topic as a tab of another build (or a broken one) would. */
+  rogue(topic: TabTopic | string, from = 'rogue'): { post(body: unknown): void } {
+    const channel = this.channel<unknown>(tabHubChannelName('u1'));
+    return { post: (body) => channel.post({ v: 1, topic, from, body }) };
   }
 
   /** A tab's leadership: the first to ask leads; the others queue, like `navigator.locks.request`. */

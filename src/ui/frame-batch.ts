@@ -1,7 +1,7 @@
 import { flushSync } from 'react-dom';
 
-/** A hidden tab gets no animation frames: its batch runs on a timer this often instead. */
-const HIDDEN_FRAME_MS = 16;
+/** Without a document (no animation frames at all) the batch runs on a timer this often instead. */
+const NO_FRAME_MS = 16;
 
 type Job = () => void;
 
@@ -10,6 +10,10 @@ type Job = () => void;
  * per-frame notifications, the run cards' clocks, the thread view while a reply streams).
  * Everything queued for a frame runs in that one callback inside one `flushSync`, so React
  * renders it all as one commit: one DOM change per frame however many sources changed.
+ *
+ * While the page is hidden nothing is painted, so nothing is rendered either: the jobs wait
+ * (each once) and run in one batch when the page is shown again, rendering the latest state
+ * once. The state itself (the engine, the query cache) keeps changing meanwhile.
  */
 export interface FrameBatch {
   /** Runs `job` in the next frame's batch (once, however often it is queued before then). */
@@ -24,7 +28,7 @@ export function createFrameBatch(): FrameBatch {
   let frame = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const hasDocument = typeof document !== 'undefined' && typeof requestAnimationFrame === 'function';
-  const hidden = () => !hasDocument || document.visibilityState === 'hidden';
+  const hidden = () => hasDocument && document.visibilityState === 'hidden';
 
   const run = () => {
     if (frame) cancelAnimationFrame(frame);
@@ -46,13 +50,9 @@ export function createFrameBatch(): FrameBatch {
   };
 
   if (hasDocument) {
-    // A frame asked for just before the tab was hidden would wait until it is shown again.
+    // Shown again: what waited renders now, in one batch (no frame was asked for while hidden).
     document.addEventListener('visibilitychange', () => {
-      if (frame && hidden()) {
-        cancelAnimationFrame(frame);
-        frame = 0;
-        timer = setTimeout(run, HIDDEN_FRAME_MS);
-      }
+      if (!hidden() && queue.size > 0 && !frame) run();
     });
   }
 
@@ -63,8 +63,9 @@ export function createFrameBatch(): FrameBatch {
     schedule(job) {
       queue.add(job);
       if (frame || timer !== undefined) return;
-      if (hidden()) timer = setTimeout(run, HIDDEN_FRAME_MS);
-      else frame = requestAnimationFrame(run);
+      if (!hasDocument) timer = setTimeout(run, NO_FRAME_MS);
+      else if (!hidden()) frame = requestAnimationFrame(run);
+      // Hidden: the job waits for the page to be shown.
     },
   };
 }

@@ -5,7 +5,9 @@ import type { Environment } from '../environment/environment.ts';
  * already changed when something is marked here; this only decides when listeners hear of
  * it. Urgent changes (a committed message, a send, a run step) are told in a microtask, so
  * they can paint in the current frame; the rest (streamed text, typing, presence) is
- * coalesced to the next animation frame. Each thread's listeners hear once per flush.
+ * coalesced to the next animation frame. Each thread's listeners hear once per flush. A
+ * hidden page paints nothing: there even urgent changes wait for the next frame (which the
+ * inbox's frame batch holds until the page is shown), so a background tab does not render.
  */
 export class NotifyScheduler {
   private readonly dirty = new Set<string>();
@@ -22,7 +24,7 @@ export class NotifyScheduler {
   thread(threadId: string, urgent: boolean): void {
     this.dirty.add(threadId);
     this.globalDirty = true;
-    if (urgent) this.scheduleMicrotask();
+    if (urgent && this.environment.isVisible()) this.scheduleMicrotask();
     else this.scheduleFrame();
   }
 

@@ -1,5 +1,5 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { ALICE, BOB, UserApi, openThread, signIn, threadButton, threadList, titleUnread, uniqueTag } from './support/inbox.ts';
+import { ALICE, BOB, UserApi, fillSignIn, openThread, threadButton, threadList, titleUnread, uniqueTag } from './support/inbox.ts';
 
 /**
  * One user, one browser context, three inbox tabs: one desktop notification per message for
@@ -13,6 +13,9 @@ import { ALICE, BOB, UserApi, openThread, signIn, threadButton, threadList, titl
  * `hasFocus()` and fires `visibilitychange`/`focus`/`blur` when the test changes them, so the
  * app sees exactly what a real hidden or background tab would show it. The same script
  * wraps `window.Notification` to count every notification a page constructs.
+ *
+ * A hidden tab does not render (its state keeps changing; its page shows it when shown), so
+ * the test shows a tab, as a user would, before it reads or clicks that tab's page.
  */
 
 const PAGE_SHIMS = `
@@ -60,6 +63,20 @@ async function countShown(pages: Page[], text: string): Promise<number> {
 
 const setTab = (page: Page, visible: boolean, focused = false) =>
   page.evaluate(([v, f]) => (window as unknown as { __setTab(v: boolean, f: boolean): void }).__setTab(v, f), [visible, focused] as const);
+
+/**
+ * Brings `page` to front (visible and focused), as a user would before reading or clicking it,
+ * runs `act` on it, then puts the tab back as it was.
+ */
+async function onScreen<T>(page: Page, act: () => Promise<T>): Promise<T> {
+  const was = await page.evaluate(() => ({ ...(window as unknown as { __tab: { visible: boolean; focused: boolean } }).__tab }));
+  await setTab(page, true, true);
+  try {
+    return await act();
+  } finally {
+    await setTab(page, was.visible, was.focused);
+  }
+}
 
 interface ExpectedState {
   visible: boolean;
@@ -128,13 +145,15 @@ async function threeTabs(context: BrowserContext, thread: string): Promise<Page[
   await context.grantPermissions(['notifications']);
   await context.addInitScript({ content: PAGE_SHIMS });
   const pages = [await context.newPage(), await context.newPage(), await context.newPage()];
-  await signIn(pages[0]!, ALICE);
+  // Each page is shown once loaded (a navigation makes a new, hidden document).
+  await pages[0]!.goto('/');
+  await onScreen(pages[0]!, () => fillSignIn(pages[0]!, ALICE));
   for (const page of pages.slice(1)) {
     await page.goto('/');
-    await expect(threadList(page)).toBeVisible();
+    await onScreen(page, () => expect(threadList(page)).toBeVisible());
   }
   // Each tab synced on a thread: its connection (or the leader's) is up before anything is sent.
-  for (const page of pages) await openThread(page, thread);
+  for (const page of pages) await onScreen(page, () => openThread(page, thread));
   return pages;
 }
 
@@ -183,8 +202,8 @@ test('three tabs: one notification per message, none on screen or muted, the mut
     expect(cut.length).toBeGreaterThan(130);
 
     // b shows "Notify" (visible, not focused): nothing for a message there; "Other" still notifies.
-    await openThread(b, `Notify ${tag}`);
     await setTab(b, true, false);
+    await openThread(b, `Notify ${tag}`);
     await waitForTabStates(a, userId, [
       { visible: false, focused: false, threadId: other.id },
       { visible: true, focused: false, threadId: notify.id },
@@ -197,26 +216,34 @@ test('three tabs: one notification per message, none on screen or muted, the mut
     await setTab(b, false, false);
 
     // Mute "Notify" from a's thread menu, with the keyboard: the other tabs show it at once.
-    await openThread(a, `Notify ${tag}`);
-    const menuButton = a.getByRole('button', { name: 'Thread options' });
-    await menuButton.focus();
-    await menuButton.press('Enter');
-    await expect(a.getByRole('menuitem', { name: 'Mute notifications' })).toBeFocused();
-    await a.keyboard.press('Enter');
-    await expect(a.getByRole('menu')).toHaveCount(0);
-    await expect(menuButton).toBeFocused();
+    // a leaves "Other" before it is shown (shown there, it would read Bob's sentinel).
+    await toList(a);
+    await onScreen(a, async () => {
+      await openThread(a, `Notify ${tag}`);
+      const menuButton = a.getByRole('button', { name: 'Thread options' });
+      await menuButton.focus();
+      await menuButton.press('Enter');
+      await expect(a.getByRole('menuitem', { name: 'Mute notifications' })).toBeFocused();
+      await a.keyboard.press('Enter');
+      await expect(a.getByRole('menu')).toHaveCount(0);
+      await expect(menuButton).toBeFocused();
+    });
     for (const page of pages)
-      await expect(threadButton(page, `Notify ${tag}`).getByRole('img', { name: 'Notifications muted' })).toBeVisible();
-    await expect(threadButton(a, `Other ${tag}`).getByRole('img', { name: 'Notifications muted' })).toHaveCount(0);
+      await onScreen(page, () =>
+        expect(threadButton(page, `Notify ${tag}`).getByRole('img', { name: 'Notifications muted' })).toBeVisible(),
+      );
+    await onScreen(a, () => expect(threadButton(a, `Other ${tag}`).getByRole('img', { name: 'Notifications muted' })).toHaveCount(0));
 
     // Kept across a reload, and the menu now offers to unmute.
     await c.reload();
-    await expect(threadButton(c, `Notify ${tag}`).getByRole('img', { name: 'Notifications muted' })).toBeVisible();
-    await openThread(c, `Notify ${tag}`);
-    await c.getByRole('button', { name: 'Thread options' }).click();
-    await expect(c.getByRole('menuitem', { name: 'Unmute notifications' })).toBeVisible();
-    await c.keyboard.press('Escape');
-    await toList(c);
+    await onScreen(c, async () => {
+      await expect(threadButton(c, `Notify ${tag}`).getByRole('img', { name: 'Notifications muted' })).toBeVisible();
+      await openThread(c, `Notify ${tag}`);
+      await c.getByRole('button', { name: 'Thread options' }).click();
+      await expect(c.getByRole('menuitem', { name: 'Unmute notifications' })).toBeVisible();
+      await c.keyboard.press('Escape');
+      await toList(c);
+    });
 
     // Everyone hidden or elsewhere: a muted thread stays quiet, an unmuted one does not.
     await waitForTabStates(a, userId, [
@@ -233,20 +260,21 @@ test('three tabs: one notification per message, none on screen or muted, the mut
     expect(bodies).toHaveLength(4);
 
     // The titles agree in all tabs; "Other" has Bob's two sentinels unread.
-    await expect(threadButton(a, `Other ${tag}`).getByLabel('2 unread')).toBeVisible();
-    // The title is set by an effect after the list renders: wait for it, then for the others to agree.
+    // a leaves "Notify" before it is shown (shown there, it would read Bob's muted message).
+    await toList(a);
+    await onScreen(a, () => expect(threadButton(a, `Other ${tag}`).getByLabel('2 unread')).toBeVisible());
+    // The title follows the list's cache (rendered or not): wait for it, then for the others to agree.
     await expect.poll(() => titleUnread(a)).toBeGreaterThanOrEqual(2);
     await expect.poll(async () => new Set(await Promise.all(pages.map((page) => page.title()))).size).toBe(1);
     const before = await titleUnread(a);
     expect(before).toBeGreaterThanOrEqual(2);
 
     // Reading "Other" in one tab clears it in every tab: the list, the title and the server.
-    await openThread(a, `Other ${tag}`);
     await setTab(a, true, true);
-    for (const page of pages) {
-      await expect(threadButton(page, `Other ${tag}`).getByLabel(/unread/)).toHaveCount(0);
-      await expect.poll(() => titleUnread(page)).toBe(before - 2);
-    }
+    await openThread(a, `Other ${tag}`);
+    // The titles first: b, shown on "Notify", reads it there (as it would for a user).
+    for (const page of pages) await expect.poll(() => titleUnread(page)).toBe(before - 2);
+    for (const page of pages) await onScreen(page, () => expect(threadButton(page, `Other ${tag}`).getByLabel(/unread/)).toHaveCount(0));
     await expect.poll(async () => new Set(await Promise.all(pages.map((page) => page.title()))).size).toBe(1);
     await expect.poll(async () => (await alice.thread(other.id)).unread_count).toBe(0);
   } finally {

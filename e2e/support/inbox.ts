@@ -165,6 +165,11 @@ export class UserApi {
 /** Signs in through the sign-in page; resolves once the thread list is shown. */
 export async function signIn(page: Page, email: string): Promise<void> {
   await page.goto('/');
+  await fillSignIn(page, email);
+}
+
+/** Signs in on the sign-in page already open in `page`; resolves once the thread list is shown. */
+export async function fillSignIn(page: Page, email: string): Promise<void> {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -7,18 +7,17 @@
  *      tab measured while in front; the follower's delay split into its parts (send → the
  *      leader's socket, → relayed, → heard by the follower, → DOM, → frame), and the leader's
  *      long animation frames counted meanwhile;
- *   3. leader hand-over: from closing the leader tab to a message sent right after being on
- *      screen in every remaining tab (a new leader connected and every tab caught up), median of 5.
+ *
+ * The leader hand-over is in tabs-handover-bench.ts, a hidden tab's CPU in tabs-cpu-bench.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { median, percentile, sleep } from '../../server/bench/spawn-server.ts';
 import { UserSockets } from '../support/user-sockets.ts';
+import { openThread, signIn } from './ui-bench-probes.ts';
 
 const FRAME_MS = 1000 / 60;
 const TAB_COUNTS = [1, 3, 10];
-const HANDOVER_ROUNDS = 5;
-const HANDOVER_GOAL_MS = 2_000;
 const PAINT_MESSAGES_PER_ROUND = 100;
 const PAINT_RATE_PER_S = 20;
 /** Time for the tabs to elect and connect before sockets are counted. */
@@ -35,19 +34,24 @@ export interface TabsBenchInput {
   log(line: string): void;
 }
 
-const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+export const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 /** A difference with its sign: "+5.9 ms" or "−2.0 ms". */
 const signed = (ms: number) => `${ms < 0 ? '−' : '+'}${fmt(Math.abs(ms))}`;
-const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
-const ok = (pass: boolean) => (pass ? 'yes' : 'NO');
+export const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+export const ok = (pass: boolean) => (pass ? 'yes' : 'NO');
 
-async function openTabs(context: BrowserContext, sockets: UserSockets, base: string, count: number): Promise<Page[]> {
+/** A fresh browser context for a measure, with `probe` (a script) run in each of its pages before they load. */
+export async function benchContext(browser: Browser, probe = ''): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // tsx keeps function names with a `__name` helper that the functions sent to the page call.
+  await context.addInitScript({ content: `window.__name = (fn) => fn;${probe}` });
+  return context;
+}
+
+/** Opens `count` inbox tabs of Alice in `context` (the first signs in), each watched by `sockets`. */
+export async function openTabs(context: BrowserContext, sockets: UserSockets, base: string, count: number): Promise<Page[]> {
   const first = sockets.watch(await context.newPage());
-  await first.goto(`${base}/`);
-  await first.getByLabel('Email').fill('alice@example.com');
-  await first.getByLabel('Password').fill('password123');
-  await first.getByRole('button', { name: 'Sign in' }).click();
-  await first.getByRole('navigation', { name: 'Threads' }).waitFor();
+  await signIn(first, base, 'alice@example.com');
   const pages = [first];
   for (let i = 1; i < count; i++) {
     const page = sockets.watch(await context.newPage());
@@ -58,15 +62,7 @@ async function openTabs(context: BrowserContext, sockets: UserSockets, base: str
   return pages;
 }
 
-async function openThread(page: Page, title: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Threads' }).getByRole('button', { name: title }).click();
-  await page
-    .getByTestId('sync-health')
-    .filter({ hasText: /^Synced/ })
-    .waitFor({ timeout: 60_000 });
-}
-
-async function leaderOf(sockets: UserSockets): Promise<Page> {
+export async function leaderOf(sockets: UserSockets): Promise<Page> {
   for (let i = 0; i < 200; i++) {
     const holders = sockets.holders();
     if (holders.length === 1) return holders[0]!;
@@ -223,35 +219,12 @@ const paintSamples = (page: Page, label: string) =>
 
 const relayStamps = (page: Page) => page.evaluate(() => (window as unknown as { __relay: RelayStamps }).__relay);
 
-/** Resolves with the epoch ms at which a row with `text` first showed (checked every frame). */
-function watchFor(page: Page, text: string): Promise<number> {
-  return page.getByTestId('message-scroller').evaluate(
-    (element, text) =>
-      new Promise<number>((resolve, reject) => {
-        const start = performance.now();
-        const check = () => {
-          const row = [...element.querySelectorAll('[data-row-kind="message"]')].find((r) => r.textContent?.includes(text));
-          if (row) return resolve(performance.timeOrigin + performance.now());
-          if (performance.now() - start > 30_000) return reject(new Error(`"${text}" never showed`));
-          requestAnimationFrame(check);
-        };
-        check();
-      }),
-    text,
-  );
-}
-
-/** Runs the three measures; returns the table's rows. */
+/** Runs the first two measures; returns the table's rows (tabs-handover-bench.ts and tabs-cpu-bench.ts add theirs). */
 export async function tabsBench(input: TabsBenchInput): Promise<string[][]> {
   const { browser, base, log } = input;
   const tag = randomUUID().slice(0, 6);
   const rows: string[][] = [];
-  const newContext = async (probe = '') => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    // tsx keeps function names with a `__name` helper that the functions sent to the page call.
-    await context.addInitScript({ content: `window.__name = (fn) => fn;${probe}` });
-    return context;
-  };
+  const newContext = (probe = '') => benchContext(browser, probe);
 
   // 1. Sockets held.
   const held: string[] = [];
@@ -358,43 +331,5 @@ export async function tabsBench(input: TabsBenchInput): Promise<string[][]> {
     await context.close();
   }
 
-  // 3. Hand-over.
-  log(`leader hand-over, ${HANDOVER_ROUNDS} rounds…`);
-  const handTitle = `Bench tabs hand-over ${tag}`;
-  const hand = await input.createThread(input.alice.token, { target_user_ids: [input.bob.user.id], title: handTitle });
-  const caughtUp: number[] = [];
-  const connected: number[] = [];
-  for (let round = 0; round < HANDOVER_ROUNDS; round++) {
-    const context = await newContext();
-    const sockets = new UserSockets();
-    const pages = await openTabs(context, sockets, base, 3);
-    for (const page of pages) await openThread(page, handTitle);
-    const leader = await leaderOf(sockets);
-    const others = pages.filter((page) => page !== leader);
-    const marker = `hand-over ${tag} round ${round}`;
-    const seen = others.map((page) => watchFor(page, marker));
-    const closedAt = Date.now();
-    await leader.close();
-    await input.post(input.bob.token, hand.id, marker);
-    const times = await Promise.all(seen);
-    caughtUp.push(Math.max(...times) - closedAt);
-    await leaderOf(sockets);
-    connected.push(sockets.lastOpenedAt - closedAt);
-    await context.close();
-  }
-  rows.push(
-    [
-      `leader hand-over: close → new socket open, median of ${HANDOVER_ROUNDS}`,
-      `${fmt(median(connected))} (runs: ${connected.map((ms) => ms.toFixed(0)).join(', ')})`,
-      '',
-      '',
-    ],
-    [
-      `leader hand-over: close → message sent after it on screen in every other tab, median of ${HANDOVER_ROUNDS}`,
-      `${fmt(median(caughtUp))} (runs: ${caughtUp.map((ms) => ms.toFixed(0)).join(', ')})`,
-      `≤ ${HANDOVER_GOAL_MS} ms`,
-      ok(median(caughtUp) <= HANDOVER_GOAL_MS),
-    ],
-  );
   return rows;
 }

@@ -16,7 +16,9 @@
  *      callbacks on the message list between two animation frames);
  *   6. DOM size (every element of the document) in long threads after scrolling;
  *   7. one connection per browser (tabs-bench.ts): sockets held with 1, 3 and 10 tabs,
- *      arrival → paint in a follower tab vs the leader, leader hand-over time.
+ *      arrival → paint in a follower tab vs the leader; leader hand-over time, median and p95
+ *      (tabs-handover-bench.ts); a hidden tab's CPU against the visible leader's at 50
+ *      messages/s (tabs-cpu-bench.ts).
  *
  * BENCH_SECTIONS=core or BENCH_SECTIONS=tabs runs only 1–6 or only 7.
  *
@@ -26,11 +28,27 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { chromium, type Page } from '@playwright/test';
+import { chromium } from '@playwright/test';
 import { served } from '../support/built-files.ts';
 import { jsonRequest, median, percentile, printTable, sleep, startServer, stopServer } from '../../server/bench/spawn-server.ts';
 import { CHROMIUM_ARGS, resolveChromium } from '../support/chromium.ts';
 import { inboxInitialJs, loaderGzipBytes, SIZE_GOALS } from './bundle-sizes.ts';
+import {
+  SOCKET_PROBE,
+  installLatencyProbe,
+  loadWholeThread,
+  openThread,
+  scrollRun,
+  signIn,
+  startStreamProbe,
+  stopStreamProbe,
+  timeFirstRender,
+  type LatencySample,
+  type ScrollRun,
+  type StreamRun,
+} from './ui-bench-probes.ts';
+import { hiddenCpuBench } from './tabs-cpu-bench.ts';
+import { handoverBench } from './tabs-handover-bench.ts';
 import { tabsBench } from './tabs-bench.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -49,7 +67,6 @@ const GOALS = {
 };
 const BIG_THREAD_MESSAGES = 50_000;
 const SCROLL_THREAD_MESSAGES = 2_000;
-const SCROLL_STEP_PX = 120;
 const LIVE_RATE_PER_S = 50;
 const LIVE_MESSAGES_PER_ROUND = 200;
 const STREAM_CHARS = 20_000;
@@ -106,216 +123,6 @@ function apiOf(port: number) {
       );
     },
   };
-}
-
-// ---- the page --------------------------------------------------------------------------------
-
-async function signIn(page: Page, base: string, email: string): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('password123');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Threads' }).waitFor();
-}
-
-async function openThread(page: Page, title: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Threads' }).getByRole('button', { name: title }).click();
-  await page
-    .getByTestId('sync-health')
-    .filter({ hasText: /^Synced/ })
-    .waitFor({ timeout: 60_000 });
-}
-
-/** Clicks the thread in the list and times until its latest message is on screen (same page clock). */
-async function timeFirstRender(page: Page, base: string, title: string, latest: string): Promise<number> {
-  await page.goto(`${base}/`);
-  await page.getByRole('navigation', { name: 'Threads' }).getByRole('button', { name: title }).waitFor();
-  await sleep(300);
-  return page.evaluate(
-    ({ title, latest }) =>
-      new Promise<number>((resolve, reject) => {
-        const button = [...document.querySelectorAll<HTMLButtonElement>('nav[aria-label="Threads"] button')].find((b) =>
-          b.textContent?.includes(title),
-        );
-        if (!button) return reject(new Error(`no thread button for ${title}`));
-        const start = performance.now();
-        button.click();
-        const check = () => {
-          const scroller = document.querySelector('[data-testid="message-scroller"]');
-          const row = scroller && [...scroller.querySelectorAll('[data-row-kind="message"]')].find((r) => r.textContent?.includes(latest));
-          if (scroller && row) {
-            const box = row.getBoundingClientRect();
-            const view = scroller.getBoundingClientRect();
-            if (box.height > 0 && box.top >= view.top - 1 && box.bottom <= view.bottom + 1) return resolve(performance.now() - start);
-          }
-          if (performance.now() - start > 30_000) return reject(new Error('the latest message never showed'));
-          requestAnimationFrame(check);
-        };
-        requestAnimationFrame(check);
-      }),
-    { title, latest },
-  );
-}
-
-/** Scrolls to the top until the whole thread is loaded ("This is the beginning of the thread."). */
-async function loadWholeThread(page: Page): Promise<void> {
-  await page.getByTestId('message-scroller').evaluate(async (element) => {
-    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-    const deadline = performance.now() + 120_000;
-    while (!element.textContent?.includes('This is the beginning of the thread.')) {
-      if (performance.now() > deadline) throw new Error('the thread did not load to its beginning');
-      element.scrollTop = 0;
-      await frame();
-      await new Promise((resolve) => setTimeout(resolve, 30));
-    }
-  });
-}
-
-interface ScrollRun {
-  frames: number[];
-  longTasks: number[];
-  maxNodes: number;
-}
-
-/** Scrolls the whole loaded list by SCROLL_STEP_PX per frame, down or up; frame intervals and long tasks. */
-function scrollRun(page: Page, direction: 'down' | 'up'): Promise<ScrollRun> {
-  return page.getByTestId('message-scroller').evaluate(
-    async (element, { step, direction }) => {
-      const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
-      element.scrollTop = direction === 'down' ? 0 : element.scrollHeight;
-      await frame();
-      await frame();
-      const longTasks: number[] = [];
-      const observer = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((entry) => entry.duration)));
-      observer.observe({ type: 'longtask' });
-      const frames: number[] = [];
-      let maxNodes = 0;
-      let last = await frame();
-      for (let n = 0; ; n++) {
-        const done = direction === 'down' ? element.scrollTop + element.clientHeight >= element.scrollHeight - 1 : element.scrollTop <= 0;
-        if (done || n > 5_000) break;
-        element.scrollTop += direction === 'down' ? step : -step;
-        const now = await frame();
-        frames.push(now - last);
-        last = now;
-        if (n % 30 === 0) maxNodes = Math.max(maxNodes, document.querySelectorAll('*').length);
-      }
-      await frame();
-      observer.disconnect();
-      maxNodes = Math.max(maxNodes, document.querySelectorAll('*').length);
-      return { frames, longTasks, maxNodes };
-    },
-    { step: SCROLL_STEP_PX, direction },
-  );
-}
-
-/**
- * Notes when each socket frame with `lat:<epoch ms>` in it arrives (installed before the app
- * loads; the app's one WebSocket is this subclass).
- */
-const SOCKET_PROBE = `
-  window.__socketAt = new Map();
-  const NativeWebSocket = window.WebSocket;
-  window.WebSocket = class extends NativeWebSocket {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('message', (event) => {
-        const data = typeof event.data === 'string' ? event.data : '';
-        if (!data.includes('lat:')) return;
-        const at = performance.timeOrigin + performance.now();
-        for (const match of data.matchAll(/lat:(\\d+\\.\\d+)/g)) if (!window.__socketAt.has(match[1])) window.__socketAt.set(match[1], at);
-      });
-    }
-  };`;
-
-interface LatencySample {
-  sent: number;
-  socket: number;
-  dom: number;
-  frame: number;
-}
-
-/**
- * For each message whose text has `lat:<epoch ms>`: when its socket frame came, when its row
- * was in the DOM (mutation observer), and when the first animation frame callback after
- * that ran (the frame's own timestamp can be older than the mutation on a busy machine).
- */
-async function installLatencyProbe(page: Page): Promise<void> {
-  await page.getByTestId('message-scroller').evaluate((element) => {
-    const socketAt = (window as unknown as { __socketAt: Map<string, number> }).__socketAt;
-    const state = { samples: [] as LatencySample[], seen: new Set<string>() };
-    (window as unknown as { __latency: typeof state }).__latency = state;
-    new MutationObserver(() => {
-      const dom = performance.timeOrigin + performance.now();
-      for (const row of element.querySelectorAll('[data-row-kind="message"]')) {
-        const match = /lat:(\d+\.\d+)/.exec(row.textContent ?? '');
-        if (!match || state.seen.has(match[1]!)) continue;
-        state.seen.add(match[1]!);
-        const sample = { sent: Number(match[1]), socket: socketAt.get(match[1]!) ?? Number.NaN, dom, frame: Number.NaN };
-        requestAnimationFrame(() => {
-          sample.frame = performance.timeOrigin + performance.now();
-          state.samples.push(sample);
-        });
-      }
-    }).observe(element, { childList: true, subtree: true, characterData: true });
-  });
-}
-
-interface StreamRun {
-  /** Mutation observer callbacks (one per DOM commit) between two animation frames. */
-  perFrame: number[];
-  /** The same, counting only commits that changed content (not only style attributes). */
-  contentPerFrame: number[];
-  longTasks: number[];
-  frames: number[];
-}
-
-async function startStreamProbe(page: Page): Promise<void> {
-  await page.getByTestId('message-scroller').evaluate((element) => {
-    const state = {
-      running: true,
-      perFrame: [] as number[],
-      contentPerFrame: [] as number[],
-      frames: [] as number[],
-      longTasks: [] as number[],
-      count: 0,
-      content: 0,
-      last: 0,
-    };
-    (window as unknown as { __stream: typeof state }).__stream = state;
-    const mutations = new MutationObserver((records) => {
-      state.count++;
-      if (records.some((record) => record.type !== 'attributes')) state.content++;
-    });
-    mutations.observe(element, { childList: true, subtree: true, characterData: true, attributes: true });
-    const tasks = new PerformanceObserver((list) => state.longTasks.push(...list.getEntries().map((entry) => entry.duration)));
-    tasks.observe({ type: 'longtask' });
-    const tick = (time: number) => {
-      if (state.last) {
-        state.perFrame.push(state.count);
-        state.contentPerFrame.push(state.content);
-        state.frames.push(time - state.last);
-      }
-      state.count = 0;
-      state.content = 0;
-      state.last = time;
-      if (state.running) requestAnimationFrame(tick);
-      else {
-        mutations.disconnect();
-        tasks.disconnect();
-      }
-    };
-    requestAnimationFrame(tick);
-  });
-}
-
-async function stopStreamProbe(page: Page): Promise<StreamRun> {
-  return page.evaluate(async () => {
-    const state = (window as unknown as { __stream: StreamRun & { running: boolean } }).__stream;
-    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-    state.running = false;
-    return { perFrame: state.perFrame, contentPerFrame: state.contentPerFrame, frames: state.frames, longTasks: state.longTasks };
-  });
 }
 
 const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
@@ -526,18 +333,8 @@ async function main(): Promise<void> {
       await context.close();
     }
     if (SECTIONS.has('tabs')) {
-      rows.push(
-        ...(await tabsBench({
-          browser,
-          base,
-          rounds: ROUNDS,
-          alice,
-          bob,
-          createThread: api.createThread,
-          post: api.post,
-          log,
-        })),
-      );
+      const input = { browser, base, rounds: ROUNDS, alice, bob, createThread: api.createThread, post: api.post, log };
+      rows.push(...(await tabsBench(input)), ...(await handoverBench(input)), ...(await hiddenCpuBench(input)));
     }
   } finally {
     await browser.close();

@@ -1,18 +1,8 @@
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import {
-  ALICE,
-  BOB,
-  UserApi,
-  collectRows,
-  expectMessagesInOrder,
-  openThread,
-  rowsWith,
-  signIn,
-  syncHealth,
-  threadList,
-  uniqueTag,
-  write,
-} from './support/inbox.ts';
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect, test } from './fixtures/alice-and-bob.ts';
+import { collectRows, expectMessagesInOrder, openThread, rowsWith, syncHealth, write } from './support/inbox.ts';
+import { openTabs } from './support/inbox-tabs.ts';
+import type { UserApi } from './support/inbox.ts';
 import { UserSockets } from './support/user-sockets.ts';
 
 /**
@@ -21,19 +11,8 @@ import { UserSockets } from './support/user-sockets.ts';
  * `websocket` events), checked against the server's log over REST.
  */
 
-/** Signs Alice in in the first tab; the others open the inbox already signed in (the session is shared). */
-async function openTabs(context: BrowserContext, sockets: UserSockets, count: number): Promise<Page[]> {
-  const first = sockets.watch(await context.newPage());
-  await signIn(first, ALICE);
-  const pages = [first];
-  for (let i = 1; i < count; i++) {
-    const page = sockets.watch(await context.newPage());
-    await page.goto('/');
-    await expect(threadList(page)).toBeVisible();
-    pages.push(page);
-  }
-  return pages;
-}
+/** Long enough for a new leader to connect and every tab to catch up. */
+const HAND_OVER_TIMEOUT_MS = 20_000;
 
 /** The one tab that holds the socket, once every tab agrees there is exactly one. */
 async function leaderOf(sockets: UserSockets): Promise<Page> {
@@ -41,18 +20,32 @@ async function leaderOf(sockets: UserSockets): Promise<Page> {
   return sockets.holders()[0]!;
 }
 
+/** Three tabs on the thread `title`, their sockets counted: the leader and the two others. */
+async function threeTabsOn(context: BrowserContext, title: string): Promise<{ sockets: UserSockets; leader: Page; others: Page[] }> {
+  const sockets = new UserSockets();
+  const pages = await openTabs(context, 3, { sockets, thread: title });
+  const leader = await leaderOf(sockets);
+  return { sockets, leader, others: pages.filter((page) => page !== leader) };
+}
+
+/** After a hand-over: every page shows each text once, in order, synced to the thread's last seq. */
+async function expectCaughtUp(pages: Page[], alice: UserApi, threadId: string, texts: string[]): Promise<void> {
+  for (const page of pages) {
+    for (const text of texts) await expect(rowsWith(page, text)).toHaveCount(1, { timeout: HAND_OVER_TIMEOUT_MS });
+    await expect(syncHealth(page)).toHaveText(`Synced · #${(await alice.thread(threadId)).last_seq}`);
+    expectMessagesInOrder(await collectRows(page), texts);
+  }
+}
+
 const copies = (contents: string[], text: string) => contents.filter((content) => content === text).length;
 
-test('three tabs hold one user WebSocket, and a message sent from each tab commits once', async ({ browser, request }) => {
-  const alice = await UserApi.login(request, ALICE);
-  const bob = await UserApi.login(request, BOB);
-  const tag = uniqueTag();
-  const title = `Tabs ${tag}`;
-  const thread = await alice.createThread({ with: [bob], title });
+test('three tabs hold one user WebSocket, and a message sent from each tab commits once', async ({ browser, alice, tag, startThread }) => {
+  const thread = await startThread('Tabs');
+  const title = thread.title;
   const context = await browser.newContext();
   const sockets = new UserSockets();
   try {
-    const pages = await openTabs(context, sockets, 3);
+    const pages = await openTabs(context, 3, { sockets });
     await leaderOf(sockets);
     for (const page of pages) await openThread(page, title);
     const texts = pages.map((_, index) => `From tab ${index + 1} ${tag}`);
@@ -69,20 +62,16 @@ test('three tabs hold one user WebSocket, and a message sent from each tab commi
 
 test('closing the leader tab while the other user sends 20 messages delivers all 20 once, in order, to the other tabs', async ({
   browser,
-  request,
+  alice,
+  bob,
+  tag,
+  startThread,
 }) => {
-  const alice = await UserApi.login(request, ALICE);
-  const bob = await UserApi.login(request, BOB);
-  const tag = uniqueTag();
-  const title = `Hand-over ${tag}`;
-  const thread = await alice.createThread({ with: [bob], title });
+  const thread = await startThread('Hand-over');
+  const title = thread.title;
   const context = await browser.newContext();
-  const sockets = new UserSockets();
   try {
-    const pages = await openTabs(context, sockets, 3);
-    for (const page of pages) await openThread(page, title);
-    const leader = await leaderOf(sockets);
-    const others = pages.filter((page) => page !== leader);
+    const { sockets, leader, others } = await threeTabsOn(context, title);
 
     const batch = Array.from({ length: 20 }, (_, i) => `Sent during the hand-over ${tag} #${String(i + 1).padStart(2, '0')}`);
     const sending = (async () => {
@@ -93,11 +82,7 @@ test('closing the leader tab while the other user sends 20 messages delivers all
     await leader.close();
     await sending;
 
-    for (const page of others) {
-      for (const text of batch) await expect(rowsWith(page, text)).toHaveCount(1, { timeout: 20_000 });
-      await expect(syncHealth(page)).toHaveText(`Synced · #${(await alice.thread(thread.id)).last_seq}`);
-      expectMessagesInOrder(await collectRows(page), batch);
-    }
+    await expectCaughtUp(others, alice, thread.id, batch);
     expect(await alice.messageContents(thread.id)).toEqual(batch);
     const next = await leaderOf(sockets);
     expect(others).toContain(next);
@@ -107,19 +92,18 @@ test('closing the leader tab while the other user sends 20 messages delivers all
   }
 });
 
-test('offline, the leader closes; back online nothing is lost and nothing is doubled', async ({ browser, request }) => {
-  const alice = await UserApi.login(request, ALICE);
-  const bob = await UserApi.login(request, BOB);
-  const tag = uniqueTag();
-  const title = `Offline hand-over ${tag}`;
-  const thread = await alice.createThread({ with: [bob], title });
+test('offline, the leader closes; back online nothing is lost and nothing is doubled', async ({
+  browser,
+  alice,
+  bob,
+  tag,
+  startThread,
+}) => {
+  const thread = await startThread('Offline hand-over');
+  const title = thread.title;
   const context = await browser.newContext();
-  const sockets = new UserSockets();
   try {
-    const pages = await openTabs(context, sockets, 3);
-    for (const page of pages) await openThread(page, title);
-    const leader = await leaderOf(sockets);
-    const others = pages.filter((page) => page !== leader);
+    const { sockets, leader, others } = await threeTabsOn(context, title);
 
     await context.setOffline(true);
     for (const page of others) await expect(syncHealth(page)).toHaveText(/^Offline/);
@@ -132,11 +116,7 @@ test('offline, the leader closes; back online nothing is lost and nothing is dou
 
     await context.setOffline(false);
     const expected = [...batch, mine];
-    for (const page of others) {
-      for (const text of expected) await expect(rowsWith(page, text)).toHaveCount(1, { timeout: 20_000 });
-      await expect(syncHealth(page)).toHaveText(`Synced · #${(await alice.thread(thread.id)).last_seq}`);
-      expectMessagesInOrder(await collectRows(page), expected);
-    }
+    await expectCaughtUp(others, alice, thread.id, expected);
     const log = await alice.messageContents(thread.id);
     expect(log).toEqual(expected);
     expect(copies(log, mine)).toBe(1);

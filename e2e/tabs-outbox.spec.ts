@@ -1,5 +1,7 @@
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { ALICE, BOB, UserApi, composer, openThread, rowsWith, signIn, uniqueTag, write } from './support/inbox.ts';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures/alice-and-bob.ts';
+import { composer, rowsWith, write } from './support/inbox.ts';
+import { openTabs } from './support/inbox-tabs.ts';
 
 /**
  * One outbox for the tabs of a browser profile: a message written in any tab is sent once,
@@ -9,35 +11,19 @@ import { ALICE, BOB, UserApi, composer, openThread, rowsWith, signIn, uniqueTag,
 
 const SENDS = '**/api/v1/chat/threads/*/messages';
 
-/** Three tabs of one browser context, signed in as Alice, on the same thread; the first opened leads. */
-async function threeTabs(context: BrowserContext, title: string): Promise<Page[]> {
-  const first = await context.newPage();
-  await signIn(first, ALICE);
-  await openThread(first, title);
-  const pages = [first];
-  for (let i = 0; i < 2; i++) {
-    const page = await context.newPage();
-    await page.goto('/');
-    await openThread(page, title);
-    pages.push(page);
-  }
-  return pages;
-}
-
 const pending = (page: Page, text: string) => rowsWith(page, text, 'pending_message');
 
 test('a message written in a follower tab is sent once by the leader; its state shows in every tab; retry and discard work from any tab', async ({
   browser,
-  request,
+  alice,
+  tag,
+  startThread,
 }) => {
-  const alice = await UserApi.login(request, ALICE);
-  const bob = await UserApi.login(request, BOB);
-  const tag = uniqueTag();
-  const title = `Tabs outbox ${tag}`;
-  const thread = await alice.createThread({ with: [bob], title });
+  const thread = await startThread('Tabs outbox');
+  const title = thread.title;
   const context = await browser.newContext();
   try {
-    const [leader, follower, other] = await threeTabs(context, title);
+    const [leader, follower, other] = await openTabs(context, 3, { thread: title });
     // Only the leader's sends are refused: a follower sending by itself would commit at once.
     await leader!.route(SENDS, (route) =>
       route.fulfill({ status: 403, json: { error: { code: 'forbidden', message: 'Refused for the test', retryable: false } } }),
@@ -76,15 +62,15 @@ test('a message written in a follower tab is sent once by the leader; its state 
   }
 });
 
-test('a draft typed in one tab appears in the others, but not under the user typing in another tab', async ({ browser, request }) => {
-  const alice = await UserApi.login(request, ALICE);
-  const bob = await UserApi.login(request, BOB);
-  const tag = uniqueTag();
-  const title = `Tabs drafts ${tag}`;
-  await alice.createThread({ with: [bob], title });
+test('a draft typed in one tab appears in the others, but not under the user typing in another tab', async ({
+  browser,
+  tag,
+  startThread,
+}) => {
+  const { title } = await startThread('Tabs drafts');
   const context = await browser.newContext();
   try {
-    const [one, two, three] = await threeTabs(context, title);
+    const [one, two, three] = await openTabs(context, 3, { thread: title });
     // Opening a thread focuses its composer, and Playwright keeps every page focused: leave them,
     // as a user does by switching to another tab.
     for (const page of [one!, two!, three!]) await composer(page).blur();
@@ -112,15 +98,12 @@ test('a draft typed in one tab appears in the others, but not under the user typ
   }
 });
 
-test('the leader tab closes while a message waits: the next leader sends it, once', async ({ browser, request }) => {
-  const alice = await UserApi.login(request, ALICE);
-  const bob = await UserApi.login(request, BOB);
-  const tag = uniqueTag();
-  const title = `Tabs hand-over ${tag}`;
-  const thread = await alice.createThread({ with: [bob], title });
+test('the leader tab closes while a message waits: the next leader sends it, once', async ({ browser, alice, tag, startThread }) => {
+  const thread = await startThread('Tabs hand-over');
+  const title = thread.title;
   const context = await browser.newContext();
   try {
-    const [leader, follower, other] = await threeTabs(context, title);
+    const [leader, follower, other] = await openTabs(context, 3, { thread: title });
     await context.setOffline(true);
     const texts = [`First while offline ${tag}`, `Second while offline ${tag}`];
     await write(follower!, texts[0]!);

@@ -1,5 +1,6 @@
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { ALICE, BOB, UserApi, fillSignIn, openThread, threadButton, threadList, titleUnread, uniqueTag } from './support/inbox.ts';
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect, test } from './fixtures/alice-and-bob.ts';
+import { ALICE, fillSignIn, openThread, threadButton, threadList, titleUnread } from './support/inbox.ts';
 
 /**
  * One user, one browser context, three inbox tabs: one desktop notification per message for
@@ -161,15 +162,15 @@ const toList = (page: Page) => page.evaluate(() => (location.hash = ''));
 
 test('three tabs: one notification per message, none on screen or muted, the mute kept and shared, titles agree', async ({
   browser,
-  request,
+  alice,
+  bob,
+  tag,
+  startThread,
 }) => {
-  const alice = await UserApi.login(request, ALICE);
-  const bob = await UserApi.login(request, BOB);
   // The title's count is compared below: start it from zero, whatever earlier specs left unread.
   await alice.markAllRead();
-  const tag = uniqueTag();
-  const notify = await alice.createThread({ with: [bob], title: `Notify ${tag}` });
-  const other = await alice.createThread({ with: [bob], title: `Other ${tag}` });
+  const notify = await startThread('Notify');
+  const other = await startThread('Other');
   const context = await browser.newContext();
   try {
     const pages = await threeTabs(context, `Other ${tag}`);

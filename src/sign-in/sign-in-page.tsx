@@ -7,6 +7,9 @@ import { useStrings } from '../i18n/locale-store.ts';
 import { useSession } from './session-store.ts';
 
 /** Why signing in failed, in words of the active language. */
+/** The look of the email and password fields. */
+const FIELD = 'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base dark:border-slate-700 dark:bg-slate-950';
+
 function failureText(failure: unknown, t: InboxStrings): string {
   if (ApiError.is(failure) && failure.code === 'unauthorized') return t.signIn.wrongPassword;
   if (ApiError.is(failure) && failure.code === 'network_error') return t.signIn.unreachable;
@@ -68,7 +71,7 @@ export function SignInPage() {
             autoFocus
             value={email}
             onChange={(event) => setEmail(event.target.value)}
-            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base dark:border-slate-700 dark:bg-slate-950"
+            className={FIELD}
           />
         </label>
         <label className="block text-sm font-medium">
@@ -79,7 +82,7 @@ export function SignInPage() {
             required
             value={password}
             onChange={(event) => setPassword(event.target.value)}
-            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base dark:border-slate-700 dark:bg-slate-950"
+            className={FIELD}
           />
         </label>
         {error && (

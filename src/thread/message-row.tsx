@@ -76,6 +76,8 @@ function Bubble({
 }
 
 /** An outbox error in words: the catalog's for its code (English keeps the server's message). */
+/** The look of an unsent message's retry and edit buttons. */
+const OUTBOX_ACTION = 'text-indigo-700 underline dark:text-indigo-300';
 const outboxError = (error: NonNullable<OutboxItem['error']>, t: InboxStrings) => t.apiError(error.code, error.message);
 
 function pendingStatus(item: OutboxItem, t: InboxStrings): string {
@@ -133,15 +135,11 @@ function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions 
       </p>
       {(failed || item.error) && (
         <div className="mt-1 flex gap-3 text-xs font-medium">
-          <button
-            type="button"
-            className="text-indigo-700 underline dark:text-indigo-300"
-            onClick={() => actions.retry(item.clientMessageId)}
-          >
+          <button type="button" className={OUTBOX_ACTION} onClick={() => actions.retry(item.clientMessageId)}>
             {t.common.retry}
           </button>
           {failed && (
-            <button type="button" className="text-indigo-700 underline dark:text-indigo-300" onClick={() => setEditing(true)}>
+            <button type="button" className={OUTBOX_ACTION} onClick={() => setEditing(true)}>
               {t.message.edit}
             </button>
           )}

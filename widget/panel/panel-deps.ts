@@ -1,20 +1,11 @@
-import type { ApiError } from '../../src/core/api/api-error.ts';
 import { createPublicApi, type PublicApi } from '../../src/core/api/public-api.ts';
-import { createVisitorEngine } from '../../src/core/engine/create-visitor-engine.ts';
+import { createVisitorEngine, type VisitorEngineOptions } from '../../src/core/engine/create-visitor-engine.ts';
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import { safeStorage } from '../shared/visitor-store.ts';
 
-export interface EngineInput {
-  serverUrl: string;
-  slug: string;
-  visitorToken: string | null;
-  /** The socket's `?email=` label; null when the visitor has none. */
-  email: string | null;
-  threadId: string;
-  selfSenderId: string;
-  /** History or send refused (401/403). */
-  onRefused(error: ApiError): void;
-}
+/** What the panel gives the visitor engine (the fields are {@link VisitorEngineOptions}'); `onRefused` is required here. */
+export type EngineInput = Pick<VisitorEngineOptions, 'serverUrl' | 'slug' | 'visitorToken' | 'email' | 'threadId' | 'selfSenderId'> &
+  Required<Pick<VisitorEngineOptions, 'onRefused'>>;
 
 /** A key of `storage` that another tab of this site changed (a `storage` event); `key` null: it was cleared. */
 export interface StorageChange {

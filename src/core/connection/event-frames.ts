@@ -31,15 +31,11 @@ export function streamEventFrame(threadId: string, event: unknown): InboundParse
   switch (type) {
     case 'typing':
     case 'thread_typing':
-      return parseServerFrame({
-        type: 'thread_typing',
-        thread_id: threadId,
-        data: { sender_id: data.sender_id ?? event.sender_id, status: data.status ?? event.status },
-      });
     case 'thread_presence':
     case 'presence':
+      // Both name who and what either in `data` or on the event itself.
       return parseServerFrame({
-        type: 'thread_presence',
+        type: type.endsWith('typing') ? 'thread_typing' : 'thread_presence',
         thread_id: threadId,
         data: { sender_id: data.sender_id ?? event.sender_id, status: data.status ?? event.status },
       });

@@ -2,13 +2,13 @@ import type { ThreadSource } from '../api/thread-source.ts';
 import type { Connection, ConnectionState } from '../connection/connection.ts';
 import { emit } from '../connection/emit.ts';
 import type { Environment } from '../environment/environment.ts';
-import { parseRuntimeData } from '../protocol/runtime-steps.ts';
-import type { InboundEvent, InboundFrame, InboundMessage } from '../protocol/server-frame-schemas.ts';
+import type { InboundEvent, InboundMessage } from '../protocol/server-frame-schemas.ts';
 import { ThreadSession } from '../session/thread-session.ts';
 import type { ThreadSnapshot } from '../session/thread-snapshot.ts';
 import { Outbox, type OutboxItem } from '../sync/outbox.ts';
 import type { OutboxStore } from '../sync/outbox-store.ts';
 import type { TabHub } from '../tabs/tab-hub.ts';
+import { routeFrame, type FrameTarget } from './frame-router.ts';
 import { IdleSessions } from './idle-sessions.ts';
 import { NotifyScheduler } from './notify-scheduler.ts';
 import type { ReadMarker, ReadTarget } from './read-marker.ts';
@@ -49,7 +49,7 @@ export type Activity =
  * Snapshots stay the same object until their thread changes. A session nothing listens
  * to is freed after `IDLE_SESSION_TTL_MS` (see {@link IdleSessions}).
  */
-export class SyncEngine {
+export class SyncEngine implements FrameTarget {
   private readonly sessions = new Map<string, ThreadSession>();
   private readonly threadListeners = new Map<string, Set<() => void>>();
   private readonly listeners = new Set<() => void>();
@@ -57,7 +57,8 @@ export class SyncEngine {
   private readonly unsubscribers: (() => void)[] = [];
   private readonly scheduler: NotifyScheduler;
   private connectionState: ConnectionState;
-  private invalidRuntimeData = 0;
+  /** @internal */
+  invalidRuntimeData = 0;
   private invalidEventData = 0;
   private readonly summaries: ThreadSummaries;
   private readonly idle = new IdleSessions((threadId) => this.free(threadId));
@@ -83,8 +84,8 @@ export class SyncEngine {
       }) ?? null;
   }
 
-  /** The thread's session, created on first use. */
-  private session(threadId: string): ThreadSession {
+  /** @internal The thread's session, created on first use. */
+  session(threadId: string): ThreadSession {
     let session = this.sessions.get(threadId);
     if (!session) {
       session = new ThreadSession(threadId, {
@@ -131,7 +132,7 @@ export class SyncEngine {
   async start(): Promise<void> {
     const { connection } = this.options;
     this.unsubscribers.push(
-      connection.onFrame((frame) => this.onFrame(frame)),
+      connection.onFrame((frame) => routeFrame(frame, this)),
       connection.onOpen(() => this.onOpen()),
       connection.subscribe((state) => {
         this.connectionState = state;
@@ -245,7 +246,8 @@ export class SyncEngine {
 
   // ---- frames --------------------------------------------------------------------------
 
-  private receiveMessage(threadId: string, message: InboundMessage): void {
+  /** @internal */
+  receiveMessage(threadId: string, message: InboundMessage): void {
     this.session(threadId).applyMessage(message);
     this.emit({ kind: 'message', threadId, message });
     this.summarize(
@@ -259,7 +261,8 @@ export class SyncEngine {
     );
   }
 
-  private receiveEvent(threadId: string, event: InboundEvent): void {
+  /** @internal */
+  receiveEvent(threadId: string, event: InboundEvent): void {
     const entry = this.session(threadId).applyEvent(event);
     // It keeps its seq (the log is dense) but shows as an unknown event; counted like a bad frame.
     if (entry.kind === 'event' && entry.body.type === 'other' && entry.body.invalid) this.invalidEventData++;
@@ -279,49 +282,6 @@ export class SyncEngine {
   /** What the engine has seen of a thread, opened or not (for the thread list). */
   getThreadSummary(threadId: string): ThreadSummary {
     return this.summaries.get(threadId);
-  }
-
-  /** Routes one validated frame to its thread's session. */
-  private onFrame(frame: InboundFrame): void {
-    switch (frame.type) {
-      case 'thread_message':
-        this.receiveMessage(frame.thread_id, frame.data);
-        return;
-      case 'message_ack':
-        if (frame.data.message.thread_id) this.receiveMessage(frame.data.message.thread_id, frame.data.message);
-        return;
-      case 'thread_event':
-        this.receiveEvent(frame.thread_id, frame.data);
-        return;
-      case 'thread_typing':
-        this.session(frame.thread_id).applyTyping(frame.data.sender_id, frame.data.status === 'started');
-        return;
-      case 'thread_presence':
-        this.session(frame.thread_id).applyPresence(frame.data.sender_id, frame.data.status === 'focused');
-        return;
-      case 'thread_runtime': {
-        const parsed = parseRuntimeData(frame.data);
-        // Bad data is dropped and counted like a bad frame; an unknown step is ignored (CONTRACT rule 1).
-        if (parsed.ok) this.session(frame.thread_id).applyRuntime(parsed.value);
-        else if (parsed.reason === 'invalid data') this.invalidRuntimeData++;
-        return;
-      }
-      case 'thread_read':
-        this.applyRead(frame.thread_id, frame.data.read_seq);
-        return;
-      case 'error':
-        this.emit({
-          kind: 'error',
-          code: frame.data.code,
-          message: frame.data.message,
-          retryable: frame.data.retryable,
-          retryAfterMs: frame.data.retry_after_ms ?? null,
-        });
-        return;
-      case 'ready':
-      case 'pong':
-        return;
-    }
   }
 
   // ---- reading -------------------------------------------------------------------------
@@ -354,8 +314,8 @@ export class SyncEngine {
     this.reads?.cancel(threadId);
   }
 
-  /** One listener that throws is reported (rethrown apart) and does not keep the others from hearing. */
-  private emit(activity: Activity): void {
+  /** @internal One listener that throws is reported (rethrown apart) and does not keep the others from hearing. */
+  emit(activity: Activity): void {
     emit(this.activityListeners, activity);
   }
 

@@ -64,17 +64,25 @@ export const runFailedDataSchema = v.object({
   error: v.optional(runErrorSchema),
 });
 
-/** The schema of each durable event type's `data`. */
-export const durableDataSchemas = {
-  message_committed: messageCommittedDataSchema,
-  mode_changed: modeChangedDataSchema,
-  participant_joined: participantJoinedDataSchema,
+/**
+ * The event types that are both durable events and runtime steps (CONTRACT §6), with the one
+ * schema of their `data` in either frame.
+ */
+export const runStepDataSchemas = {
   tool_call_started: toolCallDataSchema,
   tool_call_completed: toolCallDataSchema,
   approval_pending: approvalDataSchema,
   approval_resolved: approvalDataSchema,
   approval_expired: approvalDataSchema,
   escalation_created: escalationDataSchema,
+} as const;
+
+/** The schema of each durable event type's `data`. */
+export const durableDataSchemas = {
+  message_committed: messageCommittedDataSchema,
+  mode_changed: modeChangedDataSchema,
+  participant_joined: participantJoinedDataSchema,
+  ...runStepDataSchemas,
   run_failed: runFailedDataSchema,
 } as const;
 

@@ -77,17 +77,22 @@ export interface Message {
   created_at: string;
 }
 
-/** Durable event types: each has a `thread_seq` in the thread's log (CONTRACT §5). */
-export const DURABLE_EVENT_TYPES = [
-  'message_committed',
-  'mode_changed',
-  'participant_joined',
+/** The event types that are both durable events (CONTRACT §5) and runtime steps (§6). */
+export const RUN_STEP_EVENT_TYPES = [
   'tool_call_started',
   'tool_call_completed',
   'approval_pending',
   'approval_resolved',
   'approval_expired',
   'escalation_created',
+] as const;
+
+/** Durable event types: each has a `thread_seq` in the thread's log (CONTRACT §5). */
+export const DURABLE_EVENT_TYPES = [
+  'message_committed',
+  'mode_changed',
+  'participant_joined',
+  ...RUN_STEP_EVENT_TYPES,
   'run_failed',
 ] as const;
 export type DurableEventType = (typeof DURABLE_EVENT_TYPES)[number];
@@ -116,12 +121,7 @@ export const RUNTIME_EVENT_TYPES = [
   'run_started',
   'typing',
   'text_delta',
-  'tool_call_started',
-  'tool_call_completed',
-  'approval_pending',
-  'approval_resolved',
-  'approval_expired',
-  'escalation_created',
+  ...RUN_STEP_EVENT_TYPES,
   'reply_committed',
   'run_finished',
   'intake_completed',

@@ -7,10 +7,8 @@
  */
 import * as v from 'valibot';
 import {
-  approvalDataSchema,
-  escalationDataSchema,
   runErrorSchema,
-  toolCallDataSchema,
+  runStepDataSchemas,
   type ApprovalData,
   type EscalationData,
   type EventBody,
@@ -69,12 +67,7 @@ const runtimeSchemas = {
   run_started: empty,
   typing: empty,
   text_delta: v.object({ content: v.optional(v.string(), '') }),
-  tool_call_started: toolCallDataSchema,
-  tool_call_completed: toolCallDataSchema,
-  approval_pending: approvalDataSchema,
-  approval_resolved: approvalDataSchema,
-  approval_expired: approvalDataSchema,
-  escalation_created: escalationDataSchema,
+  ...runStepDataSchemas,
   reply_committed: v.object({
     message_id: optionalText,
     thread_seq: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1)))),

@@ -45,23 +45,20 @@ export interface OutboxOptions {
  * restores what is left from the store and sends it under the same ids.
  */
 export class Outbox implements OutboxTabHost {
-  private readonly items = new Map<string, OutboxItem>();
+  /** @internal */
+  readonly items = new Map<string, OutboxItem>();
   private readonly inFlight = new Set<string>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly views = new Map<string, readonly OutboxItem[]>();
   private readonly createId: () => string;
   private readonly unsubscribe: () => void;
+  /** Shared outbox only: the `outbox` topic, with the leader's take-over and the follower's mirror. */
   private readonly tabs: OutboxTabs | null;
-  /** Items this tab is storing: kept by a take-over although the store may not show them yet. */
-  private readonly storing = new Set<string>();
-  /** Items announced by other tabs while this one takes over (its load may predate them). */
-  private readonly announced = new Set<string>();
-  private stopped = false;
+  /** @internal */
+  stopped = false;
   private restored = false;
-  /** Leader tab only: set once it has taken over what the store holds. */
-  private tookOver = false;
 
-  constructor(private readonly options: OutboxOptions) {
+  constructor(/** @internal */ readonly options: OutboxOptions) {
     this.createId = options.createId ?? (() => crypto.randomUUID());
     this.unsubscribe = options.environment.onOnlineChange((online) => {
       if (online) this.kick();
@@ -69,9 +66,9 @@ export class Outbox implements OutboxTabHost {
     this.tabs = options.tabs ? new OutboxTabs(options.tabs, this) : null;
   }
 
-  /** Whether this tab sends: always alone, the leader once it has taken over in a shared outbox. */
-  private sends(): boolean {
-    return !this.tabs || (this.tookOver && this.tabs.isLeader());
+  /** @internal Whether this tab sends: always alone, the leader once it has taken over in a shared outbox. */
+  sends(): boolean {
+    return !this.tabs || this.tabs.leads();
   }
 
   /**
@@ -82,7 +79,7 @@ export class Outbox implements OutboxTabHost {
   async restore(): Promise<void> {
     this.restored = true;
     if (this.tabs) {
-      await (this.tabs.isLeader() ? this.takeOver() : this.mirror());
+      await (this.tabs.isLeader() ? this.tabs.takeOver() : this.tabs.mirror());
       return;
     }
     for (const item of await this.options.store.load()) {
@@ -133,11 +130,11 @@ export class Outbox implements OutboxTabHost {
     };
     this.items.set(item.clientMessageId, item);
     this.changed(item.threadId);
-    this.storing.add(item.clientMessageId);
+    this.tabs?.storing.add(item.clientMessageId);
     try {
       await this.options.store.put(item);
     } finally {
-      this.storing.delete(item.clientMessageId);
+      this.tabs?.storing.delete(item.clientMessageId);
     }
     this.tabs?.added(item);
     this.pump(item.threadId);
@@ -179,9 +176,9 @@ export class Outbox implements OutboxTabHost {
     this.items.set(next.clientMessageId, next);
     this.changed(next.threadId);
     // Stored before the old one is removed, and announced once stored: a leader that dies now loses neither.
-    this.storing.add(next.clientMessageId);
+    this.tabs?.storing.add(next.clientMessageId);
     void this.options.store.put(next).then(() => {
-      this.storing.delete(next.clientMessageId);
+      this.tabs?.storing.delete(next.clientMessageId);
       this.tabs?.added(next);
     });
     this.forget(item);
@@ -225,58 +222,10 @@ export class Outbox implements OutboxTabHost {
     return true;
   }
 
-  /**
-   * Becoming the leader: the store is the truth (another tab may have changed it while this
-   * one mirrored). An item that was being sent goes again under the same id, so the server
-   * answers with the message the old leader may have committed; a sent one waits for its log.
-   */
-  private async takeOver(): Promise<void> {
-    const tabs = this.tabs!;
-    this.announced.clear();
-    const stored = await this.options.store.load();
-    if (this.stopped || !tabs.isLeader() || this.tookOver) return;
-    const storedIds = new Set(stored.map((item) => item.clientMessageId));
-    for (const item of [...this.items.values()]) {
-      // Mirrored here but gone from the store: another tab removed it (its message may still be on the way).
-      const id = item.clientMessageId;
-      if (!storedIds.has(id) && !this.storing.has(id) && !this.announced.has(id)) {
-        this.items.delete(item.clientMessageId);
-        this.changed(item.threadId);
-      }
-    }
-    for (const item of stored) {
-      const local = this.items.get(item.clientMessageId);
-      if (tabs.isRemoved(item.clientMessageId) || (item.status === 'sent' && !local)) {
-        void this.options.store.remove(item.clientMessageId);
-        continue;
-      }
-      const next = item.status === 'sending' ? { ...item, status: 'queued' as const } : item;
-      this.items.set(next.clientMessageId, next);
-      this.changed(next.threadId);
-      if (next !== item) void this.options.store.put(next);
-      tabs.changed(next);
-    }
-    this.announced.clear();
-    this.tookOver = true;
-    for (const request of tabs.tookOver()) this.applyRequest(request);
-    this.kick();
-  }
-
-  /** A follower shows what the store holds; the leader's messages keep it current. */
-  private async mirror(): Promise<void> {
-    const stored = await this.options.store.load();
-    if (this.stopped || this.sends()) return;
-    for (const item of stored) {
-      if (this.items.has(item.clientMessageId) || this.tabs!.isRemoved(item.clientMessageId) || item.status === 'sent') continue;
-      this.items.set(item.clientMessageId, item);
-      this.changed(item.threadId);
-    }
-  }
-
   /** @internal Another tab stored a new item (or an edit's replacement). */
   receiveAdded(item: OutboxItem): void {
     if (this.stopped || this.items.has(item.clientMessageId)) return;
-    if (this.tabs?.isLeader() && !this.tookOver) this.announced.add(item.clientMessageId);
+    this.tabs?.announce(item.clientMessageId);
     this.items.set(item.clientMessageId, item);
     this.changed(item.threadId);
     this.pump(item.threadId);
@@ -310,10 +259,10 @@ export class Outbox implements OutboxTabHost {
   leadershipChanged(isLeader: boolean): void {
     if (this.stopped || !this.restored) return;
     if (isLeader) {
-      void this.takeOver();
+      void this.tabs?.takeOver();
       return;
     }
-    this.tookOver = false;
+    this.tabs?.resign();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
@@ -335,7 +284,8 @@ export class Outbox implements OutboxTabHost {
     this.tabs?.changed(item);
   }
 
-  private changed(threadId: string): void {
+  /** @internal */
+  changed(threadId: string): void {
     this.views.delete(threadId);
     this.options.onChange(threadId);
   }

@@ -112,16 +112,21 @@ export class ThreadLog {
     return this.opening;
   }
 
+  /** The server's last seq of the thread; undefined once the log has failed because it could not be read. */
+  private async lastSeq(): Promise<number | null | undefined> {
+    try {
+      return await this.options.source.lastSeq(this.threadId);
+    } catch (error) {
+      this.fail(error);
+      return undefined;
+    }
+  }
+
   private async load(): Promise<void> {
     const generation = this.generation;
     this.setStatus('loading');
-    let last: number | null;
-    try {
-      last = await this.options.source.lastSeq(this.threadId);
-    } catch (error) {
-      this.fail(error);
-      return;
-    }
+    const last = await this.lastSeq();
+    if (last === undefined) return;
     if (generation !== this.generation) return;
     const start = last === null ? 0 : Math.max(0, last - WINDOW_SIZE);
     this.appliedSeq = start;
@@ -256,13 +261,8 @@ export class ThreadLog {
       if (opening && this.based) await this.catchUp();
       return;
     }
-    let last: number | null;
-    try {
-      last = await this.options.source.lastSeq(this.threadId);
-    } catch (error) {
-      this.fail(error);
-      return;
-    }
+    const last = await this.lastSeq();
+    if (last === undefined) return;
     if (last !== null && last < this.appliedSeq) return this.reload();
     if (last !== null && last > this.serverSeq) this.serverSeq = last;
     return this.catchUp();

@@ -1,8 +1,6 @@
-import { sameConnectionState, type Connection, type ConnectionState, type OpenInfo } from '../connection/connection.ts';
-import { emit } from '../connection/emit.ts';
-import type { TransportKind } from '../connection/transport.ts';
+import type { Connection } from '../connection/connection.ts';
+import { ConnectionEvents } from '../connection/connection-events.ts';
 import type { ClientFrame } from '../protocol/client-frames.ts';
-import type { InboundFrame } from '../protocol/server-frame-schemas.ts';
 import { connMessageSchema, type ConnMessage } from './conn-messages.ts';
 import { FollowerRole } from './follower-role.ts';
 import { LeaderRole } from './leader-role.ts';
@@ -31,15 +29,10 @@ function warnInvalid(reason: string): void {
  * when leadership moves, its state passes through `connecting` to `open` and it hears
  * `onOpen({reconnect: true})`, so it catches up from its own applied seqs as after any reconnect.
  */
-export class TabConnection implements Connection {
-  private state: ConnectionState = { status: 'connecting', attempt: 1 };
-  private readonly stateListeners = new Set<(state: ConnectionState) => void>();
-  private readonly frameListeners = new Set<(frame: InboundFrame) => void>();
-  private readonly openListeners = new Set<(info: OpenInfo) => void>();
+export class TabConnection extends ConnectionEvents implements Connection {
   private role: TabRole | null = null;
   private running = false;
   private stopped = false;
-  private everOpened = false;
   private invalidMessages = 0;
   private follow_: readonly string[] = [];
   private readonly focus = new Set<string>();
@@ -48,13 +41,14 @@ export class TabConnection implements Connection {
   private readonly host: TabRoleHost;
 
   constructor(private readonly options: TabConnectionOptions) {
+    super();
     const { hub } = options;
     this.host = {
       tabId: hub.tabId,
       post: (message) => this.topic?.post(message),
       setState: (state) => this.setState(state),
-      getState: () => this.state,
-      emitFrame: (frame) => emit(this.frameListeners, frame),
+      getState: () => this.getState(),
+      emitFrame: (frame) => this.emitFrame(frame),
       emitOpen: (transport) => this.announceOpen(transport),
       ownFollow: () => this.follow_,
       ownFocus: () => [...this.focus],
@@ -115,25 +109,6 @@ export class TabConnection implements Connection {
     this.setState({ status: 'paused', reason: 'stopped' });
   }
 
-  getState(): ConnectionState {
-    return this.state;
-  }
-
-  subscribe(listener: (state: ConnectionState) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
-  }
-
-  onFrame(listener: (frame: InboundFrame) => void): () => void {
-    this.frameListeners.add(listener);
-    return () => this.frameListeners.delete(listener);
-  }
-
-  onOpen(listener: (info: OpenInfo) => void): () => void {
-    this.openListeners.add(listener);
-    return () => this.openListeners.delete(listener);
-  }
-
   /** Focus is kept per tab (the leader tells the server the union of all tabs); the rest goes to the leader. */
   send(frame: ClientFrame): boolean {
     if (frame.type === 'focus_thread' || frame.type === 'unfocus_thread') {
@@ -142,7 +117,7 @@ export class TabConnection implements Connection {
       if (frame.type === 'focus_thread') this.focus.add(threadId);
       else this.focus.delete(threadId);
       if (changed) this.ownChanged();
-      return this.state.status === 'open';
+      return this.getState().status === 'open';
     }
     return this.role?.send(frame) ?? false;
   }
@@ -181,17 +156,5 @@ export class TabConnection implements Connection {
   private ownChanged(): void {
     if (this.running) this.options.hub.update({ follow: this.follow_, focus: [...this.focus] });
     this.role?.ownChanged();
-  }
-
-  private announceOpen(transport: TransportKind): void {
-    const reconnect = this.everOpened;
-    this.everOpened = true;
-    emit(this.openListeners, { transport, reconnect });
-  }
-
-  private setState(next: ConnectionState): void {
-    if (sameConnectionState(this.state, next)) return;
-    this.state = next;
-    emit(this.stateListeners, next);
   }
 }

@@ -5,10 +5,10 @@
  * panel does not have: it writes `onInput`, dashed SVG attributes, and refs only on elements.
  * Anything imported from `react` that is not here fails the panel's build, not a visitor.
  */
-import { Component as PreactComponent, createElement, options, type FunctionComponent } from 'preact';
+import { createElement, options, type Component, type FunctionComponent } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
-export { Fragment } from 'preact';
+export { Component, Fragment } from 'preact';
 export { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 
 // React handlers read `event.nativeEvent` (the composer's IME check, the focus trap); preact
@@ -20,9 +20,6 @@ options.event = (event: Event) => {
   return passed;
 };
 
-/** preact's component class; `memo` below sets its `shouldComponentUpdate`. */
-export const Component = PreactComponent;
-
 function propsDiffer(previous: object, next: object): boolean {
   const a = previous as Record<string, unknown>;
   const b = next as Record<string, unknown>;
@@ -33,7 +30,7 @@ function propsDiffer(previous: object, next: object): boolean {
 
 /** The component, re-rendered only when a prop changes (compared one by one, as React's `memo`). */
 export function memo<P extends object>(render: FunctionComponent<P>): FunctionComponent<P> {
-  function Memoized(this: PreactComponent<P>, props: P) {
+  function Memoized(this: Component<P>, props: P) {
     this.shouldComponentUpdate = (next: P) => propsDiffer(this.props, next);
     return createElement(render, props);
   }

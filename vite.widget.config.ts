@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import { defineConfig, type Plugin } from 'vite';
 import { precompress } from './build/precompress-plugin.ts';
@@ -15,9 +16,9 @@ function demoPage(): Plugin {
   };
 }
 
-const PREACT_ALIASES = [
-  { find: /^react$/, replacement: 'preact/compat' },
-  { find: /^react-dom$/, replacement: 'preact/compat' },
+/** The panel's `react` is preact: the few React names it uses (react-on-preact.ts) and preact's JSX runtime. */
+export const PREACT_ALIASES = [
+  { find: /^react$/, replacement: fileURLToPath(new URL('./widget/panel/react-on-preact.ts', import.meta.url)) },
   { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' },
   { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-dev-runtime' },
 ];
@@ -41,7 +42,8 @@ function builtPanelFile(): string {
  * The visitor widget, built in two parts into dist/ next to the inbox, panel first
  * (`--mode panel`, then `--mode loader`):
  * - `panel` → dist/widget-panel-<hash>.js: the chat panel as an ES module, loaded on demand by
- *   the loader, built against preact/compat (React's own runtime does not fit the size budget).
+ *   the loader, built against preact (React's own runtime does not fit the size budget): `react`
+ *   resolves to widget/panel/react-on-preact.ts, the few React names the panel uses.
  *   Its name changes with its content, so it is cached for good (immutable);
  * - `loader` → dist/widget.js: a classic script (IIFE) with no framework, the tag websites
  *   paste. Its name is fixed, so it is cached briefly; it names the panel it loads (injected

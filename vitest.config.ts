@@ -1,13 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import viteConfig from './vite.config.ts';
-
-/** react → preact/compat, exactly as the widget panel's build resolves them. */
-const PREACT_ALIASES = [
-  { find: /^react$/, replacement: 'preact/compat' },
-  { find: /^react-dom$/, replacement: 'preact/compat' },
-  { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' },
-  { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-dev-runtime' },
-];
+// react → preact, exactly as the widget panel's build resolves it.
+import { PREACT_ALIASES } from './vite.widget.config.ts';
 
 /**
  * The four test projects, on top of the app's build config (vite.config.ts): the projects with
@@ -28,7 +22,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        // The widget panel ships against preact/compat (vite.widget.config.ts), so its tests
+        // The widget panel ships against preact (vite.widget.config.ts), so its tests
         // run against the same aliases: they exercise what visitors get, not React.
         resolve: { alias: PREACT_ALIASES },
         test: {

@@ -1,7 +1,7 @@
 /**
  * The typed tree a message's markdown parses to: our own node types, so the renderer does
  * not depend on the parser, and the same tree renders in the inbox (React) and the widget
- * (preact/compat). Text is plain text (character references decoded); link and image
+ * (preact). Text is plain text (character references decoded); link and image
  * targets are the author's words, unchecked: the renderer decides what may become a link.
  */
 

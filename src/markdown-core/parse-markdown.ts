@@ -1,6 +1,6 @@
 /**
  * The parse step both clients share: message text → our typed tree (`markdown-tree.ts`).
- * Framework-free; the inbox renders the tree with React, the widget with preact/compat,
+ * Framework-free; the inbox renders the tree with React, the widget with preact,
  * through the one renderer in `src/markdown/render-markdown.tsx`.
  *
  * Both halves are our own, each linear in the text: the blocks (`parse-blocks.ts`,

@@ -1,7 +1,7 @@
 /**
  * The one allowlist renderer of message markdown, for the inbox (React) and the widget
- * (preact/compat: its build aliases react → preact/compat, and this module uses only the
- * JSX runtime with plain props, no hooks).
+ * (preact: its build aliases react → widget/panel/react-on-preact.ts, and this module uses only
+ * the JSX runtime and `Fragment`, with plain props, no hooks).
  *
  * Every element is created here from our own tree (`src/markdown-core`), so nothing a
  * message writes can choose a tag, an attribute or a style. Raw HTML arrives as literal

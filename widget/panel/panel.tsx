@@ -1,6 +1,6 @@
 /**
  * The chat panel, loaded on demand by the widget loader (widget/loader) into its Shadow DOM
- * root. Built against preact/compat (vite.widget.config.ts, WIDGET_PART=panel).
+ * root. Built against preact, with `react` resolved to ./react-on-preact.ts (vite.widget.config.ts).
  */
 import type { MountPanel } from '../shared/panel-contract.ts';
 import { createPanel } from './create-panel.tsx';

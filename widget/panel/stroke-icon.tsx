@@ -7,9 +7,9 @@ export function StrokeIcon({ path }: { path: string }) {
       className="size-5"
       fill="none"
       stroke="currentColor"
-      strokeWidth="2"
-      strokeLinecap="round"
-      strokeLinejoin="round"
+      stroke-width="2"
+      stroke-linecap="round"
+      stroke-linejoin="round"
     >
       <path d={path} />
     </svg>

@@ -3,33 +3,23 @@ import { act, render } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InboxApi } from '../core/api/inbox-api.ts';
 import { MARK_READ_DELAY_MS, readMarker } from '../core/engine/read-marker.ts';
-import { SyncEngine } from '../core/engine/sync-engine.ts';
 import { fixtureThread } from '../core/protocol/fixtures.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
-import { MemoryOutboxStore } from '../core/sync/outbox-store.ts';
 import type { InboxClient } from '../core/engine/create-inbox-engine.ts';
 import { MutedThreads } from '../core/notify/muted-threads.ts';
 import { TabHub } from '../core/tabs/tab-hub.ts';
-import { FakeConnection } from '../core/testing/fake-connection.ts';
-import { FakeEnvironment } from '../core/testing/fake-environment.ts';
-import { FakeThreadSource } from '../core/testing/fake-thread-source.ts';
 import { EngineValueProvider, type EngineContextValue } from '../engine-provider/engine-context.tsx';
 import { flattenThreads, threadKeys, threadsQuery, type ThreadPages } from '../threads/thread-queries.ts';
 import { useThreadListSync } from '../threads/use-thread-list-sync.ts';
 import { useMarkRead } from './use-mark-read.ts';
+import { fakeEngine } from '../core/testing/fake-engine.ts';
 
 const listed = { ...fixtureThread, id: 't1', last_seq: 5, read_seq: 2, unread_count: 3, visitor: undefined } as InboundThread;
 
 /** An inbox with the thread list cached and `t1` on screen at its bottom; the list's cache writes are counted. */
 function setup() {
-  const connection = new FakeConnection();
   const saved: number[] = [];
-  const engine = new SyncEngine({
-    connection,
-    source: new FakeThreadSource('t1'),
-    outboxStore: new MemoryOutboxStore(),
-    environment: new FakeEnvironment(),
-    selfSenderId: 'user:me',
+  const { engine, connection } = fakeEngine({
     reads: readMarker({
       save: async (_threadId, readSeq) => {
         saved.push(readSeq);

@@ -1,15 +1,12 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SyncEngine } from '../core/engine/sync-engine.ts';
 import { OUTDATED_CLIENT_REASON } from '../core/protocol/protocol-version.ts';
-import { MemoryOutboxStore } from '../core/sync/outbox-store.ts';
-import { FakeConnection } from '../core/testing/fake-connection.ts';
-import { FakeEnvironment } from '../core/testing/fake-environment.ts';
-import { FakeThreadSource } from '../core/testing/fake-thread-source.ts';
+import type { FakeConnection } from '../core/testing/fake-connection.ts';
 import { de } from '../i18n/catalog-de.ts';
 import { en } from '../i18n/catalog-en.ts';
 import { useActiveLanguage } from '../i18n/locale-store.ts';
 import { ConnectionBanner } from './connection-banner.tsx';
+import { fakeEngine } from '../core/testing/fake-engine.ts';
 
 afterEach(() => {
   cleanup();
@@ -17,14 +14,7 @@ afterEach(() => {
 });
 
 async function setup() {
-  const connection = new FakeConnection();
-  const engine = new SyncEngine({
-    connection,
-    source: new FakeThreadSource('t1'),
-    outboxStore: new MemoryOutboxStore(),
-    environment: new FakeEnvironment(),
-    selfSenderId: 'user:me',
-  });
+  const { engine, connection } = fakeEngine();
   await engine.start();
   const calls: string[] = [];
   render(<ConnectionBanner engine={engine} onRetry={() => calls.push('retry')} onReload={() => calls.push('reload')} />);

@@ -1,24 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
-import { MemoryOutboxStore } from '../sync/outbox-store.ts';
-import { FakeConnection } from '../testing/fake-connection.ts';
-import { FakeEnvironment } from '../testing/fake-environment.ts';
 import { FakeThreadSource } from '../testing/fake-thread-source.ts';
 import { IDLE_SESSION_TTL_MS } from './idle-sessions.ts';
-import { SyncEngine } from './sync-engine.ts';
+import { fakeEngine } from '../testing/fake-engine.ts';
 
 const ME = 'user:me';
 
 async function setup() {
   const source = new FakeThreadSource('t1');
-  const connection = new FakeConnection();
-  const engine = new SyncEngine({
-    connection,
-    source,
-    outboxStore: new MemoryOutboxStore(),
-    environment: new FakeEnvironment(),
-    selfSenderId: ME,
-  });
+  const { engine, connection } = fakeEngine({ source, selfSenderId: ME });
   source.plan(3);
   source.commit(3);
   await engine.start();

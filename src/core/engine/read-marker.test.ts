@@ -1,25 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MemoryOutboxStore } from '../sync/outbox-store.ts';
 import { ReadSync } from '../tabs/read-sync.ts';
-import { FakeConnection } from '../testing/fake-connection.ts';
-import { FakeEnvironment } from '../testing/fake-environment.ts';
 import { FakeTabHub } from '../testing/fake-tabs.ts';
-import { FakeThreadSource } from '../testing/fake-thread-source.ts';
 import { MARK_READ_DELAY_MS, readMarker } from './read-marker.ts';
-import { SyncEngine } from './sync-engine.ts';
+import { fakeEngine } from '../testing/fake-engine.ts';
 
 let tabs = 0;
 
 /** One tab's engine on the read topic of its tab hub; what it told the server and the thread list is recorded. */
 function openTab(hub: FakeTabHub) {
-  const connection = new FakeConnection();
   const saved: [string, number][] = [];
-  const engine = new SyncEngine({
-    connection,
-    source: new FakeThreadSource('t1'),
-    outboxStore: new MemoryOutboxStore(),
-    environment: new FakeEnvironment(),
-    selfSenderId: 'user:me',
+  const { engine, connection } = fakeEngine({
     reads: readMarker({
       reads: new ReadSync(hub.tabHub(`tab-${++tabs}`)),
       save: async (threadId, readSeq) => {

@@ -1,27 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { readMarker } from '../engine/read-marker.ts';
-import { SyncEngine } from '../engine/sync-engine.ts';
-import { MemoryOutboxStore } from '../sync/outbox-store.ts';
-import { FakeConnection } from '../testing/fake-connection.ts';
-import { FakeEnvironment } from '../testing/fake-environment.ts';
 import { FakeTabHub } from '../testing/fake-tabs.ts';
-import { FakeThreadSource } from '../testing/fake-thread-source.ts';
 import { ReadSync } from './read-sync.ts';
+import { fakeEngine } from '../testing/fake-engine.ts';
 
 let tabs = 0;
 
 /** One tab: its own engine (as each tab has), joined to the read topic of its tab hub. */
 function openTab(hub: FakeTabHub) {
-  const connection = new FakeConnection();
   const sync = new ReadSync(hub.tabHub(`tab-${++tabs}`));
-  const engine = new SyncEngine({
-    connection,
-    source: new FakeThreadSource('t1'),
-    outboxStore: new MemoryOutboxStore(),
-    environment: new FakeEnvironment(),
-    selfSenderId: 'user:me',
-    reads: readMarker({ reads: sync }),
-  });
+  const { engine, connection } = fakeEngine({ reads: readMarker({ reads: sync }) });
   /** This tab reads `threadId` up to `readSeq` now. */
   const read = (threadId: string, readSeq: number) => {
     engine.markRead(threadId, readSeq);

@@ -20,7 +20,8 @@
  *      (tabs-handover-bench.ts); a hidden tab's CPU against the visible leader's at 50
  *      messages/s (tabs-cpu-bench.ts).
  *
- * BENCH_SECTIONS=core or BENCH_SECTIONS=tabs runs only 1–6 or only 7.
+ * BENCH_SECTIONS=core or BENCH_SECTIONS=tabs runs only 1–6 or only 7; within 7, `sockets`,
+ * `handover` and `hidden` run one part each (BENCH_SECTIONS=handover,hidden).
  *
  * It builds first (`npm run build`), so what is measured is what `npm start` serves.
  * Rounds: BENCH_ROUNDS (default 3); the table shows medians. Not a test: nothing asserts.
@@ -332,10 +333,11 @@ async function main(): Promise<void> {
       );
       await context.close();
     }
-    if (SECTIONS.has('tabs')) {
-      const input = { browser, base, rounds: ROUNDS, alice, bob, createThread: api.createThread, post: api.post, log };
-      rows.push(...(await tabsBench(input)), ...(await handoverBench(input)), ...(await hiddenCpuBench(input)));
-    }
+    const input = { browser, base, rounds: ROUNDS, alice, bob, createThread: api.createThread, post: api.post, log };
+    const tabs = (part: string) => SECTIONS.has('tabs') || SECTIONS.has(part);
+    if (tabs('sockets')) rows.push(...(await tabsBench(input)));
+    if (tabs('handover')) rows.push(...(await handoverBench(input)));
+    if (tabs('hidden')) rows.push(...(await hiddenCpuBench(input)));
   } finally {
     await browser.close();
     await stopServer(server);

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeTabHub } from '../testing/fake-tabs.ts';
+import { tabHubChannelName } from '../tabs/tab-hub.ts';
+import type { TabEnvelope } from '../tabs/tab-envelope.ts';
 import type { TabState } from '../tabs/tab-roster.ts';
-import { DesktopNotifier, PENDING_KEEP_MS, type NotifyCandidate } from './desktop-notifier.ts';
+import { DesktopNotifier, HANDLED_BATCH_MAX, HANDLED_BATCH_MS, PENDING_KEEP_MS, type NotifyCandidate } from './desktop-notifier.ts';
 
 const message = (n: number, threadId = 't1'): NotifyCandidate => ({
   threadId,
@@ -17,19 +19,28 @@ function setup(options: { tabs?: TabState[]; muted?: string[] } = {}) {
   let now = 1_000;
   const tabs = (['a', 'b', 'c'] as const).map((tabId) => {
     const leadership = hub.leadership(tabId);
+    const tabHub = hub.tabHub(tabId, { leadership });
     const notifier = new DesktopNotifier({
-      hub: hub.tabHub(tabId, { leadership }),
+      hub: tabHub,
       selfSenderId: 'user:alice',
       tabs: () => options.tabs ?? [],
       isMuted: (threadId) => options.muted?.includes(threadId) ?? false,
       show: (candidate) => shown.push({ tab: tabId, messageId: candidate.messageId }),
       now: () => now,
     });
-    return { tabId, leadership, notifier };
+    return { tabId, leadership, tabHub, notifier };
+  });
+  // What the tabs tell each other about notifications, as another tab hears it.
+  const told: string[][] = [];
+  hub.channel<unknown>(tabHubChannelName('u1')).subscribe((raw) => {
+    const envelope = raw as Partial<TabEnvelope> | null;
+    const body = envelope?.topic === 'notified' ? (envelope.body as { messageIds?: unknown } | null) : null;
+    if (Array.isArray(body?.messageIds)) told.push(body.messageIds as string[]);
   });
   return {
     hub,
     shown,
+    told,
     tabs,
     advance: (ms: number) => {
       now += ms;
@@ -38,6 +49,10 @@ function setup(options: { tabs?: TabState[]; muted?: string[] } = {}) {
 }
 
 describe('DesktopNotifier', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('each tab hears every message itself (own sockets): exactly one notification, by the leader', async () => {
     const { hub, shown, tabs } = setup();
     for (let n = 1; n <= 3; n++) {
@@ -127,5 +142,48 @@ describe('DesktopNotifier', () => {
     await hub.flush();
     expect(tabs[0]!.notifier.consider(message(1))).toBe('notify');
     expect(shown).toEqual([{ tab: 'a', messageId: 'm1' }]);
+  });
+
+  it('tells the other tabs about skipped messages together, and about a shown one at once', async () => {
+    vi.useFakeTimers();
+    const { hub, shown, told, tabs } = setup({ tabs: [{ tabId: 'b', visible: true, focused: false, threadId: 't1' }] });
+    // 50 messages in the thread tab b shows: each skipped, none told yet.
+    for (let n = 1; n <= 50; n++) expect(tabs[0]!.notifier.consider(message(n))).toBe('on_screen');
+    await hub.flush();
+    expect(told).toEqual([]);
+    vi.advanceTimersByTime(HANDLED_BATCH_MS);
+    await hub.flush();
+    expect(told).toEqual([Array.from({ length: 50 }, (_, i) => `m${i + 1}`)]);
+    expect(tabs[2]!.notifier.consider(message(50))).toBe('handled');
+
+    // A skipped one waits; a shown one goes at once and takes it along.
+    tabs[0]!.notifier.consider(message(51));
+    expect(tabs[0]!.notifier.consider(message(52, 't2'))).toBe('notify');
+    await hub.flush();
+    expect(told.slice(1)).toEqual([['m51', 'm52']]);
+    expect(tabs[1]!.notifier.consider(message(52, 't2'))).toBe('handled');
+    expect(shown).toEqual([{ tab: 'a', messageId: 'm52' }]);
+
+    // A batch never grows past its cap.
+    for (let n = 100; n < 100 + HANDLED_BATCH_MAX + 1; n++) tabs[0]!.notifier.consider(message(n));
+    await hub.flush();
+    expect(told.slice(2).map((ids) => ids.length)).toEqual([HANDLED_BATCH_MAX]);
+  });
+
+  it('a leader that goes tells what it skipped on its way out, so the next one does not decide it again', async () => {
+    vi.useFakeTimers();
+    const onScreen: TabState[] = [{ tabId: 'a', visible: true, focused: true, threadId: 't1' }];
+    const { hub, shown, told, tabs } = setup({ tabs: onScreen });
+    tabs[1]!.notifier.consider(message(1));
+    expect(tabs[0]!.notifier.consider(message(1))).toBe('on_screen');
+    // The page is hidden for good (pagehide), then its lock goes; tab a no longer shows the thread.
+    tabs[0]!.tabHub.leave();
+    await hub.flush();
+    onScreen.length = 0;
+    tabs[0]!.leadership.close();
+    await hub.flush();
+    expect(told).toEqual([['m1']]);
+    expect(tabs[1]!.leadership.isLeader()).toBe(true);
+    expect(shown).toEqual([]);
   });
 });

@@ -11,11 +11,21 @@ export const HANDLED_IDS_KEPT = 2_000;
  */
 export const PENDING_KEEP_MS = 10_000;
 const PENDING_MAX = 200;
+/**
+ * Messages decided without a notification are told to the other tabs together, this often:
+ * while a tab shows a busy thread, one message per batch instead of one per message (each one
+ * is work for every other tab). A notification shown is told at once, with the batch, so a
+ * new leader never shows it again; a skipped one that a crash kept from the others is decided
+ * again by the new leader, and skipped again for the same reasons, or shown if the reasons changed.
+ */
+export const HANDLED_BATCH_MS = 250;
+/** Message ids in one `handled` body, at most (a batch is posted before it grows past this). */
+export const HANDLED_BATCH_MAX = 200;
 
-/** The deciding tab tells the others a message is handled (topic `notified` of the tab hub). */
+/** The deciding tab tells the others which messages are handled (topic `notified` of the tab hub). */
 export const notifiedMessageSchema = v.object({
   type: v.literal('handled'),
-  messageId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+  messageIds: v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(200))), v.minLength(1), v.maxLength(HANDLED_BATCH_MAX)),
 });
 type NotifiedMessage = v.InferOutput<typeof notifiedMessageSchema>;
 
@@ -51,11 +61,22 @@ export class DesktopNotifier {
   private readonly pending = new Map<string, { candidate: NotifyCandidate; heardAt: number }>();
   private readonly topic: HubTopic<NotifiedMessage> | null;
   private readonly now: () => number;
+  /** Handled here, not yet told to the other tabs. */
+  private untold: string[] = [];
+  private tellTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: DesktopNotifierOptions) {
     this.now = options.now ?? (() => Date.now());
-    this.topic = options.hub?.join({ topic: 'notified', schema: notifiedMessageSchema, onLeader: () => this.takeOver() }) ?? null;
-    this.topic?.subscribe((message) => this.markHandled(message.messageId));
+    this.topic =
+      options.hub?.join({
+        topic: 'notified',
+        schema: notifiedMessageSchema,
+        onLeader: () => this.takeOver(),
+        onLeave: () => this.tell(),
+      }) ?? null;
+    this.topic?.subscribe((message) => {
+      for (const messageId of message.messageIds) this.markHandled(messageId);
+    });
   }
 
   /** A message arrived in this tab (from its own socket or relayed by the leader). Returns what was decided, or null when not this tab's call. */
@@ -69,6 +90,7 @@ export class DesktopNotifier {
   }
 
   stop(): void {
+    this.tell();
     this.topic?.leave();
     this.pending.clear();
   }
@@ -83,9 +105,23 @@ export class DesktopNotifier {
       tabs: options.tabs(),
     });
     this.markHandled(candidate.messageId);
-    this.topic?.post({ type: 'handled', messageId: candidate.messageId });
+    if (this.topic) {
+      this.untold.push(candidate.messageId);
+      if (decision === 'notify' || this.untold.length >= HANDLED_BATCH_MAX) this.tell();
+      else this.tellTimer ??= setTimeout(() => this.tell(), HANDLED_BATCH_MS);
+    }
     if (decision === 'notify') options.show(candidate);
     return decision;
+  }
+
+  /** Tells the other tabs what was handled here since the last time. */
+  private tell(): void {
+    clearTimeout(this.tellTimer);
+    this.tellTimer = undefined;
+    if (this.untold.length === 0) return;
+    const messageIds = this.untold;
+    this.untold = [];
+    this.topic?.post({ type: 'handled', messageIds });
   }
 
   /** This tab became the leader: what it heard and nobody decided on is decided now. */

@@ -17,6 +17,8 @@ export interface TopicSpec<M> {
   onLeader?(): void;
   /** This tab has just stopped leading (its lock was stolen while it was frozen). */
   onFollower?(): void;
+  /** This tab is going (the page is hidden for good, or the client stops): the topic's last words to the others. */
+  onLeave?(): void;
   /** A body of this topic was dropped for failing its schema (the reason, never the content). */
   onInvalid?(reason: string): void;
 }
@@ -200,6 +202,7 @@ export class TabHub {
   /** The page is hidden for good (`pagehide`): the others drop this tab at once; it stays silent until {@link rejoin}. */
   leave(): void {
     if (this.closed || this.left || !this.channel) return;
+    for (const { spec } of [...this.topics.values()]) spec.onLeave?.();
     this.left = true;
     this.post('hub', { kind: 'gone' } satisfies HubBody);
   }

@@ -21,7 +21,7 @@ export class FollowerRole implements TabRole {
   constructor(private readonly host: TabRoleHost) {
     host.setState(NO_LEADER);
     // Who leads? The leader answers with its state.
-    host.post({ kind: 'hello', from: host.tabId });
+    host.post({ kind: 'hello' });
   }
 
   /** Relayed frames that fail validation are counted by the tab connection. */
@@ -63,7 +63,7 @@ export class FollowerRole implements TabRole {
   private adopt(leaderId: string): void {
     this.leaderId = leaderId;
     this.justAdopted = true;
-    for (const [id, frame] of this.pending) this.host.post({ kind: 'send', from: this.host.tabId, to: leaderId, id, frame });
+    for (const [id, frame] of this.pending) this.host.post({ kind: 'send', to: leaderId, id, frame });
   }
 
   send(frame: ClientFrame): boolean {
@@ -72,7 +72,7 @@ export class FollowerRole implements TabRole {
     const id = this.nextId++;
     this.pending.set(id, frame);
     if (this.pending.size > MAX_RELAYED_SENDS) this.pending.delete(this.pending.keys().next().value!);
-    this.host.post({ kind: 'send', from: this.host.tabId, to: leaderId, id, frame });
+    this.host.post({ kind: 'send', to: leaderId, id, frame });
     return true;
   }
 
@@ -82,11 +82,11 @@ export class FollowerRole implements TabRole {
   rosterChanged(): void {}
 
   retryNow(): void {
-    if (this.leaderId) this.host.post({ kind: 'retry', from: this.host.tabId, to: this.leaderId });
+    if (this.leaderId) this.host.post({ kind: 'retry', to: this.leaderId });
   }
 
   resume(): void {
-    if (this.leaderId) this.host.post({ kind: 'resume', from: this.host.tabId, to: this.leaderId });
+    if (this.leaderId) this.host.post({ kind: 'resume', to: this.leaderId });
   }
 
   cursorOf(threadId: string): number {

@@ -38,11 +38,11 @@ export class LeaderRole implements TabRole {
       connection.subscribe((state) => {
         if (state.status !== 'open') this.focus.reset();
         host.setState(state);
-        host.post({ kind: 'state', from: host.tabId, state });
+        host.post({ kind: 'state', state });
       }),
       connection.onFrame((frame) => {
         // The other tabs first: this tab's own engine may take a while with it.
-        host.post({ kind: 'frame', from: host.tabId, frame });
+        host.post({ kind: 'frame', frame });
         host.emitFrame(frame);
       }),
       connection.onOpen((info) => {
@@ -51,11 +51,11 @@ export class LeaderRole implements TabRole {
         this.focus.reconcile((frame) => connection.send(frame));
         this.sendHeld();
         host.emitOpen(info.transport);
-        host.post({ kind: 'open', from: host.tabId, transport: info.transport });
+        host.post({ kind: 'open', transport: info.transport });
       }),
     ];
     host.setState(connection.getState());
-    host.post({ kind: 'state', from: host.tabId, state: connection.getState() });
+    host.post({ kind: 'state', state: connection.getState() });
     for (const tab of host.others()) this.known.add(tab.tabId);
     this.rosterChanged();
     connection.start();
@@ -70,7 +70,7 @@ export class LeaderRole implements TabRole {
     switch (message.kind) {
       case 'hello':
         // A tab that starts to follow learns who leads at once.
-        host.post({ kind: 'state', from: host.tabId, state: this.connection.getState() });
+        host.post({ kind: 'state', state: this.connection.getState() });
         return;
       case 'send':
         if (message.to !== host.tabId) return;
@@ -115,7 +115,7 @@ export class LeaderRole implements TabRole {
     }
     for (const tab of others) {
       // A tab new to this leader learns who leads at once.
-      if (!this.known.has(tab.tabId)) this.host.post({ kind: 'state', from: this.host.tabId, state: this.connection.getState() });
+      if (!this.known.has(tab.tabId)) this.host.post({ kind: 'state', state: this.connection.getState() });
       this.known.add(tab.tabId);
       this.focus.setTab(tab.tabId, tab.focus);
     }
@@ -161,7 +161,7 @@ export class LeaderRole implements TabRole {
   private sendHeld(): void {
     for (const send of this.held.splice(0)) {
       this.connection.send(send.frame);
-      if (send.from !== null) this.host.post({ kind: 'ack', from: this.host.tabId, to: send.from, id: send.id });
+      if (send.from !== null) this.host.post({ kind: 'ack', to: send.from, id: send.id });
     }
   }
 }

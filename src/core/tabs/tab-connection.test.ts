@@ -63,6 +63,20 @@ describe('TabConnection', () => {
       expect(frames[tab]!.map((frame) => frame.type === 'thread_message' && frame.data.thread_seq)).toEqual([1, 2]);
   });
 
+  it("takes who sent a relay message from the hub's envelope only: another tab cannot pass for the leader", async () => {
+    const [, b] = await threeTabs();
+    const frames: InboundFrame[] = [];
+    b.connection.onFrame((frame) => frames.push(frame));
+    // A tab that is not the leader (a stale build, a broken one) names the leader in its body.
+    const rogue = browser.hub.rogue('conn', 'rogue');
+    rogue.post({ kind: 'frame', from: 'a', frame: message(9) });
+    await browser.flush();
+    expect(frames).toEqual([]);
+    browser.serverSends(message(1));
+    await browser.flush();
+    expect(frames.map((frame) => frame.type === 'thread_message' && frame.data.thread_seq)).toEqual([1]);
+  });
+
   it("sends a follower's frames on the leader's socket, once", async () => {
     const [a, b, c] = await threeTabs();
     expect(b.connection.send(typing(T1))).toBe(true);
@@ -259,8 +273,8 @@ describe('TabConnection', () => {
     connection.start();
     const other = hub.channel('ama2:u1');
     const relay = (body: unknown) => other.post({ v: 1, topic: 'conn', from: 'a', body });
-    relay({ kind: 'frame', from: 'a', frame: { type: 'thread_message', thread_id: T1 } });
-    relay({ kind: 'state', from: 'a', state: { status: 'sleeping' } });
+    relay({ kind: 'frame', frame: { type: 'thread_message', thread_id: T1 } });
+    relay({ kind: 'state', state: { status: 'sleeping' } });
     relay('hello');
     await hub.flush();
     expect(connection.invalidFrameCount).toBe(3);

@@ -1,7 +1,7 @@
 import type { Connection } from '../connection/connection.ts';
 import { ConnectionEvents } from '../connection/connection-events.ts';
 import type { ClientFrame } from '../protocol/client-frames.ts';
-import { connMessageSchema, type ConnMessage } from './conn-messages.ts';
+import { connBodySchema, type ConnBody } from './conn-messages.ts';
 import { FollowerRole } from './follower-role.ts';
 import { LeaderRole } from './leader-role.ts';
 import type { HubTopic, TabHub } from './tab-hub.ts';
@@ -37,7 +37,7 @@ export class TabConnection extends ConnectionEvents implements Connection {
   private follow_: readonly string[] = [];
   private readonly focus = new Set<string>();
   private unsubscribers: (() => void)[] = [];
-  private topic: HubTopic<ConnMessage> | null = null;
+  private topic: HubTopic<ConnBody> | null = null;
   private readonly host: TabRoleHost;
 
   constructor(private readonly options: TabConnectionOptions) {
@@ -80,7 +80,7 @@ export class TabConnection extends ConnectionEvents implements Connection {
     const { hub } = this.options;
     const topic = (this.topic = hub.join({
       topic: 'conn',
-      schema: connMessageSchema,
+      schema: connBodySchema,
       onLeader: () => this.takeRole(true),
       onFollower: () => this.takeRole(false),
       onInvalid: (reason) => {
@@ -89,7 +89,10 @@ export class TabConnection extends ConnectionEvents implements Connection {
       },
     }));
     hub.setCursorSource((threadId) => this.options.cursorOf?.(threadId) ?? 0);
-    this.unsubscribers = [topic.subscribe((message) => this.role?.onMessage(message)), hub.subscribe(() => this.role?.rosterChanged())];
+    this.unsubscribers = [
+      topic.subscribe((body, from) => this.role?.onMessage({ ...body, from })),
+      hub.subscribe(() => this.role?.rosterChanged()),
+    ];
     this.takeRole(hub.isLeader());
   }
 
@@ -149,7 +152,7 @@ export class TabConnection extends ConnectionEvents implements Connection {
     this.role = null;
     if (!role) return;
     role.stop();
-    if (role.kind === 'leader') this.host.post({ kind: 'resign', from: this.host.tabId });
+    if (role.kind === 'leader') this.host.post({ kind: 'resign' });
   }
 
   /** What this tab follows and focuses changed: its beat tells the others, its role acts on it. */

@@ -2,13 +2,14 @@ import type { ConnectionState } from '../connection/connection.ts';
 import type { TransportKind } from '../connection/transport.ts';
 import type { ClientFrame } from '../protocol/client-frames.ts';
 import type { InboundFrame } from '../protocol/server-frame-schemas.ts';
-import type { ConnMessage } from './conn-messages.ts';
+import type { ConnBody, ConnMessage } from './conn-messages.ts';
 import type { TabBeat } from './tab-roster.ts';
 
 /** What a tab's role (leader or follower) needs from the {@link TabConnection} it serves. */
 export interface TabRoleHost {
   readonly tabId: string;
-  post(message: ConnMessage): void;
+  /** Sends a relay body to the other tabs (the hub's envelope says it is from this tab). */
+  post(body: ConnBody): void;
   /** The state this tab's engine sees. */
   setState(state: ConnectionState): void;
   /** Current state, as last set. */

@@ -79,7 +79,7 @@ test('closing the leader tab while the other user sends 20 messages delivers all
     })();
     // Mid-stream: some messages arrived through the old leader, the rest come after it is gone.
     await expect(rowsWith(others[0]!, batch[4]!)).toHaveCount(1);
-    await leader.close();
+    await sockets.close(leader);
     await sending;
 
     await expectCaughtUp(others, alice, thread.id, batch);
@@ -107,7 +107,7 @@ test('offline, the leader closes; back online nothing is lost and nothing is dou
 
     await context.setOffline(true);
     for (const page of others) await expect(syncHealth(page)).toHaveText(/^Offline/);
-    await leader.close();
+    await sockets.close(leader);
     const batch = Array.from({ length: 10 }, (_, i) => `Sent while the tabs were offline ${tag} #${String(i + 1).padStart(2, '0')}`);
     for (const text of batch) await bob.send(thread.id, text);
     const mine = `Written offline after the hand-over ${tag}`;

@@ -61,7 +61,7 @@ export async function handoverBench(input: TabsBenchInput): Promise<string[][]> 
     const marker = `hand-over ${title} round ${round}`;
     const seen = others.map((page) => watchFor(page, marker));
     const closedAt = Date.now();
-    await leader.close();
+    await sockets.close(leader);
     await input.post(input.bob.token, thread.id, marker);
     const times = await Promise.all(seen);
     caughtUp.push(Math.max(...times) - closedAt);

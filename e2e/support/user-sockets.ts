@@ -2,6 +2,13 @@
  * Counts the user WebSockets the pages of one browser context hold: every page is watched
  * (Playwright's `websocket` event), a socket counts from its opening until it closes or its
  * page closes. `max` is the highest number ever open at once.
+ *
+ * Close a watched page with {@link UserSockets.close}: its sockets stop counting when the
+ * close starts. The page lets go of its socket and of the leadership as it goes (`pagehide`),
+ * and the next tab opens its own at once, while the old socket's closing handshake may still
+ * run; Playwright reports the old page's close and the new socket's opening on separate
+ * channels, in either order on a busy machine. Counting from the close keeps `max` about
+ * sockets in use, not sockets being torn down.
  */
 import type { Page, WebSocket } from '@playwright/test';
 
@@ -9,6 +16,7 @@ const USER_SOCKET = /\/api\/v1\/chat\/ws\/user\/threads/;
 
 export class UserSockets {
   private readonly open = new Map<WebSocket, Page>();
+  private readonly closing = new Set<Page>();
   /** The most user sockets open at the same time so far. */
   max = 0;
   /** How many were ever opened. */
@@ -19,7 +27,7 @@ export class UserSockets {
   /** Starts counting a page's sockets; call before the page loads. */
   watch(page: Page): Page {
     page.on('websocket', (socket) => {
-      if (!USER_SOCKET.test(socket.url())) return;
+      if (!USER_SOCKET.test(socket.url()) || this.closing.has(page)) return;
       this.open.set(socket, page);
       this.opened++;
       this.lastOpenedAt = Date.now();
@@ -30,6 +38,13 @@ export class UserSockets {
       for (const [socket, owner] of [...this.open]) if (owner === page) this.open.delete(socket);
     });
     return page;
+  }
+
+  /** Closes a watched page (a user closing the tab); its sockets no longer count from now on. */
+  async close(page: Page): Promise<void> {
+    this.closing.add(page);
+    for (const [socket, owner] of [...this.open]) if (owner === page) this.open.delete(socket);
+    await page.close();
   }
 
   /** User sockets open now. */

@@ -115,6 +115,20 @@ describe('webLocksLeadership', () => {
     expect(b.leadership.isLeader()).toBe(false);
   });
 
+  it('a follower that was itself paused does not steal on its first late check: the beats waiting in its queue count first', async () => {
+    const a = new Tab(hub, locks, 'a');
+    const b = new Tab(hub, locks, 'b');
+    await pass(1_000);
+    expect(a.leadership.isLeader()).toBe(true);
+    // Both tabs' main threads stall for 3 s (a loaded machine); then the timers run before the
+    // channel's queued messages are delivered, as they may in a browser.
+    vi.setSystemTime(Date.now() + 3_000);
+    await vi.advanceTimersByTimeAsync(LEADER_CHECK_MS);
+    await pass(2 * LEADER_SILENCE_MS);
+    expect(a.leadership.isLeader()).toBe(true);
+    expect(b.leadership.isLeader()).toBe(false);
+  });
+
   it('a beaconing leader is never stolen from', async () => {
     const a = new Tab(hub, locks, 'a');
     const b = new Tab(hub, locks, 'b');

@@ -10,6 +10,12 @@ export const LEADER_CHECK_MS = HEARTBEAT_MS;
  * heartbeat a frozen leader is replaced within {@link LEADER_SILENCE_MS} + {@link LEADER_CHECK_MS} (2 s).
  */
 export const LEADER_SILENCE_MS = TAB_TIMEOUT_MS;
+/**
+ * A check that comes this many check periods late means the follower itself was paused (a
+ * main thread busy for seconds on a loaded machine): the leader's beats may be waiting in its
+ * queue behind the check, so that check does not judge the silence.
+ */
+export const LATE_CHECK_PERIODS = 2;
 
 /** The part of `navigator.locks` used here (tests pass a fake). */
 export interface LockRequester {
@@ -131,13 +137,18 @@ export function webLocksLeadership(lockName: string, tabIdOrOptions: string | We
       ask(false);
     }
   });
+  const checkMs = options.checkMs ?? LEADER_CHECK_MS;
+  let lastCheck = now();
   const timer = setInterval(() => {
-    if (closed || suspended) return;
-    if (!leader && canSteal && isVisible() && now() - lastHeard > silenceMs) {
+    const at = now();
+    const late = at - lastCheck > LATE_CHECK_PERIODS * checkMs;
+    lastCheck = at;
+    if (closed || suspended || late) return;
+    if (!leader && canSteal && isVisible() && at - lastHeard > silenceMs) {
       lastHeard = now();
       ask(true);
     }
-  }, options.checkMs ?? LEADER_CHECK_MS);
+  }, checkMs);
 
   ask(false);
 

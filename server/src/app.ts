@@ -40,11 +40,13 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { eventStreamRoute } from './routes/event-stream-route.ts';
 import { publicRoutes } from './routes/public-routes.ts';
 import { threadRoutes } from './routes/thread-routes.ts';
+import { ownershipRoutes } from './routes/ownership-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
 import { seedDemoData } from './storage/seed-demo-data.ts';
 import { openStorage } from './storage/open-storage.ts';
 import { SendPathCache } from './threads/send-path-cache.ts';
 import { ThreadService } from './threads/thread-service.ts';
+import { OwnershipService } from './threads/ownership-service.ts';
 import type { Storage } from './storage/storage.ts';
 import { AddressGuard, type Resolver } from './webhooks/address-guard.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
@@ -103,6 +105,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   // the send's CPU on SQLite): both storages check the sender again inside the commit.
   const sendCache = new SendPathCache();
   const threads = new ThreadService(storage, hub, sendCache);
+  const ownership = new OwnershipService(storage, threads, fastify.log);
   const webhookGuard = new AddressGuard(config.webhookAllowPrivateNetworks, options.resolveHost);
   const webhooks = new WebhookDispatcher(
     storage,
@@ -155,6 +158,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     tokens,
     hub,
     threads,
+    ownership,
     runtime,
     webhooks,
     webhookGuard,
@@ -272,6 +276,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       authRoutes(api, context);
       agentSettingsRoutes(api, context);
       threadRoutes(api, context);
+      ownershipRoutes(api, context);
       eventStreamRoute(api, context);
       publicRoutes(api, context);
       webhookRoutes(api, context);

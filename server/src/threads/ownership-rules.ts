@@ -1,0 +1,82 @@
+import type { SenderId } from '../../../src/core/protocol/model.ts';
+import type { ThreadStatus } from '../../../src/core/protocol/ownership.ts';
+import type { OwnershipState } from '../storage/storage.ts';
+import type { OwnershipDecision } from '../storage/stores/ownership-store.ts';
+
+/**
+ * The rules of CONTRACT §11 as decisions over a thread's current state: each returns null
+ * when nothing changes (no event), otherwise the new state and the events recording it. Pure:
+ * storage runs them under the thread's lock, so the decision and the write are one step.
+ */
+
+/** The sender id of an assignee (stored as a bare user id). */
+const assigneeSenderId = (userId: string | null) => (userId === null ? null : `user:${userId}`);
+
+/** The state after a status change at `at`: `waitingSince` and `snoozedUntil` only hold in their status. */
+function withStatus(current: OwnershipState, status: ThreadStatus, snoozedUntil: string | null, at: string): OwnershipState {
+  return {
+    ...current,
+    status,
+    waitingSince: status === 'waiting' ? (current.status === 'waiting' ? current.waitingSince : at) : null,
+    snoozedUntil: status === 'snoozed' ? snoozedUntil : null,
+  };
+}
+
+/**
+ * Sets the status (`PUT …/status`, an escalation, a reopen): `status_changed {status,
+ * previous, by, snoozed_until?}`. The same status again is no change; so is a snooze to the
+ * same time (a snooze to another time is one). Only from one of `from`, when given.
+ */
+export function setStatus(
+  status: ThreadStatus,
+  options: { by: SenderId; at: string; snoozedUntil?: string | null; from?: readonly ThreadStatus[] },
+): OwnershipDecision {
+  const snoozedUntil = options.snoozedUntil ?? null;
+  return (current) => {
+    if (options.from && !options.from.includes(current.status)) return null;
+    if (current.status === status && (status !== 'snoozed' || current.snoozedUntil === snoozedUntil)) return null;
+    return {
+      next: withStatus(current, status, snoozedUntil, options.at),
+      events: [
+        {
+          eventType: 'status_changed',
+          senderId: options.by,
+          content: null,
+          data: { status, previous: current.status, by: options.by, ...(status === 'snoozed' ? { snoozed_until: snoozedUntil } : {}) },
+        },
+      ],
+    };
+  };
+}
+
+/** Assigns the thread (`PUT …/assignee`; null unassigns): `assignee_changed {assignee_id, previous, by}`. Does not end `waiting`. */
+export function setAssignee(assigneeId: string | null, by: SenderId): OwnershipDecision {
+  return (current) => {
+    if (current.assigneeId === assigneeId) return null;
+    return {
+      next: { ...current, assigneeId },
+      events: [
+        {
+          eventType: 'assignee_changed',
+          senderId: by,
+          content: null,
+          data: { assignee_id: assigneeSenderId(assigneeId), previous: assigneeSenderId(current.assigneeId), by },
+        },
+      ],
+    };
+  };
+}
+
+/**
+ * What a committed message does to the status: a user's message ends `waiting` (by that user);
+ * a message of anyone else (a visitor, an agent) reopens a `resolved` or `snoozed` thread (by `system`).
+ * Null when the message changes nothing in a thread of this status.
+ */
+export function afterMessage(senderId: SenderId, at: string): { from: readonly ThreadStatus[]; decide: OwnershipDecision } {
+  if (senderId.startsWith('user:')) {
+    const from = ['waiting'] as const;
+    return { from, decide: setStatus('open', { by: senderId, at, from }) };
+  }
+  const from = ['resolved', 'snoozed'] as const;
+  return { from, decide: setStatus('open', { by: 'system', at, from }) };
+}

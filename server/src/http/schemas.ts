@@ -16,6 +16,7 @@ import {
   loginAnswer,
   message,
   participant,
+  handoffRequestAnswer,
   queueCounts,
   resolvedThread,
   sentMessage,
@@ -82,6 +83,7 @@ export const sharedSchemas = [
 
 export const threadPageResponse = answer(threadPage);
 export const queueCountsResponse = answer(queueCounts);
+export const handoffRequestResponse = answer(handoffRequestAnswer);
 export const userListResponse = answer(userList);
 export const agentListResponse = answer(agentList, {
   describe: { 'agents[].is_owner': '[ext] whether you own it (may open its settings)' },

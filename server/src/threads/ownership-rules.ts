@@ -12,7 +12,7 @@ import type { OwnershipDecision } from '../storage/stores/ownership-store.ts';
 /** The sender id of an assignee (stored as a bare user id). */
 const assigneeSenderId = (userId: string | null) => (userId === null ? null : `user:${userId}`);
 
-/** The state after a status change at `at`: `waitingSince` and `snoozedUntil` only hold in their status. */
+/** The state after a status change at `at`: `waitingSince` (the change's time) and `snoozedUntil` only hold in their status. */
 function withStatus(current: OwnershipState, status: ThreadStatus, snoozedUntil: string | null, at: string): OwnershipState {
   return {
     ...current,
@@ -29,14 +29,14 @@ function withStatus(current: OwnershipState, status: ThreadStatus, snoozedUntil:
  */
 export function setStatus(
   status: ThreadStatus,
-  options: { by: SenderId; at: string; snoozedUntil?: string | null; from?: readonly ThreadStatus[] },
+  options: { by: SenderId; snoozedUntil?: string | null; from?: readonly ThreadStatus[] },
 ): OwnershipDecision {
   const snoozedUntil = options.snoozedUntil ?? null;
-  return (current) => {
+  return (current, at) => {
     if (options.from && !options.from.includes(current.status)) return null;
     if (current.status === status && (status !== 'snoozed' || current.snoozedUntil === snoozedUntil)) return null;
     return {
-      next: withStatus(current, status, snoozedUntil, options.at),
+      next: withStatus(current, status, snoozedUntil, at),
       events: [
         {
           eventType: 'status_changed',
@@ -44,6 +44,26 @@ export function setStatus(
           content: null,
           data: { status, previous: current.status, by: options.by, ...(status === 'snoozed' ? { snoozed_until: snoozedUntil } : {}) },
         },
+      ],
+    };
+  };
+}
+
+/**
+ * A visitor asks for a person (`POST …/handoff-request`): `escalation_created {to: "human",
+ * reason: "visitor_request"}`, then `status_changed` to `waiting`, both by the visitor. Nothing
+ * while the thread already waits.
+ */
+export function requestPerson(by: SenderId): OwnershipDecision {
+  const toWaiting = setStatus('waiting', { by });
+  return (current, at) => {
+    if (current.status === 'waiting') return null;
+    const plan = toWaiting(current, at)!;
+    return {
+      next: plan.next,
+      events: [
+        { eventType: 'escalation_created', senderId: by, content: null, data: { to: 'human', reason: 'visitor_request' } },
+        ...plan.events,
       ],
     };
   };
@@ -72,11 +92,11 @@ export function setAssignee(assigneeId: string | null, by: SenderId): OwnershipD
  * a message of anyone else (a visitor, an agent) reopens a `resolved` or `snoozed` thread (by `system`).
  * Null when the message changes nothing in a thread of this status.
  */
-export function afterMessage(senderId: SenderId, at: string): { from: readonly ThreadStatus[]; decide: OwnershipDecision } {
+export function afterMessage(senderId: SenderId): { from: readonly ThreadStatus[]; decide: OwnershipDecision } {
   if (senderId.startsWith('user:')) {
     const from = ['waiting'] as const;
-    return { from, decide: setStatus('open', { by: senderId, at, from }) };
+    return { from, decide: setStatus('open', { by: senderId, from }) };
   }
   const from = ['resolved', 'snoozed'] as const;
-  return { from, decide: setStatus('open', { by: 'system', at, from }) };
+  return { from, decide: setStatus('open', { by: 'system', from }) };
 }

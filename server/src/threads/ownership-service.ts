@@ -5,7 +5,7 @@ import { ApiError, badRequest, notFound } from '../http/errors.ts';
 import { isUuid } from '../http/validation.ts';
 import type { CommitFacts, Storage, ThreadRecord } from '../storage/storage.ts';
 import type { OwnershipDecision } from '../storage/stores/ownership-store.ts';
-import { afterMessage, setAssignee, setStatus } from './ownership-rules.ts';
+import { afterMessage, requestPerson, setAssignee, setStatus } from './ownership-rules.ts';
 import type { Principal } from './principal.ts';
 import type { ThreadService } from './thread-service.ts';
 
@@ -45,17 +45,17 @@ export class OwnershipService {
   /** `PUT /chat/threads/{id}/status`: 200 with the thread; the same status again commits nothing. */
   async setStatus(principal: Principal, threadId: string, input: StatusInput): Promise<OwnedThread> {
     await this.actor(principal, threadId);
-    const at = new Date();
+    const now = Date.now();
     let snoozedUntil: string | null = null;
     if (input.status === 'snoozed') {
       const until = input.snoozed_until ? Date.parse(input.snoozed_until) : Number.NaN;
       if (Number.isNaN(until)) throw badRequest('snoozed_until is required with status "snoozed": an ISO-8601 time.');
-      if (until <= at.getTime()) throw badRequest('snoozed_until must be in the future.');
+      if (until <= now) throw badRequest('snoozed_until must be in the future.');
       snoozedUntil = new Date(until).toISOString();
     } else if (input.snoozed_until !== undefined && input.snoozed_until !== null) {
       throw badRequest('snoozed_until goes only with status "snoozed".');
     }
-    return this.apply(principal, threadId, setStatus(input.status, { by: principal.senderId, at: at.toISOString(), snoozedUntil }));
+    return this.apply(principal, threadId, setStatus(input.status, { by: principal.senderId, snoozedUntil }));
   }
 
   /** `PUT /chat/threads/{id}/assignee`: `user:<uuid>` who can read the thread, or null; 400 otherwise. */
@@ -71,6 +71,19 @@ export class OwnershipService {
       }
     }
     return this.apply(principal, threadId, setAssignee(userId, principal.senderId));
+  }
+
+  /**
+   * `POST /chat/public/{slug}/threads/{id}/handoff-request` (the visitor's token checked by the
+   * route): true when it committed the escalation and `waiting`, false while the thread already waited.
+   */
+  async requestPerson(principal: Principal, threadId: string): Promise<{ committed: boolean; thread: ThreadRecord }> {
+    if (principal.kind !== 'visitor') throw new ApiError('forbidden', 'Only the visitor of a conversation asks for a person here.');
+    await this.threads.access(principal, threadId);
+    const events = await this.commit(threadId, requestPerson(principal.senderId));
+    const thread = await this.storage.threads.get(threadId);
+    if (!thread) throw notFound('The conversation');
+    return { committed: events.length > 0, thread };
   }
 
   /** `GET /chat/threads/counts`. */
@@ -100,7 +113,7 @@ export class OwnershipService {
    * status the commit read (SQLite) spares the transaction when it changes nothing.
    */
   private async afterMessage(thread: ThreadRecord, message: Message, facts?: CommitFacts): Promise<void> {
-    const rule = afterMessage(message.sender_id, message.created_at);
+    const rule = afterMessage(message.sender_id);
     if (facts?.status !== undefined && !rule.from.includes(facts.status)) return;
     try {
       await this.commit(thread.id, rule.decide);
@@ -113,7 +126,7 @@ export class OwnershipService {
   /** An agent's `escalation_created` puts the thread in the waiting queue (by the agent). */
   private async afterEscalation(event: ThreadEvent): Promise<void> {
     try {
-      await this.commit(event.thread_id, setStatus('waiting', { by: event.sender_id, at: event.created_at }));
+      await this.commit(event.thread_id, setStatus('waiting', { by: event.sender_id }));
     } catch (error) {
       this.log.error({ err: error, thread_id: event.thread_id }, 'setting waiting after an escalation failed');
     }

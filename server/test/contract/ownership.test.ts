@@ -237,6 +237,38 @@ describe('ownership: status, assignee and queues', () => {
     expect((await threadOf(world.alice.token, threadId)).status).toBe('waiting');
   });
 
+  it('a visitor’s handoff-request commits escalation_created {to: human, reason: visitor_request} then waiting (201); a repeat while waiting is 200 and commits nothing', async () => {
+    const visitor = await startVisitor(server);
+    const threadId = visitor.thread_id;
+    const request = (token = visitor.visitor_token) => publicCall(server, 'POST', `${threadId}/handoff-request`, { token });
+    const before = (await threadOf(world.alice.token, threadId)).last_seq;
+    const first = await request();
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ thread_id: threadId, status: 'waiting' });
+    const events = await logAfter(world.alice.token, threadId, before);
+    expect(events.map((e) => [e.thread_seq, e.event_type, e.sender_id, e.data])).toEqual([
+      [before + 1, 'escalation_created', visitor.sender_id, { to: 'human', reason: 'visitor_request' }],
+      [before + 2, 'status_changed', visitor.sender_id, { status: 'waiting', previous: 'open', by: visitor.sender_id }],
+    ]);
+    expect(first.body.waiting_since).toBe(events[1].created_at);
+    // The visitor sees both in their history.
+    const history = await publicCall(server, 'GET', `${threadId}/events?last_thread_seq=${before}`, { token: visitor.visitor_token });
+    expect(history.body.events.map((e: { event_type: string }) => e.event_type)).toEqual(['escalation_created', 'status_changed']);
+
+    const again = await request();
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await logAfter(world.alice.token, threadId, before + 2)).toEqual([]);
+    // Without the thread's visitor token: 401; another visitor's token: 404.
+    expect((await publicCall(server, 'POST', `${threadId}/handoff-request`)).status).toBe(401);
+    const other = await startVisitor(server);
+    expect((await request(other.visitor_token)).status).toBe(404);
+    // A user's message ends waiting; the visitor can ask again.
+    await api(server, 'POST', `/chat/threads/${threadId}/messages`, { token: world.alice.token, body: sendBody('Hi, Alice here') });
+    expect((await threadOf(world.alice.token, threadId)).status).toBe('open');
+    expect((await request()).status).toBe(201);
+  });
+
   it('an agent’s escalation_created puts the thread in waiting, by the agent', async () => {
     const thread = await createThread(server, world.alice.token, {
       target_user_ids: [],
@@ -254,8 +286,7 @@ describe('ownership: status, assignee and queues', () => {
     const log = await logAfter(world.alice.token, thread.id, 0);
     const escalation = log.findIndex((e) => e.event_type === 'escalation_created');
     expect(log[escalation + 1]).toMatchObject({ event_type: 'status_changed' });
-    // Waiting since the escalation.
-    expect((await threadOf(world.alice.token, thread.id)).waiting_since).toBe(log[escalation].created_at);
+    expect((await threadOf(world.alice.token, thread.id)).waiting_since).toBe(log[escalation + 1].created_at);
   });
 
   it('queues: status=waiting lists the longest waiting first and pages with the cursor; assignee=me|none|user:<uuid>, kind; counts for the caller', async () => {

@@ -72,6 +72,13 @@ export const thread = shape({
   snoozed_until: sent(v.nullable(timestamp)),
 });
 
+/** [ext] `POST /chat/public/{slug}/threads/{id}/handoff-request` (CONTRACT §11): the conversation now waits for a person. */
+export const handoffRequestAnswer = shape({
+  thread_id: needed(id),
+  status: needed(v.picklist(THREAD_STATUSES)),
+  waiting_since: sent(v.nullable(timestamp)),
+});
+
 /** [ext] `GET /chat/threads/counts` (CONTRACT §11): the caller's queues. */
 export const queueCounts = shape({
   waiting: needed(nonNegativeInt),

@@ -16,7 +16,8 @@ export class PostgresOwnership implements OwnershipStore {
         SELECT status, assignee_id, agent_paused, waiting_since, snoozed_until FROM threads WHERE id = ${threadId} FOR UPDATE`;
       if (!row) return undefined;
       const current = toOwnership(row);
-      const plan = decide(current);
+      const at = now();
+      const plan = decide(current, at);
       if (!plan) return { state: current, events: [] };
       const { next } = plan;
       await tx`
@@ -27,7 +28,6 @@ export class PostgresOwnership implements OwnershipStore {
       await tx`
         UPDATE thread_access SET status = ${next.status}, assignee_id = ${next.assigneeId}, waiting_since = ${next.waitingSince}
         WHERE thread_id = ${threadId}`;
-      const at = now();
       const events = [];
       for (const event of plan.events) events.push(await insertEvent(tx, threadId, event, at));
       return { state: next, events };

@@ -31,12 +31,12 @@ export class SqliteOwnership implements OwnershipStore {
       const row = this.stmt.state.get(threadId) as Row | undefined;
       if (!row) return undefined;
       const current = toOwnership(row);
-      const plan = decide(current);
+      const at = now();
+      const plan = decide(current, at);
       if (!plan) return { state: current, events: [] };
       const { next } = plan;
       this.stmt.update.run(next.status, next.assigneeId, next.agentPaused ? 1 : 0, next.waitingSince, next.snoozedUntil, threadId);
       this.stmt.updateAccess.run(next.status, next.assigneeId, next.waitingSince, threadId);
-      const at = now();
       return { state: next, events: plan.events.map((event) => this.log.insertEvent(threadId, event, at)) };
     })();
   }

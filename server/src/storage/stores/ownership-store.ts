@@ -11,8 +11,8 @@ export interface OwnershipPlan {
   events: NewEvent[];
 }
 
-/** Decides a change from the current state; null: nothing to do (nothing is written). */
-export type OwnershipDecision = (current: OwnershipState) => OwnershipPlan | null;
+/** Decides a change from the current state at the time `at` (ISO) its events will carry; null: nothing to do (nothing is written). */
+export type OwnershipDecision = (current: OwnershipState, at: string) => OwnershipPlan | null;
 
 /** The outcome of {@link OwnershipStore.change}: the state after it and the events committed (none when nothing changed). */
 export interface OwnershipChange {

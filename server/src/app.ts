@@ -105,7 +105,6 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   // the send's CPU on SQLite): both storages check the sender again inside the commit.
   const sendCache = new SendPathCache();
   const threads = new ThreadService(storage, hub, sendCache);
-  const ownership = new OwnershipService(storage, threads, fastify.log);
   const webhookGuard = new AddressGuard(config.webhookAllowPrivateNetworks, options.resolveHost);
   const webhooks = new WebhookDispatcher(
     storage,
@@ -133,6 +132,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     },
     realtime.control,
   );
+  const ownership = new OwnershipService(storage, threads, fastify.log, runtime);
   await runtime.start();
   // Several processes share one PostgreSQL database: their limits count together there. One process counts in memory.
   const makeLimiter = (name: string, limit: number, windowMs = RATE_WINDOW_MS): Limiter =>

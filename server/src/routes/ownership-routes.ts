@@ -43,6 +43,32 @@ export function ownershipRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request) => ctx.ownership.setStatus(await ctx.authenticate(request), request.params.id, request.body),
   );
 
+  app.post<{ Params: { id: string } }>(
+    '/chat/threads/:id/takeover',
+    {
+      schema: {
+        tags: ['threads'],
+        summary: '[ext] Take over from the agent: you become assignee, the agent pauses, its runs stop; commits handoff',
+        params: threadParams,
+        response: { 200: { $ref: 'Thread#' }, ...errorResponses },
+      },
+    },
+    async (request) => ctx.ownership.takeOver(await ctx.authenticate(request), request.params.id),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/chat/threads/:id/handback',
+    {
+      schema: {
+        tags: ['threads'],
+        summary: '[ext] Hand back to the agent: it answers again; commits handback',
+        params: threadParams,
+        response: { 200: { $ref: 'Thread#' }, ...errorResponses },
+      },
+    },
+    async (request) => ctx.ownership.handBack(await ctx.authenticate(request), request.params.id),
+  );
+
   app.put<{ Params: { id: string }; Body: { assignee_id: string | null } }>(
     '/chat/threads/:id/assignee',
     {

@@ -69,6 +69,30 @@ export function requestPerson(by: SenderId): OwnershipDecision {
   };
 }
 
+/**
+ * A person takes the thread over (`POST …/takeover`): `handoff {to, name, by}`; they become its
+ * assignee, the agent is paused and the thread is open. Nothing when all of that holds already.
+ */
+export function takeOver(user: { senderId: SenderId; id: string; name: string }): OwnershipDecision {
+  return (current) => {
+    if (current.assigneeId === user.id && current.agentPaused && current.status === 'open') return null;
+    return {
+      next: { status: 'open', assigneeId: user.id, agentPaused: true, waitingSince: null, snoozedUntil: null },
+      events: [
+        { eventType: 'handoff', senderId: user.senderId, content: null, data: { to: user.senderId, name: user.name, by: user.senderId } },
+      ],
+    };
+  };
+}
+
+/** The agent answers again (`POST …/handback`): `handback {by}`. Nothing while it is not paused. */
+export function handBack(by: SenderId): OwnershipDecision {
+  return (current) =>
+    current.agentPaused
+      ? { next: { ...current, agentPaused: false }, events: [{ eventType: 'handback', senderId: by, content: null, data: { by } }] }
+      : null;
+}
+
 /** Assigns the thread (`PUT …/assignee`; null unassigns): `assignee_changed {assignee_id, previous, by}`. Does not end `waiting`. */
 export function setAssignee(assigneeId: string | null, by: SenderId): OwnershipDecision {
   return (current) => {

@@ -5,7 +5,7 @@ import { ApiError, badRequest, notFound } from '../http/errors.ts';
 import { isUuid } from '../http/validation.ts';
 import type { CommitFacts, Storage, ThreadRecord } from '../storage/storage.ts';
 import type { OwnershipDecision } from '../storage/stores/ownership-store.ts';
-import { afterMessage, requestPerson, setAssignee, setStatus } from './ownership-rules.ts';
+import { afterMessage, handBack, requestPerson, setAssignee, setStatus, takeOver } from './ownership-rules.ts';
 import type { Principal } from './principal.ts';
 import type { ThreadService } from './thread-service.ts';
 
@@ -26,10 +26,12 @@ export class OwnershipService {
     private readonly storage: Storage,
     private readonly threads: ThreadService,
     private readonly log: FastifyBaseLogger,
+    /** Stops a taken-over thread's runs (the agent runtime). */
+    private readonly runs: { stopRunsOf(threadId: string): Promise<void> },
   ) {
     threads.onMessage((thread, message, facts) => this.afterMessage(thread, message, facts));
-    threads.onCommit((event) => {
-      if (event.event_type === 'escalation_created' && event.sender_id.startsWith('agent:')) void this.afterEscalation(event);
+    threads.onEvent(async (event) => {
+      if (event.event_type === 'escalation_created' && event.sender_id.startsWith('agent:')) await this.afterEscalation(event);
     });
   }
 
@@ -86,6 +88,25 @@ export class OwnershipService {
     return { committed: events.length > 0, thread };
   }
 
+  /**
+   * `POST /chat/threads/{id}/takeover`: the caller becomes assignee, the agent pauses, the thread
+   * opens (`handoff`); then every run of the thread stops at once, on whichever process runs it.
+   */
+  async takeOver(principal: Principal, threadId: string): Promise<OwnedThread> {
+    await this.actor(principal, threadId);
+    const user = await this.storage.users.get(principal.id);
+    const decision = takeOver({ senderId: principal.senderId, id: principal.id, name: user?.name ?? principal.name });
+    await this.commit(threadId, decision);
+    await this.runs.stopRunsOf(threadId);
+    return this.answer(principal, threadId);
+  }
+
+  /** `POST /chat/threads/{id}/handback`: the agent answers again (`handback`); nothing while it is not paused. */
+  async handBack(principal: Principal, threadId: string): Promise<OwnedThread> {
+    await this.actor(principal, threadId);
+    return this.apply(principal, threadId, handBack(principal.senderId));
+  }
+
   /** `GET /chat/threads/counts`. */
   counts(userId: string): Promise<QueueCounts> {
     return this.storage.ownership.counts(userId);
@@ -94,6 +115,11 @@ export class OwnershipService {
   /** Runs a decision, publishes its events and answers the thread as the caller sees it. */
   private async apply(principal: Principal, threadId: string, decide: OwnershipDecision): Promise<OwnedThread> {
     await this.commit(threadId, decide);
+    return this.answer(principal, threadId);
+  }
+
+  /** The thread as the caller sees it now. */
+  private async answer(principal: Principal, threadId: string): Promise<OwnedThread> {
     const thread = await this.storage.threads.get(threadId);
     if (!thread) throw notFound('The thread');
     return this.threads.toWire(thread, principal.kind === 'user' ? principal.id : null);

@@ -28,6 +28,9 @@ export type CommitListener = (event: ThreadEvent, thread: ThreadRecord, message:
 /** Work a new message's send waits for before it answers (the status it changes, CONTRACT §11). Must not throw. */
 export type MessageHook = (thread: ThreadRecord, message: Message, facts?: CommitFacts) => Promise<void>;
 
+/** Work a platform or run event's commit waits for (an escalation's status, CONTRACT §11). Must not throw. */
+export type EventHook = (event: ThreadEvent) => Promise<void>;
+
 export interface CreateThreadInput {
   target_user_ids: string[];
   agent_ids?: string[];
@@ -67,6 +70,7 @@ export function parseSendInput(body: unknown): SendMessageInput {
 export class ThreadService {
   private readonly listeners = new Set<CommitListener>();
   private readonly messageHooks: MessageHook[] = [];
+  private readonly eventHooks: EventHook[] = [];
 
   /** `sendCache` spares users' sends the reads of account and access (the commit checks them again); null reads them every time. */
   constructor(
@@ -83,6 +87,11 @@ export class ThreadService {
   /** Adds work every new message's send waits for (see {@link MessageHook}). */
   onMessage(hook: MessageHook): void {
     this.messageHooks.push(hook);
+  }
+
+  /** Adds work every {@link commitEvent} waits for (see {@link EventHook}). */
+  onEvent(hook: EventHook): void {
+    this.eventHooks.push(hook);
   }
 
   /** The thread, if the principal may see it: 404 when it does not exist, 403 when it is not theirs. */
@@ -312,6 +321,7 @@ export class ThreadService {
     const event = await this.storage.log.appendEvent(threadId, input);
     const thread = await this.storage.threads.get(threadId);
     if (thread) this.publishCommitted(thread, event, null);
+    for (const hook of this.eventHooks) await hook(event);
     return event;
   }
 

@@ -76,6 +76,12 @@ export const statusChangedDataSchema = v.object({
 /** [ext] `assignee_changed` (CONTRACT §11). */
 export const assigneeChangedDataSchema = v.object({ assignee_id: optionalText, previous: optionalText, by: optionalText });
 
+/** [ext] `handoff` (CONTRACT §11): a person took the thread over from the agent. */
+export const handoffDataSchema = v.object({ to: optionalText, name: optionalText, by: optionalText });
+
+/** [ext] `handback` (CONTRACT §11): the agent answers again. */
+export const handbackDataSchema = v.object({ by: optionalText });
+
 /**
  * The event types that are both durable events and runtime steps (CONTRACT §6), with the one
  * schema of their `data` in either frame.
@@ -98,6 +104,8 @@ export const durableDataSchemas = {
   run_failed: runFailedDataSchema,
   status_changed: statusChangedDataSchema,
   assignee_changed: assigneeChangedDataSchema,
+  handoff: handoffDataSchema,
+  handback: handbackDataSchema,
 } as const;
 
 type Schemas = typeof durableDataSchemas;

@@ -4,7 +4,7 @@
  * `thread_message`. Shared by unit and browser tests; `fixtures.test.ts` checks each one
  * against the schemas, so a fixture can be trusted to look like the wire.
  *
- * The durable events form one dense log (seq 1..12) of {@link FIXTURE_IDS.thread}.
+ * The durable events form one dense log (seq 1..14) of {@link FIXTURE_IDS.thread}.
  */
 import type {
   AgentSettings,
@@ -95,7 +95,7 @@ const approval = {
 };
 const runError = { code: 'upstream_error', message: 'The agent stopped with an internal error.', retryable: true };
 
-/** One event of every durable type (CONTRACT §5, §11), in log order: seq 1..12. */
+/** One event of every durable type (CONTRACT §5, §11), in log order: seq 1..14. */
 export const durableEvents: { [K in DurableEventType]: ThreadEvent & { event_type: K } } = {
   message_committed: event(
     1,
@@ -134,6 +134,8 @@ export const durableEvents: { [K in DurableEventType]: ThreadEvent & { event_typ
     previous: null,
     by: FIXTURE_SENDERS.alice,
   }),
+  handoff: event(13, 'handoff', FIXTURE_SENDERS.alice, { to: FIXTURE_SENDERS.alice, name: 'Alice', by: FIXTURE_SENDERS.alice }),
+  handback: event(14, 'handback', FIXTURE_SENDERS.alice, { by: FIXTURE_SENDERS.alice }),
 };
 
 /** The durable events as the poll endpoint returns them: ascending, dense. */

@@ -8,7 +8,7 @@ export const THREAD_STATUSES = ['open', 'waiting', 'resolved', 'snoozed'] as con
 export type ThreadStatus = (typeof THREAD_STATUSES)[number];
 
 /** The durable events of the ownership calls (CONTRACT §11), each committed with the change it records. */
-export const OWNERSHIP_EVENT_TYPES = ['status_changed', 'assignee_changed'] as const;
+export const OWNERSHIP_EVENT_TYPES = ['status_changed', 'assignee_changed', 'handoff', 'handback'] as const;
 
 /** The ownership fields of every thread object (CONTRACT §11); [ext], so optional for clients. */
 export interface ThreadOwnership {

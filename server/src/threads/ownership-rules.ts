@@ -111,6 +111,12 @@ export function setAssignee(assigneeId: string | null, by: SenderId): OwnershipD
   };
 }
 
+/** A snoozed thread whose time has come opens (`status_changed` by `system`); nothing if it was woken or snoozed again meanwhile. */
+export function wakeUp(): OwnershipDecision {
+  const open = setStatus('open', { by: 'system', from: ['snoozed'] });
+  return (current, at) => (current.snoozedUntil !== null && Date.parse(current.snoozedUntil) <= Date.parse(at) ? open(current, at) : null);
+}
+
 /**
  * What a committed message does to the status: a user's message ends `waiting` (by that user);
  * a message of anyone else (a visitor, an agent) reopens a `resolved` or `snoozed` thread (by `system`).

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
-import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
+import { SNOOZE_SWEEP_MS } from '../../src/threads/snooze-waker.ts';
+import { SocketTracker, TestSocket, sleep, userSocketUrl } from '../support/test-socket.ts';
 import { publicCall, startVisitor } from '../support/visitors.ts';
 
 type World = Awaited<ReturnType<typeof demoWorld>>;
@@ -267,6 +268,23 @@ describe('ownership: status, assignee and queues', () => {
     await api(server, 'POST', `/chat/threads/${threadId}/messages`, { token: world.alice.token, body: sendBody('Hi, Alice here') });
     expect((await threadOf(world.alice.token, threadId)).status).toBe('open');
     expect((await request()).status).toBe(201);
+  });
+
+  it('a snoozed thread opens at snoozed_until, by system, once', async () => {
+    const thread = await aliceAndBob();
+    const bobSocket = await connect(world.bob.token);
+    const until = new Date(Date.now() + 1_500).toISOString();
+    expect((await setStatus(world.alice.token, thread.id, { status: 'snoozed', snoozed_until: until })).status).toBe(200);
+    const frame = await bobSocket.next(
+      (f) => f.type === 'thread_event' && f.thread_id === thread.id && f.data.sender_id === 'system',
+      FRAME_TIMEOUT_MS,
+      'the wake-up',
+    );
+    expect(frame.data).toMatchObject({ event_type: 'status_changed', data: { status: 'open', previous: 'snoozed', by: 'system' } });
+    expect(Date.parse(frame.data.created_at)).toBeGreaterThanOrEqual(Date.parse(until));
+    await sleep(2 * SNOOZE_SWEEP_MS);
+    expect((await logAfter(world.alice.token, thread.id, frame.data.thread_seq)).length).toBe(0);
+    expect(await threadOf(world.alice.token, thread.id)).toMatchObject({ status: 'open', snoozed_until: null });
   });
 
   it('an agent’s escalation_created puts the thread in waiting, by the agent', async () => {

@@ -40,11 +40,14 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { eventStreamRoute } from './routes/event-stream-route.ts';
 import { publicRoutes } from './routes/public-routes.ts';
 import { threadRoutes } from './routes/thread-routes.ts';
+import { ownershipRoutes } from './routes/ownership-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
 import { seedDemoData } from './storage/seed-demo-data.ts';
 import { openStorage } from './storage/open-storage.ts';
 import { SendPathCache } from './threads/send-path-cache.ts';
 import { ThreadService } from './threads/thread-service.ts';
+import { OwnershipService } from './threads/ownership-service.ts';
+import { SnoozeWaker } from './threads/snooze-waker.ts';
 import type { Storage } from './storage/storage.ts';
 import { AddressGuard, type Resolver } from './webhooks/address-guard.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
@@ -130,6 +133,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     },
     realtime.control,
   );
+  const ownership = new OwnershipService(storage, threads, fastify.log, runtime);
+  const snoozes = new SnoozeWaker(storage, ownership, fastify.log);
   await runtime.start();
   // Several processes share one PostgreSQL database: their limits count together there. One process counts in memory.
   const makeLimiter = (name: string, limit: number, windowMs = RATE_WINDOW_MS): Limiter =>
@@ -155,6 +160,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     tokens,
     hub,
     threads,
+    ownership,
     runtime,
     webhooks,
     webhookGuard,
@@ -272,6 +278,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       authRoutes(api, context);
       agentSettingsRoutes(api, context);
       threadRoutes(api, context);
+      ownershipRoutes(api, context);
       eventStreamRoute(api, context);
       publicRoutes(api, context);
       webhookRoutes(api, context);
@@ -316,6 +323,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       const url = await fastify.listen({ port: config.port, host: config.host });
       // Serving: take up what other processes (or this one before a restart) left undelivered.
       webhooks.start();
+      snoozes.start();
       return url;
     },
     close() {
@@ -327,6 +335,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         // Stopping releases the process's and the subscriptions' leases, so the storage must still be open after it.
         const runtimeStopped = runtime.stop();
         const webhooksStopped = webhooks.stop();
+        const snoozesStopped = snoozes.stop();
         for (const stream of streams) stream.end();
         // Node waits for every open connection, also one a client opened and never used (browsers
         // preconnect), which would hold the close open forever: in-flight requests get a moment, then
@@ -334,6 +343,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         const stragglers = setTimeout(() => fastify.server.closeAllConnections(), CLOSE_GRACE_MS);
         await fastify.close().finally(() => clearTimeout(stragglers));
         await webhooksStopped;
+        await snoozesStopped;
         await runtimeStopped;
         await realtime.close();
         for (const limiter of Object.values(limiters)) limiter.dispose();

@@ -16,11 +16,23 @@ import { RunLeaseSweeper } from './run-lease-sweeper.ts';
 // The sweep's period and the error of an orphaned run, where the runtime's callers found them.
 export { APPROVAL_SWEEP_MS, PROCESS_STOPPED_ERROR } from './run-lease-sweeper.ts';
 
+/** The `run_failed` error of a run stopped because a person took its thread over (CONTRACT §11). */
+export const TAKEN_OVER_ERROR: RunError = {
+  code: 'taken_over',
+  message: 'A person took this conversation over; the agent stopped.',
+  retryable: false,
+};
+
 const RETRY_REFUSALS: Record<RetryRefusal, string> = {
   not_failed: 'This run cannot be retried: it did not fail.',
   not_retryable: 'This run cannot be retried: its error was not retryable.',
   already_retried: 'This run cannot be retried: it was already retried.',
 };
+
+/** A user's message that mentions the agent: it invokes the agent even while a person has taken the thread over. */
+function invokedByPerson(message: Message, agent: string): boolean {
+  return message.sender_id.startsWith('user:') && message.mentions.includes(agent);
+}
 
 /** How the runtime runs: its timings and the process it runs on. */
 export interface RuntimeOptions {
@@ -44,6 +56,11 @@ export interface RuntimeOptions {
 export class AgentRuntime implements RunHost {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly sleeps = new Map<NodeJS.Timeout, () => void>();
+  /** Runs recorded by this process and not yet over (queued or running): only these can be halted here. */
+  private readonly ownRuns = new Set<string>();
+  /** Own runs stopped on their own (their thread taken over), and the abort of each one's current pause. */
+  private readonly halted = new Set<string>();
+  private readonly runSleeps = new Map<string, () => void>();
   private readonly approvals: Approvals;
   private readonly sweeper: RunLeaseSweeper;
   private stopped = false;
@@ -54,7 +71,7 @@ export class AgentRuntime implements RunHost {
     private readonly engines: ReadonlyMap<string, Agent>,
     private readonly log: FastifyBaseLogger,
     private readonly options: RuntimeOptions,
-    control: ControlChannel,
+    private readonly control: ControlChannel,
   ) {
     const emit = (threadId: string, data: RuntimeFrameData) => this.emit(threadId, data);
     this.approvals = new Approvals({ storage, threads, control, log, ttlMs: options.approvalTtlMs, emit });
@@ -69,6 +86,48 @@ export class AgentRuntime implements RunHost {
       failOrphanedRun: (run, error) => this.endRunWithFailure(run, error, true),
     });
     threads.onCommit((event, thread, message) => this.onCommit(event, thread, message));
+    // Whichever process ended the run (a take-over), the one running it stops it here at once.
+    control.onRunStopped((runId) => this.halt(runId));
+  }
+
+  /** Stops an own run before its next step (its current pause ends now); nothing more of it is committed. */
+  private halt(runId: string): void {
+    if (!this.ownRuns.has(runId)) return;
+    this.halted.add(runId);
+    this.runSleeps.get(runId)?.();
+  }
+
+  /** @internal */
+  isHalted(runId: string): boolean {
+    return this.halted.has(runId);
+  }
+
+  /**
+   * A person took the thread over (CONTRACT §11): each of its runs, on whichever process, stops
+   * at once. Its process is told first (so its stream ends there), then its pending approvals
+   * expire and it fails with {@link TAKEN_OVER_ERROR}: durable `run_failed` and live `intake_failed`.
+   */
+  async stopRunsOf(threadId: string): Promise<void> {
+    const runs = await this.storage.runs.runningIn(threadId);
+    if (runs.length === 0) return;
+    const pending = (await this.storage.approvals.listPending()).filter((approval) => approval.threadId === threadId);
+    for (const run of runs) {
+      this.control.runStopped(run.id);
+      for (const approval of pending) {
+        if (approval.runId === run.id) await this.approvals.expire(approval);
+      }
+      if (!(await this.endRunWithFailure(run, TAKEN_OVER_ERROR, false))) continue;
+      const agent = agentSenderId(run.agentId);
+      this.emit(threadId, {
+        event_type: 'intake_failed',
+        run_id: run.id,
+        agent_id: agent,
+        in_reply_to: run.messageId,
+        at: new Date().toISOString(),
+        error: TAKEN_OVER_ERROR,
+      });
+      this.typing(threadId, { id: run.agentId }, 'stopped');
+    }
   }
 
   /**
@@ -110,6 +169,7 @@ export class AgentRuntime implements RunHost {
       if (!this.shouldAnswer(thread, message, participant.sender_id)) continue;
       const agentId = participant.sender_id.slice('agent:'.length);
       const runId = randomUUID();
+      this.ownRuns.add(runId);
       // Recorded at once, before it waits its turn: if this process dies, another fails it visibly.
       const started = this.storage.runs.start({
         id: runId,
@@ -121,9 +181,19 @@ export class AgentRuntime implements RunHost {
       // Handled where the queue reaches it; marked handled now, as that may be after it fails.
       started.catch(() => undefined);
       this.enqueue(thread.id, agentId, async () => {
-        if (await started) await this.runTurn(agentId, thread.id, message, runId);
+        try {
+          if (await started) await this.runTurn(agentId, thread.id, message, runId);
+        } finally {
+          this.forgetRun(runId);
+        }
       });
     }
+  }
+
+  private forgetRun(runId: string): void {
+    this.ownRuns.delete(runId);
+    this.halted.delete(runId);
+    this.runSleeps.delete(runId);
   }
 
   /** Runs of one agent in one thread go one at a time, in the order they were asked for. */
@@ -168,17 +238,26 @@ export class AgentRuntime implements RunHost {
       processId: this.options.processId,
     });
     if (!claimed) throw new ApiError('conflict', RETRY_REFUSALS.already_retried);
-    this.enqueue(threadId, failed.agentId, () => this.runTurn(failed.agentId, threadId, failed.message, failed.retryRunId));
+    this.ownRuns.add(failed.retryRunId);
+    this.enqueue(threadId, failed.agentId, () =>
+      this.runTurn(failed.agentId, threadId, failed.message, failed.retryRunId).finally(() => this.forgetRun(failed.retryRunId)),
+    );
   }
 
   private async runTurn(agentId: string, threadId: string, message: Message, runId: string): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.halted.has(runId)) return;
     const agentRecord = await this.storage.agents.get(agentId);
     const engine = agentRecord && this.engines.get(agentRecord.engine);
     const thread = await this.storage.threads.get(threadId);
     if (this.stopped) return;
     if (!agentRecord || !engine || !thread) {
       // Nothing to run it with (the agent or thread is gone): it ends without a word.
+      await this.storage.runs.end(runId, { status: 'failed', event: null });
+      return;
+    }
+    if (thread.agentPaused && !invokedByPerson(message, agentSenderId(agentId))) {
+      // Taken over (CONTRACT §11), read now (the commit's thread may come from a cache): only a
+      // person who mentions the agent invokes it; the run ends without a word.
       await this.storage.runs.end(runId, { status: 'failed', event: null });
       return;
     }
@@ -195,7 +274,7 @@ export class AgentRuntime implements RunHost {
   }
 
   /** @internal */
-  typing(threadId: string, agent: AgentRecord, status: 'started' | 'stopped'): void {
+  typing(threadId: string, agent: Pick<AgentRecord, 'id'>, status: 'started' | 'stopped'): void {
     this.threads.publishLive(threadId, {
       type: 'thread_typing',
       thread_id: threadId,
@@ -213,15 +292,23 @@ export class AgentRuntime implements RunHost {
     return this.options.chunkMs;
   }
 
-  /** @internal Waits, unless the runtime stops meanwhile. */
-  pause(ms: number): Promise<void> {
-    if (this.stopped) return Promise.reject(new RunStopped());
+  /** @internal Waits, unless the runtime stops or the run is halted meanwhile. */
+  pause(ms: number, runId?: string): Promise<void> {
+    if (this.stopped || (runId !== undefined && this.halted.has(runId))) return Promise.reject(new RunStopped());
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.sleeps.delete(timer);
+        if (runId !== undefined) this.runSleeps.delete(runId);
         resolve();
       }, ms);
-      this.sleeps.set(timer, () => reject(new RunStopped()));
+      const abort = () => {
+        clearTimeout(timer);
+        this.sleeps.delete(timer);
+        if (runId !== undefined) this.runSleeps.delete(runId);
+        reject(new RunStopped());
+      };
+      this.sleeps.set(timer, abort);
+      if (runId !== undefined) this.runSleeps.set(runId, abort);
     });
   }
 

@@ -25,10 +25,12 @@ export interface RunHost {
   readonly threadService: ThreadService;
   readonly chunkMs: number;
   readonly isStopped: boolean;
+  /** Whether this run was stopped on its own (a person took its thread over, on any process). */
+  isHalted(runId: string): boolean;
   emit(threadId: string, data: RuntimeFrameData): void;
   typing(threadId: string, agent: AgentRecord, status: 'started' | 'stopped'): void;
-  /** Waits, unless the runtime stops meanwhile (then rejects with {@link RunStopped}). */
-  pause(ms: number): Promise<void>;
+  /** Waits, unless the runtime stops, or the run `runId` is halted, meanwhile (then rejects with {@link RunStopped}). */
+  pause(ms: number, runId?: string): Promise<void>;
   awaitApproval(threadId: string, agent: AgentRecord, runId: string, toolName: string, preview: unknown): Promise<ApprovalOutcome>;
   /** Records the run's end in storage (a failure with its `run_failed`, committed and published); false when it was ended already. */
   endRun(runId: string, status: 'finished' | 'failed', failure?: RunFailure): Promise<boolean>;
@@ -53,6 +55,11 @@ export class Run {
     private readonly runId: string,
   ) {}
 
+  /** The runtime stops, or this run was halted: it ends where it is, committing nothing more. */
+  private get stopping(): boolean {
+    return this.runtime.isStopped || this.runtime.isHalted(this.runId);
+  }
+
   private emit(eventType: string, data: Record<string, unknown> = {}): void {
     this.runtime.emit(this.turn.thread.id, {
       event_type: eventType,
@@ -75,10 +82,11 @@ export class Run {
       const steps = this.engine.run(this.turn);
       let outcome: ApprovalOutcome | undefined;
       for (let next = await steps.next(); !next.done; next = await steps.next(outcome)) {
-        if (this.runtime.isStopped) throw new RunStopped();
+        if (this.stopping) throw new RunStopped();
         outcome = await this.step(next.value);
         if (next.value.type === 'fail') return;
       }
+      if (this.stopping) throw new RunStopped();
       await this.commitReply();
     } catch (error) {
       // A stopped run stays `running` in storage: another process (or this server's next start) ends it.
@@ -98,8 +106,9 @@ export class Run {
       case 'text':
         for (const chunk of chunkText(step.content)) {
           if (!step.transient) this.reply += chunk;
+          if (this.stopping) throw new RunStopped();
           this.emit('text_delta', { content: chunk });
-          await this.runtime.pause(this.runtime.chunkMs);
+          await this.runtime.pause(this.runtime.chunkMs, this.runId);
         }
         return undefined;
       case 'tool': {

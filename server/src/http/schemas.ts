@@ -16,6 +16,8 @@ import {
   loginAnswer,
   message,
   participant,
+  handoffRequestAnswer,
+  queueCounts,
   resolvedThread,
   sentMessage,
   thread,
@@ -68,11 +70,20 @@ export const sharedSchemas = [
   answer(threadEvent, { id: 'ThreadEvent' }),
   answer(thread, {
     id: 'Thread',
-    describe: { visitor: '[ext] public threads: the visitor (email is a label, verified means an identity token vouched)' },
+    describe: {
+      visitor: '[ext] public threads: the visitor (email is a label, verified means an identity token vouched)',
+      status: '[ext] open, waiting (a person is needed), resolved or snoozed (CONTRACT §11)',
+      assignee_id: '[ext] the person who has the thread: user:<uuid>, or null',
+      agent_paused: '[ext] a person took over: the agent starts no run by itself',
+      waiting_since: '[ext] since when the thread waits for a person; null unless waiting',
+      snoozed_until: '[ext] when a snoozed thread opens again; null unless snoozed',
+    },
   }),
 ];
 
 export const threadPageResponse = answer(threadPage);
+export const queueCountsResponse = answer(queueCounts);
+export const handoffRequestResponse = answer(handoffRequestAnswer);
 export const userListResponse = answer(userList);
 export const agentListResponse = answer(agentList, {
   describe: { 'agents[].is_owner': '[ext] whether you own it (may open its settings)' },

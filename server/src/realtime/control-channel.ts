@@ -31,6 +31,9 @@ export interface ControlChannel {
   /** An owner revoked an external agent token: the SSE streams it opened, on every process, must end. */
   agentTokenRevoked(tokenId: string): void;
   onAgentTokenRevoked(listener: (tokenId: string) => void): void;
+  /** A run was ended by another hand (a person took its thread over): the process running it stops it at once. */
+  runStopped(runId: string): void;
+  onRunStopped(listener: (runId: string) => void): void;
   /** Visitor tokens were revoked: the sockets opened with them must close. */
   visitorTokensRevoked(notice: VisitorTokensRevoked): void;
   onVisitorTokensRevoked(listener: (notice: VisitorTokensRevoked) => void): void;
@@ -63,12 +66,22 @@ export class LocalControl implements ControlChannel {
   private readonly settings: Listeners<string>;
   private readonly revokedAgentTokens: Listeners<string>;
   private readonly revokedVisitorTokens: Listeners<VisitorTokensRevoked>;
+  private readonly stoppedRuns: Listeners<string>;
 
   constructor(onError: (error: unknown) => void) {
     this.approvals = new Listeners(onError);
     this.settings = new Listeners(onError);
     this.revokedAgentTokens = new Listeners(onError);
     this.revokedVisitorTokens = new Listeners(onError);
+    this.stoppedRuns = new Listeners(onError);
+  }
+
+  runStopped(runId: string): void {
+    this.stoppedRuns.emit(runId);
+  }
+
+  onRunStopped(listener: (runId: string) => void): void {
+    this.stoppedRuns.add(listener);
   }
 
   visitorTokensRevoked(notice: VisitorTokensRevoked): void {

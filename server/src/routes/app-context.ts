@@ -12,6 +12,7 @@ import type { TokenStreams } from '../http/token-streams.ts';
 import type { Hub } from '../realtime/hub.ts';
 import type { AgentRecord, Storage } from '../storage/storage.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
+import type { OwnershipService } from '../threads/ownership-service.ts';
 import type { AddressGuard } from '../webhooks/address-guard.ts';
 import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 
@@ -22,6 +23,8 @@ export interface AppContext {
   tokens: UserTokens;
   hub: Hub;
   threads: ThreadService;
+  /** Who owns each thread (CONTRACT §11). */
+  ownership: OwnershipService;
   runtime: AgentRuntime;
   webhooks: WebhookDispatcher;
   /** Which addresses webhooks may reach; checked at registration and again when delivering. */

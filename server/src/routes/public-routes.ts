@@ -9,6 +9,7 @@ import type { Limiter } from '../http/rate-limiter.ts';
 import {
   agentProfileResponse,
   errorResponses,
+  handoffRequestResponse,
   messageResponse,
   pollQuery,
   pollResponse,
@@ -265,6 +266,26 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
       const { created, message } = await ctx.threads.postMessage(visitor, request.params.thread_id, request.body);
       reply.code(created ? 201 : 200);
       return { message };
+    },
+  );
+
+  app.post<{ Params: { slug: string; thread_id: string } }>(
+    '/chat/public/:slug/threads/:thread_id/handoff-request',
+    {
+      schema: {
+        tags: ['public'],
+        summary:
+          '[ext] The visitor asks for a person: commits escalation_created (visitor_request) and waiting (201); while waiting, 200 and nothing; Bearer visitor token',
+        params: publicThreadParams,
+        response: { 200: handoffRequestResponse, 201: handoffRequestResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await limit(ctx, ctx.limiters.messages, request, 'requests');
+      const visitor = await visitorOf(request);
+      const { committed, thread } = await ctx.ownership.requestPerson(visitor, request.params.thread_id);
+      reply.code(committed ? 201 : 200);
+      return { thread_id: thread.id, status: thread.status, waiting_since: thread.waitingSince };
     },
   );
 

@@ -15,22 +15,24 @@ import {
 import { UUID_PATTERN } from '../http/validation.ts';
 import type { CreateThreadInput } from '../threads/thread-service.ts';
 import type { AppContext } from './app-context.ts';
+import { queueFilter, queueQueryProperties, type QueueQuery } from './queue-filter.ts';
 
 const modeSchema = { type: 'string', enum: ['open', 'invocation_only'] } as const;
 
 /** Threads, messages and the poll endpoint (CONTRACT §3–§5). */
 export function threadRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get<{ Querystring: { limit: number; cursor?: string } }>(
+  app.get<{ Querystring: { limit: number; cursor?: string } & QueueQuery }>(
     '/chat/threads',
     {
       schema: {
         tags: ['threads'],
-        summary: 'My threads, newest activity first',
+        summary: 'My threads, newest activity first; [ext] queue filters (status=waiting: longest waiting first)',
         querystring: {
           type: 'object',
           properties: {
             limit: { type: 'integer', minimum: 1, maximum: 100, default: 50 },
             cursor: { type: 'string', maxLength: 200 },
+            ...queueQueryProperties,
           },
         },
         response: { 200: threadPageResponse, ...errorResponses },
@@ -38,7 +40,7 @@ export function threadRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request) => {
       const user = requireUser(await ctx.authenticate(request));
-      return ctx.threads.listThreads(user.id, request.query.limit, request.query.cursor);
+      return ctx.threads.listThreads(user.id, request.query.limit, request.query.cursor, queueFilter(request.query, user.id));
     },
   );
 

@@ -1,9 +1,11 @@
 import type { Message, Participant, ParticipationMode, ThreadEvent } from '../../../src/core/protocol/model.ts';
+import type { ThreadStatus } from '../../../src/core/protocol/ownership.ts';
 import { sealedColumn, type SecretBox } from './secrets/secret-box.ts';
 import {
   toInactiveReason,
   type AgentRecord,
   type AgentTokenRecord,
+  type OwnershipState,
   type ApprovalRecord,
   type RunRecord,
   type ThreadRecord,
@@ -57,6 +59,15 @@ export function rowCodec(read: ColumnReader) {
     identitySub: strOrNull(row.identity_sub),
     verified: read.bool(row.verified),
     threadId: str(row.thread_id),
+  });
+
+  /** A thread row's ownership columns (CONTRACT §11). */
+  const toOwnership = (row: Row): OwnershipState => ({
+    status: (strOrNull(row.status) ?? 'open') as ThreadStatus,
+    assigneeId: strOrNull(row.assignee_id),
+    agentPaused: read.bool(row.agent_paused),
+    waitingSince: timeOrNull(row.waiting_since),
+    snoozedUntil: timeOrNull(row.snoozed_until),
   });
 
   return {
@@ -127,7 +138,10 @@ export function rowCodec(read: ColumnReader) {
       updatedAt: read.time(row.updated_at),
       activityAt: read.time(row.activity_at),
       visitor: row.kind === 'public' ? (visitorOf() ?? null) : null,
+      ...toOwnership(row),
     }),
+
+    toOwnership,
 
     toEvent: (row: Row): ThreadEvent => ({
       event_id: str(row.event_id),

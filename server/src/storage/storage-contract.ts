@@ -5,6 +5,7 @@ import { counterRules } from './contract/counter-rules.ts';
 import { durabilityRules } from './contract/durability-rules.ts';
 import type { ContractOpen } from './contract/fixtures.ts';
 import { logRules } from './contract/log-rules.ts';
+import { ownershipRules } from './contract/ownership-rules.ts';
 import { runRules } from './contract/run-rules.ts';
 import { userRules } from './contract/user-rules.ts';
 import { visitorRules } from './contract/visitor-rules.ts';
@@ -26,5 +27,6 @@ export function storageContract(name: string, open: ContractOpen) {
     runRules(open);
     approvalRules(open);
     durabilityRules(open);
+    ownershipRules(open);
   });
 }

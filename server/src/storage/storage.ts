@@ -9,11 +9,13 @@ import type {
   ThreadEvent,
   ThreadKind,
 } from '../../../src/core/protocol/model.ts';
+import type { ThreadStatus } from '../../../src/core/protocol/ownership.ts';
 import type { AgentSettingsStore } from './stores/agent-settings-store.ts';
 import type { AgentStore } from './stores/agent-store.ts';
 import type { ApprovalStore } from './stores/approval-store.ts';
 import type { CounterStore } from './stores/counter-store.ts';
 import type { LogStore } from './stores/log-store.ts';
+import type { OwnershipStore } from './stores/ownership-store.ts';
 import type { RunStore } from './stores/run-store.ts';
 import type { ThreadStore } from './stores/thread-store.ts';
 import type { UserStore } from './stores/user-store.ts';
@@ -39,6 +41,7 @@ export interface Storage {
   readonly counters: CounterStore;
   readonly approvals: ApprovalStore;
   readonly runs: RunStore;
+  readonly ownership: OwnershipStore;
 
   /** Resolves when the database answers a trivial query (readiness probes); rejects when it cannot be reached. */
   ping(): Promise<void>;
@@ -57,6 +60,7 @@ export const STORE_NAMES = [
   'counters',
   'approvals',
   'runs',
+  'ownership',
 ] as const satisfies readonly (keyof Storage)[];
 export type StoreName = (typeof STORE_NAMES)[number];
 
@@ -178,7 +182,20 @@ export interface IdentityBinding {
   tokenHash: string;
 }
 
-export interface ThreadRecord {
+/** [ext] Who owns a thread (CONTRACT §11), as stored on its row. */
+export interface OwnershipState {
+  status: ThreadStatus;
+  /** The assigned user's id (no `user:` prefix); null when unassigned. */
+  assigneeId: string | null;
+  /** Set by a take-over: the agent starts no run by itself. */
+  agentPaused: boolean;
+  /** ISO time the thread started waiting; null unless `waiting`. */
+  waitingSince: string | null;
+  /** ISO time a snoozed thread opens again; null unless `snoozed`. */
+  snoozedUntil: string | null;
+}
+
+export interface ThreadRecord extends OwnershipState {
   id: string;
   kind: ThreadKind;
   title: string | null;
@@ -194,9 +211,21 @@ export interface ThreadRecord {
   visitor: VisitorRecord | null;
 }
 
+/**
+ * Where a page of the thread list goes on: the last thread's sort time (its activity, or its
+ * `waitingSince` in the waiting queue) and id.
+ */
 export interface ThreadCursor {
-  activityAt: string;
+  at: string;
   id: string;
+}
+
+/** [ext] Queue filters of the thread list (CONTRACT §11); each one absent means any. */
+export interface ThreadFilter {
+  status?: ThreadStatus;
+  /** `none`: unassigned; otherwise the assignee's user id. */
+  assignee?: { userId: string } | 'none';
+  kind?: ThreadKind;
 }
 
 export interface NewThread {
@@ -238,6 +267,8 @@ export interface NewMessage {
 export interface CommitFacts {
   /** The thread's participation mode when the message was committed. */
   participationMode: ParticipationMode;
+  /** The thread's status when the message was committed, where the storage reads it in the commit (SQLite). */
+  status?: ThreadStatus;
   /** Ids of the thread's active webhooks when the message was committed. */
   activeWebhookIds: string[];
 }

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { contentSchema, describeIssue, sendMessageInputSchema, type SendMessageInput } from '../../../src/core/protocol/client-frames.ts';
-import type { Message, Participant, ParticipationMode, Thread, ThreadEvent } from '../../../src/core/protocol/model.ts';
+import type { Message, OwnedThread, Participant, ParticipationMode, ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
 import { ApiError, badRequest, notFound } from '../http/errors.ts';
 import type { Hub, Subscriber } from '../realtime/hub.ts';
@@ -13,6 +13,7 @@ import {
   type NewMessage,
   type Storage,
   type ThreadCursor,
+  type ThreadFilter,
   type ThreadRecord,
 } from '../storage/storage.ts';
 import type { SendPathCache } from './send-path-cache.ts';
@@ -24,6 +25,12 @@ import { agentSenderId, roleOf, userSenderId, visitorSenderId, type Principal } 
  */
 export type CommitListener = (event: ThreadEvent, thread: ThreadRecord, message: Message | null, facts?: CommitFacts) => void;
 
+/** Work a new message's send waits for before it answers (the status it changes, CONTRACT §11). Must not throw. */
+export type MessageHook = (thread: ThreadRecord, message: Message, facts?: CommitFacts) => Promise<void>;
+
+/** Work a platform or run event's commit waits for (an escalation's status, CONTRACT §11). Must not throw. */
+export type EventHook = (event: ThreadEvent) => Promise<void>;
+
 export interface CreateThreadInput {
   target_user_ids: string[];
   agent_ids?: string[];
@@ -34,16 +41,19 @@ export interface CreateThreadInput {
 
 const MAX_TITLE_LENGTH = 200;
 
-function encodeCursor(cursor: ThreadCursor): string {
-  return Buffer.from(`${cursor.activityAt}|${cursor.id}`).toString('base64url');
+/** A cursor names its order (`a`: activity, `w`: waiting), so one given out for another list is refused. */
+type CursorOrder = 'a' | 'w';
+
+function encodeCursor(order: CursorOrder, cursor: ThreadCursor): string {
+  return Buffer.from(`${order}|${cursor.at}|${cursor.id}`).toString('base64url');
 }
 
-function decodeCursor(raw: string): ThreadCursor {
-  const [activityAt, id] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
-  if (!activityAt || !id || Number.isNaN(Date.parse(activityAt))) {
-    throw badRequest('cursor is not one this server gave out; start again without it.');
+function decodeCursor(order: CursorOrder, raw: string): ThreadCursor {
+  const [given, at, id] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
+  if (given !== order || !at || !id || Number.isNaN(Date.parse(at))) {
+    throw badRequest('cursor is not one this server gave out for this list; start again without it.');
   }
-  return { activityAt, id };
+  return { at, id };
 }
 
 /** Checks a send body built in-process (an agent's reply) as a received one is checked; a 400 when it fails. */
@@ -59,6 +69,8 @@ export function parseSendInput(body: unknown): SendMessageInput {
  */
 export class ThreadService {
   private readonly listeners = new Set<CommitListener>();
+  private readonly messageHooks: MessageHook[] = [];
+  private readonly eventHooks: EventHook[] = [];
 
   /** `sendCache` spares users' sends the reads of account and access (the commit checks them again); null reads them every time. */
   constructor(
@@ -70,6 +82,16 @@ export class ThreadService {
   onCommit(listener: CommitListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Adds work every new message's send waits for (see {@link MessageHook}). */
+  onMessage(hook: MessageHook): void {
+    this.messageHooks.push(hook);
+  }
+
+  /** Adds work every {@link commitEvent} waits for (see {@link EventHook}). */
+  onEvent(hook: EventHook): void {
+    this.eventHooks.push(hook);
   }
 
   /** The thread, if the principal may see it: 404 when it does not exist, 403 when it is not theirs. */
@@ -94,7 +116,7 @@ export class ThreadService {
   }
 
   /** The wire shape of a thread, with the user's read position when there is a user. */
-  async toWire(thread: ThreadRecord, userId: string | null): Promise<Thread> {
+  async toWire(thread: ThreadRecord, userId: string | null): Promise<OwnedThread> {
     const read = userId ? await this.storage.threads.readState(thread.id, userId) : undefined;
     return {
       id: thread.id,
@@ -108,6 +130,11 @@ export class ThreadService {
       last_message: thread.lastMessage,
       created_at: thread.createdAt,
       updated_at: thread.updatedAt,
+      status: thread.status,
+      assignee_id: thread.assigneeId === null ? null : userSenderId(thread.assigneeId),
+      agent_paused: thread.agentPaused,
+      waiting_since: thread.waitingSince,
+      snoozed_until: thread.snoozedUntil,
       ...(thread.visitor
         ? {
             visitor: {
@@ -121,20 +148,24 @@ export class ThreadService {
     };
   }
 
-  async listThreads(userId: string, limit: number, cursor: string | undefined) {
+  /** A page of the user's threads, with the queue filters (CONTRACT §11); the waiting queue is oldest first. */
+  async listThreads(userId: string, limit: number, cursor: string | undefined, filter: ThreadFilter = {}) {
+    const order: CursorOrder = filter.status === 'waiting' ? 'w' : 'a';
     const records = await this.storage.threads.userThreads(userId, {
       limit: limit + 1,
-      cursor: cursor ? decodeCursor(cursor) : null,
+      cursor: cursor ? decodeCursor(order, cursor) : null,
+      filter,
     });
     const page = records.slice(0, limit);
     const last = page.at(-1);
+    const at = last && (order === 'w' ? last.waitingSince : last.activityAt);
     return {
       threads: await Promise.all(page.map((thread) => this.toWire(thread, userId))),
-      next_cursor: records.length > limit && last ? encodeCursor({ activityAt: last.activityAt, id: last.id }) : null,
+      next_cursor: records.length > limit && last && at ? encodeCursor(order, { at, id: last.id }) : null,
     };
   }
 
-  async createThread(principal: Principal, input: CreateThreadInput): Promise<Thread> {
+  async createThread(principal: Principal, input: CreateThreadInput): Promise<OwnedThread> {
     if (principal.kind === 'visitor') throw new ApiError('forbidden', 'Visitors cannot create threads here.');
     const title = input.title?.trim() || null;
     if (title && title.length > MAX_TITLE_LENGTH) throw badRequest(`title is longer than ${MAX_TITLE_LENGTH} characters.`);
@@ -248,6 +279,7 @@ export class ThreadService {
       const committedThread = { ...thread, lastSeq: result.message.thread_seq };
       if (facts) committedThread.participationMode = facts.participationMode;
       this.publishCommitted(committedThread, result.event, result.message, facts);
+      for (const hook of this.messageHooks) await hook(committedThread, result.message, facts);
     }
     return { created: result.status === 'created', message: result.message };
   }
@@ -260,7 +292,7 @@ export class ThreadService {
     if (sessionVersion !== undefined && user.sessionVersion !== sessionVersion) throw new ApiError('unauthorized', SESSION_ENDED_MESSAGE);
   }
 
-  async setMode(principal: Principal, threadId: string, mode: ParticipationMode): Promise<Thread> {
+  async setMode(principal: Principal, threadId: string, mode: ParticipationMode): Promise<OwnedThread> {
     await this.access(principal, threadId);
     const event = await this.storage.threads.setMode(threadId, mode, principal.senderId);
     const updated = (await this.storage.threads.get(threadId))!;
@@ -289,6 +321,7 @@ export class ThreadService {
     const event = await this.storage.log.appendEvent(threadId, input);
     const thread = await this.storage.threads.get(threadId);
     if (thread) this.publishCommitted(thread, event, null);
+    for (const hook of this.eventHooks) await hook(event);
     return event;
   }
 

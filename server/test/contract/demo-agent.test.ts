@@ -617,11 +617,13 @@ describe('the demo agent and its runtime events (CONTRACT §3, §5, §6, §9)', 
     expect(types.slice(-3)).toEqual(['reply_committed', 'run_finished', 'intake_completed']);
     expect(types).toContain('escalation_created');
     const log = await readLog(server, world.alice.token, thread.id, message.thread_seq);
-    expect(log.map((event) => event.event_type)).toEqual(['escalation_created', 'message_committed']);
+    // The escalation puts the thread in the waiting queue (CONTRACT §11).
+    expect(log.map((event) => event.event_type)).toEqual(['escalation_created', 'status_changed', 'message_committed']);
     expect(log[0]).toMatchObject({
       sender_id: world.demoAgent.sender_id,
       data: { to: 'human', reason: 'I need a human', run_id: runId },
     });
+    expect(log[1]).toMatchObject({ sender_id: world.demoAgent.sender_id, data: { status: 'waiting', previous: 'open' } });
     const reply = committedReply(socket, frames, world.demoAgent.sender_id);
     expect(reply.content).toBe('I have asked a person from the team to join this conversation.');
   });

@@ -4,6 +4,7 @@
  * optional stay optional; unknown extra fields are dropped (nothing downstream reads them).
  */
 import * as v from 'valibot';
+import { THREAD_STATUSES } from './ownership.ts';
 
 const text = v.string();
 const optionalText = v.optional(v.nullable(v.string()));
@@ -64,6 +65,23 @@ export const runFailedDataSchema = v.object({
   error: v.optional(runErrorSchema),
 });
 
+/** [ext] `status_changed` (CONTRACT §11): `by` is a sender id or `system`. */
+export const statusChangedDataSchema = v.object({
+  status: v.picklist(THREAD_STATUSES),
+  previous: v.optional(v.nullable(v.picklist(THREAD_STATUSES))),
+  by: optionalText,
+  snoozed_until: optionalText,
+});
+
+/** [ext] `assignee_changed` (CONTRACT §11). */
+export const assigneeChangedDataSchema = v.object({ assignee_id: optionalText, previous: optionalText, by: optionalText });
+
+/** [ext] `handoff` (CONTRACT §11): a person took the thread over from the agent. */
+export const handoffDataSchema = v.object({ to: optionalText, name: optionalText, by: optionalText });
+
+/** [ext] `handback` (CONTRACT §11): the agent answers again. */
+export const handbackDataSchema = v.object({ by: optionalText });
+
 /**
  * The event types that are both durable events and runtime steps (CONTRACT §6), with the one
  * schema of their `data` in either frame.
@@ -84,6 +102,10 @@ export const durableDataSchemas = {
   participant_joined: participantJoinedDataSchema,
   ...runStepDataSchemas,
   run_failed: runFailedDataSchema,
+  status_changed: statusChangedDataSchema,
+  assignee_changed: assigneeChangedDataSchema,
+  handoff: handoffDataSchema,
+  handback: handbackDataSchema,
 } as const;
 
 type Schemas = typeof durableDataSchemas;

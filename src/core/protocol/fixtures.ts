@@ -4,7 +4,7 @@
  * `thread_message`. Shared by unit and browser tests; `fixtures.test.ts` checks each one
  * against the schemas, so a fixture can be trusted to look like the wire.
  *
- * The durable events form one dense log (seq 1..10) of {@link FIXTURE_IDS.thread}.
+ * The durable events form one dense log (seq 1..14) of {@link FIXTURE_IDS.thread}.
  */
 import type {
   AgentSettings,
@@ -16,7 +16,7 @@ import type {
   PublicAgentProfile,
   ResolvedPublicThread,
   RuntimeEventType,
-  Thread,
+  OwnedThread,
   ThreadEvent,
   User,
 } from './model.ts';
@@ -95,7 +95,7 @@ const approval = {
 };
 const runError = { code: 'upstream_error', message: 'The agent stopped with an internal error.', retryable: true };
 
-/** One event of every durable type (CONTRACT §5), in log order: seq 1..10. */
+/** One event of every durable type (CONTRACT §5, §11), in log order: seq 1..14. */
 export const durableEvents: { [K in DurableEventType]: ThreadEvent & { event_type: K } } = {
   message_committed: event(
     1,
@@ -128,13 +128,21 @@ export const durableEvents: { [K in DurableEventType]: ThreadEvent & { event_typ
     reason: 'Asked for a person.',
   }),
   run_failed: event(10, 'run_failed', FIXTURE_SENDERS.agent, { run_id: FIXTURE_IDS.run, message_id: fixtureMessage.id, error: runError }),
+  status_changed: event(11, 'status_changed', FIXTURE_SENDERS.alice, { status: 'resolved', previous: 'open', by: FIXTURE_SENDERS.alice }),
+  assignee_changed: event(12, 'assignee_changed', FIXTURE_SENDERS.alice, {
+    assignee_id: FIXTURE_SENDERS.bob,
+    previous: null,
+    by: FIXTURE_SENDERS.alice,
+  }),
+  handoff: event(13, 'handoff', FIXTURE_SENDERS.alice, { to: FIXTURE_SENDERS.alice, name: 'Alice', by: FIXTURE_SENDERS.alice }),
+  handback: event(14, 'handback', FIXTURE_SENDERS.alice, { by: FIXTURE_SENDERS.alice }),
 };
 
 /** The durable events as the poll endpoint returns them: ascending, dense. */
 export const fixtureEventLog: ThreadEvent[] = Object.values(durableEvents).sort((a, b) => a.thread_seq - b.thread_seq);
 
 /** The thread after its ten events, as Alice sees it. */
-export const fixtureThread: Thread = {
+export const fixtureThread: OwnedThread = {
   id: FIXTURE_IDS.thread,
   kind: 'private',
   title: 'Order 42',
@@ -150,10 +158,15 @@ export const fixtureThread: Thread = {
   last_message: { sender_id: fixtureMessage.sender_id, content: fixtureMessage.content, created_at: fixtureMessage.created_at },
   created_at: fixtureTime(0),
   updated_at: fixtureTime(10),
+  status: 'open',
+  assignee_id: FIXTURE_SENDERS.bob,
+  agent_paused: false,
+  waiting_since: null,
+  snoozed_until: null,
 };
 
 /** [ext] A visitor thread as the agent's owner (Alice) sees it: `kind: 'public'` with its `visitor`. */
-export const fixturePublicThread: Thread = {
+export const fixturePublicThread: OwnedThread = {
   id: FIXTURE_IDS.publicThread,
   kind: 'public',
   title: null,
@@ -169,6 +182,11 @@ export const fixturePublicThread: Thread = {
   created_at: fixtureTime(0),
   updated_at: fixtureTime(2),
   visitor: { sender_id: FIXTURE_SENDERS.visitor, name: 'Vera', email: 'vera@example.com', verified: true },
+  status: 'waiting',
+  assignee_id: null,
+  agent_paused: false,
+  waiting_since: fixtureTime(2),
+  snoozed_until: null,
 };
 
 /** [ext] The public agent profile (CONTRACT §7). */

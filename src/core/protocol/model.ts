@@ -4,6 +4,8 @@
  * when it talks to a server that implements only the seed documents.
  */
 
+import { OWNERSHIP_EVENT_TYPES, type ThreadOwnership } from './ownership.ts';
+
 export type ParticipationMode = 'open' | 'invocation_only';
 export type ThreadKind = 'private' | 'public';
 export type Role = 'user' | 'agent' | 'system';
@@ -63,6 +65,9 @@ export interface Thread {
   visitor?: ThreadVisitor;
 }
 
+/** A thread as this server sends it: with its ownership state (CONTRACT §11). */
+export type OwnedThread = Thread & ThreadOwnership;
+
 export interface Message {
   id: string;
   thread_id: string;
@@ -94,6 +99,7 @@ export const DURABLE_EVENT_TYPES = [
   'participant_joined',
   ...RUN_STEP_EVENT_TYPES,
   'run_failed',
+  ...OWNERSHIP_EVENT_TYPES,
 ] as const;
 export type DurableEventType = (typeof DURABLE_EVENT_TYPES)[number];
 

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { DURABLE_EVENT_TYPES, ERROR_CODES } from './model.ts';
+import { THREAD_STATUSES } from './ownership.ts';
 import { eachOf, listOf, maybe, needed, orNull, sent, shape } from './rest-shape.ts';
 
 const id = v.pipe(v.string(), v.minLength(1));
@@ -63,6 +64,29 @@ export const thread = shape({
   updated_at: maybe(text),
   /** [ext] Public threads: who the visitor is and whether the website vouched for them. */
   visitor: maybe(threadVisitor),
+  /** [ext] Who owns the thread (CONTRACT §11); absent on a seed-only server. */
+  status: sent(v.picklist(THREAD_STATUSES)),
+  assignee_id: sent(nullableText),
+  agent_paused: sent(flag),
+  waiting_since: sent(v.nullable(timestamp)),
+  snoozed_until: sent(v.nullable(timestamp)),
+});
+
+/** [ext] `POST /chat/public/{slug}/threads/{id}/handoff-request` (CONTRACT §11): the conversation now waits for a person. */
+export const handoffRequestAnswer = shape({
+  thread_id: needed(id),
+  status: needed(v.picklist(THREAD_STATUSES)),
+  waiting_since: sent(v.nullable(timestamp)),
+});
+
+/** [ext] `GET /chat/threads/counts` (CONTRACT §11): the caller's queues. */
+export const queueCounts = shape({
+  waiting: needed(nonNegativeInt),
+  mine: needed(nonNegativeInt),
+  unassigned: needed(nonNegativeInt),
+  open: needed(nonNegativeInt),
+  resolved: needed(nonNegativeInt),
+  snoozed: needed(nonNegativeInt),
 });
 
 /**

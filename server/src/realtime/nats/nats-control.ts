@@ -10,7 +10,7 @@ const OUTCOMES: readonly ApprovalOutcome[] = ['approved', 'rejected', 'expired']
 /**
  * Control messages over NATS: `events.<org>.chat.approval.settled.<approval_id>` (body
  * `{"t": thread_id, "st": status}`), `events.<org>.chat.agent.settings_changed.<agent_id>` and
- * `events.<org>.chat.agent.token_revoked.<token_id>` (no body), and
+ * `events.<org>.chat.agent.token_revoked.<token_id>`, `events.<org>.chat.agent.run_stopped.<run_id>` (no body), and
  * `events.<org>.chat.visitor.tokens_revoked.<visitor_id>` (body `{"h": token hash or null}`: a
  * hash is no credential, the token cannot be made from it). A notice reaches this process's listeners at once (the bus has no echo) and
  * the other processes' listeners through NATS. Nothing is kept: a process that was away
@@ -77,6 +77,18 @@ export class NatsControl implements ControlChannel {
     this.local.onAgentTokenRevoked(listener);
   }
 
+  runStopped(runId: string): void {
+    this.local.runStopped(runId);
+    this.send(
+      () => this.bus.subjects.of('agent', 'run_stopped', runId),
+      () => '',
+    );
+  }
+
+  onRunStopped(listener: (runId: string) => void): void {
+    this.local.onRunStopped(listener);
+  }
+
   private send(subject: () => string, payload: () => string): void {
     let name: string;
     try {
@@ -106,5 +118,6 @@ export class NatsControl implements ControlChannel {
   private receiveAgent(parts: SubjectParts): void {
     if (parts.event === 'settings_changed') this.local.agentSettingsChanged(parts.id);
     else if (parts.event === 'token_revoked') this.local.agentTokenRevoked(parts.id);
+    else if (parts.event === 'run_stopped') this.local.runStopped(parts.id);
   }
 }

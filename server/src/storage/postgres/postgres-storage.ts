@@ -3,6 +3,7 @@ import { PostgresAgentSettings } from './agent-settings.ts';
 import { PostgresAgents } from './agents.ts';
 import { PostgresApprovals } from './approvals.ts';
 import { PostgresRuns } from './runs.ts';
+import { PostgresOwnership } from './ownership.ts';
 import { migrate } from './schema.ts';
 import { sealSecrets } from './sealed-secrets.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
@@ -20,6 +21,7 @@ import type { AgentStore } from '../stores/agent-store.ts';
 import type { ApprovalStore } from '../stores/approval-store.ts';
 import type { CounterStore } from '../stores/counter-store.ts';
 import type { LogStore } from '../stores/log-store.ts';
+import type { OwnershipStore } from '../stores/ownership-store.ts';
 import type { RunStore } from '../stores/run-store.ts';
 import type { ThreadStore } from '../stores/thread-store.ts';
 import type { UserStore } from '../stores/user-store.ts';
@@ -125,6 +127,7 @@ export class PostgresStorage implements Storage {
   readonly counters: CounterStore;
   readonly approvals: ApprovalStore;
   readonly runs: RunStore;
+  readonly ownership: OwnershipStore;
 
   private constructor(
     private readonly sql: postgres.Sql,
@@ -142,6 +145,7 @@ export class PostgresStorage implements Storage {
     this.counters = new PostgresCounters(sql);
     this.approvals = new PostgresApprovals(sql);
     this.runs = new PostgresRuns(sql);
+    this.ownership = new PostgresOwnership(sql);
   }
 
   /**

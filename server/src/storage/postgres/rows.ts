@@ -17,9 +17,21 @@ export function uniqueViolation(error: unknown): string | undefined {
 }
 
 /** PostgreSQL's row codec: `boolean` comes as a boolean, `timestamptz` as a Date, `jsonb` parsed. */
-export const { toUser, toAgent, toAgentToken, toVisitor, toParticipant, toThread, toEvent, toMessage, toWebhook, toApproval, toRun } =
-  rowCodec({
-    bool: (value) => value === true,
-    time: iso,
-    json: (value) => value,
-  });
+export const {
+  toUser,
+  toAgent,
+  toAgentToken,
+  toVisitor,
+  toParticipant,
+  toThread,
+  toOwnership,
+  toEvent,
+  toMessage,
+  toWebhook,
+  toApproval,
+  toRun,
+} = rowCodec({
+  bool: (value) => value === true,
+  time: iso,
+  json: (value) => value,
+});

@@ -50,6 +50,12 @@ export class PostgresRuns implements RunStore {
     });
   }
 
+  async runningIn(threadId: string): Promise<RunRecord[]> {
+    const rows = await this.sql<Row[]>`
+      SELECT * FROM agent_runs WHERE thread_id = ${threadId} AND status = 'running' ORDER BY started_at`;
+    return rows.map(toRun);
+  }
+
   async orphans(limit: number): Promise<RunRecord[]> {
     const rows = await this.sql<Row[]>`
       SELECT * FROM agent_runs

@@ -347,6 +347,59 @@ export const MIGRATIONS: readonly string[] = [
   `
   UPDATE visitor_tokens SET last_used_at = created_at WHERE last_used_at IS NULL;
   `,
+  // ownership (issue 17): who owns a thread. The status and assignee are copied onto each reader's
+  // thread_access row (in the same transaction as the change): the queue filters read them there, and
+  // a trigger keeps each reader's counts.
+  `
+  ALTER TABLE threads ADD COLUMN status text NOT NULL DEFAULT 'open'
+    CHECK (status IN ('open', 'waiting', 'resolved', 'snoozed'));
+  -- A user id (no prefix); null: unassigned.
+  ALTER TABLE threads ADD COLUMN assignee_id text COLLATE "C";
+  ALTER TABLE threads ADD COLUMN agent_paused boolean NOT NULL DEFAULT false;
+  ALTER TABLE threads ADD COLUMN waiting_since timestamptz;
+  ALTER TABLE threads ADD COLUMN snoozed_until timestamptz;
+  -- The snooze wake-up finds due threads from here alone.
+  CREATE INDEX threads_snoozed ON threads (snoozed_until) WHERE status = 'snoozed';
+
+  ALTER TABLE thread_access ADD COLUMN status text NOT NULL DEFAULT 'open';
+  ALTER TABLE thread_access ADD COLUMN assignee_id text COLLATE "C";
+  ALTER TABLE thread_access ADD COLUMN waiting_since timestamptz;
+  -- Serve the queue filters of one reader: (user, status, assignee), and the waiting queue in its order.
+  CREATE INDEX thread_access_queues ON thread_access (user_id, status, assignee_id);
+  CREATE INDEX thread_access_waiting ON thread_access (user_id, waiting_since, thread_id) WHERE status = 'waiting';
+
+  -- Each reader's queue counts, kept by the trigger below in the transaction that changes a
+  -- thread_access row: reading them costs a dozen rows whatever the number of threads.
+  -- bucket: 'none' (unassigned), 'mine' (assigned to the reader) or 'other'.
+  CREATE TABLE queue_counts (
+    user_id text COLLATE "C" NOT NULL,
+    status text NOT NULL,
+    bucket text NOT NULL,
+    n integer NOT NULL,
+    PRIMARY KEY (user_id, status, bucket)
+  );
+  CREATE FUNCTION queue_bucket(assignee text, reader text) RETURNS text LANGUAGE sql IMMUTABLE AS $fn$
+    SELECT CASE WHEN assignee IS NULL THEN 'none' WHEN assignee = reader THEN 'mine' ELSE 'other' END
+  $fn$;
+  INSERT INTO queue_counts (user_id, status, bucket, n)
+    SELECT user_id, status, queue_bucket(assignee_id, user_id), count(*) FROM thread_access GROUP BY 1, 2, 3;
+  CREATE FUNCTION count_queues() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+      UPDATE queue_counts SET n = n - 1
+      WHERE user_id = OLD.user_id AND status = OLD.status AND bucket = queue_bucket(OLD.assignee_id, OLD.user_id);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+      INSERT INTO queue_counts (user_id, status, bucket, n)
+      VALUES (NEW.user_id, NEW.status, queue_bucket(NEW.assignee_id, NEW.user_id), 1)
+      ON CONFLICT (user_id, status, bucket) DO UPDATE SET n = queue_counts.n + 1;
+    END IF;
+    RETURN NULL;
+  END
+  $fn$;
+  CREATE TRIGGER thread_access_counted AFTER INSERT OR DELETE OR UPDATE OF status, assignee_id ON thread_access
+    FOR EACH ROW EXECUTE FUNCTION count_queues();
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

@@ -3,9 +3,21 @@ import type postgres from 'postgres';
 import type { Message, ParticipationMode, SenderId, ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { now, toParticipant, toThread, toVisitor, type Db, type Row } from './rows.ts';
 import { insertEvent, insertMessage } from './thread-log.ts';
-import type { NewThread, ThreadCursor, ThreadRecord } from '../storage.ts';
+import type { NewThread, ThreadCursor, ThreadFilter, ThreadRecord } from '../storage.ts';
+import { threadListQuery } from '../thread-list-query.ts';
 import type { ThreadStore } from '../stores/thread-store.ts';
 import { participantJoined } from '../log-events.ts';
+
+/** A thread row with its participants (in order) and, for a public thread, its visitor. */
+const THREAD_COLUMNS = `
+  threads.*,
+  (SELECT coalesce(json_agg(json_build_object('sender_id', p.sender_id, 'name', p.name, 'avatar_url', p.avatar_url)
+                            ORDER BY p.position), '[]')
+   FROM participants AS p WHERE p.thread_id = threads.id) AS participant_list,
+  CASE WHEN threads.kind = 'public' THEN
+    (SELECT row_to_json(v) FROM participants AS p JOIN visitors AS v ON v.id = substr(p.sender_id, 9)
+     WHERE p.thread_id = threads.id AND p.sender_id LIKE 'visitor:%' LIMIT 1)
+  END AS visitor_row`;
 
 /** Threads, their participants and who sees them (with read positions), in PostgreSQL. */
 export class PostgresThreads implements ThreadStore {
@@ -16,15 +28,7 @@ export class PostgresThreads implements ThreadStore {
    * visitor: one query loads whole records.
    */
   private columns(db: Db) {
-    return db`
-      threads.*,
-      (SELECT coalesce(json_agg(json_build_object('sender_id', p.sender_id, 'name', p.name, 'avatar_url', p.avatar_url)
-                                ORDER BY p.position), '[]')
-       FROM participants AS p WHERE p.thread_id = threads.id) AS participant_list,
-      CASE WHEN threads.kind = 'public' THEN
-        (SELECT row_to_json(v) FROM participants AS p JOIN visitors AS v ON v.id = substr(p.sender_id, 9)
-         WHERE p.thread_id = threads.id AND p.sender_id LIKE 'visitor:%' LIMIT 1)
-      END AS visitor_row`;
+    return db.unsafe(THREAD_COLUMNS);
   }
 
   private record(row: Row): ThreadRecord {
@@ -88,18 +92,15 @@ export class PostgresThreads implements ThreadStore {
     );
   }
 
-  async userThreads(userId: string, page: { limit: number; cursor: ThreadCursor | null }): Promise<ThreadRecord[]> {
-    const cursor = page.cursor;
-    const rows = cursor
-      ? await this.sql<Row[]>`
-          SELECT ${this.columns(this.sql)} FROM thread_access JOIN threads ON threads.id = thread_access.thread_id
-          WHERE thread_access.user_id = ${userId}
-            AND (threads.activity_at < ${cursor.activityAt} OR (threads.activity_at = ${cursor.activityAt} AND threads.id < ${cursor.id}))
-          ORDER BY threads.activity_at DESC, threads.id DESC LIMIT ${page.limit}`
-      : await this.sql<Row[]>`
-          SELECT ${this.columns(this.sql)} FROM thread_access JOIN threads ON threads.id = thread_access.thread_id
-          WHERE thread_access.user_id = ${userId}
-          ORDER BY threads.activity_at DESC, threads.id DESC LIMIT ${page.limit}`;
+  async userThreads(userId: string, page: { limit: number; cursor: ThreadCursor | null; filter?: ThreadFilter }): Promise<ThreadRecord[]> {
+    const query = threadListQuery(page.filter ?? {}, page.cursor !== null, THREAD_COLUMNS, (n) => `$${n}`);
+    const rows = await this.sql.unsafe<Row[]>(
+      query.sql,
+      query.params(userId, page.cursor, page.limit) as postgres.ParameterOrJSON<never>[],
+      {
+        prepare: true,
+      },
+    );
     return rows.map((row) => this.record(row));
   }
 

@@ -30,6 +30,7 @@ export class SqliteRuns implements RunStore {
       end: db.prepare(`UPDATE agent_runs SET status = ?, ended_at = ? WHERE id = ? AND status = 'running'`),
       endOrphan: db.prepare(`UPDATE agent_runs SET status = ?, ended_at = ? WHERE id = ? AND status = 'running' AND NOT ${live}`),
       byId: db.prepare('SELECT * FROM agent_runs WHERE id = ?'),
+      runningIn: db.prepare(`SELECT * FROM agent_runs WHERE thread_id = ? AND status = 'running' ORDER BY started_at`),
       orphans: db.prepare(`SELECT * FROM agent_runs WHERE status = 'running' AND NOT ${live} ORDER BY started_at LIMIT ?`),
     };
   }
@@ -60,6 +61,10 @@ export class SqliteRuns implements RunStore {
       const run = toRun(this.stmt.byId.get(runId) as Row);
       return { run, event: end.event ? this.log.insertEvent(run.threadId, end.event, endedAt) : null };
     })();
+  }
+
+  async runningIn(threadId: string): Promise<RunRecord[]> {
+    return (this.stmt.runningIn.all(threadId) as Row[]).map(toRun);
   }
 
   async orphans(limit: number): Promise<RunRecord[]> {

@@ -301,6 +301,62 @@ export const MIGRATIONS: readonly string[] = [
   `
   UPDATE visitor_tokens SET last_used_at = created_at WHERE last_used_at IS NULL;
   `,
+  // ownership (issue 17): who owns a thread. The status and assignee are copied onto each reader's
+  // thread_access row (in the same transaction as the change): the queue filters read them there, and
+  // triggers keep each reader's counts.
+  `
+  ALTER TABLE threads ADD COLUMN status TEXT NOT NULL DEFAULT 'open'
+    CHECK (status IN ('open', 'waiting', 'resolved', 'snoozed'));
+  -- A user id (no prefix); null: unassigned.
+  ALTER TABLE threads ADD COLUMN assignee_id TEXT;
+  ALTER TABLE threads ADD COLUMN agent_paused INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE threads ADD COLUMN waiting_since TEXT;
+  ALTER TABLE threads ADD COLUMN snoozed_until TEXT;
+  -- The snooze wake-up finds due threads from here alone.
+  CREATE INDEX threads_snoozed ON threads(snoozed_until) WHERE status = 'snoozed';
+
+  ALTER TABLE thread_access ADD COLUMN status TEXT NOT NULL DEFAULT 'open';
+  ALTER TABLE thread_access ADD COLUMN assignee_id TEXT;
+  ALTER TABLE thread_access ADD COLUMN waiting_since TEXT;
+  -- Serve the queue filters of one reader: (user, status, assignee), and the waiting queue in its order.
+  CREATE INDEX thread_access_queues ON thread_access(user_id, status, assignee_id);
+  CREATE INDEX thread_access_waiting ON thread_access(user_id, waiting_since, thread_id) WHERE status = 'waiting';
+
+  -- Each reader's queue counts, kept by the triggers below in the transaction that changes a
+  -- thread_access row: reading them costs a dozen rows whatever the number of threads.
+  -- bucket: 'none' (unassigned), 'mine' (assigned to the reader) or 'other'.
+  CREATE TABLE queue_counts (
+    user_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    bucket TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (user_id, status, bucket)
+  ) WITHOUT ROWID;
+  INSERT INTO queue_counts (user_id, status, bucket, n)
+    SELECT user_id, status, CASE WHEN assignee_id IS NULL THEN 'none' WHEN assignee_id = user_id THEN 'mine' ELSE 'other' END,
+           COUNT(*)
+    FROM thread_access GROUP BY 1, 2, 3;
+  CREATE TRIGGER thread_access_counted AFTER INSERT ON thread_access BEGIN
+    INSERT INTO queue_counts (user_id, status, bucket, n)
+      VALUES (NEW.user_id, NEW.status,
+              CASE WHEN NEW.assignee_id IS NULL THEN 'none' WHEN NEW.assignee_id = NEW.user_id THEN 'mine' ELSE 'other' END, 1)
+      ON CONFLICT (user_id, status, bucket) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER thread_access_recounted AFTER UPDATE OF status, assignee_id ON thread_access BEGIN
+    UPDATE queue_counts SET n = n - 1
+      WHERE user_id = OLD.user_id AND status = OLD.status
+        AND bucket = CASE WHEN OLD.assignee_id IS NULL THEN 'none' WHEN OLD.assignee_id = OLD.user_id THEN 'mine' ELSE 'other' END;
+    INSERT INTO queue_counts (user_id, status, bucket, n)
+      VALUES (NEW.user_id, NEW.status,
+              CASE WHEN NEW.assignee_id IS NULL THEN 'none' WHEN NEW.assignee_id = NEW.user_id THEN 'mine' ELSE 'other' END, 1)
+      ON CONFLICT (user_id, status, bucket) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER thread_access_uncounted AFTER DELETE ON thread_access BEGIN
+    UPDATE queue_counts SET n = n - 1
+      WHERE user_id = OLD.user_id AND status = OLD.status
+        AND bucket = CASE WHEN OLD.assignee_id IS NULL THEN 'none' WHEN OLD.assignee_id = OLD.user_id THEN 'mine' ELSE 'other' END;
+  END;
+  `,
 ];
 
 /** Brings the file up to the newest schema, one transaction per migration. */

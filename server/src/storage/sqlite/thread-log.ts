@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { Message, ParticipationMode, ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import type { ThreadStatus } from '../../../../src/core/protocol/ownership.ts';
 import type { GroupedWriter } from './grouped-writer.ts';
 import { now, toEvent, toMessage, type Row } from './rows.ts';
 import { committedMessage, messageCommittedData, repeatOf } from '../committed-message.ts';
@@ -35,7 +36,7 @@ export class SqliteThreadLog implements LogStore {
       nextMessageSeq: db.prepare(
         `UPDATE threads SET last_seq = last_seq + 1, updated_at = ?, activity_at = ?, last_message_sender = ?,
                             last_message_content = ?, last_message_at = ?
-         WHERE id = ? RETURNING last_seq, participation_mode`,
+         WHERE id = ? RETURNING last_seq, participation_mode, status`,
       ),
       // The sender may still post: enabled, on the token's session version (null: any) and seeing the thread.
       senderMayPost: db
@@ -128,6 +129,7 @@ export class SqliteThreadLog implements LogStore {
     );
     const facts: CommitFacts = {
       participationMode: seqRow!.participation_mode as ParticipationMode,
+      status: seqRow!.status as ThreadStatus,
       activeWebhookIds: this.stmt.activeWebhookIds.all(input.threadId) as string[],
     };
     return { message, event, facts };

@@ -4,13 +4,16 @@ import type { Message, ParticipationMode, SenderId, ThreadEvent } from '../../..
 import { now, str, toParticipant, toThread, type Row } from './rows.ts';
 import type { SqliteThreadLog } from './thread-log.ts';
 import type { ThreadTables } from './visitors.ts';
-import type { NewThread, ThreadCursor, ThreadRecord, VisitorRecord } from '../storage.ts';
+import type { NewThread, ThreadCursor, ThreadFilter, ThreadRecord, VisitorRecord } from '../storage.ts';
+import { threadListQuery } from '../thread-list-query.ts';
 import type { ThreadStore } from '../stores/thread-store.ts';
 import { participantJoined } from '../log-events.ts';
 
 /** Threads, their participants and who sees them (with read positions), in the SQLite file. */
 export class SqliteThreads implements ThreadStore, ThreadTables {
   private readonly stmt;
+  /** The list's statements, one per combination of filters (a handful). */
+  private readonly listStatements = new Map<string, Database.Statement>();
 
   constructor(
     private readonly db: Database.Database,
@@ -29,17 +32,6 @@ export class SqliteThreads implements ThreadStore, ThreadTables {
       insertAccess: db.prepare('INSERT OR IGNORE INTO thread_access (user_id, thread_id) VALUES (?, ?)'),
       audience: db.prepare('SELECT user_id FROM thread_access WHERE thread_id = ?'),
       userThreadIds: db.prepare('SELECT thread_id FROM thread_access WHERE user_id = ?'),
-      userThreadsFirst: db.prepare(
-        `SELECT threads.* FROM thread_access JOIN threads ON threads.id = thread_access.thread_id
-         WHERE thread_access.user_id = ?
-         ORDER BY threads.activity_at DESC, threads.id DESC LIMIT ?`,
-      ),
-      userThreadsAfter: db.prepare(
-        `SELECT threads.* FROM thread_access JOIN threads ON threads.id = thread_access.thread_id
-         WHERE thread_access.user_id = ?
-           AND (threads.activity_at < ? OR (threads.activity_at = ? AND threads.id < ?))
-         ORDER BY threads.activity_at DESC, threads.id DESC LIMIT ?`,
-      ),
       hasAccess: db.prepare('SELECT 1 FROM thread_access WHERE user_id = ? AND thread_id = ?'),
       readSeq: db.prepare('SELECT read_seq FROM thread_access WHERE thread_id = ? AND user_id = ?'),
       unreadCount: db.prepare('SELECT COUNT(*) AS n FROM messages WHERE thread_id = ? AND thread_seq > ? AND sender_id != ?'),
@@ -103,11 +95,15 @@ export class SqliteThreads implements ThreadStore, ThreadTables {
     return (this.stmt.userThreadIds.all(userId) as Row[]).map((row) => str(row.thread_id));
   }
 
-  async userThreads(userId: string, page: { limit: number; cursor: ThreadCursor | null }): Promise<ThreadRecord[]> {
-    const rows = page.cursor
-      ? (this.stmt.userThreadsAfter.all(userId, page.cursor.activityAt, page.cursor.activityAt, page.cursor.id, page.limit) as Row[])
-      : (this.stmt.userThreadsFirst.all(userId, page.limit) as Row[]);
-    return rows.map((row) => this.record(row));
+  async userThreads(userId: string, page: { limit: number; cursor: ThreadCursor | null; filter?: ThreadFilter }): Promise<ThreadRecord[]> {
+    const query = threadListQuery(page.filter ?? {}, page.cursor !== null);
+    let statement = this.listStatements.get(query.sql);
+    if (!statement) {
+      statement = this.db.prepare(query.sql);
+      this.listStatements.set(query.sql, statement);
+    }
+    const params = query.params(userId, page.cursor, page.limit);
+    return (statement.all(...params) as Row[]).map((row) => this.record(row));
   }
 
   async hasAccess(threadId: string, userId: string): Promise<boolean> {

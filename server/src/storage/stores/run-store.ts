@@ -21,6 +21,8 @@ export interface RunStore {
    * when the run was not running (already ended, e.g. by another process) or not orphaned.
    */
   end(runId: string, end: RunEnd): Promise<{ run: RunRecord; event: ThreadEvent | null } | null>;
+  /** The runs of a thread still running (on any process). */
+  runningIn(threadId: string): Promise<RunRecord[]>;
   /** Running runs whose process has no live lease (at most `limit`), oldest first. */
   orphans(limit: number): Promise<RunRecord[]>;
 }

@@ -1,5 +1,5 @@
 import type { Message, ParticipationMode, SenderId, ThreadEvent } from '../../../../src/core/protocol/model.ts';
-import type { NewThread, ThreadCursor, ThreadRecord } from '../storage.ts';
+import type { NewThread, ThreadCursor, ThreadFilter, ThreadRecord } from '../storage.ts';
 
 /** Threads, their participants and who sees them, with each reader's position (`storage.threads`). */
 export interface ThreadStore {
@@ -10,7 +10,8 @@ export interface ThreadStore {
   audience(threadId: string): Promise<string[]>;
   /** Ids of every thread the user sees, for socket subscriptions. */
   userThreadIds(userId: string): Promise<string[]>;
-  userThreads(userId: string, page: { limit: number; cursor: ThreadCursor | null }): Promise<ThreadRecord[]>;
+  /** A page of the user's threads, newest activity first; with the queue filters of {@link ThreadFilter} (`status: waiting`: longest waiting first). */
+  userThreads(userId: string, page: { limit: number; cursor: ThreadCursor | null; filter?: ThreadFilter }): Promise<ThreadRecord[]>;
   /** Whether the user sees the thread (cheap: no counting). */
   hasAccess(threadId: string, userId: string): Promise<boolean>;
   readState(threadId: string, userId: string): Promise<{ readSeq: number; unreadCount: number } | undefined>;

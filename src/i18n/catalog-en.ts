@@ -227,6 +227,7 @@ export const en = {
     escalated: (who: string, to: string, reason: string) => `${who} escalated to ${to || 'someone'}${reason ? `: ${reason}` : ''}`,
     runFailed: (who: string, why: string) => `${who} could not answer: ${why || 'the run failed'}`,
     other: (who: string, name: string) => `${who}: ${name}`,
+    note: (who: string, content: string) => `Note by ${who} (only your team sees this): ${content}`,
   },
 
   composer: {

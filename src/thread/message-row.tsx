@@ -182,6 +182,8 @@ function describeEvent(entry: EventEntry, thread: InboundThread | undefined, t: 
       return words.escalated(who, body.data.to ?? '', body.data.reason ?? '');
     case 'run_failed':
       return words.runFailed(who, body.data.error ? t.runError(body.data.error.code, body.data.error.message) : '');
+    case 'note_added':
+      return words.note(who, body.data.content);
     case 'other':
       return words.other(who, body.name.replace(/_/g, ' '));
   }

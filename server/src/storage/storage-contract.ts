@@ -5,6 +5,7 @@ import { counterRules } from './contract/counter-rules.ts';
 import { durabilityRules } from './contract/durability-rules.ts';
 import type { ContractOpen } from './contract/fixtures.ts';
 import { logRules } from './contract/log-rules.ts';
+import { noteRules } from './contract/note-rules.ts';
 import { runRules } from './contract/run-rules.ts';
 import { userRules } from './contract/user-rules.ts';
 import { visitorRules } from './contract/visitor-rules.ts';
@@ -18,6 +19,7 @@ import { webhookRules } from './contract/webhook-rules.ts';
 export function storageContract(name: string, open: ContractOpen) {
   describe(`storage contract: ${name}`, () => {
     logRules(open);
+    noteRules(open);
     visitorRules(open);
     agentRules(open);
     userRules(open);

@@ -14,6 +14,7 @@ import type { AgentStore } from './stores/agent-store.ts';
 import type { ApprovalStore } from './stores/approval-store.ts';
 import type { CounterStore } from './stores/counter-store.ts';
 import type { LogStore } from './stores/log-store.ts';
+import type { NoteStore } from './stores/note-store.ts';
 import type { RunStore } from './stores/run-store.ts';
 import type { ThreadStore } from './stores/thread-store.ts';
 import type { UserStore } from './stores/user-store.ts';
@@ -39,6 +40,7 @@ export interface Storage {
   readonly counters: CounterStore;
   readonly approvals: ApprovalStore;
   readonly runs: RunStore;
+  readonly notes: NoteStore;
 
   /** Resolves when the database answers a trivial query (readiness probes); rejects when it cannot be reached. */
   ping(): Promise<void>;
@@ -57,6 +59,7 @@ export const STORE_NAMES = [
   'counters',
   'approvals',
   'runs',
+  'notes',
 ] as const satisfies readonly (keyof Storage)[];
 export type StoreName = (typeof STORE_NAMES)[number];
 

@@ -125,7 +125,7 @@ describe('publicThreadSource', () => {
     );
     const source = publicThreadSource(api, 'demo', CREDENTIALS);
     expect(await source.lastSeq(THREAD)).toBeNull();
-    expect((await source.pollEvents(THREAD, 4, 50)).events).toHaveLength(10);
+    expect((await source.pollEvents(THREAD, 4, 50)).events).toHaveLength(fixtureEventLog.length);
     expect(await source.sendMessage(THREAD, { content: 'Hi', client_message_id: 'v-3' })).toEqual(fixtureMessage);
     expect(requests).toHaveLength(2);
     expect(requests[0]?.url.searchParams.get('last_thread_seq')).toBe('4');

@@ -64,6 +64,9 @@ export const runFailedDataSchema = v.object({
   error: v.optional(runErrorSchema),
 });
 
+/** [ext] A private note (CONTRACT §11): the team sees it; visitors get a `hidden` placeholder. */
+export const noteAddedDataSchema = v.object({ note_id: optionalText, content: text, client_message_id: optionalText });
+
 /**
  * The event types that are both durable events and runtime steps (CONTRACT §6), with the one
  * schema of their `data` in either frame.
@@ -84,6 +87,7 @@ export const durableDataSchemas = {
   participant_joined: participantJoinedDataSchema,
   ...runStepDataSchemas,
   run_failed: runFailedDataSchema,
+  note_added: noteAddedDataSchema,
 } as const;
 
 type Schemas = typeof durableDataSchemas;

@@ -2,6 +2,7 @@ import postgres from 'postgres';
 import { PostgresAgentSettings } from './agent-settings.ts';
 import { PostgresAgents } from './agents.ts';
 import { PostgresApprovals } from './approvals.ts';
+import { PostgresNotes } from './notes.ts';
 import { PostgresRuns } from './runs.ts';
 import { migrate } from './schema.ts';
 import { sealSecrets } from './sealed-secrets.ts';
@@ -20,6 +21,7 @@ import type { AgentStore } from '../stores/agent-store.ts';
 import type { ApprovalStore } from '../stores/approval-store.ts';
 import type { CounterStore } from '../stores/counter-store.ts';
 import type { LogStore } from '../stores/log-store.ts';
+import type { NoteStore } from '../stores/note-store.ts';
 import type { RunStore } from '../stores/run-store.ts';
 import type { ThreadStore } from '../stores/thread-store.ts';
 import type { UserStore } from '../stores/user-store.ts';
@@ -125,6 +127,7 @@ export class PostgresStorage implements Storage {
   readonly counters: CounterStore;
   readonly approvals: ApprovalStore;
   readonly runs: RunStore;
+  readonly notes: NoteStore;
 
   private constructor(
     private readonly sql: postgres.Sql,
@@ -142,6 +145,7 @@ export class PostgresStorage implements Storage {
     this.counters = new PostgresCounters(sql);
     this.approvals = new PostgresApprovals(sql);
     this.runs = new PostgresRuns(sql);
+    this.notes = new PostgresNotes(sql);
   }
 
   /**

@@ -347,6 +347,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   UPDATE visitor_tokens SET last_used_at = created_at WHERE last_used_at IS NULL;
   `,
+  // 9: private notes (issue 17). A note is its `note_added` event; this index finds a repeat of
+  // (thread, sender, client_message_id) and refuses a second note with that key. Partial: no other event pays for it.
+  `
+  CREATE UNIQUE INDEX events_note_idempotency ON events (thread_id, sender_id, (data ->> 'client_message_id'))
+    WHERE event_type = 'note_added';
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { SqliteAgentSettings } from './agent-settings.ts';
 import { SqliteAgents } from './agents.ts';
 import { SqliteApprovals } from './approvals.ts';
+import { SqliteNotes } from './notes.ts';
 import { SqliteRuns } from './runs.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { GroupedWriter } from './grouped-writer.ts';
@@ -24,6 +25,7 @@ import type { AgentStore } from '../stores/agent-store.ts';
 import type { ApprovalStore } from '../stores/approval-store.ts';
 import type { CounterStore } from '../stores/counter-store.ts';
 import type { LogStore } from '../stores/log-store.ts';
+import type { NoteStore } from '../stores/note-store.ts';
 import type { RunStore } from '../stores/run-store.ts';
 import type { ThreadStore } from '../stores/thread-store.ts';
 import type { UserStore } from '../stores/user-store.ts';
@@ -67,6 +69,7 @@ export class SqliteStorage implements Storage {
   readonly counters: CounterStore;
   readonly approvals: ApprovalStore;
   readonly runs: RunStore;
+  readonly notes: NoteStore;
   /** Off the server's thread: copies the WAL into the file (none for an in-memory database). */
   private readonly checkpointer: Checkpointer | null;
 
@@ -110,6 +113,7 @@ export class SqliteStorage implements Storage {
     this.counters = new SqliteCounters(this.db);
     this.approvals = new SqliteApprovals(this.db, log);
     this.runs = new SqliteRuns(this.db, log);
+    this.notes = new SqliteNotes(this.db, this.writer, log);
     // A failed checkpoint loses nothing (the WAL keeps the pages; the in-line one takes over): a warning is enough.
     this.checkpointer =
       path === ':memory:' ? null : new Checkpointer(path, (message) => console.warn(`SQLite checkpoint failed: ${message}`));

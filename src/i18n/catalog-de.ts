@@ -251,6 +251,9 @@ export const de: InboxStrings = {
     runFailed: (who: string, why: string) => `${who} konnte nicht antworten: ${why || 'der Lauf ist fehlgeschlagen'}`,
     other: (who: string, name: string) => `${who}: ${name}`,
     note: (who: string, content: string) => `Notiz von ${who} (nur Ihr Team sieht sie): ${content}`,
+    statusChanged: (who: string, status: string) =>
+      `${who} hat den Status auf ${({ open: 'offen', waiting: 'wartend', resolved: 'erledigt', snoozed: 'zurückgestellt' } as Record<string, string>)[status] ?? status} gesetzt`,
+    tookOver: (name: string) => `${name} hat das Gespräch übernommen`,
   },
 
   composer: {

@@ -96,6 +96,8 @@ export const SAMPLES: Samples<InboxStrings> = {
     ],
     other: [['Agent', 'custom thing']],
     note: [['Ann', 'VIP customer']],
+    statusChanged: [['Ann', 'resolved']],
+    tookOver: [['Ann']],
   },
   composer: { placeholderMention: [['Demo Agent']], newSinceWriting: [[1], [2]], tooLong: [[1], [1500]], counter: [[9500, 10000]] },
   runs: {

@@ -67,6 +67,17 @@ export const runFailedDataSchema = v.object({
 /** [ext] A private note (CONTRACT §11): the team sees it; visitors get a `hidden` placeholder. */
 export const noteAddedDataSchema = v.object({ note_id: optionalText, content: text, client_message_id: optionalText });
 
+/** [ext] A thread's status changed (CONTRACT §11); `by` is a user's sender id or `system`. */
+export const statusChangedDataSchema = v.object({
+  status: v.picklist(['open', 'waiting', 'resolved', 'snoozed']),
+  previous: optionalText,
+  by: optionalText,
+  snoozed_until: optionalText,
+});
+
+/** [ext] A person took the conversation over from the agent (CONTRACT §11): `to` is them, `name` their name. */
+export const handoffDataSchema = v.object({ to: optionalText, name: optionalText, by: optionalText });
+
 /**
  * The event types that are both durable events and runtime steps (CONTRACT §6), with the one
  * schema of their `data` in either frame.
@@ -88,6 +99,8 @@ export const durableDataSchemas = {
   ...runStepDataSchemas,
   run_failed: runFailedDataSchema,
   note_added: noteAddedDataSchema,
+  status_changed: statusChangedDataSchema,
+  handoff: handoffDataSchema,
 } as const;
 
 type Schemas = typeof durableDataSchemas;

@@ -72,8 +72,8 @@ describe('fixtures', () => {
     expect(parseEvent(event)).toEqual(event);
   });
 
-  it('form one dense log, seq 1..11, that parses as a poll page', () => {
-    expect(fixtureEventLog.map((event) => event.thread_seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  it('form one dense log, seq 1..13, that parses as a poll page', () => {
+    expect(fixtureEventLog.map((event) => event.thread_seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     expect(new Set(fixtureEventLog.map((event) => event.thread_id))).toEqual(new Set([FIXTURE_IDS.thread]));
     expect(parseEventPage({ events: fixtureEventLog, has_more: false })).toEqual({ events: fixtureEventLog, has_more: false });
   });

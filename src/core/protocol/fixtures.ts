@@ -4,7 +4,7 @@
  * `thread_message`. Shared by unit and browser tests; `fixtures.test.ts` checks each one
  * against the schemas, so a fixture can be trusted to look like the wire.
  *
- * The durable events form one dense log (seq 1..11) of {@link FIXTURE_IDS.thread}.
+ * The durable events form one dense log (seq 1..13) of {@link FIXTURE_IDS.thread}.
  */
 import type {
   AgentSettings,
@@ -96,7 +96,7 @@ const approval = {
 };
 const runError = { code: 'upstream_error', message: 'The agent stopped with an internal error.', retryable: true };
 
-/** One event of every durable type (CONTRACT §5, §11), in log order: seq 1..11. */
+/** One event of every durable type (CONTRACT §5, §11), in log order: seq 1..13. */
 export const durableEvents: { [K in DurableEventType]: ThreadEvent & { event_type: K } } = {
   message_committed: event(
     1,
@@ -136,6 +136,8 @@ export const durableEvents: { [K in DurableEventType]: ThreadEvent & { event_typ
     { note_id: FIXTURE_IDS.note, content: 'Refund approved by finance.', client_message_id: 'note-1' },
     'Refund approved by finance.',
   ),
+  status_changed: event(12, 'status_changed', FIXTURE_SENDERS.alice, { status: 'waiting', previous: 'open', by: FIXTURE_SENDERS.alice }),
+  handoff: event(13, 'handoff', FIXTURE_SENDERS.alice, { to: FIXTURE_SENDERS.alice, name: 'Alice', by: FIXTURE_SENDERS.alice }),
 };
 
 /** The durable events as the poll endpoint returns them: ascending, dense. */

@@ -95,6 +95,8 @@ export const DURABLE_EVENT_TYPES = [
   ...RUN_STEP_EVENT_TYPES,
   'run_failed',
   'note_added',
+  'status_changed',
+  'handoff',
 ] as const;
 export type DurableEventType = (typeof DURABLE_EVENT_TYPES)[number];
 

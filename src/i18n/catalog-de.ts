@@ -250,6 +250,10 @@ export const de: InboxStrings = {
     escalated: (who: string, to: string, reason: string) => `${who} hat an ${to || 'jemanden'} übergeben${reason ? `: ${reason}` : ''}`,
     runFailed: (who: string, why: string) => `${who} konnte nicht antworten: ${why || 'der Lauf ist fehlgeschlagen'}`,
     other: (who: string, name: string) => `${who}: ${name}`,
+    note: (who: string, content: string) => `Notiz von ${who} (nur Ihr Team sieht sie): ${content}`,
+    statusChanged: (who: string, status: string) =>
+      `${who} hat den Status auf ${({ open: 'offen', waiting: 'wartend', resolved: 'erledigt', snoozed: 'zurückgestellt' } as Record<string, string>)[status] ?? status} gesetzt`,
+    tookOver: (name: string) => `${name} hat das Gespräch übernommen`,
   },
 
   composer: {

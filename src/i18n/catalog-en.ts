@@ -227,6 +227,9 @@ export const en = {
     escalated: (who: string, to: string, reason: string) => `${who} escalated to ${to || 'someone'}${reason ? `: ${reason}` : ''}`,
     runFailed: (who: string, why: string) => `${who} could not answer: ${why || 'the run failed'}`,
     other: (who: string, name: string) => `${who}: ${name}`,
+    note: (who: string, content: string) => `Note by ${who} (only your team sees this): ${content}`,
+    statusChanged: (who: string, status: string) => `${who} set the status to ${status}`,
+    tookOver: (name: string) => `${name} took over the conversation`,
   },
 
   composer: {

@@ -95,6 +95,9 @@ export const SAMPLES: Samples<InboxStrings> = {
       ['Agent', ''],
     ],
     other: [['Agent', 'custom thing']],
+    note: [['Ann', 'VIP customer']],
+    statusChanged: [['Ann', 'resolved']],
+    tookOver: [['Ann']],
   },
   composer: { placeholderMention: [['Demo Agent']], newSinceWriting: [[1], [2]], tooLong: [[1], [1500]], counter: [[9500, 10000]] },
   runs: {

@@ -182,6 +182,12 @@ function describeEvent(entry: EventEntry, thread: InboundThread | undefined, t: 
       return words.escalated(who, body.data.to ?? '', body.data.reason ?? '');
     case 'run_failed':
       return words.runFailed(who, body.data.error ? t.runError(body.data.error.code, body.data.error.message) : '');
+    case 'note_added':
+      return words.note(who, body.data.content);
+    case 'status_changed':
+      return words.statusChanged(who, body.data.status);
+    case 'handoff':
+      return words.tookOver(body.data.name || nameOf(thread, body.data.to ?? entry.senderId, t));
     case 'other':
       return words.other(who, body.name.replace(/_/g, ' '));
   }

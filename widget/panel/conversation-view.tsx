@@ -2,16 +2,17 @@ import { useCallback, useMemo } from 'react';
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import { useConnectionState } from '../../src/hooks/use-connection-state.ts';
 import { useThreadSnapshot } from '../../src/hooks/use-thread-snapshot.ts';
+import type { NoticeItem } from '../../src/core/timeline/timeline-item.ts';
 import { Composer } from './composer.tsx';
 import { noticeFor, type NoticeAction } from './connection-notice.ts';
 import type { PanelStrings } from './i18n.ts';
 import { MessageList } from './message-list.tsx';
-import type { RowContext } from './message-row.tsx';
+import { noteText, type RowContext } from './message-row.tsx';
 import { ReplyAnnouncer } from './reply-announcer.tsx';
 import { StatusLine } from './status-line.tsx';
 import { useClock } from './use-clock.ts';
 import { participantNames } from './visitor-identity.ts';
-import { buildVisitorRows } from './visitor-rows.ts';
+import { buildVisitorRows, ownershipNote } from './visitor-rows.ts';
 import type { ServerNotice } from './visitor-session.ts';
 
 interface Props {
@@ -24,8 +25,10 @@ interface Props {
   /** The panel is shown. */
   open: boolean;
   strings: PanelStrings;
-  /** "Start a new conversation" after the thread turned out to be gone. */
+  /** "Start a new conversation": the thread turned out to be gone, or it was resolved. */
   onStartNew(): void;
+  /** "Talk to a person" (under an escalation). */
+  onRequestPerson(): void;
   onError(error: unknown): void;
 }
 
@@ -40,6 +43,7 @@ export function ConversationView({
   open,
   strings,
   onStartNew,
+  onRequestPerson,
   onError,
 }: Props) {
   const snapshot = useThreadSnapshot(engine, threadId);
@@ -60,6 +64,14 @@ export function ConversationView({
     [names, agentName, strings],
   );
 
+  const noticeText = useCallback(
+    (item: NoticeItem) => {
+      const note = ownershipNote(item.entry.body);
+      return note && noteText(note, { strings, nameOf });
+    },
+    [strings, nameOf],
+  );
+
   const pending = useMemo(() => snapshot.items.flatMap((item) => (item.kind === 'pending_message' ? [item.item] : [])), [snapshot.items]);
   // The clock runs only while something on screen counts down.
   const counting =
@@ -70,8 +82,15 @@ export function ConversationView({
   const status = noticeFor({ connection, notice, pending, historyFailed: snapshot.health.status === 'failed', now, strings });
 
   const context = useMemo<RowContext>(
-    () => ({ strings, nameOf, retry: (id) => engine.retry(id), discard: (id) => engine.discard(id) }),
-    [strings, nameOf, engine],
+    () => ({
+      strings,
+      nameOf,
+      retry: (id) => engine.retry(id),
+      discard: (id) => engine.discard(id),
+      startNew: onStartNew,
+      requestPerson: onRequestPerson,
+    }),
+    [strings, nameOf, engine, onStartNew, onRequestPerson],
   );
 
   const onAction = (action: NoticeAction) => {
@@ -106,6 +125,7 @@ export function ConversationView({
         selfSenderId={selfSenderId}
         nameOf={nameOf}
         strings={strings}
+        noticeText={noticeText}
       />
     </>
   );

@@ -51,6 +51,9 @@ export interface PanelStrings {
   joined(name: string): string;
   replyFailed: string;
   typing(name: string): string;
+  talkToPerson: string;
+  waitingForPerson: string;
+  resolved: string;
 
   sending: string;
   waitingToSend: string;
@@ -120,6 +123,9 @@ const en: PanelStrings = {
   joined: (name) => `${name} from the team joined the conversation.`,
   replyFailed: 'The assistant could not reply. Please try again.',
   typing: (name) => `${name} is typing…`,
+  talkToPerson: 'Talk to a person',
+  waitingForPerson: 'Waiting for a person…',
+  resolved: 'This conversation was resolved.',
 
   sending: 'Sending…',
   waitingToSend: 'Waiting to send…',
@@ -189,6 +195,9 @@ const de: PanelStrings = {
   joined: (name) => `${name} aus dem Team ist dem Gespräch beigetreten.`,
   replyFailed: 'Der Assistent konnte nicht antworten. Bitte versuchen Sie es erneut.',
   typing: (name) => `${name} schreibt…`,
+  talkToPerson: 'Mit einer Person sprechen',
+  waitingForPerson: 'Warten auf eine Person…',
+  resolved: 'Dieses Gespräch wurde abgeschlossen.',
 
   sending: 'Wird gesendet…',
   waitingToSend: 'Wartet auf das Senden…',

@@ -7,6 +7,10 @@ export interface RowContext {
   nameOf(senderId: string | null): string;
   retry(clientMessageId: string): void;
   discard(clientMessageId: string): void;
+  /** "Start a new conversation" (under a resolved one). */
+  startNew(): void;
+  /** "Talk to a person" (under an escalation). */
+  requestPerson(): void;
 }
 
 const BUBBLE = 'max-w-[85%] rounded-2xl px-3 py-2 text-sm leading-snug';
@@ -14,7 +18,8 @@ const OWN_BUBBLE = `${BUBBLE} ml-auto rounded-br-md bg-(--accent) text-(--accent
 const OTHER_BUBBLE = `${BUBBLE} mr-auto rounded-bl-md bg-ama-bubble text-ama-bubble-text`;
 const SMALL_BUTTON = 'rounded px-1.5 py-0.5 font-medium underline underline-offset-2 hover:bg-ama-hover';
 
-function noteText(note: Note, { strings, nameOf }: RowContext): string {
+/** A note in the visitor's words; also what the live region says of it (reply-announcer.tsx). */
+export function noteText(note: Note, { strings, nameOf }: Pick<RowContext, 'strings' | 'nameOf'>): string {
   switch (note.type) {
     case 'approval':
       if (note.status === 'approved') return strings.approved;
@@ -24,9 +29,13 @@ function noteText(note: Note, { strings, nameOf }: RowContext): string {
     case 'escalated':
       return strings.escalated;
     case 'joined':
-      return strings.joined(nameOf(note.senderId));
+      return strings.joined(note.name || nameOf(note.senderId));
     case 'reply_failed':
       return strings.replyFailed;
+    case 'resolved':
+      return strings.resolved;
+    case 'waiting':
+      return strings.waitingForPerson;
   }
 }
 
@@ -40,6 +49,8 @@ function activityText(activity: LiveActivity, { strings, nameOf }: RowContext): 
       return strings.waitingApproval(activity.tool);
     case 'typing':
       return strings.typing(nameOf(activity.senderId));
+    case 'waiting':
+      return strings.waitingForPerson;
   }
 }
 
@@ -105,12 +116,26 @@ export function MessageRow({ row, context }: { row: VisitorRow; context: RowCont
       );
     }
 
-    case 'note':
+    case 'note': {
+      const { note } = row;
+      // What the visitor can do next: start over once resolved, or ask for a person after an escalation.
+      const [label, act] =
+        note.type === 'resolved' && note.current
+          ? [strings.startNew, context.startNew]
+          : note.type === 'escalated' && note.offer
+            ? [strings.talkToPerson, context.requestPerson]
+            : [];
       return (
-        <p className={`px-4 text-center text-xs ${row.note.type === 'reply_failed' ? 'text-ama-danger' : 'text-ama-muted'}`}>
-          {noteText(row.note, context)}
+        <p className={`px-4 text-center text-xs ${note.type === 'reply_failed' ? 'text-ama-danger' : 'text-ama-muted'}`}>
+          {noteText(note, context)}
+          {act && (
+            <button type="button" className={`${SMALL_BUTTON} ml-1 text-ama-text-soft`} onClick={act}>
+              {label}
+            </button>
+          )}
         </p>
       );
+    }
 
     case 'activity':
       return (

@@ -107,6 +107,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         open={state.open}
         strings={strings}
         onStartNew={() => session.newConversation()}
+        onRequestPerson={() => void session.requestPerson()}
         onError={report}
       />
     );
@@ -140,6 +141,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         strings={strings}
         canRestart={phase.kind === 'chat' && state.profile.status !== 'missing'}
         onRestart={() => session.newConversation()}
+        onRequestPerson={() => void session.requestPerson()}
         onClose={close}
       />
       <PanelErrorBoundary message={strings.somethingWrong} onError={report}>

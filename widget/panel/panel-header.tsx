@@ -10,14 +10,16 @@ interface Props {
   /** Offer "new conversation" (only once there is one). */
   canRestart: boolean;
   onRestart(): void;
+  /** "Talk to a person" (shown with "new conversation"). */
+  onRequestPerson(): void;
   onClose(): void;
 }
 
 const ICON_BUTTON =
   'grid size-9 shrink-0 place-items-center rounded-full hover:bg-white/15 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current';
 
-/** The agent's name, initials and greeting in the accent colour, with "new conversation" and close. */
-export function PanelHeader({ titleId, name, greeting, strings, canRestart, onRestart, onClose }: Props) {
+/** The agent's name, initials and greeting in the accent colour, with "talk to a person", "new conversation" and close. */
+export function PanelHeader({ titleId, name, greeting, strings, canRestart, onRestart, onRequestPerson, onClose }: Props) {
   return (
     <header className="ama-header flex items-center gap-3 bg-(--accent) px-3 py-3 text-(--accent-contrast)">
       {/* Inverted (accent text on the contrast colour), so the initials are as legible as the name for any accent. */}
@@ -33,6 +35,17 @@ export function PanelHeader({ titleId, name, greeting, strings, canRestart, onRe
         </h2>
         {greeting && <p className="line-clamp-2 text-xs leading-snug">{greeting}</p>}
       </div>
+      {canRestart && (
+        <button
+          type="button"
+          aria-label={strings.talkToPerson}
+          title={strings.talkToPerson}
+          onClick={onRequestPerson}
+          className={ICON_BUTTON}
+        >
+          <StrokeIcon path="M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7 8a7 7 0 0 1 14 0" />
+        </button>
+      )}
       {canRestart && (
         <button
           type="button"

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { TimelineItem } from '../../src/core/timeline/timeline-item.ts';
+import type { NoticeItem, TimelineItem } from '../../src/core/timeline/timeline-item.ts';
 import type { PanelStrings } from './i18n.ts';
 
 /** Announcements kept in the live region; older ones are dropped. */
@@ -14,38 +14,44 @@ interface Props {
   selfSenderId: string;
   nameOf(senderId: string): string;
   strings: PanelStrings;
+  /** What a new event says to the visitor (a person joined, waiting, resolved), or null: not news. */
+  noticeText(item: NoticeItem): string | null;
 }
 
+/** The log position of what the announcer speaks: messages and notices. */
+const seqOf = (item: TimelineItem) => (item.kind === 'message' ? item.message.seq : item.kind === 'notice' ? item.seq : 0);
+
 /**
- * The conversation for screen readers: each committed message from someone else is
- * announced once, whole, never a streamed reply token by token.
+ * The conversation for screen readers: each committed message from someone else, and each
+ * change of who answers (someone joined, waiting for a person, resolved), is announced once,
+ * whole, never a streamed reply token by token.
  */
-export function ReplyAnnouncer({ items, loaded, selfSenderId, nameOf, strings }: Props) {
+export function ReplyAnnouncer({ items, loaded, selfSenderId, nameOf, strings, noticeText }: Props) {
   const lastSeq = useRef<number | null>(null);
   const [said, setSaid] = useState<{ key: string; text: string }[]>([]);
 
   useEffect(() => {
     if (!loaded) return;
-    const messages = items.flatMap((item) => (item.kind === 'message' ? [item.message] : []));
-    const newest = messages.reduce((max, message) => Math.max(max, message.seq), 0);
+    const newest = items.reduce((max, item) => Math.max(max, seqOf(item)), 0);
     if (lastSeq.current === null) {
       lastSeq.current = newest;
       return;
     }
     const since = lastSeq.current;
-    const fresh = messages.filter((message) => message.seq > since && message.senderId !== selfSenderId);
+    const fresh = items.flatMap((item) => {
+      if (seqOf(item) <= since) return [];
+      if (item.kind === 'notice') {
+        const text = noticeText(item);
+        return text ? [{ key: item.key, text }] : [];
+      }
+      const message = item.kind === 'message' ? item.message : null;
+      if (!message || message.senderId === selfSenderId) return [];
+      return [{ key: message.id, text: strings.saidBy(nameOf(message.senderId), message.content.slice(0, SPOKEN_CHARS)) }];
+    });
     lastSeq.current = Math.max(since, newest);
     if (fresh.length === 0) return;
-    setSaid((previous) =>
-      [
-        ...previous,
-        ...fresh.map((message) => ({
-          key: message.id,
-          text: strings.saidBy(nameOf(message.senderId), message.content.slice(0, SPOKEN_CHARS)),
-        })),
-      ].slice(-KEPT),
-    );
-  }, [items, loaded, selfSenderId, nameOf, strings]);
+    setSaid((previous) => [...previous, ...fresh].slice(-KEPT));
+  }, [items, loaded, selfSenderId, nameOf, strings, noticeText]);
 
   return (
     <div role="log" aria-label={strings.newMessages} aria-live="polite" aria-relevant="additions" className="sr-only">

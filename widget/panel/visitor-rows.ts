@@ -1,3 +1,4 @@
+import type { EventBody } from '../../src/core/protocol/event-data.ts';
 import type { TimelineItem } from '../../src/core/timeline/timeline-item.ts';
 import type { OutboxItem } from '../../src/core/sync/outbox.ts';
 import type { RunView } from '../../src/core/sync/run-state.ts';
@@ -5,13 +6,23 @@ import type { RunView } from '../../src/core/sync/run-state.ts';
 /** Something that happened in the thread, said to the visitor in their words (see i18n). */
 export type Note =
   | { type: 'approval'; tool: string; status: 'pending' | 'approved' | 'rejected' | 'expired' }
-  | { type: 'escalated' }
-  | { type: 'joined'; senderId: string }
-  | { type: 'reply_failed' };
+  /** `offer`: the newest escalation, while nobody joined and the conversation is not waiting: "Talk to a person" under it. */
+  | { type: 'escalated'; offer?: boolean }
+  /** A person joined, or took over (`name` from the `handoff` event). */
+  | { type: 'joined'; senderId: string; name?: string | null | undefined }
+  | { type: 'reply_failed' }
+  /** Resolved (CONTRACT §11); `current` while it still is: a new conversation is offered. */
+  | { type: 'resolved'; current?: boolean }
+  /** Waiting for a person: said by the activity line, and spoken when it starts. */
+  | { type: 'waiting' };
 
 /** What the other side is doing right now: one line under the last message. */
 export type LiveActivity =
-  { type: 'thinking' } | { type: 'looking_up' } | { type: 'waiting_approval'; tool: string } | { type: 'typing'; senderId: string };
+  | { type: 'thinking' }
+  | { type: 'looking_up' }
+  | { type: 'waiting_approval'; tool: string }
+  | { type: 'typing'; senderId: string }
+  | { type: 'waiting' };
 
 export type VisitorRow =
   /** `showSender`: the first of a run of messages from one sender (their name goes above it). */
@@ -32,6 +43,17 @@ export interface VisitorRowInput {
   hiddenThroughSeq: number;
 }
 
+/**
+ * What a take-over or a status change (CONTRACT §11) says to the visitor: "Ana joined", the
+ * conversation resolved, or waiting for a person; null for anything else (a `hidden`
+ * placeholder among them: it says nothing).
+ */
+export function ownershipNote(body: EventBody): Note | null {
+  if (body.type === 'handoff') return { type: 'joined', senderId: body.data.to ?? '', name: body.data.name };
+  if (body.type !== 'status_changed') return null;
+  return body.data.status === 'resolved' || body.data.status === 'waiting' ? { type: body.data.status } : null;
+}
+
 /** A tool's name as words: "lookup_order" → "lookup order". */
 const toolWords = (name: string) => name.replace(/[_-]+/g, ' ').trim() || name;
 
@@ -46,6 +68,9 @@ export function buildVisitorRows({ items, runs, typing, selfSenderId, hiddenThro
   const rows: VisitorRow[] = [];
   const approvalsInLog = new Set<string>();
   let previousSender: string | null = null;
+  /** The latest status change's note, and the newest escalation nobody has joined since. */
+  let status: Note | null = null;
+  let escalation: Note | null = null;
   const note = (key: string, value: Note) => {
     rows.push({ kind: 'note', key, note: value });
     previousSender = null;
@@ -88,17 +113,26 @@ export function buildVisitorRows({ items, runs, typing, selfSenderId, hiddenThro
           note(item.key, { type: 'approval', tool: toolWords(item.approval.toolName), status: item.approval.status });
         break;
       case 'escalation':
-        if (item.seq > hiddenThroughSeq) note(item.key, { type: 'escalated' });
+        escalation = { type: 'escalated' };
+        if (item.seq > hiddenThroughSeq) note(item.key, escalation);
         break;
       case 'notice': {
-        if (item.seq <= hiddenThroughSeq) break;
         const body = item.entry.body;
+        const change = ownershipNote(body);
+        // A take-over or a status change sets the status (a take-over: open), and answers the escalation before it.
+        if (body.type === 'status_changed' || body.type === 'handoff')
+          [status, escalation] = [change?.type === 'joined' ? null : change, null];
+        if (item.seq <= hiddenThroughSeq) break;
+        if (change && change.type !== 'waiting') note(item.key, change);
         // A failed run with a live card says so there (below), once.
         if (body.type === 'run_failed' && !item.inRunCard) note(item.key, { type: 'reply_failed' });
         if (body.type === 'participant_joined') {
           // The visitor and the agent join when the thread is made; a person joining is news.
           const joined = body.data.sender_id ?? item.entry.senderId;
-          if (joined.startsWith('user:')) note(item.key, { type: 'joined', senderId: joined });
+          if (joined.startsWith('user:')) {
+            escalation = null;
+            note(item.key, { type: 'joined', senderId: joined });
+          }
         }
         break;
       }
@@ -110,7 +144,9 @@ export function buildVisitorRows({ items, runs, typing, selfSenderId, hiddenThro
         break;
     }
   }
-  const activity = liveActivity(runs, typing, approvalsInLog);
+  if (status?.type === 'resolved') status.current = true;
+  if (escalation && status?.type !== 'waiting') escalation.offer = true;
+  const activity = liveActivity(runs, typing, approvalsInLog) ?? (status?.type === 'waiting' ? status : null);
   if (activity) rows.push({ kind: 'activity', key: 'activity', activity });
   return rows;
 }

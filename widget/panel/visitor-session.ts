@@ -99,6 +99,22 @@ export class VisitorSession extends VisitorConversation {
   }
 
   /**
+   * "Talk to a person" (CONTRACT §11): asks the server for one. What follows (the escalation,
+   * "waiting", someone joining) arrives in the log; a failed request leaves a notice.
+   */
+  async requestPerson(): Promise<void> {
+    const { phase } = this.state;
+    const token = this.visitor.record.visitorToken;
+    if (phase.kind !== 'chat' || !token) return;
+    try {
+      await this.deps.api.requestHandoff(this.host.options.agent, phase.threadId, token);
+    } catch {
+      // Said like any other failure ("Something went wrong. Please try again."), for a few seconds.
+      this.set({ notice: { code: 'handoff_failed', retryAfterMs: null, at: this.deps.now() } });
+    }
+  }
+
+  /**
    * `AMA2Chat.reset()` (a site's sign-out on a shared computer): forgets the visitor on this
    * device, the other tabs follow (tab-sync.ts), the server revokes the token, and the panel
    * starts fresh.

@@ -1,5 +1,6 @@
 import type * as v from 'valibot';
 import { sendMessageInputSchema } from '../../../src/core/protocol/client-frames.ts';
+import { noteInputSchema } from '../../../src/core/protocol/note-input.ts';
 import { POLL_LIMIT_DEFAULT, POLL_LIMIT_MAX } from '../../../src/core/protocol/limits.ts';
 import type { Variants } from '../../../src/core/protocol/rest-shape.ts';
 import {
@@ -15,9 +16,11 @@ import {
   issuedIdentitySecret,
   loginAnswer,
   message,
+  addedNote,
   participant,
   handoffRequestAnswer,
   queueCounts,
+  publicEventPage,
   resolvedThread,
   sentMessage,
   thread,
@@ -101,6 +104,8 @@ export const agentTokenListResponse = answer(agentTokenList);
 export const issuedAgentTokenResponse = answer(issuedAgentToken);
 export const pollResponse = answer(eventPage);
 export const messageResponse = answer(sentMessage);
+export const publicPollResponse = answer(publicEventPage);
+export const noteResponse = answer(addedNote);
 
 export const errorResponses = {
   400: { $ref: 'Error#' },
@@ -133,6 +138,9 @@ export const publicThreadParams = {
  * Fastify checks it, once: the service trusts what reaches it.
  */
 export const sendMessageBody = jsonSchemaOf(sendMessageInputSchema);
+
+/** The note body (CONTRACT §11): a send's content and idempotency key, from the one schema. */
+export const noteBody = jsonSchemaOf(noteInputSchema);
 
 export const pollQuery = {
   type: 'object',

@@ -1,5 +1,6 @@
 import type { ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
+import { publicFrame } from '../threads/public-event.ts';
 import { textFrame } from './ws-frame.ts';
 
 /** A frame that arrived already encoded (from another server process, over NATS). */
@@ -24,6 +25,8 @@ export class Outbound {
   private wsFrameBytes: Buffer | undefined;
   private eventText: string | null | undefined;
   private sseText: string | undefined;
+  private publicWsBytes: Buffer | undefined;
+  private publicWsFrameBytes: Buffer | undefined;
   /** The durable event's `thread_seq`; null for live-only frames. */
   readonly seq: number | null;
 
@@ -69,6 +72,27 @@ export class Outbound {
   /** {@link ws} as a whole WebSocket text frame, header included, built once for every socket. */
   get wsFrame(): Buffer {
     return (this.wsFrameBytes ??= textFrame(this.ws));
+  }
+
+  /**
+   * {@link ws} as a visitor's socket gets it (CONTRACT §11): a team-only event as its
+   * `hidden` placeholder ({@link publicFrame}), encoded once for every public socket; any
+   * other frame is the same bytes. Live-only frames are never team-only, and are not parsed.
+   */
+  get publicWs(): Buffer {
+    if (this.publicWsBytes === undefined) {
+      const shown = this.seq === null ? null : publicFrame(this.frame);
+      this.publicWsBytes = shown === null || shown === this.frame ? this.ws : Buffer.from(JSON.stringify(shown));
+    }
+    return this.publicWsBytes;
+  }
+
+  /** {@link publicWs} as a whole WebSocket text frame, built once for every public socket. */
+  get publicWsFrame(): Buffer {
+    if (this.publicWsFrameBytes === undefined) {
+      this.publicWsFrameBytes = this.publicWs === this.ws ? this.wsFrame : textFrame(this.publicWs);
+    }
+    return this.publicWsFrameBytes;
   }
 
   /** The durable event's JSON (null for live-only frames), encoded once. */

@@ -109,8 +109,10 @@ export class SocketConnection implements Subscriber {
       this.close(CloseCode.unavailable, 'Too far behind; reconnect and catch up.');
       return;
     }
-    if (this.sink && this.ws.readyState === this.ws.OPEN) this.sink.write(outbound.wsFrame);
-    else this.ws.send(outbound.ws, { binary: false });
+    // A visitor's socket shows team-only events as placeholders (public-event.ts).
+    const visitor = this.options.scope === 'public';
+    if (this.sink && this.ws.readyState === this.ws.OPEN) this.sink.write(visitor ? outbound.publicWsFrame : outbound.wsFrame);
+    else this.ws.send(visitor ? outbound.publicWs : outbound.ws, { binary: false });
   }
 
   send(frame: ServerFrame): void {

@@ -12,7 +12,7 @@ import {
   handoffRequestResponse,
   messageResponse,
   pollQuery,
-  pollResponse,
+  publicPollResponse,
   publicThreadParams,
   sendMessageBody,
   slugParams,
@@ -236,10 +236,10 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ['public'],
-        summary: "A visitor's thread history (poll); Bearer visitor token",
+        summary: "A visitor's thread history (poll); Bearer visitor token; team-only events as hidden placeholders",
         params: publicThreadParams,
         querystring: { ...pollQuery, properties: { ...pollQuery.properties, ...ignoredEmailQuery } },
-        response: { 200: pollResponse, ...errorResponses },
+        response: { 200: publicPollResponse, ...errorResponses },
       },
     },
     async (request) => {

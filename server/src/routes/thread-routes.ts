@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { SendMessageInput } from '../../../src/core/protocol/client-frames.ts';
 import type { ParticipationMode } from '../../../src/core/protocol/model.ts';
+import type { NoteInput } from '../../../src/core/protocol/note-input.ts';
 import { requireUser } from '../http/authenticate.ts';
 import {
   approvalDecisionResponse,
   errorResponses,
   messageResponse,
+  noteBody,
+  noteResponse,
   pollQuery,
   pollResponse,
   sendMessageBody,
@@ -19,7 +22,7 @@ import { queueFilter, queueQueryProperties, type QueueQuery } from './queue-filt
 
 const modeSchema = { type: 'string', enum: ['open', 'invocation_only'] } as const;
 
-/** Threads, messages and the poll endpoint (CONTRACT §3–§5). */
+/** Threads, messages, private notes and the poll endpoint (CONTRACT §3–§5, §11). */
 export function threadRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { limit: number; cursor?: string } & QueueQuery }>(
     '/chat/threads',
@@ -134,6 +137,25 @@ export function threadRoutes(app: FastifyInstance, ctx: AppContext): void {
       const { created, message } = await ctx.threads.postMessage(principal, request.params.id, request.body);
       reply.code(created ? 201 : 200);
       return { message };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: NoteInput }>(
+    '/chat/threads/:id/notes',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: '[ext] Write a private note (team only; visitors see a hidden placeholder); idempotent on client_message_id',
+        params: threadParams,
+        body: noteBody,
+        response: { 200: noteResponse, 201: noteResponse, 409: { $ref: 'Error#' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const principal = await ctx.authenticate(request);
+      const { created, note } = await ctx.threads.addNote(principal, request.params.id, request.body);
+      reply.code(created ? 201 : 200);
+      return { note };
     },
   );
 

@@ -6,6 +6,7 @@ import { durabilityRules } from './contract/durability-rules.ts';
 import type { ContractOpen } from './contract/fixtures.ts';
 import { logRules } from './contract/log-rules.ts';
 import { ownershipRules } from './contract/ownership-rules.ts';
+import { noteRules } from './contract/note-rules.ts';
 import { runRules } from './contract/run-rules.ts';
 import { userRules } from './contract/user-rules.ts';
 import { visitorRules } from './contract/visitor-rules.ts';
@@ -19,6 +20,7 @@ import { webhookRules } from './contract/webhook-rules.ts';
 export function storageContract(name: string, open: ContractOpen) {
   describe(`storage contract: ${name}`, () => {
     logRules(open);
+    noteRules(open);
     visitorRules(open);
     agentRules(open);
     userRules(open);

@@ -33,6 +33,7 @@ class ManualStorage {
   readonly counters = {};
   readonly approvals = {};
   readonly runs = {};
+  readonly notes = {};
   async close(): Promise<void> {}
 }
 

@@ -16,6 +16,7 @@ import type { ApprovalStore } from './stores/approval-store.ts';
 import type { CounterStore } from './stores/counter-store.ts';
 import type { LogStore } from './stores/log-store.ts';
 import type { OwnershipStore } from './stores/ownership-store.ts';
+import type { NoteStore } from './stores/note-store.ts';
 import type { RunStore } from './stores/run-store.ts';
 import type { ThreadStore } from './stores/thread-store.ts';
 import type { UserStore } from './stores/user-store.ts';
@@ -42,6 +43,7 @@ export interface Storage {
   readonly approvals: ApprovalStore;
   readonly runs: RunStore;
   readonly ownership: OwnershipStore;
+  readonly notes: NoteStore;
 
   /** Resolves when the database answers a trivial query (readiness probes); rejects when it cannot be reached. */
   ping(): Promise<void>;
@@ -61,6 +63,7 @@ export const STORE_NAMES = [
   'approvals',
   'runs',
   'ownership',
+  'notes',
 ] as const satisfies readonly (keyof Storage)[];
 export type StoreName = (typeof STORE_NAMES)[number];
 

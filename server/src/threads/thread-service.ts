@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { contentSchema, describeIssue, sendMessageInputSchema, type SendMessageInput } from '../../../src/core/protocol/client-frames.ts';
-import type { Message, OwnedThread, Participant, ParticipationMode, ThreadEvent } from '../../../src/core/protocol/model.ts';
+import type { Message, Note, OwnedThread, Participant, ParticipationMode, Thread, ThreadEvent } from '../../../src/core/protocol/model.ts';
+import type { NoteInput } from '../../../src/core/protocol/note-input.ts';
 import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
 import { ApiError, badRequest, notFound } from '../http/errors.ts';
 import type { Hub, Subscriber } from '../realtime/hub.ts';
@@ -16,6 +17,7 @@ import {
   type ThreadFilter,
   type ThreadRecord,
 } from '../storage/storage.ts';
+import { publicEvent } from './public-event.ts';
 import type { SendPathCache } from './send-path-cache.ts';
 import { agentSenderId, roleOf, userSenderId, visitorSenderId, type Principal } from './principal.ts';
 
@@ -284,6 +286,31 @@ export class ThreadService {
     return { created: result.status === 'created', message: result.message };
   }
 
+  /**
+   * Commits a private note (CONTRACT §11), idempotently as {@link postMessage} does. Only
+   * users who read the thread write notes; agents and visitors never (403). The input was
+   * checked by the route's schema.
+   */
+  async addNote(principal: Principal, threadId: string, input: NoteInput): Promise<{ created: boolean; note: Note }> {
+    if (principal.kind !== 'user')
+      throw new ApiError('forbidden', 'Private notes are written by people on the team, not by agents or visitors.');
+    const thread = await this.access(principal, threadId);
+    const result = await this.storage.notes.commit({
+      threadId,
+      senderId: principal.senderId,
+      content: input.content,
+      clientMessageId: input.client_message_id,
+    });
+    if (result.status === 'conflict') {
+      throw new ApiError(
+        'conflict',
+        'This client_message_id was already used for a note with different content; use a new id for a new note.',
+      );
+    }
+    if (result.status === 'created') this.publishCommitted({ ...thread, lastSeq: result.note.thread_seq }, result.event, null);
+    return { created: result.status === 'created', note: result.note };
+  }
+
   /** 401 unless the user exists and is enabled (what the authenticator says without a cache). */
   private async requireActiveUser(userId: string, sessionVersion: number | undefined): Promise<void> {
     const user = await this.storage.users.get(userId);
@@ -310,10 +337,11 @@ export class ThreadService {
     return readSeq;
   }
 
+  /** A page of the log; a visitor's shows team-only events as `hidden` placeholders ({@link publicEvent}). */
   async listEvents(principal: Principal, threadId: string, afterSeq: number, limit: number) {
     await this.access(principal, threadId);
     const { events, hasMore } = await this.storage.log.list(threadId, afterSeq, limit);
-    return { events, has_more: hasMore };
+    return { events: principal.kind === 'visitor' ? events.map(publicEvent) : events, has_more: hasMore };
   }
 
   /** Commits a durable event on behalf of the platform or an agent run, and fans it out. */

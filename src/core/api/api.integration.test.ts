@@ -277,6 +277,31 @@ describe('public (visitor) API', () => {
     expect(await rejection(api.profile('no-such-agent'))).toMatchObject({ code: 'not_found', status: 404 });
   });
 
+  it('reads a private note of the team as a hidden placeholder: valid, dense, nothing of the note (CONTRACT §11)', async () => {
+    const invalid: unknown[] = [];
+    const api = createPublicApi({ serverUrl: server.url, onInvalidItem: (item) => invalid.push(item) });
+    const email = newEmail();
+    const { thread_id: threadId, visitor_token: token } = await api.resolveThread('demo', { email }, null);
+    const credentials = { visitorToken: token!, email };
+    const before = await api.pollEvents('demo', threadId, credentials, 0, 200);
+    const note = await (
+      await owner()
+    ).request<{ note: { thread_seq: number } }>('POST', `/chat/threads/${threadId}/notes`, {
+      body: { content: 'VIP: refund without asking', client_message_id: randomUUID() },
+    });
+    expect(note.note.thread_seq).toBe(before.events.length + 1);
+    const history = await api.pollEvents('demo', threadId, credentials, 0, 200);
+    expect(invalid).toEqual([]);
+    expect(history.events.map((event) => event.thread_seq)).toEqual(history.events.map((_, index) => index + 1));
+    expect(history.events.at(-1)).toEqual({
+      thread_id: threadId,
+      thread_seq: note.note.thread_seq,
+      event_type: 'hidden',
+      created_at: expect.any(String),
+    });
+    expect(JSON.stringify(history)).not.toContain('VIP');
+  });
+
   it('"fresh" opens a new thread for the same visitor and token', async () => {
     const api = publicApi();
     const email = newEmail();

@@ -93,6 +93,18 @@ describe('createPublicApi', () => {
     }
   });
 
+  it('asks for a person with POST …/handoff-request and the token as Bearer (CONTRACT §11)', async () => {
+    const { api, requests } = visitor(() => json({}, 200));
+    await api.requestHandoff('demo', THREAD, TOKEN);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.method).toBe('POST');
+    expect(requests[0]?.url.pathname).toBe(`/api/v1/chat/public/demo/threads/${THREAD}/handoff-request`);
+    expect(requests[0]?.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
+    expect(requests[0]?.url.href).not.toContain(TOKEN);
+    const { api: refusing } = visitor(() => contractError(404, 'not_found', 'The conversation was not found.', false));
+    expect(await caught(refusing.requestHandoff('demo', THREAD, TOKEN))).toMatchObject({ code: 'not_found', status: 404 });
+  });
+
   it('falls back to the seed’s email query when the server issued no token', async () => {
     const { api, requests } = visitor(() => json({ events: [], has_more: false }));
     await api.pollEvents('demo', THREAD, { visitorToken: null, email: EMAIL }, 0);

@@ -78,6 +78,8 @@ export interface PublicApi {
   ): Promise<InboundMessage>;
   /** [ext] Forgets this device: the server revokes the visitor token (the conversation stays with the agent's owners). */
   forgetVisitorToken(slug: string, visitorToken: string): Promise<void>;
+  /** [ext] "Talk to a person" (CONTRACT §11): the thread waits for one; a repeat while it waits changes nothing. */
+  requestHandoff(slug: string, threadId: string, visitorToken: string): Promise<void>;
 }
 
 /** The resolve body: only the fields that have a value, so a seed-only server sees what it knows. */
@@ -127,6 +129,8 @@ export function createPublicApi(options: PublicApiOptions): PublicApi {
         parse: parseSentMessage,
       }),
     forgetVisitorToken: (slug, visitorToken) => clientFor(visitorToken).request<void>('DELETE', `${agent(slug)}/visitor-token`),
+    requestHandoff: (slug, threadId, visitorToken) =>
+      clientFor(visitorToken).request<void>('POST', `${thread(slug, threadId)}/handoff-request`),
   };
 }
 

@@ -29,7 +29,8 @@ export const contentSchema = v.pipe(
   v.metadata({ minLength: 1, maxLength: MAX_CONTENT_CHARS }),
 );
 
-const clientMessageIdSchema = v.pipe(
+/** A send's idempotency key: 1..128 code points (CONTRACT §4). */
+export const clientMessageIdSchema = v.pipe(
   v.string('client_message_id must be a string'),
   v.minLength(1, 'client_message_id must not be empty'),
   // Counted in code points, as the content is and as ajv counts on REST, so both doors agree.

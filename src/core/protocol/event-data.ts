@@ -65,6 +65,9 @@ export const runFailedDataSchema = v.object({
   error: v.optional(runErrorSchema),
 });
 
+/** [ext] A private note (CONTRACT §11): the team sees it; visitors get a `hidden` placeholder. */
+export const noteAddedDataSchema = v.object({ note_id: optionalText, content: text, client_message_id: optionalText });
+
 /** [ext] `status_changed` (CONTRACT §11): `by` is a sender id or `system`. */
 export const statusChangedDataSchema = v.object({
   status: v.picklist(THREAD_STATUSES),
@@ -102,6 +105,7 @@ export const durableDataSchemas = {
   participant_joined: participantJoinedDataSchema,
   ...runStepDataSchemas,
   run_failed: runFailedDataSchema,
+  note_added: noteAddedDataSchema,
   status_changed: statusChangedDataSchema,
   assignee_changed: assigneeChangedDataSchema,
   handoff: handoffDataSchema,

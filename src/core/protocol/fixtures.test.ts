@@ -72,8 +72,8 @@ describe('fixtures', () => {
     expect(parseEvent(event)).toEqual(event);
   });
 
-  it('form one dense log, seq 1..14, that parses as a poll page', () => {
-    expect(fixtureEventLog.map((event) => event.thread_seq)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+  it('form one dense log, seq 1..15, that parses as a poll page', () => {
+    expect(fixtureEventLog.map((event) => event.thread_seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     expect(new Set(fixtureEventLog.map((event) => event.thread_id))).toEqual(new Set([FIXTURE_IDS.thread]));
     expect(parseEventPage({ events: fixtureEventLog, has_more: false })).toEqual({ events: fixtureEventLog, has_more: false });
   });

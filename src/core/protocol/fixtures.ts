@@ -4,7 +4,7 @@
  * `thread_message`. Shared by unit and browser tests; `fixtures.test.ts` checks each one
  * against the schemas, so a fixture can be trusted to look like the wire.
  *
- * The durable events form one dense log (seq 1..14) of {@link FIXTURE_IDS.thread}.
+ * The durable events form one dense log (seq 1..15) of {@link FIXTURE_IDS.thread}.
  */
 import type {
   AgentSettings,
@@ -35,6 +35,7 @@ export const FIXTURE_IDS = {
   publicThread: '6f1c2a9e-3b7d-4c1e-9a52-0d8e4f7b1a02',
   visitor: '1a2b3c4d-0000-4000-8000-0000000a1517',
   agentToken: '7e57a9e1-4444-4555-8666-777788889991',
+  note: '9d0e8f7a-1111-4222-8333-444455556663',
 } as const;
 
 export const FIXTURE_SENDERS = {
@@ -95,7 +96,7 @@ const approval = {
 };
 const runError = { code: 'upstream_error', message: 'The agent stopped with an internal error.', retryable: true };
 
-/** One event of every durable type (CONTRACT §5, §11), in log order: seq 1..14. */
+/** One event of every durable type (CONTRACT §5, §11), in log order: seq 1..15. */
 export const durableEvents: { [K in DurableEventType]: ThreadEvent & { event_type: K } } = {
   message_committed: event(
     1,
@@ -136,6 +137,13 @@ export const durableEvents: { [K in DurableEventType]: ThreadEvent & { event_typ
   }),
   handoff: event(13, 'handoff', FIXTURE_SENDERS.alice, { to: FIXTURE_SENDERS.alice, name: 'Alice', by: FIXTURE_SENDERS.alice }),
   handback: event(14, 'handback', FIXTURE_SENDERS.alice, { by: FIXTURE_SENDERS.alice }),
+  note_added: event(
+    15,
+    'note_added',
+    FIXTURE_SENDERS.alice,
+    { note_id: FIXTURE_IDS.note, content: 'Refund approved by finance.', client_message_id: 'note-1' },
+    'Refund approved by finance.',
+  ),
 };
 
 /** The durable events as the poll endpoint returns them: ascending, dense. */

@@ -100,6 +100,7 @@ export const DURABLE_EVENT_TYPES = [
   ...RUN_STEP_EVENT_TYPES,
   'run_failed',
   ...OWNERSHIP_EVENT_TYPES,
+  'note_added',
 ] as const;
 export type DurableEventType = (typeof DURABLE_EVENT_TYPES)[number];
 
@@ -112,6 +113,31 @@ export interface ThreadEvent {
   content: string | null;
   created_at: string;
   data: Record<string, unknown>;
+}
+
+/**
+ * [ext] What a visitor sees of an event that is for the team only (CONTRACT §11 "What
+ * visitors see"): its place in the log, nothing of what it says.
+ */
+export const HIDDEN_EVENT_TYPE = 'hidden';
+
+/** [ext] A team-only event on a public path: no sender, content or data (CONTRACT §11). */
+export interface HiddenEvent {
+  thread_id: string;
+  thread_seq: number;
+  event_type: typeof HIDDEN_EVENT_TYPE;
+  created_at: string;
+}
+
+/** [ext] A private note (CONTRACT §11): seen by the team only, committed as `note_added`. */
+export interface Note {
+  id: string;
+  thread_id: string;
+  thread_seq: number;
+  sender_id: SenderId;
+  content: string;
+  client_message_id: string;
+  created_at: string;
 }
 
 export interface RunError {

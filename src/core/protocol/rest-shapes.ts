@@ -4,7 +4,7 @@
  * is what a client accepts (see rest-shape.ts).
  */
 import * as v from 'valibot';
-import { DURABLE_EVENT_TYPES, ERROR_CODES } from './model.ts';
+import { DURABLE_EVENT_TYPES, ERROR_CODES, HIDDEN_EVENT_TYPE } from './model.ts';
 import { THREAD_STATUSES } from './ownership.ts';
 import { eachOf, listOf, maybe, needed, orNull, sent, shape } from './rest-shape.ts';
 
@@ -122,6 +122,32 @@ export const threadEvent = shape({
   data: sent(v.record(v.string(), v.unknown())),
 });
 
+/**
+ * [ext] An event as a visitor's history shows it (CONTRACT §7, §11): a durable event, or in
+ * place of a team-only one the `hidden` placeholder, which has no sender, content or data.
+ */
+export const publicThreadEvent = shape({
+  event_id: maybe(text),
+  thread_id: sent(text),
+  thread_seq: needed(seq),
+  event_type: needed({ wire: v.picklist([...DURABLE_EVENT_TYPES, HIDDEN_EVENT_TYPE]), lenient: id }),
+  sender_id: maybe(text),
+  content: maybe(nullableText),
+  created_at: sent(timestamp),
+  data: maybe(v.record(v.string(), v.unknown())),
+});
+
+/** [ext] A private note (CONTRACT §11), as its writer gets it back. */
+export const note = shape({
+  id: needed(id),
+  thread_id: needed(text),
+  thread_seq: needed(seq),
+  sender_id: needed(id),
+  content: needed(text),
+  client_message_id: needed(text),
+  created_at: needed(timestamp),
+});
+
 /** The answer of the public resolve call (CONTRACT §7). */
 export const resolvedThread = shape({
   thread_id: needed(id),
@@ -230,3 +256,9 @@ export const agentList = shape({ agents: needed(eachOf(agent)) });
 
 /** A send's answer (CONTRACT §4). */
 export const sentMessage = shape({ message: needed(message) });
+
+/** [ext] A public history page (CONTRACT §7): team-only events as `hidden` placeholders. */
+export const publicEventPage = shape({ events: needed(eachOf(publicThreadEvent)), has_more: needed(flag) });
+
+/** [ext] A note's answer (`POST /chat/threads/{id}/notes`, CONTRACT §11). */
+export const addedNote = shape({ note: needed(note) });

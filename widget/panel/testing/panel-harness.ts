@@ -89,6 +89,10 @@ export class FakeServer {
   tellsSender = false;
   /** The agent's profile says only verified visitors may chat. */
   requireVerified = false;
+  /** Set to make "Talk to a person" fail. */
+  handoffError: ApiError | null = null;
+  /** The thread waits for a person (CONTRACT §11): a repeated request commits nothing. */
+  waiting = false;
   readonly tokens = new Set<string>();
   /** Tokens unused longer than the server's idle limit: refused with 401, also by resolve without an identity token. */
   readonly expiredTokens = new Set<string>();
@@ -231,6 +235,15 @@ export class FakeServer {
       return this.message(VISITOR, body.content, body.client_message_id);
     }),
     forgetVisitorToken: vi.fn(async (_slug: string, token: string) => this.revoke(token)),
+    // As the contract has it: `escalation_created {to: "human", reason: "visitor_request"}`, then `waiting`.
+    requestHandoff: vi.fn(async (_slug: string, _threadId: string, token: string) => {
+      this.checkCredentials({ visitorToken: token, email: null });
+      if (this.handoffError) throw this.handoffError;
+      if (this.waiting) return;
+      this.waiting = true;
+      this.commit({ event_type: 'escalation_created', sender_id: VISITOR, data: { to: 'human', reason: 'visitor_request' } });
+      this.commit({ event_type: 'status_changed', sender_id: 'system', data: { status: 'waiting', previous: 'open', by: 'system' } });
+    }),
   };
 }
 

@@ -2,6 +2,7 @@ import postgres from 'postgres';
 import { PostgresAgentSettings } from './agent-settings.ts';
 import { PostgresAgents } from './agents.ts';
 import { PostgresApprovals } from './approvals.ts';
+import { PostgresNotes } from './notes.ts';
 import { PostgresRuns } from './runs.ts';
 import { PostgresOwnership } from './ownership.ts';
 import { migrate } from './schema.ts';
@@ -22,6 +23,7 @@ import type { ApprovalStore } from '../stores/approval-store.ts';
 import type { CounterStore } from '../stores/counter-store.ts';
 import type { LogStore } from '../stores/log-store.ts';
 import type { OwnershipStore } from '../stores/ownership-store.ts';
+import type { NoteStore } from '../stores/note-store.ts';
 import type { RunStore } from '../stores/run-store.ts';
 import type { ThreadStore } from '../stores/thread-store.ts';
 import type { UserStore } from '../stores/user-store.ts';
@@ -128,6 +130,7 @@ export class PostgresStorage implements Storage {
   readonly approvals: ApprovalStore;
   readonly runs: RunStore;
   readonly ownership: OwnershipStore;
+  readonly notes: NoteStore;
 
   private constructor(
     private readonly sql: postgres.Sql,
@@ -146,6 +149,7 @@ export class PostgresStorage implements Storage {
     this.approvals = new PostgresApprovals(sql);
     this.runs = new PostgresRuns(sql);
     this.ownership = new PostgresOwnership(sql);
+    this.notes = new PostgresNotes(sql);
   }
 
   /**

@@ -347,7 +347,7 @@ export const MIGRATIONS: readonly string[] = [
   `
   UPDATE visitor_tokens SET last_used_at = created_at WHERE last_used_at IS NULL;
   `,
-  // ownership (issue 17): who owns a thread. The status and assignee are copied onto each reader's
+  // 9: ownership (issue 17): who owns a thread. The status and assignee are copied onto each reader's
   // thread_access row (in the same transaction as the change): the queue filters read them there, and
   // a trigger keeps each reader's counts.
   `
@@ -399,6 +399,12 @@ export const MIGRATIONS: readonly string[] = [
   $fn$;
   CREATE TRIGGER thread_access_counted AFTER INSERT OR DELETE OR UPDATE OF status, assignee_id ON thread_access
     FOR EACH ROW EXECUTE FUNCTION count_queues();
+  `,
+  // 10: private notes (issue 17). A note is its `note_added` event; this index finds a repeat of
+  // (thread, sender, client_message_id) and refuses a second note with that key. Partial: no other event pays for it.
+  `
+  CREATE UNIQUE INDEX events_note_idempotency ON events (thread_id, sender_id, (data ->> 'client_message_id'))
+    WHERE event_type = 'note_added';
   `,
 ];
 

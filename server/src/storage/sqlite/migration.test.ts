@@ -146,7 +146,11 @@ describe('migration 7 (a leaner log) on a database of schema 5 (6 and 7 run on o
     expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const indexes = (table: string) =>
       (raw.pragma(`index_list(${table})`) as { name: string; unique: number }[]).map((index) => [index.name, index.unique]).sort();
-    expect(indexes('events')).toEqual([['sqlite_autoindex_events_1', 1]]);
+    // The primary key, and the partial index of notes' idempotency (migration 11): no id index.
+    expect(indexes('events')).toEqual([
+      ['events_note_idempotency', 1],
+      ['sqlite_autoindex_events_1', 1],
+    ]);
     expect(indexes('messages')).toEqual([
       ['messages_by_seq', 1],
       ['messages_idempotency', 1],

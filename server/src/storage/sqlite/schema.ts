@@ -301,7 +301,7 @@ export const MIGRATIONS: readonly string[] = [
   `
   UPDATE visitor_tokens SET last_used_at = created_at WHERE last_used_at IS NULL;
   `,
-  // ownership (issue 17): who owns a thread. The status and assignee are copied onto each reader's
+  // 11: ownership (issue 17): who owns a thread. The status and assignee are copied onto each reader's
   // thread_access row (in the same transaction as the change): the queue filters read them there, and
   // triggers keep each reader's counts.
   `
@@ -356,6 +356,12 @@ export const MIGRATIONS: readonly string[] = [
       WHERE user_id = OLD.user_id AND status = OLD.status
         AND bucket = CASE WHEN OLD.assignee_id IS NULL THEN 'none' WHEN OLD.assignee_id = OLD.user_id THEN 'mine' ELSE 'other' END;
   END;
+  `,
+  // 12: private notes (issue 17). A note is its `note_added` event; this index finds a repeat of
+  // (thread, sender, client_message_id) and refuses a second note with that key. Partial: no other event pays for it.
+  `
+  CREATE UNIQUE INDEX events_note_idempotency ON events(thread_id, sender_id, json_extract(data, '$.client_message_id'))
+    WHERE event_type = 'note_added';
   `,
 ];
 

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { SqliteAgentSettings } from './agent-settings.ts';
 import { SqliteAgents } from './agents.ts';
 import { SqliteApprovals } from './approvals.ts';
+import { SqliteNotes } from './notes.ts';
 import { SqliteRuns } from './runs.ts';
 import { SqliteOwnership } from './ownership.ts';
 import { Checkpointer } from './checkpointer.ts';
@@ -26,6 +27,7 @@ import type { ApprovalStore } from '../stores/approval-store.ts';
 import type { CounterStore } from '../stores/counter-store.ts';
 import type { LogStore } from '../stores/log-store.ts';
 import type { OwnershipStore } from '../stores/ownership-store.ts';
+import type { NoteStore } from '../stores/note-store.ts';
 import type { RunStore } from '../stores/run-store.ts';
 import type { ThreadStore } from '../stores/thread-store.ts';
 import type { UserStore } from '../stores/user-store.ts';
@@ -70,6 +72,7 @@ export class SqliteStorage implements Storage {
   readonly approvals: ApprovalStore;
   readonly runs: RunStore;
   readonly ownership: OwnershipStore;
+  readonly notes: NoteStore;
   /** Off the server's thread: copies the WAL into the file (none for an in-memory database). */
   private readonly checkpointer: Checkpointer | null;
 
@@ -114,6 +117,7 @@ export class SqliteStorage implements Storage {
     this.approvals = new SqliteApprovals(this.db, log);
     this.runs = new SqliteRuns(this.db, log);
     this.ownership = new SqliteOwnership(this.db, log);
+    this.notes = new SqliteNotes(this.db, this.writer, log);
     // A failed checkpoint loses nothing (the WAL keeps the pages; the in-line one takes over): a warning is enough.
     this.checkpointer =
       path === ':memory:' ? null : new Checkpointer(path, (message) => console.warn(`SQLite checkpoint failed: ${message}`));

@@ -40,6 +40,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { eventStreamRoute } from './routes/event-stream-route.ts';
 import { publicRoutes } from './routes/public-routes.ts';
 import { threadRoutes } from './routes/thread-routes.ts';
+import { searchRoutes } from './routes/search-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
 import { seedDemoData } from './storage/seed-demo-data.ts';
 import { openStorage } from './storage/open-storage.ts';
@@ -272,6 +273,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       authRoutes(api, context);
       agentSettingsRoutes(api, context);
       threadRoutes(api, context);
+      searchRoutes(api, context);
       eventStreamRoute(api, context);
       publicRoutes(api, context);
       webhookRoutes(api, context);

@@ -15,6 +15,7 @@ import type { ApprovalStore } from './stores/approval-store.ts';
 import type { CounterStore } from './stores/counter-store.ts';
 import type { LogStore } from './stores/log-store.ts';
 import type { RunStore } from './stores/run-store.ts';
+import type { SearchStore } from './stores/search-store.ts';
 import type { ThreadStore } from './stores/thread-store.ts';
 import type { UserStore } from './stores/user-store.ts';
 import type { VisitorStore } from './stores/visitor-store.ts';
@@ -39,6 +40,7 @@ export interface Storage {
   readonly counters: CounterStore;
   readonly approvals: ApprovalStore;
   readonly runs: RunStore;
+  readonly search: SearchStore;
 
   /** Resolves when the database answers a trivial query (readiness probes); rejects when it cannot be reached. */
   ping(): Promise<void>;
@@ -57,6 +59,7 @@ export const STORE_NAMES = [
   'counters',
   'approvals',
   'runs',
+  'search',
 ] as const satisfies readonly (keyof Storage)[];
 export type StoreName = (typeof STORE_NAMES)[number];
 

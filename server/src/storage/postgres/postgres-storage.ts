@@ -7,6 +7,7 @@ import { migrate } from './schema.ts';
 import { sealSecrets } from './sealed-secrets.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import { PostgresThreadLog } from './thread-log.ts';
+import { PostgresSearch } from './search.ts';
 import { PostgresThreads } from './threads.ts';
 import { PostgresUsers } from './users.ts';
 import { PostgresVisitors } from './visitors.ts';
@@ -21,6 +22,7 @@ import type { ApprovalStore } from '../stores/approval-store.ts';
 import type { CounterStore } from '../stores/counter-store.ts';
 import type { LogStore } from '../stores/log-store.ts';
 import type { RunStore } from '../stores/run-store.ts';
+import type { SearchStore } from '../stores/search-store.ts';
 import type { ThreadStore } from '../stores/thread-store.ts';
 import type { UserStore } from '../stores/user-store.ts';
 import type { VisitorStore } from '../stores/visitor-store.ts';
@@ -125,6 +127,7 @@ export class PostgresStorage implements Storage {
   readonly counters: CounterStore;
   readonly approvals: ApprovalStore;
   readonly runs: RunStore;
+  readonly search: SearchStore;
 
   private constructor(
     private readonly sql: postgres.Sql,
@@ -142,6 +145,7 @@ export class PostgresStorage implements Storage {
     this.counters = new PostgresCounters(sql);
     this.approvals = new PostgresApprovals(sql);
     this.runs = new PostgresRuns(sql);
+    this.search = new PostgresSearch(sql);
   }
 
   /**

@@ -9,6 +9,7 @@ import { Checkpointer } from './checkpointer.ts';
 import { GroupedWriter } from './grouped-writer.ts';
 import { migrate } from './schema.ts';
 import { SqliteThreadLog } from './thread-log.ts';
+import { SqliteSearch } from './search.ts';
 import { SqliteThreads } from './threads.ts';
 import { SqliteUsers } from './users.ts';
 import { SqliteVisitors } from './visitors.ts';
@@ -25,6 +26,7 @@ import type { ApprovalStore } from '../stores/approval-store.ts';
 import type { CounterStore } from '../stores/counter-store.ts';
 import type { LogStore } from '../stores/log-store.ts';
 import type { RunStore } from '../stores/run-store.ts';
+import type { SearchStore } from '../stores/search-store.ts';
 import type { ThreadStore } from '../stores/thread-store.ts';
 import type { UserStore } from '../stores/user-store.ts';
 import type { VisitorStore } from '../stores/visitor-store.ts';
@@ -67,6 +69,7 @@ export class SqliteStorage implements Storage {
   readonly counters: CounterStore;
   readonly approvals: ApprovalStore;
   readonly runs: RunStore;
+  readonly search: SearchStore;
   /** Off the server's thread: copies the WAL into the file (none for an in-memory database). */
   private readonly checkpointer: Checkpointer | null;
 
@@ -110,6 +113,7 @@ export class SqliteStorage implements Storage {
     this.counters = new SqliteCounters(this.db);
     this.approvals = new SqliteApprovals(this.db, log);
     this.runs = new SqliteRuns(this.db, log);
+    this.search = new SqliteSearch(this.db);
     // A failed checkpoint loses nothing (the WAL keeps the pages; the in-line one takes over): a warning is enough.
     this.checkpointer =
       path === ':memory:' ? null : new Checkpointer(path, (message) => console.warn(`SQLite checkpoint failed: ${message}`));

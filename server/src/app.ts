@@ -41,6 +41,7 @@ import { eventStreamRoute } from './routes/event-stream-route.ts';
 import { publicRoutes } from './routes/public-routes.ts';
 import { threadRoutes } from './routes/thread-routes.ts';
 import { ownershipRoutes } from './routes/ownership-routes.ts';
+import { searchRoutes } from './routes/search-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
 import { seedDemoData } from './storage/seed-demo-data.ts';
 import { openStorage } from './storage/open-storage.ts';
@@ -279,6 +280,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       agentSettingsRoutes(api, context);
       threadRoutes(api, context);
       ownershipRoutes(api, context);
+      searchRoutes(api, context);
       eventStreamRoute(api, context);
       publicRoutes(api, context);
       webhookRoutes(api, context);

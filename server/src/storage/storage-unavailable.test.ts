@@ -34,6 +34,7 @@ class ManualStorage {
   readonly approvals = {};
   readonly runs = {};
   readonly notes = {};
+  readonly search = {};
   async close(): Promise<void> {}
 }
 

@@ -18,6 +18,7 @@ import type { LogStore } from './stores/log-store.ts';
 import type { OwnershipStore } from './stores/ownership-store.ts';
 import type { NoteStore } from './stores/note-store.ts';
 import type { RunStore } from './stores/run-store.ts';
+import type { SearchStore } from './stores/search-store.ts';
 import type { ThreadStore } from './stores/thread-store.ts';
 import type { UserStore } from './stores/user-store.ts';
 import type { VisitorStore } from './stores/visitor-store.ts';
@@ -44,6 +45,7 @@ export interface Storage {
   readonly runs: RunStore;
   readonly ownership: OwnershipStore;
   readonly notes: NoteStore;
+  readonly search: SearchStore;
 
   /** Resolves when the database answers a trivial query (readiness probes); rejects when it cannot be reached. */
   ping(): Promise<void>;
@@ -64,6 +66,7 @@ export const STORE_NAMES = [
   'runs',
   'ownership',
   'notes',
+  'search',
 ] as const satisfies readonly (keyof Storage)[];
 export type StoreName = (typeof STORE_NAMES)[number];
 

@@ -9,6 +9,7 @@ import { migrate } from './schema.ts';
 import { sealSecrets } from './sealed-secrets.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import { PostgresThreadLog } from './thread-log.ts';
+import { PostgresSearch } from './search.ts';
 import { PostgresThreads } from './threads.ts';
 import { PostgresUsers } from './users.ts';
 import { PostgresVisitors } from './visitors.ts';
@@ -25,6 +26,7 @@ import type { LogStore } from '../stores/log-store.ts';
 import type { OwnershipStore } from '../stores/ownership-store.ts';
 import type { NoteStore } from '../stores/note-store.ts';
 import type { RunStore } from '../stores/run-store.ts';
+import type { SearchStore } from '../stores/search-store.ts';
 import type { ThreadStore } from '../stores/thread-store.ts';
 import type { UserStore } from '../stores/user-store.ts';
 import type { VisitorStore } from '../stores/visitor-store.ts';
@@ -131,6 +133,7 @@ export class PostgresStorage implements Storage {
   readonly runs: RunStore;
   readonly ownership: OwnershipStore;
   readonly notes: NoteStore;
+  readonly search: SearchStore;
 
   private constructor(
     private readonly sql: postgres.Sql,
@@ -150,6 +153,7 @@ export class PostgresStorage implements Storage {
     this.runs = new PostgresRuns(sql);
     this.ownership = new PostgresOwnership(sql);
     this.notes = new PostgresNotes(sql);
+    this.search = new PostgresSearch(sql);
   }
 
   /**

@@ -406,6 +406,82 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX events_note_idempotency ON events (thread_id, sender_id, (data ->> 'client_message_id'))
     WHERE event_type = 'note_added';
   `,
+  // 11: search (issue 17). Triggers keep the indexes in the transaction of each commit, whatever path writes
+  // (the append function of the write lanes among them).
+  `
+  -- Text as the search sees it: punctuation and symbols are spaces, Latin letters lose their accents, then lower
+  -- case. unaccent is an extension a database may not offer; translate is built in. Queries fold words the same
+  -- way (search-query.ts, foldWord).
+  CREATE FUNCTION search_fold(input text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fold$
+    SELECT lower(translate(
+      regexp_replace(input, '[[:punct:]\\u00a0-\\u00bf\\u00d7\\u00f7\\u2000-\\u2bff\\u3000-\\u303f\\U0001f000-\\U0001faff]+', ' ', 'g'),
+      'ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİĴĵĶķĹĺĻļĽľŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǞǟǠǡǦǧǨǩǪǫǬǭǰǴǵǸǹǺǻȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȞȟȦȧȨȩȪȫȬȭȮȯȰȱȲȳ',
+      'aaaaaaceeeeiiiinooooouuuuyaaaaaaceeeeiiiinooooouuuuyyaaaaaaccccccccddeeeeeeeeeegggggggghhiiiiiiiiijjkkllllllnnnnnnoooooorrrrrrssssssssttttuuuuuuuuuuuuwwyyyzzzzzzoouuaaiioouuuuuuuuuuaaaaggkkoooojggnnaaaaaaeeeeiiiioooorrrruuuusstthhaaeeooooooooyy'))
+  $fold$;
+
+  -- Messages and notes: the words, and one lexeme per thread ('#' and its id: no folded word looks like it)
+  -- so that a search over a few threads filters inside the index. The text stays in events only.
+  CREATE TABLE event_search (
+    position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    thread_id text COLLATE "C" NOT NULL,
+    thread_seq integer NOT NULL,
+    document tsvector NOT NULL
+  );
+  INSERT INTO event_search (thread_id, thread_seq, document)
+    SELECT thread_id, thread_seq,
+           to_tsvector('simple', search_fold(coalesce(content, data ->> 'content', ''))) || array_to_tsvector(ARRAY['#' || thread_id])
+    FROM events WHERE event_type IN ('message_committed', 'note_added') ORDER BY created_at, thread_id, thread_seq;
+  CREATE INDEX event_search_document ON event_search USING gin (document);
+  CREATE FUNCTION event_search_add() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  BEGIN
+    INSERT INTO event_search (thread_id, thread_seq, document)
+    VALUES (NEW.thread_id, NEW.thread_seq,
+            to_tsvector('simple', search_fold(coalesce(NEW.content, NEW.data ->> 'content', '')))
+              || array_to_tsvector(ARRAY['#' || NEW.thread_id]));
+    RETURN NULL;
+  END
+  $fn$;
+  CREATE TRIGGER event_search_add AFTER INSERT ON events FOR EACH ROW
+    WHEN (NEW.event_type IN ('message_committed', 'note_added')) EXECUTE FUNCTION event_search_add();
+
+  -- Threads by title, participants' names and the visitor's label; body is that text, joined by ' · '.
+  CREATE TABLE thread_search (
+    thread_id text COLLATE "C" PRIMARY KEY,
+    body text NOT NULL,
+    document tsvector NOT NULL
+  );
+  CREATE FUNCTION thread_search_refresh(thread text) RETURNS void LANGUAGE sql AS $fn$
+    INSERT INTO thread_search (thread_id, body, document)
+    SELECT t.id, text.body, to_tsvector('simple', search_fold(text.body))
+    FROM threads AS t, LATERAL (SELECT concat_ws(' · ', nullif(t.title, ''),
+      (SELECT string_agg(p.name, ' · ' ORDER BY p.position) FROM participants AS p WHERE p.thread_id = t.id),
+      (SELECT nullif(concat_ws(' · ', v.email, v.name), '') FROM visitors AS v WHERE v.thread_id = t.id)) AS body) AS text
+    WHERE t.id = thread
+    ON CONFLICT (thread_id) DO UPDATE SET body = excluded.body, document = excluded.document;
+  $fn$;
+  SELECT thread_search_refresh(id) FROM threads;
+  CREATE INDEX thread_search_document ON thread_search USING gin (document);
+  CREATE FUNCTION thread_search_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  BEGIN
+    IF TG_TABLE_NAME = 'threads' THEN
+      IF TG_OP = 'DELETE' THEN
+        DELETE FROM thread_search WHERE thread_id = OLD.id;
+      ELSE
+        PERFORM thread_search_refresh(NEW.id);
+      END IF;
+    ELSE
+      PERFORM thread_search_refresh(NEW.thread_id);
+    END IF;
+    RETURN NULL;
+  END
+  $fn$;
+  CREATE TRIGGER thread_search_threads AFTER INSERT OR DELETE OR UPDATE OF title ON threads
+    FOR EACH ROW EXECUTE FUNCTION thread_search_changed();
+  CREATE TRIGGER thread_search_participants AFTER INSERT OR UPDATE OF name ON participants
+    FOR EACH ROW EXECUTE FUNCTION thread_search_changed();
+  CREATE TRIGGER thread_search_visitors AFTER INSERT OR UPDATE OF email, name ON visitors
+    FOR EACH ROW EXECUTE FUNCTION thread_search_changed();
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

@@ -363,6 +363,93 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX events_note_idempotency ON events(thread_id, sender_id, json_extract(data, '$.client_message_id'))
     WHERE event_type = 'note_added';
   `,
+  // 13: search (issue 17). Triggers keep the indexes in the transaction of each commit, whatever path writes.
+  `
+  -- Messages and notes. Contentless: the text stays in events only. thread_key is one term per thread
+  -- ('x' and the id's hex digits), so that a search over a few threads filters inside the index.
+  CREATE VIRTUAL TABLE event_search USING fts5(
+    body, thread_key, thread_id UNINDEXED, thread_seq UNINDEXED,
+    content = '', contentless_unindexed = 1, columnsize = 0, tokenize = 'unicode61 remove_diacritics 2'
+  );
+  INSERT INTO event_search (body, thread_key, thread_id, thread_seq)
+    SELECT coalesce(content, json_extract(data, '$.content'), ''), 'x' || replace(thread_id, '-', ''), thread_id, thread_seq
+    FROM events WHERE event_type IN ('message_committed', 'note_added') ORDER BY created_at, thread_id, thread_seq;
+  CREATE TRIGGER event_search_add AFTER INSERT ON events
+    WHEN NEW.event_type IN ('message_committed', 'note_added')
+  BEGIN
+    INSERT INTO event_search (body, thread_key, thread_id, thread_seq)
+      VALUES (coalesce(NEW.content, json_extract(NEW.data, '$.content'), ''), 'x' || replace(NEW.thread_id, '-', ''),
+              NEW.thread_id, NEW.thread_seq);
+  END;
+
+  -- Threads by title, participants' names and the visitor's label: one row of text per thread.
+  CREATE TABLE thread_search_text (
+    id INTEGER PRIMARY KEY,
+    thread_id TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL
+  );
+  CREATE VIRTUAL TABLE thread_search USING fts5(
+    body, content = 'thread_search_text', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+  );
+  -- A thread's searchable text: its non-empty parts joined by ' · ' (3 characters: substr drops the first).
+  CREATE VIEW thread_search_source AS
+    SELECT threads.id AS thread_id, substr(
+      coalesce(' · ' || nullif(threads.title, ''), '') ||
+      coalesce((SELECT ' · ' || group_concat(name, ' · ') FROM (SELECT name FROM participants
+                WHERE participants.thread_id = threads.id ORDER BY position)), '') ||
+      coalesce((SELECT coalesce(' · ' || visitors.email, '') || coalesce(' · ' || visitors.name, '') FROM visitors
+                WHERE visitors.thread_id = threads.id), ''), 4) AS body
+    FROM threads;
+  INSERT INTO thread_search_text (thread_id, body) SELECT thread_id, body FROM thread_search_source;
+  INSERT INTO thread_search (thread_search) VALUES ('rebuild');
+  CREATE TRIGGER thread_search_thread_removed AFTER DELETE ON threads BEGIN
+    INSERT INTO thread_search (thread_search, rowid, body)
+      SELECT 'delete', id, body FROM thread_search_text WHERE thread_id = OLD.id;
+    DELETE FROM thread_search_text WHERE thread_id = OLD.id;
+  END;
+  CREATE TRIGGER thread_search_thread_added AFTER INSERT ON threads BEGIN
+    INSERT INTO thread_search (thread_search, rowid, body)
+      SELECT 'delete', id, body FROM thread_search_text WHERE thread_id = NEW.id;
+    DELETE FROM thread_search_text WHERE thread_id = NEW.id;
+    INSERT INTO thread_search_text (thread_id, body) SELECT thread_id, body FROM thread_search_source WHERE thread_id = NEW.id;
+    INSERT INTO thread_search (rowid, body) SELECT id, body FROM thread_search_text WHERE thread_id = NEW.id;
+  END;
+  CREATE TRIGGER thread_search_title_changed AFTER UPDATE OF title ON threads BEGIN
+    INSERT INTO thread_search (thread_search, rowid, body)
+      SELECT 'delete', id, body FROM thread_search_text WHERE thread_id = NEW.id;
+    DELETE FROM thread_search_text WHERE thread_id = NEW.id;
+    INSERT INTO thread_search_text (thread_id, body) SELECT thread_id, body FROM thread_search_source WHERE thread_id = NEW.id;
+    INSERT INTO thread_search (rowid, body) SELECT id, body FROM thread_search_text WHERE thread_id = NEW.id;
+  END;
+  CREATE TRIGGER thread_search_participant_added AFTER INSERT ON participants BEGIN
+    INSERT INTO thread_search (thread_search, rowid, body)
+      SELECT 'delete', id, body FROM thread_search_text WHERE thread_id = NEW.thread_id;
+    DELETE FROM thread_search_text WHERE thread_id = NEW.thread_id;
+    INSERT INTO thread_search_text (thread_id, body) SELECT thread_id, body FROM thread_search_source WHERE thread_id = NEW.thread_id;
+    INSERT INTO thread_search (rowid, body) SELECT id, body FROM thread_search_text WHERE thread_id = NEW.thread_id;
+  END;
+  CREATE TRIGGER thread_search_participant_changed AFTER UPDATE OF name ON participants BEGIN
+    INSERT INTO thread_search (thread_search, rowid, body)
+      SELECT 'delete', id, body FROM thread_search_text WHERE thread_id = NEW.thread_id;
+    DELETE FROM thread_search_text WHERE thread_id = NEW.thread_id;
+    INSERT INTO thread_search_text (thread_id, body) SELECT thread_id, body FROM thread_search_source WHERE thread_id = NEW.thread_id;
+    INSERT INTO thread_search (rowid, body) SELECT id, body FROM thread_search_text WHERE thread_id = NEW.thread_id;
+  END;
+  CREATE TRIGGER thread_search_visitor_added AFTER INSERT ON visitors BEGIN
+    INSERT INTO thread_search (thread_search, rowid, body)
+      SELECT 'delete', id, body FROM thread_search_text WHERE thread_id = NEW.thread_id;
+    DELETE FROM thread_search_text WHERE thread_id = NEW.thread_id;
+    INSERT INTO thread_search_text (thread_id, body) SELECT thread_id, body FROM thread_search_source WHERE thread_id = NEW.thread_id;
+    INSERT INTO thread_search (rowid, body) SELECT id, body FROM thread_search_text WHERE thread_id = NEW.thread_id;
+  END;
+  CREATE TRIGGER thread_search_visitor_changed AFTER UPDATE OF email, name ON visitors BEGIN
+    INSERT INTO thread_search (thread_search, rowid, body)
+      SELECT 'delete', id, body FROM thread_search_text WHERE thread_id = NEW.thread_id;
+    DELETE FROM thread_search_text WHERE thread_id = NEW.thread_id;
+    INSERT INTO thread_search_text (thread_id, body) SELECT thread_id, body FROM thread_search_source WHERE thread_id = NEW.thread_id;
+    INSERT INTO thread_search (rowid, body) SELECT id, body FROM thread_search_text WHERE thread_id = NEW.thread_id;
+  END;
+  `,
 ];
 
 /** Brings the file up to the newest schema, one transaction per migration. */

@@ -11,6 +11,7 @@ import { Checkpointer } from './checkpointer.ts';
 import { GroupedWriter } from './grouped-writer.ts';
 import { migrate } from './schema.ts';
 import { SqliteThreadLog } from './thread-log.ts';
+import { SqliteSearch } from './search.ts';
 import { SqliteThreads } from './threads.ts';
 import { SqliteUsers } from './users.ts';
 import { SqliteVisitors } from './visitors.ts';
@@ -29,6 +30,7 @@ import type { LogStore } from '../stores/log-store.ts';
 import type { OwnershipStore } from '../stores/ownership-store.ts';
 import type { NoteStore } from '../stores/note-store.ts';
 import type { RunStore } from '../stores/run-store.ts';
+import type { SearchStore } from '../stores/search-store.ts';
 import type { ThreadStore } from '../stores/thread-store.ts';
 import type { UserStore } from '../stores/user-store.ts';
 import type { VisitorStore } from '../stores/visitor-store.ts';
@@ -73,6 +75,7 @@ export class SqliteStorage implements Storage {
   readonly runs: RunStore;
   readonly ownership: OwnershipStore;
   readonly notes: NoteStore;
+  readonly search: SearchStore;
   /** Off the server's thread: copies the WAL into the file (none for an in-memory database). */
   private readonly checkpointer: Checkpointer | null;
 
@@ -118,6 +121,7 @@ export class SqliteStorage implements Storage {
     this.runs = new SqliteRuns(this.db, log);
     this.ownership = new SqliteOwnership(this.db, log);
     this.notes = new SqliteNotes(this.db, this.writer, log);
+    this.search = new SqliteSearch(this.db);
     // A failed checkpoint loses nothing (the WAL keeps the pages; the in-line one takes over): a warning is enough.
     this.checkpointer =
       path === ':memory:' ? null : new Checkpointer(path, (message) => console.warn(`SQLite checkpoint failed: ${message}`));

@@ -64,6 +64,29 @@ export const runFailedDataSchema = v.object({
   error: v.optional(runErrorSchema),
 });
 
+/** [ext] `status_changed` (CONTRACT §11): `by` is a user, or `system` for a reopen or a wake-up. */
+export const statusChangedDataSchema = v.object({
+  status: v.picklist(['open', 'waiting', 'resolved', 'snoozed']),
+  previous: optionalText,
+  by: optionalText,
+  snoozed_until: optionalText,
+});
+
+/** [ext] `assignee_changed`: `assignee_id` null when unassigned. */
+export const assigneeChangedDataSchema = v.object({ assignee_id: v.nullable(text), previous: optionalText, by: optionalText });
+
+/** [ext] `handoff`: a user took the conversation over from the agent. */
+export const handoffDataSchema = v.object({ to: v.pipe(text, v.minLength(1)), name: optionalText, by: optionalText });
+
+/** [ext] `handback`: the agent answers again. */
+export const handbackDataSchema = v.object({ by: optionalText });
+
+/** [ext] `note_added`: a private note, for the team only. */
+export const noteAddedDataSchema = v.object({ note_id: optionalText, content: text, client_message_id: optionalText });
+
+/** [ext] `hidden`: a public path's placeholder for an event visitors may not see; it carries nothing. */
+export const hiddenDataSchema = v.object({});
+
 /**
  * The event types that are both durable events and runtime steps (CONTRACT §6), with the one
  * schema of their `data` in either frame.
@@ -84,6 +107,12 @@ export const durableDataSchemas = {
   participant_joined: participantJoinedDataSchema,
   ...runStepDataSchemas,
   run_failed: runFailedDataSchema,
+  status_changed: statusChangedDataSchema,
+  assignee_changed: assigneeChangedDataSchema,
+  handoff: handoffDataSchema,
+  handback: handbackDataSchema,
+  note_added: noteAddedDataSchema,
+  hidden: hiddenDataSchema,
 } as const;
 
 type Schemas = typeof durableDataSchemas;

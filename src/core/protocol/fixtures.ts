@@ -13,6 +13,7 @@ import type {
   IssuedAgentToken,
   IssuedIdentitySecret,
   Message,
+  OwnershipEventType,
   PublicAgentProfile,
   ResolvedPublicThread,
   RuntimeEventType,
@@ -49,7 +50,7 @@ const FIXTURE_VISITOR_TOKEN = 'vt_q3Yx0VbU2hV7cZ1mN8pR4sT6wA9eK2jL5nP0oQ3rS7u';
 
 const T0 = Date.parse('2026-04-09T10:00:00.000Z');
 /** A timestamp `seconds` after the fixtures' start. */
-const fixtureTime = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString();
+export const fixtureTime = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString();
 
 export const fixtureUser: User = { id: FIXTURE_IDS.alice, name: 'Alice', email: 'alice@example.com', avatar_url: null };
 
@@ -95,8 +96,11 @@ const approval = {
 };
 const runError = { code: 'upstream_error', message: 'The agent stopped with an internal error.', retryable: true };
 
-/** One event of every durable type (CONTRACT §5), in log order: seq 1..10. */
-export const durableEvents: { [K in DurableEventType]: ThreadEvent & { event_type: K } } = {
+/**
+ * One event of every durable type of CONTRACT §5, in log order: seq 1..10. The ownership
+ * events of §11 continue this log in ownership-fixtures.ts (seq 11..).
+ */
+export const durableEvents: { [K in Exclude<DurableEventType, OwnershipEventType>]: ThreadEvent & { event_type: K } } = {
   message_committed: event(
     1,
     'message_committed',
@@ -321,7 +325,7 @@ export const agentPlatformEvents: { [K in AgentPlatformEventType]: AgentPlatform
 type FrameOf<K extends ServerFrameType> = Extract<ServerFrame, { type: K }>;
 
 /** A `thread_event` frame carrying `event` (CONTRACT §6). */
-const threadEventFrame = (event: ThreadEvent): FrameOf<'thread_event'> => ({
+export const threadEventFrame = (event: ThreadEvent): FrameOf<'thread_event'> => ({
   type: 'thread_event',
   thread_id: event.thread_id,
   data: event,

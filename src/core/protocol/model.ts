@@ -61,7 +61,17 @@ export interface Thread {
   updated_at: string;
   /** [ext] Public threads only: the visitor. */
   visitor?: ThreadVisitor;
+  /** [ext] Who owns the conversation (CONTRACT §11); absent on a server without ownership. */
+  status?: ThreadStatus;
+  assignee_id?: SenderId | null;
+  agent_paused?: boolean;
+  waiting_since?: string | null;
+  snoozed_until?: string | null;
 }
+
+/** [ext] Where a conversation stands (CONTRACT §11). */
+export const THREAD_STATUSES = ['open', 'waiting', 'resolved', 'snoozed'] as const;
+export type ThreadStatus = (typeof THREAD_STATUSES)[number];
 
 export interface Message {
   id: string;
@@ -87,13 +97,21 @@ export const RUN_STEP_EVENT_TYPES = [
   'escalation_created',
 ] as const;
 
-/** Durable event types: each has a `thread_seq` in the thread's log (CONTRACT §5). */
+/**
+ * [ext] The durable events of ownership and notes (CONTRACT §11). `hidden` is what a public
+ * path shows in place of an event visitors may not see, so their log stays dense.
+ */
+export const OWNERSHIP_EVENT_TYPES = ['status_changed', 'assignee_changed', 'handoff', 'handback', 'note_added', 'hidden'] as const;
+export type OwnershipEventType = (typeof OWNERSHIP_EVENT_TYPES)[number];
+
+/** Durable event types: each has a `thread_seq` in the thread's log (CONTRACT §5, §11). */
 export const DURABLE_EVENT_TYPES = [
   'message_committed',
   'mode_changed',
   'participant_joined',
   ...RUN_STEP_EVENT_TYPES,
   'run_failed',
+  ...OWNERSHIP_EVENT_TYPES,
 ] as const;
 export type DurableEventType = (typeof DURABLE_EVENT_TYPES)[number];
 

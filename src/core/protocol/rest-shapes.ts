@@ -4,7 +4,7 @@
  * is what a client accepts (see rest-shape.ts).
  */
 import * as v from 'valibot';
-import { DURABLE_EVENT_TYPES, ERROR_CODES } from './model.ts';
+import { DURABLE_EVENT_TYPES, ERROR_CODES, THREAD_STATUSES } from './model.ts';
 import { eachOf, listOf, maybe, needed, orNull, sent, shape } from './rest-shape.ts';
 
 const id = v.pipe(v.string(), v.minLength(1));
@@ -63,6 +63,15 @@ export const thread = shape({
   updated_at: maybe(text),
   /** [ext] Public threads: who the visitor is and whether the website vouched for them. */
   visitor: maybe(threadVisitor),
+  /**
+   * [ext] Ownership (CONTRACT §11). Absent on a server without it: the inbox then shows no
+   * queues and no status controls. A status this client does not know is kept as text.
+   */
+  status: maybe({ wire: v.picklist(THREAD_STATUSES), lenient: text }),
+  assignee_id: maybe(nullableText),
+  agent_paused: maybe(flag),
+  waiting_since: maybe(nullableText),
+  snoozed_until: maybe(nullableText),
 });
 
 /**
@@ -203,6 +212,38 @@ export const userList = shape({ users: needed(eachOf(user)) });
 
 /** `GET /agents`. */
 export const agentList = shape({ agents: needed(eachOf(agent)) });
+
+/** [ext] `GET /chat/threads/counts` (CONTRACT §11): the caller's queues. */
+export const threadCounts = shape({
+  waiting: sent(nonNegativeInt, 0),
+  mine: sent(nonNegativeInt, 0),
+  unassigned: sent(nonNegativeInt, 0),
+  open: sent(nonNegativeInt, 0),
+  resolved: sent(nonNegativeInt, 0),
+  snoozed: sent(nonNegativeInt, 0),
+});
+
+/** [ext] Where a search result's words matched: `[start, end)` offsets into the snippet's text, never markup. */
+const highlight = v.pipe(
+  v.tuple([nonNegativeInt, nonNegativeInt]),
+  v.check(([start, end]) => start < end),
+);
+
+/**
+ * [ext] One search result (CONTRACT §11): a message or note (with its `thread_seq`), or a
+ * thread found by its title or people (`event_type: "thread"`, no seq).
+ */
+export const searchResult = shape({
+  thread_id: needed(id),
+  thread_seq: maybe(seq),
+  event_type: needed(id),
+  sender_id: sent(nullableText, null),
+  created_at: sent(timestamp),
+  snippet: needed(shape({ text: needed(text), highlights: sent(listOf(highlight), []) })),
+});
+
+/** [ext] `GET /chat/search`. */
+export const searchPage = shape({ results: needed(eachOf(searchResult)), next_cursor: sent(nullableText, null) });
 
 /** A send's answer (CONTRACT §4). */
 export const sentMessage = shape({ message: needed(message) });

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ownershipEvents } from '../protocol/ownership-fixtures.ts';
-import type { InboundEvent } from '../protocol/server-frame-schemas.ts';
+import type { ThreadEvent } from '../protocol/model.ts';
+import { parseEvent, type InboundEvent } from '../protocol/server-frame-schemas.ts';
+import type { TimelineItem } from '../timeline/timeline-item.ts';
 import { FakeConnection } from '../testing/fake-connection.ts';
 import { fakeEngine } from '../testing/fake-engine.ts';
 import { FakeThreadSource } from '../testing/fake-thread-source.ts';
 
 /** An ownership fixture event moved to thread t1 at `seq`. */
-const at = (seq: number, event: InboundEvent): InboundEvent => ({ ...event, thread_id: 't1', thread_seq: seq, event_id: `own-${seq}` });
+const at = (seq: number, event: ThreadEvent): InboundEvent =>
+  parseEvent({ ...event, thread_id: 't1', thread_seq: seq, event_id: `own-${seq}` })!;
 
 async function openWithTwoMessages() {
   const source = new FakeThreadSource('t1');
@@ -22,8 +25,7 @@ async function openWithTwoMessages() {
   return { source, engine, connection };
 }
 
-const shown = (items: readonly { kind: string }[]) =>
-  items.map((item) => (item.kind === 'notice' ? `notice:${(item as { entry: { type: string } }).entry.type}` : item.kind));
+const shown = (items: readonly TimelineItem[]) => items.map((item) => (item.kind === 'notice' ? `notice:${item.entry.type}` : item.kind));
 
 describe('ownership events in the engine (CONTRACT §11)', () => {
   it('holds each one as a durable log entry: seqs stay dense, nothing is re-read, hidden shows nothing', async () => {
@@ -59,7 +61,7 @@ describe('ownership events in the engine (CONTRACT §11)', () => {
     engine.flush();
     expect(shown(engine.getThreadSnapshot('t1').items).at(-1)).toBe('notice:note_added');
 
-    source.log.push(at(4, { ...ownershipEvents.note_added, event_id: undefined }));
+    source.log.push(at(4, ownershipEvents.note_added));
     source.commit(1);
     engine.noteSaved('t1', null);
     await source.settle();

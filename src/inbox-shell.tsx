@@ -15,6 +15,7 @@ import { NewThreadDialog } from './threads/new-thread-dialog.tsx';
 import { ThreadList } from './threads/thread-list.tsx';
 import { agentsQuery, flattenThreads, threadsQuery } from './threads/thread-queries.ts';
 import { useThreadListSync } from './threads/use-thread-list-sync.ts';
+import { useOwnershipSync } from './queues/use-ownership-sync.ts';
 import { ConnectionBanner } from './ui/connection-banner.tsx';
 import { CompactSelect } from './ui/compact-select.tsx';
 import { ErrorBoundary } from './ui/error-boundary.tsx';
@@ -68,6 +69,7 @@ export function InboxShell() {
   const current = listed ?? single.data;
 
   useThreadListSync();
+  useOwnershipSync();
   useTabTitle(t.shell.tabTitle);
   useDesktopNotifications((threadId) => threads.find((thread) => thread.id === threadId));
   // The thread this tab shows (none while the agent screens cover it), for the other tabs' notifications.

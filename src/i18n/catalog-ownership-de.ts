@@ -45,7 +45,7 @@ export const ownershipDe: OwnershipStrings = {
     snoozeMorning: 'Bis morgen früh',
     snoozeChoose: 'Zeitpunkt wählen…',
     snoozeUntil: 'Zurückstellen bis',
-    snoozeConfirm: 'Zurückstellen',
+    snoozeConfirm: 'Bis dahin zurückstellen',
     snoozedUntil: (when: string) => `Zurückgestellt bis ${when}`,
     resolve: 'Erledigen',
     reopen: 'Wieder öffnen',

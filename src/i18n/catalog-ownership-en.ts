@@ -49,7 +49,7 @@ export const ownershipEn = {
     snoozeMorning: 'Until tomorrow morning',
     snoozeChoose: 'Choose a time…',
     snoozeUntil: 'Snooze until',
-    snoozeConfirm: 'Snooze',
+    snoozeConfirm: 'Snooze until then',
     snoozedUntil: (when: string) => `Snoozed until ${when}`,
     resolve: 'Resolve',
     reopen: 'Reopen',

@@ -9,6 +9,7 @@ import { FrameGate } from './frame-gate.ts';
 import { MessageList } from './message-list.tsx';
 import type { RowActions } from './message-row.tsx';
 import { ReplyAnnouncer } from './reply-announcer.tsx';
+import { OwnershipBar } from '../ownership/ownership-bar.tsx';
 import { ThreadHeader } from './thread-header.tsx';
 import { TypingLine } from './typing-line.tsx';
 import { useGatedThreadSnapshot } from './use-gated-thread-snapshot.ts';
@@ -57,6 +58,7 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
   return (
     <section aria-label={t.thread.conversation} className="flex h-full min-h-0 flex-col">
       <ThreadHeader thread={thread} threadId={threadId} health={snapshot.health} present={snapshot.present} />
+      {thread?.status !== undefined && <OwnershipBar thread={thread} />}
       <MessageList
         rows={rows}
         gate={gate}

@@ -83,7 +83,7 @@ export const ownershipDe: OwnershipStrings = {
     addNote: 'Notiz speichern',
     savingNote: 'Notiz wird gespeichert…',
     noteFailed: (why: string) =>
-      `Die Notiz wurde nicht gespeichert: ${why}. Dein Text bleibt erhalten; sende erneut, um es nochmal zu versuchen.`,
+      `Die Notiz wurde nicht gespeichert: ${why} Dein Text bleibt erhalten; sende erneut, um es nochmal zu versuchen.`,
   },
 
   search: {

@@ -88,7 +88,7 @@ export const ownershipEn = {
     sendReply: 'Send reply',
     addNote: 'Add note',
     savingNote: 'Saving note…',
-    noteFailed: (why: string) => `The note was not saved: ${why}. Your text is kept; send again to retry.`,
+    noteFailed: (why: string) => `The note was not saved: ${why} Your text is kept; send again to retry.`,
   },
 
   search: {

@@ -21,7 +21,7 @@ const thread = {
   ],
 } as InboundThread;
 
-function line(type: string, data: Record<string, unknown>, senderId = FIXTURE_SENDERS.alice): string {
+function line(type: string, data: Record<string, unknown>, senderId: string = FIXTURE_SENDERS.alice): string {
   const entry = logEntry(20, type, data, { senderId, createdAt: '2026-04-09T10:00:20.000Z' }) as EventEntry;
   if (!isOwnershipBody(entry.body)) throw new Error(`${type} is not an ownership event`);
   const view = renderInInbox(<OwnershipNotice entry={entry} body={entry.body} thread={thread} />, () => json({ users: [] }));

@@ -15,10 +15,12 @@ interface Props {
   selectedId: string | null;
   onSelect(threadId: string): void;
   onNewThread(): void;
+  /** Opens search (Ctrl/⌘+K); absent: no search button. */
+  onSearch?(): void;
 }
 
 /** Every thread the user is in, newest activity first, with a filter box. */
-export function ThreadList({ selectedId, onSelect, onNewThread }: Props) {
+export function ThreadList({ selectedId, onSelect, onNewThread, onSearch }: Props) {
   const { api, selfSenderId } = useEngine();
   const { muted } = useMutedThreads();
   const [queue, setQueue] = useState<QueueId>('all');
@@ -49,6 +51,16 @@ export function ThreadList({ selectedId, onSelect, onNewThread }: Props) {
     <nav aria-label={t.threadList.label} className="flex h-full flex-col">
       <div className="flex items-center justify-between gap-2 px-3 pt-3">
         <h1 className="text-lg font-semibold">{t.threadList.heading}</h1>
+        {onSearch && (
+          <button
+            type="button"
+            onClick={onSearch}
+            aria-keyshortcuts="Control+K Meta+K"
+            className="ml-auto rounded-md border border-slate-300 px-2 py-1 text-sm text-slate-700 hover:bg-slate-100 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-800"
+          >
+            {o.search.open} <kbd className="text-xs text-slate-500 dark:text-slate-400">{o.search.shortcut}</kbd>
+          </button>
+        )}
         <button
           type="button"
           onClick={onNewThread}

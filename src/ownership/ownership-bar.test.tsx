@@ -58,6 +58,8 @@ describe('OwnershipBar', () => {
   it('hands back to the agent while it is paused, and reopens a resolved thread', async () => {
     const { changes } = renderBar({ agent_paused: true, status: 'resolved', assignee_id: FIXTURE_SENDERS.alice });
     expect(screen.getByText('The agent is paused: it answers only when mentioned.')).toBeDefined();
+    // Alice has it already: nothing to take over.
+    expect(screen.queryByRole('button', { name: 'Take over' })).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Hand back to the agent' }));
     await waitFor(() => expect(changes()).toHaveLength(1));
     fireEvent.click(screen.getByRole('button', { name: 'Reopen' }));
@@ -93,6 +95,12 @@ describe('OwnershipBar', () => {
       ['PUT', '/status', { status: 'snoozed', snoozed_until: new Date(2026, 3, 10, MORNING_HOUR).toISOString() }],
       ['PUT', '/status', { status: 'snoozed', snoozed_until: new Date(2026, 3, 12, 8, 15).toISOString() }],
     ]);
+  });
+
+  it('lets Alice take over a conversation Bob has taken', () => {
+    renderBar({ agent_paused: true, assignee_id: FIXTURE_SENDERS.bob, status: 'open' });
+    expect(screen.getByRole('button', { name: 'Take over' })).toBeDefined();
+    expect(screen.getByRole('button', { name: 'Hand back to the agent' })).toBeDefined();
   });
 
   it('says why a change did not go through', async () => {

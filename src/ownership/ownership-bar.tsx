@@ -117,16 +117,17 @@ export function OwnershipBar({ thread }: { thread: InboundThread }) {
           </option>
         ))}
       </select>
-      {agent &&
-        (thread.agent_paused ? (
-          <button type="button" className={BUTTON} disabled={change.isPending} onClick={() => change.mutate({ kind: 'handback' })}>
-            {o.controls.handBack}
-          </button>
-        ) : (
-          <button type="button" className={BUTTON} disabled={change.isPending} onClick={() => change.mutate({ kind: 'takeover' })}>
-            {o.controls.takeOver}
-          </button>
-        ))}
+      {/* Someone else's take-over can be taken over in turn; a paused agent can be handed back. */}
+      {agent && (!thread.agent_paused || thread.assignee_id !== selfSenderId) && (
+        <button type="button" className={BUTTON} disabled={change.isPending} onClick={() => change.mutate({ kind: 'takeover' })}>
+          {o.controls.takeOver}
+        </button>
+      )}
+      {agent && thread.agent_paused && (
+        <button type="button" className={BUTTON} disabled={change.isPending} onClick={() => change.mutate({ kind: 'handback' })}>
+          {o.controls.handBack}
+        </button>
+      )}
       <MenuButton
         label={o.controls.snooze}
         icon={<span className={BUTTON}>{o.controls.snooze} ▾</span>}

@@ -15,6 +15,9 @@ import { NewThreadDialog } from './threads/new-thread-dialog.tsx';
 import { ThreadList } from './threads/thread-list.tsx';
 import { agentsQuery, flattenThreads, threadsQuery } from './threads/thread-queries.ts';
 import { useThreadListSync } from './threads/use-thread-list-sync.ts';
+import { useOwnershipSync } from './queues/use-ownership-sync.ts';
+import { useJumpTarget } from './search/jump-target.ts';
+import { SearchDialog } from './search/search-dialog.tsx';
 import { ConnectionBanner } from './ui/connection-banner.tsx';
 import { CompactSelect } from './ui/compact-select.tsx';
 import { ErrorBoundary } from './ui/error-boundary.tsx';
@@ -53,6 +56,8 @@ export function InboxShell() {
   const t = useStrings();
   const [selected, select] = useSelectedThread();
   const [creating, setCreating] = useState(false);
+  const [searching, setSearching] = useState(false);
+  const jump = useJumpTarget((state) => state.jump);
   const agentRoute = useAgentRoute();
   const owned = ownedAgents(useQuery(agentsQuery(api)).data);
   const paneOpen = Boolean(selected || agentRoute);
@@ -68,6 +73,7 @@ export function InboxShell() {
   const current = listed ?? single.data;
 
   useThreadListSync();
+  useOwnershipSync();
   useTabTitle(t.shell.tabTitle);
   useDesktopNotifications((threadId) => threads.find((thread) => thread.id === threadId));
   // The thread this tab shows (none while the agent screens cover it), for the other tabs' notifications.
@@ -78,7 +84,11 @@ export function InboxShell() {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
       const typing = target?.closest('input, textarea, select, [contenteditable="true"]');
-      if (event.altKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp') && threads.length) {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k') {
+        // Ctrl/⌘+K: search, from anywhere (the browser's own use of it is its address bar search).
+        event.preventDefault();
+        setSearching(true);
+      } else if (event.altKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp') && threads.length) {
         event.preventDefault();
         const index = threads.findIndex((thread) => thread.id === selected);
         const next = threads[Math.min(threads.length - 1, Math.max(0, index + (event.key === 'ArrowDown' ? 1 : -1)))];
@@ -114,6 +124,7 @@ export function InboxShell() {
                   requestAnimationFrame(focusComposer);
                 }}
                 onNewThread={() => setCreating(true)}
+                onSearch={() => setSearching(true)}
               />
             </ErrorBoundary>
           </div>
@@ -181,6 +192,16 @@ export function InboxShell() {
           )}
         </main>
       </div>
+      {searching && (
+        <SearchDialog
+          onClose={() => setSearching(false)}
+          onOpen={(threadId, seq) => {
+            setSearching(false);
+            if (seq !== null) jump(threadId, seq);
+            select(threadId);
+          }}
+        />
+      )}
       <NewThreadDialog
         open={creating}
         onClose={() => setCreating(false)}

@@ -3,8 +3,11 @@ import { MAX_CONTENT_CHARS, codePointLength } from '../core/protocol/limits.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { useEngine } from '../engine-provider/engine-context.tsx';
 import { useThreadSnapshot } from '../hooks/use-thread-snapshot.ts';
+import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
+import { useOwnershipStrings } from '../i18n/ownership-strings.ts';
 import { draftKey, useDrafts } from './draft-store.ts';
+import { useNoteSender } from './use-note-sender.ts';
 import { matchCandidates, mentionQueryAt, mentionedIn, type MentionCandidate } from './mentions.ts';
 
 /** The counter appears when this many characters are left. */
@@ -16,15 +19,26 @@ interface Props {
   thread: InboundThread | undefined;
 }
 
+/** The key that, with Alt, switches between Reply and Note (by its place on the keyboard, so Option+N on a Mac works too). */
+const NOTE_SWITCH_CODE = 'KeyN';
+
 /**
  * Writes and sends messages: Enter sends, Shift+Enter is a new line; `@` completes people
- * and agents; the draft survives reloads; a notice says when others wrote meanwhile.
+ * and agents; the draft survives reloads; a notice says when others wrote meanwhile. Where
+ * the server has notes (CONTRACT §11, the thread has a status) it has two modes, Reply and
+ * Note (Alt+N switches): a note is set apart in colour, says who sees it, has its own draft,
+ * sends no typing to the visitor, and its button says it adds a note.
  */
 export function Composer({ threadId, thread }: Props) {
   const { engine, selfSenderId, user } = useEngine();
   const snapshot = useThreadSnapshot(engine, threadId);
   const t = useStrings();
-  const key = draftKey(user.id, threadId);
+  const o = useOwnershipStrings();
+  const hasNotes = thread?.status !== undefined;
+  const [mode, setMode] = useState<'reply' | 'note'>('reply');
+  const note = hasNotes && mode === 'note';
+  const notes = useNoteSender(threadId);
+  const key = note ? `${draftKey(user.id, threadId)}#note` : draftKey(user.id, threadId);
   const text = useDrafts((state) => state.drafts[key] ?? '');
   const setDraft = useDrafts((state) => state.setDraft);
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -56,14 +70,16 @@ export function Composer({ threadId, thread }: Props) {
   const change = useCallback(
     (value: string, caret: number) => {
       setSaveFailed(false);
-      if (!text && value) engine.startComposing(threadId);
-      if (text && !value) engine.stopComposing(threadId);
       setDraft(key, value);
-      engine.setTyping(threadId, value.trim().length > 0);
       const query = mentionQueryAt(value, caret);
       setPicker(query ? { ...query, active: 0 } : null);
+      // A note is for the team: nobody is told someone is typing, and it is no reply to catch up with.
+      if (note) return;
+      if (!text && value) engine.startComposing(threadId);
+      if (text && !value) engine.stopComposing(threadId);
+      engine.setTyping(threadId, value.trim().length > 0);
     },
-    [engine, key, setDraft, text, threadId],
+    [engine, key, note, setDraft, text, threadId],
   );
 
   function choose(candidate: MentionCandidate) {
@@ -84,6 +100,13 @@ export function Composer({ threadId, thread }: Props) {
   async function send() {
     if (blank || tooLong) return;
     const content = text;
+    if (note) {
+      if (notes.state.status === 'saving') return;
+      setPicker(null);
+      // The draft stays until the server has the note: a failed save loses nothing (and text typed meanwhile stays).
+      if ((await notes.save(content)) && useDrafts.getState().drafts[key] === content) setDraft(key, '');
+      return;
+    }
     setDraft(key, '');
     setPicker(null);
     try {
@@ -95,7 +118,18 @@ export function Composer({ threadId, thread }: Props) {
     }
   }
 
+  function switchMode() {
+    setPicker(null);
+    if (mode === 'reply') engine.setTyping(threadId, false);
+    setMode(mode === 'reply' ? 'note' : 'reply');
+  }
+
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (hasNotes && event.altKey && !event.ctrlKey && !event.metaKey && event.code === NOTE_SWITCH_CODE) {
+      event.preventDefault();
+      switchMode();
+      return;
+    }
     if (picker && matches.length > 0) {
       if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
         event.preventDefault();
@@ -121,11 +155,56 @@ export function Composer({ threadId, thread }: Props) {
   }
 
   const newFromOthers = snapshot.compose?.newFromOthers ?? 0;
-  const placeholder =
-    thread?.participation_mode === 'invocation_only' && agent ? t.composer.placeholderMention(agent.name) : t.composer.placeholder;
+  const placeholder = note
+    ? o.composer.notePlaceholder
+    : thread?.participation_mode === 'invocation_only' && agent
+      ? t.composer.placeholderMention(agent.name)
+      : t.composer.placeholder;
+  const noteFailed = note && notes.state.status === 'failed' ? o.composer.noteFailed(errorText(notes.state.error, t)) : null;
+  const sendLabel = !hasNotes
+    ? t.common.send
+    : note
+      ? notes.state.status === 'saving'
+        ? o.composer.savingNote
+        : o.composer.addNote
+      : o.composer.sendReply;
 
   return (
-    <div className="border-t border-slate-200 px-4 py-3 dark:border-slate-800">
+    <div
+      className={`border-t px-4 py-3 ${note ? 'border-amber-300 bg-amber-50 dark:border-amber-800 dark:bg-amber-950/40' : 'border-slate-200 dark:border-slate-800'}`}
+      data-composer-mode={hasNotes ? mode : undefined}
+    >
+      {hasNotes && (
+        <div className="mb-2 flex flex-wrap items-center gap-2 text-xs">
+          <div
+            role="group"
+            aria-label={o.composer.mode}
+            className="inline-flex overflow-hidden rounded-md border border-slate-300 dark:border-slate-700"
+          >
+            {(['reply', 'note'] as const).map((option) => (
+              <button
+                key={option}
+                type="button"
+                aria-pressed={mode === option}
+                aria-keyshortcuts="Alt+N"
+                onClick={() => mode !== option && switchMode()}
+                className={`px-2 py-0.5 font-medium ${
+                  mode === option
+                    ? option === 'note'
+                      ? 'bg-amber-500 text-slate-950'
+                      : 'bg-indigo-600 text-white'
+                    : 'bg-white text-slate-700 dark:bg-slate-900 dark:text-slate-300'
+                }`}
+              >
+                {o.composer[option]}
+              </button>
+            ))}
+          </div>
+          <span className={note ? 'font-medium text-amber-900 dark:text-amber-200' : 'text-slate-600 dark:text-slate-400'}>
+            {note ? o.note.onlyTeam : o.composer.switchHint}
+          </span>
+        </div>
+      )}
       {newFromOthers > 0 && !blank && (
         <p role="status" className="mb-2 text-sm text-amber-800 dark:text-amber-300">
           {t.composer.newSinceWriting(newFromOthers)}
@@ -160,7 +239,7 @@ export function Composer({ threadId, thread }: Props) {
           </ul>
         )}
         <label htmlFor={`composer-${threadId}`} className="sr-only">
-          {t.composer.label}
+          {note ? o.composer.note : t.composer.label}
         </label>
         <div className="flex items-end gap-2">
           <textarea
@@ -172,7 +251,7 @@ export function Composer({ threadId, thread }: Props) {
             placeholder={placeholder}
             onChange={(event) => change(event.target.value, event.target.selectionStart)}
             onKeyDown={onKeyDown}
-            onBlur={() => engine.setTyping(threadId, false)}
+            onBlur={() => note || engine.setTyping(threadId, false)}
             aria-invalid={tooLong || undefined}
             aria-describedby={`composer-help-${threadId}`}
             role="combobox"
@@ -180,20 +259,29 @@ export function Composer({ threadId, thread }: Props) {
             aria-controls={`mentions-${threadId}`}
             aria-autocomplete="list"
             aria-activedescendant={picker && matches[picker.active] ? `mention-${matches[picker.active]!.senderId}` : undefined}
-            className="max-h-60 min-h-10 flex-1 resize-none rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-950"
+            className={`max-h-60 min-h-10 flex-1 resize-none rounded-md border px-3 py-2 ${
+              note
+                ? 'border-amber-400 bg-amber-100 dark:border-amber-700 dark:bg-amber-950'
+                : 'border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-950'
+            }`}
           />
           <button
             type="button"
             onClick={() => void send()}
-            disabled={blank || tooLong}
-            className="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+            disabled={blank || tooLong || (note && notes.state.status === 'saving')}
+            className={`rounded-md px-4 py-2 font-medium disabled:opacity-50 ${
+              note ? 'bg-amber-500 text-slate-950 hover:bg-amber-400' : 'bg-indigo-600 text-white hover:bg-indigo-700'
+            }`}
           >
-            {t.common.send}
+            {sendLabel}
           </button>
         </div>
         <p id={`composer-help-${threadId}`} className="mt-1 flex justify-between text-xs text-slate-600 dark:text-slate-400">
-          <span role={saveFailed ? 'alert' : undefined} className={saveFailed ? 'text-red-700 dark:text-red-400' : ''}>
-            {saveFailed ? t.composer.saveFailed : tooLong ? t.composer.tooLong(length - MAX_CONTENT_CHARS) : ''}
+          <span
+            role={saveFailed || noteFailed ? 'alert' : undefined}
+            className={saveFailed || noteFailed ? 'text-red-700 dark:text-red-400' : ''}
+          >
+            {saveFailed ? t.composer.saveFailed : noteFailed ? noteFailed : tooLong ? t.composer.tooLong(length - MAX_CONTENT_CHARS) : ''}
           </span>
           {MAX_CONTENT_CHARS - length <= COUNTER_THRESHOLD && (
             <span className={tooLong ? 'font-semibold text-red-700 dark:text-red-400' : ''}>

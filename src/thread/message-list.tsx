@@ -35,6 +35,16 @@ interface Props {
   onLoadOlder(): void;
   /** Told whether the newest message is on screen (for read tracking). */
   onAtBottomChange(atBottom: boolean): void;
+  /** A message to show and highlight (a search result): older pages load until it is there. */
+  jumpSeq?: number | null;
+  /** The jump is done (shown, or not in the thread). */
+  onJumped?(): void;
+}
+
+/** The log position a row shows, if any. */
+function seqOf(row: Row): number | null {
+  if (row.kind === 'message') return row.message.seq;
+  return row.kind === 'notice' || row.kind === 'approval' || row.kind === 'escalation' ? row.seq : null;
 }
 
 /**
@@ -59,6 +69,8 @@ export function MessageList({
   loaded,
   onLoadOlder,
   onAtBottomChange,
+  jumpSeq = null,
+  onJumped,
 }: Props) {
   const t = useStrings();
   const { rows, tail } = useMemo(() => splitLiveTail(allRows), [allRows]);
@@ -259,6 +271,26 @@ export function MessageList({
     return () => observer.disconnect();
   }, []);
 
+  // A search result: show its row in the middle, highlighted; load older pages until it is there.
+  const [hitKey, setHitKey] = useState<string | null>(null);
+  useEffect(() => {
+    if (jumpSeq === null || !loaded) return;
+    const index = rows.findIndex((row) => seqOf(row) === jumpSeq);
+    if (index < 0) {
+      const oldest = rows.map(seqOf).find((seq) => seq !== null) ?? Infinity;
+      if (hasOlder && oldest > jumpSeq) {
+        if (!loadingOlder) onLoadOlder();
+      } else onJumped?.();
+      return;
+    }
+    // Leaves the end: the scroll this causes updates "at the bottom" (onScroll), and new messages no longer pull the view down.
+    atBottomRef.current = false;
+    virtualizer.scrollToIndex(index, { align: 'center' });
+    const key = rows[index]!.key;
+    requestAnimationFrame(() => setHitKey(key));
+    onJumped?.();
+  }, [jumpSeq, loaded, rows, hasOlder, loadingOlder, onLoadOlder, onJumped, virtualizer]);
+
   // Small threads may not fill the view: load older pages until they do.
   useEffect(() => {
     const element = scrollRef.current;
@@ -277,7 +309,14 @@ export function MessageList({
   const endRendered = rows.length === 0 || items.at(-1)?.index === rows.length - 1;
   const endSpacer = <div key="end-spacer" aria-hidden="true" className="h-3" />;
   const listed: ReactNode[] = items.map((item) => (
-    <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} data-row-kind={rows[item.index]!.kind}>
+    <div
+      key={item.key}
+      data-index={item.index}
+      ref={virtualizer.measureElement}
+      data-row-kind={rows[item.index]!.kind}
+      data-search-hit={item.key === hitKey || undefined}
+      className={item.key === hitKey ? 'rounded-md bg-yellow-100/70 dark:bg-yellow-900/30' : undefined}
+    >
       <MessageRow row={rows[item.index]!} thread={thread} selfSenderId={selfSenderId} actions={actions} />
     </div>
   ));

@@ -14,6 +14,7 @@ import { nameOf } from '../threads/thread-title.ts';
 import { Avatar } from '../ui/avatar.tsx';
 import type { Row } from './build-rows.ts';
 import { useFrameGateRun } from './frame-gate.ts';
+import { isOwnershipBody, OwnershipNotice } from './ownership-notice.tsx';
 
 export interface RowActions {
   retry(clientMessageId: string): void;
@@ -190,6 +191,9 @@ function describeEvent(entry: EventEntry, thread: InboundThread | undefined, t: 
       return words.tookOver(body.data.name || nameOf(thread, body.data.to ?? entry.senderId, t));
     case 'other':
       return words.other(who, body.name.replace(/_/g, ' '));
+    default:
+      // The ownership events have their own row (OwnershipNotice).
+      return words.other(who, body.type.replace(/_/g, ' '));
   }
 }
 
@@ -291,6 +295,7 @@ export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, 
       );
     }
     case 'notice':
+      if (isOwnershipBody(row.entry.body)) return <OwnershipNotice entry={row.entry} body={row.entry.body} thread={thread} />;
       return <p className="px-4 pt-2 text-center text-xs text-slate-600 dark:text-slate-400">{describeEvent(row.entry, thread, t)}</p>;
     case 'escalation':
       return (

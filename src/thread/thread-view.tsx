@@ -9,6 +9,8 @@ import { FrameGate } from './frame-gate.ts';
 import { MessageList } from './message-list.tsx';
 import type { RowActions } from './message-row.tsx';
 import { ReplyAnnouncer } from './reply-announcer.tsx';
+import { OwnershipBar } from '../ownership/ownership-bar.tsx';
+import { useJumpTarget } from '../search/jump-target.ts';
 import { ThreadHeader } from './thread-header.tsx';
 import { TypingLine } from './typing-line.tsx';
 import { useGatedThreadSnapshot } from './use-gated-thread-snapshot.ts';
@@ -51,12 +53,15 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
   );
 
   const loadOlder = useCallback(() => void engine.loadOlder(threadId), [engine, threadId]);
+  const jumpSeq = useJumpTarget((state) => (state.target?.threadId === threadId ? state.target.seq : null));
+  const clearJump = useJumpTarget((state) => state.clear);
 
   useMarkRead(threadId, snapshot.health.appliedSeq, atBottom, thread?.read_seq ?? 0);
 
   return (
     <section aria-label={t.thread.conversation} className="flex h-full min-h-0 flex-col">
       <ThreadHeader thread={thread} threadId={threadId} health={snapshot.health} present={snapshot.present} />
+      {thread?.status !== undefined && <OwnershipBar thread={thread} />}
       <MessageList
         rows={rows}
         gate={gate}
@@ -68,6 +73,8 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
         loaded={snapshot.loaded}
         onLoadOlder={loadOlder}
         onAtBottomChange={setAtBottom}
+        jumpSeq={jumpSeq}
+        onJumped={clearJump}
       />
       <TypingLine thread={thread} typing={snapshot.typing} present={snapshot.present} runs={snapshot.runs} />
       <Composer threadId={threadId} thread={thread} />

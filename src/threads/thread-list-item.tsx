@@ -4,6 +4,7 @@ import { useEngine } from '../engine-provider/engine-context.tsx';
 import { useThreadSnapshot } from '../hooks/use-thread-snapshot.ts';
 import type { InboxStrings } from '../i18n/catalog-en.ts';
 import { useStrings } from '../i18n/locale-store.ts';
+import { OwnershipMarks } from '../queues/ownership-marks.tsx';
 import { Avatar } from '../ui/avatar.tsx';
 import { nameOf, threadTitle } from './thread-title.ts';
 import { VisitorBadge, visitorLabel } from './visitor-badge.tsx';
@@ -101,6 +102,7 @@ export const ThreadListItem = memo(function ThreadListItem({ thread, selected, m
               </span>
             )}
           </span>
+          <OwnershipMarks thread={thread} />
           {thread.visitor && (
             <span className="flex min-w-0">
               <VisitorBadge visitor={thread.visitor} showLabel={visitorLabel(thread.visitor) !== title} />

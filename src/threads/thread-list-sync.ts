@@ -60,6 +60,14 @@ export function syncThreadList(engine: SyncEngine, queryClient: QueryClient, opt
       // Only a message or a seq means a thread exists that the list has not fetched; a read position does not.
       else if (summary.lastSeq > 0 || summary.lastMessage) unknown = true;
     }
+    // The queues' lists (keys under the list's own) show the same threads: patched alike.
+    for (const [key, cached] of queryClient.getQueriesData<ThreadPages>({ queryKey: threadKeys.all })) {
+      if (key.length === threadKeys.all.length || !cached?.pages) continue;
+      let queue = cached;
+      for (const [threadId, summary] of waiting)
+        queue = patchThread(queue, threadId, (thread) => mergeSummary(thread, summary, nowIso)).data!;
+      if (queue !== cached) queryClient.setQueryData(key, queue);
+    }
     waiting.clear();
     if (patched) queryClient.setQueryData(threadKeys.all, data);
     if (unknown) void queryClient.invalidateQueries({ queryKey: threadKeys.all });

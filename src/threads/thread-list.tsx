@@ -1,9 +1,12 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useEngine } from '../engine-provider/engine-context.tsx';
 import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
 import { useMutedThreads } from '../desktop-notifications/use-muted-threads.ts';
+import { useOwnershipStrings } from '../i18n/ownership-strings.ts';
+import { QueueNav } from '../queues/queue-nav.tsx';
+import { countsQuery, inQueue, oldestWaitingFirst, queueQuery, type QueueId } from '../queues/queues.ts';
 import { ThreadListItem } from './thread-list-item.tsx';
 import { flattenThreads, threadsQuery } from './thread-queries.ts';
 import { threadTitle } from './thread-title.ts';
@@ -12,16 +15,28 @@ interface Props {
   selectedId: string | null;
   onSelect(threadId: string): void;
   onNewThread(): void;
+  /** Opens search (Ctrl/⌘+K); absent: no search button. */
+  onSearch?(): void;
 }
 
 /** Every thread the user is in, newest activity first, with a filter box. */
-export function ThreadList({ selectedId, onSelect, onNewThread }: Props) {
+export function ThreadList({ selectedId, onSelect, onNewThread, onSearch }: Props) {
   const { api, selfSenderId } = useEngine();
   const { muted } = useMutedThreads();
-  const query = useInfiniteQuery(threadsQuery(api));
+  const [queue, setQueue] = useState<QueueId>('all');
+  const all = useInfiniteQuery(threadsQuery(api));
+  const queued = useInfiniteQuery({ ...queueQuery(api, queue === 'all' ? 'waiting' : queue), enabled: queue !== 'all' });
+  const query = queue === 'all' ? all : queued;
+  const counts = useQuery(countsQuery(api));
   const [filter, setFilter] = useState('');
   const t = useStrings();
-  const threads = useMemo(() => flattenThreads(query.data), [query.data]);
+  const o = useOwnershipStrings();
+  const threads = useMemo(() => {
+    const listed = flattenThreads(query.data).filter((thread) => inQueue(thread, queue, selfSenderId));
+    return queue === 'waiting' ? oldestWaitingFirst(listed) : listed;
+  }, [query.data, queue, selfSenderId]);
+  // A server without ownership (CONTRACT §11) has no counts and no thread status: no queues.
+  const hasQueues = counts.isSuccess || flattenThreads(all.data).some((thread) => thread.status !== undefined);
   const needle = filter.trim().toLowerCase();
   const shown = needle
     ? threads.filter(
@@ -36,6 +51,16 @@ export function ThreadList({ selectedId, onSelect, onNewThread }: Props) {
     <nav aria-label={t.threadList.label} className="flex h-full flex-col">
       <div className="flex items-center justify-between gap-2 px-3 pt-3">
         <h1 className="text-lg font-semibold">{t.threadList.heading}</h1>
+        {onSearch && (
+          <button
+            type="button"
+            onClick={onSearch}
+            aria-keyshortcuts="Control+K Meta+K"
+            className="ml-auto rounded-md border border-slate-300 px-2 py-1 text-sm text-slate-700 hover:bg-slate-100 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-800"
+          >
+            {o.search.open} <kbd className="text-xs text-slate-500 dark:text-slate-400">{o.search.shortcut}</kbd>
+          </button>
+        )}
         <button
           type="button"
           onClick={onNewThread}
@@ -44,6 +69,7 @@ export function ThreadList({ selectedId, onSelect, onNewThread }: Props) {
           {t.threadList.newThread}
         </button>
       </div>
+      {hasQueues && <QueueNav queue={queue} onChange={setQueue} counts={counts.data ?? null} />}
       <div className="px-3 py-2">
         <label className="sr-only" htmlFor="thread-filter">
           {t.threadList.filter}
@@ -72,7 +98,9 @@ export function ThreadList({ selectedId, onSelect, onNewThread }: Props) {
             </button>
           </div>
         ) : shown.length === 0 ? (
-          <p className="p-3 text-sm text-slate-600 dark:text-slate-400">{needle ? t.threadList.noMatch : t.threadList.empty}</p>
+          <p className="p-3 text-sm text-slate-600 dark:text-slate-400">
+            {needle ? t.threadList.noMatch : queue === 'all' ? t.threadList.empty : o.queues.empty}
+          </p>
         ) : (
           <ul className="space-y-0.5">
             {shown.map((thread) => (

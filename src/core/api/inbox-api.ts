@@ -36,6 +36,7 @@ import {
 } from '../protocol/rest-schemas.ts';
 import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
 import { apiBaseUrl, createHttpClient, parseWith } from './http-client.ts';
+import { ownershipCalls, type OwnershipApi } from './ownership-api.ts';
 import type { EventPage, ThreadSource } from './thread-source.ts';
 
 export interface InboxApiOptions {
@@ -64,7 +65,8 @@ export interface AgentSettingsInput {
   require_verified_identity: boolean;
 }
 
-export interface InboxApi {
+/** The signed-in user's calls; the §11 ones (queues, ownership, notes, search) are in {@link OwnershipApi}. */
+export interface InboxApi extends OwnershipApi {
   login(email: string, password: string, signal?: AbortSignal): Promise<{ token: string; user: InboundUser }>;
   me(signal?: AbortSignal): Promise<InboundUser>;
   /** My threads, newest activity first; pass `next_cursor` back for the next page. */
@@ -134,6 +136,7 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
   const agent = (slug: string) => `/agents/${encodeURIComponent(slug)}`;
 
   return {
+    ...ownershipCalls(http, onInvalid),
     login: (email, password, signal) =>
       http.request('POST', '/auth/login', { body: { email, password }, auth: false, signal, parse: parseWith(loginResponseSchema) }),
     me: (signal) => http.request('GET', '/me', { signal, parse: parseWith(userSchema) }),

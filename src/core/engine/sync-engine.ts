@@ -275,6 +275,15 @@ export class SyncEngine implements FrameTarget {
     );
   }
 
+  /**
+   * A note was saved (`POST /notes`): its event goes into the log at once when the answer
+   * carried it; otherwise the thread catches up from the server (the socket may also bring it).
+   */
+  noteSaved(threadId: string, event: InboundEvent | null): void {
+    if (event) this.receiveEvent(threadId, event);
+    else void this.sessions.get(threadId)?.verify();
+  }
+
   private summarize(threadId: string, summary: ThreadSummary | null): void {
     if (summary) this.emit({ kind: 'summary', threadId, summary });
   }

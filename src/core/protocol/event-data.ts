@@ -68,22 +68,25 @@ export const runFailedDataSchema = v.object({
 /** [ext] A private note (CONTRACT §11): the team sees it; visitors get a `hidden` placeholder. */
 export const noteAddedDataSchema = v.object({ note_id: optionalText, content: text, client_message_id: optionalText });
 
-/** [ext] `status_changed` (CONTRACT §11): `by` is a sender id or `system`. */
+/** [ext] `status_changed` (CONTRACT §11): `by` is a user, or `system` for a reopen or a wake-up. */
 export const statusChangedDataSchema = v.object({
   status: v.picklist(THREAD_STATUSES),
-  previous: v.optional(v.nullable(v.picklist(THREAD_STATUSES))),
+  previous: optionalText,
   by: optionalText,
   snoozed_until: optionalText,
 });
 
-/** [ext] `assignee_changed` (CONTRACT §11). */
-export const assigneeChangedDataSchema = v.object({ assignee_id: optionalText, previous: optionalText, by: optionalText });
+/** [ext] `assignee_changed`: `assignee_id` null when unassigned. */
+export const assigneeChangedDataSchema = v.object({ assignee_id: v.nullable(text), previous: optionalText, by: optionalText });
 
-/** [ext] `handoff` (CONTRACT §11): a person took the thread over from the agent. */
-export const handoffDataSchema = v.object({ to: optionalText, name: optionalText, by: optionalText });
+/** [ext] `handoff`: a user took the conversation over from the agent. */
+export const handoffDataSchema = v.object({ to: v.pipe(text, v.minLength(1)), name: optionalText, by: optionalText });
 
-/** [ext] `handback` (CONTRACT §11): the agent answers again. */
+/** [ext] `handback`: the agent answers again. */
 export const handbackDataSchema = v.object({ by: optionalText });
+
+/** [ext] `hidden`: a public path's placeholder for an event visitors may not see; it carries nothing. */
+export const hiddenDataSchema = v.object({});
 
 /**
  * The event types that are both durable events and runtime steps (CONTRACT §6), with the one
@@ -110,6 +113,7 @@ export const durableDataSchemas = {
   assignee_changed: assigneeChangedDataSchema,
   handoff: handoffDataSchema,
   handback: handbackDataSchema,
+  hidden: hiddenDataSchema,
 } as const;
 
 type Schemas = typeof durableDataSchemas;

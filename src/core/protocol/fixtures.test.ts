@@ -18,7 +18,7 @@ import {
   seedThreadMessage,
   serverFrames,
 } from './fixtures.ts';
-import { DURABLE_EVENT_TYPES, RUNTIME_EVENT_TYPES } from './model.ts';
+import { DURABLE_EVENT_TYPES, OWNERSHIP_EVENT_TYPES, RUNTIME_EVENT_TYPES } from './model.ts';
 import {
   agentProfileSchema,
   agentSettingsSchema,
@@ -49,7 +49,7 @@ describe('fixtures', () => {
       'thread_runtime',
       'thread_typing',
     ]);
-    expect(Object.keys(durableEvents).sort()).toEqual([...DURABLE_EVENT_TYPES].sort());
+    expect([...Object.keys(durableEvents), ...OWNERSHIP_EVENT_TYPES].sort()).toEqual([...DURABLE_EVENT_TYPES].sort());
     expect(Object.keys(runtimeEvents)).toEqual([...RUNTIME_EVENT_TYPES]);
     for (const [type, event] of Object.entries(durableEvents)) expect(event.event_type).toBe(type);
     for (const [type, data] of Object.entries(runtimeEvents)) expect(data.event_type).toBe(type);
@@ -72,8 +72,8 @@ describe('fixtures', () => {
     expect(parseEvent(event)).toEqual(event);
   });
 
-  it('form one dense log, seq 1..15, that parses as a poll page', () => {
-    expect(fixtureEventLog.map((event) => event.thread_seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+  it('form one dense log, seq 1..10, that parses as a poll page', () => {
+    expect(fixtureEventLog.map((event) => event.thread_seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
     expect(new Set(fixtureEventLog.map((event) => event.thread_id))).toEqual(new Set([FIXTURE_IDS.thread]));
     expect(parseEventPage({ events: fixtureEventLog, has_more: false })).toEqual({ events: fixtureEventLog, has_more: false });
   });

@@ -4,7 +4,7 @@
  * `thread_message`. Shared by unit and browser tests; `fixtures.test.ts` checks each one
  * against the schemas, so a fixture can be trusted to look like the wire.
  *
- * The durable events form one dense log (seq 1..15) of {@link FIXTURE_IDS.thread}.
+ * The durable events form one dense log (seq 1..10) of {@link FIXTURE_IDS.thread}.
  */
 import type {
   AgentSettings,
@@ -13,6 +13,7 @@ import type {
   IssuedAgentToken,
   IssuedIdentitySecret,
   Message,
+  OwnershipEventType,
   PublicAgentProfile,
   ResolvedPublicThread,
   RuntimeEventType,
@@ -50,7 +51,7 @@ const FIXTURE_VISITOR_TOKEN = 'vt_q3Yx0VbU2hV7cZ1mN8pR4sT6wA9eK2jL5nP0oQ3rS7u';
 
 const T0 = Date.parse('2026-04-09T10:00:00.000Z');
 /** A timestamp `seconds` after the fixtures' start. */
-const fixtureTime = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString();
+export const fixtureTime = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString();
 
 export const fixtureUser: User = { id: FIXTURE_IDS.alice, name: 'Alice', email: 'alice@example.com', avatar_url: null };
 
@@ -96,8 +97,11 @@ const approval = {
 };
 const runError = { code: 'upstream_error', message: 'The agent stopped with an internal error.', retryable: true };
 
-/** One event of every durable type (CONTRACT §5, §11), in log order: seq 1..15. */
-export const durableEvents: { [K in DurableEventType]: ThreadEvent & { event_type: K } } = {
+/**
+ * One event of every durable type of CONTRACT §5, in log order: seq 1..10. The ownership
+ * events of §11 continue this log in ownership-fixtures.ts (seq 11..).
+ */
+export const durableEvents: { [K in Exclude<DurableEventType, OwnershipEventType>]: ThreadEvent & { event_type: K } } = {
   message_committed: event(
     1,
     'message_committed',
@@ -129,21 +133,6 @@ export const durableEvents: { [K in DurableEventType]: ThreadEvent & { event_typ
     reason: 'Asked for a person.',
   }),
   run_failed: event(10, 'run_failed', FIXTURE_SENDERS.agent, { run_id: FIXTURE_IDS.run, message_id: fixtureMessage.id, error: runError }),
-  status_changed: event(11, 'status_changed', FIXTURE_SENDERS.alice, { status: 'resolved', previous: 'open', by: FIXTURE_SENDERS.alice }),
-  assignee_changed: event(12, 'assignee_changed', FIXTURE_SENDERS.alice, {
-    assignee_id: FIXTURE_SENDERS.bob,
-    previous: null,
-    by: FIXTURE_SENDERS.alice,
-  }),
-  handoff: event(13, 'handoff', FIXTURE_SENDERS.alice, { to: FIXTURE_SENDERS.alice, name: 'Alice', by: FIXTURE_SENDERS.alice }),
-  handback: event(14, 'handback', FIXTURE_SENDERS.alice, { by: FIXTURE_SENDERS.alice }),
-  note_added: event(
-    15,
-    'note_added',
-    FIXTURE_SENDERS.alice,
-    { note_id: FIXTURE_IDS.note, content: 'Refund approved by finance.', client_message_id: 'note-1' },
-    'Refund approved by finance.',
-  ),
 };
 
 /** The durable events as the poll endpoint returns them: ascending, dense. */
@@ -347,7 +336,7 @@ export const agentPlatformEvents: { [K in AgentPlatformEventType]: AgentPlatform
 type FrameOf<K extends ServerFrameType> = Extract<ServerFrame, { type: K }>;
 
 /** A `thread_event` frame carrying `event` (CONTRACT §6). */
-const threadEventFrame = (event: ThreadEvent): FrameOf<'thread_event'> => ({
+export const threadEventFrame = (event: ThreadEvent): FrameOf<'thread_event'> => ({
   type: 'thread_event',
   thread_id: event.thread_id,
   data: event,

@@ -4,7 +4,9 @@
  * when it talks to a server that implements only the seed documents.
  */
 
-import { OWNERSHIP_EVENT_TYPES, type ThreadOwnership } from './ownership.ts';
+import { OWNERSHIP_EVENT_TYPES, type ThreadOwnership, type ThreadStatus } from './ownership.ts';
+
+export { THREAD_STATUSES, type ThreadStatus } from './ownership.ts';
 
 export type ParticipationMode = 'open' | 'invocation_only';
 export type ThreadKind = 'private' | 'public';
@@ -63,6 +65,12 @@ export interface Thread {
   updated_at: string;
   /** [ext] Public threads only: the visitor. */
   visitor?: ThreadVisitor;
+  /** [ext] Who owns the conversation (CONTRACT §11); absent on a server without ownership. */
+  status?: ThreadStatus;
+  assignee_id?: SenderId | null;
+  agent_paused?: boolean;
+  waiting_since?: string | null;
+  snoozed_until?: string | null;
 }
 
 /** A thread as this server sends it: with its ownership state (CONTRACT §11). */
@@ -92,7 +100,13 @@ export const RUN_STEP_EVENT_TYPES = [
   'escalation_created',
 ] as const;
 
-/** Durable event types: each has a `thread_seq` in the thread's log (CONTRACT §5). */
+/**
+ * [ext] The durable events of ownership and notes (CONTRACT §11). `hidden` is what a public
+ * path shows in place of an event visitors may not see, so their log stays dense.
+ */
+export type OwnershipEventType = (typeof OWNERSHIP_EVENT_TYPES)[number] | 'note_added' | typeof HIDDEN_EVENT_TYPE;
+
+/** Durable event types: each has a `thread_seq` in the thread's log (CONTRACT §5, §11). */
 export const DURABLE_EVENT_TYPES = [
   'message_committed',
   'mode_changed',
@@ -101,6 +115,7 @@ export const DURABLE_EVENT_TYPES = [
   'run_failed',
   ...OWNERSHIP_EVENT_TYPES,
   'note_added',
+  'hidden',
 ] as const;
 export type DurableEventType = (typeof DURABLE_EVENT_TYPES)[number];
 

@@ -21,7 +21,10 @@ import {
   listedWebhook,
   loginAnswer,
   resolvedThread,
+  searchPage,
+  searchResult,
   thread,
+  threadCounts,
   threadPage,
   user,
   userList,
@@ -72,13 +75,22 @@ export const agentTokenListSchema = lenient(agentTokenList);
 export const issuedAgentTokenSchema = lenient(issuedAgentToken);
 export type InboundIssuedAgentToken = v.InferOutput<typeof issuedAgentTokenSchema>;
 
+/** [ext] The caller's queue counts (CONTRACT §11). */
+export const threadCountsSchema = lenient(threadCounts);
+export type ThreadCounts = v.InferOutput<typeof threadCountsSchema>;
+
+const searchResultSchema = lenient(searchResult);
+/** [ext] One search result (CONTRACT §11). */
+export type SearchResult = v.InferOutput<typeof searchResultSchema>;
+const searchPageSchema = lenient(searchPage);
+
 const userListSchema = lenient(userList);
 const agentListSchema = lenient(agentList);
 const threadPageSchema = lenient(threadPage);
 const eventPageSchema = lenient(eventPage);
 
 /** Called for each list item that fails its schema: what it was and its type, never its content. */
-export type InvalidItemHandler = (kind: 'event' | 'thread' | 'user' | 'agent', type: string | null) => void;
+export type InvalidItemHandler = (kind: 'event' | 'thread' | 'user' | 'agent' | 'search_result', type: string | null) => void;
 
 function parseItems<S extends v.GenericSchema>(
   items: unknown[],
@@ -120,6 +132,20 @@ export function parseEventPage(json: unknown, onInvalid?: InvalidItemHandler): {
 export function parseThreadPage(json: unknown, onInvalid?: InvalidItemHandler): { threads: InboundThread[]; next_cursor: string | null } {
   const page = v.parse(threadPageSchema, json);
   return { threads: parseItems(page.threads, threadSchema, 'thread', onInvalid), next_cursor: page.next_cursor };
+}
+
+/**
+ * Parses `GET /chat/search` (`{results, next_cursor}`). A result whose highlights do not fit
+ * its text keeps the text and loses the highlights that do not fit (never an offset past it).
+ */
+export function parseSearchPage(json: unknown, onInvalid?: InvalidItemHandler): { results: SearchResult[]; next_cursor: string | null } {
+  const page = v.parse(searchPageSchema, json);
+  const results = parseItems(page.results, searchResultSchema, 'search_result', onInvalid).map((result) => {
+    const length = result.snippet.text.length;
+    const fits = result.snippet.highlights.filter(([, end]) => end <= length);
+    return fits.length === result.snippet.highlights.length ? result : { ...result, snippet: { ...result.snippet, highlights: fits } };
+  });
+  return { results, next_cursor: page.next_cursor };
 }
 
 /** Parses `GET /users` (`{users}`). */

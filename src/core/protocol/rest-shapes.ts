@@ -64,8 +64,11 @@ export const thread = shape({
   updated_at: maybe(text),
   /** [ext] Public threads: who the visitor is and whether the website vouched for them. */
   visitor: maybe(threadVisitor),
-  /** [ext] Who owns the thread (CONTRACT §11); absent on a seed-only server. */
-  status: sent(v.picklist(THREAD_STATUSES)),
+  /**
+   * [ext] Who owns the thread (CONTRACT §11). Absent on a seed-only server: the inbox then shows
+   * no queues and no status controls. A status this client does not know is kept as text.
+   */
+  status: sent({ wire: v.picklist(THREAD_STATUSES), lenient: text }),
   assignee_id: sent(nullableText),
   agent_paused: sent(flag),
   waiting_since: sent(v.nullable(timestamp)),
@@ -253,6 +256,38 @@ export const userList = shape({ users: needed(eachOf(user)) });
 
 /** `GET /agents`. */
 export const agentList = shape({ agents: needed(eachOf(agent)) });
+
+/** [ext] `GET /chat/threads/counts` (CONTRACT §11): the caller's queues. */
+export const threadCounts = shape({
+  waiting: sent(nonNegativeInt, 0),
+  mine: sent(nonNegativeInt, 0),
+  unassigned: sent(nonNegativeInt, 0),
+  open: sent(nonNegativeInt, 0),
+  resolved: sent(nonNegativeInt, 0),
+  snoozed: sent(nonNegativeInt, 0),
+});
+
+/** [ext] Where a search result's words matched: `[start, end)` offsets into the snippet's text, never markup. */
+const highlight = v.pipe(
+  v.tuple([nonNegativeInt, nonNegativeInt]),
+  v.check(([start, end]) => start < end),
+);
+
+/**
+ * [ext] One search result (CONTRACT §11): a message or note (with its `thread_seq`), or a
+ * thread found by its title or people (`event_type: "thread"`, no seq).
+ */
+export const searchResult = shape({
+  thread_id: needed(id),
+  thread_seq: maybe(seq),
+  event_type: needed(id),
+  sender_id: sent(nullableText, null),
+  created_at: sent(timestamp),
+  snippet: needed(shape({ text: needed(text), highlights: sent(listOf(highlight), []) })),
+});
+
+/** [ext] `GET /chat/search`. */
+export const searchPage = shape({ results: needed(eachOf(searchResult)), next_cursor: sent(nullableText, null) });
 
 /** A send's answer (CONTRACT §4). */
 export const sentMessage = shape({ message: needed(message) });

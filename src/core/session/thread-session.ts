@@ -163,7 +163,12 @@ export class ThreadSession {
     if (pending.length === 0 || !this.log) return;
     const waiting = new Set(pending.map((item) => item.clientMessageId));
     for (const entry of this.log.items) {
-      const cmid = entry.kind === 'message' ? entry.clientMessageId : null;
+      const cmid =
+        entry.kind === 'message'
+          ? entry.clientMessageId
+          : entry.body.type === 'note_added'
+            ? (entry.body.data.client_message_id ?? null)
+            : null;
       if (cmid && entry.senderId === this.options.selfSenderId && waiting.has(cmid)) this.options.outbox.confirm(cmid);
     }
   }

@@ -106,6 +106,11 @@ export function readTimeline({ entries, outbox, runs: states, selfSenderId }: Re
       }
       continue;
     }
+    // A public path's placeholder for what visitors may not see: it keeps the seq, shows nothing.
+    if (entry.type === 'hidden') continue;
+    // The user's own note, committed: its draft copy is done (notes are shown as notices).
+    if (entry.body.type === 'note_added' && entry.senderId === selfSenderId && entry.body.data.client_message_id)
+      committedClientIds.add(entry.body.data.client_message_id);
     const key = `event|${entry.key}`;
     const runId = runIdOfBody(entry.body);
     const inRunCard = runId !== null && runById.has(runId);

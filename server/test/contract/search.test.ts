@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_SEARCH_SQL as POSTGRES_EVENT_SQL } from '../../src/storage/postgres/search.ts';
+import { EVENT_SEARCH_IN_THREADS_SQL, EVENT_SEARCH_SQL as POSTGRES_EVENT_SQL } from '../../src/storage/postgres/search.ts';
 import { EVENT_SEARCH_SQL as SQLITE_EVENT_SQL, threadKey } from '../../src/storage/sqlite/search.ts';
 import type { NewEvent } from '../../src/storage/storage.ts';
 import { describePostgres, freshDatabase } from '../support/postgres.ts';
@@ -282,18 +282,16 @@ describePostgres('GET /chat/search on PostgreSQL (full-text search)', () => {
                to_tsvector('simple', 'filler text number ' || n) || array_to_tsvector(ARRAY['#thread-' || (n % ${PLAN_THREADS})])
         FROM generate_series(1, ${PLAN_ROWS}) AS n`;
       await sql`VACUUM ANALYZE event_search`;
-      const explain = async (query: string) => {
-        const rows = await sql.unsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${POSTGRES_EVENT_SQL}`, [
-          query,
-          Number.MAX_SAFE_INTEGER,
-          'u',
-          20,
-        ]);
+      const explain = async (statement: string, query: string) => {
+        const rows = await sql.unsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${statement}`, [query, Number.MAX_SAFE_INTEGER, 'u', 20]);
         return rows.map((row) => row['QUERY PLAN']).join('\n');
       };
       // A rare word, and a prefix within a few threads: the index finds the rows.
-      for (const query of [`'zebra'`, `('numb':*) & ('#thread-7' | '#thread-8')`]) {
-        const plan = await explain(query);
+      for (const [statement, query] of [
+        [POSTGRES_EVENT_SQL, `'zebra'`],
+        [EVENT_SEARCH_IN_THREADS_SQL, `('numb':*) & ('#thread-7' | '#thread-8')`],
+      ] as const) {
+        const plan = await explain(statement, query);
         expect(plan).toMatch(/Bitmap Index Scan on event_search_document/);
         expect(plan).not.toMatch(/Seq Scan/);
       }

@@ -33,6 +33,7 @@ class ManualStorage {
   readonly counters = {};
   readonly approvals = {};
   readonly runs = {};
+  readonly ownership = {};
   async close(): Promise<void> {}
 }
 

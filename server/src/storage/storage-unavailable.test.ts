@@ -33,6 +33,7 @@ class ManualStorage {
   readonly counters = {};
   readonly approvals = {};
   readonly runs = {};
+  readonly ownership = {};
   readonly notes = {};
   readonly search = {};
   async close(): Promise<void> {}

@@ -4,6 +4,7 @@ import { api, createThread, demoWorld, sendBody, startTestServer, type TestServe
 import { SNOOZE_SWEEP_MS } from '../../src/threads/snooze-waker.ts';
 import { SocketTracker, TestSocket, sleep, userSocketUrl } from '../support/test-socket.ts';
 import { publicCall, startVisitor } from '../support/visitors.ts';
+import { Receiver, waitFor } from '../support/webhook-receiver.ts';
 
 type World = Awaited<ReturnType<typeof demoWorld>>;
 
@@ -89,6 +90,41 @@ describe('ownership: status, assignee and queues', () => {
     expect((await logAfter(world.bob.token, thread.id, thread.last_seq + 1)).map((e) => e.data)).toEqual([
       { status: 'resolved', previous: 'waiting', by: `user:${world.bob.user.id}` },
     ]);
+  });
+
+  it('webhooks and SSE carry the ownership events like any other (signed, with their seq)', async () => {
+    const thread = await aliceAndBob();
+    const receiver = await Receiver.start();
+    try {
+      const hook = await api(server, 'POST', `/chat/threads/${thread.id}/webhooks`, {
+        token: world.alice.token,
+        body: { callback_url: receiver.url },
+      });
+      expect(hook.status).toBe(201);
+      receiver.secret = hook.body.secret;
+      const stream = new AbortController();
+      const response = await fetch(`${server.url}/api/v1/chat/threads/${thread.id}/events/stream`, {
+        headers: { authorization: `Bearer ${world.bob.token}` },
+        signal: stream.signal,
+      });
+      expect(response.status).toBe(200);
+      await setStatus(world.alice.token, thread.id, { status: 'waiting' });
+      await assign(world.alice.token, thread.id, `user:${world.bob.user.id}`);
+      await waitFor('two deliveries', () => receiver.deliveries.length >= 2);
+      expect(receiver.deliveries.map((d) => [d.verified, (d.event as any).event_type, (d.event as any).thread_seq])).toEqual([
+        [true, 'status_changed', thread.last_seq + 1],
+        [true, 'assignee_changed', thread.last_seq + 2],
+      ]);
+      const reader = response.body!.getReader();
+      let text = '';
+      while (!text.includes('assignee_changed')) text += new TextDecoder().decode((await reader.read()).value);
+      stream.abort();
+      expect(text).toContain(`id: ${thread.last_seq + 1}\n`);
+      expect(text).toContain('"event_type":"status_changed"');
+      expect(text).toContain(`id: ${thread.last_seq + 2}\n`);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('snoozed needs a future snoozed_until (400 otherwise, nothing committed); the event carries it; snoozed_until goes only with snoozed', async () => {

@@ -51,3 +51,38 @@ describePostgres("the webhook-rights migration (a webhook ends with its creator'
     }
   });
 });
+
+describePostgres('the ownership migration (issue 17) on PostgreSQL', () => {
+  it('makes every thread open and unassigned and counts it in each reader’s queues', async () => {
+    const url = await freshDatabase();
+    const raw = postgres(url, { max: 1, onnotice: () => {} });
+    // Every migration before this one (others may come between when branches merge), recorded as migrate() does.
+    const mine = MIGRATIONS.findIndex((migration) => migration.includes('CREATE TABLE queue_counts'));
+    expect(mine).toBeGreaterThan(0);
+    await raw`CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`;
+    for (let index = 0; index < mine; index++) {
+      await raw.unsafe(MIGRATIONS[index]!);
+      await raw`INSERT INTO schema_migrations (version) VALUES (${index + 1})`;
+    }
+    const [alice, bob] = [randomUUID(), randomUUID()];
+    await raw`INSERT INTO users (id, email, name, password_hash, created_at)
+              VALUES (${alice}, 'alice@example.com', 'Alice', 'x', ${T}), (${bob}, 'bob@example.com', 'Bob', 'x', ${T})`;
+    const threads = [randomUUID(), randomUUID(), randomUUID()];
+    for (const [index, thread] of threads.entries()) {
+      await raw`INSERT INTO threads (id, kind, title, participation_mode, last_seq, created_by, created_at, updated_at, activity_at)
+                VALUES (${thread}, 'private', NULL, 'open', 0, ${`user:${alice}`}, ${T}, ${T}, ${T})`;
+      await raw`INSERT INTO thread_access (user_id, thread_id) VALUES (${alice}, ${thread})`;
+      if (index > 0) await raw`INSERT INTO thread_access (user_id, thread_id) VALUES (${bob}, ${thread})`;
+    }
+    await raw.end();
+
+    const storage = await PostgresStorage.open(url, { dataKey: testDataKey() });
+    try {
+      expect(await storage.threads.get(threads[0]!)).toMatchObject({ status: 'open', assigneeId: null, agentPaused: false });
+      expect(await storage.ownership.counts(alice)).toEqual({ waiting: 0, mine: 0, unassigned: 3, open: 3, resolved: 0, snoozed: 0 });
+      expect(await storage.ownership.counts(bob)).toEqual({ waiting: 0, mine: 0, unassigned: 2, open: 2, resolved: 0, snoozed: 0 });
+    } finally {
+      await storage.close();
+    }
+  });
+});

@@ -205,3 +205,37 @@ describe("the webhook-rights migration (a webhook ends with its creator's rights
     await storage.close();
   });
 });
+
+describe('the ownership migration (issue 17) on threads from before it', () => {
+  it('makes every thread open and unassigned and counts it in each reader’s queues', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ama2-migration-')), 'db.sqlite');
+    const db = new Database(path);
+    // Every migration before this one (others may come between when branches merge).
+    const mine = MIGRATIONS.findIndex((migration) => migration.includes('CREATE TABLE queue_counts'));
+    expect(mine).toBeGreaterThan(0);
+    for (let index = 0; index < mine; index++) {
+      db.exec(MIGRATIONS[index]!);
+      db.pragma(`user_version = ${index + 1}`);
+    }
+    const [alice, bob] = [randomUUID(), randomUUID()];
+    const insertUser = db.prepare('INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)');
+    insertUser.run(alice, 'alice@example.com', 'Alice', 'x', T);
+    insertUser.run(bob, 'bob@example.com', 'Bob', 'x', T);
+    const threads = [randomUUID(), randomUUID(), randomUUID()];
+    for (const [index, thread] of threads.entries()) {
+      db.prepare(
+        `INSERT INTO threads (id, kind, title, participation_mode, last_seq, created_by, created_at, updated_at, activity_at)
+         VALUES (?, 'private', NULL, 'open', 0, ?, ?, ?, ?)`,
+      ).run(thread, `user:${alice}`, T, T, T);
+      db.prepare('INSERT INTO thread_access (user_id, thread_id) VALUES (?, ?)').run(alice, thread);
+      if (index > 0) db.prepare('INSERT INTO thread_access (user_id, thread_id) VALUES (?, ?)').run(bob, thread);
+    }
+    db.close();
+
+    const storage = new SqliteStorage(path);
+    expect(await storage.threads.get(threads[0]!)).toMatchObject({ status: 'open', assigneeId: null, agentPaused: false });
+    expect(await storage.ownership.counts(alice)).toEqual({ waiting: 0, mine: 0, unassigned: 3, open: 3, resolved: 0, snoozed: 0 });
+    expect(await storage.ownership.counts(bob)).toEqual({ waiting: 0, mine: 0, unassigned: 2, open: 2, resolved: 0, snoozed: 0 });
+    await storage.close();
+  });
+});

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseEventBody } from './event-data.ts';
 import { fixtureEventLog, fixtureThread, threadEventFrame } from './fixtures.ts';
-import { OWNERSHIP_EVENT_TYPES } from './model.ts';
+import { HIDDEN_EVENT_TYPE } from './model.ts';
+import { OWNERSHIP_EVENT_TYPES } from './ownership.ts';
 import { fixtureSearchPage, fixtureThreadCounts, fixtureWaitingThread, ownershipEventLog, ownershipEvents } from './ownership-fixtures.ts';
 import { parseEventPage, parseSearchPage, threadCountsSchema, threadSchema } from './rest-schemas.ts';
 import { parseEvent, parseServerFrame } from './server-frame-schemas.ts';
@@ -9,7 +10,7 @@ import * as v from 'valibot';
 
 describe('ownership fixtures (CONTRACT §11)', () => {
   it('cover every ownership event type and continue the fixture log densely (seq 11..16)', () => {
-    expect(Object.keys(ownershipEvents).sort()).toEqual([...OWNERSHIP_EVENT_TYPES].sort());
+    expect(Object.keys(ownershipEvents).sort()).toEqual([...OWNERSHIP_EVENT_TYPES, 'note_added', HIDDEN_EVENT_TYPE].sort());
     expect([...fixtureEventLog, ...ownershipEventLog].map((event) => event.thread_seq)).toEqual(
       Array.from({ length: 16 }, (_, index) => index + 1),
     );

@@ -78,7 +78,16 @@ describe('Composer Reply and Note modes (CONTRACT §11)', () => {
   });
 
   it('has no modes on a server without notes', () => {
-    renderComposer([], fixtureThread as InboundThread);
+    // A seed server's thread: no ownership fields.
+    const {
+      status: _status,
+      assignee_id: _assignee,
+      agent_paused: _paused,
+      waiting_since: _since,
+      snoozed_until: _until,
+      ...seedThread
+    } = fixtureThread;
+    renderComposer([], seedThread as InboundThread);
     expect(screen.queryByRole('button', { name: 'Note' })).toBeNull();
     expect(screen.getByRole('button', { name: 'Send' })).toBeDefined();
   });

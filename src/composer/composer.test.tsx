@@ -1,7 +1,7 @@
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contractError, json } from '../core/api/fake-fetch.ts';
-import { fixtureThread } from '../core/protocol/fixtures.ts';
+import { fixtureSeedThread } from '../core/protocol/fixtures.ts';
 import { fixtureWaitingThread, ownershipEvents } from '../core/protocol/ownership-fixtures.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { renderInInbox } from '../ownership/render-in-inbox.tsx';
@@ -78,16 +78,7 @@ describe('Composer Reply and Note modes (CONTRACT §11)', () => {
   });
 
   it('has no modes on a server without notes', () => {
-    // A seed server's thread: no ownership fields.
-    const {
-      status: _status,
-      assignee_id: _assignee,
-      agent_paused: _paused,
-      waiting_since: _since,
-      snoozed_until: _until,
-      ...seedThread
-    } = fixtureThread;
-    renderComposer([], seedThread as InboundThread);
+    renderComposer([], fixtureSeedThread as InboundThread);
     expect(screen.queryByRole('button', { name: 'Note' })).toBeNull();
     expect(screen.getByRole('button', { name: 'Send' })).toBeDefined();
   });

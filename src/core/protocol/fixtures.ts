@@ -18,6 +18,7 @@ import type {
   ResolvedPublicThread,
   RuntimeEventType,
   OwnedThread,
+  Thread,
   ThreadEvent,
   User,
 } from './model.ts';
@@ -161,6 +162,14 @@ export const fixtureThread: OwnedThread = {
   waiting_since: null,
   snoozed_until: null,
 };
+
+/** The ownership fields of CONTRACT §11, which a seed-only server does not send. */
+const OWNERSHIP_FIELDS: readonly string[] = ['status', 'assignee_id', 'agent_paused', 'waiting_since', 'snoozed_until'];
+
+/** {@link fixtureThread} as a seed-only server sends it: without the ownership fields. */
+export const fixtureSeedThread = Object.fromEntries(
+  Object.entries(fixtureThread).filter(([key]) => !OWNERSHIP_FIELDS.includes(key)),
+) as Thread;
 
 /** [ext] A visitor thread as the agent's owner (Alice) sees it: `kind: 'public'` with its `visitor`. */
 export const fixturePublicThread: OwnedThread = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEventBody } from './event-data.ts';
-import { fixtureEventLog, fixtureThread, threadEventFrame } from './fixtures.ts';
+import { fixtureEventLog, fixtureSeedThread, threadEventFrame } from './fixtures.ts';
 import { HIDDEN_EVENT_TYPE } from './model.ts';
 import { OWNERSHIP_EVENT_TYPES } from './ownership.ts';
 import { fixtureSearchPage, fixtureThreadCounts, fixtureWaitingThread, ownershipEventLog, ownershipEvents } from './ownership-fixtures.ts';
@@ -48,7 +48,7 @@ describe('ownership fixtures (CONTRACT §11)', () => {
       waiting_since: fixtureWaitingThread.waiting_since,
       snoozed_until: null,
     });
-    const plain = v.parse(threadSchema, fixtureThread);
+    const plain = v.parse(threadSchema, fixtureSeedThread);
     expect(plain.status).toBeUndefined();
     expect(plain.agent_paused).toBeUndefined();
     // A status this client does not know yet does not drop the thread.

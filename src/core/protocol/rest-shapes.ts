@@ -4,7 +4,7 @@
  * is what a client accepts (see rest-shape.ts).
  */
 import * as v from 'valibot';
-import { DURABLE_EVENT_TYPES, ERROR_CODES, HIDDEN_EVENT_TYPE } from './model.ts';
+import { DURABLE_EVENT_TYPES, ERROR_CODES } from './model.ts';
 import { THREAD_STATUSES } from './ownership.ts';
 import { eachOf, listOf, maybe, needed, orNull, sent, shape } from './rest-shape.ts';
 
@@ -133,7 +133,8 @@ export const publicThreadEvent = shape({
   event_id: maybe(text),
   thread_id: sent(text),
   thread_seq: needed(seq),
-  event_type: needed({ wire: v.picklist([...DURABLE_EVENT_TYPES, HIDDEN_EVENT_TYPE]), lenient: id }),
+  // DURABLE_EVENT_TYPES has `hidden` already: a repeat in the picklist is an invalid JSON Schema enum.
+  event_type: needed({ wire: v.picklist(DURABLE_EVENT_TYPES), lenient: id }),
   sender_id: maybe(text),
   content: maybe(nullableText),
   created_at: sent(timestamp),

@@ -31,8 +31,7 @@ const isStatus = (value: string): value is ThreadStatus => (THREAD_STATUSES as r
 function statusesOf(list: string): ThreadStatus[] {
   const items = list.split(',');
   const unknown = items.filter((item) => !isStatus(item));
-  if (unknown.length)
-    throw badRequest(`status must be one of ${THREAD_STATUSES.join(', ')}, or a comma list of them; got "${list}".`);
+  if (unknown.length) throw badRequest(`status must be one of ${THREAD_STATUSES.join(', ')}, or a comma list of them; got "${list}".`);
   return [...new Set(items as ThreadStatus[])];
 }
 

@@ -35,7 +35,10 @@ describe('queues: status takes a comma list of statuses', () => {
     const make = async (name: string, status: string | null, assignee: string | null) => {
       const thread = await createThread(server, dave.token, { target_user_ids: [erin.user.id], title: `${name} ${randomUUID()}` });
       if (assignee) {
-        const assigned = await api(server, 'PUT', `/chat/threads/${thread.id}/assignee`, { token: dave.token, body: { assignee_id: assignee } });
+        const assigned = await api(server, 'PUT', `/chat/threads/${thread.id}/assignee`, {
+          token: dave.token,
+          body: { assignee_id: assignee },
+        });
         expect(assigned.status).toBe(200);
       }
       if (status) {
@@ -78,9 +81,14 @@ describe('queues: status takes a comma list of statuses', () => {
     const paged: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await api(server, 'GET', `/chat/threads?status=waiting,resolved&limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
-        token: dave.token,
-      });
+      const page: { status: number; body: any } = await api(
+        server,
+        'GET',
+        `/chat/threads?status=waiting,resolved&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        {
+          token: dave.token,
+        },
+      );
       expect(page.status).toBe(200);
       paged.push(...page.body.threads.map((thread: { id: string }) => thread.id));
       cursor = page.body.next_cursor;

@@ -81,6 +81,17 @@ const TAKEOVER_WARMUP = 3;
  * run still streaming. Only the take-over rounds start runs (the other threads have no agent).
  */
 const TAKEOVER_CHUNK_MS = '20';
+/**
+ * Settings of every server here: the take-over rounds start a visitor conversation (a thread,
+ * a socket, a message) per take-over from one address, above the per-minute limits meant for
+ * one real visitor.
+ */
+const BENCH_SERVER_ENV = {
+  DEMO_AGENT_CHUNK_MS: TAKEOVER_CHUNK_MS,
+  RATE_LIMIT_THREADS_PER_MIN: '1000000',
+  RATE_LIMIT_MESSAGES_PER_MIN: '1000000',
+  RATE_LIMIT_SOCKETS_PER_MIN: '1000000',
+};
 
 const GOALS = { postgresVsSqlite: 0.5, fanoutP99MsAt3: 50, takeoverP95Ms: 200 };
 
@@ -104,7 +115,7 @@ async function startProcesses(
   config: Configuration,
   postgresServer: PostgresInstance,
 ): Promise<{ servers: SpawnedServer[]; nats?: NatsInstance; databaseUrl?: string }> {
-  if (config.storage === 'sqlite') return { servers: [await startServer({ DEMO_AGENT_CHUNK_MS: TAKEOVER_CHUNK_MS })] };
+  if (config.storage === 'sqlite') return { servers: [await startServer(BENCH_SERVER_ENV)] };
   const databaseUrl = await postgresServer.createDatabase();
   if (config.durable) {
     const sql = postgres(postgresServer.url, { max: 1, onnotice: () => {} });
@@ -121,7 +132,7 @@ async function startProcesses(
     JWT_SECRET: randomBytes(32).toString('base64url'),
     DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     DEMO_DATA: 'true',
-    DEMO_AGENT_CHUNK_MS: TAKEOVER_CHUNK_MS,
+    ...BENCH_SERVER_ENV,
   };
   const servers: SpawnedServer[] = [];
   try {

@@ -5,6 +5,9 @@
  *
  *   1. committed messages per second through REST, 50 concurrent senders spread over the processes;
  *   2. fan-out latency (commit → receipt) on one thread, 1,000 sockets spread over the processes;
+ *   3. take-over latency: a visitor's public socket watches the demo agent stream, a user takes
+ *      over through REST (through another process than the run's when there are several), and
+ *      the time to the last `text_delta` and to `intake_failed` on the visitor's socket is taken;
  *
  * then where the time goes: each part's CPU time from /proc (server processes, PostgreSQL's
  * backends, nats-server, the load generator, the rest of the machine). Each configuration
@@ -14,7 +17,7 @@
  *
  * Settings (environment), for smoke runs: BENCH_ROUNDS (3), BENCH_SECONDS (4 s of sending a
  * round), BENCH_SOCKETS (1,000), BENCH_PROCESSES ("1,2,3"), BENCH_THREADS (1: every sender
- * posts to the same thread, as `bench:server` does).
+ * posts to the same thread, as `bench:server` does), BENCH_TAKEOVERS (40 take-overs a round).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -29,6 +32,7 @@ import { cpuSnapshot, cpuSpent, processCpuSeconds, processTreeCpuSeconds, type C
 import { fanOutBurst } from './load/fan-out.ts';
 import { readPostgresCounters } from './load/postgres-counters.ts';
 import { ReceiverPool } from './load/receiver-pool.ts';
+import { measureTakeovers } from './load/takeover-latency.ts';
 import { measureThroughput } from './load/throughput.ts';
 import { jsonRequest, median, percentile, printTable, sleep, startServer, stopServer, type SpawnedServer } from './spawn-server.ts';
 
@@ -42,6 +46,7 @@ const ROUNDS = intSetting('BENCH_ROUNDS', 3);
 const THROUGHPUT_SECONDS = intSetting('BENCH_SECONDS', 4);
 const SOCKETS = intSetting('BENCH_SOCKETS', 1_000);
 const THREADS = intSetting('BENCH_THREADS', 1);
+const TAKEOVERS = intSetting('BENCH_TAKEOVERS', 40);
 const PROCESS_COUNTS = (process.env.BENCH_PROCESSES ?? '1,2,3').split(',').map((item) => {
   const count = Number(item);
   if (!Number.isInteger(count) || count < 1 || count > 9)
@@ -69,7 +74,29 @@ const COUNTERS_SETTLE_MS = 300;
  */
 const POSTGRES_SETTINGS = { fsync: 'on', full_page_writes: 'on', synchronous_commit: 'off', max_connections: '300' };
 
-const GOALS = { postgresVsSqlite: 0.5, fanoutP99MsAt3: 50 };
+/** Take-overs done before each measured round and not counted (cold paths: JIT, first NATS round trips). */
+const TAKEOVER_WARMUP = 3;
+/**
+ * The demo agent's delay between streamed chunks in these servers: the take-over must find a
+ * run still streaming. Only the take-over rounds start runs (the other threads have no agent).
+ */
+const TAKEOVER_CHUNK_MS = '20';
+/**
+ * Settings of every server here: the take-over rounds start a visitor conversation (a thread,
+ * a socket, a message) per take-over from one address, above the per-minute limits meant for
+ * one real visitor.
+ */
+const BENCH_SERVER_ENV = {
+  DEMO_AGENT_CHUNK_MS: TAKEOVER_CHUNK_MS,
+  RATE_LIMIT_THREADS_PER_MIN: '1000000',
+  RATE_LIMIT_MESSAGES_PER_MIN: '1000000',
+  RATE_LIMIT_SOCKETS_PER_MIN: '1000000',
+};
+
+const GOALS = { postgresVsSqlite: 0.5, fanoutP99MsAt3: 50, takeoverP95Ms: 200 };
+
+/** A configuration's figures, with its take-over latencies. */
+type Measured = MeasuredConfiguration & { takeover?: { textStopMs: number[]; intakeFailedMs: number[]; lateDeltas: number } };
 
 interface Configuration {
   label: string;
@@ -88,7 +115,7 @@ async function startProcesses(
   config: Configuration,
   postgresServer: PostgresInstance,
 ): Promise<{ servers: SpawnedServer[]; nats?: NatsInstance; databaseUrl?: string }> {
-  if (config.storage === 'sqlite') return { servers: [await startServer()] };
+  if (config.storage === 'sqlite') return { servers: [await startServer(BENCH_SERVER_ENV)] };
   const databaseUrl = await postgresServer.createDatabase();
   if (config.durable) {
     const sql = postgres(postgresServer.url, { max: 1, onnotice: () => {} });
@@ -105,6 +132,7 @@ async function startProcesses(
     JWT_SECRET: randomBytes(32).toString('base64url'),
     DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     DEMO_DATA: 'true',
+    ...BENCH_SERVER_ENV,
   };
   const servers: SpawnedServer[] = [];
   try {
@@ -144,7 +172,7 @@ function cpuParts(
   return parts;
 }
 
-async function measure(config: Configuration, postgresServer: PostgresInstance): Promise<MeasuredConfiguration> {
+async function measure(config: Configuration, postgresServer: PostgresInstance): Promise<Measured> {
   console.log(`\n${config.label}`);
   const { servers, nats, databaseUrl } = await startProcesses(config, postgresServer);
   const countersBefore = databaseUrl && (await readPostgresCounters(databaseUrl));
@@ -154,7 +182,7 @@ async function measure(config: Configuration, postgresServer: PostgresInstance):
   const parts = (receivers: number[]) => cpuParts(servers, config.storage === 'postgres' ? postgresServer : undefined, nats, receivers);
   const request = <T = unknown>(port: number, method: string, path: string, token: string | null, body?: unknown) =>
     jsonRequest<T>(agent, port, method, path, token, body);
-  const result: MeasuredConfiguration = { ...config, throughput: [], throughputCpu: [], p50s: [], p99s: [], frames: [], fanoutCpu: [] };
+  const result: Measured = { ...config, throughput: [], throughputCpu: [], p50s: [], p99s: [], frames: [], fanoutCpu: [] };
   try {
     const login = async (email: string) =>
       (await request<Session>(ports[0]!, 'POST', '/auth/login', null, { email, password: 'password123' })).json;
@@ -207,6 +235,23 @@ async function measure(config: Configuration, postgresServer: PostgresInstance):
           (latencies.length === expected ? '' : ` (got ${latencies.length} of ${expected} frames)`),
       );
     }
+
+    // The visitor on the first process (the run runs there), the take-over through the last.
+    const takeovers = (count: number) =>
+      measureTakeovers({ agent, visitorPort: ports[0]!, takeoverPort: ports.at(-1)!, token: alice.token, count });
+    result.takeover = { textStopMs: [], intakeFailedMs: [], lateDeltas: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      await sleep(QUIET_MS);
+      await takeovers(TAKEOVER_WARMUP);
+      const measured = await takeovers(TAKEOVERS);
+      result.takeover.textStopMs.push(...measured.textStopMs);
+      result.takeover.intakeFailedMs.push(...measured.intakeFailedMs);
+      result.takeover.lateDeltas += measured.lateDeltas;
+      const sorted = [...measured.intakeFailedMs].sort((a, b) => a - b);
+      console.log(
+        `  take-over round ${round + 1}: intake_failed p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms`,
+      );
+    }
     return result;
   } finally {
     await Promise.all(servers.map((server) => stopServer(server)));
@@ -237,7 +282,46 @@ function configurations(): Configuration[] {
   ];
 }
 
-function printResults(results: MeasuredConfiguration[]): void {
+/** p50 and p95 of a list of milliseconds, for a table cell. */
+function spread(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${percentile(sorted, 50).toFixed(1)} / ${percentile(sorted, 95).toFixed(1)} ms`;
+}
+
+/** The take-over table: every take-over of every round together. */
+function printTakeovers(results: Measured[]): string[][] {
+  const measured = results.filter((result) => result.takeover?.intakeFailedMs.length);
+  if (!measured.length) return [];
+  console.log(
+    `\nTake-over → the run's stream stops on the visitor's socket: ${TAKEOVERS} take-overs a round after ${TAKEOVER_WARMUP} warm-ups, ` +
+      `each of a new visitor's conversation while the demo agent streams (a chunk every ${TAKEOVER_CHUNK_MS} ms); with several ` +
+      'processes the visitor is on the first (the run runs there) and the take-over goes through the last.\n',
+  );
+  printTable(
+    ['configuration', 'take-overs', 'last text_delta p50 / p95', 'intake_failed p50 / p95', 'text after intake_failed'],
+    measured.map((result) => [
+      result.label,
+      `${result.takeover!.intakeFailedMs.length}`,
+      spread(result.takeover!.textStopMs),
+      spread(result.takeover!.intakeFailedMs),
+      `${result.takeover!.lateDeltas}`,
+    ]),
+  );
+  return measured.map((result) => {
+    const p95 = percentile(
+      [...result.takeover!.intakeFailedMs].sort((a, b) => a - b),
+      95,
+    );
+    return [
+      `take-over p95, ${result.label}`,
+      `${p95.toFixed(1)} ms`,
+      `≤ ${GOALS.takeoverP95Ms} ms`,
+      p95 <= GOALS.takeoverP95Ms && result.takeover!.lateDeltas === 0 ? 'met' : 'MISSED',
+    ];
+  });
+}
+
+function printResults(results: Measured[]): void {
   const sqlite = results.find((result) => result.storage === 'sqlite');
   const sqliteRate = sqlite ? median(sqlite.throughput) : undefined;
   console.log(
@@ -286,6 +370,7 @@ function printResults(results: MeasuredConfiguration[]): void {
       p99 <= GOALS.fanoutP99MsAt3 ? 'met' : 'MISSED',
     ]);
   }
+  goals.push(...printTakeovers(results));
   if (goals.length) {
     console.log('');
     printTable(['goal', 'measured', 'target', ''], goals);
@@ -298,7 +383,7 @@ async function main(): Promise<void> {
       `node ${process.version}, ${availableParallelism()} cores`,
   );
   const postgresServer = await startPostgres({ settings: POSTGRES_SETTINGS });
-  const results: MeasuredConfiguration[] = [];
+  const results: Measured[] = [];
   try {
     for (const config of configurations()) results.push(await measure(config, postgresServer));
   } finally {

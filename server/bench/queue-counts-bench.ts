@@ -109,7 +109,7 @@ async function timed(work: () => Promise<unknown>): Promise<[number, number]> {
 
 async function measure(name: string, storage: Storage, userId: string): Promise<string[]> {
   const counts = await timed(() => storage.ownership.counts(userId));
-  const waiting = await timed(() => storage.threads.userThreads(userId, { limit: 50, cursor: null, filter: { status: 'waiting' } }));
+  const waiting = await timed(() => storage.threads.userThreads(userId, { limit: 50, cursor: null, filter: { statuses: ['waiting'] } }));
   console.log(`${name}: ${JSON.stringify(await storage.ownership.counts(userId))}`);
   const ms = (value: number) => value.toFixed(2);
   return [name, ms(counts[0]), ms(counts[1]), ms(waiting[0]), ms(waiting[1])];

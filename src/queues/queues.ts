@@ -1,5 +1,6 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import type { InboxApi } from '../core/api/inbox-api.ts';
+import { ACTIVE_STATUSES } from '../core/protocol/ownership.ts';
 import type { ThreadFilter } from '../core/api/ownership-api.ts';
 import type { InboundThread, ThreadCounts } from '../core/protocol/rest-schemas.ts';
 import { threadKeys } from '../threads/thread-queries.ts';
@@ -8,11 +9,14 @@ import { threadKeys } from '../threads/thread-queries.ts';
 export const QUEUES = ['all', 'waiting', 'mine', 'unassigned', 'open', 'snoozed', 'resolved'] as const;
 export type QueueId = (typeof QUEUES)[number];
 
-/** What each queue asks `GET /chat/threads` for. */
+/**
+ * What each queue asks `GET /chat/threads` for. Mine and Unassigned are work to do: open and
+ * waiting threads only, as their counts count them.
+ */
 export const QUEUE_FILTERS: Record<Exclude<QueueId, 'all'>, ThreadFilter> = {
   waiting: { status: 'waiting' },
-  mine: { assignee: 'me' },
-  unassigned: { assignee: 'none' },
+  mine: { status: ACTIVE_STATUSES, assignee: 'me' },
+  unassigned: { status: ACTIVE_STATUSES, assignee: 'none' },
   open: { status: 'open' },
   snoozed: { status: 'snoozed' },
   resolved: { status: 'resolved' },
@@ -56,13 +60,15 @@ export function oldestWaitingFirst(threads: InboundThread[]): InboundThread[] {
 
 /** Whether a thread still belongs in a queue after a live change (it leaves at once, arrivals come with the refetch). */
 export function inQueue(thread: InboundThread, queue: QueueId, selfSenderId: string): boolean {
+  // A thread without a status comes from a server without §11: nothing to judge it by.
+  const active = thread.status === undefined || (ACTIVE_STATUSES as readonly string[]).includes(thread.status);
   switch (queue) {
     case 'all':
       return true;
     case 'mine':
-      return thread.assignee_id === selfSenderId;
+      return active && thread.assignee_id === selfSenderId;
     case 'unassigned':
-      return !thread.assignee_id;
+      return active && !thread.assignee_id;
     default:
       return thread.status === undefined || thread.status === queue;
   }

@@ -5,22 +5,40 @@ import type { ThreadFilter } from '../storage/storage.ts';
 
 /** The queue filters of `GET /chat/threads` (CONTRACT §11). */
 export interface QueueQuery {
-  status?: ThreadStatus;
+  /** One status, or a comma list of them (`open,waiting`: the threads still to be handled). */
+  status?: string;
   assignee?: string;
   kind?: 'public' | 'private';
 }
 
+/** Long enough for every status once, with commas. */
+const MAX_STATUS_LIST_LENGTH = THREAD_STATUSES.join(',').length;
+
 /** Their JSON Schema, for the route's querystring. */
 export const queueQueryProperties = {
-  status: { type: 'string', enum: [...THREAD_STATUSES] },
+  status: {
+    type: 'string',
+    maxLength: MAX_STATUS_LIST_LENGTH,
+    description: `[ext] one status or a comma list of them: ${THREAD_STATUSES.join(', ')}`,
+  },
   assignee: { type: 'string', maxLength: 64, description: '[ext] me, none, or user:<uuid>' },
   kind: { type: 'string', enum: ['public', 'private'] },
 } as const;
 
-/** The storage filter of a query; `assignee` other than me, none or user:<uuid> is a 400. */
+const isStatus = (value: string): value is ThreadStatus => (THREAD_STATUSES as readonly string[]).includes(value);
+
+/** The statuses of `status=` (a repeat counts once); anything but a comma list of statuses is a 400. */
+function statusesOf(list: string): ThreadStatus[] {
+  const items = list.split(',');
+  const unknown = items.filter((item) => !isStatus(item));
+  if (unknown.length) throw badRequest(`status must be one of ${THREAD_STATUSES.join(', ')}, or a comma list of them; got "${list}".`);
+  return [...new Set(items as ThreadStatus[])];
+}
+
+/** The storage filter of a query; a bad `status`, or `assignee` other than me, none or user:<uuid>, is a 400. */
 export function queueFilter(query: QueueQuery, callerId: string): ThreadFilter {
   const filter: ThreadFilter = {};
-  if (query.status) filter.status = query.status;
+  if (query.status !== undefined) filter.statuses = statusesOf(query.status);
   if (query.kind) filter.kind = query.kind;
   const assignee = query.assignee;
   if (assignee === 'me') filter.assignee = { userId: callerId };

@@ -1,8 +1,5 @@
-import type { QueueCounts, ThreadStatus } from '../../../src/core/protocol/ownership.ts';
+import { ACTIVE_STATUSES, type QueueCounts, type ThreadStatus } from '../../../src/core/protocol/ownership.ts';
 import type { Row } from './row-codec.ts';
-
-/** Statuses whose threads are still to be handled: `mine` and `unassigned` count these. */
-const ACTIVE: readonly ThreadStatus[] = ['open', 'waiting'];
 
 /**
  * The queue counts from a reader's `queue_counts` rows (`status`, `bucket`: `none`, `mine` or
@@ -14,7 +11,7 @@ export function countsOf(rows: readonly Row[]): QueueCounts {
     const status = row.status as ThreadStatus;
     const n = Number(row.n);
     if (status in counts) counts[status as keyof QueueCounts] += n;
-    if (!ACTIVE.includes(status)) continue;
+    if (!ACTIVE_STATUSES.includes(status)) continue;
     if (row.bucket === 'mine') counts.mine += n;
     else if (row.bucket === 'none') counts.unassigned += n;
   }

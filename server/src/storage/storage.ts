@@ -228,7 +228,8 @@ export interface ThreadCursor {
 
 /** [ext] Queue filters of the thread list (CONTRACT §11); each one absent means any. */
 export interface ThreadFilter {
-  status?: ThreadStatus;
+  /** Any of these statuses (never empty); exactly `['waiting']` lists the longest waiting first. */
+  statuses?: readonly ThreadStatus[];
   /** `none`: unassigned; otherwise the assignee's user id. */
   assignee?: { userId: string } | 'none';
   kind?: ThreadKind;

@@ -17,6 +17,7 @@ import {
   type ThreadFilter,
   type ThreadRecord,
 } from '../storage/storage.ts';
+import { isWaitingQueue } from '../storage/thread-list-query.ts';
 import { publicEvent } from './public-event.ts';
 import type { SendPathCache } from './send-path-cache.ts';
 import { agentSenderId, roleOf, userSenderId, visitorSenderId, type Principal } from './principal.ts';
@@ -152,7 +153,7 @@ export class ThreadService {
 
   /** A page of the user's threads, with the queue filters (CONTRACT §11); the waiting queue is oldest first. */
   async listThreads(userId: string, limit: number, cursor: string | undefined, filter: ThreadFilter = {}) {
-    const order: CursorOrder = filter.status === 'waiting' ? 'w' : 'a';
+    const order: CursorOrder = isWaitingQueue(filter) ? 'w' : 'a';
     const records = await this.storage.threads.userThreads(userId, {
       limit: limit + 1,
       cursor: cursor ? decodeCursor(order, cursor) : null,

@@ -21,7 +21,8 @@ import { parseWith, type HttpClient } from './http-client.ts';
 
 /** Which threads a queue lists (`GET /chat/threads` filters, CONTRACT §11); absent fields do not filter. */
 export interface ThreadFilter {
-  status?: ThreadStatus;
+  /** One status, or any of several (sent as a comma list; `['waiting']` alone is oldest first). */
+  status?: ThreadStatus | readonly ThreadStatus[];
   assignee?: 'me' | 'none' | `user:${string}`;
   kind?: 'public' | 'private';
 }
@@ -98,7 +99,13 @@ export function ownershipCalls(http: HttpClient, onInvalid?: InvalidItemHandler)
   return {
     listQueue: (filter, page = {}, signal) =>
       http.request('GET', '/chat/threads', {
-        query: { status: filter.status, assignee: filter.assignee, kind: filter.kind, limit: page.limit, cursor: page.cursor },
+        query: {
+          status: typeof filter.status === 'string' ? filter.status : filter.status?.join(','),
+          assignee: filter.assignee,
+          kind: filter.kind,
+          limit: page.limit,
+          cursor: page.cursor,
+        },
         signal,
         parse: (json) => parseThreadPage(json, onInvalid),
       }),

@@ -7,6 +7,9 @@
 export const THREAD_STATUSES = ['open', 'waiting', 'resolved', 'snoozed'] as const;
 export type ThreadStatus = (typeof THREAD_STATUSES)[number];
 
+/** Work still to do: the statuses that Mine and Unassigned list and count (CONTRACT §11). */
+export const ACTIVE_STATUSES: readonly ThreadStatus[] = ['open', 'waiting'];
+
 /** The durable events of the ownership calls (CONTRACT §11), each committed with the change it records. */
 export const OWNERSHIP_EVENT_TYPES = ['status_changed', 'assignee_changed', 'handoff', 'handback'] as const;
 

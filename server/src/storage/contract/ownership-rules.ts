@@ -92,7 +92,7 @@ export function ownershipRules(open: ContractOpen): void {
     await storage.close();
   });
 
-  it('rule O5: the queue filters; the waiting queue is oldest first and pages by (waitingSince, id)', async () => {
+  it('rule O5: the queue filters, several statuses at once; the waiting queue is oldest first and pages by (waitingSince, id)', async () => {
     const { storage } = await open();
     const [a, b] = await users(storage, 2);
     const waiting: string[] = [];
@@ -104,24 +104,30 @@ export function ownershipRules(open: ContractOpen): void {
     }
     const other = await newThread(storage, [a!, b!], 'public');
     await storage.ownership.change(other.id, assign(b!));
+    const done = await newThread(storage, [a!, b!]);
+    await storage.ownership.change(done.id, toStatus('resolved', 'system', at(11)));
     const expected = [...waiting].sort((x, y) => {
       const minute = (id: string) => 10 - Math.min(waiting.indexOf(id), 3);
       return minute(x) - minute(y) || (x < y ? -1 : 1);
     });
-    const first = await storage.threads.userThreads(a!, { limit: 3, cursor: null, filter: { status: 'waiting' } });
+    const first = await storage.threads.userThreads(a!, { limit: 3, cursor: null, filter: { statuses: ['waiting'] } });
     const last = first.at(-1)!;
     const second = await storage.threads.userThreads(a!, {
       limit: 3,
       cursor: { at: last.waitingSince!, id: last.id },
-      filter: { status: 'waiting' },
+      filter: { statuses: ['waiting'] },
     });
     expect([...first, ...second].map((t) => t.id)).toEqual(expected);
     const list = (filter: Parameters<Storage['threads']['userThreads']>[1]['filter']) =>
       storage.threads.userThreads(a!, { limit: 50, cursor: null, filter }).then((threads) => threads.map((t) => t.id));
     expect(await list({ assignee: { userId: b! } })).toEqual([other.id]);
     expect(await list({ kind: 'public' })).toEqual([other.id]);
-    expect((await list({ assignee: 'none' })).sort()).toEqual([...waiting].sort());
-    expect(await list({ status: 'open', kind: 'private' })).toEqual([]);
+    expect((await list({ assignee: 'none' })).sort()).toEqual([...waiting, done.id].sort());
+    expect(await list({ statuses: ['open'], kind: 'private' })).toEqual([]);
+    // Several statuses: any of them, newest activity first (the waiting order is for waiting alone).
+    expect((await list({ statuses: ['open', 'waiting'], assignee: 'none' })).sort()).toEqual([...waiting].sort());
+    expect((await list({ statuses: ['waiting', 'resolved'] })).sort()).toEqual([...waiting, done.id].sort());
+    expect(await list({ statuses: ['open', 'waiting'], assignee: { userId: b! } })).toEqual([other.id]);
     await storage.close();
   });
 

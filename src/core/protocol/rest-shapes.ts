@@ -133,7 +133,8 @@ export const publicThreadEvent = shape({
   event_id: maybe(text),
   thread_id: sent(text),
   thread_seq: needed(seq),
-  event_type: needed({ wire: v.picklist([...DURABLE_EVENT_TYPES, HIDDEN_EVENT_TYPE]), lenient: id }),
+  // Each value once (Fastify refuses a repeated enum value), with `hidden` whether or not the durable list names it.
+  event_type: needed({ wire: v.picklist([...new Set([...DURABLE_EVENT_TYPES, HIDDEN_EVENT_TYPE])]), lenient: id }),
   sender_id: maybe(text),
   content: maybe(nullableText),
   created_at: sent(timestamp),

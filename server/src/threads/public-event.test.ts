@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { durableEvents } from '../../../src/core/protocol/fixtures.ts';
 import type { ThreadEvent } from '../../../src/core/protocol/model.ts';
+import { ownershipEvents } from '../../../src/core/protocol/ownership-fixtures.ts';
 import { Outbound } from '../realtime/outbound.ts';
 import { TEAM_ONLY_EVENT_TYPES, publicEvent, publicFrame } from './public-event.ts';
 
@@ -16,7 +17,7 @@ const assigneeChanged: ThreadEvent = JSON.parse(
 describe('publicEvent: the one rule of what a visitor sees (CONTRACT §11)', () => {
   it('hides note_added and assignee_changed as {thread_id, thread_seq, event_type: "hidden", created_at}', () => {
     expect([...TEAM_ONLY_EVENT_TYPES].sort()).toEqual(['assignee_changed', 'note_added']);
-    for (const event of [durableEvents.note_added, assigneeChanged]) {
+    for (const event of [ownershipEvents.note_added, assigneeChanged]) {
       expect(publicEvent(event)).toStrictEqual({
         thread_id: event.thread_id,
         thread_seq: event.thread_seq,
@@ -27,8 +28,8 @@ describe('publicEvent: the one rule of what a visitor sees (CONTRACT §11)', () 
   });
 
   it('shows every other event as it is', () => {
-    for (const event of Object.values(durableEvents)) {
-      if (event.event_type !== 'note_added') expect(publicEvent(event)).toBe(event);
+    for (const event of [...Object.values(durableEvents), ...Object.values(ownershipEvents)]) {
+      if (!TEAM_ONLY_EVENT_TYPES.has(event.event_type)) expect(publicEvent(event)).toBe(event);
     }
   });
 
@@ -48,7 +49,7 @@ describe('publicEvent: the one rule of what a visitor sees (CONTRACT §11)', () 
 
 describe("Outbound's public encoding", () => {
   it("is the team's bytes for anything not team-only, and the placeholder's for a note, also for frames received encoded", () => {
-    const note = durableEvents.note_added;
+    const note = ownershipEvents.note_added;
     const local = new Outbound(note.thread_id, { type: 'thread_event', thread_id: note.thread_id, data: note }, note);
     const encoded = Outbound.fromEncoded(note.thread_id, null, { ws: local.ws, eventJson: local.eventJson, seq: note.thread_seq });
     for (const outbound of [local, encoded]) {

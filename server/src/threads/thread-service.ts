@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { contentSchema, describeIssue, sendMessageInputSchema, type SendMessageInput } from '../../../src/core/protocol/client-frames.ts';
-import type { Message, Note, OwnedThread, Participant, ParticipationMode, Thread, ThreadEvent } from '../../../src/core/protocol/model.ts';
+import type { Message, Note, OwnedThread, Participant, ParticipationMode, ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { NoteInput } from '../../../src/core/protocol/note-input.ts';
 import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
 import { ApiError, badRequest, notFound } from '../http/errors.ts';

@@ -18,7 +18,8 @@ import {
   seedThreadMessage,
   serverFrames,
 } from './fixtures.ts';
-import { DURABLE_EVENT_TYPES, OWNERSHIP_EVENT_TYPES, RUNTIME_EVENT_TYPES } from './model.ts';
+import { DURABLE_EVENT_TYPES, RUNTIME_EVENT_TYPES } from './model.ts';
+import { OWNERSHIP_EVENT_TYPES } from './ownership.ts';
 import {
   agentProfileSchema,
   agentSettingsSchema,
@@ -49,7 +50,10 @@ describe('fixtures', () => {
       'thread_runtime',
       'thread_typing',
     ]);
-    expect([...Object.keys(durableEvents), ...OWNERSHIP_EVENT_TYPES].sort()).toEqual([...DURABLE_EVENT_TYPES].sort());
+    // The ownership fixtures (ownership-fixtures.ts) add note_added and the public hidden placeholder.
+    expect([...Object.keys(durableEvents), ...OWNERSHIP_EVENT_TYPES, 'note_added', 'hidden'].sort()).toEqual(
+      [...DURABLE_EVENT_TYPES].sort(),
+    );
     expect(Object.keys(runtimeEvents)).toEqual([...RUNTIME_EVENT_TYPES]);
     for (const [type, event] of Object.entries(durableEvents)) expect(event.event_type).toBe(type);
     for (const [type, data] of Object.entries(runtimeEvents)) expect(data.event_type).toBe(type);

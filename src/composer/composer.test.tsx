@@ -1,8 +1,7 @@
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contractError, json } from '../core/api/fake-fetch.ts';
-import { fixtureThread } from '../core/protocol/fixtures.ts';
-import { fixtureWaitingThread, ownershipEvents } from '../core/protocol/ownership-fixtures.ts';
+import { fixtureThreadWithoutOwnership, fixtureWaitingThread, ownershipEvents } from '../core/protocol/ownership-fixtures.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { renderInInbox } from '../ownership/render-in-inbox.tsx';
 import { Composer } from './composer.tsx';
@@ -78,7 +77,7 @@ describe('Composer Reply and Note modes (CONTRACT §11)', () => {
   });
 
   it('has no modes on a server without notes', () => {
-    renderComposer([], fixtureThread as InboundThread);
+    renderComposer([], fixtureThreadWithoutOwnership as InboundThread);
     expect(screen.queryByRole('button', { name: 'Note' })).toBeNull();
     expect(screen.getByRole('button', { name: 'Send' })).toBeDefined();
   });

@@ -2,7 +2,12 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-libra
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contractError, json } from '../core/api/fake-fetch.ts';
 import { fixtureThread } from '../core/protocol/fixtures.ts';
-import { fixtureThreadCounts, fixtureWaitingThread, ownershipEvents } from '../core/protocol/ownership-fixtures.ts';
+import {
+  fixtureThreadCounts,
+  fixtureThreadWithoutOwnership,
+  fixtureWaitingThread,
+  ownershipEvents,
+} from '../core/protocol/ownership-fixtures.ts';
 import { renderInInbox } from '../ownership/render-in-inbox.tsx';
 import { useOwnershipSync } from '../queues/use-ownership-sync.ts';
 import { ThreadList } from './thread-list.tsx';
@@ -74,7 +79,7 @@ describe('ThreadList queues (CONTRACT §11)', () => {
   it('shows no queues and no marks on a server without ownership', async () => {
     const { asked } = renderInInbox(<List />, (request) => {
       const path = request.url.pathname.replace('/api/v1', '');
-      if (path === '/chat/threads') return json({ threads: [fixtureThread], next_cursor: null });
+      if (path === '/chat/threads') return json({ threads: [fixtureThreadWithoutOwnership], next_cursor: null });
       return new Response('Not Found', { status: 404 });
     });
     expect(await screen.findByText('Order 42')).toBeDefined();

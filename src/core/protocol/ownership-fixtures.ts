@@ -55,6 +55,13 @@ export const fixtureWaitingThread: Thread = {
   snoozed_until: null,
 };
 
+/** {@link fixtureThread} as a server without ownership (CONTRACT §11) sends it: none of the ownership fields. */
+export const fixtureThreadWithoutOwnership: Thread = Object.fromEntries(
+  Object.entries(fixtureThread).filter(
+    ([key]) => !['status', 'assignee_id', 'agent_paused', 'waiting_since', 'snoozed_until'].includes(key),
+  ),
+) as unknown as Thread;
+
 /** The caller's queue counts (`GET /chat/threads/counts`). */
 export const fixtureThreadCounts = { waiting: 3, mine: 2, unassigned: 4, open: 7, resolved: 12, snoozed: 1 };
 

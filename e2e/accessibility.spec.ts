@@ -9,7 +9,8 @@ import { HostPageServer, demoReplyTo, launcher, messageBox, panel, sendFromWidge
  * axe-core (WCAG 2.0/2.1/2.2 A and AA) over every screen the other specs visit: the inbox in
  * light and dark (sign-in, thread list, run cards with a tool call, a failure with Retry, a
  * pending approval, long markdown, the new-thread dialog, agent settings, the offline
- * banner, a phone), and the widget (closed, pre-chat form, conversation, an error, a
+ * banner, a phone, the queues, the ownership bar, the note composer, a note, the search
+ * dialog), and the widget (closed, pre-chat form, conversation, an error, a
  * phone, accents light and dark). Any serious or critical violation fails (support/axe.ts).
  */
 
@@ -83,6 +84,49 @@ for (const scheme of ['light', 'dark'] as const) {
       // Checked at once: the approval expires after 8 s on the e2e server.
       await expect(row.getByRole('button', { name: 'Approve' })).toBeVisible();
       await expectAccessible(page, `approval row (${scheme})`);
+    });
+
+    test('queues, the ownership bar taken over, the note composer, a note and the search dialog', async ({
+      page,
+      bob,
+      tag,
+      startThread,
+    }) => {
+      const thread = await startThread(`Accessible ownership ${scheme}`, { agent: true });
+      const { title } = thread;
+      await bob.send(thread.id, `Hello from Bob ${tag}`);
+
+      await signIn(page, ALICE);
+      await expectScheme(page);
+      const queues = page.getByRole('group', { name: 'Queues' });
+      await expect(queues.getByRole('button', { name: /^Waiting, \d+ threads?$/ })).toBeVisible();
+      await queues.getByRole('button', { name: /^Open\b/ }).click();
+      await expect(queues.getByRole('button', { name: /^Open\b/ })).toHaveAttribute('aria-pressed', 'true');
+      await expect(threadList(page).getByRole('button', { name: title })).toBeVisible();
+      await expectAccessible(page, `queues (${scheme})`);
+
+      await openThread(page, title);
+      const bar = page.getByRole('group', { name: 'Who has this conversation' });
+      await bar.getByRole('button', { name: 'Take over' }).click();
+      await expect(bar.getByRole('button', { name: 'Hand back to the agent' })).toBeVisible();
+      await expectAccessible(page, `ownership bar, taken over (${scheme})`);
+
+      await page.getByRole('group', { name: 'Write a' }).getByRole('button', { name: 'Note' }).click();
+      const note = `Accessible note ${tag}`;
+      await page.getByRole('combobox', { name: 'Note' }).fill(note);
+      await expect(page.getByRole('button', { name: 'Add note' })).toBeEnabled();
+      await expectAccessible(page, `note composer (${scheme})`);
+      await page.getByRole('button', { name: 'Add note' }).click();
+      await expect(page.getByRole('note').filter({ hasText: note })).toHaveCount(1);
+      await expectAccessible(page, `a note in the timeline (${scheme})`);
+
+      await page.keyboard.press('ControlOrMeta+k');
+      const search = page.getByRole('dialog', { name: 'Search messages, notes and threads' });
+      await search.getByRole('combobox', { name: 'Search' }).fill(`accessible note ${tag}`);
+      await expect(search.getByRole('option').first().locator('mark').first()).toBeVisible({ timeout: 20_000 });
+      await expectAccessible(page, `search dialog with results (${scheme})`);
+      await page.keyboard.press('Escape');
+      await expect(search).toBeHidden();
     });
 
     test('agent settings, the offline banner and a phone-sized screen', async ({ page, context, bob, tag, startThread }) => {

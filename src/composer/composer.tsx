@@ -188,7 +188,7 @@ export function Composer({ threadId, thread }: Props) {
                 aria-pressed={mode === option}
                 aria-keyshortcuts="Alt+N"
                 onClick={() => mode !== option && switchMode()}
-                className={`px-2 py-0.5 font-medium ${
+                className={`px-2 py-1 font-medium ${
                   mode === option
                     ? option === 'note'
                       ? 'bg-amber-500 text-slate-950'

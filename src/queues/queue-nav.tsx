@@ -29,7 +29,7 @@ export function QueueNav({ queue, onChange, counts }: Props) {
             aria-label={count === null ? name : o.queues.withCount(name, count)}
             data-queue={id}
             onClick={() => onChange(id)}
-            className={`rounded-full px-2 py-0.5 text-xs font-medium ${
+            className={`rounded-full px-2 py-1 text-xs font-medium ${
               pressed
                 ? 'bg-indigo-600 text-white'
                 : 'bg-slate-100 text-slate-800 hover:bg-slate-200 dark:bg-slate-800 dark:text-slate-200 dark:hover:bg-slate-700'

@@ -67,6 +67,10 @@ export function SearchDialog({ onOpen, onClose }: Props) {
     } else if (event.key === 'Enter') {
       event.preventDefault();
       open(results[Math.min(active, results.length - 1)]);
+    } else if (event.key === 'Escape') {
+      // A search field with text takes the first Esc to clear itself (Chromium) and the dialog stays: Esc closes at once.
+      event.preventDefault();
+      onClose();
     }
   }
 
@@ -161,7 +165,7 @@ export function SearchDialog({ onOpen, onClose }: Props) {
               <span className="block break-words">
                 {highlightSegments(result.snippet.text, result.snippet.highlights).map((segment, at) =>
                   segment.hit ? (
-                    <mark key={at} className="rounded bg-yellow-200 px-0.5 text-slate-950 dark:bg-yellow-500/70 dark:text-slate-50">
+                    <mark key={at} className="rounded bg-yellow-200 px-0.5 text-slate-950 dark:bg-yellow-300">
                       {segment.text}
                     </mark>
                   ) : (

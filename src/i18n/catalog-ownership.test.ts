@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ownershipDe } from './catalog-ownership-de.ts';
 import { ownershipEn } from './catalog-ownership-en.ts';
-import { catalogLeaves as leaves } from './catalog-samples.ts';
+import { catalogParityTests } from './testing/catalog-parity.ts';
 
 /** Sample values for every function of the ownership catalogs. */
 const SAMPLES: Record<string, unknown[][]> = {
@@ -33,35 +33,7 @@ const SAMPLES: Record<string, unknown[][]> = {
 };
 
 describe('the ownership catalogs', () => {
-  const english = leaves(ownershipEn);
-  const german = leaves(ownershipDe);
-
-  it('have exactly the same keys, with the same kind of value under each', () => {
-    expect([...german.keys()].sort()).toEqual([...english.keys()].sort());
-    for (const [key, value] of english) {
-      expect(typeof german.get(key), key).toBe(typeof value);
-      if (typeof value === 'function') expect((german.get(key) as () => unknown).length, key).toBe(value.length);
-    }
-  });
-
-  it('have no empty string, and every function says something for sample values', () => {
-    for (const [name, catalog] of [
-      ['en', english],
-      ['de', german],
-    ] as const) {
-      for (const [key, value] of catalog) {
-        if (typeof value === 'string') {
-          expect(value.trim(), `${name} ${key}`).not.toBe('');
-          continue;
-        }
-        expect(SAMPLES[key]?.length, `samples for ${key}`).toBeGreaterThan(0);
-        for (const args of SAMPLES[key] ?? []) {
-          const result = (value as (...values: unknown[]) => unknown)(...args);
-          expect(typeof result === 'string' && result.trim() !== '', `${name} ${key}`).toBe(true);
-        }
-      }
-    }
-  });
+  catalogParityTests(ownershipEn, ownershipDe, (key) => SAMPLES[key]);
 
   it('say the timeline lines of the issue', () => {
     expect(ownershipEn.events.took('Ana', 'Demo')).toBe('Ana took over from Demo');

@@ -2,44 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { de } from './catalog-de.ts';
 import { en } from './catalog-en.ts';
 import { catalogLeaves as leaves, SAMPLES } from './catalog-samples.ts';
+import { catalogParityTests } from './testing/catalog-parity.ts';
 
 describe('the inbox catalogs', () => {
-  const english = leaves(en);
-  const german = leaves(de);
   const sampleArgs = leaves(SAMPLES);
-
-  it('have exactly the same keys', () => {
-    expect([...german.keys()].sort()).toEqual([...english.keys()].sort());
-  });
-
-  it('have the same kind of value under each key (a string, or a function taking as many values)', () => {
-    for (const [key, value] of english) {
-      const other = german.get(key);
-      expect(typeof other, key).toBe(typeof value);
-      if (typeof value === 'function') expect((other as (...args: unknown[]) => unknown).length, key).toBe(value.length);
-    }
-  });
-
-  it('have no empty string, and every function returns a non-empty string for sample values', () => {
-    for (const [name, catalog] of [
-      ['en', english],
-      ['de', german],
-    ] as const) {
-      for (const [key, value] of catalog) {
-        if (typeof value === 'string') {
-          expect(value.trim(), `${name} ${key}`).not.toBe('');
-          continue;
-        }
-        const samples = sampleArgs.get(key) as readonly unknown[][] | undefined;
-        expect(samples?.length, `samples for ${key}`).toBeGreaterThan(0);
-        for (const args of samples ?? []) {
-          const result = (value as (...values: unknown[]) => unknown)(...args);
-          expect(typeof result, `${name} ${key}`).toBe('string');
-          expect((result as string).trim(), `${name} ${key}`).not.toBe('');
-        }
-      }
-    }
-  });
+  catalogParityTests(en, de, (key) => sampleArgs.get(key) as readonly unknown[][] | undefined);
 
   it('name their locale', () => {
     expect(en.locale).toBe('en');

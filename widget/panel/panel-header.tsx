@@ -18,15 +18,6 @@ interface Props {
 const ICON_BUTTON =
   'grid size-9 shrink-0 place-items-center rounded-full hover:bg-white/15 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current';
 
-/** A round icon button of the header: its label is both its accessible name and its tooltip. */
-function HeaderButton({ label, onClick, path }: { label: string; onClick(): void; path: string }) {
-  return (
-    <button type="button" aria-label={label} title={label} onClick={onClick} className={ICON_BUTTON}>
-      <StrokeIcon path={path} />
-    </button>
-  );
-}
-
 /** The agent's name, initials and greeting in the accent colour, with "talk to a person", "new conversation" and close. */
 export function PanelHeader({ titleId, name, greeting, strings, canRestart, onRestart, onRequestPerson, onClose }: Props) {
   return (
@@ -45,16 +36,30 @@ export function PanelHeader({ titleId, name, greeting, strings, canRestart, onRe
         {greeting && <p className="line-clamp-2 text-xs leading-snug">{greeting}</p>}
       </div>
       {canRestart && (
-        <>
-          <HeaderButton
-            label={strings.talkToPerson}
-            onClick={onRequestPerson}
-            path="M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7 8a7 7 0 0 1 14 0"
-          />
-          <HeaderButton label={strings.newConversation} onClick={onRestart} path="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
-        </>
+        <button
+          type="button"
+          aria-label={strings.talkToPerson}
+          title={strings.talkToPerson}
+          onClick={onRequestPerson}
+          className={ICON_BUTTON}
+        >
+          <StrokeIcon path="M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7 8a7 7 0 0 1 14 0" />
+        </button>
       )}
-      <HeaderButton label={strings.close} onClick={onClose} path="M6 6l12 12M18 6 6 18" />
+      {canRestart && (
+        <button
+          type="button"
+          aria-label={strings.newConversation}
+          title={strings.newConversation}
+          onClick={onRestart}
+          className={ICON_BUTTON}
+        >
+          <StrokeIcon path="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
+        </button>
+      )}
+      <button type="button" aria-label={strings.close} title={strings.close} onClick={onClose} className={ICON_BUTTON}>
+        <StrokeIcon path="M6 6l12 12M18 6 6 18" />
+      </button>
     </header>
   );
 }

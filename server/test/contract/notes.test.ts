@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
 import { publicCall, startVisitor } from '../support/visitors.ts';
 import { Receiver, waitFor } from '../support/webhook-receiver.ts';
+import { describeEachStorage } from '../support/each-storage.ts';
 
 type World = Awaited<ReturnType<typeof demoWorld>>;
 
@@ -37,13 +38,13 @@ async function readSse(server: TestServer, threadId: string, token: string, afte
   return text;
 }
 
-describe('private notes (CONTRACT §11): POST /chat/threads/{id}/notes', () => {
+describeEachStorage('private notes (CONTRACT §11): POST /chat/threads/{id}/notes', (storageEnv) => {
   let server: TestServer;
   let world: World;
   const receivers: Receiver[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(await storageEnv());
     world = await demoWorld(server);
   });
   afterAll(async () => {

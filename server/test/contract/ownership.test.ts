@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { SNOOZE_SWEEP_MS } from '../../src/threads/snooze-waker.ts';
 import { SocketTracker, TestSocket, sleep, userSocketUrl } from '../support/test-socket.ts';
 import { publicCall, startVisitor } from '../support/visitors.ts';
 import { Receiver, waitFor } from '../support/webhook-receiver.ts';
+import { describeEachStorage } from '../support/each-storage.ts';
 
 type World = Awaited<ReturnType<typeof demoWorld>>;
 
@@ -15,16 +16,16 @@ const FRAME_TIMEOUT_MS = 5_000;
 /**
  * Who owns a thread (CONTRACT §11), through the REST API and the user socket: the status and
  * assignee calls, who may make them, their durable events, waiting ended by a user's message,
- * a resolved thread reopened by its visitor, an agent's escalation, and the queues. On SQLite;
- * `TEST_STORAGE=postgres` runs the same on PostgreSQL.
+ * a resolved thread reopened by its visitor, an agent's escalation, and the queues. On SQLite and on
+ * PostgreSQL.
  */
-describe('ownership: status, assignee and queues', () => {
+describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
   let server: TestServer;
   let world: World;
   const sockets = new SocketTracker();
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(await storageEnv());
     world = await demoWorld(server);
   });
   afterEach(() => sockets.closeAll());

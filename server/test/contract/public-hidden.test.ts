@@ -5,6 +5,7 @@ import { startTestCluster, type TestCluster } from '../support/test-cluster.ts';
 import { api, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
 import { openVisitorSocket, publicCall, startVisitor, type Resolved } from '../support/visitors.ts';
+import { describeEachStorage } from '../support/each-storage.ts';
 
 type Session = { token: string; user: { id: string } };
 
@@ -47,12 +48,12 @@ async function publicHistory(server: TestServer, visitor: Resolved, after = 0, l
   return { body: response.body as { events: any[]; has_more: boolean }, raw: JSON.stringify(response.body) };
 }
 
-describe('what visitors see (CONTRACT §11): team-only events as `hidden` placeholders on every public path', () => {
+describeEachStorage('what visitors see (CONTRACT §11): team-only events as `hidden` placeholders on every public path', (storageEnv) => {
   let server: TestServer;
   let alice: Session;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(await storageEnv());
     alice = await server.login('alice@example.com');
   });
   afterAll(() => server.close());

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { api, createThread, startTestServer, type TestServer } from '../support/test-server.ts';
+import { describeEachStorage } from '../support/each-storage.ts';
 
 /** An hour ahead: a snooze that does not wake during the test. */
 const SNOOZE_AHEAD_MS = 60 * 60 * 1000;
@@ -10,10 +11,10 @@ type User = Awaited<ReturnType<TestServer['addUser']>>;
 /**
  * `GET /chat/threads?status=` with a comma list of statuses (CONTRACT §11 [ext]): Mine and
  * Unassigned as the inbox shows them (`status=open,waiting`) list exactly what
- * `GET /chat/threads/counts` counts under `mine` and `unassigned`. On SQLite;
- * `TEST_STORAGE=postgres` runs the same on PostgreSQL.
+ * `GET /chat/threads/counts` counts under `mine` and `unassigned`. On SQLite and on
+ * PostgreSQL.
  */
-describe('queues: status takes a comma list of statuses', () => {
+describeEachStorage('queues: status takes a comma list of statuses', (storageEnv) => {
   let server: TestServer;
   let dave: User;
   let erin: User;
@@ -28,7 +29,7 @@ describe('queues: status takes a comma list of statuses', () => {
   const sorted = (...names: string[]) => names.map((name) => threads[name]!).sort();
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(await storageEnv());
     dave = await server.addUser('Dave');
     erin = await server.addUser('Erin');
     const until = new Date(Date.now() + SNOOZE_AHEAD_MS).toISOString();

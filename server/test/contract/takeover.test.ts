@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { TAKEN_OVER_ERROR } from '../../src/agents/agent-runtime.ts';
 import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
 import { publicCall, startVisitor } from '../support/visitors.ts';
+import { describeEachStorage } from '../support/each-storage.ts';
 
 type World = Awaited<ReturnType<typeof demoWorld>>;
 
@@ -15,15 +16,15 @@ const FRAME_TIMEOUT_MS = 10_000;
  * Take-over and hand-back (CONTRACT §11) on one process: the run in progress stops at once
  * (live `intake_failed`, durable `run_failed` `taken_over`, its approvals expire), the paused
  * agent starts no run by itself but answers a person who mentions it, and hand-back lets it
- * answer again. On SQLite; `TEST_STORAGE=postgres` runs the same on PostgreSQL.
+ * answer again. On SQLite and on PostgreSQL.
  */
-describe('ownership: take-over and hand-back', () => {
+describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
   let server: TestServer;
   let world: World;
   const sockets = new SocketTracker();
 
   beforeAll(async () => {
-    server = await startTestServer({ DEMO_AGENT_CHUNK_MS: String(CHUNK_MS) });
+    server = await startTestServer({ ...(await storageEnv()), DEMO_AGENT_CHUNK_MS: String(CHUNK_MS) });
     world = await demoWorld(server);
   });
   afterEach(() => sockets.closeAll());

@@ -60,6 +60,12 @@ describeEachStorage('what visitors see (CONTRACT §11): team-only events as `hid
 
   it('shows a note on the public socket, in the public history and its pages as a placeholder; its text, id and type never', async () => {
     const visitor = await startVisitor(server, { name: 'Vera' });
+    // The agent stays quiet: a reply of its own could land after Alice's and move the log's end.
+    const quiet = await api(server, 'PUT', `/chat/threads/${visitor.thread_id}/mode`, {
+      token: alice.token,
+      body: { participation_mode: 'invocation_only' },
+    });
+    expect(quiet.status).toBe(200);
     const { socket, raw } = rawVisitorSocket(server, visitor);
     await socket.ready();
     const aliceSocket = sockets.track(TestSocket.open(userSocketUrl(server.wsUrl, alice.token)));
@@ -134,6 +140,58 @@ describeEachStorage('what visitors see (CONTRACT §11): team-only events as `hid
     }
   });
 
+  it('shows assignee_changed as a placeholder on the public socket and history; handoff, handback and status_changed reach the visitor whole', async () => {
+    const visitor = await startVisitor(server);
+    const { socket, raw } = rawVisitorSocket(server, visitor);
+    await socket.ready();
+    const threadId = visitor.thread_id;
+    const before = (await publicHistory(server, visitor)).body.events.length;
+    const call = (method: string, path: string, body?: unknown) =>
+      api(server, method, `/chat/threads/${threadId}/${path}`, { token: alice.token, ...(body ? { body } : {}) });
+    expect((await call('PUT', 'assignee', { assignee_id: `user:${alice.user.id}` })).status).toBe(200);
+    expect((await call('POST', 'takeover')).status).toBe(200);
+    expect((await call('POST', 'handback')).status).toBe(200);
+    expect((await call('PUT', 'status', { status: 'resolved' })).status).toBe(200);
+    const team = (await api(server, 'GET', `/chat/threads/${threadId}/events?last_thread_seq=${before}`, { token: alice.token })).body
+      .events as any[];
+    expect(team.map((event) => event.event_type)).toEqual(['assignee_changed', 'handoff', 'handback', 'status_changed']);
+    // What the visitor must see at each seq: the team's event, or its placeholder.
+    const shown = team.map((event) => (event.event_type === 'assignee_changed' ? placeholder(threadId, event.thread_seq) : event));
+
+    const frames = [];
+    for (const event of team) {
+      frames.push(await socket.next((f) => f.type === 'thread_event' && f.data.thread_seq === event.thread_seq, 5_000, event.event_type));
+    }
+    expect(frames).toEqual(shown.map((data) => ({ type: 'thread_event', thread_id: threadId, data })));
+    const history = await publicHistory(server, visitor, before);
+    expect(history.body).toEqual({ events: shown, has_more: false });
+    for (const text of [...raw, history.raw]) expect(text).not.toContain('assignee_changed');
+  });
+
+  it('a resumed visitor (resolve with their token, then the history from where they were) is told nothing of a note', async () => {
+    const visitor = await startVisitor(server);
+    const said = await publicCall(server, 'POST', `${visitor.thread_id}/messages`, {
+      token: visitor.visitor_token,
+      body: sendBody('Last thing I said'),
+    });
+    expect(said.status).toBe(201);
+    const secret = `Resume-list-note-${randomUUID()}`;
+    const note = await writeNote(server, alice.token, visitor.thread_id, secret);
+
+    const resumed = await api(server, 'POST', '/chat/public/demo/threads', {
+      token: visitor.visitor_token,
+      body: { email: visitor.email },
+    });
+    expect(resumed.status).toBe(200);
+    expect(resumed.body).toMatchObject({ thread_id: visitor.thread_id, resumed: true });
+    const history = await publicHistory(server, visitor, said.body.message.thread_seq);
+    expect(history.body.events).toEqual([placeholder(visitor.thread_id, note.thread_seq)]);
+    for (const text of [JSON.stringify(resumed.body), history.raw]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(note.id);
+    }
+  });
+
   it("leaves the team's paths whole: the owner's history and the visitor's see the same seqs", async () => {
     const visitor = await startVisitor(server);
     const secret = `Team-note-${randomUUID()}`;
@@ -180,5 +238,29 @@ describe.runIf(natsUrl)('what visitors see across processes (NATS)', () => {
     const hidden = await socket.next((f) => f.type === 'thread_event' && f.data.thread_seq === note.thread_seq, 5_000, 'the placeholder');
     expect(hidden).toEqual({ type: 'thread_event', thread_id: visitor.thread_id, data: placeholder(visitor.thread_id, note.thread_seq) });
     for (const text of raw) expect(text).not.toContain(secret);
+  });
+
+  it('an assignment on one process reaches a visitor socket on another as its placeholder; the take-over after it whole', async () => {
+    const [first, second] = cluster.servers as [TestServer, TestServer];
+    const alice = await first.login('alice@example.com');
+    const visitor = await startVisitor(second);
+    const { socket, raw } = rawVisitorSocket(second, visitor);
+    await socket.ready();
+    const assigned = await api(first, 'PUT', `/chat/threads/${visitor.thread_id}/assignee`, {
+      token: alice.token,
+      body: { assignee_id: `user:${alice.user.id}` },
+    });
+    expect(assigned.status).toBe(200);
+    const taken = await api(first, 'POST', `/chat/threads/${visitor.thread_id}/takeover`, { token: alice.token });
+    expect(taken.status).toBe(200);
+    const hidden = await socket.next(
+      (f) => f.type === 'thread_event' && f.data.thread_seq === assigned.body.last_seq,
+      5_000,
+      'placeholder',
+    );
+    expect(hidden.data).toEqual(placeholder(visitor.thread_id, assigned.body.last_seq));
+    const handoff = await socket.next((f) => f.type === 'thread_event' && f.data.thread_seq === taken.body.last_seq, 5_000, 'handoff');
+    expect(handoff.data).toMatchObject({ event_type: 'handoff', data: { to: `user:${alice.user.id}`, name: 'Alice' } });
+    for (const text of raw) expect(text).not.toContain('assignee_changed');
   });
 });

@@ -117,6 +117,48 @@ describe.runIf(clusterAvailable)('ownership across real processes on PostgreSQL'
     },
   );
 
+  it(
+    'every change through one process (assignee, handoff, handback, note, status) reaches the user sockets of the other, in seq order, as the log has it',
+    { timeout: 30_000 },
+    async () => {
+      const [a, b] = servers as [ChildServer, ChildServer];
+      const created = await api(a, 'POST', '/chat/threads', {
+        token: alice.token,
+        body: {
+          target_user_ids: [bob.user.id],
+          agent_ids: [agentId],
+          participation_mode: 'invocation_only',
+          title: 'changes across processes',
+        },
+      });
+      expect(created.status).toBe(201);
+      const threadId: string = created.body.id;
+      const onB = await connect(b, bob.token);
+      const call = (method: string, path: string, body?: unknown) =>
+        api(a, method, `/chat/threads/${threadId}/${path}`, { token: alice.token, ...(body ? { body } : {}) });
+      expect((await call('PUT', 'assignee', { assignee_id: `user:${bob.user.id}` })).status).toBe(200);
+      expect((await call('POST', 'takeover')).status).toBe(200);
+      expect((await call('POST', 'handback')).status).toBe(200);
+      expect((await call('POST', 'notes', { content: 'for the team', client_message_id: randomUUID() })).status).toBe(201);
+      expect((await call('PUT', 'status', { status: 'resolved' })).status).toBe(200);
+      const log = (await call('GET', `events?last_thread_seq=${created.body.last_seq}`)).body.events as any[];
+      expect(log.map((e) => e.event_type)).toEqual(['assignee_changed', 'handoff', 'handback', 'note_added', 'status_changed']);
+      const frames = [];
+      for (const event of log) {
+        frames.push(
+          await onB.next(
+            (f) => f.type === 'thread_event' && f.thread_id === threadId && f.data.thread_seq === event.thread_seq,
+            FRAME_TIMEOUT_MS,
+            `${event.event_type} on B`,
+          ),
+        );
+      }
+      expect(frames.map((f) => f.data)).toEqual(log);
+      const counts = await api(b, 'GET', '/chat/threads/counts', { token: bob.token });
+      expect(counts.body.resolved).toBeGreaterThanOrEqual(1);
+    },
+  );
+
   it('a status change through one process reaches the user sockets of the other', { timeout: 30_000 }, async () => {
     const [a, b] = servers as [ChildServer, ChildServer];
     const created = await api(a, 'POST', '/chat/threads', {

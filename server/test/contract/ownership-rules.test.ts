@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeEachStorage } from '../support/each-storage.ts';
 import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
-import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
+import { SNOOZE_SWEEP_MS } from '../../src/threads/snooze-waker.ts';
+import { SocketTracker, TestSocket, sleep, userSocketUrl } from '../support/test-socket.ts';
 import { publicCall, startVisitor } from '../support/visitors.ts';
 import { Receiver, waitFor } from '../support/webhook-receiver.ts';
 
@@ -12,7 +13,7 @@ const FRAME_TIMEOUT_MS = 10_000;
 /** How far ahead a snooze that must not wake during the test is set. */
 const SNOOZE_AHEAD_MS = 60 * 60 * 1000;
 /** How far ahead a snooze that the test waits for is set: long enough to set it before it falls due. */
-const SHORT_SNOOZE_MS = 1_500;
+const SHORT_SNOOZE_MS = 2_000;
 /** The largest page of the thread list: more threads than any caller here has, so one page is the whole list. */
 const WHOLE_LIST = 100;
 
@@ -94,6 +95,36 @@ describeEachStorage('ownership: the rest of the rules', (storageEnv) => {
     expect(byUser.status).toBe(201);
     expect(await statusChanges(thread.id, byUser.body.message.thread_seq)).toEqual([]);
     expect(await threadOf(thread.id)).toMatchObject({ status: 'snoozed', snoozed_until: until });
+  });
+
+  it('a snooze moved later, or ended by another status, does not wake at the old time; one left alone does, once', async () => {
+    const aliceSocket = await connect(world.alice.token);
+    const [moved, resolved, left] = [await quietAgentThread(), await quietAgentThread(), await quietAgentThread()];
+    const due = new Date(Date.now() + SHORT_SNOOZE_MS).toISOString();
+    const later = new Date(Date.now() + SNOOZE_AHEAD_MS).toISOString();
+    for (const thread of [moved, resolved, left]) {
+      expect((await setStatus(world.alice.token, thread.id, { status: 'snoozed', snoozed_until: due })).status).toBe(200);
+    }
+    const resnoozed = await setStatus(world.alice.token, moved.id, { status: 'snoozed', snoozed_until: later });
+    expect(resnoozed.body).toMatchObject({ status: 'snoozed', snoozed_until: later });
+    expect((await logAfter(moved.id, moved.last_seq)).map((e) => e.data)).toEqual([
+      { status: 'snoozed', previous: 'open', by: `user:${world.alice.user.id}`, snoozed_until: due },
+      { status: 'snoozed', previous: 'snoozed', by: `user:${world.alice.user.id}`, snoozed_until: later },
+    ]);
+    expect((await setStatus(world.alice.token, resolved.id, { status: 'resolved' })).body).toMatchObject({ snoozed_until: null });
+
+    await aliceSocket.next(
+      (f) => f.type === 'thread_event' && f.thread_id === left.id && f.data.sender_id === 'system',
+      FRAME_TIMEOUT_MS,
+      'the wake-up of the snooze left alone',
+    );
+    // One more sweep after the old time: whatever would wake has woken.
+    await sleep(2 * SNOOZE_SWEEP_MS);
+    expect(await statusChanges(left.id, left.last_seq + 1)).toEqual([['system', { status: 'open', previous: 'snoozed', by: 'system' }]]);
+    expect(await statusChanges(moved.id, resnoozed.body.last_seq)).toEqual([]);
+    expect(await threadOf(moved.id)).toMatchObject({ status: 'snoozed', snoozed_until: later });
+    expect(await statusChanges(resolved.id, resolved.last_seq + 2)).toEqual([]);
+    expect(await threadOf(resolved.id)).toMatchObject({ status: 'resolved' });
   });
 
   it('waiting ends when a user posts over the user socket (send_message), as over REST', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
+import { readSse } from '../support/sse.ts';
 import { publicCall, startVisitor } from '../support/visitors.ts';
 import { Receiver, waitFor } from '../support/webhook-receiver.ts';
 import { describeEachStorage } from '../support/each-storage.ts';
@@ -12,31 +13,6 @@ const sockets = new SocketTracker();
 afterEach(() => sockets.closeAll());
 
 const noteBody = (content: string, clientMessageId: string = randomUUID()) => ({ content, client_message_id: clientMessageId });
-
-/** Reads an SSE replay until `until` appears in it (or the deadline passes), then stops reading. */
-async function readSse(server: TestServer, threadId: string, token: string, afterSeq: number, until: string): Promise<string> {
-  const controller = new AbortController();
-  const response = await fetch(`${server.url}/api/v1/chat/threads/${threadId}/events/stream?last_thread_seq=${afterSeq}`, {
-    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
-    signal: controller.signal,
-  });
-  expect(response.status).toBe(200);
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const deadline = setTimeout(() => controller.abort(), 5_000);
-  try {
-    while (!text.includes(until)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } finally {
-    clearTimeout(deadline);
-    controller.abort();
-  }
-  return text;
-}
 
 describeEachStorage('private notes (CONTRACT §11): POST /chat/threads/{id}/notes', (storageEnv) => {
   let server: TestServer;

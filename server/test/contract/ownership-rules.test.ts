@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeEachStorage } from '../support/each-storage.ts';
 import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { SNOOZE_SWEEP_MS } from '../../src/threads/snooze-waker.ts';
+import { readSse, sseEvents } from '../support/sse.ts';
 import { SocketTracker, TestSocket, sleep, userSocketUrl } from '../support/test-socket.ts';
 import { publicCall, startVisitor } from '../support/visitors.ts';
 import { Receiver, waitFor } from '../support/webhook-receiver.ts';
@@ -234,7 +235,7 @@ describeEachStorage('ownership: the rest of the rules', (storageEnv) => {
     expect((await threadOf(thread.id)).agent_paused).toBe(true);
   });
 
-  it('every change reaches the other users’ sockets as thread_event and the webhooks, in seq order: status, assignee, handoff, handback, note', async () => {
+  it('every change reaches the other users’ sockets as thread_event, their SSE streams and the webhooks, in seq order: status, assignee, handoff, handback, note', async () => {
     const thread = await quietAgentThread();
     const receiver = await Receiver.start();
     try {
@@ -270,6 +271,8 @@ describeEachStorage('ownership: the rest of the rules', (storageEnv) => {
         );
       }
       expect(frames.map((f) => f.data)).toEqual(log);
+      const sse = await readSse(server, thread.id, world.bob.token, thread.last_seq, '"event_type":"note_added"');
+      expect(sseEvents(sse)).toEqual(log);
       await waitFor('five deliveries', () => receiver.accepted.length >= expected.length);
       expect(receiver.accepted.map((d) => [d.verified, d.event])).toEqual(log.map((event) => [true, event]));
     } finally {

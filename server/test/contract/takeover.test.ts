@@ -89,6 +89,39 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
     expect(again.body.last_seq).toBe(marker.body.message.thread_seq);
   });
 
+  it('a take-over also stops the run queued behind the streaming one: neither commits a reply, only a mention starts a run again', async () => {
+    const visitor = await startVisitor(server);
+    const threadId = visitor.thread_id;
+    const socket = await connect(world.alice.token);
+    const write = (content: string) =>
+      publicCall(server, 'POST', `${threadId}/messages`, { token: visitor.visitor_token, body: sendBody(content) });
+    const first = await write('/long');
+    expect(first.status).toBe(201);
+    const delta = await runtime(socket, threadId, 'text_delta');
+    const queuedBehind = await write('and another thing');
+    expect(queuedBehind.status).toBe(201);
+    const taken = await takeover(threadId);
+    expect(taken.status).toBe(200);
+    await runtime(socket, threadId, 'intake_failed', delta.data.run_id);
+
+    // A mention after the take-over: its reply is the agent's first and only message since.
+    const asked = await send(threadId, 'Demo, the tracking number please', [world.demoAgent.sender_id]);
+    const reply = await socket.next(
+      (f) => f.type === 'thread_message' && f.thread_id === threadId && f.data.sender_id === world.demoAgent.sender_id,
+      FRAME_TIMEOUT_MS,
+      'the reply to the mention',
+    );
+    expect(reply.data.base_seq).toBe(asked.body.message.thread_seq);
+    const log = await logAfter(threadId, first.body.message.thread_seq);
+    expect(
+      log.filter((e) => e.event_type === 'message_committed' && e.sender_id === world.demoAgent.sender_id).map((e) => e.thread_seq),
+    ).toEqual([reply.data.thread_seq]);
+    const started = socket.frames.filter(
+      (f) => f.type === 'thread_runtime' && f.thread_id === threadId && f.data.event_type === 'run_started',
+    );
+    expect(started.map((f) => f.data.in_reply_to)).toEqual([first.body.message.id, asked.body.message.id]);
+  });
+
   it('a take-over while an approval waits: the approval expires, then the run fails taken_over', async () => {
     const thread = await agentThread();
     const socket = await connect(world.alice.token);

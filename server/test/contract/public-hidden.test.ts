@@ -39,6 +39,15 @@ async function writeNote(server: TestServer, token: string, threadId: string, co
   return response.body.note as { id: string; thread_seq: number; created_at: string };
 }
 
+/** The agent answers only when mentioned: a reply of its own could land after the team's and move the log's end. */
+async function keepAgentQuiet(server: TestServer, ownerToken: string, threadId: string) {
+  const quiet = await api(server, 'PUT', `/chat/threads/${threadId}/mode`, {
+    token: ownerToken,
+    body: { participation_mode: 'invocation_only' },
+  });
+  expect(quiet.status).toBe(200);
+}
+
 /** The visitor's whole history, page by page, with the raw bodies. */
 async function publicHistory(server: TestServer, visitor: Resolved, after = 0, limit = 200) {
   const response = await publicCall(server, 'GET', `${visitor.thread_id}/events?last_thread_seq=${after}&limit=${limit}`, {
@@ -60,12 +69,7 @@ describeEachStorage('what visitors see (CONTRACT §11): team-only events as `hid
 
   it('shows a note on the public socket, in the public history and its pages as a placeholder; its text, id and type never', async () => {
     const visitor = await startVisitor(server, { name: 'Vera' });
-    // The agent stays quiet: a reply of its own could land after Alice's and move the log's end.
-    const quiet = await api(server, 'PUT', `/chat/threads/${visitor.thread_id}/mode`, {
-      token: alice.token,
-      body: { participation_mode: 'invocation_only' },
-    });
-    expect(quiet.status).toBe(200);
+    await keepAgentQuiet(server, alice.token, visitor.thread_id);
     const { socket, raw } = rawVisitorSocket(server, visitor);
     await socket.ready();
     const aliceSocket = sockets.track(TestSocket.open(userSocketUrl(server.wsUrl, alice.token)));
@@ -170,6 +174,7 @@ describeEachStorage('what visitors see (CONTRACT §11): team-only events as `hid
 
   it('a resumed visitor (resolve with their token, then the history from where they were) is told nothing of a note', async () => {
     const visitor = await startVisitor(server);
+    await keepAgentQuiet(server, alice.token, visitor.thread_id);
     const said = await publicCall(server, 'POST', `${visitor.thread_id}/messages`, {
       token: visitor.visitor_token,
       body: sendBody('Last thing I said'),

@@ -9,6 +9,12 @@ import { afterMessage, handBack, requestPerson, setAssignee, setStatus, takeOver
 import type { Principal } from './principal.ts';
 import type { ThreadService } from './thread-service.ts';
 
+/**
+ * The latest `snoozed_until` taken: the last instant with a four-digit year. Later JavaScript
+ * dates (`+010000-…`) are not timestamps PostgreSQL stores, nor ISO-8601 text SQLite orders.
+ */
+const LATEST_SNOOZE_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
 /** The status call's body (CONTRACT §11). */
 export interface StatusInput {
   status: ThreadStatus;
@@ -53,6 +59,7 @@ export class OwnershipService {
       const until = input.snoozed_until ? Date.parse(input.snoozed_until) : Number.NaN;
       if (Number.isNaN(until)) throw badRequest('snoozed_until is required with status "snoozed": an ISO-8601 time.');
       if (until <= now) throw badRequest('snoozed_until must be in the future.');
+      if (until > LATEST_SNOOZE_MS) throw badRequest('snoozed_until must be before the year 10000.');
       snoozedUntil = new Date(until).toISOString();
     } else if (input.snoozed_until !== undefined && input.snoozed_until !== null) {
       throw badRequest('snoozed_until goes only with status "snoozed".');

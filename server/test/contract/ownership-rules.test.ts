@@ -98,6 +98,23 @@ describeEachStorage('ownership: the rest of the rules', (storageEnv) => {
     expect(await threadOf(thread.id)).toMatchObject({ status: 'snoozed', snoozed_until: until });
   });
 
+  it('a snoozed_until beyond the year 9999 (a valid JavaScript date) is a 400 in the contract’s shape, nothing committed; 9999-12-31 is taken', async () => {
+    const thread = await quietAgentThread();
+    for (const far of ['+010000-01-01T00:00:00.000Z', '+275760-09-13T00:00:00.000Z']) {
+      const refused = await setStatus(world.alice.token, thread.id, { status: 'snoozed', snoozed_until: far });
+      expect(refused.status, far).toBe(400);
+      expect(refused.body).toEqual({
+        error: { code: 'client_error', message: 'snoozed_until must be before the year 10000.', retryable: false },
+      });
+    }
+    expect(await logAfter(thread.id, thread.last_seq)).toEqual([]);
+    expect(await threadOf(thread.id)).toMatchObject({ status: 'open', snoozed_until: null });
+    const latest = '9999-12-31T23:59:59.999Z';
+    const taken = await setStatus(world.alice.token, thread.id, { status: 'snoozed', snoozed_until: latest });
+    expect(taken.status).toBe(200);
+    expect(taken.body).toMatchObject({ status: 'snoozed', snoozed_until: latest });
+  });
+
   it('a snooze moved later, or ended by another status, does not wake at the old time; one left alone does, once', async () => {
     const aliceSocket = await connect(world.alice.token);
     const [moved, resolved, left] = [await quietAgentThread(), await quietAgentThread(), await quietAgentThread()];

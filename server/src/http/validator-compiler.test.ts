@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findMalformedText } from './validator-compiler.ts';
+import { findMalformedText, findNulText } from './validator-compiler.ts';
 
 describe('findMalformedText', () => {
   it('finds the first lone surrogate anywhere in a body, by JSON path', () => {
@@ -10,5 +10,14 @@ describe('findMalformedText', () => {
     expect(findMalformedText({ ['k\ud800']: 1 })).toBe('/k\ud800');
     expect(findMalformedText('\ud800')).toBe('');
     expect(findMalformedText(5)).toBeNull();
+  });
+});
+
+describe('findNulText', () => {
+  it('finds the first U+0000 anywhere in a body, keys included, by JSON path', () => {
+    expect(findNulText({ content: 'ok', title: null, mentions: ['a'] })).toBeNull();
+    expect(findNulText({ content: 'a\u0000b' })).toBe('/content');
+    expect(findNulText({ note: { client_message_id: 'x\u0000' } })).toBe('/note/client_message_id');
+    expect(findNulText({ ['k\u0000']: 1 })).toBe('/k\u0000');
   });
 });

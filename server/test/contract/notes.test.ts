@@ -173,6 +173,25 @@ describeEachStorage('private notes (CONTRACT §11): POST /chat/threads/{id}/note
     expect(await lastSeq(thread.id)).toBe(thread.last_seq + 1);
   });
 
+  it('refuses U+0000 in a note or its client_message_id with 400 on both storages (PostgreSQL cannot store it: it was a 500 there)', async () => {
+    const thread = await humanThread();
+    for (const body of [noteBody('before\u0000after'), noteBody('fine', 'id\u0000')]) {
+      const response = await api(server, 'POST', `/chat/threads/${thread.id}/notes`, { token: world.alice.token, body });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({
+        error: { code: 'client_error', message: expect.stringContaining('U+0000'), retryable: false },
+      });
+    }
+    // A message's text is refused the same way, by the same check on every body.
+    const message = await api(server, 'POST', `/chat/threads/${thread.id}/messages`, {
+      token: world.alice.token,
+      body: sendBody('before\u0000after'),
+    });
+    expect(message.status).toBe(400);
+    expect(message.body.error).toMatchObject({ code: 'client_error', retryable: false });
+    expect(await lastSeq(thread.id)).toBe(thread.last_seq);
+  });
+
   it("reaches the team's user sockets as thread_event, their SSE streams and webhooks, like any other event", async () => {
     const thread = await humanThread();
     const target = await Receiver.start();

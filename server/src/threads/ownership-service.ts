@@ -10,8 +10,9 @@ import type { Principal } from './principal.ts';
 import type { ThreadService } from './thread-service.ts';
 
 /**
- * The latest `snoozed_until` taken: the last instant with a four-digit year. Later JavaScript
- * dates (`+010000-…`) are not timestamps PostgreSQL stores, nor ISO-8601 text SQLite orders.
+ * The latest `snoozed_until` taken: the last instant with a four-digit year. The ISO text of a
+ * later JavaScript date (`+010000-…`) is not a timestamp PostgreSQL parses (it answered 500),
+ * nor text that SQLite orders among the others.
  */
 const LATEST_SNOOZE_MS = Date.parse('9999-12-31T23:59:59.999Z');
 

@@ -183,7 +183,7 @@ describeEachStorage('ownership: the rest of the rules', (storageEnv) => {
     ]);
   });
 
-  it('who may act: a visitor’s token on the users’ ownership routes is 401; an agent token is 403 on every one of them; nothing is committed', async () => {
+  it('who may act: a visitor’s token on the users’ ownership routes is 401; an agent token is 403 on every one of them; the visitor’s request takes only a visitor token; nothing is committed', async () => {
     const visitor = await startVisitor(server);
     const threadId = visitor.thread_id;
     const before = (await threadOf(threadId)).last_seq;
@@ -202,8 +202,28 @@ describeEachStorage('ownership: the rest of the rules', (storageEnv) => {
       expect(answer.status).toBe(403);
       expect(answer.body).toEqual({ error: { code: 'forbidden', message: expect.any(String), retryable: false } });
     }
+    // The request for a person is the visitor's: a user's or an agent's credentials are no visitor token.
+    for (const token of [world.alice.token, await agentToken()]) {
+      const asked = await publicCall(server, 'POST', `${threadId}/handoff-request`, { token });
+      expect(asked.status).toBe(401);
+      expect(asked.body.error).toMatchObject({ code: 'unauthorized', retryable: false });
+    }
     expect((await threadOf(threadId)).last_seq).toBe(before);
     expect(await threadOf(threadId)).toMatchObject({ status: 'open', assignee_id: null, agent_paused: false });
+  });
+
+  it('a disabled user cannot be assigned (400), though a participant; nothing is committed', async () => {
+    const carol = await server.addUser('Carol');
+    const thread = await createThread(server, world.alice.token, { target_user_ids: [carol.user.id], title: `disabled ${randomUUID()}` });
+    expect(await server.app.context.storage.users.setDisabled(carol.user.id, true)).toBe(true);
+    const refused = await assign(world.alice.token, thread.id, `user:${carol.user.id}`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toEqual({
+      code: 'client_error',
+      message: 'The assignee must be a person who can read this thread.',
+      retryable: false,
+    });
+    expect(await logAfter(thread.id, thread.last_seq)).toEqual([]);
   });
 
   it('a visitor’s conversation is assigned to an owner of its agent, never to another user (400); kind=public lists it for its owners only', async () => {

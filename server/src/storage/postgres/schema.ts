@@ -589,6 +589,11 @@ export const MIGRATIONS: readonly string[] = [
   END
   $fn$;
   `,
+  // 13: each thread's search entries newest first (issue 17): a reader of few threads reads the newest rows of
+  // each (postgres/search.ts, EVENT_SEARCH_WINDOW_SQL) instead of a common word's whole GIN posting list.
+  `
+  CREATE INDEX event_search_thread ON event_search (thread_id, position);
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

@@ -66,15 +66,16 @@ function fewThreadRules(start: () => Promise<TestServer>) {
     const pages: Hit[][] = [];
     let cursor: string | null = null;
     do {
-      const params = new URLSearchParams({
+      const params: URLSearchParams = new URLSearchParams({
         q,
         limit: String(PAGE),
         ...(threadId ? { thread_id: threadId } : {}),
         ...(cursor ? { cursor } : {}),
       });
-      const answer = await api<{ results: Hit[]; next_cursor: string | null }>(server, 'GET', `/chat/search?${params}`, {
-        token: reader.token,
-      });
+      const answer: { status: number; body: { results: Hit[]; next_cursor: string | null } } = await api<{
+        results: Hit[];
+        next_cursor: string | null;
+      }>(server, 'GET', `/chat/search?${params}`, { token: reader.token });
       expect(answer.status).toBe(200);
       pages.push(answer.body.results);
       cursor = answer.body.next_cursor;

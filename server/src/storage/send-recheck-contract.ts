@@ -49,13 +49,10 @@ export function sendRecheckContract(
     });
     afterEach(() => storage.close());
 
-    it('a participant commits, and the commit returns the mode and the active webhooks', async () => {
+    it('a participant commits, and the commit returns the mode, the status and the active webhooks', async () => {
       const first = await storage.log.commitMessage(message(alice, true));
       expect(first.status).toBe('created');
-      // Where the storage reads the status in the commit (SQLite), it is there too; else absent (CommitFacts.status).
-      const { status: firstStatus, ...firstFacts } = (first.status === 'created' && first.facts) || {};
-      expect(firstFacts).toEqual({ participationMode: 'open', activeWebhookIds: [] });
-      expect([undefined, 'open']).toContain(firstStatus);
+      expect(first.status === 'created' && first.facts).toEqual({ participationMode: 'open', status: 'open', activeWebhookIds: [] });
 
       const hook = await storage.webhooks.create({
         threadId: thread.id,
@@ -73,9 +70,13 @@ export function sendRecheckContract(
       });
       await storage.webhooks.deactivate(off.id);
       await storage.threads.setMode(thread.id, 'invocation_only', `user:${alice.id}`);
+      await storage.ownership.change(thread.id, (current) => ({ next: { ...current, status: 'resolved' }, events: [] }));
       const second = await storage.log.commitMessage(message(bob, false));
-      const { status: _secondStatus, ...secondFacts } = (second.status === 'created' && second.facts) || {};
-      expect(secondFacts).toEqual({ participationMode: 'invocation_only', activeWebhookIds: [hook.id] });
+      expect(second.status === 'created' && second.facts).toEqual({
+        participationMode: 'invocation_only',
+        status: 'resolved',
+        activeWebhookIds: [hook.id],
+      });
     });
 
     it('a disabled sender is refused and nothing is stored, not even the seq', async () => {

@@ -274,15 +274,15 @@ export interface NewMessage {
 export interface CommitFacts {
   /** The thread's participation mode when the message was committed. */
   participationMode: ParticipationMode;
-  /** The thread's status when the message was committed, where the storage reads it in the commit (SQLite). */
-  status?: ThreadStatus;
+  /** The thread's status when the message was committed (read under the commit's lock on the thread). */
+  status: ThreadStatus;
   /** Ids of the thread's active webhooks when the message was committed. */
   activeWebhookIds: string[];
 }
 
 /** `created`: committed now; `duplicate`: the same send again; `conflict`: same id, other content. */
 export type CommitResult =
-  | { status: 'created'; message: Message; event: ThreadEvent; facts?: CommitFacts }
+  | { status: 'created'; message: Message; event: ThreadEvent; facts: CommitFacts }
   | { status: 'duplicate'; message: Message }
   | { status: 'conflict'; message: Message };
 

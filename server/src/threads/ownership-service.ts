@@ -144,14 +144,13 @@ export class OwnershipService {
 
   /**
    * A user's message ends `waiting`; anyone else's reopens a resolved or snoozed thread. The
-   * status the commit read (SQLite), or else one unlocked read of it, spares the locking
-   * transaction when the message changes nothing (nearly always); that transaction decides again.
+   * status the commit read spares the locking transaction when the message changes nothing
+   * (nearly always); that transaction decides again.
    */
-  private async afterMessage(thread: ThreadRecord, message: Message, facts?: CommitFacts): Promise<void> {
+  private async afterMessage(thread: ThreadRecord, message: Message, facts: CommitFacts): Promise<void> {
     const rule = afterMessage(message.sender_id);
+    if (!rule.from.includes(facts.status)) return;
     try {
-      const status = facts?.status ?? (await this.storage.ownership.statusOf(thread.id));
-      if (status === undefined || !rule.from.includes(status)) return;
       await this.commit(thread.id, rule.decide);
     } catch (error) {
       // The message is committed; the status stays as it was, which the next change corrects.

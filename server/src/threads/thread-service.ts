@@ -29,7 +29,7 @@ import { agentSenderId, roleOf, userSenderId, visitorSenderId, type Principal } 
 export type CommitListener = (event: ThreadEvent, thread: ThreadRecord, message: Message | null, facts?: CommitFacts) => void;
 
 /** Work a new message's send waits for before it answers (the status it changes, CONTRACT §11). Must not throw. */
-export type MessageHook = (thread: ThreadRecord, message: Message, facts?: CommitFacts) => Promise<void>;
+export type MessageHook = (thread: ThreadRecord, message: Message, facts: CommitFacts) => Promise<void>;
 
 /** Work a platform or run event's commit waits for (an escalation's status, CONTRACT §11). Must not throw. */
 export type EventHook = (event: ThreadEvent) => Promise<void>;
@@ -280,7 +280,7 @@ export class ThreadService {
     if (result.status === 'created') {
       const { facts } = result;
       const committedThread = { ...thread, lastSeq: result.message.thread_seq };
-      if (facts) committedThread.participationMode = facts.participationMode;
+      committedThread.participationMode = facts.participationMode;
       this.publishCommitted(committedThread, result.event, result.message, facts);
       for (const hook of this.messageHooks) await hook(committedThread, result.message, facts);
     }

@@ -237,6 +237,21 @@ describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
     expect(await logAfter(world.alice.token, thread.id, more.body.message.thread_seq)).toEqual([]);
   });
 
+  it('a user’s message leaves a resolved or snoozed thread as it is: no status_changed, the status unchanged', async () => {
+    const thread = await aliceAndBob();
+    await setStatus(world.alice.token, thread.id, { status: 'resolved' });
+    const sent = await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: world.bob.token, body: sendBody('noted') });
+    expect(sent.status).toBe(201);
+    expect(await logAfter(world.alice.token, thread.id, sent.body.message.thread_seq)).toEqual([]);
+    expect((await threadOf(world.alice.token, thread.id)).status).toBe('resolved');
+
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    await setStatus(world.alice.token, thread.id, { status: 'snoozed', snoozed_until: until });
+    const later = await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: world.bob.token, body: sendBody('later') });
+    expect(await logAfter(world.alice.token, thread.id, later.body.message.thread_seq)).toEqual([]);
+    expect(await threadOf(world.alice.token, thread.id)).toMatchObject({ status: 'snoozed', snoozed_until: until });
+  });
+
   it('a public thread: the agent’s owner acts on it; its visitor’s message reopens it when resolved or snoozed (by system), not when waiting', async () => {
     const visitor = await startVisitor(server);
     const threadId = visitor.thread_id;

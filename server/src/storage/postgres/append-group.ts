@@ -1,5 +1,6 @@
 import type postgres from 'postgres';
 import type { ParticipationMode } from '../../../../src/core/protocol/model.ts';
+import type { ThreadStatus } from '../../../../src/core/protocol/ownership.ts';
 
 /** A message and its `message_committed` event, as `append_group` (PostgreSQL migration 5) takes it. */
 export interface MessageWrite {
@@ -41,6 +42,8 @@ export type LogWrite = MessageWrite | EventWrite;
 export interface WriteOutcome {
   seq: number;
   participation_mode?: ParticipationMode;
+  /** The thread's status at the commit (migration 12). */
+  status?: ThreadStatus;
   webhook_ids?: string[];
 }
 

@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import type { QueueCounts, ThreadStatus } from '../../../../src/core/protocol/ownership.ts';
+import type { QueueCounts } from '../../../../src/core/protocol/ownership.ts';
 import { now, toOwnership, type Row } from './rows.ts';
 import { insertEvent } from './thread-log.ts';
 import type { OwnershipChange, OwnershipDecision, OwnershipStore } from '../stores/ownership-store.ts';
@@ -32,11 +32,6 @@ export class PostgresOwnership implements OwnershipStore {
       for (const event of plan.events) events.push(await insertEvent(tx, threadId, event, at));
       return { state: next, events };
     });
-  }
-
-  async statusOf(threadId: string): Promise<ThreadStatus | undefined> {
-    const [row] = await this.sql<{ status: ThreadStatus }[]>`SELECT status FROM threads WHERE id = ${threadId}`;
-    return row?.status;
   }
 
   async counts(userId: string): Promise<QueueCounts> {

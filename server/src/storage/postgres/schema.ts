@@ -482,6 +482,136 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER thread_search_visitors AFTER INSERT OR UPDATE OF email, name ON visitors
     FOR EACH ROW EXECUTE FUNCTION thread_search_changed();
   `,
+  // 12: a message's grouped commit also returns the thread's status as its UPDATE left it (issue 17), so a send
+  // decides the ownership rules without reading it again. Migration 6's function, with that one column more.
+  `
+  CREATE OR REPLACE FUNCTION append_group(writes jsonb, wait_for_locks boolean) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+  DECLARE
+    outcomes jsonb[] := array_fill(NULL::jsonb, ARRAY[jsonb_array_length(writes)]);
+    finished boolean := false;
+    held text[];
+    busy text[];
+    at_index integer;
+    w jsonb;
+    thread text;
+    seq integer;
+    mode text;
+    thread_status text;
+    failed_state text;
+    failed_constraint text;
+    failed_message text;
+  BEGIN
+    -- Each attempt is one subtransaction: a failing write rolls it back, is recorded, and the
+    -- others go again without it (so each write fails alone, as its own statement would).
+    WHILE NOT finished LOOP
+      held := '{}';
+      busy := '{}';
+      BEGIN
+        FOR i IN 1 .. coalesce(array_length(outcomes, 1), 0) LOOP
+          CONTINUE WHEN outcomes[i] ? 'error';
+          at_index := i;
+          w := writes -> (i - 1);
+          thread := w ->> 'thread_id';
+          -- Without waiting, a thread whose row another transaction holds is left out whole
+          -- (all its writes, so its order holds): the caller sends it again on its own.
+          IF NOT wait_for_locks AND NOT thread = ANY (held) THEN
+            IF NOT thread = ANY (busy) THEN
+              PERFORM 1 FROM threads WHERE id = thread FOR UPDATE SKIP LOCKED;
+              IF FOUND OR NOT EXISTS (SELECT 1 FROM threads WHERE id = thread) THEN
+                held := held || thread;
+              ELSE
+                busy := busy || thread;
+              END IF;
+            END IF;
+            IF thread = ANY (busy) THEN
+              outcomes[i] := '{"busy": true}';
+              CONTINUE;
+            END IF;
+          END IF;
+          IF w ->> 'kind' = 'message' THEN
+            UPDATE threads
+            SET last_seq = last_seq + 1, updated_at = (w ->> 'created_at')::timestamptz,
+                activity_at = (w ->> 'created_at')::timestamptz, last_message_sender = w ->> 'sender_id',
+                last_message_content = w ->> 'content', last_message_at = (w ->> 'created_at')::timestamptz
+            WHERE id = thread
+              AND (w ->> 'recheck_user_id' IS NULL OR EXISTS (
+                SELECT 1 FROM thread_access JOIN users ON users.id = thread_access.user_id
+                WHERE thread_access.user_id = w ->> 'recheck_user_id' AND thread_access.thread_id = thread
+                  AND NOT users.disabled
+                  AND (w ->> 'recheck_session_version' IS NULL OR users.session_version = (w ->> 'recheck_session_version')::int)))
+            RETURNING last_seq, participation_mode, status INTO seq, mode, thread_status;
+            IF NOT FOUND THEN
+              outcomes[i] := '{}';
+              CONTINUE;
+            END IF;
+            INSERT INTO events (thread_id, thread_seq, event_id, event_type, sender_id, content, data, created_at)
+            VALUES (thread, seq, w ->> 'event_id', 'message_committed', w ->> 'sender_id', w ->> 'content',
+                    w -> 'data', (w ->> 'created_at')::timestamptz);
+            INSERT INTO messages (id, thread_id, thread_seq, sender_id, role, content, client_message_id, mentions,
+                                  base_seq, latest_seen_seq, created_at)
+            VALUES (w ->> 'message_id', thread, seq, w ->> 'sender_id', w ->> 'role', w ->> 'content',
+                    w ->> 'client_message_id', w -> 'mentions', (w ->> 'base_seq')::int, (w ->> 'latest_seen_seq')::int,
+                    (w ->> 'created_at')::timestamptz);
+            outcomes[i] := jsonb_build_object('seq', seq, 'participation_mode', mode, 'status', thread_status, 'webhook_ids',
+              to_jsonb(ARRAY(SELECT id FROM webhooks WHERE thread_id = thread AND active ORDER BY id)));
+          ELSE
+            UPDATE threads SET last_seq = last_seq + 1, updated_at = (w ->> 'created_at')::timestamptz
+            WHERE id = thread
+            RETURNING last_seq INTO seq;
+            IF NOT FOUND THEN
+              outcomes[i] := '{}';
+              CONTINUE;
+            END IF;
+            INSERT INTO events (thread_id, thread_seq, event_id, event_type, sender_id, content, data, created_at)
+            VALUES (thread, seq, w ->> 'event_id', w ->> 'event_type', w ->> 'sender_id', w ->> 'content',
+                    w -> 'data', (w ->> 'created_at')::timestamptz);
+            outcomes[i] := jsonb_build_object('seq', seq);
+          END IF;
+        END LOOP;
+        finished := true;
+      EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS failed_state = RETURNED_SQLSTATE, failed_constraint = CONSTRAINT_NAME,
+                                failed_message = MESSAGE_TEXT;
+        outcomes[at_index] := jsonb_build_object('error', jsonb_build_object(
+          'code', failed_state, 'constraint', nullif(failed_constraint, ''), 'message', failed_message));
+        -- A thread whose row lock could not be had (lock_timeout) fails whole: its later
+        -- writes would wait again, and committing them without this one would break its order.
+        IF failed_state = '55P03' THEN
+          FOR j IN at_index + 1 .. array_length(outcomes, 1) LOOP
+            IF writes -> (j - 1) ->> 'thread_id' = thread THEN
+              outcomes[j] := outcomes[at_index];
+            END IF;
+          END LOOP;
+        END IF;
+      END;
+    END LOOP;
+    RETURN to_jsonb(outcomes);
+  END
+  $fn$;
+  `,
+  // 13: each thread's search entries newest first (issue 17): a reader of few threads reads the newest rows of
+  // each (postgres/search.ts, EVENT_SEARCH_WINDOW_SQL) instead of a common word's whole GIN posting list.
+  `
+  CREATE INDEX event_search_thread ON event_search (thread_id, position);
+  `,
+  // 14: a cheaper search fold (issue 17). Migration 11's translate() of ~300 accented letters took about 100 µs
+  // of each message's commit; decomposing (NFD) and dropping the combining marks does the same in a tenth, and
+  // folds as the queries do (search-query.ts, foldWord), also letters translate() did not list (Greek tonos).
+  // normalize() needs a UTF8 database: any other keeps migration 11's fold.
+  `
+  DO $do$
+  BEGIN
+    IF current_setting('server_encoding') = 'UTF8' THEN
+      CREATE OR REPLACE FUNCTION search_fold(input text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fold$
+        SELECT lower(regexp_replace(
+          regexp_replace(normalize(input, NFD),
+            '[[:punct:]\\u00a0-\\u00bf\\u00d7\\u00f7\\u2000-\\u2bff\\u3000-\\u303f\\U0001f000-\\U0001faff]+', ' ', 'g'),
+          '[\\u0300-\\u036f\\u1ab0-\\u1aff\\u1dc0-\\u1dff\\ufe20-\\ufe2f]+', '', 'g'))
+      $fold$;
+    END IF;
+  END
+  $do$;
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

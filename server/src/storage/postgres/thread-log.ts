@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Message, ParticipationMode, ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import type { ThreadStatus } from '../../../../src/core/protocol/ownership.ts';
 import type postgres from 'postgres';
 import { now, toEvent, toMessage, uniqueViolation, type Db, type Row } from './rows.ts';
 import { committedEvent, committedMessage, messageCommittedData, repeatOf } from '../committed-message.ts';
@@ -48,7 +49,7 @@ export interface InsertedMessage {
 
 /**
  * Inserts a message and its `message_committed` event, and makes it the thread's last
- * message: one statement, which also returns the thread's mode and active webhooks (read in
+ * message: one statement, which also returns the thread's mode, status and active webhooks (read in
  * the same round trip, so the send path does not ask again). With `recheckUserId` the thread
  * row is updated only while that user is enabled, on `recheckSessionVersion` and sees the thread, so nothing is inserted
  * otherwise. Null when nothing was inserted (no such thread, or the recheck refused).
@@ -59,7 +60,7 @@ export async function insertMessage(sql: Db, input: NewMessage, createdAt: strin
   const data = messageCommittedData(input, messageId);
   const recheck = input.recheckUserId ?? null;
   const recheckVersion = input.recheckSessionVersion ?? null;
-  const rows = await sql<{ thread_seq: number; participation_mode: ParticipationMode; webhook_ids: string[] }[]>`
+  const rows = await sql<{ thread_seq: number; participation_mode: ParticipationMode; status: ThreadStatus; webhook_ids: string[] }[]>`
     WITH next AS (
       UPDATE threads
       SET last_seq = last_seq + 1, updated_at = ${createdAt}, activity_at = ${createdAt},
@@ -69,7 +70,7 @@ export async function insertMessage(sql: Db, input: NewMessage, createdAt: strin
           SELECT 1 FROM thread_access JOIN users ON users.id = thread_access.user_id
           WHERE thread_access.user_id = ${recheck}::text AND thread_access.thread_id = ${input.threadId} AND NOT users.disabled
             AND (${recheckVersion}::int IS NULL OR users.session_version = ${recheckVersion}::int)))
-      RETURNING last_seq, participation_mode
+      RETURNING last_seq, participation_mode, status
     ), event AS (
       INSERT INTO events (thread_id, thread_seq, event_id, event_type, sender_id, content, data, created_at)
       SELECT ${input.threadId}::text, next.last_seq, ${eventId}::text, 'message_committed', ${input.senderId}::text,
@@ -82,14 +83,14 @@ export async function insertMessage(sql: Db, input: NewMessage, createdAt: strin
            ${input.content}::text, ${input.clientMessageId}::text, ${JSON.stringify(input.mentions)}::text::jsonb, ${input.baseSeq}::int,
            ${input.latestSeenSeq}::int, ${createdAt}::timestamptz
     FROM next
-    RETURNING thread_seq, (SELECT participation_mode FROM next) AS participation_mode,
+    RETURNING thread_seq, (SELECT participation_mode FROM next) AS participation_mode, (SELECT status FROM next) AS status,
               ARRAY(SELECT id FROM webhooks WHERE webhooks.thread_id = ${input.threadId} AND active ORDER BY id) AS webhook_ids`;
   const row = rows[0];
   if (!row) return null;
   const seq = row.thread_seq;
   const message = committedMessage(input, messageId, seq, createdAt);
   const event = committedEvent(input, eventId, seq, createdAt, data);
-  return { message, event, facts: { participationMode: row.participation_mode, activeWebhookIds: row.webhook_ids } };
+  return { message, event, facts: { participationMode: row.participation_mode, status: row.status, activeWebhookIds: row.webhook_ids } };
 }
 
 async function existingMessage(sql: Db, input: NewMessage): Promise<Message | undefined> {
@@ -146,7 +147,7 @@ export class PostgresThreadLog implements LogStore {
           status: 'created',
           message: committedMessage(input, messageId, seq, createdAt),
           event,
-          facts: { participationMode: outcome.participation_mode!, activeWebhookIds: outcome.webhook_ids! },
+          facts: { participationMode: outcome.participation_mode!, status: outcome.status!, activeWebhookIds: outcome.webhook_ids! },
         };
       }
       // Refused by the recheck (or no such thread): not even a repeat is answered.

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { QueueCounts, ThreadStatus } from '../../../../src/core/protocol/ownership.ts';
+import type { QueueCounts } from '../../../../src/core/protocol/ownership.ts';
 import { now, str, toOwnership, type Row } from './rows.ts';
 import type { SqliteThreadLog } from './thread-log.ts';
 import type { OwnershipChange, OwnershipDecision, OwnershipStore } from '../stores/ownership-store.ts';
@@ -14,7 +14,6 @@ export class SqliteOwnership implements OwnershipStore {
     private readonly log: SqliteThreadLog,
   ) {
     this.stmt = {
-      status: db.prepare('SELECT status FROM threads WHERE id = ?').pluck(),
       state: db.prepare('SELECT status, assignee_id, agent_paused, waiting_since, snoozed_until FROM threads WHERE id = ?'),
       update: db.prepare(
         'UPDATE threads SET status = ?, assignee_id = ?, agent_paused = ?, waiting_since = ?, snoozed_until = ? WHERE id = ?',
@@ -40,10 +39,6 @@ export class SqliteOwnership implements OwnershipStore {
       this.stmt.updateAccess.run(next.status, next.assigneeId, next.waitingSince, threadId);
       return { state: next, events: plan.events.map((event) => this.log.insertEvent(threadId, event, at)) };
     })();
-  }
-
-  async statusOf(threadId: string): Promise<ThreadStatus | undefined> {
-    return this.stmt.status.get(threadId) as ThreadStatus | undefined;
   }
 
   async counts(userId: string): Promise<QueueCounts> {

@@ -1,5 +1,5 @@
 import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
-import type { QueueCounts, ThreadStatus } from '../../../../src/core/protocol/ownership.ts';
+import type { QueueCounts } from '../../../../src/core/protocol/ownership.ts';
 import type { NewEvent, OwnershipState } from '../storage.ts';
 
 /**
@@ -27,8 +27,6 @@ export interface OwnershipStore {
    * the plan's events (next seqs) in one transaction. Undefined when there is no such thread.
    */
   change(threadId: string, decide: OwnershipDecision): Promise<OwnershipChange | undefined>;
-  /** The thread's status as committed now, without a lock (a cheap look before a {@link change}); undefined: no such thread. */
-  statusOf(threadId: string): Promise<ThreadStatus | undefined>;
   /** The user's queue counts over the threads they see (`mine` and `unassigned` count open and waiting ones). */
   counts(userId: string): Promise<QueueCounts>;
   /** Ids of snoozed threads whose `snoozedUntil` is at or before `at` (ISO), at most `limit`. */

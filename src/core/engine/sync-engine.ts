@@ -174,12 +174,34 @@ export class SyncEngine implements FrameTarget {
 
   // ---- threads -------------------------------------------------------------------------
 
-  /** Opens a thread on screen: its latest window loads, it is focused, and it stays live. */
-  async openThread(threadId: string): Promise<void> {
+  /**
+   * Opens a thread on screen: its latest window loads (or, given `atSeq`, the window around
+   * that message, see {@link showSeq}), it is focused, and it stays live.
+   */
+  async openThread(threadId: string, atSeq?: number | null): Promise<void> {
     const session = this.session(threadId);
     session.onScreen = true;
     this.options.connection.send({ type: 'focus_thread', data: { thread_id: threadId } });
-    await session.open();
+    await (atSeq == null ? session.open() : session.openAt(atSeq));
+  }
+
+  /**
+   * Shows the message at `seq` (a search result): when the thread's window does not hold it,
+   * the window around it loads in one request; from there it grows both ways (`loadOlder`,
+   * {@link loadNewer}) and joins the live end.
+   */
+  showSeq(threadId: string, seq: number): Promise<void> {
+    return this.session(threadId).openAt(seq);
+  }
+
+  /** A window opened around an older message: the page after it (see `ThreadLog.loadNewer`). */
+  loadNewer(threadId: string): Promise<void> {
+    return this.sessions.get(threadId)?.loadNewer() ?? Promise.resolve();
+  }
+
+  /** Back to the thread's newest events from a window opened around an older message. */
+  jumpToLatest(threadId: string): Promise<void> {
+    return this.session(threadId).jumpToLatest();
   }
 
   /** The thread leaves the screen: unfocused, and trimmed to its latest window (memory stays bounded). */
@@ -194,7 +216,7 @@ export class SyncEngine implements FrameTarget {
 
   /** The highest seq applied in a thread: where a stream or poll for it resumes. */
   cursorOf(threadId: string): number {
-    return this.sessions.get(threadId)?.appliedSeq ?? 0;
+    return this.sessions.get(threadId)?.resumeSeq ?? 0;
   }
 
   loadOlder(threadId: string): Promise<void> {
@@ -227,7 +249,10 @@ export class SyncEngine implements FrameTarget {
 
   /** Sends a message: it shows at once, survives reloads, and is committed once. */
   async send(threadId: string, content: string, mentions: string[] = []): Promise<OutboxItem> {
-    const { baseSeq, latestSeenSeq } = this.session(threadId).takeBaseSeq();
+    const session = this.session(threadId);
+    const { baseSeq, latestSeenSeq } = session.takeBaseSeq();
+    // A message goes to the live end: that is where it shows.
+    if (session.hasNewer) void session.jumpToLatest();
     this.setTyping(threadId, false);
     return this.outbox.add({ threadId, content, mentions, baseSeq, latestSeenSeq });
   }
@@ -280,6 +305,8 @@ export class SyncEngine implements FrameTarget {
    * carried it; otherwise the thread catches up from the server (the socket may also bring it).
    */
   noteSaved(threadId: string, event: InboundEvent | null): void {
+    // Like a message, a note shows at the live end.
+    if (this.sessions.get(threadId)?.hasNewer) void this.jumpToLatest(threadId);
     if (event) this.receiveEvent(threadId, event);
     else void this.sessions.get(threadId)?.verify();
   }

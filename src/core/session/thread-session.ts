@@ -80,8 +80,36 @@ export class ThreadSession {
     return this.log?.appliedSeq ?? 0;
   }
 
+  /** Where a live stream of the thread resumes (see `ThreadLog.resumeSeq`). */
+  get resumeSeq(): number {
+    return this.log?.resumeSeq ?? 0;
+  }
+
+  /** The window does not reach the live end (it was opened around an older message). */
+  get hasNewer(): boolean {
+    return this.log?.detached ?? false;
+  }
+
   open(): Promise<void> {
     return this.logOf().open();
+  }
+
+  /**
+   * Shows the message at `seq`: nothing to load when the window holds it, else the window
+   * around it, in one request (see `ThreadLog.openAround`).
+   */
+  openAt(seq: number): Promise<void> {
+    const log = this.logOf();
+    return log.isOpen && log.entryAt(seq) ? log.open() : log.openAround(seq);
+  }
+
+  loadNewer(): Promise<void> {
+    return this.log?.loadNewer() ?? Promise.resolve();
+  }
+
+  /** Back to the newest events, live. */
+  jumpToLatest(): Promise<void> {
+    return this.logOf().jumpToLatest();
   }
 
   /** Off screen: trimmed to its latest window so memory stays bounded. */
@@ -232,11 +260,15 @@ export class ThreadSession {
     const log = this.log ?? undefined;
     const self = this.options.selfSenderId;
     const entries = log?.items ?? [];
+    // A window that ends before the live end shows none of what happens there: no sends
+    // waiting, no runs under way (they would look like the window's last words).
+    const live = !log?.detached;
     const timeline = readTimeline({
       entries,
-      outbox: this.options.outbox.list(this.threadId),
+      outbox: live ? this.options.outbox.list(this.threadId) : [],
       runs: this.runs.all,
       selfSenderId: self,
+      live,
     });
     const baseSeq = this.composingBase;
     this.snapshot = {
@@ -245,6 +277,8 @@ export class ThreadSession {
       items: timeline.items,
       hasOlder: log?.hasOlder ?? false,
       loadingOlder: log?.isLoadingOlder ?? false,
+      hasNewer: !live,
+      loadingNewer: log?.isLoadingNewer ?? false,
       health: healthOf(log, this.options.connectionState()),
       typing: this.typing.of(this.threadId),
       present: this.presence.of(this.threadId),

@@ -6,6 +6,7 @@ import type { Row } from './build-rows.ts';
 import { FrameGateContext, type FrameGate } from './frame-gate.ts';
 import { splitLiveTail } from './live-tail.ts';
 import { MessageRow, type RowActions } from './message-row.tsx';
+import { findHitRow } from './search-hit.ts';
 import { useGatedVirtualizer } from './use-gated-virtualizer.ts';
 
 /** Within this many pixels of the end counts as "at the bottom" (and keeps following new messages). */
@@ -51,12 +52,6 @@ interface Props {
   jumpSeq?: number | null;
   /** The jump is done (shown, or not in the thread). */
   onJumped?(): void;
-}
-
-/** The log position a row shows, if any. */
-function seqOf(row: Row): number | null {
-  if (row.kind === 'message') return row.message.seq;
-  return row.kind === 'notice' || row.kind === 'approval' || row.kind === 'escalation' ? row.seq : null;
 }
 
 /**
@@ -295,19 +290,16 @@ export function MessageList({
   }, []);
 
   // A search result: once the rows reach it (the engine loads the window around it), its row
-  // is shown in the middle, highlighted, focused and announced. A seq with no row of its own
-  // (an event folded into a run card) shows the next row.
+  // is shown in the middle, highlighted, focused and announced.
   const [hitKey, setHitKey] = useState<string | null>(null);
   /** The hit is to take focus once its row is rendered. */
   const focusHitRef = useRef(false);
   useEffect(() => {
     if (jumpSeq === null || !loaded) return;
-    const seqs = rows.map(seqOf).filter((seq) => seq !== null);
-    // The window starts after it or ends before it: the window around it is on its way.
-    if ((hasOlder && (seqs[0] ?? Infinity) > jumpSeq) || (hasNewer && (seqs.at(-1) ?? -Infinity) < jumpSeq)) return;
-    const index = rows.findIndex((row) => (seqOf(row) ?? -1) >= jumpSeq);
+    const index = findHitRow(rows, jumpSeq, { hasOlder, hasNewer });
+    if (index === 'wait') return;
     onJumped?.();
-    if (index < 0) return;
+    if (index === null) return;
     // Leaves the end: the scroll this causes updates "at the bottom" (onScroll), and new messages no longer pull the view down.
     atBottomRef.current = false;
     virtualizer.scrollToIndex(index, { align: 'center' });

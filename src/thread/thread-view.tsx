@@ -92,7 +92,8 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
       <Composer threadId={threadId} thread={thread} />
       <ReplyAnnouncer
         items={snapshot.items}
-        loaded={snapshot.loaded && snapshot.health.status === 'synced'}
+        // Pages read towards the live end from a search result are history, not news.
+        loaded={snapshot.loaded && snapshot.health.status === 'synced' && !snapshot.hasNewer}
         thread={thread}
         selfSenderId={selfSenderId}
       />

@@ -47,11 +47,18 @@ describe('SyncEngine: a thread opened at a message (a search result)', () => {
     expect(engine.cursorOf(THREAD)).toBe(MESSAGES);
   });
 
-  it('asking to show a message the window holds sends nothing', async () => {
+  it('asking to show a message the window holds sends nothing, also at the live end', async () => {
     const { source, engine } = await openedAtHit();
     await engine.showSeq(THREAD, HIT + 10);
     expect(source.calls).toHaveLength(0);
     expect(source.polls).toHaveLength(1);
+    const jumping = engine.jumpToLatest(THREAD);
+    await source.settle();
+    await jumping;
+    const polls = source.polls.length;
+    await engine.showSeq(THREAD, MESSAGES - 1);
+    expect(source.calls).toHaveLength(0);
+    expect(source.polls).toHaveLength(polls);
   });
 
   it('a live message past the window shows only once the window reaches it, once', async () => {

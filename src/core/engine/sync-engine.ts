@@ -191,7 +191,8 @@ export class SyncEngine implements FrameTarget {
    * {@link loadNewer}) and joins the live end.
    */
   showSeq(threadId: string, seq: number): Promise<void> {
-    return this.session(threadId).openAt(seq);
+    const session = this.session(threadId);
+    return session.holds(seq) ? Promise.resolve() : session.openAt(seq);
   }
 
   /** A window opened around an older message: the page after it (see `ThreadLog.loadNewer`). */

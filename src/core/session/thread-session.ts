@@ -100,7 +100,12 @@ export class ThreadSession {
    */
   openAt(seq: number): Promise<void> {
     const log = this.logOf();
-    return log.isOpen && log.entryAt(seq) ? log.open() : log.openAround(seq);
+    return this.holds(seq) ? log.open() : log.openAround(seq);
+  }
+
+  /** The window holds the event at `seq`. */
+  holds(seq: number): boolean {
+    return this.log !== null && this.log.isOpen && this.log.entryAt(seq) !== undefined;
   }
 
   loadNewer(): Promise<void> {

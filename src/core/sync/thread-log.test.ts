@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../protocol/server-frame-schemas.ts';
 import { FakeThreadSource, flushMicrotasks } from '../testing/fake-thread-source.ts';
 import { entryFromEvent } from './log-entry.ts';
-import { AROUND_BEFORE, AROUND_SIZE, ThreadLog, WINDOW_SIZE } from './thread-log.ts';
+import { AROUND_BEFORE, AROUND_SIZE, NEWER_PAGE_SIZE, ThreadLog, WINDOW_SIZE } from './thread-log.ts';
 
 const THREAD = 't1';
 
@@ -204,13 +204,13 @@ describe('ThreadLog opened around a message', () => {
     expect(log.appliedSeq).toBe(end);
     expect(log.size).toBe(AROUND_SIZE);
     expect(source.calls).toHaveLength(0);
-    // A page down: the next WINDOW_SIZE events after the window, still detached.
+    // A page down: the next NEWER_PAGE_SIZE events after the window, still detached.
     const loading = log.loadNewer();
     expect(log.isLoadingNewer).toBe(true);
     await source.settle();
     await loading;
-    expect(source.polls.at(-1)).toEqual({ afterSeq: end, limit: WINDOW_SIZE });
-    expect(log.appliedSeq).toBe(end + WINDOW_SIZE);
+    expect(source.polls.at(-1)).toEqual({ afterSeq: end, limit: NEWER_PAGE_SIZE });
+    expect(log.appliedSeq).toBe(end + NEWER_PAGE_SIZE);
     expect(log.detached).toBe(true);
     await loadAllNewer(log, source);
     // Joined: what came live meanwhile is there once, and the next live event applies at once.
@@ -225,18 +225,19 @@ describe('ThreadLog opened around a message', () => {
   });
 
   it('catches up on what was committed while the page that reached the end was in flight', async () => {
-    // The window ends WINDOW_SIZE before the end: the next page reaches it.
-    const { source, log } = await around(299, 150);
-    expect(log.appliedSeq).toBe(299 - WINDOW_SIZE);
+    // The window ends NEWER_PAGE_SIZE before the end: the next page reaches it.
+    const { source, log } = await around(249 + NEWER_PAGE_SIZE, 150);
+    expect(log.appliedSeq).toBe(249);
     const loading = log.loadNewer();
     // The answer is taken when the request reaches the server; these commit after it.
     source.plan(4);
     source.commit(4);
-    for (const seq of [300, 301, 302, 303]) log.receive(entry(source.log[seq - 1]!));
+    const last = 249 + NEWER_PAGE_SIZE;
+    for (const seq of [last + 1, last + 2, last + 3, last + 4]) log.receive(entry(source.log[seq - 1]!));
     await source.settle();
     await loading;
     expect(log.detached).toBe(false);
-    expect(seqsOf(log)).toEqual(range(150 - AROUND_BEFORE, 303));
+    expect(seqsOf(log)).toEqual(range(150 - AROUND_BEFORE, last + 4));
   });
 
   it('grows older pages from the window start', async () => {

@@ -11,6 +11,8 @@ export const WINDOW_SIZE = 50;
  */
 export const AROUND_SIZE = POLL_LIMIT_MAX;
 export const AROUND_BEFORE = AROUND_SIZE / 2;
+/** Events per page read towards the live end: a reader far behind it gets there in few requests. */
+export const NEWER_PAGE_SIZE = POLL_LIMIT_MAX;
 /** Out-of-order events held while a gap is being filled; past this the catch-up refetches them. */
 const MAX_PENDING = 2_000;
 
@@ -396,7 +398,7 @@ export class ThreadLog {
     const after = this.appliedSeq;
     this.loadingNewer = (async () => {
       try {
-        const page = await this.options.source.pollEvents(this.threadId, after, WINDOW_SIZE);
+        const page = await this.options.source.pollEvents(this.threadId, after, NEWER_PAGE_SIZE);
         if (generation !== this.generation || this.appliedSeq !== after) return;
         const newer = page.events
           .map((event) => entryFromEvent(this.threadId, event))

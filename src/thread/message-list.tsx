@@ -39,7 +39,7 @@ interface Props {
   onLoadOlder(): void;
   /** The rows end before the thread's newest events (a window opened at a search result). */
   hasNewer?: boolean;
-  loadingNewer?: boolean;
+  /** Reads the page after the rows (one at a time: asking again while it loads sends nothing). */
   onLoadNewer?(): void;
   /** Back to the newest events ("Jump to latest"). */
   onJumpToLatest?(): void;
@@ -76,7 +76,6 @@ export function MessageList({
   loaded,
   onLoadOlder,
   hasNewer = false,
-  loadingNewer = false,
   onLoadNewer,
   onJumpToLatest,
   onAtBottomChange,
@@ -159,8 +158,8 @@ export function MessageList({
     if (bottom) gate.run(() => setUnseen(0));
     recordAnchor();
     if (element.scrollTop < LOAD_OLDER_THRESHOLD_PX && hasOlder && !loadingOlder) onLoadOlder();
-    if (distance < LOAD_NEWER_THRESHOLD_PX && hasNewer && !loadingNewer) onLoadNewer?.();
-  }, [gate, hasNewer, hasOlder, loadingNewer, loadingOlder, onAtBottomChange, onLoadNewer, onLoadOlder, recordAnchor]);
+    if (distance < LOAD_NEWER_THRESHOLD_PX && hasNewer) onLoadNewer?.();
+  }, [gate, hasNewer, hasOlder, loadingOlder, onAtBottomChange, onLoadNewer, onLoadOlder, recordAnchor]);
 
   /**
    * Puts the held anchor back at its distance from the top: by its element once rendered,

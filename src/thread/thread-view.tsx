@@ -81,7 +81,6 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
         loaded={snapshot.loaded}
         onLoadOlder={loadOlder}
         hasNewer={snapshot.hasNewer}
-        loadingNewer={snapshot.loadingNewer}
         onLoadNewer={loadNewer}
         onJumpToLatest={jumpToLatest}
         onAtBottomChange={setAtBottom}

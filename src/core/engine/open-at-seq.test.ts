@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryOutboxStore } from '../sync/outbox-store.ts';
-import { AROUND_BEFORE, AROUND_SIZE, WINDOW_SIZE } from '../sync/thread-log.ts';
+import { WINDOW_SIZE } from '../sync/thread-log.ts';
+import { AROUND_BEFORE, AROUND_SIZE } from '../sync/windowed-thread-log.ts';
 import { FakeConnection } from '../testing/fake-connection.ts';
 import { FakeEnvironment } from '../testing/fake-environment.ts';
 import { FakeThreadSource } from '../testing/fake-thread-source.ts';
 import type { TimelineItem } from '../timeline/timeline-item.ts';
-import { SyncEngine } from './sync-engine.ts';
+import { InboxSyncEngine } from './inbox-sync-engine.ts';
 
 const THREAD = 't-long';
 const ME = 'user:me';
@@ -17,7 +18,7 @@ async function openedAtHit() {
   const source = new FakeThreadSource(THREAD);
   source.plan(MESSAGES);
   source.commit(MESSAGES);
-  const engine = new SyncEngine({
+  const engine = new InboxSyncEngine({
     connection: new FakeConnection(),
     source,
     outboxStore: new MemoryOutboxStore(),
@@ -33,7 +34,7 @@ async function openedAtHit() {
 
 const seqsOf = (items: readonly TimelineItem[]) => items.flatMap((item) => (item.kind === 'message' ? [item.message.seq] : []));
 
-describe('SyncEngine: a thread opened at a message (a search result)', () => {
+describe('InboxSyncEngine: a thread opened at a message (a search result)', () => {
   it('reads one window around it, says it has newer events, and is synced', async () => {
     const { source, engine } = await openedAtHit();
     expect(source.polls).toEqual([{ afterSeq: HIT - AROUND_BEFORE - 1, limit: AROUND_SIZE }]);

@@ -3,7 +3,7 @@ import type { Connection, ConnectionState } from '../connection/connection.ts';
 import { emit } from '../connection/emit.ts';
 import type { Environment } from '../environment/environment.ts';
 import type { InboundEvent, InboundMessage } from '../protocol/server-frame-schemas.ts';
-import { ThreadSession } from '../session/thread-session.ts';
+import { ThreadSession, type ThreadSessionOptions } from '../session/thread-session.ts';
 import type { ThreadSnapshot } from '../session/thread-snapshot.ts';
 import { Outbox, type OutboxItem } from '../sync/outbox.ts';
 import type { OutboxStore } from '../sync/outbox-store.ts';
@@ -50,7 +50,7 @@ export type Activity =
  * to is freed after `IDLE_SESSION_TTL_MS` (see {@link IdleSessions}).
  */
 export class SyncEngine implements FrameTarget {
-  private readonly sessions = new Map<string, ThreadSession>();
+  protected readonly sessions = new Map<string, ThreadSession>();
   private readonly threadListeners = new Map<string, Set<() => void>>();
   private readonly listeners = new Set<() => void>();
   private readonly activityListeners = new Set<(activity: Activity) => void>();
@@ -88,7 +88,7 @@ export class SyncEngine implements FrameTarget {
   session(threadId: string): ThreadSession {
     let session = this.sessions.get(threadId);
     if (!session) {
-      session = new ThreadSession(threadId, {
+      session = this.newSession(threadId, {
         source: this.options.source,
         environment: this.options.environment,
         outbox: this.outbox,
@@ -101,6 +101,11 @@ export class SyncEngine implements FrameTarget {
       if (!this.threadListeners.get(threadId)?.size) this.idle.idle(threadId);
     }
     return session;
+  }
+
+  /** Makes a thread's session (the inbox's can also open around a message). */
+  protected newSession(threadId: string, options: ThreadSessionOptions): ThreadSession {
+    return new ThreadSession(threadId, options);
   }
 
   /**
@@ -174,35 +179,12 @@ export class SyncEngine implements FrameTarget {
 
   // ---- threads -------------------------------------------------------------------------
 
-  /**
-   * Opens a thread on screen: its latest window loads (or, given `atSeq`, the window around
-   * that message, see {@link showSeq}), it is focused, and it stays live.
-   */
-  async openThread(threadId: string, atSeq?: number | null): Promise<void> {
+  /** Opens a thread on screen: its latest window loads, it is focused, and it stays live. */
+  async openThread(threadId: string): Promise<void> {
     const session = this.session(threadId);
     session.onScreen = true;
     this.options.connection.send({ type: 'focus_thread', data: { thread_id: threadId } });
-    await (atSeq == null ? session.open() : session.openAt(atSeq));
-  }
-
-  /**
-   * Shows the message at `seq` (a search result): when the thread's window does not hold it,
-   * the window around it loads in one request; from there it grows both ways (`loadOlder`,
-   * {@link loadNewer}) and joins the live end.
-   */
-  showSeq(threadId: string, seq: number): Promise<void> {
-    const session = this.session(threadId);
-    return session.holds(seq) ? Promise.resolve() : session.openAt(seq);
-  }
-
-  /** A window opened around an older message: the page after it (see `ThreadLog.loadNewer`). */
-  loadNewer(threadId: string): Promise<void> {
-    return this.sessions.get(threadId)?.loadNewer() ?? Promise.resolve();
-  }
-
-  /** Back to the thread's newest events from a window opened around an older message. */
-  jumpToLatest(threadId: string): Promise<void> {
-    return this.session(threadId).jumpToLatest();
+    await session.open();
   }
 
   /** The thread leaves the screen: unfocused, and trimmed to its latest window (memory stays bounded). */
@@ -217,7 +199,7 @@ export class SyncEngine implements FrameTarget {
 
   /** The highest seq applied in a thread: where a stream or poll for it resumes. */
   cursorOf(threadId: string): number {
-    return this.sessions.get(threadId)?.resumeSeq ?? 0;
+    return this.sessions.get(threadId)?.appliedSeq ?? 0;
   }
 
   loadOlder(threadId: string): Promise<void> {
@@ -250,10 +232,7 @@ export class SyncEngine implements FrameTarget {
 
   /** Sends a message: it shows at once, survives reloads, and is committed once. */
   async send(threadId: string, content: string, mentions: string[] = []): Promise<OutboxItem> {
-    const session = this.session(threadId);
-    const { baseSeq, latestSeenSeq } = session.takeBaseSeq();
-    // A message goes to the live end: that is where it shows.
-    if (session.hasNewer) void session.jumpToLatest();
+    const { baseSeq, latestSeenSeq } = this.session(threadId).takeBaseSeq();
     this.setTyping(threadId, false);
     return this.outbox.add({ threadId, content, mentions, baseSeq, latestSeenSeq });
   }
@@ -306,8 +285,6 @@ export class SyncEngine implements FrameTarget {
    * carried it; otherwise the thread catches up from the server (the socket may also bring it).
    */
   noteSaved(threadId: string, event: InboundEvent | null): void {
-    // Like a message, a note shows at the live end.
-    if (this.sessions.get(threadId)?.hasNewer) void this.jumpToLatest(threadId);
     if (event) this.receiveEvent(threadId, event);
     else void this.sessions.get(threadId)?.verify();
   }

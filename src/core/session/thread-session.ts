@@ -9,7 +9,7 @@ import { entryFromEvent, entryFromMessage, type LogEntry } from '../sync/log-ent
 import type { Outbox } from '../sync/outbox.ts';
 import { ThreadRuns } from '../runs/thread-runs.ts';
 import { PresenceState } from '../sync/presence-state.ts';
-import { ThreadLog, WINDOW_SIZE } from '../sync/thread-log.ts';
+import { ThreadLog, WINDOW_SIZE, type ThreadLogOptions } from '../sync/thread-log.ts';
 import { TypingState } from '../sync/typing-state.ts';
 import { readTimeline } from '../timeline/build-timeline.ts';
 import { healthOf, type ThreadSnapshot } from './thread-snapshot.ts';
@@ -39,7 +39,7 @@ export interface ThreadSessionOptions {
  * the same object until something changed.
  */
 export class ThreadSession {
-  private log: ThreadLog | null = null;
+  protected log: ThreadLog | null = null;
   /** Its runs, kept reduced from the live frames and the log as they arrive. */
   private readonly runs: ThreadRuns;
   private readonly typing = new TypingState(() => this.changed('frame'));
@@ -58,10 +58,15 @@ export class ThreadSession {
     this.runs = new ThreadRuns(threadId);
   }
 
+  /** Makes the thread's log (the inbox's can also open around a message). */
+  protected newLog(options: ThreadLogOptions): ThreadLog {
+    return new ThreadLog(this.threadId, options);
+  }
+
   /** The log, created (and followed) on first use. */
-  private logOf(): ThreadLog {
+  protected logOf(): ThreadLog {
     if (!this.log) {
-      this.log = new ThreadLog(this.threadId, {
+      this.log = this.newLog({
         source: this.options.source,
         keepsClientIdOf: (senderId) => senderId === this.options.selfSenderId,
         onChange: () => this.logChanged(),
@@ -80,41 +85,8 @@ export class ThreadSession {
     return this.log?.appliedSeq ?? 0;
   }
 
-  /** Where a live stream of the thread resumes (see `ThreadLog.resumeSeq`). */
-  get resumeSeq(): number {
-    return this.log?.resumeSeq ?? 0;
-  }
-
-  /** The window does not reach the live end (it was opened around an older message). */
-  get hasNewer(): boolean {
-    return this.log?.detached ?? false;
-  }
-
   open(): Promise<void> {
     return this.logOf().open();
-  }
-
-  /**
-   * Shows the message at `seq`: nothing to load when the window holds it, else the window
-   * around it, in one request (see `ThreadLog.openAround`).
-   */
-  openAt(seq: number): Promise<void> {
-    const log = this.logOf();
-    return this.holds(seq) ? log.open() : log.openAround(seq);
-  }
-
-  /** The window holds the event at `seq`. */
-  holds(seq: number): boolean {
-    return this.log !== null && this.log.isOpen && this.log.entryAt(seq) !== undefined;
-  }
-
-  loadNewer(): Promise<void> {
-    return this.log?.loadNewer() ?? Promise.resolve();
-  }
-
-  /** Back to the newest events, live. */
-  jumpToLatest(): Promise<void> {
-    return this.logOf().jumpToLatest();
   }
 
   /** Off screen: trimmed to its latest window so memory stays bounded. */
@@ -283,7 +255,6 @@ export class ThreadSession {
       hasOlder: log?.hasOlder ?? false,
       loadingOlder: log?.isLoadingOlder ?? false,
       hasNewer: !live,
-      loadingNewer: log?.isLoadingNewer ?? false,
       health: healthOf(log, this.options.connectionState()),
       typing: this.typing.of(this.threadId),
       present: this.presence.of(this.threadId),

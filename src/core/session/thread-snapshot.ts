@@ -30,7 +30,6 @@ export interface ThreadSnapshot {
   loadingOlder: boolean;
   /** The window ends before the newest events (opened around an older message); they load as the reader scrolls down. */
   hasNewer: boolean;
-  loadingNewer: boolean;
   health: SyncHealth;
   typing: readonly string[];
   present: readonly string[];

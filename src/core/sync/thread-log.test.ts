@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../protocol/server-frame-schemas.ts';
 import { FakeThreadSource, flushMicrotasks } from '../testing/fake-thread-source.ts';
 import { entryFromEvent } from './log-entry.ts';
-import { AROUND_BEFORE, AROUND_SIZE, NEWER_PAGE_SIZE, ThreadLog, WINDOW_SIZE } from './thread-log.ts';
+import { ThreadLog, WINDOW_SIZE } from './thread-log.ts';
+import { AROUND_BEFORE, AROUND_SIZE, NEWER_PAGE_SIZE, WindowedThreadLog } from './windowed-thread-log.ts';
 
 const THREAD = 't1';
 
@@ -11,6 +12,11 @@ function setup(source = new FakeThreadSource(THREAD)) {
   let changes = 0;
   const log = new ThreadLog(THREAD, { source, onChange: () => changes++ });
   return { source, log, changes: () => changes };
+}
+
+/** The inbox's log: everything a ThreadLog does, and opening around a message. */
+function setupWindowed(source = new FakeThreadSource(THREAD)) {
+  return { source, log: new WindowedThreadLog(THREAD, { source, onChange: () => undefined }) };
 }
 
 /** A log opened on a server that planned `planned` events and has committed `committed` of them. */
@@ -31,7 +37,7 @@ const keysOf = (log: ThreadLog) => log.items.map((item) => item.key);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 /** Loads newer pages until a detached window has joined the live end. */
-async function loadAllNewer(log: ThreadLog, source: FakeThreadSource) {
+async function loadAllNewer(log: WindowedThreadLog, source: FakeThreadSource) {
   while (log.detached && log.isOpen) {
     const loading = log.loadNewer();
     await source.settle();
@@ -149,7 +155,7 @@ describe('ThreadLog', () => {
 describe('ThreadLog opened around a message', () => {
   /** A log opened around `seq` on a server with `committed` events, every answer given. */
   async function around(committed: number, seq: number) {
-    const result = setup();
+    const result = setupWindowed();
     result.source.plan(committed);
     result.source.commit(committed);
     const opening = result.log.openAround(seq);
@@ -170,7 +176,7 @@ describe('ThreadLog opened around a message', () => {
   });
 
   it('asked again for the same message while it loads, sends nothing more', async () => {
-    const { source, log } = setup();
+    const { source, log } = setupWindowed();
     source.plan(1_000);
     source.commit(1_000);
     const first = log.openAround(500);
@@ -308,8 +314,10 @@ describe('ThreadLog under any delivery schedule (property)', () => {
         fc.integer({ min: 0, max: 30 }),
         fc.array(opArbitrary, { maxLength: 120 }),
         fc.boolean(),
-        async (total, initiallyCommitted, ops, knowsLastSeq) => {
-          const { source, log } = setup();
+        fc.boolean(),
+        async (total, initiallyCommitted, ops, knowsLastSeq, windowed) => {
+          // The widget's plain log, or the inbox's, which also opens around search results.
+          const { source, log } = windowed ? setupWindowed() : setup();
           source.knowsLastSeq = knowsLastSeq;
           source.plan(total, (seq) => (seq % 4 === 0 ? 'tool_call_started' : 'message_committed'));
           source.commit(initiallyCommitted);
@@ -337,10 +345,10 @@ describe('ThreadLog under any delivery schedule (property)', () => {
                 break;
               case 'around':
                 // A search result: any seq of the planned log, maybe not committed yet.
-                if (total > 0) void log.openAround(1 + (step.pick % total));
+                if (total > 0 && log instanceof WindowedThreadLog) void log.openAround(1 + (step.pick % total));
                 break;
               case 'newer':
-                void log.loadNewer();
+                if (log instanceof WindowedThreadLog) void log.loadNewer();
                 break;
             }
             await flushMicrotasks();
@@ -350,7 +358,7 @@ describe('ThreadLog under any delivery schedule (property)', () => {
           source.commit(total);
           void log.verify();
           await source.settle();
-          await loadAllNewer(log, source);
+          if (log instanceof WindowedThreadLog) await loadAllNewer(log, source);
           await loadAll(log, source);
 
           const expected = source.log.map((event) => entryFromEvent(THREAD, event));

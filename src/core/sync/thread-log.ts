@@ -5,14 +5,6 @@ import { entryFromEvent, type LogEntry } from './log-entry.ts';
 
 /** Events fetched when a thread opens, and per "load older" page (CONTRACT §5 dense windows). */
 export const WINDOW_SIZE = 50;
-/**
- * Events read in the one request that opens a thread around a message (a search result):
- * the most one poll answers (CONTRACT §5), {@link AROUND_BEFORE} of them before the message.
- */
-export const AROUND_SIZE = POLL_LIMIT_MAX;
-export const AROUND_BEFORE = AROUND_SIZE / 2;
-/** Events per page read towards the live end: a reader far behind it gets there in few requests. */
-export const NEWER_PAGE_SIZE = POLL_LIMIT_MAX;
 /** Out-of-order events held while a gap is being filled; past this the catch-up refetches them. */
 const MAX_PENDING = 2_000;
 
@@ -39,12 +31,8 @@ export interface ThreadLogOptions {
  * dropped (unless its identity differs: then the server's log was replaced, and the
  * thread reloads); one further ahead is held back while a single catch-up through the
  * poll endpoint fills the gap. Whatever order events come in, the entries end up equal
- * to the server's log: every seq once, in order, no hole.
- *
- * Opened around an older message ({@link openAround}) the window is *detached*: it ends
- * before the live end. Live events past it are not held (they would be a gap); the window
- * grows towards the end page by page ({@link loadNewer}) and, once a page reaches the end,
- * joins the live log and catches up from where it ends, so nothing is missed or doubled.
+ * to the server's log: every seq once, in order, no hole. (The inbox's `WindowedThreadLog`
+ * can also hold a window that ends before the live end.)
  */
 export class ThreadLog {
   appliedSeq = 0;
@@ -53,31 +41,28 @@ export class ThreadLog {
   windowStart = 1;
   status: LogStatus = 'idle';
   lastError: ApiError | null = null;
-  /** The window ends before the live end (opened around an older message): see {@link loadNewer}. */
+  /** The window ends before the live end (see `WindowedThreadLog`); never here. */
   detached = false;
   /** Bumped on every change, so snapshots can be cached per version. */
   version = 0;
 
   /** Mutated in place; readers get {@link items}, a copy made once per version. */
-  private entries: LogEntry[] = [];
-  private itemsCache: readonly LogEntry[] | null = null;
-  private readonly pending = new Map<number, LogEntry>();
-  private catching: Promise<void> | null = null;
-  private opening: Promise<void> | null = null;
-  private catchUpAgain = false;
-  private loadingOlder: Promise<void> | null = null;
-  private loadingNewer: Promise<void> | null = null;
-  /** The around-open in flight, so asking again for the same message sends nothing more. */
-  private around: { seq: number; promise: Promise<void> } | null = null;
+  protected entries: LogEntry[] = [];
+  protected itemsCache: readonly LogEntry[] | null = null;
+  protected readonly pending = new Map<number, LogEntry>();
+  protected catching: Promise<void> | null = null;
+  protected opening: Promise<void> | null = null;
+  protected catchUpAgain = false;
+  protected loadingOlder: Promise<void> | null = null;
   /** One string per sender id: thousands of messages from a few senders share them. */
   private readonly senders = new Map<string, string>();
   /** Opened: the base window is known, so gaps can be filled from `appliedSeq`. */
-  private based = false;
-  private generation = 0;
+  protected based = false;
+  protected generation = 0;
 
   constructor(
     readonly threadId: string,
-    private readonly options: ThreadLogOptions,
+    protected readonly options: ThreadLogOptions,
   ) {}
 
   /** The held entries, oldest first: one array per version, so a snapshot can keep it. */
@@ -97,18 +82,6 @@ export class ThreadLog {
     return this.loadingOlder !== null;
   }
 
-  get isLoadingNewer(): boolean {
-    return this.loadingNewer !== null;
-  }
-
-  /**
-   * Where a live stream of this thread resumes: what is applied, or for a detached window,
-   * the newest seq known (the window's own end would replay everything after it).
-   */
-  get resumeSeq(): number {
-    return this.detached ? Math.max(this.appliedSeq, this.serverSeq) : this.appliedSeq;
-  }
-
   get isOpen(): boolean {
     return this.based;
   }
@@ -117,13 +90,13 @@ export class ThreadLog {
     return seq >= this.windowStart && seq <= this.appliedSeq ? this.entries[seq - this.windowStart] : undefined;
   }
 
-  private changed(): void {
+  protected changed(): void {
     this.version++;
     this.itemsCache = null;
     this.options.onChange();
   }
 
-  private setStatus(status: LogStatus): void {
+  protected setStatus(status: LogStatus): void {
     if (this.status !== status) {
       this.status = status;
       this.changed();
@@ -135,8 +108,6 @@ export class ThreadLog {
    * cannot tell `last_seq` is read from the start, keeping only the latest window.
    */
   open(): Promise<void> {
-    // Opening around a message: that is the window this open gets.
-    if (this.around) return this.around.promise;
     if (this.based) return this.catchUp();
     this.opening ??= this.load().finally(() => {
       this.opening = null;
@@ -154,7 +125,7 @@ export class ThreadLog {
     }
   }
 
-  private async load(): Promise<void> {
+  protected async load(): Promise<void> {
     const generation = this.generation;
     this.setStatus('loading');
     const last = await this.lastSeq();
@@ -189,8 +160,6 @@ export class ThreadLog {
       this.apply([entry]);
       return;
     }
-    // Past a detached window: loadNewer reads it when the reader gets there.
-    if (this.detached) return;
     this.hold(entry);
     void this.catchUp();
   }
@@ -203,7 +172,7 @@ export class ThreadLog {
     if (this.based) void this.catchUp();
   }
 
-  private hold(entry: LogEntry): void {
+  protected hold(entry: LogEntry): void {
     if (this.pending.size >= MAX_PENDING) this.pending.clear();
     this.pending.set(entry.seq, entry);
     this.changed();
@@ -219,7 +188,7 @@ export class ThreadLog {
   }
 
   /** Applies contiguous entries, then whatever held-back ones now follow. */
-  private apply(batch: LogEntry[]): void {
+  protected apply(batch: LogEntry[]): void {
     const next = this.entries;
     for (const entry of batch) {
       if (entry.seq !== this.appliedSeq + 1) continue;
@@ -243,12 +212,6 @@ export class ThreadLog {
    */
   catchUp(): Promise<void> {
     if (!this.based) return Promise.resolve();
-    if (this.detached) {
-      // Nothing to fill: the window grows by loadNewer, and catches up once it reaches the end.
-      this.lastError = null;
-      this.setStatus('synced');
-      return Promise.resolve();
-    }
     if (this.catching) {
       this.catchUpAgain = true;
       return this.catching;
@@ -310,17 +273,16 @@ export class ThreadLog {
 
   /** Drops everything held and opens again from the server's current log. */
   reload(): Promise<void> {
-    this.forget();
+    this.reset();
     this.serverSeq = 0;
     this.changed();
     return this.open();
   }
 
   /** Drops the window and every request in flight (their answers are then ignored). */
-  private forget(): void {
+  protected reset(): void {
     this.generation++;
     this.based = false;
-    this.detached = false;
     this.entries = [];
     this.pending.clear();
     this.appliedSeq = 0;
@@ -329,101 +291,6 @@ export class ThreadLog {
     this.opening = null;
     this.catchUpAgain = false;
     this.loadingOlder = null;
-    this.loadingNewer = null;
-    this.around = null;
-  }
-
-  /**
-   * Holds the window around `seq` (a search result), read in one request: {@link AROUND_BEFORE}
-   * events before it and the rest of {@link AROUND_SIZE} from it on, clamped to the log. The
-   * thread's `last_seq` is asked at the same time. A window that ends before the live end is
-   * {@link detached}. A message past the end opens the latest window instead.
-   */
-  openAround(seq: number): Promise<void> {
-    if (this.around?.seq === seq) return this.around.promise;
-    this.forget();
-    this.detached = true;
-    const generation = this.generation;
-    this.setStatus('loading');
-    const from = Math.max(0, seq - AROUND_BEFORE - 1);
-    const promise = (async () => {
-      try {
-        const [last, page] = await Promise.all([
-          this.options.source.lastSeq(this.threadId),
-          this.options.source.pollEvents(this.threadId, from, AROUND_SIZE),
-        ]);
-        if (generation !== this.generation) return;
-        const entries = page.events
-          .map((event) => entryFromEvent(this.threadId, event))
-          .filter((entry) => entry.seq > from)
-          .sort((a, b) => a.seq - b.seq);
-        this.serverSeq = Math.max(this.serverSeq, last ?? 0, entries.at(-1)?.seq ?? 0);
-        if (entries[0]?.seq !== from + 1) {
-          // Nothing there (the message is past the end): the latest window, as a plain open.
-          this.detached = false;
-          this.around = null;
-          return await this.open();
-        }
-        this.appliedSeq = from;
-        this.windowStart = from + 1;
-        this.entries = [];
-        this.based = true;
-        this.pending.clear();
-        this.apply(entries);
-        if (!page.has_more) return await this.attach();
-        this.lastError = null;
-        this.setStatus('synced');
-      } catch (error) {
-        if (generation === this.generation) this.fail(error);
-      }
-    })().finally(() => {
-      if (this.around?.promise === promise) this.around = null;
-    });
-    this.around = { seq, promise };
-    return promise;
-  }
-
-  /** The window reached the live end: it is live again, and catches up on what came meanwhile. */
-  private attach(): Promise<void> {
-    this.detached = false;
-    this.changed();
-    return this.catchUp();
-  }
-
-  /** Detached: loads the page after the window; the page that reaches the end attaches it. */
-  loadNewer(): Promise<void> {
-    if (!this.based || !this.detached) return Promise.resolve();
-    if (this.loadingNewer) return this.loadingNewer;
-    const generation = this.generation;
-    const after = this.appliedSeq;
-    this.loadingNewer = (async () => {
-      try {
-        const page = await this.options.source.pollEvents(this.threadId, after, NEWER_PAGE_SIZE);
-        if (generation !== this.generation || this.appliedSeq !== after) return;
-        const newer = page.events
-          .map((event) => entryFromEvent(this.threadId, event))
-          .filter((entry) => entry.seq > after)
-          .sort((a, b) => a.seq - b.seq);
-        for (const entry of newer) if (entry.seq > this.serverSeq) this.serverSeq = entry.seq;
-        if (newer.length > 0) this.apply(newer);
-        if (!page.has_more) {
-          this.loadingNewer = null;
-          await this.attach();
-        }
-      } catch (error) {
-        if (generation === this.generation) this.options.onError?.(toApiError(error));
-      }
-    })().finally(() => {
-      if (generation === this.generation) this.loadingNewer = null;
-      this.changed();
-    });
-    this.changed();
-    return this.loadingNewer;
-  }
-
-  /** Back to the live end: a detached window is dropped and the latest window opens. */
-  jumpToLatest(): Promise<void> {
-    return this.detached ? this.reload() : this.open();
   }
 
   private diverged(): void {
@@ -463,15 +330,8 @@ export class ThreadLog {
     return this.loadingOlder;
   }
 
-  /**
-   * Keeps only the latest `max` entries: a thread that is not on screen holds one window.
-   * A detached window is not the latest: it is dropped and the latest opens again.
-   */
+  /** Keeps only the latest `max` entries: a thread that is not on screen holds one window. */
   trim(max: number): void {
-    if (this.detached) {
-      void this.reload();
-      return;
-    }
     const excess = this.entries.length - max;
     if (excess <= 0) return;
     this.entries.splice(0, excess);
@@ -479,14 +339,14 @@ export class ThreadLog {
     this.changed();
   }
 
-  private fail(error: unknown): void {
+  protected fail(error: unknown): void {
     this.lastError = toApiError(error);
     this.options.onError?.(this.lastError);
     this.setStatus('failed');
   }
 }
 
-function toApiError(error: unknown): ApiError {
+export function toApiError(error: unknown): ApiError {
   if (ApiError.is(error)) return error;
   return new ApiError('invalid_response', error instanceof Error ? error.message : 'unexpected failure', true);
 }

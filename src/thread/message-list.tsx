@@ -6,7 +6,7 @@ import type { Row } from './build-rows.ts';
 import { FrameGateContext, type FrameGate } from './frame-gate.ts';
 import { splitLiveTail } from './live-tail.ts';
 import { MessageRow, type RowActions } from './message-row.tsx';
-import { findHitRow } from './search-hit.ts';
+import { useSearchHit } from './use-search-hit.ts';
 import { useGatedVirtualizer } from './use-gated-virtualizer.ts';
 
 /** Within this many pixels of the end counts as "at the bottom" (and keeps following new messages). */
@@ -289,29 +289,20 @@ export function MessageList({
   }, []);
 
   // A search result: once the rows reach it (the engine loads the window around it), its row
-  // is shown in the middle, highlighted, focused and announced.
-  const [hitKey, setHitKey] = useState<string | null>(null);
-  /** The hit is to take focus once its row is rendered. */
-  const focusHitRef = useRef(false);
-  useEffect(() => {
-    if (jumpSeq === null || !loaded) return;
-    const index = findHitRow(rows, jumpSeq, { hasOlder, hasNewer });
-    if (index === 'wait') return;
-    onJumped?.();
-    if (index === null) return;
-    // Leaves the end: the scroll this causes updates "at the bottom" (onScroll), and new messages no longer pull the view down.
-    atBottomRef.current = false;
-    virtualizer.scrollToIndex(index, { align: 'center' });
-    const key = rows[index]!.key;
-    focusHitRef.current = true;
-    requestAnimationFrame(() => setHitKey(key));
-  }, [jumpSeq, loaded, rows, hasOlder, hasNewer, onJumped, virtualizer]);
-  // Focus follows the hit once its row is rendered (keyboard users read on from there).
-  useEffect(() => {
-    const node = focusHitRef.current ? scrollRef.current?.querySelector<HTMLElement>('[data-search-hit]') : null;
-    if (!node) return;
-    node.focus({ preventScroll: true });
-    focusHitRef.current = false;
+  // is shown in the middle, highlighted, focused and announced. Showing it leaves the end: the
+  // scroll updates "at the bottom" (onScroll), and new messages no longer pull the view down.
+  const { hitKey, clearHit } = useSearchHit({
+    jumpSeq,
+    loaded,
+    rows,
+    hasOlder,
+    hasNewer,
+    onJumped,
+    scrollRef,
+    show: (index) => {
+      atBottomRef.current = false;
+      virtualizer.scrollToIndex(index, { align: 'center' });
+    },
   });
 
   // Small threads may not fill the view: load older pages until they do.
@@ -402,7 +393,7 @@ export function MessageList({
           onClick={() => {
             // The latest window loads; the view follows its end.
             atBottomRef.current = true;
-            setHitKey(null);
+            clearHit();
             onJumpToLatest();
           }}
           className="absolute right-4 bottom-3 rounded-full bg-indigo-600 px-4 py-1.5 text-sm font-medium text-white shadow-lg hover:bg-indigo-700"

@@ -353,7 +353,9 @@ export function MessageList({
         onTouchStart={releaseAnchor}
         onKeyDown={releaseAnchor}
         onPointerDown={releaseAnchor}
-        className="h-full overflow-y-auto overscroll-contain"
+        // Keyboard users can scroll it even when no row holds a control (WCAG 2.1.1).
+        tabIndex={0}
+        className="h-full overflow-y-auto overscroll-contain focus-visible:outline-2 focus-visible:outline-indigo-500"
         data-testid="message-scroller"
       >
         <FrameGateContext value={gate}>

@@ -2,7 +2,18 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/alice-and-bob.ts';
 import { contrastRatio } from '../widget/panel/accent-color.ts';
 import { analysedShadowDom, expectAccessible } from './support/axe.ts';
-import { ALICE, openThread, rowsWith, scroller, signIn, threadList, uniqueTag, write } from './support/inbox.ts';
+import {
+  ALICE,
+  conversation,
+  openThread,
+  rowsWith,
+  scroller,
+  seedMessages,
+  signIn,
+  threadList,
+  uniqueTag,
+  write,
+} from './support/inbox.ts';
 import { HostPageServer, demoReplyTo, launcher, messageBox, panel, sendFromWidget, widgetConversation } from './support/host-page.ts';
 
 /**
@@ -10,7 +21,7 @@ import { HostPageServer, demoReplyTo, launcher, messageBox, panel, sendFromWidge
  * light and dark (sign-in, thread list, run cards with a tool call, a failure with Retry, a
  * pending approval, long markdown, the new-thread dialog, agent settings, the offline
  * banner, a phone, the queues, the ownership bar, the note composer, a note, the search
- * dialog), and the widget (closed, pre-chat form, conversation, an error, a
+ * dialog, its next page, a thread opened at a search result), and the widget (closed, pre-chat form, conversation, an error, a
  * phone, accents light and dark). Any serious or critical violation fails (support/axe.ts).
  */
 
@@ -127,6 +138,44 @@ for (const scheme of ['light', 'dark'] as const) {
       await expectAccessible(page, `search dialog with results (${scheme})`);
       await page.keyboard.press('Escape');
       await expect(search).toBeHidden();
+    });
+
+    test('search results paged, and a thread opened at a result away from its newest messages', async ({
+      page,
+      baseURL,
+      bob,
+      tag,
+      startThread,
+    }) => {
+      const thread = await startThread(`Accessible paging ${scheme}`);
+      const word = `paging${tag}`;
+      // More matches than one page, all older than the window that opens around one of them.
+      await seedMessages(
+        baseURL!,
+        bob.me.token,
+        thread.id,
+        Array.from({ length: 25 }, (_, i) => `${word} match ${i + 1}`),
+      );
+      await seedMessages(
+        baseURL!,
+        bob.me.token,
+        thread.id,
+        Array.from({ length: 250 }, (_, i) => `Filler ${tag} ${i + 1}`),
+      );
+
+      await signIn(page, ALICE);
+      await expectScheme(page);
+      await page.keyboard.press('ControlOrMeta+k');
+      const search = page.getByRole('dialog', { name: 'Search messages, notes and threads' });
+      await search.getByRole('combobox', { name: 'Search' }).fill(word);
+      await expect(search.getByRole('option')).toHaveCount(20, { timeout: 20_000 });
+      await expectAccessible(page, `search dialog with a next page (${scheme})`);
+      await search.getByRole('button', { name: 'More results' }).click();
+      await expect(search.getByRole('option')).toHaveCount(25);
+      await search.getByRole('option').last().click();
+      await expect(scroller(page).locator('[data-search-hit]')).toBeFocused({ timeout: 20_000 });
+      await expect(conversation(page).getByRole('button', { name: 'Jump to latest' })).toBeVisible();
+      await expectAccessible(page, `a thread opened at a search result (${scheme})`);
     });
 
     test('agent settings, the offline banner and a phone-sized screen', async ({ page, context, bob, tag, startThread }) => {

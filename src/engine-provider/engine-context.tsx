@@ -1,7 +1,7 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { InboxApi } from '../core/api/inbox-api.ts';
 import { createInboxEngine, type InboxClient, type InboxTabs } from '../core/engine/create-inbox-engine.ts';
-import type { SyncEngine } from '../core/engine/sync-engine.ts';
+import type { InboxSyncEngine } from '../core/engine/inbox-sync-engine.ts';
 import { browserEnvironment } from '../core/environment/environment.ts';
 import { frameBatch } from '../ui/frame-batch.ts';
 import { currentStrings, useStrings } from '../i18n/locale-store.ts';
@@ -12,7 +12,7 @@ import { composerDrafts } from '../composer/composer-drafts.ts';
 export interface EngineContextValue {
   /** Everything of this session, assembled by `createInboxEngine`; React reads and calls it. */
   client: InboxClient;
-  engine: SyncEngine;
+  engine: InboxSyncEngine;
   api: InboxApi;
   user: SessionUser;
   selfSenderId: string;

@@ -101,5 +101,14 @@ export const ownershipDe: OwnershipStrings = {
     close: 'Schließen',
     hint: '↑ und ↓ wählen, Enter öffnet, Esc schließt',
     count: (n: number) => plural(LOCALE, n, { one: `${count(n)} Ergebnis`, other: `${count(n)} Ergebnisse` }),
+    more: 'Weitere Ergebnisse',
+    loadingMore: 'Weitere Ergebnisse werden geladen…',
+    moreFailed: (why: string) => `Weitere Ergebnisse konnten nicht geladen werden: ${why}`,
+  },
+
+  jump: {
+    shown: 'Die gefundene Nachricht wird angezeigt.',
+    loadingLater: 'Spätere Nachrichten werden geladen…',
+    latest: 'Zu den neuesten',
   },
 };

@@ -106,6 +106,16 @@ export const ownershipEn = {
     close: 'Close',
     hint: '↑ and ↓ choose, Enter opens, Esc closes',
     count: (n: number) => plural(LOCALE, n, { one: `${count(n)} result`, other: `${count(n)} results` }),
+    more: 'More results',
+    loadingMore: 'Loading more results…',
+    moreFailed: (why: string) => `More results could not be loaded: ${why}`,
+  },
+
+  /** A thread opened at a search result, away from its newest messages. */
+  jump: {
+    shown: 'Showing the message found by search.',
+    loadingLater: 'Loading later messages…',
+    latest: 'Jump to latest',
   },
 };
 

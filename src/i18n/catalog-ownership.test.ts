@@ -28,6 +28,7 @@ const SAMPLES: Record<string, unknown[][]> = {
   'note.by': [['Ana']],
   'composer.noteFailed': [['offline']],
   'search.failed': [['offline']],
+  'search.moreFailed': [['offline']],
   'search.inThread': [['Order 42']],
   'search.count': [[1], [20]],
 };

@@ -86,6 +86,76 @@ describe('SearchDialog', () => {
     expect(onOpen).toHaveBeenLastCalledWith(FIXTURE_IDS.thread, 13);
   });
 
+  /** Page one is the fixture page with a cursor; page two repeats its last result and adds two. */
+  function paged(request: URLSearchParams): Response {
+    const [, , last] = fixtureSearchPage.results;
+    if (request.get('cursor') === null) return json({ ...fixtureSearchPage, next_cursor: 'page-2' });
+    expect(request.get('cursor')).toBe('page-2');
+    const later = (seq: number, text: string) => ({
+      ...last,
+      thread_seq: seq,
+      event_type: 'message_committed',
+      snippet: { text, highlights: [] },
+    });
+    return json({ results: [last, later(30, 'Refund sent.'), later(31, 'Refund confirmed.')], next_cursor: null });
+  }
+
+  function renderPaged() {
+    const onOpen = vi.fn();
+    const view = renderInInbox(<SearchDialog onOpen={onOpen} onClose={() => undefined} />, (request) =>
+      request.url.pathname.endsWith('/users') ? json({ users: [] }) : paged(request.url.searchParams),
+    );
+    const searches = () => view.requests.filter((request) => request.url.pathname.endsWith('/chat/search'));
+    const field = screen.getByRole('combobox', { name: 'Search' });
+    fireEvent.change(field, { target: { value: 'refund' } });
+    return { onOpen, searches, field, settle: () => act(() => vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS)) };
+  }
+
+  const optionTexts = () => screen.getAllByRole('option').map((option) => option.textContent);
+
+  it('"More results" loads the next page with the cursor; each result shows once', async () => {
+    const { searches, settle } = renderPaged();
+    await settle();
+    expect(screen.getAllByRole('option')).toHaveLength(3);
+    fireEvent.click(screen.getByRole('button', { name: 'More results' }));
+    await settle();
+    expect(searches().map((request) => request.url.searchParams.get('cursor'))).toEqual([null, 'page-2']);
+    expect(searches()[1]!.url.searchParams.get('q')).toBe('refund');
+    expect(optionTexts()).toHaveLength(5);
+    expect(optionTexts().filter((text) => text?.includes('Refund approved by finance.'))).toHaveLength(1);
+    expect(optionTexts().at(-1)).toContain('Refund confirmed.');
+    // The last page: no more to ask for.
+    expect(screen.queryByRole('button', { name: 'More results' })).toBeNull();
+  });
+
+  it('scrolling the results to their end loads the next page', async () => {
+    const { searches, settle } = renderPaged();
+    await settle();
+    const list = screen.getByRole('listbox', { name: 'Results' });
+    // jsdom lays nothing out: a list scrolled to its end has no height left below.
+    fireEvent.scroll(list);
+    await settle();
+    expect(searches()).toHaveLength(2);
+    expect(optionTexts()).toHaveLength(5);
+  });
+
+  it('↓ past the last result loads the next page, then goes on into it; Enter opens it', async () => {
+    const { field, onOpen, searches, settle } = renderPaged();
+    await settle();
+    for (let i = 0; i < 3; i++) fireEvent.keyDown(field, { key: 'ArrowDown' });
+    await settle();
+    expect(searches()).toHaveLength(2);
+    expect(screen.getAllByRole('option')[2]!.getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(field, { key: 'ArrowDown' });
+    fireEvent.keyDown(field, { key: 'ArrowDown' });
+    expect(field.getAttribute('aria-activedescendant')).toBe(screen.getAllByRole('option')[4]!.id);
+    fireEvent.keyDown(field, { key: 'Enter' });
+    expect(onOpen).toHaveBeenLastCalledWith(FIXTURE_IDS.thread, 31);
+    // The end of every page: ↓ wraps to the first.
+    fireEvent.keyDown(field, { key: 'ArrowDown' });
+    expect(screen.getAllByRole('option')[0]!.getAttribute('aria-selected')).toBe('true');
+  });
+
   it('says when nothing was found', async () => {
     const { type, settle } = renderSearch(() => json({ results: [], next_cursor: null }));
     type('zebra');

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { SearchResult } from '../core/protocol/rest-schemas.ts';
 import { useEngine } from '../engine-provider/engine-context.tsx';
 import { errorText } from '../i18n/error-text.ts';
@@ -18,13 +18,17 @@ interface Props {
   onClose(): void;
 }
 
+/** The next page loads when the list is scrolled this close to its end. */
+const MORE_THRESHOLD_PX = 48;
+
 const resultKey = (result: SearchResult, index: number) => `${result.thread_id}|${result.thread_seq ?? 'thread'}|${index}`;
 
 /**
  * Search (Ctrl/⌘+K): one field, results as you type with the matched words highlighted from
  * the answer's offsets, each with its thread and author. ↑/↓ choose, Enter opens, Esc closes;
- * focus stays in the field (the results are its listbox). A modal dialog: focus returns to
- * where it was when it closes.
+ * focus stays in the field (the results are its listbox). The next page of results loads when
+ * the list is scrolled to its end, when ↓ goes past the last result, or by "More results". A
+ * modal dialog: focus returns to where it was when it closes.
  */
 export function SearchDialog({ onOpen, onClose }: Props) {
   const { api, selfSenderId } = useEngine();
@@ -34,10 +38,11 @@ export function SearchDialog({ onOpen, onClose }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const field = useRef<HTMLInputElement>(null);
   const opener = useRef<Element | null>(null);
+  const list = useRef<HTMLUListElement>(null);
   const ids = { title: useId(), list: useId(), status: useId() };
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
-  const search = useSearch(api, query);
+  const { state: search, more, loadMore } = useSearch(api, query);
   const users = useQuery(usersQuery(api)).data;
   const results = 'results' in search ? search.results : [];
 
@@ -54,6 +59,17 @@ export function SearchDialog({ onOpen, onClose }: Props) {
     };
   }, []);
 
+  const activeIndex = Math.min(active, results.length - 1);
+  // The chosen result stays in view as the arrows move through a long list.
+  useEffect(() => {
+    if (activeIndex >= 0) document.getElementById(`${ids.list}-${activeIndex}`)?.scrollIntoView?.({ block: 'nearest' });
+  }, [activeIndex, ids.list]);
+  const onListScroll = () => {
+    const element = list.current;
+    if (element && element.scrollHeight - element.scrollTop - element.clientHeight <= MORE_THRESHOLD_PX && more.status === 'ready')
+      loadMore();
+  };
+
   const threads = flattenThreads(queryClient.getQueryData<ThreadPages>(threadKeys.all));
   const threadOf = (threadId: string) => threads.find((thread) => thread.id === threadId);
   const open = (result: SearchResult | undefined) => {
@@ -63,7 +79,11 @@ export function SearchDialog({ onOpen, onClose }: Props) {
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
-      if (results.length) setActive((current) => (current + (event.key === 'ArrowDown' ? 1 : -1) + results.length) % results.length);
+      const down = event.key === 'ArrowDown';
+      // Past the last result with more to come: the next page, instead of wrapping to the first.
+      if (down && activeIndex === results.length - 1 && more.status !== 'none') loadMore();
+      else if (results.length)
+        setActive((current) => (Math.min(current, results.length - 1) + (down ? 1 : -1) + results.length) % results.length);
     } else if (event.key === 'Enter') {
       event.preventDefault();
       open(results[Math.min(active, results.length - 1)]);
@@ -74,7 +94,6 @@ export function SearchDialog({ onOpen, onClose }: Props) {
     }
   }
 
-  const activeIndex = Math.min(active, results.length - 1);
   const status =
     search.status === 'failed'
       ? o.search.failed(errorText(search.error, t))
@@ -132,7 +151,14 @@ export function SearchDialog({ onOpen, onClose }: Props) {
           {status || o.search.hint}
         </p>
       </div>
-      <ul id={ids.list} role="listbox" aria-label={o.search.results} className="max-h-[60vh] overflow-y-auto px-2 pb-2">
+      <ul
+        ref={list}
+        id={ids.list}
+        role="listbox"
+        aria-label={o.search.results}
+        onScroll={onListScroll}
+        className="max-h-[60vh] overflow-y-auto px-2 pb-2"
+      >
         {results.map((result, index) => {
           const thread = threadOf(result.thread_id);
           const title = thread ? threadTitle(thread, selfSenderId, t) : t.thread.untitled;
@@ -177,6 +203,23 @@ export function SearchDialog({ onOpen, onClose }: Props) {
           );
         })}
       </ul>
+      {more.status !== 'none' && (
+        <div className="border-t border-slate-200 px-4 py-2 text-center dark:border-slate-800">
+          {more.status === 'failed' && (
+            <p role="alert" className="mb-1 text-xs text-red-700 dark:text-red-300">
+              {o.search.moreFailed(errorText(more.error, t))}
+            </p>
+          )}
+          <button
+            type="button"
+            onClick={loadMore}
+            disabled={more.status === 'loading'}
+            className="min-h-6 text-sm text-indigo-700 underline disabled:text-slate-600 disabled:no-underline dark:text-indigo-300 dark:disabled:text-slate-400"
+          >
+            {more.status === 'loading' ? o.search.loadingMore : o.search.more}
+          </button>
+        </div>
+      )}
     </dialog>
   );
 }

@@ -1,16 +1,20 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { useStrings } from '../i18n/locale-store.ts';
+import { useOwnershipStrings } from '../i18n/ownership-strings.ts';
 import type { Row } from './build-rows.ts';
 import { FrameGateContext, type FrameGate } from './frame-gate.ts';
 import { splitLiveTail } from './live-tail.ts';
 import { MessageRow, type RowActions } from './message-row.tsx';
+import { useSearchHit } from './use-search-hit.ts';
 import { useGatedVirtualizer } from './use-gated-virtualizer.ts';
 
 /** Within this many pixels of the end counts as "at the bottom" (and keeps following new messages). */
 const BOTTOM_SLACK_PX = 48;
 /** Older history starts loading when the reader is this close to the top. */
 const LOAD_OLDER_THRESHOLD_PX = 400;
+/** A window opened at a search result loads later history when the reader is this close to its end. */
+const LOAD_NEWER_THRESHOLD_PX = 400;
 const ESTIMATED_ROW_PX = 64;
 const OVERSCAN_ROWS = 8;
 /** After a prepend, the view is corrected until the row read stays put this many frames. */
@@ -33,18 +37,21 @@ interface Props {
   loadingOlder: boolean;
   loaded: boolean;
   onLoadOlder(): void;
+  /** The rows end before the thread's newest events (a window opened at a search result). */
+  hasNewer?: boolean;
+  /** Reads the page after the rows (one at a time: asking again while it loads sends nothing). */
+  onLoadNewer?(): void;
+  /** Back to the newest events ("Jump to latest"). */
+  onJumpToLatest?(): void;
   /** Told whether the newest message is on screen (for read tracking). */
   onAtBottomChange(atBottom: boolean): void;
-  /** A message to show and highlight (a search result): older pages load until it is there. */
+  /**
+   * A message to show, highlight and focus (a search result). The thread loads the window
+   * around it (`SyncEngine.showSeq`); this waits until the rows reach it.
+   */
   jumpSeq?: number | null;
   /** The jump is done (shown, or not in the thread). */
   onJumped?(): void;
-}
-
-/** The log position a row shows, if any. */
-function seqOf(row: Row): number | null {
-  if (row.kind === 'message') return row.message.seq;
-  return row.kind === 'notice' || row.kind === 'approval' || row.kind === 'escalation' ? row.seq : null;
 }
 
 /**
@@ -68,11 +75,15 @@ export function MessageList({
   loadingOlder,
   loaded,
   onLoadOlder,
+  hasNewer = false,
+  onLoadNewer,
+  onJumpToLatest,
   onAtBottomChange,
   jumpSeq = null,
   onJumped,
 }: Props) {
   const t = useStrings();
+  const o = useOwnershipStrings();
   const { rows, tail } = useMemo(() => splitLiveTail(allRows), [allRows]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottomRef = useRef(true);
@@ -84,6 +95,8 @@ export function MessageList({
   const firstKeyRef = useRef<string | null>(null);
   const lastKeyRef = useRef<string | null>(null);
   const seenCountRef = useRef(0);
+  /** The rows ended before the newest events at the last change: what was added then is history, not news. */
+  const hadNewerRef = useRef(false);
   const [unseen, setUnseen] = useState(0);
   const [atBottom, setAtBottom] = useState(true);
 
@@ -132,7 +145,9 @@ export function MessageList({
   const onScroll = useCallback(() => {
     const element = scrollRef.current;
     if (!element) return;
-    const bottom = element.scrollHeight - element.scrollTop - element.clientHeight <= BOTTOM_SLACK_PX;
+    const distance = element.scrollHeight - element.scrollTop - element.clientHeight;
+    // The end of a window that stops before the newest events is not "the bottom".
+    const bottom = distance <= BOTTOM_SLACK_PX && !hasNewer;
     if (bottom !== atBottomRef.current) {
       atBottomRef.current = bottom;
       gate.run(() => {
@@ -143,7 +158,8 @@ export function MessageList({
     if (bottom) gate.run(() => setUnseen(0));
     recordAnchor();
     if (element.scrollTop < LOAD_OLDER_THRESHOLD_PX && hasOlder && !loadingOlder) onLoadOlder();
-  }, [gate, hasOlder, loadingOlder, onAtBottomChange, onLoadOlder, recordAnchor]);
+    if (distance < LOAD_NEWER_THRESHOLD_PX && hasNewer) onLoadNewer?.();
+  }, [gate, hasNewer, hasOlder, loadingOlder, onAtBottomChange, onLoadNewer, onLoadOlder, recordAnchor]);
 
   /**
    * Puts the held anchor back at its distance from the top: by its element once rendered,
@@ -214,14 +230,15 @@ export function MessageList({
       holdAnchor(anchorRef.current);
     } else if (atBottomRef.current) {
       if (changed) scrollToEnd();
-    } else if (!prepended) {
+    } else if (!prepended && !hadNewerRef.current && !hasNewer) {
       const added = rows
         .slice(seenCountRef.current)
         .filter((row) => row.kind === 'message' && row.message.senderId !== selfSenderId).length;
       if (added > 0) setUnseen((count) => count + added);
     }
     seenCountRef.current = rows.length;
-  }, [holdAnchor, rows, scrollToEnd, selfSenderId]);
+    hadNewerRef.current = hasNewer;
+  }, [hasNewer, holdAnchor, rows, scrollToEnd, selfSenderId]);
 
   // After every render (a measurement, a new range): hold the anchor, or note what is on screen now.
   useLayoutEffect(() => {
@@ -271,25 +288,22 @@ export function MessageList({
     return () => observer.disconnect();
   }, []);
 
-  // A search result: show its row in the middle, highlighted; load older pages until it is there.
-  const [hitKey, setHitKey] = useState<string | null>(null);
-  useEffect(() => {
-    if (jumpSeq === null || !loaded) return;
-    const index = rows.findIndex((row) => seqOf(row) === jumpSeq);
-    if (index < 0) {
-      const oldest = rows.map(seqOf).find((seq) => seq !== null) ?? Infinity;
-      if (hasOlder && oldest > jumpSeq) {
-        if (!loadingOlder) onLoadOlder();
-      } else onJumped?.();
-      return;
-    }
-    // Leaves the end: the scroll this causes updates "at the bottom" (onScroll), and new messages no longer pull the view down.
-    atBottomRef.current = false;
-    virtualizer.scrollToIndex(index, { align: 'center' });
-    const key = rows[index]!.key;
-    requestAnimationFrame(() => setHitKey(key));
-    onJumped?.();
-  }, [jumpSeq, loaded, rows, hasOlder, loadingOlder, onLoadOlder, onJumped, virtualizer]);
+  // A search result: once the rows reach it (the engine loads the window around it), its row
+  // is shown in the middle, highlighted, focused and announced. Showing it leaves the end: the
+  // scroll updates "at the bottom" (onScroll), and new messages no longer pull the view down.
+  const { hitKey, clearHit } = useSearchHit({
+    jumpSeq,
+    loaded,
+    rows,
+    hasOlder,
+    hasNewer,
+    onJumped,
+    scrollRef,
+    show: (index) => {
+      atBottomRef.current = false;
+      virtualizer.scrollToIndex(index, { align: 'center' });
+    },
+  });
 
   // Small threads may not fill the view: load older pages until they do.
   useEffect(() => {
@@ -315,11 +329,20 @@ export function MessageList({
       ref={virtualizer.measureElement}
       data-row-kind={rows[item.index]!.kind}
       data-search-hit={item.key === hitKey || undefined}
-      className={item.key === hitKey ? 'rounded-md bg-yellow-100/70 dark:bg-yellow-900/30' : undefined}
+      tabIndex={item.key === hitKey ? -1 : undefined}
+      className={
+        item.key === hitKey ? 'rounded-md bg-yellow-100/70 outline-indigo-500 focus-visible:outline-2 dark:bg-yellow-900/30' : undefined
+      }
     >
       <MessageRow row={rows[item.index]!} thread={thread} selfSenderId={selfSenderId} actions={actions} />
     </div>
   ));
+  if (endRendered && hasNewer)
+    listed.push(
+      <p key="loading-later" role="status" className="py-2 text-center text-xs text-slate-600 dark:text-slate-400">
+        {o.jump.loadingLater}
+      </p>,
+    );
   if (endRendered) listed.push(...tail.map(renderTail), endSpacer);
   return (
     <div className="relative min-h-0 flex-1">
@@ -330,7 +353,9 @@ export function MessageList({
         onTouchStart={releaseAnchor}
         onKeyDown={releaseAnchor}
         onPointerDown={releaseAnchor}
-        className="h-full overflow-y-auto overscroll-contain"
+        // Keyboard users can scroll it even when no row holds a control (WCAG 2.1.1).
+        tabIndex={0}
+        className="h-full overflow-y-auto overscroll-contain focus-visible:outline-2 focus-visible:outline-indigo-500"
         data-testid="message-scroller"
       >
         <FrameGateContext value={gate}>
@@ -360,7 +385,25 @@ export function MessageList({
           </p>
         )}
       </div>
-      {!atBottom && unseen > 0 && (
+      {/* Polite: said once the row is shown, without moving the reader's place. */}
+      <p role="status" className="sr-only">
+        {hitKey ? o.jump.shown : ''}
+      </p>
+      {hasNewer && onJumpToLatest && (
+        <button
+          type="button"
+          onClick={() => {
+            // The latest window loads; the view follows its end.
+            atBottomRef.current = true;
+            clearHit();
+            onJumpToLatest();
+          }}
+          className="absolute right-4 bottom-3 rounded-full bg-indigo-600 px-4 py-1.5 text-sm font-medium text-white shadow-lg hover:bg-indigo-700"
+        >
+          {o.jump.latest}
+        </button>
+      )}
+      {!atBottom && !hasNewer && unseen > 0 && (
         <button
           type="button"
           onClick={() => {

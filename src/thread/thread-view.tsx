@@ -29,7 +29,9 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
   if (unreadAtOpen === null && thread) setUnreadAtOpen(atOpen(thread));
 
   useEffect(() => {
-    void engine.openThread(threadId);
+    // Opened from a search result: the window around its message is the first and only read.
+    const target = useJumpTarget.getState().target;
+    void engine.openThread(threadId, target?.threadId === threadId ? target.seq : null);
     return () => engine.closeThread(threadId);
   }, [engine, threadId]);
 
@@ -53,8 +55,14 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
   );
 
   const loadOlder = useCallback(() => void engine.loadOlder(threadId), [engine, threadId]);
+  const loadNewer = useCallback(() => void engine.loadNewer(threadId), [engine, threadId]);
+  const jumpToLatest = useCallback(() => void engine.jumpToLatest(threadId), [engine, threadId]);
   const jumpSeq = useJumpTarget((state) => (state.target?.threadId === threadId ? state.target.seq : null));
   const clearJump = useJumpTarget((state) => state.clear);
+  // A result in the thread already open: its window, unless the one on screen holds it.
+  useEffect(() => {
+    if (jumpSeq !== null) void engine.showSeq(threadId, jumpSeq);
+  }, [engine, threadId, jumpSeq]);
 
   useMarkRead(threadId, snapshot.health.appliedSeq, atBottom, thread?.read_seq ?? 0);
 
@@ -72,6 +80,9 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
         loadingOlder={snapshot.loadingOlder}
         loaded={snapshot.loaded}
         onLoadOlder={loadOlder}
+        hasNewer={snapshot.hasNewer}
+        onLoadNewer={loadNewer}
+        onJumpToLatest={jumpToLatest}
         onAtBottomChange={setAtBottom}
         jumpSeq={jumpSeq}
         onJumped={clearJump}
@@ -80,7 +91,8 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
       <Composer threadId={threadId} thread={thread} />
       <ReplyAnnouncer
         items={snapshot.items}
-        loaded={snapshot.loaded && snapshot.health.status === 'synced'}
+        // Pages read towards the live end from a search result are history, not news.
+        loaded={snapshot.loaded && snapshot.health.status === 'synced' && !snapshot.hasNewer}
         thread={thread}
         selfSenderId={selfSenderId}
       />

@@ -19,7 +19,7 @@ import type { TabLeadership } from '../tabs/tab-leadership.ts';
 import { webLocksLeadership } from '../tabs/web-locks-leadership.ts';
 import { readMarker } from './read-marker.ts';
 import { socketUrl } from './socket-url.ts';
-import { SyncEngine } from './sync-engine.ts';
+import { InboxSyncEngine } from './inbox-sync-engine.ts';
 
 export interface InboxEngineOptions {
   /** The server's URL without `/api/v1`; `''` for the page's own origin. */
@@ -60,7 +60,7 @@ export interface InboxTabs {
  * React only reads it (the engine's subscribe/getSnapshot) and calls it.
  */
 export interface InboxClient {
-  engine: SyncEngine;
+  engine: InboxSyncEngine;
   api: InboxApi;
   /** A {@link TabConnection} when the tabs share one connection, else this tab's own ConnectionManager. */
   connection: Connection;
@@ -145,7 +145,7 @@ export function createInboxEngine(options: InboxEngineOptions): InboxClient {
   const selfSenderId = `user:${options.userId}`;
   // One outbox for all the user's tabs where they share: only the leader sends.
   const reads = new ReadSync(hub);
-  const engine = new SyncEngine({
+  const engine = new InboxSyncEngine({
     connection,
     source: inboxThreadSource(api),
     outboxStore,

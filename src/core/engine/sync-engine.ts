@@ -3,7 +3,7 @@ import type { Connection, ConnectionState } from '../connection/connection.ts';
 import { emit } from '../connection/emit.ts';
 import type { Environment } from '../environment/environment.ts';
 import type { InboundEvent, InboundMessage } from '../protocol/server-frame-schemas.ts';
-import { ThreadSession } from '../session/thread-session.ts';
+import { ThreadSession, type ThreadSessionOptions } from '../session/thread-session.ts';
 import type { ThreadSnapshot } from '../session/thread-snapshot.ts';
 import { Outbox, type OutboxItem } from '../sync/outbox.ts';
 import type { OutboxStore } from '../sync/outbox-store.ts';
@@ -50,7 +50,7 @@ export type Activity =
  * to is freed after `IDLE_SESSION_TTL_MS` (see {@link IdleSessions}).
  */
 export class SyncEngine implements FrameTarget {
-  private readonly sessions = new Map<string, ThreadSession>();
+  protected readonly sessions = new Map<string, ThreadSession>();
   private readonly threadListeners = new Map<string, Set<() => void>>();
   private readonly listeners = new Set<() => void>();
   private readonly activityListeners = new Set<(activity: Activity) => void>();
@@ -88,7 +88,7 @@ export class SyncEngine implements FrameTarget {
   session(threadId: string): ThreadSession {
     let session = this.sessions.get(threadId);
     if (!session) {
-      session = new ThreadSession(threadId, {
+      session = this.newSession(threadId, {
         source: this.options.source,
         environment: this.options.environment,
         outbox: this.outbox,
@@ -101,6 +101,11 @@ export class SyncEngine implements FrameTarget {
       if (!this.threadListeners.get(threadId)?.size) this.idle.idle(threadId);
     }
     return session;
+  }
+
+  /** Makes a thread's session (the inbox's can also open around a message). */
+  protected newSession(threadId: string, options: ThreadSessionOptions): ThreadSession {
+    return new ThreadSession(threadId, options);
   }
 
   /**

@@ -9,7 +9,7 @@ import { entryFromEvent, entryFromMessage, type LogEntry } from '../sync/log-ent
 import type { Outbox } from '../sync/outbox.ts';
 import { ThreadRuns } from '../runs/thread-runs.ts';
 import { PresenceState } from '../sync/presence-state.ts';
-import { ThreadLog, WINDOW_SIZE } from '../sync/thread-log.ts';
+import { ThreadLog, WINDOW_SIZE, type ThreadLogOptions } from '../sync/thread-log.ts';
 import { TypingState } from '../sync/typing-state.ts';
 import { readTimeline } from '../timeline/build-timeline.ts';
 import { healthOf, type ThreadSnapshot } from './thread-snapshot.ts';
@@ -39,7 +39,7 @@ export interface ThreadSessionOptions {
  * the same object until something changed.
  */
 export class ThreadSession {
-  private log: ThreadLog | null = null;
+  protected log: ThreadLog | null = null;
   /** Its runs, kept reduced from the live frames and the log as they arrive. */
   private readonly runs: ThreadRuns;
   private readonly typing = new TypingState(() => this.changed('frame'));
@@ -58,10 +58,15 @@ export class ThreadSession {
     this.runs = new ThreadRuns(threadId);
   }
 
+  /** Makes the thread's log (the inbox's can also open around a message). */
+  protected newLog(options: ThreadLogOptions): ThreadLog {
+    return new ThreadLog(this.threadId, options);
+  }
+
   /** The log, created (and followed) on first use. */
-  private logOf(): ThreadLog {
+  protected logOf(): ThreadLog {
     if (!this.log) {
-      this.log = new ThreadLog(this.threadId, {
+      this.log = this.newLog({
         source: this.options.source,
         keepsClientIdOf: (senderId) => senderId === this.options.selfSenderId,
         onChange: () => this.logChanged(),
@@ -232,11 +237,15 @@ export class ThreadSession {
     const log = this.log ?? undefined;
     const self = this.options.selfSenderId;
     const entries = log?.items ?? [];
+    // A window that ends before the live end shows none of what happens there: no sends
+    // waiting, no runs under way (they would look like the window's last words).
+    const live = !log?.detached;
     const timeline = readTimeline({
       entries,
-      outbox: this.options.outbox.list(this.threadId),
+      outbox: live ? this.options.outbox.list(this.threadId) : [],
       runs: this.runs.all,
       selfSenderId: self,
+      live,
     });
     const baseSeq = this.composingBase;
     this.snapshot = {
@@ -245,6 +254,7 @@ export class ThreadSession {
       items: timeline.items,
       hasOlder: log?.hasOlder ?? false,
       loadingOlder: log?.isLoadingOlder ?? false,
+      hasNewer: !live,
       health: healthOf(log, this.options.connectionState()),
       typing: this.typing.of(this.threadId),
       present: this.presence.of(this.threadId),

@@ -28,6 +28,8 @@ export interface ThreadSnapshot {
   items: readonly TimelineItem[];
   hasOlder: boolean;
   loadingOlder: boolean;
+  /** The window ends before the newest events (opened around an older message); they load as the reader scrolls down. */
+  hasNewer: boolean;
   health: SyncHealth;
   typing: readonly string[];
   present: readonly string[];
@@ -42,7 +44,9 @@ export function healthOf(log: ThreadLog | undefined, connection: ConnectionState
   let status: SyncStatus;
   if (log?.status === 'failed') status = 'failed';
   else if (connection.status !== 'open' && connection.status !== 'connecting') status = 'offline';
-  else if (!log || log.status === 'loading' || log.status === 'catching_up' || serverSeq > appliedSeq) status = 'catching_up';
+  // A detached window is behind the server on purpose: it is as synced as what it shows.
+  else if (!log || log.status === 'loading' || log.status === 'catching_up' || (!log.detached && serverSeq > appliedSeq))
+    status = 'catching_up';
   else status = 'synced';
   return { appliedSeq, serverSeq, status };
 }

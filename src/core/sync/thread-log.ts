@@ -31,7 +31,8 @@ export interface ThreadLogOptions {
  * dropped (unless its identity differs: then the server's log was replaced, and the
  * thread reloads); one further ahead is held back while a single catch-up through the
  * poll endpoint fills the gap. Whatever order events come in, the entries end up equal
- * to the server's log: every seq once, in order, no hole.
+ * to the server's log: every seq once, in order, no hole. (The inbox's `WindowedThreadLog`
+ * can also hold a window that ends before the live end.)
  */
 export class ThreadLog {
   appliedSeq = 0;
@@ -40,26 +41,28 @@ export class ThreadLog {
   windowStart = 1;
   status: LogStatus = 'idle';
   lastError: ApiError | null = null;
+  /** The window ends before the live end (see `WindowedThreadLog`); never here. */
+  detached = false;
   /** Bumped on every change, so snapshots can be cached per version. */
   version = 0;
 
   /** Mutated in place; readers get {@link items}, a copy made once per version. */
-  private entries: LogEntry[] = [];
-  private itemsCache: readonly LogEntry[] | null = null;
-  private readonly pending = new Map<number, LogEntry>();
-  private catching: Promise<void> | null = null;
-  private opening: Promise<void> | null = null;
-  private catchUpAgain = false;
-  private loadingOlder: Promise<void> | null = null;
+  protected entries: LogEntry[] = [];
+  protected itemsCache: readonly LogEntry[] | null = null;
+  protected readonly pending = new Map<number, LogEntry>();
+  protected catching: Promise<void> | null = null;
+  protected opening: Promise<void> | null = null;
+  protected catchUpAgain = false;
+  protected loadingOlder: Promise<void> | null = null;
   /** One string per sender id: thousands of messages from a few senders share them. */
   private readonly senders = new Map<string, string>();
   /** Opened: the base window is known, so gaps can be filled from `appliedSeq`. */
-  private based = false;
-  private generation = 0;
+  protected based = false;
+  protected generation = 0;
 
   constructor(
     readonly threadId: string,
-    private readonly options: ThreadLogOptions,
+    protected readonly options: ThreadLogOptions,
   ) {}
 
   /** The held entries, oldest first: one array per version, so a snapshot can keep it. */
@@ -87,13 +90,13 @@ export class ThreadLog {
     return seq >= this.windowStart && seq <= this.appliedSeq ? this.entries[seq - this.windowStart] : undefined;
   }
 
-  private changed(): void {
+  protected changed(): void {
     this.version++;
     this.itemsCache = null;
     this.options.onChange();
   }
 
-  private setStatus(status: LogStatus): void {
+  protected setStatus(status: LogStatus): void {
     if (this.status !== status) {
       this.status = status;
       this.changed();
@@ -122,7 +125,7 @@ export class ThreadLog {
     }
   }
 
-  private async load(): Promise<void> {
+  protected async load(): Promise<void> {
     const generation = this.generation;
     this.setStatus('loading');
     const last = await this.lastSeq();
@@ -169,7 +172,7 @@ export class ThreadLog {
     if (this.based) void this.catchUp();
   }
 
-  private hold(entry: LogEntry): void {
+  protected hold(entry: LogEntry): void {
     if (this.pending.size >= MAX_PENDING) this.pending.clear();
     this.pending.set(entry.seq, entry);
     this.changed();
@@ -185,7 +188,7 @@ export class ThreadLog {
   }
 
   /** Applies contiguous entries, then whatever held-back ones now follow. */
-  private apply(batch: LogEntry[]): void {
+  protected apply(batch: LogEntry[]): void {
     const next = this.entries;
     for (const entry of batch) {
       if (entry.seq !== this.appliedSeq + 1) continue;
@@ -270,19 +273,24 @@ export class ThreadLog {
 
   /** Drops everything held and opens again from the server's current log. */
   reload(): Promise<void> {
+    this.reset();
+    this.serverSeq = 0;
+    this.changed();
+    return this.open();
+  }
+
+  /** Drops the window and every request in flight (their answers are then ignored). */
+  protected reset(): void {
     this.generation++;
     this.based = false;
     this.entries = [];
     this.pending.clear();
     this.appliedSeq = 0;
-    this.serverSeq = 0;
     this.windowStart = 1;
     this.catching = null;
     this.opening = null;
     this.catchUpAgain = false;
     this.loadingOlder = null;
-    this.changed();
-    return this.open();
   }
 
   private diverged(): void {
@@ -331,14 +339,14 @@ export class ThreadLog {
     this.changed();
   }
 
-  private fail(error: unknown): void {
+  protected fail(error: unknown): void {
     this.lastError = toApiError(error);
     this.options.onError?.(this.lastError);
     this.setStatus('failed');
   }
 }
 
-function toApiError(error: unknown): ApiError {
+export function toApiError(error: unknown): ApiError {
   if (ApiError.is(error)) return error;
   return new ApiError('invalid_response', error instanceof Error ? error.message : 'unexpected failure', true);
 }

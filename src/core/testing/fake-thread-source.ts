@@ -24,6 +24,8 @@ export class FakeThreadSource implements ThreadSource {
   readonly calls: PendingCall<unknown>[] = [];
   failNext: ApiError | null = null;
   sent: InboundMessage[] = [];
+  /** Every page asked for, in order: the requests a server would have seen. */
+  readonly polls: { afterSeq: number; limit: number }[] = [];
 
   constructor(private readonly threadId = 't1') {}
 
@@ -68,6 +70,7 @@ export class FakeThreadSource implements ThreadSource {
   }
 
   pollEvents(_threadId: string, afterSeq: number, limit: number): Promise<EventPage> {
+    this.polls.push({ afterSeq, limit });
     return this.call(() => {
       const visible = this.log.slice(0, this.committed).filter((event) => event.thread_seq > afterSeq);
       return { events: visible.slice(0, limit), has_more: visible.length > limit };

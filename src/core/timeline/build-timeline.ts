@@ -14,6 +14,11 @@ export interface TimelineInput {
   /** The runs as the live runtime frames built them, in the order they started (not settled yet). */
   runs: readonly RunView[];
   selfSenderId: string;
+  /**
+   * The entries reach the live end (the default). False for a window opened around an older
+   * message: the runs with no message in it and the reply streaming are not shown at its end.
+   */
+  live?: boolean;
 }
 
 export interface Timeline {
@@ -78,7 +83,7 @@ export function buildTimeline({ entries, outbox, runs, selfSenderId }: TimelineI
  * - a run's streaming reply shows until its reply is in the log;
  * - an approval shows how it ended (resolved, rejected, expired) once the log or the run says so.
  */
-export function readTimeline({ entries, outbox, runs: states, selfSenderId }: ReducedTimelineInput): Timeline {
+export function readTimeline({ entries, outbox, runs: states, selfSenderId, live = true }: ReducedTimelineInput): Timeline {
   const runs = states.map((state) => state.view);
   const runById = new Map<string, RunView>();
   const runByReply = new Map<string, RunView>();
@@ -156,6 +161,7 @@ export function readTimeline({ entries, outbox, runs: states, selfSenderId }: Re
     if (!committedClientIds.has(item.clientMessageId))
       items.push({ kind: 'pending_message', key: timelineKey(selfSenderId, item.clientMessageId), item });
   }
+  if (!live) return { items, runs };
   for (const run of runs) {
     if (!placed.has(run.runId) && !(run.finished && run.status === 'committed')) items.push({ kind: 'run', key: runKey(run.runId), run });
   }

@@ -1,0 +1,73 @@
+import type { InboundEvent } from '../protocol/server-frame-schemas.ts';
+import { InboxThreadSession } from '../session/inbox-thread-session.ts';
+import type { ThreadSessionOptions } from '../session/thread-session.ts';
+import type { OutboxItem } from '../sync/outbox.ts';
+import { SyncEngine } from './sync-engine.ts';
+
+/**
+ * The inbox's sync engine: a {@link SyncEngine} that can also show a thread at any message
+ * (a search result) by reading the window around it in one request, and read on from there
+ * both ways until it joins the live end (see `WindowedThreadLog`). The visitor widget uses
+ * the plain engine and carries none of this.
+ */
+export class InboxSyncEngine extends SyncEngine {
+  protected override newSession(threadId: string, options: ThreadSessionOptions): InboxThreadSession {
+    return new InboxThreadSession(threadId, options);
+  }
+
+  private windowed(threadId: string): InboxThreadSession {
+    return this.session(threadId) as InboxThreadSession;
+  }
+
+  /**
+   * Opens a thread on screen: its latest window, or given `atSeq`, the window around that
+   * message (see {@link showSeq}); it is focused and stays live.
+   */
+  override async openThread(threadId: string, atSeq?: number | null): Promise<void> {
+    if (atSeq == null) return super.openThread(threadId);
+    const session = this.windowed(threadId);
+    // Read around the message first: the plain open then finds that read in flight.
+    const opening = session.openAt(atSeq);
+    await super.openThread(threadId);
+    await opening;
+  }
+
+  /**
+   * Shows the message at `seq` (a search result): when the thread's window does not hold it,
+   * the window around it loads in one request; from there it grows both ways (`loadOlder`,
+   * {@link loadNewer}) and joins the live end. Nothing is read when the window holds it.
+   */
+  showSeq(threadId: string, seq: number): Promise<void> {
+    const session = this.windowed(threadId);
+    return session.holds(seq) ? Promise.resolve() : session.openAt(seq);
+  }
+
+  /** A window opened around an older message: the page after it. */
+  loadNewer(threadId: string): Promise<void> {
+    return this.sessions.has(threadId) ? this.windowed(threadId).loadNewer() : Promise.resolve();
+  }
+
+  /** Back to the thread's newest events from a window opened around an older message. */
+  jumpToLatest(threadId: string): Promise<void> {
+    return this.windowed(threadId).jumpToLatest();
+  }
+
+  /** A detached window resumes a stream at the live end, not after the window. */
+  override cursorOf(threadId: string): number {
+    return this.sessions.has(threadId) ? this.windowed(threadId).resumeSeq : 0;
+  }
+
+  /** A message goes to the live end: from a window opened around an older one, back there first. */
+  override send(threadId: string, content: string, mentions: string[] = []): Promise<OutboxItem> {
+    const session = this.windowed(threadId);
+    const sending = super.send(threadId, content, mentions);
+    if (session.hasNewer) void session.jumpToLatest();
+    return sending;
+  }
+
+  /** Like a message, a note shows at the live end. */
+  override noteSaved(threadId: string, event: InboundEvent | null): void {
+    if (this.sessions.has(threadId) && this.windowed(threadId).hasNewer) void this.jumpToLatest(threadId);
+    super.noteSaved(threadId, event);
+  }
+}

@@ -61,20 +61,24 @@ test('Ctrl+K finds a message in the middle of a 3,000-message thread; opening it
   await expect(conversation(page).getByRole('button', { name: 'Jump to latest' })).toHaveCount(0);
 });
 
-/** The issue's size: 50,000 messages, the one searched for in the middle. */
-const BIG_HALF = 25_000;
+/**
+ * 10,000 messages, the one searched for in the middle: 25 windows from either end, which the
+ * old paging from the latest would have read one by one. The issue's 50,000 are measured by
+ * `npm run bench:ui` (its search row), where seeding them does not cost every CI run minutes.
+ */
+const BIG_HALF = 5_000;
 /** CONTRACT §5: the most one poll answers, and the window opened around a result. */
 const POLL_LIMIT_MAX = 200;
 
-test('opening a result in the middle of a 50,000-message thread reads one window; scrolling down joins the live end with no gap', async ({
+test('opening a result in the middle of a 10,000-message thread reads one window; scrolling down joins the live end with no gap', async ({
   page,
   baseURL,
   bob,
   tag,
   startThread,
 }) => {
-  test.setTimeout(900_000);
-  const thread = await startThread('Search 50k');
+  test.setTimeout(300_000);
+  const thread = await startThread('Search 10k');
   const filler = (half: string, count: number) => Array.from({ length: count }, (_, i) => `Big ${tag} ${half} ${i + 1}.`);
   const word = `okapi${tag}`;
   const needle = `The ${word} parcel is in the middle`;
@@ -117,7 +121,7 @@ test('opening a result in the middle of a 50,000-message thread reads one window
       element.scrollTop = element.scrollHeight;
     });
     await expect(jumpToLatest).toHaveCount(0, { timeout: 250 });
-  }).toPass({ timeout: 600_000 });
+  }).toPass({ timeout: 180_000 });
   // Then, joined, one catch-up from the end for what came meanwhile.
   const after = historyReads.map((url) => Number(url.searchParams.get('last_thread_seq')));
   expect(after.at(-1)).toBe(lastSeq);

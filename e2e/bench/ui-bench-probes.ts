@@ -218,3 +218,43 @@ export async function stopStreamProbe(page: Page): Promise<StreamRun> {
     return { perFrame: state.perFrame, contentPerFrame: state.contentPerFrame, frames: state.frames, longTasks: state.longTasks };
   });
 }
+
+/**
+ * Opens the search dialog, finds `word` (one result), presses Enter and times from there to the
+ * found message shown highlighted in view; also counts the reads of the thread's log meanwhile.
+ */
+export async function timeSearchOpen(page: Page, base: string, threadId: string, word: string): Promise<{ ms: number; reads: number }> {
+  await page.goto(`${base}/`);
+  await page.getByRole('navigation', { name: 'Threads' }).waitFor();
+  await page.keyboard.press('ControlOrMeta+k');
+  const dialog = page.getByRole('dialog', { name: 'Search messages, notes and threads' });
+  await dialog.getByRole('combobox', { name: 'Search' }).fill(word);
+  await dialog.getByRole('listbox', { name: 'Results' }).getByRole('option').first().waitFor();
+  await sleep(300);
+  let reads = 0;
+  const count = (request: { url(): string }) => {
+    if (new URL(request.url()).pathname.endsWith(`/chat/threads/${threadId}/events`)) reads++;
+  };
+  page.on('request', count);
+  const ms = await page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const start = performance.now();
+        document.activeElement?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+        const check = () => {
+          const scroller = document.querySelector('[data-testid="message-scroller"]');
+          const hit = scroller?.querySelector('[data-search-hit]');
+          if (scroller && hit) {
+            const box = hit.getBoundingClientRect();
+            const view = scroller.getBoundingClientRect();
+            if (box.height > 0 && box.top >= view.top - 1 && box.bottom <= view.bottom + 1) return resolve(performance.now() - start);
+          }
+          if (performance.now() - start > 30_000) return reject(new Error('the search hit never showed'));
+          requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+      }),
+  );
+  page.off('request', count);
+  return { ms, reads };
+}

@@ -6,7 +6,8 @@
  *      the lazy chunks, the signed-in inbox and the markdown among them, are not in it), and
  *      the widget loader's gzip -9 (bench:widget has the widget's details);
  *   2. first render of a thread of 50,000 messages: from the click in the thread list to its
- *      latest message on screen;
+ *      latest message on screen; and a search result in its middle opened in place (Enter in
+ *      the search dialog → the message highlighted in view), with the reads of its log;
  *   3. scrolling 2,000 loaded messages: frame intervals (requestAnimationFrame) and long
  *      tasks (PerformanceObserver 'longtask') while the list scrolls a step per frame;
  *   4. live messages at 50/s: from the moment another user sends (REST) to the first frame
@@ -44,6 +45,7 @@ import {
   startStreamProbe,
   stopStreamProbe,
   timeFirstRender,
+  timeSearchOpen,
   type LatencySample,
   type ScrollRun,
   type StreamRun,
@@ -59,6 +61,8 @@ const FRAME_MS = 1000 / 60;
 const GOALS = {
   initialJsKb: SIZE_GOALS.inboxInitialJsKb,
   firstRenderMs: 200,
+  /** Issue 17: the window around a search result is one request, whatever the thread's length. */
+  searchOpenReads: 1,
   frameMs: FRAME_MS,
   latencyP50Ms: FRAME_MS,
   latencyP95Ms: 33,
@@ -156,7 +160,12 @@ async function main(): Promise<void> {
       const bigTitle = `Bench 50k ${tag}`;
       const big = await api.createThread(alice.token, { target_user_ids: [bob.user.id], title: bigTitle });
       const seedStart = performance.now();
-      await api.seed(bob.token, big.id, BIG_THREAD_MESSAGES - 1, 'Big');
+      // The message a search finds, in the middle of the thread.
+      const searchWord = `okapi${tag}`;
+      const olderHalf = Math.floor(BIG_THREAD_MESSAGES / 2);
+      await api.seed(bob.token, big.id, olderHalf, 'Big');
+      await api.post(bob.token, big.id, `The ${searchWord} parcel is in the middle`);
+      await api.seed(bob.token, big.id, BIG_THREAD_MESSAGES - olderHalf - 2, 'Big');
       const bigLatest = `The latest of ${BIG_THREAD_MESSAGES} ${tag}`;
       await api.post(alice.token, big.id, bigLatest);
       log(`  seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
@@ -179,6 +188,13 @@ async function main(): Promise<void> {
       const firstRenders: number[] = [];
       for (let round = 0; round < ROUNDS; round++) firstRenders.push(await timeFirstRender(page, base, bigTitle, bigLatest));
       log(`  ${firstRenders.map(fmt).join(', ')}`);
+
+      // 2b. A search result in the middle of the big thread, opened in place.
+      log('opening a search result in the middle of the big thread…');
+      const searchOpens: { ms: number; reads: number }[] = [];
+      for (let round = 0; round < ROUNDS; round++) searchOpens.push(await timeSearchOpen(page, base, big.id, searchWord));
+      log(`  ${searchOpens.map((run) => `${fmt(run.ms)} (${run.reads} reads)`).join(', ')}`);
+      await openThread(page, bigTitle);
 
       // DOM size in the big thread after reading back a few hundred messages.
       await page.getByTestId('message-scroller').evaluate(async (element) => {
@@ -293,6 +309,12 @@ async function main(): Promise<void> {
           `${fmt(median(firstRenders))} (runs: ${firstRenders.map((ms) => ms.toFixed(0)).join(', ')})`,
           `≤ ${GOALS.firstRenderMs} ms`,
           ok(median(firstRenders) <= GOALS.firstRenderMs),
+        ],
+        [
+          `search result in the middle of the ${BIG_THREAD_MESSAGES.toLocaleString('en-US')}: Enter → highlighted in view; reads of the log`,
+          `${fmt(median(searchOpens.map((run) => run.ms)))}; ${maxOf(searchOpens.map((run) => run.reads))} (runs: ${searchOpens.map((run) => run.ms.toFixed(0)).join(', ')})`,
+          `${GOALS.searchOpenReads} read`,
+          ok(maxOf(searchOpens.map((run) => run.reads)) <= GOALS.searchOpenReads),
         ],
         [
           `scroll ${SCROLL_THREAD_MESSAGES.toLocaleString('en-US')} loaded messages, frame interval p50 / p95 / max`,

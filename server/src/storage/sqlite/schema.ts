@@ -453,6 +453,9 @@ export const MIGRATIONS: readonly string[] = [
   // 14: the message index can forget (CONTRACT §14: an erased message must not stay findable). Migration 13's
   // event_search was contentless without contentless_delete, so no row of it could go. Rebuilt from the events, with:
   // - contentless_delete (SQLite 3.43+), which needs the per-row size table that columnsize = 0 had left out;
+  // - no trigger on INSERT: the commit code writes each new message's row (SqliteThreadLog.writeEvent, the one
+  //   place that inserts events), in the same transaction, because FTS5 flushes its pending terms at each
+  //   savepoint and a trigger gives every event's INSERT one;
   // - triggers that forget an event's entry when its row goes and index it again when its text changes, found by its
   //   thread's term and its seq (a lookup within one thread, as rare as the deletions).
   `
@@ -466,13 +469,6 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO event_search (body, thread_key, thread_id, thread_seq)
     SELECT coalesce(content, json_extract(data, '$.content'), ''), 'x' || replace(thread_id, '-', ''), thread_id, thread_seq
     FROM events WHERE event_type IN ('message_committed', 'note_added') ORDER BY created_at, thread_id, thread_seq;
-  CREATE TRIGGER event_search_add AFTER INSERT ON events
-    WHEN NEW.event_type IN ('message_committed', 'note_added')
-  BEGIN
-    INSERT INTO event_search (body, thread_key, thread_id, thread_seq)
-      VALUES (coalesce(NEW.content, json_extract(NEW.data, '$.content'), ''), 'x' || replace(NEW.thread_id, '-', ''),
-              NEW.thread_id, NEW.thread_seq);
-  END;
   CREATE TRIGGER event_search_remove AFTER DELETE ON events
     WHEN OLD.event_type IN ('message_committed', 'note_added')
   BEGIN

@@ -8,6 +8,10 @@ import { committedMessage, messageCommittedData, repeatOf } from '../committed-m
 import type { AnyNewEvent } from '../log-events.ts';
 import { SenderRefused, type CommitFacts, type CommitResult, type NewEvent, type NewMessage } from '../storage.ts';
 import type { LogStore } from '../stores/log-store.ts';
+import { SEARCHABLE_EVENT_TYPES } from '../stores/search-store.ts';
+import { threadKey } from './search.ts';
+
+const SEARCHABLE: ReadonlySet<string> = new Set(SEARCHABLE_EVENT_TYPES);
 
 /**
  * What {@link SqliteThreadLog.commitInGroup} returns when `recheckUserId` refused the sender:
@@ -52,6 +56,10 @@ export class SqliteThreadLog implements LogStore {
         `INSERT INTO events (thread_id, thread_seq, event_id, event_type, sender_id, content, data, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      // The message index (migration 14), written here rather than by a trigger on events: a trigger makes the
+      // event's INSERT a statement with a savepoint, and FTS5 writes its pending terms to disk at every savepoint
+      // (one index segment per message instead of one per grouped transaction: twice the index's cost).
+      insertSearch: db.prepare('INSERT INTO event_search (body, thread_key, thread_id, thread_seq) VALUES (?, ?, ?, ?)'),
       insertMessage: db.prepare(
         `INSERT INTO messages (id, thread_id, thread_seq, sender_id, role, content, client_message_id, mentions,
                                base_seq, latest_seen_seq, created_at)
@@ -91,6 +99,9 @@ export class SqliteThreadLog implements LogStore {
       JSON.stringify(event.data),
       createdAt,
     );
+    if (SEARCHABLE.has(event.event_type)) {
+      this.stmt.insertSearch.run(searchableText(event), threadKey(threadId), threadId, event.thread_seq);
+    }
     return event;
   }
 
@@ -176,4 +187,11 @@ export class SqliteThreadLog implements LogStore {
     const hasMore = rows.length > limit;
     return { events: rows.slice(0, limit).map(toEvent), hasMore };
   }
+}
+
+/** The indexed text of an event: a message's content, a note's `data.content` (as migration 14 indexed them). */
+function searchableText(event: ThreadEvent): string {
+  if (event.content !== null && event.content !== undefined) return event.content;
+  const content = (event.data as { content?: unknown }).content;
+  return typeof content === 'string' ? content : '';
 }

@@ -127,4 +127,20 @@ describe('SQLite message index (event_search)', () => {
     expect(await found(ann, 'comm')).toEqual([`${annThread}#${newest}`, `${annThread}#${newer}`, `${annThread}#${oldest}`]);
     expect(await found(ben, 'common')).toHaveLength(PAGE);
   });
+
+  it('a grouped commit writes one index segment, not one per message (FTS5 flushes at every savepoint)', async () => {
+    const ann = await user('ann');
+    const threadId = await thread(ann);
+    // No merging, so that the index's segments can be counted: one row of event_search_idx each.
+    other.exec("INSERT INTO event_search (event_search, rank) VALUES ('automerge', 0), ('crisismerge', 2000)");
+    const segments = () => other.prepare('SELECT count(*) FROM event_search_idx').pluck().get() as number;
+    const before = segments();
+
+    // Sent in one event-loop turn: one grouped transaction.
+    const seqs = await Promise.all(Array.from({ length: 20 }, (_, index) => send(threadId, ann, `grouped message ${index}`)));
+
+    expect(segments() - before).toBe(1);
+    expect(await found(ann, 'grouped')).toHaveLength(20);
+    expect(new Set(seqs).size).toBe(20);
+  });
 });

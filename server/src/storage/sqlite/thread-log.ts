@@ -35,13 +35,16 @@ export class SqliteThreadLog implements LogStore {
     private readonly writer: GroupedWriter,
   ) {
     this.stmt = {
-      nextSeq: db.prepare('UPDATE threads SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq'),
-      // A message takes its seq and becomes the thread's last message in one statement (one row visit, not two).
+      // No RETURNING on these UPDATEs: a RETURNING statement opens a savepoint, and at every savepoint FTS5 writes
+      // the message index's pending terms to disk (one index segment per message, not one per grouped transaction).
+      nextSeq: db.prepare('UPDATE threads SET last_seq = last_seq + 1, updated_at = ? WHERE id = ?'),
+      // A message takes its seq and becomes the thread's last message in one statement.
       nextMessageSeq: db.prepare(
         `UPDATE threads SET last_seq = last_seq + 1, updated_at = ?, activity_at = ?, last_message_sender = ?,
                             last_message_content = ?, last_message_at = ?
-         WHERE id = ? RETURNING last_seq, participation_mode, status`,
+         WHERE id = ?`,
       ),
+      seqTaken: db.prepare('SELECT last_seq, participation_mode, status FROM threads WHERE id = ?'),
       // The sender may still post: enabled, on the token's session version (null: any) and seeing the thread.
       senderMayPost: db
         .prepare(
@@ -57,8 +60,7 @@ export class SqliteThreadLog implements LogStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       // The message index (migration 14), written here rather than by a trigger on events: a trigger makes the
-      // event's INSERT a statement with a savepoint, and FTS5 writes its pending terms to disk at every savepoint
-      // (one index segment per message instead of one per grouped transaction: twice the index's cost).
+      // event's INSERT a statement with a savepoint, and FTS5 writes its pending terms to disk at every savepoint.
       insertSearch: db.prepare('INSERT INTO event_search (body, thread_key, thread_id, thread_seq) VALUES (?, ?, ?, ?)'),
       insertMessage: db.prepare(
         `INSERT INTO messages (id, thread_id, thread_seq, sender_id, role, content, client_message_id, mentions,
@@ -72,7 +74,7 @@ export class SqliteThreadLog implements LogStore {
 
   /** Appends one event at the next seq. */
   insertEvent(threadId: string, input: AnyNewEvent, createdAt: string): ThreadEvent {
-    const seqRow = this.stmt.nextSeq.get(createdAt, threadId) as Row | undefined;
+    const seqRow = this.stmt.nextSeq.run(createdAt, threadId).changes === 0 ? undefined : (this.stmt.seqTaken.get(threadId) as Row);
     return this.writeEvent(threadId, seqRow, input, createdAt);
   }
 
@@ -111,8 +113,8 @@ export class SqliteThreadLog implements LogStore {
    */
   insertMessage(input: NewMessage, createdAt: string): { message: Message; event: ThreadEvent; facts: CommitFacts } {
     const messageId = randomUUID();
-    const seqRow = this.stmt.nextMessageSeq.get(createdAt, createdAt, input.senderId, input.content, createdAt, input.threadId) as
-      Row | undefined;
+    const taken = this.stmt.nextMessageSeq.run(createdAt, createdAt, input.senderId, input.content, createdAt, input.threadId);
+    const seqRow = taken.changes === 0 ? undefined : (this.stmt.seqTaken.get(input.threadId) as Row);
     const event = this.writeEvent(
       input.threadId,
       seqRow,

@@ -3,7 +3,8 @@
  * matches, indexed events, snippets) over BENCH_SEARCH_MESSAGES messages (default
  * 1,000,000) in a hundredth as many threads, on SQLite and on PostgreSQL, for one-word,
  * prefix and phrase queries, for a reader of every thread and a reader of 1 % of them.
- * Prints one table with p50 and p95 against issue 17's budget. Not a test: nothing here
+ * Prints one table with p50 and p95 against issue 17's budget, the median CPU time of each
+ * call, and the load average. Not a test: nothing here
  * asserts.
  *
  * The data goes straight into the tables in big transactions (the search triggers index
@@ -12,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres } from '../src/dev/postgres-instance.ts';
 import { searchFor } from '../src/search/search-service.ts';
@@ -50,19 +51,28 @@ const QUERIES: [string, string][] = [
 /** No query here names a thread, so the search never asks the thread service. */
 const NO_THREAD_SERVICE = {} as ThreadService;
 
-async function measure(storage: Storage, userId: string, q: string): Promise<{ p50: number; p95: number; results: number }> {
+/**
+ * p50 and p95 of the wall-clock time, and the median CPU time of this process per call: on a
+ * shared machine the wall clock also counts the waits for a core, the CPU time only the work.
+ */
+async function measure(storage: Storage, userId: string, q: string): Promise<{ p50: number; p95: number; cpu: number; results: number }> {
   const user = { kind: 'user', id: userId, senderId: `user:${userId}` } as Parameters<typeof searchFor>[2];
   const run = () => searchFor(storage, NO_THREAD_SERVICE, user, { q, threadId: null, limit: PAGE, cursor: null });
   let results = 0;
   for (let index = 0; index < WARMUP; index++) results = (await run()).results.length;
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let index = 0; index < RUNS; index++) {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     await run();
+    const used = process.cpuUsage(cpu);
     times.push(performance.now() - started);
+    cpuTimes.push((used.user + used.system) / 1000);
   }
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p95: percentile(times, 95), results };
+  cpuTimes.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95), cpu: percentile(cpuTimes, 50), results };
 }
 
 async function measureAll(name: string, storage: Storage, seeded: Seeded, rows: string[][]): Promise<void> {
@@ -71,8 +81,9 @@ async function measureAll(name: string, storage: Storage, seeded: Seeded, rows: 
     ['1 % of threads', seeded.fewUserId],
   ] as const) {
     for (const [label, q] of QUERIES) {
-      const { p50, p95, results } = await measure(storage, userId, q);
-      rows.push([name, reader, `${label}: ${q}`, String(results), p50.toFixed(1), p95.toFixed(1), p95 <= BUDGET_P95_MS ? 'met' : 'MISSED']);
+      const { p50, p95, cpu, results } = await measure(storage, userId, q);
+      const row = [name, reader, `${label}: ${q}`, String(results), p50.toFixed(1), p95.toFixed(1), cpu.toFixed(1)];
+      rows.push([...row, p95 <= BUDGET_P95_MS ? 'met' : 'MISSED']);
     }
   }
 }
@@ -122,7 +133,12 @@ async function main(): Promise<void> {
   }
 
   console.log(`\nsearch, first page of ${PAGE}, one call at a time (ms); budget: p95 ≤ ${BUDGET_P95_MS} ms\n`);
-  printTable(['database', 'reader', 'query', 'results (page)', 'p50', 'p95', 'budget'], rows);
+  console.log(
+    `load average: ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}\n`,
+  );
+  printTable(['database', 'reader', 'query', 'results (page)', 'p50', 'p95', 'CPU p50', 'budget'], rows);
 }
 
 void main();

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
+import { threadKey } from '../../src/storage/sqlite/search.ts';
 import { messageTexts, threadTitle, vocabulary } from './corpus.ts';
 
 /** What was seeded: the two readers and the sizes. */
@@ -46,7 +47,7 @@ const readersOf = (n: number, seeded: Seeded) => (n % FEW_EVERY === 0 ? [seeded.
 
 /**
  * Fills a migrated SQLite file with `messages` messages in `threads` threads, straight into
- * its tables in big transactions (the search triggers index them as a commit would).
+ * its tables in big transactions, each message's search row beside it as a commit writes it.
  * Messages go round the threads, so the newest ones are spread over all of them.
  */
 export function seedSqlite(path: string, messages: number, threads: number): Seeded {
@@ -64,6 +65,8 @@ export function seedSqlite(path: string, messages: number, threads: number): See
     `INSERT INTO events (thread_id, thread_seq, event_id, event_type, sender_id, content, data, created_at)
      VALUES (?, ?, ?, 'message_committed', ?, ?, '{}', ?)`,
   );
+  // As the commit code does (SqliteThreadLog.writeEvent): the index's row in the event's transaction.
+  const insertSearch = db.prepare('INSERT INTO event_search (body, thread_key, thread_id, thread_seq) VALUES (?, ?, ?, ?)');
   const start = iso(EPOCH_MS);
   const perThread = Math.ceil(messages / threads);
   db.transaction(() => {
@@ -82,7 +85,9 @@ export function seedSqlite(path: string, messages: number, threads: number): See
       for (let index = from; index < Math.min(messages, from + BATCH); index++) {
         const n = index % threads;
         const seq = Math.floor(index / threads) + 1;
-        insertEvent.run(threadIds[n], seq, randomUUID(), `user:${seeded.allUserId}`, text(), iso(EPOCH_MS + index));
+        const content = text();
+        insertEvent.run(threadIds[n], seq, randomUUID(), `user:${seeded.allUserId}`, content, iso(EPOCH_MS + index));
+        insertSearch.run(content, threadKey(threadIds[n]!), threadIds[n], seq);
       }
     })();
   }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_SEARCH_IN_THREADS_SQL, EVENT_SEARCH_SQL as POSTGRES_EVENT_SQL } from '../../src/storage/postgres/search.ts';
-import { EVENT_SEARCH_SQL as SQLITE_EVENT_SQL, threadKey } from '../../src/storage/sqlite/search.ts';
+import { EVENT_SCAN_SQL as SQLITE_SCAN_SQL, EVENT_SEARCH_SQL as SQLITE_EVENT_SQL, threadKey } from '../../src/storage/sqlite/search.ts';
 import type { NewEvent } from '../../src/storage/storage.ts';
 import { describePostgres, freshDatabase } from '../support/postgres.ts';
 import { api, createThread, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
@@ -256,6 +256,11 @@ describe('GET /chat/search on SQLite (FTS5)', () => {
         // Newest first straight from the index: no sort of every match.
         expect(details.join('\n')).not.toMatch(/TEMP B-TREE|SCAN e\b|SCAN events|SCAN messages/);
       }
+      // A reader of few threads first reads the words' rows alone, newest first, from the index.
+      const scan = db.prepare(`EXPLAIN QUERY PLAN ${SQLITE_SCAN_SQL}`).all('{body} : ("word"*)', Number.MAX_SAFE_INTEGER) as {
+        detail: string;
+      }[];
+      expect(scan.map((row) => row.detail)).toEqual([expect.stringMatching(/^SCAN s VIRTUAL TABLE INDEX/)]);
       db.close();
     } finally {
       await server.close();

@@ -450,6 +450,43 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO thread_search (rowid, body) SELECT id, body FROM thread_search_text WHERE thread_id = NEW.thread_id;
   END;
   `,
+  // 14: the message index can forget (CONTRACT §14: an erased message must not stay findable). Migration 13's
+  // event_search was contentless without contentless_delete, so no row of it could go. Rebuilt from the events, with:
+  // - contentless_delete (SQLite 3.43+), which needs the per-row size table that columnsize = 0 had left out;
+  // - no trigger on INSERT: the commit code writes each new message's row (SqliteThreadLog.writeEvent, the one
+  //   place that inserts events), in the same transaction, because FTS5 flushes its pending terms at each
+  //   savepoint and a trigger gives every event's INSERT one;
+  // - triggers that forget an event's entry when its row goes and index it again when its text changes, found by its
+  //   thread's term and its seq (a lookup within one thread, as rare as the deletions).
+  `
+  DROP TRIGGER event_search_add;
+  DROP TABLE event_search;
+  DROP TABLE IF EXISTS event_search_content;
+  CREATE VIRTUAL TABLE event_search USING fts5(
+    body, thread_key, thread_id UNINDEXED, thread_seq UNINDEXED,
+    content = '', contentless_delete = 1, contentless_unindexed = 1, tokenize = 'unicode61 remove_diacritics 2'
+  );
+  INSERT INTO event_search (body, thread_key, thread_id, thread_seq)
+    SELECT coalesce(content, json_extract(data, '$.content'), ''), 'x' || replace(thread_id, '-', ''), thread_id, thread_seq
+    FROM events WHERE event_type IN ('message_committed', 'note_added') ORDER BY created_at, thread_id, thread_seq;
+  CREATE TRIGGER event_search_remove AFTER DELETE ON events
+    WHEN OLD.event_type IN ('message_committed', 'note_added')
+  BEGIN
+    DELETE FROM event_search WHERE rowid IN (
+      SELECT rowid FROM event_search
+      WHERE event_search MATCH '{thread_key} : "x' || replace(OLD.thread_id, '-', '') || '"' AND thread_seq = OLD.thread_seq);
+  END;
+  CREATE TRIGGER event_search_change AFTER UPDATE OF content, data ON events
+    WHEN NEW.event_type IN ('message_committed', 'note_added')
+  BEGIN
+    UPDATE event_search
+      SET body = coalesce(NEW.content, json_extract(NEW.data, '$.content'), ''), thread_key = 'x' || replace(NEW.thread_id, '-', ''),
+          thread_id = NEW.thread_id, thread_seq = NEW.thread_seq
+      WHERE rowid IN (
+        SELECT rowid FROM event_search
+        WHERE event_search MATCH '{thread_key} : "x' || replace(OLD.thread_id, '-', '') || '"' AND thread_seq = OLD.thread_seq);
+  END;
+  `,
 ];
 
 /** Brings the file up to the newest schema, one transaction per migration. */
@@ -458,10 +495,18 @@ export function migrate(db: Database.Database): void {
   if (version > MIGRATIONS.length) {
     throw new Error(`The database was written by a newer version of this server (schema ${version}, this one knows ${MIGRATIONS.length}).`);
   }
-  for (let index = version; index < MIGRATIONS.length; index++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[index]!);
-      db.pragma(`user_version = ${index + 1}`);
-    })();
+  // Migrations are this server's own SQL, so they may write FTS5 shadow tables, which better-sqlite3's defensive
+  // mode forbids: dropping a contentless_unindexed table leaves its `_content` table behind (SQLite 3.53), and
+  // migration 14 drops that too.
+  db.unsafeMode(true);
+  try {
+    for (let index = version; index < MIGRATIONS.length; index++) {
+      db.transaction(() => {
+        db.exec(MIGRATIONS[index]!);
+        db.pragma(`user_version = ${index + 1}`);
+      })();
+    }
+  } finally {
+    db.unsafeMode(false);
   }
 }

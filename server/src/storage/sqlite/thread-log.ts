@@ -8,6 +8,10 @@ import { committedMessage, messageCommittedData, repeatOf } from '../committed-m
 import type { AnyNewEvent } from '../log-events.ts';
 import { SenderRefused, type CommitFacts, type CommitResult, type NewEvent, type NewMessage } from '../storage.ts';
 import type { LogStore } from '../stores/log-store.ts';
+import { SEARCHABLE_EVENT_TYPES } from '../stores/search-store.ts';
+import { threadKey } from './search.ts';
+
+const SEARCHABLE: ReadonlySet<string> = new Set(SEARCHABLE_EVENT_TYPES);
 
 /**
  * What {@link SqliteThreadLog.commitInGroup} returns when `recheckUserId` refused the sender:
@@ -31,13 +35,16 @@ export class SqliteThreadLog implements LogStore {
     private readonly writer: GroupedWriter,
   ) {
     this.stmt = {
-      nextSeq: db.prepare('UPDATE threads SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq'),
-      // A message takes its seq and becomes the thread's last message in one statement (one row visit, not two).
+      // No RETURNING on these UPDATEs: a RETURNING statement opens a savepoint, and at every savepoint FTS5 writes
+      // the message index's pending terms to disk (one index segment per message, not one per grouped transaction).
+      nextSeq: db.prepare('UPDATE threads SET last_seq = last_seq + 1, updated_at = ? WHERE id = ?'),
+      // A message takes its seq and becomes the thread's last message in one statement.
       nextMessageSeq: db.prepare(
         `UPDATE threads SET last_seq = last_seq + 1, updated_at = ?, activity_at = ?, last_message_sender = ?,
                             last_message_content = ?, last_message_at = ?
-         WHERE id = ? RETURNING last_seq, participation_mode, status`,
+         WHERE id = ?`,
       ),
+      seqTaken: db.prepare('SELECT last_seq, participation_mode, status FROM threads WHERE id = ?'),
       // The sender may still post: enabled, on the token's session version (null: any) and seeing the thread.
       senderMayPost: db
         .prepare(
@@ -52,6 +59,9 @@ export class SqliteThreadLog implements LogStore {
         `INSERT INTO events (thread_id, thread_seq, event_id, event_type, sender_id, content, data, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      // The message index (migration 14), written here rather than by a trigger on events: a trigger makes the
+      // event's INSERT a statement with a savepoint, and FTS5 writes its pending terms to disk at every savepoint.
+      insertSearch: db.prepare('INSERT INTO event_search (body, thread_key, thread_id, thread_seq) VALUES (?, ?, ?, ?)'),
       insertMessage: db.prepare(
         `INSERT INTO messages (id, thread_id, thread_seq, sender_id, role, content, client_message_id, mentions,
                                base_seq, latest_seen_seq, created_at)
@@ -64,7 +74,7 @@ export class SqliteThreadLog implements LogStore {
 
   /** Appends one event at the next seq. */
   insertEvent(threadId: string, input: AnyNewEvent, createdAt: string): ThreadEvent {
-    const seqRow = this.stmt.nextSeq.get(createdAt, threadId) as Row | undefined;
+    const seqRow = this.stmt.nextSeq.run(createdAt, threadId).changes === 0 ? undefined : (this.stmt.seqTaken.get(threadId) as Row);
     return this.writeEvent(threadId, seqRow, input, createdAt);
   }
 
@@ -91,6 +101,9 @@ export class SqliteThreadLog implements LogStore {
       JSON.stringify(event.data),
       createdAt,
     );
+    if (SEARCHABLE.has(event.event_type)) {
+      this.stmt.insertSearch.run(searchableText(event), threadKey(threadId), threadId, event.thread_seq);
+    }
     return event;
   }
 
@@ -100,8 +113,8 @@ export class SqliteThreadLog implements LogStore {
    */
   insertMessage(input: NewMessage, createdAt: string): { message: Message; event: ThreadEvent; facts: CommitFacts } {
     const messageId = randomUUID();
-    const seqRow = this.stmt.nextMessageSeq.get(createdAt, createdAt, input.senderId, input.content, createdAt, input.threadId) as
-      Row | undefined;
+    const taken = this.stmt.nextMessageSeq.run(createdAt, createdAt, input.senderId, input.content, createdAt, input.threadId);
+    const seqRow = taken.changes === 0 ? undefined : (this.stmt.seqTaken.get(input.threadId) as Row);
     const event = this.writeEvent(
       input.threadId,
       seqRow,
@@ -176,4 +189,11 @@ export class SqliteThreadLog implements LogStore {
     const hasMore = rows.length > limit;
     return { events: rows.slice(0, limit).map(toEvent), hasMore };
   }
+}
+
+/** The indexed text of an event: a message's content, a note's `data.content` (as migration 14 indexed them). */
+function searchableText(event: ThreadEvent): string {
+  if (event.content !== null && event.content !== undefined) return event.content;
+  const content = (event.data as { content?: unknown }).content;
+  return typeof content === 'string' ? content : '';
 }

@@ -1,7 +1,20 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { de } from '../src/i18n/catalog-de.ts';
 import { en } from '../src/i18n/catalog-en.ts';
-import { ALICE, conversation, rowsWith, signIn, threadButton, uniqueTag } from './support/inbox.ts';
+import {
+  ALICE,
+  BOB,
+  UserApi,
+  conversation,
+  openThread,
+  rowsWith,
+  scroller,
+  signIn,
+  syncHealth,
+  threadButton,
+  uniqueTag,
+  write,
+} from './support/inbox.ts';
 import { expectAccessible } from './support/axe.ts';
 
 /**
@@ -45,5 +58,68 @@ test.describe('every timeline line names who did it (item 5)', () => {
     await expect(rowsWith(page, 'hat eingestellt', 'notice')).toHaveText(
       'Alice hat eingestellt, dass nur auf Erwähnungen geantwortet wird',
     );
+  });
+});
+
+/** The text a person sees in an element: closed disclosures and hidden parts left out. */
+const seen = (locator: Locator) => locator.evaluate((element) => (element as HTMLElement).innerText);
+
+test.describe('run cards speak plain words (item 3)', () => {
+  test('/tool, /approve and /escalate read as sentences in English and German; timings, raw plans, inputs and seqs wait in Details', async ({
+    page,
+    request,
+  }) => {
+    test.setTimeout(90_000);
+    const alice = await UserApi.login(request, ALICE);
+    const bob = await UserApi.login(request, BOB);
+    const title = `Plain runs ${uniqueTag()}`;
+    await alice.createThread({ with: [bob], agents: [await alice.demoAgent()], title });
+    await signIn(page, ALICE);
+    await openThread(page, title);
+    const cards = scroller(page).locator('section[aria-label]');
+
+    await write(page, '/tool invoices');
+    await expect(cards.nth(0)).toContainText('Replied');
+    await write(page, '/approve Report');
+    const approval = cards.nth(1).getByRole('listitem').filter({ hasText: 'Approval' });
+    await expect(approval).toContainText('Approval needed to send an email');
+    await expect(approval).toContainText('to: team@example.com · subject: Report');
+    await approval.getByRole('button', { name: 'Approve' }).click();
+    await expect(cards.nth(1)).toContainText('Replied');
+    await write(page, '/escalate please');
+    await expect(rowsWith(page, 'I have asked a person from the team')).toHaveCount(1);
+
+    // What a person reads on each card, in English.
+    const [lookup, email, escalation] = [cards.nth(0), cards.nth(1), cards.nth(2)];
+    await expect(lookup.getByText('Plan: look up records, then reply')).toBeVisible();
+    await expect(lookup.getByRole('list', { name: 'Tool calls' })).toHaveText('Looked up records');
+    await expect(email.getByText('Plan: ask for approval to send an email, then reply')).toBeVisible();
+    await expect(email).toContainText('Approval to send an email: Approved by Alice');
+    await expect(email.getByRole('list', { name: 'Tool calls' })).toHaveText('Sent an email');
+    await expect(escalation.getByText('Escalated to a person: please')).toBeVisible();
+    for (const card of [lookup, email, escalation]) {
+      expect(await seen(card)).not.toMatch(/First words|Total|Decided|call_tool|request_approval|escalate:|send_email|\{"|human|#\d/);
+    }
+    // The header says the thread is in step, without the seq (its tooltip has it).
+    await expect(syncHealth(page)).toHaveText('Synced');
+    await expect(syncHealth(page)).toHaveAttribute('title', /^Up to date to event #\d+$/);
+    // Details has the engineer's view.
+    await lookup.getByText('Details', { exact: true }).click();
+    expect(await seen(lookup.locator('details'))).toMatch(/First words after \d+\.\d s · Total \d+\.\d s/);
+    await expect(lookup.locator('details')).toContainText('Decided: call_tool:lookup, reply');
+    await expect(lookup.locator('details').getByText('Input {"query":"invoices"}')).toBeVisible();
+    await expectAccessible(page, 'run cards in plain words');
+
+    // The same cards in German: every word translated.
+    await switchLanguage(page, 'de');
+    await expect(lookup.getByText('Plan: Datensätze nachschlagen, dann antworten')).toBeVisible();
+    await expect(lookup.getByRole('list', { name: 'Werkzeugaufrufe' })).toHaveText('Hat Datensätze nachgeschlagen');
+    await expect(email.getByText('Plan: Freigabe einholen (eine E-Mail senden), dann antworten')).toBeVisible();
+    await expect(email).toContainText('Freigabe für „eine E-Mail senden“: Freigegeben von Alice');
+    await expect(email.getByRole('list', { name: 'Werkzeugaufrufe' })).toHaveText('Hat eine E-Mail gesendet');
+    await expect(escalation.getByText('An einen Menschen übergeben: please')).toBeVisible();
+    expect(await seen(escalation)).not.toMatch(/human|Escalated|Plan: hand/);
+    await expect(syncHealth(page)).toHaveText('Synchron');
+    await expectAccessible(page, 'run cards in plain German words');
   });
 });

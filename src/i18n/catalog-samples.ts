@@ -57,7 +57,7 @@ export const SAMPLES: Samples<InboxStrings> = {
   thread: {
     agentSettingsOf: [['Demo Agent']],
     modeFailed: [['refused']],
-    synced: [[0], [42]],
+    syncedUpTo: [[0], [42]],
     newBelow: [[1], [5]],
     typing: [[['Ann']], [['Ann', 'Bob', 'Cy']]],
     thinking: [[['Demo Agent']], [['A', 'B']]],
@@ -103,6 +103,18 @@ export const SAMPLES: Samples<InboxStrings> = {
   runs: {
     status: {},
     cardLabel: [['Demo Agent']],
+    plan: [[['look up records', 'reply']]],
+    planApproval: [['send an email']],
+    planEscalate: [['a person']],
+    escalationTargets: {},
+    tools: { lookup: {}, send_email: {} },
+    anyToolAction: [['lookup order']],
+    anyToolRunning: [['lookup order']],
+    anyToolDone: [['lookup order']],
+    anyToolFailed: [['lookup order']],
+    toolName: [['lookup_order']],
+    approvalNeeded: [['send an email']],
+    approvalFor: [['send an email']],
     escalatedTo: [
       ['support', 'angry'],
       ['support', ''],

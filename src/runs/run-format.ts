@@ -81,3 +81,14 @@ export function formatPreview(value: unknown): string {
   }
   return text.length > PREVIEW_MAX_CHARS ? `${text.slice(0, PREVIEW_MAX_CHARS - 1)}…` : text;
 }
+
+/**
+ * What an approval would do, for a person to judge: a flat object as "to: a@b.c · subject:
+ * Report" (field names made readable), anything else as {@link formatPreview}.
+ */
+export function plainPreview(value: unknown): string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return formatPreview(value);
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0 || entries.some(([, field]) => field !== null && typeof field === 'object')) return formatPreview(value);
+  return formatPreview(entries.map(([key, field]) => `${key.replace(/_/g, ' ')}: ${String(field)}`).join(' · '));
+}

@@ -9,6 +9,7 @@ import { LazyMarkdown } from '../markdown/lazy-markdown.tsx';
 import { ApprovalItem } from '../runs/approval-item.tsx';
 import { RunCard } from '../runs/run-card.tsx';
 import { runNeedsClock } from '../runs/run-format.ts';
+import { escalationTarget } from '../runs/tool-words.ts';
 import { useNow } from '../runs/use-now.ts';
 import { usePersonName } from '../ownership/people.ts';
 import { Avatar } from '../ui/avatar.tsx';
@@ -183,7 +184,7 @@ function describeEvent(entry: EventEntry, name: NameOf, t: InboxStrings): string
     case 'approval_expired':
       return words.approvalExpired(body.data.tool_name || words.aTool);
     case 'escalation_created':
-      return words.escalated(who, body.data.to ?? '', body.data.reason ?? '');
+      return words.escalated(who, body.data.to ? escalationTarget(body.data.to, t) : '', body.data.reason ?? '');
     case 'run_failed':
       return words.runFailed(who, body.data.error ? t.runError(body.data.error.code, body.data.error.message) : '');
     case 'note_added':
@@ -306,7 +307,7 @@ export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, 
     case 'escalation':
       return (
         <p className="px-4 pt-2 text-center text-xs text-slate-600 dark:text-slate-400">
-          {t.events.escalated(name(row.senderId), row.to, row.reason)}
+          {t.events.escalated(name(row.senderId), escalationTarget(row.to, t), row.reason)}
         </p>
       );
     case 'run':

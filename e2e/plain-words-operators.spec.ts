@@ -123,3 +123,53 @@ test.describe('run cards speak plain words (item 3)', () => {
     await expectAccessible(page, 'run cards in plain German words');
   });
 });
+
+test.describe('a run waiting on an approval says so (item 1)', () => {
+  test('the card, the line above the composer and the thread list say “Waiting for your approval”, in English and German', async ({
+    page,
+    request,
+  }) => {
+    test.setTimeout(90_000);
+    const alice = await UserApi.login(request, ALICE);
+    const bob = await UserApi.login(request, BOB);
+    const title = `Waiting run ${uniqueTag()}`;
+    await alice.createThread({ with: [bob], agents: [await alice.demoAgent()], title });
+    await signIn(page, ALICE);
+    await openThread(page, title);
+    const row = threadButton(page, title);
+    const typingLine = conversation(page).locator('p[aria-live="off"]');
+
+    // English. (The e2e server's approvals expire after 8 s: near expiry from the start.)
+    await write(page, '/approve Quarterly');
+    const card = scroller(page).locator('section[aria-label]').last();
+    await expect(card.getByRole('status').first()).toHaveText('Waiting for your approval');
+    await expect(typingLine).toHaveText('Demo Agent is waiting for your approval');
+    await expect(row).toContainText('Approval needed');
+    await expect(row).toContainText('Waiting for your approval');
+    await expect(row).not.toContainText('typing');
+    await expect(card.getByText(/^expires in \d+ seconds?$/)).toHaveAttribute('data-urgent', 'true');
+    expect(await seen(card)).not.toContain('Writing…');
+    await expectAccessible(page, 'a run waiting on an approval');
+    // Left alone it expires (8 s): the run replies, and the list's mark goes.
+    await expect(card.getByRole('status').first()).toHaveText('Replied', { timeout: 20_000 });
+    await expect(row.getByTestId('approval-mark')).toHaveCount(0);
+    await expect(typingLine).not.toContainText('approval');
+
+    // German.
+    await switchLanguage(page, 'de');
+    const box = page.getByRole('combobox', { name: de.composer.label });
+    await box.fill('/approve Bericht');
+    await box.press('Enter');
+    const second = scroller(page).locator('section[aria-label]').last();
+    await expect(second.getByRole('status').first()).toHaveText('Wartet auf Ihre Freigabe');
+    await expect(page.getByRole('region', { name: de.thread.conversation }).locator('p[aria-live="off"]')).toHaveText(
+      'Demo Agent wartet auf Ihre Freigabe',
+    );
+    const rowDe = page.getByRole('navigation', { name: de.threadList.label }).getByRole('button', { name: title });
+    await expect(rowDe).toContainText('Freigabe nötig');
+    await expect(rowDe).toContainText('Wartet auf Ihre Freigabe');
+    await second.getByRole('button', { name: 'Freigeben' }).click();
+    await expect(second.getByRole('status').first()).toHaveText('Hat geantwortet');
+    await expect(rowDe.getByTestId('approval-mark')).toHaveCount(0);
+  });
+});

@@ -144,6 +144,9 @@ export const en = {
     empty: 'No threads yet. Start one with “New thread”.',
     loadMore: 'Load more threads',
     typing: (names: readonly string[]) => `${names.join(', ')} ${verb(names)} typing…`,
+    /** A run in the thread is blocked on an approval: said instead of typing, with its own mark. */
+    awaitingApproval: 'Waiting for your approval',
+    approvalMark: 'Approval needed',
     lastMessage: (who: string, text: string) => `${who}: ${text}`,
     noMessages: 'No messages yet',
     codePreview: '[code]',
@@ -197,6 +200,7 @@ export const en = {
     newMessages: 'New messages',
     typing: (names: readonly string[]) => `${list(names)} ${verb(names)} typing…`,
     thinking: (names: readonly string[]) => `${list(names)} ${verb(names)} thinking…`,
+    awaitingApproval: (names: readonly string[]) => `${list(names)} ${verb(names)} waiting for your approval`,
     viewingNow: (names: readonly string[]) => `${list(names)} ${verb(names)} viewing`,
     said: (who: string, text: string) => `${who}: ${text}`,
     asksApproval: (who: string, pending: boolean) => `${who} ${pending ? 'asks' : 'asked'} for approval:`,
@@ -259,6 +263,8 @@ export const en = {
       failed: 'Failed',
     },
     noReply: 'Finished without a reply',
+    /** A run blocked on a person's approval, whatever it was doing before. */
+    waitingApproval: 'Waiting for your approval',
     cardLabel: (agent: string) => `Agent run by ${agent}`,
     /** The toggle that opens or closes a run card's steps. */
     steps: 'Steps',

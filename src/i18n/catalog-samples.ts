@@ -55,6 +55,7 @@ export const SAMPLES: Samples<InboxStrings> = {
   visitor: { verifiedMeaning: [['jane@shop.test'], [null]], unverifiedMeaning: [['Jane'], [null]], typedLabel: [['Jane']] },
   newThread: { createFailed: [['refused']] },
   thread: {
+    awaitingApproval: [[['Demo Agent']], [['Demo Agent', 'Helper']]],
     agentSettingsOf: [['Demo Agent']],
     modeFailed: [['refused']],
     syncedUpTo: [[0], [42]],

@@ -101,7 +101,14 @@ export function ApprovalItem({ approval, now, onDecide, nameOf }: ApprovalItemPr
           >
             {t.runs.reject}
           </button>
-          {countdown && <span className={`text-xs ${locallyExpired ? ERROR_TEXT : MUTED_TEXT}`}>{countdown.text}</span>}
+          {countdown && (
+            <span
+              data-urgent={countdown.urgent || undefined}
+              className={countdown.urgent ? `text-sm font-semibold ${locallyExpired ? ERROR_TEXT : WARNING_TEXT}` : `text-xs ${MUTED_TEXT}`}
+            >
+              {countdown.text}
+            </span>
+          )}
           <span role="status" className={`text-xs ${MUTED_TEXT}`}>
             {sending === 'approve' ? t.runs.approving : sending === 'reject' ? t.runs.rejecting : ''}
           </span>

@@ -138,6 +138,23 @@ describe('RunCard tool calls', () => {
 });
 
 describe('RunCard approvals', () => {
+  it('says a run blocked on an approval waits for the person, with a still dot, not “Writing…”', () => {
+    const run = buildRun([...STREAMING, ['approval_pending', APPROVAL, 1.5]]);
+    expect(run.status).toBe('streaming');
+    const { card } = renderCard(run);
+    expect(within(card).getAllByRole('status')[0]!.textContent).toBe('Waiting for your approval');
+    expect(card.querySelector('span[aria-hidden="true"]')?.className).not.toContain('animate-pulse');
+  });
+
+  it('makes the countdown prominent near the deadline', () => {
+    const { rerender, onDecide } = renderCard(buildRun(WAITING), { now: at(24) });
+    expect(screen.getByText('expires in 42 seconds').dataset.urgent).toBeUndefined();
+    rerender(<RunCard run={buildRun(WAITING)} agentName="Demo" now={at(56)} onDecide={onDecide} />);
+    const urgent = screen.getByText('expires in 10 seconds');
+    expect(urgent.dataset.urgent).toBe('true');
+    expect(urgent.className).toContain('font-semibold');
+  });
+
   it('offers Approve and Reject with a countdown to the deadline', () => {
     renderCard(buildRun(WAITING), { now: at(24) });
     const approval = within(screen.getByRole('list', { name: 'Approvals' })).getByRole('listitem');

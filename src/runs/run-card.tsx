@@ -6,7 +6,7 @@ import { ApprovalItem } from './approval-item.tsx';
 import type { Decision } from './approval-item.tsx';
 import { expandedByDefault, useRunExpansion } from './run-card-expansion.ts';
 import { RunDetails } from './run-details.tsx';
-import { isSettled, runStatusLabel } from './run-format.ts';
+import { awaitsApproval, isSettled, runStatusLabel } from './run-format.ts';
 import { ERROR_TEXT, MUTED_TEXT, SECONDARY_BUTTON } from './run-styles.ts';
 import { ToolCallItem } from './tool-call-item.tsx';
 import { escalationTarget, planSentence } from './tool-words.ts';
@@ -25,6 +25,8 @@ export interface RunCardProps {
 
 function dotClass(run: RunView): string {
   if (run.status === 'failed') return 'bg-red-600 dark:bg-red-400';
+  // Blocked on a person: a still amber dot, not the pulse of a run at work.
+  if (awaitsApproval(run)) return 'bg-amber-500 dark:bg-amber-400';
   if (run.status === 'committed') return 'bg-emerald-600 dark:bg-emerald-400';
   if (isSettled(run)) return 'bg-slate-400';
   return 'bg-indigo-600 motion-safe:animate-pulse dark:bg-indigo-400';

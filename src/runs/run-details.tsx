@@ -13,7 +13,7 @@ export function RunDetails({ run, now }: { run: RunView; now: number }) {
   const timings = runTimings(run, now, t);
   if (timings.length === 0 && run.decisions.length === 0 && run.toolCalls.length === 0) return null;
   return (
-    <details className="text-xs">
+    <details className="text-xs" data-run-details="">
       <summary className={`cursor-pointer ${MUTED_TEXT}`}>{t.runs.details}</summary>
       <div className="mt-1 space-y-2">
         {timings.length > 0 && <p className={MUTED_TEXT}>{timings.map((timing) => timing.text).join(' · ')}</p>}

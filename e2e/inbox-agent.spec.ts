@@ -80,7 +80,7 @@ test.describe('the demo agent in the inbox', () => {
     expect(replies[0]).toContain('That is the end of the long answer.');
   });
 
-  test('/tool shows the tool call with its name, input and result in the run card', async ({ page }) => {
+  test('/tool says the tool call in words, with its name, input and result in the run card’s Details', async ({ page }) => {
     const tag = uniqueTag();
     const { thread, agentSenderId } = await newAgentThread(`Agent tool ${tag}`);
     await signIn(page, ALICE);
@@ -93,11 +93,14 @@ test.describe('the demo agent in the inbox', () => {
     await expect(card).toHaveCount(1);
     await expect(card).toContainText('Replied');
     const call = card.getByRole('list', { name: 'Tool calls' }).getByRole('listitem');
-    await expect(call).toHaveCount(1);
-    await expect(call).toContainText('lookup');
-    await expect(call).toContainText('Succeeded');
-    await expect(call).toContainText(`Input ${JSON.stringify({ query })}`);
-    await expect(call).toContainText(`Result ${matches} matching records for "${query}"`);
+    await expect(call).toHaveText('Looked up records');
+    // The tool's name, input and result are the card's Details, closed until asked for.
+    const details = card.locator('details');
+    await expect(details.getByText(`Input ${JSON.stringify({ query })}`)).toBeHidden();
+    await details.getByText('Details', { exact: true }).click();
+    await expect(details).toContainText('Tool: lookup');
+    await expect(details.getByText(`Input ${JSON.stringify({ query })}`)).toBeVisible();
+    await expect(details).toContainText(`Result ${matches} matching records for "${query}"`);
     await expect(rowsWith(page, `I found ${matches} matching records for “${query}”.`)).toHaveCount(1);
 
     const log = await alice.events(thread.id);
@@ -114,15 +117,15 @@ test.describe('the demo agent in the inbox', () => {
 
     const card = runCards(page);
     const approval = card.getByRole('list', { name: 'Approvals' }).getByRole('listitem');
-    await expect(approval).toContainText('Approval needed for send_email');
-    await expect(approval).toContainText(`"subject":"Report ${tag}"`);
+    await expect(approval).toContainText('Approval needed to send an email');
+    await expect(approval).toContainText(`to: team@example.com · subject: Report ${tag}`);
     await expect(approval).toContainText(/expires in \d+ s/);
     await approval.getByRole('button', { name: 'Approve' }).click();
 
-    await expect(approval).toContainText('Approval for send_email: Approved by Alice');
+    await expect(approval).toContainText('Approval to send an email: Approved by Alice');
     await expect(approval.getByRole('button', { name: 'Approve' })).toHaveCount(0);
-    await expect(card.getByRole('list', { name: 'Tool calls' })).toContainText('send_email');
-    await expect(card.getByRole('list', { name: 'Tool calls' })).toContainText('queued for delivery');
+    await expect(card.getByRole('list', { name: 'Tool calls' })).toHaveText('Sent an email');
+    await expect(card.locator('details')).toContainText('Result queued for delivery');
     await expect(card).toContainText('Replied');
     await expect(rowsWith(page, 'Approved, so I sent it.')).toHaveCount(1);
     await expectAccessible(page, 'run card: approval approved');
@@ -142,10 +145,10 @@ test.describe('the demo agent in the inbox', () => {
     await write(page, `/approve Nobody decides ${tag}`);
 
     const approval = runCards(page).getByRole('list', { name: 'Approvals' }).getByRole('listitem');
-    await expect(approval).toContainText('Approval needed for send_email');
+    await expect(approval).toContainText('Approval needed to send an email');
     await expect(approval.getByRole('button', { name: 'Approve' })).toBeEnabled();
     // APPROVAL_TTL_MS is 8 s on the e2e server.
-    await expect(approval).toContainText('Approval for send_email: Expired', { timeout: 20_000 });
+    await expect(approval).toContainText('Approval to send an email: Expired', { timeout: 20_000 });
     await expect(approval.getByRole('button', { name: 'Approve' })).toHaveCount(0);
     await expect(approval.getByRole('button', { name: 'Reject' })).toHaveCount(0);
     await expect(rowsWith(page, 'Nobody answered in time, so I did not send anything.')).toHaveCount(1);

@@ -10,6 +10,7 @@ import {
   openThread,
   rowsWith,
   signIn,
+  expectSyncedTo,
   syncHealth,
   uniqueTag,
   write,
@@ -62,7 +63,7 @@ test('offline: what others sent meanwhile arrives once and in order; what I wrot
     await expect(pending).toHaveCount(0);
     const log = await alice.messageContents(thread.id);
     expect(log).toEqual([`Before going offline ${tag}`, ...batch, mine]);
-    await expect(syncHealth(page)).toHaveText(`Synced · #${(await alice.thread(thread.id)).last_seq}`);
+    await expectSyncedTo(page, (await alice.thread(thread.id)).last_seq);
     expectMessagesInOrder(await collectRows(page), log);
   } finally {
     await context.close();
@@ -149,7 +150,7 @@ test('the server restarts mid-conversation: the app reconnects by itself, with n
     await expect(rowsWith(page, duringOutage)).toHaveCount(1, { timeout: 30_000 });
     for (const text of after) await expect(rowsWith(page, text)).toHaveCount(1);
     const lastSeq = (await alice.thread(thread.id)).last_seq;
-    await expect(syncHealth(page)).toHaveText(`Synced · #${lastSeq}`);
+    await expectSyncedTo(page, lastSeq);
 
     const log = await alice.messageContents(thread.id);
     expect(log.slice(0, expected.length)).toEqual(expected);

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/alice-and-bob.ts';
 import { escapeMarkdown } from '../src/markdown-core/escape-markdown.ts';
-import { ALICE, openThread, scroller, signIn, syncHealth } from './support/inbox.ts';
+import { ALICE, expectSyncedTo, openThread, scroller, signIn, syncHealth } from './support/inbox.ts';
 
 /**
  * Hostile message content, as a person's plain message and quoted in the agent's markdown
@@ -64,8 +64,10 @@ function scanMessages(page: Page): Promise<Scan> {
           }
         }
       }
+      // A run card's own Details disclosure (`data-run-details`) is the inbox's markup; a
+      // `<details>` from a message (raw HTML is shown as text, never rendered) is not.
       for (const node of element.querySelectorAll(
-        'script, iframe, object, embed, img, svg, math, style, link, meta, base, form, input, details, video, audio',
+        'script, iframe, object, embed, img, svg, math, style, link, meta, base, form, input, details:not([data-run-details]), video, audio',
       )) {
         problems.add(`element that should not be there: ${describe(node)}`);
       }
@@ -115,7 +117,7 @@ test('hostile content in messages and in agent markdown stays inert text', async
     .toBe(PAYLOADS.length);
   const replies = await alice.messageContents(thread.id, agent.sender_id);
   PAYLOADS.forEach((payload, index) => expect(replies[index]).toContain(`You said: “${escapeMarkdown(payload.replace(/\s+/g, ' '))}”`));
-  await expect(syncHealth(page)).toHaveText(`Synced · #${(await alice.thread(thread.id)).last_seq}`);
+  await expectSyncedTo(page, (await alice.thread(thread.id)).last_seq);
 
   for (const phase of ['live', 'after a reload'] as const) {
     if (phase === 'after a reload') {

@@ -45,7 +45,7 @@ test('Ctrl+K finds a message in the middle of a 3,000-message thread; opening it
   await field.press('Enter');
   await expect(dialog).toBeHidden();
   await expect(conversation(page).getByRole('heading', { name: thread.title })).toBeVisible();
-  await expect(syncHealth(page)).toHaveText(/^Synced · #\d+$/, { timeout: 20_000 });
+  await expect(syncHealth(page)).toHaveText('Synced', { timeout: 20_000 });
   // The message, in the middle of its neighbours, on screen and marked as the hit.
   const hit = scroller(page).locator('[data-search-hit]');
   await expect(hit).toHaveCount(1, { timeout: 60_000 });

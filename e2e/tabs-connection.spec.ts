@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures/alice-and-bob.ts';
-import { collectRows, expectMessagesInOrder, openThread, rowsWith, syncHealth, write } from './support/inbox.ts';
+import { collectRows, expectMessagesInOrder, expectSyncedTo, openThread, rowsWith, syncHealth, write } from './support/inbox.ts';
 import { openTabs } from './support/inbox-tabs.ts';
 import type { UserApi } from './support/inbox.ts';
 import { UserSockets } from './support/user-sockets.ts';
@@ -32,7 +32,7 @@ async function threeTabsOn(context: BrowserContext, title: string): Promise<{ so
 async function expectCaughtUp(pages: Page[], alice: UserApi, threadId: string, texts: string[]): Promise<void> {
   for (const page of pages) {
     for (const text of texts) await expect(rowsWith(page, text)).toHaveCount(1, { timeout: HAND_OVER_TIMEOUT_MS });
-    await expect(syncHealth(page)).toHaveText(`Synced · #${(await alice.thread(threadId)).last_seq}`);
+    await expectSyncedTo(page, (await alice.thread(threadId)).last_seq);
     expectMessagesInOrder(await collectRows(page), texts);
   }
 }

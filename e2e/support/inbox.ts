@@ -191,7 +191,13 @@ export const syncHealth = (page: Page) => page.getByTestId('sync-health');
 export async function openThread(page: Page, title: string): Promise<void> {
   await threadButton(page, title).click();
   await expect(conversation(page).getByRole('heading', { name: title })).toBeVisible();
-  await expect(syncHealth(page)).toHaveText(/^Synced · #\d+$/, { timeout: 20_000 });
+  await expect(syncHealth(page)).toHaveText('Synced', { timeout: 20_000 });
+}
+
+/** Waits until the open thread is synced up to `seq` (the header says "Synced"; the seq is its tooltip's). */
+export async function expectSyncedTo(page: Page, seq: number): Promise<void> {
+  await expect(syncHealth(page)).toHaveText('Synced');
+  await expect(syncHealth(page)).toHaveAttribute('data-applied-seq', String(seq));
 }
 
 /** Writes a message in the composer and sends it with Enter. */

@@ -144,6 +144,9 @@ export const en = {
     empty: 'No threads yet. Start one with “New thread”.',
     loadMore: 'Load more threads',
     typing: (names: readonly string[]) => `${names.join(', ')} ${verb(names)} typing…`,
+    /** A run in the thread is blocked on an approval: said instead of typing, with its own mark. */
+    awaitingApproval: 'Waiting for your approval',
+    approvalMark: 'Approval needed',
     lastMessage: (who: string, text: string) => `${who}: ${text}`,
     noMessages: 'No messages yet',
     codePreview: '[code]',
@@ -184,7 +187,9 @@ export const en = {
     agentSettingsOf: (name: string) => `${name} settings`,
     agentAnswers: 'Agent answers',
     modeFailed: (why: string) => `The mode could not be changed: ${why}`,
-    synced: (seq: number) => `Synced · #${seq}`,
+    synced: 'Synced',
+    /** The synced state's tooltip: how far this client has the thread's log. */
+    syncedUpTo: (seq: number) => `Up to date to event #${seq}`,
     catchingUp: 'Catching up…',
     offline: 'Offline — messages will send when you are back',
     syncFailed: 'Could not sync — retrying',
@@ -195,6 +200,7 @@ export const en = {
     newMessages: 'New messages',
     typing: (names: readonly string[]) => `${list(names)} ${verb(names)} typing…`,
     thinking: (names: readonly string[]) => `${list(names)} ${verb(names)} thinking…`,
+    awaitingApproval: (names: readonly string[]) => `${list(names)} ${verb(names)} waiting for your approval`,
     viewingNow: (names: readonly string[]) => `${list(names)} ${verb(names)} viewing`,
     said: (who: string, text: string) => `${who}: ${text}`,
     asksApproval: (who: string, pending: boolean) => `${who} ${pending ? 'asks' : 'asked'} for approval:`,
@@ -257,9 +263,35 @@ export const en = {
       failed: 'Failed',
     },
     noReply: 'Finished without a reply',
+    /** A run blocked on a person's approval, whatever it was doing before. */
+    waitingApproval: 'Waiting for your approval',
     cardLabel: (agent: string) => `Agent run by ${agent}`,
+    /** The toggle that opens or closes a run card's steps. */
+    steps: 'Steps',
+    /** The disclosure that holds the engineer's view: timings, the raw plan, tool inputs and results. */
     details: 'Details',
     decided: 'Decided: ',
+    /** The agent's plan in words; `steps` come from the plan… strings below. */
+    plan: (steps: readonly string[]) => `Plan: ${steps.join(', then ')}`,
+    planReply: 'reply',
+    planApproval: (action: string) => `ask for approval to ${action}`,
+    planEscalate: (target: string) => `hand over to ${target}`,
+    /** Whom an escalation goes to, by the `to` an agent names; anything else is shown as words of its own. */
+    escalationTargets: { human: 'a person', someone: 'someone' } as Readonly<Record<string, string>>,
+    /**
+     * What a known tool does, in words (keys are tool names). `action` completes "ask for
+     * approval to …"; unknown tools get the any… sentences around their readable name.
+     */
+    tools: {
+      lookup: { action: 'look up records', running: 'Looking up records…', done: 'Looked up records', failed: 'Could not look up records' },
+      send_email: { action: 'send an email', running: 'Sending an email…', done: 'Sent an email', failed: 'Could not send the email' },
+    } as Readonly<Record<string, { action: string; running: string; done: string; failed: string }>>,
+    anyToolAction: (tool: string) => `use the tool “${tool}”`,
+    anyToolRunning: (tool: string) => `Using the tool “${tool}”…`,
+    anyToolDone: (tool: string) => `Used the tool “${tool}”`,
+    anyToolFailed: (tool: string) => `The tool “${tool}” failed`,
+    /** Where a run's technical details name its tool: "Tool: lookup". */
+    toolName: (name: string) => `Tool: ${name}`,
     toolCalls: 'Tool calls',
     approvals: 'Approvals',
     escalatedTo: (to: string, reason: string) => (reason ? `Escalated to ${to}: ${reason}` : `Escalated to ${to}`),
@@ -276,8 +308,8 @@ export const en = {
     /** `relative` is an `Intl.RelativeTimeFormat` text ("in 42 seconds"). */
     expiresIn: (relative: string) => `expires ${relative}`,
     expired: 'expired',
-    approvalNeeded: 'Approval needed for ',
-    approvalFor: 'Approval for ',
+    approvalNeeded: (action: string) => `Approval needed to ${action}`,
+    approvalFor: (action: string) => `Approval to ${action}`,
     approvedBy: (by: string | null) => (by ? `Approved by ${by}` : 'Approved'),
     rejectedBy: (by: string | null) => (by ? `Rejected by ${by}` : 'Rejected'),
     outcomeExpired: 'Expired',
@@ -287,9 +319,6 @@ export const en = {
     approving: 'Approving…',
     rejecting: 'Rejecting…',
     decideFailed: (approve: boolean, why: string) => `Could not ${approve ? 'approve' : 'reject'}: ${why}`,
-    toolRunning: 'Running…',
-    toolFailed: 'Failed',
-    toolSucceeded: 'Succeeded',
     input: 'Input ',
     result: 'Result ',
     genericError: 'Something went wrong. Try again.',

@@ -3,8 +3,9 @@ import type { ApprovalView } from '../core/sync/run-state.ts';
 import type { InboxStrings } from '../i18n/catalog-en.ts';
 import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
-import { approvalCountdown, formatPreview } from './run-format.ts';
-import { ERROR_TEXT, MUTED_TEXT, PREVIEW_CLASS, PRIMARY_BUTTON, SECONDARY_BUTTON, SUCCESS_TEXT, WARNING_TEXT } from './run-styles.ts';
+import { approvalCountdown, plainPreview } from './run-format.ts';
+import { toolWords } from './tool-words.ts';
+import { ERROR_TEXT, MUTED_TEXT, PRIMARY_BUTTON, QUOTE_CLASS, SECONDARY_BUTTON, SUCCESS_TEXT, WARNING_TEXT } from './run-styles.ts';
 
 export type Decision = 'approve' | 'reject';
 
@@ -71,8 +72,9 @@ export function ApprovalItem({ approval, now, onDecide, nameOf }: ApprovalItemPr
   return (
     <li className="space-y-2 rounded-md border border-slate-200 p-2 dark:border-slate-700">
       <p className="text-sm">
-        {pending ? t.runs.approvalNeeded : t.runs.approvalFor}
-        <span className="font-mono font-medium">{approval.toolName}</span>
+        {pending
+          ? t.runs.approvalNeeded(toolWords(approval.toolName, t).action)
+          : t.runs.approvalFor(toolWords(approval.toolName, t).action)}
         {!pending && (
           <>
             {': '}
@@ -80,7 +82,7 @@ export function ApprovalItem({ approval, now, onDecide, nameOf }: ApprovalItemPr
           </>
         )}
       </p>
-      {hasPreview && <code className={PREVIEW_CLASS}>{formatPreview(approval.preview)}</code>}
+      {hasPreview && <p className={QUOTE_CLASS}>{plainPreview(approval.preview)}</p>}
       {pending && (
         <div className="flex flex-wrap items-center gap-2">
           <button
@@ -99,7 +101,14 @@ export function ApprovalItem({ approval, now, onDecide, nameOf }: ApprovalItemPr
           >
             {t.runs.reject}
           </button>
-          {countdown && <span className={`text-xs ${locallyExpired ? ERROR_TEXT : MUTED_TEXT}`}>{countdown.text}</span>}
+          {countdown && (
+            <span
+              data-urgent={countdown.urgent || undefined}
+              className={countdown.urgent ? `text-sm font-semibold ${locallyExpired ? ERROR_TEXT : WARNING_TEXT}` : `text-xs ${MUTED_TEXT}`}
+            >
+              {countdown.text}
+            </span>
+          )}
           <span role="status" className={`text-xs ${MUTED_TEXT}`}>
             {sending === 'approve' ? t.runs.approving : sending === 'reject' ? t.runs.rejecting : ''}
           </span>

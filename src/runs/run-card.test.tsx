@@ -54,7 +54,9 @@ function renderCard(run: RunView, props: Partial<RunCardProps> = {}) {
   return { ...utils, card, onDecide };
 }
 
-const toggle = () => screen.getByRole('button', { name: 'Details' });
+const toggle = () => screen.getByRole('button', { name: 'Steps' });
+/** The card's closed Details disclosure (timings, the raw plan, tool inputs and results). */
+const detailsOf = (card: HTMLElement) => card.querySelector('details');
 
 describe('RunCard status', () => {
   it.each([
@@ -77,22 +79,39 @@ describe('RunCard status', () => {
     expect(within(card).getByRole('status').textContent).toBe('Finished without a reply');
   });
 
-  it('shows the decisions, escalations and timings of a run under way', () => {
+  it('says the plan and the escalation in words, and keeps timings and the raw plan in a closed Details', () => {
     const run = buildRun([...STREAMING, ['escalation_created', { to: 'human', reason: 'Asked for a person.' }, 1.5]]);
-    renderCard(run, { now: at(2.5) });
-    expect(screen.getByText('First words after 1.2 s · Elapsed 2 s')).toBeTruthy();
-    expect(screen.getByText('Decided:').parentElement?.textContent).toBe('Decided: reply, tool:lookup');
-    expect(screen.getByText('Escalated to human: Asked for a person.')).toBeTruthy();
+    const { card } = renderCard(run, { now: at(2.5) });
+    expect(screen.getByText('Plan: reply, then look up records')).toBeTruthy();
+    expect(screen.getByText('Escalated to a person: Asked for a person.')).toBeTruthy();
+    const details = detailsOf(card)!;
+    expect(details.open).toBe(false);
+    expect(details.querySelector('summary')?.textContent).toBe('Details');
+    expect(within(details).getByText('First words after 1.2 s · Elapsed 2 s')).toBeTruthy();
+    expect(within(details).getByText('Decided:').parentElement?.textContent).toBe('Decided: reply, tool:lookup');
+    const outside = [...card.querySelectorAll('p')].filter((p) => !details.contains(p)).map((p) => p.textContent ?? '');
+    expect(outside.join('\n')).not.toMatch(/First words|Elapsed|tool:lookup|Decided|human/);
   });
 
-  it('shows time to first words and the total once finished', () => {
-    renderCard(buildRun(COMMITTED));
-    expect(screen.getByText('First words after 1.2 s · Total 3.4 s', { exact: true })).toBeTruthy();
+  it('keeps time to first words and the total in Details once finished', () => {
+    const { card } = renderCard(buildRun(COMMITTED));
+    expect(within(detailsOf(card)!).getByText('First words after 1.2 s · Total 3.4 s', { exact: true })).toBeTruthy();
+  });
+
+  it('says each known plan step and makes an unknown one readable', () => {
+    const run = buildRun([...QUEUED, ['agent_decisions', { decisions: ['request_approval:send_email', 'reply', 'reply:long'] }, 0.4]]);
+    renderCard(run);
+    expect(screen.getByText('Plan: ask for approval to send an email, then reply')).toBeTruthy();
+    cleanup();
+    renderCard(
+      buildRun([...QUEUED, ['agent_decisions', { decisions: ['escalate:human', 'call_tool:lookup_order', 'summarize_thread'] }, 0.4]]),
+    );
+    expect(screen.getByText('Plan: hand over to a person, then use the tool “lookup order”, then summarize thread')).toBeTruthy();
   });
 });
 
 describe('RunCard tool calls', () => {
-  it('shows each call with its input and result as text', () => {
+  it('says each call in a sentence, with its input and result as text in Details', () => {
     const run = buildRun([
       ...RUNNING,
       TOOL_STARTED,
@@ -101,25 +120,46 @@ describe('RunCard tool calls', () => {
       ['tool_call_completed', { tool_call_id: 'call-2', tool_name: 'charge', ok: false, result_preview: 'Card declined.' }, 1.3],
       ['tool_call_started', { tool_call_id: 'call-3', tool_name: 'search', preview: { q: 'x'.repeat(500) } }, 1.4],
     ]);
-    const { container } = renderCard(run);
+    const { container, card } = renderCard(run);
     const items = within(screen.getByRole('list', { name: 'Tool calls' })).getAllByRole('listitem');
-    expect(items.map((item) => item.textContent)).toEqual([
-      'lookup SucceededInput {"query":"order 42"}Result Shipped.',
-      'charge FailedInput <img src=x onerror=alert(1)>Result Card declined.',
-      expect.stringMatching(/^search Running…Input \{"q":"x+…$/),
+    expect(items.map((item) => item.textContent)).toEqual(['Looked up records', 'The tool “charge” failed', 'Using the tool “search”…']);
+    const details = detailsOf(card)!;
+    expect(details.open).toBe(false);
+    const calls = [...details.querySelectorAll('div > div')].map((call) => call.textContent);
+    expect(calls).toEqual([
+      'Tool: lookupInput {"query":"order 42"}Result Shipped.',
+      'Tool: chargeInput <img src=x onerror=alert(1)>Result Card declined.',
+      expect.stringMatching(/^Tool: searchInput \{"q":"x+…$/),
     ]);
     expect(container.querySelector('img')).toBeNull();
-    const longPreview = items[2]?.querySelector('code')?.textContent ?? '';
+    const longPreview = details.querySelectorAll('div > div')[2]?.querySelector('code')?.textContent ?? '';
     expect(longPreview).toHaveLength(PREVIEW_MAX_CHARS);
   });
 });
 
 describe('RunCard approvals', () => {
+  it('says a run blocked on an approval waits for the person, with a still dot, not “Writing…”', () => {
+    const run = buildRun([...STREAMING, ['approval_pending', APPROVAL, 1.5]]);
+    expect(run.status).toBe('streaming');
+    const { card } = renderCard(run);
+    expect(within(card).getAllByRole('status')[0]!.textContent).toBe('Waiting for your approval');
+    expect(card.querySelector('span[aria-hidden="true"]')?.className).not.toContain('animate-pulse');
+  });
+
+  it('makes the countdown prominent near the deadline', () => {
+    const { rerender, onDecide } = renderCard(buildRun(WAITING), { now: at(24) });
+    expect(screen.getByText('expires in 42 seconds').dataset.urgent).toBeUndefined();
+    rerender(<RunCard run={buildRun(WAITING)} agentName="Demo" now={at(56)} onDecide={onDecide} />);
+    const urgent = screen.getByText('expires in 10 seconds');
+    expect(urgent.dataset.urgent).toBe('true');
+    expect(urgent.className).toContain('font-semibold');
+  });
+
   it('offers Approve and Reject with a countdown to the deadline', () => {
     renderCard(buildRun(WAITING), { now: at(24) });
     const approval = within(screen.getByRole('list', { name: 'Approvals' })).getByRole('listitem');
-    expect(within(approval).getByText(/Approval needed for/).textContent).toBe('Approval needed for refund');
-    expect(within(approval).getByText('{"amount":10}')).toBeTruthy();
+    expect(within(approval).getByText(/Approval needed/).textContent).toBe('Approval needed to use the tool “refund”');
+    expect(within(approval).getByText('amount: 10')).toBeTruthy();
     expect(within(approval).getByText('expires in 42 seconds')).toBeTruthy();
     expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Approve' }).disabled).toBe(false);
   });
@@ -181,9 +221,9 @@ describe('RunCard approvals', () => {
     renderCard(run, { nameOf: (id) => (id === ALICE ? 'Alice' : undefined) });
     const items = within(screen.getByRole('list', { name: 'Approvals' })).getAllByRole('listitem');
     expect(items.map((item) => item.querySelector('p')?.textContent)).toEqual([
-      'Approval for refund: Approved by Alice',
-      'Approval for refund: Rejected',
-      'Approval for refund: Expired',
+      'Approval to use the tool “refund”: Approved by Alice',
+      'Approval to use the tool “refund”: Rejected',
+      'Approval to use the tool “refund”: Expired',
     ]);
     expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull();
   });
@@ -224,7 +264,7 @@ describe('RunCard collapsing', () => {
     fireEvent.click(toggle());
     expect(toggle().getAttribute('aria-expanded')).toBe('false');
     expect(body?.hidden).toBe(true);
-    expect(card.querySelector('p')?.textContent).toBe('Demo Working… · 1 tool call · Elapsed 3 s');
+    expect(card.querySelector('p')?.textContent).toBe('Demo Working… · 1 tool call');
   });
 
   it('starts collapsed when this client met the run only at its end, and opens on demand', () => {
@@ -247,7 +287,7 @@ describe('RunCard collapsing', () => {
     // The virtualized list may mount a row late (it scrolled into range after the reply came).
     const { card } = renderCard(buildRun(COMMITTED));
     expect(toggle().getAttribute('aria-expanded')).toBe('true');
-    expect(within(card).getByRole('list', { name: 'Tool calls' }).textContent).toContain('lookup');
+    expect(within(card).getByRole('list', { name: 'Tool calls' }).textContent).toBe('Looked up records');
   });
 
   it('comes back as the user left it when its row is unmounted and mounted again', () => {
@@ -291,20 +331,28 @@ describe('RunCard in German', () => {
     await act(() => activateLanguage('en'));
   });
 
-  it('says its status, timings, countdown and errors in German, with German numbers', async () => {
+  it('says its status, plan, tool calls, timings, countdown and errors in German, with German numbers', async () => {
     await act(() => activateLanguage('de'));
     const committed = render(<RunCard run={buildRun(COMMITTED)} agentName="Demo" now={at(24)} onDecide={vi.fn(async () => {})} />);
     const card = screen.getByRole('region', { name: 'Agentenlauf von Demo' });
     act(() => useRunExpansion.getState().setExpanded(RUN, true));
-    expect(within(card).getByRole('button', { name: 'Einzelheiten' }).getAttribute('aria-expanded')).toBe('true');
+    expect(within(card).getByRole('button', { name: 'Schritte' }).getAttribute('aria-expanded')).toBe('true');
     expect(within(card).getByRole('status').textContent).toBe('Hat geantwortet');
-    expect(within(card).getByText('Erste Wörter nach 1,2 s · Gesamt 3,4 s')).toBeTruthy();
-    expect(within(card).getByRole('list', { name: 'Werkzeugaufrufe' }).textContent).toContain('Erfolgreich');
+    expect(within(card).getByText('Plan: antworten, dann Datensätze nachschlagen')).toBeTruthy();
+    expect(within(card).getByRole('list', { name: 'Werkzeugaufrufe' }).textContent).toBe('Hat Datensätze nachgeschlagen');
+    expect(within(detailsOf(card)!).getByText('Erste Wörter nach 1,2 s · Gesamt 3,4 s')).toBeTruthy();
+    expect(detailsOf(card)!.querySelector('summary')?.textContent).toBe('Details');
     committed.unmount();
 
     render(<RunCard run={buildRun(WAITING)} agentName="Demo" now={at(24)} onDecide={vi.fn(async () => {})} />);
     expect(screen.getByText('läuft in 42 Sekunden ab')).toBeTruthy();
+    expect(screen.getByText('Freigabe nötig: das Werkzeug „refund“ verwenden')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Freigeben' })).toBeTruthy();
+    cleanup();
+
+    const escalating = buildRun([...RUNNING, ['escalation_created', { to: 'human', reason: '' }, 1]]);
+    render(<RunCard run={escalating} agentName="Demo" now={at(24)} onDecide={vi.fn(async () => {})} />);
+    expect(screen.getByText('An einen Menschen übergeben')).toBeTruthy();
     cleanup();
 
     render(<RunCard run={buildRun(failedWith(false))} agentName="Demo" now={at(24)} onDecide={vi.fn(async () => {})} />);

@@ -5,9 +5,11 @@ import { useStrings } from '../i18n/locale-store.ts';
 import { ApprovalItem } from './approval-item.tsx';
 import type { Decision } from './approval-item.tsx';
 import { expandedByDefault, useRunExpansion } from './run-card-expansion.ts';
-import { isSettled, runStatusLabel, runTimings } from './run-format.ts';
+import { RunDetails } from './run-details.tsx';
+import { awaitsApproval, isSettled, runStatusLabel } from './run-format.ts';
 import { ERROR_TEXT, MUTED_TEXT, SECONDARY_BUTTON } from './run-styles.ts';
 import { ToolCallItem } from './tool-call-item.tsx';
+import { escalationTarget, planSentence } from './tool-words.ts';
 
 export interface RunCardProps {
   run: RunView;
@@ -23,27 +25,27 @@ export interface RunCardProps {
 
 function dotClass(run: RunView): string {
   if (run.status === 'failed') return 'bg-red-600 dark:bg-red-400';
+  // Blocked on a person: a still amber dot, not the pulse of a run at work.
+  if (awaitsApproval(run)) return 'bg-amber-500 dark:bg-amber-400';
   if (run.status === 'committed') return 'bg-emerald-600 dark:bg-emerald-400';
   if (isSettled(run)) return 'bg-slate-400';
   return 'bg-indigo-600 motion-safe:animate-pulse dark:bg-indigo-400';
 }
 
-/** What a collapsed card adds after its status: counts and the total time. */
-function summaryDetails(run: RunView, now: number, t: InboxStrings): string {
+/** What a collapsed card adds after its status: counts (timings are in Details). */
+function summaryDetails(run: RunView, t: InboxStrings): string {
   const parts: string[] = [];
   const waiting = run.approvals.filter((approval) => approval.status === 'pending').length;
   if (waiting > 0) parts.push(t.runs.approvalsWaiting(waiting));
   if (run.toolCalls.length > 0) parts.push(t.runs.toolCallCount(run.toolCalls.length));
   if (run.escalations.length > 0) parts.push(t.runs.escalated);
-  const total = runTimings(run, now, t).find((part) => part.kind === 'total' || part.kind === 'elapsed');
-  if (total) parts.push(total.text);
   return parts.join(' · ');
 }
 
 /**
- * One agent run in a thread: status, timings, decisions, tool calls, approvals to give,
- * escalations and errors. Expanded while the run is under way (or waits on someone);
- * a button collapses it to one summary line.
+ * One agent run in a thread, in words: status, plan, tool calls, approvals to give,
+ * escalations and errors, with timings and raw inputs in a closed Details. Expanded while
+ * the run is under way (or waits on someone); a button collapses it to one summary line.
  */
 export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunCardProps) {
   const bodyId = useId();
@@ -60,15 +62,9 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
     seenWaiting.current = waiting;
   }, [waiting, choice, run.runId, setExpanded]);
 
-  const timings = runTimings(run, now, t);
-  const details = expanded ? '' : summaryDetails(run, now, t);
-  const empty =
-    timings.length === 0 &&
-    run.decisions.length === 0 &&
-    run.toolCalls.length === 0 &&
-    run.approvals.length === 0 &&
-    run.escalations.length === 0 &&
-    !run.error;
+  const details = expanded ? '' : summaryDetails(run, t);
+  const plan = planSentence(run.decisions, t);
+  const empty = plan === null && run.toolCalls.length === 0 && run.approvals.length === 0 && run.escalations.length === 0 && !run.error;
   const canRetry = run.status === 'failed' && run.error?.retryable === true && onRetry !== undefined;
 
   return (
@@ -89,7 +85,7 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
           onClick={() => setExpanded(run.runId, !expanded)}
           className={`inline-flex items-center gap-1 rounded px-1 text-sm ${MUTED_TEXT} hover:text-slate-900 dark:hover:text-white`}
         >
-          {t.runs.details}
+          {t.runs.steps}
           <span aria-hidden="true" className={`inline-block motion-safe:transition-transform ${expanded ? 'rotate-90' : ''}`}>
             ▸
           </span>
@@ -97,14 +93,7 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
       </div>
 
       <div id={bodyId} hidden={!expanded} className="space-y-3 border-t border-slate-200 px-3 py-2 text-sm dark:border-slate-700">
-        {timings.length > 0 && <p className={`text-xs ${MUTED_TEXT}`}>{timings.map((timing) => timing.text).join(' · ')}</p>}
-
-        {run.decisions.length > 0 && (
-          <p>
-            <span className={MUTED_TEXT}>{t.runs.decided}</span>
-            {run.decisions.join(', ')}
-          </p>
-        )}
+        {plan && <p>{plan}</p>}
 
         {run.toolCalls.length > 0 && (
           <ul aria-label={t.runs.toolCalls} className="space-y-2">
@@ -123,7 +112,7 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
         )}
 
         {run.escalations.map((escalation, index) => (
-          <p key={index}>{t.runs.escalatedTo(escalation.to, escalation.reason)}</p>
+          <p key={index}>{t.runs.escalatedTo(escalationTarget(escalation.to, t), escalation.reason)}</p>
         ))}
 
         {run.status === 'failed' && run.error && (
@@ -138,6 +127,8 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
         )}
 
         {empty && <p className={MUTED_TEXT}>{t.runs.nothingYet}</p>}
+
+        <RunDetails run={run} now={now} />
       </div>
     </section>
   );

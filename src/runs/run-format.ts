@@ -10,8 +10,20 @@ export function isSettled(run: RunView): boolean {
   return run.status === 'committed' || run.status === 'failed' || run.finished;
 }
 
-/** The words for where the run is; a run finished without a reply (it escalated, or chose not to answer) says so. */
+/** True while a run is blocked on a person: an approval of it is pending (it writes nothing meanwhile). */
+export function awaitsApproval(run: RunView): boolean {
+  return run.status !== 'failed' && run.approvals.some((approval) => approval.status === 'pending');
+}
+
+/** Seconds left at or under which an approval's countdown is urgent (shown bold, in warning colour). */
+export const APPROVAL_URGENT_SECONDS = 15;
+
+/**
+ * The words for where the run is: waiting for an approval whatever it did before; a run
+ * finished without a reply (it escalated, or chose not to answer) says so.
+ */
 export function runStatusLabel(run: RunView, t: InboxStrings): string {
+  if (awaitsApproval(run)) return t.runs.waitingApproval;
   if (run.finished && run.status !== 'committed' && run.status !== 'failed') return t.runs.noReply;
   return t.runs.status[run.status];
 }
@@ -56,12 +68,19 @@ export function runTimings(run: RunView, now: number, t: InboxStrings): RunTimin
  * "expires in 42 seconds", "expires in 3 minutes" (`Intl.RelativeTimeFormat`), or "expired"
  * (`expired` set); null when the server gave no valid deadline.
  */
-export function approvalCountdown(approval: ApprovalView, now: number, t: InboxStrings): { text: string; expired: boolean } | null {
+export function approvalCountdown(
+  approval: ApprovalView,
+  now: number,
+  t: InboxStrings,
+): { text: string; expired: boolean; urgent: boolean } | null {
   if (!approval.expiresAt) return null;
   const deadline = Date.parse(approval.expiresAt);
   if (Number.isNaN(deadline)) return null;
-  const relative = formatCountdown(t.locale, Math.ceil((deadline - now) / 1000));
-  return relative === null ? { text: t.runs.expired, expired: true } : { text: t.runs.expiresIn(relative), expired: false };
+  const seconds = Math.ceil((deadline - now) / 1000);
+  const relative = formatCountdown(t.locale, seconds);
+  return relative === null
+    ? { text: t.runs.expired, expired: true, urgent: true }
+    : { text: t.runs.expiresIn(relative), expired: false, urgent: seconds <= APPROVAL_URGENT_SECONDS };
 }
 
 /**
@@ -80,4 +99,15 @@ export function formatPreview(value: unknown): string {
     }
   }
   return text.length > PREVIEW_MAX_CHARS ? `${text.slice(0, PREVIEW_MAX_CHARS - 1)}…` : text;
+}
+
+/**
+ * What an approval would do, for a person to judge: a flat object as "to: a@b.c · subject:
+ * Report" (field names made readable), anything else as {@link formatPreview}.
+ */
+export function plainPreview(value: unknown): string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return formatPreview(value);
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0 || entries.some(([, field]) => field !== null && typeof field === 'object')) return formatPreview(value);
+  return formatPreview(entries.map(([key, field]) => `${key.replace(/_/g, ' ')}: ${String(field)}`).join(' · '));
 }

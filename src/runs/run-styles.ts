@@ -9,6 +9,9 @@ export const WARNING_TEXT = 'text-amber-800 dark:text-amber-200';
 export const PREVIEW_CLASS =
   'block rounded bg-slate-100 px-2 py-1 font-mono text-xs whitespace-pre-wrap break-all text-slate-800 dark:bg-slate-800 dark:text-slate-100';
 
+/** What an approval would do, in words set apart from the card's own. */
+export const QUOTE_CLASS = 'block rounded bg-slate-100 px-2 py-1 text-sm break-words text-slate-800 dark:bg-slate-800 dark:text-slate-100';
+
 const BUTTON_BASE =
   'inline-flex items-center rounded-md px-3 py-1 text-sm font-medium disabled:cursor-not-allowed disabled:opacity-60 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:focus-visible:outline-indigo-400';
 

@@ -9,8 +9,9 @@ import { LazyMarkdown } from '../markdown/lazy-markdown.tsx';
 import { ApprovalItem } from '../runs/approval-item.tsx';
 import { RunCard } from '../runs/run-card.tsx';
 import { runNeedsClock } from '../runs/run-format.ts';
+import { escalationTarget } from '../runs/tool-words.ts';
 import { useNow } from '../runs/use-now.ts';
-import { nameOf } from '../threads/thread-title.ts';
+import { usePersonName } from '../ownership/people.ts';
 import { Avatar } from '../ui/avatar.tsx';
 import type { Row } from './build-rows.ts';
 import { useFrameGateRun } from './frame-gate.ts';
@@ -159,14 +160,17 @@ function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions 
   );
 }
 
-/** One line for a durable event that is not a message. */
-function describeEvent(entry: EventEntry, thread: InboundThread | undefined, t: InboxStrings): string {
-  const who = nameOf(thread, entry.senderId, t);
+/** A display name for a sender id (`usePersonName`): participants, the user directory, the signed-in user. */
+type NameOf = (senderId: string) => string;
+
+/** One line for a durable event that is not a message; `name` names whoever did it. */
+function describeEvent(entry: EventEntry, name: NameOf, t: InboxStrings): string {
+  const who = name(entry.senderId);
   const body = entry.body;
   const words = t.events;
   switch (body.type) {
     case 'participant_joined':
-      return words.joined(body.data.name || nameOf(thread, body.data.sender_id ?? entry.senderId, t));
+      return words.joined(body.data.name || name(body.data.sender_id ?? entry.senderId));
     case 'mode_changed':
       return words.modeChanged(who, body.data.participation_mode === 'invocation_only');
     case 'tool_call_started':
@@ -180,7 +184,7 @@ function describeEvent(entry: EventEntry, thread: InboundThread | undefined, t: 
     case 'approval_expired':
       return words.approvalExpired(body.data.tool_name || words.aTool);
     case 'escalation_created':
-      return words.escalated(who, body.data.to ?? '', body.data.reason ?? '');
+      return words.escalated(who, body.data.to ? escalationTarget(body.data.to, t) : '', body.data.reason ?? '');
     case 'run_failed':
       return words.runFailed(who, body.data.error ? t.runError(body.data.error.code, body.data.error.message) : '');
     case 'note_added':
@@ -188,7 +192,7 @@ function describeEvent(entry: EventEntry, thread: InboundThread | undefined, t: 
     case 'status_changed':
       return words.statusChanged(who, body.data.status);
     case 'handoff':
-      return words.tookOver(body.data.name || nameOf(thread, body.data.to ?? entry.senderId, t));
+      return words.tookOver(body.data.name || name(body.data.to ?? entry.senderId));
     case 'other':
       return words.other(who, body.name.replace(/_/g, ' '));
     default:
@@ -200,7 +204,8 @@ function describeEvent(entry: EventEntry, thread: InboundThread | undefined, t: 
 function RunRow({ row, thread, actions }: { row: Extract<Row, { kind: 'run' }>; thread: InboundThread | undefined; actions: RowActions }) {
   const now = useNow(runNeedsClock(row.run), useFrameGateRun());
   const t = useStrings();
-  const agentName = row.run.agentId ? nameOf(thread, row.run.agentId, t) : t.common.someoneAgent;
+  const name = usePersonName(thread);
+  const agentName = row.run.agentId ? name(row.run.agentId) : t.common.someoneAgent;
   return (
     <div className="px-4 pt-2 pl-16">
       <RunCard
@@ -208,7 +213,7 @@ function RunRow({ row, thread, actions }: { row: Extract<Row, { kind: 'run' }>; 
         agentName={agentName}
         now={now}
         onDecide={actions.decide}
-        nameOf={(senderId) => nameOf(thread, senderId, t)}
+        nameOf={name}
         onRetry={actions.retryRun ? () => actions.retryRun!(row.run.runId) : undefined}
       />
     </div>
@@ -226,14 +231,15 @@ function ApprovalRow({
 }) {
   const now = useNow(true, useFrameGateRun());
   const t = useStrings();
+  const name = usePersonName(thread);
   return (
     <div className="px-4 pt-2 pl-16">
       <p className="text-xs text-slate-600 dark:text-slate-400">
-        {t.thread.asksApproval(nameOf(thread, row.requestedBy, t), row.approval.status === 'pending')}
+        {t.thread.asksApproval(name(row.requestedBy), row.approval.status === 'pending')}
       </p>
       {/* ApprovalItem is a list item (a run card lists its approvals): here a list of one. */}
       <ul aria-label={t.thread.approvals}>
-        <ApprovalItem approval={row.approval} now={now} onDecide={actions.decide} nameOf={(senderId) => nameOf(thread, senderId, t)} />
+        <ApprovalItem approval={row.approval} now={now} onDecide={actions.decide} nameOf={name} />
       </ul>
     </div>
   );
@@ -241,6 +247,7 @@ function ApprovalRow({
 
 export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, actions }: Props) {
   const t = useStrings();
+  const name = usePersonName(thread);
   switch (row.kind) {
     case 'day_break': {
       const label = formatDayBreak(t.locale, row.time, row.daysAgo);
@@ -270,9 +277,9 @@ export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, 
       );
     case 'message': {
       const { message } = row;
-      const name = message.senderId === selfSenderId ? t.common.you : nameOf(thread, message.senderId, t);
+      const sender = message.senderId === selfSenderId ? t.common.you : name(message.senderId);
       return (
-        <Bubble senderId={message.senderId} name={name} time={formatTime(t.locale, message.createdAt)} grouped={row.grouped}>
+        <Bubble senderId={message.senderId} name={sender} time={formatTime(t.locale, message.createdAt)} grouped={row.grouped}>
           <Body text={message.content} markdown={message.role === 'agent'} />
         </Bubble>
       );
@@ -286,7 +293,7 @@ export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, 
     case 'streaming_reply': {
       const agent = row.senderId ?? 'agent:';
       return (
-        <Bubble senderId={agent} name={nameOf(thread, agent, t)} time="" grouped={false}>
+        <Bubble senderId={agent} name={name(agent)} time="" grouped={false}>
           {/* Hidden from screen readers while it grows: the committed reply is announced once. */}
           <div aria-hidden="true">
             <Body text={row.text} markdown />
@@ -296,11 +303,11 @@ export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, 
     }
     case 'notice':
       if (isOwnershipBody(row.entry.body)) return <OwnershipNotice entry={row.entry} body={row.entry.body} thread={thread} />;
-      return <p className="px-4 pt-2 text-center text-xs text-slate-600 dark:text-slate-400">{describeEvent(row.entry, thread, t)}</p>;
+      return <p className="px-4 pt-2 text-center text-xs text-slate-600 dark:text-slate-400">{describeEvent(row.entry, name, t)}</p>;
     case 'escalation':
       return (
         <p className="px-4 pt-2 text-center text-xs text-slate-600 dark:text-slate-400">
-          {t.events.escalated(nameOf(thread, row.senderId, t), row.to, row.reason)}
+          {t.events.escalated(name(row.senderId), escalationTarget(row.to, t), row.reason)}
         </p>
       );
     case 'run':

@@ -5,6 +5,7 @@ import { useThreadSnapshot } from '../hooks/use-thread-snapshot.ts';
 import type { InboxStrings } from '../i18n/catalog-en.ts';
 import { useStrings } from '../i18n/locale-store.ts';
 import { OwnershipMarks } from '../queues/ownership-marks.tsx';
+import { awaitsApproval } from '../runs/run-format.ts';
 import { Avatar } from '../ui/avatar.tsx';
 import { nameOf, threadTitle } from './thread-title.ts';
 import { VisitorBadge, visitorLabel } from './visitor-badge.tsx';
@@ -58,17 +59,21 @@ export const ThreadListItem = memo(function ThreadListItem({ thread, selected, m
   const snapshot = useThreadSnapshot(engine, thread.id);
   const t = useStrings();
   const title = threadTitle(thread, selfSenderId, t);
-  const typing = snapshot.typing.map((senderId) => nameOf(thread, senderId, t));
+  // A run blocked on an approval: its agent is waiting on a person, not typing.
+  const waiting = new Set(snapshot.runs.filter((run) => !run.finished && awaitsApproval(run)).map((run) => run.agentId ?? ''));
+  const typing = snapshot.typing.filter((senderId) => !waiting.has(senderId)).map((senderId) => nameOf(thread, senderId, t));
   const viewing = snapshot.present.length > 0;
   const last = thread.last_message;
-  const preview = typing.length
-    ? t.threadList.typing(typing)
-    : last
-      ? t.threadList.lastMessage(
-          last.sender_id === selfSenderId ? t.common.you : nameOf(thread, last.sender_id, t),
-          plainPreview(last.content, t),
-        )
-      : t.threadList.noMessages;
+  const preview = waiting.size
+    ? t.threadList.awaitingApproval
+    : typing.length
+      ? t.threadList.typing(typing)
+      : last
+        ? t.threadList.lastMessage(
+            last.sender_id === selfSenderId ? t.common.you : nameOf(thread, last.sender_id, t),
+            plainPreview(last.content, t),
+          )
+        : t.threadList.noMessages;
   const unread = thread.unread_count;
   const other = thread.participants.find((participant) => participant.sender_id !== selfSenderId);
 
@@ -96,6 +101,14 @@ export const ThreadListItem = memo(function ThreadListItem({ thread, selected, m
           <span className="flex min-w-0 items-center gap-2">
             <span className={`min-w-0 truncate ${unread > 0 ? 'font-semibold' : 'font-medium'}`}>{title}</span>
             {muted && <MutedIcon label={t.notifications.muted} />}
+            {waiting.size > 0 && (
+              <span
+                data-testid="approval-mark"
+                className="shrink-0 rounded border border-amber-700 px-1.5 text-xs font-semibold text-amber-900 dark:border-amber-300 dark:text-amber-100"
+              >
+                {t.threadList.approvalMark}
+              </span>
+            )}
             {thread.kind === 'public' && (
               <span className="shrink-0 rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">
                 {t.common.visitorTag}
@@ -109,7 +122,7 @@ export const ThreadListItem = memo(function ThreadListItem({ thread, selected, m
             </span>
           )}
           <span
-            className={`block truncate text-sm ${typing.length ? 'text-indigo-700 italic dark:text-indigo-300' : 'text-slate-600 dark:text-slate-400'}`}
+            className={`block truncate text-sm ${waiting.size ? 'font-medium text-amber-900 dark:text-amber-200' : typing.length ? 'text-indigo-700 italic dark:text-indigo-300' : 'text-slate-600 dark:text-slate-400'}`}
           >
             {preview}
           </span>

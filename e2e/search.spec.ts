@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures/alice-and-bob.ts';
-import { ALICE, conversation, rowsWith, scroller, seedMessages, signIn, syncHealth } from './support/inbox.ts';
+import { ALICE, conversation, expectSyncedTo, rowsWith, scroller, seedMessages, signIn, syncHealth } from './support/inbox.ts';
 
 /**
  * Search (CONTRACT §11, the inbox's Ctrl/⌘+K): a message deep in a long thread is found as
@@ -130,7 +130,7 @@ test('opening a result in the middle of a 10,000-message thread reads one window
     element.scrollTop = element.scrollHeight;
   });
   await expect(rowsWith(page, `Big ${tag} newer ${BIG_HALF - 1}.`)).toBeVisible();
-  await expect(syncHealth(page)).toHaveText(`Synced · #${lastSeq}`);
+  await expectSyncedTo(page, lastSeq);
 
   // Live from here: a new message shows once, right after the last one, and the log is dense.
   const live = `Live after the search ${tag}`;
@@ -139,7 +139,7 @@ test('opening a result in the middle of a 10,000-message thread reads one window
   await expect(rowsWith(page, live)).toBeVisible({ timeout: 20_000 });
   await expect(rowsWith(page, live)).toHaveCount(1);
   await expect(rowsWith(page, `Big ${tag} newer ${BIG_HALF - 1}.`)).toHaveCount(1);
-  await expect(syncHealth(page)).toHaveText(`Synced · #${sent.thread_seq}`);
+  await expectSyncedTo(page, sent.thread_seq);
   const lastTwo = await scroller(page)
     .locator('[data-row-kind="message"]')
     .evaluateAll((rows) => rows.slice(-2).map((row) => (row as HTMLElement).innerText));

@@ -4,6 +4,7 @@ import { tsqueryText, type SearchTerm } from '../../search/search-query.ts';
 import { iso, type Row } from './rows.ts';
 import {
   MAX_THREAD_TERMS,
+  indexedText,
   type EventSearchHit,
   type SearchStore,
   type ThreadSearchCursor,
@@ -206,13 +207,6 @@ function eventHit(row: Row): EventSearchHit {
     eventType: row.event_type as string,
     senderId: row.sender_id as SenderId,
     createdAt: iso(row.created_at),
-    text: eventText(row),
+    text: indexedText(row.content, row.data),
   };
-}
-
-/** The indexed text of an event row: a message's content, a note's `data.content`. */
-function eventText(row: Row): string {
-  if (typeof row.content === 'string' && row.content !== '') return row.content;
-  const data = row.data as { content?: unknown } | null;
-  return typeof data?.content === 'string' ? data.content : '';
 }

@@ -4,6 +4,7 @@ import { fts5Expression, type SearchTerm } from '../../search/search-query.ts';
 import { str, type Row } from './rows.ts';
 import {
   MAX_THREAD_TERMS,
+  indexedText,
   type EventSearchHit,
   type SearchStore,
   type ThreadSearchCursor,
@@ -120,7 +121,7 @@ export class SqliteSearch implements SearchStore {
       eventType: str(row.event_type),
       senderId: str(row.sender_id) as SenderId,
       createdAt: str(row.created_at),
-      text: eventText(row),
+      text: indexedText(row.content, row.data),
     }));
   }
 
@@ -147,11 +148,4 @@ export class SqliteSearch implements SearchStore {
     const rest = this.stmt.events.all(`${words} AND {thread_key} : (${keys})`, last, userId, limit - found.length) as Row[];
     return [...found, ...rest];
   }
-}
-
-/** The indexed text of an event row: a message's content, a note's `data.content`. */
-function eventText(row: Row): string {
-  if (typeof row.content === 'string' && row.content !== '') return row.content;
-  const data = JSON.parse(str(row.data)) as { content?: unknown };
-  return typeof data.content === 'string' ? data.content : '';
 }

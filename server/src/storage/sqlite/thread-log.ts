@@ -8,7 +8,7 @@ import { committedMessage, messageCommittedData, repeatOf } from '../committed-m
 import type { AnyNewEvent } from '../log-events.ts';
 import { SenderRefused, type CommitFacts, type CommitResult, type NewEvent, type NewMessage } from '../storage.ts';
 import type { LogStore } from '../stores/log-store.ts';
-import { SEARCHABLE_EVENT_TYPES } from '../stores/search-store.ts';
+import { SEARCHABLE_EVENT_TYPES, indexedText } from '../stores/search-store.ts';
 import { threadKey } from './search.ts';
 
 const SEARCHABLE: ReadonlySet<string> = new Set(SEARCHABLE_EVENT_TYPES);
@@ -102,7 +102,7 @@ export class SqliteThreadLog implements LogStore {
       createdAt,
     );
     if (SEARCHABLE.has(event.event_type)) {
-      this.stmt.insertSearch.run(searchableText(event), threadKey(threadId), threadId, event.thread_seq);
+      this.stmt.insertSearch.run(indexedText(event.content, event.data), threadKey(threadId), threadId, event.thread_seq);
     }
     return event;
   }
@@ -189,11 +189,4 @@ export class SqliteThreadLog implements LogStore {
     const hasMore = rows.length > limit;
     return { events: rows.slice(0, limit).map(toEvent), hasMore };
   }
-}
-
-/** The indexed text of an event: a message's content, a note's `data.content` (as migration 14 indexed them). */
-function searchableText(event: ThreadEvent): string {
-  if (event.content !== null && event.content !== undefined) return event.content;
-  const content = (event.data as { content?: unknown }).content;
-  return typeof content === 'string' ? content : '';
 }

@@ -8,6 +8,17 @@ import type { SearchTerm } from '../../search/search-query.ts';
 export const SEARCHABLE_EVENT_TYPES = ['message_committed', 'note_added'] as const;
 
 /**
+ * The indexed text of a searchable event: its content, else a note's `data.content`. `data`
+ * is the event's data as the storage holds it: an object, or (SQLite) its JSON text, parsed
+ * only when the content is empty.
+ */
+export function indexedText(content: unknown, data: unknown): string {
+  if (typeof content === 'string' && content !== '') return content;
+  const parsed = (typeof data === 'string' ? JSON.parse(data) : data) as { content?: unknown } | null;
+  return typeof parsed?.content === 'string' ? parsed.content : '';
+}
+
+/**
  * Readable threads up to which a search filters by thread inside the text index (one
  * index term per thread); a user who reads more is filtered row by row on `thread_access`.
  */

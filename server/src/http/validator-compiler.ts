@@ -1,47 +1,10 @@
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
-import { isWellFormedText } from '../../../src/core/protocol/limits.ts';
+import { findMalformedText, findNulText } from './validation.ts';
 
 /** Fastify's defaults (see @fastify/ajv-compiler), with `allErrors` off: one error is enough and cheaper. */
 const BASE: Options = { useDefaults: true, removeAdditional: true, allErrors: false };
-
-/** The JSON path of the first string (or key) in `value` for which `bad` holds, or null. */
-function findText(value: unknown, bad: (text: string) => boolean, path = ''): string | null {
-  if (typeof value === 'string') return bad(value) ? path : null;
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) {
-      const found = findText(value[index], bad, `${path}/${index}`);
-      if (found !== null) return found;
-    }
-    return null;
-  }
-  if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      if (bad(key)) return `${path}/${key}`;
-      const found = findText(item, bad, `${path}/${key}`);
-      if (found !== null) return found;
-    }
-  }
-  return null;
-}
-
-/**
- * The JSON path of the first string (or key) in a body that holds a lone surrogate, or null.
- * Such text (JSON `"\ud800"`) would be changed to U+FFFD on its way into SQLite, so what is
- * stored would not be what was sent; every text field of every body is refused instead.
- */
-export function findMalformedText(value: unknown): string | null {
-  return findText(value, (text) => !isWellFormedText(text));
-}
-
-/**
- * The JSON path of the first string (or key) in a body that holds U+0000, or null. PostgreSQL
- * cannot store it in text (the commit failed with a 500); SQLite could, so both refuse it alike.
- */
-export function findNulText(value: unknown): string | null {
-  return findText(value, (text) => text.includes('\u0000'));
-}
 
 /** What each text check says of the field it refuses. */
 const TEXT_CHECKS: { find: (value: unknown) => string | null; keyword: string; message: string }[] = [

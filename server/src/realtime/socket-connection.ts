@@ -9,7 +9,7 @@ import type { ServerFrame, SocketErrorData } from '../../../src/core/protocol/se
 import { endAtExpiry } from '../auth/token-expiry.ts';
 import { ApiError } from '../http/errors.ts';
 import { addressRateKey } from '../http/client-address.ts';
-import { findNulText } from '../http/validator-compiler.ts';
+import { findNulText } from '../http/validation.ts';
 import type { Limiter } from '../http/rate-limiter.ts';
 import { errorCode, storageFailureMessage } from '../storage/storage-unavailable.ts';
 import type { Principal } from '../threads/principal.ts';
@@ -171,7 +171,7 @@ export class SocketConnection implements Subscriber {
       return;
     }
     if (parsed.frame.type === 'send_message' && findNulText(parsed.frame.data) !== null) {
-      // As REST bodies are (validator-compiler.ts): PostgreSQL cannot store it, so neither storage takes it.
+      // As REST bodies are (validator-compiler.ts, with the same check): PostgreSQL cannot store it, so neither storage takes it.
       const { client_message_id: clientMessageId } = parsed.frame.data;
       this.sendError('client_error', 'Invalid "send_message" frame: text contains the character U+0000, which text may not hold.', false, {
         client_message_id: clientMessageId,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findMalformedText, findNulText } from './validator-compiler.ts';
+import { findMalformedText, findNulText } from './validation.ts';
 
 describe('findMalformedText', () => {
   it('finds the first lone surrogate anywhere in a body, by JSON path', () => {

@@ -38,8 +38,7 @@ export class InboxSyncEngine extends SyncEngine {
    * {@link loadNewer}) and joins the live end. Nothing is read when the window holds it.
    */
   showSeq(threadId: string, seq: number): Promise<void> {
-    const session = this.windowed(threadId);
-    return session.holds(seq) ? Promise.resolve() : session.openAt(seq);
+    return this.windowed(threadId).openAt(seq);
   }
 
   /** A window opened around an older message: the page after it. */

@@ -30,9 +30,9 @@ export class InboxThreadSession extends ThreadSession {
     return this.log !== null && this.log.isOpen && this.log.entryAt(seq) !== undefined;
   }
 
-  /** Shows the message at `seq`: the window as it is when it holds it, else the window around it, in one request. */
+  /** Shows the message at `seq`: nothing to read when the window holds it, else the window around it, in one request. */
   openAt(seq: number): Promise<void> {
-    return this.holds(seq) ? this.windowed.open() : this.windowed.openAround(seq);
+    return this.holds(seq) ? Promise.resolve() : this.windowed.openAround(seq);
   }
 
   loadNewer(): Promise<void> {

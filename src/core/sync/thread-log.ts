@@ -1,6 +1,7 @@
 import { ApiError } from '../api/api-error.ts';
 import type { ThreadSource } from '../api/thread-source.ts';
 import { POLL_LIMIT_MAX } from '../protocol/limits.ts';
+import type { InboundEvent } from '../protocol/server-frame-schemas.ts';
 import { entryFromEvent, type LogEntry } from './log-entry.ts';
 
 /** Events fetched when a thread opens, and per "load older" page (CONTRACT §5 dense windows). */
@@ -309,10 +310,7 @@ export class ThreadLog {
       try {
         const page = await this.options.source.pollEvents(this.threadId, from, end - from);
         if (generation !== this.generation || this.windowStart - 1 !== end) return;
-        const older = page.events
-          .map((event) => entryFromEvent(this.threadId, event))
-          .filter((entry) => entry.seq > from && entry.seq <= end)
-          .sort((a, b) => a.seq - b.seq);
+        const older = this.entriesIn(page.events, from, end);
         // Keep only the run that ends right before the window, so the window stays contiguous.
         let take = 0;
         while (take < older.length && older[older.length - 1 - take]!.seq === end - take) take++;
@@ -337,6 +335,14 @@ export class ThreadLog {
     this.entries.splice(0, excess);
     this.windowStart += excess;
     this.changed();
+  }
+
+  /** A page's events with seqs in (`after`, `upTo`], as entries in seq order. */
+  protected entriesIn(events: readonly InboundEvent[], after: number, upTo = Infinity): LogEntry[] {
+    return events
+      .map((event) => entryFromEvent(this.threadId, event))
+      .filter((entry) => entry.seq > after && entry.seq <= upTo)
+      .sort((a, b) => a.seq - b.seq);
   }
 
   protected fail(error: unknown): void {

@@ -1,5 +1,5 @@
 import { POLL_LIMIT_MAX } from '../protocol/limits.ts';
-import { entryFromEvent, type LogEntry } from './log-entry.ts';
+import type { LogEntry } from './log-entry.ts';
 import { ThreadLog, toApiError } from './thread-log.ts';
 
 /**
@@ -91,7 +91,7 @@ export class WindowedThreadLog extends ThreadLog {
           this.options.source.pollEvents(this.threadId, from, AROUND_SIZE),
         ]);
         if (generation !== this.generation) return;
-        const entries = this.entriesAfter(page.events, from);
+        const entries = this.entriesIn(page.events, from);
         this.serverSeq = Math.max(this.serverSeq, last ?? 0, entries.at(-1)?.seq ?? 0);
         if (entries[0]?.seq !== from + 1) {
           // Nothing there (the message is past the end): the latest window, as a plain open.
@@ -128,7 +128,7 @@ export class WindowedThreadLog extends ThreadLog {
       try {
         const page = await this.options.source.pollEvents(this.threadId, after, NEWER_PAGE_SIZE);
         if (generation !== this.generation || this.appliedSeq !== after) return;
-        const newer = this.entriesAfter(page.events, after);
+        const newer = this.entriesIn(page.events, after);
         for (const entry of newer) if (entry.seq > this.serverSeq) this.serverSeq = entry.seq;
         if (newer.length > 0) this.apply(newer);
         if (!page.has_more) {
@@ -156,13 +156,5 @@ export class WindowedThreadLog extends ThreadLog {
     this.detached = false;
     this.changed();
     return this.catchUp();
-  }
-
-  /** A page's events after `after`, in seq order. */
-  private entriesAfter(events: Parameters<typeof entryFromEvent>[1][], after: number): LogEntry[] {
-    return events
-      .map((event) => entryFromEvent(this.threadId, event))
-      .filter((entry) => entry.seq > after)
-      .sort((a, b) => a.seq - b.seq);
   }
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, typ
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { useStrings } from '../i18n/locale-store.ts';
 import { useOwnershipStrings } from '../i18n/ownership-strings.ts';
+import { usePersonName } from '../ownership/people.ts';
 import type { Row } from './build-rows.ts';
 import { FrameGateContext, type FrameGate } from './frame-gate.ts';
 import { splitLiveTail } from './live-tail.ts';
@@ -84,6 +85,8 @@ export function MessageList({
 }: Props) {
   const t = useStrings();
   const o = useOwnershipStrings();
+  // Once for the list: each row names its senders with it (the user directory is one query).
+  const nameOf = usePersonName(thread);
   const { rows, tail } = useMemo(() => splitLiveTail(allRows), [allRows]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottomRef = useRef(true);
@@ -314,7 +317,7 @@ export function MessageList({
   const items = virtualizer.getVirtualItems();
   const renderTail = (row: Row) => (
     <div key={row.key} ref={observeTail} data-row-kind={row.kind} data-tail-key={row.key}>
-      <MessageRow row={row} thread={thread} selfSenderId={selfSenderId} actions={actions} />
+      <MessageRow row={row} thread={thread} selfSenderId={selfSenderId} actions={actions} nameOf={nameOf} />
     </div>
   );
   // With the last row rendered, the tail follows it in the same keyed list, so the committed
@@ -334,7 +337,7 @@ export function MessageList({
         item.key === hitKey ? 'rounded-md bg-yellow-100/70 outline-indigo-500 focus-visible:outline-2 dark:bg-yellow-900/30' : undefined
       }
     >
-      <MessageRow row={rows[item.index]!} thread={thread} selfSenderId={selfSenderId} actions={actions} />
+      <MessageRow row={rows[item.index]!} thread={thread} selfSenderId={selfSenderId} actions={actions} nameOf={nameOf} />
     </div>
   ));
   if (endRendered && hasNewer)

@@ -11,7 +11,6 @@ import { RunCard } from '../runs/run-card.tsx';
 import { runNeedsClock } from '../runs/run-format.ts';
 import { escalationTarget } from '../runs/tool-words.ts';
 import { useNow } from '../runs/use-now.ts';
-import { usePersonName } from '../ownership/people.ts';
 import { Avatar } from '../ui/avatar.tsx';
 import type { Row } from './build-rows.ts';
 import { useFrameGateRun } from './frame-gate.ts';
@@ -30,6 +29,8 @@ interface Props {
   thread: InboundThread | undefined;
   selfSenderId: string;
   actions: RowActions;
+  /** Names a sender (`usePersonName` of the thread, made once for the whole list, not per row). */
+  nameOf: NameOf;
 }
 
 /** A message's text: agents write markdown (rendered safely), people's words are shown as written. */
@@ -161,7 +162,7 @@ function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions 
 }
 
 /** A display name for a sender id (`usePersonName`): participants, the user directory, the signed-in user. */
-type NameOf = (senderId: string) => string;
+export type NameOf = (senderId: string) => string;
 
 /** One line for a durable event that is not a message; `name` names whoever did it. */
 function describeEvent(entry: EventEntry, name: NameOf, t: InboxStrings): string {
@@ -201,10 +202,9 @@ function describeEvent(entry: EventEntry, name: NameOf, t: InboxStrings): string
   }
 }
 
-function RunRow({ row, thread, actions }: { row: Extract<Row, { kind: 'run' }>; thread: InboundThread | undefined; actions: RowActions }) {
+function RunRow({ row, name, actions }: { row: Extract<Row, { kind: 'run' }>; name: NameOf; actions: RowActions }) {
   const now = useNow(runNeedsClock(row.run), useFrameGateRun());
   const t = useStrings();
-  const name = usePersonName(thread);
   const agentName = row.run.agentId ? name(row.run.agentId) : t.common.someoneAgent;
   return (
     <div className="px-4 pt-2 pl-16">
@@ -220,18 +220,9 @@ function RunRow({ row, thread, actions }: { row: Extract<Row, { kind: 'run' }>; 
   );
 }
 
-function ApprovalRow({
-  row,
-  thread,
-  actions,
-}: {
-  row: Extract<Row, { kind: 'approval' }>;
-  thread: InboundThread | undefined;
-  actions: RowActions;
-}) {
+function ApprovalRow({ row, name, actions }: { row: Extract<Row, { kind: 'approval' }>; name: NameOf; actions: RowActions }) {
   const now = useNow(true, useFrameGateRun());
   const t = useStrings();
-  const name = usePersonName(thread);
   return (
     <div className="px-4 pt-2 pl-16">
       <p className="text-xs text-slate-600 dark:text-slate-400">
@@ -245,9 +236,8 @@ function ApprovalRow({
   );
 }
 
-export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, actions }: Props) {
+export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, actions, nameOf: name }: Props) {
   const t = useStrings();
-  const name = usePersonName(thread);
   switch (row.kind) {
     case 'day_break': {
       const label = formatDayBreak(t.locale, row.time, row.daysAgo);
@@ -311,8 +301,8 @@ export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, 
         </p>
       );
     case 'run':
-      return <RunRow row={row} thread={thread} actions={actions} />;
+      return <RunRow row={row} name={name} actions={actions} />;
     case 'approval':
-      return <ApprovalRow row={row} thread={thread} actions={actions} />;
+      return <ApprovalRow row={row} name={name} actions={actions} />;
   }
 });

@@ -1,10 +1,9 @@
-import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import type { APIRequestContext, Locator, Page } from '@playwright/test';
+import { expect, test } from './fixtures/alice-and-bob.ts';
 import { de } from '../src/i18n/catalog-de.ts';
 import { en } from '../src/i18n/catalog-en.ts';
 import {
   ALICE,
-  BOB,
-  UserApi,
   conversation,
   openThread,
   rowsWith,
@@ -67,13 +66,10 @@ const seen = (locator: Locator) => locator.evaluate((element) => (element as HTM
 test.describe('run cards speak plain words (item 3)', () => {
   test('/tool, /approve and /escalate read as sentences in English and German; timings, raw plans, inputs and seqs wait in Details', async ({
     page,
-    request,
+    startThread,
   }) => {
     test.setTimeout(90_000);
-    const alice = await UserApi.login(request, ALICE);
-    const bob = await UserApi.login(request, BOB);
-    const title = `Plain runs ${uniqueTag()}`;
-    await alice.createThread({ with: [bob], agents: [await alice.demoAgent()], title });
+    const { title } = await startThread('Plain runs', { agent: true });
     await signIn(page, ALICE);
     await openThread(page, title);
     const cards = scroller(page).locator('section[aria-label]');
@@ -127,13 +123,10 @@ test.describe('run cards speak plain words (item 3)', () => {
 test.describe('a run waiting on an approval says so (item 1)', () => {
   test('the card, the line above the composer and the thread list say “Waiting for your approval”, in English and German', async ({
     page,
-    request,
+    startThread,
   }) => {
     test.setTimeout(90_000);
-    const alice = await UserApi.login(request, ALICE);
-    const bob = await UserApi.login(request, BOB);
-    const title = `Waiting run ${uniqueTag()}`;
-    await alice.createThread({ with: [bob], agents: [await alice.demoAgent()], title });
+    const { title } = await startThread('Waiting run', { agent: true });
     await signIn(page, ALICE);
     await openThread(page, title);
     const row = threadButton(page, title);

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachStorage } from '../support/each-storage.ts';
-import { api, createThread, demoWorld, startTestServer, type TestServer } from '../support/test-server.ts';
+import { demoSuite } from '../support/demo-suite.ts';
+import { api, createThread } from '../support/test-server.ts';
 import { publicCall, startVisitor } from '../support/visitors.ts';
-
-type World = Awaited<ReturnType<typeof demoWorld>>;
 
 /** How many identical calls race each other. */
 const RACERS = 8;
@@ -16,28 +15,22 @@ const RACERS = 8;
  * and on PostgreSQL.
  */
 describeEachStorage('ownership: repeats racing each other', (storageEnv) => {
-  let server: TestServer;
-  let world: World;
-
-  beforeAll(async () => {
-    server = await startTestServer(await storageEnv());
-    world = await demoWorld(server);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const demo = demoSuite(storageEnv);
 
   const logAfter = async (threadId: string, after: number) =>
-    (await api(server, 'GET', `/chat/threads/${threadId}/events?last_thread_seq=${after}&limit=200`, { token: world.alice.token })).body
-      .events as any[];
+    (
+      await api(demo.server, 'GET', `/chat/threads/${threadId}/events?last_thread_seq=${after}&limit=200`, {
+        token: demo.world.alice.token,
+      })
+    ).body.events as any[];
   const humanThread = () =>
-    createThread(server, world.alice.token, { target_user_ids: [world.bob.user.id], title: `race ${randomUUID()}` });
+    createThread(demo.server, demo.world.alice.token, { target_user_ids: [demo.world.bob.user.id], title: `race ${randomUUID()}` });
   const race = <T>(call: () => Promise<T>) => Promise.all(Array.from({ length: RACERS }, call));
 
   it('the same status set by racing calls commits one status_changed; every call answers 200 with the same thread', async () => {
     const thread = await humanThread();
     const answers = await race(() =>
-      api(server, 'PUT', `/chat/threads/${thread.id}/status`, { token: world.alice.token, body: { status: 'waiting' } }),
+      api(demo.server, 'PUT', `/chat/threads/${thread.id}/status`, { token: demo.world.alice.token, body: { status: 'waiting' } }),
     );
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
     expect(new Set(answers.map((a) => `${a.body.status} ${a.body.waiting_since} ${a.body.last_seq}`)).size).toBe(1);
@@ -46,12 +39,12 @@ describeEachStorage('ownership: repeats racing each other', (storageEnv) => {
 
   it('racing take-overs by one user commit one handoff; racing assignments of one person one assignee_changed', async () => {
     const thread = await humanThread();
-    const takeovers = await race(() => api(server, 'POST', `/chat/threads/${thread.id}/takeover`, { token: world.bob.token }));
+    const takeovers = await race(() => api(demo.server, 'POST', `/chat/threads/${thread.id}/takeover`, { token: demo.world.bob.token }));
     expect(takeovers.map((a) => a.status)).toEqual(takeovers.map(() => 200));
     const assignments = await race(() =>
-      api(server, 'PUT', `/chat/threads/${thread.id}/assignee`, {
-        token: world.bob.token,
-        body: { assignee_id: `user:${world.alice.user.id}` },
+      api(demo.server, 'PUT', `/chat/threads/${thread.id}/assignee`, {
+        token: demo.world.bob.token,
+        body: { assignee_id: `user:${demo.world.alice.user.id}` },
       }),
     );
     expect(assignments.map((a) => a.status)).toEqual(assignments.map(() => 200));
@@ -59,9 +52,11 @@ describeEachStorage('ownership: repeats racing each other', (storageEnv) => {
   });
 
   it('a visitor’s racing handoff-requests commit one escalation and one waiting: one 201, the rest 200', async () => {
-    const visitor = await startVisitor(server);
-    const before = (await api(server, 'GET', `/chat/threads/${visitor.thread_id}`, { token: world.alice.token })).body.last_seq;
-    const answers = await race(() => publicCall(server, 'POST', `${visitor.thread_id}/handoff-request`, { token: visitor.visitor_token }));
+    const visitor = await startVisitor(demo.server);
+    const before = (await api(demo.server, 'GET', `/chat/threads/${visitor.thread_id}`, { token: demo.world.alice.token })).body.last_seq;
+    const answers = await race(() =>
+      publicCall(demo.server, 'POST', `${visitor.thread_id}/handoff-request`, { token: visitor.visitor_token }),
+    );
     expect(answers.map((a) => a.status).sort((a, b) => a - b)).toEqual([...Array.from({ length: RACERS - 1 }, () => 200), 201]);
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
     expect((await logAfter(visitor.thread_id, before)).map((e) => e.event_type)).toEqual(['escalation_created', 'status_changed']);
@@ -70,15 +65,15 @@ describeEachStorage('ownership: repeats racing each other', (storageEnv) => {
   it('racing notes with one client_message_id are one note (one 201, the rest 200 with it); another user’s same id is their own note', async () => {
     const thread = await humanThread();
     const body = { content: 'Checked the order: it shipped.', client_message_id: `note-${randomUUID()}` };
-    const answers = await race(() => api(server, 'POST', `/chat/threads/${thread.id}/notes`, { token: world.alice.token, body }));
+    const answers = await race(() => api(demo.server, 'POST', `/chat/threads/${thread.id}/notes`, { token: demo.world.alice.token, body }));
     expect(answers.map((a) => a.status).sort((a, b) => a - b)).toEqual([...Array.from({ length: RACERS - 1 }, () => 200), 201]);
     expect(new Set(answers.map((a) => a.body.note.id)).size).toBe(1);
-    const bobs = await api(server, 'POST', `/chat/threads/${thread.id}/notes`, { token: world.bob.token, body });
+    const bobs = await api(demo.server, 'POST', `/chat/threads/${thread.id}/notes`, { token: demo.world.bob.token, body });
     expect(bobs.status).toBe(201);
-    expect(bobs.body.note).toMatchObject({ sender_id: `user:${world.bob.user.id}`, thread_seq: thread.last_seq + 2 });
+    expect(bobs.body.note).toMatchObject({ sender_id: `user:${demo.world.bob.user.id}`, thread_seq: thread.last_seq + 2 });
     expect((await logAfter(thread.id, thread.last_seq)).map((e) => [e.event_type, e.sender_id])).toEqual([
-      ['note_added', `user:${world.alice.user.id}`],
-      ['note_added', `user:${world.bob.user.id}`],
+      ['note_added', `user:${demo.world.alice.user.id}`],
+      ['note_added', `user:${demo.world.bob.user.id}`],
     ]);
   });
 });

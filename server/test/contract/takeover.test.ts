@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { TAKEN_OVER_ERROR } from '../../src/agents/agent-runtime.ts';
-import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
-import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
+import { api, createThread, sendBody } from '../support/test-server.ts';
+import type { TestSocket } from '../support/test-socket.ts';
 import { publicCall, startVisitor } from '../support/visitors.ts';
 import { describeEachStorage } from '../support/each-storage.ts';
-
-type World = Awaited<ReturnType<typeof demoWorld>>;
+import { demoSuite } from '../support/demo-suite.ts';
 
 /** Slow enough that a long reply is still streaming when the take-over arrives. */
 const CHUNK_MS = 40;
@@ -19,24 +18,8 @@ const FRAME_TIMEOUT_MS = 10_000;
  * answer again. On SQLite and on PostgreSQL.
  */
 describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
-  let server: TestServer;
-  let world: World;
-  const sockets = new SocketTracker();
+  const demo = demoSuite(storageEnv, { DEMO_AGENT_CHUNK_MS: String(CHUNK_MS) });
 
-  beforeAll(async () => {
-    server = await startTestServer({ ...(await storageEnv()), DEMO_AGENT_CHUNK_MS: String(CHUNK_MS) });
-    world = await demoWorld(server);
-  });
-  afterEach(() => sockets.closeAll());
-  afterAll(async () => {
-    await server?.close();
-  });
-
-  const connect = async (token: string) => {
-    const socket = sockets.track(TestSocket.open(userSocketUrl(server.wsUrl, token)));
-    await socket.ready();
-    return socket;
-  };
   const runtime = (socket: TestSocket, threadId: string, type: string, runId?: string) =>
     socket.next(
       (f) => f.type === 'thread_runtime' && f.thread_id === threadId && f.data.event_type === type && (!runId || f.data.run_id === runId),
@@ -44,20 +27,28 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
       type,
     );
   const logAfter = async (threadId: string, after: number) =>
-    (await api(server, 'GET', `/chat/threads/${threadId}/events?last_thread_seq=${after}&limit=200`, { token: world.alice.token })).body
-      .events as any[];
+    (
+      await api(demo.server, 'GET', `/chat/threads/${threadId}/events?last_thread_seq=${after}&limit=200`, {
+        token: demo.world.alice.token,
+      })
+    ).body.events as any[];
   const send = (threadId: string, content: string, mentions: string[] = []) =>
-    api(server, 'POST', `/chat/threads/${threadId}/messages`, {
-      token: world.alice.token,
+    api(demo.server, 'POST', `/chat/threads/${threadId}/messages`, {
+      token: demo.world.alice.token,
       body: { ...sendBody(content), mentions },
     });
-  const takeover = (threadId: string, token = world.alice.token) => api(server, 'POST', `/chat/threads/${threadId}/takeover`, { token });
+  const takeover = (threadId: string, token = demo.world.alice.token) =>
+    api(demo.server, 'POST', `/chat/threads/${threadId}/takeover`, { token });
   const agentThread = () =>
-    createThread(server, world.alice.token, { target_user_ids: [], agent_ids: [world.demoAgent.id], title: `takeover ${randomUUID()}` });
+    createThread(demo.server, demo.world.alice.token, {
+      target_user_ids: [],
+      agent_ids: [demo.world.demoAgent.id],
+      title: `takeover ${randomUUID()}`,
+    });
 
   it('a take-over while the agent streams: handoff, the stream ends with intake_failed taken_over, run_failed (not retryable), no reply', async () => {
     const thread = await agentThread();
-    const socket = await connect(world.alice.token);
+    const socket = await demo.connect(demo.world.alice.token);
     const sent = await send(thread.id, '/long');
     const message = sent.body.message as { id: string; thread_seq: number };
     const delta = await runtime(socket, thread.id, 'text_delta');
@@ -65,24 +56,28 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
 
     const taken = await takeover(thread.id);
     expect(taken.status).toBe(200);
-    expect(taken.body).toMatchObject({ assignee_id: `user:${world.alice.user.id}`, agent_paused: true, status: 'open' });
+    expect(taken.body).toMatchObject({ assignee_id: `user:${demo.world.alice.user.id}`, agent_paused: true, status: 'open' });
     const failed = await runtime(socket, thread.id, 'intake_failed', runId);
     expect(failed.data).toMatchObject({ in_reply_to: message.id, error: TAKEN_OVER_ERROR });
     expect(TAKEN_OVER_ERROR).toEqual({ code: 'taken_over', message: expect.any(String), retryable: false });
 
     const log = await logAfter(thread.id, message.thread_seq);
     expect(log.map((e) => [e.event_type, e.sender_id, e.data])).toEqual([
-      ['handoff', `user:${world.alice.user.id}`, { to: `user:${world.alice.user.id}`, name: 'Alice', by: `user:${world.alice.user.id}` }],
-      ['run_failed', world.demoAgent.sender_id, { run_id: runId, message_id: message.id, error: TAKEN_OVER_ERROR }],
+      [
+        'handoff',
+        `user:${demo.world.alice.user.id}`,
+        { to: `user:${demo.world.alice.user.id}`, name: 'Alice', by: `user:${demo.world.alice.user.id}` },
+      ],
+      ['run_failed', demo.world.demoAgent.sender_id, { run_id: runId, message_id: message.id, error: TAKEN_OVER_ERROR }],
     ]);
     // A marker after the take-over: once it is here, nothing of the stopped run follows.
     const marker = await send(thread.id, 'I have it from here');
     await socket.next((f) => f.type === 'thread_message' && f.data.id === marker.body.message.id, FRAME_TIMEOUT_MS, 'marker');
     const failedAt = socket.frames.indexOf(failed);
     expect(socket.frames.slice(failedAt + 1).filter((f) => f.type === 'thread_runtime' && f.data.run_id === runId)).toEqual([]);
-    expect((await logAfter(thread.id, message.thread_seq)).filter((e) => e.sender_id === world.demoAgent.sender_id).length).toBe(1);
+    expect((await logAfter(thread.id, message.thread_seq)).filter((e) => e.sender_id === demo.world.demoAgent.sender_id).length).toBe(1);
 
-    const retry = await api(server, 'POST', `/chat/threads/${thread.id}/runs/${runId}/retry`, { token: world.alice.token });
+    const retry = await api(demo.server, 'POST', `/chat/threads/${thread.id}/runs/${runId}/retry`, { token: demo.world.alice.token });
     expect(retry.status).toBe(409);
     // Taking over again changes nothing.
     const again = await takeover(thread.id);
@@ -90,11 +85,11 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
   });
 
   it('a take-over also stops the run queued behind the streaming one: neither commits a reply, only a mention starts a run again', async () => {
-    const visitor = await startVisitor(server);
+    const visitor = await startVisitor(demo.server);
     const threadId = visitor.thread_id;
-    const socket = await connect(world.alice.token);
+    const socket = await demo.connect(demo.world.alice.token);
     const write = (content: string) =>
-      publicCall(server, 'POST', `${threadId}/messages`, { token: visitor.visitor_token, body: sendBody(content) });
+      publicCall(demo.server, 'POST', `${threadId}/messages`, { token: visitor.visitor_token, body: sendBody(content) });
     const first = await write('/long');
     expect(first.status).toBe(201);
     const delta = await runtime(socket, threadId, 'text_delta');
@@ -105,16 +100,16 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
     await runtime(socket, threadId, 'intake_failed', delta.data.run_id);
 
     // A mention after the take-over: its reply is the agent's first and only message since.
-    const asked = await send(threadId, 'Demo, the tracking number please', [world.demoAgent.sender_id]);
+    const asked = await send(threadId, 'Demo, the tracking number please', [demo.world.demoAgent.sender_id]);
     const reply = await socket.next(
-      (f) => f.type === 'thread_message' && f.thread_id === threadId && f.data.sender_id === world.demoAgent.sender_id,
+      (f) => f.type === 'thread_message' && f.thread_id === threadId && f.data.sender_id === demo.world.demoAgent.sender_id,
       FRAME_TIMEOUT_MS,
       'the reply to the mention',
     );
     expect(reply.data.base_seq).toBe(asked.body.message.thread_seq);
     const log = await logAfter(threadId, first.body.message.thread_seq);
     expect(
-      log.filter((e) => e.event_type === 'message_committed' && e.sender_id === world.demoAgent.sender_id).map((e) => e.thread_seq),
+      log.filter((e) => e.event_type === 'message_committed' && e.sender_id === demo.world.demoAgent.sender_id).map((e) => e.thread_seq),
     ).toEqual([reply.data.thread_seq]);
     const started = socket.frames.filter(
       (f) => f.type === 'thread_runtime' && f.thread_id === threadId && f.data.event_type === 'run_started',
@@ -124,7 +119,7 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
 
   it('a take-over while an approval waits: the approval expires, then the run fails taken_over', async () => {
     const thread = await agentThread();
-    const socket = await connect(world.alice.token);
+    const socket = await demo.connect(demo.world.alice.token);
     const sent = await send(thread.id, '/approve refund');
     const pending = await socket.next(
       (f) => f.type === 'thread_event' && f.thread_id === thread.id && f.data.event_type === 'approval_pending',
@@ -141,8 +136,8 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
       ['run_failed', runId],
     ]);
     expect(log[1].data).toMatchObject({ approval_id: pending.data.data.approval_id, decision: 'expired' });
-    const late = await api(server, 'POST', `/chat/threads/${thread.id}/approvals/${pending.data.data.approval_id}`, {
-      token: world.alice.token,
+    const late = await api(demo.server, 'POST', `/chat/threads/${thread.id}/approvals/${pending.data.data.approval_id}`, {
+      token: demo.world.alice.token,
       body: { decision: 'approve' },
     });
     expect(late.status).toBe(409);
@@ -150,18 +145,18 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
   });
 
   it('while paused the agent answers no visitor, only a person who mentions it; hand-back commits handback and it answers again', async () => {
-    const visitor = await startVisitor(server);
+    const visitor = await startVisitor(demo.server);
     const threadId = visitor.thread_id;
-    const socket = await connect(world.alice.token);
+    const socket = await demo.connect(demo.world.alice.token);
     const taken = await takeover(threadId);
     expect(taken.body.agent_paused).toBe(true);
     const write = (content: string) =>
-      publicCall(server, 'POST', `${threadId}/messages`, { token: visitor.visitor_token, body: sendBody(content) });
+      publicCall(demo.server, 'POST', `${threadId}/messages`, { token: visitor.visitor_token, body: sendBody(content) });
     const quiet = await write('anyone there?');
     expect(quiet.status).toBe(201);
-    const asked = await send(threadId, 'Demo, please help', [world.demoAgent.sender_id]);
+    const asked = await send(threadId, 'Demo, please help', [demo.world.demoAgent.sender_id]);
     const reply = await socket.next(
-      (f) => f.type === 'thread_message' && f.thread_id === threadId && f.data.sender_id === world.demoAgent.sender_id,
+      (f) => f.type === 'thread_message' && f.thread_id === threadId && f.data.sender_id === demo.world.demoAgent.sender_id,
       FRAME_TIMEOUT_MS,
       'the agent answers the mention',
     );
@@ -171,15 +166,15 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
     );
     expect(started.map((f) => f.data.in_reply_to)).toEqual([asked.body.message.id]);
 
-    const back = await api(server, 'POST', `/chat/threads/${threadId}/handback`, { token: world.alice.token });
+    const back = await api(demo.server, 'POST', `/chat/threads/${threadId}/handback`, { token: demo.world.alice.token });
     expect(back.status).toBe(200);
-    expect(back.body).toMatchObject({ agent_paused: false, assignee_id: `user:${world.alice.user.id}` });
+    expect(back.body).toMatchObject({ agent_paused: false, assignee_id: `user:${demo.world.alice.user.id}` });
     const handback = (await logAfter(threadId, reply.data.thread_seq)).at(-1);
-    expect(handback).toMatchObject({ event_type: 'handback', data: { by: `user:${world.alice.user.id}` } });
-    const again = await api(server, 'POST', `/chat/threads/${threadId}/handback`, { token: world.alice.token });
+    expect(handback).toMatchObject({ event_type: 'handback', data: { by: `user:${demo.world.alice.user.id}` } });
+    const again = await api(demo.server, 'POST', `/chat/threads/${threadId}/handback`, { token: demo.world.alice.token });
     expect(again.body.last_seq).toBe(back.body.last_seq);
     // The visitor sees the hand-over in their history.
-    const history = await publicCall(server, 'GET', `${threadId}/events`, { token: visitor.visitor_token });
+    const history = await publicCall(demo.server, 'GET', `${threadId}/events`, { token: visitor.visitor_token });
     expect(history.body.events.map((e: { event_type: string }) => e.event_type)).toEqual(expect.arrayContaining(['handoff', 'handback']));
 
     const answered = await write('thanks, one more question');
@@ -192,11 +187,11 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
 
   it('who may take over or hand back: users who read the thread; others 403, agent tokens 403', async () => {
     const thread = await agentThread();
-    const carol = await server.addUser('Carol');
+    const carol = await demo.server.addUser('Carol');
     expect((await takeover(thread.id, carol.token)).status).toBe(403);
-    expect((await api(server, 'POST', `/chat/threads/${thread.id}/handback`, { token: carol.token })).status).toBe(403);
+    expect((await api(demo.server, 'POST', `/chat/threads/${thread.id}/handback`, { token: carol.token })).status).toBe(403);
     expect((await takeover(randomUUID())).status).toBe(404);
-    const issued = await api(server, 'POST', '/agents/demo/tokens', { token: world.alice.token });
+    const issued = await api(demo.server, 'POST', '/agents/demo/tokens', { token: demo.world.alice.token });
     expect((await takeover(thread.id, issued.body.token)).status).toBe(403);
     expect((await logAfter(thread.id, thread.last_seq)).map((e) => e.event_type)).toEqual([]);
   });

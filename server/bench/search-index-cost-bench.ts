@@ -10,11 +10,12 @@
  * not a test: nothing here asserts.
  */
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.ts';
+import type { SenderId } from '../../src/core/protocol/model.ts';
+import { benchWriter, commitLoad } from './commit-load.ts';
 import { median, printTable } from './spawn-server.ts';
 
 const CALLERS = 50;
@@ -36,8 +37,7 @@ const NO_INDEX_SQL = `
 interface Variant {
   name: string;
   storage: SqliteStorage;
-  senderId: string;
-  threadIds: string[];
+  writer: { senderId: SenderId; threadIds: string[] };
   rate: number[];
   cpuMicros: number[];
 }
@@ -54,22 +54,7 @@ async function open(dir: string, name: string, withIndex: boolean): Promise<Vari
     db.close();
   }
   const storage = new SqliteStorage(path);
-  const userId = randomUUID();
-  await storage.users.create({ id: userId, email: `${userId}@example.com`, name: 'Bench', avatarUrl: null, passwordHash: 'x' });
-  const threadIds: string[] = [];
-  for (let index = 0; index < THREADS; index++) {
-    const created = await storage.threads.create({
-      kind: 'private',
-      title: 'bench',
-      participationMode: 'open',
-      participants: [{ sender_id: `user:${userId}`, name: 'Bench', avatar_url: null }],
-      extraAudience: [],
-      createdBy: `user:${userId}`,
-      initialMessage: null,
-    });
-    threadIds.push(created.thread.id);
-  }
-  return { name, storage, senderId: `user:${userId}`, threadIds, rate: [], cpuMicros: [] };
+  return { name, storage, writer: await benchWriter(storage, THREADS), rate: [], cpuMicros: [] };
 }
 
 function text(caller: number, count: number): string {
@@ -80,30 +65,10 @@ function text(caller: number, count: number): string {
 
 /** One round of {@link SECONDS}: messages/s and CPU microseconds per message. */
 async function round(variant: Variant): Promise<{ rate: number; cpuMicros: number }> {
-  let committed = 0;
   const cpu = process.cpuUsage();
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CALLERS }, async (_, caller) => {
-      const threadId = variant.threadIds[caller % variant.threadIds.length]!;
-      for (let count = 0; performance.now() < deadline; count++) {
-        const result = await variant.storage.log.commitMessage({
-          threadId,
-          senderId: variant.senderId as `user:${string}`,
-          role: 'user',
-          content: text(caller, count),
-          clientMessageId: randomUUID(),
-          mentions: [],
-          baseSeq: null,
-          latestSeenSeq: null,
-        });
-        if (result.status === 'created') committed++;
-      }
-    }),
-  );
+  const { committed, seconds } = await commitLoad(variant.storage, variant.writer, { callers: CALLERS, seconds: SECONDS, content: text });
   const used = process.cpuUsage(cpu);
-  return { rate: committed / ((performance.now() - started) / 1000), cpuMicros: (used.user + used.system) / committed };
+  return { rate: committed / seconds, cpuMicros: (used.user + used.system) / committed };
 }
 
 async function main(): Promise<void> {

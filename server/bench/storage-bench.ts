@@ -9,7 +9,7 @@
  * flush) and once off (comparable to SQLite's WAL + synchronous=NORMAL, which is the
  * embedded default: a crash of the machine may lose the last commits, never corrupt).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,62 +17,34 @@ import { startPostgres } from '../src/dev/postgres-instance.ts';
 import { PostgresStorage } from '../src/storage/postgres/postgres-storage.ts';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.ts';
 import type { Storage } from '../src/storage/storage.ts';
+import type { SenderId } from '../../src/core/protocol/model.ts';
+import { benchWriter, commitLoad } from './commit-load.ts';
 import { median, printTable } from './spawn-server.ts';
 
 const CALLERS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-/** Runs CALLERS loops of commitMessage for SECONDS into `threadIds` (caller i uses thread i mod n); messages/s. */
-async function round(storage: Storage, senderId: string, threadIds: string[]): Promise<number> {
-  let committed = 0;
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CALLERS }, async (_, caller) => {
-      const threadId = threadIds[caller % threadIds.length]!;
-      while (performance.now() < deadline) {
-        const result = await storage.log.commitMessage({
-          threadId,
-          senderId,
-          role: 'user',
-          content: `bench ${caller}`,
-          clientMessageId: randomUUID(),
-          mentions: [],
-          baseSeq: null,
-          latestSeenSeq: null,
-        });
-        if (result.status === 'created') committed++;
-      }
-    }),
-  );
-  return committed / ((performance.now() - started) / 1000);
+/** CALLERS loops of commitMessage for SECONDS into the writer's threads; messages/s. */
+async function round(storage: Storage, writer: { senderId: SenderId; threadIds: string[] }): Promise<number> {
+  const { committed, seconds } = await commitLoad(storage, writer, {
+    callers: CALLERS,
+    seconds: SECONDS,
+    content: (caller) => `bench ${caller}`,
+  });
+  return committed / seconds;
 }
 
 /** Median messages/s into one shared thread and into one thread per caller. */
 async function measure(storage: Storage): Promise<{ oneThread: number; manyThreads: number }> {
-  const userId = randomUUID();
-  await storage.users.create({ id: userId, email: `${userId}@example.com`, name: 'Bench', avatarUrl: null, passwordHash: 'x' });
-  const newThread = async () =>
-    (
-      await storage.threads.create({
-        kind: 'private',
-        title: 'bench',
-        participationMode: 'open',
-        participants: [{ sender_id: `user:${userId}`, name: 'Bench', avatar_url: null }],
-        extraAudience: [],
-        createdBy: `user:${userId}`,
-        initialMessage: null,
-      })
-    ).thread.id;
-  const one = [await newThread()];
-  const many = await Promise.all(Array.from({ length: CALLERS }, newThread));
-  await round(storage, `user:${userId}`, one); // warm-up (JIT, prepared statements)
+  const one = await benchWriter(storage, 1);
+  const many = await benchWriter(storage, CALLERS);
+  await round(storage, one); // warm-up (JIT, prepared statements)
   const oneThread: number[] = [];
   const manyThreads: number[] = [];
   for (let index = 0; index < ROUNDS; index++) {
-    oneThread.push(await round(storage, `user:${userId}`, one));
-    manyThreads.push(await round(storage, `user:${userId}`, many));
+    oneThread.push(await round(storage, one));
+    manyThreads.push(await round(storage, many));
   }
   return { oneThread: median(oneThread), manyThreads: median(manyThreads) };
 }

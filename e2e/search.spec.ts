@@ -1,11 +1,36 @@
 import { expect, test } from './fixtures/alice-and-bob.ts';
-import { ALICE, conversation, expectSyncedTo, rowsWith, scroller, seedMessages, signIn, syncHealth } from './support/inbox.ts';
+import {
+  ALICE,
+  conversation,
+  expectSyncedTo,
+  rowsWith,
+  scroller,
+  seedMessages,
+  signIn,
+  syncHealth,
+  type UserApi,
+} from './support/inbox.ts';
 
 /**
  * Search (CONTRACT §11, the inbox's Ctrl/⌘+K): a message deep in a long thread is found as
  * one types, and opening it reads the window around it in one request (the log is dense,
  * CONTRACT §5), shows it in view, highlighted and focused, and reads on from there.
  */
+
+/** Bob writes `older`, then `needle`, then `newer`, so the needle sits in the middle of the thread; its seq. */
+async function seedAroundNeedle(
+  baseURL: string,
+  bob: UserApi,
+  threadId: string,
+  older: string[],
+  needle: string,
+  newer: string[],
+): Promise<number> {
+  await seedMessages(baseURL, bob.me.token, threadId, older);
+  const { thread_seq: seq } = await bob.send(threadId, needle);
+  await seedMessages(baseURL, bob.me.token, threadId, newer);
+  return seq;
+}
 
 /** Messages on each side of the one searched for: it sits pages away from both ends. */
 const MESSAGES_AROUND = 1_500;
@@ -23,9 +48,7 @@ test('Ctrl+K finds a message in the middle of a 3,000-message thread; opening it
   // One word no other message has (a word is a run of letters and digits): the tag makes it unique to this run.
   const word = `zebra${tag}`;
   const needle = `The ${word} invoice went out on Tuesday`;
-  await seedMessages(baseURL!, bob.me.token, thread.id, filler('older'));
-  await bob.send(thread.id, needle);
-  await seedMessages(baseURL!, bob.me.token, thread.id, filler('newer'));
+  await seedAroundNeedle(baseURL!, bob, thread.id, filler('older'), needle, filler('newer'));
 
   await signIn(page, ALICE);
   await page.keyboard.press('ControlOrMeta+k');
@@ -82,9 +105,7 @@ test('opening a result in the middle of a 10,000-message thread reads one window
   const filler = (half: string, count: number) => Array.from({ length: count }, (_, i) => `Big ${tag} ${half} ${i + 1}.`);
   const word = `okapi${tag}`;
   const needle = `The ${word} parcel is in the middle`;
-  await seedMessages(baseURL!, bob.me.token, thread.id, filler('older', BIG_HALF));
-  const hitSeq = (await bob.send(thread.id, needle)).thread_seq;
-  await seedMessages(baseURL!, bob.me.token, thread.id, filler('newer', BIG_HALF - 1));
+  const hitSeq = await seedAroundNeedle(baseURL!, bob, thread.id, filler('older', BIG_HALF), needle, filler('newer', BIG_HALF - 1));
   const lastSeq = (await bob.thread(thread.id)).last_seq;
   expect(lastSeq).toBeGreaterThanOrEqual(2 * BIG_HALF);
 

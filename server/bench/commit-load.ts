@@ -3,28 +3,15 @@
  * with threads of their own, and callers each committing messages one after the other through
  * `Storage.log.commitMessage`, as clients awaiting their 201 would.
  */
-import { randomUUID } from 'node:crypto';
 import type { SenderId } from '../../src/core/protocol/model.ts';
+import { message, thread, users } from '../src/storage/contract/fixtures.ts';
 import type { Storage } from '../src/storage/storage.ts';
 
 /** A new user of `storage` and `threads` private threads of theirs. */
 export async function benchWriter(storage: Storage, threads: number): Promise<{ senderId: SenderId; threadIds: string[] }> {
-  const userId = randomUUID();
-  const senderId: SenderId = `user:${userId}`;
-  await storage.users.create({ id: userId, email: `${userId}@example.com`, name: 'Bench', avatarUrl: null, passwordHash: 'x' });
-  const newThread = async () =>
-    (
-      await storage.threads.create({
-        kind: 'private',
-        title: 'bench',
-        participationMode: 'open',
-        participants: [{ sender_id: senderId, name: 'Bench', avatar_url: null }],
-        extraAudience: [],
-        createdBy: senderId,
-        initialMessage: null,
-      })
-    ).thread.id;
-  return { senderId, threadIds: await Promise.all(Array.from({ length: threads }, newThread)) };
+  const [userId] = await users(storage, 1);
+  const newThread = async () => (await storage.threads.create(thread([userId!]))).thread.id;
+  return { senderId: `user:${userId}`, threadIds: await Promise.all(Array.from({ length: threads }, newThread)) };
 }
 
 /**
@@ -43,16 +30,7 @@ export async function commitLoad(
     Array.from({ length: options.callers }, async (_, caller) => {
       const threadId = writer.threadIds[caller % writer.threadIds.length]!;
       for (let count = 0; performance.now() < deadline; count++) {
-        const result = await storage.log.commitMessage({
-          threadId,
-          senderId: writer.senderId,
-          role: 'user',
-          content: options.content(caller, count),
-          clientMessageId: randomUUID(),
-          mentions: [],
-          baseSeq: null,
-          latestSeenSeq: null,
-        });
+        const result = await storage.log.commitMessage(message(threadId, writer.senderId, options.content(caller, count)));
         if (result.status === 'created') committed++;
       }
     }),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../../search/search-query.ts';
+import { message } from '../contract/fixtures.ts';
 import { FEW_MATCHES } from './search.ts';
 import { SqliteStorage } from './sqlite-storage.ts';
 
@@ -50,16 +51,7 @@ async function thread(userId: string): Promise<string> {
 }
 
 async function send(threadId: string, userId: string, content: string): Promise<number> {
-  const result = await storage.log.commitMessage({
-    threadId,
-    senderId: `user:${userId}`,
-    role: 'user',
-    content,
-    clientMessageId: randomUUID(),
-    mentions: [],
-    baseSeq: null,
-    latestSeenSeq: null,
-  });
+  const result = await storage.log.commitMessage(message(threadId, `user:${userId}`, content));
   if (result.status !== 'created') throw new Error(`not committed: ${result.status}`);
   return result.message.thread_seq;
 }

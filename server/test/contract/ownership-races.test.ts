@@ -17,12 +17,6 @@ const RACERS = 8;
 describeEachStorage('ownership: repeats racing each other', (storageEnv) => {
   const demo = demoSuite(storageEnv);
 
-  const logAfter = async (threadId: string, after: number) =>
-    (
-      await api(demo.server, 'GET', `/chat/threads/${threadId}/events?last_thread_seq=${after}&limit=200`, {
-        token: demo.world.alice.token,
-      })
-    ).body.events as any[];
   const humanThread = () =>
     createThread(demo.server, demo.world.alice.token, { target_user_ids: [demo.world.bob.user.id], title: `race ${randomUUID()}` });
   const race = <T>(call: () => Promise<T>) => Promise.all(Array.from({ length: RACERS }, call));
@@ -34,7 +28,7 @@ describeEachStorage('ownership: repeats racing each other', (storageEnv) => {
     );
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
     expect(new Set(answers.map((a) => `${a.body.status} ${a.body.waiting_since} ${a.body.last_seq}`)).size).toBe(1);
-    expect((await logAfter(thread.id, thread.last_seq)).map((e) => e.event_type)).toEqual(['status_changed']);
+    expect((await demo.log(thread.id, thread.last_seq)).map((e) => e.event_type)).toEqual(['status_changed']);
   });
 
   it('racing take-overs by one user commit one handoff; racing assignments of one person one assignee_changed', async () => {
@@ -48,7 +42,7 @@ describeEachStorage('ownership: repeats racing each other', (storageEnv) => {
       }),
     );
     expect(assignments.map((a) => a.status)).toEqual(assignments.map(() => 200));
-    expect((await logAfter(thread.id, thread.last_seq)).map((e) => e.event_type)).toEqual(['handoff', 'assignee_changed']);
+    expect((await demo.log(thread.id, thread.last_seq)).map((e) => e.event_type)).toEqual(['handoff', 'assignee_changed']);
   });
 
   it('a visitor’s racing handoff-requests commit one escalation and one waiting: one 201, the rest 200', async () => {
@@ -59,7 +53,7 @@ describeEachStorage('ownership: repeats racing each other', (storageEnv) => {
     );
     expect(answers.map((a) => a.status).sort((a, b) => a - b)).toEqual([...Array.from({ length: RACERS - 1 }, () => 200), 201]);
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
-    expect((await logAfter(visitor.thread_id, before)).map((e) => e.event_type)).toEqual(['escalation_created', 'status_changed']);
+    expect((await demo.log(visitor.thread_id, before)).map((e) => e.event_type)).toEqual(['escalation_created', 'status_changed']);
   });
 
   it('racing notes with one client_message_id are one note (one 201, the rest 200 with it); another user’s same id is their own note', async () => {
@@ -71,7 +65,7 @@ describeEachStorage('ownership: repeats racing each other', (storageEnv) => {
     const bobs = await api(demo.server, 'POST', `/chat/threads/${thread.id}/notes`, { token: demo.world.bob.token, body });
     expect(bobs.status).toBe(201);
     expect(bobs.body.note).toMatchObject({ sender_id: `user:${demo.world.bob.user.id}`, thread_seq: thread.last_seq + 2 });
-    expect((await logAfter(thread.id, thread.last_seq)).map((e) => [e.event_type, e.sender_id])).toEqual([
+    expect((await demo.log(thread.id, thread.last_seq)).map((e) => [e.event_type, e.sender_id])).toEqual([
       ['note_added', `user:${demo.world.alice.user.id}`],
       ['note_added', `user:${demo.world.bob.user.id}`],
     ]);

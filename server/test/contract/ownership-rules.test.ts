@@ -34,16 +34,10 @@ describeEachStorage('ownership: the rest of the rules', (storageEnv) => {
     api(demo.server, 'PUT', `/chat/threads/${threadId}/assignee`, { token, body: { assignee_id: assignee } });
   const post = (token: string, threadId: string, content: string, mentions: string[] = []) =>
     api(demo.server, 'POST', `/chat/threads/${threadId}/messages`, { token, body: { ...sendBody(content), mentions } });
-  const logAfter = async (threadId: string, after: number) =>
-    (
-      await api(demo.server, 'GET', `/chat/threads/${threadId}/events?last_thread_seq=${after}&limit=200`, {
-        token: demo.world.alice.token,
-      })
-    ).body.events as any[];
   const threadOf = async (threadId: string) =>
     (await api(demo.server, 'GET', `/chat/threads/${threadId}`, { token: demo.world.alice.token })).body;
   const statusChanges = async (threadId: string, after: number) =>
-    (await logAfter(threadId, after)).filter((e) => e.event_type === 'status_changed').map((e) => [e.sender_id, e.data]);
+    (await demo.log(threadId, after)).filter((e) => e.event_type === 'status_changed').map((e) => [e.sender_id, e.data]);
   /** Alice, Bob and the demo agent, which answers only when mentioned: nothing is committed but what the test does. */
   const quietAgentThread = () =>
     createThread(demo.server, demo.world.alice.token, {
@@ -94,7 +88,7 @@ describeEachStorage('ownership: the rest of the rules', (storageEnv) => {
         error: { code: 'client_error', message: 'snoozed_until must be before the year 10000.', retryable: false },
       });
     }
-    expect(await logAfter(thread.id, thread.last_seq)).toEqual([]);
+    expect(await demo.log(thread.id, thread.last_seq)).toEqual([]);
     expect(await threadOf(thread.id)).toMatchObject({ status: 'open', snoozed_until: null });
     const latest = '9999-12-31T23:59:59.999Z';
     const taken = await setStatus(demo.world.alice.token, thread.id, { status: 'snoozed', snoozed_until: latest });
@@ -112,7 +106,7 @@ describeEachStorage('ownership: the rest of the rules', (storageEnv) => {
     }
     const resnoozed = await setStatus(demo.world.alice.token, moved.id, { status: 'snoozed', snoozed_until: later });
     expect(resnoozed.body).toMatchObject({ status: 'snoozed', snoozed_until: later });
-    expect((await logAfter(moved.id, moved.last_seq)).map((e) => e.data)).toEqual([
+    expect((await demo.log(moved.id, moved.last_seq)).map((e) => e.data)).toEqual([
       { status: 'snoozed', previous: 'open', by: `user:${demo.world.alice.user.id}`, snoozed_until: due },
       { status: 'snoozed', previous: 'snoozed', by: `user:${demo.world.alice.user.id}`, snoozed_until: later },
     ]);
@@ -165,7 +159,7 @@ describeEachStorage('ownership: the rest of the rules', (storageEnv) => {
       agent_paused: true,
       last_seq: before + 1,
     });
-    expect((await logAfter(visitor.thread_id, before)).map((e) => [e.event_type, e.data])).toEqual([
+    expect((await demo.log(visitor.thread_id, before)).map((e) => [e.event_type, e.data])).toEqual([
       ['handoff', { to: `user:${demo.world.alice.user.id}`, name: 'Alice', by: `user:${demo.world.alice.user.id}` }],
     ]);
   });
@@ -213,7 +207,7 @@ describeEachStorage('ownership: the rest of the rules', (storageEnv) => {
       message: 'The assignee must be a person who can read this thread.',
       retryable: false,
     });
-    expect(await logAfter(thread.id, thread.last_seq)).toEqual([]);
+    expect(await demo.log(thread.id, thread.last_seq)).toEqual([]);
   });
 
   it('a visitor’s conversation is assigned to an owner of its agent, never to another user (400); kind=public lists it for its owners only', async () => {
@@ -286,7 +280,7 @@ describeEachStorage('ownership: the rest of the rules', (storageEnv) => {
       });
       expect(noted.status).toBe(201);
       const expected = ['status_changed', 'assignee_changed', 'handoff', 'handback', 'note_added'];
-      const log = await logAfter(thread.id, thread.last_seq);
+      const log = await demo.log(thread.id, thread.last_seq);
       expect(log.map((e) => [e.thread_seq, e.event_type])).toEqual(expected.map((type, i) => [thread.last_seq + 1 + i, type]));
 
       const frames = [];

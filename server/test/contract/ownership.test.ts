@@ -25,8 +25,6 @@ describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
     api(demo.server, 'PUT', `/chat/threads/${threadId}/status`, { token, body });
   const assign = (token: string, threadId: string, assignee: string | null) =>
     api(demo.server, 'PUT', `/chat/threads/${threadId}/assignee`, { token, body: { assignee_id: assignee } });
-  const logAfter = async (token: string, threadId: string, after: number) =>
-    (await api(demo.server, 'GET', `/chat/threads/${threadId}/events?last_thread_seq=${after}`, { token })).body.events as any[];
   const threadOf = async (token: string, threadId: string) => (await api(demo.server, 'GET', `/chat/threads/${threadId}`, { token })).body;
   const aliceAndBob = (title = 'ownership') =>
     createThread(demo.server, demo.world.alice.token, { target_user_ids: [demo.world.bob.user.id], title: `${title} ${randomUUID()}` });
@@ -50,7 +48,7 @@ describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ id: thread.id, status: 'waiting', snoozed_until: null, last_seq: thread.last_seq + 1 });
     expect(Date.parse(changed.body.waiting_since)).toBeGreaterThanOrEqual(before - 1000);
-    const event = (await logAfter(demo.world.alice.token, thread.id, thread.last_seq))[0];
+    const event = (await demo.log(thread.id, thread.last_seq))[0];
     expect(event).toMatchObject({
       thread_seq: thread.last_seq + 1,
       event_type: 'status_changed',
@@ -67,11 +65,11 @@ describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
     const again = await setStatus(demo.world.alice.token, thread.id, { status: 'waiting' });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ status: 'waiting', waiting_since: changed.body.waiting_since, last_seq: thread.last_seq + 1 });
-    expect(await logAfter(demo.world.alice.token, thread.id, thread.last_seq + 1)).toEqual([]);
+    expect(await demo.log(thread.id, thread.last_seq + 1)).toEqual([]);
 
     const resolved = await setStatus(demo.world.bob.token, thread.id, { status: 'resolved' });
     expect(resolved.body).toMatchObject({ status: 'resolved', waiting_since: null });
-    expect((await logAfter(demo.world.bob.token, thread.id, thread.last_seq + 1)).map((e) => e.data)).toEqual([
+    expect((await demo.log(thread.id, thread.last_seq + 1, demo.world.bob.token)).map((e) => e.data)).toEqual([
       { status: 'resolved', previous: 'waiting', by: `user:${demo.world.bob.user.id}` },
     ]);
   });
@@ -133,13 +131,13 @@ describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
     expect(stray.status).toBe(400);
     const unknown = await setStatus(demo.world.alice.token, thread.id, { status: 'closed' });
     expect(unknown.status).toBe(400);
-    expect(await logAfter(demo.world.alice.token, thread.id, thread.last_seq)).toEqual([]);
+    expect(await demo.log(thread.id, thread.last_seq)).toEqual([]);
 
     const until = new Date(Date.now() + 3_600_000).toISOString();
     const snoozed = await setStatus(demo.world.alice.token, thread.id, { status: 'snoozed', snoozed_until: until });
     expect(snoozed.status).toBe(200);
     expect(snoozed.body).toMatchObject({ status: 'snoozed', snoozed_until: until, waiting_since: null });
-    expect((await logAfter(demo.world.alice.token, thread.id, thread.last_seq)).map((e) => e.data)).toEqual([
+    expect((await demo.log(thread.id, thread.last_seq)).map((e) => e.data)).toEqual([
       { status: 'snoozed', previous: 'open', by: `user:${demo.world.alice.user.id}`, snoozed_until: until },
     ]);
   });
@@ -165,7 +163,7 @@ describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
       message: 'Only people who can read the thread change who owns it; agents escalate instead.',
       retryable: false,
     });
-    expect(await logAfter(demo.world.alice.token, thread.id, thread.last_seq)).toEqual([]);
+    expect(await demo.log(thread.id, thread.last_seq)).toEqual([]);
     expect((await threadOf(demo.world.alice.token, welcome)).status).toBe('open');
   });
 
@@ -191,9 +189,7 @@ describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
     expect(same.body.last_seq).toBe(toBob.body.last_seq);
     const none = await assign(demo.world.bob.token, thread.id, null);
     expect(none.body).toMatchObject({ assignee_id: null, status: 'waiting' });
-    expect(
-      (await logAfter(demo.world.alice.token, thread.id, thread.last_seq + 1)).map((e) => [e.event_type, e.sender_id, e.data]),
-    ).toEqual([
+    expect((await demo.log(thread.id, thread.last_seq + 1)).map((e) => [e.event_type, e.sender_id, e.data])).toEqual([
       [
         'assignee_changed',
         `user:${demo.world.alice.user.id}`,
@@ -215,7 +211,7 @@ describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
       body: sendBody('on it'),
     });
     expect(sent.status).toBe(201);
-    const after = await logAfter(demo.world.alice.token, thread.id, sent.body.message.thread_seq);
+    const after = await demo.log(thread.id, sent.body.message.thread_seq);
     expect(after.map((e) => [e.event_type, e.data])).toEqual([
       ['status_changed', { status: 'open', previous: 'waiting', by: `user:${demo.world.bob.user.id}` }],
     ]);
@@ -225,7 +221,7 @@ describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
       token: demo.world.bob.token,
       body: sendBody('more'),
     });
-    expect(await logAfter(demo.world.alice.token, thread.id, more.body.message.thread_seq)).toEqual([]);
+    expect(await demo.log(thread.id, more.body.message.thread_seq)).toEqual([]);
   });
 
   it('a user’s message leaves a resolved or snoozed thread as it is: no status_changed, the status unchanged', async () => {
@@ -236,7 +232,7 @@ describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
       body: sendBody('noted'),
     });
     expect(sent.status).toBe(201);
-    expect(await logAfter(demo.world.alice.token, thread.id, sent.body.message.thread_seq)).toEqual([]);
+    expect(await demo.log(thread.id, sent.body.message.thread_seq)).toEqual([]);
     expect((await threadOf(demo.world.alice.token, thread.id)).status).toBe('resolved');
 
     const until = new Date(Date.now() + 3_600_000).toISOString();
@@ -245,7 +241,7 @@ describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
       token: demo.world.bob.token,
       body: sendBody('later'),
     });
-    expect(await logAfter(demo.world.alice.token, thread.id, later.body.message.thread_seq)).toEqual([]);
+    expect(await demo.log(thread.id, later.body.message.thread_seq)).toEqual([]);
     expect(await threadOf(demo.world.alice.token, thread.id)).toMatchObject({ status: 'snoozed', snoozed_until: until });
   });
 
@@ -266,24 +262,18 @@ describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
       publicCall(demo.server, 'POST', `${threadId}/messages`, { token: visitor.visitor_token, body: sendBody(content) });
     const first = await write('hello again');
     expect(first.status).toBe(201);
-    const reopened = (await logAfter(demo.world.alice.token, threadId, first.body.message.thread_seq)).find(
-      (e) => e.event_type === 'status_changed',
-    );
+    const reopened = (await demo.log(threadId, first.body.message.thread_seq)).find((e) => e.event_type === 'status_changed');
     expect(reopened).toMatchObject({ sender_id: 'system', data: { status: 'open', previous: 'resolved', by: 'system' } });
 
     const until = new Date(Date.now() + 3_600_000).toISOString();
     await setStatus(demo.world.alice.token, threadId, { status: 'snoozed', snoozed_until: until });
     const second = await write('are you there?');
-    const woken = (await logAfter(demo.world.alice.token, threadId, second.body.message.thread_seq)).find(
-      (e) => e.event_type === 'status_changed',
-    );
+    const woken = (await demo.log(threadId, second.body.message.thread_seq)).find((e) => e.event_type === 'status_changed');
     expect(woken).toMatchObject({ sender_id: 'system', data: { status: 'open', previous: 'snoozed', by: 'system' } });
 
     await setStatus(demo.world.alice.token, threadId, { status: 'waiting' });
     const third = await write('still waiting');
-    expect(
-      (await logAfter(demo.world.alice.token, threadId, third.body.message.thread_seq)).filter((e) => e.event_type === 'status_changed'),
-    ).toEqual([]);
+    expect((await demo.log(threadId, third.body.message.thread_seq)).filter((e) => e.event_type === 'status_changed')).toEqual([]);
     expect((await threadOf(demo.world.alice.token, threadId)).status).toBe('waiting');
   });
 
@@ -295,7 +285,7 @@ describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
     const first = await request();
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ thread_id: threadId, status: 'waiting' });
-    const events = await logAfter(demo.world.alice.token, threadId, before);
+    const events = await demo.log(threadId, before);
     expect(events.map((e) => [e.thread_seq, e.event_type, e.sender_id, e.data])).toEqual([
       [before + 1, 'escalation_created', visitor.sender_id, { to: 'human', reason: 'visitor_request' }],
       [before + 2, 'status_changed', visitor.sender_id, { status: 'waiting', previous: 'open', by: visitor.sender_id }],
@@ -308,7 +298,7 @@ describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
     const again = await request();
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
-    expect(await logAfter(demo.world.alice.token, threadId, before + 2)).toEqual([]);
+    expect(await demo.log(threadId, before + 2)).toEqual([]);
     // Without the thread's visitor token: 401; another visitor's token: 404.
     expect((await publicCall(demo.server, 'POST', `${threadId}/handoff-request`)).status).toBe(401);
     const other = await startVisitor(demo.server);
@@ -335,7 +325,7 @@ describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
     expect(frame.data).toMatchObject({ event_type: 'status_changed', data: { status: 'open', previous: 'snoozed', by: 'system' } });
     expect(Date.parse(frame.data.created_at)).toBeGreaterThanOrEqual(Date.parse(until));
     await sleep(2 * SNOOZE_SWEEP_MS);
-    expect((await logAfter(demo.world.alice.token, thread.id, frame.data.thread_seq)).length).toBe(0);
+    expect((await demo.log(thread.id, frame.data.thread_seq)).length).toBe(0);
     expect(await threadOf(demo.world.alice.token, thread.id)).toMatchObject({ status: 'open', snoozed_until: null });
   });
 
@@ -356,7 +346,7 @@ describeEachStorage('ownership: status, assignee and queues', (storageEnv) => {
       'status_changed after the escalation',
     );
     expect(frame.data).toMatchObject({ sender_id: demo.world.demoAgent.sender_id, data: { status: 'waiting', previous: 'open' } });
-    const log = await logAfter(demo.world.alice.token, thread.id, 0);
+    const log = await demo.log(thread.id, 0);
     const escalation = log.findIndex((e) => e.event_type === 'escalation_created');
     expect(log[escalation + 1]).toMatchObject({ event_type: 'status_changed' });
     expect((await threadOf(demo.world.alice.token, thread.id)).waiting_since).toBe(log[escalation + 1].created_at);

@@ -26,12 +26,6 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
       FRAME_TIMEOUT_MS,
       type,
     );
-  const logAfter = async (threadId: string, after: number) =>
-    (
-      await api(demo.server, 'GET', `/chat/threads/${threadId}/events?last_thread_seq=${after}&limit=200`, {
-        token: demo.world.alice.token,
-      })
-    ).body.events as any[];
   const send = (threadId: string, content: string, mentions: string[] = []) =>
     api(demo.server, 'POST', `/chat/threads/${threadId}/messages`, {
       token: demo.world.alice.token,
@@ -61,7 +55,7 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
     expect(failed.data).toMatchObject({ in_reply_to: message.id, error: TAKEN_OVER_ERROR });
     expect(TAKEN_OVER_ERROR).toEqual({ code: 'taken_over', message: expect.any(String), retryable: false });
 
-    const log = await logAfter(thread.id, message.thread_seq);
+    const log = await demo.log(thread.id, message.thread_seq);
     expect(log.map((e) => [e.event_type, e.sender_id, e.data])).toEqual([
       [
         'handoff',
@@ -75,7 +69,7 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
     await socket.next((f) => f.type === 'thread_message' && f.data.id === marker.body.message.id, FRAME_TIMEOUT_MS, 'marker');
     const failedAt = socket.frames.indexOf(failed);
     expect(socket.frames.slice(failedAt + 1).filter((f) => f.type === 'thread_runtime' && f.data.run_id === runId)).toEqual([]);
-    expect((await logAfter(thread.id, message.thread_seq)).filter((e) => e.sender_id === demo.world.demoAgent.sender_id).length).toBe(1);
+    expect((await demo.log(thread.id, message.thread_seq)).filter((e) => e.sender_id === demo.world.demoAgent.sender_id).length).toBe(1);
 
     const retry = await api(demo.server, 'POST', `/chat/threads/${thread.id}/runs/${runId}/retry`, { token: demo.world.alice.token });
     expect(retry.status).toBe(409);
@@ -107,7 +101,7 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
       'the reply to the mention',
     );
     expect(reply.data.base_seq).toBe(asked.body.message.thread_seq);
-    const log = await logAfter(threadId, first.body.message.thread_seq);
+    const log = await demo.log(threadId, first.body.message.thread_seq);
     expect(
       log.filter((e) => e.event_type === 'message_committed' && e.sender_id === demo.world.demoAgent.sender_id).map((e) => e.thread_seq),
     ).toEqual([reply.data.thread_seq]);
@@ -129,7 +123,7 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
     expect((await takeover(thread.id)).status).toBe(200);
     const runId = pending.data.data.run_id;
     await runtime(socket, thread.id, 'intake_failed', runId);
-    const log = await logAfter(thread.id, pending.data.thread_seq);
+    const log = await demo.log(thread.id, pending.data.thread_seq);
     expect(log.map((e) => [e.event_type, e.data.run_id ?? null])).toEqual([
       ['handoff', null],
       ['approval_expired', runId],
@@ -169,7 +163,7 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
     const back = await api(demo.server, 'POST', `/chat/threads/${threadId}/handback`, { token: demo.world.alice.token });
     expect(back.status).toBe(200);
     expect(back.body).toMatchObject({ agent_paused: false, assignee_id: `user:${demo.world.alice.user.id}` });
-    const handback = (await logAfter(threadId, reply.data.thread_seq)).at(-1);
+    const handback = (await demo.log(threadId, reply.data.thread_seq)).at(-1);
     expect(handback).toMatchObject({ event_type: 'handback', data: { by: `user:${demo.world.alice.user.id}` } });
     const again = await api(demo.server, 'POST', `/chat/threads/${threadId}/handback`, { token: demo.world.alice.token });
     expect(again.body.last_seq).toBe(back.body.last_seq);
@@ -193,6 +187,6 @@ describeEachStorage('ownership: take-over and hand-back', (storageEnv) => {
     expect((await takeover(randomUUID())).status).toBe(404);
     const issued = await api(demo.server, 'POST', '/agents/demo/tokens', { token: demo.world.alice.token });
     expect((await takeover(thread.id, issued.body.token)).status).toBe(403);
-    expect((await logAfter(thread.id, thread.last_seq)).map((e) => e.event_type)).toEqual([]);
+    expect((await demo.log(thread.id, thread.last_seq)).map((e) => e.event_type)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { StorageEnv } from './each-storage.ts';
-import { demoWorld, startTestServer, type TestServer } from './test-server.ts';
+import { api, demoWorld, startTestServer, type TestServer } from './test-server.ts';
 import { SocketTracker, TestSocket, userSocketUrl } from './test-socket.ts';
 
 /** Alice, Bob, their Welcome thread and the demo agent, signed in (`demoWorld`). */
@@ -14,6 +14,8 @@ export interface DemoSuite {
   connect(token: string): Promise<TestSocket>;
   /** Closes `socket` after the test. */
   track(socket: TestSocket): TestSocket;
+  /** Every event of the thread after seq `after`, read page by page as `token` (Alice by default). */
+  log(threadId: string, after?: number, token?: string): Promise<any[]>;
 }
 
 /**
@@ -50,5 +52,15 @@ export function demoSuite(storageEnv: StorageEnv, env: NodeJS.ProcessEnv = {}): 
       return socket;
     },
     track: (socket) => sockets.track(socket),
+    async log(threadId, after = 0, token = started(world).alice.token) {
+      const events: any[] = [];
+      for (;;) {
+        const page = await api(started(server), 'GET', `/chat/threads/${threadId}/events?last_thread_seq=${after}&limit=200`, { token });
+        if (page.status !== 200) throw new Error(`reading the log of ${threadId}: ${page.status}`);
+        events.push(...page.body.events);
+        if (!page.body.has_more) return events;
+        after = events.at(-1).thread_seq;
+      }
+    },
   };
 }

@@ -8,6 +8,7 @@ import { browserEnvironment, type Environment } from '../environment/environment
 import { DesktopNotifier, type NotifyCandidate } from '../notify/desktop-notifier.ts';
 import { MutedThreads, mutedThreadsKey, type MuteStorage } from '../notify/muted-threads.ts';
 import { IndexedDbOutboxStore, MemoryOutboxStore, type OutboxStore } from '../sync/outbox-store.ts';
+import { shareOutbox } from '../sync/outbox-tabs.ts';
 import { DraftTabSync, type DraftSource } from '../tabs/draft-tab-sync.ts';
 import { watchPageState } from '../tabs/page-state.ts';
 import { ReadSync } from '../tabs/read-sync.ts';
@@ -151,7 +152,7 @@ export function createInboxEngine(options: InboxEngineOptions): InboxClient {
     outboxStore,
     environment,
     selfSenderId,
-    tabs: hub,
+    sharedOutbox: shareOutbox(hub),
     // Also without a shared connection: a tab whose own socket is down learns reads from the others.
     reads: readMarker({ reads, save: (threadId, readSeq) => api.markRead(threadId, readSeq) }),
   });

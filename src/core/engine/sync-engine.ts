@@ -7,7 +7,7 @@ import { ThreadSession, type ThreadSessionOptions } from '../session/thread-sess
 import type { ThreadSnapshot } from '../session/thread-snapshot.ts';
 import { Outbox, type OutboxItem } from '../sync/outbox.ts';
 import type { OutboxStore } from '../sync/outbox-store.ts';
-import type { TabHub } from '../tabs/tab-hub.ts';
+import type { OutboxSharing } from '../sync/outbox-tabs.ts';
 import { routeFrame, type FrameTarget } from './frame-router.ts';
 import { IdleSessions } from './idle-sessions.ts';
 import { NotifyScheduler } from './notify-scheduler.ts';
@@ -24,8 +24,11 @@ export interface SyncEngineOptions {
   environment: Environment;
   /** The signed-in user's (or visitor's) sender id: their own typing and presence are not shown. */
   selfSenderId: string;
-  /** The user's tabs, which then share one outbox (its `outbox` topic); null or absent: a single tab (it sends its own outbox). Not owned. */
-  tabs?: TabHub | null;
+  /**
+   * The user's tabs share one outbox (`shareOutbox(hub)`: the hub's `outbox` topic); null or
+   * absent: a single tab (it sends its own outbox). The hub is not owned.
+   */
+  sharedOutbox?: OutboxSharing | null;
   /**
    * Makes the engine's read marker (`readMarker(...)` of read-marker.ts: the other tabs and
    * the server); absent: `markRead` does nothing (the visitor widget keeps its own read position).
@@ -74,7 +77,7 @@ export class SyncEngine implements FrameTarget {
       environment: options.environment,
       onChange: (threadId) => this.session(threadId).outboxChanged(),
       onSent: (threadId, message) => this.receiveMessage(threadId, message),
-      tabs: options.tabs?.shares ? options.tabs : null,
+      tabs: options.sharedOutbox ?? null,
     });
     this.connectionState = options.connection.getState();
     this.reads =

@@ -22,6 +22,17 @@ export interface OutboxTabHost {
   leadershipChanged(isLeader: boolean): void;
 }
 
+/** Makes an outbox's multi-tab half: the outbox's `tabs` option (see {@link shareOutbox}). */
+export type OutboxSharing = (host: OutboxTabHost) => OutboxTabs;
+
+/**
+ * The outbox's `tabs` option for the tabs of `hub`: one outbox they share, or null where they
+ * cannot share (no Web Locks or BroadcastChannel), so that each tab sends its own.
+ */
+export function shareOutbox(hub: TabHub): OutboxSharing | null {
+  return hub.shares ? (host) => new OutboxTabs(hub, host) : null;
+}
+
 /** Tombstones kept so a late copy of a removed item is not shown again (bounded: oldest go first). */
 const MAX_REMOVED_IDS = 1_000;
 

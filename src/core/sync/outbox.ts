@@ -6,8 +6,7 @@ import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
 import type { OutboxItem } from './outbox-item.ts';
 import type { OutboxStore } from './outbox-store.ts';
 import type { OutboxRequest } from './outbox-tab-messages.ts';
-import type { TabHub } from '../tabs/tab-hub.ts';
-import { OutboxTabs, type OutboxTabHost } from './outbox-tabs.ts';
+import type { OutboxSharing, OutboxTabHost, OutboxTabs } from './outbox-tabs.ts';
 
 // Part of the outbox's API: its importers keep reading the item type from here.
 export type { OutboxItem } from './outbox-item.ts';
@@ -29,8 +28,10 @@ export interface OutboxOptions {
    * Shares one outbox among the tabs of this browser profile and user (its `outbox` topic): only
    * the leader tab sends; the others mirror its items and forward retries, edits and discards to it.
    * Null (or absent): this tab's outbox alone sends, as where Web Locks or BroadcastChannel are missing.
+   * Made by `shareOutbox(hub)` (outbox-tabs.ts): passed in, so a single-tab client (the visitor
+   * widget) does not download the multi-tab half.
    */
-  tabs?: TabHub | null;
+  tabs?: OutboxSharing | null;
 }
 
 /**
@@ -63,7 +64,7 @@ export class Outbox implements OutboxTabHost {
     this.unsubscribe = options.environment.onOnlineChange((online) => {
       if (online) this.kick();
     });
-    this.tabs = options.tabs ? new OutboxTabs(options.tabs, this) : null;
+    this.tabs = options.tabs?.(this) ?? null;
   }
 
   /** @internal Whether this tab sends: always alone, the leader once it has taken over in a shared outbox. */

@@ -1,5 +1,6 @@
 import { Outbox } from '../sync/outbox.ts';
 import { MemoryOutboxStore } from '../sync/outbox-store.ts';
+import { OutboxTabs } from '../sync/outbox-tabs.ts';
 import { FakeEnvironment } from './fake-environment.ts';
 import { FakeSendServer } from './fake-send-server.ts';
 import { FakeTabHub, type FakeLeadership } from './fake-tabs.ts';
@@ -63,7 +64,7 @@ export class FakeOutboxTabs {
       },
       onSent: (_threadId, message) => queueMicrotask(() => outbox.confirm(message.client_message_id!)),
       createId: () => `c-${this.nextId++}`,
-      tabs: tabHub,
+      tabs: (host) => new OutboxTabs(tabHub, host),
     });
     const unsubscribe = this.socket ? this.server.onCommit((message) => outbox.confirm(message.client_message_id!)) : () => {};
     const tab: FakeOutboxTab = {

@@ -22,6 +22,7 @@ import { ConnectionBanner } from './ui/connection-banner.tsx';
 import { CompactSelect } from './ui/compact-select.tsx';
 import { ErrorBoundary } from './ui/error-boundary.tsx';
 import { useTheme, type ThemeChoice } from './ui/theme-store.ts';
+import { TOUCH_TARGET } from './ui/touch-target.ts';
 
 const HASH = /^#\/thread\/([0-9a-f-]{36})$/i;
 
@@ -171,15 +172,22 @@ export function InboxShell() {
             </ErrorBoundary>
           ) : selected ? (
             <ErrorBoundary key={selected} name={t.panels.thread}>
-              <div className="border-b border-slate-200 px-2 py-1 md:hidden dark:border-slate-800">
-                <button type="button" onClick={() => (location.hash = '')} className="text-sm text-indigo-700 dark:text-indigo-300">
-                  {t.shell.backToThreads}
-                </button>
-              </div>
               {single.isError && !current ? (
-                <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">
-                  {t.shell.threadCannotOpen(errorText(single.error, t))}
-                </p>
+                <>
+                  {/* The thread's own header carries "← Threads" on a phone; without a thread, it is here. */}
+                  <div className="border-b border-slate-200 px-2 py-1 md:hidden dark:border-slate-800">
+                    <button
+                      type="button"
+                      onClick={() => (location.hash = '')}
+                      className={`text-sm text-indigo-700 dark:text-indigo-300 ${TOUCH_TARGET}`}
+                    >
+                      {t.shell.backToThreads}
+                    </button>
+                  </div>
+                  <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">
+                    {t.shell.threadCannotOpen(errorText(single.error, t))}
+                  </p>
+                </>
               ) : (
                 <ThreadView key={selected} threadId={selected} thread={current} />
               )}

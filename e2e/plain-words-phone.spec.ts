@@ -3,12 +3,13 @@ import { expect, test } from './fixtures/alice-and-bob.ts';
 import { de } from '../src/i18n/catalog-de.ts';
 import { en, type InboxStrings } from '../src/i18n/catalog-en.ts';
 import { expectAccessible } from './support/axe.ts';
-import { ALICE } from './support/inbox.ts';
+import { ALICE, openThread, signIn } from './support/inbox.ts';
 
 /**
- * Issue 23, item 6, measured in the browser: on a 390 × 844 phone the thread header is one
- * row and every target in it and in the composer is at least 44 × 44 px, with no keyboard
- * hint for a finger (in English and German).
+ * Issue 23, items 6 and 7, measured in the browser: on a 390 × 844 phone the thread header is
+ * one row and every target in it and in the composer is at least 44 × 44 px, with no keyboard
+ * hint for a finger (in English and German); focus lands on a heading after sign-in and after
+ * the agent settings close; the offline banner moves nothing on the page.
  */
 
 const PHONE = { width: 390, height: 844 };
@@ -105,3 +106,58 @@ for (const [language, t, locale] of [
     });
   });
 }
+
+test.describe('focus and layout', () => {
+  test('after sign-in, focus is on the thread list heading, not on <body>', async ({ page }) => {
+    await signIn(page, ALICE);
+    await expect(page.getByRole('heading', { name: en.threadList.heading, level: 1 })).toBeFocused();
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+  });
+
+  test('after leaving agent settings, focus is on the thread list heading', async ({ page }) => {
+    await signIn(page, ALICE);
+    await page.goto('/#/agents/demo');
+    await expect(page.getByRole('heading', { name: 'Demo Agent settings', level: 2 })).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('heading', { name: en.threadList.heading, level: 1 })).toBeFocused();
+  });
+
+  test('on a phone, leaving agent settings for the thread puts focus on the thread’s heading', async ({ page, startThread }) => {
+    const thread = await startThread('Phone focus');
+    await page.setViewportSize(PHONE);
+    await signIn(page, ALICE);
+    await openThread(page, thread.title);
+    await page.goto('/#/agents/demo');
+    await expect(page.getByRole('heading', { name: 'Demo Agent settings', level: 2 })).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('region', { name: en.thread.conversation }).getByRole('heading', { name: thread.title })).toBeFocused();
+  });
+
+  test('the offline banner moves nothing: the list, the header and the composer keep their places', async ({
+    page,
+    context,
+    startThread,
+  }) => {
+    const thread = await startThread('Offline layout');
+    await signIn(page, ALICE);
+    await openThread(page, thread.title);
+    const conversation = page.getByRole('region', { name: en.thread.conversation });
+    const parts = [
+      page.getByRole('navigation', { name: en.threadList.label }),
+      conversation.locator('header'),
+      conversation.getByRole('combobox', { name: en.composer.label }),
+    ];
+    const boxes = async () => Promise.all(parts.map(async (part) => part.boundingBox()));
+    const before = await boxes();
+
+    await context.setOffline(true);
+    const banner = page.getByRole('status').filter({ hasText: en.connection.offline });
+    await expect(banner).toBeVisible();
+    expect(await boxes()).toEqual(before);
+    await expectAccessible(page, 'offline banner over the page');
+
+    await context.setOffline(false);
+    await expect(banner).toHaveCount(0, { timeout: 20_000 });
+    expect(await boxes()).toEqual(before);
+  });
+});

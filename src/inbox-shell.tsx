@@ -21,6 +21,7 @@ import { SearchDialog } from './search/search-dialog.tsx';
 import { ConnectionBanner } from './ui/connection-banner.tsx';
 import { CompactSelect } from './ui/compact-select.tsx';
 import { ErrorBoundary } from './ui/error-boundary.tsx';
+import { landFocus } from './ui/focus-landing.ts';
 import { useTheme, type ThemeChoice } from './ui/theme-store.ts';
 import { TOUCH_TARGET } from './ui/touch-target.ts';
 
@@ -79,6 +80,15 @@ export function InboxShell() {
   useDesktopNotifications((threadId) => threads.find((thread) => thread.id === threadId));
   // The thread this tab shows (none while the agent screens cover it), for the other tabs' notifications.
   useTabStateReporter(agentRoute ? null : selected);
+
+  // After sign-in, and after the agent screens close, focus would sit on <body>: it lands on
+  // the thread list's heading (or, on a phone showing a thread, the thread's).
+  const onAgentScreens = Boolean(agentRoute);
+  useEffect(() => {
+    if (onAgentScreens) return;
+    const frame = requestAnimationFrame(landFocus);
+    return () => cancelAnimationFrame(frame);
+  }, [onAgentScreens]);
 
   // Alt+↑ / Alt+↓ move between threads; "/" focuses the composer.
   useEffect(() => {

@@ -11,6 +11,7 @@ import { useStrings } from '../i18n/locale-store.ts';
 import { agentsQuery, threadKeys } from '../threads/thread-queries.ts';
 import { threadTitle } from '../threads/thread-title.ts';
 import { VisitorBadge } from '../threads/visitor-badge.tsx';
+import { FOCUS_LANDING } from '../ui/focus-landing.ts';
 import type { MenuItem } from '../ui/menu-button.tsx';
 import { TOUCH_TARGET } from '../ui/touch-target.ts';
 import { NARROW_QUERY, useMediaQuery } from '../ui/use-media-query.ts';
@@ -92,7 +93,7 @@ export function ThreadHeader({ thread, threadId, health, present }: Props) {
       </button>
       <div className="min-w-0 flex-1 basis-0">
         <div className="flex min-w-0 items-center gap-x-2 md:flex-wrap">
-          <h2 className="flex min-w-0 items-center gap-2 truncate text-base font-semibold">
+          <h2 {...FOCUS_LANDING} tabIndex={-1} className="flex min-w-0 items-center gap-2 truncate text-base font-semibold outline-none">
             {thread ? threadTitle(thread, selfSenderId, t) : t.thread.untitled}
             {thread?.kind === 'public' && (
               <span className="rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">

@@ -21,7 +21,9 @@ import { SearchDialog } from './search/search-dialog.tsx';
 import { ConnectionBanner } from './ui/connection-banner.tsx';
 import { CompactSelect } from './ui/compact-select.tsx';
 import { ErrorBoundary } from './ui/error-boundary.tsx';
+import { landFocus } from './ui/focus-landing.ts';
 import { useTheme, type ThemeChoice } from './ui/theme-store.ts';
+import { TOUCH_TARGET } from './ui/touch-target.ts';
 
 const HASH = /^#\/thread\/([0-9a-f-]{36})$/i;
 
@@ -78,6 +80,15 @@ export function InboxShell() {
   useDesktopNotifications((threadId) => threads.find((thread) => thread.id === threadId));
   // The thread this tab shows (none while the agent screens cover it), for the other tabs' notifications.
   useTabStateReporter(agentRoute ? null : selected);
+
+  // After sign-in, and after the agent screens close, focus would sit on <body>: it lands on
+  // the thread list's heading (or, on a phone showing a thread, the thread's).
+  const onAgentScreens = Boolean(agentRoute);
+  useEffect(() => {
+    if (onAgentScreens) return;
+    const frame = requestAnimationFrame(landFocus);
+    return () => cancelAnimationFrame(frame);
+  }, [onAgentScreens]);
 
   // Alt+↑ / Alt+↓ move between threads; "/" focuses the composer.
   useEffect(() => {
@@ -171,15 +182,22 @@ export function InboxShell() {
             </ErrorBoundary>
           ) : selected ? (
             <ErrorBoundary key={selected} name={t.panels.thread}>
-              <div className="border-b border-slate-200 px-2 py-1 md:hidden dark:border-slate-800">
-                <button type="button" onClick={() => (location.hash = '')} className="text-sm text-indigo-700 dark:text-indigo-300">
-                  {t.shell.backToThreads}
-                </button>
-              </div>
               {single.isError && !current ? (
-                <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">
-                  {t.shell.threadCannotOpen(errorText(single.error, t))}
-                </p>
+                <>
+                  {/* The thread's own header carries "← Threads" on a phone; without a thread, it is here. */}
+                  <div className="border-b border-slate-200 px-2 py-1 md:hidden dark:border-slate-800">
+                    <button
+                      type="button"
+                      onClick={() => (location.hash = '')}
+                      className={`text-sm text-indigo-700 dark:text-indigo-300 ${TOUCH_TARGET}`}
+                    >
+                      {t.shell.backToThreads}
+                    </button>
+                  </div>
+                  <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">
+                    {t.shell.threadCannotOpen(errorText(single.error, t))}
+                  </p>
+                </>
               ) : (
                 <ThreadView key={selected} threadId={selected} thread={current} />
               )}

@@ -6,6 +6,8 @@ import { useThreadSnapshot } from '../hooks/use-thread-snapshot.ts';
 import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
 import { useOwnershipStrings } from '../i18n/ownership-strings.ts';
+import { TOUCH_TARGET } from '../ui/touch-target.ts';
+import { NARROW_QUERY, TOUCH_QUERY, useMediaQuery } from '../ui/use-media-query.ts';
 import { draftKey, useDrafts } from './draft-store.ts';
 import { useNoteSender } from './use-note-sender.ts';
 import { matchCandidates, mentionQueryAt, mentionedIn, type MentionCandidate } from './mentions.ts';
@@ -155,11 +157,15 @@ export function Composer({ threadId, thread }: Props) {
   }
 
   const newFromOthers = snapshot.compose?.newFromOthers ?? 0;
+  // A finger on a phone has no Enter/Shift+Enter or Alt+N to speak of: the keyboard hints are for the rest.
+  const keyboardHints = !useMediaQuery(`${TOUCH_QUERY}, ${NARROW_QUERY}`);
   const placeholder = note
     ? o.composer.notePlaceholder
     : thread?.participation_mode === 'invocation_only' && agent
       ? t.composer.placeholderMention(agent.name)
-      : t.composer.placeholder;
+      : keyboardHints
+        ? t.composer.placeholder
+        : t.composer.placeholderTouch;
   const noteFailed = note && notes.state.status === 'failed' ? o.composer.noteFailed(errorText(notes.state.error, t)) : null;
   const sendLabel = !hasNotes
     ? t.common.send
@@ -188,7 +194,7 @@ export function Composer({ threadId, thread }: Props) {
                 aria-pressed={mode === option}
                 aria-keyshortcuts="Alt+N"
                 onClick={() => mode !== option && switchMode()}
-                className={`px-2 py-1 font-medium ${
+                className={`px-2 py-1 font-medium ${TOUCH_TARGET} ${
                   mode === option
                     ? option === 'note'
                       ? 'bg-amber-500 text-slate-950'
@@ -201,7 +207,7 @@ export function Composer({ threadId, thread }: Props) {
             ))}
           </div>
           <span className={note ? 'font-medium text-amber-900 dark:text-amber-200' : 'text-slate-600 dark:text-slate-400'}>
-            {note ? o.note.onlyTeam : o.composer.switchHint}
+            {note ? o.note.onlyTeam : keyboardHints ? o.composer.switchHint : null}
           </span>
         </div>
       )}
@@ -259,7 +265,7 @@ export function Composer({ threadId, thread }: Props) {
             aria-controls={`mentions-${threadId}`}
             aria-autocomplete="list"
             aria-activedescendant={picker && matches[picker.active] ? `mention-${matches[picker.active]!.senderId}` : undefined}
-            className={`max-h-60 min-h-10 flex-1 resize-none rounded-md border px-3 py-2 ${
+            className={`max-h-60 min-h-10 flex-1 ${TOUCH_TARGET} resize-none rounded-md border px-3 py-2 ${
               note
                 ? 'border-amber-400 bg-amber-100 dark:border-amber-700 dark:bg-amber-950'
                 : 'border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-950'
@@ -269,7 +275,7 @@ export function Composer({ threadId, thread }: Props) {
             type="button"
             onClick={() => void send()}
             disabled={blank || tooLong || (note && notes.state.status === 'saving')}
-            className={`rounded-md px-4 py-2 font-medium disabled:opacity-50 ${
+            className={`rounded-md px-4 py-2 font-medium disabled:opacity-50 ${TOUCH_TARGET} ${
               note ? 'bg-amber-500 text-slate-950 hover:bg-amber-400' : 'bg-indigo-600 text-white hover:bg-indigo-700'
             }`}
           >

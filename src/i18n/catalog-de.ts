@@ -264,6 +264,7 @@ export const de: InboxStrings = {
   composer: {
     label: 'Nachricht',
     placeholder: 'Nachricht… (Eingabe zum Senden, Umschalt+Eingabe für eine neue Zeile)',
+    placeholderTouch: 'Nachricht…',
     placeholderMention: (agent: string) => `Nachricht… (erwähnen Sie @${agent}, um ihn zu fragen)`,
     newSinceWriting: (n: number) =>
       plural(LOCALE, n, {

@@ -241,6 +241,8 @@ export const en = {
   composer: {
     label: 'Message',
     placeholder: 'Message… (Enter to send, Shift+Enter for a new line)',
+    /** On a touch or narrow screen: no keyboard hint. */
+    placeholderTouch: 'Message…',
     placeholderMention: (agent: string) => `Message… (mention @${agent} to ask it)`,
     newSinceWriting: (n: number) =>
       plural(LOCALE, n, {

@@ -7,6 +7,7 @@ import { useMutedThreads } from '../desktop-notifications/use-muted-threads.ts';
 import { useOwnershipStrings } from '../i18n/ownership-strings.ts';
 import { QueueNav } from '../queues/queue-nav.tsx';
 import { countsQuery, inQueue, oldestWaitingFirst, queueQuery, type QueueId } from '../queues/queues.ts';
+import { FOCUS_LANDING } from '../ui/focus-landing.ts';
 import { ThreadListItem } from './thread-list-item.tsx';
 import { flattenThreads, threadsQuery } from './thread-queries.ts';
 import { threadTitle } from './thread-title.ts';
@@ -50,7 +51,9 @@ export function ThreadList({ selectedId, onSelect, onNewThread, onSearch }: Prop
   return (
     <nav aria-label={t.threadList.label} className="flex h-full flex-col">
       <div className="flex items-center justify-between gap-2 px-3 pt-3">
-        <h1 className="text-lg font-semibold">{t.threadList.heading}</h1>
+        <h1 {...FOCUS_LANDING} tabIndex={-1} className="text-lg font-semibold outline-none">
+          {t.threadList.heading}
+        </h1>
         {onSearch && (
           <button
             type="button"

@@ -6,6 +6,10 @@ import { useStrings } from '../i18n/locale-store.ts';
 
 const reloadPage = () => window.location.reload();
 
+// Floats over the top of the page rather than pushing it down: nothing moves under a reader or a finger.
+const BANNER =
+  'fixed inset-x-2 top-2 z-30 mx-auto flex w-fit max-w-[calc(100%-1rem)] flex-wrap items-center justify-center gap-x-3 rounded-md bg-amber-100 px-4 py-1.5 text-sm text-amber-950 shadow-lg ring-1 ring-amber-300 dark:bg-amber-900 dark:text-amber-50 dark:ring-amber-700';
+
 /**
  * A banner while the live connection is down: when the next try is, and a way to try now.
  * When the server speaks a newer protocol, it asks for a reload instead (retrying cannot help).
@@ -23,10 +27,7 @@ export function ConnectionBanner({ engine, onRetry, onReload = reloadPage }: { e
 
   if (state.status === 'failed' && state.reason === OUTDATED_CLIENT_REASON) {
     return (
-      <div
-        role="alert"
-        className="flex items-center justify-center gap-3 bg-amber-100 px-4 py-1.5 text-sm text-amber-950 dark:bg-amber-900 dark:text-amber-50"
-      >
+      <div role="alert" className={BANNER}>
         <span>{t.connection.newVersion}</span>
         <button type="button" className="font-semibold underline" onClick={onReload}>
           {t.connection.reload}
@@ -48,10 +49,7 @@ export function ConnectionBanner({ engine, onRetry, onReload = reloadPage }: { e
   }
   if (!text) return null;
   return (
-    <div
-      role="status"
-      className="flex items-center justify-center gap-3 bg-amber-100 px-4 py-1.5 text-sm text-amber-950 dark:bg-amber-900 dark:text-amber-50"
-    >
+    <div role="status" className={BANNER}>
       <span>{text}</span>
       {state.status !== 'offline' && (
         <button type="button" className="font-semibold underline" onClick={onRetry}>

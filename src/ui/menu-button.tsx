@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { TOUCH_TARGET } from './touch-target.ts';
 
 export interface MenuItem {
   id: string;
@@ -98,7 +99,7 @@ export function MenuButton({ label, icon, items }: Props) {
         aria-controls={open ? menuId : undefined}
         onClick={() => (open ? close(false) : openAt(0))}
         onKeyDown={onButtonKey}
-        className="rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-200 dark:hover:bg-slate-800"
+        className={`rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-200 dark:hover:bg-slate-800 ${TOUCH_TARGET}`}
       >
         <span aria-hidden="true">{icon}</span>
       </button>
@@ -118,7 +119,7 @@ export function MenuButton({ label, icon, items }: Props) {
               tabIndex={index === active ? 0 : -1}
               onClick={() => choose(item)}
               onMouseEnter={() => setActive(index)}
-              className="cursor-pointer px-3 py-1.5 text-slate-900 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none dark:text-slate-100 dark:hover:bg-slate-800 dark:focus:bg-slate-800"
+              className="cursor-pointer px-3 py-1.5 text-slate-900 max-md:py-3 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none dark:text-slate-100 dark:hover:bg-slate-800 dark:focus:bg-slate-800"
             >
               {item.label}
             </li>

@@ -4,6 +4,7 @@ import type { EventSearchHit, ThreadSearchHit } from '../storage/stores/search-s
 import type { Principal } from '../threads/principal.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
 import { decodeSearchCursor, encodeSearchCursor, type SearchCursor } from './search-cursor.ts';
+import { markdownToPlain } from './plain-text.ts';
 import { parseSearchQuery, type SearchTerm } from './search-query.ts';
 import { buildSnippet, type Snippet } from './snippet.ts';
 
@@ -83,6 +84,7 @@ function eventResult(hit: EventSearchHit, terms: readonly SearchTerm[]): SearchR
     event_type: hit.eventType,
     sender_id: hit.senderId,
     created_at: hit.createdAt,
-    snippet: buildSnippet(hit.text, terms),
+    // A message's or note's text is Markdown; its snippet shows the words a reader sees.
+    snippet: buildSnippet(markdownToPlain(hit.text), terms),
   };
 }

@@ -81,6 +81,14 @@ function searchRules(start: () => Promise<TestServer>) {
     }
   });
 
+  it('shows a message’s words in its snippet, not its Markdown', async () => {
+    const { first, thread } = await pair(server);
+    await send(server, first.token, thread.id, '# Tracking\nYour **parcel** ships _today_: see [the tracker](https://example.com/t).');
+    const [result] = (await search(server, first.token, { q: 'parcel tracker' })).body.results;
+    expect(result!.snippet.text).toBe('Tracking Your parcel ships today: see the tracker.');
+    expect(highlighted(result!)).toEqual(['parcel', 'tracker']);
+  });
+
   it('matches the last word as a prefix and the other words whole', async () => {
     const { first, thread } = await pair(server);
     await send(server, first.token, thread.id, 'The quarterly forecast looks fine');

@@ -46,9 +46,17 @@ describe('formatCountdown', () => {
     expect(formatCountdown('en', 42)).toBe('in 42 seconds');
     expect(formatCountdown('en', 1)).toBe('in 1 second');
     expect(formatCountdown('en', 120)).toBe('in 120 seconds');
-    expect(formatCountdown('en', 121)).toBe('in 3 minutes');
+    expect(formatCountdown('en', 121)).toBe('in 2 minutes');
+    expect(formatCountdown('en', 126)).toBe('in 3 minutes');
     expect(formatCountdown('de', 42)).toBe('in 42 Sekunden');
     expect(formatCountdown('de', 400)).toBe('in 7 Minuten');
+  });
+
+  it('reads a fresh hour as 60 minutes when the clocks differ by a few seconds', () => {
+    expect(formatCountdown('en', 3600)).toBe('in 60 minutes');
+    expect(formatCountdown('en', 3602)).toBe('in 60 minutes');
+    expect(formatCountdown('en', 3599)).toBe('in 60 minutes');
+    expect(formatCountdown('en', 3540)).toBe('in 59 minutes');
   });
 
   it('gives nothing once the deadline is past', () => {

@@ -19,6 +19,12 @@ const dateTime = (locale: string, options: Intl.DateTimeFormatOptions) =>
 /** Countdowns switch from seconds to minutes above this, so a long window reads "in 9 minutes". */
 const COUNTDOWN_SECONDS_LIMIT = 120;
 
+/**
+ * Minutes are rounded up, but the browser's clock and the server's differ by a second or
+ * two (and the clock ticks once a second): a fresh 60-minute window must not read "61".
+ */
+const COUNTDOWN_CLOCK_SLACK_SECONDS = 5;
+
 /** A message's time of day: "14:05" in German, "02:05 PM" in English. Empty for no time. */
 export function formatTime(locale: string, time: string | number | null): string {
   if (time === null) return '';
@@ -63,10 +69,13 @@ export function formatCount(locale: string, count: number): string {
 
 /**
  * How long until a deadline, as `Intl.RelativeTimeFormat` words: "in 42 seconds" up to two
- * minutes, then whole minutes rounded up ("in 7 minutes"). Null once the deadline is past.
+ * minutes, then whole minutes rounded up past a few seconds of clock slack ("in 7 minutes").
+ * Null once the deadline is past.
  */
 export function formatCountdown(locale: string, seconds: number): string | null {
   if (seconds <= 0) return null;
   const format = cached(`rt:${locale}:always`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'always' }));
-  return seconds <= COUNTDOWN_SECONDS_LIMIT ? format.format(seconds, 'second') : format.format(Math.ceil(seconds / 60), 'minute');
+  return seconds <= COUNTDOWN_SECONDS_LIMIT
+    ? format.format(seconds, 'second')
+    : format.format(Math.ceil((seconds - COUNTDOWN_CLOCK_SLACK_SECONDS) / 60), 'minute');
 }

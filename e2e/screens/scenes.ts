@@ -149,11 +149,14 @@ export const SCENES: readonly Scene[] = [
       await widgetHost(page);
       await startChat(page, VISITOR_EMAIL);
       await sendFromWidget(page, '/approve Send me the brochure');
-      // The notice's words are the widget's own (widget/panel/i18n.ts): any wording of an approval will do.
+      await expect(widgetConversation(page).getByText("I'd like to send an email titled")).toBeVisible();
+      // The notice's words are the widget's own (widget/panel/i18n.ts): any wording of an approval
+      // will do, but not the visitor's own "/approve".
       await expect(
         widgetConversation(page)
           .getByText(/approv/i)
-          .last(),
+          .filter({ hasNotText: '/approve' })
+          .first(),
       ).toBeVisible();
       await expect(messageBox(page)).toBeVisible();
     },

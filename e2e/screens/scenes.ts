@@ -1,0 +1,164 @@
+/**
+ * The screens of `docs/screens/`. A new one is a name and a function that brings a page there
+ * (see scene.ts); the words it waits for come from the English catalog, so a reworded screen
+ * keeps its scene.
+ */
+import { expect, type Page } from '@playwright/test';
+import { en } from '../../src/i18n/catalog-en.ts';
+import { ALICE, conversation, openThread, rowsWith, scroller, signIn, threadButton, write } from '../support/inbox.ts';
+import { launcher, messageBox, panel, sendFromWidget, startChat, widgetConversation } from '../support/host-page.ts';
+import type { Scene, ScreenWorld } from './scene.ts';
+
+/** The demo page the build ships next to widget.js (widget/widget-demo.html), served by the server. */
+const WIDGET_HOST_PAGE = '/widget-demo.html';
+const VISITOR_EMAIL = 'visitor@example.com';
+
+/** Bob's question to the demo agent, and its answer: unread for Alice. */
+async function invoiceThread(world: ScreenWorld): Promise<string> {
+  const title = 'March invoice';
+  const thread = await world.startThread(title, { agent: true });
+  await world.bob.send(thread.id, 'Could you check the March invoice? The total looks off.');
+  await world.waitForAgentReplies(thread.id);
+  return title;
+}
+
+/** Opens Alice's inbox on the thread `title`, synced. */
+async function aliceIn(page: Page, title: string): Promise<void> {
+  await signIn(page, ALICE);
+  await openThread(page, title);
+}
+
+/**
+ * Alice asks the demo agent for an email (`/approve`) in the open thread: the run waits for her
+ * approval. Sent from the page, since a run's live state reaches only a page that watched it.
+ */
+async function askForApproval(page: Page): Promise<void> {
+  await write(page, '/approve Quarterly report');
+  const card = scroller(page).locator('section[aria-label]').last();
+  await expect(card.getByRole('status').first()).toHaveText(en.runs.waitingApproval);
+}
+
+/** The demo page with the launcher shown. */
+async function widgetHost(page: Page): Promise<void> {
+  await page.goto(WIDGET_HOST_PAGE);
+  await expect(launcher(page)).toBeVisible();
+}
+
+const quarterly = (world: ScreenWorld) => world.startThread('Quarterly report', { agent: true });
+
+export const SCENES: readonly Scene[] = [
+  {
+    // The list: an unread thread, and one whose run waits for Alice's approval (desktop: open beside it).
+    name: 'inbox-threads',
+    async prepare(world) {
+      await invoiceThread(world);
+      await quarterly(world);
+    },
+    async show(page, { device }) {
+      await aliceIn(page, 'Quarterly report');
+      await askForApproval(page);
+      if (device === 'phone') await page.getByRole('button', { name: en.shell.backToThreads }).click();
+      await expect(threadButton(page, 'Quarterly report')).toContainText(en.threadList.awaitingApproval);
+      await expect(threadButton(page, 'March invoice')).toBeVisible();
+    },
+  },
+  {
+    name: 'inbox-approval-waiting',
+    async prepare(world) {
+      await quarterly(world);
+    },
+    async show(page) {
+      await aliceIn(page, 'Quarterly report');
+      await askForApproval(page);
+    },
+  },
+  {
+    // A run card in plain words, with the engineer's Details open.
+    name: 'inbox-run-details',
+    async prepare(world) {
+      await world.startThread('Invoice lookup', { agent: true });
+    },
+    async show(page) {
+      await aliceIn(page, 'Invoice lookup');
+      await write(page, '/tool invoices');
+      const card = scroller(page).locator('section[aria-label]').last();
+      await expect(card.getByRole('status').first()).toHaveText(en.runs.status.committed);
+      await card.getByText(en.runs.details, { exact: true }).click();
+      await expect(card.locator('details')).toHaveAttribute('open', '');
+      await card.locator('details').scrollIntoViewIfNeeded();
+    },
+  },
+  {
+    // The timeline line of a mode change names who made it.
+    name: 'inbox-mode-change',
+    devices: ['desktop'],
+    async prepare(world) {
+      const thread = await world.startThread('Launch plan', { agent: true });
+      await world.bob.send(thread.id, 'Shall we move the launch to Thursday?');
+      await world.waitForAgentReplies(thread.id);
+      await world.setMode(thread.id, 'invocation_only');
+    },
+    async show(page) {
+      await aliceIn(page, 'Launch plan');
+      await expect(rowsWith(page, 'set the thread to', 'notice')).toHaveText(en.events.modeChanged('Alice', true));
+    },
+  },
+  {
+    name: 'inbox-thread-header',
+    devices: ['phone'],
+    async show(page, { world }) {
+      await aliceIn(page, await invoiceThread(world));
+    },
+  },
+  {
+    name: 'inbox-thread-menu',
+    devices: ['phone'],
+    async show(page, { world }) {
+      await aliceIn(page, await invoiceThread(world));
+      await conversation(page).locator('header').getByRole('button', { name: en.notifications.threadMenu }).click();
+      await expect(page.getByRole('menu', { name: en.notifications.threadMenu })).toBeVisible();
+    },
+  },
+  {
+    // The connection banner floats over the page.
+    name: 'inbox-offline',
+    async show(page, { world, context }) {
+      await aliceIn(page, await invoiceThread(world));
+      await context.setOffline(true);
+      await expect(page.getByRole('status').filter({ hasText: en.connection.offline })).toBeVisible();
+    },
+  },
+  {
+    name: 'widget-launcher',
+    async show(page) {
+      await widgetHost(page);
+    },
+  },
+  {
+    name: 'widget-prechat',
+    async show(page) {
+      await widgetHost(page);
+      await launcher(page).click();
+      await expect(panel(page).getByRole('textbox', { name: 'Email' })).toBeVisible();
+    },
+  },
+  {
+    // A visitor asks for something that needs a person's approval.
+    name: 'widget-approval',
+    async show(page) {
+      await widgetHost(page);
+      await startChat(page, VISITOR_EMAIL);
+      await sendFromWidget(page, '/approve Send me the brochure');
+      await expect(widgetConversation(page).getByText("I'd like to send an email titled")).toBeVisible();
+      // The notice's words are the widget's own (widget/panel/i18n.ts): any wording of an approval
+      // will do, but not the visitor's own "/approve".
+      await expect(
+        widgetConversation(page)
+          .getByText(/approv/i)
+          .filter({ hasNotText: '/approve' })
+          .first(),
+      ).toBeVisible();
+      await expect(messageBox(page)).toBeVisible();
+    },
+  },
+];

@@ -4,6 +4,13 @@ import viteConfig from './vite.config.ts';
 import { PREACT_ALIASES } from './vite.widget.config.ts';
 
 /**
+ * The DOM projects' limit per test. A few render thousands of elements in happy-dom (the
+ * CommonMark spec, hostile markdown): about 2 s at rest, 6–10 s on a busy 2-core machine,
+ * past Vitest's 5 s default (a CI run failed so). A limit catches a hang, never measures speed.
+ */
+const DOM_TEST_TIMEOUT_MS = 30_000;
+
+/**
  * The four test projects, on top of the app's build config (vite.config.ts): the projects with
  * `extends: true` inherit its plugins (React, Tailwind).
  */
@@ -18,6 +25,7 @@ export default defineConfig({
           include: ['src/**/*.test.{ts,tsx}'],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
           environment: 'happy-dom',
+          testTimeout: DOM_TEST_TIMEOUT_MS,
         },
       },
       {
@@ -29,6 +37,7 @@ export default defineConfig({
           name: 'widget',
           include: ['widget/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
+          testTimeout: DOM_TEST_TIMEOUT_MS,
           // The loader's stylesheet as written (`?raw`), for the theme's contrast test, and the
           // panel's, for its Tailwind sources test; other CSS stays empty in tests.
           css: { include: [/widget\/loader\/loader\.css/, /widget\/panel\/panel\.css\?raw$/] },

@@ -122,6 +122,7 @@ for (const language of ['en', 'de'] as const) {
       await context.setOffline(true);
       await card.getByRole('button', { name: t.runs.retry, exact: true }).click();
       await expect(retryStatus(card, t.runs.retryRefused.offline)).toBeVisible();
+      await expect(retryStatus(card, t.runs.retryRefused.offline)).toBeFocused();
       await expect(card.getByRole('button', { name: t.runs.retry, exact: true })).toHaveCount(0);
 
       // Meanwhile someone retries the run elsewhere (another tab, the REST API), and that attempt ends.
@@ -138,6 +139,7 @@ for (const language of ['en', 'de'] as const) {
       await again.click();
       expect((await answer).status()).toBe(409);
       await expect(retryStatus(card, t.runs.retryRefused.conflict)).toBeVisible();
+      await expect(retryStatus(card, t.runs.retryRefused.conflict)).toBeFocused();
       // Retrying this run can no longer work: no button to press.
       await expect(card.getByRole('button', { name: t.runs.retry, exact: true })).toHaveCount(0);
       await expect(card.getByRole('button', { name: t.runs.retrying })).toHaveCount(0);

@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 import type { InboxStrings } from '../i18n/catalog-en.ts';
 import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
@@ -33,9 +33,18 @@ export function RetryControl({ runId, onRetry }: { runId: string; onRetry: () =>
   const state = useRunRetries((store) => store.retries.get(runId));
   const retrying = state?.status === 'retrying';
   const refusal = state?.status === 'refused' ? state.refusal : null;
+  const offered = refusal === null || canRetryAgain(refusal, online);
+  // The pressed button went away with a refusal: the focus moves to the words that say why.
+  const statusRef = useRef<HTMLParagraphElement>(null);
+  const wasOffered = useRef(offered);
+  useEffect(() => {
+    const focusLost = document.activeElement === null || document.activeElement === document.body;
+    if (wasOffered.current && !offered && focusLost) statusRef.current?.focus({ preventScroll: true });
+    wasOffered.current = offered;
+  }, [offered]);
   return (
     <>
-      {(refusal === null || canRetryAgain(refusal, online)) && (
+      {offered && (
         <button
           type="button"
           // aria-disabled rather than disabled: a disabled button would drop the focus.
@@ -49,7 +58,7 @@ export function RetryControl({ runId, onRetry }: { runId: string; onRetry: () =>
         </button>
       )}
       {/* Always rendered, so screen readers announce what goes into it. */}
-      <p role="status" className={refusal ? `basis-full ${ERROR_TEXT}` : 'sr-only'}>
+      <p ref={statusRef} tabIndex={-1} role="status" className={refusal ? `basis-full ${ERROR_TEXT}` : 'sr-only'}>
         {retrying ? t.runs.retrying : refusal ? refusalText(refusal, t) : ''}
       </p>
     </>

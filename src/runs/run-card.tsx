@@ -28,6 +28,9 @@ export interface RunCardProps {
   nameOf?: (senderId: string) => string | undefined;
 }
 
+/** No earlier attempts: one array, so the card's effects see no change between renders. */
+const NO_ATTEMPTS: readonly RunView[] = [];
+
 function dotClass(run: RunView): string {
   if (run.status === 'failed') return 'bg-red-600 dark:bg-red-400';
   // Blocked on a person: a still amber dot, not the pulse of a run at work.
@@ -52,7 +55,7 @@ function summaryDetails(run: RunView, t: InboxStrings): string {
  * escalations and errors, with timings and raw inputs in a closed Details. Expanded while
  * the run is under way (or waits on someone); a button collapses it to one summary line.
  */
-export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf, earlier = [] }: RunCardProps) {
+export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf, earlier = NO_ATTEMPTS }: RunCardProps) {
   const bodyId = useId();
   const sectionRef = useRef<HTMLElement>(null);
   const t = useStrings();

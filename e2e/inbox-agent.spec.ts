@@ -170,10 +170,11 @@ test.describe('the demo agent in the inbox', () => {
     await expect(cards.first()).toContainText('The demo agent failed on purpose (/fail).');
     await cards.first().getByRole('button', { name: 'Retry' }).click();
 
-    // A second run answers the same message (and fails again, as /fail does).
-    await expect(cards).toHaveCount(2);
-    await expect(cards.nth(1)).toContainText('The demo agent failed on purpose (/fail).');
-    await expect(cards.nth(1).getByRole('button', { name: 'Retry' })).toBeVisible();
+    // A second run answers the same message (and fails again, as /fail does), in the first one's card.
+    await expect(cards.first().getByRole('button', { name: 'An earlier attempt failed · Show' })).toBeVisible();
+    await expect(cards).toHaveCount(1);
+    await expect(cards.first()).toContainText('The demo agent failed on purpose (/fail).');
+    await expect(cards.first().getByRole('button', { name: 'Retry', exact: true })).toBeVisible();
     await expect.poll(async () => (await alice.events(thread.id)).filter((event) => event.event_type === 'run_failed').length).toBe(2);
     const failures = (await alice.events(thread.id)).filter((event) => event.event_type === 'run_failed');
     expect(new Set(failures.map((event) => event.data.run_id)).size).toBe(2);

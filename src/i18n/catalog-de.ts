@@ -321,6 +321,18 @@ export const de: InboxStrings = {
     escalatedTo: (to: string, reason: string) => (reason ? `An ${to} übergeben: ${reason}` : `An ${to} übergeben`),
     nothingYet: 'Noch nichts zu sehen.',
     retry: 'Erneut versuchen',
+    retrying: 'Wird erneut versucht…',
+    retryRefused: {
+      conflict: 'Nicht erneut versucht: Dieser Lauf wurde schon erneut versucht, hier oder in einem anderen Tab.',
+      denied: 'Nicht erneut versucht: Sie haben keinen Zugriff mehr auf dieses Gespräch.',
+      offline: 'Nicht erneut versucht: Sie sind offline. Versuchen Sie es erneut, sobald die Verbindung zurück ist.',
+    },
+    retryFailed: (why: string) => `Nicht erneut versucht: ${why}`,
+    earlierAttempts: (n: number) =>
+      plural(LOCALE, n, { one: 'Ein früherer Versuch ist fehlgeschlagen', other: `${count(n)} frühere Versuche sind fehlgeschlagen` }),
+    show: 'Anzeigen',
+    hide: 'Ausblenden',
+    attemptFailed: (n: number, why: string) => `Versuch ${count(n)} fehlgeschlagen: ${why}`,
     approvalsWaiting: (n: number) =>
       plural(LOCALE, n, { one: `${count(n)} Freigabe ausstehend`, other: `${count(n)} Freigaben ausstehend` }),
     toolCallCount: (n: number) => plural(LOCALE, n, { one: `${count(n)} Werkzeugaufruf`, other: `${count(n)} Werkzeugaufrufe` }),

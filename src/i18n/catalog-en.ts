@@ -299,6 +299,20 @@ export const en = {
     escalatedTo: (to: string, reason: string) => (reason ? `Escalated to ${to}: ${reason}` : `Escalated to ${to}`),
     nothingYet: 'Nothing to show yet.',
     retry: 'Retry',
+    /** Retry was pressed: the button's words and what screen readers hear until the new attempt shows. */
+    retrying: 'Retrying…',
+    /** Why a retry was refused, in words a person can act on (see `runs/run-retries.ts`). */
+    retryRefused: {
+      conflict: 'Not retried: this run was already retried, here or in another tab.',
+      denied: 'Not retried: you no longer have access to this conversation.',
+      offline: 'Not retried: you are offline. Retry once the connection is back.',
+    },
+    retryFailed: (why: string) => `Not retried: ${why}`,
+    /** The disclosure inside a retry's card that holds the failed attempts it replaced. */
+    earlierAttempts: (n: number) => plural(LOCALE, n, { one: 'An earlier attempt failed', other: `${count(n)} earlier attempts failed` }),
+    show: 'Show',
+    hide: 'Hide',
+    attemptFailed: (n: number, why: string) => `Attempt ${count(n)} failed: ${why}`,
     approvalsWaiting: (n: number) => plural(LOCALE, n, { one: `${count(n)} approval waiting`, other: `${count(n)} approvals waiting` }),
     toolCallCount: (n: number) => plural(LOCALE, n, { one: `${count(n)} tool call`, other: `${count(n)} tool calls` }),
     escalated: 'escalated',

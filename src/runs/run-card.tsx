@@ -4,10 +4,13 @@ import type { InboxStrings } from '../i18n/catalog-en.ts';
 import { useStrings } from '../i18n/locale-store.ts';
 import { ApprovalItem } from './approval-item.tsx';
 import type { Decision } from './approval-item.tsx';
+import { EARLIER_TOGGLE_ATTRIBUTE, EarlierAttempts } from './earlier-attempts.tsx';
+import { RetryControl } from './retry-control.tsx';
+import { useRunRetries } from './run-retries.ts';
 import { expandedByDefault, useRunExpansion } from './run-card-expansion.ts';
 import { RunDetails } from './run-details.tsx';
 import { awaitsApproval, isSettled, runStatusLabel } from './run-format.ts';
-import { ERROR_TEXT, MUTED_TEXT, SECONDARY_BUTTON } from './run-styles.ts';
+import { ERROR_TEXT, MUTED_TEXT } from './run-styles.ts';
 import { ToolCallItem } from './tool-call-item.tsx';
 import { escalationTarget, planSentence } from './tool-words.ts';
 
@@ -17,11 +20,16 @@ export interface RunCardProps {
   /** Epoch ms for countdowns and elapsed time; pass `useNow(runNeedsClock(run))`. */
   now: number;
   onDecide(approvalId: string, decision: Decision): Promise<void>;
-  /** Offered only when the run failed with a retryable error. */
+  /** Offered only when the run failed with a retryable error (see `run-retries.ts` for what it shows). */
   onRetry?: () => void;
+  /** The failed attempts this run replaced, oldest first: reachable from the card. */
+  earlier?: readonly RunView[];
   /** A display name for a sender id (who decided an approval); the id is shown otherwise. */
   nameOf?: (senderId: string) => string | undefined;
 }
+
+/** No earlier attempts: one array, so the card's effects see no change between renders. */
+const NO_ATTEMPTS: readonly RunView[] = [];
 
 function dotClass(run: RunView): string {
   if (run.status === 'failed') return 'bg-red-600 dark:bg-red-400';
@@ -47,8 +55,9 @@ function summaryDetails(run: RunView, t: InboxStrings): string {
  * escalations and errors, with timings and raw inputs in a closed Details. Expanded while
  * the run is under way (or waits on someone); a button collapses it to one summary line.
  */
-export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunCardProps) {
+export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf, earlier = NO_ATTEMPTS }: RunCardProps) {
   const bodyId = useId();
+  const sectionRef = useRef<HTMLElement>(null);
   const t = useStrings();
   const waiting = run.approvals.filter((approval) => approval.status === 'pending').length;
   const choice = useRunExpansion((state) => state.choices.get(run.runId));
@@ -62,6 +71,18 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
     seenWaiting.current = waiting;
   }, [waiting, choice, run.runId, setExpanded]);
 
+  // Retry pressed here, and its attempt replaced in this very card: the button went with it,
+  // so the focus moves to the earlier attempts rather than falling to the page.
+  const shownRunId = useRef(run.runId);
+  useEffect(() => {
+    const previous = shownRunId.current;
+    shownRunId.current = run.runId;
+    if (previous === run.runId || !earlier.some((attempt) => attempt.runId === previous)) return;
+    const focusLost = document.activeElement === null || document.activeElement === document.body;
+    if (focusLost && useRunRetries.getState().retries.get(previous)?.status === 'retrying')
+      sectionRef.current?.querySelector<HTMLElement>(`[${EARLIER_TOGGLE_ATTRIBUTE}]`)?.focus({ preventScroll: true });
+  }, [run.runId, earlier]);
+
   const details = expanded ? '' : summaryDetails(run, t);
   const plan = planSentence(run.decisions, t);
   const empty = plan === null && run.toolCalls.length === 0 && run.approvals.length === 0 && run.escalations.length === 0 && !run.error;
@@ -69,6 +90,7 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
 
   return (
     <section
+      ref={sectionRef}
       aria-label={t.runs.cardLabel(agentName)}
       className="rounded-lg border border-slate-200 bg-white text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
     >
@@ -91,6 +113,8 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
           </span>
         </button>
       </div>
+
+      {earlier.length > 0 && <EarlierAttempts runId={run.runId} attempts={earlier} now={now} />}
 
       <div id={bodyId} hidden={!expanded} className="space-y-3 border-t border-slate-200 px-3 py-2 text-sm dark:border-slate-700">
         {plan && <p>{plan}</p>}
@@ -118,11 +142,8 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf }: RunC
         {run.status === 'failed' && run.error && (
           <div className="flex flex-wrap items-center gap-2">
             <p className={ERROR_TEXT}>{t.runError(run.error.code, run.error.message)}</p>
-            {canRetry && (
-              <button type="button" className={SECONDARY_BUTTON} onClick={onRetry}>
-                {t.runs.retry}
-              </button>
-            )}
+            {/* Keyed by run: a new attempt that failed too gets a new button, and the focus a fixed place (above). */}
+            {canRetry && <RetryControl key={run.runId} runId={run.runId} onRetry={onRetry} />}
           </div>
         )}
 

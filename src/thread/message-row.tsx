@@ -215,6 +215,7 @@ function RunRow({ row, name, actions }: { row: Extract<Row, { kind: 'run' }>; na
         onDecide={actions.decide}
         nameOf={name}
         onRetry={actions.retryRun ? () => actions.retryRun!(row.run.runId) : undefined}
+        earlier={row.earlier}
       />
     </div>
   );

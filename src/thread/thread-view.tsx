@@ -4,6 +4,7 @@ import { Composer } from '../composer/composer.tsx';
 import { useEngine } from '../engine-provider/engine-context.tsx';
 import { useStrings } from '../i18n/locale-store.ts';
 import { useMarkRead } from '../read/use-mark-read.ts';
+import { retryRun } from '../runs/run-retries.ts';
 import { buildRows } from './build-rows.ts';
 import { FrameGate } from './frame-gate.ts';
 import { MessageList } from './message-list.tsx';
@@ -49,7 +50,12 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
       decide: async (approvalId, decision) => {
         await api.decideApproval(threadId, approvalId, decision);
       },
-      retryRun: (runId) => void api.retryRun(threadId, runId).catch(() => undefined),
+      retryRun: (runId) =>
+        void retryRun(
+          (id) => api.retryRun(threadId, id),
+          runId,
+          () => navigator.onLine !== false,
+        ),
     }),
     [api, engine, threadId],
   );

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutboxItem } from '../sync/outbox.ts';
 import { logEntry, messageEntry, runOf } from '../testing/timeline-builders.ts';
 import { buildTimeline, settleRuns } from './build-timeline.ts';
+import type { TimelineItem } from './timeline-item.ts';
 
 const ME = 'user:me';
 const AGENT = 'agent:a';
@@ -136,5 +137,25 @@ describe('buildTimeline', () => {
       selfSenderId: ME,
     });
     expect(kinds(items)).toEqual(['message:message|m1', `pending_message:${ME}|c9`, 'run:run|r1']);
+  });
+
+  it('shows a retry in the failed attempt’s place and key, with the failed attempts inside it (issue 23 item 4)', () => {
+    const failure = { event_type: 'intake_failed', error: { code: 'upstream_error', message: 'no', retryable: true } };
+    const first = runOf([{ event_type: 'run_started' }, failure], RUN);
+    const second = runOf([{ event_type: 'run_started' }, failure], { ...RUN, run_id: 'r2' });
+    const third = runOf([{ event_type: 'run_started' }], { ...RUN, run_id: 'r3' });
+    // Another agent answering the same message is no attempt of this one.
+    const other = runOf([{ event_type: 'run_started' }], { ...RUN, run_id: 'o1', agent_id: 'agent:b' });
+    const entries = [messageEntry(1, ME), messageEntry(2, ME)];
+
+    const failedOnce = buildTimeline({ entries, outbox: [], runs: [first], selfSenderId: ME });
+    expect(kinds(failedOnce.items)).toEqual(['message:message|m1', 'run:run|r1', 'message:message|m2']);
+
+    const retried = buildTimeline({ entries, outbox: [], runs: [first, other, second, third], selfSenderId: ME });
+    expect(kinds(retried.items)).toEqual(['message:message|m1', 'run:run|o1', 'run:run|r1', 'message:message|m2']);
+    const card = retried.items[2] as Extract<TimelineItem, { kind: 'run' }>;
+    expect(card.run.runId).toBe('r3');
+    expect(card.earlier.map((run) => run.runId)).toEqual(['r1', 'r2']);
+    expect(retried.items[1]).toMatchObject({ earlier: [] });
   });
 });

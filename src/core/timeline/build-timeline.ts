@@ -4,7 +4,8 @@ import { runsFromLog } from '../runs/thread-runs.ts';
 import type { LogEntry } from '../sync/log-entry.ts';
 import type { OutboxItem } from '../sync/outbox.ts';
 import type { ApprovalView, RunView } from '../sync/run-state.ts';
-import { replyKey, runKey, timelineKey, type TimelineItem } from './timeline-item.ts';
+import { runAttempts } from './run-attempts.ts';
+import { replyKey, runKey, timelineKey, type RunItem, type TimelineItem } from './timeline-item.ts';
 
 export interface TimelineInput {
   /** The reconciled log, in seq order. */
@@ -81,6 +82,8 @@ export function buildTimeline({ entries, outbox, runs, selfSenderId }: TimelineI
  * - a pending and a committed copy of one message are never both shown; they share a key;
  * - a run's streaming reply and its committed message share {@link replyKey};
  * - a run's streaming reply shows until its reply is in the log;
+ * - a failed run that a later attempt replaced (a retry, see `runAttempts`) shows inside that
+ *   attempt's card, which takes its place and its key;
  * - an approval shows how it ended (resolved, rejected, expired) once the log or the run says so.
  */
 export function readTimeline({ entries, outbox, runs: states, selfSenderId, live = true }: ReducedTimelineInput): Timeline {
@@ -93,6 +96,11 @@ export function readTimeline({ entries, outbox, runs: states, selfSenderId, live
     if (run.replyMessageId) runByReply.set(run.replyMessageId, run);
     if (run.inReplyTo) runsByTrigger.set(run.inReplyTo, [...(runsByTrigger.get(run.inReplyTo) ?? []), run]);
   }
+  const attempts = runAttempts(runs);
+  const runItem = (run: RunView): RunItem => {
+    const earlier = attempts.earlier.get(run.runId) ?? [];
+    return { kind: 'run', key: runKey(earlier[0]?.runId ?? run.runId), run, earlier };
+  };
   const outcomes = approvalOutcomes(entries);
   const committedClientIds = new Set<string>();
   const placed = new Set<string>();
@@ -106,7 +114,7 @@ export function readTimeline({ entries, outbox, runs: states, selfSenderId, live
       const key = run ? replyKey(run.runId) : own ? timelineKey(selfSenderId, entry.clientMessageId!) : `message|${entry.id}`;
       items.push({ kind: 'message', key, message: entry, runId: run?.runId ?? null });
       for (const started of runsByTrigger.get(entry.id) ?? []) {
-        items.push({ kind: 'run', key: runKey(started.runId), run: started });
+        if (!attempts.replaced.has(started.runId)) items.push(runItem(started));
         placed.add(started.runId);
       }
       continue;
@@ -163,7 +171,8 @@ export function readTimeline({ entries, outbox, runs: states, selfSenderId, live
   }
   if (!live) return { items, runs };
   for (const run of runs) {
-    if (!placed.has(run.runId) && !(run.finished && run.status === 'committed')) items.push({ kind: 'run', key: runKey(run.runId), run });
+    if (placed.has(run.runId) || attempts.replaced.has(run.runId)) continue;
+    if (!(run.finished && run.status === 'committed')) items.push(runItem(run));
   }
   for (const state of states) {
     const run = state.view;

@@ -33,11 +33,17 @@ export interface PendingMessageItem {
   item: OutboxItem;
 }
 
-/** An agent run with its steps (decisions, tool calls, approvals, escalations), after the message that started it. */
+/**
+ * An agent run with its steps (decisions, tool calls, approvals, escalations), after the
+ * message that started it. A retry takes the key of the first attempt it replaced, so its card
+ * stays where the failed one was.
+ */
 export interface RunItem {
   kind: 'run';
   key: string;
   run: RunView;
+  /** The failed attempts this run replaced, oldest first (see `runAttempts`). */
+  earlier: readonly RunView[];
 }
 
 /** An agent reply still streaming; its committed message later takes the same key. */

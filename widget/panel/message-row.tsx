@@ -1,5 +1,6 @@
 import type { PanelStrings } from './i18n.ts';
 import { Markdown } from './markdown/markdown.tsx';
+import { shownName } from './visitor-identity.ts';
 import type { LiveActivity, Note, VisitorRow } from './visitor-rows.ts';
 import { visitorToolWords } from './visitor-tool-words.ts';
 
@@ -30,7 +31,7 @@ export function noteText(note: Note, { strings, nameOf }: Pick<RowContext, 'stri
     case 'escalated':
       return strings.escalated;
     case 'joined':
-      return strings.joined(note.name || nameOf(note.senderId));
+      return strings.joined(shownName(note.name) ?? nameOf(note.senderId));
     case 'reply_failed':
       return strings.replyFailed;
     case 'resolved':

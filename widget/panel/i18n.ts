@@ -82,6 +82,9 @@ export interface PanelStrings {
   rateLimited(seconds: number): string;
   agentError: string;
   newConversationStarted: string;
+  /** Above the launcher, for a reply that came while the panel was closed (reply-preview.tsx). */
+  newReply: string;
+  dismissPreview: string;
   /** Words in rendered markdown: an image link's prefix, and names a screen reader says. */
   markdown: MarkdownLabels;
 }
@@ -157,6 +160,8 @@ const en: PanelStrings = {
   rateLimited: (seconds) => `Too many messages; try again in ${seconds} s.`,
   agentError: 'Something went wrong. Please try again.',
   newConversationStarted: 'New conversation',
+  newReply: 'New reply',
+  dismissPreview: 'Dismiss',
   markdown: { code: 'code', table: 'Table', image: 'Image', done: 'Done', notDone: 'Not done' },
 };
 
@@ -232,6 +237,8 @@ const de: PanelStrings = {
   rateLimited: (seconds) => `Zu viele Nachrichten; versuchen Sie es in ${seconds} s erneut.`,
   agentError: 'Etwas ist schiefgegangen. Bitte versuchen Sie es erneut.',
   newConversationStarted: 'Neues Gespräch',
+  newReply: 'Neue Antwort',
+  dismissPreview: 'Ausblenden',
   markdown: { code: 'Code', table: 'Tabelle', image: 'Bild', done: 'Erledigt', notDone: 'Offen' },
 };
 

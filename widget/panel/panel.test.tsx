@@ -99,6 +99,7 @@ describe('mounting', () => {
       emit: vi.fn(),
       setUnread: vi.fn(),
       requestClose: vi.fn(),
+      requestOpen: vi.fn(),
     };
     let controller!: ReturnType<typeof mountPanel>;
     await act(() => {

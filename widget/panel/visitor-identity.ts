@@ -1,6 +1,7 @@
 import { parseEventBody } from '../../src/core/protocol/event-data.ts';
 import type { InboundEvent } from '../../src/core/protocol/server-frame-schemas.ts';
 import type { TimelineItem } from '../../src/core/timeline/timeline-item.ts';
+import type { PanelStrings } from './i18n.ts';
 
 const isVisitor = (senderId: unknown): senderId is string => typeof senderId === 'string' && senderId.startsWith('visitor:');
 
@@ -18,6 +19,22 @@ export function visitorSenderOf(events: readonly InboundEvent[]): string | null 
     if (isVisitor(senderId)) return senderId;
   }
   return events.map((event) => event.sender_id).find(isVisitor) ?? null;
+}
+
+/**
+ * Who a message is from, in the visitor's words: the participant's name when the thread
+ * tells it, else "Team member" for a person of the team, else the agent's name (or "Assistant").
+ */
+export function senderName(
+  senderId: string | null,
+  names: ReadonlyMap<string, string>,
+  agentName: string | null,
+  strings: Pick<PanelStrings, 'teamMember' | 'assistant'>,
+): string {
+  const known = senderId ? names.get(senderId) : undefined;
+  if (known) return known;
+  if (senderId?.startsWith('user:')) return strings.teamMember;
+  return agentName ?? strings.assistant;
 }
 
 /** A name a visitor may read (trimmed), or null: blank, an email, or an id (`user:…`). */

@@ -61,7 +61,9 @@ describe('a reply while the panel is closed (issue 23 item 11)', () => {
 
     await aliceReplies(harness, 'Noch etwas.');
     const open = region(harness).querySelector('button')!;
-    act(() => open.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })));
+    act(() => {
+      open.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    });
     expect(region(harness).textContent).toBe('');
   });
 

@@ -165,6 +165,9 @@ for (const language of ['en', 'de'] as const) {
     // It never steals focus (closing put it on the launcher).
     await expect(launcher(page)).toBeFocused();
     await expectAccessible(page, `the reply's preview in ${language}`);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectAccessible(page, `the reply's preview in ${language}, dark`);
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // It fits a phone, above the launcher, inside the screen.
     await page.setViewportSize(PHONE);

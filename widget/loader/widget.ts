@@ -7,7 +7,7 @@
  *   window.AMA2Chat=window.AMA2Chat||new Proxy({q:[]},{get:(t,k)=>k in t?t[k]:(...a)=>t.q.push([k,a])})
  */
 import type { PanelController, PanelHost, PanelModule } from '../shared/panel-contract.ts';
-import { storedUnread, visitorKey } from '../shared/visitor-store.ts';
+import { storedLauncher, visitorKey } from '../shared/visitor-store.ts';
 import { WIDGET_EVENTS, type WidgetEventMap, type WidgetEventName } from '../shared/widget-events.ts';
 import { readOptions, type OptionFlaw, type WidgetOptions } from '../shared/widget-options.ts';
 import LOADER_CSS from './loader.css?inline';
@@ -135,7 +135,7 @@ function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, q
   if (options.themeColor) host.style.setProperty('--ama2-accent', options.themeColor);
 
   const launcher = document.createElement('button');
-  launcher.type = 'button';
+  // (No `type`: in the shadow root no form of the page can own the launcher.)
   launcher.className = 'launcher';
   // (Its name, with the unread count, is set by setUnread below; aria-expanded by show.)
   launcher.setAttribute('aria-controls', 'ama2-panel');
@@ -161,7 +161,8 @@ function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, q
     badge.textContent = count > 99 ? '99+' : `${count}`;
     launcher.setAttribute('aria-label', count > 0 ? `Open chat (${count} unread)` : 'Open chat');
   };
-  setUnread(storedUnread(visitorKey(options.apiBaseUrl, options.agent)));
+  const [unread, reopen] = storedLauncher(visitorKey(options.apiBaseUrl, options.agent));
+  setUnread(unread);
 
   let controller: PanelController | null = null;
   let loading: Promise<PanelController | null> | null = null;
@@ -196,6 +197,7 @@ function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, q
           emit,
           setUnread,
           requestClose: () => api.close(),
+          requestOpen: () => api.open(),
         });
         return controller;
       })
@@ -258,12 +260,12 @@ function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, q
     },
   };
 
-  launcher.addEventListener('click', () => api.toggle());
+  // (Handler properties: the launcher is ours alone, and they are shorter.)
+  launcher.onclick = () => api.toggle();
   // Fetch the panel as soon as the visitor shows interest, so opening feels instant.
   const warm = () => void load();
   // (Again later is harmless: `load` fetches once.)
-  launcher.addEventListener('pointerenter', warm);
-  launcher.addEventListener('focus', warm);
+  launcher.onpointerenter = launcher.onfocus = warm;
   const idle = (window as { requestIdleCallback?: (callback: () => void, options: { timeout: number }) => number }).requestIdleCallback;
   if (idle) idle(warm, { timeout: IDLE_TIMEOUT_MS });
   else setTimeout(warm, IDLE_TIMEOUT_MS);
@@ -278,7 +280,8 @@ function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, q
     }
     reportOptionFlaws();
     emit('ready', { agent: options.agent });
-    if (options.openOnLoad) api.open();
+    // Open as the page asks, or as this tab left it (a reload mid-conversation stays open).
+    if (options.openOnLoad || reopen) api.open();
   };
   if (document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach);

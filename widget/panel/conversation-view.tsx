@@ -11,7 +11,7 @@ import { noteText, type RowContext } from './message-row.tsx';
 import { ReplyAnnouncer } from './reply-announcer.tsx';
 import { StatusLine } from './status-line.tsx';
 import { useClock } from './use-clock.ts';
-import { participantNames } from './visitor-identity.ts';
+import { participantNames, senderName } from './visitor-identity.ts';
 import { buildVisitorRows, ownershipNote } from './visitor-rows.ts';
 import type { ServerNotice } from './visitor-session.ts';
 
@@ -54,15 +54,7 @@ export function ConversationView({
     [snapshot.items, snapshot.runs, snapshot.typing, selfSenderId, hiddenThroughSeq],
   );
   const names = useMemo(() => participantNames(snapshot.items), [snapshot.items]);
-  const nameOf = useCallback(
-    (senderId: string | null) => {
-      const known = senderId ? names.get(senderId) : undefined;
-      if (known) return known;
-      if (senderId?.startsWith('user:')) return strings.teamMember;
-      return agentName ?? strings.assistant;
-    },
-    [names, agentName, strings],
-  );
+  const nameOf = useCallback((senderId: string | null) => senderName(senderId, names, agentName, strings), [names, agentName, strings]);
 
   const noticeText = useCallback(
     (item: NoticeItem) => {

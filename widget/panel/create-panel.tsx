@@ -9,7 +9,8 @@ import { announceClosed, readTabChange } from './tab-sync.ts';
 import type { PanelDeps } from './panel-deps.ts';
 import { followVisualViewport } from './viewport.ts';
 import { VisitorSession } from './visitor-session.ts';
-import { visitorKey } from '../shared/visitor-store.ts';
+import { rememberOpen, storedLauncher, visitorKey } from '../shared/visitor-store.ts';
+import { ReplyPreview } from './reply-preview.tsx';
 
 const describe = (error: unknown) => (error instanceof Error && error.message ? error.message : String(error));
 
@@ -51,7 +52,7 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
    */
   const keepFocus = () => {
     const dialog = container.querySelector<HTMLElement>('[role="dialog"]');
-    if (!dialog || !session.getState().open) return;
+    if (!dialog || !session.getState().open || leaveFocus) return;
     const page = container.ownerDocument;
     const lost = page.activeElement === null || page.activeElement === page.body;
     if (!lost && activeIn(container) !== dialog) return;
@@ -59,9 +60,29 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
   };
   let step = session.getState().phase.kind;
 
+  // A reply's preview above the launcher, beside the panel's frame (which is hidden while closed).
+  const previewSlot = container.ownerDocument.createElement('div');
+  previewSlot.className = 'ama-preview';
+  previewSlot.setAttribute('aria-live', 'polite');
+  container.after(previewSlot);
+  const dismissPreview = () => {
+    const focused = activeIn(container);
+    session.dismissPreview();
+    // Focus was on the preview, which is gone: to the launcher the reply now waits behind.
+    if (focused && previewSlot.contains(focused)) host.shadowRoot.querySelector<HTMLElement>('.launcher')?.focus();
+  };
+
   // The visitor's other tabs on this site (tab-sync.ts): their read position and unread
   // count, and their closing the panel.
   const key = visitorKey(options.apiBaseUrl, options.agent);
+  // The loader opened the panel again because this tab left it open (a reload): the visitor
+  // is somewhere on the page, so focus stays there. (The loader's opened() for it comes in
+  // this task, right after the mount; any later one is the visitor's own.)
+  let restoring = storedLauncher(key)[1];
+  setTimeout(() => (restoring = false), 0);
+  /** Opened again by a reload: the focus stays on the page until the visitor moves it into the panel. */
+  let leaveFocus = false;
+  container.addEventListener('focusin', () => (leaveFocus = false));
   let closingForOtherTab = false;
   const closeForOtherTab = () => {
     if (!session.getState().open) return;
@@ -113,7 +134,12 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
         setTimeout(guard('focus', keepFocus), 0);
       }),
     );
-    render(<PanelApp session={session} host={host} strings={strings} lang={languageOf(options.locale)} />, container);
+    const lang = languageOf(options.locale);
+    render(<PanelApp session={session} host={host} strings={strings} lang={lang} />, container);
+    render(
+      <ReplyPreview session={session} strings={strings} onOpen={() => host.requestOpen()} onDismiss={guard('dismiss', dismissPreview)} />,
+      previewSlot,
+    );
     session.start();
   })();
 
@@ -123,12 +149,16 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
   return {
     opened: guard('open', () => {
       session.setOpen(true);
+      rememberOpen(key, true);
+      leaveFocus = restoring;
+      if (restoring) return void (restoring = false);
       focusInitial();
       // What the visitor is at may render a moment later (the form, the composer).
       setTimeout(guard('open', focusInitial), 0);
     }),
     closed: guard('close', () => {
       session.setOpen(false);
+      rememberOpen(key, false);
       if (!closingForOtherTab) announceClosed(deps.storage, key);
     }),
     identify: guard('identify', (identity: VisitorIdentity) => session.identify(identity)),
@@ -138,6 +168,8 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
       for (const cleanup of cleanups.splice(0)) cleanup();
       session.destroy();
       render(null, container);
+      render(null, previewSlot);
+      previewSlot.remove();
     }),
   };
 }

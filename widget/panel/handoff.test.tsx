@@ -117,6 +117,25 @@ describe('who answers (CONTRACT §11): waiting, joined, resolved', () => {
     expect(harness.record().threadId).toBe('thread-2');
   });
 
+  it('names the person who took over on their replies (from the handoff), never with an email or an id', async () => {
+    const server = new FakeServer();
+    server.commit({ event_type: 'handoff', sender_id: ALICE, data: { to: ALICE, name: 'Alice', by: ALICE } });
+    server.message(ALICE, 'Hi, Alice here.');
+    const harness = await inConversation(server);
+    live(harness, 'handoff', { to: 'user:u-bob', name: 'bob@example.com', by: 'user:u-bob' }, 'user:u-bob');
+    const reply = server.message('user:u-bob', 'Bob now.');
+    act(() => harness.connection.deliver({ type: 'thread_message', thread_id: THREAD, data: reply }));
+    await harness.settle();
+    expect(rowTexts(harness)).toEqual([
+      'Alice from the team joined the conversation.',
+      'Alice' + 'Hi, Alice here.',
+      'Team member from the team joined the conversation.',
+      'Team member' + 'Bob now.',
+    ]);
+    expect(text(harness)).not.toContain('bob@example.com');
+    expect(liveRegion(harness)).toBe('Team member from the team joined the conversation.Team member: Bob now.');
+  });
+
   it('says nothing at load of what the history already holds (a take-over, a resolution)', async () => {
     const server = new FakeServer();
     server.commit({ event_type: 'handoff', sender_id: ALICE, data: { to: ALICE, name: 'Alice', by: ALICE } });

@@ -37,12 +37,16 @@ export class HostEvents {
     this.emit('unread', { count });
   }
 
-  /** Another's message arrived (message id `id`): the `message` event, once per message however often it is delivered. */
-  message(id: string, payload: WidgetEventMap['message']): void {
-    if (this.reported.has(id)) return;
+  /**
+   * Another's message arrived (message id `id`): the `message` event, once per message however
+   * often it is delivered. True when it was new.
+   */
+  message(id: string, payload: WidgetEventMap['message']): boolean {
+    if (this.reported.has(id)) return false;
     this.reported.add(id);
     if (this.reported.size > MAX_REMEMBERED_MESSAGES) this.reported.delete(this.reported.values().next().value!);
     this.emit('message', payload);
+    return true;
   }
 }
 

@@ -4,6 +4,14 @@
  */
 import type { MarkdownLabels } from '../../src/markdown/markdown-style.ts';
 
+/** What a visitor reads about one of the agent's tools (visitor-tool-words.ts): plain words, no identifier. */
+export interface VisitorToolWords {
+  /** While a team member decides whether the step may run. */
+  checking: string;
+  /** While the tool runs. */
+  working: string;
+}
+
 export interface PanelStrings {
   chat: string;
   close: string;
@@ -42,8 +50,10 @@ export interface PanelStrings {
   tooLong(over: number): string;
 
   thinking: string;
-  lookingUp: string;
-  waitingApproval(tool: string): string;
+  /** Words per tool the demo agent (or a known agent) uses, by the tool's name. */
+  tools: Readonly<Record<string, VisitorToolWords>>;
+  /** Any other tool: words that name nothing of it. */
+  anyTool: VisitorToolWords;
   approved: string;
   rejected: string;
   approvalExpired: string;
@@ -72,6 +82,9 @@ export interface PanelStrings {
   rateLimited(seconds: number): string;
   agentError: string;
   newConversationStarted: string;
+  /** Above the launcher, for a reply that came while the panel was closed (reply-preview.tsx). */
+  newReply: string;
+  dismissPreview: string;
   /** Words in rendered markdown: an image link's prefix, and names a screen reader says. */
   markdown: MarkdownLabels;
 }
@@ -114,8 +127,11 @@ const en: PanelStrings = {
   tooLong: (over) => `${over} characters too long`,
 
   thinking: 'Thinking…',
-  lookingUp: 'The assistant is looking something up…',
-  waitingApproval: (tool) => `Waiting for a team member to approve “${tool}”…`,
+  tools: {
+    lookup: { checking: 'A team member is checking that I may look this up…', working: 'Looking that up for you…' },
+    send_email: { checking: 'A team member is checking the email before I send it…', working: 'Sending the email…' },
+  },
+  anyTool: { checking: 'The team is checking a step before I continue…', working: 'Working on your request…' },
   approved: 'A team member approved it.',
   rejected: 'A team member declined it.',
   approvalExpired: 'Nobody approved it in time.',
@@ -144,6 +160,8 @@ const en: PanelStrings = {
   rateLimited: (seconds) => `Too many messages; try again in ${seconds} s.`,
   agentError: 'Something went wrong. Please try again.',
   newConversationStarted: 'New conversation',
+  newReply: 'New reply',
+  dismissPreview: 'Dismiss',
   markdown: { code: 'code', table: 'Table', image: 'Image', done: 'Done', notDone: 'Not done' },
 };
 
@@ -186,8 +204,11 @@ const de: PanelStrings = {
   tooLong: (over) => `${over} Zeichen zu lang`,
 
   thinking: 'Denkt nach…',
-  lookingUp: 'Der Assistent sieht etwas nach…',
-  waitingApproval: (tool) => `Warten auf die Freigabe von „${tool}“ durch ein Teammitglied…`,
+  tools: {
+    lookup: { checking: 'Ein Teammitglied prüft, ob ich das nachsehen darf…', working: 'Ich sehe das für Sie nach…' },
+    send_email: { checking: 'Ein Teammitglied prüft die E-Mail, bevor ich sie sende…', working: 'Die E-Mail wird gesendet…' },
+  },
+  anyTool: { checking: 'Das Team prüft einen Schritt, bevor ich weitermache…', working: 'Ich arbeite an Ihrer Anfrage…' },
   approved: 'Ein Teammitglied hat es freigegeben.',
   rejected: 'Ein Teammitglied hat es abgelehnt.',
   approvalExpired: 'Die Freigabe kam nicht rechtzeitig.',
@@ -216,6 +237,8 @@ const de: PanelStrings = {
   rateLimited: (seconds) => `Zu viele Nachrichten; versuchen Sie es in ${seconds} s erneut.`,
   agentError: 'Etwas ist schiefgegangen. Bitte versuchen Sie es erneut.',
   newConversationStarted: 'Neues Gespräch',
+  newReply: 'Neue Antwort',
+  dismissPreview: 'Ausblenden',
   markdown: { code: 'Code', table: 'Tabelle', image: 'Bild', done: 'Erledigt', notDone: 'Offen' },
 };
 

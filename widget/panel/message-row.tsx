@@ -1,6 +1,8 @@
 import type { PanelStrings } from './i18n.ts';
 import { Markdown } from './markdown/markdown.tsx';
+import { shownName } from './visitor-identity.ts';
 import type { LiveActivity, Note, VisitorRow } from './visitor-rows.ts';
+import { visitorToolWords } from './visitor-tool-words.ts';
 
 export interface RowContext {
   strings: PanelStrings;
@@ -25,11 +27,11 @@ export function noteText(note: Note, { strings, nameOf }: Pick<RowContext, 'stri
       if (note.status === 'approved') return strings.approved;
       if (note.status === 'rejected') return strings.rejected;
       if (note.status === 'expired') return strings.approvalExpired;
-      return strings.waitingApproval(note.tool);
+      return visitorToolWords(note.tool, strings).checking;
     case 'escalated':
       return strings.escalated;
     case 'joined':
-      return strings.joined(note.name || nameOf(note.senderId));
+      return strings.joined(shownName(note.name) ?? nameOf(note.senderId));
     case 'reply_failed':
       return strings.replyFailed;
     case 'resolved':
@@ -44,9 +46,9 @@ function activityText(activity: LiveActivity, { strings, nameOf }: RowContext): 
     case 'thinking':
       return strings.thinking;
     case 'looking_up':
-      return strings.lookingUp;
+      return visitorToolWords(activity.tool, strings).working;
     case 'waiting_approval':
-      return strings.waitingApproval(activity.tool);
+      return visitorToolWords(activity.tool, strings).checking;
     case 'typing':
       return strings.typing(nameOf(activity.senderId));
     case 'waiting':

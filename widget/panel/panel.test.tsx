@@ -99,6 +99,7 @@ describe('mounting', () => {
       emit: vi.fn(),
       setUnread: vi.fn(),
       requestClose: vi.fn(),
+      requestOpen: vi.fn(),
     };
     let controller!: ReturnType<typeof mountPanel>;
     await act(() => {
@@ -296,7 +297,7 @@ describe('conversation', () => {
     expect(text(harness)).toContain('Thinking…');
     runtime({ event_type: 'tool_call_started', tool_call_id: 't1', tool_name: 'lookup' });
     await harness.settle();
-    expect(text(harness)).toContain('The assistant is looking something up…');
+    expect(text(harness)).toContain('Looking that up for you…');
     runtime({ event_type: 'tool_call_completed', tool_call_id: 't1', tool_name: 'lookup', ok: true });
     runtime({ event_type: 'text_delta', content: 'Hi **Ada**' });
     runtime({ event_type: 'text_delta', content: ', how can I help?' });
@@ -336,7 +337,8 @@ describe('conversation', () => {
       expires_at: new Date(Date.now() + 60_000).toISOString(),
     });
     await harness.settle();
-    expect(text(harness)).toContain('Waiting for a team member to approve “issue refund”…');
+    expect(text(harness)).toContain('The team is checking a step before I continue…');
+    expect(text(harness)).not.toContain('refund');
     event('approval_resolved', { approval_id: 'ap1', run_id: 'r1', decision: 'approve' });
     event('escalation_created', { run_id: 'r1', to: 'support', reason: 'asked for a human' });
     event('participant_joined', { sender_id: 'user:u-1', name: 'Alice' }, 'user:u-1');

@@ -22,6 +22,13 @@ export interface ServerNotice {
   at: number;
 }
 
+/** A reply that came while the panel was closed: shown above the launcher (reply-preview.tsx). */
+export interface PreviewedReply {
+  id: string;
+  senderId: string;
+  content: string;
+}
+
 export interface SessionState {
   profile: ProfileState;
   phase: ConversationPhase;
@@ -37,4 +44,6 @@ export interface SessionState {
   notice: ServerNotice | null;
   /** The stored conversation was gone (the server's data was reset): this one is new. */
   conversationReset: boolean;
+  /** The newest reply that came while the panel was closed, until it opens or the visitor dismisses it. */
+  preview: PreviewedReply | null;
 }

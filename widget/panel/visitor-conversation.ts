@@ -64,6 +64,7 @@ export abstract class VisitorConversation {
       hiddenThroughSeq: 0,
       notice: null,
       conversationReset: false,
+      preview: null,
     };
   }
 
@@ -122,6 +123,7 @@ export abstract class VisitorConversation {
       notice: null,
       hiddenThroughSeq: 0,
       conversationReset: false,
+      preview: null,
     });
     this.connect(generation, mode).catch((error: unknown) => {
       if (generation !== this.generation) return;
@@ -231,7 +233,10 @@ export abstract class VisitorConversation {
     }
     if (message.senderId === phase.selfSenderId) return;
     if (message.seq !== null && message.seq <= this.state.hiddenThroughSeq) return;
-    this.events.message(message.id, { threadId: phase.threadId, senderId: message.senderId, content: message.content });
+    const { id, senderId, content } = message;
+    // A new reply while the panel is closed shows above the launcher (reply-preview.tsx).
+    if (this.events.message(id, { threadId: phase.threadId, senderId, content }) && !this.state.open)
+      this.set({ preview: { id, senderId, content } });
   }
 
   /** The visitor's first message named them: remember it, and reopen the thread knowing who they are. */

@@ -68,10 +68,10 @@ describe('buildVisitorRows', () => {
       items: [message(1, SELF, 'hi')],
       runs: [run([['run_started'], ['tool_call_started', { tool_call_id: 'c', tool_name: 'lookup' }]])],
     });
-    expect(looking.at(-1)).toMatchObject({ activity: { type: 'looking_up' } });
+    expect(looking.at(-1)).toMatchObject({ activity: { type: 'looking_up', tool: 'lookup' } });
     const approval = run([['run_started'], ['approval_pending', { approval_id: 'a1', tool_name: 'issue_refund' }]]);
     expect(rows({ items: [message(1, SELF, 'hi')], runs: [approval] }).at(-1)).toMatchObject({
-      activity: { type: 'waiting_approval', tool: 'issue refund' },
+      activity: { type: 'waiting_approval', tool: 'issue_refund' },
     });
     // Once the log holds the approval, its note says it, not the activity line.
     const logged = rows({
@@ -79,7 +79,7 @@ describe('buildVisitorRows', () => {
       runs: [approval],
     });
     expect(logged.filter((row) => row.kind === 'activity')).toHaveLength(0);
-    expect(logged.at(-1)).toMatchObject({ kind: 'note', note: { type: 'approval', status: 'pending', tool: 'issue refund' } });
+    expect(logged.at(-1)).toMatchObject({ kind: 'note', note: { type: 'approval', status: 'pending', tool: 'issue_refund' } });
   });
 
   it('drops a stale "thinking" once a reply to the run’s message is in the log', () => {

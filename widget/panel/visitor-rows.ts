@@ -3,7 +3,10 @@ import type { TimelineItem } from '../../src/core/timeline/timeline-item.ts';
 import type { OutboxItem } from '../../src/core/sync/outbox.ts';
 import type { RunView } from '../../src/core/sync/run-state.ts';
 
-/** Something that happened in the thread, said to the visitor in their words (see i18n). */
+/**
+ * Something that happened in the thread, said to the visitor in their words (see i18n). A
+ * `tool` is the tool's name, for picking its words (visitor-tool-words.ts): it is never shown.
+ */
 export type Note =
   | { type: 'approval'; tool: string; status: 'pending' | 'approved' | 'rejected' | 'expired' }
   /** `offer`: the newest escalation, while nobody joined and the conversation is not waiting: "Talk to a person" under it. */
@@ -19,7 +22,8 @@ export type Note =
 /** What the other side is doing right now: one line under the last message. */
 export type LiveActivity =
   | { type: 'thinking' }
-  | { type: 'looking_up' }
+  /** A tool runs (`tool`: its name, for its words). */
+  | { type: 'looking_up'; tool: string }
   | { type: 'waiting_approval'; tool: string }
   | { type: 'typing'; senderId: string }
   | { type: 'waiting' };
@@ -53,9 +57,6 @@ export function ownershipNote(body: EventBody): Note | null {
   if (body.type !== 'status_changed') return null;
   return body.data.status === 'resolved' || body.data.status === 'waiting' ? { type: body.data.status } : null;
 }
-
-/** A tool's name as words: "lookup_order" → "lookup order". */
-const toolWords = (name: string) => name.replace(/[_-]+/g, ' ').trim() || name;
 
 /**
  * Maps the thread's timeline to what a visitor sees: messages (theirs and everyone
@@ -109,8 +110,7 @@ export function buildVisitorRows({ items, runs, typing, selfSenderId, hiddenThro
         break;
       case 'approval':
         approvalsInLog.add(item.approval.id);
-        if (item.seq > hiddenThroughSeq)
-          note(item.key, { type: 'approval', tool: toolWords(item.approval.toolName), status: item.approval.status });
+        if (item.seq > hiddenThroughSeq) note(item.key, { type: 'approval', tool: item.approval.toolName, status: item.approval.status });
         break;
       case 'escalation':
         escalation = { type: 'escalated' };
@@ -159,8 +159,9 @@ function liveActivity(runs: readonly RunView[], typing: readonly string[], appro
   if (run) {
     const approval = run.approvals.find((candidate) => candidate.status === 'pending');
     // A pending approval the log holds already has its own line.
-    if (approval && !approvalsInLog.has(approval.id)) return { type: 'waiting_approval', tool: toolWords(approval.toolName) };
-    if (!approval && run.toolCalls.some((call) => call.status === 'running')) return { type: 'looking_up' };
+    if (approval && !approvalsInLog.has(approval.id)) return { type: 'waiting_approval', tool: approval.toolName };
+    const running = run.toolCalls.find((call) => call.status === 'running');
+    if (!approval && running) return { type: 'looking_up', tool: running.name };
     if (!approval && run.status !== 'streaming') return { type: 'thinking' };
   }
   const person = typing.find((senderId) => senderId.startsWith('user:'));

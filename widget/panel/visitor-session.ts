@@ -133,7 +133,7 @@ export class VisitorSession extends VisitorConversation {
     this.unread.set(0, false);
     this.visitor.forget();
     this.reResolved = false;
-    this.set({ email: null, name: null, notice: null, hiddenThroughSeq: 0, conversationReset: false });
+    this.set({ email: null, name: null, notice: null, hiddenThroughSeq: 0, conversationReset: false, preview: null });
     this.askWhoItIs(null);
   }
 
@@ -146,13 +146,19 @@ export class VisitorSession extends VisitorConversation {
   }
 
   setOpen(open: boolean): void {
-    this.set({ open });
+    // Opened, the panel shows the reply the preview was about.
+    this.set(open ? { open, preview: null } : { open });
     if (open) {
       this.unread.set(0);
       this.onThreadChange();
     } else if (this.state.phase.kind === 'chat') {
       this.state.phase.engine.setTyping(this.state.phase.threadId, false);
     }
+  }
+
+  /** The visitor dismissed the reply's preview (its close button, or Escape). */
+  dismissPreview(): void {
+    this.set({ preview: null });
   }
 
   /**

@@ -25,6 +25,8 @@ export interface PanelHost {
   setUnread(count: number): void;
   /** The panel asks to close (Esc, its close button): the loader hides it and returns focus. */
   requestClose(): void;
+  /** The panel asks to open (the visitor clicked a reply's preview): as `AMA2Chat.open()`. */
+  requestOpen(): void;
 }
 
 /** What the loader can ask of a mounted panel. */

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStorage } from '../panel/testing/panel-harness.ts';
-import { EMPTY_VISITOR, loadVisitor, parseVisitor, saveVisitor, storedUnread, visitorKey, type VisitorRecord } from './visitor-store.ts';
+import {
+  EMPTY_VISITOR,
+  loadVisitor,
+  parseVisitor,
+  rememberOpen,
+  saveVisitor,
+  storedLauncher,
+  visitorKey,
+  type VisitorRecord,
+} from './visitor-store.ts';
 
 const KEY = visitorKey('https://chat.example', 'demo');
 const TOKEN = `vt_${'Ab9_-'.repeat(8)}xyz`;
@@ -85,7 +94,7 @@ describe('visitor store', () => {
   });
 });
 
-describe('storedUnread (the badge before the panel loads)', () => {
+describe('storedLauncher (the badge, and the panel open again, before the panel loads)', () => {
   it('reads a whole positive count, and anything else as none', () => {
     const cases: [string | null, number][] = [
       [null, 0],
@@ -102,10 +111,23 @@ describe('storedUnread (the badge before the panel loads)', () => {
       for (const [value, expected] of cases) {
         if (value === null) localStorage.removeItem(KEY);
         else localStorage.setItem(KEY, value);
-        expect(storedUnread(KEY), String(value)).toBe(expected);
+        expect(storedLauncher(KEY)[0], String(value)).toBe(expected);
       }
     } finally {
       localStorage.removeItem(KEY);
+    }
+  });
+
+  it('says the panel is open again only in the tab that left it open (sessionStorage), not from the shared record', () => {
+    try {
+      expect(storedLauncher(KEY)[1]).toBe(false);
+      rememberOpen(KEY, true);
+      expect(storedLauncher(KEY)).toEqual([0, true]);
+      expect(localStorage.getItem(KEY)).toBeNull();
+      rememberOpen(KEY, false);
+      expect(storedLauncher(KEY)[1]).toBe(false);
+    } finally {
+      sessionStorage.removeItem(KEY);
     }
   });
 });

@@ -88,17 +88,35 @@ export function loadVisitor(key: string, storage: Storage | null = safeStorage()
 }
 
 /**
- * The stored unread count, for the loader's badge before the panel loads: read without the
- * whole record's check (that comes with the panel, which corrects the badge when it mounts);
- * anything but a whole positive number reads as none.
+ * What the loader's launcher shows before the panel loads: the stored unread count (read
+ * without the whole record's check, which comes with the panel; it corrects the badge when it
+ * mounts; anything but a whole positive number reads as none), and whether this tab left the
+ * panel open (see {@link rememberOpen}). Read as storage properties: a missing key is
+ * `undefined`, which `JSON.parse` refuses like anything else that is not a record.
  */
-export function storedUnread(key: string): number {
+export function storedLauncher(key: string): [unread: number, open: boolean] {
+  let open = false;
+  let unread: unknown;
   try {
-    // (No record: JSON.parse(null) is null, and reading from it throws.)
-    const unread: unknown = (JSON.parse(localStorage.getItem(key)!) as { unread?: unknown }).unread;
-    return Number.isInteger(unread) && (unread as number) > 0 ? (unread as number) : 0;
+    open = !!sessionStorage[key];
+    unread = (JSON.parse(localStorage[key] as string) as { unread?: unknown }).unread;
   } catch {
-    return 0;
+    // Storage blocked, or no record.
+  }
+  return [Number.isInteger(unread) && (unread as number) > 0 ? (unread as number) : 0, open];
+}
+
+/**
+ * Remembers whether the panel is open in this tab, so that a reload, or the next page of the
+ * site, opens it again (the loader reads it, {@link storedLauncher}). `sessionStorage` is the
+ * tab's own: a new tab starts closed. The key is the visitor record's, in the other storage.
+ */
+export function rememberOpen(key: string, open: boolean): void {
+  try {
+    if (open) sessionStorage.setItem(key, '1');
+    else sessionStorage.removeItem(key);
+  } catch {
+    // Storage blocked: the next page starts closed, as before.
   }
 }
 

@@ -336,6 +336,7 @@ export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harn
     emit: vi.fn(),
     setUnread: vi.fn(),
     requestClose: vi.fn(),
+    requestOpen: vi.fn(),
   };
   let connection = new FakeConnection();
   let engineCount = 0;
@@ -395,6 +396,8 @@ export function unmountAll(): void {
     act(() => harness.controller.destroy());
     (harness.shadowRoot.host as HTMLElement).remove();
   }
+  // The tab's "panel open" flag (visitor-store.ts rememberOpen): the next test is a new tab.
+  sessionStorage.clear();
 }
 
 /** Types into a textarea or input the way a person does (value, then an input event). */

@@ -1,0 +1,56 @@
+import type { KeyboardEvent } from 'react';
+import type { PanelStrings } from './i18n.ts';
+import { StrokeIcon } from './stroke-icon.tsx';
+import { useSession } from './use-session.ts';
+import { participantNames, senderName } from './visitor-identity.ts';
+import type { VisitorSession } from './visitor-session.ts';
+
+/** A reply's first line of words, without markdown's marks at its start and its emphasis and code ticks. */
+export const firstLine = (content: string): string =>
+  content
+    .split('\n')
+    .map((line) => line.replace(/^\s*(?:[#>]+|[-*+]\s)|\*\*|`/g, '').trim())
+    .find(Boolean) ?? '';
+
+interface Props {
+  session: VisitorSession;
+  strings: PanelStrings;
+  /** The preview was clicked: open the panel (it opens at the newest message, this one). */
+  onOpen(): void;
+  /** The visitor dismissed it (its close button, or Escape while in it). */
+  onDismiss(): void;
+}
+
+/**
+ * Above the launcher while the panel is closed: the newest reply that came since (who, and
+ * its first line, two lines at most), to open the panel at, or to dismiss. Its container
+ * (create-panel.tsx) is a polite live region that is always there, so a screen reader says
+ * the reply when it appears, and focus stays where the visitor is.
+ */
+export function ReplyPreview({ session, strings, onOpen, onDismiss }: Props) {
+  const { preview, open, phase, profile } = useSession(session);
+  if (!preview || open) return null;
+  const names = phase.kind === 'chat' ? participantNames(phase.engine.getThreadSnapshot(phase.threadId).items) : new Map<string, string>();
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key === 'Escape') onDismiss();
+  };
+  return (
+    <div onKeyDown={onKeyDown} className="flex items-start">
+      <button type="button" onClick={onOpen} className="min-w-0 flex-1 rounded-2xl py-2 pl-3 text-left text-sm">
+        <span className="sr-only">{strings.newReply}: </span>
+        <strong className="block text-xs">
+          {senderName(preview.senderId, names, profile.status === 'ready' ? profile.profile.name : null, strings)}
+        </strong>
+        <span className="line-clamp-2 wrap-break-word">{firstLine(preview.content)}</span>
+      </button>
+      <button
+        type="button"
+        aria-label={strings.dismissPreview}
+        onClick={onDismiss}
+        className="grid size-11 shrink-0 place-items-center rounded-2xl"
+      >
+        <StrokeIcon path="M6 6l12 12M18 6 6 18" />
+      </button>
+    </div>
+  );
+}

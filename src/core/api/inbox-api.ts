@@ -63,6 +63,8 @@ type ApprovalDecision = 'approve' | 'reject';
 export interface AgentSettingsInput {
   allowed_origins: string[];
   require_verified_identity: boolean;
+  /** [ext] Left out: unchanged; null: nothing is said to visitors. */
+  expected_reply_minutes?: number | null;
 }
 
 /** The signed-in user's calls; the §11 ones (queues, ownership, notes, search) are in {@link OwnershipApi}. */

@@ -3,6 +3,7 @@
  * functions for the few that take a value), so a missing translation is a type error.
  */
 import type { MarkdownLabels } from '../../src/markdown/markdown-style.ts';
+import type { ReplyUnit } from './reply-time.ts';
 
 export interface PanelStrings {
   chat: string;
@@ -14,10 +15,17 @@ export interface PanelStrings {
   tryAgain: string;
   somethingWrong: string;
 
-  prechatIntro: string;
+  /** Under the greeting: the agent's expected reply time (reply-time.ts). */
+  repliesWithin(count: number, unit: ReplyUnit): string;
+  /** The inline email offer (email-offer.tsx), by why it is asked. */
+  emailAfterReply: string;
+  emailForPerson: string;
+  emailToStart: string;
   emailLabel: string;
-  nameLabel: string;
-  startChat: string;
+  emailOptional: string;
+  saveEmail: string;
+  noThanks: string;
+  emailSaved(email: string): string;
   starting: string;
   emailRequired: string;
   emailInvalid: string;
@@ -86,10 +94,15 @@ const en: PanelStrings = {
   tryAgain: 'Try again',
   somethingWrong: 'Something went wrong in the chat.',
 
-  prechatIntro: 'Leave your email so we can continue the conversation later.',
+  repliesWithin: (count, unit) => `A person usually replies within ${count} ${unit}${count === 1 ? '' : 's'}.`,
+  emailAfterReply: 'Leave your email so we can reply if you go.',
+  emailForPerson: 'A person will reply here. Leave your email so they can reach you if you go.',
+  emailToStart: 'Leave your email to start the conversation.',
   emailLabel: 'Email',
-  nameLabel: 'Name (optional)',
-  startChat: 'Start chat',
+  emailOptional: 'Email (optional)',
+  saveEmail: 'Save',
+  noThanks: 'No thanks',
+  emailSaved: (email) => `Thanks! We’ll reply to ${email}.`,
   starting: 'Starting…',
   emailRequired: 'Enter your email address.',
   emailInvalid: 'That does not look like an email address (like name@example.com).',
@@ -157,10 +170,28 @@ const de: PanelStrings = {
   tryAgain: 'Erneut versuchen',
   somethingWrong: 'Im Chat ist etwas schiefgegangen.',
 
-  prechatIntro: 'Hinterlassen Sie Ihre E-Mail-Adresse, damit wir das Gespräch später fortsetzen können.',
+  repliesWithin: (count, unit) =>
+    `Eine Person antwortet meist innerhalb von ${count} ${
+      unit === 'minute'
+        ? count === 1
+          ? 'Minute'
+          : 'Minuten'
+        : unit === 'hour'
+          ? count === 1
+            ? 'Stunde'
+            : 'Stunden'
+          : count === 1
+            ? 'Tag'
+            : 'Tagen'
+    }.`,
+  emailAfterReply: 'Hinterlassen Sie Ihre E-Mail-Adresse, damit wir antworten können, falls Sie gehen.',
+  emailForPerson: 'Eine Person antwortet hier. Hinterlassen Sie Ihre E-Mail-Adresse, damit sie Sie erreicht, falls Sie gehen.',
+  emailToStart: 'Hinterlassen Sie Ihre E-Mail-Adresse, um das Gespräch zu beginnen.',
   emailLabel: 'E-Mail',
-  nameLabel: 'Name (optional)',
-  startChat: 'Chat starten',
+  emailOptional: 'E-Mail (optional)',
+  saveEmail: 'Speichern',
+  noThanks: 'Nein danke',
+  emailSaved: (email) => `Danke! Wir antworten an ${email}.`,
   starting: 'Wird gestartet…',
   emailRequired: 'Bitte geben Sie Ihre E-Mail-Adresse ein.',
   emailInvalid: 'Das sieht nicht wie eine E-Mail-Adresse aus (etwa name@example.com).',

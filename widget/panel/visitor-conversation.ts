@@ -57,13 +57,15 @@ export abstract class VisitorConversation {
     this.identity = host.identity;
     this.state = {
       profile: { status: 'loading' },
-      phase: { kind: 'prechat', problem: null },
+      phase: { kind: 'prechat' },
       open: false,
       email: null,
       name: null,
       hiddenThroughSeq: 0,
       notice: null,
       conversationReset: false,
+      firstMessage: null,
+      emailAsk: null,
     };
   }
 
@@ -88,18 +90,24 @@ export abstract class VisitorConversation {
 
   // ---- starting a conversation ---------------------------------------------------------
 
-  /** Whether there is anything to resolve with: a stored token, an email, or the site's identity token. */
+  /** Whether there is anything to resolve with: a stored token, an email, the site's identity token, or a first message. */
   protected canResolve(): boolean {
     const { record } = this.visitor;
-    return Boolean(record.visitorToken || record.email || this.identity?.identityToken);
+    return Boolean(record.visitorToken || record.email || this.identity?.identityToken || this.state.firstMessage !== null);
   }
 
-  /** The email form, unless the agent takes verified visitors only (then: sign in on the site). */
-  protected askWhoItIs(problem: 'invalid_email' | null): void {
+  /** The greeting and a composer, unless the agent takes verified visitors only (then: sign in on the site). */
+  protected askWhoItIs(): void {
     const profile = this.state.profile;
     if (profile.status === 'ready' && profile.profile.require_verified_identity && !this.identity?.identityToken)
       return this.block('identity_required');
-    this.set({ phase: { kind: 'prechat', problem } });
+    this.set({ phase: { kind: 'prechat' } });
+  }
+
+  /** Nobody could write to the visitor after they leave: no email on record, and not one the site vouched for. */
+  protected wantsEmail(): boolean {
+    const { record } = this.visitor;
+    return !record.email && !record.verified && !this.identity?.email && this.state.emailAsk !== 'saved';
   }
 
   /** Stops where the website has to act; told once per entry, never retried on its own. */
@@ -136,9 +144,10 @@ export abstract class VisitorConversation {
         return;
       }
       const code = ApiError.is(error) ? error.code : 'start_failed';
-      // The server refused the email (only a typed one can be wrong: the site's were checked).
-      if (code === 'client_error' && !this.identity?.identityToken) this.askWhoItIs(this.visitor.record.email ? 'invalid_email' : null);
-      else this.set({ phase: { kind: 'start-failed', code, retryAfterMs: ApiError.is(error) ? error.retryAfterMs : null } });
+      // A server that starts no one without an email (seed-only) gets one asked for; the first message waits.
+      if (code === 'client_error' && !this.identity?.identityToken && !this.visitor.record.email && this.state.firstMessage !== null) {
+        this.set({ phase: { kind: 'prechat' }, emailAsk: 'start' });
+      } else this.set({ phase: { kind: 'start-failed', code, retryAfterMs: ApiError.is(error) ? error.retryAfterMs : null } });
       this.report(code, describe(error));
     });
   }
@@ -183,6 +192,12 @@ export abstract class VisitorConversation {
     this.engine.start(engine, threadId, (error) => {
       if (current()) this.report('engine_failed', describe(error));
     });
+    // The message the visitor wrote before there was a conversation: the outbox keeps it from here.
+    const first = this.state.firstMessage;
+    if (first !== null) {
+      this.set({ firstMessage: null });
+      engine.send(threadId, first).catch((error: unknown) => this.report('send_failed', describe(error)));
+    }
   }
 
   /**
@@ -231,6 +246,8 @@ export abstract class VisitorConversation {
     }
     if (message.senderId === phase.selfSenderId) return;
     if (message.seq !== null && message.seq <= this.state.hiddenThroughSeq) return;
+    // The first reply: a gentle offer to leave an email, so a later answer can reach them.
+    if (this.state.emailAsk === null && this.wantsEmail()) this.set({ emailAsk: 'reply' });
     this.events.message(message.id, { threadId: phase.threadId, senderId: message.senderId, content: message.content });
   }
 

@@ -13,8 +13,6 @@ interface Props {
   onDecline(): void;
 }
 
-const FIELD =
-  'min-w-0 flex-1 rounded-lg border border-ama-border bg-ama-field px-3 py-2 text-sm text-ama-text focus:border-ama-ring aria-invalid:border-ama-danger';
 const BUTTON = 'min-h-10 rounded-lg px-3 text-sm font-semibold';
 
 /**
@@ -23,9 +21,7 @@ const BUTTON = 'min-h-10 rounded-lg px-3 text-sm font-semibold';
  * there: "No thanks" keeps chatting. Asked for a person, the field takes the focus.
  */
 export function EmailOffer({ ask, email, strings, onSave, onDecline }: Props) {
-  const [value, setValue] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
   const fieldRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -34,50 +30,38 @@ export function EmailOffer({ ask, email, strings, onSave, onDecline }: Props) {
 
   if (ask === 'declined') return null;
   if (ask === 'saved') {
-    return email ? (
+    return (
       <p role="status" className="mx-3 mb-2 text-xs text-ama-muted">
-        {strings.emailSaved(email)}
+        {email && strings.emailSaved(email)}
       </p>
-    ) : null;
+    );
   }
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    const value = fieldRef.current!.value;
     const found = emailProblem(value);
-    setProblem(found === 'required' ? strings.emailRequired : found === 'invalid' ? strings.emailInvalid : null);
-    if (found) return fieldRef.current?.focus();
-    setSaving(true);
-    void onSave(value).then((saved) => {
-      setSaving(false);
-      if (!saved) setProblem(strings.agentError);
-    });
+    setProblem(found === 'required' ? strings.emailRequired : found && strings.emailInvalid);
+    if (found) fieldRef.current!.focus();
+    else void onSave(value).then((saved) => saved || setProblem(strings.agentError));
   };
 
-  const intro = ask === 'person' ? strings.emailForPerson : ask === 'start' ? strings.emailToStart : strings.emailAfterReply;
   return (
-    <form
-      noValidate
-      onSubmit={submit}
-      aria-labelledby="ama-email-intro"
-      className="mx-3 mb-2 flex flex-col gap-2 rounded-lg border border-ama-border p-2 text-sm text-ama-text"
-    >
-      <p id="ama-email-intro">{intro}</p>
-      <div className="flex flex-wrap gap-2">
+    <form noValidate onSubmit={submit} className="mx-3 mb-2 flex flex-col gap-2 rounded-lg border border-ama-border p-2 text-sm">
+      <p>{ask === 'start' ? strings.emailRequired : strings.emailOffer}</p>
+      <div className="flex gap-2">
         <input
           ref={fieldRef}
           id="ama-email"
           type="email"
           autoComplete="email"
-          inputMode="email"
           maxLength={254}
-          value={value}
-          aria-label={ask === 'start' ? strings.emailLabel : strings.emailOptional}
+          aria-label={strings.emailLabel}
           aria-invalid={problem ? true : undefined}
           aria-describedby={problem ? 'ama-email-problem' : undefined}
-          onInput={(event) => setValue(event.currentTarget.value)}
-          className={FIELD}
+          className="min-w-0 flex-1 rounded-lg border border-ama-border bg-ama-field px-3 py-2 text-ama-text focus:border-ama-ring aria-invalid:border-ama-danger"
         />
-        <button type="submit" disabled={saving} className={`${BUTTON} bg-(--accent) text-(--accent-contrast) hover:opacity-90`}>
+        <button type="submit" className={`${BUTTON} bg-(--accent) text-(--accent-contrast) hover:opacity-90`}>
           {strings.saveEmail}
         </button>
         {ask !== 'start' && (

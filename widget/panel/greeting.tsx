@@ -3,7 +3,6 @@ import { OTHER_BUBBLE } from './message-row.tsx';
 import { replyTimeOf } from './reply-time.ts';
 
 interface Props {
-  agentName: string;
   /** The agent's greeting; empty: none. */
   greeting: string;
   /** `expected_reply_minutes` of the profile; absent or null: nothing is said. */
@@ -12,16 +11,16 @@ interface Props {
 }
 
 /**
- * The conversation's first message: the agent's greeting, whole, as the agent's bubble, and
- * under it how soon a person usually replies, when the owners said so.
+ * The conversation's first message: the agent's greeting, whole, as the agent's bubble (the
+ * dialog is named after the agent), and under it how soon a person usually replies, when the
+ * owners said so.
  */
-export function Greeting({ agentName, greeting, replyMinutes, strings }: Props) {
+export function Greeting({ greeting, replyMinutes, strings }: Props) {
   const wait = replyTimeOf(replyMinutes);
   return (
     <>
       {greeting && (
-        <div className="flex flex-col" data-greeting="">
-          <p className="mb-1 ml-1 text-xs font-medium text-ama-muted">{agentName}</p>
+        <div data-greeting="" className="flex flex-col">
           <div className={`${OTHER_BUBBLE} whitespace-pre-wrap wrap-break-word`}>{greeting}</div>
         </div>
       )}

@@ -17,12 +17,9 @@ export interface PanelStrings {
 
   /** Under the greeting: the agent's expected reply time (reply-time.ts). */
   repliesWithin(count: number, unit: ReplyUnit): string;
-  /** The inline email offer (email-offer.tsx), by why it is asked. */
-  emailAfterReply: string;
-  emailForPerson: string;
-  emailToStart: string;
+  /** The inline email offer (email-offer.tsx); a server that needs one to start asks with `emailRequired`. */
+  emailOffer: string;
   emailLabel: string;
-  emailOptional: string;
   saveEmail: string;
   noThanks: string;
   emailSaved(email: string): string;
@@ -95,11 +92,8 @@ const en: PanelStrings = {
   somethingWrong: 'Something went wrong in the chat.',
 
   repliesWithin: (count, unit) => `A person usually replies within ${count} ${unit}${count === 1 ? '' : 's'}.`,
-  emailAfterReply: 'Leave your email so we can reply if you go.',
-  emailForPerson: 'A person will reply here. Leave your email so they can reach you if you go.',
-  emailToStart: 'Leave your email to start the conversation.',
+  emailOffer: 'Leave your email so we can reply if you go.',
   emailLabel: 'Email',
-  emailOptional: 'Email (optional)',
   saveEmail: 'Save',
   noThanks: 'No thanks',
   emailSaved: (email) => `Thanks! We’ll reply to ${email}.`,
@@ -171,24 +165,9 @@ const de: PanelStrings = {
   somethingWrong: 'Im Chat ist etwas schiefgegangen.',
 
   repliesWithin: (count, unit) =>
-    `Eine Person antwortet meist innerhalb von ${count} ${
-      unit === 'minute'
-        ? count === 1
-          ? 'Minute'
-          : 'Minuten'
-        : unit === 'hour'
-          ? count === 1
-            ? 'Stunde'
-            : 'Stunden'
-          : count === 1
-            ? 'Tag'
-            : 'Tagen'
-    }.`,
-  emailAfterReply: 'Hinterlassen Sie Ihre E-Mail-Adresse, damit wir antworten können, falls Sie gehen.',
-  emailForPerson: 'Eine Person antwortet hier. Hinterlassen Sie Ihre E-Mail-Adresse, damit sie Sie erreicht, falls Sie gehen.',
-  emailToStart: 'Hinterlassen Sie Ihre E-Mail-Adresse, um das Gespräch zu beginnen.',
+    `Eine Person antwortet meist innerhalb von ${count} ${{ minute: 'Minute', hour: 'Stunde', day: 'Tag' }[unit]}${count === 1 ? '' : unit === 'day' ? 'en' : 'n'}.`,
+  emailOffer: 'Hinterlassen Sie Ihre E-Mail-Adresse, damit wir antworten können, falls Sie gehen.',
   emailLabel: 'E-Mail',
-  emailOptional: 'E-Mail (optional)',
   saveEmail: 'Speichern',
   noThanks: 'Nein danke',
   emailSaved: (email) => `Danke! Wir antworten an ${email}.`,

@@ -48,9 +48,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
     }
   };
 
-  const lead = profile && (
-    <Greeting agentName={profile.name} greeting={profile.greeting} replyMinutes={profile.expected_reply_minutes} strings={strings} />
-  );
+  const lead = profile && <Greeting greeting={profile.greeting} replyMinutes={profile.expected_reply_minutes} strings={strings} />;
   const offer = state.emailAsk && (
     <EmailOffer
       ask={state.emailAsk}

@@ -121,7 +121,7 @@ describe('first run (issue 23)', () => {
 
   it('opens on the greeting as the first message and a composer; the first message starts the conversation without an email', async () => {
     const harness = await mountTestPanel();
-    expect(conversation(harness).textContent).toBe('Demo AgentHi! Ask me anything.');
+    expect(conversation(harness).textContent).toBe('Hi! Ask me anything.');
     expect(harness.dialog().querySelector('input[type="email"]')).toBeNull();
     expect(harness.server.api.resolveThread).not.toHaveBeenCalled();
 
@@ -137,7 +137,7 @@ describe('first run (issue 23)', () => {
       undefined,
     );
     // The greeting stays the conversation's first message, above what the visitor wrote.
-    expect(conversation(harness).textContent).toMatch(/^Demo AgentHi! Ask me anything\..*Hello, anyone there\?/);
+    expect(conversation(harness).textContent).toMatch(/^Hi! Ask me anything\..*Hello, anyone there\?/);
     expect(harness.record()).toMatchObject({ email: null, threadId: THREAD, senderId: VISITOR, visitorToken: TOKEN });
   });
 
@@ -145,7 +145,7 @@ describe('first run (issue 23)', () => {
     const server = new FakeServer();
     server.replyMinutes = 90;
     const harness = await mountTestPanel({ server });
-    expect(conversation(harness).textContent).toBe('Demo AgentHi! Ask me anything.A person usually replies within 2 hours.');
+    expect(conversation(harness).textContent).toBe('Hi! Ask me anything.A person usually replies within 2 hours.');
     const silent = await mountTestPanel();
     expect(conversation(silent).textContent).not.toContain('usually replies');
   });
@@ -164,7 +164,8 @@ describe('first run (issue 23)', () => {
     await harness.settle();
     expect(text(harness)).toContain('Leave your email so we can reply if you go.');
     const email = harness.dialog().querySelector<HTMLInputElement>('#ama-email')!;
-    expect(email.getAttribute('aria-label')).toBe('Email (optional)');
+    expect(email.getAttribute('aria-label')).toBe('Email');
+    expect(button(harness, 'No thanks')).toBeTruthy();
 
     typeInto(email, 'ada@example');
     act(() => button(harness, 'Save').click());
@@ -200,7 +201,7 @@ describe('first run (issue 23)', () => {
     await harness.settle();
     act(() => button(harness, 'Talk to a person').click());
     await harness.settle();
-    expect(text(harness)).toContain('A person will reply here. Leave your email so they can reach you if you go.');
+    expect(text(harness)).toContain('Leave your email so we can reply if you go.');
     expect(harness.shadowRoot.activeElement).toBe(harness.dialog().querySelector('#ama-email'));
   });
 
@@ -211,7 +212,7 @@ describe('first run (issue 23)', () => {
     typeInto(composer(harness), 'Hello?');
     press(composer(harness), 'Enter');
     await harness.settle();
-    expect(text(harness)).toContain('Leave your email to start the conversation.');
+    expect(text(harness)).toContain('Enter your email address.');
     expect(text(harness)).toContain('Hello?');
     expect(button(harness, 'No thanks')).toBeUndefined();
     typeInto(harness.dialog().querySelector<HTMLInputElement>('#ama-email')!, 'ada@example.com');

@@ -117,7 +117,7 @@ test('the widget demo page works under its CSP too: the panel opens and takes an
   expect(response!.headers()['content-security-policy']).toContain("script-src 'self'");
   await page.getByRole('button', { name: 'Open the chat' }).click();
   await expect(panel(page)).toBeVisible();
-  await expect(panel(page).getByRole('textbox', { name: 'Email' })).toBeVisible();
+  await expect(panel(page).getByRole('textbox', { name: 'Message' })).toBeVisible();
   expect(await violationsOf(page)).toEqual([]);
   expect(problems).toEqual([]);
 });

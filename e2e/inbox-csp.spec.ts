@@ -106,7 +106,7 @@ test('the inbox works under its strict CSP: no violation, no console error', asy
   expect(problems).toEqual([]);
 });
 
-test('the widget demo page works under its CSP too: the panel opens and takes an email', async ({ page }) => {
+test('the widget demo page works under its CSP too: the panel opens on its first run, composer ready', async ({ page }) => {
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);

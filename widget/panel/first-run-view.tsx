@@ -24,10 +24,9 @@ export function FirstRunView({ strings, lead, pending, offer, onSend }: Props) {
       <section aria-label={strings.conversation} className="min-h-0 flex-1 space-y-2 overflow-y-auto overscroll-contain px-3 py-3">
         {lead}
         {pending !== null && (
-          <div className="flex flex-col items-end">
+          <div className="flex flex-col">
             <p className="sr-only">{strings.you}</p>
             <div className={`${OWN_BUBBLE} opacity-80`}>{pending}</div>
-            <p className="mt-0.5 mr-1 text-xs text-ama-muted">{strings.sending}</p>
           </div>
         )}
       </section>

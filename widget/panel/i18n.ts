@@ -9,7 +9,6 @@ export interface PanelStrings {
   chat: string;
   close: string;
   newConversation: string;
-  loading: string;
   unknownAgent(slug: string): string;
   unavailable: string;
   tryAgain: string;
@@ -85,7 +84,6 @@ const en: PanelStrings = {
   chat: 'Chat',
   close: 'Close chat',
   newConversation: 'New conversation',
-  loading: 'Loading…',
   unknownAgent: (slug) => `This chat is not available: there is no agent called “${slug}”.`,
   unavailable: 'The chat cannot be reached right now.',
   tryAgain: 'Try again',
@@ -158,7 +156,6 @@ const de: PanelStrings = {
   chat: 'Chat',
   close: 'Chat schließen',
   newConversation: 'Neues Gespräch',
-  loading: 'Wird geladen…',
   unknownAgent: (slug) => `Dieser Chat ist nicht verfügbar: Es gibt keinen Agenten namens „${slug}“.`,
   unavailable: 'Der Chat ist gerade nicht erreichbar.',
   tryAgain: 'Erneut versuchen',

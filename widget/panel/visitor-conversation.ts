@@ -82,10 +82,10 @@ export abstract class VisitorConversation {
     for (const listener of [...this.listeners]) listener();
   }
 
-  /** Takes in who the visitor is (the site's `identify()`, the form, or again after an expired token). */
+  /** Takes in who the visitor is (the site's `identify()`, or again after an expired token). */
   protected abstract adopt(identity: VisitorIdentity, duringVisit: boolean): void;
 
-  /** Nobody is known any more: the conversation stops, the record goes, the form shows. */
+  /** Nobody is known any more: the conversation stops, the record goes, the first run shows. */
   abstract startFresh(): void;
 
   // ---- starting a conversation ---------------------------------------------------------

@@ -161,7 +161,7 @@ export class VisitorSession extends VisitorConversation {
     forgetDevice(this.deps, this.host.options, token, (message) => this.report('reset_failed', message));
   }
 
-  /** Nobody is known any more (a reset here or in another tab, an expired token): the conversation stops, the record goes, the form shows. */
+  /** Nobody is known any more (a reset here or in another tab, an expired token): the conversation stops, the record goes, the first run shows. */
   startFresh(): void {
     this.generation++;
     this.engine.stop();

@@ -258,7 +258,7 @@ test.describe('the widget', () => {
     await expectAccessible(page, `${label}: long committed reply`);
   }
 
-  test('the demo page: closed, form, conversation', async ({ page }) => {
+  test('the demo page: closed, first run, conversation', async ({ page }) => {
     await page.goto('/widget-demo.html');
     await chatScreens(page, 'demo page', `a11y-demo-${uniqueTag()}@example.com`);
   });
@@ -271,7 +271,7 @@ test.describe('the widget', () => {
 
   // Accents a site may choose: light (dark text on it), mid and dark (white text on it).
   for (const accent of ['#fde047', '#0ea5e9', '#e11d48', '#0f766e']) {
-    test(`a host page with the accent ${accent}: closed, form, conversation`, async ({ page }) => {
+    test(`a host page with the accent ${accent}: closed, first run, conversation`, async ({ page }) => {
       await page.goto(host.page({ widget: { agent: 'demo', 'theme-color': accent }, hostileCss: false, overlay: false }));
       await chatScreens(page, `accent ${accent}`, `a11y-accent-${uniqueTag()}@example.com`);
     });

@@ -8,6 +8,7 @@ import {
   PageWatch,
   demoReplyTo,
   launcher,
+  messageBox,
   panel,
   sendFromWidget,
   startChat,
@@ -55,23 +56,24 @@ async function widgetColours(page: Page) {
       const element = root.querySelector(selector);
       return element ? getComputedStyle(element) : null;
     };
-    const field = root.querySelector('#ama-email');
+    const field = root.querySelector('textarea');
     return {
       launcherShadow: style('.launcher')!.boxShadow,
       frame: style('.panel')!.backgroundColor,
       frameText: style('.panel')!.color,
       surface: style('.ama-panel')?.backgroundColor ?? null,
       text: style('.ama-panel')?.color ?? null,
-      field: style('#ama-email')?.backgroundColor ?? null,
-      fieldBorder: style('#ama-name')?.borderTopColor ?? null,
+      field: style('textarea')?.backgroundColor ?? null,
+      // The composer's top edge (its field has the focus, so its own edge is the ring).
+      fieldBorder: style('.ama-composer')?.borderTopColor ?? null,
       scheme: style('.panel')!.colorScheme,
-      // The focus ring of the focused email field (the panel focuses it on open).
+      // The focus ring of the focused composer (the panel focuses it on open: issue 23, no email first).
       ring: field && root.activeElement === field ? getComputedStyle(field).outlineColor : null,
     };
   });
 }
 
-/** The colours of `theme` everywhere: the launcher's edge, the frame, the panel, the fields (the name field's edge: the email field has the focus) and the focus ring. */
+/** The colours of `theme` everywhere: the launcher's edge, the frame, the panel, the composer (its field, its edge) and the focus ring. */
 async function expectTheme(page: Page, theme: ThemeName, withPanel: boolean): Promise<void> {
   const tokens = THEMES[theme];
   await expect
@@ -89,19 +91,20 @@ async function expectTheme(page: Page, theme: ThemeName, withPanel: boolean): Pr
       frame: rgb(tokens.surface),
       frameText: rgb(tokens.text),
       ...(withPanel
-        ? { surface: rgb(tokens.surface), text: rgb(tokens.text), field: rgb(tokens.field), fieldBorder: rgb(tokens.border) }
+        ? { surface: rgb(tokens.surface), text: rgb(tokens.text), field: rgb(tokens.field), fieldBorder: rgb(tokens.divider) }
         : {}),
     });
   if (!withPanel) return;
   const { ring, scheme } = await widgetColours(page);
   expect(scheme).toBe(theme);
-  expect(ring, 'the email field has the focus, with a ring').not.toBeNull();
+  expect(ring, 'the composer has the focus, with a ring').not.toBeNull();
   expect(contrastRatio(hexOf(ring!), tokens.surface), `focus ring ${ring} on the ${theme} surface`).toBeGreaterThanOrEqual(3);
 }
 
+/** Opens the panel on its first run: the greeting, and the composer with the focus (issue 23). */
 async function openForm(page: Page): Promise<void> {
   await launcher(page).click();
-  await expect(panel(page).getByRole('textbox', { name: 'Email' })).toBeFocused({ timeout: 20_000 });
+  await expect(messageBox(page)).toBeFocused({ timeout: 20_000 });
 }
 
 test('a dark system: the launcher and the panel are dark, pass axe, and turn light live when the system does', async ({ page }) => {
@@ -113,7 +116,7 @@ test('a dark system: the launcher and the panel are dark, pass axe, and turn lig
 
   await openForm(page);
   await expectTheme(page, 'dark', true);
-  await expectAccessible(page, 'widget, dark: pre-chat form', { include: ['[data-ama2-chat]'] });
+  await expectAccessible(page, 'widget, dark: first run', { include: ['[data-ama2-chat]'] });
 
   // The system turns light: no reload, no event from the page.
   await page.emulateMedia({ colorScheme: 'light' });
@@ -122,8 +125,6 @@ test('a dark system: the launcher and the panel are dark, pass axe, and turn lig
   await expectTheme(page, 'dark', true);
 
   // A conversation in dark: the visitor's and the agent's bubbles pass axe too.
-  await panel(page).getByRole('textbox', { name: 'Email' }).fill(`dark-${uniqueTag()}@example.com`);
-  await panel(page).getByRole('button', { name: 'Start chat' }).click();
   const hello = `Hello in the dark ${uniqueTag()}`;
   await sendFromWidget(page, hello);
   await expect(widgetConversation(page).getByText(demoReplyTo(hello))).toBeVisible({ timeout: 20_000 });
@@ -141,7 +142,7 @@ test('data-theme="light" keeps the widget light on a dark system, and data-theme
   await page.goto(host.page({ widget: { agent: 'demo', theme: 'dark' }, hostileCss: false, overlay: false }));
   await openForm(page);
   await expectTheme(page, 'dark', true);
-  await expectAccessible(page, 'widget, data-theme=dark: pre-chat form', { include: ['[data-ama2-chat]'] });
+  await expectAccessible(page, 'widget, data-theme=dark: first run', { include: ['[data-ama2-chat]'] });
 });
 
 test('a bad data-theme is reported in words and the widget follows the system', async ({ page }) => {

@@ -235,7 +235,7 @@ async function clickToInteractive(browser: Browser, url: string, mode: ClickMode
       { timeout: 20_000 },
     );
     const { clickAt, focusAt, frameAt } = (await probe.jsonValue()) as { clickAt: number; focusAt: number; frameAt: number };
-    await page.getByRole('dialog').getByRole('textbox', { name: 'Email' }).waitFor();
+    await page.getByRole('dialog').getByRole('textbox', { name: 'Message' }).waitFor();
     return { focusMs: focusAt - clickAt, frameMs: frameAt - clickAt };
   } finally {
     await context.close();

@@ -11,7 +11,12 @@ export interface AgentSettings {
   require_verified_identity: boolean;
   identity_secret_set: boolean;
   identity_secret_created_at: string | null;
+  /** [ext] "A person usually replies within …" minutes; null: nothing is said. */
+  expected_reply_minutes: number | null;
 }
+
+/** What a spec may change (`PUT` leaves an absent `expected_reply_minutes` as it is). */
+type SettingsChange = { allowed_origins: string[]; require_verified_identity: boolean; expected_reply_minutes?: number | null };
 
 export class AgentOwner {
   private constructor(
@@ -43,7 +48,7 @@ export class AgentOwner {
     return (await response.json()) as AgentSettings;
   }
 
-  async update(settings: { allowed_origins: string[]; require_verified_identity: boolean }): Promise<AgentSettings> {
+  async update(settings: SettingsChange): Promise<AgentSettings> {
     const response = await this.request.put(this.url('/settings'), { headers: this.headers, data: settings });
     expect(response.status(), await response.text()).toBe(200);
     return (await response.json()) as AgentSettings;
@@ -57,12 +62,13 @@ export class AgentOwner {
   }
 
   /** Runs `body` with the settings changed, and puts the earlier ones back whatever happens. */
-  async withSettings<T>(
-    change: Partial<{ allowed_origins: string[]; require_verified_identity: boolean }>,
-    body: () => Promise<T>,
-  ): Promise<T> {
+  async withSettings<T>(change: Partial<SettingsChange>, body: () => Promise<T>): Promise<T> {
     const before = await this.settings();
-    const original = { allowed_origins: before.allowed_origins, require_verified_identity: before.require_verified_identity };
+    const original = {
+      allowed_origins: before.allowed_origins,
+      require_verified_identity: before.require_verified_identity,
+      expected_reply_minutes: before.expected_reply_minutes,
+    };
     await this.update({ ...original, ...change });
     try {
       return await body();

@@ -22,6 +22,8 @@ export interface ThreadJson {
   last_seq: number;
   unread_count: number;
   participants: { sender_id: string; name: string }[];
+  /** [ext] A public thread's visitor: their label and whether the website vouched for them. */
+  visitor?: { sender_id: string; email: string | null; name: string | null; verified: boolean };
 }
 
 export interface EventJson {

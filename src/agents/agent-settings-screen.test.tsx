@@ -17,6 +17,7 @@ function fakeServer(options: { refuse?: (request: RecordedRequest) => Response |
   const state = {
     allowed_origins: [] as string[],
     require_verified_identity: false,
+    expected_reply_minutes: null as number | null,
     secret: null as string | null,
     secretCreatedAt: null as string | null,
     tokens: [] as { id: string; prefix: string; created_at: string; last_used_at: string | null }[],
@@ -27,6 +28,7 @@ function fakeServer(options: { refuse?: (request: RecordedRequest) => Response |
     require_verified_identity: state.require_verified_identity,
     identity_secret_set: state.secret !== null,
     identity_secret_created_at: state.secretCreatedAt,
+    expected_reply_minutes: state.expected_reply_minutes,
   });
   const fake = fakeFetch((request) => {
     const refused = options.refuse?.(request);
@@ -40,9 +42,15 @@ function fakeServer(options: { refuse?: (request: RecordedRequest) => Response |
       case 'GET /agents/demo/settings':
         return json(settings());
       case 'PUT /agents/demo/settings': {
-        const body = request.body as { allowed_origins: string[]; require_verified_identity: boolean };
+        const body = request.body as {
+          allowed_origins: string[];
+          require_verified_identity: boolean;
+          expected_reply_minutes?: number | null;
+        };
         state.allowed_origins = body.allowed_origins;
         state.require_verified_identity = body.require_verified_identity;
+        // Left out: unchanged (CONTRACT §7 [ext]).
+        if (body.expected_reply_minutes !== undefined) state.expected_reply_minutes = body.expected_reply_minutes;
         return json(settings());
       }
       case 'POST /agents/demo/identity-secret':
@@ -146,6 +154,37 @@ describe('AgentSettingsScreen', () => {
     expect(toggle.getAttribute('aria-checked')).toBe('true');
     expect(screen.getByText(/There is no identity secret yet, so nobody can chat now/)).toBeTruthy();
     expect(puts(requests)).toEqual([{ allowed_origins: [], require_verified_identity: true }]);
+  });
+
+  it('sets the expected reply time in hours or minutes, says in words what is wrong, and clears it when emptied', async () => {
+    const { requests, state } = renderScreen();
+    const region = await screen.findByRole('region', { name: 'Expected reply time' });
+    const amount = within(region).getByRole('textbox', { name: 'Usually replies within' });
+    const unit = within(region).getByRole('combobox', { name: 'Unit' });
+    const save = within(region).getByRole('button', { name: 'Save reply time' });
+
+    fireEvent.change(amount, { target: { value: '200' } });
+    fireEvent.change(unit, { target: { value: 'hours' } });
+    fireEvent.click(save);
+    expect(within(region).getByRole('alert').textContent).toBe(
+      'Enter a whole number from 1 minute to 168 hours (a week), or leave it empty.',
+    );
+    expect(amount.getAttribute('aria-invalid')).toBe('true');
+    expect(puts(requests)).toEqual([]);
+
+    fireEvent.change(amount, { target: { value: '2' } });
+    fireEvent.click(save);
+    await waitFor(() => expect(within(region).getByText('Saved.')).toBeTruthy());
+    expect(within(region).queryByRole('alert')).toBeNull();
+    expect(state.expected_reply_minutes).toBe(120);
+
+    fireEvent.change(amount, { target: { value: '' } });
+    fireEvent.click(save);
+    await waitFor(() => expect(state.expected_reply_minutes).toBeNull());
+    expect(puts(requests)).toEqual([
+      { allowed_origins: [], require_verified_identity: false, expected_reply_minutes: 120 },
+      { allowed_origins: [], require_verified_identity: false, expected_reply_minutes: null },
+    ]);
   });
 
   it('generates a secret, shows it once with Copy, and asks before rotating it', async () => {

@@ -9,6 +9,7 @@ import { AGENTS_HASH } from './agent-route.ts';
 import { AgentTokensSection } from './agent-tokens-section.tsx';
 import { AllowedWebsitesSection } from './allowed-websites-section.tsx';
 import { IdentitySecretSection } from './identity-secret-section.tsx';
+import { ReplyTimeSection } from './reply-time-section.tsx';
 import { ScreenFrame } from './screen-frame.tsx';
 import { ERROR_TEXT } from './settings-styles.ts';
 import { VerifiedIdentitySection } from './verified-identity-section.tsx';
@@ -25,7 +26,7 @@ function refusal(error: Error, slug: string, t: InboxStrings): string {
   return t.agents.settingsLoadFailed(errorText(error, t));
 }
 
-/** One agent's settings for its owners: allowed websites, verified identity, identity secret, agent tokens. */
+/** One agent's settings for its owners: allowed websites, verified identity, expected reply time, identity secret, agent tokens. */
 export function AgentSettingsScreen({ api, slug, onClose }: Props) {
   const t = useStrings();
   const settings = useQuery(agentSettingsQuery(api, slug));
@@ -58,6 +59,7 @@ export function AgentSettingsScreen({ api, slug, onClose }: Props) {
         <>
           <AllowedWebsitesSection api={api} slug={slug} settings={settings.data} />
           <VerifiedIdentitySection api={api} slug={slug} settings={settings.data} />
+          <ReplyTimeSection api={api} slug={slug} settings={settings.data} />
           <IdentitySecretSection api={api} slug={slug} settings={settings.data} />
           <AgentTokensSection api={api} slug={slug} />
         </>

@@ -416,6 +416,15 @@ export const de: InboxStrings = {
     noSecretWarning:
       'Es gibt noch kein Identitätsgeheimnis, daher kann gerade niemand chatten. Erzeugen Sie unten eines und geben Sie es dem Backend Ihrer Website.',
 
+    replyTime: 'Erwartete Antwortzeit',
+    replyTimeIntro: 'Besucher lesen unter der Begrüßung „Eine Person antwortet meist innerhalb von …“. Leer lassen, um nichts anzugeben.',
+    replyTimeAmount: 'Antwortet meist innerhalb von',
+    replyTimeUnit: 'Einheit',
+    minutes: 'Minuten',
+    hours: 'Stunden',
+    saveReplyTime: 'Antwortzeit speichern',
+    replyTimeInvalid: 'Geben Sie eine ganze Zahl von 1 Minute bis 168 Stunden (eine Woche) ein, oder lassen Sie das Feld leer.',
+
     identitySecret: 'Identitätsgeheimnis',
     identitySecretIntro:
       'Das Backend Ihrer Website signiert das Identitätstoken jedes Besuchers mit diesem Geheimnis (HS256), damit der Chat auf jedem Gerät weiß, wer er ist. Bewahren Sie es auf Ihrem Server auf: niemals in einer Webseite.',

@@ -392,6 +392,15 @@ export const en = {
     requireVerifiedOff: 'When off, anyone can chat. The email they type is only a label and is shown as “Unverified email”.',
     noSecretWarning: 'There is no identity secret yet, so nobody can chat now. Generate one below and give it to your website’s backend.',
 
+    replyTime: 'Expected reply time',
+    replyTimeIntro: 'Visitors read “A person usually replies within …” under the greeting. Leave it empty to say nothing.',
+    replyTimeAmount: 'Usually replies within',
+    replyTimeUnit: 'Unit',
+    minutes: 'minutes',
+    hours: 'hours',
+    saveReplyTime: 'Save reply time',
+    replyTimeInvalid: 'Enter a whole number from 1 minute to 168 hours (a week), or leave it empty.',
+
     identitySecret: 'Identity secret',
     identitySecretIntro:
       'Your website’s backend signs each visitor’s identity token with this secret (HS256), so the chat knows who they are on any device. Keep it on your server: never put it in a web page.',

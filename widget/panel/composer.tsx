@@ -1,5 +1,4 @@
 import { useState, type KeyboardEvent } from 'react';
-import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import { codePointLength, MAX_CONTENT_CHARS } from '../../src/core/protocol/limits.ts';
 import type { PanelStrings } from './i18n.ts';
 import { StrokeIcon } from './stroke-icon.tsx';
@@ -7,33 +6,31 @@ import { StrokeIcon } from './stroke-icon.tsx';
 /** The counter appears once a message is this long: most messages never see it. */
 const COUNTER_FROM_CHARS = 4_000;
 
+/** Where the composer's text goes: the conversation's engine, or (before there is one) the start of one. */
+export interface ComposerTarget {
+  send(text: string): void;
+  /** The text changed (typing indicators, waking a paused connection). */
+  input?(value: string): void;
+  blur?(): void;
+}
+
 interface Props {
-  engine: SyncEngine;
-  threadId: string;
+  target: ComposerTarget;
   strings: PanelStrings;
-  /** Nothing can be sent (the conversation is gone). */
+  /** Nothing can be sent (the conversation is gone, or its first message is on its way). */
   disabled: boolean;
-  /** The connection is paused after idling: typing or sending wakes it. */
-  paused: boolean;
-  onError(error: unknown): void;
 }
 
 /** The message box: Enter sends, Shift+Enter starts a new line; 5,000 code points at most. */
-export function Composer({ engine, threadId, strings, disabled, paused, onError }: Props) {
+export function Composer({ target, strings, disabled }: Props) {
   const [text, setText] = useState('');
   const length = codePointLength(text);
   const over = length - MAX_CONTENT_CHARS;
   const canSend = !disabled && text.trim().length > 0 && over <= 0;
 
-  const wake = () => {
-    if (paused) engine.retryConnection();
-  };
-
   const send = () => {
     if (!canSend) return;
-    wake();
-    // The outbox keeps the message until the server has it, offline or not.
-    engine.send(threadId, text.trim()).catch(onError);
+    target.send(text.trim());
     setText('');
   };
 
@@ -46,10 +43,7 @@ export function Composer({ engine, threadId, strings, disabled, paused, onError 
 
   const onInput = (value: string) => {
     setText(value);
-    wake();
-    if (value) engine.startComposing(threadId);
-    else engine.stopComposing(threadId);
-    engine.setTyping(threadId, value.length > 0);
+    target.input?.(value);
   };
 
   return (
@@ -72,7 +66,7 @@ export function Composer({ engine, threadId, strings, disabled, paused, onError 
           placeholder={strings.placeholder}
           onInput={(event) => onInput(event.currentTarget.value)}
           onKeyDown={onKeyDown}
-          onBlur={() => engine.setTyping(threadId, false)}
+          onBlur={() => target.blur?.()}
           className="field-sizing-content max-h-32 min-h-10 w-full resize-none rounded-xl border border-ama-border bg-ama-field px-3 py-2 text-sm text-ama-text placeholder:text-ama-muted focus:border-ama-ring disabled:bg-ama-field-disabled"
         />
         {length >= COUNTER_FROM_CHARS && (

@@ -1,9 +1,9 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, type ReactNode } from 'react';
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import { useConnectionState } from '../../src/hooks/use-connection-state.ts';
 import { useThreadSnapshot } from '../../src/hooks/use-thread-snapshot.ts';
 import type { NoticeItem } from '../../src/core/timeline/timeline-item.ts';
-import { Composer } from './composer.tsx';
+import { Composer, type ComposerTarget } from './composer.tsx';
 import { noticeFor, type NoticeAction } from './connection-notice.ts';
 import type { PanelStrings } from './i18n.ts';
 import { MessageList } from './message-list.tsx';
@@ -30,6 +30,10 @@ interface Props {
   /** "Talk to a person" (under an escalation). */
   onRequestPerson(): void;
   onError(error: unknown): void;
+  /** The greeting, above the first message. */
+  lead: ReactNode;
+  /** The inline email offer, above the composer. */
+  offer: ReactNode;
 }
 
 /** The live conversation: messages, what the agent is doing, what is wrong, and the composer. */
@@ -45,6 +49,8 @@ export function ConversationView({
   onStartNew,
   onRequestPerson,
   onError,
+  lead,
+  offer,
 }: Props) {
   const snapshot = useThreadSnapshot(engine, threadId);
   const connection = useConnectionState(engine);
@@ -85,6 +91,25 @@ export function ConversationView({
     [strings, nameOf, engine, onStartNew, onRequestPerson],
   );
 
+  // Typing or sending wakes a connection paused after idling.
+  const wake = () => {
+    if (connection.status === 'paused') engine.retryConnection();
+  };
+  const target: ComposerTarget = {
+    send: (text) => {
+      wake();
+      // The outbox keeps the message until the server has it, offline or not.
+      engine.send(threadId, text).catch(onError);
+    },
+    input: (value) => {
+      wake();
+      if (value) engine.startComposing(threadId);
+      else engine.stopComposing(threadId);
+      engine.setTyping(threadId, value.length > 0);
+    },
+    blur: () => engine.setTyping(threadId, false),
+  };
+
   const onAction = (action: NoticeAction) => {
     if (action === 'start_new') onStartNew();
     else if (action === 'reload_history') engine.openThread(threadId).catch(onError);
@@ -101,16 +126,11 @@ export function ConversationView({
         onLoadOlder={() => void engine.loadOlder(threadId).catch(onError)}
         label={strings.conversation}
         open={open}
+        lead={lead}
       />
       <StatusLine notice={status} strings={strings} onAction={onAction} />
-      <Composer
-        engine={engine}
-        threadId={threadId}
-        strings={strings}
-        disabled={connection.status === 'failed' && status?.kind === 'gone'}
-        paused={connection.status === 'paused'}
-        onError={onError}
-      />
+      {offer}
+      <Composer target={target} strings={strings} disabled={connection.status === 'failed' && status?.kind === 'gone'} />
       <ReplyAnnouncer
         items={snapshot.items}
         loaded={snapshot.loaded && snapshot.health.status === 'synced'}

@@ -45,7 +45,7 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
   };
 
   /**
-   * A new step of the conversation (the form gives way to "Starting…", then to the chat)
+   * A new step of the conversation (the first run gives way to the chat, the chat to "Starting…")
    * removes the focused control, and the focus falls to the page's <body>, out of the modal
    * dialog: a keyboard user would Tab into the page. Lost focus (or focus parked on the
    * dialog itself while it started) moves to what the step is about.
@@ -153,7 +153,7 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
       leaveFocus = restoring;
       if (restoring) return void (restoring = false);
       focusInitial();
-      // What the visitor is at may render a moment later (the form, the composer).
+      // What the visitor is at may render a moment later (the composer, the email offer).
       setTimeout(guard('open', focusInitial), 0);
     }),
     closed: guard('close', () => {

@@ -15,9 +15,9 @@ const buttons = (harness: Harness, name: string) =>
   [...harness.dialog().querySelectorAll('button')].filter(
     (candidate) => (candidate.getAttribute('aria-label') ?? candidate.textContent) === name,
   );
-/** The rows of the conversation (the list's children), by what they say. */
+/** The rows of the conversation (the list's children, after the greeting), by what they say. */
 const rowTexts = (harness: Harness) =>
-  [...harness.dialog().querySelectorAll('section > *')]
+  [...harness.dialog().querySelectorAll('section > :not([data-greeting])')]
     .map((row) => row.textContent ?? '')
     .filter((row) => row !== 'Show earlier messages');
 

@@ -3,6 +3,7 @@
  * functions for the few that take a value), so a missing translation is a type error.
  */
 import type { MarkdownLabels } from '../../src/markdown/markdown-style.ts';
+import type { ReplyUnit } from './reply-time.ts';
 
 /** What a visitor reads about one of the agent's tools (visitor-tool-words.ts): plain words, no identifier. */
 export interface VisitorToolWords {
@@ -16,16 +17,19 @@ export interface PanelStrings {
   chat: string;
   close: string;
   newConversation: string;
-  loading: string;
   unknownAgent(slug: string): string;
   unavailable: string;
   tryAgain: string;
   somethingWrong: string;
 
-  prechatIntro: string;
+  /** Under the greeting: the agent's expected reply time (reply-time.ts). */
+  repliesWithin(count: number, unit: ReplyUnit): string;
+  /** The inline email offer (email-offer.tsx); a server that needs one to start asks with `emailRequired`. */
+  emailOffer: string;
   emailLabel: string;
-  nameLabel: string;
-  startChat: string;
+  saveEmail: string;
+  noThanks: string;
+  emailSaved(email: string): string;
   starting: string;
   emailRequired: string;
   emailInvalid: string;
@@ -93,16 +97,17 @@ const en: PanelStrings = {
   chat: 'Chat',
   close: 'Close chat',
   newConversation: 'New conversation',
-  loading: 'Loading…',
   unknownAgent: (slug) => `This chat is not available: there is no agent called “${slug}”.`,
   unavailable: 'The chat cannot be reached right now.',
   tryAgain: 'Try again',
   somethingWrong: 'Something went wrong in the chat.',
 
-  prechatIntro: 'Leave your email so we can continue the conversation later.',
+  repliesWithin: (count, unit) => `A person usually replies within ${count} ${unit}${count === 1 ? '' : 's'}.`,
+  emailOffer: 'Leave your email so we can reply if you go.',
   emailLabel: 'Email',
-  nameLabel: 'Name (optional)',
-  startChat: 'Start chat',
+  saveEmail: 'Save',
+  noThanks: 'No thanks',
+  emailSaved: (email) => `Thanks! We’ll reply to ${email}.`,
   starting: 'Starting…',
   emailRequired: 'Enter your email address.',
   emailInvalid: 'That does not look like an email address (like name@example.com).',
@@ -169,16 +174,18 @@ const de: PanelStrings = {
   chat: 'Chat',
   close: 'Chat schließen',
   newConversation: 'Neues Gespräch',
-  loading: 'Wird geladen…',
   unknownAgent: (slug) => `Dieser Chat ist nicht verfügbar: Es gibt keinen Agenten namens „${slug}“.`,
   unavailable: 'Der Chat ist gerade nicht erreichbar.',
   tryAgain: 'Erneut versuchen',
   somethingWrong: 'Im Chat ist etwas schiefgegangen.',
 
-  prechatIntro: 'Hinterlassen Sie Ihre E-Mail-Adresse, damit wir das Gespräch später fortsetzen können.',
+  repliesWithin: (count, unit) =>
+    `Eine Person antwortet meist innerhalb von ${count} ${{ minute: 'Minute', hour: 'Stunde', day: 'Tag' }[unit]}${count === 1 ? '' : unit === 'day' ? 'en' : 'n'}.`,
+  emailOffer: 'Hinterlassen Sie Ihre E-Mail-Adresse, damit wir antworten können, falls Sie gehen.',
   emailLabel: 'E-Mail',
-  nameLabel: 'Name (optional)',
-  startChat: 'Chat starten',
+  saveEmail: 'Speichern',
+  noThanks: 'Nein danke',
+  emailSaved: (email) => `Danke! Wir antworten an ${email}.`,
   starting: 'Wird gestartet…',
   emailRequired: 'Bitte geben Sie Ihre E-Mail-Adresse ein.',
   emailInvalid: 'Das sieht nicht wie eine E-Mail-Adresse aus (etwa name@example.com).',

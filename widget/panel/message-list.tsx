@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { MessageRow, type RowContext } from './message-row.tsx';
 import type { VisitorRow } from './visitor-rows.ts';
 
@@ -20,10 +20,12 @@ interface Props {
   label: string;
   /** The panel is shown: it opens at the newest message (it may have rendered while hidden). */
   open: boolean;
+  /** Above the first message (the greeting), once the list reaches back to it. */
+  lead?: ReactNode;
 }
 
 /** The conversation, newest at the bottom; follows new rows while the visitor is at the end. */
-export function MessageList({ rows, context, hasOlder, loadingOlder, onLoadOlder, label, open }: Props) {
+export function MessageList({ rows, context, hasOlder, loadingOlder, onLoadOlder, label, open, lead }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   /** Distance from the bottom before "show earlier" added rows above: kept, so nothing jumps. */
@@ -70,6 +72,7 @@ export function MessageList({ rows, context, hasOlder, loadingOlder, onLoadOlder
       onScroll={onScroll}
       className="min-h-0 flex-1 space-y-2 overflow-y-auto overscroll-contain px-3 py-3"
     >
+      {hiddenLocally || hasOlder ? null : lead}
       {(hiddenLocally || hasOlder) && (
         <div className="flex justify-center">
           <button

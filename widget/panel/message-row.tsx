@@ -16,8 +16,8 @@ export interface RowContext {
 }
 
 const BUBBLE = 'max-w-[85%] rounded-2xl px-3 py-2 text-sm leading-snug';
-const OWN_BUBBLE = `${BUBBLE} ml-auto rounded-br-md bg-(--accent) text-(--accent-contrast) whitespace-pre-wrap wrap-break-word`;
-const OTHER_BUBBLE = `${BUBBLE} mr-auto rounded-bl-md bg-ama-bubble text-ama-bubble-text`;
+export const OWN_BUBBLE = `${BUBBLE} ml-auto rounded-br-md bg-(--accent) text-(--accent-contrast) whitespace-pre-wrap wrap-break-word`;
+export const OTHER_BUBBLE = `${BUBBLE} mr-auto rounded-bl-md bg-ama-bubble text-ama-bubble-text`;
 const SMALL_BUTTON = 'rounded px-1.5 py-0.5 font-medium underline underline-offset-2 hover:bg-ama-hover';
 
 /** A note in the visitor's words; also what the live region says of it (reply-announcer.tsx). */

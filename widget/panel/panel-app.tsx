@@ -1,11 +1,13 @@
 import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { PanelHost } from '../shared/panel-contract.ts';
 import { ConversationView } from './conversation-view.tsx';
+import { EmailOffer } from './email-offer.tsx';
 import { PanelErrorBoundary } from './error-boundary.tsx';
+import { FirstRunView } from './first-run-view.tsx';
 import { trapTab } from './focus-trap.ts';
+import { Greeting } from './greeting.tsx';
 import type { PanelStrings } from './i18n.ts';
 import { PanelHeader } from './panel-header.tsx';
-import { PrechatForm } from './prechat-form.tsx';
 import { useSession } from './use-session.ts';
 import type { VisitorSession } from './visitor-session.ts';
 
@@ -46,6 +48,17 @@ export function PanelApp({ session, host, strings, lang }: Props) {
     }
   };
 
+  const lead = profile && <Greeting greeting={profile.greeting} replyMinutes={profile.expected_reply_minutes} strings={strings} />;
+  const offer = state.emailAsk && (
+    <EmailOffer
+      ask={state.emailAsk}
+      email={state.email}
+      strings={strings}
+      onSave={(email) => session.leaveEmail(email)}
+      onDecline={() => session.declineEmail()}
+    />
+  );
+
   let body: ReactNode;
   if (state.profile.status === 'missing') {
     body = (
@@ -53,14 +66,14 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         {strings.unknownAgent(host.options.agent)}
       </p>
     );
-  } else if (phase.kind === 'prechat') {
+  } else if (phase.kind === 'prechat' || (phase.kind === 'starting' && state.firstMessage !== null)) {
     body = (
-      <PrechatForm
+      <FirstRunView
         strings={strings}
-        serverProblem={phase.problem}
-        initialEmail={state.email ?? ''}
-        initialName={state.name ?? ''}
-        onSubmit={(email, name) => session.submitPrechat(email, name)}
+        lead={lead}
+        pending={state.firstMessage}
+        offer={state.emailAsk === 'start' && offer}
+        onSend={(text) => session.startWith(text)}
       />
     );
   } else if (phase.kind === 'starting') {
@@ -109,6 +122,8 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         onStartNew={() => session.newConversation()}
         onRequestPerson={() => void session.requestPerson()}
         onError={report}
+        lead={lead}
+        offer={state.email && state.emailAsk !== 'saved' ? null : offer}
       />
     );
     body = state.conversationReset ? (
@@ -137,7 +152,6 @@ export function PanelApp({ session, host, strings, lang }: Props) {
       <PanelHeader
         titleId={TITLE_ID}
         name={profile?.name ?? strings.chat}
-        greeting={profile?.greeting || null}
         strings={strings}
         canRestart={phase.kind === 'chat' && state.profile.status !== 'missing'}
         onRestart={() => session.newConversation()}

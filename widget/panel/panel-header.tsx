@@ -5,7 +5,6 @@ import { StrokeIcon } from './stroke-icon.tsx';
 interface Props {
   titleId: string;
   name: string;
-  greeting: string | null;
   strings: PanelStrings;
   /** Offer "new conversation" (only once there is one). */
   canRestart: boolean;
@@ -18,8 +17,8 @@ interface Props {
 const ICON_BUTTON =
   'grid size-9 shrink-0 place-items-center rounded-full hover:bg-white/15 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current';
 
-/** The agent's name, initials and greeting in the accent colour, with "talk to a person", "new conversation" and close. */
-export function PanelHeader({ titleId, name, greeting, strings, canRestart, onRestart, onRequestPerson, onClose }: Props) {
+/** The agent's name and initials in the accent colour (the greeting is the conversation's first message), with "talk to a person", "new conversation" and close. */
+export function PanelHeader({ titleId, name, strings, canRestart, onRestart, onRequestPerson, onClose }: Props) {
   return (
     <header className="ama-header flex items-center gap-3 bg-(--accent) px-3 py-3 text-(--accent-contrast)">
       {/* Inverted (accent text on the contrast colour), so the initials are as legible as the name for any accent. */}
@@ -33,7 +32,6 @@ export function PanelHeader({ titleId, name, greeting, strings, canRestart, onRe
         <h2 id={titleId} className="truncate text-base leading-tight font-semibold">
           {name}
         </h2>
-        {greeting && <p className="line-clamp-2 text-xs leading-snug">{greeting}</p>}
       </div>
       {canRestart && (
         <button

@@ -117,43 +117,120 @@ describe('mounting', () => {
   });
 });
 
-describe('pre-chat form', () => {
-  it('asks for an email, says what is wrong with it, then starts the conversation', async () => {
-    const harness = await mountTestPanel();
-    const email = harness.dialog().querySelector<HTMLInputElement>('input[type="email"]')!;
-    const submit = button(harness, 'Start chat');
+describe('first run (issue 23)', () => {
+  const conversation = (harness: Harness) => harness.dialog().querySelector('[aria-label="Conversation"]')!;
 
-    act(() => submit.click());
-    expect(harness.dialog().querySelector('[role="alert"]')?.textContent).toBe('Enter your email address.');
-    expect(email.getAttribute('aria-invalid')).toBe('true');
-    expect(email.getAttribute('aria-describedby')).toBe('ama-email-problem');
+  it('opens on the greeting as the first message and a composer; the first message starts the conversation without an email', async () => {
+    const harness = await mountTestPanel();
+    expect(conversation(harness).textContent).toBe('Hi! Ask me anything.');
+    expect(harness.dialog().querySelector('input[type="email"]')).toBeNull();
     expect(harness.server.api.resolveThread).not.toHaveBeenCalled();
 
+    typeInto(composer(harness), 'Hello, anyone there?');
+    press(composer(harness), 'Enter');
+    await harness.settle();
+    expect(harness.server.api.resolveThread).toHaveBeenCalledWith('demo', { email: null, name: null, identity_token: null }, null);
+    expect(harness.server.api.sendMessage).toHaveBeenCalledWith(
+      'demo',
+      THREAD,
+      { visitorToken: TOKEN, email: null },
+      expect.objectContaining({ content: 'Hello, anyone there?' }),
+      undefined,
+    );
+    // The greeting stays the conversation's first message, above what the visitor wrote.
+    expect(conversation(harness).textContent).toMatch(/^Hi! Ask me anything\..*Hello, anyone there\?/);
+    expect(harness.record()).toMatchObject({ email: null, threadId: THREAD, senderId: VISITOR, visitorToken: TOKEN });
+  });
+
+  it('says when a person usually replies, under the greeting, when the agent states it', async () => {
+    const server = new FakeServer();
+    server.replyMinutes = 90;
+    const harness = await mountTestPanel({ server });
+    expect(conversation(harness).textContent).toBe('Hi! Ask me anything.A person usually replies within 2 hours.');
+    const silent = await mountTestPanel();
+    expect(conversation(silent).textContent).not.toContain('usually replies');
+  });
+
+  it('offers to keep the email after the first reply; "No thanks" keeps chatting, and a saved one is set once', async () => {
+    const harness = await mountTestPanel();
+    typeInto(composer(harness), 'Hi');
+    press(composer(harness), 'Enter');
+    await harness.settle();
+    await act(() => harness.connection.open());
+    await harness.settle();
+    expect(harness.dialog().querySelector('#ama-email')).toBeNull();
+
+    const reply = harness.server.message(AGENT, 'Hello! How can I help?');
+    act(() => harness.connection.deliver({ type: 'thread_message', thread_id: THREAD, data: reply }));
+    await harness.settle();
+    expect(text(harness)).toContain('Leave your email so we can reply if you go.');
+    const email = harness.dialog().querySelector<HTMLInputElement>('#ama-email')!;
+    expect(email.getAttribute('aria-label')).toBe('Email');
+    expect(button(harness, 'No thanks')).toBeTruthy();
+
     typeInto(email, 'ada@example');
-    act(() => submit.click());
+    act(() => button(harness, 'Save').click());
     expect(harness.dialog().querySelector('[role="alert"]')?.textContent).toBe(
       'That does not look like an email address (like name@example.com).',
     );
-
-    typeInto(email, 'ada@example.com');
-    typeInto(harness.dialog().querySelector<HTMLInputElement>('#ama-name')!, 'Ada');
-    act(() => submit.click());
+    typeInto(email, 'Ada@Example.com');
+    act(() => button(harness, 'Save').click());
     await harness.settle();
-    expect(harness.server.api.resolveThread).toHaveBeenCalledWith(
+    expect(harness.server.api.resolveThread).toHaveBeenLastCalledWith('demo', { email: 'ada@example.com' }, TOKEN);
+    expect(harness.record()).toMatchObject({ email: 'ada@example.com', threadId: THREAD });
+    expect(harness.dialog().querySelector('#ama-email')).toBeNull();
+    expect(text(harness)).toContain('Thanks! We’ll reply to ada@example.com.');
+
+    const declining = await mountTestPanel();
+    typeInto(composer(declining), 'Hi');
+    press(composer(declining), 'Enter');
+    await declining.settle();
+    await act(() => declining.connection.open());
+    const hello = declining.server.message(AGENT, 'Hello!');
+    act(() => declining.connection.deliver({ type: 'thread_message', thread_id: THREAD, data: hello }));
+    await declining.settle();
+    act(() => button(declining, 'No thanks').click());
+    expect(declining.dialog().querySelector('#ama-email')).toBeNull();
+    expect(composer(declining).disabled).toBe(false);
+  });
+
+  it('asks for the email when the visitor asks for a person, with the focus in the field', async () => {
+    const harness = await mountTestPanel();
+    act(() => harness.controller.opened());
+    typeInto(composer(harness), 'Hi');
+    press(composer(harness), 'Enter');
+    await harness.settle();
+    act(() => button(harness, 'Talk to a person').click());
+    await harness.settle();
+    expect(text(harness)).toContain('Leave your email so we can reply if you go.');
+    expect(harness.shadowRoot.activeElement).toBe(harness.dialog().querySelector('#ama-email'));
+  });
+
+  it('asks for an email first on a server that starts no one without one, and keeps the first message', async () => {
+    const server = new FakeServer();
+    server.requiresEmail = true;
+    const harness = await mountTestPanel({ server });
+    typeInto(composer(harness), 'Hello?');
+    press(composer(harness), 'Enter');
+    await harness.settle();
+    expect(text(harness)).toContain('Enter your email address.');
+    expect(text(harness)).toContain('Hello?');
+    expect(button(harness, 'No thanks')).toBeUndefined();
+    typeInto(harness.dialog().querySelector<HTMLInputElement>('#ama-email')!, 'ada@example.com');
+    act(() => button(harness, 'Save').click());
+    await harness.settle();
+    expect(harness.server.api.resolveThread).toHaveBeenLastCalledWith(
       'demo',
-      { email: 'ada@example.com', name: 'Ada', identity_token: null },
+      { email: 'ada@example.com', name: null, identity_token: null },
       null,
     );
-    expect(composer(harness)).toBeTruthy();
-    // The visitor's own id came from the history's participant_joined, and is remembered with the token the server issued.
-    expect(harness.record()).toMatchObject({
-      email: 'ada@example.com',
-      name: 'Ada',
-      threadId: THREAD,
-      senderId: VISITOR,
-      visitorToken: TOKEN,
-      verified: false,
-    });
+    expect(harness.server.api.sendMessage).toHaveBeenCalledWith(
+      'demo',
+      THREAD,
+      { visitorToken: TOKEN, email: 'ada@example.com' },
+      expect.objectContaining({ content: 'Hello?' }),
+      undefined,
+    );
   });
 
   it('is skipped when the page identified the visitor', async () => {
@@ -181,11 +258,12 @@ describe('pre-chat form', () => {
   });
 
   it('speaks German for locale de-DE', async () => {
-    const harness = await mountTestPanel({ locale: 'de-DE' });
+    const server = new FakeServer();
+    server.replyMinutes = 60;
+    const harness = await mountTestPanel({ server, locale: 'de-DE' });
     expect(harness.dialog().getAttribute('lang')).toBe('de');
-    expect(text(harness)).toContain('E-Mail');
-    act(() => button(harness, 'Chat starten').click());
-    expect(harness.dialog().querySelector('[role="alert"]')?.textContent).toBe('Bitte geben Sie Ihre E-Mail-Adresse ein.');
+    expect(text(harness)).toContain('Eine Person antwortet meist innerhalb von 1 Stunde.');
+    expect(composer(harness).getAttribute('aria-label')).toBe('Nachricht');
     expect(button(harness, 'Chat schließen')).toBeTruthy();
   });
 
@@ -464,24 +542,23 @@ describe('keyboard and focus', () => {
     expect(harness.host.requestClose).toHaveBeenCalledTimes(1);
   });
 
-  it('focuses the email field first when the form shows', async () => {
+  it('focuses the composer first on a first run', async () => {
     const harness = await mountTestPanel();
     act(() => harness.controller.opened());
-    expect(harness.shadowRoot.activeElement).toBe(harness.dialog().querySelector('input[type="email"]'));
+    expect(harness.shadowRoot.activeElement).toBe(composer(harness));
   });
 
-  it('keeps the focus in the panel when the form gives way to the conversation (the focused field goes away)', async () => {
+  it('keeps the focus in the composer when the first message gives way to the conversation', async () => {
     const nextTask = () => act(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
     const harness = await mountTestPanel();
     act(() => harness.controller.opened());
     await nextTask();
-    const email = harness.dialog().querySelector<HTMLInputElement>('input[type="email"]')!;
-    expect(harness.shadowRoot.activeElement).toBe(email);
-    typeInto(email, 'ada@example.com');
-    act(() => button(harness, 'Start chat').click());
+    expect(harness.shadowRoot.activeElement).toBe(composer(harness));
+    typeInto(composer(harness), 'Hello');
+    press(composer(harness), 'Enter');
     await harness.settle();
     await nextTask();
-    expect(composer(harness)).toBeTruthy();
+    expect(harness.server.api.resolveThread).toHaveBeenCalledTimes(1);
     expect(harness.shadowRoot.activeElement).toBe(composer(harness));
   });
 

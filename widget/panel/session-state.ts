@@ -6,8 +6,8 @@ import type { BlockedReason } from './refusals.ts';
 type ProfileState = { status: 'loading' } | { status: 'ready'; profile: AgentProfile } | { status: 'missing' } | { status: 'failed' };
 
 type ConversationPhase =
-  /** Asking who the visitor is. `problem`: what the server said about the last try. */
-  | { kind: 'prechat'; problem: 'invalid_email' | null }
+  /** Nobody is known yet: the greeting and a composer; the conversation starts with the first message. */
+  | { kind: 'prechat' }
   | { kind: 'starting' }
   /** Nothing the visitor can do here: the website has to change something (see {@link BlockedReason}). */
   | { kind: 'blocked'; reason: BlockedReason }
@@ -29,6 +29,13 @@ export interface PreviewedReply {
   content: string;
 }
 
+/**
+ * Asking for the visitor's email, inline and optional (issue 23): `reply` after the first
+ * reply, `person` when they asked for one, `start` when the server will not start without
+ * one (a seed-only server); `declined` and `saved` end the asking for this page view.
+ */
+export type EmailAsk = 'reply' | 'person' | 'start' | 'declined' | 'saved';
+
 export interface SessionState {
   profile: ProfileState;
   phase: ConversationPhase;
@@ -46,4 +53,9 @@ export interface SessionState {
   conversationReset: boolean;
   /** The newest reply that came while the panel was closed, until it opens or the visitor dismisses it. */
   preview: PreviewedReply | null;
+
+  /** The visitor's first message, kept while its conversation starts (sent once it has). */
+  firstMessage: string | null;
+  /** Where asking for the email stands; null: not asked (yet). */
+  emailAsk: EmailAsk | null;
 }

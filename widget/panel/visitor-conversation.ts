@@ -57,7 +57,7 @@ export abstract class VisitorConversation {
     this.identity = host.identity;
     this.state = {
       profile: { status: 'loading' },
-      phase: { kind: 'prechat', problem: null },
+      phase: { kind: 'prechat' },
       open: false,
       email: null,
       name: null,
@@ -65,6 +65,8 @@ export abstract class VisitorConversation {
       notice: null,
       conversationReset: false,
       preview: null,
+      firstMessage: null,
+      emailAsk: null,
     };
   }
 
@@ -81,26 +83,32 @@ export abstract class VisitorConversation {
     for (const listener of [...this.listeners]) listener();
   }
 
-  /** Takes in who the visitor is (the site's `identify()`, the form, or again after an expired token). */
+  /** Takes in who the visitor is (the site's `identify()`, or again after an expired token). */
   protected abstract adopt(identity: VisitorIdentity, duringVisit: boolean): void;
 
-  /** Nobody is known any more: the conversation stops, the record goes, the form shows. */
+  /** Nobody is known any more: the conversation stops, the record goes, the first run shows. */
   abstract startFresh(): void;
 
   // ---- starting a conversation ---------------------------------------------------------
 
-  /** Whether there is anything to resolve with: a stored token, an email, or the site's identity token. */
+  /** Whether there is anything to resolve with: a stored token, an email, the site's identity token, or a first message. */
   protected canResolve(): boolean {
     const { record } = this.visitor;
-    return Boolean(record.visitorToken || record.email || this.identity?.identityToken);
+    return Boolean(record.visitorToken || record.email || this.identity?.identityToken || this.state.firstMessage !== null);
   }
 
-  /** The email form, unless the agent takes verified visitors only (then: sign in on the site). */
-  protected askWhoItIs(problem: 'invalid_email' | null): void {
+  /** The greeting and a composer, unless the agent takes verified visitors only (then: sign in on the site). */
+  protected askWhoItIs(): void {
     const profile = this.state.profile;
     if (profile.status === 'ready' && profile.profile.require_verified_identity && !this.identity?.identityToken)
       return this.block('identity_required');
-    this.set({ phase: { kind: 'prechat', problem } });
+    this.set({ phase: { kind: 'prechat' } });
+  }
+
+  /** Nobody could write to the visitor after they leave: no email on record, and not one the site vouched for. */
+  protected wantsEmail(): boolean {
+    const { record } = this.visitor;
+    return !record.email && !record.verified && !this.identity?.email && this.state.emailAsk !== 'saved';
   }
 
   /** Stops where the website has to act; told once per entry, never retried on its own. */
@@ -138,9 +146,10 @@ export abstract class VisitorConversation {
         return;
       }
       const code = ApiError.is(error) ? error.code : 'start_failed';
-      // The server refused the email (only a typed one can be wrong: the site's were checked).
-      if (code === 'client_error' && !this.identity?.identityToken) this.askWhoItIs(this.visitor.record.email ? 'invalid_email' : null);
-      else this.set({ phase: { kind: 'start-failed', code, retryAfterMs: ApiError.is(error) ? error.retryAfterMs : null } });
+      // A server that starts no one without an email (seed-only) gets one asked for; the first message waits.
+      if (code === 'client_error' && !this.identity?.identityToken && !this.visitor.record.email && this.state.firstMessage !== null) {
+        this.set({ phase: { kind: 'prechat' }, emailAsk: 'start' });
+      } else this.set({ phase: { kind: 'start-failed', code, retryAfterMs: ApiError.is(error) ? error.retryAfterMs : null } });
       this.report(code, describe(error));
     });
   }
@@ -185,6 +194,12 @@ export abstract class VisitorConversation {
     this.engine.start(engine, threadId, (error) => {
       if (current()) this.report('engine_failed', describe(error));
     });
+    // The message the visitor wrote before there was a conversation: the outbox keeps it from here.
+    const first = this.state.firstMessage;
+    if (first !== null) {
+      this.set({ firstMessage: null });
+      engine.send(threadId, first).catch((error: unknown) => this.report('send_failed', describe(error)));
+    }
   }
 
   /**
@@ -233,6 +248,8 @@ export abstract class VisitorConversation {
     }
     if (message.senderId === phase.selfSenderId) return;
     if (message.seq !== null && message.seq <= this.state.hiddenThroughSeq) return;
+    // The first reply: a gentle offer to leave an email, so a later answer can reach them.
+    if (this.state.emailAsk === null && this.wantsEmail()) this.set({ emailAsk: 'reply' });
     const { id, senderId, content } = message;
     // A new reply while the panel is closed shows above the launcher (reply-preview.tsx).
     if (this.events.message(id, { threadId: phase.threadId, senderId, content }) && !this.state.open)

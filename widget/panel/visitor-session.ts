@@ -32,8 +32,8 @@ export class VisitorSession extends VisitorConversation {
     try {
       const profile = await this.deps.api.profile(this.host.options.agent);
       this.set({ profile: { status: 'ready', profile } });
-      // An agent for verified visitors only: no form for a visitor the site has not vouched for.
-      if (this.state.phase.kind === 'prechat') this.askWhoItIs(this.state.phase.problem);
+      // An agent for verified visitors only: no composer for a visitor the site has not vouched for.
+      if (this.state.phase.kind === 'prechat') this.askWhoItIs();
     } catch (error) {
       const refusal = refusalOfError(error);
       if (refusal?.kind === 'blocked' && refusal.reason === 'origin_not_allowed') {
@@ -54,9 +54,43 @@ export class VisitorSession extends VisitorConversation {
     }
   }
 
-  /** The pre-chat form was sent (already validated). */
-  submitPrechat(email: string, name: string): void {
-    this.adopt({ email: email.trim().toLowerCase(), ...(name.trim() ? { name: name.trim() } : {}) }, false);
+  /** The visitor's first message, written before there is a conversation: it starts one (issue 23). */
+  startWith(text: string): void {
+    if (this.state.phase.kind !== 'prechat' || this.state.firstMessage !== null) return;
+    this.set({ firstMessage: text });
+    this.begin();
+  }
+
+  /**
+   * The visitor left their email in the inline offer (already checked): a label for the
+   * owners, set once (CONTRACT §7: a known visitor without one may give it later). Before
+   * there is a conversation (a server that wants one first), it starts with it. False when
+   * the server did not take it.
+   */
+  async leaveEmail(typed: string): Promise<boolean> {
+    const email = typed.trim().toLowerCase();
+    const token = this.visitor.record.visitorToken;
+    if (this.state.phase.kind !== 'chat' || !token) {
+      this.visitor.update({ email });
+      this.set({ emailAsk: 'saved' });
+      this.begin();
+      return true;
+    }
+    try {
+      const resolved = await this.deps.api.resolveThread(this.host.options.agent, { email }, token);
+      const saved = resolved.email ?? email;
+      this.visitor.update({ email: saved });
+      this.set({ email: saved, emailAsk: 'saved' });
+      return true;
+    } catch (error) {
+      this.report(ApiError.is(error) ? error.code : 'email_failed', describe(error));
+      return false;
+    }
+  }
+
+  /** "No thanks": the email is not asked for again on this page, unless the visitor asks for a person. */
+  declineEmail(): void {
+    this.set({ emailAsk: 'declined' });
   }
 
   /** `AMA2Chat.identify()`: another person starts over; the same one updates their name or proves who they are. */
@@ -93,7 +127,7 @@ export class VisitorSession extends VisitorConversation {
     const previousThread = this.visitor.record.threadId;
     this.visitor.update({ threadId: null, senderId: null, appliedSeq: 0, unread: 0 });
     this.unread.set(0);
-    if (!this.canResolve()) return this.askWhoItIs(null);
+    if (!this.canResolve()) return this.askWhoItIs();
     this.reResolved = false;
     this.begin({ restart: { previousThread, hideThrough } });
   }
@@ -106,6 +140,8 @@ export class VisitorSession extends VisitorConversation {
     const { phase } = this.state;
     const token = this.visitor.record.visitorToken;
     if (phase.kind !== 'chat' || !token) return;
+    // So the person can reach them after they leave.
+    if (this.wantsEmail()) this.set({ emailAsk: 'person' });
     try {
       await this.deps.api.requestHandoff(this.host.options.agent, phase.threadId, token);
     } catch {
@@ -125,7 +161,7 @@ export class VisitorSession extends VisitorConversation {
     forgetDevice(this.deps, this.host.options, token, (message) => this.report('reset_failed', message));
   }
 
-  /** Nobody is known any more (a reset here or in another tab, an expired token): the conversation stops, the record goes, the form shows. */
+  /** Nobody is known any more (a reset here or in another tab, an expired token): the conversation stops, the record goes, the first run shows. */
   startFresh(): void {
     this.generation++;
     this.engine.stop();
@@ -133,8 +169,17 @@ export class VisitorSession extends VisitorConversation {
     this.unread.set(0, false);
     this.visitor.forget();
     this.reResolved = false;
-    this.set({ email: null, name: null, notice: null, hiddenThroughSeq: 0, conversationReset: false, preview: null });
-    this.askWhoItIs(null);
+    this.set({
+      email: null,
+      name: null,
+      notice: null,
+      hiddenThroughSeq: 0,
+      conversationReset: false,
+      firstMessage: null,
+      emailAsk: null,
+      preview: null,
+    });
+    this.askWhoItIs();
   }
 
   /** After a failed start: try the same again. */
@@ -142,7 +187,7 @@ export class VisitorSession extends VisitorConversation {
     if (this.state.profile.status === 'failed') void this.loadProfile();
     this.reResolved = false;
     if (this.canResolve()) this.begin();
-    else this.askWhoItIs(null);
+    else this.askWhoItIs();
   }
 
   setOpen(open: boolean): void {

@@ -8,7 +8,7 @@ export type WidgetEventName = 'ready' | 'open' | 'close' | 'message' | 'unread' 
  * - `identity_required`: the agent accepts verified visitors only, and no identity token was given;
  * - `identity_invalid`: the identity token was refused (signature, audience, expiry);
  * - `conversation_reset`: the stored conversation is gone (e.g. the server's data was reset); a new one started;
- * - `visitor_expired`: the stored visitor went unused too long (the server's idle limit); the form starts afresh;
+ * - `visitor_expired`: the stored visitor went unused too long (the server's idle limit); the first run starts afresh;
  * - `reset_failed`: `reset()` forgot the visitor here, but the server could not be told to revoke the token;
  * - `invalid_identity`: `identify()` was called with nothing usable;
  * - `unknown_agent`, `invalid_option`, `panel_load_failed`.

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { newIdentitySecret } from '../auth/identity-tokens.ts';
 import { hashAgentToken, newAgentToken } from '../auth/tokens.ts';
 import { normalizeAllowedOrigins } from '../http/allowed-origins.ts';
+import { MAX_EXPECTED_REPLY_MINUTES } from '../../../src/core/protocol/limits.ts';
 import { requireUser } from '../http/authenticate.ts';
 import { ApiError, badRequest, notFound } from '../http/errors.ts';
 import {
@@ -25,7 +26,26 @@ const settingsOf = (agent: AgentRecord) => ({
   require_verified_identity: agent.requireVerifiedIdentity,
   identity_secret_set: agent.identitySecret !== null,
   identity_secret_created_at: agent.identitySecretCreatedAt,
+  expected_reply_minutes: agent.expectedReplyMinutes,
 });
+
+interface SettingsBody {
+  allowed_origins: string[];
+  require_verified_identity: boolean;
+  /** [ext] Left out: unchanged (clients from before it keep working); null: nothing is said. */
+  expected_reply_minutes?: number | null;
+}
+
+/** The expected reply time of a PUT, checked here for a message an owner can act on. */
+function expectedReplyOf(body: SettingsBody, agent: AgentRecord): number | null {
+  const value = body.expected_reply_minutes;
+  if (value === undefined) return agent.expectedReplyMinutes;
+  if (value === null) return null;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_EXPECTED_REPLY_MINUTES) {
+    throw badRequest(`expected_reply_minutes must be a whole number of minutes from 1 to ${MAX_EXPECTED_REPLY_MINUTES} (a week), or null.`);
+  }
+  return value;
+}
 
 const tokenInfoOf = (token: AgentTokenRecord) => ({
   id: token.id,
@@ -62,18 +82,23 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
     async (request) => settingsOf(await ownedAgent(request)),
   );
 
-  app.put<{ Params: { slug: string }; Body: { allowed_origins: string[]; require_verified_identity: boolean } }>(
+  app.put<{ Params: { slug: string }; Body: SettingsBody }>(
     '/agents/:slug/settings',
     {
       schema: {
         tags: ['agent settings'],
-        summary: '[ext] Set allowed websites and whether visitors must be verified',
+        summary: '[ext] Set allowed websites, whether visitors must be verified, and the expected reply time',
         params: slugParams,
         body: {
           type: 'object',
           properties: {
             allowed_origins: { type: 'array', items: { type: 'string', maxLength: 2048 }, maxItems: MAX_RAW_ORIGINS },
             require_verified_identity: { type: 'boolean' },
+            expected_reply_minutes: {
+              type: ['number', 'null'],
+              description:
+                '[ext] "usually replies within" this many minutes (1 to 10080), shown to visitors; null for none; left out: unchanged',
+            },
           },
           required: ['allowed_origins', 'require_verified_identity'],
         },
@@ -84,9 +109,11 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
       const agent = await ownedAgent(request);
       const origins = normalizeAllowedOrigins(request.body.allowed_origins);
       if (!origins.ok) throw badRequest(origins.message);
+      const expectedReplyMinutes = expectedReplyOf(request.body, agent);
       const updated = await ctx.storage.agentSettings.update(agent.id, {
         allowedOrigins: origins.origins,
         requireVerifiedIdentity: request.body.require_verified_identity,
+        expectedReplyMinutes,
       });
       await ctx.agentSettingsChanged(updated);
       return settingsOf(updated);

@@ -149,7 +149,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
       return { resolution, token };
     }
     if (agent.requireVerifiedIdentity) throw new ApiError('identity_required', IDENTITY_REQUIRED_MESSAGE);
-    if (email === null) throw badRequest('email is required to start a conversation.');
+    // The email is optional: a visitor may write first and give it later (set once, above).
     return { resolution: await ctx.storage.visitors.create({ agent, email, name, tokenHash: hashVisitorToken(token) }), token };
   }
 
@@ -182,6 +182,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
         greeting: agent.greeting,
         theme: { color: agent.themeColor },
         require_verified_identity: agent.requireVerifiedIdentity,
+        expected_reply_minutes: agent.expectedReplyMinutes,
       };
     },
   );
@@ -196,7 +197,12 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
         body: {
           type: 'object',
           properties: {
-            email: { type: 'string', minLength: 3, maxLength: 254, description: 'a label for the owners; required for a new visitor' },
+            email: {
+              type: 'string',
+              minLength: 3,
+              maxLength: 254,
+              description: 'a label for the owners; optional (a visitor may give it later, once)',
+            },
             name: { type: ['string', 'null'], maxLength: 100 },
             fresh: { type: 'boolean', description: '[ext] start a new conversation instead of resuming the open one' },
             identity_token: {

@@ -97,6 +97,7 @@ export function rowCodec(read: ColumnReader) {
       identitySecret:
         row.identity_secret === null ? null : secrets.open(str(row.identity_secret), sealedColumn.identitySecret(str(row.id))),
       identitySecretCreatedAt: timeOrNull(row.identity_secret_created_at),
+      expectedReplyMinutes: row.expected_reply_minutes == null ? null : Number(row.expected_reply_minutes),
     }),
 
     toAgentToken: (row: Row): AgentTokenRecord => ({

@@ -105,9 +105,11 @@ export interface AgentRecord {
   /** The HMAC key of identity tokens (`ais_…`); null until an owner creates one. */
   identitySecret: string | null;
   identitySecretCreatedAt: string | null;
+  /** [ext] "Usually replies within …" minutes, shown to visitors; null: nothing is said. */
+  expectedReplyMinutes: number | null;
 }
 export type NewAgent = Omit<AgentRecord, 'createdAt' | keyof AgentSettingsInput | 'identitySecret' | 'identitySecretCreatedAt'>;
-export type AgentSettingsInput = Pick<AgentRecord, 'allowedOrigins' | 'requireVerifiedIdentity'>;
+export type AgentSettingsInput = Pick<AgentRecord, 'allowedOrigins' | 'requireVerifiedIdentity' | 'expectedReplyMinutes'>;
 
 export interface AgentTokenRecord {
   id: string;

@@ -5,7 +5,13 @@ import { identityClaims, resolve, signIdentityToken } from '../support/visitors.
 
 type Session = { token: string; user: { id: string } };
 
-const DEFAULTS = { allowed_origins: [], require_verified_identity: false, identity_secret_set: false, identity_secret_created_at: null };
+const DEFAULTS = {
+  allowed_origins: [],
+  require_verified_identity: false,
+  identity_secret_set: false,
+  identity_secret_created_at: null,
+  expected_reply_minutes: null,
+};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** An open SSE stream: reads in the background until the server ends it. */

@@ -146,14 +146,20 @@ describe('one definition of each REST shape', () => {
       server: () => answer('/chat/public/{slug}', 'get', 200),
       client: accepts(agentProfileSchema),
       good: [fixtureAgentProfile],
-      bad: [{ ...fixtureAgentProfile, name: null }],
+      bad: [
+        { ...fixtureAgentProfile, name: null },
+        { ...fixtureAgentProfile, expected_reply_minutes: 'soon' },
+      ],
     },
     {
       title: 'GET /agents/{slug}/settings',
       server: () => answer('/agents/{slug}/settings', 'get', 200),
       client: accepts(agentSettingsSchema),
       good: [fixtureAgentSettings],
-      bad: [{ ...fixtureAgentSettings, allowed_origins: 'https://example.com' }],
+      bad: [
+        { ...fixtureAgentSettings, allowed_origins: 'https://example.com' },
+        { ...fixtureAgentSettings, expected_reply_minutes: '1 hour' },
+      ],
     },
     {
       title: 'POST /agents/{slug}/identity-secret',

@@ -63,6 +63,8 @@ type ApprovalDecision = 'approve' | 'reject';
 export interface AgentSettingsInput {
   allowed_origins: string[];
   require_verified_identity: boolean;
+  /** [ext] Left out: unchanged; null: nothing is said to visitors. */
+  expected_reply_minutes?: number | null;
 }
 
 /** The signed-in user's calls; the §11 ones (queues, ownership, notes, search) are in {@link OwnershipApi}. */
@@ -194,7 +196,12 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
     getAgentSettings: (slug, signal) => http.request('GET', `${agent(slug)}/settings`, { signal, parse: parseWith(agentSettingsSchema) }),
     updateAgentSettings: (slug, input, signal) =>
       http.request('PUT', `${agent(slug)}/settings`, {
-        body: { allowed_origins: input.allowed_origins, require_verified_identity: input.require_verified_identity },
+        body: {
+          allowed_origins: input.allowed_origins,
+          require_verified_identity: input.require_verified_identity,
+          // [ext] Left out (not null) when not given: the server keeps what it has.
+          ...(input.expected_reply_minutes === undefined ? {} : { expected_reply_minutes: input.expected_reply_minutes }),
+        },
         signal,
         parse: parseWith(agentSettingsSchema),
       }),

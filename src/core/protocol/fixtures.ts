@@ -203,6 +203,7 @@ export const fixtureAgentProfile: PublicAgentProfile = {
   greeting: 'Hi! Ask me anything.',
   theme: { color: '#4f46e5' },
   require_verified_identity: false,
+  expected_reply_minutes: 90,
 };
 
 /** [ext] A resolve answer: a new conversation for a visitor the website vouched for. */
@@ -224,6 +225,7 @@ export const fixtureAgentSettings: AgentSettings = {
   require_verified_identity: false,
   identity_secret_set: true,
   identity_secret_created_at: fixtureTime(-3600),
+  expected_reply_minutes: null,
 };
 
 /** [ext] A freshly generated identity secret (shown once). */

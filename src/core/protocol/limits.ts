@@ -2,6 +2,8 @@
 
 /** Maximum message length, counted in Unicode code points (CONTRACT §4). */
 export const MAX_CONTENT_CHARS = 5000;
+/** [ext] The longest expected reply time an agent may state: a week, in minutes (CONTRACT §7, agent settings). */
+export const MAX_EXPECTED_REPLY_MINUTES = 10_080;
 /** Maximum length of a `client_message_id` (CONTRACT §4). */
 export const MAX_CLIENT_MESSAGE_ID_LENGTH = 128;
 /** Maximum number of mentions on one message. */

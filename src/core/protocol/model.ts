@@ -220,6 +220,8 @@ export interface PublicAgentProfile {
   theme: { color?: string };
   /** [ext] */
   require_verified_identity: boolean;
+  /** [ext] How soon a person usually replies, in minutes; null: nothing is said. */
+  expected_reply_minutes?: number | null;
 }
 
 /** `GET`/`PUT /agents/{slug}/settings` [ext], owners only. */
@@ -228,6 +230,8 @@ export interface AgentSettings {
   require_verified_identity: boolean;
   identity_secret_set: boolean;
   identity_secret_created_at: string | null;
+  /** [ext] "Usually replies within" this many minutes (1 to a week); null: nothing is said. */
+  expected_reply_minutes?: number | null;
 }
 
 /** `POST /agents/{slug}/identity-secret` [ext]: the secret is shown this once. */

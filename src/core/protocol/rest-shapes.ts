@@ -4,6 +4,7 @@
  * is what a client accepts (see rest-shape.ts).
  */
 import * as v from 'valibot';
+import { MAX_EXPECTED_REPLY_MINUTES } from './limits.ts';
 import { DURABLE_EVENT_TYPES, ERROR_CODES } from './model.ts';
 import { THREAD_STATUSES } from './ownership.ts';
 import { eachOf, listOf, maybe, needed, orNull, sent, shape } from './rest-shape.ts';
@@ -15,6 +16,14 @@ const nonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
 /** A log position a message or event holds: the first is 1 (CONTRACT §5). */
 const seq = v.pipe(v.number(), v.integer(), v.minValue(1));
 const nullableText = v.nullable(v.string());
+/**
+ * [ext] "Usually replies within …", in minutes; null when the owners state none. A client
+ * takes any number (it rounds for display), so a wider range later breaks no profile.
+ */
+const expectedReply = {
+  wire: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_EXPECTED_REPLY_MINUTES))),
+  lenient: v.nullable(v.number()),
+};
 const visitorSenderId = v.pipe(v.string(), v.startsWith('visitor:'));
 /** ISO-8601; stated for the OpenAPI document, not checked by clients. */
 const timestamp = v.pipe(v.string(), v.metadata({ format: 'date-time' }));
@@ -213,6 +222,8 @@ export const agentProfile = shape({
   theme: sent(shape({ color: maybe(text) }), {}),
   /** [ext] When true, only visitors vouched for by an identity token may chat. */
   require_verified_identity: sent(flag),
+  /** [ext] How soon a person usually replies; absent on a seed-only server (then nothing is said). */
+  expected_reply_minutes: sent(expectedReply, null),
 });
 
 /** [ext] `GET`/`PUT /agents/{slug}/settings` (owners only). */
@@ -221,6 +232,7 @@ export const agentSettings = shape({
   require_verified_identity: needed(flag),
   identity_secret_set: needed(flag),
   identity_secret_created_at: sent(nullableText, null),
+  expected_reply_minutes: sent(expectedReply, null),
 });
 
 /** [ext] `POST /agents/{slug}/identity-secret`: the secret, shown once. */

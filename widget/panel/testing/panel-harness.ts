@@ -43,6 +43,7 @@ const PROFILE: AgentProfile = {
   avatar_url: null,
   greeting: 'Hi! Ask me anything.',
   theme: { color: '#0f766e' },
+  expected_reply_minutes: null,
 };
 
 /** A Storage kept in memory, one per test. */
@@ -89,6 +90,10 @@ export class FakeServer {
   tellsSender = false;
   /** The agent's profile says only verified visitors may chat. */
   requireVerified = false;
+  /** A new visitor needs an email (a seed-only server); ours starts one without. */
+  requiresEmail = false;
+  /** The profile's [ext] expected reply time. */
+  replyMinutes: number | null = null;
   /** Set to make "Talk to a person" fail. */
   handoffError: ApiError | null = null;
   /** The thread waits for a person (CONTRACT §11): a repeated request commits nothing. */
@@ -175,7 +180,8 @@ export class FakeServer {
       throw new ApiError('identity_invalid', 'The identity token is not valid.', false, 401);
     if (!known && !input.identity_token && this.requireVerified)
       throw new ApiError('identity_required', 'This chat needs a verified identity.', false, 401);
-    if (!known && !input.identity_token && !input.email) throw new ApiError('client_error', 'email is required', false, 400);
+    if (!known && !input.identity_token && !input.email && this.requiresEmail)
+      throw new ApiError('client_error', 'email is required', false, 400);
     let resumed = known;
     // A server without [ext] `fresh` ignores it and resumes the open thread.
     if (input.fresh && this.supportsFresh) {
@@ -222,7 +228,7 @@ export class FakeServer {
   readonly api: { [K in keyof PublicApi]: Mock<PublicApi[K]> } = {
     profile: vi.fn(async () => {
       if (this.profileError) throw this.profileError;
-      return this.requireVerified ? { ...PROFILE, require_verified_identity: true } : PROFILE;
+      return { ...PROFILE, require_verified_identity: this.requireVerified, expected_reply_minutes: this.replyMinutes };
     }),
     resolveThread: vi.fn(async (_slug: string, input: ResolveInput, token: string | null) => this.resolve(input, token)),
     pollEvents: vi.fn(async (_slug: string, _threadId: string, credentials: VisitorCredentials, afterSeq: number, limit = 50) => {

@@ -13,12 +13,17 @@ export function agentRules(open: ContractOpen): void {
       requireVerifiedIdentity: false,
       identitySecret: null,
       identitySecretCreatedAt: null,
+      expectedReplyMinutes: null,
     });
     const updated = await storage.agentSettings.update(agent.id, {
       allowedOrigins: ['https://a.example'],
       requireVerifiedIdentity: true,
+      expectedReplyMinutes: 90,
     });
-    expect(updated).toMatchObject({ allowedOrigins: ['https://a.example'], requireVerifiedIdentity: true });
+    expect(updated).toMatchObject({ allowedOrigins: ['https://a.example'], requireVerifiedIdentity: true, expectedReplyMinutes: 90 });
+    expect((await storage.agents.bySlug(agent.slug))?.expectedReplyMinutes).toBe(90);
+    const cleared = await storage.agentSettings.update(agent.id, { ...updated, expectedReplyMinutes: null });
+    expect(cleared.expectedReplyMinutes).toBeNull();
     const { createdAt } = await storage.agentSettings.setIdentitySecret(agent.id, 'ais_one');
     expect(await storage.agents.bySlug(agent.slug)).toMatchObject({ identitySecret: 'ais_one', identitySecretCreatedAt: createdAt });
     await storage.agentSettings.setIdentitySecret(agent.id, 'ais_two');

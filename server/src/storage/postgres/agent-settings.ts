@@ -15,7 +15,8 @@ export class PostgresAgentSettings implements AgentSettingsStore {
   async update(agentId: string, settings: AgentSettingsInput): Promise<AgentRecord> {
     const [row] = await this.sql<Row[]>`
       UPDATE agents SET allowed_origins = ${JSON.stringify(settings.allowedOrigins)}::text::jsonb,
-                        require_verified_identity = ${settings.requireVerifiedIdentity}
+                        require_verified_identity = ${settings.requireVerifiedIdentity},
+                        expected_reply_minutes = ${settings.expectedReplyMinutes}
       WHERE id = ${agentId} RETURNING *`;
     if (!row) throw new Error(`agent ${agentId} does not exist`);
     return toAgent(row, this.secrets);

@@ -612,6 +612,10 @@ export const MIGRATIONS: readonly string[] = [
   END
   $do$;
   `,
+  // 15: an agent's expected reply time (issue 23), "usually replies within …" for visitors; null says nothing.
+  `
+  ALTER TABLE agents ADD COLUMN expected_reply_minutes integer CHECK (expected_reply_minutes BETWEEN 1 AND 10080);
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

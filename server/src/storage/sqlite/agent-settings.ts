@@ -15,7 +15,9 @@ export class SqliteAgentSettings implements AgentSettingsStore {
   ) {
     this.stmt = {
       agentById: db.prepare('SELECT * FROM agents WHERE id = ?'),
-      updateSettings: db.prepare('UPDATE agents SET allowed_origins = ?, require_verified_identity = ? WHERE id = ?'),
+      updateSettings: db.prepare(
+        'UPDATE agents SET allowed_origins = ?, require_verified_identity = ?, expected_reply_minutes = ? WHERE id = ?',
+      ),
       setSecret: db.prepare('UPDATE agents SET identity_secret = ?, identity_secret_created_at = ? WHERE id = ?'),
       insertToken: db.prepare('INSERT INTO agent_tokens (token_hash, agent_id, created_at, id, prefix) VALUES (?, ?, ?, ?, ?)'),
       tokenByHash: db.prepare('SELECT * FROM agent_tokens WHERE token_hash = ? AND revoked_at IS NULL'),
@@ -30,6 +32,7 @@ export class SqliteAgentSettings implements AgentSettingsStore {
     const changed = this.stmt.updateSettings.run(
       JSON.stringify(settings.allowedOrigins),
       settings.requireVerifiedIdentity ? 1 : 0,
+      settings.expectedReplyMinutes,
       agentId,
     );
     if (changed.changes === 0) throw new Error(`agent ${agentId} does not exist`);

@@ -487,6 +487,10 @@ export const MIGRATIONS: readonly string[] = [
         WHERE event_search MATCH '{thread_key} : "x' || replace(OLD.thread_id, '-', '') || '"' AND thread_seq = OLD.thread_seq);
   END;
   `,
+  // 15: an agent's expected reply time (issue 23), "usually replies within …" for visitors; null says nothing.
+  `
+  ALTER TABLE agents ADD COLUMN expected_reply_minutes INTEGER CHECK (expected_reply_minutes BETWEEN 1 AND 10080);
+  `,
 ];
 
 /** Brings the file up to the newest schema, one transaction per migration. */

@@ -1,0 +1,80 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { emailProblem } from './email.ts';
+import type { PanelStrings } from './i18n.ts';
+import type { EmailAsk } from './session-state.ts';
+
+interface Props {
+  ask: EmailAsk;
+  /** The email on record (shown once saved). */
+  email: string | null;
+  strings: PanelStrings;
+  /** Resolves false when the server did not take it. */
+  onSave(email: string): Promise<boolean>;
+  onDecline(): void;
+}
+
+const BUTTON = 'min-h-10 rounded-lg px-3 text-sm font-semibold';
+
+/**
+ * Asking for the visitor's email inline, when it helps (issue 23): after the first reply,
+ * when they ask for a person, or when the server starts no one without it. Optional but
+ * there: "No thanks" keeps chatting. Asked for a person, the field takes the focus.
+ */
+export function EmailOffer({ ask, email, strings, onSave, onDecline }: Props) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const fieldRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (ask === 'person' || ask === 'start') fieldRef.current?.focus();
+  }, [ask]);
+
+  if (ask === 'declined') return null;
+  if (ask === 'saved') {
+    return (
+      <p role="status" className="mx-3 mb-2 text-xs text-ama-muted">
+        {email && strings.emailSaved(email)}
+      </p>
+    );
+  }
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const value = fieldRef.current!.value;
+    const found = emailProblem(value);
+    setProblem(found === 'required' ? strings.emailRequired : found && strings.emailInvalid);
+    if (found) fieldRef.current!.focus();
+    else void onSave(value).then((saved) => saved || setProblem(strings.agentError));
+  };
+
+  return (
+    <form noValidate onSubmit={submit} className="mx-3 mb-2 flex flex-col gap-2 rounded-lg border border-ama-border p-2 text-sm">
+      <p>{ask === 'start' ? strings.emailRequired : strings.emailOffer}</p>
+      <div className="flex gap-2">
+        <input
+          ref={fieldRef}
+          id="ama-email"
+          type="email"
+          autoComplete="email"
+          maxLength={254}
+          aria-label={strings.emailLabel}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? 'ama-email-problem' : undefined}
+          className="min-w-0 flex-1 rounded-lg border border-ama-border bg-ama-field px-3 py-2 text-ama-text focus:border-ama-ring aria-invalid:border-ama-danger"
+        />
+        <button type="submit" className={`${BUTTON} bg-(--accent) text-(--accent-contrast) hover:opacity-90`}>
+          {strings.saveEmail}
+        </button>
+        {ask !== 'start' && (
+          <button type="button" onClick={onDecline} className={`${BUTTON} underline underline-offset-2 hover:bg-ama-hover`}>
+            {strings.noThanks}
+          </button>
+        )}
+      </div>
+      {problem && (
+        <p id="ama-email-problem" role="alert" className="text-xs font-medium text-ama-danger">
+          {problem}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -110,6 +110,13 @@ describe('buildRows: each run and its reply with the message it answers', () => 
     expect(order(rows(both, [committed, answered]))).toEqual(['m1', 'run:r1', 'm4', 'm3', 'run:r2', 'm5']);
   });
 
+  it('a reply the log holds before its run names it is shown once, under the run that asked first', () => {
+    const resolved = { event_type: 'approval_resolved', ...approval, decision: 'approve' };
+    const streaming = first([resolved, { event_type: 'text_delta', content: 'Sent' }]);
+    const entries = [message(1, ME, 0), asked(2), message(3, ME, 0), message(4, AGENT, 1)];
+    expect(order(rows(entries, [streaming, second()]))).toEqual(['m1', 'run:r1', 'm4', 'm3', 'run:r2']);
+  });
+
   it('without the runs (a reload), the log’s order stands', () => {
     const entries = [message(1, ME, 0), message(2, ME, 0), message(3, AGENT, 1), message(4, AGENT, 2)];
     expect(order(rows(entries))).toEqual(['m1', 'm2', 'm3', 'm4']);

@@ -125,7 +125,7 @@ export function readTimeline({ entries, outbox, runs: states, selfSenderId, live
         );
         placed.add(started.runId);
         const reply = state.reply && replies.get(state.reply.messageId);
-        if (reply) {
+        if (reply && !placedReplies.has(reply.id)) {
           pushMessage(reply);
           placedReplies.add(reply.id);
         } else if (isStreaming(state)) {

@@ -117,12 +117,7 @@ export function readTimeline({ entries, outbox, runs: states, selfSenderId, live
       // that comes after later messages (a run that waited on an approval) still sits here.
       for (const state of runsByTrigger.get(entry.id) ?? []) {
         const started = state.view;
-        const behind = queuedBehind(started, runs);
-        items.push(
-          behind
-            ? { kind: 'run', key: runKey(started.runId), run: started, queuedBehind: behind }
-            : { kind: 'run', key: runKey(started.runId), run: started },
-        );
+        items.push({ kind: 'run', key: runKey(started.runId), run: started });
         placed.add(started.runId);
         const reply = state.reply && replies.get(state.reply.messageId);
         if (reply && !placedReplies.has(reply.id)) {
@@ -211,21 +206,4 @@ function replyEntries(states: readonly RunState[], entries: readonly LogEntry[])
   if (wanted.size === 0) return found;
   for (const entry of entries) if (entry.kind === 'message' && wanted.has(entry.id)) found.set(entry.id, entry);
   return found;
-}
-
-/**
- * What a run that has not started waits for: an earlier run of its agent that awaits an
- * approval, or one still at work (runs of one agent in one thread go one at a time, CONTRACT
- * §6). Null for a run that is under way, over, or about to start.
- */
-export function queuedBehind(run: RunView, runs: readonly RunView[]): 'approval' | 'run' | null {
-  if (run.status !== 'queued' || run.finished) return null;
-  let behind: 'approval' | 'run' | null = null;
-  for (const other of runs) {
-    if (other === run) break;
-    if (other.finished || other.agentId !== run.agentId || other.status === 'failed') continue;
-    if (other.approvals.some((approval) => approval.status === 'pending')) return 'approval';
-    behind = 'run';
-  }
-  return behind;
 }

@@ -38,8 +38,6 @@ export interface RunItem {
   kind: 'run';
   key: string;
   run: RunView;
-  /** A run that has not started: what it waits for (an earlier run of its agent, see `queuedBehind`). */
-  queuedBehind?: 'approval' | 'run';
 }
 
 /** An agent reply still streaming; its committed message later takes the same key. */

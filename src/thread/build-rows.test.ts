@@ -5,6 +5,7 @@ import { buildTimeline } from '../core/timeline/build-timeline.ts';
 import type { LogEntry } from '../core/sync/log-entry.ts';
 import type { RunView } from '../core/sync/run-state.ts';
 import { buildRows } from './build-rows.ts';
+import { splitLiveTail } from './live-tail.ts';
 
 const ME = 'user:me';
 const T0 = Date.parse('2026-11-20T10:00:00Z');
@@ -115,6 +116,17 @@ describe('buildRows: each run and its reply with the message it answers', () => 
     const streaming = first([resolved, { event_type: 'text_delta', content: 'Sent' }]);
     const entries = [message(1, ME, 0), asked(2), message(3, ME, 0), message(4, AGENT, 1)];
     expect(order(rows(entries, [streaming, second()]))).toEqual(['m1', 'run:r1', 'm4', 'm3', 'run:r2']);
+  });
+
+  it('with no later message, a streaming reply stays the live tail, after any event of the log', () => {
+    const streaming = runOf([{ event_type: 'run_started' }, { event_type: 'text_delta', content: 'Hel' }], {
+      run_id: 'r1',
+      agent_id: AGENT,
+      in_reply_to: 'm1',
+    });
+    const joined = logEntry(2, 'participant_joined', { sender_id: 'user:bob', name: 'Bob' }, { senderId: 'user:bob', createdAt: at(0) });
+    const result = rows([message(1, ME, 0), joined], [streaming]);
+    expect(splitLiveTail(result).tail.map((row) => row.kind)).toEqual(['streaming_reply']);
   });
 
   it('without the runs (a reload), the log’s order stands', () => {

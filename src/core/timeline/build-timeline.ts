@@ -109,7 +109,17 @@ export function readTimeline({ entries, outbox, runs: states, selfSenderId, live
     items.push({ kind: 'message', key, message: entry, runId: run?.runId ?? null });
   };
 
-  for (const entry of entries) {
+  /** The first message after `index` not shown already (with what it answers), if any. */
+  const nextMessage = (index: number): MessageEntry | null => {
+    for (let next = index + 1; next < entries.length; next++) {
+      const entry = entries[next]!;
+      if (entry.kind === 'message' && !placedReplies.has(entry.id)) return entry;
+    }
+    return null;
+  };
+
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index]!;
     if (entry.kind === 'message') {
       if (placedReplies.has(entry.id)) continue;
       pushMessage(entry);
@@ -119,11 +129,14 @@ export function readTimeline({ entries, outbox, runs: states, selfSenderId, live
         const started = state.view;
         items.push({ kind: 'run', key: runKey(started.runId), run: started });
         placed.add(started.runId);
+        // Moved up only past a later message: otherwise the reply keeps its place in the log,
+        // and a streaming one stays the list's live tail (see `splitLiveTail`).
+        const later = nextMessage(index);
         const reply = state.reply && replies.get(state.reply.messageId);
-        if (reply && !placedReplies.has(reply.id)) {
+        if (reply && later && later.id !== reply.id && !placedReplies.has(reply.id)) {
           pushMessage(reply);
           placedReplies.add(reply.id);
-        } else if (isStreaming(state)) {
+        } else if (isStreaming(state) && later) {
           items.push({
             kind: 'streaming_reply',
             key: replyKey(started.runId),

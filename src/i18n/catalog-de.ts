@@ -288,6 +288,8 @@ export const de: InboxStrings = {
     },
     noReply: 'Ohne Antwort beendet',
     waitingApproval: 'Wartet auf Ihre Freigabe',
+    queuedBehindApproval: (agent: string) => `Eingereiht – ${agent} beantwortet dies nach der ausstehenden Freigabe`,
+    queuedBehindRun: (agent: string) => `Eingereiht – ${agent} beantwortet dies nach der laufenden Antwort`,
     cardLabel: (agent: string) => `Agentenlauf von ${agent}`,
     steps: 'Schritte',
     details: 'Details',

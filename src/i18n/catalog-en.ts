@@ -267,6 +267,9 @@ export const en = {
     noReply: 'Finished without a reply',
     /** A run blocked on a person's approval, whatever it was doing before. */
     waitingApproval: 'Waiting for your approval',
+    /** Where a message's run would be while it waits its turn behind another run of its agent. */
+    queuedBehindApproval: (agent: string) => `Queued — ${agent} answers this after the pending approval`,
+    queuedBehindRun: (agent: string) => `Queued — ${agent} answers this after its current reply`,
     cardLabel: (agent: string) => `Agent run by ${agent}`,
     /** The toggle that opens or closes a run card's steps. */
     steps: 'Steps',

@@ -103,6 +103,8 @@ export const SAMPLES: Samples<InboxStrings> = {
   composer: { placeholderMention: [['Demo Agent']], newSinceWriting: [[1], [2]], tooLong: [[1], [1500]], counter: [[9500, 10000]] },
   runs: {
     status: {},
+    queuedBehindApproval: [['Demo Agent']],
+    queuedBehindRun: [['Demo Agent']],
     cardLabel: [['Demo Agent']],
     plan: [[['look up records', 'reply']]],
     planApproval: [['send an email']],

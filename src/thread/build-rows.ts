@@ -1,5 +1,6 @@
 import { layoutTimeline, type LayoutOptions } from '../core/timeline/layout-timeline.ts';
-import type { MessageItem, PendingMessageItem, TimelineItem } from '../core/timeline/timeline-item.ts';
+import type { RunView } from '../core/sync/run-state.ts';
+import type { MessageItem, PendingMessageItem, RunItem, TimelineItem } from '../core/timeline/timeline-item.ts';
 
 /** Messages of one sender closer than this are grouped under one header. */
 const GROUP_WINDOW_MS = 5 * 60_000;
@@ -10,9 +11,29 @@ const GROUP_WINDOW_MS = 5 * 60_000;
  * the inbox lays messages out, not a fact about the thread, so it stays here.
  */
 export type Row =
-  | Exclude<TimelineItem, MessageItem | PendingMessageItem>
+  | Exclude<TimelineItem, MessageItem | PendingMessageItem | RunItem>
+  | (RunItem & { queuedBehind?: 'approval' | 'run' })
   | (MessageItem & { grouped: boolean })
   | (PendingMessageItem & { grouped: boolean });
+
+/** What a run that has not started waits for (see {@link queuedBehind}); null for any other run. */
+export type QueuedBehind = 'approval' | 'run' | null;
+
+/**
+ * What a run that has not started waits for: an earlier run of its agent that awaits an
+ * approval, or one still at work (runs of one agent in one thread go one at a time, in message
+ * order, so an earlier run is one shown before it). Null for a run under way, over, or next.
+ */
+export function queuedBehind(run: RunView, earlier: readonly RunView[]): QueuedBehind {
+  if (run.status !== 'queued' || run.finished) return null;
+  let behind: QueuedBehind = null;
+  for (const other of earlier) {
+    if (other.finished || other.agentId !== run.agentId || other.status === 'failed') continue;
+    if (other.approvals.some((approval) => approval.status === 'pending')) return 'approval';
+    behind = 'run';
+  }
+  return behind;
+}
 
 export interface RowInput extends LayoutOptions {
   items: readonly TimelineItem[];
@@ -31,8 +52,17 @@ export function buildRows({ items, ...layout }: RowInput): Row[] {
     previous = { senderId, time };
     return grouped;
   };
+  const runs: RunView[] = [];
   for (const item of layoutTimeline(items, layout)) {
     switch (item.kind) {
+      case 'run': {
+        // Only a waiting run's row is a new object: the others stay the timeline's own item.
+        const behind = queuedBehind(item.run, runs);
+        rows.push(behind ? { ...item, queuedBehind: behind } : item);
+        runs.push(item.run);
+        previous = null;
+        continue;
+      }
       case 'message':
         rows.push({
           ...item,
@@ -48,7 +78,6 @@ export function buildRows({ items, ...layout }: RowInput): Row[] {
         // A run with a live card shows its own steps; they are not shown twice.
         if (item.inRunCard) continue;
         break;
-      case 'run':
       case 'streaming_reply':
       case 'day_break':
       case 'unread_marker':

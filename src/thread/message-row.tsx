@@ -7,6 +7,7 @@ import { formatDayBreak, formatTime } from '../i18n/format.ts';
 import { useStrings } from '../i18n/locale-store.ts';
 import { LazyMarkdown } from '../markdown/lazy-markdown.tsx';
 import { ApprovalItem } from '../runs/approval-item.tsx';
+import { QueuedLine } from '../runs/queued-line.tsx';
 import { RunCard } from '../runs/run-card.tsx';
 import { runNeedsClock } from '../runs/run-format.ts';
 import { escalationTarget } from '../runs/tool-words.ts';
@@ -206,6 +207,13 @@ function RunRow({ row, name, actions }: { row: Extract<Row, { kind: 'run' }>; na
   const now = useNow(runNeedsClock(row.run), useFrameGateRun());
   const t = useStrings();
   const agentName = row.run.agentId ? name(row.run.agentId) : t.common.someoneAgent;
+  if (row.queuedBehind) {
+    return (
+      <div className="px-4 pt-2 pl-16">
+        <QueuedLine agentName={agentName} behind={row.queuedBehind} />
+      </div>
+    );
+  }
   return (
     <div className="px-4 pt-2 pl-16">
       <RunCard

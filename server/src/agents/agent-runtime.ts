@@ -34,6 +34,14 @@ function invokedByPerson(message: Message, agent: string): boolean {
   return message.sender_id.startsWith('user:') && message.mentions.includes(agent);
 }
 
+/** The queue of one agent's runs in one thread. */
+const queueKey = (threadId: string, agentId: string) => `${threadId}|${agentId}`;
+
+/** A runtime frame's data for a step of a run that carries nothing else. */
+function runtimeData(eventType: string, runId: string, agentId: string, messageId: string): RuntimeFrameData {
+  return { event_type: eventType, run_id: runId, agent_id: agentSenderId(agentId), in_reply_to: messageId, at: new Date().toISOString() };
+}
+
 /** How the runtime runs: its timings and the process it runs on. */
 export interface RuntimeOptions {
   /** Delay between streamed chunks (`DEMO_AGENT_CHUNK_MS`). */
@@ -180,14 +188,34 @@ export class AgentRuntime implements RunHost {
       });
       // Handled where the queue reaches it; marked handled now, as that may be after it fails.
       started.catch(() => undefined);
+      const queued = this.announceIfWaiting(thread.id, agentId, message.id, runId, started);
       this.enqueue(thread.id, agentId, async () => {
         try {
-          if (await started) await this.runTurn(agentId, thread.id, message, runId);
+          if (await started) await this.runTurn(agentId, thread.id, message, runId, await queued);
         } finally {
           this.forgetRun(runId);
         }
       });
     }
+  }
+
+  /**
+   * A run that waits behind another of its agent in its thread (one awaiting an approval, say)
+   * says `queued` as soon as it is recorded, so people see that their message was heard and
+   * waits its turn; the contract's order holds, as `queued` is a run's first step. A run that
+   * starts at once says it when it starts, as before: a run that then ends without a word (its
+   * thread taken over) was never announced. Resolves to whether this run was announced.
+   */
+  private announceIfWaiting(threadId: string, agentId: string, messageId: string, runId: string, recorded: Promise<boolean>) {
+    if (!this.queues.has(queueKey(threadId, agentId))) return Promise.resolve(false);
+    // Registered before the queue's work awaits `recorded`, so `queued` goes out before any later step.
+    return recorded.then(
+      (ok) => {
+        if (ok) this.emit(threadId, runtimeData('queued', runId, agentId, messageId));
+        return ok;
+      },
+      () => false,
+    );
   }
 
   private forgetRun(runId: string): void {
@@ -198,7 +226,7 @@ export class AgentRuntime implements RunHost {
 
   /** Runs of one agent in one thread go one at a time, in the order they were asked for. */
   private enqueue(threadId: string, agentId: string, work: () => Promise<void>): void {
-    const key = `${threadId}|${agentId}`;
+    const key = queueKey(threadId, agentId);
     const next = (this.queues.get(key) ?? Promise.resolve()).then(work).catch((error: unknown) => {
       this.log.error({ err: error, thread_id: threadId }, 'agent run crashed');
     });
@@ -239,31 +267,35 @@ export class AgentRuntime implements RunHost {
     });
     if (!claimed) throw new ApiError('conflict', RETRY_REFUSALS.already_retried);
     this.ownRuns.add(failed.retryRunId);
-    this.enqueue(threadId, failed.agentId, () =>
-      this.runTurn(failed.agentId, threadId, failed.message, failed.retryRunId).finally(() => this.forgetRun(failed.retryRunId)),
-    );
+    const queued = this.announceIfWaiting(threadId, failed.agentId, failed.message.id, failed.retryRunId, Promise.resolve(true));
+    this.enqueue(threadId, failed.agentId, async () => {
+      try {
+        await this.runTurn(failed.agentId, threadId, failed.message, failed.retryRunId, await queued);
+      } finally {
+        this.forgetRun(failed.retryRunId);
+      }
+    });
   }
 
-  private async runTurn(agentId: string, threadId: string, message: Message, runId: string): Promise<void> {
+  /** `announced`: the run said `queued` already (see {@link announceIfWaiting}). */
+  private async runTurn(agentId: string, threadId: string, message: Message, runId: string, announced: boolean): Promise<void> {
     if (this.stopped || this.halted.has(runId)) return;
     const agentRecord = await this.storage.agents.get(agentId);
     const engine = agentRecord && this.engines.get(agentRecord.engine);
     const thread = await this.storage.threads.get(threadId);
     if (this.stopped) return;
-    if (!agentRecord || !engine || !thread) {
-      // Nothing to run it with (the agent or thread is gone): it ends without a word.
+    const paused = thread?.agentPaused === true && !invokedByPerson(message, agentSenderId(agentId));
+    if (!agentRecord || !engine || !thread || paused) {
+      // Nothing to run it with (the agent or thread is gone), or taken over (CONTRACT §11, read
+      // now: the commit's thread may come from a cache; only a person who mentions the agent
+      // invokes it): the run ends without a word; one already said queued says it is over.
       await this.storage.runs.end(runId, { status: 'failed', event: null });
-      return;
-    }
-    if (thread.agentPaused && !invokedByPerson(message, agentSenderId(agentId))) {
-      // Taken over (CONTRACT §11), read now (the commit's thread may come from a cache): only a
-      // person who mentions the agent invokes it; the run ends without a word.
-      await this.storage.runs.end(runId, { status: 'failed', event: null });
+      if (announced) this.emit(threadId, runtimeData('intake_completed', runId, agentId, message.id));
       return;
     }
     const senderName = thread.participants.find((p) => p.sender_id === message.sender_id)?.name ?? 'there';
     const turn: AgentTurn = { agent: agentRecord, thread, message, senderName };
-    await new Run(this, engine, turn, runId).execute();
+    await new Run(this, engine, turn, runId, announced).execute();
   }
 
   // ---- used by Run ---------------------------------------------------------------------

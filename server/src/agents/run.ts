@@ -53,6 +53,8 @@ export class Run {
     private readonly engine: Agent,
     private readonly turn: AgentTurn,
     private readonly runId: string,
+    /** The runtime said `queued` when it recorded the run (it waited its turn): not said again. */
+    private readonly queuedAnnounced = false,
   ) {}
 
   /** The runtime stops, or this run was halted: it ends where it is, committing nothing more. */
@@ -73,7 +75,7 @@ export class Run {
 
   async execute(): Promise<void> {
     const { thread, agent } = this.turn;
-    this.emit('queued');
+    if (!this.queuedAnnounced) this.emit('queued');
     this.emit('agent_decisions', { decisions: this.engine.decide(this.turn) });
     this.emit('run_started', { started_at: new Date(this.startedAt).toISOString() });
     this.emit('typing');

@@ -710,12 +710,12 @@ describe('the demo agent and its runtime events (CONTRACT §3, §5, §6, §9)', 
     const replySeqs = replies.map((reply) => reply.thread_seq);
     expect(replySeqs).toEqual([...replySeqs].sort((a, b) => a - b));
     replies.forEach((reply, index) => expect(reply.content).toContain(`“${ordered[index]!.content}”`));
-    // One run at a time: each run ends before the next is queued.
+    // One run at a time: each run ends before the next starts (a waiting run says queued at once).
     const runtime = socket.ofType('thread_runtime').filter((f) => f.thread_id === thread.id);
     const boundaries = runtime
-      .filter((f) => f.data.event_type === 'queued' || f.data.event_type === 'intake_completed')
+      .filter((f) => f.data.event_type === 'run_started' || f.data.event_type === 'intake_completed')
       .map((f) => `${f.data.event_type}:${f.data.in_reply_to}`);
-    expect(boundaries).toEqual(ordered.flatMap((message) => [`queued:${message.id}`, `intake_completed:${message.id}`]));
+    expect(boundaries).toEqual(ordered.flatMap((message) => [`run_started:${message.id}`, `intake_completed:${message.id}`]));
   });
 });
 

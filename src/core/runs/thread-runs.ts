@@ -38,6 +38,8 @@ export function repliesOf(runs: readonly RunView[], entries: readonly LogEntry[]
   return runs.map((run) => {
     if (run.status === 'failed') return null;
     const found = (run.replyMessageId !== null ? messageById.get(run.replyMessageId) : undefined) ?? unclaimedAnswer(run);
+    // One answer per message: a run waiting behind this one (which asked first) does not take it too.
+    if (found) claimed.add(found.id);
     return found ? { messageId: found.id, seq: found.seq } : null;
   });
 }

@@ -1,7 +1,7 @@
 import { approvalOutcome, runIdOfBody } from '../protocol/runtime-steps.ts';
 import type { RunState } from '../runs/run-reducer.ts';
 import { runsFromLog } from '../runs/thread-runs.ts';
-import type { LogEntry } from '../sync/log-entry.ts';
+import type { LogEntry, MessageEntry } from '../sync/log-entry.ts';
 import type { OutboxItem } from '../sync/outbox.ts';
 import type { ApprovalView, RunView } from '../sync/run-state.ts';
 import { runAttempts } from './run-attempts.ts';
@@ -90,32 +90,72 @@ export function readTimeline({ entries, outbox, runs: states, selfSenderId, live
   const runs = states.map((state) => state.view);
   const runById = new Map<string, RunView>();
   const runByReply = new Map<string, RunView>();
-  const runsByTrigger = new Map<string, RunView[]>();
-  for (const run of runs) {
+  const runsByTrigger = new Map<string, RunState[]>();
+  for (const state of states) {
+    const run = state.view;
     runById.set(run.runId, run);
     if (run.replyMessageId) runByReply.set(run.replyMessageId, run);
-    if (run.inReplyTo) runsByTrigger.set(run.inReplyTo, [...(runsByTrigger.get(run.inReplyTo) ?? []), run]);
+    if (run.inReplyTo) runsByTrigger.set(run.inReplyTo, [...(runsByTrigger.get(run.inReplyTo) ?? []), state]);
   }
   const attempts = runAttempts(runs);
   const runItem = (run: RunView): RunItem => {
     const earlier = attempts.earlier.get(run.runId) ?? [];
     return { kind: 'run', key: runKey(earlier[0]?.runId ?? run.runId), run, earlier };
   };
+  const replies = replyEntries(states, entries);
   const outcomes = approvalOutcomes(entries);
   const committedClientIds = new Set<string>();
   const placed = new Set<string>();
+  /** Replies (streaming or committed) already shown with what they answer. */
+  const placedReplies = new Set<string>();
   const items: TimelineItem[] = [];
+  const pushMessage = (entry: MessageEntry) => {
+    const own = entry.senderId === selfSenderId && entry.clientMessageId !== null;
+    if (own) committedClientIds.add(entry.clientMessageId!);
+    const run = runByReply.get(entry.id);
+    const key = run ? replyKey(run.runId) : own ? timelineKey(selfSenderId, entry.clientMessageId!) : `message|${entry.id}`;
+    items.push({ kind: 'message', key, message: entry, runId: run?.runId ?? null });
+  };
 
-  for (const entry of entries) {
+  /** The first message after `index` not shown already (with what it answers), if any. */
+  const nextMessage = (index: number): MessageEntry | null => {
+    for (let next = index + 1; next < entries.length; next++) {
+      const entry = entries[next]!;
+      if (entry.kind === 'message' && !placedReplies.has(entry.id)) return entry;
+    }
+    return null;
+  };
+
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index]!;
     if (entry.kind === 'message') {
-      const own = entry.senderId === selfSenderId && entry.clientMessageId !== null;
-      if (own) committedClientIds.add(entry.clientMessageId!);
-      const run = runByReply.get(entry.id);
-      const key = run ? replyKey(run.runId) : own ? timelineKey(selfSenderId, entry.clientMessageId!) : `message|${entry.id}`;
-      items.push({ kind: 'message', key, message: entry, runId: run?.runId ?? null });
-      for (const started of runsByTrigger.get(entry.id) ?? []) {
-        if (!attempts.replaced.has(started.runId)) items.push(runItem(started));
+      if (placedReplies.has(entry.id)) continue;
+      pushMessage(entry);
+      // Each run after the message it answers, and its reply right below its card: a reply
+      // that comes after later messages (a run that waited on an approval) still sits here.
+      for (const state of runsByTrigger.get(entry.id) ?? []) {
+        const started = state.view;
         placed.add(started.runId);
+        // A failed attempt that was retried shows inside its retry's card, in its place.
+        if (attempts.replaced.has(started.runId)) continue;
+        items.push(runItem(started));
+        // Moved up only past a later message: otherwise the reply keeps its place in the log,
+        // and a streaming one stays the list's live tail (see `splitLiveTail`).
+        const later = nextMessage(index);
+        const reply = state.reply && replies.get(state.reply.messageId);
+        if (reply && later && later.id !== reply.id && !placedReplies.has(reply.id)) {
+          pushMessage(reply);
+          placedReplies.add(reply.id);
+        } else if (isStreaming(state) && later) {
+          items.push({
+            kind: 'streaming_reply',
+            key: replyKey(started.runId),
+            run: started,
+            senderId: started.agentId,
+            text: started.text,
+          });
+          placedReplies.add(replyKey(started.runId));
+        }
       }
       continue;
     }
@@ -176,7 +216,18 @@ export function readTimeline({ entries, outbox, runs: states, selfSenderId, live
   }
   for (const state of states) {
     const run = state.view;
-    if (isStreaming(state)) items.push({ kind: 'streaming_reply', key: replyKey(run.runId), run, senderId: run.agentId, text: run.text });
+    if (isStreaming(state) && !placedReplies.has(replyKey(run.runId)))
+      items.push({ kind: 'streaming_reply', key: replyKey(run.runId), run, senderId: run.agentId, text: run.text });
   }
   return { items, runs };
+}
+
+/** The log's messages that are runs' replies, by id: one pass over the log, and only while a run has one. */
+function replyEntries(states: readonly RunState[], entries: readonly LogEntry[]): Map<string, MessageEntry> {
+  const found = new Map<string, MessageEntry>();
+  const wanted = new Set<string>();
+  for (const state of states) if (state.reply) wanted.add(state.reply.messageId);
+  if (wanted.size === 0) return found;
+  for (const entry of entries) if (entry.kind === 'message' && wanted.has(entry.id)) found.set(entry.id, entry);
+  return found;
 }

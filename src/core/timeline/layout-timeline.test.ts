@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messageEntry } from '../testing/timeline-builders.ts';
+import { messageEntry, runOf } from '../testing/timeline-builders.ts';
 import { buildTimeline } from './build-timeline.ts';
 import { calendarDay, layoutTimeline } from './layout-timeline.ts';
 
@@ -50,6 +50,29 @@ describe('layoutTimeline', () => {
     ]);
     // Arrived after opening: being read as it comes.
     expect(kinds(layoutTimeline(timeline, { ...options, unreadAtOpen: { readSeq: 1, lastSeq: 3 } }))).not.toContain('unread_marker');
+  });
+
+  it('breaks each day once, also when a reply shown with the message it answers is of a later day than the next one', () => {
+    // m1 before midnight, m2 just after it, then m3 (m1's reply, shown right after m1) the next day.
+    const entries = [
+      messageEntry(1, ME, 'm1', '2026-11-20T23:59:00Z'),
+      messageEntry(2, ME, 'm2', '2026-11-20T23:59:30Z'),
+      messageEntry(3, 'agent:a', 'm3', '2026-11-21T00:00:10Z'),
+    ];
+    const run = runOf([{ event_type: 'run_started' }, { event_type: 'reply_committed', message_id: 'm3' }], {
+      run_id: 'r1',
+      agent_id: 'agent:a',
+      in_reply_to: 'm1',
+    });
+    const timeline = buildTimeline({ entries, outbox: [], runs: [run], selfSenderId: ME }).items;
+    const laid = layoutTimeline(timeline, {
+      now: Date.parse('2026-11-21T12:00:00Z'),
+      timeZone: 'UTC',
+      unreadAtOpen: null,
+      selfSenderId: ME,
+    });
+    expect(kinds(laid)).toEqual(['day:2026-11-20:1', 'm1', 'run', 'day:2026-11-21:0', 'm3', 'm2']);
+    expect(new Set(laid.map((item) => item.key)).size).toBe(laid.length);
   });
 
   it('is pure: the same inputs give equal output', () => {

@@ -64,7 +64,9 @@ export function layoutTimeline(
     const time = timeOf(item, now);
     if (time !== null) {
       const day = calendarDay(time, timeZone);
-      if (day !== lastDay) {
+      // Days only move forward: a reply shown with an earlier message it answers (see
+      // `readTimeline`) may be of a later day than the messages after it; no second break.
+      if (day > lastDay) {
         lastDay = day;
         out.push({ kind: 'day_break', key: `day|${day}`, day, time, daysAgo: today - dayNumber(day) });
       }

@@ -612,6 +612,11 @@ export const MIGRATIONS: readonly string[] = [
   END
   $do$;
   `,
+  // A visitor's own conversations (CONTRACT §7 "my conversations", issue 23): their threads are found by their
+  // sender id, which the participants' key (thread first) cannot serve.
+  `
+  CREATE INDEX participants_by_sender ON participants (sender_id, thread_id);
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

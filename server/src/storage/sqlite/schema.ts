@@ -487,6 +487,11 @@ export const MIGRATIONS: readonly string[] = [
         WHERE event_search MATCH '{thread_key} : "x' || replace(OLD.thread_id, '-', '') || '"' AND thread_seq = OLD.thread_seq);
   END;
   `,
+  // A visitor's own conversations (CONTRACT §7 "my conversations", issue 23): their threads are found by their
+  // sender id, which the participants' key (thread first) cannot serve.
+  `
+  CREATE INDEX participants_by_sender ON participants(sender_id, thread_id);
+  `,
 ];
 
 /** Brings the file up to the newest schema, one transaction per migration. */

@@ -72,6 +72,8 @@ export interface PanelStrings {
   rateLimited(seconds: number): string;
   agentError: string;
   newConversationStarted: string;
+  /** The header's button to the visitor's other conversations (the rest of its words: history-words.ts). */
+  earlierConversations: string;
   /** Words in rendered markdown: an image link's prefix, and names a screen reader says. */
   markdown: MarkdownLabels;
 }
@@ -144,6 +146,7 @@ const en: PanelStrings = {
   rateLimited: (seconds) => `Too many messages; try again in ${seconds} s.`,
   agentError: 'Something went wrong. Please try again.',
   newConversationStarted: 'New conversation',
+  earlierConversations: 'Earlier conversations',
   markdown: { code: 'code', table: 'Table', image: 'Image', done: 'Done', notDone: 'Not done' },
 };
 
@@ -216,6 +219,7 @@ const de: PanelStrings = {
   rateLimited: (seconds) => `Zu viele Nachrichten; versuchen Sie es in ${seconds} s erneut.`,
   agentError: 'Etwas ist schiefgegangen. Bitte versuchen Sie es erneut.',
   newConversationStarted: 'Neues Gespräch',
+  earlierConversations: 'Frühere Gespräche',
   markdown: { code: 'Code', table: 'Tabelle', image: 'Bild', done: 'Erledigt', notDone: 'Offen' },
 };
 

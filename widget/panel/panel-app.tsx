@@ -1,13 +1,17 @@
-import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { PanelHost } from '../shared/panel-contract.ts';
 import { ConversationView } from './conversation-view.tsx';
 import { PanelErrorBoundary } from './error-boundary.tsx';
 import { trapTab } from './focus-trap.ts';
 import type { PanelStrings } from './i18n.ts';
-import { PanelHeader } from './panel-header.tsx';
+import type * as HistoryUiModule from './history-ui.ts';
+import { EARLIER_BUTTON_ID, PanelHeader, RESTART_BUTTON_ID } from './panel-header.tsx';
 import { PrechatForm } from './prechat-form.tsx';
 import { useSession } from './use-session.ts';
 import type { VisitorSession } from './visitor-session.ts';
+
+/** What "New conversation?" and "Earlier conversations" show: loaded on the first tap on either. */
+type HistoryUi = typeof HistoryUiModule;
 
 /** The dialog's title element: its accessible name. */
 const TITLE_ID = 'ama-title';
@@ -34,6 +38,43 @@ export function PanelApp({ session, host, strings, lang }: Props) {
     } catch (error) {
       report(error);
     }
+  };
+
+  // "New conversation" asks first; "Earlier conversations" shows its list in place of the chat.
+  const [confirming, setConfirming] = useState(false);
+  const [listing, setListing] = useState(false);
+  const [ui, setUi] = useState<HistoryUi | null>(null);
+  const focusButton = (id: string) => dialogRef.current?.querySelector<HTMLElement>(`#${id}`)?.focus();
+  const canRestart = phase.kind === 'chat' && state.profile.status !== 'missing';
+  const earlier = canRestart && state.earlier?.length ? state.earlier : null;
+  /** Runs `next` once the history chunk is there (a chunk that cannot load changes nothing on screen). */
+  const withUi = (next: () => void) => {
+    if (ui) return next();
+    import('./history-ui.ts')
+      .then((module) => {
+        setUi(module);
+        next();
+      })
+      .catch(report);
+  };
+  const askRestart = () =>
+    withUi(() => {
+      setListing(false);
+      setConfirming(true);
+    });
+  const showList = () =>
+    withUi(() => {
+      setConfirming(false);
+      setListing(true);
+    });
+  // The header (and its buttons) stays while the list or the question shows: focus goes back to what opened them.
+  const leaveList = () => {
+    setListing(false);
+    focusButton(EARLIER_BUTTON_ID);
+  };
+  const cancelRestart = () => {
+    setConfirming(false);
+    focusButton(RESTART_BUTTON_ID);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -94,6 +135,20 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         </button>
       </div>
     );
+  } else if (phase.kind === 'chat' && listing && earlier && ui) {
+    body = (
+      <ui.EarlierList
+        threads={earlier}
+        selfSenderId={phase.selfSenderId}
+        strings={strings}
+        lang={lang}
+        onOpen={(threadId) => {
+          setListing(false);
+          session.openEarlier(threadId);
+        }}
+        onBack={leaveList}
+      />
+    );
   } else {
     const conversation = (
       <ConversationView
@@ -139,11 +194,23 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         name={profile?.name ?? strings.chat}
         greeting={profile?.greeting || null}
         strings={strings}
-        canRestart={phase.kind === 'chat' && state.profile.status !== 'missing'}
-        onRestart={() => session.newConversation()}
+        canRestart={canRestart}
+        onRestart={askRestart}
         onRequestPerson={() => void session.requestPerson()}
+        onEarlier={earlier ? showList : undefined}
         onClose={close}
       />
+      {confirming && canRestart && ui && (
+        <ui.RestartConfirm
+          lang={lang}
+          keeps={state.earlier !== null}
+          onConfirm={() => {
+            setConfirming(false);
+            session.newConversation();
+          }}
+          onCancel={cancelRestart}
+        />
+      )}
       <PanelErrorBoundary message={strings.somethingWrong} onError={report}>
         {body}
       </PanelErrorBoundary>

@@ -12,14 +12,22 @@ interface Props {
   onRestart(): void;
   /** "Talk to a person" (shown with "new conversation"). */
   onRequestPerson(): void;
+  /** "Earlier conversations", offered when the visitor has some. */
+  onEarlier?: (() => void) | undefined;
   onClose(): void;
 }
 
+/** The "new conversation" button's id: focus goes back to it when its question is cancelled. */
+export const RESTART_BUTTON_ID = 'ama-restart';
+/** The "earlier conversations" button's id: focus goes back to it from the list. */
+export const EARLIER_BUTTON_ID = 'ama-earlier';
+
+// 44 × 44 px: a finger's target on a phone (issue 23).
 const ICON_BUTTON =
-  'grid size-9 shrink-0 place-items-center rounded-full hover:bg-white/15 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current';
+  'grid size-11 shrink-0 place-items-center rounded-full hover:bg-white/15 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current';
 
 /** The agent's name, initials and greeting in the accent colour, with "talk to a person", "new conversation" and close. */
-export function PanelHeader({ titleId, name, greeting, strings, canRestart, onRestart, onRequestPerson, onClose }: Props) {
+export function PanelHeader({ titleId, name, greeting, strings, canRestart, onRestart, onRequestPerson, onEarlier, onClose }: Props) {
   return (
     <header className="ama-header flex items-center gap-3 bg-(--accent) px-3 py-3 text-(--accent-contrast)">
       {/* Inverted (accent text on the contrast colour), so the initials are as legible as the name for any accent. */}
@@ -46,8 +54,21 @@ export function PanelHeader({ titleId, name, greeting, strings, canRestart, onRe
           <StrokeIcon path="M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7 8a7 7 0 0 1 14 0" />
         </button>
       )}
+      {canRestart && onEarlier && (
+        <button
+          id={EARLIER_BUTTON_ID}
+          type="button"
+          aria-label={strings.earlierConversations}
+          title={strings.earlierConversations}
+          onClick={onEarlier}
+          className={ICON_BUTTON}
+        >
+          <StrokeIcon path="M3 12a9 9 0 1 0 9-9 9.75 9.75 0 0 0-6.74 2.74L3 8M3 3v5h5M12 7v5l4 2" />
+        </button>
+      )}
       {canRestart && (
         <button
+          id={RESTART_BUTTON_ID}
           type="button"
           aria-label={strings.newConversation}
           title={strings.newConversation}

@@ -1,6 +1,6 @@
 /** The state a `VisitorSession` shows the panel (visitor-session.ts). */
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
-import type { AgentProfile } from '../../src/core/protocol/rest-schemas.ts';
+import type { AgentProfile, VisitorThreadSummary } from '../../src/core/protocol/rest-schemas.ts';
 import type { BlockedReason } from './refusals.ts';
 
 type ProfileState = { status: 'loading' } | { status: 'ready'; profile: AgentProfile } | { status: 'missing' } | { status: 'failed' };
@@ -37,4 +37,6 @@ export interface SessionState {
   notice: ServerNotice | null;
   /** The stored conversation was gone (the server's data was reset): this one is new. */
   conversationReset: boolean;
+  /** The visitor's other conversations with the agent, newest first; null where the server cannot list them (no list offered). */
+  earlier: VisitorThreadSummary[] | null;
 }

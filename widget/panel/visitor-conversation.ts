@@ -21,6 +21,7 @@ import type { PanelDeps } from './panel-deps.ts';
 import { REFUSAL_MESSAGES, refusalOfError, type BlockedReason, type Refusal } from './refusals.ts';
 import { resolveConversation } from './resolve-conversation.ts';
 import type { StartMode } from './resolve-outcome.ts';
+import { earlierThreads } from './earlier-threads.ts';
 import type { SessionState } from './session-state.ts';
 import { StoredVisitor } from './stored-visitor.ts';
 import { UnreadTracker } from './unread-tracker.ts';
@@ -64,6 +65,7 @@ export abstract class VisitorConversation {
       hiddenThroughSeq: 0,
       notice: null,
       conversationReset: false,
+      earlier: null,
     };
   }
 
@@ -183,6 +185,11 @@ export abstract class VisitorConversation {
     this.engine.start(engine, threadId, (error) => {
       if (current()) this.report('engine_failed', describe(error));
     });
+    // The visitor's other conversations, for "Earlier conversations" (none offered where the server cannot list them).
+    if (visitorToken)
+      void earlierThreads(this.deps.api, slug, visitorToken, threadId).then((earlier) => {
+        if (current()) this.set({ earlier });
+      });
   }
 
   /**

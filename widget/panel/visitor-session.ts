@@ -99,6 +99,19 @@ export class VisitorSession extends VisitorConversation {
   }
 
   /**
+   * Opens one of the visitor's earlier conversations ("Earlier conversations"), to read and
+   * write in as before (CONTRACT §7: resumed with its id). The server's open conversation stays
+   * the newest one: the next page load resumes that.
+   */
+  openEarlier(threadId: string): void {
+    if (this.state.phase.kind !== 'chat' || !this.visitor.record.visitorToken) return;
+    this.visitor.update({ threadId, appliedSeq: 0, unread: 0 });
+    this.unread.set(0);
+    this.reResolved = false;
+    this.begin({ earlier: true });
+  }
+
+  /**
    * "Talk to a person" (CONTRACT §11): asks the server for one. What follows (the escalation,
    * "waiting", someone joining) arrives in the log; a failed request leaves a notice.
    */
@@ -133,7 +146,7 @@ export class VisitorSession extends VisitorConversation {
     this.unread.set(0, false);
     this.visitor.forget();
     this.reResolved = false;
-    this.set({ email: null, name: null, notice: null, hiddenThroughSeq: 0, conversationReset: false });
+    this.set({ email: null, name: null, notice: null, hiddenThroughSeq: 0, conversationReset: false, earlier: null });
     this.askWhoItIs(null);
   }
 

@@ -1,5 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { VisitorThreadSummary } from '../../src/core/protocol/rest-schemas.ts';
+import { focusHeaderButton } from './history-focus.ts';
+import { EARLIER_BUTTON_ID } from './history-ids.ts';
 import { historyWords, relativeDate, statusWord } from './history-words.ts';
 import type { PanelStrings } from './i18n.ts';
 import { useClock } from './use-clock.ts';
@@ -14,8 +16,8 @@ interface Props {
   onBack(): void;
 }
 
-/** Every target at least 44 px tall on a phone. */
-const ROW_BUTTON = 'flex min-h-11 w-full flex-col gap-0.5 rounded-lg px-3 py-2 text-left hover:bg-ama-hover';
+/** Every target at least 44 px tall on a phone (two lines and 8 px above and below). */
+const ROW_BUTTON = 'flex w-full flex-col gap-0.5 rounded-lg px-3 py-2 text-left hover:bg-ama-hover';
 
 /**
  * "Earlier conversations": the visitor's other conversations with the agent, newest first,
@@ -28,6 +30,11 @@ export function EarlierList({ threads, selfSenderId, strings, lang, onOpen, onBa
   const headingRef = useRef<HTMLHeadingElement>(null);
   // The list replaced what had the focus: its heading takes it, so a screen reader says where it is.
   useEffect(() => headingRef.current?.focus(), []);
+  // The list goes; the button that opened it takes the focus back.
+  const back = () => {
+    focusHeaderButton(headingRef.current, EARLIER_BUTTON_ID);
+    onBack();
+  };
 
   return (
     <section aria-labelledby="ama-earlier-title" className="flex min-h-0 flex-1 flex-col">
@@ -35,11 +42,7 @@ export function EarlierList({ threads, selfSenderId, strings, lang, onOpen, onBa
         <h3 id="ama-earlier-title" ref={headingRef} tabIndex={-1} className="flex-1 text-sm font-semibold focus:outline-none">
           {strings.earlierConversations}
         </h3>
-        <button
-          type="button"
-          onClick={onBack}
-          className="min-h-11 rounded-lg px-3 text-sm font-semibold text-ama-text-soft hover:bg-ama-hover"
-        >
+        <button type="button" onClick={back} className="rounded-lg px-3 py-3 text-sm font-semibold text-ama-text-soft hover:bg-ama-hover">
           {words.back}
         </button>
       </div>

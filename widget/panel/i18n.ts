@@ -8,7 +8,6 @@ export interface PanelStrings {
   chat: string;
   close: string;
   newConversation: string;
-  loading: string;
   unknownAgent(slug: string): string;
   unavailable: string;
   tryAgain: string;
@@ -71,7 +70,6 @@ export interface PanelStrings {
   connectFailed: string;
   rateLimited(seconds: number): string;
   agentError: string;
-  newConversationStarted: string;
   /** The header's button to the visitor's other conversations (the rest of its words: history-words.ts). */
   earlierConversations: string;
   /** Words in rendered markdown: an image link's prefix, and names a screen reader says. */
@@ -82,7 +80,6 @@ const en: PanelStrings = {
   chat: 'Chat',
   close: 'Close chat',
   newConversation: 'New conversation',
-  loading: 'Loading…',
   unknownAgent: (slug) => `This chat is not available: there is no agent called “${slug}”.`,
   unavailable: 'The chat cannot be reached right now.',
   tryAgain: 'Try again',
@@ -145,7 +142,6 @@ const en: PanelStrings = {
   connectFailed: 'Cannot connect to the chat.',
   rateLimited: (seconds) => `Too many messages; try again in ${seconds} s.`,
   agentError: 'Something went wrong. Please try again.',
-  newConversationStarted: 'New conversation',
   earlierConversations: 'Earlier conversations',
   markdown: { code: 'code', table: 'Table', image: 'Image', done: 'Done', notDone: 'Not done' },
 };
@@ -154,7 +150,6 @@ const de: PanelStrings = {
   chat: 'Chat',
   close: 'Chat schließen',
   newConversation: 'Neues Gespräch',
-  loading: 'Wird geladen…',
   unknownAgent: (slug) => `Dieser Chat ist nicht verfügbar: Es gibt keinen Agenten namens „${slug}“.`,
   unavailable: 'Der Chat ist gerade nicht erreichbar.',
   tryAgain: 'Erneut versuchen',
@@ -218,7 +213,6 @@ const de: PanelStrings = {
   connectFailed: 'Keine Verbindung zum Chat möglich.',
   rateLimited: (seconds) => `Zu viele Nachrichten; versuchen Sie es in ${seconds} s erneut.`,
   agentError: 'Etwas ist schiefgegangen. Bitte versuchen Sie es erneut.',
-  newConversationStarted: 'Neues Gespräch',
   earlierConversations: 'Frühere Gespräche',
   markdown: { code: 'Code', table: 'Tabelle', image: 'Bild', done: 'Erledigt', notDone: 'Offen' },
 };

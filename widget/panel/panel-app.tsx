@@ -5,7 +5,7 @@ import { PanelErrorBoundary } from './error-boundary.tsx';
 import { trapTab } from './focus-trap.ts';
 import type { PanelStrings } from './i18n.ts';
 import type * as HistoryUiModule from './history-ui.ts';
-import { EARLIER_BUTTON_ID, PanelHeader, RESTART_BUTTON_ID } from './panel-header.tsx';
+import { PanelHeader } from './panel-header.tsx';
 import { PrechatForm } from './prechat-form.tsx';
 import { useSession } from './use-session.ts';
 import type { VisitorSession } from './visitor-session.ts';
@@ -41,41 +41,22 @@ export function PanelApp({ session, host, strings, lang }: Props) {
   };
 
   // "New conversation" asks first; "Earlier conversations" shows its list in place of the chat.
-  const [confirming, setConfirming] = useState(false);
-  const [listing, setListing] = useState(false);
+  const [shown, setShown] = useState<'question' | 'list' | null>(null);
   const [ui, setUi] = useState<HistoryUi | null>(null);
-  const focusButton = (id: string) => dialogRef.current?.querySelector<HTMLElement>(`#${id}`)?.focus();
   const canRestart = phase.kind === 'chat' && state.profile.status !== 'missing';
   const earlier = canRestart && state.earlier?.length ? state.earlier : null;
-  /** Runs `next` once the history chunk is there (a chunk that cannot load changes nothing on screen). */
-  const withUi = (next: () => void) => {
-    if (ui) return next();
-    import('./history-ui.ts')
+  /** Runs `next` once the history chunk is there (loaded once; a chunk that cannot load changes nothing on screen). */
+  const withUi = (next: () => void): void =>
+    void import('./history-ui.ts')
       .then((module) => {
         setUi(module);
         next();
       })
       .catch(report);
-  };
-  const askRestart = () =>
-    withUi(() => {
-      setListing(false);
-      setConfirming(true);
-    });
-  const showList = () =>
-    withUi(() => {
-      setConfirming(false);
-      setListing(true);
-    });
-  // The header (and its buttons) stays while the list or the question shows: focus goes back to what opened them.
-  const leaveList = () => {
-    setListing(false);
-    focusButton(EARLIER_BUTTON_ID);
-  };
-  const cancelRestart = () => {
-    setConfirming(false);
-    focusButton(RESTART_BUTTON_ID);
-  };
+  const askRestart = () => withUi(() => setShown('question'));
+  const showList = () => withUi(() => setShown('list'));
+  // (Each gives the focus back to the header button that opened it.)
+  const hide = () => setShown(null);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key === 'Escape') {
@@ -135,7 +116,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         </button>
       </div>
     );
-  } else if (phase.kind === 'chat' && listing && earlier && ui) {
+  } else if (phase.kind === 'chat' && shown === 'list' && earlier && ui) {
     body = (
       <ui.EarlierList
         threads={earlier}
@@ -143,10 +124,10 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         strings={strings}
         lang={lang}
         onOpen={(threadId) => {
-          setListing(false);
+          setShown(null);
           session.openEarlier(threadId);
         }}
-        onBack={leaveList}
+        onBack={hide}
       />
     );
   } else {
@@ -200,15 +181,15 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         onEarlier={earlier ? showList : undefined}
         onClose={close}
       />
-      {confirming && canRestart && ui && (
+      {shown === 'question' && canRestart && ui && (
         <ui.RestartConfirm
           lang={lang}
           keeps={state.earlier !== null}
           onConfirm={() => {
-            setConfirming(false);
+            setShown(null);
             session.newConversation();
           }}
-          onCancel={cancelRestart}
+          onCancel={hide}
         />
       )}
       <PanelErrorBoundary message={strings.somethingWrong} onError={report}>

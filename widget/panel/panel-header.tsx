@@ -1,3 +1,4 @@
+import { EARLIER_BUTTON_ID, RESTART_BUTTON_ID } from './history-ids.ts';
 import type { PanelStrings } from './i18n.ts';
 import { initialsOf } from './initials.ts';
 import { StrokeIcon } from './stroke-icon.tsx';
@@ -16,11 +17,6 @@ interface Props {
   onEarlier?: (() => void) | undefined;
   onClose(): void;
 }
-
-/** The "new conversation" button's id: focus goes back to it when its question is cancelled. */
-export const RESTART_BUTTON_ID = 'ama-restart';
-/** The "earlier conversations" button's id: focus goes back to it from the list. */
-export const EARLIER_BUTTON_ID = 'ama-earlier';
 
 // 44 × 44 px: a finger's target on a phone (issue 23).
 const ICON_BUTTON =
@@ -55,15 +51,8 @@ export function PanelHeader({ titleId, name, greeting, strings, canRestart, onRe
         </button>
       )}
       {canRestart && onEarlier && (
-        <button
-          id={EARLIER_BUTTON_ID}
-          type="button"
-          aria-label={strings.earlierConversations}
-          title={strings.earlierConversations}
-          onClick={onEarlier}
-          className={ICON_BUTTON}
-        >
-          <StrokeIcon path="M3 12a9 9 0 1 0 9-9 9.75 9.75 0 0 0-6.74 2.74L3 8M3 3v5h5M12 7v5l4 2" />
+        <button id={EARLIER_BUTTON_ID} type="button" aria-label={strings.earlierConversations} onClick={onEarlier} className={ICON_BUTTON}>
+          <StrokeIcon path="M4 6h16M4 12h16M4 18h16" />
         </button>
       )}
       {canRestart && (

@@ -1,4 +1,6 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { focusHeaderButton } from './history-focus.ts';
+import { RESTART_BUTTON_ID } from './history-ids.ts';
 import { historyWords } from './history-words.ts';
 
 interface Props {
@@ -10,8 +12,8 @@ interface Props {
   onCancel(): void;
 }
 
-/** 44 px tall at least: a finger's target on a phone. */
-const BUTTON = 'min-h-11 rounded-lg px-4 text-sm font-semibold';
+/** 44 px tall (a 20 px line and 12 px above and below): a finger's target on a phone. */
+const BUTTON = 'rounded-lg px-4 py-3 text-sm font-semibold';
 
 /**
  * "New conversation" asks first, inline under the header: a small alert dialog whose
@@ -23,11 +25,16 @@ export function RestartConfirm({ lang, keeps, onConfirm, onCancel }: Props) {
   const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => cancelRef.current?.focus(), []);
 
+  // The question goes; the button that asked it takes the focus back.
+  const cancel = () => {
+    focusHeaderButton(cancelRef.current, RESTART_BUTTON_ID);
+    onCancel();
+  };
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'Escape') return;
     event.preventDefault();
     event.stopPropagation();
-    onCancel();
+    cancel();
   };
 
   return (
@@ -48,7 +55,7 @@ export function RestartConfirm({ lang, keeps, onConfirm, onCancel }: Props) {
         <button
           ref={cancelRef}
           type="button"
-          onClick={onCancel}
+          onClick={cancel}
           className={`${BUTTON} border border-ama-border bg-ama-surface text-ama-text hover:bg-ama-hover`}
         >
           {words.cancel}

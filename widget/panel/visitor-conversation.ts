@@ -21,7 +21,6 @@ import type { PanelDeps } from './panel-deps.ts';
 import { REFUSAL_MESSAGES, refusalOfError, type BlockedReason, type Refusal } from './refusals.ts';
 import { resolveConversation } from './resolve-conversation.ts';
 import type { StartMode } from './resolve-outcome.ts';
-import { earlierThreads } from './earlier-threads.ts';
 import type { SessionState } from './session-state.ts';
 import { StoredVisitor } from './stored-visitor.ts';
 import { UnreadTracker } from './unread-tracker.ts';
@@ -124,6 +123,7 @@ export abstract class VisitorConversation {
       notice: null,
       hiddenThroughSeq: 0,
       conversationReset: false,
+      earlier: null,
     });
     this.connect(generation, mode).catch((error: unknown) => {
       if (generation !== this.generation) return;
@@ -185,11 +185,13 @@ export abstract class VisitorConversation {
     this.engine.start(engine, threadId, (error) => {
       if (current()) this.report('engine_failed', describe(error));
     });
-    // The visitor's other conversations, for "Earlier conversations" (none offered where the server cannot list them).
+    // The visitor's other conversations, for "Earlier conversations" (CONTRACT §7 "my conversations"); none
+    // offered where the server cannot list them (a seed-only server answers 404).
     if (visitorToken)
-      void earlierThreads(this.deps.api, slug, visitorToken, threadId).then((earlier) => {
-        if (current()) this.set({ earlier });
-      });
+      this.deps.api.listThreads(slug, visitorToken).then(
+        ({ threads }) => current() && this.set({ earlier: threads.filter((thread) => thread.id !== threadId) }),
+        () => undefined,
+      );
   }
 
   /**

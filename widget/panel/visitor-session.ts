@@ -99,14 +99,14 @@ export class VisitorSession extends VisitorConversation {
   }
 
   /**
-   * Opens one of the visitor's earlier conversations ("Earlier conversations"), to read and
-   * write in as before (CONTRACT §7: resumed with its id). The server's open conversation stays
-   * the newest one: the next page load resumes that.
+   * Opens one of the visitor's earlier conversations ("Earlier conversations", offered only in a
+   * conversation of a visitor with a token), to read and write in as before (CONTRACT §7:
+   * resumed with its id). The server's open conversation stays the newest one: the next page
+   * load resumes that.
    */
   openEarlier(threadId: string): void {
-    if (this.state.phase.kind !== 'chat' || !this.visitor.record.visitorToken) return;
-    this.visitor.update({ threadId, appliedSeq: 0, unread: 0 });
-    this.unread.set(0);
+    // (The panel is open: nothing is unread.)
+    this.visitor.update({ threadId, appliedSeq: 0 });
     this.reResolved = false;
     this.begin({ earlier: true });
   }

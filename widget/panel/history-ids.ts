@@ -4,4 +4,3 @@
  */
 export const RESTART_BUTTON_ID = 'ama-restart';
 export const EARLIER_BUTTON_ID = 'ama-earlier';
-

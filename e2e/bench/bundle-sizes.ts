@@ -56,9 +56,15 @@ const PANEL_MANIFEST = '.vite/widget-panel-manifest.json';
 const PANEL_ENTRY = 'widget/panel/panel.tsx';
 
 /**
+ * Chunks the panel loads only when the visitor asks for what they show, never to chat:
+ * "New conversation?" and "Earlier conversations" (widget/panel/history-ui.ts).
+ */
+export const ON_DEMAND_PANEL_CHUNKS: readonly string[] = ['widget/panel/history-ui.ts'];
+
+/**
  * All a visitor downloads to chat, gzip -9: the loader, the panel it loads and the chunks
  * the panel imports (the markdown renderer, fetched as soon as the panel loads), each named
- * by the panel build's manifest.
+ * by the panel build's manifest; not the {@link ON_DEMAND_PANEL_CHUNKS}.
  */
 export function widgetChatGzip(root: string): { files: Record<string, number>; gzipBytes: number } {
   const manifest = JSON.parse(readFileSync(join(root, PANEL_MANIFEST), 'utf8')) as Record<
@@ -67,7 +73,9 @@ export function widgetChatGzip(root: string): { files: Record<string, number>; g
   >;
   const panel = manifest[PANEL_ENTRY];
   if (!panel) throw new Error(`${PANEL_MANIFEST} has no entry for ${PANEL_ENTRY}.`);
-  const chunks = [...(panel.imports ?? []), ...(panel.dynamicImports ?? [])].map((key) => manifest[key]!.file);
+  const chunks = [...(panel.imports ?? []), ...(panel.dynamicImports ?? [])]
+    .filter((key) => !ON_DEMAND_PANEL_CHUNKS.includes(key))
+    .map((key) => manifest[key]!.file);
   const files: Record<string, number> = {};
   for (const file of ['widget.js', panel.file, ...chunks]) files[file] = gzip9(readFileSync(join(root, file)));
   return { files, gzipBytes: Object.values(files).reduce((sum, bytes) => sum + bytes, 0) };

@@ -85,10 +85,11 @@ export interface PanelStrings {
   connectFailed: string;
   rateLimited(seconds: number): string;
   agentError: string;
-  newConversationStarted: string;
   /** Above the launcher, for a reply that came while the panel was closed (reply-preview.tsx). */
   newReply: string;
   dismissPreview: string;
+  /** The header's button to the visitor's other conversations (the rest of its words: history-words.ts). */
+  earlierConversations: string;
   /** Words in rendered markdown: an image link's prefix, and names a screen reader says. */
   markdown: MarkdownLabels;
 }
@@ -164,9 +165,9 @@ const en: PanelStrings = {
   connectFailed: 'Cannot connect to the chat.',
   rateLimited: (seconds) => `Too many messages; try again in ${seconds} s.`,
   agentError: 'Something went wrong. Please try again.',
-  newConversationStarted: 'New conversation',
   newReply: 'New reply',
   dismissPreview: 'Dismiss',
+  earlierConversations: 'Earlier conversations',
   markdown: { code: 'code', table: 'Table', image: 'Image', done: 'Done', notDone: 'Not done' },
 };
 
@@ -243,9 +244,9 @@ const de: PanelStrings = {
   connectFailed: 'Keine Verbindung zum Chat möglich.',
   rateLimited: (seconds) => `Zu viele Nachrichten; versuchen Sie es in ${seconds} s erneut.`,
   agentError: 'Etwas ist schiefgegangen. Bitte versuchen Sie es erneut.',
-  newConversationStarted: 'Neues Gespräch',
   newReply: 'Neue Antwort',
   dismissPreview: 'Ausblenden',
+  earlierConversations: 'Frühere Gespräche',
   markdown: { code: 'Code', table: 'Tabelle', image: 'Bild', done: 'Erledigt', notDone: 'Offen' },
 };
 

@@ -1,4 +1,4 @@
-import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { PanelHost } from '../shared/panel-contract.ts';
 import { ConversationView } from './conversation-view.tsx';
 import { EmailOffer } from './email-offer.tsx';
@@ -7,9 +7,13 @@ import { FirstRunView } from './first-run-view.tsx';
 import { trapTab } from './focus-trap.ts';
 import { Greeting } from './greeting.tsx';
 import type { PanelStrings } from './i18n.ts';
+import type * as HistoryUiModule from './history-ui.ts';
 import { PanelHeader } from './panel-header.tsx';
 import { useSession } from './use-session.ts';
 import type { VisitorSession } from './visitor-session.ts';
+
+/** What "New conversation?" and "Earlier conversations" show: loaded on the first tap on either. */
+type HistoryUi = typeof HistoryUiModule;
 
 /** The dialog's title element: its accessible name. */
 const TITLE_ID = 'ama-title';
@@ -37,6 +41,24 @@ export function PanelApp({ session, host, strings, lang }: Props) {
       report(error);
     }
   };
+
+  // "New conversation" asks first; "Earlier conversations" shows its list in place of the chat.
+  const [shown, setShown] = useState<'question' | 'list' | null>(null);
+  const [ui, setUi] = useState<HistoryUi | null>(null);
+  const canRestart = phase.kind === 'chat' && state.profile.status !== 'missing';
+  const earlier = canRestart && state.earlier?.length ? state.earlier : null;
+  /** Runs `next` once the history chunk is there (loaded once; a chunk that cannot load changes nothing on screen). */
+  const withUi = (next: () => void): void =>
+    void import('./history-ui.ts')
+      .then((module) => {
+        setUi(module);
+        next();
+      })
+      .catch(report);
+  const askRestart = () => withUi(() => setShown('question'));
+  const showList = () => withUi(() => setShown('list'));
+  // (Each gives the focus back to the header button that opened it.)
+  const hide = () => setShown(null);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key === 'Escape') {
@@ -107,6 +129,20 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         </button>
       </div>
     );
+  } else if (phase.kind === 'chat' && shown === 'list' && earlier && ui) {
+    body = (
+      <ui.EarlierList
+        threads={earlier}
+        selfSenderId={phase.selfSenderId}
+        strings={strings}
+        lang={lang}
+        onOpen={(threadId) => {
+          setShown(null);
+          session.openEarlier(threadId);
+        }}
+        onBack={hide}
+      />
+    );
   } else {
     const conversation = (
       <ConversationView
@@ -153,11 +189,23 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         titleId={TITLE_ID}
         name={profile?.name ?? strings.chat}
         strings={strings}
-        canRestart={phase.kind === 'chat' && state.profile.status !== 'missing'}
-        onRestart={() => session.newConversation()}
+        canRestart={canRestart}
+        onRestart={askRestart}
         onRequestPerson={() => void session.requestPerson()}
+        onEarlier={earlier ? showList : undefined}
         onClose={close}
       />
+      {shown === 'question' && canRestart && ui && (
+        <ui.RestartConfirm
+          lang={lang}
+          keeps={state.earlier !== null}
+          onConfirm={() => {
+            setShown(null);
+            session.newConversation();
+          }}
+          onCancel={hide}
+        />
+      )}
       <PanelErrorBoundary message={strings.somethingWrong} onError={report}>
         {body}
       </PanelErrorBoundary>

@@ -1,3 +1,4 @@
+import { EARLIER_BUTTON_ID, RESTART_BUTTON_ID } from './history-ids.ts';
 import type { PanelStrings } from './i18n.ts';
 import { initialsOf } from './initials.ts';
 import { StrokeIcon } from './stroke-icon.tsx';
@@ -11,14 +12,17 @@ interface Props {
   onRestart(): void;
   /** "Talk to a person" (shown with "new conversation"). */
   onRequestPerson(): void;
+  /** "Earlier conversations", offered when the visitor has some. */
+  onEarlier?: (() => void) | undefined;
   onClose(): void;
 }
 
+// 44 × 44 px: a finger's target on a phone (issue 23).
 const ICON_BUTTON =
-  'grid size-9 shrink-0 place-items-center rounded-full hover:bg-white/15 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current';
+  'grid size-11 shrink-0 place-items-center rounded-full hover:bg-white/15 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current';
 
 /** The agent's name and initials in the accent colour (the greeting is the conversation's first message), with "talk to a person", "new conversation" and close. */
-export function PanelHeader({ titleId, name, strings, canRestart, onRestart, onRequestPerson, onClose }: Props) {
+export function PanelHeader({ titleId, name, strings, canRestart, onRestart, onRequestPerson, onEarlier, onClose }: Props) {
   return (
     <header className="ama-header flex items-center gap-3 bg-(--accent) px-3 py-3 text-(--accent-contrast)">
       {/* Inverted (accent text on the contrast colour), so the initials are as legible as the name for any accent. */}
@@ -44,8 +48,14 @@ export function PanelHeader({ titleId, name, strings, canRestart, onRestart, onR
           <StrokeIcon path="M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7 8a7 7 0 0 1 14 0" />
         </button>
       )}
+      {canRestart && onEarlier && (
+        <button id={EARLIER_BUTTON_ID} type="button" aria-label={strings.earlierConversations} onClick={onEarlier} className={ICON_BUTTON}>
+          <StrokeIcon path="M4 6h16M4 12h16M4 18h16" />
+        </button>
+      )}
       {canRestart && (
         <button
+          id={RESTART_BUTTON_ID}
           type="button"
           aria-label={strings.newConversation}
           title={strings.newConversation}

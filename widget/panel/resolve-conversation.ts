@@ -32,11 +32,11 @@ export async function resolveConversation(
   // site's identity token (signed when the page loaded) may have expired since.
   const identityToken = mode.restart && before.visitorToken !== null && before.verified ? null : (identity?.identityToken ?? null);
   const input: ResolveInput = { email: before.email, name: before.name, identity_token: identityToken };
-  let resolved: ResolvedThread | null;
+  let resolved: ResolvedThread | null = null;
   try {
-    resolved = mode.restart
-      ? await freshThread(deps, slug, input, before.visitorToken)
-      : await deps.api.resolveThread(slug, input, before.visitorToken);
+    // An earlier conversation the visitor chose is theirs already: the server would answer its open one.
+    if (mode.restart) resolved = await freshThread(deps, slug, input, before.visitorToken);
+    else if (!mode.earlier) resolved = await deps.api.resolveThread(slug, input, before.visitorToken);
   } catch (error) {
     // Offline (or the server down) with a conversation on record: open it; the engine waits for the network.
     const known = before.threadId !== null && before.senderId !== null && (before.visitorToken !== null || before.email !== null);

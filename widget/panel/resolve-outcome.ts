@@ -7,6 +7,8 @@ export interface StartMode {
   restart?: { previousThread: string | null; hideThrough: number };
   /** `identify()` changed who the visitor is during this page view: another thread is expected, not a reset. */
   identityChange?: boolean;
+  /** The visitor chose an earlier conversation of theirs (now on record): it is opened as it is, without asking the server which. */
+  earlier?: boolean;
 }
 
 /** The conversation a start lands in: from the resolve answer, or from the record when the server could not be reached (`resolved` null). */

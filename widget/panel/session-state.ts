@@ -1,6 +1,6 @@
 /** The state a `VisitorSession` shows the panel (visitor-session.ts). */
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
-import type { AgentProfile } from '../../src/core/protocol/rest-schemas.ts';
+import type { AgentProfile, VisitorThreadSummary } from '../../src/core/protocol/rest-schemas.ts';
 import type { BlockedReason } from './refusals.ts';
 
 type ProfileState = { status: 'loading' } | { status: 'ready'; profile: AgentProfile } | { status: 'missing' } | { status: 'failed' };
@@ -58,4 +58,6 @@ export interface SessionState {
   firstMessage: string | null;
   /** Where asking for the email stands; null: not asked (yet). */
   emailAsk: EmailAsk | null;
+  /** The visitor's other conversations with the agent, newest first; null where the server cannot list them (no list offered). */
+  earlier: VisitorThreadSummary[] | null;
 }

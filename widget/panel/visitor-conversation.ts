@@ -67,6 +67,7 @@ export abstract class VisitorConversation {
       preview: null,
       firstMessage: null,
       emailAsk: null,
+      earlier: null,
     };
   }
 
@@ -132,6 +133,7 @@ export abstract class VisitorConversation {
       hiddenThroughSeq: 0,
       conversationReset: false,
       preview: null,
+      earlier: null,
     });
     this.connect(generation, mode).catch((error: unknown) => {
       if (generation !== this.generation) return;
@@ -200,6 +202,13 @@ export abstract class VisitorConversation {
       this.set({ firstMessage: null });
       engine.send(threadId, first).catch((error: unknown) => this.report('send_failed', describe(error)));
     }
+    // The visitor's other conversations, for "Earlier conversations" (CONTRACT §7 "my conversations"); none
+    // offered where the server cannot list them (a seed-only server answers 404).
+    if (visitorToken)
+      this.deps.api.listThreads(slug, visitorToken).then(
+        ({ threads }) => current() && this.set({ earlier: threads.filter((thread) => thread.id !== threadId) }),
+        () => undefined,
+      );
   }
 
   /**

@@ -133,6 +133,19 @@ export class VisitorSession extends VisitorConversation {
   }
 
   /**
+   * Opens one of the visitor's earlier conversations ("Earlier conversations", offered only in a
+   * conversation of a visitor with a token), to read and write in as before (CONTRACT §7:
+   * resumed with its id). The server's open conversation stays the newest one: the next page
+   * load resumes that.
+   */
+  openEarlier(threadId: string): void {
+    // (The panel is open: nothing is unread.)
+    this.visitor.update({ threadId, appliedSeq: 0 });
+    this.reResolved = false;
+    this.begin({ earlier: true });
+  }
+
+  /**
    * "Talk to a person" (CONTRACT §11): asks the server for one. What follows (the escalation,
    * "waiting", someone joining) arrives in the log; a failed request leaves a notice.
    */
@@ -178,6 +191,7 @@ export class VisitorSession extends VisitorConversation {
       firstMessage: null,
       emailAsk: null,
       preview: null,
+      earlier: null,
     });
     this.askWhoItIs();
   }

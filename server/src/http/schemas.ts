@@ -28,6 +28,7 @@ import {
   threadPage,
   user,
   userList,
+  visitorThreadList,
   webhookList,
 } from '../../../src/core/protocol/rest-shapes.ts';
 import { jsonSchemaOf, type JsonSchemaOptions } from './json-schema.ts';
@@ -106,6 +107,9 @@ export const pollResponse = answer(eventPage);
 export const messageResponse = answer(sentMessage);
 export const publicPollResponse = answer(publicEventPage);
 export const noteResponse = answer(addedNote);
+export const visitorThreadListResponse = answer(visitorThreadList, {
+  describe: { 'threads[].status': 'open, waiting (a person is needed), resolved or snoozed (CONTRACT §11)' },
+});
 
 export const errorResponses = {
   400: { $ref: 'Error#' },

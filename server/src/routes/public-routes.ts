@@ -16,6 +16,7 @@ import {
   publicThreadParams,
   sendMessageBody,
   slugParams,
+  visitorThreadListResponse,
 } from '../http/schemas.ts';
 import { isEmail, normalizeEmail } from '../http/validation.ts';
 import type { AgentRecord, VisitorRecord, VisitorResolution } from '../storage/storage.ts';
@@ -27,6 +28,9 @@ const ORIGIN_REFUSED_MESSAGE = 'This website is not allowed to use this chat.';
 const SEND_TOKEN_MESSAGE = 'Send the visitor token from the resolve call as "Authorization: Bearer vt_…".';
 const IDENTITY_REQUIRED_MESSAGE =
   'This chat is only for signed-in customers: the website must identify the visitor with an identity token.';
+
+/** The most conversations "my conversations" lists (newest first): far more than a visitor starts. */
+export const VISITOR_THREAD_LIST_LIMIT = 50;
 
 /** `email=` is still accepted on history (seed 000), and proves nothing. */
 const ignoredEmailQuery = { email: { type: 'string', maxLength: 254, description: 'ignored: an email proves nothing' } } as const;
@@ -77,13 +81,19 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
     return undefined;
   }
 
-  /** The visitor principal of a thread call: 401 without a valid token, one 404 for "not yours" and "no such thread". */
-  async function visitorOf(request: FastifyRequest<{ Params: { slug: string; thread_id: string } }>): Promise<Principal> {
+  /** The visitor of a visitor's call: 401 without a valid token of this agent, 401 `identity_required` if unverified where that is required. */
+  async function callingVisitor(request: FastifyRequest<{ Params: { slug: string } }>): Promise<VisitorRecord> {
     const agent = await agentFor(request);
     if (!bearerToken(request.headers.authorization)) throw new ApiError('unauthorized', SEND_TOKEN_MESSAGE);
     const visitor = (await tokenVisitor(request, agent))?.visitor;
     if (!visitor) throw new ApiError('unauthorized', 'This visitor token is not valid; start the conversation again.');
     if (agent.requireVerifiedIdentity && !visitor.verified) throw new ApiError('identity_required', IDENTITY_REQUIRED_MESSAGE);
+    return visitor;
+  }
+
+  /** The visitor principal of a thread call: 401 without a valid token, one 404 for "not yours" and "no such thread". */
+  async function visitorOf(request: FastifyRequest<{ Params: { slug: string; thread_id: string } }>): Promise<Principal> {
+    const visitor = await callingVisitor(request);
     const threadId = request.params.thread_id;
     const owner = await ctx.storage.visitors.ofThread(threadId);
     if (!owner || owner.id !== visitor.id) throw notFound('The conversation');
@@ -233,6 +243,31 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
         visitor_token: token,
         verified: visitor.verified,
         email: visitor.email,
+      };
+    },
+  );
+
+  app.get<{ Params: { slug: string } }>(
+    '/chat/public/:slug/threads',
+    {
+      schema: {
+        tags: ['public'],
+        summary: "[ext] The visitor's own conversations with this agent, newest first (resume one with its id); Bearer visitor token",
+        params: slugParams,
+        response: { 200: visitorThreadListResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await limit(ctx, ctx.limiters.messages, request, 'requests');
+      const visitor = await callingVisitor(request);
+      const threads = await ctx.storage.visitors.threadsOf(visitor.id, VISITOR_THREAD_LIST_LIMIT);
+      return {
+        threads: threads.map((summary) => ({
+          id: summary.id,
+          status: summary.status,
+          last_message: summary.lastMessage,
+          updated_at: summary.updatedAt,
+        })),
       };
     },
   );

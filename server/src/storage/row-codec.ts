@@ -1,4 +1,4 @@
-import type { Message, Participant, ParticipationMode, ThreadEvent } from '../../../src/core/protocol/model.ts';
+import type { LastMessage, Message, Participant, ParticipationMode, ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { ThreadStatus } from '../../../src/core/protocol/ownership.ts';
 import { sealedColumn, type SecretBox } from './secrets/secret-box.ts';
 import {
@@ -11,6 +11,7 @@ import {
   type ThreadRecord,
   type UserRecord,
   type VisitorRecord,
+  type VisitorThreadSummary,
   type WebhookRecord,
 } from './storage.ts';
 
@@ -70,6 +71,16 @@ export function rowCodec(read: ColumnReader) {
     snoozedUntil: timeOrNull(row.snoozed_until),
   });
 
+  /** A thread row's last message columns (null before the first message). */
+  const toLastMessage = (row: Row): LastMessage | null =>
+    row.last_message_at === null
+      ? null
+      : {
+          sender_id: str(row.last_message_sender),
+          content: str(row.last_message_content),
+          created_at: read.time(row.last_message_at),
+        };
+
   return {
     toUser: (row: Row): UserRecord => ({
       id: str(row.id),
@@ -127,14 +138,7 @@ export function rowCodec(read: ColumnReader) {
       participationMode: str(row.participation_mode) as ParticipationMode,
       lastSeq: Number(row.last_seq),
       participants,
-      lastMessage:
-        row.last_message_at === null
-          ? null
-          : {
-              sender_id: str(row.last_message_sender),
-              content: str(row.last_message_content),
-              created_at: read.time(row.last_message_at),
-            },
+      lastMessage: toLastMessage(row),
       createdAt: read.time(row.created_at),
       updatedAt: read.time(row.updated_at),
       activityAt: read.time(row.activity_at),
@@ -143,6 +147,14 @@ export function rowCodec(read: ColumnReader) {
     }),
 
     toOwnership,
+
+    /** A row of `threads` (id, status, last message, updated_at) as a visitor's list shows it. */
+    toVisitorThread: (row: Row): VisitorThreadSummary => ({
+      id: str(row.id),
+      status: toOwnership(row).status,
+      lastMessage: toLastMessage(row),
+      updatedAt: read.time(row.updated_at),
+    }),
 
     toEvent: (row: Row): ThreadEvent => ({
       event_id: str(row.event_id),

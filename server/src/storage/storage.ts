@@ -138,6 +138,14 @@ export interface VisitorRecord {
   threadId: string;
 }
 
+/** One of a visitor's conversations as their own list shows it (CONTRACT §7 "my conversations"). */
+export interface VisitorThreadSummary {
+  id: string;
+  status: ThreadStatus;
+  lastMessage: LastMessage | null;
+  updatedAt: string;
+}
+
 export interface VisitorResolution {
   thread: ThreadRecord;
   visitor: VisitorRecord;

@@ -105,6 +105,18 @@ describe('createPublicApi', () => {
     expect(await caught(refusing.requestHandoff('demo', THREAD, TOKEN))).toMatchObject({ code: 'not_found', status: 404 });
   });
 
+  it('lists the visitor’s conversations with GET /chat/public/{slug}/threads and the token as Bearer (CONTRACT §7)', async () => {
+    const listed = { id: THREAD, status: 'resolved', last_message: null, updated_at: '2026-01-01T12:00:00.000Z' };
+    const { api, requests } = visitor(() => json({ threads: [listed] }));
+    expect(await api.listThreads('demo', TOKEN)).toEqual({ threads: [listed] });
+    expect(requests[0]?.method).toBe('GET');
+    expect(requests[0]?.url.pathname).toBe('/api/v1/chat/public/demo/threads');
+    expect(requests[0]?.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
+    expect(requests[0]?.url.href).not.toContain(TOKEN);
+    const { api: seedOnly } = visitor(() => contractError(404, 'not_found', 'Not found.', false));
+    expect(await caught(seedOnly.listThreads('demo', TOKEN))).toMatchObject({ code: 'not_found', status: 404 });
+  });
+
   it('falls back to the seed’s email query when the server issued no token', async () => {
     const { api, requests } = visitor(() => json({ events: [], has_more: false }));
     await api.pollEvents('demo', THREAD, { visitorToken: null, email: EMAIL }, 0);

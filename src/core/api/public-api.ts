@@ -10,9 +10,11 @@ import {
   parseEventPage,
   parseSentMessage,
   resolvedThreadSchema,
+  visitorThreadListSchema,
   type AgentProfile,
   type ResolvedThread,
   type InvalidItemHandler,
+  type VisitorThreadList,
 } from '../protocol/rest-schemas.ts';
 import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
 import { ApiError } from './api-error.ts';
@@ -76,6 +78,11 @@ export interface PublicApi {
     body: SendMessageInput,
     signal?: AbortSignal,
   ): Promise<InboundMessage>;
+  /**
+   * [ext] The visitor's own conversations with this agent, newest first (CONTRACT §7 "my
+   * conversations"); one is resumed with its id. A seed-only server answers 404.
+   */
+  listThreads(slug: string, visitorToken: string, signal?: AbortSignal): Promise<VisitorThreadList>;
   /** [ext] Forgets this device: the server revokes the visitor token (the conversation stays with the agent's owners). */
   forgetVisitorToken(slug: string, visitorToken: string): Promise<void>;
   /** [ext] "Talk to a person" (CONTRACT §11): the thread waits for one; a repeat while it waits changes nothing. */
@@ -128,6 +135,8 @@ export function createPublicApi(options: PublicApiOptions): PublicApi {
         signal,
         parse: parseSentMessage,
       }),
+    listThreads: (slug, visitorToken, signal) =>
+      clientFor(visitorToken).request('GET', `${agent(slug)}/threads`, { signal, parse: parseWith(visitorThreadListSchema) }),
     forgetVisitorToken: (slug, visitorToken) => clientFor(visitorToken).request<void>('DELETE', `${agent(slug)}/visitor-token`),
     requestHandoff: (slug, threadId, visitorToken) =>
       clientFor(visitorToken).request<void>('POST', `${thread(slug, threadId)}/handoff-request`),

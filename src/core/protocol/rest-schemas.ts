@@ -28,6 +28,7 @@ import {
   threadPage,
   user,
   userList,
+  visitorThreadList,
   webhookList,
   type agentTokenInfo,
 } from './rest-shapes.ts';
@@ -61,6 +62,11 @@ export type AgentProfile = v.InferOutput<typeof agentProfileSchema>;
 
 export const resolvedThreadSchema = lenient(resolvedThread);
 export type ResolvedThread = v.InferOutput<typeof resolvedThreadSchema>;
+
+/** [ext] The visitor's own conversations (CONTRACT §7 "my conversations"). */
+export const visitorThreadListSchema = lenient(visitorThreadList);
+export type VisitorThreadList = v.InferOutput<typeof visitorThreadListSchema>;
+export type VisitorThreadSummary = VisitorThreadList['threads'][number];
 
 export const agentSettingsSchema = lenient(agentSettings);
 export type InboundAgentSettings = v.InferOutput<typeof agentSettingsSchema>;

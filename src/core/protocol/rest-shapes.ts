@@ -56,6 +56,9 @@ const threadVisitor = shape({
   verified: sent(flag, false),
 });
 
+/** A thread's last message, as its list shows it (CONTRACT §3). */
+const lastMessage = shape({ sender_id: needed(text), content: needed(text), created_at: sent(text) });
+
 /** A thread as listed and fetched (CONTRACT §3). */
 export const thread = shape({
   id: needed(id),
@@ -68,7 +71,7 @@ export const thread = shape({
   last_seq: sent(nonNegativeInt),
   read_seq: sent(nonNegativeInt, 0),
   unread_count: sent(nonNegativeInt, 0),
-  last_message: maybe(orNull(shape({ sender_id: needed(text), content: needed(text), created_at: sent(text) })), null),
+  last_message: maybe(orNull(lastMessage), null),
   created_at: maybe(text),
   updated_at: maybe(text),
   /** [ext] Public threads: who the visitor is and whether the website vouched for them. */
@@ -89,6 +92,23 @@ export const handoffRequestAnswer = shape({
   thread_id: needed(id),
   status: needed(v.picklist(THREAD_STATUSES)),
   waiting_since: sent(v.nullable(timestamp)),
+});
+
+/**
+ * [ext] `GET /chat/public/{slug}/threads` (CONTRACT §7): the visitor's own conversations with
+ * the agent, newest first. A status this client does not know is kept as text.
+ */
+export const visitorThreadList = shape({
+  threads: needed(
+    listOf(
+      shape({
+        id: needed(id),
+        status: sent({ wire: v.picklist(THREAD_STATUSES), lenient: text }),
+        last_message: sent(orNull(lastMessage), null),
+        updated_at: sent(timestamp),
+      }),
+    ),
+  ),
 });
 
 /** [ext] `GET /chat/threads/counts` (CONTRACT §11): the caller's queues. */

@@ -15,7 +15,7 @@ import {
 } from '../../../src/core/api/public-api.ts';
 import { SyncEngine } from '../../../src/core/engine/sync-engine.ts';
 import type { SendMessageInput } from '../../../src/core/protocol/client-frames.ts';
-import type { AgentProfile } from '../../../src/core/protocol/rest-schemas.ts';
+import type { AgentProfile, VisitorThreadList } from '../../../src/core/protocol/rest-schemas.ts';
 import type { InboundEvent, InboundMessage } from '../../../src/core/protocol/server-frame-schemas.ts';
 import { MemoryOutboxStore } from '../../../src/core/sync/outbox-store.ts';
 import { FakeEnvironment } from '../../../src/core/testing/fake-environment.ts';
@@ -239,6 +239,10 @@ export class FakeServer {
     sendMessage: vi.fn(async (_slug: string, _threadId: string, credentials: VisitorCredentials, body: SendMessageInput) => {
       this.checkCredentials(credentials);
       return this.message(VISITOR, body.content, body.client_message_id);
+    }),
+    // A seed-only server: "my conversations" is not there (CONTRACT §7 [ext]).
+    listThreads: vi.fn(async (): Promise<VisitorThreadList> => {
+      throw new ApiError('not_found', 'Not found.', false, 404);
     }),
     forgetVisitorToken: vi.fn(async (_slug: string, token: string) => this.revoke(token)),
     // As the contract has it: `escalation_created {to: "human", reason: "visitor_request"}`, then `waiting`.

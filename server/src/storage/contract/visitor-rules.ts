@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { hash, newAgent, users, type ContractOpen } from './fixtures.ts';
+import { hash, message, newAgent, users, type ContractOpen } from './fixtures.ts';
+
+/** Longer than the clock's millisecond: writes this far apart have distinct `updated_at` times. */
+const CLOCK_STEP_MS = 3;
+const nextTick = () => new Promise((resolve) => setTimeout(resolve, CLOCK_STEP_MS));
 
 /** Storage contract rules of visitors, their threads, tokens and identities. */
 export function visitorRules(open: ContractOpen): void {
@@ -46,6 +50,46 @@ export function visitorRules(open: ContractOpen): void {
     expect(
       await storage.visitors.resume({ agent, visitorId: randomUUID(), email: null, name: null, fresh: false, bind: null }),
     ).toBeUndefined();
+    await storage.close();
+  });
+
+  it("rule 7c: a visitor's threads are theirs alone (also those left by a fresh start), most recently updated first", async () => {
+    const { storage } = await open();
+    const [owner] = await users(storage, 1);
+    const agent = await newAgent(storage, owner!);
+    const other = await newAgent(storage, owner!);
+    const first = await storage.visitors.create({ agent, email: 'v@example.com', name: null, tokenHash: hash('a') });
+    const sameEmail = await storage.visitors.create({ agent, email: 'v@example.com', name: null, tokenHash: hash('b') });
+    const elsewhere = await storage.visitors.create({ agent: other, email: 'v@example.com', name: null, tokenHash: hash('c') });
+    const self = `visitor:${first.visitor.id}`;
+    await nextTick();
+    const fresh = (await storage.visitors.resume({
+      agent,
+      visitorId: first.visitor.id,
+      email: null,
+      name: null,
+      fresh: true,
+      bind: null,
+    }))!;
+    await nextTick();
+    // The earlier thread goes on (a message there), and is then resolved: it is the most recently updated.
+    await storage.log.commitMessage(message(first.thread.id, self, 'Where is my order?'));
+    await storage.ownership.change(first.thread.id, (current) => ({
+      next: { ...current, status: 'resolved' },
+      events: [{ eventType: 'status_changed', senderId: 'system', content: null, data: { status: 'resolved', previous: current.status } }],
+    }));
+
+    const mine = await storage.visitors.threadsOf(first.visitor.id, 10);
+    expect(mine.map((summary) => summary.id)).toEqual([first.thread.id, fresh.thread.id]);
+    const [earlier, current] = mine;
+    expect(earlier).toMatchObject({ status: 'resolved', lastMessage: { sender_id: self, content: 'Where is my order?' } });
+    expect(earlier!.updatedAt > current!.updatedAt).toBe(true);
+    expect(current).toMatchObject({ status: 'open', lastMessage: null });
+    expect(await storage.visitors.threadsOf(first.visitor.id, 1)).toEqual([earlier]);
+    // Another visitor with the same email, or of another agent, lists only their own.
+    expect((await storage.visitors.threadsOf(sameEmail.visitor.id, 10)).map((summary) => summary.id)).toEqual([sameEmail.thread.id]);
+    expect((await storage.visitors.threadsOf(elsewhere.visitor.id, 10)).map((summary) => summary.id)).toEqual([elsewhere.thread.id]);
+    expect(await storage.visitors.threadsOf(randomUUID(), 10)).toEqual([]);
     await storage.close();
   });
 

@@ -25,6 +25,7 @@ export const {
   toParticipant,
   toThread,
   toOwnership,
+  toVisitorThread,
   toEvent,
   toMessage,
   toWebhook,

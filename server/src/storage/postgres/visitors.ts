@@ -3,9 +3,17 @@ import type postgres from 'postgres';
 import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { visitorThread } from '../visitor-thread.ts';
 import { VISITOR_DEFAULT_NAME } from '../../threads/principal.ts';
-import { iso, now, toVisitor, type Db, type Row } from './rows.ts';
+import { iso, now, toVisitor, toVisitorThread, type Db, type Row } from './rows.ts';
 import type { PostgresThreads } from './threads.ts';
-import type { AgentRecord, IdentifiedVisitorInput, NewVisitor, ResumeVisitorInput, VisitorRecord, VisitorResolution } from '../storage.ts';
+import type {
+  AgentRecord,
+  IdentifiedVisitorInput,
+  NewVisitor,
+  ResumeVisitorInput,
+  VisitorRecord,
+  VisitorResolution,
+  VisitorThreadSummary,
+} from '../storage.ts';
 import type { VisitorStore } from '../stores/visitor-store.ts';
 
 type Tx = postgres.TransactionSql;
@@ -23,6 +31,17 @@ export class PostgresVisitors implements VisitorStore {
       SELECT visitors.* FROM participants JOIN visitors ON visitors.id = substr(participants.sender_id, 9)
       WHERE participants.thread_id = ${threadId} AND participants.sender_id LIKE 'visitor:%'`;
     return row && toVisitor(row);
+  }
+
+  async threadsOf(visitorId: string, limit: number): Promise<VisitorThreadSummary[]> {
+    // Served by participants_by_sender: the visitor's threads, then only theirs are sorted.
+    const rows = await this.sql<Row[]>`
+      SELECT threads.id, threads.status, threads.last_message_sender, threads.last_message_content,
+             threads.last_message_at, threads.updated_at
+      FROM participants JOIN threads ON threads.id = participants.thread_id
+      WHERE participants.sender_id = ${`visitor:${visitorId}`}
+      ORDER BY threads.updated_at DESC, threads.id DESC LIMIT ${limit}`;
+    return rows.map(toVisitorThread);
   }
 
   async byToken(agentId: string, tokenHash: string): Promise<(VisitorRecord & { tokenLastUsedAt: string }) | undefined> {

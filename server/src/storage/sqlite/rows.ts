@@ -13,6 +13,7 @@ export const {
   toParticipant,
   toThread,
   toOwnership,
+  toVisitorThread,
   toEvent,
   toMessage,
   toWebhook,

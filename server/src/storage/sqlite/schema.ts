@@ -491,6 +491,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE agents ADD COLUMN expected_reply_minutes INTEGER CHECK (expected_reply_minutes BETWEEN 1 AND 10080);
   `,
+  // 16: a visitor's own conversations (CONTRACT §7 "my conversations", issue 23): their threads are found by their
+  // sender id, which the participants' key (thread first) cannot serve.
+  `
+  CREATE INDEX participants_by_sender ON participants(sender_id, thread_id);
+  `,
 ];
 
 /** Brings the file up to the newest schema, one transaction per migration. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { VISITOR_DEFAULT_NAME } from '../../threads/principal.ts';
 import { visitorThread } from '../visitor-thread.ts';
-import { now, str, toVisitor, type Row } from './rows.ts';
+import { now, str, toVisitor, toVisitorThread, type Row } from './rows.ts';
 import type {
   AgentRecord,
   IdentifiedVisitorInput,
@@ -13,6 +13,7 @@ import type {
   ThreadRecord,
   VisitorRecord,
   VisitorResolution,
+  VisitorThreadSummary,
 } from '../storage.ts';
 import type { VisitorStore } from '../stores/visitor-store.ts';
 
@@ -47,6 +48,13 @@ export class SqliteVisitors implements VisitorStore {
         `SELECT visitors.* FROM participants JOIN visitors ON visitors.id = substr(participants.sender_id, 9)
          WHERE participants.thread_id = ? AND participants.sender_id LIKE 'visitor:%'`,
       ),
+      // Served by participants_by_sender: the visitor's threads, then only theirs are sorted.
+      threadsOf: db.prepare(
+        `SELECT threads.id, threads.status, threads.last_message_sender, threads.last_message_content,
+                threads.last_message_at, threads.updated_at
+         FROM participants JOIN threads ON threads.id = participants.thread_id
+         WHERE participants.sender_id = ? ORDER BY threads.updated_at DESC, threads.id DESC LIMIT ?`,
+      ),
       insert: db.prepare(
         `INSERT INTO visitors (id, agent_id, email, name, identity_sub, verified, thread_id, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -79,6 +87,10 @@ export class SqliteVisitors implements VisitorStore {
   visitorOfThread(threadId: string): VisitorRecord | undefined {
     const row = this.stmt.ofThread.get(threadId) as Row | undefined;
     return row && toVisitor(row);
+  }
+
+  async threadsOf(visitorId: string, limit: number): Promise<VisitorThreadSummary[]> {
+    return (this.stmt.threadsOf.all(`visitor:${visitorId}`, limit) as Row[]).map(toVisitorThread);
   }
 
   async byToken(agentId: string, tokenHash: string): Promise<(VisitorRecord & { tokenLastUsedAt: string }) | undefined> {

@@ -1,4 +1,11 @@
-import type { IdentifiedVisitorInput, NewVisitor, ResumeVisitorInput, VisitorRecord, VisitorResolution } from '../storage.ts';
+import type {
+  IdentifiedVisitorInput,
+  NewVisitor,
+  ResumeVisitorInput,
+  VisitorRecord,
+  VisitorResolution,
+  VisitorThreadSummary,
+} from '../storage.ts';
 
 /** Widget visitors, their tokens and their open thread (`storage.visitors`). */
 export interface VisitorStore {
@@ -34,4 +41,9 @@ export interface VisitorStore {
   byIdentity(agentId: string, sub: string): Promise<VisitorRecord | undefined>;
   /** The visitor who started a public thread (also after they moved on to a fresh one). */
   ofThread(threadId: string): Promise<VisitorRecord | undefined>;
+  /**
+   * The visitor's own threads (every one they started, also those left by a fresh start),
+   * most recently updated first, at most `limit`: the visitor's "my conversations".
+   */
+  threadsOf(visitorId: string, limit: number): Promise<VisitorThreadSummary[]>;
 }

@@ -27,8 +27,6 @@ test.afterAll(async () => {
 /** The panel's words per language, as a visitor reads them (widget/panel/i18n.ts). */
 const WORDS = {
   en: {
-    email: 'Email',
-    start: 'Start chat',
     message: 'Message',
     close: 'Close chat',
     checkingEmail: 'A team member is checking the email before I send it…',
@@ -36,8 +34,6 @@ const WORDS = {
     dismiss: 'Dismiss',
   },
   de: {
-    email: 'E-Mail',
-    start: 'Chat starten',
     message: 'Nachricht',
     close: 'Chat schließen',
     checkingEmail: 'Ein Teammitglied prüft die E-Mail, bevor ich sie sende…',
@@ -51,21 +47,19 @@ const dialog = (page: Page) => page.getByRole('dialog', { name: 'Demo Agent' });
 /** The region above the launcher that says a reply which came while the panel was closed. */
 const previewRegion = (page: Page) => page.locator('[data-ama2-chat] .ama-preview');
 
-/** Opens the widget on a page in `language`, starts a conversation and sends `text`. */
+/** Opens the widget on a page in `language` and sends `text`, which starts the conversation. */
 async function startConversation(page: Page, language: Language, text: string): Promise<string> {
   const words = WORDS[language];
   await page.goto(host.page({ widget: { agent: 'demo', locale: language } }));
   await launcher(page).click();
-  await dialog(page).getByRole('textbox', { name: words.email }).fill(`visitor-${uniqueTag()}@example.com`);
-  await dialog(page).getByRole('button', { name: words.start }).click();
   const box = dialog(page).getByRole('textbox', { name: words.message });
   await expect(box).toBeVisible({ timeout: LIVE_MS });
   await box.fill(text);
   await box.press('Enter');
   await expect(box).toHaveValue('');
-  const { threadId } = await visitorRecord(page);
-  expect(threadId).toBeTruthy();
-  return threadId!;
+  // The visitor wrote first (no email): the first send starts the conversation.
+  await expect.poll(async () => (await visitorRecord(page)).threadId, { timeout: LIVE_MS }).toBeTruthy();
+  return (await visitorRecord(page)).threadId!;
 }
 
 /** Alice (the demo agent's owner) takes the visitor's conversation over (CONTRACT §11), through the REST API. */

@@ -23,6 +23,25 @@ export const PREACT_ALIASES = [
   { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-dev-runtime' },
 ];
 
+/**
+ * Vite wraps each `import()` of an app build in its preload helper (about 0.6 KB of gzip): it
+ * fetches a chunk's CSS and imports ahead of it and reports a failed load as
+ * `vite:preloadError` on `window`. The panel's one lazy chunk (the markdown renderer) needs
+ * nothing preloaded (no CSS; the preact it imports is the panel itself), and the host page's
+ * window is not the panel's to signal on (markdown.tsx retries a failed load itself), so here
+ * the helper only calls `import()`.
+ */
+function plainDynamicImport(): Plugin {
+  const HELPER = '\0vite/preload-helper.js';
+  return {
+    name: 'widget-plain-dynamic-import',
+    enforce: 'pre',
+    load(id) {
+      return id === HELPER ? 'export const __vitePreload = (load) => load();' : null;
+    },
+  };
+}
+
 const OUT_DIR = 'dist';
 const PANEL_ENTRY = 'widget/panel/panel.tsx';
 /** Written by the panel build into dist/.vite/ (a dot folder: never served), read by the loader build. */
@@ -52,7 +71,7 @@ function builtPanelFile(): string {
 export default defineConfig(({ mode }) => {
   const panel = mode === 'panel';
   return {
-    plugins: panel ? [tailwindcss(), precompress()] : [demoPage(), precompress()],
+    plugins: panel ? [plainDynamicImport(), tailwindcss(), precompress()] : [demoPage(), precompress()],
     publicDir: false,
     resolve: { alias: panel ? PREACT_ALIASES : [] },
     define: {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { loaderGzipBytes, SIZE_GOALS, WIDGET_CHAT_GZIP_KB, widgetChatGzip } from './bench/bundle-sizes.ts';
 
@@ -19,4 +21,12 @@ test('all a visitor downloads to chat (loader, panel, markdown chunk) stays with
 
 test('the loader stays within 3 KB of gzip', () => {
   expect(loaderGzipBytes(DIST)).toBeLessThanOrEqual(SIZE_GOALS.loaderGzipKb * 1024);
+});
+
+test("the panel loads its markdown chunk with a plain import(), without Vite's preload helper", () => {
+  const { files } = widgetChatGzip(DIST);
+  const panel = readFileSync(join(DIST, Object.keys(files)[1]!), 'utf8');
+  expect(panel).toMatch(/import\(["'`]\.\/widget-render-markdown-[\w-]+\.js["'`]\)/);
+  // The helper's own words: it signals a failed load on the host page's window.
+  expect(panel).not.toContain('vite:preloadError');
 });

@@ -30,3 +30,13 @@ test("the panel loads its markdown chunk with a plain import(), without Vite's p
   // The helper's own words: it signals a failed load on the host page's window.
   expect(panel).not.toContain('vite:preloadError');
 });
+
+test("the panel's stylesheet is minified for the widget's browsers, iOS Safari's prefix kept", () => {
+  const { files } = widgetChatGzip(DIST);
+  const panel = readFileSync(join(DIST, Object.keys(files)[1]!), 'utf8');
+  // Shorthands every supported browser knows stay short (not expanded to start/end pairs)…
+  expect(panel).toContain('.px-3{padding-inline:');
+  expect(panel).not.toContain('padding-inline-start');
+  // …and the frame keeps the prefix iOS Safari reads.
+  expect(panel).toMatch(/\.panel,\.ama-preview\{[^}]*-webkit-text-size-adjust:100%/);
+});

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import { defineConfig, type Plugin } from 'vite';
 import { precompress } from './build/precompress-plugin.ts';
+import { inlinePropertyDefaults } from './widget/panel/shadow-properties.ts';
 
 /** The demo host page (and its script and stylesheet) ship next to widget.js. */
 function demoPage(): Plugin {
@@ -42,6 +43,20 @@ function plainDynamicImport(): Plugin {
   };
 }
 
+/** The panel's stylesheet (a JS string once Vite has built it) gets its `@property` defaults as plain declarations. */
+function panelPropertyDefaults(): Plugin {
+  return {
+    name: 'widget-panel-property-defaults',
+    enforce: 'post',
+    transform(code, id) {
+      if (!/\/widget\/panel\/panel\.css\?inline$/.test(id)) return null;
+      const css = /^export default (".*");?\s*$/s.exec(code)?.[1];
+      if (css === undefined) throw new Error(`${id}: not the string module Vite builds for ?inline CSS`);
+      return { code: `export default ${JSON.stringify(inlinePropertyDefaults(JSON.parse(css) as string))};`, map: null };
+    },
+  };
+}
+
 /** The oldest browsers the widget's stylesheets are written for (lightningcss targets). */
 const CSS_BROWSERS = ['chrome87', 'edge88', 'firefox92', 'safari14.1'];
 
@@ -74,7 +89,7 @@ function builtPanelFile(): string {
 export default defineConfig(({ mode }) => {
   const panel = mode === 'panel';
   return {
-    plugins: panel ? [plainDynamicImport(), tailwindcss(), precompress()] : [demoPage(), precompress()],
+    plugins: panel ? [plainDynamicImport(), tailwindcss(), panelPropertyDefaults(), precompress()] : [demoPage(), precompress()],
     publicDir: false,
     resolve: { alias: panel ? PREACT_ALIASES : [] },
     define: {

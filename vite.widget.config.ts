@@ -100,7 +100,8 @@ export default defineConfig(({ mode }) => {
       outDir: OUT_DIR,
       emptyOutDir: false,
       sourcemap: true,
-      target: 'es2020',
+      // ES2021 (`??=`, `||=` kept as written): every browser of CSS_BROWSERS has it. About 30 B.
+      target: 'es2021',
       // Stylesheets are minified for the browsers the widget supports: no fallbacks expanded
       // for browsers without `inset`, `system-ui` (each names its own font fallbacks) or
       // `padding-inline`. The panel's also keeps the prefixes iOS Safari needs

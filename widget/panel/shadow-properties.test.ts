@@ -11,15 +11,13 @@ describe('inlinePropertyDefaults', () => {
   it("puts the initial values in place of Tailwind's fallback, first, and drops the @property rules", () => {
     const css = `/*! tailwindcss */\n${FALLBACK}@layer theme{:host{--x:1}}.border{border-style:var(--tw-border-style)}${PROPERTIES}@keyframes pulse{50%{opacity:.5}}`;
     expect(inlinePropertyDefaults(css)).toBe(
-      '/*! tailwindcss */\n@layer properties{*,:before,:after,::backdrop{--tw-border-style:solid}}' +
+      '/*! tailwindcss */\n@layer properties{*,:before,:after{--tw-border-style:solid}}' +
         '@layer theme{:host{--x:1}}.border{border-style:var(--tw-border-style)}@keyframes pulse{50%{opacity:.5}}',
     );
   });
 
   it('declares the layer first when Tailwind wrote no fallback', () => {
-    expect(inlinePropertyDefaults(`.a{b:c}${PROPERTIES}`)).toBe(
-      '@layer properties{*,:before,:after,::backdrop{--tw-border-style:solid}}.a{b:c}',
-    );
+    expect(inlinePropertyDefaults(`.a{b:c}${PROPERTIES}`)).toBe('@layer properties{*,:before,:after{--tw-border-style:solid}}.a{b:c}');
   });
 
   it('leaves a stylesheet without @property as it is', () => {

@@ -38,7 +38,7 @@ export function inlinePropertyDefaults(css: string): string {
     return '';
   });
   if (withoutRules === css) return css;
-  const layer = declarations.length > 0 ? `${PROPERTIES_LAYER}*,:before,:after,::backdrop{${declarations.join(';')}}}` : '';
+  const layer = declarations.length > 0 ? `${PROPERTIES_LAYER}*,:before,:after{${declarations.join(';')}}}` : '';
   const start = withoutRules.indexOf(PROPERTIES_LAYER);
   if (start === -1) return layer + withoutRules;
   const end = blockEnd(withoutRules, start + PROPERTIES_LAYER.length - 1);

@@ -206,3 +206,14 @@ test('two tabs of the demo page: closing in one closes the other, opening does n
   await expect(panel(second)).toBeHidden();
   await expect(panel(first)).toBeHidden();
 });
+
+test("the panel's fields draw their borders inside the shadow root, which ignores Tailwind's @property", async ({ page }) => {
+  await page.goto(host.page({ hostileCss: false, overlay: false }));
+  await openForm(page);
+  const border = await page.evaluate(() => {
+    const field = document.querySelector('[data-ama2-chat]')!.shadowRoot!.querySelector('#ama-name')!;
+    const style = getComputedStyle(field);
+    return { style: style.borderTopStyle, width: style.borderTopWidth };
+  });
+  expect(border).toEqual({ style: 'solid', width: '1px' });
+});

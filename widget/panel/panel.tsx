@@ -7,19 +7,18 @@ import { createPanel } from './create-panel.tsx';
 import { browserDeps } from './panel-deps.ts';
 import css from './panel.css?inline';
 import { remToPx } from './pixel-units.ts';
-import { applyPropertyDefaults } from './shadow-properties.ts';
 import { themeCss } from './theme-tokens.ts';
 
 /**
  * Installs the panel's stylesheet in the shadow root (adopted, so a strict CSP's style-src
- * needs no 'unsafe-inline') and returns the function that removes it.
+ * needs no 'unsafe-inline') and returns the function that removes it. Its `@property`
+ * defaults are plain declarations already (shadow-properties.ts, applied at build time).
  */
 function installStyles(root: ShadowRoot): () => void {
   try {
     const sheet = new CSSStyleSheet();
     // In pixels: a rem would follow the host page's root font size into the shadow root.
     sheet.replaceSync(`${remToPx(css)}\n${themeCss()}`);
-    applyPropertyDefaults(sheet);
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
     return () => {
       root.adoptedStyleSheets = root.adoptedStyleSheets.filter((candidate) => candidate !== sheet);

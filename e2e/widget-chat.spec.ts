@@ -10,6 +10,7 @@ import {
   occurrences,
   panel,
   sendFromWidget,
+  openPanel,
   startChat,
   visitorRecord,
   watchUrls,
@@ -167,7 +168,7 @@ test('a reload resumes the conversation; offline, a message waits and is deliver
 
   // Reload: the same conversation (same thread, same token), its history, no form; and it goes on.
   await page.reload();
-  await launcher(page).click();
+  await openPanel(page);
   await expect(widgetConversation(page).getByText(demoReplyTo(first))).toBeVisible({ timeout: 20_000 });
   await expect(panel(page).getByRole('textbox', { name: 'Email' })).toHaveCount(0);
   expect(await visitorRecord(page)).toMatchObject({ threadId, visitorToken });

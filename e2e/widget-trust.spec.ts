@@ -10,6 +10,7 @@ import {
   demoReplyTo,
   launcher,
   messageBox,
+  openPanel,
   panel,
   sendFromWidget,
   signIdentityToken,
@@ -229,7 +230,7 @@ test.describe('a server whose data was reset', () => {
 
     // A reload resumes the new conversation, without another notice or form.
     await page.reload();
-    await launcher(page).click();
+    await openPanel(page);
     await expect(widgetConversation(page).getByText(demoReplyTo(after))).toBeVisible({ timeout: 20_000 });
     await expect(panel(page).getByText('Your previous conversation is no longer available; this is a new one.')).toHaveCount(0);
     await expect(emailTextbox(page)).toHaveCount(0);

@@ -251,6 +251,15 @@ export class PageWatch {
 
 /** The launcher (its name carries the unread count: "Open chat (1 unread)"). */
 export const launcher = (page: Page) => page.getByRole('button', { name: /^Open chat/ });
+
+/**
+ * Opens the panel with the launcher unless it is open already: an open panel stays open across
+ * page loads in a tab (widget/panel/open-state), so a click after a reload would close it.
+ */
+export async function openPanel(page: Page): Promise<void> {
+  await expect(launcher(page)).toBeVisible();
+  if ((await launcher(page).getAttribute('aria-expanded')) !== 'true') await launcher(page).click();
+}
 /** The open panel, named after the agent. */
 export const panel = (page: Page, agent = 'Demo Agent') => page.getByRole('dialog', { name: agent });
 export const messageBox = (page: Page) => panel(page).getByRole('textbox', { name: 'Message' });
@@ -264,7 +273,7 @@ export const widgetConversation = (page: Page) => panel(page).getByRole('region'
  * widget-first-run.spec.ts). Waits until the conversation exists.
  */
 export async function startChat(page: Page, email: string, name?: string): Promise<void> {
-  await launcher(page).click();
+  await openPanel(page);
   await expect(messageBox(page)).toBeVisible({ timeout: 20_000 });
   await page.evaluate(
     (who) => (window as unknown as { AMA2Chat: { identify(options: unknown): void } }).AMA2Chat.identify(who),

@@ -57,6 +57,24 @@ export class ScreenWorld {
     expect(response.status(), await response.text()).toBe(200);
   }
 
+  /** Alice sets the demo agent's expected reply time (agent settings), which the widget shows under the greeting. */
+  async setExpectedReply(minutes: number | null): Promise<void> {
+    const path = `/api/v1/agents/${this.demoAgent.slug}/settings`;
+    const current = await this.request.get(path, { headers: this.aliceHeaders });
+    expect(current.status(), await current.text()).toBe(200);
+    const response = await this.request.put(path, {
+      headers: this.aliceHeaders,
+      data: { ...((await current.json()) as object), expected_reply_minutes: minutes },
+    });
+    expect(response.status(), await response.text()).toBe(200);
+  }
+
+  /** Alice takes a conversation over from the agent (CONTRACT §11), so her replies are a person's. */
+  async takeOver(threadId: string): Promise<void> {
+    const response = await this.request.post(`/api/v1/chat/threads/${threadId}/takeover`, { headers: this.aliceHeaders, data: {} });
+    expect(response.status(), await response.text()).toBeLessThan(300);
+  }
+
   /**
    * Waits until the thread's log satisfies `done` (the demo agent answers asynchronously);
    * `what` names the wait in the error.

@@ -6,7 +6,18 @@
 import { expect, type Page } from '@playwright/test';
 import { en } from '../../src/i18n/catalog-en.ts';
 import { ALICE, conversation, openThread, rowsWith, scroller, signIn, threadButton, write } from '../support/inbox.ts';
-import { launcher, messageBox, panel, sendFromWidget, startChat, widgetConversation } from '../support/host-page.ts';
+import {
+  demoReplyTo,
+  launcher,
+  messageBox,
+  panel,
+  sendFromWidget,
+  startChat,
+  visitorRecord,
+  widgetConversation,
+} from '../support/host-page.ts';
+import { historyWords } from '../../widget/panel/history-words.ts';
+import { stringsFor } from '../../widget/panel/i18n.ts';
 import type { Scene, ScreenWorld } from './scene.ts';
 
 /** The demo page the build ships next to widget.js (widget/widget-demo.html), served by the server. */
@@ -42,6 +53,21 @@ async function askForApproval(page: Page): Promise<void> {
 async function widgetHost(page: Page): Promise<void> {
   await page.goto(WIDGET_HOST_PAGE);
   await expect(launcher(page)).toBeVisible();
+}
+
+/** The widget's English words (widget/panel/i18n.ts, history-words.ts). */
+const widgetWords = stringsFor('en');
+const restartWords = historyWords('en');
+
+/** The widget's stored visitor on the demo page (its chat origin is the page's). */
+const storedVisitor = (page: Page) => visitorRecord(page, new URL(page.url()).origin);
+
+/** A new visitor on the demo page writes first (no email) and gets the agent's reply. */
+async function visitorWritesFirst(page: Page, text: string): Promise<void> {
+  await widgetHost(page);
+  await launcher(page).click();
+  await sendFromWidget(page, text);
+  await expect(widgetConversation(page).getByText(demoReplyTo(text))).toBeVisible();
 }
 
 const quarterly = (world: ScreenWorld) => world.startThread('Quarterly report', { agent: true });
@@ -129,17 +155,94 @@ export const SCENES: readonly Scene[] = [
     },
   },
   {
+    // A message sent while a run waits for approval says it is queued behind it.
+    name: 'inbox-queued',
+    async prepare(world) {
+      await quarterly(world);
+    },
+    async show(page) {
+      await aliceIn(page, 'Quarterly report');
+      await askForApproval(page);
+      await write(page, 'Also add the churn numbers, please.');
+      await expect(conversation(page).getByText(en.runs.queuedBehindApproval('Demo Agent'))).toBeVisible();
+    },
+  },
+  {
+    // A failed run retried: the new attempt in its place, the failed one behind "Show".
+    name: 'inbox-retry',
+    async prepare(world) {
+      await world.startThread('Shipping labels', { agent: true });
+    },
+    async show(page) {
+      await aliceIn(page, 'Shipping labels');
+      await write(page, '/fail print the labels');
+      const card = scroller(page).locator('section[aria-label]').last();
+      await card.getByRole('button', { name: en.runs.retry }).click();
+      const earlier = conversation(page).getByText(en.runs.earlierAttempts(1));
+      await expect(earlier).toBeVisible();
+      await earlier.click();
+    },
+  },
+  {
     name: 'widget-launcher',
     async show(page) {
       await widgetHost(page);
     },
   },
   {
-    name: 'widget-prechat',
+    // A new visitor: the greeting is the first message, the expected reply time under it, the composer ready.
+    name: 'widget-first-run',
+    async prepare(world) {
+      await world.setExpectedReply(120);
+    },
     async show(page) {
       await widgetHost(page);
       await launcher(page).click();
-      await expect(panel(page).getByRole('textbox', { name: 'Email' })).toBeVisible();
+      await expect(messageBox(page)).toBeFocused();
+      await expect(panel(page).getByText(/usually replies within/)).toBeVisible();
+    },
+  },
+  {
+    // After the first reply, an optional offer to leave an email.
+    name: 'widget-email-offer',
+    async show(page) {
+      await visitorWritesFirst(page, 'Do you ship to Norway?');
+      await expect(panel(page).getByText(widgetWords.emailOffer)).toBeVisible();
+    },
+  },
+  {
+    // "New conversation" asks first.
+    name: 'widget-new-conversation',
+    async show(page) {
+      await visitorWritesFirst(page, 'Where is my order 1042?');
+      await panel(page).getByRole('button', { name: widgetWords.newConversation }).click();
+      await expect(panel(page).getByRole('alertdialog', { name: restartWords.restartQuestion })).toBeVisible();
+    },
+  },
+  {
+    // The visitor's earlier conversations with the agent, after starting over.
+    name: 'widget-earlier-conversations',
+    async show(page) {
+      await visitorWritesFirst(page, 'Where is my order 1042?');
+      const first = (await storedVisitor(page)).threadId;
+      await panel(page).getByRole('button', { name: widgetWords.newConversation }).click();
+      await panel(page).getByRole('button', { name: restartWords.restartConfirm }).click();
+      await sendFromWidget(page, 'And a gift card, please.');
+      await expect.poll(async () => (await storedVisitor(page)).threadId).not.toBe(first);
+      await panel(page).getByRole('button', { name: widgetWords.earlierConversations }).click();
+      await expect(panel(page).getByRole('region', { name: widgetWords.earlierConversations }).getByRole('listitem')).toHaveCount(1);
+    },
+  },
+  {
+    // A person's reply while the panel is closed: a preview above the launcher, with their name.
+    name: 'widget-reply-preview',
+    async show(page, { world }) {
+      await visitorWritesFirst(page, 'Can a person help me with a refund?');
+      const { threadId } = await storedVisitor(page);
+      await world.takeOver(threadId!);
+      await panel(page).getByRole('button', { name: widgetWords.close }).click();
+      await world.alice.send(threadId!, 'Hi, Alice here: I have started your refund.');
+      await expect(page.locator('[data-ama2-chat] .ama-preview')).toContainText('Alice');
     },
   },
   {
@@ -150,14 +253,8 @@ export const SCENES: readonly Scene[] = [
       await startChat(page, VISITOR_EMAIL);
       await sendFromWidget(page, '/approve Send me the brochure');
       await expect(widgetConversation(page).getByText("I'd like to send an email titled")).toBeVisible();
-      // The notice's words are the widget's own (widget/panel/i18n.ts): any wording of an approval
-      // will do, but not the visitor's own "/approve".
-      await expect(
-        widgetConversation(page)
-          .getByText(/approv/i)
-          .filter({ hasNotText: '/approve' })
-          .first(),
-      ).toBeVisible();
+      // The visitor's words for the step (widget/panel/visitor-tool-words.ts), never the tool's name.
+      await expect(widgetConversation(page).getByText(/checking the email/)).toBeVisible();
       await expect(messageBox(page)).toBeVisible();
     },
   },

@@ -25,7 +25,15 @@ const caught = (promise: Promise<unknown>) =>
 describe('createPublicApi', () => {
   it('reads the agent profile, filling the optional parts', async () => {
     const { api, requests } = visitor(() => json({ slug: 'demo', name: 'Demo' }));
-    expect(await api.profile('demo')).toEqual({ slug: 'demo', name: 'Demo', avatar_url: null, greeting: '', theme: {} });
+    expect(await api.profile('demo')).toEqual({
+      slug: 'demo',
+      name: 'Demo',
+      avatar_url: null,
+      greeting: '',
+      theme: {},
+      // A seed-only server says nothing of a reply time.
+      expected_reply_minutes: null,
+    });
     expect(requests[0]?.url.pathname).toBe('/api/v1/chat/public/demo');
     expect(requests[0]?.headers.has('authorization')).toBe(false);
   });

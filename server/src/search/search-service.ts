@@ -1,10 +1,10 @@
 import { badRequest } from '../http/errors.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { EventSearchHit, ThreadSearchHit } from '../storage/stores/search-store.ts';
+import { markdownToPlainText } from '../../../src/markdown-core/markdown-plain-text.ts';
 import type { Principal } from '../threads/principal.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
 import { decodeSearchCursor, encodeSearchCursor, type SearchCursor } from './search-cursor.ts';
-import { markdownToPlain } from './plain-text.ts';
 import { parseSearchQuery, type SearchTerm } from './search-query.ts';
 import { buildSnippet, type Snippet } from './snippet.ts';
 
@@ -85,6 +85,6 @@ function eventResult(hit: EventSearchHit, terms: readonly SearchTerm[]): SearchR
     sender_id: hit.senderId,
     created_at: hit.createdAt,
     // A message's or note's text is Markdown; its snippet shows the words a reader sees.
-    snippet: buildSnippet(markdownToPlain(hit.text), terms),
+    snippet: buildSnippet(markdownToPlainText(hit.text), terms),
   };
 }

@@ -1,14 +1,14 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVAL_SWEEP_MS, PROCESS_STOPPED_ERROR } from '../../src/agents/agent-runtime.ts';
 import { retryRunIdOf } from '../../src/agents/failed-run-lookup.ts';
-import { natsUrl, uniqueOrg } from '../support/nats.ts';
+import { natsUrl } from '../support/nats.ts';
+import { clusterSettings } from '../support/cluster.ts';
 import { freshDatabase, postgresUrl } from '../support/postgres.ts';
 import { startChildServer, startTestCluster, type TestCluster } from '../support/test-cluster.ts';
 import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
 import { openVisitorSocket, startVisitor } from '../support/visitors.ts';
-import { TEST_DATA_KEY } from '../support/data-key.ts';
 
 /** A generous deadline for a whole run. */
 const RUN_TIMEOUT_MS = 10_000;
@@ -275,14 +275,7 @@ describe.runIf(natsUrl && postgresUrl)('agent runs across processes on PostgreSQ
   let socket: TestSocket;
 
   beforeAll(async () => {
-    env = {
-      DATABASE_URL: await freshDatabase(),
-      DEMO_DATA: 'true',
-      NATS_URL: natsUrl!,
-      NATS_ORG: uniqueOrg(),
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
-    };
+    env = { ...clusterSettings({ DATABASE_URL: await freshDatabase() }), DEMO_DATA: 'true' };
     a = await startTestServer(env);
     b = await startTestServer(env);
     world = await demoWorld(a);

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEST_DATA_KEY } from '../support/data-key.ts';
 import { demoSuite, type DemoWorld } from '../support/demo-suite.ts';
 import { describeEachStorage } from '../support/each-storage.ts';
-import { natsUrl, uniqueOrg } from '../support/nats.ts';
+import { natsUrl } from '../support/nats.ts';
+import { clusterSettings } from '../support/cluster.ts';
 import { freshDatabase, postgresUrl } from '../support/postgres.ts';
 import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { TestSocket, userSocketUrl } from '../support/test-socket.ts';
@@ -131,14 +130,7 @@ describe.runIf(natsUrl && postgresUrl)('a run queued behind another, seen throug
   });
 
   it('the queued frame of a run on A reaches a socket on B before the decision', { timeout: 60_000 }, async () => {
-    const env = {
-      DATABASE_URL: await freshDatabase(),
-      DEMO_DATA: 'true',
-      NATS_URL: natsUrl!,
-      NATS_ORG: uniqueOrg(),
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      DATA_ENCRYPTION_KEY: TEST_DATA_KEY,
-    };
+    const env = { ...clusterSettings({ DATABASE_URL: await freshDatabase() }), DEMO_DATA: 'true' };
     a = await startTestServer(env);
     b = await startTestServer(env);
     world = await demoWorld(a);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { joinPath } from './core/testing/join-path.ts';
 
 /**
  * No import circle under src/core. A circle makes module order matter (a class read before its
@@ -11,16 +12,6 @@ const CORE_SOURCES = import.meta.glob<string>('./core/**/*.ts', { query: '?raw',
 
 /** `import … from '…'`, `import '…'`, `export … from '…'`: the static imports (dynamic ones load lazily). */
 const STATIC_IMPORT = /(?:^|[\n;])\s*(?:import|export)\s+(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/g;
-
-/** `dir/./a/../b.ts` → `dir/b.ts`, for the relative specifiers the tree uses. */
-function joinPath(fromFile: string, specifier: string): string {
-  const parts = fromFile.split('/').slice(0, -1);
-  for (const part of specifier.split('/')) {
-    if (part === '..') parts.pop();
-    else if (part !== '.') parts.push(part);
-  }
-  return parts.join('/');
-}
 
 /** Each file's relative static imports that land on another file of the set. */
 function importGraph(sources: Record<string, string>): Map<string, string[]> {

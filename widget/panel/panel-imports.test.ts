@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { joinPath } from '../../src/core/testing/join-path.ts';
 
 /**
  * What the panel's code pulls in, read from the sources: the modules a visitor downloads are
@@ -12,16 +13,6 @@ const GLOBBED = import.meta.glob<string>(['../../src/**/*.{ts,tsx}', '../**/*.{t
   import: 'default',
   eager: true,
 });
-
-/** `dir/./a/../b.ts` → `dir/b.ts`, for the relative specifiers the tree uses. */
-function joinPath(fromFile: string, specifier: string): string {
-  const parts = fromFile.split('/').slice(0, -1);
-  for (const part of specifier.split('/')) {
-    if (part === '..') parts.pop();
-    else if (part !== '.') parts.push(part);
-  }
-  return parts.join('/');
-}
 
 /** The sources by path from the repository's root (`src/core/…`, `widget/panel/…`). */
 const SOURCES = Object.fromEntries(Object.entries(GLOBBED).map(([key, text]) => [joinPath('widget/panel/this-file', key), text]));

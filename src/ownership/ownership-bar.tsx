@@ -76,14 +76,14 @@ export function OwnershipBar({ thread }: { thread: InboundThread }) {
       aria-label={o.controls.label}
       className={
         narrow
-          ? 'flex flex-wrap items-center gap-x-2 border-b border-slate-200 pr-2 pl-4 text-xs dark:border-slate-800'
+          ? 'flex flex-wrap items-center gap-x-2 border-b border-slate-200 py-1 pr-2 pl-4 text-xs dark:border-slate-800'
           : 'flex flex-wrap items-center gap-2 border-b border-slate-200 px-4 py-1.5 text-xs dark:border-slate-800'
       }
     >
       {narrow ? (
         <>
           {/* A phone: one row, the state in words and one button for the controls. */}
-          <p id={summaryId} className="min-w-0 flex-1 truncate text-slate-700 dark:text-slate-300">
+          <p id={summaryId} className="min-w-0 flex-1 truncate text-sm text-slate-700 dark:text-slate-300">
             <span className="sr-only">{o.controls.summary}: </span>
             {[o.status[status], assignee, ...(thread.agent_paused ? [o.list.agentPaused] : [])].join(' · ')}
           </p>

@@ -5,6 +5,7 @@
  */
 import { expect, type Page } from '@playwright/test';
 import { en } from '../../src/i18n/catalog-en.ts';
+import { ownershipEn } from '../../src/i18n/catalog-ownership-en.ts';
 import { ALICE, conversation, openThread, rowsWith, scroller, signIn, threadButton, write } from '../support/inbox.ts';
 import {
   demoReplyTo,
@@ -143,6 +144,19 @@ export const SCENES: readonly Scene[] = [
       await aliceIn(page, await invoiceThread(world));
       await conversation(page).locator('header').getByRole('button', { name: en.notifications.threadMenu }).click();
       await expect(page.getByRole('menu', { name: en.notifications.threadMenu })).toBeVisible();
+    },
+  },
+  {
+    // A phone's ownership controls: the sheet behind the bar's Manage button.
+    name: 'inbox-ownership-sheet',
+    devices: ['phone'],
+    async show(page, { world }) {
+      await aliceIn(page, await invoiceThread(world));
+      await page
+        .getByRole('group', { name: ownershipEn.controls.label })
+        .getByRole('button', { name: ownershipEn.controls.manage })
+        .click();
+      await expect(page.getByRole('dialog', { name: ownershipEn.controls.label })).toBeVisible();
     },
   },
   {

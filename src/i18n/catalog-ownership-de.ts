@@ -52,6 +52,9 @@ export const ownershipDe: OwnershipStrings = {
     working: 'Wird gespeichert…',
     failed: (why: string) => `Die Änderung ist nicht durchgegangen: ${why}`,
     pastTime: 'Wähle einen Zeitpunkt in der Zukunft.',
+    manage: 'Verwalten',
+    close: 'Schließen',
+    summary: 'Status und Zuständigkeit',
   },
 
   events: {

@@ -56,6 +56,11 @@ export const ownershipEn = {
     working: 'Saving…',
     failed: (why: string) => `The change did not go through: ${why}`,
     pastTime: 'Choose a time in the future.',
+    /** The phone's one button that opens the controls in a sheet. */
+    manage: 'Manage',
+    close: 'Close',
+    /** The phone's one-line summary, shown before Manage. */
+    summary: 'Status and assignee',
   },
 
   /** Quiet timeline lines for ownership events. */

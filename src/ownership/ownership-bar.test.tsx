@@ -1,5 +1,5 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contractError, json } from '../core/api/fake-fetch.ts';
 import { FIXTURE_SENDERS } from '../core/protocol/fixtures.ts';
 import { fixtureWaitingThread } from '../core/protocol/ownership-fixtures.ts';
@@ -7,6 +7,17 @@ import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { OwnershipBar } from './ownership-bar.tsx';
 import { renderInInbox } from './render-in-inbox.tsx';
 import { MORNING_HOUR } from './snooze-times.ts';
+import { NARROW_QUERY } from '../ui/use-media-query.ts';
+
+beforeAll(() => {
+  // happy-dom has no modal dialogs: open and close are enough here.
+  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+    this.open = true;
+  };
+  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+    this.open = false;
+  };
+});
 
 afterEach(() => {
   cleanup();
@@ -107,5 +118,51 @@ describe('OwnershipBar', () => {
     renderBar({}, true);
     fireEvent.click(screen.getByRole('button', { name: 'Resolve' }));
     expect((await screen.findByRole('alert')).textContent).toBe('The change did not go through: You cannot read this thread.');
+  });
+
+  describe('on a phone', () => {
+    /** Below `md`: the narrow media query matches. */
+    const phone = () => {
+      const real = window.matchMedia.bind(window);
+      vi.spyOn(window, 'matchMedia').mockImplementation((query: string) => {
+        const list = real(query);
+        if (query === NARROW_QUERY) Object.defineProperty(list, 'matches', { value: true });
+        return list;
+      });
+    };
+    afterEach(() => vi.restoreAllMocks());
+
+    it('is one line of words and Manage; the sheet takes over, closes and gives focus back', async () => {
+      phone();
+      const { changes } = renderBar({ status: 'waiting', assignee_id: FIXTURE_SENDERS.bob, agent_paused: true });
+      const bar = screen.getByRole('group', { name: 'Who has this conversation' });
+      expect(within(bar).getByText('Waiting · Bob · Agent paused')).toBeDefined();
+      expect(within(bar).queryByRole('combobox')).toBeNull();
+      const manage = within(bar).getByRole('button', { name: 'Manage' });
+      expect(manage.getAttribute('aria-expanded')).toBe('false');
+      manage.focus();
+      fireEvent.click(manage);
+      const sheet = screen.getByRole('dialog', { name: 'Who has this conversation' });
+      expect(document.activeElement).toBe(within(sheet).getByRole('combobox', { name: 'Status' }));
+      expect(manage.getAttribute('aria-expanded')).toBe('true');
+      // The snooze choices are buttons in the sheet, not a menu.
+      expect(within(sheet).getByRole('button', { name: 'For 1 hour' })).toBeDefined();
+      fireEvent.click(within(sheet).getByRole('button', { name: 'Take over' }));
+      expect(screen.queryByRole('dialog')).toBeNull();
+      expect(document.activeElement).toBe(manage);
+      await waitFor(() => expect(changes()).toEqual([['POST', '/takeover', undefined]]));
+    });
+
+    it('closes the sheet on Escape (the dialog’s cancel) with nothing changed', () => {
+      phone();
+      const { changes } = renderBar();
+      const manage = screen.getByRole('button', { name: 'Manage' });
+      manage.focus();
+      fireEvent.click(manage);
+      fireEvent(screen.getByRole('dialog'), new Event('cancel', { cancelable: true }));
+      expect(screen.queryByRole('dialog')).toBeNull();
+      expect(document.activeElement).toBe(manage);
+      expect(changes()).toEqual([]);
+    });
   });
 });

@@ -1,32 +1,24 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import type { ThreadStatus } from '../core/protocol/model.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { useEngine } from '../engine-provider/engine-context.tsx';
 import { errorText } from '../i18n/error-text.ts';
-import { formatDateTime } from '../i18n/format.ts';
 import { useStrings } from '../i18n/locale-store.ts';
 import { useOwnershipStrings } from '../i18n/ownership-strings.ts';
 import { queueKeys } from '../queues/queues.ts';
 import { patchThread, threadKeys, type ThreadPages } from '../threads/thread-queries.ts';
-import { MenuButton } from '../ui/menu-button.tsx';
-import { agentOf, usePersonName } from './people.ts';
-import { inAnHour, localInputValue, tomorrowMorning } from './snooze-times.ts';
-
-type Change =
-  | { kind: 'status'; status: ThreadStatus; snoozedUntil?: string }
-  | { kind: 'assignee'; assigneeId: string | null }
-  | { kind: 'takeover' }
-  | { kind: 'handback' };
-
-const BUTTON =
-  'rounded-md border border-slate-300 px-2 py-1 text-xs font-medium hover:bg-slate-100 disabled:opacity-50 dark:border-slate-700 dark:hover:bg-slate-800';
-const SELECT = 'rounded-md border border-slate-300 bg-white px-2 py-1 text-xs dark:border-slate-700 dark:bg-slate-950';
+import { TOUCH_TARGET } from '../ui/touch-target.ts';
+import { NARROW_QUERY, useMediaQuery } from '../ui/use-media-query.ts';
+import { OwnershipControls, type Change } from './ownership-controls.tsx';
+import { OwnershipSheet } from './ownership-sheet.tsx';
+import { usePersonName } from './people.ts';
 
 /**
  * Who has the conversation and what to do about it (CONTRACT §11): status, assignee, take
  * over / hand back, snooze and resolve. Shown only when the server gives the thread a status.
  * Every change is committed as an event, which then updates the lists and the timeline.
+ * On a phone (below `md`) the bar is one row: the state in words and a Manage button that
+ * opens the controls in a sheet with targets a finger can hit.
  */
 export function OwnershipBar({ thread }: { thread: InboundThread }) {
   const { api, selfSenderId } = useEngine();
@@ -34,10 +26,9 @@ export function OwnershipBar({ thread }: { thread: InboundThread }) {
   const t = useStrings();
   const o = useOwnershipStrings();
   const name = usePersonName(thread);
-  const [choosing, setChoosing] = useState(false);
-  const [until, setUntil] = useState('');
-  const [pastTime, setPastTime] = useState(false);
-  const ids = { status: useId(), assignee: useId(), until: useId() };
+  const narrow = useMediaQuery(NARROW_QUERY);
+  const [managing, setManaging] = useState(false);
+  const summaryId = useId();
 
   const change = useMutation({
     mutationFn: (next: Change) => {
@@ -64,150 +55,58 @@ export function OwnershipBar({ thread }: { thread: InboundThread }) {
   });
 
   const status = thread.status ?? 'open';
-  const agent = agentOf(thread);
-  const people = [
-    ...new Set([
-      selfSenderId,
-      ...thread.participants.map((participant) => participant.sender_id).filter((id) => id.startsWith('user:')),
-      ...(thread.assignee_id ? [thread.assignee_id] : []),
-    ]),
-  ];
-  const snoozeAt = (date: Date) => change.mutate({ kind: 'status', status: 'snoozed', snoozedUntil: date.toISOString() });
+  const assignee = thread.assignee_id
+    ? thread.assignee_id === selfSenderId
+      ? o.controls.you(name(thread.assignee_id))
+      : name(thread.assignee_id)
+    : o.controls.nobody;
+  const controls = (sheet: boolean) => (
+    <OwnershipControls
+      thread={thread}
+      pending={change.isPending}
+      onChange={(next) => change.mutate(next)}
+      sheet={sheet}
+      onDone={sheet ? () => setManaging(false) : undefined}
+    />
+  );
 
   return (
     <div
       role="group"
       aria-label={o.controls.label}
-      className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-4 py-1.5 text-xs dark:border-slate-800"
+      className={
+        narrow
+          ? 'flex flex-wrap items-center gap-x-2 border-b border-slate-200 py-1 pr-2 pl-4 text-xs dark:border-slate-800'
+          : 'flex flex-wrap items-center gap-2 border-b border-slate-200 px-4 py-1.5 text-xs dark:border-slate-800'
+      }
     >
-      <label htmlFor={ids.status} className="text-slate-600 dark:text-slate-400">
-        {o.controls.status}
-      </label>
-      <select
-        id={ids.status}
-        className={SELECT}
-        value={status}
-        disabled={change.isPending}
-        onChange={(event) => change.mutate({ kind: 'status', status: event.target.value as ThreadStatus })}
-      >
-        <option value="open">{o.status.open}</option>
-        <option value="waiting">{o.status.waiting}</option>
-        <option value="resolved">{o.status.resolved}</option>
-        {/* Snoozing needs a time: it is chosen with Snooze. */}
-        {status === 'snoozed' && (
-          <option value="snoozed" disabled>
-            {o.status.snoozed}
-          </option>
-        )}
-      </select>
-      <label htmlFor={ids.assignee} className="text-slate-600 dark:text-slate-400">
-        {o.controls.assignee}
-      </label>
-      <select
-        id={ids.assignee}
-        className={SELECT}
-        value={thread.assignee_id ?? ''}
-        disabled={change.isPending}
-        onChange={(event) => change.mutate({ kind: 'assignee', assigneeId: event.target.value || null })}
-      >
-        <option value="">{o.controls.nobody}</option>
-        {people.map((id) => (
-          <option key={id} value={id}>
-            {id === selfSenderId ? o.controls.you(name(id)) : name(id)}
-          </option>
-        ))}
-      </select>
-      {/* Someone else's take-over can be taken over in turn; a paused agent can be handed back. */}
-      {agent && (!thread.agent_paused || thread.assignee_id !== selfSenderId) && (
-        <button type="button" className={BUTTON} disabled={change.isPending} onClick={() => change.mutate({ kind: 'takeover' })}>
-          {o.controls.takeOver}
-        </button>
-      )}
-      {agent && thread.agent_paused && (
-        <button type="button" className={BUTTON} disabled={change.isPending} onClick={() => change.mutate({ kind: 'handback' })}>
-          {o.controls.handBack}
-        </button>
-      )}
-      <MenuButton
-        label={o.controls.snooze}
-        icon={<span className={BUTTON}>{o.controls.snooze} ▾</span>}
-        items={[
-          { id: 'hour', label: o.controls.snoozeHour, onSelect: () => snoozeAt(inAnHour(Date.now())) },
-          { id: 'morning', label: o.controls.snoozeMorning, onSelect: () => snoozeAt(tomorrowMorning(Date.now())) },
-          {
-            id: 'choose',
-            label: o.controls.snoozeChoose,
-            onSelect: () => {
-              setUntil(localInputValue(tomorrowMorning(Date.now())));
-              setChoosing(true);
-            },
-          },
-        ]}
-      />
-      {status === 'resolved' || status === 'snoozed' ? (
-        <button
-          type="button"
-          className={BUTTON}
-          disabled={change.isPending}
-          onClick={() => change.mutate({ kind: 'status', status: 'open' })}
-        >
-          {o.controls.reopen}
-        </button>
+      {narrow ? (
+        <>
+          {/* A phone: one row, the state in words and one button for the controls. */}
+          <p id={summaryId} className="min-w-0 flex-1 truncate text-sm text-slate-700 dark:text-slate-300">
+            <span className="sr-only">{o.controls.summary}: </span>
+            {[o.status[status], assignee, ...(thread.agent_paused ? [o.list.agentPaused] : [])].join(' · ')}
+          </p>
+          <button
+            type="button"
+            aria-haspopup="dialog"
+            aria-expanded={managing}
+            aria-describedby={summaryId}
+            onClick={() => setManaging(true)}
+            className={`rounded-md border border-slate-300 px-3 text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800 ${TOUCH_TARGET}`}
+          >
+            {o.controls.manage}
+          </button>
+          {managing && <OwnershipSheet onClose={() => setManaging(false)}>{controls(true)}</OwnershipSheet>}
+        </>
       ) : (
-        <button
-          type="button"
-          className={`${BUTTON} border-emerald-600 text-emerald-800 dark:border-emerald-500 dark:text-emerald-200`}
-          disabled={change.isPending}
-          onClick={() => change.mutate({ kind: 'status', status: 'resolved' })}
-        >
-          {o.controls.resolve}
-        </button>
+        controls(false)
       )}
-      {status === 'snoozed' && thread.snoozed_until && (
-        <span className="text-slate-600 dark:text-slate-400">
-          {o.controls.snoozedUntil(formatDateTime(t.locale, thread.snoozed_until))}
+      {change.isPending && (
+        <span aria-live="polite" className={narrow ? 'sr-only' : undefined}>
+          {o.controls.working}
         </span>
       )}
-      {thread.agent_paused && <span className="text-violet-800 dark:text-violet-300">{o.controls.agentPaused}</span>}
-      {choosing && (
-        <form
-          className="flex w-full flex-wrap items-center gap-2"
-          onSubmit={(event) => {
-            event.preventDefault();
-            const date = new Date(until);
-            if (Number.isNaN(date.getTime()) || date.getTime() <= Date.now()) {
-              setPastTime(true);
-              return;
-            }
-            setPastTime(false);
-            setChoosing(false);
-            snoozeAt(date);
-          }}
-        >
-          <label htmlFor={ids.until}>{o.controls.snoozeUntil}</label>
-          <input
-            id={ids.until}
-            type="datetime-local"
-            value={until}
-            onChange={(event) => setUntil(event.target.value)}
-            className={SELECT}
-            aria-invalid={pastTime || undefined}
-            autoFocus
-          />
-          <button type="submit" className={BUTTON}>
-            {o.controls.snoozeConfirm}
-          </button>
-          <button type="button" className={BUTTON} onClick={() => setChoosing(false)}>
-            {t.common.cancel}
-          </button>
-          {pastTime && (
-            <span role="alert" className="text-red-700 dark:text-red-400">
-              {o.controls.pastTime}
-            </span>
-          )}
-        </form>
-      )}
-      {change.isPending && <span aria-live="polite">{o.controls.working}</span>}
       {change.isError && (
         <p role="alert" className="w-full text-red-700 dark:text-red-400">
           {o.controls.failed(errorText(change.error, t))}

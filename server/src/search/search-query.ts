@@ -2,7 +2,9 @@
  * The words of a search (CONTRACT §11 "Search"): `q` split into terms that every match must
  * contain. Words match case- and accent-insensitively; `"quoted phrases"` match as written,
  * word after word; the last word of `q` (when it is not in quotes) matches as a prefix, so
- * results come as the user types. Both databases are given the same terms.
+ * results come as the user types. Both databases are given the same terms, and split their
+ * words as their indexes split the text (FTS5 tokenizes each quoted term; PostgreSQL parses
+ * each term: storage/postgres/search.ts, TSQUERY_SQL).
  */
 export interface SearchTerm {
   /** Folded words (see {@link foldWord}); more than one for a phrase. */
@@ -56,15 +58,4 @@ export function parseSearchQuery(q: string): SearchTerm[] {
 export function fts5Expression(terms: readonly SearchTerm[], column: string): string {
   const parts = terms.map((term) => `"${term.words.join(' ')}"${term.prefix ? '*' : ''}`);
   return `{${column}} : (${parts.join(' AND ')})`;
-}
-
-/** The `tsquery` text for `terms` (lexemes are folded words, quoted; a phrase is `<->`, a prefix `:*`). */
-export function tsqueryText(terms: readonly SearchTerm[]): string {
-  return terms
-    .map((term) => {
-      const lexemes = term.words.map((word) => `'${word}'`);
-      const text = lexemes.join(' <-> ') + (term.prefix ? ':*' : '');
-      return term.words.length > 1 ? `(${text})` : text;
-    })
-    .join(' & ');
 }

@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import type { SenderId } from '../../../../src/core/protocol/model.ts';
-import { tsqueryText, type SearchTerm } from '../../search/search-query.ts';
+import type { SearchTerm } from '../../search/search-query.ts';
 import { iso, type Row } from './rows.ts';
 import {
   MAX_THREAD_TERMS,
@@ -21,6 +21,22 @@ const PLANNED_EACH_TIME = { prepare: false } as const;
 
 /** Above every position: the first page of events. */
 const NO_POSITION = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The `tsquery` text of a search's terms ($1: each term's words joined by spaces; $2: whether
+ * it is a prefix), made by the parser that made the documents, from the same fold: a word the
+ * parser splits is asked for as its pieces, one after the other ("1e5a3b20" is the number
+ * `1e5`, then the word `a3b20`; built in TypeScript as one lexeme, it matched nothing). A
+ * prefix term's last piece is the prefix. A term in which the parser finds no lexeme is left
+ * out (the documents hold none of its text either); '' when none is left.
+ */
+export const TSQUERY_SQL = `
+  SELECT coalesce(string_agg('(' || q.query::text || CASE WHEN q.prefix THEN ':*)' ELSE ')' END, ' & ' ORDER BY q.n), '') AS query
+  FROM (
+    SELECT t.n, t.prefix, phraseto_tsquery('simple', search_fold(t.words)) AS query
+    FROM unnest($1::text[], $2::text[]::boolean[]) WITH ORDINALITY AS t(words, prefix, n)
+  ) AS q
+  WHERE numnode(q.query) > 0`;
 
 /** The lexeme of a thread in `event_search.document` (migration 9). */
 export function threadLexeme(threadId: string): string {
@@ -132,8 +148,10 @@ export class PostgresSearch implements SearchStore {
     terms: readonly SearchTerm[],
     page: { after: ThreadSearchCursor | null; limit: number },
   ): Promise<ThreadSearchHit[]> {
+    const words = await this.tsquery(terms);
+    if (words === '') return [];
     const after = page.after;
-    const params = [tsqueryText(terms), userId, after?.createdAt ?? null, after?.id ?? '', page.limit];
+    const params = [words, userId, after?.createdAt ?? null, after?.id ?? '', page.limit];
     const rows = await this.sql.unsafe<Row[]>(THREAD_SEARCH_SQL, params, PLANNED_EACH_TIME);
     return rows.map((row) => ({ threadId: row.id as string, createdAt: iso(row.created_at), text: row.body as string }));
   }
@@ -148,7 +166,8 @@ export class PostgresSearch implements SearchStore {
     terms: readonly SearchTerm[],
     page: { threadId: string | null; before: number | null; limit: number },
   ): Promise<EventSearchHit[]> {
-    const words = tsqueryText(terms);
+    const words = await this.tsquery(terms);
+    if (words === '') return [];
     const before = page.before ?? NO_POSITION;
     const threads = await this.readerThreads(userId, page.threadId);
     if (threads === null) {
@@ -172,6 +191,15 @@ export class PostgresSearch implements SearchStore {
     const params = [`(${words}) & (${lexemes})`, low, userId, page.limit - hits.length];
     const older = await this.sql.unsafe<Row[]>(EVENT_SEARCH_IN_THREADS_SQL, params, PLANNED_EACH_TIME);
     return [...hits, ...older.map(eventHit)];
+  }
+
+  /** The `tsquery` text of `terms` ({@link TSQUERY_SQL}); '' matches nothing. */
+  private async tsquery(terms: readonly SearchTerm[]): Promise<string> {
+    // The flags go as text: the driver would send an array of booleans as one boolean.
+    const params = [terms.map((term) => term.words.join(' ')), terms.map((term) => String(term.prefix))];
+    // Its plan does not depend on the words: prepared once.
+    const [row] = await this.sql.unsafe<{ query: string }[]>(TSQUERY_SQL, params, { prepare: true });
+    return row?.query ?? '';
   }
 
   /** The matches among about `rows` newest rows of `threads` before `before`, and where that window ends (0: it held every row). */

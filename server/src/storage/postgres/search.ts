@@ -141,6 +141,12 @@ export const EVENT_SEARCH_WINDOW_SQL = `
  * triggers in the transaction of each commit.
  */
 export class PostgresSearch implements SearchStore {
+  /**
+   * Each search's parsed terms, by the terms' array: a search asks for threads and then events
+   * with the same array, and parses it once (one round trip, not two).
+   */
+  private readonly parsed = new WeakMap<readonly SearchTerm[], Promise<string>>();
+
   constructor(private readonly sql: postgres.Sql) {}
 
   async threads(
@@ -194,7 +200,16 @@ export class PostgresSearch implements SearchStore {
   }
 
   /** The `tsquery` text of `terms` ({@link TSQUERY_SQL}); '' matches nothing. */
-  private async tsquery(terms: readonly SearchTerm[]): Promise<string> {
+  private tsquery(terms: readonly SearchTerm[]): Promise<string> {
+    let query = this.parsed.get(terms);
+    if (query === undefined) {
+      query = this.parse(terms);
+      this.parsed.set(terms, query);
+    }
+    return query;
+  }
+
+  private async parse(terms: readonly SearchTerm[]): Promise<string> {
     // The flags go as text: the driver would send an array of booleans as one boolean.
     const params = [terms.map((term) => term.words.join(' ')), terms.map((term) => String(term.prefix))];
     // Its plan does not depend on the words: prepared once.

@@ -100,6 +100,13 @@ describeEachStorage('Search finds words however a text-search parser would split
     }
   });
 
+  it('finds a message by its other words when one word is a sign the PostgreSQL fold turns to a space (½)', async () => {
+    const { token, threadId, seq } = await threadWith('Pizza ½ price on Fridays');
+    for (const q of ['pizza ½', '½ price', '"pizza ½ price" fri']) {
+      expect(await found(token, threadId, q)).toEqual([q, 200, [seq]]);
+    }
+  });
+
   it('finds a visitor’s thread by an email whose random part reads as a number (1e5a3b20)', async () => {
     const visitor = await startVisitor(server, { email: 'visitor-1e5a3b20@customer.example' });
     const alice = await server.login('alice@example.com');

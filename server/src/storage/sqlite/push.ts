@@ -28,7 +28,7 @@ export class SqlitePush implements PushStore {
   private readonly stmt;
 
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly secrets: SecretBox,
   ) {
     this.stmt = {

@@ -29,12 +29,21 @@ describe('approval action tokens (CONTRACT §12)', () => {
   /** Asks the demo agent for something that needs approval; resolves with the pending approval's event. */
   async function pendingApproval() {
     const thread = await createThread(server, world.alice.token, { target_user_ids: [world.bob.user.id], agent_ids: [world.demoAgent.id] });
-    const sent = await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: world.alice.token, body: sendBody('/approve Quarterly report') });
+    const sent = await api(server, 'POST', `/chat/threads/${thread.id}/messages`, {
+      token: world.alice.token,
+      body: sendBody('/approve Quarterly report'),
+    });
     expect(sent.status).toBe(201);
     for (;;) {
       const page = await api(server, 'GET', `/chat/threads/${thread.id}/events?last_thread_seq=0`, { token: world.alice.token });
       const event = page.body.events.find((item: { event_type: string }) => item.event_type === 'approval_pending');
-      if (event) return { threadId: thread.id, seq: event.thread_seq as number, approvalId: event.data.approval_id as string, expiresAt: event.data.expires_at as string };
+      if (event)
+        return {
+          threadId: thread.id,
+          seq: event.thread_seq as number,
+          approvalId: event.data.approval_id as string,
+          expiresAt: event.data.expires_at as string,
+        };
       await sleep(POLL_MS);
     }
   }
@@ -76,7 +85,9 @@ describe('approval action tokens (CONTRACT §12)', () => {
     expect(decided.status).toBe(200);
     expect(decided.body).toEqual({ approval: { approval_id: approval.approvalId, status: 'approved', decided_at: expect.any(String) } });
     // Decided as Bob, exactly like the thread route: the log says so.
-    const page = await api(server, 'GET', `/chat/threads/${approval.threadId}/events?last_thread_seq=${approval.seq}`, { token: world.alice.token });
+    const page = await api(server, 'GET', `/chat/threads/${approval.threadId}/events?last_thread_seq=${approval.seq}`, {
+      token: world.alice.token,
+    });
     expect(page.body.events.find((item: { event_type: string }) => item.event_type === 'approval_resolved')).toMatchObject({
       sender_id: `user:${world.bob.user.id}`,
       data: { approval_id: approval.approvalId, decision: 'approve' },
@@ -101,7 +112,11 @@ describe('approval action tokens (CONTRACT §12)', () => {
 
   it('an expired token: 410; an unknown one: 401', async () => {
     const approval = await pendingApproval();
-    const expired = await server.app.context.notifyChannels.actionTokens.mint(world.bob.user.id, approval.approvalId, new Date(Date.now() - 1_000).toISOString());
+    const expired = await server.app.context.notifyChannels.actionTokens.mint(
+      world.bob.user.id,
+      approval.approvalId,
+      new Date(Date.now() - 1_000).toISOString(),
+    );
     const gone = await decide(expired);
     expect(gone.status).toBe(410);
     expect(gone.body.error).toMatchObject({ message: 'This action token has expired with its approval.', retryable: false });

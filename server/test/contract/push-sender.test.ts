@@ -118,7 +118,10 @@ describe('web push and the network rules at send time (CONTRACT §8, §12)', () 
   let resolvesTo = '93.184.216.34';
 
   beforeAll(async () => {
-    server = await startTestServer({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' }, { resolveHost: async () => [{ address: resolvesTo, family: 4 }] });
+    server = await startTestServer(
+      { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' },
+      { resolveHost: async () => [{ address: resolvesTo, family: 4 }] },
+    );
   });
   afterAll(() => server?.close());
 

@@ -45,13 +45,18 @@ describe('push subscriptions (CONTRACT §12)', () => {
     const created = await api(server, 'POST', '/me/push-subscriptions', { token: ada.token, body: { endpoint: ENDPOINT, keys } });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-    const again = await api(server, 'POST', '/me/push-subscriptions', { token: ada.token, body: { endpoint: ENDPOINT, keys: browserKeys() } });
+    const again = await api(server, 'POST', '/me/push-subscriptions', {
+      token: ada.token,
+      body: { endpoint: ENDPOINT, keys: browserKeys() },
+    });
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ id: created.body.id });
     const listed = await api(server, 'GET', '/me/push-subscriptions', { token: ada.token });
     expect(listed.status).toBe(200);
     expect(listed.body).toEqual({
-      subscriptions: [{ id: created.body.id, endpoint_origin: 'https://push.example.com', created_at: expect.any(String), last_used_at: null }],
+      subscriptions: [
+        { id: created.body.id, endpoint_origin: 'https://push.example.com', created_at: expect.any(String), last_used_at: null },
+      ],
     });
     expect(JSON.stringify(listed.body)).not.toContain('abc123-secret-path');
     // Nor is the endpoint in the log.
@@ -84,7 +89,11 @@ describe('push subscriptions (CONTRACT §12)', () => {
     ['credentials in the endpoint', { endpoint: 'https://u:p@push.example.com/x' }, /must not carry credentials/],
     ['a loopback endpoint', { endpoint: 'https://127.0.0.1/x' }, /127\.0\.0\.1 is a loopback address, which push endpoints may not reach/],
     ['a name that resolves inside', { endpoint: 'https://inside.example.com/x' }, /resolves to 10\.0\.0\.5 is a private address/],
-    ['a short p256dh', { keys: { p256dh: randomBytes(33).toString('base64url') } }, /keys\.p256dh must be an uncompressed P-256 public key \(65 bytes\)/],
+    [
+      'a short p256dh',
+      { keys: { p256dh: randomBytes(33).toString('base64url') } },
+      /keys\.p256dh must be an uncompressed P-256 public key \(65 bytes\)/,
+    ],
     ['a p256dh that is not base64url', { keys: { p256dh: '!'.repeat(87) } }, /keys\.p256dh/],
     ['an auth of 8 bytes', { keys: { auth: randomBytes(8).toString('base64url') } }, /keys\.auth must be the auth secret \(16 bytes\)/],
     ['an endpoint over 2048 characters', { endpoint: `https://push.example.com/${'a'.repeat(2048)}` }, /endpoint/],

@@ -64,3 +64,16 @@ describe('push and email settings', () => {
     expect(() => parse({ MAIL_FROM: 'a@example.com\r\nBcc: b@example.com' })).toThrow(/MAIL_FROM/);
   });
 });
+
+describe('the startup error', () => {
+  it('is a ConfigError naming the setting, as main prints it', async () => {
+    const { ConfigError, loadConfig } = await import('../config.ts');
+    const keys = webPush.generateVAPIDKeys();
+    expect(() => loadConfig({ DATABASE_PATH: ':memory:', JWT_SECRET: 'x'.repeat(32), VAPID_PUBLIC_KEY: keys.publicKey })).toThrow(
+      ConfigError,
+    );
+    expect(() => loadConfig({ DATABASE_PATH: ':memory:', JWT_SECRET: 'x'.repeat(32), VAPID_PUBLIC_KEY: keys.publicKey })).toThrow(
+      /Set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY/,
+    );
+  });
+});

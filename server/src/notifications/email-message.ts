@@ -24,8 +24,14 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-/** No line breaks or control characters in a header. */
-const oneLine = (value: string) => value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+/** No line breaks or other control characters in a header: each run of them becomes one space. */
+const oneLine = (value: string) =>
+  [...value]
+    .map((char) => (char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f ? '\n' : char))
+    .join('')
+    .split(/\n+/)
+    .join(' ')
+    .trim();
 
 /** The kinds of the items, once each, in the order they first come. */
 export const kindsOf = (items: DeliverableNotification[]): NotificationKind[] => [...new Set(items.map((item) => item.notification.kind))];

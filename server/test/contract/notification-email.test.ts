@@ -24,8 +24,7 @@ const item = (userId: string, extra: Partial<Notification> = {}): DeliverableNot
 });
 
 /** A header as sent, unfolded (mailparser groups the List-* headers under `list`). */
-const headerLine = (mail: ParsedMail, key: string) =>
-  mail.headerLines.find((line) => line.key === key)?.line.replace(/\r?\n[ \t]+/g, ' ');
+const headerLine = (mail: ParsedMail, key: string) => mail.headerLines.find((line) => line.key === key)?.line.replace(/\r?\n[ \t]+/g, ' ');
 
 /** What a hostile message may say: it must arrive as words, never as markup. */
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)> & "quotes"';
@@ -121,9 +120,7 @@ describe('notification email over SMTP (CONTRACT §12)', () => {
     expect(await deliver(ada, [item(ada.id)])).toBe('sent');
     await receiver.waitFor(before + 1);
     const { mail } = receiver.received.at(-1)!;
-    const link = /<([^>]+)>/
-      .exec(headerLine(mail, 'list-unsubscribe')!)![1]!
-      .replace('localhost', '127.0.0.1');
+    const link = /<([^>]+)>/.exec(headerLine(mail, 'list-unsubscribe')!)![1]!.replace('localhost', '127.0.0.1');
 
     const page = await fetch(link);
     expect(page.status).toBe(200);
@@ -176,7 +173,7 @@ describe('notification email over SMTP (CONTRACT §12)', () => {
       body: 'List-Unsubscribe=One-Click',
     });
     expect(refused.status).toBe(400);
-    expect((await refused.json()).error).toMatchObject({
+    expect(((await refused.json()) as { error: unknown }).error).toMatchObject({
       code: 'client_error',
       message: 'This unsubscribe link is not valid (changed or cut short).',
     });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LocalPushService } from '../support/push-service.ts';
 import { api, createThread, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
+import { describeEachStorage } from '../support/each-storage.ts';
 import { sleep } from '../support/test-socket.ts';
 
 /** How often the test polls the thread's log for the agent's approval request. */
@@ -10,7 +11,7 @@ const POLL_MS = 25;
 type World = Awaited<ReturnType<typeof demoWorld>>;
 
 /** CONTRACT §12: approve from the notification with a one-time action token, and nothing else. */
-describe('approval action tokens (CONTRACT §12)', () => {
+describeEachStorage('approval action tokens (CONTRACT §12)', (storageEnv) => {
   let server: TestServer;
   let service: LocalPushService;
   let world: World;
@@ -18,7 +19,7 @@ describe('approval action tokens (CONTRACT §12)', () => {
   beforeAll(async () => {
     service = await LocalPushService.start();
     // Approvals wait long enough for the test to decide them.
-    server = await startTestServer({ PUSH_ALLOW_INSECURE_ENDPOINTS: 'true', APPROVAL_TTL_MS: '120000' });
+    server = await startTestServer({ ...(await storageEnv()), PUSH_ALLOW_INSECURE_ENDPOINTS: 'true', APPROVAL_TTL_MS: '120000' });
     world = await demoWorld(server);
   });
   afterAll(async () => {

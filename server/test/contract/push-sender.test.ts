@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../../src/core/protocol/notifications.ts';
-import { LocalPushService } from '../support/push-service.ts';
+import { closedLog } from '../support/closed-log.ts';
+import { LocalPushService, type LocalSubscription } from '../support/push-service.ts';
+import { describeEachStorage } from '../support/each-storage.ts';
 import { api, startTestServer, type TestServer } from '../support/test-server.ts';
 
 const notification = (extra: Partial<Notification> = {}): Notification => ({
@@ -18,14 +19,19 @@ const notification = (extra: Partial<Notification> = {}): Notification => ({
 });
 
 /** CONTRACT §12: the push sender through a real local push service that checks VAPID and decrypts. */
-describe('web push delivery (CONTRACT §12)', () => {
+describeEachStorage('web push delivery (CONTRACT §12)', (storageEnv) => {
   let server: TestServer;
   let service: LocalPushService;
   let vapidKey: string;
+  const subscribed: LocalSubscription[] = [];
 
   beforeAll(async () => {
     service = await LocalPushService.start();
-    server = await startTestServer({ PUSH_ALLOW_INSECURE_ENDPOINTS: 'true', VAPID_SUBJECT: 'mailto:ops@example.com' });
+    server = await startTestServer({
+      ...(await storageEnv()),
+      PUSH_ALLOW_INSECURE_ENDPOINTS: 'true',
+      VAPID_SUBJECT: 'mailto:ops@example.com',
+    });
     vapidKey = (await api(server, 'GET', '/push/vapid-public-key')).body.key;
   });
   afterAll(async () => {
@@ -36,6 +42,7 @@ describe('web push delivery (CONTRACT §12)', () => {
   async function subscribedUser() {
     const user = await server.addUser('Ada');
     const subscription = service.subscribe();
+    subscribed.push(subscription);
     const response = await api(server, 'POST', '/me/push-subscriptions', {
       token: user.token,
       body: { endpoint: subscription.endpoint, keys: subscription.keys },
@@ -98,7 +105,7 @@ describe('web push delivery (CONTRACT §12)', () => {
     }
   });
 
-  it('shortens a body too long for one push record, and logs no endpoint or key', async () => {
+  it('shortens a body too long for one push record', async () => {
     const { user, subscription } = await subscribedUser();
     const long = notification({ body: 'ü'.repeat(5_000) });
     expect(await server.app.context.notifyChannels.push.deliver({ userId: user.user.id, notification: long })).toBe('sent');
@@ -106,10 +113,16 @@ describe('web push delivery (CONTRACT §12)', () => {
     const payload = message!.payload as { body: string };
     expect(payload.body.endsWith('…')).toBe(true);
     expect(Buffer.byteLength(JSON.stringify(payload))).toBeLessThanOrEqual(3_500);
-    const log = readFileSync(server.logFile, 'utf8');
-    expect(log).not.toContain(subscription.endpoint);
-    expect(log).not.toContain(subscription.keys.auth);
-    expect(log).not.toContain(subscription.keys.p256dh);
+  });
+
+  it('logs no endpoint or key of any subscription (last: it closes the server to read the whole log)', async () => {
+    const log = await closedLog(server);
+    expect(log).toContain('push subscription gone; removed');
+    for (const subscription of subscribed) {
+      expect(log).not.toContain(new URL(subscription.endpoint).pathname);
+      expect(log).not.toContain(subscription.keys.auth);
+      expect(log).not.toContain(subscription.keys.p256dh);
+    }
   });
 });
 
@@ -137,7 +150,7 @@ describe('web push and the network rules at send time (CONTRACT §8, §12)', () 
       const outcome = await server.app.context.notifyChannels.push.deliver({ userId: user.user.id, notification: notification() });
       expect(outcome).toBe('nothing_to_send');
       expect(service.received.length + service.refused.length).toBe(0);
-      expect(readFileSync(server.logFile, 'utf8')).toContain('push endpoint refused by the network rules');
+      expect(await closedLog(server)).toContain('push endpoint refused by the network rules');
     } finally {
       await service.close();
     }

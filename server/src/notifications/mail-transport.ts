@@ -79,9 +79,15 @@ export function createMailTransport(settings: ChannelSettings, log: FastifyBaseL
         return;
       }
       const info = (await transport.sendMail(message)) as { message: Buffer };
-      makePrivateDir(settings.mailDir);
       const file = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`;
-      await writeFile(join(settings.mailDir, file), info.message, { mode: PRIVATE_FILE_MODE });
+      try {
+        makePrivateDir(settings.mailDir);
+        await writeFile(join(settings.mailDir, file), info.message, { mode: PRIVATE_FILE_MODE });
+      } catch (error) {
+        // A full disk or a folder the server may not write: tried again later.
+        log.warn({ ...mail.summary, code: (error as NodeJS.ErrnoException).code }, 'email not written');
+        throw error;
+      }
       log.info({ ...mail.summary, file }, 'email written (no SMTP_URL set)');
     },
     close() {

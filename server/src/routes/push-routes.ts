@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { requireUser } from '../http/authenticate.ts';
-import { notFound } from '../http/errors.ts';
+import { ApiError, notFound } from '../http/errors.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { UUID_PATTERN } from '../http/validation.ts';
 import { ACTION_TOKEN_PREFIX } from '../notifications/approval-action-tokens.ts';
 import { checkPushSubscription, endpointOrigin, MAX_PUSH_ENDPOINT_LENGTH } from '../notifications/push-subscription-input.ts';
 import type { AppContext } from './app-context.ts';
+
+/** Push subscriptions one user may have (browsers and devices); each push goes to all of them. */
+export const MAX_PUSH_SUBSCRIPTIONS_PER_USER = 20;
 
 /** Longest action token accepted (the prefix and 43 characters of base64url), with room to spare. */
 const MAX_ACTION_TOKEN_LENGTH = 128;
@@ -72,13 +75,25 @@ export function pushRoutes(app: FastifyInstance, ctx: AppContext): void {
           },
           required: ['endpoint', 'keys'],
         },
-        response: { 201: { type: 'object', properties: { id: { type: 'string' } } }, ...errorResponses },
+        response: {
+          200: { type: 'object', properties: { id: { type: 'string' } } },
+          201: { type: 'object', properties: { id: { type: 'string' } } },
+          409: { $ref: 'Error#' },
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {
       const principal = requireUser(await ctx.authenticate(request));
       const { guard, allowInsecure } = channels();
       const input = await checkPushSubscription(request.body, guard, allowInsecure);
+      const existing = await ctx.storage.push.listForUser(principal.id);
+      if (existing.length >= MAX_PUSH_SUBSCRIPTIONS_PER_USER && !existing.some((item) => item.endpoint === input.endpoint)) {
+        throw new ApiError(
+          'conflict',
+          `You already have ${MAX_PUSH_SUBSCRIPTIONS_PER_USER} push subscriptions, the most one may have; remove one before adding another.`,
+        );
+      }
       const { subscription, created } = await ctx.storage.push.subscribe({ userId: principal.id, ...input });
       return reply.code(created ? 201 : 200).send({ id: subscription.id });
     },

@@ -188,6 +188,17 @@ describeEachStorage('notification email over SMTP (CONTRACT §12)', (storageEnv)
     expect((await fetch(forged)).status).toBe(400);
   });
 
+  it('an SMTP server saying "try later" (4xx) keeps the email queued (retry); a permanent refusal (5xx) gives it up', async () => {
+    const ada = await recipient(server, 'Ada');
+    receiver.refuseNext(451);
+    expect(await deliver(ada, [item(ada.id)])).toBe('retry');
+    receiver.refuseNext(550);
+    expect(await deliver(ada, [item(ada.id)])).toBe('nothing_to_send');
+    const before = receiver.received.length;
+    expect(await deliver(ada, [item(ada.id)])).toBe('sent');
+    await receiver.waitFor(before + 1);
+  });
+
   it('logs neither the SMTP password nor a recipient (last: it closes the server to read the whole log)', async () => {
     const log = await closedLog(server);
     expect(log).toContain('email sent');

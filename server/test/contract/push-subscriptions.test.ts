@@ -76,6 +76,19 @@ describeEachStorage('push subscriptions (CONTRACT §12)', (storageEnv) => {
     expect((await api(server, 'DELETE', `/me/push-subscriptions/${created.body.id}`, { token: ada.token })).status).toBe(404);
   });
 
+  it('at most 20 per user: the 21st is 409 and stored nowhere; a known endpoint still re-subscribes', async () => {
+    const cap = await server.addUser('Cap');
+    const add = (endpoint: string) =>
+      api(server, 'POST', '/me/push-subscriptions', { token: cap.token, body: { endpoint, keys: browserKeys() } });
+    for (let index = 0; index < 20; index++) expect((await add(`https://push.example.com/send/cap-${index}`)).status).toBe(201);
+    const over = await add('https://push.example.com/send/cap-20');
+    expect(over.status).toBe(409);
+    expect(over.body.error).toMatchObject({ code: 'conflict', retryable: false });
+    expect(over.body.error.message).toMatch(/already have 20 push subscriptions/);
+    expect((await add('https://push.example.com/send/cap-3')).status).toBe(200);
+    expect((await api(server, 'GET', '/me/push-subscriptions', { token: cap.token })).body.subscriptions).toHaveLength(20);
+  });
+
   it('needs a signed-in user', async () => {
     const response = await api(server, 'POST', '/me/push-subscriptions', { body: { endpoint: ENDPOINT, keys: browserKeys() } });
     expect(response.status).toBe(401);

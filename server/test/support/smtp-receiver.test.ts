@@ -33,6 +33,18 @@ describe('the SMTP receiver', () => {
     );
   });
 
+  it('refuses the next message with the SMTP code asked for, then accepts again', async () => {
+    const transport = nodemailer.createTransport(receiver.url(credentials));
+    const before = receiver.received.length;
+    receiver.refuseNext(451);
+    await expect(transport.sendMail({ from: 'a@example.com', to: 'b@example.com', text: 'x' })).rejects.toMatchObject({
+      responseCode: 451,
+    });
+    await transport.sendMail({ from: 'a@example.com', to: 'b@example.com', text: 'y' });
+    await receiver.waitFor(before + 1);
+    expect(receiver.received.at(-1)!.mail.text?.trim()).toBe('y');
+  });
+
   it('refuses wrong credentials', async () => {
     const transport = nodemailer.createTransport(receiver.url({ user: 'mailer', pass: 'wrong' }));
     await expect(transport.sendMail({ from: 'a@example.com', to: 'b@example.com', text: 'x' })).rejects.toThrow(/Invalid/);

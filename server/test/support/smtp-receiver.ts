@@ -17,6 +17,8 @@ export interface ReceivedMail {
  */
 export class SmtpReceiver {
   readonly received: ReceivedMail[] = [];
+  /** SMTP codes to refuse the next messages with (one per message), e.g. 451 (try later) or 550 (never). */
+  private readonly refusals: number[] = [];
   private readonly waiters = new Set<() => void>();
 
   private constructor(
@@ -39,6 +41,12 @@ export class SmtpReceiver {
         } else callback(new Error('Invalid username or password'));
       },
       onData(stream, session, callback) {
+        const refusal = holder.receiver!.refusals.shift();
+        if (refusal !== undefined) {
+          stream.resume();
+          stream.on('end', () => callback(Object.assign(new Error(`Refused on request (${refusal})`), { responseCode: refusal })));
+          return;
+        }
         simpleParser(stream).then(
           (mail) => {
             holder.receiver!.received.push({
@@ -65,6 +73,11 @@ export class SmtpReceiver {
   url(credentials?: { user: string; pass: string }): string {
     const login = credentials ? `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.pass)}@` : '';
     return `smtp://${login}127.0.0.1:${this.port}`;
+  }
+
+  /** The next message is refused with this SMTP code after its data was sent (451: try later; 550: never). */
+  refuseNext(code: number): void {
+    this.refusals.push(code);
   }
 
   /** Resolves once `count` messages have arrived. */

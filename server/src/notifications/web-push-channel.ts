@@ -10,6 +10,7 @@ import { AddressRefused, bareHost, type AddressGuard } from '../webhooks/address
 import type { ApprovalActionTokens } from './approval-action-tokens.ts';
 import type { DeliverableNotification, DeliveryOutcome, PushChannel } from './delivery-channels.ts';
 import { pushTopic } from './push-topic.ts';
+import { VapidHeaderCache } from './vapid-header-cache.ts';
 
 /** How long a push service may hold a message for an offline browser (RFC 8030 `TTL`): a day; approvals, until they expire. */
 export const PUSH_TTL_SECONDS = 24 * 60 * 60;
@@ -58,9 +59,11 @@ function fitPayload(payload: PushPayload): string {
 export class WebPushChannel implements PushChannel {
   private readonly timeoutMs: number;
   private readonly aborts = new AbortController();
+  private readonly vapidHeaders: VapidHeaderCache;
 
   constructor(private readonly deps: WebPushChannelDeps) {
     this.timeoutMs = deps.timeoutMs ?? PUSH_TIMEOUT_MS;
+    this.vapidHeaders = new VapidHeaderCache(deps.vapid, deps.subject);
   }
 
   async deliver(item: DeliverableNotification): Promise<DeliveryOutcome> {
@@ -86,8 +89,8 @@ export class WebPushChannel implements PushChannel {
       payload.actions = { approval_id: item.approval.id, action_token: token };
     }
     const body = fitPayload(payload);
+    // VAPID's Authorization is added per subscription, from the cache.
     const options: webPush.RequestOptions = {
-      vapidDetails: { subject: this.deps.subject, publicKey: this.deps.vapid.publicKey, privateKey: this.deps.vapid.privateKey },
       TTL: ttl,
       urgency: item.approval ? 'high' : 'normal',
       topic: pushTopic(notification.id),
@@ -111,7 +114,7 @@ export class WebPushChannel implements PushChannel {
       const details = webPush.generateRequestDetails(
         { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
         body,
-        options,
+        { ...options, headers: { Authorization: this.vapidHeaders.authorization(subscription.endpoint) } },
       );
       status = await this.post(new URL(subscription.endpoint), details.headers, details.body as Buffer);
     } catch (error) {

@@ -43,6 +43,10 @@ import { threadRoutes } from './routes/thread-routes.ts';
 import { ownershipRoutes } from './routes/ownership-routes.ts';
 import { searchRoutes } from './routes/search-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
+import { pushRoutes } from './routes/push-routes.ts';
+import { unsubscribeRoutes } from './routes/unsubscribe-routes.ts';
+import { openNotifyChannels } from './notifications/notify-channels.ts';
+import type { MailTransport } from './notifications/mail-transport.ts';
 import { seedDemoData } from './storage/seed-demo-data.ts';
 import { openStorage } from './storage/open-storage.ts';
 import { SendPathCache } from './threads/send-path-cache.ts';
@@ -63,8 +67,10 @@ export interface AppOptions {
   seed?: boolean;
   /** A storage to use instead of opening the configured one; it stays open when the app closes (its owner closes it). */
   storage?: Storage;
-  /** How webhook hosts are resolved (tests inject one to rebind names); the system's DNS by default. */
+  /** How webhook and push hosts are resolved (tests inject one to rebind names); the system's DNS by default. */
   resolveHost?: Resolver;
+  /** Where emails go instead of `SMTP_URL` or `.eml` files (tests). */
+  mailTransport?: MailTransport;
 }
 
 export interface App {
@@ -153,6 +159,17 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   // A revoked agent token's streams end on every process, this one included.
   realtime.control.onAgentTokenRevoked((tokenId) => tokenStreams.endAll(tokenId));
   const streams = new Set<ServerResponse>();
+  // Links in emails: PUBLIC_URL, else this server's address once it listens (PORT may be 0).
+  let listenedUrl = `http://localhost:${config.port}`;
+  const notifyChannels = await openNotifyChannels({
+    config,
+    storage,
+    runtime,
+    log: fastify.log,
+    publicUrl: () => config.notifyChannels.publicUrl ?? listenedUrl,
+    resolveHost: options.resolveHost,
+    transport: options.mailTransport,
+  });
   const authenticate = createAuthenticator(storage, tokens);
   const visitorTokens = new VisitorTokenChecker(storage, config.visitorTokenIdleDays, fastify.log);
   const context: AppContext = {
@@ -179,6 +196,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     visitorTokens,
     // Every process (this one included) closes the sockets opened with them.
     visitorTokensRevoked: (visitorId, tokenHash) => realtime.control.visitorTokensRevoked({ visitorId, tokenHash }),
+    notifyChannels,
   };
   const gateway = new SocketGateway({
     storage,
@@ -284,6 +302,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       eventStreamRoute(api, context);
       publicRoutes(api, context);
       webhookRoutes(api, context);
+      pushRoutes(api, context);
+      unsubscribeRoutes(api, context);
       api.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
     },
     { prefix: API_PREFIX },
@@ -323,6 +343,9 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     realtime,
     async listen() {
       const url = await fastify.listen({ port: config.port, host: config.host });
+      const address = fastify.server.address();
+      if (typeof address === 'object' && address) listenedUrl = `http://localhost:${address.port}`;
+      notifyChannels.start();
       // Serving: take up what other processes (or this one before a restart) left undelivered.
       webhooks.start();
       snoozes.start();
@@ -338,6 +361,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         const runtimeStopped = runtime.stop();
         const webhooksStopped = webhooks.stop();
         const snoozesStopped = snoozes.stop();
+        notifyChannels.stop();
         for (const stream of streams) stream.end();
         // Node waits for every open connection, also one a client opened and never used (browsers
         // preconnect), which would hold the close open forever: in-flight requests get a moment, then

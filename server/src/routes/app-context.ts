@@ -14,6 +14,7 @@ import type { AgentRecord, Storage } from '../storage/storage.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
 import type { OwnershipService } from '../threads/ownership-service.ts';
 import type { AddressGuard } from '../webhooks/address-guard.ts';
+import type { NotifyChannels } from '../notifications/notify-channels.ts';
 import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 
 /** What route modules need; built once in `app.ts`. */
@@ -54,4 +55,6 @@ export interface AppContext {
   limiters: { threadCreates: Limiter; messages: Limiter; socketConnects: Limiter };
   /** Limits on `POST /auth/login`, per address and per account. */
   loginThrottle: LoginThrottle;
+  /** Web push and email (CONTRACT §12): VAPID, the channels, action tokens, unsubscribe links. */
+  notifyChannels: NotifyChannels;
 }

@@ -5,6 +5,7 @@ import { counterRules } from './contract/counter-rules.ts';
 import { durabilityRules } from './contract/durability-rules.ts';
 import type { ContractOpen } from './contract/fixtures.ts';
 import { logRules } from './contract/log-rules.ts';
+import { pushRules } from './contract/push-rules.ts';
 import { ownershipRules } from './contract/ownership-rules.ts';
 import { noteRules } from './contract/note-rules.ts';
 import { runRules } from './contract/run-rules.ts';
@@ -30,5 +31,6 @@ export function storageContract(name: string, open: ContractOpen) {
     approvalRules(open);
     durabilityRules(open);
     ownershipRules(open);
+    pushRules(open);
   });
 }

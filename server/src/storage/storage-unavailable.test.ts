@@ -36,6 +36,9 @@ class ManualStorage {
   readonly ownership = {};
   readonly notes = {};
   readonly search = {};
+  readonly push = {};
+  readonly actionTokens = {};
+  readonly emailOptOuts = {};
   async close(): Promise<void> {}
 }
 

@@ -23,6 +23,9 @@ import type { ThreadStore } from './stores/thread-store.ts';
 import type { UserStore } from './stores/user-store.ts';
 import type { VisitorStore } from './stores/visitor-store.ts';
 import type { WebhookStore } from './stores/webhook-store.ts';
+import type { PushStore } from './stores/push-store.ts';
+import type { ActionTokenStore } from './stores/action-token-store.ts';
+import type { EmailOptOutStore } from './stores/email-opt-out-store.ts';
 
 /**
  * Everything the server keeps, one store per aggregate (`storage.users.get(...)`,
@@ -46,6 +49,9 @@ export interface Storage {
   readonly ownership: OwnershipStore;
   readonly notes: NoteStore;
   readonly search: SearchStore;
+  readonly push: PushStore;
+  readonly actionTokens: ActionTokenStore;
+  readonly emailOptOuts: EmailOptOutStore;
 
   /** Resolves when the database answers a trivial query (readiness probes); rejects when it cannot be reached. */
   ping(): Promise<void>;
@@ -67,6 +73,9 @@ export const STORE_NAMES = [
   'ownership',
   'notes',
   'search',
+  'push',
+  'actionTokens',
+  'emailOptOuts',
 ] as const satisfies readonly (keyof Storage)[];
 export type StoreName = (typeof STORE_NAMES)[number];
 

@@ -25,6 +25,8 @@ export class AddressGuard {
   constructor(
     private readonly allowPrivateNetworks: boolean,
     private readonly resolve: Resolver = systemResolver,
+    /** Who is refused, in the words of the refusal ("webhooks", "push endpoints"). */
+    private readonly what = 'webhooks',
   ) {}
 
   /** Why `ip` is refused, in words, or null when it may be reached. */
@@ -55,7 +57,9 @@ export class AddressGuard {
       const problem = this.problemWith(address);
       if (problem) {
         throw new AddressRefused(
-          family !== 0 ? `${problem}, which webhooks may not reach` : `"${host}" resolves to ${problem}, which webhooks may not reach`,
+          family !== 0
+            ? `${problem}, which ${this.what} may not reach`
+            : `"${host}" resolves to ${problem}, which ${this.what} may not reach`,
         );
       }
     }

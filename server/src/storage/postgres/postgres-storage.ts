@@ -31,6 +31,12 @@ import type { ThreadStore } from '../stores/thread-store.ts';
 import type { UserStore } from '../stores/user-store.ts';
 import type { VisitorStore } from '../stores/visitor-store.ts';
 import type { WebhookStore } from '../stores/webhook-store.ts';
+import type { PushStore } from '../stores/push-store.ts';
+import type { ActionTokenStore } from '../stores/action-token-store.ts';
+import type { EmailOptOutStore } from '../stores/email-opt-out-store.ts';
+import { PostgresPush } from './push.ts';
+import { PostgresActionTokens } from './action-tokens.ts';
+import { PostgresEmailOptOuts } from './email-opt-outs.ts';
 
 export interface PostgresStorageOptions {
   /** Seals the identity and webhook secrets (required: every process sharing the database must have the same one). */
@@ -134,6 +140,9 @@ export class PostgresStorage implements Storage {
   readonly ownership: OwnershipStore;
   readonly notes: NoteStore;
   readonly search: SearchStore;
+  readonly push: PushStore;
+  readonly actionTokens: ActionTokenStore;
+  readonly emailOptOuts: EmailOptOutStore;
 
   private constructor(
     private readonly sql: postgres.Sql,
@@ -154,6 +163,9 @@ export class PostgresStorage implements Storage {
     this.ownership = new PostgresOwnership(sql);
     this.notes = new PostgresNotes(sql);
     this.search = new PostgresSearch(sql);
+    this.push = new PostgresPush(sql, secrets);
+    this.actionTokens = new PostgresActionTokens(sql);
+    this.emailOptOuts = new PostgresEmailOptOuts(sql);
   }
 
   /**

@@ -621,6 +621,42 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX participants_by_sender ON participants (sender_id, thread_id);
   `,
+  // 17: web push and email (issue 18, CONTRACT §12): the VAPID keys (private key sealed; every process shares them),
+  // users' push subscriptions (one per user and endpoint), approval action tokens (their hash only) and kinds whose
+  // email a user turned off.
+  `
+  CREATE TABLE vapid_keys (
+    id integer PRIMARY KEY CHECK (id = 1),
+    public_key text NOT NULL,
+    private_key text NOT NULL,
+    created_at timestamptz NOT NULL
+  );
+  CREATE TABLE push_subscriptions (
+    id text COLLATE "C" PRIMARY KEY,
+    user_id text COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    endpoint text NOT NULL,
+    p256dh text NOT NULL,
+    auth text NOT NULL,
+    created_at timestamptz NOT NULL,
+    last_used_at timestamptz,
+    UNIQUE (user_id, endpoint)
+  );
+  CREATE TABLE approval_action_tokens (
+    token_hash text COLLATE "C" PRIMARY KEY,
+    user_id text COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    approval_id text COLLATE "C" NOT NULL,
+    expires_at timestamptz NOT NULL,
+    spent_at timestamptz,
+    created_at timestamptz NOT NULL
+  );
+  CREATE INDEX approval_action_tokens_by_expiry ON approval_action_tokens (expires_at);
+  CREATE TABLE email_opt_outs (
+    user_id text COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind text NOT NULL,
+    created_at timestamptz NOT NULL,
+    PRIMARY KEY (user_id, kind)
+  );
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

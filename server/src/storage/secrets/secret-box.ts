@@ -60,4 +60,5 @@ export const sealedColumn = {
   identitySecret: (agentId: string) => `agents.identity_secret:${agentId}`,
   webhookSecret: (webhookId: string) => `webhooks.secret:${webhookId}`,
   keyCheck: (version: number) => `data_keys.key_check:${version}`,
+  vapidPrivateKey: () => 'vapid_keys.private_key:1',
 } as const;

@@ -496,6 +496,41 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX participants_by_sender ON participants(sender_id, thread_id);
   `,
+  // 17: web push and email (issue 18, CONTRACT §12): the VAPID keys (private key sealed), users' push subscriptions
+  // (one per user and endpoint), approval action tokens (their hash only) and kinds whose email a user turned off.
+  `
+  CREATE TABLE vapid_keys (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    public_key TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE push_subscriptions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    endpoint TEXT NOT NULL,
+    p256dh TEXT NOT NULL,
+    auth TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT,
+    UNIQUE (user_id, endpoint)
+  );
+  CREATE TABLE approval_action_tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    approval_id TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    spent_at TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX approval_action_tokens_by_expiry ON approval_action_tokens(expires_at);
+  CREATE TABLE email_opt_outs (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, kind)
+  );
+  `,
 ];
 
 /** Brings the file up to the newest schema, one transaction per migration. */

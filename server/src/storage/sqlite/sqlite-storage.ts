@@ -35,6 +35,12 @@ import type { ThreadStore } from '../stores/thread-store.ts';
 import type { UserStore } from '../stores/user-store.ts';
 import type { VisitorStore } from '../stores/visitor-store.ts';
 import type { WebhookStore } from '../stores/webhook-store.ts';
+import type { PushStore } from '../stores/push-store.ts';
+import type { ActionTokenStore } from '../stores/action-token-store.ts';
+import type { EmailOptOutStore } from '../stores/email-opt-out-store.ts';
+import { SqlitePush } from './push.ts';
+import { SqliteActionTokens } from './action-tokens.ts';
+import { SqliteEmailOptOuts } from './email-opt-outs.ts';
 
 /**
  * WAL pages after which the committing connection checkpoints itself (SQLite's default is
@@ -76,6 +82,9 @@ export class SqliteStorage implements Storage {
   readonly ownership: OwnershipStore;
   readonly notes: NoteStore;
   readonly search: SearchStore;
+  readonly push: PushStore;
+  readonly actionTokens: ActionTokenStore;
+  readonly emailOptOuts: EmailOptOutStore;
   /** Off the server's thread: copies the WAL into the file (none for an in-memory database). */
   private readonly checkpointer: Checkpointer | null;
 
@@ -122,6 +131,9 @@ export class SqliteStorage implements Storage {
     this.ownership = new SqliteOwnership(this.db, log);
     this.notes = new SqliteNotes(this.db, this.writer, log);
     this.search = new SqliteSearch(this.db);
+    this.push = new SqlitePush(this.db, secrets);
+    this.actionTokens = new SqliteActionTokens(this.db);
+    this.emailOptOuts = new SqliteEmailOptOuts(this.db);
     // A failed checkpoint loses nothing (the WAL keeps the pages; the in-line one takes over): a warning is enough.
     this.checkpointer =
       path === ':memory:' ? null : new Checkpointer(path, (message) => console.warn(`SQLite checkpoint failed: ${message}`));

@@ -1,0 +1,172 @@
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
+import type { FastifyBaseLogger } from 'fastify';
+import webPush from 'web-push';
+import type { PushPayload } from '../../../src/core/protocol/notifications.ts';
+import type { Storage } from '../storage/storage.ts';
+import type { PushSubscriptionRecord, VapidKeyPair } from '../storage/stores/push-store.ts';
+import { AddressRefused, bareHost, type AddressGuard } from '../webhooks/address-guard.ts';
+import type { ApprovalActionTokens } from './approval-action-tokens.ts';
+import type { DeliverableNotification, DeliveryOutcome, PushChannel } from './delivery-channels.ts';
+import { pushTopic } from './push-topic.ts';
+import { VapidHeaderCache } from './vapid-header-cache.ts';
+
+/** How long a push service may hold a message for an offline browser (RFC 8030 `TTL`): a day; approvals, until they expire. */
+export const PUSH_TTL_SECONDS = 24 * 60 * 60;
+/** How long one request to a push service may take before it counts as failed (and is retried). */
+export const PUSH_TIMEOUT_MS = 10_000;
+/**
+ * Largest payload before encryption: RFC 8291 allows 4,096 bytes of body, less 86 of header
+ * and padding overhead; the body is shortened to stay well inside it.
+ */
+export const MAX_PUSH_PAYLOAD_BYTES = 3_500;
+
+/** What became of one subscription's request. */
+type SendResult = 'sent' | 'gone' | 'retry' | 'refused';
+
+export interface WebPushChannelDeps {
+  storage: Storage;
+  vapid: VapidKeyPair;
+  /** `VAPID_SUBJECT`: `mailto:` or `https:`. */
+  subject: string;
+  /** §8's network rules, checked when connecting (and DNS rebinding with it). */
+  guard: AddressGuard;
+  tokens: ApprovalActionTokens;
+  log: FastifyBaseLogger;
+  timeoutMs?: number;
+}
+
+/** The payload, its body shortened (by characters, never mid-character) until its JSON fits {@link MAX_PUSH_PAYLOAD_BYTES}. */
+function fitPayload(payload: PushPayload): string {
+  let json = JSON.stringify(payload);
+  let body = [...payload.body];
+  while (Buffer.byteLength(json) > MAX_PUSH_PAYLOAD_BYTES && body.length > 0) {
+    body = body.slice(0, Math.max(0, body.length - Math.ceil((Buffer.byteLength(json) - MAX_PUSH_PAYLOAD_BYTES) / 4) - 1));
+    json = JSON.stringify({ ...payload, body: `${body.join('')}…` });
+  }
+  return json;
+}
+
+/**
+ * Web push (RFC 8030) to every subscription of a user (CONTRACT §12): the payload encrypted
+ * per RFC 8291 (`aes128gcm`) and signed per RFC 8292 (VAPID) by `web-push`, sent here over
+ * `node:https` so that §8's network rules hold at connect time. `Topic` from the notification
+ * id, `TTL`, `Urgency: high` for approvals (which carry a one-time action token). A push
+ * service's 404/410 removes the subscription; 429, 5xx, timeouts and network errors retry.
+ * Logs name subscriptions by id: never an endpoint or a key (they are credentials).
+ */
+export class WebPushChannel implements PushChannel {
+  private readonly timeoutMs: number;
+  private readonly aborts = new AbortController();
+  private readonly vapidHeaders: VapidHeaderCache;
+
+  constructor(private readonly deps: WebPushChannelDeps) {
+    this.timeoutMs = deps.timeoutMs ?? PUSH_TIMEOUT_MS;
+    this.vapidHeaders = new VapidHeaderCache(deps.vapid, deps.subject);
+  }
+
+  async deliver(item: DeliverableNotification): Promise<DeliveryOutcome> {
+    const { storage } = this.deps;
+    const subscriptions = await storage.push.listForUser(item.userId);
+    if (subscriptions.length === 0) return 'nothing_to_send';
+    const { notification } = item;
+    let ttl = PUSH_TTL_SECONDS;
+    const payload: PushPayload = {
+      notification_id: notification.id,
+      kind: notification.kind,
+      thread_id: notification.thread_id,
+      thread_seq: notification.thread_seq,
+      title: notification.title,
+      body: notification.body,
+    };
+    if (item.approval) {
+      const leftMs = Date.parse(item.approval.expiresAt) - Date.now();
+      // An approval that expired cannot be decided: nothing worth a push.
+      if (leftMs <= 0) return 'nothing_to_send';
+      ttl = Math.ceil(leftMs / 1000);
+      const token = await this.deps.tokens.mint(item.userId, item.approval.id, item.approval.expiresAt);
+      payload.actions = { approval_id: item.approval.id, action_token: token };
+    }
+    const body = fitPayload(payload);
+    // VAPID's Authorization is added per subscription, from the cache.
+    const options: webPush.RequestOptions = {
+      TTL: ttl,
+      urgency: item.approval ? 'high' : 'normal',
+      topic: pushTopic(notification.id),
+      contentEncoding: 'aes128gcm',
+    };
+    const results = await Promise.all(subscriptions.map((subscription) => this.sendOne(subscription, body, options)));
+    if (results.includes('retry')) return 'retry';
+    return results.includes('sent') ? 'sent' : 'nothing_to_send';
+  }
+
+  /** Abandons requests in flight (the delivery stays queued for the next try). */
+  stop(): void {
+    this.aborts.abort();
+  }
+
+  private async sendOne(subscription: PushSubscriptionRecord, body: string, options: webPush.RequestOptions): Promise<SendResult> {
+    const { storage, log } = this.deps;
+    const logged = { push_subscription_id: subscription.id, user_id: subscription.userId };
+    let status: number;
+    try {
+      const details = webPush.generateRequestDetails(
+        { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
+        body,
+        { ...options, headers: { Authorization: this.vapidHeaders.authorization(subscription.endpoint) } },
+      );
+      status = await this.post(new URL(subscription.endpoint), details.headers, details.body as Buffer);
+    } catch (error) {
+      if (error instanceof AddressRefused) {
+        log.warn({ ...logged, reason: error.message }, 'push endpoint refused by the network rules');
+        return 'refused';
+      }
+      log.warn({ ...logged, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).name }, 'push request failed; will retry');
+      return 'retry';
+    }
+    if (status >= 200 && status < 300) {
+      await storage.push.touch(subscription.id, new Date().toISOString());
+      return 'sent';
+    }
+    if (status === 404 || status === 410) {
+      await storage.push.removeGone(subscription.id);
+      log.info({ ...logged, status }, 'push subscription gone; removed');
+      return 'gone';
+    }
+    if (status === 429 || status >= 500) {
+      log.warn({ ...logged, status }, 'push service busy or failing; will retry');
+      return 'retry';
+    }
+    // 400, 401/403 (a VAPID key it does not accept), 413: another try would fail the same way.
+    log.warn({ ...logged, status }, 'push service refused the message');
+    return 'refused';
+  }
+
+  /** One POST, on a fresh connection whose `lookup` is the guard's; redirects are not followed. */
+  private async post(url: URL, headers: Record<string, string | number>, body: Buffer): Promise<number> {
+    // Node connects to an IP literal without calling `lookup`: checked here. Names are checked by the lookup.
+    if (isIP(bareHost(url)) !== 0) await this.deps.guard.addressesOf(bareHost(url));
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const outgoing = request(
+        url,
+        {
+          method: 'POST',
+          headers,
+          hostname: bareHost(url),
+          agent: false,
+          lookup: this.deps.guard.lookup as RequestOptions['lookup'],
+          signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.aborts.signal]),
+        },
+        (response: IncomingMessage) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+          response.on('error', reject);
+        },
+      );
+      outgoing.on('error', (error: Error & { cause?: unknown }) => reject(error.cause instanceof AddressRefused ? error.cause : error));
+      outgoing.end(body);
+    });
+  }
+}

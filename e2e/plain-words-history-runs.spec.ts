@@ -1,4 +1,4 @@
-import type { Locator, Page, Route } from '@playwright/test';
+import type { APIRequestContext, Locator, Page, Route } from '@playwright/test';
 import { expect, test } from './fixtures/alice-and-bob.ts';
 import { de } from '../src/i18n/catalog-de.ts';
 import { en, type InboxStrings } from '../src/i18n/catalog-en.ts';
@@ -18,6 +18,8 @@ const MIN_TARGET = 44;
 const PASSWORD = 'password123';
 const FAILURE_MESSAGE = 'The demo agent failed on purpose (/fail).';
 const RETRY_PATH = /\/api\/v1\/chat\/threads\/[^/]+\/runs\/[^/]+\/retry$/;
+/** What the server's `run_failed` says of a run stopped by a take-over (CONTRACT §11). */
+const TAKEN_OVER_MESSAGE = 'A person took this conversation over; the agent stopped.';
 
 async function signInAs(page: Page, t: InboxStrings): Promise<void> {
   await page.goto('/');
@@ -45,6 +47,15 @@ const retryButton = (card: Locator, t: InboxStrings) => card.getByRole('button',
 /** The ids of the thread's failed runs, in the order they failed (from the durable log). */
 async function failedRunIds(alice: UserApi, threadId: string): Promise<string[]> {
   return (await alice.events(threadId)).filter((event) => event.event_type === 'run_failed').map((event) => String(event.data.run_id));
+}
+
+/** Alice takes the thread over (CONTRACT §11): its run stops, its pending approval expires. */
+async function takeOver(request: APIRequestContext, alice: UserApi, threadId: string): Promise<void> {
+  const response = await request.post(`/api/v1/chat/threads/${threadId}/takeover`, {
+    headers: { authorization: `Bearer ${alice.me.token}` },
+    data: {},
+  });
+  expect(response.status(), await response.text()).toBe(200);
 }
 
 /** What a person reads on a failed run's card: its first line (agent and status), what failed, and its buttons. */
@@ -125,6 +136,31 @@ for (const [language, t, locale] of [
           .filter({ hasText: t.runs.attemptFailed(1, failure) }),
       ).toBeVisible();
       await expectAccessibleInBoth(page, `a retried run after a reload (${language})`);
+    });
+
+    test('a run stopped by a take-over before the thread was opened says so in words, with its expired approval and no Retry', async ({
+      page,
+      request,
+      alice,
+      startThread,
+    }) => {
+      test.setTimeout(90_000);
+      const thread = await startThread(`History take-over ${language}`, { agent: true });
+      await alice.send(thread.id, `/approve Quarterly report ${thread.title}`);
+      await expect.poll(async () => (await alice.events(thread.id)).some((event) => event.event_type === 'approval_pending')).toBe(true);
+      await takeOver(request, alice, thread.id);
+      await expect.poll(async () => (await failedRunIds(alice, thread.id)).length).toBe(1);
+
+      await signInAs(page, t);
+      await openThread(page, t, thread.title);
+      const card = runCards(page, t).first();
+      const stopped = t.runError('taken_over', TAKEN_OVER_MESSAGE);
+      await expect(card.getByText(stopped, { exact: true })).toBeVisible();
+      await expect(card.locator('p').first()).toHaveText(`Demo Agent ${t.runs.status.failed}`);
+      await expect(card.getByRole('list', { name: t.runs.approvals })).toContainText(t.runs.outcomeExpired);
+      await expect(card.getByRole('button', { name: t.runs.approve })).toHaveCount(0);
+      await expect(retryButton(card, t)).toHaveCount(0);
+      await expectAccessibleInBoth(page, `a run stopped by a take-over, from the log (${language})`);
     });
 
     test('on a phone, a thread opened after its run failed shows the card with a Retry of at least 44 × 44 that starts a new run', async ({

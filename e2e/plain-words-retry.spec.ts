@@ -12,6 +12,8 @@ import { expectAccessible } from './support/axe.ts';
 
 const CATALOGS = { en, de } as const;
 const RETRY_PATH = /\/api\/v1\/chat\/threads\/[^/]+\/runs\/[^/]+\/retry$/;
+/** A thread's log read (catch-up). */
+const EVENTS_PATH = /\/api\/v1\/chat\/threads\/[^/]+\/events(\?|$)/;
 
 /** Switches the inbox's language in the sidebar. */
 async function switchLanguage(page: Page, language: 'en' | 'de'): Promise<void> {
@@ -132,6 +134,9 @@ for (const language of ['en', 'de'] as const) {
       expect(retried.status(), await retried.text()).toBe(202);
       await expect.poll(async () => (await failedRunIds(alice, thread.id)).length).toBe(2);
 
+      // Back online, this tab has not read the log again yet (its reads are held): it does not know.
+      const reads: Route[] = [];
+      await page.route(EVENTS_PATH, (route) => void reads.push(route));
       await context.setOffline(false);
       const again = card.getByRole('button', { name: t.runs.retry, exact: true });
       await expect(again).toBeVisible();
@@ -144,6 +149,13 @@ for (const language of ['en', 'de'] as const) {
       await expect(card.getByRole('button', { name: t.runs.retry, exact: true })).toHaveCount(0);
       await expect(card.getByRole('button', { name: t.runs.retrying })).toHaveCount(0);
       await expectAccessibleInBoth(page, `a refused retry (${language})`);
+
+      // Once it reads the log, the card is the attempt that replaced this run, as it would be
+      // had the tab seen it live: the earlier attempt inside it, and its own Retry.
+      await page.unroute(EVENTS_PATH);
+      for (const read of reads) await read.continue().catch(() => undefined);
+      await expect(card.getByRole('button', { name: `${t.runs.earlierAttempts(1)} · ${t.runs.show}` })).toBeVisible();
+      await expect(card.getByRole('button', { name: t.runs.retry, exact: true })).toBeEnabled();
     });
   });
 }

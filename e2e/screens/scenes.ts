@@ -198,6 +198,20 @@ export const SCENES: readonly Scene[] = [
     },
   },
   {
+    // A run that failed before the inbox was opened: its card and Retry, rebuilt from the log.
+    name: 'inbox-failed-history',
+    async prepare(world) {
+      const thread = await world.startThread('Customs forms', { agent: true });
+      await world.alice.send(thread.id, '/fail fill in the customs forms');
+      await world.waitForLog(thread.id, 'a failed run', (events) => events.some((event) => event.event_type === 'run_failed'));
+    },
+    async show(page) {
+      await aliceIn(page, 'Customs forms');
+      const card = scroller(page).locator('section[aria-label]').last();
+      await expect(card.getByRole('button', { name: en.runs.retry, exact: true })).toBeVisible();
+    },
+  },
+  {
     name: 'widget-launcher',
     async show(page) {
       await widgetHost(page);

@@ -38,6 +38,8 @@ const RUN_ERRORS: Readonly<Record<string, string>> = {
   turn_timeout: 'Der Agent hat zu lange gebraucht.',
   rate_limited: 'Der Agent ist gerade überlastet; bitte gleich noch einmal versuchen.',
   client_error: 'Der Agent hat die Anfrage abgelehnt.',
+  // CONTRACT §11: a take-over stops the run (not retryable).
+  taken_over: 'Eine Person hat das Gespräch übernommen; der Agent hat aufgehört.',
 };
 
 export const de: InboxStrings = {

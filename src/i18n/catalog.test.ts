@@ -32,4 +32,10 @@ describe('the inbox catalogs', () => {
     expect(en.apiError('forbidden', 'Only owners can do this.')).toBe('Only owners can do this.');
     expect(de.apiError('forbidden', 'Only owners can do this.')).toBe('Dafür fehlt Ihnen die Berechtigung.');
   });
+
+  it('say in German why a run stopped when a person took its conversation over (a run card, live or from the log)', () => {
+    expect(de.runError('taken_over', 'A person took this conversation over; the agent stopped.')).toBe(
+      'Eine Person hat das Gespräch übernommen; der Agent hat aufgehört.',
+    );
+  });
 });

@@ -2,6 +2,7 @@ import { useEffect, useRef, useSyncExternalStore } from 'react';
 import type { InboxStrings } from '../i18n/catalog-en.ts';
 import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
+import { TOUCH_TARGET } from '../ui/touch-target.ts';
 import { canRetryAgain, useRunRetries, type RetryRefusal } from './run-retries.ts';
 import { ERROR_TEXT, SECONDARY_BUTTON } from './run-styles.ts';
 
@@ -49,7 +50,8 @@ export function RetryControl({ runId, onRetry }: { runId: string; onRetry: () =>
           type="button"
           // aria-disabled rather than disabled: a disabled button would drop the focus.
           aria-disabled={retrying || undefined}
-          className={`${SECONDARY_BUTTON} aria-disabled:cursor-not-allowed aria-disabled:opacity-60`}
+          // At least 44 × 44 for a finger (a phone, a coarse pointer).
+          className={`${SECONDARY_BUTTON} ${TOUCH_TARGET} justify-center aria-disabled:cursor-not-allowed aria-disabled:opacity-60`}
           onClick={() => {
             if (!retrying) onRetry();
           }}

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { messageEntry, logEntry, runOf } from '../core/testing/timeline-builders.ts';
+import { logRun } from '../core/runs/log-runs.ts';
 import { buildTimeline } from '../core/timeline/build-timeline.ts';
 import type { LogEntry } from '../core/sync/log-entry.ts';
 import type { RunView } from '../core/sync/run-state.ts';
@@ -13,7 +14,8 @@ const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 const message = (seq: number, senderId: string, minutes: number) => messageEntry(seq, senderId, `message ${seq}`, at(minutes));
 
 function rows(entries: LogEntry[], runs: RunView[] = [], unreadAtOpen: { readSeq: number; lastSeq: number } | null = null, now = T0) {
-  const { items } = buildTimeline({ entries, outbox: [], runs, selfSenderId: ME });
+  // The inbox's runs: those only the log tells about too (see `InboxThreadSession`).
+  const { items } = buildTimeline({ entries, outbox: [], runs, selfSenderId: ME, fromLog: logRun });
   return buildRows({ items, unreadAtOpen, selfSenderId: ME, now, timeZone: 'UTC' });
 }
 
@@ -59,8 +61,8 @@ describe('buildRows', () => {
       ),
     ];
     expect(kinds(rows(entries, [run]))).toEqual(['day_break', 'message:1', 'run']);
-    // Without a live card (a reload), the log's line shows.
-    expect(kinds(rows(entries))).toEqual(['day_break', 'message:1', 'notice']);
+    // Without live frames (a reload), the log's steps make the same card, not a line of their own.
+    expect(kinds(rows(entries))).toEqual(['day_break', 'message:1', 'run']);
   });
 });
 

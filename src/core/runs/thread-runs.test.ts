@@ -5,6 +5,7 @@ import type { LogEntry } from '../sync/log-entry.ts';
 import type { RunView } from '../sync/run-state.ts';
 import { logEntry, messageEntry } from '../testing/timeline-builders.ts';
 import { readTimeline } from '../timeline/build-timeline.ts';
+import { logRun } from './log-runs.ts';
 import { emptyRun } from './run-reducer.ts';
 import { runsFromLog, ThreadRuns } from './thread-runs.ts';
 
@@ -113,62 +114,72 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 describe('ThreadRuns: one reducer for live frames and the log (property)', () => {
   it('settles each run as the log alone does, whatever came live, and never shows an answer twice', () => {
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 50 }), fc.boolean(), fc.boolean(), fc.boolean(), (ops, fails, second, loseRest) => {
-        const { log, frames, replies } = plan(fails, second);
-        const runs = new ThreadRuns(THREAD);
-        const queue = [...frames];
-        const delivered: Frame[] = [];
-        let entries: LogEntry[] = [];
-        const deliver = (frame: Frame) => {
-          delivered.push(frame);
-          runs.applyFrame(stepOf(frame), NOW, entries);
-        };
-        const setLog = (next: LogEntry[]) => {
-          entries = next;
-          runs.applyLog(entries);
-        };
-        const check = () => {
-          const { items } = readTimeline({ entries, outbox: [], runs: runs.all, selfSenderId: ME });
-          const keys = items.map((item) => item.key);
-          // A streaming reply and its committed message share a key: both shown would repeat it.
-          expect(new Set(keys).size).toBe(keys.length);
-          for (const [runId, reply] of Object.entries(replies)) {
-            if (reply && entries.some((entry) => entry.kind === 'message' && entry.id === reply))
-              expect(items.filter((item) => item.kind === 'streaming_reply' && item.run.runId === runId)).toEqual([]);
+      // `withLog`: the inbox's runs, which include those only the log tells about (see `log-runs.ts`).
+      fc.property(
+        fc.array(op, { maxLength: 50 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        (ops, fails, second, loseRest, withLog) => {
+          const { log, frames, replies } = plan(fails, second);
+          const fromLog = withLog ? logRun : null;
+          const runs = new ThreadRuns(THREAD, fromLog);
+          const queue = [...frames];
+          const delivered: Frame[] = [];
+          let entries: LogEntry[] = [];
+          const deliver = (frame: Frame) => {
+            delivered.push(frame);
+            runs.applyFrame(stepOf(frame), NOW, entries);
+          };
+          const setLog = (next: LogEntry[]) => {
+            entries = next;
+            runs.applyLog(entries);
+          };
+          const check = () => {
+            const { items } = readTimeline({ entries, outbox: [], runs: runs.all, selfSenderId: ME });
+            const keys = items.map((item) => item.key);
+            // A streaming reply and its committed message share a key: both shown would repeat it.
+            expect(new Set(keys).size).toBe(keys.length);
+            for (const [runId, reply] of Object.entries(replies)) {
+              if (reply && entries.some((entry) => entry.kind === 'message' && entry.id === reply))
+                expect(items.filter((item) => item.kind === 'streaming_reply' && item.run.runId === runId)).toEqual([]);
+            }
+          };
+          for (const action of ops) {
+            if (action.op === 'frame' && queue.length > 0) deliver(queue.shift()!);
+            else if (action.op === 'duplicate' && delivered.length > 0) deliver(delivered[action.pick % delivered.length]!);
+            else if (action.op === 'swap' && queue.length > 1) queue.splice(0, 2, queue[1]!, queue[0]!);
+            // Lost in a reconnect: a run's first frame is kept, so that the run is known at all.
+            else if (action.op === 'lose' && queue.length > 0 && delivered.some((frame) => frame.run_id === queue[0]!.run_id))
+              queue.shift();
+            else if (action.op === 'log' && entries.length < log.length) setLog([...entries, log[entries.length]!()]);
+            else if (action.op === 'reconnect') {
+              // The log reloads: empty, then the server's log again, in new objects.
+              const held = entries.length;
+              setLog([]);
+              setLog(log.slice(0, held).map((make) => make()));
+            }
+            check();
           }
-        };
-        for (const action of ops) {
-          if (action.op === 'frame' && queue.length > 0) deliver(queue.shift()!);
-          else if (action.op === 'duplicate' && delivered.length > 0) deliver(delivered[action.pick % delivered.length]!);
-          else if (action.op === 'swap' && queue.length > 1) queue.splice(0, 2, queue[1]!, queue[0]!);
-          // Lost in a reconnect: a run's first frame is kept, so that the run is known at all.
-          else if (action.op === 'lose' && queue.length > 0 && delivered.some((frame) => frame.run_id === queue[0]!.run_id)) queue.shift();
-          else if (action.op === 'log' && entries.length < log.length) setLog([...entries, log[entries.length]!()]);
-          else if (action.op === 'reconnect') {
-            // The log reloads: empty, then the server's log again, in new objects.
-            const held = entries.length;
-            setLog([]);
-            setLog(log.slice(0, held).map((make) => make()));
-          }
+          // The rest of the live frames come (a run not known yet is told by its first) or are lost.
+          for (const frame of queue) if (!loseRest || !delivered.some((seen) => seen.run_id === frame.run_id)) deliver(frame);
+          setLog(log.map((make) => make()));
           check();
-        }
-        // The rest of the live frames come (a run not known yet is told by its first) or are lost.
-        for (const frame of queue) if (!loseRest || !delivered.some((seen) => seen.run_id === frame.run_id)) deliver(frame);
-        setLog(log.map((make) => make()));
-        check();
 
-        const known = [...new Set(delivered.map((frame) => frame.run_id as string))];
-        const seeds = known.map((runId) => {
-          const first = delivered.find((frame) => frame.run_id === runId)!;
-          return { ...emptyRun(THREAD, runId).steps, agentId: first.agent_id as string, inReplyTo: first.in_reply_to as string };
-        });
-        const fromLog = new Map(runsFromLog(seeds, entries).map((run) => [run.view.runId, durable(run.view)]));
-        const reduced = new Map(runs.all.map((run) => [run.view.runId, durable(run.view)]));
-        expect(reduced).toEqual(fromLog);
-        for (const runId of known) expect(reduced.get(runId)).toMatchObject({ finished: true, replyMessageId: replies[runId] ?? null });
-        const { items } = readTimeline({ entries, outbox: [], runs: runs.all, selfSenderId: ME });
-        expect(items.some((item) => item.kind === 'streaming_reply')).toBe(false);
-      }),
+          const known = [...new Set(delivered.map((frame) => frame.run_id as string))];
+          const seeds = known.map((runId) => {
+            const first = delivered.find((frame) => frame.run_id === runId)!;
+            return { ...emptyRun(THREAD, runId).steps, agentId: first.agent_id as string, inReplyTo: first.in_reply_to as string };
+          });
+          const settled = new Map(runsFromLog(seeds, entries, fromLog).map((run) => [run.view.runId, durable(run.view)]));
+          const reduced = new Map(runs.all.map((run) => [run.view.runId, durable(run.view)]));
+          expect(reduced).toEqual(settled);
+          for (const runId of known) expect(reduced.get(runId)).toMatchObject({ finished: true, replyMessageId: replies[runId] ?? null });
+          const { items } = readTimeline({ entries, outbox: [], runs: runs.all, selfSenderId: ME });
+          expect(items.some((item) => item.kind === 'streaming_reply')).toBe(false);
+        },
+      ),
       { numRuns: 300 },
     );
   });

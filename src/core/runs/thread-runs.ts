@@ -12,6 +12,12 @@ function eventInput(entry: LogEntry): { runId: string; input: RunInput } | null 
 }
 
 /**
+ * Makes a run only the log tells about (see `log-runs.ts`), begun at its first event `first`
+ * (one of `entries`); null: such runs are not made up, their events show as the log's own items.
+ */
+export type LogRunMaker = (threadId: string, entries: readonly LogEntry[], first: LogEntry, runId: string) => RunState | null;
+
+/**
  * The reply the log holds for each run, in the order given: the message its
  * `reply_committed` named, or else its unclaimed answer (the first message from the run's
  * agent after the one that started it, that is no run's named reply: the run's
@@ -46,16 +52,18 @@ export function repliesOf(runs: readonly RunView[], entries: readonly LogEntry[]
 
 /**
  * The runs as the log alone settles them, from runs whose live frames were reduced
- * elsewhere: every run event of the log, then every reply, through {@link reduceRun}.
- * Runs the live frames never told about are not made up from the log: their events show
- * as the log's own items. The from-scratch twin of {@link ThreadRuns} (the oracle of its
- * tests, and what `buildTimeline` reads).
+ * elsewhere: every run event of the log, then every reply, through {@link reduceRun}. A run
+ * the live frames never told about is made by `fromLog` (the inbox's `logRun`), after them;
+ * without it, its events show as the log's own items. The from-scratch twin of
+ * {@link ThreadRuns} (the oracle of its tests, and what `buildTimeline` reads).
  */
-export function runsFromLog(live: readonly RunView[], entries: readonly LogEntry[]): RunState[] {
+export function runsFromLog(live: readonly RunView[], entries: readonly LogEntry[], fromLog: LogRunMaker | null = null): RunState[] {
   const byId = new Map(live.map((run) => [run.runId, runStateOf(run)]));
+  // Every run and message of a log is of one thread.
+  const threadId = live[0]?.threadId ?? entries.find((entry) => entry.kind === 'message')?.threadId ?? '';
   for (const entry of entries) {
     const event = eventInput(entry);
-    const state = event ? byId.get(event.runId) : undefined;
+    const state = event && (byId.get(event.runId) ?? fromLog?.(threadId, entries, entry, event.runId));
     if (event && state) byId.set(event.runId, reduceRun(state, event.input));
   }
   const states = [...byId.values()];
@@ -73,14 +81,18 @@ export function runsFromLog(live: readonly RunView[], entries: readonly LogEntry
  * message or a run's step may change it, not for streamed text.
  */
 export class ThreadRuns {
-  /** In the order the runs started. */
+  /** In the order the runs started (as this tab learnt of them: a reload's from the log). */
   private readonly runs = new Map<string, RunState>();
   private cached: readonly RunState[] | null = null;
   /** Entries already folded in: each goes through the reducer once. */
   private readonly folded = new WeakSet<LogEntry>();
   private foldedCount = 0;
 
-  constructor(private readonly threadId: string) {}
+  /** `fromLog`: makes the runs only the log tells about (a reload's); none without it. */
+  constructor(
+    private readonly threadId: string,
+    private readonly fromLog: LogRunMaker | null = null,
+  ) {}
 
   /** The runs, in the order they started; the same array until one changed. */
   get all(): readonly RunState[] {
@@ -110,7 +122,7 @@ export class ThreadRuns {
     return true;
   }
 
-  /** The log changed: its new entries are folded in. False when no run changed. */
+  /** The log changed: its new entries are folded in (and a run only they tell about, see the constructor). False when no run changed. */
   applyLog(entries: readonly LogEntry[]): boolean {
     const fresh = entries.filter((entry) => !this.folded.has(entry));
     // Entries left (a reload, a trim): a reply may have gone with them. A new message may be one.
@@ -120,10 +132,10 @@ export class ThreadRuns {
     for (const entry of fresh) {
       this.folded.add(entry);
       const event = eventInput(entry);
-      const state = event ? this.runs.get(event.runId) : undefined;
+      const state = event && (this.runs.get(event.runId) ?? this.fromLog?.(this.threadId, entries, entry, event.runId));
       if (!event || !state) continue;
       const next = reduceRun(state, event.input);
-      if (next === state) continue;
+      if (next === this.runs.get(event.runId)) continue;
       this.runs.set(event.runId, next);
       changed = rematch = true;
     }
@@ -168,7 +180,7 @@ function foldRunEvents(state: RunState, entries: readonly LogEntry[]): RunState 
 }
 
 /** A run that does not say what it answers (seed 002) answers the newest message from someone else. */
-function lastMessageNotFrom(entries: readonly LogEntry[], agentId: string | null): string | null {
+export function lastMessageNotFrom(entries: readonly LogEntry[], agentId: string | null): string | null {
   for (let index = entries.length - 1; index >= 0; index--) {
     const entry = entries[index]!;
     if (entry.kind === 'message' && entry.senderId !== agentId) return entry.id;

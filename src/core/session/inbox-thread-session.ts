@@ -1,12 +1,19 @@
+import { logRun } from '../runs/log-runs.ts';
+import { ThreadRuns } from '../runs/thread-runs.ts';
 import type { ThreadLogOptions } from '../sync/thread-log.ts';
 import { WindowedThreadLog } from '../sync/windowed-thread-log.ts';
 import { ThreadSession } from './thread-session.ts';
 
 /**
  * The inbox's thread session: a {@link ThreadSession} whose log can open around a message (a
- * search result) and read on from there both ways (see `WindowedThreadLog`).
+ * search result) and read on from there both ways (see `WindowedThreadLog`), and whose runs
+ * include those only the log tells about (a failed run after a reload has its card and Retry).
  */
 export class InboxThreadSession extends ThreadSession {
+  protected override newRuns(): ThreadRuns {
+    return new ThreadRuns(this.threadId, logRun);
+  }
+
   protected override newLog(options: ThreadLogOptions): WindowedThreadLog {
     return new WindowedThreadLog(this.threadId, options);
   }

@@ -55,7 +55,12 @@ export class ThreadSession {
     readonly threadId: string,
     private readonly options: ThreadSessionOptions,
   ) {
-    this.runs = new ThreadRuns(threadId);
+    this.runs = this.newRuns();
+  }
+
+  /** Keeps the thread's runs (the inbox's also make the runs only the log tells about). */
+  protected newRuns(): ThreadRuns {
+    return new ThreadRuns(this.threadId);
   }
 
   /** Makes the thread's log (the inbox's can also open around a message). */

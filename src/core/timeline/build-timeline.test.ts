@@ -101,7 +101,9 @@ describe('buildTimeline', () => {
     // The live run knows the outcome before the log does.
     const live = runOf([{ event_type: 'approval_resolved', ...approval, decision: 'approve' }], { ...RUN, run_id: 'old' });
     const fromRun = buildTimeline({ entries: [asked], outbox: [], runs: [live], selfSenderId: ME });
-    expect(fromRun.items[0]).toMatchObject({ kind: 'approval', inRunCard: true, approval: { status: 'approved' } });
+    // Its message is not among the entries: the run's card shows at its first step.
+    expect(fromRun.items[0]).toMatchObject({ kind: 'run', key: 'run|old' });
+    expect(fromRun.items[1]).toMatchObject({ kind: 'approval', inRunCard: true, approval: { status: 'approved' } });
   });
 
   it('types escalations and notices, and marks the steps a live run card already shows', () => {

@@ -1,6 +1,6 @@
 import { approvalOutcome, runIdOfBody } from '../protocol/runtime-steps.ts';
 import type { RunState } from '../runs/run-reducer.ts';
-import { runsFromLog } from '../runs/thread-runs.ts';
+import { runsFromLog, type LogRunMaker } from '../runs/thread-runs.ts';
 import type { LogEntry, MessageEntry } from '../sync/log-entry.ts';
 import type { OutboxItem } from '../sync/outbox.ts';
 import type { ApprovalView, RunView } from '../sync/run-state.ts';
@@ -20,6 +20,8 @@ export interface TimelineInput {
    * message: the runs with no message in it and the reply streaming are not shown at its end.
    */
   live?: boolean;
+  /** Makes the runs only the log tells about (the inbox's `logRun`); without it their events show as items of their own. */
+  fromLog?: LogRunMaker;
 }
 
 export interface Timeline {
@@ -29,7 +31,7 @@ export interface Timeline {
 }
 
 /** {@link TimelineInput} with the runs already reduced: what a `ThreadSession` keeps. */
-export interface ReducedTimelineInput extends Omit<TimelineInput, 'runs'> {
+export interface ReducedTimelineInput extends Omit<TimelineInput, 'runs' | 'fromLog'> {
   /** The thread's runs as `ThreadRuns` keeps them, in the order they started. */
   runs: readonly RunState[];
 }
@@ -66,8 +68,8 @@ function isStreaming({ view: run, reply }: RunState): boolean {
  * from scratch: the runs are settled against the log ({@link settleRuns}), then read by
  * {@link readTimeline}. A `ThreadSession` keeps its runs reduced and reads them directly.
  */
-export function buildTimeline({ entries, outbox, runs, selfSenderId }: TimelineInput): Timeline {
-  return readTimeline({ entries, outbox, runs: runsFromLog(runs, entries), selfSenderId });
+export function buildTimeline({ entries, outbox, runs, selfSenderId, fromLog }: TimelineInput): Timeline {
+  return readTimeline({ entries, outbox, runs: runsFromLog(runs, entries, fromLog), selfSenderId });
 }
 
 /**
@@ -79,6 +81,7 @@ export function buildTimeline({ entries, outbox, runs, selfSenderId }: TimelineI
  *
  * The rules of what a thread shows live here, once:
  * - a run is what its reducer made of its live frames and the log (`runs/run-reducer.ts`);
+ * - a run's card follows the message it answers, or its first step when that message is not here;
  * - a pending and a committed copy of one message are never both shown; they share a key;
  * - a run's streaming reply and its committed message share {@link replyKey};
  * - a run's streaming reply shows until its reply is in the log;
@@ -167,6 +170,11 @@ export function readTimeline({ entries, outbox, runs: states, selfSenderId, live
     const key = `event|${entry.key}`;
     const runId = runIdOfBody(entry.body);
     const inRunCard = runId !== null && runById.has(runId);
+    // A run whose message is not in the entries (an older one) shows at its first step.
+    if (inRunCard && !placed.has(runId) && !attempts.replaced.has(runId)) {
+      placed.add(runId);
+      items.push(runItem(runById.get(runId)!));
+    }
     const body = entry.body;
     if (body.type === 'approval_pending') {
       const live = runId ? runById.get(runId)?.approvals.find((approval) => approval.id === body.data.approval_id) : undefined;

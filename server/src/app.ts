@@ -43,6 +43,9 @@ import { threadRoutes } from './routes/thread-routes.ts';
 import { ownershipRoutes } from './routes/ownership-routes.ts';
 import { searchRoutes } from './routes/search-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
+import { notificationRoutes } from './routes/notification-routes.ts';
+import { DeliveryQueue, type DeliveryChannels } from './notifications/delivery-queue.ts';
+import { Notifier } from './notifications/notifier.ts';
 import { seedDemoData } from './storage/seed-demo-data.ts';
 import { openStorage } from './storage/open-storage.ts';
 import { SendPathCache } from './threads/send-path-cache.ts';
@@ -65,6 +68,8 @@ export interface AppOptions {
   storage?: Storage;
   /** How webhook hosts are resolved (tests inject one to rebind names); the system's DNS by default. */
   resolveHost?: Resolver;
+  /** Push and email for notifications (CONTRACT §12); without them notifications stay in the app. */
+  notificationChannels?: DeliveryChannels;
 }
 
 export interface App {
@@ -120,6 +125,34 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         .enqueue(event, facts?.activeWebhookIds)
         .catch((error: unknown) => fastify.log.error({ err: error }, 'webhook enqueue failed')),
   );
+  // Notifications are made from the log after each commit, never inside it (CONTRACT §12).
+  const notifyConfig = config.notifications;
+  const notificationClock = () => notifyConfig.fixedClock ?? Date.now();
+  const deliveries = new DeliveryQueue({
+    storage,
+    log: fastify.log,
+    channels: options.notificationChannels ?? {},
+    leaseMs: notifyConfig.leaseMs,
+    retryBaseMs: notifyConfig.retryBaseMs,
+    clock: notificationClock,
+    viewers: (threadId) => realtime.signals.viewers(threadId),
+  });
+  const notifier = new Notifier({
+    storage,
+    hub,
+    log: fastify.log,
+    leaseMs: notifyConfig.leaseMs,
+    plan: () => ({
+      push: options.notificationChannels?.push !== undefined,
+      email: options.notificationChannels?.email !== undefined,
+      now: notificationClock(),
+      emailDelayMs: notifyConfig.emailDelayMs,
+    }),
+    queued: (userIds) => {
+      for (const userId of userIds) deliveries.wake(userId);
+    },
+  });
+  threads.onCommit((event) => notifier.committed(event.thread_id));
   const engines = new Map<string, Agent>([['demo', new DemoAgent()]]);
   const runtime = new AgentRuntime(
     storage,
@@ -284,6 +317,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       eventStreamRoute(api, context);
       publicRoutes(api, context);
       webhookRoutes(api, context);
+      notificationRoutes(api, context);
       api.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
     },
     { prefix: API_PREFIX },
@@ -326,6 +360,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       // Serving: take up what other processes (or this one before a restart) left undelivered.
       webhooks.start();
       snoozes.start();
+      notifier.start();
+      deliveries.start();
       return url;
     },
     close() {
@@ -338,6 +374,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         const runtimeStopped = runtime.stop();
         const webhooksStopped = webhooks.stop();
         const snoozesStopped = snoozes.stop();
+        const notifierStopped = notifier.stop();
+        const deliveriesStopped = deliveries.stop();
         for (const stream of streams) stream.end();
         // Node waits for every open connection, also one a client opened and never used (browsers
         // preconnect), which would hold the close open forever: in-flight requests get a moment, then
@@ -346,6 +384,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         await fastify.close().finally(() => clearTimeout(stragglers));
         await webhooksStopped;
         await snoozesStopped;
+        await notifierStopped;
+        await deliveriesStopped;
         await runtimeStopped;
         await realtime.close();
         for (const limiter of Object.values(limiters)) limiter.dispose();

@@ -4,6 +4,7 @@ import { parseTrustProxy, type TrustProxy } from './http/client-address.ts';
 import { parseAllowedHosts } from './http/host-policy.ts';
 import type { LoginLimits } from './http/login-throttle.ts';
 import { parseNatsSettings, type NatsSettings } from './realtime/nats/nats-settings.ts';
+import { parseNotificationConfig, type NotificationConfig } from './notifications/notification-config.ts';
 import { parseDatabaseUrl } from './storage/database-url.ts';
 import { makePrivateDir, readOrCreatePrivateFile } from './storage/private-files.ts';
 import { resolveDataKey } from './storage/secrets/data-key.ts';
@@ -71,6 +72,8 @@ export interface ServerConfig {
   logLevel: string;
   /** `NATS_URL`: fan-out through NATS to every server process; null = in-process only (one process). */
   nats: NatsSettings | null;
+  /** Notifications (CONTRACT §12): email delay override, retries, leases, a fixed clock for tests. */
+  notifications: NotificationConfig;
 }
 
 const DEFAULTS = {
@@ -202,5 +205,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     staticDir: resolve(env.STATIC_DIR || 'dist'),
     logLevel: env.LOG_LEVEL || 'info',
     nats: configured(() => parseNatsSettings(env)),
+    notifications: configured(() => parseNotificationConfig(env)),
   };
 }

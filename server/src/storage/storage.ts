@@ -23,6 +23,7 @@ import type { ThreadStore } from './stores/thread-store.ts';
 import type { UserStore } from './stores/user-store.ts';
 import type { VisitorStore } from './stores/visitor-store.ts';
 import type { WebhookStore } from './stores/webhook-store.ts';
+import type { NotificationStore } from './stores/notification-store.ts';
 
 /**
  * Everything the server keeps, one store per aggregate (`storage.users.get(...)`,
@@ -46,6 +47,8 @@ export interface Storage {
   readonly ownership: OwnershipStore;
   readonly notes: NoteStore;
   readonly search: SearchStore;
+  /** Notifications (CONTRACT §12): settings, the rules' cursors, notifications and their delivery queue. */
+  readonly notifications: NotificationStore;
 
   /** Resolves when the database answers a trivial query (readiness probes); rejects when it cannot be reached. */
   ping(): Promise<void>;
@@ -67,6 +70,7 @@ export const STORE_NAMES = [
   'ownership',
   'notes',
   'search',
+  'notifications',
 ] as const satisfies readonly (keyof Storage)[];
 export type StoreName = (typeof STORE_NAMES)[number];
 

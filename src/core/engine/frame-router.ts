@@ -53,6 +53,8 @@ export function routeFrame(frame: InboundFrame, target: FrameTarget): void {
       return;
     case 'ready':
     case 'pong':
+    // CONTRACT §12: for the notifications panel, which listens on the connection itself.
+    case 'notification':
       return;
   }
 }

@@ -161,12 +161,22 @@ export class DeliveryQueue {
     return this.deps.viewers(threadId).includes(`user:${item.item.userId}`);
   }
 
-  /** The leading items that are due (a later one never overtakes an earlier one still waiting). */
-  private async dueItems(userId: string, channel: 'push' | 'email'): Promise<QueuedDelivery[]> {
+  /**
+   * The leading items that are due. A later one never overtakes an earlier one still waiting
+   * (held by quiet hours, backing off): it is put off to the same time, so that polls do not
+   * keep finding it due. False when the lease was lost.
+   */
+  private async dueItems(userId: string, channel: 'push' | 'email'): Promise<QueuedDelivery[] | false> {
+    const store = this.deps.storage.notifications;
     const now = this.deps.clock();
-    const queued = await this.deps.storage.notifications.queued(userId, channel, DELIVERY_BATCH);
+    const queued = await store.queued(userId, channel, DELIVERY_BATCH);
     const firstWaiting = queued.findIndex((item) => item.dueAt > now);
-    return firstWaiting === -1 ? queued : queued.slice(0, firstWaiting);
+    if (firstWaiting === -1) return queued;
+    const waitUntil = queued[firstWaiting]!.dueAt;
+    for (const item of queued.slice(firstWaiting + 1)) {
+      if (item.dueAt < waitUntil && !(await store.postpone(userId, this.owner, [item.position], waitUntil, item.attempts))) return false;
+    }
+    return queued.slice(0, firstWaiting);
   }
 
   /** Push, one item at a time, in order. False when the lease was lost. */
@@ -175,6 +185,7 @@ export class DeliveryQueue {
     for (;;) {
       if (this.stopped) return true;
       const due = await this.dueItems(userId, 'push');
+      if (due === false) return false;
       if (due.length === 0) return true;
       const screened = await this.screen(userId, due);
       if (screened === false) return false;
@@ -193,6 +204,7 @@ export class DeliveryQueue {
   private async deliverEmail(userId: string): Promise<boolean> {
     const email = this.deps.channels.email;
     const due = await this.dueItems(userId, 'email');
+    if (due === false) return false;
     if (due.length === 0) return true;
     const screened = await this.screen(userId, due);
     if (screened === false) return false;

@@ -11,6 +11,7 @@ import { runRules } from './contract/run-rules.ts';
 import { userRules } from './contract/user-rules.ts';
 import { visitorRules } from './contract/visitor-rules.ts';
 import { webhookRules } from './contract/webhook-rules.ts';
+import { notificationStoreRules } from './contract/notification-store-rules.ts';
 
 /**
  * The rules every `Storage` implementation must keep, numbered so that a failure
@@ -30,5 +31,6 @@ export function storageContract(name: string, open: ContractOpen) {
     approvalRules(open);
     durabilityRules(open);
     ownershipRules(open);
+    notificationStoreRules(open);
   });
 }

@@ -213,7 +213,10 @@ export class DeliveryQueue {
     const settings = effectiveSettings((await this.deps.storage.notifications.settingsOf([userId])).get(userId));
     const outcome: DeliveryOutcome =
       email && user && !user.disabled
-        ? await email.deliver({ id: user.id, name: user.name, email: user.email, language: settings.language }, screened.send.map(toDeliverable))
+        ? await email.deliver(
+            { id: user.id, name: user.name, email: user.email, language: settings.language },
+            screened.send.map(toDeliverable),
+          )
         : 'nothing_to_send';
     return (await this.settle(userId, screened.send, outcome)) !== 'lost';
   }

@@ -1,5 +1,5 @@
 import type { ThreadEvent } from '../../../src/core/protocol/model.ts';
-import type { NotificationKind, NotificationSettings } from '../../../src/core/protocol/notifications.ts';
+import type { NotificationKind, NotificationLanguage, NotificationSettings } from '../../../src/core/protocol/notifications.ts';
 import { markdownToPlainText } from '../../../src/markdown-core/markdown-plain-text.ts';
 import type { NotificationDraft } from '../storage/stores/notification-store.ts';
 import { effectiveSettings } from './notification-settings.ts';
@@ -38,7 +38,12 @@ const userOf = (senderId: unknown): string | null =>
 function excerpt(content: string | null): string {
   const plain = markdownToPlainText(content ?? '');
   const chars = [...plain];
-  return chars.length <= EXCERPT_MAX_CHARS ? plain : `${chars.slice(0, EXCERPT_MAX_CHARS - 1).join('').trimEnd()}…`;
+  return chars.length <= EXCERPT_MAX_CHARS
+    ? plain
+    : `${chars
+        .slice(0, EXCERPT_MAX_CHARS - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 /** Who gets which kind for one event, before settings: [userId, kind] pairs, each user at most once. */
@@ -71,6 +76,12 @@ function recipients(event: ThreadEvent, audience: ThreadAudience): { kind: Notif
  */
 export function evaluateRules(events: readonly ThreadEvent[], audience: ThreadAudience, plan: DeliveryPlan): NotificationDraft[] {
   const drafts: NotificationDraft[] = [];
+  const settingsOf = new Map<string, Required<NotificationSettings>>();
+  const settingsFor = (userId: string) => {
+    let settings = settingsOf.get(userId);
+    if (!settings) settingsOf.set(userId, (settings = effectiveSettings(audience.settings.get(userId))));
+    return settings;
+  };
   for (const event of events) {
     let groups: { kind: NotificationKind; users: string[] }[];
     let text = '';
@@ -80,7 +91,8 @@ export function evaluateRules(events: readonly ThreadEvent[], audience: ThreadAu
         (Array.isArray(event.data.mentions) ? event.data.mentions : []).map(userOf).filter((user): user is string => user !== null),
       );
       const mentioned = [...mentions].filter((user) => user !== sender && audience.readers.has(user));
-      const rest = [...audience.readers].filter((user) => user !== sender && !mentions.has(user));
+      const rest: string[] = [];
+      for (const user of audience.readers) if (user !== sender && !mentions.has(user)) rest.push(user);
       groups = [
         { kind: 'mention', users: mentioned },
         { kind: 'message', users: rest },
@@ -94,42 +106,27 @@ export function evaluateRules(events: readonly ThreadEvent[], audience: ThreadAu
     }
     const by = typeof event.data.by === 'string' ? event.data.by : event.sender_id;
     const facts: NotificationFacts = { actor: audience.names.get(by) ?? null, thread: audience.title, excerpt: text };
+    const { approval_id: approvalId, expires_at: expiresAt } = event.data;
+    const approval = typeof approvalId === 'string' && typeof expiresAt === 'string' ? { id: approvalId, expiresAt } : undefined;
     for (const { kind, users } of groups) {
+      // The words depend on the kind and the language only: made once per event and language.
+      const words = new Map<NotificationLanguage, { title: string; body: string }>();
       for (const userId of users) {
-        const draft = draftFor(userId, kind, event, facts, audience, plan);
-        if (draft) drafts.push(draft);
+        const settings = settingsFor(userId);
+        const channels = settings.channels[kind];
+        if (channels.length === 0) continue;
+        let said = words.get(settings.language);
+        if (!said) words.set(settings.language, (said = notificationWords(kind, settings.language, facts)));
+        const deliveries: NotificationDraft['deliveries'] = [];
+        if (plan.push && channels.includes('push')) deliveries.push({ channel: 'push', dueAt: plan.now });
+        if (plan.email && channels.includes('email')) {
+          deliveries.push({ channel: 'email', dueAt: plan.now + (plan.emailDelayMs ?? settings.email_delay_minutes * MINUTE_MS) });
+        }
+        const draft: NotificationDraft = { userId, kind, threadSeq: event.thread_seq, title: said.title, body: said.body, deliveries };
+        if (kind === 'approval_pending' && approval) draft.approval = approval;
+        drafts.push(draft);
       }
     }
   }
   return drafts;
-}
-
-function draftFor(
-  userId: string,
-  kind: NotificationKind,
-  event: ThreadEvent,
-  facts: NotificationFacts,
-  audience: ThreadAudience,
-  plan: DeliveryPlan,
-): NotificationDraft | null {
-  const settings = effectiveSettings(audience.settings.get(userId));
-  const channels = settings.channels[kind];
-  if (channels.length === 0) return null;
-  const deliveries: NotificationDraft['deliveries'] = [];
-  if (plan.push && channels.includes('push')) deliveries.push({ channel: 'push', dueAt: plan.now });
-  if (plan.email && channels.includes('email')) {
-    deliveries.push({ channel: 'email', dueAt: plan.now + (plan.emailDelayMs ?? settings.email_delay_minutes * MINUTE_MS) });
-  }
-  const draft: NotificationDraft = {
-    userId,
-    kind,
-    threadSeq: event.thread_seq,
-    ...notificationWords(kind, settings.language, facts),
-    deliveries,
-  };
-  const { approval_id: approvalId, expires_at: expiresAt } = event.data;
-  if (kind === 'approval_pending' && typeof approvalId === 'string' && typeof expiresAt === 'string') {
-    draft.approval = { id: approvalId, expiresAt };
-  }
-  return draft;
 }

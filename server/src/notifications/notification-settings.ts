@@ -31,8 +31,7 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Checks a `PUT /me/notification-settings` body whole and returns it as stored; throws
@@ -73,10 +72,13 @@ function parseChannels(value: unknown): Record<NotificationKind, NotificationCha
   const channels = {} as Record<NotificationKind, NotificationChannel[]>;
   for (const kind of NOTIFICATION_KINDS) {
     const list = value[kind];
-    if (!Array.isArray(list)) throw new SettingsRejected(`channels.${kind} must be a list of channels (${NOTIFICATION_CHANNELS.join(', ')}).`);
+    if (!Array.isArray(list))
+      throw new SettingsRejected(`channels.${kind} must be a list of channels (${NOTIFICATION_CHANNELS.join(', ')}).`);
     for (const channel of list) {
       if (!NOTIFICATION_CHANNELS.includes(channel as never)) {
-        throw new SettingsRejected(`Unknown channel "${String(channel)}" in channels.${kind}; the channels are ${NOTIFICATION_CHANNELS.join(', ')}.`);
+        throw new SettingsRejected(
+          `Unknown channel "${String(channel)}" in channels.${kind}; the channels are ${NOTIFICATION_CHANNELS.join(', ')}.`,
+        );
       }
     }
     if (kind === 'message' && list.includes('email')) {
@@ -95,7 +97,8 @@ function parseQuietHours(value: unknown): NotificationSettings['quiet_hours'] {
     ['start', start],
     ['end', end],
   ] as const) {
-    if (typeof time !== 'string' || !CLOCK_TIME.test(time)) throw new SettingsRejected(`quiet_hours.${name} must be a time as HH:MM (00:00 to 23:59).`);
+    if (typeof time !== 'string' || !CLOCK_TIME.test(time))
+      throw new SettingsRejected(`quiet_hours.${name} must be a time as HH:MM (00:00 to 23:59).`);
   }
   if (start === end) throw new SettingsRejected('quiet_hours.start and quiet_hours.end must differ.');
   if (typeof zone !== 'string' || !isTimeZone(zone)) {

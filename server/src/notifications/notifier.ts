@@ -168,6 +168,11 @@ export class Notifier {
     if (queued.size > 0) this.deps.queued(queued);
   }
 
+  /** Resolves once nothing is being evaluated here (what was committed so far is stored): benchmarks, shutdown. */
+  async idle(): Promise<void> {
+    while (this.workers.size > 0) await Promise.all([...this.workers.values()].map((worker) => worker.done));
+  }
+
   /** Stops: work in flight ends after its current batch, and held leases are released. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -7,7 +7,13 @@ const minutesOf = (clock: string): number => Number(clock.slice(0, 2)) * 60 + Nu
 
 /** The wall-clock minute of the day, second and millisecond of `at` in `timeZone`. */
 function localTime(at: number, timeZone: string): { minute: number; second: number; millisecond: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hourCycle: 'h23',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(at);
   const part = (type: string) => Number(parts.find((entry) => entry.type === type)?.value ?? 0);
   return { minute: part('hour') * 60 + part('minute'), second: part('second'), millisecond: at % 1000 };
 }

@@ -47,7 +47,10 @@ describe.runIf(clusterAvailable)('notifications across processes (PostgreSQL + N
     const servers = cluster.servers;
     const sender: Session = await signIn(servers[0]!, people[0]!.email, PASSWORD);
     const reader: Session = await signIn(servers[1]!, people[1]!.email, PASSWORD);
-    const created = await api(servers[0]!, 'POST', '/chat/threads', { token: sender.token, body: { target_user_ids: [reader.user.id], title: 'Busy' } });
+    const created = await api(servers[0]!, 'POST', '/chat/threads', {
+      token: sender.token,
+      body: { target_user_ids: [reader.user.id], title: 'Busy' },
+    });
     expect(created.status).toBe(201);
     const threadId: string = created.body.id;
 

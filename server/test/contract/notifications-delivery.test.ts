@@ -74,7 +74,7 @@ describeEachStorage('notifications: the delivery queue', (storageEnv) => {
     const s = await start();
     const { alice, bob, carol } = await people(s);
     const thread = await createThread(s, alice.token, { target_user_ids: [bob.user.id, carol.user.id], title: 'Order' });
-    const seqs = [];
+    const seqs: number[] = [];
     for (let i = 1; i <= 4; i++) seqs.push(await send(s, alice, thread.id, `ping ${i}`, [bob]));
     await waitFor('four pushes to Bob', () => pushedTo(bob).length === 4, NOTIFY_TIMEOUT_MS);
     expect(pushedTo(bob).map((item) => [item.notification.kind, item.notification.thread_seq, item.notification.body])).toEqual(
@@ -111,7 +111,11 @@ describeEachStorage('notifications: the delivery queue', (storageEnv) => {
       await aliceSocket.next((f) => f.type === 'thread_presence' && f.thread_id === focused.id, 5_000, "Bob's focus");
       await send(s, alice, focused.id, 'you are looking at this', [bob]);
       const marker = await send(s, alice, other.id, 'and this you are not', [bob]);
-      await waitFor('the push of the other thread', () => pushedTo(bob).some((item) => item.notification.thread_id === other.id), NOTIFY_TIMEOUT_MS);
+      await waitFor(
+        'the push of the other thread',
+        () => pushedTo(bob).some((item) => item.notification.thread_id === other.id),
+        NOTIFY_TIMEOUT_MS,
+      );
       expect(pushedTo(bob).map((item) => [item.notification.thread_id, item.notification.thread_seq])).toEqual([[other.id, marker]]);
     } finally {
       await Promise.all([aliceSocket.close(), bobSocket.close()]);
@@ -124,7 +128,7 @@ describeEachStorage('notifications: the delivery queue', (storageEnv) => {
     const quiet = { ...DEFAULT_NOTIFICATION_SETTINGS, quiet_hours: { start: '22:00', end: '07:00', time_zone: 'Europe/Berlin' } };
     expect((await api(late, 'PUT', '/me/notification-settings', { token: carol.token, body: quiet })).status).toBe(200);
     const thread = await createThread(late, alice.token, { target_user_ids: [bob.user.id, carol.user.id], title: 'Digest' });
-    const seqs = [];
+    const seqs: number[] = [];
     for (const text of ['one', 'two', 'three']) seqs.push(await send(late, alice, thread.id, text, [bob, carol]));
     // Bob has no quiet hours: pushed at once. Carol's push waits for the morning.
     await waitFor('three pushes to Bob', () => pushedTo(bob).length === 3, NOTIFY_TIMEOUT_MS);
@@ -138,7 +142,9 @@ describeEachStorage('notifications: the delivery queue', (storageEnv) => {
     expect(pushedTo(carol)).toEqual([]);
     // The emails wait their delay from the clock of when they were made.
     const bobsEmails = await store.queued(bob.user.id, 'email', 10);
-    expect(bobsEmails.map((d) => [d.item.notification.thread_seq, d.dueAt])).toEqual(seqs.map((seq) => [seq, Date.parse(LATE_EVENING) + EMAIL_DELAY_MS]));
+    expect(bobsEmails.map((d) => [d.item.notification.thread_seq, d.dueAt])).toEqual(
+      seqs.map((seq) => [seq, Date.parse(LATE_EVENING) + EMAIL_DELAY_MS]),
+    );
     expect(emailsTo(bob, carol)).toEqual([]);
     // Bob reads the first two meanwhile.
     expect((await api(late, 'POST', `/chat/threads/${thread.id}/read`, { token: bob.token, body: { seq: seqs[1] } })).status).toBe(200);
@@ -146,13 +152,23 @@ describeEachStorage('notifications: the delivery queue', (storageEnv) => {
     server = undefined;
 
     const morning = await start({ NOTIFY_CLOCK: NEXT_MORNING, EMAIL_DELAY_MS: String(EMAIL_DELAY_MS) });
-    await waitFor('the emails and the held pushes', () => emailsTo(bob, carol).length === 2 && pushedTo(carol).length === 3, NOTIFY_TIMEOUT_MS);
-    expect(emailsTo(bob, carol).map((sent) => sent.user.id).sort()).toEqual([bob.user.id, carol.user.id].sort());
+    await waitFor(
+      'the emails and the held pushes',
+      () => emailsTo(bob, carol).length === 2 && pushedTo(carol).length === 3,
+      NOTIFY_TIMEOUT_MS,
+    );
+    expect(
+      emailsTo(bob, carol)
+        .map((sent) => sent.user.id)
+        .sort(),
+    ).toEqual([bob.user.id, carol.user.id].sort());
     const toBob = email.sent.find((sent) => sent.user.id === bob.user.id)!;
     expect(toBob.user).toEqual({ id: bob.user.id, name: 'Bob', email: bob.user.email, language: 'en' });
     expect(toBob.items.map((item) => item.notification.thread_seq)).toEqual([seqs[2]]);
     const toCarol = email.sent.find((sent) => sent.user.id === carol.user.id)!;
-    expect(toCarol.items.map((item) => [item.notification.kind, item.notification.thread_seq])).toEqual(seqs.map((seq) => ['mention', seq]));
+    expect(toCarol.items.map((item) => [item.notification.kind, item.notification.thread_seq])).toEqual(
+      seqs.map((seq) => ['mention', seq]),
+    );
     expect(pushedTo(carol).map((item) => item.notification.thread_seq)).toEqual(seqs);
     expect(await morning.app.context.storage.notifications.queued(bob.user.id, 'email', 10)).toEqual([]);
   });

@@ -54,17 +54,23 @@ describeEachStorage('notifications: the rules', (storageEnv) => {
     const thread = await trio('Invoices');
     const seq = await send(alice, thread.id, '**Bob**, can you look at [the invoice](https://example.com/i)?', [`user:${bob.user.id}`]);
     expect(await kindsAt(thread.id, seq)).toEqual({ alice: [], bob: ['mention'], carol: ['message'] });
-    const [mention] = (await notificationsOf(server, bob.token)).notifications.filter((n) => n.thread_seq === seq && n.thread_id === thread.id);
+    const [mention] = (await notificationsOf(server, bob.token)).notifications.filter(
+      (n) => n.thread_seq === seq && n.thread_id === thread.id,
+    );
     expect(mention).toMatchObject({ title: 'Alice mentioned you', body: 'Bob, can you look at the invoice?', read_at: null });
   });
 
   it('in the reader’s language (German), and a long message is cut to a short excerpt', async () => {
     const defaults = await api(server, 'GET', '/me/notification-settings', { token: carol.token });
-    expect((await api(server, 'PUT', '/me/notification-settings', { token: carol.token, body: { ...defaults.body, language: 'de' } })).status).toBe(200);
+    expect(
+      (await api(server, 'PUT', '/me/notification-settings', { token: carol.token, body: { ...defaults.body, language: 'de' } })).status,
+    ).toBe(200);
     const thread = await trio('Rechnungen');
     const seq = await send(alice, thread.id, 'a'.repeat(300));
     await kindsAt(thread.id, seq);
-    const [note] = (await notificationsOf(server, carol.token)).notifications.filter((n) => n.thread_id === thread.id && n.thread_seq === seq);
+    const [note] = (await notificationsOf(server, carol.token)).notifications.filter(
+      (n) => n.thread_id === thread.id && n.thread_seq === seq,
+    );
     expect(note!.title).toBe('Neue Nachricht von Alice');
     expect(note!.body).toBe(`${'a'.repeat(139)}…`);
     await api(server, 'PUT', '/me/notification-settings', { token: carol.token, body: { ...defaults.body, language: 'en' } });
@@ -73,13 +79,18 @@ describeEachStorage('notifications: the rules', (storageEnv) => {
   it('assigned: the new assignee when someone else assigns; nothing when one assigns oneself', async () => {
     const thread = await trio('Assignments');
     const assign = async (by: Session, to: Session) => {
-      const response = await api(server, 'PUT', `/chat/threads/${thread.id}/assignee`, { token: by.token, body: { assignee_id: `user:${to.user.id}` } });
+      const response = await api(server, 'PUT', `/chat/threads/${thread.id}/assignee`, {
+        token: by.token,
+        body: { assignee_id: `user:${to.user.id}` },
+      });
       expect(response.status, JSON.stringify(response.body)).toBe(200);
       return response.body.last_seq as number;
     };
     const toBob = await assign(alice, bob);
     expect(await kindsAt(thread.id, toBob)).toEqual({ alice: [], bob: ['assigned'], carol: [] });
-    const [assigned] = (await notificationsOf(server, bob.token)).notifications.filter((n) => n.thread_id === thread.id && n.kind === 'assigned');
+    const [assigned] = (await notificationsOf(server, bob.token)).notifications.filter(
+      (n) => n.thread_id === thread.id && n.kind === 'assigned',
+    );
     expect(assigned).toMatchObject({ title: 'Alice assigned a conversation to you', body: 'Assignments' });
     const self = await assign(carol, carol);
     expect(await kindsAt(thread.id, self)).toEqual({ alice: [], bob: [], carol: [] });
@@ -98,7 +109,9 @@ describeEachStorage('notifications: the rules', (storageEnv) => {
     let pendingSeq = 0;
     await waitForNotification(server, bob.token, thread.id, asked);
     const found = async () => {
-      const events = await api(server, 'GET', `/chat/threads/${thread.id}/events?last_thread_seq=${asked}&limit=50`, { token: alice.token });
+      const events = await api(server, 'GET', `/chat/threads/${thread.id}/events?last_thread_seq=${asked}&limit=50`, {
+        token: alice.token,
+      });
       pendingSeq = events.body.events.find((e: { event_type: string }) => e.event_type === 'approval_pending')?.thread_seq ?? 0;
       return pendingSeq > 0;
     };
@@ -118,17 +131,21 @@ describeEachStorage('notifications: the rules', (storageEnv) => {
       await socket.ready();
       const seq = await send(alice, thread.id, 'for the socket');
       const frame = await socket.next((f) => f.type === 'notification' && f.data.thread_id === thread.id, 10_000, 'notification');
-      const listed = (await notificationsOf(server, carol.token)).notifications.find((n) => n.thread_id === thread.id && n.thread_seq === seq);
+      const listed = (await notificationsOf(server, carol.token)).notifications.find(
+        (n) => n.thread_id === thread.id && n.thread_seq === seq,
+      );
       expect(frame).toEqual({ type: 'notification', data: listed });
     } finally {
-      socket.close();
+      await socket.close();
     }
     const before = await notificationsOf(server, carol.token, '?limit=100');
     expect(before.notifications.some((n) => n.thread_id === thread.id)).toBe(true);
     await removeAccess(server, thread.id, carol.user.id);
     const after = await notificationsOf(server, carol.token, '?limit=100');
     expect(after.notifications.filter((n) => n.thread_id === thread.id)).toEqual([]);
-    expect(after.unread_count).toBe(before.unread_count - before.notifications.filter((n) => n.thread_id === thread.id && !n.read_at).length);
+    expect(after.unread_count).toBe(
+      before.unread_count - before.notifications.filter((n) => n.thread_id === thread.id && !n.read_at).length,
+    );
     // Nor is she notified of what comes next.
     const later = await send(alice, thread.id, 'after she left');
     await waitForNotification(server, bob.token, thread.id, later);

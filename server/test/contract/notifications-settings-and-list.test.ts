@@ -32,7 +32,13 @@ describeEachStorage('notifications: settings and the in-app list', (storageEnv) 
     expect(first.status).toBe(200);
     expect(first.body).toEqual(DEFAULT_NOTIFICATION_SETTINGS);
     const chosen = {
-      channels: { mention: ['push', 'in_app'], assigned: [], waiting: ['email'], approval_pending: ['in_app'], message: ['in_app', 'push'] },
+      channels: {
+        mention: ['push', 'in_app'],
+        assigned: [],
+        waiting: ['email'],
+        approval_pending: ['in_app'],
+        message: ['in_app', 'push'],
+      },
       email_delay_minutes: 0,
       quiet_hours: { start: '22:00', end: '07:00', time_zone: 'Europe/Berlin' },
       language: 'de',
@@ -47,15 +53,39 @@ describeEachStorage('notifications: settings and the in-app list', (storageEnv) 
   });
 
   it.each([
-    ['an unknown kind', { channels: { ...DEFAULT_NOTIFICATION_SETTINGS.channels, digest: ['email'] } }, 'Unknown notification kind "digest"; the kinds are mention, assigned, waiting, approval_pending, message.'],
-    ['an unknown channel', { channels: { ...DEFAULT_NOTIFICATION_SETTINGS.channels, mention: ['sms'] } }, 'Unknown channel "sms" in channels.mention; the channels are in_app, push, email.'],
+    [
+      'an unknown kind',
+      { channels: { ...DEFAULT_NOTIFICATION_SETTINGS.channels, digest: ['email'] } },
+      'Unknown notification kind "digest"; the kinds are mention, assigned, waiting, approval_pending, message.',
+    ],
+    [
+      'an unknown channel',
+      { channels: { ...DEFAULT_NOTIFICATION_SETTINGS.channels, mention: ['sms'] } },
+      'Unknown channel "sms" in channels.mention; the channels are in_app, push, email.',
+    ],
     ['a kind left out', { channels: { mention: ['in_app'] } }, 'channels.assigned must be a list of channels (in_app, push, email).'],
-    ['email on every message', { channels: { ...DEFAULT_NOTIFICATION_SETTINGS.channels, message: ['in_app', 'email'] } }, 'Email is not offered for every message: channels.message may hold in_app and push only.'],
+    [
+      'email on every message',
+      { channels: { ...DEFAULT_NOTIFICATION_SETTINGS.channels, message: ['in_app', 'email'] } },
+      'Email is not offered for every message: channels.message may hold in_app and push only.',
+    ],
     ['a delay over a day', { email_delay_minutes: 1441 }, 'email_delay_minutes must be a whole number from 0 to 1440.'],
     ['a negative delay', { email_delay_minutes: -1 }, 'email_delay_minutes must be a whole number from 0 to 1440.'],
-    ['a time that is not HH:MM', { quiet_hours: { start: '7:00', end: '22:00', time_zone: 'Europe/Berlin' } }, 'quiet_hours.start must be a time as HH:MM (00:00 to 23:59).'],
-    ['an hour past 23', { quiet_hours: { start: '22:00', end: '24:00', time_zone: 'Europe/Berlin' } }, 'quiet_hours.end must be a time as HH:MM (00:00 to 23:59).'],
-    ['a made-up time zone', { quiet_hours: { start: '22:00', end: '07:00', time_zone: 'Europe/Atlantis' } }, 'quiet_hours.time_zone must be an IANA time zone, such as Europe/Berlin.'],
+    [
+      'a time that is not HH:MM',
+      { quiet_hours: { start: '7:00', end: '22:00', time_zone: 'Europe/Berlin' } },
+      'quiet_hours.start must be a time as HH:MM (00:00 to 23:59).',
+    ],
+    [
+      'an hour past 23',
+      { quiet_hours: { start: '22:00', end: '24:00', time_zone: 'Europe/Berlin' } },
+      'quiet_hours.end must be a time as HH:MM (00:00 to 23:59).',
+    ],
+    [
+      'a made-up time zone',
+      { quiet_hours: { start: '22:00', end: '07:00', time_zone: 'Europe/Atlantis' } },
+      'quiet_hours.time_zone must be an IANA time zone, such as Europe/Berlin.',
+    ],
     ['a language the inbox does not have', { language: 'fr' }, 'language must be one of en, de.'],
     ['an unknown setting', { sound: true }, 'Unknown setting "sound".'],
   ])('%s is 400 with words that say what to fix, and nothing changes', async (_name, change, message) => {
@@ -88,15 +118,23 @@ describeEachStorage('notifications: settings and the in-app list', (storageEnv) 
     expect(third.notifications.map((n) => n.body)).toEqual(['message 1']);
     expect(third.next_cursor).toBeNull();
 
-    const read = await api(server, 'POST', '/me/notifications/read', { token: bob.token, body: { ids: [first.notifications[0]!.id, second.notifications[1]!.id] } });
+    const read = await api(server, 'POST', '/me/notifications/read', {
+      token: bob.token,
+      body: { ids: [first.notifications[0]!.id, second.notifications[1]!.id] },
+    });
     expect(read.status).toBe(200);
     expect(read.body).toEqual({ unread_count: 3 });
     const unread = await notificationsOf(server, bob.token, '?unread=true');
     expect(unread.notifications.map((n) => n.body)).toEqual(['message 4', 'message 3', 'message 1']);
-    expect((await notificationsOf(server, bob.token)).notifications.find((n) => n.body === 'message 5')!.read_at).toEqual(expect.any(String));
+    expect((await notificationsOf(server, bob.token)).notifications.find((n) => n.body === 'message 5')!.read_at).toEqual(
+      expect.any(String),
+    );
 
     // Someone else's ids change nothing of theirs.
-    expect((await api(server, 'POST', '/me/notifications/read', { token: alice.token, body: { ids: unread.notifications.map((n) => n.id) } })).status).toBe(200);
+    expect(
+      (await api(server, 'POST', '/me/notifications/read', { token: alice.token, body: { ids: unread.notifications.map((n) => n.id) } }))
+        .status,
+    ).toBe(200);
     expect((await notificationsOf(server, bob.token)).unread_count).toBe(3);
 
     const all = await api(server, 'POST', '/me/notifications/read', { token: bob.token, body: { all: true } });
@@ -112,7 +150,11 @@ describeEachStorage('notifications: settings and the in-app list', (storageEnv) 
   ])('marking read with %s is 400', async (_name, body) => {
     const response = await api(server, 'POST', '/me/notifications/read', { token: bob.token, body });
     expect(response.status).toBe(400);
-    expect(response.body.error).toEqual({ code: 'client_error', message: 'Send {"ids": [1 to 500 notification ids]} or {"all": true}.', retryable: false });
+    expect(response.body.error).toEqual({
+      code: 'client_error',
+      message: 'Send {"ids": [1 to 500 notification ids]} or {"all": true}.',
+      retryable: false,
+    });
   });
 
   it('a cursor the server did not give out is 400', async () => {

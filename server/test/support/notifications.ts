@@ -44,7 +44,15 @@ export async function notificationsOf(server: { url: string }, token: string, qu
   const response = await api(server, 'GET', `/me/notifications${query}`, { token });
   if (response.status !== 200) throw new Error(`listing notifications: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as {
-    notifications: { id: string; kind: string; thread_id: string; thread_seq: number; title: string; body: string; read_at: string | null }[];
+    notifications: {
+      id: string;
+      kind: string;
+      thread_id: string;
+      thread_seq: number;
+      title: string;
+      body: string;
+      read_at: string | null;
+    }[];
     next_cursor: string | null;
     unread_count: number;
   };

@@ -53,8 +53,9 @@ export function routeFrame(frame: InboundFrame, target: FrameTarget): void {
       return;
     case 'ready':
     case 'pong':
-    // CONTRACT §12: for the notifications panel, which listens on the connection itself.
+      return;
     case 'notification':
+      // CONTRACT §12: for the notifications panel, which listens on the connection itself.
       return;
   }
 }

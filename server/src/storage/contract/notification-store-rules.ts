@@ -71,7 +71,13 @@ export function notificationStoreRules(open: ContractOpen): void {
     const [a, b] = await users(storage, 2);
     const { thread: t } = await storage.threads.create(thread([a!, b!]));
     await store.claimThread(t.id, 'p', 60_000);
-    const created = (await store.record(t.id, 'p', 5, 60_000, [1, 2, 3].map((seq) => draft(b!, seq))))!;
+    const created = (await store.record(
+      t.id,
+      'p',
+      5,
+      60_000,
+      [1, 2, 3].map((seq) => draft(b!, seq)),
+    ))!;
     const first = await store.list(b!, { unreadOnly: false, cursor: null, limit: 2 });
     expect(first.items.map((n) => n.thread_seq)).toEqual([3, 2]);
     const rest = await store.list(b!, { unreadOnly: false, cursor: first.positions[1]!, limit: 2 });

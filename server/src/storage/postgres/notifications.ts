@@ -108,7 +108,8 @@ export class PostgresNotifications implements NotificationStore {
   }
 
   async releaseThread(threadId: string, owner: string): Promise<void> {
-    await this.sql`UPDATE notification_cursors SET lease_owner = NULL, lease_until = 0 WHERE thread_id = ${threadId} AND lease_owner = ${owner}`;
+    await this
+      .sql`UPDATE notification_cursors SET lease_owner = NULL, lease_until = 0 WHERE thread_id = ${threadId} AND lease_owner = ${owner}`;
   }
 
   async dueThreads(limit: number): Promise<string[]> {
@@ -174,7 +175,8 @@ export class PostgresNotifications implements NotificationStore {
   }
 
   async releaseUser(userId: string, owner: string): Promise<void> {
-    await this.sql`UPDATE notification_delivery_leases SET lease_owner = NULL, lease_until = 0 WHERE user_id = ${userId} AND lease_owner = ${owner}`;
+    await this
+      .sql`UPDATE notification_delivery_leases SET lease_owner = NULL, lease_until = 0 WHERE user_id = ${userId} AND lease_owner = ${owner}`;
   }
 
   async queued(userId: string, channel: 'push' | 'email', limit: number): Promise<QueuedDelivery[]> {

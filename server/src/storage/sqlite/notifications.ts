@@ -92,7 +92,13 @@ export class SqliteNotifications implements NotificationStore {
       postpone: db.prepare('UPDATE notification_deliveries SET due_at = ?, attempts = ? WHERE position = ? AND user_id = ?'),
     };
     this.recordTx = db.transaction(
-      (threadId: string, owner: string, seq: number, leaseMs: number, drafts: readonly NotificationDraft[]): StoredNotification[] | null => {
+      (
+        threadId: string,
+        owner: string,
+        seq: number,
+        leaseMs: number,
+        drafts: readonly NotificationDraft[],
+      ): StoredNotification[] | null => {
         const held = this.stmt.heldCursor.get(threadId, owner) as Row | undefined;
         if (!held || Number(held.notified_seq) >= seq) return null;
         const created: StoredNotification[] = [];

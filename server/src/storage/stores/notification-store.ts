@@ -66,13 +66,22 @@ export interface NotificationStore {
    * deliveries), queues their deliveries and moves the cursor to `seq`. Returns the
    * notifications stored now (in draft order), or null when the lease was lost.
    */
-  record(threadId: string, owner: string, seq: number, leaseMs: number, drafts: readonly NotificationDraft[]): Promise<StoredNotification[] | null>;
+  record(
+    threadId: string,
+    owner: string,
+    seq: number,
+    leaseMs: number,
+    drafts: readonly NotificationDraft[],
+  ): Promise<StoredNotification[] | null>;
   releaseThread(threadId: string, owner: string): Promise<void>;
   /** Threads with events past their cursor whose lease is free or expired (at most `limit`). */
   dueThreads(limit: number): Promise<string[]>;
 
   /** The user's notifications of threads they can still read, newest first, after `cursor`. */
-  list(userId: string, page: { unreadOnly: boolean; cursor: NotificationCursor | null; limit: number }): Promise<{ items: Notification[]; positions: number[] }>;
+  list(
+    userId: string,
+    page: { unreadOnly: boolean; cursor: NotificationCursor | null; limit: number },
+  ): Promise<{ items: Notification[]; positions: number[] }>;
   /** How many unread notifications of threads they can still read the user has. */
   unreadCount(userId: string): Promise<number>;
   /** Marks the user's notifications read (these ids, or all); returns how many changed. Others' ids are ignored. */

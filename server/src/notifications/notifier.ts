@@ -8,8 +8,12 @@ import type { StoredNotification } from '../storage/stores/notification-store.ts
 import { evaluateRules, type DeliveryPlan, type ThreadAudience } from './notification-rules.ts';
 import { effectiveSettings } from './notification-settings.ts';
 
-/** Every this often, each process looks for threads with events past their cursor and a free lease. */
-export const NOTIFY_POLL_MS = 1_000;
+/**
+ * Every this often, each process looks for threads with events past their cursor and a free
+ * lease. Only a process that died leaves such a thread (see {@link Notifier}), and its lease
+ * holds them for longer than this anyway; the look reads every thread, so it is not frequent.
+ */
+export const NOTIFY_POLL_MS = 5_000;
 /** Events read from the log and evaluated at a time for one thread. */
 const RULES_BATCH = 200;
 /** Threads taken up per poll at most; the rest wait for the next poll. */
@@ -39,10 +43,12 @@ interface Worker {
  * cursor in batches (the thread's audience and their settings read once per batch), and
  * stores each batch's notifications, their queued deliveries and the cursor's move in one
  * transaction; a (user, kind, thread, seq) already stored is skipped, so however many
- * processes run, each notification is made once. It does so on every local commit, and every
- * {@link NOTIFY_POLL_MS} for threads whose lease is free or expired: events committed on
- * another process, or left by a process that died. Each new notification then goes to its
- * user's sockets on every process as `{type: "notification"}`, in order.
+ * processes run, each notification is made once. It does so on every local commit. A commit
+ * on another process while this one holds the lease is not lost: after releasing, the holder
+ * looks at the log once more (the other's claim failed before the release, so its event is
+ * there by then). Every {@link NOTIFY_POLL_MS} it also takes up threads whose lease ran out,
+ * left by a process that died. Each new notification then goes to its user's sockets on
+ * every process as `{type: "notification"}`, in order.
  */
 export class Notifier {
   /** This process's name on the leases it holds. */
@@ -98,6 +104,7 @@ export class Notifier {
       // Held by another process, which evaluates what is there (and what it finds after).
       if (cursor === undefined) return;
       let lost = false;
+      let reached = cursor;
       const renewal = setInterval(() => {
         store.renewThread(threadId, this.owner, this.deps.leaseMs).then(
           (held) => (lost ||= !held),
@@ -105,27 +112,32 @@ export class Notifier {
         );
       }, this.deps.leaseMs / 3);
       try {
-        lost = !(await this.catchUp(threadId, cursor, () => lost));
+        const caughtUp = await this.catchUp(threadId, cursor, () => lost);
+        if (caughtUp === null) lost = true;
+        else reached = caughtUp;
       } finally {
         clearInterval(renewal);
         if (!lost) await store.releaseThread(threadId, this.owner);
       }
+      // Committed elsewhere while this process held the lease (that process's claim failed): go again.
+      if (!lost && !this.stopped && (await this.deps.storage.log.list(threadId, reached, 1)).events.length > 0) worker.again = true;
     } while (worker.again && !this.stopped);
   }
 
-  /** Evaluates and stores batch after batch until caught up; false when the lease was lost. */
-  private async catchUp(threadId: string, from: number, lost: () => boolean): Promise<boolean> {
+  /** Evaluates and stores batch after batch until caught up (or stopping); the seq reached, null when the lease was lost. */
+  private async catchUp(threadId: string, from: number, lost: () => boolean): Promise<number | null> {
     let cursor = from;
     for (;;) {
-      if (this.stopped || lost()) return !lost();
+      if (lost()) return null;
+      if (this.stopped) return cursor;
       const { events } = await this.deps.storage.log.list(threadId, cursor, RULES_BATCH);
-      if (events.length === 0) return true;
+      if (events.length === 0) return cursor;
       const audience = await this.audienceOf(threadId);
       const plan = this.deps.plan();
       const drafts = audience ? evaluateRules(events, audience, plan) : [];
       const last = events[events.length - 1]!.thread_seq;
       const created = await this.deps.storage.notifications.record(threadId, this.owner, last, this.deps.leaseMs, drafts);
-      if (created === null) return false;
+      if (created === null) return null;
       this.announce(created, audience);
       cursor = last;
     }

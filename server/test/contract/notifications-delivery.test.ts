@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../src/core/protocol/notifications.ts';
 import { describeEachStorage } from '../support/each-storage.ts';
-import { NOTIFY_TIMEOUT_MS, RecordingEmail, RecordingPush, waitForNotification } from '../support/notifications.ts';
+import { NOTIFY_TIMEOUT_MS, RecordingEmail, RecordingPush, removeAccess, waitForNotification } from '../support/notifications.ts';
 import { api, createThread, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
 import { TestSocket, userSocketUrl } from '../support/test-socket.ts';
 import { waitFor } from '../support/webhook-receiver.ts';
@@ -125,11 +125,15 @@ describeEachStorage('notifications: the delivery queue', (storageEnv) => {
   it('email waits its delay, skips what was read meanwhile, and goes out as one digest; quiet hours hold push until they end', async () => {
     const late = await start({ NOTIFY_CLOCK: LATE_EVENING, EMAIL_DELAY_MS: String(EMAIL_DELAY_MS) });
     const { alice, bob, carol } = await people(late);
+    // Dave, like Carol, is in quiet hours, and no longer reads the thread by the morning.
+    const dave = (await late.addUser('Dave')) as Session;
     const quiet = { ...DEFAULT_NOTIFICATION_SETTINGS, quiet_hours: { start: '22:00', end: '07:00', time_zone: 'Europe/Berlin' } };
-    expect((await api(late, 'PUT', '/me/notification-settings', { token: carol.token, body: quiet })).status).toBe(200);
-    const thread = await createThread(late, alice.token, { target_user_ids: [bob.user.id, carol.user.id], title: 'Digest' });
+    for (const who of [carol, dave]) {
+      expect((await api(late, 'PUT', '/me/notification-settings', { token: who.token, body: quiet })).status).toBe(200);
+    }
+    const thread = await createThread(late, alice.token, { target_user_ids: [bob.user.id, carol.user.id, dave.user.id], title: 'Digest' });
     const seqs: number[] = [];
-    for (const text of ['one', 'two', 'three']) seqs.push(await send(late, alice, thread.id, text, [bob, carol]));
+    for (const text of ['one', 'two', 'three']) seqs.push(await send(late, alice, thread.id, text, [bob, carol, dave]));
     // Bob has no quiet hours: pushed at once. Carol's push waits for the morning.
     await waitFor('three pushes to Bob', () => pushedTo(bob).length === 3, NOTIFY_TIMEOUT_MS);
     const store = late.app.context.storage.notifications;
@@ -146,8 +150,10 @@ describeEachStorage('notifications: the delivery queue', (storageEnv) => {
       seqs.map((seq) => [seq, Date.parse(LATE_EVENING) + EMAIL_DELAY_MS]),
     );
     expect(emailsTo(bob, carol)).toEqual([]);
-    // Bob reads the first two meanwhile.
+    await waitFor("Dave's pushes queued", async () => (await store.queued(dave.user.id, 'push', 10)).length === 3, NOTIFY_TIMEOUT_MS);
+    // Bob reads the first two meanwhile; Dave is taken out of the thread.
     expect((await api(late, 'POST', `/chat/threads/${thread.id}/read`, { token: bob.token, body: { seq: seqs[1] } })).status).toBe(200);
+    await removeAccess(late, thread.id, dave.user.id);
     await late.close();
     server = undefined;
 
@@ -170,6 +176,15 @@ describeEachStorage('notifications: the delivery queue', (storageEnv) => {
       seqs.map((seq) => ['mention', seq]),
     );
     expect(pushedTo(carol).map((item) => item.notification.thread_seq)).toEqual(seqs);
-    expect(await morning.app.context.storage.notifications.queued(bob.user.id, 'email', 10)).toEqual([]);
+    const after = morning.app.context.storage.notifications;
+    expect(await after.queued(bob.user.id, 'email', 10)).toEqual([]);
+    // Nothing for Dave, who can no longer read the thread: his deliveries were dropped, not sent.
+    await waitFor(
+      "Dave's deliveries ended",
+      async () => (await after.queued(dave.user.id, 'push', 10)).length + (await after.queued(dave.user.id, 'email', 10)).length === 0,
+      NOTIFY_TIMEOUT_MS,
+    );
+    expect(pushedTo(dave)).toEqual([]);
+    expect(emailsTo(dave)).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterAvailable, createUsers, signIn, startCluster, type Cluster, type Session } from '../support/cluster.ts';
 import { NOTIFY_TIMEOUT_MS, notificationsOf } from '../support/notifications.ts';
 import { api, sendBody } from '../support/test-server.ts';
+import { TestSocket, userSocketUrl } from '../support/test-socket.ts';
 import { Receiver, waitFor } from '../support/webhook-receiver.ts';
 
 const PASSWORD = 'a password for the cluster';
@@ -21,7 +22,8 @@ interface Forwarded {
 
 /**
  * Notifications across three server processes on PostgreSQL + NATS (CONTRACT §12): however
- * many processes evaluate the rules, each (user, kind, seq) is made once; deliveries go out
+ * many processes evaluate the rules, each (user, kind, seq) is made once and reaches the
+ * user's socket on another process once, in order (through NATS); deliveries go out
  * in order per user; and when the process delivering is SIGKILLed mid-delivery (its push
  * in flight, never answered), another takes over once its lease runs out: every
  * notification arrives, and the only repeat is the one that was in flight (same id: the
@@ -62,6 +64,9 @@ describe.runIf(clusterAvailable)('notifications across processes (PostgreSQL + N
       });
       expect(created.status).toBe(201);
       const threadId: string = created.body.id;
+      // The reader's socket is on another process than the one each notification is made on (at least for some).
+      const socket = TestSocket.open(userSocketUrl(servers[2]!.wsUrl, reader.token));
+      await socket.ready();
 
       const seqs: number[] = [];
       for (let i = 0; i < MESSAGES; i++) {
@@ -83,6 +88,14 @@ describe.runIf(clusterAvailable)('notifications across processes (PostgreSQL + N
         NOTIFY_TIMEOUT_MS,
       );
       expect(listed!.notifications.map((n) => [n.kind, n.thread_seq])).toEqual([...seqs].reverse().map((seq) => ['mention', seq]));
+      // Each reached the reader's socket once, in order, whichever process made it.
+      const framed = () =>
+        socket.frames
+          .filter((f: { type: string }) => f.type === 'notification')
+          .map((f: { data: { thread_seq: number } }) => f.data.thread_seq);
+      await waitFor('every notification frame', () => framed().length >= MESSAGES, NOTIFY_TIMEOUT_MS);
+      expect(framed()).toEqual(seqs);
+      await socket.close();
 
       // The first push hangs in flight; kill the process that sent it.
       await waitFor('the first push', () => receiver!.deliveries.length >= 1, NOTIFY_TIMEOUT_MS);

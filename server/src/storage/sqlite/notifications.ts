@@ -53,8 +53,7 @@ export class SqliteNotifications implements NotificationStore {
       insert: db.prepare(
         `INSERT INTO notifications (id, user_id, kind, thread_id, thread_seq, title, body, approval_id, approval_expires_at, created_at)
          VALUES (@id, @user, @kind, @thread, @seq, @title, @body, @approvalId, @approvalExpiresAt, @at)
-         ON CONFLICT (user_id, kind, thread_id, thread_seq) DO NOTHING
-         RETURNING *`,
+         ON CONFLICT (user_id, kind, thread_id, thread_seq) DO NOTHING`,
       ),
       queue: db.prepare('INSERT INTO notification_deliveries (notification_id, user_id, channel, due_at) VALUES (?, ?, ?, ?)'),
       page: db.prepare(
@@ -104,20 +103,35 @@ export class SqliteNotifications implements NotificationStore {
         const created: StoredNotification[] = [];
         const at = now();
         for (const draft of drafts) {
-          const row = this.stmt.insert.get({
-            id: randomUUID(),
+          const id = randomUUID();
+          const row = {
+            id,
+            user_id: draft.userId,
+            kind: draft.kind,
+            thread_id: threadId,
+            thread_seq: draft.threadSeq,
+            title: draft.title,
+            body: draft.body,
+            approval_id: draft.approval?.id ?? null,
+            approval_expires_at: draft.approval?.expiresAt ?? null,
+            created_at: at,
+            read_at: null,
+          };
+          // No RETURNING: it makes each insert several times slower here, and the row is known.
+          const inserted = this.stmt.insert.run({
+            id,
             user: draft.userId,
             kind: draft.kind,
             thread: threadId,
             seq: draft.threadSeq,
             title: draft.title,
             body: draft.body,
-            approvalId: draft.approval?.id ?? null,
-            approvalExpiresAt: draft.approval?.expiresAt ?? null,
+            approvalId: row.approval_id,
+            approvalExpiresAt: row.approval_expires_at,
             at,
-          }) as Row | undefined;
-          if (!row) continue;
-          for (const delivery of draft.deliveries) this.stmt.queue.run(row.id, draft.userId, delivery.channel, delivery.dueAt);
+          });
+          if (inserted.changes === 0) continue;
+          for (const delivery of draft.deliveries) this.stmt.queue.run(id, draft.userId, delivery.channel, delivery.dueAt);
           created.push(toStoredNotification(row));
         }
         this.stmt.advance.run({ thread: threadId, seq, until: Date.now() + leaseMs });

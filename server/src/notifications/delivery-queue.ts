@@ -14,6 +14,12 @@ export const DELIVERY_MAX_ATTEMPTS = 6;
 const DELIVERY_BATCH = 50;
 /** Users taken up per poll at most; the rest wait for the next poll. */
 const DUE_BATCH = 100;
+/**
+ * On stop, how long a channel's try in flight may take before the process goes on shutting
+ * down without it (the channels take no abort signal); its delivery stays queued for the next
+ * process once the lease runs out.
+ */
+export const STOP_GRACE_MS = 5_000;
 
 /** The channels this server has; an absent one means notifications stay in the app. */
 export interface DeliveryChannels {
@@ -113,6 +119,11 @@ export class DeliveryQueue {
       if (!(await store.claimUser(userId, this.owner, this.deps.leaseMs))) return;
       let lost = false;
       const renewal = setInterval(() => {
+        // Stopped with a channel's try still in flight: the lease runs out, and another process takes the delivery up.
+        if (this.stopped) {
+          clearInterval(renewal);
+          return;
+        }
         store.renewUser(userId, this.owner, this.deps.leaseMs).then(
           (held) => (lost ||= !held),
           (error: unknown) => this.deps.log.warn({ err: error, user_id: userId }, 'renewing a delivery lease failed'),
@@ -234,10 +245,15 @@ export class DeliveryQueue {
     return (await store.postpone(userId, this.owner, positions, dueAt, attempts)) ? 'waiting' : 'lost';
   }
 
-  /** Stops: deliveries in flight finish their current item; held leases are released. */
+  /** Stops: deliveries in flight finish their current item (for at most {@link STOP_GRACE_MS}); held leases are released. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poller);
-    await Promise.all([...this.workers.values()].map((worker) => worker.done));
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.workers.values()].map((worker) => worker.done)),
+      new Promise((resolve) => (grace = setTimeout(resolve, STOP_GRACE_MS))),
+    ]);
+    clearTimeout(grace);
   }
 }

@@ -18,6 +18,8 @@ const NEXT_MORNING = '2026-12-07T06:00:00.000Z';
 /** The email delay of these tests: the queued emails fall due by the next morning. */
 const EMAIL_DELAY_MS = 60_000;
 const JWT_SECRET = 'notifications-delivery-test-secret';
+/** Short, so that the hold of a process stopped mid-delivery runs out within the test. */
+const SHORT_LEASE_MS = '1000';
 
 /**
  * The delivery queue (CONTRACT §12) on one process at a time, with in-test push and email
@@ -96,6 +98,25 @@ describeEachStorage('notifications: the delivery queue', (storageEnv) => {
     const second = await send(s, alice, thread.id, 'second', [bob]);
     await waitFor('both pushed', () => pushedTo(bob).length === 4, NOTIFY_TIMEOUT_MS);
     expect(pushedTo(bob).map((item) => item.notification.thread_seq)).toEqual([first, first, first, second]);
+  });
+
+  it('a push channel that never answers does not hold the shutdown; the delivery stays queued for the next process', async () => {
+    const s = await start({ NOTIFY_LEASE_MS: SHORT_LEASE_MS });
+    const { alice, bob } = await people(s);
+    let handed = 0;
+    push.deliver = () => {
+      handed++;
+      return new Promise(() => undefined);
+    };
+    const thread = await createThread(s, alice.token, { target_user_ids: [bob.user.id], title: 'Hanging' });
+    const seq = await send(s, alice, thread.id, 'are you there?', [bob]);
+    await waitFor('the push in flight', () => handed === 1, NOTIFY_TIMEOUT_MS);
+    await s.close();
+    server = undefined;
+    const again = await start({ NOTIFY_LEASE_MS: SHORT_LEASE_MS });
+    await waitFor('the push after the restart', () => pushedTo(bob).length === 1, NOTIFY_TIMEOUT_MS * 3);
+    expect(pushedTo(bob)[0]!.notification.thread_seq).toBe(seq);
+    expect(await again.app.context.storage.notifications.queued(bob.user.id, 'push', 10)).toEqual([]);
   });
 
   it('nothing is pushed for a thread the user focuses when it is due', async () => {

@@ -47,6 +47,9 @@ import { pushRoutes } from './routes/push-routes.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe-routes.ts';
 import { openNotifyChannels } from './notifications/notify-channels.ts';
 import type { MailTransport } from './notifications/mail-transport.ts';
+import { notificationRoutes } from './routes/notification-routes.ts';
+import { DeliveryQueue, type DeliveryChannels } from './notifications/delivery-queue.ts';
+import { Notifier } from './notifications/notifier.ts';
 import { seedDemoData } from './storage/seed-demo-data.ts';
 import { openStorage } from './storage/open-storage.ts';
 import { SendPathCache } from './threads/send-path-cache.ts';
@@ -71,6 +74,8 @@ export interface AppOptions {
   resolveHost?: Resolver;
   /** Where emails go instead of `SMTP_URL` or `.eml` files (tests). */
   mailTransport?: MailTransport;
+  /** Push and email for notifications (CONTRACT §12); without them notifications stay in the app. */
+  notificationChannels?: DeliveryChannels;
 }
 
 export interface App {
@@ -170,6 +175,36 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     resolveHost: options.resolveHost,
     transport: options.mailTransport,
   });
+  // Notifications are made from the log after each commit, never inside it (CONTRACT §12).
+  const notifyConfig = config.notifications;
+  // Web push and email as configured; tests may hand in their own.
+  const channels: DeliveryChannels = options.notificationChannels ?? { push: notifyChannels.push, email: notifyChannels.email };
+  const notificationClock = () => notifyConfig.fixedClock ?? Date.now();
+  const deliveries = new DeliveryQueue({
+    storage,
+    log: fastify.log,
+    channels,
+    leaseMs: notifyConfig.leaseMs,
+    retryBaseMs: notifyConfig.retryBaseMs,
+    clock: notificationClock,
+    viewers: (threadId) => realtime.signals.viewers(threadId),
+  });
+  const notifier = new Notifier({
+    storage,
+    hub,
+    log: fastify.log,
+    leaseMs: notifyConfig.leaseMs,
+    plan: () => ({
+      push: channels.push !== undefined,
+      email: channels.email !== undefined,
+      now: notificationClock(),
+      emailDelayMs: notifyConfig.emailDelayMs,
+    }),
+    queued: (userIds) => {
+      for (const userId of userIds) deliveries.wake(userId);
+    },
+  });
+  threads.onCommit((event) => notifier.committed(event.thread_id));
   const authenticate = createAuthenticator(storage, tokens);
   const visitorTokens = new VisitorTokenChecker(storage, config.visitorTokenIdleDays, fastify.log);
   const context: AppContext = {
@@ -304,6 +339,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       webhookRoutes(api, context);
       pushRoutes(api, context);
       unsubscribeRoutes(api, context);
+      notificationRoutes(api, context);
       api.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
     },
     { prefix: API_PREFIX },
@@ -349,6 +385,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       // Serving: take up what other processes (or this one before a restart) left undelivered.
       webhooks.start();
       snoozes.start();
+      notifier.start();
+      deliveries.start();
       return url;
     },
     close() {
@@ -362,6 +400,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         const webhooksStopped = webhooks.stop();
         const snoozesStopped = snoozes.stop();
         notifyChannels.stop();
+        const notifierStopped = notifier.stop();
+        const deliveriesStopped = deliveries.stop();
         for (const stream of streams) stream.end();
         // Node waits for every open connection, also one a client opened and never used (browsers
         // preconnect), which would hold the close open forever: in-flight requests get a moment, then
@@ -370,6 +410,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         await fastify.close().finally(() => clearTimeout(stragglers));
         await webhooksStopped;
         await snoozesStopped;
+        await notifierStopped;
+        await deliveriesStopped;
         await runtimeStopped;
         await realtime.close();
         for (const limiter of Object.values(limiters)) limiter.dispose();

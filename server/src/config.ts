@@ -5,6 +5,7 @@ import { parseAllowedHosts } from './http/host-policy.ts';
 import type { LoginLimits } from './http/login-throttle.ts';
 import { parseNatsSettings, type NatsSettings } from './realtime/nats/nats-settings.ts';
 import { parseChannelSettings, type ChannelSettings } from './notifications/channel-settings.ts';
+import { parseNotificationConfig, type NotificationConfig } from './notifications/notification-config.ts';
 import { parseDatabaseUrl } from './storage/database-url.ts';
 import { makePrivateDir, readOrCreatePrivateFile } from './storage/private-files.ts';
 import { resolveDataKey } from './storage/secrets/data-key.ts';
@@ -74,6 +75,8 @@ export interface ServerConfig {
   nats: NatsSettings | null;
   /** Web push and email (CONTRACT §12): VAPID, `SMTP_URL`, `MAIL_FROM`, `PUBLIC_URL`. */
   notifyChannels: ChannelSettings;
+  /** Notifications (CONTRACT §12): email delay override, retries, leases, a fixed clock for tests. */
+  notifications: NotificationConfig;
 }
 
 const DEFAULTS = {
@@ -206,5 +209,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel: env.LOG_LEVEL || 'info',
     nats: configured(() => parseNatsSettings(env)),
     notifyChannels: configured(() => parseChannelSettings(env, databasePath)),
+    notifications: configured(() => parseNotificationConfig(env)),
   };
 }

@@ -3,6 +3,7 @@ import type { NotificationKind, NotificationLanguage } from '../../../src/core/p
 import type { Storage } from '../storage/storage.ts';
 import type { DeliverableNotification, DeliveryOutcome, EmailChannel } from './delivery-channels.ts';
 import { composeEmail, kindsOf } from './email-message.ts';
+import { effectiveSettings } from './notification-settings.ts';
 import { PermanentMailError, type MailTransport } from './mail-transport.ts';
 import type { UnsubscribeLinks } from './unsubscribe-links.ts';
 
@@ -39,8 +40,9 @@ export class MailChannel implements EmailChannel {
     user: { id: string; name: string; email: string; language: NotificationLanguage },
     items: DeliverableNotification[],
   ): Promise<DeliveryOutcome> {
-    const off = new Set(await this.deps.storage.emailOptOuts.kindsOf(user.id));
-    const wanted = items.filter((item) => !off.has(item.notification.kind));
+    // Email turned off since these were queued (in the settings, or by a one-click link, which writes them) is not sent.
+    const settings = effectiveSettings((await this.deps.storage.notifications.settingsOf([user.id])).get(user.id));
+    const wanted = items.filter((item) => settings.channels[item.notification.kind].includes('email'));
     if (wanted.length === 0) return 'nothing_to_send';
     const publicUrl = this.deps.publicUrl();
     const kinds = kindsOf(wanted);

@@ -17,6 +17,8 @@ export interface LiveSignals {
   focus(threadId: string, senderId: string): string[];
   /** A connection of the sender unfocuses the thread (or closes). */
   unfocus(threadId: string, senderId: string): void;
+  /** Who focuses the thread now, on any process (notifications are not pushed to them: CONTRACT §12). */
+  viewers(threadId: string): string[];
   close(): void;
 }
 
@@ -53,6 +55,10 @@ export class LocalSignals implements LiveSignals {
 
   unfocus(threadId: string, senderId: string): void {
     if (this.presence.unfocused(threadId, senderId)) this.publish(presenceOutbound(threadId, senderId, 'unfocused'));
+  }
+
+  viewers(threadId: string): string[] {
+    return this.presence.viewers(threadId);
   }
 
   close(): void {

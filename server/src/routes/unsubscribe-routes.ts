@@ -3,6 +3,7 @@ import { ApiError, badRequest } from '../http/errors.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { escapeHtml } from '../notifications/email-message.ts';
 import { emailWords, listOf } from '../notifications/email-words.ts';
+import { turnOffEmailInSettings } from '../notifications/notification-settings.ts';
 import type { UnsubscribeRequest } from '../notifications/unsubscribe-links.ts';
 import type { AppContext } from './app-context.ts';
 
@@ -98,6 +99,8 @@ export function unsubscribeRoutes(app: FastifyInstance, ctx: AppContext): void {
         if (!user) throw new ApiError('not_found', 'The account of this link no longer exists.');
         const at = new Date().toISOString();
         for (const kind of asked.kinds) await ctx.storage.emailOptOuts.turnOff(asked.userId, kind, at);
+        // The settings are what the inbox shows and what the queue reads: the kinds lose their email there too.
+        await turnOffEmailInSettings(ctx.storage, asked.userId, asked.kinds);
         request.log.info({ user_id: asked.userId, kinds: asked.kinds }, 'email turned off by unsubscribe link');
         // The confirm page's button is a browser: it gets a page. A mail client's one-click POST gets JSON.
         if (request.headers.accept?.includes('text/html')) {

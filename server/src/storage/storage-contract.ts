@@ -12,6 +12,7 @@ import { runRules } from './contract/run-rules.ts';
 import { userRules } from './contract/user-rules.ts';
 import { visitorRules } from './contract/visitor-rules.ts';
 import { webhookRules } from './contract/webhook-rules.ts';
+import { notificationStoreRules } from './contract/notification-store-rules.ts';
 
 /**
  * The rules every `Storage` implementation must keep, numbered so that a failure
@@ -32,5 +33,6 @@ export function storageContract(name: string, open: ContractOpen) {
     durabilityRules(open);
     ownershipRules(open);
     pushRules(open);
+    notificationStoreRules(open);
   });
 }

@@ -26,6 +26,7 @@ import type { WebhookStore } from './stores/webhook-store.ts';
 import type { PushStore } from './stores/push-store.ts';
 import type { ActionTokenStore } from './stores/action-token-store.ts';
 import type { EmailOptOutStore } from './stores/email-opt-out-store.ts';
+import type { NotificationStore } from './stores/notification-store.ts';
 
 /**
  * Everything the server keeps, one store per aggregate (`storage.users.get(...)`,
@@ -52,6 +53,8 @@ export interface Storage {
   readonly push: PushStore;
   readonly actionTokens: ActionTokenStore;
   readonly emailOptOuts: EmailOptOutStore;
+  /** Notifications (CONTRACT §12): settings, the rules' cursors, notifications and their delivery queue. */
+  readonly notifications: NotificationStore;
 
   /** Resolves when the database answers a trivial query (readiness probes); rejects when it cannot be reached. */
   ping(): Promise<void>;
@@ -76,6 +79,7 @@ export const STORE_NAMES = [
   'push',
   'actionTokens',
   'emailOptOuts',
+  'notifications',
 ] as const satisfies readonly (keyof Storage)[];
 export type StoreName = (typeof STORE_NAMES)[number];
 

@@ -6,8 +6,15 @@
  */
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
+import { ForwardingPush } from './forwarding-push.ts';
 
-const app = await createApp(loadConfig(), { seed: false, logStream: process.stderr });
+// Notification tests hand this process's pushes to their receiver.
+const pushUrl = process.env.NOTIFY_TEST_PUSH_URL;
+const app = await createApp(loadConfig(), {
+  seed: false,
+  logStream: process.stderr,
+  ...(pushUrl ? { notificationChannels: { push: new ForwardingPush(pushUrl) } } : {}),
+});
 const url = await app.listen();
 process.once('SIGTERM', () => {
   app.close().then(

@@ -54,5 +54,8 @@ export function routeFrame(frame: InboundFrame, target: FrameTarget): void {
     case 'ready':
     case 'pong':
       return;
+    case 'notification':
+      // CONTRACT §12: for the notifications panel, which listens on the connection itself.
+      return;
   }
 }

@@ -41,6 +41,7 @@ describe('fixtures', () => {
     expect(Object.keys(serverFrames).sort()).toEqual([
       'error',
       'message_ack',
+      'notification',
       'pong',
       'ready',
       'thread_event',

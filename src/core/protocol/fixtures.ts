@@ -371,6 +371,19 @@ export const serverFrames: { [K in ServerFrameType]: FrameOf<K> } = {
   thread_runtime: threadRuntimeFrame(runtimeEvents.text_delta),
   thread_read: { type: 'thread_read', thread_id: FIXTURE_IDS.thread, data: { read_seq: 8 } },
   message_ack: { type: 'message_ack', data: { client_message_id: fixtureMessage.client_message_id ?? '', message: fixtureMessage } },
+  notification: {
+    type: 'notification',
+    data: {
+      id: 'b3d1f0a2-6c4e-4f7a-9e21-5a8c0d3f7b10',
+      kind: 'mention',
+      thread_id: FIXTURE_IDS.thread,
+      thread_seq: 8,
+      title: 'Bob mentioned you',
+      body: 'Can you look at the invoice?',
+      created_at: fixtureTime(0),
+      read_at: null,
+    },
+  },
   error: {
     type: 'error',
     data: { code: 'rate_limited', message: 'Slow down.', retryable: true, client_message_id: 'client-2', retry_after_ms: 1500 },

@@ -57,6 +57,20 @@ const frameSchemas = {
     type: v.literal('message_ack'),
     data: v.object({ client_message_id: v.string(), message: inboundMessageSchema }),
   }),
+  // CONTRACT §12: shown by the notifications panel; an unknown kind passes (a newer server may add kinds).
+  notification: v.object({
+    type: v.literal('notification'),
+    data: v.looseObject({
+      id,
+      kind: id,
+      thread_id: id,
+      thread_seq: nonNegativeInt,
+      title: v.string(),
+      body: v.string(),
+      created_at: v.string(),
+      read_at: v.nullable(v.string()),
+    }),
+  }),
   error: v.object({
     type: v.literal('error'),
     data: v.looseObject({

@@ -1,4 +1,5 @@
 import type { Message, SenderId, SocketErrorCode, ThreadEvent } from './model.ts';
+import type { Notification } from './notifications.ts';
 
 /** Server → client frames on both WebSockets (CONTRACT §6). */
 export type ServerFrame =
@@ -15,6 +16,8 @@ export type ServerFrame =
   | { type: 'thread_runtime'; thread_id: string; data: RuntimeFrameData }
   | { type: 'thread_read'; thread_id: string; data: { read_seq: number } }
   | { type: 'message_ack'; data: { client_message_id: string; message: Message } }
+  /** CONTRACT §12, user socket only: a notification for this user, in the order they were made. */
+  | { type: 'notification'; data: Notification }
   | { type: 'error'; data: SocketErrorData };
 
 export interface RuntimeFrameData {

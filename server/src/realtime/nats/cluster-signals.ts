@@ -103,6 +103,10 @@ export class ClusterSignals implements LiveSignals {
     if (this.own.unfocused(threadId, senderId)) this.announce(threadId, senderId, false);
   }
 
+  viewers(threadId: string): string[] {
+    return this.view.viewers(threadId);
+  }
+
   /** Says goodbye, so the others clear this process's presence at once. */
   close(): void {
     if (this.closed) return;

@@ -30,6 +30,8 @@ import type { SearchStore } from '../stores/search-store.ts';
 import type { ThreadStore } from '../stores/thread-store.ts';
 import type { UserStore } from '../stores/user-store.ts';
 import type { VisitorStore } from '../stores/visitor-store.ts';
+import { PostgresNotifications } from './notifications.ts';
+import type { NotificationStore } from '../stores/notification-store.ts';
 import type { WebhookStore } from '../stores/webhook-store.ts';
 import type { PushStore } from '../stores/push-store.ts';
 import type { ActionTokenStore } from '../stores/action-token-store.ts';
@@ -134,6 +136,7 @@ export class PostgresStorage implements Storage {
   readonly log: LogStore;
   readonly visitors: VisitorStore;
   readonly webhooks: WebhookStore;
+  readonly notifications: NotificationStore;
   readonly counters: CounterStore;
   readonly approvals: ApprovalStore;
   readonly runs: RunStore;
@@ -157,6 +160,7 @@ export class PostgresStorage implements Storage {
     this.log = new PostgresThreadLog(sql, lanes);
     this.visitors = new PostgresVisitors(sql, threads);
     this.webhooks = new PostgresWebhooks(sql, secrets);
+    this.notifications = new PostgresNotifications(sql);
     this.counters = new PostgresCounters(sql);
     this.approvals = new PostgresApprovals(sql);
     this.runs = new PostgresRuns(sql);

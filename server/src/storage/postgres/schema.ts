@@ -657,6 +657,54 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (user_id, kind)
   );
   `,
+  // 18: notifications (CONTRACT §12, issue 18). Each thread's rules cursor starts at its end (history is
+  // not notified); notifications are unique per (user, kind, thread, seq); deliveries are queued per user, in
+  // order, with a lease per user. Times of leases and deliveries are epoch ms.
+  `
+  CREATE TABLE notification_settings (
+    user_id text COLLATE "C" PRIMARY KEY REFERENCES users(id),
+    settings jsonb NOT NULL
+  );
+  CREATE TABLE notification_cursors (
+    thread_id text COLLATE "C" PRIMARY KEY REFERENCES threads(id),
+    notified_seq integer NOT NULL,
+    lease_owner text,
+    lease_until bigint NOT NULL DEFAULT 0
+  );
+  INSERT INTO notification_cursors (thread_id, notified_seq) SELECT id, last_seq FROM threads;
+  CREATE TABLE notifications (
+    position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id text COLLATE "C" NOT NULL UNIQUE,
+    user_id text COLLATE "C" NOT NULL REFERENCES users(id),
+    kind text NOT NULL,
+    thread_id text COLLATE "C" NOT NULL REFERENCES threads(id),
+    thread_seq integer NOT NULL,
+    title text NOT NULL,
+    body text NOT NULL,
+    approval_id text,
+    approval_expires_at timestamptz,
+    created_at timestamptz NOT NULL,
+    read_at timestamptz,
+    UNIQUE (user_id, kind, thread_id, thread_seq)
+  );
+  CREATE INDEX notifications_by_user ON notifications (user_id, position);
+  CREATE INDEX notifications_unread ON notifications (user_id, position) WHERE read_at IS NULL;
+  CREATE TABLE notification_deliveries (
+    position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    notification_id text COLLATE "C" NOT NULL REFERENCES notifications(id),
+    user_id text COLLATE "C" NOT NULL,
+    channel text NOT NULL CHECK (channel IN ('push', 'email')),
+    due_at bigint NOT NULL,
+    attempts integer NOT NULL DEFAULT 0
+  );
+  CREATE INDEX notification_deliveries_by_user ON notification_deliveries (user_id, channel, position);
+  CREATE INDEX notification_deliveries_due ON notification_deliveries (due_at);
+  CREATE TABLE notification_delivery_leases (
+    user_id text COLLATE "C" PRIMARY KEY,
+    lease_owner text,
+    lease_until bigint NOT NULL DEFAULT 0
+  );
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

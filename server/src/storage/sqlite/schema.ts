@@ -531,6 +531,54 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (user_id, kind)
   );
   `,
+  // 18: notifications (CONTRACT §12, issue 18). Each thread's rules cursor starts at its end (history is
+  // not notified); notifications are unique per (user, kind, thread, seq); deliveries are queued per user, in
+  // order, with a lease per user. Times of leases and deliveries are epoch ms.
+  `
+  CREATE TABLE notification_settings (
+    user_id TEXT PRIMARY KEY REFERENCES users(id),
+    settings TEXT NOT NULL
+  );
+  CREATE TABLE notification_cursors (
+    thread_id TEXT PRIMARY KEY REFERENCES threads(id),
+    notified_seq INTEGER NOT NULL,
+    lease_owner TEXT,
+    lease_until INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO notification_cursors (thread_id, notified_seq) SELECT id, last_seq FROM threads;
+  CREATE TABLE notifications (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    kind TEXT NOT NULL,
+    thread_id TEXT NOT NULL REFERENCES threads(id),
+    thread_seq INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    approval_id TEXT,
+    approval_expires_at TEXT,
+    created_at TEXT NOT NULL,
+    read_at TEXT,
+    UNIQUE (user_id, kind, thread_id, thread_seq)
+  );
+  CREATE INDEX notifications_by_user ON notifications(user_id, position);
+  CREATE INDEX notifications_unread ON notifications(user_id, position) WHERE read_at IS NULL;
+  CREATE TABLE notification_deliveries (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    notification_id TEXT NOT NULL REFERENCES notifications(id),
+    user_id TEXT NOT NULL,
+    channel TEXT NOT NULL CHECK (channel IN ('push', 'email')),
+    due_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX notification_deliveries_by_user ON notification_deliveries(user_id, channel, position);
+  CREATE INDEX notification_deliveries_due ON notification_deliveries(due_at);
+  CREATE TABLE notification_delivery_leases (
+    user_id TEXT PRIMARY KEY,
+    lease_owner TEXT,
+    lease_until INTEGER NOT NULL DEFAULT 0
+  );
+  `,
 ];
 
 /** Brings the file up to the newest schema, one transaction per migration. */

@@ -34,6 +34,8 @@ import type { SearchStore } from '../stores/search-store.ts';
 import type { ThreadStore } from '../stores/thread-store.ts';
 import type { UserStore } from '../stores/user-store.ts';
 import type { VisitorStore } from '../stores/visitor-store.ts';
+import { SqliteNotifications } from './notifications.ts';
+import type { NotificationStore } from '../stores/notification-store.ts';
 import type { WebhookStore } from '../stores/webhook-store.ts';
 import type { PushStore } from '../stores/push-store.ts';
 import type { ActionTokenStore } from '../stores/action-token-store.ts';
@@ -76,6 +78,7 @@ export class SqliteStorage implements Storage {
   readonly threads: ThreadStore;
   readonly visitors: VisitorStore;
   readonly webhooks: WebhookStore;
+  readonly notifications: NotificationStore;
   readonly counters: CounterStore;
   readonly approvals: ApprovalStore;
   readonly runs: RunStore;
@@ -125,6 +128,7 @@ export class SqliteStorage implements Storage {
     this.threads = threads;
     this.visitors = visitors;
     this.webhooks = new SqliteWebhooks(this.db, secrets);
+    this.notifications = new SqliteNotifications(this.db);
     this.counters = new SqliteCounters(this.db);
     this.approvals = new SqliteApprovals(this.db, log);
     this.runs = new SqliteRuns(this.db, log);

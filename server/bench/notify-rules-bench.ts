@@ -1,0 +1,134 @@
+/**
+ * Rule evaluation speed of notifications (issue 18's budget: ≥ 20,000 events/s per process).
+ * Two measures on one thread whose readers are READERS users, each event a Markdown message
+ * that mentions one of them:
+ * - `evaluate`: the rules alone (`evaluateRules`, pure: audience and settings given);
+ * - `notifier on SQLite`: the whole path after the commit (read the log in batches, load the
+ *   audience once per batch, evaluate, store the notifications and their deliveries and move
+ *   the cursor in one transaction), catching up EVENTS committed events.
+ * Run with `node --import tsx server/bench/notify-rules-bench.ts`. Not a test: nothing asserts.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { ThreadEvent } from '../../src/core/protocol/model.ts';
+import { evaluateRules } from '../src/notifications/notification-rules.ts';
+import { Notifier } from '../src/notifications/notifier.ts';
+import { InProcessHub } from '../src/realtime/hub.ts';
+import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.ts';
+import { printTable } from './spawn-server.ts';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
+const READERS = Number(process.env.BENCH_READERS ?? 10);
+const CONTENT = (i: number) => `**Update ${i}**: the [invoice](https://example.com/${i}) is ready — can you check the totals?`;
+
+function evaluateOnly(): number {
+  const readers = Array.from({ length: READERS }, () => randomUUID());
+  const events: ThreadEvent[] = Array.from({ length: EVENTS }, (_, i) => ({
+    event_id: randomUUID(),
+    thread_id: 't',
+    thread_seq: i + 1,
+    event_type: 'message_committed',
+    sender_id: `user:${readers[0]}`,
+    content: CONTENT(i),
+    created_at: new Date().toISOString(),
+    data: { mentions: [`user:${readers[1 + (i % (READERS - 1))]}`] },
+  }));
+  const audience = {
+    threadId: 't',
+    title: 'Bench',
+    readers: new Set(readers),
+    waitingFor: readers,
+    names: new Map(readers.map((id, i) => [`user:${id}`, `User ${i}`])),
+    settings: new Map(),
+  };
+  const plan = { push: true, email: true, now: Date.now(), emailDelayMs: null };
+  const run = () => {
+    let made = 0;
+    for (let i = 0; i < events.length; i += 200) made += evaluateRules(events.slice(i, i + 200), audience, plan).length;
+    return made;
+  };
+  // A server evaluates for as long as it runs: measured warm (after one round), as it would be then.
+  run();
+  const started = performance.now();
+  const drafts = run();
+  const seconds = (performance.now() - started) / 1000;
+  if (drafts !== EVENTS * (READERS - 1)) throw new Error(`expected ${EVENTS * (READERS - 1)} drafts, made ${drafts}`);
+  return EVENTS / seconds;
+}
+
+async function notifierOnSqlite(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'ama2-notify-bench-'));
+  const storage = new SqliteStorage(join(dir, 'db.sqlite'));
+  try {
+    const readers: string[] = [];
+    for (let i = 0; i < READERS; i++) {
+      const id = randomUUID();
+      await storage.users.create({ id, email: `${id}@example.com`, name: `User ${i}`, avatarUrl: null, passwordHash: 'x' });
+      readers.push(id);
+    }
+    const { thread } = await storage.threads.create({
+      kind: 'private',
+      title: 'Bench',
+      participationMode: 'open',
+      participants: readers.map((id, i) => ({ sender_id: `user:${id}`, name: `User ${i}`, avatar_url: null })),
+      extraAudience: [],
+      createdBy: `user:${readers[0]}`,
+      initialMessage: null,
+    });
+    // The thread's history so far is not notified: the rules start from here.
+    const notifier = new Notifier({
+      storage,
+      hub: new InProcessHub(),
+      log: pino({ level: 'silent' }),
+      leaseMs: 60_000,
+      plan: () => ({ push: true, email: false, now: Date.now(), emailDelayMs: null }),
+      queued: () => undefined,
+    });
+    const lease = await storage.notifications.claimThread(thread.id, 'bench', 60_000);
+    await storage.notifications.record(thread.id, 'bench', thread.lastSeq, 60_000, []);
+    await storage.notifications.releaseThread(thread.id, 'bench');
+    if (lease === undefined) throw new Error('no lease');
+    for (let i = 0; i < EVENTS; i++) {
+      await storage.log.commitMessage({
+        threadId: thread.id,
+        senderId: `user:${readers[0]}`,
+        role: 'user',
+        content: CONTENT(i),
+        clientMessageId: randomUUID(),
+        mentions: [`user:${readers[1 + (i % (READERS - 1))]}`],
+        baseSeq: null,
+        latestSeenSeq: null,
+      });
+    }
+    const started = performance.now();
+    notifier.committed(thread.id);
+    await notifier.idle();
+    const seconds = (performance.now() - started) / 1000;
+    await notifier.stop();
+    // Every reader but the sender has one notification per event.
+    const made = await storage.notifications.unreadCount(readers[READERS - 1]!);
+    if (made !== EVENTS) throw new Error(`expected ${EVENTS} notifications of the last reader, found ${made}`);
+    return EVENTS / seconds;
+  } finally {
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const pure = process.env.BENCH_ONLY === 'stored' ? 0 : evaluateOnly();
+const stored = process.env.BENCH_ONLY === 'pure' ? 0 : await notifierOnSqlite();
+console.log(`\nNotification rules: ${EVENTS} message events, ${READERS} readers (one mentioned, the others told of the message)\n`);
+printTable(
+  ['path', 'events/s', 'notifications/s'],
+  [
+    ['evaluate (rules alone)', Math.round(pure).toLocaleString('en'), Math.round(pure * (READERS - 1)).toLocaleString('en')],
+    [
+      'notifier on SQLite (log → rules → stored)',
+      Math.round(stored).toLocaleString('en'),
+      Math.round(stored * (READERS - 1)).toLocaleString('en'),
+    ],
+  ],
+);

@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Storage } from '../storage/storage.ts';
+import type { QueuedDelivery } from '../storage/stores/notification-store.ts';
+import type { DeliverableNotification, DeliveryOutcome, EmailChannel, PushChannel } from './delivery-channels.ts';
+import { effectiveSettings } from './notification-settings.ts';
+import { quietUntil } from './quiet-hours.ts';
+
+/** Every this often, each process looks for users with deliveries due and a free lease. */
+export const DELIVERY_POLL_MS = 1_000;
+/** A delivery whose channel answered `retry` this many times is given up (the notification stays in the app). */
+export const DELIVERY_MAX_ATTEMPTS = 6;
+/** Deliveries of one user and channel read at a time. */
+const DELIVERY_BATCH = 50;
+/** Users taken up per poll at most; the rest wait for the next poll. */
+const DUE_BATCH = 100;
+/**
+ * On stop, how long a channel's try in flight may take before the process goes on shutting
+ * down without it (the channels take no abort signal); its delivery stays queued for the next
+ * process once the lease runs out.
+ */
+export const STOP_GRACE_MS = 5_000;
+
+/** The channels this server has; an absent one means notifications stay in the app. */
+export interface DeliveryChannels {
+  push?: PushChannel;
+  email?: EmailChannel;
+}
+
+/** What the delivery queue needs besides storage. */
+export interface DeliveryQueueDeps {
+  storage: Storage;
+  log: FastifyBaseLogger;
+  channels: DeliveryChannels;
+  leaseMs: number;
+  /** The wait after a first `retry`; doubles with every try. */
+  retryBaseMs: number;
+  /** The notification clock (epoch ms): delays and quiet hours are judged by it. */
+  clock: () => number;
+  /** Who focuses a thread now, on any process. */
+  viewers: (threadId: string) => string[];
+}
+
+interface Worker {
+  again: boolean;
+  done: Promise<void>;
+}
+
+const toDeliverable = (queued: QueuedDelivery): DeliverableNotification => ({
+  userId: queued.item.userId,
+  notification: queued.item.notification,
+  ...(queued.item.approval ? { approval: queued.item.approval } : {}),
+});
+
+/**
+ * Hands queued push and email deliveries to their channels (CONTRACT §12), from whichever
+ * process is up: a process takes a user's delivery lease (one at a time per user, so a
+ * user's items go out in order), delivers what is due and ends each delivery only after
+ * its channel answered, so a process killed mid-delivery leaves it to the next (at least
+ * once). Push goes item by item, email as one digest of everything due for the user. An item
+ * is skipped when, by then, the user has read the thread up to its seq, focuses the thread,
+ * or can no longer read it; quiet hours hold everything until they end; a `retry` waits
+ * {@link DeliveryQueueDeps.retryBaseMs}, doubling, for at most {@link DELIVERY_MAX_ATTEMPTS} tries.
+ */
+export class DeliveryQueue {
+  /** This process's name on the leases it holds. */
+  readonly owner = randomUUID();
+  private readonly workers = new Map<string, Worker>();
+  private poller: NodeJS.Timeout | undefined;
+  private polling = false;
+  private stopped = false;
+
+  constructor(private readonly deps: DeliveryQueueDeps) {}
+
+  /** Whether any channel is wired: without one, nothing is queued and nothing polled. */
+  get active(): boolean {
+    return this.deps.channels.push !== undefined || this.deps.channels.email !== undefined;
+  }
+
+  start(): void {
+    if (this.stopped || this.poller || !this.active) return;
+    this.poller = setInterval(() => void this.poll(), DELIVERY_POLL_MS);
+    void this.poll();
+  }
+
+  /** The user has new deliveries (or due ones): look now. */
+  wake(userId: string): void {
+    if (this.stopped || !this.active) return;
+    const running = this.workers.get(userId);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const worker: Worker = { again: false, done: Promise.resolve() };
+    this.workers.set(userId, worker);
+    worker.done = this.work(userId, worker)
+      .catch((error: unknown) => {
+        if (!this.stopped) this.deps.log.error({ err: error, user_id: userId }, 'notification delivery stopped');
+      })
+      .finally(() => this.workers.delete(userId));
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || this.stopped) return;
+    this.polling = true;
+    try {
+      for (const userId of await this.deps.storage.notifications.dueUsers(this.deps.clock(), DUE_BATCH)) this.wake(userId);
+    } catch (error) {
+      if (!this.stopped) this.deps.log.error({ err: error }, 'looking for due notification deliveries failed');
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async work(userId: string, worker: Worker): Promise<void> {
+    const store = this.deps.storage.notifications;
+    do {
+      worker.again = false;
+      if (!(await store.claimUser(userId, this.owner, this.deps.leaseMs))) return;
+      let lost = false;
+      const renewal = setInterval(() => {
+        // Stopped with a channel's try still in flight: the lease runs out, and another process takes the delivery up.
+        if (this.stopped) {
+          clearInterval(renewal);
+          return;
+        }
+        store.renewUser(userId, this.owner, this.deps.leaseMs).then(
+          (held) => (lost ||= !held),
+          (error: unknown) => this.deps.log.warn({ err: error, user_id: userId }, 'renewing a delivery lease failed'),
+        );
+      }, this.deps.leaseMs / 3);
+      try {
+        if (!(await this.deliverPush(userId))) lost = true;
+        else if (!this.stopped && !(await this.deliverEmail(userId))) lost = true;
+      } finally {
+        clearInterval(renewal);
+        if (!lost) await store.releaseUser(userId, this.owner);
+      }
+    } while (worker.again && !this.stopped);
+  }
+
+  /**
+   * What to do with due items before a channel sees them: `hold` until quiet hours end, or the
+   * items still worth sending (the rest are ended here). False when the lease was lost.
+   */
+  private async screen(userId: string, due: QueuedDelivery[]): Promise<{ held: true } | { send: QueuedDelivery[] } | false> {
+    const store = this.deps.storage.notifications;
+    const settings = effectiveSettings((await store.settingsOf([userId])).get(userId));
+    const now = this.deps.clock();
+    const quietEnd = quietUntil(settings.quiet_hours, now);
+    if (quietEnd !== null) {
+      for (const item of due) {
+        if (!(await store.postpone(userId, this.owner, [item.position], quietEnd, item.attempts))) return false;
+      }
+      return { held: true };
+    }
+    const send: QueuedDelivery[] = [];
+    const skipped: number[] = [];
+    for (const item of due) {
+      if (await this.stale(item)) skipped.push(item.position);
+      else send.push(item);
+    }
+    if (skipped.length > 0 && !(await store.finish(userId, this.owner, skipped))) return false;
+    return { send };
+  }
+
+  /** Read up to its seq, focused, or no longer readable by the time of delivery: not worth a push or an email. */
+  private async stale(item: QueuedDelivery): Promise<boolean> {
+    const { thread_id: threadId, thread_seq: seq } = item.item.notification;
+    const state = await this.deps.storage.threads.readState(threadId, item.item.userId);
+    if (!state || state.readSeq >= seq) return true;
+    return this.deps.viewers(threadId).includes(`user:${item.item.userId}`);
+  }
+
+  /**
+   * The leading items that are due. A later one never overtakes an earlier one still waiting
+   * (held by quiet hours, backing off): it is put off to the same time, so that polls do not
+   * keep finding it due. False when the lease was lost.
+   */
+  private async dueItems(userId: string, channel: 'push' | 'email'): Promise<QueuedDelivery[] | false> {
+    const store = this.deps.storage.notifications;
+    const now = this.deps.clock();
+    const queued = await store.queued(userId, channel, DELIVERY_BATCH);
+    const firstWaiting = queued.findIndex((item) => item.dueAt > now);
+    if (firstWaiting === -1) return queued;
+    const waitUntil = queued[firstWaiting]!.dueAt;
+    for (const item of queued.slice(firstWaiting + 1)) {
+      if (item.dueAt < waitUntil && !(await store.postpone(userId, this.owner, [item.position], waitUntil, item.attempts))) return false;
+    }
+    return queued.slice(0, firstWaiting);
+  }
+
+  /** Push, one item at a time, in order. False when the lease was lost. */
+  private async deliverPush(userId: string): Promise<boolean> {
+    const push = this.deps.channels.push;
+    for (;;) {
+      if (this.stopped) return true;
+      const due = await this.dueItems(userId, 'push');
+      if (due === false) return false;
+      if (due.length === 0) return true;
+      const screened = await this.screen(userId, due);
+      if (screened === false) return false;
+      if ('held' in screened) return true;
+      for (const item of screened.send) {
+        if (this.stopped) return true;
+        const outcome: DeliveryOutcome = push ? await push.deliver(toDeliverable(item)) : 'nothing_to_send';
+        const settled = await this.settle(userId, [item], outcome);
+        if (settled !== 'done') return settled === 'waiting';
+      }
+      if (due.length < DELIVERY_BATCH) return true;
+    }
+  }
+
+  /** Email: everything due for the user as one digest. False when the lease was lost. */
+  private async deliverEmail(userId: string): Promise<boolean> {
+    const email = this.deps.channels.email;
+    const due = await this.dueItems(userId, 'email');
+    if (due === false) return false;
+    if (due.length === 0) return true;
+    const screened = await this.screen(userId, due);
+    if (screened === false) return false;
+    if ('held' in screened || screened.send.length === 0) return true;
+    const user = await this.deps.storage.users.get(userId);
+    const settings = effectiveSettings((await this.deps.storage.notifications.settingsOf([userId])).get(userId));
+    const outcome: DeliveryOutcome =
+      email && user && !user.disabled
+        ? await email.deliver(
+            { id: user.id, name: user.name, email: user.email, language: settings.language },
+            screened.send.map(toDeliverable),
+          )
+        : 'nothing_to_send';
+    return (await this.settle(userId, screened.send, outcome)) !== 'lost';
+  }
+
+  /** Ends the items (sent, nothing to send, or out of tries) or puts them off with backoff. */
+  private async settle(userId: string, items: QueuedDelivery[], outcome: DeliveryOutcome): Promise<'done' | 'waiting' | 'lost'> {
+    const store = this.deps.storage.notifications;
+    const positions = items.map((item) => item.position);
+    const attempts = Math.max(...items.map((item) => item.attempts)) + 1;
+    if (outcome !== 'retry' || attempts >= DELIVERY_MAX_ATTEMPTS) {
+      if (outcome === 'retry') this.deps.log.warn({ user_id: userId, attempts }, 'notification delivery given up after repeated failures');
+      return (await store.finish(userId, this.owner, positions)) ? 'done' : 'lost';
+    }
+    const dueAt = this.deps.clock() + this.deps.retryBaseMs * 2 ** (attempts - 1);
+    return (await store.postpone(userId, this.owner, positions, dueAt, attempts)) ? 'waiting' : 'lost';
+  }
+
+  /** Stops: deliveries in flight finish their current item (for at most {@link STOP_GRACE_MS}); held leases are released. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.poller);
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.workers.values()].map((worker) => worker.done)),
+      new Promise((resolve) => (grace = setTimeout(resolve, STOP_GRACE_MS))),
+    ]);
+    clearTimeout(grace);
+  }
+}

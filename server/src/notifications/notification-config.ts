@@ -1,0 +1,40 @@
+/** The notification settings of a server process (environment; CONTRACT §12). */
+export interface NotificationConfig {
+  /** `EMAIL_DELAY_MS`: how long every email waits, overriding the users' `email_delay_minutes` (tests); null: theirs. */
+  emailDelayMs: number | null;
+  /** `NOTIFY_RETRY_BASE_MS`: the wait after a channel's first `retry`; it doubles with every try. */
+  retryBaseMs: number;
+  /** `NOTIFY_LEASE_MS`: how long a process's hold on a thread's rules or a user's deliveries lasts unrenewed. */
+  leaseMs: number;
+  /**
+   * `NOTIFY_CLOCK`: a fixed time (ISO 8601) that delays and quiet hours are judged by instead of
+   * the clock, so that tests need no waiting; null (the default): the clock.
+   */
+  fixedClock: number | null;
+}
+
+const DEFAULT_RETRY_BASE_MS = 5_000;
+const DEFAULT_LEASE_MS = 30_000;
+const MAX_DELAY_MS = 7 * 24 * 60 * 60_000;
+
+function whole(env: NodeJS.ProcessEnv, name: string, fallback: number | null, min: number, max: number): number | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
+  return value;
+}
+
+/** Reads the notification settings; throws with a readable message on a bad value. */
+export function parseNotificationConfig(env: NodeJS.ProcessEnv): NotificationConfig {
+  const clock = env.NOTIFY_CLOCK;
+  const fixedClock = clock ? Date.parse(clock) : null;
+  if (fixedClock !== null && Number.isNaN(fixedClock)) throw new Error(`NOTIFY_CLOCK must be an ISO 8601 time, got "${clock}".`);
+  return {
+    emailDelayMs: whole(env, 'EMAIL_DELAY_MS', null, 0, MAX_DELAY_MS),
+    retryBaseMs: whole(env, 'NOTIFY_RETRY_BASE_MS', DEFAULT_RETRY_BASE_MS, 1, 3_600_000)!,
+    leaseMs: whole(env, 'NOTIFY_LEASE_MS', DEFAULT_LEASE_MS, 300, 3_600_000)!,
+    fixedClock,
+  };
+}

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
+import type { Hub } from '../realtime/hub.ts';
+import { Outbound } from '../realtime/outbound.ts';
+import type { Storage } from '../storage/storage.ts';
+import type { StoredNotification } from '../storage/stores/notification-store.ts';
+import { evaluateRules, type DeliveryPlan, type ThreadAudience } from './notification-rules.ts';
+import { effectiveSettings } from './notification-settings.ts';
+
+/**
+ * Every this often, each process looks for threads with events past their cursor and a free
+ * lease. Only a process that died leaves such a thread (see {@link Notifier}), and its lease
+ * holds them for longer than this anyway; the look reads every thread, so it is not frequent.
+ */
+export const NOTIFY_POLL_MS = 5_000;
+/** Events read from the log and evaluated at a time for one thread. */
+const RULES_BATCH = 200;
+/** Threads taken up per poll at most; the rest wait for the next poll. */
+const DUE_BATCH = 100;
+
+/** What the notifier needs besides storage. */
+export interface NotifierDeps {
+  storage: Storage;
+  hub: Hub;
+  log: FastifyBaseLogger;
+  leaseMs: number;
+  /** Which channels deliveries are queued for, the clock and the email delay override. */
+  plan: () => DeliveryPlan;
+  /** Users with deliveries queued just now: the delivery queue looks at them at once. */
+  queued: (userIds: ReadonlySet<string>) => void;
+}
+
+interface Worker {
+  again: boolean;
+  done: Promise<void>;
+}
+
+/**
+ * Makes notifications from the log (CONTRACT §12), after the commit and never inside it.
+ * Like the webhooks, the thread's log is the queue: each thread has a cursor ("notified up
+ * to seq") and a lease in storage. A process takes the lease, evaluates the events after the
+ * cursor in batches (the thread's audience and their settings read once per batch), and
+ * stores each batch's notifications, their queued deliveries and the cursor's move in one
+ * transaction; a (user, kind, thread, seq) already stored is skipped, so however many
+ * processes run, each notification is made once. It does so on every local commit. A commit
+ * on another process while this one holds the lease is not lost: after releasing, the holder
+ * looks at the log once more (the other's claim failed before the release, so its event is
+ * there by then). Every {@link NOTIFY_POLL_MS} it also takes up threads whose lease ran out,
+ * left by a process that died. Each new notification then goes to its user's sockets on
+ * every process as `{type: "notification"}`, in order.
+ */
+export class Notifier {
+  /** This process's name on the leases it holds. */
+  readonly owner = randomUUID();
+  private readonly workers = new Map<string, Worker>();
+  private poller: NodeJS.Timeout | undefined;
+  private polling = false;
+  private stopped = false;
+
+  constructor(private readonly deps: NotifierDeps) {}
+
+  /** Starts polling, at once first: what a process that stopped or died left is taken up now. */
+  start(): void {
+    if (this.stopped || this.poller) return;
+    this.poller = setInterval(() => void this.poll(), NOTIFY_POLL_MS);
+    void this.poll();
+  }
+
+  /** Something was committed in the thread. */
+  committed(threadId: string): void {
+    if (this.stopped) return;
+    const running = this.workers.get(threadId);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const worker: Worker = { again: false, done: Promise.resolve() };
+    this.workers.set(threadId, worker);
+    worker.done = this.work(threadId, worker)
+      .catch((error: unknown) => {
+        if (!this.stopped) this.deps.log.error({ err: error, thread_id: threadId }, 'making notifications stopped');
+      })
+      .finally(() => this.workers.delete(threadId));
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || this.stopped) return;
+    this.polling = true;
+    try {
+      for (const threadId of await this.deps.storage.notifications.dueThreads(DUE_BATCH)) this.committed(threadId);
+    } catch (error) {
+      if (!this.stopped) this.deps.log.error({ err: error }, 'looking for threads to notify about failed');
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async work(threadId: string, worker: Worker): Promise<void> {
+    const store = this.deps.storage.notifications;
+    do {
+      worker.again = false;
+      const cursor = await store.claimThread(threadId, this.owner, this.deps.leaseMs);
+      // Held by another process, which evaluates what is there (and what it finds after).
+      if (cursor === undefined) return;
+      let lost = false;
+      let reached = cursor;
+      const renewal = setInterval(() => {
+        store.renewThread(threadId, this.owner, this.deps.leaseMs).then(
+          (held) => (lost ||= !held),
+          (error: unknown) => this.deps.log.warn({ err: error, thread_id: threadId }, 'renewing a notification lease failed'),
+        );
+      }, this.deps.leaseMs / 3);
+      try {
+        const caughtUp = await this.catchUp(threadId, cursor, () => lost);
+        if (caughtUp === null) lost = true;
+        else reached = caughtUp;
+      } finally {
+        clearInterval(renewal);
+        if (!lost) await store.releaseThread(threadId, this.owner);
+      }
+      // Committed elsewhere while this process held the lease (that process's claim failed): go again.
+      if (!lost && !this.stopped && (await this.deps.storage.log.list(threadId, reached, 1)).events.length > 0) worker.again = true;
+    } while (worker.again && !this.stopped);
+  }
+
+  /** Evaluates and stores batch after batch until caught up (or stopping); the seq reached, null when the lease was lost. */
+  private async catchUp(threadId: string, from: number, lost: () => boolean): Promise<number | null> {
+    let cursor = from;
+    for (;;) {
+      if (lost()) return null;
+      if (this.stopped) return cursor;
+      const { events } = await this.deps.storage.log.list(threadId, cursor, RULES_BATCH);
+      if (events.length === 0) return cursor;
+      const audience = await this.audienceOf(threadId);
+      const plan = this.deps.plan();
+      const drafts = audience ? evaluateRules(events, audience, plan) : [];
+      const last = events[events.length - 1]!.thread_seq;
+      const created = await this.deps.storage.notifications.record(threadId, this.owner, last, this.deps.leaseMs, drafts);
+      if (created === null) return null;
+      this.announce(created, audience);
+      cursor = last;
+    }
+  }
+
+  /** Who can read the thread, who hears that it waits, names and settings: a handful of reads per batch, not per event. */
+  private async audienceOf(threadId: string): Promise<ThreadAudience | null> {
+    const { storage } = this.deps;
+    const [thread, readers] = await Promise.all([storage.threads.get(threadId), storage.threads.audience(threadId)]);
+    if (!thread) return null;
+    const agent = thread.participants.find((participant) => participant.sender_id.startsWith('agent:'));
+    const [users, settings, owners] = await Promise.all([
+      storage.users.many(readers),
+      storage.notifications.settingsOf(readers),
+      thread.kind === 'public' && agent ? storage.agents.owners(agent.sender_id.slice('agent:'.length)) : Promise.resolve(null),
+    ]);
+    const names = new Map<string, string>(users.map((user) => [`user:${user.id}`, user.name]));
+    for (const participant of thread.participants) names.set(participant.sender_id, participant.name);
+    return {
+      threadId,
+      title: thread.title,
+      readers: new Set(readers),
+      waitingFor: owners ?? readers,
+      names,
+      settings,
+    };
+  }
+
+  /** Sends each new notification to its user's sockets, on every process, in the order made (those who keep it in the app). */
+  private announce(created: readonly StoredNotification[], audience: ThreadAudience | null): void {
+    const queued = new Set<string>();
+    for (const stored of created) {
+      const settings = effectiveSettings(audience?.settings.get(stored.userId));
+      if (settings.channels[stored.notification.kind].includes('in_app')) {
+        const frame: ServerFrame = { type: 'notification', data: stored.notification };
+        this.deps.hub.publishToUser(stored.userId, new Outbound(stored.notification.thread_id, frame));
+      }
+      queued.add(stored.userId);
+    }
+    if (queued.size > 0) this.deps.queued(queued);
+  }
+
+  /** Resolves once nothing is being evaluated here (what was committed so far is stored): benchmarks, shutdown. */
+  async idle(): Promise<void> {
+    while (this.workers.size > 0) await Promise.all([...this.workers.values()].map((worker) => worker.done));
+  }
+
+  /** Stops: work in flight ends after its current batch, and held leases are released. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.poller);
+    await Promise.all([...this.workers.values()].map((worker) => worker.done));
+  }
+}

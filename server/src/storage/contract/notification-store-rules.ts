@@ -1,0 +1,128 @@
+import { expect, it } from 'vitest';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../../src/core/protocol/notifications.ts';
+import type { NotificationDraft } from '../stores/notification-store.ts';
+import { message, thread, users, type ContractOpen } from './fixtures.ts';
+
+const draft = (userId: string, seq: number, extra: Partial<NotificationDraft> = {}): NotificationDraft => ({
+  userId,
+  kind: 'mention',
+  threadSeq: seq,
+  title: 't',
+  body: 'b',
+  deliveries: [{ channel: 'push', dueAt: 1_000 }],
+  ...extra,
+});
+
+/** Storage contract rules of notifications: the rules' cursor and lease, once per (user, kind, seq), the list, the delivery queue. */
+export function notificationStoreRules(open: ContractOpen): void {
+  it("notifications rule N1: a thread's cursor is taken by one holder; only it records, forward only, each (user, kind, seq) once", async () => {
+    const { storage } = await open();
+    const store = storage.notifications;
+    const [a, b] = await users(storage, 2);
+    const { thread: t } = await storage.threads.create(thread([a!, b!]));
+    await storage.log.commitMessage(message(t.id, `user:${a}`, 'hello'));
+    expect(await store.dueThreads(100)).toContain(t.id);
+    const claims = await Promise.all(Array.from({ length: 6 }, (_, i) => store.claimThread(t.id, `p${i}`, 60_000)));
+    expect(claims.filter((claim) => claim !== undefined)).toEqual([0]);
+    const holder = `p${claims.findIndex((claim) => claim !== undefined)}`;
+    expect(await store.dueThreads(100)).not.toContain(t.id);
+    expect(await store.record(t.id, 'other', 3, 60_000, [draft(b!, 3)])).toBeNull();
+    const created = await store.record(t.id, holder, 3, 60_000, [draft(b!, 3), draft(b!, 3, { kind: 'message' })]);
+    expect(created?.map((c) => [c.userId, c.notification.kind, c.notification.thread_seq])).toEqual([
+      [b, 'mention', 3],
+      [b, 'message', 3],
+    ]);
+    // Not backwards, not again.
+    expect(await store.record(t.id, holder, 3, 60_000, [draft(b!, 3)])).toBeNull();
+    await store.releaseThread(t.id, holder);
+    // Another holder that evaluates the same events again stores nothing twice.
+    await storage.log.commitMessage(message(t.id, `user:${a}`, 'again'));
+    expect(await store.claimThread(t.id, 'late', 60_000)).toBe(3);
+    expect(await store.record(t.id, 'late', 4, 60_000, [draft(b!, 3), draft(b!, 4)])).toEqual([
+      expect.objectContaining({ notification: expect.objectContaining({ thread_seq: 4 }) }),
+    ]);
+    expect((await store.queued(b!, 'push', 10)).map((d) => [d.item.notification.kind, d.item.notification.thread_seq])).toEqual([
+      ['mention', 3],
+      ['message', 3],
+      ['mention', 4],
+    ]);
+    await store.releaseThread(t.id, 'late');
+    expect(await store.dueThreads(100)).not.toContain(t.id);
+    await storage.close();
+  });
+
+  it('notifications rule N2: an expired thread lease passes on; a renewal by someone else fails', async () => {
+    const { storage } = await open();
+    const store = storage.notifications;
+    const [a] = await users(storage, 1);
+    const { thread: t } = await storage.threads.create(thread([a!]));
+    expect(await store.claimThread(t.id, 'p1', 1)).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await store.claimThread(t.id, 'p2', 60_000)).toBe(0);
+    expect(await store.renewThread(t.id, 'p1', 60_000)).toBe(false);
+    expect(await store.record(t.id, 'p1', 1, 60_000, [])).toBeNull();
+    expect(await store.record(t.id, 'p2', 1, 60_000, [])).toEqual([]);
+    await storage.close();
+  });
+
+  it('notifications rule N3: the list is newest first by keyset, counts unread, hides threads the user no longer reads, marks only their own read', async () => {
+    const { storage } = await open();
+    const store = storage.notifications;
+    const [a, b] = await users(storage, 2);
+    const { thread: t } = await storage.threads.create(thread([a!, b!]));
+    await store.claimThread(t.id, 'p', 60_000);
+    const created = (await store.record(
+      t.id,
+      'p',
+      5,
+      60_000,
+      [1, 2, 3].map((seq) => draft(b!, seq)),
+    ))!;
+    const first = await store.list(b!, { unreadOnly: false, cursor: null, limit: 2 });
+    expect(first.items.map((n) => n.thread_seq)).toEqual([3, 2]);
+    const rest = await store.list(b!, { unreadOnly: false, cursor: first.positions[1]!, limit: 2 });
+    expect(rest.items.map((n) => n.thread_seq)).toEqual([1]);
+    expect(await store.markRead(a!, [created[0]!.notification.id], new Date().toISOString())).toBe(0);
+    expect(await store.markRead(b!, [created[0]!.notification.id], new Date().toISOString())).toBe(1);
+    expect(await store.unreadCount(b!)).toBe(2);
+    expect((await store.list(b!, { unreadOnly: true, cursor: null, limit: 10 })).items.map((n) => n.thread_seq)).toEqual([3, 2]);
+    expect(await store.markRead(b!, 'all', new Date().toISOString())).toBe(2);
+    expect(await store.unreadCount(b!)).toBe(0);
+    await storage.close();
+  });
+
+  it("notifications rule N4: a user's deliveries are held by one process at a time; only the holder ends or puts them off", async () => {
+    const { storage } = await open();
+    const store = storage.notifications;
+    const [a, b] = await users(storage, 2);
+    const { thread: t } = await storage.threads.create(thread([a!, b!]));
+    await store.claimThread(t.id, 'p', 60_000);
+    await store.record(t.id, 'p', 2, 60_000, [draft(b!, 1), draft(b!, 2, { deliveries: [{ channel: 'email', dueAt: 5_000 }] })]);
+    expect(await store.dueUsers(999, 10)).toEqual([]);
+    expect(await store.dueUsers(1_000, 10)).toEqual([b]);
+    const claims = await Promise.all(['q1', 'q2', 'q3'].map((owner) => store.claimUser(b!, owner, 60_000)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    const holder = `q${claims.indexOf(true) + 1}`;
+    expect(await store.dueUsers(10_000, 10)).toEqual([]);
+    const [push] = await store.queued(b!, 'push', 10);
+    expect(await store.finish(b!, 'someone', [push!.position])).toBe(false);
+    expect(await store.postpone(b!, holder, [push!.position], 7_000, 1)).toBe(true);
+    expect((await store.queued(b!, 'push', 10)).map((d) => [d.dueAt, d.attempts])).toEqual([[7_000, 1]]);
+    expect(await store.finish(b!, holder, [push!.position])).toBe(true);
+    expect(await store.queued(b!, 'push', 10)).toEqual([]);
+    expect((await store.queued(b!, 'email', 10)).map((d) => d.dueAt)).toEqual([5_000]);
+    await store.releaseUser(b!, holder);
+    expect(await store.dueUsers(5_000, 10)).toEqual([b]);
+    await storage.close();
+  });
+
+  it('notifications rule N5: settings are kept per user; users who never chose are absent', async () => {
+    const { storage } = await open();
+    const [a, b] = await users(storage, 2);
+    const chosen = { ...DEFAULT_NOTIFICATION_SETTINGS, email_delay_minutes: 3, language: 'de' as const };
+    await storage.notifications.saveSettings(a!, chosen);
+    const found = await storage.notifications.settingsOf([a!, b!]);
+    expect([...found.entries()]).toEqual([[a, chosen]]);
+    await storage.close();
+  });
+}

@@ -1,0 +1,46 @@
+import type { Notification, NotificationKind, NotificationSettings } from '../../../src/core/protocol/notifications.ts';
+import type { Row } from './row-codec.ts';
+import type { QueuedDelivery, StoredNotification } from './stores/notification-store.ts';
+
+/** How many notifications, at most, one `list` call pages through. */
+export const MAX_NOTIFICATION_PAGE = 100;
+
+const isoOf = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value));
+const isoOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : isoOf(value));
+
+/** A `notifications` row (both storages) as the wire object. */
+export function toNotification(row: Row): Notification {
+  return {
+    id: String(row.id),
+    kind: String(row.kind) as NotificationKind,
+    thread_id: String(row.thread_id),
+    thread_seq: Number(row.thread_seq),
+    title: String(row.title),
+    body: String(row.body),
+    created_at: isoOf(row.created_at),
+    read_at: isoOrNull(row.read_at),
+  };
+}
+
+/** A `notifications` row with its user and approval. */
+export function toStoredNotification(row: Row): StoredNotification {
+  const stored: StoredNotification = { userId: String(row.user_id), notification: toNotification(row) };
+  if (row.approval_id) stored.approval = { id: String(row.approval_id), expiresAt: isoOf(row.approval_expires_at) };
+  return stored;
+}
+
+/** A `notification_deliveries` row joined to its notification (`d_position`, `channel`, `due_at`, `attempts`). */
+export function toQueuedDelivery(row: Row): QueuedDelivery {
+  return {
+    position: Number(row.d_position),
+    channel: String(row.channel) as 'push' | 'email',
+    dueAt: Number(row.due_at),
+    attempts: Number(row.attempts),
+    item: toStoredNotification(row),
+  };
+}
+
+/** Stored settings JSON (text in SQLite, jsonb in PostgreSQL). */
+export function toSettings(value: unknown): NotificationSettings {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as NotificationSettings;
+}

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import type postgres from 'postgres';
+import type { Notification, NotificationSettings } from '../../../../src/core/protocol/notifications.ts';
+import { now, type Row } from './rows.ts';
+import { toNotification, toQueuedDelivery, toSettings, toStoredNotification } from '../notification-rows.ts';
+import type {
+  NotificationCursor,
+  NotificationDraft,
+  NotificationStore,
+  QueuedDelivery,
+  StoredNotification,
+} from '../stores/notification-store.ts';
+
+/** The database's clock in epoch ms: leases are judged by one clock, whichever process holds them. */
+const NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
+
+/** A notification `n` the user may still see: they still read its thread. */
+const READABLE = 'EXISTS (SELECT 1 FROM thread_access AS a WHERE a.user_id = n.user_id AND a.thread_id = n.thread_id)';
+
+/**
+ * Notifications in PostgreSQL (see {@link NotificationStore}), shared by every process. A
+ * claim is one conditional upsert: the row lock makes a second claimer wait and re-check,
+ * so two processes never both hold a thread or a user. Storing a batch locks the thread's
+ * cursor row first, so a batch is stored once or not at all.
+ */
+export class PostgresNotifications implements NotificationStore {
+  constructor(private readonly sql: postgres.Sql) {}
+
+  private until(leaseMs: number) {
+    return this.sql`${this.sql.unsafe(NOW_MS)} + ${leaseMs}::bigint`;
+  }
+
+  async settingsOf(userIds: readonly string[]): Promise<Map<string, NotificationSettings>> {
+    const found = new Map<string, NotificationSettings>();
+    if (userIds.length === 0) return found;
+    const rows = await this.sql<Row[]>`
+      SELECT user_id, settings FROM notification_settings WHERE user_id = ANY (${userIds as string[]}::text[])`;
+    for (const row of rows) found.set(String(row.user_id), toSettings(row.settings));
+    return found;
+  }
+
+  async saveSettings(userId: string, settings: NotificationSettings): Promise<void> {
+    await this.sql`
+      INSERT INTO notification_settings (user_id, settings) VALUES (${userId}, ${this.sql.json(settings as never)})
+      ON CONFLICT (user_id) DO UPDATE SET settings = excluded.settings`;
+  }
+
+  async claimThread(threadId: string, owner: string, leaseMs: number): Promise<number | undefined> {
+    const [row] = await this.sql<{ notified_seq: number }[]>`
+      INSERT INTO notification_cursors (thread_id, notified_seq, lease_owner, lease_until)
+      SELECT id, 0, ${owner}, ${this.until(leaseMs)} FROM threads WHERE id = ${threadId}
+      ON CONFLICT (thread_id) DO UPDATE SET lease_owner = excluded.lease_owner, lease_until = excluded.lease_until
+        WHERE notification_cursors.lease_owner IS NULL OR notification_cursors.lease_owner = ${owner}
+           OR notification_cursors.lease_until <= ${this.sql.unsafe(NOW_MS)}
+      RETURNING notified_seq`;
+    return row ? Number(row.notified_seq) : undefined;
+  }
+
+  async renewThread(threadId: string, owner: string, leaseMs: number): Promise<boolean> {
+    const result = await this.sql`
+      UPDATE notification_cursors SET lease_until = ${this.until(leaseMs)} WHERE thread_id = ${threadId} AND lease_owner = ${owner}`;
+    return result.count > 0;
+  }
+
+  async record(
+    threadId: string,
+    owner: string,
+    seq: number,
+    leaseMs: number,
+    drafts: readonly NotificationDraft[],
+  ): Promise<StoredNotification[] | null> {
+    return this.sql.begin(async (tx) => {
+      const [held] = await tx<{ notified_seq: number }[]>`
+        SELECT notified_seq FROM notification_cursors WHERE thread_id = ${threadId} AND lease_owner = ${owner} FOR UPDATE`;
+      if (!held || Number(held.notified_seq) >= seq) return null;
+      const created: StoredNotification[] = [];
+      if (drafts.length > 0) {
+        const at = now();
+        const rows = drafts.map((draft) => ({
+          id: randomUUID(),
+          user_id: draft.userId,
+          kind: draft.kind,
+          thread_id: threadId,
+          thread_seq: draft.threadSeq,
+          title: draft.title,
+          body: draft.body,
+          approval_id: draft.approval?.id ?? null,
+          approval_expires_at: draft.approval?.expiresAt ?? null,
+          created_at: at,
+        }));
+        const inserted = await tx<Row[]>`
+          INSERT INTO notifications ${tx(rows)} ON CONFLICT (user_id, kind, thread_id, thread_seq) DO NOTHING RETURNING *`;
+        const byId = new Map(inserted.map((row) => [String(row.id), row]));
+        const deliveries: { notification_id: string; user_id: string; channel: string; due_at: number }[] = [];
+        drafts.forEach((draft, index) => {
+          const row = byId.get(rows[index]!.id);
+          if (!row) return;
+          created.push(toStoredNotification(row));
+          for (const delivery of draft.deliveries) {
+            deliveries.push({ notification_id: String(row.id), user_id: draft.userId, channel: delivery.channel, due_at: delivery.dueAt });
+          }
+        });
+        if (deliveries.length > 0) await tx`INSERT INTO notification_deliveries ${tx(deliveries)}`;
+      }
+      await tx`UPDATE notification_cursors SET notified_seq = ${seq}, lease_until = ${this.until(leaseMs)} WHERE thread_id = ${threadId}`;
+      return created;
+    });
+  }
+
+  async releaseThread(threadId: string, owner: string): Promise<void> {
+    await this
+      .sql`UPDATE notification_cursors SET lease_owner = NULL, lease_until = 0 WHERE thread_id = ${threadId} AND lease_owner = ${owner}`;
+  }
+
+  async dueThreads(limit: number): Promise<string[]> {
+    // A thread created since the migration has no cursor row yet: it counts from 0.
+    const rows = await this.sql<{ id: string }[]>`
+      SELECT t.id FROM threads AS t LEFT JOIN notification_cursors AS c ON c.thread_id = t.id
+      WHERE t.last_seq > coalesce(c.notified_seq, 0) AND (c.lease_owner IS NULL OR c.lease_until <= ${this.sql.unsafe(NOW_MS)})
+      LIMIT ${limit}`;
+    return rows.map((row) => row.id);
+  }
+
+  async list(
+    userId: string,
+    page: { unreadOnly: boolean; cursor: NotificationCursor | null; limit: number },
+  ): Promise<{ items: Notification[]; positions: number[] }> {
+    const rows = await this.sql<Row[]>`
+      SELECT n.* FROM notifications AS n
+      WHERE n.user_id = ${userId} AND n.position < ${page.cursor ?? Number.MAX_SAFE_INTEGER}
+        AND (${!page.unreadOnly} OR n.read_at IS NULL) AND ${this.sql.unsafe(READABLE)}
+      ORDER BY n.position DESC LIMIT ${page.limit}`;
+    return { items: rows.map(toNotification), positions: rows.map((row) => Number(row.position)) };
+  }
+
+  async unreadCount(userId: string): Promise<number> {
+    const [row] = await this.sql<{ count: number }[]>`
+      SELECT count(*)::int AS count FROM notifications AS n WHERE n.user_id = ${userId} AND n.read_at IS NULL AND ${this.sql.unsafe(READABLE)}`;
+    return Number(row?.count ?? 0);
+  }
+
+  async markRead(userId: string, which: readonly string[] | 'all', at: string): Promise<number> {
+    const result =
+      which === 'all'
+        ? await this.sql`UPDATE notifications SET read_at = ${at} WHERE user_id = ${userId} AND read_at IS NULL`
+        : await this.sql`
+            UPDATE notifications SET read_at = ${at}
+            WHERE user_id = ${userId} AND id = ANY (${which as string[]}::text[]) AND read_at IS NULL`;
+    return result.count;
+  }
+
+  async dueUsers(due: number, limit: number): Promise<string[]> {
+    const rows = await this.sql<{ user_id: string }[]>`
+      SELECT DISTINCT d.user_id FROM notification_deliveries AS d
+      LEFT JOIN notification_delivery_leases AS l ON l.user_id = d.user_id
+      WHERE d.due_at <= ${due} AND (l.lease_owner IS NULL OR l.lease_until <= ${this.sql.unsafe(NOW_MS)})
+      LIMIT ${limit}`;
+    return rows.map((row) => row.user_id);
+  }
+
+  async claimUser(userId: string, owner: string, leaseMs: number): Promise<boolean> {
+    const rows = await this.sql`
+      INSERT INTO notification_delivery_leases (user_id, lease_owner, lease_until) VALUES (${userId}, ${owner}, ${this.until(leaseMs)})
+      ON CONFLICT (user_id) DO UPDATE SET lease_owner = excluded.lease_owner, lease_until = excluded.lease_until
+        WHERE notification_delivery_leases.lease_owner IS NULL OR notification_delivery_leases.lease_owner = ${owner}
+           OR notification_delivery_leases.lease_until <= ${this.sql.unsafe(NOW_MS)}
+      RETURNING user_id`;
+    return rows.length > 0;
+  }
+
+  async renewUser(userId: string, owner: string, leaseMs: number): Promise<boolean> {
+    const result = await this.sql`
+      UPDATE notification_delivery_leases SET lease_until = ${this.until(leaseMs)} WHERE user_id = ${userId} AND lease_owner = ${owner}`;
+    return result.count > 0;
+  }
+
+  async releaseUser(userId: string, owner: string): Promise<void> {
+    await this
+      .sql`UPDATE notification_delivery_leases SET lease_owner = NULL, lease_until = 0 WHERE user_id = ${userId} AND lease_owner = ${owner}`;
+  }
+
+  async queued(userId: string, channel: 'push' | 'email', limit: number): Promise<QueuedDelivery[]> {
+    const rows = await this.sql<Row[]>`
+      SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, n.* FROM notification_deliveries AS d
+      JOIN notifications AS n ON n.id = d.notification_id
+      WHERE d.user_id = ${userId} AND d.channel = ${channel} ORDER BY d.position LIMIT ${limit}`;
+    return rows.map(toQueuedDelivery);
+  }
+
+  async finish(userId: string, owner: string, positions: readonly number[]): Promise<boolean> {
+    const [row] = await this.sql<{ held: boolean }[]>`
+      WITH held AS (SELECT 1 FROM notification_delivery_leases WHERE user_id = ${userId} AND lease_owner = ${owner}),
+      gone AS (
+        DELETE FROM notification_deliveries
+        WHERE user_id = ${userId} AND position = ANY (${positions as number[]}::bigint[]) AND EXISTS (SELECT 1 FROM held)
+        RETURNING 1)
+      SELECT EXISTS (SELECT 1 FROM held) AS held, (SELECT count(*) FROM gone) AS gone`;
+    return row?.held === true;
+  }
+
+  async postpone(userId: string, owner: string, positions: readonly number[], dueAt: number, attempts: number): Promise<boolean> {
+    const [row] = await this.sql<{ held: boolean }[]>`
+      WITH held AS (SELECT 1 FROM notification_delivery_leases WHERE user_id = ${userId} AND lease_owner = ${owner}),
+      moved AS (
+        UPDATE notification_deliveries SET due_at = ${dueAt}, attempts = ${attempts}
+        WHERE user_id = ${userId} AND position = ANY (${positions as number[]}::bigint[]) AND EXISTS (SELECT 1 FROM held)
+        RETURNING 1)
+      SELECT EXISTS (SELECT 1 FROM held) AS held, (SELECT count(*) FROM moved) AS moved`;
+    return row?.held === true;
+  }
+}

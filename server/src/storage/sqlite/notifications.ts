@@ -1,0 +1,250 @@
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import type { Notification, NotificationSettings } from '../../../../src/core/protocol/notifications.ts';
+import { now, type Row } from './rows.ts';
+import { toNotification, toQueuedDelivery, toSettings, toStoredNotification } from '../notification-rows.ts';
+import type {
+  NotificationCursor,
+  NotificationDraft,
+  NotificationStore,
+  QueuedDelivery,
+  StoredNotification,
+} from '../stores/notification-store.ts';
+
+/** A notification `n` the user may still see: they still read its thread. */
+const READABLE = 'EXISTS (SELECT 1 FROM thread_access AS a WHERE a.user_id = n.user_id AND a.thread_id = n.thread_id)';
+
+/**
+ * Notifications in the SQLite file (see {@link NotificationStore}). Lease times are epoch ms
+ * of this process's clock (one process uses the file at a time).
+ */
+export class SqliteNotifications implements NotificationStore {
+  private readonly stmt;
+  private readonly recordTx;
+  private readonly finishTx;
+  private readonly postponeTx;
+
+  constructor(db: Database.Database) {
+    this.stmt = {
+      settingsOf: db.prepare('SELECT user_id, settings FROM notification_settings WHERE user_id IN (SELECT value FROM json_each(?))'),
+      saveSettings: db.prepare(
+        'INSERT INTO notification_settings (user_id, settings) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET settings = excluded.settings',
+      ),
+      claimThread: db.prepare(
+        `INSERT INTO notification_cursors (thread_id, notified_seq, lease_owner, lease_until)
+         SELECT id, 0, @owner, @until FROM threads WHERE id = @thread
+         ON CONFLICT (thread_id) DO UPDATE SET lease_owner = @owner, lease_until = @until
+           WHERE notification_cursors.lease_owner IS NULL OR notification_cursors.lease_owner = @owner
+              OR notification_cursors.lease_until <= @now
+         RETURNING notified_seq`,
+      ),
+      renewThread: db.prepare('UPDATE notification_cursors SET lease_until = @until WHERE thread_id = @thread AND lease_owner = @owner'),
+      heldCursor: db.prepare('SELECT notified_seq FROM notification_cursors WHERE thread_id = ? AND lease_owner = ?'),
+      advance: db.prepare('UPDATE notification_cursors SET notified_seq = @seq, lease_until = @until WHERE thread_id = @thread'),
+      releaseThread: db.prepare(
+        'UPDATE notification_cursors SET lease_owner = NULL, lease_until = 0 WHERE thread_id = ? AND lease_owner = ?',
+      ),
+      // A thread created since the migration has no cursor row yet: it counts from 0.
+      dueThreads: db.prepare(
+        `SELECT t.id FROM threads AS t LEFT JOIN notification_cursors AS c ON c.thread_id = t.id
+         WHERE t.last_seq > coalesce(c.notified_seq, 0) AND (c.lease_owner IS NULL OR c.lease_until <= ?)
+         LIMIT ?`,
+      ),
+      insert: db.prepare(
+        `INSERT INTO notifications (id, user_id, kind, thread_id, thread_seq, title, body, approval_id, approval_expires_at, created_at)
+         VALUES (@id, @user, @kind, @thread, @seq, @title, @body, @approvalId, @approvalExpiresAt, @at)
+         ON CONFLICT (user_id, kind, thread_id, thread_seq) DO NOTHING`,
+      ),
+      queue: db.prepare('INSERT INTO notification_deliveries (notification_id, user_id, channel, due_at) VALUES (?, ?, ?, ?)'),
+      page: db.prepare(
+        `SELECT n.* FROM notifications AS n
+         WHERE n.user_id = @user AND n.position < @before AND (@unread = 0 OR n.read_at IS NULL) AND ${READABLE}
+         ORDER BY n.position DESC LIMIT @limit`,
+      ),
+      unread: db.prepare(`SELECT count(*) AS count FROM notifications AS n WHERE n.user_id = ? AND n.read_at IS NULL AND ${READABLE}`),
+      readAll: db.prepare('UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL'),
+      readOne: db.prepare('UPDATE notifications SET read_at = ? WHERE user_id = ? AND id = ? AND read_at IS NULL'),
+      dueUsers: db.prepare(
+        `SELECT DISTINCT d.user_id FROM notification_deliveries AS d
+         LEFT JOIN notification_delivery_leases AS l ON l.user_id = d.user_id
+         WHERE d.due_at <= @due AND (l.lease_owner IS NULL OR l.lease_until <= @now)
+         LIMIT @limit`,
+      ),
+      claimUser: db.prepare(
+        `INSERT INTO notification_delivery_leases (user_id, lease_owner, lease_until) VALUES (@user, @owner, @until)
+         ON CONFLICT (user_id) DO UPDATE SET lease_owner = @owner, lease_until = @until
+           WHERE notification_delivery_leases.lease_owner IS NULL OR notification_delivery_leases.lease_owner = @owner
+              OR notification_delivery_leases.lease_until <= @now
+         RETURNING user_id`,
+      ),
+      renewUser: db.prepare('UPDATE notification_delivery_leases SET lease_until = @until WHERE user_id = @user AND lease_owner = @owner'),
+      holdsUser: db.prepare('SELECT 1 FROM notification_delivery_leases WHERE user_id = ? AND lease_owner = ?'),
+      releaseUser: db.prepare(
+        'UPDATE notification_delivery_leases SET lease_owner = NULL, lease_until = 0 WHERE user_id = ? AND lease_owner = ?',
+      ),
+      queued: db.prepare(
+        `SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, n.* FROM notification_deliveries AS d
+         JOIN notifications AS n ON n.id = d.notification_id
+         WHERE d.user_id = ? AND d.channel = ? ORDER BY d.position LIMIT ?`,
+      ),
+      finish: db.prepare('DELETE FROM notification_deliveries WHERE position = ? AND user_id = ?'),
+      postpone: db.prepare('UPDATE notification_deliveries SET due_at = ?, attempts = ? WHERE position = ? AND user_id = ?'),
+    };
+    this.recordTx = db.transaction(
+      (
+        threadId: string,
+        owner: string,
+        seq: number,
+        leaseMs: number,
+        drafts: readonly NotificationDraft[],
+      ): StoredNotification[] | null => {
+        const held = this.stmt.heldCursor.get(threadId, owner) as Row | undefined;
+        if (!held || Number(held.notified_seq) >= seq) return null;
+        const created: StoredNotification[] = [];
+        const at = now();
+        for (const draft of drafts) {
+          const id = randomUUID();
+          const row = {
+            id,
+            user_id: draft.userId,
+            kind: draft.kind,
+            thread_id: threadId,
+            thread_seq: draft.threadSeq,
+            title: draft.title,
+            body: draft.body,
+            approval_id: draft.approval?.id ?? null,
+            approval_expires_at: draft.approval?.expiresAt ?? null,
+            created_at: at,
+            read_at: null,
+          };
+          // No RETURNING: it makes each insert several times slower here, and the row is known.
+          const inserted = this.stmt.insert.run({
+            id,
+            user: draft.userId,
+            kind: draft.kind,
+            thread: threadId,
+            seq: draft.threadSeq,
+            title: draft.title,
+            body: draft.body,
+            approvalId: row.approval_id,
+            approvalExpiresAt: row.approval_expires_at,
+            at,
+          });
+          if (inserted.changes === 0) continue;
+          for (const delivery of draft.deliveries) this.stmt.queue.run(id, draft.userId, delivery.channel, delivery.dueAt);
+          created.push(toStoredNotification(row));
+        }
+        this.stmt.advance.run({ thread: threadId, seq, until: Date.now() + leaseMs });
+        return created;
+      },
+    );
+    this.finishTx = db.transaction((userId: string, owner: string, positions: readonly number[]) => {
+      if (!this.stmt.holdsUser.get(userId, owner)) return false;
+      for (const position of positions) this.stmt.finish.run(position, userId);
+      return true;
+    });
+    this.postponeTx = db.transaction((userId: string, owner: string, positions: readonly number[], dueAt: number, attempts: number) => {
+      if (!this.stmt.holdsUser.get(userId, owner)) return false;
+      for (const position of positions) this.stmt.postpone.run(dueAt, attempts, position, userId);
+      return true;
+    });
+    this.db = db;
+  }
+
+  private readonly db: Database.Database;
+
+  async settingsOf(userIds: readonly string[]): Promise<Map<string, NotificationSettings>> {
+    const found = new Map<string, NotificationSettings>();
+    if (userIds.length === 0) return found;
+    const rows = this.stmt.settingsOf.all(JSON.stringify(userIds)) as Row[];
+    for (const row of rows) found.set(String(row.user_id), toSettings(row.settings));
+    return found;
+  }
+
+  async saveSettings(userId: string, settings: NotificationSettings): Promise<void> {
+    this.stmt.saveSettings.run(userId, JSON.stringify(settings));
+  }
+
+  async claimThread(threadId: string, owner: string, leaseMs: number): Promise<number | undefined> {
+    const at = Date.now();
+    const row = this.stmt.claimThread.get({ thread: threadId, owner, until: at + leaseMs, now: at }) as Row | undefined;
+    return row ? Number(row.notified_seq) : undefined;
+  }
+
+  async renewThread(threadId: string, owner: string, leaseMs: number): Promise<boolean> {
+    return this.stmt.renewThread.run({ thread: threadId, owner, until: Date.now() + leaseMs }).changes > 0;
+  }
+
+  async record(
+    threadId: string,
+    owner: string,
+    seq: number,
+    leaseMs: number,
+    drafts: readonly NotificationDraft[],
+  ): Promise<StoredNotification[] | null> {
+    return this.recordTx(threadId, owner, seq, leaseMs, drafts);
+  }
+
+  async releaseThread(threadId: string, owner: string): Promise<void> {
+    this.stmt.releaseThread.run(threadId, owner);
+  }
+
+  async dueThreads(limit: number): Promise<string[]> {
+    return (this.stmt.dueThreads.all(Date.now(), limit) as Row[]).map((row) => String(row.id));
+  }
+
+  async list(
+    userId: string,
+    page: { unreadOnly: boolean; cursor: NotificationCursor | null; limit: number },
+  ): Promise<{ items: Notification[]; positions: number[] }> {
+    const rows = this.stmt.page.all({
+      user: userId,
+      before: page.cursor ?? Number.MAX_SAFE_INTEGER,
+      unread: page.unreadOnly ? 1 : 0,
+      limit: page.limit,
+    }) as Row[];
+    return { items: rows.map(toNotification), positions: rows.map((row) => Number(row.position)) };
+  }
+
+  async unreadCount(userId: string): Promise<number> {
+    return Number((this.stmt.unread.get(userId) as Row).count);
+  }
+
+  async markRead(userId: string, which: readonly string[] | 'all', at: string): Promise<number> {
+    if (which === 'all') return this.stmt.readAll.run(at, userId).changes;
+    let changed = 0;
+    this.db.transaction(() => {
+      for (const id of which) changed += this.stmt.readOne.run(at, userId, id).changes;
+    })();
+    return changed;
+  }
+
+  async dueUsers(due: number, limit: number): Promise<string[]> {
+    return (this.stmt.dueUsers.all({ due, now: Date.now(), limit }) as Row[]).map((row) => String(row.user_id));
+  }
+
+  async claimUser(userId: string, owner: string, leaseMs: number): Promise<boolean> {
+    const at = Date.now();
+    return this.stmt.claimUser.get({ user: userId, owner, until: at + leaseMs, now: at }) !== undefined;
+  }
+
+  async renewUser(userId: string, owner: string, leaseMs: number): Promise<boolean> {
+    return this.stmt.renewUser.run({ user: userId, owner, until: Date.now() + leaseMs }).changes > 0;
+  }
+
+  async releaseUser(userId: string, owner: string): Promise<void> {
+    this.stmt.releaseUser.run(userId, owner);
+  }
+
+  async queued(userId: string, channel: 'push' | 'email', limit: number): Promise<QueuedDelivery[]> {
+    return (this.stmt.queued.all(userId, channel, limit) as Row[]).map(toQueuedDelivery);
+  }
+
+  async finish(userId: string, owner: string, positions: readonly number[]): Promise<boolean> {
+    return this.finishTx(userId, owner, positions);
+  }
+
+  async postpone(userId: string, owner: string, positions: readonly number[], dueAt: number, attempts: number): Promise<boolean> {
+    return this.postponeTx(userId, owner, positions, dueAt, attempts);
+  }
+}

@@ -1,0 +1,102 @@
+import type {
+  Notification,
+  NotificationChannel,
+  NotificationKind,
+  NotificationSettings,
+} from '../../../../src/core/protocol/notifications.ts';
+
+/** A notification the rules made, before it is stored (CONTRACT §12). */
+export interface NotificationDraft {
+  userId: string;
+  kind: NotificationKind;
+  threadSeq: number;
+  title: string;
+  body: string;
+  /** For `approval_pending`: the approval it asks about. */
+  approval?: { id: string; expiresAt: string };
+  /** The queued deliveries it gets (push at once, email after the user's delay): epoch ms each is due. */
+  deliveries: { channel: Exclude<NotificationChannel, 'in_app'>; dueAt: number }[];
+}
+
+/** A stored notification: the wire object plus whose it is. */
+export interface StoredNotification {
+  userId: string;
+  notification: Notification;
+  approval?: { id: string; expiresAt: string };
+}
+
+/** One queued push or email of a notification. */
+export interface QueuedDelivery {
+  /** Creation order: a user's deliveries go out in this order. */
+  position: number;
+  channel: 'push' | 'email';
+  /** Epoch ms (on the notification clock) it is due. */
+  dueAt: number;
+  /** Tries so far that answered `retry`. */
+  attempts: number;
+  item: StoredNotification;
+}
+
+/** Where a page of `GET /me/notifications` goes on: the last notification's position. */
+export type NotificationCursor = number;
+
+/**
+ * Notifications (CONTRACT §12) and what makes and delivers them (`storage.notifications`):
+ * each user's settings; each thread's "notified up to seq" cursor with a lease, like the
+ * webhooks' (the log is the queue of the rules); the notifications, unique per (user, kind,
+ * thread, seq); and the push/email deliveries, with a lease per user so that one process at
+ * a time delivers a user's items, in order.
+ */
+export interface NotificationStore {
+  /** The stored settings of these users (users who never saved any are absent: they have the defaults). */
+  settingsOf(userIds: readonly string[]): Promise<Map<string, NotificationSettings>>;
+  saveSettings(userId: string, settings: NotificationSettings): Promise<void>;
+
+  /**
+   * Takes the thread's rules lease for `leaseMs` when it is free, expired or already `owner`'s,
+   * in one atomic step; returns the seq the thread is notified up to, or undefined when
+   * another process holds it. A thread never seen starts at 0.
+   */
+  claimThread(threadId: string, owner: string, leaseMs: number): Promise<number | undefined>;
+  /** Extends `owner`'s lease on the thread; false when it is no longer theirs. */
+  renewThread(threadId: string, owner: string, leaseMs: number): Promise<boolean>;
+  /**
+   * In one transaction, only while `owner` holds the thread's lease and its cursor is below
+   * `seq`: stores the drafts (a (user, kind, thread, seq) already stored is skipped, with its
+   * deliveries), queues their deliveries and moves the cursor to `seq`. Returns the
+   * notifications stored now (in draft order), or null when the lease was lost.
+   */
+  record(
+    threadId: string,
+    owner: string,
+    seq: number,
+    leaseMs: number,
+    drafts: readonly NotificationDraft[],
+  ): Promise<StoredNotification[] | null>;
+  releaseThread(threadId: string, owner: string): Promise<void>;
+  /** Threads with events past their cursor whose lease is free or expired (at most `limit`). */
+  dueThreads(limit: number): Promise<string[]>;
+
+  /** The user's notifications of threads they can still read, newest first, after `cursor`. */
+  list(
+    userId: string,
+    page: { unreadOnly: boolean; cursor: NotificationCursor | null; limit: number },
+  ): Promise<{ items: Notification[]; positions: number[] }>;
+  /** How many unread notifications of threads they can still read the user has. */
+  unreadCount(userId: string): Promise<number>;
+  /** Marks the user's notifications read (these ids, or all); returns how many changed. Others' ids are ignored. */
+  markRead(userId: string, which: readonly string[] | 'all', at: string): Promise<number>;
+
+  /** Users with a delivery due by `now` (epoch ms, notification clock) whose delivery lease is free or expired. */
+  dueUsers(now: number, limit: number): Promise<string[]>;
+  /** Takes the user's delivery lease (free, expired or already `owner`'s); false when another process holds it. */
+  claimUser(userId: string, owner: string, leaseMs: number): Promise<boolean>;
+  renewUser(userId: string, owner: string, leaseMs: number): Promise<boolean>;
+  releaseUser(userId: string, owner: string): Promise<void>;
+  /** The user's queued deliveries of one channel, in order (at most `limit`). */
+  queued(userId: string, channel: 'push' | 'email', limit: number): Promise<QueuedDelivery[]>;
+  /** Ends these deliveries (sent or skipped), only while `owner` holds the user's lease; false when it is lost. */
+  finish(userId: string, owner: string, positions: readonly number[]): Promise<boolean>;
+  /** Puts these deliveries off to `dueAt` with `attempts` tries, only while `owner` holds the user's lease. */
+  postpone(userId: string, owner: string, positions: readonly number[], dueAt: number, attempts: number): Promise<boolean>;
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventEntry, MessageView } from '../../src/core/sync/log-entry.ts';
 import type { OutboxItem } from '../../src/core/sync/outbox.ts';
+import type { RunStatus, RunView } from '../../src/core/sync/run-state.ts';
 import type { TimelineItem } from '../../src/core/timeline/timeline-item.ts';
 import { awaitsAnswer } from './awaits-answer.ts';
 
@@ -28,6 +29,12 @@ const status = (value: 'waiting' | 'open' | 'resolved'): TimelineItem => {
   const body = { type: 'status_changed', data: { status: value, previous: 'open', by: 'system' } };
   return { kind: 'notice', key: entry.key, seq, entry: { ...entry, body } as EventEntry, runId: null, inRunCard: false };
 };
+const run = (status: RunStatus, finished = false): TimelineItem => ({
+  kind: 'run',
+  key: `r-${++seq}`,
+  run: { runId: `run-${seq}`, status, finished } as RunView,
+  earlier: [],
+});
 const pending = (): TimelineItem => ({ kind: 'pending_message', key: `p-${++seq}`, item: { content: 'still sending' } as OutboxItem });
 
 describe('awaitsAnswer (whether closing offers to leave an email)', () => {
@@ -41,6 +48,14 @@ describe('awaitsAnswer (whether closing offers to leave an email)', () => {
     expect(awaitsAnswer([])).toBe(false);
     expect(awaitsAnswer([message(VISITOR), message(AGENT)])).toBe(false);
     expect(awaitsAnswer([message(VISITOR), message(PERSON)])).toBe(false);
+  });
+
+  it('is true while the agent is still at its reply (streaming, a tool, an approval), whatever it said so far', () => {
+    expect(awaitsAnswer([message(VISITOR), run('streaming')])).toBe(true);
+    expect(awaitsAnswer([message(VISITOR), run('running'), message(AGENT)])).toBe(true);
+    expect(awaitsAnswer([message(VISITOR), run('committed', true), message(AGENT)])).toBe(false);
+    expect(awaitsAnswer([message(VISITOR), run('failed', true)])).toBe(true);
+    expect(awaitsAnswer([message(VISITOR), run('failed', true), message(AGENT)])).toBe(false);
   });
 
   it('is true while the conversation waits for a person nobody has written as yet, whatever the agent says', () => {

@@ -68,7 +68,8 @@ describe('closing the panel while waiting for an answer offers to leave an email
       const dialog = offer(harness)!;
       expect(harness.shadowRoot.getElementById(dialog.getAttribute('aria-labelledby')!)!.textContent).toBe(LINE);
       expect(dialog.textContent).toBe(`${LINE}SaveNo thanks`);
-      expect(harness.shadowRoot.activeElement).toBe(emailField(harness));
+      // (After the offer has painted: preact runs effects then.)
+      await vi.waitFor(() => expect(harness.shadowRoot.activeElement).toBe(emailField(harness)));
       // Kept with the conversation in the record (localStorage), for the next page load and the other tabs.
       expect(harness.record().leaveAsked).toBe(THREAD);
 

@@ -24,7 +24,8 @@ const BUTTON = 'rounded-lg px-3 py-3 text-sm font-semibold';
 /**
  * Asking for the visitor's email inline, when it helps (issue 23): after the first reply,
  * when they ask for a person, or when the server starts no one without it. Optional but
- * there: "No thanks" keeps chatting. Asked for a person, the field takes the focus.
+ * there: "No thanks" keeps chatting. Asked for a person, the field takes the focus. The offer
+ * on leaving (leave-offer.tsx) is this one with a line of its own.
  */
 export function EmailOffer({ ask, email, strings, onSave, onDecline, line }: Props) {
   const [problem, setProblem] = useState<string | null>(null);

@@ -122,9 +122,10 @@ export class VisitorSession extends VisitorConversation {
   /**
    * The visitor closes the panel (its close button, Escape, the launcher). The first time in a
    * conversation where they wait for an answer (awaits-answer.ts) and nobody could write to them
-   * after they go, the panel offers to leave an email instead (`leaving`; once per
-   * conversation, kept in the record, so across page loads and tabs); closing again closes, and
-   * so does "No thanks" on this page. A chunk that cannot load just closes.
+   * after they go, the panel offers to leave an email instead (`leaving`); closing again
+   * closes. Offered once per conversation (kept in the record, so across page loads and tabs),
+   * and not after "No thanks" to the inline offer on this page. A chunk that cannot load just
+   * closes.
    */
   leave(): void {
     const { phase, emailAsk, leaving } = this.state;

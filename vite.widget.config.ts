@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import { defineConfig, type Plugin } from 'vite';
 import { precompress } from './build/precompress-plugin.ts';
+import { remToPx } from './widget/panel/pixel-units.ts';
 import { inlinePropertyDefaults } from './widget/panel/shadow-properties.ts';
 
 /** The demo host page (and its script and stylesheet) ship next to widget.js. */
@@ -43,7 +44,11 @@ function plainDynamicImport(): Plugin {
   };
 }
 
-/** The panel's stylesheet (a JS string once Vite has built it) gets its `@property` defaults as plain declarations. */
+/**
+ * The panel's stylesheet (a JS string once Vite has built it) gets its `@property` defaults as
+ * plain declarations, and its `rem` lengths in pixels (pixel-units.ts), here rather than in the
+ * visitor's browser: the same stylesheet, shorter, and no code for it in the panel.
+ */
 function panelPropertyDefaults(): Plugin {
   return {
     name: 'widget-panel-property-defaults',
@@ -52,7 +57,7 @@ function panelPropertyDefaults(): Plugin {
       if (!/\/widget\/panel\/panel\.css\?inline$/.test(id)) return null;
       const css = /^export default (".*");?\s*$/s.exec(code)?.[1];
       if (css === undefined) throw new Error(`${id}: not the string module Vite builds for ?inline CSS`);
-      return { code: `export default ${JSON.stringify(inlinePropertyDefaults(JSON.parse(css) as string))};`, map: null };
+      return { code: `export default ${JSON.stringify(inlinePropertyDefaults(remToPx(JSON.parse(css) as string)))};`, map: null };
     },
   };
 }

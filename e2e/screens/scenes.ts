@@ -19,6 +19,7 @@ import {
 } from '../support/host-page.ts';
 import { historyWords } from '../../widget/panel/history-words.ts';
 import { stringsFor } from '../../widget/panel/i18n.ts';
+import { leaveLine } from '../../widget/panel/leave-words.ts';
 import type { Scene, ScreenWorld } from './scene.ts';
 
 /** The demo page the build ships next to widget.js (widget/widget-demo.html), served by the server. */
@@ -239,6 +240,17 @@ export const SCENES: readonly Scene[] = [
     },
   },
   {
+    // Closing while waiting for a person, without an email: the offer to leave one first.
+    name: 'widget-leave-offer',
+    async show(page) {
+      await visitorWritesFirst(page, 'Can a person help me with a refund?');
+      await panel(page).getByRole('button', { name: widgetWords.talkToPerson }).click();
+      await expect(widgetConversation(page).getByText(widgetWords.waitingForPerson)).toBeVisible();
+      await panel(page).getByRole('button', { name: widgetWords.close }).click();
+      await expect(panel(page).getByRole('alertdialog', { name: leaveLine('en') })).toBeVisible();
+    },
+  },
+  {
     // "New conversation" asks first.
     name: 'widget-new-conversation',
     async show(page) {
@@ -259,6 +271,28 @@ export const SCENES: readonly Scene[] = [
       await expect.poll(async () => (await storedVisitor(page)).threadId).not.toBe(first);
       await panel(page).getByRole('button', { name: widgetWords.earlierConversations }).click();
       await expect(panel(page).getByRole('region', { name: widgetWords.earlierConversations }).getByRole('listitem')).toHaveCount(1);
+    },
+  },
+  {
+    // An earlier conversation the visitor opened, shown again after a reload.
+    name: 'widget-earlier-after-reload',
+    async show(page) {
+      await visitorWritesFirst(page, 'Where is my order 1042?');
+      const first = (await storedVisitor(page)).threadId;
+      await panel(page).getByRole('button', { name: widgetWords.newConversation }).click();
+      await panel(page).getByRole('button', { name: restartWords.restartConfirm }).click();
+      await sendFromWidget(page, 'And a gift card, please.');
+      await expect.poll(async () => (await storedVisitor(page)).threadId).not.toBe(first);
+      await panel(page).getByRole('button', { name: widgetWords.earlierConversations }).click();
+      await panel(page)
+        .getByRole('region', { name: widgetWords.earlierConversations })
+        .getByRole('listitem')
+        .first()
+        .getByRole('button')
+        .click();
+      await expect(widgetConversation(page).getByText('Where is my order 1042?', { exact: true })).toBeVisible();
+      await page.reload();
+      await expect(widgetConversation(page).getByText(demoReplyTo('Where is my order 1042?'))).toBeVisible();
     },
   },
   {

@@ -10,7 +10,6 @@ import type { PanelDeps } from './panel-deps.ts';
 import { followVisualViewport } from './viewport.ts';
 import { VisitorSession } from './visitor-session.ts';
 import { rememberOpen, storedLauncher, visitorKey } from '../shared/visitor-store.ts';
-import { ReplyPreview } from './reply-preview.tsx';
 
 const describe = (error: unknown) => (error instanceof Error && error.message ? error.message : String(error));
 
@@ -65,12 +64,6 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
   previewSlot.className = 'ama-preview';
   previewSlot.setAttribute('aria-live', 'polite');
   container.after(previewSlot);
-  const dismissPreview = () => {
-    const focused = activeIn(container);
-    session.dismissPreview();
-    // Focus was on the preview, which is gone: to the launcher the reply now waits behind.
-    if (focused && previewSlot.contains(focused)) host.shadowRoot.querySelector<HTMLElement>('.launcher')?.focus();
-  };
 
   // The visitor's other tabs on this site (tab-sync.ts): their read position and unread
   // count, and their closing the panel.
@@ -100,7 +93,17 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
     if (onPage) focused.focus();
   };
 
+  // The launcher (the loader's) closes an open panel by itself: the visitor's click on it goes
+  // by the session's `leave` first, like the close button and Escape (an offer to leave an email).
+  const onLauncher = guard('close', (event: Event) => {
+    if (!session.getState().open || !(event.target as Element).closest('.launcher')) return;
+    event.stopPropagation();
+    session.leave();
+  });
+
   guard('mount', () => {
+    // (It goes with the shadow root, which the loader's destroy() removes.)
+    host.shadowRoot.addEventListener('click', onLauncher, true);
     applyAccent(container, pickAccent(options.themeColor, null));
     // The page's colour wins; otherwise the agent's, once its profile arrives.
     let accentFromProfile: string | null = null;
@@ -136,9 +139,21 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
     );
     const lang = languageOf(options.locale);
     render(<PanelApp session={session} host={host} strings={strings} lang={lang} />, container);
-    render(
-      <ReplyPreview session={session} strings={strings} onOpen={() => host.requestOpen()} onDismiss={guard('dismiss', dismissPreview)} />,
-      previewSlot,
+    // The preview's code comes with the first reply that arrives while the panel is closed (closing-ui.ts), not with the chat.
+    let previewUi: Promise<void> | null = null;
+    cleanups.push(
+      session.subscribe(() => {
+        if (previewUi || !session.getState().preview) return;
+        previewUi = import('./closing-ui.ts')
+          .then(({ ReplyPreview }) =>
+            render(<ReplyPreview session={session} strings={strings} onOpen={() => host.requestOpen()} />, previewSlot),
+          )
+          .catch((error: unknown) => {
+            // Another reply tries again; the launcher's badge counts them meanwhile.
+            previewUi = null;
+            session.report('panel_error', describe(error));
+          });
+      }),
     );
     session.start();
   })();

@@ -11,16 +11,23 @@ interface Props {
   /** Resolves false when the server did not take it. */
   onSave(email: string): Promise<boolean>;
   onDecline(): void;
+  /** Its own words instead of the ask's (the offer on leaving, leave-offer.tsx, asks like `person`). */
+  line?: string;
 }
 
-const BUTTON = 'min-h-10 rounded-lg px-3 text-sm font-semibold';
+/** The offer's line: the accessible name of the offer on leaving. */
+export const EMAIL_LINE_ID = 'ama-email-line';
+
+/** 44 px tall (a 20 px line and 12 px above and below): a finger's target on a phone. */
+const BUTTON = 'rounded-lg px-3 py-3 text-sm font-semibold';
 
 /**
  * Asking for the visitor's email inline, when it helps (issue 23): after the first reply,
  * when they ask for a person, or when the server starts no one without it. Optional but
- * there: "No thanks" keeps chatting. Asked for a person, the field takes the focus.
+ * there: "No thanks" keeps chatting. Asked for a person, the field takes the focus. The offer
+ * on leaving (leave-offer.tsx) is this one with a line of its own.
  */
-export function EmailOffer({ ask, email, strings, onSave, onDecline }: Props) {
+export function EmailOffer({ ask, email, strings, onSave, onDecline, line }: Props) {
   const [problem, setProblem] = useState<string | null>(null);
   const fieldRef = useRef<HTMLInputElement>(null);
 
@@ -48,7 +55,7 @@ export function EmailOffer({ ask, email, strings, onSave, onDecline }: Props) {
 
   return (
     <form noValidate onSubmit={submit} className="mx-3 mb-2 flex flex-col gap-2 rounded-lg border border-ama-border p-2 text-sm">
-      <p>{ask === 'start' ? strings.emailRequired : strings.emailOffer}</p>
+      <p id={EMAIL_LINE_ID}>{line ?? (ask === 'start' ? strings.emailRequired : strings.emailOffer)}</p>
       <div className="flex gap-2">
         <input
           ref={fieldRef}

@@ -42,6 +42,15 @@ export function PanelApp({ session, host, strings, lang }: Props) {
     }
   };
 
+  /** The visitor closes the panel: maybe an offer to leave an email first (VisitorSession.leave). */
+  const leave = () => {
+    try {
+      session.leave();
+    } catch (error) {
+      report(error);
+    }
+  };
+
   // "New conversation" asks first; "Earlier conversations" shows its list in place of the chat.
   const [shown, setShown] = useState<'question' | 'list' | null>(null);
   const [ui, setUi] = useState<HistoryUi | null>(null);
@@ -64,7 +73,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
     if (event.key === 'Escape') {
       event.preventDefault();
       event.stopPropagation();
-      close();
+      leave();
     } else if (dialogRef.current) {
       trapTab(event.nativeEvent, dialogRef.current);
     }
@@ -159,7 +168,13 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         onRequestPerson={() => void session.requestPerson()}
         onError={report}
         lead={lead}
-        offer={state.email && state.emailAsk !== 'saved' ? null : offer}
+        offer={
+          state.leaving ? (
+            <state.leaving.LeaveOffer strings={strings} lang={lang} onSave={(email) => session.leaveEmail(email)} onClose={close} />
+          ) : state.email && state.emailAsk !== 'saved' ? null : (
+            offer
+          )
+        }
       />
     );
     body = state.conversationReset ? (
@@ -193,7 +208,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         onRestart={askRestart}
         onRequestPerson={() => void session.requestPerson()}
         onEarlier={earlier ? showList : undefined}
-        onClose={close}
+        onClose={leave}
       />
       {shown === 'question' && canRestart && ui && (
         <ui.RestartConfirm

@@ -7,6 +7,7 @@ const BASE_FONT_PX = 16;
  * `html { font-size: 62.5% }` (or `* { font-size: 40px !important }`) would shrink or blow
  * up every Tailwind size of the panel. In pixels the panel looks the same on every page.
  * (Media queries are unaffected either way: there `rem` is the browser's default size.)
+ * Applied to the panel's stylesheet at build time (vite.widget.config.ts), not in the browser.
  */
 export function remToPx(css: string): string {
   return css.replace(/(?<![\w.]|\w-)(\d*\.?\d+)rem\b/g, (_, value: string) => `${Number((Number(value) * BASE_FONT_PX).toFixed(4))}px`);

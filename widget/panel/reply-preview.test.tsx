@@ -1,5 +1,5 @@
 import { act } from 'preact/test-utils';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rememberOpen, visitorKey } from '../shared/visitor-store.ts';
 import { firstLine } from './reply-preview.tsx';
 import { mountTestPanel, SERVER, THREAD, TOKEN, unmountAll, VISITOR, type Harness } from './testing/panel-harness.ts';
@@ -29,6 +29,14 @@ async function aliceReplies(harness: Harness, content: string) {
   return reply;
 }
 
+/** How long the preview's chunk (closing-ui.ts, loaded with the first reply while closed) may take to load in a test. */
+const CHUNK_WAIT = { timeout: 10_000 };
+
+/** Waits for the preview to show (its chunk loads on demand). */
+async function previewShown(harness: Harness): Promise<void> {
+  await vi.waitFor(() => expect(region(harness).textContent).not.toBe(''), CHUNK_WAIT);
+}
+
 describe('a reply while the panel is closed (issue 23 item 11)', () => {
   it('shows above the launcher with the sender’s name and first line in a polite live region, and goes when the panel opens', async () => {
     const harness = await inConversation();
@@ -36,6 +44,7 @@ describe('a reply while the panel is closed (issue 23 item 11)', () => {
     expect(region(harness).textContent).toBe('');
 
     await aliceReplies(harness, '**Your parcel** left today.\nTracking follows.');
+    await previewShown(harness);
     expect(region(harness).textContent).toBe('New reply: AliceYour parcel left today.');
     expect(region(harness).querySelector('[aria-label="Dismiss"]')).not.toBeNull();
     // (The panel's frame is hidden while closed: the preview is outside it.)
@@ -51,6 +60,7 @@ describe('a reply while the panel is closed (issue 23 item 11)', () => {
   it('is dismissed by its button and by Escape, and is not shown again for the same reply; German words', async () => {
     const harness = await inConversation('de');
     const reply = await aliceReplies(harness, 'Hallo!');
+    await previewShown(harness);
     expect(region(harness).textContent).toBe('Neue Antwort: AliceHallo!');
     act(() => region(harness).querySelector<HTMLElement>('[aria-label="Ausblenden"]')!.click());
     expect(region(harness).textContent).toBe('');
@@ -60,6 +70,7 @@ describe('a reply while the panel is closed (issue 23 item 11)', () => {
     expect(region(harness).textContent).toBe('');
 
     await aliceReplies(harness, 'Noch etwas.');
+    await previewShown(harness);
     const open = region(harness).querySelector('button')!;
     act(() => {
       open.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));

@@ -1,4 +1,5 @@
-import type { KeyboardEvent } from 'react';
+import { useRef, type KeyboardEvent } from 'react';
+import { activeIn } from './focus-trap.ts';
 import type { PanelStrings } from './i18n.ts';
 import { StrokeIcon } from './stroke-icon.tsx';
 import { useSession } from './use-session.ts';
@@ -17,25 +18,32 @@ interface Props {
   strings: PanelStrings;
   /** The preview was clicked: open the panel (it opens at the newest message, this one). */
   onOpen(): void;
-  /** The visitor dismissed it (its close button, or Escape while in it). */
-  onDismiss(): void;
 }
 
 /**
  * Above the launcher while the panel is closed: the newest reply that came since (who, and
  * its first line, two lines at most), to open the panel at, or to dismiss. Its container
  * (create-panel.tsx) is a polite live region that is always there, so a screen reader says
- * the reply when it appears, and focus stays where the visitor is.
+ * the reply when it appears, and focus stays where the visitor is. Dismissed (its button, or
+ * Escape while in it), the focus that was on it goes to the launcher the reply now waits
+ * behind. Loaded on demand (closing-ui.ts).
  */
-export function ReplyPreview({ session, strings, onOpen, onDismiss }: Props) {
+export function ReplyPreview({ session, strings, onOpen }: Props) {
   const { preview, open, phase, profile } = useSession(session);
+  const rootRef = useRef<HTMLDivElement>(null);
   if (!preview || open) return null;
+  const onDismiss = () => {
+    const root = rootRef.current!;
+    const focused = root.contains(activeIn(root));
+    session.dismissPreview();
+    if (focused) (root.getRootNode() as ParentNode).querySelector<HTMLElement>('.launcher')?.focus();
+  };
   const names = phase.kind === 'chat' ? participantNames(phase.engine.getThreadSnapshot(phase.threadId).items) : new Map<string, string>();
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key === 'Escape') onDismiss();
   };
   return (
-    <div onKeyDown={onKeyDown} className="flex items-start">
+    <div ref={rootRef} onKeyDown={onKeyDown} className="flex items-start">
       <button type="button" onClick={onOpen} className="min-w-0 flex-1 rounded-2xl py-2 pl-3 text-left text-sm">
         <span className="sr-only">{strings.newReply}: </span>
         <strong className="block text-xs">

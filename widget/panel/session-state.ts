@@ -1,6 +1,7 @@
 /** The state a `VisitorSession` shows the panel (visitor-session.ts). */
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import type { AgentProfile, VisitorThreadSummary } from '../../src/core/protocol/rest-schemas.ts';
+import type * as ClosingUi from './closing-ui.ts';
 import type { BlockedReason } from './refusals.ts';
 
 type ProfileState = { status: 'loading' } | { status: 'ready'; profile: AgentProfile } | { status: 'missing' } | { status: 'failed' };
@@ -60,4 +61,6 @@ export interface SessionState {
   emailAsk: EmailAsk | null;
   /** The visitor's other conversations with the agent, newest first; null where the server cannot list them (no list offered). */
   earlier: VisitorThreadSummary[] | null;
+  /** The offer to leave an email, shown as the visitor closed the panel (its chunk, loaded); null: none. */
+  leaving: typeof ClosingUi | null;
 }

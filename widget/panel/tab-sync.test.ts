@@ -98,6 +98,13 @@ describe('mergeFromOtherTab', () => {
     expect(mergeFromOtherTab(verified, RECORD, false)).toEqual(verified);
   });
 
+  it('keeps the email offered on leaving in either tab as offered (once per conversation)', () => {
+    const offered = { ...RECORD, leaveAsked: 'thread-1' };
+    expect(mergeFromOtherTab(RECORD, offered, false)?.leaveAsked).toBe('thread-1');
+    // A tab that has not heard yet writes its record without it: the offer stays made.
+    expect(mergeFromOtherTab(offered, RECORD, false)?.leaveAsked).toBe('thread-1');
+  });
+
   it('leaves a record about another conversation (or none yet) alone', () => {
     expect(mergeFromOtherTab(RECORD, { ...RECORD, threadId: 'thread-2' }, false)).toBeNull();
     expect(mergeFromOtherTab({ ...RECORD, threadId: null }, RECORD, false)).toBeNull();

@@ -56,7 +56,8 @@ export function announceClosed(storage: Storage | null, key: string): void {
  * only moves forward; the unread count is the other tab's (it counted last) unless it was
  * counted from an older read position than this tab's (it is out of date), or the panel is
  * open here (then nothing is unread). When the other tab's visitor became verified, its new
- * token (and the identity's labels) replace this tab's: the server revoked the old token. Null
+ * token (and the identity's labels) replace this tab's: the server revoked the old token. An
+ * email offered on leaving in either tab counts as offered (once per conversation). Null
  * when the record is about another conversation (or none), which this does not merge.
  */
 export function mergeFromOtherTab(mine: VisitorRecord, theirs: VisitorRecord, openHere: boolean): VisitorRecord | null {
@@ -66,5 +67,6 @@ export function mergeFromOtherTab(mine: VisitorRecord, theirs: VisitorRecord, op
   // (Only this way: a tab that has not heard yet may still write its old token.)
   const who = theirs.verified && !mine.verified ? theirs : mine;
   const { visitorToken, verified, email, name } = who;
-  return { ...mine, visitorToken, verified, email, name, appliedSeq: Math.max(mine.appliedSeq, theirs.appliedSeq), unread };
+  const leaveAsked = mine.leaveAsked ?? theirs.leaveAsked;
+  return { ...mine, visitorToken, verified, email, name, appliedSeq: Math.max(mine.appliedSeq, theirs.appliedSeq), unread, leaveAsked };
 }

@@ -24,6 +24,7 @@ import type { StartMode } from './resolve-outcome.ts';
 import type { SessionState } from './session-state.ts';
 import { StoredVisitor } from './stored-visitor.ts';
 import { UnreadTracker } from './unread-tracker.ts';
+import { rememberViewed } from './viewed-thread.ts';
 
 /**
  * Stands in for the visitor's sender id on a server whose history names no visitor yet; the
@@ -34,6 +35,8 @@ export const UNKNOWN_VISITOR = 'visitor:unknown';
 export abstract class VisitorConversation {
   protected state: SessionState;
   protected readonly listeners = new Set<() => void>();
+  /** The visitor record's storage key (visitor-store.ts); this tab's own keys derive from it. */
+  protected readonly key: string;
   protected readonly visitor: StoredVisitor;
   /** What the website said about the visitor (`identify()`), validated by the loader. */
   protected identity: VisitorIdentity | null;
@@ -50,7 +53,8 @@ export abstract class VisitorConversation {
     protected readonly host: PanelHost,
     protected readonly deps: PanelDeps,
   ) {
-    this.visitor = new StoredVisitor(visitorKey(host.options.apiBaseUrl, host.options.agent), deps.storage);
+    this.key = visitorKey(host.options.apiBaseUrl, host.options.agent);
+    this.visitor = new StoredVisitor(this.key, deps.storage);
     this.events = new HostEvents(host);
     this.unread = new UnreadTracker(this.visitor, this.events);
     this.engine = new EngineLifecycle(this.events);
@@ -68,6 +72,7 @@ export abstract class VisitorConversation {
       firstMessage: null,
       emailAsk: null,
       earlier: null,
+      leaving: null,
     };
   }
 
@@ -167,6 +172,8 @@ export abstract class VisitorConversation {
     this.unread.baselinePending = outcome.baselinePending;
     this.visitor.record = { ...outcome.record, unread: this.visitor.record.unread };
     this.visitor.save();
+    // An earlier conversation stays on screen across this tab's page loads; any other start is the server's choice.
+    rememberViewed(this.key, mode.earlier ? threadId : null);
 
     const engine = this.deps.createEngine({
       serverUrl: this.host.options.apiBaseUrl,

@@ -14,6 +14,7 @@ import { forgetDevice } from './forget-visitor.ts';
 import { describeError as describe } from './host-events.ts';
 import { refusalOfError } from './refusals.ts';
 import { mergeFromOtherTab } from './tab-sync.ts';
+import { viewedThread } from './viewed-thread.ts';
 import { VisitorConversation } from './visitor-conversation.ts';
 
 export { UNKNOWN_VISITOR } from './visitor-conversation.ts';
@@ -24,7 +25,30 @@ export class VisitorSession extends VisitorConversation {
   start(): void {
     void this.loadProfile();
     if (this.identity) this.adopt(this.identity, false);
-    else if (this.visitor.record.visitorToken || this.visitor.record.email) this.begin();
+    else if (this.visitor.record.visitorToken || this.visitor.record.email) void this.resume();
+  }
+
+  /**
+   * A page load of a known visitor: the earlier conversation this tab was showing
+   * (viewed-thread.ts), resumed by its id when the server still lists it as theirs (CONTRACT
+   * §7 "my conversations"); otherwise (a token or thread no longer valid, a server without the
+   * list, offline) quietly the one the server resumes, as on any visit.
+   */
+  private async resume(): Promise<void> {
+    const viewing = viewedThread(this.key);
+    const token = this.visitor.record.visitorToken;
+    if (viewing && token) {
+      const generation = ++this.generation;
+      this.set({ phase: { kind: 'starting' } });
+      const listed = await this.deps.api.listThreads(this.host.options.agent, token).then(
+        ({ threads }) => threads.some((thread) => thread.id === viewing),
+        () => false,
+      );
+      // (Something else started meanwhile: identify(), another tab, a reset.)
+      if (generation !== this.generation) return;
+      if (listed) return this.openEarlier(viewing);
+    }
+    this.begin();
   }
 
   async loadProfile(): Promise<void> {
@@ -65,7 +89,7 @@ export class VisitorSession extends VisitorConversation {
    * The visitor left their email in the inline offer (already checked): a label for the
    * owners, set once (CONTRACT §7: a known visitor without one may give it later). Before
    * there is a conversation (a server that wants one first), it starts with it. False when
-   * the server did not take it.
+   * the server did not take it. Given in the offer on leaving, the panel then closes.
    */
   async leaveEmail(typed: string): Promise<boolean> {
     const email = typed.trim().toLowerCase();
@@ -80,6 +104,8 @@ export class VisitorSession extends VisitorConversation {
       const resolved = await this.deps.api.resolveThread(this.host.options.agent, { email }, token);
       const saved = resolved.email ?? email;
       this.visitor.update({ email: saved });
+      // Given as they closed the panel (the offer on leaving): it closes.
+      if (this.state.leaving) this.host.requestClose();
       this.set({ email: saved, emailAsk: 'saved' });
       return true;
     } catch (error) {
@@ -91,6 +117,35 @@ export class VisitorSession extends VisitorConversation {
   /** "No thanks": the email is not asked for again on this page, unless the visitor asks for a person. */
   declineEmail(): void {
     this.set({ emailAsk: 'declined' });
+  }
+
+  /**
+   * The visitor closes the panel (its close button, Escape, the launcher). The first time in a
+   * conversation where they wait for an answer (awaits-answer.ts) and nobody could write to them
+   * after they go, the panel offers to leave an email instead (`leaving`); closing again
+   * closes. Offered once per conversation (kept in the record, so across page loads and tabs),
+   * and not after "No thanks" to the inline offer on this page. A chunk that cannot load just
+   * closes.
+   */
+  leave(): void {
+    const { phase, emailAsk, leaving } = this.state;
+    const close = () => this.host.requestClose();
+    if (
+      leaving ||
+      phase.kind !== 'chat' ||
+      emailAsk === 'declined' ||
+      !this.wantsEmail() ||
+      this.visitor.record.leaveAsked === phase.threadId
+    )
+      return close();
+    const { engine, threadId } = phase;
+    import('./closing-ui.ts')
+      .then((ui) => {
+        if (!ui.awaitsAnswer(engine.getThreadSnapshot(threadId).items)) return close();
+        this.visitor.update({ leaveAsked: threadId });
+        this.set({ leaving: ui });
+      })
+      .catch(close);
   }
 
   /** `AMA2Chat.identify()`: another person starts over; the same one updates their name or proves who they are. */
@@ -135,12 +190,12 @@ export class VisitorSession extends VisitorConversation {
   /**
    * Opens one of the visitor's earlier conversations ("Earlier conversations", offered only in a
    * conversation of a visitor with a token), to read and write in as before (CONTRACT §7:
-   * resumed with its id). The server's open conversation stays the newest one: the next page
-   * load resumes that.
+   * resumed with its id). The server's open conversation stays the newest one; this tab's next
+   * page load shows this one again ({@link resume}).
    */
   openEarlier(threadId: string): void {
-    // (The panel is open: nothing is unread.)
-    this.visitor.update({ threadId, appliedSeq: 0 });
+    // (The panel is open: nothing is unread. Resumed after a reload, the read position is kept.)
+    if (threadId !== this.visitor.record.threadId) this.visitor.update({ threadId, appliedSeq: 0 });
     this.reResolved = false;
     this.begin({ earlier: true });
   }
@@ -192,6 +247,7 @@ export class VisitorSession extends VisitorConversation {
       emailAsk: null,
       preview: null,
       earlier: null,
+      leaving: null,
     });
     this.askWhoItIs();
   }
@@ -206,7 +262,8 @@ export class VisitorSession extends VisitorConversation {
 
   setOpen(open: boolean): void {
     // Opened, the panel shows the reply the preview was about.
-    this.set(open ? { open, preview: null } : { open });
+    // Closed, the offer on leaving has had its answer.
+    this.set(open ? { open, preview: null } : { open, leaving: null });
     if (open) {
       this.unread.set(0);
       this.onThreadChange();

@@ -22,6 +22,7 @@ const RECORD: VisitorRecord = {
   senderId: 'visitor:9c1d6a0e-0000-4000-8000-000000000001',
   appliedSeq: 12,
   unread: 2,
+  leaveAsked: '0b4b4a8e-8f3a-4f57-9d49-1f0a2a0c5e11',
 };
 
 function stored(value: string): VisitorRecord {
@@ -58,6 +59,8 @@ describe('visitor store', () => {
       JSON.stringify({ ...RECORD, threadId: '../../etc' }),
       JSON.stringify({ ...RECORD, senderId: 'agent:someone' }),
       JSON.stringify({ ...RECORD, email: 'x'.repeat(321) }),
+      JSON.stringify({ ...RECORD, leaveAsked: true }),
+      JSON.stringify({ ...RECORD, leaveAsked: '../../etc' }),
     ];
     for (const value of damaged) expect(stored(value), value).toEqual(EMPTY_VISITOR);
   });
@@ -79,6 +82,13 @@ describe('visitor store', () => {
   it('reads a record from before visitor tokens as one without a token (so it cannot resume by email alone)', () => {
     const { visitorToken: _token, verified: _verified, ...old } = RECORD;
     expect(parseVisitor(old)).toEqual({ ...RECORD, visitorToken: null, verified: false });
+  });
+
+  it('remembers the conversation the email was offered in on leaving; a record from before that reads as not offered yet', () => {
+    expect(stored(JSON.stringify(RECORD)).leaveAsked).toBe(RECORD.threadId);
+    const { leaveAsked: _asked, ...old } = RECORD;
+    expect(parseVisitor(old)).toEqual({ ...RECORD, leaveAsked: null });
+    expect(EMPTY_VISITOR.leaveAsked).toBeNull();
   });
 
   it('survives a storage that throws', () => {

@@ -16,6 +16,8 @@ export interface VisitorRecord {
   senderId: string | null;
   appliedSeq: number;
   unread: number;
+  /** The conversation in which closing the panel offered to leave an email (leave-offer.tsx): offered once per conversation. */
+  leaveAsked: string | null;
 }
 
 export const EMPTY_VISITOR: Readonly<VisitorRecord> = {
@@ -27,6 +29,7 @@ export const EMPTY_VISITOR: Readonly<VisitorRecord> = {
   senderId: null,
   appliedSeq: 0,
   unread: 0,
+  leaveAsked: null,
 };
 
 /** The shape of a visitor token (CONTRACT §7: `vt_` + base64url of 32 random bytes, with room to grow). */
@@ -48,8 +51,9 @@ const nullableText =
 const count: Check = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 /** Every field and what it may hold: a record with any other value is not ours (or was damaged). */
+const threadIdCheck = nullableText(MAX_ID, /^[A-Za-z0-9_-]+$/);
 const FIELDS: Record<keyof VisitorRecord, Check> = {
-  threadId: nullableText(MAX_ID, /^[A-Za-z0-9_-]+$/),
+  threadId: threadIdCheck,
   visitorToken: nullableText(MAX_ID + 3, VISITOR_TOKEN_PATTERN),
   verified: (value) => typeof value === 'boolean',
   email: nullableText(MAX_TEXT),
@@ -57,16 +61,18 @@ const FIELDS: Record<keyof VisitorRecord, Check> = {
   senderId: nullableText(MAX_ID, /^visitor:[^\s]+$/),
   appliedSeq: count,
   unread: count,
+  leaveAsked: threadIdCheck,
 };
 
 /**
  * Validates a stored value: the record, or null when anything in it is missing or wrong. A
  * record written before visitor tokens existed (no `visitorToken` / `verified`) is read as
- * having none, so its visitor is asked to start again rather than resumed by email alone.
+ * having none, so its visitor is asked to start again rather than resumed by email alone;
+ * one written before `leaveAsked` existed, as not asked yet.
  */
 export function parseVisitor(raw: unknown): VisitorRecord | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
-  const input: Record<string, unknown> = { visitorToken: null, verified: false, ...(raw as Record<string, unknown>) };
+  const input: Record<string, unknown> = { visitorToken: null, verified: false, leaveAsked: null, ...(raw as Record<string, unknown>) };
   const record = { ...EMPTY_VISITOR };
   for (const [key, check] of Object.entries(FIELDS) as [keyof VisitorRecord, Check][]) {
     const value = input[key];

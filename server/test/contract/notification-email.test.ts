@@ -3,7 +3,12 @@ import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Notification, NotificationKind, NotificationLanguage } from '../../../src/core/protocol/notifications.ts';
+import type {
+  Notification,
+  NotificationKind,
+  NotificationLanguage,
+  NotificationSettings,
+} from '../../../src/core/protocol/notifications.ts';
 import type { DeliverableNotification } from '../../src/notifications/delivery-channels.ts';
 import { SmtpReceiver } from '../support/smtp-receiver.ts';
 import { closedLog } from '../support/closed-log.ts';
@@ -35,9 +40,9 @@ const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)> & "quotes
 const recipients: string[] = [];
 
 async function recipient(server: TestServer, name: string, language: NotificationLanguage = 'en') {
-  const { user } = await server.addUser(name);
+  const { user, token } = await server.addUser(name);
   recipients.push(user.email);
-  return { id: user.id, name: user.name, email: user.email, language };
+  return { id: user.id, name: user.name, email: user.email, language, token };
 }
 
 /** CONTRACT §12: notification email through a real SMTP server, with RFC 8058 one-click unsubscribe. */
@@ -158,6 +163,34 @@ describeEachStorage('notification email over SMTP (CONTRACT §12)', (storageEnv)
     await receiver.waitFor(count + 1);
     expect(receiver.received.length).toBe(count + 1);
     expect(receiver.received.at(-1)!.mail.subject).toBe('A visitor waits');
+  });
+
+  it("a one-click unsubscribe shows in the user's settings, and choosing email again brings the emails back", async () => {
+    const ada = await recipient(server, 'Ada');
+    const settingsUrl = `${server.url}/api/v1/me/notification-settings`;
+    const auth = { authorization: `Bearer ${ada.token}` };
+    const link = server.app.context.notifyChannels.email.unsubscribeUrl(ada.id, ['mention'], 'en').replace('localhost', '127.0.0.1');
+    const oneClick = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(oneClick.status).toBe(200);
+
+    const settings = (await (await fetch(settingsUrl, { headers: auth })).json()) as NotificationSettings;
+    expect(settings.channels.mention).toEqual(['in_app', 'push']);
+    expect(settings.channels.waiting).toEqual(['in_app', 'push', 'email']);
+    expect(await deliver(ada, [item(ada.id)])).toBe('nothing_to_send');
+
+    const chosen = await fetch(settingsUrl, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...settings, channels: { ...settings.channels, mention: ['in_app', 'push', 'email'] } }),
+    });
+    expect(chosen.status).toBe(200);
+    const count = receiver.received.length;
+    expect(await deliver(ada, [item(ada.id)])).toBe('sent');
+    await receiver.waitFor(count + 1);
   });
 
   it('the confirm page button posts as a browser does and gets a page; a changed token is refused', async () => {

@@ -185,6 +185,20 @@ for (const [language, t, locale] of [
       await retryButton(card, t).click();
       await expect.poll(async () => (await failedRunIds(alice, thread.id)).length).toBe(2);
       await expect(card.getByRole('button', { name: `${t.runs.earlierAttempts(1)} · ${t.runs.show}` })).toBeVisible();
+      // Every target of the card, its steps open: the toggles, Details and Retry.
+      const steps = card.getByRole('button', { name: t.runs.steps });
+      if ((await steps.getAttribute('aria-expanded')) === 'false') await steps.click();
+      await expect(card.locator('summary').first()).toBeVisible();
+      const small = await card.evaluate(
+        (root, min) =>
+          [...root.querySelectorAll<HTMLElement>('button, summary, a[href]')]
+            .filter((element) => element.getClientRects().length > 0)
+            .map((element) => ({ name: element.textContent?.trim() ?? '', box: element.getBoundingClientRect() }))
+            .filter(({ box }) => box.width < min || box.height < min)
+            .map(({ name, box }) => `${name}: ${Math.round(box.width)} × ${Math.round(box.height)}`),
+        MIN_TARGET,
+      );
+      expect(small, 'targets in the run card under 44 × 44 px').toEqual([]);
       await expectAccessibleInBoth(page, `a failed run opened on a phone (${language})`);
     });
   });

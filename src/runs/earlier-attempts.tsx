@@ -4,6 +4,7 @@ import { useStrings } from '../i18n/locale-store.ts';
 import { useRunExpansion } from './run-card-expansion.ts';
 import { RunDetails } from './run-details.tsx';
 import { ERROR_TEXT, MUTED_TEXT } from './run-styles.ts';
+import { TOUCH_TARGET } from '../ui/touch-target.ts';
 
 /** Marks the toggle, so a card whose Retry button went with the failed attempt can move focus to it. */
 export const EARLIER_TOGGLE_ATTRIBUTE = 'data-earlier-attempts';
@@ -27,7 +28,7 @@ export function EarlierAttempts({ runId, attempts, now }: { runId: string; attem
         aria-expanded={open}
         aria-controls={listId}
         onClick={() => setExpanded(key, !open)}
-        className={`rounded text-left ${MUTED_TEXT} underline-offset-2 hover:underline`}
+        className={`rounded text-left ${MUTED_TEXT} underline-offset-2 hover:underline ${TOUCH_TARGET}`}
       >
         {t.runs.earlierAttempts(attempts.length)} · {open ? t.runs.hide : t.runs.show}
       </button>

@@ -13,6 +13,7 @@ import { awaitsApproval, isSettled, runStatusLabel } from './run-format.ts';
 import { ERROR_TEXT, MUTED_TEXT } from './run-styles.ts';
 import { ToolCallItem } from './tool-call-item.tsx';
 import { escalationTarget, planSentence } from './tool-words.ts';
+import { TOUCH_TARGET } from '../ui/touch-target.ts';
 
 export interface RunCardProps {
   run: RunView;
@@ -105,7 +106,7 @@ export function RunCard({ run, agentName, now, onDecide, onRetry, nameOf, earlie
           aria-expanded={expanded}
           aria-controls={bodyId}
           onClick={() => setExpanded(run.runId, !expanded)}
-          className={`inline-flex items-center gap-1 rounded px-1 text-sm ${MUTED_TEXT} hover:text-slate-900 dark:hover:text-white`}
+          className={`inline-flex items-center justify-center gap-1 rounded px-1 text-sm ${MUTED_TEXT} hover:text-slate-900 dark:hover:text-white ${TOUCH_TARGET}`}
         >
           {t.runs.steps}
           <span aria-hidden="true" className={`inline-block motion-safe:transition-transform ${expanded ? 'rotate-90' : ''}`}>

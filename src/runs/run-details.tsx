@@ -2,6 +2,7 @@ import type { RunView } from '../core/sync/run-state.ts';
 import { useStrings } from '../i18n/locale-store.ts';
 import { formatPreview, runTimings } from './run-format.ts';
 import { MUTED_TEXT, PREVIEW_CLASS } from './run-styles.ts';
+import { TOUCH_TARGET } from '../ui/touch-target.ts';
 
 /**
  * The engineer's view of a run, closed until asked for: timings, the raw plan, and each
@@ -14,7 +15,7 @@ export function RunDetails({ run, now }: { run: RunView; now: number }) {
   if (timings.length === 0 && run.decisions.length === 0 && run.toolCalls.length === 0) return null;
   return (
     <details className="text-xs" data-run-details="">
-      <summary className={`cursor-pointer ${MUTED_TEXT}`}>{t.runs.details}</summary>
+      <summary className={`cursor-pointer content-center ${MUTED_TEXT} ${TOUCH_TARGET}`}>{t.runs.details}</summary>
       <div className="mt-1 space-y-2">
         {timings.length > 0 && <p className={MUTED_TEXT}>{timings.map((timing) => timing.text).join(' · ')}</p>}
         {run.decisions.length > 0 && (

@@ -5,6 +5,7 @@ import { defineConfig, type Plugin } from 'vite';
 import { precompress } from './build/precompress-plugin.ts';
 import { remToPx } from './widget/panel/pixel-units.ts';
 import { inlinePropertyDefaults } from './widget/panel/shadow-properties.ts';
+import { themeCss } from './widget/panel/theme-tokens.ts';
 
 /** The demo host page (and its script and stylesheet) ship next to widget.js. */
 function demoPage(): Plugin {
@@ -62,6 +63,20 @@ function panelPropertyDefaults(): Plugin {
   };
 }
 
+/**
+ * The theme's colours (theme-tokens.ts) join the panel's stylesheet source at build time, so
+ * they are minified with it and the panel carries neither the tokens nor the code that writes them.
+ */
+function panelThemeTokens(): Plugin {
+  return {
+    name: 'widget-panel-theme-tokens',
+    enforce: 'pre',
+    transform(code, id) {
+      return /\/widget\/panel\/panel\.css\?inline$/.test(id) ? { code: `${code}\n${themeCss()}\n`, map: null } : null;
+    },
+  };
+}
+
 /** The oldest browsers the widget's stylesheets are written for (lightningcss targets). */
 const CSS_BROWSERS = ['chrome87', 'edge88', 'firefox92', 'safari14.1'];
 
@@ -94,7 +109,9 @@ function builtPanelFile(): string {
 export default defineConfig(({ mode }) => {
   const panel = mode === 'panel';
   return {
-    plugins: panel ? [plainDynamicImport(), tailwindcss(), panelPropertyDefaults(), precompress()] : [demoPage(), precompress()],
+    plugins: panel
+      ? [plainDynamicImport(), panelThemeTokens(), tailwindcss(), panelPropertyDefaults(), precompress()]
+      : [demoPage(), precompress()],
     publicDir: false,
     resolve: { alias: panel ? PREACT_ALIASES : [] },
     define: {

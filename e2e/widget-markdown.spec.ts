@@ -76,6 +76,9 @@ test('a wide GFM table and a long code line from an agent scroll inside the bubb
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => scroller.evaluate((element) => element.scrollLeft)).toBeGreaterThan(0);
   }
+  // The code block's language label in its own small size (0.7 × 16 px), not the bubble's.
+  const label = conversation.locator('figcaption', { hasText: /^js$/ });
+  expect(await label.evaluate((element) => getComputedStyle(element).fontSize)).toBe('11.2px');
   await expect(panel(page)).toBeVisible();
   await watch.expectClean();
 });

@@ -1,4 +1,4 @@
-import { THEMES, type ThemeName } from './theme-tokens.ts';
+import { RING_BASES, type ThemeName } from './theme-tokens.ts';
 
 /** The accent when neither the page nor the agent's profile gives one. */
 export const DEFAULT_ACCENT = '#4f46e5';
@@ -71,7 +71,7 @@ function mixHex(from: string, to: string, amount: number): string {
  * keeps the accent's hue. The fallback itself always does (checked in theme-tokens.test.ts).
  */
 export function ringOn(accent: string, theme: ThemeName): string {
-  const { surface, ringFallback } = THEMES[theme];
+  const { surface, ringFallback } = RING_BASES[theme];
   for (let amount = 0; amount < 1; amount += RING_STEP) {
     const ring = amount === 0 ? accent : mixHex(accent, ringFallback, amount);
     if (contrastRatio(ring, surface) >= MIN_UI_CONTRAST) return ring;
@@ -87,5 +87,5 @@ export function ringOn(accent: string, theme: ThemeName): string {
 export function applyAccent(element: HTMLElement, color: string): void {
   element.style.setProperty('--accent', color);
   element.style.setProperty('--accent-contrast', contrastOn(color));
-  for (const theme of Object.keys(THEMES) as ThemeName[]) element.style.setProperty(`--accent-ring-${theme}`, ringOn(color, theme));
+  for (const theme of Object.keys(RING_BASES) as ThemeName[]) element.style.setProperty(`--accent-ring-${theme}`, ringOn(color, theme));
 }

@@ -17,9 +17,10 @@ interface Props {
   onClose(): void;
 }
 
-// 44 × 44 px: a finger's target on a phone (issue 23).
+// 44 × 44 px: a finger's target on a phone (issue 23). The hover is white at 15 % as one hex
+// colour: Tailwind's white with an opacity comes with display-p3 and lab copies of it.
 const ICON_BUTTON =
-  'grid size-11 shrink-0 place-items-center rounded-full hover:bg-white/15 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current';
+  'grid size-11 shrink-0 place-items-center rounded-full hover:bg-[#ffffff26] focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current';
 
 /** The agent's name and initials in the accent colour (the greeting is the conversation's first message), with "talk to a person", "new conversation" and close. */
 export function PanelHeader({ titleId, name, strings, canRestart, onRestart, onRequestPerson, onEarlier, onClose }: Props) {

@@ -6,19 +6,18 @@ import type { MountPanel } from '../shared/panel-contract.ts';
 import { createPanel } from './create-panel.tsx';
 import { browserDeps } from './panel-deps.ts';
 import css from './panel.css?inline';
-import { themeCss } from './theme-tokens.ts';
 
 /**
  * Installs the panel's stylesheet in the shadow root (adopted, so a strict CSP's style-src
  * needs no 'unsafe-inline') and returns the function that removes it. Its `@property`
  * defaults are plain declarations already (shadow-properties.ts), and its lengths pixels
  * (pixel-units.ts: a `rem` would follow the host page's root font size into the shadow root),
- * both applied at build time (vite.widget.config.ts).
+ * and the theme's colours are in it (theme-tokens.ts), all done at build time (vite.widget.config.ts).
  */
 function installStyles(root: ShadowRoot): () => void {
   try {
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(`${css}\n${themeCss()}`);
+    sheet.replaceSync(css);
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
     return () => {
       root.adoptedStyleSheets = root.adoptedStyleSheets.filter((candidate) => candidate !== sheet);

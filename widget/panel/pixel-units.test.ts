@@ -16,4 +16,8 @@ describe('remToPx', () => {
     const css = '.remark{top:2px;line-height:1.5;--x-2rem-y:1}.a2rem{left:1em}';
     expect(remToPx(css)).toBe(css);
   });
+
+  it('leaves a length escaped in a class name alone, so the class still matches (text-[0.7rem])', () => {
+    expect(remToPx('.text-\\[0\\.7rem\\]{font-size:.7rem}')).toBe('.text-\\[0\\.7rem\\]{font-size:11.2px}');
+  });
 });

@@ -10,5 +10,6 @@ const BASE_FONT_PX = 16;
  * Applied to the panel's stylesheet at build time (vite.widget.config.ts), not in the browser.
  */
 export function remToPx(css: string): string {
-  return css.replace(/(?<![\w.]|\w-)(\d*\.?\d+)rem\b/g, (_, value: string) => `${Number((Number(value) * BASE_FONT_PX).toFixed(4))}px`);
+  // Not after a backslash: `.text-\[0\.7rem\]` is a class name, `.7rem` escaped in it.
+  return css.replace(/(?<![\w.\\]|\w-)(\d*\.?\d+)rem\b/g, (_, value: string) => `${Number((Number(value) * BASE_FONT_PX).toFixed(4))}px`);
 }

@@ -2,7 +2,8 @@
  * The panel's colours, light and dark, as CSS custom properties (`--ama-<token>`) on the
  * loader's frame (`.panel`). panel.css maps them to Tailwind colours (`bg-ama-surface`,
  * `text-ama-muted`…), and theme-tokens.test.ts checks every pair that is read together
- * against WCAG AA.
+ * against WCAG AA. Their stylesheet ({@link themeCss}) joins panel.css at build time
+ * (vite.widget.config.ts): the panel's code carries only {@link RING_BASES}.
  *
  * Which set applies follows the loader's `data-theme` on the shadow host: `dark`, or `auto`
  * while the visitor's system prefers dark (`prefers-color-scheme`, live). The loader's own
@@ -58,9 +59,18 @@ export interface ThemeTokens {
   ringFallback: string;
 }
 
+/**
+ * The two tokens the panel reads while it runs (accent-color.ts: the focus ring's surface and
+ * the colour it is mixed towards); the rest are written into the stylesheet at build time.
+ */
+export const RING_BASES: Record<ThemeName, Pick<ThemeTokens, 'surface' | 'ringFallback'>> = {
+  light: { surface: '#ffffff', ringFallback: '#0f172a' },
+  dark: { surface: '#0f172a', ringFallback: '#f1f5f9' },
+};
+
 export const THEMES: Record<ThemeName, ThemeTokens> = {
   light: {
-    surface: '#ffffff',
+    ...RING_BASES.light,
     text: '#0f172a',
     textSoft: '#334155',
     muted: '#64748b',
@@ -83,10 +93,9 @@ export const THEMES: Record<ThemeName, ThemeTokens> = {
     codeBlockText: '#f1f5f9',
     codeLabel: '#cbd5e1',
     cellBorder: 'rgb(15 23 42 / 0.25)',
-    ringFallback: '#0f172a',
   },
   dark: {
-    surface: '#0f172a',
+    ...RING_BASES.dark,
     text: '#f1f5f9',
     textSoft: '#cbd5e1',
     muted: '#94a3b8',
@@ -109,7 +118,6 @@ export const THEMES: Record<ThemeName, ThemeTokens> = {
     codeBlockText: '#e2e8f0',
     codeLabel: '#cbd5e1',
     cellBorder: 'rgb(241 245 249 / 0.3)',
-    ringFallback: '#f1f5f9',
   },
 };
 

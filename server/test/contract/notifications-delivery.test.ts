@@ -116,7 +116,12 @@ describeEachStorage('notifications: the delivery queue', (storageEnv) => {
     const again = await start({ NOTIFY_LEASE_MS: SHORT_LEASE_MS });
     await waitFor('the push after the restart', () => pushedTo(bob).length === 1, NOTIFY_TIMEOUT_MS * 3);
     expect(pushedTo(bob)[0]!.notification.thread_seq).toBe(seq);
-    expect(await again.app.context.storage.notifications.queued(bob.user.id, 'push', 10)).toEqual([]);
+    // The channel is handed the item before the queue ends it: wait for the end, not just the hand-over.
+    await waitFor(
+      'the delivery ended',
+      async () => (await again.app.context.storage.notifications.queued(bob.user.id, 'push', 10)).length === 0,
+      NOTIFY_TIMEOUT_MS,
+    );
   });
 
   it('nothing is pushed for a thread the user focuses when it is due', async () => {
@@ -198,7 +203,7 @@ describeEachStorage('notifications: the delivery queue', (storageEnv) => {
     );
     expect(pushedTo(carol).map((item) => item.notification.thread_seq)).toEqual(seqs);
     const after = morning.app.context.storage.notifications;
-    expect(await after.queued(bob.user.id, 'email', 10)).toEqual([]);
+    await waitFor("Bob's email ended", async () => (await after.queued(bob.user.id, 'email', 10)).length === 0, NOTIFY_TIMEOUT_MS);
     // Nothing for Dave, who can no longer read the thread: his deliveries were dropped, not sent.
     await waitFor(
       "Dave's deliveries ended",

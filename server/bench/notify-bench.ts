@@ -144,6 +144,7 @@ async function push(): Promise<void> {
       `≤ ${GOALS.pushP95Ms} ms`,
       summary.p95Ms <= GOALS.pushP95Ms ? 'met' : 'MISSED',
     ]);
+    console.log(`  → ${rows.at(-1)!.join(' | ')}`);
   };
   if (CONFIGS.has('sqlite')) {
     const key = randomBytes(32);

@@ -17,6 +17,8 @@ import { ArrivalPushReceiver } from './arrival-push-receiver.ts';
 
 /** After the last message, how long without a new push ends the wait. */
 const DRAIN_IDLE_MS = 5_000;
+/** While the big thread is created: a read this often (see seedAudience). */
+const HEARTBEAT_MS = 500;
 /** How often the drain looks at the count. */
 const DRAIN_CHECK_MS = 250;
 
@@ -78,18 +80,23 @@ async function seedAudience(
       await storage.push.subscribe({ userId: id, endpoint: receiver.endpoint(i), p256dh, auth: randomBytes(16).toString('base64url') });
       userIds.push(id);
     }
-    const { thread } = await storage.threads.create({
-      kind: 'private',
-      title: 'Busy thread',
-      participationMode: 'open',
-      participants: [
-        { sender_id: `user:${senderId}`, name: 'Sender', avatar_url: null },
-        ...userIds.map((id, i) => ({ sender_id: `user:${id}` as const, name: `Reader ${i}`, avatar_url: null })),
-      ],
-      extraAudience: [],
-      createdBy: `user:${senderId}`,
-      initialMessage: null,
-    });
+    // One thread of 1,001 participants is a long transaction on PostgreSQL: cheap reads beside
+    // it keep the storage's stall deadline (no call answered for 3 s) from calling it an outage.
+    const heartbeat = setInterval(() => void storage.users.get(senderId).catch(() => undefined), HEARTBEAT_MS);
+    const { thread } = await storage.threads
+      .create({
+        kind: 'private',
+        title: 'Busy thread',
+        participationMode: 'open',
+        participants: [
+          { sender_id: `user:${senderId}`, name: 'Sender', avatar_url: null },
+          ...userIds.map((id, i) => ({ sender_id: `user:${id}` as const, name: `Reader ${i}`, avatar_url: null })),
+        ],
+        extraAudience: [],
+        createdBy: `user:${senderId}`,
+        initialMessage: null,
+      })
+      .finally(() => clearInterval(heartbeat));
     return { threadId: thread.id, userIds };
   } finally {
     await storage.close();

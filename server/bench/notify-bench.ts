@@ -137,7 +137,7 @@ async function push(): Promise<void> {
       `${fmt(result.received)} of ${fmt(result.expected)}${result.repeats ? ` (+${fmt(result.repeats)} repeats)` : ''}`,
       fmt(result.receivedWhileSending),
       fmt(result.pushesPerSecond),
-      fmt(result.cpuMicrosPerPush),
+      result.received > 0 ? fmt(result.cpuMicrosPerPush) : `— (${result.cpuSeconds.toFixed(1)} s in all)`,
       summary.p50,
       summary.p95,
       summary.p99,

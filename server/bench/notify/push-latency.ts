@@ -52,6 +52,8 @@ export interface PushLatencyResult {
   waitedMs: number;
   /** The servers' CPU time (all processes, all threads) per distinct push received, in µs. */
   cpuMicrosPerPush: number;
+  /** The servers' CPU time over the whole measure, in seconds. */
+  cpuSeconds: number;
 }
 
 type Session = { token: string; user: { id: string } };
@@ -171,6 +173,7 @@ export async function measurePushLatency(options: PushLatencyOptions): Promise<P
       receivedWhileSending,
       waitedMs,
       cpuMicrosPerPush: (cpuSeconds * 1e6) / Math.max(1, received),
+      cpuSeconds,
     };
   } finally {
     await receiver.close();

@@ -5,7 +5,7 @@
  *      SQLite (log → rules → stored), median of BENCH_RULE_RUNS runs (goal ≥ 20,000 events/s);
  *   2. commit → push request sent with BENCH_NOTIFY_USERS (1,000) users subscribed to one busy
  *      thread at BENCH_NOTIFY_RATE (50) messages/s for BENCH_NOTIFY_SECONDS (1; then at most
- *      BENCH_NOTIFY_DRAIN_SECONDS (45) of waiting for the pushes), on one SQLite
+ *      BENCH_NOTIFY_DRAIN_SECONDS (90) of waiting for the pushes), on one SQLite
  *      process and on three on PostgreSQL + NATS (goal p95 ≤ 500 ms);
  *   3. commit throughput (`bench:server`'s load) with notifications on against a server with
  *      `NOTIFICATIONS=off`, alternating BENCH_ROUNDS (3) rounds (goal: on ≥ 90 % of off).
@@ -42,7 +42,7 @@ const RULE_EVENTS_WIDE = intSetting('BENCH_EVENTS_WIDE', 200);
 const USERS = intSetting('BENCH_NOTIFY_USERS', 1_000);
 const RATE = intSetting('BENCH_NOTIFY_RATE', 50);
 const PUSH_SECONDS = intSetting('BENCH_NOTIFY_SECONDS', 1);
-const DRAIN_MAX_MS = intSetting('BENCH_NOTIFY_DRAIN_SECONDS', 45) * 1000;
+const DRAIN_MAX_MS = intSetting('BENCH_NOTIFY_DRAIN_SECONDS', 90) * 1000;
 const ROUNDS = intSetting('BENCH_ROUNDS', 3);
 const THROUGHPUT_SECONDS = intSetting('BENCH_SECONDS', 4);
 const CLUSTER_PROCESSES = 3;

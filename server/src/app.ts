@@ -204,7 +204,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       for (const userId of userIds) deliveries.wake(userId);
     },
   });
-  threads.onCommit((event) => notifier.committed(event.thread_id));
+  // NOTIFICATIONS=off (benchmarks' baseline): no rules after commits and no deliveries.
+  if (notifyConfig.enabled) threads.onCommit((event) => notifier.committed(event.thread_id));
   const authenticate = createAuthenticator(storage, tokens);
   const visitorTokens = new VisitorTokenChecker(storage, config.visitorTokenIdleDays, fastify.log);
   const context: AppContext = {
@@ -385,8 +386,10 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       // Serving: take up what other processes (or this one before a restart) left undelivered.
       webhooks.start();
       snoozes.start();
-      notifier.start();
-      deliveries.start();
+      if (notifyConfig.enabled) {
+        notifier.start();
+        deliveries.start();
+      }
       return url;
     },
     close() {

@@ -1,5 +1,10 @@
 /** The notification settings of a server process (environment; CONTRACT §12). */
 export interface NotificationConfig {
+  /**
+   * `NOTIFICATIONS`: `off` makes no notifications at all (no rules after commits, no
+   * deliveries): the baseline of `npm run bench:notify`. Default `on`.
+   */
+  enabled: boolean;
   /** `EMAIL_DELAY_MS`: how long every email waits, overriding the users' `email_delay_minutes` (tests); null: theirs. */
   emailDelayMs: number | null;
   /** `NOTIFY_RETRY_BASE_MS`: the wait after a channel's first `retry`; it doubles with every try. */
@@ -31,7 +36,10 @@ export function parseNotificationConfig(env: NodeJS.ProcessEnv): NotificationCon
   const clock = env.NOTIFY_CLOCK;
   const fixedClock = clock ? Date.parse(clock) : null;
   if (fixedClock !== null && Number.isNaN(fixedClock)) throw new Error(`NOTIFY_CLOCK must be an ISO 8601 time, got "${clock}".`);
+  const switched = env.NOTIFICATIONS ?? 'on';
+  if (switched !== 'on' && switched !== 'off') throw new Error(`NOTIFICATIONS must be "on" or "off", got "${switched}".`);
   return {
+    enabled: switched === 'on',
     emailDelayMs: whole(env, 'EMAIL_DELAY_MS', null, 0, MAX_DELAY_MS),
     retryBaseMs: whole(env, 'NOTIFY_RETRY_BASE_MS', DEFAULT_RETRY_BASE_MS, 1, 3_600_000)!,
     leaseMs: whole(env, 'NOTIFY_LEASE_MS', DEFAULT_LEASE_MS, 300, 3_600_000)!,

@@ -13,6 +13,9 @@ const draft = (userId: string, seq: number, extra: Partial<NotificationDraft> = 
   ...extra,
 });
 
+/** More notification rows than one PostgreSQL statement may bind (65,535 parameters, 10 a row). */
+const WIDE_BATCH = 7_000;
+
 /** Storage contract rules of notifications: the rules' cursor and lease, once per (user, kind, seq), the list, the delivery queue. */
 export function notificationStoreRules(open: ContractOpen): void {
   it("notifications rule N1: a thread's cursor is taken by one holder; only it records, forward only, each (user, kind, seq) once", async () => {
@@ -113,6 +116,22 @@ export function notificationStoreRules(open: ContractOpen): void {
     expect((await store.queued(b!, 'email', 10)).map((d) => d.dueAt)).toEqual([5_000]);
     await store.releaseUser(b!, holder);
     expect(await store.dueUsers(5_000, 10)).toEqual([b]);
+    await storage.close();
+  });
+
+  it("notifications rule N6: one batch of a busy thread's notifications is stored whole, beyond PostgreSQL's 65,535 parameters a statement", async () => {
+    const { storage } = await open();
+    const store = storage.notifications;
+    const [a] = await users(storage, 1);
+    const { thread: t } = await storage.threads.create(thread([a!]));
+    await store.claimThread(t.id, 'p', 60_000);
+    // 50 messages × 1,000 readers is one batch of the rules; 7,000 rows of 10 columns are past the limit already.
+    const drafts = Array.from({ length: WIDE_BATCH }, (_, i) => draft(a!, i + 1));
+    const created = await store.record(t.id, 'p', WIDE_BATCH, 60_000, drafts);
+    expect(created).toHaveLength(WIDE_BATCH);
+    expect(await store.unreadCount(a!)).toBe(WIDE_BATCH);
+    const queued = await store.queued(a!, 'push', 5);
+    expect(queued.map((d) => d.item.notification.thread_seq)).toEqual([1, 2, 3, 4, 5]);
     await storage.close();
   });
 

@@ -11,6 +11,12 @@ import type {
   StoredNotification,
 } from '../stores/notification-store.ts';
 
+/**
+ * Rows a multi-row insert carries at most: a busy thread's batch (50 messages × 1,000 readers)
+ * is far past PostgreSQL's 65,535 parameters a statement, at 10 a notification row.
+ */
+const INSERT_CHUNK_ROWS = 1_000;
+
 /** The database's clock in epoch ms: leases are judged by one clock, whichever process holds them. */
 const NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
 
@@ -88,8 +94,14 @@ export class PostgresNotifications implements NotificationStore {
           approval_expires_at: draft.approval?.expiresAt ?? null,
           created_at: at,
         }));
-        const inserted = await tx<Row[]>`
-          INSERT INTO notifications ${tx(rows)} ON CONFLICT (user_id, kind, thread_id, thread_seq) DO NOTHING RETURNING *`;
+        const inserted: Row[] = [];
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK_ROWS) {
+          inserted.push(
+            ...(await tx<Row[]>`
+              INSERT INTO notifications ${tx(rows.slice(i, i + INSERT_CHUNK_ROWS))}
+              ON CONFLICT (user_id, kind, thread_id, thread_seq) DO NOTHING RETURNING *`),
+          );
+        }
         const byId = new Map(inserted.map((row) => [String(row.id), row]));
         const deliveries: { notification_id: string; user_id: string; channel: string; due_at: number }[] = [];
         drafts.forEach((draft, index) => {
@@ -100,7 +112,9 @@ export class PostgresNotifications implements NotificationStore {
             deliveries.push({ notification_id: String(row.id), user_id: draft.userId, channel: delivery.channel, due_at: delivery.dueAt });
           }
         });
-        if (deliveries.length > 0) await tx`INSERT INTO notification_deliveries ${tx(deliveries)}`;
+        for (let i = 0; i < deliveries.length; i += INSERT_CHUNK_ROWS) {
+          await tx`INSERT INTO notification_deliveries ${tx(deliveries.slice(i, i + INSERT_CHUNK_ROWS))}`;
+        }
       }
       await tx`UPDATE notification_cursors SET notified_seq = ${seq}, lease_until = ${this.until(leaseMs)} WHERE thread_id = ${threadId}`;
       return created;

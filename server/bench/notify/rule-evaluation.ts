@@ -1,32 +1,30 @@
 /**
- * Rule evaluation speed of notifications (issue 18's budget: ≥ 20,000 events/s per process).
- * Two measures on one thread whose readers are READERS users, each event a Markdown message
- * that mentions one of them:
+ * Rule evaluation speed of notifications (issue 18's budget: ≥ 20,000 events/s per process),
+ * part of `npm run bench:notify`. Two measures on one thread of `readers` users, each event a
+ * Markdown message that mentions one of them:
  * - `evaluate`: the rules alone (`evaluateRules`, pure: audience and settings given);
  * - `notifier on SQLite`: the whole path after the commit (read the log in batches, load the
  *   audience once per batch, evaluate, store the notifications and their deliveries and move
- *   the cursor in one transaction), catching up EVENTS committed events.
- * Run with `node --import tsx server/bench/notify-rules-bench.ts`. Not a test: nothing asserts.
+ *   the cursor in one transaction), catching up `events` committed events.
+ * Not a test: nothing asserts.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { ThreadEvent } from '../../src/core/protocol/model.ts';
-import { evaluateRules } from '../src/notifications/notification-rules.ts';
-import { Notifier } from '../src/notifications/notifier.ts';
-import { InProcessHub } from '../src/realtime/hub.ts';
-import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.ts';
-import { printTable } from './spawn-server.ts';
+import type { ThreadEvent } from '../../../src/core/protocol/model.ts';
+import { evaluateRules } from '../../src/notifications/notification-rules.ts';
+import { Notifier } from '../../src/notifications/notifier.ts';
+import { InProcessHub } from '../../src/realtime/hub.ts';
+import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.ts';
 
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
-const READERS = Number(process.env.BENCH_READERS ?? 10);
 const CONTENT = (i: number) => `**Update ${i}**: the [invoice](https://example.com/${i}) is ready — can you check the totals?`;
 
-function evaluateOnly(): number {
-  const readers = Array.from({ length: READERS }, () => randomUUID());
-  const events: ThreadEvent[] = Array.from({ length: EVENTS }, (_, i) => ({
+/** Events per second through `evaluateRules` alone, warm. */
+export function evaluateOnly(eventCount: number, readerCount: number): number {
+  const readers = Array.from({ length: readerCount }, () => randomUUID());
+  const events: ThreadEvent[] = Array.from({ length: eventCount }, (_, i) => ({
     event_id: randomUUID(),
     thread_id: 't',
     thread_seq: i + 1,
@@ -34,7 +32,7 @@ function evaluateOnly(): number {
     sender_id: `user:${readers[0]}`,
     content: CONTENT(i),
     created_at: new Date().toISOString(),
-    data: { mentions: [`user:${readers[1 + (i % (READERS - 1))]}`] },
+    data: { mentions: [`user:${readers[1 + (i % (readerCount - 1))]}`] },
   }));
   const audience = {
     threadId: 't',
@@ -55,16 +53,17 @@ function evaluateOnly(): number {
   const started = performance.now();
   const drafts = run();
   const seconds = (performance.now() - started) / 1000;
-  if (drafts !== EVENTS * (READERS - 1)) throw new Error(`expected ${EVENTS * (READERS - 1)} drafts, made ${drafts}`);
-  return EVENTS / seconds;
+  if (drafts !== eventCount * (readerCount - 1)) throw new Error(`expected ${eventCount * (readerCount - 1)} drafts, made ${drafts}`);
+  return eventCount / seconds;
 }
 
-async function notifierOnSqlite(): Promise<number> {
+/** Events per second through the notifier on a fresh SQLite file: log → rules → stored. */
+export async function notifierOnSqlite(eventCount: number, readerCount: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'ama2-notify-bench-'));
   const storage = new SqliteStorage(join(dir, 'db.sqlite'));
   try {
     const readers: string[] = [];
-    for (let i = 0; i < READERS; i++) {
+    for (let i = 0; i < readerCount; i++) {
       const id = randomUUID();
       await storage.users.create({ id, email: `${id}@example.com`, name: `User ${i}`, avatarUrl: null, passwordHash: 'x' });
       readers.push(id);
@@ -91,14 +90,14 @@ async function notifierOnSqlite(): Promise<number> {
     await storage.notifications.record(thread.id, 'bench', thread.lastSeq, 60_000, []);
     await storage.notifications.releaseThread(thread.id, 'bench');
     if (lease === undefined) throw new Error('no lease');
-    for (let i = 0; i < EVENTS; i++) {
+    for (let i = 0; i < eventCount; i++) {
       await storage.log.commitMessage({
         threadId: thread.id,
         senderId: `user:${readers[0]}`,
         role: 'user',
         content: CONTENT(i),
         clientMessageId: randomUUID(),
-        mentions: [`user:${readers[1 + (i % (READERS - 1))]}`],
+        mentions: [`user:${readers[1 + (i % (readerCount - 1))]}`],
         baseSeq: null,
         latestSeenSeq: null,
       });
@@ -109,26 +108,11 @@ async function notifierOnSqlite(): Promise<number> {
     const seconds = (performance.now() - started) / 1000;
     await notifier.stop();
     // Every reader but the sender has one notification per event.
-    const made = await storage.notifications.unreadCount(readers[READERS - 1]!);
-    if (made !== EVENTS) throw new Error(`expected ${EVENTS} notifications of the last reader, found ${made}`);
-    return EVENTS / seconds;
+    const made = await storage.notifications.unreadCount(readers[readerCount - 1]!);
+    if (made !== eventCount) throw new Error(`expected ${eventCount} notifications of the last reader, found ${made}`);
+    return eventCount / seconds;
   } finally {
     await storage.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-const pure = process.env.BENCH_ONLY === 'stored' ? 0 : evaluateOnly();
-const stored = process.env.BENCH_ONLY === 'pure' ? 0 : await notifierOnSqlite();
-console.log(`\nNotification rules: ${EVENTS} message events, ${READERS} readers (one mentioned, the others told of the message)\n`);
-printTable(
-  ['path', 'events/s', 'notifications/s'],
-  [
-    ['evaluate (rules alone)', Math.round(pure).toLocaleString('en'), Math.round(pure * (READERS - 1)).toLocaleString('en')],
-    [
-      'notifier on SQLite (log → rules → stored)',
-      Math.round(stored).toLocaleString('en'),
-      Math.round(stored * (READERS - 1)).toLocaleString('en'),
-    ],
-  ],
-);

@@ -1,0 +1,201 @@
+/**
+ * Commit → push request sent, for `bench:notify` (issue 18: p95 ≤ 500 ms with 1,000 users
+ * subscribed to one busy thread at 50 messages/s). The users, their private thread, their
+ * settings (`message` on push) and one push subscription each are written straight into the
+ * running server's database (there is no sign-up endpoint, and 1,000 REST logins would not
+ * add to what is measured); then a demo user posts at a fixed rate through REST, spread over
+ * the processes' ports, and each push's arrival at the {@link ArrivalPushReceiver} is compared
+ * with its message's `created_at` (the commit, same machine clock).
+ */
+import { createECDH, randomBytes, randomUUID } from 'node:crypto';
+import type http from 'node:http';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../src/core/protocol/notifications.ts';
+import { openStorage } from '../../src/storage/open-storage.ts';
+import { processCpuSeconds } from '../load/cpu-time.ts';
+import { jsonRequest, sleep } from '../spawn-server.ts';
+import { ArrivalPushReceiver } from './arrival-push-receiver.ts';
+
+/** After the last message, how long without a new push ends the wait. */
+const DRAIN_IDLE_MS = 5_000;
+/** While the big thread is created: a read this often (see seedAudience). */
+const HEARTBEAT_MS = 500;
+/** How often the drain looks at the count. */
+const DRAIN_CHECK_MS = 250;
+
+export interface PushLatencyOptions {
+  agent: http.Agent;
+  /** The server processes' ports; message i goes through ports[i % n]. */
+  ports: readonly number[];
+  /** Where the servers keep their data, to write the users into. */
+  database: { databasePath: string; databaseUrl: string | null; dataKey: Buffer };
+  users: number;
+  messagesPerSecond: number;
+  seconds: number;
+  /** The longest wait for the pushes after the last message. */
+  drainMaxMs: number;
+  /** The server processes, for their CPU time. */
+  pids: readonly number[];
+}
+
+export interface PushLatencyResult {
+  messages: number;
+  expected: number;
+  received: number;
+  repeats: number;
+  /** Commit → arrival of every distinct push, sorted, in ms. */
+  latencies: number[];
+  /** Distinct pushes per second from the first message to the last arrival. */
+  pushesPerSecond: number;
+  /** Pushes that had arrived by the time the last message was committed, and at its end. */
+  receivedWhileSending: number;
+  /** From the first message to the end of the wait, in ms. */
+  waitedMs: number;
+  /** The servers' CPU time (all processes, all threads) per distinct push received, in µs. */
+  cpuMicrosPerPush: number;
+  /** The servers' CPU time over the whole measure, in seconds. */
+  cpuSeconds: number;
+}
+
+type Session = { token: string; user: { id: string } };
+
+/** Writes `count` users reading one private thread with `senderId`, push on for `message`, each subscribed. */
+async function seedAudience(
+  options: PushLatencyOptions,
+  senderId: string,
+  receiver: ArrivalPushReceiver,
+): Promise<{ threadId: string; userIds: string[] }> {
+  const storage = await openStorage(options.database);
+  try {
+    // One browser key pair for every subscription: the receiver does not decrypt, the server encrypts to it.
+    const browser = createECDH('prime256v1');
+    browser.generateKeys();
+    const p256dh = browser.getPublicKey().toString('base64url');
+    const settings = {
+      ...DEFAULT_NOTIFICATION_SETTINGS,
+      channels: { ...DEFAULT_NOTIFICATION_SETTINGS.channels, message: ['in_app', 'push'] },
+    };
+    const userIds: string[] = [];
+    for (let i = 0; i < options.users; i++) {
+      const id = randomUUID();
+      await storage.users.create({ id, email: `${id}@bench.example`, name: `Reader ${i}`, avatarUrl: null, passwordHash: 'x' });
+      await storage.notifications.saveSettings(id, settings as typeof DEFAULT_NOTIFICATION_SETTINGS);
+      await storage.push.subscribe({ userId: id, endpoint: receiver.endpoint(i), p256dh, auth: randomBytes(16).toString('base64url') });
+      userIds.push(id);
+    }
+    // One thread of 1,001 participants is a long transaction on PostgreSQL: cheap reads beside
+    // it keep the storage's stall deadline (no call answered for 3 s) from calling it an outage.
+    const heartbeat = setInterval(() => void storage.users.get(senderId).catch(() => undefined), HEARTBEAT_MS);
+    const { thread } = await storage.threads
+      .create({
+        kind: 'private',
+        title: 'Busy thread',
+        participationMode: 'open',
+        participants: [
+          { sender_id: `user:${senderId}`, name: 'Sender', avatar_url: null },
+          ...userIds.map((id, i) => ({ sender_id: `user:${id}` as const, name: `Reader ${i}`, avatar_url: null })),
+        ],
+        extraAudience: [],
+        createdBy: `user:${senderId}`,
+        initialMessage: null,
+      })
+      .finally(() => clearInterval(heartbeat));
+    return { threadId: thread.id, userIds };
+  } finally {
+    await storage.close();
+  }
+}
+
+/** Runs the load once and measures every push's commit → arrival. */
+export async function measurePushLatency(options: PushLatencyOptions): Promise<PushLatencyResult> {
+  const { agent, ports } = options;
+  const receiver = await ArrivalPushReceiver.start();
+  try {
+    const login = await jsonRequest<Session>(agent, ports[0]!, 'POST', '/auth/login', null, {
+      email: 'alice@example.com',
+      password: 'password123',
+    });
+    if (login.status !== 200) throw new Error(`login answered ${login.status}`);
+    const { threadId } = await seedAudience(options, login.json.user.id, receiver);
+
+    const total = Math.round(options.messagesPerSecond * options.seconds);
+    const gapMs = 1000 / options.messagesPerSecond;
+    const committed: { seq: number; at: number }[] = [];
+    const sends: Promise<void>[] = [];
+    const serverCpu = () => options.pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
+    const cpuBefore = serverCpu();
+    const started = Date.now();
+    for (let i = 0; i < total; i++) {
+      // A fixed schedule (not one after the other): a slow answer does not slow the rate.
+      const wait = started + i * gapMs - Date.now();
+      if (wait > 0) await sleep(wait);
+      sends.push(
+        jsonRequest<{ message: { thread_seq: number; created_at: string } }>(
+          agent,
+          ports[i % ports.length]!,
+          'POST',
+          `/chat/threads/${threadId}/messages`,
+          login.json.token,
+          { content: `Busy thread message ${i}: is the order on its way?`, client_message_id: randomUUID() },
+        ).then(({ status, json }) => {
+          if (status !== 201) throw new Error(`a message answered ${status}`);
+          committed.push({ seq: json.message.thread_seq, at: Date.parse(json.message.created_at) });
+        }),
+      );
+    }
+    await Promise.all(sends);
+    const receivedWhileSending = receiver.received;
+    // Every reader but the sender, once per message: nobody is focused (no sockets) or has read.
+    const expected = total * options.users;
+    const drainStarted = Date.now();
+    while (receiver.received < expected && Date.now() - drainStarted < options.drainMaxMs) {
+      if (receiver.lastArrivalAt > 0 && Date.now() - Math.max(receiver.lastArrivalAt, drainStarted) > DRAIN_IDLE_MS) break;
+      await sleep(DRAIN_CHECK_MS);
+    }
+    const cpuSeconds = serverCpu() - cpuBefore;
+    const waitedMs = Date.now() - started;
+    // Each user's k-th distinct push is their k-th notification: the k-th message in log order.
+    committed.sort((a, b) => a.seq - b.seq);
+    const latencies: number[] = [];
+    for (let i = 0; i < options.users; i++) {
+      receiver.arrivalsOf(i).forEach((at, k) => {
+        if (k < committed.length) latencies.push(at - committed[k]!.at);
+      });
+    }
+    latencies.sort((a, b) => a - b);
+    const received = receiver.received;
+    return {
+      messages: total,
+      expected,
+      received,
+      repeats: receiver.repeats,
+      latencies,
+      pushesPerSecond: received / Math.max(0.001, (receiver.lastArrivalAt - started) / 1000),
+      receivedWhileSending,
+      waitedMs,
+      cpuMicrosPerPush: (cpuSeconds * 1e6) / Math.max(1, received),
+      cpuSeconds,
+    };
+  } finally {
+    await receiver.close();
+  }
+}
+
+/**
+ * p50/p95/p99 over every expected push, formatted: a push that never came within the wait is
+ * later than all that did, so a percentile that falls on one reads "> <the wait so far>"
+ * (percentiles of the arrived ones alone would flatter a backlog).
+ */
+export function latencySummary(
+  sorted: number[],
+  expected: number,
+  waitedMs: number,
+): { p50: string; p95: string; p99: string; p95Ms: number } {
+  const at = (p: number) => sorted[Math.min(expected - 1, Math.floor((p / 100) * expected))];
+  const ms = (p: number) => {
+    const value = at(p);
+    return value === undefined
+      ? `> ${Math.round(waitedMs).toLocaleString('en')} ms (not arrived)`
+      : `${Math.round(value).toLocaleString('en')} ms`;
+  };
+  return { p50: ms(50), p95: ms(95), p99: ms(99), p95Ms: at(95) ?? Infinity };
+}

@@ -39,6 +39,7 @@ class ManualStorage {
   readonly push = {};
   readonly actionTokens = {};
   readonly emailOptOuts = {};
+  readonly notifications = {};
   async close(): Promise<void> {}
 }
 

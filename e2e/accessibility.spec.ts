@@ -82,19 +82,19 @@ for (const scheme of ['light', 'dark'] as const) {
       await expect(dialog).toBeHidden();
     });
 
-    test('a thread opened with an approval pending: the approval row from the log', async ({ page, alice, bob, tag, startThread }) => {
+    test('a thread opened with an approval pending: its run card rebuilt from the log', async ({ page, alice, bob, tag, startThread }) => {
       const thread = await startThread(`Accessible approval ${scheme}`, { agent: true });
       const { title } = thread;
-      // Asked before the page opens: no live run card, so the log's approval_pending is its own row.
+      // Asked before the page opens: no live frames, so the card is made from the log's run events.
       await bob.send(thread.id, `/approve Opened later ${tag}`);
       await expect.poll(async () => (await alice.events(thread.id)).some((event) => event.event_type === 'approval_pending')).toBe(true);
 
       await signIn(page, ALICE);
       await openThread(page, title);
-      const row = scroller(page).locator('[data-row-kind="approval"]');
+      const approval = runCards(page).getByRole('list', { name: 'Approvals' }).getByRole('listitem');
       // Checked at once: the approval expires after 8 s on the e2e server.
-      await expect(row.getByRole('button', { name: 'Approve' })).toBeVisible();
-      await expectAccessible(page, `approval row (${scheme})`);
+      await expect(approval.getByRole('button', { name: 'Approve' })).toBeVisible();
+      await expectAccessible(page, `an approval from the log (${scheme})`);
     });
 
     test('queues, the ownership bar taken over, the note composer, a note and the search dialog', async ({

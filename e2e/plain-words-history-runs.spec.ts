@@ -3,7 +3,8 @@ import { expect, test } from './fixtures/alice-and-bob.ts';
 import { de } from '../src/i18n/catalog-de.ts';
 import { en, type InboxStrings } from '../src/i18n/catalog-en.ts';
 import { expectAccessible } from './support/axe.ts';
-import { ALICE, scroller, type UserApi } from './support/inbox.ts';
+import { scroller, type UserApi, signInAs } from './support/inbox.ts';
+import { MIN_TARGET, PHONE, smallTargets, targetsIn } from './support/touch-targets.ts';
 
 /**
  * Issue 23 item 4, after a reload: a failed agent run rebuilt from the thread's log (its
@@ -12,22 +13,10 @@ import { ALICE, scroller, type UserApi } from './support/inbox.ts';
  * English and German; the demo agent's `/fail` fails every attempt (retryable).
  */
 
-const PHONE = { width: 390, height: 844 };
-/** WCAG 2.5.5's target size, in CSS px. */
-const MIN_TARGET = 44;
-const PASSWORD = 'password123';
 const FAILURE_MESSAGE = 'The demo agent failed on purpose (/fail).';
 const RETRY_PATH = /\/api\/v1\/chat\/threads\/[^/]+\/runs\/[^/]+\/retry$/;
 /** What the server's `run_failed` says of a run stopped by a take-over (CONTRACT §11). */
 const TAKEN_OVER_MESSAGE = 'A person took this conversation over; the agent stopped.';
-
-async function signInAs(page: Page, t: InboxStrings): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel(t.signIn.email).fill(ALICE);
-  await page.getByLabel(t.signIn.password).fill(PASSWORD);
-  await page.getByRole('button', { name: t.signIn.submit }).click();
-  await expect(page.getByRole('navigation', { name: t.threadList.label })).toBeVisible();
-}
 
 async function openThread(page: Page, t: InboxStrings, title: string): Promise<void> {
   await page.getByRole('navigation', { name: t.threadList.label }).getByRole('button', { name: title }).click();
@@ -189,14 +178,8 @@ for (const [language, t, locale] of [
       const steps = card.getByRole('button', { name: t.runs.steps });
       if ((await steps.getAttribute('aria-expanded')) === 'false') await steps.click();
       await expect(card.locator('summary').first()).toBeVisible();
-      const small = await card.evaluate(
-        (root, min) =>
-          [...root.querySelectorAll<HTMLElement>('button, summary, a[href]')]
-            .filter((element) => element.getClientRects().length > 0)
-            .map((element) => ({ name: element.textContent?.trim() ?? '', box: element.getBoundingClientRect() }))
-            .filter(({ box }) => box.width < min || box.height < min)
-            .map(({ name, box }) => `${name}: ${Math.round(box.width)} × ${Math.round(box.height)}`),
-        MIN_TARGET,
+      const small = smallTargets(await targetsIn(card)).map(
+        ({ name, width, height }) => `${name}: ${Math.round(width)} × ${Math.round(height)}`,
       );
       expect(small, 'targets in the run card under 44 × 44 px').toEqual([]);
       await expectAccessibleInBoth(page, `a failed run opened on a phone (${language})`);

@@ -1,11 +1,11 @@
-import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures/alice-and-bob.ts';
 import { de } from '../src/i18n/catalog-de.ts';
 import { en, type InboxStrings } from '../src/i18n/catalog-en.ts';
 import { ownershipDe } from '../src/i18n/catalog-ownership-de.ts';
 import { ownershipEn, type OwnershipStrings } from '../src/i18n/catalog-ownership-en.ts';
 import { expectAccessible } from './support/axe.ts';
-import { ALICE, type ThreadJson, type UserApi } from './support/inbox.ts';
+import { type ThreadJson, type UserApi, signInAs } from './support/inbox.ts';
+import { MIN_TARGET, PHONE, smallTargets, targetsIn } from './support/touch-targets.ts';
 
 /**
  * Issue 23, item 6, the ownership bar: on a 390 × 844 phone the bar under the thread header is
@@ -14,47 +14,12 @@ import { ALICE, type ThreadJson, type UserApi } from './support/inbox.ts';
  * and resolves; in English and German, light and dark, with axe clean.
  */
 
-const PHONE = { width: 390, height: 844 };
-/** WCAG 2.5.5's target size, in CSS px. */
-const MIN_TARGET = 44;
-const PASSWORD = 'password123';
-
-interface Target {
-  name: string;
-  width: number;
-  height: number;
-  top: number;
-}
-
-/** Every visible interactive element inside `scope`, with its measured box. */
-async function targetsIn(scope: Locator): Promise<Target[]> {
-  return scope.evaluate((root) =>
-    [...root.querySelectorAll<HTMLElement>('a[href], button, select, input, textarea, [role="button"], [tabindex="0"]')]
-      .filter((element) => element.getClientRects().length > 0)
-      .map((element) => {
-        const box = element.getBoundingClientRect();
-        const name = element.getAttribute('aria-label') ?? element.textContent?.trim() ?? element.tagName;
-        return { name: name || element.tagName, width: box.width, height: box.height, top: box.top };
-      }),
-  );
-}
-
-const small = (targets: Target[]) => targets.filter((target) => target.width < MIN_TARGET || target.height < MIN_TARGET);
-
 interface Ownership {
   status: string;
   assignee_id: string | null;
   agent_paused: boolean;
 }
 const ownershipOf = async (user: UserApi, threadId: string) => (await user.thread(threadId)) as ThreadJson & Ownership;
-
-async function signInAs(page: Page, t: InboxStrings): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel(t.signIn.email).fill(ALICE);
-  await page.getByLabel(t.signIn.password).fill(PASSWORD);
-  await page.getByRole('button', { name: t.signIn.submit }).click();
-  await expect(page.getByRole('navigation', { name: t.threadList.label })).toBeVisible();
-}
 
 for (const [language, t, o, locale] of [
   ['English', en, ownershipEn, 'en-US'],
@@ -76,7 +41,7 @@ for (const [language, t, o, locale] of [
 
       // One row, every target a finger's size.
       const targets = await targetsIn(bar);
-      expect(small(targets), 'targets under 44 × 44 px').toEqual([]);
+      expect(smallTargets(targets), 'targets under 44 × 44 px').toEqual([]);
       const tops = targets.map((target) => target.top);
       expect(Math.max(...tops) - Math.min(...tops)).toBeLessThan(MIN_TARGET);
       expect((await bar.boundingBox())!.height).toBeLessThan(2 * MIN_TARGET);
@@ -91,7 +56,7 @@ for (const [language, t, o, locale] of [
       await expect(sheet.getByRole('combobox', { name: o.controls.status })).toBeFocused();
       await expect(manage).toHaveAttribute('aria-expanded', 'true');
       const inSheet = await targetsIn(sheet);
-      expect(small(inSheet), 'targets in the sheet under 44 × 44 px').toEqual([]);
+      expect(smallTargets(inSheet), 'targets in the sheet under 44 × 44 px').toEqual([]);
       expect(inSheet.map((target) => target.name)).toEqual(
         expect.arrayContaining([o.controls.close, o.controls.takeOver, o.controls.snoozeHour, o.controls.resolve]),
       );

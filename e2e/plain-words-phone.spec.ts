@@ -1,9 +1,10 @@
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/alice-and-bob.ts';
 import { de } from '../src/i18n/catalog-de.ts';
-import { en, type InboxStrings } from '../src/i18n/catalog-en.ts';
+import { en } from '../src/i18n/catalog-en.ts';
 import { expectAccessible } from './support/axe.ts';
-import { ALICE, openThread, signIn } from './support/inbox.ts';
+import { ALICE, openThread, signIn, signInAs } from './support/inbox.ts';
+import { MIN_TARGET, PHONE, targetsIn } from './support/touch-targets.ts';
 
 /**
  * Issue 23, items 6 and 7, measured in the browser: on a 390 × 844 phone the thread header is
@@ -12,41 +13,8 @@ import { ALICE, openThread, signIn } from './support/inbox.ts';
  * the agent settings close; the offline banner moves nothing on the page.
  */
 
-const PHONE = { width: 390, height: 844 };
-/** WCAG 2.5.5's target size, in CSS px. */
-const MIN_TARGET = 44;
-const PASSWORD = 'password123';
-
-interface Target {
-  name: string;
-  width: number;
-  height: number;
-  top: number;
-}
-
-/** Every visible interactive element inside `scope`, with its measured box. */
-async function targetsIn(scope: Locator): Promise<Target[]> {
-  return scope.evaluate((root) =>
-    [...root.querySelectorAll<HTMLElement>('a[href], button, select, input, textarea, [role="button"], [tabindex="0"]')]
-      .filter((element) => element.getClientRects().length > 0)
-      .map((element) => {
-        const box = element.getBoundingClientRect();
-        const name = element.getAttribute('aria-label') ?? element.textContent?.trim() ?? element.tagName;
-        return { name: name || element.tagName, width: box.width, height: box.height, top: box.top };
-      }),
-  );
-}
-
 /** The composer: the direct child of the conversation that holds the message box. */
 const composerArea = (page: Page) => page.locator('section:has([data-composer]) > div').filter({ has: page.locator('[data-composer]') });
-
-async function signInAs(page: Page, t: InboxStrings): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel(t.signIn.email).fill(ALICE);
-  await page.getByLabel(t.signIn.password).fill(PASSWORD);
-  await page.getByRole('button', { name: t.signIn.submit }).click();
-  await expect(page.getByRole('navigation', { name: t.threadList.label })).toBeVisible();
-}
 
 for (const [language, t, locale] of [
   ['English', en, 'en-US'],

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import type { InboxStrings } from '../../src/i18n/catalog-en.ts';
 
 const PASSWORD = 'password123';
 export const ALICE = 'alice@example.com';
@@ -176,6 +177,15 @@ export async function fillSignIn(page: Page, email: string): Promise<void> {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('navigation', { name: 'Threads' })).toBeVisible();
+}
+
+/** Signs in through the sign-in page in the words of `t` (the page's language); resolves once the thread list is shown. */
+export async function signInAs(page: Page, t: InboxStrings, email = ALICE): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel(t.signIn.email).fill(email);
+  await page.getByLabel(t.signIn.password).fill(PASSWORD);
+  await page.getByRole('button', { name: t.signIn.submit }).click();
+  await expect(page.getByRole('navigation', { name: t.threadList.label })).toBeVisible();
 }
 
 export const threadList = (page: Page) => page.getByRole('navigation', { name: 'Threads' });

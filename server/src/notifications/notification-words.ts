@@ -14,8 +14,16 @@ interface Words {
   someone: string;
   untitled: string;
   title: Record<NotificationKind, (facts: NotificationFacts, actor: string) => string>;
-  body: Record<NotificationKind, (facts: NotificationFacts, thread: string) => string>;
 }
+
+/** The body says where, or quotes: the same in every language (only "untitled" is translated). */
+const BODY: Record<NotificationKind, (facts: NotificationFacts, thread: string) => string> = {
+  mention: (facts) => facts.excerpt,
+  assigned: (_facts, thread) => thread,
+  waiting: (_facts, thread) => thread,
+  approval_pending: (_facts, thread) => `In ${thread}`,
+  message: (facts) => facts.excerpt,
+};
 
 /** The words of notifications, per language (plain text: no Markdown, no HTML). */
 const CATALOG: Record<NotificationLanguage, Words> = {
@@ -29,13 +37,6 @@ const CATALOG: Record<NotificationLanguage, Words> = {
       approval_pending: (facts) => `Approval needed: ${facts.excerpt}`,
       message: (_facts, actor) => `New message from ${actor}`,
     },
-    body: {
-      mention: (facts) => facts.excerpt,
-      assigned: (_facts, thread) => thread,
-      waiting: (_facts, thread) => thread,
-      approval_pending: (_facts, thread) => `In ${thread}`,
-      message: (facts) => facts.excerpt,
-    },
   },
   de: {
     someone: 'Jemand',
@@ -46,13 +47,6 @@ const CATALOG: Record<NotificationLanguage, Words> = {
       waiting: () => 'Ein Gespräch wartet auf einen Menschen',
       approval_pending: (facts) => `Freigabe nötig: ${facts.excerpt}`,
       message: (_facts, actor) => `Neue Nachricht von ${actor}`,
-    },
-    body: {
-      mention: (facts) => facts.excerpt,
-      assigned: (_facts, thread) => thread,
-      waiting: (_facts, thread) => thread,
-      approval_pending: (_facts, thread) => `In ${thread}`,
-      message: (facts) => facts.excerpt,
     },
   },
 };
@@ -66,5 +60,5 @@ export function notificationWords(
   const words = CATALOG[language];
   const actor = facts.actor ?? words.someone;
   const thread = facts.thread ?? words.untitled;
-  return { title: words.title[kind](facts, actor), body: words.body[kind](facts, thread) };
+  return { title: words.title[kind](facts, actor), body: BODY[kind](facts, thread) };
 }

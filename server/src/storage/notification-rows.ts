@@ -1,12 +1,30 @@
+import { randomUUID } from 'node:crypto';
 import type { Notification, NotificationKind, NotificationSettings } from '../../../src/core/protocol/notifications.ts';
 import type { Row } from './row-codec.ts';
-import type { QueuedDelivery, StoredNotification } from './stores/notification-store.ts';
+import type { NotificationDraft, QueuedDelivery, StoredNotification } from './stores/notification-store.ts';
 
 /** How many notifications, at most, one `list` call pages through. */
 export const MAX_NOTIFICATION_PAGE = 100;
 
 const isoOf = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value));
 const isoOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : isoOf(value));
+
+/** The `notifications` row a rule's draft is stored as (both storages), with a new id; unread. */
+export function notificationRow(threadId: string, draft: NotificationDraft, at: string) {
+  return {
+    id: randomUUID(),
+    user_id: draft.userId,
+    kind: draft.kind,
+    thread_id: threadId,
+    thread_seq: draft.threadSeq,
+    title: draft.title,
+    body: draft.body,
+    approval_id: draft.approval?.id ?? null,
+    approval_expires_at: draft.approval?.expiresAt ?? null,
+    created_at: at,
+    read_at: null,
+  };
+}
 
 /** A `notifications` row (both storages) as the wire object. */
 export function toNotification(row: Row): Notification {

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import type { Notification, NotificationSettings } from '../../../../src/core/protocol/notifications.ts';
 import { now, type Row } from './rows.ts';
-import { toNotification, toQueuedDelivery, toSettings, toStoredNotification } from '../notification-rows.ts';
+import { notificationRow, toNotification, toQueuedDelivery, toSettings, toStoredNotification } from '../notification-rows.ts';
 import type {
   NotificationCursor,
   NotificationDraft,
@@ -82,18 +81,7 @@ export class PostgresNotifications implements NotificationStore {
       const created: StoredNotification[] = [];
       if (drafts.length > 0) {
         const at = now();
-        const rows = drafts.map((draft) => ({
-          id: randomUUID(),
-          user_id: draft.userId,
-          kind: draft.kind,
-          thread_id: threadId,
-          thread_seq: draft.threadSeq,
-          title: draft.title,
-          body: draft.body,
-          approval_id: draft.approval?.id ?? null,
-          approval_expires_at: draft.approval?.expiresAt ?? null,
-          created_at: at,
-        }));
+        const rows = drafts.map((draft) => notificationRow(threadId, draft, at));
         const inserted: Row[] = [];
         for (let i = 0; i < rows.length; i += INSERT_CHUNK_ROWS) {
           inserted.push(

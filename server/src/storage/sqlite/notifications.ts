@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import type { Notification, NotificationSettings } from '../../../../src/core/protocol/notifications.ts';
 import { now, type Row } from './rows.ts';
-import { toNotification, toQueuedDelivery, toSettings, toStoredNotification } from '../notification-rows.ts';
+import { notificationRow, toNotification, toQueuedDelivery, toSettings, toStoredNotification } from '../notification-rows.ts';
 import type {
   NotificationCursor,
   NotificationDraft,
@@ -103,20 +102,8 @@ export class SqliteNotifications implements NotificationStore {
         const created: StoredNotification[] = [];
         const at = now();
         for (const draft of drafts) {
-          const id = randomUUID();
-          const row = {
-            id,
-            user_id: draft.userId,
-            kind: draft.kind,
-            thread_id: threadId,
-            thread_seq: draft.threadSeq,
-            title: draft.title,
-            body: draft.body,
-            approval_id: draft.approval?.id ?? null,
-            approval_expires_at: draft.approval?.expiresAt ?? null,
-            created_at: at,
-            read_at: null,
-          };
+          const row = notificationRow(threadId, draft, at);
+          const id = row.id;
           // No RETURNING: it makes each insert several times slower here, and the row is known.
           const inserted = this.stmt.insert.run({
             id,

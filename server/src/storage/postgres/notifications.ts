@@ -10,12 +10,6 @@ import type {
   StoredNotification,
 } from '../stores/notification-store.ts';
 
-/**
- * Rows a multi-row insert carries at most: a busy thread's batch (50 messages × 1,000 readers)
- * is far past PostgreSQL's 65,535 parameters a statement, at 10 a notification row.
- */
-const INSERT_CHUNK_ROWS = 1_000;
-
 /** The database's clock in epoch ms: leases are judged by one clock, whichever process holds them. */
 const NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
 
@@ -25,8 +19,8 @@ const READABLE = 'EXISTS (SELECT 1 FROM thread_access AS a WHERE a.user_id = n.u
 /**
  * Notifications in PostgreSQL (see {@link NotificationStore}), shared by every process. A
  * claim is one conditional upsert: the row lock makes a second claimer wait and re-check,
- * so two processes never both hold a thread or a user. Storing a batch locks the thread's
- * cursor row first, so a batch is stored once or not at all.
+ * so two processes never both hold a thread or a user. Storing a batch is one statement
+ * whose cursor update is its check and lock, so a batch is stored once or not at all.
  */
 export class PostgresNotifications implements NotificationStore {
   constructor(private readonly sql: postgres.Sql) {}
@@ -74,39 +68,46 @@ export class PostgresNotifications implements NotificationStore {
     leaseMs: number,
     drafts: readonly NotificationDraft[],
   ): Promise<StoredNotification[] | null> {
-    return this.sql.begin(async (tx) => {
-      const [held] = await tx<{ notified_seq: number }[]>`
-        SELECT notified_seq FROM notification_cursors WHERE thread_id = ${threadId} AND lease_owner = ${owner} FOR UPDATE`;
-      if (!held || Number(held.notified_seq) >= seq) return null;
-      const created: StoredNotification[] = [];
-      if (drafts.length > 0) {
-        const at = now();
-        const rows = drafts.map((draft) => notificationRow(threadId, draft, at));
-        const inserted: Row[] = [];
-        for (let i = 0; i < rows.length; i += INSERT_CHUNK_ROWS) {
-          inserted.push(
-            ...(await tx<Row[]>`
-              INSERT INTO notifications ${tx(rows.slice(i, i + INSERT_CHUNK_ROWS))}
-              ON CONFLICT (user_id, kind, thread_id, thread_seq) DO NOTHING RETURNING *`),
-          );
-        }
-        const byId = new Map(inserted.map((row) => [String(row.id), row]));
-        const deliveries: { notification_id: string; user_id: string; channel: string; due_at: number }[] = [];
-        drafts.forEach((draft, index) => {
-          const row = byId.get(rows[index]!.id);
-          if (!row) return;
-          created.push(toStoredNotification(row));
-          for (const delivery of draft.deliveries) {
-            deliveries.push({ notification_id: String(row.id), user_id: draft.userId, channel: delivery.channel, due_at: delivery.dueAt });
-          }
-        });
-        for (let i = 0; i < deliveries.length; i += INSERT_CHUNK_ROWS) {
-          await tx`INSERT INTO notification_deliveries ${tx(deliveries.slice(i, i + INSERT_CHUNK_ROWS))}`;
-        }
-      }
-      await tx`UPDATE notification_cursors SET notified_seq = ${seq}, lease_until = ${this.until(leaseMs)} WHERE thread_id = ${threadId}`;
-      return created;
-    });
+    const at = now();
+    const rows = drafts.map((draft) => notificationRow(threadId, draft, at));
+    const deliveries = drafts.flatMap((draft, index) =>
+      draft.deliveries.map((delivery) => ({
+        notification_id: rows[index]!.id,
+        user_id: draft.userId,
+        channel: delivery.channel,
+        due_at: delivery.dueAt,
+      })),
+    );
+    // One statement, never BEGIN … COMMIT: a process frozen (or cut off) between the statements
+    // of a transaction would hold the cursor's row lock, and every other process's notifier
+    // would wait on it; a single statement PostgreSQL finishes by itself. The cursor update is
+    // the check (still held, not yet past `seq`) and the lock; nothing is stored unless it
+    // matched. The rows travel as one JSON parameter: no limit on parameters per statement.
+    const [result] = await this.sql<{ held: boolean; ids: string[] }[]>`
+      WITH held AS (
+        UPDATE notification_cursors SET notified_seq = ${seq}, lease_until = ${this.until(leaseMs)}
+        WHERE thread_id = ${threadId} AND lease_owner = ${owner} AND notified_seq < ${seq}
+        RETURNING thread_id),
+      stored AS (
+        INSERT INTO notifications (id, user_id, kind, thread_id, thread_seq, title, body, approval_id, approval_expires_at, created_at)
+        SELECT r.id, r.user_id, r.kind, r.thread_id, r.thread_seq, r.title, r.body, r.approval_id, r.approval_expires_at, r.created_at
+        FROM ROWS FROM (json_to_recordset(${this.sql.json(rows)}::json) AS (
+          id text, user_id text, kind text, thread_id text, thread_seq integer, title text, body text,
+          approval_id text, approval_expires_at timestamptz, created_at timestamptz)) WITH ORDINALITY AS r
+        WHERE EXISTS (SELECT 1 FROM held) ORDER BY r.ordinality
+        ON CONFLICT (user_id, kind, thread_id, thread_seq) DO NOTHING
+        RETURNING id),
+      queued AS (
+        INSERT INTO notification_deliveries (notification_id, user_id, channel, due_at)
+        SELECT d.notification_id, d.user_id, d.channel, d.due_at
+        FROM ROWS FROM (json_to_recordset(${this.sql.json(deliveries)}::json) AS (
+          notification_id text, user_id text, channel text, due_at bigint)) WITH ORDINALITY AS d
+        WHERE d.notification_id IN (SELECT id FROM stored) ORDER BY d.ordinality)
+      SELECT EXISTS (SELECT 1 FROM held) AS held, coalesce((SELECT array_agg(id) FROM stored), '{}') AS ids`;
+    if (!result?.held) return null;
+    // A conflict (the same notification stored before) is left out, as it is not new.
+    const storedIds = new Set(result.ids);
+    return rows.filter((row) => storedIds.has(row.id)).map(toStoredNotification);
   }
 
   async releaseThread(threadId: string, owner: string): Promise<void> {

@@ -24,7 +24,7 @@ const SETTLE_POLLS = 40;
 const SENDS_WHILE_FROZEN = 3;
 
 type Session = { token: string; user: { id: string } };
-type Backend = { state: string; wrote: boolean };
+type Backend = { state: string; wait_event: string | null; wrote: boolean };
 /** What the client saw of one send: every try's status (or "no answer"), and the message it got in the end. */
 interface Sent {
   clientMessageId: string;
@@ -80,14 +80,24 @@ describe.runIf(clusterAvailable)('a frozen process (SIGSTOP) amid grouped commit
     for (let poll = 0; poll < SETTLE_POLLS; poll++) {
       backends = [
         ...(await monitor<Backend[]>`
-          SELECT state, backend_xid IS NOT NULL AS wrote FROM pg_stat_activity WHERE application_name = ${frozenApp}`),
+          SELECT state, wait_event, backend_xid IS NOT NULL AS wrote FROM pg_stat_activity WHERE application_name = ${frozenApp}`),
       ];
-      if (!backends.some((backend) => backend.state === 'active')) break;
+      if (!backends.some(running)) break;
       await sleep(SETTLE_POLL_MS);
     }
     return backends;
   }
-  const inTransaction = (backends: Backend[]) => backends.filter((backend) => backend.state.startsWith('idle in transaction'));
+  /**
+   * Still running a statement PostgreSQL can finish by itself. A backend that is `active` but
+   * waits on `ClientRead` is waiting for the rest of a message the frozen client had not yet
+   * sent (the driver writes a query in parts): it cannot go on until the process wakes.
+   */
+  const running = (backend: Backend) => backend.state === 'active' && backend.wait_event !== 'ClientRead';
+  /** Inside a transaction, between statements or waiting on the frozen client for the next one. */
+  const inTransaction = (backends: Backend[]) =>
+    backends.filter(
+      (backend) => backend.state.startsWith('idle in transaction') || (backend.state === 'active' && backend.wrote && !running(backend)),
+    );
 
   /** A send as a client makes it: a deadline per try; no answer or a retryable error, and it tries again on a live process with the same id. */
   async function send(sent: Sent, session: Session, firstServer: number, isLive: (server: number) => boolean): Promise<void> {

@@ -44,8 +44,8 @@ const mention: PushPayload = {
 };
 
 describe('pushNotification', () => {
-  it('an approval with its token: Open, Approve and Reject, tagged with the notification id', () => {
-    expect(pushNotification(approval, WORDS, 'en')).toEqual({
+  it('an approval with its token: Approve, Reject and Open, tagged with the notification id', () => {
+    expect(pushNotification(approval, WORDS, 'en', 3)).toEqual({
       title: 'Approval needed',
       options: {
         body: 'demo wants to send an email',
@@ -53,12 +53,18 @@ describe('pushNotification', () => {
         lang: 'en',
         data: { payload: approval },
         actions: [
-          { action: 'open', title: 'Open' },
           { action: 'approve', title: 'Approve' },
           { action: 'reject', title: 'Reject' },
+          { action: 'open', title: 'Open' },
         ],
       },
     });
+  });
+
+  it('as many buttons as the browser shows, the decision first (a click on the body opens the thread)', () => {
+    expect(pushNotification(approval, WORDS, 'en').options.actions.map((item) => item.action)).toEqual(['approve', 'reject']);
+    expect(pushNotification(approval, WORDS, 'en', 0).options.actions).toEqual([]);
+    expect(pushNotification(mention, WORDS, 'en', 1).options.actions).toEqual([{ action: 'open', title: 'Open' }]);
   });
 
   it('anything else (or an approval without a token): Open only', () => {

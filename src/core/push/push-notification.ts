@@ -46,13 +46,35 @@ export interface NotificationToShow {
   };
 }
 
-/** The notification of a pushed payload: Open, and Approve / Reject for an approval that carries its token. */
-export function pushNotification(payload: PushPayload, words: PushWords, lang: PushLanguage): NotificationToShow {
-  const actions: { action: string; title: string }[] = [{ action: PUSH_ACTIONS.open, title: words.open }];
+/** Buttons a browser shows on one notification when it does not say (`Notification.maxActions`; Chromium's is 2). */
+export const DEFAULT_MAX_ACTIONS = 2;
+
+/**
+ * The notification of a pushed payload: Approve and Reject for an approval that carries its
+ * token, then Open; as many as the browser shows (`maxActions`), most important first. A click
+ * on the notification itself opens the thread too, so Open is the one a short list drops.
+ */
+export function pushNotification(
+  payload: PushPayload,
+  words: PushWords,
+  lang: PushLanguage,
+  maxActions = DEFAULT_MAX_ACTIONS,
+): NotificationToShow {
+  const actions: { action: string; title: string }[] = [];
   if (payload.kind === 'approval_pending' && payload.actions) {
     actions.push({ action: PUSH_ACTIONS.approve, title: words.approve }, { action: PUSH_ACTIONS.reject, title: words.reject });
   }
-  return { title: payload.title, options: { body: payload.body, tag: payload.notification_id, lang, data: { payload }, actions } };
+  actions.push({ action: PUSH_ACTIONS.open, title: words.open });
+  return {
+    title: payload.title,
+    options: {
+      body: payload.body,
+      tag: payload.notification_id,
+      lang,
+      data: { payload },
+      actions: actions.slice(0, Math.max(0, maxActions)),
+    },
+  };
 }
 
 /** How a decision made from a notification ended. */

@@ -16,6 +16,7 @@ import * as v from 'valibot';
 import {
   clickPlan,
   decisionOutcome,
+  DEFAULT_MAX_ACTIONS,
   isInboxUrl,
   outcomeNotification,
   pushLanguage,
@@ -37,10 +38,15 @@ import { DONE_KEY, LANGUAGE_KEY, readDoneIds, readValue, writeValue } from './wo
 
 declare const __AMA2_SW_VERSION__: string;
 
-const sw = self as unknown as ServiceWorkerGlobalScope & { ama2Version: string };
+const sw = self as unknown as ServiceWorkerGlobalScope & { ama2Version: string; ama2PushesHandled: number };
 
-/** This build's version (a hash of this file as built): what a test or a person can ask the worker. */
+/** This build's version (a hash of this file as built): what a test or a person in devtools can ask the worker. */
 sw.ama2Version = __AMA2_SW_VERSION__;
+/**
+ * Push messages this worker (since it started) finished with, shown or not: devtools and the
+ * end-to-end test read it to know a push was handled before looking at what is shown.
+ */
+sw.ama2PushesHandled = 0;
 
 const WORDS: Record<PushLanguage, PushWords> = { en: en.pushNotification, de: de.pushNotification };
 
@@ -63,13 +69,20 @@ sw.addEventListener('message', (event) => {
 });
 
 sw.addEventListener('push', (event) => {
-  event.waitUntil(onPush(event.data?.text() ?? null));
+  event.waitUntil(
+    onPush(event.data?.text() ?? null).finally(() => {
+      sw.ama2PushesHandled += 1;
+    }),
+  );
 });
 
 sw.addEventListener('notificationclick', (event) => {
   event.notification.close();
   event.waitUntil(onClick(event.action, event.notification.data as unknown));
 });
+
+/** How many buttons this browser shows on a notification. */
+const maxActions = () => (Notification as unknown as { maxActions?: number }).maxActions ?? DEFAULT_MAX_ACTIONS;
 
 async function language(): Promise<PushLanguage> {
   return pushLanguage(await readValue(LANGUAGE_KEY), sw.navigator.languages ?? [sw.navigator.language]);
@@ -93,7 +106,7 @@ async function onPush(text: string | null): Promise<void> {
   const [windows, done] = await Promise.all([inboxWindows(), readDoneIds()]);
   if (!shouldShowPush(parsed.payload, windows, sw.registration.scope, done)) return;
   const lang = await language();
-  const { title, options } = pushNotification(parsed.payload, WORDS[lang], lang);
+  const { title, options } = pushNotification(parsed.payload, WORDS[lang], lang, maxActions());
   await sw.registration.showNotification(title, options);
 }
 

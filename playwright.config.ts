@@ -26,6 +26,8 @@ const E2E_SERVER_ENV = {
   RATE_LIMIT_SOCKETS_PER_MIN: '1000',
   RATE_LIMIT_MESSAGES_PER_MIN: '1000',
   LOG_LEVEL: 'warn',
+  // Push subscriptions of e2e/push-service-worker.spec.ts point at a local push service over http on 127.0.0.1.
+  PUSH_ALLOW_INSECURE_ENDPOINTS: 'true',
 };
 
 // The config is loaded again in every worker: only the main process makes the database folder.

@@ -9,6 +9,7 @@ import { NotificationPermission } from './desktop-notifications/notification-per
 import { useDesktopNotifications } from './desktop-notifications/use-desktop-notifications.ts';
 import { useTabStateReporter } from './desktop-notifications/use-tab-state-reporter.ts';
 import { useTabTitle } from './desktop-notifications/use-tab-title.ts';
+import { useServiceWorker } from './service-worker/use-service-worker.ts';
 import { useSession } from './sign-in/session-store.ts';
 import { ThreadView } from './thread/thread-view.tsx';
 import { NewThreadDialog } from './threads/new-thread-dialog.tsx';
@@ -78,6 +79,7 @@ export function InboxShell() {
   useOwnershipSync();
   useTabTitle(t.shell.tabTitle);
   useDesktopNotifications((threadId) => threads.find((thread) => thread.id === threadId));
+  useServiceWorker(select);
   // The thread this tab shows (none while the agent screens cover it), for the other tabs' notifications.
   useTabStateReporter(agentRoute ? null : selected);
 

@@ -3,6 +3,7 @@ import type { NotifyCandidate } from '../core/notify/desktop-notifier.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { useEngine } from '../engine-provider/engine-context.tsx';
 import { currentStrings } from '../i18n/locale-store.ts';
+import { pushShowsNotifications } from '../service-worker/service-worker-registration.ts';
 import { nameOf, threadTitle } from '../threads/thread-title.ts';
 import { notificationBody } from './notification-text.ts';
 
@@ -14,7 +15,8 @@ const threadHash = (threadId: string) => `#/thread/${threadId}`;
  * `notifyDecision`); the others stay quiet. Shown only once the user allowed them. The text
  * is the message's words without markdown, shortened; clicking focuses the tab and opens the
  * thread. One notification per thread replaces the previous one (same tag). The inbox client
- * decides; this hook only shows.
+ * decides; this hook only shows. A browser with a push subscription gets what concerns the user
+ * by push: its hidden tabs show nothing, the service worker does (src/service-worker/).
  */
 export function useDesktopNotifications(threadOf: (threadId: string) => InboundThread | undefined): void {
   const { client, selfSenderId } = useEngine();
@@ -24,8 +26,12 @@ export function useDesktopNotifications(threadOf: (threadId: string) => InboundT
   });
 
   useEffect(() => {
-    const show = (candidate: NotifyCandidate) => {
+    const show = async (candidate: NotifyCandidate) => {
       if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+      // With push on this browser, a hidden tab leaves OS notifications to the service worker
+      // (it shows each pushed notification once, by its id, while no inbox tab is visible):
+      // never two for one event. A visible tab still shows its own, as the worker stays quiet then.
+      if (document.visibilityState !== 'visible' && (await pushShowsNotifications())) return;
       const thread = threadOfRef.current(candidate.threadId);
       const t = currentStrings();
       const notification = new Notification(
@@ -38,6 +44,6 @@ export function useDesktopNotifications(threadOf: (threadId: string) => InboundT
         notification.close();
       };
     };
-    return client.showNotificationsWith(show);
+    return client.showNotificationsWith((candidate) => void show(candidate));
   }, [client, selfSenderId]);
 }

@@ -30,6 +30,7 @@ export const SAMPLES: Samples<InboxStrings> = {
     threadCannotOpen: [['gone']],
   },
   notifications: {},
+  pushNotification: {},
   webhooks: {
     loadFailed: [['offline']],
     off: [['the receiver kept failing']],

@@ -35,6 +35,9 @@ function pageContentSecurityPolicy(host: string | undefined, apiOrigins: readonl
     "style-src 'self'",
     "img-src 'self'",
     "font-src 'self'",
+    // The inbox's service worker (/sw.js, push notifications): from the origin only. Named,
+    // not left to the script-src fallback, so a change there never widens where workers come from.
+    "worker-src 'self'",
     `connect-src ${[...connect].join(' ')}`,
     "object-src 'none'",
     "base-uri 'none'",

@@ -49,6 +49,8 @@ const FILES: Record<string, string | Buffer> = {
   // Random bytes do not compress: the build writes no variant, and the file goes out as it is.
   'assets/photo-AbCd1234.png': randomBytes(4_000),
   'widget.js': SCRIPT('loader'),
+  // The inbox's service worker: a fixed name at the root (scope `/`).
+  'sw.js': SCRIPT('serviceWorker'),
   [PANEL]: SCRIPT('panel'),
   '.vite/manifest.json': JSON.stringify({ 'widget/panel/panel.tsx': { file: PANEL } }),
   'favicon.svg': `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">${'<rect width="1" height="1"/>'.repeat(30)}</svg>`,
@@ -173,11 +175,21 @@ describe('static files', () => {
       ['/index.html', 'no-cache'],
       ['/widget-demo.html', 'no-cache'],
       ['/favicon.svg', 'no-cache'],
+      // The browser checks it for a new version on every navigation: never answered from a cache unasked.
+      ['/sw.js', 'no-cache'],
     ])('%s is cached as %s, compressed or not', async (path, cacheControl) => {
       for (const accept of ['br', 'gzip', 'identity']) {
         const response = await get(server, path, { 'accept-encoding': accept });
         expect(response.status).toBe(200);
         expect(response.headers['cache-control']).toBe(cacheControl);
+      }
+    });
+
+    it('serves the service worker as JavaScript, as browsers require of a worker script', async () => {
+      for (const accept of ['br', 'identity']) {
+        const response = await get(server, '/sw.js', { 'accept-encoding': accept });
+        expect(response.status).toBe(200);
+        expect(response.headers['content-type']).toBe('application/javascript; charset=utf-8');
       }
     });
 
@@ -187,8 +199,10 @@ describe('static files', () => {
         expect(response.headers['access-control-allow-origin']).toBe('*');
         expect(response.headers['cross-origin-resource-policy']).toBe('cross-origin');
       }
-      const inbox = await get(server, '/assets/index-AbCd1234.js', { origin: 'https://shop.example' });
-      expect(inbox.headers['access-control-allow-origin']).toBeUndefined();
+      for (const path of ['/assets/index-AbCd1234.js', '/sw.js']) {
+        const inbox = await get(server, path, { origin: 'https://shop.example' });
+        expect(inbox.headers['access-control-allow-origin']).toBeUndefined();
+      }
     });
   });
 
@@ -220,6 +234,8 @@ describe('static files', () => {
       const host = new URL(server.url).host;
       expect(csp.get('connect-src')).toEqual(["'self'", `ws://${host}`, `wss://${host}`]);
       expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
+      // The inbox's service worker (/sw.js) comes from the origin, and workers from nowhere else.
+      expect(csp.get('worker-src')).toEqual(["'self'"]);
       expect(csp.get('base-uri')).toEqual(["'none'"]);
       expect(csp.get('object-src')).toEqual(["'none'"]);
       expect(csp.get('form-action')).toEqual(["'self'"]);

@@ -89,8 +89,7 @@ export const notifySettingsDe: NotifySettingsStrings = {
   remove: 'Entfernen',
   removeNamed: (name) => `${name} entfernen`,
   removeTitle: 'Dieses Gerät entfernen?',
-  removeBody: (name) =>
-    `${name} erhält keine Push-Benachrichtigungen mehr. Sie können Push auf diesem Gerät wieder einschalten.`,
+  removeBody: (name) => `${name} erhält keine Push-Benachrichtigungen mehr. Sie können Push auf diesem Gerät wieder einschalten.`,
   removing: 'Wird entfernt…',
   removeFailed: (reason) => `Es konnte nicht entfernt werden: ${reason}`,
 };

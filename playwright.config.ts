@@ -26,6 +26,9 @@ const E2E_SERVER_ENV = {
   RATE_LIMIT_SOCKETS_PER_MIN: '1000',
   RATE_LIMIT_MESSAGES_PER_MIN: '1000',
   LOG_LEVEL: 'warn',
+  // Push subscriptions to a made-up local endpoint (notification-settings.spec.ts): http and a
+  // private address, which the server refuses in production (CONTRACT §12).
+  PUSH_ALLOW_INSECURE_ENDPOINTS: 'true',
 };
 
 // The config is loaded again in every worker: only the main process makes the database folder.

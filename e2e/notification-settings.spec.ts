@@ -209,13 +209,13 @@ test('the language of emails follows the inbox language, and the screen says it'
     await openSettings(page, en, notifySettingsEn);
     await expect(page.getByText(notifySettingsEn.languageIs('English'))).toBeVisible();
 
-    await page.getByLabel(en.shell.languageLabel).selectOption('de');
+    await page.getByLabel(en.shell.languageLabel, { exact: true }).selectOption('de');
     await expect(page.getByText(notifySettingsDe.languageIs('Deutsch'))).toBeVisible();
     await expect.poll(async () => (await api.get()).language).toBe('de');
     // What else was saved is unchanged.
     expect(await api.get()).toEqual({ ...before, language: 'de' });
 
-    await page.getByLabel(de.shell.languageLabel).selectOption('en');
+    await page.getByLabel(de.shell.languageLabel, { exact: true }).selectOption('en');
     await expect(page.getByText(notifySettingsEn.languageIs('English'))).toBeVisible();
     await expect.poll(async () => (await api.get()).language).toBe('en');
   } finally {

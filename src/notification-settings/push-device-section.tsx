@@ -93,7 +93,7 @@ export function PushDeviceSection({ state, onEnable, onDisable }: Props) {
       body = (
         <>
           <p className={`mt-1 ${ERROR_TEXT}`}>{s.pushFailed(failureText(state, s, t))}</p>
-          {button(s.pushTryAgain, onEnable)}
+          {button(s.pushTryAgain, state.turningOff ? onDisable : onEnable)}
         </>
       );
       break;

@@ -203,6 +203,29 @@ describe('PushDeviceSection', () => {
     ],
   ];
 
+  it('tries turning off again after turning off failed', () => {
+    const onEnable = vi.fn();
+    const onDisable = vi.fn();
+    render(
+      <PushDeviceSection state={{ kind: 'failed', reason: 'dismissed', turningOff: true }} onEnable={onEnable} onDisable={onDisable} />,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect([onEnable.mock.calls.length, onDisable.mock.calls.length]).toEqual([0, 1]);
+  });
+
+  it('keeps push on and says why when the server cannot forget this device', async () => {
+    const browser = fakeBrowser({ permission: 'granted' });
+    let down = false;
+    const server = fakeServer({
+      refuse: (request) => (down && request.method === 'DELETE' ? contractError(503, 'unavailable', 'Restarting.', true) : undefined),
+    });
+    expect(await enablePush(server.api, USER)).toEqual({ kind: 'on' });
+    down = true;
+    expect(await disablePush(server.api, USER)).toMatchObject({ kind: 'failed', reason: 'server', turningOff: true });
+    expect(browser.current()).not.toBeNull();
+    expect(readStoredDevice(USER)).not.toBeNull();
+  });
+
   it.each(cases)('says %o in words', (state, words, button) => {
     render(<PushDeviceSection state={state} onEnable={vi.fn()} onDisable={vi.fn()} />);
     const region = screen.getByRole('region', { name: 'Push on this device' });

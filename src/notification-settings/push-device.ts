@@ -27,7 +27,8 @@ export type PushState =
   | { kind: 'on' }
   | { kind: 'enabling' }
   | { kind: 'disabling' }
-  | ({ kind: 'failed' } & PushFailure);
+  /** `turningOff`: the failure was in turning push off, so trying again turns it off. */
+  | ({ kind: 'failed'; turningOff?: boolean } & PushFailure);
 
 /** This browser's own subscription as the server knows it: its id and its endpoint's origin. */
 export interface StoredDevice {
@@ -167,14 +168,14 @@ export async function disablePush(api: NotificationSettingsApi, userId: string):
       await api.removePushSubscription(stored.id);
     } catch (error) {
       // Already gone from the server (removed from another device, or dead): nothing to undo.
-      if (!(ApiError.is(error) && error.code === 'not_found')) return { kind: 'failed', reason: 'server', error };
+      if (!(ApiError.is(error) && error.code === 'not_found')) return { kind: 'failed', reason: 'server', error, turningOff: true };
     }
   }
   storeDevice(null);
   try {
     await (await currentSubscription())?.unsubscribe();
   } catch (error) {
-    return { kind: 'failed', reason: 'subscribe', detail: messageOf(error) };
+    return { kind: 'failed', reason: 'subscribe', detail: messageOf(error), turningOff: true };
   }
   return detectPushState();
 }

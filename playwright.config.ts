@@ -26,7 +26,9 @@ const E2E_SERVER_ENV = {
   RATE_LIMIT_SOCKETS_PER_MIN: '1000',
   RATE_LIMIT_MESSAGES_PER_MIN: '1000',
   LOG_LEVEL: 'warn',
-  // Push subscriptions of e2e/push-service-worker.spec.ts point at a local push service over http on 127.0.0.1.
+  // Push subscriptions point at local endpoints over http on 127.0.0.1 (the local push service of
+  // push-service-worker.spec.ts, a made-up one in notification-settings.spec.ts), which the server
+  // refuses in production (CONTRACT §12).
   PUSH_ALLOW_INSECURE_ENDPOINTS: 'true',
 };
 

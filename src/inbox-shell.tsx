@@ -9,6 +9,12 @@ import { NotificationPermission } from './desktop-notifications/notification-per
 import { useDesktopNotifications } from './desktop-notifications/use-desktop-notifications.ts';
 import { useTabStateReporter } from './desktop-notifications/use-tab-state-reporter.ts';
 import { useTabTitle } from './desktop-notifications/use-tab-title.ts';
+import {
+  closeNotificationSettings,
+  NOTIFICATION_SETTINGS_HASH,
+  useNotificationSettingsRoute,
+} from './notification-settings/notification-settings-route.ts';
+import { useEmailLanguageSync } from './notification-settings/use-email-language-sync.ts';
 import { useServiceWorker } from './service-worker/use-service-worker.ts';
 import { useSession } from './sign-in/session-store.ts';
 import { ThreadView } from './thread/thread-view.tsx';
@@ -30,6 +36,8 @@ const HASH = /^#\/thread\/([0-9a-f-]{36})$/i;
 
 // The agent screens are for owners only and seldom opened: they load on demand, in their own chunk.
 const AgentsArea = lazy(() => import('./agents/agents-area.tsx'));
+// The notification settings too: opened now and then, from the menu.
+const NotificationSettingsScreen = lazy(() => import('./notification-settings/notification-settings-screen.tsx'));
 
 /** The selected thread lives in the URL hash, so a reload and the back button keep it. */
 function useSelectedThread(): [string | null, (threadId: string) => void] {
@@ -62,8 +70,10 @@ export function InboxShell() {
   const [searching, setSearching] = useState(false);
   const jump = useJumpTarget((state) => state.jump);
   const agentRoute = useAgentRoute();
+  // The agent screens win when both could show (they cannot: one hash at a time).
+  const notifySettings = useNotificationSettingsRoute() && !agentRoute;
   const owned = ownedAgents(useQuery(agentsQuery(api)).data);
-  const paneOpen = Boolean(selected || agentRoute);
+  const paneOpen = Boolean(selected || agentRoute || notifySettings);
   const threadsData = useInfiniteQuery(threadsQuery(api)).data;
   const threads = useMemo(() => flattenThreads(threadsData), [threadsData]);
   const listed = threads.find((thread) => thread.id === selected);
@@ -77,15 +87,16 @@ export function InboxShell() {
 
   useThreadListSync();
   useOwnershipSync();
+  useEmailLanguageSync(api, user.id);
   useTabTitle(t.shell.tabTitle);
   useDesktopNotifications((threadId) => threads.find((thread) => thread.id === threadId));
   useServiceWorker(select);
   // The thread this tab shows (none while the agent screens cover it), for the other tabs' notifications.
-  useTabStateReporter(agentRoute ? null : selected);
+  useTabStateReporter(agentRoute || notifySettings ? null : selected);
 
   // After sign-in, and after the agent screens close, focus would sit on <body>: it lands on
   // the thread list's heading (or, on a phone showing a thread, the thread's).
-  const onAgentScreens = Boolean(agentRoute);
+  const onAgentScreens = Boolean(agentRoute || notifySettings);
   useEffect(() => {
     if (onAgentScreens) return;
     const frame = requestAnimationFrame(landFocus);
@@ -169,6 +180,13 @@ export function InboxShell() {
                 {t.shell.agentSettings}
               </a>
             )}
+            <a
+              href={NOTIFICATION_SETTINGS_HASH}
+              className="text-xs text-indigo-700 underline dark:text-indigo-300"
+              aria-current={notifySettings ? 'page' : undefined}
+            >
+              {t.shell.notificationSettings}
+            </a>
             <button type="button" onClick={signOutNow} className="text-xs text-slate-700 underline dark:text-slate-300">
               {t.shell.signOut}
             </button>
@@ -180,6 +198,12 @@ export function InboxShell() {
             <ErrorBoundary name={t.panels.agentSettings}>
               <Suspense fallback={<p className="p-6 text-sm text-slate-600 dark:text-slate-400">{t.shell.loadingAgentSettings}</p>}>
                 <AgentsArea route={agentRoute} api={api} onClose={closeAgentScreens} />
+              </Suspense>
+            </ErrorBoundary>
+          ) : notifySettings ? (
+            <ErrorBoundary name={t.shell.notificationSettings}>
+              <Suspense fallback={<p className="p-6 text-sm text-slate-600 dark:text-slate-400">{t.shell.loadingNotificationSettings}</p>}>
+                <NotificationSettingsScreen api={api} userId={user.id} onClose={closeNotificationSettings} />
               </Suspense>
             </ErrorBoundary>
           ) : selected ? (

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { useStrings } from '../i18n/locale-store.ts';
+import { TOUCH_TARGET } from '../ui/touch-target.ts';
 import { useEscapeToClose } from './use-escape-to-close.ts';
 
 interface Props {
@@ -27,7 +28,12 @@ export function ScreenFrame({ title, subtitle, nav, onClose, children }: Props) 
   return (
     <section aria-labelledby={headingId} className="flex min-h-0 flex-1 flex-col">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-200 px-4 py-2 text-sm dark:border-slate-800">
-        <button type="button" onClick={onClose} className="text-indigo-700 hover:underline dark:text-indigo-300" aria-keyshortcuts="Escape">
+        <button
+          type="button"
+          onClick={onClose}
+          className={`text-indigo-700 hover:underline dark:text-indigo-300 ${TOUCH_TARGET}`}
+          aria-keyshortcuts="Escape"
+        >
           {t.agents.close} <span className="hidden text-slate-500 sm:inline dark:text-slate-400">{t.agents.escHint}</span>
         </button>
         {nav}

@@ -96,6 +96,8 @@ export const de: InboxStrings = {
     languageLabel: 'Sprache',
     languageBrowser: 'Browser-Standard',
     agentSettings: 'Agenten-Einstellungen',
+    notificationSettings: 'Benachrichtigungen einstellen',
+    loadingNotificationSettings: 'Die Benachrichtigungs-Einstellungen werden geladen…',
     enableNotifications: 'Benachrichtigungen aktivieren',
     notificationTitle: (who: string, thread: string | null) => (thread ? `${who} in ${thread}` : who),
     signOut: 'Abmelden',

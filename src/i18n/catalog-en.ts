@@ -70,6 +70,8 @@ export const en = {
     languageLabel: 'Language',
     languageBrowser: 'Browser default',
     agentSettings: 'Agent settings',
+    notificationSettings: 'Notification settings',
+    loadingNotificationSettings: 'Loading the notification settings…',
     enableNotifications: 'Enable notifications',
     notificationTitle: (who: string, thread: string | null) => (thread ? `${who} in ${thread}` : who),
     signOut: 'Sign out',

@@ -36,6 +36,7 @@ import {
 } from '../protocol/rest-schemas.ts';
 import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
 import { apiBaseUrl, createHttpClient, parseWith } from './http-client.ts';
+import { notificationSettingsCalls, type NotificationSettingsApi } from './notification-settings-api.ts';
 import { ownershipCalls, type OwnershipApi } from './ownership-api.ts';
 import type { EventPage, ThreadSource } from './thread-source.ts';
 
@@ -68,7 +69,7 @@ export interface AgentSettingsInput {
 }
 
 /** The signed-in user's calls; the §11 ones (queues, ownership, notes, search) are in {@link OwnershipApi}. */
-export interface InboxApi extends OwnershipApi {
+export interface InboxApi extends OwnershipApi, NotificationSettingsApi {
   login(email: string, password: string, signal?: AbortSignal): Promise<{ token: string; user: InboundUser }>;
   me(signal?: AbortSignal): Promise<InboundUser>;
   /** My threads, newest activity first; pass `next_cursor` back for the next page. */
@@ -139,6 +140,7 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
 
   return {
     ...ownershipCalls(http, onInvalid),
+    ...notificationSettingsCalls(http),
     login: (email, password, signal) =>
       http.request('POST', '/auth/login', { body: { email, password }, auth: false, signal, parse: parseWith(loginResponseSchema) }),
     me: (signal) => http.request('GET', '/me', { signal, parse: parseWith(userSchema) }),

@@ -36,6 +36,7 @@ import {
 } from '../protocol/rest-schemas.ts';
 import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
 import { apiBaseUrl, createHttpClient, parseWith } from './http-client.ts';
+import { notificationCalls, type NotificationsApi } from './notifications-api.ts';
 import { ownershipCalls, type OwnershipApi } from './ownership-api.ts';
 import type { EventPage, ThreadSource } from './thread-source.ts';
 
@@ -67,8 +68,11 @@ export interface AgentSettingsInput {
   expected_reply_minutes?: number | null;
 }
 
-/** The signed-in user's calls; the §11 ones (queues, ownership, notes, search) are in {@link OwnershipApi}. */
-export interface InboxApi extends OwnershipApi {
+/**
+ * The signed-in user's calls; the §11 ones (queues, ownership, notes, search) are in {@link OwnershipApi},
+ * the §12 notifications in {@link NotificationsApi}.
+ */
+export interface InboxApi extends OwnershipApi, NotificationsApi {
   login(email: string, password: string, signal?: AbortSignal): Promise<{ token: string; user: InboundUser }>;
   me(signal?: AbortSignal): Promise<InboundUser>;
   /** My threads, newest activity first; pass `next_cursor` back for the next page. */
@@ -139,6 +143,7 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
 
   return {
     ...ownershipCalls(http, onInvalid),
+    ...notificationCalls(http, onInvalid),
     login: (email, password, signal) =>
       http.request('POST', '/auth/login', { body: { email, password }, auth: false, signal, parse: parseWith(loginResponseSchema) }),
     me: (signal) => http.request('GET', '/me', { signal, parse: parseWith(userSchema) }),

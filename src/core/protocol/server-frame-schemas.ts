@@ -18,6 +18,22 @@ export type InboundMessage = v.InferOutput<typeof inboundMessageSchema>;
 const inboundEventSchema = lenient(threadEvent);
 export type InboundEvent = v.InferOutput<typeof inboundEventSchema>;
 
+/**
+ * One notification (CONTRACT §12), as the `notification` frame and `GET /me/notifications` carry
+ * it. An unknown kind passes (a newer server may add kinds); the panel names it generically.
+ */
+export const inboundNotificationSchema = v.looseObject({
+  id,
+  kind: id,
+  thread_id: id,
+  thread_seq: nonNegativeInt,
+  title: v.string(),
+  body: v.string(),
+  created_at: v.string(),
+  read_at: v.nullable(v.string()),
+});
+export type InboundNotification = v.InferOutput<typeof inboundNotificationSchema>;
+
 const threadId = v.string();
 const status = <T extends string[]>(values: [...T]) => v.picklist(values);
 
@@ -58,19 +74,7 @@ const frameSchemas = {
     data: v.object({ client_message_id: v.string(), message: inboundMessageSchema }),
   }),
   // CONTRACT §12: shown by the notifications panel; an unknown kind passes (a newer server may add kinds).
-  notification: v.object({
-    type: v.literal('notification'),
-    data: v.looseObject({
-      id,
-      kind: id,
-      thread_id: id,
-      thread_seq: nonNegativeInt,
-      title: v.string(),
-      body: v.string(),
-      created_at: v.string(),
-      read_at: v.nullable(v.string()),
-    }),
-  }),
+  notification: v.object({ type: v.literal('notification'), data: inboundNotificationSchema }),
   error: v.object({
     type: v.literal('error'),
     data: v.looseObject({

@@ -9,6 +9,8 @@ import { NotificationPermission } from './desktop-notifications/notification-per
 import { useDesktopNotifications } from './desktop-notifications/use-desktop-notifications.ts';
 import { useTabStateReporter } from './desktop-notifications/use-tab-state-reporter.ts';
 import { useTabTitle } from './desktop-notifications/use-tab-title.ts';
+import { NotificationBell } from './notifications/notification-bell.tsx';
+import { notificationCenterOf } from './notifications/notification-center-of.ts';
 import { useSession } from './sign-in/session-store.ts';
 import { ThreadView } from './thread/thread-view.tsx';
 import { NewThreadDialog } from './threads/new-thread-dialog.tsx';
@@ -50,7 +52,7 @@ const focusComposer = () => document.querySelector<HTMLTextAreaElement>('[data-c
 
 /** The signed-in app: threads on the left, the open thread on the right. */
 export function InboxShell() {
-  const { engine, api, user } = useEngine();
+  const { client, engine, api, user } = useEngine();
   const queryClient = useQueryClient();
   const signOut = useSession((state) => state.signOut);
   const { theme, setTheme } = useTheme();
@@ -73,6 +75,15 @@ export function InboxShell() {
     enabled: Boolean(selected) && !listed,
   });
   const current = listed ?? single.data;
+  const notifications = notificationCenterOf(client);
+  // A search result or a notification: the thread, at that message.
+  const openAt = useCallback(
+    (threadId: string, seq: number | null) => {
+      if (seq !== null) jump(threadId, seq);
+      select(threadId);
+    },
+    [jump, select],
+  );
 
   useThreadListSync();
   useOwnershipSync();
@@ -136,6 +147,7 @@ export function InboxShell() {
                 }}
                 onNewThread={() => setCreating(true)}
                 onSearch={() => setSearching(true)}
+                headerActions={<NotificationBell center={notifications} onOpen={openAt} />}
               />
             </ErrorBoundary>
           </div>
@@ -215,8 +227,7 @@ export function InboxShell() {
           onClose={() => setSearching(false)}
           onOpen={(threadId, seq) => {
             setSearching(false);
-            if (seq !== null) jump(threadId, seq);
-            select(threadId);
+            openAt(threadId, seq);
           }}
         />
       )}

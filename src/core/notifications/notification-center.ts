@@ -183,8 +183,8 @@ export class NotificationCenter {
       // A newer first page (another filter, a reconnect) replaced this one meanwhile.
       if (abort.signal.aborted || (more && (this.state.filter !== filter || this.state.status !== 'ready'))) return;
       this.dispatch({ type: 'page', filter, more, countOnly: false, page });
-    } catch {
-      if (!abort.signal.aborted) this.dispatch({ type: 'list_failed', more });
+    } catch (error) {
+      if (!abort.signal.aborted) this.dispatch({ type: 'list_failed', more, error });
     }
   }
 

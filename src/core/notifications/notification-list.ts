@@ -28,6 +28,8 @@ export interface NotificationListState {
   /** `idle`: not asked for; the list is shown once `ready`. */
   status: 'idle' | 'loading' | 'ready' | 'failed';
   more: 'idle' | 'loading' | 'failed';
+  /** Why the list (or its next page) failed, to say in words. */
+  listError: unknown;
 }
 
 /** What a read changed, so a failure undoes exactly that. */
@@ -42,7 +44,7 @@ export interface ReadUndo {
 export type NotificationAction =
   | { type: 'count_requested' }
   | { type: 'list_requested'; filter: NotificationFilter; more: boolean }
-  | { type: 'list_failed'; more: boolean }
+  | { type: 'list_failed'; more: boolean; error: unknown }
   | { type: 'page'; filter: NotificationFilter; more: boolean; countOnly: boolean; page: PageAnswer }
   | { type: 'count_failed' }
   | { type: 'arrived'; notification: InboundNotification }
@@ -69,6 +71,7 @@ export const initialNotificationList: NotificationListState = {
   nextCursor: null,
   status: 'idle',
   more: 'idle',
+  listError: null,
 };
 
 const isUnread = (notification: InboundNotification) => notification.read_at === null;
@@ -150,7 +153,7 @@ export function notificationListReducer(state: NotificationListState, action: No
         ? { ...state, more: 'loading' }
         : { ...state, filter: action.filter, status: 'loading', more: 'idle', ...(action.filter === state.filter ? {} : { items: [] }) };
     case 'list_failed':
-      return action.more ? { ...state, more: 'failed' } : { ...state, status: 'failed' };
+      return action.more ? { ...state, more: 'failed', listError: action.error } : { ...state, status: 'failed', listError: action.error };
     case 'page': {
       const { page } = action;
       const known = remember(

@@ -36,13 +36,14 @@ const unreadListed = (state: NotificationListState) => state.items.filter((item)
 const ids = (state: NotificationListState) => state.items.map((item) => item.id);
 
 /** Frames (some repeated: delivery is at least once) and reads, in any order. */
-const stepArb = fc.oneof(
+type Step = { kind: 'frame'; id: number } | { kind: 'read'; ids: number[] } | { kind: 'all' };
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('frame' as const), id: fc.integer({ min: 1, max: 12 }) }),
   fc.record({ kind: fc.constant('read' as const), ids: fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 4 }) }),
   fc.record({ kind: fc.constant('all' as const) }),
 );
 
-function step(state: NotificationListState, s: fc.infer<typeof stepArb>): NotificationListState {
+function step(state: NotificationListState, s: Step): NotificationListState {
   if (s.kind === 'frame') return notificationListReducer(state, { type: 'arrived', notification: note(s.id) });
   const action: NotificationAction = {
     type: 'read',

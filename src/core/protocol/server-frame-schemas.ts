@@ -18,22 +18,6 @@ export type InboundMessage = v.InferOutput<typeof inboundMessageSchema>;
 const inboundEventSchema = lenient(threadEvent);
 export type InboundEvent = v.InferOutput<typeof inboundEventSchema>;
 
-/**
- * One notification (CONTRACT §12), as the `notification` frame and `GET /me/notifications` carry
- * it. An unknown kind passes (a newer server may add kinds); the panel names it generically.
- */
-export const inboundNotificationSchema = v.looseObject({
-  id,
-  kind: id,
-  thread_id: id,
-  thread_seq: nonNegativeInt,
-  title: v.string(),
-  body: v.string(),
-  created_at: v.string(),
-  read_at: v.nullable(v.string()),
-});
-export type InboundNotification = v.InferOutput<typeof inboundNotificationSchema>;
-
 const threadId = v.string();
 const status = <T extends string[]>(values: [...T]) => v.picklist(values);
 
@@ -74,7 +58,19 @@ const frameSchemas = {
     data: v.object({ client_message_id: v.string(), message: inboundMessageSchema }),
   }),
   // CONTRACT §12: shown by the notifications panel; an unknown kind passes (a newer server may add kinds).
-  notification: v.object({ type: v.literal('notification'), data: inboundNotificationSchema }),
+  notification: v.object({
+    type: v.literal('notification'),
+    data: v.looseObject({
+      id,
+      kind: id,
+      thread_id: id,
+      thread_seq: nonNegativeInt,
+      title: v.string(),
+      body: v.string(),
+      created_at: v.string(),
+      read_at: v.nullable(v.string()),
+    }),
+  }),
   error: v.object({
     type: v.literal('error'),
     data: v.looseObject({
@@ -86,6 +82,13 @@ const frameSchemas = {
     }),
   }),
 } as const;
+
+/**
+ * One notification (CONTRACT §12), as the `notification` frame and `GET /me/notifications` carry
+ * it. An unknown kind passes (a newer server may add kinds); the panel names it generically.
+ */
+export const inboundNotificationSchema = frameSchemas.notification.entries.data;
+export type InboundNotification = v.InferOutput<typeof inboundNotificationSchema>;
 
 type InboundFrameType = keyof typeof frameSchemas;
 export type InboundFrame = { [K in InboundFrameType]: v.InferOutput<(typeof frameSchemas)[K]> }[InboundFrameType];

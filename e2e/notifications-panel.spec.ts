@@ -66,6 +66,8 @@ for (const [language, t, n, locale, code, newMessageFrom] of [
 ] as const satisfies readonly (readonly [string, InboxStrings, NotificationStrings, string, 'en' | 'de', string])[]) {
   test.describe(`the notifications panel, in ${language}`, () => {
     test.use({ locale });
+    // Two tabs, sixty messages seeded and axe twice: longer than the default minute.
+    test.setTimeout(120_000);
     test.afterEach(async ({ request, alice }) => notifyIn(request, alice, 'en'));
 
     test('the count live in two tabs, the exact words, open at the message, mark all as read; axe light and dark', async ({

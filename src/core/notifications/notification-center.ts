@@ -44,8 +44,8 @@ export interface NotificationCenterOptions {
 
 /**
  * The inbox's notifications (CONTRACT §12 "In the app") for the bell and the panel: the unread
- * count, fetched at start and again after every reconnect (frames missed in a gap are not
- * replayed), raised by each new `notification` frame, and the panel's pages. Reads are
+ * count, fetched at start and again each time the connection opens (frames missed in a gap are
+ * not replayed), raised by each new `notification` frame, and the panel's pages. Reads are
  * optimistic: shown at once, undone if the server refuses, and told to the user's other tabs
  * once the server took them (the server sends no frame for a read).
  */
@@ -88,10 +88,11 @@ export class NotificationCenter {
         this.dispatch({ type: 'arrived', notification: frame.data });
         if (fresh) emit(this.arrivedListeners, frame.data);
       }),
+      // Every open, the first one too: a notification made before the socket was up (or in a
+      // gap) is never sent on it, so the count asked for before then may be stale.
       connection.onOpen(({ reconnect }) => {
-        if (!reconnect) return;
         void this.refreshCount();
-        if (this.state.status !== 'idle') void this.load(this.state.filter);
+        if (reconnect && this.state.status !== 'idle') void this.load(this.state.filter);
       }),
     );
     if (this.topic) {

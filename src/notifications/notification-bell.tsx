@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useState, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import type { NotificationCenter } from '../core/notifications/notification-center.ts';
 import { useNotificationStrings } from '../i18n/notification-strings.ts';
 import { TOUCH_TARGET } from '../ui/touch-target.ts';
@@ -26,6 +26,9 @@ export function NotificationBell({ center, onOpen }: Props) {
   const [open, setOpen] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const close = useCallback(() => setOpen(false), []);
+  // Started here, not during render; idempotent, and never stopped by the bell: it lives as long
+  // as the signed-in client (whose hub and connection end with it).
+  useEffect(() => center.start(), [center]);
 
   return (
     <>

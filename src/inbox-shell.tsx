@@ -15,6 +15,8 @@ import {
   useNotificationSettingsRoute,
 } from './notification-settings/notification-settings-route.ts';
 import { useEmailLanguageSync } from './notification-settings/use-email-language-sync.ts';
+import { NotificationBell } from './notifications/notification-bell.tsx';
+import { notificationCenterOf } from './notifications/notification-center-of.ts';
 import { useServiceWorker } from './service-worker/use-service-worker.ts';
 import { useSession } from './sign-in/session-store.ts';
 import { ThreadView } from './thread/thread-view.tsx';
@@ -59,7 +61,7 @@ const focusComposer = () => document.querySelector<HTMLTextAreaElement>('[data-c
 
 /** The signed-in app: threads on the left, the open thread on the right. */
 export function InboxShell() {
-  const { engine, api, user } = useEngine();
+  const { client, engine, api, user } = useEngine();
   const queryClient = useQueryClient();
   const signOut = useSession((state) => state.signOut);
   const { theme, setTheme } = useTheme();
@@ -84,6 +86,15 @@ export function InboxShell() {
     enabled: Boolean(selected) && !listed,
   });
   const current = listed ?? single.data;
+  const notifications = notificationCenterOf(client);
+  // A search result or a notification: the thread, at that message.
+  const openAt = useCallback(
+    (threadId: string, seq: number | null) => {
+      if (seq !== null) jump(threadId, seq);
+      select(threadId);
+    },
+    [jump, select],
+  );
 
   useThreadListSync();
   useOwnershipSync();
@@ -149,6 +160,7 @@ export function InboxShell() {
                 }}
                 onNewThread={() => setCreating(true)}
                 onSearch={() => setSearching(true)}
+                headerActions={<NotificationBell center={notifications} onOpen={openAt} />}
               />
             </ErrorBoundary>
           </div>
@@ -241,8 +253,7 @@ export function InboxShell() {
           onClose={() => setSearching(false)}
           onOpen={(threadId, seq) => {
             setSearching(false);
-            if (seq !== null) jump(threadId, seq);
-            select(threadId);
+            openAt(threadId, seq);
           }}
         />
       )}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCountdown, formatDateTime, formatDayBreak, formatSecondsNumber, formatTime } from './format.ts';
+import { formatCountdown, formatDateTime, formatDayBreak, formatSecondsNumber, formatTime, formatTimeAgo } from './format.ts';
 
 // Local times, so the tests hold in any time zone the machine runs in.
 const MARCH_4_2026_1405 = new Date(2026, 2, 4, 14, 5).getTime();
@@ -70,5 +70,24 @@ describe('formatSecondsNumber', () => {
     expect(formatSecondsNumber('en', 1234)).toBe('1.2');
     expect(formatSecondsNumber('de', 1234)).toBe('1,2');
     expect(formatSecondsNumber('en', -50)).toBe('0.0');
+  });
+});
+
+describe('formatTimeAgo', () => {
+  const now = Date.parse('2026-03-04T14:05:00Z');
+  const ago = (seconds: number) => new Date(now - seconds * 1000).toISOString();
+
+  it('says how long ago in the largest whole unit, up to a week', () => {
+    expect(formatTimeAgo('en', ago(0), now)).toBe('now');
+    expect(formatTimeAgo('en', ago(42), now)).toBe('42 seconds ago');
+    expect(formatTimeAgo('en', ago(5 * 60 + 30), now)).toBe('5 minutes ago');
+    expect(formatTimeAgo('de', ago(2 * 3600), now)).toBe('vor 2 Stunden');
+    expect(formatTimeAgo('en', ago(86_400), now)).toBe('yesterday');
+  });
+
+  it('gives the date past a week, "now" for a clock ahead, and the text itself for no date', () => {
+    expect(formatTimeAgo('en', ago(8 * 86_400), now)).toBe(formatDateTime('en', ago(8 * 86_400)));
+    expect(formatTimeAgo('en', ago(-30), now)).toBe('now');
+    expect(formatTimeAgo('en', 'soon', now)).toBe('soon');
   });
 });

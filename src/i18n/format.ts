@@ -79,3 +79,25 @@ export function formatCountdown(locale: string, seconds: number): string | null 
     ? format.format(seconds, 'second')
     : format.format(Math.ceil((seconds - COUNTDOWN_CLOCK_SLACK_SECONDS) / 60), 'minute');
 }
+
+/** The steps of {@link formatTimeAgo}: up to each limit (seconds), the unit and its length. */
+const TIME_AGO_STEPS: readonly [limit: number, unit: Intl.RelativeTimeFormatUnit, seconds: number][] = [
+  [60, 'second', 1],
+  [3600, 'minute', 60],
+  [86_400, 'hour', 3600],
+  [7 * 86_400, 'day', 86_400],
+];
+
+/**
+ * How long ago `iso` was, as `Intl.RelativeTimeFormat` words ("now", "5 minutes ago", "vor 2
+ * Stunden"), up to a week; older is the date and time. The text itself when it is no date.
+ */
+export function formatTimeAgo(locale: string, iso: string, now: number): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  const seconds = Math.max(0, Math.round((now - time) / 1000));
+  const step = TIME_AGO_STEPS.find(([limit]) => seconds < limit);
+  if (!step) return formatDateTime(locale, iso);
+  const format = cached(`rt:${locale}:auto`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }));
+  return format.format(-Math.floor(seconds / step[2]), step[1]);
+}

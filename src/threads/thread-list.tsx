@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useEngine } from '../engine-provider/engine-context.tsx';
 import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
@@ -18,10 +18,12 @@ interface Props {
   onNewThread(): void;
   /** Opens search (Ctrl/⌘+K); absent: no search button. */
   onSearch?(): void;
+  /** More buttons for the header, beside search (the notifications bell). */
+  headerActions?: ReactNode;
 }
 
 /** Every thread the user is in, newest activity first, with a filter box. */
-export function ThreadList({ selectedId, onSelect, onNewThread, onSearch }: Props) {
+export function ThreadList({ selectedId, onSelect, onNewThread, onSearch, headerActions }: Props) {
   const { api, selfSenderId } = useEngine();
   const { muted } = useMutedThreads();
   const [queue, setQueue] = useState<QueueId>('all');
@@ -64,6 +66,7 @@ export function ThreadList({ selectedId, onSelect, onNewThread, onSearch }: Prop
             {o.search.open} <kbd className="text-xs text-slate-500 dark:text-slate-400">{o.search.shortcut}</kbd>
           </button>
         )}
+        {headerActions}
         <button
           type="button"
           onClick={onNewThread}

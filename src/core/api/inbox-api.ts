@@ -37,6 +37,7 @@ import {
 import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
 import { apiBaseUrl, createHttpClient, parseWith } from './http-client.ts';
 import { notificationSettingsCalls, type NotificationSettingsApi } from './notification-settings-api.ts';
+import { notificationCalls, type NotificationsApi } from './notifications-api.ts';
 import { ownershipCalls, type OwnershipApi } from './ownership-api.ts';
 import type { EventPage, ThreadSource } from './thread-source.ts';
 
@@ -68,8 +69,11 @@ export interface AgentSettingsInput {
   expected_reply_minutes?: number | null;
 }
 
-/** The signed-in user's calls; the §11 ones (queues, ownership, notes, search) are in {@link OwnershipApi}. */
-export interface InboxApi extends OwnershipApi, NotificationSettingsApi {
+/**
+ * The signed-in user's calls; the §11 ones (queues, ownership, notes, search) are in {@link OwnershipApi},
+ * the §12 notifications in {@link NotificationsApi} and their settings in {@link NotificationSettingsApi}.
+ */
+export interface InboxApi extends OwnershipApi, NotificationsApi, NotificationSettingsApi {
   login(email: string, password: string, signal?: AbortSignal): Promise<{ token: string; user: InboundUser }>;
   me(signal?: AbortSignal): Promise<InboundUser>;
   /** My threads, newest activity first; pass `next_cursor` back for the next page. */
@@ -141,6 +145,7 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
   return {
     ...ownershipCalls(http, onInvalid),
     ...notificationSettingsCalls(http),
+    ...notificationCalls(http, onInvalid),
     login: (email, password, signal) =>
       http.request('POST', '/auth/login', { body: { email, password }, auth: false, signal, parse: parseWith(loginResponseSchema) }),
     me: (signal) => http.request('GET', '/me', { signal, parse: parseWith(userSchema) }),

@@ -96,7 +96,10 @@ const threadPageSchema = lenient(threadPage);
 const eventPageSchema = lenient(eventPage);
 
 /** Called for each list item that fails its schema: what it was and its type, never its content. */
-export type InvalidItemHandler = (kind: 'event' | 'thread' | 'user' | 'agent' | 'search_result', type: string | null) => void;
+export type InvalidItemHandler = (
+  kind: 'event' | 'thread' | 'user' | 'agent' | 'search_result' | 'notification',
+  type: string | null,
+) => void;
 
 function parseItems<S extends v.GenericSchema>(
   items: unknown[],

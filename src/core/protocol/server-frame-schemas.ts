@@ -83,6 +83,13 @@ const frameSchemas = {
   }),
 } as const;
 
+/**
+ * One notification (CONTRACT §12), as the `notification` frame and `GET /me/notifications` carry
+ * it. An unknown kind passes (a newer server may add kinds); the panel names it generically.
+ */
+export const inboundNotificationSchema = frameSchemas.notification.entries.data;
+export type InboundNotification = v.InferOutput<typeof inboundNotificationSchema>;
+
 type InboundFrameType = keyof typeof frameSchemas;
 export type InboundFrame = { [K in InboundFrameType]: v.InferOutput<(typeof frameSchemas)[K]> }[InboundFrameType];
 

@@ -4,7 +4,7 @@ import * as v from 'valibot';
 export const ENVELOPE_VERSION = 1;
 
 /** The topics carried on the user's one channel. */
-export const TAB_TOPICS = ['hub', 'conn', 'outbox', 'read', 'drafts', 'notified'] as const;
+export const TAB_TOPICS = ['hub', 'conn', 'outbox', 'read', 'drafts', 'notified', 'notices'] as const;
 export type TabTopic = (typeof TAB_TOPICS)[number];
 
 /** The one message shape on the channel `ama2:<userId>`: which topic, which tab, and the topic's body. */

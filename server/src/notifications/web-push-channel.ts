@@ -173,7 +173,8 @@ export class WebPushChannel implements PushChannel {
     if (isIP(bareHost(url)) !== 0) await this.deps.guard.addressesOf(bareHost(url));
     const secure = url.protocol === 'https:';
     const request = secure ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    return new Promise<number>((resolve, reject) => {
       const outgoing = request(
         url,
         {
@@ -182,7 +183,7 @@ export class WebPushChannel implements PushChannel {
           hostname: bareHost(url),
           agent: this.agents[secure ? 'https:' : 'http:'],
           lookup: this.deps.guard.lookup as RequestOptions['lookup'],
-          signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.aborts.signal]),
+          signal: this.aborts.signal,
         },
         (response: IncomingMessage) => {
           response.resume();
@@ -190,8 +191,16 @@ export class WebPushChannel implements PushChannel {
           response.on('error', reject);
         },
       );
+      // The timeout counts from when the request has a connection: waiting in line for one of the
+      // kept-open connections (a backlog of pushes) is not the push service failing to answer.
+      outgoing.once('socket', () => {
+        timer = setTimeout(
+          () => outgoing.destroy(Object.assign(new Error('push request timed out'), { code: 'ETIMEDOUT' })),
+          this.timeoutMs,
+        );
+      });
       outgoing.on('error', (error: Error & { cause?: unknown }) => reject(error.cause instanceof AddressRefused ? error.cause : error));
       outgoing.end(body);
-    });
+    }).finally(() => clearTimeout(timer));
   }
 }

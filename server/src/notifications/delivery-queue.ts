@@ -156,8 +156,10 @@ export class DeliveryQueue {
     }
     const send: QueuedDelivery[] = [];
     const skipped: number[] = [];
+    // A busy thread fills a batch with items of one thread: its read state is read once.
+    const readStates = new Map<string, Promise<{ readSeq: number } | null>>();
     for (const item of due) {
-      if (await this.stale(item)) skipped.push(item.position);
+      if (await this.stale(item, readStates)) skipped.push(item.position);
       else send.push(item);
     }
     if (skipped.length > 0 && !(await store.finish(userId, this.owner, skipped))) return false;
@@ -165,9 +167,14 @@ export class DeliveryQueue {
   }
 
   /** Read up to its seq, focused, or no longer readable by the time of delivery: not worth a push or an email. */
-  private async stale(item: QueuedDelivery): Promise<boolean> {
+  private async stale(item: QueuedDelivery, readStates: Map<string, Promise<{ readSeq: number } | null>>): Promise<boolean> {
     const { thread_id: threadId, thread_seq: seq } = item.item.notification;
-    const state = await this.deps.storage.threads.readState(threadId, item.item.userId);
+    let read = readStates.get(threadId);
+    if (!read) {
+      read = this.deps.storage.threads.readState(threadId, item.item.userId).then((state) => state ?? null);
+      readStates.set(threadId, read);
+    }
+    const state = await read;
     if (!state || state.readSeq >= seq) return true;
     return this.deps.viewers(threadId).includes(`user:${item.item.userId}`);
   }
@@ -193,6 +200,7 @@ export class DeliveryQueue {
   /** Push, one item at a time, in order. False when the lease was lost. */
   private async deliverPush(userId: string): Promise<boolean> {
     const push = this.deps.channels.push;
+    const store = this.deps.storage.notifications;
     for (;;) {
       if (this.stopped) return true;
       const due = await this.dueItems(userId, 'push');
@@ -201,12 +209,29 @@ export class DeliveryQueue {
       const screened = await this.screen(userId, due);
       if (screened === false) return false;
       if ('held' in screened) return true;
+      // Items sent are ended together (one write per batch, not per push), before anything is
+      // put off and before the next batch is read: a process killed meanwhile leaves them
+      // queued, and the next sends them again (at least once; the same Topic and tag collapse them).
+      const ended: QueuedDelivery[] = [];
+      const endSent = async () =>
+        ended.length === 0 ||
+        (await store.finish(
+          userId,
+          this.owner,
+          ended.splice(0).map((item) => item.position),
+        ));
       for (const item of screened.send) {
-        if (this.stopped) return true;
+        if (this.stopped) return endSent();
         const outcome: DeliveryOutcome = push ? await push.deliver(toDeliverable(item)) : 'nothing_to_send';
-        const settled = await this.settle(userId, [item], outcome);
-        if (settled !== 'done') return settled === 'waiting';
+        if (outcome !== 'retry' || item.attempts + 1 >= DELIVERY_MAX_ATTEMPTS) {
+          if (outcome === 'retry') this.givenUp(userId, item.attempts + 1);
+          ended.push(item);
+          continue;
+        }
+        if (!(await endSent())) return false;
+        return (await this.settle(userId, [item], outcome)) === 'waiting';
       }
+      if (!(await endSent())) return false;
       if (due.length < DELIVERY_BATCH) return true;
     }
   }
@@ -238,11 +263,15 @@ export class DeliveryQueue {
     const positions = items.map((item) => item.position);
     const attempts = Math.max(...items.map((item) => item.attempts)) + 1;
     if (outcome !== 'retry' || attempts >= DELIVERY_MAX_ATTEMPTS) {
-      if (outcome === 'retry') this.deps.log.warn({ user_id: userId, attempts }, 'notification delivery given up after repeated failures');
+      if (outcome === 'retry') this.givenUp(userId, attempts);
       return (await store.finish(userId, this.owner, positions)) ? 'done' : 'lost';
     }
     const dueAt = this.deps.clock() + this.deps.retryBaseMs * 2 ** (attempts - 1);
     return (await store.postpone(userId, this.owner, positions, dueAt, attempts)) ? 'waiting' : 'lost';
+  }
+
+  private givenUp(userId: string, attempts: number): void {
+    this.deps.log.warn({ user_id: userId, attempts }, 'notification delivery given up after repeated failures');
   }
 
   /** Stops: deliveries in flight finish their current item (for at most {@link STOP_GRACE_MS}); held leases are released. */

@@ -14,8 +14,16 @@ import { effectiveSettings } from './notification-settings.ts';
  * holds them for longer than this anyway; the look reads every thread, so it is not frequent.
  */
 export const NOTIFY_POLL_MS = 5_000;
-/** Events read from the log and evaluated at a time for one thread. */
+/** Events read from the log at a time for one thread (their audience is read once for them). */
 const RULES_BATCH = 200;
+/**
+ * Notifications made and stored at a time, at most: events are evaluated and stored in slices
+ * of this many notifications (at least one event), so that on a thread of a thousand readers
+ * the first pushes go out once five events' notifications are stored, not 200 events'. Not
+ * smaller: each stored slice rewrites the index pages of every reader it touches (SQLite's WAL),
+ * and one event per slice cost a thousand-reader thread half its notifications per second.
+ */
+export const RULES_BATCH_NOTIFICATIONS = 5_000;
 /** Threads taken up per poll at most; the rest wait for the next poll. */
 const DUE_BATCH = 100;
 
@@ -124,7 +132,11 @@ export class Notifier {
     } while (worker.again && !this.stopped);
   }
 
-  /** Evaluates and stores batch after batch until caught up (or stopping); the seq reached, null when the lease was lost. */
+  /**
+   * Evaluates and stores batch after batch until caught up (or stopping); the seq reached, null
+   * when the lease was lost. A batch's events are stored in slices of at most
+   * {@link RULES_BATCH_NOTIFICATIONS} notifications (an event makes at most one per reader).
+   */
   private async catchUp(threadId: string, from: number, lost: () => boolean): Promise<number | null> {
     let cursor = from;
     for (;;) {
@@ -133,13 +145,21 @@ export class Notifier {
       const { events } = await this.deps.storage.log.list(threadId, cursor, RULES_BATCH);
       if (events.length === 0) return cursor;
       const audience = await this.audienceOf(threadId);
-      const plan = this.deps.plan();
-      const drafts = audience ? evaluateRules(events, audience, plan) : [];
-      const last = events[events.length - 1]!.thread_seq;
-      const created = await this.deps.storage.notifications.record(threadId, this.owner, last, this.deps.leaseMs, drafts);
-      if (created === null) return null;
-      this.announce(created, audience);
-      cursor = last;
+      const slice = Math.max(1, Math.floor(RULES_BATCH_NOTIFICATIONS / Math.max(1, audience?.readers.size ?? 0)));
+      for (let start = 0; start < events.length; start += slice) {
+        if (start > 0 && lost()) return null;
+        if (start > 0 && this.stopped) return cursor;
+        const some = events.slice(start, start + slice);
+        const drafts = audience ? evaluateRules(some, audience, this.deps.plan()) : [];
+        const last = some[some.length - 1]!.thread_seq;
+        const created = await this.deps.storage.notifications.record(threadId, this.owner, last, this.deps.leaseMs, drafts);
+        if (created === null) return null;
+        this.announce(created, audience);
+        cursor = last;
+      }
+      // Fewer than asked for: caught up with what was committed when it was read. A commit since
+      // then on this process has asked for another round (see work); one on another, too.
+      if (events.length < RULES_BATCH) return cursor;
     }
   }
 

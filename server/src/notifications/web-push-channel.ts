@@ -1,5 +1,5 @@
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import webPush from 'web-push';
@@ -21,6 +21,20 @@ export const PUSH_TIMEOUT_MS = 10_000;
  * and padding overhead; the body is shortened to stay well inside it.
  */
 export const MAX_PUSH_PAYLOAD_BYTES = 3_500;
+/**
+ * Connections kept open to one push service (its origin) at most. A push service is a few
+ * origins (FCM, Mozilla, Apple) for everyone's browsers: a new TCP and TLS handshake for every
+ * push cost more than the push itself under load, so connections are reused (keep-alive).
+ */
+export const PUSH_SOCKETS_PER_ORIGIN = 32;
+/** An idle kept-open connection to a push service is closed after this long. */
+export const PUSH_IDLE_SOCKET_MS = 30_000;
+/**
+ * A subscription's `last_used_at` is written at most this often: it tells people which of
+ * their devices still gets pushes, which a minute's precision does; a write per push was a
+ * tenth of the push path's time.
+ */
+export const PUSH_TOUCH_EVERY_MS = 60_000;
 
 /** What became of one subscription's request. */
 type SendResult = 'sent' | 'gone' | 'retry' | 'refused';
@@ -55,11 +69,17 @@ function fitPayload(payload: PushPayload): string {
  * id, `TTL`, `Urgency: high` for approvals (which carry a one-time action token). A push
  * service's 404/410 removes the subscription; 429, 5xx, timeouts and network errors retry.
  * Logs name subscriptions by id: never an endpoint or a key (they are credentials).
+ * Connections to a push service are kept open and reused ({@link PUSH_SOCKETS_PER_ORIGIN});
+ * each new one is still checked against the network rules when it connects.
  */
 export class WebPushChannel implements PushChannel {
   private readonly timeoutMs: number;
   private readonly aborts = new AbortController();
   private readonly vapidHeaders: VapidHeaderCache;
+  private readonly agents = {
+    'http:': new HttpAgent({ keepAlive: true, maxSockets: PUSH_SOCKETS_PER_ORIGIN, timeout: PUSH_IDLE_SOCKET_MS }),
+    'https:': new HttpsAgent({ keepAlive: true, maxSockets: PUSH_SOCKETS_PER_ORIGIN, timeout: PUSH_IDLE_SOCKET_MS }),
+  };
 
   constructor(private readonly deps: WebPushChannelDeps) {
     this.timeoutMs = deps.timeoutMs ?? PUSH_TIMEOUT_MS;
@@ -104,6 +124,8 @@ export class WebPushChannel implements PushChannel {
   /** Abandons requests in flight (the delivery stays queued for the next try). */
   stop(): void {
     this.aborts.abort();
+    this.agents['http:'].destroy();
+    this.agents['https:'].destroy();
   }
 
   private async sendOne(subscription: PushSubscriptionRecord, body: string, options: webPush.RequestOptions): Promise<SendResult> {
@@ -126,7 +148,9 @@ export class WebPushChannel implements PushChannel {
       return 'retry';
     }
     if (status >= 200 && status < 300) {
-      await storage.push.touch(subscription.id, new Date().toISOString());
+      const now = Date.now();
+      const lastUsed = subscription.lastUsedAt === null ? Number.NEGATIVE_INFINITY : Date.parse(subscription.lastUsedAt);
+      if (now - lastUsed >= PUSH_TOUCH_EVERY_MS) await storage.push.touch(subscription.id, new Date(now).toISOString());
       return 'sent';
     }
     if (status === 404 || status === 410) {
@@ -143,21 +167,23 @@ export class WebPushChannel implements PushChannel {
     return 'refused';
   }
 
-  /** One POST, on a fresh connection whose `lookup` is the guard's; redirects are not followed. */
+  /** One POST, on a kept-open connection or a new one whose `lookup` is the guard's; redirects are not followed. */
   private async post(url: URL, headers: Record<string, string | number>, body: Buffer): Promise<number> {
     // Node connects to an IP literal without calling `lookup`: checked here. Names are checked by the lookup.
     if (isIP(bareHost(url)) !== 0) await this.deps.guard.addressesOf(bareHost(url));
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
+    const secure = url.protocol === 'https:';
+    const request = secure ? httpsRequest : httpRequest;
+    let timer: NodeJS.Timeout | undefined;
+    return new Promise<number>((resolve, reject) => {
       const outgoing = request(
         url,
         {
           method: 'POST',
           headers,
           hostname: bareHost(url),
-          agent: false,
+          agent: this.agents[secure ? 'https:' : 'http:'],
           lookup: this.deps.guard.lookup as RequestOptions['lookup'],
-          signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.aborts.signal]),
+          signal: this.aborts.signal,
         },
         (response: IncomingMessage) => {
           response.resume();
@@ -165,8 +191,16 @@ export class WebPushChannel implements PushChannel {
           response.on('error', reject);
         },
       );
+      // The timeout counts from when the request has a connection: waiting in line for one of the
+      // kept-open connections (a backlog of pushes) is not the push service failing to answer.
+      outgoing.once('socket', () => {
+        timer = setTimeout(
+          () => outgoing.destroy(Object.assign(new Error('push request timed out'), { code: 'ETIMEDOUT' })),
+          this.timeoutMs,
+        );
+      });
       outgoing.on('error', (error: Error & { cause?: unknown }) => reject(error.cause instanceof AddressRefused ? error.cause : error));
       outgoing.end(body);
-    });
+    }).finally(() => clearTimeout(timer));
   }
 }

@@ -105,6 +105,29 @@ describeEachStorage('web push delivery (CONTRACT §12)', (storageEnv) => {
     }
   });
 
+  it('keeps its connection to a push service open: pushes one after another go over one connection', async () => {
+    const { user, subscription } = await subscribedUser();
+    const before = service.connections;
+    const sent = [notification(), notification(), notification()];
+    for (const item of sent) {
+      expect(await server.app.context.notifyChannels.push.deliver({ userId: user.user.id, notification: item })).toBe('sent');
+    }
+    const topics = service.received.filter((item) => item.subscriptionId === subscription.id).map((item) => item.topic);
+    expect(topics).toEqual(sent.map((item) => item.id.replace(/-/g, '')));
+    expect(service.connections - before).toBeLessThanOrEqual(1);
+  });
+
+  it('writes last_used_at at the first push and not again for every push within a minute', async () => {
+    const { user } = await subscribedUser();
+    const deliver = () => server.app.context.notifyChannels.push.deliver({ userId: user.user.id, notification: notification() });
+    expect(await deliver()).toBe('sent');
+    const first = (await api(server, 'GET', '/me/push-subscriptions', { token: user.token })).body.subscriptions[0].last_used_at;
+    expect(first).toEqual(expect.any(String));
+    expect(await deliver()).toBe('sent');
+    const second = (await api(server, 'GET', '/me/push-subscriptions', { token: user.token })).body.subscriptions[0].last_used_at;
+    expect(second).toBe(first);
+  });
+
   it('shortens a body too long for one push record', async () => {
     const { user, subscription } = await subscribedUser();
     const long = notification({ body: 'ü'.repeat(5_000) });

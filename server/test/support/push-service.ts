@@ -59,6 +59,8 @@ interface SubscriptionState {
 export class LocalPushService {
   readonly received: ReceivedPush[] = [];
   readonly refused: RefusedPush[] = [];
+  /** TCP connections senders opened to the service so far (a sender that keeps them open opens few). */
+  connections = 0;
   private readonly subscriptions = new Map<string, SubscriptionState>();
   private readonly waiters = new Set<() => void>();
 
@@ -73,6 +75,7 @@ export class LocalPushService {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const service = new LocalPushService(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    server.on('connection', () => service.connections++);
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       void service.handle(request).then(
         (status) => response.writeHead(status).end(),

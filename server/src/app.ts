@@ -50,6 +50,7 @@ import type { MailTransport } from './notifications/mail-transport.ts';
 import { notificationRoutes } from './routes/notification-routes.ts';
 import { DeliveryQueue, type DeliveryChannels } from './notifications/delivery-queue.ts';
 import { Notifier } from './notifications/notifier.ts';
+import { VisitorFollowUps } from './notifications/visitor-follow-up.ts';
 import { seedDemoData } from './storage/seed-demo-data.ts';
 import { openStorage } from './storage/open-storage.ts';
 import { SendPathCache } from './threads/send-path-cache.ts';
@@ -189,6 +190,15 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     clock: notificationClock,
     viewers: (threadId) => realtime.signals.viewers(threadId),
   });
+  // Visitors who left hear of replies they did not see (CONTRACT §12), scheduled from the notifier's batches.
+  const followUps = new VisitorFollowUps({
+    storage,
+    log: fastify.log,
+    transport: notifyChannels.transport,
+    leaseMs: notifyConfig.leaseMs,
+    delayMs: notifyConfig.visitorFollowUpDelayMs,
+    viewers: (threadId) => realtime.signals.viewers(threadId),
+  });
   const notifier = new Notifier({
     storage,
     hub,
@@ -203,6 +213,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     queued: (userIds) => {
       for (const userId of userIds) deliveries.wake(userId);
     },
+    evaluated: (threadId, events) => followUps.consider(threadId, events),
   });
   // NOTIFICATIONS=off (benchmarks' baseline): no rules after commits and no deliveries.
   if (notifyConfig.enabled) threads.onCommit((event) => notifier.committed(event.thread_id));
@@ -389,6 +400,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       if (notifyConfig.enabled) {
         notifier.start();
         deliveries.start();
+        followUps.start();
       }
       return url;
     },
@@ -402,6 +414,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         const runtimeStopped = runtime.stop();
         const webhooksStopped = webhooks.stop();
         const snoozesStopped = snoozes.stop();
+        const followUpsStopped = followUps.stop();
         notifyChannels.stop();
         const notifierStopped = notifier.stop();
         const deliveriesStopped = deliveries.stop();
@@ -415,6 +428,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         await snoozesStopped;
         await notifierStopped;
         await deliveriesStopped;
+        await followUpsStopped;
         await runtimeStopped;
         await realtime.close();
         for (const limiter of Object.values(limiters)) limiter.dispose();

@@ -22,6 +22,7 @@ import {
   queueCounts,
   publicEventPage,
   resolvedThread,
+  resumedVisitor,
   sentMessage,
   thread,
   threadEvent,
@@ -100,6 +101,7 @@ export const agentProfileResponse = answer(agentProfile, {
   describe: { require_verified_identity: '[ext] only visitors vouched for by an identity token may chat' },
 });
 export const agentSettingsResponse = answer(agentSettings);
+export const resumedVisitorResponse = answer(resumedVisitor);
 export const issuedIdentitySecretResponse = answer(issuedIdentitySecret);
 export const agentTokenListResponse = answer(agentTokenList);
 export const issuedAgentTokenResponse = answer(issuedAgentToken);

@@ -25,7 +25,7 @@ export function escapeHtml(value: string): string {
 }
 
 /** No line breaks or other control characters in a header: each run of them becomes one space. */
-const oneLine = (value: string) =>
+export const oneLine = (value: string) =>
   [...value]
     .map((char) => (char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f ? '\n' : char))
     .join('')

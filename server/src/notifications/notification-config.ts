@@ -16,11 +16,14 @@ export interface NotificationConfig {
    * the clock, so that tests need no waiting; null (the default): the clock.
    */
   fixedClock: number | null;
+  /** `VISITOR_FOLLOW_UP_DELAY_MS`: how long a reply stays unseen before a visitor who left is emailed (CONTRACT §12). */
+  visitorFollowUpDelayMs: number;
 }
 
 const DEFAULT_RETRY_BASE_MS = 5_000;
 const DEFAULT_LEASE_MS = 30_000;
 const MAX_DELAY_MS = 7 * 24 * 60 * 60_000;
+const DEFAULT_VISITOR_FOLLOW_UP_DELAY_MS = 5 * 60_000;
 
 function whole(env: NodeJS.ProcessEnv, name: string, fallback: number | null, min: number, max: number): number | null {
   const raw = env[name];
@@ -44,5 +47,6 @@ export function parseNotificationConfig(env: NodeJS.ProcessEnv): NotificationCon
     retryBaseMs: whole(env, 'NOTIFY_RETRY_BASE_MS', DEFAULT_RETRY_BASE_MS, 1, 3_600_000)!,
     leaseMs: whole(env, 'NOTIFY_LEASE_MS', DEFAULT_LEASE_MS, 300, 3_600_000)!,
     fixedClock,
+    visitorFollowUpDelayMs: whole(env, 'VISITOR_FOLLOW_UP_DELAY_MS', DEFAULT_VISITOR_FOLLOW_UP_DELAY_MS, 0, MAX_DELAY_MS)!,
   };
 }

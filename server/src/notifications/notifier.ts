@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import type { ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
 import type { Hub } from '../realtime/hub.ts';
 import { Outbound } from '../realtime/outbound.ts';
@@ -37,6 +38,11 @@ export interface NotifierDeps {
   plan: () => DeliveryPlan;
   /** Users with deliveries queued just now: the delivery queue looks at them at once. */
   queued: (userIds: ReadonlySet<string>) => void;
+  /**
+   * Each batch of events, before the cursor moves past it: visitor follow-ups are scheduled
+   * from it (idempotent, so a batch evaluated again after a crash does no harm).
+   */
+  evaluated?: (threadId: string, events: readonly ThreadEvent[]) => Promise<void>;
 }
 
 interface Worker {
@@ -145,13 +151,16 @@ export class Notifier {
       const { events } = await this.deps.storage.log.list(threadId, cursor, RULES_BATCH);
       if (events.length === 0) return cursor;
       const audience = await this.audienceOf(threadId);
+      const plan = this.deps.plan();
       const slice = Math.max(1, Math.floor(RULES_BATCH_NOTIFICATIONS / Math.max(1, audience?.readers.size ?? 0)));
       for (let start = 0; start < events.length; start += slice) {
         if (start > 0 && lost()) return null;
         if (start > 0 && this.stopped) return cursor;
         const some = events.slice(start, start + slice);
-        const drafts = audience ? evaluateRules(some, audience, this.deps.plan()) : [];
+        const drafts = audience ? evaluateRules(some, audience, plan) : [];
         const last = some[some.length - 1]!.thread_seq;
+        // Before the cursor moves past them: a crash here evaluates them again (the hook is idempotent).
+        if (this.deps.evaluated) await this.deps.evaluated(threadId, some);
         const created = await this.deps.storage.notifications.record(threadId, this.owner, last, this.deps.leaseMs, drafts);
         if (created === null) return null;
         this.announce(created, audience);

@@ -23,6 +23,8 @@ export interface NotifyChannels {
   push: WebPushChannel;
   email: MailChannel;
   unsubscribeLinks: UnsubscribeLinks;
+  /** The mailer (SMTP or `.eml` files), also for visitor follow-ups. */
+  transport: MailTransport;
   /** Starts the periodic pruning of expired action tokens. */
   start(): void;
   stop(): void;
@@ -60,6 +62,7 @@ export async function openNotifyChannels(deps: NotifyChannelDeps): Promise<Notif
     push,
     email,
     unsubscribeLinks,
+    transport,
     start() {
       pruner = setInterval(() => {
         actionTokens.prune(new Date()).catch((error: unknown) => log.warn({ err: error }, 'action token pruning failed'));

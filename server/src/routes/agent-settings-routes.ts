@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { newIdentitySecret } from '../auth/identity-tokens.ts';
 import { hashAgentToken, newAgentToken } from '../auth/tokens.ts';
 import { normalizeAllowedOrigins } from '../http/allowed-origins.ts';
+import { checkWebsiteUrl, MAX_WEBSITE_URL_LENGTH } from '../http/website-url.ts';
 import { MAX_EXPECTED_REPLY_MINUTES } from '../../../src/core/protocol/limits.ts';
 import { requireUser } from '../http/authenticate.ts';
 import { ApiError, badRequest, notFound } from '../http/errors.ts';
@@ -27,6 +28,8 @@ const settingsOf = (agent: AgentRecord) => ({
   identity_secret_set: agent.identitySecret !== null,
   identity_secret_created_at: agent.identitySecretCreatedAt,
   expected_reply_minutes: agent.expectedReplyMinutes,
+  website_url: agent.websiteUrl,
+  email_follow_up: agent.emailFollowUp,
 });
 
 interface SettingsBody {
@@ -34,6 +37,20 @@ interface SettingsBody {
   require_verified_identity: boolean;
   /** [ext] Left out: unchanged (clients from before it keep working); null: nothing is said. */
   expected_reply_minutes?: number | null;
+  /** [ext] Left out: unchanged; null: none (then no follow-up email can link back). */
+  website_url?: string | null;
+  /** [ext] Left out: unchanged. */
+  email_follow_up?: boolean;
+}
+
+/** The website URL of a PUT, checked here for a message an owner can act on. */
+function websiteUrlOf(body: SettingsBody, agent: AgentRecord): string | null {
+  const value = body.website_url;
+  if (value === undefined) return agent.websiteUrl;
+  if (value === null) return null;
+  const checked = checkWebsiteUrl(value);
+  if (!checked.ok) throw badRequest(checked.message);
+  return checked.url;
 }
 
 /** The expected reply time of a PUT, checked here for a message an owner can act on. */
@@ -99,6 +116,17 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
               description:
                 '[ext] "usually replies within" this many minutes (1 to 10080), shown to visitors; null for none; left out: unchanged',
             },
+            website_url: {
+              type: ['string', 'null'],
+              maxLength: MAX_WEBSITE_URL_LENGTH + 100,
+              description:
+                '[ext] the absolute http(s) address of the page that embeds the chat (follow-up emails link to it); null for none; left out: unchanged',
+            },
+            email_follow_up: {
+              type: 'boolean',
+              description:
+                '[ext] email visitors who left the replies they did not see, with a one-time link back (CONTRACT §12); left out: unchanged',
+            },
           },
           required: ['allowed_origins', 'require_verified_identity'],
         },
@@ -114,6 +142,8 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
         allowedOrigins: origins.origins,
         requireVerifiedIdentity: request.body.require_verified_identity,
         expectedReplyMinutes,
+        websiteUrl: websiteUrlOf(request.body, agent),
+        emailFollowUp: request.body.email_follow_up ?? agent.emailFollowUp,
       });
       await ctx.agentSettingsChanged(updated);
       return settingsOf(updated);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SendMessageInput } from '../../../src/core/protocol/client-frames.ts';
 import { verifyIdentityToken, type VerifiedIdentity } from '../auth/identity-tokens.ts';
+import { hashResumeToken, isResumeToken } from '../auth/resume-tokens.ts';
 import { expiredTokenMessage } from '../auth/visitor-token-check.ts';
 import { bearerToken, hashVisitorToken, isVisitorToken, newVisitorToken } from '../auth/visitor-tokens.ts';
 import { isOriginAllowed } from '../http/allowed-origins.ts';
@@ -14,6 +15,7 @@ import {
   pollQuery,
   publicPollResponse,
   publicThreadParams,
+  resumedVisitorResponse,
   sendMessageBody,
   slugParams,
   visitorThreadListResponse,
@@ -28,6 +30,9 @@ const ORIGIN_REFUSED_MESSAGE = 'This website is not allowed to use this chat.';
 const SEND_TOKEN_MESSAGE = 'Send the visitor token from the resolve call as "Authorization: Bearer vt_…".';
 const IDENTITY_REQUIRED_MESSAGE =
   'This chat is only for signed-in customers: the website must identify the visitor with an identity token.';
+
+/** The one answer for a resume link that is unknown here (CONTRACT §12): never says whether another agent knows it. */
+const RESUME_UNKNOWN_MESSAGE = 'This link does not open a conversation here. Start a new conversation instead.';
 
 /** The most conversations "my conversations" lists (newest first): far more than a visitor starts. */
 export const VISITOR_THREAD_LIST_LIMIT = 50;
@@ -244,6 +249,53 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
         verified: visitor.verified,
         email: visitor.email,
       };
+    },
+  );
+
+  app.post<{ Params: { slug: string }; Body: { resume_token: string } }>(
+    '/chat/public/:slug/resume',
+    {
+      schema: {
+        tags: ['public'],
+        summary: "[ext] Resume the conversation of a follow-up email's one-time link, with a new visitor token (CONTRACT §12)",
+        params: slugParams,
+        body: {
+          type: 'object',
+          properties: { resume_token: { type: 'string', minLength: 1, maxLength: 200, description: 'vrt_… from the link' } },
+          required: ['resume_token'],
+        },
+        response: { 200: resumedVisitorResponse, ...errorResponses, 409: { $ref: 'Error#' }, 410: { $ref: 'Error#' } },
+      },
+    },
+    async (request) => {
+      // It issues a visitor token, as resolve does: the same limit.
+      await limit(ctx, ctx.limiters.threadCreates, request, 'resumed conversations');
+      const agent = await agentFor(request);
+      const presented = request.body.resume_token;
+      if (!isResumeToken(presented)) throw new ApiError('not_found', RESUME_UNKNOWN_MESSAGE);
+      const token = newVisitorToken();
+      const spent = await ctx.storage.resumeTokens.spend({
+        tokenHash: hashResumeToken(presented),
+        agentId: agent.id,
+        at: new Date().toISOString(),
+        visitorTokenHash: hashVisitorToken(token),
+      });
+      if (spent.outcome === 'unknown') throw new ApiError('not_found', RESUME_UNKNOWN_MESSAGE);
+      if (spent.outcome === 'spent') {
+        throw new ApiError(
+          'conflict',
+          'This link was already used. Your conversation is still there if you opened it in this browser; otherwise start a new one.',
+        );
+      }
+      if (spent.outcome === 'expired') {
+        throw new ApiError('not_found', 'This link has expired (links work for 7 days). Start a new conversation instead.', {
+          status: 410,
+        });
+      }
+      const visitor = await ctx.storage.visitors.ofThread(spent.threadId);
+      if (!visitor) throw new ApiError('not_found', RESUME_UNKNOWN_MESSAGE);
+      if (agent.requireVerifiedIdentity && !visitor.verified) throw new ApiError('identity_required', IDENTITY_REQUIRED_MESSAGE);
+      return { thread_id: spent.threadId, sender_id: visitorSenderId(visitor.id), visitor_token: token, verified: visitor.verified };
     },
   );
 

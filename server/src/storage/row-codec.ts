@@ -109,6 +109,8 @@ export function rowCodec(read: ColumnReader) {
         row.identity_secret === null ? null : secrets.open(str(row.identity_secret), sealedColumn.identitySecret(str(row.id))),
       identitySecretCreatedAt: timeOrNull(row.identity_secret_created_at),
       expectedReplyMinutes: row.expected_reply_minutes == null ? null : Number(row.expected_reply_minutes),
+      websiteUrl: strOrNull(row.website_url),
+      emailFollowUp: read.bool(row.email_follow_up),
     }),
 
     toAgentToken: (row: Row): AgentTokenRecord => ({

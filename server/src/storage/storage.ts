@@ -27,6 +27,8 @@ import type { PushStore } from './stores/push-store.ts';
 import type { ActionTokenStore } from './stores/action-token-store.ts';
 import type { EmailOptOutStore } from './stores/email-opt-out-store.ts';
 import type { NotificationStore } from './stores/notification-store.ts';
+import type { FollowUpStore } from './stores/follow-up-store.ts';
+import type { ResumeTokenStore } from './stores/resume-token-store.ts';
 
 /**
  * Everything the server keeps, one store per aggregate (`storage.users.get(...)`,
@@ -55,6 +57,10 @@ export interface Storage {
   readonly emailOptOuts: EmailOptOutStore;
   /** Notifications (CONTRACT §12): settings, the rules' cursors, notifications and their delivery queue. */
   readonly notifications: NotificationStore;
+  /** Visitor follow-up emails (CONTRACT §12 "Visitors who left"): what waits per visitor, and its lease. */
+  readonly followUps: FollowUpStore;
+  /** One-time resume links of follow-up emails (their hashes). */
+  readonly resumeTokens: ResumeTokenStore;
 
   /** Resolves when the database answers a trivial query (readiness probes); rejects when it cannot be reached. */
   ping(): Promise<void>;
@@ -80,6 +86,8 @@ export const STORE_NAMES = [
   'actionTokens',
   'emailOptOuts',
   'notifications',
+  'followUps',
+  'resumeTokens',
 ] as const satisfies readonly (keyof Storage)[];
 export type StoreName = (typeof STORE_NAMES)[number];
 
@@ -120,9 +128,16 @@ export interface AgentRecord {
   identitySecretCreatedAt: string | null;
   /** [ext] "Usually replies within …" minutes, shown to visitors; null: nothing is said. */
   expectedReplyMinutes: number | null;
+  /** [ext] The page that embeds the chat (absolute http(s) URL): visitor follow-up emails link to it (CONTRACT §12); null: none. */
+  websiteUrl: string | null;
+  /** [ext] Email a visitor who left the replies they have not seen, with a resume link (CONTRACT §12). */
+  emailFollowUp: boolean;
 }
 export type NewAgent = Omit<AgentRecord, 'createdAt' | keyof AgentSettingsInput | 'identitySecret' | 'identitySecretCreatedAt'>;
-export type AgentSettingsInput = Pick<AgentRecord, 'allowedOrigins' | 'requireVerifiedIdentity' | 'expectedReplyMinutes'>;
+export type AgentSettingsInput = Pick<
+  AgentRecord,
+  'allowedOrigins' | 'requireVerifiedIdentity' | 'expectedReplyMinutes' | 'websiteUrl' | 'emailFollowUp'
+>;
 
 export interface AgentTokenRecord {
   id: string;

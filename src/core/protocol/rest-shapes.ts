@@ -191,6 +191,14 @@ export const resolvedThread = shape({
   email: sent(nullableText),
 });
 
+/** [ext] `POST /chat/public/{slug}/resume`: the conversation of a follow-up email's link, with a new visitor token (CONTRACT §12). */
+export const resumedVisitor = shape({
+  thread_id: needed(id),
+  sender_id: needed(visitorSenderId),
+  visitor_token: needed(id),
+  verified: needed(flag),
+});
+
 /** An agent in the directory (`GET /agents`). */
 export const agent = shape({
   id: needed(id),
@@ -253,6 +261,10 @@ export const agentSettings = shape({
   identity_secret_set: needed(flag),
   identity_secret_created_at: sent(nullableText, null),
   expected_reply_minutes: sent(expectedReply, null),
+  /** [ext] The page that embeds the chat; follow-up emails link to it (CONTRACT §12). */
+  website_url: sent(nullableText, null),
+  /** [ext] Email visitors who left the replies they did not see. */
+  email_follow_up: sent(flag, false),
 });
 
 /** [ext] `POST /agents/{slug}/identity-secret`: the secret, shown once. */

@@ -14,13 +14,24 @@ export function agentRules(open: ContractOpen): void {
       identitySecret: null,
       identitySecretCreatedAt: null,
       expectedReplyMinutes: null,
+      websiteUrl: null,
+      emailFollowUp: false,
     });
     const updated = await storage.agentSettings.update(agent.id, {
       allowedOrigins: ['https://a.example'],
       requireVerifiedIdentity: true,
       expectedReplyMinutes: 90,
+      websiteUrl: 'https://a.example/help',
+      emailFollowUp: true,
     });
-    expect(updated).toMatchObject({ allowedOrigins: ['https://a.example'], requireVerifiedIdentity: true, expectedReplyMinutes: 90 });
+    expect(updated).toMatchObject({
+      allowedOrigins: ['https://a.example'],
+      requireVerifiedIdentity: true,
+      expectedReplyMinutes: 90,
+      websiteUrl: 'https://a.example/help',
+      emailFollowUp: true,
+    });
+    expect(await storage.agents.bySlug(agent.slug)).toMatchObject({ websiteUrl: 'https://a.example/help', emailFollowUp: true });
     expect((await storage.agents.bySlug(agent.slug))?.expectedReplyMinutes).toBe(90);
     const cleared = await storage.agentSettings.update(agent.id, { ...updated, expectedReplyMinutes: null });
     expect(cleared.expectedReplyMinutes).toBeNull();

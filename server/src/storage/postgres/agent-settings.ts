@@ -16,7 +16,9 @@ export class PostgresAgentSettings implements AgentSettingsStore {
     const [row] = await this.sql<Row[]>`
       UPDATE agents SET allowed_origins = ${JSON.stringify(settings.allowedOrigins)}::text::jsonb,
                         require_verified_identity = ${settings.requireVerifiedIdentity},
-                        expected_reply_minutes = ${settings.expectedReplyMinutes}
+                        expected_reply_minutes = ${settings.expectedReplyMinutes},
+                        website_url = ${settings.websiteUrl},
+                        email_follow_up = ${settings.emailFollowUp}
       WHERE id = ${agentId} RETURNING *`;
     if (!row) throw new Error(`agent ${agentId} does not exist`);
     return toAgent(row, this.secrets);

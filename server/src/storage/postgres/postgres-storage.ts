@@ -35,9 +35,13 @@ import type { NotificationStore } from '../stores/notification-store.ts';
 import type { WebhookStore } from '../stores/webhook-store.ts';
 import type { PushStore } from '../stores/push-store.ts';
 import type { ActionTokenStore } from '../stores/action-token-store.ts';
+import type { FollowUpStore } from '../stores/follow-up-store.ts';
+import type { ResumeTokenStore } from '../stores/resume-token-store.ts';
 import type { EmailOptOutStore } from '../stores/email-opt-out-store.ts';
 import { PostgresPush } from './push.ts';
 import { PostgresActionTokens } from './action-tokens.ts';
+import { PostgresFollowUps } from './follow-ups.ts';
+import { PostgresResumeTokens } from './resume-tokens.ts';
 import { PostgresEmailOptOuts } from './email-opt-outs.ts';
 
 export interface PostgresStorageOptions {
@@ -145,6 +149,8 @@ export class PostgresStorage implements Storage {
   readonly search: SearchStore;
   readonly push: PushStore;
   readonly actionTokens: ActionTokenStore;
+  readonly followUps: FollowUpStore;
+  readonly resumeTokens: ResumeTokenStore;
   readonly emailOptOuts: EmailOptOutStore;
 
   private constructor(
@@ -169,6 +175,8 @@ export class PostgresStorage implements Storage {
     this.search = new PostgresSearch(sql);
     this.push = new PostgresPush(sql, secrets);
     this.actionTokens = new PostgresActionTokens(sql);
+    this.followUps = new PostgresFollowUps(sql);
+    this.resumeTokens = new PostgresResumeTokens(sql);
     this.emailOptOuts = new PostgresEmailOptOuts(sql);
   }
 

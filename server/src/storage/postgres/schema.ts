@@ -705,6 +705,36 @@ export const MIGRATIONS: readonly string[] = [
     lease_until bigint NOT NULL DEFAULT 0
   );
   `,
+  // Visitor follow-up (CONTRACT §12 "Visitors who left"): the agent's website and switch; per visitor what
+  // waits (the thread, its first unseen reply, when), the hourly cap, the worker's lease; one-time resume links.
+  `
+  ALTER TABLE agents ADD COLUMN website_url text;
+  ALTER TABLE agents ADD COLUMN email_follow_up boolean NOT NULL DEFAULT false;
+  CREATE TABLE visitor_follow_ups (
+    visitor_id text COLLATE "C" PRIMARY KEY REFERENCES visitors(id),
+    agent_id text COLLATE "C" NOT NULL,
+    thread_id text COLLATE "C" NOT NULL,
+    from_seq bigint NOT NULL,
+    due_at bigint,
+    version bigint NOT NULL DEFAULT 1,
+    last_sent_at bigint,
+    sent_thread_id text COLLATE "C",
+    sent_up_to_seq bigint,
+    lease_owner text,
+    lease_until bigint NOT NULL DEFAULT 0
+  );
+  CREATE INDEX visitor_follow_ups_due ON visitor_follow_ups (due_at) WHERE due_at IS NOT NULL;
+  CREATE TABLE visitor_resume_tokens (
+    token_hash text PRIMARY KEY,
+    visitor_id text COLLATE "C" NOT NULL REFERENCES visitors(id),
+    agent_id text COLLATE "C" NOT NULL,
+    thread_id text COLLATE "C" NOT NULL,
+    expires_at timestamptz NOT NULL,
+    spent_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE INDEX visitor_resume_tokens_expiry ON visitor_resume_tokens (expires_at);
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

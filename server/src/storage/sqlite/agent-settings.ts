@@ -16,7 +16,7 @@ export class SqliteAgentSettings implements AgentSettingsStore {
     this.stmt = {
       agentById: db.prepare('SELECT * FROM agents WHERE id = ?'),
       updateSettings: db.prepare(
-        'UPDATE agents SET allowed_origins = ?, require_verified_identity = ?, expected_reply_minutes = ? WHERE id = ?',
+        'UPDATE agents SET allowed_origins = ?, require_verified_identity = ?, expected_reply_minutes = ?, website_url = ?, email_follow_up = ? WHERE id = ?',
       ),
       setSecret: db.prepare('UPDATE agents SET identity_secret = ?, identity_secret_created_at = ? WHERE id = ?'),
       insertToken: db.prepare('INSERT INTO agent_tokens (token_hash, agent_id, created_at, id, prefix) VALUES (?, ?, ?, ?, ?)'),
@@ -33,6 +33,8 @@ export class SqliteAgentSettings implements AgentSettingsStore {
       JSON.stringify(settings.allowedOrigins),
       settings.requireVerifiedIdentity ? 1 : 0,
       settings.expectedReplyMinutes,
+      settings.websiteUrl,
+      settings.emailFollowUp ? 1 : 0,
       agentId,
     );
     if (changed.changes === 0) throw new Error(`agent ${agentId} does not exist`);

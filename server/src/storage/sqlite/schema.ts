@@ -579,6 +579,36 @@ export const MIGRATIONS: readonly string[] = [
     lease_until INTEGER NOT NULL DEFAULT 0
   );
   `,
+  // Visitor follow-up (CONTRACT §12 "Visitors who left"): the agent's website and switch; per visitor what
+  // waits (the thread, its first unseen reply, when), the hourly cap, the worker's lease; one-time resume links.
+  `
+  ALTER TABLE agents ADD COLUMN website_url TEXT;
+  ALTER TABLE agents ADD COLUMN email_follow_up INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE visitor_follow_ups (
+    visitor_id TEXT PRIMARY KEY REFERENCES visitors(id),
+    agent_id TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    from_seq INTEGER NOT NULL,
+    due_at INTEGER,
+    version INTEGER NOT NULL DEFAULT 1,
+    last_sent_at INTEGER,
+    sent_thread_id TEXT,
+    sent_up_to_seq INTEGER,
+    lease_owner TEXT,
+    lease_until INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX visitor_follow_ups_due ON visitor_follow_ups(due_at) WHERE due_at IS NOT NULL;
+  CREATE TABLE visitor_resume_tokens (
+    token_hash TEXT PRIMARY KEY,
+    visitor_id TEXT NOT NULL REFERENCES visitors(id),
+    agent_id TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    spent_at TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX visitor_resume_tokens_expiry ON visitor_resume_tokens(expires_at);
+  `,
 ];
 
 /** Brings the file up to the newest schema, one transaction per migration. */

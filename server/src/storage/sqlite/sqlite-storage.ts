@@ -39,9 +39,13 @@ import type { NotificationStore } from '../stores/notification-store.ts';
 import type { WebhookStore } from '../stores/webhook-store.ts';
 import type { PushStore } from '../stores/push-store.ts';
 import type { ActionTokenStore } from '../stores/action-token-store.ts';
+import type { FollowUpStore } from '../stores/follow-up-store.ts';
+import type { ResumeTokenStore } from '../stores/resume-token-store.ts';
 import type { EmailOptOutStore } from '../stores/email-opt-out-store.ts';
 import { SqlitePush } from './push.ts';
 import { SqliteActionTokens } from './action-tokens.ts';
+import { SqliteFollowUps } from './follow-ups.ts';
+import { SqliteResumeTokens } from './resume-tokens.ts';
 import { SqliteEmailOptOuts } from './email-opt-outs.ts';
 
 /**
@@ -87,6 +91,8 @@ export class SqliteStorage implements Storage {
   readonly search: SearchStore;
   readonly push: PushStore;
   readonly actionTokens: ActionTokenStore;
+  readonly followUps: FollowUpStore;
+  readonly resumeTokens: ResumeTokenStore;
   readonly emailOptOuts: EmailOptOutStore;
   /** Off the server's thread: copies the WAL into the file (none for an in-memory database). */
   private readonly checkpointer: Checkpointer | null;
@@ -137,6 +143,8 @@ export class SqliteStorage implements Storage {
     this.search = new SqliteSearch(this.db);
     this.push = new SqlitePush(this.db, secrets);
     this.actionTokens = new SqliteActionTokens(this.db);
+    this.followUps = new SqliteFollowUps(this.db);
+    this.resumeTokens = new SqliteResumeTokens(this.db);
     this.emailOptOuts = new SqliteEmailOptOuts(this.db);
     // A failed checkpoint loses nothing (the WAL keeps the pages; the in-line one takes over): a warning is enough.
     this.checkpointer =

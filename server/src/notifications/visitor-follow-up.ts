@@ -233,7 +233,7 @@ export class VisitorFollowUps {
         ...content,
         headers: { 'Auto-Submitted': 'auto-generated' },
         // Never the address, the words or the link: only what kind of email and how much.
-        summary: { email: 'visitor_follow_up', visitor_id: visitor.id, replies: replies.length },
+        summary: { mail: 'visitor_follow_up', visitor_id: visitor.id, replies: replies.length },
       });
       return 'sent';
     } catch (error) {

@@ -13,6 +13,7 @@ import { userRules } from './contract/user-rules.ts';
 import { visitorRules } from './contract/visitor-rules.ts';
 import { webhookRules } from './contract/webhook-rules.ts';
 import { notificationStoreRules } from './contract/notification-store-rules.ts';
+import { followUpRules } from './contract/follow-up-rules.ts';
 
 /**
  * The rules every `Storage` implementation must keep, numbered so that a failure
@@ -34,5 +35,6 @@ export function storageContract(name: string, open: ContractOpen) {
     ownershipRules(open);
     pushRules(open);
     notificationStoreRules(open);
+    followUpRules(open);
   });
 }

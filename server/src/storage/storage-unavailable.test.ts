@@ -40,6 +40,8 @@ class ManualStorage {
   readonly actionTokens = {};
   readonly emailOptOuts = {};
   readonly notifications = {};
+  readonly followUps = {};
+  readonly resumeTokens = {};
   async close(): Promise<void> {}
 }
 

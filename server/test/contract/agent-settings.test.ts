@@ -11,6 +11,8 @@ const DEFAULTS = {
   identity_secret_set: false,
   identity_secret_created_at: null,
   expected_reply_minutes: null,
+  website_url: null,
+  email_follow_up: false,
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -204,8 +204,13 @@ describe('agent settings (owners)', () => {
       }
       return contractError(404, 'not_found', `no route ${route}`);
     });
-    // A server without the [ext] reply time: read as none.
-    expect(await api.getAgentSettings('demo')).toEqual({ ...SETTINGS, expected_reply_minutes: null });
+    // A server without the [ext] reply time and follow-up: read as none and off.
+    expect(await api.getAgentSettings('demo')).toEqual({
+      ...SETTINGS,
+      expected_reply_minutes: null,
+      website_url: null,
+      email_follow_up: false,
+    });
     const update = { allowed_origins: [], require_verified_identity: true };
     expect(await api.updateAgentSettings('demo', update)).toMatchObject(update);
     expect(await api.rotateIdentitySecret('demo')).toEqual({ secret: 'ais_secret', created_at: '2026-04-09T11:00:00.000Z' });

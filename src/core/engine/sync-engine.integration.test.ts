@@ -32,7 +32,7 @@ interface Client {
   connection: Connection;
   /** Live sockets the engine opened; a test can cut them like a network would. */
   sockets: WebSocket[];
-  /** While true, new sockets go nowhere (the network is down). */
+  /** While true, new sockets go nowhere and requests fail (the network is down). */
   blocked: { value: boolean };
   userId: string;
 }
@@ -52,7 +52,9 @@ function connect(server: { url: string; wsUrl: string }, token: string, userId: 
     getToken: () => token,
     userId,
     WebSocket: SocketClass,
-    fetch: fetchImpl,
+    // The network is down for every request of the client, not only its socket: else, on a slow
+    // machine, the fallbacks (SSE, polling) would fetch what the test sends meanwhile.
+    fetch: (input, init) => (blocked.value ? Promise.reject(new TypeError('fetch failed: the network is down')) : fetchImpl(input, init)),
     outboxStore: new MemoryOutboxStore(),
   });
   return { engine, connection, sockets, blocked, userId };

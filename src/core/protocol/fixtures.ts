@@ -226,6 +226,8 @@ export const fixtureAgentSettings: AgentSettings = {
   identity_secret_set: true,
   identity_secret_created_at: fixtureTime(-3600),
   expected_reply_minutes: null,
+  website_url: null,
+  email_follow_up: false,
 };
 
 /** [ext] A freshly generated identity secret (shown once). */

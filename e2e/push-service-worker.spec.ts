@@ -42,9 +42,39 @@ test.afterAll(async () => {
 
 /** The push subscriptions a test made, removed after it (each push to a closed service would be retried). */
 const made: { request: APIRequestContext; token: string; id: string }[] = [];
+/** How long the log of a thread must stay the same to count as settled. */
+const LOG_SETTLE_MS = 1_000;
+/**
+ * The approvals a test left pending, rejected after it: else each expires a few seconds later,
+ * and the agent's words about it arrive, unread, while the next spec counts Alice's unread.
+ */
+const pending: { request: APIRequestContext; token: string; threadId: string; approvalId: string }[] = [];
 test.afterEach(async () => {
   for (const { request, token, id } of made.splice(0)) {
     await request.delete(`/api/v1/me/push-subscriptions/${id}`, { headers: { authorization: `Bearer ${token}` } });
+  }
+  for (const { request, token, threadId, approvalId } of pending.splice(0)) {
+    const headers = { authorization: `Bearer ${token}` };
+    // 409: decided in the test already (or expired): nothing left to wait for.
+    const decided = await request.post(`/api/v1/chat/threads/${threadId}/approvals/${approvalId}`, {
+      headers,
+      data: { decision: 'reject' },
+    });
+    if (decided.status() !== 200) continue;
+    // What the agent does after it (its run ends, maybe a word) is in the log before the next test starts: the log has stopped growing.
+    let seen = -1;
+    await expect
+      .poll(
+        async () => {
+          const page = await request.get(`/api/v1/chat/threads/${threadId}/events?last_thread_seq=0&limit=200`, { headers });
+          const { events } = (await page.json()) as { events: unknown[] };
+          const settled = events.length === seen;
+          seen = events.length;
+          return settled;
+        },
+        { intervals: [LOG_SETTLE_MS] },
+      )
+      .toBe(true);
   }
 });
 
@@ -73,6 +103,7 @@ async function approvalPushed(subscription: LocalSubscription, threadId: string)
 
 /** A new thread of Alice, Bob and the demo agent in which the agent asks Alice's approval; its push payload. */
 async function pendingApproval(
+  request: APIRequestContext,
   alice: UserApi,
   bob: UserApi,
   subscription: LocalSubscription,
@@ -80,7 +111,9 @@ async function pendingApproval(
 ): Promise<{ threadId: string; payload: PushPayload }> {
   const thread = await alice.createThread({ with: [bob], agents: [await alice.demoAgent()], title });
   await alice.send(thread.id, `/approve ${title}`);
-  return { threadId: thread.id, payload: await approvalPushed(subscription, thread.id) };
+  const payload = await approvalPushed(subscription, thread.id);
+  if (payload.actions) pending.push({ request, token: alice.me.token, threadId: thread.id, approvalId: payload.actions.approval_id });
+  return { threadId: thread.id, payload };
 }
 
 /** Signs Alice in (the inbox registers the worker), with notifications allowed; the running worker. */
@@ -190,7 +223,7 @@ test.describe('the inbox’s service worker shows pushed notifications', () => {
 
     const maxActions = await worker.evaluate(() => (Notification as unknown as { maxActions: number }).maxActions);
     expect(maxActions).toBeGreaterThanOrEqual(2);
-    const { payload } = await pendingApproval(alice, bob, subscription, `Push shown ${tag}`);
+    const { payload } = await pendingApproval(request, alice, bob, subscription, `Push shown ${tag}`);
     expect(payload.actions?.action_token).toMatch(/^\S+$/);
     await delivery.deliver(worker, payload);
     expect(await shown(worker, payload.notification_id)).toEqual([
@@ -232,7 +265,7 @@ test.describe('the inbox’s service worker shows pushed notifications', () => {
     await page.bringToFront();
     expect(await page.evaluate(() => document.visibilityState)).toBe('visible');
 
-    const { payload } = await pendingApproval(alice, bob, subscription, `Push visible ${tag}`);
+    const { payload } = await pendingApproval(request, alice, bob, subscription, `Push visible ${tag}`);
     await delivery.deliver(worker, payload);
     expect(await shown(worker, payload.notification_id)).toEqual([]);
   });
@@ -251,7 +284,7 @@ test.describe('the inbox’s service worker shows pushed notifications', () => {
     const delivery = await PushDelivery.open(context, baseURL!);
     await page.close();
 
-    const { threadId, payload } = await pendingApproval(alice, bob, subscription, `Push approve ${tag}`);
+    const { threadId, payload } = await pendingApproval(request, alice, bob, subscription, `Push approve ${tag}`);
     await delivery.deliver(worker, payload);
     await click(worker, payload.notification_id, 'approve');
 
@@ -278,7 +311,7 @@ test.describe('the inbox’s service worker shows pushed notifications', () => {
     const inboxUrl = page.url();
     await page.close();
 
-    const { threadId, payload } = await pendingApproval(alice, bob, subscription, `Push open ${tag}`);
+    const { threadId, payload } = await pendingApproval(request, alice, bob, subscription, `Push open ${tag}`);
     await delivery.deliver(worker, payload);
 
     expect(await shown(worker, payload.notification_id)).toHaveLength(1);

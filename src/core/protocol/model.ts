@@ -232,6 +232,10 @@ export interface AgentSettings {
   identity_secret_created_at: string | null;
   /** [ext] "Usually replies within" this many minutes (1 to a week); null: nothing is said. */
   expected_reply_minutes?: number | null;
+  /** [ext] The page that embeds the chat; follow-up emails link to it (CONTRACT §12). */
+  website_url?: string | null;
+  /** [ext] Email visitors who left the replies they did not see (CONTRACT §12). */
+  email_follow_up?: boolean;
 }
 
 /** `POST /agents/{slug}/identity-secret` [ext]: the secret is shown this once. */

@@ -18,6 +18,8 @@ interface Settings {
   require_verified_identity: boolean;
   identity_secret_set: boolean;
   identity_secret_created_at: string | null;
+  website_url: string | null;
+  email_follow_up: boolean;
 }
 
 /** The owner endpoints as one signed-in user, to check what the screen did and to restore it. */
@@ -32,7 +34,12 @@ function ownerApi(request: APIRequestContext, alice: UserApi) {
     async restore(saved: Settings): Promise<void> {
       const response = await request.put(`/api/v1/agents/${SLUG}/settings`, {
         headers,
-        data: { allowed_origins: saved.allowed_origins, require_verified_identity: saved.require_verified_identity },
+        data: {
+          allowed_origins: saved.allowed_origins,
+          require_verified_identity: saved.require_verified_identity,
+          website_url: saved.website_url,
+          email_follow_up: saved.email_follow_up,
+        },
       });
       expect(response.status(), await response.text()).toBe(200);
     },
@@ -119,6 +126,32 @@ test('Alice manages the demo agent from the menu; visitor threads say whether th
       await expect(toggle).toHaveAttribute('aria-checked', String(start));
       await expect(page.getByTestId('identity-status')).toHaveText('Saved.');
       expect((await owner.settings()).require_verified_identity).toBe(start);
+    });
+
+    await test.step('follow-up email: the page address checked in words, saved, kept after a reload, then put back', async () => {
+      const section = region(page, 'Email visitors who left');
+      const address = section.getByRole('textbox', { name: 'Address of the page with the chat' });
+      const on = section.getByRole('checkbox', { name: 'Email visitors the replies they did not see' });
+      await address.fill('');
+      if (!(await on.isChecked())) await on.check();
+      await section.getByRole('button', { name: 'Save follow-up' }).click();
+      await expect(section.getByRole('alert')).toHaveText('Enter the address of the page with the chat: the email links there.');
+      const helpPage = `https://shop-${tag}.example.com/help`;
+      await address.fill(helpPage);
+      await section.getByRole('button', { name: 'Save follow-up' }).click();
+      await expect(section.getByText('Saved.')).toBeVisible();
+      expect(await owner.settings()).toMatchObject({ website_url: helpPage, email_follow_up: true });
+      await expectAccessible(page, 'agent settings: follow-up email on');
+
+      await page.reload();
+      await expect(region(page, 'Email visitors who left').getByRole('textbox', { name: 'Address of the page with the chat' })).toHaveValue(
+        helpPage,
+      );
+      await expect(region(page, 'Email visitors who left').getByRole('checkbox')).toBeChecked();
+      await owner.restore(saved);
+      expect(await owner.settings()).toMatchObject({ website_url: saved.website_url, email_follow_up: saved.email_follow_up });
+      await page.reload();
+      await expect(settingsHeading(page)).toBeVisible();
     });
 
     let secret = '';

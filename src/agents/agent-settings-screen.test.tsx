@@ -18,6 +18,8 @@ function fakeServer(options: { refuse?: (request: RecordedRequest) => Response |
     allowed_origins: [] as string[],
     require_verified_identity: false,
     expected_reply_minutes: null as number | null,
+    website_url: null as string | null,
+    email_follow_up: false,
     secret: null as string | null,
     secretCreatedAt: null as string | null,
     tokens: [] as { id: string; prefix: string; created_at: string; last_used_at: string | null }[],
@@ -29,6 +31,8 @@ function fakeServer(options: { refuse?: (request: RecordedRequest) => Response |
     identity_secret_set: state.secret !== null,
     identity_secret_created_at: state.secretCreatedAt,
     expected_reply_minutes: state.expected_reply_minutes,
+    website_url: state.website_url,
+    email_follow_up: state.email_follow_up,
   });
   const fake = fakeFetch((request) => {
     const refused = options.refuse?.(request);
@@ -46,11 +50,15 @@ function fakeServer(options: { refuse?: (request: RecordedRequest) => Response |
           allowed_origins: string[];
           require_verified_identity: boolean;
           expected_reply_minutes?: number | null;
+          website_url?: string | null;
+          email_follow_up?: boolean;
         };
         state.allowed_origins = body.allowed_origins;
         state.require_verified_identity = body.require_verified_identity;
         // Left out: unchanged (CONTRACT §7 [ext]).
         if (body.expected_reply_minutes !== undefined) state.expected_reply_minutes = body.expected_reply_minutes;
+        if (body.website_url !== undefined) state.website_url = body.website_url;
+        if (body.email_follow_up !== undefined) state.email_follow_up = body.email_follow_up;
         return json(settings());
       }
       case 'POST /agents/demo/identity-secret':
@@ -184,6 +192,48 @@ describe('AgentSettingsScreen', () => {
     expect(puts(requests)).toEqual([
       { allowed_origins: [], require_verified_identity: false, expected_reply_minutes: 120 },
       { allowed_origins: [], require_verified_identity: false, expected_reply_minutes: null },
+    ]);
+  });
+
+  it('turns the follow-up email on with the page address, saying in words what is missing or wrong', async () => {
+    const { requests, state } = renderScreen();
+    const region = await screen.findByRole('region', { name: 'Email visitors who left' });
+    const address = within(region).getByRole('textbox', { name: 'Address of the page with the chat' });
+    const on = within(region).getByRole('checkbox', { name: 'Email visitors the replies they did not see' });
+    const save = within(region).getByRole('button', { name: 'Save follow-up' });
+
+    fireEvent.click(on);
+    fireEvent.click(save);
+    expect(within(region).getByRole('alert').textContent).toBe('Enter the address of the page with the chat: the email links there.');
+    for (const wrong of [
+      'shop.example.com/help',
+      'ftp://shop.example.com/',
+      'https://shop.example.com/help#chat',
+      'https://user:pw@shop.example.com/',
+    ]) {
+      fireEvent.change(address, { target: { value: wrong } });
+      fireEvent.click(save);
+      expect(within(region).getByRole('alert').textContent).toBe(
+        'Enter a full address that starts with https:// or http://, without a # part.',
+      );
+      expect(address.getAttribute('aria-invalid')).toBe('true');
+    }
+    expect(puts(requests)).toEqual([]);
+
+    fireEvent.change(address, { target: { value: ' https://shop.example.com/help ' } });
+    fireEvent.click(save);
+    await waitFor(() => expect(within(region).getByText('Saved.')).toBeTruthy());
+    expect(within(region).queryByRole('alert')).toBeNull();
+    expect(state).toMatchObject({ website_url: 'https://shop.example.com/help', email_follow_up: true });
+
+    // Off, and the address cleared: nothing is needed then.
+    fireEvent.click(on);
+    fireEvent.change(address, { target: { value: '' } });
+    fireEvent.click(save);
+    await waitFor(() => expect(state.email_follow_up).toBe(false));
+    expect(puts(requests)).toEqual([
+      { allowed_origins: [], require_verified_identity: false, website_url: 'https://shop.example.com/help', email_follow_up: true },
+      { allowed_origins: [], require_verified_identity: false, website_url: null, email_follow_up: false },
     ]);
   });
 

@@ -9,6 +9,7 @@ import { AGENTS_HASH } from './agent-route.ts';
 import { AgentTokensSection } from './agent-tokens-section.tsx';
 import { AllowedWebsitesSection } from './allowed-websites-section.tsx';
 import { IdentitySecretSection } from './identity-secret-section.tsx';
+import { FollowUpSection } from './follow-up-section.tsx';
 import { ReplyTimeSection } from './reply-time-section.tsx';
 import { ScreenFrame } from './screen-frame.tsx';
 import { ERROR_TEXT } from './settings-styles.ts';
@@ -60,6 +61,7 @@ export function AgentSettingsScreen({ api, slug, onClose }: Props) {
           <AllowedWebsitesSection api={api} slug={slug} settings={settings.data} />
           <VerifiedIdentitySection api={api} slug={slug} settings={settings.data} />
           <ReplyTimeSection api={api} slug={slug} settings={settings.data} />
+          <FollowUpSection api={api} slug={slug} settings={settings.data} />
           <IdentitySecretSection api={api} slug={slug} settings={settings.data} />
           <AgentTokensSection api={api} slug={slug} />
         </>

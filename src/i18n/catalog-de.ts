@@ -431,6 +431,16 @@ export const de: InboxStrings = {
     saveReplyTime: 'Antwortzeit speichern',
     replyTimeInvalid: 'Geben Sie eine ganze Zahl von 1 Minute bis 168 Stunden (eine Woche) ein, oder lassen Sie das Feld leer.',
 
+    followUp: 'Besucher, die gegangen sind, per E-Mail erreichen',
+    followUpIntro:
+      'Hat ein Besucher seine E-Mail-Adresse angegeben und die Seite verlassen, und bleibt eine Antwort einige Minuten ungelesen, erhält er eine E-Mail mit den Antworten und einem Link, der dieses Gespräch auf Ihrer Seite wieder öffnet (höchstens eine E-Mail pro Stunde). Private Notizen werden nie verschickt.',
+    followUpOn: 'Besuchern ungelesene Antworten per E-Mail senden',
+    websiteUrl: 'Adresse der Seite mit dem Chat',
+    websiteUrlHint: 'Der Link in der E-Mail öffnet dort den Chat, zum Beispiel https://shop.example.com/hilfe.',
+    saveFollowUp: 'Benachrichtigung speichern',
+    websiteUrlInvalid: 'Geben Sie eine vollständige Adresse ein, die mit https:// oder http:// beginnt, ohne #-Teil.',
+    websiteUrlNeeded: 'Geben Sie die Adresse der Seite mit dem Chat ein: Die E-Mail verlinkt dorthin.',
+
     identitySecret: 'Identitätsgeheimnis',
     identitySecretIntro:
       'Das Backend Ihrer Website signiert das Identitätstoken jedes Besuchers mit diesem Geheimnis (HS256), damit der Chat auf jedem Gerät weiß, wer er ist. Bewahren Sie es auf Ihrem Server auf: niemals in einer Webseite.',

@@ -406,6 +406,16 @@ export const en = {
     saveReplyTime: 'Save reply time',
     replyTimeInvalid: 'Enter a whole number from 1 minute to 168 hours (a week), or leave it empty.',
 
+    followUp: 'Email visitors who left',
+    followUpIntro:
+      'When a visitor who gave their email has left and a reply waits unseen for a few minutes, they get one email with the replies and a link that opens this conversation again on your page (at most one email an hour). Private notes are never sent.',
+    followUpOn: 'Email visitors the replies they did not see',
+    websiteUrl: 'Address of the page with the chat',
+    websiteUrlHint: 'The email’s link opens the chat there, for example https://shop.example.com/help.',
+    saveFollowUp: 'Save follow-up',
+    websiteUrlInvalid: 'Enter a full address that starts with https:// or http://, without a # part.',
+    websiteUrlNeeded: 'Enter the address of the page with the chat: the email links there.',
+
     identitySecret: 'Identity secret',
     identitySecretIntro:
       'Your website’s backend signs each visitor’s identity token with this secret (HS256), so the chat knows who they are on any device. Keep it on your server: never put it in a web page.',

@@ -67,6 +67,10 @@ export interface AgentSettingsInput {
   require_verified_identity: boolean;
   /** [ext] Left out: unchanged; null: nothing is said to visitors. */
   expected_reply_minutes?: number | null;
+  /** [ext] Left out: unchanged; null clears it (CONTRACT §12 "Visitors who left"). */
+  website_url?: string | null;
+  /** [ext] Left out: unchanged. */
+  email_follow_up?: boolean;
 }
 
 /**
@@ -208,6 +212,8 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
           require_verified_identity: input.require_verified_identity,
           // [ext] Left out (not null) when not given: the server keeps what it has.
           ...(input.expected_reply_minutes === undefined ? {} : { expected_reply_minutes: input.expected_reply_minutes }),
+          ...(input.website_url === undefined ? {} : { website_url: input.website_url }),
+          ...(input.email_follow_up === undefined ? {} : { email_follow_up: input.email_follow_up }),
         },
         signal,
         parse: parseWith(agentSettingsSchema),

@@ -59,6 +59,22 @@ function listingServer(): FakeServer {
 
 describe('"New conversation" asks first (issue 23 item 8)', () => {
   it(
+    'Escape while the question shows cancels it wherever the focus is in the panel (the composer, before the focus moved in), and the panel stays open',
+    async () => {
+      const harness = await inConversation();
+      await askRestart(harness);
+      const composer = harness.dialog().querySelector('textarea')!;
+      act(() => composer.focus());
+      act(() => void press(composer, 'Escape'));
+      expect(question(harness)).toBeNull();
+      expect(harness.host.requestClose).not.toHaveBeenCalled();
+      expect(harness.shadowRoot.activeElement).toBe(button(harness, 'New conversation'));
+      expect(text(harness)).toContain('old question');
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'Cancel and Escape keep the conversation, give the focus back, and leave the panel open',
     async () => {
       const harness = await inConversation();

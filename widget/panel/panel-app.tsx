@@ -11,6 +11,7 @@ import type * as HistoryUiModule from './history-ui.ts';
 import { PanelHeader } from './panel-header.tsx';
 import { useSession } from './use-session.ts';
 import type { VisitorSession } from './visitor-session.ts';
+import { RESTART_BUTTON_ID } from './history-ids.ts';
 
 /** What "New conversation?" and "Earlier conversations" show: loaded on the first tap on either. */
 type HistoryUi = typeof HistoryUiModule;
@@ -73,7 +74,12 @@ export function PanelApp({ session, host, strings, lang }: Props) {
     if (event.key === 'Escape') {
       event.preventDefault();
       event.stopPropagation();
-      leave();
+      // While "New conversation?" shows, Escape is its Cancel wherever the focus is (it may not
+      // have moved into the question yet): never closing the panel under it.
+      if (shown === 'question') {
+        event.currentTarget.querySelector<HTMLElement>(`#${RESTART_BUTTON_ID}`)?.focus();
+        hide();
+      } else leave();
     } else if (dialogRef.current) {
       trapTab(event.nativeEvent, dialogRef.current);
     }

@@ -25,6 +25,23 @@ export function escapeHtml(value: string): string {
 }
 
 /** No line breaks or other control characters in a header: each run of them becomes one space. */
+/** An email's HTML: a small accessible document (language, title, one heading), around `body` (already escaped). */
+export function htmlDocument(language: string, subject: string, body: string): string {
+  return `<!doctype html>
+<html lang="${escapeHtml(language)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(subject)}</title>
+</head>
+<body>
+<h1>${escapeHtml(subject)}</h1>
+${body}
+</body>
+</html>
+`;
+}
+
 export const oneLine = (value: string) =>
   [...value]
     .map((char) => (char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f ? '\n' : char))
@@ -65,16 +82,10 @@ export function composeEmail(input: EmailInput): EmailContent {
     '',
   ].join('\n');
 
-  const html = `<!doctype html>
-<html lang="${input.language}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(subject)}</title>
-</head>
-<body>
-<h1>${escapeHtml(subject)}</h1>
-<p>${escapeHtml(words.greeting(input.name))}</p>
+  const html = htmlDocument(
+    input.language,
+    subject,
+    `<p>${escapeHtml(words.greeting(input.name))}</p>
 <p>${escapeHtml(words.intro(items.length))}</p>
 <ul>
 ${items
@@ -92,9 +103,7 @@ ${item.notification.body ? `<p>${escapeHtml(item.notification.body)}</p>\n` : ''
 <ul>
 ${stops.map((stop) => `<li><a href="${escapeHtml(stop.href)}">${escapeHtml(stop.text)}</a></li>`).join('\n')}
 </ul>
-</footer>
-</body>
-</html>
-`;
+</footer>`,
+  );
   return { subject, text, html };
 }

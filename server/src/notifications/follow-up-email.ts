@@ -1,5 +1,5 @@
 import type { NotificationLanguage } from '../../../src/core/protocol/notifications.ts';
-import { escapeHtml, oneLine, type EmailContent } from './email-message.ts';
+import { escapeHtml, htmlDocument, oneLine, type EmailContent } from './email-message.ts';
 import { followUpWords } from './follow-up-words.ts';
 
 /** The longest a reply is quoted in a follow-up email; the rest is in the conversation the link opens. */
@@ -52,16 +52,10 @@ export function composeFollowUpEmail(input: FollowUpEmailInput): EmailContent {
     '',
   ].join('\n');
 
-  const html = `<!doctype html>
-<html lang="${input.language === 'de' ? 'de' : 'en'}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(subject)}</title>
-</head>
-<body>
-<h1>${escapeHtml(subject)}</h1>
-<p>${escapeHtml(words.greeting(input.visitorName))}</p>
+  const html = htmlDocument(
+    input.language === 'de' ? 'de' : 'en',
+    subject,
+    `<p>${escapeHtml(words.greeting(input.visitorName))}</p>
 <p>${escapeHtml(words.intro(input.agentName, count))}</p>
 <ul>
 ${input.replies
@@ -74,9 +68,7 @@ ${input.replies
   .join('\n')}
 </ul>
 <p><a href="${escapeHtml(input.resumeLink)}">${escapeHtml(resumeText)}</a></p>
-<p>${escapeHtml(words.linkNote)}</p>
-</body>
-</html>
-`;
+<p>${escapeHtml(words.linkNote)}</p>`,
+  );
   return { subject, text, html };
 }

@@ -6,6 +6,7 @@
  */
 import { ApiError } from '../core/api/api-error.ts';
 import type { NotificationSettingsApi } from '../core/api/notification-settings-api.ts';
+import { pushSupported } from '../service-worker/service-worker-registration.ts';
 
 /** How long turning push on waits for the service worker to be ready before saying so in words. */
 export const SERVICE_WORKER_READY_TIMEOUT_MS = 10_000;
@@ -55,16 +56,6 @@ function storeDevice(device: StoredDevice | null): void {
   } catch {
     // Storage off or full: "this device" is then not marked in the list; push still works.
   }
-}
-
-/** Whether this browser has what web push needs. */
-export function pushSupported(): boolean {
-  return (
-    typeof navigator !== 'undefined' &&
-    'serviceWorker' in navigator &&
-    typeof globalThis.PushManager === 'function' &&
-    typeof globalThis.Notification === 'function'
-  );
 }
 
 async function currentSubscription(): Promise<PushSubscription | null> {

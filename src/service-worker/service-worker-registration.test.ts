@@ -24,10 +24,13 @@ beforeEach(() => {
   container = new FakeContainer();
   Object.defineProperty(navigator, 'serviceWorker', { configurable: true, value: container });
   Object.defineProperty(window, 'PushManager', { configurable: true, writable: true, value: class {} });
+  // A browser with push has notifications too (jsdom has neither).
+  Object.defineProperty(window, 'Notification', { configurable: true, writable: true, value: class {} });
 });
 afterEach(() => {
   Reflect.deleteProperty(navigator, 'serviceWorker');
   Reflect.deleteProperty(window, 'PushManager');
+  Reflect.deleteProperty(window, 'Notification');
   vi.restoreAllMocks();
 });
 

@@ -6,7 +6,11 @@ export const SERVICE_WORKER_URL = '/sw.js';
 const SCOPE = '/';
 
 /** Whether this browser can show pushed notifications at all (an insecure origin or an old browser cannot). */
-export const pushSupported = (): boolean => typeof navigator !== 'undefined' && 'serviceWorker' in navigator && 'PushManager' in window;
+export const pushSupported = (): boolean =>
+  typeof navigator !== 'undefined' &&
+  'serviceWorker' in navigator &&
+  typeof globalThis.PushManager === 'function' &&
+  typeof globalThis.Notification === 'function';
 
 let failureLogged = false;
 

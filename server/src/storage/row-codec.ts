@@ -181,6 +181,10 @@ export function rowCodec(read: ColumnReader) {
       base_seq: numOrNull(row.base_seq),
       latest_seen_seq: numOrNull(row.latest_seen_seq),
       created_at: read.time(row.created_at),
+      // [ext] CONTRACT §13: only on messages that carry files.
+      ...(row.attachments === null || row.attachments === undefined
+        ? {}
+        : { attachments: read.json(row.attachments) as Message['attachments'] }),
     }),
 
     /**

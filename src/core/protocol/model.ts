@@ -76,6 +76,19 @@ export interface Thread {
 /** A thread as this server sends it: with its ownership state (CONTRACT §11). */
 export type OwnedThread = Thread & ThreadOwnership;
 
+/**
+ * [ext] A file a message carries (CONTRACT §13): what a reader needs to show it before
+ * fetching it. `width`/`height` are the stored image's, for raster images only.
+ */
+export interface AttachmentSummary {
+  id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  width?: number;
+  height?: number;
+}
+
 export interface Message {
   id: string;
   thread_id: string;
@@ -88,6 +101,8 @@ export interface Message {
   base_seq: number | null;
   latest_seen_seq: number | null;
   created_at: string;
+  /** [ext] The files it carries (CONTRACT §13); absent when none (and on a seed-only server). */
+  attachments?: AttachmentSummary[];
 }
 
 /** The event types that are both durable events (CONTRACT §5) and runtime steps (§6). */
@@ -188,6 +203,7 @@ export const ERROR_CODES = [
   'unavailable',
   'identity_invalid',
   'identity_required',
+  'unsupported_media_type',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -121,6 +121,28 @@ export const queueCounts = shape({
   snoozed: needed(nonNegativeInt),
 });
 
+/** [ext] A file a message carries (CONTRACT §13); `width`/`height` for raster images only. */
+export const attachmentSummary = shape({
+  id: needed(id),
+  name: needed(text),
+  content_type: needed(text),
+  size: needed(nonNegativeInt),
+  width: maybe(nonNegativeInt),
+  height: maybe(nonNegativeInt),
+});
+
+/** [ext] An upload's answer (CONTRACT §13): `size` and `sha256` are of the bytes as stored. */
+export const uploadedAttachment = shape({
+  id: needed(id),
+  name: needed(text),
+  content_type: needed(text),
+  size: needed(nonNegativeInt),
+  width: maybe(nonNegativeInt),
+  height: maybe(nonNegativeInt),
+  sha256: needed(text),
+  created_at: sent(timestamp),
+});
+
 /**
  * A message (CONTRACT §4). Lenient where a seed-only server differs: `thread_message` without
  * `thread_seq`, messages without `role` or `created_at`.
@@ -137,6 +159,8 @@ export const message = shape({
   base_seq: maybe(v.nullable(nonNegativeInt)),
   latest_seen_seq: maybe(v.nullable(nonNegativeInt)),
   created_at: sent(timestamp),
+  /** [ext] The files it carries (CONTRACT §13); absent when none. */
+  attachments: maybe(listOf(attachmentSummary)),
 });
 
 /**

@@ -49,6 +49,7 @@ export interface OpenedAttachment {
 }
 
 const KIND_WORDS: Record<AttachmentKind, string> = { image: 'images', pdf: 'PDF files', text: 'text files' };
+const KIND_WORD: Record<AttachmentKind, string> = { image: 'an image', pdf: 'a PDF file', text: 'a text file' };
 
 /** "images and PDF files" */
 export function describeKinds(kinds: readonly AttachmentKind[]): string {
@@ -106,7 +107,7 @@ export class AttachmentService {
     try {
       const type = this.typeOf(spooled);
       if (input.limits.kinds && !input.limits.kinds.includes(kindOf(type))) {
-        throw unsupported(`This chat accepts only ${describeKinds(input.limits.kinds)}; this file is ${KIND_WORDS[kindOf(type)]}.`);
+        throw unsupported(`This chat accepts only ${describeKinds(input.limits.kinds)}; this file is ${KIND_WORD[kindOf(type)]}.`);
       }
       const id = randomUUID();
       const keys = bytesKeys(id);

@@ -20,6 +20,7 @@ import { isEmail, normalizeEmail } from '../http/validation.ts';
 import type { AgentRecord, VisitorRecord, VisitorResolution } from '../storage/storage.ts';
 import { visitorSenderId } from '../threads/principal.ts';
 import type { AppContext } from './app-context.ts';
+import { visitorAttachmentSettingsOf } from '../attachments/visitor-attachment-settings.ts';
 import type { SendInput } from '../threads/thread-service.ts';
 import { IDENTITY_REQUIRED_MESSAGE, SEND_TOKEN_MESSAGE, limit, publicVisitorAccess } from './public-visitor.ts';
 
@@ -140,6 +141,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
         theme: { color: agent.themeColor },
         require_verified_identity: agent.requireVerifiedIdentity,
         expected_reply_minutes: agent.expectedReplyMinutes,
+        attachments: visitorAttachmentSettingsOf(agent),
       };
     },
   );

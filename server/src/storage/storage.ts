@@ -150,7 +150,7 @@ export interface AgentRecord {
 export type NewAgent = Omit<AgentRecord, 'createdAt' | keyof AgentSettingsInput | 'identitySecret' | 'identitySecretCreatedAt'>;
 export type AgentSettingsInput = Pick<
   AgentRecord,
-  'allowedOrigins' | 'requireVerifiedIdentity' | 'expectedReplyMinutes' | 'websiteUrl' | 'emailFollowUp'
+  'allowedOrigins' | 'requireVerifiedIdentity' | 'expectedReplyMinutes' | 'websiteUrl' | 'emailFollowUp' | 'attachments'
 >;
 
 export interface AgentTokenRecord {

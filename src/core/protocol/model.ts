@@ -238,6 +238,15 @@ export interface PublicAgentProfile {
   require_verified_identity: boolean;
   /** [ext] How soon a person usually replies, in minutes; null: nothing is said. */
   expected_reply_minutes?: number | null;
+  /** [ext] What visitors may upload (CONTRACT §13); absent on servers without attachments. */
+  attachments?: VisitorAttachmentSettings;
+}
+
+/** [ext] What an agent lets its visitors upload (CONTRACT §13): on or off, the largest file, the kinds (`image`, `pdf`, `text`). */
+export interface VisitorAttachmentSettings {
+  enabled: boolean;
+  max_bytes: number;
+  types: string[];
 }
 
 /** `GET`/`PUT /agents/{slug}/settings` [ext], owners only. */
@@ -252,6 +261,8 @@ export interface AgentSettings {
   website_url?: string | null;
   /** [ext] Email visitors who left the replies they did not see (CONTRACT §12). */
   email_follow_up?: boolean;
+  /** [ext] What visitors may upload (CONTRACT §13). */
+  attachments?: VisitorAttachmentSettings;
 }
 
 /** `POST /agents/{slug}/identity-secret` [ext]: the secret is shown this once. */

@@ -266,6 +266,13 @@ export const listedWebhook = shape({
 export const webhookList = shape({ webhooks: needed(listOf(listedWebhook)) });
 
 /** An agent's public profile (`GET /chat/public/{slug}`, CONTRACT §7). */
+/** [ext] What an agent lets its visitors send (CONTRACT §13, agent settings `attachments`). */
+export const visitorAttachmentSettings = shape({
+  enabled: needed(flag),
+  max_bytes: needed(nonNegativeInt),
+  types: needed(v.array(text)),
+});
+
 export const agentProfile = shape({
   slug: needed(text),
   name: needed(text),
@@ -276,6 +283,11 @@ export const agentProfile = shape({
   require_verified_identity: sent(flag),
   /** [ext] How soon a person usually replies; absent on a seed-only server (then nothing is said). */
   expected_reply_minutes: sent(expectedReply, null),
+  /**
+   * [ext] What visitors may upload (CONTRACT §13), so the widget checks a file before sending it.
+   * A client takes it unchecked (its own code reads the fields), which keeps the widget small.
+   */
+  attachments: maybe({ wire: visitorAttachmentSettings.wire, lenient: v.unknown() }),
 });
 
 /** [ext] `GET`/`PUT /agents/{slug}/settings` (owners only). */
@@ -289,6 +301,8 @@ export const agentSettings = shape({
   website_url: sent(nullableText, null),
   /** [ext] Email visitors who left the replies they did not see. */
   email_follow_up: sent(flag, false),
+  /** [ext] What visitors may upload (CONTRACT §13). */
+  attachments: sent(visitorAttachmentSettings),
 });
 
 /** [ext] `POST /agents/{slug}/identity-secret`: the secret, shown once. */

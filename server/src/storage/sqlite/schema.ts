@@ -631,6 +631,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX attachments_by_thread ON attachments(thread_id);
   CREATE INDEX attachments_unused ON attachments(created_at) WHERE message_id IS NULL;
   ALTER TABLE messages ADD COLUMN attachments TEXT;
+  -- What the agent lets visitors send ({enabled, max_bytes, types}); null: the defaults.
+  ALTER TABLE agents ADD COLUMN attachment_policy TEXT;
   CREATE TABLE attachment_sweep_lease (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     lease_owner TEXT NOT NULL,

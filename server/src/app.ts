@@ -8,6 +8,7 @@ import { MAX_PAYLOAD_BYTES } from '../../src/core/protocol/limits.ts';
 import { AgentRuntime } from './agents/agent-runtime.ts';
 import { AttachmentService } from './attachments/attachment-service.ts';
 import { FolderBytes } from './attachments/folder-bytes.ts';
+import { UnusedUploadSweeper } from './attachments/unused-upload-sweeper.ts';
 import { attachmentRoutes } from './routes/attachment-routes.ts';
 import type { Agent } from './agents/agent.ts';
 import { DemoAgent } from './agents/demo-agent.ts';
@@ -164,6 +165,11 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   // Attachments' bytes: in the database when it is shared by processes, else files beside the SQLite file.
   const attachmentBytes = storage.attachmentBytes ?? (await FolderBytes.open(config.attachments.dir));
   const attachments = new AttachmentService(storage, threads, attachmentBytes, fastify.log);
+  const uploadSweeper = new UnusedUploadSweeper(storage, attachments, fastify.log, {
+    ttlMs: config.attachments.unusedTtlMs,
+    sweepMs: config.attachments.sweepMs,
+    processId: randomUUID(),
+  });
   const loginThrottle = new LoginThrottle(config.loginLimits, Date.now, makeLimiter);
   const accounts = new AccountWatch(storage, fastify.log, config.accountRecheckMs);
   accounts.start();
@@ -406,6 +412,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       // Serving: take up what other processes (or this one before a restart) left undelivered.
       webhooks.start();
       snoozes.start();
+      uploadSweeper.start();
       if (notifyConfig.enabled) {
         notifier.start();
         deliveries.start();
@@ -423,6 +430,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         const runtimeStopped = runtime.stop();
         const webhooksStopped = webhooks.stop();
         const snoozesStopped = snoozes.stop();
+        const uploadSweeperStopped = uploadSweeper.stop();
         const followUpsStopped = followUps.stop();
         notifyChannels.stop();
         const notifierStopped = notifier.stop();
@@ -435,6 +443,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         await fastify.close().finally(() => clearTimeout(stragglers));
         await webhooksStopped;
         await snoozesStopped;
+        await uploadSweeperStopped;
         await notifierStopped;
         await deliveriesStopped;
         await followUpsStopped;

@@ -80,7 +80,8 @@ export class AttachmentService {
   constructor(
     private readonly storage: Storage,
     private readonly threads: ThreadService,
-    private readonly bytes: AttachmentBytes,
+    /** Where the files' bytes are (tests read it to see that deleted files are gone). */
+    readonly bytes: AttachmentBytes,
     private readonly log: FastifyBaseLogger,
   ) {}
 

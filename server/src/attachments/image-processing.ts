@@ -49,6 +49,14 @@ async function measure(path: string): Promise<{ size: number; sha256: string }> 
   return { size, sha256: hash.digest('hex') };
 }
 
+/** Writes the WebP thumbnail of the image at `input` (at most {@link THUMBNAIL_MAX_SIDE} px a side; the first frame of an animation). */
+export async function makeThumbnail(input: string, output: string): Promise<void> {
+  await sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS, animated: false })
+    .resize({ width: THUMBNAIL_MAX_SIDE, height: THUMBNAIL_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: THUMBNAIL_QUALITY })
+    .toFile(output);
+}
+
 /**
  * Decodes an uploaded image with sharp and stores what it shows, not what was sent: the
  * pixel count is checked from the header before anything is decoded (a decompression bomb
@@ -74,10 +82,7 @@ export async function processImage(input: string, type: ImageType, dir: string):
     await sharp(input, options)
       .toFormat(FORMAT[type], FORMAT[type] === 'jpeg' || FORMAT[type] === 'webp' ? { quality: REENCODE_QUALITY } : {})
       .toFile(path);
-    await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS, animated: false })
-      .resize({ width: THUMBNAIL_MAX_SIDE, height: THUMBNAIL_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: THUMBNAIL_QUALITY })
-      .toFile(thumbPath);
+    await makeThumbnail(path, thumbPath);
   } catch (error) {
     await Promise.all([rm(path, { force: true }), rm(thumbPath, { force: true })]);
     if (isPixelLimit(error)) throw tooManyPixels();

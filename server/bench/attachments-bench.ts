@@ -1,7 +1,7 @@
 /**
  * `npm run bench:attachments` — issue 19's server budgets for attachments, on a real server
  * process (SQLite, files beside it; with BENCH_ATTACHMENTS_POSTGRES=1 also PostgreSQL, files
- * in the database):
+ * in the database; BENCH_ONLY=sqlite|postgres for one of them):
  *
  * - a 10 MiB upload through the server to storage on loopback (≥ 100 MiB/s, median of
  *   BENCH_ATTACHMENT_RUNS runs);
@@ -30,6 +30,8 @@ const CONCURRENT_UPLOADS = 10;
 const RSS_ROUNDS = 3;
 /** How often the server's RSS is read while the uploads run. */
 const RSS_SAMPLE_MS = 10;
+/** `sqlite` or `postgres` measures only that storage (the thumbnail row is always there). */
+const ONLY = process.env.BENCH_ONLY;
 const BUDGET = { uploadMibPerS: 100, rssGrowthMib: 20, thumbnailMs: 300 };
 
 /** A 10 MiB "PDF": its magic number, then incompressible bytes (the server stores a PDF as sent). */
@@ -130,8 +132,9 @@ async function measureThumbnail(): Promise<number> {
 }
 
 async function main() {
-  const rows: Row[] = [await measureServer('SQLite (files in ATTACHMENTS_DIR)', {})];
-  if (process.env.BENCH_ATTACHMENTS_POSTGRES === '1') {
+  const rows: Row[] = [];
+  if (ONLY !== 'postgres') rows.push(await measureServer('SQLite (files in ATTACHMENTS_DIR)', {}));
+  if (process.env.BENCH_ATTACHMENTS_POSTGRES === '1' || ONLY === 'postgres') {
     const postgres = await startPostgres();
     try {
       rows.push(await measureServer('PostgreSQL (attachment_chunks)', {

@@ -5,7 +5,7 @@ import type postgres from 'postgres';
 import type { AttachmentBytes, ByteRange, ByteStream } from '../../attachments/attachment-bytes.ts';
 
 /** Bytes per stored chunk: a few round trips for a large file, and little memory per read. */
-const CHUNK_BYTES = 1024 * 1024;
+const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Attachments' bytes in PostgreSQL (`attachment_chunks`), so that any process serves any

@@ -772,8 +772,8 @@ export const MIGRATIONS: readonly string[] = [
     data bytea NOT NULL,
     PRIMARY KEY (key, n)
   );
-  -- The bytes are compressed already (images, PDF) or small: no TOAST compression to spend CPU on.
-  ALTER TABLE attachment_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+  -- Chunks are small enough (8,000 bytes) to fit a page whole: kept in the row, never split into TOAST.
+  ALTER TABLE attachment_chunks ALTER COLUMN data SET STORAGE PLAIN;
   `,
 ];
 

@@ -156,6 +156,16 @@ describeEachStorage('attachments on messages (CONTRACT §13, §4)', (storageEnv)
     const byAgent = await download(server, `${userPath}?variant=thumbnail`, agentToken);
     expect(byAgent.status).toBe(200);
     expect(byAgent.headers.get('content-type')).toBe('image/webp');
+    // The agent posts in the thread (§4), so it may upload there and send what it uploaded.
+    const agentFile = await upload(server, visitor.thread_id, 'label.pdf', pdf(), agentToken);
+    expect(agentFile.status).toBe(201);
+    const agentSent = await api(server, 'POST', `/chat/threads/${visitor.thread_id}/messages`, {
+      token: agentToken,
+      body: { content: 'Here is your return label.', client_message_id: randomUUID(), attachment_ids: [agentFile.body.id] },
+    });
+    expect(agentSent.status, JSON.stringify(agentSent.body)).toBe(201);
+    const labelPath = `/chat/public/demo/threads/${visitor.thread_id}/attachments/${agentFile.body.id}`;
+    expect((await download(server, labelPath, visitor.visitor_token)).body.equals(pdf())).toBe(true);
 
     // Another visitor, and a revoked agent token, are refused as the rest of the API refuses them.
     const stranger = await startVisitor(server);

@@ -20,8 +20,8 @@ describeEachStorage('attachments: unused uploads swept, a thread’s files delet
   let world: World;
 
   beforeAll(async () => {
-    // Uploads unused for half a second are due; the sweep looks every 100 ms.
-    server = await startTestServer({ ...(await storageEnv()), ATTACHMENT_UNUSED_TTL_MS: '500', ATTACHMENT_SWEEP_MS: '100' });
+    // Uploads unused for three seconds are due; the sweep looks every 100 ms.
+    server = await startTestServer({ ...(await storageEnv()), ATTACHMENT_UNUSED_TTL_MS: '3000', ATTACHMENT_SWEEP_MS: '100' });
     world = await demoWorld(server);
   });
   afterAll(async () => {
@@ -39,9 +39,10 @@ describeEachStorage('attachments: unused uploads swept, a thread’s files delet
   it('deletes an upload no message used (row and bytes, thumbnail too) and keeps a sent one', async () => {
     const threadId = (await createThread(server, world.alice.token, { target_user_ids: [world.bob.user.id] })).id;
     const unused = (await upload(server, threadId, 'draft.png', await png(30, 20), world.alice.token)).body as { id: string };
+    // Stored with its thumbnail, which must go with it.
+    expect(await bytesOf(await bytes().read(`${unused.id}.thumbnail`))).not.toBeNull();
     const used = (await upload(server, threadId, 'sent.pdf', pdf(), world.alice.token)).body as { id: string };
     expect((await sendWith(threadId, [used.id])).status).toBe(201);
-    expect(await bytesOf(await bytes().read(`${unused.id}.thumbnail`))).not.toBeNull();
 
     // Rows go first, then their bytes.
     await waitFor(

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { badRequest } from '../http/errors.ts';
-import { SNIFF_BYTES, TextCheck } from './sniff.ts';
+import { SNIFF_BYTES, TextCheck, sniffBinaryType } from './sniff.ts';
 
 /** An upload written whole to a temporary file, with what was learnt on the way. */
 export interface SpooledUpload {
@@ -15,7 +15,7 @@ export interface SpooledUpload {
   sha256: string;
   /** The first {@link SNIFF_BYTES} bytes (fewer for a shorter file). */
   head: Buffer;
-  /** Every byte was UTF-8 text without NUL (checked only when `checkText`). */
+  /** Every byte was UTF-8 text without NUL (checked only when `checkText`, and not for a file with a known magic number). */
   text: boolean;
 }
 
@@ -31,7 +31,7 @@ export class BodyTooLong extends Error {}
 export async function spoolUpload(body: Readable, dir: string, declaredBytes: number, checkText: boolean): Promise<SpooledUpload> {
   const path = join(dir, `${randomUUID()}.part`);
   const hash = createHash('sha256');
-  const text = checkText ? new TextCheck() : null;
+  let text = checkText ? new TextCheck() : null;
   const head: Buffer[] = [];
   let headBytes = 0;
   let size = 0;
@@ -46,6 +46,8 @@ export async function spoolUpload(body: Readable, dir: string, declaredBytes: nu
         const part = chunk.subarray(0, SNIFF_BYTES - headBytes);
         head.push(part);
         headBytes += part.length;
+        // A file with a magic number is not text: the rest need not be decoded.
+        if (headBytes >= SNIFF_BYTES && sniffBinaryType(Buffer.concat(head)) !== null) text = null;
       }
       hash.update(chunk);
       text?.push(chunk);

@@ -6,6 +6,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { MAX_PAYLOAD_BYTES } from '../../src/core/protocol/limits.ts';
 import { AgentRuntime } from './agents/agent-runtime.ts';
+import { AttachmentService } from './attachments/attachment-service.ts';
+import { FolderBytes } from './attachments/folder-bytes.ts';
+import { UnusedUploadSweeper } from './attachments/unused-upload-sweeper.ts';
+import { attachmentRoutes } from './routes/attachment-routes.ts';
 import type { Agent } from './agents/agent.ts';
 import { DemoAgent } from './agents/demo-agent.ts';
 import { AccountWatch } from './auth/account-watch.ts';
@@ -156,7 +160,16 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     threadCreates: makeLimiter('thread-creates', config.rateLimits.threadCreates),
     messages: makeLimiter('messages', config.rateLimits.messages),
     socketConnects: makeLimiter('socket-connects', config.rateLimits.socketConnects),
+    uploads: makeLimiter('uploads', config.attachments.visitorUploadsPerMinute),
   };
+  // Attachments' bytes: in the database when it is shared by processes, else files beside the SQLite file.
+  const attachmentBytes = storage.attachmentBytes ?? (await FolderBytes.open(config.attachments.dir));
+  const attachments = new AttachmentService(storage, threads, attachmentBytes, fastify.log);
+  const uploadSweeper = new UnusedUploadSweeper(storage, attachments, fastify.log, {
+    ttlMs: config.attachments.unusedTtlMs,
+    sweepMs: config.attachments.sweepMs,
+    processId: randomUUID(),
+  });
   const loginThrottle = new LoginThrottle(config.loginLimits, Date.now, makeLimiter);
   const accounts = new AccountWatch(storage, fastify.log, config.accountRecheckMs);
   accounts.start();
@@ -244,6 +257,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     // Every process (this one included) closes the sockets opened with them.
     visitorTokensRevoked: (visitorId, tokenHash) => realtime.control.visitorTokensRevoked({ visitorId, tokenHash }),
     notifyChannels,
+    attachments,
   };
   const gateway = new SocketGateway({
     storage,
@@ -352,6 +366,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       pushRoutes(api, context);
       unsubscribeRoutes(api, context);
       notificationRoutes(api, context);
+      attachmentRoutes(api, context);
       api.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
     },
     { prefix: API_PREFIX },
@@ -397,6 +412,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       // Serving: take up what other processes (or this one before a restart) left undelivered.
       webhooks.start();
       snoozes.start();
+      uploadSweeper.start();
       if (notifyConfig.enabled) {
         notifier.start();
         deliveries.start();
@@ -414,6 +430,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         const runtimeStopped = runtime.stop();
         const webhooksStopped = webhooks.stop();
         const snoozesStopped = snoozes.stop();
+        const uploadSweeperStopped = uploadSweeper.stop();
         const followUpsStopped = followUps.stop();
         notifyChannels.stop();
         const notifierStopped = notifier.stop();
@@ -426,6 +443,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         await fastify.close().finally(() => clearTimeout(stragglers));
         await webhooksStopped;
         await snoozesStopped;
+        await uploadSweeperStopped;
         await notifierStopped;
         await deliveriesStopped;
         await followUpsStopped;

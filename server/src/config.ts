@@ -7,6 +7,7 @@ import { parseNatsSettings, type NatsSettings } from './realtime/nats/nats-setti
 import { parseChannelSettings, type ChannelSettings } from './notifications/channel-settings.ts';
 import { parseNotificationConfig, type NotificationConfig } from './notifications/notification-config.ts';
 import { parseDatabaseUrl } from './storage/database-url.ts';
+import { parseAttachmentConfig, type AttachmentConfig } from './attachments/attachment-config.ts';
 import { makePrivateDir, readOrCreatePrivateFile } from './storage/private-files.ts';
 import { resolveDataKey } from './storage/secrets/data-key.ts';
 
@@ -77,6 +78,8 @@ export interface ServerConfig {
   notifyChannels: ChannelSettings;
   /** Notifications (CONTRACT §12): email delay override, retries, leases, a fixed clock for tests. */
   notifications: NotificationConfig;
+  /** Attachments (CONTRACT §13): where files go, the users' size limit, the unused uploads' sweep, the visitors' rate. */
+  attachments: AttachmentConfig;
 }
 
 const DEFAULTS = {
@@ -210,5 +213,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     nats: configured(() => parseNatsSettings(env)),
     notifyChannels: configured(() => parseChannelSettings(env, databasePath)),
     notifications: configured(() => parseNotificationConfig(env)),
+    attachments: configured(() => parseAttachmentConfig(env, databasePath)),
   };
 }

@@ -25,6 +25,7 @@ const API_ERRORS: Readonly<Record<ApiErrorCode, string>> = {
   unavailable: 'Der Server ist gerade nicht verfügbar.',
   identity_invalid: 'Die Identität konnte nicht bestätigt werden.',
   identity_required: 'Dafür ist eine bestätigte Identität nötig.',
+  unsupported_media_type: 'Diese Art von Datei wird nicht angenommen.',
   network_error: 'Der Server ist nicht erreichbar.',
   timeout: 'Der Server hat nicht rechtzeitig geantwortet.',
   aborted: 'Die Anfrage wurde abgebrochen.',

@@ -1,4 +1,5 @@
 import { escapeMarkdown } from '../../../src/markdown-core/escape-markdown.ts';
+import type { AttachmentSummary } from '../../../src/core/protocol/model.ts';
 import type { Agent, AgentStep, AgentTurn, ApprovalOutcome } from './agent.ts';
 
 /** The commands the demo agent understands (CONTRACT §9), matched at the start of a word. */
@@ -33,6 +34,7 @@ function topicOf(content: string): string {
  */
 export class DemoAgent implements Agent {
   decide(turn: AgentTurn): string[] {
+    if (describesFiles(turn)) return ['describe_attachments', 'reply'];
     switch (commandOf(turn.message.content)) {
       case 'tool':
         return ['call_tool:lookup', 'reply'];
@@ -54,6 +56,10 @@ export class DemoAgent implements Agent {
   async *run(turn: AgentTurn): AsyncGenerator<AgentStep, void, ApprovalOutcome | undefined> {
     const content = turn.message.content;
     const topic = topicOf(content);
+    if (describesFiles(turn)) {
+      yield { type: 'text', content: describeFiles(turn.senderName, turn.message.attachments ?? [], topic) };
+      return;
+    }
     switch (commandOf(content)) {
       case 'tool': {
         const query = topic || 'recent orders';
@@ -118,6 +124,36 @@ export class DemoAgent implements Agent {
         };
     }
   }
+}
+
+/** A message with files and no command: the agent says what it received (CONTRACT §9, §13). */
+function describesFiles(turn: AgentTurn): boolean {
+  return (turn.message.attachments?.length ?? 0) > 0 && commandOf(turn.message.content) === 'reply';
+}
+
+/** `image/png` → "PNG image", `application/pdf` → "PDF", text → "text file". */
+function typeWords(contentType: string): string {
+  if (contentType.startsWith('image/')) return `${contentType.slice('image/'.length).toUpperCase()} image`;
+  if (contentType === 'application/pdf') return 'PDF';
+  if (contentType.startsWith('text/plain')) return 'text file';
+  return contentType;
+}
+
+/**
+ * Names each file as the runtime sees it: its name (escaped: a visitor chose it), its type,
+ * and an image's pixel size or another file's size in bytes.
+ */
+function describeFiles(senderName: string, files: readonly AttachmentSummary[], topic: string): string {
+  const lines = files.map((file) => {
+    const size =
+      file.width !== undefined && file.height !== undefined
+        ? `${file.width} × ${file.height} pixels`
+        : `${file.size.toLocaleString('en-US')} bytes`;
+    return `- **${escapeMarkdown(file.name)}**: ${typeWords(file.content_type)}, ${size}`;
+  });
+  const said = topic ? `\n\nYou said: “${escapeMarkdown(topic)}”.` : '';
+  const received = files.length === 1 ? 'I received one file' : `I received ${files.length} files`;
+  return `Thanks, ${escapeMarkdown(senderName)}! ${received}:\n\n${lines.join('\n')}${said}`;
 }
 
 function longReply(topic: string): string {

@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   unavailable: 503,
   identity_invalid: 401,
   identity_required: 401,
+  unsupported_media_type: 415,
 };
 
 /** An error with a contract code (CONTRACT §2); routes throw it, one handler renders it. */

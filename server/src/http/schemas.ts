@@ -25,6 +25,7 @@ import {
   resumedVisitor,
   sentMessage,
   thread,
+  uploadedAttachment,
   threadEvent,
   threadPage,
   user,
@@ -34,6 +35,7 @@ import {
 } from '../../../src/core/protocol/rest-shapes.ts';
 import { jsonSchemaOf, type JsonSchemaOptions } from './json-schema.ts';
 import { SLUG_PATTERN, UUID_PATTERN } from './validation.ts';
+import { MAX_ATTACHMENTS_PER_MESSAGE } from '../attachments/attachment-kinds.ts';
 
 /**
  * JSON Schemas of the REST API. Fastify validates requests with them and the OpenAPI
@@ -143,7 +145,29 @@ export const publicThreadParams = {
  * The message send body (CONTRACT §4), from the one schema the socket's `send_message` uses.
  * Fastify checks it, once: the service trusts what reaches it.
  */
-export const sendMessageBody = jsonSchemaOf(sendMessageInputSchema);
+const sendSchema = jsonSchemaOf(sendMessageInputSchema) as { properties: Record<string, Record<string, unknown>> };
+const { minLength: _contentMinLength, pattern: _notBlank, ...anyContent } = sendSchema.properties.content!;
+export const sendMessageBody = {
+  ...sendSchema,
+  properties: {
+    ...sendSchema.properties,
+    // [ext] CONTRACT §13: a message may be only files; then its content may be empty.
+    content: anyContent,
+    attachment_ids: {
+      type: 'array',
+      items: { type: 'string', pattern: UUID_PATTERN },
+      maxItems: MAX_ATTACHMENTS_PER_MESSAGE,
+      uniqueItems: true,
+      description: `[ext] uploads this message carries (at most ${MAX_ATTACHMENTS_PER_MESSAGE}), each the sender's own in this thread, not sent before`,
+    },
+  },
+  // Without attachments, the content is checked as §4 says (not blank).
+  if: { properties: { attachment_ids: { type: 'array', minItems: 1 } }, required: ['attachment_ids'] },
+  else: { properties: { content: sendSchema.properties.content } },
+};
+
+/** [ext] An upload's answer (CONTRACT §13). */
+export const uploadedAttachmentResponse = answer(uploadedAttachment);
 
 /** The note body (CONTRACT §11): a send's content and idempotency key, from the one schema. */
 export const noteBody = jsonSchemaOf(noteInputSchema);

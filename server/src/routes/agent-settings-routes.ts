@@ -16,6 +16,12 @@ import {
 } from '../http/schemas.ts';
 import type { AgentRecord, AgentTokenRecord } from '../storage/storage.ts';
 import type { AppContext } from './app-context.ts';
+import {
+  attachmentSettingsSchema,
+  visitorAttachmentPolicyOf,
+  visitorAttachmentSettingsOf,
+  type AttachmentSettingsBody,
+} from '../attachments/visitor-attachment-settings.ts';
 
 /** How many characters of an agent token are kept to tell tokens apart (`ama_eat_` + 4). */
 const AGENT_TOKEN_PREFIX_LENGTH = 12;
@@ -30,6 +36,7 @@ const settingsOf = (agent: AgentRecord) => ({
   expected_reply_minutes: agent.expectedReplyMinutes,
   website_url: agent.websiteUrl,
   email_follow_up: agent.emailFollowUp,
+  attachments: visitorAttachmentSettingsOf(agent),
 });
 
 interface SettingsBody {
@@ -41,6 +48,8 @@ interface SettingsBody {
   website_url?: string | null;
   /** [ext] Left out: unchanged. */
   email_follow_up?: boolean;
+  /** [ext] What visitors may upload (CONTRACT §13); left out: unchanged. */
+  attachments?: AttachmentSettingsBody;
 }
 
 /** The website URL of a PUT, checked here for a message an owner can act on. */
@@ -127,6 +136,7 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
               description:
                 '[ext] email visitors who left the replies they did not see, with a one-time link back (CONTRACT §12); left out: unchanged',
             },
+            attachments: attachmentSettingsSchema,
           },
           required: ['allowed_origins', 'require_verified_identity'],
         },
@@ -144,6 +154,7 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
         expectedReplyMinutes,
         websiteUrl: websiteUrlOf(request.body, agent),
         emailFollowUp: request.body.email_follow_up ?? agent.emailFollowUp,
+        attachments: request.body.attachments === undefined ? agent.attachments : visitorAttachmentPolicyOf(request.body.attachments),
       });
       await ctx.agentSettingsChanged(updated);
       return settingsOf(updated);

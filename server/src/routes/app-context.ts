@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { AgentRuntime } from '../agents/agent-runtime.ts';
+import type { AttachmentService } from '../attachments/attachment-service.ts';
 import type { AccountWatch } from '../auth/account-watch.ts';
 import type { UserTokens } from '../auth/tokens.ts';
 import type { VisitorTokenChecker } from '../auth/visitor-token-check.ts';
@@ -52,7 +53,9 @@ export interface AppContext {
   visitorTokens: VisitorTokenChecker;
   /** Called after visitor tokens were revoked (null: all of the visitor's), so the sockets opened with them close on every process. */
   visitorTokensRevoked: (visitorId: string, tokenHash: string | null) => void;
-  limiters: { threadCreates: Limiter; messages: Limiter; socketConnects: Limiter };
+  limiters: { threadCreates: Limiter; messages: Limiter; socketConnects: Limiter; uploads: Limiter };
+  /** Attachments (CONTRACT §13): uploads, downloads, deletion. */
+  attachments: AttachmentService;
   /** Limits on `POST /auth/login`, per address and per account. */
   loginThrottle: LoginThrottle;
   /** Web push and email (CONTRACT §12): VAPID, the channels, action tokens, unsubscribe links. */

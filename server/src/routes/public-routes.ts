@@ -1,12 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { SendMessageInput } from '../../../src/core/protocol/client-frames.ts';
 import { verifyIdentityToken, type VerifiedIdentity } from '../auth/identity-tokens.ts';
 import { hashResumeToken, isResumeToken } from '../auth/resume-tokens.ts';
-import { expiredTokenMessage } from '../auth/visitor-token-check.ts';
 import { bearerToken, hashVisitorToken, isVisitorToken, newVisitorToken } from '../auth/visitor-tokens.ts';
-import { isOriginAllowed } from '../http/allowed-origins.ts';
-import { ApiError, badRequest, notFound } from '../http/errors.ts';
-import type { Limiter } from '../http/rate-limiter.ts';
+import { ApiError, badRequest } from '../http/errors.ts';
 import {
   agentProfileResponse,
   errorResponses,
@@ -22,14 +18,11 @@ import {
 } from '../http/schemas.ts';
 import { isEmail, normalizeEmail } from '../http/validation.ts';
 import type { AgentRecord, VisitorRecord, VisitorResolution } from '../storage/storage.ts';
-import { VISITOR_DEFAULT_NAME, visitorSenderId, type Principal } from '../threads/principal.ts';
+import { visitorSenderId } from '../threads/principal.ts';
 import type { AppContext } from './app-context.ts';
-
-/** The one answer for a refused website (CONTRACT §7); the widget shows it. */
-const ORIGIN_REFUSED_MESSAGE = 'This website is not allowed to use this chat.';
-const SEND_TOKEN_MESSAGE = 'Send the visitor token from the resolve call as "Authorization: Bearer vt_…".';
-const IDENTITY_REQUIRED_MESSAGE =
-  'This chat is only for signed-in customers: the website must identify the visitor with an identity token.';
+import { visitorAttachmentSettingsOf } from '../attachments/visitor-attachment-settings.ts';
+import type { SendInput } from '../threads/thread-service.ts';
+import { IDENTITY_REQUIRED_MESSAGE, SEND_TOKEN_MESSAGE, limit, publicVisitorAccess } from './public-visitor.ts';
 
 /** The one answer for a resume link that is unknown here (CONTRACT §12): never says whether another agent knows it. */
 const RESUME_UNKNOWN_MESSAGE = 'This link does not open a conversation here. Start a new conversation instead.';
@@ -47,63 +40,13 @@ interface ResolveBody {
   identity_token?: string;
 }
 
-async function limit(ctx: AppContext, limiter: Limiter, request: FastifyRequest, what: string): Promise<void> {
-  const decision = await limiter.take(ctx.clientAddresses.keyOf(request.raw));
-  if (!decision.ok) {
-    const seconds = Math.ceil(decision.retryAfterMs / 1000);
-    throw new ApiError('rate_limited', `Too many ${what}; try again in ${seconds} s.`, { retryAfterSeconds: seconds });
-  }
-}
-
 /**
  * The visitor endpoints (CONTRACT §7): no sign-in, any website unless the agent lists its
  * allowed ones. A visitor is whoever holds a visitor token (`Authorization: Bearer vt_…`);
  * the email is a label shown to owners, never proof, so it opens nothing.
  */
 export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
-  /** The agent of the slug (404), if the calling website may use it (403). */
-  async function agentFor(request: FastifyRequest<{ Params: { slug: string } }>): Promise<AgentRecord> {
-    const agent = await ctx.storage.agents.bySlug(request.params.slug);
-    if (!agent) throw notFound(`The agent "${request.params.slug}"`);
-    if (!isOriginAllowed(agent.allowedOrigins, request.headers.origin)) throw new ApiError('forbidden', ORIGIN_REFUSED_MESSAGE);
-    return agent;
-  }
-
-  /**
-   * The visitor behind the request's Bearer token, if it is one of this agent's and not
-   * revoked; a token unused for `VISITOR_TOKEN_IDLE_DAYS` is 401 unless `expiredIsNone`.
-   */
-  async function tokenVisitor(
-    request: FastifyRequest,
-    agent: AgentRecord,
-    expiredIsNone = false,
-  ): Promise<{ visitor: VisitorRecord; token: string } | undefined> {
-    const token = bearerToken(request.headers.authorization);
-    if (!token) return undefined;
-    const check = await ctx.visitorTokens.check(agent.id, token);
-    if (check.ok) return { visitor: check.visitor, token };
-    if (check.reason === 'expired' && !expiredIsNone) throw new ApiError('unauthorized', expiredTokenMessage(ctx.visitorTokens.idleDays));
-    return undefined;
-  }
-
-  /** The visitor of a visitor's call: 401 without a valid token of this agent, 401 `identity_required` if unverified where that is required. */
-  async function callingVisitor(request: FastifyRequest<{ Params: { slug: string } }>): Promise<VisitorRecord> {
-    const agent = await agentFor(request);
-    if (!bearerToken(request.headers.authorization)) throw new ApiError('unauthorized', SEND_TOKEN_MESSAGE);
-    const visitor = (await tokenVisitor(request, agent))?.visitor;
-    if (!visitor) throw new ApiError('unauthorized', 'This visitor token is not valid; start the conversation again.');
-    if (agent.requireVerifiedIdentity && !visitor.verified) throw new ApiError('identity_required', IDENTITY_REQUIRED_MESSAGE);
-    return visitor;
-  }
-
-  /** The visitor principal of a thread call: 401 without a valid token, one 404 for "not yours" and "no such thread". */
-  async function visitorOf(request: FastifyRequest<{ Params: { slug: string; thread_id: string } }>): Promise<Principal> {
-    const visitor = await callingVisitor(request);
-    const threadId = request.params.thread_id;
-    const owner = await ctx.storage.visitors.ofThread(threadId);
-    if (!owner || owner.id !== visitor.id) throw notFound('The conversation');
-    return { kind: 'visitor', id: visitor.id, senderId: visitorSenderId(visitor.id), name: visitor.name ?? VISITOR_DEFAULT_NAME, threadId };
-  }
+  const { agentFor, tokenVisitor, callingVisitor, visitorOf } = publicVisitorAccess(ctx);
 
   async function identityOf(agent: AgentRecord, token: string | undefined): Promise<VerifiedIdentity | null> {
     if (token === undefined) return null;
@@ -198,6 +141,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
         theme: { color: agent.themeColor },
         require_verified_identity: agent.requireVerifiedIdentity,
         expected_reply_minutes: agent.expectedReplyMinutes,
+        attachments: visitorAttachmentSettingsOf(agent),
       };
     },
   );
@@ -341,7 +285,7 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.post<{ Params: { slug: string; thread_id: string }; Body: SendMessageInput }>(
+  app.post<{ Params: { slug: string; thread_id: string }; Body: SendInput }>(
     '/chat/public/:slug/threads/:thread_id/messages',
     {
       schema: {

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { SendMessageInput } from '../../../src/core/protocol/client-frames.ts';
 import type { ParticipationMode } from '../../../src/core/protocol/model.ts';
 import type { NoteInput } from '../../../src/core/protocol/note-input.ts';
 import { requireUser } from '../http/authenticate.ts';
@@ -18,6 +17,7 @@ import {
 import { UUID_PATTERN } from '../http/validation.ts';
 import type { CreateThreadInput } from '../threads/thread-service.ts';
 import type { AppContext } from './app-context.ts';
+import type { SendInput } from '../threads/thread-service.ts';
 import { queueFilter, queueQueryProperties, type QueueQuery } from './queue-filter.ts';
 
 const modeSchema = { type: 'string', enum: ['open', 'invocation_only'] } as const;
@@ -121,7 +121,7 @@ export function threadRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.post<{ Params: { id: string }; Body: SendMessageInput }>(
+  app.post<{ Params: { id: string }; Body: SendInput }>(
     '/chat/threads/:id/messages',
     {
       schema: {

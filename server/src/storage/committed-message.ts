@@ -1,4 +1,4 @@
-import type { Message, ThreadEvent } from '../../../src/core/protocol/model.ts';
+import type { AttachmentSummary, Message, ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { CommitResult, NewMessage } from './storage.ts';
 
 /**
@@ -14,7 +14,13 @@ export function messageCommittedData(input: NewMessage, messageId: string): Reco
     mentions: input.mentions,
     base_seq: input.baseSeq,
     latest_seen_seq: input.latestSeenSeq,
+    ...attachmentsField(input.attachments),
   };
+}
+
+/** `attachments` on a message and its event data (CONTRACT §13): only when it carries some, so other messages keep their shape. */
+export function attachmentsField(attachments: readonly AttachmentSummary[] | undefined): { attachments?: AttachmentSummary[] } {
+  return attachments && attachments.length > 0 ? { attachments: [...attachments] } : {};
 }
 
 export function committedMessage(input: NewMessage, messageId: string, seq: number, createdAt: string): Message {
@@ -30,6 +36,7 @@ export function committedMessage(input: NewMessage, messageId: string, seq: numb
     base_seq: input.baseSeq,
     latest_seen_seq: input.latestSeenSeq,
     created_at: createdAt,
+    ...attachmentsField(input.attachments),
   };
 }
 
@@ -53,7 +60,14 @@ export function committedEvent(
   };
 }
 
-/** The same send again (same content) is a duplicate; the same id with other content, a conflict. */
+/**
+ * The same send again (same content, the same attachments in the same order) is a duplicate;
+ * the same id with anything else, a conflict. A repeat never claims an attachment again.
+ */
 export function repeatOf(existing: Message, input: NewMessage): CommitResult {
-  return existing.content === input.content ? { status: 'duplicate', message: existing } : { status: 'conflict', message: existing };
+  const had = (existing.attachments ?? []).map((attachment) => attachment.id).join(',');
+  const sent = (input.attachmentIds ?? []).join(',');
+  return existing.content === input.content && had === sent
+    ? { status: 'duplicate', message: existing }
+    : { status: 'conflict', message: existing };
 }

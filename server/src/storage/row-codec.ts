@@ -1,3 +1,4 @@
+import { policyFromColumn } from './attachment-policy-column.ts';
 import type { LastMessage, Message, Participant, ParticipationMode, ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { ThreadStatus } from '../../../src/core/protocol/ownership.ts';
 import { sealedColumn, type SecretBox } from './secrets/secret-box.ts';
@@ -111,6 +112,7 @@ export function rowCodec(read: ColumnReader) {
       expectedReplyMinutes: row.expected_reply_minutes == null ? null : Number(row.expected_reply_minutes),
       websiteUrl: strOrNull(row.website_url),
       emailFollowUp: read.bool(row.email_follow_up),
+      ...(row.attachment_policy == null ? {} : { attachments: policyFromColumn(read.json(row.attachment_policy)) }),
     }),
 
     toAgentToken: (row: Row): AgentTokenRecord => ({
@@ -181,6 +183,10 @@ export function rowCodec(read: ColumnReader) {
       base_seq: numOrNull(row.base_seq),
       latest_seen_seq: numOrNull(row.latest_seen_seq),
       created_at: read.time(row.created_at),
+      // [ext] CONTRACT §13: only on messages that carry files.
+      ...(row.attachments === null || row.attachments === undefined
+        ? {}
+        : { attachments: read.json(row.attachments) as Message['attachments'] }),
     }),
 
     /**

@@ -42,6 +42,8 @@ class ManualStorage {
   readonly notifications = {};
   readonly followUps = {};
   readonly resumeTokens = {};
+  readonly attachments = {};
+  readonly attachmentBytes = null;
   async close(): Promise<void> {}
 }
 

@@ -1,4 +1,5 @@
 import type {
+  AttachmentSummary,
   DurableEventType,
   LastMessage,
   Message,
@@ -29,6 +30,9 @@ import type { EmailOptOutStore } from './stores/email-opt-out-store.ts';
 import type { NotificationStore } from './stores/notification-store.ts';
 import type { FollowUpStore } from './stores/follow-up-store.ts';
 import type { ResumeTokenStore } from './stores/resume-token-store.ts';
+import type { AttachmentStore } from './stores/attachment-store.ts';
+import type { AttachmentBytes } from '../attachments/attachment-bytes.ts';
+import type { VisitorAttachmentPolicy } from '../attachments/attachment-kinds.ts';
 
 /**
  * Everything the server keeps, one store per aggregate (`storage.users.get(...)`,
@@ -61,6 +65,13 @@ export interface Storage {
   readonly followUps: FollowUpStore;
   /** One-time resume links of follow-up emails (their hashes). */
   readonly resumeTokens: ResumeTokenStore;
+  /** Attachments' metadata (CONTRACT §13). */
+  readonly attachments: AttachmentStore;
+  /**
+   * Where a networked database keeps attachments' bytes itself, so that every process serves
+   * every file; null for the SQLite file (the bytes are files in `ATTACHMENTS_DIR`).
+   */
+  readonly attachmentBytes: AttachmentBytes | null;
 
   /** Resolves when the database answers a trivial query (readiness probes); rejects when it cannot be reached. */
   ping(): Promise<void>;
@@ -88,6 +99,7 @@ export const STORE_NAMES = [
   'notifications',
   'followUps',
   'resumeTokens',
+  'attachments',
 ] as const satisfies readonly (keyof Storage)[];
 export type StoreName = (typeof STORE_NAMES)[number];
 
@@ -132,11 +144,13 @@ export interface AgentRecord {
   websiteUrl: string | null;
   /** [ext] Email a visitor who left the replies they have not seen, with a resume link (CONTRACT §12). */
   emailFollowUp: boolean;
+  /** [ext] What visitors may send (CONTRACT §13); absent: the defaults ({@link DEFAULT_VISITOR_POLICY}). */
+  attachments?: VisitorAttachmentPolicy;
 }
 export type NewAgent = Omit<AgentRecord, 'createdAt' | keyof AgentSettingsInput | 'identitySecret' | 'identitySecretCreatedAt'>;
 export type AgentSettingsInput = Pick<
   AgentRecord,
-  'allowedOrigins' | 'requireVerifiedIdentity' | 'expectedReplyMinutes' | 'websiteUrl' | 'emailFollowUp'
+  'allowedOrigins' | 'requireVerifiedIdentity' | 'expectedReplyMinutes' | 'websiteUrl' | 'emailFollowUp' | 'attachments'
 >;
 
 export interface AgentTokenRecord {
@@ -303,6 +317,14 @@ export interface NewMessage {
   recheckUserId?: string;
   /** With {@link recheckUserId}: the session version of the sender's token; refused once the user's differs (password changed). */
   recheckSessionVersion?: number;
+  /**
+   * [ext] Uploads the message carries (CONTRACT §13), in order: the commit claims them
+   * atomically with the message (each in this thread, the sender's own, used by no message
+   * yet), or commits nothing and throws {@link AttachmentsRefused}.
+   */
+  attachmentIds?: string[];
+  /** Set by the storage inside the commit, from the claimed rows: what the message and its event say of them. */
+  attachments?: AttachmentSummary[];
 }
 
 /**
@@ -323,6 +345,18 @@ export type CommitResult =
   | { status: 'created'; message: Message; event: ThreadEvent; facts: CommitFacts }
   | { status: 'duplicate'; message: Message }
   | { status: 'conflict'; message: Message };
+
+/** [ext] A commit's message names attachments it may not carry (see `attachmentRefusal`); nothing was committed. */
+export class AttachmentsRefused extends Error {
+  constructor(
+    /** 422: not this thread's or not the sender's; 409: already on another message. */
+    readonly httpStatus: 422 | 409,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AttachmentsRefused';
+  }
+}
 
 /** A commit with {@link NewMessage.recheckUserId} was refused: that user is gone, disabled or no longer sees the thread (or the thread is gone). */
 export class SenderRefused extends Error {

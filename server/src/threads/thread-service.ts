@@ -4,10 +4,12 @@ import type { Message, Note, OwnedThread, Participant, ParticipationMode, Thread
 import type { NoteInput } from '../../../src/core/protocol/note-input.ts';
 import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
 import { ApiError, badRequest, notFound } from '../http/errors.ts';
+import { NOT_BLANK } from '../../../src/core/protocol/limits.ts';
 import type { Hub, Subscriber } from '../realtime/hub.ts';
 import { Outbound } from '../realtime/outbound.ts';
 import { ACCOUNT_DISABLED_MESSAGE, ACCOUNT_GONE_MESSAGE, SESSION_ENDED_MESSAGE } from '../http/authenticate.ts';
 import {
+  AttachmentsRefused,
   SenderRefused,
   type CommitFacts,
   type NewEvent,
@@ -57,6 +59,17 @@ function decodeCursor(order: CursorOrder, raw: string): ThreadCursor {
     throw badRequest('cursor is not one this server gave out for this list; start again without it.');
   }
   return { at, id };
+}
+
+/**
+ * A send as the REST routes take it: §4's body and [ext] `attachment_ids` (CONTRACT §13, checked
+ * by the route's schema). The socket's `send_message` carries no attachments.
+ */
+export type SendInput = SendMessageInput & { attachment_ids?: string[] };
+
+/** A commit's refusal of the attachments a message names, as the API answers it (422 or 409, in words). */
+function attachmentsRefused(error: AttachmentsRefused): ApiError {
+  return error.httpStatus === 409 ? new ApiError('conflict', error.message) : new ApiError('client_error', error.message, { status: 422 });
 }
 
 /** Checks a send body built in-process (an agent's reply) as a received one is checked; a 400 when it fails. */
@@ -238,7 +251,10 @@ export class ThreadService {
    * checked where it arrived, once: by the route's schema, the socket's frame schema or
    * {@link parseSendInput}.
    */
-  async postMessage(principal: Principal, threadId: string, input: SendMessageInput): Promise<{ created: boolean; message: Message }> {
+  async postMessage(principal: Principal, threadId: string, input: SendInput): Promise<{ created: boolean; message: Message }> {
+    const attachmentIds = input.attachment_ids ?? [];
+    // [ext] CONTRACT §13: only a message that carries files may have no text.
+    if (attachmentIds.length === 0 && !NOT_BLANK.test(input.content)) throw badRequest('content must not be empty');
     const message: NewMessage = {
       threadId,
       senderId: principal.senderId,
@@ -248,6 +264,7 @@ export class ThreadService {
       mentions: [...new Set(input.mentions ?? [])],
       baseSeq: input.base_seq ?? null,
       latestSeenSeq: input.latest_seen_seq ?? null,
+      ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
     };
     // With the send cache, a user's account and access may come from it: the commit checks them again.
     const recheckUserId = this.sendCache && principal.kind === 'user' ? principal.id : undefined;
@@ -264,17 +281,20 @@ export class ThreadService {
           : { ...message, recheckUserId, recheckSessionVersion: principal.kind === 'user' ? principal.sessionVersion : undefined },
       );
     } catch (error) {
+      if (error instanceof AttachmentsRefused) throw attachmentsRefused(error);
       if (!(error instanceof SenderRefused) || recheckUserId === undefined) throw error;
       // Something cached went stale: decide again from the database, with the answers an uncached send gets.
       this.sendCache?.forget(recheckUserId, threadId);
       await this.requireActiveUser(recheckUserId, principal.kind === 'user' ? principal.sessionVersion : undefined);
       thread = await this.access(principal, threadId);
-      result = await this.storage.log.commitMessage(message);
+      result = await this.storage.log.commitMessage(message).catch((retryError: unknown) => {
+        throw retryError instanceof AttachmentsRefused ? attachmentsRefused(retryError) : retryError;
+      });
     }
     if (result.status === 'conflict') {
       throw new ApiError(
         'conflict',
-        'This client_message_id was already used for a message with different content; use a new id for a new message.',
+        'This client_message_id was already used for a message with different content or attachments; use a new id for a new message.',
       );
     }
     if (result.status === 'created') {

@@ -13,6 +13,7 @@ const DEFAULTS = {
   expected_reply_minutes: null,
   website_url: null,
   email_follow_up: false,
+  attachments: { enabled: true, max_bytes: 10 * 1024 * 1024, types: ['image', 'pdf'] },
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -228,6 +228,7 @@ export const fixtureAgentSettings: AgentSettings = {
   expected_reply_minutes: null,
   website_url: null,
   email_follow_up: false,
+  attachments: { enabled: true, max_bytes: 10 * 1024 * 1024, types: ['image', 'pdf'] },
 };
 
 /** [ext] A freshly generated identity secret (shown once). */

@@ -76,6 +76,19 @@ export interface Thread {
 /** A thread as this server sends it: with its ownership state (CONTRACT §11). */
 export type OwnedThread = Thread & ThreadOwnership;
 
+/**
+ * [ext] A file a message carries (CONTRACT §13): what a reader needs to show it before
+ * fetching it. `width`/`height` are the stored image's, for raster images only.
+ */
+export interface AttachmentSummary {
+  id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  width?: number;
+  height?: number;
+}
+
 export interface Message {
   id: string;
   thread_id: string;
@@ -88,6 +101,8 @@ export interface Message {
   base_seq: number | null;
   latest_seen_seq: number | null;
   created_at: string;
+  /** [ext] The files it carries (CONTRACT §13); absent when none (and on a seed-only server). */
+  attachments?: AttachmentSummary[];
 }
 
 /** The event types that are both durable events (CONTRACT §5) and runtime steps (§6). */
@@ -188,6 +203,7 @@ export const ERROR_CODES = [
   'unavailable',
   'identity_invalid',
   'identity_required',
+  'unsupported_media_type',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -222,6 +238,15 @@ export interface PublicAgentProfile {
   require_verified_identity: boolean;
   /** [ext] How soon a person usually replies, in minutes; null: nothing is said. */
   expected_reply_minutes?: number | null;
+  /** [ext] What visitors may upload (CONTRACT §13); absent on servers without attachments. */
+  attachments?: VisitorAttachmentSettings;
+}
+
+/** [ext] What an agent lets its visitors upload (CONTRACT §13): on or off, the largest file, the kinds (`image`, `pdf`, `text`). */
+export interface VisitorAttachmentSettings {
+  enabled: boolean;
+  max_bytes: number;
+  types: string[];
 }
 
 /** `GET`/`PUT /agents/{slug}/settings` [ext], owners only. */
@@ -236,6 +261,8 @@ export interface AgentSettings {
   website_url?: string | null;
   /** [ext] Email visitors who left the replies they did not see (CONTRACT §12). */
   email_follow_up?: boolean;
+  /** [ext] What visitors may upload (CONTRACT §13). */
+  attachments?: VisitorAttachmentSettings;
 }
 
 /** `POST /agents/{slug}/identity-secret` [ext]: the secret is shown this once. */

@@ -121,6 +121,28 @@ export const queueCounts = shape({
   snoozed: needed(nonNegativeInt),
 });
 
+/** [ext] A file a message carries (CONTRACT §13); `width`/`height` for raster images only. */
+export const attachmentSummary = shape({
+  id: needed(id),
+  name: needed(text),
+  content_type: needed(text),
+  size: needed(nonNegativeInt),
+  width: maybe(nonNegativeInt),
+  height: maybe(nonNegativeInt),
+});
+
+/** [ext] An upload's answer (CONTRACT §13): `size` and `sha256` are of the bytes as stored. */
+export const uploadedAttachment = shape({
+  id: needed(id),
+  name: needed(text),
+  content_type: needed(text),
+  size: needed(nonNegativeInt),
+  width: maybe(nonNegativeInt),
+  height: maybe(nonNegativeInt),
+  sha256: needed(text),
+  created_at: sent(timestamp),
+});
+
 /**
  * A message (CONTRACT §4). Lenient where a seed-only server differs: `thread_message` without
  * `thread_seq`, messages without `role` or `created_at`.
@@ -137,6 +159,8 @@ export const message = shape({
   base_seq: maybe(v.nullable(nonNegativeInt)),
   latest_seen_seq: maybe(v.nullable(nonNegativeInt)),
   created_at: sent(timestamp),
+  /** [ext] The files it carries (CONTRACT §13); absent when none. */
+  attachments: maybe(listOf(attachmentSummary)),
 });
 
 /**
@@ -242,6 +266,13 @@ export const listedWebhook = shape({
 export const webhookList = shape({ webhooks: needed(listOf(listedWebhook)) });
 
 /** An agent's public profile (`GET /chat/public/{slug}`, CONTRACT §7). */
+/** [ext] What an agent lets its visitors send (CONTRACT §13, agent settings `attachments`). */
+export const visitorAttachmentSettings = shape({
+  enabled: needed(flag),
+  max_bytes: needed(nonNegativeInt),
+  types: needed(v.array(text)),
+});
+
 export const agentProfile = shape({
   slug: needed(text),
   name: needed(text),
@@ -252,6 +283,11 @@ export const agentProfile = shape({
   require_verified_identity: sent(flag),
   /** [ext] How soon a person usually replies; absent on a seed-only server (then nothing is said). */
   expected_reply_minutes: sent(expectedReply, null),
+  /**
+   * [ext] What visitors may upload (CONTRACT §13), so the widget checks a file before sending it.
+   * A client takes it unchecked (its own code reads the fields), which keeps the widget small.
+   */
+  attachments: maybe({ wire: visitorAttachmentSettings.wire, lenient: v.unknown() }),
 });
 
 /** [ext] `GET`/`PUT /agents/{slug}/settings` (owners only). */
@@ -265,6 +301,8 @@ export const agentSettings = shape({
   website_url: sent(nullableText, null),
   /** [ext] Email visitors who left the replies they did not see. */
   email_follow_up: sent(flag, false),
+  /** [ext] What visitors may upload (CONTRACT §13). */
+  attachments: sent(visitorAttachmentSettings),
 });
 
 /** [ext] `POST /agents/{slug}/identity-secret`: the secret, shown once. */

@@ -4,6 +4,7 @@ import { now, toAgent, toAgentToken, type Row } from './rows.ts';
 import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { AgentRecord, AgentSettingsInput, AgentTokenRecord, NewAgentToken } from '../storage.ts';
 import type { AgentSettingsStore } from '../stores/agent-settings-store.ts';
+import { policyColumn } from '../attachment-policy-column.ts';
 
 /** Agent settings and external agent tokens in PostgreSQL. */
 export class PostgresAgentSettings implements AgentSettingsStore {
@@ -18,7 +19,8 @@ export class PostgresAgentSettings implements AgentSettingsStore {
                         require_verified_identity = ${settings.requireVerifiedIdentity},
                         expected_reply_minutes = ${settings.expectedReplyMinutes},
                         website_url = ${settings.websiteUrl},
-                        email_follow_up = ${settings.emailFollowUp}
+                        email_follow_up = ${settings.emailFollowUp},
+                        attachment_policy = coalesce(${policyColumn(settings.attachments)}::text::jsonb, attachment_policy)
       WHERE id = ${agentId} RETURNING *`;
     if (!row) throw new Error(`agent ${agentId} does not exist`);
     return toAgent(row, this.secrets);

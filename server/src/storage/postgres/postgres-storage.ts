@@ -1,4 +1,8 @@
 import postgres from 'postgres';
+import { PostgresAttachments } from './attachments.ts';
+import { PostgresAttachmentBytes } from './attachment-bytes.ts';
+import type { AttachmentStore } from '../stores/attachment-store.ts';
+import type { AttachmentBytes } from '../../attachments/attachment-bytes.ts';
 import { PostgresAgentSettings } from './agent-settings.ts';
 import { PostgresAgents } from './agents.ts';
 import { PostgresApprovals } from './approvals.ts';
@@ -152,6 +156,8 @@ export class PostgresStorage implements Storage {
   readonly followUps: FollowUpStore;
   readonly resumeTokens: ResumeTokenStore;
   readonly emailOptOuts: EmailOptOutStore;
+  readonly attachments: AttachmentStore;
+  readonly attachmentBytes: AttachmentBytes;
 
   private constructor(
     private readonly sql: postgres.Sql,
@@ -178,6 +184,8 @@ export class PostgresStorage implements Storage {
     this.followUps = new PostgresFollowUps(sql);
     this.resumeTokens = new PostgresResumeTokens(sql);
     this.emailOptOuts = new PostgresEmailOptOuts(sql);
+    this.attachments = new PostgresAttachments(sql);
+    this.attachmentBytes = new PostgresAttachmentBytes(sql);
   }
 
   /**

@@ -735,6 +735,46 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX visitor_resume_tokens_expiry ON visitor_resume_tokens (expires_at);
   `,
+  // Attachments (CONTRACT §13): uploads' metadata and their bytes in chunks (so every process serves every
+  // file), the message that carries each (null until sent: unused ones are swept by one process: the lease).
+  `
+  CREATE TABLE attachments (
+    id text COLLATE "C" PRIMARY KEY,
+    thread_id text COLLATE "C" NOT NULL REFERENCES threads(id),
+    uploader_id text COLLATE "C" NOT NULL,
+    name text NOT NULL,
+    content_type text NOT NULL,
+    size bigint NOT NULL,
+    width integer,
+    height integer,
+    sha256 text NOT NULL,
+    thumbnail_type text,
+    thumbnail_size bigint,
+    thumbnail_sha256 text,
+    message_id text COLLATE "C",
+    created_at timestamptz NOT NULL
+  );
+  CREATE INDEX attachments_by_thread ON attachments (thread_id);
+  CREATE INDEX attachments_unused ON attachments (created_at) WHERE message_id IS NULL;
+  ALTER TABLE messages ADD COLUMN attachments jsonb;
+  -- What the agent lets visitors send ({enabled, max_bytes, types}); null: the defaults.
+  ALTER TABLE agents ADD COLUMN attachment_policy jsonb;
+  CREATE TABLE attachment_sweep_lease (
+    id integer PRIMARY KEY CHECK (id = 1),
+    lease_owner text NOT NULL,
+    lease_until bigint NOT NULL
+  );
+  -- A file's bytes in order: chunk n starts at byte start_at (ranges read only the chunks they need).
+  CREATE TABLE attachment_chunks (
+    key text COLLATE "C" NOT NULL,
+    n integer NOT NULL,
+    start_at bigint NOT NULL,
+    data bytea NOT NULL,
+    PRIMARY KEY (key, n)
+  );
+  -- Chunks are small enough (8,000 bytes) to fit a page whole: kept in the row, never split into TOAST.
+  ALTER TABLE attachment_chunks ALTER COLUMN data SET STORAGE PLAIN;
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

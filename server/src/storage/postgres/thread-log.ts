@@ -5,9 +5,11 @@ import type postgres from 'postgres';
 import { now, toEvent, toMessage, uniqueViolation, type Db, type Row } from './rows.ts';
 import { committedEvent, committedMessage, messageCommittedData, repeatOf } from '../committed-message.ts';
 import { unsequencedEvent, type AnyNewEvent } from '../log-events.ts';
-import { SenderRefused, type CommitFacts, type CommitResult, type NewEvent, type NewMessage } from '../storage.ts';
+import { AttachmentsRefused, SenderRefused, type CommitFacts, type CommitResult, type NewEvent, type NewMessage } from '../storage.ts';
 import type { WriteLanes } from './write-lanes.ts';
 import type { LogStore } from '../stores/log-store.ts';
+import { attachmentRefusal, attachmentSummary } from '../attachment-rows.ts';
+import { lockedAttachments } from './attachments.ts';
 
 /**
  * The dense per-thread log in PostgreSQL. Every append is an UPDATE that takes the next seq
@@ -118,6 +120,7 @@ export class PostgresThreadLog implements LogStore {
    * lane's grouped statement, see {@link WriteLanes}).
    */
   async commitMessage(input: NewMessage): Promise<CommitResult> {
+    if (input.attachmentIds !== undefined && input.attachmentIds.length > 0) return this.commitWithAttachments(input);
     const createdAt = now();
     const messageId = randomUUID();
     const eventId = randomUUID();
@@ -153,6 +156,36 @@ export class PostgresThreadLog implements LogStore {
       // Refused by the recheck (or no such thread): not even a repeat is answered.
       throw input.recheckUserId === undefined ? threadMissing(input.threadId) : new SenderRefused(input.threadId);
     } catch (error) {
+      if (uniqueViolation(error) !== 'messages_idempotency') throw error;
+    }
+    const existing = await existingMessage(this.sql, input);
+    if (!existing) throw new Error(`message ${input.clientMessageId} was refused as a repeat but is not stored`);
+    return repeatOf(existing, input);
+  }
+
+  /**
+   * A send that carries attachments (CONTRACT §13), in a transaction of its own rather than a
+   * write lane's group: their rows are locked, checked and claimed with the message, or
+   * nothing is written. Rare enough that the lanes' batching is not missed.
+   */
+  private async commitWithAttachments(input: NewMessage): Promise<CommitResult> {
+    const ids = input.attachmentIds ?? [];
+    try {
+      return await this.sql.begin(async (tx): Promise<CommitResult> => {
+        const existing = await existingMessage(tx, input);
+        if (existing) return repeatOf(existing, input);
+        const records = await lockedAttachments(tx, ids);
+        const refusal = attachmentRefusal(ids, records, input.threadId, input.senderId);
+        if (refusal) throw new AttachmentsRefused(refusal.status, refusal.message);
+        const attachments = ids.map((id) => attachmentSummary(records.find((record) => record.id === id)!));
+        const inserted = await insertMessage(tx, { ...input, attachments }, now());
+        if (!inserted) throw input.recheckUserId === undefined ? threadMissing(input.threadId) : new SenderRefused(input.threadId);
+        await tx`UPDATE attachments SET message_id = ${inserted.message.id} WHERE id = ANY(${ids}::text[])`;
+        await tx`UPDATE messages SET attachments = ${JSON.stringify(attachments)}::text::jsonb WHERE id = ${inserted.message.id}`;
+        return { status: 'created', ...inserted };
+      });
+    } catch (error) {
+      // The same send racing in from elsewhere: answered as a repeat, as without attachments.
       if (uniqueViolation(error) !== 'messages_idempotency') throw error;
     }
     const existing = await existingMessage(this.sql, input);

@@ -4,6 +4,7 @@ import { now, toAgent, toAgentToken as toToken, type Row } from './rows.ts';
 import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { AgentRecord, AgentSettingsInput, AgentTokenRecord, NewAgentToken } from '../storage.ts';
 import type { AgentSettingsStore } from '../stores/agent-settings-store.ts';
+import { policyColumn } from '../attachment-policy-column.ts';
 
 /** Agent settings and external agent tokens in the SQLite file (`storage.agentSettings`). */
 export class SqliteAgentSettings implements AgentSettingsStore {
@@ -16,7 +17,9 @@ export class SqliteAgentSettings implements AgentSettingsStore {
     this.stmt = {
       agentById: db.prepare('SELECT * FROM agents WHERE id = ?'),
       updateSettings: db.prepare(
-        'UPDATE agents SET allowed_origins = ?, require_verified_identity = ?, expected_reply_minutes = ?, website_url = ?, email_follow_up = ? WHERE id = ?',
+        `UPDATE agents SET allowed_origins = ?, require_verified_identity = ?, expected_reply_minutes = ?, website_url = ?, email_follow_up = ?,
+                           attachment_policy = coalesce(?, attachment_policy)
+         WHERE id = ?`,
       ),
       setSecret: db.prepare('UPDATE agents SET identity_secret = ?, identity_secret_created_at = ? WHERE id = ?'),
       insertToken: db.prepare('INSERT INTO agent_tokens (token_hash, agent_id, created_at, id, prefix) VALUES (?, ?, ?, ?, ?)'),
@@ -35,6 +38,7 @@ export class SqliteAgentSettings implements AgentSettingsStore {
       settings.expectedReplyMinutes,
       settings.websiteUrl,
       settings.emailFollowUp ? 1 : 0,
+      policyColumn(settings.attachments),
       agentId,
     );
     if (changed.changes === 0) throw new Error(`agent ${agentId} does not exist`);

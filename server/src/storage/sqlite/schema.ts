@@ -609,6 +609,36 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX visitor_resume_tokens_expiry ON visitor_resume_tokens(expires_at);
   `,
+  // Attachments (CONTRACT §13): uploads' metadata (bytes are files in ATTACHMENTS_DIR), the message that
+  // carries each (null until sent: unused ones are swept after a day, by one process at a time: the lease).
+  `
+  CREATE TABLE attachments (
+    id TEXT PRIMARY KEY,
+    thread_id TEXT NOT NULL REFERENCES threads(id),
+    uploader_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    width INTEGER,
+    height INTEGER,
+    sha256 TEXT NOT NULL,
+    thumbnail_type TEXT,
+    thumbnail_size INTEGER,
+    thumbnail_sha256 TEXT,
+    message_id TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX attachments_by_thread ON attachments(thread_id);
+  CREATE INDEX attachments_unused ON attachments(created_at) WHERE message_id IS NULL;
+  ALTER TABLE messages ADD COLUMN attachments TEXT;
+  -- What the agent lets visitors send ({enabled, max_bytes, types}); null: the defaults.
+  ALTER TABLE agents ADD COLUMN attachment_policy TEXT;
+  CREATE TABLE attachment_sweep_lease (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    lease_owner TEXT NOT NULL,
+    lease_until INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** Brings the file up to the newest schema, one transaction per migration. */

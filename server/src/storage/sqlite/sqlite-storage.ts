@@ -47,6 +47,8 @@ import { SqliteActionTokens } from './action-tokens.ts';
 import { SqliteFollowUps } from './follow-ups.ts';
 import { SqliteResumeTokens } from './resume-tokens.ts';
 import { SqliteEmailOptOuts } from './email-opt-outs.ts';
+import { SqliteAttachments } from './attachments.ts';
+import type { AttachmentStore } from '../stores/attachment-store.ts';
 
 /**
  * WAL pages after which the committing connection checkpoints itself (SQLite's default is
@@ -94,6 +96,9 @@ export class SqliteStorage implements Storage {
   readonly followUps: FollowUpStore;
   readonly resumeTokens: ResumeTokenStore;
   readonly emailOptOuts: EmailOptOutStore;
+  readonly attachments: AttachmentStore;
+  /** The SQLite file keeps no bytes: they are files in `ATTACHMENTS_DIR`. */
+  readonly attachmentBytes = null;
   /** Off the server's thread: copies the WAL into the file (none for an in-memory database). */
   private readonly checkpointer: Checkpointer | null;
 
@@ -127,7 +132,9 @@ export class SqliteStorage implements Storage {
     this.agents = new SqliteAgents(this.db, secrets);
     this.agentSettings = new SqliteAgentSettings(this.db, secrets);
     // The log, threads and visitors write inside each other's transactions: they know each other's synchronous side.
-    const log = new SqliteThreadLog(this.db, this.writer);
+    const attachments = new SqliteAttachments(this.db);
+    this.attachments = attachments;
+    const log = new SqliteThreadLog(this.db, this.writer, attachments);
     const threads: SqliteThreads = new SqliteThreads(this.db, log, (threadId) => visitors.visitorOfThread(threadId));
     const visitors = new SqliteVisitors(this.db, threads);
     this.log = log;

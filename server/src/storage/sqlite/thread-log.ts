@@ -6,10 +6,12 @@ import type { GroupedWriter } from './grouped-writer.ts';
 import { now, toEvent, toMessage, type Row } from './rows.ts';
 import { committedMessage, messageCommittedData, repeatOf } from '../committed-message.ts';
 import type { AnyNewEvent } from '../log-events.ts';
-import { SenderRefused, type CommitFacts, type CommitResult, type NewEvent, type NewMessage } from '../storage.ts';
+import { AttachmentsRefused, SenderRefused, type CommitFacts, type CommitResult, type NewEvent, type NewMessage } from '../storage.ts';
 import type { LogStore } from '../stores/log-store.ts';
 import { SEARCHABLE_EVENT_TYPES, indexedText } from '../stores/search-store.ts';
 import { threadKey } from './search.ts';
+import type { SqliteAttachments } from './attachments.ts';
+import { attachmentRefusal, attachmentSummary } from '../attachment-rows.ts';
 
 const SEARCHABLE: ReadonlySet<string> = new Set(SEARCHABLE_EVENT_TYPES);
 
@@ -33,6 +35,7 @@ export class SqliteThreadLog implements LogStore {
   constructor(
     db: Database.Database,
     private readonly writer: GroupedWriter,
+    private readonly attachments: SqliteAttachments,
   ) {
     this.stmt = {
       // No RETURNING on these UPDATEs: a RETURNING statement opens a savepoint, and at every savepoint FTS5 writes
@@ -67,6 +70,8 @@ export class SqliteThreadLog implements LogStore {
                                base_seq, latest_seen_seq, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      claimAttachment: db.prepare('UPDATE attachments SET message_id = ? WHERE id = ? AND message_id IS NULL'),
+      messageAttachments: db.prepare('UPDATE messages SET attachments = ? WHERE id = ?'),
       messageByClientId: db.prepare('SELECT * FROM messages WHERE thread_id = ? AND sender_id = ? AND client_message_id = ?'),
       events: db.prepare('SELECT * FROM events WHERE thread_id = ? AND thread_seq > ? ORDER BY thread_seq LIMIT ?'),
     };
@@ -154,7 +159,7 @@ export class SqliteThreadLog implements LogStore {
    * (as the PostgreSQL commit does): otherwise nothing is written, not even a repeat answered,
    * and {@link SENDER_REFUSED} is returned.
    */
-  commitInGroup(input: NewMessage, createdAt: string): CommitResult | typeof SENDER_REFUSED {
+  commitInGroup(input: NewMessage, createdAt: string): CommitResult | typeof SENDER_REFUSED | AttachmentsRefused {
     if (
       input.recheckUserId !== undefined &&
       !this.senderMayPost(input.threadId, input.recheckUserId, input.recheckSessionVersion ?? null)
@@ -166,7 +171,18 @@ export class SqliteThreadLog implements LogStore {
       const existing = toMessage(existingRow);
       return repeatOf(existing, input);
     }
-    return { status: 'created', ...this.insertMessage(input, createdAt) };
+    const ids = input.attachmentIds ?? [];
+    if (ids.length === 0) return { status: 'created', ...this.insertMessage(input, createdAt) };
+    // Read and claimed in this transaction: no other send can take them in between.
+    const records = this.attachments.many(ids);
+    const refusal = attachmentRefusal(ids, records, input.threadId, input.senderId);
+    // A value, as SENDER_REFUSED is: nothing was written, so the group need not run again.
+    if (refusal) return new AttachmentsRefused(refusal.status, refusal.message);
+    const attachments = ids.map((id) => attachmentSummary(records.find((record) => record.id === id)!));
+    const inserted = this.insertMessage({ ...input, attachments }, createdAt);
+    for (const id of ids) this.stmt.claimAttachment.run(inserted.message.id, id);
+    this.stmt.messageAttachments.run(JSON.stringify(attachments), inserted.message.id);
+    return { status: 'created', ...inserted };
   }
 
   private senderMayPost(threadId: string, userId: string, sessionVersion: number | null): boolean {
@@ -177,6 +193,7 @@ export class SqliteThreadLog implements LogStore {
     // A refused sender comes back as a value: throwing inside the group would make it run again.
     const result = await this.writer.run(() => this.commitInGroup(input, now()));
     if (result === SENDER_REFUSED) throw new SenderRefused(input.threadId);
+    if (result instanceof AttachmentsRefused) throw result;
     return result;
   }
 

@@ -1,0 +1,30 @@
+/**
+ * Bytes as they are read (a Node `Readable` is one). Declared without Node's types: this
+ * interface is part of `Storage`, which code compiled for browsers' tests also reads.
+ */
+export type ByteStream = AsyncIterable<Uint8Array>;
+
+/** A byte range of a stored file, both ends included (as HTTP's `Range` says it). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Where attachments' bytes are kept, by key (`<id>` and `<id>.thumbnail`): a folder beside
+ * the SQLite file ({@link FolderBytes}), or PostgreSQL so that every process serves every
+ * file. Always streamed: no file is ever whole in memory.
+ */
+export interface AttachmentBytes {
+  /** Where uploads are spooled while they arrive and are checked; on the folder's own file system, so {@link put} is a rename. */
+  readonly incomingDir: string;
+  /** Stores the file at `fromPath` under `key`, whole or not at all; the file at `fromPath` is gone afterwards. */
+  put(key: string, fromPath: string): Promise<void>;
+  /** The bytes of `key` (or a range of them), streamed; null when there is none. */
+  read(key: string, range?: ByteRange): Promise<ByteStream | null>;
+  /** Deletes these keys; missing ones are fine. */
+  delete(keys: readonly string[]): Promise<void>;
+}
+
+/** The keys an attachment's bytes are stored under. */
+export const bytesKeys = (id: string) => ({ original: id, thumbnail: `${id}.thumbnail` });

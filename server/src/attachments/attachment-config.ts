@@ -1,0 +1,40 @@
+import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_UNUSED_TTL_MS, DEFAULT_USER_MAX_BYTES, DEFAULT_VISITOR_UPLOADS_PER_MIN, LARGEST_MAX_BYTES } from './attachment-kinds.ts';
+
+/** The attachment settings of a server process (environment; CONTRACT §13). */
+export interface AttachmentConfig {
+  /** `ATTACHMENTS_DIR`: the folder of the files (SQLite only; with `DATABASE_URL` they are in the database). Default: `attachments/` beside the SQLite file. */
+  dir: string;
+  /** `ATTACHMENT_MAX_BYTES`: the largest upload of a signed-in user or an agent (25 MiB). */
+  maxBytes: number;
+  /** `ATTACHMENT_UNUSED_TTL_MS`: uploads no message used are deleted this long after (24 h; shorter in tests). */
+  unusedTtlMs: number;
+  /** `ATTACHMENT_SWEEP_MS`: how often the process holding the sweep's lease looks for them (a tenth of the TTL, at most an hour). */
+  sweepMs: number;
+  /** `RATE_LIMIT_UPLOADS_PER_MIN`: visitors' uploads per client address and minute (10). */
+  visitorUploadsPerMinute: number;
+}
+
+const HOUR_MS = 60 * 60_000;
+
+function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
+  return value;
+}
+
+/** Reads the attachment settings; throws with a readable message on a bad value. */
+export function parseAttachmentConfig(env: NodeJS.ProcessEnv, databasePath: string): AttachmentConfig {
+  const unusedTtlMs = whole(env, 'ATTACHMENT_UNUSED_TTL_MS', DEFAULT_UNUSED_TTL_MS, 1, 365 * 24 * HOUR_MS);
+  const fallbackDir = databasePath === ':memory:' ? join(process.cwd(), 'data', 'attachments') : join(dirname(databasePath), 'attachments');
+  return {
+    dir: env.ATTACHMENTS_DIR ? resolve(env.ATTACHMENTS_DIR) : fallbackDir,
+    maxBytes: whole(env, 'ATTACHMENT_MAX_BYTES', DEFAULT_USER_MAX_BYTES, 1, LARGEST_MAX_BYTES),
+    unusedTtlMs,
+    sweepMs: whole(env, 'ATTACHMENT_SWEEP_MS', Math.min(HOUR_MS, Math.max(50, Math.round(unusedTtlMs / 10))), 50, 24 * HOUR_MS),
+    visitorUploadsPerMinute: whole(env, 'RATE_LIMIT_UPLOADS_PER_MIN', DEFAULT_VISITOR_UPLOADS_PER_MIN, 1, 1_000_000),
+  };
+}

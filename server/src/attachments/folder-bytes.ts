@@ -1,0 +1,54 @@
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AttachmentBytes, ByteRange, ByteStream } from './attachment-bytes.ts';
+
+/** Keys are attachment ids (UUIDs) and their suffixes: nothing else may name a file here. */
+const KEY_PATTERN = /^[0-9a-f-]{36}(\.thumbnail)?$/;
+
+function checkedKey(key: string): string {
+  if (!KEY_PATTERN.test(key)) throw new Error(`not an attachment key: ${JSON.stringify(key)}`);
+  return key;
+}
+
+/**
+ * Attachments' bytes as files in a folder (`ATTACHMENTS_DIR`, by default beside the SQLite
+ * file). Uploads arrive in `.incoming/` and are renamed into place once whole and checked,
+ * so a crash never leaves half a file under a real name (only in `.incoming/`, which is
+ * emptied at start).
+ */
+export class FolderBytes implements AttachmentBytes {
+  readonly incomingDir: string;
+
+  private constructor(private readonly dir: string) {
+    this.incomingDir = join(dir, '.incoming');
+  }
+
+  /** Creates the folder (owner-only) and empties what a crash left in `.incoming/`. */
+  static async open(dir: string): Promise<FolderBytes> {
+    const bytes = new FolderBytes(dir);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await rm(bytes.incomingDir, { recursive: true, force: true });
+    await mkdir(bytes.incomingDir, { recursive: true, mode: 0o700 });
+    return bytes;
+  }
+
+  async put(key: string, fromPath: string): Promise<void> {
+    await rename(fromPath, join(this.dir, checkedKey(key)));
+  }
+
+  async read(key: string, range?: ByteRange): Promise<ByteStream | null> {
+    let handle;
+    try {
+      // Opened first: a file deleted meanwhile is still read whole, never half.
+      handle = await open(join(this.dir, checkedKey(key)), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    await Promise.all(keys.map((key) => rm(join(this.dir, checkedKey(key)), { force: true })));
+  }
+}

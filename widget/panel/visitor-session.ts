@@ -24,6 +24,19 @@ export class VisitorSession extends VisitorConversation {
   /** Loads the profile and, when the visitor is already known, their conversation. */
   start(): void {
     void this.loadProfile();
+    // A follow-up email's link (CONTRACT §12; the loader opened the panel for it, with the
+    // same check): spent by its own chunk, loaded only then (resume-link.ts). A chunk that
+    // cannot load leaves the panel as without the link.
+    if (/#ama2_resume=/.test(location as unknown as string))
+      import('./resume-link.ts').then(
+        (link) => link.followLink(this),
+        () => this.carryOn(),
+      );
+    else this.carryOn();
+  }
+
+  /** The start of a page load without a link (or after one that did not open its conversation: resume-link.ts). */
+  carryOn(): void {
     if (this.identity) this.adopt(this.identity, false);
     else if (this.visitor.record.visitorToken || this.visitor.record.email) void this.resume();
   }

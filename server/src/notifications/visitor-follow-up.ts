@@ -213,8 +213,8 @@ export class VisitorFollowUps {
       expiresAt: new Date(Date.now() + RESUME_TOKEN_TTL_MS).toISOString(),
     });
     const names = await this.senderNames(record.threadId, replies);
-    // The server does not know the widget's language yet: English (CONTRACT §12).
-    const language = null;
+    // The widget's language, as it last said on resolve (English when it never did).
+    const { language } = visitor;
     const words = followUpWords(language);
     const quoted: FollowUpReply[] = replies.map((reply) => ({
       senderName: names.get(reply.sender_id) ?? (reply.sender_id.startsWith('agent:') ? agent.name : words.team),

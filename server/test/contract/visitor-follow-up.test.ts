@@ -5,7 +5,7 @@ import { hashResumeToken, newResumeToken } from '../../src/auth/resume-tokens.ts
 import { describeEachStorage } from '../support/each-storage.ts';
 import { SmtpReceiver, type ReceivedMail } from '../support/smtp-receiver.ts';
 import { api, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
-import { publicCall, startVisitor } from '../support/visitors.ts';
+import { publicCall, resolve, startVisitor } from '../support/visitors.ts';
 
 const WEBSITE = 'https://shop.example/help?lang=en';
 const RESUME_LINK = /https:\/\/shop\.example\/help\?lang=en#ama2_resume=(vrt_[A-Za-z0-9_-]{43})/;
@@ -46,8 +46,8 @@ describeEachStorage('visitor follow-up email and resume (CONTRACT §12)', (stora
   }
 
   /** A visitor of `slug` who gave an email, wrote once, and whose thread Alice took over (so the demo agent stays quiet). */
-  async function visitorWhoWrote(slug = 'demo', name = 'Vera') {
-    const visitor = await startVisitor(server, { name }, slug);
+  async function visitorWhoWrote(slug = 'demo', name = 'Vera', language?: string) {
+    const visitor = await startVisitor(server, { name, language }, slug);
     const takeover = await api(server, 'POST', `/chat/threads/${visitor.thread_id}/takeover`, { token: world.alice.token });
     expect(takeover.status).toBe(200);
     const sent = await publicCall(server, 'POST', `${visitor.thread_id}/messages`, {
@@ -144,6 +144,26 @@ describeEachStorage('visitor follow-up email and resume (CONTRACT §12)', (stora
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'conflict', retryable: false });
     expect(again.body.error.message).toContain('This link was already used.');
+  });
+
+  it("is written in the widget's language as it last said on resolve: German for de-AT, English for a language it does not have", async () => {
+    // Said English first, German on a later resolve (the visitor switched the site's language).
+    const german = await visitorWhoWrote('demo', 'Greta', 'en');
+    const again = await resolve(server, { email: german.email, language: 'de-AT' }, { token: german.visitor_token });
+    expect(again.status).toBe(200);
+    const french = await visitorWhoWrote('demo', 'Fleur', 'fr-FR');
+    await reply(german.thread_id, 'Es wird am Montag verschickt.');
+    await reply(french.thread_id, 'It ships on Monday.');
+
+    const { mail } = await mailFor(german.email);
+    expect(mail.subject).toBe('Neue Antwort von Demo Agent');
+    expect(mail.text).toContain('Hallo Greta,');
+    expect(mail.text).toContain('in Ihrer Unterhaltung mit Demo Agent gibt es eine Antwort, die Sie noch nicht gesehen haben:');
+    expect(mail.html as string).toContain('<html lang="de">');
+    expect(mail.html as string).toContain('>Die Unterhaltung mit Demo Agent fortsetzen</a>');
+    const english = (await mailFor(french.email)).mail;
+    expect(english.subject).toBe('New reply from Demo Agent');
+    expect(english.html as string).toContain('<html lang="en">');
   });
 
   it('at most one email per visitor per hour, and none for replies the visitor answered', async () => {

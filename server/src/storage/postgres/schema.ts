@@ -735,6 +735,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX visitor_resume_tokens_expiry ON visitor_resume_tokens (expires_at);
   `,
+  // The widget's language per visitor (CONTRACT §12: the follow-up email is written in it); null: never said.
+  `
+  ALTER TABLE visitors ADD COLUMN language text;
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

@@ -14,7 +14,7 @@ import { OwnServer } from './support/own-server.ts';
  * an operator replies; the follow-up email arrives (an `.eml` file of the server's, parsed as
  * MIME); its link, opened in another browser, opens the widget by itself on the conversation
  * with the reply, without the link in the address bar; a reload continues it, and the same
- * link again says it was already used. In English on a desktop, in German on a 390 px phone.
+ * link again (in a new tab, or in the tab showing the page) says it was already used. In English on a desktop, in German on a 390 px phone.
  */
 
 const DESKTOP = { width: 1280, height: 800 };
@@ -159,6 +159,12 @@ for (const [language, locale, viewport] of [
     await expect(panel(again).getByRole('alert')).toHaveText(used, { timeout: ARRIVAL_MS });
     await expect(conversation(again).getByText(answer)).toBeVisible({ timeout: ARRIVAL_MS });
     expect(again.url()).toBe(site);
+    // And pasted into the address bar of the first tab, which shows the page already (only the
+    // fragment changes: no page load).
+    await second.page.goto(link!);
+    await expect(panel(second.page).getByRole('alert')).toHaveText(used, { timeout: ARRIVAL_MS });
+    await expect(conversation(second.page).getByText(answer)).toBeVisible({ timeout: ARRIVAL_MS });
+    expect(second.page.url()).toBe(site);
     await watch.expectClean();
     await againWatch.expectClean();
     await second.context.close();

@@ -166,6 +166,36 @@ describe('a follow-up email’s link (CONTRACT §12 "Visitors who left")', () =>
   );
 
   it(
+    'a link opened later in the same tab (only the fragment changes) opens the panel on its conversation; a closed panel hears nothing',
+    async () => {
+      history.replaceState(HISTORY_STATE, '', PAGE);
+      const server = new FakeServer();
+      const calls = resumeEndpoint(server, 200);
+      const harness = await mountTestPanel({ server, record: { threadId: 'thread-old', senderId: 'visitor:v-9', visitorToken: TOKEN } });
+      await waitForChat(harness);
+      expect(harness.engineInputs.at(-1)).toMatchObject({ visitorToken: TOKEN });
+      expect(harness.host.requestOpen).not.toHaveBeenCalled();
+
+      history.replaceState(HISTORY_STATE, '', `${PAGE}#ama2_resume=${LINK_TOKEN}`);
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+      expect(harness.host.requestOpen).toHaveBeenCalledTimes(1);
+      await vi.waitFor(async () => {
+        await harness.settle();
+        expect(harness.engineInputs.at(-1)).toMatchObject({ threadId: THREAD, visitorToken: RESUMED_TOKEN, selfSenderId: VISITOR });
+      }, CHUNK_WAIT);
+      expect(calls).toHaveLength(1);
+      expect(`${location.pathname}${location.search}${location.hash}`).toBe(PAGE);
+
+      unmountAll();
+      history.replaceState(HISTORY_STATE, '', `${PAGE}#ama2_resume=${LINK_TOKEN}`);
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+      await harness.settle();
+      expect(calls).toHaveLength(1);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'a link used before says so, and the stored conversation continues',
     async () => {
       const server = new FakeServer();

@@ -59,9 +59,16 @@ const PANEL_ENTRY = 'widget/panel/panel.tsx';
  * Chunks the panel loads only when the visitor asks for what they show, never to chat:
  * "New conversation?" and "Earlier conversations" (widget/panel/history-ui.ts); the offer to
  * leave an email when a waiting visitor closes the panel, and a reply's preview while it is
- * closed (widget/panel/closing-ui.ts).
+ * closed (widget/panel/closing-ui.ts); a follow-up email's resume link, spent only on a page
+ * opened from one (widget/panel/resume-link.ts); the words for a script tag's bad options
+ * (widget/shared/option-flaws.ts).
  */
-export const ON_DEMAND_PANEL_CHUNKS: readonly string[] = ['widget/panel/history-ui.ts', 'widget/panel/closing-ui.ts'];
+export const ON_DEMAND_PANEL_CHUNKS: readonly string[] = [
+  'widget/panel/history-ui.ts',
+  'widget/panel/closing-ui.ts',
+  'widget/panel/resume-link.ts',
+  'widget/shared/option-flaws.ts',
+];
 
 /**
  * All a visitor downloads to chat, gzip -9: the loader, the panel it loads and the chunks

@@ -144,13 +144,15 @@ export class HostPageServer {
     readonly origin: string,
   ) {}
 
-  /** Starts the server on a free port of 127.0.0.1. */
-  static async start(): Promise<HostPageServer> {
+  /** Starts the server on `port` of 127.0.0.1 (default: a free one). */
+  static async start(port = 0): Promise<HostPageServer> {
     let self: HostPageServer | null = null;
     const server = http.createServer((request, response) => self!.handle(request, response));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    self = new HostPageServer(server, `http://127.0.0.1:${port}`);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', resolve);
+    });
+    self = new HostPageServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     return self;
   }
 

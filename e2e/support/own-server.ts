@@ -31,9 +31,9 @@ export class OwnServer {
     private readonly env: Record<string, string>,
   ) {}
 
-  /** A server on a free port with a fresh database in a temporary folder (not started yet). */
-  static async create(env: Record<string, string> = {}): Promise<OwnServer> {
-    return new OwnServer(await freePort(), mkdtempSync(join(tmpdir(), 'ama2-e2e-own-')), env);
+  /** A server on `port` (default: a free one) with a fresh database in a temporary folder (not started yet). */
+  static async create(env: Record<string, string> = {}, port?: number): Promise<OwnServer> {
+    return new OwnServer(port ?? (await freePort()), mkdtempSync(join(tmpdir(), 'ama2-e2e-own-')), env);
   }
 
   get baseURL(): string {

@@ -211,6 +211,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     leaseMs: notifyConfig.leaseMs,
     delayMs: notifyConfig.visitorFollowUpDelayMs,
     viewers: (threadId) => realtime.signals.viewers(threadId),
+    leftAt: (threadId, senderId) => realtime.signals.leftAt(threadId, senderId),
   });
   const notifier = new Notifier({
     storage,

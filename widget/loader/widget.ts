@@ -46,8 +46,8 @@ const warn = (text: string) => console.warn(`[AMA2Chat] ${text}`);
 
 /**
  * The panel's module, fetched once (again after a failure). Besides the panel it has the
- * checks that can wait, so the loader stays small: the words for bad options and the
- * validation of `identify()`.
+ * checks that can wait, so the loader stays small: the words for bad options (from a chunk of
+ * their own) and the validation of `identify()`.
  */
 function panelModule(base: string | null): () => Promise<PanelModule> {
   let module: Promise<PanelModule> | null = null;
@@ -68,12 +68,7 @@ function panelModule(base: string | null): () => Promise<PanelModule> {
 function reportFlaws(load: () => Promise<PanelModule>, dataset: DOMStringMap, flaws: OptionFlaw[]): void {
   if (!flaws.length) return;
   load().then(
-    (module) => {
-      for (const problem of module.describeOptionFlaws(dataset, flaws)) {
-        warn(problem);
-        emit('error', { code: 'invalid_option', message: problem });
-      }
-    },
+    (module) => module.reportOptionFlaws(dataset, flaws, emit),
     () => warn(`Wrong options: ${flaws}`),
   );
 }
@@ -280,8 +275,10 @@ function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, q
     }
     reportOptionFlaws();
     emit('ready', { agent: options.agent });
-    // Open as the page asks, or as this tab left it (a reload mid-conversation stays open).
-    if (options.openOnLoad || reopen) api.open();
+    // Open as the page asks, as this tab left it (a reload mid-conversation stays open), or on a
+    // follow-up email's link (CONTRACT §12: the panel spends it and takes it off the address bar;
+    // `location` reads as its address, whose fragment the link starts, as a website_url has none).
+    if (options.openOnLoad || reopen || /#ama2_resume=/.test(location as unknown as string)) api.open();
   };
   if (document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach);

@@ -227,6 +227,11 @@ export function PanelApp({ session, host, strings, lang }: Props) {
           onCancel={hide}
         />
       )}
+      {state.linkNotice && (
+        <p role="alert" className="m-4 rounded-lg bg-ama-warn-bg p-3 text-sm text-ama-warn-text">
+          {state.linkNotice}
+        </p>
+      )}
       <PanelErrorBoundary message={strings.somethingWrong} onError={report}>
         {body}
       </PanelErrorBoundary>

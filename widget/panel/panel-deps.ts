@@ -23,11 +23,11 @@ export interface PanelDeps {
   now(): number;
 }
 
-/** The real ones: the public REST API and a visitor engine on the chat server. */
-export function browserDeps(serverUrl: string): PanelDeps {
+/** The real ones: the public REST API (telling the server the widget's language) and a visitor engine on the chat server. */
+export function browserDeps(serverUrl: string, language?: string): PanelDeps {
   const storage = safeStorage();
   return {
-    api: createPublicApi({ serverUrl }),
+    api: createPublicApi({ serverUrl, language }),
     createEngine: (input) => createVisitorEngine(input).engine,
     storage,
     watchStorage: (listener) => {

@@ -2,7 +2,7 @@
  * The chat panel, loaded on demand by the widget loader (widget/loader) into its Shadow DOM
  * root. Built against preact, with `react` resolved to ./react-on-preact.ts (vite.widget.config.ts).
  */
-import type { MountPanel } from '../shared/panel-contract.ts';
+import type { MountPanel, PanelModule } from '../shared/panel-contract.ts';
 import { createPanel } from './create-panel.tsx';
 import { browserDeps } from './panel-deps.ts';
 import css from './panel.css?inline';
@@ -30,12 +30,18 @@ function installStyles(root: ShadowRoot): () => void {
 
 // Loaded by the loader with the panel and used before it mounts (see PanelModule).
 export { checkIdentify } from '../shared/identify-options.ts';
-export { describeOptionFlaws } from '../shared/widget-options.ts';
 export { forgetVisitor } from './forget-visitor.ts';
+
+/** Bad options in words, from their own chunk: only a page with wrong options loads it (a chunk that cannot load: named only). */
+export const reportOptionFlaws: PanelModule['reportOptionFlaws'] = (dataset, flaws, emit) =>
+  import('../shared/option-flaws.ts').then(
+    (words) => words.reportOptionFlaws(dataset, flaws, emit),
+    () => console.warn(`[AMA2Chat] Wrong options: ${flaws}`),
+  );
 
 export const mountPanel: MountPanel = (host) => {
   const removeStyles = installStyles(host.shadowRoot);
-  const controller = createPanel(host, browserDeps(host.options.apiBaseUrl));
+  const controller = createPanel(host, browserDeps(host.options.apiBaseUrl, host.options.locale));
   return {
     ...controller,
     destroy() {

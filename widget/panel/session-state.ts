@@ -63,4 +63,6 @@ export interface SessionState {
   earlier: VisitorThreadSummary[] | null;
   /** The offer to leave an email, shown as the visitor closed the panel (its chunk, loaded); null: none. */
   leaving: typeof ClosingUi | null;
+  /** Why a follow-up email's link did not open its conversation, in words (resume-link.ts); null: no link, or it did. */
+  linkNotice: string | null;
 }

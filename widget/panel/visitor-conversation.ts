@@ -37,20 +37,21 @@ export abstract class VisitorConversation {
   protected readonly listeners = new Set<() => void>();
   /** The visitor record's storage key (visitor-store.ts); this tab's own keys derive from it. */
   protected readonly key: string;
-  protected readonly visitor: StoredVisitor;
+  /** (Public for resume-link.ts, the chunk that spends a follow-up email's link and stores what it gives.) */
+  readonly visitor: StoredVisitor;
   /** What the website said about the visitor (`identify()`), validated by the loader. */
   protected identity: VisitorIdentity | null;
   protected readonly events: HostEvents;
   protected readonly unread: UnreadTracker;
   protected readonly engine: EngineLifecycle;
-  /** Bumped whenever the conversation restarts: late answers of an older start are ignored. */
-  protected generation = 0;
+  /** Bumped whenever the conversation restarts: late answers of an older start are ignored. (Public, as `set`, for resume-link.ts.) */
+  generation = 0;
   protected destroyed = false;
   /** A refused token was re-resolved once already, and no connection opened since: a second refusal stops. */
   protected reResolved = false;
 
   constructor(
-    protected readonly host: PanelHost,
+    readonly host: PanelHost,
     protected readonly deps: PanelDeps,
   ) {
     this.key = visitorKey(host.options.apiBaseUrl, host.options.agent);
@@ -73,6 +74,7 @@ export abstract class VisitorConversation {
       emailAsk: null,
       earlier: null,
       leaving: null,
+      linkNotice: null,
     };
   }
 
@@ -83,7 +85,7 @@ export abstract class VisitorConversation {
     return () => this.listeners.delete(listener);
   };
 
-  protected set(patch: Partial<SessionState>): void {
+  set(patch: Partial<SessionState>): void {
     if (this.destroyed) return;
     this.state = { ...this.state, ...patch };
     for (const listener of [...this.listeners]) listener();
@@ -103,8 +105,8 @@ export abstract class VisitorConversation {
     return Boolean(record.visitorToken || record.email || this.identity?.identityToken || this.state.firstMessage !== null);
   }
 
-  /** The greeting and a composer, unless the agent takes verified visitors only (then: sign in on the site). */
-  protected askWhoItIs(): void {
+  /** The greeting and a composer, unless the agent takes verified visitors only (then: sign in on the site). (Public for resume-link.ts.) */
+  askWhoItIs(): void {
     const profile = this.state.profile;
     if (profile.status === 'ready' && profile.profile.require_verified_identity && !this.identity?.identityToken)
       return this.block('identity_required');

@@ -24,6 +24,31 @@ export class VisitorSession extends VisitorConversation {
   /** Loads the profile and, when the visitor is already known, their conversation. */
   start(): void {
     void this.loadProfile();
+    // Also a link opened later in this tab, where only the fragment changes (no page load).
+    addEventListener('hashchange', this.followLink);
+    if (!this.followLink()) this.carryOn();
+  }
+
+  /**
+   * A follow-up email's link on the page (CONTRACT §12; on a page load the loader opened the
+   * panel for it, with the same check): the panel opens, and the link is spent by its own
+   * chunk, loaded only then (resume-link.ts). A chunk that cannot load leaves the panel as
+   * without the link. False: the page has none.
+   */
+  private readonly followLink = (): boolean => {
+    const linked = /#ama2_resume=/.test(location as unknown as string);
+    if (linked) {
+      this.host.requestOpen();
+      import('./resume-link.ts').then(
+        (link) => link.followLink(this),
+        () => this.carryOn(),
+      );
+    }
+    return linked;
+  };
+
+  /** The start of a page load without a link (or after one that did not open its conversation: resume-link.ts). */
+  carryOn(): void {
     if (this.identity) this.adopt(this.identity, false);
     else if (this.visitor.record.visitorToken || this.visitor.record.email) void this.resume();
   }
@@ -308,6 +333,7 @@ export class VisitorSession extends VisitorConversation {
   }
 
   destroy(): void {
+    removeEventListener('hashchange', this.followLink);
     this.engine.stop();
     this.generation++;
     this.destroyed = true;

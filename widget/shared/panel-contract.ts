@@ -1,6 +1,6 @@
 import type { VisitorIdentity, checkIdentify } from './identify-options.ts';
 import type { WidgetEventMap, WidgetEventName } from './widget-events.ts';
-import type { WidgetOptions, describeOptionFlaws } from './widget-options.ts';
+import type { OptionFlaw, WidgetOptions } from './widget-options.ts';
 import type { forgetVisitor } from '../panel/forget-visitor.ts';
 
 /**
@@ -52,7 +52,11 @@ export type MountPanel = (host: PanelHost) => PanelController;
 export interface PanelModule {
   mountPanel: MountPanel;
   checkIdentify: typeof checkIdentify;
-  describeOptionFlaws: typeof describeOptionFlaws;
+  /**
+   * Warns about bad options in words and reports each as an `invalid_option` error; the words
+   * load then, from a chunk of their own (option-flaws.ts).
+   */
+  reportOptionFlaws(dataset: DOMStringMap, flaws: readonly OptionFlaw[], emit: PanelHost['emit']): Promise<void>;
   /** `AMA2Chat.reset()` before the panel mounted: forget the stored visitor and revoke their token. */
   forgetVisitor: typeof forgetVisitor;
 }

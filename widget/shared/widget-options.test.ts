@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_Z_INDEX, describeOptionFlaws, readOptions } from './widget-options.ts';
+import { describeOptionFlaws } from './option-flaws.ts';
+import { DEFAULT_Z_INDEX, readOptions } from './widget-options.ts';
 
 const SCRIPT = 'https://chat.example.com/widget.js';
 const read = (dataset: Record<string, string>) => readOptions(dataset, SCRIPT, 'en-GB');

@@ -31,8 +31,8 @@ const THEME = /^(light|dark|auto)$/;
 
 /**
  * Reads and checks the options, with safe defaults for wrong ones; `flaws` names what was
- * wrong (the loader is kept small: {@link describeOptionFlaws} says it in words, from the
- * panel's module). `options` is null when the widget cannot start (no agent or server).
+ * wrong (the loader is kept small: option-flaws.ts says it in words, loaded by the
+ * panel's module only then). `options` is null when the widget cannot start (no agent or server).
  */
 export function readOptions(
   dataset: DOMStringMap,
@@ -75,23 +75,4 @@ export function readOptions(
       : { agent, apiBaseUrl, position: position === 'left' ? 'left' : 'right', zIndex, themeColor, locale, openOnLoad, theme },
     flaws,
   };
-}
-
-/** What was wrong with the options, in words (the console warnings and `invalid_option` errors). */
-export function describeOptionFlaws(dataset: DOMStringMap, flaws: readonly OptionFlaw[]): string[] {
-  const agent = (dataset.agent ?? '').trim();
-  const raw = dataset.apiBase?.trim();
-  const words: Record<OptionFlaw, string> = {
-    agent: agent
-      ? `data-agent="${agent.slice(0, 40)}" is not an agent slug (lowercase letters, digits and dashes).`
-      : 'data-agent is required: the slug of the agent to talk to.',
-    apiBase: raw
-      ? `data-api-base="${raw.slice(0, 80)}" is not an http(s) URL.`
-      : 'The chat server could not be worked out from the script URL; set data-api-base.',
-    position: 'data-position must be "left" or "right"; using "right".',
-    zIndex: `data-z-index must be a whole number; using ${DEFAULT_Z_INDEX}.`,
-    themeColor: 'data-theme-color must be a hex colour such as #4f46e5; using the agent’s colour.',
-    theme: `data-theme="${(dataset.theme ?? '').slice(0, 40)}" must be "light", "dark" or "auto"; using "auto" (the visitor's system setting).`,
-  };
-  return flaws.map((flaw) => words[flaw]);
 }

@@ -37,5 +37,16 @@ const DE: FollowUpWords = {
   team: 'Team',
 };
 
+/**
+ * The language a widget said on resolve (its locale, `de`, `de-AT`, `en-gb` …; CONTRACT §12)
+ * as the follow-up email's: German for German, English for any other (the widget shows
+ * English then too); null when it said none or nothing like a language tag.
+ */
+export function widgetLanguage(locale: string | undefined): NotificationLanguage | null {
+  const primary = /^([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*$/i.exec(locale?.trim() ?? '')?.[1]?.toLowerCase();
+  if (!primary) return null;
+  return primary === 'de' ? 'de' : 'en';
+}
+
 /** The follow-up words of `language` (English for any other, or when the server does not know the widget's). */
 export const followUpWords = (language: NotificationLanguage | null | undefined): FollowUpWords => (language === 'de' ? DE : EN);

@@ -18,6 +18,12 @@ export const FOLLOW_UP_CAP_MS = 60 * 60_000;
 export const FOLLOW_UP_RETRY_MS = 60_000;
 /** The newest replies an email quotes at most; the link opens the rest. */
 export const FOLLOW_UP_MAX_REPLIES = 20;
+/**
+ * A reply counts as seen when the visitor's widget stayed open on the thread at least this long
+ * after it came. Shorter is a reply that came as they were leaving: a page closed just before
+ * (its socket's close not yet arrived) or just after, with no time to read it.
+ */
+export const SEEN_AFTER_REPLY_MS = 3_000;
 /** Follow-ups taken up per poll at most; the rest wait for the next poll. */
 const DUE_BATCH = 50;
 /** Events read from the log at a time while collecting the unseen replies, and how many pages at most. */
@@ -36,6 +42,8 @@ export interface FollowUpDeps {
   delayMs: number;
   /** Who focuses a thread now, on any process (a visitor's open widget focuses their thread). */
   viewers: (threadId: string) => string[];
+  /** When a sender last stopped focusing a thread on every process, if this process knows (live-signals.ts). */
+  leftAt: (threadId: string, senderId: string) => number | undefined;
 }
 
 /** A message from the agent or a user: what a visitor may be told by email. Notes and other team-only events never are. */
@@ -53,10 +61,10 @@ type Outcome = { sent: FollowUpSent } | { postpone: number } | 'nothing';
  * Emails visitors who left the replies they did not see (CONTRACT §12 "Visitors who left").
  * The notifier hands each batch of a public thread's log to {@link consider} (before it moves
  * its cursor, so a batch evaluated again schedules again, which changes nothing): a reply
- * from the agent or a user, while the visitor does not have the thread open, schedules the
- * visitor's follow-up `delayMs` later. Whichever process is up takes a due follow-up's
- * lease, checks again (the agent's switch and website, the visitor's email, whether they
- * are back or wrote since), and sends one email with the unseen replies and a one-time
+ * from the agent or a user schedules the visitor's follow-up `delayMs` later. Whichever
+ * process is up takes a due follow-up's lease, checks (the agent's switch and website, the
+ * visitor's email, whether they wrote since, whether their widget is open on the thread now
+ * or was for {@link SEEN_AFTER_REPLY_MS} after a reply), and sends one email with the unseen replies and a one-time
  * resume link, at most one per visitor per {@link FOLLOW_UP_CAP_MS}. The follow-up ends only
  * after the email went out, so a process killed mid-send leaves it to the next (at least once).
  */
@@ -95,8 +103,8 @@ export class VisitorFollowUps {
     const lastVisitor = events.findLastIndex(isVisitorMessage);
     const unseen = replies.filter((reply) => events.indexOf(reply) > lastVisitor);
     if (unseen.length === 0) return;
-    // The widget is open on the thread: the reply is on their screen now.
-    if (this.deps.viewers(threadId).includes(visitorSenderId(visitor.id))) return;
+    // Scheduled even while the visitor's widget shows the thread: whether they saw it is decided
+    // when the email is due (followUp), as their presence now may be a page that just closed.
     const first = unseen[0]!;
     await storage.followUps.schedule({
       visitorId: visitor.id,
@@ -168,8 +176,14 @@ export class VisitorFollowUps {
     if (!agent?.emailFollowUp || !agent.websiteUrl) return 'nothing';
     const visitor = await storage.visitors.ofThread(record.threadId);
     if (!visitor || visitor.id !== record.visitorId || !visitor.email) return 'nothing';
-    if (this.deps.viewers(record.threadId).includes(visitorSenderId(visitor.id))) return 'nothing';
-    const replies = await this.unseenReplies(record);
+    // Their widget is open on the thread now: the replies are on their screen.
+    const viewer = visitorSenderId(visitor.id);
+    if (this.deps.viewers(record.threadId).includes(viewer)) return 'nothing';
+    // Those that were on their screen a while before they left were seen too.
+    const left = this.deps.leftAt(record.threadId, viewer);
+    const replies = (await this.unseenReplies(record)).filter(
+      (reply) => left === undefined || left - Date.parse(reply.created_at) < SEEN_AFTER_REPLY_MS,
+    );
     if (replies.length === 0) return 'nothing';
     if (record.lastSentAt !== null && now < record.lastSentAt + FOLLOW_UP_CAP_MS) return { postpone: record.lastSentAt + FOLLOW_UP_CAP_MS };
     const sent = await this.send(agent, visitor, record, replies.slice(-FOLLOW_UP_MAX_REPLIES));
@@ -213,8 +227,8 @@ export class VisitorFollowUps {
       expiresAt: new Date(Date.now() + RESUME_TOKEN_TTL_MS).toISOString(),
     });
     const names = await this.senderNames(record.threadId, replies);
-    // The server does not know the widget's language yet: English (CONTRACT §12).
-    const language = null;
+    // The widget's language, as it last said on resolve (English when it never did).
+    const { language } = visitor;
     const words = followUpWords(language);
     const quoted: FollowUpReply[] = replies.map((reply) => ({
       senderName: names.get(reply.sender_id) ?? (reply.sender_id.startsWith('agent:') ? agent.name : words.team),

@@ -1,4 +1,5 @@
 import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
+import { LeftViewers } from './left-viewers.ts';
 import { Outbound } from './outbound.ts';
 import { PresenceTracker } from './presence-tracker.ts';
 import { TypingTracker } from './typing-tracker.ts';
@@ -19,6 +20,8 @@ export interface LiveSignals {
   unfocus(threadId: string, senderId: string): void;
   /** Who focuses the thread now, on any process (notifications are not pushed to them: CONTRACT §12). */
   viewers(threadId: string): string[];
+  /** When the sender last stopped focusing the thread on every process (their last socket on it unfocused or closed), if known here. */
+  leftAt(threadId: string, senderId: string): number | undefined;
   close(): void;
 }
 
@@ -37,6 +40,7 @@ export function presenceOutbound(threadId: string, senderId: string, status: Pre
 /** The signals of one server process: everything it knows is its own. */
 export class LocalSignals implements LiveSignals {
   private readonly presence = new PresenceTracker();
+  private readonly left = new LeftViewers();
   private readonly typingTracker: TypingTracker;
 
   constructor(private readonly publish: (outbound: Outbound) => void) {
@@ -54,11 +58,17 @@ export class LocalSignals implements LiveSignals {
   }
 
   unfocus(threadId: string, senderId: string): void {
-    if (this.presence.unfocused(threadId, senderId)) this.publish(presenceOutbound(threadId, senderId, 'unfocused'));
+    if (!this.presence.unfocused(threadId, senderId)) return;
+    this.left.record(threadId, senderId);
+    this.publish(presenceOutbound(threadId, senderId, 'unfocused'));
   }
 
   viewers(threadId: string): string[] {
     return this.presence.viewers(threadId);
+  }
+
+  leftAt(threadId: string, senderId: string): number | undefined {
+    return this.left.leftAt(threadId, senderId);
   }
 
   close(): void {

@@ -17,6 +17,7 @@ import {
   visitorThreadListResponse,
 } from '../http/schemas.ts';
 import { isEmail, normalizeEmail } from '../http/validation.ts';
+import { widgetLanguage } from '../notifications/follow-up-words.ts';
 import type { AgentRecord, VisitorRecord, VisitorResolution } from '../storage/storage.ts';
 import { visitorSenderId } from '../threads/principal.ts';
 import type { AppContext } from './app-context.ts';
@@ -38,6 +39,7 @@ interface ResolveBody {
   name?: string | null;
   fresh?: boolean;
   identity_token?: string;
+  language?: string;
 }
 
 /**
@@ -170,6 +172,11 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
               maxLength: 4096,
               description: "[ext] HS256 JWT signed by the website's backend",
             },
+            language: {
+              type: 'string',
+              maxLength: 35,
+              description: "[ext] the widget's language (its locale, e.g. de-at): the visitor's follow-up emails are written in it",
+            },
           },
         },
         response: {
@@ -184,6 +191,9 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
       const { resolution, token }: { resolution: VisitorResolution; token: string } = await resolve(request);
       const { thread, resumed, events, visitor } = resolution;
       if (!resumed) await ctx.threads.announceThread(thread, events, null);
+      // Written only when it changed: a returning visitor's resolve stays a read.
+      const language = widgetLanguage(request.body.language);
+      if (language !== null && language !== visitor.language) await ctx.storage.visitors.setLanguage(visitor.id, language);
       reply.code(resumed ? 200 : 201);
       return {
         thread_id: thread.id,

@@ -61,6 +61,8 @@ export function rowCodec(read: ColumnReader) {
     identitySub: strOrNull(row.identity_sub),
     verified: read.bool(row.verified),
     threadId: str(row.thread_id),
+    // (Written only through widgetLanguage; anything else reads as never said.)
+    language: row.language === 'de' || row.language === 'en' ? row.language : null,
   });
 
   /** A thread row's ownership columns (CONTRACT §11). */

@@ -10,6 +10,7 @@ import type {
   ThreadEvent,
   ThreadKind,
 } from '../../../src/core/protocol/model.ts';
+import type { NotificationLanguage } from '../../../src/core/protocol/notifications.ts';
 import type { ThreadStatus } from '../../../src/core/protocol/ownership.ts';
 import type { AgentSettingsStore } from './stores/agent-settings-store.ts';
 import type { AgentStore } from './stores/agent-store.ts';
@@ -178,6 +179,8 @@ export interface VisitorRecord {
   verified: boolean;
   /** The visitor's open thread (the one resolve resumes). */
   threadId: string;
+  /** [ext] The widget's language as it last said on resolve (follow-up emails are written in it, CONTRACT §12); null: never said (English). */
+  language: NotificationLanguage | null;
 }
 
 /** One of a visitor's conversations as their own list shows it (CONTRACT §7 "my conversations"). */

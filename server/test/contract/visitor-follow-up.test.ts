@@ -5,7 +5,9 @@ import { hashResumeToken, newResumeToken } from '../../src/auth/resume-tokens.ts
 import { describeEachStorage } from '../support/each-storage.ts';
 import { SmtpReceiver, type ReceivedMail } from '../support/smtp-receiver.ts';
 import { api, demoWorld, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
-import { publicCall, startVisitor } from '../support/visitors.ts';
+import { SEEN_AFTER_REPLY_MS } from '../../src/notifications/visitor-follow-up.ts';
+import { sleep, TestSocket, userSocketUrl } from '../support/test-socket.ts';
+import { openVisitorSocket, publicCall, resolve, startVisitor } from '../support/visitors.ts';
 
 const WEBSITE = 'https://shop.example/help?lang=en';
 const RESUME_LINK = /https:\/\/shop\.example\/help\?lang=en#ama2_resume=(vrt_[A-Za-z0-9_-]{43})/;
@@ -46,8 +48,8 @@ describeEachStorage('visitor follow-up email and resume (CONTRACT §12)', (stora
   }
 
   /** A visitor of `slug` who gave an email, wrote once, and whose thread Alice took over (so the demo agent stays quiet). */
-  async function visitorWhoWrote(slug = 'demo', name = 'Vera') {
-    const visitor = await startVisitor(server, { name }, slug);
+  async function visitorWhoWrote(slug = 'demo', name = 'Vera', language?: string) {
+    const visitor = await startVisitor(server, { name, language }, slug);
     const takeover = await api(server, 'POST', `/chat/threads/${visitor.thread_id}/takeover`, { token: world.alice.token });
     expect(takeover.status).toBe(200);
     const sent = await publicCall(server, 'POST', `${visitor.thread_id}/messages`, {
@@ -144,6 +146,76 @@ describeEachStorage('visitor follow-up email and resume (CONTRACT §12)', (stora
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'conflict', retryable: false });
     expect(again.body.error.message).toContain('This link was already used.');
+  });
+
+  it("is written in the widget's language as it last said on resolve: German for de-AT, English for a language it does not have", async () => {
+    // Said English first, German on a later resolve (the visitor switched the site's language).
+    const german = await visitorWhoWrote('demo', 'Greta', 'en');
+    const again = await resolve(server, { email: german.email, language: 'de-AT' }, { token: german.visitor_token });
+    expect(again.status).toBe(200);
+    const french = await visitorWhoWrote('demo', 'Fleur', 'fr-FR');
+    await reply(german.thread_id, 'Es wird am Montag verschickt.');
+    await reply(french.thread_id, 'It ships on Monday.');
+
+    const { mail } = await mailFor(german.email);
+    expect(mail.subject).toBe('Neue Antwort von Demo Agent');
+    expect(mail.text).toContain('Hallo Greta,');
+    expect(mail.text).toContain('in Ihrer Unterhaltung mit Demo Agent gibt es eine Antwort, die Sie noch nicht gesehen haben:');
+    expect(mail.html as string).toContain('<html lang="de">');
+    expect(mail.html as string).toContain('>Die Unterhaltung mit Demo Agent fortsetzen</a>');
+    const english = (await mailFor(french.email)).mail;
+    expect(english.subject).toBe('New reply from Demo Agent');
+    expect(english.html as string).toContain('<html lang="en">');
+  });
+
+  /**
+   * The visitor's widget open on their thread (its public socket focusing it), once Alice's
+   * inbox has heard they are there: the server counts them as viewing.
+   */
+  async function viewing(visitor: Awaited<ReturnType<typeof visitorWhoWrote>>) {
+    const inbox = TestSocket.open(userSocketUrl(server.wsUrl, world.alice.token));
+    await inbox.ready();
+    const widget = openVisitorSocket(server, { threadId: visitor.thread_id, email: visitor.email, token: visitor.visitor_token });
+    await widget.ready();
+    widget.send({ type: 'focus_thread', data: { thread_id: visitor.thread_id } });
+    const present = (status: string) => (frame: { type: string; data?: { sender_id?: string; status?: string } }) =>
+      frame.type === 'thread_presence' && frame.data?.sender_id === visitor.sender_id && frame.data.status === status;
+    await inbox.next(present('focused'));
+    return {
+      widget,
+      /** The visitor closes the page; Alice's inbox hears they left. */
+      async leave() {
+        await widget.close();
+        await inbox.next(present('unfocused'));
+        await inbox.close();
+      },
+    };
+  }
+
+  it('a reply that came as the visitor closed the page is emailed: whether they saw it is decided when the email is due', async () => {
+    const visitor = await visitorWhoWrote('demo', 'Lena');
+    const page = await viewing(visitor);
+    await reply(visitor.thread_id, 'Answered as you were leaving.');
+    // The reply reaches the open widget, and the page closes at once.
+    await page.widget.next((frame: { type: string; data?: { content?: string } }) => frame.type === 'thread_message');
+    await page.leave();
+    const { mail } = await mailFor(visitor.email);
+    expect(mail.text).toContain('> Answered as you were leaving.');
+  });
+
+  it('a reply the open widget showed for a while before the visitor left is not emailed', async () => {
+    const visitor = await visitorWhoWrote('demo', 'Milo');
+    const page = await viewing(visitor);
+    await reply(visitor.thread_id, 'You are reading this in the chat.');
+    await page.widget.next((frame: { type: string }) => frame.type === 'thread_message');
+    // On screen longer than it takes to read (and past its follow-up's due time), then the page closes.
+    await sleep(SEEN_AFTER_REPLY_MS + 500);
+    await page.leave();
+
+    const control = await visitorWhoWrote('demo', 'Nora');
+    await reply(control.thread_id, 'Control answer.');
+    await mailFor(control.email);
+    expect(mailsTo(visitor.email)).toHaveLength(0);
   });
 
   it('at most one email per visitor per hour, and none for replies the visitor answered', async () => {

@@ -17,6 +17,8 @@ export interface ResolveBody {
   name?: string | null;
   fresh?: boolean;
   identity_token?: string;
+  /** [ext] The widget's language (CONTRACT §12: follow-up emails are written in it). */
+  language?: string;
 }
 
 /** A fresh visitor email, so that every test gets its own conversation. */

@@ -28,6 +28,11 @@ export interface PublicApiOptions {
   timeoutMs?: number;
   /** Told about each history event dropped for failing its schema (type only). */
   onInvalidItem?: InvalidItemHandler;
+  /**
+   * [ext] The widget's language (its locale, e.g. `de-at`), sent with every resolve so the
+   * server writes a follow-up email in it (CONTRACT §12); a server without it ignores the field.
+   */
+  language?: string;
 }
 
 /** What the resolve call sends (CONTRACT §7); each field is left out when absent. */
@@ -90,8 +95,8 @@ export interface PublicApi {
 }
 
 /** The resolve body: only the fields that have a value, so a seed-only server sees what it knows. */
-function resolveBody(input: ResolveInput): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
+function resolveBody(input: ResolveInput, language: string | undefined): Record<string, unknown> {
+  const body: Record<string, unknown> = { language };
   if (input.email) body.email = input.email;
   if (input.name) body.name = input.name;
   if (input.fresh) body.fresh = true;
@@ -118,7 +123,7 @@ export function createPublicApi(options: PublicApiOptions): PublicApi {
     profile: (slug, signal) => anonymous.request('GET', agent(slug), { auth: false, signal, parse: parseWith(agentProfileSchema) }),
     resolveThread: (slug, input, visitorToken, signal) =>
       clientFor(visitorToken).request('POST', `${agent(slug)}/threads`, {
-        body: resolveBody(input),
+        body: resolveBody(input, options.language),
         signal,
         parse: parseWith(resolvedThreadSchema),
       }),

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Msg } from '@nats-io/transport-node';
+import { LeftViewers } from '../left-viewers.ts';
 import { presenceOutbound, typingOutbound, type LiveSignals, type TypingStatus } from '../live-signals.ts';
 import { PresenceTracker } from '../presence-tracker.ts';
 import { PresenceView, type PresenceChange } from '../presence-view.ts';
@@ -57,6 +58,7 @@ interface Peer {
 export class ClusterSignals implements LiveSignals {
   private readonly own = new PresenceTracker();
   private readonly view = new PresenceView();
+  private readonly left: LeftViewers;
   private readonly peers = new Map<string, Peer>();
   private readonly typingTracker: TypingTracker;
   private version = 0;
@@ -70,6 +72,7 @@ export class ClusterSignals implements LiveSignals {
     private readonly log: FastifyBaseLogger,
     private readonly clock: () => number = Date.now,
   ) {
+    this.left = new LeftViewers(clock);
     this.typingTracker = new TypingTracker((threadId, senderId, status) => hub.deliverLocal(typingOutbound(threadId, senderId, status)));
     bus.on('signal', (parts, msg) => this.receiveSignal(parts, msg));
     bus.on('node', (parts, msg) => this.receiveNode(parts, msg));
@@ -107,6 +110,10 @@ export class ClusterSignals implements LiveSignals {
     return this.view.viewers(threadId);
   }
 
+  leftAt(threadId: string, senderId: string): number | undefined {
+    return this.left.leftAt(threadId, senderId);
+  }
+
   /** Says goodbye, so the others clear this process's presence at once. */
   close(): void {
     if (this.closed) return;
@@ -132,6 +139,8 @@ export class ClusterSignals implements LiveSignals {
 
   private deliver(changes: PresenceChange | PresenceChange[] | null): void {
     for (const change of [changes ?? []].flat()) {
+      // (Every process keeps the union's changes: whichever takes a follow-up knows who left when.)
+      if (change.status === 'unfocused') this.left.record(change.threadId, change.senderId);
       this.hub.deliverLocal(presenceOutbound(change.threadId, change.senderId, change.status));
     }
   }

@@ -775,6 +775,10 @@ export const MIGRATIONS: readonly string[] = [
   -- Chunks are small enough (8,000 bytes) to fit a page whole: kept in the row, never split into TOAST.
   ALTER TABLE attachment_chunks ALTER COLUMN data SET STORAGE PLAIN;
   `,
+  // The widget's language per visitor (CONTRACT §12: the follow-up email is written in it); null: never said.
+  `
+  ALTER TABLE visitors ADD COLUMN language text;
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

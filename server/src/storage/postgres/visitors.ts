@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import type { NotificationLanguage } from '../../../../src/core/protocol/notifications.ts';
 import { visitorThread } from '../visitor-thread.ts';
 import { VISITOR_DEFAULT_NAME } from '../../threads/principal.ts';
 import { iso, now, toVisitor, toVisitorThread, type Db, type Row } from './rows.ts';
@@ -54,6 +55,10 @@ export class PostgresVisitors implements VisitorStore {
 
   async touchToken(tokenHash: string, usedAt: string): Promise<void> {
     await this.sql`UPDATE visitor_tokens SET last_used_at = ${usedAt} WHERE token_hash = ${tokenHash}`;
+  }
+
+  async setLanguage(visitorId: string, language: NotificationLanguage): Promise<void> {
+    await this.sql`UPDATE visitors SET language = ${language} WHERE id = ${visitorId}`;
   }
 
   async revokeToken(agentId: string, tokenHash: string): Promise<boolean> {
@@ -148,7 +153,16 @@ export class PostgresVisitors implements VisitorStore {
   ): Promise<VisitorResolution> {
     const createdAt = now();
     const threadId = randomUUID();
-    const visitor: VisitorRecord = { id: randomUUID(), agentId: agent.id, email, name, identitySub: sub, verified: sub !== null, threadId };
+    const visitor: VisitorRecord = {
+      id: randomUUID(),
+      agentId: agent.id,
+      email,
+      name,
+      identitySub: sub,
+      verified: sub !== null,
+      threadId,
+      language: null,
+    };
     const events = await this.openThread(tx, agent, visitor, threadId, createdAt);
     await tx`
       INSERT INTO visitors (id, agent_id, email, name, identity_sub, verified, thread_id, created_at)

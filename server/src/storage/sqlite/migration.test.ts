@@ -52,6 +52,7 @@ describe('migrations 2 (visitor trust) and 3 (administration) on a database of s
       identitySub: null,
       verified: false,
       threadId: ids.thread,
+      language: null,
     });
     // The email is no longer the visitor's participant name.
     const thread = await storage.threads.get(ids.thread);

@@ -639,6 +639,10 @@ export const MIGRATIONS: readonly string[] = [
     lease_until INTEGER NOT NULL
   );
   `,
+  // The widget's language per visitor (CONTRACT §12: the follow-up email is written in it); null: never said.
+  `
+  ALTER TABLE visitors ADD COLUMN language TEXT;
+  `,
 ];
 
 /** Brings the file up to the newest schema, one transaction per migration. */

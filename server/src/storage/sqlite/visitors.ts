@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import type { NotificationLanguage } from '../../../../src/core/protocol/notifications.ts';
 import { VISITOR_DEFAULT_NAME } from '../../threads/principal.ts';
 import { visitorThread } from '../visitor-thread.ts';
 import { now, str, toVisitor, toVisitorThread, type Row } from './rows.ts';
@@ -61,6 +62,7 @@ export class SqliteVisitors implements VisitorStore {
       ),
       insertToken: db.prepare('INSERT INTO visitor_tokens (token_hash, visitor_id, created_at, last_used_at) VALUES (?, ?, ?, ?)'),
       touchToken: db.prepare('UPDATE visitor_tokens SET last_used_at = ? WHERE token_hash = ?'),
+      setLanguage: db.prepare('UPDATE visitors SET language = ? WHERE id = ?'),
       revokeToken: db.prepare(
         'DELETE FROM visitor_tokens WHERE token_hash = ? AND visitor_id IN (SELECT id FROM visitors WHERE agent_id = ?)',
       ),
@@ -100,6 +102,10 @@ export class SqliteVisitors implements VisitorStore {
 
   async touchToken(tokenHash: string, usedAt: string): Promise<void> {
     this.stmt.touchToken.run(usedAt, tokenHash);
+  }
+
+  async setLanguage(visitorId: string, language: NotificationLanguage): Promise<void> {
+    this.stmt.setLanguage.run(language, visitorId);
   }
 
   async revokeToken(agentId: string, tokenHash: string): Promise<boolean> {
@@ -178,7 +184,16 @@ export class SqliteVisitors implements VisitorStore {
   ): VisitorResolution {
     const createdAt = now();
     const threadId = randomUUID();
-    const visitor: VisitorRecord = { id: randomUUID(), agentId: agent.id, email, name, identitySub: sub, verified: sub !== null, threadId };
+    const visitor: VisitorRecord = {
+      id: randomUUID(),
+      agentId: agent.id,
+      email,
+      name,
+      identitySub: sub,
+      verified: sub !== null,
+      threadId,
+      language: null,
+    };
     const events = this.openThread(agent, visitor, threadId, createdAt);
     this.stmt.insert.run(visitor.id, agent.id, email, name, sub, sub === null ? 0 : 1, threadId, createdAt);
     this.insertToken(tokenHash, visitor.id, createdAt);

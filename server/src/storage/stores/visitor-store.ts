@@ -1,3 +1,4 @@
+import type { NotificationLanguage } from '../../../../src/core/protocol/notifications.ts';
 import type {
   IdentifiedVisitorInput,
   NewVisitor,
@@ -33,6 +34,8 @@ export interface VisitorStore {
    * (its creation when never touched): callers refuse tokens idle too long.
    */
   byToken(agentId: string, tokenHash: string): Promise<(VisitorRecord & { tokenLastUsedAt: string }) | undefined>;
+  /** [ext] Remembers the widget's language for the visitor's follow-up emails (CONTRACT §12). */
+  setLanguage(visitorId: string, language: NotificationLanguage): Promise<void>;
   /** Records a use of a visitor token (callers throttle this; it is not a per-request write). */
   touchToken(tokenHash: string, usedAt: string): Promise<void>;
   /** Revokes one of the agent's visitor tokens (the visitor and their threads stay); false when it was not there. */

@@ -133,4 +133,26 @@ describe.runIf(clusterAvailable)('topic subscriptions on three processes (Postgr
     expect([...seqsOf(socket, onB), ...seqsOf(again, onB)]).toEqual(range(startSeq[onB]! + 1, endB));
     expect([...seqsOf(socket, onC), ...seqsOf(again, onC)]).toEqual(range(startSeq[onC]! + 1, endC));
   });
+  it('a token revoked on one process closes its agent sockets on the others with 4001; other tokens’ sockets stay', async () => {
+    const [, b, c] = servers as [ChildServer, ChildServer, ChildServer];
+    const alice: Session = await signIn(b, 'alice@example.com', DEMO_PASSWORD);
+    const issue = async () => {
+      const issued = await api(b, 'POST', '/agents/demo/tokens', { token: alice.token });
+      expect(issued.status).toBe(201);
+      return { id: issued.body.id as string, token: issued.body.token as string };
+    };
+    const revoked = await issue();
+    const kept = await issue();
+    const doomed = openAgent(c, revoked.token);
+    const staying = openAgent(c, kept.token);
+    await doomed.next((frame) => frame.type === 'ready');
+    await staying.next((frame) => frame.type === 'ready');
+
+    expect((await api(b, 'DELETE', `/agents/demo/tokens/${revoked.id}`, { token: alice.token })).status).toBe(204);
+    expect(await doomed.closed).toEqual({ code: 4001, reason: 'Agent token revoked.' });
+    const since = staying.frames.length;
+    staying.send({ type: 'ping' });
+    await staying.next((frame) => staying.frames.indexOf(frame) >= since && frame.type === 'pong');
+    expect(await openAgent(c, revoked.token).closed).toEqual({ code: 4001, reason: 'This agent token is not valid (unknown or revoked).' });
+  });
 });

@@ -38,6 +38,7 @@ import { sharedSchemas } from './http/schemas.ts';
 import { createValidatorCompiler } from './http/validator-compiler.ts';
 import { openRealtime, type Realtime } from './realtime/realtime.ts';
 import { SocketGateway } from './realtime/socket-gateway.ts';
+import { TopicEncoder } from './realtime/topic-encoder.ts';
 import { agentSettingsRoutes } from './routes/agent-settings-routes.ts';
 import type { AppContext } from './routes/app-context.ts';
 import { authRoutes } from './routes/auth-routes.ts';
@@ -275,6 +276,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     accounts,
     publicIdleTimeoutMs: config.publicIdleTimeoutMs,
     visitorTokens,
+    tokenStreams,
+    topics: new TopicEncoder(config.org),
   });
   realtime.control.onVisitorTokensRevoked(({ visitorId, tokenHash }) => gateway.closeRevoked(visitorId, tokenHash));
   realtime.control.onAgentSettingsChanged((agentId) => {

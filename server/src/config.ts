@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parseTrustProxy, type TrustProxy } from './http/client-address.ts';
 import { parseAllowedHosts } from './http/host-policy.ts';
 import type { LoginLimits } from './http/login-throttle.ts';
-import { parseNatsSettings, type NatsSettings } from './realtime/nats/nats-settings.ts';
+import { parseNatsSettings, parseOrg, type NatsSettings } from './realtime/nats/nats-settings.ts';
 import { parseChannelSettings, type ChannelSettings } from './notifications/channel-settings.ts';
 import { parseNotificationConfig, type NotificationConfig } from './notifications/notification-config.ts';
 import { parseDatabaseUrl } from './storage/database-url.ts';
@@ -74,6 +74,8 @@ export interface ServerConfig {
   logLevel: string;
   /** `NATS_URL`: fan-out through NATS to every server process; null = in-process only (one process). */
   nats: NatsSettings | null;
+  /** `NATS_ORG` (default `local`): the `<org>` of topics (CONTRACT §15), with or without NATS. */
+  org: string;
   /** Web push and email (CONTRACT §12): VAPID, `SMTP_URL`, `MAIL_FROM`, `PUBLIC_URL`. */
   notifyChannels: ChannelSettings;
   /** Notifications (CONTRACT §12): email delay override, retries, leases, a fixed clock for tests. */
@@ -211,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     staticDir: resolve(env.STATIC_DIR || 'dist'),
     logLevel: env.LOG_LEVEL || 'info',
     nats: configured(() => parseNatsSettings(env)),
+    org: configured(() => parseOrg(env)),
     notifyChannels: configured(() => parseChannelSettings(env, databasePath)),
     notifications: configured(() => parseNotificationConfig(env)),
     attachments: configured(() => parseAttachmentConfig(env, databasePath)),

@@ -1,9 +1,15 @@
-import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Storage } from '../storage/storage.ts';
 
+/** What a token opened and its revocation ends: an SSE response, or an agent socket (CONTRACT §15). */
+export interface TokenStream {
+  /** Ends it (a socket closes with 4001). */
+  end(): void;
+  on(event: 'close', listener: () => void): unknown;
+}
+
 /**
- * Open SSE streams by the external agent token that opened them, so that revoking the token
+ * Open SSE streams and agent sockets by the external agent token that opened them, so that revoking the token
  * ends them on every process. The process that revokes it tells every process at once (the
  * control channel: NATS with several processes), and each ends its own with {@link endAll}.
  * A revocation no process announced (in the database by another tool, or while NATS was
@@ -12,7 +18,7 @@ import type { Storage } from '../storage/storage.ts';
  * such a stream thus lives at most one interval longer.
  */
 export class TokenStreams {
-  private readonly byToken = new Map<string, Set<ServerResponse>>();
+  private readonly byToken = new Map<string, Set<TokenStream>>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
@@ -34,7 +40,7 @@ export class TokenStreams {
     this.timer = undefined;
   }
 
-  add(tokenId: string, stream: ServerResponse): void {
+  add(tokenId: string, stream: TokenStream): void {
     let streams = this.byToken.get(tokenId);
     if (!streams) this.byToken.set(tokenId, (streams = new Set()));
     streams.add(stream);

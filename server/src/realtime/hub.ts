@@ -19,6 +19,10 @@ export interface Hub {
   attachUser(userId: string, subscriber: Subscriber): void;
   /** Subscribes the user's live connections to a thread the user just gained. */
   addUserToThread(userId: string, threadId: string): void;
+  /** Subscribers that follow every thread an agent takes part in (the agent socket, CONTRACT §15), by agent id. */
+  attachAgent(agentId: string, subscriber: Subscriber): void;
+  /** Subscribes the agent's live connections to a thread the agent was just added to. */
+  addAgentToThread(agentId: string, threadId: string): void;
   /** Sends to every subscriber of the thread, except the outbound's excluded sender. */
   publish(outbound: Outbound): void;
   /** Sends to one user's connections only (e.g. `thread_read` echoes). */
@@ -29,12 +33,13 @@ export interface Hub {
 export class InProcessHub implements Hub {
   private readonly threads = new Map<string, Set<Subscriber>>();
   private readonly users = new Map<string, Set<Subscriber>>();
+  private readonly agents = new Map<string, Set<Subscriber>>();
   /** What each subscriber is subscribed to, so that leaving is one call. */
-  private readonly memberships = new Map<Subscriber, { threads: Set<string>; userId: string | null }>();
+  private readonly memberships = new Map<Subscriber, { threads: Set<string>; userId: string | null; agentId: string | null }>();
 
   private membership(subscriber: Subscriber) {
     let entry = this.memberships.get(subscriber);
-    if (!entry) this.memberships.set(subscriber, (entry = { threads: new Set(), userId: null }));
+    if (!entry) this.memberships.set(subscriber, (entry = { threads: new Set(), userId: null, agentId: null }));
     return entry;
   }
 
@@ -58,11 +63,8 @@ export class InProcessHub implements Hub {
       set?.delete(subscriber);
       if (set?.size === 0) this.threads.delete(threadId);
     }
-    if (entry.userId !== null) {
-      const set = this.users.get(entry.userId);
-      set?.delete(subscriber);
-      if (set?.size === 0) this.users.delete(entry.userId);
-    }
+    if (entry.userId !== null) detach(this.users, entry.userId, subscriber);
+    if (entry.agentId !== null) detach(this.agents, entry.agentId, subscriber);
   }
 
   attachUser(userId: string, subscriber: Subscriber): void {
@@ -74,6 +76,17 @@ export class InProcessHub implements Hub {
 
   addUserToThread(userId: string, threadId: string): void {
     for (const subscriber of this.users.get(userId) ?? []) this.subscribe(threadId, subscriber);
+  }
+
+  attachAgent(agentId: string, subscriber: Subscriber): void {
+    let set = this.agents.get(agentId);
+    if (!set) this.agents.set(agentId, (set = new Set()));
+    set.add(subscriber);
+    this.membership(subscriber).agentId = agentId;
+  }
+
+  addAgentToThread(agentId: string, threadId: string): void {
+    for (const subscriber of this.agents.get(agentId) ?? []) this.subscribe(threadId, subscriber);
   }
 
   publish(outbound: Outbound): void {
@@ -93,4 +106,10 @@ export class InProcessHub implements Hub {
   subscriberCount(threadId: string): number {
     return this.threads.get(threadId)?.size ?? 0;
   }
+}
+
+function detach(map: Map<string, Set<Subscriber>>, key: string, subscriber: Subscriber): void {
+  const set = map.get(key);
+  set?.delete(subscriber);
+  if (set?.size === 0) map.delete(key);
 }

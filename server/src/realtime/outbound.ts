@@ -113,7 +113,7 @@ export class Outbound {
 }
 
 /** The event-object shape of a live-only frame, for SSE readers (seed 000 lists `typing`, `thread_presence`). */
-function ephemeralEvent(frame: ServerFrame): Record<string, unknown> {
+export function ephemeralEvent(frame: ServerFrame): Record<string, unknown> {
   switch (frame.type) {
     case 'thread_typing':
       return { event_type: 'typing', thread_id: frame.thread_id, sender_id: frame.data.sender_id, data: frame.data };

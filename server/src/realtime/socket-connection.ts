@@ -2,6 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type WebSocket from 'ws';
 import { parseClientFrame, type ClientFrame } from '../../../src/core/protocol/client-frames.ts';
+import {
+  isTopicFrameType,
+  parseTopicClientFrame,
+  type SubscribedFrame,
+  type TopicClientFrame,
+} from '../../../src/core/protocol/topic-frames.ts';
+import { parseTopic } from '../../../src/core/topics/topic-pattern.ts';
 import { CloseCode } from '../../../src/core/protocol/limits.ts';
 import type { SocketErrorCode } from '../../../src/core/protocol/model.ts';
 import { PROTOCOL_VERSION } from '../../../src/core/protocol/protocol-version.ts';
@@ -18,12 +25,20 @@ import type { Hub, Subscriber } from './hub.ts';
 import type { Outbound } from './outbound.ts';
 import type { LiveSignals } from './live-signals.ts';
 import { FrameLimiter } from './frame-limiter.ts';
-import { frameSink } from './ws-frame.ts';
+import type { TopicEncoder } from './topic-encoder.ts';
+import { TopicSubscriptions } from './topic-subscriptions.ts';
+import { frameSink, textFrame } from './ws-frame.ts';
 
 /** A socket whose unsent bytes pass this is too slow to keep up; it is closed and catches up on reconnect. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Missed pongs to our ping frames before a connection is dropped (CONTRACT §6). */
 const MAX_MISSED_PONGS = 2;
+/** A `from` replay writes its next page once the socket's unsent bytes are below this. */
+const REPLAY_RESUME_BYTES = MAX_BUFFERED_BYTES / 4;
+/** How often a paused replay looks again whether the socket drained (no event tells it). */
+const REPLAY_DRAIN_CHECK_MS = 20;
+/** The frames an agent socket takes (CONTRACT §15): it follows topics, and sends over REST. */
+const AGENT_FRAMES: ReadonlySet<string> = new Set(['ping', 'subscribe', 'unsubscribe']);
 
 export interface ConnectionDeps {
   threads: ThreadService;
@@ -31,11 +46,13 @@ export interface ConnectionDeps {
   signals: LiveSignals;
   log: FastifyBaseLogger;
   heartbeatMs: number;
+  /** Topic events of hub frames (CONTRACT §15), encoded once per frame for every socket; its `org` goes in `ready`. */
+  topics: TopicEncoder;
 }
 
 export interface ConnectionOptions {
-  /** `user`: every thread of the user; `public`: exactly one thread. */
-  scope: 'user' | 'public';
+  /** `user`: every thread of the user; `public`: exactly one thread; `agent`: every thread of the agent, as topic events only (CONTRACT §15). */
+  scope: 'user' | 'public' | 'agent';
   principal: Principal;
   threadIds: readonly string[];
   /** Public socket: closed after this long without a client frame. */
@@ -66,6 +83,10 @@ export class SocketConnection implements Subscriber {
   private readonly frameLimit = new FrameLimiter();
   /** Where fan-out frames are written whole (see {@link frameSink}); null: through `ws.send`. */
   private readonly sink;
+  /** Topic subscriptions (CONTRACT §15); null on a visitor's socket, which has none. */
+  private readonly topics: TopicSubscriptions | null;
+  /** Topic frames of this turn are being gathered into one write (see {@link write}). */
+  private corked = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -74,12 +95,82 @@ export class SocketConnection implements Subscriber {
   ) {
     this.senderId = options.principal.senderId;
     this.sink = frameSink(ws);
+    this.topics = options.scope === 'public' ? null : this.makeTopics();
+  }
+
+  private makeTopics(): TopicSubscriptions {
+    const { principal } = this.options;
+    return new TopicSubscriptions(
+      {
+        encoder: this.deps.topics,
+        canRead: async (threadId) => this.deps.hub.isSubscribed(threadId, this) || (await this.canRead(threadId)),
+        readLog: async (threadId, afterSeq, limit) => {
+          const page = await this.deps.threads.listEvents(principal, threadId, afterSeq, limit);
+          return { events: page.events, hasMore: page.has_more };
+        },
+        send: (bytes) => this.write(bytes),
+        writable: () => this.writable(),
+        overflow: () => {
+          this.deps.log.warn({ connection_id: this.id }, 'topic replay fell too far behind the live events; closing the socket');
+          this.close(CloseCode.unavailable, 'Too far behind; reconnect with from and catch up.');
+        },
+        failed: (error) => {
+          this.deps.log.warn({ err: error, connection_id: this.id }, 'topic replay failed; closing the socket');
+          this.close(CloseCode.unavailable, 'The replay was interrupted; reconnect with from.');
+        },
+      },
+      principal.kind === 'user' ? principal.id : null,
+    );
+  }
+
+  /** Whether the principal may read the thread, by the same rule as REST; no error when not. */
+  private async canRead(threadId: string): Promise<boolean> {
+    try {
+      await this.deps.threads.access(this.options.principal, threadId);
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && (error.code === 'forbidden' || error.code === 'not_found')) return false;
+      throw error;
+    }
+  }
+
+  /** Resolves true once the socket can take a replay page more; false when it closed meanwhile. */
+  private async writable(): Promise<boolean> {
+    while (!this.closed && this.ws.bufferedAmount > REPLAY_RESUME_BYTES) {
+      await new Promise((resolve) => setTimeout(resolve, REPLAY_DRAIN_CHECK_MS));
+    }
+    return !this.closed;
+  }
+
+  /**
+   * Writes one encoded topic frame: whole onto the TCP socket when it can (see {@link frameSink}).
+   * The frames of one turn of the event loop go out in one write (cork until the next tick):
+   * an agent in thousands of busy threads gets many events a turn, and a syscall each would
+   * cost more than the events themselves.
+   */
+  private write(bytes: Buffer): void {
+    if (this.closed) return;
+    const sink = this.sink;
+    if (sink && this.ws.readyState === this.ws.OPEN) {
+      if (!this.corked) {
+        this.corked = true;
+        sink.cork();
+        process.nextTick(() => {
+          this.corked = false;
+          sink.uncork();
+        });
+      }
+      sink.write(textFrame(bytes));
+    } else {
+      this.ws.send(bytes, { binary: false });
+    }
   }
 
   start(): void {
     const { hub } = this.deps;
     for (const threadId of this.options.threadIds) hub.subscribe(threadId, this);
     if (this.options.principal.kind === 'user') hub.attachUser(this.options.principal.id, this);
+    if (this.options.scope === 'agent') hub.attachAgent(this.options.principal.id, this);
 
     this.ws.on('message', (data, isBinary) => void this.onMessage(data, isBinary));
     this.ws.on('pong', () => (this.missedPongs = 0));
@@ -99,6 +190,8 @@ export class SocketConnection implements Subscriber {
         heartbeat_ms: this.deps.heartbeatMs,
         server_time: new Date().toISOString(),
         protocol_version: PROTOCOL_VERSION,
+        // CONTRACT §15: the `<org>` of topics, on the sockets that can subscribe.
+        ...(this.topics ? { org: this.deps.topics.org } : {}),
       },
     });
   }
@@ -110,13 +203,16 @@ export class SocketConnection implements Subscriber {
       this.close(CloseCode.unavailable, 'Too far behind; reconnect and catch up.');
       return;
     }
-    // A visitor's socket shows team-only events as placeholders (public-event.ts).
-    const visitor = this.options.scope === 'public';
-    if (this.sink && this.ws.readyState === this.ws.OPEN) this.sink.write(visitor ? outbound.publicWsFrame : outbound.wsFrame);
-    else this.ws.send(visitor ? outbound.publicWs : outbound.ws, { binary: false });
+    if (this.options.scope !== 'agent') {
+      // A visitor's socket shows team-only events as placeholders (public-event.ts).
+      const visitor = this.options.scope === 'public';
+      if (this.sink && this.ws.readyState === this.ws.OPEN) this.sink.write(visitor ? outbound.publicWsFrame : outbound.wsFrame);
+      else this.ws.send(visitor ? outbound.publicWs : outbound.ws, { binary: false });
+    }
+    this.topics?.offer(outbound);
   }
 
-  send(frame: ServerFrame): void {
+  send(frame: ServerFrame | SubscribedFrame): void {
     if (!this.closed) this.ws.send(JSON.stringify(frame));
   }
 
@@ -158,7 +254,18 @@ export class SocketConnection implements Subscriber {
       this.sendError('client_error', 'Frames must be JSON text, not binary.', false);
       return;
     }
-    const parsed = parseClientFrame(data.toString());
+    const text = data.toString();
+    const topicFrame = this.topicFrame(text);
+    if (topicFrame !== null) {
+      if (!topicFrame.ok) {
+        this.deps.log.debug({ connection_id: this.id, frame_type: topicFrame.type }, 'invalid client frame');
+        this.sendError('client_error', topicFrame.message, false);
+      } else {
+        this.handleTopics(topicFrame.frame);
+      }
+      return;
+    }
+    const parsed = parseClientFrame(text);
     if (!parsed.ok) {
       // Log the frame's type only: its content is the user's and stays out of logs.
       this.deps.log.debug({ connection_id: this.id, frame_type: parsed.type }, 'invalid client frame');
@@ -167,6 +274,14 @@ export class SocketConnection implements Subscriber {
         parsed.message,
         false,
         parsed.client_message_id ? { client_message_id: parsed.client_message_id } : {},
+      );
+      return;
+    }
+    if (this.options.scope === 'agent' && !AGENT_FRAMES.has(parsed.frame.type)) {
+      this.sendError(
+        'client_error',
+        `The agent socket takes "ping", "subscribe" and "unsubscribe" frames, not "${parsed.frame.type}"; send messages over REST.`,
+        false,
       );
       return;
     }
@@ -205,16 +320,63 @@ export class SocketConnection implements Subscriber {
     }
     const text = isBinary ? '' : data.toString();
     const parsed = text.includes('send_message') ? parseClientFrame(text) : null;
+    const topicFrame = this.topics ? this.topicFrame(text) : null;
     if (parsed?.ok && parsed.frame.type === 'send_message') {
       this.sendError('rate_limited', 'Too many frames; this message was not sent. Send it again later.', true, {
         ...retry,
         client_message_id: parsed.frame.data.client_message_id,
       });
+    } else if (topicFrame?.ok) {
+      // Like a message, a (un)subscription dropped is always answered: the client must know to send it again.
+      const { type, data: frame } = topicFrame.frame;
+      this.sendError('rate_limited', `Too many frames; "${type}" of "${frame.id}" was not done. Send it again later.`, true, retry);
     } else if (decision.notify) {
       this.deps.log.info({ connection_id: this.id }, 'client frames over the limit; dropping them');
       this.sendError('rate_limited', 'Too many frames; some were dropped. Slow down.', true, retry);
     }
     return false;
+  }
+
+  /** A `subscribe` or `unsubscribe` frame, parsed and checked; null for any other text (parsed as usual). */
+  private topicFrame(text: string): ReturnType<typeof parseTopicClientFrame> | null {
+    // Most frames are not topic frames: only those that can be are parsed here first.
+    if (!text.includes('subscribe')) return null;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return null;
+    }
+    const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+    if (!isTopicFrameType(type)) return null;
+    if (!this.topics) {
+      return {
+        ok: false,
+        type,
+        message: 'Topic subscriptions are for the user and agent sockets; a visitor socket follows its one conversation.',
+      };
+    }
+    return parseTopicClientFrame(raw as { type: typeof type });
+  }
+
+  private handleTopics(frame: TopicClientFrame): void {
+    const topics = this.topics!;
+    if (frame.type === 'unsubscribe') {
+      if (!topics.unsubscribe(frame.data.id)) {
+        this.sendError('client_error', `There is no subscription "${frame.data.id}" on this socket.`, false);
+      }
+      return;
+    }
+    const { id, topic, from } = frame.data;
+    // The frame schema checked the topic already; parsed again for its tokens.
+    const parsed = parseTopic(topic);
+    if (!parsed.ok) {
+      this.sendError('client_error', parsed.reason, false);
+      return;
+    }
+    const subscribed: SubscribedFrame = { type: 'subscribed', data: { id, topic } };
+    const result = topics.subscribe(id, parsed.pattern, from, () => this.send(subscribed));
+    if (!result.ok) this.sendError('client_error', result.message, false);
   }
 
   private async handle(frame: ClientFrame): Promise<void> {
@@ -299,6 +461,7 @@ export class SocketConnection implements Subscriber {
     clearTimeout(this.idleTimer);
     this.cancelExpiry();
     this.deps.hub.unsubscribeAll(this);
+    this.topics?.close();
     for (const threadId of this.focused) this.deps.signals.unfocus(threadId, this.senderId);
     this.focused.clear();
   }

@@ -4,7 +4,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, MAX_PAYLOAD_BYTES } from '../../../src/core/protocol/limits.ts';
 import type { AccountWatch } from '../auth/account-watch.ts';
-import type { UserTokens } from '../auth/tokens.ts';
+import { AGENT_TOKEN_PREFIX, hashAgentToken, type UserTokens } from '../auth/tokens.ts';
+import type { TokenStreams } from '../http/token-streams.ts';
 import type { VisitorTokenChecker } from '../auth/visitor-token-check.ts';
 import { isOriginAllowed } from '../http/allowed-origins.ts';
 import { addressRateKey, normalizeAddress, type ClientAddresses } from '../http/client-address.ts';
@@ -16,10 +17,12 @@ import type { Limiter } from '../http/rate-limiter.ts';
 import { redactUrl } from '../http/logging.ts';
 import { isEmail, isSlug, isUuid, normalizeEmail } from '../http/validation.ts';
 import type { AgentRecord, Storage } from '../storage/storage.ts';
-import { VISITOR_DEFAULT_NAME, userSenderId, visitorSenderId, type Principal } from '../threads/principal.ts';
+import { VISITOR_DEFAULT_NAME, agentSenderId, userSenderId, visitorSenderId, type Principal } from '../threads/principal.ts';
 import { SocketConnection, type ConnectionDeps } from './socket-connection.ts';
 
 const USER_PATH = '/api/v1/chat/ws/user/threads';
+/** The agent socket (CONTRACT §15): an external agent's topic subscriptions, its token as the `auth` subprotocol. */
+const AGENT_PATH = '/api/v1/chat/ws/agent';
 const PUBLIC_PATH = /^\/api\/v1\/chat\/ws\/public\/([^/]+)\/threads\/([^/]+)$/;
 /** The subprotocol that carries a token: `Sec-WebSocket-Protocol: auth, <jwt>` (seed 004). */
 const AUTH_PROTOCOL = 'auth';
@@ -39,6 +42,8 @@ export interface GatewayDeps extends ConnectionDeps {
   accounts: AccountWatch;
   /** Finds a public socket's visitor by its token, refusing revoked and expired ones. */
   visitorTokens: VisitorTokenChecker;
+  /** Agent sockets register here by their token, so that revoking it closes them on every process. */
+  tokenStreams: TokenStreams;
 }
 
 /** Close reasons of a user socket whose account is disabled or gone (code 4001, like a bad token). */
@@ -126,6 +131,10 @@ export class SocketGateway {
       this.acceptUser(request, socket, head, url).catch((error: unknown) => this.failed(error, socket));
       return;
     }
+    if (url.pathname === AGENT_PATH) {
+      this.acceptAgent(request, socket, head).catch((error: unknown) => this.failed(error, socket));
+      return;
+    }
     const match = PUBLIC_PATH.exec(url.pathname);
     if (match) {
       this.acceptPublic(request, socket, head, url, decodeSegment(match[1]!), decodeSegment(match[2]!)).catch((error: unknown) =>
@@ -193,6 +202,35 @@ export class SocketGateway {
       connection.close(CloseCode.unauthorized, ACCOUNT_CLOSE_REASON[why]),
     );
     ws.on('close', forget);
+  }
+
+  /**
+   * The agent socket (CONTRACT §15): an external agent's token, only ever as the `auth`
+   * subprotocol (never in the URL, so never in a log), looked up like on REST. It follows
+   * every thread the agent takes part in, and those it is added to later, as topic events.
+   */
+  private async acceptAgent(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const token = protocolToken(request, AUTH_PROTOCOL);
+    const found = token?.startsWith(AGENT_TOKEN_PREFIX) ? await this.deps.storage.agentSettings.getToken(hashAgentToken(token)) : undefined;
+    const threadIds = found ? await this.deps.storage.threads.participantThreadIds(agentSenderId(found.agent.id)) : [];
+    const ws = await this.upgrade(request, socket, head);
+    if (!token) return ws.close(CloseCode.unauthorized, 'An agent token is required as the subprotocol: auth, ama_eat_…');
+    if (!found) return ws.close(CloseCode.unauthorized, 'This agent token is not valid (unknown or revoked).');
+    const { agent } = found;
+    const principal: Principal = {
+      kind: 'agent',
+      id: agent.id,
+      senderId: agentSenderId(agent.id),
+      name: agent.name,
+      tokenId: found.token.id,
+    };
+    const connection = this.open(ws, { scope: 'agent', principal, threadIds, clientAddress: this.deps.clientAddresses.of(request) });
+    if (!connection) return;
+    // A revoked token closes its sockets on every process, as it ends its SSE streams.
+    this.deps.tokenStreams.add(found.token.id, {
+      end: () => connection.close(CloseCode.unauthorized, 'Agent token revoked.'),
+      on: (event, listener) => ws.on(event, listener),
+    });
   }
 
   private async acceptPublic(

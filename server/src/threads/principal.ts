@@ -19,7 +19,9 @@ export type Principal =
 export const VISITOR_DEFAULT_NAME = 'Visitor';
 
 export const userSenderId = (userId: string) => `user:${userId}`;
-export const agentSenderId = (agentId: string) => `agent:${agentId}`;
+/** The `sender_id` prefix of agents (CONTRACT §1). */
+export const AGENT_PREFIX = 'agent:';
+export const agentSenderId = (agentId: string) => `${AGENT_PREFIX}${agentId}`;
 export const visitorSenderId = (visitorId: string) => `visitor:${visitorId}`;
 
 /** The message role of a principal (CONTRACT §1): users and visitors write as `user`. */

@@ -22,7 +22,7 @@ import {
 import { isWaitingQueue } from '../storage/thread-list-query.ts';
 import { publicEvent } from './public-event.ts';
 import type { SendPathCache } from './send-path-cache.ts';
-import { agentSenderId, roleOf, userSenderId, visitorSenderId, type Principal } from './principal.ts';
+import { AGENT_PREFIX, agentSenderId, roleOf, userSenderId, visitorSenderId, type Principal } from './principal.ts';
 
 /**
  * Something that wants every committed durable event: webhooks, the agent runtime. `facts`
@@ -239,6 +239,10 @@ export class ThreadService {
   /** Makes a new thread live: its audience's sockets subscribe, then its first events go out. */
   async announceThread(thread: ThreadRecord, events: ThreadEvent[], message: Message | null): Promise<void> {
     for (const userId of await this.storage.threads.audience(thread.id)) this.hub.addUserToThread(userId, thread.id);
+    // Agent sockets (CONTRACT §15) follow every thread their agent takes part in, from its first event.
+    for (const { sender_id: senderId } of thread.participants) {
+      if (senderId.startsWith(AGENT_PREFIX)) this.hub.addAgentToThread(senderId.slice(AGENT_PREFIX.length), thread.id);
+    }
     for (const event of events) {
       const isMessage = message !== null && event.thread_seq === message.thread_seq;
       this.publishCommitted(thread, event, isMessage ? message : null);

@@ -68,12 +68,14 @@ describe('the user WebSocket (CONTRACT §6)', () => {
   afterAll(() => server.close());
 
   describe('frames', () => {
-    it('starts with a ready frame (connection_id, heartbeat_ms, server_time) and answers ping with pong', async () => {
+    it('starts with a ready frame (connection_id, heartbeat_ms, server_time, org) and answers ping with pong', async () => {
       const before = Date.now();
       const socket = openUser(server, alice.token);
       const ready = await socket.ready();
       expect(socket.frames[0]).toBe(ready);
-      expect(Object.keys(ready.data).sort()).toEqual(['connection_id', 'heartbeat_ms', 'protocol_version', 'server_time']);
+      expect(Object.keys(ready.data).sort()).toEqual(['connection_id', 'heartbeat_ms', 'org', 'protocol_version', 'server_time']);
+      // CONTRACT §15: the `<org>` of topics, `local` without NATS_ORG.
+      expect(ready.data.org).toBe('local');
       expect(typeof ready.data.connection_id).toBe('string');
       expect(ready.data.connection_id.length).toBeGreaterThan(0);
       expect(ready.data.heartbeat_ms).toBe(server.config.heartbeatMs);

@@ -30,6 +30,8 @@ const frameSchemas = {
         heartbeat_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1000), v.maxValue(600_000))),
         server_time: v.optional(v.string()),
         protocol_version: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+        // CONTRACT §15: the `<org>` of topics; a seed-only server sends none.
+        org: v.optional(v.string()),
       }),
       {},
     ),

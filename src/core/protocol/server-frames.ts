@@ -5,8 +5,11 @@ import type { Notification } from './notifications.ts';
 export type ServerFrame =
   | {
       type: 'ready';
-      /** `protocol_version` [ext]: `PROTOCOL_VERSION` (protocol-version.ts); a client accepts a ready without it. */
-      data: { connection_id: string; heartbeat_ms: number; server_time: string; protocol_version?: number };
+      /**
+       * `protocol_version` [ext]: `PROTOCOL_VERSION` (protocol-version.ts); a client accepts a ready without it.
+       * `org` (CONTRACT §15): the `<org>` token of topics; a seed-only server sends none.
+       */
+      data: { connection_id: string; heartbeat_ms: number; server_time: string; protocol_version?: number; org?: string };
     }
   | { type: 'pong' }
   | { type: 'thread_message'; thread_id: string; data: Message }

@@ -8,6 +8,10 @@ import { isSubjectToken, type SubjectParts } from './subjects.ts';
 
 /** The user-subject event that subscribes a user's sockets to a thread they just gained. */
 const THREAD_ADDED = 'thread_added';
+/** The subject resource of agents' thread additions (`events.<org>.chat.participant.agent_added.<agent_id>`). */
+const PARTICIPANT = 'participant';
+/** The participant-subject event that subscribes an agent's sockets to a thread it was just added to. */
+const AGENT_ADDED = 'agent_added';
 /** The subject event of a frame whose name is not a subject token (should not happen). */
 const OTHER_EVENT = 'other';
 
@@ -52,6 +56,7 @@ export class NatsHub implements Hub {
   ) {
     bus.on('thread', (parts, msg) => this.receiveThread(parts, msg));
     bus.on('user', (parts, msg) => this.receiveUser(parts, msg));
+    bus.on(PARTICIPANT, (parts, msg) => this.receiveParticipant(parts, msg));
   }
 
   subscribe(threadId: string, subscriber: Subscriber): void {
@@ -74,6 +79,18 @@ export class NatsHub implements Hub {
     this.local.addUserToThread(userId, threadId);
     this.send(
       () => this.bus.subjects.of('user', THREAD_ADDED, userId),
+      () => threadId,
+    );
+  }
+
+  attachAgent(agentId: string, subscriber: Subscriber): void {
+    this.local.attachAgent(agentId, subscriber);
+  }
+
+  addAgentToThread(agentId: string, threadId: string): void {
+    this.local.addAgentToThread(agentId, threadId);
+    this.send(
+      () => this.bus.subjects.of(PARTICIPANT, AGENT_ADDED, agentId),
       () => threadId,
     );
   }
@@ -120,6 +137,12 @@ export class NatsHub implements Hub {
     const outbound = decodeEnvelope(msg.data);
     if (outbound.threadId !== parts.id) throw new Error('A frame envelope for another thread than its subject.');
     this.local.publish(outbound);
+  }
+
+  private receiveParticipant(parts: SubjectParts, msg: Msg): void {
+    if (parts.event !== AGENT_ADDED) return;
+    const threadId = msg.string();
+    if (isSubjectToken(threadId)) this.local.addAgentToThread(parts.id, threadId);
   }
 
   private receiveUser(parts: SubjectParts, msg: Msg): void {

@@ -15,16 +15,25 @@ const DEFAULT_ORG = 'local';
 const SCHEMES = new Set(['nats:', 'tls:']);
 
 /**
+ * `NATS_ORG`: the `<org>` token of every subject, which topic subscribers see too (CONTRACT
+ * §15), so it exists with or without NATS; `local` by default.
+ */
+export function parseOrg(env: NodeJS.ProcessEnv): string {
+  const org = env.NATS_ORG?.trim() || DEFAULT_ORG;
+  if (!isSubjectToken(org)) {
+    throw new Error(`NATS_ORG must be letters, digits, "_" or "-" (one subject token), got "${org}".`);
+  }
+  return org;
+}
+
+/**
  * Reads `NATS_URL` (one URL or a comma-separated list; `nats://user:pass@host:4222` or
  * `nats://token@host:4222` carry credentials) and `NATS_ORG`. Null when `NATS_URL` is unset.
  * Errors never repeat the URL: it may hold a password.
  */
 export function parseNatsSettings(env: NodeJS.ProcessEnv): NatsSettings | null {
   const raw = env.NATS_URL?.trim();
-  const org = env.NATS_ORG?.trim() || DEFAULT_ORG;
-  if (!isSubjectToken(org)) {
-    throw new Error(`NATS_ORG must be letters, digits, "_" or "-" (one subject token), got "${org}".`);
-  }
+  const org = parseOrg(env);
   if (!raw) return null;
   const settings: NatsSettings = { servers: [], org };
   for (const [index, entry] of raw.split(',').entries()) {

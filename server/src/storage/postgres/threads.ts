@@ -92,6 +92,12 @@ export class PostgresThreads implements ThreadStore {
     );
   }
 
+  async participantThreadIds(senderId: string): Promise<string[]> {
+    return (await this.sql<{ thread_id: string }[]>`SELECT thread_id FROM participants WHERE sender_id = ${senderId}`).map(
+      (row) => row.thread_id,
+    );
+  }
+
   async userThreads(userId: string, page: { limit: number; cursor: ThreadCursor | null; filter?: ThreadFilter }): Promise<ThreadRecord[]> {
     const query = threadListQuery(page.filter ?? {}, page.cursor !== null, THREAD_COLUMNS, (n) => `$${n}`);
     const rows = await this.sql.unsafe<Row[]>(

@@ -32,6 +32,7 @@ export class SqliteThreads implements ThreadStore, ThreadTables {
       insertAccess: db.prepare('INSERT OR IGNORE INTO thread_access (user_id, thread_id) VALUES (?, ?)'),
       audience: db.prepare('SELECT user_id FROM thread_access WHERE thread_id = ?'),
       userThreadIds: db.prepare('SELECT thread_id FROM thread_access WHERE user_id = ?'),
+      participantThreadIds: db.prepare('SELECT thread_id FROM participants WHERE sender_id = ?'),
       hasAccess: db.prepare('SELECT 1 FROM thread_access WHERE user_id = ? AND thread_id = ?'),
       readSeq: db.prepare('SELECT read_seq FROM thread_access WHERE thread_id = ? AND user_id = ?'),
       unreadCount: db.prepare('SELECT COUNT(*) AS n FROM messages WHERE thread_id = ? AND thread_seq > ? AND sender_id != ?'),
@@ -93,6 +94,10 @@ export class SqliteThreads implements ThreadStore, ThreadTables {
 
   async userThreadIds(userId: string): Promise<string[]> {
     return (this.stmt.userThreadIds.all(userId) as Row[]).map((row) => str(row.thread_id));
+  }
+
+  async participantThreadIds(senderId: string): Promise<string[]> {
+    return (this.stmt.participantThreadIds.all(senderId) as Row[]).map((row) => str(row.thread_id));
   }
 
   async userThreads(userId: string, page: { limit: number; cursor: ThreadCursor | null; filter?: ThreadFilter }): Promise<ThreadRecord[]> {

@@ -10,6 +10,8 @@ export interface ThreadStore {
   audience(threadId: string): Promise<string[]>;
   /** Ids of every thread the user sees, for socket subscriptions. */
   userThreadIds(userId: string): Promise<string[]>;
+  /** Ids of every thread a sender (an agent: `agent:<uuid>`) takes part in, for the agent socket (CONTRACT §15). */
+  participantThreadIds(senderId: string): Promise<string[]>;
   /** A page of the user's threads, newest activity first; with the queue filters of {@link ThreadFilter} (`status: waiting`: longest waiting first). */
   userThreads(userId: string, page: { limit: number; cursor: ThreadCursor | null; filter?: ThreadFilter }): Promise<ThreadRecord[]>;
   /** Whether the user sees the thread (cheap: no counting). */

@@ -119,6 +119,8 @@ export function outcomeNotification(
     options: {
       body: words[OUTCOME_WORDS[outcome]],
       tag: payload.notification_id,
+      // The outcome of the user's own click: it replaces the notification quietly.
+      renotify: false,
       lang,
       data: { payload: rest, outcome },
       actions: [{ action: PUSH_ACTIONS.open, title: words.open }],

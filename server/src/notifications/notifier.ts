@@ -63,6 +63,15 @@ export function slicesOf(
   if (current.events.length > 0) slices.push(current);
   return slices;
 }
+/**
+ * After a round of a thread, how long its worker stays to take what is committed meanwhile in
+ * one more round (a busy thread): each round reads the thread's audience (a thousand readers'
+ * names and settings) and rewrites each reader's unread `message` notification once, so a round
+ * of several messages costs about what one message's does. A commit to a quiet thread starts a
+ * round at once; this only spaces the rounds that follow, and is short against the 500 ms a push
+ * may take (issue 18).
+ */
+export const NOTIFY_COALESCE_MS = 100;
 /** Threads taken up per poll at most; the rest wait for the next poll. */
 const DUE_BATCH = 100;
 
@@ -173,6 +182,8 @@ export class Notifier {
       }
       // Committed elsewhere while this process held the lease (that process's claim failed): go again.
       if (!lost && !this.stopped && (await this.deps.storage.log.list(threadId, reached, 1)).events.length > 0) worker.again = true;
+      // A busy thread: what is committed in a moment is taken in one round, not one round each.
+      if (!lost && !this.stopped) await new Promise((resolve) => setTimeout(resolve, NOTIFY_COALESCE_MS));
     } while (worker.again && !this.stopped);
   }
 

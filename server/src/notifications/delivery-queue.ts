@@ -136,12 +136,18 @@ export class DeliveryQueue {
         );
       }, this.deps.leaseMs / 3);
       try {
-        if (!(await this.deliverPush(userId))) lost = true;
-        else if (!this.stopped && !(await this.deliverEmail(userId))) lost = true;
+        // Woken again meanwhile (a busy thread: its notification was updated while it was being
+        // pushed): another round under the same lease, rather than a release and a new claim.
+        do {
+          worker.again = false;
+          if (!(await this.deliverPush(userId))) lost = true;
+          else if (!this.stopped && !(await this.deliverEmail(userId))) lost = true;
+        } while (worker.again && !lost && !this.stopped);
       } finally {
         clearInterval(renewal);
         if (!lost) await store.releaseUser(userId, this.owner);
       }
+      // Woken while the lease was being released: claim it again.
     } while (worker.again && !this.stopped);
   }
 

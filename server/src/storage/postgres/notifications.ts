@@ -72,17 +72,7 @@ export class PostgresNotifications implements NotificationStore {
   ): Promise<StoredNotification[] | null> {
     const at = now();
     const joined = collapseDrafts(drafts);
-    const rows = joined.map((draft) => {
-      const row = notificationRow(threadId, draft, at);
-      const titles = draft.collapse?.titles;
-      return {
-        ...row,
-        from_before: titles?.from.before ?? null,
-        from_after: titles?.from.after ?? null,
-        in_before: titles?.in.before ?? null,
-        in_after: titles?.in.after ?? null,
-      };
-    });
+    const rows = joined.map((draft) => ({ ...notificationRow(threadId, draft, at), counted_titles: draft.collapse?.titles ?? null }));
     const deliveries = joined.flatMap((draft) =>
       draft.deliveries.map((delivery) => ({
         user_id: draft.userId,
@@ -101,8 +91,11 @@ export class PostgresNotifications implements NotificationStore {
     // the thread when there is one (the partial unique index is the arbiter, so two processes
     // never make two): newest seq, title (its count written in here, from the draft's counted
     // words) and body, moved to the top (a new position). Other kinds are made once per (user,
-    // kind, thread, seq). A delivery still queued for the notification is reused, its seq moved
-    // on; its row is written, so a `finish` of it racing with this waits and sees the new seq.
+    // kind, thread, seq): one already stored (the cursor's lock makes a second writer of the
+    // thread wait and then find the cursor moved, so only a replay meets one) is left out. One
+    // INSERT for all, in draft order, so positions follow the events. A delivery still queued
+    // for the notification is reused, its seq moved on; its row is written, so a `finish` of
+    // it racing with this waits and sees the new seq.
     const result = await this.sql<Row[]>`
       WITH held AS (
         UPDATE notification_cursors SET notified_seq = ${seq}, lease_until = ${this.until(leaseMs)}
@@ -112,32 +105,31 @@ export class PostgresNotifications implements NotificationStore {
         SELECT * FROM ROWS FROM (json_to_recordset(${this.sql.json(rows)}::json) AS (
           id text, user_id text, kind text, thread_id text, thread_seq integer, title text, body text,
           approval_id text, approval_expires_at timestamptz, created_at timestamptz,
-          collapse_key text, count integer, sender_id text,
-          from_before text, from_after text, in_before text, in_after text)) WITH ORDINALITY AS r
+          collapse_key text, count integer, sender_id text, counted_titles jsonb)) WITH ORDINALITY AS r
         WHERE EXISTS (SELECT 1 FROM held)),
-      made AS (
-        INSERT INTO notifications (id, user_id, kind, thread_id, thread_seq, title, body, approval_id, approval_expires_at, created_at)
-        SELECT r.id, r.user_id, r.kind, r.thread_id, r.thread_seq, r.title, r.body, r.approval_id, r.approval_expires_at, r.created_at
-        FROM input AS r WHERE r.collapse_key IS NULL ORDER BY r.ordinality
-        ON CONFLICT (user_id, kind, thread_id, thread_seq) DO NOTHING
-        RETURNING *, false AS replaced),
-      joined AS (
-        INSERT INTO notifications AS n (id, user_id, kind, thread_id, thread_seq, title, body, created_at, collapse_key, count, sender_id)
-        SELECT r.id, r.user_id, r.kind, r.thread_id, r.thread_seq, r.title, r.body, r.created_at, r.collapse_key, r.count, r.sender_id
-        FROM input AS r WHERE r.collapse_key IS NOT NULL ORDER BY r.ordinality
+      stored AS (
+        INSERT INTO notifications AS n (id, user_id, kind, thread_id, thread_seq, title, body, approval_id, approval_expires_at,
+          created_at, collapse_key, count, sender_id, counted_titles)
+        SELECT r.id, r.user_id, r.kind, r.thread_id, r.thread_seq, r.title, r.body, r.approval_id, r.approval_expires_at,
+          r.created_at, r.collapse_key, r.count, r.sender_id, r.counted_titles
+        FROM input AS r
+        WHERE r.collapse_key IS NOT NULL OR NOT EXISTS (
+          SELECT 1 FROM notifications AS o
+          WHERE o.user_id = r.user_id AND o.kind = r.kind AND o.thread_id = r.thread_id AND o.thread_seq = r.thread_seq)
+        ORDER BY r.ordinality
         ON CONFLICT (user_id, collapse_key) WHERE read_at IS NULL AND collapse_key IS NOT NULL DO UPDATE SET
           thread_seq = excluded.thread_seq, body = excluded.body, created_at = excluded.created_at,
           count = n.count + excluded.count,
           sender_id = CASE WHEN n.sender_id = excluded.sender_id THEN n.sender_id END,
-          title = (
-            SELECT CASE WHEN n.sender_id = excluded.sender_id
-              THEN i.from_before || (n.count + excluded.count) || i.from_after
-              ELSE i.in_before || (n.count + excluded.count) || i.in_after END
-            FROM input AS i WHERE i.id = excluded.id),
+          title = CASE WHEN n.sender_id = excluded.sender_id
+            THEN (excluded.counted_titles -> 'from' ->> 'before') || (n.count + excluded.count) || (excluded.counted_titles -> 'from' ->> 'after')
+            ELSE (excluded.counted_titles -> 'in' ->> 'before') || (n.count + excluded.count) || (excluded.counted_titles -> 'in' ->> 'after')
+            END,
+          counted_titles = excluded.counted_titles,
           position = DEFAULT
         WHERE n.thread_seq < excluded.thread_seq
-        RETURNING n.*, n.id <> (SELECT i.id FROM input AS i WHERE i.user_id = n.user_id AND i.collapse_key = n.collapse_key) AS replaced),
-      stored AS (SELECT * FROM made UNION ALL SELECT * FROM joined),
+        -- xmax is set on a row this statement updated, 0 on one it inserted.
+        RETURNING n.*, n.xmax::text <> '0' AS replaced),
       queued AS (
         INSERT INTO notification_deliveries AS q (notification_id, user_id, channel, due_at, thread_seq)
         SELECT s.id, d.user_id, d.channel, d.due_at, d.thread_seq

@@ -745,6 +745,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE notifications ADD COLUMN collapse_key text COLLATE "C";
   ALTER TABLE notifications ADD COLUMN count integer NOT NULL DEFAULT 1;
   ALTER TABLE notifications ADD COLUMN sender_id text;
+  -- The words of its counted title ({from, in}: {before, after} the number), for the one statement
+  -- that adds to its count (the proposed row is all an upsert's update can read of the draft).
+  ALTER TABLE notifications ADD COLUMN counted_titles jsonb;
   UPDATE notifications AS n SET collapse_key = n.thread_id
   FROM (SELECT max(position) AS position FROM notifications WHERE kind = 'message' AND read_at IS NULL GROUP BY user_id, thread_id) AS newest
   WHERE n.position = newest.position;

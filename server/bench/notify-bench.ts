@@ -82,7 +82,7 @@ async function rules(): Promise<void> {
     ];
   };
   printTable(
-    ['path', 'events × readers', 'events/s', 'notifications/s', 'goal', ''],
+    ['path', 'events × readers', 'events/s', '(event, reader)/s', 'goal', ''],
     [
       row('evaluate (rules alone)', RULE_EVENTS, RULE_READERS, pure, true),
       row('notifier on SQLite (log → rules → stored)', RULE_EVENTS_STORED, RULE_READERS, stored, true),

@@ -5,6 +5,7 @@ import { notificationRow, toNotification, toQueuedDelivery, toSettings, toStored
 import { collapseDrafts } from '../message-collapse.ts';
 import type {
   DeliveryEnd,
+  MessageCollapse,
   NotificationCursor,
   NotificationDraft,
   NotificationStore,
@@ -72,7 +73,14 @@ export class PostgresNotifications implements NotificationStore {
   ): Promise<StoredNotification[] | null> {
     const at = now();
     const joined = collapseDrafts(drafts);
-    const rows = joined.map((draft) => ({ ...notificationRow(threadId, draft, at), counted_titles: draft.collapse?.titles ?? null }));
+    const countedTitles = ({ from, in: inThread }: MessageCollapse['titles']) => ({
+      from: { before: from.before, after: from.after },
+      in: { before: inThread.before, after: inThread.after },
+    });
+    const rows = joined.map((draft) => ({
+      ...notificationRow(threadId, draft, at),
+      counted_titles: draft.collapse ? countedTitles(draft.collapse.titles) : null,
+    }));
     const deliveries = joined.flatMap((draft) =>
       draft.deliveries.map((delivery) => ({
         user_id: draft.userId,

@@ -486,17 +486,6 @@ export const de: InboxStrings = {
     selected: 'Markiert: Drücken Sie Strg+C (⌘C auf dem Mac) zum Kopieren.',
   },
 
-  pushNotification: {
-    open: 'Öffnen',
-    approve: 'Freigeben',
-    reject: 'Ablehnen',
-    approved: 'Freigegeben',
-    rejected: 'Abgelehnt',
-    alreadyDecided: 'Bereits entschieden',
-    expired: 'Diese Freigabe ist abgelaufen',
-    failed: 'Die Entscheidung konnte nicht gesendet werden. Öffnen Sie die Unterhaltung, um dort zu entscheiden.',
-  },
-
   apiError: (code: ApiErrorCode, _message: string) => API_ERRORS[code],
   runError: (code: string, _message: string) => RUN_ERRORS[code] ?? RUN_ERRORS.upstream_error!,
 };

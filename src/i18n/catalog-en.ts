@@ -459,18 +459,6 @@ export const en = {
     selected: 'Selected: press Ctrl+C (⌘C on a Mac) to copy.',
   },
 
-  /** What the service worker's OS notifications say (push, CONTRACT §12): buttons and the outcome of a decision made from one. */
-  pushNotification: {
-    open: 'Open',
-    approve: 'Approve',
-    reject: 'Reject',
-    approved: 'Approved',
-    rejected: 'Rejected',
-    alreadyDecided: 'Already decided',
-    expired: 'This approval expired',
-    failed: 'The decision could not be sent. Open the thread to decide there.',
-  },
-
   /**
    * An API error in words. English shows the server's own message (it names what failed);
    * other languages say what the code means, since the server speaks English.

@@ -30,7 +30,6 @@ export const SAMPLES: Samples<InboxStrings> = {
     threadCannotOpen: [['gone']],
   },
   notifications: {},
-  pushNotification: {},
   webhooks: {
     loadFailed: [['offline']],
     off: [['the receiver kept failing']],

@@ -1,4 +1,4 @@
-import { useEffect, useId, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
 import type { NotificationCenter } from '../core/notifications/notification-center.ts';
 import type { InboundNotification } from '../core/protocol/server-frame-schemas.ts';
 import { errorText } from '../i18n/error-text.ts';
@@ -7,6 +7,7 @@ import { useStrings } from '../i18n/locale-store.ts';
 import { useNotificationStrings } from '../i18n/notification-strings.ts';
 import { useNow } from '../runs/use-now.ts';
 import { TOUCH_TARGET } from '../ui/touch-target.ts';
+import { useModalDialog } from '../ui/use-modal-dialog.ts';
 
 interface Props {
   center: NotificationCenter;
@@ -28,27 +29,13 @@ export default function NotificationPanel({ center, onClose, onOpen, onReadFaile
   const t = useStrings();
   const n = useNotificationStrings();
   const state = useSyncExternalStore(center.subscribe, center.getSnapshot);
-  const dialog = useRef<HTMLDialogElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
-  const opener = useRef<Element | null>(null);
+  const dialog = useModalDialog(() => heading.current);
   const ids = { title: useId(), unread: useId() };
   const [announcement, setAnnouncement] = useState('');
   const [failure, setFailure] = useState<string | null>(null);
   // "5 minutes ago" stays true while the panel is open (the one shared clock, once a second).
   const now = useNow(true);
-
-  useLayoutEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    opener.current = document.activeElement;
-    element.showModal();
-    heading.current?.focus();
-    return () => {
-      element.close();
-      const target = opener.current;
-      if (target instanceof HTMLElement && target.isConnected) target.focus();
-    };
-  }, []);
 
   // Always the latest when opened: the list may have been listed long ago.
   useEffect(() => {

@@ -1,5 +1,6 @@
-import { useId, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useId, useRef, type ReactNode } from 'react';
 import { useOwnershipStrings } from '../i18n/ownership-strings.ts';
+import { useModalDialog } from '../ui/use-modal-dialog.ts';
 
 interface Props {
   children: ReactNode;
@@ -13,23 +14,9 @@ interface Props {
  */
 export function OwnershipSheet({ children, onClose }: Props) {
   const o = useOwnershipStrings();
-  const dialog = useRef<HTMLDialogElement>(null);
   const body = useRef<HTMLDivElement>(null);
-  const opener = useRef<Element | null>(null);
+  const dialog = useModalDialog(() => body.current?.querySelector<HTMLElement>('select, button, input'));
   const titleId = useId();
-
-  useLayoutEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    opener.current = document.activeElement;
-    element.showModal();
-    body.current?.querySelector<HTMLElement>('select, button, input')?.focus();
-    return () => {
-      element.close();
-      const target = opener.current;
-      if (target instanceof HTMLElement && target.isConnected) target.focus();
-    };
-  }, []);
 
   return (
     <dialog

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { SearchResult } from '../core/protocol/rest-schemas.ts';
 import { useEngine } from '../engine-provider/engine-context.tsx';
 import { errorText } from '../i18n/error-text.ts';
@@ -11,6 +11,7 @@ import { flattenThreads, threadKeys, usersQuery, type ThreadPages } from '../thr
 import { threadTitle } from '../threads/thread-title.ts';
 import { highlightSegments } from './highlight.ts';
 import { useSearch } from './use-search.ts';
+import { useModalDialog } from '../ui/use-modal-dialog.ts';
 
 interface Props {
   /** Opens a result: its thread, at its message when it has one. */
@@ -35,9 +36,8 @@ export function SearchDialog({ onOpen, onClose }: Props) {
   const queryClient = useQueryClient();
   const t = useStrings();
   const o = useOwnershipStrings();
-  const dialog = useRef<HTMLDialogElement>(null);
   const field = useRef<HTMLInputElement>(null);
-  const opener = useRef<Element | null>(null);
+  const dialog = useModalDialog(() => field.current);
   const list = useRef<HTMLUListElement>(null);
   const ids = { title: useId(), list: useId(), status: useId() };
   const [query, setQuery] = useState('');
@@ -45,19 +45,6 @@ export function SearchDialog({ onOpen, onClose }: Props) {
   const { state: search, more, loadMore } = useSearch(api, query);
   const users = useQuery(usersQuery(api)).data;
   const results = 'results' in search ? search.results : [];
-
-  useLayoutEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    opener.current = document.activeElement;
-    element.showModal();
-    field.current?.focus();
-    return () => {
-      element.close();
-      const target = opener.current;
-      if (target instanceof HTMLElement && target.isConnected) target.focus();
-    };
-  }, []);
 
   const activeIndex = Math.min(active, results.length - 1);
   // The chosen result stays in view as the arrows move through a long list.

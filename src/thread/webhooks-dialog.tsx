@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useLayoutEffect, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { ERROR_TEXT, formatWhen, HINT, OK_TEXT, SECONDARY_BUTTON } from '../agents/settings-styles.ts';
 import type { Participant } from '../core/protocol/model.ts';
 import type { InboxApi } from '../core/api/inbox-api.ts';
@@ -7,6 +7,7 @@ import type { ListedWebhook } from '../core/protocol/rest-schemas.ts';
 import type { InboxStrings } from '../i18n/catalog-en.ts';
 import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
+import { useModalDialog } from '../ui/use-modal-dialog.ts';
 
 /** The query key of a thread's webhooks. */
 export const threadWebhooksKey = (threadId: string) => ['thread', threadId, 'webhooks'] as const;
@@ -35,9 +36,8 @@ function statusText(hook: ListedWebhook, t: InboxStrings): string {
 export function WebhooksDialog({ api, threadId, participants, onClose }: Props) {
   const t = useStrings();
   const queryClient = useQueryClient();
-  const dialog = useRef<HTMLDialogElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
-  const opener = useRef<Element | null>(null);
+  const dialog = useModalDialog(() => heading.current);
   const titleId = useId();
   const [announcement, setAnnouncement] = useState('');
   const webhooks = useQuery({
@@ -56,19 +56,6 @@ export function WebhooksDialog({ api, threadId, participants, onClose }: Props) 
       void queryClient.invalidateQueries({ queryKey: threadWebhooksKey(threadId) });
     },
   });
-
-  useLayoutEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    opener.current = document.activeElement;
-    element.showModal();
-    heading.current?.focus();
-    return () => {
-      element.close();
-      const target = opener.current;
-      if (target instanceof HTMLElement && target.isConnected) target.focus();
-    };
-  }, []);
 
   const nameOf = (senderId: string) => participants.find((participant) => participant.sender_id === senderId)?.name ?? t.webhooks.someone;
 

@@ -8,7 +8,7 @@ import { pushPayloadSchema } from './push-payload.ts';
  * decision's outcome. The worker (src/service-worker/sw.ts) only does the I/O.
  */
 
-/** The words of a pushed notification, in the user's language (the catalogs' `pushNotification`). */
+/** The words of a pushed notification, in the user's language (`src/i18n/catalog-push-en.ts`, `-de.ts`). */
 export interface PushWords {
   open: string;
   approve: string;

@@ -36,8 +36,8 @@ import {
 import { parsePushPayload } from '../../core/push/push-payload.ts';
 import type { PushPayload } from '../../core/protocol/notifications.ts';
 import { loadRuntimeConfig } from '../../config/runtime-config.ts';
-import { de } from '../../i18n/catalog-de.ts';
-import { en } from '../../i18n/catalog-en.ts';
+import { pushWordsDe } from '../../i18n/catalog-push-de.ts';
+import { pushWordsEn } from '../../i18n/catalog-push-en.ts';
 import { DONE_KEY, LANGUAGE_KEY, readDoneIds, readValue, writeValue } from './worker-store.ts';
 
 declare const __AMA2_SW_VERSION__: string;
@@ -52,7 +52,7 @@ sw.ama2Version = __AMA2_SW_VERSION__;
  */
 sw.ama2PushesHandled = 0;
 
-const WORDS: Record<PushLanguage, PushWords> = { en: en.pushNotification, de: de.pushNotification };
+const WORDS: Record<PushLanguage, PushWords> = { en: pushWordsEn, de: pushWordsDe };
 
 /** Every line this worker logs starts so (it never logs a payload, a token or an address). */
 const LOG_PREFIX = 'AMA2 service worker:';

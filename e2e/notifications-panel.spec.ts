@@ -10,11 +10,13 @@ import { MIN_TARGET, PHONE, smallTargets, targetsIn } from './support/touch-targ
 
 /**
  * Issue 18, the inbox's notifications panel (CONTRACT §12 "In the app"), against the real
- * server: Bob writes to Alice (`message` is in the app by default); her bell shows the count
- * live in two tabs (the second one a follower of the shared socket); the panel lists the
- * server's exact title and body; opening one opens the thread at that message and lowers both
- * tabs' counts; "Mark all as read" clears both. In English and German (the titles too, in the
- * language of Alice's notification settings), axe clean in light and dark, and on a phone.
+ * server: Bob mentions Alice, then writes twice more (`message` is in the app by default, one
+ * unread per thread, updated in place); her bell shows the count live in two tabs (the second
+ * one a follower of the shared socket), the update not counted again; the panel lists the
+ * server's exact title and body ("2 new messages from Bob"); opening the mention opens the
+ * thread at that message and lowers both tabs' counts; "Mark all as read" clears both. In
+ * English and German (the titles too, in the language of Alice's notification settings), axe
+ * clean in light and dark, and on a phone.
  */
 
 interface ListedNotification {
@@ -60,10 +62,10 @@ async function openTab(page: Page, t: InboxStrings): Promise<void> {
   await expect(page.getByRole('navigation', { name: t.threadList.label })).toBeVisible();
 }
 
-for (const [language, t, n, locale, code, newMessageFrom] of [
-  ['English', en, notificationsEn, 'en-US', 'en', 'New message from Bob'],
-  ['German', de, notificationsDe, 'de-DE', 'de', 'Neue Nachricht von Bob'],
-] as const satisfies readonly (readonly [string, InboxStrings, NotificationStrings, string, 'en' | 'de', string])[]) {
+for (const [language, t, n, locale, code, newMessageFrom, twoFrom, mentioned] of [
+  ['English', en, notificationsEn, 'en-US', 'en', 'New message from Bob', '2 new messages from Bob', 'Bob mentioned you'],
+  ['German', de, notificationsDe, 'de-DE', 'de', 'Neue Nachricht von Bob', '2 neue Nachrichten von Bob', 'Bob hat Sie erwähnt'],
+] as const satisfies readonly (readonly [string, InboxStrings, NotificationStrings, string, 'en' | 'de', string, string, string])[]) {
   test.describe(`the notifications panel, in ${language}`, () => {
     test.use({ locale });
     // Two tabs, sixty messages seeded and axe twice: longer than the default minute.
@@ -88,8 +90,8 @@ for (const [language, t, n, locale, code, newMessageFrom] of [
       await openTab(other, t);
       for (const tab of [page, other]) await expect(bell(tab, n, 0)).toBeVisible();
 
-      // Bob writes; Alice's own messages between push his first one far up the thread.
-      const first = await bob.send(thread.id, `First from Bob ${tag}`);
+      // Bob mentions Alice; Alice's own messages between push it far up the thread.
+      const first = await bob.send(thread.id, `First from Bob ${tag}`, [alice]);
       await seedMessages(
         baseURL!,
         alice.me.token,
@@ -97,6 +99,12 @@ for (const [language, t, n, locale, code, newMessageFrom] of [
         Array.from({ length: 60 }, (_, i) => `Alice line ${i} ${tag}`),
       );
       await bob.send(thread.id, `Second from Bob ${tag}`);
+      for (const tab of [page, other]) await expect(bell(tab, n, 2)).toBeVisible();
+      const messageOf = async () => (await listed(request, alice)).find((item) => item.thread_id === thread.id && item.kind === 'message');
+      expect((await messageOf())?.title).toBe(newMessageFrom);
+      const third = await bob.send(thread.id, `Third from Bob ${tag}`);
+      // The same unread `message` notification, updated: the count does not grow.
+      await expect.poll(async () => (await messageOf())?.thread_seq).toBe(third.thread_seq);
       for (const tab of [page, other]) {
         await expect(bell(tab, n, 2)).toBeVisible();
         await expect(bell(tab, n, 2).getByTestId('notification-badge')).toHaveText('2');
@@ -105,8 +113,8 @@ for (const [language, t, n, locale, code, newMessageFrom] of [
       // The server's words, exactly, newest first.
       const mine = (await listed(request, alice)).filter((item) => item.thread_id === thread.id);
       expect(mine.map((item) => [item.kind, item.title, item.body])).toEqual([
-        ['message', newMessageFrom, `Second from Bob ${tag}`],
-        ['message', newMessageFrom, `First from Bob ${tag}`],
+        ['message', twoFrom, `Third from Bob ${tag}`],
+        ['mention', mentioned, `First from Bob ${tag}`],
       ]);
       expect(mine[1]!.thread_seq).toBe(first.thread_seq);
 
@@ -115,10 +123,14 @@ for (const [language, t, n, locale, code, newMessageFrom] of [
       await expect(panel).toBeVisible();
       await expect(panel.getByRole('heading', { name: n.panel.title })).toBeFocused();
       const items = panel.getByRole('listitem');
-      await expect(items.first()).toContainText(`Second from Bob ${tag}`);
+      // This test's thread is listed twice (the mention, the one message notification); earlier tests' read ones follow.
+      await expect(items.filter({ hasText: tag })).toHaveCount(2);
+      await expect(items.first()).toContainText(`Third from Bob ${tag}`);
+      await expect(items.first()).toContainText(twoFrom);
+      await expect(items.first()).toContainText(n.kinds.message!);
       const firstItem = items.filter({ hasText: `First from Bob ${tag}` });
-      await expect(firstItem).toContainText(newMessageFrom);
-      await expect(firstItem).toContainText(n.kinds.message!);
+      await expect(firstItem).toContainText(mentioned);
+      await expect(firstItem).toContainText(n.kinds.mention!);
       await expect(firstItem).toContainText(n.panel.unread);
       for (const colorScheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme });
@@ -139,7 +151,7 @@ for (const [language, t, n, locale, code, newMessageFrom] of [
       // Mark all as read, from the other tab this time: both counts go to none.
       await bell(other, n, 1).click();
       const otherPanel = other.getByRole('dialog', { name: n.panel.title });
-      await expect(otherPanel.getByRole('listitem').first()).toContainText(`Second from Bob ${tag}`);
+      await expect(otherPanel.getByRole('listitem').first()).toContainText(`Third from Bob ${tag}`);
       await otherPanel.getByRole('button', { name: n.panel.markAll }).click();
       await expect(otherPanel.getByText(n.panel.unread, { exact: true })).toHaveCount(0);
       for (const tab of [page, other]) await expect(bell(tab, n, 0)).toBeVisible();

@@ -96,10 +96,11 @@ export class UserApi {
     return (await response.json()) as ThreadJson;
   }
 
-  async send(threadId: string, content: string): Promise<{ id: string; thread_seq: number }> {
+  /** Sends a message as this user; `mentions` are the users it mentions (a `mention` notification each). */
+  async send(threadId: string, content: string, mentions: UserApi[] = []): Promise<{ id: string; thread_seq: number }> {
     const response = await this.request.post(`${this.base}/api/v1/chat/threads/${threadId}/messages`, {
       headers: this.headers,
-      data: { content, client_message_id: randomUUID() },
+      data: { content, client_message_id: randomUUID(), mentions: mentions.map((other) => `user:${other.me.user.id}`) },
     });
     expect(response.status(), await response.text()).toBe(201);
     return ((await response.json()) as { message: { id: string; thread_seq: number } }).message;

@@ -6,7 +6,9 @@
  *   2. commit → push request sent with BENCH_NOTIFY_USERS (1,000) users subscribed to one busy
  *      thread at BENCH_NOTIFY_RATE (50) messages/s for BENCH_NOTIFY_SECONDS (1; then at most
  *      BENCH_NOTIFY_DRAIN_SECONDS (90) of waiting for the pushes), on one SQLite
- *      process and on three on PostgreSQL + NATS (goal p95 ≤ 500 ms);
+ *      process and on three on PostgreSQL + NATS (goal p95 ≤ 500 ms): per message and user,
+ *      until a push carrying that seq or a later one arrived (a user's unread `message`
+ *      notification of a thread is one, updated in place, and its queued push is reused);
  *   3. commit throughput (`bench:server`'s load) with notifications on against a server with
  *      `NOTIFICATIONS=off`, alternating BENCH_ROUNDS (3) rounds (goal: on ≥ 90 % of off).
  *
@@ -80,7 +82,7 @@ async function rules(): Promise<void> {
     ];
   };
   printTable(
-    ['path', 'events × readers', 'events/s', 'notifications/s', 'goal', ''],
+    ['path', 'events × readers', 'events/s', '(event, reader)/s', 'goal', ''],
     [
       row('evaluate (rules alone)', RULE_EVENTS, RULE_READERS, pure, true),
       row('notifier on SQLite (log → rules → stored)', RULE_EVENTS_STORED, RULE_READERS, stored, true),
@@ -134,8 +136,9 @@ async function push(): Promise<void> {
     rows.push([
       label,
       `${fmt(result.messages)} × ${fmt(USERS)}`,
-      `${fmt(result.received)} of ${fmt(result.expected)}${result.repeats ? ` (+${fmt(result.repeats)} repeats)` : ''}`,
-      fmt(result.receivedWhileSending),
+      `${fmt(result.received)} of ${fmt(result.expected)}`,
+      `${fmt(result.pushes)}${result.repeats ? ` (${fmt(result.repeats)} repeats)` : ''}`,
+      `${fmt(result.usersUpToDate)} of ${fmt(result.users)}`,
       fmt(result.pushesPerSecond),
       result.received > 0 ? fmt(result.cpuMicrosPerPush) : `— (${result.cpuSeconds.toFixed(1)} s in all)`,
       summary.p50,
@@ -179,15 +182,18 @@ async function push(): Promise<void> {
     }
   }
   console.log(
-    `\nCommit → push request received by a local push service (answers 201, timestamps, no decryption), ` +
-      `from each message's created_at; every reader but the sender, nobody focused or read (expected = messages × users)\n`,
+    `\nCommit → a push request carrying that seq or a later one received by a local push service (answers 201, ` +
+      `timestamps; decrypts after the measure), per message and user, from the message's created_at; every reader but ` +
+      `the sender, nobody focused or read. A user has one unread message notification per thread and one queued push ` +
+      `of it, which carries its newest content when sent\n`,
   );
   printTable(
     [
       'configuration',
       'messages × users',
-      'pushes received',
-      'by the last commit',
+      '(message, user) reached',
+      'pushes',
+      'last push has last seq',
       'pushes/s',
       'server CPU µs/push',
       'p50',

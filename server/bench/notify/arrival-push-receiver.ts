@@ -1,20 +1,34 @@
 /**
- * A light push service for `bench:notify`: it answers every push request `201` and
- * timestamps its arrival, without checking the VAPID JWT or decrypting (the tests' real one,
- * `server/test/support/push-service.ts`, costs the load generator more CPU per request than
- * the server spends sending it). Each subscription's endpoint is `<origin>/u/<index>`.
- * A repeated push (at least once) carries the same `Topic` and is counted once: a user's
- * pushes arrive in order, so the k-th distinct topic of a user is their k-th notification.
+ * A light push service for `bench:notify`: it answers every push request `201` and keeps its
+ * arrival time and encrypted body, without checking the VAPID JWT; the bodies are decrypted
+ * only after the measure (RFC 8291, with the subscriptions' keys), so that the load generator
+ * spends no CPU on it while the server works. Each subscription's endpoint is `<origin>/u/<index>`.
+ *
+ * A user has one unread `message` notification per thread, updated in place, and one queued
+ * push of it: a push carries the notification's newest seq when sent, so what a push stands
+ * for is read from its payload (`notification_id`, `thread_seq`), not from its `Topic` (the
+ * same for every update of one notification).
  */
+import type { ECDH } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decryptAes128gcm } from '../../test/support/push-service.ts';
+
+/** One push request as it arrived. */
+interface Arrival {
+  at: number;
+  body: Buffer;
+}
+
+/** One push as its payload says: which notification, at which seq, when it arrived. */
+export interface DecodedPush {
+  at: number;
+  notificationId: string;
+  seq: number;
+}
 
 export class ArrivalPushReceiver {
-  /** Per subscription index: the topics seen, in order of first arrival, and when each came (ms since the epoch). */
-  private readonly topics = new Map<number, Set<string>>();
-  private readonly arrivals = new Map<number, number[]>();
-  /** Push requests that were repeats of a topic already received. */
-  repeats = 0;
+  private readonly arrivals = new Map<number, Arrival[]>();
   /** Every request, repeats included. */
   requests = 0;
   lastArrivalAt = 0;
@@ -32,9 +46,10 @@ export class ArrivalPushReceiver {
     const receiver = new ArrivalPushReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     server.on('request', (request, response) => {
       const at = Date.now();
-      request.resume();
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        receiver.record(Number(/^\/u\/(\d+)$/.exec(request.url ?? '')?.[1] ?? -1), String(request.headers.topic ?? ''), at);
+        receiver.record(Number(/^\/u\/(\d+)$/.exec(request.url ?? '')?.[1] ?? -1), at, Buffer.concat(chunks));
         response.writeHead(201).end();
       });
     });
@@ -46,31 +61,20 @@ export class ArrivalPushReceiver {
     return `${this.origin}/u/${index}`;
   }
 
-  private record(index: number, topic: string, at: number): void {
+  private record(index: number, at: number, body: Buffer): void {
     this.requests++;
     this.lastArrivalAt = at;
-    let seen = this.topics.get(index);
-    if (!seen) this.topics.set(index, (seen = new Set()));
-    if (seen.has(topic)) {
-      this.repeats++;
-      return;
-    }
-    seen.add(topic);
-    let times = this.arrivals.get(index);
-    if (!times) this.arrivals.set(index, (times = []));
-    times.push(at);
+    let list = this.arrivals.get(index);
+    if (!list) this.arrivals.set(index, (list = []));
+    list.push({ at, body });
   }
 
-  /** Distinct pushes received so far. */
-  get received(): number {
-    let total = 0;
-    for (const times of this.arrivals.values()) total += times.length;
-    return total;
-  }
-
-  /** Arrival times of subscription `index`'s distinct pushes, in order. */
-  arrivalsOf(index: number): readonly number[] {
-    return this.arrivals.get(index) ?? [];
+  /** Subscription `index`'s pushes in order of arrival, decrypted with its keys (after the measure). */
+  decoded(index: number, keys: { ecdh: ECDH; publicKey: Buffer; auth: Buffer }): DecodedPush[] {
+    return (this.arrivals.get(index) ?? []).map(({ at, body }) => {
+      const payload = JSON.parse(decryptAes128gcm(body, keys).toString('utf8')) as { notification_id: string; thread_seq: number };
+      return { at, notificationId: payload.notification_id, seq: payload.thread_seq };
+    });
   }
 
   async close(): Promise<void> {

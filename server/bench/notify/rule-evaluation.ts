@@ -102,14 +102,26 @@ export async function notifierOnSqlite(eventCount: number, readerCount: number):
         latestSeenSeq: null,
       });
     }
+    // Until the last batch is stored (the worker then stays a moment for more commits: not counted).
+    let storedAt = 0;
+    const record = storage.notifications.record.bind(storage.notifications);
+    storage.notifications.record = async (...args: Parameters<typeof record>) => {
+      const stored = await record(...args);
+      storedAt = performance.now();
+      return stored;
+    };
     const started = performance.now();
     notifier.committed(thread.id);
     await notifier.idle();
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = (storedAt - started) / 1000;
     await notifier.stop();
-    // Every reader but the sender has one notification per event.
+    // Every reader but the sender is told of every event: a mention each when it names them, and
+    // the rest joined in their one unread `message` notification of the thread.
+    let mentions = 0;
+    for (let i = 0; i < eventCount; i++) if (i % (readerCount - 1) === readerCount - 2) mentions++;
+    const expected = mentions + (mentions < eventCount ? 1 : 0);
     const made = await storage.notifications.unreadCount(readers[readerCount - 1]!);
-    if (made !== eventCount) throw new Error(`expected ${eventCount} notifications of the last reader, found ${made}`);
+    if (made !== expected) throw new Error(`expected ${expected} notifications of the last reader, found ${made}`);
     return eventCount / seconds;
   } finally {
     await storage.close();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Storage } from '../storage/storage.ts';
-import type { QueuedDelivery } from '../storage/stores/notification-store.ts';
+import type { DeliveryEnd, QueuedDelivery } from '../storage/stores/notification-store.ts';
 import type { DeliverableNotification, DeliveryOutcome, EmailChannel, PushChannel } from './delivery-channels.ts';
 import { effectiveSettings } from './notification-settings.ts';
 import { quietUntil } from './quiet-hours.ts';
@@ -45,6 +45,12 @@ interface Worker {
   again: boolean;
   done: Promise<void>;
 }
+
+/**
+ * How a delivery is ended: with the seq of its notification as sent (or judged stale). One whose
+ * notification a newer message updated meanwhile stays queued, and the newer content goes next.
+ */
+const endOf = (queued: QueuedDelivery): DeliveryEnd => ({ position: queued.position, threadSeq: queued.item.notification.thread_seq });
 
 const toDeliverable = (queued: QueuedDelivery): DeliverableNotification => ({
   userId: queued.item.userId,
@@ -130,12 +136,18 @@ export class DeliveryQueue {
         );
       }, this.deps.leaseMs / 3);
       try {
-        if (!(await this.deliverPush(userId))) lost = true;
-        else if (!this.stopped && !(await this.deliverEmail(userId))) lost = true;
+        // Woken again meanwhile (a busy thread: its notification was updated while it was being
+        // pushed): another round under the same lease, rather than a release and a new claim.
+        do {
+          worker.again = false;
+          if (!(await this.deliverPush(userId))) lost = true;
+          else if (!this.stopped && !(await this.deliverEmail(userId))) lost = true;
+        } while (worker.again && !lost && !this.stopped);
       } finally {
         clearInterval(renewal);
         if (!lost) await store.releaseUser(userId, this.owner);
       }
+      // Woken while the lease was being released: claim it again.
     } while (worker.again && !this.stopped);
   }
 
@@ -155,14 +167,14 @@ export class DeliveryQueue {
       return { held: true };
     }
     const send: QueuedDelivery[] = [];
-    const skipped: number[] = [];
+    const skipped: QueuedDelivery[] = [];
     // A busy thread fills a batch with items of one thread: its read state is read once.
     const readStates = new Map<string, Promise<{ readSeq: number } | null>>();
     for (const item of due) {
-      if (await this.stale(item, readStates)) skipped.push(item.position);
+      if (await this.stale(item, readStates)) skipped.push(item);
       else send.push(item);
     }
-    if (skipped.length > 0 && !(await store.finish(userId, this.owner, skipped))) return false;
+    if (skipped.length > 0 && !(await store.finish(userId, this.owner, skipped.map(endOf)))) return false;
     return { send };
   }
 
@@ -213,13 +225,7 @@ export class DeliveryQueue {
       // put off and before the next batch is read: a process killed meanwhile leaves them
       // queued, and the next sends them again (at least once; the same Topic and tag collapse them).
       const ended: QueuedDelivery[] = [];
-      const endSent = async () =>
-        ended.length === 0 ||
-        (await store.finish(
-          userId,
-          this.owner,
-          ended.splice(0).map((item) => item.position),
-        ));
+      const endSent = async () => ended.length === 0 || (await store.finish(userId, this.owner, ended.splice(0).map(endOf)));
       for (const item of screened.send) {
         if (this.stopped) return endSent();
         const outcome: DeliveryOutcome = push ? await push.deliver(toDeliverable(item)) : 'nothing_to_send';
@@ -264,7 +270,7 @@ export class DeliveryQueue {
     const attempts = Math.max(...items.map((item) => item.attempts)) + 1;
     if (outcome !== 'retry' || attempts >= DELIVERY_MAX_ATTEMPTS) {
       if (outcome === 'retry') this.givenUp(userId, attempts);
-      return (await store.finish(userId, this.owner, positions)) ? 'done' : 'lost';
+      return (await store.finish(userId, this.owner, items.map(endOf))) ? 'done' : 'lost';
     }
     const dueAt = this.deps.clock() + this.deps.retryBaseMs * 2 ** (attempts - 1);
     return (await store.postpone(userId, this.owner, positions, dueAt, attempts)) ? 'waiting' : 'lost';

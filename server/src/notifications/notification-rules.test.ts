@@ -128,6 +128,22 @@ describe('evaluateRules', () => {
     ).toBe(true);
   });
 
+  it('a `message` draft carries how it joins the unread one: its sender and the counted titles, in the reader’s language', () => {
+    const settings = new Map<string, NotificationSettings>([['otto', { ...DEFAULT_NOTIFICATION_SETTINGS, language: 'de' }]]);
+    const sent = event('message_committed', 'visitor:v', { mentions: [] }, 'Hallo');
+    const [olga, otto] = evaluateRules([sent], visitorThread(settings), plan);
+    const made = (draft: typeof olga, count: number) => {
+      const { from, in: inThread } = draft!.collapse!.titles;
+      return [`${from.before}${count}${from.after}`, `${inThread.before}${count}${inThread.after}`];
+    };
+    expect(olga!.collapse).toMatchObject({ senderId: 'visitor:v', count: 1 });
+    expect(made(olga, 3)).toEqual(['3 new messages from Vera', '3 new messages in Order 7']);
+    expect(made(otto, 2)).toEqual(['2 neue Nachrichten von Vera', '2 neue Nachrichten in Order 7']);
+    // Other kinds are one per (user, kind, seq): nothing to join.
+    const mention = event('message_committed', 'visitor:v', { mentions: ['user:olga'] }, 'Hallo');
+    expect(evaluateRules([mention], visitorThread(), plan).find((d) => d.kind === 'mention')!.collapse).toBeUndefined();
+  });
+
   it('other events make nothing', () => {
     const quiet = ['participant_joined', 'mode_changed', 'note_added', 'run_failed', 'handoff', 'tool_call_started'] as const;
     expect(

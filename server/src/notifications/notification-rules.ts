@@ -1,9 +1,9 @@
 import type { ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { NotificationKind, NotificationLanguage, NotificationSettings } from '../../../src/core/protocol/notifications.ts';
 import { markdownToPlainText } from '../../../src/markdown-core/markdown-plain-text.ts';
-import type { NotificationDraft } from '../storage/stores/notification-store.ts';
+import type { MessageCollapse, NotificationDraft } from '../storage/stores/notification-store.ts';
 import { effectiveSettings } from './notification-settings.ts';
-import { notificationWords, type NotificationFacts } from './notification-words.ts';
+import { countedMessageTitles, notificationWords, type NotificationFacts } from './notification-words.ts';
 
 /** Longest excerpt of a message in a notification's body, in characters (the rest is cut with an ellipsis). */
 export const EXCERPT_MAX_CHARS = 140;
@@ -71,7 +71,8 @@ function recipients(event: ThreadEvent, audience: ThreadAudience): { kind: Notif
  * `mention` for the users a message mentions, `message` for every other reader, `assigned`
  * for a new assignee, `waiting` when the thread starts waiting, `approval_pending` for those
  * who may decide; never for the actor, never for someone who cannot read the thread, and
- * only for kinds the user left some channel on. Pure and cheap: the audience and settings
+ * only for kinds the user left some channel on. A `message` draft carries how it joins the
+ * user's unread `message` notification of the thread (storage updates that one in place). Pure and cheap: the audience and settings
  * come in, loaded once per batch; a message's Markdown is read once, whoever it is for.
  */
 export function evaluateRules(events: readonly ThreadEvent[], audience: ThreadAudience, plan: DeliveryPlan): NotificationDraft[] {
@@ -110,13 +111,17 @@ export function evaluateRules(events: readonly ThreadEvent[], audience: ThreadAu
     const approval = typeof approvalId === 'string' && typeof expiresAt === 'string' ? { id: approvalId, expiresAt } : undefined;
     for (const { kind, users } of groups) {
       // The words depend on the kind and the language only: made once per event and language.
-      const words = new Map<NotificationLanguage, { title: string; body: string }>();
+      const words = new Map<NotificationLanguage, { title: string; body: string; counted?: MessageCollapse['titles'] }>();
       for (const userId of users) {
         const settings = settingsFor(userId);
         const channels = settings.channels[kind];
         if (channels.length === 0) continue;
         let said = words.get(settings.language);
-        if (!said) words.set(settings.language, (said = notificationWords(kind, settings.language, facts)));
+        if (!said) {
+          said = notificationWords(kind, settings.language, facts);
+          if (kind === 'message') said.counted = countedMessageTitles(settings.language, facts);
+          words.set(settings.language, said);
+        }
         const deliveries: NotificationDraft['deliveries'] = [];
         if (plan.push && channels.includes('push')) deliveries.push({ channel: 'push', dueAt: plan.now });
         if (plan.email && channels.includes('email')) {
@@ -124,6 +129,8 @@ export function evaluateRules(events: readonly ThreadEvent[], audience: ThreadAu
         }
         const draft: NotificationDraft = { userId, kind, threadSeq: event.thread_seq, title: said.title, body: said.body, deliveries };
         if (kind === 'approval_pending' && approval) draft.approval = approval;
+        // One unread `message` notification per user and thread: storage joins it to the one they have.
+        if (said.counted) draft.collapse = { senderId: event.sender_id ?? null, count: 1, titles: said.counted };
         drafts.push(draft);
       }
     }

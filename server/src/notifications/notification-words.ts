@@ -1,4 +1,5 @@
 import type { NotificationKind, NotificationLanguage } from '../../../src/core/protocol/notifications.ts';
+import type { CountedTitle } from '../storage/stores/notification-store.ts';
 
 /** What a notification's title and body are made of: who did it, where, and a short excerpt. */
 export interface NotificationFacts {
@@ -14,6 +15,8 @@ interface Words {
   someone: string;
   untitled: string;
   title: Record<NotificationKind, (facts: NotificationFacts, actor: string) => string>;
+  /** The title of a `message` notification standing for several messages, around their count. */
+  counted: { from: (actor: string) => CountedTitle; in: (thread: string) => CountedTitle };
 }
 
 /** The body says where, or quotes: the same in every language (only "untitled" is translated). */
@@ -37,6 +40,10 @@ const CATALOG: Record<NotificationLanguage, Words> = {
       approval_pending: (facts) => `Approval needed: ${facts.excerpt}`,
       message: (_facts, actor) => `New message from ${actor}`,
     },
+    counted: {
+      from: (actor) => ({ before: '', after: ` new messages from ${actor}` }),
+      in: (thread) => ({ before: '', after: ` new messages in ${thread}` }),
+    },
   },
   de: {
     someone: 'Jemand',
@@ -47,6 +54,10 @@ const CATALOG: Record<NotificationLanguage, Words> = {
       waiting: () => 'Ein Gespräch wartet auf einen Menschen',
       approval_pending: (facts) => `Freigabe nötig: ${facts.excerpt}`,
       message: (_facts, actor) => `Neue Nachricht von ${actor}`,
+    },
+    counted: {
+      from: (actor) => ({ before: '', after: ` neue Nachrichten von ${actor}` }),
+      in: (thread) => ({ before: '', after: ` neue Nachrichten in ${thread}` }),
     },
   },
 };
@@ -61,4 +72,14 @@ export function notificationWords(
   const actor = facts.actor ?? words.someone;
   const thread = facts.thread ?? words.untitled;
   return { title: words.title[kind](facts, actor), body: BODY[kind](facts, thread) };
+}
+
+/**
+ * The titles of a `message` notification that stands for several messages (one unread per user
+ * and thread): "3 new messages from Ann" while they are all from one sender, "… in <thread>"
+ * once several wrote.
+ */
+export function countedMessageTitles(language: NotificationLanguage, facts: NotificationFacts): { from: CountedTitle; in: CountedTitle } {
+  const words = CATALOG[language];
+  return { from: words.counted.from(facts.actor ?? words.someone), in: words.counted.in(facts.thread ?? words.untitled) };
 }

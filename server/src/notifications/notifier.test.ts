@@ -28,7 +28,8 @@ describe('Notifier: a busy thread’s backlog', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it(`is stored in slices of at most ${RULES_BATCH_NOTIFICATIONS} notifications: the first are stored before the rest is evaluated`, async () => {
+  /** The busy thread, its backlog (messages mentioning `mentionAll` everyone), and each `record` call the notifier made for it. */
+  async function runBacklog(mentionAll: boolean) {
     const readers: string[] = [];
     for (let i = 0; i < READERS; i++) {
       const id = randomUUID();
@@ -56,7 +57,7 @@ describe('Notifier: a busy thread’s backlog', () => {
         role: 'user',
         content: `Message ${i}`,
         clientMessageId: randomUUID(),
-        mentions: [],
+        mentions: mentionAll ? readers.slice(1).map((id) => `user:${id}`) : [],
         baseSeq: null,
         latestSeenSeq: null,
       });
@@ -87,8 +88,13 @@ describe('Notifier: a busy thread’s backlog', () => {
     notifier.committed(thread.id);
     await notifier.idle();
     await notifier.stop();
+    return { readers, seqs, calls };
+  }
 
-    const perSlice = Math.floor(RULES_BATCH_NOTIFICATIONS / READERS);
+  it(`is stored in slices of at most ${RULES_BATCH_NOTIFICATIONS} notifications: the first are stored before the rest is evaluated`, async () => {
+    // Mentions are one notification each (only `message` ones are joined): 1,000 a message.
+    const { readers, seqs, calls } = await runBacklog(true);
+    const perSlice = Math.floor(RULES_BATCH_NOTIFICATIONS / (READERS - 1));
     const expected: { seq: number; drafts: number }[] = [];
     for (let start = 0; start < MESSAGES; start += perSlice) {
       const slice = seqs.slice(start, start + perSlice);
@@ -96,8 +102,19 @@ describe('Notifier: a busy thread’s backlog', () => {
     }
     expect(calls).toEqual(expected);
     expect(calls[0]!.drafts).toBeLessThanOrEqual(RULES_BATCH_NOTIFICATIONS);
-    // Every reader but the sender has one notification per message, none twice.
+    // Every reader but the sender has one mention per message, none twice.
     expect(await storage.notifications.unreadCount(readers[READERS - 1]!)).toBe(MESSAGES);
+    expect(await storage.notifications.unreadCount(readers[0]!)).toBe(0);
+  });
+
+  it('joins a reader’s messages of the backlog into one notification: one slice, one write per reader, counted', async () => {
+    const { readers, seqs, calls } = await runBacklog(false);
+    // 12 messages × 1,000 readers are 1,000 writes: one slice, not three.
+    expect(calls).toEqual([{ seq: seqs.at(-1)!, drafts: MESSAGES * (READERS - 1) }]);
+    const { items } = await storage.notifications.list(readers[READERS - 1]!, { unreadOnly: true, cursor: null, limit: 10 });
+    expect(items.map((n) => [n.kind, n.thread_seq, n.title, n.body, n.count])).toEqual([
+      ['message', seqs.at(-1), `${MESSAGES} new messages from Reader 0`, `Message ${MESSAGES - 1}`, MESSAGES],
+    ]);
     expect(await storage.notifications.unreadCount(readers[0]!)).toBe(0);
   });
 });

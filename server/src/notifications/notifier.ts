@@ -5,7 +5,7 @@ import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
 import type { Hub } from '../realtime/hub.ts';
 import { Outbound } from '../realtime/outbound.ts';
 import type { Storage } from '../storage/storage.ts';
-import type { StoredNotification } from '../storage/stores/notification-store.ts';
+import type { NotificationDraft, StoredNotification } from '../storage/stores/notification-store.ts';
 import { evaluateRules, type DeliveryPlan, type ThreadAudience } from './notification-rules.ts';
 import { effectiveSettings } from './notification-settings.ts';
 
@@ -18,13 +18,60 @@ export const NOTIFY_POLL_MS = 5_000;
 /** Events read from the log at a time for one thread (their audience is read once for them). */
 const RULES_BATCH = 200;
 /**
- * Notifications made and stored at a time, at most: events are evaluated and stored in slices
- * of this many notifications (at least one event), so that on a thread of a thousand readers
- * the first pushes go out once five events' notifications are stored, not 200 events'. Not
- * smaller: each stored slice rewrites the index pages of every reader it touches (SQLite's WAL),
- * and one event per slice cost a thousand-reader thread half its notifications per second.
+ * Notifications written at a time, at most: events are stored in slices of this many writes (at
+ * least one event), so that the first pushes of a big batch go out once a slice is stored. Not
+ * smaller: each stored slice rewrites the index pages of every reader it touches (SQLite's WAL).
+ * A user's `message` notifications of one slice are one write (one unread per user and thread),
+ * so on a busy thread a slice holds many events: a thousand readers' 200 messages are one
+ * slice of a thousand writes, not 40 slices of 5,000.
  */
 export const RULES_BATCH_NOTIFICATIONS = 5_000;
+
+/**
+ * The batch's events cut into slices of at most {@link RULES_BATCH_NOTIFICATIONS} writes (at
+ * least one event each), with their drafts (in event order, as `evaluateRules` makes them). A
+ * user's `message` drafts in one slice count once: storage joins them into one write.
+ */
+export function slicesOf(
+  events: readonly ThreadEvent[],
+  drafts: readonly NotificationDraft[],
+): { events: ThreadEvent[]; drafts: NotificationDraft[] }[] {
+  const slices: { events: ThreadEvent[]; drafts: NotificationDraft[] }[] = [];
+  let current: { events: ThreadEvent[]; drafts: NotificationDraft[] } = { events: [], drafts: [] };
+  let writes = 0;
+  let messaged = new Set<string>();
+  let next = 0;
+  for (const event of events) {
+    const start = next;
+    while (next < drafts.length && drafts[next]!.threadSeq === event.thread_seq) next++;
+    const own = drafts.slice(start, next);
+    const added = own.filter((draft) => !draft.collapse || !messaged.has(draft.userId)).length;
+    if (current.events.length > 0 && writes + added > RULES_BATCH_NOTIFICATIONS) {
+      slices.push(current);
+      current = { events: [], drafts: [] };
+      writes = 0;
+      messaged = new Set();
+    }
+    current.events.push(event);
+    for (const draft of own) {
+      if (draft.collapse && messaged.has(draft.userId)) continue;
+      writes++;
+      if (draft.collapse) messaged.add(draft.userId);
+    }
+    current.drafts.push(...own);
+  }
+  if (current.events.length > 0) slices.push(current);
+  return slices;
+}
+/**
+ * After a round of a thread, how long its worker stays to take what is committed meanwhile in
+ * one more round (a busy thread): each round reads the thread's audience (a thousand readers'
+ * names and settings) and rewrites each reader's unread `message` notification once, so a round
+ * of several messages costs about what one message's does. A commit to a quiet thread starts a
+ * round at once; this only spaces the rounds that follow, and is short against the 500 ms a push
+ * may take (issue 18).
+ */
+export const NOTIFY_COALESCE_MS = 100;
 /** Threads taken up per poll at most; the rest wait for the next poll. */
 const DUE_BATCH = 100;
 
@@ -135,6 +182,8 @@ export class Notifier {
       }
       // Committed elsewhere while this process held the lease (that process's claim failed): go again.
       if (!lost && !this.stopped && (await this.deps.storage.log.list(threadId, reached, 1)).events.length > 0) worker.again = true;
+      // A busy thread: what is committed in a moment is taken in one round, not one round each.
+      if (!lost && !this.stopped) await new Promise((resolve) => setTimeout(resolve, NOTIFY_COALESCE_MS));
     } while (worker.again && !this.stopped);
   }
 
@@ -151,17 +200,14 @@ export class Notifier {
       const { events } = await this.deps.storage.log.list(threadId, cursor, RULES_BATCH);
       if (events.length === 0) return cursor;
       const audience = await this.audienceOf(threadId);
-      const plan = this.deps.plan();
-      const slice = Math.max(1, Math.floor(RULES_BATCH_NOTIFICATIONS / Math.max(1, audience?.readers.size ?? 0)));
-      for (let start = 0; start < events.length; start += slice) {
-        if (start > 0 && lost()) return null;
-        if (start > 0 && this.stopped) return cursor;
-        const some = events.slice(start, start + slice);
-        const drafts = audience ? evaluateRules(some, audience, plan) : [];
-        const last = some[some.length - 1]!.thread_seq;
+      const drafts = audience ? evaluateRules(events, audience, this.deps.plan()) : [];
+      for (const [index, slice] of slicesOf(events, drafts).entries()) {
+        if (index > 0 && lost()) return null;
+        if (index > 0 && this.stopped) return cursor;
+        const last = slice.events[slice.events.length - 1]!.thread_seq;
         // Before the cursor moves past them: a crash here evaluates them again (the hook is idempotent).
-        if (this.deps.evaluated) await this.deps.evaluated(threadId, some);
-        const created = await this.deps.storage.notifications.record(threadId, this.owner, last, this.deps.leaseMs, drafts);
+        if (this.deps.evaluated) await this.deps.evaluated(threadId, slice.events);
+        const created = await this.deps.storage.notifications.record(threadId, this.owner, last, this.deps.leaseMs, slice.drafts);
         if (created === null) return null;
         this.announce(created, audience);
         cursor = last;

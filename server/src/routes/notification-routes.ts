@@ -24,6 +24,8 @@ const notification = {
     body: { type: 'string' },
     created_at: { type: 'string' },
     read_at: { type: ['string', 'null'] },
+    // [ext] A `message` notification standing for several messages (one unread per user and thread, updated in place).
+    count: { type: 'integer', minimum: 2 },
   },
   required: ['id', 'kind', 'thread_id', 'thread_seq', 'title', 'body', 'created_at', 'read_at'],
 } as const;

@@ -23,6 +23,10 @@ export function notificationRow(threadId: string, draft: NotificationDraft, at: 
     approval_expires_at: draft.approval?.expiresAt ?? null,
     created_at: at,
     read_at: null,
+    // A `message` notification is the one of its (user, thread) while unread: later messages update it.
+    collapse_key: draft.collapse ? threadId : null,
+    count: draft.collapse?.count ?? 1,
+    sender_id: draft.collapse?.senderId ?? null,
   };
 }
 
@@ -37,6 +41,8 @@ export function toNotification(row: Row): Notification {
     body: String(row.body),
     created_at: isoOf(row.created_at),
     read_at: isoOrNull(row.read_at),
+    // [ext] Only when it stands for several messages: absent means one, as before.
+    ...(Number(row.count ?? 1) > 1 ? { count: Number(row.count) } : {}),
   };
 }
 
@@ -44,6 +50,7 @@ export function toNotification(row: Row): Notification {
 export function toStoredNotification(row: Row): StoredNotification {
   const stored: StoredNotification = { userId: String(row.user_id), notification: toNotification(row) };
   if (row.approval_id) stored.approval = { id: String(row.approval_id), expiresAt: isoOf(row.approval_expires_at) };
+  if (row.replaced === true || row.replaced === 1) stored.replaced = true;
   return stored;
 }
 

@@ -114,4 +114,45 @@ describe.runIf(clusterAvailable)('notifications across processes (PostgreSQL + N
     },
     TEST_TIMEOUT_MS,
   );
+
+  it(
+    'a busy thread written on every process: one unread `message` notification per reader, updated in place, never two',
+    async () => {
+      // The processes still running (the test before killed one): two or three.
+      const servers = cluster!.servers.filter((server) => server.process.exitCode === null && server.process.signalCode === null);
+      expect(servers.length).toBeGreaterThanOrEqual(2);
+      const sender: Session = await signIn(servers[0]!, people[0]!.email, PASSWORD);
+      const reader: Session = await signIn(servers[1]!, people[1]!.email, PASSWORD);
+      const created = await api(servers[1]!, 'POST', '/chat/threads', {
+        token: sender.token,
+        body: { target_user_ids: [reader.user.id], title: 'Chatty' },
+      });
+      expect(created.status).toBe(201);
+      const threadId: string = created.body.id;
+      // Sent at once, on every process: each process's notifier evaluates the rules for the thread.
+      const sent = await Promise.all(
+        Array.from({ length: MESSAGES }, (_, i) =>
+          api(servers[i % servers.length]!, 'POST', `/chat/threads/${threadId}/messages`, {
+            token: sender.token,
+            body: sendBody(`chat ${i}`),
+          }),
+        ),
+      );
+      expect(sent.map((response) => response.status)).toEqual(Array(MESSAGES).fill(201));
+      const last = Math.max(...sent.map((response) => response.body.message.thread_seq as number));
+      let mine: Awaited<ReturnType<typeof notificationsOf>>['notifications'] = [];
+      await waitFor(
+        'the newest message notified',
+        async () => {
+          mine = (await notificationsOf(servers[0]!, reader.token, '?limit=100')).notifications.filter((n) => n.thread_id === threadId);
+          return mine.some((n) => n.thread_seq === last);
+        },
+        NOTIFY_TIMEOUT_MS,
+      );
+      expect(mine.map((n) => [n.kind, n.thread_seq, n.title, n.read_at])).toEqual([
+        ['message', last, `${MESSAGES} new messages from Sender`, null],
+      ]);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -101,13 +101,12 @@ describeEachStorage('notifications: settings and the in-app list', (storageEnv) 
   });
 
   it('lists newest first page by page, counts and filters unread, marks ids and then all read', async () => {
-    const thread = await createThread(server, alice.token, { target_user_ids: [bob.user.id], title: 'Paging' });
-    const seqs: number[] = [];
+    // Five threads, a message each: a user has one unread `message` notification per thread (see the collapse tests).
     for (let i = 1; i <= 5; i++) {
+      const thread = await createThread(server, alice.token, { target_user_ids: [bob.user.id], title: `Paging ${i}` });
       const sent = await api(server, 'POST', `/chat/threads/${thread.id}/messages`, { token: alice.token, body: sendBody(`message ${i}`) });
-      seqs.push(sent.body.message.thread_seq);
+      await waitForNotification(server, bob.token, thread.id, sent.body.message.thread_seq);
     }
-    await waitForNotification(server, bob.token, thread.id, seqs.at(-1)!);
 
     const first = await notificationsOf(server, bob.token, '?limit=2');
     expect(first.notifications.map((n) => n.body)).toEqual(['message 5', 'message 4']);

@@ -95,4 +95,51 @@ describe('the notification list (properties)', () => {
       ),
     );
   });
+
+  it('a `message` notification updated in place (same id, newer seq, counted): replaced, moved to the top, listed once, the count not grown', () => {
+    /** Frames of a few ids, each a newer version (later seq and time) of that id's notification, or a read. */
+    const updateArb = fc.array(
+      fc.oneof(
+        fc.record({ kind: fc.constant('update' as const), id: fc.integer({ min: 1, max: 5 }) }),
+        fc.record({
+          kind: fc.constant('read' as const),
+          ids: fc.uniqueArray(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 }),
+        }),
+      ),
+      { maxLength: 40 },
+    );
+    fc.assert(
+      fc.property(updateArb, (steps) => {
+        let state = listed([]);
+        let clock = 100;
+        const versions = new Map<number, number>();
+        for (const s of steps) {
+          if (s.kind === 'read') {
+            state = step(state, s);
+          } else {
+            clock += 1;
+            const version = (versions.get(s.id) ?? 0) + 1;
+            versions.set(s.id, version);
+            const wasUnread = state.items.find((item) => item.id === `n${s.id}`)?.read_at === null;
+            const before = state.unreadCount!;
+            const update: InboundNotification = {
+              ...note(s.id),
+              thread_seq: clock,
+              title: `${version} new messages from Ann`,
+              created_at: new Date(Date.UTC(2026, 0, 1, 0, 0, clock)).toISOString(),
+              ...(version > 1 ? { count: version } : {}),
+            };
+            state = notificationListReducer(state, { type: 'arrived', notification: update });
+            // At the top, with the newest words; an id the list had unread is not counted again.
+            expect(state.items[0]).toMatchObject({ id: update.id, thread_seq: clock, title: update.title });
+            if (wasUnread) expect(state.unreadCount).toBe(before);
+          }
+          expect(state.unreadCount).toBe(unreadListed(state));
+          expect(new Set(ids(state)).size).toBe(state.items.length);
+          const times = state.items.map((item) => item.created_at);
+          expect(times).toEqual([...times].sort().reverse());
+        }
+      }),
+    );
+  });
 });

@@ -23,6 +23,12 @@ export interface Notification {
   body: string;
   created_at: string;
   read_at: string | null;
+  /**
+   * [ext] How many messages a `message` notification stands for, when more than one: a user has
+   * at most one unread `message` notification per thread, updated in place (same id, newest seq,
+   * title and body) as messages arrive. Absent: one.
+   */
+  count?: number;
 }
 
 /** Quiet hours: push and email wait until they end. `start`/`end` are `HH:MM` in `time_zone` (IANA). */

@@ -71,6 +71,8 @@ const frameSchemas = {
       body: v.string(),
       created_at: v.string(),
       read_at: v.nullable(v.string()),
+      // [ext] A `message` notification standing for several messages (one unread per thread, updated in place).
+      count: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
     }),
   }),
   error: v.object({

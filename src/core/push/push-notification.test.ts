@@ -4,6 +4,7 @@ import {
   clickPlan,
   decisionOutcome,
   DONE_IDS_KEPT,
+  doneEntry,
   isInboxUrl,
   outcomeNotification,
   pushLanguage,
@@ -50,6 +51,7 @@ describe('pushNotification', () => {
       options: {
         body: 'demo wants to send an email',
         tag: 'n-1',
+        renotify: false,
         lang: 'en',
         data: { payload: approval },
         actions: [
@@ -93,6 +95,18 @@ describe('shouldShowPush', () => {
 
   it('shows nothing for a notification already decided or opened here (a repeated delivery)', () => {
     expect(shouldShowPush(approval, [], SCOPE, ['n-0', 'n-1'])).toBe(false);
+    expect(shouldShowPush(approval, [], SCOPE, [doneEntry(approval)])).toBe(false);
+  });
+
+  it('a `message` notification updated past the seq opened here (same id, newer messages) shows again, alerting anew', () => {
+    const message: PushPayload = { ...mention, kind: 'message', title: 'New message from Bob' };
+    const done = rememberDone([], doneEntry(message));
+    expect(shouldShowPush(message, [], SCOPE, done)).toBe(false);
+    const update = { ...message, thread_seq: 9, title: '2 new messages from Bob' };
+    expect(shouldShowPush(update, [], SCOPE, done)).toBe(true);
+    expect(pushNotification(update, WORDS, 'en').options).toMatchObject({ tag: 'n-2', renotify: true });
+    // Opened again at the newer seq: one entry per id, the newest.
+    expect(rememberDone(done, doneEntry(update))).toEqual(['n-2#9']);
   });
 });
 

@@ -40,6 +40,11 @@ export interface NotificationToShow {
     body: string;
     /** The notification id: one OS notification per notification, a repeat replaces it (CONTRACT §12). */
     tag: string;
+    /**
+     * A `message` notification is updated in place as messages arrive (same id, newer seq): its
+     * update replaces the one shown (same tag) and alerts again, rather than silently.
+     */
+    renotify: boolean;
     lang: PushLanguage;
     data: PushNotificationData;
     actions: { action: string; title: string }[];
@@ -70,6 +75,7 @@ export function pushNotification(
     options: {
       body: payload.body,
       tag: payload.notification_id,
+      renotify: payload.kind === 'message',
       lang,
       data: { payload },
       actions: actions.slice(0, Math.max(0, maxActions)),
@@ -113,6 +119,8 @@ export function outcomeNotification(
     options: {
       body: words[OUTCOME_WORDS[outcome]],
       tag: payload.notification_id,
+      // The outcome of the user's own click: it replaces the notification quietly.
+      renotify: false,
       lang,
       data: { payload: rest, outcome },
       actions: [{ action: PUSH_ACTIONS.open, title: words.open }],
@@ -139,7 +147,7 @@ export function isInboxUrl(url: string, scope: string): boolean {
  * tells the user itself, once, CONTRACT §12), and not for one already decided or opened here.
  */
 export function shouldShowPush(payload: PushPayload, windows: readonly WindowSnapshot[], scope: string, done: readonly string[]): boolean {
-  if (done.includes(payload.notification_id)) return false;
+  if (isDone(payload, done)) return false;
   return !windows.some((window) => window.visibilityState === 'visible' && isInboxUrl(window.url, scope));
 }
 
@@ -170,12 +178,33 @@ export function clickPlan(action: string, data: unknown): ClickPlan | null {
   return { type: 'open', payload };
 }
 
-/** Notification ids the worker remembers as decided or opened here (a repeated push of one shows nothing). */
+/** Notifications the worker remembers as decided or opened here (a repeated push of one shows nothing). */
 export const DONE_IDS_KEPT = 200;
 
-/** `done` with `id` added last, the oldest dropped beyond {@link DONE_IDS_KEPT}. */
-export function rememberDone(done: readonly string[], id: string): string[] {
-  return [...done.filter((item) => item !== id), id].slice(-DONE_IDS_KEPT);
+/**
+ * What the worker remembers of a notification decided or opened here: its id and the seq it
+ * showed, `<id>#<seq>`. A `message` notification is updated in place (same id, a newer seq) as
+ * messages arrive: that update is news and is shown; a repeat of what was opened is not. A bare
+ * id (remembered by an earlier version) stands for every seq.
+ */
+export const doneEntry = (payload: Pick<PushPayload, 'notification_id' | 'thread_seq'>) =>
+  `${payload.notification_id}#${payload.thread_seq}`;
+
+const idOfEntry = (entry: string) => (entry.includes('#') ? entry.slice(0, entry.lastIndexOf('#')) : entry);
+
+/** Whether the payload is one decided or opened here, at its seq or a later one. */
+export function isDone(payload: Pick<PushPayload, 'notification_id' | 'thread_seq'>, done: readonly string[]): boolean {
+  return done.some((entry) => {
+    if (idOfEntry(entry) !== payload.notification_id) return false;
+    const at = entry.lastIndexOf('#');
+    return at === -1 || Number(entry.slice(at + 1)) >= payload.thread_seq;
+  });
+}
+
+/** `done` with `entry` (see {@link doneEntry}) added last, replacing its id's earlier one, the oldest dropped beyond {@link DONE_IDS_KEPT}. */
+export function rememberDone(done: readonly string[], entry: string): string[] {
+  const id = idOfEntry(entry);
+  return [...done.filter((item) => idOfEntry(item) !== id), entry].slice(-DONE_IDS_KEPT);
 }
 
 /** The worker's language: the one the inbox told it, else the browser's first it speaks, else English. */

@@ -7,7 +7,9 @@
  *   network, so a new version takes over at once (`skipWaiting` + `clients.claim`) and no
  *   version of it can ever show stale UI.
  * - `push`: a valid payload is shown unless an inbox tab is visible (that tab shows it), with
- *   the notification id as tag, so a repeat replaces it instead of adding a second one.
+ *   the notification id as tag, so a repeat replaces it instead of adding a second one; a
+ *   `message` notification updated by newer messages (same id, newer seq) replaces it and
+ *   alerts again (`renotify`).
  * - `notificationclick`: Open (or the body) focuses an inbox window on the thread, or opens one;
  *   Approve / Reject spend the notification's one-time action token (no other credential) and
  *   replace the notification with the outcome in words.
@@ -17,6 +19,7 @@ import {
   clickPlan,
   decisionOutcome,
   DEFAULT_MAX_ACTIONS,
+  doneEntry,
   isInboxUrl,
   outcomeNotification,
   pushLanguage,
@@ -31,6 +34,7 @@ import {
   type ToPageMessage,
 } from '../../core/push/push-notification.ts';
 import { parsePushPayload } from '../../core/push/push-payload.ts';
+import type { PushPayload } from '../../core/protocol/notifications.ts';
 import { loadRuntimeConfig } from '../../config/runtime-config.ts';
 import { pushWordsDe } from '../../i18n/catalog-push-de.ts';
 import { pushWordsEn } from '../../i18n/catalog-push-en.ts';
@@ -93,8 +97,8 @@ const inboxWindows = async () =>
     isInboxUrl(client.url, sw.registration.scope),
   );
 
-async function markDone(notificationId: string): Promise<void> {
-  await writeValue(DONE_KEY, rememberDone(await readDoneIds(), notificationId));
+async function markDone(payload: PushPayload): Promise<void> {
+  await writeValue(DONE_KEY, rememberDone(await readDoneIds(), doneEntry(payload)));
 }
 
 async function onPush(text: string | null): Promise<void> {
@@ -115,12 +119,12 @@ async function onClick(action: string, data: unknown): Promise<void> {
   if (!plan) return;
   const { payload } = plan;
   if (plan.type === 'open') {
-    await markDone(payload.notification_id);
+    await markDone(payload);
     await openThread(payload.thread_id);
     return;
   }
   const outcome = decisionOutcome(plan.decision, await decide(plan.actionToken, plan.decision));
-  await markDone(payload.notification_id);
+  await markDone(payload);
   const lang = await language();
   const { title, options } = outcomeNotification(payload, outcome, WORDS[lang], lang);
   await sw.registration.showNotification(title, options);

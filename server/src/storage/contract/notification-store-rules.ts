@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../../src/core/protocol/notifications.ts';
-import type { NotificationDraft } from '../stores/notification-store.ts';
+import type { NotificationDraft, QueuedDelivery } from '../stores/notification-store.ts';
 import { message, thread, users, type ContractOpen } from './fixtures.ts';
 
 const draft = (userId: string, seq: number, extra: Partial<NotificationDraft> = {}): NotificationDraft => ({
@@ -12,6 +12,24 @@ const draft = (userId: string, seq: number, extra: Partial<NotificationDraft> = 
   deliveries: [{ channel: 'push', dueAt: 1_000 }],
   ...extra,
 });
+
+/** A `message` draft as the rules make it: it joins the user's unread `message` notification of the thread. */
+const messageDraft = (userId: string, seq: number, sender: string, extra: Partial<NotificationDraft> = {}): NotificationDraft => ({
+  userId,
+  kind: 'message',
+  threadSeq: seq,
+  title: `New message from ${sender}`,
+  body: `text ${seq}`,
+  collapse: {
+    senderId: `user:${sender}`,
+    count: 1,
+    titles: { from: { before: '', after: ` new messages from ${sender}` }, in: { before: '', after: ' new messages in Plans' } },
+  },
+  deliveries: [{ channel: 'push', dueAt: 1_000 }],
+  ...extra,
+});
+
+const endOf = (queued: QueuedDelivery) => ({ position: queued.position, threadSeq: queued.item.notification.thread_seq });
 
 /** More notification rows than one PostgreSQL statement may bind (65,535 parameters, 10 a row). */
 const WIDE_BATCH = 7_000;
@@ -108,10 +126,10 @@ export function notificationStoreRules(open: ContractOpen): void {
     const holder = `q${claims.indexOf(true) + 1}`;
     expect(await store.dueUsers(10_000, 10)).toEqual([]);
     const [push] = await store.queued(b!, 'push', 10);
-    expect(await store.finish(b!, 'someone', [push!.position])).toBe(false);
+    expect(await store.finish(b!, 'someone', [endOf(push!)])).toBe(false);
     expect(await store.postpone(b!, holder, [push!.position], 7_000, 1)).toBe(true);
     expect((await store.queued(b!, 'push', 10)).map((d) => [d.dueAt, d.attempts])).toEqual([[7_000, 1]]);
-    expect(await store.finish(b!, holder, [push!.position])).toBe(true);
+    expect(await store.finish(b!, holder, [endOf(push!)])).toBe(true);
     expect(await store.queued(b!, 'push', 10)).toEqual([]);
     expect((await store.queued(b!, 'email', 10)).map((d) => d.dueAt)).toEqual([5_000]);
     await store.releaseUser(b!, holder);
@@ -132,6 +150,111 @@ export function notificationStoreRules(open: ContractOpen): void {
     expect(await store.unreadCount(a!)).toBe(WIDE_BATCH);
     const queued = await store.queued(a!, 'push', 5);
     expect(queued.map((d) => d.item.notification.thread_seq)).toEqual([1, 2, 3, 4, 5]);
+    await storage.close();
+  });
+
+  it('notifications rule N7: one unread `message` notification per (user, thread), updated in place and moved to the top; read, the next is new; other kinds stay apart', async () => {
+    const { storage } = await open();
+    const store = storage.notifications;
+    const [a, b] = await users(storage, 2);
+    const { thread: t } = await storage.threads.create(thread([a!, b!]));
+    const { thread: other } = await storage.threads.create(thread([a!, b!]));
+    await store.claimThread(t.id, 'p', 60_000);
+    await store.claimThread(other.id, 'p', 60_000);
+    const [first] = (await store.record(t.id, 'p', 1, 60_000, [messageDraft(b!, 1, 'Ann')]))!;
+    expect(first!.notification).toMatchObject({ thread_seq: 1, title: 'New message from Ann', body: 'text 1' });
+    expect(first!.notification.count).toBeUndefined();
+    await store.record(other.id, 'p', 1, 60_000, [draft(b!, 1)]);
+    const [second] = (await store.record(t.id, 'p', 2, 60_000, [messageDraft(b!, 2, 'Ann')]))!;
+    expect(second).toMatchObject({
+      replaced: true,
+      notification: { id: first!.notification.id, thread_seq: 2, title: '2 new messages from Ann', body: 'text 2', count: 2 },
+    });
+    expect(second!.notification.created_at >= first!.notification.created_at).toBe(true);
+    // Listed once, at the top (above the other thread's newer notification); one unread.
+    const listed = await store.list(b!, { unreadOnly: false, cursor: null, limit: 10 });
+    expect(listed.items.map((n) => [n.thread_id, n.kind, n.thread_seq, n.title])).toEqual([
+      [t.id, 'message', 2, '2 new messages from Ann'],
+      [other.id, 'mention', 1, 't'],
+    ]);
+    expect(await store.unreadCount(b!)).toBe(2);
+    // Two messages of one slice are one write; a second sender makes it "… in <thread>"; a mention in the same slice stays apart.
+    const slice = (await store.record(t.id, 'p', 4, 60_000, [messageDraft(b!, 3, 'Ann'), draft(b!, 4), messageDraft(b!, 4, 'Bo')]))!;
+    expect(
+      slice.map((c) => [
+        c.notification.id === first!.notification.id,
+        c.notification.kind,
+        c.notification.thread_seq,
+        c.notification.title,
+      ]),
+    ).toEqual([
+      [false, 'mention', 4, 't'],
+      [true, 'message', 4, '4 new messages in Plans'],
+    ]);
+    // Pages by position stay valid: the cursor of the second item still pages on to what is older.
+    const top = await store.list(b!, { unreadOnly: false, cursor: null, limit: 1 });
+    const rest = await store.list(b!, { unreadOnly: false, cursor: top.positions[0]!, limit: 10 });
+    expect([...top.items, ...rest.items].map((n) => [n.kind, n.thread_seq])).toEqual([
+      ['message', 4],
+      ['mention', 4],
+      ['mention', 1],
+    ]);
+    // Read: the next message makes a new one, for one message again.
+    expect(await store.markRead(b!, [first!.notification.id], new Date().toISOString())).toBe(1);
+    const [fresh] = (await store.record(t.id, 'p', 5, 60_000, [messageDraft(b!, 5, 'Ann')]))!;
+    expect(fresh!.notification.id).not.toBe(first!.notification.id);
+    expect(fresh!.replaced).toBeUndefined();
+    expect(fresh!.notification).toMatchObject({ thread_seq: 5, title: 'New message from Ann', read_at: null });
+    expect((await store.list(b!, { unreadOnly: true, cursor: null, limit: 10 })).items.map((n) => [n.kind, n.thread_seq])).toEqual([
+      ['message', 5],
+      ['mention', 4],
+      ['mention', 1],
+    ]);
+    await storage.close();
+  });
+
+  it('notifications rule N8: one queued delivery per (notification, channel); one sent while a newer message joined stays queued, and goes once more', async () => {
+    const { storage } = await open();
+    const store = storage.notifications;
+    const [a, b] = await users(storage, 2);
+    const { thread: t } = await storage.threads.create(thread([a!, b!]));
+    await store.claimThread(t.id, 'p', 60_000);
+    await store.record(t.id, 'p', 1, 60_000, [
+      messageDraft(b!, 1, 'Ann', {
+        deliveries: [
+          { channel: 'push', dueAt: 1_000 },
+          { channel: 'email', dueAt: 9_000 },
+        ],
+      }),
+    ]);
+    await store.record(t.id, 'p', 2, 60_000, [
+      messageDraft(b!, 2, 'Ann', {
+        deliveries: [
+          { channel: 'push', dueAt: 2_000 },
+          { channel: 'email', dueAt: 9_500 },
+        ],
+      }),
+    ]);
+    // Reused, not queued again: it carries the newest content when read (the email keeps its first due time).
+    const pending = await store.queued(b!, 'push', 10);
+    expect(pending.map((d) => [d.item.notification.thread_seq, d.item.notification.title])).toEqual([[2, '2 new messages from Ann']]);
+    expect((await store.queued(b!, 'email', 10)).map((d) => [d.dueAt, d.item.notification.thread_seq])).toEqual([[9_000, 2]]);
+    expect(await store.claimUser(b!, 'q', 60_000)).toBe(true);
+    // Being sent (as seq 2) when message 3 joins: ending it leaves it queued, with the newer content.
+    const [sending] = await store.queued(b!, 'push', 10);
+    await store.record(t.id, 'p', 3, 60_000, [messageDraft(b!, 3, 'Ann')]);
+    expect(await store.finish(b!, 'q', [endOf(sending!)])).toBe(true);
+    const again = await store.queued(b!, 'push', 10);
+    expect(again.map((d) => [d.position, d.item.notification.thread_seq, d.item.notification.title])).toEqual([
+      [sending!.position, 3, '3 new messages from Ann'],
+    ]);
+    expect(await store.finish(b!, 'q', [endOf(again[0]!)])).toBe(true);
+    expect(await store.queued(b!, 'push', 10)).toEqual([]);
+    // Sent and ended: the next message queues a new delivery of the same notification.
+    await store.record(t.id, 'p', 4, 60_000, [messageDraft(b!, 4, 'Ann')]);
+    expect((await store.queued(b!, 'push', 10)).map((d) => [d.item.notification.id, d.item.notification.thread_seq])).toEqual([
+      [sending!.item.notification.id, 4],
+    ]);
     await storage.close();
   });
 

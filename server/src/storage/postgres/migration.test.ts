@@ -86,3 +86,69 @@ describePostgres('the ownership migration (issue 17) on PostgreSQL', () => {
     }
   });
 });
+
+describePostgres('the busy-thread migration (one unread `message` notification per user and thread) on PostgreSQL', () => {
+  it('later messages update the newest unread one of each (user, thread); older ones stay listed; its queued push is reused', async () => {
+    const url = await freshDatabase();
+    const raw = postgres(url, { max: 1, onnotice: () => {} });
+    // Every migration before this one (others may come between when branches merge), recorded as migrate() does.
+    const mine = MIGRATIONS.findIndex((migration) => migration.includes('ADD COLUMN collapse_key'));
+    expect(mine).toBeGreaterThan(0);
+    await raw`CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`;
+    for (let index = 0; index < mine; index++) {
+      await raw.unsafe(MIGRATIONS[index]!);
+      await raw`INSERT INTO schema_migrations (version) VALUES (${index + 1})`;
+    }
+    const [ann, bob, thread] = [randomUUID(), randomUUID(), randomUUID()];
+    await raw`INSERT INTO users (id, email, name, password_hash, created_at)
+              VALUES (${ann}, 'ann@example.com', 'Ann', 'x', ${T}), (${bob}, 'bob@example.com', 'Bob', 'x', ${T})`;
+    await raw`INSERT INTO threads (id, kind, title, participation_mode, last_seq, created_by, created_at, updated_at, activity_at)
+              VALUES (${thread}, 'private', 'Plans', 'open', 3, ${`user:${ann}`}, ${T}, ${T}, ${T})`;
+    await raw`INSERT INTO thread_access (user_id, thread_id) VALUES (${ann}, ${thread}), (${bob}, ${thread})`;
+    await raw`INSERT INTO notification_cursors (thread_id, notified_seq) VALUES (${thread}, 3)`;
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    for (const [index, id] of ids.entries()) {
+      await raw`INSERT INTO notifications (id, user_id, kind, thread_id, thread_seq, title, body, created_at)
+                VALUES (${id}, ${bob}, 'message', ${thread}, ${index + 1}, 'New message from Ann', ${`text ${index + 1}`}, ${T})`;
+    }
+    await raw`INSERT INTO notification_deliveries (notification_id, user_id, channel, due_at) VALUES (${ids[2]!}, ${bob}, 'push', 1000)`;
+    await raw.end();
+
+    const storage = await PostgresStorage.open(url, { dataKey: testDataKey() });
+    try {
+      const store = storage.notifications;
+      expect(await store.claimThread(thread, 'p', 60_000)).toBe(3);
+      const [updated] = (await store.record(thread, 'p', 4, 60_000, [
+        {
+          userId: bob,
+          kind: 'message',
+          threadSeq: 4,
+          title: 'New message from Ann',
+          body: 'text 4',
+          collapse: {
+            senderId: `user:${ann}`,
+            count: 1,
+            titles: { from: { before: '', after: ' new messages from Ann' }, in: { before: '', after: ' new messages in Plans' } },
+          },
+          deliveries: [{ channel: 'push', dueAt: 2_000 }],
+        },
+      ]))!;
+      // The sender of messages from before is not known: "in <thread>".
+      expect(updated).toMatchObject({
+        replaced: true,
+        notification: { id: ids[2], thread_seq: 4, title: '2 new messages in Plans', count: 2 },
+      });
+      const listed = await store.list(bob, { unreadOnly: true, cursor: null, limit: 10 });
+      expect(listed.items.map((n) => [n.id, n.thread_seq])).toEqual([
+        [ids[2], 4],
+        [ids[1], 2],
+        [ids[0], 1],
+      ]);
+      expect((await store.queued(bob, 'push', 10)).map((d) => [d.dueAt, d.item.notification.id, d.item.notification.thread_seq])).toEqual([
+        [1000, ids[2], 4],
+      ]);
+    } finally {
+      await storage.close();
+    }
+  });
+});

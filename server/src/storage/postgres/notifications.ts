@@ -2,7 +2,10 @@ import type postgres from 'postgres';
 import type { Notification, NotificationSettings } from '../../../../src/core/protocol/notifications.ts';
 import { now, type Row } from './rows.ts';
 import { notificationRow, toNotification, toQueuedDelivery, toSettings, toStoredNotification } from '../notification-rows.ts';
+import { collapseDrafts } from '../message-collapse.ts';
 import type {
+  DeliveryEnd,
+  MessageCollapse,
   NotificationCursor,
   NotificationDraft,
   NotificationStore,
@@ -69,11 +72,20 @@ export class PostgresNotifications implements NotificationStore {
     drafts: readonly NotificationDraft[],
   ): Promise<StoredNotification[] | null> {
     const at = now();
-    const rows = drafts.map((draft) => notificationRow(threadId, draft, at));
-    const deliveries = drafts.flatMap((draft, index) =>
+    const joined = collapseDrafts(drafts);
+    const countedTitles = ({ from, in: inThread }: MessageCollapse['titles']) => ({
+      from: { before: from.before, after: from.after },
+      in: { before: inThread.before, after: inThread.after },
+    });
+    const rows = joined.map((draft) => ({
+      ...notificationRow(threadId, draft, at),
+      counted_titles: draft.collapse ? countedTitles(draft.collapse.titles) : null,
+    }));
+    const deliveries = joined.flatMap((draft) =>
       draft.deliveries.map((delivery) => ({
-        notification_id: rows[index]!.id,
         user_id: draft.userId,
+        kind: draft.kind,
+        thread_seq: draft.threadSeq,
         channel: delivery.channel,
         due_at: delivery.dueAt,
       })),
@@ -83,31 +95,65 @@ export class PostgresNotifications implements NotificationStore {
     // would wait on it; a single statement PostgreSQL finishes by itself. The cursor update is
     // the check (still held, not yet past `seq`) and the lock; nothing is stored unless it
     // matched. The rows travel as one JSON parameter: no limit on parameters per statement.
-    const [result] = await this.sql<{ held: boolean; ids: string[] }[]>`
+    // A `message` draft (collapse_key set) updates the user's unread `message` notification of
+    // the thread when there is one (the partial unique index is the arbiter, so two processes
+    // never make two): newest seq, title (its count written in here, from the draft's counted
+    // words) and body, moved to the top (a new position). Other kinds are made once per (user,
+    // kind, thread, seq): one already stored (the cursor's lock makes a second writer of the
+    // thread wait and then find the cursor moved, so only a replay meets one) is left out. One
+    // INSERT for all, in draft order, so positions follow the events. A delivery still queued
+    // for the notification is reused, its seq moved on; its row is written, so a `finish` of
+    // it racing with this waits and sees the new seq.
+    const result = await this.sql<Row[]>`
       WITH held AS (
         UPDATE notification_cursors SET notified_seq = ${seq}, lease_until = ${this.until(leaseMs)}
         WHERE thread_id = ${threadId} AND lease_owner = ${owner} AND notified_seq < ${seq}
         RETURNING thread_id),
-      stored AS (
-        INSERT INTO notifications (id, user_id, kind, thread_id, thread_seq, title, body, approval_id, approval_expires_at, created_at)
-        SELECT r.id, r.user_id, r.kind, r.thread_id, r.thread_seq, r.title, r.body, r.approval_id, r.approval_expires_at, r.created_at
-        FROM ROWS FROM (json_to_recordset(${this.sql.json(rows)}::json) AS (
+      input AS (
+        SELECT * FROM ROWS FROM (json_to_recordset(${this.sql.json(rows)}::json) AS (
           id text, user_id text, kind text, thread_id text, thread_seq integer, title text, body text,
-          approval_id text, approval_expires_at timestamptz, created_at timestamptz)) WITH ORDINALITY AS r
-        WHERE EXISTS (SELECT 1 FROM held) ORDER BY r.ordinality
-        ON CONFLICT (user_id, kind, thread_id, thread_seq) DO NOTHING
-        RETURNING id),
+          approval_id text, approval_expires_at timestamptz, created_at timestamptz,
+          collapse_key text, count integer, sender_id text, counted_titles jsonb)) WITH ORDINALITY AS r
+        WHERE EXISTS (SELECT 1 FROM held)),
+      stored AS (
+        INSERT INTO notifications AS n (id, user_id, kind, thread_id, thread_seq, title, body, approval_id, approval_expires_at,
+          created_at, collapse_key, count, sender_id, counted_titles)
+        SELECT r.id, r.user_id, r.kind, r.thread_id, r.thread_seq, r.title, r.body, r.approval_id, r.approval_expires_at,
+          r.created_at, r.collapse_key, r.count, r.sender_id, r.counted_titles
+        FROM input AS r
+        WHERE r.collapse_key IS NOT NULL OR NOT EXISTS (
+          SELECT 1 FROM notifications AS o
+          WHERE o.user_id = r.user_id AND o.kind = r.kind AND o.thread_id = r.thread_id AND o.thread_seq = r.thread_seq)
+        ORDER BY r.ordinality
+        ON CONFLICT (user_id, collapse_key) WHERE read_at IS NULL AND collapse_key IS NOT NULL DO UPDATE SET
+          thread_seq = excluded.thread_seq, body = excluded.body, created_at = excluded.created_at,
+          count = n.count + excluded.count,
+          sender_id = CASE WHEN n.sender_id = excluded.sender_id THEN n.sender_id END,
+          title = CASE WHEN n.sender_id = excluded.sender_id
+            THEN (excluded.counted_titles -> 'from' ->> 'before') || (n.count + excluded.count) || (excluded.counted_titles -> 'from' ->> 'after')
+            ELSE (excluded.counted_titles -> 'in' ->> 'before') || (n.count + excluded.count) || (excluded.counted_titles -> 'in' ->> 'after')
+            END,
+          counted_titles = excluded.counted_titles,
+          position = DEFAULT
+        WHERE n.thread_seq < excluded.thread_seq
+        -- xmax is set on a row this statement updated, 0 on one it inserted.
+        RETURNING n.*, n.xmax::text <> '0' AS replaced),
       queued AS (
-        INSERT INTO notification_deliveries (notification_id, user_id, channel, due_at)
-        SELECT d.notification_id, d.user_id, d.channel, d.due_at
+        INSERT INTO notification_deliveries AS q (notification_id, user_id, channel, due_at, thread_seq)
+        SELECT s.id, d.user_id, d.channel, d.due_at, d.thread_seq
         FROM ROWS FROM (json_to_recordset(${this.sql.json(deliveries)}::json) AS (
-          notification_id text, user_id text, channel text, due_at bigint)) WITH ORDINALITY AS d
-        WHERE d.notification_id IN (SELECT id FROM stored) ORDER BY d.ordinality)
-      SELECT EXISTS (SELECT 1 FROM held) AS held, coalesce((SELECT array_agg(id) FROM stored), '{}') AS ids`;
-    if (!result?.held) return null;
-    // A conflict (the same notification stored before) is left out, as it is not new.
-    const storedIds = new Set(result.ids);
-    return rows.filter((row) => storedIds.has(row.id)).map(toStoredNotification);
+          user_id text, kind text, thread_seq integer, channel text, due_at bigint)) WITH ORDINALITY AS d
+        JOIN stored AS s ON s.user_id = d.user_id AND s.kind = d.kind AND s.thread_seq = d.thread_seq
+        ORDER BY d.ordinality
+        ON CONFLICT (notification_id, channel) DO UPDATE SET thread_seq = excluded.thread_seq)
+      SELECT h.held, s.* FROM (SELECT EXISTS (SELECT 1 FROM held) AS held) AS h LEFT JOIN stored AS s ON true`;
+    if (result[0]?.held !== true) return null;
+    // A conflict (the same notification stored before) is left out, as it is not new. In draft order.
+    const order = new Map(joined.map((draft, index) => [`${draft.userId} ${draft.kind} ${draft.threadSeq}`, index]));
+    return result
+      .filter((row) => row.id !== null)
+      .sort((a, b) => order.get(`${a.user_id} ${a.kind} ${a.thread_seq}`)! - order.get(`${b.user_id} ${b.kind} ${b.thread_seq}`)!)
+      .map(toStoredNotification);
   }
 
   async releaseThread(threadId: string, owner: string): Promise<void> {
@@ -190,12 +236,15 @@ export class PostgresNotifications implements NotificationStore {
     return rows.map(toQueuedDelivery);
   }
 
-  async finish(userId: string, owner: string, positions: readonly number[]): Promise<boolean> {
+  async finish(userId: string, owner: string, ended: readonly DeliveryEnd[]): Promise<boolean> {
+    // A delivery whose row was updated past the seq sent (a newer message joined its notification)
+    // stays: a delete racing with that update waits for it and then sees the newer seq.
     const [row] = await this.sql<{ held: boolean }[]>`
       WITH held AS (SELECT 1 FROM notification_delivery_leases WHERE user_id = ${userId} AND lease_owner = ${owner}),
       gone AS (
-        DELETE FROM notification_deliveries
-        WHERE user_id = ${userId} AND position = ANY (${positions as number[]}::bigint[]) AND EXISTS (SELECT 1 FROM held)
+        DELETE FROM notification_deliveries AS d
+        USING unnest(${ended.map((end) => end.position)}::bigint[], ${ended.map((end) => end.threadSeq)}::integer[]) AS e(position, seq)
+        WHERE d.user_id = ${userId} AND d.position = e.position AND d.thread_seq <= e.seq AND EXISTS (SELECT 1 FROM held)
         RETURNING 1)
       SELECT EXISTS (SELECT 1 FROM held) AS held, (SELECT count(*) FROM gone) AS gone`;
     return row?.held === true;

@@ -779,6 +779,29 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE visitors ADD COLUMN language text;
   `,
+  // Busy threads (issue 18's budgets): one unread `message` notification per (user, thread), updated in place
+  // as messages arrive. `collapse_key` (the thread, on `message` notifications) is unique among a user's
+  // unread ones; `count` is how many messages one stands for and `sender_id` their sender while it is one.
+  // The newest unread `message` notification of each (user, thread) becomes the one later messages update;
+  // older ones stay as they are. A delivery is one per (notification, channel) and remembers the seq it was
+  // queued or updated for, so that one sent while the notification changed is not ended (the newer is sent).
+  `
+  ALTER TABLE notifications ADD COLUMN collapse_key text COLLATE "C";
+  ALTER TABLE notifications ADD COLUMN count integer NOT NULL DEFAULT 1;
+  ALTER TABLE notifications ADD COLUMN sender_id text;
+  -- The words of its counted title ({from, in}: {before, after} the number), for the one statement
+  -- that adds to its count (the proposed row is all an upsert's update can read of the draft).
+  ALTER TABLE notifications ADD COLUMN counted_titles jsonb;
+  UPDATE notifications AS n SET collapse_key = n.thread_id
+  FROM (SELECT max(position) AS position FROM notifications WHERE kind = 'message' AND read_at IS NULL GROUP BY user_id, thread_id) AS newest
+  WHERE n.position = newest.position;
+  CREATE UNIQUE INDEX notifications_collapse ON notifications (user_id, collapse_key) WHERE read_at IS NULL AND collapse_key IS NOT NULL;
+  ALTER TABLE notification_deliveries ADD COLUMN thread_seq integer NOT NULL DEFAULT 0;
+  DELETE FROM notification_deliveries WHERE position NOT IN (
+    SELECT min(position) FROM notification_deliveries GROUP BY notification_id, channel);
+  UPDATE notification_deliveries AS d SET thread_seq = n.thread_seq FROM notifications AS n WHERE n.id = d.notification_id;
+  CREATE UNIQUE INDEX notification_deliveries_once ON notification_deliveries (notification_id, channel);
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

@@ -240,3 +240,75 @@ describe('the ownership migration (issue 17) on threads from before it', () => {
     await storage.close();
   });
 });
+
+describe('the busy-thread migration (one unread `message` notification per user and thread) on notifications from before it', () => {
+  it('later messages update the newest unread one of each (user, thread); older ones stay listed; its queued push is reused', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ama2-migration-')), 'db.sqlite');
+    const db = new Database(path);
+    // Every migration before this one (others may come between when branches merge).
+    const mine = MIGRATIONS.findIndex((migration) => migration.includes('ADD COLUMN collapse_key'));
+    expect(mine).toBeGreaterThan(0);
+    // As migrate() does: migration 14 drops an FTS5 shadow table, which defensive mode forbids.
+    db.unsafeMode(true);
+    for (let index = 0; index < mine; index++) {
+      db.exec(MIGRATIONS[index]!);
+      db.pragma(`user_version = ${index + 1}`);
+    }
+    const [ann, bob, thread] = [randomUUID(), randomUUID(), randomUUID()];
+    const insertUser = db.prepare('INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)');
+    insertUser.run(ann, 'ann@example.com', 'Ann', 'x', T);
+    insertUser.run(bob, 'bob@example.com', 'Bob', 'x', T);
+    db.prepare(
+      `INSERT INTO threads (id, kind, title, participation_mode, last_seq, created_by, created_at, updated_at, activity_at)
+       VALUES (?, 'private', 'Plans', 'open', 3, ?, ?, ?, ?)`,
+    ).run(thread, `user:${ann}`, T, T, T);
+    for (const user of [ann, bob]) db.prepare('INSERT INTO thread_access (user_id, thread_id) VALUES (?, ?)').run(user, thread);
+    db.prepare('INSERT INTO notification_cursors (thread_id, notified_seq) VALUES (?, 3)').run(thread);
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    for (const [index, id] of ids.entries()) {
+      db.prepare(
+        `INSERT INTO notifications (id, user_id, kind, thread_id, thread_seq, title, body, created_at)
+         VALUES (?, ?, 'message', ?, ?, 'New message from Ann', ?, ?)`,
+      ).run(id, bob, thread, index + 1, `text ${index + 1}`, T);
+    }
+    db.prepare("INSERT INTO notification_deliveries (notification_id, user_id, channel, due_at) VALUES (?, ?, 'push', 1000)").run(
+      ids[2],
+      bob,
+    );
+    db.close();
+
+    const storage = new SqliteStorage(path);
+    const store = storage.notifications;
+    expect(await store.claimThread(thread, 'p', 60_000)).toBe(3);
+    const [updated] = (await store.record(thread, 'p', 4, 60_000, [
+      {
+        userId: bob,
+        kind: 'message',
+        threadSeq: 4,
+        title: 'New message from Ann',
+        body: 'text 4',
+        collapse: {
+          senderId: `user:${ann}`,
+          count: 1,
+          titles: { from: { before: '', after: ' new messages from Ann' }, in: { before: '', after: ' new messages in Plans' } },
+        },
+        deliveries: [{ channel: 'push', dueAt: 2_000 }],
+      },
+    ]))!;
+    // The sender of messages from before is not known: "in <thread>".
+    expect(updated).toMatchObject({
+      replaced: true,
+      notification: { id: ids[2], thread_seq: 4, title: '2 new messages in Plans', count: 2 },
+    });
+    const listed = await store.list(bob, { unreadOnly: true, cursor: null, limit: 10 });
+    expect(listed.items.map((n) => [n.id, n.thread_seq])).toEqual([
+      [ids[2], 4],
+      [ids[1], 2],
+      [ids[0], 1],
+    ]);
+    expect((await store.queued(bob, 'push', 10)).map((d) => [d.dueAt, d.item.notification.id, d.item.notification.thread_seq])).toEqual([
+      [1000, ids[2], 4],
+    ]);
+    await storage.close();
+  });
+});

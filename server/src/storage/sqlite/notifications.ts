@@ -2,7 +2,10 @@ import type Database from 'better-sqlite3';
 import type { Notification, NotificationSettings } from '../../../../src/core/protocol/notifications.ts';
 import { now, type Row } from './rows.ts';
 import { notificationRow, toNotification, toQueuedDelivery, toSettings, toStoredNotification } from '../notification-rows.ts';
+import { collapseDrafts, collapsedTitle, joinedSender } from '../message-collapse.ts';
 import type {
+  DeliveryEnd,
+  MessageCollapse,
   NotificationCursor,
   NotificationDraft,
   NotificationStore,
@@ -50,11 +53,25 @@ export class SqliteNotifications implements NotificationStore {
          LIMIT ?`,
       ),
       insert: db.prepare(
-        `INSERT INTO notifications (id, user_id, kind, thread_id, thread_seq, title, body, approval_id, approval_expires_at, created_at)
-         VALUES (@id, @user, @kind, @thread, @seq, @title, @body, @approvalId, @approvalExpiresAt, @at)
+        `INSERT INTO notifications (id, user_id, kind, thread_id, thread_seq, title, body, approval_id, approval_expires_at, created_at,
+           collapse_key, count, sender_id)
+         VALUES (@id, @user, @kind, @thread, @seq, @title, @body, @approvalId, @approvalExpiresAt, @at, @collapseKey, @count, @senderId)
          ON CONFLICT (user_id, kind, thread_id, thread_seq) DO NOTHING`,
       ),
-      queue: db.prepare('INSERT INTO notification_deliveries (notification_id, user_id, channel, due_at) VALUES (?, ?, ?, ?)'),
+      unreadCollapsed: db.prepare(
+        'SELECT * FROM notifications WHERE user_id = ? AND collapse_key = ? AND read_at IS NULL AND collapse_key IS NOT NULL',
+      ),
+      // Moved to the top of the user's list: a position past every other (pages by position stay valid).
+      update: db.prepare(
+        `UPDATE notifications SET thread_seq = @seq, title = @title, body = @body, created_at = @at, count = @count, sender_id = @senderId,
+           position = (SELECT max(position) FROM notifications) + 1
+         WHERE position = @position`,
+      ),
+      // One delivery per notification and channel: one still queued is reused, its seq moved on.
+      queue: db.prepare(
+        `INSERT INTO notification_deliveries (notification_id, user_id, channel, due_at, thread_seq) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (notification_id, channel) DO UPDATE SET thread_seq = excluded.thread_seq`,
+      ),
       page: db.prepare(
         `SELECT n.* FROM notifications AS n
          WHERE n.user_id = @user AND n.position < @before AND (@unread = 0 OR n.read_at IS NULL) AND ${READABLE}
@@ -86,7 +103,7 @@ export class SqliteNotifications implements NotificationStore {
          JOIN notifications AS n ON n.id = d.notification_id
          WHERE d.user_id = ? AND d.channel = ? ORDER BY d.position LIMIT ?`,
       ),
-      finish: db.prepare('DELETE FROM notification_deliveries WHERE position = ? AND user_id = ?'),
+      finish: db.prepare('DELETE FROM notification_deliveries WHERE position = ? AND user_id = ? AND thread_seq <= ?'),
       postpone: db.prepare('UPDATE notification_deliveries SET due_at = ?, attempts = ? WHERE position = ? AND user_id = ?'),
     };
     this.recordTx = db.transaction(
@@ -101,7 +118,16 @@ export class SqliteNotifications implements NotificationStore {
         if (!held || Number(held.notified_seq) >= seq) return null;
         const created: StoredNotification[] = [];
         const at = now();
-        for (const draft of drafts) {
+        for (const draft of collapseDrafts(drafts)) {
+          const stored = draft.collapse ? this.joinUnread(threadId, draft, draft.collapse, at) : undefined;
+          if (stored === null) continue;
+          if (stored) {
+            for (const delivery of draft.deliveries) {
+              this.stmt.queue.run(stored.notification.id, draft.userId, delivery.channel, delivery.dueAt, draft.threadSeq);
+            }
+            created.push(stored);
+            continue;
+          }
           const row = notificationRow(threadId, draft, at);
           const id = row.id;
           // No RETURNING: it makes each insert several times slower here, and the row is known.
@@ -116,18 +142,21 @@ export class SqliteNotifications implements NotificationStore {
             approvalId: row.approval_id,
             approvalExpiresAt: row.approval_expires_at,
             at,
+            collapseKey: row.collapse_key,
+            count: row.count,
+            senderId: row.sender_id,
           });
           if (inserted.changes === 0) continue;
-          for (const delivery of draft.deliveries) this.stmt.queue.run(id, draft.userId, delivery.channel, delivery.dueAt);
+          for (const delivery of draft.deliveries) this.stmt.queue.run(id, draft.userId, delivery.channel, delivery.dueAt, draft.threadSeq);
           created.push(toStoredNotification(row));
         }
         this.stmt.advance.run({ thread: threadId, seq, until: Date.now() + leaseMs });
         return created;
       },
     );
-    this.finishTx = db.transaction((userId: string, owner: string, positions: readonly number[]) => {
+    this.finishTx = db.transaction((userId: string, owner: string, ended: readonly DeliveryEnd[]) => {
       if (!this.stmt.holdsUser.get(userId, owner)) return false;
-      for (const position of positions) this.stmt.finish.run(position, userId);
+      for (const { position, threadSeq } of ended) this.stmt.finish.run(position, userId, threadSeq);
       return true;
     });
     this.postponeTx = db.transaction((userId: string, owner: string, positions: readonly number[], dueAt: number, attempts: number) => {
@@ -139,6 +168,36 @@ export class SqliteNotifications implements NotificationStore {
   }
 
   private readonly db: Database.Database;
+
+  /**
+   * Inside `record`'s transaction: updates the user's unread `message` notification of the
+   * thread with a newer message's draft. Undefined when they have none (a new one is made);
+   * null when it already holds this seq or a later one (evaluated before: nothing to do).
+   */
+  private joinUnread(
+    threadId: string,
+    draft: NotificationDraft,
+    collapse: MessageCollapse,
+    at: string,
+  ): StoredNotification | null | undefined {
+    const old = this.stmt.unreadCollapsed.get(draft.userId, threadId) as Row | undefined;
+    if (!old) return undefined;
+    if (Number(old.thread_seq) >= draft.threadSeq) return null;
+    const count = Number(old.count) + collapse.count;
+    const senderId = joinedSender(old.sender_id === null ? null : String(old.sender_id), collapse.senderId);
+    const title = collapsedTitle(draft, collapse, count, senderId);
+    this.stmt.update.run({ seq: draft.threadSeq, title, body: draft.body, at, count, senderId, position: old.position });
+    return toStoredNotification({
+      ...old,
+      thread_seq: draft.threadSeq,
+      title,
+      body: draft.body,
+      created_at: at,
+      count,
+      sender_id: senderId,
+      replaced: true,
+    });
+  }
 
   async settingsOf(userIds: readonly string[]): Promise<Map<string, NotificationSettings>> {
     const found = new Map<string, NotificationSettings>();
@@ -227,8 +286,8 @@ export class SqliteNotifications implements NotificationStore {
     return (this.stmt.queued.all(userId, channel, limit) as Row[]).map(toQueuedDelivery);
   }
 
-  async finish(userId: string, owner: string, positions: readonly number[]): Promise<boolean> {
-    return this.finishTx(userId, owner, positions);
+  async finish(userId: string, owner: string, ended: readonly DeliveryEnd[]): Promise<boolean> {
+    return this.finishTx(userId, owner, ended);
   }
 
   async postpone(userId: string, owner: string, positions: readonly number[], dueAt: number, attempts: number): Promise<boolean> {

@@ -643,6 +643,27 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE visitors ADD COLUMN language TEXT;
   `,
+  // Busy threads (issue 18's budgets): one unread `message` notification per (user, thread), updated in place
+  // as messages arrive. `collapse_key` (the thread, on `message` notifications) is unique among a user's
+  // unread ones; `count` is how many messages one stands for and `sender_id` their sender while it is one.
+  // The newest unread `message` notification of each (user, thread) becomes the one later messages update;
+  // older ones stay as they are. A delivery is one per (notification, channel) and remembers the seq it was
+  // queued or updated for, so that one sent while the notification changed is not ended (the newer is sent).
+  `
+  ALTER TABLE notifications ADD COLUMN collapse_key TEXT;
+  ALTER TABLE notifications ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE notifications ADD COLUMN sender_id TEXT;
+  UPDATE notifications SET collapse_key = thread_id
+  WHERE kind = 'message' AND read_at IS NULL AND position = (
+    SELECT max(o.position) FROM notifications AS o
+    WHERE o.user_id = notifications.user_id AND o.thread_id = notifications.thread_id AND o.kind = 'message' AND o.read_at IS NULL);
+  CREATE UNIQUE INDEX notifications_collapse ON notifications(user_id, collapse_key) WHERE read_at IS NULL AND collapse_key IS NOT NULL;
+  ALTER TABLE notification_deliveries ADD COLUMN thread_seq INTEGER NOT NULL DEFAULT 0;
+  DELETE FROM notification_deliveries WHERE position NOT IN (
+    SELECT min(position) FROM notification_deliveries GROUP BY notification_id, channel);
+  UPDATE notification_deliveries SET thread_seq = (SELECT n.thread_seq FROM notifications AS n WHERE n.id = notification_id);
+  CREATE UNIQUE INDEX notification_deliveries_once ON notification_deliveries(notification_id, channel);
+  `,
 ];
 
 /** Brings the file up to the newest schema, one transaction per migration. */

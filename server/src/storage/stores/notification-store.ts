@@ -5,6 +5,27 @@ import type {
   NotificationSettings,
 } from '../../../../src/core/protocol/notifications.ts';
 
+/** A title with a number in it, as the words before and after the number (see `notification-words.ts`). */
+export interface CountedTitle {
+  before: string;
+  after: string;
+}
+
+/**
+ * How a `message` draft joins the user's unread `message` notification of the thread: there
+ * is at most one such (per user and thread), and a new message updates it in place (newest
+ * seq, title and body, `created_at` now, at the top of the list, its count added to) instead
+ * of making another. Once it is read, the next message makes a new one.
+ */
+export interface MessageCollapse {
+  /** The sender of the messages it stands for; null once several senders wrote. */
+  senderId: string | null;
+  /** How many messages it stands for (more than one when several of one slice were joined). */
+  count: number;
+  /** Its title once it stands for several: "N new messages from <sender>", or "… in <thread>" with several senders. */
+  titles: { from: CountedTitle; in: CountedTitle };
+}
+
 /** A notification the rules made, before it is stored (CONTRACT §12). */
 export interface NotificationDraft {
   userId: string;
@@ -14,6 +35,8 @@ export interface NotificationDraft {
   body: string;
   /** For `approval_pending`: the approval it asks about. */
   approval?: { id: string; expiresAt: string };
+  /** For `message`: it updates the user's unread `message` notification of the thread, if any (see {@link MessageCollapse}). */
+  collapse?: MessageCollapse;
   /** The queued deliveries it gets (push at once, email after the user's delay): epoch ms each is due. */
   deliveries: { channel: Exclude<NotificationChannel, 'in_app'>; dueAt: number }[];
 }
@@ -23,6 +46,14 @@ export interface StoredNotification {
   userId: string;
   notification: Notification;
   approval?: { id: string; expiresAt: string };
+  /** It updated a notification the user had (same id, newer content), rather than being a new one. */
+  replaced?: boolean;
+}
+
+/** A delivery ended (sent or skipped): its position and the seq of the notification as it was sent or judged. */
+export interface DeliveryEnd {
+  position: number;
+  threadSeq: number;
 }
 
 /** One queued push or email of a notification. */
@@ -63,8 +94,11 @@ export interface NotificationStore {
   /**
    * In one transaction, only while `owner` holds the thread's lease and its cursor is below
    * `seq`: stores the drafts (a (user, kind, thread, seq) already stored is skipped, with its
-   * deliveries), queues their deliveries and moves the cursor to `seq`. Returns the
-   * notifications stored now (in draft order), or null when the lease was lost.
+   * deliveries), queues their deliveries and moves the cursor to `seq`. A draft with `collapse`
+   * updates the user's unread `message` notification of the thread instead, when there is one,
+   * and its deliveries reuse those still queued for it (one per notification and channel, its
+   * seq moved on, so that one being sent right now is not ended: see {@link finish}). Returns
+   * the notifications stored or updated now (in draft order), or null when the lease was lost.
    */
   record(
     threadId: string,
@@ -95,8 +129,12 @@ export interface NotificationStore {
   releaseUser(userId: string, owner: string): Promise<void>;
   /** The user's queued deliveries of one channel, in order (at most `limit`). */
   queued(userId: string, channel: 'push' | 'email', limit: number): Promise<QueuedDelivery[]>;
-  /** Ends these deliveries (sent or skipped), only while `owner` holds the user's lease; false when it is lost. */
-  finish(userId: string, owner: string, positions: readonly number[]): Promise<boolean>;
+  /**
+   * Ends these deliveries (sent or skipped), only while `owner` holds the user's lease; false when
+   * it is lost. A delivery whose notification was updated past `threadSeq` meanwhile stays queued:
+   * the newer content is sent next.
+   */
+  finish(userId: string, owner: string, ended: readonly DeliveryEnd[]): Promise<boolean>;
   /** Puts these deliveries off to `dueAt` with `attempts` tries, only while `owner` holds the user's lease. */
   postpone(userId: string, owner: string, positions: readonly number[], dueAt: number, attempts: number): Promise<boolean>;
 }

@@ -50,6 +50,14 @@ describe('evaluateRules', () => {
     expect(drafts[0]).toMatchObject({ title: 'New message from Vera', body: 'Where is my order?', deliveries: [] });
   });
 
+  it('a message with files and no text says their names; with text, after it', () => {
+    const file = (name: string) => ({ id: `f-${name}`, name, content_type: 'image/png', size: 10 });
+    const filesOnly = event('message_committed', 'visitor:v', { mentions: [], attachments: [file('screen.png'), file('bill.pdf')] }, '');
+    expect(evaluateRules([filesOnly], visitorThread(), plan)[0]).toMatchObject({ body: '📎 screen.png, bill.pdf' });
+    const withText = event('message_committed', 'visitor:v', { mentions: [], attachments: [file('screen.png')] }, 'Look:\n\n**here**');
+    expect(evaluateRules([withText], visitorThread(), plan)[0]).toMatchObject({ body: 'Look: here 📎 screen.png' });
+  });
+
   it("waiting in a visitor's conversation: the agent's owners only, not the user who set it", () => {
     const waiting = event('status_changed', 'user:olga', { status: 'waiting', previous: 'open', by: 'user:olga' });
     expect(who(evaluateRules([waiting], visitorThread(), plan))).toEqual([['otto', 'waiting', waiting.thread_seq]]);

@@ -2,6 +2,7 @@ import type { ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { NotificationKind, NotificationLanguage, NotificationSettings } from '../../../src/core/protocol/notifications.ts';
 import { markdownToPlainText } from '../../../src/markdown-core/markdown-plain-text.ts';
 import type { MessageCollapse, NotificationDraft } from '../storage/stores/notification-store.ts';
+import { messageWithFiles } from './message-text.ts';
 import { effectiveSettings } from './notification-settings.ts';
 import { countedMessageTitles, notificationWords, type NotificationFacts } from './notification-words.ts';
 
@@ -35,8 +36,8 @@ export interface DeliveryPlan {
 const userOf = (senderId: unknown): string | null =>
   typeof senderId === 'string' && senderId.startsWith('user:') ? senderId.slice('user:'.length) : null;
 
-function excerpt(content: string | null): string {
-  const plain = markdownToPlainText(content ?? '');
+function excerpt(content: string | null, attachments?: unknown): string {
+  const plain = messageWithFiles(markdownToPlainText(content ?? ''), attachments, ' ');
   const chars = [...plain];
   return chars.length <= EXCERPT_MAX_CHARS
     ? plain
@@ -98,7 +99,7 @@ export function evaluateRules(events: readonly ThreadEvent[], audience: ThreadAu
         { kind: 'mention', users: mentioned },
         { kind: 'message', users: rest },
       ];
-      text = excerpt(event.content);
+      text = excerpt(event.content, event.data.attachments);
     } else {
       const found = recipients(event, audience);
       if (!found) continue;

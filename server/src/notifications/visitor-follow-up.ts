@@ -8,6 +8,7 @@ import { visitorSenderId } from '../threads/principal.ts';
 import { TEAM_ONLY_EVENT_TYPES } from '../threads/public-event.ts';
 import { composeFollowUpEmail, type FollowUpReply } from './follow-up-email.ts';
 import { followUpWords } from './follow-up-words.ts';
+import { messageWithFiles } from './message-text.ts';
 import { PermanentMailError, type MailTransport } from './mail-transport.ts';
 
 /** Every this often, each process looks for follow-ups that are due and not leased. */
@@ -232,7 +233,7 @@ export class VisitorFollowUps {
     const words = followUpWords(language);
     const quoted: FollowUpReply[] = replies.map((reply) => ({
       senderName: names.get(reply.sender_id) ?? (reply.sender_id.startsWith('agent:') ? agent.name : words.team),
-      content: reply.content ?? '',
+      content: messageWithFiles(reply.content ?? '', reply.data.attachments),
     }));
     const content = composeFollowUpEmail({
       language,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { visitorKey } from '../shared/visitor-store.ts';
-import { takeResumeToken } from './resume-link.ts';
+import { spendResumeLink, takeResumeToken } from './resume-link.ts';
 import { StorageHub } from './testing/storage-hub.ts';
 import {
   FakeServer,
@@ -105,6 +105,39 @@ describe('takeResumeToken', () => {
     const none = page('https://shop.example/help#faq');
     expect(takeResumeToken(none.page)).toBeNull();
     expect(none.replaced).toEqual([]);
+  });
+});
+
+describe('spendResumeLink', () => {
+  const before = {
+    threadId: null,
+    visitorToken: null,
+    verified: false,
+    email: null,
+    name: null,
+    senderId: null,
+    appliedSeq: 0,
+    unread: 0,
+    leaveAsked: null,
+  };
+  const answering = (body: unknown) => async () => new Response(JSON.stringify(body), { status: 200 });
+  const link = () => ({ href: `https://shop.example/help#ama2_resume=${LINK_TOKEN}`, replaceUrl: () => {} });
+
+  it('stores what a well-formed answer gives this browser', async () => {
+    const answer = { thread_id: THREAD, sender_id: VISITOR, visitor_token: RESUMED_TOKEN, verified: true };
+    expect(await spendResumeLink(SERVER, 'demo', 'en', before, link(), answering(answer))).toEqual({
+      record: { ...before, threadId: THREAD, senderId: VISITOR, visitorToken: RESUMED_TOKEN, verified: true },
+    });
+  });
+
+  it('stores nothing from an answer that is not the resume shape, and says the link could not be opened', async () => {
+    for (const answer of [
+      { thread_id: THREAD, sender_id: 'user:1', visitor_token: RESUMED_TOKEN, verified: true },
+      { thread_id: THREAD, sender_id: VISITOR, visitor_token: 'not-a-token', verified: true },
+      { thread_id: THREAD, sender_id: VISITOR, visitor_token: RESUMED_TOKEN },
+    ]) {
+      expect(await spendResumeLink(SERVER, 'demo', 'en', before, link(), answering(answer))).toMatchObject({ failure: 'unavailable' });
+    }
   });
 });
 

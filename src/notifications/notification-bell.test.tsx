@@ -6,15 +6,10 @@ import { NotificationCenter } from '../core/notifications/notification-center.ts
 import type { InboundNotification } from '../core/protocol/server-frame-schemas.ts';
 import { FakeConnection } from '../core/testing/fake-connection.ts';
 import { NotificationBell } from './notification-bell.tsx';
+import { installModalDialogs } from '../ui/testing/modal-dialogs.ts';
 
 beforeEach(() => {
-  // jsdom has no modal dialogs.
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.open = true;
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.open = false;
-  };
+  installModalDialogs();
 });
 afterEach(cleanup);
 

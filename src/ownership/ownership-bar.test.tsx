@@ -8,15 +8,10 @@ import { OwnershipBar } from './ownership-bar.tsx';
 import { renderInInbox } from './render-in-inbox.tsx';
 import { MORNING_HOUR } from './snooze-times.ts';
 import { NARROW_QUERY } from '../ui/use-media-query.ts';
+import { installModalDialogs } from '../ui/testing/modal-dialogs.ts';
 
 beforeAll(() => {
-  // happy-dom has no modal dialogs: open and close are enough here.
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.open = true;
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.open = false;
-  };
+  installModalDialogs();
 });
 
 afterEach(() => {

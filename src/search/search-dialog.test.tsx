@@ -7,16 +7,11 @@ import { renderInInbox } from '../ownership/render-in-inbox.tsx';
 import { threadKeys } from '../threads/thread-queries.ts';
 import { SearchDialog } from './search-dialog.tsx';
 import { SEARCH_DEBOUNCE_MS } from './use-search.ts';
+import { installModalDialogs } from '../ui/testing/modal-dialogs.ts';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-  // jsdom has no modal dialogs.
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.open = true;
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.open = false;
-  };
+  installModalDialogs();
 });
 afterEach(() => {
   cleanup();

@@ -8,6 +8,7 @@ import { parseChannelSettings, type ChannelSettings } from './notifications/chan
 import { parseNotificationConfig, type NotificationConfig } from './notifications/notification-config.ts';
 import { parseDatabaseUrl } from './storage/database-url.ts';
 import { parseAttachmentConfig, type AttachmentConfig } from './attachments/attachment-config.ts';
+import { wholeSetting } from './whole-setting.ts';
 import { makePrivateDir, readOrCreatePrivateFile } from './storage/private-files.ts';
 import { resolveDataKey } from './storage/secrets/data-key.ts';
 
@@ -107,13 +108,7 @@ const DEFAULTS = {
 export class ConfigError extends Error {}
 
 function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
-  }
-  return value;
+  return configured(() => wholeSetting(env, name, fallback, min, max));
 }
 
 /** Runs a parser whose errors are configuration errors. */

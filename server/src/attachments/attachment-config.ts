@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_UNUSED_TTL_MS, DEFAULT_USER_MAX_BYTES, DEFAULT_VISITOR_UPLOADS_PER_MIN, LARGEST_MAX_BYTES } from './attachment-kinds.ts';
+import { wholeSetting } from '../whole-setting.ts';
 
 /** The attachment settings of a server process (environment; CONTRACT §13). */
 export interface AttachmentConfig {
@@ -17,24 +18,15 @@ export interface AttachmentConfig {
 
 const HOUR_MS = 60 * 60_000;
 
-function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
-  return value;
-}
-
 /** Reads the attachment settings; throws with a readable message on a bad value. */
 export function parseAttachmentConfig(env: NodeJS.ProcessEnv, databasePath: string): AttachmentConfig {
-  const unusedTtlMs = whole(env, 'ATTACHMENT_UNUSED_TTL_MS', DEFAULT_UNUSED_TTL_MS, 1, 365 * 24 * HOUR_MS);
+  const unusedTtlMs = wholeSetting(env, 'ATTACHMENT_UNUSED_TTL_MS', DEFAULT_UNUSED_TTL_MS, 1, 365 * 24 * HOUR_MS);
   const fallbackDir = databasePath === ':memory:' ? join(process.cwd(), 'data', 'attachments') : join(dirname(databasePath), 'attachments');
   return {
     dir: env.ATTACHMENTS_DIR ? resolve(env.ATTACHMENTS_DIR) : fallbackDir,
-    maxBytes: whole(env, 'ATTACHMENT_MAX_BYTES', DEFAULT_USER_MAX_BYTES, 1, LARGEST_MAX_BYTES),
+    maxBytes: wholeSetting(env, 'ATTACHMENT_MAX_BYTES', DEFAULT_USER_MAX_BYTES, 1, LARGEST_MAX_BYTES),
     unusedTtlMs,
-    sweepMs: whole(env, 'ATTACHMENT_SWEEP_MS', Math.min(HOUR_MS, Math.max(50, Math.round(unusedTtlMs / 10))), 50, 24 * HOUR_MS),
-    visitorUploadsPerMinute: whole(env, 'RATE_LIMIT_UPLOADS_PER_MIN', DEFAULT_VISITOR_UPLOADS_PER_MIN, 1, 1_000_000),
+    sweepMs: wholeSetting(env, 'ATTACHMENT_SWEEP_MS', Math.min(HOUR_MS, Math.max(50, Math.round(unusedTtlMs / 10))), 50, 24 * HOUR_MS),
+    visitorUploadsPerMinute: wholeSetting(env, 'RATE_LIMIT_UPLOADS_PER_MIN', DEFAULT_VISITOR_UPLOADS_PER_MIN, 1, 1_000_000),
   };
 }

@@ -1,3 +1,4 @@
+import { wholeSetting } from '../whole-setting.ts';
 /** The notification settings of a server process (environment; CONTRACT §12). */
 export interface NotificationConfig {
   /**
@@ -25,15 +26,6 @@ const DEFAULT_LEASE_MS = 30_000;
 const MAX_DELAY_MS = 7 * 24 * 60 * 60_000;
 const DEFAULT_VISITOR_FOLLOW_UP_DELAY_MS = 5 * 60_000;
 
-function whole(env: NodeJS.ProcessEnv, name: string, fallback: number | null, min: number, max: number): number | null {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
-  return value;
-}
-
 /** Reads the notification settings; throws with a readable message on a bad value. */
 export function parseNotificationConfig(env: NodeJS.ProcessEnv): NotificationConfig {
   const clock = env.NOTIFY_CLOCK;
@@ -43,10 +35,10 @@ export function parseNotificationConfig(env: NodeJS.ProcessEnv): NotificationCon
   if (switched !== 'on' && switched !== 'off') throw new Error(`NOTIFICATIONS must be "on" or "off", got "${switched}".`);
   return {
     enabled: switched === 'on',
-    emailDelayMs: whole(env, 'EMAIL_DELAY_MS', null, 0, MAX_DELAY_MS),
-    retryBaseMs: whole(env, 'NOTIFY_RETRY_BASE_MS', DEFAULT_RETRY_BASE_MS, 1, 3_600_000)!,
-    leaseMs: whole(env, 'NOTIFY_LEASE_MS', DEFAULT_LEASE_MS, 300, 3_600_000)!,
+    emailDelayMs: wholeSetting(env, 'EMAIL_DELAY_MS', null, 0, MAX_DELAY_MS),
+    retryBaseMs: wholeSetting(env, 'NOTIFY_RETRY_BASE_MS', DEFAULT_RETRY_BASE_MS, 1, 3_600_000)!,
+    leaseMs: wholeSetting(env, 'NOTIFY_LEASE_MS', DEFAULT_LEASE_MS, 300, 3_600_000)!,
     fixedClock,
-    visitorFollowUpDelayMs: whole(env, 'VISITOR_FOLLOW_UP_DELAY_MS', DEFAULT_VISITOR_FOLLOW_UP_DELAY_MS, 0, MAX_DELAY_MS)!,
+    visitorFollowUpDelayMs: wholeSetting(env, 'VISITOR_FOLLOW_UP_DELAY_MS', DEFAULT_VISITOR_FOLLOW_UP_DELAY_MS, 0, MAX_DELAY_MS)!,
   };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OUTDATED_CLIENT_REASON } from '../../src/core/protocol/protocol-version.ts';
 import type { OutboxItem } from '../../src/core/sync/outbox.ts';
 import { ERROR_NOTICE_MS, noticeFor, RATE_LIMIT_DEFAULT_WAIT_MS, type NoticeInput } from './connection-notice.ts';
-import { stringsFor } from './i18n.ts';
+import { stringsFor } from './testing/strings.ts';
 
 const NOW = 1_700_000_000_000;
 const en = stringsFor('en');

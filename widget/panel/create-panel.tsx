@@ -3,7 +3,7 @@ import type { VisitorIdentity } from '../shared/identify-options.ts';
 import type { PanelController, PanelHost } from '../shared/panel-contract.ts';
 import { applyAccent, pickAccent } from './accent-color.ts';
 import { activeIn, focusableIn } from './focus-trap.ts';
-import { languageOf, stringsFor } from './i18n.ts';
+import { languageOf, loadStrings, type PanelStrings } from './i18n.ts';
 import { PanelApp } from './panel-app.tsx';
 import { announceClosed, readTabChange } from './tab-sync.ts';
 import type { PanelDeps } from './panel-deps.ts';
@@ -20,9 +20,12 @@ const describe = (error: unknown) => (error instanceof Error && error.message ? 
  */
 export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
   const { container, options } = host;
-  const strings = stringsFor(options.locale);
+  // English at once; German from its chunk, before the panel first renders (i18n.ts).
+  const loading = loadStrings(options.locale);
+  let strings: PanelStrings | null = loading instanceof Promise ? null : loading;
   const session = new VisitorSession(host, deps);
   const cleanups: (() => void)[] = [];
+  let destroyed = false;
 
   const guard =
     <A extends unknown[]>(name: string, action: (...args: A) => void) =>
@@ -138,15 +141,29 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
       }),
     );
     const lang = languageOf(options.locale);
-    render(<PanelApp session={session} host={host} strings={strings} lang={lang} />, container);
+    const renderPanel = (words: PanelStrings) => {
+      strings = words;
+      render(<PanelApp session={session} host={host} strings={words} lang={lang} />, container);
+    };
+    if (strings) renderPanel(strings);
+    else
+      void (loading as Promise<PanelStrings>).then(
+        guard('mount', (words: PanelStrings) => {
+          if (destroyed) return;
+          renderPanel(words);
+          // Opened while the words loaded: the focus goes where opening would have put it.
+          if (session.getState().open && !leaveFocus) focusInitial();
+        }),
+      );
     // The preview's code comes with the first reply that arrives while the panel is closed (closing-ui.ts), not with the chat.
     let previewUi: Promise<void> | null = null;
     cleanups.push(
       session.subscribe(() => {
-        if (previewUi || !session.getState().preview) return;
+        const words = strings;
+        if (previewUi || !session.getState().preview || !words) return;
         previewUi = import('./closing-ui.ts')
           .then(({ ReplyPreview }) =>
-            render(<ReplyPreview session={session} strings={strings} onOpen={() => host.requestOpen()} />, previewSlot),
+            render(<ReplyPreview session={session} strings={words} onOpen={() => host.requestOpen()} />, previewSlot),
           )
           .catch((error: unknown) => {
             // Another reply tries again; the launcher's badge counts them meanwhile.
@@ -180,6 +197,7 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
     newConversation: guard('new_conversation', () => session.newConversation()),
     reset: guard('reset', () => session.reset()),
     destroy: guard('destroy', () => {
+      destroyed = true;
       for (const cleanup of cleanups.splice(0)) cleanup();
       session.destroy();
       render(null, container);

@@ -1,22 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { languageOf, stringsFor } from './i18n.ts';
+import { en, languageOf, loadStrings } from './i18n.ts';
+import { stringsFor } from './testing/strings.ts';
 
-describe('stringsFor', () => {
-  it('picks the catalog by language, whatever the region or case', () => {
-    expect(stringsFor('de-DE').send).toBe('Senden');
-    expect(stringsFor('DE_at').send).toBe('Senden');
-    expect(stringsFor('de').send).toBe('Senden');
-    expect(stringsFor('en-GB').send).toBe('Send');
+describe('languageOf', () => {
+  it('picks the language, whatever the region or case; English for unknown or missing locales', () => {
+    for (const locale of ['de-DE', 'DE_at', 'de', ' de-CH ']) expect(languageOf(locale)).toBe('de');
+    for (const locale of ['en-GB', 'fr-FR', '', null, undefined, 'xx', 'constructor', '__proto__']) expect(languageOf(locale)).toBe('en');
+  });
+});
+
+describe('loadStrings', () => {
+  it('answers English at once, without waiting for a chunk (the panel renders in the same task)', () => {
+    expect(loadStrings('en-GB')).toBe(en);
+    expect(loadStrings(undefined)).toBe(en);
+    expect(loadStrings('fr')).toBe(en);
   });
 
-  it('falls back to English for unknown or missing locales', () => {
-    for (const locale of ['fr-FR', '', null, undefined, 'xx', 'constructor', '__proto__']) expect(stringsFor(locale).send).toBe('Send');
-    expect(languageOf('fr')).toBe('en');
-    expect(languageOf('de-CH')).toBe('de');
+  it('loads the German catalog for a German locale', async () => {
+    const pending = loadStrings('de-DE');
+    expect(pending).toBeInstanceOf(Promise);
+    expect((await pending).send).toBe('Senden');
   });
+});
 
+describe('catalogs', () => {
   it('has every English string in German too, none empty', () => {
-    const en = stringsFor('en');
     const de = stringsFor('de');
     expect(Object.keys(de).sort()).toEqual(Object.keys(en).sort());
     for (const [key, value] of Object.entries(de)) {

@@ -94,7 +94,7 @@ export interface PanelStrings {
   markdown: MarkdownLabels;
 }
 
-const en: PanelStrings = {
+export const en: PanelStrings = {
   chat: 'Chat',
   close: 'Close chat',
   newConversation: 'New conversation',
@@ -171,94 +171,22 @@ const en: PanelStrings = {
   markdown: { code: 'code', table: 'Table', image: 'Image', done: 'Done', notDone: 'Not done' },
 };
 
-const de: PanelStrings = {
-  chat: 'Chat',
-  close: 'Chat schließen',
-  newConversation: 'Neues Gespräch',
-  unknownAgent: (slug) => `Dieser Chat ist nicht verfügbar: Es gibt keinen Agenten namens „${slug}“.`,
-  unavailable: 'Der Chat ist gerade nicht erreichbar.',
-  tryAgain: 'Erneut versuchen',
-  somethingWrong: 'Im Chat ist etwas schiefgegangen.',
-
-  repliesWithin: (count, unit) =>
-    `Eine Person antwortet meist innerhalb von ${count} ${{ minute: 'Minute', hour: 'Stunde', day: 'Tag' }[unit]}${count === 1 ? '' : unit === 'day' ? 'en' : 'n'}.`,
-  emailOffer: 'Hinterlassen Sie Ihre E-Mail-Adresse, damit wir antworten können, falls Sie gehen.',
-  emailLabel: 'E-Mail',
-  saveEmail: 'Speichern',
-  noThanks: 'Nein danke',
-  emailSaved: (email) => `Danke! Wir antworten an ${email}.`,
-  starting: 'Wird gestartet…',
-  emailRequired: 'Bitte geben Sie Ihre E-Mail-Adresse ein.',
-  emailInvalid: 'Das sieht nicht wie eine E-Mail-Adresse aus (etwa name@example.com).',
-  startFailed: 'Das Gespräch konnte nicht gestartet werden.',
-  notAvailableHere: 'Dieser Chat ist auf dieser Website nicht verfügbar.',
-  signInRequired: 'Bitte melden Sie sich auf dieser Website an, um mit uns zu chatten.',
-  identityInvalid:
-    'Wir konnten nicht bestätigen, wer Sie sind. Bitte melden Sie sich auf dieser Website erneut an und öffnen Sie dann den Chat wieder.',
-  conversationReset: 'Ihr früheres Gespräch ist nicht mehr verfügbar; dies ist ein neues.',
-
-  conversation: 'Gespräch',
-  newMessages: 'Neue Nachrichten',
-  showEarlier: 'Frühere Nachrichten anzeigen',
-  you: 'Sie',
-  teamMember: 'Teammitglied',
-  assistant: 'Assistent',
-  saidBy: (name, text) => `${name}: ${text}`,
-
-  messageLabel: 'Nachricht',
-  placeholder: 'Nachricht schreiben…',
-  send: 'Senden',
-  counter: (used, max) => `${used} / ${max}`,
-  tooLong: (over) => `${over} Zeichen zu lang`,
-
-  thinking: 'Denkt nach…',
-  tools: {
-    lookup: { checking: 'Ein Teammitglied prüft, ob ich das nachsehen darf…', working: 'Ich sehe das für Sie nach…' },
-    send_email: { checking: 'Ein Teammitglied prüft die E-Mail, bevor ich sie sende…', working: 'Die E-Mail wird gesendet…' },
-  },
-  anyTool: { checking: 'Das Team prüft einen Schritt, bevor ich weitermache…', working: 'Ich arbeite an Ihrer Anfrage…' },
-  approved: 'Ein Teammitglied hat es freigegeben.',
-  rejected: 'Ein Teammitglied hat es abgelehnt.',
-  approvalExpired: 'Die Freigabe kam nicht rechtzeitig.',
-  escalated: 'Eine Person aus dem Team wird sich dem Gespräch anschließen.',
-  joined: (name) => `${name} aus dem Team ist dem Gespräch beigetreten.`,
-  replyFailed: 'Der Assistent konnte nicht antworten. Bitte versuchen Sie es erneut.',
-  typing: (name) => `${name} schreibt…`,
-  talkToPerson: 'Mit einer Person sprechen',
-  waitingForPerson: 'Warten auf eine Person…',
-  resolved: 'Dieses Gespräch wurde abgeschlossen.',
-
-  sending: 'Wird gesendet…',
-  waitingToSend: 'Wartet auf das Senden…',
-  notSent: 'Nicht gesendet.',
-  retry: 'Erneut senden',
-  discard: 'Löschen',
-
-  paused: 'Pausiert – senden Sie eine Nachricht, um fortzufahren.',
-  gone: 'Dieses Gespräch ist nicht mehr verfügbar.',
-  startNew: 'Neues Gespräch beginnen',
-  reconnectingIn: (seconds) => `Verbindung wird wiederhergestellt… nächster Versuch in ${seconds} s.`,
-  reconnecting: 'Verbindung wird wiederhergestellt…',
-  retryNow: 'Jetzt versuchen',
-  offline: 'Sie sind offline. Nachrichten werden gesendet, sobald Sie wieder online sind.',
-  connectFailed: 'Keine Verbindung zum Chat möglich.',
-  rateLimited: (seconds) => `Zu viele Nachrichten; versuchen Sie es in ${seconds} s erneut.`,
-  agentError: 'Etwas ist schiefgegangen. Bitte versuchen Sie es erneut.',
-  newReply: 'Neue Antwort',
-  dismissPreview: 'Ausblenden',
-  earlierConversations: 'Frühere Gespräche',
-  markdown: { code: 'Code', table: 'Tabelle', image: 'Bild', done: 'Erledigt', notDone: 'Offen' },
-};
-
-const CATALOGS: Readonly<Record<string, PanelStrings>> = { en, de };
-
-/** The catalog for a BCP 47 locale ('de-DE' → German); English for anything unknown. */
-export function stringsFor(locale: string | null | undefined): PanelStrings {
-  const language = (locale ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  return Object.hasOwn(CATALOGS, language) ? CATALOGS[language]! : en;
+/** The language of a BCP 47 locale the panel speaks ('de-DE' → 'de'); English for anything unknown. */
+export function languageOf(locale: string | null | undefined): 'en' | 'de' {
+  return (locale ?? '').trim().toLowerCase().split(/[-_]/)[0] === 'de' ? 'de' : 'en';
 }
 
-/** The language actually used, for the panel's `lang` attribute. */
-export function languageOf(locale: string | null | undefined): string {
-  return stringsFor(locale) === de ? 'de' : 'en';
+/**
+ * The catalog for a locale. English comes with the panel and is answered at once; German is a
+ * chunk of its own (i18n-de.ts, ~1.2 KB gzip that an English-speaking visitor need not
+ * download), so the panel waits for it before it first renders: never English, then German.
+ * A German catalog that cannot load (the visitor went offline) gives English: the chat in
+ * the other language beats no chat.
+ */
+export function loadStrings(locale: string | null | undefined): PanelStrings | Promise<PanelStrings> {
+  if (languageOf(locale) === 'en') return en;
+  return import('./i18n-de.ts').then(
+    (german) => german.de,
+    () => en,
+  );
 }

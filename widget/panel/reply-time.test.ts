@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stringsFor } from './i18n.ts';
+import { stringsFor } from './testing/strings.ts';
 import { replyTimeOf } from './reply-time.ts';
 
 describe('replyTimeOf', () => {

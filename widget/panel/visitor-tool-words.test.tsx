@@ -4,7 +4,7 @@ import { buildTimeline } from '../../src/core/timeline/build-timeline.ts';
 import type { RunView } from '../../src/core/sync/run-state.ts';
 import type { AgentStep, AgentTurn, ApprovalOutcome } from '../../server/src/agents/agent.ts';
 import { DemoAgent } from '../../server/src/agents/demo-agent.ts';
-import { stringsFor } from './i18n.ts';
+import { stringsFor } from './testing/strings.ts';
 import { MessageRow, type RowContext } from './message-row.tsx';
 import { cleanup, render } from './testing/render.ts';
 import { buildVisitorRows } from './visitor-rows.ts';

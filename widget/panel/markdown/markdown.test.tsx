@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_MARKDOWN_CHARS, MAX_NESTING_DEPTH } from '../../../src/markdown-core/parse-markdown.ts';
 import { XSS_CORPUS, expectInert as expectInertWith } from '../../../src/markdown/xss-corpus.ts';
-import { stringsFor } from '../i18n.ts';
+import { stringsFor } from '../testing/strings.ts';
 import { cleanup, render } from '../testing/render.ts';
 import { loadMarkdownRenderer, Markdown } from './markdown.tsx';
 

@@ -25,6 +25,7 @@ import type { EngineInput } from '../panel-deps.ts';
 import { visitorKey, type VisitorRecord } from '../../shared/visitor-store.ts';
 import type { WidgetOptions } from '../../shared/widget-options.ts';
 import { createPanel } from '../create-panel.tsx';
+import { loadStrings } from '../i18n.ts';
 import { FakeConnection } from '../../../src/core/testing/fake-connection.ts';
 import { StorageHub, type TabStorage } from './storage-hub.ts';
 
@@ -396,6 +397,8 @@ export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harn
     settle,
   };
   mounted.push(harness);
+  // A German panel renders once its words' chunk has loaded (i18n.ts loadStrings).
+  await act(async () => void (await loadStrings(widgetOptions.locale)));
   await settle();
   return harness;
 }

@@ -5,6 +5,8 @@
  */
 import * as v from 'valibot';
 import { THREAD_STATUSES } from './ownership.ts';
+import { attachmentSummary } from './rest-shapes.ts';
+import { lenient, listOf } from './rest-shape.ts';
 
 const text = v.string();
 const optionalText = v.optional(v.nullable(v.string()));
@@ -29,6 +31,8 @@ export const messageCommittedDataSchema = v.object({
   role: v.optional(v.nullable(v.string())),
   mentions: v.optional(v.nullable(v.array(v.string()))),
   sender_id: optionalText,
+  /** [ext] The files the message carries (CONTRACT §13). */
+  attachments: v.optional(v.nullable(lenient(listOf(attachmentSummary)))),
 });
 
 export const modeChangedDataSchema = v.object({ participation_mode: v.picklist(['open', 'invocation_only']) });

@@ -1,5 +1,5 @@
 import { parseEventBody, parseMessageCommittedData, type EventBody } from '../protocol/event-data.ts';
-import { senderKind, type Role } from '../protocol/model.ts';
+import { senderKind, type AttachmentSummary, type Role } from '../protocol/model.ts';
 import type { InboundEvent, InboundMessage } from '../protocol/server-frame-schemas.ts';
 
 /** A committed message as the UI shows it. */
@@ -14,6 +14,8 @@ export interface MessageView {
   clientMessageId: string | null;
   mentions: readonly string[];
   createdAt: string | null;
+  /** [ext] The files it carries (CONTRACT §13); undefined when none. */
+  attachments: readonly AttachmentSummary[] | undefined;
 }
 
 /**
@@ -70,8 +72,11 @@ function messageEntry(fields: Omit<MessageEntry, 'kind' | 'type' | 'key'>): Mess
     clientMessageId: fields.clientMessageId,
     mentions: fields.mentions,
     createdAt: fields.createdAt,
+    attachments: fields.attachments,
   };
 }
+
+const attachmentsOf = (value: readonly AttachmentSummary[] | null | undefined) => (value && value.length > 0 ? value : undefined);
 
 /** From a durable event (poll page, SSE, `thread_event` frame). */
 export function entryFromEvent(threadId: string, event: InboundEvent): LogEntry {
@@ -90,6 +95,7 @@ export function entryFromEvent(threadId: string, event: InboundEvent): LogEntry 
       clientMessageId: data.client_message_id ?? null,
       mentions: mentionsOf(data.mentions),
       createdAt: event.created_at ?? null,
+      attachments: attachmentsOf(data.attachments),
     });
   }
   const body = parseEventBody(event.event_type, event.data);
@@ -118,5 +124,6 @@ export function entryFromMessage(threadId: string, message: InboundMessage & { t
     clientMessageId: message.client_message_id ?? null,
     mentions: mentionsOf(message.mentions),
     createdAt: message.created_at ?? null,
+    attachments: attachmentsOf(message.attachments),
   });
 }

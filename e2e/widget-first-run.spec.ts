@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { stringsFor, type PanelStrings } from '../widget/panel/i18n.ts';
+import type { PanelStrings } from '../widget/panel/i18n.ts';
+import { stringsFor } from '../widget/panel/testing/strings.ts';
 import { AgentOwner } from './support/agent-settings.ts';
 import { expectAccessible } from './support/axe.ts';
 import { ALICE, UserApi, uniqueTag } from './support/inbox.ts';

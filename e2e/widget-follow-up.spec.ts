@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { stringsFor } from '../widget/panel/i18n.ts';
+import { stringsFor } from '../widget/panel/testing/strings.ts';
 import { RESUME_WORDS } from '../widget/panel/resume-words.ts';
 import { ALICE, UserApi, uniqueTag } from './support/inbox.ts';
 import { HostPageServer, PageWatch, demoReplyTo, launcher, panel, visitorRecord } from './support/host-page.ts';

@@ -1,6 +1,6 @@
 import { expect, test, type Locator } from '@playwright/test';
 import { historyWords } from '../widget/panel/history-words.ts';
-import { stringsFor } from '../widget/panel/i18n.ts';
+import { stringsFor } from '../widget/panel/testing/strings.ts';
 import { expectAccessible } from './support/axe.ts';
 import { uniqueTag } from './support/inbox.ts';
 import { HostPageServer, PageWatch, demoReplyTo, launcher, panel, visitorRecord } from './support/host-page.ts';

@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { historyWords } from '../widget/panel/history-words.ts';
-import { stringsFor } from '../widget/panel/i18n.ts';
+import { stringsFor } from '../widget/panel/testing/strings.ts';
 import { leaveLine } from '../widget/panel/leave-words.ts';
 import { expectAccessible } from './support/axe.ts';
 import { ALICE, UserApi, uniqueTag } from './support/inbox.ts';

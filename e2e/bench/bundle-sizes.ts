@@ -62,7 +62,8 @@ const PANEL_ENTRY = 'widget/panel/panel.tsx';
  * closed (widget/panel/closing-ui.ts); a follow-up email's resume link, spent only on a page
  * opened from one (widget/panel/resume-link.ts); the words for a script tag's bad options
  * (widget/shared/option-flaws.ts); the German words, which only a German visitor loads
- * (widget/panel/i18n-de.ts: the English visitor's total is the one measured here).
+ * (widget/panel/i18n-de.ts: the English visitor's total is the one measured here); a message's
+ * files, loaded with the first message that has one (widget/panel/files-ui.tsx).
  */
 export const ON_DEMAND_PANEL_CHUNKS: readonly string[] = [
   'widget/panel/history-ui.ts',
@@ -70,6 +71,7 @@ export const ON_DEMAND_PANEL_CHUNKS: readonly string[] = [
   'widget/panel/resume-link.ts',
   'widget/shared/option-flaws.ts',
   'widget/panel/i18n-de.ts',
+  'widget/panel/files-ui.tsx',
 ];
 
 /**

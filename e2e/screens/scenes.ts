@@ -18,7 +18,7 @@ import {
   widgetConversation,
 } from '../support/host-page.ts';
 import { historyWords } from '../../widget/panel/history-words.ts';
-import { stringsFor } from '../../widget/panel/i18n.ts';
+import { stringsFor } from '../../widget/panel/testing/strings.ts';
 import { leaveLine } from '../../widget/panel/leave-words.ts';
 import type { Scene, ScreenWorld } from './scene.ts';
 

@@ -15,6 +15,7 @@ import { useNow } from '../runs/use-now.ts';
 import { Avatar } from '../ui/avatar.tsx';
 import type { Row } from './build-rows.ts';
 import { useFrameGateRun } from './frame-gate.ts';
+import { LazyAttachments } from './lazy-attachments.tsx';
 import { isOwnershipBody, OwnershipNotice } from './ownership-notice.tsx';
 
 export interface RowActions {
@@ -279,7 +280,9 @@ export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, 
       const sender = message.senderId === selfSenderId ? t.common.you : name(message.senderId);
       return (
         <Bubble senderId={message.senderId} name={sender} time={formatTime(t.locale, message.createdAt)} grouped={row.grouped}>
-          <Body text={message.content} markdown={message.role === 'agent'} />
+          {/* A message of files only has no text to show (CONTRACT §13: its content may be empty). */}
+          {(message.content || !message.attachments) && <Body text={message.content} markdown={message.role === 'agent'} />}
+          {message.attachments && <LazyAttachments threadId={message.threadId} attachments={message.attachments} />}
         </Bubble>
       );
     }

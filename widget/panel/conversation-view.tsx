@@ -1,3 +1,4 @@
+import type { FileContext } from './files-ui.tsx';
 import { useCallback, useMemo, type ReactNode } from 'react';
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import { useConnectionState } from '../../src/hooks/use-connection-state.ts';
@@ -34,6 +35,8 @@ interface Props {
   lead: ReactNode;
   /** The inline email offer, above the composer. */
   offer: ReactNode;
+  /** Where the conversation's files come from, but its thread (files-ui.tsx). */
+  files: Omit<FileContext, 'threadId'>;
 }
 
 /** The live conversation: messages, what the agent is doing, what is wrong, and the composer. */
@@ -51,6 +54,7 @@ export function ConversationView({
   onError,
   lead,
   offer,
+  files,
 }: Props) {
   const snapshot = useThreadSnapshot(engine, threadId);
   const connection = useConnectionState(engine);
@@ -87,8 +91,11 @@ export function ConversationView({
       discard: (id) => engine.discard(id),
       startNew: onStartNew,
       requestPerson: onRequestPerson,
+      files: { ...files, threadId },
     }),
-    [strings, nameOf, engine, onStartNew, onRequestPerson],
+    // (The files' context is the panel's for its life: its token is read at each fetch.)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [strings, nameOf, engine, onStartNew, onRequestPerson, threadId],
   );
 
   // Typing or sending wakes a connection paused after idling.

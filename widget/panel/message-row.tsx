@@ -1,3 +1,6 @@
+import { useEffect, useState } from 'react';
+import type { AttachmentSummary } from '../../src/core/protocol/model.ts';
+import type * as FilesUi from './files-ui.tsx';
 import type { PanelStrings } from './i18n.ts';
 import { Markdown } from './markdown/markdown.tsx';
 import { shownName } from './visitor-identity.ts';
@@ -13,6 +16,8 @@ export interface RowContext {
   startNew(): void;
   /** "Talk to a person" (under an escalation). */
   requestPerson(): void;
+  /** Where the conversation's files are fetched from (files-ui.tsx). */
+  files: FilesUi.FileContext;
 }
 
 const BUBBLE = 'max-w-[85%] rounded-2xl px-3 py-2 text-sm leading-snug';
@@ -61,6 +66,17 @@ function SenderName({ name, visible }: { name: string; visible: boolean }) {
   return <p className={visible ? 'mb-1 ml-1 text-xs font-medium text-ama-muted' : 'sr-only'}>{name}</p>;
 }
 
+let filesUi: Promise<typeof FilesUi> | null = null;
+
+/** A message's files: their code comes with the first message that has one (files-ui.tsx), not with the chat. */
+function Files({ attachments, own, files }: { attachments: readonly AttachmentSummary[]; own: boolean; files: FilesUi.FileContext }) {
+  const [ui, setUi] = useState<typeof FilesUi | null>(null);
+  useEffect(() => {
+    (filesUi ??= import('./files-ui.tsx')).then(setUi, () => (filesUi = null));
+  }, []);
+  return ui && <ui.MessageFiles attachments={attachments} own={own} files={files} />;
+}
+
 /** One row of the conversation. */
 export function MessageRow({ row, context }: { row: VisitorRow; context: RowContext }) {
   const { strings } = context;
@@ -70,16 +86,20 @@ export function MessageRow({ row, context }: { row: VisitorRow; context: RowCont
         return (
           <div className="flex flex-col">
             <p className="sr-only">{strings.you}</p>
-            <div className={OWN_BUBBLE}>{row.content}</div>
+            {(row.content || !row.attachments) && <div className={OWN_BUBBLE}>{row.content}</div>}
+            {row.attachments && <Files attachments={row.attachments} own files={context.files} />}
           </div>
         );
       }
       return (
         <div className="flex flex-col">
           <SenderName name={context.nameOf(row.senderId)} visible={row.showSender} />
-          <div className={OTHER_BUBBLE}>
-            <Markdown text={row.content} labels={strings.markdown} />
-          </div>
+          {(row.content || !row.attachments) && (
+            <div className={OTHER_BUBBLE}>
+              <Markdown text={row.content} labels={strings.markdown} />
+            </div>
+          )}
+          {row.attachments && <Files attachments={row.attachments} own={false} files={context.files} />}
         </div>
       );
 

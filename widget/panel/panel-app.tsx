@@ -35,6 +35,13 @@ export function PanelApp({ session, host, strings, lang }: Props) {
   const profile = state.profile.status === 'ready' ? state.profile.profile : null;
   const phase = state.phase;
   const report = (error: unknown) => session.report('panel_error', describe(error));
+  // The visitor token is read at each fetch: a new one (a reset, another tab) is used at once.
+  const [files] = useState(() => ({
+    serverUrl: host.options.apiBaseUrl,
+    slug: host.options.agent,
+    token: () => session.visitor.record.visitorToken,
+    lang,
+  }));
   const close = () => {
     try {
       host.requestClose();
@@ -173,6 +180,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         onStartNew={() => session.newConversation()}
         onRequestPerson={() => void session.requestPerson()}
         onError={report}
+        files={files}
         lead={lead}
         offer={
           state.leaving ? (

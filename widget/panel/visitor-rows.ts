@@ -1,3 +1,4 @@
+import type { AttachmentSummary } from '../../src/core/protocol/model.ts';
 import type { EventBody } from '../../src/core/protocol/event-data.ts';
 import type { TimelineItem } from '../../src/core/timeline/timeline-item.ts';
 import type { OutboxItem } from '../../src/core/sync/outbox.ts';
@@ -30,7 +31,17 @@ export type LiveActivity =
 
 export type VisitorRow =
   /** `showSender`: the first of a run of messages from one sender (their name goes above it). */
-  | { kind: 'message'; key: string; senderId: string; content: string; own: boolean; showSender: boolean; seq: number }
+  | {
+      kind: 'message';
+      key: string;
+      senderId: string;
+      content: string;
+      own: boolean;
+      showSender: boolean;
+      seq: number;
+      /** [ext] Its files (CONTRACT §13), shown by files-ui.tsx; undefined when none. */
+      attachments?: readonly AttachmentSummary[] | undefined;
+    }
   | { kind: 'pending'; key: string; item: OutboxItem }
   /** An agent reply still streaming; its committed message later takes the same key. */
   | { kind: 'streaming'; key: string; senderId: string | null; text: string; showSender: boolean }
@@ -94,6 +105,7 @@ export function buildVisitorRows({ items, runs, typing, selfSenderId, hiddenThro
           own,
           showSender: !own && message.senderId !== previousSender,
           seq: message.seq,
+          attachments: message.attachments,
         });
         previousSender = message.senderId;
         break;

@@ -68,6 +68,7 @@ function visitorSees(tool: ToolUse, locale: string): string[] {
     discard: () => undefined,
     startNew: () => undefined,
     requestPerson: () => undefined,
+    files: { serverUrl: 'http://server', slug: 'demo', threadId: 't1', token: () => null, lang: 'en' },
   };
   return [[asked], logged].flatMap((entries) => {
     const timeline = buildTimeline({ entries, outbox: [], runs: [run], selfSenderId: SELF });

@@ -15,7 +15,9 @@ const PLAIN_HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
  *
  * - React's `style={…}` props are set through the CSSOM, which `style-src 'self'` allows;
  *   `<style>` elements and `style=` attributes are refused, and the build has none.
- * - `img-src 'self'`: messages never load images (markdown turns them into links).
+ * - `img-src 'self' blob:`: messages never load images from elsewhere (markdown turns them into
+ *   links); a message's image files are fetched with the credential in a header and shown from
+ *   a `blob:` URL of the page's own making (src/core/attachments/attachment-fetch.ts).
  * - `connect-src` names the page's own socket origins besides `'self'`, for browsers that do
  *   not yet read `'self'` as covering ws: and wss:.
  */
@@ -33,7 +35,7 @@ function pageContentSecurityPolicy(host: string | undefined, apiOrigins: readonl
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self'",
+    "img-src 'self' blob:",
     "font-src 'self'",
     // The inbox's service worker (/sw.js, push notifications): from the origin only. Named,
     // not left to the script-src fallback, so a change there never widens where workers come from.

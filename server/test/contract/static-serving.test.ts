@@ -230,7 +230,8 @@ describe('static files', () => {
       expect(csp.get('default-src')).toEqual(["'self'"]);
       expect(csp.get('script-src')).toEqual(["'self'"]);
       expect(csp.get('style-src')).toEqual(["'self'"]);
-      expect(csp.get('img-src')).toEqual(["'self'"]);
+      // A message's images are shown from blob: URLs the page made from fetched bytes (CONTRACT §13), nothing from elsewhere.
+      expect(csp.get('img-src')).toEqual(["'self'", 'blob:']);
       const host = new URL(server.url).host;
       expect(csp.get('connect-src')).toEqual(["'self'", `ws://${host}`, `wss://${host}`]);
       expect(csp.get('frame-ancestors')).toEqual(["'none'"]);

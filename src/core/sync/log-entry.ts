@@ -15,7 +15,7 @@ export interface MessageView {
   mentions: readonly string[];
   createdAt: string | null;
   /** [ext] The files it carries (CONTRACT §13); undefined when none. */
-  attachments: readonly AttachmentSummary[] | undefined;
+  attachments?: readonly AttachmentSummary[] | undefined;
 }
 
 /**

@@ -21,10 +21,13 @@ import { expect, type Page } from '@playwright/test';
 /** The chat server of the Playwright config (see playwright.config.ts). */
 const CHAT_ORIGIN = `http://localhost:${process.env.E2E_PORT ?? 8799}`;
 
-/** The policy the brief asks for: only the host itself and the chat server (http and ws). */
+/**
+ * The policy the brief asks for: only the host itself and the chat server (http and ws), and
+ * `blob:` images (the chat's image files, fetched with the visitor token; README's widget CSP).
+ */
 function strictCsp(chatOrigin: string): string {
   const ws = chatOrigin.replace(/^http/, 'ws');
-  return `default-src 'self'; script-src 'self' ${chatOrigin}; style-src 'self'; connect-src ${chatOrigin} ${ws}`;
+  return `default-src 'self'; script-src 'self' ${chatOrigin}; style-src 'self'; img-src 'self' blob:; connect-src ${chatOrigin} ${ws}`;
 }
 
 export interface HostPageSpec {

@@ -236,7 +236,7 @@ function Card({ file, cache, words, lang }: { file: AttachmentSummary; cache: At
         aria-label={words.download(file.name, kind, size)}
         aria-busy={state.busy}
         onClick={download}
-        className="flex min-h-11 w-56 max-w-full items-center gap-2 rounded-xl border border-ama-border bg-ama-surface p-2 text-left text-sm hover:bg-ama-hover"
+        className="flex min-h-11 w-56 max-w-full items-center gap-2 rounded-xl border border-ama-border bg-ama-surface p-2 text-left text-sm hover:border-ama-muted"
       >
         <svg aria-hidden="true" viewBox="0 0 24 24" className="size-7 shrink-0" fill="none" stroke="currentColor" strokeWidth="1.5">
           <path d="M6 2.5h8l4 4v15H6zM14 2.5v4h4M9 13h6M9 16h6" />

@@ -5,7 +5,7 @@
  * click. Every file is fetched with the session's token in a header (attachment-fetch.ts).
  */
 import { useEffect, useId, useRef, useState } from 'react';
-import { attachmentKind, fitImage, formatFileSize, type AttachmentKind } from '../core/attachments/attachment-display.ts';
+import { attachmentKind, fitImage, formatFileSize, thumbnailBox, type AttachmentKind } from '../core/attachments/attachment-display.ts';
 import {
   AttachmentCache,
   attachmentPath,
@@ -105,7 +105,7 @@ function Thumbnail({ attachment, cache, words }: { attachment: AttachmentSummary
   const [attempt, setAttempt] = useState(0);
   const [viewing, setViewing] = useState(false);
   const loaded = useAttachmentUrl(cache, attachment.id, 'thumbnail', attempt);
-  const box = fitImage(attachment, THUMBNAIL_BOX) ?? THUMBNAIL_BOX;
+  const box = thumbnailBox(attachment, THUMBNAIL_BOX);
   // The final size before a byte arrives: the width, and the height from the ratio on a narrower screen.
   const style = { width: box.width, maxWidth: '100%', aspectRatio: `${box.width} / ${box.height}` };
   const frame = 'block overflow-hidden rounded-lg border border-slate-200 bg-slate-100 dark:border-slate-700 dark:bg-slate-800';
@@ -119,7 +119,7 @@ function Thumbnail({ attachment, cache, words }: { attachment: AttachmentSummary
           className={`${frame} focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600`}
           style={style}
         >
-          <img src={loaded.url} alt={attachment.name} className="h-full w-full object-cover" width={box.width} height={box.height} />
+          <img src={loaded.url} alt={attachment.name} className="h-full w-full object-contain" width={box.width} height={box.height} />
         </button>
       ) : (
         <div className={frame} style={style} data-thumbnail-state={loaded.status} aria-busy={loaded.status === 'loading'}>

@@ -6,7 +6,7 @@
  * card that downloads on click. Fetched with the visitor token in a header, never in the URL.
  */
 import { useEffect, useRef, useState } from 'react';
-import { attachmentKind, fitImage, formatFileSize } from '../../src/core/attachments/attachment-display.ts';
+import { attachmentKind, formatFileSize, thumbnailBox } from '../../src/core/attachments/attachment-display.ts';
 import {
   AttachmentCache,
   AttachmentFetchError,
@@ -189,7 +189,7 @@ function Thumbnail({ file, cache, words }: { file: AttachmentSummary; cache: Att
   const [attempt, setAttempt] = useState(0);
   const [viewing, setViewing] = useState(false);
   const loaded = useFile(cache, file.id, 'thumbnail', attempt);
-  const box = fitImage(file, THUMBNAIL_BOX) ?? THUMBNAIL_BOX;
+  const box = thumbnailBox(file, THUMBNAIL_BOX);
   // The final size before the bytes arrive, kept in ratio in a narrower bubble.
   const style = { width: `${box.width}px`, maxWidth: '100%', aspectRatio: `${box.width} / ${box.height}` };
   const frame = 'block overflow-hidden rounded-xl bg-ama-bubble';
@@ -197,7 +197,7 @@ function Thumbnail({ file, cache, words }: { file: AttachmentSummary; cache: Att
     <li>
       {loaded.url ? (
         <button type="button" aria-label={words.open(file.name)} className={frame} style={style} onClick={() => setViewing(true)}>
-          <img src={loaded.url} alt={file.name} width={box.width} height={box.height} className="h-full w-full object-cover" />
+          <img src={loaded.url} alt={file.name} width={box.width} height={box.height} className="h-full w-full object-contain" />
         </button>
       ) : (
         <div className={frame} style={style} aria-busy={!loaded.failure}>

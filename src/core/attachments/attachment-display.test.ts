@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attachmentKind, fitImage, formatFileSize } from './attachment-display.ts';
+import { attachmentKind, fitImage, formatFileSize, thumbnailBox } from './attachment-display.ts';
 
 describe('attachmentKind', () => {
   it('shows only the raster types the server thumbnails as images', () => {
@@ -38,5 +38,15 @@ describe('formatFileSize', () => {
     expect(formatFileSize(25 * 1024 * 1024, 'en')).toBe('25 MB');
     expect(formatFileSize(2048, 'en')).toBe('2 KB');
     expect(formatFileSize(0, 'en')).toBe('0 B');
+  });
+});
+
+describe('thumbnailBox', () => {
+  const box = { width: 320, height: 240 };
+  it('is the fitted image, at least a touch target either way', () => {
+    expect(thumbnailBox({ width: 1000, height: 500 }, box)).toEqual({ width: 320, height: 160 });
+    expect(thumbnailBox({ width: 3000, height: 100 }, box)).toEqual({ width: 320, height: 44 });
+    expect(thumbnailBox({ width: 10, height: 10 }, box)).toEqual({ width: 44, height: 44 });
+    expect(thumbnailBox({}, box)).toEqual(box);
   });
 });

@@ -34,6 +34,19 @@ export function fitImage(attachment: Pick<AttachmentSummary, 'width' | 'height'>
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
+/** The least a thumbnail measures either way (CSS pixels): a touch target (e2e/support/touch-targets.ts). */
+export const MIN_THUMBNAIL_SIDE = 44;
+
+/**
+ * A thumbnail's box: the image fitted into `max`, each side at least {@link MIN_THUMBNAIL_SIDE}
+ * so a very wide or tall image is still a target one can tap (the image is drawn contained in
+ * it); `max` itself for a file without a pixel size.
+ */
+export function thumbnailBox(attachment: Pick<AttachmentSummary, 'width' | 'height'>, max: BoxSize): BoxSize {
+  const fitted = fitImage(attachment, max) ?? max;
+  return { width: Math.max(MIN_THUMBNAIL_SIDE, fitted.width), height: Math.max(MIN_THUMBNAIL_SIDE, fitted.height) };
+}
+
 const SIZE_UNITS = ['B', 'KB', 'MB', 'GB'] as const;
 /** Sizes count in 1024s, as the server's limits do (`ATTACHMENT_MAX_BYTES` 25 MiB reads "25 MB"). */
 const SIZE_STEP = 1024;

@@ -23,9 +23,7 @@ import { useStrings } from '../i18n/locale-store.ts';
 import { useSession } from '../sign-in/session-store.ts';
 import { TOUCH_TARGET } from '../ui/touch-target.ts';
 import { useModalDialog } from '../ui/use-modal-dialog.ts';
-
-/** The largest a thumbnail is drawn (CSS pixels); a narrow screen shrinks it further, keeping its ratio. */
-const THUMBNAIL_BOX = { width: 320, height: 240 };
+import { THUMBNAIL_BOX } from './lazy-attachments.tsx';
 
 let shared: { key: string; cache: AttachmentCache } | null = null;
 
@@ -166,7 +164,7 @@ function FileCard({ attachment, cache, words }: { attachment: AttachmentSummary;
         onClick={download}
         aria-label={words.downloadFile(attachment.name, words.kind[kind], size)}
         aria-busy={busy}
-        className="flex w-72 max-w-full items-center gap-3 rounded-lg border border-slate-200 bg-white p-2 text-left hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
+        className="flex h-[58px] w-72 max-w-full items-center gap-3 rounded-lg border border-slate-200 bg-white p-2 text-left hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
       >
         <span className="text-indigo-700 dark:text-indigo-300">
           <FileIcon kind={kind} />

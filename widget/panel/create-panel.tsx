@@ -145,33 +145,34 @@ export function createPanel(host: PanelHost, deps: PanelDeps): PanelController {
       strings = words;
       render(<PanelApp session={session} host={host} strings={words} lang={lang} />, container);
     };
+    // The preview's code comes with the first reply that arrives while the panel is closed (closing-ui.ts), not with the chat.
+    let previewUi: Promise<void> | null = null;
+    const showPreview = () => {
+      const words = strings;
+      if (previewUi || !session.getState().preview || !words) return;
+      previewUi = import('./closing-ui.ts')
+        .then(({ ReplyPreview }) =>
+          render(<ReplyPreview session={session} strings={words} onOpen={() => host.requestOpen()} />, previewSlot),
+        )
+        .catch((error: unknown) => {
+          // Another reply tries again; the launcher's badge counts them meanwhile.
+          previewUi = null;
+          session.report('panel_error', describe(error));
+        });
+    };
+    cleanups.push(session.subscribe(showPreview));
     if (strings) renderPanel(strings);
     else
       void (loading as Promise<PanelStrings>).then(
         guard('mount', (words: PanelStrings) => {
           if (destroyed) return;
           renderPanel(words);
-          // Opened while the words loaded: the focus goes where opening would have put it.
+          // Opened while the words loaded: the focus goes where opening would have put it;
+          // a reply that came meanwhile gets its preview now.
           if (session.getState().open && !leaveFocus) focusInitial();
+          showPreview();
         }),
       );
-    // The preview's code comes with the first reply that arrives while the panel is closed (closing-ui.ts), not with the chat.
-    let previewUi: Promise<void> | null = null;
-    cleanups.push(
-      session.subscribe(() => {
-        const words = strings;
-        if (previewUi || !session.getState().preview || !words) return;
-        previewUi = import('./closing-ui.ts')
-          .then(({ ReplyPreview }) =>
-            render(<ReplyPreview session={session} strings={words} onOpen={() => host.requestOpen()} />, previewSlot),
-          )
-          .catch((error: unknown) => {
-            // Another reply tries again; the launcher's badge counts them meanwhile.
-            previewUi = null;
-            session.report('panel_error', describe(error));
-          });
-      }),
-    );
     session.start();
   })();
 

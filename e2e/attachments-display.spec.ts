@@ -108,7 +108,10 @@ test.afterAll(async () => {
   await host.close();
 });
 
-test('the visitor sees a PDF the operator sent as a card, and downloading it gives the exact bytes', async ({ page, request }) => {
+test('the visitor sees a PDF the operator sent as a card, downloading it gives the exact bytes, and an image opens in the viewer', async ({
+  page,
+  request,
+}) => {
   const tag = uniqueTag();
   await page.goto(host.page());
   await startChat(page, `visitor-${tag}@example.com`);
@@ -127,6 +130,25 @@ test('the visitor sees a PDF the operator sent as a card, and downloading it giv
   const [download] = await Promise.all([page.waitForEvent('download'), card.click()]);
   expect(download.suggestedFilename()).toBe(name);
   expect((await readFile(await download.path())).equals(PDF)).toBe(true);
+
+  // An image opens in the panel's viewer with the keyboard; Esc closes the viewer (not the panel) and the focus is back.
+  const imageName = `photo-${tag}.png`;
+  await sendFiles(request, alice.me.token, threadId!, [{ name: imageName, bytes: await widePng() }]);
+  const thumbnail = panel(page).getByRole('button', { name: `Open image ${imageName}` });
+  await expect(thumbnail).toBeVisible({ timeout: 20_000 });
+  // 1000 × 500 in the widget's 220 × 180 box.
+  expect(await thumbnail.boundingBox()).toMatchObject({ width: 220, height: 110 });
+  await thumbnail.focus();
+  await page.keyboard.press('Enter');
+  const viewer = page.getByRole('dialog', { name: imageName });
+  await expect(viewer).toBeInViewport();
+  await expect(viewer.getByRole('button', { name: 'Close' })).toBeFocused();
+  await expect(viewer.getByRole('img', { name: imageName })).toHaveJSProperty('naturalWidth', 1000);
+  await expectAccessible(page, 'widget image viewer');
+  await page.keyboard.press('Escape');
+  await expect(viewer).toBeHidden();
+  await expect(panel(page)).toBeVisible();
+  await expect(thumbnail).toBeFocused();
 
   await expectAccessible(page, 'widget with a PDF card');
   await page.emulateMedia({ colorScheme: 'dark' });

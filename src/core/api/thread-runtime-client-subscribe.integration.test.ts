@@ -3,7 +3,7 @@
  * socket, real SQLite, a real restart of the server on the same database file and port.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -128,6 +128,10 @@ describe('ThreadRuntimeClient.subscribe on the local server', () => {
   });
 
   it('runs the README example: the agent answers each of Bob’s messages once, and stops on abort', async () => {
+    // The README shows this very function, word for word.
+    const source = readFileSync(join(import.meta.dirname, 'answer-every-message.ts'), 'utf8');
+    const example = source.slice(source.indexOf('/** Answers each'));
+    expect(readFileSync(join(import.meta.dirname, '../../../README.md'), 'utf8')).toContain(example.trim());
     const { token } = await agentToken(server, alice);
     const thread = await agentThread(server, token, bob);
     const controller = new AbortController();

@@ -68,7 +68,7 @@ function receiver(): void {
     });
   const topicOf = (path: string) => (path.includes('agent') ? 'events.local.chat.thread.*.*' : 'events.local.>');
   const sockets: WebSocket[] = [];
-  const received = (event: { data?: unknown }) => {
+  const received = (event: Readonly<Record<string, unknown>>) => {
     const now = performance.timeOrigin + performance.now();
     if (first === 0) first = now;
     last = now;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeTopicServer } from '../testing/fake-topic-server.ts';
 import { ApiError } from './api-error.ts';
 import { ThreadRuntimeClient, type TopicEvent } from './thread-runtime-client.ts';
@@ -145,6 +145,23 @@ describe('ThreadRuntimeClient.subscribe', () => {
     expect(await events.next()).toEqual({ value: undefined, done: true });
     await take(other, 1);
     expect(await rejection(other.next())).toMatchObject({ code: 'unauthorized' });
+    expect(server.sockets).toHaveLength(1);
+  });
+
+  it('a token refused at connect (4001 without a reason) ends the iterator in words, and the abort listener is removed', async () => {
+    const { server, subscribe } = setup();
+    server.autoOpen = false;
+    const controller = new AbortController();
+    const remove = vi.spyOn(controller.signal, 'removeEventListener');
+    const events = subscribe(ALL, { signal: controller.signal });
+    await settle();
+    server.sockets[0]!.serverClose(4001, '');
+    expect(await rejection(events.next())).toMatchObject({
+      code: 'unauthorized',
+      message: 'The agent token was refused (unknown, revoked or expired).',
+    });
+    expect(remove).toHaveBeenCalledWith('abort', expect.any(Function));
+    await settle();
     expect(server.sockets).toHaveLength(1);
   });
 

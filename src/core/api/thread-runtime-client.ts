@@ -173,7 +173,11 @@ export class ThreadRuntimeClient {
       stream.abort();
       return stream;
     }
-    signal?.addEventListener('abort', () => stream.abort(), { once: true });
+    if (signal) {
+      const onAbort = () => stream.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      stream.whenEnded(() => signal.removeEventListener('abort', onAbort));
+    }
     socket.add(stream);
     return stream;
   }

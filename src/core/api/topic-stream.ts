@@ -73,6 +73,8 @@ export class TopicStream implements AsyncIterableIterator<TopicEvent> {
   private waiter: Waiter | null = null;
   private failure: Error | null = null;
   private finished = false;
+  /** Run once when the stream ends however it ends (the client removes its abort listener). */
+  private onEnd: (() => void) | null = null;
   private readonly limit: number;
   private readonly resume: number;
 
@@ -88,6 +90,12 @@ export class TopicStream implements AsyncIterableIterator<TopicEvent> {
     this.resume = Math.min(limits.resume ?? TOPIC_BUFFER_RESUME, this.limit - 1);
     // The caller has these: they are neither yielded again nor asked for.
     for (const [threadId, seq] of Object.entries(from ?? {})) this.seqs.set(threadId, seq);
+  }
+
+  /** Sets what runs once when the stream ends (at once if it has). */
+  whenEnded(callback: () => void): void {
+    if (this.ended) callback();
+    else this.onEnd = callback;
   }
 
   get ended(): boolean {
@@ -147,6 +155,7 @@ export class TopicStream implements AsyncIterableIterator<TopicEvent> {
   fail(error: Error): void {
     if (this.ended) return;
     this.failure = error;
+    this.endNow();
     this.settleWaiter();
   }
 
@@ -156,6 +165,7 @@ export class TopicStream implements AsyncIterableIterator<TopicEvent> {
     this.failure = new ApiError('aborted', 'The subscription was aborted.', false);
     this.buffer = [];
     this.head = 0;
+    this.endNow();
     this.host.ended(this);
     this.settleWaiter();
   }
@@ -186,6 +196,7 @@ export class TopicStream implements AsyncIterableIterator<TopicEvent> {
   return(): Promise<IteratorResult<TopicEvent>> {
     if (!this.ended) {
       this.finished = true;
+      this.endNow();
       this.host.ended(this);
     }
     this.finished = true;
@@ -198,6 +209,12 @@ export class TopicStream implements AsyncIterableIterator<TopicEvent> {
 
   [Symbol.asyncIterator](): AsyncIterableIterator<TopicEvent> {
     return this;
+  }
+
+  private endNow(): void {
+    const callback = this.onEnd;
+    this.onEnd = null;
+    callback?.();
   }
 
   private maybeResume(): void {

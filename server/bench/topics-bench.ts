@@ -7,7 +7,9 @@
  * `events.local.>` (Bob's sockets; Bob is in none of the agent's threads): the agent socket's rate and latency should not
  * change, since the hub hands an event only to its thread's sockets and each socket matches
  * in its own index. The sockets live in a child process, so the client does not queue behind
- * the server. Prints a table; asserts nothing.
+ * the server. Then end to end through the SDK, from a REST commit to the event
+ * `ThreadRuntimeClient.subscribe` yields, on one process and on three (topics-sdk-bench.ts;
+ * `BENCH_SDK=0` leaves it out). Prints tables; asserts nothing.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -18,10 +20,13 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { ThreadEvent } from '../../src/core/protocol/model.ts';
 import { createApp, type App } from '../src/app.ts';
+import { ThreadRuntimeClient } from '../../src/core/api/thread-runtime-client.ts';
+import type { WebSocketConstructor } from '../../src/core/connection/websocket-transport.ts';
 import { loadConfig } from '../src/config.ts';
 import { Outbound } from '../src/realtime/outbound.ts';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.ts';
 import { jsonRequest, percentile, printTable, sleep } from './spawn-server.ts';
+import { SDK_BENCH_DESCRIPTION, sdkRows } from './topics-sdk-bench.ts';
 
 const THREADS = Number(process.env.BENCH_THREADS ?? 10_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 60_000);
@@ -39,11 +44,13 @@ interface ReceiverSetup {
   agentToken: string;
   userToken: string;
   others: number;
+  /** Receive through `ThreadRuntimeClient.subscribe` (timed at the iterator's yield) instead of a raw socket. */
+  sdk: boolean;
 }
 
 /** Receiver side: the agent socket (timed) and the other sockets (subscribed, counted). */
 function receiver(): void {
-  const { port, agentToken, userToken, others } = JSON.parse(process.env[RECEIVER_ENV]!) as ReceiverSetup;
+  const { port, agentToken, userToken, others, sdk } = JSON.parse(process.env[RECEIVER_ENV]!) as ReceiverSetup;
   const url = (path: string) => `ws://127.0.0.1:${port}${path}`;
   let latencies: number[] = [];
   let first = 0;
@@ -61,16 +68,34 @@ function receiver(): void {
     });
   const topicOf = (path: string) => (path.includes('agent') ? 'events.local.chat.thread.*.*' : 'events.local.>');
   const sockets: WebSocket[] = [];
+  const received = (event: Readonly<Record<string, unknown>>) => {
+    const now = performance.timeOrigin + performance.now();
+    if (first === 0) first = now;
+    last = now;
+    const sentAt = (event.data as { t?: unknown } | undefined)?.t;
+    if (typeof sentAt === 'number') latencies.push(now - sentAt);
+  };
+  let stopSdk: (() => unknown) | undefined;
   void (async () => {
-    sockets.push(
-      await open('/api/v1/chat/ws/agent', agentToken, (frame) => {
-        const now = performance.timeOrigin + performance.now();
-        if (first === 0) first = now;
-        last = now;
-        const sentAt = frame.data.event.data?.t;
-        if (typeof sentAt === 'number') latencies.push(now - sentAt);
-      }),
-    );
+    if (sdk) {
+      const client = new ThreadRuntimeClient({
+        baseURL: `http://127.0.0.1:${port}`,
+        token: agentToken,
+        WebSocket: WebSocket as unknown as WebSocketConstructor,
+      });
+      const iterator = client.subscribe('events.local.chat.thread.*.*');
+      stopSdk = () => iterator.return?.();
+      const firstYield = iterator.next();
+      // The subscription is in place once it yields: the hub sends the agent nothing before the offer, so a probe goes first.
+      process.send!({ type: 'probe' });
+      const probe = await firstYield;
+      if (!probe.done) received(probe.value.event);
+      void (async () => {
+        for await (const { event } of iterator) received(event);
+      })();
+    } else {
+      sockets.push(await open('/api/v1/chat/ws/agent', agentToken, (frame) => received(frame.data.event)));
+    }
     // The others, a hundred at a time: a connect storm is not what this measures.
     for (let index = 0; index < others; index += 100) {
       const batch = Array.from({ length: Math.min(100, others - index) }, () => open('/api/v1/chat/ws/user/threads', userToken, () => {}));
@@ -85,6 +110,7 @@ function receiver(): void {
       first = last = 0;
     } else if (message.type === 'close') {
       for (const ws of sockets) ws.terminate();
+      void stopSdk?.();
       process.disconnect();
     }
   });
@@ -102,7 +128,7 @@ function ask<T>(child: ChildProcess, send: string | null, expect: string): Promi
   });
 }
 
-async function measure(app: App, others: number): Promise<string[]> {
+async function measure(app: App, others: number, sdk = false): Promise<string[]> {
   const port = (app.fastify.server.address() as { port: number }).port;
   const login = async (email: string) =>
     (
@@ -121,18 +147,19 @@ async function measure(app: App, others: number): Promise<string[]> {
     execArgv: ['--import', 'tsx'],
     env: {
       ...process.env,
-      [RECEIVER_ENV]: JSON.stringify({ port, agentToken: issued.json.token, userToken: bob.token, others } satisfies ReceiverSetup),
+      [RECEIVER_ENV]: JSON.stringify({ port, agentToken: issued.json.token, userToken: bob.token, others, sdk } satisfies ReceiverSetup),
     },
   });
-  await ask(child, null, 'open');
+  // Listened for at once: the child may say them before the threads are set up.
+  const opened = ask(child, null, 'open');
+  const probed = sdk ? ask(child, null, 'probe') : null;
   // The agent's threads: only in the hub (live delivery needs no rows); the other sockets are in none of them.
   const hub = app.context.hub;
   const threads = Array.from({ length: THREADS }, () => randomUUID());
-  for (const threadId of threads) hub.addAgentToThread(agentId, threadId);
   const seqs = new Map<string, number>();
-  const publish = (count: number) => {
+  const publish = (count: number, only?: string) => {
     for (let index = 0; index < count; index++) {
-      const threadId = threads[Math.floor(Math.random() * threads.length)]!;
+      const threadId = only ?? threads[Math.floor(Math.random() * threads.length)]!;
       const seq = (seqs.get(threadId) ?? 0) + 1;
       seqs.set(threadId, seq);
       const event: ThreadEvent = {
@@ -159,6 +186,22 @@ async function measure(app: App, others: number): Promise<string[]> {
       await sleep(TICK_MS);
     }
   };
+  if (sdk) {
+    // The SDK says nothing of when its socket and subscription are in place: events go out until one is yielded.
+    await probed;
+    let open = false;
+    void opened.then(() => (open = true));
+    while (!open) {
+      // Added again each time: a socket that connects meanwhile is in the thread from then on.
+      hub.addAgentToThread(agentId, threads[0]!);
+      publish(1, threads[0]!);
+      await sleep(50);
+    }
+  } else {
+    await opened;
+  }
+  // Added once the agent socket is open: the hub puts the agent's open sockets in each thread.
+  for (const threadId of threads) hub.addAgentToThread(agentId, threadId);
   // Warm-up, not measured.
   await offer(5_000);
   await sleep(500);
@@ -205,10 +248,17 @@ async function main(): Promise<void> {
   try {
     const rows: string[][] = [];
     for (const others of OTHER_SOCKETS) rows.push(await withApp((app) => measure(app, others)));
+    if (process.env.BENCH_SDK !== '0')
+      rows.push(await withApp(async (app) => ['0, through the SDK iterator', ...(await measure(app, 0, true)).slice(1)]));
     console.log(
       `\nTopics, hub.publish → receipt: one agent socket on ${THREADS.toLocaleString('en-US')} threads subscribed to events.local.chat.thread.*.*, ${EVENTS.toLocaleString('en-US')} events offered at ${RATE.toLocaleString('en-US')}/s, one process:\n`,
     );
     printTable(['other subscribed sockets', 'events', 'rate', 'p50', 'p99'], rows);
+    if (process.env.BENCH_SDK !== '0') {
+      const sdk = await sdkRows();
+      console.log(`\nTopics through the SDK, REST commit → iterator: ${SDK_BENCH_DESCRIPTION}:\n`);
+      printTable(['servers', 'events', 'rate', 'p50', 'p99'], sdk);
+    }
   } finally {
     agent.destroy();
   }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import { freePort } from '../../../server/src/dev/postgres-instance.ts';
 import { api, createThread, sendBody, startTestServer, type TestServer } from '../../../server/test/support/test-server.ts';
 import type { WebSocketConstructor } from '../connection/websocket-transport.ts';
 import { answerEveryMessage } from './answer-every-message.ts';
@@ -169,10 +170,14 @@ describe('ThreadRuntimeClient.subscribe on the local server', () => {
 
 describe('ThreadRuntimeClient.subscribe across a restart of the server', () => {
   const dir = join(tmpdir(), `sdk-topics-${randomUUID()}`);
-  const env = { DATABASE_PATH: join(dir, 'db.sqlite'), PORT: process.env.SDK_TOPICS_PORT ?? '9101' };
+  // The restarted server must come back on the same port (the client reconnects to the same URL): a free one, found once.
+  const env = { DATABASE_PATH: join(dir, 'db.sqlite'), PORT: '' };
   let server: TestServer | null = null;
 
-  beforeAll(() => mkdirSync(dir, { recursive: true }));
+  beforeAll(async () => {
+    mkdirSync(dir, { recursive: true });
+    env.PORT = process.env.SDK_TOPICS_PORT ?? String(await freePort());
+  });
   afterAll(async () => {
     await server?.close();
     rmSync(dir, { recursive: true, force: true });

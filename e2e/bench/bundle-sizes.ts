@@ -61,13 +61,16 @@ const PANEL_ENTRY = 'widget/panel/panel.tsx';
  * leave an email when a waiting visitor closes the panel, and a reply's preview while it is
  * closed (widget/panel/closing-ui.ts); a follow-up email's resume link, spent only on a page
  * opened from one (widget/panel/resume-link.ts); the words for a script tag's bad options
- * (widget/shared/option-flaws.ts).
+ * (widget/shared/option-flaws.ts); the upload tray and the uploader, on the first attach,
+ * paste or drop (widget/panel/attach-tray.tsx, src/core/attachments/attachment-upload.ts).
  */
 export const ON_DEMAND_PANEL_CHUNKS: readonly string[] = [
   'widget/panel/history-ui.ts',
   'widget/panel/closing-ui.ts',
   'widget/panel/resume-link.ts',
   'widget/shared/option-flaws.ts',
+  'widget/panel/attach-tray.tsx',
+  'src/core/attachments/attachment-upload.ts',
 ];
 
 /**

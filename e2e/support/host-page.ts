@@ -24,7 +24,8 @@ const CHAT_ORIGIN = `http://localhost:${process.env.E2E_PORT ?? 8799}`;
 /** The policy the brief asks for: only the host itself and the chat server (http and ws). */
 function strictCsp(chatOrigin: string): string {
   const ws = chatOrigin.replace(/^http/, 'ws');
-  return `default-src 'self'; script-src 'self' ${chatOrigin}; style-src 'self'; connect-src ${chatOrigin} ${ws}`;
+  // `blob:` images: the widget's upload tray shows a chosen image from a blob: URL (CONTRACT §13).
+  return `default-src 'self'; script-src 'self' ${chatOrigin}; style-src 'self'; img-src 'self' blob:; connect-src ${chatOrigin} ${ws}`;
 }
 
 export interface HostPageSpec {

@@ -34,6 +34,9 @@ interface Props {
   lead: ReactNode;
   /** The inline email offer, above the composer. */
   offer: ReactNode;
+  /** The agent's `attachments` settings (its profile), for the composer. */
+  attach?: unknown;
+  lang?: string;
 }
 
 /** The live conversation: messages, what the agent is doing, what is wrong, and the composer. */
@@ -51,6 +54,8 @@ export function ConversationView({
   onError,
   lead,
   offer,
+  attach,
+  lang,
 }: Props) {
   const snapshot = useThreadSnapshot(engine, threadId);
   const connection = useConnectionState(engine);
@@ -96,10 +101,17 @@ export function ConversationView({
     if (connection.status === 'paused') engine.retryConnection();
   };
   const target: ComposerTarget = {
-    send: (text) => {
+    send: (text, files) => {
       wake();
-      // The outbox keeps the message until the server has it, offline or not.
-      engine.send(threadId, text).catch(onError);
+      // The outbox keeps the message (and its files) until the server has it, offline or not.
+      engine
+        .send(
+          threadId,
+          text,
+          [],
+          files.map((blob) => ({ name: blob.name, type: blob.type, blob })),
+        )
+        .catch(onError);
     },
     input: (value) => {
       wake();
@@ -130,7 +142,15 @@ export function ConversationView({
       />
       <StatusLine notice={status} strings={strings} onAction={onAction} />
       {offer}
-      <Composer target={target} strings={strings} disabled={connection.status === 'failed' && status?.kind === 'gone'} />
+      <Composer
+        target={target}
+        strings={strings}
+        disabled={connection.status === 'failed' && status?.kind === 'gone'}
+        attach={attach}
+        lang={lang}
+        engine={engine}
+        threadId={threadId}
+      />
       <ReplyAnnouncer
         items={snapshot.items}
         loaded={snapshot.loaded && snapshot.health.status === 'synced'}

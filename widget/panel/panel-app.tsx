@@ -174,6 +174,8 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         onRequestPerson={() => void session.requestPerson()}
         onError={report}
         lead={lead}
+        attach={profile?.attachments}
+        lang={lang}
         offer={
           state.leaving ? (
             <state.leaving.LeaveOffer strings={strings} lang={lang} onSave={(email) => session.leaveEmail(email)} onClose={close} />

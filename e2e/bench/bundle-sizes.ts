@@ -63,7 +63,9 @@ const PANEL_ENTRY = 'widget/panel/panel.tsx';
  * opened from one (widget/panel/resume-link.ts); the words for a script tag's bad options
  * (widget/shared/option-flaws.ts); the German words, which only a German visitor loads
  * (widget/panel/i18n-de.ts: the English visitor's total is the one measured here); a message's
- * files, loaded with the first message that has one (widget/panel/files-ui.tsx).
+ * files, loaded with the first message that has one (widget/panel/files-ui.tsx); the upload
+ * tray and the uploader, on the first attach, paste or drop (widget/panel/attach-tray.tsx,
+ * src/core/attachments/attachment-upload.ts).
  */
 export const ON_DEMAND_PANEL_CHUNKS: readonly string[] = [
   'widget/panel/history-ui.ts',
@@ -72,6 +74,8 @@ export const ON_DEMAND_PANEL_CHUNKS: readonly string[] = [
   'widget/shared/option-flaws.ts',
   'widget/panel/i18n-de.ts',
   'widget/panel/files-ui.tsx',
+  'widget/panel/attach-tray.tsx',
+  'src/core/attachments/attachment-upload.ts',
 ];
 
 /**

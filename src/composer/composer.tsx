@@ -10,6 +10,7 @@ import { TOUCH_TARGET } from '../ui/touch-target.ts';
 import { NARROW_QUERY, TOUCH_QUERY, useMediaQuery } from '../ui/use-media-query.ts';
 import { draftKey, useDrafts } from './draft-store.ts';
 import { useNoteSender } from './use-note-sender.ts';
+import type * as TrayModule from './attach-tray.tsx';
 import { matchCandidates, mentionQueryAt, mentionedIn, type MentionCandidate } from './mentions.ts';
 
 /** The counter appears when this many characters are left. */
@@ -48,6 +49,10 @@ export function Composer({ threadId, thread }: Props) {
   const [picker, setPicker] = useState<{ start: number; query: string; active: number } | null>(null);
   // Only one error is known, so a flag: its words follow a language change.
   const [saveFailed, setSaveFailed] = useState(false);
+  // Files for the next reply (CONTRACT §13); the tray and its checks load on the first attach, paste or drop.
+  const [files, setFiles] = useState<File[]>([]);
+  const [refusals, setRefusals] = useState<string[]>([]);
+  const [tray, setTray] = useState<typeof TrayModule | null>(null);
 
   const candidates: MentionCandidate[] = (thread?.participants ?? [])
     .filter((participant) => participant.sender_id !== selfSenderId)
@@ -55,7 +60,8 @@ export function Composer({ threadId, thread }: Props) {
   const matches = picker ? matchCandidates(candidates, picker.query) : [];
   const length = codePointLength(text);
   const tooLong = length > MAX_CONTENT_CHARS;
-  const blank = text.trim().length === 0;
+  // A reply may be only files; a note is text.
+  const blank = text.trim().length === 0 && (note || files.length === 0);
   const agent = thread?.participants.find((participant) => participant.sender_id.startsWith('agent:'));
 
   // Grow with the text, up to a limit.
@@ -109,15 +115,37 @@ export function Composer({ threadId, thread }: Props) {
       if ((await notes.save(content)) && useDrafts.getState().drafts[key] === content) setDraft(key, '');
       return;
     }
+    const attached = files;
     setDraft(key, '');
     setPicker(null);
+    setFiles([]);
+    setRefusals([]);
     try {
-      await engine.send(threadId, content, mentionedIn(content, chosen));
+      await engine.send(
+        threadId,
+        content.trim() === '' ? '' : content,
+        mentionedIn(content, chosen),
+        attached.map((blob) => ({ name: blob.name, type: blob.type, blob })),
+      );
     } catch {
-      // Storing the message failed (storage full?): give the text back rather than lose it.
+      // Storing the message failed (storage full?): give the text and files back rather than lose them.
       setDraft(key, content);
+      setFiles(attached);
       setSaveFailed(true);
     }
+  }
+
+  function attach(chosenFiles: File[]) {
+    if (note || chosenFiles.length === 0) return;
+    import('./attach-tray.tsx').then(
+      (module) => {
+        setTray(() => module);
+        const { accepted, refusals } = module.admit(chosenFiles, files.length);
+        setFiles((current) => [...current, ...accepted]);
+        setRefusals(refusals);
+      },
+      () => setRefusals([t.composer.attachFailed]),
+    );
   }
 
   function switchMode() {
@@ -177,6 +205,12 @@ export function Composer({ threadId, thread }: Props) {
 
   return (
     <div
+      onDragOver={(event) => !note && event.dataTransfer.types.includes('Files') && event.preventDefault()}
+      onDrop={(event) => {
+        if (note || event.dataTransfer.files.length === 0) return;
+        event.preventDefault();
+        attach([...event.dataTransfer.files]);
+      }}
       className={`border-t px-4 py-3 ${note ? 'border-amber-300 bg-amber-50 dark:border-amber-800 dark:bg-amber-950/40' : 'border-slate-200 dark:border-slate-800'}`}
       data-composer-mode={hasNotes ? mode : undefined}
     >
@@ -216,6 +250,16 @@ export function Composer({ threadId, thread }: Props) {
           {t.composer.newSinceWriting(newFromOthers)}
         </p>
       )}
+      {refusals.length > 0 && (
+        <ul role="alert" className="mb-2 space-y-0.5 text-sm text-red-700 dark:text-red-400">
+          {refusals.map((refusal) => (
+            <li key={refusal}>{refusal}</li>
+          ))}
+        </ul>
+      )}
+      {tray && !note && (
+        <tray.AttachTray files={files} onRemove={(index) => setFiles((current) => current.filter((_, at) => at !== index))} />
+      )}
       <div className="relative">
         {picker && matches.length > 0 && (
           <ul
@@ -248,6 +292,39 @@ export function Composer({ threadId, thread }: Props) {
           {note ? o.composer.note : t.composer.label}
         </label>
         <div className="flex items-end gap-2">
+          {!note && (
+            <>
+              <button
+                type="button"
+                aria-label={t.composer.attach}
+                title={t.composer.attach}
+                onClick={(event) => (event.currentTarget.nextElementSibling as HTMLInputElement).click()}
+                className={`${TOUCH_TARGET} rounded-md px-2 text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800`}
+              >
+                <svg
+                  aria-hidden="true"
+                  viewBox="0 0 24 24"
+                  className="size-5"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="2"
+                  strokeLinecap="round"
+                >
+                  <path d="M21 11l-8.5 8.5a5 5 0 01-7-7L14 4a3.5 3.5 0 015 5l-8.5 8.5a2 2 0 01-3-3L15 7" />
+                </svg>
+              </button>
+              <input
+                type="file"
+                multiple
+                hidden
+                data-attach-input
+                onChange={(event) => {
+                  attach([...(event.currentTarget.files ?? [])]);
+                  event.currentTarget.value = '';
+                }}
+              />
+            </>
+          )}
           <textarea
             ref={textarea}
             id={`composer-${threadId}`}
@@ -257,6 +334,12 @@ export function Composer({ threadId, thread }: Props) {
             placeholder={placeholder}
             onChange={(event) => change(event.target.value, event.target.selectionStart)}
             onKeyDown={onKeyDown}
+            onPaste={(event) => {
+              // A screenshot on the clipboard comes as a file; text pastes as text.
+              if (note || event.clipboardData.files.length === 0) return;
+              event.preventDefault();
+              attach([...event.clipboardData.files]);
+            }}
             onBlur={() => note || engine.setTyping(threadId, false)}
             aria-invalid={tooLong || undefined}
             aria-describedby={`composer-help-${threadId}`}

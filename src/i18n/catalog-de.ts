@@ -277,6 +277,9 @@ export const de: InboxStrings = {
         other: `${count(n)} neue Nachrichten, seit Sie angefangen haben zu schreiben.`,
       }),
     mention: 'Erwähnen',
+    attach: 'Dateien anhängen',
+    attachFailed:
+      'Die Datei konnte nicht hinzugefügt werden: Die App war nicht erreichbar. Versuchen Sie es erneut, sobald Sie online sind.',
     saveFailed: 'Die Nachricht konnte nicht zum Senden gespeichert werden. Bitte erneut versuchen.',
     tooLong: (over: number) => `Zu lang: Entfernen Sie ${count(over)} Zeichen, um zu senden.`,
     counter: (used: number, max: number) => `${count(used)} / ${count(max)}`,

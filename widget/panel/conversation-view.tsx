@@ -37,6 +37,9 @@ interface Props {
   offer: ReactNode;
   /** Where the conversation's files come from, but its thread (files-ui.tsx). */
   files: Omit<FileContext, 'threadId'>;
+  /** The agent's `attachments` settings (its profile), for the composer. */
+  attach?: unknown;
+  lang?: string;
 }
 
 /** The live conversation: messages, what the agent is doing, what is wrong, and the composer. */
@@ -55,6 +58,8 @@ export function ConversationView({
   lead,
   offer,
   files,
+  attach,
+  lang,
 }: Props) {
   const snapshot = useThreadSnapshot(engine, threadId);
   const connection = useConnectionState(engine);
@@ -103,10 +108,17 @@ export function ConversationView({
     if (connection.status === 'paused') engine.retryConnection();
   };
   const target: ComposerTarget = {
-    send: (text) => {
+    send: (text, files) => {
       wake();
-      // The outbox keeps the message until the server has it, offline or not.
-      engine.send(threadId, text).catch(onError);
+      // The outbox keeps the message (and its files) until the server has it, offline or not.
+      engine
+        .send(
+          threadId,
+          text,
+          [],
+          files.map((blob) => ({ name: blob.name, type: blob.type, blob })),
+        )
+        .catch(onError);
     },
     input: (value) => {
       wake();
@@ -137,7 +149,15 @@ export function ConversationView({
       />
       <StatusLine notice={status} strings={strings} onAction={onAction} />
       {offer}
-      <Composer target={target} strings={strings} disabled={connection.status === 'failed' && status?.kind === 'gone'} />
+      <Composer
+        target={target}
+        strings={strings}
+        disabled={connection.status === 'failed' && status?.kind === 'gone'}
+        attach={attach}
+        lang={lang}
+        engine={engine}
+        threadId={threadId}
+      />
       <ReplyAnnouncer
         items={snapshot.items}
         loaded={snapshot.loaded && snapshot.health.status === 'synced'}

@@ -41,6 +41,9 @@ export const de: PanelStrings = {
   messageLabel: 'Nachricht',
   placeholder: 'Nachricht schreiben…',
   send: 'Senden',
+  attach: 'Datei anhängen',
+  attachFailed:
+    'Die Datei konnte nicht hinzugefügt werden: Der Chat war nicht erreichbar. Versuchen Sie es erneut, sobald Sie online sind.',
   counter: (used, max) => `${used} / ${max}`,
   tooLong: (over) => `${over} Zeichen zu lang`,
 

@@ -50,6 +50,10 @@ export interface PanelStrings {
   messageLabel: string;
   placeholder: string;
   send: string;
+  /** The attach button's name (CONTRACT §13); the tray's words load with the tray (attach-words.ts). */
+  attach: string;
+  /** The tray's chunk could not be loaded (offline before the first attach). */
+  attachFailed: string;
   counter(used: number, max: number): string;
   tooLong(over: number): string;
 
@@ -129,6 +133,8 @@ export const en: PanelStrings = {
   messageLabel: 'Message',
   placeholder: 'Write a message…',
   send: 'Send',
+  attach: 'Attach a file',
+  attachFailed: 'The file could not be added: the chat could not be reached. Try again once you are online.',
   counter: (used, max) => `${used} / ${max}`,
   tooLong: (over) => `${over} characters too long`,
 

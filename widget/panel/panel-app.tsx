@@ -182,6 +182,8 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         onError={report}
         files={files}
         lead={lead}
+        attach={profile?.attachments}
+        lang={lang}
         offer={
           state.leaving ? (
             <state.leaving.LeaveOffer strings={strings} lang={lang} onSave={(email) => session.leaveEmail(email)} onClose={close} />

@@ -122,6 +122,26 @@ function describeIssuePath(error: unknown): string {
   return path ? ` (at ${path})` : '';
 }
 
+/**
+ * The ApiError of a non-2xx answer: the contract's error body when there is one (`contractBody`),
+ * else the code its status implies. Also used by uploads, which go through XHR for their progress.
+ */
+export function errorOfResponse(
+  what: string,
+  status: number,
+  json: unknown,
+  retryAfter: string | null,
+): { error: ApiError; contractBody: boolean } {
+  const retryAfterMs = parseRetryAfter(retryAfter);
+  const errorBody = json === undefined ? null : v.safeParse(errorBodySchema, json);
+  if (errorBody?.success) {
+    const { code, message, retryable } = errorBody.output.error;
+    return { error: new ApiError(code, message, retryable ?? codeForStatus(status).retryable, status, retryAfterMs), contractBody: true };
+  }
+  const { code, retryable } = codeForStatus(status);
+  return { error: new ApiError(code, `${what} failed with HTTP ${status}.`, retryable, status, retryAfterMs), contractBody: false };
+}
+
 /** Creates the client. Error messages name the method and path, never the token, query or body. */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -183,17 +203,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
 
     if (!response.ok) {
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      const errorBody = jsonOk ? v.safeParse(errorBodySchema, json) : null;
-      let error: ApiError;
-      if (errorBody?.success) {
-        const { code, message, retryable } = errorBody.output.error;
-        error = new ApiError(code, message, retryable ?? codeForStatus(response.status).retryable, response.status, retryAfterMs);
-      } else {
-        const { code, retryable } = codeForStatus(response.status);
-        error = new ApiError(code, `${what} failed with HTTP ${response.status}.`, retryable, response.status, retryAfterMs);
-      }
-      const recovered = request.recover?.(error, errorBody?.success === true);
+      const { error, contractBody } = errorOfResponse(
+        what,
+        response.status,
+        jsonOk ? json : undefined,
+        response.headers.get('retry-after'),
+      );
+      const recovered = request.recover?.(error, contractBody);
       if (recovered) return recovered.value;
       throw error;
     }

@@ -1,3 +1,4 @@
+import { lazyUploader } from '../attachments/lazy-upload.ts';
 import { apiBaseUrl } from '../api/http-client.ts';
 import { createInboxApi, inboxThreadSource, type InboxApi } from '../api/inbox-api.ts';
 import { ConnectionManager } from '../connection/connection-manager.ts';
@@ -153,6 +154,8 @@ export function createInboxEngine(options: InboxEngineOptions): InboxClient {
     environment,
     selfSenderId,
     sharedOutbox: shareOutbox(hub),
+    // Files go up with the user's JWT as Bearer, read at each upload (CONTRACT §13).
+    upload: lazyUploader({ baseUrl: apiBaseUrl(options.serverUrl) }, options.getToken),
     // Also without a shared connection: a tab whose own socket is down learns reads from the others.
     reads: readMarker({ reads, save: (threadId, readSeq) => api.markRead(threadId, readSeq) }),
   });

@@ -1,4 +1,6 @@
 import type { ApiError } from '../api/api-error.ts';
+import { apiBaseUrl } from '../api/http-client.ts';
+import { lazyUploader } from '../attachments/lazy-upload.ts';
 import { createPublicApi, publicThreadSource, watchRefusals, type PublicApi } from '../api/public-api.ts';
 import { ConnectionManager } from '../connection/connection-manager.ts';
 import { PollTransport } from '../connection/poll-transport.ts';
@@ -72,6 +74,8 @@ export function createVisitorEngine(options: VisitorEngineOptions): VisitorEngin
     (typeof indexedDB === 'undefined'
       ? new MemoryOutboxStore()
       : new IndexedDbOutboxStore(`ama2-outbox-${options.slug}-${options.selfSenderId}`));
-  const engine = new SyncEngine({ connection, source, outboxStore, environment, selfSenderId: options.selfSenderId });
+  // Files go up as the visitor (Bearer visitor token) into this agent's thread (CONTRACT §13).
+  const upload = lazyUploader({ baseUrl: apiBaseUrl(options.serverUrl), slug: options.slug }, () => token);
+  const engine = new SyncEngine({ connection, source, outboxStore, environment, selfSenderId: options.selfSenderId, upload });
   return { engine, api, connection };
 }

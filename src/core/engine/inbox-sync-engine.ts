@@ -1,7 +1,7 @@
 import type { InboundEvent } from '../protocol/server-frame-schemas.ts';
 import { InboxThreadSession } from '../session/inbox-thread-session.ts';
 import type { ThreadSessionOptions } from '../session/thread-session.ts';
-import type { OutboxItem } from '../sync/outbox.ts';
+import type { NewOutboxFile, OutboxItem } from '../sync/outbox.ts';
 import { SyncEngine } from './sync-engine.ts';
 
 /**
@@ -57,9 +57,9 @@ export class InboxSyncEngine extends SyncEngine {
   }
 
   /** A message goes to the live end: from a window opened around an older one, back there first. */
-  override send(threadId: string, content: string, mentions: string[] = []): Promise<OutboxItem> {
+  override send(threadId: string, content: string, mentions: string[] = [], files: readonly NewOutboxFile[] = []): Promise<OutboxItem> {
     const session = this.windowed(threadId);
-    const sending = super.send(threadId, content, mentions);
+    const sending = super.send(threadId, content, mentions, files);
     if (session.hasNewer) void session.jumpToLatest();
     return sending;
   }

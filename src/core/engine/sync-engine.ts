@@ -5,7 +5,7 @@ import type { Environment } from '../environment/environment.ts';
 import type { InboundEvent, InboundMessage } from '../protocol/server-frame-schemas.ts';
 import { ThreadSession, type ThreadSessionOptions } from '../session/thread-session.ts';
 import type { ThreadSnapshot } from '../session/thread-snapshot.ts';
-import { Outbox, type OutboxItem } from '../sync/outbox.ts';
+import { Outbox, type NewOutboxFile, type OutboxItem, type UploadOutboxFile } from '../sync/outbox.ts';
 import type { OutboxStore } from '../sync/outbox-store.ts';
 import type { OutboxSharing } from '../sync/outbox-tabs.ts';
 import { routeFrame, type FrameTarget } from './frame-router.ts';
@@ -34,6 +34,8 @@ export interface SyncEngineOptions {
    * the server); absent: `markRead` does nothing (the visitor widget keeps its own read position).
    */
   reads?: ((target: ReadTarget) => ReadMarker) | null;
+  /** Uploads a message's files (CONTRACT §13) before it is sent; absent: a message with files fails in words. */
+  upload?: UploadOutboxFile;
 }
 
 /** What happened in any thread, opened or not, for lists and notifications. */
@@ -78,6 +80,7 @@ export class SyncEngine implements FrameTarget {
       onChange: (threadId) => this.session(threadId).outboxChanged(),
       onSent: (threadId, message) => this.receiveMessage(threadId, message),
       tabs: options.sharedOutbox ?? null,
+      ...(options.upload ? { upload: options.upload } : {}),
     });
     this.connectionState = options.connection.getState();
     this.reads =
@@ -234,10 +237,10 @@ export class SyncEngine implements FrameTarget {
   }
 
   /** Sends a message: it shows at once, survives reloads, and is committed once. */
-  async send(threadId: string, content: string, mentions: string[] = []): Promise<OutboxItem> {
+  async send(threadId: string, content: string, mentions: string[] = [], files: readonly NewOutboxFile[] = []): Promise<OutboxItem> {
     const { baseSeq, latestSeenSeq } = this.session(threadId).takeBaseSeq();
     this.setTyping(threadId, false);
-    return this.outbox.add({ threadId, content, mentions, baseSeq, latestSeenSeq });
+    return this.outbox.add({ threadId, content, mentions, files, baseSeq, latestSeenSeq });
   }
 
   retry(clientMessageId: string): void {

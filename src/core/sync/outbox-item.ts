@@ -5,12 +5,32 @@ import type { ApiErrorCode } from '../api/api-error.ts';
 
 type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
+/**
+ * A file a message carries (CONTRACT §13), kept with the item (IndexedDB stores the Blob) until
+ * the message is committed. Uploaded once: its `attachmentId` is stored as soon as the server has
+ * it, so a reload or a new leader tab does not upload it again; an upload cut short is repeated
+ * from the start (an upload no message uses is swept by the server).
+ */
+export interface OutboxFile {
+  /** Unique within the item: names the file's progress and its row in the tray. */
+  key: string;
+  name: string;
+  /** The type the browser reported (a first check only: the server decides by the bytes). */
+  type: string;
+  size: number;
+  blob: Blob;
+  /** The server's id once uploaded; null until then. */
+  attachmentId: string | null;
+}
+
 /** A message the user sent that is not yet in the thread's log. */
 export interface OutboxItem {
   clientMessageId: string;
   threadId: string;
   content: string;
   mentions: string[];
+  /** Files to upload before the message is sent; absent or empty for text only. */
+  files?: OutboxFile[];
   /** The thread's seq when composing started (CONTRACT §4). */
   baseSeq: number | null;
   /** The latest seq the user had seen when sending. */

@@ -1,4 +1,4 @@
-import type { OutboxItem } from './outbox-item.ts';
+import type { OutboxFile, OutboxItem } from './outbox-item.ts';
 
 /** Where the outbox keeps its items between page loads. */
 export interface OutboxStore {
@@ -98,6 +98,27 @@ export function isOutboxItem(value: unknown): value is OutboxItem {
     typeof item.createdAt === 'number' &&
     typeof item.attempts === 'number' &&
     typeof item.nextAttemptAt === 'number' &&
+    (item.files === undefined || (Array.isArray(item.files) && item.files.every(isOutboxFile))) &&
     (item.status === 'queued' || item.status === 'sending' || item.status === 'sent' || item.status === 'failed')
+  );
+}
+
+function isOutboxFile(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const file = value as Partial<OutboxFile>;
+  return (
+    typeof file.key === 'string' &&
+    typeof file.name === 'string' &&
+    typeof file.type === 'string' &&
+    typeof file.size === 'number' &&
+    isBlob(file.blob) &&
+    (file.attachmentId === null || typeof file.attachmentId === 'string')
+  );
+}
+
+/** A Blob by its shape: one cloned from another realm (a test DOM's) is not an `instanceof` this one's. */
+function isBlob(value: unknown): value is Blob {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as Blob).size === 'number' && typeof (value as Blob).slice === 'function'
   );
 }

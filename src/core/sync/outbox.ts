@@ -3,13 +3,34 @@ import { backoffDelay } from '../connection/backoff.ts';
 import type { Environment } from '../environment/environment.ts';
 import type { SendMessageInput } from '../protocol/client-frames.ts';
 import type { InboundMessage } from '../protocol/server-frame-schemas.ts';
-import type { OutboxItem } from './outbox-item.ts';
+import type { OutboxFile, OutboxItem } from './outbox-item.ts';
 import type { OutboxStore } from './outbox-store.ts';
 import type { OutboxRequest } from './outbox-tab-messages.ts';
 import type { OutboxSharing, OutboxTabHost, OutboxTabs } from './outbox-tabs.ts';
 
 // Part of the outbox's API: its importers keep reading the item type from here.
-export type { OutboxItem } from './outbox-item.ts';
+export type { OutboxFile, OutboxItem } from './outbox-item.ts';
+
+/** A send's body: §4's, and the files it carries once they are uploaded (CONTRACT §13). */
+export type OutboxSendBody = SendMessageInput & { attachment_ids?: string[] };
+
+/**
+ * Uploads one file of an item into its thread and resolves with the server's attachment id
+ * (CONTRACT §13); rejects with an ApiError only (`aborted` once `signal` aborts).
+ */
+export type UploadOutboxFile = (
+  threadId: string,
+  file: OutboxFile,
+  onProgress: (sentBytes: number) => void,
+  signal: AbortSignal,
+) => Promise<string>;
+
+/** A file as the composer hands it to {@link Outbox.add}. */
+export interface NewOutboxFile {
+  name: string;
+  type: string;
+  blob: Blob;
+}
 
 /** First retry of a failed send waits up to this long; each retry doubles it (full jitter). */
 const SEND_RETRY_BASE_MS = 1_000;
@@ -18,7 +39,9 @@ const SEND_RETRY_CAP_MS = 30_000;
 
 export interface OutboxOptions {
   store: OutboxStore;
-  send: (threadId: string, body: SendMessageInput) => Promise<InboundMessage>;
+  send: (threadId: string, body: OutboxSendBody) => Promise<InboundMessage>;
+  /** Uploads an item's files before its message is sent; without it, an item with files fails in words. */
+  upload?: UploadOutboxFile;
   environment: Environment;
   onChange: (threadId: string) => void;
   /** A send succeeded: the engine puts the message into the thread's log. */
@@ -51,6 +74,10 @@ export class Outbox implements OutboxTabHost {
   private readonly inFlight = new Set<string>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly views = new Map<string, readonly OutboxItem[]>();
+  /** Items whose files this tab is uploading: aborted by a discard (the message itself is not sent yet). */
+  private readonly uploads = new Map<string, AbortController>();
+  /** Bytes sent of the file being uploaded, per item and file key (this tab's uploads only; not stored). */
+  private readonly progress = new Map<string, Map<string, number>>();
   private readonly createId: () => string;
   private readonly unsubscribe: () => void;
   /** Shared outbox only: the `outbox` topic, with the leader's take-over and the follower's mirror. */
@@ -113,13 +140,40 @@ export class Outbox implements OutboxTabHost {
     return this.items.get(clientMessageId);
   }
 
-  /** Stores a new message, then sends it. Resolves once it is stored (safe from a reload). */
-  async add(input: { threadId: string; content: string; mentions?: string[]; baseSeq: number | null; latestSeenSeq: number | null }) {
+  /**
+   * Bytes sent so far of an item's files that this tab is uploading, by file key; a file with an
+   * `attachmentId` is uploaded whole. Undefined when nothing of the item is being uploaded here.
+   */
+  uploadProgress(clientMessageId: string): ReadonlyMap<string, number> | undefined {
+    return this.progress.get(clientMessageId);
+  }
+
+  /**
+   * Stores a new message (with its files' Blobs), then uploads its files and sends it.
+   * Resolves once it is stored (safe from a reload).
+   */
+  async add(input: {
+    threadId: string;
+    content: string;
+    mentions?: string[];
+    files?: readonly NewOutboxFile[];
+    baseSeq: number | null;
+    latestSeenSeq: number | null;
+  }) {
+    const files = (input.files ?? []).map((file, index): OutboxFile => ({
+      key: `f${index}`,
+      name: file.name,
+      type: file.type,
+      size: file.blob.size,
+      blob: file.blob,
+      attachmentId: null,
+    }));
     const item: OutboxItem = {
       clientMessageId: this.createId(),
       threadId: input.threadId,
       content: input.content,
       mentions: input.mentions ?? [],
+      ...(files.length > 0 ? { files } : {}),
       baseSeq: input.baseSeq,
       latestSeenSeq: input.latestSeenSeq,
       createdAt: Math.max(this.options.environment.now(), this.latestCreatedAt(input.threadId) + 1),
@@ -169,6 +223,8 @@ export class Outbox implements OutboxTabHost {
       ...item,
       clientMessageId: newClientMessageId,
       content,
+      // Uploaded again: the old message may have reached the server and used the uploads.
+      ...(item.files ? { files: item.files.map((file) => ({ ...file, attachmentId: null })) } : {}),
       status: 'queued',
       attempts: 0,
       nextAttemptAt: 0,
@@ -187,11 +243,16 @@ export class Outbox implements OutboxTabHost {
     return next;
   }
 
-  /** Drops an unsent item (not one being sent). In a follower tab the leader decides. */
+  /**
+   * Drops an unsent item: not one whose message is being sent, but one whose files are still
+   * uploading (the upload is cancelled). In a follower tab the leader decides.
+   */
   discard(clientMessageId: string): void {
     if (this.forward({ action: 'discard', clientMessageId })) return;
     const item = this.items.get(clientMessageId);
-    if (item && item.status !== 'sending') this.forget(item);
+    const upload = this.uploads.get(clientMessageId);
+    if (upload) upload.abort();
+    if (item && (item.status !== 'sending' || upload)) this.forget(item);
   }
 
   /** The log now holds this message: the optimistic copy goes (in every tab: it is committed). */
@@ -207,6 +268,7 @@ export class Outbox implements OutboxTabHost {
 
   stop(): void {
     this.stopped = true;
+    for (const upload of this.uploads.values()) upload.abort();
     this.unsubscribe();
     this.tabs?.stop();
     for (const timer of this.timers.values()) clearTimeout(timer);
@@ -264,6 +326,8 @@ export class Outbox implements OutboxTabHost {
       return;
     }
     this.tabs?.resign();
+    // The new leader uploads what is left (from the start: an upload cut short is not resumed).
+    for (const upload of this.uploads.values()) upload.abort();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
@@ -318,12 +382,16 @@ export class Outbox implements OutboxTabHost {
     this.inFlight.add(threadId);
     this.update({ ...item, status: 'sending' });
     try {
+      const attachmentIds = await this.uploadFiles(item);
+      // Discarded, or this tab stopped leading, while the files went up: the message is not this tab's to send.
+      if (attachmentIds === null) return;
       const message = await this.options.send(threadId, {
         content: item.content,
         client_message_id: item.clientMessageId,
         mentions: item.mentions,
         base_seq: item.baseSeq,
         latest_seen_seq: item.latestSeenSeq,
+        ...(attachmentIds.length > 0 ? { attachment_ids: attachmentIds } : {}),
       });
       // Leadership moved meanwhile: the new leader owns the item now (and sends it again under this id).
       const current = this.sends() ? this.items.get(item.clientMessageId) : undefined;
@@ -350,5 +418,49 @@ export class Outbox implements OutboxTabHost {
       this.inFlight.delete(threadId);
       this.pump(threadId);
     }
+  }
+
+  /**
+   * Uploads the item's files that the server does not have yet, one at a time, storing each
+   * one's id as soon as it is known. Resolves with all the ids in order, or null when the item
+   * is gone or no longer this tab's to send; rejects with the upload's ApiError.
+   */
+  private async uploadFiles(item: OutboxItem): Promise<string[] | null> {
+    const { clientMessageId, threadId } = item;
+    const files = item.files ?? [];
+    if (files.some((file) => file.attachmentId === null)) {
+      const upload = this.options.upload;
+      if (!upload) throw new ApiError('client_error', 'This app cannot send files.', false);
+      const controller = new AbortController();
+      const progress = new Map<string, number>();
+      this.uploads.set(clientMessageId, controller);
+      this.progress.set(clientMessageId, progress);
+      try {
+        for (const file of files) {
+          if (file.attachmentId !== null) continue;
+          const attachmentId = await upload(
+            threadId,
+            file,
+            (sentBytes) => {
+              progress.set(file.key, sentBytes);
+              this.changed(threadId);
+            },
+            controller.signal,
+          );
+          const current = this.sends() && !controller.signal.aborted ? this.items.get(clientMessageId) : undefined;
+          if (!current) return null;
+          this.update({
+            ...current,
+            files: (current.files ?? []).map((each) => (each.key === file.key ? { ...each, attachmentId } : each)),
+          });
+        }
+      } finally {
+        this.uploads.delete(clientMessageId);
+        this.progress.delete(clientMessageId);
+      }
+    }
+    const current = this.sends() ? this.items.get(clientMessageId) : undefined;
+    if (!current) return null;
+    return (current.files ?? []).map((file) => file.attachmentId ?? '');
   }
 }

@@ -12,7 +12,7 @@ export interface FakeOutboxTab {
   leadership: FakeLeadership;
   /** Status changes this tab showed, per item: what its user saw. */
   seen: Map<string, string[]>;
-  /** Send requests this tab has on the way. */
+  /** Send and upload requests this tab has on the way. */
   inFlight: number;
   /** The tab closes or crashes: its hub closes (its lock passes on), its outbox stops (an in-flight request still travels). */
   close(): void;
@@ -50,6 +50,15 @@ export class FakeOutboxTabs {
         tab.inFlight++;
         try {
           return await this.server.send(threadId, body);
+        } finally {
+          tab.inFlight--;
+        }
+      },
+      upload: async (threadId, file, onProgress, signal) => {
+        if (this.tabs.some((other) => other !== tab && other.inFlight > 0)) this.overlappingSends++;
+        tab.inFlight++;
+        try {
+          return await this.server.upload(threadId, file, onProgress, signal);
         } finally {
           tab.inFlight--;
         }

@@ -1,0 +1,142 @@
+import { expect, test, type Page } from '@playwright/test';
+import { ALICE, UserApi, uniqueTag } from './support/inbox.ts';
+import { HostPageServer, PageWatch, messageBox, panel, startChat, visitorRecord, widgetConversation } from './support/host-page.ts';
+
+/**
+ * A visitor sends files from the widget (CONTRACT §13) against the real server of the
+ * Playwright config: a pasted screenshot, an upload that outlives going offline and a reload,
+ * and files refused before any upload. The demo agent names what it received (§9).
+ */
+
+let host: HostPageServer;
+test.beforeAll(async () => {
+  host = await HostPageServer.start();
+});
+test.afterAll(async () => {
+  await host.close();
+});
+
+/** Pastes a PNG drawn in the page (a real ClipboardEvent with a DataTransfer) into the message box. */
+async function pasteScreenshot(page: Page, name: string, width: number, height: number): Promise<void> {
+  await messageBox(page).evaluate(
+    async (box, { name, width, height }) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = height;
+      const context = canvas.getContext('2d')!;
+      context.fillStyle = '#3b82f6';
+      context.fillRect(0, 0, width, height);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((made) => resolve(made!), 'image/png'));
+      const data = new DataTransfer();
+      data.items.add(new File([blob], name, { type: 'image/png' }));
+      box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true }));
+    },
+    { name, width, height },
+  );
+}
+
+/** Drops files made in the page onto the composer (a real drop event with a DataTransfer). */
+async function dropFiles(page: Page, files: { name: string; type: string; bytes: number }[]): Promise<void> {
+  await messageBox(page).evaluate((box, files) => {
+    const data = new DataTransfer();
+    for (const file of files) data.items.add(new File([new Uint8Array(file.bytes)], file.name, { type: file.type }));
+    const form = box.closest('form')!;
+    form.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true, composed: true }));
+    form.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true, composed: true }));
+  }, files);
+}
+
+const tray = (page: Page) => panel(page).getByRole('list', { name: 'Files to send' });
+
+test('a visitor pastes a screenshot, sees its thumbnail, sends it without text, and the demo agent names it and its pixel size', async ({
+  page,
+  request,
+}) => {
+  const tag = uniqueTag();
+  const watch = new PageWatch(page);
+  await page.goto(host.page());
+  await startChat(page, `paste-${tag}@example.com`);
+  await expect(panel(page).getByRole('button', { name: 'Attach a file' })).toBeVisible();
+
+  await pasteScreenshot(page, `screenshot-${tag}.png`, 320, 200);
+  await expect(tray(page).getByRole('listitem')).toHaveCount(1);
+  await expect(tray(page)).toContainText(`screenshot-${tag}.png`);
+  const thumbnail = tray(page).locator('img');
+  await expect(thumbnail).toHaveAttribute('src', /^blob:/);
+  await expect.poll(() => thumbnail.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth)).toBe(320);
+
+  await messageBox(page).press('Enter');
+  await expect(tray(page)).toHaveCount(0);
+  await expect(widgetConversation(page).getByText('320 × 200 pixels')).toBeVisible({ timeout: 30_000 });
+  await expect(widgetConversation(page).getByText(`screenshot-${tag}.png`).first()).toBeVisible();
+
+  // The server has the message once, carrying the file.
+  const { threadId } = await visitorRecord(page);
+  const alice = await UserApi.login(request, ALICE);
+  const events = await alice.events(threadId!);
+  const carrying = events.filter(
+    (event) =>
+      event.event_type === 'message_committed' &&
+      ((event.data as { attachments?: { name: string }[] }).attachments ?? []).some((file) => file.name === `screenshot-${tag}.png`),
+  );
+  expect(carrying).toHaveLength(1);
+  await watch.expectClean();
+});
+
+test('files over the agent’s limit or of a kind it does not take are refused before any upload, with the reason in words', async ({
+  page,
+}) => {
+  const tag = uniqueTag();
+  const uploads: string[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().includes('/attachments')) uploads.push(request.url());
+  });
+  await page.goto(host.page());
+  await startChat(page, `refused-${tag}@example.com`);
+  // The demo agent keeps the defaults: 10 MiB, images and PDF.
+  await dropFiles(page, [
+    { name: 'huge.png', type: 'image/png', bytes: Math.round(14.2 * 1024 * 1024) },
+    { name: 'report.docx', type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', bytes: 2_000 },
+  ]);
+  const alert = panel(page).getByRole('alert');
+  await expect(alert).toContainText('huge.png is 14.2 MB; the limit is 10 MB');
+  await expect(alert).toContainText('report.docx: this chat accepts images and PDF files');
+  await expect(tray(page)).toHaveCount(0);
+  // Nothing to send, and nothing went up.
+  await expect(panel(page).getByRole('button', { name: 'Send' })).toBeDisabled();
+  expect(uploads).toEqual([]);
+});
+
+test('a file sent while offline goes up after going online and a reload, and the message arrives once', async ({
+  page,
+  context,
+  request,
+}) => {
+  const tag = uniqueTag();
+  await page.goto(host.page());
+  await startChat(page, `offline-${tag}@example.com`);
+  const { threadId } = await visitorRecord(page);
+
+  // Attached online (the tray loads on first use), sent offline.
+  await pasteScreenshot(page, `offline-${tag}.png`, 64, 48);
+  await expect(tray(page).getByRole('listitem')).toHaveCount(1);
+  await context.setOffline(true);
+  await expect(panel(page).getByRole('status')).toContainText('You are offline', { timeout: 20_000 });
+  await messageBox(page).fill(`with a file ${tag}`);
+  await messageBox(page).press('Enter');
+  await expect(widgetConversation(page).getByText(`with a file ${tag}`)).toBeVisible();
+  // The message and its file are stored; the page goes away before (or while) it goes up.
+  await page.waitForTimeout(500);
+  await context.setOffline(false);
+  await page.reload();
+
+  await expect(widgetConversation(page).getByText('64 × 48 pixels')).toBeVisible({ timeout: 30_000 });
+  const alice = await UserApi.login(request, ALICE);
+  await expect
+    .poll(async () => (await alice.messageContents(threadId!)).filter((content) => content === `with a file ${tag}`).length)
+    .toBe(1);
+  const sent = (await alice.events(threadId!)).find((event) => event.content === `with a file ${tag}`);
+  expect((sent?.data as { attachments?: { name: string }[] }).attachments?.map((file) => file.name)).toEqual([`offline-${tag}.png`]);
+  await page.waitForTimeout(1_000);
+  expect((await alice.messageContents(threadId!)).filter((content) => content === `with a file ${tag}`)).toHaveLength(1);
+});

@@ -1,0 +1,93 @@
+/**
+ * The inbox's upload tray (CONTRACT §13), loaded on the first attach, paste or drop: the
+ * check of chosen files before any upload (every kind the server knows; the size limit,
+ * `ATTACHMENT_MAX_BYTES`, is the server's to tell: its 413 shows on the message), and the
+ * files waiting to be sent, an image as a thumbnail from a `blob:` URL (nothing decoded in script).
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { USER_ATTACHMENT_LIMITS, admitFiles, formatFileSize, kindOfFile, type FileRefusal } from '../core/attachments/attachment-limits.ts';
+import { attachmentsDe } from '../i18n/catalog-attachments-de.ts';
+import { attachmentsEn, type AttachmentStrings } from '../i18n/catalog-attachments-en.ts';
+import { useActiveLanguage } from '../i18n/locale-store.ts';
+import { TOUCH_TARGET } from '../ui/touch-target.ts';
+
+function wordsFor(language: string): AttachmentStrings {
+  return language === 'de' ? attachmentsDe : attachmentsEn;
+}
+
+function refusalText(refusal: FileRefusal, words: AttachmentStrings, language: string): string {
+  switch (refusal.reason) {
+    case 'type': {
+      const kinds = refusal.kinds.map((kind) => words.kinds[kind] ?? kind);
+      const list = kinds.length > 1 ? `${kinds.slice(0, -1).join(', ')} ${words.and} ${kinds.at(-1)}` : (kinds[0] ?? '');
+      return words.type(refusal.name, list);
+    }
+    case 'size':
+      return words.size(refusal.name, formatFileSize(refusal.size, language), formatFileSize(refusal.maxBytes, language));
+    case 'empty':
+      return words.empty(refusal.name);
+    case 'count':
+      return words.count(refusal.name, refusal.max);
+  }
+}
+
+/** Checks files a user chose before any upload; `chosen` are in the tray already. */
+export function admit(files: readonly File[], chosen: number): { accepted: File[]; refusals: string[] } {
+  const language = useActiveLanguage.getState().language;
+  const { accepted, refused } = admitFiles(files, USER_ATTACHMENT_LIMITS, chosen);
+  const words = wordsFor(language);
+  return { accepted, refusals: refused.map((refusal) => refusalText(refusal, words, language)) };
+}
+
+function Thumbnail({ file }: { file: File }) {
+  const url = useMemo(() => (kindOfFile(file) === 'image' ? URL.createObjectURL(file) : null), [file]);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => () => (url ? URL.revokeObjectURL(url) : undefined), [url]);
+  return url && !failed ? (
+    <img
+      src={url}
+      alt=""
+      width={40}
+      height={40}
+      decoding="async"
+      onError={() => setFailed(true)}
+      className="size-10 shrink-0 rounded object-cover"
+    />
+  ) : (
+    <span
+      aria-hidden="true"
+      className="grid size-10 shrink-0 place-items-center rounded bg-slate-200 text-[10px] font-semibold uppercase dark:bg-slate-700"
+    >
+      {file.name.split('.').pop()?.slice(0, 4)}
+    </span>
+  );
+}
+
+/** The files waiting to be sent with the next message, each with its remove button. */
+export function AttachTray({ files, onRemove }: { files: readonly File[]; onRemove(index: number): void }) {
+  const language = useActiveLanguage((state) => state.language);
+  const words = wordsFor(language);
+  if (files.length === 0) return null;
+  return (
+    <ul aria-label={words.tray} className="mb-2 space-y-1">
+      {files.map((file, index) => (
+        <li
+          key={`${index}-${file.name}-${file.size}-${file.lastModified}`}
+          className="flex items-center gap-2 rounded-md border border-slate-200 px-2 py-1 text-sm dark:border-slate-700"
+        >
+          <Thumbnail file={file} />
+          <span className="min-w-0 flex-1 truncate">{file.name}</span>
+          <span className="shrink-0 text-xs text-slate-600 dark:text-slate-400">{formatFileSize(file.size, language)}</span>
+          <button
+            type="button"
+            aria-label={words.remove(file.name)}
+            onClick={() => onRemove(index)}
+            className={`${TOUCH_TARGET} rounded-md px-2 text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800`}
+          >
+            ×
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}

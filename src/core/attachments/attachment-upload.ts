@@ -1,0 +1,107 @@
+/**
+ * One file's upload (CONTRACT §13): the raw bytes as the body, with upload progress and
+ * cancel. XHR and not fetch: only XHR reports how much of a request body has been sent.
+ * The credential goes in the Authorization header, never in the URL; the URL holds the
+ * thread and the file name only.
+ */
+import { ApiError } from '../api/api-error.ts';
+import { errorOfResponse } from '../api/http-client.ts';
+
+/** An upload that has sent nothing for this long is given up as `timeout` (and retried by the outbox). */
+export const UPLOAD_STALL_TIMEOUT_MS = 30_000;
+
+export interface UploadRequest {
+  /** The upload endpoint with the file name in its query (see {@link userUploadUrl}, {@link visitorUploadUrl}). */
+  url: string;
+  /** The user's JWT or the visitor token, sent as `Authorization: Bearer`. */
+  token: string | null;
+  blob: Blob;
+  onProgress?: (sentBytes: number) => void;
+  signal?: AbortSignal;
+  /** Tests make it small. */
+  stallTimeoutMs?: number;
+}
+
+/** The user's (or an agent's) upload into a thread. */
+export function userUploadUrl(baseUrl: string, threadId: string, name: string): string {
+  return `${baseUrl}/chat/threads/${encodeURIComponent(threadId)}/attachments?name=${encodeURIComponent(name)}`;
+}
+
+/** A visitor's upload into their thread with an agent. */
+export function visitorUploadUrl(baseUrl: string, slug: string, threadId: string, name: string): string {
+  return `${baseUrl}/chat/public/${encodeURIComponent(slug)}/threads/${encodeURIComponent(threadId)}/attachments?name=${encodeURIComponent(name)}`;
+}
+
+/**
+ * Uploads the blob and resolves with the server's attachment id; rejects with an ApiError only
+ * (`aborted` when `signal` aborts; `network_error`/`timeout` are retryable; a refusal keeps the
+ * server's code and words, e.g. 413 and 415).
+ */
+export function uploadFile(request: UploadRequest): Promise<string> {
+  // The path names the thread, not the URL's query (the file name) nor any credential.
+  const what = 'The upload';
+  return new Promise((resolve, reject) => {
+    const { signal } = request;
+    if (signal?.aborted) {
+      reject(new ApiError('aborted', `${what} was cancelled.`, false));
+      return;
+    }
+    const xhr = new XMLHttpRequest();
+    const stallMs = request.stallTimeoutMs ?? UPLOAD_STALL_TIMEOUT_MS;
+    let stalled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const watch = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        stalled = true;
+        xhr.abort();
+      }, stallMs);
+    };
+    const onAbort = () => xhr.abort();
+    const settle = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    xhr.open('POST', request.url);
+    if (request.token) xhr.setRequestHeader('authorization', `Bearer ${request.token}`);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (event) => {
+      watch();
+      request.onProgress?.(event.loaded);
+    };
+    xhr.onload = () => {
+      settle();
+      let json: unknown;
+      try {
+        json = xhr.responseText === '' ? undefined : JSON.parse(xhr.responseText);
+      } catch {
+        json = undefined;
+      }
+      if (xhr.status < 200 || xhr.status >= 300) {
+        reject(errorOfResponse(what, xhr.status, json, xhr.getResponseHeader('retry-after')).error);
+        return;
+      }
+      const id = (json as { id?: unknown } | undefined)?.id;
+      if (typeof id !== 'string' || id === '') {
+        reject(new ApiError('invalid_response', `${what} answered without the file's id.`, true, xhr.status));
+        return;
+      }
+      request.onProgress?.(request.blob.size);
+      resolve(id);
+    };
+    xhr.onerror = () => {
+      settle();
+      reject(new ApiError('network_error', `Could not reach the server (${what.toLowerCase()}).`, true));
+    };
+    xhr.onabort = () => {
+      settle();
+      if (stalled) reject(new ApiError('timeout', `${what} stopped moving for ${stallMs / 1000} s.`, true));
+      else reject(new ApiError('aborted', `${what} was cancelled.`, false));
+    };
+    watch();
+    // The blob as it is: the browser sends its length (the server needs Content-Length) and streams it.
+    xhr.send(request.blob);
+  });
+}

@@ -2,13 +2,14 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
-import webPush from 'web-push';
+import type webPush from 'web-push';
 import type { PushPayload } from '../../../src/core/protocol/notifications.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { PushSubscriptionRecord, VapidKeyPair } from '../storage/stores/push-store.ts';
 import { AddressRefused, bareHost, type AddressGuard } from '../webhooks/address-guard.ts';
 import type { ApprovalActionTokens } from './approval-action-tokens.ts';
 import type { DeliverableNotification, DeliveryOutcome, PushChannel } from './delivery-channels.ts';
+import { PushEncryptionPool } from './push-encryption-pool.ts';
 import { pushTopic } from './push-topic.ts';
 import { VapidHeaderCache } from './vapid-header-cache.ts';
 
@@ -76,6 +77,8 @@ export class WebPushChannel implements PushChannel {
   private readonly timeoutMs: number;
   private readonly aborts = new AbortController();
   private readonly vapidHeaders: VapidHeaderCache;
+  /** RFC 8291 encryption off the server's thread. */
+  private readonly encryption = new PushEncryptionPool();
   private readonly agents = {
     'http:': new HttpAgent({ keepAlive: true, maxSockets: PUSH_SOCKETS_PER_ORIGIN, timeout: PUSH_IDLE_SOCKET_MS }),
     'https:': new HttpsAgent({ keepAlive: true, maxSockets: PUSH_SOCKETS_PER_ORIGIN, timeout: PUSH_IDLE_SOCKET_MS }),
@@ -124,6 +127,7 @@ export class WebPushChannel implements PushChannel {
   /** Abandons requests in flight (the delivery stays queued for the next try). */
   stop(): void {
     this.aborts.abort();
+    void this.encryption.stop();
     this.agents['http:'].destroy();
     this.agents['https:'].destroy();
   }
@@ -133,12 +137,12 @@ export class WebPushChannel implements PushChannel {
     const logged = { push_subscription_id: subscription.id, user_id: subscription.userId };
     let status: number;
     try {
-      const details = webPush.generateRequestDetails(
+      const details = await this.encryption.build(
         { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
         body,
         { ...options, headers: { Authorization: this.vapidHeaders.authorization(subscription.endpoint) } },
       );
-      status = await this.post(new URL(subscription.endpoint), details.headers, details.body as Buffer);
+      status = await this.post(new URL(subscription.endpoint), details.headers, details.body);
     } catch (error) {
       if (error instanceof AddressRefused) {
         log.warn({ ...logged, reason: error.message }, 'push endpoint refused by the network rules');

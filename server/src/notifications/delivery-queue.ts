@@ -140,8 +140,11 @@ export class DeliveryQueue {
         // pushed): another round under the same lease, rather than a release and a new claim.
         do {
           worker.again = false;
-          if (!(await this.deliverPush(userId))) lost = true;
-          else if (!this.stopped && !(await this.deliverEmail(userId))) lost = true;
+          // Both channels in one read; email is read again only when something waits for it (its
+          // items may have moved on while the pushes went out).
+          const queued = await store.queuedByChannel(userId, DELIVERY_BATCH);
+          if (!(await this.deliverPush(userId, queued.push))) lost = true;
+          else if (!this.stopped && queued.email.length > 0 && !(await this.deliverEmail(userId))) lost = true;
         } while (worker.again && !lost && !this.stopped);
       } finally {
         clearInterval(renewal);
@@ -196,10 +199,10 @@ export class DeliveryQueue {
    * (held by quiet hours, backing off): it is put off to the same time, so that polls do not
    * keep finding it due. False when the lease was lost.
    */
-  private async dueItems(userId: string, channel: 'push' | 'email'): Promise<QueuedDelivery[] | false> {
+  private async dueItems(userId: string, channel: 'push' | 'email', read?: QueuedDelivery[]): Promise<QueuedDelivery[] | false> {
     const store = this.deps.storage.notifications;
+    const queued = read ?? (await store.queued(userId, channel, DELIVERY_BATCH));
     const now = this.deps.clock();
-    const queued = await store.queued(userId, channel, DELIVERY_BATCH);
     const firstWaiting = queued.findIndex((item) => item.dueAt > now);
     if (firstWaiting === -1) return queued;
     const waitUntil = queued[firstWaiting]!.dueAt;
@@ -209,13 +212,15 @@ export class DeliveryQueue {
     return queued.slice(0, firstWaiting);
   }
 
-  /** Push, one item at a time, in order. False when the lease was lost. */
-  private async deliverPush(userId: string): Promise<boolean> {
+  /** Push, one item at a time, in order, starting with the queued items just read. False when the lease was lost. */
+  private async deliverPush(userId: string, read: QueuedDelivery[]): Promise<boolean> {
     const push = this.deps.channels.push;
     const store = this.deps.storage.notifications;
+    let first: QueuedDelivery[] | undefined = read;
     for (;;) {
       if (this.stopped) return true;
-      const due = await this.dueItems(userId, 'push');
+      const due = await this.dueItems(userId, 'push', first);
+      first = undefined;
       if (due === false) return false;
       if (due.length === 0) return true;
       const screened = await this.screen(userId, due);

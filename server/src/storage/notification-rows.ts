@@ -65,6 +65,16 @@ export function toQueuedDelivery(row: Row): QueuedDelivery {
   };
 }
 
+/** Queued deliveries of both channels (rows of either, in order) split by channel. */
+export function byChannel(rows: readonly Row[]): { push: QueuedDelivery[]; email: QueuedDelivery[] } {
+  const split: { push: QueuedDelivery[]; email: QueuedDelivery[] } = { push: [], email: [] };
+  for (const row of rows) {
+    const queued = toQueuedDelivery(row);
+    split[queued.channel].push(queued);
+  }
+  return split;
+}
+
 /** Stored settings JSON (text in SQLite, jsonb in PostgreSQL). */
 export function toSettings(value: unknown): NotificationSettings {
   return (typeof value === 'string' ? JSON.parse(value) : value) as NotificationSettings;

@@ -137,6 +137,34 @@ export function notificationStoreRules(open: ContractOpen): void {
     await storage.close();
   });
 
+  it('notifications rule N10: both channels queued in one read, each in order and at most `limit` of each, the same items as `queued`', async () => {
+    const { storage } = await open();
+    const store = storage.notifications;
+    const [a, b] = await users(storage, 2);
+    const { thread: t } = await storage.threads.create(thread([a!, b!]));
+    await store.claimThread(t.id, 'p', 60_000);
+    const both = {
+      deliveries: [
+        { channel: 'push' as const, dueAt: 1_000 },
+        { channel: 'email' as const, dueAt: 9_000 },
+      ],
+    };
+    await store.record(t.id, 'p', 4, 60_000, [draft(b!, 1, both), draft(b!, 2), draft(b!, 3, both), draft(b!, 4, both)]);
+    const split = await store.queuedByChannel(b!, 2);
+    expect(split.push.map((d) => [d.channel, d.item.notification.thread_seq, d.dueAt])).toEqual([
+      ['push', 1, 1_000],
+      ['push', 2, 1_000],
+    ]);
+    expect(split.email.map((d) => [d.channel, d.item.notification.thread_seq, d.dueAt])).toEqual([
+      ['email', 1, 9_000],
+      ['email', 3, 9_000],
+    ]);
+    expect(split.push).toEqual(await store.queued(b!, 'push', 2));
+    expect(split.email).toEqual(await store.queued(b!, 'email', 2));
+    expect(await store.queuedByChannel(a!, 2)).toEqual({ push: [], email: [] });
+    await storage.close();
+  });
+
   it("notifications rule N6: one batch of a busy thread's notifications is stored whole, beyond PostgreSQL's 65,535 parameters a statement", async () => {
     const { storage } = await open();
     const store = storage.notifications;

@@ -1,7 +1,7 @@
 import type postgres from 'postgres';
 import type { Notification, NotificationSettings } from '../../../../src/core/protocol/notifications.ts';
 import { now, type Row } from './rows.ts';
-import { notificationRow, toNotification, toQueuedDelivery, toSettings, toStoredNotification } from '../notification-rows.ts';
+import { byChannel, notificationRow, toNotification, toQueuedDelivery, toSettings, toStoredNotification } from '../notification-rows.ts';
 import { collapseDrafts } from '../message-collapse.ts';
 import type {
   DeliveryEnd,
@@ -234,6 +234,19 @@ export class PostgresNotifications implements NotificationStore {
       JOIN notifications AS n ON n.id = d.notification_id
       WHERE d.user_id = ${userId} AND d.channel = ${channel} ORDER BY d.position LIMIT ${limit}`;
     return rows.map(toQueuedDelivery);
+  }
+
+  async queuedByChannel(userId: string, limit: number): Promise<{ push: QueuedDelivery[]; email: QueuedDelivery[] }> {
+    const rows = await this.sql<Row[]>`
+      (SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, n.* FROM notification_deliveries AS d
+       JOIN notifications AS n ON n.id = d.notification_id
+       WHERE d.user_id = ${userId} AND d.channel = 'push' ORDER BY d.position LIMIT ${limit})
+      UNION ALL
+      (SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, n.* FROM notification_deliveries AS d
+       JOIN notifications AS n ON n.id = d.notification_id
+       WHERE d.user_id = ${userId} AND d.channel = 'email' ORDER BY d.position LIMIT ${limit})
+      ORDER BY d_position`;
+    return byChannel(rows);
   }
 
   async finish(userId: string, owner: string, ended: readonly DeliveryEnd[]): Promise<boolean> {

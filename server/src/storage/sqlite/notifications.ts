@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Notification, NotificationSettings } from '../../../../src/core/protocol/notifications.ts';
 import { now, type Row } from './rows.ts';
-import { notificationRow, toNotification, toQueuedDelivery, toSettings, toStoredNotification } from '../notification-rows.ts';
+import { byChannel, notificationRow, toNotification, toQueuedDelivery, toSettings, toStoredNotification } from '../notification-rows.ts';
 import { collapseDrafts, collapsedTitle, joinedSender } from '../message-collapse.ts';
 import type {
   DeliveryEnd,
@@ -15,6 +15,11 @@ import type {
 
 /** A notification `n` the user may still see: they still read its thread. */
 const READABLE = 'EXISTS (SELECT 1 FROM thread_access AS a WHERE a.user_id = n.user_id AND a.thread_id = n.thread_id)';
+
+/** One channel's queued deliveries of a user, with their notifications, in order. */
+const QUEUED_OF_CHANNEL = `SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, n.* FROM notification_deliveries AS d
+  JOIN notifications AS n ON n.id = d.notification_id
+  WHERE d.user_id = @user AND d.channel = @channel ORDER BY d.position LIMIT @limit`;
 
 /**
  * Notifications in the SQLite file (see {@link NotificationStore}). Lease times are epoch ms
@@ -102,6 +107,12 @@ export class SqliteNotifications implements NotificationStore {
         `SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, n.* FROM notification_deliveries AS d
          JOIN notifications AS n ON n.id = d.notification_id
          WHERE d.user_id = ? AND d.channel = ? ORDER BY d.position LIMIT ?`,
+      ),
+      // Each channel's first `limit` (a subquery each: a compound's LIMIT applies to the whole).
+      queuedByChannel: db.prepare(
+        `SELECT * FROM (${QUEUED_OF_CHANNEL.replace('@channel', "'push'")})
+         UNION ALL SELECT * FROM (${QUEUED_OF_CHANNEL.replace('@channel', "'email'")})
+         ORDER BY d_position`,
       ),
       finish: db.prepare('DELETE FROM notification_deliveries WHERE position = ? AND user_id = ? AND thread_seq <= ?'),
       postpone: db.prepare('UPDATE notification_deliveries SET due_at = ?, attempts = ? WHERE position = ? AND user_id = ?'),
@@ -284,6 +295,10 @@ export class SqliteNotifications implements NotificationStore {
 
   async queued(userId: string, channel: 'push' | 'email', limit: number): Promise<QueuedDelivery[]> {
     return (this.stmt.queued.all(userId, channel, limit) as Row[]).map(toQueuedDelivery);
+  }
+
+  async queuedByChannel(userId: string, limit: number): Promise<{ push: QueuedDelivery[]; email: QueuedDelivery[] }> {
+    return byChannel(this.stmt.queuedByChannel.all({ user: userId, limit }) as Row[]);
   }
 
   async finish(userId: string, owner: string, ended: readonly DeliveryEnd[]): Promise<boolean> {

@@ -129,6 +129,8 @@ export interface NotificationStore {
   releaseUser(userId: string, owner: string): Promise<void>;
   /** The user's queued deliveries of one channel, in order (at most `limit`). */
   queued(userId: string, channel: 'push' | 'email', limit: number): Promise<QueuedDelivery[]>;
+  /** `queued` of both channels in one read (a delivery round's first: most users have nothing to email). */
+  queuedByChannel(userId: string, limit: number): Promise<{ push: QueuedDelivery[]; email: QueuedDelivery[] }>;
   /**
    * Ends these deliveries (sent or skipped), only while `owner` holds the user's lease; false when
    * it is lost. A delivery whose notification was updated past `threadSeq` meanwhile stays queued:

@@ -131,7 +131,15 @@ function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions 
   const failed = item.status === 'failed';
   return (
     <div className={failed ? 'rounded-md bg-red-50 p-2 dark:bg-red-950/40' : ''}>
-      <p className="break-words whitespace-pre-wrap text-slate-700 dark:text-slate-300">{item.content}</p>
+      {item.content && <p className="break-words whitespace-pre-wrap text-slate-700 dark:text-slate-300">{item.content}</p>}
+      {/* Its files by name until the message is committed (then they show as thumbnails and cards). */}
+      {item.files && (
+        <ul className="text-sm break-all text-slate-700 dark:text-slate-300">
+          {item.files.map((file) => (
+            <li key={file.key}>📎 {file.name}</li>
+          ))}
+        </ul>
+      )}
       <p
         className={`mt-1 text-xs ${failed ? 'text-red-700 dark:text-red-300' : 'text-slate-600 dark:text-slate-400'}`}
         role={failed ? 'alert' : undefined}

@@ -1,3 +1,5 @@
+import { PrivacyService } from './privacy/privacy-service.ts';
+import { privacyRoutes } from './routes/privacy-routes.ts';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
@@ -260,6 +262,9 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     visitorTokensRevoked: (visitorId, tokenHash) => realtime.control.visitorTokensRevoked({ visitorId, tokenHash }),
     notifyChannels,
     attachments,
+    privacy: new PrivacyService(storage, threads, attachments, fastify.log, (visitorId) =>
+      realtime.control.visitorTokensRevoked({ visitorId, tokenHash: null }),
+    ),
   };
   const gateway = new SocketGateway({
     storage,
@@ -371,6 +376,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       unsubscribeRoutes(api, context);
       notificationRoutes(api, context);
       attachmentRoutes(api, context);
+      privacyRoutes(api, context);
       api.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
     },
     { prefix: API_PREFIX },

@@ -1,0 +1,134 @@
+import type postgres from 'postgres';
+import { iso, type Db, type Row } from './rows.ts';
+import { threadLexeme } from './search.ts';
+import type { PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
+
+type Tx = postgres.TransactionSql;
+
+/**
+ * Privacy operations in PostgreSQL (`storage.privacy`): each method one short transaction.
+ * Deleted rows are gone for every reader at commit; their space is reused after VACUUM.
+ */
+export class PostgresPrivacy implements PrivacyStore {
+  constructor(private readonly sql: postgres.Sql) {}
+
+  private async summariesOf(db: Db, rows: Row[]): Promise<VisitorSummary[]> {
+    const summaries: VisitorSummary[] = [];
+    for (const row of rows) {
+      const id = row.id as string;
+      // Served by participants_by_sender.
+      const threads = await db<{ id: string }[]>`
+        SELECT threads.id FROM participants JOIN threads ON threads.id = participants.thread_id
+        WHERE participants.sender_id = ${`visitor:${id}`} ORDER BY threads.created_at, threads.id`;
+      const threadIds = threads.map((thread) => thread.id);
+      const open = row.thread_id as string;
+      summaries.push({
+        id,
+        agentId: row.agent_id as string,
+        email: (row.email as string | null) ?? null,
+        name: (row.name as string | null) ?? null,
+        verified: row.verified as boolean,
+        sub: (row.identity_sub as string | null) ?? null,
+        createdAt: iso(row.created_at),
+        lastSeenAt: row.last_seen_at ? iso(row.last_seen_at) : null,
+        threadIds: threadIds.includes(open) ? threadIds : [...threadIds, open],
+      });
+    }
+    return summaries;
+  }
+
+  async findVisitors(agentId: string, query: VisitorQuery, limit: number): Promise<VisitorSummary[]> {
+    const email = query.email ?? null;
+    const sub = query.sub ?? null;
+    const threadId = query.threadId ?? null;
+    const rows = await this.sql<Row[]>`
+      SELECT visitors.*,
+             (SELECT max(coalesce(last_used_at, created_at)) FROM visitor_tokens WHERE visitor_id = visitors.id) AS last_seen_at
+      FROM visitors
+      WHERE visitors.agent_id = ${agentId}
+        AND (${email}::text IS NULL OR lower(visitors.email) = lower(${email}::text))
+        AND (${sub}::text IS NULL OR visitors.identity_sub = ${sub}::text)
+        AND (${threadId}::text IS NULL OR visitors.thread_id = ${threadId}::text OR ('visitor:' || visitors.id) IN (
+              SELECT sender_id FROM participants WHERE thread_id = ${threadId}::text AND sender_id LIKE 'visitor:%'))
+      ORDER BY visitors.created_at, visitors.id LIMIT ${limit}`;
+    return this.summariesOf(this.sql, rows);
+  }
+
+  async visitor(agentId: string, visitorId: string): Promise<VisitorSummary | undefined> {
+    const rows = await this.sql<Row[]>`
+      SELECT visitors.*,
+             (SELECT max(coalesce(last_used_at, created_at)) FROM visitor_tokens WHERE visitor_id = visitors.id) AS last_seen_at
+      FROM visitors WHERE agent_id = ${agentId} AND id = ${visitorId}`;
+    const [summary] = await this.summariesOf(this.sql, rows);
+    return summary;
+  }
+
+  async forgetVisitorAccess(visitorId: string): Promise<void> {
+    await this.sql.begin(async (tx) => {
+      await tx`DELETE FROM visitor_tokens WHERE visitor_id = ${visitorId}`;
+      await tx`DELETE FROM visitor_resume_tokens WHERE visitor_id = ${visitorId}`;
+      await tx`DELETE FROM visitor_follow_ups WHERE visitor_id = ${visitorId}`;
+    });
+  }
+
+  async closeThread(threadId: string): Promise<void> {
+    await this.sql.begin(async (tx) => {
+      await tx`DELETE FROM thread_access WHERE thread_id = ${threadId}`;
+      await tx`DELETE FROM webhooks WHERE thread_id = ${threadId}`;
+      await this.deleteSearch(tx, threadId);
+    });
+  }
+
+  /** The thread's entries of the message index, found by its lexeme (the index has no other way in by thread). */
+  private async deleteSearch(tx: Tx, threadId: string): Promise<void> {
+    await tx`DELETE FROM event_search WHERE document @@ ${threadLexeme(threadId)}::tsquery`;
+  }
+
+  async eraseLogChunk(threadId: string, maxEvents: number): Promise<number> {
+    return this.sql.begin(async (tx) => {
+      const [last] = await tx<{ thread_seq: number }[]>`
+        SELECT thread_seq FROM events WHERE thread_id = ${threadId} ORDER BY thread_seq LIMIT 1 OFFSET ${maxEvents - 1}`;
+      const end = last?.thread_seq ?? 2_147_483_647;
+      await tx`DELETE FROM messages WHERE thread_id = ${threadId} AND thread_seq <= ${end}`;
+      const deleted = await tx`DELETE FROM events WHERE thread_id = ${threadId} AND thread_seq <= ${end}`;
+      return deleted.count;
+    });
+  }
+
+  async eraseThread(threadId: string): Promise<void> {
+    await this.sql.begin(async (tx) => {
+      // The thread row first: a commit racing this one waits for it, then finds no thread.
+      const [thread] = await tx`SELECT id FROM threads WHERE id = ${threadId} FOR UPDATE`;
+      if (!thread) return;
+      const visitors = await tx<{ id: string }[]>`SELECT id FROM visitors WHERE thread_id = ${threadId}`;
+      for (const visitor of visitors) await this.deleteVisitorRows(tx, visitor.id);
+      await this.deleteSearch(tx, threadId);
+      await tx`DELETE FROM messages WHERE thread_id = ${threadId}`;
+      await tx`DELETE FROM events WHERE thread_id = ${threadId}`;
+      await tx`DELETE FROM thread_access WHERE thread_id = ${threadId}`;
+      await tx`DELETE FROM webhooks WHERE thread_id = ${threadId}`;
+      await tx`DELETE FROM participants WHERE thread_id = ${threadId}`;
+      await tx`DELETE FROM approval_action_tokens WHERE approval_id IN (SELECT id FROM approvals WHERE thread_id = ${threadId})`;
+      await tx`DELETE FROM approvals WHERE thread_id = ${threadId}`;
+      await tx`DELETE FROM agent_runs WHERE thread_id = ${threadId}`;
+      await tx`DELETE FROM notification_deliveries WHERE notification_id IN (SELECT id FROM notifications WHERE thread_id = ${threadId})`;
+      await tx`DELETE FROM notifications WHERE thread_id = ${threadId}`;
+      await tx`DELETE FROM notification_cursors WHERE thread_id = ${threadId}`;
+      await tx`DELETE FROM visitor_follow_ups WHERE thread_id = ${threadId} OR sent_thread_id = ${threadId}`;
+      await tx`DELETE FROM visitor_resume_tokens WHERE thread_id = ${threadId}`;
+      await tx`DELETE FROM attachments WHERE thread_id = ${threadId}`;
+      await tx`DELETE FROM threads WHERE id = ${threadId}`;
+    });
+  }
+
+  async eraseVisitor(visitorId: string): Promise<void> {
+    await this.sql.begin((tx) => this.deleteVisitorRows(tx, visitorId));
+  }
+
+  private async deleteVisitorRows(tx: Tx, visitorId: string): Promise<void> {
+    await tx`DELETE FROM visitor_tokens WHERE visitor_id = ${visitorId}`;
+    await tx`DELETE FROM visitor_resume_tokens WHERE visitor_id = ${visitorId}`;
+    await tx`DELETE FROM visitor_follow_ups WHERE visitor_id = ${visitorId}`;
+    await tx`DELETE FROM visitors WHERE id = ${visitorId}`;
+  }
+}

@@ -1,0 +1,187 @@
+import type Database from 'better-sqlite3';
+import type { PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
+
+interface VisitorRow {
+  id: string;
+  agent_id: string;
+  email: string | null;
+  name: string | null;
+  identity_sub: string | null;
+  verified: number;
+  created_at: string;
+  last_seen_at: string | null;
+}
+
+/** The FTS5 term that names one thread in `event_search` (migration 13: 'x' and the id's hex digits). */
+const threadKey = (threadId: string) => `{thread_key} : "x${threadId.replaceAll('-', '')}"`;
+
+/**
+ * Privacy operations in the SQLite file (`storage.privacy`): each method one short
+ * transaction. The file runs with `secure_delete` (see SqliteStorage), so deleted rows are
+ * overwritten with zeros; the search indexes keep terms of deleted rows in their segments
+ * until those are merged, so an erased thread's indexes are optimized once it is gone.
+ */
+export class SqlitePrivacy implements PrivacyStore {
+  private readonly stmt;
+
+  constructor(private readonly db: Database.Database) {
+    const summary = `SELECT visitors.id, visitors.agent_id, visitors.email, visitors.name, visitors.identity_sub, visitors.verified,
+                            visitors.created_at,
+                            (SELECT max(coalesce(last_used_at, created_at)) FROM visitor_tokens WHERE visitor_id = visitors.id) AS last_seen_at
+                     FROM visitors`;
+    this.stmt = {
+      byId: db.prepare(`${summary} WHERE visitors.agent_id = ? AND visitors.id = ?`),
+      find: db.prepare(
+        `${summary} WHERE visitors.agent_id = @agentId
+           AND (@email IS NULL OR visitors.email = @email)
+           AND (@sub IS NULL OR visitors.identity_sub = @sub)
+           AND (@threadId IS NULL OR visitors.thread_id = @threadId OR ('visitor:' || visitors.id) IN (
+                 SELECT sender_id FROM participants WHERE thread_id = @threadId AND sender_id LIKE 'visitor:%'))
+         ORDER BY visitors.created_at, visitors.id LIMIT @limit`,
+      ),
+      // Served by participants_by_sender.
+      threadsOf: db
+        .prepare(
+          `SELECT threads.id FROM participants JOIN threads ON threads.id = participants.thread_id
+           WHERE participants.sender_id = ? ORDER BY threads.created_at, threads.id`,
+        )
+        .pluck(),
+      openThreadOf: db.prepare('SELECT thread_id FROM visitors WHERE id = ?').pluck(),
+      deleteTokens: db.prepare('DELETE FROM visitor_tokens WHERE visitor_id = ?'),
+      deleteResumeTokens: db.prepare('DELETE FROM visitor_resume_tokens WHERE visitor_id = ?'),
+      deleteFollowUp: db.prepare('DELETE FROM visitor_follow_ups WHERE visitor_id = ?'),
+      deleteVisitor: db.prepare('DELETE FROM visitors WHERE id = ?'),
+      visitorsOfThread: db.prepare('SELECT id FROM visitors WHERE thread_id = ?').pluck(),
+      deleteAccess: db.prepare('DELETE FROM thread_access WHERE thread_id = ?'),
+      deleteWebhooks: db.prepare('DELETE FROM webhooks WHERE thread_id = ?'),
+      deleteSearch: db.prepare('DELETE FROM event_search WHERE rowid IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)'),
+      // The seq of the chunk's last event: the log is read in its own order, (thread, seq).
+      chunkEnd: db.prepare('SELECT thread_seq FROM events WHERE thread_id = ? ORDER BY thread_seq LIMIT 1 OFFSET ?').pluck(),
+      deleteEventsTo: db.prepare('DELETE FROM events WHERE thread_id = ? AND thread_seq <= ?'),
+      deleteMessagesTo: db.prepare('DELETE FROM messages WHERE thread_id = ? AND thread_seq <= ?'),
+      deleteEvents: db.prepare('DELETE FROM events WHERE thread_id = ?'),
+      deleteMessages: db.prepare('DELETE FROM messages WHERE thread_id = ?'),
+      deleteParticipants: db.prepare('DELETE FROM participants WHERE thread_id = ?'),
+      deleteActionTokens: db.prepare(
+        'DELETE FROM approval_action_tokens WHERE approval_id IN (SELECT id FROM approvals WHERE thread_id = ?)',
+      ),
+      deleteApprovals: db.prepare('DELETE FROM approvals WHERE thread_id = ?'),
+      deleteRuns: db.prepare('DELETE FROM agent_runs WHERE thread_id = ?'),
+      deleteDeliveries: db.prepare(
+        'DELETE FROM notification_deliveries WHERE notification_id IN (SELECT id FROM notifications WHERE thread_id = ?)',
+      ),
+      deleteNotifications: db.prepare('DELETE FROM notifications WHERE thread_id = ?'),
+      deleteCursor: db.prepare('DELETE FROM notification_cursors WHERE thread_id = ?'),
+      deleteThreadFollowUps: db.prepare('DELETE FROM visitor_follow_ups WHERE thread_id = ? OR sent_thread_id = ?'),
+      deleteThreadResumeTokens: db.prepare('DELETE FROM visitor_resume_tokens WHERE thread_id = ?'),
+      deleteAttachments: db.prepare('DELETE FROM attachments WHERE thread_id = ?'),
+      deleteThread: db.prepare('DELETE FROM threads WHERE id = ?'),
+    };
+  }
+
+  private summaryOf(row: VisitorRow): VisitorSummary {
+    return {
+      id: row.id,
+      agentId: row.agent_id,
+      email: row.email,
+      name: row.name,
+      verified: row.verified === 1,
+      sub: row.identity_sub,
+      createdAt: row.created_at,
+      lastSeenAt: row.last_seen_at,
+      threadIds: this.threadIdsOf(row.id),
+    };
+  }
+
+  private threadIdsOf(visitorId: string): string[] {
+    const ids = this.stmt.threadsOf.all(`visitor:${visitorId}`) as string[];
+    // The open thread is among those they started; listed also should a participant row be missing.
+    const open = this.stmt.openThreadOf.get(visitorId) as string | undefined;
+    return open && !ids.includes(open) ? [...ids, open] : ids;
+  }
+
+  async findVisitors(agentId: string, query: VisitorQuery, limit: number): Promise<VisitorSummary[]> {
+    const rows = this.stmt.find.all({
+      agentId,
+      email: query.email ?? null,
+      sub: query.sub ?? null,
+      threadId: query.threadId ?? null,
+      limit,
+    }) as VisitorRow[];
+    return rows.map((row) => this.summaryOf(row));
+  }
+
+  async visitor(agentId: string, visitorId: string): Promise<VisitorSummary | undefined> {
+    const row = this.stmt.byId.get(agentId, visitorId) as VisitorRow | undefined;
+    return row && this.summaryOf(row);
+  }
+
+  async forgetVisitorAccess(visitorId: string): Promise<void> {
+    this.db.transaction(() => {
+      this.stmt.deleteTokens.run(visitorId);
+      this.stmt.deleteResumeTokens.run(visitorId);
+      this.stmt.deleteFollowUp.run(visitorId);
+    })();
+  }
+
+  async closeThread(threadId: string): Promise<void> {
+    this.db.transaction(() => {
+      this.stmt.deleteAccess.run(threadId);
+      this.stmt.deleteWebhooks.run(threadId);
+      // At once for the whole thread: the per-event trigger then finds nothing left to look up.
+      this.stmt.deleteSearch.run(threadKey(threadId));
+    })();
+  }
+
+  async eraseLogChunk(threadId: string, maxEvents: number): Promise<number> {
+    return this.db.transaction(() => {
+      const end = (this.stmt.chunkEnd.get(threadId, maxEvents - 1) as number | undefined) ?? Number.MAX_SAFE_INTEGER;
+      this.stmt.deleteMessagesTo.run(threadId, end);
+      return this.stmt.deleteEventsTo.run(threadId, end).changes;
+    })();
+  }
+
+  async eraseThread(threadId: string): Promise<void> {
+    this.db.transaction(() => {
+      for (const visitorId of this.stmt.visitorsOfThread.all(threadId) as string[]) this.deleteVisitorRows(visitorId);
+      this.stmt.deleteSearch.run(threadKey(threadId));
+      this.stmt.deleteMessages.run(threadId);
+      this.stmt.deleteEvents.run(threadId);
+      this.stmt.deleteAccess.run(threadId);
+      this.stmt.deleteWebhooks.run(threadId);
+      this.stmt.deleteParticipants.run(threadId);
+      this.stmt.deleteActionTokens.run(threadId);
+      this.stmt.deleteApprovals.run(threadId);
+      this.stmt.deleteRuns.run(threadId);
+      this.stmt.deleteDeliveries.run(threadId);
+      this.stmt.deleteNotifications.run(threadId);
+      this.stmt.deleteCursor.run(threadId);
+      this.stmt.deleteThreadFollowUps.run(threadId, threadId);
+      this.stmt.deleteThreadResumeTokens.run(threadId);
+      this.stmt.deleteAttachments.run(threadId);
+      this.stmt.deleteThread.run(threadId);
+    })();
+    this.optimizeSearch();
+  }
+
+  async eraseVisitor(visitorId: string): Promise<void> {
+    this.db.transaction(() => this.deleteVisitorRows(visitorId))();
+  }
+
+  private deleteVisitorRows(visitorId: string): void {
+    this.stmt.deleteTokens.run(visitorId);
+    this.stmt.deleteResumeTokens.run(visitorId);
+    this.stmt.deleteFollowUp.run(visitorId);
+    this.stmt.deleteVisitor.run(visitorId);
+  }
+
+  /**
+   * Merges the search indexes' segments: FTS5 forgets a deleted row by a tombstone and keeps
+   * its terms (the erased words, the visitor's email) in the old segments until they are
+   * merged. Costs in proportion to the indexes; measured by `npm run bench:privacy`.
+   */
+  private optimizeSearch(): void {
+    this.db.exec(`INSERT INTO event_search (event_search) VALUES ('optimize')`);
+    this.db.exec(`INSERT INTO thread_search (thread_search) VALUES ('optimize')`);
+  }
+}

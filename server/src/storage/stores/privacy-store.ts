@@ -1,0 +1,55 @@
+/** One visitor as an owner finds them (CONTRACT §14 "find"): their labels and every thread they started. */
+export interface VisitorSummary {
+  id: string;
+  agentId: string;
+  email: string | null;
+  name: string | null;
+  verified: boolean;
+  /** The website's id for the person (identity token); null for anonymous visitors. */
+  sub: string | null;
+  createdAt: string;
+  /** The latest use of any of their tokens; null when they hold none any more. */
+  lastSeenAt: string | null;
+  /** Every thread they started (their open one among them), oldest first. */
+  threadIds: string[];
+}
+
+/** What an owner looks a visitor up by; at least one is given. */
+export interface VisitorQuery {
+  email?: string;
+  sub?: string;
+  threadId?: string;
+}
+
+/**
+ * Privacy operations (CONTRACT §14, `storage.privacy`): finding a visitor, and erasing them and
+ * their threads in short transactions, so that other threads' commits never wait long behind
+ * an erasure. The erasure itself (what order, what is announced first) is the privacy
+ * service's; each method here is one atomic step of it.
+ */
+export interface PrivacyStore {
+  /** The agent's visitors matching every given field (email without regard to case), at most `limit`. */
+  findVisitors(agentId: string, query: VisitorQuery, limit: number): Promise<VisitorSummary[]>;
+  /** One of the agent's visitors; undefined for another agent's or an unknown one. */
+  visitor(agentId: string, visitorId: string): Promise<VisitorSummary | undefined>;
+  /**
+   * Ends every way back in for the visitor, in one transaction: their visitor tokens, resume
+   * links and the follow-up email waiting for them. The visitor row stays until the end.
+   */
+  forgetVisitorAccess(visitorId: string): Promise<void>;
+  /**
+   * Takes the thread from its readers and its subscriptions (inbox rows, webhooks) and out of
+   * the search index, in one transaction: called once `thread_deleted` went out.
+   */
+  closeThread(threadId: string): Promise<void>;
+  /** Deletes up to `maxEvents` of the thread's oldest events with their messages; how many went (0: the log is empty). */
+  eraseLogChunk(threadId: string, maxEvents: number): Promise<number>;
+  /**
+   * Deletes what is left of the thread, in one transaction: the rest of its log, its
+   * participants, approvals, runs, notifications and their queued deliveries, and the thread
+   * row; a visitor whose open thread it is goes with it. Nothing when it is already gone.
+   */
+  eraseThread(threadId: string): Promise<void>;
+  /** Deletes the visitor row and whatever of their access is left. */
+  eraseVisitor(visitorId: string): Promise<void>;
+}

@@ -102,6 +102,24 @@ export class PrivacyService {
     await this.storage.privacy.eraseThread(threadId);
   }
 
+  /**
+   * Erases one message (CONTRACT §14): its files (rows and bytes), then its words in storage,
+   * then commits `message_deleted {message_id, by}` for everyone watching. False when there
+   * was nothing left to erase (no such message, or erased already): nothing is committed.
+   */
+  async eraseMessage(threadId: string, messageId: string, by: SenderId): Promise<boolean> {
+    const files = (await this.storage.attachments.ofThread(threadId)).filter((record) => record.messageId === messageId);
+    await this.attachments.deleteFiles(files, false);
+    if (!(await this.storage.privacy.eraseMessage(threadId, messageId))) return false;
+    await this.threads.commitEvent(threadId, {
+      eventType: 'message_deleted',
+      senderId: by,
+      content: null,
+      data: { message_id: messageId, by },
+    });
+    return true;
+  }
+
   /** Waits until every active webhook of the thread delivered up to `seq`, at most {@link WEBHOOK_FAREWELL_WAIT_MS}. */
   private async awaitWebhooks(threadId: string, seq: number): Promise<void> {
     const deadline = Date.now() + WEBHOOK_FAREWELL_WAIT_MS;

@@ -5,8 +5,8 @@ import { ApiError, badRequest, notFound } from '../http/errors.ts';
 import { errorResponses, slugParams } from '../http/schemas.ts';
 import { SLUG_PATTERN, UUID_PATTERN } from '../http/validation.ts';
 import { visitorWire } from '../privacy/privacy-service.ts';
-import { userSenderId, visitorSenderId } from '../threads/principal.ts';
-import type { AgentRecord } from '../storage/storage.ts';
+import { AGENT_PREFIX, userSenderId, visitorSenderId } from '../threads/principal.ts';
+import type { AgentRecord, ThreadRecord } from '../storage/storage.ts';
 import type { AppContext } from './app-context.ts';
 import { SEND_TOKEN_MESSAGE, publicVisitorAccess } from './public-visitor.ts';
 import { bearerToken } from '../auth/visitor-tokens.ts';
@@ -20,6 +20,22 @@ const visitorParams = {
   type: 'object',
   properties: { slug: { type: 'string', pattern: SLUG_PATTERN }, visitor_id: { type: 'string', pattern: UUID_PATTERN } },
   required: ['slug', 'visitor_id'],
+} as const;
+
+const messageParams = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: UUID_PATTERN }, message_id: { type: 'string', pattern: UUID_PATTERN } },
+  required: ['id', 'message_id'],
+} as const;
+
+const publicMessageParams = {
+  type: 'object',
+  properties: {
+    slug: { type: 'string', pattern: SLUG_PATTERN },
+    thread_id: { type: 'string', pattern: UUID_PATTERN },
+    message_id: { type: 'string', pattern: UUID_PATTERN },
+  },
+  required: ['slug', 'thread_id', 'message_id'],
 } as const;
 
 const visitorResponse = {
@@ -50,7 +66,17 @@ interface FindQuery {
  * ids cannot be probed across agents; a signed-in user who is not an owner gets 403.
  */
 export function privacyRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const { agentFor, tokenVisitor } = publicVisitorAccess(ctx);
+  const { agentFor, tokenVisitor, visitorOf } = publicVisitorAccess(ctx);
+
+  /** Whether the user owns an agent taking part in the thread (owners may delete any message of it). */
+  async function ownsAgentOf(thread: ThreadRecord, userId: string): Promise<boolean> {
+    for (const participant of thread.participants) {
+      if (!participant.sender_id.startsWith(AGENT_PREFIX)) continue;
+      const owners = await ctx.storage.agents.owners(participant.sender_id.slice(AGENT_PREFIX.length));
+      if (owners.includes(userId)) return true;
+    }
+    return false;
+  }
 
   async function ownedAgent(request: FastifyRequest<{ Params: { slug: string } }>): Promise<{ agent: AgentRecord; userId: string }> {
     const user = requireUser(await ctx.authenticate(request));
@@ -132,6 +158,50 @@ export function privacyRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request, reply) => {
       const { visitor, userId } = await ownedVisitor(request);
       await ctx.privacy.eraseVisitor(visitor, 'erased_by_owner', userSenderId(userId));
+      reply.code(204);
+      return null;
+    },
+  );
+
+  app.delete<{ Params: { id: string; message_id: string } }>(
+    '/chat/threads/:id/messages/:message_id',
+    {
+      schema: {
+        tags: ['threads'],
+        summary: "[ext] Delete a message: its author, or an owner of the thread's agent; commits message_deleted (CONTRACT §14)",
+        params: messageParams,
+        response: { 204: { type: 'null' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const principal = await ctx.authenticate(request);
+      const thread = await ctx.threads.access(principal, request.params.id);
+      const message = await ctx.storage.privacy.message(thread.id, request.params.message_id);
+      if (!message) throw notFound('The message');
+      const mayDelete = message.senderId === principal.senderId || (principal.kind === 'user' && (await ownsAgentOf(thread, principal.id)));
+      if (!mayDelete) throw new ApiError('forbidden', "Only the message's author or an owner of the thread's agent can delete it.");
+      await ctx.privacy.eraseMessage(thread.id, request.params.message_id, principal.senderId);
+      reply.code(204);
+      return null;
+    },
+  );
+
+  app.delete<{ Params: { slug: string; thread_id: string; message_id: string } }>(
+    '/chat/public/:slug/threads/:thread_id/messages/:message_id',
+    {
+      schema: {
+        tags: ['public'],
+        summary: "[ext] Delete one of the visitor's own messages; commits message_deleted (CONTRACT §14); Bearer visitor token",
+        params: publicMessageParams,
+        response: { 204: { type: 'null' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const visitor = await visitorOf(request);
+      const message = await ctx.storage.privacy.message(request.params.thread_id, request.params.message_id);
+      // Someone else's message is not the visitor's to see named: the same answer as none.
+      if (!message || message.senderId !== visitor.senderId) throw notFound('The message');
+      await ctx.privacy.eraseMessage(request.params.thread_id, request.params.message_id, visitor.senderId);
       reply.code(204);
       return null;
     },

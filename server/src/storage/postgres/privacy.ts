@@ -1,7 +1,7 @@
 import type postgres from 'postgres';
 import { iso, type Db, type Row } from './rows.ts';
 import { threadLexeme } from './search.ts';
-import type { PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
+import type { MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
 
 type Tx = postgres.TransactionSql;
 
@@ -123,6 +123,41 @@ export class PostgresPrivacy implements PrivacyStore {
 
   async eraseVisitor(visitorId: string): Promise<void> {
     await this.sql.begin((tx) => this.deleteVisitorRows(tx, visitorId));
+  }
+
+  async message(threadId: string, messageId: string): Promise<MessageOrigin | undefined> {
+    const [row] = await this.sql<{ sender_id: string; thread_seq: number; deleted: boolean | null }[]>`
+      SELECT messages.sender_id, messages.thread_seq, (events.data ->> 'deleted')::boolean AS deleted
+      FROM messages JOIN events ON events.thread_id = messages.thread_id AND events.thread_seq = messages.thread_seq
+      WHERE messages.thread_id = ${threadId} AND messages.id = ${messageId}`;
+    return row && { senderId: row.sender_id, threadSeq: row.thread_seq, deleted: row.deleted === true };
+  }
+
+  async eraseMessage(threadId: string, messageId: string): Promise<boolean> {
+    return this.sql.begin(async (tx) => {
+      const [row] = await tx<{ thread_seq: number; deleted: boolean | null }[]>`
+        SELECT messages.thread_seq, (events.data ->> 'deleted')::boolean AS deleted
+        FROM messages JOIN events ON events.thread_id = messages.thread_id AND events.thread_seq = messages.thread_seq
+        WHERE messages.thread_id = ${threadId} AND messages.id = ${messageId}
+        FOR UPDATE OF events`;
+      if (!row || row.deleted === true) return false;
+      const seq = row.thread_seq;
+      await tx`UPDATE messages SET content = '', mentions = '[]'::jsonb, attachments = NULL WHERE thread_id = ${threadId} AND thread_seq = ${seq}`;
+      await tx`
+        UPDATE events SET content = '', data = (data - 'attachments') || '{"mentions": [], "deleted": true}'::jsonb
+        WHERE thread_id = ${threadId} AND thread_seq = ${seq}`;
+      // The index keeps the thread's lexeme only: found in its thread, by no word.
+      await tx`
+        UPDATE event_search SET document = array_to_tsvector(ARRAY['#' || thread_id])
+        WHERE document @@ ${threadLexeme(threadId)}::tsquery AND thread_seq = ${seq}`;
+      await tx`DELETE FROM attachments WHERE thread_id = ${threadId} AND message_id = ${messageId}`;
+      await tx`DELETE FROM notification_deliveries WHERE notification_id IN (
+                 SELECT id FROM notifications WHERE thread_id = ${threadId} AND thread_seq = ${seq})`;
+      await tx`DELETE FROM notifications WHERE thread_id = ${threadId} AND thread_seq = ${seq}`;
+      await tx`UPDATE threads SET last_message_content = '' WHERE id = ${threadId}
+                 AND NOT EXISTS (SELECT 1 FROM messages WHERE thread_id = ${threadId} AND thread_seq > ${seq})`;
+      return true;
+    });
   }
 
   private async deleteVisitorRows(tx: Tx, visitorId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
+import type { MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
 
 interface VisitorRow {
   id: string;
@@ -76,6 +76,31 @@ export class SqlitePrivacy implements PrivacyStore {
       deleteThreadResumeTokens: db.prepare('DELETE FROM visitor_resume_tokens WHERE thread_id = ?'),
       deleteAttachments: db.prepare('DELETE FROM attachments WHERE thread_id = ?'),
       deleteThread: db.prepare('DELETE FROM threads WHERE id = ?'),
+      // Within the thread (messages_by_seq): message ids have no index of their own.
+      message: db.prepare(
+        `SELECT messages.sender_id, messages.thread_seq, json_extract(events.data, '$.deleted') AS deleted
+         FROM messages JOIN events ON events.thread_id = messages.thread_id AND events.thread_seq = messages.thread_seq
+         WHERE messages.thread_id = ? AND messages.id = ?`,
+      ),
+      blankMessage: db.prepare(
+        `UPDATE messages SET content = '', mentions = '[]', attachments = NULL WHERE thread_id = ? AND thread_seq = ?`,
+      ),
+      // The search trigger (migration 14) indexes the event again with no words.
+      blankEvent: db.prepare(
+        `UPDATE events SET content = '', data = json_set(json_remove(data, '$.attachments'), '$.mentions', json('[]'), '$.deleted', json('true'))
+         WHERE thread_id = ? AND thread_seq = ?`,
+      ),
+      deleteMessageAttachments: db.prepare('DELETE FROM attachments WHERE thread_id = ? AND message_id = ?'),
+      deleteQuotingDeliveries: db.prepare(
+        `DELETE FROM notification_deliveries WHERE notification_id IN (
+           SELECT id FROM notifications WHERE thread_id = ? AND thread_seq = ?)`,
+      ),
+      deleteQuotingNotifications: db.prepare('DELETE FROM notifications WHERE thread_id = ? AND thread_seq = ?'),
+      // The preview is the last message's: blank when no later message followed this one.
+      blankPreview: db.prepare(
+        `UPDATE threads SET last_message_content = '' WHERE id = @threadId
+           AND NOT EXISTS (SELECT 1 FROM messages WHERE thread_id = @threadId AND thread_seq > @seq)`,
+      ),
     };
   }
 
@@ -166,6 +191,26 @@ export class SqlitePrivacy implements PrivacyStore {
 
   async eraseVisitor(visitorId: string): Promise<void> {
     this.db.transaction(() => this.deleteVisitorRows(visitorId))();
+  }
+
+  async message(threadId: string, messageId: string): Promise<MessageOrigin | undefined> {
+    const row = this.stmt.message.get(threadId, messageId) as { sender_id: string; thread_seq: number; deleted: number | null } | undefined;
+    return row && { senderId: row.sender_id, threadSeq: row.thread_seq, deleted: row.deleted === 1 };
+  }
+
+  async eraseMessage(threadId: string, messageId: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const row = this.stmt.message.get(threadId, messageId) as { thread_seq: number; deleted: number | null } | undefined;
+      if (!row || row.deleted === 1) return false;
+      const seq = row.thread_seq;
+      this.stmt.blankMessage.run(threadId, seq);
+      this.stmt.blankEvent.run(threadId, seq);
+      this.stmt.deleteMessageAttachments.run(threadId, messageId);
+      this.stmt.deleteQuotingDeliveries.run(threadId, seq);
+      this.stmt.deleteQuotingNotifications.run(threadId, seq);
+      this.stmt.blankPreview.run({ threadId, seq });
+      return true;
+    })();
   }
 
   private deleteVisitorRows(visitorId: string): void {

@@ -14,6 +14,13 @@ export interface VisitorSummary {
   threadIds: string[];
 }
 
+/** A message as its deletion needs it: who wrote it, where it is, whether it is erased already. */
+export interface MessageOrigin {
+  senderId: string;
+  threadSeq: number;
+  deleted: boolean;
+}
+
 /** What an owner looks a visitor up by; at least one is given. */
 export interface VisitorQuery {
   email?: string;
@@ -52,4 +59,14 @@ export interface PrivacyStore {
   eraseThread(threadId: string): Promise<void>;
   /** Deletes the visitor row and whatever of their access is left. */
   eraseVisitor(visitorId: string): Promise<void>;
+  /** The message of the thread, if any. */
+  message(threadId: string, messageId: string): Promise<MessageOrigin | undefined>;
+  /**
+   * Erases one message's words in one transaction (CONTRACT §14 "Deleting one message"): its
+   * content and mentions (the message row and its `message_committed` event, which then reads
+   * `content: ""` and `data.deleted: true`; the log keeps its seq), its attachments' rows, its
+   * search entry, the notifications that quote it and the thread's preview when it was the last
+   * message. False when there was no such message or it was erased already.
+   */
+  eraseMessage(threadId: string, messageId: string): Promise<boolean>;
 }

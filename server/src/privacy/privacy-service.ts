@@ -88,6 +88,18 @@ export class PrivacyService {
     return farewells.size;
   }
 
+  /**
+   * Erases one thread of a visitor (retention): `thread_deleted` first, then the thread. The
+   * visitor's open thread is erased only with the whole visitor (see the retention sweeper).
+   */
+  async eraseOneThread(threadId: string, reason: ErasureReason, by: SenderId): Promise<boolean> {
+    if (!(await this.storage.threads.get(threadId))) return false;
+    const event = await this.threads.commitEvent(threadId, { eventType: 'thread_deleted', senderId: by, content: null, data: { reason } });
+    await this.eraseThread(threadId, event.thread_seq);
+    this.log.info({ thread_id: threadId, reason }, 'thread erased');
+    return true;
+  }
+
   /** Erases one thread whose `thread_deleted` (at `farewellSeq`) is committed. */
   private async eraseThread(threadId: string, farewellSeq: number): Promise<void> {
     await this.awaitWebhooks(threadId, farewellSeq);

@@ -151,11 +151,13 @@ export interface AgentRecord {
   emailFollowUp: boolean;
   /** [ext] What visitors may send (CONTRACT §13); absent: the defaults ({@link DEFAULT_VISITOR_POLICY}). */
   attachments?: VisitorAttachmentPolicy;
+  /** [ext] Visitor threads idle this many days are erased (CONTRACT §14); null (or absent): kept forever. */
+  retentionDays?: number | null;
 }
 export type NewAgent = Omit<AgentRecord, 'createdAt' | keyof AgentSettingsInput | 'identitySecret' | 'identitySecretCreatedAt'>;
 export type AgentSettingsInput = Pick<
   AgentRecord,
-  'allowedOrigins' | 'requireVerifiedIdentity' | 'expectedReplyMinutes' | 'websiteUrl' | 'emailFollowUp' | 'attachments'
+  'allowedOrigins' | 'requireVerifiedIdentity' | 'expectedReplyMinutes' | 'websiteUrl' | 'emailFollowUp' | 'attachments' | 'retentionDays'
 >;
 
 export interface AgentTokenRecord {

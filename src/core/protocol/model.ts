@@ -268,6 +268,8 @@ export interface AgentSettings {
   email_follow_up?: boolean;
   /** [ext] What visitors may upload (CONTRACT §13). */
   attachments?: VisitorAttachmentSettings;
+  /** [ext] Visitor threads with no activity for this many days (fractions allowed) are erased (CONTRACT §14); null keeps them. */
+  retention_days?: number | null;
 }
 
 /** `POST /agents/{slug}/identity-secret` [ext]: the secret is shown this once. */

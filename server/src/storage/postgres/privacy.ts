@@ -1,7 +1,7 @@
 import type postgres from 'postgres';
 import { iso, type Db, type Row } from './rows.ts';
 import { threadLexeme } from './search.ts';
-import type { MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
+import type { ExpiredThread, MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
 
 type Tx = postgres.TransactionSql;
 
@@ -123,6 +123,28 @@ export class PostgresPrivacy implements PrivacyStore {
 
   async eraseVisitor(visitorId: string): Promise<void> {
     await this.sql.begin((tx) => this.deleteVisitorRows(tx, visitorId));
+  }
+
+  async expiredThreads(now: number, limit: number): Promise<ExpiredThread[]> {
+    // Few agents have a retention: the scan starts from them, then their visitors' threads (participants_by_sender).
+    const rows = await this.sql<{ thread_id: string; visitor_id: string; agent_id: string; open: boolean }[]>`
+      SELECT threads.id AS thread_id, visitors.id AS visitor_id, visitors.agent_id, visitors.thread_id = threads.id AS open
+      FROM agents JOIN visitors ON visitors.agent_id = agents.id
+      JOIN participants ON participants.sender_id = 'visitor:' || visitors.id
+      JOIN threads ON threads.id = participants.thread_id
+      WHERE agents.retention_days IS NOT NULL
+        AND threads.activity_at < to_timestamp(${now / 1000}::double precision) - agents.retention_days * interval '1 day'
+      ORDER BY threads.activity_at LIMIT ${limit}`;
+    return rows.map((row) => ({ threadId: row.thread_id, visitorId: row.visitor_id, agentId: row.agent_id, open: row.open }));
+  }
+
+  async takeRetentionLease(owner: string, now: number, leaseMs: number): Promise<boolean> {
+    const rows = await this.sql`
+      INSERT INTO retention_sweep_lease (id, lease_owner, lease_until) VALUES (1, ${owner}, ${now + leaseMs})
+      ON CONFLICT (id) DO UPDATE SET lease_owner = excluded.lease_owner, lease_until = excluded.lease_until
+      WHERE retention_sweep_lease.lease_owner = ${owner} OR retention_sweep_lease.lease_until < ${now}
+      RETURNING lease_owner`;
+    return rows.length === 1;
   }
 
   async message(threadId: string, messageId: string): Promise<MessageOrigin | undefined> {

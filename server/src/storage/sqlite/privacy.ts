@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
+import type { ExpiredThread, MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
 
 interface VisitorRow {
   id: string;
@@ -76,6 +76,22 @@ export class SqlitePrivacy implements PrivacyStore {
       deleteThreadResumeTokens: db.prepare('DELETE FROM visitor_resume_tokens WHERE thread_id = ?'),
       deleteAttachments: db.prepare('DELETE FROM attachments WHERE thread_id = ?'),
       deleteThread: db.prepare('DELETE FROM threads WHERE id = ?'),
+      // Few agents have a retention: the scan starts from them, then their visitors' threads (participants_by_sender).
+      expired: db.prepare(
+        `SELECT threads.id AS thread_id, visitors.id AS visitor_id, visitors.agent_id, visitors.thread_id = threads.id AS open
+         FROM agents JOIN visitors ON visitors.agent_id = agents.id
+         JOIN participants ON participants.sender_id = 'visitor:' || visitors.id
+         JOIN threads ON threads.id = participants.thread_id
+         WHERE agents.retention_days IS NOT NULL
+           AND julianday(threads.activity_at) < julianday(@now / 1000.0, 'unixepoch') - agents.retention_days
+         ORDER BY threads.activity_at LIMIT @limit`,
+      ),
+      lease: db.prepare(
+        `INSERT INTO retention_sweep_lease (id, lease_owner, lease_until) VALUES (1, @owner, @until)
+         ON CONFLICT (id) DO UPDATE SET lease_owner = @owner, lease_until = @until
+         WHERE retention_sweep_lease.lease_owner = @owner OR retention_sweep_lease.lease_until < @now
+         RETURNING lease_owner`,
+      ),
       // Within the thread (messages_by_seq): message ids have no index of their own.
       message: db.prepare(
         `SELECT messages.sender_id, messages.thread_seq, json_extract(events.data, '$.deleted') AS deleted
@@ -191,6 +207,15 @@ export class SqlitePrivacy implements PrivacyStore {
 
   async eraseVisitor(visitorId: string): Promise<void> {
     this.db.transaction(() => this.deleteVisitorRows(visitorId))();
+  }
+
+  async expiredThreads(now: number, limit: number): Promise<ExpiredThread[]> {
+    const rows = this.stmt.expired.all({ now, limit }) as { thread_id: string; visitor_id: string; agent_id: string; open: number }[];
+    return rows.map((row) => ({ threadId: row.thread_id, visitorId: row.visitor_id, agentId: row.agent_id, open: row.open === 1 }));
+  }
+
+  async takeRetentionLease(owner: string, now: number, leaseMs: number): Promise<boolean> {
+    return this.stmt.lease.get({ owner, now, until: now + leaseMs }) !== undefined;
   }
 
   async message(threadId: string, messageId: string): Promise<MessageOrigin | undefined> {

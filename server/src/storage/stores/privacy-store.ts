@@ -21,6 +21,15 @@ export interface MessageOrigin {
   deleted: boolean;
 }
 
+/** A visitor thread past its agent's retention (CONTRACT §14). */
+export interface ExpiredThread {
+  threadId: string;
+  visitorId: string;
+  agentId: string;
+  /** Whether it is the visitor's open thread (the one resolve resumes). */
+  open: boolean;
+}
+
 /** What an owner looks a visitor up by; at least one is given. */
 export interface VisitorQuery {
   email?: string;
@@ -59,6 +68,13 @@ export interface PrivacyStore {
   eraseThread(threadId: string): Promise<void>;
   /** Deletes the visitor row and whatever of their access is left. */
   eraseVisitor(visitorId: string): Promise<void>;
+  /**
+   * Visitor threads of agents with a retention whose last activity is older than it at `now`
+   * (epoch ms), at most `limit`, oldest activity first.
+   */
+  expiredThreads(now: number, limit: number): Promise<ExpiredThread[]>;
+  /** Takes or renews the retention sweep's lease for `owner`: true when it is theirs until now + leaseMs. */
+  takeRetentionLease(owner: string, now: number, leaseMs: number): Promise<boolean>;
   /** The message of the thread, if any. */
   message(threadId: string, messageId: string): Promise<MessageOrigin | undefined>;
   /**

@@ -12,7 +12,7 @@ import type { ThreadService } from '../threads/thread-service.ts';
  * SQLite's time per chunk on the reference machine: other threads' commits wait at most that
  * long behind an erasure (budget: 50 ms; `npm run bench:privacy` measures it).
  */
-export const ERASE_CHUNK_EVENTS = 500;
+export const ERASE_CHUNK_EVENTS = 200;
 /** Events read per page while exporting (the export holds one page at a time). */
 export const EXPORT_PAGE_EVENTS = 200;
 /**
@@ -84,6 +84,7 @@ export class PrivacyService {
     this.visitorTokensRevoked(visitor.id);
     for (const [threadId, seq] of farewells) await this.eraseThread(threadId, seq);
     await this.storage.privacy.eraseVisitor(visitor.id);
+    await this.storage.privacy.compactSearch();
     this.log.info({ visitor_id: visitor.id, threads: farewells.size, reason }, 'visitor erased');
     return farewells.size;
   }
@@ -96,6 +97,7 @@ export class PrivacyService {
     if (!(await this.storage.threads.get(threadId))) return false;
     const event = await this.threads.commitEvent(threadId, { eventType: 'thread_deleted', senderId: by, content: null, data: { reason } });
     await this.eraseThread(threadId, event.thread_seq);
+    await this.storage.privacy.compactSearch();
     this.log.info({ thread_id: threadId, reason }, 'thread erased');
     return true;
   }

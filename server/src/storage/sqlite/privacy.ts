@@ -202,7 +202,6 @@ export class SqlitePrivacy implements PrivacyStore {
       this.stmt.deleteAttachments.run(threadId);
       this.stmt.deleteThread.run(threadId);
     })();
-    this.optimizeSearch();
   }
 
   async eraseVisitor(visitorId: string): Promise<void> {
@@ -246,12 +245,13 @@ export class SqlitePrivacy implements PrivacyStore {
   }
 
   /**
-   * Merges the search indexes' segments: FTS5 forgets a deleted row by a tombstone and keeps
+   * Merges the search indexes' segments (one index per transaction): FTS5 forgets a deleted row by a tombstone and keeps
    * its terms (the erased words, the visitor's email) in the old segments until they are
    * merged. Costs in proportion to the indexes; measured by `npm run bench:privacy`.
    */
-  private optimizeSearch(): void {
+  async compactSearch(): Promise<void> {
     this.db.exec(`INSERT INTO event_search (event_search) VALUES ('optimize')`);
+    await new Promise((resolve) => setImmediate(resolve));
     this.db.exec(`INSERT INTO thread_search (thread_search) VALUES ('optimize')`);
   }
 }

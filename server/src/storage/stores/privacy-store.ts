@@ -66,6 +66,11 @@ export interface PrivacyStore {
    * row; a visitor whose open thread it is goes with it. Nothing when it is already gone.
    */
   eraseThread(threadId: string): Promise<void>;
+  /**
+   * Rewrites the search indexes without what erased rows left in them (SQLite's FTS5 keeps a
+   * deleted row's terms until its segments merge); called after an erasure.
+   */
+  compactSearch(): Promise<void>;
   /** Deletes the visitor row and whatever of their access is left. */
   eraseVisitor(visitorId: string): Promise<void>;
   /**

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SenderId } from '../../../src/core/protocol/model.ts';
 import type { AttachmentService } from '../attachments/attachment-service.ts';
@@ -64,6 +65,34 @@ export class PrivacyService {
   ) {}
 
   /**
+   * Appends to the audit log (CONTRACT §14). Ids only: never content, a secret, or a visitor's
+   * email or name. A failure is logged, not thrown: the change it records is done.
+   */
+  async audit(entry: {
+    agentId: string | null;
+    actor: string;
+    action: string;
+    target: string;
+    details?: Record<string, unknown>;
+    address?: string | null;
+  }): Promise<void> {
+    try {
+      await this.storage.privacy.appendAudit({
+        id: randomUUID(),
+        agentId: entry.agentId,
+        at: new Date().toISOString(),
+        actor: entry.actor,
+        action: entry.action,
+        target: entry.target,
+        details: entry.details ?? {},
+        address: entry.address ?? null,
+      });
+    } catch (error) {
+      this.log.error({ err: error, action: entry.action }, 'audit entry not written');
+    }
+  }
+
+  /**
    * Erases the visitor and every thread they started. `by` is who asked (the sender of each
    * `thread_deleted`). Returns how many threads went.
    */
@@ -85,6 +114,14 @@ export class PrivacyService {
     for (const [threadId, seq] of farewells) await this.eraseThread(threadId, seq);
     await this.storage.privacy.eraseVisitor(visitor.id);
     await this.storage.privacy.compactSearch();
+    await this.audit({
+      agentId: visitor.agentId,
+      // The owner (`user:<uuid>`), the visitor themselves (`visitor:<uuid>`) or `system` (retention).
+      actor: by,
+      action: 'visitor.erased',
+      target: `visitor:${visitor.id}`,
+      details: { reason, thread_ids: [...farewells.keys()] },
+    });
     this.log.info({ visitor_id: visitor.id, threads: farewells.size, reason }, 'visitor erased');
     return farewells.size;
   }

@@ -183,6 +183,16 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
         retentionDays: retentionOf(request.body, agent),
       });
       await ctx.agentSettingsChanged(updated);
+      const user = requireUser(await ctx.authenticate(request));
+      // Which settings, not their values: origins and URLs are the owner's business, the log says who changed what.
+      await ctx.privacy.audit({
+        agentId: agent.id,
+        actor: `user:${user.id}`,
+        action: 'agent.settings_changed',
+        target: `agent:${agent.id}`,
+        details: { fields: Object.keys(request.body).sort(), retention_days: updated.retentionDays ?? null },
+        address: ctx.clientAddresses.of(request.raw),
+      });
       return settingsOf(updated);
     },
   );

@@ -13,6 +13,8 @@ import { bearerToken } from '../auth/visitor-tokens.ts';
 
 /** Visitors one find answers at most (a search by email may match several: it is a label, not a key). */
 export const MAX_FOUND_VISITORS = 50;
+/** Audit entries per page. */
+export const AUDIT_PAGE_SIZE = 50;
 /** The longest email or sub a find takes. */
 const MAX_QUERY_LENGTH = 320;
 
@@ -136,7 +138,14 @@ export function privacyRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const { visitor } = await ownedVisitor(request);
+      const { visitor, agent, userId } = await ownedVisitor(request);
+      await ctx.privacy.audit({
+        agentId: agent.id,
+        actor: userSenderId(userId),
+        action: 'visitor.exported',
+        target: `visitor:${visitor.id}`,
+        address: ctx.clientAddresses.of(request.raw),
+      });
       reply
         .type('application/json; charset=utf-8')
         .header('content-disposition', `attachment; filename="visitor-${visitor.id}.json"`)
@@ -160,6 +169,43 @@ export function privacyRoutes(app: FastifyInstance, ctx: AppContext): void {
       await ctx.privacy.eraseVisitor(visitor, 'erased_by_owner', userSenderId(userId));
       reply.code(204);
       return null;
+    },
+  );
+
+  app.get<{ Params: { slug: string }; Querystring: { cursor?: string; action?: string } }>(
+    '/agents/:slug/audit',
+    {
+      schema: {
+        tags: ['privacy'],
+        summary:
+          "[ext] The agent's audit log, newest first, 50 a page (cursor: next_cursor of the page before; action: one action only); owners only",
+        params: slugParams,
+        querystring: {
+          type: 'object',
+          properties: { cursor: { type: 'string', pattern: '^[0-9]{1,15}$' }, action: { type: 'string', maxLength: 100 } },
+        },
+        response: errorResponses,
+      },
+    },
+    async (request) => {
+      const { agent } = await ownedAgent(request);
+      const page = await ctx.storage.privacy.auditEntries(agent.id, {
+        before: request.query.cursor === undefined ? null : Number(request.query.cursor),
+        action: request.query.action ?? null,
+        limit: AUDIT_PAGE_SIZE,
+      });
+      return {
+        entries: page.entries.map((entry) => ({
+          id: entry.id,
+          at: entry.at,
+          actor: entry.actor,
+          action: entry.action,
+          target: entry.target,
+          details: entry.details,
+          address: entry.address,
+        })),
+        next_cursor: page.next === null ? null : String(page.next),
+      };
     },
   );
 

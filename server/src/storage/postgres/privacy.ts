@@ -1,7 +1,7 @@
 import type postgres from 'postgres';
 import { iso, type Db, type Row } from './rows.ts';
 import { threadLexeme } from './search.ts';
-import type { ExpiredThread, MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
+import type { AuditEntry, ExpiredThread, MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
 
 type Tx = postgres.TransactionSql;
 
@@ -148,6 +148,33 @@ export class PostgresPrivacy implements PrivacyStore {
       WHERE retention_sweep_lease.lease_owner = ${owner} OR retention_sweep_lease.lease_until < ${now}
       RETURNING lease_owner`;
     return rows.length === 1;
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    await this.sql`
+      INSERT INTO audit_log (id, agent_id, at, actor, action, target, details, address)
+      VALUES (${entry.id}, ${entry.agentId}, ${entry.at}::timestamptz, ${entry.actor}, ${entry.action}, ${entry.target},
+              ${JSON.stringify(entry.details)}::text::jsonb, ${entry.address})`;
+  }
+
+  async auditEntries(agentId: string, page: { before: number | null; action: string | null; limit: number }) {
+    const rows = await this.sql<Row[]>`
+      SELECT * FROM audit_log WHERE agent_id = ${agentId}
+        AND (${page.before}::bigint IS NULL OR position < ${page.before}::bigint)
+        AND (${page.action}::text IS NULL OR action = ${page.action}::text)
+      ORDER BY position DESC LIMIT ${page.limit + 1}`;
+    const entries = rows.slice(0, page.limit).map((row) => ({
+      id: row.id as string,
+      agentId: row.agent_id as string | null,
+      at: iso(row.at),
+      actor: row.actor as string,
+      action: row.action as string,
+      target: row.target as string,
+      details: row.details as Record<string, unknown>,
+      address: row.address as string | null,
+    }));
+    const next = rows.length > page.limit ? Number(rows[page.limit - 1]!.position) : null;
+    return { entries, next };
   }
 
   async message(threadId: string, messageId: string): Promise<MessageOrigin | undefined> {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ExpiredThread, MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
+import type { AuditEntry, ExpiredThread, MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
 
 interface VisitorRow {
   id: string;
@@ -76,6 +76,15 @@ export class SqlitePrivacy implements PrivacyStore {
       deleteThreadResumeTokens: db.prepare('DELETE FROM visitor_resume_tokens WHERE thread_id = ?'),
       deleteAttachments: db.prepare('DELETE FROM attachments WHERE thread_id = ?'),
       deleteThread: db.prepare('DELETE FROM threads WHERE id = ?'),
+      appendAudit: db.prepare(
+        `INSERT INTO audit_log (id, agent_id, at, actor, action, target, details, address)
+         VALUES (@id, @agentId, @at, @actor, @action, @target, @details, @address)`,
+      ),
+      auditPage: db.prepare(
+        `SELECT * FROM audit_log WHERE agent_id = @agentId AND (@before IS NULL OR position < @before)
+           AND (@action IS NULL OR action = @action)
+         ORDER BY position DESC LIMIT @limit`,
+      ),
       // Few agents have a retention: the scan starts from them, then their visitors' threads (participants_by_sender).
       expired: db.prepare(
         `SELECT threads.id AS thread_id, visitors.id AS visitor_id, visitors.agent_id, visitors.thread_id = threads.id AS open
@@ -215,6 +224,29 @@ export class SqlitePrivacy implements PrivacyStore {
 
   async takeRetentionLease(owner: string, now: number, leaseMs: number): Promise<boolean> {
     return this.stmt.lease.get({ owner, now, until: now + leaseMs }) !== undefined;
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    this.stmt.appendAudit.run({ ...entry, details: JSON.stringify(entry.details) });
+  }
+
+  async auditEntries(agentId: string, page: { before: number | null; action: string | null; limit: number }) {
+    const rows = this.stmt.auditPage.all({ agentId, before: page.before, action: page.action, limit: page.limit + 1 }) as Record<
+      string,
+      unknown
+    >[];
+    const entries = rows.slice(0, page.limit).map((row) => ({
+      id: row.id as string,
+      agentId: row.agent_id as string | null,
+      at: row.at as string,
+      actor: row.actor as string,
+      action: row.action as string,
+      target: row.target as string,
+      details: JSON.parse(row.details as string) as Record<string, unknown>,
+      address: row.address as string | null,
+    }));
+    const next = rows.length > page.limit ? (rows[page.limit - 1]!.position as number) : null;
+    return { entries, next };
   }
 
   async message(threadId: string, messageId: string): Promise<MessageOrigin | undefined> {

@@ -30,6 +30,22 @@ export interface ExpiredThread {
   open: boolean;
 }
 
+/** One entry of the audit log (CONTRACT §14): names people by id only, holds no content or secret. */
+export interface AuditEntry {
+  id: string;
+  /** The agent it concerns; null for what concerns no agent. */
+  agentId: string | null;
+  at: string;
+  /** `user:<uuid>`, `admin` or `system`. */
+  actor: string;
+  action: string;
+  /** What was acted on, by id (`visitor:<uuid>`, `thread:<uuid>`, `agent:<uuid>`). */
+  target: string;
+  details: Record<string, unknown>;
+  /** The client address of the request; null for the system and the admin CLI. */
+  address: string | null;
+}
+
 /** What an owner looks a visitor up by; at least one is given. */
 export interface VisitorQuery {
   email?: string;
@@ -80,6 +96,13 @@ export interface PrivacyStore {
   expiredThreads(now: number, limit: number): Promise<ExpiredThread[]>;
   /** Takes or renews the retention sweep's lease for `owner`: true when it is theirs until now + leaseMs. */
   takeRetentionLease(owner: string, now: number, leaseMs: number): Promise<boolean>;
+  /** Appends an entry to the audit log. */
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** The agent's audit entries, newest first, before the cursor (an entry's position), of one action when given. */
+  auditEntries(
+    agentId: string,
+    page: { before: number | null; action: string | null; limit: number },
+  ): Promise<{ entries: AuditEntry[]; next: number | null }>;
   /** The message of the thread, if any. */
   message(threadId: string, messageId: string): Promise<MessageOrigin | undefined>;
   /**

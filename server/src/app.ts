@@ -1,3 +1,6 @@
+import { PrivacyService } from './privacy/privacy-service.ts';
+import { privacyRoutes } from './routes/privacy-routes.ts';
+import { RetentionSweeper } from './privacy/retention-sweeper.ts';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
@@ -171,6 +174,14 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     sweepMs: config.attachments.sweepMs,
     processId: randomUUID(),
   });
+  // Privacy operations (CONTRACT §14): an erased visitor's sockets close on every process.
+  const privacy = new PrivacyService(storage, threads, attachments, fastify.log, (visitorId) =>
+    realtime.control.visitorTokensRevoked({ visitorId, tokenHash: null }),
+  );
+  const retentionSweeper = new RetentionSweeper(storage, privacy, fastify.log, {
+    sweepMs: config.retentionSweepMs,
+    processId: randomUUID(),
+  });
   const loginThrottle = new LoginThrottle(config.loginLimits, Date.now, makeLimiter);
   const accounts = new AccountWatch(storage, fastify.log, config.accountRecheckMs);
   accounts.start();
@@ -260,6 +271,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     visitorTokensRevoked: (visitorId, tokenHash) => realtime.control.visitorTokensRevoked({ visitorId, tokenHash }),
     notifyChannels,
     attachments,
+    privacy,
   };
   const gateway = new SocketGateway({
     storage,
@@ -371,6 +383,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       unsubscribeRoutes(api, context);
       notificationRoutes(api, context);
       attachmentRoutes(api, context);
+      privacyRoutes(api, context);
       api.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
     },
     { prefix: API_PREFIX },
@@ -417,6 +430,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       webhooks.start();
       snoozes.start();
       uploadSweeper.start();
+      retentionSweeper.start();
       if (notifyConfig.enabled) {
         notifier.start();
         deliveries.start();
@@ -435,6 +449,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         const webhooksStopped = webhooks.stop();
         const snoozesStopped = snoozes.stop();
         const uploadSweeperStopped = uploadSweeper.stop();
+        const retentionSweeperStopped = retentionSweeper.stop();
         const followUpsStopped = followUps.stop();
         notifyChannels.stop();
         const notifierStopped = notifier.stop();
@@ -448,6 +463,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         await webhooksStopped;
         await snoozesStopped;
         await uploadSweeperStopped;
+        await retentionSweeperStopped;
         await notifierStopped;
         await deliveriesStopped;
         await followUpsStopped;

@@ -58,6 +58,8 @@ export interface ServerConfig {
    * How long a process counts as alive after its last heartbeat (it renews every third of it).
    * The unfinished agent runs of a process whose lease ran out are failed by the others.
    */
+  /** How often one process erases visitor threads past their agent's retention (CONTRACT §14). */
+  retentionSweepMs: number;
   processLeaseMs: number;
   /** Let webhooks reach loopback and private addresses (development, tests); CONTRACT §8. */
   webhookAllowPrivateNetworks: boolean;
@@ -100,6 +102,7 @@ const DEFAULTS = {
   webhookRetryBaseMs: 1_000,
   webhookLeaseMs: 30_000,
   processLeaseMs: 15_000,
+  retentionSweepMs: 60 * 60_000,
   accountRecheckMs: 15_000,
   rateLimits: { threadCreates: 10, messages: 30, socketConnects: 30 },
   loginLimits: { perAddressPerMinute: 60, failuresPerAccountAndAddress: 10, failuresPerAccountPerHour: 100 },
@@ -181,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     webhookRetryBaseMs: intSetting(env, 'WEBHOOK_RETRY_BASE_MS', DEFAULTS.webhookRetryBaseMs, 1, 600_000),
     webhookLeaseMs: intSetting(env, 'WEBHOOK_LEASE_MS', DEFAULTS.webhookLeaseMs, 300, 3_600_000),
     processLeaseMs: intSetting(env, 'PROCESS_LEASE_MS', DEFAULTS.processLeaseMs, 300, 3_600_000),
+    retentionSweepMs: intSetting(env, 'RETENTION_SWEEP_MS', DEFAULTS.retentionSweepMs, 50, 86_400_000),
     webhookAllowPrivateNetworks: boolSetting(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     trustProxy: configured(() => parseTrustProxy(env.TRUST_PROXY)),
     rateLimits: {

@@ -27,6 +27,10 @@ import {
 const AGENT_TOKEN_PREFIX_LENGTH = 12;
 /** Ceiling on the raw list before normalization; the real limit (50) is checked with a clear message. */
 const MAX_RAW_ORIGINS = 500;
+/** The shortest retention (CONTRACT §14): one minute, in days. */
+export const MIN_RETENTION_DAYS = 1 / (24 * 60);
+/** The longest retention a number may say: ten years (longer is "forever", null). */
+export const MAX_RETENTION_DAYS = 3_650;
 
 const settingsOf = (agent: AgentRecord) => ({
   allowed_origins: agent.allowedOrigins,
@@ -37,6 +41,7 @@ const settingsOf = (agent: AgentRecord) => ({
   website_url: agent.websiteUrl,
   email_follow_up: agent.emailFollowUp,
   attachments: visitorAttachmentSettingsOf(agent),
+  retention_days: agent.retentionDays ?? null,
 });
 
 interface SettingsBody {
@@ -50,6 +55,8 @@ interface SettingsBody {
   email_follow_up?: boolean;
   /** [ext] What visitors may upload (CONTRACT §13); left out: unchanged. */
   attachments?: AttachmentSettingsBody;
+  /** [ext] Days a visitor thread is kept after its last activity (CONTRACT §14); null: forever; left out: unchanged. */
+  retention_days?: number | null;
 }
 
 /** The website URL of a PUT, checked here for a message an owner can act on. */
@@ -69,6 +76,19 @@ function expectedReplyOf(body: SettingsBody, agent: AgentRecord): number | null 
   if (value === null) return null;
   if (!Number.isInteger(value) || value < 1 || value > MAX_EXPECTED_REPLY_MINUTES) {
     throw badRequest(`expected_reply_minutes must be a whole number of minutes from 1 to ${MAX_EXPECTED_REPLY_MINUTES} (a week), or null.`);
+  }
+  return value;
+}
+
+/** The retention of a PUT, checked here for a message an owner can act on (CONTRACT §14). */
+function retentionOf(body: SettingsBody, agent: AgentRecord): number | null {
+  const value = body.retention_days;
+  if (value === undefined) return agent.retentionDays ?? null;
+  if (value === null) return null;
+  if (!Number.isFinite(value) || value < MIN_RETENTION_DAYS || value > MAX_RETENTION_DAYS) {
+    throw badRequest(
+      `retention_days must be a number of days from ${MIN_RETENTION_DAYS.toPrecision(3)} (one minute) to ${MAX_RETENTION_DAYS} (ten years), fractions allowed, or null to keep conversations.`,
+    );
   }
   return value;
 }
@@ -137,6 +157,11 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
                 '[ext] email visitors who left the replies they did not see, with a one-time link back (CONTRACT §12); left out: unchanged',
             },
             attachments: attachmentSettingsSchema,
+            retention_days: {
+              type: ['number', 'null'],
+              description:
+                '[ext] erase visitor threads with no activity for this many days (fractions allowed, at least one minute); null keeps them; left out: unchanged',
+            },
           },
           required: ['allowed_origins', 'require_verified_identity'],
         },
@@ -155,8 +180,19 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
         websiteUrl: websiteUrlOf(request.body, agent),
         emailFollowUp: request.body.email_follow_up ?? agent.emailFollowUp,
         attachments: request.body.attachments === undefined ? agent.attachments : visitorAttachmentPolicyOf(request.body.attachments),
+        retentionDays: retentionOf(request.body, agent),
       });
       await ctx.agentSettingsChanged(updated);
+      const user = requireUser(await ctx.authenticate(request));
+      // Which settings, not their values: origins and URLs are the owner's business, the log says who changed what.
+      await ctx.privacy.audit({
+        agentId: agent.id,
+        actor: `user:${user.id}`,
+        action: 'agent.settings_changed',
+        target: `agent:${agent.id}`,
+        details: { fields: Object.keys(request.body).sort(), retention_days: updated.retentionDays ?? null },
+        address: ctx.clientAddresses.of(request.raw),
+      });
       return settingsOf(updated);
     },
   );

@@ -14,6 +14,7 @@ import type { Hub } from '../realtime/hub.ts';
 import type { AgentRecord, Storage } from '../storage/storage.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
 import type { OwnershipService } from '../threads/ownership-service.ts';
+import type { PrivacyService } from '../privacy/privacy-service.ts';
 import type { AddressGuard } from '../webhooks/address-guard.ts';
 import type { NotifyChannels } from '../notifications/notify-channels.ts';
 import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
@@ -58,6 +59,8 @@ export interface AppContext {
   attachments: AttachmentService;
   /** Limits on `POST /auth/login`, per address and per account. */
   loginThrottle: LoginThrottle;
+  /** Export and erasure of visitors (CONTRACT §14). */
+  privacy: PrivacyService;
   /** Web push and email (CONTRACT §12): VAPID, the channels, action tokens, unsubscribe links. */
   notifyChannels: NotifyChannels;
 }

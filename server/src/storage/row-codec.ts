@@ -114,6 +114,7 @@ export function rowCodec(read: ColumnReader) {
       expectedReplyMinutes: row.expected_reply_minutes == null ? null : Number(row.expected_reply_minutes),
       websiteUrl: strOrNull(row.website_url),
       emailFollowUp: read.bool(row.email_follow_up),
+      retentionDays: row.retention_days == null ? null : Number(row.retention_days),
       ...(row.attachment_policy == null ? {} : { attachments: policyFromColumn(read.json(row.attachment_policy)) }),
     }),
 

@@ -32,6 +32,7 @@ import type { NotificationStore } from './stores/notification-store.ts';
 import type { FollowUpStore } from './stores/follow-up-store.ts';
 import type { ResumeTokenStore } from './stores/resume-token-store.ts';
 import type { AttachmentStore } from './stores/attachment-store.ts';
+import type { PrivacyStore } from './stores/privacy-store.ts';
 import type { AttachmentBytes } from '../attachments/attachment-bytes.ts';
 import type { VisitorAttachmentPolicy } from '../attachments/attachment-kinds.ts';
 
@@ -68,6 +69,8 @@ export interface Storage {
   readonly resumeTokens: ResumeTokenStore;
   /** Attachments' metadata (CONTRACT §13). */
   readonly attachments: AttachmentStore;
+  /** Privacy operations (CONTRACT §14): finding visitors, and erasing them in short steps. */
+  readonly privacy: PrivacyStore;
   /**
    * Where a networked database keeps attachments' bytes itself, so that every process serves
    * every file; null for the SQLite file (the bytes are files in `ATTACHMENTS_DIR`).
@@ -101,6 +104,7 @@ export const STORE_NAMES = [
   'followUps',
   'resumeTokens',
   'attachments',
+  'privacy',
 ] as const satisfies readonly (keyof Storage)[];
 export type StoreName = (typeof STORE_NAMES)[number];
 
@@ -147,11 +151,13 @@ export interface AgentRecord {
   emailFollowUp: boolean;
   /** [ext] What visitors may send (CONTRACT §13); absent: the defaults ({@link DEFAULT_VISITOR_POLICY}). */
   attachments?: VisitorAttachmentPolicy;
+  /** [ext] Visitor threads idle this many days are erased (CONTRACT §14); null (or absent): kept forever. */
+  retentionDays?: number | null;
 }
 export type NewAgent = Omit<AgentRecord, 'createdAt' | keyof AgentSettingsInput | 'identitySecret' | 'identitySecretCreatedAt'>;
 export type AgentSettingsInput = Pick<
   AgentRecord,
-  'allowedOrigins' | 'requireVerifiedIdentity' | 'expectedReplyMinutes' | 'websiteUrl' | 'emailFollowUp' | 'attachments'
+  'allowedOrigins' | 'requireVerifiedIdentity' | 'expectedReplyMinutes' | 'websiteUrl' | 'emailFollowUp' | 'attachments' | 'retentionDays'
 >;
 
 export interface AgentTokenRecord {

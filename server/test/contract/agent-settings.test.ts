@@ -14,6 +14,7 @@ const DEFAULTS = {
   website_url: null,
   email_follow_up: false,
   attachments: { enabled: true, max_bytes: 10 * 1024 * 1024, types: ['image', 'pdf'] },
+  retention_days: null,
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

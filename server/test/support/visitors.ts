@@ -60,7 +60,7 @@ export function openVisitorSocket(
 /** A public thread call (`events` or `messages`) with the visitor token as Bearer. */
 export function publicCall(
   server: TestServer,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   options: { token?: string; body?: unknown; origin?: string; slug?: string } = {},
 ): Promise<ApiResponse> {

@@ -3,6 +3,7 @@ import {
   FIXTURE_IDS,
   allServerFrameFixtures,
   durableEvents,
+  privacyEvents,
   fixtureEventLog,
   fixtureAgentProfile,
   fixtureAgentSettings,
@@ -51,7 +52,9 @@ describe('fixtures', () => {
       'thread_runtime',
       'thread_typing',
     ]);
-    expect([...Object.keys(durableEvents), ...Object.keys(ownershipEvents)].sort()).toEqual([...DURABLE_EVENT_TYPES].sort());
+    expect([...Object.keys(durableEvents), ...Object.keys(ownershipEvents), ...Object.keys(privacyEvents)].sort()).toEqual(
+      [...DURABLE_EVENT_TYPES].sort(),
+    );
     expect(Object.keys(runtimeEvents)).toEqual([...RUNTIME_EVENT_TYPES]);
     for (const [type, event] of Object.entries(durableEvents)) expect(event.event_type).toBe(type);
     for (const [type, data] of Object.entries(runtimeEvents)) expect(data.event_type).toBe(type);

@@ -14,6 +14,7 @@ import type {
   IssuedIdentitySecret,
   Message,
   OwnershipEventType,
+  PrivacyEventType,
   PublicAgentProfile,
   ResolvedPublicThread,
   RuntimeEventType,
@@ -102,7 +103,7 @@ const runError = { code: 'upstream_error', message: 'The agent stopped with an i
  * One event of every durable type of CONTRACT §5, in log order: seq 1..10. The ownership
  * events of §11 continue this log in ownership-fixtures.ts (seq 11..).
  */
-export const durableEvents: { [K in Exclude<DurableEventType, OwnershipEventType>]: ThreadEvent & { event_type: K } } = {
+export const durableEvents: { [K in Exclude<DurableEventType, OwnershipEventType | PrivacyEventType>]: ThreadEvent & { event_type: K } } = {
   message_committed: event(
     1,
     'message_committed',
@@ -424,3 +425,12 @@ export const allServerFrameFixtures: ReadonlyArray<{
   })),
   { name: 'seed thread_message', frame: seedThreadMessage },
 ];
+
+/**
+ * [ext] One event of each privacy type (CONTRACT §14), after the ownership events (seq 17..18):
+ * a message erased, then the thread about to be erased.
+ */
+export const privacyEvents: { [K in PrivacyEventType]: ThreadEvent & { event_type: K } } = {
+  message_deleted: event(17, 'message_deleted', FIXTURE_SENDERS.alice, { message_id: fixtureMessage.id, by: FIXTURE_SENDERS.alice }),
+  thread_deleted: event(18, 'thread_deleted', FIXTURE_SENDERS.alice, { reason: 'erased_by_owner' }),
+};

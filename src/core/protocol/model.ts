@@ -121,7 +121,11 @@ export const RUN_STEP_EVENT_TYPES = [
  */
 export type OwnershipEventType = (typeof OWNERSHIP_EVENT_TYPES)[number] | 'note_added' | typeof HIDDEN_EVENT_TYPE;
 
-/** Durable event types: each has a `thread_seq` in the thread's log (CONTRACT §5, §11). */
+/** [ext] The durable events of privacy operations (CONTRACT §14): a thread about to be erased, a message erased. */
+export const PRIVACY_EVENT_TYPES = ['thread_deleted', 'message_deleted'] as const;
+export type PrivacyEventType = (typeof PRIVACY_EVENT_TYPES)[number];
+
+/** Durable event types: each has a `thread_seq` in the thread's log (CONTRACT §5, §11, §14). */
 export const DURABLE_EVENT_TYPES = [
   'message_committed',
   'mode_changed',
@@ -130,6 +134,7 @@ export const DURABLE_EVENT_TYPES = [
   'run_failed',
   ...OWNERSHIP_EVENT_TYPES,
   'note_added',
+  ...PRIVACY_EVENT_TYPES,
   'hidden',
 ] as const;
 export type DurableEventType = (typeof DURABLE_EVENT_TYPES)[number];
@@ -263,6 +268,8 @@ export interface AgentSettings {
   email_follow_up?: boolean;
   /** [ext] What visitors may upload (CONTRACT §13). */
   attachments?: VisitorAttachmentSettings;
+  /** [ext] Visitor threads with no activity for this many days (fractions allowed) are erased (CONTRACT §14); null keeps them. */
+  retention_days?: number | null;
 }
 
 /** `POST /agents/{slug}/identity-secret` [ext]: the secret is shown this once. */

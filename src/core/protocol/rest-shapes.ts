@@ -303,6 +303,8 @@ export const agentSettings = shape({
   email_follow_up: sent(flag, false),
   /** [ext] What visitors may upload (CONTRACT §13). */
   attachments: sent(visitorAttachmentSettings),
+  /** [ext] Visitor threads idle this many days are erased (CONTRACT §14); null keeps them. */
+  retention_days: sent({ wire: v.nullable(v.pipe(v.number(), v.minValue(0))), lenient: v.nullable(v.number()) }, null),
 });
 
 /** [ext] `POST /agents/{slug}/identity-secret`: the secret, shown once. */

@@ -20,7 +20,8 @@ export class PostgresAgentSettings implements AgentSettingsStore {
                         expected_reply_minutes = ${settings.expectedReplyMinutes},
                         website_url = ${settings.websiteUrl},
                         email_follow_up = ${settings.emailFollowUp},
-                        attachment_policy = coalesce(${policyColumn(settings.attachments)}::text::jsonb, attachment_policy)
+                        attachment_policy = coalesce(${policyColumn(settings.attachments)}::text::jsonb, attachment_policy),
+                        retention_days = ${settings.retentionDays ?? null}::double precision
       WHERE id = ${agentId} RETURNING *`;
     if (!row) throw new Error(`agent ${agentId} does not exist`);
     return toAgent(row, this.secrets);

@@ -1,5 +1,7 @@
 import postgres from 'postgres';
 import { PostgresAttachments } from './attachments.ts';
+import { PostgresPrivacy } from './privacy.ts';
+import type { PrivacyStore } from '../stores/privacy-store.ts';
 import { PostgresAttachmentBytes } from './attachment-bytes.ts';
 import type { AttachmentStore } from '../stores/attachment-store.ts';
 import type { AttachmentBytes } from '../../attachments/attachment-bytes.ts';
@@ -157,6 +159,7 @@ export class PostgresStorage implements Storage {
   readonly resumeTokens: ResumeTokenStore;
   readonly emailOptOuts: EmailOptOutStore;
   readonly attachments: AttachmentStore;
+  readonly privacy: PrivacyStore;
   readonly attachmentBytes: AttachmentBytes;
 
   private constructor(
@@ -185,6 +188,7 @@ export class PostgresStorage implements Storage {
     this.resumeTokens = new PostgresResumeTokens(sql);
     this.emailOptOuts = new PostgresEmailOptOuts(sql);
     this.attachments = new PostgresAttachments(sql);
+    this.privacy = new PostgresPrivacy(sql);
     this.attachmentBytes = new PostgresAttachmentBytes(sql);
   }
 

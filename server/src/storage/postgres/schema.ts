@@ -802,6 +802,30 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE notification_deliveries AS d SET thread_seq = n.thread_seq FROM notifications AS n WHERE n.id = d.notification_id;
   CREATE UNIQUE INDEX notification_deliveries_once ON notification_deliveries (notification_id, channel);
   `,
+  // Privacy operations (CONTRACT §14): owners find a visitor by email within their agent; each agent may keep
+  // conversations for a while only (retention_days, null: forever), swept by one process at a time (the lease);
+  // the audit log is append-only and names people by id only (no content, no secret, no email or name).
+  `
+  CREATE INDEX visitors_by_agent_email ON visitors (agent_id, lower(email));
+  ALTER TABLE agents ADD COLUMN retention_days double precision CHECK (retention_days IS NULL OR retention_days > 0);
+  CREATE TABLE retention_sweep_lease (
+    id integer PRIMARY KEY CHECK (id = 1),
+    lease_owner text NOT NULL,
+    lease_until bigint NOT NULL
+  );
+  CREATE TABLE audit_log (
+    position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id text COLLATE "C" NOT NULL UNIQUE,
+    agent_id text COLLATE "C",
+    at timestamptz NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    target text NOT NULL,
+    details jsonb NOT NULL,
+    address text
+  );
+  CREATE INDEX audit_log_by_agent ON audit_log (agent_id, position);
+  `,
 ];
 
 /** Any number for the advisory lock that serialises migrations; the same in every process. */

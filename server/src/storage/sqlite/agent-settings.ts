@@ -18,7 +18,7 @@ export class SqliteAgentSettings implements AgentSettingsStore {
       agentById: db.prepare('SELECT * FROM agents WHERE id = ?'),
       updateSettings: db.prepare(
         `UPDATE agents SET allowed_origins = ?, require_verified_identity = ?, expected_reply_minutes = ?, website_url = ?, email_follow_up = ?,
-                           attachment_policy = coalesce(?, attachment_policy)
+                           attachment_policy = coalesce(?, attachment_policy), retention_days = ?
          WHERE id = ?`,
       ),
       setSecret: db.prepare('UPDATE agents SET identity_secret = ?, identity_secret_created_at = ? WHERE id = ?'),
@@ -39,6 +39,7 @@ export class SqliteAgentSettings implements AgentSettingsStore {
       settings.websiteUrl,
       settings.emailFollowUp ? 1 : 0,
       policyColumn(settings.attachments),
+      settings.retentionDays ?? null,
       agentId,
     );
     if (changed.changes === 0) throw new Error(`agent ${agentId} does not exist`);

@@ -664,6 +664,30 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE notification_deliveries SET thread_seq = (SELECT n.thread_seq FROM notifications AS n WHERE n.id = notification_id);
   CREATE UNIQUE INDEX notification_deliveries_once ON notification_deliveries(notification_id, channel);
   `,
+  // Privacy operations (CONTRACT §14): owners find a visitor by email within their agent; each agent may keep
+  // conversations for a while only (retention_days, null: forever), swept by one process at a time (the lease);
+  // the audit log is append-only and names people by id only (no content, no secret, no email or name).
+  `
+  CREATE INDEX visitors_by_agent_email ON visitors(agent_id, email);
+  ALTER TABLE agents ADD COLUMN retention_days REAL CHECK (retention_days IS NULL OR retention_days > 0);
+  CREATE TABLE retention_sweep_lease (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    lease_owner TEXT NOT NULL,
+    lease_until INTEGER NOT NULL
+  );
+  CREATE TABLE audit_log (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    agent_id TEXT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    details TEXT NOT NULL,
+    address TEXT
+  );
+  CREATE INDEX audit_log_by_agent ON audit_log(agent_id, position);
+  `,
 ];
 
 /** Brings the file up to the newest schema, one transaction per migration. */

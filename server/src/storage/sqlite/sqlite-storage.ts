@@ -49,6 +49,8 @@ import { SqliteResumeTokens } from './resume-tokens.ts';
 import { SqliteEmailOptOuts } from './email-opt-outs.ts';
 import { SqliteAttachments } from './attachments.ts';
 import type { AttachmentStore } from '../stores/attachment-store.ts';
+import { SqlitePrivacy } from './privacy.ts';
+import type { PrivacyStore } from '../stores/privacy-store.ts';
 
 /**
  * WAL pages after which the committing connection checkpoints itself (SQLite's default is
@@ -97,6 +99,7 @@ export class SqliteStorage implements Storage {
   readonly resumeTokens: ResumeTokenStore;
   readonly emailOptOuts: EmailOptOutStore;
   readonly attachments: AttachmentStore;
+  readonly privacy: PrivacyStore;
   /** The SQLite file keeps no bytes: they are files in `ATTACHMENTS_DIR`. */
   readonly attachmentBytes = null;
   /** Off the server's thread: copies the WAL into the file (none for an in-memory database). */
@@ -153,6 +156,7 @@ export class SqliteStorage implements Storage {
     this.followUps = new SqliteFollowUps(this.db);
     this.resumeTokens = new SqliteResumeTokens(this.db);
     this.emailOptOuts = new SqliteEmailOptOuts(this.db);
+    this.privacy = new SqlitePrivacy(this.db);
     // A failed checkpoint loses nothing (the WAL keeps the pages; the in-line one takes over): a warning is enough.
     this.checkpointer =
       path === ':memory:' ? null : new Checkpointer(path, (message) => console.warn(`SQLite checkpoint failed: ${message}`));

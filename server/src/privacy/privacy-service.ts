@@ -1,0 +1,234 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SenderId } from '../../../src/core/protocol/model.ts';
+import type { AttachmentService } from '../attachments/attachment-service.ts';
+import { attachmentSummary } from '../storage/attachment-rows.ts';
+import type { Storage } from '../storage/storage.ts';
+import type { VisitorSummary } from '../storage/stores/privacy-store.ts';
+import type { ThreadService } from '../threads/thread-service.ts';
+
+/**
+ * Events deleted per transaction while erasing a log (with their messages). About 10 ms of
+ * SQLite's time per chunk on the reference machine: other threads' commits wait at most that
+ * long behind an erasure (budget: 50 ms; `npm run bench:privacy` measures it).
+ */
+export const ERASE_CHUNK_EVENTS = 200;
+/** Events read per page while exporting (the export holds one page at a time). */
+export const EXPORT_PAGE_EVENTS = 200;
+/**
+ * How long an erasure waits for the thread's webhooks to deliver `thread_deleted` before the
+ * thread goes (a receiver that is down misses it: its subscription goes with the thread).
+ */
+export const WEBHOOK_FAREWELL_WAIT_MS = 5_000;
+/** How often the wait above looks at the subscriptions' cursors. */
+const WEBHOOK_FAREWELL_POLL_MS = 25;
+
+/** Why a thread was erased: the `reason` of its `thread_deleted` event (CONTRACT §14). */
+export type ErasureReason = 'erased_by_owner' | 'erased_by_visitor' | 'retention';
+
+/** A visitor on the wire (CONTRACT §14 "find"). */
+export function visitorWire(visitor: VisitorSummary) {
+  return {
+    id: visitor.id,
+    sender_id: `visitor:${visitor.id}`,
+    email: visitor.email,
+    name: visitor.name,
+    verified: visitor.verified,
+    sub: visitor.sub,
+    created_at: visitor.createdAt,
+    last_seen_at: visitor.lastSeenAt,
+    thread_ids: visitor.threadIds,
+  };
+}
+
+/**
+ * Export and erasure of a visitor (CONTRACT §14). An erasure goes in this order, so that
+ * whoever is watching learns of it and nothing is readable half-way:
+ * 1. each thread commits `thread_deleted {reason}` (open sockets and webhooks hear of it);
+ * 2. the visitor's tokens, resume links and waiting follow-up go, and their sockets close on
+ *    every process;
+ * 3. once the webhooks delivered it (or {@link WEBHOOK_FAREWELL_WAIT_MS}), each thread loses its
+ *    readers, webhooks and search entries, then its attachments (rows and bytes), then its log
+ *    in chunks of {@link ERASE_CHUNK_EVENTS}, then the rest and the thread row;
+ * 4. the visitor row.
+ * An erasure cut short (a crash) can be run again: every step deletes what is still there.
+ */
+export class PrivacyService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly threads: ThreadService,
+    private readonly attachments: AttachmentService,
+    private readonly log: FastifyBaseLogger,
+    /** Closes the sockets opened with the visitor's tokens, on every process. */
+    private readonly visitorTokensRevoked: (visitorId: string) => void,
+  ) {}
+
+  /**
+   * Appends to the audit log (CONTRACT §14). Ids only: never content, a secret, or a visitor's
+   * email or name. A failure is logged, not thrown: the change it records is done.
+   */
+  async audit(entry: {
+    agentId: string | null;
+    actor: string;
+    action: string;
+    target: string;
+    details?: Record<string, unknown>;
+    address?: string | null;
+  }): Promise<void> {
+    try {
+      await this.storage.privacy.appendAudit({
+        id: randomUUID(),
+        agentId: entry.agentId,
+        at: new Date().toISOString(),
+        actor: entry.actor,
+        action: entry.action,
+        target: entry.target,
+        details: entry.details ?? {},
+        address: entry.address ?? null,
+      });
+    } catch (error) {
+      this.log.error({ err: error, action: entry.action }, 'audit entry not written');
+    }
+  }
+
+  /**
+   * Erases the visitor and every thread they started. `by` is who asked (the sender of each
+   * `thread_deleted`). Returns how many threads went.
+   */
+  async eraseVisitor(visitor: VisitorSummary, reason: ErasureReason, by: SenderId): Promise<number> {
+    const farewells = new Map<string, number>();
+    for (const threadId of visitor.threadIds) {
+      const thread = await this.storage.threads.get(threadId);
+      if (!thread) continue;
+      const event = await this.threads.commitEvent(threadId, {
+        eventType: 'thread_deleted',
+        senderId: by,
+        content: null,
+        data: { reason },
+      });
+      farewells.set(threadId, event.thread_seq);
+    }
+    await this.storage.privacy.forgetVisitorAccess(visitor.id);
+    this.visitorTokensRevoked(visitor.id);
+    for (const [threadId, seq] of farewells) await this.eraseThread(threadId, seq);
+    await this.storage.privacy.eraseVisitor(visitor.id);
+    await this.storage.privacy.compactSearch();
+    await this.audit({
+      agentId: visitor.agentId,
+      // The owner (`user:<uuid>`), the visitor themselves (`visitor:<uuid>`) or `system` (retention).
+      actor: by,
+      action: 'visitor.erased',
+      target: `visitor:${visitor.id}`,
+      details: { reason, thread_ids: [...farewells.keys()] },
+    });
+    this.log.info({ visitor_id: visitor.id, threads: farewells.size, reason }, 'visitor erased');
+    return farewells.size;
+  }
+
+  /**
+   * Erases one thread of a visitor (retention): `thread_deleted` first, then the thread. The
+   * visitor's open thread is erased only with the whole visitor (see the retention sweeper).
+   */
+  async eraseOneThread(threadId: string, reason: ErasureReason, by: SenderId): Promise<boolean> {
+    if (!(await this.storage.threads.get(threadId))) return false;
+    const event = await this.threads.commitEvent(threadId, { eventType: 'thread_deleted', senderId: by, content: null, data: { reason } });
+    await this.eraseThread(threadId, event.thread_seq);
+    await this.storage.privacy.compactSearch();
+    this.log.info({ thread_id: threadId, reason }, 'thread erased');
+    return true;
+  }
+
+  /** Erases one thread whose `thread_deleted` (at `farewellSeq`) is committed. */
+  private async eraseThread(threadId: string, farewellSeq: number): Promise<void> {
+    await this.awaitWebhooks(threadId, farewellSeq);
+    await this.storage.privacy.closeThread(threadId);
+    await this.attachments.deleteThreadFiles(threadId);
+    while ((await this.storage.privacy.eraseLogChunk(threadId, ERASE_CHUNK_EVENTS)) > 0) {
+      // Between chunks, whatever else waits (other threads' commits, requests) goes first.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // An upload or message that raced the erasure is taken by the last step; its files too.
+    await this.attachments.deleteThreadFiles(threadId);
+    await this.storage.privacy.eraseThread(threadId);
+  }
+
+  /**
+   * Erases one message (CONTRACT §14): its files (rows and bytes), then its words in storage,
+   * then commits `message_deleted {message_id, by}` for everyone watching. False when there
+   * was nothing left to erase (no such message, or erased already): nothing is committed.
+   */
+  async eraseMessage(threadId: string, messageId: string, by: SenderId): Promise<boolean> {
+    const files = (await this.storage.attachments.ofThread(threadId)).filter((record) => record.messageId === messageId);
+    await this.attachments.deleteFiles(files, false);
+    if (!(await this.storage.privacy.eraseMessage(threadId, messageId))) return false;
+    await this.threads.commitEvent(threadId, {
+      eventType: 'message_deleted',
+      senderId: by,
+      content: null,
+      data: { message_id: messageId, by },
+    });
+    return true;
+  }
+
+  /** Waits until every active webhook of the thread delivered up to `seq`, at most {@link WEBHOOK_FAREWELL_WAIT_MS}. */
+  private async awaitWebhooks(threadId: string, seq: number): Promise<void> {
+    const deadline = Date.now() + WEBHOOK_FAREWELL_WAIT_MS;
+    for (;;) {
+      const waiting = (await this.storage.webhooks.listActive(threadId)).filter((hook) => hook.deliveredSeq < seq);
+      if (waiting.length === 0) return;
+      if (Date.now() >= deadline) {
+        this.log.warn(
+          { thread_id: threadId, webhooks: waiting.length },
+          'erasing a thread whose webhooks did not take thread_deleted in time',
+        );
+        return;
+      }
+      await sleep(WEBHOOK_FAREWELL_POLL_MS);
+    }
+  }
+
+  /**
+   * The export document (CONTRACT §14), as chunks of JSON text: the visitor, then each thread
+   * with every event a user reads (notes included) and its attachments with their download
+   * paths. Reads the log a page at a time, so memory stays flat whatever the visitor wrote.
+   */
+  async *exportVisitor(visitor: VisitorSummary, exportedAt: string): AsyncGenerator<string> {
+    yield `{"exported_at":${JSON.stringify(exportedAt)},"visitor":${JSON.stringify(visitorWire(visitor))},"threads":[`;
+    let firstThread = true;
+    for (const threadId of visitor.threadIds) {
+      const thread = await this.storage.threads.get(threadId);
+      if (!thread) continue;
+      const head = {
+        id: thread.id,
+        kind: thread.kind,
+        title: thread.title,
+        created_at: thread.createdAt,
+        updated_at: thread.updatedAt,
+        participants: thread.participants,
+      };
+      yield `${firstThread ? '' : ','}${JSON.stringify(head).slice(0, -1)},"events":[`;
+      firstThread = false;
+      let after = 0;
+      let firstEvent = true;
+      for (;;) {
+        const page = await this.storage.log.list(threadId, after, EXPORT_PAGE_EVENTS);
+        if (page.events.length > 0) {
+          yield (firstEvent ? '' : ',') + page.events.map((event) => JSON.stringify(event)).join(',');
+          firstEvent = false;
+          after = page.events[page.events.length - 1]!.thread_seq;
+        }
+        if (!page.hasMore) break;
+      }
+      const files = (await this.storage.attachments.ofThread(threadId)).map((record) => ({
+        ...attachmentSummary(record),
+        sha256: record.sha256,
+        message_id: record.messageId,
+        created_at: record.createdAt,
+        download_path: `/chat/threads/${threadId}/attachments/${record.id}`,
+      }));
+      yield `],"attachments":${JSON.stringify(files)}}`;
+    }
+    yield ']}';
+  }
+}

@@ -1,0 +1,289 @@
+import type Database from 'better-sqlite3';
+import type { AuditEntry, ExpiredThread, MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
+
+interface VisitorRow {
+  id: string;
+  agent_id: string;
+  email: string | null;
+  name: string | null;
+  identity_sub: string | null;
+  verified: number;
+  created_at: string;
+  last_seen_at: string | null;
+}
+
+/** The FTS5 term that names one thread in `event_search` (migration 13: 'x' and the id's hex digits). */
+const threadKey = (threadId: string) => `{thread_key} : "x${threadId.replaceAll('-', '')}"`;
+
+/**
+ * Privacy operations in the SQLite file (`storage.privacy`): each method one short
+ * transaction. The file runs with `secure_delete` (see SqliteStorage), so deleted rows are
+ * overwritten with zeros; the search indexes keep terms of deleted rows in their segments
+ * until those are merged, so an erased thread's indexes are optimized once it is gone.
+ */
+export class SqlitePrivacy implements PrivacyStore {
+  private readonly stmt;
+
+  constructor(private readonly db: Database.Database) {
+    const summary = `SELECT visitors.id, visitors.agent_id, visitors.email, visitors.name, visitors.identity_sub, visitors.verified,
+                            visitors.created_at,
+                            (SELECT max(coalesce(last_used_at, created_at)) FROM visitor_tokens WHERE visitor_id = visitors.id) AS last_seen_at
+                     FROM visitors`;
+    this.stmt = {
+      byId: db.prepare(`${summary} WHERE visitors.agent_id = ? AND visitors.id = ?`),
+      find: db.prepare(
+        `${summary} WHERE visitors.agent_id = @agentId
+           AND (@email IS NULL OR visitors.email = @email)
+           AND (@sub IS NULL OR visitors.identity_sub = @sub)
+           AND (@threadId IS NULL OR visitors.thread_id = @threadId OR ('visitor:' || visitors.id) IN (
+                 SELECT sender_id FROM participants WHERE thread_id = @threadId AND sender_id LIKE 'visitor:%'))
+         ORDER BY visitors.created_at, visitors.id LIMIT @limit`,
+      ),
+      // Served by participants_by_sender.
+      threadsOf: db
+        .prepare(
+          `SELECT threads.id FROM participants JOIN threads ON threads.id = participants.thread_id
+           WHERE participants.sender_id = ? ORDER BY threads.created_at, threads.id`,
+        )
+        .pluck(),
+      openThreadOf: db.prepare('SELECT thread_id FROM visitors WHERE id = ?').pluck(),
+      deleteTokens: db.prepare('DELETE FROM visitor_tokens WHERE visitor_id = ?'),
+      deleteResumeTokens: db.prepare('DELETE FROM visitor_resume_tokens WHERE visitor_id = ?'),
+      deleteFollowUp: db.prepare('DELETE FROM visitor_follow_ups WHERE visitor_id = ?'),
+      deleteVisitor: db.prepare('DELETE FROM visitors WHERE id = ?'),
+      visitorsOfThread: db.prepare('SELECT id FROM visitors WHERE thread_id = ?').pluck(),
+      deleteAccess: db.prepare('DELETE FROM thread_access WHERE thread_id = ?'),
+      deleteWebhooks: db.prepare('DELETE FROM webhooks WHERE thread_id = ?'),
+      deleteSearch: db.prepare('DELETE FROM event_search WHERE rowid IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)'),
+      // The seq of the chunk's last event: the log is read in its own order, (thread, seq).
+      chunkEnd: db.prepare('SELECT thread_seq FROM events WHERE thread_id = ? ORDER BY thread_seq LIMIT 1 OFFSET ?').pluck(),
+      deleteEventsTo: db.prepare('DELETE FROM events WHERE thread_id = ? AND thread_seq <= ?'),
+      deleteMessagesTo: db.prepare('DELETE FROM messages WHERE thread_id = ? AND thread_seq <= ?'),
+      deleteEvents: db.prepare('DELETE FROM events WHERE thread_id = ?'),
+      deleteMessages: db.prepare('DELETE FROM messages WHERE thread_id = ?'),
+      deleteParticipants: db.prepare('DELETE FROM participants WHERE thread_id = ?'),
+      deleteActionTokens: db.prepare(
+        'DELETE FROM approval_action_tokens WHERE approval_id IN (SELECT id FROM approvals WHERE thread_id = ?)',
+      ),
+      deleteApprovals: db.prepare('DELETE FROM approvals WHERE thread_id = ?'),
+      deleteRuns: db.prepare('DELETE FROM agent_runs WHERE thread_id = ?'),
+      deleteDeliveries: db.prepare(
+        'DELETE FROM notification_deliveries WHERE notification_id IN (SELECT id FROM notifications WHERE thread_id = ?)',
+      ),
+      deleteNotifications: db.prepare('DELETE FROM notifications WHERE thread_id = ?'),
+      deleteCursor: db.prepare('DELETE FROM notification_cursors WHERE thread_id = ?'),
+      deleteThreadFollowUps: db.prepare('DELETE FROM visitor_follow_ups WHERE thread_id = ? OR sent_thread_id = ?'),
+      deleteThreadResumeTokens: db.prepare('DELETE FROM visitor_resume_tokens WHERE thread_id = ?'),
+      deleteAttachments: db.prepare('DELETE FROM attachments WHERE thread_id = ?'),
+      deleteThread: db.prepare('DELETE FROM threads WHERE id = ?'),
+      appendAudit: db.prepare(
+        `INSERT INTO audit_log (id, agent_id, at, actor, action, target, details, address)
+         VALUES (@id, @agentId, @at, @actor, @action, @target, @details, @address)`,
+      ),
+      auditPage: db.prepare(
+        `SELECT * FROM audit_log WHERE agent_id = @agentId AND (@before IS NULL OR position < @before)
+           AND (@action IS NULL OR action = @action)
+         ORDER BY position DESC LIMIT @limit`,
+      ),
+      // Few agents have a retention: the scan starts from them, then their visitors' threads (participants_by_sender).
+      expired: db.prepare(
+        `SELECT threads.id AS thread_id, visitors.id AS visitor_id, visitors.agent_id, visitors.thread_id = threads.id AS open
+         FROM agents JOIN visitors ON visitors.agent_id = agents.id
+         JOIN participants ON participants.sender_id = 'visitor:' || visitors.id
+         JOIN threads ON threads.id = participants.thread_id
+         WHERE agents.retention_days IS NOT NULL
+           AND julianday(threads.activity_at) < julianday(@now / 1000.0, 'unixepoch') - agents.retention_days
+         ORDER BY threads.activity_at LIMIT @limit`,
+      ),
+      lease: db.prepare(
+        `INSERT INTO retention_sweep_lease (id, lease_owner, lease_until) VALUES (1, @owner, @until)
+         ON CONFLICT (id) DO UPDATE SET lease_owner = @owner, lease_until = @until
+         WHERE retention_sweep_lease.lease_owner = @owner OR retention_sweep_lease.lease_until < @now
+         RETURNING lease_owner`,
+      ),
+      // Within the thread (messages_by_seq): message ids have no index of their own.
+      message: db.prepare(
+        `SELECT messages.sender_id, messages.thread_seq, json_extract(events.data, '$.deleted') AS deleted
+         FROM messages JOIN events ON events.thread_id = messages.thread_id AND events.thread_seq = messages.thread_seq
+         WHERE messages.thread_id = ? AND messages.id = ?`,
+      ),
+      blankMessage: db.prepare(
+        `UPDATE messages SET content = '', mentions = '[]', attachments = NULL WHERE thread_id = ? AND thread_seq = ?`,
+      ),
+      // The search trigger (migration 14) indexes the event again with no words.
+      blankEvent: db.prepare(
+        `UPDATE events SET content = '', data = json_set(json_remove(data, '$.attachments'), '$.mentions', json('[]'), '$.deleted', json('true'))
+         WHERE thread_id = ? AND thread_seq = ?`,
+      ),
+      deleteMessageAttachments: db.prepare('DELETE FROM attachments WHERE thread_id = ? AND message_id = ?'),
+      deleteQuotingDeliveries: db.prepare(
+        `DELETE FROM notification_deliveries WHERE notification_id IN (
+           SELECT id FROM notifications WHERE thread_id = ? AND thread_seq = ?)`,
+      ),
+      deleteQuotingNotifications: db.prepare('DELETE FROM notifications WHERE thread_id = ? AND thread_seq = ?'),
+      // The preview is the last message's: blank when no later message followed this one.
+      blankPreview: db.prepare(
+        `UPDATE threads SET last_message_content = '' WHERE id = @threadId
+           AND NOT EXISTS (SELECT 1 FROM messages WHERE thread_id = @threadId AND thread_seq > @seq)`,
+      ),
+    };
+  }
+
+  private summaryOf(row: VisitorRow): VisitorSummary {
+    return {
+      id: row.id,
+      agentId: row.agent_id,
+      email: row.email,
+      name: row.name,
+      verified: row.verified === 1,
+      sub: row.identity_sub,
+      createdAt: row.created_at,
+      lastSeenAt: row.last_seen_at,
+      threadIds: this.threadIdsOf(row.id),
+    };
+  }
+
+  private threadIdsOf(visitorId: string): string[] {
+    const ids = this.stmt.threadsOf.all(`visitor:${visitorId}`) as string[];
+    // The open thread is among those they started; listed also should a participant row be missing.
+    const open = this.stmt.openThreadOf.get(visitorId) as string | undefined;
+    return open && !ids.includes(open) ? [...ids, open] : ids;
+  }
+
+  async findVisitors(agentId: string, query: VisitorQuery, limit: number): Promise<VisitorSummary[]> {
+    const rows = this.stmt.find.all({
+      agentId,
+      email: query.email ?? null,
+      sub: query.sub ?? null,
+      threadId: query.threadId ?? null,
+      limit,
+    }) as VisitorRow[];
+    return rows.map((row) => this.summaryOf(row));
+  }
+
+  async visitor(agentId: string, visitorId: string): Promise<VisitorSummary | undefined> {
+    const row = this.stmt.byId.get(agentId, visitorId) as VisitorRow | undefined;
+    return row && this.summaryOf(row);
+  }
+
+  async forgetVisitorAccess(visitorId: string): Promise<void> {
+    this.db.transaction(() => {
+      this.stmt.deleteTokens.run(visitorId);
+      this.stmt.deleteResumeTokens.run(visitorId);
+      this.stmt.deleteFollowUp.run(visitorId);
+    })();
+  }
+
+  async closeThread(threadId: string): Promise<void> {
+    this.db.transaction(() => {
+      this.stmt.deleteAccess.run(threadId);
+      this.stmt.deleteWebhooks.run(threadId);
+      // At once for the whole thread: the per-event trigger then finds nothing left to look up.
+      this.stmt.deleteSearch.run(threadKey(threadId));
+    })();
+  }
+
+  async eraseLogChunk(threadId: string, maxEvents: number): Promise<number> {
+    return this.db.transaction(() => {
+      const end = (this.stmt.chunkEnd.get(threadId, maxEvents - 1) as number | undefined) ?? Number.MAX_SAFE_INTEGER;
+      this.stmt.deleteMessagesTo.run(threadId, end);
+      return this.stmt.deleteEventsTo.run(threadId, end).changes;
+    })();
+  }
+
+  async eraseThread(threadId: string): Promise<void> {
+    this.db.transaction(() => {
+      for (const visitorId of this.stmt.visitorsOfThread.all(threadId) as string[]) this.deleteVisitorRows(visitorId);
+      this.stmt.deleteSearch.run(threadKey(threadId));
+      this.stmt.deleteMessages.run(threadId);
+      this.stmt.deleteEvents.run(threadId);
+      this.stmt.deleteAccess.run(threadId);
+      this.stmt.deleteWebhooks.run(threadId);
+      this.stmt.deleteParticipants.run(threadId);
+      this.stmt.deleteActionTokens.run(threadId);
+      this.stmt.deleteApprovals.run(threadId);
+      this.stmt.deleteRuns.run(threadId);
+      this.stmt.deleteDeliveries.run(threadId);
+      this.stmt.deleteNotifications.run(threadId);
+      this.stmt.deleteCursor.run(threadId);
+      this.stmt.deleteThreadFollowUps.run(threadId, threadId);
+      this.stmt.deleteThreadResumeTokens.run(threadId);
+      this.stmt.deleteAttachments.run(threadId);
+      this.stmt.deleteThread.run(threadId);
+    })();
+  }
+
+  async eraseVisitor(visitorId: string): Promise<void> {
+    this.db.transaction(() => this.deleteVisitorRows(visitorId))();
+  }
+
+  async expiredThreads(now: number, limit: number): Promise<ExpiredThread[]> {
+    const rows = this.stmt.expired.all({ now, limit }) as { thread_id: string; visitor_id: string; agent_id: string; open: number }[];
+    return rows.map((row) => ({ threadId: row.thread_id, visitorId: row.visitor_id, agentId: row.agent_id, open: row.open === 1 }));
+  }
+
+  async takeRetentionLease(owner: string, now: number, leaseMs: number): Promise<boolean> {
+    return this.stmt.lease.get({ owner, now, until: now + leaseMs }) !== undefined;
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    this.stmt.appendAudit.run({ ...entry, details: JSON.stringify(entry.details) });
+  }
+
+  async auditEntries(agentId: string, page: { before: number | null; action: string | null; limit: number }) {
+    const rows = this.stmt.auditPage.all({ agentId, before: page.before, action: page.action, limit: page.limit + 1 }) as Record<
+      string,
+      unknown
+    >[];
+    const entries = rows.slice(0, page.limit).map((row) => ({
+      id: row.id as string,
+      agentId: row.agent_id as string | null,
+      at: row.at as string,
+      actor: row.actor as string,
+      action: row.action as string,
+      target: row.target as string,
+      details: JSON.parse(row.details as string) as Record<string, unknown>,
+      address: row.address as string | null,
+    }));
+    const next = rows.length > page.limit ? (rows[page.limit - 1]!.position as number) : null;
+    return { entries, next };
+  }
+
+  async message(threadId: string, messageId: string): Promise<MessageOrigin | undefined> {
+    const row = this.stmt.message.get(threadId, messageId) as { sender_id: string; thread_seq: number; deleted: number | null } | undefined;
+    return row && { senderId: row.sender_id, threadSeq: row.thread_seq, deleted: row.deleted === 1 };
+  }
+
+  async eraseMessage(threadId: string, messageId: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const row = this.stmt.message.get(threadId, messageId) as { thread_seq: number; deleted: number | null } | undefined;
+      if (!row || row.deleted === 1) return false;
+      const seq = row.thread_seq;
+      this.stmt.blankMessage.run(threadId, seq);
+      this.stmt.blankEvent.run(threadId, seq);
+      this.stmt.deleteMessageAttachments.run(threadId, messageId);
+      this.stmt.deleteQuotingDeliveries.run(threadId, seq);
+      this.stmt.deleteQuotingNotifications.run(threadId, seq);
+      this.stmt.blankPreview.run({ threadId, seq });
+      return true;
+    })();
+  }
+
+  private deleteVisitorRows(visitorId: string): void {
+    this.stmt.deleteTokens.run(visitorId);
+    this.stmt.deleteResumeTokens.run(visitorId);
+    this.stmt.deleteFollowUp.run(visitorId);
+    this.stmt.deleteVisitor.run(visitorId);
+  }
+
+  /**
+   * Merges the search indexes' segments (one index per transaction): FTS5 forgets a deleted row by a tombstone and keeps
+   * its terms (the erased words, the visitor's email) in the old segments until they are
+   * merged. Costs in proportion to the indexes; measured by `npm run bench:privacy`.
+   */
+  async compactSearch(): Promise<void> {
+    this.db.exec(`INSERT INTO event_search (event_search) VALUES ('optimize')`);
+    await new Promise((resolve) => setImmediate(resolve));
+    this.db.exec(`INSERT INTO thread_search (thread_search) VALUES ('optimize')`);
+  }
+}

@@ -1,0 +1,116 @@
+/** One visitor as an owner finds them (CONTRACT §14 "find"): their labels and every thread they started. */
+export interface VisitorSummary {
+  id: string;
+  agentId: string;
+  email: string | null;
+  name: string | null;
+  verified: boolean;
+  /** The website's id for the person (identity token); null for anonymous visitors. */
+  sub: string | null;
+  createdAt: string;
+  /** The latest use of any of their tokens; null when they hold none any more. */
+  lastSeenAt: string | null;
+  /** Every thread they started (their open one among them), oldest first. */
+  threadIds: string[];
+}
+
+/** A message as its deletion needs it: who wrote it, where it is, whether it is erased already. */
+export interface MessageOrigin {
+  senderId: string;
+  threadSeq: number;
+  deleted: boolean;
+}
+
+/** A visitor thread past its agent's retention (CONTRACT §14). */
+export interface ExpiredThread {
+  threadId: string;
+  visitorId: string;
+  agentId: string;
+  /** Whether it is the visitor's open thread (the one resolve resumes). */
+  open: boolean;
+}
+
+/** One entry of the audit log (CONTRACT §14): names people by id only, holds no content or secret. */
+export interface AuditEntry {
+  id: string;
+  /** The agent it concerns; null for what concerns no agent. */
+  agentId: string | null;
+  at: string;
+  /** `user:<uuid>`, `admin` or `system`. */
+  actor: string;
+  action: string;
+  /** What was acted on, by id (`visitor:<uuid>`, `thread:<uuid>`, `agent:<uuid>`). */
+  target: string;
+  details: Record<string, unknown>;
+  /** The client address of the request; null for the system and the admin CLI. */
+  address: string | null;
+}
+
+/** What an owner looks a visitor up by; at least one is given. */
+export interface VisitorQuery {
+  email?: string;
+  sub?: string;
+  threadId?: string;
+}
+
+/**
+ * Privacy operations (CONTRACT §14, `storage.privacy`): finding a visitor, and erasing them and
+ * their threads in short transactions, so that other threads' commits never wait long behind
+ * an erasure. The erasure itself (what order, what is announced first) is the privacy
+ * service's; each method here is one atomic step of it.
+ */
+export interface PrivacyStore {
+  /** The agent's visitors matching every given field (email without regard to case), at most `limit`. */
+  findVisitors(agentId: string, query: VisitorQuery, limit: number): Promise<VisitorSummary[]>;
+  /** One of the agent's visitors; undefined for another agent's or an unknown one. */
+  visitor(agentId: string, visitorId: string): Promise<VisitorSummary | undefined>;
+  /**
+   * Ends every way back in for the visitor, in one transaction: their visitor tokens, resume
+   * links and the follow-up email waiting for them. The visitor row stays until the end.
+   */
+  forgetVisitorAccess(visitorId: string): Promise<void>;
+  /**
+   * Takes the thread from its readers and its subscriptions (inbox rows, webhooks) and out of
+   * the search index, in one transaction: called once `thread_deleted` went out.
+   */
+  closeThread(threadId: string): Promise<void>;
+  /** Deletes up to `maxEvents` of the thread's oldest events with their messages; how many went (0: the log is empty). */
+  eraseLogChunk(threadId: string, maxEvents: number): Promise<number>;
+  /**
+   * Deletes what is left of the thread, in one transaction: the rest of its log, its
+   * participants, approvals, runs, notifications and their queued deliveries, and the thread
+   * row; a visitor whose open thread it is goes with it. Nothing when it is already gone.
+   */
+  eraseThread(threadId: string): Promise<void>;
+  /**
+   * Rewrites the search indexes without what erased rows left in them (SQLite's FTS5 keeps a
+   * deleted row's terms until its segments merge); called after an erasure.
+   */
+  compactSearch(): Promise<void>;
+  /** Deletes the visitor row and whatever of their access is left. */
+  eraseVisitor(visitorId: string): Promise<void>;
+  /**
+   * Visitor threads of agents with a retention whose last activity is older than it at `now`
+   * (epoch ms), at most `limit`, oldest activity first.
+   */
+  expiredThreads(now: number, limit: number): Promise<ExpiredThread[]>;
+  /** Takes or renews the retention sweep's lease for `owner`: true when it is theirs until now + leaseMs. */
+  takeRetentionLease(owner: string, now: number, leaseMs: number): Promise<boolean>;
+  /** Appends an entry to the audit log. */
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** The agent's audit entries, newest first, before the cursor (an entry's position), of one action when given. */
+  auditEntries(
+    agentId: string,
+    page: { before: number | null; action: string | null; limit: number },
+  ): Promise<{ entries: AuditEntry[]; next: number | null }>;
+  /** The message of the thread, if any. */
+  message(threadId: string, messageId: string): Promise<MessageOrigin | undefined>;
+  /**
+   * Erases one message's words in one transaction (CONTRACT §14 "Deleting one message"): its
+   * content and mentions (the message row and its `message_committed` event, which then reads
+   * `content: ""` and `data.deleted: true`; the log keeps its seq), its attachments' rows, its
+   * search entry, the notifications that quote it and the thread's preview when it was the last
+   * message. False when there was no such message or it was erased already.
+   */
+  eraseMessage(threadId: string, messageId: string): Promise<boolean>;
+}

@@ -204,12 +204,13 @@ describe('agent settings (owners)', () => {
       }
       return contractError(404, 'not_found', `no route ${route}`);
     });
-    // A server without the [ext] reply time and follow-up: read as none and off.
+    // A server without the [ext] reply time, follow-up and retention: read as none, off and forever.
     expect(await api.getAgentSettings('demo')).toEqual({
       ...SETTINGS,
       expected_reply_minutes: null,
       website_url: null,
       email_follow_up: false,
+      retention_days: null,
     });
     const update = { allowed_origins: [], require_verified_identity: true };
     expect(await api.updateAgentSettings('demo', update)).toMatchObject(update);

@@ -230,6 +230,7 @@ export const fixtureAgentSettings: AgentSettings = {
   website_url: null,
   email_follow_up: false,
   attachments: { enabled: true, max_bytes: 10 * 1024 * 1024, types: ['image', 'pdf'] },
+  retention_days: null,
 };
 
 /** [ext] A freshly generated identity secret (shown once). */

@@ -5,6 +5,7 @@
  * second and offer → receipt p50/p99. Where the events enter (the hub, or NATS as from
  * another process) is the caller's `publish`.
  */
+import type { ChildProcess } from 'node:child_process';
 import { percentile, sleep } from './spawn-server.ts';
 import { ask, forkReceiver, type ReceiverReport, type ReceiverSetup } from './topics-receiver.ts';
 
@@ -18,8 +19,12 @@ const TICK_MS = 5;
 const WARMUP_EVENTS = 5_000;
 /** After the warm-up: what is still on its way arrives before the measure. */
 const SETTLE_MS = 500;
-/** After the last offer: how long the receiver has for what is still on its way. */
-const DRAIN_MS = 1_000;
+/** After the last offer, what is still on its way is waited for until none arrived for this long… */
+const DRAIN_IDLE_MS = 1_000;
+/** …or this long in all (a socket closed for falling behind receives nothing more). */
+const DRAIN_MAX_MS = 30_000;
+/** How often the drain asks the receiver for its count. */
+const DRAIN_CHECK_MS = 250;
 /** While the SDK's subscription is not yet in place: one probe event this often. */
 const PROBE_EVERY_MS = 50;
 
@@ -41,6 +46,22 @@ async function offer(total: number, publish: (count: number) => void): Promise<v
     publish(due - sent);
     sent = due;
     await sleep(TICK_MS);
+  }
+}
+
+/** Waits for the events still on their way: until all arrived, none arrived for a while, or at most {@link DRAIN_MAX_MS}. */
+async function drain(child: ChildProcess): Promise<void> {
+  const deadline = performance.now() + DRAIN_MAX_MS;
+  let count = -1;
+  let changedAt = performance.now();
+  while (performance.now() < deadline && performance.now() - changedAt < DRAIN_IDLE_MS) {
+    await sleep(DRAIN_CHECK_MS);
+    const now = (await ask<{ count: number }>(child, 'count', 'count')).count;
+    if (now >= EVENTS) return;
+    if (now !== count) {
+      count = now;
+      changedAt = performance.now();
+    }
   }
 }
 
@@ -69,7 +90,7 @@ export async function measureOffer(setup: ReceiverSetup, hooks: OfferHooks): Pro
     await ask(child, 'report', 'report');
     const started = performance.timeOrigin + performance.now();
     await offer(EVENTS, hooks.publish);
-    await sleep(DRAIN_MS);
+    await drain(child);
     const report = await ask<ReceiverReport>(child, 'report', 'report');
     const latencies = report.latencies.sort((x, y) => x - y);
     // Received per second, from the first offer to the last receipt: at most the offered rate.

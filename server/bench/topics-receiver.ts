@@ -88,7 +88,9 @@ function receiver(): void {
     process.send!({ type: 'open' });
   })();
   process.on('message', (message: { type: string }) => {
-    if (message.type === 'report') {
+    if (message.type === 'count') {
+      process.send!({ type: 'count', count: latencies.length });
+    } else if (message.type === 'report') {
       process.send!({ type: 'report', latencies, first, last } satisfies ReceiverReport & { type: string });
       latencies = [];
       first = last = 0;
@@ -115,8 +117,9 @@ export function ask<T>(child: ChildProcess, send: string | null, expect: string)
 
 /**
  * Starts a receiver. It says `probe` (SDK only: about to wait for the first event, which the
- * caller must offer until `open`), then `open` once every socket is subscribed; `report`
- * answers with a {@link ReceiverReport}; `close` ends it.
+ * caller must offer until `open`), then `open` once every socket is subscribed; `count`
+ * answers with how many events were received since the last report; `report` answers with a
+ * {@link ReceiverReport}; `close` ends it.
  */
 export function forkReceiver(setup: ReceiverSetup): ChildProcess {
   return fork(new URL(import.meta.url).pathname, [], {

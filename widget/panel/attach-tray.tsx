@@ -84,10 +84,10 @@ interface TrayProps {
 export function AttachTray({ files, lang, onRemove, engine, threadId }: TrayProps) {
   const words = wordsOf(lang);
   return (
-    <div className="ama-attach-tray space-y-1 px-3 pt-2">
+    <div className="flex flex-col gap-1 px-3 pt-2">
       {engine && threadId && <Uploads engine={engine} threadId={threadId} words={words} lang={lang} />}
       {files.length > 0 && (
-        <ul aria-label={words.tray} className="space-y-1">
+        <ul aria-label={words.tray} className="flex flex-col gap-1">
           {files.map((file, index) => (
             <li key={`${index}-${file.name}-${file.size}-${file.lastModified}`} className={ROW}>
               <Thumbnail file={file} />
@@ -115,7 +115,7 @@ function Uploads({ engine, threadId, words, lang }: { engine: SyncEngine; thread
   }
   if (uploading.length === 0) return null;
   return (
-    <ul className="space-y-1">
+    <ul className="flex flex-col gap-1">
       {uploading.map((item) => {
         const progress = engine.outbox.uploadProgress(item.clientMessageId);
         const files = item.files ?? [];
@@ -127,7 +127,7 @@ function Uploads({ engine, threadId, words, lang }: { engine: SyncEngine; thread
             <span className="min-w-0 flex-1">
               <span className="block truncate">{name}</span>
               <progress
-                className="ama-progress block h-1.5 w-full"
+                className="block h-1.5 w-full"
                 max={Math.max(total, 1)}
                 value={Math.min(sent, total)}
                 aria-label={words.uploading(name)}

@@ -95,7 +95,7 @@ export function Composer({ target, strings, disabled, attach, lang = 'en', engin
       }}
     >
       {refusals.length > 0 && (
-        <ul role="alert" className="space-y-0.5 px-3 pt-2 text-xs font-medium text-ama-danger">
+        <ul role="alert" className="flex flex-col gap-0.5 px-3 pt-2 text-xs font-medium text-ama-danger">
           {refusals.map((text) => (
             <li key={text}>{text}</li>
           ))}

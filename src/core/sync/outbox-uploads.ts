@@ -32,7 +32,12 @@ export async function uploadFiles(outbox: Outbox, item: OutboxItem): Promise<str
             outbox.changed(threadId);
           },
           controller.signal,
-        );
+        ).catch((error: unknown) => {
+          // An uploader rejects with ApiErrors only, once its code has loaded (lazy-upload.ts).
+          throw ApiError.is(error)
+            ? error
+            : new ApiError('network_error', 'The upload could not start: part of the app did not load.', true);
+        });
         const current = outbox.sends() && !controller.signal.aborted ? outbox.items.get(clientMessageId) : undefined;
         if (!current) return null;
         outbox.update({

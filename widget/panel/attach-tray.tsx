@@ -60,12 +60,14 @@ function Thumbnail({ file }: { file: File }) {
       height={40}
       decoding="async"
       onError={() => setFailed(true)}
-      className="size-10 shrink-0 rounded object-cover"
+      className="size-10 shrink-0 rounded"
+      style={{ objectFit: 'cover' }}
     />
   ) : (
     <span
       aria-hidden="true"
-      className="grid size-10 shrink-0 place-items-center rounded bg-ama-divider text-[10px] font-semibold uppercase"
+      className="grid size-10 shrink-0 place-items-center rounded font-semibold"
+      style={{ background: 'var(--ama-divider)', fontSize: '10px', textTransform: 'uppercase' }}
     >
       {file.name.split('.').pop()?.slice(0, 4)}
     </span>
@@ -125,9 +127,12 @@ function Uploads({ engine, threadId, words, lang }: { engine: SyncEngine; thread
         return (
           <li key={item.clientMessageId} className={ROW}>
             <span className="min-w-0 flex-1">
-              <span className="block truncate">{name}</span>
+              <span className="truncate" style={{ display: 'block' }}>
+                {name}
+              </span>
               <progress
-                className="block h-1.5 w-full"
+                className="w-full"
+                style={{ display: 'block', height: '6px' }}
                 max={Math.max(total, 1)}
                 value={Math.min(sent, total)}
                 aria-label={words.uploading(name)}

@@ -43,10 +43,10 @@ export function ReplyPreview({ session, strings, onOpen }: Props) {
     if (event.key === 'Escape') onDismiss();
   };
   return (
-    <div ref={rootRef} onKeyDown={onKeyDown} className="flex items-start">
+    <div ref={rootRef} onKeyDown={onKeyDown} className="flex" style={{ alignItems: 'flex-start' }}>
       <button type="button" onClick={onOpen} className="min-w-0 flex-1 rounded-2xl py-2 pl-3 text-left text-sm">
         <span className="sr-only">{strings.newReply}: </span>
-        <strong className="block text-xs">
+        <strong className="text-xs" style={{ display: 'block' }}>
           {senderName(preview.senderId, names, profile.status === 'ready' ? profile.profile.name : null, strings)}
         </strong>
         <span className="line-clamp-2 wrap-break-word">{firstLine(preview.content)}</span>

@@ -75,6 +75,8 @@ function Thumbnail({ file }: { file: File }) {
 }
 
 interface TrayProps {
+  /** Why files the visitor chose were not added, in words. */
+  refusals: readonly string[];
   files: readonly File[];
   lang: string;
   onRemove(index: number): void;
@@ -83,26 +85,36 @@ interface TrayProps {
 }
 
 /** The tray above the message box. */
-export function AttachTray({ files, lang, onRemove, engine, threadId }: TrayProps) {
+export function AttachTray({ refusals, files, lang, onRemove, engine, threadId }: TrayProps) {
   const words = wordsOf(lang);
   return (
-    <div className="flex flex-col gap-1 px-3 pt-2">
-      {engine && threadId && <Uploads engine={engine} threadId={threadId} words={words} lang={lang} />}
-      {files.length > 0 && (
-        <ul aria-label={words.tray} className="flex flex-col gap-1">
-          {files.map((file, index) => (
-            <li key={`${index}-${file.name}-${file.size}-${file.lastModified}`} className={ROW}>
-              <Thumbnail file={file} />
-              <span className="min-w-0 flex-1 truncate">{file.name}</span>
-              <span className="shrink-0 text-ama-muted">{formatFileSize(file.size, lang)}</span>
-              <button type="button" className={ICON_BUTTON} aria-label={words.remove(file.name)} onClick={() => onRemove(index)}>
-                <StrokeIcon path={CLOSE_ICON} />
-              </button>
-            </li>
+    <>
+      {refusals.length > 0 && (
+        // As the composer shows the one reason it can give while this chunk is not loaded.
+        <ul role="alert" className="flex flex-col gap-0.5 px-3 pt-2 text-xs font-medium text-ama-danger">
+          {refusals.map((text) => (
+            <li key={text}>{text}</li>
           ))}
         </ul>
       )}
-    </div>
+      <div className="flex flex-col gap-1 px-3 pt-2">
+        {engine && threadId && <Uploads engine={engine} threadId={threadId} words={words} lang={lang} />}
+        {files.length > 0 && (
+          <ul aria-label={words.tray} className="flex flex-col gap-1">
+            {files.map((file, index) => (
+              <li key={`${index}-${file.name}-${file.size}-${file.lastModified}`} className={ROW}>
+                <Thumbnail file={file} />
+                <span className="min-w-0 flex-1 truncate">{file.name}</span>
+                <span className="shrink-0 text-ama-muted">{formatFileSize(file.size, lang)}</span>
+                <button type="button" className={ICON_BUTTON} aria-label={words.remove(file.name)} onClick={() => onRemove(index)}>
+                  <StrokeIcon path={CLOSE_ICON} />
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </>
   );
 }
 

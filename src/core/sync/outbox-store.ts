@@ -103,22 +103,16 @@ export function isOutboxItem(value: unknown): value is OutboxItem {
   );
 }
 
+/** A stored file; its Blob by its shape: one cloned from another realm (a test DOM's) is not an `instanceof` this one's. */
 function isOutboxFile(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const file = value as Partial<OutboxFile>;
+  const file = (value ?? {}) as Partial<OutboxFile>;
   return (
     typeof file.key === 'string' &&
     typeof file.name === 'string' &&
     typeof file.type === 'string' &&
     typeof file.size === 'number' &&
-    isBlob(file.blob) &&
+    typeof file.blob?.slice === 'function' &&
+    typeof file.blob.size === 'number' &&
     (file.attachmentId === null || typeof file.attachmentId === 'string')
-  );
-}
-
-/** A Blob by its shape: one cloned from another realm (a test DOM's) is not an `instanceof` this one's. */
-function isBlob(value: unknown): value is Blob {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as Blob).size === 'number' && typeof (value as Blob).slice === 'function'
   );
 }

@@ -131,7 +131,8 @@ function Uploads({ engine, threadId, words, lang }: { engine: SyncEngine; thread
   return (
     <ul className="flex flex-col gap-1">
       {uploading.map((item) => {
-        const progress = engine.outbox.uploadProgress(item.clientMessageId);
+        // As outbox-uploads.ts `uploadProgress` reads it: importing that would join this chunk to the upload loop's.
+        const progress = engine.outbox.progress?.get(item.clientMessageId);
         const files = item.files ?? [];
         const total = files.reduce((sum, file) => sum + file.size, 0);
         const sent = files.reduce((sum, file) => sum + (file.attachmentId === null ? (progress?.get(file.key) ?? 0) : file.size), 0);

@@ -16,6 +16,6 @@ export interface UploadTarget {
  * the outbox's upload loop says so in words and tries again later (outbox-uploads.ts).
  */
 export function lazyUploader(target: UploadTarget, token: () => string | null): UploadOutboxFile {
-  return async (threadId, file, onProgress, signal) =>
-    (await import('./attachment-upload.ts')).uploadOutboxFile(target, token(), threadId, file, onProgress, signal);
+  return (threadId, file, onProgress, signal) =>
+    import('./attachment-upload.ts').then((upload) => upload.uploadOutboxFile(target, token(), threadId, file, onProgress, signal));
 }

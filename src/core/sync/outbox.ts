@@ -25,12 +25,8 @@ export type UploadOutboxFile = (
   signal: AbortSignal,
 ) => Promise<string>;
 
-/** A file as the composer hands it to {@link Outbox.add}. */
-export interface NewOutboxFile {
-  name: string;
-  type: string;
-  blob: Blob;
-}
+/** A file as the composer hands it to {@link Outbox.add}: a File (a Blob with its name and type). */
+export type NewOutboxFile = Blob & { readonly name: string };
 
 /** First retry of a failed send waits up to this long; each retry doubles it (full jitter). */
 const SEND_RETRY_BASE_MS = 1_000;
@@ -76,8 +72,11 @@ export class Outbox implements OutboxTabHost {
   private readonly views = new Map<string, readonly OutboxItem[]>();
   /** @internal Items whose files this tab is uploading: aborted by a discard (the message itself is not sent yet). */
   readonly uploads = new Map<string, AbortController>();
-  /** @internal Bytes sent of the file being uploaded, per item and file key (this tab's uploads only; not stored). */
-  readonly progress = new Map<string, Map<string, number>>();
+  /**
+   * @internal Bytes sent of the file being uploaded, per item and file key (this tab's uploads
+   * only; not stored): made by the upload loop (outbox-uploads.ts, `uploadProgress`).
+   */
+  progress?: Map<string, Map<string, number>>;
   private readonly createId: () => string;
   private readonly unsubscribe: () => void;
   /** Shared outbox only: the `outbox` topic, with the leader's take-over and the follower's mirror. */
@@ -141,14 +140,6 @@ export class Outbox implements OutboxTabHost {
   }
 
   /**
-   * Bytes sent so far of an item's files that this tab is uploading, by file key; a file with an
-   * `attachmentId` is uploaded whole. Undefined when nothing of the item is being uploaded here.
-   */
-  uploadProgress(clientMessageId: string): ReadonlyMap<string, number> | undefined {
-    return this.progress.get(clientMessageId);
-  }
-
-  /**
    * Stores a new message (with its files' Blobs), then uploads its files and sends it.
    * Resolves once it is stored (safe from a reload).
    */
@@ -164,8 +155,8 @@ export class Outbox implements OutboxTabHost {
       key: `f${index}`,
       name: file.name,
       type: file.type,
-      size: file.blob.size,
-      blob: file.blob,
+      size: file.size,
+      blob: file,
       attachmentId: null,
     }));
     const item: OutboxItem = {
@@ -383,16 +374,21 @@ export class Outbox implements OutboxTabHost {
     this.inFlight.add(threadId);
     this.update({ ...item, status: 'sending' });
     try {
-      // The upload loop loads with the first item that carries files (outbox-uploads.ts).
-      const attachmentIds = item.files
-        ? await import('./outbox-uploads.ts').then(
-            (uploads) => uploads.uploadFiles(this, item),
-            () => {
-              // A deploy replaced the chunk, or the network dropped: tried again like a failed send.
-              throw new ApiError('network_error', 'The files could not be sent: part of the app did not load.', true);
-            },
-          )
-        : [];
+      let attachmentIds: string[] | null = [];
+      if (item.files) {
+        // The upload loop loads with the first item that carries files (outbox-uploads.ts). Its
+        // cancel is there before: a discard, a stop or a resignation while it loads cancels it too.
+        const controller = new AbortController();
+        this.uploads.set(item.clientMessageId, controller);
+        attachmentIds = await import('./outbox-uploads.ts').then(
+          (uploads) => uploads.uploadFiles(this, item, controller),
+          () => {
+            this.uploads.delete(item.clientMessageId);
+            // A deploy replaced the chunk, or the network dropped: tried again like a failed send.
+            throw new ApiError('network_error', 'The files could not be sent: part of the app did not load.', true);
+          },
+        );
+      }
       // Discarded, or this tab stopped leading, while the files went up: the message is not this tab's to send.
       if (attachmentIds === null) return;
       const message = await this.options.send(threadId, {

@@ -5,7 +5,7 @@
  * thread and the file name only.
  */
 import { ApiError } from '../api/api-error.ts';
-import { errorOfResponse } from '../api/http-client.ts';
+import { apiBaseUrl, errorOfResponse } from '../api/http-client.ts';
 import type { OutboxFile } from '../sync/outbox.ts';
 import type { UploadTarget } from './lazy-upload.ts';
 
@@ -43,10 +43,9 @@ export function uploadOutboxFile(
   onProgress: (sentBytes: number) => void,
   signal: AbortSignal,
 ): Promise<string> {
+  const baseUrl = apiBaseUrl(target.serverUrl);
   const url =
-    target.slug === undefined
-      ? userUploadUrl(target.baseUrl, threadId, file.name)
-      : visitorUploadUrl(target.baseUrl, target.slug, threadId, file.name);
+    target.slug === undefined ? userUploadUrl(baseUrl, threadId, file.name) : visitorUploadUrl(baseUrl, target.slug, threadId, file.name);
   return uploadFile({ url, token, blob: file.blob, onProgress, signal });
 }
 

@@ -2,8 +2,8 @@ import type { UploadOutboxFile } from '../sync/outbox.ts';
 
 /** Where a sender's uploads go: a user's thread (no slug) or a visitor's thread with an agent. */
 export interface UploadTarget {
-  /** The API's base URL (`apiBaseUrl(serverUrl)`). */
-  baseUrl: string;
+  /** The server's URL, as the client's other requests take it (the uploader adds the API's path: `apiBaseUrl`). */
+  serverUrl: string;
   /** The agent's slug for a visitor; absent for a user. */
   slug?: string;
 }

@@ -259,7 +259,7 @@ export class Outbox implements OutboxTabHost {
 
   stop(): void {
     this.stopped = true;
-    for (const upload of this.uploads.values()) upload.abort();
+    this.abortUploads();
     this.unsubscribe();
     this.tabs?.stop();
     for (const timer of this.timers.values()) clearTimeout(timer);
@@ -318,9 +318,13 @@ export class Outbox implements OutboxTabHost {
     }
     this.tabs?.resign();
     // The new leader uploads what is left (from the start: an upload cut short is not resumed).
-    for (const upload of this.uploads.values()) upload.abort();
+    this.abortUploads();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+  }
+
+  private abortUploads(): void {
+    for (const upload of this.uploads.values()) upload.abort();
   }
 
   private forget(item: OutboxItem): void {

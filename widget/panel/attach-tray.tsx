@@ -67,9 +67,9 @@ function Thumbnail({ file }: { file: File }) {
     <span
       aria-hidden="true"
       className="grid size-10 shrink-0 place-items-center rounded font-semibold"
-      style={{ background: 'var(--ama-divider)', fontSize: '10px', textTransform: 'uppercase' }}
+      style={{ background: 'var(--ama-divider)', fontSize: '10px' }}
     >
-      {file.name.split('.').pop()?.slice(0, 4)}
+      {file.name.split('.').pop()?.slice(0, 4).toUpperCase()}
     </span>
   );
 }

@@ -115,12 +115,14 @@ function useFile(cache: AttachmentCache, id: string, variant: AttachmentVariant,
   return loaded.for === current ? loaded : {};
 }
 
-const BUTTON = 'rounded px-2 py-1 font-medium underline underline-offset-2 hover:bg-ama-hover min-h-11';
+const BUTTON = 'rounded px-2 py-1 font-medium underline underline-offset-2 hover:bg-ama-hover';
 /*
  * Styles only this chunk uses are inline (CSSOM, which no Content-Security-Policy blocks): in
  * the panel's stylesheet every visitor would download their rules (e2e/widget-size.spec.ts).
  */
 const FILL = { height: '100%' };
+/** A target one can tap (44 px). */
+const TARGET = { minHeight: '44px' };
 const BLOCK = { display: 'block' };
 const BELOW = { marginTop: '4px' };
 /** The viewer covers the panel. */
@@ -131,7 +133,7 @@ function Failed({ words, failure, retry }: { words: Words; failure: AttachmentFa
     <p role="alert" className="flex flex-col items-center justify-center p-2 text-center text-xs text-ama-danger" style={FILL}>
       {words.failed[failure]}
       {failure !== 'gone' && (
-        <button type="button" className={BUTTON} onClick={retry}>
+        <button type="button" className={BUTTON} style={TARGET} onClick={retry}>
           {words.retry}
         </button>
       )}
@@ -175,10 +177,16 @@ function Viewer({ file, cache, words, close }: { file: AttachmentSummary; cache:
     >
       <div className="mb-2 flex items-center gap-2">
         <h2 className="min-w-0 flex-1 truncate text-sm font-semibold">{file.name}</h2>
-        <button type="button" className={BUTTON} disabled={!loaded.url} onClick={() => loaded.url && saveFile(loaded.url, file.name)}>
+        <button
+          type="button"
+          className={BUTTON}
+          style={TARGET}
+          disabled={!loaded.url}
+          onClick={() => loaded.url && saveFile(loaded.url, file.name)}
+        >
           {words.save}
         </button>
-        <button type="button" data-close className={BUTTON} onClick={close}>
+        <button type="button" data-close className={BUTTON} style={TARGET} onClick={close}>
           {words.close}
         </button>
       </div>
@@ -254,7 +262,7 @@ function Card({ file, cache, words, lang }: { file: AttachmentSummary; cache: At
         aria-busy={state.busy}
         onClick={download}
         className="flex items-center gap-2 rounded-xl border border-ama-border bg-ama-surface p-2 text-left text-sm hover:border-ama-muted"
-        style={{ minHeight: '44px', width: '224px', maxWidth: '100%' }}
+        style={{ ...TARGET, width: '224px', maxWidth: '100%' }}
       >
         <svg
           aria-hidden="true"

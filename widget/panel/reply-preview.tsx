@@ -13,8 +13,8 @@ export const firstLine = (content: string): string =>
     .map((line) => line.replace(/^\s*(?:[#>]+|[-*+]\s)|\*\*|`/g, '').trim())
     .find(Boolean) ?? '';
 
-/** Two lines at most: inline, as this chunk alone uses it (the panel's stylesheet goes to every visitor). */
-const TWO_LINES = { display: '-webkit-box', WebkitBoxOrient: 'vertical', WebkitLineClamp: 2, overflow: 'hidden' } as const;
+/** Two lines at most (with the class overflow-hidden): inline, as this chunk alone uses it (the panel's stylesheet goes to every visitor). */
+const TWO_LINES = { display: '-webkit-box', WebkitBoxOrient: 'vertical', WebkitLineClamp: 2 } as const;
 
 interface Props {
   session: VisitorSession;
@@ -52,7 +52,7 @@ export function ReplyPreview({ session, strings, onOpen }: Props) {
         <strong className="text-xs" style={{ display: 'block' }}>
           {senderName(preview.senderId, names, profile.status === 'ready' ? profile.profile.name : null, strings)}
         </strong>
-        <span className="wrap-break-word" style={TWO_LINES}>
+        <span className="overflow-hidden wrap-break-word" style={TWO_LINES}>
           {firstLine(preview.content)}
         </span>
       </button>

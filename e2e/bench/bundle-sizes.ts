@@ -65,7 +65,9 @@ const PANEL_ENTRY = 'widget/panel/panel.tsx';
  * (widget/panel/i18n-de.ts: the English visitor's total is the one measured here); a message's
  * files, loaded with the first message that has one (widget/panel/files-ui.tsx); the upload
  * tray and the uploader, on the first attach, paste or drop (widget/panel/attach-tray.tsx,
- * src/core/attachments/attachment-upload.ts).
+ * src/core/attachments/attachment-upload.ts), and the outbox's upload loop, with the first
+ * message that carries files (src/core/sync/outbox-uploads.ts), and the check of stored files,
+ * on a load that finds any (src/core/sync/outbox-file-check.ts).
  */
 export const ON_DEMAND_PANEL_CHUNKS: readonly string[] = [
   'widget/panel/history-ui.ts',
@@ -76,6 +78,8 @@ export const ON_DEMAND_PANEL_CHUNKS: readonly string[] = [
   'widget/panel/files-ui.tsx',
   'widget/panel/attach-tray.tsx',
   'src/core/attachments/attachment-upload.ts',
+  'src/core/sync/outbox-uploads.ts',
+  'src/core/sync/outbox-file-check.ts',
 ];
 
 /**

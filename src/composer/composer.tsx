@@ -121,12 +121,7 @@ export function Composer({ threadId, thread }: Props) {
     setFiles([]);
     setRefusals([]);
     try {
-      await engine.send(
-        threadId,
-        content.trim() === '' ? '' : content,
-        mentionedIn(content, chosen),
-        attached.map((blob) => ({ name: blob.name, type: blob.type, blob })),
-      );
+      await engine.send(threadId, content.trim() === '' ? '' : content, mentionedIn(content, chosen), attached);
     } catch {
       // Storing the message failed (storage full?): give the text and files back rather than lose them.
       setDraft(key, content);

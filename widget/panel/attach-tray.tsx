@@ -60,19 +60,23 @@ function Thumbnail({ file }: { file: File }) {
       height={40}
       decoding="async"
       onError={() => setFailed(true)}
-      className="size-10 shrink-0 rounded object-cover"
+      className="size-10 shrink-0 rounded"
+      style={{ objectFit: 'cover' }}
     />
   ) : (
     <span
       aria-hidden="true"
-      className="grid size-10 shrink-0 place-items-center rounded bg-ama-divider text-[10px] font-semibold uppercase"
+      className="grid size-10 shrink-0 place-items-center rounded font-semibold"
+      style={{ background: 'var(--ama-divider)', fontSize: '10px' }}
     >
-      {file.name.split('.').pop()?.slice(0, 4)}
+      {file.name.split('.').pop()?.slice(0, 4).toUpperCase()}
     </span>
   );
 }
 
 interface TrayProps {
+  /** Why files the visitor chose were not added, in words. */
+  refusals: readonly string[];
   files: readonly File[];
   lang: string;
   onRemove(index: number): void;
@@ -81,26 +85,36 @@ interface TrayProps {
 }
 
 /** The tray above the message box. */
-export function AttachTray({ files, lang, onRemove, engine, threadId }: TrayProps) {
+export function AttachTray({ refusals, files, lang, onRemove, engine, threadId }: TrayProps) {
   const words = wordsOf(lang);
   return (
-    <div className="ama-attach-tray space-y-1 px-3 pt-2">
-      {engine && threadId && <Uploads engine={engine} threadId={threadId} words={words} lang={lang} />}
-      {files.length > 0 && (
-        <ul aria-label={words.tray} className="space-y-1">
-          {files.map((file, index) => (
-            <li key={`${index}-${file.name}-${file.size}-${file.lastModified}`} className={ROW}>
-              <Thumbnail file={file} />
-              <span className="min-w-0 flex-1 truncate">{file.name}</span>
-              <span className="shrink-0 text-ama-muted">{formatFileSize(file.size, lang)}</span>
-              <button type="button" className={ICON_BUTTON} aria-label={words.remove(file.name)} onClick={() => onRemove(index)}>
-                <StrokeIcon path={CLOSE_ICON} />
-              </button>
-            </li>
+    <>
+      {refusals.length > 0 && (
+        // As the composer shows the one reason it can give while this chunk is not loaded.
+        <ul role="alert" className="flex flex-col gap-0.5 px-3 pt-2 text-xs font-medium text-ama-danger">
+          {refusals.map((text) => (
+            <li key={text}>{text}</li>
           ))}
         </ul>
       )}
-    </div>
+      <div className="flex flex-col gap-1 px-3 pt-2">
+        {engine && threadId && <Uploads engine={engine} threadId={threadId} words={words} lang={lang} />}
+        {files.length > 0 && (
+          <ul aria-label={words.tray} className="flex flex-col gap-1">
+            {files.map((file, index) => (
+              <li key={`${index}-${file.name}-${file.size}-${file.lastModified}`} className={ROW}>
+                <Thumbnail file={file} />
+                <span className="min-w-0 flex-1 truncate">{file.name}</span>
+                <span className="shrink-0 text-ama-muted">{formatFileSize(file.size, lang)}</span>
+                <button type="button" className={ICON_BUTTON} aria-label={words.remove(file.name)} onClick={() => onRemove(index)}>
+                  <StrokeIcon path={CLOSE_ICON} />
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </>
   );
 }
 
@@ -115,9 +129,10 @@ function Uploads({ engine, threadId, words, lang }: { engine: SyncEngine; thread
   }
   if (uploading.length === 0) return null;
   return (
-    <ul className="space-y-1">
+    <ul className="flex flex-col gap-1">
       {uploading.map((item) => {
-        const progress = engine.outbox.uploadProgress(item.clientMessageId);
+        // As outbox-uploads.ts `uploadProgress` reads it: importing that would join this chunk to the upload loop's.
+        const progress = engine.outbox.progress?.get(item.clientMessageId);
         const files = item.files ?? [];
         const total = files.reduce((sum, file) => sum + file.size, 0);
         const sent = files.reduce((sum, file) => sum + (file.attachmentId === null ? (progress?.get(file.key) ?? 0) : file.size), 0);
@@ -125,9 +140,12 @@ function Uploads({ engine, threadId, words, lang }: { engine: SyncEngine; thread
         return (
           <li key={item.clientMessageId} className={ROW}>
             <span className="min-w-0 flex-1">
-              <span className="block truncate">{name}</span>
+              <span className="truncate" style={{ display: 'block' }}>
+                {name}
+              </span>
               <progress
-                className="ama-progress block h-1.5 w-full"
+                className="w-full"
+                style={{ display: 'block', height: '6px' }}
                 max={Math.max(total, 1)}
                 value={Math.min(sent, total)}
                 aria-label={words.uploading(name)}

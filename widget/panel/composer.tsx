@@ -94,21 +94,22 @@ export function Composer({ target, strings, disabled, attach, lang = 'en', engin
         add([...(event.dataTransfer?.files ?? [])]);
       }}
     >
-      {refusals.length > 0 && (
-        <ul role="alert" className="space-y-0.5 px-3 pt-2 text-xs font-medium text-ama-danger">
-          {refusals.map((text) => (
-            <li key={text}>{text}</li>
-          ))}
-        </ul>
-      )}
-      {tray && (
+      {tray ? (
         <tray.AttachTray
+          refusals={refusals}
           files={files}
           lang={lang}
           onRemove={(index) => setFiles((current) => current.filter((_, at) => at !== index))}
           engine={engine}
           threadId={threadId}
         />
+      ) : (
+        // The tray's chunk did not load (offline before the first attach): its one reason, here.
+        refusals.length > 0 && (
+          <p role="alert" className="px-3 pt-2 text-xs font-medium text-ama-danger">
+            {refusals[0]}
+          </p>
+        )
       )}
       <div className="flex items-end gap-2 px-3 pt-2">
         {attaching && (

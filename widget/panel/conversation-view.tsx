@@ -111,14 +111,7 @@ export function ConversationView({
     send: (text, files) => {
       wake();
       // The outbox keeps the message (and its files) until the server has it, offline or not.
-      engine
-        .send(
-          threadId,
-          text,
-          [],
-          files.map((blob) => ({ name: blob.name, type: blob.type, blob })),
-        )
-        .catch(onError);
+      engine.send(threadId, text, [], files).catch(onError);
     },
     input: (value) => {
       wake();

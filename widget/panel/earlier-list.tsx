@@ -19,6 +19,9 @@ interface Props {
 /** Every target at least 44 px tall on a phone (two lines and 8 px above and below). */
 const ROW_BUTTON = 'flex w-full flex-col gap-0.5 rounded-lg px-3 py-2 text-left hover:bg-ama-hover';
 
+/** Two lines at most (with the class overflow-hidden): inline, as this chunk alone uses it (the panel's stylesheet goes to every visitor). */
+const TWO_LINES = { display: '-webkit-box', WebkitBoxOrient: 'vertical', WebkitLineClamp: 2 } as const;
+
 /**
  * "Earlier conversations": the visitor's other conversations with the agent, newest first,
  * each with its last message, when it was and its status; choosing one opens it. Loaded on
@@ -57,7 +60,9 @@ export function EarlierList({ threads, selfSenderId, strings, lang, onOpen, onBa
           return (
             <li key={thread.id}>
               <button type="button" data-thread-id={thread.id} onClick={() => onOpen(thread.id)} className={ROW_BUTTON}>
-                <span className="line-clamp-2 text-sm text-ama-text">{preview}</span>
+                <span className="overflow-hidden text-sm text-ama-text" style={TWO_LINES}>
+                  {preview}
+                </span>
                 <span className="text-xs text-ama-muted">
                   {relativeDate(thread.updated_at, now, lang)} · {statusWord(words, thread.status)}
                 </span>

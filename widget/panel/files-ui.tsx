@@ -115,14 +115,25 @@ function useFile(cache: AttachmentCache, id: string, variant: AttachmentVariant,
   return loaded.for === current ? loaded : {};
 }
 
-const BUTTON = 'rounded px-2 py-1 font-medium underline underline-offset-2 hover:bg-ama-hover min-h-11';
+const BUTTON = 'rounded px-2 py-1 font-medium underline underline-offset-2 hover:bg-ama-hover';
+/*
+ * Styles only this chunk uses are inline (CSSOM, which no Content-Security-Policy blocks): in
+ * the panel's stylesheet every visitor would download their rules (e2e/widget-size.spec.ts).
+ */
+const FILL = { height: '100%' };
+/** A target one can tap (44 px). */
+const TARGET = { minHeight: '44px' };
+const BLOCK = { display: 'block' };
+const BELOW = { marginTop: '4px' };
+/** The viewer covers the panel. */
+const OVER_PANEL = { position: 'absolute', inset: 0, zIndex: 10 } as const;
 
 function Failed({ words, failure, retry }: { words: Words; failure: AttachmentFailure; retry(): void }) {
   return (
-    <p role="alert" className="flex h-full flex-col items-center justify-center p-2 text-center text-xs text-ama-danger">
+    <p role="alert" className="flex flex-col items-center justify-center p-2 text-center text-xs text-ama-danger" style={FILL}>
       {words.failed[failure]}
       {failure !== 'gone' && (
-        <button type="button" className={BUTTON} onClick={retry}>
+        <button type="button" className={BUTTON} style={TARGET} onClick={retry}>
           {words.retry}
         </button>
       )}
@@ -146,7 +157,8 @@ function Viewer({ file, cache, words, close }: { file: AttachmentSummary; cache:
       role="dialog"
       aria-modal="true"
       aria-label={file.name}
-      className="absolute inset-0 z-10 flex flex-col bg-ama-surface p-3"
+      className="flex flex-col bg-ama-surface p-3"
+      style={OVER_PANEL}
       onKeyDown={(event) => {
         if (event.key === 'Escape') {
           event.stopPropagation();
@@ -165,16 +177,22 @@ function Viewer({ file, cache, words, close }: { file: AttachmentSummary; cache:
     >
       <div className="mb-2 flex items-center gap-2">
         <h2 className="min-w-0 flex-1 truncate text-sm font-semibold">{file.name}</h2>
-        <button type="button" className={BUTTON} disabled={!loaded.url} onClick={() => loaded.url && saveFile(loaded.url, file.name)}>
+        <button
+          type="button"
+          className={BUTTON}
+          style={TARGET}
+          disabled={!loaded.url}
+          onClick={() => loaded.url && saveFile(loaded.url, file.name)}
+        >
           {words.save}
         </button>
-        <button type="button" data-close className={BUTTON} onClick={close}>
+        <button type="button" data-close className={BUTTON} style={TARGET} onClick={close}>
           {words.close}
         </button>
       </div>
       <div className="flex min-h-0 flex-1 items-center justify-center">
         {loaded.url ? (
-          <img src={loaded.url} alt={file.name} className="max-h-full max-w-full object-contain" />
+          <img src={loaded.url} alt={file.name} style={{ maxHeight: '100%', maxWidth: '100%', objectFit: 'contain' }} />
         ) : loaded.failure ? (
           <Failed words={words} failure={loaded.failure} retry={() => setAttempt((n) => n + 1)} />
         ) : (
@@ -191,13 +209,20 @@ function Thumbnail({ file, cache, words }: { file: AttachmentSummary; cache: Att
   const loaded = useFile(cache, file.id, 'thumbnail', attempt);
   const box = thumbnailBox(file, THUMBNAIL_BOX);
   // The final size before the bytes arrive, kept in ratio in a narrower bubble.
-  const style = { width: `${box.width}px`, maxWidth: '100%', aspectRatio: `${box.width} / ${box.height}` };
-  const frame = 'block overflow-hidden rounded-xl bg-ama-bubble';
+  const style = { display: 'block', width: `${box.width}px`, maxWidth: '100%', aspectRatio: `${box.width} / ${box.height}` };
+  const frame = 'overflow-hidden rounded-xl bg-ama-bubble';
   return (
     <li>
       {loaded.url ? (
         <button type="button" aria-label={words.open(file.name)} className={frame} style={style} onClick={() => setViewing(true)}>
-          <img src={loaded.url} alt={file.name} width={box.width} height={box.height} className="h-full w-full object-contain" />
+          <img
+            src={loaded.url}
+            alt={file.name}
+            width={box.width}
+            height={box.height}
+            className="w-full"
+            style={{ ...FILL, objectFit: 'contain' }}
+          />
         </button>
       ) : (
         <div className={frame} style={style} aria-busy={!loaded.failure}>
@@ -236,18 +261,32 @@ function Card({ file, cache, words, lang }: { file: AttachmentSummary; cache: At
         aria-label={words.download(file.name, kind, size)}
         aria-busy={state.busy}
         onClick={download}
-        className="flex min-h-11 w-56 max-w-full items-center gap-2 rounded-xl border border-ama-border bg-ama-surface p-2 text-left text-sm hover:border-ama-muted"
+        className="flex items-center gap-2 rounded-xl border border-ama-border bg-ama-surface p-2 text-left text-sm hover:border-ama-muted"
+        style={{ ...TARGET, width: '224px', maxWidth: '100%' }}
       >
-        <svg aria-hidden="true" viewBox="0 0 24 24" className="size-7 shrink-0" fill="none" stroke="currentColor" strokeWidth="1.5">
+        <svg
+          aria-hidden="true"
+          viewBox="0 0 24 24"
+          width="28"
+          height="28"
+          className="shrink-0"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.5"
+        >
           <path d="M6 2.5h8l4 4v15H6zM14 2.5v4h4M9 13h6M9 16h6" />
         </svg>
         <span className="min-w-0">
-          <span className="block truncate font-medium">{file.name}</span>
-          <span className="block text-xs text-ama-muted">{state.busy ? words.loading : `${kind} · ${size}`}</span>
+          <span className="truncate font-medium" style={BLOCK}>
+            {file.name}
+          </span>
+          <span className="text-xs text-ama-muted" style={BLOCK}>
+            {state.busy ? words.loading : `${kind} · ${size}`}
+          </span>
         </span>
       </button>
       {state.failure && (
-        <p role="alert" className="mt-1 text-xs text-ama-danger">
+        <p role="alert" className="text-xs text-ama-danger" style={BELOW}>
           {words.failed[state.failure]}
         </p>
       )}
@@ -259,7 +298,11 @@ export function MessageFiles({ files, attachments, own }: { files: FileContext; 
   const words = WORDS[files.lang] ?? WORDS.en!;
   const cache = cacheFor(files);
   return (
-    <ul aria-label={words.files} className={`mt-1 flex max-w-[85%] flex-wrap gap-2 ${own ? 'ml-auto justify-end' : ''}`}>
+    <ul
+      aria-label={words.files}
+      className="flex max-w-[85%] gap-2"
+      style={{ ...BELOW, flexWrap: 'wrap', ...(own ? { marginLeft: 'auto', justifyContent: 'flex-end' } : {}) }}
+    >
       {attachments.map((file) =>
         attachmentKind(file.content_type) === 'image' ? (
           <Thumbnail key={file.id} file={file} cache={cache} words={words} />

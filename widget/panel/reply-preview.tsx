@@ -13,6 +13,9 @@ export const firstLine = (content: string): string =>
     .map((line) => line.replace(/^\s*(?:[#>]+|[-*+]\s)|\*\*|`/g, '').trim())
     .find(Boolean) ?? '';
 
+/** Two lines at most (with the class overflow-hidden): inline, as this chunk alone uses it (the panel's stylesheet goes to every visitor). */
+const TWO_LINES = { display: '-webkit-box', WebkitBoxOrient: 'vertical', WebkitLineClamp: 2 } as const;
+
 interface Props {
   session: VisitorSession;
   strings: PanelStrings;
@@ -43,13 +46,15 @@ export function ReplyPreview({ session, strings, onOpen }: Props) {
     if (event.key === 'Escape') onDismiss();
   };
   return (
-    <div ref={rootRef} onKeyDown={onKeyDown} className="flex items-start">
+    <div ref={rootRef} onKeyDown={onKeyDown} className="flex" style={{ alignItems: 'flex-start' }}>
       <button type="button" onClick={onOpen} className="min-w-0 flex-1 rounded-2xl py-2 pl-3 text-left text-sm">
         <span className="sr-only">{strings.newReply}: </span>
-        <strong className="block text-xs">
+        <strong className="text-xs" style={{ display: 'block' }}>
           {senderName(preview.senderId, names, profile.status === 'ready' ? profile.profile.name : null, strings)}
         </strong>
-        <span className="line-clamp-2 wrap-break-word">{firstLine(preview.content)}</span>
+        <span className="overflow-hidden wrap-break-word" style={TWO_LINES}>
+          {firstLine(preview.content)}
+        </span>
       </button>
       <button
         type="button"

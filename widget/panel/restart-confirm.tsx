@@ -48,7 +48,7 @@ export function RestartConfirm({ lang, keeps, onConfirm, onCancel }: Props) {
       <p id="ama-restart-question" className="font-semibold">
         {words.restartQuestion}
       </p>
-      <p id="ama-restart-detail" className="mt-1">
+      <p id="ama-restart-detail" style={{ marginTop: '4px' }}>
         {keeps ? words.restartKeeps : words.restartClears}
       </p>
       <div className="mt-3 flex gap-2">

@@ -5,7 +5,9 @@
  * thread and the file name only.
  */
 import { ApiError } from '../api/api-error.ts';
-import { errorOfResponse } from '../api/http-client.ts';
+import { apiBaseUrl, errorOfResponse } from '../api/http-client.ts';
+import type { OutboxFile } from '../sync/outbox.ts';
+import type { UploadTarget } from './lazy-upload.ts';
 
 /** An upload that has sent nothing for this long is given up as `timeout` (and retried by the outbox). */
 export const UPLOAD_STALL_TIMEOUT_MS = 30_000;
@@ -30,6 +32,21 @@ export function userUploadUrl(baseUrl: string, threadId: string, name: string): 
 /** A visitor's upload into their thread with an agent. */
 export function visitorUploadUrl(baseUrl: string, slug: string, threadId: string, name: string): string {
   return `${baseUrl}/chat/public/${encodeURIComponent(slug)}/threads/${encodeURIComponent(threadId)}/attachments?name=${encodeURIComponent(name)}`;
+}
+
+/** One outbox file's upload into its thread, for the target's sender (lazy-upload.ts). */
+export function uploadOutboxFile(
+  target: UploadTarget,
+  token: string | null,
+  threadId: string,
+  file: OutboxFile,
+  onProgress: (sentBytes: number) => void,
+  signal: AbortSignal,
+): Promise<string> {
+  const baseUrl = apiBaseUrl(target.serverUrl);
+  const url =
+    target.slug === undefined ? userUploadUrl(baseUrl, threadId, file.name) : visitorUploadUrl(baseUrl, target.slug, threadId, file.name);
+  return uploadFile({ url, token, blob: file.blob, onProgress, signal });
 }
 
 /**

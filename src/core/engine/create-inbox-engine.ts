@@ -155,7 +155,7 @@ export function createInboxEngine(options: InboxEngineOptions): InboxClient {
     selfSenderId,
     sharedOutbox: shareOutbox(hub),
     // Files go up with the user's JWT as Bearer, read at each upload (CONTRACT §13).
-    upload: lazyUploader({ baseUrl: apiBaseUrl(options.serverUrl) }, options.getToken),
+    upload: lazyUploader({ serverUrl: options.serverUrl }, options.getToken),
     // Also without a shared connection: a tab whose own socket is down learns reads from the others.
     reads: readMarker({ reads, save: (threadId, readSeq) => api.markRead(threadId, readSeq) }),
   });

@@ -1,5 +1,4 @@
 import type { ApiError } from '../api/api-error.ts';
-import { apiBaseUrl } from '../api/http-client.ts';
 import { lazyUploader } from '../attachments/lazy-upload.ts';
 import { createPublicApi, publicThreadSource, watchRefusals, type PublicApi } from '../api/public-api.ts';
 import { ConnectionManager } from '../connection/connection-manager.ts';
@@ -75,7 +74,7 @@ export function createVisitorEngine(options: VisitorEngineOptions): VisitorEngin
       ? new MemoryOutboxStore()
       : new IndexedDbOutboxStore(`ama2-outbox-${options.slug}-${options.selfSenderId}`));
   // Files go up as the visitor (Bearer visitor token) into this agent's thread (CONTRACT §13).
-  const upload = lazyUploader({ baseUrl: apiBaseUrl(options.serverUrl), slug: options.slug }, () => token);
+  const upload = lazyUploader({ serverUrl: options.serverUrl, slug: options.slug }, () => token);
   const engine = new SyncEngine({ connection, source, outboxStore, environment, selfSenderId: options.selfSenderId, upload });
   return { engine, api, connection };
 }

@@ -80,7 +80,7 @@ export class SyncEngine implements FrameTarget {
       onChange: (threadId) => this.session(threadId).outboxChanged(),
       onSent: (threadId, message) => this.receiveMessage(threadId, message),
       tabs: options.sharedOutbox ?? null,
-      ...(options.upload ? { upload: options.upload } : {}),
+      upload: options.upload,
     });
     this.connectionState = options.connection.getState();
     this.reads =

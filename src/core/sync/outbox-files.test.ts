@@ -5,6 +5,7 @@ import { FakeOutboxTabs } from '../testing/fake-outbox-tabs.ts';
 import { FakeSendServer, type SendFault, type UploadFault } from '../testing/fake-send-server.ts';
 import { Outbox } from './outbox.ts';
 import { MemoryOutboxStore } from './outbox-store.ts';
+import { uploadProgress } from './outbox-uploads.ts';
 
 // Messages that carry files (CONTRACT §13): one outbox item uploads its files, then sends.
 
@@ -25,12 +26,8 @@ function createOutbox(store: MemoryOutboxStore, server: FakeSendServer, environm
 // Node's Blob: the test DOM's does not survive structuredClone (the fake tab channel clones as a browser's does).
 // Imported by a name TypeScript does not resolve: this project has no Node types, the test runs in Node.
 const nodeBuffer = 'node:buffer';
-const { Blob: NodeBlob } = (await import(/* @vite-ignore */ nodeBuffer)) as { Blob: typeof Blob };
-const png = (name: string) => ({
-  name,
-  type: 'image/png',
-  blob: new NodeBlob([`bytes of ${name}`], { type: 'image/png' }),
-});
+const { File: NodeFile } = (await import(/* @vite-ignore */ nodeBuffer)) as { File: typeof File };
+const png = (name: string) => new NodeFile([`bytes of ${name}`], name, { type: 'image/png' });
 
 describe('Outbox with files', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -89,7 +86,7 @@ describe('Outbox with files', () => {
     const item = await outbox.add({ threadId: 't', content: 'x', files: [png('slow.png')], baseSeq: null, latestSeenSeq: null });
     await vi.advanceTimersByTimeAsync(12);
     expect(outbox.get(item.clientMessageId)?.status).toBe('sending');
-    expect(outbox.uploadProgress(item.clientMessageId)?.get('f0')).toBe(17);
+    expect(uploadProgress(outbox, item.clientMessageId)?.get('f0')).toBe(17);
     outbox.discard(item.clientMessageId);
     await vi.runAllTimersAsync();
     expect(outbox.list('t')).toEqual([]);

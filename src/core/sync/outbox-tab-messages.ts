@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { isOutboxItem } from './outbox-store.ts';
+import { isOutboxItemWithFiles } from './outbox-file-check.ts';
 import type { OutboxItem } from './outbox-item.ts';
 
 /** What a follower tab asks the leader to do to an item (the leader decides: it knows what is in flight). */
@@ -28,7 +28,7 @@ export type OutboxTabMessage =
   | { type: 'leader' };
 
 const id = v.string();
-const itemSchema = v.custom<OutboxItem>(isOutboxItem, 'not an outbox item');
+const itemSchema = v.custom<OutboxItem>(isOutboxItemWithFiles, 'not an outbox item');
 const requestSchema = v.variant('action', [
   v.object({ action: v.picklist(['retry', 'discard']), clientMessageId: id }),
   v.object({ action: v.literal('edit'), clientMessageId: id, content: v.string(), newClientMessageId: id }),

@@ -25,12 +25,8 @@ export type UploadOutboxFile = (
   signal: AbortSignal,
 ) => Promise<string>;
 
-/** A file as the composer hands it to {@link Outbox.add}. */
-export interface NewOutboxFile {
-  name: string;
-  type: string;
-  blob: Blob;
-}
+/** A file as the composer hands it to {@link Outbox.add}: a File (a Blob with its name and type). */
+export type NewOutboxFile = Blob & { readonly name: string };
 
 /** First retry of a failed send waits up to this long; each retry doubles it (full jitter). */
 const SEND_RETRY_BASE_MS = 1_000;
@@ -74,10 +70,13 @@ export class Outbox implements OutboxTabHost {
   private readonly inFlight = new Set<string>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly views = new Map<string, readonly OutboxItem[]>();
-  /** Items whose files this tab is uploading: aborted by a discard (the message itself is not sent yet). */
-  private readonly uploads = new Map<string, AbortController>();
-  /** Bytes sent of the file being uploaded, per item and file key (this tab's uploads only; not stored). */
-  private readonly progress = new Map<string, Map<string, number>>();
+  /** @internal Items whose files this tab is uploading: aborted by a discard (the message itself is not sent yet). */
+  readonly uploads = new Map<string, AbortController>();
+  /**
+   * @internal Bytes sent of the file being uploaded, per item and file key (this tab's uploads
+   * only; not stored): made by the upload loop (outbox-uploads.ts, `uploadProgress`).
+   */
+  progress?: Map<string, Map<string, number>>;
   private readonly createId: () => string;
   private readonly unsubscribe: () => void;
   /** Shared outbox only: the `outbox` topic, with the leader's take-over and the follower's mirror. */
@@ -141,14 +140,6 @@ export class Outbox implements OutboxTabHost {
   }
 
   /**
-   * Bytes sent so far of an item's files that this tab is uploading, by file key; a file with an
-   * `attachmentId` is uploaded whole. Undefined when nothing of the item is being uploaded here.
-   */
-  uploadProgress(clientMessageId: string): ReadonlyMap<string, number> | undefined {
-    return this.progress.get(clientMessageId);
-  }
-
-  /**
    * Stores a new message (with its files' Blobs), then uploads its files and sends it.
    * Resolves once it is stored (safe from a reload).
    */
@@ -164,8 +155,8 @@ export class Outbox implements OutboxTabHost {
       key: `f${index}`,
       name: file.name,
       type: file.type,
-      size: file.blob.size,
-      blob: file.blob,
+      size: file.size,
+      blob: file,
       attachmentId: null,
     }));
     const item: OutboxItem = {
@@ -268,7 +259,7 @@ export class Outbox implements OutboxTabHost {
 
   stop(): void {
     this.stopped = true;
-    for (const upload of this.uploads.values()) upload.abort();
+    this.abortUploads();
     this.unsubscribe();
     this.tabs?.stop();
     for (const timer of this.timers.values()) clearTimeout(timer);
@@ -327,9 +318,13 @@ export class Outbox implements OutboxTabHost {
     }
     this.tabs?.resign();
     // The new leader uploads what is left (from the start: an upload cut short is not resumed).
-    for (const upload of this.uploads.values()) upload.abort();
+    this.abortUploads();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+  }
+
+  private abortUploads(): void {
+    for (const upload of this.uploads.values()) upload.abort();
   }
 
   private forget(item: OutboxItem): void {
@@ -340,7 +335,8 @@ export class Outbox implements OutboxTabHost {
     this.tabs?.gone(item.clientMessageId);
   }
 
-  private update(item: OutboxItem): void {
+  /** @internal */
+  update(item: OutboxItem): void {
     // A stopped outbox (the page is going away) must not overwrite what its successor stores.
     if (this.stopped || !this.items.has(item.clientMessageId)) return;
     this.items.set(item.clientMessageId, item);
@@ -382,7 +378,21 @@ export class Outbox implements OutboxTabHost {
     this.inFlight.add(threadId);
     this.update({ ...item, status: 'sending' });
     try {
-      const attachmentIds = await this.uploadFiles(item);
+      let attachmentIds: string[] | null = [];
+      if (item.files) {
+        // The upload loop loads with the first item that carries files (outbox-uploads.ts). Its
+        // cancel is there before: a discard, a stop or a resignation while it loads cancels it too.
+        const controller = new AbortController();
+        this.uploads.set(item.clientMessageId, controller);
+        attachmentIds = await import('./outbox-uploads.ts').then(
+          (uploads) => uploads.uploadFiles(this, item, controller),
+          () => {
+            this.uploads.delete(item.clientMessageId);
+            // A deploy replaced the chunk, or the network dropped: tried again like a failed send.
+            throw new ApiError('network_error', 'The files could not be sent: part of the app did not load.', true);
+          },
+        );
+      }
       // Discarded, or this tab stopped leading, while the files went up: the message is not this tab's to send.
       if (attachmentIds === null) return;
       const message = await this.options.send(threadId, {
@@ -418,49 +428,5 @@ export class Outbox implements OutboxTabHost {
       this.inFlight.delete(threadId);
       this.pump(threadId);
     }
-  }
-
-  /**
-   * Uploads the item's files that the server does not have yet, one at a time, storing each
-   * one's id as soon as it is known. Resolves with all the ids in order, or null when the item
-   * is gone or no longer this tab's to send; rejects with the upload's ApiError.
-   */
-  private async uploadFiles(item: OutboxItem): Promise<string[] | null> {
-    const { clientMessageId, threadId } = item;
-    const files = item.files ?? [];
-    if (files.some((file) => file.attachmentId === null)) {
-      const upload = this.options.upload;
-      if (!upload) throw new ApiError('client_error', 'This app cannot send files.', false);
-      const controller = new AbortController();
-      const progress = new Map<string, number>();
-      this.uploads.set(clientMessageId, controller);
-      this.progress.set(clientMessageId, progress);
-      try {
-        for (const file of files) {
-          if (file.attachmentId !== null) continue;
-          const attachmentId = await upload(
-            threadId,
-            file,
-            (sentBytes) => {
-              progress.set(file.key, sentBytes);
-              this.changed(threadId);
-            },
-            controller.signal,
-          );
-          const current = this.sends() && !controller.signal.aborted ? this.items.get(clientMessageId) : undefined;
-          if (!current) return null;
-          this.update({
-            ...current,
-            files: (current.files ?? []).map((each) => (each.key === file.key ? { ...each, attachmentId } : each)),
-          });
-        }
-      } finally {
-        this.uploads.delete(clientMessageId);
-        this.progress.delete(clientMessageId);
-      }
-    }
-    const current = this.sends() ? this.items.get(clientMessageId) : undefined;
-    if (!current) return null;
-    return (current.files ?? []).map((file) => file.attachmentId ?? '');
   }
 }

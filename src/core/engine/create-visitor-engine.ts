@@ -2,7 +2,7 @@ import type { ApiError } from '../api/api-error.ts';
 import { lazyUploader } from '../attachments/lazy-upload.ts';
 import { createPublicApi, publicThreadSource, watchRefusals, type PublicApi } from '../api/public-api.ts';
 import { ConnectionManager } from '../connection/connection-manager.ts';
-import { PollTransport } from '../connection/poll-transport.ts';
+import { lazyTransport } from '../connection/lazy-transport.ts';
 import { WebSocketTransport, type WebSocketConstructor } from '../connection/websocket-transport.ts';
 import { browserEnvironment, type Environment } from '../environment/environment.ts';
 import { IndexedDbOutboxStore, MemoryOutboxStore, type OutboxStore } from '../sync/outbox-store.ts';
@@ -65,8 +65,14 @@ export function createVisitorEngine(options: VisitorEngineOptions): VisitorEngin
         protocols: () => (token ? ['visitor', token] : undefined),
         WebSocket: options.WebSocket,
       }),
+    // Polling loads only where the socket keeps failing: most visitors never download it.
     createFallback: () =>
-      new PollTransport({ source, cursorOf: (threadId): number => engine.cursorOf(threadId), random: environment.random }),
+      lazyTransport('poll', () =>
+        import('../connection/poll-transport.ts').then(
+          ({ PollTransport }) =>
+            new PollTransport({ source, cursorOf: (threadId): number => engine.cursorOf(threadId), random: environment.random }),
+        ),
+      ),
   });
   const outboxStore =
     options.outboxStore ??

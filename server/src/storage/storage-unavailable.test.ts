@@ -43,6 +43,7 @@ class ManualStorage {
   readonly followUps = {};
   readonly resumeTokens = {};
   readonly attachments = {};
+  readonly privacy = {};
   readonly attachmentBytes = null;
   async close(): Promise<void> {}
 }

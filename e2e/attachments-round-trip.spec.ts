@@ -1,6 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page } from '@playwright/test';
-import { HostPageServer, PageWatch, messageBox, panel, startChat, visitorRecord, widgetConversation } from './support/host-page.ts';
+import { expect, test } from '@playwright/test';
+import {
+  HostPageServer,
+  pasteScreenshot,
+  PageWatch,
+  messageBox,
+  panel,
+  startChat,
+  visitorRecord,
+  widgetConversation,
+} from './support/host-page.ts';
 import { ALICE, UserApi, composer, conversation, signIn, threadList, uniqueTag } from './support/inbox.ts';
 
 /**
@@ -24,25 +33,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await host.close();
 });
-
-/** Pastes a PNG drawn in the page into the widget's message box (a real ClipboardEvent). */
-async function pasteScreenshot(page: Page, name: string, width: number, height: number): Promise<void> {
-  await messageBox(page).evaluate(
-    async (box, { name, width, height }) => {
-      const canvas = document.createElement('canvas');
-      canvas.width = width;
-      canvas.height = height;
-      const context = canvas.getContext('2d')!;
-      context.fillStyle = '#16a34a';
-      context.fillRect(0, 0, width, height);
-      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((made) => resolve(made!), 'image/png'));
-      const data = new DataTransfer();
-      data.items.add(new File([blob], name, { type: 'image/png' }));
-      box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true }));
-    },
-    { name, width, height },
-  );
-}
 
 test('a visitor pastes a screenshot, the agent describes it, the operator opens it and sends a PDF back that the visitor downloads', async ({
   page,

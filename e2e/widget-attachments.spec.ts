@@ -1,6 +1,15 @@
 import { expect, test, type Page } from '@playwright/test';
 import { ALICE, UserApi, uniqueTag } from './support/inbox.ts';
-import { HostPageServer, PageWatch, messageBox, panel, startChat, visitorRecord, widgetConversation } from './support/host-page.ts';
+import {
+  HostPageServer,
+  pasteScreenshot,
+  PageWatch,
+  messageBox,
+  panel,
+  startChat,
+  visitorRecord,
+  widgetConversation,
+} from './support/host-page.ts';
 
 /**
  * A visitor sends files from the widget (CONTRACT §13) against the real server of the
@@ -15,25 +24,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await host.close();
 });
-
-/** Pastes a PNG drawn in the page (a real ClipboardEvent with a DataTransfer) into the message box. */
-async function pasteScreenshot(page: Page, name: string, width: number, height: number): Promise<void> {
-  await messageBox(page).evaluate(
-    async (box, { name, width, height }) => {
-      const canvas = document.createElement('canvas');
-      canvas.width = width;
-      canvas.height = height;
-      const context = canvas.getContext('2d')!;
-      context.fillStyle = '#3b82f6';
-      context.fillRect(0, 0, width, height);
-      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((made) => resolve(made!), 'image/png'));
-      const data = new DataTransfer();
-      data.items.add(new File([blob], name, { type: 'image/png' }));
-      box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true }));
-    },
-    { name, width, height },
-  );
-}
 
 /** Drops files made in the page onto the composer (a real drop event with a DataTransfer). */
 async function dropFiles(page: Page, files: { name: string; type: string; bytes: number }[]): Promise<void> {

@@ -268,6 +268,25 @@ export async function openPanel(page: Page): Promise<void> {
 /** The open panel, named after the agent. */
 export const panel = (page: Page, agent = 'Demo Agent') => page.getByRole('dialog', { name: agent });
 export const messageBox = (page: Page) => panel(page).getByRole('textbox', { name: 'Message' });
+
+/** Pastes a PNG drawn in the page into the widget's message box: a real ClipboardEvent with a DataTransfer. */
+export async function pasteScreenshot(page: Page, name: string, width: number, height: number): Promise<void> {
+  await messageBox(page).evaluate(
+    async (box, { name, width, height }) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = height;
+      const context = canvas.getContext('2d')!;
+      context.fillStyle = '#3b82f6';
+      context.fillRect(0, 0, width, height);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((made) => resolve(made!), 'image/png'));
+      const data = new DataTransfer();
+      data.items.add(new File([blob], name, { type: 'image/png' }));
+      box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true }));
+    },
+    { name, width, height },
+  );
+}
 /** The panel's message list. */
 export const widgetConversation = (page: Page) => panel(page).getByRole('region', { name: 'Conversation' });
 

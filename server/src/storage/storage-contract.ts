@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { agentRules } from './contract/agent-rules.ts';
 import { approvalRules } from './contract/approval-rules.ts';
+import { attachmentBytesRules } from './contract/attachment-bytes-rules.ts';
 import { counterRules } from './contract/counter-rules.ts';
 import { durabilityRules } from './contract/durability-rules.ts';
 import type { ContractOpen } from './contract/fixtures.ts';
@@ -36,5 +37,6 @@ export function storageContract(name: string, open: ContractOpen) {
     pushRules(open);
     notificationStoreRules(open);
     followUpRules(open);
+    attachmentBytesRules(open);
   });
 }

@@ -13,6 +13,12 @@ import type { AttachmentBytes, ByteRange, ByteStream } from '../../attachments/a
 const CHUNK_BYTES = 8000;
 /** Chunks read per query (about 256 KB): few round trips, little memory per download. */
 const CHUNKS_PER_READ = 32;
+/**
+ * Bytes read from the spooled file at a time when storing (32 chunks): one COPY write per
+ * read, not one per chunk, which more than doubled the rate of `put` (38–46 → 114 MiB/s for
+ * 10 MiB on this machine); small reads cost more in stream overhead than the copy itself.
+ */
+const READ_BYTES = CHUNK_BYTES * 32;
 
 /** The signature, flags and header extension of PostgreSQL's binary COPY format. */
 const COPY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
@@ -20,32 +26,54 @@ const COPY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), 
 const COPY_TRAILER = Buffer.from([0xff, 0xff]);
 
 /**
- * Turns a file's chunks into the rows of `attachment_chunks` (key, n, start_at, data) in
- * PostgreSQL's binary COPY format: a header, one row per chunk, a trailer.
+ * Turns a file's bytes into the rows of `attachment_chunks` (key, n, start_at, data) in
+ * PostgreSQL's binary COPY format: a header, one row per {@link CHUNK_BYTES} (the last may be
+ * shorter), a trailer. Each piece read becomes one output buffer holding all of its rows.
  */
 function binaryCopyRows(key: string): Transform {
   const keyBytes = Buffer.from(key, 'utf8');
   let n = 0;
   let startAt = 0;
+  let carry: Buffer = Buffer.alloc(0);
+  let headed = false;
+  const head = (): Buffer[] => {
+    if (headed) return [];
+    headed = true;
+    return [COPY_HEADER];
+  };
+  const row = (data: Buffer): Buffer[] => {
+    const fields = Buffer.alloc(2 + 4 + keyBytes.length + 4 + 4 + 4 + 8 + 4);
+    let at = fields.writeInt16BE(4, 0);
+    at = fields.writeInt32BE(keyBytes.length, at);
+    at += keyBytes.copy(fields, at);
+    at = fields.writeInt32BE(4, at);
+    at = fields.writeInt32BE(n, at);
+    at = fields.writeInt32BE(8, at);
+    at = fields.writeBigInt64BE(BigInt(startAt), at);
+    fields.writeInt32BE(data.length, at);
+    n += 1;
+    startAt += data.length;
+    return [fields, data];
+  };
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      const fields = Buffer.alloc(2 + 4 + keyBytes.length + 4 + 4 + 4 + 8 + 4);
-      let at = fields.writeInt16BE(4, 0);
-      at = fields.writeInt32BE(keyBytes.length, at);
-      at += keyBytes.copy(fields, at);
-      at = fields.writeInt32BE(4, at);
-      at = fields.writeInt32BE(n, at);
-      at = fields.writeInt32BE(8, at);
-      at = fields.writeBigInt64BE(BigInt(startAt), at);
-      fields.writeInt32BE(chunk.length, at);
-      const head = n === 0 ? [COPY_HEADER, fields] : [fields];
-      n += 1;
-      startAt += chunk.length;
-      done(null, Buffer.concat([...head, chunk]));
+      const bytes = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
+      const out: Buffer[] = bytes.length >= CHUNK_BYTES ? head() : [];
+      let at = 0;
+      while (bytes.length - at >= CHUNK_BYTES) {
+        out.push(...row(bytes.subarray(at, at + CHUNK_BYTES)));
+        at += CHUNK_BYTES;
+      }
+      // Less than a chunk left: it waits for the next piece (or the end) so that rows stay whole chunks.
+      carry = bytes.subarray(at);
+      done(null, out.length === 0 ? undefined : Buffer.concat(out));
     },
     flush(done) {
       // An empty file has no rows, but the header still opens the data.
-      done(null, n === 0 ? Buffer.concat([COPY_HEADER, COPY_TRAILER]) : COPY_TRAILER);
+      const out: Buffer[] = head();
+      if (carry.length > 0) out.push(...row(carry));
+      out.push(COPY_TRAILER);
+      done(null, Buffer.concat(out));
     },
   });
 }
@@ -68,7 +96,7 @@ export class PostgresAttachmentBytes implements AttachmentBytes {
         await tx`DELETE FROM attachment_chunks WHERE key = ${key}`;
         // Binary COPY: the bytes go as they are (an INSERT's bytea parameter is sent hex-encoded, twice its size), streamed.
         const copy = await tx`COPY attachment_chunks (key, n, start_at, data) FROM STDIN (FORMAT binary)`.writable();
-        await pipeline(createReadStream(fromPath, { highWaterMark: CHUNK_BYTES }), binaryCopyRows(key), copy);
+        await pipeline(createReadStream(fromPath, { highWaterMark: READ_BYTES }), binaryCopyRows(key), copy);
       });
     } finally {
       await rm(fromPath, { force: true });

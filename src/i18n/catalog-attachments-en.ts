@@ -12,6 +12,11 @@ export const attachmentsEn = {
   size: (name: string, size: string, limit: string) => `${name} is ${size}; the limit is ${limit}`,
   empty: (name: string) => `${name} is empty`,
   count: (name: string, max: number) => `${name}: at most ${max} files per message`,
+  /** A sent message's files going up (src/thread/pending-uploads.tsx): the progress bar's name, value and cancel. */
+  uploading: (names: string) => `Uploading ${names}`,
+  progress: (sent: string, total: string) => `${sent} of ${total}`,
+  cancelLabel: 'Cancel',
+  cancel: (names: string) => `Cancel sending ${names}`,
 };
 
 export type AttachmentStrings = typeof attachmentsEn;

@@ -14,4 +14,6 @@ export const attachmentsDe: AttachmentStrings = {
   progress: (sent, total) => `${sent} von ${total}`,
   cancelLabel: 'Abbrechen',
   cancel: (names) => `Senden von ${names} abbrechen`,
+  tooLarge: (name) => `${name} ist größer, als dieser Server annimmt`,
+  sendWithout: (name) => `Ohne ${name} senden`,
 };

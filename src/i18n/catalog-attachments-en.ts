@@ -17,6 +17,9 @@ export const attachmentsEn = {
   progress: (sent: string, total: string) => `${sent} of ${total}`,
   cancelLabel: 'Cancel',
   cancel: (names: string) => `Cancel sending ${names}`,
+  /** The server refused a sent file as too large (its 413 did not name the limit). */
+  tooLarge: (name: string) => `${name} is larger than this server accepts`,
+  sendWithout: (name: string) => `Send without ${name}`,
 };
 
 export type AttachmentStrings = typeof attachmentsEn;

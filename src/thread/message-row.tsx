@@ -149,8 +149,8 @@ function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions 
       >
         {pendingStatus(item, t)}
       </p>
-      {/* A failed item shows its error and actions instead. */}
-      {!failed && item.status !== 'sent' && item.files?.some((file) => file.attachmentId === null) && (
+      {/* Files going up (a failed item shows its error and actions instead), or one the server refused as too large. */}
+      {((!failed && item.status !== 'sent' && item.files?.some((file) => file.attachmentId === null)) || item.error?.file) && (
         <Suspense>
           <PendingUploads item={item} onCancel={actions.discard} />
         </Suspense>

@@ -214,17 +214,14 @@ export class Outbox implements OutboxTabHost {
   ): OutboxItem | undefined {
     const item = this.items.get(clientMessageId);
     if (!item || item.status === 'sending' || item.status === 'sent') return undefined;
-    if (this.forward({ action: 'edit', clientMessageId, content, newClientMessageId, ...(withoutFiles ? { withoutFiles } : {}) })) {
-      return undefined;
-    }
+    if (this.forward({ action: 'edit', clientMessageId, content, newClientMessageId, withoutFiles })) return undefined;
     if (this.items.has(newClientMessageId)) return undefined;
-    const { files, ...rest } = item;
     const next: OutboxItem = {
-      ...rest,
+      ...item,
       clientMessageId: newClientMessageId,
       content,
       // Uploaded again: the old message may have reached the server and used the uploads.
-      ...(files && !withoutFiles ? { files: files.map((file) => ({ ...file, attachmentId: null })) } : {}),
+      files: withoutFiles ? undefined : item.files?.map((file) => ({ ...file, attachmentId: null })),
       status: 'queued',
       attempts: 0,
       nextAttemptAt: 0,

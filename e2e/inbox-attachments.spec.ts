@@ -1,5 +1,7 @@
 import { expect, test } from './fixtures/alice-and-bob.ts';
-import { ALICE, composer, conversation, openThread, signIn } from './support/inbox.ts';
+import { ALICE, composer, conversation, openThread, rowsWith, signIn, write } from './support/inbox.ts';
+import { openTabs } from './support/inbox-tabs.ts';
+import { MIN_TARGET, PHONE } from './support/touch-targets.ts';
 
 /** A minimal one-page PDF: the server decides the type by these bytes (CONTRACT §13). */
 const PDF = Buffer.from(
@@ -54,4 +56,57 @@ test('an operator attaches a PDF with the button and sends it; the message arriv
         ),
     )
     .toEqual([[[`invoice-${tag}.pdf`, 'application/pdf']]]);
+});
+
+/**
+ * A sent message whose file is still going up shows its progress (an accessible value) and a
+ * Cancel in every tab; cancelling from the keyboard in one tab aborts the upload and drops the
+ * message everywhere, and nothing is sent (not even after a reload).
+ */
+test('a message whose file is still uploading shows its progress in every tab; Cancel drops it everywhere and nothing is sent', async ({
+  browser,
+  alice,
+  tag,
+  startThread,
+}) => {
+  const thread = await startThread('Upload cancel');
+  const context = await browser.newContext();
+  try {
+    // The uploads are held (never answered) so the message stays mid-upload for as long as the test looks at it.
+    await context.route('**/api/v1/chat/threads/*/attachments?**', () => {});
+    const [leader, follower] = await openTabs(context, 2, { thread: thread.title });
+    const name = `contract-${tag}.pdf`;
+    await follower!.locator('input[data-attach-input]').setInputFiles({ name, mimeType: 'application/pdf', buffer: PDF });
+    await expect(follower!.getByRole('list', { name: 'Files to send' })).toContainText(name);
+    const text = `The contract ${tag}`;
+    await write(follower!, text);
+
+    for (const page of [leader!, follower!]) {
+      const row = rowsWith(page, text, 'pending_message');
+      const bar = row.getByRole('progressbar', { name: `Uploading ${name}` });
+      await expect(bar).toBeVisible();
+      await expect(bar).toHaveAttribute('aria-valuetext', new RegExp(` of ${PDF.length} B$`));
+      await expect(row.getByRole('button', { name: `Cancel sending ${name}` })).toBeVisible();
+    }
+
+    // At a phone's width the Cancel is a finger's size.
+    await follower!.setViewportSize(PHONE);
+    const cancel = rowsWith(follower!, text, 'pending_message').getByRole('button', { name: `Cancel sending ${name}` });
+    const box = (await cancel.boundingBox())!;
+    expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(MIN_TARGET);
+
+    // From the keyboard, in the tab that is not uploading: the leader aborts and every tab drops the message.
+    await cancel.focus();
+    await follower!.keyboard.press('Enter');
+    for (const page of [leader!, follower!]) await expect(rowsWith(page, text, 'pending_message')).toHaveCount(0);
+
+    await context.unroute('**/api/v1/chat/threads/*/attachments?**');
+    await leader!.reload();
+    await openThread(leader!, thread.title);
+    await write(leader!, `After the cancel ${tag}`);
+    await expect.poll(() => alice.messageContents(thread.id)).toEqual([`After the cancel ${tag}`]);
+    await expect(rowsWith(leader!, text, 'pending_message')).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
 });

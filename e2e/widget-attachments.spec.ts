@@ -5,6 +5,7 @@ import {
   pasteScreenshot,
   PageWatch,
   messageBox,
+  openPanel,
   panel,
   startChat,
   visitorRecord,
@@ -129,4 +130,50 @@ test('a file sent while offline goes up after going online and a reload, and the
   expect((sent?.data as { attachments?: { name: string }[] }).attachments?.map((file) => file.name)).toEqual([`offline-${tag}.png`]);
   await page.waitForTimeout(1_000);
   expect((await alice.messageContents(threadId!)).filter((content) => content === `with a file ${tag}`)).toHaveLength(1);
+});
+
+test('a first-time visitor attaches a screenshot to their very first message: the conversation starts, the file goes up once, and the agent names it', async ({
+  page,
+  request,
+}) => {
+  const tag = uniqueTag();
+  const watch = new PageWatch(page);
+  await page.goto(host.page());
+  await openPanel(page);
+  // Nobody is known yet and there is no thread: the first run's composer takes files too.
+  expect((await visitorRecord(page)).threadId ?? null).toBeNull();
+  await expect(panel(page).getByRole('button', { name: 'Attach a file' })).toBeVisible();
+  await pasteScreenshot(page, `first-${tag}.png`, 240, 160);
+  await expect(tray(page)).toContainText(`first-${tag}.png`);
+  const text = `My first message, with a screenshot ${tag}`;
+  await messageBox(page).fill(text);
+  await messageBox(page).press('Enter');
+
+  await expect(widgetConversation(page).getByText('240 × 160 pixels')).toBeVisible({ timeout: 30_000 });
+  const { threadId } = await visitorRecord(page);
+  const alice = await UserApi.login(request, ALICE);
+  const committed = (await alice.events(threadId!)).filter((event) => event.event_type === 'message_committed' && event.content === text);
+  expect(
+    committed.map((event) => ((event.data as { attachments?: { name: string }[] }).attachments ?? []).map((file) => file.name)),
+  ).toEqual([[`first-${tag}.png`]]);
+  await watch.expectClean();
+});
+
+test('a screenshot pasted while offline, before the upload tray ever loaded, is kept and added once online, then sent', async ({
+  page,
+}) => {
+  const tag = uniqueTag();
+  await page.goto(host.page());
+  await startChat(page, `offline-tray-${tag}@example.com`);
+  await page.context().setOffline(true);
+  await pasteScreenshot(page, `offline-${tag}.png`, 200, 120);
+  await expect(panel(page).getByRole('alert')).toHaveText('The chat cannot be reached: your files are kept and added once you are online.');
+  await expect(tray(page)).toHaveCount(0);
+
+  await page.context().setOffline(false);
+  await expect(tray(page).getByRole('listitem')).toHaveCount(1);
+  await expect(tray(page)).toContainText(`offline-${tag}.png`);
+  await expect(panel(page).getByRole('alert')).toHaveCount(0);
+  await messageBox(page).press('Enter');
+  await expect(widgetConversation(page).getByText('200 × 120 pixels')).toBeVisible({ timeout: 30_000 });
 });

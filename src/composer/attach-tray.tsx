@@ -4,8 +4,8 @@
  * `ATTACHMENT_MAX_BYTES`, is the server's to tell: its 413 shows on the message), and the
  * files waiting to be sent, an image as a thumbnail from a `blob:` URL (nothing decoded in script).
  */
-import { useEffect, useMemo, useState } from 'react';
-import { USER_ATTACHMENT_LIMITS, admitFiles, formatFileSize, kindOfFile, type FileRefusal } from '../core/attachments/attachment-limits.ts';
+import { USER_ATTACHMENT_LIMITS, admitFiles, formatFileSize, type FileRefusal } from '../core/attachments/attachment-limits.ts';
+import { fileBadge, useFileThumbnail } from '../hooks/use-file-thumbnail.ts';
 import { attachmentsDe } from '../i18n/catalog-attachments-de.ts';
 import { attachmentsEn, type AttachmentStrings } from '../i18n/catalog-attachments-en.ts';
 import { useActiveLanguage } from '../i18n/locale-store.ts';
@@ -40,25 +40,15 @@ export function admit(files: readonly File[], chosen: number): { accepted: File[
 }
 
 function Thumbnail({ file }: { file: File }) {
-  const url = useMemo(() => (kindOfFile(file) === 'image' ? URL.createObjectURL(file) : null), [file]);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => () => (url ? URL.revokeObjectURL(url) : undefined), [url]);
-  return url && !failed ? (
-    <img
-      src={url}
-      alt=""
-      width={40}
-      height={40}
-      decoding="async"
-      onError={() => setFailed(true)}
-      className="size-10 shrink-0 rounded object-cover"
-    />
+  const { url, onError } = useFileThumbnail(file);
+  return url ? (
+    <img src={url} alt="" width={40} height={40} decoding="async" onError={onError} className="size-10 shrink-0 rounded object-cover" />
   ) : (
     <span
       aria-hidden="true"
-      className="grid size-10 shrink-0 place-items-center rounded bg-slate-200 text-[10px] font-semibold uppercase dark:bg-slate-700"
+      className="grid size-10 shrink-0 place-items-center rounded bg-slate-200 text-[10px] font-semibold dark:bg-slate-700"
     >
-      {file.name.split('.').pop()?.slice(0, 4)}
+      {fileBadge(file.name)}
     </span>
   );
 }

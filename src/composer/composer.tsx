@@ -139,7 +139,11 @@ export function Composer({ threadId, thread }: Props) {
         setFiles((current) => [...current, ...accepted]);
         setRefusals(refusals);
       },
-      () => setRefusals([t.composer.attachFailed]),
+      // Offline before the tray ever loaded: the files are kept (the user is told so) and added once online.
+      () => {
+        addEventListener('online', () => attach(chosenFiles), { once: true });
+        setRefusals([t.composer.attachFailed]);
+      },
     );
   }
 

@@ -10,4 +10,10 @@ export const attachmentsDe: AttachmentStrings = {
   size: (name, size, limit) => `${name} ist ${size} groß; erlaubt sind höchstens ${limit}`,
   empty: (name) => `${name} ist leer`,
   count: (name, max) => `${name}: höchstens ${max} Dateien pro Nachricht`,
+  uploading: (names) => `${names} wird hochgeladen`,
+  progress: (sent, total) => `${sent} von ${total}`,
+  cancelLabel: 'Abbrechen',
+  cancel: (names) => `Senden von ${names} abbrechen`,
+  tooLarge: (name) => `${name} ist größer, als dieser Server annimmt`,
+  sendWithout: (name) => `Ohne ${name} senden`,
 };

@@ -12,6 +12,14 @@ export const attachmentsEn = {
   size: (name: string, size: string, limit: string) => `${name} is ${size}; the limit is ${limit}`,
   empty: (name: string) => `${name} is empty`,
   count: (name: string, max: number) => `${name}: at most ${max} files per message`,
+  /** A sent message's files going up (src/thread/pending-uploads.tsx): the progress bar's name, value and cancel. */
+  uploading: (names: string) => `Uploading ${names}`,
+  progress: (sent: string, total: string) => `${sent} of ${total}`,
+  cancelLabel: 'Cancel',
+  cancel: (names: string) => `Cancel sending ${names}`,
+  /** The server refused a sent file as too large (its 413 did not name the limit). */
+  tooLarge: (name: string) => `${name} is larger than this server accepts`,
+  sendWithout: (name: string) => `Send without ${name}`,
 };
 
 export type AttachmentStrings = typeof attachmentsEn;

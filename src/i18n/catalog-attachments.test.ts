@@ -10,6 +10,11 @@ const SAMPLES: Record<string, unknown[][]> = {
   size: [['big.png', '14.2 MB', '10 MB']],
   empty: [['zero.png']],
   count: [['eleven.png', 10]],
+  uploading: [['invoice.pdf, terms.pdf']],
+  progress: [['1.2 MB', '3 MB']],
+  cancel: [['invoice.pdf']],
+  tooLarge: [['scan.pdf']],
+  sendWithout: [['scan.pdf']],
 };
 
 describe('the attachment catalogs', () => {
@@ -19,5 +24,14 @@ describe('the attachment catalogs', () => {
     expect(attachmentsEn.type('report.docx', 'images and PDF files')).toBe('report.docx: this chat accepts images and PDF files');
     expect(attachmentsEn.size('big.png', '14.2 MB', '10 MB')).toBe('big.png is 14.2 MB; the limit is 10 MB');
     expect(attachmentsDe.size('big.png', '14,2 MB', '10 MB')).toBe('big.png ist 14,2 MB groß; erlaubt sind höchstens 10 MB');
+  });
+
+  it('name a sent message’s upload, its progress and its cancel, and a file the server refused', () => {
+    expect(attachmentsEn.uploading('a.pdf, b.pdf')).toBe('Uploading a.pdf, b.pdf');
+    expect(attachmentsEn.progress('1.2 MB', '3 MB')).toBe('1.2 MB of 3 MB');
+    expect(attachmentsEn.cancel('a.pdf')).toBe('Cancel sending a.pdf');
+    expect(attachmentsDe.cancel('a.pdf')).toBe('Senden von a.pdf abbrechen');
+    expect(attachmentsEn.sendWithout('scan.pdf')).toBe('Send without scan.pdf');
+    expect(attachmentsDe.sendWithout('scan.pdf')).toBe('Ohne scan.pdf senden');
   });
 });

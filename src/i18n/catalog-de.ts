@@ -278,8 +278,7 @@ export const de: InboxStrings = {
       }),
     mention: 'Erwähnen',
     attach: 'Dateien anhängen',
-    attachFailed:
-      'Die Datei konnte nicht hinzugefügt werden: Die App war nicht erreichbar. Versuchen Sie es erneut, sobald Sie online sind.',
+    attachFailed: 'Die App ist nicht erreichbar: Ihre Dateien bleiben erhalten und werden hinzugefügt, sobald Sie online sind.',
     saveFailed: 'Die Nachricht konnte nicht zum Senden gespeichert werden. Bitte erneut versuchen.',
     tooLong: (over: number) => `Zu lang: Entfernen Sie ${count(over)} Zeichen, um zu senden.`,
     counter: (used: number, max: number) => `${count(used)} / ${count(max)}`,

@@ -254,7 +254,7 @@ export const en = {
     mention: 'Mention',
     /** The attach button's name; the tray's words load with it (catalog-attachments-en.ts). */
     attach: 'Attach files',
-    attachFailed: 'The file could not be added: the app could not be reached. Try again once you are online.',
+    attachFailed: 'The app cannot be reached: your files are kept and added once you are online.',
     saveFailed: 'The message could not be saved for sending. Try again.',
     tooLong: (over: number) => `Too long: remove ${count(over)} characters to send.`,
     counter: (used: number, max: number) => `${count(used)} / ${count(max)}`,

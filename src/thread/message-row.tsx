@@ -1,4 +1,4 @@
-import { memo, useState } from 'react';
+import { lazy, memo, Suspense, useState } from 'react';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import type { EventEntry } from '../core/sync/log-entry.ts';
 import type { OutboxItem } from '../core/sync/outbox.ts';
@@ -17,6 +17,9 @@ import type { Row } from './build-rows.ts';
 import { useFrameGateRun } from './frame-gate.ts';
 import { LazyAttachments } from './lazy-attachments.tsx';
 import { isOwnershipBody, OwnershipNotice } from './ownership-notice.tsx';
+
+// A sent message's files going up: their progress and cancel load with the first message that carries files.
+const PendingUploads = lazy(() => import('./pending-uploads.tsx'));
 
 export interface RowActions {
   retry(clientMessageId: string): void;
@@ -146,6 +149,12 @@ function PendingBody({ item, actions }: { item: OutboxItem; actions: RowActions 
       >
         {pendingStatus(item, t)}
       </p>
+      {/* Files going up (a failed item shows its error and actions instead), or one the server refused as too large. */}
+      {((!failed && item.status !== 'sent' && item.files?.some((file) => file.attachmentId === null)) || item.error?.file) && (
+        <Suspense>
+          <PendingUploads item={item} onCancel={actions.discard} />
+        </Suspense>
+      )}
       {(failed || item.error) && (
         <div className="mt-1 flex gap-3 text-xs font-medium">
           <button type="button" className={OUTBOX_ACTION} onClick={() => actions.retry(item.clientMessageId)}>

@@ -5,10 +5,10 @@
  * so nothing is decoded in script), and the files of sent messages still uploading, with
  * their progress and a cancel.
  */
-import { useEffect, useMemo, useState } from 'react';
-import { admitFiles, formatFileSize, kindOfFile, visitorLimitsOf, type FileRefusal } from '../../src/core/attachments/attachment-limits.ts';
+import { admitFiles, formatFileSize, visitorLimitsOf, type FileRefusal } from '../../src/core/attachments/attachment-limits.ts';
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import type { OutboxItem } from '../../src/core/sync/outbox.ts';
+import { fileBadge, useFileThumbnail } from '../../src/hooks/use-file-thumbnail.ts';
 import { useThreadSnapshot } from '../../src/hooks/use-thread-snapshot.ts';
 import { ATTACH_WORDS, type AttachWords } from './attach-words.ts';
 import { StrokeIcon } from './stroke-icon.tsx';
@@ -46,20 +46,17 @@ const ROW = 'flex items-center gap-2 rounded-lg border border-ama-border bg-ama-
 const ICON_BUTTON = 'grid size-11 shrink-0 place-items-center rounded-full text-ama-muted hover:text-ama-text focus-visible:text-ama-text';
 const CLOSE_ICON = 'M6 6l12 12M18 6L6 18';
 
-/** A chosen file's thumbnail: the browser decodes the image off the main script, from a `blob:` URL. */
+/** A chosen file's thumbnail (or its badge), as the inbox's tray shows it (use-file-thumbnail.ts). */
 function Thumbnail({ file }: { file: File }) {
-  const url = useMemo(() => (kindOfFile(file) === 'image' ? URL.createObjectURL(file) : null), [file]);
-  // A site whose Content-Security-Policy does not allow `blob:` images: the file's badge instead.
-  const [failed, setFailed] = useState(false);
-  useEffect(() => () => (url ? URL.revokeObjectURL(url) : undefined), [url]);
-  return url && !failed ? (
+  const { url, onError } = useFileThumbnail(file);
+  return url ? (
     <img
       src={url}
       alt=""
       width={40}
       height={40}
       decoding="async"
-      onError={() => setFailed(true)}
+      onError={onError}
       className="size-10 shrink-0 rounded"
       style={{ objectFit: 'cover' }}
     />
@@ -69,7 +66,7 @@ function Thumbnail({ file }: { file: File }) {
       className="grid size-10 shrink-0 place-items-center rounded font-semibold"
       style={{ background: 'var(--ama-divider)', fontSize: '10px' }}
     >
-      {file.name.split('.').pop()?.slice(0, 4).toUpperCase()}
+      {fileBadge(file.name)}
     </span>
   );
 }

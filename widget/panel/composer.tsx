@@ -64,8 +64,11 @@ export function Composer({ target, strings, disabled, attach, lang = 'en', engin
         setFiles((current) => [...current, ...accepted]);
         setRefusals(refusals);
       },
-      // Offline before the tray ever loaded: say so, rather than drop the files without a word.
-      () => setRefusals([strings.attachFailed]),
+      // Offline before the tray ever loaded: the files are kept (the visitor is told so) and added once online.
+      () => {
+        addEventListener('online', () => add(chosen), { once: true });
+        setRefusals([strings.attachFailed]);
+      },
     );
   };
 

@@ -42,8 +42,7 @@ export const de: PanelStrings = {
   placeholder: 'Nachricht schreiben…',
   send: 'Senden',
   attach: 'Datei anhängen',
-  attachFailed:
-    'Die Datei konnte nicht hinzugefügt werden: Der Chat war nicht erreichbar. Versuchen Sie es erneut, sobald Sie online sind.',
+  attachFailed: 'Der Chat ist nicht erreichbar: Ihre Dateien bleiben erhalten und werden hinzugefügt, sobald Sie online sind.',
   counter: (used, max) => `${used} / ${max}`,
   tooLong: (over) => `${over} Zeichen zu lang`,
 

@@ -134,7 +134,7 @@ export const en: PanelStrings = {
   placeholder: 'Write a message…',
   send: 'Send',
   attach: 'Attach a file',
-  attachFailed: 'The file could not be added: the chat could not be reached. Try again once you are online.',
+  attachFailed: 'The chat cannot be reached: your files are kept and added once you are online.',
   counter: (used, max) => `${used} / ${max}`,
   tooLong: (over) => `${over} characters too long`,
 

@@ -116,8 +116,11 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         strings={strings}
         lead={lead}
         pending={state.firstMessage}
+        pendingFiles={state.firstMessage === null ? [] : session.firstFiles.map((file) => file.name)}
         offer={state.emailAsk === 'start' && offer}
-        onSend={(text) => session.startWith(text)}
+        attach={profile?.attachments}
+        lang={lang}
+        onSend={(text, files) => session.startWith(text, files)}
       />
     );
   } else if (phase.kind === 'starting') {

@@ -49,6 +49,8 @@ export abstract class VisitorConversation {
   protected destroyed = false;
   /** A refused token was re-resolved once already, and no connection opened since: a second refusal stops. */
   protected reResolved = false;
+  /** The files of the visitor's first message (with `firstMessage`): uploaded once the conversation has a thread. */
+  firstFiles: File[] = [];
 
   constructor(
     readonly host: PanelHost,
@@ -208,8 +210,11 @@ export abstract class VisitorConversation {
     // The message the visitor wrote before there was a conversation: the outbox keeps it from here.
     const first = this.state.firstMessage;
     if (first !== null) {
+      // Its files need the thread to upload into: the outbox stores them with the message, then uploads and sends.
+      const files = this.firstFiles;
+      this.firstFiles = [];
       this.set({ firstMessage: null });
-      engine.send(threadId, first).catch((error: unknown) => this.report('send_failed', describe(error)));
+      engine.send(threadId, first, [], files).catch((error: unknown) => this.report('send_failed', describe(error)));
     }
     // The visitor's other conversations, for "Earlier conversations" (CONTRACT §7 "my conversations"); none
     // offered where the server cannot list them (a seed-only server answers 404).

@@ -103,9 +103,10 @@ export class VisitorSession extends VisitorConversation {
     }
   }
 
-  /** The visitor's first message, written before there is a conversation: it starts one (issue 23). */
-  startWith(text: string): void {
+  /** The visitor's first message (its text, its files), written before there is a conversation: it starts one (issue 23). */
+  startWith(text: string, files: File[] = []): void {
     if (this.state.phase.kind !== 'prechat' || this.state.firstMessage !== null) return;
+    this.firstFiles = files;
     this.set({ firstMessage: text });
     this.begin();
   }
@@ -259,6 +260,7 @@ export class VisitorSession extends VisitorConversation {
     this.generation++;
     this.engine.stop();
     this.identity = null;
+    this.firstFiles = [];
     this.unread.set(0, false);
     this.visitor.forget();
     this.reResolved = false;

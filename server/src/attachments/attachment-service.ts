@@ -58,7 +58,10 @@ export function describeKinds(kinds: readonly AttachmentKind[]): string {
 }
 
 export const tooLarge = (maxBytes: number) =>
-  new ApiError('client_error', `The file is larger than the limit of ${formatBytes(maxBytes)}; send a smaller one.`, { status: 413 });
+  new ApiError('client_error', `The file is larger than the limit of ${formatBytes(maxBytes)}; send a smaller one.`, {
+    status: 413,
+    maxBytes,
+  });
 
 /** 25 MiB, 10 MiB, 512 KiB, 300 bytes: as the limits are set. */
 export function formatBytes(bytes: number): string {

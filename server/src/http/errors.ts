@@ -20,20 +20,24 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options: { status?: number; retryAfterSeconds?: number } = {},
+    options: { status?: number; retryAfterSeconds?: number; maxBytes?: number } = {},
   ) {
     super(message);
     this.status = options.status ?? STATUS[code];
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.maxBytes = options.maxBytes;
   }
   readonly retryAfterSeconds: number | undefined;
+  /** A `413` for a file over a limit: the limit, so a client that cannot know it (a user's `ATTACHMENT_MAX_BYTES`) can say it. */
+  readonly maxBytes: number | undefined;
 
   get retryable(): boolean {
     return this.code === 'rate_limited' || this.code === 'server_error' || this.code === 'unavailable';
   }
 
   toBody(): ApiErrorBody {
-    return { error: { code: this.code, message: this.message, retryable: this.retryable } };
+    const error = { code: this.code, message: this.message, retryable: this.retryable };
+    return { error: this.maxBytes === undefined ? error : { ...error, max_bytes: this.maxBytes } };
   }
 }
 

@@ -46,7 +46,13 @@ describeEachStorage('attachments: visitors’ limits in agent settings (CONTRACT
     const path = `/chat/public/demo/threads/${visitor.thread_id}/attachments?name=big.txt`;
     const big = await headersOnly(server, path, { authorization: `Bearer ${visitor.visitor_token}`, 'content-length': '1025' });
     expect(big.status).toBe(413);
-    expect(JSON.parse(big.body).error.message).toBe('The file is larger than the limit of 1 KiB; send a smaller one.');
+    expect(JSON.parse(big.body).error).toEqual({
+      code: 'client_error',
+      message: 'The file is larger than the limit of 1 KiB; send a smaller one.',
+      retryable: false,
+      // The limit in bytes, for a client that cannot know it otherwise (additive to §2's error body).
+      max_bytes: 1024,
+    });
     expect((await visitorUpload(server, visitor.thread_id, 'ok.txt', Buffer.from('fine'), visitor.visitor_token)).status).toBe(201);
     const refused = await visitorUpload(server, visitor.thread_id, 'r.pdf', pdf(), visitor.visitor_token);
     expect(refused.status).toBe(415);

@@ -168,6 +168,8 @@ describeEachStorage('attachments: upload and download (CONTRACT §13)', (storage
     const big = await headersOnly(server, path, { authorization: `Bearer ${world.alice.token}`, 'content-length': String(64 * 1024 + 1) });
     expect(big.status).toBe(413);
     expect(JSON.parse(big.body).error.message).toBe('The file is larger than the limit of 64 KiB; send a smaller one.');
+    // The user's limit (ATTACHMENT_MAX_BYTES) is in no profile: the refusal names it in bytes.
+    expect(JSON.parse(big.body).error.max_bytes).toBe(64 * 1024);
   });
 
   it('checks the file name: no folders, no control characters, not too long', async () => {

@@ -36,8 +36,14 @@ describe('attachment limits', () => {
       name: 'eleven.png',
       max: 10,
     });
-    // A user's size limit is the server's to tell.
-    expect(checkFile({ name: 'huge.pdf', type: 'application/pdf', size: 900 * MIB }, USER_ATTACHMENT_LIMITS)).toBeNull();
+    // A user's file is held to ATTACHMENT_MAX_BYTES's default (a server set lower says so with its 413).
+    expect(checkFile({ name: 'big.pdf', type: 'application/pdf', size: 25 * MIB }, USER_ATTACHMENT_LIMITS)).toBeNull();
+    expect(checkFile({ name: 'huge.pdf', type: 'application/pdf', size: 25 * MIB + 1 }, USER_ATTACHMENT_LIMITS)).toEqual({
+      reason: 'size',
+      name: 'huge.pdf',
+      size: 25 * MIB + 1,
+      maxBytes: 25 * MIB,
+    });
   });
 
   it('admits files in order up to the count and lists the rest with their reasons', () => {

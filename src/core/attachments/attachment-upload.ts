@@ -24,6 +24,20 @@ export interface UploadRequest {
   stallTimeoutMs?: number;
 }
 
+/**
+ * A `413`: the file is over the sender's limit, which the server names in `max_bytes` (null
+ * from a server that does not). A user's limit (`ATTACHMENT_MAX_BYTES`) is in no profile: this
+ * is how the inbox learns it.
+ */
+export class FileTooLarge extends ApiError {
+  constructor(
+    message: string,
+    readonly maxBytes: number | null,
+  ) {
+    super('client_error', message, false, 413);
+  }
+}
+
 /** The user's (or an agent's) upload into a thread. */
 export function userUploadUrl(baseUrl: string, threadId: string, name: string): string {
   return `${baseUrl}/chat/threads/${encodeURIComponent(threadId)}/attachments?name=${encodeURIComponent(name)}`;
@@ -97,7 +111,9 @@ export function uploadFile(request: UploadRequest): Promise<string> {
         json = undefined;
       }
       if (xhr.status < 200 || xhr.status >= 300) {
-        reject(errorOfResponse(what, xhr.status, json, xhr.getResponseHeader('retry-after')).error);
+        const { error } = errorOfResponse(what, xhr.status, json, xhr.getResponseHeader('retry-after'));
+        const maxBytes = (json as { error?: { max_bytes?: unknown } } | undefined)?.error?.max_bytes;
+        reject(xhr.status === 413 ? new FileTooLarge(error.message, Number.isSafeInteger(maxBytes) ? (maxBytes as number) : null) : error);
         return;
       }
       const id = (json as { id?: unknown } | undefined)?.id;

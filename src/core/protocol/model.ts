@@ -214,7 +214,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** REST error body (CONTRACT §2). */
 export interface ApiErrorBody {
-  error: { code: ErrorCode; message: string; retryable: boolean };
+  /** `max_bytes` [ext]: on a `413` for a file over a limit, that limit in bytes (CONTRACT §13). */
+  error: { code: ErrorCode; message: string; retryable: boolean; max_bytes?: number };
 }
 
 /** Codes of the `error` frame on WebSockets (CONTRACT §6, after seed 004). */

@@ -43,5 +43,11 @@ export interface OutboxItem {
   /** Once sent: the committed message, until the log holds it. */
   committed: { id: string; seq: number } | null;
   /** The last failure: on a queued item it is being retried, on a failed one it waits for the user. */
-  error: { code: ApiErrorCode; message: string; retryable: boolean } | null;
+  error: {
+    code: ApiErrorCode;
+    message: string;
+    retryable: boolean;
+    /** A file the server refused as too large (`413`), with its limit when the refusal named it (`max_bytes`). */
+    file?: { name: string; size: number; maxBytes: number | null };
+  } | null;
 }

@@ -7,7 +7,7 @@ export type OutboxRequest =
   | { action: 'retry'; clientMessageId: string }
   | { action: 'discard'; clientMessageId: string }
   /** The requester picks the replacement's id, so a request repeated to a new leader replaces the item once. */
-  | { action: 'edit'; clientMessageId: string; content: string; newClientMessageId: string };
+  | { action: 'edit'; clientMessageId: string; content: string; newClientMessageId: string; withoutFiles?: boolean };
 
 /**
  * The messages of one outbox shared by the tabs of a browser profile and user
@@ -31,7 +31,13 @@ const id = v.string();
 const itemSchema = v.custom<OutboxItem>(isOutboxItemWithFiles, 'not an outbox item');
 const requestSchema = v.variant('action', [
   v.object({ action: v.picklist(['retry', 'discard']), clientMessageId: id }),
-  v.object({ action: v.literal('edit'), clientMessageId: id, content: v.string(), newClientMessageId: id }),
+  v.object({
+    action: v.literal('edit'),
+    clientMessageId: id,
+    content: v.string(),
+    newClientMessageId: id,
+    withoutFiles: v.optional(v.boolean()),
+  }),
 ]);
 
 /** A message of the shared outbox from another tab (it may run another build): the `outbox` topic's schema. */

@@ -4,7 +4,7 @@
  * first page (the widget's budget, e2e/widget-size.spec.ts).
  */
 import { ApiError } from '../api/api-error.ts';
-import type { Outbox, OutboxItem } from './outbox.ts';
+import type { Outbox, OutboxFile, OutboxItem } from './outbox.ts';
 
 /**
  * Bytes sent so far of an item's files that this tab's outbox is uploading, by file key; a file
@@ -12,6 +12,28 @@ import type { Outbox, OutboxItem } from './outbox.ts';
  */
 export function uploadProgress(outbox: Outbox, clientMessageId: string): ReadonlyMap<string, number> | undefined {
   return outbox.progress?.get(clientMessageId);
+}
+
+/**
+ * The server refused a file as too large (`413`, before its body was read): the item fails
+ * naming the file and the limit (`max_bytes` of the refusal, attachment-upload.ts), so the user
+ * can send the text without it; sending it again would only be refused again.
+ */
+function tooLarge(outbox: Outbox, clientMessageId: string, file: OutboxFile, error: ApiError): void {
+  const current = outbox.sends() ? outbox.items.get(clientMessageId) : undefined;
+  if (!current) return;
+  const maxBytes = (error as ApiError & { maxBytes?: unknown }).maxBytes;
+  outbox.update({
+    ...current,
+    status: 'failed',
+    attempts: current.attempts + 1,
+    error: {
+      code: error.code,
+      message: error.message,
+      retryable: false,
+      file: { name: file.name, size: file.size, maxBytes: typeof maxBytes === 'number' ? maxBytes : null },
+    },
+  });
 }
 
 /**
@@ -41,12 +63,19 @@ export async function uploadFiles(outbox: Outbox, item: OutboxItem, controller: 
             outbox.changed(threadId);
           },
           controller.signal,
-        ).catch((error: unknown) => {
-          // An uploader rejects with ApiErrors only, once its code has loaded (lazy-upload.ts).
-          throw ApiError.is(error)
-            ? error
-            : new ApiError('network_error', 'The upload could not start: part of the app did not load.', true);
-        });
+        )
+          .catch((error: unknown) => {
+            // An uploader rejects with ApiErrors only, once its code has loaded (lazy-upload.ts).
+            throw ApiError.is(error)
+              ? error
+              : new ApiError('network_error', 'The upload could not start: part of the app did not load.', true);
+          })
+          .catch((error: ApiError) => {
+            if (error.status !== 413) throw error;
+            tooLarge(outbox, clientMessageId, file, error);
+            return null;
+          });
+        if (attachmentId === null) return null;
         const current = outbox.sends() && !controller.signal.aborted ? outbox.items.get(clientMessageId) : undefined;
         if (!current) return null;
         outbox.update({

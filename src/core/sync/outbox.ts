@@ -204,18 +204,24 @@ export class Outbox implements OutboxTabHost {
    * Replaces the text of an unsent item. It gets a new id: the old one may have reached the
    * server. An item being sent is not edited (that could commit both texts). In a follower
    * tab the leader decides; the replacement shows once it has (this returns undefined).
+   * `withoutFiles`: the replacement carries the text only (a file the server refused is dropped).
    */
-  edit(clientMessageId: string, content: string, newClientMessageId: string = this.createId()): OutboxItem | undefined {
+  edit(
+    clientMessageId: string,
+    content: string,
+    newClientMessageId: string = this.createId(),
+    withoutFiles = false,
+  ): OutboxItem | undefined {
     const item = this.items.get(clientMessageId);
     if (!item || item.status === 'sending' || item.status === 'sent') return undefined;
-    if (this.forward({ action: 'edit', clientMessageId, content, newClientMessageId })) return undefined;
+    if (this.forward({ action: 'edit', clientMessageId, content, newClientMessageId, withoutFiles })) return undefined;
     if (this.items.has(newClientMessageId)) return undefined;
     const next: OutboxItem = {
       ...item,
       clientMessageId: newClientMessageId,
       content,
       // Uploaded again: the old message may have reached the server and used the uploads.
-      ...(item.files ? { files: item.files.map((file) => ({ ...file, attachmentId: null })) } : {}),
+      files: withoutFiles ? undefined : item.files?.map((file) => ({ ...file, attachmentId: null })),
       status: 'queued',
       attempts: 0,
       nextAttemptAt: 0,
@@ -305,7 +311,7 @@ export class Outbox implements OutboxTabHost {
     if (!this.sends()) return false;
     if (request.action === 'retry') this.retry(request.clientMessageId);
     else if (request.action === 'discard') this.discard(request.clientMessageId);
-    else this.edit(request.clientMessageId, request.content, request.newClientMessageId);
+    else this.edit(request.clientMessageId, request.content, request.newClientMessageId, request.withoutFiles);
     return true;
   }
 

@@ -3,9 +3,12 @@
  * the agent socket, then events are offered at {@link RATE} a second, spread evenly in time,
  * each carrying the time it was offered; the row is events received of offered, received per
  * second and offer → receipt p50/p99. Where the events enter (the hub, or NATS as from
- * another process) is the caller's `publish`.
+ * another process) is the caller's `publish`. `BENCH_TOPICS_TRACE=<path prefix>` writes each
+ * row's receipts (`<prefix>-<n>.tsv`: receipt time in ms since 1970, latency in ms, in receipt
+ * order), to see when in the run the slow events were (a start-up backlog, a stall).
  */
 import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { percentile, sleep } from './spawn-server.ts';
 import { ask, forkReceiver, type ReceiverReport, type ReceiverSetup } from './topics-receiver.ts';
 
@@ -65,6 +68,9 @@ async function drain(child: ChildProcess): Promise<void> {
   }
 }
 
+/** Rows traced so far (`BENCH_TOPICS_TRACE`): each row's file is numbered. */
+let traces = 0;
+
 /** One row's measure: `[events received/offered, received per second, p50, p99]`. */
 export async function measureOffer(setup: ReceiverSetup, hooks: OfferHooks): Promise<string[]> {
   const child = forkReceiver(setup);
@@ -92,6 +98,13 @@ export async function measureOffer(setup: ReceiverSetup, hooks: OfferHooks): Pro
     await offer(EVENTS, hooks.publish);
     await drain(child);
     const report = await ask<ReceiverReport>(child, 'report', 'report');
+    const trace = process.env.BENCH_TOPICS_TRACE;
+    // Each event's receipt time and latency (tab-separated, receipt order), to see when in the run the slow ones were.
+    if (trace)
+      writeFileSync(
+        `${trace}-${++traces}.tsv`,
+        report.receivedAt.map((at, i) => `${at.toFixed(1)}\t${report.latencies[i]!.toFixed(2)}`).join('\n'),
+      );
     const latencies = report.latencies.sort((x, y) => x - y);
     // Received per second, from the first offer to the last receipt: at most the offered rate.
     const seconds = (report.last - started) / 1000;

@@ -28,6 +28,8 @@ export interface ReceiverSetup {
 /** What the receiver reports (and then forgets): each event's offer → receipt, and the last receipt. */
 export interface ReceiverReport {
   latencies: number[];
+  /** When each of `latencies` was received (ms since 1970), in the same order. */
+  receivedAt: number[];
   first: number;
   last: number;
 }
@@ -37,6 +39,7 @@ function receiver(): void {
   const url = (path: string) => `ws://127.0.0.1:${port}${path}`;
   const agentTopic = `events.${org}.chat.thread.*.*`;
   let latencies: number[] = [];
+  let receivedAt: number[] = [];
   let first = 0;
   let last = 0;
   type EventFrame = { type: 'event'; data: { event: { data?: { t?: number } } } };
@@ -56,7 +59,10 @@ function receiver(): void {
     if (first === 0) first = now;
     last = now;
     const sentAt = (event.data as { t?: unknown } | undefined)?.t;
-    if (typeof sentAt === 'number') latencies.push(now - sentAt);
+    if (typeof sentAt === 'number') {
+      latencies.push(now - sentAt);
+      receivedAt.push(now);
+    }
   };
   let stopSdk: (() => unknown) | undefined;
   void (async () => {
@@ -91,8 +97,9 @@ function receiver(): void {
     if (message.type === 'count') {
       process.send!({ type: 'count', count: latencies.length });
     } else if (message.type === 'report') {
-      process.send!({ type: 'report', latencies, first, last } satisfies ReceiverReport & { type: string });
+      process.send!({ type: 'report', latencies, receivedAt, first, last } satisfies ReceiverReport & { type: string });
       latencies = [];
+      receivedAt = [];
       first = last = 0;
     } else if (message.type === 'close') {
       for (const ws of sockets) ws.terminate();

@@ -10,6 +10,11 @@ export interface EncodedFrame {
   /** The durable event's JSON, when there is one (SSE sends it as is). */
   eventJson: string | null;
   seq: number | null;
+  /**
+   * The durable event's type as the sender's NATS subject names it (`message_committed` for a
+   * message), when it does: topic events are built from it without parsing the frame.
+   */
+  eventType?: string;
 }
 
 /**
@@ -27,6 +32,7 @@ export class Outbound {
   private sseText: string | undefined;
   private publicWsBytes: Buffer | undefined;
   private publicWsFrameBytes: Buffer | undefined;
+  private eventTypeValue: string | undefined;
   /** The durable event's `thread_seq`; null for live-only frames. */
   readonly seq: number | null;
 
@@ -43,6 +49,7 @@ export class Outbound {
       this.wsBytes = encoded.ws;
       this.eventText = encoded.eventJson;
       this.seq = encoded.seq;
+      this.eventTypeValue = encoded.eventType;
     } else {
       if (!frame) throw new Error('An outbound needs a frame or its encoding.');
       this.frameValue = frame;
@@ -63,6 +70,18 @@ export class Outbound {
   get event(): ThreadEvent | null {
     if (this.eventValue === undefined) this.eventValue = this.eventText ? (JSON.parse(this.eventText) as ThreadEvent) : null;
     return this.eventValue;
+  }
+
+  /**
+   * The durable event's type (`message_committed` for a message, else its `event_type`); null
+   * for live-only frames and durable frames of any other shape. From the sender's subject when
+   * it came with one, so that a frame received over NATS is not parsed for it.
+   */
+  get eventType(): string | null {
+    if (this.seq === null) return null;
+    if (this.eventTypeValue !== undefined) return this.eventTypeValue;
+    const frame = this.frame;
+    return frame.type === 'thread_message' ? 'message_committed' : frame.type === 'thread_event' ? frame.data.event_type : null;
   }
 
   get ws(): Buffer {

@@ -84,8 +84,8 @@ export class TopicEncoder {
     if (outbound.seq !== null) {
       const eventJson = outbound.eventJson;
       if (eventJson === null) return NONE;
-      const frame = outbound.frame;
-      const type = frame.type === 'thread_message' ? 'message_committed' : frame.type === 'thread_event' ? frame.data.event_type : null;
+      // Named by the NATS subject when the frame came from another process: not parsed here for it.
+      const type = outbound.eventType;
       if (type === null || !isSubjectToken(type)) return NONE;
       return this.build(`${this.threadPrefix}${type}.${outbound.threadId}`, outbound.threadId, outbound.seq, eventJson);
     }

@@ -25,8 +25,11 @@ export function encodeEnvelope(outbound: Outbound): Buffer {
   return Buffer.concat(parts);
 }
 
-/** The outbound of a received envelope; throws on anything that is not one. */
-export function decodeEnvelope(data: Uint8Array): Outbound {
+/**
+ * The outbound of a received envelope; throws on anything that is not one. `eventType`: the
+ * durable event's type as the subject names it, if it does (`EncodedFrame.eventType`).
+ */
+export function decodeEnvelope(data: Uint8Array, eventType?: string): Outbound {
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const headerEnd = bytes.indexOf(NEWLINE);
   if (headerEnd < 0) throw new Error('A frame envelope without a header line.');
@@ -36,5 +39,6 @@ export function decodeEnvelope(data: Uint8Array): Outbound {
   // A copy of the frame's bytes: sockets may queue them after the receive buffer is reused.
   const ws = Buffer.from(bytes.subarray(headerEnd + 1, frameEnd < 0 ? bytes.length : frameEnd));
   const eventJson = frameEnd < 0 ? null : bytes.toString('utf8', frameEnd + 1);
-  return Outbound.fromEncoded(header.t, header.x ?? null, { ws, eventJson, seq: header.q ?? null });
+  const seq = header.q ?? null;
+  return Outbound.fromEncoded(header.t, header.x ?? null, { ws, eventJson, seq, ...(eventType !== undefined ? { eventType } : {}) });
 }

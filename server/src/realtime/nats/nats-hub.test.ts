@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import Fastify from 'fastify';
 import { natsUrl, uniqueOrg } from '../../../test/support/nats.ts';
 import type { Subscriber } from '../hub.ts';
@@ -80,6 +80,21 @@ describe.runIf(natsUrl)('NatsHub', () => {
     await eventually(() => two.isSubscribed('t3', socket), 'the subscription on the other process');
     one.publish(typing('t3', 'user:someone'));
     await eventually(() => socket.got.length === 1, 'a frame of the new thread');
+  });
+
+  it('does not decode a frame of a thread with no subscriber on this process (every process hears every frame)', async () => {
+    const barrier = recorder();
+    two.subscribe('t5', barrier);
+    const decode = vi.spyOn(Outbound, 'fromEncoded');
+    try {
+      one.publish(typing('t6', 'user:x'));
+      // A later frame from the same process, for a thread with a subscriber there: the first has arrived by then.
+      one.publish(typing('t5', 'user:x'));
+      await eventually(() => barrier.got.length === 1, 'the later frame');
+      expect(decode.mock.calls.map(([threadId]) => threadId)).toEqual(['t5']);
+    } finally {
+      decode.mockRestore();
+    }
   });
 
   it('keeps a frame whose thread id is no subject token on this process', async () => {

@@ -134,7 +134,10 @@ export class NatsHub implements Hub {
   }
 
   private receiveThread(parts: SubjectParts, msg: Msg): void {
-    const outbound = decodeEnvelope(msg.data);
+    // Every process hears every thread's frames: one for a thread with no subscriber here is not even decoded.
+    if (this.local.subscriberCount(parts.id) === 0) return;
+    // The subject names a durable event's type (eventName): topic events need not parse the frame for it.
+    const outbound = decodeEnvelope(msg.data, parts.event === OTHER_EVENT ? undefined : parts.event);
     if (outbound.threadId !== parts.id) throw new Error('A frame envelope for another thread than its subject.');
     this.local.publish(outbound);
   }

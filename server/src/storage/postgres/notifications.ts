@@ -16,6 +16,11 @@ import type {
 /** The database's clock in epoch ms: leases are judged by one clock, whichever process holds them. */
 const NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
 
+/** PostgreSQL's SQLSTATE for a statement it ended to break a deadlock. */
+const DEADLOCK_DETECTED = '40P01';
+/** Tries of a `finishMany` that PostgreSQL ended as a deadlock before its error is passed on. */
+const FINISH_MANY_TRIES = 3;
+
 /** A notification `n` the user may still see: they still read its thread. */
 const READABLE = 'EXISTS (SELECT 1 FROM thread_access AS a WHERE a.user_id = n.user_id AND a.thread_id = n.thread_id)';
 
@@ -309,6 +314,18 @@ export class PostgresNotifications implements NotificationStore {
 
   async finishMany(owner: string, ends: readonly { userId: string; ended: readonly DeliveryEnd[] }[]): Promise<Set<string>> {
     if (ends.length === 0) return new Set();
+    // Many users' delivery rows in one statement, while `record` may update some of them in another
+    // order: PostgreSQL may end one of the two as a deadlock. The statement did nothing then; again.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.finishManyOnce(owner, ends);
+      } catch (error) {
+        if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt >= FINISH_MANY_TRIES) throw error;
+      }
+    }
+  }
+
+  private async finishManyOnce(owner: string, ends: readonly { userId: string; ended: readonly DeliveryEnd[] }[]): Promise<Set<string>> {
     const flat = ends.flatMap(({ userId, ended }) => ended.map((end) => ({ userId, ...end })));
     // One statement (no transaction held open), as `finish`: only the ends of users whose lease is still `owner`'s.
     const rows = await this.sql<{ user_id: string }[]>`

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Storage } from '../storage/storage.ts';
+import type { NotificationSettings } from '../../../src/core/protocol/notifications.ts';
 import type { DeliveryEnd, QueuedDelivery } from '../storage/stores/notification-store.ts';
+import { BatchCoalescer } from './batch-coalescer.ts';
 import type { DeliverableNotification, DeliveryOutcome, EmailChannel, PushChannel } from './delivery-channels.ts';
 import { effectiveSettings } from './notification-settings.ts';
 import { quietUntil } from './quiet-hours.ts';
@@ -14,6 +16,12 @@ export const DELIVERY_MAX_ATTEMPTS = 6;
 const DELIVERY_BATCH = 50;
 /** Users taken up per poll at most; the rest wait for the next poll. */
 const DUE_BATCH = 100;
+/**
+ * Users whose same step (claim, read, end, release) is asked of the storage as one request at
+ * most: a busy thread wakes all its readers at once, and a round trip per batch rather than per
+ * user is what keeps commit → push short (issue 18). Bounds the size of one statement.
+ */
+export const DELIVERY_STORAGE_BATCH = 128;
 /**
  * On stop, how long a channel's try in flight may take before the process goes on shutting
  * down without it (the channels take no abort signal); its delivery stays queued for the next
@@ -72,11 +80,48 @@ export class DeliveryQueue {
   /** This process's name on the leases it holds. */
   readonly owner = randomUUID();
   private readonly workers = new Map<string, Worker>();
+  /** The storage steps of the users being delivered to, joined per batch (see {@link BatchCoalescer}). */
+  private readonly batched;
   private poller: NodeJS.Timeout | undefined;
   private polling = false;
   private stopped = false;
 
-  constructor(private readonly deps: DeliveryQueueDeps) {}
+  constructor(private readonly deps: DeliveryQueueDeps) {
+    const store = deps.storage.notifications;
+    const size = DELIVERY_STORAGE_BATCH;
+    this.batched = {
+      claim: new BatchCoalescer<string, boolean>(async (userIds) => {
+        const claimed = new Set(await store.claimUsers(userIds, this.owner, deps.leaseMs));
+        return userIds.map((userId) => claimed.has(userId));
+      }, size),
+      release: new BatchCoalescer<string, void>(async (userIds) => {
+        await store.releaseUsers(userIds, this.owner);
+        return userIds.map(() => undefined);
+      }, size),
+      queued: new BatchCoalescer<string, { push: QueuedDelivery[]; email: QueuedDelivery[] }>(async (userIds) => {
+        const found = await store.queuedOfUsers(userIds, DELIVERY_BATCH);
+        return userIds.map((userId) => found.get(userId) ?? { push: [], email: [] });
+      }, size),
+      settings: new BatchCoalescer<string, NotificationSettings | undefined>(async (userIds) => {
+        const found = await store.settingsOf([...new Set(userIds)]);
+        return userIds.map((userId) => found.get(userId));
+      }, size),
+      readSeq: new BatchCoalescer<{ threadId: string; userId: string }, number | undefined>(async (keys) => {
+        const byThread = new Map<string, string[]>();
+        for (const { threadId, userId } of keys) byThread.set(threadId, [...(byThread.get(threadId) ?? []), userId]);
+        const found = new Map(
+          await Promise.all(
+            [...byThread].map(async ([threadId, userIds]) => [threadId, await store.readSeqsOf(threadId, userIds)] as const),
+          ),
+        );
+        return keys.map(({ threadId, userId }) => found.get(threadId)?.get(userId));
+      }, size),
+      finish: new BatchCoalescer<{ userId: string; ended: readonly DeliveryEnd[] }, boolean>(async (ends) => {
+        const held = await store.finishMany(this.owner, ends);
+        return ends.map(({ userId }) => held.has(userId));
+      }, size),
+    };
+  }
 
   /** Whether any channel is wired: without one, nothing is queued and nothing polled. */
   get active(): boolean {
@@ -122,7 +167,7 @@ export class DeliveryQueue {
     const store = this.deps.storage.notifications;
     do {
       worker.again = false;
-      if (!(await store.claimUser(userId, this.owner, this.deps.leaseMs))) return;
+      if (!(await this.batched.claim.load(userId))) return;
       let lost = false;
       const renewal = setInterval(() => {
         // Stopped with a channel's try still in flight: the lease runs out, and another process takes the delivery up.
@@ -142,13 +187,13 @@ export class DeliveryQueue {
           worker.again = false;
           // Both channels in one read; email is read again only when something waits for it (its
           // items may have moved on while the pushes went out).
-          const queued = await store.queuedByChannel(userId, DELIVERY_BATCH);
+          const queued = await this.batched.queued.load(userId);
           if (!(await this.deliverPush(userId, queued.push))) lost = true;
           else if (!this.stopped && queued.email.length > 0 && !(await this.deliverEmail(userId))) lost = true;
         } while (worker.again && !lost && !this.stopped);
       } finally {
         clearInterval(renewal);
-        if (!lost) await store.releaseUser(userId, this.owner);
+        if (!lost) await this.batched.release.load(userId);
       }
       // Woken while the lease was being released: claim it again.
     } while (worker.again && !this.stopped);
@@ -160,7 +205,7 @@ export class DeliveryQueue {
    */
   private async screen(userId: string, due: QueuedDelivery[]): Promise<{ held: true } | { send: QueuedDelivery[] } | false> {
     const store = this.deps.storage.notifications;
-    const settings = effectiveSettings((await store.settingsOf([userId])).get(userId));
+    const settings = effectiveSettings(await this.batched.settings.load(userId));
     const now = this.deps.clock();
     const quietEnd = quietUntil(settings.quiet_hours, now);
     if (quietEnd !== null) {
@@ -172,25 +217,25 @@ export class DeliveryQueue {
     const send: QueuedDelivery[] = [];
     const skipped: QueuedDelivery[] = [];
     // A busy thread fills a batch with items of one thread: its read state is read once.
-    const readStates = new Map<string, Promise<{ readSeq: number } | null>>();
+    const readSeqs = new Map<string, Promise<number | undefined>>();
     for (const item of due) {
-      if (await this.stale(item, readStates)) skipped.push(item);
+      if (await this.stale(item, readSeqs)) skipped.push(item);
       else send.push(item);
     }
-    if (skipped.length > 0 && !(await store.finish(userId, this.owner, skipped.map(endOf)))) return false;
+    if (skipped.length > 0 && !(await this.batched.finish.load({ userId, ended: skipped.map(endOf) }))) return false;
     return { send };
   }
 
   /** Read up to its seq, focused, or no longer readable by the time of delivery: not worth a push or an email. */
-  private async stale(item: QueuedDelivery, readStates: Map<string, Promise<{ readSeq: number } | null>>): Promise<boolean> {
+  private async stale(item: QueuedDelivery, readSeqs: Map<string, Promise<number | undefined>>): Promise<boolean> {
     const { thread_id: threadId, thread_seq: seq } = item.item.notification;
-    let read = readStates.get(threadId);
+    let read = readSeqs.get(threadId);
     if (!read) {
-      read = this.deps.storage.threads.readState(threadId, item.item.userId).then((state) => state ?? null);
-      readStates.set(threadId, read);
+      read = this.batched.readSeq.load({ threadId, userId: item.item.userId });
+      readSeqs.set(threadId, read);
     }
-    const state = await read;
-    if (!state || state.readSeq >= seq) return true;
+    const readSeq = await read;
+    if (readSeq === undefined || readSeq >= seq) return true;
     return this.deps.viewers(threadId).includes(`user:${item.item.userId}`);
   }
 
@@ -215,7 +260,6 @@ export class DeliveryQueue {
   /** Push, one item at a time, in order, starting with the queued items just read. False when the lease was lost. */
   private async deliverPush(userId: string, read: QueuedDelivery[]): Promise<boolean> {
     const push = this.deps.channels.push;
-    const store = this.deps.storage.notifications;
     let first: QueuedDelivery[] | undefined = read;
     for (;;) {
       if (this.stopped) return true;
@@ -230,7 +274,7 @@ export class DeliveryQueue {
       // put off and before the next batch is read: a process killed meanwhile leaves them
       // queued, and the next sends them again (at least once; the same Topic and tag collapse them).
       const ended: QueuedDelivery[] = [];
-      const endSent = async () => ended.length === 0 || (await store.finish(userId, this.owner, ended.splice(0).map(endOf)));
+      const endSent = async () => ended.length === 0 || (await this.batched.finish.load({ userId, ended: ended.splice(0).map(endOf) }));
       for (const item of screened.send) {
         if (this.stopped) return endSent();
         const outcome: DeliveryOutcome = push ? await push.deliver(toDeliverable(item)) : 'nothing_to_send';
@@ -275,7 +319,7 @@ export class DeliveryQueue {
     const attempts = Math.max(...items.map((item) => item.attempts)) + 1;
     if (outcome !== 'retry' || attempts >= DELIVERY_MAX_ATTEMPTS) {
       if (outcome === 'retry') this.givenUp(userId, attempts);
-      return (await store.finish(userId, this.owner, items.map(endOf))) ? 'done' : 'lost';
+      return (await this.batched.finish.load({ userId, ended: items.map(endOf) })) ? 'done' : 'lost';
     }
     const dueAt = this.deps.clock() + this.deps.retryBaseMs * 2 ** (attempts - 1);
     return (await store.postpone(userId, this.owner, positions, dueAt, attempts)) ? 'waiting' : 'lost';

@@ -8,6 +8,7 @@ import type { Storage } from '../storage/storage.ts';
 import type { PushSubscriptionRecord, VapidKeyPair } from '../storage/stores/push-store.ts';
 import { AddressRefused, bareHost, type AddressGuard } from '../webhooks/address-guard.ts';
 import type { ApprovalActionTokens } from './approval-action-tokens.ts';
+import { BatchCoalescer } from './batch-coalescer.ts';
 import type { DeliverableNotification, DeliveryOutcome, PushChannel } from './delivery-channels.ts';
 import { PushEncryptionPool } from './push-encryption-pool.ts';
 import { pushTopic } from './push-topic.ts';
@@ -36,6 +37,9 @@ export const PUSH_IDLE_SOCKET_MS = 30_000;
  * tenth of the push path's time.
  */
 export const PUSH_TOUCH_EVERY_MS = 60_000;
+
+/** Users whose subscriptions are read in one request at most (a delivery batch: see `DELIVERY_STORAGE_BATCH`). */
+const SUBSCRIPTIONS_BATCH = 128;
 
 /** What became of one subscription's request. */
 type SendResult = 'sent' | 'gone' | 'retry' | 'refused';
@@ -79,6 +83,8 @@ export class WebPushChannel implements PushChannel {
   private readonly vapidHeaders: VapidHeaderCache;
   /** RFC 8291 encryption off the server's thread. */
   private readonly encryption = new PushEncryptionPool();
+  /** The subscriptions of the users pushed to at the same moment, read together. */
+  private readonly subscriptions: BatchCoalescer<string, PushSubscriptionRecord[]>;
   private readonly agents = {
     'http:': new HttpAgent({ keepAlive: true, maxSockets: PUSH_SOCKETS_PER_ORIGIN, timeout: PUSH_IDLE_SOCKET_MS }),
     'https:': new HttpsAgent({ keepAlive: true, maxSockets: PUSH_SOCKETS_PER_ORIGIN, timeout: PUSH_IDLE_SOCKET_MS }),
@@ -87,11 +93,14 @@ export class WebPushChannel implements PushChannel {
   constructor(private readonly deps: WebPushChannelDeps) {
     this.timeoutMs = deps.timeoutMs ?? PUSH_TIMEOUT_MS;
     this.vapidHeaders = new VapidHeaderCache(deps.vapid, deps.subject);
+    this.subscriptions = new BatchCoalescer(async (userIds) => {
+      const found = await deps.storage.push.listForUsers(userIds);
+      return userIds.map((userId) => found.get(userId) ?? []);
+    }, SUBSCRIPTIONS_BATCH);
   }
 
   async deliver(item: DeliverableNotification): Promise<DeliveryOutcome> {
-    const { storage } = this.deps;
-    const subscriptions = await storage.push.listForUser(item.userId);
+    const subscriptions = await this.subscriptions.load(item.userId);
     if (subscriptions.length === 0) return 'nothing_to_send';
     const { notification } = item;
     let ttl = PUSH_TTL_SECONDS;

@@ -165,6 +165,64 @@ export function notificationStoreRules(open: ContractOpen): void {
     await storage.close();
   });
 
+  it("notifications rule N11: a batch of users' delivery steps in one request each: claim (others' leases left out), both channels' queues, read seqs, subscriptions, finish only where held, release", async () => {
+    const { storage } = await open();
+    const store = storage.notifications;
+    const [a, b, c, d, outsider] = await users(storage, 5);
+    const { thread: t } = await storage.threads.create(thread([a!, b!, c!, d!]));
+    await storage.log.commitMessage(message(t.id, `user:${a}`, 'one'));
+    await storage.log.commitMessage(message(t.id, `user:${a}`, 'two'));
+    await store.claimThread(t.id, 'p', 60_000);
+    const both = {
+      deliveries: [
+        { channel: 'push' as const, dueAt: 1_000 },
+        { channel: 'email' as const, dueAt: 9_000 },
+      ],
+    };
+    await store.record(t.id, 'p', 2, 60_000, [draft(b!, 1), draft(b!, 2, both), draft(c!, 1), draft(c!, 2)]);
+
+    // c's lease is another process's: left out; duplicates count once; the order is the one given.
+    expect(await store.claimUser(c!, 'other', 60_000)).toBe(true);
+    expect(await store.claimUsers([d!, b!, c!, b!], 'p1', 60_000)).toEqual([d, b]);
+    expect(await store.claimUsers([], 'p1', 60_000)).toEqual([]);
+
+    const queued = await store.queuedOfUsers([b!, c!, d!], 10);
+    expect([...queued.keys()].sort()).toEqual([b!, c!, d!].sort());
+    expect(queued.get(b!)).toEqual(await store.queuedByChannel(b!, 10));
+    expect(queued.get(b!)!.push.map((item) => item.item.notification.thread_seq)).toEqual([1, 2]);
+    expect(queued.get(b!)!.email.map((item) => item.item.notification.thread_seq)).toEqual([2]);
+    expect(queued.get(c!)).toEqual(await store.queuedByChannel(c!, 10));
+    expect(queued.get(d!)).toEqual({ push: [], email: [] });
+    expect((await store.queuedOfUsers([b!], 1)).get(b!)!.push.map((item) => item.item.notification.thread_seq)).toEqual([1]);
+
+    await storage.threads.markRead(t.id, b!, 1);
+    const readSeqs = await store.readSeqsOf(t.id, [b!, c!, outsider!]);
+    expect(Object.fromEntries(readSeqs)).toEqual({ [b!]: 1, [c!]: 0 });
+
+    const sub = await storage.push.subscribe({ userId: b!, endpoint: 'https://push.example/b', p256dh: 'k1', auth: 'a1' });
+    const subscriptions = await storage.push.listForUsers([b!, d!]);
+    expect(subscriptions.get(b!)!.map((item) => item.id)).toEqual([sub.subscription.id]);
+    expect(subscriptions.get(b!)).toEqual(await storage.push.listForUser(b!));
+    expect(subscriptions.get(d!)).toEqual([]);
+
+    // Only the holder's ends apply: b's first push goes, c's (held by another) stays.
+    const ended = await store.finishMany('p1', [
+      { userId: b!, ended: [endOf(queued.get(b!)!.push[0]!)] },
+      { userId: c!, ended: [endOf(queued.get(c!)!.push[0]!)] },
+    ]);
+    expect([...ended]).toEqual([b]);
+    expect((await store.queued(b!, 'push', 10)).map((item) => item.item.notification.thread_seq)).toEqual([2]);
+    expect((await store.queued(c!, 'push', 10)).map((item) => item.item.notification.thread_seq)).toEqual([1, 2]);
+    expect(await store.finishMany('p1', [])).toEqual(new Set());
+
+    // The release gives back p1's leases only.
+    await store.releaseUsers([b!, c!, d!], 'p1');
+    expect(await store.claimUser(c!, 'p3', 60_000)).toBe(false);
+    expect(await store.claimUser(b!, 'p3', 60_000)).toBe(true);
+    expect(await store.claimUser(d!, 'p3', 60_000)).toBe(true);
+    await storage.close();
+  });
+
   it("notifications rule N6: one batch of a busy thread's notifications is stored whole, beyond PostgreSQL's 65,535 parameters a statement", async () => {
     const { storage } = await open();
     const store = storage.notifications;

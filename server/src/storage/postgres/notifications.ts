@@ -16,6 +16,11 @@ import type {
 /** The database's clock in epoch ms: leases are judged by one clock, whichever process holds them. */
 const NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
 
+/** PostgreSQL's SQLSTATE for a statement it ended to break a deadlock. */
+const DEADLOCK_DETECTED = '40P01';
+/** Tries of a `finishMany` that PostgreSQL ended as a deadlock before its error is passed on. */
+const FINISH_MANY_TRIES = 3;
+
 /** A notification `n` the user may still see: they still read its thread. */
 const READABLE = 'EXISTS (SELECT 1 FROM thread_access AS a WHERE a.user_id = n.user_id AND a.thread_id = n.thread_id)';
 
@@ -217,6 +222,22 @@ export class PostgresNotifications implements NotificationStore {
     return rows.length > 0;
   }
 
+  async claimUsers(userIds: readonly string[], owner: string, leaseMs: number): Promise<string[]> {
+    // Sorted: two processes claiming overlapping batches lock the rows in the same order (no
+    // deadlock); distinct: ON CONFLICT DO UPDATE may not touch one row twice in a statement.
+    const distinct = [...new Set(userIds)];
+    if (distinct.length === 0) return [];
+    const rows = await this.sql<{ user_id: string }[]>`
+      INSERT INTO notification_delivery_leases (user_id, lease_owner, lease_until)
+        SELECT u.id, ${owner}, ${this.until(leaseMs)} FROM unnest(${[...distinct].sort()}::text[]) AS u(id) ORDER BY u.id
+      ON CONFLICT (user_id) DO UPDATE SET lease_owner = excluded.lease_owner, lease_until = excluded.lease_until
+        WHERE notification_delivery_leases.lease_owner IS NULL OR notification_delivery_leases.lease_owner = ${owner}
+           OR notification_delivery_leases.lease_until <= ${this.sql.unsafe(NOW_MS)}
+      RETURNING user_id`;
+    const claimed = new Set(rows.map((row) => row.user_id));
+    return distinct.filter((userId) => claimed.has(userId));
+  }
+
   async renewUser(userId: string, owner: string, leaseMs: number): Promise<boolean> {
     const result = await this.sql`
       UPDATE notification_delivery_leases SET lease_until = ${this.until(leaseMs)} WHERE user_id = ${userId} AND lease_owner = ${owner}`;
@@ -226,6 +247,13 @@ export class PostgresNotifications implements NotificationStore {
   async releaseUser(userId: string, owner: string): Promise<void> {
     await this
       .sql`UPDATE notification_delivery_leases SET lease_owner = NULL, lease_until = 0 WHERE user_id = ${userId} AND lease_owner = ${owner}`;
+  }
+
+  async releaseUsers(userIds: readonly string[], owner: string): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.sql`
+      UPDATE notification_delivery_leases SET lease_owner = NULL, lease_until = 0
+      WHERE user_id = ANY (${[...new Set(userIds)]}::text[]) AND lease_owner = ${owner}`;
   }
 
   async queued(userId: string, channel: 'push' | 'email', limit: number): Promise<QueuedDelivery[]> {
@@ -247,6 +275,72 @@ export class PostgresNotifications implements NotificationStore {
        WHERE d.user_id = ${userId} AND d.channel = 'email' ORDER BY d.position LIMIT ${limit})
       ORDER BY d_position`;
     return byChannel(rows);
+  }
+
+  async queuedOfUsers(
+    userIds: readonly string[],
+    limit: number,
+  ): Promise<Map<string, { push: QueuedDelivery[]; email: QueuedDelivery[] }>> {
+    const found = new Map<string, { push: QueuedDelivery[]; email: QueuedDelivery[] }>(
+      userIds.map((userId) => [userId, { push: [], email: [] }]),
+    );
+    if (userIds.length === 0) return found;
+    // Per user and channel its first `limit` (a LATERAL read of each user's index range), all users in one statement.
+    const rows = await this.sql<Row[]>`
+      SELECT q.* FROM unnest(${[...new Set(userIds)]}::text[]) AS u(id) CROSS JOIN LATERAL (
+        (SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, n.* FROM notification_deliveries AS d
+         JOIN notifications AS n ON n.id = d.notification_id
+         WHERE d.user_id = u.id AND d.channel = 'push' ORDER BY d.position LIMIT ${limit})
+        UNION ALL
+        (SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, n.* FROM notification_deliveries AS d
+         JOIN notifications AS n ON n.id = d.notification_id
+         WHERE d.user_id = u.id AND d.channel = 'email' ORDER BY d.position LIMIT ${limit})) AS q
+      ORDER BY q.d_position`;
+    for (const row of rows) {
+      const queued = toQueuedDelivery(row);
+      found.get(queued.item.userId)?.[queued.channel].push(queued);
+    }
+    return found;
+  }
+
+  async readSeqsOf(threadId: string, userIds: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    if (userIds.length === 0) return found;
+    const rows = await this.sql<{ user_id: string; read_seq: number }[]>`
+      SELECT user_id, read_seq FROM thread_access WHERE thread_id = ${threadId} AND user_id = ANY (${[...new Set(userIds)]}::text[])`;
+    for (const row of rows) found.set(row.user_id, Number(row.read_seq));
+    return found;
+  }
+
+  async finishMany(owner: string, ends: readonly { userId: string; ended: readonly DeliveryEnd[] }[]): Promise<Set<string>> {
+    if (ends.length === 0) return new Set();
+    // Many users' delivery rows in one statement, while `record` may update some of them in another
+    // order: PostgreSQL may end one of the two as a deadlock. The statement did nothing then; again.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.finishManyOnce(owner, ends);
+      } catch (error) {
+        if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt >= FINISH_MANY_TRIES) throw error;
+      }
+    }
+  }
+
+  private async finishManyOnce(owner: string, ends: readonly { userId: string; ended: readonly DeliveryEnd[] }[]): Promise<Set<string>> {
+    const flat = ends.flatMap(({ userId, ended }) => ended.map((end) => ({ userId, ...end })));
+    // One statement (no transaction held open), as `finish`: only the ends of users whose lease is still `owner`'s.
+    const rows = await this.sql<{ user_id: string }[]>`
+      WITH held AS (
+        SELECT user_id FROM notification_delivery_leases
+        WHERE user_id = ANY (${[...new Set(ends.map((end) => end.userId))]}::text[]) AND lease_owner = ${owner}),
+      gone AS (
+        DELETE FROM notification_deliveries AS d
+        USING unnest(${flat.map((end) => end.userId)}::text[], ${flat.map((end) => end.position)}::bigint[],
+          ${flat.map((end) => end.threadSeq)}::integer[]) AS e(user_id, position, seq)
+        WHERE d.user_id = e.user_id AND d.position = e.position AND d.thread_seq <= e.seq
+          AND e.user_id IN (SELECT user_id FROM held)
+        RETURNING 1)
+      SELECT user_id, (SELECT count(*) FROM gone) AS gone FROM held`;
+    return new Set(rows.map((row) => row.user_id));
   }
 
   async finish(userId: string, owner: string, ended: readonly DeliveryEnd[]): Promise<boolean> {

@@ -46,6 +46,18 @@ export class PostgresPush implements PushStore {
     return rows.map(toSubscription);
   }
 
+  async listForUsers(userIds: readonly string[]): Promise<Map<string, PushSubscriptionRecord[]>> {
+    const found = new Map<string, PushSubscriptionRecord[]>(userIds.map((userId) => [userId, []]));
+    if (userIds.length === 0) return found;
+    const rows = await this.sql<Row[]>`
+      SELECT * FROM push_subscriptions WHERE user_id = ANY (${[...new Set(userIds)]}::text[]) ORDER BY user_id, created_at, id`;
+    for (const row of rows) {
+      const subscription = toSubscription(row);
+      found.get(subscription.userId)?.push(subscription);
+    }
+    return found;
+  }
+
   async remove(userId: string, id: string): Promise<boolean> {
     const result = await this.sql`DELETE FROM push_subscriptions WHERE id = ${id} AND user_id = ${userId}`;
     return result.count > 0;

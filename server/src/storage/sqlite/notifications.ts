@@ -29,6 +29,7 @@ export class SqliteNotifications implements NotificationStore {
   private readonly stmt;
   private readonly recordTx;
   private readonly finishTx;
+  private readonly finishManyTx;
   private readonly postponeTx;
 
   constructor(db: Database.Database) {
@@ -97,6 +98,25 @@ export class SqliteNotifications implements NotificationStore {
            WHERE notification_delivery_leases.lease_owner IS NULL OR notification_delivery_leases.lease_owner = @owner
               OR notification_delivery_leases.lease_until <= @now
          RETURNING user_id`,
+      ),
+      // `WHERE true`: SQLite's parser needs it between an INSERT's SELECT and its ON CONFLICT.
+      claimUsers: db.prepare(
+        `INSERT INTO notification_delivery_leases (user_id, lease_owner, lease_until)
+           SELECT value, @owner, @until FROM json_each(@users) WHERE true
+         ON CONFLICT (user_id) DO UPDATE SET lease_owner = @owner, lease_until = @until
+           WHERE notification_delivery_leases.lease_owner IS NULL OR notification_delivery_leases.lease_owner = @owner
+              OR notification_delivery_leases.lease_until <= @now
+         RETURNING user_id`,
+      ),
+      releaseUsers: db.prepare(
+        `UPDATE notification_delivery_leases SET lease_owner = NULL, lease_until = 0
+         WHERE user_id IN (SELECT value FROM json_each(?)) AND lease_owner = ?`,
+      ),
+      holdersOf: db.prepare(
+        'SELECT user_id FROM notification_delivery_leases WHERE user_id IN (SELECT value FROM json_each(?)) AND lease_owner = ?',
+      ),
+      readSeqs: db.prepare(
+        'SELECT user_id, read_seq FROM thread_access WHERE thread_id = ? AND user_id IN (SELECT value FROM json_each(?))',
       ),
       renewUser: db.prepare('UPDATE notification_delivery_leases SET lease_until = @until WHERE user_id = @user AND lease_owner = @owner'),
       holdsUser: db.prepare('SELECT 1 FROM notification_delivery_leases WHERE user_id = ? AND lease_owner = ?'),
@@ -169,6 +189,17 @@ export class SqliteNotifications implements NotificationStore {
       if (!this.stmt.holdsUser.get(userId, owner)) return false;
       for (const { position, threadSeq } of ended) this.stmt.finish.run(position, userId, threadSeq);
       return true;
+    });
+    // One transaction for the batch: one commit, not one per user.
+    this.finishManyTx = db.transaction((owner: string, ends: readonly { userId: string; ended: readonly DeliveryEnd[] }[]) => {
+      const held = new Set(
+        (this.stmt.holdersOf.all(JSON.stringify(ends.map((end) => end.userId)), owner) as Row[]).map((row) => String(row.user_id)),
+      );
+      for (const { userId, ended } of ends) {
+        if (!held.has(userId)) continue;
+        for (const { position, threadSeq } of ended) this.stmt.finish.run(position, userId, threadSeq);
+      }
+      return held;
     });
     this.postponeTx = db.transaction((userId: string, owner: string, positions: readonly number[], dueAt: number, attempts: number) => {
       if (!this.stmt.holdsUser.get(userId, owner)) return false;
@@ -285,6 +316,15 @@ export class SqliteNotifications implements NotificationStore {
     return this.stmt.claimUser.get({ user: userId, owner, until: at + leaseMs, now: at }) !== undefined;
   }
 
+  async claimUsers(userIds: readonly string[], owner: string, leaseMs: number): Promise<string[]> {
+    const distinct = [...new Set(userIds)];
+    if (distinct.length === 0) return [];
+    const at = Date.now();
+    const rows = this.stmt.claimUsers.all({ users: JSON.stringify(distinct), owner, until: at + leaseMs, now: at }) as Row[];
+    const claimed = new Set(rows.map((row) => String(row.user_id)));
+    return distinct.filter((userId) => claimed.has(userId));
+  }
+
   async renewUser(userId: string, owner: string, leaseMs: number): Promise<boolean> {
     return this.stmt.renewUser.run({ user: userId, owner, until: Date.now() + leaseMs }).changes > 0;
   }
@@ -293,12 +333,42 @@ export class SqliteNotifications implements NotificationStore {
     this.stmt.releaseUser.run(userId, owner);
   }
 
+  async releaseUsers(userIds: readonly string[], owner: string): Promise<void> {
+    if (userIds.length > 0) this.stmt.releaseUsers.run(JSON.stringify([...new Set(userIds)]), owner);
+  }
+
   async queued(userId: string, channel: 'push' | 'email', limit: number): Promise<QueuedDelivery[]> {
     return (this.stmt.queued.all(userId, channel, limit) as Row[]).map(toQueuedDelivery);
   }
 
   async queuedByChannel(userId: string, limit: number): Promise<{ push: QueuedDelivery[]; email: QueuedDelivery[] }> {
     return byChannel(this.stmt.queuedByChannel.all({ user: userId, limit }) as Row[]);
+  }
+
+  async queuedOfUsers(
+    userIds: readonly string[],
+    limit: number,
+  ): Promise<Map<string, { push: QueuedDelivery[]; email: QueuedDelivery[] }>> {
+    // In this process, a read is a call, not a round trip: each user's indexed read, as in `queuedByChannel`.
+    const found = new Map<string, { push: QueuedDelivery[]; email: QueuedDelivery[] }>();
+    for (const userId of userIds) {
+      if (!found.has(userId)) found.set(userId, byChannel(this.stmt.queuedByChannel.all({ user: userId, limit }) as Row[]));
+    }
+    return found;
+  }
+
+  async readSeqsOf(threadId: string, userIds: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    if (userIds.length === 0) return found;
+    for (const row of this.stmt.readSeqs.all(threadId, JSON.stringify([...new Set(userIds)])) as Row[]) {
+      found.set(String(row.user_id), Number(row.read_seq));
+    }
+    return found;
+  }
+
+  async finishMany(owner: string, ends: readonly { userId: string; ended: readonly DeliveryEnd[] }[]): Promise<Set<string>> {
+    if (ends.length === 0) return new Set();
+    return this.finishManyTx(owner, ends);
   }
 
   async finish(userId: string, owner: string, ended: readonly DeliveryEnd[]): Promise<boolean> {

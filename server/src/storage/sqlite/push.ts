@@ -44,6 +44,9 @@ export class SqlitePush implements PushStore {
          RETURNING *`,
       ),
       list: db.prepare('SELECT * FROM push_subscriptions WHERE user_id = ? ORDER BY created_at, id'),
+      listMany: db.prepare(
+        'SELECT * FROM push_subscriptions WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY user_id, created_at, id',
+      ),
       remove: db.prepare('DELETE FROM push_subscriptions WHERE id = ? AND user_id = ?'),
       removeGone: db.prepare('DELETE FROM push_subscriptions WHERE id = ?'),
       touch: db.prepare('UPDATE push_subscriptions SET last_used_at = ? WHERE id = ?'),
@@ -65,6 +68,16 @@ export class SqlitePush implements PushStore {
 
   async listForUser(userId: string): Promise<PushSubscriptionRecord[]> {
     return (this.stmt.list.all(userId) as SubscriptionRow[]).map(toSubscription);
+  }
+
+  async listForUsers(userIds: readonly string[]): Promise<Map<string, PushSubscriptionRecord[]>> {
+    const found = new Map<string, PushSubscriptionRecord[]>(userIds.map((userId) => [userId, []]));
+    if (userIds.length === 0) return found;
+    for (const row of this.stmt.listMany.all(JSON.stringify([...new Set(userIds)])) as SubscriptionRow[]) {
+      const subscription = toSubscription(row);
+      found.get(subscription.userId)?.push(subscription);
+    }
+    return found;
   }
 
   async remove(userId: string, id: string): Promise<boolean> {

@@ -125,18 +125,40 @@ export interface NotificationStore {
   dueUsers(now: number, limit: number): Promise<string[]>;
   /** Takes the user's delivery lease (free, expired or already `owner`'s); false when another process holds it. */
   claimUser(userId: string, owner: string, leaseMs: number): Promise<boolean>;
+  /**
+   * {@link claimUser} for many users in one step (a busy thread wakes a thousand users at once:
+   * one round trip, not one each). Returns the users whose lease `owner` now holds, in the order
+   * given; a user whose lease another process holds is left out (that process delivers their
+   * items). Duplicates count once.
+   */
+  claimUsers(userIds: readonly string[], owner: string, leaseMs: number): Promise<string[]>;
   renewUser(userId: string, owner: string, leaseMs: number): Promise<boolean>;
   releaseUser(userId: string, owner: string): Promise<void>;
+  /** {@link releaseUser} for many users in one step; leases held by others are left alone. */
+  releaseUsers(userIds: readonly string[], owner: string): Promise<void>;
   /** The user's queued deliveries of one channel, in order (at most `limit`). */
   queued(userId: string, channel: 'push' | 'email', limit: number): Promise<QueuedDelivery[]>;
   /** `queued` of both channels in one read (a delivery round's first: most users have nothing to email). */
   queuedByChannel(userId: string, limit: number): Promise<{ push: QueuedDelivery[]; email: QueuedDelivery[] }>;
+  /** {@link queuedByChannel} of many users in one read; every user asked for is in the map (with empty lists when nothing is queued). */
+  queuedOfUsers(userIds: readonly string[], limit: number): Promise<Map<string, { push: QueuedDelivery[]; email: QueuedDelivery[] }>>;
+  /**
+   * How far each of these users has read the thread (`thread_access.read_seq`), in one read; a user
+   * who cannot read it is absent. What delivery needs of `threads.readState`, without its unread count.
+   */
+  readSeqsOf(threadId: string, userIds: readonly string[]): Promise<Map<string, number>>;
   /**
    * Ends these deliveries (sent or skipped), only while `owner` holds the user's lease; false when
    * it is lost. A delivery whose notification was updated past `threadSeq` meanwhile stays queued:
    * the newer content is sent next.
    */
   finish(userId: string, owner: string, ended: readonly DeliveryEnd[]): Promise<boolean>;
+  /**
+   * {@link finish} for many users in one step: each user's deliveries are ended only while `owner`
+   * holds that user's lease. Returns the users whose lease was held (their ends applied); the rest
+   * lost theirs and nothing of theirs was ended.
+   */
+  finishMany(owner: string, ends: readonly { userId: string; ended: readonly DeliveryEnd[] }[]): Promise<Set<string>>;
   /** Puts these deliveries off to `dueAt` with `attempts` tries, only while `owner` holds the user's lease. */
   postpone(userId: string, owner: string, positions: readonly number[], dueAt: number, attempts: number): Promise<boolean>;
 }

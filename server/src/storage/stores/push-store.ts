@@ -32,6 +32,8 @@ export interface PushStore {
   subscribe(input: NewPushSubscription): Promise<{ subscription: PushSubscriptionRecord; created: boolean }>;
   /** A user's subscriptions, oldest first. */
   listForUser(userId: string): Promise<PushSubscriptionRecord[]>;
+  /** {@link listForUser} of many users in one read (a delivery batch); every user asked for is in the map. */
+  listForUsers(userIds: readonly string[]): Promise<Map<string, PushSubscriptionRecord[]>>;
   /** Removes one of the user's subscriptions; false when that user has none with this id. */
   remove(userId: string, id: string): Promise<boolean>;
   /** Removes a subscription whatever its user (its push service said it is gone); false when already gone. */

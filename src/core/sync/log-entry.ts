@@ -16,6 +16,8 @@ export interface MessageView {
   createdAt: string | null;
   /** [ext] The files it carries (CONTRACT §13); undefined when none. */
   attachments?: readonly AttachmentSummary[] | undefined;
+  /** [ext] Deleted (CONTRACT §14): its content is `""` and its files are gone; shown as "Message deleted" in place. */
+  deleted?: boolean;
 }
 
 /**
@@ -73,7 +75,22 @@ function messageEntry(fields: Omit<MessageEntry, 'kind' | 'type' | 'key'>): Mess
     mentions: fields.mentions,
     createdAt: fields.createdAt,
     attachments: fields.attachments,
+    deleted: fields.deleted ?? false,
   };
+}
+
+/**
+ * The message as it reads once deleted (CONTRACT §14): same place, id and sender; no content,
+ * mentions or files. A new object, so whatever keeps the old one (a rendered row) sees it change.
+ */
+export function erasedMessage(entry: MessageEntry): MessageEntry {
+  if (entry.deleted && entry.content === '' && entry.attachments === undefined) return entry;
+  return messageEntry({ ...entry, content: '', mentions: NO_MENTIONS, attachments: undefined, deleted: true });
+}
+
+/** The id of the message a `message_deleted` entry erased; null for any other entry. */
+export function deletedMessageId(entry: LogEntry): string | null {
+  return entry.kind === 'event' && entry.body.type === 'message_deleted' ? entry.body.data.message_id : null;
 }
 
 const attachmentsOf = (value: readonly AttachmentSummary[] | null | undefined) => (value && value.length > 0 ? value : undefined);
@@ -85,17 +102,20 @@ export function entryFromEvent(threadId: string, event: InboundEvent): LogEntry 
     const senderId = event.sender_id ?? data.sender_id ?? 'system';
     // A seed server's event may lack data.message_id: the event id then names the message.
     const id = data.message_id ?? event.event_id ?? `message:${event.thread_seq}`;
+    const deleted = data.deleted === true;
     return messageEntry({
       id,
       threadId,
       seq: event.thread_seq,
       senderId,
       role: roleOf(senderId, data.role),
-      content: event.content ?? '',
+      // A deleted message reads as such whatever a server left beside the flag.
+      content: deleted ? '' : (event.content ?? ''),
       clientMessageId: data.client_message_id ?? null,
-      mentions: mentionsOf(data.mentions),
+      mentions: deleted ? NO_MENTIONS : mentionsOf(data.mentions),
       createdAt: event.created_at ?? null,
-      attachments: attachmentsOf(data.attachments),
+      attachments: deleted ? undefined : attachmentsOf(data.attachments),
+      deleted,
     });
   }
   const body = parseEventBody(event.event_type, event.data);

@@ -102,20 +102,19 @@ export function entryFromEvent(threadId: string, event: InboundEvent): LogEntry 
     const senderId = event.sender_id ?? data.sender_id ?? 'system';
     // A seed server's event may lack data.message_id: the event id then names the message.
     const id = data.message_id ?? event.event_id ?? `message:${event.thread_seq}`;
-    const deleted = data.deleted === true;
     return messageEntry({
       id,
       threadId,
       seq: event.thread_seq,
       senderId,
       role: roleOf(senderId, data.role),
-      // A deleted message reads as such whatever a server left beside the flag.
-      content: deleted ? '' : (event.content ?? ''),
+      content: event.content ?? '',
       clientMessageId: data.client_message_id ?? null,
-      mentions: deleted ? NO_MENTIONS : mentionsOf(data.mentions),
+      mentions: mentionsOf(data.mentions),
       createdAt: event.created_at ?? null,
-      attachments: deleted ? undefined : attachmentsOf(data.attachments),
-      deleted,
+      attachments: attachmentsOf(data.attachments),
+      // Read as deleted by the log (`erasedMessage`), whatever a server left beside the flag.
+      deleted: data.deleted === true,
     });
   }
   const body = parseEventBody(event.event_type, event.data);

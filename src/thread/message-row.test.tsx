@@ -1,10 +1,10 @@
-import { cleanup, screen } from '@testing-library/react';
+import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { json } from '../core/api/fake-fetch.ts';
 import { FIXTURE_IDS, FIXTURE_SENDERS, fixturePublicThread } from '../core/protocol/fixtures.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import type { EventEntry } from '../core/sync/log-entry.ts';
-import { logEntry } from '../core/testing/timeline-builders.ts';
+import { logEntry, messageEntry } from '../core/testing/timeline-builders.ts';
 import { renderInInbox } from '../ownership/render-in-inbox.tsx';
 import type { Row } from './build-rows.ts';
 import { usePersonName } from '../ownership/people.ts';
@@ -41,5 +41,48 @@ describe('MessageRow names who did it', () => {
     const row = noticeRow('mode_changed', { participation_mode: 'open' }, FIXTURE_SENDERS.alice);
     const view = renderInInbox(<ListedRow row={row} />, () => new Promise<Response>(() => {}));
     expect(view.container.textContent).toBe('Alice set the thread to answer every message');
+  });
+});
+
+describe('MessageRow and deleted messages (CONTRACT §14)', () => {
+  const messageRow = (deleted: boolean): Row => {
+    const message = { ...messageEntry(5, FIXTURE_SENDERS.alice, deleted ? '' : 'my card number is 1234'), deleted };
+    return { kind: 'message', key: message.key, message, runId: null, grouped: false } as Row;
+  };
+  const deletable: RowActions = { ...actions, mayDelete: (senderId) => senderId === FIXTURE_SENDERS.alice };
+
+  it('shows a deleted message as "Message deleted" in its place, with no menu', () => {
+    const view = renderInInbox(
+      <MessageRow row={messageRow(true)} thread={thread} selfSenderId={FIXTURE_SENDERS.alice} actions={deletable} nameOf={() => 'Alice'} />,
+      users,
+    );
+    expect(screen.getByText('Message deleted')).toBeTruthy();
+    expect(view.container.textContent).not.toContain('1234');
+    expect(screen.queryByRole('button', { name: /actions/ })).toBeNull();
+  });
+
+  it('gives a message the user may delete a named menu button with Delete in it', () => {
+    renderInInbox(
+      <MessageRow
+        row={messageRow(false)}
+        thread={thread}
+        selfSenderId={FIXTURE_SENDERS.alice}
+        actions={deletable}
+        nameOf={() => 'Alice'}
+      />,
+      users,
+    );
+    const button = screen.getByRole('button', { name: 'Message from You: actions' });
+    fireEvent.click(button);
+    expect(screen.getByRole('menuitem', { name: 'Delete' })).toBeTruthy();
+  });
+
+  it('gives no menu where the user may not delete', () => {
+    renderInInbox(
+      <MessageRow row={messageRow(false)} thread={thread} selfSenderId={FIXTURE_SENDERS.alice} actions={actions} nameOf={() => 'Alice'} />,
+      users,
+    );
+    expect(screen.getByText('my card number is 1234')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /actions/ })).toBeNull();
   });
 });

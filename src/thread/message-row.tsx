@@ -17,6 +17,8 @@ import type { Row } from './build-rows.ts';
 import { useFrameGateRun } from './frame-gate.ts';
 import { LazyAttachments } from './lazy-attachments.tsx';
 import { isOwnershipBody, OwnershipNotice } from './ownership-notice.tsx';
+import { MessageMenu } from '../privacy/message-menu.tsx';
+import { usePrivacyStrings } from '../i18n/privacy-strings.ts';
 
 // A sent message's files going up: their progress and cancel load with the first message that carries files.
 const PendingUploads = lazy(() => import('./pending-uploads.tsx'));
@@ -27,6 +29,8 @@ export interface RowActions {
   edit(clientMessageId: string, content: string): void;
   decide(approvalId: string, decision: 'approve' | 'reject'): Promise<void>;
   retryRun?(runId: string): void;
+  /** Whether the user may delete a message by this sender (CONTRACT §14: their own; any, as an owner of a visitor thread's agent). */
+  mayDelete?(senderId: string): boolean;
 }
 
 interface Props {
@@ -65,12 +69,15 @@ function Bubble({
   time,
   grouped,
   children,
+  menu = null,
 }: {
   senderId: string;
   name: string;
   time: string;
   grouped: boolean;
   children: React.ReactNode;
+  /** The message's menu (delete), beside it; null when it has none. */
+  menu?: React.ReactNode;
 }) {
   return (
     <div className={`flex gap-3 px-4 ${grouped ? 'pt-0.5' : 'pt-3'}`}>
@@ -79,8 +86,15 @@ function Bubble({
         {!grouped && <Header name={name} senderId={senderId} time={time} />}
         {children}
       </div>
+      {menu && <div className="shrink-0">{menu}</div>}
     </div>
   );
+}
+
+/** A deleted message in its place (CONTRACT §14): nothing of what it said, only that it was deleted. */
+function DeletedMessage() {
+  const p = usePrivacyStrings();
+  return <p className="text-sm text-slate-600 italic dark:text-slate-400">{p.messageDeleted}</p>;
 }
 
 /** An outbox error in words: the catalog's for its code (English keeps the server's message). */
@@ -296,10 +310,26 @@ export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, 
       const { message } = row;
       const sender = message.senderId === selfSenderId ? t.common.you : name(message.senderId);
       return (
-        <Bubble senderId={message.senderId} name={sender} time={formatTime(t.locale, message.createdAt)} grouped={row.grouped}>
-          {/* A message of files only has no text to show (CONTRACT §13: its content may be empty). */}
-          {(message.content || !message.attachments) && <Body text={message.content} markdown={message.role === 'agent'} />}
-          {message.attachments && <LazyAttachments threadId={message.threadId} attachments={message.attachments} />}
+        <Bubble
+          senderId={message.senderId}
+          name={sender}
+          time={formatTime(t.locale, message.createdAt)}
+          grouped={row.grouped}
+          menu={
+            !message.deleted && actions.mayDelete?.(message.senderId) ? (
+              <MessageMenu threadId={message.threadId} messageId={message.id} senderName={sender} />
+            ) : null
+          }
+        >
+          {message.deleted ? (
+            <DeletedMessage />
+          ) : (
+            <>
+              {/* A message of files only has no text to show (CONTRACT §13: its content may be empty). */}
+              {(message.content || !message.attachments) && <Body text={message.content} markdown={message.role === 'agent'} />}
+              {message.attachments && <LazyAttachments threadId={message.threadId} attachments={message.attachments} />}
+            </>
+          )}
         </Bubble>
       );
     }

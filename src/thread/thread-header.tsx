@@ -1,5 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ownedAgents } from '../agents/agent-queries.ts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { agentSettingsHash } from '../agents/agent-route.ts';
 import type { ParticipationMode } from '../core/protocol/model.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
@@ -8,7 +7,8 @@ import { useEngine } from '../engine-provider/engine-context.tsx';
 import type { InboxStrings } from '../i18n/catalog-en.ts';
 import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
-import { agentsQuery, threadKeys } from '../threads/thread-queries.ts';
+import { useOwnedAgent } from '../privacy/use-owned-agent.ts';
+import { threadKeys } from '../threads/thread-queries.ts';
 import { threadTitle } from '../threads/thread-title.ts';
 import { VisitorBadge } from '../threads/visitor-badge.tsx';
 import { FOCUS_LANDING } from '../ui/focus-landing.ts';
@@ -53,11 +53,7 @@ export function ThreadHeader({ thread, threadId, health, present }: Props) {
   });
   const others = thread?.participants.filter((participant) => participant.sender_id !== selfSenderId) ?? [];
   // A visitor thread's agent, when the signed-in user owns it: its settings are one click away.
-  const isPublic = thread?.kind === 'public';
-  const agents = useQuery({ ...agentsQuery(api), enabled: isPublic });
-  const ownedAgent = isPublic
-    ? ownedAgents(agents.data).find((agent) => thread.participants.some((participant) => participant.sender_id === agent.sender_id))
-    : undefined;
+  const ownedAgent = useOwnedAgent(thread);
   // On a phone the header keeps one row: the agent's settings and its answer mode move into the menu.
   const narrow = useMediaQuery(NARROW_QUERY);
   const moreItems: MenuItem[] = [];
@@ -151,7 +147,12 @@ export function ThreadHeader({ thread, threadId, health, present }: Props) {
       >
         {healthLabel(health, t)}
       </p>
-      <ThreadMenu threadId={threadId} participants={thread?.participants} moreItems={moreItems} />
+      <ThreadMenu
+        threadId={threadId}
+        participants={thread?.participants}
+        moreItems={moreItems}
+        visitorOf={ownedAgent && thread?.visitor ? { agentSlug: ownedAgent.slug, visitor: thread.visitor } : undefined}
+      />
     </header>
   );
 }

@@ -12,6 +12,8 @@ import type { RowActions } from './message-row.tsx';
 import { ReplyAnnouncer } from './reply-announcer.tsx';
 import { OwnershipBar } from '../ownership/ownership-bar.tsx';
 import { useJumpTarget } from '../search/jump-target.ts';
+import { useOwnedAgent } from '../privacy/use-owned-agent.ts';
+import { DeletedThread } from '../privacy/deleted-thread.tsx';
 import { ThreadHeader } from './thread-header.tsx';
 import { TypingLine } from './typing-line.tsx';
 import { useGatedThreadSnapshot } from './use-gated-thread-snapshot.ts';
@@ -42,6 +44,8 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
     [snapshot.items, unreadAtOpen, selfSenderId, openedAt],
   );
 
+  // An owner of a visitor thread's agent may delete any of its messages (CONTRACT §14).
+  const ownsAgent = useOwnedAgent(thread) !== undefined;
   const actions = useMemo<RowActions>(
     () => ({
       retry: (id) => engine.retry(id),
@@ -56,8 +60,9 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
           runId,
           () => navigator.onLine !== false,
         ),
+      mayDelete: (senderId) => senderId === selfSenderId || ownsAgent,
     }),
-    [api, engine, threadId],
+    [api, engine, threadId, selfSenderId, ownsAgent],
   );
 
   const loadOlder = useCallback(() => void engine.loadOlder(threadId), [engine, threadId]);
@@ -71,6 +76,9 @@ export function ThreadView({ threadId, thread }: { threadId: string; thread: Inb
   }, [engine, threadId, jumpSeq]);
 
   useMarkRead(threadId, snapshot.health.appliedSeq, atBottom, thread?.read_seq ?? 0);
+
+  // Erased (by an owner, the visitor, or retention): say so in words, and offer the way on.
+  if (snapshot.deleted) return <DeletedThread />;
 
   return (
     <section aria-label={t.thread.conversation} className="flex h-full min-h-0 flex-col">

@@ -113,4 +113,31 @@ describe('syncThreadList', () => {
     expect(thread('a').last_seq).toBe(0);
     expect(writes()).toBe(before);
   });
+
+  it('drops a deleted thread (thread_deleted, CONTRACT §14) from the list at once, even hidden, and its unread count with it', async () => {
+    const { connection, queryClient, hide } = await setup();
+    connection.deliver(messageFrame('a', 1));
+    connection.deliver(messageFrame('b', 1));
+    hide();
+    connection.deliver(messageFrame('a', 2));
+    connection.deliver({
+      type: 'thread_event',
+      thread_id: 'a',
+      data: {
+        event_id: 'e3',
+        thread_id: 'a',
+        thread_seq: 3,
+        event_type: 'thread_deleted',
+        sender_id: 'system',
+        content: null,
+        data: { reason: 'erased_by_owner' },
+      },
+    });
+    const threads = flattenThreads(queryClient.getQueryData<ThreadPages>(threadKeys.all));
+    expect(threads.map((t) => t.id)).toEqual(['b']);
+    expect(threads.reduce((total, t) => total + t.unread_count, 0)).toBe(1);
+    // Nothing of it comes back when the waiting summaries are written.
+    vi.advanceTimersByTime(HIDDEN_LIST_SYNC_MS);
+    expect(flattenThreads(queryClient.getQueryData<ThreadPages>(threadKeys.all)).map((t) => t.id)).toEqual(['b']);
+  });
 });

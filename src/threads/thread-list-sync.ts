@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { Activity, SyncEngine } from '../core/engine/sync-engine.ts';
 import { mergeSummary, type ThreadSummary } from '../core/engine/thread-summaries.ts';
-import { patchThread, threadKeys, type ThreadPages } from './thread-queries.ts';
+import { patchThread, removeThread, threadKeys, type ThreadPages } from './thread-queries.ts';
 
 /**
  * How often a hidden tab brings its cached thread list up to date. Nobody sees the list
@@ -73,7 +73,17 @@ export function syncThreadList(engine: SyncEngine, queryClient: QueryClient, opt
     if (unknown) void queryClient.invalidateQueries({ queryKey: threadKeys.all });
   };
 
+  /** A deleted thread (CONTRACT §14) leaves every cached list at once, hidden page or not: the unread counts follow. */
+  const remove = (threadId: string) => {
+    waiting.delete(threadId);
+    for (const [key, cached] of queryClient.getQueriesData<ThreadPages>({ queryKey: threadKeys.all })) {
+      const without = removeThread(cached, threadId);
+      if (without !== cached) queryClient.setQueryData(key, without);
+    }
+  };
+
   const stopActivity = engine.onActivity((activity: Activity) => {
+    if (activity.kind === 'deleted') return remove(activity.threadId);
     if (activity.kind !== 'summary') return;
     waiting.set(activity.threadId, activity.summary);
     if (!isHidden()) apply();

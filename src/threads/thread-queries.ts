@@ -65,3 +65,9 @@ export function patchThread(data: ThreadPages | undefined, threadId: string, cha
   }));
   return { data: found ? { ...data, pages } : data, found };
 }
+
+/** The cached pages without the thread (it was deleted, CONTRACT §14); the same object when it is not loaded. */
+export function removeThread(data: ThreadPages | undefined, threadId: string): ThreadPages | undefined {
+  if (!data?.pages.some((page) => page.threads.some((thread) => thread.id === threadId))) return data;
+  return { ...data, pages: data.pages.map((page) => ({ ...page, threads: page.threads.filter((thread) => thread.id !== threadId) })) };
+}

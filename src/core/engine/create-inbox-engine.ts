@@ -184,6 +184,8 @@ export function createInboxEngine(options: InboxEngineOptions): InboxClient {
     () => notifier.stop(),
   ];
   const source = options.drafts;
+  // A deleted thread's draft goes too (CONTRACT §14): every tab hears `thread_deleted` and drops its own.
+  if (source) stops.push(engine.onActivity((activity) => activity.kind === 'deleted' && source.apply(activity.threadId, '')));
   if (source && !hub.alone) {
     const drafts = new DraftTabSync({
       hub,

@@ -45,6 +45,11 @@ export type Activity =
   | { kind: 'read'; threadId: string; readSeq: number }
   /** The thread's summary changed (a new message, seq or read position), deduplicated by seq. */
   | { kind: 'summary'; threadId: string; summary: ThreadSummary }
+  /**
+   * [ext] The thread is gone (CONTRACT §14: `thread_deleted`, or a `404` on a thread the client
+   * knew): lists drop it, its sends and drafts are dropped. Told once per thread.
+   */
+  | { kind: 'deleted'; threadId: string }
   | { kind: 'error'; code: string; message: string; retryable: boolean; retryAfterMs: number | null };
 
 /**
@@ -69,6 +74,8 @@ export class SyncEngine implements FrameTarget {
   private readonly idle = new IdleSessions((threadId) => this.free(threadId));
   private readonly reads: ReadMarker | null;
   readonly outbox: Outbox;
+  /** Threads that are gone (CONTRACT §14); kept for the session, so a late frame cannot bring one back. */
+  private readonly deletedThreads = new Set<string>();
 
   constructor(private readonly options: SyncEngineOptions) {
     this.summaries = new ThreadSummaries(options.selfSenderId);
@@ -102,7 +109,9 @@ export class SyncEngine implements FrameTarget {
         connectionState: () => this.connectionState,
         onChange: (urgency) => this.scheduler.thread(threadId, urgency === 'now'),
         onFirstOpen: () => this.options.connection.follow(this.followed()),
+        onGone: () => this.threadDeleted(threadId),
       });
+      if (this.deletedThreads.has(threadId)) session.markDeleted();
       this.sessions.set(threadId, session);
       if (!this.threadListeners.get(threadId)?.size) this.idle.idle(threadId);
     }
@@ -134,7 +143,7 @@ export class SyncEngine implements FrameTarget {
 
   /** Threads whose log is held: the ones a per-thread transport follows. */
   private followed(): string[] {
-    return [...this.sessions.values()].filter((session) => session.hasLog).map((session) => session.threadId);
+    return [...this.sessions.values()].filter((session) => session.hasLog && !session.deleted).map((session) => session.threadId);
   }
 
   // ---- lifecycle -----------------------------------------------------------------------
@@ -259,6 +268,7 @@ export class SyncEngine implements FrameTarget {
 
   /** @internal */
   receiveMessage(threadId: string, message: InboundMessage): void {
+    if (this.deletedThreads.has(threadId)) return;
     this.session(threadId).applyMessage(message);
     this.emit({ kind: 'message', threadId, message });
     this.summarize(
@@ -274,6 +284,12 @@ export class SyncEngine implements FrameTarget {
 
   /** @internal */
   receiveEvent(threadId: string, event: InboundEvent): void {
+    if (this.deletedThreads.has(threadId)) return;
+    if (event.event_type === 'thread_deleted') {
+      this.emit({ kind: 'event', threadId, event });
+      this.threadDeleted(threadId);
+      return;
+    }
     const entry = this.session(threadId).applyEvent(event);
     // It keeps its seq (the log is dense) but shows as an unknown event; counted like a bad frame.
     if (entry.kind === 'event' && entry.body.type === 'other' && entry.body.invalid) this.invalidEventData++;
@@ -297,6 +313,29 @@ export class SyncEngine implements FrameTarget {
 
   private summarize(threadId: string, summary: ThreadSummary | null): void {
     if (summary) this.emit({ kind: 'summary', threadId, summary });
+  }
+
+  /**
+   * The thread is gone (CONTRACT §14): a `thread_deleted` arrived (live, from another tab, or
+   * after a reconnect), the server answered `404` for it, or this user erased it. Its session
+   * reads nothing more and its snapshot says `deleted`; its sends waiting in the outbox and a
+   * read waiting to be reported are dropped; the listeners hear `deleted` once.
+   */
+  threadDeleted(threadId: string): void {
+    if (this.deletedThreads.has(threadId)) return;
+    this.deletedThreads.add(threadId);
+    this.reads?.cancel(threadId);
+    for (const item of this.outbox.list(threadId)) this.outbox.discard(item.clientMessageId);
+    const session = this.session(threadId);
+    const followed = session.hasLog;
+    session.markDeleted();
+    if (followed) this.options.connection.follow(this.followed());
+    this.emit({ kind: 'deleted', threadId });
+  }
+
+  /** Whether the thread is gone (see {@link threadDeleted}). */
+  isThreadDeleted(threadId: string): boolean {
+    return this.deletedThreads.has(threadId);
   }
 
   /** What the engine has seen of a thread, opened or not (for the thread list). */

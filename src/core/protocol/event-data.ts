@@ -33,6 +33,8 @@ export const messageCommittedDataSchema = v.object({
   sender_id: optionalText,
   /** [ext] The files the message carries (CONTRACT §13). */
   attachments: v.optional(v.nullable(lenient(listOf(attachmentSummary)))),
+  /** [ext] The message was deleted (CONTRACT §14): its content reads `""`, its files are gone. */
+  deleted: v.optional(v.nullable(v.boolean())),
 });
 
 export const modeChangedDataSchema = v.object({ participation_mode: v.picklist(['open', 'invocation_only']) });
@@ -92,6 +94,12 @@ export const handbackDataSchema = v.object({ by: optionalText });
 /** [ext] `hidden`: a public path's placeholder for an event visitors may not see; it carries nothing. */
 export const hiddenDataSchema = v.object({});
 
+/** [ext] `message_deleted` (CONTRACT §14): the message's content and files were erased; `by` deleted it. */
+export const messageDeletedDataSchema = v.object({ message_id: v.pipe(text, v.minLength(1)), by: optionalText });
+
+/** [ext] `thread_deleted` (CONTRACT §14): the thread is about to be erased (by an owner, the visitor, or retention). */
+export const threadDeletedDataSchema = v.object({ reason: optionalText });
+
 /**
  * The event types that are both durable events and runtime steps (CONTRACT §6), with the one
  * schema of their `data` in either frame.
@@ -117,6 +125,8 @@ export const durableDataSchemas = {
   assignee_changed: assigneeChangedDataSchema,
   handoff: handoffDataSchema,
   handback: handbackDataSchema,
+  message_deleted: messageDeletedDataSchema,
+  thread_deleted: threadDeletedDataSchema,
   hidden: hiddenDataSchema,
 } as const;
 

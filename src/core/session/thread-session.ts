@@ -30,6 +30,8 @@ export interface ThreadSessionOptions {
   onChange: (urgency: ChangeUrgency) => void;
   /** The log was created: the connection should follow this thread. */
   onFirstOpen: () => void;
+  /** The server no longer has the thread (`404` on reading it): it was deleted (CONTRACT §14). */
+  onGone?: () => void;
 }
 
 /**
@@ -50,6 +52,8 @@ export class ThreadSession {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private snapshot: ThreadSnapshot | null = null;
   onScreen = false;
+  /** The thread was deleted (CONTRACT §14): it takes nothing more and reads nothing more. */
+  deleted = false;
 
   constructor(
     readonly threadId: string,
@@ -91,6 +95,7 @@ export class ThreadSession {
   }
 
   open(): Promise<void> {
+    if (this.deleted) return Promise.resolve();
     return this.logOf().open();
   }
 
@@ -105,6 +110,7 @@ export class ThreadSession {
 
   /** After a reconnect: checks the server's `last_seq` and catches up (or reloads). */
   verify(): Promise<void> {
+    if (this.deleted) return Promise.resolve();
     return this.log?.verify() ?? Promise.resolve();
   }
 
@@ -114,9 +120,19 @@ export class ThreadSession {
     this.typing.clear();
   }
 
+  /** The thread was deleted: no retries, no typing or presence; the snapshot says `deleted`. */
+  markDeleted(): void {
+    if (this.deleted) return;
+    this.deleted = true;
+    this.stop();
+    this.presence.clear();
+    this.changed('now');
+  }
+
   // ---- applying what arrived ---------------------------------------------------------------
 
   applyMessage(message: InboundMessage): void {
+    if (this.deleted) return;
     if (this.log) {
       if (message.thread_seq !== undefined)
         this.log.receive(entryFromMessage(this.threadId, { ...message, thread_seq: message.thread_seq }));
@@ -127,6 +143,7 @@ export class ThreadSession {
 
   applyEvent(event: InboundEvent): LogEntry {
     const entry = entryFromEvent(this.threadId, event);
+    if (this.deleted) return entry;
     this.log?.receive(entry);
     if (entry.kind === 'message') this.typing.set(this.threadId, entry.senderId, false);
     return entry;
@@ -190,6 +207,11 @@ export class ThreadSession {
 
   private scheduleCatchUp(error: ApiError): void {
     this.changed('frame');
+    // A thread the server does not have (any more) is gone, not unreachable: no retries.
+    if (error.status === 404 || error.code === 'not_found') {
+      this.options.onGone?.();
+      return;
+    }
     if (!error.retryable || this.retryTimer) return;
     const attempt = this.catchUpAttempts++;
     const delay = error.retryAfterMs ?? backoffDelay(attempt, this.options.environment.random, { baseMs: CATCH_UP_RETRY_BASE_MS });
@@ -264,6 +286,7 @@ export class ThreadSession {
       typing: this.typing.of(this.threadId),
       present: this.presence.of(this.threadId),
       runs: timeline.runs,
+      deleted: this.deleted,
       compose:
         baseSeq === undefined
           ? null

@@ -36,6 +36,11 @@ export interface ThreadSnapshot {
   /** The thread's runs, settled against the log (a run whose reply is in the log is finished). */
   runs: readonly RunView[];
   compose: ComposeState | null;
+  /**
+   * [ext] The thread is gone (CONTRACT §14): a `thread_deleted` arrived, or the server answered
+   * `404` for it. Nothing more loads; the UI says so in words and moves on.
+   */
+  deleted: boolean;
 }
 
 export function healthOf(log: ThreadLog | undefined, connection: ConnectionState): SyncHealth {

@@ -16,6 +16,8 @@ export interface MessageView {
   createdAt: string | null;
   /** [ext] The files it carries (CONTRACT §13); undefined when none. */
   attachments?: readonly AttachmentSummary[] | undefined;
+  /** [ext] Deleted (CONTRACT §14): its content is `""` and its files are gone; shown as "Message deleted" in place. */
+  deleted?: boolean;
 }
 
 /**
@@ -73,7 +75,22 @@ function messageEntry(fields: Omit<MessageEntry, 'kind' | 'type' | 'key'>): Mess
     mentions: fields.mentions,
     createdAt: fields.createdAt,
     attachments: fields.attachments,
+    deleted: fields.deleted ?? false,
   };
+}
+
+/**
+ * The message as it reads once deleted (CONTRACT §14): same place, id and sender; no content,
+ * mentions or files. A new object, so whatever keeps the old one (a rendered row) sees it change.
+ */
+export function erasedMessage(entry: MessageEntry): MessageEntry {
+  if (entry.deleted && entry.content === '' && entry.attachments === undefined) return entry;
+  return messageEntry({ ...entry, content: '', mentions: NO_MENTIONS, attachments: undefined, deleted: true });
+}
+
+/** The id of the message a `message_deleted` entry erased; null for any other entry. */
+export function deletedMessageId(entry: LogEntry): string | null {
+  return entry.kind === 'event' && entry.body.type === 'message_deleted' ? entry.body.data.message_id : null;
 }
 
 const attachmentsOf = (value: readonly AttachmentSummary[] | null | undefined) => (value && value.length > 0 ? value : undefined);
@@ -96,6 +113,8 @@ export function entryFromEvent(threadId: string, event: InboundEvent): LogEntry 
       mentions: mentionsOf(data.mentions),
       createdAt: event.created_at ?? null,
       attachments: attachmentsOf(data.attachments),
+      // Read as deleted by the log (`erasedMessage`), whatever a server left beside the flag.
+      deleted: data.deleted === true,
     });
   }
   const body = parseEventBody(event.event_type, event.data);

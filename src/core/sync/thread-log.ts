@@ -2,7 +2,7 @@ import { ApiError } from '../api/api-error.ts';
 import type { ThreadSource } from '../api/thread-source.ts';
 import { POLL_LIMIT_MAX } from '../protocol/limits.ts';
 import type { InboundEvent } from '../protocol/server-frame-schemas.ts';
-import { entryFromEvent, type LogEntry } from './log-entry.ts';
+import { deletedMessageId, entryFromEvent, erasedMessage, type LogEntry } from './log-entry.ts';
 
 /** Events fetched when a thread opens, and per "load older" page (CONTRACT §5 dense windows). */
 export const WINDOW_SIZE = 50;
@@ -57,6 +57,11 @@ export class ThreadLog {
   protected loadingOlder: Promise<void> | null = null;
   /** One string per sender id: thousands of messages from a few senders share them. */
   private readonly senders = new Map<string, string>();
+  /**
+   * Messages a `message_deleted` erased (CONTRACT §14), kept across reloads: a copy of one
+   * that arrives later (an older page, a poll answer sent before the deletion) reads as deleted too.
+   */
+  private readonly deletedIds = new Set<string>();
   /** Opened: the base window is known, so gaps can be filled from `appliedSeq`. */
   protected based = false;
   protected generation = 0;
@@ -180,12 +185,30 @@ export class ThreadLog {
   }
 
   private compact(entry: LogEntry): LogEntry {
+    const deleted = deletedMessageId(entry);
+    if (deleted !== null) this.eraseMessage(deleted);
+    else if (entry.kind === 'message' && (entry.deleted || this.deletedIds.has(entry.id))) entry = erasedMessage(entry);
     const sender = this.senders.get(entry.senderId);
     if (sender === undefined) this.senders.set(entry.senderId, entry.senderId);
     else entry.senderId = sender;
     const keeps = this.options.keepsClientIdOf;
     if (entry.kind === 'message' && entry.clientMessageId !== null && keeps && !keeps(entry.senderId)) entry.clientMessageId = null;
     return entry;
+  }
+
+  /**
+   * Folds a `message_deleted` into the log: the message keeps its seq and reads as deleted
+   * (no content, no files), so the log stays dense and a reload, which reads the original
+   * event with `content: ""` and `data.deleted`, shows the same.
+   */
+  private eraseMessage(messageId: string): void {
+    this.deletedIds.add(messageId);
+    for (let index = this.entries.length - 1; index >= 0; index--) {
+      const held = this.entries[index]!;
+      if (held.kind !== 'message' || held.id !== messageId) continue;
+      this.entries[index] = erasedMessage(held);
+      return;
+    }
   }
 
   /** Applies contiguous entries, then whatever held-back ones now follow. */

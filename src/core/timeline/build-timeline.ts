@@ -164,6 +164,8 @@ export function readTimeline({ entries, outbox, runs: states, selfSenderId, live
     }
     // A public path's placeholder for what visitors may not see: it keeps the seq, shows nothing.
     if (entry.type === 'hidden') continue;
+    // A deletion shows on the message it erased ("Message deleted" in place), not as a line of its own.
+    if (entry.type === 'message_deleted' || entry.type === 'thread_deleted') continue;
     // The user's own note, committed: its draft copy is done (notes are shown as notices).
     if (entry.body.type === 'note_added' && entry.senderId === selfSenderId && entry.body.data.client_message_id)
       committedClientIds.add(entry.body.data.client_message_id);

@@ -1,0 +1,51 @@
+/**
+ * The inbox's words for privacy operations (CONTRACT §14): deleted messages and threads,
+ * deleting a message, exporting and erasing a visitor. English, the reference for
+ * `catalog-privacy-de.ts`; a catalog of its own (like `catalog-ownership-en.ts`) because
+ * `catalog-en.ts` is part of the inbox's initial JS and these words are only read after sign-in.
+ */
+import { plural } from './plural.ts';
+
+const LOCALE = 'en';
+const count = (n: number) => n.toLocaleString(LOCALE);
+
+export const privacyEn = {
+  /** A deleted message, shown in its place. */
+  messageDeleted: 'Message deleted',
+  /** The open thread was deleted (erased by an owner, the visitor, or retention). */
+  threadDeleted: 'This conversation was deleted. Nothing of it can be shown any more.',
+  backToThreads: 'Back to threads',
+  /** The message menu's button, named for screen readers. */
+  messageMenu: (sender: string) => `Message from ${sender}: actions`,
+  deleteMessage: 'Delete',
+  deleteMessageTitle: 'Delete this message?',
+  deleteMessageBody:
+    'Its text and files are erased for everyone in this conversation. It shows as “Message deleted”. This cannot be undone.',
+  confirmDelete: 'Delete message',
+  cancel: 'Cancel',
+  deleting: 'Deleting…',
+  deleteFailed: (reason: string) => `The message was not deleted: ${reason}`,
+  exportVisitor: 'Export this visitor’s data',
+  eraseVisitor: 'Erase this visitor…',
+  exporting: 'Preparing the export…',
+  exported: (file: string) => `Downloaded ${file}.`,
+  exportFailed: (reason: string) => `The export failed: ${reason}`,
+  findingVisitor: 'Looking up the visitor…',
+  visitorNotFound: 'This conversation’s visitor was not found; there is nothing to export or erase.',
+  findFailed: (reason: string) => `The visitor could not be looked up: ${reason}`,
+  eraseTitle: 'Erase this visitor?',
+  /** Who will be erased, as the operator sees them. */
+  visitorLabel: (name: string | null, email: string | null) =>
+    name && email ? `${name} (${email})` : name || email || 'An anonymous visitor',
+  eraseSummary: (who: string, conversations: number) =>
+    plural(LOCALE, conversations, {
+      one: `${who} and their ${count(conversations)} conversation will be erased: every message, note and file in it.`,
+      other: `${who} and all ${count(conversations)} of their conversations will be erased: every message, note and file in them.`,
+    }),
+  eraseWarning: 'This cannot be undone. Export their data first if you need a copy.',
+  confirmErase: 'Erase visitor',
+  erasing: 'Erasing…',
+  eraseFailed: (reason: string) => `The visitor was not erased: ${reason}`,
+};
+
+export type PrivacyStrings = typeof privacyEn;

@@ -1,0 +1,72 @@
+import { useMutation } from '@tanstack/react-query';
+import { useId, useRef } from 'react';
+import { DANGER_BUTTON, ERROR_TEXT, HINT, SECONDARY_BUTTON } from '../agents/settings-styles.ts';
+import { errorText } from '../i18n/error-text.ts';
+import { useStrings } from '../i18n/locale-store.ts';
+import { usePrivacyStrings } from '../i18n/privacy-strings.ts';
+import { TOUCH_TARGET } from '../ui/touch-target.ts';
+import { useModalDialog } from '../ui/use-modal-dialog.ts';
+import { usePrivacyApi } from './use-privacy-api.ts';
+
+interface Props {
+  threadId: string;
+  messageId: string;
+  onClose(): void;
+}
+
+/**
+ * "Delete this message?" (loaded when first asked for). On Delete the server commits
+ * `message_deleted`, which reaches every open inbox (this one too) and shows the message as
+ * "Message deleted" in place; the dialog then closes and focus goes back to the menu button.
+ * Cancel, Esc or a failure keep everything as it was; a failure is said in words.
+ */
+export function DeleteMessageDialog({ threadId, messageId, onClose }: Props) {
+  const t = useStrings();
+  const p = usePrivacyStrings();
+  const api = usePrivacyApi();
+  const cancel = useRef<HTMLButtonElement>(null);
+  // Focus starts on Cancel: Enter on a freshly opened dialog must not delete anything.
+  const dialog = useModalDialog(() => cancel.current);
+  const titleId = useId();
+  const bodyId = useId();
+  const remove = useMutation({ mutationFn: () => api.deleteMessage(threadId, messageId), onSuccess: onClose });
+
+  return (
+    <dialog
+      ref={dialog}
+      aria-labelledby={titleId}
+      aria-describedby={bodyId}
+      onCancel={(event) => {
+        event.preventDefault();
+        if (!remove.isPending) onClose();
+      }}
+      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:bg-slate-900 dark:text-slate-100"
+    >
+      <h3 id={titleId} className="text-lg font-semibold">
+        {p.deleteMessageTitle}
+      </h3>
+      <p id={bodyId} className={HINT}>
+        {p.deleteMessageBody}
+      </p>
+      {remove.isError && (
+        <p role="alert" className={`mt-3 ${ERROR_TEXT}`}>
+          {p.deleteFailed(errorText(remove.error, t))}
+        </p>
+      )}
+      <div className="mt-4 flex flex-wrap justify-end gap-2">
+        <button ref={cancel} type="button" className={`${SECONDARY_BUTTON} ${TOUCH_TARGET}`} disabled={remove.isPending} onClick={onClose}>
+          {p.cancel}
+        </button>
+        <button
+          type="button"
+          className={`${DANGER_BUTTON} ${TOUCH_TARGET}`}
+          disabled={remove.isPending}
+          aria-busy={remove.isPending}
+          onClick={() => remove.mutate()}
+        >
+          {remove.isPending ? p.deleting : p.confirmDelete}
+        </button>
+      </div>
+    </dialog>
+  );
+}

@@ -14,6 +14,7 @@ import { visitorRules } from './contract/visitor-rules.ts';
 import { webhookRules } from './contract/webhook-rules.ts';
 import { notificationStoreRules } from './contract/notification-store-rules.ts';
 import { followUpRules } from './contract/follow-up-rules.ts';
+import { privacyRules } from './contract/privacy-rules.ts';
 
 /**
  * The rules every `Storage` implementation must keep, numbered so that a failure
@@ -36,5 +37,6 @@ export function storageContract(name: string, open: ContractOpen) {
     pushRules(open);
     notificationStoreRules(open);
     followUpRules(open);
+    privacyRules(open);
   });
 }

@@ -2,9 +2,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SenderId } from '../../../src/core/protocol/model.ts';
 import type { AttachmentService } from '../attachments/attachment-service.ts';
-import { attachmentSummary } from '../storage/attachment-rows.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { AuditEntry, VisitorSummary } from '../storage/stores/privacy-store.ts';
+import { exportVisitor } from './visitor-export.ts';
 import { auditAgentOf, auditEntry, SYSTEM_ACTOR, type AuditInput } from './audit-entry.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
 
@@ -14,8 +14,6 @@ import type { ThreadService } from '../threads/thread-service.ts';
  * long behind an erasure (budget: 50 ms; `npm run bench:privacy` measures it).
  */
 export const ERASE_CHUNK_EVENTS = 200;
-/** Events read per page while exporting (the export holds one page at a time). */
-export const EXPORT_PAGE_EVENTS = 200;
 /**
  * How long an erasure waits for the thread's webhooks to deliver `thread_deleted` before the
  * thread goes (a receiver that is down misses it: its subscription goes with the thread).
@@ -198,47 +196,8 @@ export class PrivacyService {
     }
   }
 
-  /**
-   * The export document (CONTRACT §14), as chunks of JSON text: the visitor, then each thread
-   * with every event a user reads (notes included) and its attachments with their download
-   * paths. Reads the log a page at a time, so memory stays flat whatever the visitor wrote.
-   */
-  async *exportVisitor(visitor: VisitorSummary, exportedAt: string): AsyncGenerator<string> {
-    yield `{"exported_at":${JSON.stringify(exportedAt)},"visitor":${JSON.stringify(visitorWire(visitor))},"threads":[`;
-    let firstThread = true;
-    for (const threadId of visitor.threadIds) {
-      const thread = await this.storage.threads.get(threadId);
-      if (!thread) continue;
-      const head = {
-        id: thread.id,
-        kind: thread.kind,
-        title: thread.title,
-        created_at: thread.createdAt,
-        updated_at: thread.updatedAt,
-        participants: thread.participants,
-      };
-      yield `${firstThread ? '' : ','}${JSON.stringify(head).slice(0, -1)},"events":[`;
-      firstThread = false;
-      let after = 0;
-      let firstEvent = true;
-      for (;;) {
-        const page = await this.storage.log.list(threadId, after, EXPORT_PAGE_EVENTS);
-        if (page.events.length > 0) {
-          yield (firstEvent ? '' : ',') + page.events.map((event) => JSON.stringify(event)).join(',');
-          firstEvent = false;
-          after = page.events[page.events.length - 1]!.thread_seq;
-        }
-        if (!page.hasMore) break;
-      }
-      const files = (await this.storage.attachments.ofThread(threadId)).map((record) => ({
-        ...attachmentSummary(record),
-        sha256: record.sha256,
-        message_id: record.messageId,
-        created_at: record.createdAt,
-        download_path: `/chat/threads/${threadId}/attachments/${record.id}`,
-      }));
-      yield `],"attachments":${JSON.stringify(files)}}`;
-    }
-    yield ']}';
+  /** The export document (CONTRACT §14), as chunks of JSON text; see {@link exportVisitor}. */
+  exportVisitor(visitor: VisitorSummary, exportedAt: string): AsyncGenerator<string> {
+    return exportVisitor(this.storage, visitor, exportedAt);
   }
 }

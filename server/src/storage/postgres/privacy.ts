@@ -165,6 +165,20 @@ export class PostgresPrivacy implements PrivacyStore {
         AND (${page.before}::bigint IS NULL OR position < ${page.before}::bigint)
         AND (${page.action}::text IS NULL OR action = ${page.action}::text)
       ORDER BY position DESC LIMIT ${page.limit + 1}`;
+    return this.auditPageOf(rows, page.limit);
+  }
+
+  async allAuditEntries(page: { agentId: string | null; before: number | null; limit: number }) {
+    const rows = await this.sql<Row[]>`
+      SELECT * FROM audit_log WHERE (${page.agentId}::text IS NULL OR agent_id = ${page.agentId}::text)
+        AND (${page.before}::bigint IS NULL OR position < ${page.before}::bigint)
+      ORDER BY position DESC LIMIT ${page.limit + 1}`;
+    return this.auditPageOf(rows, page.limit);
+  }
+
+  /** A page of entries from `limit + 1` rows (the extra one says there is a next page). */
+  private auditPageOf(rows: Row[], limit: number) {
+    const page = { limit };
     const entries = rows.slice(0, page.limit).map((row) => ({
       id: row.id as string,
       agentId: row.agent_id as string | null,

@@ -79,6 +79,10 @@ export class SqlitePrivacy implements PrivacyStore {
       deleteThreadResumeTokens: db.prepare('DELETE FROM visitor_resume_tokens WHERE thread_id = ?'),
       deleteAttachments: db.prepare('DELETE FROM attachments WHERE thread_id = ?'),
       deleteThread: db.prepare('DELETE FROM threads WHERE id = ?'),
+      auditAll: db.prepare(
+        `SELECT * FROM audit_log WHERE (@agentId IS NULL OR agent_id = @agentId) AND (@before IS NULL OR position < @before)
+         ORDER BY position DESC LIMIT @limit`,
+      ),
       auditPage: db.prepare(
         `SELECT * FROM audit_log WHERE agent_id = @agentId AND (@before IS NULL OR position < @before)
            AND (@action IS NULL OR action = @action)
@@ -233,10 +237,20 @@ export class SqlitePrivacy implements PrivacyStore {
   }
 
   async auditEntries(agentId: string, page: { before: number | null; action: string | null; limit: number }) {
-    const rows = this.stmt.auditPage.all({ agentId, before: page.before, action: page.action, limit: page.limit + 1 }) as Record<
-      string,
-      unknown
-    >[];
+    return this.auditPageOf(
+      this.stmt.auditPage.all({ agentId, before: page.before, action: page.action, limit: page.limit + 1 }),
+      page.limit,
+    );
+  }
+
+  async allAuditEntries(page: { agentId: string | null; before: number | null; limit: number }) {
+    return this.auditPageOf(this.stmt.auditAll.all({ agentId: page.agentId, before: page.before, limit: page.limit + 1 }), page.limit);
+  }
+
+  /** A page of entries from `limit + 1` rows (the extra one says there is a next page). */
+  private auditPageOf(read: unknown[], limit: number) {
+    const rows = read as Record<string, unknown>[];
+    const page = { limit };
     const entries = rows.slice(0, page.limit).map((row) => ({
       id: row.id as string,
       agentId: row.agent_id as string | null,

@@ -104,6 +104,12 @@ export interface PrivacyStore {
     agentId: string,
     page: { before: number | null; action: string | null; limit: number },
   ): Promise<{ entries: AuditEntry[]; next: number | null }>;
+  /** Every agent's audit entries (or one agent's), newest first, before the cursor: what the admin CLI's `audit` prints. */
+  allAuditEntries(page: {
+    agentId: string | null;
+    before: number | null;
+    limit: number;
+  }): Promise<{ entries: AuditEntry[]; next: number | null }>;
   /** The message of the thread, if any. */
   message(threadId: string, messageId: string): Promise<MessageOrigin | undefined>;
   /**

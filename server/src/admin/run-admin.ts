@@ -5,8 +5,9 @@ import { AdminError, ExitCode, usageError } from './admin-error.ts';
 import type { AdminCommand, AdminIo, Flags } from './admin-command.ts';
 import { agentCommands } from './agent-commands.ts';
 import { userCommands } from './user-commands.ts';
+import { privacyCommands } from './privacy-commands.ts';
 
-const COMMANDS = new Map([...userCommands, ...agentCommands].map((command) => [command.name, command]));
+const COMMANDS = new Map([...userCommands, ...agentCommands, ...privacyCommands].map((command) => [command.name, command]));
 const HELP_FLAGS = new Set(['--help', '-h']);
 const NAME_WIDTH = Math.max(...[...COMMANDS.keys()].map((name) => name.length)) + 2;
 

@@ -354,8 +354,8 @@ export class AgentRuntime implements RunHost {
   }
 
   /** A participant's decision on a pending approval (`POST …/approvals/{id}`); see {@link Approvals.decide}. */
-  decide(principal: Principal, threadId: string, approvalId: string, decision: 'approve' | 'reject') {
-    return this.approvals.decide(principal, threadId, approvalId, decision);
+  decide(principal: Principal, threadId: string, approvalId: string, decision: 'approve' | 'reject', address: string | null = null) {
+    return this.approvals.decide(principal, threadId, approvalId, decision, address);
   }
 
   /**

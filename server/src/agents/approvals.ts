@@ -6,6 +6,8 @@ import type { AgentRecord, ApprovalRecord, Storage } from '../storage/storage.ts
 import type { ThreadService } from '../threads/thread-service.ts';
 import { agentSenderId, type Principal } from '../threads/principal.ts';
 import type { ApprovalOutcome } from './agent.ts';
+import { auditAgentOf, auditEntry } from '../privacy/audit-entry.ts';
+import type { AuditEntry } from '../storage/stores/privacy-store.ts';
 
 /**
  * Only a person decides an approval (CONTRACT §9): never an agent token, least of all the agent
@@ -74,15 +76,25 @@ export class Approvals {
   }
 
   /** A participant's decision on a pending approval (`POST …/approvals/{id}`); see {@link assertMayDecide}. */
-  async decide(principal: Principal, threadId: string, approvalId: string, decision: 'approve' | 'reject') {
-    await this.deps.threads.access(principal, threadId);
+  async decide(principal: Principal, threadId: string, approvalId: string, decision: 'approve' | 'reject', address: string | null = null) {
+    const thread = await this.deps.threads.access(principal, threadId);
     assertMayDecide(principal);
     const approval = await this.deps.storage.approvals.get(approvalId);
     if (!approval || approval.threadId !== threadId) throw notFound('The approval');
     if (approval.status !== 'pending') {
       throw new ApiError('conflict', `This approval is already ${approval.status}.`);
     }
-    const settled = await this.settle(approval, decision === 'approve' ? 'approved' : 'rejected', principal.senderId);
+    const status = decision === 'approve' ? 'approved' : 'rejected';
+    // The tool's name and the decision; never the call's preview (it may quote the conversation).
+    const audit = auditEntry({
+      agentId: auditAgentOf(thread.participants),
+      actor: principal.senderId,
+      action: 'approval.decided',
+      target: `approval:${approval.id}`,
+      details: { thread_id: threadId, tool_name: approval.toolName, decision },
+      address,
+    });
+    const settled = await this.settle(approval, status, principal.senderId, audit);
     if (!settled) throw new ApiError('conflict', 'This approval was settled a moment ago.');
     return settled;
   }
@@ -128,7 +140,7 @@ export class Approvals {
   }
 
   /** Settles an approval once (decision or expiry), commits its event and wakes its run, wherever it is. */
-  private async settle(approval: ApprovalRecord, status: ApprovalOutcome, decidedBy: string | null) {
+  private async settle(approval: ApprovalRecord, status: ApprovalOutcome, decidedBy: string | null, audit?: AuditEntry) {
     const { storage, threads, control } = this.deps;
     const expired = status === 'expired';
     const data = {
@@ -149,6 +161,7 @@ export class Approvals {
         content: null,
         data,
       },
+      audit,
     );
     if (!settled) return null;
     const thread = await storage.threads.get(approval.threadId);

@@ -36,7 +36,7 @@ export class ApprovalActionTokens {
    * and CONTRACT §2 answers an invalid credential with 401); expired: 410; spent: 409; the
    * user disabled or gone: 401; no longer in the thread: 403/404, as the thread route says.
    */
-  async decide(token: string, decision: 'approve' | 'reject'): Promise<ApprovalRecord> {
+  async decide(token: string, decision: 'approve' | 'reject', address: string | null = null): Promise<ApprovalRecord> {
     const record = await this.storage.actionTokens.get(hashToken(token));
     if (!record) throw new ApiError('unauthorized', 'This action token is not valid.');
     if (record.spentAt !== null) throw new ApiError('conflict', 'This action token was already used.');
@@ -52,7 +52,7 @@ export class ApprovalActionTokens {
       throw new ApiError('conflict', 'This action token was already used.');
     }
     const principal = { kind: 'user' as const, id: user.id, senderId: userSenderId(user.id), name: user.name };
-    return this.runtime.decide(principal, approval.threadId, approval.id, decision);
+    return this.runtime.decide(principal, approval.threadId, approval.id, decision, address);
   }
 
   /** Forgets tokens whose approval expired before `before`. */

@@ -1,11 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SenderId } from '../../../src/core/protocol/model.ts';
 import type { AttachmentService } from '../attachments/attachment-service.ts';
-import { attachmentSummary } from '../storage/attachment-rows.ts';
 import type { Storage } from '../storage/storage.ts';
-import type { VisitorSummary } from '../storage/stores/privacy-store.ts';
+import type { AuditEntry, VisitorSummary } from '../storage/stores/privacy-store.ts';
+import { exportVisitor } from './visitor-export.ts';
+import { auditAgentOf, auditEntry, SYSTEM_ACTOR, type AuditInput } from './audit-entry.ts';
 import type { ThreadService } from '../threads/thread-service.ts';
 
 /**
@@ -14,8 +14,6 @@ import type { ThreadService } from '../threads/thread-service.ts';
  * long behind an erasure (budget: 50 ms; `npm run bench:privacy` measures it).
  */
 export const ERASE_CHUNK_EVENTS = 200;
-/** Events read per page while exporting (the export holds one page at a time). */
-export const EXPORT_PAGE_EVENTS = 200;
 /**
  * How long an erasure waits for the thread's webhooks to deliver `thread_deleted` before the
  * thread goes (a receiver that is down misses it: its subscription goes with the thread).
@@ -23,6 +21,15 @@ export const EXPORT_PAGE_EVENTS = 200;
 export const WEBHOOK_FAREWELL_WAIT_MS = 5_000;
 /** How often the wait above looks at the subscriptions' cursors. */
 const WEBHOOK_FAREWELL_POLL_MS = 25;
+
+/**
+ * The audit actor (CONTRACT §14: `user:<uuid>`, `admin` or `system`) of whoever erased: a user
+ * is themselves; a visitor erasing themselves and the retention sweep are the system (the
+ * visitor is named by id in the entry's `details.requested_by`, never by email or name).
+ */
+function auditActorOf(by: SenderId): string {
+  return by.startsWith('user:') ? by : SYSTEM_ACTOR;
+}
 
 /** Why a thread was erased: the `reason` of its `thread_deleted` event (CONTRACT §14). */
 export type ErasureReason = 'erased_by_owner' | 'erased_by_visitor' | 'retention';
@@ -65,38 +72,26 @@ export class PrivacyService {
   ) {}
 
   /**
-   * Appends to the audit log (CONTRACT §14). Ids only: never content, a secret, or a visitor's
-   * email or name. A failure is logged, not thrown: the change it records is done.
+   * Appends to the audit log (CONTRACT §14) what changes nothing in the database (an export, an
+   * admin command that reads). Ids only: never content, a secret, or a visitor's email or name.
+   * Throws when it could not be written: what it records is not done unrecorded.
    */
-  async audit(entry: {
-    agentId: string | null;
-    actor: string;
-    action: string;
-    target: string;
-    details?: Record<string, unknown>;
-    address?: string | null;
-  }): Promise<void> {
-    try {
-      await this.storage.privacy.appendAudit({
-        id: randomUUID(),
-        agentId: entry.agentId,
-        at: new Date().toISOString(),
-        actor: entry.actor,
-        action: entry.action,
-        target: entry.target,
-        details: entry.details ?? {},
-        address: entry.address ?? null,
-      });
-    } catch (error) {
-      this.log.error({ err: error, action: entry.action }, 'audit entry not written');
-    }
+  async audit(entry: AuditInput): Promise<void> {
+    await this.storage.privacy.appendAudit(auditEntry(entry));
   }
 
   /**
    * Erases the visitor and every thread they started. `by` is who asked (the sender of each
-   * `thread_deleted`). Returns how many threads went.
+   * `thread_deleted`); `address` the client address of the request (none for retention and the
+   * admin CLI). The audit entry is written with the visitor row's deletion, the erasure's last
+   * step. Returns how many threads went.
    */
-  async eraseVisitor(visitor: VisitorSummary, reason: ErasureReason, by: SenderId): Promise<number> {
+  async eraseVisitor(
+    visitor: VisitorSummary,
+    reason: ErasureReason,
+    by: SenderId,
+    origin: { address?: string | null; actor?: string } = {},
+  ): Promise<number> {
     const farewells = new Map<string, number>();
     for (const threadId of visitor.threadIds) {
       const thread = await this.storage.threads.get(threadId);
@@ -112,16 +107,18 @@ export class PrivacyService {
     await this.storage.privacy.forgetVisitorAccess(visitor.id);
     this.visitorTokensRevoked(visitor.id);
     for (const [threadId, seq] of farewells) await this.eraseThread(threadId, seq);
-    await this.storage.privacy.eraseVisitor(visitor.id);
+    await this.storage.privacy.eraseVisitor(
+      visitor.id,
+      auditEntry({
+        agentId: visitor.agentId,
+        actor: origin.actor ?? auditActorOf(by),
+        action: 'visitor.erased',
+        target: `visitor:${visitor.id}`,
+        details: { reason, thread_ids: [...farewells.keys()], ...(by.startsWith('visitor:') ? { requested_by: by } : {}) },
+        address: origin.address ?? null,
+      }),
+    );
     await this.storage.privacy.compactSearch();
-    await this.audit({
-      agentId: visitor.agentId,
-      // The owner (`user:<uuid>`), the visitor themselves (`visitor:<uuid>`) or `system` (retention).
-      actor: by,
-      action: 'visitor.erased',
-      target: `visitor:${visitor.id}`,
-      details: { reason, thread_ids: [...farewells.keys()] },
-    });
     this.log.info({ visitor_id: visitor.id, threads: farewells.size, reason }, 'visitor erased');
     return farewells.size;
   }
@@ -131,16 +128,27 @@ export class PrivacyService {
    * visitor's open thread is erased only with the whole visitor (see the retention sweeper).
    */
   async eraseOneThread(threadId: string, reason: ErasureReason, by: SenderId): Promise<boolean> {
-    if (!(await this.storage.threads.get(threadId))) return false;
+    const thread = await this.storage.threads.get(threadId);
+    if (!thread) return false;
     const event = await this.threads.commitEvent(threadId, { eventType: 'thread_deleted', senderId: by, content: null, data: { reason } });
-    await this.eraseThread(threadId, event.thread_seq);
+    await this.eraseThread(
+      threadId,
+      event.thread_seq,
+      auditEntry({
+        agentId: auditAgentOf(thread.participants),
+        actor: auditActorOf(by),
+        action: 'thread.erased',
+        target: `thread:${threadId}`,
+        details: { reason },
+      }),
+    );
     await this.storage.privacy.compactSearch();
     this.log.info({ thread_id: threadId, reason }, 'thread erased');
     return true;
   }
 
   /** Erases one thread whose `thread_deleted` (at `farewellSeq`) is committed. */
-  private async eraseThread(threadId: string, farewellSeq: number): Promise<void> {
+  private async eraseThread(threadId: string, farewellSeq: number, audit?: AuditEntry): Promise<void> {
     await this.awaitWebhooks(threadId, farewellSeq);
     await this.storage.privacy.closeThread(threadId);
     await this.attachments.deleteThreadFiles(threadId);
@@ -150,7 +158,7 @@ export class PrivacyService {
     }
     // An upload or message that raced the erasure is taken by the last step; its files too.
     await this.attachments.deleteThreadFiles(threadId);
-    await this.storage.privacy.eraseThread(threadId);
+    await this.storage.privacy.eraseThread(threadId, audit);
   }
 
   /**
@@ -188,47 +196,8 @@ export class PrivacyService {
     }
   }
 
-  /**
-   * The export document (CONTRACT §14), as chunks of JSON text: the visitor, then each thread
-   * with every event a user reads (notes included) and its attachments with their download
-   * paths. Reads the log a page at a time, so memory stays flat whatever the visitor wrote.
-   */
-  async *exportVisitor(visitor: VisitorSummary, exportedAt: string): AsyncGenerator<string> {
-    yield `{"exported_at":${JSON.stringify(exportedAt)},"visitor":${JSON.stringify(visitorWire(visitor))},"threads":[`;
-    let firstThread = true;
-    for (const threadId of visitor.threadIds) {
-      const thread = await this.storage.threads.get(threadId);
-      if (!thread) continue;
-      const head = {
-        id: thread.id,
-        kind: thread.kind,
-        title: thread.title,
-        created_at: thread.createdAt,
-        updated_at: thread.updatedAt,
-        participants: thread.participants,
-      };
-      yield `${firstThread ? '' : ','}${JSON.stringify(head).slice(0, -1)},"events":[`;
-      firstThread = false;
-      let after = 0;
-      let firstEvent = true;
-      for (;;) {
-        const page = await this.storage.log.list(threadId, after, EXPORT_PAGE_EVENTS);
-        if (page.events.length > 0) {
-          yield (firstEvent ? '' : ',') + page.events.map((event) => JSON.stringify(event)).join(',');
-          firstEvent = false;
-          after = page.events[page.events.length - 1]!.thread_seq;
-        }
-        if (!page.hasMore) break;
-      }
-      const files = (await this.storage.attachments.ofThread(threadId)).map((record) => ({
-        ...attachmentSummary(record),
-        sha256: record.sha256,
-        message_id: record.messageId,
-        created_at: record.createdAt,
-        download_path: `/chat/threads/${threadId}/attachments/${record.id}`,
-      }));
-      yield `],"attachments":${JSON.stringify(files)}}`;
-    }
-    yield ']}';
+  /** The export document (CONTRACT §14), as chunks of JSON text; see {@link exportVisitor}. */
+  exportVisitor(visitor: VisitorSummary, exportedAt: string): AsyncGenerator<string> {
+    return exportVisitor(this.storage, visitor, exportedAt);
   }
 }

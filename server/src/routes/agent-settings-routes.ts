@@ -16,6 +16,8 @@ import {
 } from '../http/schemas.ts';
 import type { AgentRecord, AgentTokenRecord } from '../storage/storage.ts';
 import type { AppContext } from './app-context.ts';
+import { auditEntry } from '../privacy/audit-entry.ts';
+import { userSenderId } from '../threads/principal.ts';
 import {
   attachmentSettingsSchema,
   visitorAttachmentPolicyOf,
@@ -106,13 +108,27 @@ const tokenInfoOf = (token: AgentTokenRecord) => ({
  * agent tokens get 403, an unknown slug 404.
  */
 export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void {
-  async function ownedAgent(request: FastifyRequest<{ Params: { slug: string } }>): Promise<AgentRecord> {
+  /** The agent of the path, with an audit entry maker for the owner's change (CONTRACT §14); 403 for anyone else. */
+  async function ownerChange(request: FastifyRequest<{ Params: { slug: string } }>) {
     const user = requireUser(await ctx.authenticate(request));
     const agent = await ctx.storage.agents.bySlug(request.params.slug);
     if (!agent) throw notFound(`The agent "${request.params.slug}"`);
     const owners = await ctx.storage.agents.owners(agent.id);
     if (!owners.includes(user.id)) throw new ApiError('forbidden', "Only the agent's owners can manage its settings and tokens.");
-    return agent;
+    const audit = (action: string, target: string, details?: Record<string, unknown>) =>
+      auditEntry({
+        agentId: agent.id,
+        actor: userSenderId(user.id),
+        action,
+        target,
+        details,
+        address: ctx.clientAddresses.of(request.raw),
+      });
+    return { agent, audit };
+  }
+
+  async function ownedAgent(request: FastifyRequest<{ Params: { slug: string } }>): Promise<AgentRecord> {
+    return (await ownerChange(request)).agent;
   }
 
   app.get<{ Params: { slug: string } }>(
@@ -169,30 +185,30 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
       },
     },
     async (request) => {
-      const agent = await ownedAgent(request);
+      const { agent, audit } = await ownerChange(request);
       const origins = normalizeAllowedOrigins(request.body.allowed_origins);
       if (!origins.ok) throw badRequest(origins.message);
       const expectedReplyMinutes = expectedReplyOf(request.body, agent);
-      const updated = await ctx.storage.agentSettings.update(agent.id, {
+      const retentionDays = retentionOf(request.body, agent);
+      const settings = {
         allowedOrigins: origins.origins,
         requireVerifiedIdentity: request.body.require_verified_identity,
         expectedReplyMinutes,
         websiteUrl: websiteUrlOf(request.body, agent),
         emailFollowUp: request.body.email_follow_up ?? agent.emailFollowUp,
         attachments: request.body.attachments === undefined ? agent.attachments : visitorAttachmentPolicyOf(request.body.attachments),
-        retentionDays: retentionOf(request.body, agent),
-      });
+        retentionDays,
+      };
+      const updated = await ctx.storage.agentSettings.update(
+        agent.id,
+        settings,
+        // Which settings, not their values (origins and URLs are the owner's business); the retention, which decides erasures, by value.
+        audit('agent.settings_changed', `agent:${agent.id}`, {
+          fields: Object.keys(request.body).sort(),
+          retention_days: retentionDays ?? null,
+        }),
+      );
       await ctx.agentSettingsChanged(updated);
-      const user = requireUser(await ctx.authenticate(request));
-      // Which settings, not their values: origins and URLs are the owner's business, the log says who changed what.
-      await ctx.privacy.audit({
-        agentId: agent.id,
-        actor: `user:${user.id}`,
-        action: 'agent.settings_changed',
-        target: `agent:${agent.id}`,
-        details: { fields: Object.keys(request.body).sort(), retention_days: updated.retentionDays ?? null },
-        address: ctx.clientAddresses.of(request.raw),
-      });
       return settingsOf(updated);
     },
   );
@@ -208,9 +224,13 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
       },
     },
     async (request, reply) => {
-      const agent = await ownedAgent(request);
+      const { agent, audit } = await ownerChange(request);
       const secret = newIdentitySecret();
-      const { createdAt } = await ctx.storage.agentSettings.setIdentitySecret(agent.id, secret);
+      const { createdAt } = await ctx.storage.agentSettings.setIdentitySecret(
+        agent.id,
+        secret,
+        audit('agent.identity_secret_rotated', `agent:${agent.id}`),
+      );
       reply.code(201);
       return { secret, created_at: createdAt };
     },
@@ -227,13 +247,13 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
       },
     },
     async (request, reply) => {
-      const agent = await ownedAgent(request);
+      const { agent, audit } = await ownerChange(request);
       const token = newAgentToken();
-      const record = await ctx.storage.agentSettings.addToken({
-        agentId: agent.id,
-        tokenHash: hashAgentToken(token),
-        prefix: token.slice(0, AGENT_TOKEN_PREFIX_LENGTH),
-      });
+      const record = await ctx.storage.agentSettings.addToken(
+        { agentId: agent.id, tokenHash: hashAgentToken(token), prefix: token.slice(0, AGENT_TOKEN_PREFIX_LENGTH) },
+        // The token's id only: its prefix is part of the secret.
+        (tokenId) => audit('agent.token_issued', `agent_token:${tokenId}`),
+      );
       reply.code(201);
       return { id: record.id, token, prefix: record.prefix, agent_id: agent.id, created_at: record.createdAt };
     },
@@ -270,8 +290,13 @@ export function agentSettingsRoutes(app: FastifyInstance, ctx: AppContext): void
       },
     },
     async (request, reply) => {
-      const agent = await ownedAgent(request);
-      if (!(await ctx.storage.agentSettings.revokeToken(agent.id, request.params.id))) throw notFound('The token');
+      const { agent, audit } = await ownerChange(request);
+      const revoked = await ctx.storage.agentSettings.revokeToken(
+        agent.id,
+        request.params.id,
+        audit('agent.token_revoked', `agent_token:${request.params.id}`),
+      );
+      if (!revoked) throw notFound('The token');
       ctx.agentTokenRevoked(request.params.id);
       return reply.code(204).send();
     },

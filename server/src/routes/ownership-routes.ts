@@ -53,7 +53,7 @@ export function ownershipRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { 200: { $ref: 'Thread#' }, ...errorResponses },
       },
     },
-    async (request) => ctx.ownership.takeOver(await ctx.authenticate(request), request.params.id),
+    async (request) => ctx.ownership.takeOver(await ctx.authenticate(request), request.params.id, ctx.clientAddresses.of(request.raw)),
   );
 
   app.post<{ Params: { id: string } }>(
@@ -84,6 +84,12 @@ export function ownershipRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { 200: { $ref: 'Thread#' }, ...errorResponses },
       },
     },
-    async (request) => ctx.ownership.setAssignee(await ctx.authenticate(request), request.params.id, request.body.assignee_id),
+    async (request) =>
+      ctx.ownership.setAssignee(
+        await ctx.authenticate(request),
+        request.params.id,
+        request.body.assignee_id,
+        ctx.clientAddresses.of(request.raw),
+      ),
   );
 }

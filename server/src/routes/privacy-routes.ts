@@ -166,7 +166,7 @@ export function privacyRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request, reply) => {
       const { visitor, userId } = await ownedVisitor(request);
-      await ctx.privacy.eraseVisitor(visitor, 'erased_by_owner', userSenderId(userId));
+      await ctx.privacy.eraseVisitor(visitor, 'erased_by_owner', userSenderId(userId), { address: ctx.clientAddresses.of(request.raw) });
       reply.code(204);
       return null;
     },
@@ -270,7 +270,11 @@ export function privacyRoutes(app: FastifyInstance, ctx: AppContext): void {
       const found = await tokenVisitor(request, agent);
       if (!found) throw new ApiError('unauthorized', 'This visitor token is not valid; there is nothing of it to erase.');
       const visitor = await ctx.storage.privacy.visitor(agent.id, found.visitor.id);
-      if (visitor) await ctx.privacy.eraseVisitor(visitor, 'erased_by_visitor', visitorSenderId(visitor.id));
+      if (visitor) {
+        await ctx.privacy.eraseVisitor(visitor, 'erased_by_visitor', visitorSenderId(visitor.id), {
+          address: ctx.clientAddresses.of(request.raw),
+        });
+      }
       reply.code(204);
       return null;
     },

@@ -159,7 +159,11 @@ export function pushRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (request) => {
-      const approval = await channels().actionTokens.decide(request.body.action_token, request.body.decision);
+      const approval = await channels().actionTokens.decide(
+        request.body.action_token,
+        request.body.decision,
+        ctx.clientAddresses.of(request.raw),
+      );
       return { approval: { approval_id: approval.id, status: approval.status, decided_at: approval.decidedAt } };
     },
   );

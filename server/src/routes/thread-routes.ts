@@ -193,7 +193,13 @@ export function threadRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request) => {
       const principal = await ctx.authenticate(request);
-      const approval = await ctx.runtime.decide(principal, request.params.id, request.params.approval_id, request.body.decision);
+      const approval = await ctx.runtime.decide(
+        principal,
+        request.params.id,
+        request.params.approval_id,
+        request.body.decision,
+        ctx.clientAddresses.of(request.raw),
+      );
       return { approval_id: approval.id, status: approval.status, decided_at: approval.decidedAt };
     },
   );

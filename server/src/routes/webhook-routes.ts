@@ -8,6 +8,7 @@ import type { WebhookRecord } from '../storage/storage.ts';
 import { AddressRefused, bareHost } from '../webhooks/address-guard.ts';
 import { shownCallbackUrl } from '../webhooks/shown-callback-url.ts';
 import type { AppContext } from './app-context.ts';
+import { auditAgentOf, auditEntry, SYSTEM_ACTOR } from '../privacy/audit-entry.ts';
 
 /** Active subscriptions a thread may have at once (CONTRACT §8). */
 const MAX_WEBHOOKS_PER_THREAD = 10;
@@ -71,7 +72,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request, reply) => {
       const principal = await ctx.authenticate(request);
       const callbackUrl = checkCallbackUrl(request.body.callback_url);
-      await ctx.threads.access(principal, request.params.id);
+      const thread = await ctx.threads.access(principal, request.params.id);
       if (principal.kind !== 'user')
         throw new ApiError('forbidden', 'Only people taking part in the thread can register webhooks; agent tokens cannot.');
       const creatorSessionVersion = principal.sessionVersion ?? (await ctx.storage.users.get(principal.id))?.sessionVersion;
@@ -93,14 +94,26 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
             `This thread already has ${MAX_WEBHOOKS_PER_THREAD} webhooks, the most it may have; delete one before adding another.`,
           );
         }
-        return ctx.storage.webhooks.create({
-          threadId: request.params.id,
-          callbackUrl: callbackUrl.toString(),
-          secret: `whsec_${randomBytes(24).toString('base64url')}`,
-          createdBy: principal.senderId,
-          // The version this request was authenticated with: a password change since, even one racing this request, ends it.
-          creatorSessionVersion,
-        });
+        return ctx.storage.webhooks.create(
+          {
+            threadId: request.params.id,
+            callbackUrl: callbackUrl.toString(),
+            secret: `whsec_${randomBytes(24).toString('base64url')}`,
+            createdBy: principal.senderId,
+            // The version this request was authenticated with: a password change since, even one racing this request, ends it.
+            creatorSessionVersion,
+          },
+          // By id: the callback URL may carry a credential of the receiver's, and the secret is one.
+          (webhookId) =>
+            auditEntry({
+              agentId: auditAgentOf(thread.participants),
+              actor: principal.senderId,
+              action: 'webhook.created',
+              target: `webhook:${webhookId}`,
+              details: { thread_id: thread.id },
+              address: ctx.clientAddresses.of(request.raw),
+            }),
+        );
       });
       reply.code(201);
       return {
@@ -147,7 +160,7 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request, reply) => {
       const principal = await ctx.authenticate(request);
-      await ctx.threads.access(principal, request.params.id);
+      const thread = await ctx.threads.access(principal, request.params.id);
       // Anyone who reads the thread may end any of its webhooks; an agent only its own (agents cannot subscribe today).
       if (principal.kind !== 'user') {
         const record = await ctx.storage.webhooks.get(request.params.subscription_id);
@@ -156,7 +169,20 @@ export function webhookRoutes(app: FastifyInstance, ctx: AppContext): void {
           throw new ApiError('forbidden', 'An agent cannot delete a webhook a person registered; someone taking part in the thread can.');
         }
       }
-      const removed = await ctx.storage.webhooks.delete(request.params.id, request.params.subscription_id);
+      const removed = await ctx.storage.webhooks.delete(
+        request.params.id,
+        request.params.subscription_id,
+        auditEntry({
+          agentId: auditAgentOf(thread.participants),
+          // An agent's token deletes as `agent:<uuid>`; anyone else is a user. The contract's actors are users, admin and system:
+          // an agent deleting its own webhook is the system's doing on its behalf, named in details.
+          actor: principal.kind === 'user' ? principal.senderId : SYSTEM_ACTOR,
+          action: 'webhook.deleted',
+          target: `webhook:${request.params.subscription_id}`,
+          details: principal.kind === 'user' ? { thread_id: thread.id } : { thread_id: thread.id, requested_by: principal.senderId },
+          address: ctx.clientAddresses.of(request.raw),
+        }),
+      );
       if (!removed) throw notFound('The subscription');
       ctx.webhooks.forget(request.params.subscription_id);
       reply.code(204);

@@ -15,6 +15,7 @@ import { visitorRules } from './contract/visitor-rules.ts';
 import { webhookRules } from './contract/webhook-rules.ts';
 import { notificationStoreRules } from './contract/notification-store-rules.ts';
 import { followUpRules } from './contract/follow-up-rules.ts';
+import { privacyRules } from './contract/privacy-rules.ts';
 
 /**
  * The rules every `Storage` implementation must keep, numbered so that a failure
@@ -38,5 +39,6 @@ export function storageContract(name: string, open: ContractOpen) {
     notificationStoreRules(open);
     followUpRules(open);
     attachmentBytesRules(open);
+    privacyRules(open);
   });
 }

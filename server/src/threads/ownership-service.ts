@@ -8,6 +8,16 @@ import type { OwnershipDecision } from '../storage/stores/ownership-store.ts';
 import { afterMessage, handBack, requestPerson, setAssignee, setStatus, takeOver } from './ownership-rules.ts';
 import type { Principal } from './principal.ts';
 import type { ThreadService } from './thread-service.ts';
+import { auditAgentOf, auditEntry } from '../privacy/audit-entry.ts';
+import type { AuditEntry } from '../storage/stores/privacy-store.ts';
+
+/** The decision with an audit entry written in its transaction, when it changes something (nothing is recorded otherwise). */
+const audited =
+  (decide: OwnershipDecision, audit: AuditEntry): OwnershipDecision =>
+  (current, at) => {
+    const plan = decide(current, at);
+    return plan && { ...plan, audit };
+  };
 
 /**
  * The latest `snoozed_until` taken: the last instant with a four-digit year. The ISO text of a
@@ -69,7 +79,7 @@ export class OwnershipService {
   }
 
   /** `PUT /chat/threads/{id}/assignee`: `user:<uuid>` who can read the thread, or null; 400 otherwise. */
-  async setAssignee(principal: Principal, threadId: string, assignee: string | null): Promise<OwnedThread> {
+  async setAssignee(principal: Principal, threadId: string, assignee: string | null, address: string | null = null): Promise<OwnedThread> {
     const thread = await this.actor(principal, threadId);
     let userId: string | null = null;
     if (assignee !== null) {
@@ -80,7 +90,15 @@ export class OwnershipService {
         throw badRequest('The assignee must be a person who can read this thread.');
       }
     }
-    return this.apply(principal, threadId, setAssignee(userId, principal.senderId));
+    const audit = auditEntry({
+      agentId: auditAgentOf(thread.participants),
+      actor: principal.senderId,
+      action: 'thread.assigned',
+      target: `thread:${thread.id}`,
+      details: { assignee_id: userId === null ? null : `user:${userId}` },
+      address,
+    });
+    return this.apply(principal, threadId, audited(setAssignee(userId, principal.senderId), audit));
   }
 
   /**
@@ -100,11 +118,18 @@ export class OwnershipService {
    * `POST /chat/threads/{id}/takeover`: the caller becomes assignee, the agent pauses, the thread
    * opens (`handoff`); then every run of the thread stops at once, on whichever process runs it.
    */
-  async takeOver(principal: Principal, threadId: string): Promise<OwnedThread> {
-    await this.actor(principal, threadId);
+  async takeOver(principal: Principal, threadId: string, address: string | null = null): Promise<OwnedThread> {
+    const thread = await this.actor(principal, threadId);
     const user = await this.storage.users.get(principal.id);
     const decision = takeOver({ senderId: principal.senderId, id: principal.id, name: user?.name ?? principal.name });
-    await this.commit(threadId, decision);
+    const audit = auditEntry({
+      agentId: auditAgentOf(thread.participants),
+      actor: principal.senderId,
+      action: 'thread.taken_over',
+      target: `thread:${thread.id}`,
+      address,
+    });
+    await this.commit(threadId, audited(decision, audit));
     await this.runs.stopRunsOf(threadId);
     return this.answer(principal, threadId);
   }

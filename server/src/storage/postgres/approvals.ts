@@ -5,6 +5,8 @@ import { now, toApproval, type Row } from './rows.ts';
 import { insertEvent } from './thread-log.ts';
 import type { ApprovalRecord, NewApproval, NewEvent } from '../storage.ts';
 import type { ApprovalOutcome, ApprovalStore } from '../stores/approval-store.ts';
+import type { AuditEntry } from '../stores/privacy-store.ts';
+import { insertAudit } from './audit-rows.ts';
 
 /** Tool-call approvals in PostgreSQL; each change commits its event in the same transaction. */
 export class PostgresApprovals implements ApprovalStore {
@@ -30,7 +32,12 @@ export class PostgresApprovals implements ApprovalStore {
   }
 
   /** Settles a pending approval with its event; null when it was no longer pending (also when another process won). */
-  async settle(id: string, outcome: ApprovalOutcome, event: NewEvent): Promise<{ approval: ApprovalRecord; event: ThreadEvent } | null> {
+  async settle(
+    id: string,
+    outcome: ApprovalOutcome,
+    event: NewEvent,
+    audit?: AuditEntry,
+  ): Promise<{ approval: ApprovalRecord; event: ThreadEvent } | null> {
     return this.sql.begin(async (tx) => {
       const decidedAt = now();
       const [row] = await tx<Row[]>`
@@ -39,6 +46,7 @@ export class PostgresApprovals implements ApprovalStore {
         RETURNING *`;
       if (!row) return null;
       const approval = toApproval(row);
+      await insertAudit(tx, audit);
       return { approval, event: await insertEvent(tx, approval.threadId, event, decidedAt) };
     });
   }

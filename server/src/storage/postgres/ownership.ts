@@ -4,6 +4,7 @@ import { now, toOwnership, type Row } from './rows.ts';
 import { insertEvent } from './thread-log.ts';
 import type { OwnershipChange, OwnershipDecision, OwnershipStore } from '../stores/ownership-store.ts';
 import { countsOf } from '../queue-counts.ts';
+import { insertAudit } from './audit-rows.ts';
 
 /** Who owns each thread (CONTRACT §11), in PostgreSQL: each change and its events in one transaction. */
 export class PostgresOwnership implements OwnershipStore {
@@ -28,6 +29,7 @@ export class PostgresOwnership implements OwnershipStore {
       await tx`
         UPDATE thread_access SET status = ${next.status}, assignee_id = ${next.assigneeId}, waiting_since = ${next.waitingSince}
         WHERE thread_id = ${threadId}`;
+      await insertAudit(tx, plan.audit);
       const events = [];
       for (const event of plan.events) events.push(await insertEvent(tx, threadId, event, at));
       return { state: next, events };

@@ -1,6 +1,7 @@
 import type postgres from 'postgres';
 import { iso, type Db, type Row } from './rows.ts';
 import { threadLexeme } from './search.ts';
+import { insertAudit } from './audit-rows.ts';
 import type { AuditEntry, ExpiredThread, MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
 
 type Tx = postgres.TransactionSql;
@@ -95,7 +96,7 @@ export class PostgresPrivacy implements PrivacyStore {
     });
   }
 
-  async eraseThread(threadId: string): Promise<void> {
+  async eraseThread(threadId: string, audit?: AuditEntry): Promise<void> {
     await this.sql.begin(async (tx) => {
       // The thread row first: a commit racing this one waits for it, then finds no thread.
       const [thread] = await tx`SELECT id FROM threads WHERE id = ${threadId} FOR UPDATE`;
@@ -118,14 +119,18 @@ export class PostgresPrivacy implements PrivacyStore {
       await tx`DELETE FROM visitor_resume_tokens WHERE thread_id = ${threadId}`;
       await tx`DELETE FROM attachments WHERE thread_id = ${threadId}`;
       await tx`DELETE FROM threads WHERE id = ${threadId}`;
+      await insertAudit(tx, audit);
     });
   }
 
   /** Nothing to do: deleted rows leave the indexes with VACUUM. */
   async compactSearch(): Promise<void> {}
 
-  async eraseVisitor(visitorId: string): Promise<void> {
-    await this.sql.begin((tx) => this.deleteVisitorRows(tx, visitorId));
+  async eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<void> {
+    await this.sql.begin(async (tx) => {
+      await this.deleteVisitorRows(tx, visitorId);
+      await insertAudit(tx, audit);
+    });
   }
 
   async expiredThreads(now: number, limit: number): Promise<ExpiredThread[]> {
@@ -151,10 +156,7 @@ export class PostgresPrivacy implements PrivacyStore {
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    await this.sql`
-      INSERT INTO audit_log (id, agent_id, at, actor, action, target, details, address)
-      VALUES (${entry.id}, ${entry.agentId}, ${entry.at}::timestamptz, ${entry.actor}, ${entry.action}, ${entry.target},
-              ${JSON.stringify(entry.details)}::text::jsonb, ${entry.address})`;
+    await insertAudit(this.sql, entry);
   }
 
   async auditEntries(agentId: string, page: { before: number | null; action: string | null; limit: number }) {
@@ -163,6 +165,20 @@ export class PostgresPrivacy implements PrivacyStore {
         AND (${page.before}::bigint IS NULL OR position < ${page.before}::bigint)
         AND (${page.action}::text IS NULL OR action = ${page.action}::text)
       ORDER BY position DESC LIMIT ${page.limit + 1}`;
+    return this.auditPageOf(rows, page.limit);
+  }
+
+  async allAuditEntries(page: { agentId: string | null; before: number | null; limit: number }) {
+    const rows = await this.sql<Row[]>`
+      SELECT * FROM audit_log WHERE (${page.agentId}::text IS NULL OR agent_id = ${page.agentId}::text)
+        AND (${page.before}::bigint IS NULL OR position < ${page.before}::bigint)
+      ORDER BY position DESC LIMIT ${page.limit + 1}`;
+    return this.auditPageOf(rows, page.limit);
+  }
+
+  /** A page of entries from `limit + 1` rows (the extra one says there is a next page). */
+  private auditPageOf(rows: Row[], limit: number) {
+    const page = { limit };
     const entries = rows.slice(0, page.limit).map((row) => ({
       id: row.id as string,
       agentId: row.agent_id as string | null,

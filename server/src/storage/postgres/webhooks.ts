@@ -4,6 +4,8 @@ import { now, toWebhook, type Row } from './rows.ts';
 import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { NewWebhook, WebhookRecord } from '../storage.ts';
 import type { WebhookStore } from '../stores/webhook-store.ts';
+import type { AuditEntry } from '../stores/privacy-store.ts';
+import { insertAudit } from './audit-rows.ts';
 
 /** The subscription `w` joined to its creator `u` (none when `created_by` is not a known user). */
 const WITH_CREATOR = `webhooks AS w LEFT JOIN users AS u ON left(w.created_by, 5) = 'user:' AND u.id = substr(w.created_by, 6)`;
@@ -50,17 +52,21 @@ export class PostgresWebhooks implements WebhookStore {
       RETURNING webhooks.*)`;
   }
 
-  async create(input: NewWebhook): Promise<WebhookRecord> {
+  async create(input: NewWebhook, audit?: (webhookId: string) => AuditEntry): Promise<WebhookRecord> {
     // The cursor starts at the thread's end, in the same statement: only later events are sent.
     const id = randomUUID();
     const secret = this.secrets.seal(input.secret, sealedColumn.webhookSecret(id));
-    const [row] = await this.sql<Row[]>`
+    const row = await this.sql.begin(async (tx) => {
+      const [inserted] = await tx<Row[]>`
       INSERT INTO webhooks (id, thread_id, callback_url, secret, active, created_by, creator_session_version, created_at,
                             delivered_seq)
       SELECT ${id}, id, ${input.callbackUrl}, ${secret}, true, ${input.createdBy}, ${input.creatorSessionVersion},
              ${now()}, last_seq
       FROM threads WHERE id = ${input.threadId}
       RETURNING *`;
+      if (inserted) await insertAudit(tx, audit?.(id));
+      return inserted;
+    });
     if (!row) throw new Error(`Thread ${input.threadId} does not exist.`);
     return this.toRecord(row);
   }
@@ -70,8 +76,12 @@ export class PostgresWebhooks implements WebhookStore {
     return row && this.toRecord(row);
   }
 
-  async delete(threadId: string, id: string): Promise<boolean> {
-    return (await this.sql`DELETE FROM webhooks WHERE thread_id = ${threadId} AND id = ${id}`).count > 0;
+  async delete(threadId: string, id: string, audit?: AuditEntry): Promise<boolean> {
+    return this.sql.begin(async (tx) => {
+      if ((await tx`DELETE FROM webhooks WHERE thread_id = ${threadId} AND id = ${id}`).count === 0) return false;
+      await insertAudit(tx, audit);
+      return true;
+    });
   }
 
   async listActive(threadId: string): Promise<WebhookRecord[]> {

@@ -5,15 +5,19 @@ import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { AgentRecord, AgentSettingsInput, AgentTokenRecord, NewAgentToken } from '../storage.ts';
 import type { AgentSettingsStore } from '../stores/agent-settings-store.ts';
 import { policyColumn } from '../attachment-policy-column.ts';
+import type { AuditEntry } from '../stores/privacy-store.ts';
+import { auditWriter } from './audit-rows.ts';
 
 /** Agent settings and external agent tokens in the SQLite file (`storage.agentSettings`). */
 export class SqliteAgentSettings implements AgentSettingsStore {
   private readonly stmt;
+  private readonly audit;
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly secrets: SecretBox,
   ) {
+    this.audit = auditWriter(db);
     this.stmt = {
       agentById: db.prepare('SELECT * FROM agents WHERE id = ?'),
       updateSettings: db.prepare(
@@ -31,31 +35,40 @@ export class SqliteAgentSettings implements AgentSettingsStore {
     };
   }
 
-  async update(agentId: string, settings: AgentSettingsInput): Promise<AgentRecord> {
-    const changed = this.stmt.updateSettings.run(
-      JSON.stringify(settings.allowedOrigins),
-      settings.requireVerifiedIdentity ? 1 : 0,
-      settings.expectedReplyMinutes,
-      settings.websiteUrl,
-      settings.emailFollowUp ? 1 : 0,
-      policyColumn(settings.attachments),
-      settings.retentionDays ?? null,
-      agentId,
-    );
-    if (changed.changes === 0) throw new Error(`agent ${agentId} does not exist`);
-    return toAgent(this.stmt.agentById.get(agentId) as Row, this.secrets);
+  async update(agentId: string, settings: AgentSettingsInput, audit?: AuditEntry): Promise<AgentRecord> {
+    return this.db.transaction(() => {
+      const changed = this.stmt.updateSettings.run(
+        JSON.stringify(settings.allowedOrigins),
+        settings.requireVerifiedIdentity ? 1 : 0,
+        settings.expectedReplyMinutes,
+        settings.websiteUrl,
+        settings.emailFollowUp ? 1 : 0,
+        policyColumn(settings.attachments),
+        settings.retentionDays ?? null,
+        agentId,
+      );
+      if (changed.changes === 0) throw new Error(`agent ${agentId} does not exist`);
+      this.audit(audit);
+      return toAgent(this.stmt.agentById.get(agentId) as Row, this.secrets);
+    })();
   }
 
-  async setIdentitySecret(agentId: string, secret: string): Promise<{ createdAt: string }> {
+  async setIdentitySecret(agentId: string, secret: string, audit?: AuditEntry): Promise<{ createdAt: string }> {
     const createdAt = now();
     const sealed = this.secrets.seal(secret, sealedColumn.identitySecret(agentId));
-    if (this.stmt.setSecret.run(sealed, createdAt, agentId).changes === 0) throw new Error(`agent ${agentId} does not exist`);
+    this.db.transaction(() => {
+      if (this.stmt.setSecret.run(sealed, createdAt, agentId).changes === 0) throw new Error(`agent ${agentId} does not exist`);
+      this.audit(audit);
+    })();
     return { createdAt };
   }
 
-  async addToken(input: NewAgentToken): Promise<AgentTokenRecord> {
+  async addToken(input: NewAgentToken, audit?: (tokenId: string) => AuditEntry): Promise<AgentTokenRecord> {
     const record: AgentTokenRecord = { id: randomUUID(), agentId: input.agentId, prefix: input.prefix, createdAt: now(), lastUsedAt: null };
-    this.stmt.insertToken.run(input.tokenHash, input.agentId, record.createdAt, record.id, record.prefix);
+    this.db.transaction(() => {
+      this.stmt.insertToken.run(input.tokenHash, input.agentId, record.createdAt, record.id, record.prefix);
+      this.audit(audit?.(record.id));
+    })();
     return record;
   }
 
@@ -70,8 +83,12 @@ export class SqliteAgentSettings implements AgentSettingsStore {
     return (this.stmt.liveTokens.all(agentId) as Row[]).map(toToken);
   }
 
-  async revokeToken(agentId: string, tokenId: string): Promise<boolean> {
-    return this.stmt.revoke.run(now(), agentId, tokenId).changes > 0;
+  async revokeToken(agentId: string, tokenId: string, audit?: AuditEntry): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.stmt.revoke.run(now(), agentId, tokenId).changes === 0) return false;
+      this.audit(audit);
+      return true;
+    })();
   }
 
   async touchToken(tokenId: string, usedAt: string): Promise<void> {

@@ -5,15 +5,19 @@ import { now, toApproval, type Row } from './rows.ts';
 import type { SqliteThreadLog } from './thread-log.ts';
 import type { ApprovalRecord, NewApproval, NewEvent } from '../storage.ts';
 import type { ApprovalOutcome, ApprovalStore } from '../stores/approval-store.ts';
+import type { AuditEntry } from '../stores/privacy-store.ts';
+import { auditWriter } from './audit-rows.ts';
 
 /** Tool-call approvals in the SQLite file; each change commits its event in the same transaction. */
 export class SqliteApprovals implements ApprovalStore {
   private readonly stmt;
+  private readonly audit;
 
   constructor(
     private readonly db: Database.Database,
     private readonly log: SqliteThreadLog,
   ) {
+    this.audit = auditWriter(db);
     this.stmt = {
       insert: db.prepare(
         `INSERT INTO approvals (id, thread_id, run_id, tool_name, preview, status, expires_at, created_at)
@@ -48,12 +52,18 @@ export class SqliteApprovals implements ApprovalStore {
     return row && toApproval(row);
   }
 
-  async settle(id: string, outcome: ApprovalOutcome, event: NewEvent): Promise<{ approval: ApprovalRecord; event: ThreadEvent } | null> {
+  async settle(
+    id: string,
+    outcome: ApprovalOutcome,
+    event: NewEvent,
+    audit?: AuditEntry,
+  ): Promise<{ approval: ApprovalRecord; event: ThreadEvent } | null> {
     return this.db.transaction(() => {
       const decidedAt = now();
       const changed = this.stmt.settle.run(outcome.status, outcome.decidedBy, decidedAt, id).changes > 0;
       if (!changed) return null;
       const approval = toApproval(this.stmt.byId.get(id) as Row);
+      this.audit(audit);
       return { approval, event: this.log.insertEvent(approval.threadId, event, decidedAt) };
     })();
   }

@@ -4,15 +4,18 @@ import { now, str, toOwnership, type Row } from './rows.ts';
 import type { SqliteThreadLog } from './thread-log.ts';
 import type { OwnershipChange, OwnershipDecision, OwnershipStore } from '../stores/ownership-store.ts';
 import { countsOf } from '../queue-counts.ts';
+import { auditWriter } from './audit-rows.ts';
 
 /** Who owns each thread (CONTRACT §11), in the SQLite file: each change and its events in one transaction. */
 export class SqliteOwnership implements OwnershipStore {
   private readonly stmt;
+  private readonly audit;
 
   constructor(
     private readonly db: Database.Database,
     private readonly log: SqliteThreadLog,
   ) {
+    this.audit = auditWriter(db);
     this.stmt = {
       state: db.prepare('SELECT status, assignee_id, agent_paused, waiting_since, snoozed_until FROM threads WHERE id = ?'),
       update: db.prepare(
@@ -37,6 +40,7 @@ export class SqliteOwnership implements OwnershipStore {
       const { next } = plan;
       this.stmt.update.run(next.status, next.assigneeId, next.agentPaused ? 1 : 0, next.waitingSince, next.snoozedUntil, threadId);
       this.stmt.updateAccess.run(next.status, next.assigneeId, next.waitingSince, threadId);
+      this.audit(plan.audit);
       return { state: next, events: plan.events.map((event) => this.log.insertEvent(threadId, event, at)) };
     })();
   }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { auditWriter } from './audit-rows.ts';
 import type { AuditEntry, ExpiredThread, MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
 
 interface VisitorRow {
@@ -23,8 +24,10 @@ const threadKey = (threadId: string) => `{thread_key} : "x${threadId.replaceAll(
  */
 export class SqlitePrivacy implements PrivacyStore {
   private readonly stmt;
+  private readonly audit;
 
   constructor(private readonly db: Database.Database) {
+    this.audit = auditWriter(db);
     const summary = `SELECT visitors.id, visitors.agent_id, visitors.email, visitors.name, visitors.identity_sub, visitors.verified,
                             visitors.created_at,
                             (SELECT max(coalesce(last_used_at, created_at)) FROM visitor_tokens WHERE visitor_id = visitors.id) AS last_seen_at
@@ -76,9 +79,9 @@ export class SqlitePrivacy implements PrivacyStore {
       deleteThreadResumeTokens: db.prepare('DELETE FROM visitor_resume_tokens WHERE thread_id = ?'),
       deleteAttachments: db.prepare('DELETE FROM attachments WHERE thread_id = ?'),
       deleteThread: db.prepare('DELETE FROM threads WHERE id = ?'),
-      appendAudit: db.prepare(
-        `INSERT INTO audit_log (id, agent_id, at, actor, action, target, details, address)
-         VALUES (@id, @agentId, @at, @actor, @action, @target, @details, @address)`,
+      auditAll: db.prepare(
+        `SELECT * FROM audit_log WHERE (@agentId IS NULL OR agent_id = @agentId) AND (@before IS NULL OR position < @before)
+         ORDER BY position DESC LIMIT @limit`,
       ),
       auditPage: db.prepare(
         `SELECT * FROM audit_log WHERE agent_id = @agentId AND (@before IS NULL OR position < @before)
@@ -191,7 +194,7 @@ export class SqlitePrivacy implements PrivacyStore {
     })();
   }
 
-  async eraseThread(threadId: string): Promise<void> {
+  async eraseThread(threadId: string, audit?: AuditEntry): Promise<void> {
     this.db.transaction(() => {
       for (const visitorId of this.stmt.visitorsOfThread.all(threadId) as string[]) this.deleteVisitorRows(visitorId);
       this.stmt.deleteSearch.run(threadKey(threadId));
@@ -209,12 +212,15 @@ export class SqlitePrivacy implements PrivacyStore {
       this.stmt.deleteThreadFollowUps.run(threadId, threadId);
       this.stmt.deleteThreadResumeTokens.run(threadId);
       this.stmt.deleteAttachments.run(threadId);
-      this.stmt.deleteThread.run(threadId);
+      if (this.stmt.deleteThread.run(threadId).changes > 0) this.audit(audit);
     })();
   }
 
-  async eraseVisitor(visitorId: string): Promise<void> {
-    this.db.transaction(() => this.deleteVisitorRows(visitorId))();
+  async eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<void> {
+    this.db.transaction(() => {
+      this.deleteVisitorRows(visitorId);
+      this.audit(audit);
+    })();
   }
 
   async expiredThreads(now: number, limit: number): Promise<ExpiredThread[]> {
@@ -227,14 +233,24 @@ export class SqlitePrivacy implements PrivacyStore {
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    this.stmt.appendAudit.run({ ...entry, details: JSON.stringify(entry.details) });
+    this.audit(entry);
   }
 
   async auditEntries(agentId: string, page: { before: number | null; action: string | null; limit: number }) {
-    const rows = this.stmt.auditPage.all({ agentId, before: page.before, action: page.action, limit: page.limit + 1 }) as Record<
-      string,
-      unknown
-    >[];
+    return this.auditPageOf(
+      this.stmt.auditPage.all({ agentId, before: page.before, action: page.action, limit: page.limit + 1 }),
+      page.limit,
+    );
+  }
+
+  async allAuditEntries(page: { agentId: string | null; before: number | null; limit: number }) {
+    return this.auditPageOf(this.stmt.auditAll.all({ agentId: page.agentId, before: page.before, limit: page.limit + 1 }), page.limit);
+  }
+
+  /** A page of entries from `limit + 1` rows (the extra one says there is a next page). */
+  private auditPageOf(read: unknown[], limit: number) {
+    const rows = read as Record<string, unknown>[];
+    const page = { limit };
     const entries = rows.slice(0, page.limit).map((row) => ({
       id: row.id as string,
       agentId: row.agent_id as string | null,

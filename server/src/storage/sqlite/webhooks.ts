@@ -4,6 +4,8 @@ import { now, toWebhook, type Row } from './rows.ts';
 import { sealedColumn, type SecretBox } from '../secrets/secret-box.ts';
 import type { NewWebhook, WebhookRecord } from '../storage.ts';
 import type { WebhookStore } from '../stores/webhook-store.ts';
+import type { AuditEntry } from '../stores/privacy-store.ts';
+import { auditWriter } from './audit-rows.ts';
 
 /** The subscription `w` joined to its creator `u` (none when `created_by` is not a known user). */
 const WITH_CREATOR = `webhooks AS w LEFT JOIN users AS u ON substr(w.created_by, 1, 5) = 'user:' AND u.id = substr(w.created_by, 6)`;
@@ -27,10 +29,13 @@ export class SqliteWebhooks implements WebhookStore {
 
   private readonly lapseThen;
 
+  private readonly audit;
+
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly secrets: SecretBox,
   ) {
+    this.audit = auditWriter(db);
     // The creator's standing and the lease change are read and written in one transaction.
     this.lapseThen = <T>(id: string, work: () => T): { lapsed: Row } | { result: T } =>
       db.transaction(() => {
@@ -81,11 +86,22 @@ export class SqliteWebhooks implements WebhookStore {
     };
   }
 
-  async create(input: NewWebhook): Promise<WebhookRecord> {
+  async create(input: NewWebhook, audit?: (webhookId: string) => AuditEntry): Promise<WebhookRecord> {
     const id = randomUUID();
     const secret = this.secrets.seal(input.secret, sealedColumn.webhookSecret(id));
-    const row = this.stmt.insert.get(id, input.callbackUrl, secret, input.createdBy, input.creatorSessionVersion, now(), input.threadId) as
-      Row | undefined;
+    const row = this.db.transaction(() => {
+      const inserted = this.stmt.insert.get(
+        id,
+        input.callbackUrl,
+        secret,
+        input.createdBy,
+        input.creatorSessionVersion,
+        now(),
+        input.threadId,
+      ) as Row | undefined;
+      if (inserted) this.audit(audit?.(id));
+      return inserted;
+    })();
     if (!row) throw new Error(`Thread ${input.threadId} does not exist.`);
     return this.toRecord(row);
   }
@@ -95,8 +111,12 @@ export class SqliteWebhooks implements WebhookStore {
     return row && this.toRecord(row);
   }
 
-  async delete(threadId: string, id: string): Promise<boolean> {
-    return this.stmt.delete.run(threadId, id).changes > 0;
+  async delete(threadId: string, id: string, audit?: AuditEntry): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.stmt.delete.run(threadId, id).changes === 0) return false;
+      this.audit(audit);
+      return true;
+    })();
   }
 
   async listActive(threadId: string): Promise<WebhookRecord[]> {

@@ -1,5 +1,6 @@
 import type { SenderId, ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import type { ApprovalRecord, NewApproval, NewEvent } from '../storage.ts';
+import type { AuditEntry } from './privacy-store.ts';
 
 /** How a pending approval is settled, and by whom (null: it expired). */
 export interface ApprovalOutcome {
@@ -13,7 +14,12 @@ export interface ApprovalStore {
   create(input: NewApproval, event: NewEvent): Promise<{ approval: ApprovalRecord; event: ThreadEvent }>;
   get(id: string): Promise<ApprovalRecord | undefined>;
   /** Settles a pending approval and commits its event; null when it was no longer pending. */
-  settle(id: string, outcome: ApprovalOutcome, event: NewEvent): Promise<{ approval: ApprovalRecord; event: ThreadEvent } | null>;
+  settle(
+    id: string,
+    outcome: ApprovalOutcome,
+    event: NewEvent,
+    audit?: AuditEntry,
+  ): Promise<{ approval: ApprovalRecord; event: ThreadEvent } | null>;
   /** Pending approvals: every process sweeps those past their deadline (AgentRuntime.start). */
   listPending(): Promise<ApprovalRecord[]>;
 }

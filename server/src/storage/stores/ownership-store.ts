@@ -1,6 +1,7 @@
 import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import type { QueueCounts } from '../../../../src/core/protocol/ownership.ts';
 import type { NewEvent, OwnershipState } from '../storage.ts';
+import type { AuditEntry } from './privacy-store.ts';
 
 /**
  * What an ownership change does, decided from the state read under the thread's lock:
@@ -9,6 +10,8 @@ import type { NewEvent, OwnershipState } from '../storage.ts';
 export interface OwnershipPlan {
   next: OwnershipState;
   events: NewEvent[];
+  /** The audit entry of the change (CONTRACT §14), written in its transaction; none for most changes. */
+  audit?: AuditEntry;
 }
 
 /** Decides a change from the current state at the time `at` (ISO) its events will carry; null: nothing to do (nothing is written). */

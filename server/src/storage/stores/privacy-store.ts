@@ -79,16 +79,17 @@ export interface PrivacyStore {
   /**
    * Deletes what is left of the thread, in one transaction: the rest of its log, its
    * participants, approvals, runs, notifications and their queued deliveries, and the thread
-   * row; a visitor whose open thread it is goes with it. Nothing when it is already gone.
+   * row; a visitor whose open thread it is goes with it. Nothing when it is already gone. The
+   * audit entry (a thread erased alone, by retention) is written in the same transaction, when the thread was there.
    */
-  eraseThread(threadId: string): Promise<void>;
+  eraseThread(threadId: string, audit?: AuditEntry): Promise<void>;
   /**
    * Rewrites the search indexes without what erased rows left in them (SQLite's FTS5 keeps a
    * deleted row's terms until its segments merge); called after an erasure.
    */
   compactSearch(): Promise<void>;
-  /** Deletes the visitor row and whatever of their access is left. */
-  eraseVisitor(visitorId: string): Promise<void>;
+  /** Deletes the visitor row and whatever of their access is left, with the erasure's audit entry in the same transaction. */
+  eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<void>;
   /**
    * Visitor threads of agents with a retention whose last activity is older than it at `now`
    * (epoch ms), at most `limit`, oldest activity first.
@@ -103,6 +104,12 @@ export interface PrivacyStore {
     agentId: string,
     page: { before: number | null; action: string | null; limit: number },
   ): Promise<{ entries: AuditEntry[]; next: number | null }>;
+  /** Every agent's audit entries (or one agent's), newest first, before the cursor: what the admin CLI's `audit` prints. */
+  allAuditEntries(page: {
+    agentId: string | null;
+    before: number | null;
+    limit: number;
+  }): Promise<{ entries: AuditEntry[]; next: number | null }>;
   /** The message of the thread, if any. */
   message(threadId: string, messageId: string): Promise<MessageOrigin | undefined>;
   /**

@@ -1,10 +1,11 @@
 import type { NewWebhook, WebhookRecord } from '../storage.ts';
+import type { AuditEntry } from './privacy-store.ts';
 
 /** Webhook subscriptions of threads, with each one's delivery cursor and lease (`storage.webhooks`). */
 export interface WebhookStore {
-  create(input: NewWebhook): Promise<WebhookRecord>;
+  create(input: NewWebhook, audit?: (webhookId: string) => AuditEntry): Promise<WebhookRecord>;
   get(id: string): Promise<WebhookRecord | undefined>;
-  delete(threadId: string, id: string): Promise<boolean>;
+  delete(threadId: string, id: string, audit?: AuditEntry): Promise<boolean>;
   listActive(threadId: string): Promise<WebhookRecord[]>;
   /**
    * Every subscription of the thread, on or off, oldest first. One whose creator may no

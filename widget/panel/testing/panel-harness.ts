@@ -316,6 +316,7 @@ export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harn
     locale: options.locale ?? 'en',
     openOnLoad: false,
     theme: 'auto',
+    consent: false,
   };
   if (options.record) {
     const record = {

@@ -75,6 +75,7 @@ export abstract class VisitorConversation {
       earlier: null,
       leaving: null,
       linkNotice: null,
+      gone: null,
     };
   }
 

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { joinPath } from '../../src/core/testing/join-path.ts';
+import README from '../../README.md?raw';
 
 /**
  * The README's "Storage keys" table is what site owners put in their privacy notices: it must
@@ -10,19 +10,17 @@ import { describe, expect, it } from 'vitest';
  * it to the table and to the list here).
  */
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const GLOBBED = import.meta.glob<string>(
+  ['../**/*.{ts,tsx}', '../../src/core/engine/create-visitor-engine.ts', '!**/*.test.*', '!**/testing/**'],
+  {
+    query: '?raw',
+    import: 'default',
+    eager: true,
+  },
+);
 
-/** Every source file of the widget, without tests and test helpers. */
-function widgetSources(directory: string): string[] {
-  return readdirSync(join(ROOT, directory), { withFileTypes: true }).flatMap((entry) => {
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) return entry.name === 'testing' ? [] : widgetSources(path);
-    return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [path] : [];
-  });
-}
-
-/** The core files the widget's panel runs that touch storage (the engine's outbox). */
-const CORE_FILES = ['src/core/engine/create-visitor-engine.ts'];
+/** The widget's sources, and the core file its panel runs that touches storage (the engine's outbox), by path from the repository's root. */
+const SOURCES = Object.fromEntries(Object.entries(GLOBBED).map(([key, text]) => [joinPath('widget/shared/this-file', key), text]));
 
 /** Reaches storage: the Web Storage objects or their methods, IndexedDB, or cookies. */
 const TOUCHES_STORAGE = /\b(?:localStorage|sessionStorage|indexedDB|IndexedDbOutboxStore)\b|\.setItem\(|document\.cookie/;
@@ -38,24 +36,24 @@ const KNOWN_FILES = [
 ];
 
 function storageSection(): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const readme = README;
   const start = readme.indexOf('**Storage keys (the widget).**');
   expect(start, 'the README has the "Storage keys" list').toBeGreaterThan(0);
   return readme.slice(start, readme.indexOf('\n\n', readme.indexOf('| IndexedDB', start)));
 }
 
 describe('the README lists every storage key of the widget', () => {
-  const files = [...widgetSources('widget'), ...CORE_FILES].filter((path) => TOUCHES_STORAGE.test(readFileSync(join(ROOT, path), 'utf8')));
+  const files = Object.keys(SOURCES).filter((path) => TOUCHES_STORAGE.test(SOURCES[path]!));
 
   it('knows every file that touches storage', () => {
-    expect(files.map((path) => path.replaceAll('\\', '/')).sort()).toEqual(KNOWN_FILES);
+    expect(files.sort()).toEqual(KNOWN_FILES);
   });
 
   it('lists each key those files build', () => {
     const section = storageSection();
     const keys: string[] = [];
     for (const path of files) {
-      const text = readFileSync(join(ROOT, path), 'utf8');
+      const text = SOURCES[path]!;
       // `${key}:viewing`: a suffix of the visitor record's key.
       for (const [, suffix] of text.matchAll(/`\$\{key\}:([a-z]+)`/g)) keys.push(`ama2chat:{server}:{agent}:${suffix}`);
       // The record's own key, and the outbox database's name.

@@ -8,7 +8,9 @@ import {
   launcher,
   messageBox,
   openPanel,
+  panel,
   sendFromWidget,
+  visitorRecord,
   widgetConversation,
 } from './support/host-page.ts';
 
@@ -157,4 +159,50 @@ test('consent mode on a phone in dark mode: the launcher only, accessible', asyn
   } finally {
     await context.close();
   }
+});
+
+test('"Delete this conversation": asked in words, erased on the server, forgotten here; a reload starts fresh and the old thread is 404', async ({
+  page,
+  request,
+}) => {
+  const watch = new PageWatch(page);
+  await page.goto(host.page({ widget: { agent: 'demo' } }));
+  await openPanel(page);
+  const question = `To be deleted ${uniqueTag()}`;
+  await expect(messageBox(page)).toBeVisible({ timeout: 20_000 });
+  await sendFromWidget(page, question);
+  await expect(widgetConversation(page).getByText(demoReplyTo(question))).toBeVisible({ timeout: 20_000 });
+  const before = await visitorRecord(page);
+  const history = `${CHAT_ORIGIN}/api/v1/chat/public/demo/threads/${before.threadId}/events?last_thread_seq=0`;
+  expect((await request.get(history, { headers: { authorization: `Bearer ${before.visitorToken}` } })).status()).toBe(200);
+
+  await panel(page).getByRole('button', { name: 'Delete this conversation' }).click();
+  const confirm = panel(page).getByRole('alertdialog', { name: 'Delete this conversation?' });
+  await expect(confirm).toContainText(
+    'This conversation and everything in it (your messages, the replies and any files) will be deleted from the server and from this device. This cannot be undone.',
+  );
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+
+  await expect(panel(page).getByRole('status').filter({ hasText: 'Your conversation was deleted.' })).toBeVisible({ timeout: 20_000 });
+  await expect(panel(page).getByRole('button', { name: 'Start a new conversation' })).toBeFocused();
+  await expectAccessible(page, 'conversation deleted');
+  await expect(widgetConversation(page)).toHaveCount(0);
+  await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), `ama2chat:${CHAT_ORIGIN}:demo`)).toBeNull();
+  // On the server: the token is refused, and with a new visitor's token the old thread does not exist.
+  expect((await request.get(history, { headers: { authorization: `Bearer ${before.visitorToken}` } })).status()).toBe(401);
+
+  await page.reload();
+  await openPanel(page);
+  await expect(messageBox(page)).toBeVisible({ timeout: 20_000 });
+  await expect(panel(page).getByText(question, { exact: true })).toHaveCount(0);
+  await expect(panel(page).getByRole('button', { name: 'Start a new conversation' })).toHaveCount(0);
+  const next = `A new start ${uniqueTag()}`;
+  await sendFromWidget(page, next);
+  await expect(widgetConversation(page).getByText(demoReplyTo(next))).toBeVisible({ timeout: 20_000 });
+  const after = await visitorRecord(page);
+  expect(after.threadId).not.toBe(before.threadId);
+  const old = `${CHAT_ORIGIN}/api/v1/chat/public/demo/threads/${before.threadId}/events?last_thread_seq=0`;
+  expect((await request.get(old, { headers: { authorization: `Bearer ${after.visitorToken}` } })).status()).toBe(404);
+  await watch.expectClean();
 });

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { PanelHost } from '../shared/panel-contract.ts';
 import { ConversationView } from './conversation-view.tsx';
 import { EmailOffer } from './email-offer.tsx';
@@ -88,12 +88,8 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         next();
       })
       .catch(report);
-  // (Gone without the visitor asking, the end state's chunk loads now.)
-  const gone = state.gone !== null;
-  useEffect(() => {
-    if (gone) withPrivacy(() => undefined);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per time it goes
-  }, [gone]);
+  // (`gone` is set only after "Delete this conversation?" showed: its chunk is there.)
+
   const showList = () => withUi(() => setShown('list'));
   // (Each gives the focus back to the header button that opened it.)
   const hide = () => setShown(null);

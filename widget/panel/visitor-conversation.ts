@@ -51,6 +51,8 @@ export abstract class VisitorConversation {
   protected reResolved = false;
   /** The files of the visitor's first message (with `firstMessage`): uploaded once the conversation has a thread. */
   firstFiles: File[] = [];
+  /** What the visitor has typed and not sent (composer.tsx): kept when the composer is replaced, never stored. */
+  readonly draft = { text: '' };
 
   constructor(
     readonly host: PanelHost,
@@ -99,6 +101,9 @@ export abstract class VisitorConversation {
 
   /** Nobody is known any more: the conversation stops, the record goes, the first run shows. */
   abstract startFresh(): void;
+
+  /** The website erased the running conversation (its `thread_deleted`, or a `404` for it). */
+  protected abstract erased(): void;
 
   // ---- starting a conversation ---------------------------------------------------------
 
@@ -265,6 +270,7 @@ export abstract class VisitorConversation {
       return;
     }
     if (activity.threadId !== phase.threadId) return;
+    if (activity.kind === 'deleted') return this.erased();
     const message = messageOf(activity);
     if (!message) return;
     if (phase.selfSenderId === UNKNOWN_VISITOR && message.clientMessageId && phase.engine.outbox.get(message.clientMessageId)) {

@@ -35,14 +35,14 @@ interface Props {
    * The panel's copy of the typed text (VisitorSession.draft): a composer that replaces this
    * one (the conversation was erased, a new one started) starts with it, so nothing is lost.
    */
-  draft: { text: string };
+  draft: (text?: string) => string;
 }
 
 type Tray = typeof TrayModule;
 
 /** The message box: Enter sends, Shift+Enter starts a new line; 5,000 code points at most. */
 export function Composer({ target, strings, disabled, attach, lang = 'en', engine, threadId, draft }: Props) {
-  const [text, setText] = useState(draft.text);
+  const [text, setText] = useState(draft);
   const [files, setFiles] = useState<File[]>([]);
   const [refusals, setRefusals] = useState<string[]>([]);
   const [tray, setTray] = useState<Tray | null>(null);
@@ -54,7 +54,7 @@ export function Composer({ target, strings, disabled, attach, lang = 'en', engin
   const send = () => {
     if (!canSend) return;
     target.send(text.trim(), files);
-    setText((draft.text = ''));
+    setText(draft(''));
     setFiles([]);
     setRefusals([]);
   };
@@ -85,7 +85,7 @@ export function Composer({ target, strings, disabled, attach, lang = 'en', engin
   };
 
   const onInput = (value: string) => {
-    setText((draft.text = value));
+    setText(draft(value));
     target.input?.(value);
   };
 

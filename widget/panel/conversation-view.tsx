@@ -41,7 +41,7 @@ interface Props {
   attach?: unknown;
   lang?: string;
   /** The typed text, kept for the composer that follows this one (composer.tsx). */
-  draft: { text: string };
+  draft: (text?: string) => string;
 }
 
 /** The live conversation: messages, what the agent is doing, what is wrong, and the composer. */

@@ -17,7 +17,7 @@ interface Props {
   attach: unknown;
   lang: string;
   /** The text typed before (composer.tsx), kept for this composer. */
-  draft: { text: string };
+  draft: (text?: string) => string;
   onSend(text: string, files: File[]): void;
 }
 

@@ -51,8 +51,13 @@ export abstract class VisitorConversation {
   protected reResolved = false;
   /** The files of the visitor's first message (with `firstMessage`): uploaded once the conversation has a thread. */
   firstFiles: File[] = [];
-  /** What the visitor has typed and not sent (composer.tsx): kept when the composer is replaced, never stored. */
-  readonly draft = { text: '' };
+  private typed = '';
+  /**
+   * What the visitor has typed and not sent (composer.tsx): `draft(text)` keeps it, `draft()`
+   * reads it, so a composer that replaces another (the conversation was erased, a new one
+   * started) starts with it. Kept for the page view only, never stored.
+   */
+  readonly draft = (text = this.typed): string => (this.typed = text);
 
   constructor(
     readonly host: PanelHost,

@@ -5,6 +5,7 @@
  */
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../src/core/api/api-error.ts';
 import { visitorKey } from '../shared/visitor-store.ts';
 import { mountTestPanel, SERVER, THREAD, TOKEN, typeInto, unmountAll, VISITOR, type Harness } from './testing/panel-harness.ts';
 
@@ -68,6 +69,18 @@ describe('the website erased the conversation', () => {
     await expect.poll(() => statusTexts(harness), CHUNK_WAIT).toContain(ERASED);
     expect(statusTexts(harness).filter((text) => text === ERASED)).toHaveLength(1);
     expect(harness.dialog().textContent).not.toContain('a new one was started');
+  });
+
+  it('a 404 for the thread when catching up after a reconnect (the frame was missed): the same end state', async () => {
+    const harness = await inConversation(true);
+    harness.server.historyError = new ApiError('not_found', 'Not found.', false, 404);
+    act(() => harness.connection.drop());
+    await act(() => harness.connection.open());
+    await harness.settle();
+
+    await expect.poll(() => statusTexts(harness), CHUNK_WAIT).toContain(ERASED);
+    expect(harness.storage.getItem(visitorKey(SERVER, 'demo'))).toBeNull();
+    expect(harness.server.api.resolveThread).toHaveBeenCalledTimes(1);
   });
 
   it('the same 4001 without a thread_deleted (the server lost the token) still re-resolves as before', async () => {

@@ -2,13 +2,15 @@ import type { InboundEvent } from '../protocol/server-frame-schemas.ts';
 import { InboxThreadSession } from '../session/inbox-thread-session.ts';
 import type { ThreadSessionOptions } from '../session/thread-session.ts';
 import type { NewOutboxFile, OutboxItem } from '../sync/outbox.ts';
+import type { ThreadSummary } from './thread-summaries.ts';
 import { SyncEngine } from './sync-engine.ts';
 
 /**
  * The inbox's sync engine: a {@link SyncEngine} that can also show a thread at any message
  * (a search result) by reading the window around it in one request, and read on from there
  * both ways until it joins the live end (see `WindowedThreadLog`). The visitor widget uses
- * the plain engine and carries none of this.
+ * the plain engine and carries none of this, nor what only the inbox calls (notes, editing a
+ * failed message, leaving a thread, read flushing, the thread list's summaries, counters).
  */
 export class InboxSyncEngine extends SyncEngine {
   protected override newSession(threadId: string, options: ThreadSessionOptions): InboxThreadSession {
@@ -64,9 +66,53 @@ export class InboxSyncEngine extends SyncEngine {
     return sending;
   }
 
-  /** Like a message, a note shows at the live end. */
-  override noteSaved(threadId: string, event: InboundEvent | null): void {
+  /**
+   * A note was saved (`POST /notes`): its event goes into the log at once when the answer
+   * carried it; otherwise the thread catches up from the server (the socket may also bring it).
+   * Like a message, a note shows at the live end.
+   */
+  noteSaved(threadId: string, event: InboundEvent | null): void {
     if (this.sessions.has(threadId) && this.windowed(threadId).hasNewer) void this.jumpToLatest(threadId);
-    super.noteSaved(threadId, event);
+    if (event) this.receiveEvent(threadId, event);
+    else void this.sessions.get(threadId)?.verify();
+  }
+
+  edit(clientMessageId: string, content: string): OutboxItem | undefined {
+    return this.outbox.edit(clientMessageId, content);
+  }
+
+  /** The thread leaves the screen: unfocused, and trimmed to its latest window (memory stays bounded). */
+  closeThread(threadId: string): void {
+    const session = this.sessions.get(threadId);
+    if (!session?.onScreen) return;
+    session.onScreen = false;
+    this.options.connection.send({ type: 'unfocus_thread', data: { thread_id: threadId } });
+    this.setTyping(threadId, false);
+    session.trim();
+  }
+
+  /** Reports a waiting read of `threadId` now (the thread is left, or the tab came back). */
+  flushRead(threadId: string): void {
+    this.reads?.flush(threadId);
+  }
+
+  /** Drops a waiting read of `threadId` (its newest message left the screen, or the tab was hidden, before the delay). */
+  cancelRead(threadId: string): void {
+    this.reads?.cancel(threadId);
+  }
+
+  /** What the engine has seen of a thread, opened or not (for the thread list). */
+  getThreadSummary(threadId: string): ThreadSummary {
+    return this.summaries.get(threadId);
+  }
+
+  /** Dropped-frame and sync counters, for diagnostics. */
+  get metrics() {
+    return {
+      invalidFrames: this.options.connection.invalidFrameCount,
+      invalidRuntimeData: this.invalidRuntimeData,
+      invalidEventData: this.invalidEventData,
+      openThreads: this.followed().length,
+    };
   }
 }

@@ -67,17 +67,18 @@ export class SyncEngine implements FrameTarget {
   private readonly unsubscribers: (() => void)[] = [];
   private readonly scheduler: NotifyScheduler;
   private connectionState: ConnectionState;
-  /** @internal */
+  /** @internal Runtime steps and durable events dropped or kept as unknown for bad data (InboxSyncEngine.metrics). */
   invalidRuntimeData = 0;
-  private invalidEventData = 0;
-  private readonly summaries: ThreadSummaries;
+  /** @internal */
+  invalidEventData = 0;
+  protected readonly summaries: ThreadSummaries;
   private readonly idle = new IdleSessions((threadId) => this.free(threadId));
-  private readonly reads: ReadMarker | null;
+  protected readonly reads: ReadMarker | null;
   readonly outbox: Outbox;
   /** Threads that are gone (CONTRACT §14); kept for the session, so a late frame cannot bring one back. */
   private readonly deletedThreads = new Set<string>();
 
-  constructor(private readonly options: SyncEngineOptions) {
+  constructor(protected readonly options: SyncEngineOptions) {
     this.summaries = new ThreadSummaries(options.selfSenderId);
     this.scheduler = new NotifyScheduler(options.environment, (threads) => this.deliver(threads));
     this.outbox = new Outbox({
@@ -142,7 +143,7 @@ export class SyncEngine implements FrameTarget {
   }
 
   /** Threads whose log is held: the ones a per-thread transport follows. */
-  private followed(): string[] {
+  protected followed(): string[] {
     return [...this.sessions.values()].filter((session) => session.hasLog && !session.deleted).map((session) => session.threadId);
   }
 
@@ -202,16 +203,6 @@ export class SyncEngine implements FrameTarget {
     await session.open();
   }
 
-  /** The thread leaves the screen: unfocused, and trimmed to its latest window (memory stays bounded). */
-  closeThread(threadId: string): void {
-    const session = this.sessions.get(threadId);
-    if (!session?.onScreen) return;
-    session.onScreen = false;
-    this.options.connection.send({ type: 'unfocus_thread', data: { thread_id: threadId } });
-    this.setTyping(threadId, false);
-    session.trim();
-  }
-
   /** The highest seq applied in a thread: where a stream or poll for it resumes. */
   cursorOf(threadId: string): number {
     return this.sessions.get(threadId)?.appliedSeq ?? 0;
@@ -256,10 +247,6 @@ export class SyncEngine implements FrameTarget {
     this.outbox.retry(clientMessageId);
   }
 
-  edit(clientMessageId: string, content: string): OutboxItem | undefined {
-    return this.outbox.edit(clientMessageId, content);
-  }
-
   discard(clientMessageId: string): void {
     this.outbox.discard(clientMessageId);
   }
@@ -302,15 +289,6 @@ export class SyncEngine implements FrameTarget {
     );
   }
 
-  /**
-   * A note was saved (`POST /notes`): its event goes into the log at once when the answer
-   * carried it; otherwise the thread catches up from the server (the socket may also bring it).
-   */
-  noteSaved(threadId: string, event: InboundEvent | null): void {
-    if (event) this.receiveEvent(threadId, event);
-    else void this.sessions.get(threadId)?.verify();
-  }
-
   private summarize(threadId: string, summary: ThreadSummary | null): void {
     if (summary) this.emit({ kind: 'summary', threadId, summary });
   }
@@ -338,11 +316,6 @@ export class SyncEngine implements FrameTarget {
     return this.deletedThreads.has(threadId);
   }
 
-  /** What the engine has seen of a thread, opened or not (for the thread list). */
-  getThreadSummary(threadId: string): ThreadSummary {
-    return this.summaries.get(threadId);
-  }
-
   // ---- reading -------------------------------------------------------------------------
 
   /**
@@ -361,16 +334,6 @@ export class SyncEngine implements FrameTarget {
    */
   markRead(threadId: string, seq: number): void {
     this.reads?.mark(threadId, seq);
-  }
-
-  /** Reports a waiting read of `threadId` now (the thread is left, or the tab came back). */
-  flushRead(threadId: string): void {
-    this.reads?.flush(threadId);
-  }
-
-  /** Drops a waiting read of `threadId` (its newest message left the screen, or the tab was hidden, before the delay). */
-  cancelRead(threadId: string): void {
-    this.reads?.cancel(threadId);
   }
 
   /** @internal One listener that throws is reported (rethrown apart) and does not keep the others from hearing. */
@@ -418,15 +381,5 @@ export class SyncEngine implements FrameTarget {
   /** The thread as the UI shows it; the same object until the thread changes. */
   getThreadSnapshot(threadId: string): ThreadSnapshot {
     return this.session(threadId).getSnapshot();
-  }
-
-  /** Dropped-frame and sync counters, for diagnostics. */
-  get metrics() {
-    return {
-      invalidFrames: this.options.connection.invalidFrameCount,
-      invalidRuntimeData: this.invalidRuntimeData,
-      invalidEventData: this.invalidEventData,
-      openThreads: this.followed().length,
-    };
   }
 }

@@ -7,7 +7,7 @@ import type { WebSocketConstructor } from '../connection/websocket-transport.ts'
 import type { InboundThread } from '../protocol/rest-schemas.ts';
 import { MemoryOutboxStore } from '../sync/outbox-store.ts';
 import { createInboxEngine } from './create-inbox-engine.ts';
-import type { SyncEngine } from './sync-engine.ts';
+import type { InboxSyncEngine } from './inbox-sync-engine.ts';
 import { mergeSummary, type ThreadSummary } from './thread-summaries.ts';
 
 /**
@@ -59,7 +59,7 @@ describe('the thread list kept current from live events (oracle)', () => {
   let server: TestServer;
   let alice: { token: string; user: { id: string } };
   let bob: { token: string; user: { id: string } };
-  let engine: SyncEngine;
+  let engine: InboxSyncEngine;
   /** Every summary the engine emitted, in order, as the list's sync hears them. */
   const summaries: { threadId: string; summary: ThreadSummary }[] = [];
 

@@ -135,7 +135,7 @@ describe('ThreadSession: the two runtime vocabularies', () => {
     });
     ctx.connection.deliver({ type: 'thread_runtime', thread_id: 't1', data: { event_type: 'text_delta', run_id: 'r1', content: 'fine' } });
     ctx.engine.flush();
-    expect(ctx.engine.metrics.invalidRuntimeData).toBe(1);
+    expect(ctx.engine.invalidRuntimeData).toBe(1);
     expect(ctx.engine.getThreadSnapshot('t1').runs.map((run) => run.text)).toEqual(['fine']);
   });
 
@@ -158,7 +158,7 @@ describe('ThreadSession: the two runtime vocabularies', () => {
     ctx.source.reset([bad]);
     ctx.connection.deliver({ type: 'thread_event', thread_id: 't1', data: bad });
     await settled(ctx);
-    expect(ctx.engine.metrics.invalidEventData).toBe(1);
+    expect(ctx.engine.invalidEventData).toBe(1);
     const snapshot = ctx.engine.getThreadSnapshot('t1');
     expect(snapshot.health.appliedSeq).toBe(1);
     expect(snapshot.items).toMatchObject([{ kind: 'notice', entry: { type: 'approval_pending', body: { type: 'other', invalid: true } } }]);

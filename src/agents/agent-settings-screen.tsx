@@ -11,6 +11,7 @@ import { AllowedWebsitesSection } from './allowed-websites-section.tsx';
 import { IdentitySecretSection } from './identity-secret-section.tsx';
 import { FollowUpSection } from './follow-up-section.tsx';
 import { ReplyTimeSection } from './reply-time-section.tsx';
+import { RetentionSection } from './retention-section.tsx';
 import { ScreenFrame } from './screen-frame.tsx';
 import { ERROR_TEXT } from './settings-styles.ts';
 import { VerifiedIdentitySection } from './verified-identity-section.tsx';
@@ -27,7 +28,7 @@ function refusal(error: Error, slug: string, t: InboxStrings): string {
   return t.agents.settingsLoadFailed(errorText(error, t));
 }
 
-/** One agent's settings for its owners: allowed websites, verified identity, expected reply time, identity secret, agent tokens. */
+/** One agent's settings for its owners: allowed websites, verified identity, expected reply time, follow-up, retention, identity secret, agent tokens. */
 export function AgentSettingsScreen({ api, slug, onClose }: Props) {
   const t = useStrings();
   const settings = useQuery(agentSettingsQuery(api, slug));
@@ -62,6 +63,7 @@ export function AgentSettingsScreen({ api, slug, onClose }: Props) {
           <VerifiedIdentitySection api={api} slug={slug} settings={settings.data} />
           <ReplyTimeSection api={api} slug={slug} settings={settings.data} />
           <FollowUpSection api={api} slug={slug} settings={settings.data} />
+          <RetentionSection api={api} slug={slug} settings={settings.data} />
           <IdentitySecretSection api={api} slug={slug} settings={settings.data} />
           <AgentTokensSection api={api} slug={slug} />
         </>

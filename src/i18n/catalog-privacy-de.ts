@@ -38,4 +38,13 @@ export const privacyDe: PrivacyStrings = {
   confirmErase: 'Besucher löschen',
   erasing: 'Wird gelöscht …',
   eraseFailed: (reason: string) => `Der Besucher wurde nicht gelöscht: ${reason}`,
+  retention: 'Aufbewahrung von Unterhaltungen mit Besuchern',
+  retentionIntro:
+    'Unterhaltungen mit Besuchern können gelöscht werden, wenn eine Weile nichts in ihnen geschehen ist: jede Nachricht, Notiz und Datei, und der Besucher mit ihnen.',
+  keepForever: 'Für immer behalten',
+  eraseAfter: 'Unterhaltungen mit Besuchern nach einer Anzahl Tage ohne Aktivität löschen',
+  retentionDays: 'Tage ohne Aktivität',
+  retentionDaysHint: 'Brüche sind erlaubt: 0,5 sind zwölf Stunden. Mindestens eine Minute (0,0007), höchstens 3.650 (zehn Jahre).',
+  retentionInvalid: 'Geben Sie eine Anzahl Tage von 0,0007 (eine Minute) bis 3.650 (zehn Jahre) ein, zum Beispiel 30 oder 0,5.',
+  saveRetention: 'Speichern',
 };

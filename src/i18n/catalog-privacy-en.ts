@@ -46,6 +46,16 @@ export const privacyEn = {
   confirmErase: 'Erase visitor',
   erasing: 'Erasing…',
   eraseFailed: (reason: string) => `The visitor was not erased: ${reason}`,
+  /** Agent settings: how long visitor conversations are kept. */
+  retention: 'Keeping visitor conversations',
+  retentionIntro:
+    'Conversations with visitors can be erased once nothing has happened in them for a while: every message, note and file, and the visitor with them.',
+  keepForever: 'Keep forever',
+  eraseAfter: 'Erase visitor conversations after a number of days without activity',
+  retentionDays: 'Days without activity',
+  retentionDaysHint: 'Fractions are allowed: 0.5 is twelve hours. At least one minute (0.0007), at most 3,650 (ten years).',
+  retentionInvalid: 'Enter a number of days from 0.0007 (one minute) to 3,650 (ten years), for example 30 or 0.5.',
+  saveRetention: 'Save',
 };
 
 export type PrivacyStrings = typeof privacyEn;

@@ -71,6 +71,8 @@ export interface AgentSettingsInput {
   website_url?: string | null;
   /** [ext] Left out: unchanged. */
   email_follow_up?: boolean;
+  /** [ext] Left out: unchanged; null keeps visitor conversations forever (CONTRACT §14). */
+  retention_days?: number | null;
 }
 
 /**
@@ -214,6 +216,7 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
           ...(input.expected_reply_minutes === undefined ? {} : { expected_reply_minutes: input.expected_reply_minutes }),
           ...(input.website_url === undefined ? {} : { website_url: input.website_url }),
           ...(input.email_follow_up === undefined ? {} : { email_follow_up: input.email_follow_up }),
+          ...(input.retention_days === undefined ? {} : { retention_days: input.retention_days }),
         },
         signal,
         parse: parseWith(agentSettingsSchema),

@@ -109,6 +109,7 @@ describe('AgentSettingsScreen', () => {
     renderScreen(server);
     const retention = await screen.findByRole('region', { name: 'Keeping visitor conversations' });
     expect((within(retention).getByRole('radio', { name: 'Keep forever' }) as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByRole('link', { name: 'Audit log' }).getAttribute('href')).toBe('#/agents/demo/audit');
 
     fireEvent.click(within(retention).getByRole('radio', { name: 'Erase visitor conversations after a number of days without activity' }));
     const days = within(retention).getByLabelText('Days without activity');

@@ -3,9 +3,10 @@ import { ApiError } from '../core/api/api-error.ts';
 import type { InboxStrings } from '../i18n/catalog-en.ts';
 import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
+import { usePrivacyStrings } from '../i18n/privacy-strings.ts';
 import { agentsQuery } from '../threads/thread-queries.ts';
 import { agentSettingsQuery, type AgentSettingsApi } from './agent-queries.ts';
-import { AGENTS_HASH } from './agent-route.ts';
+import { AGENTS_HASH, agentSettingsHash } from './agent-route.ts';
 import { AgentTokensSection } from './agent-tokens-section.tsx';
 import { AllowedWebsitesSection } from './allowed-websites-section.tsx';
 import { IdentitySecretSection } from './identity-secret-section.tsx';
@@ -31,13 +32,19 @@ function refusal(error: Error, slug: string, t: InboxStrings): string {
 /** One agent's settings for its owners: allowed websites, verified identity, expected reply time, follow-up, retention, identity secret, agent tokens. */
 export function AgentSettingsScreen({ api, slug, onClose }: Props) {
   const t = useStrings();
+  const p = usePrivacyStrings();
   const settings = useQuery(agentSettingsQuery(api, slug));
   const agents = useQuery(agentsQuery(api));
   const name = agents.data?.find((agent) => agent.slug === slug)?.name ?? slug;
   const nav = (
-    <a href={AGENTS_HASH} className="text-indigo-700 hover:underline dark:text-indigo-300">
-      {t.agents.allAgents}
-    </a>
+    <>
+      <a href={AGENTS_HASH} className="text-indigo-700 hover:underline dark:text-indigo-300">
+        {t.agents.allAgents}
+      </a>
+      <a href={`${agentSettingsHash(slug)}/audit`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+        {p.auditLink}
+      </a>
+    </>
   );
 
   return (

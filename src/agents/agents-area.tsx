@@ -1,5 +1,5 @@
-import { lazy, Suspense } from 'react';
 import { AgentSettingsScreen } from './agent-settings-screen.tsx';
+import AuditLogScreen from './audit-log-screen.tsx';
 import type { AgentSettingsApi } from './agent-queries.ts';
 import type { AgentRoute } from './agent-route.ts';
 import { AgentsScreen } from './agents-screen.tsx';
@@ -10,17 +10,11 @@ interface Props {
   onClose(): void;
 }
 
-// The audit log is read rarely: a chunk of its own, loaded when it is opened.
-const AuditLogScreen = lazy(() => import('./audit-log-screen.tsx'));
-
 /** The agent screens, loaded on demand (the inbox's first load does not carry them). */
 export default function AgentsArea({ route, api, onClose }: Props) {
-  if (route.view === 'audit')
-    return (
-      <Suspense fallback={<div aria-busy="true" className="flex-1" />}>
-        <AuditLogScreen key={route.slug} api={api} slug={route.slug} onClose={onClose} />
-      </Suspense>
-    );
+  // In this chunk, not one of its own: a chunk of its own would share modules with the inbox
+  // and split them out, growing the inbox's initial JS by their names in its preload list.
+  if (route.view === 'audit') return <AuditLogScreen key={route.slug} api={api} slug={route.slug} onClose={onClose} />;
   return route.view === 'agent' ? (
     <AgentSettingsScreen key={route.slug} api={api} slug={route.slug} onClose={onClose} />
   ) : (

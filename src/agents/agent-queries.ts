@@ -6,6 +6,7 @@ import type { InboundAgent } from '../core/protocol/rest-schemas.ts';
 export type AgentSettingsApi = Pick<
   InboxApi,
   | 'listAgents'
+  | 'listUsers'
   | 'getAgentSettings'
   | 'updateAgentSettings'
   | 'rotateIdentitySecret'

@@ -7,6 +7,8 @@ describe('parseAgentRoute', () => {
     expect(parseAgentRoute('#/agents/')).toEqual({ view: 'agents' });
     expect(parseAgentRoute('#/agents/demo')).toEqual({ view: 'agent', slug: 'demo' });
     expect(parseAgentRoute(agentSettingsHash('shop-helper-2'))).toEqual({ view: 'agent', slug: 'shop-helper-2' });
+    expect(parseAgentRoute('#/agents/demo/audit')).toEqual({ view: 'audit', slug: 'demo' });
+    expect(parseAgentRoute(`${agentSettingsHash('demo')}/audit/`)).toEqual({ view: 'audit', slug: 'demo' });
   });
 
   it('leaves the rest of the inbox (and anything that is not a slug) alone', () => {
@@ -17,6 +19,8 @@ describe('parseAgentRoute', () => {
       '#/agents/Demo',
       '#/agents/-x',
       '#/agents/a/b',
+      '#/agents/demo/audits',
+      '#/agents/audit/demo',
       '#/agents/%2e%2e',
     ]) {
       expect(parseAgentRoute(hash)).toBeNull();

@@ -1,16 +1,16 @@
 import { useEffect, useState } from 'react';
 
 /** Where the agent screens live in the URL hash, so they can be linked, reloaded and left with Back. */
-export type AgentRoute = { view: 'agents' } | { view: 'agent'; slug: string };
+export type AgentRoute = { view: 'agents' } | { view: 'agent' | 'audit'; slug: string };
 
 const AGENTS = /^#\/agents\/?$/;
-const AGENT = /^#\/agents\/([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)\/?$/;
+const AGENT = /^#\/agents\/([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)(\/audit)?\/?$/;
 
 /** The agent screen a hash names, or null for the rest of the inbox. */
 export function parseAgentRoute(hash: string): AgentRoute | null {
   if (AGENTS.test(hash)) return { view: 'agents' };
   const match = AGENT.exec(hash);
-  return match ? { view: 'agent', slug: match[1]! } : null;
+  return match ? { view: match[2] ? 'audit' : 'agent', slug: match[1]! } : null;
 }
 
 /** The hash that opens an agent's settings. */

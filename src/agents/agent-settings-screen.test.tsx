@@ -20,6 +20,7 @@ function fakeServer(options: { refuse?: (request: RecordedRequest) => Response |
     expected_reply_minutes: null as number | null,
     website_url: null as string | null,
     email_follow_up: false,
+    retention_days: null as number | null,
     secret: null as string | null,
     secretCreatedAt: null as string | null,
     tokens: [] as { id: string; prefix: string; created_at: string; last_used_at: string | null }[],
@@ -33,6 +34,7 @@ function fakeServer(options: { refuse?: (request: RecordedRequest) => Response |
     expected_reply_minutes: state.expected_reply_minutes,
     website_url: state.website_url,
     email_follow_up: state.email_follow_up,
+    retention_days: state.retention_days,
   });
   const fake = fakeFetch((request) => {
     const refused = options.refuse?.(request);
@@ -52,6 +54,7 @@ function fakeServer(options: { refuse?: (request: RecordedRequest) => Response |
           expected_reply_minutes?: number | null;
           website_url?: string | null;
           email_follow_up?: boolean;
+          retention_days?: number | null;
         };
         state.allowed_origins = body.allowed_origins;
         state.require_verified_identity = body.require_verified_identity;
@@ -59,6 +62,7 @@ function fakeServer(options: { refuse?: (request: RecordedRequest) => Response |
         if (body.expected_reply_minutes !== undefined) state.expected_reply_minutes = body.expected_reply_minutes;
         if (body.website_url !== undefined) state.website_url = body.website_url;
         if (body.email_follow_up !== undefined) state.email_follow_up = body.email_follow_up;
+        if (body.retention_days !== undefined) state.retention_days = body.retention_days;
         return json(settings());
       }
       case 'POST /agents/demo/identity-secret':
@@ -100,6 +104,48 @@ const section = (name: string) => screen.getByRole('region', { name });
 const puts = (requests: RecordedRequest[]) => requests.filter((request) => request.method === 'PUT').map((request) => request.body);
 
 describe('AgentSettingsScreen', () => {
+  it('keeps visitor conversations forever until days are set, checks the days in words, and shows them again after a reload', async () => {
+    const server = fakeServer();
+    renderScreen(server);
+    const retention = await screen.findByRole('region', { name: 'Keeping visitor conversations' });
+    expect((within(retention).getByRole('radio', { name: 'Keep forever' }) as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByRole('link', { name: 'Audit log' }).getAttribute('href')).toBe('#/agents/demo/audit');
+
+    fireEvent.click(within(retention).getByRole('radio', { name: 'Erase visitor conversations after a number of days without activity' }));
+    const days = within(retention).getByLabelText('Days without activity');
+    for (const wrong of ['', 'thirty', '0', '0.0001', '3651', '-2']) {
+      fireEvent.change(days, { target: { value: wrong } });
+      fireEvent.click(within(retention).getByRole('button', { name: 'Save' }));
+      expect(within(retention).getByRole('alert').textContent).toBe(
+        'Enter a number of days from 0.0007 (one minute) to 3,650 (ten years), for example 30 or 0.5.',
+      );
+      expect(days.getAttribute('aria-invalid')).toBe('true');
+    }
+    expect(puts(server.requests)).toEqual([]);
+
+    fireEvent.change(days, { target: { value: '0,5' } });
+    fireEvent.click(within(retention).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(within(retention).getByText('Saved.')).toBeTruthy());
+    expect(within(retention).queryByRole('alert')).toBeNull();
+    expect(server.state.retention_days).toBe(0.5);
+
+    // A reload reads the stored days back.
+    cleanup();
+    renderScreen(server);
+    const again = await screen.findByRole('region', { name: 'Keeping visitor conversations' });
+    expect((within(again).getByRole('radio', { name: /^Erase visitor conversations/ }) as HTMLInputElement).checked).toBe(true);
+    expect((within(again).getByLabelText('Days without activity') as HTMLInputElement).value).toBe('0.5');
+
+    fireEvent.click(within(again).getByRole('radio', { name: 'Keep forever' }));
+    expect(within(again).queryByLabelText('Days without activity')).toBeNull();
+    fireEvent.click(within(again).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(server.state.retention_days).toBeNull());
+    expect(puts(server.requests)).toEqual([
+      { allowed_origins: [], require_verified_identity: false, retention_days: 0.5 },
+      { allowed_origins: [], require_verified_identity: false, retention_days: null },
+    ]);
+  });
+
   it('has a heading that takes focus, and says an empty list allows any website', async () => {
     renderScreen();
     const heading = await screen.findByRole('heading', { name: 'Demo agent settings', level: 2 });

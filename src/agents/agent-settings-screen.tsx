@@ -3,14 +3,16 @@ import { ApiError } from '../core/api/api-error.ts';
 import type { InboxStrings } from '../i18n/catalog-en.ts';
 import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
+import { usePrivacyStrings } from '../i18n/privacy-strings.ts';
 import { agentsQuery } from '../threads/thread-queries.ts';
 import { agentSettingsQuery, type AgentSettingsApi } from './agent-queries.ts';
-import { AGENTS_HASH } from './agent-route.ts';
+import { AGENTS_HASH, agentSettingsHash } from './agent-route.ts';
 import { AgentTokensSection } from './agent-tokens-section.tsx';
 import { AllowedWebsitesSection } from './allowed-websites-section.tsx';
 import { IdentitySecretSection } from './identity-secret-section.tsx';
 import { FollowUpSection } from './follow-up-section.tsx';
 import { ReplyTimeSection } from './reply-time-section.tsx';
+import { RetentionSection } from './retention-section.tsx';
 import { ScreenFrame } from './screen-frame.tsx';
 import { ERROR_TEXT } from './settings-styles.ts';
 import { VerifiedIdentitySection } from './verified-identity-section.tsx';
@@ -27,16 +29,22 @@ function refusal(error: Error, slug: string, t: InboxStrings): string {
   return t.agents.settingsLoadFailed(errorText(error, t));
 }
 
-/** One agent's settings for its owners: allowed websites, verified identity, expected reply time, identity secret, agent tokens. */
+/** One agent's settings for its owners: allowed websites, verified identity, expected reply time, follow-up, retention, identity secret, agent tokens. */
 export function AgentSettingsScreen({ api, slug, onClose }: Props) {
   const t = useStrings();
+  const p = usePrivacyStrings();
   const settings = useQuery(agentSettingsQuery(api, slug));
   const agents = useQuery(agentsQuery(api));
   const name = agents.data?.find((agent) => agent.slug === slug)?.name ?? slug;
   const nav = (
-    <a href={AGENTS_HASH} className="text-indigo-700 hover:underline dark:text-indigo-300">
-      {t.agents.allAgents}
-    </a>
+    <>
+      <a href={AGENTS_HASH} className="text-indigo-700 hover:underline dark:text-indigo-300">
+        {t.agents.allAgents}
+      </a>
+      <a href={`${agentSettingsHash(slug)}/audit`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+        {p.auditLink}
+      </a>
+    </>
   );
 
   return (
@@ -62,6 +70,7 @@ export function AgentSettingsScreen({ api, slug, onClose }: Props) {
           <VerifiedIdentitySection api={api} slug={slug} settings={settings.data} />
           <ReplyTimeSection api={api} slug={slug} settings={settings.data} />
           <FollowUpSection api={api} slug={slug} settings={settings.data} />
+          <RetentionSection api={api} slug={slug} settings={settings.data} />
           <IdentitySecretSection api={api} slug={slug} settings={settings.data} />
           <AgentTokensSection api={api} slug={slug} />
         </>

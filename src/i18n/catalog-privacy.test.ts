@@ -20,6 +20,20 @@ const SAMPLES: Record<string, unknown[][]> = {
     ['Ana', 3],
   ],
   eraseFailed: [['offline']],
+  auditTitle: [['Demo agent']],
+  actorUser: [['u-1']],
+  actorVisitor: [['v-1']],
+  auditBy: [['Ana']],
+  'targets.visitor': [['v-1']],
+  'targets.thread': [['t-1']],
+  'targets.agent': [['a-1']],
+  'targets.agent_token': [['k-1']],
+  'targets.webhook': [['w-1']],
+  'targets.approval': [['p-1']],
+  'targets.audit': [['']],
+  auditOn: [['visitor v-1']],
+  auditLoadFailed: [['offline']],
+  olderFailed: [['offline']],
 };
 
 describe('the privacy catalogs', () => {

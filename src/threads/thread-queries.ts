@@ -24,7 +24,7 @@ export function threadsQuery(api: InboxApi) {
   });
 }
 
-export function usersQuery(api: InboxApi) {
+export function usersQuery(api: Pick<InboxApi, 'listUsers'>) {
   return queryOptions({ queryKey: threadKeys.users, queryFn: ({ signal }) => api.listUsers(signal), staleTime: 5 * 60_000 });
 }
 

@@ -71,6 +71,8 @@ export interface AgentSettingsInput {
   website_url?: string | null;
   /** [ext] Left out: unchanged. */
   email_follow_up?: boolean;
+  /** [ext] Left out: unchanged; null keeps visitor conversations forever (CONTRACT §14). */
+  retention_days?: number | null;
 }
 
 /**
@@ -207,13 +209,14 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
     getAgentSettings: (slug, signal) => http.request('GET', `${agent(slug)}/settings`, { signal, parse: parseWith(agentSettingsSchema) }),
     updateAgentSettings: (slug, input, signal) =>
       http.request('PUT', `${agent(slug)}/settings`, {
+        // [ext] A field not given is undefined, which JSON leaves out (not null): the server keeps what it has.
         body: {
           allowed_origins: input.allowed_origins,
           require_verified_identity: input.require_verified_identity,
-          // [ext] Left out (not null) when not given: the server keeps what it has.
-          ...(input.expected_reply_minutes === undefined ? {} : { expected_reply_minutes: input.expected_reply_minutes }),
-          ...(input.website_url === undefined ? {} : { website_url: input.website_url }),
-          ...(input.email_follow_up === undefined ? {} : { email_follow_up: input.email_follow_up }),
+          expected_reply_minutes: input.expected_reply_minutes,
+          website_url: input.website_url,
+          email_follow_up: input.email_follow_up,
+          retention_days: input.retention_days,
         },
         signal,
         parse: parseWith(agentSettingsSchema),

@@ -57,3 +57,8 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 export function isWellFormedText(text: string): boolean {
   return !LONE_SURROGATE.test(text);
 }
+
+/** [ext] The shortest retention an agent may set (CONTRACT §14): one minute, in days. */
+export const MIN_RETENTION_DAYS = 1 / (24 * 60);
+/** [ext] The longest retention the server takes as a number: ten years (longer is "keep forever", null). */
+export const MAX_RETENTION_DAYS = 3_650;

@@ -40,8 +40,6 @@ interface Props {
   /** The agent's `attachments` settings (its profile), for the composer. */
   attach?: unknown;
   lang?: string;
-  /** The typed text, kept for the composer that follows this one (composer.tsx). */
-  draft: (text?: string) => string;
 }
 
 /** The live conversation: messages, what the agent is doing, what is wrong, and the composer. */
@@ -62,7 +60,6 @@ export function ConversationView({
   files,
   attach,
   lang,
-  draft,
 }: Props) {
   const snapshot = useThreadSnapshot(engine, threadId);
   const connection = useConnectionState(engine);
@@ -153,7 +150,6 @@ export function ConversationView({
         lang={lang}
         engine={engine}
         threadId={threadId}
-        draft={draft}
       />
       <ReplyAnnouncer
         items={snapshot.items}

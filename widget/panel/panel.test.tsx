@@ -96,7 +96,6 @@ describe('mounting', () => {
         locale: 'en-GB',
         openOnLoad: false,
         theme: 'auto',
-        consent: false,
       },
       identity: null,
       emit: vi.fn(),

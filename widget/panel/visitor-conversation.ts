@@ -77,7 +77,6 @@ export abstract class VisitorConversation {
       earlier: null,
       leaving: null,
       linkNotice: null,
-      gone: null,
     };
   }
 

@@ -109,8 +109,7 @@ export function storedLauncher(key: string): [unread: number, open: boolean] {
   } catch {
     // Storage blocked, or no record.
   }
-  // (Only a whole number from 0 to 2³² − 1 is its own `>>> 0`; 0 shows no badge.)
-  return [unread === (unread as number) >>> 0 ? (unread as number) : 0, open];
+  return [Number.isInteger(unread) && (unread as number) > 0 ? (unread as number) : 0, open];
 }
 
 /**

@@ -107,10 +107,6 @@ test('an owner erases a visitor while another inbox has the conversation open, a
   request,
   tag,
 }) => {
-  // Known failure (found by this spec): the other inbox shows "This thread cannot be opened:
-  // The thread was not found." instead of the deleted-conversation words. Remove this line
-  // once `thread_deleted` reaches an owner's open thread live.
-  test.fail();
   test.setTimeout(90_000);
   const text = `Please forget me ${tag}`;
   const { threadId } = await visitorWithMessage(request, tag, text);

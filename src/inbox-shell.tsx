@@ -220,7 +220,9 @@ export function InboxShell() {
             </ErrorBoundary>
           ) : selected ? (
             <ErrorBoundary key={selected} name={t.panels.thread}>
-              {single.isError && !current ? (
+              {/* A thread erased while open (CONTRACT §14) leaves the lists, so it is fetched and answers
+                  404: its view says it was deleted, not "cannot be opened". */}
+              {single.isError && !current && !engine.isThreadDeleted(selected) ? (
                 <>
                   {/* The thread's own header carries "← Threads" on a phone; without a thread, it is here. */}
                   <div className="border-b border-slate-200 px-2 py-1 md:hidden dark:border-slate-800">

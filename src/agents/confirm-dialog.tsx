@@ -1,5 +1,6 @@
 import { useId, useLayoutEffect, useRef, type ReactNode, type RefObject } from 'react';
 import { useStrings } from '../i18n/locale-store.ts';
+import { DIALOG_CARD } from '../ui/modal-dialog.tsx';
 import { DANGER_BUTTON, ERROR_TEXT, SECONDARY_BUTTON } from './settings-styles.ts';
 
 interface Props {
@@ -65,7 +66,7 @@ export function ConfirmDialog({
         if (!pending) onCancel();
       }}
       aria-labelledby={titleId}
-      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:bg-slate-900 dark:text-slate-100"
+      className={DIALOG_CARD}
     >
       <h3 id={titleId} className="text-lg font-semibold">
         {title}

@@ -7,7 +7,7 @@ import { useStrings } from '../i18n/locale-store.ts';
 import { useNotificationStrings } from '../i18n/notification-strings.ts';
 import { useNow } from '../runs/use-now.ts';
 import { TOUCH_TARGET } from '../ui/touch-target.ts';
-import { useModalDialog } from '../ui/use-modal-dialog.ts';
+import { ModalDialog } from '../ui/modal-dialog.tsx';
 
 interface Props {
   center: NotificationCenter;
@@ -30,7 +30,6 @@ export default function NotificationPanel({ center, onClose, onOpen, onReadFaile
   const n = useNotificationStrings();
   const state = useSyncExternalStore(center.subscribe, center.getSnapshot);
   const heading = useRef<HTMLHeadingElement>(null);
-  const dialog = useModalDialog(() => heading.current);
   const ids = { title: useId(), unread: useId() };
   const [announcement, setAnnouncement] = useState('');
   const [failure, setFailure] = useState<string | null>(null);
@@ -62,13 +61,10 @@ export default function NotificationPanel({ center, onClose, onOpen, onReadFaile
   const anyUnread = (unreadCount ?? 0) > 0 || items.some((item) => item.read_at === null);
 
   return (
-    <dialog
-      ref={dialog}
+    <ModalDialog
+      focusFirst={() => heading.current}
+      onClose={onClose}
       aria-labelledby={ids.title}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
       className="m-auto flex max-h-[90vh] w-full max-w-lg flex-col rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
     >
       <div className="flex items-center justify-between gap-2 border-b border-slate-200 px-4 py-2 dark:border-slate-800">
@@ -179,6 +175,6 @@ export default function NotificationPanel({ center, onClose, onOpen, onReadFaile
           </button>
         </div>
       )}
-    </dialog>
+    </ModalDialog>
   );
 }

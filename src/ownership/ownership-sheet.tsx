@@ -1,6 +1,6 @@
 import { useId, useRef, type ReactNode } from 'react';
 import { useOwnershipStrings } from '../i18n/ownership-strings.ts';
-import { useModalDialog } from '../ui/use-modal-dialog.ts';
+import { ModalDialog } from '../ui/modal-dialog.tsx';
 
 interface Props {
   children: ReactNode;
@@ -15,20 +15,14 @@ interface Props {
 export function OwnershipSheet({ children, onClose }: Props) {
   const o = useOwnershipStrings();
   const body = useRef<HTMLDivElement>(null);
-  const dialog = useModalDialog(() => body.current?.querySelector<HTMLElement>('select, button, input'));
   const titleId = useId();
 
   return (
-    <dialog
-      ref={dialog}
+    <ModalDialog
+      focusFirst={() => body.current?.querySelector<HTMLElement>('select, button, input')}
+      onClose={onClose}
+      closeOnBackdrop
       aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-      onClick={(event) => {
-        if (event.target === dialog.current) onClose();
-      }}
       className="mx-0 mt-auto mb-0 max-h-[85dvh] w-full max-w-none overflow-y-auto rounded-t-xl bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:bg-slate-900 dark:text-slate-100"
     >
       <div className="flex items-center justify-between border-b border-slate-200 py-1 pr-1 pl-4 dark:border-slate-700">
@@ -47,6 +41,6 @@ export function OwnershipSheet({ children, onClose }: Props) {
       <div ref={body} className="flex flex-col gap-2 p-4 text-sm">
         {children}
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -5,7 +5,7 @@ import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
 import { usePrivacyStrings } from '../i18n/privacy-strings.ts';
 import { TOUCH_TARGET } from '../ui/touch-target.ts';
-import { useModalDialog } from '../ui/use-modal-dialog.ts';
+import { ModalDialog } from '../ui/modal-dialog.tsx';
 import { usePrivacyApi } from './use-privacy-api.ts';
 
 interface Props {
@@ -26,21 +26,17 @@ export function DeleteMessageDialog({ threadId, messageId, onClose }: Props) {
   const api = usePrivacyApi();
   const cancel = useRef<HTMLButtonElement>(null);
   // Focus starts on Cancel: Enter on a freshly opened dialog must not delete anything.
-  const dialog = useModalDialog(() => cancel.current);
   const titleId = useId();
   const bodyId = useId();
   const remove = useMutation({ mutationFn: () => api.deleteMessage(threadId, messageId), onSuccess: onClose });
 
   return (
-    <dialog
-      ref={dialog}
+    <ModalDialog
+      focusFirst={() => cancel.current}
+      onClose={onClose}
+      busy={remove.isPending}
       aria-labelledby={titleId}
       aria-describedby={bodyId}
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!remove.isPending) onClose();
-      }}
-      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:bg-slate-900 dark:text-slate-100"
     >
       <h3 id={titleId} className="text-lg font-semibold">
         {p.deleteMessageTitle}
@@ -67,6 +63,6 @@ export function DeleteMessageDialog({ threadId, messageId, onClose }: Props) {
           {remove.isPending ? p.deleting : p.confirmDelete}
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

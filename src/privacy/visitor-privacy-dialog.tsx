@@ -6,7 +6,7 @@ import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
 import { usePrivacyStrings } from '../i18n/privacy-strings.ts';
 import { TOUCH_TARGET } from '../ui/touch-target.ts';
-import { useModalDialog } from '../ui/use-modal-dialog.ts';
+import { ModalDialog } from '../ui/modal-dialog.tsx';
 import { downloadJson } from './download-json.ts';
 import { usePrivacyApi } from './use-privacy-api.ts';
 
@@ -35,7 +35,6 @@ export function VisitorPrivacyDialog({ mode, threadId, agentSlug, shown, onClose
   const api = usePrivacyApi();
   const { engine } = useEngine();
   const cancel = useRef<HTMLButtonElement>(null);
-  const dialog = useModalDialog(() => cancel.current);
   const titleId = useId();
   const visitor = useQuery({
     queryKey: ['privacy', agentSlug, 'visitor-of', threadId],
@@ -92,15 +91,7 @@ export function VisitorPrivacyDialog({ mode, threadId, agentSlug, shown, onClose
   else body = <p className="mt-2 text-sm">{who}</p>;
 
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onClose();
-      }}
-      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:bg-slate-900 dark:text-slate-100"
-    >
+    <ModalDialog focusFirst={() => cancel.current} onClose={onClose} busy={busy} aria-labelledby={titleId}>
       <h3 id={titleId} className="text-lg font-semibold">
         {mode === 'erase' ? p.eraseTitle : p.exportVisitor}
       </h3>
@@ -145,6 +136,6 @@ export function VisitorPrivacyDialog({ mode, threadId, agentSlug, shown, onClose
           </button>
         )}
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -11,7 +11,7 @@ import { flattenThreads, threadKeys, usersQuery, type ThreadPages } from '../thr
 import { threadTitle } from '../threads/thread-title.ts';
 import { highlightSegments } from './highlight.ts';
 import { useSearch } from './use-search.ts';
-import { useModalDialog } from '../ui/use-modal-dialog.ts';
+import { ModalDialog } from '../ui/modal-dialog.tsx';
 
 interface Props {
   /** Opens a result: its thread, at its message when it has one. */
@@ -37,7 +37,6 @@ export function SearchDialog({ onOpen, onClose }: Props) {
   const t = useStrings();
   const o = useOwnershipStrings();
   const field = useRef<HTMLInputElement>(null);
-  const dialog = useModalDialog(() => field.current);
   const list = useRef<HTMLUListElement>(null);
   const ids = { title: useId(), list: useId(), status: useId() };
   const [query, setQuery] = useState('');
@@ -93,13 +92,10 @@ export function SearchDialog({ onOpen, onClose }: Props) {
           : '';
 
   return (
-    <dialog
-      ref={dialog}
+    <ModalDialog
+      focusFirst={() => field.current}
+      onClose={onClose}
       aria-labelledby={ids.title}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
       className="m-auto w-full max-w-xl rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
     >
       <div className="flex items-center justify-between gap-2 border-b border-slate-200 px-4 py-2 dark:border-slate-800">
@@ -207,6 +203,6 @@ export function SearchDialog({ onOpen, onClose }: Props) {
           </button>
         </div>
       )}
-    </dialog>
+    </ModalDialog>
   );
 }

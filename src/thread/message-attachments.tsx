@@ -22,7 +22,7 @@ import { useAttachmentStrings, type AttachmentStrings } from '../i18n/attachment
 import { useStrings } from '../i18n/locale-store.ts';
 import { useSession } from '../sign-in/session-store.ts';
 import { TOUCH_TARGET } from '../ui/touch-target.ts';
-import { useModalDialog } from '../ui/use-modal-dialog.ts';
+import { ModalDialog } from '../ui/modal-dialog.tsx';
 import { THUMBNAIL_BOX } from './lazy-attachments.tsx';
 
 let shared: { key: string; cache: AttachmentCache } | null = null;
@@ -197,17 +197,13 @@ function ImageViewer({
   const [attempt, setAttempt] = useState(0);
   const loaded = useAttachmentUrl(cache, attachment.id, 'original', attempt);
   const close = useRef<HTMLButtonElement>(null);
-  const dialog = useModalDialog(() => close.current);
   const titleId = useId();
   const full = fitImage(attachment, { width: 4096, height: 4096 });
   return (
-    <dialog
-      ref={dialog}
+    <ModalDialog
+      focusFirst={() => close.current}
+      onClose={onClose}
       aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
       className="m-auto max-h-[calc(100%-2rem)] w-[calc(100%-2rem)] max-w-5xl rounded-xl bg-white p-4 text-slate-900 shadow-xl backdrop:bg-slate-900/70 dark:bg-slate-900 dark:text-slate-100"
     >
       <div className="mb-3 flex items-center gap-2">
@@ -246,7 +242,7 @@ function ImageViewer({
           <p className="p-8 text-sm text-slate-600 dark:text-slate-400">{words.loading}</p>
         )}
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }
 

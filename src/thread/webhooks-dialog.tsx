@@ -7,7 +7,7 @@ import type { ListedWebhook } from '../core/protocol/rest-schemas.ts';
 import type { InboxStrings } from '../i18n/catalog-en.ts';
 import { errorText } from '../i18n/error-text.ts';
 import { useStrings } from '../i18n/locale-store.ts';
-import { useModalDialog } from '../ui/use-modal-dialog.ts';
+import { ModalDialog } from '../ui/modal-dialog.tsx';
 
 /** The query key of a thread's webhooks. */
 export const threadWebhooksKey = (threadId: string) => ['thread', threadId, 'webhooks'] as const;
@@ -37,7 +37,6 @@ export function WebhooksDialog({ api, threadId, participants, onClose }: Props) 
   const t = useStrings();
   const queryClient = useQueryClient();
   const heading = useRef<HTMLHeadingElement>(null);
-  const dialog = useModalDialog(() => heading.current);
   const titleId = useId();
   const [announcement, setAnnouncement] = useState('');
   const webhooks = useQuery({
@@ -60,13 +59,10 @@ export function WebhooksDialog({ api, threadId, participants, onClose }: Props) 
   const nameOf = (senderId: string) => participants.find((participant) => participant.sender_id === senderId)?.name ?? t.webhooks.someone;
 
   return (
-    <dialog
-      ref={dialog}
+    <ModalDialog
+      focusFirst={() => heading.current}
+      onClose={onClose}
       aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
       className="m-auto w-[calc(100%-2rem)] max-w-lg rounded-xl bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:bg-slate-900 dark:text-slate-100"
     >
       <h3 id={titleId} ref={heading} tabIndex={-1} className="text-lg font-semibold outline-none">
@@ -127,6 +123,6 @@ export function WebhooksDialog({ api, threadId, participants, onClose }: Props) 
           {t.webhooks.close}
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -1,9 +1,10 @@
+import { SaveStatus } from './save-status.tsx';
 import { useId, useState, type FormEvent } from 'react';
 import type { InboundAgentSettings } from '../core/protocol/rest-schemas.ts';
 import { useStrings } from '../i18n/locale-store.ts';
 import type { AgentSettingsApi } from './agent-queries.ts';
-import { ERROR_TEXT, HINT, INPUT, OK_TEXT, PRIMARY_BUTTON, SECONDARY_BUTTON, SECTION, SECTION_TITLE } from './settings-styles.ts';
-import { saveStatusText, useSaveSettings } from './use-save-settings.ts';
+import { ERROR_TEXT, HINT, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON, SECTION, SECTION_TITLE } from './settings-styles.ts';
+import { useSaveSettings } from './use-save-settings.ts';
 import { checkWebsiteOrigin } from './website-origin.ts';
 
 interface Props {
@@ -44,7 +45,6 @@ export function AllowedWebsitesSection({ api, slug, settings }: Props) {
       require_verified_identity: settings.require_verified_identity,
     });
 
-  const status = saveStatusText(save, t);
   return (
     <section aria-labelledby={titleId} className={SECTION}>
       <h3 id={titleId} className={SECTION_TITLE}>
@@ -112,13 +112,7 @@ export function AllowedWebsitesSection({ api, slug, settings }: Props) {
           </p>
         )}
       </form>
-      <p
-        aria-live="polite"
-        className={`mt-2 min-h-5 ${save.isError ? ERROR_TEXT : save.isSuccess ? OK_TEXT : HINT}`}
-        data-testid="origins-status"
-      >
-        {status}
-      </p>
+      <SaveStatus save={save} testId="origins-status" />
     </section>
   );
 }

@@ -1,10 +1,12 @@
+import { SettingsTextField } from './settings-text-field.tsx';
+import { SaveStatus } from './save-status.tsx';
 import { useId, useState, type FormEvent } from 'react';
 import type { InboundAgentSettings } from '../core/protocol/rest-schemas.ts';
 import { useStrings } from '../i18n/locale-store.ts';
 import { TOUCH_TARGET } from '../ui/touch-target.ts';
 import type { AgentSettingsApi } from './agent-queries.ts';
-import { ERROR_TEXT, HINT, INPUT, OK_TEXT, PRIMARY_BUTTON, SECTION, SECTION_TITLE } from './settings-styles.ts';
-import { saveStatusText, useSaveSettings } from './use-save-settings.ts';
+import { HINT, PRIMARY_BUTTON, SECTION, SECTION_TITLE } from './settings-styles.ts';
+import { useSaveSettings } from './use-save-settings.ts';
 
 interface Props {
   api: AgentSettingsApi;
@@ -39,9 +41,6 @@ export function FollowUpSection({ api, slug, settings }: Props) {
   const [followUp, setFollowUp] = useState(settings.email_follow_up);
   const [problem, setProblem] = useState<Problem>(null);
   const titleId = useId();
-  const urlId = useId();
-  const hintId = useId();
-  const problemId = useId();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -63,30 +62,16 @@ export function FollowUpSection({ api, slug, settings }: Props) {
       </h3>
       <p className={HINT}>{t.agents.followUpIntro}</p>
       <form onSubmit={submit} noValidate className="mt-3 space-y-3">
-        <div>
-          <label htmlFor={urlId} className="block text-sm font-medium">
-            {t.agents.websiteUrl}
-          </label>
-          <input
-            id={urlId}
-            type="url"
-            inputMode="url"
-            autoComplete="url"
-            value={websiteUrl}
-            aria-invalid={problem ? true : undefined}
-            aria-describedby={problem ? `${problemId} ${hintId}` : hintId}
-            onChange={(event) => setWebsiteUrl(event.target.value)}
-            className={`mt-1 w-full ${INPUT}`}
-          />
-          <p id={hintId} className={`mt-1 ${HINT}`}>
-            {t.agents.websiteUrlHint}
-          </p>
-          {problem && (
-            <p id={problemId} role="alert" className={`mt-1 ${ERROR_TEXT}`}>
-              {problem === 'needed' ? t.agents.websiteUrlNeeded : t.agents.websiteUrlInvalid}
-            </p>
-          )}
-        </div>
+        <SettingsTextField
+          label={t.agents.websiteUrl}
+          hint={t.agents.websiteUrlHint}
+          type="url"
+          inputMode="url"
+          autoComplete="url"
+          value={websiteUrl}
+          onChange={setWebsiteUrl}
+          problem={problem === 'needed' ? t.agents.websiteUrlNeeded : problem ? t.agents.websiteUrlInvalid : null}
+        />
         <label className={`flex items-center gap-2 text-sm ${TOUCH_TARGET}`}>
           <input type="checkbox" checked={followUp} onChange={(event) => setFollowUp(event.target.checked)} className="size-5 shrink-0" />
           {t.agents.followUpOn}
@@ -95,9 +80,7 @@ export function FollowUpSection({ api, slug, settings }: Props) {
           {t.agents.saveFollowUp}
         </button>
       </form>
-      <p aria-live="polite" className={`mt-2 min-h-5 ${save.isError ? ERROR_TEXT : save.isSuccess ? OK_TEXT : HINT}`}>
-        {saveStatusText(save, t)}
-      </p>
+      <SaveStatus save={save} />
     </section>
   );
 }

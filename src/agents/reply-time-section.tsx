@@ -1,10 +1,11 @@
+import { SaveStatus } from './save-status.tsx';
 import { useId, useState, type FormEvent } from 'react';
 import { MAX_EXPECTED_REPLY_MINUTES } from '../core/protocol/limits.ts';
 import type { InboundAgentSettings } from '../core/protocol/rest-schemas.ts';
 import { useStrings } from '../i18n/locale-store.ts';
 import type { AgentSettingsApi } from './agent-queries.ts';
-import { ERROR_TEXT, HINT, INPUT, OK_TEXT, PRIMARY_BUTTON, SECTION, SECTION_TITLE } from './settings-styles.ts';
-import { saveStatusText, useSaveSettings } from './use-save-settings.ts';
+import { ERROR_TEXT, HINT, INPUT, PRIMARY_BUTTON, SECTION, SECTION_TITLE } from './settings-styles.ts';
+import { useSaveSettings } from './use-save-settings.ts';
 
 interface Props {
   api: AgentSettingsApi;
@@ -98,9 +99,7 @@ export function ReplyTimeSection({ api, slug, settings }: Props) {
           </p>
         )}
       </form>
-      <p aria-live="polite" className={`mt-2 min-h-5 ${save.isError ? ERROR_TEXT : save.isSuccess ? OK_TEXT : HINT}`}>
-        {saveStatusText(save, t)}
-      </p>
+      <SaveStatus save={save} />
     </section>
   );
 }

@@ -1,11 +1,12 @@
+import { SettingsTextField } from './settings-text-field.tsx';
+import { SaveStatus } from './save-status.tsx';
 import { useId, useState, type FormEvent } from 'react';
 import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../core/protocol/limits.ts';
 import type { InboundAgentSettings } from '../core/protocol/rest-schemas.ts';
-import { useStrings } from '../i18n/locale-store.ts';
 import { usePrivacyStrings } from '../i18n/privacy-strings.ts';
 import type { AgentSettingsApi } from './agent-queries.ts';
-import { ERROR_TEXT, HINT, INPUT, OK_TEXT, PRIMARY_BUTTON, SECTION, SECTION_TITLE } from './settings-styles.ts';
-import { saveStatusText, useSaveSettings } from './use-save-settings.ts';
+import { HINT, PRIMARY_BUTTON, SECTION, SECTION_TITLE } from './settings-styles.ts';
+import { useSaveSettings } from './use-save-settings.ts';
 
 interface Props {
   api: AgentSettingsApi;
@@ -31,7 +32,6 @@ export function retentionDaysOf(text: string): number | undefined {
  * the server's sweep after so many days without activity; saved as `retention_days`.
  */
 export function RetentionSection({ api, slug, settings }: Props) {
-  const t = useStrings();
   const p = usePrivacyStrings();
   const save = useSaveSettings(api, slug);
   const stored = settings.retention_days;
@@ -39,9 +39,6 @@ export function RetentionSection({ api, slug, settings }: Props) {
   const [days, setDays] = useState(stored == null ? '' : String(stored));
   const [invalid, setInvalid] = useState(false);
   const titleId = useId();
-  const daysId = useId();
-  const hintId = useId();
-  const problemId = useId();
   const group = useId();
 
   const submit = (event: FormEvent) => {
@@ -87,35 +84,22 @@ export function RetentionSection({ api, slug, settings }: Props) {
         </fieldset>
         {choice === 'days' && (
           <div className="mt-2 ml-6">
-            <label htmlFor={daysId} className="block text-sm font-medium">
-              {p.retentionDays}
-            </label>
-            <input
-              id={daysId}
+            <SettingsTextField
+              label={p.retentionDays}
+              hint={p.retentionDaysHint}
               inputMode="decimal"
               value={days}
-              aria-invalid={invalid || undefined}
-              aria-describedby={invalid ? `${problemId} ${hintId}` : hintId}
-              onChange={(event) => setDays(event.target.value)}
-              className={`mt-1 ${INPUT} sm:w-36`}
+              onChange={setDays}
+              problem={invalid ? p.retentionInvalid : null}
+              inputClassName="sm:w-36"
             />
-            <p id={hintId} className={HINT}>
-              {p.retentionDaysHint}
-            </p>
-            {invalid && (
-              <p id={problemId} role="alert" className={`mt-1 ${ERROR_TEXT}`}>
-                {p.retentionInvalid}
-              </p>
-            )}
           </div>
         )}
         <button type="submit" className={`mt-3 ${PRIMARY_BUTTON}`} disabled={save.isPending}>
           {p.saveRetention}
         </button>
       </form>
-      <p aria-live="polite" className={`mt-2 min-h-5 ${save.isError ? ERROR_TEXT : save.isSuccess ? OK_TEXT : HINT}`}>
-        {saveStatusText(save, t)}
-      </p>
+      <SaveStatus save={save} />
     </section>
   );
 }

@@ -1,9 +1,10 @@
+import { SaveStatus } from './save-status.tsx';
 import { useId } from 'react';
 import type { InboundAgentSettings } from '../core/protocol/rest-schemas.ts';
 import type { AgentSettingsApi } from './agent-queries.ts';
 import { useStrings } from '../i18n/locale-store.ts';
-import { ERROR_TEXT, HINT, OK_TEXT, SECTION } from './settings-styles.ts';
-import { saveStatusText, useSaveSettings } from './use-save-settings.ts';
+import { HINT, SECTION } from './settings-styles.ts';
+import { useSaveSettings } from './use-save-settings.ts';
 
 interface Props {
   api: AgentSettingsApi;
@@ -50,13 +51,7 @@ export function VerifiedIdentitySection({ api, slug, settings }: Props) {
       {on && !settings.identity_secret_set && (
         <p className="mt-2 text-sm font-medium text-amber-800 dark:text-amber-300">{t.agents.noSecretWarning}</p>
       )}
-      <p
-        aria-live="polite"
-        className={`mt-2 min-h-5 ${save.isError ? ERROR_TEXT : save.isSuccess ? OK_TEXT : HINT}`}
-        data-testid="identity-status"
-      >
-        {saveStatusText(save, t)}
-      </p>
+      <SaveStatus save={save} testId="identity-status" />
     </section>
   );
 }

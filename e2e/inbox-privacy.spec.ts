@@ -64,6 +64,8 @@ test('a deleted message reads "Message deleted" in every open inbox', async ({ p
       await expect(conversation(inbox).getByText(secret)).toHaveCount(0);
     }
     await expect(messageMenu(page, 'You')).toHaveCount(0);
+    // The menu left with the message: the keyboard user is on the line that replaced it, not back at the top.
+    await expect(conversation(page).getByText('Message deleted')).toBeFocused();
     const events = await alice.events(thread.id);
     expect(events.map((event) => event.content)).not.toContain(secret);
     expect(events.some((event) => event.event_type === 'message_deleted')).toBe(true);

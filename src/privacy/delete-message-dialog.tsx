@@ -11,27 +11,29 @@ import { usePrivacyApi } from './use-privacy-api.ts';
 interface Props {
   threadId: string;
   messageId: string;
+  /** The user chose Delete (before the server has answered). */
+  onConfirm(): void;
   onClose(): void;
 }
 
 /**
  * "Delete this message?" (loaded when first asked for). On Delete the server commits
  * `message_deleted`, which reaches every open inbox (this one too) and shows the message as
- * "Message deleted" in place; the dialog then closes and focus goes back to the menu button.
+ * "Message deleted" in place; the dialog then closes and focus goes to that line.
  * Cancel, Esc or a failure keep everything as it was; a failure is said in words.
  */
-export function DeleteMessageDialog({ threadId, messageId, onClose }: Props) {
+export function DeleteMessageDialog({ threadId, messageId, onConfirm, onClose }: Props) {
   const t = useStrings();
   const p = usePrivacyStrings();
   const api = usePrivacyApi();
   const cancel = useRef<HTMLButtonElement>(null);
-  // Focus starts on Cancel: Enter on a freshly opened dialog must not delete anything.
   const titleId = useId();
   const bodyId = useId();
   const remove = useMutation({ mutationFn: () => api.deleteMessage(threadId, messageId), onSuccess: onClose });
 
   return (
     <ModalDialog
+      // Focus starts on Cancel: Enter on a freshly opened dialog must not delete anything.
       focusFirst={() => cancel.current}
       onClose={onClose}
       busy={remove.isPending}
@@ -58,7 +60,10 @@ export function DeleteMessageDialog({ threadId, messageId, onClose }: Props) {
           className={`${DANGER_BUTTON} ${TOUCH_TARGET}`}
           disabled={remove.isPending}
           aria-busy={remove.isPending}
-          onClick={() => remove.mutate()}
+          onClick={() => {
+            onConfirm();
+            remove.mutate();
+          }}
         >
           {remove.isPending ? p.deleting : p.confirmDelete}
         </button>

@@ -17,6 +17,7 @@ import type { Row } from './build-rows.ts';
 import { useFrameGateRun } from './frame-gate.ts';
 import { LazyAttachments } from './lazy-attachments.tsx';
 import { isOwnershipBody, OwnershipNotice } from './ownership-notice.tsx';
+import { deletedMessageDomId } from '../privacy/deleted-message-focus.ts';
 import { MessageMenu } from '../privacy/message-menu.tsx';
 import { usePrivacyStrings } from '../i18n/privacy-strings.ts';
 
@@ -92,9 +93,14 @@ function Bubble({
 }
 
 /** A deleted message in its place (CONTRACT §14): nothing of what it said, only that it was deleted. */
-function DeletedMessage() {
+function DeletedMessage({ messageId }: { messageId: string }) {
   const p = usePrivacyStrings();
-  return <p className="text-sm text-slate-600 italic dark:text-slate-400">{p.messageDeleted}</p>;
+  return (
+    // Focusable by script only: focus lands here after the user deleted it (see focusDeletedMessage).
+    <p id={deletedMessageDomId(messageId)} tabIndex={-1} className="text-sm text-slate-600 italic dark:text-slate-400">
+      {p.messageDeleted}
+    </p>
+  );
 }
 
 /** An outbox error in words: the catalog's for its code (English keeps the server's message). */
@@ -322,7 +328,7 @@ export const MessageRow = memo(function MessageRow({ row, thread, selfSenderId, 
           }
         >
           {message.deleted ? (
-            <DeletedMessage />
+            <DeletedMessage messageId={message.id} />
           ) : (
             <>
               {/* A message of files only has no text to show (CONTRACT §13: its content may be empty). */}

@@ -72,6 +72,7 @@ const PANEL_ENTRY = 'widget/panel/panel.tsx';
  */
 export const ON_DEMAND_PANEL_CHUNKS: readonly string[] = [
   'widget/panel/history-ui.ts',
+  'widget/panel/privacy-ui.ts',
   'widget/panel/closing-ui.ts',
   'widget/panel/resume-link.ts',
   'widget/shared/option-flaws.ts',

@@ -63,6 +63,12 @@ export interface SessionState {
   earlier: VisitorThreadSummary[] | null;
   /** The offer to leave an email, shown as the visitor closed the panel (its chunk, loaded); null: none. */
   leaving: typeof ClosingUi | null;
+  /**
+   * The conversation no longer exists: `deleted` by the visitor ("Delete this conversation"),
+   * `erased` by the website while it was open. The visitor is forgotten on this device; the
+   * panel says so until they start a new conversation. Null: not gone.
+   */
+  gone: 'deleted' | 'erased' | null;
   /** Why a follow-up email's link did not open its conversation, in words (resume-link.ts); null: no link, or it did. */
   linkNotice: string | null;
 }

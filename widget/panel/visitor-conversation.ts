@@ -77,6 +77,7 @@ export abstract class VisitorConversation {
       earlier: null,
       leaving: null,
       linkNotice: null,
+      gone: null,
     };
   }
 

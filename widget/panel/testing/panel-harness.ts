@@ -246,6 +246,10 @@ export class FakeServer {
       throw new ApiError('not_found', 'Not found.', false, 404);
     }),
     forgetVisitorToken: vi.fn(async (_slug: string, token: string) => this.revoke(token)),
+    eraseVisitor: vi.fn(async (_slug: string, token: string) => {
+      this.checkCredentials({ visitorToken: token, email: null });
+      this.revoke(token);
+    }),
     // As the contract has it: `escalation_created {to: "human", reason: "visitor_request"}`, then `waiting`.
     requestHandoff: vi.fn(async (_slug: string, _threadId: string, token: string) => {
       this.checkCredentials({ visitorToken: token, email: null });
@@ -316,6 +320,7 @@ export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harn
     locale: options.locale ?? 'en',
     openOnLoad: false,
     theme: 'auto',
+    consent: false,
   };
   if (options.record) {
     const record = {

@@ -37,7 +37,7 @@ const KNOWN_FILES = [
 
 function storageSection(): string {
   const readme = README;
-  const start = readme.indexOf('**Storage keys (the widget).**');
+  const start = readme.indexOf('\n### Storage keys\n');
   expect(start, 'the README has the "Storage keys" list').toBeGreaterThan(0);
   return readme.slice(start, readme.indexOf('\n\n', readme.indexOf('| IndexedDB', start)));
 }

@@ -88,7 +88,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         next();
       })
       .catch(report);
-  // (`gone` is set only after "Delete this conversation?" showed: its chunk is there.)
+  // (`gone` is set only after "Delete this conversation?" showed, or with the chunk the session loaded: it is there.)
 
   const showList = () => withUi(() => setShown('list'));
   // (Each gives the focus back to the header button that opened it.)
@@ -125,7 +125,8 @@ export function PanelApp({ session, host, strings, lang }: Props) {
 
   let body: ReactNode;
   if (state.gone) {
-    body = privacy && <privacy.ConversationGone lang={lang} why={state.gone} onStartNew={() => session.leaveGone()} />;
+    const Gone = privacy?.ConversationGone ?? state.goneView;
+    body = Gone && <Gone lang={lang} why={state.gone} onStartNew={() => session.leaveGone()} />;
   } else if (state.profile.status === 'missing') {
     body = (
       <p role="alert" className="m-4 rounded-lg bg-ama-warn-bg p-3 text-sm text-ama-warn-text">
@@ -143,6 +144,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         attach={profile?.attachments}
         lang={lang}
         onSend={(text, files) => session.startWith(text, files)}
+        draft={session.draft}
       />
     );
   } else if (phase.kind === 'starting') {
@@ -209,6 +211,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         lead={lead}
         attach={profile?.attachments}
         lang={lang}
+        draft={session.draft}
         offer={
           state.leaving ? (
             <state.leaving.LeaveOffer strings={strings} lang={lang} onSave={(email) => session.leaveEmail(email)} onClose={close} />

@@ -2,6 +2,7 @@
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import type { AgentProfile, VisitorThreadSummary } from '../../src/core/protocol/rest-schemas.ts';
 import type * as ClosingUi from './closing-ui.ts';
+import type { ConversationGone } from './conversation-gone.tsx';
 import type { BlockedReason } from './refusals.ts';
 
 type ProfileState = { status: 'loading' } | { status: 'ready'; profile: AgentProfile } | { status: 'missing' } | { status: 'failed' };
@@ -69,6 +70,8 @@ export interface SessionState {
    * panel says so until they start a new conversation. Null: not gone.
    */
   gone: 'deleted' | 'erased' | null;
+  /** The end state's view, from the chunk the session loaded for `erased` (show-erased.ts); the panel loads its own for "Delete". */
+  goneView?: typeof ConversationGone;
   /** Why a follow-up email's link did not open its conversation, in words (resume-link.ts); null: no link, or it did. */
   linkNotice: string | null;
 }

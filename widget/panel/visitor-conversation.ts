@@ -51,6 +51,13 @@ export abstract class VisitorConversation {
   protected reResolved = false;
   /** The files of the visitor's first message (with `firstMessage`): uploaded once the conversation has a thread. */
   firstFiles: File[] = [];
+  private typed = '';
+  /**
+   * What the visitor has typed and not sent (composer.tsx): `draft(text)` keeps it, `draft()`
+   * reads it, so a composer that replaces another (the conversation was erased, a new one
+   * started) starts with it. Kept for the page view only, never stored.
+   */
+  readonly draft = (text = this.typed): string => (this.typed = text);
 
   constructor(
     readonly host: PanelHost,
@@ -99,6 +106,9 @@ export abstract class VisitorConversation {
 
   /** Nobody is known any more: the conversation stops, the record goes, the first run shows. */
   abstract startFresh(): void;
+
+  /** The website erased the running conversation (its `thread_deleted`, or a `404` for it). */
+  protected abstract erased(): void;
 
   // ---- starting a conversation ---------------------------------------------------------
 
@@ -265,6 +275,7 @@ export abstract class VisitorConversation {
       return;
     }
     if (activity.threadId !== phase.threadId) return;
+    if (activity.kind === 'deleted') return this.erased();
     const message = messageOf(activity);
     if (!message) return;
     if (phase.selfSenderId === UNKNOWN_VISITOR && message.clientMessageId && phase.engine.outbox.get(message.clientMessageId)) {

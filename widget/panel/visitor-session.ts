@@ -276,6 +276,21 @@ export class VisitorSession extends VisitorConversation {
     return true;
   }
 
+  /**
+   * The website erased the conversation while this panel ran it (CONTRACT §14: its
+   * `thread_deleted` arrived live or on catching up, or the server answered `404` for it): the
+   * visitor is forgotten on this device (the token is already revoked) and the panel says so in
+   * its end state (privacy-ui.ts, loaded now), also when it opens later; the typed text stays
+   * for the new conversation. Never a new conversation on its own.
+   */
+  protected erased(): void {
+    this.startFresh();
+    import('./privacy-ui.ts').then(
+      (ui) => ui.showErased(this),
+      (error: unknown) => this.report('panel_error', describe(error)),
+    );
+  }
+
   /** The visitor read that their conversation is gone and starts a new one (the first run). */
   leaveGone(): void {
     this.set({ gone: null });

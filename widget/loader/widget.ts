@@ -181,25 +181,18 @@ function mount(options: WidgetOptions, loadPanelModule: () => Promise<PanelModul
   let controller: PanelController | null = null;
   let loading: Promise<PanelController | null> | null = null;
   let identity: PanelHost['identity'] = null;
-  /** `identify()` calls not yet checked (the checks come with the panel's module), in order. */
-  const identifyCalls: unknown[] = [];
+  /**
+   * The `identify()` calls, each checked in turn by the panel's module (its checks load with
+   * the first call), then applied; the panel mounts after the ones made before it.
+   */
+  let identified: Promise<void> = consented;
   let destroyed = false;
-
-  const checkIdentify = (module: PanelModule) => {
-    for (const next of identifyCalls.splice(0)) {
-      const valid = module.checkIdentify(next, emit);
-      if (valid) {
-        identity = valid;
-        controller?.identify(valid);
-      }
-    }
-  };
 
   const load = (): Promise<PanelController | null> => {
     loading ??= loadModule()
+      // Identities given before the panel mounts go in with it.
+      .then((module) => identified.then(() => module))
       .then((module) => {
-        // Identities given before the panel mounts go in with it.
-        checkIdentify(module);
         if (destroyed) return null;
         // A notice from an earlier failed attempt goes: the panel takes its place.
         panel.replaceChildren();
@@ -251,8 +244,18 @@ function mount(options: WidgetOptions, loadPanelModule: () => Promise<PanelModul
       else api.open();
     },
     identify(next) {
-      identifyCalls.push(next);
-      loadModule().then(checkIdentify, () => undefined);
+      identified = identified
+        .then(loadModule)
+        .then((module) => module.checkIdentify(next, emit))
+        .then(
+          (valid) => {
+            if (valid) {
+              identity = valid;
+              controller?.identify(valid);
+            }
+          },
+          () => undefined,
+        );
     },
     newConversation() {
       void load().then((loaded) => loaded?.newConversation());

@@ -1,7 +1,8 @@
 /**
  * The website erases the visitor while the panel runs their conversation (CONTRACT §14): the
- * `thread_deleted` frame ends it in words, the device forgets the visitor, nothing starts on its
- * own, and what the visitor had typed stays for the new conversation.
+ * `thread_deleted` frame ends it in words (or, when the widget missed it, the `404` for the
+ * thread or the `401` for the revoked token), the device forgets the visitor, nothing starts on
+ * its own, and what the visitor had typed stays for the new conversation.
  */
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -83,10 +84,44 @@ describe('the website erased the conversation', () => {
     expect(harness.server.api.resolveThread).toHaveBeenCalledTimes(1);
   });
 
-  it('the same 4001 without a thread_deleted (the server lost the token) still re-resolves as before', async () => {
+  // Offline (or asleep) during the erasure: no thread_deleted heard, only the revoked token refused on reconnecting.
+  it('a 4001 "invalid visitor token" without the thread_deleted: the same end state, nothing resolved again', async () => {
+    const harness = await inConversation(true);
+    typeInto(composer(harness)!, 'are you still there?');
+    act(() => harness.connection.setState({ status: 'failed', reason: 'invalid visitor token', code: 4001 }));
+    await harness.settle();
+
+    await expect.poll(() => statusTexts(harness), CHUNK_WAIT).toContain(ERASED);
+    expect(harness.storage.getItem(visitorKey(SERVER, 'demo'))).toBeNull();
+    expect(harness.server.api.resolveThread).toHaveBeenCalledTimes(1);
+    expect(harness.events('error')).toContainEqual(expect.objectContaining({ code: 'conversation_erased' }));
+    expect(harness.dialog().textContent).not.toContain('a new one was started');
+    act(() => button(harness, 'Start a new conversation')!.click());
+    await harness.settle();
+    expect(composer(harness)!.value).toBe('are you still there?');
+  });
+
+  it('a 401 for the revoked token when catching up after a reconnect: the same end state, nothing resolved again', async () => {
+    const harness = await inConversation(true);
+    harness.server.historyError = new ApiError(
+      'unauthorized',
+      'This visitor token is not valid; start the conversation again.',
+      false,
+      401,
+    );
+    act(() => harness.connection.drop());
+    await act(() => harness.connection.open());
+    await harness.settle();
+
+    await expect.poll(() => statusTexts(harness), CHUNK_WAIT).toContain(ERASED);
+    expect(harness.storage.getItem(visitorKey(SERVER, 'demo'))).toBeNull();
+    expect(harness.server.api.resolveThread).toHaveBeenCalledTimes(1);
+  });
+
+  it('an expired token (4001 "visitor token expired") is no erasure: resolved again as before', async () => {
     const harness = await inConversation(true);
     harness.server.resetData();
-    act(() => harness.connection.setState({ status: 'failed', reason: 'invalid visitor token', code: 4001 }));
+    act(() => harness.connection.setState({ status: 'failed', reason: 'visitor token expired', code: 4001 }));
     await harness.settle();
     expect(harness.server.api.resolveThread).toHaveBeenCalledTimes(2);
     expect(harness.dialog().querySelector('[data-gone]')).toBeNull();

@@ -278,7 +278,8 @@ export class VisitorSession extends VisitorConversation {
 
   /**
    * The website erased the conversation while this panel ran it (CONTRACT §14: its
-   * `thread_deleted` arrived live or on catching up, or the server answered `404` for it): the
+   * `thread_deleted` arrived live or on catching up, the server answered `404` for it, or `401`
+   * (4001 on the socket) for the token the erasure revoked, as after being offline): the
    * visitor is forgotten on this device (the token is already revoked) and the panel says so in
    * its end state (privacy-ui.ts, loaded now), also when it opens later; the typed text stays
    * for the new conversation. Never a new conversation on its own.

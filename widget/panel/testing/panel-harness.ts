@@ -222,6 +222,8 @@ export class FakeServer {
 
   private checkCredentials(credentials: VisitorCredentials) {
     if (this.historyError) throw this.historyError;
+    if (credentials.visitorToken && this.expiredTokens.has(credentials.visitorToken))
+      throw new ApiError('unauthorized', 'This visitor token has expired (unused for 90 days); start a new conversation.', false, 401);
     if (this.issuesTokens && !(credentials.visitorToken && this.tokens.has(credentials.visitorToken)))
       throw new ApiError('unauthorized', 'invalid visitor token', false, 401);
   }

@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page, type WebSocketRoute } from '@playwright/test';
 import { expectAccessible } from './support/axe.ts';
 import { ALICE, UserApi, uniqueTag } from './support/inbox.ts';
 import {
@@ -19,7 +19,9 @@ import {
  * The website erases a visitor while their widget is open (issue 20, CONTRACT §14): the owner,
  * through the REST API with their JWT, finds the visitor by thread, exports them and erases
  * them; the widget hears the thread's `thread_deleted` on its socket and says, in words, that
- * the conversation is gone, forgets the visitor on this device and starts nothing on its own.
+ * the conversation is gone, forgets the visitor on this device and starts nothing on its own. A
+ * widget that was offline at the time learns it from its revoked token (`401`, or the socket's
+ * 4001) when it reconnects, and says the same.
  */
 
 const CHAT_ORIGIN = `http://localhost:${process.env.E2E_PORT ?? 8799}`;
@@ -135,5 +137,45 @@ test('erased while the panel is closed: opening it shows the same words, once', 
   await expect(erasedWords(page)).toHaveCount(1);
   await expect(widgetConversation(page)).toHaveCount(0);
   await expect(panel(page).getByText('a new one was started')).toHaveCount(0);
+  await watch.expectClean();
+});
+
+test('erased while the widget was offline: reconnecting, its revoked token brings the same words, and nothing starts on its own', async ({
+  page,
+  request,
+}) => {
+  const watch = new PageWatch(page);
+  // The widget's sockets go through a switch that cuts them as a lost network would (the page's fetches: setOffline).
+  let offline = false;
+  const sockets: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
+  await page.routeWebSocket(/\/api\/v1\/chat\/ws\/public\//, (route) => {
+    if (offline) return void route.close({ code: 1001, reason: 'offline' });
+    const server = route.connectToServer();
+    server.onMessage((message) => void (offline || route.send(message)));
+    sockets.push({ page: route, server });
+  });
+  const before = await chat(page, `Offline ${uniqueTag()}`);
+
+  offline = true;
+  await page.context().setOffline(true);
+  for (const socket of sockets.splice(0)) {
+    await socket.server.close();
+    await socket.page.close({ code: 1001, reason: 'offline' });
+  }
+  await exportAndErase(request, before.threadId!);
+  // Nothing was heard: the conversation is still on screen, the visitor still stored.
+  await expect(erasedWords(page)).toHaveCount(0);
+  expect(await page.evaluate((key) => localStorage.getItem(key), `ama2chat:${CHAT_ORIGIN}:demo`)).not.toBeNull();
+
+  offline = false;
+  await page.context().setOffline(false);
+  await expect(erasedWords(page)).toBeVisible({ timeout: 30_000 });
+  await expect(erasedWords(page)).toHaveCount(1);
+  await expect(widgetConversation(page)).toHaveCount(0);
+  await expect(panel(page).getByText('a new one was started')).toHaveCount(0);
+  await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), `ama2chat:${CHAT_ORIGIN}:demo`)).toBeNull();
+  const codes = (await widgetErrors(page)).map((error) => error.code);
+  expect(codes).toContain('conversation_erased');
+  expect(codes).not.toContain('conversation_reset');
   await watch.expectClean();
 });

@@ -196,9 +196,14 @@ test.describe('a server whose data was reset', () => {
     await server.dispose();
   });
 
-  test('the stored visitor token is no longer accepted: the panel starts a new conversation once, says so, and it works', async ({
+  // (With the panel open the widget cannot tell a wiped server from an erasure it missed: both
+  // refuse its token as unknown, CONTRACT §14. It ends the conversation as erased and starts
+  // nothing on its own; a page loaded afterwards gets a new conversation: conversation_reset.)
+  test('the stored visitor token is no longer accepted while the panel is open: it says the conversation is gone, and a new one works', async ({
     page,
   }) => {
+    // A server restarted mid-test, then a second conversation and a reload: more than the default minute on a busy machine.
+    test.slow();
     const tag = uniqueTag();
     const watch = new PageWatch(page);
     const url = host.page({ chatOrigin: server.baseURL, stub: {} });
@@ -214,19 +219,23 @@ test.describe('a server whose data was reset', () => {
     for (const file of ['ama2.sqlite', 'ama2.sqlite-wal', 'ama2.sqlite-shm']) rmSync(join(server.dir, file), { force: true });
     await server.start();
 
-    await expect(panel(page).getByText('Your previous conversation is no longer available; this is a new one.')).toBeVisible({
+    await expect(
+      panel(page).getByRole('status').filter({ hasText: 'This conversation is no longer available: it was deleted by the website.' }),
+    ).toBeVisible({
       timeout: 30_000,
     });
-    await expect.poll(async () => (await widgetErrors(page)).map((error) => error.code)).toEqual(['conversation_reset']);
+    await expect.poll(async () => (await widgetErrors(page)).map((error) => error.code)).toEqual(['conversation_erased']);
+    await expect(widgetConversation(page)).toHaveCount(0);
+    await panel(page).getByRole('button', { name: 'Start a new conversation' }).click();
+
+    const after = `After the reset ${tag}`;
+    await sendFromWidget(page, after);
+    await expect(widgetConversation(page).getByText(demoReplyTo(after))).toBeVisible({ timeout: 20_000 });
     const fresh = await visitorRecord(page, server.baseURL);
     expect(fresh.threadId).not.toBe(old.threadId);
     expect(fresh.visitorToken).toMatch(/^vt_/);
     expect(fresh.visitorToken).not.toBe(old.visitorToken);
     await expect(widgetConversation(page).getByText(before)).toHaveCount(0);
-
-    const after = `After the reset ${tag}`;
-    await sendFromWidget(page, after);
-    await expect(widgetConversation(page).getByText(demoReplyTo(after))).toBeVisible({ timeout: 20_000 });
 
     // A reload resumes the new conversation, without another notice or form.
     await page.reload();

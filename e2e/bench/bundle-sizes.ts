@@ -61,7 +61,8 @@ const PANEL_ENTRY = 'widget/panel/panel.tsx';
  * leave an email when a waiting visitor closes the panel, and a reply's preview while it is
  * closed (widget/panel/closing-ui.ts); a follow-up email's resume link, spent only on a page
  * opened from one (widget/panel/resume-link.ts); the words for a script tag's bad options
- * (widget/shared/option-flaws.ts); the German words, which only a German visitor loads
+ * (widget/shared/option-flaws.ts); the checks of `AMA2Chat.identify()`, on a page that calls it
+ * (widget/shared/identify-options.ts); the German words, which only a German visitor loads
  * (widget/panel/i18n-de.ts: the English visitor's total is the one measured here); a message's
  * files, loaded with the first message that has one (widget/panel/files-ui.tsx); the upload
  * tray and the uploader, on the first attach, paste or drop (widget/panel/attach-tray.tsx,
@@ -72,9 +73,11 @@ const PANEL_ENTRY = 'widget/panel/panel.tsx';
  */
 export const ON_DEMAND_PANEL_CHUNKS: readonly string[] = [
   'widget/panel/history-ui.ts',
+  'widget/panel/privacy-ui.ts',
   'widget/panel/closing-ui.ts',
   'widget/panel/resume-link.ts',
   'widget/shared/option-flaws.ts',
+  'widget/shared/identify-options.ts',
   'widget/panel/i18n-de.ts',
   'widget/panel/files-ui.tsx',
   'widget/panel/attach-tray.tsx',

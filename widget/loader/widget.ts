@@ -2,6 +2,9 @@
  * widget.js — the script tag websites paste. No framework: it puts a launcher button in a
  * Shadow DOM root, restores the unread badge, exposes `window.AMA2Chat`, and loads the
  * chat panel only on the visitor's first hover, focus or click, or when the browser is idle.
+ * With `data-consent="required"` (CONTRACT §14) it draws the launcher and nothing else: no
+ * request to the chat server and no storage read or write until the visitor opens the chat
+ * or the page calls `AMA2Chat.consent()`; from then on it runs as without the attribute.
  *
  * Calls made before this script ran are replayed from the documented one-line stub:
  *   window.AMA2Chat=window.AMA2Chat||new Proxy({q:[]},{get:(t,k)=>k in t?t[k]:(...a)=>t.q.push([k,a])})
@@ -28,6 +31,8 @@ interface Api {
   /** Who the visitor is, as the site knows them: `{ email?, name?, identity_token? }` (at least an email or a token). */
   identify(identity: { email?: string; name?: string; identity_token?: string }): void;
   newConversation(): void;
+  /** The visitor agreed (consent mode): the widget may now reach the chat server and use storage. */
+  consent(): void;
   /** Forget the visitor on this device (a site's sign-out): stored conversation and token, revoked on the server; the panel starts fresh. */
   reset(): void;
   on<K extends WidgetEventName>(event: K, listener: (payload: WidgetEventMap[K]) => void): void;
@@ -81,15 +86,16 @@ function emit<K extends WidgetEventName>(event: K, payload: WidgetEventMap[K]): 
     try {
       listener(payload);
     } catch (error) {
-      // A host page's listener must not break the widget (nor the other listeners).
-      console.error('[AMA2Chat] an event listener threw:', error);
+      // A host page's listener must not break the widget (nor the other listeners): its error
+      // goes to the console and the page's error handlers as an uncaught one would.
+      reportError(error);
     }
   }
 }
 
 function on(event: string, listener: Listener): void {
   if (!WIDGET_EVENTS.includes(event as WidgetEventName) || typeof listener !== 'function') {
-    warn(`on(): unknown event "${String(event)}"; events are ${WIDGET_EVENTS.join(', ')}.`);
+    warn(`on(): unknown event "${String(event)}"`);
     return;
   }
   let set = listeners.get(event);
@@ -104,20 +110,33 @@ function start(script: HTMLScriptElement | null): void {
   const queued = Array.isArray(stubbed) ? (stubbed as Queued[]) : [];
   const dataset = script?.dataset ?? {};
   const { options, flaws } = readOptions(dataset, script?.src ?? null, navigator.language);
+  // Said here at once: the words (with the panel's module) come only after consent.
+  if (flaws.includes('consent')) warn('data-consent must be "required"; consent is required.');
   if (!options) {
-    // Not started: the panel's module is fetched only to say what is wrong (when it can be found).
-    reportFlaws(panelModule(script?.src || dataset.apiBase || null), dataset, flaws);
-    const disabled = () => warn('The widget is not configured; see the messages above.');
-    const api: Record<string, unknown> = { on, off: () => undefined, destroy: () => delete window.AMA2Chat };
-    for (const method of ['open', 'close', 'toggle', 'identify', 'newConversation', 'reset']) api[method] = disabled;
-    window.AMA2Chat = api as unknown as Api;
+    // Not started: the panel's module is fetched only to say what is wrong (when it can be found,
+    // and never for a page that asks for consent first).
+    if (dataset.consent === undefined) reportFlaws(panelModule(script?.src || dataset.apiBase || null), dataset, flaws);
+    else warn(`Wrong options: ${flaws}`);
+    const disabled = () => warn('The widget is not configured (see above).');
+    // Every method but on() (open, identify, consent, destroy, …) only says so.
+    window.AMA2Chat = new Proxy({}, { get: (_, method) => (method == 'on' ? on : disabled) }) as Api;
     return;
   }
   const load = panelModule(script?.src ?? `${options.apiBaseUrl}/widget.js`);
   mount(options, load, queued, () => reportFlaws(load, dataset, flaws));
 }
 
-function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, queued: Queued[], reportOptionFlaws: () => void): void {
+function mount(options: WidgetOptions, loadPanelModule: () => Promise<PanelModule>, queued: Queued[], reportOptionFlaws: () => void): void {
+  let consent!: () => void;
+  /**
+   * Settled at once, or in consent mode when the visitor opens the chat or the page calls
+   * `consent()`. Everything that reaches the chat server or storage waits for it (the panel's
+   * module is fetched only through it).
+   */
+  const consented = new Promise<void>((resolve) => (consent = resolve));
+  if (!options.consent) consent();
+  const loadModule = () => consented.then(loadPanelModule);
+
   const host = document.createElement('div');
   // `data-ama2-chat` marks the host; the stylesheet reads the corner and the theme (dark, or
   // for auto prefers-color-scheme) from the others.
@@ -147,40 +166,33 @@ function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, q
     isOpen = open;
     panel.hidden = !open;
     host.toggleAttribute('data-open', open);
-    launcher.setAttribute('aria-expanded', `${open}`);
+    // (ARIA reflection: sets the attribute.)
+    launcher.ariaExpanded = `${open}`;
   };
   show(false);
 
   const setUnread = (count: number) => {
     badge.hidden = count <= 0;
     badge.textContent = count > 99 ? '99+' : `${count}`;
-    launcher.setAttribute('aria-label', count > 0 ? `Open chat (${count} unread)` : 'Open chat');
+    launcher.ariaLabel = count > 0 ? `Open chat (${count} unread)` : 'Open chat';
   };
-  const [unread, reopen] = storedLauncher(visitorKey(options.apiBaseUrl, options.agent));
-  setUnread(unread);
+  setUnread(0);
 
   let controller: PanelController | null = null;
   let loading: Promise<PanelController | null> | null = null;
   let identity: PanelHost['identity'] = null;
-  /** `identify()` calls not yet checked (the checks come with the panel's module), in order. */
-  const identifyCalls: unknown[] = [];
+  /**
+   * The `identify()` calls, each checked in turn by the panel's module (its checks load with
+   * the first call), then applied; the panel mounts after the ones made before it.
+   */
+  let identified: Promise<void> = consented;
   let destroyed = false;
-
-  const checkIdentify = (module: PanelModule) => {
-    for (const next of identifyCalls.splice(0)) {
-      const valid = module.checkIdentify(next, emit);
-      if (valid) {
-        identity = valid;
-        controller?.identify(valid);
-      }
-    }
-  };
 
   const load = (): Promise<PanelController | null> => {
     loading ??= loadModule()
+      // Identities given before the panel mounts go in with it.
+      .then((module) => identified.then(() => module))
       .then((module) => {
-        // Identities given before the panel mounts go in with it.
-        checkIdentify(module);
         if (destroyed) return null;
         // A notice from an earlier failed attempt goes: the panel takes its place.
         panel.replaceChildren();
@@ -202,7 +214,7 @@ function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, q
         notice.className = 'notice';
         notice.textContent = 'The chat could not be loaded. Check your connection and try again.';
         panel.replaceChildren(notice);
-        emit('error', { code: 'panel_load_failed', message: String(error) });
+        emit('error', { code: 'panel_load_failed', message: `${error}` });
         return null;
       });
     return loading;
@@ -210,6 +222,8 @@ function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, q
 
   const api: Api = {
     open() {
+      // Opening is the visitor's choice (or the page's, on their behalf): consent.
+      api.consent();
       if (destroyed || isOpen) return;
       show(true);
       setUnread(0);
@@ -230,8 +244,18 @@ function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, q
       else api.open();
     },
     identify(next) {
-      identifyCalls.push(next);
-      loadModule().then(checkIdentify, () => undefined);
+      identified = identified
+        .then(loadModule)
+        .then((module) => module.checkIdentify(next, emit))
+        .then(
+          (valid) => {
+            if (valid) {
+              identity = valid;
+              controller?.identify(valid);
+            }
+          },
+          () => undefined,
+        );
     },
     newConversation() {
       void load().then((loaded) => loaded?.newConversation());
@@ -243,6 +267,7 @@ function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, q
         () => undefined,
       );
     },
+    consent,
     on: on as Api['on'],
     off(event, listener) {
       listeners.get(event)?.delete(listener as Listener);
@@ -257,7 +282,8 @@ function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, q
 
   // (Handler properties: the launcher is ours alone, and they are shorter.)
   launcher.onclick = () => api.toggle();
-  // Fetch the panel as soon as the visitor shows interest, so opening feels instant.
+  // Fetch the panel as soon as the visitor shows interest, so opening feels instant (in consent
+  // mode, `load` waits for consent: a hover is no choice).
   const warm = () => void load();
   // (Again later is harmless: `load` fetches once.)
   launcher.onpointerenter = launcher.onfocus = warm;
@@ -273,12 +299,18 @@ function mount(options: WidgetOptions, loadModule: () => Promise<PanelModule>, q
       if (typeof call === 'function') call(...args);
       else warn(`"${method}" is not a method of AMA2Chat.`);
     }
-    reportOptionFlaws();
     emit('ready', { agent: options.agent });
-    // Open as the page asks, as this tab left it (a reload mid-conversation stays open), or on a
-    // follow-up email's link (CONTRACT §12: the panel spends it and takes it off the address bar;
-    // `location` reads as its address, whose fragment the link starts, as a website_url has none).
-    if (options.openOnLoad || reopen || /#ama2_resume=/.test(location as unknown as string)) api.open();
+    void consented.then(() => {
+      reportOptionFlaws();
+      // The stored unread count, and whether this tab left the panel open (a reload mid-conversation stays open).
+      const [unread, reopen] = storedLauncher(visitorKey(options.apiBaseUrl, options.agent));
+      if (!isOpen) setUnread(unread);
+      // Open as the page asks, as this tab left it, or on a follow-up email's link (CONTRACT §12:
+      // the panel spends it and takes it off the address bar; `location` reads as its address,
+      // whose fragment the link starts, as a website_url has none). In consent mode all of this
+      // waits: a link's fragment stays in the address bar until the visitor opens the chat.
+      if (options.openOnLoad || reopen || /#ama2_resume=/.test(location as unknown as string)) api.open();
+    });
   };
   if (document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach);
@@ -288,5 +320,5 @@ try {
   start(document.currentScript as HTMLScriptElement | null);
 } catch (error) {
   // The host page never sees an uncaught error from us.
-  console.error('[AMA2Chat] the widget could not start:', error);
+  warn(`The widget could not start: ${error}`);
 }

@@ -31,13 +31,18 @@ interface Props {
   /** Where the tray shows the uploads of sent messages. */
   engine?: SyncEngine;
   threadId?: string;
+  /**
+   * The panel's copy of the typed text (VisitorSession.draft): a composer that replaces this
+   * one (the conversation was erased, a new one started) starts with it, so nothing is lost.
+   */
+  draft: (text?: string) => string;
 }
 
 type Tray = typeof TrayModule;
 
 /** The message box: Enter sends, Shift+Enter starts a new line; 5,000 code points at most. */
-export function Composer({ target, strings, disabled, attach, lang = 'en', engine, threadId }: Props) {
-  const [text, setText] = useState('');
+export function Composer({ target, strings, disabled, attach, lang = 'en', engine, threadId, draft }: Props) {
+  const [text, setText] = useState(draft);
   const [files, setFiles] = useState<File[]>([]);
   const [refusals, setRefusals] = useState<string[]>([]);
   const [tray, setTray] = useState<Tray | null>(null);
@@ -49,7 +54,7 @@ export function Composer({ target, strings, disabled, attach, lang = 'en', engin
   const send = () => {
     if (!canSend) return;
     target.send(text.trim(), files);
-    setText('');
+    setText(draft(''));
     setFiles([]);
     setRefusals([]);
   };
@@ -80,7 +85,7 @@ export function Composer({ target, strings, disabled, attach, lang = 'en', engin
   };
 
   const onInput = (value: string) => {
-    setText(value);
+    setText(draft(value));
     target.input?.(value);
   };
 

@@ -40,6 +40,8 @@ interface Props {
   /** The agent's `attachments` settings (its profile), for the composer. */
   attach?: unknown;
   lang?: string;
+  /** The typed text, kept for the composer that follows this one (composer.tsx). */
+  draft: (text?: string) => string;
 }
 
 /** The live conversation: messages, what the agent is doing, what is wrong, and the composer. */
@@ -60,6 +62,7 @@ export function ConversationView({
   files,
   attach,
   lang,
+  draft,
 }: Props) {
   const snapshot = useThreadSnapshot(engine, threadId);
   const connection = useConnectionState(engine);
@@ -150,6 +153,7 @@ export function ConversationView({
         lang={lang}
         engine={engine}
         threadId={threadId}
+        draft={draft}
       />
       <ReplyAnnouncer
         items={snapshot.items}

@@ -16,6 +16,8 @@ interface Props {
   /** The agent's `attachments` settings (composer.tsx): a first message may carry files. */
   attach: unknown;
   lang: string;
+  /** The text typed before (composer.tsx), kept for this composer. */
+  draft: (text?: string) => string;
   onSend(text: string, files: File[]): void;
 }
 
@@ -23,7 +25,7 @@ interface Props {
  * Before there is a conversation (issue 23): the greeting as its first message and a composer
  * the visitor can write in at once. The first message starts the conversation.
  */
-export function FirstRunView({ strings, lead, pending, pendingFiles, offer, attach, lang, onSend }: Props) {
+export function FirstRunView({ strings, lead, pending, pendingFiles, offer, attach, lang, draft, onSend }: Props) {
   return (
     <>
       <section aria-label={strings.conversation} className="min-h-0 flex-1 space-y-2 overflow-y-auto overscroll-contain px-3 py-3">
@@ -43,7 +45,7 @@ export function FirstRunView({ strings, lead, pending, pendingFiles, offer, atta
         )}
       </section>
       {offer}
-      <Composer target={{ send: onSend }} strings={strings} disabled={pending !== null} attach={attach} lang={lang} />
+      <Composer target={{ send: onSend }} strings={strings} disabled={pending !== null} attach={attach} lang={lang} draft={draft} />
     </>
   );
 }

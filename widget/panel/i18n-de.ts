@@ -82,5 +82,6 @@ export const de: PanelStrings = {
   newReply: 'Neue Antwort',
   dismissPreview: 'Ausblenden',
   earlierConversations: 'Frühere Gespräche',
+  deleteConversation: 'Dieses Gespräch löschen',
   markdown: { code: 'Code', table: 'Tabelle', image: 'Bild', done: 'Erledigt', notDone: 'Offen' },
 };

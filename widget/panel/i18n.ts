@@ -94,6 +94,8 @@ export interface PanelStrings {
   dismissPreview: string;
   /** The header's button to the visitor's other conversations (the rest of its words: history-words.ts). */
   earlierConversations: string;
+  /** The header button that asks to erase this conversation (its question and end state load on demand: privacy-ui.ts). */
+  deleteConversation: string;
   /** Words in rendered markdown: an image link's prefix, and names a screen reader says. */
   markdown: MarkdownLabels;
 }
@@ -174,6 +176,7 @@ export const en: PanelStrings = {
   newReply: 'New reply',
   dismissPreview: 'Dismiss',
   earlierConversations: 'Earlier conversations',
+  deleteConversation: 'Delete this conversation',
   markdown: { code: 'code', table: 'Table', image: 'Image', done: 'Done', notDone: 'Not done' },
 };
 

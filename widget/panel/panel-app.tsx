@@ -8,10 +8,11 @@ import { trapTab } from './focus-trap.ts';
 import { Greeting } from './greeting.tsx';
 import type { PanelStrings } from './i18n.ts';
 import type * as HistoryUiModule from './history-ui.ts';
+import type * as PrivacyUiModule from './privacy-ui.ts';
 import { PanelHeader } from './panel-header.tsx';
 import { useSession } from './use-session.ts';
 import type { VisitorSession } from './visitor-session.ts';
-import { RESTART_BUTTON_ID } from './history-ids.ts';
+import { DELETE_BUTTON_ID, RESTART_BUTTON_ID } from './history-ids.ts';
 
 /** What "New conversation?" and "Earlier conversations" show: loaded on the first tap on either. */
 type HistoryUi = typeof HistoryUiModule;
@@ -72,7 +73,23 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         next();
       })
       .catch(report);
-  const askRestart = () => withUi(() => setShown('question'));
+  const askRestart = () =>
+    withUi(() => {
+      setAskDelete(false);
+      setShown('question');
+    });
+  // "Delete this conversation?" and the end state of a conversation that is gone: their own chunk, on demand.
+  const [privacy, setPrivacy] = useState<typeof PrivacyUiModule | null>(null);
+  const [askDelete, setAskDelete] = useState(false);
+  const withPrivacy = (next: () => void): void =>
+    void import('./privacy-ui.ts')
+      .then((module) => {
+        setPrivacy(module);
+        next();
+      })
+      .catch(report);
+  // (`gone` is set only after "Delete this conversation?" showed, or with the chunk the session loaded: it is there.)
+
   const showList = () => withUi(() => setShown('list'));
   // (Each gives the focus back to the header button that opened it.)
   const hide = () => setShown(null);
@@ -86,6 +103,9 @@ export function PanelApp({ session, host, strings, lang }: Props) {
       if (shown === 'question') {
         event.currentTarget.querySelector<HTMLElement>(`#${RESTART_BUTTON_ID}`)?.focus();
         hide();
+      } else if (askDelete) {
+        event.currentTarget.querySelector<HTMLElement>(`#${DELETE_BUTTON_ID}`)?.focus();
+        setAskDelete(false);
       } else leave();
     } else if (dialogRef.current) {
       trapTab(event.nativeEvent, dialogRef.current);
@@ -104,7 +124,10 @@ export function PanelApp({ session, host, strings, lang }: Props) {
   );
 
   let body: ReactNode;
-  if (state.profile.status === 'missing') {
+  if (state.gone) {
+    const Gone = privacy?.ConversationGone ?? state.goneView;
+    body = Gone && <Gone lang={lang} why={state.gone} onStartNew={() => session.leaveGone()} />;
+  } else if (state.profile.status === 'missing') {
     body = (
       <p role="alert" className="m-4 rounded-lg bg-ama-warn-bg p-3 text-sm text-ama-warn-text">
         {strings.unknownAgent(host.options.agent)}
@@ -121,6 +144,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         attach={profile?.attachments}
         lang={lang}
         onSend={(text, files) => session.startWith(text, files)}
+        draft={session.draft}
       />
     );
   } else if (phase.kind === 'starting') {
@@ -187,6 +211,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         lead={lead}
         attach={profile?.attachments}
         lang={lang}
+        draft={session.draft}
         offer={
           state.leaving ? (
             <state.leaving.LeaveOffer strings={strings} lang={lang} onSave={(email) => session.leaveEmail(email)} onClose={close} />
@@ -227,8 +252,28 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         onRestart={askRestart}
         onRequestPerson={() => void session.requestPerson()}
         onEarlier={earlier ? showList : undefined}
+        onDelete={
+          session.visitor.record.visitorToken
+            ? () =>
+                withPrivacy(() => {
+                  setShown(null);
+                  setAskDelete(true);
+                })
+            : undefined
+        }
         onClose={leave}
       />
+      {askDelete && canRestart && privacy && (
+        <privacy.DeleteConfirm
+          lang={lang}
+          onConfirm={async () => {
+            const done = await session.deleteConversation();
+            if (done) setAskDelete(false);
+            return done;
+          }}
+          onCancel={() => setAskDelete(false)}
+        />
+      )}
       {shown === 'question' && canRestart && ui && (
         <ui.RestartConfirm
           lang={lang}

@@ -1,4 +1,4 @@
-import { EARLIER_BUTTON_ID, RESTART_BUTTON_ID } from './history-ids.ts';
+import { DELETE_BUTTON_ID, EARLIER_BUTTON_ID, RESTART_BUTTON_ID } from './history-ids.ts';
 import type { PanelStrings } from './i18n.ts';
 import { initialsOf } from './initials.ts';
 import { StrokeIcon } from './stroke-icon.tsx';
@@ -14,6 +14,8 @@ interface Props {
   onRequestPerson(): void;
   /** "Earlier conversations", offered when the visitor has some. */
   onEarlier?: (() => void) | undefined;
+  /** "Delete this conversation" (shown with "new conversation", where the visitor has a token to prove it is theirs). */
+  onDelete?: (() => void) | undefined;
   onClose(): void;
 }
 
@@ -23,7 +25,7 @@ const ICON_BUTTON =
   'grid size-11 shrink-0 place-items-center rounded-full hover:bg-[#ffffff26] focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current';
 
 /** The agent's name and initials in the accent colour (the greeting is the conversation's first message), with "talk to a person", "new conversation" and close. */
-export function PanelHeader({ titleId, name, strings, canRestart, onRestart, onRequestPerson, onEarlier, onClose }: Props) {
+export function PanelHeader({ titleId, name, strings, canRestart, onRestart, onRequestPerson, onEarlier, onDelete, onClose }: Props) {
   return (
     <header className="ama-header flex items-center gap-3 bg-(--accent) px-3 py-3 text-(--accent-contrast)">
       {/* Inverted (accent text on the contrast colour), so the initials are as legible as the name for any accent. */}
@@ -64,6 +66,18 @@ export function PanelHeader({ titleId, name, strings, canRestart, onRestart, onR
           className={ICON_BUTTON}
         >
           <StrokeIcon path="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
+        </button>
+      )}
+      {canRestart && onDelete && (
+        <button
+          id={DELETE_BUTTON_ID}
+          type="button"
+          aria-label={strings.deleteConversation}
+          title={strings.deleteConversation}
+          onClick={onDelete}
+          className={ICON_BUTTON}
+        >
+          <StrokeIcon path="M4 7h16M6 7l1 13h10l1-13M9 7V4h6v3" />
         </button>
       )}
       <button type="button" aria-label={strings.close} title={strings.close} onClick={onClose} className={ICON_BUTTON}>

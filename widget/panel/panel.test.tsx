@@ -96,6 +96,7 @@ describe('mounting', () => {
         locale: 'en-GB',
         openOnLoad: false,
         theme: 'auto',
+        consent: false,
       },
       identity: null,
       emit: vi.fn(),

@@ -29,8 +29,17 @@ function installStyles(root: ShadowRoot): () => void {
 }
 
 // Loaded by the loader with the panel and used before it mounts (see PanelModule).
-export { checkIdentify } from '../shared/identify-options.ts';
 export { forgetVisitor } from './forget-visitor.ts';
+
+/** `identify()`'s checks and their words, from their own chunk: only a page that calls it loads them. */
+export const checkIdentify: PanelModule['checkIdentify'] = (input, emit) =>
+  import('../shared/identify-options.ts').then(
+    (checks) => checks.checkIdentify(input, emit),
+    (error: unknown) => {
+      console.warn(`[AMA2Chat] identify() could not be checked (${error}); ignored.`);
+      return null;
+    },
+  );
 
 /** Bad options in words, from their own chunk: only a page with wrong options loads it (a chunk that cannot load: named only). */
 export const reportOptionFlaws: PanelModule['reportOptionFlaws'] = (dataset, flaws, emit) =>

@@ -9,8 +9,15 @@ import { ApiError } from '../../src/core/api/api-error.ts';
  */
 export type BlockedReason = 'origin_not_allowed' | 'identity_required' | 'identity_invalid';
 
-/** What a refusal means for the panel: one of the blocked states, or "the stored token is no longer accepted". */
-export type Refusal = { kind: 'blocked'; reason: BlockedReason } | { kind: 'token' };
+/**
+ * What a refusal means for the panel: one of the blocked states, or "the stored token is no
+ * longer accepted": `expired` when it went unused too long (the server says so in words), else
+ * unknown to the server: revoked by an erasure (CONTRACT §14), or never its own.
+ */
+export type Refusal = { kind: 'blocked'; reason: BlockedReason } | { kind: 'token'; expired: boolean };
+
+/** The server's words for an expired visitor token: REST "This visitor token has expired (…)", socket "visitor token expired". */
+const EXPIRED = /expired/i;
 
 /** A refusal from REST (resolve, history, send), or null when the error is something else. */
 export function refusalOfError(error: unknown): Refusal | null {
@@ -18,20 +25,20 @@ export function refusalOfError(error: unknown): Refusal | null {
   if (error.code === 'identity_required' || error.code === 'identity_invalid') return { kind: 'blocked', reason: error.code };
   // Public calls are forbidden for one reason only: the page's origin (CONTRACT §7).
   if (error.status === 403) return { kind: 'blocked', reason: 'origin_not_allowed' };
-  if (error.status === 401) return { kind: 'token' };
+  if (error.status === 401) return { kind: 'token', expired: EXPIRED.test(error.message) };
   return null;
 }
 
 /**
  * A refusal from the public socket's 4001, told apart by the reason the server gives
  * ("origin not allowed", "identity required", "visitor token required", "invalid visitor
- * token"); a 4001 without a known reason is taken as the token's.
+ * token", "visitor token expired"); a 4001 without a known reason is taken as the token's.
  */
 export function refusalOfClose(reason: string): Refusal {
   const text = reason.toLowerCase();
   if (text.includes('origin')) return { kind: 'blocked', reason: 'origin_not_allowed' };
   if (text.includes('identity')) return { kind: 'blocked', reason: 'identity_required' };
-  return { kind: 'token' };
+  return { kind: 'token', expired: EXPIRED.test(text) };
 }
 
 /** The words reported with each code in the `error` event (for the site's developers, in English). */

@@ -2,6 +2,7 @@
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import type { AgentProfile, VisitorThreadSummary } from '../../src/core/protocol/rest-schemas.ts';
 import type * as ClosingUi from './closing-ui.ts';
+import type { ConversationGone } from './conversation-gone.tsx';
 import type { BlockedReason } from './refusals.ts';
 
 type ProfileState = { status: 'loading' } | { status: 'ready'; profile: AgentProfile } | { status: 'missing' } | { status: 'failed' };
@@ -63,6 +64,14 @@ export interface SessionState {
   earlier: VisitorThreadSummary[] | null;
   /** The offer to leave an email, shown as the visitor closed the panel (its chunk, loaded); null: none. */
   leaving: typeof ClosingUi | null;
+  /**
+   * The conversation no longer exists: `deleted` by the visitor ("Delete this conversation"),
+   * `erased` by the website while it was open. The visitor is forgotten on this device; the
+   * panel says so until they start a new conversation. Null: not gone.
+   */
+  gone: 'deleted' | 'erased' | null;
+  /** The end state's view, from the chunk the session loaded for `erased` (show-erased.ts); the panel loads its own for "Delete". */
+  goneView?: typeof ConversationGone;
   /** Why a follow-up email's link did not open its conversation, in words (resume-link.ts); null: no link, or it did. */
   linkNotice: string | null;
 }

@@ -51,6 +51,13 @@ export abstract class VisitorConversation {
   protected reResolved = false;
   /** The files of the visitor's first message (with `firstMessage`): uploaded once the conversation has a thread. */
   firstFiles: File[] = [];
+  private typed = '';
+  /**
+   * What the visitor has typed and not sent (composer.tsx): `draft(text)` keeps it, `draft()`
+   * reads it, so a composer that replaces another (the conversation was erased, a new one
+   * started) starts with it. Kept for the page view only, never stored.
+   */
+  readonly draft = (text = this.typed): string => (this.typed = text);
 
   constructor(
     readonly host: PanelHost,
@@ -77,6 +84,7 @@ export abstract class VisitorConversation {
       earlier: null,
       leaving: null,
       linkNotice: null,
+      gone: null,
     };
   }
 
@@ -98,6 +106,9 @@ export abstract class VisitorConversation {
 
   /** Nobody is known any more: the conversation stops, the record goes, the first run shows. */
   abstract startFresh(): void;
+
+  /** The website erased the running conversation (its `thread_deleted`, a `404` for it, or its revoked token's `401`). */
+  protected abstract erased(): void;
 
   // ---- starting a conversation ---------------------------------------------------------
 
@@ -226,13 +237,19 @@ export abstract class VisitorConversation {
   }
 
   /**
-   * The server no longer accepts what this conversation runs on. A blocked reason is shown;
-   * a refused token is resolved again once (the server then answers a new thread, or the
-   * same one); a second refusal before anything opened stops with "could not be started".
+   * The server no longer accepts what this conversation runs on. A blocked reason is shown.
+   * A token it no longer knows (not an expired one) means the website erased the visitor while
+   * this widget did not hear the conversation's `thread_deleted` (closed, asleep or offline at
+   * the time; CONTRACT §14: the token is then `401`, the socket closes 4001): the same end state
+   * as when it did, and no new conversation behind the visitor's back. An expired token is
+   * resolved again once (the server then answers a new thread, or the same one); a second
+   * refusal before anything opened stops with "could not be started".
    */
   protected refused(generation: number, refusal: Refusal | null): void {
     if (generation !== this.generation || !refusal) return;
     if (refusal.kind === 'blocked') return this.block(refusal.reason);
+    // (A server that issues no tokens, seed-only, knows the visitor by email: nothing was revoked.)
+    if (!refusal.expired && this.visitor.record.visitorToken) return this.erased();
     if (this.reResolved) {
       this.generation++;
       this.engine.stop();
@@ -264,6 +281,7 @@ export abstract class VisitorConversation {
       return;
     }
     if (activity.threadId !== phase.threadId) return;
+    if (activity.kind === 'deleted') return this.erased();
     const message = messageOf(activity);
     if (!message) return;
     if (phase.selfSenderId === UNKNOWN_VISITOR && message.clientMessageId && phase.engine.outbox.get(message.clientMessageId)) {

@@ -121,6 +121,7 @@ describe('AMA2Chat.reset()', () => {
       locale: 'en',
       openOnLoad: false,
       theme: 'auto',
+      consent: false,
     } as const;
     // (The real module makes its own API client; this one is the fake server's.)
     const { forgetDevice } = await import('./forget-visitor.ts');

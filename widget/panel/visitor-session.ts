@@ -255,6 +255,48 @@ export class VisitorSession extends VisitorConversation {
     forgetDevice(this.deps, this.host.options, token, (message) => this.report('reset_failed', message));
   }
 
+  /**
+   * "Delete this conversation" (CONTRACT §14 "erase myself"): the server erases the visitor with
+   * their conversations, then this device forgets them and the panel says it is done. False
+   * when the server refused (offline, an error): nothing is deleted here either. A `401` means
+   * the server has already forgotten this visitor: forgotten here too.
+   */
+  async deleteConversation(): Promise<boolean> {
+    const token = this.visitor.record.visitorToken;
+    try {
+      if (token) await this.deps.api.eraseVisitor(this.host.options.agent, token);
+    } catch (error) {
+      if (!(ApiError.is(error) && error.status === 401)) {
+        this.report(ApiError.is(error) ? error.code : 'delete_failed', describe(error));
+        return false;
+      }
+    }
+    this.startFresh();
+    this.set({ gone: 'deleted' });
+    return true;
+  }
+
+  /**
+   * The website erased the conversation while this panel ran it (CONTRACT §14: its
+   * `thread_deleted` arrived live or on catching up, the server answered `404` for it, or `401`
+   * (4001 on the socket) for the token the erasure revoked, as after being offline): the
+   * visitor is forgotten on this device (the token is already revoked) and the panel says so in
+   * its end state (privacy-ui.ts, loaded now), also when it opens later; the typed text stays
+   * for the new conversation. Never a new conversation on its own.
+   */
+  protected erased(): void {
+    this.startFresh();
+    import('./privacy-ui.ts').then(
+      (ui) => ui.showErased(this),
+      (error: unknown) => this.report('panel_error', describe(error)),
+    );
+  }
+
+  /** The visitor read that their conversation is gone and starts a new one (the first run). */
+  leaveGone(): void {
+    this.set({ gone: null });
+  }
+
   /** Nobody is known any more (a reset here or in another tab, an expired token): the conversation stops, the record goes, the first run shows. */
   startFresh(): void {
     this.generation++;
@@ -275,6 +317,7 @@ export class VisitorSession extends VisitorConversation {
       preview: null,
       earlier: null,
       leaving: null,
+      gone: null,
     });
     this.askWhoItIs();
   }

@@ -159,10 +159,11 @@ describe('a stored visitor token the server no longer accepts (its data was rese
     expect(harness.dialog().textContent).toContain('Welcome to the new thread');
   });
 
-  it('while chatting: the socket’s 4001 re-resolves once and moves to the new thread; a second refusal stops instead of looping', async () => {
+  // (A token the server does not know at all while chatting is an erasure the widget missed: conversation-erased.test.tsx.)
+  it('while chatting: the socket’s 4001 for an expired token re-resolves once and moves to the new thread; a second refusal stops instead of looping', async () => {
     const harness = await inConversation();
     harness.server.resetData();
-    act(() => harness.connection.setState({ status: 'failed', reason: 'invalid visitor token', code: 4001 }));
+    act(() => harness.connection.setState({ status: 'failed', reason: 'visitor token expired', code: 4001 }));
     await harness.settle();
     expect(harness.server.api.resolveThread).toHaveBeenCalledTimes(2);
     expect(harness.record()).toMatchObject({ threadId: 'thread-2', visitorToken: tokenNumber(11) });
@@ -170,25 +171,26 @@ describe('a stored visitor token the server no longer accepts (its data was rese
     expect(harness.dialog().textContent).toContain(RESET_NOTICE);
 
     // Refused again before anything opened: no third resolve, a state with a way to try again.
-    act(() => harness.connection.setState({ status: 'failed', reason: 'invalid visitor token', code: 4001 }));
+    act(() => harness.connection.setState({ status: 'failed', reason: 'visitor token expired', code: 4001 }));
     await harness.settle();
     expect(harness.server.api.resolveThread).toHaveBeenCalledTimes(2);
     expect(alertText(harness)).toContain('The conversation could not be started.');
     expect(codes(harness)).toEqual(['conversation_reset', 'unauthorized']);
   });
 
-  it('a history answer of 401 also re-resolves once (the polling path)', async () => {
+  it('a history answer of 401 for an expired token re-resolves once (the polling path); refused there too, the visitor starts afresh', async () => {
     const server = new FakeServer();
     const harness = await mountTestPanel({ server, record: { ...KNOWN, senderId: null } });
     await act(() => harness.connection.open());
     await harness.settle();
-    server.resetData();
-    // The engine catches up after a reconnect: the history refuses the old token.
+    server.expiredTokens.add(TOKEN);
+    // The engine catches up after a reconnect: the history refuses the old token as expired.
     await act(() => harness.connection.open());
     await harness.settle();
     expect(server.api.resolveThread).toHaveBeenCalledTimes(2);
-    expect(harness.record()).toMatchObject({ threadId: 'thread-2', visitorToken: tokenNumber(11) });
-    expect(codes(harness)).toEqual(['conversation_reset']);
+    expect(harness.record()).toBeNull();
+    expect(codes(harness)).toEqual(['visitor_expired']);
+    expect(harness.dialog().querySelector('[data-gone]')).toBeNull();
   });
 
   it('a resumed thread (same id) is no reset, and "new conversation" is none either', async () => {

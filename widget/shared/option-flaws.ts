@@ -21,6 +21,7 @@ export function describeOptionFlaws(dataset: DOMStringMap, flaws: readonly Optio
     position: 'data-position must be "left" or "right"; using "right".',
     zIndex: `data-z-index must be a whole number; using ${DEFAULT_Z_INDEX}.`,
     themeColor: 'data-theme-color must be a hex colour such as #4f46e5; using the agent’s colour.',
+    consent: `data-consent="${(dataset.consent ?? '').slice(0, 40)}" must be "required" (or left out); the chat waits for the visitor's consent all the same.`,
     theme: `data-theme="${(dataset.theme ?? '').slice(0, 40)}" must be "light", "dark" or "auto"; using "auto" (the visitor's system setting).`,
   };
   return flaws.map((flaw) => words[flaw]);
@@ -32,8 +33,9 @@ export function reportOptionFlaws(
   flaws: readonly OptionFlaw[],
   emit: <K extends WidgetEventName>(event: K, payload: WidgetEventMap[K]) => void,
 ): void {
-  for (const problem of describeOptionFlaws(dataset, flaws)) {
-    console.warn(`[AMA2Chat] ${problem}`);
+  describeOptionFlaws(dataset, flaws).forEach((problem, index) => {
+    // (The loader warned about data-consent at once, before consent: no second warning.)
+    if (flaws[index] !== 'consent') console.warn(`[AMA2Chat] ${problem}`);
     emit('error', { code: 'invalid_option', message: problem });
-  }
+  });
 }

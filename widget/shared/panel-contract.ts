@@ -47,11 +47,13 @@ export type MountPanel = (host: PanelHost) => PanelController;
 
 /**
  * The panel module's exports. Besides the panel, the checks that can wait (the words for
- * bad options, `identify()` validation) live here rather than in the loader, which stays small.
+ * bad options, `identify()` validation, each from a chunk of its own) live here rather than in
+ * the loader, which stays small.
  */
 export interface PanelModule {
   mountPanel: MountPanel;
-  checkIdentify: typeof checkIdentify;
+  /** `identify()` checked (its words warned, an unusable call reported): the identity to use, or null. */
+  checkIdentify(...args: Parameters<typeof checkIdentify>): Promise<ReturnType<typeof checkIdentify>>;
   /**
    * Warns about bad options in words and reports each as an `invalid_option` error; the words
    * load then, from a chunk of their own (option-flaws.ts).

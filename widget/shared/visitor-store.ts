@@ -109,7 +109,8 @@ export function storedLauncher(key: string): [unread: number, open: boolean] {
   } catch {
     // Storage blocked, or no record.
   }
-  return [Number.isInteger(unread) && (unread as number) > 0 ? (unread as number) : 0, open];
+  // (Only a whole number from 0 to 2³² − 1 is its own `>>> 0`; 0 shows no badge.)
+  return [unread === (unread as number) >>> 0 ? (unread as number) : 0, open];
 }
 
 /**

@@ -17,9 +17,23 @@ describe('readOptions', () => {
         locale: 'en-gb',
         openOnLoad: false,
         theme: 'auto',
+        consent: false,
       },
       flaws: [],
     });
+  });
+
+  it('takes data-consent="required"; any other value is a flaw that still requires consent (the safe choice)', () => {
+    expect(read({ agent: 'demo', consent: 'required' })).toMatchObject({ options: { consent: true }, flaws: [] });
+    for (const consent of ['', 'no', 'false', 'Required', 'granted']) {
+      const dataset = { agent: 'demo', consent };
+      const { options, flaws } = read(dataset);
+      expect(options?.consent, consent).toBe(true);
+      expect(flaws).toEqual(['consent']);
+      expect(describeOptionFlaws(dataset, flaws)).toEqual([
+        `data-consent="${consent}" must be "required" (or left out); the chat waits for the visitor's consent all the same.`,
+      ]);
+    }
   });
 
   it('takes data-theme light, dark or auto', () => {

@@ -16,13 +16,19 @@ export interface WidgetOptions {
   openOnLoad: boolean;
   /** Light or dark colours (`data-theme`); `auto` follows the visitor's `prefers-color-scheme`, live. */
   theme: WidgetTheme;
+  /**
+   * `data-consent="required"` (CONTRACT §14): nothing goes to the chat server and no storage is
+   * read or written until the visitor opens the chat or the page calls `AMA2Chat.consent()`.
+   * Any other value is a flaw and, being the safe choice, also requires consent.
+   */
+  consent: boolean;
 }
 
 /** The values of `data-theme`. */
 export type WidgetTheme = 'light' | 'dark' | 'auto';
 
 /** An option that was set wrongly (or, for `agent` and `apiBase`, is missing). */
-export type OptionFlaw = 'agent' | 'apiBase' | 'position' | 'zIndex' | 'themeColor' | 'theme';
+export type OptionFlaw = 'agent' | 'apiBase' | 'position' | 'zIndex' | 'themeColor' | 'theme' | 'consent';
 
 export const DEFAULT_Z_INDEX = 2_147_483_000;
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -68,11 +74,13 @@ export function readOptions(
   }
   const locale = (dataset.locale || browserLocale || 'en').toLowerCase();
   const openOnLoad = dataset.open !== undefined && dataset.open !== 'false';
+  const consent = dataset.consent !== undefined;
+  if (consent && dataset.consent !== 'required') flaws.push('consent');
   const fatal = flaws.includes('agent') || !apiBaseUrl;
   return {
     options: fatal
       ? null
-      : { agent, apiBaseUrl, position: position === 'left' ? 'left' : 'right', zIndex, themeColor, locale, openOnLoad, theme },
+      : { agent, apiBaseUrl, position: position === 'left' ? 'left' : 'right', zIndex, themeColor, locale, openOnLoad, theme, consent },
     flaws,
   };
 }

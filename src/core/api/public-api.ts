@@ -90,6 +90,11 @@ export interface PublicApi {
   listThreads(slug: string, visitorToken: string, signal?: AbortSignal): Promise<VisitorThreadList>;
   /** [ext] Forgets this device: the server revokes the visitor token (the conversation stays with the agent's owners). */
   forgetVisitorToken(slug: string, visitorToken: string): Promise<void>;
+  /**
+   * [ext] Erases the token's visitor with all their conversations, on the server (CONTRACT §14
+   * "erase myself"); afterwards the token is `401` and the threads `404`.
+   */
+  eraseVisitor(slug: string, visitorToken: string): Promise<void>;
   /** [ext] "Talk to a person" (CONTRACT §11): the thread waits for one; a repeat while it waits changes nothing. */
   requestHandoff(slug: string, threadId: string, visitorToken: string): Promise<void>;
 }
@@ -143,6 +148,7 @@ export function createPublicApi(options: PublicApiOptions): PublicApi {
     listThreads: (slug, visitorToken, signal) =>
       clientFor(visitorToken).request('GET', `${agent(slug)}/threads`, { signal, parse: parseWith(visitorThreadListSchema) }),
     forgetVisitorToken: (slug, visitorToken) => clientFor(visitorToken).request<void>('DELETE', `${agent(slug)}/visitor-token`),
+    eraseVisitor: (slug, visitorToken) => clientFor(visitorToken).request<void>('DELETE', `${agent(slug)}/me`),
     requestHandoff: (slug, threadId, visitorToken) =>
       clientFor(visitorToken).request<void>('POST', `${thread(slug, threadId)}/handoff-request`),
   };

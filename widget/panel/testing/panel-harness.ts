@@ -222,6 +222,8 @@ export class FakeServer {
 
   private checkCredentials(credentials: VisitorCredentials) {
     if (this.historyError) throw this.historyError;
+    if (credentials.visitorToken && this.expiredTokens.has(credentials.visitorToken))
+      throw new ApiError('unauthorized', 'This visitor token has expired (unused for 90 days); start a new conversation.', false, 401);
     if (this.issuesTokens && !(credentials.visitorToken && this.tokens.has(credentials.visitorToken)))
       throw new ApiError('unauthorized', 'invalid visitor token', false, 401);
   }
@@ -246,6 +248,10 @@ export class FakeServer {
       throw new ApiError('not_found', 'Not found.', false, 404);
     }),
     forgetVisitorToken: vi.fn(async (_slug: string, token: string) => this.revoke(token)),
+    eraseVisitor: vi.fn(async (_slug: string, token: string) => {
+      this.checkCredentials({ visitorToken: token, email: null });
+      this.revoke(token);
+    }),
     // As the contract has it: `escalation_created {to: "human", reason: "visitor_request"}`, then `waiting`.
     requestHandoff: vi.fn(async (_slug: string, _threadId: string, token: string) => {
       this.checkCredentials({ visitorToken: token, email: null });
@@ -316,6 +322,7 @@ export async function mountTestPanel(options: HarnessOptions = {}): Promise<Harn
     locale: options.locale ?? 'en',
     openOnLoad: false,
     theme: 'auto',
+    consent: false,
   };
   if (options.record) {
     const record = {

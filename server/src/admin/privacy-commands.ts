@@ -8,7 +8,7 @@ import { isUuid } from '../http/validation.ts';
 import { refused, usageError } from './admin-error.ts';
 import { adminLog } from './admin-log.ts';
 import { readConfirmation } from './read-confirmation.ts';
-import { eraseVisitorEverywhere, type ErasedBy } from './visitor-erasure.ts';
+import type { ErasedBy } from './visitor-erasure.ts';
 import { parseSlug } from './admin-input.ts';
 import { stringFlag, type AdminCommand, type CommandContext } from './admin-command.ts';
 
@@ -109,6 +109,8 @@ const eraseVisitorCommand: AdminCommand = {
           'erase',
         );
       }
+      // Loaded only here: the services an erasure runs (NATS, webhooks, attachments) would slow every other command's start.
+      const { eraseVisitorEverywhere } = await import('./visitor-erasure.ts');
       const { threads, by } = await eraseVisitorEverywhere(context.config, context.storage, visitor, adminLog(context.io.stderr));
       context.print(`Erased visitor ${visitor.id} of "${slug}" and ${conversations(threads)}.`);
       context.note(ERASED_BY[by]);

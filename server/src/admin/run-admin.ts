@@ -85,10 +85,11 @@ function parseFlags(command: AdminCommand, args: string[]): Flags {
 
 /** The configured storage; a failure to open it says so (a bad setting stays a configuration error). */
 async function open(env: NodeJS.ProcessEnv) {
-  const config = loadConfig(env);
   try {
+    const config = loadConfig(env);
     return { config, storage: await openStorage(config) };
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new AdminError(`Cannot open the database: ${error instanceof Error ? error.message : String(error)}`, ExitCode.failed);
   }
 }

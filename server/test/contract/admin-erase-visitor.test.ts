@@ -81,6 +81,31 @@ describe('npm run admin -- erase-visitor on one SQLite server process', () => {
     expect(filesOf(visitor).length).toBeGreaterThan(0);
   });
 
+  it('bad arguments get one line that says what is wrong, and erase nothing', { timeout: 120_000 }, async () => {
+    const visitor = await visitorWithData(reachable, alice);
+    const cases: [string[], number, string][] = [
+      [
+        ['erase-visitor', '--agent', 'demo', '--yes'],
+        2,
+        'Missing --visitor. Usage: npm run admin -- erase-visitor --agent SLUG --visitor ID [--yes]',
+      ],
+      [
+        ['erase-visitor', '--agent', 'demo', '--visitor', visitor.email, '--yes'],
+        2,
+        `--visitor "${visitor.email}" is not a visitor id: give the id (a UUID) that the inbox or GET /agents/{slug}/visitors shows.`,
+      ],
+      [
+        ['erase-visitor', '--agent', 'nope', '--visitor', visitor.visitorId, '--yes'],
+        1,
+        'No agent has the slug "nope"; see npm run admin -- list-agents.',
+      ],
+    ];
+    for (const [args, code, message] of cases) {
+      expect({ args, ...(await admin(args)) }).toEqual({ args, code, stdout: '', stderr: `admin: ${message}\n` });
+    }
+    expect(await visitorFound(visitor)).toBe(1);
+  });
+
   it('erases through the running server: its sockets and the webhook get thread_deleted, then every path is 404 or 401', async () => {
     const visitor = await visitorWithData(reachable, alice);
     const watchers = await watchErasure([reachable], alice, visitor);

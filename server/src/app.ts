@@ -1,6 +1,7 @@
 import { PrivacyService } from './privacy/privacy-service.ts';
 import { privacyRoutes } from './routes/privacy-routes.ts';
 import { RetentionSweeper } from './privacy/retention-sweeper.ts';
+import { ControlSocket, controlSocketPath } from './admin/control-socket.ts';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
@@ -178,6 +179,9 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const privacy = new PrivacyService(storage, threads, attachments, fastify.log, (visitorId) =>
     realtime.control.visitorTokensRevoked({ visitorId, tokenHash: null }),
   );
+  // One SQLite process: `npm run admin -- erase-visitor` hands erasures to it here, so that its sockets hear of them.
+  const controlPath = config.nats || config.databaseUrl !== null ? null : controlSocketPath(config);
+  const controlSocket = controlPath === null ? null : new ControlSocket(controlPath, storage, privacy, fastify.log);
   const retentionSweeper = new RetentionSweeper(storage, privacy, fastify.log, {
     sweepMs: config.retentionSweepMs,
     processId: randomUUID(),
@@ -431,6 +435,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
       snoozes.start();
       uploadSweeper.start();
       retentionSweeper.start();
+      await controlSocket?.start();
       if (notifyConfig.enabled) {
         notifier.start();
         deliveries.start();
@@ -441,6 +446,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     close() {
       closing ??= (async () => {
         shuttingDown = true;
+        const controlSocketStopped = controlSocket?.stop();
         gateway.closeAll();
         accounts.stop();
         tokenStreams.stop();
@@ -468,6 +474,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
         await deliveriesStopped;
         await followUpsStopped;
         await runtimeStopped;
+        await controlSocketStopped;
         await realtime.close();
         for (const limiter of Object.values(limiters)) limiter.dispose();
         loginThrottle.dispose();

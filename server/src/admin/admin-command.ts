@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import type { ServerConfig } from '../config.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { PasswordInput } from './read-password.ts';
 
@@ -12,6 +13,8 @@ export interface AdminIo {
 
 /** What a prepared command runs with, once the database is open. */
 export interface CommandContext {
+  /** The settings the server would run with (the same environment). */
+  config: ServerConfig;
   storage: Storage;
   io: AdminIo;
   /** One line of the command's result on stdout (an id, a row): what scripts read. */

@@ -6,6 +6,9 @@ import { ADMIN_ACTOR, auditEntry } from '../privacy/audit-entry.ts';
 import { exportVisitor } from '../privacy/visitor-export.ts';
 import { isUuid } from '../http/validation.ts';
 import { refused, usageError } from './admin-error.ts';
+import { adminLog } from './admin-log.ts';
+import { readConfirmation } from './read-confirmation.ts';
+import type { ErasedBy } from './visitor-erasure.ts';
 import { parseSlug } from './admin-input.ts';
 import { stringFlag, type AdminCommand, type CommandContext } from './admin-command.ts';
 
@@ -60,6 +63,57 @@ const exportVisitorCommand: AdminCommand = {
         await pipeline(document, createWriteStream(out));
         context.note(`Wrote the export of visitor ${visitor.id} to ${out}.`);
       }
+    };
+  },
+};
+
+/** "1 conversation", "3 conversations". */
+const conversations = (count: number) => `${count} conversation${count === 1 ? '' : 's'}`;
+
+/** The note after an erasure: who erased, and so who heard of it. */
+const ERASED_BY: Record<ErasedBy, string> = {
+  'running-server': 'The running server erased it: its open sockets and the webhooks got thread_deleted.',
+  'over-nats': 'Erased over NATS: open sockets on every server process and the webhooks got thread_deleted.',
+  'no-server': 'No server was running: erased by this command, and the webhooks got thread_deleted.',
+};
+
+const eraseVisitorCommand: AdminCommand = {
+  name: 'erase-visitor',
+  summary: "erase one of an agent's visitors and every conversation they started, on every server process",
+  usage: '--agent SLUG --visitor ID [--yes]',
+  help: [
+    'The same erasure as DELETE /agents/{slug}/visitors/{id}: the visitor, their threads with every',
+    'message, note and attachment, their tokens, resume links and queued notifications. Each thread',
+    'first commits thread_deleted (reason erased_by_owner): open inbox sockets and webhooks hear of',
+    "it, and the visitor's own sockets close. When the command says done, every path answers",
+    '404/401 on every process. Running servers need not be stopped: one server process (no',
+    'NATS_URL) is asked to erase through its control socket beside the database file; with NATS',
+    'the command joins the bus itself. With no server running it erases alone.',
+    'It asks first at a terminal (type "erase"); --yes erases without asking (scripts). Cancelling',
+    'exits 130 and changes nothing. The erasure is written to the audit log (actor "admin").',
+  ],
+  options: { agent: { type: 'string' }, visitor: { type: 'string' }, yes: { type: 'boolean' } },
+  required: ['agent', 'visitor'],
+  prepare(flags) {
+    const slug = parseSlug(stringFlag(flags, 'agent')!);
+    const visitorId = parseVisitorId(stringFlag(flags, 'visitor')!);
+    const confirmed = flags.yes === true;
+    return async (context) => {
+      const { visitor } = await agentVisitor(context, slug, visitorId);
+      const what = conversations(visitor.threadIds.length);
+      if (!confirmed) {
+        await readConfirmation(
+          context.io.stdin,
+          context.io.stderr,
+          `This erases visitor ${visitor.id} of "${slug}" and ${what} with every message, note and attachment. It cannot be undone.`,
+          'erase',
+        );
+      }
+      // Loaded only here: the services an erasure runs (NATS, webhooks, attachments) would slow every other command's start.
+      const { eraseVisitorEverywhere } = await import('./visitor-erasure.ts');
+      const { threads, by } = await eraseVisitorEverywhere(context.config, context.storage, visitor, adminLog(context.io.stderr));
+      context.print(`Erased visitor ${visitor.id} of "${slug}" and ${conversations(threads)}.`);
+      context.note(ERASED_BY[by]);
     };
   },
 };
@@ -124,4 +178,4 @@ const auditCommand: AdminCommand = {
   },
 };
 
-export const privacyCommands: readonly AdminCommand[] = [exportVisitorCommand, auditCommand];
+export const privacyCommands: readonly AdminCommand[] = [exportVisitorCommand, eraseVisitorCommand, auditCommand];

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdminCli, runAdminInTerminal, type CliResult } from '../../test/support/admin-cli.ts';
 
 const PASSWORD = 'correct horse battery';
-const COMMAND_LIST = 'create-user, set-password, disable-user, enable-user, list-users, create-agent, list-agents, export-visitor, audit';
+const COMMAND_LIST =
+  'create-user, set-password, disable-user, enable-user, list-users, create-agent, list-agents, export-visitor, erase-visitor, audit';
 const CREATE_USER_USAGE = 'npm run admin -- create-user --email E --name N [--password-stdin]';
 
 let dir: string;

@@ -86,7 +86,8 @@ function parseFlags(command: AdminCommand, args: string[]): Flags {
 /** The configured storage; a failure to open it says so (a bad setting stays a configuration error). */
 async function open(env: NodeJS.ProcessEnv) {
   try {
-    return await openStorage(loadConfig(env));
+    const config = loadConfig(env);
+    return { config, storage: await openStorage(config) };
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new AdminError(`Cannot open the database: ${error instanceof Error ? error.message : String(error)}`, ExitCode.failed);
@@ -114,9 +115,10 @@ async function run(argv: readonly string[], io: AdminIo): Promise<number> {
     return ExitCode.ok;
   }
   const execute = command.prepare(parseFlags(command, args));
-  const storage = await open(io.env);
+  const { config, storage } = await open(io.env);
   try {
     await execute({
+      config,
       storage,
       io,
       print: (line) => io.stdout.write(`${line}\n`),

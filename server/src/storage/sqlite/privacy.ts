@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { auditWriter } from './audit-rows.ts';
+import { indexedTextOf } from './schema.ts';
 import type { AuditEntry, ExpiredThread, MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
 
 interface VisitorRow {
@@ -19,8 +20,8 @@ const threadKey = (threadId: string) => `{thread_key} : "x${threadId.replaceAll(
 /**
  * Privacy operations in the SQLite file (`storage.privacy`): each method one short
  * transaction. The file runs with `secure_delete` (see SqliteStorage), so deleted rows are
- * overwritten with zeros; the search indexes keep terms of deleted rows in their segments
- * until those are merged, so an erased thread's indexes are optimized once it is gone.
+ * overwritten with zeros, and its search indexes with FTS5's secure-delete (migration 24), so
+ * a deleted row's terms leave the index's segments with it.
  */
 export class SqlitePrivacy implements PrivacyStore {
   private readonly stmt;
@@ -57,7 +58,13 @@ export class SqlitePrivacy implements PrivacyStore {
       visitorsOfThread: db.prepare('SELECT id FROM visitors WHERE thread_id = ?').pluck(),
       deleteAccess: db.prepare('DELETE FROM thread_access WHERE thread_id = ?'),
       deleteWebhooks: db.prepare('DELETE FROM webhooks WHERE thread_id = ?'),
-      deleteSearch: db.prepare('DELETE FROM event_search WHERE rowid IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)'),
+      // FTS5's 'delete' with the text each row indexed (migration 24): secure-delete takes the terms out of the file.
+      deleteSearchChunk: db.prepare(
+        `INSERT INTO event_search (event_search, rowid, body, thread_key, thread_id, thread_seq)
+         SELECT 'delete', s.rowid, ${indexedTextOf('e')}, 'x' || replace(e.thread_id, '-', ''), e.thread_id, e.thread_seq
+         FROM event_search AS s JOIN events AS e ON e.thread_id = s.thread_id AND e.thread_seq = s.thread_seq
+         WHERE s.event_search MATCH ? LIMIT ?`,
+      ),
       // The seq of the chunk's last event: the log is read in its own order, (thread, seq).
       chunkEnd: db.prepare('SELECT thread_seq FROM events WHERE thread_id = ? ORDER BY thread_seq LIMIT 1 OFFSET ?').pluck(),
       deleteEventsTo: db.prepare('DELETE FROM events WHERE thread_id = ? AND thread_seq <= ?'),
@@ -181,9 +188,12 @@ export class SqlitePrivacy implements PrivacyStore {
     this.db.transaction(() => {
       this.stmt.deleteAccess.run(threadId);
       this.stmt.deleteWebhooks.run(threadId);
-      // At once for the whole thread: the per-event trigger then finds nothing left to look up.
-      this.stmt.deleteSearch.run(threadKey(threadId));
     })();
+  }
+
+  async eraseSearchChunk(threadId: string, maxEntries: number): Promise<number> {
+    // Before the log: with the thread's entries gone, the per-event trigger finds nothing left to look up.
+    return this.db.transaction(() => this.stmt.deleteSearchChunk.run(threadKey(threadId), maxEntries).changes)();
   }
 
   async eraseLogChunk(threadId: string, maxEvents: number): Promise<number> {
@@ -197,7 +207,7 @@ export class SqlitePrivacy implements PrivacyStore {
   async eraseThread(threadId: string, audit?: AuditEntry): Promise<void> {
     this.db.transaction(() => {
       for (const visitorId of this.stmt.visitorsOfThread.all(threadId) as string[]) this.deleteVisitorRows(visitorId);
-      this.stmt.deleteSearch.run(threadKey(threadId));
+      this.stmt.deleteSearchChunk.run(threadKey(threadId), Number.MAX_SAFE_INTEGER);
       this.stmt.deleteMessages.run(threadId);
       this.stmt.deleteEvents.run(threadId);
       this.stmt.deleteAccess.run(threadId);
@@ -293,13 +303,9 @@ export class SqlitePrivacy implements PrivacyStore {
   }
 
   /**
-   * Merges the search indexes' segments (one index per transaction): FTS5 forgets a deleted row by a tombstone and keeps
-   * its terms (the erased words, the visitor's email) in the old segments until they are
-   * merged. Costs in proportion to the indexes; measured by `npm run bench:privacy`.
+   * Nothing left to merge: both search indexes run with FTS5's secure-delete (migration 24), which takes a
+   * deleted row's terms out of their segments in the deleting transaction. Merging whole indexes here held the
+   * write lock in proportion to every conversation's size, blocking other threads' commits.
    */
-  async compactSearch(): Promise<void> {
-    this.db.exec(`INSERT INTO event_search (event_search) VALUES ('optimize')`);
-    await new Promise((resolve) => setImmediate(resolve));
-    this.db.exec(`INSERT INTO thread_search (thread_search) VALUES ('optimize')`);
-  }
+  async compactSearch(): Promise<void> {}
 }

@@ -70,10 +70,14 @@ export interface PrivacyStore {
    */
   forgetVisitorAccess(visitorId: string): Promise<void>;
   /**
-   * Takes the thread from its readers and its subscriptions (inbox rows, webhooks) and out of
-   * the search index, in one transaction: called once `thread_deleted` went out.
+   * Takes the thread from its readers and its subscriptions (inbox rows, webhooks) in one
+   * transaction: called once `thread_deleted` went out. Search reads only threads a user has
+   * access to, so the thread's entries are unfindable from here on; {@link eraseSearchChunk}
+   * then deletes them.
    */
   closeThread(threadId: string): Promise<void>;
+  /** Deletes up to `maxEntries` of the thread's message index entries in one transaction; how many went (0: none left). */
+  eraseSearchChunk(threadId: string, maxEntries: number): Promise<number>;
   /** Deletes up to `maxEvents` of the thread's oldest events with their messages; how many went (0: the log is empty). */
   eraseLogChunk(threadId: string, maxEvents: number): Promise<number>;
   /**

@@ -148,7 +148,6 @@ export class PrivacyService {
         address: origin.address ?? null,
       }),
     );
-    await this.storage.privacy.compactSearch();
     this.log.info({ visitor_id: visitor.id, threads: farewells.size, reason }, 'visitor erased');
     return farewells.size;
   }
@@ -172,7 +171,6 @@ export class PrivacyService {
         details: { reason },
       }),
     );
-    await this.storage.privacy.compactSearch();
     this.log.info({ thread_id: threadId, reason }, 'thread erased');
     return true;
   }
@@ -182,6 +180,10 @@ export class PrivacyService {
     await this.awaitWebhooks(threadId, farewellSeq);
     await this.storage.privacy.closeThread(threadId);
     await inChunks((rows) => this.storage.privacy.eraseSearchChunk(threadId, rows));
+    // The index rewritten without them (its words leave the file), a step per transaction.
+    for (let start = true; await this.storage.privacy.compactSearchStep(start); start = false) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     await this.attachments.deleteThreadFiles(threadId);
     await inChunks((rows) => this.storage.privacy.eraseLogChunk(threadId, rows));
     // An upload or message that raced the erasure is taken by the last step; its files too.

@@ -131,7 +131,9 @@ export class PostgresPrivacy implements PrivacyStore {
   }
 
   /** Nothing to do: deleted rows leave the indexes with VACUUM. */
-  async compactSearch(): Promise<void> {}
+  async compactSearchStep(): Promise<boolean> {
+    return false;
+  }
 
   async eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<void> {
     await this.sql.begin(async (tx) => {

@@ -27,7 +27,9 @@ const threadKey = (threadId: string) => `{thread_key} : "x${threadId.replaceAll(
  * Privacy operations in the SQLite file (`storage.privacy`): each method one short
  * transaction. The file runs with `secure_delete` (see SqliteStorage), so deleted rows are
  * overwritten with zeros, and its search indexes with FTS5's secure-delete (migration 24), so
- * a deleted row's terms leave the index's segments with it.
+ * a deleted row's terms leave the index's segments with it; an erasure's bulk delete of a
+ * thread's entries goes without it and is followed by a rewrite of the index in steps
+ * ({@link SqlitePrivacy.compactSearchStep}).
  */
 export class SqlitePrivacy implements PrivacyStore {
   private readonly stmt;

@@ -9,11 +9,21 @@ import { auditAgentOf, auditEntry, SYSTEM_ACTOR, type AuditInput } from './audit
 import type { ThreadService } from '../threads/thread-service.ts';
 
 /**
- * Events deleted per transaction while erasing a log (with their messages). About 10 ms of
- * SQLite's time per chunk on the reference machine: other threads' commits wait at most that
- * long behind an erasure (budget: 50 ms; `npm run bench:privacy` measures it).
+ * Rows (events with their messages, or search entries) deleted by an erasure's first transaction
+ * of each kind. Each next transaction's size follows from how long the last one took, towards
+ * {@link ERASE_CHUNK_TARGET_MS}, within {@link ERASE_CHUNK_MIN_ROWS}..{@link ERASE_CHUNK_MAX_ROWS}.
  */
-export const ERASE_CHUNK_EVENTS = 200;
+export const ERASE_CHUNK_ROWS = 100;
+/** The fewest rows a chunk deletes, however slow the database: an erasure always moves on. */
+export const ERASE_CHUNK_MIN_ROWS = 10;
+/** The most rows a chunk deletes, however fast the database. */
+export const ERASE_CHUNK_MAX_ROWS = 2_000;
+/**
+ * How long one erasure transaction should hold the write lock (SQLite) or its rows' locks and the
+ * event loop (PostgreSQL): other threads' commits wait at most about that long behind an erasure
+ * (budget: 50 ms; `npm run bench:privacy` measures it on both databases).
+ */
+export const ERASE_CHUNK_TARGET_MS = 8;
 /**
  * How long an erasure waits for the thread's webhooks to deliver `thread_deleted` before the
  * thread goes (a receiver that is down misses it: its subscription goes with the thread).
@@ -21,6 +31,25 @@ export const ERASE_CHUNK_EVENTS = 200;
 export const WEBHOOK_FAREWELL_WAIT_MS = 5_000;
 /** How often the wait above looks at the subscriptions' cursors. */
 const WEBHOOK_FAREWELL_POLL_MS = 25;
+
+/**
+ * Runs `step` (deletes up to `rows` rows in one transaction, says how many went) until it deletes
+ * nothing, sizing each transaction by the time the last one took (see {@link ERASE_CHUNK_TARGET_MS}).
+ * Between transactions, whatever else waits (other threads' commits, requests) goes first.
+ */
+async function inChunks(step: (rows: number) => Promise<number>): Promise<void> {
+  let rows = ERASE_CHUNK_ROWS;
+  for (;;) {
+    const started = performance.now();
+    const deleted = await step(rows);
+    if (deleted === 0) return;
+    const tookMs = Math.max(performance.now() - started, 0.1);
+    // At most twice or half the last size: one slow or fast transaction (a busy machine) does not swing it far.
+    const next = Math.min(rows * 2, Math.max(rows / 2, (rows * ERASE_CHUNK_TARGET_MS) / tookMs));
+    rows = Math.round(Math.min(ERASE_CHUNK_MAX_ROWS, Math.max(ERASE_CHUNK_MIN_ROWS, next)));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 /**
  * The audit actor (CONTRACT §14: `user:<uuid>`, `admin` or `system`) of whoever erased: a user
@@ -56,8 +85,9 @@ export function visitorWire(visitor: VisitorSummary) {
  * 2. the visitor's tokens, resume links and waiting follow-up go, and their sockets close on
  *    every process;
  * 3. once the webhooks delivered it (or {@link WEBHOOK_FAREWELL_WAIT_MS}), each thread loses its
- *    readers, webhooks and search entries, then its attachments (rows and bytes), then its log
- *    in chunks of {@link ERASE_CHUNK_EVENTS}, then the rest and the thread row;
+ *    readers and webhooks (search and every read path need access from here on), then its search
+ *    entries in chunks, its attachments (rows and bytes), its log in chunks (each chunk about
+ *    {@link ERASE_CHUNK_TARGET_MS} of the database's time), then the rest and the thread row;
  * 4. the visitor row.
  * An erasure cut short (a crash) can be run again: every step deletes what is still there.
  */
@@ -118,7 +148,6 @@ export class PrivacyService {
         address: origin.address ?? null,
       }),
     );
-    await this.storage.privacy.compactSearch();
     this.log.info({ visitor_id: visitor.id, threads: farewells.size, reason }, 'visitor erased');
     return farewells.size;
   }
@@ -142,7 +171,6 @@ export class PrivacyService {
         details: { reason },
       }),
     );
-    await this.storage.privacy.compactSearch();
     this.log.info({ thread_id: threadId, reason }, 'thread erased');
     return true;
   }
@@ -151,11 +179,13 @@ export class PrivacyService {
   private async eraseThread(threadId: string, farewellSeq: number, audit?: AuditEntry): Promise<void> {
     await this.awaitWebhooks(threadId, farewellSeq);
     await this.storage.privacy.closeThread(threadId);
-    await this.attachments.deleteThreadFiles(threadId);
-    while ((await this.storage.privacy.eraseLogChunk(threadId, ERASE_CHUNK_EVENTS)) > 0) {
-      // Between chunks, whatever else waits (other threads' commits, requests) goes first.
+    await inChunks((rows) => this.storage.privacy.eraseSearchChunk(threadId, rows));
+    // The index rewritten without them (its words leave the file), a step per transaction.
+    for (let start = true; await this.storage.privacy.compactSearchStep(start); start = false) {
       await new Promise((resolve) => setImmediate(resolve));
     }
+    await this.attachments.deleteThreadFiles(threadId);
+    await inChunks((rows) => this.storage.privacy.eraseLogChunk(threadId, rows));
     // An upload or message that raced the erasure is taken by the last step; its files too.
     await this.attachments.deleteThreadFiles(threadId);
     await this.storage.privacy.eraseThread(threadId, audit);

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { download, pdf, visitorUpload, type Uploaded } from '../support/attachments.ts';
@@ -172,5 +173,40 @@ describeEachStorage('privacy: deleting one message (CONTRACT §14)', (storageEnv
     const listed = await api(server, 'GET', '/chat/threads?limit=100', { token: world.bob.token });
     const preview = listed.body.threads.find((candidate: { id: string }) => candidate.id === thread.id);
     expect(JSON.stringify(preview)).not.toContain('from alice');
+  });
+
+  it('leaves no copy of a deleted message in the SQLite file or its WAL after a checkpoint: not in the search index either', async (context) => {
+    if (server.config.databaseUrl) context.skip();
+    const word = marker();
+    const thread = await createThread(server, world.alice.token, { target_user_ids: [world.bob.user.id] });
+    const sent = await api(server, 'POST', `/chat/threads/${thread.id}/messages`, {
+      token: world.alice.token,
+      body: { client_message_id: randomUUID(), content: `the door code is ${word}` },
+    });
+    expect(sent.status).toBe(201);
+    // A later message: the deleted one is not the thread's preview, only the search index and the log hold its words.
+    const later = await api(server, 'POST', `/chat/threads/${thread.id}/messages`, {
+      token: world.alice.token,
+      body: { client_message_id: randomUUID(), content: 'see you tomorrow' },
+    });
+    expect(later.status).toBe(201);
+    const path = server.config.databasePath;
+    const checkpointed = () => {
+      const db = new Database(path);
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.close();
+      }
+      const wal = existsSync(`${path}-wal`) ? readFileSync(`${path}-wal`) : Buffer.alloc(0);
+      return Buffer.concat([readFileSync(path), wal]);
+    };
+    expect(checkpointed().includes(word)).toBe(true);
+    const deleted = await api(server, 'DELETE', `/chat/threads/${thread.id}/messages/${sent.body.message.id as string}`, {
+      token: world.alice.token,
+    });
+    expect(deleted.status).toBe(204);
+    expect((await api(server, 'GET', `/chat/search?q=${word}`, { token: world.alice.token })).body.results).toEqual([]);
+    expect(checkpointed().includes(word)).toBe(false);
   });
 });

@@ -76,8 +76,15 @@ export class PostgresPrivacy implements PrivacyStore {
     await this.sql.begin(async (tx) => {
       await tx`DELETE FROM thread_access WHERE thread_id = ${threadId}`;
       await tx`DELETE FROM webhooks WHERE thread_id = ${threadId}`;
-      await this.deleteSearch(tx, threadId);
     });
+  }
+
+  async eraseSearchChunk(threadId: string, maxEntries: number): Promise<number> {
+    // Served by event_search_thread (migration 13).
+    const deleted = await this.sql`
+      DELETE FROM event_search WHERE position IN (
+        SELECT position FROM event_search WHERE thread_id = ${threadId} ORDER BY position LIMIT ${maxEntries})`;
+    return deleted.count;
   }
 
   /** The thread's entries of the message index, found by its lexeme (the index has no other way in by thread). */
@@ -124,7 +131,9 @@ export class PostgresPrivacy implements PrivacyStore {
   }
 
   /** Nothing to do: deleted rows leave the indexes with VACUUM. */
-  async compactSearch(): Promise<void> {}
+  async compactSearchStep(): Promise<boolean> {
+    return false;
+  }
 
   async eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<void> {
     await this.sql.begin(async (tx) => {

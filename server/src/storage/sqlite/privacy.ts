@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { auditWriter } from './audit-rows.ts';
+import { indexedTextOf } from './schema.ts';
 import type { AuditEntry, ExpiredThread, MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
 
 interface VisitorRow {
@@ -13,14 +14,22 @@ interface VisitorRow {
   last_seen_at: string | null;
 }
 
+/**
+ * Pages of event_search one merge step writes (FTS5's 'merge'): a few milliseconds of the write
+ * lock each, so that other threads' commits wait little behind an erasure's rewrite of the index.
+ */
+const SEARCH_MERGE_PAGES = 32;
+
 /** The FTS5 term that names one thread in `event_search` (migration 13: 'x' and the id's hex digits). */
 const threadKey = (threadId: string) => `{thread_key} : "x${threadId.replaceAll('-', '')}"`;
 
 /**
  * Privacy operations in the SQLite file (`storage.privacy`): each method one short
  * transaction. The file runs with `secure_delete` (see SqliteStorage), so deleted rows are
- * overwritten with zeros; the search indexes keep terms of deleted rows in their segments
- * until those are merged, so an erased thread's indexes are optimized once it is gone.
+ * overwritten with zeros, and its search indexes with FTS5's secure-delete (migration 24), so
+ * a deleted row's terms leave the index's segments with it; an erasure's bulk delete of a
+ * thread's entries goes without it and is followed by a rewrite of the index in steps
+ * ({@link SqlitePrivacy.compactSearchStep}).
  */
 export class SqlitePrivacy implements PrivacyStore {
   private readonly stmt;
@@ -57,7 +66,19 @@ export class SqlitePrivacy implements PrivacyStore {
       visitorsOfThread: db.prepare('SELECT id FROM visitors WHERE thread_id = ?').pluck(),
       deleteAccess: db.prepare('DELETE FROM thread_access WHERE thread_id = ?'),
       deleteWebhooks: db.prepare('DELETE FROM webhooks WHERE thread_id = ?'),
-      deleteSearch: db.prepare('DELETE FROM event_search WHERE rowid IN (SELECT rowid FROM event_search WHERE event_search MATCH ?)'),
+      // FTS5's 'delete' with the text each row indexed (migration 24): secure-delete takes the terms out of the file.
+      // FTS5 takes these settings' values as literals only.
+      searchSecureDeleteOff: db.prepare(`INSERT INTO event_search (event_search, rank) VALUES ('secure-delete', 0)`),
+      searchSecureDeleteOn: db.prepare(`INSERT INTO event_search (event_search, rank) VALUES ('secure-delete', 1)`),
+      mergeSearchStart: db.prepare(`INSERT INTO event_search (event_search, rank) VALUES ('merge', -${SEARCH_MERGE_PAGES})`),
+      mergeSearch: db.prepare(`INSERT INTO event_search (event_search, rank) VALUES ('merge', ${SEARCH_MERGE_PAGES})`),
+      totalChanges: db.prepare('SELECT total_changes()').pluck(),
+      deleteSearchChunk: db.prepare(
+        `INSERT INTO event_search (event_search, rowid, body, thread_key, thread_id, thread_seq)
+         SELECT 'delete', s.rowid, ${indexedTextOf('e')}, 'x' || replace(e.thread_id, '-', ''), e.thread_id, e.thread_seq
+         FROM event_search AS s JOIN events AS e ON e.thread_id = s.thread_id AND e.thread_seq = s.thread_seq
+         WHERE s.event_search MATCH ? LIMIT ?`,
+      ),
       // The seq of the chunk's last event: the log is read in its own order, (thread, seq).
       chunkEnd: db.prepare('SELECT thread_seq FROM events WHERE thread_id = ? ORDER BY thread_seq LIMIT 1 OFFSET ?').pluck(),
       deleteEventsTo: db.prepare('DELETE FROM events WHERE thread_id = ? AND thread_seq <= ?'),
@@ -181,8 +202,18 @@ export class SqlitePrivacy implements PrivacyStore {
     this.db.transaction(() => {
       this.stmt.deleteAccess.run(threadId);
       this.stmt.deleteWebhooks.run(threadId);
-      // At once for the whole thread: the per-event trigger then finds nothing left to look up.
-      this.stmt.deleteSearch.run(threadKey(threadId));
+    })();
+  }
+
+  async eraseSearchChunk(threadId: string, maxEntries: number): Promise<number> {
+    // Without secure-delete for these rows: it rewrites each of a row's terms' pages (about 0.2 ms of CPU a row,
+    // 2 s for 10,000 messages), where a thread's rows go in bulk and compactSearchStep then rewrites the index
+    // once (its words leave the file there). The setting is back on when the transaction commits.
+    return this.db.transaction(() => {
+      this.stmt.searchSecureDeleteOff.run();
+      const deleted = this.stmt.deleteSearchChunk.run(threadKey(threadId), maxEntries).changes;
+      this.stmt.searchSecureDeleteOn.run();
+      return deleted;
     })();
   }
 
@@ -197,7 +228,7 @@ export class SqlitePrivacy implements PrivacyStore {
   async eraseThread(threadId: string, audit?: AuditEntry): Promise<void> {
     this.db.transaction(() => {
       for (const visitorId of this.stmt.visitorsOfThread.all(threadId) as string[]) this.deleteVisitorRows(visitorId);
-      this.stmt.deleteSearch.run(threadKey(threadId));
+      this.stmt.deleteSearchChunk.run(threadKey(threadId), Number.MAX_SAFE_INTEGER);
       this.stmt.deleteMessages.run(threadId);
       this.stmt.deleteEvents.run(threadId);
       this.stmt.deleteAccess.run(threadId);
@@ -293,13 +324,17 @@ export class SqlitePrivacy implements PrivacyStore {
   }
 
   /**
-   * Merges the search indexes' segments (one index per transaction): FTS5 forgets a deleted row by a tombstone and keeps
-   * its terms (the erased words, the visitor's email) in the old segments until they are
-   * merged. Costs in proportion to the indexes; measured by `npm run bench:privacy`.
+   * One step of merging event_search's segments (FTS5's incremental merge: about
+   * {@link SEARCH_MERGE_PAGES} pages written; `start` first puts every segment on one level, so
+   * that the steps rewrite the whole index like 'optimize', a step at a time). The rewrite drops
+   * what {@link eraseSearchChunk} deleted without secure-delete. Done when a step changes nothing.
    */
-  async compactSearch(): Promise<void> {
-    this.db.exec(`INSERT INTO event_search (event_search) VALUES ('optimize')`);
-    await new Promise((resolve) => setImmediate(resolve));
-    this.db.exec(`INSERT INTO thread_search (thread_search) VALUES ('optimize')`);
+  async compactSearchStep(start: boolean): Promise<boolean> {
+    return this.db.transaction(() => {
+      const before = this.stmt.totalChanges.get() as number;
+      (start ? this.stmt.mergeSearchStart : this.stmt.mergeSearch).run();
+      // FTS5's documented test: a step that did work made at least two changes.
+      return (this.stmt.totalChanges.get() as number) - before >= 2;
+    })();
   }
 }

@@ -4,6 +4,15 @@ import type Database from 'better-sqlite3';
  * Schema migrations of the SQLite file, applied in order; `PRAGMA user_version` records
  * how many have run. Never edit a migration that has shipped: add the next one.
  */
+/**
+ * The text the message index holds for the event row `row` (an alias, or OLD/NEW in a trigger): SQL for what
+ * `indexedText` (search-store.ts) computes when the commit code indexes an event. FTS5 forgets a row of a
+ * contentless index only when told exactly the text it indexed, so the two must agree.
+ */
+export const indexedTextOf = (row: string) =>
+  `CASE WHEN typeof(${row}.content) = 'text' AND ${row}.content <> '' THEN ${row}.content
+        WHEN json_type(${row}.data, '$.content') = 'text' THEN json_extract(${row}.data, '$.content') ELSE '' END`;
+
 export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE users (
@@ -687,6 +696,59 @@ export const MIGRATIONS: readonly string[] = [
     address TEXT
   );
   CREATE INDEX audit_log_by_agent ON audit_log(agent_id, position);
+  `,
+  // The search indexes forget at once (CONTRACT §14: a deleted message's or an erased visitor's words must not stay
+  // in the file). FTS5 forgets a row of a contentless_delete table (event_search, migration 14) with a tombstone and
+  // keeps its terms in the old segments until a merge: a deleted message stayed readable in the file, and an erasure
+  // had to merge whole indexes (a write lock in proportion to every conversation's size). FTS5's secure-delete takes a
+  // row's entries out of their segments in the deleting transaction, but only when told the row's terms: so
+  // event_search is made again contentless without contentless_delete (rows keep their rowids, the search positions), and
+  // it forgets a row by the 'delete' command with the text it indexed, which the triggers derive from the event row
+  // as `indexedText` does (search-store.ts; the index is rebuilt here with the same expression, so they agree). An
+  // event's text that changes is indexed again under its rowid, kept across the delete in event_search_moving.
+  // thread_search (external content, 'delete' commands already) gains secure-delete too. The pages freed are zeroed
+  // by the file's secure_delete. What earlier deletions left in thread_search is merged away once, here.
+  `
+  CREATE TABLE event_search_rows AS
+    SELECT s.rowid AS position, ${indexedTextOf('e')} AS body, e.thread_id, e.thread_seq
+    FROM event_search AS s JOIN events AS e ON e.thread_id = s.thread_id AND e.thread_seq = s.thread_seq;
+  DROP TRIGGER event_search_remove;
+  DROP TRIGGER event_search_change;
+  DROP TABLE event_search;
+  DROP TABLE IF EXISTS event_search_content;
+  CREATE VIRTUAL TABLE event_search USING fts5(
+    body, thread_key, thread_id UNINDEXED, thread_seq UNINDEXED,
+    content = '', contentless_unindexed = 1, tokenize = 'unicode61 remove_diacritics 2'
+  );
+  INSERT INTO event_search (event_search, rank) VALUES ('secure-delete', 1);
+  INSERT INTO event_search (rowid, body, thread_key, thread_id, thread_seq)
+    SELECT position, body, 'x' || replace(thread_id, '-', ''), thread_id, thread_seq FROM event_search_rows ORDER BY position;
+  DROP TABLE event_search_rows;
+  CREATE TABLE event_search_moving (position INTEGER PRIMARY KEY);
+  CREATE TRIGGER event_search_remove AFTER DELETE ON events
+    WHEN OLD.event_type IN ('message_committed', 'note_added')
+  BEGIN
+    INSERT INTO event_search (event_search, rowid, body, thread_key, thread_id, thread_seq)
+      SELECT 'delete', rowid, ${indexedTextOf('OLD')}, 'x' || replace(OLD.thread_id, '-', ''), OLD.thread_id, OLD.thread_seq
+      FROM event_search
+      WHERE event_search MATCH '{thread_key} : "x' || replace(OLD.thread_id, '-', '') || '"' AND thread_seq = OLD.thread_seq;
+  END;
+  CREATE TRIGGER event_search_change AFTER UPDATE OF content, data ON events
+    WHEN NEW.event_type IN ('message_committed', 'note_added')
+  BEGIN
+    INSERT INTO event_search_moving (position)
+      SELECT rowid FROM event_search
+      WHERE event_search MATCH '{thread_key} : "x' || replace(OLD.thread_id, '-', '') || '"' AND thread_seq = OLD.thread_seq;
+    INSERT INTO event_search (event_search, rowid, body, thread_key, thread_id, thread_seq)
+      SELECT 'delete', position, ${indexedTextOf('OLD')}, 'x' || replace(OLD.thread_id, '-', ''), OLD.thread_id, OLD.thread_seq
+      FROM event_search_moving;
+    INSERT INTO event_search (rowid, body, thread_key, thread_id, thread_seq)
+      SELECT position, ${indexedTextOf('NEW')}, 'x' || replace(NEW.thread_id, '-', ''), NEW.thread_id, NEW.thread_seq
+      FROM event_search_moving;
+    DELETE FROM event_search_moving;
+  END;
+  INSERT INTO thread_search (thread_search, rank) VALUES ('secure-delete', 1);
+  INSERT INTO thread_search (thread_search) VALUES ('optimize');
   `,
 ];
 

@@ -70,10 +70,17 @@ export interface PrivacyStore {
    */
   forgetVisitorAccess(visitorId: string): Promise<void>;
   /**
-   * Takes the thread from its readers and its subscriptions (inbox rows, webhooks) and out of
-   * the search index, in one transaction: called once `thread_deleted` went out.
+   * Takes the thread from its readers and its subscriptions (inbox rows, webhooks) in one
+   * transaction: called once `thread_deleted` went out. Search reads only threads a user has
+   * access to, so the thread's entries are unfindable from here on; {@link eraseSearchChunk}
+   * then deletes them.
    */
   closeThread(threadId: string): Promise<void>;
+  /**
+   * Deletes up to `maxEntries` of the thread's message index entries in one transaction; how many
+   * went (0: none left). Their words may stay in the file until {@link compactSearchStep} is done.
+   */
+  eraseSearchChunk(threadId: string, maxEntries: number): Promise<number>;
   /** Deletes up to `maxEvents` of the thread's oldest events with their messages; how many went (0: the log is empty). */
   eraseLogChunk(threadId: string, maxEvents: number): Promise<number>;
   /**
@@ -84,10 +91,12 @@ export interface PrivacyStore {
    */
   eraseThread(threadId: string, audit?: AuditEntry): Promise<void>;
   /**
-   * Rewrites the search indexes without what erased rows left in them (SQLite's FTS5 keeps a
-   * deleted row's terms until its segments merge); called after an erasure.
+   * One bounded step of rewriting the message index without what {@link eraseSearchChunk} left
+   * in it (SQLite's FTS5 keeps the words of entries deleted in bulk until their segments merge):
+   * `start` begins a rewrite, later steps continue it; true while work remains. Called after a
+   * thread's entries went, before its log goes (the log's per-event lookups are then cheap).
    */
-  compactSearch(): Promise<void>;
+  compactSearchStep(start: boolean): Promise<boolean>;
   /** Deletes the visitor row and whatever of their access is left, with the erasure's audit entry in the same transaction. */
   eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<void>;
   /**

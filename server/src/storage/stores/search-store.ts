@@ -10,7 +10,9 @@ export const SEARCHABLE_EVENT_TYPES = ['message_committed', 'note_added'] as con
 /**
  * The indexed text of a searchable event: its content, else a note's `data.content`. `data`
  * is the event's data as the storage holds it: an object, or (SQLite) its JSON text, parsed
- * only when the content is empty.
+ * only when the content is empty. SQLite's triggers compute the same in SQL (`indexedTextOf`,
+ * sqlite/schema.ts): FTS5 forgets a row only when told the text it indexed, so a change here
+ * needs a migration there.
  */
 export function indexedText(content: unknown, data: unknown): string {
   if (typeof content === 'string' && content !== '') return content;

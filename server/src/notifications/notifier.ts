@@ -224,8 +224,11 @@ export class Notifier {
     const [thread, readers] = await Promise.all([storage.threads.get(threadId), storage.threads.audience(threadId)]);
     if (!thread) return null;
     const agent = thread.participants.find((participant) => participant.sender_id.startsWith('agent:'));
+    // A participant's name is the one they have in the thread: only readers who are not one are
+    // looked up (a busy private thread's thousand readers are all participants).
+    const participants = new Set(thread.participants.map((participant) => participant.sender_id));
     const [users, settings, owners] = await Promise.all([
-      storage.users.many(readers),
+      storage.users.many(readers.filter((reader) => !participants.has(`user:${reader}`))),
       storage.notifications.settingsOf(readers),
       thread.kind === 'public' && agent ? storage.agents.owners(agent.sender_id.slice('agent:'.length)) : Promise.resolve(null),
     ]);

@@ -75,7 +75,34 @@ export function byChannel(rows: readonly Row[]): { push: QueuedDelivery[]; email
   return split;
 }
 
-/** Stored settings JSON (text in SQLite, jsonb in PostgreSQL). */
+/**
+ * Distinct settings texts kept parsed, at most: most users keep the defaults or one of a few
+ * choices, and a busy thread's round reads a thousand readers' settings (issue 18's profile:
+ * parsing them was a few per cent of the push path). Emptied when full.
+ */
+export const PARSED_SETTINGS_KEPT = 512;
+const parsedSettings = new Map<string, NotificationSettings>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Stored settings JSON (text in SQLite, jsonb in PostgreSQL). SQLite's text is parsed once per
+ * distinct text: the object is shared, so it is frozen (a change is made on a copy, as
+ * `turnOffEmailInSettings` does).
+ */
 export function toSettings(value: unknown): NotificationSettings {
-  return (typeof value === 'string' ? JSON.parse(value) : value) as NotificationSettings;
+  if (typeof value !== 'string') return value as NotificationSettings;
+  let parsed = parsedSettings.get(value);
+  if (!parsed) {
+    if (parsedSettings.size >= PARSED_SETTINGS_KEPT) parsedSettings.clear();
+    parsed = deepFreeze(JSON.parse(value) as NotificationSettings);
+    parsedSettings.set(value, parsed);
+  }
+  return parsed;
 }

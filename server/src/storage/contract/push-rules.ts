@@ -25,6 +25,11 @@ export function pushRules(open: ContractOpen): void {
     expect(await storage.push.remove(bob, first.subscription.id)).toBe(false);
     await storage.push.touch(first.subscription.id, '2026-01-01T00:00:00.000Z');
     expect((await storage.push.listForUser(ada))[0]!.lastUsedAt).toBe('2026-01-01T00:00:00.000Z');
+    // Many in one write: each named one moves, the others stay; an unknown id or a repeat is harmless.
+    await storage.push.touchMany([bobs.subscription.id, 'no-such-subscription', bobs.subscription.id], '2026-01-02T00:00:00.000Z');
+    expect((await storage.push.listForUser(bob))[0]!.lastUsedAt).toBe('2026-01-02T00:00:00.000Z');
+    expect((await storage.push.listForUser(ada))[0]!.lastUsedAt).toBe('2026-01-01T00:00:00.000Z');
+    await storage.push.touchMany([], '2026-01-03T00:00:00.000Z');
     expect(await storage.push.remove(ada, first.subscription.id)).toBe(true);
     expect(await storage.push.removeGone(bobs.subscription.id)).toBe(true);
     expect(await storage.push.removeGone(bobs.subscription.id)).toBe(false);

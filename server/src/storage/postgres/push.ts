@@ -71,4 +71,10 @@ export class PostgresPush implements PushStore {
   async touch(id: string, at: string): Promise<void> {
     await this.sql`UPDATE push_subscriptions SET last_used_at = ${at} WHERE id = ${id}`;
   }
+
+  async touchMany(ids: readonly string[], at: string): Promise<void> {
+    if (ids.length === 0) return;
+    // Sorted: two processes touching overlapping batches lock the rows in the same order.
+    await this.sql`UPDATE push_subscriptions SET last_used_at = ${at} WHERE id = ANY (${[...new Set(ids)].sort()}::text[])`;
+  }
 }

@@ -50,6 +50,7 @@ export class SqlitePush implements PushStore {
       remove: db.prepare('DELETE FROM push_subscriptions WHERE id = ? AND user_id = ?'),
       removeGone: db.prepare('DELETE FROM push_subscriptions WHERE id = ?'),
       touch: db.prepare('UPDATE push_subscriptions SET last_used_at = ? WHERE id = ?'),
+      touchMany: db.prepare('UPDATE push_subscriptions SET last_used_at = ? WHERE id IN (SELECT value FROM json_each(?))'),
     };
   }
 
@@ -90,5 +91,9 @@ export class SqlitePush implements PushStore {
 
   async touch(id: string, at: string): Promise<void> {
     this.stmt.touch.run(at, id);
+  }
+
+  async touchMany(ids: readonly string[], at: string): Promise<void> {
+    if (ids.length > 0) this.stmt.touchMany.run(at, JSON.stringify([...new Set(ids)]));
   }
 }

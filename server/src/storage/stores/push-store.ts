@@ -40,4 +40,6 @@ export interface PushStore {
   removeGone(id: string): Promise<boolean>;
   /** Records a successful push to it. */
   touch(id: string, at: string): Promise<void>;
+  /** {@link touch} of many subscriptions in one write (the pushes of a delivery batch); unknown ids are ignored. */
+  touchMany(ids: readonly string[], at: string): Promise<void>;
 }

@@ -1,14 +1,18 @@
 import type { ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
 import { publicFrame } from '../threads/public-event.ts';
+import type { TopicEvent } from './topic-encoder.ts';
 import { textFrame } from './ws-frame.ts';
 
 /** A frame that arrived already encoded (from another server process, over NATS). */
 export interface EncodedFrame {
   /** The WebSocket text of the frame, sent to sockets as it is. */
   ws: Buffer;
-  /** The durable event's JSON, when there is one (SSE sends it as is). */
-  eventJson: string | null;
+  /**
+   * The durable event's JSON as UTF-8 bytes, when there is one (SSE sends it as is, topic
+   * frames embed it): kept as bytes so that a frame only topic sockets get is never decoded.
+   */
+  eventBytes: Buffer | null;
   seq: number | null;
   /**
    * The durable event's type as the sender's NATS subject names it (`message_committed` for a
@@ -29,12 +33,15 @@ export class Outbound {
   private wsBytes: Buffer | undefined;
   private wsFrameBytes: Buffer | undefined;
   private eventText: string | null | undefined;
+  private eventBytesValue: Buffer | null | undefined;
   private sseText: string | undefined;
   private publicWsBytes: Buffer | undefined;
   private publicWsFrameBytes: Buffer | undefined;
   private eventTypeValue: string | undefined;
   /** The durable event's `thread_seq`; null for live-only frames. */
   readonly seq: number | null;
+  /** The frame as topic subscribers get it, once {@link TopicEncoder} made it (null: it is none); kept for every socket. */
+  topicEvent: TopicEvent | null | undefined;
 
   constructor(
     readonly threadId: string,
@@ -47,7 +54,8 @@ export class Outbound {
   ) {
     if (encoded) {
       this.wsBytes = encoded.ws;
-      this.eventText = encoded.eventJson;
+      this.eventBytesValue = encoded.eventBytes;
+      if (encoded.eventBytes === null) this.eventText = null;
       this.seq = encoded.seq;
       this.eventTypeValue = encoded.eventType;
     } else {
@@ -68,7 +76,10 @@ export class Outbound {
   }
 
   get event(): ThreadEvent | null {
-    if (this.eventValue === undefined) this.eventValue = this.eventText ? (JSON.parse(this.eventText) as ThreadEvent) : null;
+    if (this.eventValue === undefined) {
+      const eventJson = this.eventJson;
+      this.eventValue = eventJson ? (JSON.parse(eventJson) as ThreadEvent) : null;
+    }
     return this.eventValue;
   }
 
@@ -114,10 +125,22 @@ export class Outbound {
     return this.publicWsFrameBytes;
   }
 
-  /** The durable event's JSON (null for live-only frames), encoded once. */
+  /** The durable event's JSON (null for live-only frames), encoded (or, received, decoded) once. */
   get eventJson(): string | null {
-    if (this.eventText === undefined) this.eventText = this.eventValue ? JSON.stringify(this.eventValue) : null;
+    if (this.eventText === undefined) {
+      const received = this.eventBytesValue;
+      this.eventText = received ? received.toString('utf8') : this.eventValue ? JSON.stringify(this.eventValue) : null;
+    }
     return this.eventText;
+  }
+
+  /** {@link eventJson} as UTF-8 bytes: as received from another process, else encoded once. */
+  get eventBytes(): Buffer | null {
+    if (this.eventBytesValue === undefined) {
+      const eventJson = this.eventJson;
+      this.eventBytesValue = eventJson === null ? null : Buffer.from(eventJson);
+    }
+    return this.eventBytesValue;
   }
 
   /** SSE: durable events as the event object with `id: <seq>`; ephemeral ones as `data:` only. */

@@ -27,7 +27,7 @@ import type { LiveSignals } from './live-signals.ts';
 import { FrameLimiter } from './frame-limiter.ts';
 import type { TopicEncoder } from './topic-encoder.ts';
 import { TopicSubscriptions } from './topic-subscriptions.ts';
-import { frameSink, textFrame } from './ws-frame.ts';
+import { frameSink, textFramePayload } from './ws-frame.ts';
 
 /** A socket whose unsent bytes pass this is too slow to keep up; it is closed and catches up on reconnect. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -143,12 +143,13 @@ export class SocketConnection implements Subscriber {
   }
 
   /**
-   * Writes one encoded topic frame: whole onto the TCP socket when it can (see {@link frameSink}).
+   * Writes one encoded topic frame (a whole WebSocket text frame): onto the TCP socket as it is
+   * when it can (see {@link frameSink}), else its payload through `ws.send`.
    * The frames of one turn of the event loop go out in one write (cork until the next tick):
    * an agent in thousands of busy threads gets many events a turn, and a syscall each would
    * cost more than the events themselves.
    */
-  private write(bytes: Buffer): void {
+  private write(frame: Buffer): void {
     if (this.closed) return;
     const sink = this.sink;
     if (sink && this.ws.readyState === this.ws.OPEN) {
@@ -160,9 +161,9 @@ export class SocketConnection implements Subscriber {
           sink.uncork();
         });
       }
-      sink.write(textFrame(bytes));
+      sink.write(frame);
     } else {
-      this.ws.send(bytes, { binary: false });
+      this.ws.send(textFramePayload(frame), { binary: false });
     }
   }
 

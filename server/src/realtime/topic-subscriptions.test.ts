@@ -4,6 +4,7 @@ import { parseTopic, type TopicPattern } from '../../../src/core/topics/topic-pa
 import { Outbound } from './outbound.ts';
 import { TopicEncoder } from './topic-encoder.ts';
 import { TopicSubscriptions, type TopicSubscriptionDeps } from './topic-subscriptions.ts';
+import { textFramePayload } from './ws-frame.ts';
 
 const THREAD = '0b4b4a8e-8f3a-4f57-9d49-1f0a2a0c5e11';
 const USER = '5d1c7f3e-0000-4000-8000-000000000001';
@@ -41,7 +42,7 @@ function harness(last: number) {
       for (let seq = afterSeq + 1; seq <= Math.min(last, afterSeq + limit); seq++) events.push(event(seq));
       return { events, hasMore: afterSeq + limit < last };
     },
-    send: (bytes) => sent.push(JSON.parse(bytes.toString()).data),
+    send: (frame) => sent.push(JSON.parse(textFramePayload(frame).toString()).data),
     writable: async () => true,
     overflow: () => {},
     failed: (error) => {

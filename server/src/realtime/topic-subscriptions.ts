@@ -18,8 +18,8 @@ export interface TopicSubscriptionDeps {
   canRead(threadId: string): Promise<boolean>;
   /** A page of a thread's durable log after a seq (ascending). */
   readLog(threadId: string, afterSeq: number, limit: number): Promise<{ events: readonly LoggedEvent[]; hasMore: boolean }>;
-  /** Writes a whole encoded frame to the socket. */
-  send(bytes: Buffer): void;
+  /** Writes an encoded `event` frame to the socket: a whole WebSocket text frame, header included ({@link TopicEncoder.frame}). */
+  send(frame: Buffer): void;
   /** Resolves once the socket's unsent bytes are low enough to write a replay page more; false: the socket closed. */
   writable(): Promise<boolean>;
   /** The replay fell too far behind (see {@link MAX_HELD_EVENTS}): the socket must close. */

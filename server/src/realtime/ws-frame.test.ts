@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { frameSink, textFrame } from './ws-frame.ts';
+import { allocTextFrame, frameSink, textFrame, textFramePayload } from './ws-frame.ts';
 
 /** A real ws server on an ephemeral port and one client of it; resolves with both ends once open. */
 async function pair(perMessageDeflate: boolean) {
@@ -42,6 +42,25 @@ describe('textFrame and frameSink', () => {
     }
     await expect.poll(() => p.received.length).toBe(texts.length * 2);
     expect(p.received).toEqual(texts.flatMap((text, index) => [text, `sent by ws ${index}`]));
+  });
+
+  it('builds a frame from parts in one allocation (allocTextFrame) that a ws client reads, and gives back its payload', async () => {
+    const p = await pair(false);
+    close = p.close;
+    const texts = [0, 7, 125, 126, 65_535, 65_536].map((length) => 'ü'.repeat(Math.floor(length / 2)) + 'y'.repeat(length % 2));
+    for (const text of texts) {
+      const payload = Buffer.from(text);
+      const frame = allocTextFrame(payload.length);
+      // Written in two parts, as the topic encoder writes its head and body.
+      const half = Math.floor(payload.length / 2);
+      payload.copy(frame, frame.length - payload.length, 0, half);
+      payload.copy(frame, frame.length - payload.length + half, half);
+      expect(frame.equals(textFrame(payload))).toBe(true);
+      expect(textFramePayload(frame).toString()).toBe(text);
+      frameSink(p.serverSide)!.write(frame);
+    }
+    await expect.poll(() => p.received.length).toBe(texts.length);
+    expect(p.received).toEqual(texts);
   });
 
   it('gives no sink when permessage-deflate is in use (frames must then be compressed by ws)', async () => {

@@ -50,7 +50,7 @@ describe("Outbound's public encoding", () => {
   it("is the team's bytes for anything not team-only, and the placeholder's for a note, also for frames received encoded", () => {
     const note = ownershipEvents.note_added;
     const local = new Outbound(note.thread_id, { type: 'thread_event', thread_id: note.thread_id, data: note }, note);
-    const encoded = Outbound.fromEncoded(note.thread_id, null, { ws: local.ws, eventJson: local.eventJson, seq: note.thread_seq });
+    const encoded = Outbound.fromEncoded(note.thread_id, null, { ws: local.ws, eventBytes: local.eventBytes, seq: note.thread_seq });
     for (const outbound of [local, encoded]) {
       expect(JSON.parse(outbound.publicWs.toString())).toStrictEqual({
         type: 'thread_event',

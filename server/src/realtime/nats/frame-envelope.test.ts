@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { Outbound } from '../outbound.ts';
 import { TopicEncoder } from '../topic-encoder.ts';
+import { textFramePayload } from '../ws-frame.ts';
 import { decodeEnvelope, encodeEnvelope } from './frame-envelope.ts';
 
 const event: ThreadEvent = {
@@ -55,6 +56,29 @@ describe('frame envelope', () => {
     }
     // Without a type from the subject (an older sender, or its `other`), the frame tells it.
     expect(new TopicEncoder('acme').of(decodeEnvelope(envelope), null)?.subject).toBe('events.acme.chat.thread.mode_changed.t1');
+  });
+
+  it('sends a received durable event to topic sockets as its received bytes: not decoded to text, kept when the receive buffer is reused', () => {
+    const multiByte = { ...event, content: 'Grüße, „Thread“ ✓\nzweite Zeile' };
+    const sent = new Outbound('t1', { type: 'thread_event', thread_id: 't1', data: multiByte }, multiByte);
+    const envelope = encodeEnvelope(sent);
+    const toText = vi.spyOn(Buffer.prototype, 'toString');
+    let frame: Buffer;
+    try {
+      const received = decodeEnvelope(envelope, 'mode_changed');
+      // The NATS client's read buffer is reused for the next frames once the handler returned.
+      envelope.fill(0);
+      const encoder = new TopicEncoder('acme');
+      frame = encoder.frame(encoder.of(received, null)!, ['all', 'ümlaut-id']);
+      // The envelope's header line only: the event's bytes go into the frame as they came.
+      expect(toText).toHaveBeenCalledTimes(1);
+    } finally {
+      toText.mockRestore();
+    }
+    expect(JSON.parse(textFramePayload(frame).toString())).toStrictEqual({
+      type: 'event',
+      data: { topic: 'events.acme.chat.thread.mode_changed.t1', subscription_ids: ['all', 'ümlaut-id'], event: multiByte },
+    });
   });
 
   it('refuses what is not an envelope', () => {

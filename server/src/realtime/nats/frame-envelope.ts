@@ -30,15 +30,16 @@ export function encodeEnvelope(outbound: Outbound): Buffer {
  * durable event's type as the subject names it, if it does (`EncodedFrame.eventType`).
  */
 export function decodeEnvelope(data: Uint8Array, eventType?: string): Outbound {
-  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  // One copy of the whole envelope: sockets may queue its frame after the receive buffer is
+  // reused, and the frame and the event are then views of it, neither copied nor decoded again.
+  const bytes = Buffer.from(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   const headerEnd = bytes.indexOf(NEWLINE);
   if (headerEnd < 0) throw new Error('A frame envelope without a header line.');
   const header = JSON.parse(bytes.toString('utf8', 0, headerEnd)) as EnvelopeHeader;
   if (typeof header.t !== 'string') throw new Error('A frame envelope without a thread id.');
   const frameEnd = bytes.indexOf(NEWLINE, headerEnd + 1);
-  // A copy of the frame's bytes: sockets may queue them after the receive buffer is reused.
-  const ws = Buffer.from(bytes.subarray(headerEnd + 1, frameEnd < 0 ? bytes.length : frameEnd));
-  const eventJson = frameEnd < 0 ? null : bytes.toString('utf8', frameEnd + 1);
+  const ws = bytes.subarray(headerEnd + 1, frameEnd < 0 ? bytes.length : frameEnd);
+  const eventBytes = frameEnd < 0 ? null : bytes.subarray(frameEnd + 1);
   const seq = header.q ?? null;
-  return Outbound.fromEncoded(header.t, header.x ?? null, { ws, eventJson, seq, ...(eventType !== undefined ? { eventType } : {}) });
+  return Outbound.fromEncoded(header.t, header.x ?? null, { ws, eventBytes, seq, ...(eventType !== undefined ? { eventType } : {}) });
 }

@@ -21,5 +21,13 @@ describe('Subjects', () => {
     expect(subjects.parse('events.other.chat.thread.x.t')).toBeNull();
     expect(subjects.parse('events.local.chat.thread.x')).toBeNull();
     expect(subjects.parse('events.local.chat.thread.x.t.extra')).toBeNull();
+    expect(subjects.parse('events.local.chat.thread')).toBeNull();
+    expect(subjects.parse('events.local.chat.thread.x')).toBeNull();
+    expect(subjects.parse('events.local.chat.')).toBeNull();
+    expect(subjects.parse('events.local.chat.thread.message_committed.')).toEqual({
+      resource: 'thread',
+      event: 'message_committed',
+      id: '',
+    });
   });
 });

@@ -39,9 +39,11 @@ export class Subjects {
   /** The parts of a subject under this prefix; null for anything else. */
   parse(subject: string): SubjectParts | null {
     if (!subject.startsWith(this.prefix)) return null;
-    const parts = subject.slice(this.prefix.length).split('.');
-    if (parts.length !== 3) return null;
-    const [resource, event, id] = parts as [string, string, string];
-    return { resource, event, id };
+    // By the dots' positions, not split: every process parses every frame's subject (20,000 a second in bench:topics).
+    const start = this.prefix.length;
+    const first = subject.indexOf('.', start);
+    const second = first < 0 ? -1 : subject.indexOf('.', first + 1);
+    if (second < 0 || subject.indexOf('.', second + 1) >= 0) return null;
+    return { resource: subject.slice(start, first), event: subject.slice(first + 1, second), id: subject.slice(second + 1) };
   }
 }

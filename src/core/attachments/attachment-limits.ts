@@ -20,15 +20,6 @@ export interface AttachmentLimits {
   kinds: readonly AttachmentKind[];
 }
 
-/**
- * `ATTACHMENT_MAX_BYTES`'s default (CONTRACT §13): a user's file over it is refused before any
- * upload. A server set lower refuses with `413` before the body is read, naming its limit.
- */
-export const DEFAULT_USER_MAX_BYTES = 25 * 1024 * 1024;
-
-/** A signed-in user: every kind the server knows, up to the default size limit. */
-export const USER_ATTACHMENT_LIMITS: AttachmentLimits = { maxBytes: DEFAULT_USER_MAX_BYTES, kinds: ATTACHMENT_KINDS };
-
 /** A chosen file as the check sees it (a `File` is one). */
 export interface CandidateFile {
   name: string;

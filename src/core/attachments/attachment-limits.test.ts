@@ -58,6 +58,13 @@ describe('attachment limits', () => {
     expect(formatFileSize(14.2 * MIB, 'en')).toBe('14.2 MB');
     expect(formatFileSize(10 * MIB, 'en')).toBe('10 MB');
     expect(formatFileSize(14.2 * MIB, 'de')).toBe('14,2 MB');
+    // As Intl writes them in English and German (without loading its data on the paste path).
+    expect(formatFileSize(1023, 'en')).toBe('1,023 B');
+    expect(formatFileSize(1023, 'de')).toBe('1.023 B');
+    expect(formatFileSize(1023 * 1024 + 100, 'de-AT')).toBe('1.023 KB');
+    expect(formatFileSize(1234.56 * MIB, 'en-GB')).toBe('1,234.6 MB');
+    expect(formatFileSize(1234.56 * MIB, 'de')).toBe('1.234,6 MB');
+    expect(formatFileSize(25 * MIB, 'de')).toBe('25 MB');
   });
 
   it("reads a visitor's limits from the agent's profile, null when files are off or unknown", () => {

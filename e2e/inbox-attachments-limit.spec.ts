@@ -2,11 +2,12 @@ import { expect, test, type Page } from '@playwright/test';
 import { ALICE, BOB, composer, openThread, rowsWith, signIn, uniqueTag, UserApi, write } from './support/inbox.ts';
 import { OwnServer } from './support/own-server.ts';
 
-/** This spec's own server's port: E2E_PORT's range (the shared servers use its first three). */
+/** This spec's own servers' ports: E2E_PORT's range (the shared servers use its first three). */
 const OWN_PORT = Number(process.env.E2E_PORT ?? 8799) + 50;
-/** The server's ATTACHMENT_MAX_BYTES here: far under the default the inbox checks before an upload. */
-const SERVER_MAX_BYTES = 64 * 1024;
+/** A server's ATTACHMENT_MAX_BYTES far under its 25 MiB default, and one above it. */
+const SMALL_MAX_BYTES = 64 * 1024;
 const MIB = 1024 * 1024;
+const LARGE_MAX_BYTES = 40 * MIB;
 
 /**
  * Chooses a PDF of `bytes` bytes (its header, then spaces) with the attach button's input. Made
@@ -27,17 +28,17 @@ async function choosePdf(page: Page, name: string, bytes: number): Promise<void>
 }
 
 /**
- * A user's size limit (CONTRACT §13): over the default 25 MiB a file is refused in the tray
- * before any upload; under it but over a server's smaller ATTACHMENT_MAX_BYTES, the server's 413
- * (answered before the body is read, naming `max_bytes`) fails the message with the file and the
- * limit in words, and the text is not lost: it is sent without the file.
+ * A user's size limit (CONTRACT §13) is the server's ATTACHMENT_MAX_BYTES, which no call
+ * publishes: the first file over it is refused by the server's 413 (before the body is read,
+ * naming `max_bytes`), and the message fails with the file and the limit in words while its
+ * text is not lost; from then on the inbox refuses a larger file in the tray, before any upload.
  */
-test('a file over the default limit is refused before upload; one over the server’s smaller limit fails in words and the text goes without it', async ({
+test('on a server set below the default, the first file over its limit fails in words, the text goes without it, and later ones are refused before upload', async ({
   browser,
   playwright,
 }, testInfo) => {
   test.skip(testInfo.project.name === 'cluster', 'its own server, the same in both projects');
-  const server = await OwnServer.create({ ATTACHMENT_MAX_BYTES: String(SERVER_MAX_BYTES) }, OWN_PORT);
+  const server = await OwnServer.create({ ATTACHMENT_MAX_BYTES: String(SMALL_MAX_BYTES) }, OWN_PORT);
   await server.start();
   const request = await playwright.request.newContext({ baseURL: server.baseURL });
   const context = await browser.newContext({ baseURL: server.baseURL });
@@ -52,12 +53,7 @@ test('a file over the default limit is refused before upload; one over the serve
     await signIn(page, ALICE);
     await openThread(page, `Limits ${tag}`);
 
-    // (a) Over the default 25 MiB: refused in the tray, nothing uploaded.
-    await choosePdf(page, `video-${tag}.pdf`, 26 * MIB);
-    await expect(page.getByRole('alert')).toContainText(`video-${tag}.pdf is 26 MB; the limit is 25 MB`);
-    await expect(page.getByRole('list', { name: 'Files to send' })).toHaveCount(0);
-
-    // (b) Under the default, over the server's limit: the 413 names the file and the limit.
+    // (a) The server has said no limit yet: the file goes up, and its 413 names the file and the limit.
     const name = `scan-${tag}.pdf`;
     await choosePdf(page, name, 4 * MIB);
     await expect(page.getByRole('list', { name: 'Files to send' })).toContainText(name);
@@ -76,6 +72,60 @@ test('a file over the default limit is refused before upload; one over the serve
     expect(committed.map((event) => [event.content, (event.data as { attachments?: unknown[] }).attachments ?? []])).toEqual([[text, []]]);
     expect(uploads).toHaveLength(1);
     await expect(composer(page)).toHaveValue('');
+
+    // (b) The limit the server said: a larger file is refused in the tray, nothing uploaded; a smaller one is taken.
+    await choosePdf(page, `video-${tag}.pdf`, 200 * 1024);
+    await expect(page.getByRole('alert').filter({ hasText: `video-${tag}.pdf` })).toHaveText(
+      `video-${tag}.pdf is 200 KB; the limit is 64 KB`,
+    );
+    await expect(page.getByRole('list', { name: 'Files to send' })).toHaveCount(0);
+    await choosePdf(page, `note-${tag}.pdf`, 32 * 1024);
+    await expect(page.getByRole('list', { name: 'Files to send' })).toContainText(`note-${tag}.pdf`);
+    expect(uploads).toHaveLength(1);
+  } finally {
+    await context.close();
+    await request.dispose();
+    await server.dispose();
+  }
+});
+
+/** A server set above the 25 MiB default takes a larger file: the inbox does not refuse it on a fixed number. */
+test('on a server set above the 25 MiB default, a 30 MiB file is taken, uploaded once and sent with its message', async ({
+  browser,
+  playwright,
+}, testInfo) => {
+  test.skip(testInfo.project.name === 'cluster', 'its own server, the same in both projects');
+  const server = await OwnServer.create({ ATTACHMENT_MAX_BYTES: String(LARGE_MAX_BYTES) }, OWN_PORT + 1);
+  await server.start();
+  const request = await playwright.request.newContext({ baseURL: server.baseURL });
+  const context = await browser.newContext({ baseURL: server.baseURL });
+  try {
+    const alice = await UserApi.login(request, ALICE, server.baseURL);
+    const bob = await UserApi.login(request, BOB, server.baseURL);
+    const tag = uniqueTag();
+    const thread = await alice.createThread({ with: [bob], title: `Large ${tag}` });
+    const page = await context.newPage();
+    const uploads: string[] = [];
+    page.on('request', (sent) => sent.url().includes('/attachments?') && uploads.push(sent.url()));
+    await signIn(page, ALICE);
+    await openThread(page, `Large ${tag}`);
+
+    const name = `archive-${tag}.pdf`;
+    await choosePdf(page, name, 30 * MIB);
+    await expect(page.getByRole('list', { name: 'Files to send' })).toContainText(name);
+    await expect(page.getByRole('alert').filter({ hasText: name })).toHaveCount(0);
+    const text = `The archive ${tag}`;
+    await write(page, text);
+    await expect(rowsWith(page, text)).toHaveCount(1, { timeout: 60_000 });
+    await expect(rowsWith(page, text, 'pending_message')).toHaveCount(0, { timeout: 60_000 });
+    const committed = (await alice.events(thread.id)).filter((event) => event.event_type === 'message_committed');
+    expect(
+      committed.map((event) => [
+        event.content,
+        ((event.data as { attachments?: { name: string; size: number }[] }).attachments ?? []).map((file) => [file.name, file.size]),
+      ]),
+    ).toEqual([[text, [[name, 30 * MIB]]]]);
+    expect(uploads).toHaveLength(1);
   } finally {
     await context.close();
     await request.dispose();

@@ -110,3 +110,68 @@ test('a message whose file is still uploading shows its progress in every tab; C
     await context.close();
   }
 });
+
+/**
+ * An operator's file is kept like their text (CONTRACT §13, the outbox): attached and sent while
+ * offline, it waits through a reload (the message and its Blob are in IndexedDB) and goes up
+ * once the connection is back; the message arrives once, carrying the file once.
+ */
+test('a file attached and sent while offline survives a reload and arrives once, with its message, when back online', async ({
+  browser,
+  alice,
+  tag,
+  startThread,
+}) => {
+  const thread = await startThread('Offline files');
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    // Uploads the server answered (one refused in the browser, offline, is no upload).
+    const uploads: string[] = [];
+    page.on('requestfinished', (sent) => sent.url().includes('/attachments?') && uploads.push(sent.url()));
+    await signIn(page, ALICE);
+    await openThread(page, `Offline files ${tag}`);
+
+    // The tray loads on first use: once online (a file chosen and removed), as in a working session.
+    // (Before it ever loaded, a file chosen offline is added once online: a case of its own.)
+    await page.locator('input[data-attach-input]').setInputFiles({ name: `warm-${tag}.pdf`, mimeType: 'application/pdf', buffer: PDF });
+    await page.getByRole('button', { name: `Remove warm-${tag}.pdf` }).click();
+    await expect(page.getByRole('list', { name: 'Files to send' })).toHaveCount(0);
+
+    await context.setOffline(true);
+    await expect(page.getByRole('status').filter({ hasText: 'You are offline' })).toBeVisible({ timeout: 20_000 });
+    const name = `offline-${tag}.pdf`;
+    await page.locator('input[data-attach-input]').setInputFiles({ name, mimeType: 'application/pdf', buffer: PDF });
+    await expect(page.getByRole('list', { name: 'Files to send' })).toContainText(name);
+    const text = `Sent offline with a file ${tag}`;
+    await write(page, text);
+    await expect(rowsWith(page, text, 'pending_message')).toHaveCount(1);
+
+    // A reload needs the page itself: the browser comes back, but the chat's uploads and sends still
+    // fail in the browser, as on a dead network, until the connection is back for them too.
+    const unreachable = [/\/api\/v1\/chat\/threads\/[^/]+\/attachments\?/, /\/api\/v1\/chat\/threads\/[^/]+\/messages$/];
+    for (const path of unreachable) await context.route(path, (route) => route.abort('internetdisconnected'));
+    await context.setOffline(false);
+    await page.reload();
+    await expect(rowsWith(page, text, 'pending_message')).toHaveCount(1, { timeout: 20_000 });
+    await expect(rowsWith(page, text, 'pending_message')).toContainText(name);
+    expect(await alice.messageContents(thread.id)).toEqual([]);
+
+    for (const path of unreachable) await context.unroute(path);
+    await expect(rowsWith(page, text)).toHaveCount(1, { timeout: 45_000 });
+    await expect(rowsWith(page, text, 'pending_message')).toHaveCount(0, { timeout: 45_000 });
+    const sent = async () =>
+      (await alice.events(thread.id))
+        .filter((event) => event.event_type === 'message_committed' && event.content === text)
+        .map((event) => ((event.data as { attachments?: { name: string }[] }).attachments ?? []).map((file) => file.name));
+    await expect.poll(sent).toEqual([[name]]);
+    expect(uploads).toHaveLength(1);
+    // Another reload sends nothing again.
+    await page.reload();
+    await expect(rowsWith(page, text)).toHaveCount(1, { timeout: 20_000 });
+    expect(await sent()).toEqual([[name]]);
+    expect(uploads).toHaveLength(1);
+  } finally {
+    await context.close();
+  }
+});

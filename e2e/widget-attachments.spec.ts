@@ -159,6 +159,46 @@ test('a first-time visitor attaches a screenshot to their very first message: th
   await watch.expectClean();
 });
 
+test('a reload while the first conversation starts keeps the first message and its file: both arrive once, in the thread the visitor ends up in', async ({
+  page,
+  request,
+}) => {
+  const tag = uniqueTag();
+  await page.goto(host.page());
+  await openPanel(page);
+  expect((await visitorRecord(page)).threadId ?? null).toBeNull();
+  // The server makes the thread, but its answer never reaches this page: the conversation is still starting at the reload.
+  let held = false;
+  await page.route(/\/chat\/public\/[^/]+\/threads$/, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    await route.fetch().catch(() => undefined);
+    held = true;
+  });
+  await pasteScreenshot(page, `reload-${tag}.png`, 180, 90);
+  await expect(tray(page)).toContainText(`reload-${tag}.png`);
+  const text = `First words, then a reload ${tag}`;
+  await messageBox(page).fill(text);
+  await messageBox(page).press('Enter');
+  await expect.poll(() => held).toBe(true);
+  await expect(panel(page).getByText(text)).toBeVisible();
+  await page.unroute(/\/chat\/public\/[^/]+\/threads$/);
+  await page.reload();
+
+  await expect(widgetConversation(page).getByText('180 × 90 pixels')).toBeVisible({ timeout: 30_000 });
+  const { threadId } = await visitorRecord(page);
+  const alice = await UserApi.login(request, ALICE);
+  const sentOnce = async () =>
+    (await alice.events(threadId!))
+      .filter((event) => event.event_type === 'message_committed' && event.content === text)
+      .map((event) => ((event.data as { attachments?: { name: string }[] }).attachments ?? []).map((file) => file.name));
+  expect(await sentOnce()).toEqual([[`reload-${tag}.png`]]);
+  await expect(widgetConversation(page).getByText(text, { exact: true })).toHaveCount(1);
+  // Nothing is sent again by a later page load: the kept copy is gone once the outbox had it.
+  await page.reload();
+  await expect(widgetConversation(page).getByText('180 × 90 pixels')).toBeVisible({ timeout: 30_000 });
+  expect(await sentOnce()).toEqual([[`reload-${tag}.png`]]);
+});
+
 test('a screenshot pasted while offline, before the upload tray ever loaded, is kept and added once online, then sent', async ({
   page,
 }) => {

@@ -68,7 +68,9 @@ const PANEL_ENTRY = 'widget/panel/panel.tsx';
  * tray and the uploader, on the first attach, paste or drop (widget/panel/attach-tray.tsx,
  * src/core/attachments/attachment-upload.ts), and the outbox's upload loop, with the first
  * message that carries files (src/core/sync/outbox-uploads.ts), and the check of stored files,
- * on a load that finds any (src/core/sync/outbox-file-check.ts); polling, the fallback only
+ * on a load that finds any (src/core/sync/outbox-file-check.ts); the keeping of a first
+ * message's files while its conversation starts, with files chosen or on a load that finds
+ * them kept (widget/panel/first-files.ts); polling, the fallback only
  * where the socket keeps failing (src/core/connection/poll-transport.ts).
  */
 export const ON_DEMAND_PANEL_CHUNKS: readonly string[] = [
@@ -85,6 +87,7 @@ export const ON_DEMAND_PANEL_CHUNKS: readonly string[] = [
   'src/core/connection/poll-transport.ts',
   'src/core/sync/outbox-uploads.ts',
   'src/core/sync/outbox-file-check.ts',
+  'widget/panel/first-files.ts',
 ];
 
 /**

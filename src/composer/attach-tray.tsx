@@ -1,10 +1,12 @@
 /**
  * The inbox's upload tray (CONTRACT §13), loaded on the first attach, paste or drop: the
  * check of chosen files before any upload (every kind the server knows; the size limit,
- * `ATTACHMENT_MAX_BYTES`, is the server's to tell: its 413 shows on the message), and the
+ * `ATTACHMENT_MAX_BYTES`, is the server's to tell: its first 413 shows on the message, later
+ * files over it are refused here, user-size-limit.ts), and the
  * files waiting to be sent, an image as a thumbnail from a `blob:` URL (nothing decoded in script).
  */
-import { USER_ATTACHMENT_LIMITS, admitFiles, formatFileSize, type FileRefusal } from '../core/attachments/attachment-limits.ts';
+import { admitFiles, formatFileSize, type FileRefusal } from '../core/attachments/attachment-limits.ts';
+import { userAttachmentLimits } from '../core/attachments/user-size-limit.ts';
 import { fileBadge, useFileThumbnail } from '../hooks/use-file-thumbnail.ts';
 import { attachmentsDe } from '../i18n/catalog-attachments-de.ts';
 import { attachmentsEn, type AttachmentStrings } from '../i18n/catalog-attachments-en.ts';
@@ -34,7 +36,7 @@ function refusalText(refusal: FileRefusal, words: AttachmentStrings, language: s
 /** Checks files a user chose before any upload; `chosen` are in the tray already. */
 export function admit(files: readonly File[], chosen: number): { accepted: File[]; refusals: string[] } {
   const language = useActiveLanguage.getState().language;
-  const { accepted, refused } = admitFiles(files, USER_ATTACHMENT_LIMITS, chosen);
+  const { accepted, refused } = admitFiles(files, userAttachmentLimits(), chosen);
   const words = wordsFor(language);
   return { accepted, refusals: refused.map((refusal) => refusalText(refusal, words, language)) };
 }

@@ -1,9 +1,11 @@
 import { lazy, Suspense } from 'react';
 import { attachmentKind, thumbnailBox } from '../core/attachments/attachment-display.ts';
+import { loadWhenOnline } from '../ui/load-when-online.ts';
 import type { MessageAttachmentsProps } from './message-attachments.tsx';
 
-// A message's files, their viewer and their words load with the first message that has one, in their own chunk.
-const MessageAttachments = lazy(() => import('./message-attachments.tsx'));
+// A message's files, their viewer and their words load with the first message that has one, in their own chunk
+// (offline, once the connection is back: the placeholders hold their places meanwhile).
+const MessageAttachments = lazy(() => loadWhenOnline(() => import('./message-attachments.tsx')));
 
 /** The largest a thumbnail is drawn (CSS pixels); a narrow screen shrinks it further, keeping its ratio. */
 export const THUMBNAIL_BOX = { width: 320, height: 240 };

@@ -13,6 +13,7 @@ import { runNeedsClock } from '../runs/run-format.ts';
 import { escalationTarget } from '../runs/tool-words.ts';
 import { useNow } from '../runs/use-now.ts';
 import { Avatar } from '../ui/avatar.tsx';
+import { loadWhenOnline } from '../ui/load-when-online.ts';
 import type { Row } from './build-rows.ts';
 import { useFrameGateRun } from './frame-gate.ts';
 import { LazyAttachments } from './lazy-attachments.tsx';
@@ -21,8 +22,9 @@ import { deletedMessageDomId } from '../privacy/deleted-message-focus.ts';
 import { MessageMenu } from '../privacy/message-menu.tsx';
 import { usePrivacyStrings } from '../i18n/privacy-strings.ts';
 
-// A sent message's files going up: their progress and cancel load with the first message that carries files.
-const PendingUploads = lazy(() => import('./pending-uploads.tsx'));
+// A sent message's files going up: their progress and cancel load with the first message that carries files
+// (sent offline, once the connection is back: the row shows the files' names meanwhile).
+const PendingUploads = lazy(() => loadWhenOnline(() => import('./pending-uploads.tsx')));
 
 export interface RowActions {
   retry(clientMessageId: string): void;

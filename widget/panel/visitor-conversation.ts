@@ -16,6 +16,7 @@ import type { PanelHost } from '../shared/panel-contract.ts';
 import { visitorKey } from '../shared/visitor-store.ts';
 import { messageOf } from './activity-message.ts';
 import { EngineLifecycle } from './engine-lifecycle.ts';
+import { FIRST_ID_LENGTH, keptFirst } from './first-message.ts';
 import { describeError as describe, HostEvents } from './host-events.ts';
 import type { PanelDeps } from './panel-deps.ts';
 import { REFUSAL_MESSAGES, refusalOfError, type BlockedReason, type Refusal } from './refusals.ts';
@@ -51,6 +52,8 @@ export abstract class VisitorConversation {
   protected reResolved = false;
   /** The files of the visitor's first message (with `firstMessage`): uploaded once the conversation has a thread. */
   firstFiles: File[] = [];
+  /** This page's keeping of them across a reload (first-files.ts), until the outbox has them. */
+  firstKept?: Promise<void>;
   private typed = '';
   /**
    * What the visitor has typed and not sent (composer.tsx): `draft(text)` keeps it, `draft()`
@@ -79,7 +82,8 @@ export abstract class VisitorConversation {
       notice: null,
       conversationReset: false,
       preview: null,
-      firstMessage: null,
+      // A first message a reload interrupted while its conversation started (first-message.ts): it starts one again.
+      firstMessage: keptFirst(this.key)?.slice(FIRST_ID_LENGTH) ?? null,
       emailAsk: null,
       earlier: null,
       leaving: null,
@@ -223,9 +227,15 @@ export abstract class VisitorConversation {
     if (first !== null) {
       // Its files need the thread to upload into: the outbox stores them with the message, then uploads and sends.
       const files = this.firstFiles;
+      const kept = this.firstKept;
       this.firstFiles = [];
+      this.firstKept = undefined;
       this.set({ firstMessage: null });
-      engine.send(threadId, first, [], files).catch((error: unknown) => this.report('send_failed', describe(error)));
+      // With files, or kept across a reload: the upload chunk hands over the kept copy, under its id (sent once).
+      (files.length > 0 || keptFirst(this.key)
+        ? import('./first-files.ts').then((module) => module.sendFirst(this.key, engine, threadId, first, files, kept))
+        : engine.send(threadId, first, [], files)
+      ).catch((error: unknown) => this.report('send_failed', describe(error)));
     }
     // The visitor's other conversations, for "Earlier conversations" (CONTRACT §7 "my conversations"); none
     // offered where the server cannot list them (a seed-only server answers 404).

@@ -10,6 +10,7 @@ import { ApiError } from '../../src/core/api/api-error.ts';
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import type { VisitorIdentity } from '../shared/identify-options.ts';
 import { EMPTY_VISITOR, type VisitorRecord } from '../shared/visitor-store.ts';
+import { keptFirst } from './first-message.ts';
 import { forgetDevice } from './forget-visitor.ts';
 import { describeError as describe } from './host-events.ts';
 import { refusalOfError } from './refusals.ts';
@@ -50,7 +51,8 @@ export class VisitorSession extends VisitorConversation {
   /** The start of a page load without a link (or after one that did not open its conversation: resume-link.ts). */
   carryOn(): void {
     if (this.identity) this.adopt(this.identity, false);
-    else if (this.visitor.record.visitorToken || this.visitor.record.email) void this.resume();
+    // (Or a first message kept across a reload: first-message.ts.)
+    else if (this.canResolve()) void this.resume();
   }
 
   /**
@@ -107,6 +109,12 @@ export class VisitorSession extends VisitorConversation {
   startWith(text: string, files: File[] = []): void {
     if (this.state.phase.kind !== 'prechat' || this.state.firstMessage !== null) return;
     this.firstFiles = files;
+    // Kept across a reload until the outbox has them (first-files.ts, the upload chunk: loaded, files were chosen).
+    if (files.length > 0)
+      this.firstKept = import('./first-files.ts').then(
+        (module) => module.keepFirst(this.key, text, files),
+        () => undefined,
+      );
     this.set({ firstMessage: text });
     this.begin();
   }
@@ -303,6 +311,7 @@ export class VisitorSession extends VisitorConversation {
     this.engine.stop();
     this.identity = null;
     this.firstFiles = [];
+    keptFirst(this.key, true);
     this.unread.set(0, false);
     this.visitor.forget();
     this.reResolved = false;

@@ -8,6 +8,7 @@ import { ApiError } from '../api/api-error.ts';
 import { apiBaseUrl, errorOfResponse } from '../api/http-client.ts';
 import type { OutboxFile } from '../sync/outbox.ts';
 import type { UploadTarget } from './lazy-upload.ts';
+import { rememberUserMaxBytes } from './user-size-limit.ts';
 
 /** An upload that has sent nothing for this long is given up as `timeout` (and retried by the outbox). */
 export const UPLOAD_STALL_TIMEOUT_MS = 30_000;
@@ -60,7 +61,13 @@ export function uploadOutboxFile(
   const baseUrl = apiBaseUrl(target.serverUrl);
   const url =
     target.slug === undefined ? userUploadUrl(baseUrl, threadId, file.name) : visitorUploadUrl(baseUrl, target.slug, threadId, file.name);
-  return uploadFile({ url, token, blob: file.blob, onProgress, signal });
+  const upload = uploadFile({ url, token, blob: file.blob, onProgress, signal });
+  if (target.slug !== undefined) return upload;
+  // A user's limit is said nowhere else: the inbox's next check before an upload follows it (user-size-limit.ts).
+  return upload.catch((error: unknown) => {
+    if (error instanceof FileTooLarge) rememberUserMaxBytes(error.maxBytes);
+    throw error;
+  });
 }
 
 /**

@@ -141,7 +141,9 @@ export class Outbox implements OutboxTabHost {
 
   /**
    * Stores a new message (with its files' Blobs), then uploads its files and sends it.
-   * Resolves once it is stored (safe from a reload).
+   * Resolves once it is stored (safe from a reload). `clientMessageId`: a message that had its
+   * id before it reached the outbox (the widget's first message, kept across a reload while its
+   * conversation starts); the caller adds it only when {@link get} does not know it.
    */
   async add(input: {
     threadId: string;
@@ -150,6 +152,7 @@ export class Outbox implements OutboxTabHost {
     files?: readonly NewOutboxFile[];
     baseSeq: number | null;
     latestSeenSeq: number | null;
+    clientMessageId?: string;
   }) {
     const files = (input.files ?? []).map((file, index): OutboxFile => ({
       key: `f${index}`,
@@ -160,7 +163,7 @@ export class Outbox implements OutboxTabHost {
       attachmentId: null,
     }));
     const item: OutboxItem = {
-      clientMessageId: this.createId(),
+      clientMessageId: input.clientMessageId || this.createId(),
       threadId: input.threadId,
       content: input.content,
       mentions: input.mentions ?? [],

@@ -1,0 +1,90 @@
+/**
+ * Keeps a visitor's first message with files across a reload while its conversation starts
+ * (issue 19; first-message.ts says where). Loaded with the upload tray (files were chosen) or,
+ * after a reload, to send what was kept: a chat without files never downloads it.
+ *
+ * Sent once: the message has its id from the moment it is kept, it is added to the outbox
+ * only when the outbox does not have that id, and the server commits a `client_message_id`
+ * once (CONTRACT §4). It is the thread's first message: it has no seq to be based on. The files go
+ * into the outbox (stored, with their Blobs) before the kept copy is removed, so a reload at
+ * any moment finds them in one place or the other.
+ */
+import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
+import type { OutboxItem } from '../../src/core/sync/outbox-item.ts';
+import { IndexedDbOutboxStore } from '../../src/core/sync/outbox-store.ts';
+import { FIRST_ID_LENGTH, firstKey, keptFirst } from './first-message.ts';
+
+/** A kept first message this old is left over from a tab closed while its conversation started: it goes. */
+const LEFT_OVER_MS = 60 * 60 * 1000;
+
+/** The kept files, in an outbox store of their own (its items are checked when read: outbox-store.ts). */
+const storeOf = (key: string) => new IndexedDbOutboxStore(`ama2-first-${key}`);
+
+/** Keeps the first message (`text`, `files`) until {@link sendFirst} hands it to the conversation's outbox. */
+export async function keepFirst(key: string, text: string, files: readonly File[]): Promise<void> {
+  const id = crypto.randomUUID();
+  const now = Date.now();
+  try {
+    sessionStorage.setItem(firstKey(key), id + text);
+  } catch {
+    // Storage blocked: the message is sent from memory, as long as the page stays.
+    return;
+  }
+  const store = storeOf(key);
+  const item: OutboxItem = {
+    clientMessageId: id,
+    threadId: '',
+    content: text,
+    mentions: [],
+    files: files.map((file, index) => ({
+      key: `f${index}`,
+      name: file.name,
+      type: file.type,
+      size: file.size,
+      blob: file,
+      attachmentId: null,
+    })),
+    baseSeq: null,
+    latestSeenSeq: null,
+    createdAt: now,
+    attempts: 0,
+    nextAttemptAt: 0,
+    status: 'queued',
+    committed: null,
+    error: null,
+  };
+  try {
+    await store.put(item);
+    for (const old of await store.load()) if (now - old.createdAt > LEFT_OVER_MS) await store.remove(old.clientMessageId);
+  } catch {
+    // IndexedDB refused (private browsing, a full disk): the files are sent from memory, as long as the page stays.
+  }
+}
+
+/**
+ * Sends the first message into its new thread: `files` from memory (this page wrote it) or, after
+ * a reload, the kept ones; then forgets the kept copy. `kept`: the {@link keepFirst} of this page.
+ */
+export async function sendFirst(
+  key: string,
+  engine: SyncEngine,
+  threadId: string,
+  text: string,
+  files: readonly File[],
+  kept?: Promise<void>,
+): Promise<void> {
+  await kept;
+  const id = keptFirst(key)?.slice(0, FIRST_ID_LENGTH);
+  if (!id) {
+    await engine.send(threadId, text, [], files);
+    return;
+  }
+  const store = storeOf(key);
+  const stored = files.length > 0 ? undefined : (await store.load()).find((item) => item.clientMessageId === id);
+  const sending = stored ? (stored.files ?? []).map((file) => new File([file.blob], file.name, { type: file.type })) : files;
+  // Once: not when the outbox has it already (restored from the page before), and the server commits an id once.
+  if (!engine.outbox.get(id))
+    await engine.outbox.add({ threadId, content: text, files: sending, baseSeq: null, latestSeenSeq: null, clientMessageId: id });
+  keptFirst(key, true);
+  await store.remove(id);
+}

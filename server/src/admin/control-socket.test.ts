@@ -89,4 +89,30 @@ describe('the admin control socket of a SQLite server', () => {
       ok: true,
     });
   });
+
+  it('stays up when a client goes before asking (a second server probing whether this one lives, a cut connection)', async () => {
+    await socket.start();
+    const second = new ControlSocket(path, {} as Storage, {} as PrivacyService, quiet);
+    // The second server finds this one alive and opens none: its probe connects and leaves at once.
+    await second.start();
+    await second.stop();
+    await new Promise<void>((resolve) =>
+      createConnection(path, function (this: ReturnType<typeof createConnection>) {
+        this.end();
+        resolve();
+      }),
+    );
+    await new Promise<void>((resolve) =>
+      createConnection(path, function (this: ReturnType<typeof createConnection>) {
+        this.destroy();
+        resolve();
+      }),
+    );
+    // Before: answering the gone client threw "write after end" out of the server (an uncaught exception).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await askRunningServer(path, { op: 'erase-visitor', agent_id: visitor.agentId, visitor_id: visitor.id })).toEqual({
+      ok: true,
+      threads: 1,
+    });
+  });
 });

@@ -142,6 +142,9 @@ export class ControlSocket {
   }
 
   private async serve(socket: Socket): Promise<void> {
+    // A client that goes (another server's liveness probe, a cut connection) is no error of
+    // this server's: without a listener, its socket's error would end the process.
+    socket.on('error', () => undefined);
     socket.setTimeout(REQUEST_TIMEOUT_MS, () => socket.destroy());
     let answer: ControlAnswer;
     try {
@@ -154,7 +157,8 @@ export class ControlSocket {
       this.log.error({ err: error }, 'admin control request failed');
       answer = { ok: false, error: 'failed', message: error instanceof Error ? error.message : String(error) };
     }
-    if (!socket.destroyed) socket.end(`${JSON.stringify(answer)}\n`);
+    // Answered only to a client still there to read it (one that ended first has nothing to hear).
+    if (socket.writable) socket.end(`${JSON.stringify(answer)}\n`);
   }
 
   private async erase(request: ControlRequest): Promise<ControlAnswer> {

@@ -12,13 +12,13 @@
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import type { OutboxItem } from '../../src/core/sync/outbox-item.ts';
 import { IndexedDbOutboxStore } from '../../src/core/sync/outbox-store.ts';
-import { FIRST_ID_LENGTH, firstKey, keptFirst } from './first-message.ts';
+import { FIRST_ID_LENGTH, firstFilesDb, firstKey, keptFirst } from './first-message.ts';
 
 /** A kept first message this old is left over from a tab closed while its conversation started: it goes. */
 const LEFT_OVER_MS = 60 * 60 * 1000;
 
 /** The kept files, in an outbox store of their own (its items are checked when read: outbox-store.ts). */
-const storeOf = (key: string) => new IndexedDbOutboxStore(`ama2-first-${key}`);
+const storeOf = (key: string) => new IndexedDbOutboxStore(firstFilesDb(key));
 
 /** Keeps the first message (`text`, `files`) until {@link sendFirst} hands it to the conversation's outbox. */
 export async function keepFirst(key: string, text: string, files: readonly File[]): Promise<void> {

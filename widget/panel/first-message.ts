@@ -8,6 +8,8 @@
  */
 
 export const firstKey = (key: string): string => `${key}:first`;
+/** The IndexedDB database of the first message's files (first-files.ts). */
+export const firstFilesDb = (key: string): string => `ama2-first-${key}`;
 
 /** The id (crypto.randomUUID(): always this long) comes first in the stored value, then the text. */
 export const FIRST_ID_LENGTH = 36;
@@ -23,5 +25,15 @@ export function keptFirst(key: string, forget?: boolean): string | null {
   } catch {
     // Storage blocked: nothing was kept.
     return null;
+  }
+}
+
+/** The visitor is forgotten here (a reset, an expired token): a kept first message and its files go too. */
+export function forgetFirst(key: string): void {
+  keptFirst(key, true);
+  try {
+    indexedDB.deleteDatabase(firstFilesDb(key));
+  } catch {
+    // No IndexedDB here: nothing was kept in it.
   }
 }

@@ -28,6 +28,8 @@ const TOUCHES_STORAGE = /\b(?:localStorage|sessionStorage|indexedDB|IndexedDbOut
 /** The files that touch storage today, each with what the README says of it. */
 const KNOWN_FILES = [
   'src/core/engine/create-visitor-engine.ts',
+  'widget/panel/first-files.ts',
+  'widget/panel/first-message.ts',
   // (Hears the other tabs' `storage` events; it builds no key.)
   'widget/panel/panel-deps.ts',
   'widget/panel/tab-sync.ts',
@@ -58,7 +60,9 @@ describe('the README lists every storage key of the widget', () => {
       for (const [, suffix] of text.matchAll(/`\$\{key\}:([a-z]+)`/g)) keys.push(`ama2chat:{server}:{agent}:${suffix}`);
       // The record's own key, and the outbox database's name.
       if (text.includes('`ama2chat:${')) keys.push('ama2chat:{server}:{agent}');
-      for (const [, prefix] of text.matchAll(/`(ama2-[a-z]+-)\$\{/g)) keys.push(`${prefix}{agent}-{sender}`);
+      // A database named by the agent and sender (the outbox), or by the visitor record's key (the first message's files).
+      for (const [, prefix, by] of text.matchAll(/`(ama2-[a-z]+-)\$\{([a-zA-Z.]+)\}/g))
+        keys.push(by === 'key' ? `${prefix}ama2chat:{server}:{agent}` : `${prefix}{agent}-{sender}`);
     }
     expect(keys.length).toBeGreaterThanOrEqual(4);
     for (const key of keys) expect(section, key).toContain(`\`${key}\``);

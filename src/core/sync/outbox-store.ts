@@ -53,7 +53,15 @@ export class IndexedDbOutboxStore implements OutboxStore {
       request.onupgradeneeded = () => {
         if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE, { keyPath: 'clientMessageId' });
       };
-      request.onsuccess = () => resolve(request.result);
+      request.onsuccess = () => {
+        const db = request.result;
+        // Another tab upgrades it, or this page deletes it (a visitor forgotten): let go, and open afresh on next use.
+        db.onversionchange = () => {
+          db.close();
+          this.db = undefined;
+        };
+        resolve(db);
+      };
       request.onerror = () => reject(request.error);
       request.onblocked = () => reject(new Error('The outbox database is blocked by another tab being upgraded.'));
     });

@@ -1,0 +1,44 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { IndexedDbOutboxStore } from '../../src/core/sync/outbox-store.ts';
+import type { OutboxItem } from '../../src/core/sync/outbox-item.ts';
+import { firstFilesDb, firstKey, forgetFirst, keptFirst } from './first-message.ts';
+
+const KEY = 'ama2chat:https://chat.example.com:support';
+
+const kept = (clientMessageId: string): OutboxItem => ({
+  clientMessageId,
+  threadId: '',
+  content: 'My first words',
+  mentions: [],
+  baseSeq: null,
+  latestSeenSeq: null,
+  createdAt: Date.now(),
+  attempts: 0,
+  nextAttemptAt: 0,
+  status: 'queued',
+  committed: null,
+  error: null,
+});
+
+describe("a visitor's kept first message", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    sessionStorage.clear();
+  });
+
+  it('is read back as its id and text, and forgetting the visitor removes it and its files from this device', async () => {
+    const factory = new IDBFactory();
+    vi.stubGlobal('indexedDB', factory);
+    const id = crypto.randomUUID();
+    sessionStorage.setItem(firstKey(KEY), `${id}My first words`);
+    await new IndexedDbOutboxStore(firstFilesDb(KEY), factory).put(kept(id));
+    expect(keptFirst(KEY)).toBe(`${id}My first words`);
+
+    forgetFirst(KEY);
+
+    expect(keptFirst(KEY)).toBeNull();
+    // Before, a reset left the files in IndexedDB until some later first message swept them.
+    expect(await new IndexedDbOutboxStore(firstFilesDb(KEY), factory).load()).toEqual([]);
+  });
+});

@@ -126,4 +126,27 @@ describe('the website erased the conversation', () => {
     expect(harness.server.api.resolveThread).toHaveBeenCalledTimes(2);
     expect(harness.dialog().querySelector('[data-gone]')).toBeNull();
   });
+
+  // The visitor's own erasure reaches the panel (thread_deleted, then 4001) before the DELETE's answer does.
+  it("the visitor deletes it themselves: their own words, not the website's, whichever arrives first", async () => {
+    const harness = await inConversation(true);
+    const answer = harness.server.api.eraseVisitor.getMockImplementation()!;
+    harness.server.api.eraseVisitor.mockImplementationOnce(async (slug: string, token: string) => {
+      erase(harness);
+      await harness.settle();
+      return answer(slug, token);
+    });
+    const open = [...harness.dialog().querySelectorAll('button')].find(
+      (candidate) => candidate.getAttribute('aria-label') === 'Delete this conversation',
+    );
+    act(() => open!.click());
+    await expect.poll(() => button(harness, 'Delete'), CHUNK_WAIT).toBeTruthy();
+    await act(async () => button(harness, 'Delete')!.click());
+    await harness.settle();
+
+    await expect.poll(() => statusTexts(harness), CHUNK_WAIT).toContain('Your conversation was deleted.');
+    expect(statusTexts(harness)).not.toContain(ERASED);
+    expect(harness.events('error')).not.toContainEqual(expect.objectContaining({ code: 'conversation_erased' }));
+    expect(harness.storage.getItem(visitorKey(SERVER, 'demo'))).toBeNull();
+  });
 });

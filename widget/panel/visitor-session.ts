@@ -263,6 +263,9 @@ export class VisitorSession extends VisitorConversation {
     forgetDevice(this.deps, this.host.options, token, (message) => this.report('reset_failed', message));
   }
 
+  /** The visitor's own "Delete this conversation" is under way. */
+  private deleting = false;
+
   /**
    * "Delete this conversation" (CONTRACT §14 "erase myself"): the server erases the visitor with
    * their conversations, then this device forgets them and the panel says it is done. False
@@ -271,14 +274,19 @@ export class VisitorSession extends VisitorConversation {
    */
   async deleteConversation(): Promise<boolean> {
     const token = this.visitor.record.visitorToken;
+    // The erasure reaches this panel too (thread_deleted, the socket's 4001) while the request
+    // runs: it is the visitor's own, said as such below, not "deleted by the website".
+    this.deleting = true;
     try {
       if (token) await this.deps.api.eraseVisitor(this.host.options.agent, token);
     } catch (error) {
       if (!(ApiError.is(error) && error.status === 401)) {
+        this.deleting = false;
         this.report(ApiError.is(error) ? error.code : 'delete_failed', describe(error));
         return false;
       }
     }
+    this.deleting = false;
     this.startFresh();
     this.set({ gone: 'deleted' });
     return true;
@@ -293,6 +301,7 @@ export class VisitorSession extends VisitorConversation {
    * for the new conversation. Never a new conversation on its own.
    */
   protected erased(): void {
+    if (this.deleting) return;
     this.startFresh();
     import('./privacy-ui.ts').then(
       (ui) => ui.showErased(this),

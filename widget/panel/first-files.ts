@@ -85,6 +85,7 @@ export async function sendFirst(
   // Once: not when the outbox has it already (restored from the page before), and the server commits an id once.
   if (!engine.outbox.get(id))
     await engine.outbox.add({ threadId, content: text, files: sending, baseSeq: null, latestSeenSeq: null, clientMessageId: id });
-  keptFirst(key, true);
+  // Only this message goes (not keptFirst's forgetting, which deletes the files' whole database).
+  sessionStorage.removeItem(firstKey(key));
   await store.remove(id);
 }

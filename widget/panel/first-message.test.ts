@@ -2,7 +2,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IndexedDbOutboxStore } from '../../src/core/sync/outbox-store.ts';
 import type { OutboxItem } from '../../src/core/sync/outbox-item.ts';
-import { firstFilesDb, firstKey, forgetFirst, keptFirst } from './first-message.ts';
+import { firstFilesDb, firstKey, keptFirst } from './first-message.ts';
 
 const KEY = 'ama2chat:https://chat.example.com:support';
 
@@ -35,7 +35,7 @@ describe("a visitor's kept first message", () => {
     await new IndexedDbOutboxStore(firstFilesDb(KEY), factory).put(kept(id));
     expect(keptFirst(KEY)).toBe(`${id}My first words`);
 
-    forgetFirst(KEY);
+    keptFirst(KEY, true);
 
     expect(keptFirst(KEY)).toBeNull();
     // Before, a reset left the files in IndexedDB until some later first message swept them.

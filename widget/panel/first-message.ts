@@ -16,24 +16,17 @@ export const FIRST_ID_LENGTH = 36;
 
 /**
  * The first message this tab keeps (its id, then its text), or null. `forget`: the visitor is
- * forgotten (a reset, an expired token): it is removed, not sent on a later load.
+ * forgotten (a reset, an expired token): it is removed with its files, not sent on a later load.
  */
 export function keptFirst(key: string, forget?: boolean): string | null {
   try {
-    if (forget) sessionStorage.removeItem(firstKey(key));
+    if (forget) {
+      sessionStorage.removeItem(firstKey(key));
+      indexedDB.deleteDatabase(firstFilesDb(key));
+    }
     return sessionStorage.getItem(firstKey(key));
   } catch {
     // Storage blocked: nothing was kept.
     return null;
-  }
-}
-
-/** The visitor is forgotten here (a reset, an expired token): a kept first message and its files go too. */
-export function forgetFirst(key: string): void {
-  keptFirst(key, true);
-  try {
-    indexedDB.deleteDatabase(firstFilesDb(key));
-  } catch {
-    // No IndexedDB here: nothing was kept in it.
   }
 }

@@ -10,7 +10,7 @@ import { ApiError } from '../../src/core/api/api-error.ts';
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import type { VisitorIdentity } from '../shared/identify-options.ts';
 import { EMPTY_VISITOR, type VisitorRecord } from '../shared/visitor-store.ts';
-import { forgetFirst } from './first-message.ts';
+import { keptFirst } from './first-message.ts';
 import { forgetDevice } from './forget-visitor.ts';
 import { describeError as describe } from './host-events.ts';
 import { refusalOfError } from './refusals.ts';
@@ -320,7 +320,7 @@ export class VisitorSession extends VisitorConversation {
     this.engine.stop();
     this.identity = null;
     this.firstFiles = [];
-    forgetFirst(this.key);
+    keptFirst(this.key, true);
     this.unread.set(0, false);
     this.visitor.forget();
     this.reResolved = false;

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { APIRequest, APIRequestContext, Browser, BrowserContext } from '@playwright/test';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -88,5 +89,35 @@ export class OwnServer {
   async dispose(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** What a test on a server of its own works with: the server, an API context and a browser context on it. */
+export interface OnOwnServer {
+  server: OwnServer;
+  request: APIRequestContext;
+  context: BrowserContext;
+}
+
+/**
+ * Runs `test` against a server of its own (started with `env`, on `port` or a free one), with an
+ * API context and a browser context on it, and closes all three afterwards, whatever happened.
+ */
+export async function onOwnServer<T>(
+  browser: Browser,
+  requests: APIRequest,
+  options: { env?: Record<string, string>; port?: number },
+  test: (own: OnOwnServer) => Promise<T>,
+): Promise<T> {
+  const server = await OwnServer.create(options.env, options.port);
+  await server.start();
+  const request = await requests.newContext({ baseURL: server.baseURL });
+  const context = await browser.newContext({ baseURL: server.baseURL });
+  try {
+    return await test({ server, request, context });
+  } finally {
+    await context.close();
+    await request.dispose();
+    await server.dispose();
   }
 }

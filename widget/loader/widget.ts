@@ -300,7 +300,7 @@ function mount(options: WidgetOptions, loadPanelModule: () => Promise<PanelModul
       else warn(`"${method}" is not a method of AMA2Chat.`);
     }
     emit('ready', { agent: options.agent });
-    void consented.then(() => {
+    const consentedStart = () => {
       reportOptionFlaws();
       // The stored unread count, and whether this tab left the panel open (a reload mid-conversation stays open).
       const [unread, reopen] = storedLauncher(visitorKey(options.apiBaseUrl, options.agent));
@@ -310,7 +310,11 @@ function mount(options: WidgetOptions, loadPanelModule: () => Promise<PanelModul
       // whose fragment the link starts, as a website_url has none). In consent mode all of this
       // waits: a link's fragment stays in the address bar until the visitor opens the chat.
       if (options.openOnLoad || reopen || /#ama2_resume=/.test(location as unknown as string)) api.open();
-    });
+    };
+    // Without consent mode at once: a reload mid-conversation puts the launcher on the page already
+    // open (no closed frame first); with it, after consent.
+    if (options.consent) void consented.then(consentedStart);
+    else consentedStart();
   };
   if (document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach);

@@ -264,7 +264,7 @@ export class VisitorSession extends VisitorConversation {
   }
 
   /** The visitor's own "Delete this conversation" is under way. */
-  private deleting = false;
+  private deleting?: boolean;
 
   /**
    * "Delete this conversation" (CONTRACT §14 "erase myself"): the server erases the visitor with

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { ALICE, BOB, composer, openThread, rowsWith, signIn, uniqueTag, UserApi, write } from './support/inbox.ts';
-import { onOwnServer } from './support/own-server.ts';
+import { onOwnServer, type OnOwnServer } from './support/own-server.ts';
 
 /** This spec's own servers' ports: E2E_PORT's range (the shared servers use its first three). */
 const OWN_PORT = Number(process.env.E2E_PORT ?? 8799) + 50;
@@ -27,6 +27,20 @@ async function choosePdf(page: Page, name: string, bytes: number): Promise<void>
   );
 }
 
+/** Alice and Bob's new thread on the test's own server, open in Alice's inbox; `uploads` collects the page's upload requests. */
+async function openTestThread({ server, request, context }: OnOwnServer, title: string) {
+  const alice = await UserApi.login(request, ALICE, server.baseURL);
+  const bob = await UserApi.login(request, BOB, server.baseURL);
+  const tag = uniqueTag();
+  const thread = await alice.createThread({ with: [bob], title: `${title} ${tag}` });
+  const page = await context.newPage();
+  const uploads: string[] = [];
+  page.on('request', (sent) => sent.url().includes('/attachments?') && uploads.push(sent.url()));
+  await signIn(page, ALICE);
+  await openThread(page, `${title} ${tag}`);
+  return { alice, tag, thread, page, uploads };
+}
+
 /**
  * A user's size limit (CONTRACT §13) is the server's ATTACHMENT_MAX_BYTES, which no call
  * publishes: the first file over it is refused by the server's 413 (before the body is read,
@@ -42,16 +56,8 @@ test('on a server set below the default, the first file over its limit fails in 
     browser,
     playwright.request,
     { env: { ATTACHMENT_MAX_BYTES: String(SMALL_MAX_BYTES) }, port: OWN_PORT },
-    async ({ server, request, context }) => {
-      const alice = await UserApi.login(request, ALICE, server.baseURL);
-      const bob = await UserApi.login(request, BOB, server.baseURL);
-      const tag = uniqueTag();
-      const thread = await alice.createThread({ with: [bob], title: `Limits ${tag}` });
-      const page = await context.newPage();
-      const uploads: string[] = [];
-      page.on('request', (sent) => sent.url().includes('/attachments?') && uploads.push(sent.url()));
-      await signIn(page, ALICE);
-      await openThread(page, `Limits ${tag}`);
+    async (own) => {
+      const { alice, tag, thread, page, uploads } = await openTestThread(own, 'Limits');
 
       // (a) The server has said no limit yet: the file goes up, and its 413 names the file and the limit.
       const name = `scan-${tag}.pdf`;
@@ -98,16 +104,8 @@ test('on a server set above the 25 MiB default, a 30 MiB file is taken, uploaded
     browser,
     playwright.request,
     { env: { ATTACHMENT_MAX_BYTES: String(LARGE_MAX_BYTES) }, port: OWN_PORT + 1 },
-    async ({ server, request, context }) => {
-      const alice = await UserApi.login(request, ALICE, server.baseURL);
-      const bob = await UserApi.login(request, BOB, server.baseURL);
-      const tag = uniqueTag();
-      const thread = await alice.createThread({ with: [bob], title: `Large ${tag}` });
-      const page = await context.newPage();
-      const uploads: string[] = [];
-      page.on('request', (sent) => sent.url().includes('/attachments?') && uploads.push(sent.url()));
-      await signIn(page, ALICE);
-      await openThread(page, `Large ${tag}`);
+    async (own) => {
+      const { alice, tag, thread, page, uploads } = await openTestThread(own, 'Large');
 
       const name = `archive-${tag}.pdf`;
       await choosePdf(page, name, 30 * MIB);

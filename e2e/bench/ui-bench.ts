@@ -19,10 +19,14 @@
  *   7. one connection per browser (tabs-bench.ts): sockets held with 1, 3 and 10 tabs,
  *      arrival → paint in a follower tab vs the leader; leader hand-over time, median and p95
  *      (tabs-handover-bench.ts); a hidden tab's CPU against the visible leader's at 50
- *      messages/s (tabs-cpu-bench.ts).
+ *      messages/s (tabs-cpu-bench.ts);
+ *   8. paste → thumbnail in the composer: a 2 MB PNG screenshot pasted as a real
+ *      ClipboardEvent, to the first frame with its thumbnail's pixels; the first paste of a
+ *      page and the later ones, median and p95 (paste-bench.ts).
  *
- * BENCH_SECTIONS=core or BENCH_SECTIONS=tabs runs only 1–6 or only 7; within 7, `sockets`,
- * `handover` and `hidden` run one part each (BENCH_SECTIONS=handover,hidden).
+ * BENCH_SECTIONS=core, BENCH_SECTIONS=tabs or BENCH_SECTIONS=paste runs only 1–6, only 7 or
+ * only 8; within 7, `sockets`, `handover` and `hidden` run one part each
+ * (BENCH_SECTIONS=handover,hidden).
  *
  * It builds first (`npm run build`), so what is measured is what `npm start` serves.
  * Rounds: BENCH_ROUNDS (default 3); the table shows medians. Not a test: nothing asserts.
@@ -52,11 +56,12 @@ import {
 } from './ui-bench-probes.ts';
 import { hiddenCpuBench } from './tabs-cpu-bench.ts';
 import { handoverBench } from './tabs-handover-bench.ts';
+import { pasteBench } from './paste-bench.ts';
 import { tabsBench } from './tabs-bench.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-/** Which parts run: `core` (1–6 above), `tabs` (one connection per browser, tabs-bench.ts); both by default. */
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'core,tabs').split(',').map((name) => name.trim()));
+/** Which parts run: `core` (1–6 above), `tabs` (one connection per browser, tabs-bench.ts), `paste` (paste-bench.ts); all by default. */
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'core,tabs,paste').split(',').map((name) => name.trim()));
 const FRAME_MS = 1000 / 60;
 const GOALS = {
   initialJsKb: SIZE_GOALS.inboxInitialJsKb,
@@ -360,6 +365,7 @@ async function main(): Promise<void> {
     if (tabs('sockets')) rows.push(...(await tabsBench(input)));
     if (tabs('handover')) rows.push(...(await handoverBench(input)));
     if (tabs('hidden')) rows.push(...(await hiddenCpuBench(input)));
+    if (SECTIONS.has('paste')) rows.push(...(await pasteBench(input)));
   } finally {
     await browser.close();
     await stopServer(server);

@@ -18,7 +18,11 @@ export function rssBytes(pid: number): number {
   return Number(kb) * 1024;
 }
 
+/** BENCH_PORT_BASE: the servers a bench starts take ports from there up (a shared machine's own range), else any free port. */
+let nextBasePort = Number(process.env.BENCH_PORT_BASE ?? 0);
+
 async function freePort(): Promise<number> {
+  if (nextBasePort > 0) return nextBasePort++;
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {

@@ -22,6 +22,21 @@ interface Props {
   thread: InboundThread | undefined;
 }
 
+/**
+ * The upload tray's chunk, fetched once: when the composer gets focus (opening a thread focuses
+ * it), so that a pasted screenshot's thumbnail does not wait for the chunk (paste → thumbnail,
+ * issue 19: the chunk was about half of a first paste's 120 ms), and at the latest on the first
+ * attach, paste or drop. A failed fetch (offline) is not kept: the next call asks again.
+ */
+let trayChunk: Promise<typeof TrayModule> | null = null;
+function loadTray(): Promise<typeof TrayModule> {
+  trayChunk ??= import('./attach-tray.tsx').catch((error: unknown) => {
+    trayChunk = null;
+    throw error;
+  });
+  return trayChunk;
+}
+
 /** The key that, with Alt, switches between Reply and Note (by its place on the keyboard, so Option+N on a Mac works too). */
 const NOTE_SWITCH_CODE = 'KeyN';
 
@@ -132,7 +147,7 @@ export function Composer({ threadId, thread }: Props) {
 
   function attach(chosenFiles: File[]) {
     if (note || chosenFiles.length === 0) return;
-    import('./attach-tray.tsx').then(
+    loadTray().then(
       (module) => {
         setTray(() => module);
         const { accepted, refusals } = module.admit(chosenFiles, files.length);
@@ -339,6 +354,8 @@ export function Composer({ threadId, thread }: Props) {
               event.preventDefault();
               attach([...event.clipboardData.files]);
             }}
+            // A preload only: offline, the first attach asks again and says so.
+            onFocus={() => void loadTray().catch(() => undefined)}
             onBlur={() => note || engine.setTyping(threadId, false)}
             aria-invalid={tooLong || undefined}
             aria-describedby={`composer-help-${threadId}`}

@@ -59,6 +59,65 @@ test('an operator attaches a PDF with the button and sends it; the message arriv
 });
 
 /**
+ * A screenshot pasted into the composer (CONTRACT §13) against the real server: opening the
+ * thread focuses the composer, which fetches the upload tray's chunk before anything is pasted
+ * (so the thumbnail does not wait for it: paste → thumbnail, issue 19); the paste shows the
+ * image as a thumbnail with its pixels, keeps the text typed, and the message arrives once with
+ * the image.
+ */
+test('opening a thread fetches the upload tray; a pasted screenshot shows as a thumbnail and arrives once with the text', async ({
+  page,
+  alice,
+  tag,
+  startThread,
+}) => {
+  const thread = await startThread('Paste');
+  const trayChunks: string[] = [];
+  page.on('request', (request) => /\/assets\/attach-tray-[^/]+\.js$/.test(request.url()) && trayChunks.push(request.url()));
+  await signIn(page, ALICE);
+  await openThread(page, `Paste ${tag}`);
+  await expect(composer(page)).toBeFocused();
+  await expect.poll(() => trayChunks.length).toBe(1);
+  expect(await page.getByRole('list', { name: 'Files to send' }).count()).toBe(0);
+
+  const text = `The screenshot ${tag}`;
+  await composer(page).fill(text);
+  const name = `screenshot-${tag}.png`;
+  await composer(page).evaluate(async (box, name) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 120;
+    canvas.height = 80;
+    canvas.getContext('2d')!.fillRect(0, 0, 60, 40);
+    const blob = await new Promise<Blob>((resolve) => canvas.toBlob((made) => resolve(made!), 'image/png'));
+    const data = new DataTransfer();
+    data.items.add(new File([blob], name, { type: 'image/png' }));
+    box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, name);
+  const tray = page.getByRole('list', { name: 'Files to send' });
+  await expect(tray.getByRole('listitem')).toHaveCount(1);
+  await expect(tray).toContainText(name);
+  await expect.poll(() => tray.locator('img').evaluate((image: HTMLImageElement) => (image.complete ? image.naturalWidth : 0))).toBe(120);
+  await expect(composer(page)).toHaveValue(text);
+
+  await composer(page).press('Enter');
+  await expect(tray).toHaveCount(0);
+  await expect(conversation(page).getByText(text)).toBeVisible();
+  await expect
+    .poll(async () =>
+      (await alice.events(thread.id))
+        .filter((event) => event.event_type === 'message_committed' && event.content === text)
+        .map((event) =>
+          ((event.data as { attachments?: { name: string; content_type: string }[] }).attachments ?? []).map((file) => [
+            file.name,
+            file.content_type,
+          ]),
+        ),
+    )
+    .toEqual([[[name, 'image/png']]]);
+  expect(trayChunks).toHaveLength(1);
+});
+
+/**
  * A sent message whose file is still going up shows its progress (an accessible value) and a
  * Cancel in every tab; cancelling from the keyboard in one tab aborts the upload and drops the
  * message everywhere, and nothing is sent (not even after a reload).

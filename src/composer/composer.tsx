@@ -29,11 +29,16 @@ interface Props {
  * attach, paste or drop. A failed fetch (offline) is not kept: the next call asks again.
  */
 let trayChunk: Promise<typeof TrayModule> | null = null;
+/** The tray's module once fetched: a paste then adds its files within the event, not a task later. */
+let trayLoaded: typeof TrayModule | null = null;
 function loadTray(): Promise<typeof TrayModule> {
-  trayChunk ??= import('./attach-tray.tsx').catch((error: unknown) => {
-    trayChunk = null;
-    throw error;
-  });
+  trayChunk ??= import('./attach-tray.tsx').then(
+    (module) => (trayLoaded = module),
+    (error: unknown) => {
+      trayChunk = null;
+      throw error;
+    },
+  );
   return trayChunk;
 }
 
@@ -67,7 +72,7 @@ export function Composer({ threadId, thread }: Props) {
   // Files for the next reply (CONTRACT §13); the tray and its checks load on the first attach, paste or drop.
   const [files, setFiles] = useState<File[]>([]);
   const [refusals, setRefusals] = useState<string[]>([]);
-  const [tray, setTray] = useState<typeof TrayModule | null>(null);
+  const [tray, setTray] = useState<typeof TrayModule | null>(trayLoaded);
 
   const candidates: MentionCandidate[] = (thread?.participants ?? [])
     .filter((participant) => participant.sender_id !== selfSenderId)
@@ -147,13 +152,16 @@ export function Composer({ threadId, thread }: Props) {
 
   function attach(chosenFiles: File[]) {
     if (note || chosenFiles.length === 0) return;
+    const add = (module: typeof TrayModule) => {
+      setTray(() => module);
+      const { accepted, refusals } = module.admit(chosenFiles, files.length);
+      setFiles((current) => [...current, ...accepted]);
+      setRefusals(refusals);
+    };
+    // Loaded (the composer had focus): React renders the tray before the event ends, and the thumbnail starts loading.
+    if (trayLoaded) return add(trayLoaded);
     loadTray().then(
-      (module) => {
-        setTray(() => module);
-        const { accepted, refusals } = module.admit(chosenFiles, files.length);
-        setFiles((current) => [...current, ...accepted]);
-        setRefusals(refusals);
-      },
+      add,
       // Offline before the tray ever loaded: the files are kept (the user is told so) and added once online.
       () => {
         addEventListener('online', () => attach(chosenFiles), { once: true });

@@ -18,18 +18,35 @@ export function rssBytes(pid: number): number {
   return Number(kb) * 1024;
 }
 
-/** BENCH_PORT_BASE: the servers a bench starts take ports from there up (a shared machine's own range), else any free port. */
+/** BENCH_PORT_BASE: the servers a bench starts take free ports from there up (a shared machine's own range), else any free port. */
 let nextBasePort = Number(process.env.BENCH_PORT_BASE ?? 0);
+/** Ports tried from BENCH_PORT_BASE before giving up. */
+const PORT_RANGE = 100;
 
-async function freePort(): Promise<number> {
-  if (nextBasePort > 0) return nextBasePort++;
-  return new Promise((resolve, reject) => {
+/** Listens on `port` (0: any) and closes again; the port it got, or null when it was taken. */
+function tryPort(port: number): Promise<number | null> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
+    server.once('error', () => resolve(null));
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : null));
     });
   });
+}
+
+async function freePort(): Promise<number> {
+  if (nextBasePort <= 0) {
+    const port = await tryPort(0);
+    if (port === null) throw new Error('no free port');
+    return port;
+  }
+  const base = Number(process.env.BENCH_PORT_BASE);
+  while (nextBasePort < base + PORT_RANGE) {
+    const port = await tryPort(nextBasePort++);
+    if (port !== null) return port;
+  }
+  throw new Error(`no free port in ${base}–${base + PORT_RANGE - 1} (BENCH_PORT_BASE)`);
 }
 
 /** A JSON request over a keep-alive agent (cheaper per call than fetch, so the load generator stays light). */

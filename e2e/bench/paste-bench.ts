@@ -6,9 +6,10 @@
  * Bob on the real local server, a ~2 MB PNG (random pixels, so PNG cannot compress them) is
  * pasted into the composer as a real `ClipboardEvent` carrying a `DataTransfer`, and timed from
  * the dispatch to the first animation frame after the tray's `<img>` has its pixels. The first
- * paste of a page (it loads the tray's chunk, unless something loaded it before) is counted
- * apart from the later pastes of the same page (the tray loaded). The file is made before the
- * clock starts.
+ * paste of a page is counted apart from the later pastes of the same page (the tray shown
+ * before): the tray's chunk is fetched when the composer gets focus, which opening the thread
+ * gives it, so a first paste no longer loads it (src/composer/composer.tsx). The file is made
+ * before the clock starts.
  */
 import { randomUUID } from 'node:crypto';
 import { median, percentile } from '../../server/bench/spawn-server.ts';

@@ -105,6 +105,22 @@ export async function startServer(env: Record<string, string> = {}): Promise<Spa
   throw new Error('server did not start');
 }
 
+/**
+ * Starts `count` servers at once with the same settings, each put in `started` as soon as it
+ * answers, and settles only once every start has: when one fails, the others that did start
+ * are in `started` for the caller's cleanup to stop (with `Promise.all` the failure came
+ * first, and a server still starting then was left running).
+ */
+export async function startServersInto(started: SpawnedServer[], count: number, env: Record<string, string> = {}): Promise<void> {
+  const results = await Promise.allSettled(
+    Array.from({ length: count }, async () => {
+      started.push(await startServer(env));
+    }),
+  );
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 export async function stopServer(server: Pick<SpawnedServer, 'child' | 'dir'>): Promise<void> {
   server.child.kill('SIGTERM');
   await new Promise((resolve) => server.child.once('exit', resolve));

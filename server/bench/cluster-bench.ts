@@ -20,21 +20,29 @@
  * posts to the same thread, as `bench:server` does), BENCH_TAKEOVERS (40 take-overs a round).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import postgres from 'postgres';
 import { startNatsServer, type NatsInstance } from '../src/dev/nats-instance.ts';
 import { startPostgres, type PostgresInstance } from '../src/dev/postgres-instance.ts';
 import { printTimeReport, type MeasuredConfiguration } from './cluster-report.ts';
-import { cpuSnapshot, cpuSpent, processCpuSeconds, processTreeCpuSeconds, type CpuSnapshot } from './load/cpu-time.ts';
+import { cpuSnapshot, cpuSpent, postmasterPid, processCpuSeconds, processTreeCpuSeconds, type CpuSnapshot } from './load/cpu-time.ts';
 import { fanOutBurst } from './load/fan-out.ts';
 import { readPostgresCounters } from './load/postgres-counters.ts';
 import { ReceiverPool } from './load/receiver-pool.ts';
 import { measureTakeovers } from './load/takeover-latency.ts';
 import { measureThroughput } from './load/throughput.ts';
-import { jsonRequest, median, percentile, printTable, sleep, startServer, stopServer, type SpawnedServer } from './spawn-server.ts';
+import {
+  jsonRequest,
+  median,
+  percentile,
+  printTable,
+  sleep,
+  startServer,
+  startServersInto,
+  stopServer,
+  type SpawnedServer,
+} from './spawn-server.ts';
 
 function intSetting(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -137,23 +145,13 @@ async function startProcesses(
   const servers: SpawnedServer[] = [];
   try {
     servers.push(await startServer(env));
-    await Promise.all(Array.from({ length: config.processes - 1 }, async () => servers.push(await startServer(env))));
+    await startServersInto(servers, config.processes - 1, env);
   } catch (error) {
     await Promise.all(servers.map((server) => stopServer(server)));
     await nats.stop();
     throw error;
   }
   return { servers, nats, databaseUrl };
-}
-
-/** The postmaster's pid (under `runuser` it is not our child): its children are PostgreSQL's backends and workers. */
-function postmasterPid(postgresServer: PostgresInstance): number | undefined {
-  try {
-    const pid = Number(readFileSync(join(postgresServer.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** CPU readers for every part of the system under test. */
@@ -165,7 +163,7 @@ function cpuParts(
 ) {
   const parts: Record<string, () => number> = {};
   servers.forEach((server, index) => (parts[`server ${index + 1}`] = () => processCpuSeconds(server.child.pid!)));
-  const postmaster = postgresServer && postmasterPid(postgresServer);
+  const postmaster = postgresServer && postmasterPid(postgresServer.dataDir);
   if (postmaster !== undefined) parts.postgres = () => processTreeCpuSeconds(postmaster);
   if (nats) parts.nats = () => processCpuSeconds(nats.pid);
   parts.load = () => processCpuSeconds(process.pid) + receivers.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);

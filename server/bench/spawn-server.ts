@@ -6,6 +6,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/**
+ * How long a server may take to answer /healthz: on a machine shared with other work, tsx
+ * compiling the server and the first migration took more than 20 s (the former limit).
+ */
+const START_TIMEOUT_MS = 90_000;
+const START_POLL_MS = 100;
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 export function percentile(sorted: number[], p: number): number {
@@ -113,17 +120,40 @@ export async function startServer(env: Record<string, string> = {}): Promise<Spa
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let i = 0; i < 200; i++) {
+  const deadline = performance.now() + START_TIMEOUT_MS;
+  while (performance.now() < deadline && child.exitCode === null && child.signalCode === null) {
     try {
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       if (health.ok) return { child, port, dir };
     } catch {
       // not up yet
     }
-    await sleep(100);
+    await sleep(START_POLL_MS);
   }
+  const exited = child.exitCode !== null || child.signalCode !== null;
   child.kill('SIGKILL');
-  throw new Error('server did not start');
+  rmSync(dir, { recursive: true, force: true });
+  throw new Error(
+    exited
+      ? `server exited before answering (${child.exitCode ?? child.signalCode}); its errors are above`
+      : `server did not answer /healthz within ${START_TIMEOUT_MS / 1000} s`,
+  );
+}
+
+/**
+ * Starts `count` servers at once with the same settings, each put in `started` as soon as it
+ * answers, and settles only once every start has: when one fails, the others that did start
+ * are in `started` for the caller's cleanup to stop (with `Promise.all` the failure came
+ * first, and a server still starting then was left running).
+ */
+export async function startServersInto(started: SpawnedServer[], count: number, env: Record<string, string> = {}): Promise<void> {
+  const results = await Promise.allSettled(
+    Array.from({ length: count }, async () => {
+      started.push(await startServer(env));
+    }),
+  );
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 export async function stopServer(server: Pick<SpawnedServer, 'child' | 'dir'>): Promise<void> {

@@ -15,7 +15,9 @@
  *   them out): the agent socket on A in 10,000 real threads, the events arriving over NATS as
  *   the frames another process's hub sends after a commit; raw socket, then the SDK iterator.
  * The receiving sockets live in a child process (topics-receiver.ts), so the client does not
- * queue behind the server. Then a second table, end to end through the SDK from a REST commit
+ * queue behind the server. For the three-process rows, a table of CPU per received event by
+ * process (A, B, C, NATS, PostgreSQL, the publisher, the receiver): on a shared machine the
+ * latency says more about the load than about the code, CPU per event much less. Then a second table, end to end through the SDK from a REST commit
  * to the event `ThreadRuntimeClient.subscribe` yields, on one process and on three
  * (topics-sdk-bench.ts): bounded by the commit rate. Prints the load average; asserts nothing.
  */
@@ -30,7 +32,7 @@ import { loadConfig } from '../src/config.ts';
 import { Outbound } from '../src/realtime/outbound.ts';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.ts';
 import { jsonRequest, printTable } from './spawn-server.ts';
-import { clusterRows } from './topics-cluster-bench.ts';
+import { CLUSTER_CPU_PARTS, clusterRows } from './topics-cluster-bench.ts';
 import { EVENTS, measureOffer, RATE, THREADS } from './topics-offer.ts';
 import { SDK_BENCH_DESCRIPTION, sdkRows } from './topics-sdk-bench.ts';
 
@@ -75,7 +77,7 @@ async function measure(app: App, others: number, sdk = false): Promise<string[]>
       hub.publish(new Outbound(threadId, { type: 'thread_event', thread_id: threadId, data: event }, event));
     }
   };
-  const cells = await measureOffer(
+  const { cells } = await measureOffer(
     { port, org: 'local', agentToken: issued.json.token, userToken: bob.token, others, sdk },
     {
       publish,
@@ -130,12 +132,20 @@ async function main(): Promise<void> {
     const rows: string[][] = [];
     for (const others of OTHER_SOCKETS) rows.push(await withApp((app) => measure(app, others)));
     if (process.env.BENCH_SDK !== '0') rows.push(await withApp((app) => measure(app, 0, true)));
-    if (process.env.BENCH_CLUSTER !== '0') rows.push(...(await clusterRows()));
+    const cluster = process.env.BENCH_CLUSTER !== '0' ? await clusterRows() : null;
+    if (cluster) rows.push(...cluster.rows);
     console.log(
       `\nTopics, offered → receipt: one agent socket in ${THREADS.toLocaleString('en-US')} threads subscribed to events.<org>.chat.thread.*.*, ${EVENTS.toLocaleString('en-US')} events offered at ${RATE.toLocaleString('en-US')}/s ` +
         `(one process: at its hub; three on PostgreSQL + NATS: as NATS frames from the other processes, to the socket on A); load average ${loadAtStart} at the start, ${loadAverage()} at the end:\n`,
     );
     printTable(['configuration', 'events', 'rate', 'p50', 'p99'], rows);
+    if (cluster) {
+      console.log(
+        `\nThree processes, CPU (user + system) per received event during the offer and its drain, by process ` +
+          `(less changed by the machine's load than the latency; B and C have no socket in the agent's threads):\n`,
+      );
+      printTable(['configuration', ...CLUSTER_CPU_PARTS, 'total'], cluster.cpuRows);
+    }
     if (process.env.BENCH_SDK !== '0') {
       const sdk = await sdkRows();
       console.log(`\nTopics through the SDK, REST commit → iterator: ${SDK_BENCH_DESCRIPTION}:\n`);

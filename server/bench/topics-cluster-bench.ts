@@ -14,11 +14,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { ThreadEvent } from '../../src/core/protocol/model.ts';
-import { startNatsServer } from '../src/dev/nats-instance.ts';
+import { startNatsServer, type NatsInstance } from '../src/dev/nats-instance.ts';
 import { startPostgres } from '../src/dev/postgres-instance.ts';
 import { encodeEnvelope } from '../src/realtime/nats/frame-envelope.ts';
 import { Outbound } from '../src/realtime/outbound.ts';
-import { jsonRequest, startServer, stopServer, type SpawnedServer } from './spawn-server.ts';
+import { postmasterPid, processCpuSeconds, processTreeCpuSeconds } from './load/cpu-time.ts';
+import { jsonRequest, startServer, startServersInto, stopServer, type SpawnedServer } from './spawn-server.ts';
 import { measureOffer, THREADS } from './topics-offer.ts';
 
 const PROCESSES = 3;
@@ -83,14 +84,37 @@ function natsPublisher(nc: NatsConnection, threads: string[], senderId: string):
   };
 }
 
-/** The rows, `[configuration, events, rate, p50, p99]`: raw agent socket, then the SDK iterator. */
-export async function clusterRows(): Promise<string[][]> {
+/** The parts whose CPU per event the three-process rows report, in this order (the receiver's and publisher's are added: topics-offer.ts). */
+export const CLUSTER_CPU_PARTS = ['A', 'B', 'C', 'nats', 'postgres', 'publisher', 'receiver'] as const;
+
+/** What {@link clusterRows} measured: the rows, and per row each part's CPU per event. */
+export interface ClusterRows {
+  /** `[configuration, events, rate, p50, p99]`: raw agent socket, then the SDK iterator. */
+  rows: string[][];
+  /** `[configuration, µs per event of each of CLUSTER_CPU_PARTS, total]`. */
+  cpuRows: string[][];
+}
+
+/** CPU readers of the cluster's processes: the servers by their place (A holds the agent socket), NATS, PostgreSQL's whole tree. */
+function clusterCpuParts(servers: SpawnedServer[], nats: NatsInstance, postgresDataDir: string): Record<string, () => number> {
+  const parts: Record<string, () => number> = {};
+  servers.forEach((server, index) => (parts[String.fromCharCode('A'.charCodeAt(0) + index)] = () => processCpuSeconds(server.child.pid!)));
+  parts.nats = () => processCpuSeconds(nats.pid);
+  const postmaster = postmasterPid(postgresDataDir);
+  if (postmaster !== undefined) parts.postgres = () => processTreeCpuSeconds(postmaster);
+  return parts;
+}
+
+/** The three-process rows. */
+export async function clusterRows(): Promise<ClusterRows> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CREATE_CONCURRENCY });
   const postgresServer = await startPostgres({ settings: POSTGRES_SETTINGS });
-  const nats = await startNatsServer();
   const servers: SpawnedServer[] = [];
+  let nats: NatsInstance | undefined;
   let nc: NatsConnection | undefined;
+  // Whatever fails, everything started so far is stopped (a server still starting is waited for: startServersInto).
   try {
+    nats = await startNatsServer();
     const env = {
       DATABASE_URL: await postgresServer.createDatabase(),
       NATS_URL: nats.url,
@@ -102,7 +126,7 @@ export async function clusterRows(): Promise<string[][]> {
     };
     // The first alone: it migrates and seeds.
     servers.push(await startServer(env));
-    servers.push(...(await Promise.all(Array.from({ length: PROCESSES - 1 }, () => startServer(env)))));
+    await startServersInto(servers, PROCESSES - 1, env);
     const [first] = servers as [SpawnedServer];
     const login = async (email: string) =>
       (await jsonRequest<Session>(agent, first.port, 'POST', '/auth/login', null, { email, password: 'password123' })).json;
@@ -112,20 +136,25 @@ export async function clusterRows(): Promise<string[][]> {
     const threads = await createThreads(agent, servers, agentToken, bob.user.id);
     nc = await connect({ servers: nats.url, name: 'ama2-bench-topics-publisher' });
     const publish = natsPublisher(nc, threads, `user:${bob.user.id}`);
+    const cpuParts = clusterCpuParts(servers, nats, postgresServer.dataDir);
     const rows: string[][] = [];
+    const cpuRows: string[][] = [];
     for (const sdk of [false, true]) {
-      const cells = await measureOffer(
+      const { cells, cpuMicrosPerEvent } = await measureOffer(
         { port: first.port, org: ORG, agentToken, userToken: bob.token, others: 0, sdk },
-        { publish, probe: () => publish(1, threads[0]!) },
+        { publish, probe: () => publish(1, threads[0]!), cpuParts },
       );
-      rows.push([`${PROCESSES} processes, NATS publish → ${sdk ? 'SDK iterator' : 'agent socket'} on A`, ...cells]);
+      const configuration = `${PROCESSES} processes, NATS publish → ${sdk ? 'SDK iterator' : 'agent socket'} on A`;
+      rows.push([configuration, ...cells]);
+      const micros = CLUSTER_CPU_PARTS.map((part) => cpuMicrosPerEvent[part] ?? 0);
+      cpuRows.push([configuration, ...[...micros, micros.reduce((sum, value) => sum + value, 0)].map((value) => `${value.toFixed(1)} µs`)]);
     }
-    return rows;
+    return { rows, cpuRows };
   } finally {
     await nc?.drain();
     agent.destroy();
     await Promise.all(servers.map((server) => stopServer(server)));
-    await nats.stop();
+    await nats?.stop();
     await postgresServer.stop();
   }
 }

@@ -9,6 +9,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { cpuSnapshot, cpuSpent, processCpuSeconds } from './load/cpu-time.ts';
 import { percentile, sleep } from './spawn-server.ts';
 import { ask, forkReceiver, type ReceiverReport, type ReceiverSetup } from './topics-receiver.ts';
 
@@ -38,6 +39,19 @@ export interface OfferHooks {
   probe(): void;
   /** Runs once the agent socket is subscribed, before the warm-up. */
   whenOpen?(): void;
+  /**
+   * Processes whose CPU time the measured offer is charged with, by name (e.g. each server's
+   * `processCpuSeconds`); the receiver's and this process's (the publisher's) are added.
+   */
+  cpuParts?: Record<string, () => number>;
+}
+
+/** One row's measure: its cells, and each part's CPU per received event over the measured offer and drain. */
+export interface OfferResult {
+  /** `[events received/offered, received per second, p50, p99]`. */
+  cells: string[];
+  /** Microseconds of CPU (user + system) per received event, by part: a measure that load changes less than latency. */
+  cpuMicrosPerEvent: Record<string, number>;
 }
 
 /** Offers `total` events at {@link RATE}: each tick, those due by then. */
@@ -71,8 +85,14 @@ async function drain(child: ChildProcess): Promise<void> {
 /** Rows traced so far (`BENCH_TOPICS_TRACE`): each row's file is numbered. */
 let traces = 0;
 
-/** One row's measure: `[events received/offered, received per second, p50, p99]`. */
-export async function measureOffer(setup: ReceiverSetup, hooks: OfferHooks): Promise<string[]> {
+/** This process's CPU seconds (user + system). */
+function ownCpuSeconds(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1e6;
+}
+
+/** One row's measure. */
+export async function measureOffer(setup: ReceiverSetup, hooks: OfferHooks): Promise<OfferResult> {
   const child = forkReceiver(setup);
   try {
     // Listened for at once: the child may say them before the caller's threads are set up.
@@ -94,27 +114,38 @@ export async function measureOffer(setup: ReceiverSetup, hooks: OfferHooks): Pro
     await offer(WARMUP_EVENTS, hooks.publish);
     await sleep(SETTLE_MS);
     await ask(child, 'report', 'report');
+    const parts = { ...hooks.cpuParts, receiver: () => processCpuSeconds(child.pid!), publisher: ownCpuSeconds };
+    const cpuBefore = cpuSnapshot(parts);
     const started = performance.timeOrigin + performance.now();
     await offer(EVENTS, hooks.publish);
     await drain(child);
+    const cpu = cpuSpent(cpuBefore, cpuSnapshot(parts));
     const report = await ask<ReceiverReport>(child, 'report', 'report');
+    // Warm-up events still on their way after the settle (a loaded machine) arrive after the
+    // receiver's reset: offered before the measure, they are not in it. The warm-up ended
+    // SETTLE_MS before `started`; half of that is room for the two processes' clocks.
+    const boundary = started - SETTLE_MS / 2;
+    const receipts = report.receivedAt
+      .map((at, i) => ({ at, latency: report.latencies[i]! }))
+      .filter(({ at, latency }) => at - latency >= boundary);
     const trace = process.env.BENCH_TOPICS_TRACE;
     // Each event's receipt time and latency (tab-separated, receipt order), to see when in the run the slow ones were.
     if (trace)
-      writeFileSync(
-        `${trace}-${++traces}.tsv`,
-        report.receivedAt.map((at, i) => `${at.toFixed(1)}\t${report.latencies[i]!.toFixed(2)}`).join('\n'),
-      );
-    const latencies = report.latencies.sort((x, y) => x - y);
+      writeFileSync(`${trace}-${++traces}.tsv`, receipts.map(({ at, latency }) => `${at.toFixed(1)}\t${latency.toFixed(2)}`).join('\n'));
+    const latencies = receipts.map(({ latency }) => latency).sort((x, y) => x - y);
     // Received per second, from the first offer to the last receipt: at most the offered rate.
     const seconds = (report.last - started) / 1000;
     const ms = (p: number) => (latencies.length === 0 ? 'none received' : `${percentile(latencies, p).toFixed(1)} ms`);
-    return [
-      `${latencies.length}/${EVENTS}`,
-      `${latencies.length === 0 ? 0 : Math.round(latencies.length / seconds).toLocaleString('en-US')}/s`,
-      ms(50),
-      ms(99),
-    ];
+    const perEvent = (cpuSeconds: number) => (latencies.length === 0 ? 0 : (cpuSeconds * 1e6) / latencies.length);
+    return {
+      cells: [
+        `${latencies.length}/${EVENTS}`,
+        `${latencies.length === 0 ? 0 : Math.round(latencies.length / seconds).toLocaleString('en-US')}/s`,
+        ms(50),
+        ms(99),
+      ],
+      cpuMicrosPerEvent: Object.fromEntries(Object.entries(cpu.parts).map(([name, used]) => [name, perEvent(used)])),
+    };
   } finally {
     if (child.connected) child.send({ type: 'close' });
   }

@@ -14,9 +14,9 @@ import http from 'node:http';
 import WebSocket from 'ws';
 import { ThreadRuntimeClient } from '../../src/core/api/thread-runtime-client.ts';
 import type { WebSocketConstructor } from '../../src/core/connection/websocket-transport.ts';
-import { startNatsServer } from '../src/dev/nats-instance.ts';
+import { startNatsServer, type NatsInstance } from '../src/dev/nats-instance.ts';
 import { startPostgres } from '../src/dev/postgres-instance.ts';
-import { jsonRequest, percentile, sleep, startServer, stopServer, type SpawnedServer } from './spawn-server.ts';
+import { jsonRequest, percentile, sleep, startServer, startServersInto, stopServer, type SpawnedServer } from './spawn-server.ts';
 
 const SENDERS = Number(process.env.BENCH_SDK_SENDERS ?? 64);
 const SECONDS = Number(process.env.BENCH_SDK_SECONDS ?? 10);
@@ -123,9 +123,10 @@ export async function sdkRows(): Promise<string[][]> {
       await stopServer(single);
     }
     const postgresServer = await startPostgres({ settings: POSTGRES_SETTINGS });
-    const nats = await startNatsServer();
     const servers: SpawnedServer[] = [];
+    let nats: NatsInstance | undefined;
     try {
+      nats = await startNatsServer();
       const env = {
         DATABASE_URL: await postgresServer.createDatabase(),
         NATS_URL: nats.url,
@@ -137,11 +138,11 @@ export async function sdkRows(): Promise<string[][]> {
       };
       // The first alone: it migrates and seeds.
       servers.push(await startServer(env));
-      servers.push(...(await Promise.all([startServer(env), startServer(env)])));
+      await startServersInto(servers, 2, env);
       rows.push(await measureOn(servers, 'bench'));
     } finally {
       await Promise.all(servers.map((server) => stopServer(server)));
-      await nats.stop();
+      await nats?.stop();
       await postgresServer.stop();
     }
   } finally {

@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 let ticksPerSecond: number | undefined;
 
@@ -58,6 +59,16 @@ export function childPids(pid: number): number[] {
     if (Number(statFields(Number(name))?.[1]) === pid) children.push(Number(name));
   }
   return children;
+}
+
+/** The postmaster's pid from its data directory (under `runuser` it is not our child): its children are PostgreSQL's backends and workers. */
+export function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Busy and total CPU seconds of the whole machine since boot, summed over its cores (/proc/stat). */

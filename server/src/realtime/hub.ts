@@ -95,6 +95,14 @@ export class InProcessHub implements Hub {
     for (const subscriber of set) {
       if (subscriber.senderId !== outbound.exceptSenderId) subscriber.deliver(outbound);
     }
+    // An erased thread's farewell is its last frame (CONTRACT §14): nothing of it reaches anyone after it.
+    if (outbound.eventType === 'thread_deleted') this.endThread(outbound.threadId);
+  }
+
+  /** Ends every subscription of the thread. */
+  private endThread(threadId: string): void {
+    for (const subscriber of this.threads.get(threadId) ?? []) this.memberships.get(subscriber)?.threads.delete(threadId);
+    this.threads.delete(threadId);
   }
 
   publishToUser(userId: string, outbound: Outbound, except?: Subscriber): void {

@@ -373,9 +373,18 @@ export class ThreadService {
   async commitEvent(threadId: string, input: NewEvent): Promise<ThreadEvent> {
     const event = await this.storage.log.appendEvent(threadId, input);
     const thread = await this.storage.threads.get(threadId);
+    await this.announce(thread, event);
+    return event;
+  }
+
+  /**
+   * Fans out an event committed elsewhere (an erasure's `thread_deleted`, with its mark) as
+   * {@link commitEvent} does its own: `thread` is the thread as it was read before the commit
+   * (a thread being erased is not found after it); undefined sends it to the hooks only.
+   */
+  async announce(thread: ThreadRecord | undefined, event: ThreadEvent): Promise<void> {
     if (thread) this.publishCommitted(thread, event, null);
     for (const hook of this.eventHooks) await hook(event);
-    return event;
   }
 
   /** Fans out a committed event: `thread_message` for messages, `thread_event` otherwise. */

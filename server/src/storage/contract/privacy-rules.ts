@@ -101,4 +101,79 @@ export function privacyRules(open: ContractOpen): void {
     expect((await storage.log.list(kept.id, 0, 100)).events).toEqual(keptLog);
     await storage.close();
   });
+
+  it('rule privacy-4: thread_deleted commits with its erasure mark, which takes the thread from every reader at once and is finished from', async () => {
+    const { storage } = await open();
+    const [a, b] = await users(storage, 2);
+    const { thread: erased } = await storage.threads.create(thread([a!, b!]));
+    const { thread: kept } = await storage.threads.create(thread([a!, b!]));
+    await storage.log.commitMessage(message(erased.id, `user:${a}`, 'gone zqmarked'));
+    const before = Date.now();
+    const committed = await storage.privacy.commitFarewell(erased.id, {
+      visitorId: null,
+      agentId: null,
+      reason: 'retention',
+      by: 'system',
+      actor: 'system',
+      address: null,
+    });
+    expect(committed).toBeDefined();
+    const { event, mark } = committed!;
+    expect(event).toMatchObject({ thread_id: erased.id, event_type: 'thread_deleted', sender_id: 'system', data: { reason: 'retention' } });
+    expect(mark).toEqual({
+      threadId: erased.id,
+      visitorId: null,
+      agentId: null,
+      reason: 'retention',
+      by: 'system',
+      actor: 'system',
+      address: null,
+      farewellSeq: event.thread_seq,
+      markedAt: expect.any(String),
+    });
+    expect(await storage.privacy.erasureMark(erased.id)).toEqual(mark);
+    // In the log with the mark (its webhooks read it from there), and gone for every reader.
+    const log = (await storage.log.list(erased.id, 0, 100)).events;
+    expect(log.at(-1)).toEqual(event);
+    expect(await storage.threads.get(erased.id)).toBeUndefined();
+    expect(await storage.threads.hasAccess(erased.id, a!)).toBe(false);
+    expect((await storage.search.events(a!, parseSearchQuery('zqmarked'), { threadId: null, before: null, limit: 20 })).length).toBe(0);
+    expect(await storage.threads.get(kept.id)).toBeDefined();
+    // Marked once: a second farewell commits nothing.
+    expect(await storage.privacy.commitFarewell(erased.id, { ...mark })).toBeUndefined();
+    expect((await storage.log.list(erased.id, 0, 100)).events).toEqual(log);
+    expect(await storage.privacy.commitFarewell(randomUUID(), { ...mark })).toBeUndefined();
+    // Unfinished once older than asked.
+    expect(await storage.privacy.staleErasureMarks(before - 60_000, 10)).toEqual([]);
+    expect(await storage.privacy.staleErasureMarks(Date.now() + 1_000, 10)).toEqual([mark]);
+    // A thread erased alone: its mark goes with the thread row, and the audit entry is written once.
+    const audit = entry(randomUUID());
+    await storage.privacy.eraseThread(erased.id, audit);
+    await storage.privacy.eraseThread(erased.id, entry(audit.agentId!));
+    expect(await storage.privacy.erasureMark(erased.id)).toBeUndefined();
+    expect((await storage.privacy.allAuditEntries({ agentId: audit.agentId, before: null, limit: 10 })).entries).toEqual([audit]);
+    await storage.close();
+  });
+
+  it("rule privacy-5: a visitor's erasure marks stay until the visitor row goes, with one audit entry however often it is finished", async () => {
+    const { storage } = await open();
+    const [owner] = await users(storage, 1);
+    const agent = await newAgent(storage, owner!);
+    const { visitor, thread: opened } = await storage.visitors.create({ agent, email: null, name: null, tokenHash: hash(randomUUID()) });
+    const origin = { visitorId: visitor.id, agentId: agent.id, reason: 'erased_by_owner', by: `user:${owner}`, actor: `user:${owner}` };
+    const committed = await storage.privacy.commitFarewell(opened.id, { ...origin, address: '203.0.113.9' });
+    expect(committed?.mark).toMatchObject({ ...origin, address: '203.0.113.9', threadId: opened.id });
+    expect(await storage.privacy.erasureMarksOf(visitor.id)).toEqual([committed!.mark]);
+    // The thread row goes (the visitor whose open thread it is with it): the mark stays, the audit entry is not written yet.
+    await storage.privacy.eraseThread(opened.id);
+    expect(await storage.privacy.visitor(agent.id, visitor.id)).toBeUndefined();
+    expect(await storage.privacy.erasureMarksOf(visitor.id)).toEqual([committed!.mark]);
+    const audit = entry(agent.id, randomUUID(), 'visitor.erased');
+    await storage.privacy.eraseVisitor(visitor.id, audit);
+    expect(await storage.privacy.erasureMarksOf(visitor.id)).toEqual([]);
+    // Finished again (a resume racing the erasure it finishes): nothing left, nothing recorded twice.
+    await storage.privacy.eraseVisitor(visitor.id, entry(agent.id, randomUUID(), 'visitor.erased'));
+    expect((await storage.privacy.auditEntries(agent.id, { before: null, action: 'visitor.erased', limit: 10 })).entries).toEqual([audit]);
+    await storage.close();
+  });
 }

@@ -1,10 +1,35 @@
 import type postgres from 'postgres';
-import { iso, type Db, type Row } from './rows.ts';
+import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import { iso, now, type Db, type Row } from './rows.ts';
+import { insertEvent } from './thread-log.ts';
 import { threadLexeme } from './search.ts';
 import { insertAudit } from './audit-rows.ts';
-import type { AuditEntry, ExpiredThread, MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
+import type {
+  AuditEntry,
+  ErasureMark,
+  ExpiredThread,
+  MessageOrigin,
+  NewErasureMark,
+  PrivacyStore,
+  VisitorQuery,
+  VisitorSummary,
+} from '../stores/privacy-store.ts';
 
 type Tx = postgres.TransactionSql;
+
+function markOf(row: Row): ErasureMark {
+  return {
+    threadId: row.thread_id as string,
+    visitorId: (row.visitor_id as string | null) ?? null,
+    agentId: (row.agent_id as string | null) ?? null,
+    reason: row.reason as string,
+    by: row.erased_by as string,
+    actor: row.actor as string,
+    address: (row.address as string | null) ?? null,
+    farewellSeq: row.farewell_seq as number,
+    markedAt: iso(row.marked_at),
+  };
+}
 
 /**
  * Privacy operations in PostgreSQL (`storage.privacy`): each method one short transaction.
@@ -65,11 +90,53 @@ export class PostgresPrivacy implements PrivacyStore {
   }
 
   async forgetVisitorAccess(visitorId: string): Promise<void> {
-    await this.sql.begin(async (tx) => {
-      await tx`DELETE FROM visitor_tokens WHERE visitor_id = ${visitorId}`;
-      await tx`DELETE FROM visitor_resume_tokens WHERE visitor_id = ${visitorId}`;
-      await tx`DELETE FROM visitor_follow_ups WHERE visitor_id = ${visitorId}`;
+    await this.sql.begin((tx) => this.forgetAccess(tx, visitorId));
+  }
+
+  private async forgetAccess(tx: Tx, visitorId: string): Promise<void> {
+    await tx`DELETE FROM visitor_tokens WHERE visitor_id = ${visitorId}`;
+    await tx`DELETE FROM visitor_resume_tokens WHERE visitor_id = ${visitorId}`;
+    await tx`DELETE FROM visitor_follow_ups WHERE visitor_id = ${visitorId}`;
+  }
+
+  async commitFarewell(threadId: string, mark: NewErasureMark): Promise<{ event: ThreadEvent; mark: ErasureMark } | undefined> {
+    return this.sql.begin(async (tx) => {
+      // The thread row's lock first (as every append takes it): a second erasure of it waits, then finds the mark.
+      const [thread] = await tx`SELECT id FROM threads WHERE id = ${threadId} FOR UPDATE`;
+      if (!thread) return undefined;
+      const [marked] = await tx`SELECT 1 FROM thread_erasures WHERE thread_id = ${threadId}`;
+      if (marked) return undefined;
+      const markedAt = now();
+      const farewell = { eventType: 'thread_deleted', senderId: mark.by, content: null, data: { reason: mark.reason } } as const;
+      const event = await insertEvent(tx, threadId, farewell, markedAt);
+      const written: ErasureMark = { ...mark, threadId, farewellSeq: event.thread_seq, markedAt };
+      await tx`
+        INSERT INTO thread_erasures (thread_id, visitor_id, agent_id, reason, erased_by, actor, address, farewell_seq, marked_at)
+        VALUES (${threadId}, ${mark.visitorId}, ${mark.agentId}, ${mark.reason}, ${mark.by}, ${mark.actor}, ${mark.address},
+                ${event.thread_seq}, ${markedAt})`;
+      // Its users lose it now (lists, counts and search read through these rows); its webhooks keep delivering.
+      await tx`DELETE FROM thread_access WHERE thread_id = ${threadId}`;
+      // The visitor's way back in ends with their first thread's farewell: no resolve finds the thread gone under it.
+      if (mark.visitorId) await this.forgetAccess(tx, mark.visitorId);
+      return { event, mark: written };
     });
+  }
+
+  async erasureMark(threadId: string): Promise<ErasureMark | undefined> {
+    const [row] = await this.sql<Row[]>`SELECT * FROM thread_erasures WHERE thread_id = ${threadId}`;
+    return row && markOf(row);
+  }
+
+  async erasureMarksOf(visitorId: string): Promise<ErasureMark[]> {
+    const rows = await this.sql<Row[]>`SELECT * FROM thread_erasures WHERE visitor_id = ${visitorId} ORDER BY marked_at, thread_id`;
+    return rows.map(markOf);
+  }
+
+  async staleErasureMarks(markedBefore: number, limit: number): Promise<ErasureMark[]> {
+    const rows = await this.sql<Row[]>`
+      SELECT * FROM thread_erasures WHERE marked_at < ${new Date(markedBefore).toISOString()}::timestamptz
+      ORDER BY marked_at, thread_id LIMIT ${limit}`;
+    return rows.map(markOf);
   }
 
   async closeThread(threadId: string): Promise<void> {
@@ -125,6 +192,7 @@ export class PostgresPrivacy implements PrivacyStore {
       await tx`DELETE FROM visitor_follow_ups WHERE thread_id = ${threadId} OR sent_thread_id = ${threadId}`;
       await tx`DELETE FROM visitor_resume_tokens WHERE thread_id = ${threadId}`;
       await tx`DELETE FROM attachments WHERE thread_id = ${threadId}`;
+      await tx`DELETE FROM thread_erasures WHERE thread_id = ${threadId} AND visitor_id IS NULL`;
       await tx`DELETE FROM threads WHERE id = ${threadId}`;
       await insertAudit(tx, audit);
     });
@@ -137,8 +205,9 @@ export class PostgresPrivacy implements PrivacyStore {
 
   async eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<void> {
     await this.sql.begin(async (tx) => {
-      await this.deleteVisitorRows(tx, visitorId);
-      await insertAudit(tx, audit);
+      const visitorRows = await this.deleteVisitorRows(tx, visitorId);
+      const marks = await tx`DELETE FROM thread_erasures WHERE visitor_id = ${visitorId}`;
+      if (visitorRows + marks.count > 0) await insertAudit(tx, audit);
     });
   }
 
@@ -160,6 +229,15 @@ export class PostgresPrivacy implements PrivacyStore {
       INSERT INTO retention_sweep_lease (id, lease_owner, lease_until) VALUES (1, ${owner}, ${now + leaseMs})
       ON CONFLICT (id) DO UPDATE SET lease_owner = excluded.lease_owner, lease_until = excluded.lease_until
       WHERE retention_sweep_lease.lease_owner = ${owner} OR retention_sweep_lease.lease_until < ${now}
+      RETURNING lease_owner`;
+    return rows.length === 1;
+  }
+
+  async takeErasureResumeLease(owner: string, now: number, leaseMs: number): Promise<boolean> {
+    const rows = await this.sql`
+      INSERT INTO erasure_resume_lease (id, lease_owner, lease_until) VALUES (1, ${owner}, ${now + leaseMs})
+      ON CONFLICT (id) DO UPDATE SET lease_owner = excluded.lease_owner, lease_until = excluded.lease_until
+      WHERE erasure_resume_lease.lease_owner = ${owner} OR erasure_resume_lease.lease_until < ${now}
       RETURNING lease_owner`;
     return rows.length === 1;
   }
@@ -237,10 +315,11 @@ export class PostgresPrivacy implements PrivacyStore {
     });
   }
 
-  private async deleteVisitorRows(tx: Tx, visitorId: string): Promise<void> {
+  /** Deletes the visitor and their access; how many visitor rows went (0 or 1). */
+  private async deleteVisitorRows(tx: Tx, visitorId: string): Promise<number> {
     await tx`DELETE FROM visitor_tokens WHERE visitor_id = ${visitorId}`;
     await tx`DELETE FROM visitor_resume_tokens WHERE visitor_id = ${visitorId}`;
     await tx`DELETE FROM visitor_follow_ups WHERE visitor_id = ${visitorId}`;
-    await tx`DELETE FROM visitors WHERE id = ${visitorId}`;
+    return (await tx`DELETE FROM visitors WHERE id = ${visitorId}`).count;
   }
 }

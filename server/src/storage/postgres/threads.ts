@@ -37,7 +37,10 @@ export class PostgresThreads implements ThreadStore {
   }
 
   async get(id: string, db: Db = this.sql): Promise<ThreadRecord | undefined> {
-    const [row] = await db<Row[]>`SELECT ${this.columns(db)} FROM threads WHERE id = ${id}`;
+    // A thread being erased (its mark, CONTRACT §14) is gone for every reader from its `thread_deleted` on.
+    const [row] = await db<Row[]>`
+      SELECT ${this.columns(db)} FROM threads
+      WHERE id = ${id} AND NOT EXISTS (SELECT 1 FROM thread_erasures WHERE thread_id = threads.id)`;
     return row && this.record(row);
   }
 

@@ -40,7 +40,7 @@ export class PostgresVisitors implements VisitorStore {
       SELECT threads.id, threads.status, threads.last_message_sender, threads.last_message_content,
              threads.last_message_at, threads.updated_at
       FROM participants JOIN threads ON threads.id = participants.thread_id
-      WHERE participants.sender_id = ${`visitor:${visitorId}`}
+      WHERE participants.sender_id = ${`visitor:${visitorId}`} AND NOT EXISTS (SELECT 1 FROM thread_erasures WHERE thread_id = threads.id)
       ORDER BY threads.updated_at DESC, threads.id DESC LIMIT ${limit}`;
     return rows.map(toVisitorThread);
   }

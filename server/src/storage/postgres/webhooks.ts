@@ -16,6 +16,8 @@ const LAPSE_REASON = `CASE
     WHEN u.disabled THEN 'creator_disabled'
     WHEN u.session_version <> w.creator_session_version THEN 'creator_password_changed'
     WHEN NOT EXISTS (SELECT 1 FROM thread_access AS a WHERE a.user_id = u.id AND a.thread_id = w.thread_id)
+      -- A thread being erased has no readers left, but its webhooks still deliver its thread_deleted (CONTRACT §14).
+      AND NOT EXISTS (SELECT 1 FROM thread_erasures AS m WHERE m.thread_id = w.thread_id)
       THEN 'creator_lost_access'
   END`;
 

@@ -1,7 +1,20 @@
 import type Database from 'better-sqlite3';
 import { auditWriter } from './audit-rows.ts';
 import { indexedTextOf } from './schema.ts';
-import type { AuditEntry, ExpiredThread, MessageOrigin, PrivacyStore, VisitorQuery, VisitorSummary } from '../stores/privacy-store.ts';
+import type { GroupedWriter } from './grouped-writer.ts';
+import { now } from './rows.ts';
+import type { SqliteThreadLog } from './thread-log.ts';
+import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
+import type {
+  AuditEntry,
+  ErasureMark,
+  ExpiredThread,
+  MessageOrigin,
+  NewErasureMark,
+  PrivacyStore,
+  VisitorQuery,
+  VisitorSummary,
+} from '../stores/privacy-store.ts';
 
 interface VisitorRow {
   id: string;
@@ -12,6 +25,32 @@ interface VisitorRow {
   verified: number;
   created_at: string;
   last_seen_at: string | null;
+}
+
+interface MarkRow {
+  thread_id: string;
+  visitor_id: string | null;
+  agent_id: string | null;
+  reason: string;
+  erased_by: string;
+  actor: string;
+  address: string | null;
+  farewell_seq: number;
+  marked_at: string;
+}
+
+function markOf(row: MarkRow): ErasureMark {
+  return {
+    threadId: row.thread_id,
+    visitorId: row.visitor_id,
+    agentId: row.agent_id,
+    reason: row.reason,
+    by: row.erased_by,
+    actor: row.actor,
+    address: row.address,
+    farewellSeq: row.farewell_seq,
+    markedAt: row.marked_at,
+  };
 }
 
 /**
@@ -35,7 +74,11 @@ export class SqlitePrivacy implements PrivacyStore {
   private readonly stmt;
   private readonly audit;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly writer: GroupedWriter,
+    private readonly log: SqliteThreadLog,
+  ) {
     this.audit = auditWriter(db);
     const summary = `SELECT visitors.id, visitors.agent_id, visitors.email, visitors.name, visitors.identity_sub, visitors.verified,
                             visitors.created_at,
@@ -63,6 +106,17 @@ export class SqlitePrivacy implements PrivacyStore {
       deleteResumeTokens: db.prepare('DELETE FROM visitor_resume_tokens WHERE visitor_id = ?'),
       deleteFollowUp: db.prepare('DELETE FROM visitor_follow_ups WHERE visitor_id = ?'),
       deleteVisitor: db.prepare('DELETE FROM visitors WHERE id = ?'),
+      threadExists: db.prepare('SELECT 1 FROM threads WHERE id = ?').pluck(),
+      threadMarked: db.prepare('SELECT 1 FROM thread_erasures WHERE thread_id = ?').pluck(),
+      insertMark: db.prepare(
+        `INSERT INTO thread_erasures (thread_id, visitor_id, agent_id, reason, erased_by, actor, address, farewell_seq, marked_at)
+         VALUES (@threadId, @visitorId, @agentId, @reason, @by, @actor, @address, @farewellSeq, @markedAt)`,
+      ),
+      mark: db.prepare('SELECT * FROM thread_erasures WHERE thread_id = ?'),
+      marksOf: db.prepare('SELECT * FROM thread_erasures WHERE visitor_id = ? ORDER BY marked_at, thread_id'),
+      staleMarks: db.prepare('SELECT * FROM thread_erasures WHERE marked_at < ? ORDER BY marked_at, thread_id LIMIT ?'),
+      deleteLoneMark: db.prepare('DELETE FROM thread_erasures WHERE thread_id = ? AND visitor_id IS NULL'),
+      deleteVisitorMarks: db.prepare('DELETE FROM thread_erasures WHERE visitor_id = ?'),
       visitorsOfThread: db.prepare('SELECT id FROM visitors WHERE thread_id = ?').pluck(),
       deleteAccess: db.prepare('DELETE FROM thread_access WHERE thread_id = ?'),
       deleteWebhooks: db.prepare('DELETE FROM webhooks WHERE thread_id = ?'),
@@ -123,6 +177,12 @@ export class SqlitePrivacy implements PrivacyStore {
         `INSERT INTO retention_sweep_lease (id, lease_owner, lease_until) VALUES (1, @owner, @until)
          ON CONFLICT (id) DO UPDATE SET lease_owner = @owner, lease_until = @until
          WHERE retention_sweep_lease.lease_owner = @owner OR retention_sweep_lease.lease_until < @now
+         RETURNING lease_owner`,
+      ),
+      resumeLease: db.prepare(
+        `INSERT INTO erasure_resume_lease (id, lease_owner, lease_until) VALUES (1, @owner, @until)
+         ON CONFLICT (id) DO UPDATE SET lease_owner = @owner, lease_until = @until
+         WHERE erasure_resume_lease.lease_owner = @owner OR erasure_resume_lease.lease_until < @now
          RETURNING lease_owner`,
       ),
       // Within the thread (messages_by_seq): message ids have no index of their own.
@@ -191,11 +251,43 @@ export class SqlitePrivacy implements PrivacyStore {
   }
 
   async forgetVisitorAccess(visitorId: string): Promise<void> {
-    this.db.transaction(() => {
-      this.stmt.deleteTokens.run(visitorId);
-      this.stmt.deleteResumeTokens.run(visitorId);
-      this.stmt.deleteFollowUp.run(visitorId);
-    })();
+    this.db.transaction(() => this.forgetAccess(visitorId))();
+  }
+
+  private forgetAccess(visitorId: string): void {
+    this.stmt.deleteTokens.run(visitorId);
+    this.stmt.deleteResumeTokens.run(visitorId);
+    this.stmt.deleteFollowUp.run(visitorId);
+  }
+
+  async commitFarewell(threadId: string, mark: NewErasureMark): Promise<{ event: ThreadEvent; mark: ErasureMark } | undefined> {
+    // Through the grouped writer, as every append to the log: its seq is taken in queue order with the others'.
+    return this.writer.run(() => {
+      if (this.stmt.threadExists.get(threadId) === undefined || this.stmt.threadMarked.get(threadId) !== undefined) return undefined;
+      const markedAt = now();
+      const farewell = { eventType: 'thread_deleted', senderId: mark.by, content: null, data: { reason: mark.reason } } as const;
+      const event = this.log.insertEvent(threadId, farewell, markedAt);
+      const written: ErasureMark = { ...mark, threadId, farewellSeq: event.thread_seq, markedAt };
+      this.stmt.insertMark.run(written);
+      // Its users lose it now (lists, counts and search read through these rows); its webhooks keep delivering.
+      this.stmt.deleteAccess.run(threadId);
+      // The visitor's way back in ends with their first thread's farewell: no resolve finds the thread gone under it.
+      if (mark.visitorId) this.forgetAccess(mark.visitorId);
+      return { event, mark: written };
+    });
+  }
+
+  async erasureMark(threadId: string): Promise<ErasureMark | undefined> {
+    const row = this.stmt.mark.get(threadId) as MarkRow | undefined;
+    return row && markOf(row);
+  }
+
+  async erasureMarksOf(visitorId: string): Promise<ErasureMark[]> {
+    return (this.stmt.marksOf.all(visitorId) as MarkRow[]).map(markOf);
+  }
+
+  async staleErasureMarks(markedBefore: number, limit: number): Promise<ErasureMark[]> {
+    return (this.stmt.staleMarks.all(new Date(markedBefore).toISOString(), limit) as MarkRow[]).map(markOf);
   }
 
   async closeThread(threadId: string): Promise<void> {
@@ -243,14 +335,16 @@ export class SqlitePrivacy implements PrivacyStore {
       this.stmt.deleteThreadFollowUps.run(threadId, threadId);
       this.stmt.deleteThreadResumeTokens.run(threadId);
       this.stmt.deleteAttachments.run(threadId);
+      this.stmt.deleteLoneMark.run(threadId);
       if (this.stmt.deleteThread.run(threadId).changes > 0) this.audit(audit);
     })();
   }
 
   async eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<void> {
     this.db.transaction(() => {
-      this.deleteVisitorRows(visitorId);
-      this.audit(audit);
+      const visitorRows = this.deleteVisitorRows(visitorId);
+      const marks = this.stmt.deleteVisitorMarks.run(visitorId).changes;
+      if (visitorRows + marks > 0) this.audit(audit);
     })();
   }
 
@@ -261,6 +355,10 @@ export class SqlitePrivacy implements PrivacyStore {
 
   async takeRetentionLease(owner: string, now: number, leaseMs: number): Promise<boolean> {
     return this.stmt.lease.get({ owner, now, until: now + leaseMs }) !== undefined;
+  }
+
+  async takeErasureResumeLease(owner: string, now: number, leaseMs: number): Promise<boolean> {
+    return this.stmt.resumeLease.get({ owner, now, until: now + leaseMs }) !== undefined;
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
@@ -316,11 +414,12 @@ export class SqlitePrivacy implements PrivacyStore {
     })();
   }
 
-  private deleteVisitorRows(visitorId: string): void {
+  /** Deletes the visitor and their access; how many visitor rows went (0 or 1). */
+  private deleteVisitorRows(visitorId: string): number {
     this.stmt.deleteTokens.run(visitorId);
     this.stmt.deleteResumeTokens.run(visitorId);
     this.stmt.deleteFollowUp.run(visitorId);
-    this.stmt.deleteVisitor.run(visitorId);
+    return this.stmt.deleteVisitor.run(visitorId).changes;
   }
 
   /**

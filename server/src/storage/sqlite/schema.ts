@@ -749,6 +749,31 @@ export const MIGRATIONS: readonly string[] = [
   END;
   INSERT INTO thread_search (thread_search, rank) VALUES ('secure-delete', 1);
   INSERT INTO thread_search (thread_search) VALUES ('optimize');
+  `, // An erasure that cannot be left half done (CONTRACT §14): each erased thread's mark, written in the same transaction
+  // as its `thread_deleted`, says who erased it and why (the audit entry written at the end is made from it) and makes
+  // the thread gone for every reader at once, while its webhooks still take the farewell. The retention sweeper
+  // finishes what a crash left marked (one process at a time: its lease); the mark goes with the thread row (a thread erased alone) or with the visitor
+  // row (a visitor's erasure, whose audit entry is written then).
+  `
+  CREATE TABLE thread_erasures (
+    thread_id TEXT PRIMARY KEY,
+    visitor_id TEXT,
+    agent_id TEXT,
+    reason TEXT NOT NULL,
+    erased_by TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    address TEXT,
+    farewell_seq INTEGER NOT NULL,
+    marked_at TEXT NOT NULL
+  );
+  CREATE INDEX thread_erasures_by_visitor ON thread_erasures(visitor_id) WHERE visitor_id IS NOT NULL;
+  CREATE INDEX thread_erasures_by_time ON thread_erasures(marked_at);
+  -- Who finishes the erasures left unfinished: one process at a time, as the retention sweep's lease.
+  CREATE TABLE erasure_resume_lease (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    lease_owner TEXT NOT NULL,
+    lease_until INTEGER NOT NULL
+  );
   `,
 ];
 

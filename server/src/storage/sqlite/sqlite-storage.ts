@@ -156,7 +156,7 @@ export class SqliteStorage implements Storage {
     this.followUps = new SqliteFollowUps(this.db);
     this.resumeTokens = new SqliteResumeTokens(this.db);
     this.emailOptOuts = new SqliteEmailOptOuts(this.db);
-    this.privacy = new SqlitePrivacy(this.db);
+    this.privacy = new SqlitePrivacy(this.db, this.writer, log);
     // A failed checkpoint loses nothing (the WAL keeps the pages; the in-line one takes over): a warning is enough.
     this.checkpointer =
       path === ':memory:' ? null : new Checkpointer(path, (message) => console.warn(`SQLite checkpoint failed: ${message}`));

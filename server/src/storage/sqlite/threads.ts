@@ -26,7 +26,8 @@ export class SqliteThreads implements ThreadStore, ThreadTables {
         `INSERT INTO threads (id, kind, title, participation_mode, created_by, created_at, updated_at, activity_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      byId: db.prepare('SELECT * FROM threads WHERE id = ?'),
+      // A thread being erased (its mark, CONTRACT §14) is gone for every reader from its `thread_deleted` on.
+      byId: db.prepare('SELECT * FROM threads WHERE id = ? AND NOT EXISTS (SELECT 1 FROM thread_erasures WHERE thread_id = threads.id)'),
       participants: db.prepare('SELECT sender_id, name, avatar_url FROM participants WHERE thread_id = ? ORDER BY position'),
       insertParticipant: db.prepare('INSERT INTO participants (thread_id, sender_id, name, avatar_url, position) VALUES (?, ?, ?, ?, ?)'),
       insertAccess: db.prepare('INSERT OR IGNORE INTO thread_access (user_id, thread_id) VALUES (?, ?)'),

@@ -54,7 +54,8 @@ export class SqliteVisitors implements VisitorStore {
         `SELECT threads.id, threads.status, threads.last_message_sender, threads.last_message_content,
                 threads.last_message_at, threads.updated_at
          FROM participants JOIN threads ON threads.id = participants.thread_id
-         WHERE participants.sender_id = ? ORDER BY threads.updated_at DESC, threads.id DESC LIMIT ?`,
+         WHERE participants.sender_id = ? AND NOT EXISTS (SELECT 1 FROM thread_erasures WHERE thread_id = threads.id)
+         ORDER BY threads.updated_at DESC, threads.id DESC LIMIT ?`,
       ),
       insert: db.prepare(
         `INSERT INTO visitors (id, agent_id, email, name, identity_sub, verified, thread_id, created_at)

@@ -1,3 +1,5 @@
+import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
+
 /** One visitor as an owner finds them (CONTRACT §14 "find"): their labels and every thread they started. */
 export interface VisitorSummary {
   id: string;
@@ -46,6 +48,36 @@ export interface AuditEntry {
   address: string | null;
 }
 
+/**
+ * A thread being erased (CONTRACT §14): written with its `thread_deleted`, in the same
+ * transaction, and gone with the thread row (a thread erased alone) or with the visitor row (a
+ * visitor's erasure). While it is there the thread is gone for every reader (not found, no
+ * reader, in no list, count or search) and only its webhooks still read its log, to deliver the
+ * farewell. A mark older than the farewell wait that is still there is an erasure a crash cut
+ * short: the retention sweeper finishes it, from what the mark says.
+ */
+export interface ErasureMark {
+  threadId: string;
+  /** The visitor whose erasure this thread is part of; null for a thread erased alone (retention). */
+  visitorId: string | null;
+  /** The agent the audit entry concerns (owners read it there); null for none. */
+  agentId: string | null;
+  /** The `reason` of the `thread_deleted` event. */
+  reason: string;
+  /** Who asked: the sender of the `thread_deleted` event. */
+  by: string;
+  /** The audit entry's actor (`user:<uuid>`, `admin` or `system`). */
+  actor: string;
+  /** The client address of the request that asked; null for the system and the admin CLI. */
+  address: string | null;
+  /** The seq of the thread's `thread_deleted` event: its webhooks are waited for up to it. */
+  farewellSeq: number;
+  markedAt: string;
+}
+
+/** What the erasure says of a mark; the farewell's seq and the time are the commit's. */
+export type NewErasureMark = Omit<ErasureMark, 'threadId' | 'farewellSeq' | 'markedAt'>;
+
 /** What an owner looks a visitor up by; at least one is given. */
 export interface VisitorQuery {
   email?: string;
@@ -70,6 +102,19 @@ export interface PrivacyStore {
    */
   forgetVisitorAccess(visitorId: string): Promise<void>;
   /**
+   * Commits the thread's `thread_deleted {reason}` (sent by `mark.by`) and its {@link ErasureMark}
+   * in one transaction, which also takes the thread from its users (inbox rows: lists, counts
+   * and search lose it at once; its webhooks keep delivering it). Undefined, with nothing
+   * written, when there is no such thread or it is marked already.
+   */
+  commitFarewell(threadId: string, mark: NewErasureMark): Promise<{ event: ThreadEvent; mark: ErasureMark } | undefined>;
+  /** The thread's erasure mark, if it is being erased. */
+  erasureMark(threadId: string): Promise<ErasureMark | undefined>;
+  /** The marks of the visitor's erasure, oldest first. */
+  erasureMarksOf(visitorId: string): Promise<ErasureMark[]>;
+  /** Marks written before `markedBefore` (epoch ms), oldest first, at most `limit`: erasures left unfinished. */
+  staleErasureMarks(markedBefore: number, limit: number): Promise<ErasureMark[]>;
+  /**
    * Takes the thread from its readers and its subscriptions (inbox rows, webhooks) in one
    * transaction: called once `thread_deleted` went out. Search reads only threads a user has
    * access to, so the thread's entries are unfindable from here on; {@link eraseSearchChunk}
@@ -87,7 +132,8 @@ export interface PrivacyStore {
    * Deletes what is left of the thread, in one transaction: the rest of its log, its
    * participants, approvals, runs, notifications and their queued deliveries, and the thread
    * row; a visitor whose open thread it is goes with it. Nothing when it is already gone. The
-   * audit entry (a thread erased alone, by retention) is written in the same transaction, when the thread was there.
+   * audit entry (a thread erased alone, by retention) is written in the same transaction, when the thread was there,
+   * and the thread's erasure mark goes with it when it is not part of a visitor's erasure (that one's go with the visitor).
    */
   eraseThread(threadId: string, audit?: AuditEntry): Promise<void>;
   /**
@@ -97,7 +143,11 @@ export interface PrivacyStore {
    * thread's entries went, before its log goes (the log's per-event lookups are then cheap).
    */
   compactSearchStep(start: boolean): Promise<boolean>;
-  /** Deletes the visitor row and whatever of their access is left, with the erasure's audit entry in the same transaction. */
+  /**
+   * Deletes the visitor row, whatever of their access is left and the erasure marks of their
+   * threads, with the erasure's audit entry in the same transaction when any of these was there
+   * (an erasure finished twice, by a resume and the process that began it, records it once).
+   */
   eraseVisitor(visitorId: string, audit?: AuditEntry): Promise<void>;
   /**
    * Visitor threads of agents with a retention whose last activity is older than it at `now`
@@ -106,6 +156,8 @@ export interface PrivacyStore {
   expiredThreads(now: number, limit: number): Promise<ExpiredThread[]>;
   /** Takes or renews the retention sweep's lease for `owner`: true when it is theirs until now + leaseMs. */
   takeRetentionLease(owner: string, now: number, leaseMs: number): Promise<boolean>;
+  /** Takes or renews the lease of finishing unfinished erasures for `owner`: true when it is theirs until now + leaseMs. */
+  takeErasureResumeLease(owner: string, now: number, leaseMs: number): Promise<boolean>;
   /** Appends an entry to the audit log. */
   appendAudit(entry: AuditEntry): Promise<void>;
   /** The agent's audit entries, newest first, before the cursor (an entry's position), of one action when given. */

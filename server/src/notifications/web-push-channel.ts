@@ -1,11 +1,11 @@
 import { isIP } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, buildConnector, type Dispatcher } from 'undici';
 import type webPush from 'web-push';
 import type { PushPayload } from '../../../src/core/protocol/notifications.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { PushSubscriptionRecord, VapidKeyPair } from '../storage/stores/push-store.ts';
-import { AddressRefused, bareHost, type AddressGuard } from '../webhooks/address-guard.ts';
+import { AddressRefused, type AddressGuard } from '../webhooks/address-guard.ts';
 import type { ApprovalActionTokens } from './approval-action-tokens.ts';
 import { BatchCoalescer } from './batch-coalescer.ts';
 import type { DeliverableNotification, DeliveryOutcome, PushChannel } from './delivery-channels.ts';
@@ -105,7 +105,7 @@ export class WebPushChannel implements PushChannel {
       // the kept-open connections (a backlog of pushes) is not the push service failing to answer.
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
-      connect: { lookup: deps.guard.lookup, timeout: this.timeoutMs },
+      connect: guardedConnector(deps.guard, this.timeoutMs),
     });
     this.vapidHeaders = new VapidHeaderCache(deps.vapid, deps.subject);
     this.subscriptions = new BatchCoalescer(async (userIds) => {
@@ -202,8 +202,6 @@ export class WebPushChannel implements PushChannel {
 
   /** One POST, on a kept-open connection or a new one whose `lookup` is the guard's; redirects are not followed. */
   private async post(url: URL, headers: Record<string, string | number>, body: Buffer): Promise<number> {
-    // Node connects to an IP literal without calling `lookup`: checked here. Names are checked by the lookup.
-    if (isIP(bareHost(url)) !== 0) await this.deps.guard.addressesOf(bareHost(url));
     if (this.stopped) throw Object.assign(new Error('push channel stopped'), { code: 'ABORT_ERR' });
     let response: Dispatcher.ResponseData;
     try {
@@ -223,6 +221,23 @@ export class WebPushChannel implements PushChannel {
     await response.body.dump();
     return response.statusCode;
   }
+}
+
+/**
+ * Opens connections for the HTTP client under §8's network rules: a name is resolved and
+ * checked by the guard's `lookup`; Node connects to an IP literal without calling `lookup`, so
+ * that is checked here. Once per connection, not per push (kept-open connections are reused).
+ */
+function guardedConnector(guard: AddressGuard, timeoutMs: number): buildConnector.connector {
+  const connect = buildConnector({ lookup: guard.lookup, timeout: timeoutMs });
+  return (options, callback) => {
+    const host = options.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) === 0) return connect(options, callback);
+    guard.addressesOf(host).then(
+      () => connect(options, callback),
+      (error: Error) => callback(error, null),
+    );
+  };
 }
 
 /** `web-push`'s headers as `undici` takes them cheapest: a flat array of names and values. */

@@ -73,6 +73,26 @@ describe('PushEncryptionPool', () => {
     expect(decryptAes128gcm(details.body, keys).toString('utf8')).toBe('after');
   });
 
+  it('requests made together go to a thread as batches: each gets its own answer, one failing fails only itself', async () => {
+    const keys = browserKeys();
+    const good = {
+      endpoint: 'https://push.example/send/d',
+      keys: { p256dh: keys.publicKey.toString('base64url'), auth: keys.auth.toString('base64url') },
+    };
+    const bad = { endpoint: 'https://push.example/send/e', keys: { p256dh: 'AAAA', auth: keys.auth.toString('base64url') } };
+    const encryption = pool(1);
+    const payloads = Array.from({ length: 70 }, (_, index) => `{"n":${index}}`);
+    const settled = await Promise.allSettled(
+      payloads.map((payload, index) => encryption.build(index === 40 ? bad : good, payload, OPTIONS)),
+    );
+    expect(settled.filter((result) => result.status === 'rejected').map((result) => String(result.reason))).toEqual([
+      'Error: The subscription p256dh value should be 65 bytes long.',
+    ]);
+    expect(
+      settled.map((result) => (result.status === 'fulfilled' ? decryptAes128gcm(result.value.body, keys).toString('utf8') : null)),
+    ).toEqual(payloads.map((payload, index) => (index === 40 ? null : payload)));
+  });
+
   it('refuses new work once stopped', async () => {
     const encryption = pool(1);
     await encryption.stop();

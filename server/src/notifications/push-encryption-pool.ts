@@ -12,20 +12,33 @@ import type webPush from 'web-push';
 export const PUSH_ENCRYPTION_MAX_THREADS = 4;
 
 /**
+ * Requests posted to a thread in one message at most: replies come back per message, so a
+ * whole round's thousand requests in one would hold every push until the last was encrypted.
+ */
+export const PUSH_ENCRYPTION_BATCH = 32;
+
+/**
  * The worker's code (CommonJS, so it runs the same under tsx, vitest and a build): `web-push`
- * builds each request (encryption and headers) and sends the body back as its own buffer.
+ * builds each request of a batch (encryption and headers); the answers go back as one message,
+ * each body as its own transferred buffer.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const webPush = require(workerData.webPush);
-parentPort.on('message', ({ id, subscription, payload, options }) => {
-  try {
-    const details = webPush.generateRequestDetails(subscription, payload, options);
-    const body = new Uint8Array(details.body);
-    parentPort.postMessage({ id, headers: details.headers, body }, [body.buffer]);
-  } catch (error) {
-    parentPort.postMessage({ id, error: { name: String(error && error.name), message: String(error && error.message) } });
+parentPort.on('message', ({ jobs }) => {
+  const replies = [];
+  const transfer = [];
+  for (const { id, subscription, payload, options } of jobs) {
+    try {
+      const details = webPush.generateRequestDetails(subscription, payload, options);
+      const body = new Uint8Array(details.body);
+      replies.push({ id, headers: details.headers, body });
+      transfer.push(body.buffer);
+    } catch (error) {
+      replies.push({ id, error: { name: String(error && error.name), message: String(error && error.message) } });
+    }
   }
+  parentPort.postMessage({ replies }, transfer);
 });
 `;
 
@@ -47,9 +60,18 @@ interface Reply {
   error?: { name: string; message: string };
 }
 
+interface Job {
+  id: number;
+  subscription: webPush.PushSubscription;
+  payload: string;
+  options: webPush.RequestOptions;
+}
+
 interface Thread {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Requests of this turn of the event loop, posted together on the next (see {@link PushEncryptionPool.build}). */
+  outbox: Job[];
 }
 
 /**
@@ -81,7 +103,11 @@ export class PushEncryptionPool {
       // Held while requests are in flight, so a process awaiting one does not end; idle, it lets the process end.
       if (thread.pending.size === 0) thread.worker.ref();
       thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, subscription, payload, options });
+      // A busy thread's readers are pushed to at the same moment: one message each way per batch,
+      // not per push (a message's dispatch on the server's thread was a few per cent of a push's CPU).
+      if (thread.outbox.length === 0) setImmediate(() => this.post(thread));
+      thread.outbox.push({ id, subscription, payload, options });
+      if (thread.outbox.length >= PUSH_ENCRYPTION_BATCH) this.post(thread);
     });
   }
 
@@ -92,19 +118,30 @@ export class PushEncryptionPool {
     await Promise.all(threads.map((thread) => thread.worker.terminate()));
   }
 
+  private post(thread: Thread): void {
+    const jobs = thread.outbox.splice(0);
+    // Ended meanwhile: its requests were failed with it.
+    if (jobs.length > 0 && this.threads.includes(thread)) thread.worker.postMessage({ jobs });
+  }
+
   private startThread(index: number): Thread {
     // No tsx or profiler flags of the server's: the worker's code is plain CommonJS.
     const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { webPush: this.webPushPath } });
     worker.unref();
-    const thread: Thread = { worker, pending: new Map() };
-    worker.on('message', (reply: Reply) => {
-      const pending = thread.pending.get(reply.id);
-      if (!pending) return;
-      thread.pending.delete(reply.id);
+    const thread: Thread = { worker, pending: new Map(), outbox: [] };
+    worker.on('message', ({ replies }: { replies: Reply[] }) => {
+      for (const reply of replies) {
+        const pending = thread.pending.get(reply.id);
+        if (!pending) continue;
+        thread.pending.delete(reply.id);
+        if (reply.error) pending.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+        else
+          pending.resolve({
+            headers: reply.headers!,
+            body: Buffer.from(reply.body!.buffer, reply.body!.byteOffset, reply.body!.byteLength),
+          });
+      }
       if (thread.pending.size === 0) worker.unref();
-      if (reply.error) pending.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
-      else
-        pending.resolve({ headers: reply.headers!, body: Buffer.from(reply.body!.buffer, reply.body!.byteOffset, reply.body!.byteLength) });
     });
     const fail = (error: Error) => {
       if (this.threads[index] === thread) this.threads[index] = undefined;

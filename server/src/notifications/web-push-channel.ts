@@ -1,12 +1,11 @@
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
+import { Agent, buildConnector, type Dispatcher } from 'undici';
 import type webPush from 'web-push';
 import type { PushPayload } from '../../../src/core/protocol/notifications.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { PushSubscriptionRecord, VapidKeyPair } from '../storage/stores/push-store.ts';
-import { AddressRefused, bareHost, type AddressGuard } from '../webhooks/address-guard.ts';
+import { AddressRefused, type AddressGuard } from '../webhooks/address-guard.ts';
 import type { ApprovalActionTokens } from './approval-action-tokens.ts';
 import { BatchCoalescer } from './batch-coalescer.ts';
 import type { DeliverableNotification, DeliveryOutcome, PushChannel } from './delivery-channels.ts';
@@ -70,7 +69,7 @@ function fitPayload(payload: PushPayload): string {
 /**
  * Web push (RFC 8030) to every subscription of a user (CONTRACT §12): the payload encrypted
  * per RFC 8291 (`aes128gcm`) and signed per RFC 8292 (VAPID) by `web-push`, sent here over
- * `node:https` so that §8's network rules hold at connect time. `Topic` from the notification
+ * `undici` (with the guard's `lookup`) so that §8's network rules hold at connect time. `Topic` from the notification
  * id, `TTL`, `Urgency: high` for approvals (which carry a one-time action token). A push
  * service's 404/410 removes the subscription; 429, 5xx, timeouts and network errors retry.
  * Logs name subscriptions by id: never an endpoint or a key (they are credentials).
@@ -79,11 +78,6 @@ function fitPayload(payload: PushPayload): string {
  */
 export class WebPushChannel implements PushChannel {
   private readonly timeoutMs: number;
-  /**
-   * Requests in flight, ended on stop. Not an AbortSignal per request: its listener cost more
-   * than a tenth of the request's own CPU on the push path (issue 18's profile).
-   */
-  private readonly inFlight = new Set<ClientRequest>();
   private stopped = false;
   private readonly vapidHeaders: VapidHeaderCache;
   /** RFC 8291 encryption off the server's thread. */
@@ -92,13 +86,27 @@ export class WebPushChannel implements PushChannel {
   private readonly subscriptions: BatchCoalescer<string, PushSubscriptionRecord[]>;
   /** The `last_used_at` writes of the pushes answered at the same moment, as one write. */
   private readonly touches: BatchCoalescer<string, void>;
-  private readonly agents = {
-    'http:': new HttpAgent({ keepAlive: true, maxSockets: PUSH_SOCKETS_PER_ORIGIN, timeout: PUSH_IDLE_SOCKET_MS }),
-    'https:': new HttpsAgent({ keepAlive: true, maxSockets: PUSH_SOCKETS_PER_ORIGIN, timeout: PUSH_IDLE_SOCKET_MS }),
-  };
+  /**
+   * The HTTP client: `undici`, a pool of kept-open connections per origin. `node:http`'s
+   * `ClientRequest` (an object, header validation and a writev per request) was a fifth of
+   * the server's CPU per push (issue 18's profile). Each new connection resolves its host with
+   * the guard's `lookup`, so §8's network rules hold at connect time; redirects are not followed
+   * (`undici` follows none unless asked).
+   */
+  private readonly client: Agent;
 
   constructor(private readonly deps: WebPushChannelDeps) {
     this.timeoutMs = deps.timeoutMs ?? PUSH_TIMEOUT_MS;
+    this.client = new Agent({
+      connections: PUSH_SOCKETS_PER_ORIGIN,
+      keepAliveTimeout: PUSH_IDLE_SOCKET_MS,
+      keepAliveMaxTimeout: PUSH_IDLE_SOCKET_MS,
+      // Both count from when the request is written on a connection: waiting in line for one of
+      // the kept-open connections (a backlog of pushes) is not the push service failing to answer.
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+      connect: guardedConnector(deps.guard, this.timeoutMs),
+    });
     this.vapidHeaders = new VapidHeaderCache(deps.vapid, deps.subject);
     this.subscriptions = new BatchCoalescer(async (userIds) => {
       const found = await deps.storage.push.listForUsers(userIds);
@@ -147,11 +155,9 @@ export class WebPushChannel implements PushChannel {
   /** Abandons requests in flight (the delivery stays queued for the next try). */
   stop(): void {
     this.stopped = true;
-    for (const outgoing of this.inFlight) outgoing.destroy(Object.assign(new Error('push channel stopped'), { code: 'ABORT_ERR' }));
-    this.inFlight.clear();
     void this.encryption.stop();
-    this.agents['http:'].destroy();
-    this.agents['https:'].destroy();
+    // Requests in flight fail (their deliveries stay queued for the next try).
+    void this.client.destroy(Object.assign(new Error('push channel stopped'), { code: 'ABORT_ERR' })).catch(() => undefined);
   }
 
   private async sendOne(subscription: PushSubscriptionRecord, body: string, options: webPush.RequestOptions): Promise<SendResult> {
@@ -196,41 +202,47 @@ export class WebPushChannel implements PushChannel {
 
   /** One POST, on a kept-open connection or a new one whose `lookup` is the guard's; redirects are not followed. */
   private async post(url: URL, headers: Record<string, string | number>, body: Buffer): Promise<number> {
-    // Node connects to an IP literal without calling `lookup`: checked here. Names are checked by the lookup.
-    if (isIP(bareHost(url)) !== 0) await this.deps.guard.addressesOf(bareHost(url));
-    const secure = url.protocol === 'https:';
-    const request = secure ? httpsRequest : httpRequest;
-    let timer: NodeJS.Timeout | undefined;
-    let outgoing: ClientRequest | undefined;
-    return new Promise<number>((resolve, reject) => {
-      if (this.stopped) throw Object.assign(new Error('push channel stopped'), { code: 'ABORT_ERR' });
-      const sent = request(
-        url,
-        {
-          method: 'POST',
-          headers,
-          hostname: bareHost(url),
-          agent: this.agents[secure ? 'https:' : 'http:'],
-          lookup: this.deps.guard.lookup as RequestOptions['lookup'],
-        },
-        (response: IncomingMessage) => {
-          response.resume();
-          response.on('end', () => resolve(response.statusCode ?? 0));
-          response.on('error', reject);
-        },
-      );
-      outgoing = sent;
-      this.inFlight.add(sent);
-      // The timeout counts from when the request has a connection: waiting in line for one of the
-      // kept-open connections (a backlog of pushes) is not the push service failing to answer.
-      sent.once('socket', () => {
-        timer = setTimeout(() => sent.destroy(Object.assign(new Error('push request timed out'), { code: 'ETIMEDOUT' })), this.timeoutMs);
+    if (this.stopped) throw Object.assign(new Error('push channel stopped'), { code: 'ABORT_ERR' });
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.client.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: 'POST',
+        headers: rawHeaders(headers),
+        body,
       });
-      sent.on('error', (error: Error & { cause?: unknown }) => reject(error.cause instanceof AddressRefused ? error.cause : error));
-      sent.end(body);
-    }).finally(() => {
-      clearTimeout(timer);
-      if (outgoing) this.inFlight.delete(outgoing);
-    });
+    } catch (error) {
+      // The guard's refusal, as the connection's error or its cause.
+      const cause = (error as { cause?: unknown }).cause;
+      throw cause instanceof AddressRefused ? cause : error;
+    }
+    // The answer's body is not used; read to its end, so the connection serves the next request.
+    await response.body.dump();
+    return response.statusCode;
   }
+}
+
+/**
+ * Opens connections for the HTTP client under §8's network rules: a name is resolved and
+ * checked by the guard's `lookup`; Node connects to an IP literal without calling `lookup`, so
+ * that is checked here. Once per connection, not per push (kept-open connections are reused).
+ */
+function guardedConnector(guard: AddressGuard, timeoutMs: number): buildConnector.connector {
+  const connect = buildConnector({ lookup: guard.lookup, timeout: timeoutMs });
+  return (options, callback) => {
+    const host = options.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) === 0) return connect(options, callback);
+    guard.addressesOf(host).then(
+      () => connect(options, callback),
+      (error: Error) => callback(error, null),
+    );
+  };
+}
+
+/** `web-push`'s headers as `undici` takes them cheapest: a flat array of names and values. */
+function rawHeaders(headers: Record<string, string | number>): string[] {
+  const raw: string[] = [];
+  for (const name in headers) raw.push(name, String(headers[name]));
+  return raw;
 }

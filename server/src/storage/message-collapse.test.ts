@@ -43,4 +43,13 @@ describe('collapseDrafts', () => {
     const [only] = collapseDrafts([message('b', 1, 'Ann'), message('b', 2, 'Bo'), message('b', 3, 'Ann')]);
     expect(only).toMatchObject({ threadSeq: 3, title: '3 new messages in Plans', collapse: { senderId: null, count: 3 } });
   });
+
+  it('each channel is due as early as the earliest joined message that had it, even one between that did not', () => {
+    const pushOnly = { ...message('b', 2, 'Ann'), deliveries: [{ channel: 'push' as const, dueAt: 2 }] };
+    const [only] = collapseDrafts([message('b', 1, 'Ann', 10), pushOnly, message('b', 3, 'Ann', 30)]);
+    expect(only!.deliveries).toEqual([
+      { channel: 'push', dueAt: 2 },
+      { channel: 'email', dueAt: 110 },
+    ]);
+  });
 });

@@ -28,31 +28,65 @@ export function collapsedTitle(draft: NotificationDraft, collapse: MessageCollap
  * One write per user and slice, however many messages the slice holds.
  */
 export function collapseDrafts(drafts: readonly NotificationDraft[]): NotificationDraft[] {
-  const joined: (NotificationDraft | null)[] = [];
-  const slotOf = new Map<string, number>();
-  for (const draft of drafts) {
+  // First what each user's drafts join to, then one draft per user: a busy thread's round joins
+  // a thousand readers' several messages, and a draft made per message joined was most of the
+  // time and garbage of this step (issue 18).
+  const joins = new Map<string, Join>();
+  for (let index = 0; index < drafts.length; index++) {
+    const { collapse, userId, deliveries } = drafts[index]!;
+    if (!collapse) continue;
+    const join = joins.get(userId);
+    if (!join) {
+      joins.set(userId, { last: index, drafts: 1, count: collapse.count, senderId: collapse.senderId, dueAt: dueAtOf(deliveries) });
+      continue;
+    }
+    join.last = index;
+    join.drafts++;
+    join.count += collapse.count;
+    join.senderId = joinedSender(join.senderId, collapse.senderId);
+    for (const delivery of deliveries) {
+      join.dueAt[delivery.channel] = Math.min(join.dueAt[delivery.channel] ?? Infinity, delivery.dueAt);
+    }
+  }
+  const joined: NotificationDraft[] = [];
+  for (let index = 0; index < drafts.length; index++) {
+    const draft = drafts[index]!;
     const collapse = draft.collapse;
-    const slot = collapse ? slotOf.get(draft.userId) : undefined;
-    if (!collapse || slot === undefined) {
-      if (collapse) slotOf.set(draft.userId, joined.length);
+    if (!collapse) {
       joined.push(draft);
       continue;
     }
-    const older = joined[slot]!;
-    const count = older.collapse!.count + collapse.count;
-    const senderId = joinedSender(older.collapse!.senderId, collapse.senderId);
-    const dueAt = new Map<string, number>();
-    for (const delivery of [...older.deliveries, ...draft.deliveries]) {
-      dueAt.set(delivery.channel, Math.min(dueAt.get(delivery.channel) ?? Infinity, delivery.dueAt));
+    const join = joins.get(draft.userId)!;
+    // In the place of the user's newest draft; one alone stands as it is.
+    if (join.last !== index) continue;
+    if (join.drafts === 1) {
+      joined.push(draft);
+      continue;
     }
-    joined[slot] = null;
-    slotOf.set(draft.userId, joined.length);
+    const { count, senderId, dueAt } = join;
     joined.push({
       ...draft,
       title: collapsedTitle(draft, collapse, count, senderId),
       collapse: { ...collapse, count, senderId },
-      deliveries: draft.deliveries.map((delivery) => ({ channel: delivery.channel, dueAt: dueAt.get(delivery.channel)! })),
+      deliveries: draft.deliveries.map((delivery) => ({ channel: delivery.channel, dueAt: dueAt[delivery.channel]! })),
     });
   }
-  return joined.filter((draft): draft is NotificationDraft => draft !== null);
+  return joined;
 }
+
+/** What a user's `message` drafts of one slice join to, so far. */
+interface Join {
+  /** The index of the newest draft. */
+  last: number;
+  drafts: number;
+  count: number;
+  senderId: string | null;
+  /** Each channel's earliest due time. */
+  dueAt: Partial<Record<NotificationDraft['deliveries'][number]['channel'], number>>;
+}
+
+const dueAtOf = (deliveries: NotificationDraft['deliveries']): Join['dueAt'] => {
+  const dueAt: Join['dueAt'] = {};
+  for (const delivery of deliveries) dueAt[delivery.channel] = Math.min(dueAt[delivery.channel] ?? Infinity, delivery.dueAt);
+  return dueAt;
+};

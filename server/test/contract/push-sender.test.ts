@@ -173,9 +173,31 @@ describe('web push and the network rules at send time (CONTRACT §8, §12)', () 
       const outcome = await server.app.context.notifyChannels.push.deliver({ userId: user.user.id, notification: notification() });
       expect(outcome).toBe('nothing_to_send');
       expect(service.received.length + service.refused.length).toBe(0);
-      expect(await closedLog(server)).toContain('push endpoint refused by the network rules');
     } finally {
       await service.close();
     }
+  });
+
+  it('an endpoint whose host is a private IP literal (stored before the rules changed) gets no request', async () => {
+    const user = await server.addUser('Grace');
+    const service = await LocalPushService.start();
+    try {
+      const local = service.subscribe();
+      // Node connects to an IP literal without a lookup: the connection itself is checked.
+      const endpoint = `https://127.0.0.1:${new URL(service.origin).port}/push/${local.id}`;
+      await server.app.context.storage.push.subscribe({ userId: user.user.id, endpoint, p256dh: local.keys.p256dh, auth: local.keys.auth });
+      const outcome = await server.app.context.notifyChannels.push.deliver({ userId: user.user.id, notification: notification() });
+      expect(outcome).toBe('nothing_to_send');
+      expect(service.received.length + service.refused.length).toBe(0);
+      expect(service.connections).toBe(0);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('logs each refusal in words (last: it closes the server to read the whole log)', async () => {
+    const log = await closedLog(server);
+    expect(log).toContain('push endpoint refused by the network rules');
+    expect(log).toContain('127.0.0.1 is a loopback address, which push endpoints may not reach');
   });
 });

@@ -147,7 +147,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         strings={strings}
         lead={lead}
         pending={state.firstMessage}
-        pendingFiles={state.firstMessage === null ? [] : session.firstFiles.map((file) => file.name)}
+        pendingFiles={state.firstNames}
         offer={state.emailAsk === 'start' && offer}
         attach={profile?.attachments}
         lang={lang}

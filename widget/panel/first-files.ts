@@ -11,7 +11,7 @@
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import type { OutboxItem } from '../../src/core/sync/outbox-item.ts';
 import { IndexedDbOutboxStore } from '../../src/core/sync/outbox-store.ts';
-import { firstFilesDb, forgetFirst, keptFirst } from './first-message.ts';
+import { firstFilesDb, firstKey, keptFirst } from './first-message.ts';
 
 /** A kept first message this old is left over from a tab closed while its conversation started: it goes. */
 const LEFT_OVER_MS = 60 * 60 * 1000;
@@ -78,6 +78,6 @@ export async function sendFirst(
   if (!engine.outbox.get(id))
     await engine.outbox.add({ threadId, content: text, files: sending, baseSeq: null, latestSeenSeq: null, clientMessageId: id });
   // Only this message goes (not keptFirst's forgetting, which deletes the files' whole database).
-  forgetFirst(key);
+  sessionStorage.removeItem(firstKey(key));
   await store.remove(id);
 }

@@ -85,7 +85,7 @@ export abstract class VisitorConversation {
       preview: null,
       // A first message a reload interrupted while its conversation started (first-message.ts): it starts one again.
       firstMessage: kept?.text ?? null,
-      firstNames: kept?.files.map((file) => file.name) ?? [],
+      firstNames: kept?.names ?? [],
       emailAsk: null,
       earlier: null,
       leaving: null,
@@ -235,7 +235,7 @@ export abstract class VisitorConversation {
       this.set({ firstMessage: null, firstNames: [] });
       // Under its kept id (sent once); with files, chosen on this page or kept across a reload, the upload chunk hands them over.
       const stored = keptFirst(this.key);
-      (files.length > 0 || stored?.files.length
+      (files.length > 0 || stored?.names.length
         ? import('./first-files.ts').then((module) => module.sendFirst(this.key, engine, threadId, first, files, kept))
         : sendFirstText(this.key, engine, threadId, first, stored?.id)
       ).catch((error: unknown) => this.report('send_failed', describe(error)));

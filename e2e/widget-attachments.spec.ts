@@ -181,6 +181,12 @@ test('a reload while the first conversation starts keeps the first message and i
   await messageBox(page).press('Enter');
   await expect.poll(() => held).toBe(true);
   await expect(panel(page).getByText(text)).toBeVisible();
+  // Reloaded while the conversation still starts (the answer is held again): the kept message shows with its file's name.
+  held = false;
+  await page.reload();
+  await expect.poll(() => held).toBe(true);
+  await expect(panel(page).getByText(text)).toBeVisible();
+  await expect(panel(page).getByText(`📎 reload-${tag}.png`, { exact: true })).toBeVisible();
   await page.unroute(/\/chat\/public\/[^/]+\/threads$/);
   await page.reload();
 
@@ -197,6 +203,43 @@ test('a reload while the first conversation starts keeps the first message and i
   await page.reload();
   await expect(widgetConversation(page).getByText('180 × 90 pixels')).toBeVisible({ timeout: 30_000 });
   expect(await sentOnce()).toEqual([[`reload-${tag}.png`]]);
+});
+
+test('a reload while the first conversation starts keeps a first message without files: it is committed once and shown once, also after a second reload', async ({
+  page,
+  request,
+}) => {
+  const tag = uniqueTag();
+  await page.goto(host.page());
+  await openPanel(page);
+  expect((await visitorRecord(page)).threadId ?? null).toBeNull();
+  // The server makes the thread, but its answer never reaches this page: the conversation is still starting at the reload.
+  let held = false;
+  await page.route(/\/chat\/public\/[^/]+\/threads$/, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    await route.fetch().catch(() => undefined);
+    held = true;
+  });
+  const text = `Only words, then a reload ${tag}`;
+  await messageBox(page).fill(text);
+  await messageBox(page).press('Enter');
+  await expect.poll(() => held).toBe(true);
+  await expect(panel(page).getByText(text)).toBeVisible();
+  await page.unroute(/\/chat\/public\/[^/]+\/threads$/);
+  await page.reload();
+
+  // Sent into the thread the visitor ends up in, once, and shown once.
+  await expect.poll(async () => (await visitorRecord(page)).threadId ?? null).not.toBeNull();
+  const { threadId } = await visitorRecord(page);
+  const alice = await UserApi.login(request, ALICE);
+  const committed = async () =>
+    (await alice.events(threadId!)).filter((event) => event.event_type === 'message_committed' && event.content === text).length;
+  await expect.poll(committed, { timeout: 30_000 }).toBe(1);
+  await expect(widgetConversation(page).getByText(text, { exact: true })).toHaveCount(1);
+  // Nothing is sent again by a later page load: the kept copy is gone once the outbox had it.
+  await page.reload();
+  await expect(widgetConversation(page).getByText(text, { exact: true })).toHaveCount(1);
+  expect(await committed()).toBe(1);
 });
 
 test('a screenshot pasted while offline, before the upload tray ever loaded, is kept and added once online, then sent', async ({

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { PanelStrings } from '../widget/panel/i18n.ts';
-import { stringsFor } from '../widget/panel/testing/strings.ts';
+import { stringsFor, type TestStrings } from '../widget/panel/testing/strings.ts';
 import { AgentOwner } from './support/agent-settings.ts';
 import { expectAccessible } from './support/axe.ts';
 import { ALICE, UserApi, uniqueTag } from './support/inbox.ts';
@@ -30,7 +30,7 @@ test.afterAll(async () => {
 
 const conversation = (page: Page, t: PanelStrings) => panel(page).getByRole('region', { name: t.conversation });
 const messageBox = (page: Page, t: PanelStrings) => panel(page).getByRole('textbox', { name: t.messageLabel });
-const emailField = (page: Page, t: PanelStrings) => panel(page).getByRole('textbox', { name: t.emailLabel });
+const emailField = (page: Page, t: TestStrings) => panel(page).getByRole('textbox', { name: t.email.label });
 
 async function send(page: Page, t: PanelStrings, text: string): Promise<void> {
   await messageBox(page, t).fill(text);
@@ -96,9 +96,9 @@ for (const [language, locale] of [
       expect((await alice.thread(record.threadId!)).title).toMatch(/^Visitor [0-9A-F]{4}$/);
 
       // After the first reply: a gentle, optional offer. "No thanks" keeps chatting.
-      await expect(panel(page).getByText(t.emailOffer)).toBeVisible();
-      await panel(page).getByRole('button', { name: t.noThanks }).click();
-      await expect(panel(page).getByText(t.emailOffer)).toHaveCount(0);
+      await expect(panel(page).getByText(t.email.offer)).toBeVisible();
+      await panel(page).getByRole('button', { name: t.email.noThanks }).click();
+      await expect(panel(page).getByText(t.email.offer)).toHaveCount(0);
       const again = `Still here ${tag}`;
       await send(page, t, again);
       await expect(conversation(page, t).getByText(demoReplyTo(again))).toBeVisible({ timeout: 20_000 });
@@ -120,17 +120,17 @@ for (const [language, locale] of [
     await send(page, t, hello);
     await expect(conversation(page, t).getByText(demoReplyTo(hello))).toBeVisible({ timeout: 20_000 });
     await panel(page).getByRole('button', { name: t.talkToPerson }).click();
-    await expect(panel(page).getByText(t.emailOffer)).toBeVisible();
+    await expect(panel(page).getByText(t.email.offer)).toBeVisible();
     await expect(emailField(page, t)).toBeFocused();
     await expectAccessible(page, `widget email offer (${language})`, { include: ['[data-ama2-chat]'] });
 
     const email = `first-run-${tag}@example.com`;
     await emailField(page, t).fill('not-an-email');
-    await panel(page).getByRole('button', { name: t.saveEmail }).click();
-    await expect(panel(page).getByRole('alert')).toHaveText(t.emailInvalid);
+    await panel(page).getByRole('button', { name: t.email.save }).click();
+    await expect(panel(page).getByRole('alert')).toHaveText(t.email.invalid);
     await emailField(page, t).fill(email);
-    await panel(page).getByRole('button', { name: t.saveEmail }).click();
-    await expect(panel(page).getByText(t.emailSaved(email))).toBeVisible();
+    await panel(page).getByRole('button', { name: t.email.save }).click();
+    await expect(panel(page).getByText(t.email.saved(email))).toBeVisible();
     await expect(emailField(page, t)).toHaveCount(0);
 
     const record = await visitorRecord(page);

@@ -113,9 +113,9 @@ for (const [language, locale, viewport] of [
     await composer(first.page).fill(question);
     await composer(first.page).press('Enter');
     await expect(conversation(first.page).getByText(demoReplyTo(question))).toBeVisible({ timeout: ARRIVAL_MS });
-    await panel(first.page).getByRole('textbox', { name: t.emailLabel }).fill(email);
-    await panel(first.page).getByRole('button', { name: t.saveEmail }).click();
-    await expect(panel(first.page).getByText(t.emailSaved(email))).toBeVisible({ timeout: ARRIVAL_MS });
+    await panel(first.page).getByRole('textbox', { name: t.email.label }).fill(email);
+    await panel(first.page).getByRole('button', { name: t.email.save }).click();
+    await expect(panel(first.page).getByText(t.email.saved(email))).toBeVisible({ timeout: ARRIVAL_MS });
     const { threadId } = await visitorRecord(first.page, server.baseURL);
     expect(threadId).not.toBeNull();
     await first.context.close();

@@ -102,23 +102,23 @@ for (const [language, locale] of [
     else await page.keyboard.press('Escape');
     await expect(offer(page)).toBeVisible({ timeout: ARRIVAL_MS });
     await expect(offer(page)).toContainText(line);
-    const field = offer(page).getByRole('textbox', { name: t.emailLabel });
+    const field = offer(page).getByRole('textbox', { name: t.email.label });
     await expect(field).toBeFocused();
-    await expect(offer(page).getByRole('button', { name: t.saveEmail })).toBeVisible();
-    await expect(offer(page).getByRole('button', { name: t.noThanks })).toBeVisible();
+    await expect(offer(page).getByRole('button', { name: t.email.save })).toBeVisible();
+    await expect(offer(page).getByRole('button', { name: t.email.noThanks })).toBeVisible();
     await expect(panel(page)).toBeVisible();
     expect(await smallTargets(offer(page)), 'targets under 44 × 44 px').toEqual([]);
     await expectAccessibleInBothThemes(page, `widget, ${language}: the offer on leaving`);
 
     await field.fill('not-an-email');
-    await offer(page).getByRole('button', { name: t.saveEmail }).click();
-    await expect(offer(page).getByRole('alert')).toHaveText(t.emailInvalid);
+    await offer(page).getByRole('button', { name: t.email.save }).click();
+    await expect(offer(page).getByRole('alert')).toHaveText(t.email.invalid);
     await expect(field).toBeFocused();
     await expect(panel(page)).toBeVisible();
 
     const email = `leaving-${tag}@example.com`;
     await field.fill(email);
-    await offer(page).getByRole('button', { name: t.saveEmail }).click();
+    await offer(page).getByRole('button', { name: t.email.save }).click();
     // Saved, the panel closes as the visitor asked; the focus goes back to the launcher.
     await expect(panel(page)).toBeHidden({ timeout: ARRIVAL_MS });
     await expect(launcher(page)).toBeFocused();
@@ -129,7 +129,7 @@ for (const [language, locale] of [
 
     // Opened again: the email is on record, said so, and closing just closes.
     await launcher(page).click();
-    await expect(panel(page).getByText(t.emailSaved(email))).toBeVisible();
+    await expect(panel(page).getByText(t.email.saved(email))).toBeVisible();
     await panel(page).getByRole('button', { name: t.close }).click();
     await expect(panel(page)).toBeHidden();
     await watch.expectClean();
@@ -147,8 +147,8 @@ for (const [language, locale] of [
 
     await launcher(page).click();
     await expect(offer(page)).toBeVisible({ timeout: ARRIVAL_MS });
-    await expect(offer(page).getByRole('textbox', { name: t.emailLabel })).toBeFocused();
-    await offer(page).getByRole('button', { name: t.noThanks }).click();
+    await expect(offer(page).getByRole('textbox', { name: t.email.label })).toBeFocused();
+    await offer(page).getByRole('button', { name: t.email.noThanks }).click();
     await expect(panel(page)).toBeHidden();
     await expect(launcher(page)).toBeFocused();
     const { threadId } = await visitorRecord(page);

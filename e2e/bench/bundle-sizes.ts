@@ -58,8 +58,9 @@ const PANEL_ENTRY = 'widget/panel/panel.tsx';
 /**
  * Chunks the panel loads only when the visitor asks for what they show, never to chat:
  * "New conversation?" and "Earlier conversations" (widget/panel/history-ui.ts); the offer to
- * leave an email when a waiting visitor closes the panel, and a reply's preview while it is
- * closed (widget/panel/closing-ui.ts); a follow-up email's resume link, spent only on a page
+ * leave an email when a waiting visitor closes the panel, the inline email offer (after the
+ * first reply, or asked for a person) and a reply's preview while it is closed
+ * (widget/panel/closing-ui.ts); a follow-up email's resume link, spent only on a page
  * opened from one (widget/panel/resume-link.ts); the words for a script tag's bad options
  * (widget/shared/option-flaws.ts); the checks of `AMA2Chat.identify()`, on a page that calls it
  * (widget/shared/identify-options.ts); the German words, which only a German visitor loads

@@ -236,7 +236,7 @@ export const SCENES: readonly Scene[] = [
     name: 'widget-email-offer',
     async show(page) {
       await visitorWritesFirst(page, 'Do you ship to Norway?');
-      await expect(panel(page).getByText(widgetWords.emailOffer)).toBeVisible();
+      await expect(panel(page).getByText(widgetWords.email.offer)).toBeVisible();
     },
   },
   {

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { emailProblem } from './email.ts';
+import { emailWords } from './email-words.ts';
 import type { PanelStrings } from './i18n.ts';
 import type { EmailAsk } from './session-state.ts';
 
@@ -8,6 +9,8 @@ interface Props {
   /** The email on record (shown once saved). */
   email: string | null;
   strings: PanelStrings;
+  /** The panel's language (`en` or `de`): the offer's own words (email-words.ts). */
+  lang: string;
   /** Resolves false when the server did not take it. */
   onSave(email: string): Promise<boolean>;
   onDecline(): void;
@@ -27,7 +30,8 @@ const BUTTON = 'rounded-lg px-3 py-3 text-sm font-semibold';
  * there: "No thanks" keeps chatting. Asked for a person, the field takes the focus. The offer
  * on leaving (leave-offer.tsx) is this one with a line of its own.
  */
-export function EmailOffer({ ask, email, strings, onSave, onDecline, line }: Props) {
+export function EmailOffer({ ask, email, strings, lang, onSave, onDecline, line }: Props) {
+  const words = emailWords(lang);
   const [problem, setProblem] = useState<string | null>(null);
   const fieldRef = useRef<HTMLInputElement>(null);
 
@@ -39,7 +43,7 @@ export function EmailOffer({ ask, email, strings, onSave, onDecline, line }: Pro
   if (ask === 'saved') {
     return (
       <p role="status" className="mx-3 mb-2 text-xs text-ama-muted">
-        {email && strings.emailSaved(email)}
+        {email && words.saved(email)}
       </p>
     );
   }
@@ -48,14 +52,14 @@ export function EmailOffer({ ask, email, strings, onSave, onDecline, line }: Pro
     event.preventDefault();
     const value = fieldRef.current!.value;
     const found = emailProblem(value);
-    setProblem(found === 'required' ? strings.emailRequired : found && strings.emailInvalid);
+    setProblem(found === 'required' ? words.required : found && words.invalid);
     if (found) fieldRef.current!.focus();
     else void onSave(value).then((saved) => saved || setProblem(strings.agentError));
   };
 
   return (
     <form noValidate onSubmit={submit} className="mx-3 mb-2 flex flex-col gap-2 rounded-lg border border-ama-border p-2 text-sm">
-      <p id={EMAIL_LINE_ID}>{line ?? (ask === 'start' ? strings.emailRequired : strings.emailOffer)}</p>
+      <p id={EMAIL_LINE_ID}>{line ?? (ask === 'start' ? words.required : words.offer)}</p>
       <div className="flex gap-2">
         <input
           ref={fieldRef}
@@ -63,17 +67,17 @@ export function EmailOffer({ ask, email, strings, onSave, onDecline, line }: Pro
           type="email"
           autoComplete="email"
           maxLength={254}
-          aria-label={strings.emailLabel}
+          aria-label={words.label}
           aria-invalid={problem ? true : undefined}
           aria-describedby={problem ? 'ama-email-problem' : undefined}
           className="min-w-0 flex-1 rounded-lg border border-ama-border bg-ama-field px-3 py-2 text-ama-text focus:border-ama-ring aria-invalid:border-ama-danger"
         />
         <button type="submit" className={`${BUTTON} bg-(--accent) text-(--accent-contrast) hover:opacity-90`}>
-          {strings.saveEmail}
+          {words.save}
         </button>
         {ask !== 'start' && (
           <button type="button" onClick={onDecline} className={`${BUTTON} underline underline-offset-2 hover:bg-ama-hover`}>
-            {strings.noThanks}
+            {words.noThanks}
           </button>
         )}
       </div>

@@ -1,18 +1,17 @@
 /**
- * Keeps a visitor's first message with files across a reload while its conversation starts
- * (issue 19; first-message.ts says where). Loaded with the upload tray (files were chosen) or,
- * after a reload, to send what was kept: a chat without files never downloads it.
+ * Keeps the files of a visitor's first message across a reload while its conversation starts
+ * (issue 19; first-message.ts keeps its id, text and the files' names). Loaded with the upload
+ * tray (files were chosen) or, after a reload, to send what was kept: a chat without files
+ * never downloads it.
  *
- * Sent once: the message has its id from the moment it is kept, it is added to the outbox
- * only when the outbox does not have that id, and the server commits a `client_message_id`
- * once (CONTRACT §4). It is the thread's first message: it has no seq to be based on. The files go
- * into the outbox (stored, with their Blobs) before the kept copy is removed, so a reload at
- * any moment finds them in one place or the other.
+ * Sent once: see first-message.ts. It is the thread's first message: it has no seq to be based
+ * on. The files go into the outbox (stored, with their Blobs) before the kept copy is removed,
+ * so a reload at any moment finds them in one place or the other.
  */
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import type { OutboxItem } from '../../src/core/sync/outbox-item.ts';
 import { IndexedDbOutboxStore } from '../../src/core/sync/outbox-store.ts';
-import { FIRST_ID_LENGTH, firstFilesDb, firstKey, keptFirst } from './first-message.ts';
+import { firstFilesDb, firstKey, keptFirst } from './first-message.ts';
 
 /** A kept first message this old is left over from a tab closed while its conversation started: it goes. */
 const LEFT_OVER_MS = 60 * 60 * 1000;
@@ -20,16 +19,9 @@ const LEFT_OVER_MS = 60 * 60 * 1000;
 /** The kept files, in an outbox store of their own (its items are checked when read: outbox-store.ts). */
 const storeOf = (key: string) => new IndexedDbOutboxStore(firstFilesDb(key));
 
-/** Keeps the first message (`text`, `files`) until {@link sendFirst} hands it to the conversation's outbox. */
-export async function keepFirst(key: string, text: string, files: readonly File[]): Promise<void> {
-  const id = crypto.randomUUID();
+/** Keeps the files of the first message `id` (first-message.ts `keepFirst`) until {@link sendFirst} hands them to the conversation's outbox. */
+export async function keepFirstFiles(key: string, id: string, text: string, files: readonly File[]): Promise<void> {
   const now = Date.now();
-  try {
-    sessionStorage.setItem(firstKey(key), id + text);
-  } catch {
-    // Storage blocked: the message is sent from memory, as long as the page stays.
-    return;
-  }
   const store = storeOf(key);
   const item: OutboxItem = {
     clientMessageId: id,
@@ -74,7 +66,7 @@ export async function sendFirst(
   kept?: Promise<void>,
 ): Promise<void> {
   await kept;
-  const id = keptFirst(key)?.slice(0, FIRST_ID_LENGTH);
+  const id = keptFirst(key)?.id;
   if (!id) {
     await engine.send(threadId, text, [], files);
     return;

@@ -15,14 +15,7 @@ export const de: PanelStrings = {
 
   repliesWithin: (count, unit) =>
     `Eine Person antwortet meist innerhalb von ${count} ${{ minute: 'Minute', hour: 'Stunde', day: 'Tag' }[unit]}${count === 1 ? '' : unit === 'day' ? 'en' : 'n'}.`,
-  emailOffer: 'Hinterlassen Sie Ihre E-Mail-Adresse, damit wir antworten können, falls Sie gehen.',
-  emailLabel: 'E-Mail',
-  saveEmail: 'Speichern',
-  noThanks: 'Nein danke',
-  emailSaved: (email) => `Danke! Wir antworten an ${email}.`,
   starting: 'Wird gestartet…',
-  emailRequired: 'Bitte geben Sie Ihre E-Mail-Adresse ein.',
-  emailInvalid: 'Das sieht nicht wie eine E-Mail-Adresse aus (etwa name@example.com).',
   startFailed: 'Das Gespräch konnte nicht gestartet werden.',
   notAvailableHere: 'Dieser Chat ist auf dieser Website nicht verfügbar.',
   signInRequired: 'Bitte melden Sie sich auf dieser Website an, um mit uns zu chatten.',

@@ -24,15 +24,7 @@ export interface PanelStrings {
 
   /** Under the greeting: the agent's expected reply time (reply-time.ts). */
   repliesWithin(count: number, unit: ReplyUnit): string;
-  /** The inline email offer (email-offer.tsx); a server that needs one to start asks with `emailRequired`. */
-  emailOffer: string;
-  emailLabel: string;
-  saveEmail: string;
-  noThanks: string;
-  emailSaved(email: string): string;
   starting: string;
-  emailRequired: string;
-  emailInvalid: string;
   startFailed: string;
   notAvailableHere: string;
   signInRequired: string;
@@ -110,14 +102,7 @@ export const en: PanelStrings = {
   somethingWrong: 'Something went wrong in the chat.',
 
   repliesWithin: (count, unit) => `A person usually replies within ${count} ${unit}${count === 1 ? '' : 's'}.`,
-  emailOffer: 'Leave your email so we can reply if you go.',
-  emailLabel: 'Email',
-  saveEmail: 'Save',
-  noThanks: 'No thanks',
-  emailSaved: (email) => `Thanks! We’ll reply to ${email}.`,
   starting: 'Starting…',
-  emailRequired: 'Enter your email address.',
-  emailInvalid: 'That does not look like an email address (like name@example.com).',
   startFailed: 'The conversation could not be started.',
   notAvailableHere: 'This chat isn’t available on this website.',
   signInRequired: 'Please sign in on this website to chat with us.',

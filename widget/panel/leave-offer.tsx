@@ -22,7 +22,7 @@ interface Props {
 export function LeaveOffer({ strings, lang, onSave, onClose }: Props) {
   return (
     <div role="alertdialog" aria-labelledby={EMAIL_LINE_ID}>
-      <EmailOffer ask="person" email={null} strings={strings} line={leaveLine(lang)} onSave={onSave} onDecline={onClose} />
+      <EmailOffer ask="person" email={null} strings={strings} lang={lang} line={leaveLine(lang)} onSave={onSave} onDecline={onClose} />
     </div>
   );
 }

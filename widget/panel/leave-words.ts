@@ -1,7 +1,7 @@
 /**
  * The line of the offer on leaving (leave-offer.tsx), per panel language: it loads with the
  * offer, on demand (closing-ui.ts), not with the chat. The field, Save, "No thanks" and the
- * errors are the inline offer's words (i18n.ts).
+ * errors are the inline offer's words (email-words.ts).
  */
 const LINES: Record<string, string> = {
   en: 'Before you go: leave your email and we’ll send the answer there.',

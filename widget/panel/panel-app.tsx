@@ -1,12 +1,12 @@
-import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { PanelHost } from '../shared/panel-contract.ts';
 import { ConversationView } from './conversation-view.tsx';
-import { EmailOffer } from './email-offer.tsx';
 import { PanelErrorBoundary } from './error-boundary.tsx';
 import { FirstRunView } from './first-run-view.tsx';
 import { trapTab } from './focus-trap.ts';
 import { Greeting } from './greeting.tsx';
 import type { PanelStrings } from './i18n.ts';
+import type * as ClosingUiModule from './closing-ui.ts';
 import type * as HistoryUiModule from './history-ui.ts';
 import type * as PrivacyUiModule from './privacy-ui.ts';
 import { PanelHeader } from './panel-header.tsx';
@@ -113,11 +113,19 @@ export function PanelApp({ session, host, strings, lang }: Props) {
   };
 
   const lead = profile && <Greeting greeting={profile.greeting} replyMinutes={profile.expected_reply_minutes} strings={strings} />;
-  const offer = state.emailAsk && (
-    <EmailOffer
-      ask={state.emailAsk}
+  // The inline email offer comes with its first ask (closing-ui.ts, with the offer on leaving), not with the chat:
+  // most asks follow the first reply. One that cannot load is asked for again with the next ask.
+  const [closing, setClosing] = useState<typeof ClosingUiModule | null>(null);
+  const ask = state.emailAsk;
+  useEffect(() => {
+    if (ask && ask !== 'declined' && !closing) import('./closing-ui.ts').then(setClosing, () => undefined);
+  }, [ask, closing]);
+  const offer = ask && closing && (
+    <closing.EmailOffer
+      ask={ask}
       email={state.email}
       strings={strings}
+      lang={lang}
       onSave={(email) => session.leaveEmail(email)}
       onDecline={() => session.declineEmail()}
     />
@@ -139,7 +147,7 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         strings={strings}
         lead={lead}
         pending={state.firstMessage}
-        pendingFiles={state.firstMessage === null ? [] : session.firstFiles.map((file) => file.name)}
+        pendingFiles={state.firstNames}
         offer={state.emailAsk === 'start' && offer}
         attach={profile?.attachments}
         lang={lang}

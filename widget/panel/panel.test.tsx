@@ -24,6 +24,16 @@ afterEach(() => {
 });
 
 const text = (harness: Harness) => harness.dialog().textContent ?? '';
+/** How long a test waits for the email offer's chunk (closing-ui.ts) to load the first time: a cold module transform on a busy machine. */
+const CHUNK_WAIT = { timeout: 10_000 };
+/** A test's whole time, with room for that wait. */
+const TEST_TIMEOUT_MS = 20_000;
+/** Waits until the inline email offer shows `line` (its code loads with the first ask). */
+const offered = (harness: Harness, line: string) =>
+  vi.waitFor(async () => {
+    await harness.settle();
+    expect(text(harness)).toContain(line);
+  }, CHUNK_WAIT);
 const composer = (harness: Harness) => harness.dialog().querySelector('textarea')!;
 const button = (harness: Harness, name: string) =>
   [...harness.dialog().querySelectorAll('button')].find(
@@ -154,50 +164,54 @@ describe('first run (issue 23)', () => {
     expect(conversation(silent).textContent).not.toContain('usually replies');
   });
 
-  it('offers to keep the email after the first reply; "No thanks" keeps chatting, and a saved one is set once', async () => {
-    const harness = await mountTestPanel();
-    typeInto(composer(harness), 'Hi');
-    press(composer(harness), 'Enter');
-    await harness.settle();
-    await act(() => harness.connection.open());
-    await harness.settle();
-    expect(harness.dialog().querySelector('#ama-email')).toBeNull();
+  it(
+    'offers to keep the email after the first reply; "No thanks" keeps chatting, and a saved one is set once',
+    { timeout: TEST_TIMEOUT_MS },
+    async () => {
+      const harness = await mountTestPanel();
+      typeInto(composer(harness), 'Hi');
+      press(composer(harness), 'Enter');
+      await harness.settle();
+      await act(() => harness.connection.open());
+      await harness.settle();
+      expect(harness.dialog().querySelector('#ama-email')).toBeNull();
 
-    const reply = harness.server.message(AGENT, 'Hello! How can I help?');
-    act(() => harness.connection.deliver({ type: 'thread_message', thread_id: THREAD, data: reply }));
-    await harness.settle();
-    expect(text(harness)).toContain('Leave your email so we can reply if you go.');
-    const email = harness.dialog().querySelector<HTMLInputElement>('#ama-email')!;
-    expect(email.getAttribute('aria-label')).toBe('Email');
-    expect(button(harness, 'No thanks')).toBeTruthy();
+      const reply = harness.server.message(AGENT, 'Hello! How can I help?');
+      act(() => harness.connection.deliver({ type: 'thread_message', thread_id: THREAD, data: reply }));
+      await harness.settle();
+      await offered(harness, 'Leave your email so we can reply if you go.');
+      const email = harness.dialog().querySelector<HTMLInputElement>('#ama-email')!;
+      expect(email.getAttribute('aria-label')).toBe('Email');
+      expect(button(harness, 'No thanks')).toBeTruthy();
 
-    typeInto(email, 'ada@example');
-    act(() => button(harness, 'Save').click());
-    expect(harness.dialog().querySelector('[role="alert"]')?.textContent).toBe(
-      'That does not look like an email address (like name@example.com).',
-    );
-    typeInto(email, 'Ada@Example.com');
-    act(() => button(harness, 'Save').click());
-    await harness.settle();
-    expect(harness.server.api.resolveThread).toHaveBeenLastCalledWith('demo', { email: 'ada@example.com' }, TOKEN);
-    expect(harness.record()).toMatchObject({ email: 'ada@example.com', threadId: THREAD });
-    expect(harness.dialog().querySelector('#ama-email')).toBeNull();
-    expect(text(harness)).toContain('Thanks! We’ll reply to ada@example.com.');
+      typeInto(email, 'ada@example');
+      act(() => button(harness, 'Save').click());
+      expect(harness.dialog().querySelector('[role="alert"]')?.textContent).toBe(
+        'That does not look like an email address (like name@example.com).',
+      );
+      typeInto(email, 'Ada@Example.com');
+      act(() => button(harness, 'Save').click());
+      await harness.settle();
+      expect(harness.server.api.resolveThread).toHaveBeenLastCalledWith('demo', { email: 'ada@example.com' }, TOKEN);
+      expect(harness.record()).toMatchObject({ email: 'ada@example.com', threadId: THREAD });
+      expect(harness.dialog().querySelector('#ama-email')).toBeNull();
+      expect(text(harness)).toContain('Thanks! We’ll reply to ada@example.com.');
 
-    const declining = await mountTestPanel();
-    typeInto(composer(declining), 'Hi');
-    press(composer(declining), 'Enter');
-    await declining.settle();
-    await act(() => declining.connection.open());
-    const hello = declining.server.message(AGENT, 'Hello!');
-    act(() => declining.connection.deliver({ type: 'thread_message', thread_id: THREAD, data: hello }));
-    await declining.settle();
-    act(() => button(declining, 'No thanks').click());
-    expect(declining.dialog().querySelector('#ama-email')).toBeNull();
-    expect(composer(declining).disabled).toBe(false);
-  });
+      const declining = await mountTestPanel();
+      typeInto(composer(declining), 'Hi');
+      press(composer(declining), 'Enter');
+      await declining.settle();
+      await act(() => declining.connection.open());
+      const hello = declining.server.message(AGENT, 'Hello!');
+      act(() => declining.connection.deliver({ type: 'thread_message', thread_id: THREAD, data: hello }));
+      await offered(declining, 'Leave your email so we can reply if you go.');
+      act(() => button(declining, 'No thanks').click());
+      expect(declining.dialog().querySelector('#ama-email')).toBeNull();
+      expect(composer(declining).disabled).toBe(false);
+    },
+  );
 
-  it('asks for the email when the visitor asks for a person, with the focus in the field', async () => {
+  it('asks for the email when the visitor asks for a person, with the focus in the field', { timeout: TEST_TIMEOUT_MS }, async () => {
     const harness = await mountTestPanel();
     act(() => harness.controller.opened());
     typeInto(composer(harness), 'Hi');
@@ -205,36 +219,40 @@ describe('first run (issue 23)', () => {
     await harness.settle();
     act(() => button(harness, 'Talk to a person').click());
     await harness.settle();
-    expect(text(harness)).toContain('Leave your email so we can reply if you go.');
+    await offered(harness, 'Leave your email so we can reply if you go.');
     expect(harness.shadowRoot.activeElement).toBe(harness.dialog().querySelector('#ama-email'));
   });
 
-  it('asks for an email first on a server that starts no one without one, and keeps the first message', async () => {
-    const server = new FakeServer();
-    server.requiresEmail = true;
-    const harness = await mountTestPanel({ server });
-    typeInto(composer(harness), 'Hello?');
-    press(composer(harness), 'Enter');
-    await harness.settle();
-    expect(text(harness)).toContain('Enter your email address.');
-    expect(text(harness)).toContain('Hello?');
-    expect(button(harness, 'No thanks')).toBeUndefined();
-    typeInto(harness.dialog().querySelector<HTMLInputElement>('#ama-email')!, 'ada@example.com');
-    act(() => button(harness, 'Save').click());
-    await harness.settle();
-    expect(harness.server.api.resolveThread).toHaveBeenLastCalledWith(
-      'demo',
-      { email: 'ada@example.com', name: null, identity_token: null },
-      null,
-    );
-    expect(harness.server.api.sendMessage).toHaveBeenCalledWith(
-      'demo',
-      THREAD,
-      { visitorToken: TOKEN, email: 'ada@example.com' },
-      expect.objectContaining({ content: 'Hello?' }),
-      undefined,
-    );
-  });
+  it(
+    'asks for an email first on a server that starts no one without one, and keeps the first message',
+    { timeout: TEST_TIMEOUT_MS },
+    async () => {
+      const server = new FakeServer();
+      server.requiresEmail = true;
+      const harness = await mountTestPanel({ server });
+      typeInto(composer(harness), 'Hello?');
+      press(composer(harness), 'Enter');
+      await harness.settle();
+      await offered(harness, 'Enter your email address.');
+      expect(text(harness)).toContain('Hello?');
+      expect(button(harness, 'No thanks')).toBeUndefined();
+      typeInto(harness.dialog().querySelector<HTMLInputElement>('#ama-email')!, 'ada@example.com');
+      act(() => button(harness, 'Save').click());
+      await harness.settle();
+      expect(harness.server.api.resolveThread).toHaveBeenLastCalledWith(
+        'demo',
+        { email: 'ada@example.com', name: null, identity_token: null },
+        null,
+      );
+      expect(harness.server.api.sendMessage).toHaveBeenCalledWith(
+        'demo',
+        THREAD,
+        { visitorToken: TOKEN, email: 'ada@example.com' },
+        expect.objectContaining({ content: 'Hello?' }),
+        undefined,
+      );
+    },
+  );
 
   it('is skipped when the page identified the visitor', async () => {
     const harness = await mountTestPanel({ identity: { email: 'grace@example.com', name: 'Grace' } });

@@ -58,6 +58,8 @@ export interface SessionState {
 
   /** The visitor's first message, kept while its conversation starts (sent once it has). */
   firstMessage: string | null;
+  /** The names of its files, shown with it (kept with it across a reload: first-message.ts). */
+  firstNames: readonly string[];
   /** Where asking for the email stands; null: not asked (yet). */
   emailAsk: EmailAsk | null;
   /** The visitor's other conversations with the agent, newest first; null where the server cannot list them (no list offered). */

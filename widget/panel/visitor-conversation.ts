@@ -16,7 +16,7 @@ import type { PanelHost } from '../shared/panel-contract.ts';
 import { visitorKey } from '../shared/visitor-store.ts';
 import { messageOf } from './activity-message.ts';
 import { EngineLifecycle } from './engine-lifecycle.ts';
-import { FIRST_ID_LENGTH, keptFirst } from './first-message.ts';
+import { keptFirst, sendFirstText } from './first-message.ts';
 import { describeError as describe, HostEvents } from './host-events.ts';
 import type { PanelDeps } from './panel-deps.ts';
 import { REFUSAL_MESSAGES, refusalOfError, type BlockedReason, type Refusal } from './refusals.ts';
@@ -72,6 +72,7 @@ export abstract class VisitorConversation {
     this.unread = new UnreadTracker(this.visitor, this.events);
     this.engine = new EngineLifecycle(this.events);
     this.identity = host.identity;
+    const kept = keptFirst(this.key);
     this.state = {
       profile: { status: 'loading' },
       phase: { kind: 'prechat' },
@@ -83,7 +84,8 @@ export abstract class VisitorConversation {
       conversationReset: false,
       preview: null,
       // A first message a reload interrupted while its conversation started (first-message.ts): it starts one again.
-      firstMessage: keptFirst(this.key)?.slice(FIRST_ID_LENGTH) ?? null,
+      firstMessage: kept?.text ?? null,
+      firstNames: kept?.names ?? [],
       emailAsk: null,
       earlier: null,
       leaving: null,
@@ -230,11 +232,12 @@ export abstract class VisitorConversation {
       const kept = this.firstKept;
       this.firstFiles = [];
       this.firstKept = undefined;
-      this.set({ firstMessage: null });
-      // With files, or kept across a reload: the upload chunk hands over the kept copy, under its id (sent once).
-      (files.length > 0 || keptFirst(this.key)
+      this.set({ firstMessage: null, firstNames: [] });
+      // Under its kept id (sent once); with files, chosen on this page or kept across a reload, the upload chunk hands them over.
+      const stored = keptFirst(this.key);
+      (files.length > 0 || stored?.names.length
         ? import('./first-files.ts').then((module) => module.sendFirst(this.key, engine, threadId, first, files, kept))
-        : engine.send(threadId, first, [], files)
+        : sendFirstText(this.key, engine, threadId, first, stored?.id)
       ).catch((error: unknown) => this.report('send_failed', describe(error)));
     }
     // The visitor's other conversations, for "Earlier conversations" (CONTRACT §7 "my conversations"); none

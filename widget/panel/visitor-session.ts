@@ -10,7 +10,7 @@ import { ApiError } from '../../src/core/api/api-error.ts';
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import type { VisitorIdentity } from '../shared/identify-options.ts';
 import { EMPTY_VISITOR, type VisitorRecord } from '../shared/visitor-store.ts';
-import { keptFirst } from './first-message.ts';
+import { keepFirst, keptFirst } from './first-message.ts';
 import { forgetDevice } from './forget-visitor.ts';
 import { describeError as describe } from './host-events.ts';
 import { refusalOfError } from './refusals.ts';
@@ -109,13 +109,15 @@ export class VisitorSession extends VisitorConversation {
   startWith(text: string, files: File[] = []): void {
     if (this.state.phase.kind !== 'prechat' || this.state.firstMessage !== null) return;
     this.firstFiles = files;
-    // Kept across a reload until the outbox has them (first-files.ts, the upload chunk: loaded, files were chosen).
-    if (files.length > 0)
+    // Kept across a reload until the outbox has it (first-message.ts); its files in IndexedDB (first-files.ts, with
+    // the upload chunk: loaded, files were chosen).
+    const id = keepFirst(this.key, text, files);
+    if (id && files.length > 0)
       this.firstKept = import('./first-files.ts').then(
-        (module) => module.keepFirst(this.key, text, files),
+        (module) => module.keepFirstFiles(this.key, id, text, files),
         () => undefined,
       );
-    this.set({ firstMessage: text });
+    this.set({ firstMessage: text, firstNames: files.map((file) => file.name) });
     this.begin();
   }
 
@@ -331,6 +333,7 @@ export class VisitorSession extends VisitorConversation {
       hiddenThroughSeq: 0,
       conversationReset: false,
       firstMessage: null,
+      firstNames: [],
       emailAsk: null,
       preview: null,
       earlier: null,

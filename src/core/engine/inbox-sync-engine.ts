@@ -83,7 +83,7 @@ export class InboxSyncEngine extends SyncEngine {
 
   /** The thread leaves the screen: unfocused, and trimmed to its latest window (memory stays bounded). */
   closeThread(threadId: string): void {
-    const session = this.sessions.get(threadId);
+    const session = this.sessions.get(threadId) as InboxThreadSession | undefined;
     if (!session?.onScreen) return;
     session.onScreen = false;
     this.options.connection.send({ type: 'unfocus_thread', data: { thread_id: threadId } });

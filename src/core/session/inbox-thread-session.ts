@@ -1,6 +1,6 @@
 import { logRun } from '../runs/log-runs.ts';
 import { ThreadRuns } from '../runs/thread-runs.ts';
-import type { ThreadLogOptions } from '../sync/thread-log.ts';
+import { WINDOW_SIZE, type ThreadLogOptions } from '../sync/thread-log.ts';
 import { WindowedThreadLog } from '../sync/windowed-thread-log.ts';
 import { ThreadSession } from './thread-session.ts';
 
@@ -16,6 +16,14 @@ export class InboxThreadSession extends ThreadSession {
 
   protected override newLog(options: ThreadLogOptions): WindowedThreadLog {
     return new WindowedThreadLog(this.threadId, options);
+  }
+
+  /**
+   * Off screen: trimmed to its latest window so memory stays bounded. (Here, not in
+   * ThreadSession: only the inbox changes threads on screen, and the widget ships no code it never runs.)
+   */
+  trim(): void {
+    this.log?.trim(WINDOW_SIZE);
   }
 
   private get windowed(): WindowedThreadLog {

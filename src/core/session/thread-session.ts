@@ -9,7 +9,7 @@ import { entryFromEvent, entryFromMessage, type LogEntry } from '../sync/log-ent
 import type { Outbox } from '../sync/outbox.ts';
 import { ThreadRuns } from '../runs/thread-runs.ts';
 import { PresenceState } from '../sync/presence-state.ts';
-import { ThreadLog, WINDOW_SIZE, type ThreadLogOptions } from '../sync/thread-log.ts';
+import { ThreadLog, type ThreadLogOptions } from '../sync/thread-log.ts';
 import { TypingState } from '../sync/typing-state.ts';
 import { readTimeline } from '../timeline/build-timeline.ts';
 import { healthOf, type ThreadSnapshot } from './thread-snapshot.ts';
@@ -97,11 +97,6 @@ export class ThreadSession {
   open(): Promise<void> {
     if (this.deleted) return Promise.resolve();
     return this.logOf().open();
-  }
-
-  /** Off screen: trimmed to its latest window so memory stays bounded. */
-  trim(): void {
-    this.log?.trim(WINDOW_SIZE);
   }
 
   loadOlder(): Promise<void> {

@@ -118,7 +118,11 @@ export class VisitorSession extends VisitorConversation {
         () => undefined,
       );
     this.set({ firstMessage: text, firstNames: files.map((file) => file.name) });
-    this.begin();
+    // The conversation starts once the files are kept: a reload after that finds them, never the text alone.
+    // (Storage that fails only loses the copy: it starts all the same.)
+    const start = () => this.state.firstMessage === text && this.state.phase.kind === 'prechat' && this.begin();
+    if (this.firstKept) void this.firstKept.then(start, start);
+    else this.begin();
   }
 
   /**

@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { median, percentile } from '../../server/bench/spawn-server.ts';
 import { benchContext, fmt, ok, sorted, type TabsBenchInput } from './tabs-bench.ts';
+import { pasteProbe } from './paste-probe.ts';
 import { openThread, signIn } from './ui-bench-probes.ts';
 
 /** Issue 19's budget. */
@@ -27,48 +28,8 @@ const LATER_PASTES = 3;
 /** A paste whose thumbnail has not shown by then never will: the run fails loudly. */
 const SHOW_TIMEOUT_MS = 20_000;
 
-/**
- * In the page: `__pasteShot(bytes, name, nth)` makes a PNG of about `bytes`, pastes it into the
- * composer and resolves with ms from the paste to the frame after the tray's `nth` image shows
- * its pixels. The same method as widget-bench.ts's PASTE_PROBE, in the inbox's light DOM.
- */
-const PASTE_PROBE = `
-window.__pasteShot = async (bytes, name, nth, timeout) => {
-  // Random RGB(A) pixels: PNG keeps about 3.4 bytes of each (the opaque alpha compresses away).
-  const side = Math.ceil(Math.sqrt(bytes / 3.4));
-  const canvas = document.createElement('canvas');
-  canvas.width = side;
-  canvas.height = side;
-  const context = canvas.getContext('2d');
-  const pixels = context.createImageData(side, side);
-  const random = new Uint32Array(pixels.data.buffer);
-  for (let offset = 0; offset < random.length; offset += 16384) crypto.getRandomValues(random.subarray(offset, offset + 16384));
-  for (let alpha = 3; alpha < pixels.data.length; alpha += 4) pixels.data[alpha] = 255;
-  context.putImageData(pixels, 0, 0);
-  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
-  const file = new File([blob], name, { type: 'image/png' });
-  const box = document.querySelector('textarea[data-composer]');
-  if (!box) throw new Error('no composer on the page');
-  box.focus();
-  const data = new DataTransfer();
-  data.items.add(file);
-  const started = performance.now();
-  box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true }));
-  const shown = () => {
-    const image = document.querySelectorAll('[aria-label="Files to send"] img')[nth];
-    return Boolean(image && image.complete && image.naturalWidth > 0);
-  };
-  await new Promise((resolve, reject) => {
-    const check = () => {
-      if (shown()) return requestAnimationFrame(resolve);
-      if (performance.now() - started > timeout) return reject(new Error(name + ': no thumbnail after ' + timeout + ' ms'));
-      requestAnimationFrame(check);
-    };
-    check();
-  });
-  return { ms: performance.now() - started, size: file.size };
-};
-`;
+/** The probe (paste-probe.ts), in the inbox's light DOM. */
+const PASTE_PROBE = pasteProbe('document', 'textarea[data-composer]', true);
 
 /** Runs the pastes; returns the table's rows. */
 export async function pasteBench(input: TabsBenchInput): Promise<string[][]> {

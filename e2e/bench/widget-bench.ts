@@ -47,6 +47,7 @@ import { CHROMIUM_ARGS, resolveChromium } from '../support/chromium.ts';
 import { panelFileIn, served } from '../support/built-files.ts';
 import { HostPageServer } from '../support/host-page.ts';
 import { inboxInitialJs, SIZE_GOALS } from './bundle-sizes.ts';
+import { pasteProbe } from './paste-probe.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const GOALS = { loaderGzipKb: SIZE_GOALS.loaderGzipKb, panelGzipKb: 60, mainThreadMs: 30, coldMs: 300, preloadedMs: 50, pasteMs: 100 };
@@ -258,43 +259,12 @@ async function clickRuns(browser: Browser, url: string, mode: ClickMode): Promis
 
 // ---- 4. paste → thumbnail -------------------------------------------------------------------
 
-/**
- * In the page: makes a PNG of about `bytes` (random pixels: PNG cannot compress them), then
- * pastes it into the widget's message box and resolves with ms from the paste to the frame
- * after the tray shows its pixels. The `nth` image of the tray is the one waited for.
- */
-const PASTE_PROBE = `
-window.__pasteShot = async (bytes, name, nth) => {
-  // Random RGB(A) pixels: PNG keeps about 3.4 bytes of each (the opaque alpha compresses away).
-  const side = Math.ceil(Math.sqrt(bytes / 3.4));
-  const canvas = document.createElement('canvas');
-  canvas.width = side;
-  canvas.height = side;
-  const context = canvas.getContext('2d');
-  const pixels = context.createImageData(side, side);
-  const random = new Uint32Array(pixels.data.buffer);
-  for (let offset = 0; offset < random.length; offset += 16384) crypto.getRandomValues(random.subarray(offset, offset + 16384));
-  for (let alpha = 3; alpha < pixels.data.length; alpha += 4) pixels.data[alpha] = 255;
-  context.putImageData(pixels, 0, 0);
-  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
-  const file = new File([blob], name, { type: 'image/png' });
-  const root = document.querySelector('[data-ama2-chat]').shadowRoot;
-  const box = root.querySelector('textarea[aria-label="Message"], [role="textbox"][aria-label="Message"]');
-  const data = new DataTransfer();
-  data.items.add(file);
-  const started = performance.now();
-  box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true }));
-  const shown = () => {
-    const image = root.querySelectorAll('[aria-label="Files to send"] img')[nth];
-    return Boolean(image && image.complete && image.naturalWidth > 0);
-  };
-  await new Promise((resolve) => {
-    const check = () => (shown() ? requestAnimationFrame(resolve) : requestAnimationFrame(check));
-    check();
-  });
-  return { ms: performance.now() - started, size: file.size };
-};
-`;
+/** The probe (paste-probe.ts), in the widget's shadow root. */
+const PASTE_PROBE = pasteProbe(
+  `document.querySelector('[data-ama2-chat]').shadowRoot`,
+  'textarea[aria-label="Message"], [role="textbox"][aria-label="Message"]',
+  false,
+);
 
 /** One fresh context: starts a conversation, then pastes twice; ms of each paste and the file's size. */
 async function pasteToThumbnail(

@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures/alice-and-bob.ts';
-import { ALICE, composer, conversation, openThread, rowsWith, signIn, write } from './support/inbox.ts';
+import { ALICE, composer, conversation, openThread, rowsWith, signIn, write, type UserApi } from './support/inbox.ts';
 import { openTabs } from './support/inbox-tabs.ts';
 import { MIN_TARGET, PHONE } from './support/touch-targets.ts';
 
@@ -8,6 +8,18 @@ const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
     '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
 );
+
+/** The committed messages with this text, each as its files' `[name, content_type]` (Alice reads the thread). */
+async function filesOf(alice: UserApi, threadId: string, text: string) {
+  return (await alice.events(threadId))
+    .filter((event) => event.event_type === 'message_committed' && event.content === text)
+    .map((event) =>
+      ((event.data as { attachments?: { name: string; content_type: string }[] }).attachments ?? []).map((file) => [
+        file.name,
+        file.content_type,
+      ]),
+    );
+}
 
 /**
  * An operator sends a file from the inbox (CONTRACT §13) against the real server: chosen with
@@ -44,18 +56,7 @@ test('an operator attaches a PDF with the button and sends it; the message arriv
   await expect(tray).toHaveCount(0);
   await expect(conversation(page).getByText(text)).toBeVisible();
 
-  await expect
-    .poll(async () =>
-      (await alice.events(thread.id))
-        .filter((event) => event.event_type === 'message_committed' && event.content === text)
-        .map((event) =>
-          ((event.data as { attachments?: { name: string; content_type: string }[] }).attachments ?? []).map((file) => [
-            file.name,
-            file.content_type,
-          ]),
-        ),
-    )
-    .toEqual([[[`invoice-${tag}.pdf`, 'application/pdf']]]);
+  await expect.poll(() => filesOf(alice, thread.id, text)).toEqual([[[`invoice-${tag}.pdf`, 'application/pdf']]]);
 });
 
 /**
@@ -102,18 +103,7 @@ test('opening a thread fetches the upload tray; a pasted screenshot shows as a t
   await composer(page).press('Enter');
   await expect(tray).toHaveCount(0);
   await expect(conversation(page).getByText(text)).toBeVisible();
-  await expect
-    .poll(async () =>
-      (await alice.events(thread.id))
-        .filter((event) => event.event_type === 'message_committed' && event.content === text)
-        .map((event) =>
-          ((event.data as { attachments?: { name: string; content_type: string }[] }).attachments ?? []).map((file) => [
-            file.name,
-            file.content_type,
-          ]),
-        ),
-    )
-    .toEqual([[[name, 'image/png']]]);
+  await expect.poll(() => filesOf(alice, thread.id, text)).toEqual([[[name, 'image/png']]]);
   expect(trayChunks).toHaveLength(1);
 });
 
@@ -219,17 +209,14 @@ test('a file attached and sent while offline survives a reload and arrives once,
     for (const path of unreachable) await context.unroute(path);
     await expect(rowsWith(page, text)).toHaveCount(1, { timeout: 45_000 });
     await expect(rowsWith(page, text, 'pending_message')).toHaveCount(0, { timeout: 45_000 });
-    const sent = async () =>
-      (await alice.events(thread.id))
-        .filter((event) => event.event_type === 'message_committed' && event.content === text)
-        .map((event) => ((event.data as { attachments?: { name: string }[] }).attachments ?? []).map((file) => file.name));
-    await expect.poll(sent).toEqual([[name]]);
+    const sent = () => filesOf(alice, thread.id, text);
+    await expect.poll(sent).toEqual([[[name, 'application/pdf']]]);
     // The browser reports a finished request a little after the page read its answer, so this is polled.
     await expect.poll(() => uploads.length).toBe(1);
     // Another reload sends nothing again.
     await page.reload();
     await expect(rowsWith(page, text)).toHaveCount(1, { timeout: 20_000 });
-    expect(await sent()).toEqual([[name]]);
+    expect(await sent()).toEqual([[[name, 'application/pdf']]]);
     expect(uploads).toHaveLength(1);
   } finally {
     await context.close();

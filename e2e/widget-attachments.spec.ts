@@ -159,6 +159,25 @@ test('a first-time visitor attaches a screenshot to their very first message: th
   await watch.expectClean();
 });
 
+/**
+ * Holds the server's answers that start a conversation (`POST …/threads`): the server makes the
+ * thread, but the page never hears of it, so it is still starting. `held` turns true at each
+ * answer held; `release` lets later ones through.
+ */
+async function holdThreadAnswers(page: Page): Promise<{ held: boolean; release(): Promise<void> }> {
+  const path = /\/chat\/public\/[^/]+\/threads$/;
+  const answers = {
+    held: false,
+    release: () => page.unroute(path),
+  };
+  await page.route(path, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    await route.fetch().catch(() => undefined);
+    answers.held = true;
+  });
+  return answers;
+}
+
 test('a reload while the first conversation starts keeps the first message and its file: both arrive once, in the thread the visitor ends up in', async ({
   page,
   request,
@@ -168,26 +187,21 @@ test('a reload while the first conversation starts keeps the first message and i
   await openPanel(page);
   expect((await visitorRecord(page)).threadId ?? null).toBeNull();
   // The server makes the thread, but its answer never reaches this page: the conversation is still starting at the reload.
-  let held = false;
-  await page.route(/\/chat\/public\/[^/]+\/threads$/, async (route) => {
-    if (route.request().method() !== 'POST') return route.continue();
-    await route.fetch().catch(() => undefined);
-    held = true;
-  });
+  const answers = await holdThreadAnswers(page);
   await pasteScreenshot(page, `reload-${tag}.png`, 180, 90);
   await expect(tray(page)).toContainText(`reload-${tag}.png`);
   const text = `First words, then a reload ${tag}`;
   await messageBox(page).fill(text);
   await messageBox(page).press('Enter');
-  await expect.poll(() => held).toBe(true);
+  await expect.poll(() => answers.held).toBe(true);
   await expect(panel(page).getByText(text)).toBeVisible();
   // Reloaded while the conversation still starts (the answer is held again): the kept message shows with its file's name.
-  held = false;
+  answers.held = false;
   await page.reload();
-  await expect.poll(() => held).toBe(true);
+  await expect.poll(() => answers.held).toBe(true);
   await expect(panel(page).getByText(text)).toBeVisible();
   await expect(panel(page).getByText(`📎 reload-${tag}.png`, { exact: true })).toBeVisible();
-  await page.unroute(/\/chat\/public\/[^/]+\/threads$/);
+  await answers.release();
   await page.reload();
 
   await expect(widgetConversation(page).getByText('180 × 90 pixels')).toBeVisible({ timeout: 30_000 });
@@ -214,18 +228,13 @@ test('a reload while the first conversation starts keeps a first message without
   await openPanel(page);
   expect((await visitorRecord(page)).threadId ?? null).toBeNull();
   // The server makes the thread, but its answer never reaches this page: the conversation is still starting at the reload.
-  let held = false;
-  await page.route(/\/chat\/public\/[^/]+\/threads$/, async (route) => {
-    if (route.request().method() !== 'POST') return route.continue();
-    await route.fetch().catch(() => undefined);
-    held = true;
-  });
+  const answers = await holdThreadAnswers(page);
   const text = `Only words, then a reload ${tag}`;
   await messageBox(page).fill(text);
   await messageBox(page).press('Enter');
-  await expect.poll(() => held).toBe(true);
+  await expect.poll(() => answers.held).toBe(true);
   await expect(panel(page).getByText(text)).toBeVisible();
-  await page.unroute(/\/chat\/public\/[^/]+\/threads$/);
+  await answers.release();
   await page.reload();
 
   // Sent into the thread the visitor ends up in, once, and shown once.

@@ -138,9 +138,10 @@ async function measure(storageName: string, env: Record<string, string>, port: n
       baseSeq: null,
       latestSeenSeq: null,
     });
-  // The other thread's first commits happen before: on PostgreSQL its first commit, when it fell at
-  // the erasure's start, took 48–66 ms in 3 of 10 runs (no GC then), and never once the thread had
-  // committed: a cold start of the thread, not a wait on the erasure.
+  // The other thread's first commits happen before: on PostgreSQL its longest commit was 43–68 ms
+  // in 6 of 10 runs without them, and in the runs timed closer it was the thread's first commit,
+  // as the erasure started (no GC then); with them, 5–11 ms in 6 of 6: a cold start of the
+  // thread, not a wait on the erasure.
   for (let warm = 0; warm < OTHER_WARM_COMMITS; warm++) await commitOther();
   let running = true;
   const commitTimes: number[] = [];

@@ -224,20 +224,20 @@ export class PostgresPrivacy implements PrivacyStore {
     return rows.map((row) => ({ threadId: row.thread_id, visitorId: row.visitor_id, agentId: row.agent_id, open: row.open }));
   }
 
-  async takeRetentionLease(owner: string, now: number, leaseMs: number): Promise<boolean> {
-    const rows = await this.sql`
-      INSERT INTO retention_sweep_lease (id, lease_owner, lease_until) VALUES (1, ${owner}, ${now + leaseMs})
-      ON CONFLICT (id) DO UPDATE SET lease_owner = excluded.lease_owner, lease_until = excluded.lease_until
-      WHERE retention_sweep_lease.lease_owner = ${owner} OR retention_sweep_lease.lease_until < ${now}
-      RETURNING lease_owner`;
-    return rows.length === 1;
+  takeRetentionLease(owner: string, now: number, leaseMs: number): Promise<boolean> {
+    return this.takeLease('retention_sweep_lease', owner, now, leaseMs);
   }
 
-  async takeErasureResumeLease(owner: string, now: number, leaseMs: number): Promise<boolean> {
+  takeErasureResumeLease(owner: string, now: number, leaseMs: number): Promise<boolean> {
+    return this.takeLease('erasure_resume_lease', owner, now, leaseMs);
+  }
+
+  /** Takes (or keeps) the one-row lease in `table` when it is free or `owner`'s: one process runs the job. */
+  private async takeLease(table: 'retention_sweep_lease' | 'erasure_resume_lease', owner: string, now: number, leaseMs: number) {
     const rows = await this.sql`
-      INSERT INTO erasure_resume_lease (id, lease_owner, lease_until) VALUES (1, ${owner}, ${now + leaseMs})
+      INSERT INTO ${this.sql(table)} (id, lease_owner, lease_until) VALUES (1, ${owner}, ${now + leaseMs})
       ON CONFLICT (id) DO UPDATE SET lease_owner = excluded.lease_owner, lease_until = excluded.lease_until
-      WHERE erasure_resume_lease.lease_owner = ${owner} OR erasure_resume_lease.lease_until < ${now}
+      WHERE ${this.sql(table)}.lease_owner = ${owner} OR ${this.sql(table)}.lease_until < ${now}
       RETURNING lease_owner`;
     return rows.length === 1;
   }

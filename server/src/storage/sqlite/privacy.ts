@@ -39,6 +39,14 @@ interface MarkRow {
   marked_at: string;
 }
 
+/** Takes (or keeps) the one-row lease in `table` for `@owner` until `@until`, when it is free or theirs: one process runs the job. */
+function leaseSql(table: 'retention_sweep_lease' | 'erasure_resume_lease'): string {
+  return `INSERT INTO ${table} (id, lease_owner, lease_until) VALUES (1, @owner, @until)
+    ON CONFLICT (id) DO UPDATE SET lease_owner = @owner, lease_until = @until
+    WHERE ${table}.lease_owner = @owner OR ${table}.lease_until < @now
+    RETURNING lease_owner`;
+}
+
 function markOf(row: MarkRow): ErasureMark {
   return {
     threadId: row.thread_id,
@@ -173,18 +181,8 @@ export class SqlitePrivacy implements PrivacyStore {
            AND julianday(threads.activity_at) < julianday(@now / 1000.0, 'unixepoch') - agents.retention_days
          ORDER BY threads.activity_at LIMIT @limit`,
       ),
-      lease: db.prepare(
-        `INSERT INTO retention_sweep_lease (id, lease_owner, lease_until) VALUES (1, @owner, @until)
-         ON CONFLICT (id) DO UPDATE SET lease_owner = @owner, lease_until = @until
-         WHERE retention_sweep_lease.lease_owner = @owner OR retention_sweep_lease.lease_until < @now
-         RETURNING lease_owner`,
-      ),
-      resumeLease: db.prepare(
-        `INSERT INTO erasure_resume_lease (id, lease_owner, lease_until) VALUES (1, @owner, @until)
-         ON CONFLICT (id) DO UPDATE SET lease_owner = @owner, lease_until = @until
-         WHERE erasure_resume_lease.lease_owner = @owner OR erasure_resume_lease.lease_until < @now
-         RETURNING lease_owner`,
-      ),
+      lease: db.prepare(leaseSql('retention_sweep_lease')),
+      resumeLease: db.prepare(leaseSql('erasure_resume_lease')),
       // Within the thread (messages_by_seq): message ids have no index of their own.
       message: db.prepare(
         `SELECT messages.sender_id, messages.thread_seq, json_extract(events.data, '$.deleted') AS deleted

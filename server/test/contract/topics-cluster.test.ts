@@ -3,7 +3,7 @@ import { DEMO_PASSWORD, seedDemoData } from '../../src/storage/seed-demo-data.ts
 import { clusterAvailable, signIn, startCluster, type Cluster, type Session } from '../support/cluster.ts';
 import type { ChildServer } from '../support/test-cluster.ts';
 import { api, sendBody } from '../support/test-server.ts';
-import { SocketTracker, TestSocket } from '../support/test-socket.ts';
+import { SocketTracker, TestSocket, userSocketUrl } from '../support/test-socket.ts';
 
 /** Messages committed per thread and phase: enough for the frames of processes to interleave. */
 const MESSAGES_PER_PHASE = 15;
@@ -46,6 +46,60 @@ describe.runIf(clusterAvailable)('topic subscriptions on three processes (Postgr
     servers = cluster.servers;
   });
   afterAll(() => cluster?.stop());
+
+  // The race a per-thread NATS interest must close (issue 21): A hears of the thread only by
+  // B's announcement, while B and C already publish its events; none of them may be lost.
+  // Before the test that kills A.
+  it('a thread made on B right after the sockets on A opened: the agent socket and the user socket on A get every event from seq 1', async () => {
+    const [a, b, c] = servers as [ChildServer, ChildServer, ChildServer];
+    const org = cluster.env.NATS_ORG!;
+    const alice: Session = await signIn(b, 'alice@example.com', DEMO_PASSWORD);
+    const bob: Session = await signIn(c, 'bob@example.com', DEMO_PASSWORD);
+    const issued = await api(b, 'POST', '/agents/demo/tokens', { token: alice.token });
+    expect(issued.status).toBe(201);
+    const agents = await api(b, 'GET', '/agents', { token: alice.token });
+    const demo = agents.body.agents.find((agent: { slug: string }) => agent.slug === 'demo');
+
+    const agentSocket = openAgent(a, issued.body.token as string);
+    await agentSocket.next((frame) => frame.type === 'ready');
+    await subscribe(agentSocket, 'all', `events.${org}.chat.thread.*.*`);
+    const userSocket = sockets.track(TestSocket.open(userSocketUrl(a.wsUrl, bob.token)));
+    await userSocket.ready();
+
+    const made = await api(b, 'POST', '/chat/threads', {
+      token: alice.token,
+      body: { target_user_ids: [bob.user.id], agent_ids: [demo.id], participation_mode: 'invocation_only' },
+    });
+    expect(made.status).toBe(201);
+    const threadId = made.body.id as string;
+    // At once, through B (which announced the thread) and C (which did not), no pause between.
+    const sends = await Promise.all(
+      Array.from({ length: MESSAGES_PER_PHASE }, (_, index) =>
+        api(index % 2 === 0 ? b : c, 'POST', `/chat/threads/${threadId}/messages`, {
+          token: alice.token,
+          body: sendBody(`at once ${index}`),
+        }),
+      ),
+    );
+    expect(sends.map((sent) => sent.status)).toEqual(sends.map(() => 201));
+    const last = Math.max(...sends.map((sent) => sent.body.message.thread_seq as number));
+
+    await agentSocket.next(
+      (frame) => frame.type === 'event' && frame.data.event.thread_id === threadId && frame.data.event.thread_seq === last,
+      10_000,
+    );
+    expect(seqsOf(agentSocket, threadId).sort((x, y) => x - y)).toEqual(range(1, last));
+    await userSocket.next(
+      (frame) => frame.type === 'thread_message' && frame.thread_id === threadId && frame.data.thread_seq === last,
+      10_000,
+    );
+    // The user socket's durable frames (§6): the thread's first events (participants joining) and every message.
+    const userSeqs = userSocket.frames
+      .filter((frame) => (frame.type === 'thread_message' || frame.type === 'thread_event') && frame.thread_id === threadId)
+      .map((frame) => frame.data.thread_seq as number)
+      .sort((x, y) => x - y);
+    expect(userSeqs).toEqual(range(1, last));
+  });
 
   it('an agent socket on A sees the events committed on B and C dense per thread, and survives the SIGKILL of A with from', async () => {
     const [a, b, c] = servers as [ChildServer, ChildServer, ChildServer];

@@ -219,6 +219,61 @@ test('a reload while the first conversation starts keeps the first message and i
   expect(await sentOnce()).toEqual([[`reload-${tag}.png`]]);
 });
 
+test('a first message whose files a reload lost before they were kept is not sent without them: its text waits in the composer, the panel says why, and it goes once with the files attached again', async ({
+  page,
+  request,
+}) => {
+  const tag = uniqueTag();
+  // On the first page, IndexedDB never finishes writing the first message's files: the page reloads before it has them.
+  await page.addInitScript(() => {
+    if (sessionStorage.getItem('e2e-reloaded')) return;
+    sessionStorage.setItem('e2e-reloaded', '1');
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      return this.transaction.db.name.startsWith('ama2-first-') ? ({} as IDBRequest<IDBValidKey>) : put.apply(this, args);
+    };
+  });
+  await page.goto(host.page());
+  await openPanel(page);
+  await pasteScreenshot(page, `lost-${tag}.png`, 120, 80);
+  await expect(tray(page)).toContainText(`lost-${tag}.png`);
+  const text = `Words with a file a reload lost ${tag}`;
+  await messageBox(page).fill(text);
+  await messageBox(page).press('Enter');
+  // The message waits for its files to be kept before its conversation starts; the page reloads meanwhile.
+  await expect(panel(page).getByText(`📎 lost-${tag}.png`, { exact: true })).toBeVisible();
+  expect((await visitorRecord(page)).threadId ?? null).toBeNull();
+  await page.reload();
+
+  // The conversation starts, the message does not: its text is in the message box, and the panel says why.
+  await expect(
+    panel(page)
+      .getByRole('status')
+      .filter({ hasText: `Your message was not sent: the page reloaded before lost-${tag}.png could be kept.` }),
+  ).toBeVisible({ timeout: 30_000 });
+  await expect(messageBox(page)).toHaveValue(text);
+  const { threadId } = await visitorRecord(page);
+  const alice = await UserApi.login(request, ALICE);
+  const sent = async () =>
+    (await alice.events(threadId!))
+      .filter((event) => event.event_type === 'message_committed' && event.content === text)
+      .map((event) => ((event.data as { attachments?: { name: string }[] }).attachments ?? []).map((file) => file.name));
+  expect(await sent()).toEqual([]);
+
+  // Attached again and sent: once, with the file; the note goes.
+  await pasteScreenshot(page, `lost-${tag}.png`, 120, 80);
+  await expect(tray(page)).toContainText(`lost-${tag}.png`);
+  await messageBox(page).press('Enter');
+  await expect(widgetConversation(page).getByText('120 × 80 pixels')).toBeVisible({ timeout: 30_000 });
+  expect(await sent()).toEqual([[`lost-${tag}.png`]]);
+  await expect(panel(page).getByText('Your message was not sent', { exact: false })).toHaveCount(0);
+  // A later load brings nothing back.
+  await page.reload();
+  await expect(widgetConversation(page).getByText('120 × 80 pixels')).toBeVisible({ timeout: 30_000 });
+  await expect(messageBox(page)).toHaveValue('');
+  expect(await sent()).toEqual([[`lost-${tag}.png`]]);
+});
+
 test('a reload while the first conversation starts keeps a first message without files: it is committed once and shown once, also after a second reload', async ({
   page,
   request,
@@ -251,10 +306,15 @@ test('a reload while the first conversation starts keeps a first message without
   expect(await committed()).toBe(1);
 });
 
+/** The widget's upload tray chunk (loaded on demand). */
+const TRAY_CHUNK = /\/widget-attach-tray-[^/]+\.js$/;
+
 test('a screenshot pasted while offline, before the upload tray ever loaded, is kept and added once online, then sent', async ({
   page,
 }) => {
   const tag = uniqueTag();
+  // The tray's chunk does not arrive (its load as the message box gets focus fails), then the page goes offline.
+  await page.route(TRAY_CHUNK, (route) => route.abort());
   await page.goto(host.page());
   await startChat(page, `offline-tray-${tag}@example.com`);
   await page.context().setOffline(true);
@@ -262,10 +322,24 @@ test('a screenshot pasted while offline, before the upload tray ever loaded, is 
   await expect(panel(page).getByRole('alert')).toHaveText('The chat cannot be reached: your files are kept and added once you are online.');
   await expect(tray(page)).toHaveCount(0);
 
+  await page.unroute(TRAY_CHUNK);
   await page.context().setOffline(false);
   await expect(tray(page).getByRole('listitem')).toHaveCount(1);
   await expect(tray(page)).toContainText(`offline-${tag}.png`);
   await expect(panel(page).getByRole('alert')).toHaveCount(0);
   await messageBox(page).press('Enter');
   await expect(widgetConversation(page).getByText('200 × 120 pixels')).toBeVisible({ timeout: 30_000 });
+});
+
+test('the upload tray loads as the message box gets focus: a screenshot pasted after going offline shows at once', async ({ page }) => {
+  const tag = uniqueTag();
+  const trayLoaded = page.waitForResponse(TRAY_CHUNK);
+  await page.goto(host.page());
+  await startChat(page, `tray-focus-${tag}@example.com`);
+  await messageBox(page).focus();
+  await trayLoaded;
+  await page.context().setOffline(true);
+  await pasteScreenshot(page, `focus-${tag}.png`, 160, 100);
+  await expect(tray(page)).toContainText(`focus-${tag}.png`);
+  await expect(panel(page).getByRole('alert')).toHaveCount(0);
 });

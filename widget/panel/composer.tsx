@@ -40,6 +40,19 @@ interface Props {
 
 type Tray = typeof TrayModule;
 
+let trayChunk: Promise<Tray> | null = null;
+/**
+ * The tray's chunk, fetched once (again after a failure, e.g. offline). Started as the message
+ * box gets focus or the pointer is on the attach button, so a first paste does not wait for it.
+ */
+function loadTray(): Promise<Tray> {
+  return (trayChunk ??= import('./attach-tray.tsx').catch((error: unknown) => {
+    trayChunk = null;
+    throw error;
+  }));
+}
+const preloadTray = () => void loadTray().catch(() => undefined);
+
 /** The message box: Enter sends, Shift+Enter starts a new line; 5,000 code points at most. */
 export function Composer({ target, strings, disabled, attach, lang = 'en', engine, threadId, draft }: Props) {
   const [text, setText] = useState(draft);
@@ -62,7 +75,7 @@ export function Composer({ target, strings, disabled, attach, lang = 'en', engin
   // Files from the button, a paste or a drop: checked (in the tray's chunk, loaded now) before any upload.
   const add = (chosen: File[]) => {
     if (!attaching || chosen.length === 0) return;
-    import('./attach-tray.tsx').then(
+    loadTray().then(
       (module) => {
         setTray(() => module);
         const { accepted, refusals } = module.admit(chosen, attach, files.length, lang);
@@ -125,6 +138,7 @@ export function Composer({ target, strings, disabled, attach, lang = 'en', engin
             <button
               type="button"
               aria-label={strings.attach}
+              onPointerEnter={preloadTray}
               onClick={(event) => (event.currentTarget.nextSibling as HTMLInputElement).click()}
               className="mb-0.5 grid size-10 shrink-0 place-items-center rounded-full text-ama-muted hover:text-ama-text"
             >
@@ -161,6 +175,7 @@ export function Composer({ target, strings, disabled, attach, lang = 'en', engin
               }
             }}
             onKeyDown={onKeyDown}
+            onFocus={() => attaching && preloadTray()}
             onBlur={() => target.blur?.()}
             className="field-sizing-content max-h-32 min-h-10 w-full resize-none rounded-xl border border-ama-border bg-ama-field px-3 py-2 text-sm text-ama-text placeholder:text-ama-muted focus:border-ama-ring disabled:bg-ama-field-disabled"
           />

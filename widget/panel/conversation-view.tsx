@@ -42,6 +42,9 @@ interface Props {
   lang?: string;
   /** The typed text, kept for the composer that follows this one (composer.tsx). */
   draft: (text?: string) => string;
+  /** The first message's files a reload lost (SessionState `firstLost`): said above the composer until the visitor sends. */
+  lost: readonly string[] | null;
+  onSent(): void;
 }
 
 /** The live conversation: messages, what the agent is doing, what is wrong, and the composer. */
@@ -63,6 +66,8 @@ export function ConversationView({
   attach,
   lang,
   draft,
+  lost,
+  onSent,
 }: Props) {
   const snapshot = useThreadSnapshot(engine, threadId);
   const connection = useConnectionState(engine);
@@ -115,6 +120,7 @@ export function ConversationView({
       wake();
       // The outbox keeps the message (and its files) until the server has it, offline or not.
       engine.send(threadId, text, [], files).catch(onError);
+      onSent();
     },
     input: (value) => {
       wake();
@@ -143,9 +149,13 @@ export function ConversationView({
         open={open}
         lead={lead}
       />
-      <StatusLine notice={status} strings={strings} onAction={onAction} />
+      <StatusLine notice={status} strings={strings} onAction={onAction}>
+        {lost?.length ? <p className="px-3 pt-2 text-xs font-medium text-ama-warn-text">{strings.filesNotKept(lost.join(', '))}</p> : null}
+      </StatusLine>
       {offer}
+      {/* Once a reload lost the first message's files, a new composer starts with its text (the draft). */}
       <Composer
+        key={lost ? 1 : 0}
         target={target}
         strings={strings}
         disabled={connection.status === 'failed' && status?.kind === 'gone'}

@@ -56,6 +56,8 @@ export async function keepFirstFiles(key: string, id: string, text: string, file
 /**
  * Sends the first message into its new thread: `files` from memory (this page wrote it) or, after
  * a reload, the kept ones; then forgets the kept copy. `kept`: the {@link keepFirst} of this page.
+ * Resolves with the names of files a reload lost (the page went before IndexedDB had them, or it
+ * refused them): the message is then not sent, never without its files; else with none.
  */
 export async function sendFirst(
   key: string,
@@ -64,15 +66,22 @@ export async function sendFirst(
   text: string,
   files: readonly File[],
   kept?: Promise<void>,
-): Promise<void> {
+): Promise<string[]> {
   await kept;
-  const id = keptFirst(key)?.id;
-  if (!id) {
+  const first = keptFirst(key);
+  if (!first) {
     await engine.send(threadId, text, [], files);
-    return;
+    return [];
   }
+  const { id, names } = first;
   const store = storeOf(key);
-  const stored = files.length > 0 ? undefined : (await store.load()).find((item) => item.clientMessageId === id);
+  // A store that cannot be read (IndexedDB blocked) has nothing: as if it was never written.
+  const stored = files.length > 0 ? undefined : (await store.load().catch(() => [])).find((item) => item.clientMessageId === id);
+  if (files.length === 0 && !stored && names.length > 0 && !engine.outbox.get(id)) {
+    // The kept copy goes (the visitor sends the text again, with the files): a later load does not bring it back.
+    keptFirst(key, true);
+    return names;
+  }
   const sending = stored ? (stored.files ?? []).map((file) => new File([file.blob], file.name, { type: file.type })) : files;
   // Once: not when the outbox has it already (restored from the page before), and the server commits an id once.
   if (!engine.outbox.get(id))
@@ -80,4 +89,5 @@ export async function sendFirst(
   // Only this message goes (not keptFirst's forgetting, which deletes the files' whole database).
   sessionStorage.removeItem(firstKey(key));
   await store.remove(id);
+  return [];
 }

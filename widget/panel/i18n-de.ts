@@ -35,6 +35,8 @@ export const de: PanelStrings = {
   placeholder: 'Nachricht schreiben…',
   send: 'Senden',
   attach: 'Datei anhängen',
+  filesNotKept: (names) =>
+    `Ihre Nachricht wurde nicht gesendet: Die Seite wurde neu geladen, bevor ${names} gespeichert werden konnte. Bitte erneut anhängen, dann senden.`,
   attachFailed: 'Der Chat ist nicht erreichbar: Ihre Dateien bleiben erhalten und werden hinzugefügt, sobald Sie online sind.',
   counter: (used, max) => `${used} / ${max}`,
   tooLong: (over) => `${over} Zeichen zu lang`,

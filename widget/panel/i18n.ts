@@ -46,6 +46,8 @@ export interface PanelStrings {
   attach: string;
   /** The tray's chunk could not be loaded (offline before the first attach). */
   attachFailed: string;
+  /** The first message's files a reload lost: the message was not sent, its text is in the composer again. */
+  filesNotKept(names: string): string;
   counter(used: number, max: number): string;
   tooLong(over: number): string;
 
@@ -122,6 +124,7 @@ export const en: PanelStrings = {
   send: 'Send',
   attach: 'Attach a file',
   attachFailed: 'The chat cannot be reached: your files are kept and added once you are online.',
+  filesNotKept: (names) => `Your message was not sent: the page reloaded before ${names} could be kept. Attach again, then send.`,
   counter: (used, max) => `${used} / ${max}`,
   tooLong: (over) => `${over} characters too long`,
 

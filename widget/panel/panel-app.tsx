@@ -220,6 +220,10 @@ export function PanelApp({ session, host, strings, lang }: Props) {
         attach={profile?.attachments}
         lang={lang}
         draft={session.draft}
+        lost={state.firstLost}
+        onSent={() => {
+          if (state.firstLost?.length) session.set({ firstLost: [] });
+        }}
         offer={
           state.leaving ? (
             <state.leaving.LeaveOffer strings={strings} lang={lang} onSave={(email) => session.leaveEmail(email)} onClose={close} />

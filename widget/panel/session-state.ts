@@ -60,6 +60,12 @@ export interface SessionState {
   firstMessage: string | null;
   /** The names of its files, shown with it (kept with it across a reload: first-message.ts). */
   firstNames: readonly string[];
+  /**
+   * The files of that first message a reload lost before they were kept (first-files.ts
+   * `sendFirst`): the message was not sent, its text is back in the composer, and the panel
+   * says these must be attached again. Empty once the visitor sent; null: nothing was lost.
+   */
+  firstLost: readonly string[] | null;
   /** Where asking for the email stands; null: not asked (yet). */
   emailAsk: EmailAsk | null;
   /** The visitor's other conversations with the agent, newest first; null where the server cannot list them (no list offered). */

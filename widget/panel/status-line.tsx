@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { Notice, NoticeAction } from './connection-notice.ts';
 import type { PanelStrings } from './i18n.ts';
 
@@ -6,6 +6,8 @@ interface Props {
   notice: Notice | null;
   strings: PanelStrings;
   onAction(action: NoticeAction): void;
+  /** Another thing to say in this region (a first message's files a reload lost). */
+  children?: ReactNode;
 }
 
 const ACTION_LABEL: Record<NoticeAction, (strings: PanelStrings) => string> = {
@@ -26,7 +28,7 @@ function SpokenOnce({ text }: { text: string }) {
  * once, as it first read: a countdown ticking every second would otherwise be read out
  * every second.
  */
-export function StatusLine({ notice, strings, onAction }: Props) {
+export function StatusLine({ notice, strings, onAction, children }: Props) {
   return (
     <div role="status">
       {notice && (
@@ -48,6 +50,7 @@ export function StatusLine({ notice, strings, onAction }: Props) {
           )}
         </div>
       )}
+      {children}
     </div>
   );
 }

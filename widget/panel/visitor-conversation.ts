@@ -86,6 +86,7 @@ export abstract class VisitorConversation {
       // A first message a reload interrupted while its conversation started (first-message.ts): it starts one again.
       firstMessage: kept?.text ?? null,
       firstNames: kept?.names ?? [],
+      firstLost: null,
       emailAsk: null,
       earlier: null,
       leaving: null,
@@ -236,7 +237,14 @@ export abstract class VisitorConversation {
       // Under its kept id (sent once); with files, chosen on this page or kept across a reload, the upload chunk hands them over.
       const stored = keptFirst(this.key);
       (files.length > 0 || stored?.names.length
-        ? import('./first-files.ts').then((module) => module.sendFirst(this.key, engine, threadId, first, files, kept))
+        ? import('./first-files.ts')
+            .then((module) => module.sendFirst(this.key, engine, threadId, first, files, kept))
+            .then((lost) => {
+              // A reload lost its files: not sent without them, but kept as a draft for the visitor to attach them again.
+              if (lost.length === 0 || !current()) return;
+              this.draft(first);
+              this.set({ firstLost: lost });
+            })
         : sendFirstText(this.key, engine, threadId, first, stored?.id)
       ).catch((error: unknown) => this.report('send_failed', describe(error)));
     }

@@ -338,6 +338,7 @@ export class VisitorSession extends VisitorConversation {
       conversationReset: false,
       firstMessage: null,
       firstNames: [],
+      firstLost: null,
       emailAsk: null,
       preview: null,
       earlier: null,

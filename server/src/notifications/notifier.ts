@@ -4,7 +4,7 @@ import type { ThreadEvent } from '../../../src/core/protocol/model.ts';
 import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
 import type { Hub } from '../realtime/hub.ts';
 import { Outbound } from '../realtime/outbound.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { Storage, ThreadRecord } from '../storage/storage.ts';
 import type { NotificationDraft, StoredNotification } from '../storage/stores/notification-store.ts';
 import { evaluateRules, type DeliveryPlan, type ThreadAudience } from './notification-rules.ts';
 import { effectiveSettings } from './notification-settings.ts';
@@ -87,9 +87,11 @@ export interface NotifierDeps {
   queued: (userIds: ReadonlySet<string>) => void;
   /**
    * Each batch of events, before the cursor moves past it: visitor follow-ups are scheduled
-   * from it (idempotent, so a batch evaluated again after a crash does no harm).
+   * from it (idempotent, so a batch evaluated again after a crash does no harm). `thread` is the
+   * record the batch's audience was read from (undefined: the thread is gone): a busy thread's
+   * thousand participants are read once per batch, not once more here.
    */
-  evaluated?: (threadId: string, events: readonly ThreadEvent[]) => Promise<void>;
+  evaluated?: (threadId: string, events: readonly ThreadEvent[], thread: ThreadRecord | undefined) => Promise<void>;
 }
 
 interface Worker {
@@ -199,14 +201,16 @@ export class Notifier {
       if (this.stopped) return cursor;
       const { events } = await this.deps.storage.log.list(threadId, cursor, RULES_BATCH);
       if (events.length === 0) return cursor;
-      const audience = await this.audienceOf(threadId);
+      // The thread is read once per batch: its audience and the `evaluated` hook share it.
+      const [thread, readers] = await Promise.all([this.deps.storage.threads.get(threadId), this.deps.storage.threads.audience(threadId)]);
+      const audience = thread ? await this.audienceOf(thread, readers) : null;
       const drafts = audience ? evaluateRules(events, audience, this.deps.plan()) : [];
       for (const [index, slice] of slicesOf(events, drafts).entries()) {
         if (index > 0 && lost()) return null;
         if (index > 0 && this.stopped) return cursor;
         const last = slice.events[slice.events.length - 1]!.thread_seq;
         // Before the cursor moves past them: a crash here evaluates them again (the hook is idempotent).
-        if (this.deps.evaluated) await this.deps.evaluated(threadId, slice.events);
+        if (this.deps.evaluated) await this.deps.evaluated(threadId, slice.events, thread);
         const created = await this.deps.storage.notifications.record(threadId, this.owner, last, this.deps.leaseMs, slice.drafts);
         if (created === null) return null;
         this.announce(created, audience);
@@ -219,10 +223,8 @@ export class Notifier {
   }
 
   /** Who can read the thread, who hears that it waits, names and settings: a handful of reads per batch, not per event. */
-  private async audienceOf(threadId: string): Promise<ThreadAudience | null> {
+  private async audienceOf(thread: ThreadRecord, readers: string[]): Promise<ThreadAudience> {
     const { storage } = this.deps;
-    const [thread, readers] = await Promise.all([storage.threads.get(threadId), storage.threads.audience(threadId)]);
-    if (!thread) return null;
     const agent = thread.participants.find((participant) => participant.sender_id.startsWith('agent:'));
     // A participant's name is the one they have in the thread: only readers who are not one are
     // looked up (a busy private thread's thousand readers are all participants).
@@ -235,7 +237,7 @@ export class Notifier {
     const names = new Map<string, string>(users.map((user) => [`user:${user.id}`, user.name]));
     for (const participant of thread.participants) names.set(participant.sender_id, participant.name);
     return {
-      threadId,
+      threadId: thread.id,
       title: thread.title,
       readers: new Set(readers),
       waitingFor: owners ?? readers,

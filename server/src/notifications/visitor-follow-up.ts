@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ThreadEvent } from '../../../src/core/protocol/model.ts';
 import { hashResumeToken, newResumeToken, RESUME_TOKEN_TTL_MS } from '../auth/resume-tokens.ts';
-import type { AgentRecord, Storage, VisitorRecord } from '../storage/storage.ts';
+import type { AgentRecord, Storage, ThreadRecord, VisitorRecord } from '../storage/storage.ts';
 import type { FollowUpRecord, FollowUpSent } from '../storage/stores/follow-up-store.ts';
 import { visitorSenderId } from '../threads/principal.ts';
 import { TEAM_ONLY_EVENT_TYPES } from '../threads/public-event.ts';
@@ -87,12 +87,16 @@ export class VisitorFollowUps {
     void this.poll();
   }
 
-  /** A batch of a thread's log was evaluated: schedules a follow-up for its replies the visitor is not looking at. */
-  async consider(threadId: string, events: readonly ThreadEvent[]): Promise<void> {
+  /**
+   * A batch of a thread's log was evaluated: schedules a follow-up for its replies the visitor is
+   * not looking at. `known.thread` is the thread as the notifier read it for the batch (undefined:
+   * gone), so it is not read again; without `known` it is read here.
+   */
+  async consider(threadId: string, events: readonly ThreadEvent[], known?: { thread: ThreadRecord | undefined }): Promise<void> {
     const replies = events.filter(isReply);
     if (replies.length === 0) return;
     const { storage } = this.deps;
-    const thread = await storage.threads.get(threadId);
+    const thread = known ? known.thread : await storage.threads.get(threadId);
     if (!thread || thread.kind !== 'public') return;
     const agentParticipant = thread.participants.find((participant) => participant.sender_id.startsWith('agent:'));
     if (!agentParticipant) return;

@@ -58,6 +58,8 @@ export interface WebPushChannelDeps {
 /** The payload, its body shortened (by characters, never mid-character) until its JSON fits {@link MAX_PUSH_PAYLOAD_BYTES}. */
 function fitPayload(payload: PushPayload): string {
   let json = JSON.stringify(payload);
+  // Most payloads fit: the body is split into characters only for one that does not.
+  if (Buffer.byteLength(json) <= MAX_PUSH_PAYLOAD_BYTES) return json;
   let body = [...payload.body];
   while (Buffer.byteLength(json) > MAX_PUSH_PAYLOAD_BYTES && body.length > 0) {
     body = body.slice(0, Math.max(0, body.length - Math.ceil((Buffer.byteLength(json) - MAX_PUSH_PAYLOAD_BYTES) / 4) - 1));

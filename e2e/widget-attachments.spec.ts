@@ -178,6 +178,13 @@ async function holdThreadAnswers(page: Page): Promise<{ held: boolean; release()
   return answers;
 }
 
+/** The files' names of each message committed in the thread with exactly this text, as Alice reads it. */
+async function committedFiles(alice: UserApi, threadId: string, text: string): Promise<string[][]> {
+  return (await alice.events(threadId))
+    .filter((event) => event.event_type === 'message_committed' && event.content === text)
+    .map((event) => ((event.data as { attachments?: { name: string }[] }).attachments ?? []).map((file) => file.name));
+}
+
 test('a reload while the first conversation starts keeps the first message and its file: both arrive once, in the thread the visitor ends up in', async ({
   page,
   request,
@@ -207,10 +214,7 @@ test('a reload while the first conversation starts keeps the first message and i
   await expect(widgetConversation(page).getByText('180 × 90 pixels')).toBeVisible({ timeout: 30_000 });
   const { threadId } = await visitorRecord(page);
   const alice = await UserApi.login(request, ALICE);
-  const sentOnce = async () =>
-    (await alice.events(threadId!))
-      .filter((event) => event.event_type === 'message_committed' && event.content === text)
-      .map((event) => ((event.data as { attachments?: { name: string }[] }).attachments ?? []).map((file) => file.name));
+  const sentOnce = () => committedFiles(alice, threadId!, text);
   expect(await sentOnce()).toEqual([[`reload-${tag}.png`]]);
   await expect(widgetConversation(page).getByText(text, { exact: true })).toHaveCount(1);
   // Nothing is sent again by a later page load: the kept copy is gone once the outbox had it.
@@ -254,10 +258,7 @@ test('a first message whose files a reload lost before they were kept is not sen
   await expect(messageBox(page)).toHaveValue(text);
   const { threadId } = await visitorRecord(page);
   const alice = await UserApi.login(request, ALICE);
-  const sent = async () =>
-    (await alice.events(threadId!))
-      .filter((event) => event.event_type === 'message_committed' && event.content === text)
-      .map((event) => ((event.data as { attachments?: { name: string }[] }).attachments ?? []).map((file) => file.name));
+  const sent = () => committedFiles(alice, threadId!, text);
   expect(await sent()).toEqual([]);
 
   // Attached again and sent: once, with the file; the note goes.

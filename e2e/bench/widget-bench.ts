@@ -33,6 +33,9 @@
  *      first paste of a page (it loads the tray's chunk) and a second one (loaded), median of
  *      BENCH_ROUNDS fresh contexts. The file is made before the clock starts.
  *
+ * BENCH_SECTIONS (a comma list of `load`, `click` and `paste`; all by default) runs only those
+ * parts; BENCH_PORT_BASE starts the server on that port and up, as for every bench.
+ *
  * A real server in its own process (server/bench/spawn-server.ts) and a real Chromium (the
  * e2e browser). It builds first (`npm run build`). Not a test: nothing asserts.
  */
@@ -50,6 +53,8 @@ import { inboxInitialJs, SIZE_GOALS } from './bundle-sizes.ts';
 import { pasteProbe } from './paste-probe.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** BENCH_SECTIONS: which measured parts run (the sizes, 1, always print): `load` (2), `click` (3), `paste` (4). */
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'load,click,paste').split(',').map((name) => name.trim()));
 const GOALS = { loaderGzipKb: SIZE_GOALS.loaderGzipKb, panelGzipKb: 60, mainThreadMs: 30, coldMs: 300, preloadedMs: 50, pasteMs: 100 };
 /** The screenshot pasted in the paste → thumbnail measure (issue 19: a 2 MB screenshot), in bytes of PNG. */
 const SCREENSHOT_BYTES = 2 * 1024 * 1024;
@@ -337,38 +342,6 @@ async function main(): Promise<void> {
     const without = host.page({ ...plain, widget: null });
     const withWidget = host.page({ ...plain, widget: { agent: 'demo' } });
 
-    log(`main-thread time, ${ROUNDS} loads each…`);
-    const loads = await mainThreadRuns(browser, blank, { without, with: withWidget });
-    const { without: bare, with: loaded, 'with-preload': preloaded } = loads;
-    const show = (runs: MainThread[]) =>
-      runs.map((run) => `${run.taskMs.toFixed(1)}/${run.scriptMs.toFixed(1)}/${run.cpuMs.toFixed(1)}`).join(', ');
-    log('  per load, TaskDuration/ScriptDuration/ThreadTime in ms of main-thread CPU:');
-    log(`  without the tag:             ${show(bare)}`);
-    log(`  with the tag:                ${show(loaded)}`);
-    log(`  with the tag + idle preload: ${show(preloaded)}`);
-    const taskOf = (runs: MainThread[]) => median(runs.map((run) => run.taskMs));
-    const scriptOf = (runs: MainThread[]) => median(runs.map((run) => run.scriptMs));
-    const addedTask = taskOf(loaded) - taskOf(bare);
-    const addedScript = scriptOf(loaded) - scriptOf(bare);
-    const preloadTask = taskOf(preloaded) - taskOf(loaded);
-
-    const clicks: Record<ClickMode, { focusMs: number; frameMs: number }[]> = { cold: [], 'idle-preloaded': [], 'hover-preloaded': [] };
-    for (const mode of Object.keys(clicks) as ClickMode[]) {
-      log(`click → interactive, ${mode}, ${ROUNDS} rounds…`);
-      clicks[mode] = await clickRuns(browser, withWidget, mode);
-      log(`  focus/frame ms: ${clicks[mode].map((run) => `${run.focusMs.toFixed(1)}/${run.frameMs.toFixed(1)}`).join(', ')}`);
-    }
-    log(`paste → thumbnail, ${ROUNDS} rounds…`);
-    const pastes: { firstMs: number; laterMs: number; bytes: number }[] = [];
-    for (let round = 0; round < ROUNDS; round++) pastes.push(await pasteToThumbnail(browser, withWidget, round));
-    log(`  first/later ms: ${pastes.map((run) => `${run.firstMs.toFixed(1)}/${run.laterMs.toFixed(1)}`).join(', ')}`);
-    const firstPaste = median(pastes.map((run) => run.firstMs));
-    const laterPaste = median(pastes.map((run) => run.laterMs));
-    const pastedKb = kb(median(pastes.map((run) => run.bytes)));
-
-    const frameOf = (mode: ClickMode) => median(clicks[mode].map((run) => run.frameMs));
-    const focusOf = (mode: ClickMode) => median(clicks[mode].map((run) => run.focusMs));
-
     const lazy = panel.lazy.length ? `; lazy, not counted: ${panel.lazy.join(', ')}` : '';
     rows.push(
       ['loader, gzip -9 (widget.js)', kb(loader.gzip), `≤ ${GOALS.loaderGzipKb} KB`, ok(loader.gzip / 1024 <= GOALS.loaderGzipKb)],
@@ -387,40 +360,83 @@ async function main(): Promise<void> {
       ],
       ['panel at start, brotli -q 11', kb(panel.brotli), '', ''],
       ['loader + panel at start, as served (bytes on the wire, Accept-Encoding: br, gzip)', `${kb(loaderWire)} + ${kb(panelWire)}`, '', ''],
-      [
-        `main thread added by the loader (CDP TaskDuration in thread CPU time, with − without, median of ${ROUNDS})`,
-        `${fmtMs(addedTask)} (${fmtMs(taskOf(loaded))} − ${fmtMs(taskOf(bare))})`,
-        `≤ ${GOALS.mainThreadMs} ms`,
-        ok(addedTask <= GOALS.mainThreadMs),
-      ],
-      ['  of which script (CDP ScriptDuration)', fmtMs(addedScript), '', ''],
-      ['idle preload of the panel: main thread it takes later, when idle (info)', fmtMs(preloadTask), '', ''],
-      [
-        `click → interactive (email field focused, next frame), cold, median of ${ROUNDS}`,
-        `${fmtMs(frameOf('cold'))} (focus ${fmtMs(focusOf('cold'))})`,
-        `≤ ${GOALS.coldMs} ms`,
-        ok(frameOf('cold') <= GOALS.coldMs),
-      ],
-      [
-        'click → interactive, preloaded when idle',
-        `${fmtMs(frameOf('idle-preloaded'))} (focus ${fmtMs(focusOf('idle-preloaded'))})`,
-        `≤ ${GOALS.preloadedMs} ms`,
-        ok(frameOf('idle-preloaded') <= GOALS.preloadedMs),
-      ],
-      [
-        'click → interactive, preloaded by a hover',
-        `${fmtMs(frameOf('hover-preloaded'))} (focus ${fmtMs(focusOf('hover-preloaded'))})`,
-        `≤ ${GOALS.preloadedMs} ms`,
-        ok(frameOf('hover-preloaded') <= GOALS.preloadedMs),
-      ],
-      [
-        `paste → thumbnail in the composer, a ${pastedKb} PNG screenshot, first paste (loads the tray), median of ${ROUNDS}`,
-        fmtMs(firstPaste),
-        `≤ ${GOALS.pasteMs} ms`,
-        ok(firstPaste <= GOALS.pasteMs),
-      ],
-      ['paste → thumbnail, a later paste (tray loaded)', fmtMs(laterPaste), `≤ ${GOALS.pasteMs} ms`, ok(laterPaste <= GOALS.pasteMs)],
     );
+
+    if (SECTIONS.has('load')) {
+      log(`main-thread time, ${ROUNDS} loads each…`);
+      const loads = await mainThreadRuns(browser, blank, { without, with: withWidget });
+      const { without: bare, with: loaded, 'with-preload': preloaded } = loads;
+      const show = (runs: MainThread[]) =>
+        runs.map((run) => `${run.taskMs.toFixed(1)}/${run.scriptMs.toFixed(1)}/${run.cpuMs.toFixed(1)}`).join(', ');
+      log('  per load, TaskDuration/ScriptDuration/ThreadTime in ms of main-thread CPU:');
+      log(`  without the tag:             ${show(bare)}`);
+      log(`  with the tag:                ${show(loaded)}`);
+      log(`  with the tag + idle preload: ${show(preloaded)}`);
+      const taskOf = (runs: MainThread[]) => median(runs.map((run) => run.taskMs));
+      const scriptOf = (runs: MainThread[]) => median(runs.map((run) => run.scriptMs));
+      const addedTask = taskOf(loaded) - taskOf(bare);
+      const addedScript = scriptOf(loaded) - scriptOf(bare);
+      const preloadTask = taskOf(preloaded) - taskOf(loaded);
+      rows.push(
+        [
+          `main thread added by the loader (CDP TaskDuration in thread CPU time, with − without, median of ${ROUNDS})`,
+          `${fmtMs(addedTask)} (${fmtMs(taskOf(loaded))} − ${fmtMs(taskOf(bare))})`,
+          `≤ ${GOALS.mainThreadMs} ms`,
+          ok(addedTask <= GOALS.mainThreadMs),
+        ],
+        ['  of which script (CDP ScriptDuration)', fmtMs(addedScript), '', ''],
+        ['idle preload of the panel: main thread it takes later, when idle (info)', fmtMs(preloadTask), '', ''],
+      );
+    }
+
+    if (SECTIONS.has('click')) {
+      const clicks: Record<ClickMode, { focusMs: number; frameMs: number }[]> = { cold: [], 'idle-preloaded': [], 'hover-preloaded': [] };
+      for (const mode of Object.keys(clicks) as ClickMode[]) {
+        log(`click → interactive, ${mode}, ${ROUNDS} rounds…`);
+        clicks[mode] = await clickRuns(browser, withWidget, mode);
+        log(`  focus/frame ms: ${clicks[mode].map((run) => `${run.focusMs.toFixed(1)}/${run.frameMs.toFixed(1)}`).join(', ')}`);
+      }
+      const frameOf = (mode: ClickMode) => median(clicks[mode].map((run) => run.frameMs));
+      const focusOf = (mode: ClickMode) => median(clicks[mode].map((run) => run.focusMs));
+      rows.push(
+        [
+          `click → interactive (email field focused, next frame), cold, median of ${ROUNDS}`,
+          `${fmtMs(frameOf('cold'))} (focus ${fmtMs(focusOf('cold'))})`,
+          `≤ ${GOALS.coldMs} ms`,
+          ok(frameOf('cold') <= GOALS.coldMs),
+        ],
+        [
+          'click → interactive, preloaded when idle',
+          `${fmtMs(frameOf('idle-preloaded'))} (focus ${fmtMs(focusOf('idle-preloaded'))})`,
+          `≤ ${GOALS.preloadedMs} ms`,
+          ok(frameOf('idle-preloaded') <= GOALS.preloadedMs),
+        ],
+        [
+          'click → interactive, preloaded by a hover',
+          `${fmtMs(frameOf('hover-preloaded'))} (focus ${fmtMs(focusOf('hover-preloaded'))})`,
+          `≤ ${GOALS.preloadedMs} ms`,
+          ok(frameOf('hover-preloaded') <= GOALS.preloadedMs),
+        ],
+      );
+    }
+
+    if (SECTIONS.has('paste')) {
+      log(`paste → thumbnail, ${ROUNDS} rounds…`);
+      const pastes: { firstMs: number; laterMs: number; bytes: number }[] = [];
+      for (let round = 0; round < ROUNDS; round++) pastes.push(await pasteToThumbnail(browser, withWidget, round));
+      log(`  first/later ms: ${pastes.map((run) => `${run.firstMs.toFixed(1)}/${run.laterMs.toFixed(1)}`).join(', ')}`);
+      const firstPaste = median(pastes.map((run) => run.firstMs));
+      const laterPaste = median(pastes.map((run) => run.laterMs));
+      rows.push(
+        [
+          `paste → thumbnail in the composer, a ${kb(median(pastes.map((run) => run.bytes)))} PNG screenshot, first paste (loads the tray), median of ${ROUNDS}`,
+          fmtMs(firstPaste),
+          `≤ ${GOALS.pasteMs} ms`,
+          ok(firstPaste <= GOALS.pasteMs),
+        ],
+        ['paste → thumbnail, a later paste (tray loaded)', fmtMs(laterPaste), `≤ ${GOALS.pasteMs} ms`, ok(laterPaste <= GOALS.pasteMs)],
+      );
+    }
   } finally {
     await browser.close();
     await host.close();

@@ -25,8 +25,9 @@
  *      the first animation frame after the pre-chat email field got focus (so it is on screen
  *      and typing goes into it). Cold: the panel is not loaded (requestIdleCallback disabled;
  *      the pointer's hover starts the fetch an instant before the click, as it would for a
- *      person). Preloaded: after the idle preload finished, and after a hover. Median of 5,
- *      each in a fresh context (empty HTTP cache);
+ *      person). Preloaded: after the idle preload finished (its work after the mount settled,
+ *      1.5 s; and, shown apart, 200 ms after the mount, while that work may still run), and
+ *      after a hover. Median of BENCH_ROUNDS, each in a fresh context (empty HTTP cache);
  *   4. paste → thumbnail: in a started conversation, a ~2 MB PNG screenshot (noise, so it
  *      does not compress) pasted into the message box as a real ClipboardEvent, from the
  *      dispatch to the first animation frame after the tray's `<img>` has its pixels; the
@@ -205,13 +206,22 @@ async function mainThreadRuns(
 
 // ---- 3. click → interactive -----------------------------------------------------------------
 
-type ClickMode = 'cold' | 'idle-preloaded' | 'hover-preloaded';
+/**
+ * `idle-preloaded`: clicked once the idle preload's own work (the panel's chunks, the agent's
+ * profile, the session's start) has settled, {@link SETTLE_MS} after the mount; `idle-early`:
+ * clicked 200 ms after it, while that work may still run (shown apart: about twice as long).
+ */
+type ClickMode = 'cold' | 'idle-preloaded' | 'idle-early' | 'hover-preloaded';
+/** The wait after the panel mounted before an early or a hover-preloaded click. */
+const EARLY_CLICK_MS = 200;
 
 /** One launcher click in a fresh context; ms from the click to the frame after the email field got focus. */
 async function clickToInteractive(browser: Browser, url: string, mode: ClickMode): Promise<{ focusMs: number; frameMs: number }> {
   const context = await browser.newContext();
   try {
-    await context.addInitScript({ content: NAME_SHIM + CLICK_PROBE + (mode === 'idle-preloaded' ? '' : NO_IDLE_CALLBACK) });
+    await context.addInitScript({
+      content: NAME_SHIM + CLICK_PROBE + (mode === 'idle-preloaded' || mode === 'idle-early' ? '' : NO_IDLE_CALLBACK),
+    });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(String(error)));
@@ -230,7 +240,7 @@ async function clickToInteractive(browser: Browser, url: string, mode: ClickMode
     if (mode === 'hover-preloaded') await launcher.hover();
     if (mode !== 'cold') {
       await panelMounted();
-      await sleep(200);
+      await sleep(mode === 'idle-preloaded' ? SETTLE_MS : EARLY_CLICK_MS);
     } else {
       const loaded = await page.evaluate(() =>
         performance.getEntriesByType('resource').some((entry) => /\/widget-panel-[\w-]+\.js$/.test(entry.name)),
@@ -390,7 +400,12 @@ async function main(): Promise<void> {
     }
 
     if (SECTIONS.has('click')) {
-      const clicks: Record<ClickMode, { focusMs: number; frameMs: number }[]> = { cold: [], 'idle-preloaded': [], 'hover-preloaded': [] };
+      const clicks: Record<ClickMode, { focusMs: number; frameMs: number }[]> = {
+        cold: [],
+        'idle-preloaded': [],
+        'idle-early': [],
+        'hover-preloaded': [],
+      };
       for (const mode of Object.keys(clicks) as ClickMode[]) {
         log(`click → interactive, ${mode}, ${ROUNDS} rounds…`);
         clicks[mode] = await clickRuns(browser, withWidget, mode);
@@ -406,10 +421,16 @@ async function main(): Promise<void> {
           ok(frameOf('cold') <= GOALS.coldMs),
         ],
         [
-          'click → interactive, preloaded when idle',
+          `click → interactive, preloaded when idle (clicked ${SETTLE_MS} ms after the mount)`,
           `${fmtMs(frameOf('idle-preloaded'))} (focus ${fmtMs(focusOf('idle-preloaded'))})`,
           `≤ ${GOALS.preloadedMs} ms`,
           ok(frameOf('idle-preloaded') <= GOALS.preloadedMs),
+        ],
+        [
+          `click → interactive, preloaded when idle, clicked ${EARLY_CLICK_MS} ms after the mount (its work may still run; info)`,
+          `${fmtMs(frameOf('idle-early'))} (focus ${fmtMs(focusOf('idle-early'))})`,
+          '',
+          '',
         ],
         [
           'click → interactive, preloaded by a hover',

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { MAX_CONTENT_CHARS, codePointLength } from '../core/protocol/limits.ts';
+import { loadOnce } from '../core/environment/load-once.ts';
 import type { InboundThread } from '../core/protocol/rest-schemas.ts';
 import { useEngine } from '../engine-provider/engine-context.tsx';
 import { useThreadSnapshot } from '../hooks/use-thread-snapshot.ts';
@@ -28,19 +29,9 @@ interface Props {
  * issue 19: the chunk was about half of a first paste's 120 ms), and at the latest on the first
  * attach, paste or drop. A failed fetch (offline) is not kept: the next call asks again.
  */
-let trayChunk: Promise<typeof TrayModule> | null = null;
 /** The tray's module once fetched: a paste then adds its files within the event, not a task later. */
 let trayLoaded: typeof TrayModule | null = null;
-function loadTray(): Promise<typeof TrayModule> {
-  trayChunk ??= import('./attach-tray.tsx').then(
-    (module) => (trayLoaded = module),
-    (error: unknown) => {
-      trayChunk = null;
-      throw error;
-    },
-  );
-  return trayChunk;
-}
+const loadTray = loadOnce(() => import('./attach-tray.tsx').then((module) => (trayLoaded = module)));
 
 /** The key that, with Alt, switches between Reply and Note (by its place on the keyboard, so Option+N on a Mac works too). */
 const NOTE_SWITCH_CODE = 'KeyN';

@@ -1,5 +1,6 @@
 import { useState, type KeyboardEvent } from 'react';
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
+import { loadOnce } from '../../src/core/environment/load-once.ts';
 import { codePointLength, MAX_CONTENT_CHARS } from '../../src/core/protocol/limits.ts';
 import type * as TrayModule from './attach-tray.tsx';
 import type { PanelStrings } from './i18n.ts';
@@ -40,17 +41,11 @@ interface Props {
 
 type Tray = typeof TrayModule;
 
-let trayChunk: Promise<Tray> | null = null;
 /**
  * The tray's chunk, fetched once (again after a failure, e.g. offline). Started as the message
  * box gets focus or the pointer is on the attach button, so a first paste does not wait for it.
  */
-function loadTray(): Promise<Tray> {
-  return (trayChunk ??= import('./attach-tray.tsx').catch((error: unknown) => {
-    trayChunk = null;
-    throw error;
-  }));
-}
+const loadTray: () => Promise<Tray> = loadOnce(() => import('./attach-tray.tsx'));
 const preloadTray = () => void loadTray().catch(() => undefined);
 
 /** The message box: Enter sends, Shift+Enter starts a new line; 5,000 code points at most. */

@@ -243,7 +243,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     queued: (userIds) => {
       for (const userId of userIds) deliveries.wake(userId);
     },
-    evaluated: (threadId, events, thread) => followUps.consider(threadId, events, { thread }),
+    evaluated: (events, thread) => followUps.consider(events, thread),
   });
   // NOTIFICATIONS=off (benchmarks' baseline): no rules after commits and no deliveries.
   if (notifyConfig.enabled) threads.onCommit((event) => notifier.committed(event.thread_id));

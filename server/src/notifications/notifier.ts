@@ -91,7 +91,7 @@ export interface NotifierDeps {
    * record the batch's audience was read from (undefined: the thread is gone): a busy thread's
    * thousand participants are read once per batch, not once more here.
    */
-  evaluated?: (threadId: string, events: readonly ThreadEvent[], thread: ThreadRecord | undefined) => Promise<void>;
+  evaluated?: (events: readonly ThreadEvent[], thread: ThreadRecord | undefined) => Promise<void>;
 }
 
 interface Worker {
@@ -210,7 +210,7 @@ export class Notifier {
         if (index > 0 && this.stopped) return cursor;
         const last = slice.events[slice.events.length - 1]!.thread_seq;
         // Before the cursor moves past them: a crash here evaluates them again (the hook is idempotent).
-        if (this.deps.evaluated) await this.deps.evaluated(threadId, slice.events, thread);
+        if (this.deps.evaluated) await this.deps.evaluated(slice.events, thread);
         const created = await this.deps.storage.notifications.record(threadId, this.owner, last, this.deps.leaseMs, slice.drafts);
         if (created === null) return null;
         this.announce(created, audience);

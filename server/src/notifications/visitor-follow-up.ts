@@ -89,15 +89,15 @@ export class VisitorFollowUps {
 
   /**
    * A batch of a thread's log was evaluated: schedules a follow-up for its replies the visitor is
-   * not looking at. `known.thread` is the thread as the notifier read it for the batch (undefined:
-   * gone), so it is not read again; without `known` it is read here.
+   * not looking at. `thread` is the thread as the notifier read it for the batch (undefined:
+   * gone), so a busy thread's participants are not read again.
    */
-  async consider(threadId: string, events: readonly ThreadEvent[], known?: { thread: ThreadRecord | undefined }): Promise<void> {
+  async consider(events: readonly ThreadEvent[], thread: ThreadRecord | undefined): Promise<void> {
     const replies = events.filter(isReply);
     if (replies.length === 0) return;
     const { storage } = this.deps;
-    const thread = known ? known.thread : await storage.threads.get(threadId);
     if (!thread || thread.kind !== 'public') return;
+    const threadId = thread.id;
     const agentParticipant = thread.participants.find((participant) => participant.sender_id.startsWith('agent:'));
     if (!agentParticipant) return;
     const agent = await storage.agents.get(agentParticipant.sender_id.slice('agent:'.length));

@@ -47,7 +47,9 @@ const received = Array.from({ length: FRAMES }, (_, index) => {
 /** Microseconds of CPU per received frame, on a hub with the agent socket in every thread or with no subscriber. */
 function cpuPerFrame(withSocket: boolean): number {
   const handlers = new Map<string, BusHandler>();
-  const bus = { subjects, on: (resource: string, handler: BusHandler) => handlers.set(resource, handler), publish: () => {} };
+  const on = (resource: string, handler: BusHandler) => handlers.set(resource, handler);
+  const onDemand = (resource: string, handler: BusHandler) => (on(resource, handler), { hold: async () => () => {} });
+  const bus = { subjects, on, onDemand, publish: () => {} };
   const quiet = () => {};
   const log = { error: quiet, warn: quiet, info: quiet, debug: quiet } as unknown as FastifyBaseLogger;
   const hub = new NatsHub(bus as unknown as NatsBus, log);

@@ -11,6 +11,12 @@ export interface Subscriber {
  * interface when one process is no longer enough.
  */
 export interface Hub {
+  /**
+   * Keeps frames published by other processes coming to this one until the returned function
+   * is called; resolves once every frame published from then on will. Each live receiver holds
+   * it from before its `ready` (or its replay) to its end.
+   */
+  listen(): Promise<() => void>;
   subscribe(threadId: string, subscriber: Subscriber): void;
   isSubscribed(threadId: string, subscriber: Subscriber): boolean;
   /** Ends every subscription of the subscriber, and its user attachment. */
@@ -36,6 +42,11 @@ export class InProcessHub implements Hub {
   private readonly agents = new Map<string, Set<Subscriber>>();
   /** What each subscriber is subscribed to, so that leaving is one call. */
   private readonly memberships = new Map<Subscriber, { threads: Set<string>; userId: string | null; agentId: string | null }>();
+
+  /** One process: every frame is published here. */
+  listen(): Promise<() => void> {
+    return Promise.resolve(() => undefined);
+  }
 
   private membership(subscriber: Subscriber) {
     let entry = this.memberships.get(subscriber);

@@ -190,7 +190,7 @@ export class SocketGateway {
       sessionVersion: user.sessionVersion,
     };
     const threadIds = await this.deps.storage.threads.userThreadIds(user.id);
-    const connection = this.open(ws, {
+    const connection = await this.open(ws, {
       scope: 'user',
       principal,
       threadIds,
@@ -224,7 +224,7 @@ export class SocketGateway {
       name: agent.name,
       tokenId: found.token.id,
     };
-    const connection = this.open(ws, { scope: 'agent', principal, threadIds, clientAddress: this.deps.clientAddresses.of(request) });
+    const connection = await this.open(ws, { scope: 'agent', principal, threadIds, clientAddress: this.deps.clientAddresses.of(request) });
     if (!connection) return;
     // A revoked token closes its sockets on every process, as it ends its SSE streams.
     this.deps.tokenStreams.add(found.token.id, {
@@ -289,7 +289,7 @@ export class SocketGateway {
       name: visitor.name ?? VISITOR_DEFAULT_NAME,
       threadId,
     };
-    const connection = this.open(ws, {
+    const connection = await this.open(ws, {
       scope: 'public',
       principal,
       threadIds: [threadId],
@@ -308,8 +308,15 @@ export class SocketGateway {
     ws.on('close', () => this.visitorSessions.delete(connection));
   }
 
-  private open(ws: WebSocket, options: ConstructorParameters<typeof SocketConnection>[2]): SocketConnection | undefined {
-    if (ws.readyState !== ws.OPEN) return undefined;
+  private async open(ws: WebSocket, options: ConstructorParameters<typeof SocketConnection>[2]): Promise<SocketConnection | undefined> {
+    // Before `ready`: every frame another process publishes from then on reaches this socket,
+    // and the client catches up on what came before from the log.
+    const release = await this.deps.hub.listen();
+    if (ws.readyState !== ws.OPEN) {
+      release();
+      return undefined;
+    }
+    ws.on('close', release);
     const connection = new SocketConnection(ws, this.deps, options);
     this.connections.add(connection);
     ws.on('close', () => this.connections.delete(connection));

@@ -57,6 +57,8 @@ export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
         parseSeq(Array.isArray(lastEventId) ? lastEventId[0] : lastEventId, 'Last-Event-ID') ??
         parseSeq(request.query.last_thread_seq, 'last_thread_seq') ??
         0;
+      // Before the replay reads the log: every event another process publishes from then on is heard here.
+      const stopListening = await ctx.hub.listen();
 
       reply.hijack();
       const raw = reply.raw;
@@ -139,8 +141,11 @@ export function eventStreamRoute(app: FastifyInstance, ctx: AppContext): void {
       const close = () => {
         clearInterval(keepAlive);
         ctx.hub.unsubscribeAll(subscriber);
+        stopListening();
       };
       raw.on('close', close);
+      // A reader gone while this process waited for NATS: its 'close' came before the listener.
+      if (raw.destroyed) close();
       ctx.streams.add(raw);
       raw.on('close', () => ctx.streams.delete(raw));
       if (principal.kind === 'agent' && principal.tokenId) ctx.tokenStreams.add(principal.tokenId, raw);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import type { NatsSettings } from './nats-settings.ts';
+import { SubjectInterest } from './subject-interest.ts';
 import { Subjects, type SubjectParts } from './subjects.ts';
 
 /** Wait between reconnect attempts; the client retries forever. */
@@ -12,15 +13,18 @@ const CONNECT_TIMEOUT_MS = 5_000;
 export type BusHandler = (parts: SubjectParts, msg: Msg) => void;
 
 /**
- * This process's one NATS connection and its one subscription (`events.<org>.chat.>`).
- * Messages are handed to the handler of their subject's resource (`thread`, `user`,
- * `signal`, `node`, and the control messages' `approval`, `agent`). The connection has no echo: a process never hears its own
+ * This process's one NATS connection, with a subscription per subject resource
+ * (`events.<org>.chat.<resource>.>`) whose messages go to that resource's handler: `user`,
+ * `participant`, `signal`, `node`, and the control messages' `approval`, `agent`, `visitor`
+ * for as long as the process runs; `thread` only while a live receiver needs it (see
+ * {@link NatsBus.onDemand}). The connection has no echo: a process never hears its own
  * publishes, it delivers them locally itself. Logs name servers, never credentials.
  */
 export class NatsBus {
   /** This process in the cluster (presence entries, heartbeats). */
   readonly nodeId = randomUUID();
   private readonly handlers = new Map<string, BusHandler>();
+  private readonly interests = new Set<SubjectInterest>();
   private readonly reconnectListeners = new Set<() => void>();
   private closing: Promise<void> | undefined;
   private disconnected = false;
@@ -31,7 +35,6 @@ export class NatsBus {
     private readonly log: FastifyBaseLogger,
     private readonly servers: string,
   ) {
-    nc.subscribe(subjects.all, { callback: (error, msg) => (error ? this.failed(error) : this.dispatch(msg)) });
     void this.watchStatus();
   }
 
@@ -61,9 +64,26 @@ export class NatsBus {
     return !this.disconnected && !this.nc.isClosed();
   }
 
-  /** Routes messages on `events.<org>.chat.<resource>.…` to the handler. */
+  /** Routes messages on `events.<org>.chat.<resource>.…` to the handler, subscribed from now on. */
   on(resource: string, handler: BusHandler): void {
     this.handlers.set(resource, handler);
+    this.subscribeTo(resource);
+  }
+
+  /**
+   * Routes like {@link on}, but subscribes only while the returned interest is held: every
+   * message published after a `hold()` resolved reaches the handler, none is sent to this
+   * process once the last holder has let go (and the grace has passed).
+   */
+  onDemand(resource: string, handler: BusHandler): SubjectInterest {
+    this.handlers.set(resource, handler);
+    const interest = new SubjectInterest({
+      subscribe: () => this.subscribeTo(resource),
+      confirm: () => this.nc.flush(),
+      unconfirmed: (error) => this.log.warn({ err: error, nats: this.servers }, 'opening a socket without NATS having confirmed its subscription'),
+    });
+    this.interests.add(interest);
+    return interest;
   }
 
   /** Called after the connection came back: messages sent meanwhile by others were missed. */
@@ -92,6 +112,7 @@ export class NatsBus {
 
   /** Sends what is buffered, then closes. */
   close(): Promise<void> {
+    for (const interest of this.interests) interest.close();
     this.closing ??= this.nc.isClosed() ? Promise.resolve() : this.nc.drain().catch((error: unknown) => this.failed(error as Error));
     return this.closing;
   }
@@ -100,6 +121,12 @@ export class NatsBus {
   async abandon(): Promise<void> {
     this.closing ??= this.nc.close();
     await this.closing;
+  }
+
+  private subscribeTo(resource: string): Subscription {
+    return this.nc.subscribe(`${this.subjects.prefix}${resource}.>`, {
+      callback: (error, msg) => (error ? this.failed(error) : this.dispatch(msg)),
+    });
   }
 
   private dispatch(msg: Msg): void {

@@ -32,12 +32,15 @@ describe.runIf(natsUrl)('NatsHub', () => {
   let buses: NatsBus[];
   let one: NatsHub;
   let two: NatsHub;
+  const settings = () => parseNatsSettings({ NATS_URL: natsUrl!, NATS_ORG: org })!;
+  const org = uniqueOrg();
 
   beforeAll(async () => {
-    const settings = parseNatsSettings({ NATS_URL: natsUrl!, NATS_ORG: uniqueOrg() })!;
-    buses = await Promise.all([NatsBus.connect(settings, log), NatsBus.connect(settings, log)]);
+    buses = await Promise.all([NatsBus.connect(settings(), log), NatsBus.connect(settings(), log)]);
     one = new NatsHub(buses[0]!, log);
     two = new NatsHub(buses[1]!, log);
+    // As a process with a socket open would: the frames below are heard on both.
+    await Promise.all([one.listen(), two.listen()]);
   });
   afterAll(async () => {
     await Promise.all(buses.map((bus) => bus.close()));
@@ -95,6 +98,27 @@ describe.runIf(natsUrl)('NatsHub', () => {
     } finally {
       decode.mockRestore();
     }
+  });
+
+  it('hears no thread frame of the other processes while nothing listens, and every one published once listen() resolved', async () => {
+    const bus = await NatsBus.connect(settings(), log);
+    buses.push(bus);
+    const three = new NatsHub(bus, log);
+    const [socket, barrier] = [recorder(), recorder('user:u7')];
+    three.subscribe('t7', socket);
+    three.attachUser('u7', barrier);
+    one.publish(typing('t7', 'user:x'));
+    // A later frame from the same process on a subject every process hears: the first would have come before it.
+    one.publishToUser('u7', new Outbound('t7', { type: 'thread_read', thread_id: 't7', data: { read_seq: 1 } }));
+    await eventually(() => barrier.got.length === 1, 'the user frame');
+    expect(socket.got).toEqual([]);
+
+    const release = await three.listen();
+    // Published at once, with no wait: the NATS server had the subscription when listen() resolved.
+    one.publish(typing('t7', 'user:y'));
+    await eventually(() => socket.got.length === 1, 'the frame published after listen()');
+    expect(JSON.parse(socket.got[0]!.ws.toString()).data.sender_id).toBe('user:y');
+    release();
   });
 
   it('keeps a frame whose thread id is no subject token on this process', async () => {

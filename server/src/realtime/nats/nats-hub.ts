@@ -4,6 +4,7 @@ import { InProcessHub, type Hub, type Subscriber } from '../hub.ts';
 import type { Outbound } from '../outbound.ts';
 import { decodeEnvelope, encodeEnvelope } from './frame-envelope.ts';
 import type { NatsBus } from './nats-bus.ts';
+import type { SubjectInterest } from './subject-interest.ts';
 import { isSubjectToken, type SubjectParts } from './subjects.ts';
 
 /** The user-subject event that subscribes a user's sockets to a thread they just gained. */
@@ -45,18 +46,25 @@ function eventName(outbound: Outbound): string {
  * and, once encoded, to NATS on `events.<org>.chat.thread.<event>.<thread_id>` or
  * `events.<org>.chat.user.<event>.<user_id>`. The other processes hand the received bytes
  * to their own subscribers. Across processes, frames of one thread may interleave in any
- * order: clients reconcile by `thread_seq` (CONTRACT §5).
+ * order: clients reconcile by `thread_seq` (CONTRACT §5). A process hears other processes'
+ * thread frames only while it has a live receiver ({@link NatsHub.listen}).
  */
 export class NatsHub implements Hub {
   private readonly local = new InProcessHub();
+  private readonly threadFrames: SubjectInterest;
 
   constructor(
     private readonly bus: NatsBus,
     private readonly log: FastifyBaseLogger,
   ) {
-    bus.on('thread', (parts, msg) => this.receiveThread(parts, msg));
+    this.threadFrames = bus.onDemand('thread', (parts, msg) => this.receiveThread(parts, msg));
     bus.on('user', (parts, msg) => this.receiveUser(parts, msg));
     bus.on(PARTICIPANT, (parts, msg) => this.receiveParticipant(parts, msg));
+  }
+
+  /** Subscribes this process to every thread's frames (not per thread: see the README's "Several processes"). */
+  listen(): Promise<() => void> {
+    return this.threadFrames.hold();
   }
 
   subscribe(threadId: string, subscriber: Subscriber): void {
@@ -134,7 +142,7 @@ export class NatsHub implements Hub {
   }
 
   private receiveThread(parts: SubjectParts, msg: Msg): void {
-    // Every process hears every thread's frames: one for a thread with no subscriber here is not even decoded.
+    // A listening process hears every thread's frames: one for a thread with no subscriber here is not even decoded.
     if (this.local.subscriberCount(parts.id) === 0) return;
     // The subject names a durable event's type (eventName): topic events need not parse the frame for it.
     const outbound = decodeEnvelope(msg.data, parts.event === OTHER_EVENT ? undefined : parts.event);

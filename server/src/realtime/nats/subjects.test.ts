@@ -6,7 +6,7 @@ describe('Subjects', () => {
 
   it('follows the seed: events.<org>.chat.<resource>.<event>.<id>', () => {
     expect(subjects.of('thread', 'message_committed', 't-1')).toBe('events.local.chat.thread.message_committed.t-1');
-    expect(subjects.all).toBe('events.local.chat.>');
+    expect(subjects.prefix).toBe('events.local.chat.');
     expect(subjects.parse('events.local.chat.user.thread_read.u1')).toEqual({ resource: 'user', event: 'thread_read', id: 'u1' });
   });
 

@@ -19,14 +19,12 @@ export interface SubjectParts {
  * token, so that no id can widen or redirect a subject.
  */
 export class Subjects {
+  /** `events.<org>.chat.`: each resource's subscription is the prefix, the resource and `.>`. */
   readonly prefix: string;
-  /** The one subscription every process makes. */
-  readonly all: string;
 
   constructor(org: string) {
     if (!isSubjectToken(org)) throw new Error(`"${org}" is not a subject token.`);
     this.prefix = `events.${org}.${SOURCE}.`;
-    this.all = `${this.prefix}>`;
   }
 
   of(resource: string, event: string, id: string): string {

@@ -80,7 +80,11 @@ export class NatsBus {
     const interest = new SubjectInterest({
       subscribe: () => this.subscribeTo(resource),
       confirm: () => this.nc.flush(),
-      unconfirmed: (error) => this.log.warn({ err: error, nats: this.servers }, 'opening a socket without NATS having confirmed its subscription'),
+      unconfirmed: (error) =>
+        this.log.warn(
+          { err: error, nats: this.servers },
+          'a socket or stream opens before NATS confirmed its subscription to thread frames',
+        ),
     });
     this.interests.add(interest);
     return interest;

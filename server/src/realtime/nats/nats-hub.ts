@@ -62,7 +62,7 @@ export class NatsHub implements Hub {
     bus.on(PARTICIPANT, (parts, msg) => this.receiveParticipant(parts, msg));
   }
 
-  /** Subscribes this process to every thread's frames (not per thread: see the README's "Several processes"). */
+  /** Subscribes this process to every thread's frames (not per thread: see the README's "NATS"). */
   listen(): Promise<() => void> {
     return this.threadFrames.hold();
   }

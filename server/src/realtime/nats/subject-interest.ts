@@ -100,7 +100,10 @@ export class SubjectInterest {
   private async confirmWithin(): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`NATS did not confirm a subscription within ${this.confirmWaitMs} ms.`)), this.confirmWaitMs);
+      timer = setTimeout(
+        () => reject(new Error(`NATS did not confirm a subscription within ${this.confirmWaitMs} ms.`)),
+        this.confirmWaitMs,
+      );
       timer.unref();
     });
     try {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
-import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { Agent, buildConnector } from 'undici';
 import type webPush from 'web-push';
 import type { PushPayload } from '../../../src/core/protocol/notifications.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -11,6 +11,7 @@ import { BatchCoalescer } from './batch-coalescer.ts';
 import type { DeliverableNotification, DeliveryOutcome, PushChannel } from './delivery-channels.ts';
 import { PushEncryptionPool } from './push-encryption-pool.ts';
 import { pushTopic } from './push-topic.ts';
+import { postForStatus } from './status-only-request.ts';
 import { VapidHeaderCache } from './vapid-header-cache.ts';
 
 /** How long a push service may hold a message for an offline browser (RFC 8030 `TTL`): a day; approvals, until they expire. */
@@ -205,12 +206,11 @@ export class WebPushChannel implements PushChannel {
   /** One POST, on a kept-open connection or a new one whose `lookup` is the guard's; redirects are not followed. */
   private async post(url: URL, headers: Record<string, string | number>, body: Buffer): Promise<number> {
     if (this.stopped) throw Object.assign(new Error('push channel stopped'), { code: 'ABORT_ERR' });
-    let response: Dispatcher.ResponseData;
     try {
-      response = await this.client.request({
+      // Only the status is used: the answer's body is read to its end and dropped, so the connection serves the next request.
+      return await postForStatus(this.client, {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
-        method: 'POST',
         headers: rawHeaders(headers),
         body,
       });
@@ -219,9 +219,6 @@ export class WebPushChannel implements PushChannel {
       const cause = (error as { cause?: unknown }).cause;
       throw cause instanceof AddressRefused ? cause : error;
     }
-    // The answer's body is not used; read to its end, so the connection serves the next request.
-    await response.body.dump();
-    return response.statusCode;
   }
 }
 

@@ -45,7 +45,9 @@ describe('postForStatus', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
-    await expect(postForStatus(agent, { origin: `http://127.0.0.1:${port}`, path: '/', headers: [], body: Buffer.from('x') })).rejects.toMatchObject({
+    await expect(
+      postForStatus(agent, { origin: `http://127.0.0.1:${port}`, path: '/', headers: [], body: Buffer.from('x') }),
+    ).rejects.toMatchObject({
       code: 'ECONNREFUSED',
     });
   });

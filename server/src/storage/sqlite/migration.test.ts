@@ -312,3 +312,90 @@ describe('the busy-thread migration (one unread `message` notification per user 
     await storage.close();
   });
 });
+
+describe('the list-order migration (an updated notification moves up its list without moving its row) on notifications from before it', () => {
+  it('keeps each list in its order and its page cursors; a newer message moves its unread notification to the top, its row id kept', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ama2-migration-')), 'db.sqlite');
+    const db = new Database(path);
+    const mine = MIGRATIONS.findIndex((migration) => migration.includes('ADD COLUMN list_order'));
+    expect(mine).toBeGreaterThan(0);
+    db.unsafeMode(true);
+    for (let index = 0; index < mine; index++) {
+      db.exec(MIGRATIONS[index]!);
+      db.pragma(`user_version = ${index + 1}`);
+    }
+    const [ann, bob, plans, trip] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const insertUser = db.prepare('INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)');
+    insertUser.run(ann, 'ann@example.com', 'Ann', 'x', T);
+    insertUser.run(bob, 'bob@example.com', 'Bob', 'x', T);
+    for (const thread of [plans, trip]) {
+      db.prepare(
+        `INSERT INTO threads (id, kind, title, participation_mode, last_seq, created_by, created_at, updated_at, activity_at)
+         VALUES (?, 'private', 'Plans', 'open', 3, ?, ?, ?, ?)`,
+      ).run(thread, `user:${ann}`, T, T, T);
+      for (const user of [ann, bob]) db.prepare('INSERT INTO thread_access (user_id, thread_id) VALUES (?, ?)').run(user, thread);
+      db.prepare('INSERT INTO notification_cursors (thread_id, notified_seq) VALUES (?, 3)').run(thread);
+    }
+    // Bob's and Ann's notifications interleaved, as several users' are: Bob's of Plans (seq 1), of Trip (1, 2), of Plans (2 and 3, unread).
+    const bobs: string[] = [];
+    const insert = db.prepare(
+      `INSERT INTO notifications (id, user_id, kind, thread_id, thread_seq, title, body, created_at, collapse_key, read_at)
+       VALUES (?, ?, ?, ?, ?, 'New message', 'text', ?, ?, ?)`,
+    );
+    for (const [thread, seq, kind] of [
+      [plans, 1, 'mention'],
+      [trip, 1, 'mention'],
+      [trip, 2, 'message'],
+      [plans, 2, 'mention'],
+      [plans, 3, 'message'],
+    ] as const) {
+      const id = randomUUID();
+      insert.run(randomUUID(), ann, kind, thread, seq, T, null, T);
+      insert.run(id, bob, kind, thread, seq, T, kind === 'message' ? thread : null, null);
+      bobs.push(id);
+    }
+    const positionOf = (id: string) =>
+      (db.prepare('SELECT position FROM notifications WHERE id = ?').get(id) as { position: number }).position;
+    const tripPosition = positionOf(bobs[2]!);
+    db.close();
+
+    const storage = new SqliteStorage(path);
+    const store = storage.notifications;
+    const pageOf = async (cursor: number | null) => store.list(bob, { unreadOnly: false, cursor, limit: 2 });
+    const first = await pageOf(null);
+    expect(first.items.map((n) => n.id)).toEqual([bobs[4], bobs[3]]);
+    const second = await pageOf(first.positions.at(-1)!);
+    expect(second.items.map((n) => n.id)).toEqual([bobs[2], bobs[1]]);
+
+    expect(await store.claimThread(trip, 'p', 60_000)).toBe(3);
+    const titles = { from: { before: '', after: ' new messages from Ann' }, in: { before: '', after: ' new messages in Trip' } };
+    const stored = await store.record(trip, 'p', 4, 60_000, [
+      {
+        userId: bob,
+        kind: 'message',
+        threadSeq: 4,
+        title: 'New message',
+        body: 'text 4',
+        collapse: { senderId: null, count: 1, titles },
+        deliveries: [],
+      },
+      { userId: bob, kind: 'mention', threadSeq: 4, title: 'Ann mentioned you', body: 'text 4', deliveries: [] },
+    ]);
+    expect(stored!.map((s) => [s.notification.id === bobs[2], s.replaced ?? false])).toEqual([
+      [true, true],
+      [false, false],
+    ]);
+    const mention = stored![1]!.notification.id;
+    const after = await store.list(bob, { unreadOnly: false, cursor: null, limit: 10 });
+    expect(after.items.map((n) => n.id)).toEqual([mention, bobs[2], bobs[4], bobs[3], bobs[1], bobs[0]]);
+    // Its list order moved, not its row.
+    const raw = new Database(path, { readonly: true });
+    expect((raw.prepare('SELECT position FROM notifications WHERE id = ?').get(bobs[2]) as { position: number }).position).toBe(
+      tripPosition,
+    );
+    raw.close();
+    // Ann's list is untouched.
+    expect((await store.list(ann, { unreadOnly: false, cursor: null, limit: 10 })).items.map((n) => n.thread_seq)).toEqual([3, 2, 2, 1, 1]);
+    await storage.close();
+  });
+});

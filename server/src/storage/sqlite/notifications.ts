@@ -75,17 +75,19 @@ export class SqliteNotifications implements NotificationStore {
       ),
       insert: db.prepare(
         `INSERT INTO notifications (id, user_id, kind, thread_id, thread_seq, title, body, approval_id, approval_expires_at, created_at,
-           collapse_key, count, sender_id)
-         VALUES (@id, @user, @kind, @thread, @seq, @title, @body, @approvalId, @approvalExpiresAt, @at, @collapseKey, @count, @senderId)
+           collapse_key, count, sender_id, list_order)
+         VALUES (@id, @user, @kind, @thread, @seq, @title, @body, @approvalId, @approvalExpiresAt, @at, @collapseKey, @count, @senderId,
+           (SELECT coalesce(max(list_order), 0) + 1 FROM notifications WHERE user_id = @user))
          ON CONFLICT (user_id, kind, thread_id, thread_seq) DO NOTHING`,
       ),
       unreadCollapsed: db.prepare(
         'SELECT * FROM notifications WHERE user_id = ? AND collapse_key = ? AND read_at IS NULL AND collapse_key IS NOT NULL',
       ),
-      // Moved to the top of the user's list: a position past every other (pages by position stay valid).
+      // Moved to the top of the user's list: a place past every other of theirs (pages by place stay valid). The
+      // row stays where it is: changing its row id (`position`) rewrote the row and all five of its indexes.
       update: db.prepare(
         `UPDATE notifications SET thread_seq = @seq, title = @title, body = @body, created_at = @at, count = @count, sender_id = @senderId,
-           position = (SELECT max(position) FROM notifications) + 1
+           list_order = (SELECT max(list_order) FROM notifications WHERE user_id = @user) + 1
          WHERE position = @position`,
       ),
       // One delivery per notification and channel: one still queued is reused, its seq moved on.
@@ -95,8 +97,8 @@ export class SqliteNotifications implements NotificationStore {
       ),
       page: db.prepare(
         `SELECT n.* FROM notifications AS n
-         WHERE n.user_id = @user AND n.position < @before AND (@unread = 0 OR n.read_at IS NULL) AND ${READABLE}
-         ORDER BY n.position DESC LIMIT @limit`,
+         WHERE n.user_id = @user AND n.list_order < @before AND (@unread = 0 OR n.read_at IS NULL) AND ${READABLE}
+         ORDER BY n.list_order DESC LIMIT @limit`,
       ),
       unread: db.prepare(`SELECT count(*) AS count FROM notifications AS n WHERE n.user_id = ? AND n.read_at IS NULL AND ${READABLE}`),
       readAll: db.prepare('UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL'),
@@ -244,7 +246,16 @@ export class SqliteNotifications implements NotificationStore {
     const count = Number(old.count) + collapse.count;
     const senderId = joinedSender(old.sender_id === null ? null : String(old.sender_id), collapse.senderId);
     const title = collapsedTitle(draft, collapse, count, senderId);
-    this.stmt.update.run({ seq: draft.threadSeq, title, body: draft.body, at, count, senderId, position: old.position });
+    this.stmt.update.run({
+      seq: draft.threadSeq,
+      title,
+      body: draft.body,
+      at,
+      count,
+      senderId,
+      user: draft.userId,
+      position: old.position,
+    });
     return toStoredNotification({
       ...old,
       thread_seq: draft.threadSeq,
@@ -307,7 +318,7 @@ export class SqliteNotifications implements NotificationStore {
       unread: page.unreadOnly ? 1 : 0,
       limit: page.limit,
     }) as Row[];
-    return { items: rows.map(toNotification), positions: rows.map((row) => Number(row.position)) };
+    return { items: rows.map(toNotification), positions: rows.map((row) => Number(row.list_order)) };
   }
 
   async unreadCount(userId: string): Promise<number> {

@@ -775,6 +775,18 @@ export const MIGRATIONS: readonly string[] = [
     lease_until INTEGER NOT NULL
   );
   `,
+  // A notification's place in its user's list (`list_order`, the list's page cursors) apart from its row id: an
+  // unread `message` notification updated by a newer message moves to the top of the list by this column alone.
+  // Moving it by its `position` (the row id) deleted and inserted the row and every one of its five indexes,
+  // the biggest part of storing a busy thread's round (issue 18). Rows so far keep their place (their position).
+  `
+  ALTER TABLE notifications ADD COLUMN list_order INTEGER;
+  UPDATE notifications SET list_order = position;
+  DROP INDEX notifications_by_user;
+  DROP INDEX notifications_unread;
+  CREATE INDEX notifications_by_user ON notifications(user_id, list_order);
+  CREATE INDEX notifications_unread ON notifications(user_id, list_order) WHERE read_at IS NULL;
+  `,
 ];
 
 /** Brings the file up to the newest schema, one transaction per migration. */

@@ -10,8 +10,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { MAX_PAYLOAD_BYTES } from '../../src/core/protocol/limits.ts';
 import { AgentRuntime } from './agents/agent-runtime.ts';
+import { openAttachmentBytes } from './attachments/open-attachment-bytes.ts';
 import { AttachmentService } from './attachments/attachment-service.ts';
-import { FolderBytes } from './attachments/folder-bytes.ts';
 import { UnusedUploadSweeper } from './attachments/unused-upload-sweeper.ts';
 import { attachmentRoutes } from './routes/attachment-routes.ts';
 import type { Agent } from './agents/agent.ts';
@@ -167,8 +167,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     socketConnects: makeLimiter('socket-connects', config.rateLimits.socketConnects),
     uploads: makeLimiter('uploads', config.attachments.visitorUploadsPerMinute),
   };
-  // Attachments' bytes: in the database when it is shared by processes, else files beside the SQLite file.
-  const attachmentBytes = storage.attachmentBytes ?? (await FolderBytes.open(config.attachments.dir));
+  // Attachments' bytes: files beside the SQLite file; with PostgreSQL, a shared folder when set, else the database.
+  const attachmentBytes = await openAttachmentBytes(storage, config.attachments);
   const attachments = new AttachmentService(storage, threads, attachmentBytes, fastify.log);
   const uploadSweeper = new UnusedUploadSweeper(storage, attachments, fastify.log, {
     ttlMs: config.attachments.unusedTtlMs,

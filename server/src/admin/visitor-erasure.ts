@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { AttachmentService } from '../attachments/attachment-service.ts';
-import { FolderBytes } from '../attachments/folder-bytes.ts';
+import { openAttachmentBytes } from '../attachments/open-attachment-bytes.ts';
 import type { ServerConfig } from '../config.ts';
 import { ADMIN_ACTOR } from '../privacy/audit-entry.ts';
 import { PrivacyService } from '../privacy/privacy-service.ts';
@@ -87,7 +87,7 @@ async function eraseHere(config: ServerConfig, storage: Storage, visitor: Visito
           .catch((error: unknown) => log.error({ err: error }, 'webhook enqueue failed')),
     );
     try {
-      const bytes = storage.attachmentBytes ?? (await FolderBytes.open(config.attachments.dir));
+      const bytes = await openAttachmentBytes(storage, config.attachments);
       const attachments = new AttachmentService(storage, threads, bytes, log);
       const privacy = new PrivacyService(storage, threads, attachments, log, (visitorId) =>
         control.visitorTokensRevoked({ visitorId, tokenHash: null }),

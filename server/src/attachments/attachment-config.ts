@@ -4,8 +4,13 @@ import { wholeSetting } from '../whole-setting.ts';
 
 /** The attachment settings of a server process (environment; CONTRACT §13). */
 export interface AttachmentConfig {
-  /** `ATTACHMENTS_DIR`: the folder of the files (SQLite only; with `DATABASE_URL` they are in the database). Default: `attachments/` beside the SQLite file. */
+  /** `ATTACHMENTS_DIR`: the folder of the files. Default: `attachments/` beside the SQLite file. */
   dir: string;
+  /**
+   * `ATTACHMENTS_DIR` was set. With `DATABASE_URL` that means the files are in this folder,
+   * which every process mounts; unset, PostgreSQL keeps the bytes (`attachment_chunks`).
+   */
+  dirSet: boolean;
   /** `ATTACHMENT_MAX_BYTES`: the largest upload of a signed-in user or an agent (25 MiB). */
   maxBytes: number;
   /** `ATTACHMENT_UNUSED_TTL_MS`: uploads no message used are deleted this long after (24 h; shorter in tests). */
@@ -24,6 +29,7 @@ export function parseAttachmentConfig(env: NodeJS.ProcessEnv, databasePath: stri
   const fallbackDir = databasePath === ':memory:' ? join(process.cwd(), 'data', 'attachments') : join(dirname(databasePath), 'attachments');
   return {
     dir: env.ATTACHMENTS_DIR ? resolve(env.ATTACHMENTS_DIR) : fallbackDir,
+    dirSet: Boolean(env.ATTACHMENTS_DIR),
     maxBytes: wholeSetting(env, 'ATTACHMENT_MAX_BYTES', DEFAULT_USER_MAX_BYTES, 1, LARGEST_MAX_BYTES),
     unusedTtlMs,
     sweepMs: wholeSetting(env, 'ATTACHMENT_SWEEP_MS', Math.min(HOUR_MS, Math.max(50, Math.round(unusedTtlMs / 10))), 50, 24 * HOUR_MS),

@@ -1,6 +1,13 @@
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttachmentBytes, ByteRange, ByteStream } from './attachment-bytes.ts';
+
+/**
+ * A file in `.incoming/` untouched this long is a crash's leftover: an upload being written
+ * changes its file at every chunk, and a checked one is renamed away within seconds. Only
+ * such files are removed at start, as other processes sharing the folder may be mid-upload.
+ */
+export const STALE_INCOMING_MS = 60 * 60_000;
 
 /** Keys are attachment ids (UUIDs) and their suffixes: nothing else may name a file here. */
 const KEY_PATTERN = /^[0-9a-f-]{36}(\.thumbnail)?$/;
@@ -11,10 +18,10 @@ function checkedKey(key: string): string {
 }
 
 /**
- * Attachments' bytes as files in a folder (`ATTACHMENTS_DIR`, by default beside the SQLite
- * file). Uploads arrive in `.incoming/` and are renamed into place once whole and checked,
- * so a crash never leaves half a file under a real name (only in `.incoming/`, which is
- * emptied at start).
+ * Attachments' bytes as files in a folder (`ATTACHMENTS_DIR`: by default beside the SQLite
+ * file; with PostgreSQL, a folder every process mounts). Uploads arrive in `.incoming/` and
+ * are renamed into place once whole and checked, so a crash never leaves half a file under a
+ * real name (only in `.incoming/`, whose stale files go at start).
  */
 export class FolderBytes implements AttachmentBytes {
   readonly incomingDir: string;
@@ -23,12 +30,19 @@ export class FolderBytes implements AttachmentBytes {
     this.incomingDir = join(dir, '.incoming');
   }
 
-  /** Creates the folder (owner-only) and empties what a crash left in `.incoming/`. */
-  static async open(dir: string): Promise<FolderBytes> {
+  /** Creates the folder (owner-only) and removes what a crash left in `.incoming/` ({@link STALE_INCOMING_MS}). */
+  static async open(dir: string, now = Date.now()): Promise<FolderBytes> {
     const bytes = new FolderBytes(dir);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await rm(bytes.incomingDir, { recursive: true, force: true });
     await mkdir(bytes.incomingDir, { recursive: true, mode: 0o700 });
+    for (const name of await readdir(bytes.incomingDir)) {
+      const path = join(bytes.incomingDir, name);
+      // Another process may remove the same leftover meanwhile: a missing file is fine.
+      const changed = await stat(path).then(
+        (found) => found.mtimeMs,
+        () => null,
+      );
+      if (changed !== null && now - changed >= STALE_INCOMING_MS) await rm(path, { recursive: true, force: true });
+    }
     return bytes;
   }
 

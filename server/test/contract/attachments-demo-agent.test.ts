@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pdf, png, upload, visitorUpload } from '../support/attachments.ts';
-import { describeEachStorage } from '../support/each-storage.ts';
+import { describeEachFileStorage } from '../support/each-storage.ts';
 import { api, demoWorld, startTestServer, type TestServer } from '../support/test-server.ts';
 import { startVisitor } from '../support/visitors.ts';
 import { waitFor } from '../support/webhook-receiver.ts';
 
 type World = Awaited<ReturnType<typeof demoWorld>>;
 
-describeEachStorage('the demo agent describes the files it is sent (CONTRACT §9, §13)', (storageEnv) => {
+describeEachFileStorage('the demo agent describes the files it is sent (CONTRACT §9, §13)', (storageEnv) => {
   let server: TestServer;
   let world: World;
 

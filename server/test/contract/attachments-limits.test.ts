@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { headersOnly, pdf, png, upload, visitorUpload } from '../support/attachments.ts';
-import { describeEachStorage } from '../support/each-storage.ts';
+import { describeEachFileStorage } from '../support/each-storage.ts';
 import { api, demoWorld, startTestServer, type TestServer } from '../support/test-server.ts';
 import { startVisitor } from '../support/visitors.ts';
 
@@ -8,7 +8,7 @@ type World = Awaited<ReturnType<typeof demoWorld>>;
 
 const settingsBody = (attachments: unknown) => ({ allowed_origins: [], require_verified_identity: false, attachments });
 
-describeEachStorage('attachments: visitors’ limits in agent settings (CONTRACT §13)', (storageEnv) => {
+describeEachFileStorage('attachments: visitors’ limits in agent settings (CONTRACT §13)', (storageEnv) => {
   let server: TestServer;
   let world: World;
 
@@ -98,7 +98,7 @@ describeEachStorage('attachments: visitors’ limits in agent settings (CONTRACT
   });
 });
 
-describeEachStorage('attachments: visitors’ uploads per address and minute (CONTRACT §13)', (storageEnv) => {
+describeEachFileStorage('attachments: visitors’ uploads per address and minute (CONTRACT §13)', (storageEnv) => {
   let server: TestServer;
 
   beforeAll(async () => {

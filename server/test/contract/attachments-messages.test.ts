@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { download, pdf, png, upload, visitorUpload, type Uploaded } from '../support/attachments.ts';
-import { describeEachStorage } from '../support/each-storage.ts';
+import { describeEachFileStorage } from '../support/each-storage.ts';
 import { readSse, sseEvents } from '../support/sse.ts';
 import { api, createThread, demoWorld, startTestServer, type TestServer } from '../support/test-server.ts';
 import { TestSocket, userSocketUrl } from '../support/test-socket.ts';
@@ -10,7 +10,7 @@ import { Receiver, waitFor } from '../support/webhook-receiver.ts';
 
 type World = Awaited<ReturnType<typeof demoWorld>>;
 
-describeEachStorage('attachments on messages (CONTRACT §13, §4)', (storageEnv) => {
+describeEachFileStorage('attachments on messages (CONTRACT §13, §4)', (storageEnv) => {
   let server: TestServer;
   let world: World;
   const receivers: Receiver[] = [];

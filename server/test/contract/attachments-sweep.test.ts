@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ByteStream } from '../../src/attachments/attachment-bytes.ts';
 import { download, pdf, png, upload } from '../support/attachments.ts';
-import { describeEachStorage } from '../support/each-storage.ts';
+import { describeEachFileStorage } from '../support/each-storage.ts';
 import { api, createThread, demoWorld, startTestServer, type TestServer } from '../support/test-server.ts';
 import { waitFor } from '../support/webhook-receiver.ts';
 
@@ -15,7 +15,7 @@ async function bytesOf(stream: ByteStream | null): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
-describeEachStorage('attachments: unused uploads swept, a thread’s files deleted with it (CONTRACT §13)', (storageEnv) => {
+describeEachFileStorage('attachments: unused uploads swept, a thread’s files deleted with it (CONTRACT §13)', (storageEnv) => {
   let server: TestServer;
   let world: World;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachStorage } from '../support/each-storage.ts';
+import { describeEachFileStorage } from '../support/each-storage.ts';
 import { createThread, demoWorld, startTestServer, type TestServer } from '../support/test-server.ts';
 import { download, errorOf, headersOnly, pdf, phoneJpeg, png, pngBomb, upload, type Uploaded } from '../support/attachments.ts';
 
@@ -9,7 +9,7 @@ type World = Awaited<ReturnType<typeof demoWorld>>;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-describeEachStorage('attachments: upload and download (CONTRACT §13)', (storageEnv) => {
+describeEachFileStorage('attachments: upload and download (CONTRACT §13)', (storageEnv) => {
   let server: TestServer;
   let world: World;
   let threadId: string;

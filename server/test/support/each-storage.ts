@@ -1,11 +1,20 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe } from 'vitest';
 import { freshDatabase, postgresUrl } from './postgres.ts';
 
 /** Settings that put a test server on one storage (merged into `startTestServer`'s env). */
 export type StorageEnv = () => Promise<NodeJS.ProcessEnv>;
 
+interface StorageVariant {
+  name: string;
+  available: boolean;
+  env: StorageEnv;
+}
+
 /** The two storages of the server: SQLite always, PostgreSQL when the run has it (always in CI). */
-const STORAGES: { name: string; available: boolean; env: StorageEnv }[] = [
+const STORAGES: StorageVariant[] = [
   { name: 'SQLite', available: true, env: async () => ({}) },
   {
     name: 'PostgreSQL',
@@ -16,10 +25,30 @@ const STORAGES: { name: string; available: boolean; env: StorageEnv }[] = [
 ];
 
 /**
+ * PostgreSQL with attachments' files in a shared folder (`ATTACHMENTS_DIR` set): only the
+ * attachment suites run on it too, as nothing else reads or writes files.
+ */
+const SHARED_FOLDER: StorageVariant = {
+  name: 'PostgreSQL, files in a shared folder',
+  available: postgresUrl !== null,
+  env: async () => ({
+    DATABASE_URL: await freshDatabase(),
+    DEMO_DATA: 'true',
+    ATTACHMENTS_DIR: await mkdtemp(join(tmpdir(), 'ama2-shared-attachments-')),
+  }),
+};
+
+/**
  * Declares the suite `rules` once per storage, as `<name> (SQLite)` and `<name> (PostgreSQL)`:
  * a rule of the contract holds on both or it does not hold. `rules` starts its servers with
  * `startTestServer({ ...(await storageEnv()), … })`.
  */
 export function describeEachStorage(name: string, rules: (storageEnv: StorageEnv) => void): void {
   for (const storage of STORAGES) describe.runIf(storage.available)(`${name} (${storage.name})`, () => rules(storage.env));
+}
+
+/** {@link describeEachStorage} for the attachment suites: a third time on PostgreSQL with the files in a shared folder. */
+export function describeEachFileStorage(name: string, rules: (storageEnv: StorageEnv) => void): void {
+  for (const storage of [...STORAGES, SHARED_FOLDER])
+    describe.runIf(storage.available)(`${name} (${storage.name})`, () => rules(storage.env));
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run bench:attachments` — issue 19's server budgets for attachments, on a real server
  * process (SQLite, files beside it; with BENCH_ATTACHMENTS_POSTGRES=1 also PostgreSQL, files
- * in the database; BENCH_ONLY=sqlite|postgres for one of them):
+ * in the database, and PostgreSQL with the files in a shared folder (`ATTACHMENTS_DIR` set);
+ * BENCH_ONLY=sqlite|postgres for SQLite or the two PostgreSQL rows):
  *
  * - a 10 MiB upload through the server to storage on loopback (≥ 100 MiB/s, median of
  *   BENCH_ATTACHMENT_RUNS runs);
@@ -165,17 +166,25 @@ async function main() {
   if (process.env.BENCH_ATTACHMENTS_POSTGRES === '1' || ONLY === 'postgres') {
     const postgres = await startPostgres({ settings: POSTGRES_SETTINGS });
     try {
-      rows.push(
-        await measureServer(
-          'PostgreSQL (attachment_chunks)',
-          {
-            DATABASE_URL: await createDatabase(postgres.url),
-            DEMO_DATA: 'true',
-            DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-          },
-          postgres.dataDir,
-        ),
-      );
+      const database = async () => ({
+        DATABASE_URL: await createDatabase(postgres.url),
+        DEMO_DATA: 'true',
+        DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      });
+      rows.push(await measureServer('PostgreSQL (attachment_chunks)', await database(), postgres.dataDir));
+      // The folder every process would mount (NFS, EFS, an RWX volume): here a local one.
+      const sharedFolder = mkdtempSync(join(tmpdir(), 'ama2-bench-shared-'));
+      try {
+        rows.push(
+          await measureServer(
+            'PostgreSQL, files in a shared folder',
+            { ...(await database()), ATTACHMENTS_DIR: sharedFolder },
+            postgres.dataDir,
+          ),
+        );
+      } finally {
+        rmSync(sharedFolder, { recursive: true, force: true });
+      }
     } finally {
       await postgres.stop();
     }

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bytesKeys } from '../../src/attachments/attachment-bytes.ts';
 import { download, pdf, visitorUpload, type Uploaded } from '../support/attachments.ts';
-import { describeEachStorage } from '../support/each-storage.ts';
+import { describeEachFileStorage } from '../support/each-storage.ts';
 import { api, demoWorld, startTestServer, type TestServer } from '../support/test-server.ts';
 import { TestSocket, userSocketUrl } from '../support/test-socket.ts';
 import { openVisitorSocket, publicCall, resolve, startVisitor, type Resolved } from '../support/visitors.ts';
@@ -15,7 +15,7 @@ type World = Awaited<ReturnType<typeof demoWorld>>;
 /** A word no other test writes: found in the database only while the visitor is. */
 const marker = () => `zq${randomBytes(8).toString('hex')}`;
 
-describeEachStorage('privacy: find, export and erase a visitor (CONTRACT §14)', (storageEnv) => {
+describeEachFileStorage('privacy: find, export and erase a visitor (CONTRACT §14)', (storageEnv) => {
   let server: TestServer;
   let world: World;
   const receivers: Receiver[] = [];
@@ -202,14 +202,15 @@ describeEachStorage('privacy: find, export and erase a visitor (CONTRACT §14)',
     expect(again.body.thread_id).not.toBe(threadId);
     expect(again.body.sender_id).not.toBe(visitor.sender_id);
     expect(again.body.resumed).toBe(false);
-    // The bytes: files beside the SQLite file, or rows in PostgreSQL.
+    // The bytes: rows in PostgreSQL, and files in the folder (beside the SQLite file, or shared with PostgreSQL).
     const storage = server.app.context.storage;
     expect(await storage.attachments.get(visitor.file.id)).toBeUndefined();
     if (storage.attachmentBytes) {
       for (const key of Object.values(bytesKeys(visitor.file.id))) expect(await storage.attachmentBytes.read(key)).toBeNull();
-    } else {
+    }
+    if (!storage.attachmentBytes || server.config.attachments.dirSet) {
       const dir = server.config.attachments.dir;
-      expect(existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith(visitor.file.id)) : []).toEqual([]);
+      expect(readdirSync(dir).filter((name) => name.startsWith(visitor.file.id))).toEqual([]);
     }
   }
 

@@ -26,7 +26,7 @@ const STORAGES: StorageVariant[] = [
 
 /**
  * PostgreSQL with attachments' files in a shared folder (`ATTACHMENTS_DIR` set): only the
- * attachment suites run on it too, as nothing else reads or writes files.
+ * suites that store or delete files run on it too; nothing else touches them.
  */
 const SHARED_FOLDER: StorageVariant = {
   name: 'PostgreSQL, files in a shared folder',
@@ -47,7 +47,7 @@ export function describeEachStorage(name: string, rules: (storageEnv: StorageEnv
   for (const storage of STORAGES) describe.runIf(storage.available)(`${name} (${storage.name})`, () => rules(storage.env));
 }
 
-/** {@link describeEachStorage} for the attachment suites: a third time on PostgreSQL with the files in a shared folder. */
+/** {@link describeEachStorage} for the suites that store or delete files: a third time on PostgreSQL with the files in a shared folder. */
 export function describeEachFileStorage(name: string, rules: (storageEnv: StorageEnv) => void): void {
   for (const storage of [...STORAGES, SHARED_FOLDER])
     describe.runIf(storage.available)(`${name} (${storage.name})`, () => rules(storage.env));

@@ -2,7 +2,8 @@
  * `npm run bench:attachments` — issue 19's server budgets for attachments, on a real server
  * process (SQLite, files beside it; with BENCH_ATTACHMENTS_POSTGRES=1 also PostgreSQL, files
  * in the database, and PostgreSQL with the files in a shared folder (`ATTACHMENTS_DIR` set);
- * BENCH_ONLY=sqlite|postgres for SQLite or the two PostgreSQL rows):
+ * BENCH_ONLY=sqlite|postgres for SQLite or the two PostgreSQL rows, BENCH_POSTGRES_FOLDER_FIRST=1
+ * to measure the folder's row first):
  *
  * - a 10 MiB upload through the server to storage on loopback (≥ 100 MiB/s, median of
  *   BENCH_ATTACHMENT_RUNS runs);
@@ -38,6 +39,8 @@ const RSS_ROUNDS = 3;
 const RSS_SAMPLE_MS = 10;
 /** `sqlite` or `postgres` measures only that storage (the thumbnail row is always there). */
 const ONLY = process.env.BENCH_ONLY;
+/** `BENCH_POSTGRES_FOLDER_FIRST=1`: the shared folder's row before the `attachment_chunks` one (compare both orders). */
+const FOLDER_FIRST = process.env.BENCH_POSTGRES_FOLDER_FIRST === '1';
 const BUDGET = { uploadMibPerS: 100, rssGrowthMib: 20, thumbnailMs: 300 };
 /**
  * Durable, as production runs: every commit waits for its WAL to be flushed to disk (the
@@ -171,17 +174,17 @@ async function main() {
         DEMO_DATA: 'true',
         DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       });
-      rows.push(await measureServer('PostgreSQL (attachment_chunks)', await database(), postgres.dataDir));
       // The folder every process would mount (NFS, EFS, an RWX volume): here a local one.
       const sharedFolder = mkdtempSync(join(tmpdir(), 'ama2-bench-shared-'));
+      const measures = [
+        async () => measureServer('PostgreSQL (attachment_chunks)', await database(), postgres.dataDir),
+        async () =>
+          measureServer('PostgreSQL, files in a shared folder', { ...(await database()), ATTACHMENTS_DIR: sharedFolder }, postgres.dataDir),
+      ];
+      // The second row shares the disk with the first's checkpoint and writeback: alternate the order between runs.
+      if (FOLDER_FIRST) measures.reverse();
       try {
-        rows.push(
-          await measureServer(
-            'PostgreSQL, files in a shared folder',
-            { ...(await database()), ATTACHMENTS_DIR: sharedFolder },
-            postgres.dataDir,
-          ),
-        );
+        for (const measure of measures) rows.push(await measure());
       } finally {
         rmSync(sharedFolder, { recursive: true, force: true });
       }

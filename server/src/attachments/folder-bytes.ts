@@ -31,7 +31,8 @@ export class FolderBytes implements AttachmentBytes {
   }
 
   /** Creates the folder (owner-only) and removes what a crash left in `.incoming/` ({@link STALE_INCOMING_MS}). */
-  static async open(dir: string, now = Date.now()): Promise<FolderBytes> {
+  static async open(dir: string): Promise<FolderBytes> {
+    const now = Date.now();
     const bytes = new FolderBytes(dir);
     await mkdir(bytes.incomingDir, { recursive: true, mode: 0o700 });
     for (const name of await readdir(bytes.incomingDir)) {

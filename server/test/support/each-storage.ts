@@ -1,7 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe } from 'vitest';
+import { afterAll, describe } from 'vitest';
 import { freshDatabase, postgresUrl } from './postgres.ts';
 
 /** Settings that put a test server on one storage (merged into `startTestServer`'s env). */
@@ -31,12 +31,14 @@ const STORAGES: StorageVariant[] = [
 const SHARED_FOLDER: StorageVariant = {
   name: 'PostgreSQL, files in a shared folder',
   available: postgresUrl !== null,
-  env: async () => ({
-    DATABASE_URL: await freshDatabase(),
-    DEMO_DATA: 'true',
-    ATTACHMENTS_DIR: await mkdtemp(join(tmpdir(), 'ama2-shared-attachments-')),
-  }),
+  env: async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'ama2-shared-attachments-'));
+    sharedFolders.push(folder);
+    return { DATABASE_URL: await freshDatabase(), DEMO_DATA: 'true', ATTACHMENTS_DIR: folder };
+  },
 };
+/** The shared folders the suites of this file made, removed after them. */
+const sharedFolders: string[] = [];
 
 /**
  * Declares the suite `rules` once per storage, as `<name> (SQLite)` and `<name> (PostgreSQL)`:
@@ -50,5 +52,12 @@ export function describeEachStorage(name: string, rules: (storageEnv: StorageEnv
 /** {@link describeEachStorage} for the suites that store or delete files: a third time on PostgreSQL with the files in a shared folder. */
 export function describeEachFileStorage(name: string, rules: (storageEnv: StorageEnv) => void): void {
   for (const storage of [...STORAGES, SHARED_FOLDER])
-    describe.runIf(storage.available)(`${name} (${storage.name})`, () => rules(storage.env));
+    describe.runIf(storage.available)(`${name} (${storage.name})`, () => {
+      // Registered first, so it runs after the suite's own hooks (they stop its servers).
+      if (storage === SHARED_FOLDER)
+        afterAll(async () => {
+          await Promise.all(sharedFolders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
+        });
+      rules(storage.env);
+    });
 }

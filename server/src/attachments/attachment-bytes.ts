@@ -24,7 +24,19 @@ export interface AttachmentBytes {
   read(key: string, range?: ByteRange): Promise<ByteStream | null>;
   /** Deletes these keys; missing ones are fine. */
   delete(keys: readonly string[]): Promise<void>;
+  /**
+   * Every key stored, in batches, by name only (stores that can list cheaply: a folder). What a
+   * crash left without a row is found this way ({@link deleteStrayBytes}).
+   */
+  keys?(): AsyncIterable<string[]>;
+  /** When the bytes of `key` were written (ms since the epoch); null when there are none. */
+  writtenAt?(key: string): Promise<number | null>;
 }
 
 /** The keys an attachment's bytes are stored under. */
 export const bytesKeys = (id: string) => ({ original: id, thumbnail: `${id}.thumbnail` });
+
+/** The attachment a key belongs to (its id, with the thumbnail's suffix taken off). */
+export const keyOwner = (key: string): string => (key.endsWith(THUMBNAIL_SUFFIX) ? key.slice(0, -THUMBNAIL_SUFFIX.length) : key);
+
+const THUMBNAIL_SUFFIX = '.thumbnail';

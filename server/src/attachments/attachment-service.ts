@@ -195,7 +195,7 @@ export class AttachmentService {
       records.map((record) => record.id),
       onlyUnused,
     );
-    // Rows first: a crash in between leaves bytes no row names (harmless), never a row without bytes.
+    // Rows first: a crash in between leaves bytes no row names (never served; swept later, stray-bytes.ts), never a row without bytes.
     await this.bytes.delete(deleted.flatMap((id) => Object.values(bytesKeys(id))));
     return deleted;
   }

@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttachmentBytes, ByteRange, ByteStream } from './attachment-bytes.ts';
 
@@ -8,6 +8,9 @@ import type { AttachmentBytes, ByteRange, ByteStream } from './attachment-bytes.
  * such files are removed at start, as other processes sharing the folder may be mid-upload.
  */
 export const STALE_INCOMING_MS = 60 * 60_000;
+
+/** Keys listed per batch by {@link FolderBytes.keys}: one database query's worth of ids. */
+const KEYS_BATCH = 500;
 
 /** Keys are attachment ids (UUIDs) and their suffixes: nothing else may name a file here. */
 const KEY_PATTERN = /^[0-9a-f-]{36}(\.thumbnail)?$/;
@@ -65,5 +68,28 @@ export class FolderBytes implements AttachmentBytes {
 
   async delete(keys: readonly string[]): Promise<void> {
     await Promise.all(keys.map((key) => rm(join(this.dir, checkedKey(key)), { force: true })));
+  }
+
+  /** The folder's keys, a batch at a time (read as the folder is walked, not listed whole); `.incoming/` and other names are left out. */
+  async *keys(): AsyncIterable<string[]> {
+    let batch: string[] = [];
+    for await (const entry of await opendir(this.dir)) {
+      if (!entry.isFile() || !KEY_PATTERN.test(entry.name)) continue;
+      batch.push(entry.name);
+      if (batch.length === KEYS_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  async writtenAt(key: string): Promise<number | null> {
+    try {
+      return (await stat(join(this.dir, checkedKey(key)))).mtimeMs;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
   }
 }

@@ -29,4 +29,13 @@ export class SharedFolderBytes implements AttachmentBytes {
   async delete(keys: readonly string[]): Promise<void> {
     await Promise.all([this.folder.delete(keys), this.database.delete(keys)]);
   }
+
+  /** The folder's keys only: listing `attachment_chunks` would read every chunk's key (left as it was before the switch). */
+  keys(): AsyncIterable<string[]> {
+    return this.folder.keys();
+  }
+
+  writtenAt(key: string): Promise<number | null> {
+    return this.folder.writtenAt(key);
+  }
 }

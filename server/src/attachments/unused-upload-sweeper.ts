@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Storage } from '../storage/storage.ts';
 import type { AttachmentService } from './attachment-service.ts';
+import { deleteStrayBytes } from './stray-bytes.ts';
 
 /** Uploads deleted per round at most; the next round takes the rest. */
 const SWEEP_BATCH = 200;
@@ -8,7 +9,8 @@ const SWEEP_BATCH = 200;
 const LEASE_INTERVALS = 3;
 
 /**
- * Deletes uploads that no message used within `ttlMs` (CONTRACT §13), rows and bytes. Every
+ * Deletes uploads that no message used within `ttlMs` (CONTRACT §13), rows and bytes, and
+ * bytes as old that no row names (a crash's leftovers: {@link deleteStrayBytes}). Every
  * process runs one; only the holder of the sweep's lease (in the database) sweeps, so one
  * process at a time does the work. A send racing the sweep is safe either way: the delete is
  * conditional on no message having claimed the row, and a claim of a deleted row is refused.
@@ -56,6 +58,11 @@ export class UnusedUploadSweeper {
       if (gone.length === 0 || due.length < SWEEP_BATCH) break;
     }
     if (deleted > 0) this.log.info({ count: deleted }, 'unused uploads deleted');
+    // Bytes without a row are as old as an unused upload before they go: an upload in progress has its row within moments.
+    if (!this.stopped) {
+      const strays = await deleteStrayBytes(this.storage, this.attachments.bytes, now - this.options.ttlMs);
+      if (strays > 0) this.log.info({ count: strays }, 'stored bytes no attachment names deleted');
+    }
     return deleted;
   }
 

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ByteStream } from '../../src/attachments/attachment-bytes.ts';
 import { download, pdf, png, upload } from '../support/attachments.ts';
@@ -63,6 +66,31 @@ describeEachFileStorage('attachments: unused uploads swept, a thread’s files d
     const kept = await download(server, `/chat/threads/${threadId}/attachments/${used.id}`, world.bob.token);
     expect(kept.status).toBe(200);
     expect(kept.body.equals(pdf())).toBe(true);
+  });
+
+  // Before the lease test below, which keeps this server's sweeper out for a minute.
+  it('deletes the files a crash left with no row once they are as old as an unused upload, and keeps a sent one (folders)', async (context) => {
+    const folder = server.config.attachments;
+    if (server.app.context.storage.attachmentBytes && !folder.dirSet) context.skip();
+    const threadId = (await createThread(server, world.alice.token, { target_user_ids: [world.bob.user.id] })).id;
+    const sent = (await upload(server, threadId, 'kept.png', await png(12, 12), world.alice.token)).body as { id: string };
+    expect((await sendWith(threadId, [sent.id])).status).toBe(201);
+    // A crash between storing a file and committing its row: bytes under an id no row has.
+    const stray = randomUUID();
+    const old = new Date(Date.now() - 60_000);
+    for (const key of [stray, `${stray}.thumbnail`]) {
+      await writeFile(join(folder.dir, key), 'left by a crash');
+      await utimes(join(folder.dir, key), old, old);
+    }
+    for (const key of [sent.id, `${sent.id}.thumbnail`]) await utimes(join(folder.dir, key), old, old);
+
+    await waitFor(
+      'the stray files to be swept',
+      async () => !existsSync(join(folder.dir, stray)) && !existsSync(join(folder.dir, `${stray}.thumbnail`)),
+    );
+    const kept = await download(server, `/chat/threads/${threadId}/attachments/${sent.id}`, world.bob.token);
+    expect(kept.status).toBe(200);
+    expect(existsSync(join(folder.dir, `${sent.id}.thumbnail`))).toBe(true);
   });
 
   it('lets one process at a time hold the sweep’s lease', async () => {

@@ -32,6 +32,11 @@ export class PostgresAttachments implements AttachmentStore {
     return row && toAttachment(row);
   }
 
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    const rows = await this.sql<{ id: string }[]>`SELECT id FROM attachments WHERE id = ANY(${ids as string[]}::text[])`;
+    return new Set(rows.map((row) => row.id));
+  }
+
   async unusedBefore(before: string, limit: number): Promise<AttachmentRecord[]> {
     const rows = await this.sql<AttachmentRow[]>`
       SELECT * FROM attachments WHERE message_id IS NULL AND created_at < ${before}::timestamptz ORDER BY created_at LIMIT ${limit}`;

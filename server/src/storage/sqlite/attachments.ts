@@ -13,6 +13,7 @@ export class SqliteAttachments implements AttachmentStore {
          SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM threads WHERE id = ?)`,
       ),
       get: db.prepare('SELECT * FROM attachments WHERE id = ?'),
+      exists: db.prepare('SELECT id FROM attachments WHERE id = ?').pluck(),
       unused: db.prepare('SELECT * FROM attachments WHERE message_id IS NULL AND created_at < ? ORDER BY created_at LIMIT ?'),
       ofThread: db.prepare('SELECT * FROM attachments WHERE thread_id = ?'),
       remove: db.prepare('DELETE FROM attachments WHERE id = ? RETURNING id').pluck(),
@@ -41,6 +42,10 @@ export class SqliteAttachments implements AttachmentStore {
       const row = this.stmt.get.get(id) as AttachmentRow | undefined;
       return row ? [toAttachment(row)] : [];
     });
+  }
+
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    return new Set(ids.filter((id) => this.stmt.exists.get(id) !== undefined));
   }
 
   async unusedBefore(before: string, limit: number): Promise<AttachmentRecord[]> {

@@ -30,6 +30,8 @@ export interface AttachmentStore {
   /** Records an upload whose bytes are stored; false when its thread is gone (nothing recorded). */
   create(record: AttachmentRecord): Promise<boolean>;
   get(id: string): Promise<AttachmentRecord | undefined>;
+  /** Which of these ids have a row. */
+  existing(ids: readonly string[]): Promise<Set<string>>;
   /** Uploads no message used, created before `before` (ISO), the oldest first. */
   unusedBefore(before: string, limit: number): Promise<AttachmentRecord[]>;
   /** Every attachment of a thread (to delete its bytes with it). */

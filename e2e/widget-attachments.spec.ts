@@ -52,9 +52,14 @@ test('a visitor pastes a screenshot, sees its thumbnail, sends it without text, 
   await pasteScreenshot(page, `screenshot-${tag}.png`, 320, 200);
   await expect(tray(page).getByRole('listitem')).toHaveCount(1);
   await expect(tray(page)).toContainText(`screenshot-${tag}.png`);
-  const thumbnail = tray(page).locator('img');
-  await expect(thumbnail).toHaveAttribute('src', /^blob:/);
-  await expect.poll(() => thumbnail.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth)).toBe(320);
+  // Drawn into a canvas (attach-tray.tsx): the screenshot's blue, opaque, in its middle pixel.
+  const thumbnail = tray(page).locator('canvas');
+  await expect(thumbnail).toBeVisible();
+  await expect(thumbnail).toHaveAttribute('data-drawn', '');
+  const middle = await thumbnail.evaluate((canvas: HTMLCanvasElement) => [
+    ...canvas.getContext('2d')!.getImageData(canvas.width / 2, canvas.height / 2, 1, 1).data,
+  ]);
+  expect(middle).toEqual([0x3b, 0x82, 0xf6, 255]);
 
   await messageBox(page).press('Enter');
   await expect(tray(page)).toHaveCount(0);

@@ -1,13 +1,15 @@
 /**
  * The visitor's upload tray (CONTRACT §13), loaded on the first attach, paste or drop (the
  * composer imports it then): the check of chosen files against the agent's limits, with the
- * reasons in words, the files waiting to be sent (a thumbnail from a `blob:` URL for images,
- * so nothing is decoded in script), and the files of sent messages still uploading, with
+ * reasons in words, the files waiting to be sent (an image's thumbnail drawn in a canvas,
+ * decoded and scaled off the main thread: use-canvas-thumbnail.ts), and the files of sent messages still uploading, with
  * their progress and a cancel.
  */
-import { admitFiles, formatFileSize, visitorLimitsOf, type FileRefusal } from '../../src/core/attachments/attachment-limits.ts';
+import { admitFiles, formatFileSize, kindOfFile, visitorLimitsOf, type FileRefusal } from '../../src/core/attachments/attachment-limits.ts';
 import type { SyncEngine } from '../../src/core/engine/sync-engine.ts';
 import type { OutboxItem } from '../../src/core/sync/outbox.ts';
+import { THUMBNAIL_CSS_PX } from '../../src/hooks/draw-thumbnail.ts';
+import { useCanvasThumbnail } from '../../src/hooks/use-canvas-thumbnail.ts';
 import { fileBadge, useFileThumbnail } from '../../src/hooks/use-file-thumbnail.ts';
 import { useThreadSnapshot } from '../../src/hooks/use-thread-snapshot.ts';
 import { ATTACH_WORDS, type AttachWords } from './attach-words.ts';
@@ -46,15 +48,37 @@ const ROW = 'flex items-center gap-2 rounded-lg border border-ama-border bg-ama-
 const ICON_BUTTON = 'grid size-11 shrink-0 place-items-center rounded-full text-ama-muted hover:text-ama-text focus-visible:text-ama-text';
 const CLOSE_ICON = 'M6 6l12 12M18 6L6 18';
 
-/** A chosen file's thumbnail (or its badge), as the inbox's tray shows it (use-file-thumbnail.ts). */
+/**
+ * A chosen file's thumbnail: an image drawn into a canvas (use-canvas-thumbnail.ts), else, where
+ * that cannot be, the `<img>` or the badge the inbox's tray shows (use-file-thumbnail.ts).
+ */
 function Thumbnail({ file }: { file: File }) {
+  const { setCanvas, drawn, failed } = useCanvasThumbnail(file);
+  if (kindOfFile(file) === 'image' && !failed) {
+    // Decorative, as the `<img alt="">` was: the row says the file's name.
+    return (
+      <canvas
+        ref={setCanvas}
+        aria-hidden="true"
+        data-drawn={drawn ? '' : undefined}
+        width={THUMBNAIL_CSS_PX}
+        height={THUMBNAIL_CSS_PX}
+        className="size-10 shrink-0 rounded"
+        style={{ background: 'var(--ama-divider)' }}
+      />
+    );
+  }
+  return <ImageThumbnail file={file} />;
+}
+
+function ImageThumbnail({ file }: { file: File }) {
   const { url, onError } = useFileThumbnail(file);
   return url ? (
     <img
       src={url}
       alt=""
-      width={40}
-      height={40}
+      width={THUMBNAIL_CSS_PX}
+      height={THUMBNAIL_CSS_PX}
       decoding="async"
       onError={onError}
       className="size-10 shrink-0 rounded"

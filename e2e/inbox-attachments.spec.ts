@@ -97,7 +97,18 @@ test('opening a thread fetches the upload tray; a pasted screenshot shows as a t
   const tray = page.getByRole('list', { name: 'Files to send' });
   await expect(tray.getByRole('listitem')).toHaveCount(1);
   await expect(tray).toContainText(name);
-  await expect.poll(() => tray.locator('img').evaluate((image: HTMLImageElement) => (image.complete ? image.naturalWidth : 0))).toBe(120);
+  // Drawn into a canvas (attach-tray.tsx), cover-cropped: the middle of the 120 × 80 picture
+  // is its black quarter's corner, so the thumbnail's upper left is black and its lower right clear.
+  const thumbnail = tray.locator('canvas');
+  await expect(thumbnail).toHaveAttribute('data-drawn', '');
+  const corners = await thumbnail.evaluate((canvas: HTMLCanvasElement) => {
+    const context = canvas.getContext('2d')!;
+    return [[...context.getImageData(1, 1, 1, 1).data], [...context.getImageData(canvas.width - 2, canvas.height - 2, 1, 1).data]];
+  });
+  expect(corners).toEqual([
+    [0, 0, 0, 255],
+    [0, 0, 0, 0],
+  ]);
   await expect(composer(page)).toHaveValue(text);
 
   await composer(page).press('Enter');

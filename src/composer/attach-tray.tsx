@@ -3,10 +3,13 @@
  * check of chosen files before any upload (every kind the server knows; the size limit,
  * `ATTACHMENT_MAX_BYTES`, is the server's to tell: its first 413 shows on the message, later
  * files over it are refused here, user-size-limit.ts), and the
- * files waiting to be sent, an image as a thumbnail from a `blob:` URL (nothing decoded in script).
+ * files waiting to be sent, an image's thumbnail drawn in a canvas, decoded and scaled off the
+ * main thread (use-canvas-thumbnail.ts).
  */
-import { admitFiles, formatFileSize, type FileRefusal } from '../core/attachments/attachment-limits.ts';
+import { admitFiles, formatFileSize, kindOfFile, type FileRefusal } from '../core/attachments/attachment-limits.ts';
 import { userAttachmentLimits } from '../core/attachments/user-size-limit.ts';
+import { THUMBNAIL_CSS_PX } from '../hooks/draw-thumbnail.ts';
+import { useCanvasThumbnail } from '../hooks/use-canvas-thumbnail.ts';
 import { fileBadge, useFileThumbnail } from '../hooks/use-file-thumbnail.ts';
 import { attachmentsDe } from '../i18n/catalog-attachments-de.ts';
 import { attachmentsEn, type AttachmentStrings } from '../i18n/catalog-attachments-en.ts';
@@ -41,10 +44,40 @@ export function admit(files: readonly File[], chosen: number): { accepted: File[
   return { accepted, refusals: refused.map((refusal) => refusalText(refusal, words, language)) };
 }
 
+/**
+ * A chosen file's thumbnail: an image drawn into a canvas (use-canvas-thumbnail.ts), else, where
+ * that cannot be, an `<img>` from a `blob:` URL or the file's badge (use-file-thumbnail.ts).
+ */
 function Thumbnail({ file }: { file: File }) {
+  const { setCanvas, drawn, failed } = useCanvasThumbnail(file);
+  if (kindOfFile(file) === 'image' && !failed) {
+    // Decorative, as the `<img alt="">` was: the row says the file's name.
+    return (
+      <canvas
+        ref={setCanvas}
+        aria-hidden="true"
+        data-drawn={drawn ? '' : undefined}
+        width={THUMBNAIL_CSS_PX}
+        height={THUMBNAIL_CSS_PX}
+        className="size-10 shrink-0 rounded bg-slate-200 dark:bg-slate-700"
+      />
+    );
+  }
+  return <ImageThumbnail file={file} />;
+}
+
+function ImageThumbnail({ file }: { file: File }) {
   const { url, onError } = useFileThumbnail(file);
   return url ? (
-    <img src={url} alt="" width={40} height={40} decoding="async" onError={onError} className="size-10 shrink-0 rounded object-cover" />
+    <img
+      src={url}
+      alt=""
+      width={THUMBNAIL_CSS_PX}
+      height={THUMBNAIL_CSS_PX}
+      decoding="async"
+      onError={onError}
+      className="size-10 shrink-0 rounded object-cover"
+    />
   ) : (
     <span
       aria-hidden="true"

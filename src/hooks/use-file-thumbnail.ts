@@ -2,9 +2,10 @@ import { useEffect, useMemo, useState } from 'react';
 import { kindOfFile } from '../core/attachments/attachment-limits.ts';
 
 /**
- * A chosen file's thumbnail, for both upload trays (the inbox's and the widget's, which gets
- * this on preact through `react-on-preact`): a `blob:` URL for an image, so the browser decodes
- * it off the main script, revoked when the file leaves the tray. `url` is null for other files
+ * A chosen file's thumbnail where both upload trays (the inbox's and the widget's, which gets
+ * this on preact through `react-on-preact`) cannot draw it in a canvas (use-canvas-thumbnail.ts:
+ * no `createImageBitmap`, or it failed): a `blob:` URL for an image, revoked when the file leaves
+ * the tray. `url` is null for other files
  * and once the image failed to load (a site whose Content-Security-Policy does not allow
  * `blob:` images): the tray shows the file's {@link fileBadge} then.
  */

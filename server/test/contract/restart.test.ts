@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,17 +11,8 @@ import { TestSocket, sleep, userSocketUrl } from '../support/test-socket.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** A port nobody listens on: bind port 0, note what the system gave, let it go. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+/** The URL the startup banner names (the port the server bound: it is started with PORT=0). */
+const BANNER_URL = /http:\/\/localhost:(\d+)/;
 
 /** The real server (`node --import tsx server/src/main.ts`) as a child process. */
 class ServerProcess {
@@ -29,10 +20,10 @@ class ServerProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
-  private constructor(
-    readonly child: ChildProcess,
-    readonly url: string,
-  ) {
+  /** Known once the banner names it. */
+  url = '';
+
+  private constructor(readonly child: ChildProcess) {
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.exited = new Promise((resolve) => {
@@ -44,10 +35,11 @@ class ServerProcess {
   }
 
   static async start(databasePath: string): Promise<ServerProcess> {
-    const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      PORT: String(port),
+      // The system picks a free port as the server binds (a port probed free beforehand may be
+      // taken by another test's server before this one binds it).
+      PORT: '0',
       HOST: '127.0.0.1',
       DATABASE_PATH: databasePath,
       DEMO_AGENT_CHUNK_MS: '0',
@@ -60,7 +52,7 @@ class ServerProcess {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const server = new ServerProcess(child, `http://127.0.0.1:${port}`);
+    const server = new ServerProcess(child);
     await server.waitUntilHealthy();
     return server;
   }
@@ -69,11 +61,17 @@ class ServerProcess {
     return this.exitInfo === undefined;
   }
 
-  /** Polls /healthz until it answers 200, or fails with the process output. */
+  /** Waits for the banner's URL, then polls /healthz until it answers 200, or fails with the process output. */
   async waitUntilHealthy(timeoutMs = 45_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`server exited early (${JSON.stringify(this.exitInfo)}):\n${this.output}`);
+      const port = BANNER_URL.exec(this.output)?.[1];
+      if (port === undefined) {
+        await sleep(100);
+        continue;
+      }
+      this.url = `http://127.0.0.1:${port}`;
       try {
         const response = await fetch(`${this.url}/healthz`);
         if (response.status === 200) return;

@@ -93,10 +93,7 @@ describePostgres('the server on PostgreSQL (DATABASE_URL)', () => {
 
   it('prints the database without its password in the banner of the real server', async () => {
     const DATABASE_URL = await databaseUrlWithPassword();
-    const { output, code } = await runMain(
-      { DATABASE_URL, DEMO_DATA, PORT: '0', JWT_SECRET: randomUUID() },
-      'Demo agent:',
-    );
+    const { output, code } = await runMain({ DATABASE_URL, DEMO_DATA, PORT: '0', JWT_SECRET: randomUUID() }, 'Demo agent:');
     expect(output).toContain(`Database:     ${DATABASE_URL.replace(PASSWORD, '***')}`);
     expect(output).not.toContain(PASSWORD);
     // It took the SIGTERM sent right after the banner as a graceful stop.

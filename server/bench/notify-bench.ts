@@ -24,7 +24,7 @@ import { startPostgres, type PostgresInstance } from '../src/dev/postgres-instan
 import { measureCommitThroughput } from './notify/commit-throughput.ts';
 import { latencySummary, measurePushLatency, type PushLatencyResult } from './notify/push-latency.ts';
 import { evaluateOnly, notifierOnSqlite } from './notify/rule-evaluation.ts';
-import { median, printTable, startServer, stopServer, type SpawnedServer } from './spawn-server.ts';
+import { median, percentile, printTable, startServer, stopServer, type SpawnedServer } from './spawn-server.ts';
 
 function intSetting(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -48,6 +48,8 @@ const DRAIN_MAX_MS = intSetting('BENCH_NOTIFY_DRAIN_SECONDS', 90) * 1000;
 const ROUNDS = intSetting('BENCH_ROUNDS', 3);
 const THROUGHPUT_SECONDS = intSetting('BENCH_SECONDS', 4);
 const CLUSTER_PROCESSES = 3;
+/** `BENCH_NOTIFY_TIMELINE=1`: each push run also prints its pushes per 100 ms and the seqs they carried. */
+const TIMELINE = process.env.BENCH_NOTIFY_TIMELINE === '1';
 
 const GOALS = { eventsPerSecond: 20_000, pushP95Ms: 500, commitRatio: 0.9 };
 /** As in `bench:cluster`: WAL fsynced, commits not waiting for the flush (SQLite's guarantee in the server). */
@@ -120,6 +122,7 @@ async function startCluster(
 
 async function push(): Promise<void> {
   const rows: string[][] = [];
+  const causes: string[][] = [];
   const run = async (label: string, ports: number[], pids: number[], database: Parameters<typeof measurePushLatency>[0]['database']) => {
     console.log(`  push, ${label}: ${USERS} users, ${RATE} msg/s for ${PUSH_SECONDS} s (load ${load()})`);
     const result: PushLatencyResult = await measurePushLatency({
@@ -148,6 +151,15 @@ async function push(): Promise<void> {
       summary.p95Ms <= GOALS.pushP95Ms ? 'met' : 'MISSED',
     ]);
     console.log(`  → ${rows.at(-1)!.join(' | ')}`);
+    const ms = (sorted: number[], p: number) => (sorted.length > 0 ? `${fmt(percentile(sorted, p))} ms` : '—');
+    causes.push([label, ms(result.contentAges, 50), ms(result.contentAges, 90), ms(result.gaps, 50), ms(result.gaps, 90)]);
+    if (TIMELINE) {
+      for (const step of result.timeline) {
+        console.log(
+          `    ${step.fromMs} ms: ${step.pushes} pushes, seqs ${step.seqs[0]}–${step.seqs[1]}, ${step.committed} committed by then`,
+        );
+      }
+    }
   };
   if (CONFIGS.has('sqlite')) {
     const key = randomBytes(32);
@@ -204,6 +216,11 @@ async function push(): Promise<void> {
     ],
     rows,
   );
+  console.log(
+    `\nWhere the latency goes: the age of the message a push carried when it arrived (all but the pushes of the last seq), ` +
+      `and the time from a user's push to their next while messages kept coming\n`,
+  );
+  printTable(['configuration', 'content age p50', 'content age p90', "a user's next push p50", "a user's next push p90"], causes);
 }
 
 async function commit(): Promise<void> {

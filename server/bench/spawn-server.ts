@@ -118,7 +118,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Spa
       DEMO_AGENT_CHUNK_MS: '0',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // BENCH_SERVER_STDOUT=1 shows the server's standard output (e.g. --trace-gc in BENCH_SERVER_NODE_ARGS).
+    stdio: ['ignore', process.env.BENCH_SERVER_STDOUT === '1' ? 'inherit' : 'ignore', 'inherit'],
   });
   const deadline = performance.now() + START_TIMEOUT_MS;
   while (performance.now() < deadline && child.exitCode === null && child.signalCode === null) {

@@ -57,7 +57,7 @@ import { unsubscribeRoutes } from './routes/unsubscribe-routes.ts';
 import { openNotifyChannels } from './notifications/notify-channels.ts';
 import type { MailTransport } from './notifications/mail-transport.ts';
 import { notificationRoutes } from './routes/notification-routes.ts';
-import { DeliveryQueue, type DeliveryChannels } from './notifications/delivery-queue.ts';
+import { DeliveryQueue, type DeliveryChannels, type DeliveryQueueDeps } from './notifications/delivery-queue.ts';
 import { Notifier } from './notifications/notifier.ts';
 import { VisitorFollowUps } from './notifications/visitor-follow-up.ts';
 import { seedDemoData } from './storage/seed-demo-data.ts';
@@ -86,6 +86,8 @@ export interface AppOptions {
   mailTransport?: MailTransport;
   /** Push and email for notifications (CONTRACT §12); without them notifications stay in the app. */
   notificationChannels?: DeliveryChannels;
+  /** Turns at delivering notifications (tests): see `DeliveryQueueDeps.turns`. */
+  deliveryTurns?: DeliveryQueueDeps['turns'];
 }
 
 export interface App {
@@ -218,6 +220,7 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
     retryBaseMs: notifyConfig.retryBaseMs,
     clock: notificationClock,
     viewers: (threadId) => realtime.signals.viewers(threadId),
+    turns: options.deliveryTurns,
   });
   // Visitors who left hear of replies they did not see (CONTRACT §12), scheduled from the notifier's batches.
   const followUps = new VisitorFollowUps({

@@ -27,6 +27,8 @@ const DRAIN_IDLE_MS = 5_000;
 const HEARTBEAT_MS = 500;
 /** How often the drain looks at the count. */
 const DRAIN_CHECK_MS = 250;
+/** The timeline's step (BENCH_NOTIFY_TIMELINE). */
+const TIMELINE_STEP_MS = 100;
 
 export interface PushLatencyOptions {
   agent: http.Agent;
@@ -68,6 +70,16 @@ export interface PushLatencyResult {
   cpuMicrosPerPush: number;
   /** The servers' CPU time over the whole measure, in seconds. */
   cpuSeconds: number;
+  /**
+   * Where the latency goes, in ms, sorted: how old the message a push carried was when it
+   * arrived (every push but the ones carrying the last seq), and the time between a user's
+   * push and their next one while messages kept coming. A (message, user) latency is about
+   * the first plus part of the second.
+   */
+  contentAges: number[];
+  gaps: number[];
+  /** Per 100 ms from the first commit: pushes arrived, the range of seqs they carried (from 0), messages committed by its end. */
+  timeline: { fromMs: number; pushes: number; seqs: [number, number]; committed: number }[];
 }
 
 type Session = { token: string; user: { id: string } };
@@ -177,11 +189,24 @@ export async function measurePushLatency(options: PushLatencyOptions): Promise<P
     const latencies: number[] = [];
     let repeats = 0;
     let usersUpToDate = 0;
+    const committedAt = new Map(committed.map(({ seq, at }) => [seq, at]));
+    const firstAt = committed[0]?.at ?? started;
+    const firstSeq = committed[0]?.seq ?? 0;
+    const contentAges: number[] = [];
+    const gaps: number[] = [];
+    const buckets = new Map<number, { pushes: number; seqs: [number, number] }>();
     for (let i = 0; i < options.users; i++) {
       const pushes = receiver.decoded(i, keys[i]!);
       pushes.forEach((push, k) => {
         const before = pushes[k - 1];
         if (before && before.notificationId === push.notificationId && before.seq === push.seq) repeats++;
+        if (push.seq !== lastSeq) contentAges.push(push.at - (committedAt.get(push.seq) ?? push.at));
+        if (before && before.seq !== lastSeq) gaps.push(push.at - before.at);
+        const index = Math.floor((push.at - firstAt) / TIMELINE_STEP_MS);
+        const bucket = buckets.get(index) ?? { pushes: 0, seqs: [Infinity, -Infinity] };
+        bucket.pushes++;
+        bucket.seqs = [Math.min(bucket.seqs[0], push.seq - firstSeq), Math.max(bucket.seqs[1], push.seq - firstSeq)];
+        buckets.set(index, bucket);
       });
       if (pushes.at(-1)?.seq === lastSeq) usersUpToDate++;
       // Each message: the first push (in arrival order) carrying its seq or a later one.
@@ -192,6 +217,15 @@ export async function measurePushLatency(options: PushLatencyOptions): Promise<P
       }
     }
     latencies.sort((a, b) => a - b);
+    contentAges.sort((a, b) => a - b);
+    gaps.sort((a, b) => a - b);
+    const timeline = [...buckets]
+      .sort(([a], [b]) => a - b)
+      .map(([index, bucket]) => ({
+        fromMs: index * TIMELINE_STEP_MS,
+        ...bucket,
+        committed: committed.filter(({ at }) => at < firstAt + (index + 1) * TIMELINE_STEP_MS).length,
+      }));
     return {
       messages: total,
       expected,
@@ -206,6 +240,9 @@ export async function measurePushLatency(options: PushLatencyOptions): Promise<P
       waitedMs,
       cpuMicrosPerPush: (cpuSeconds * 1e6) / Math.max(1, receiver.requests),
       cpuSeconds,
+      contentAges,
+      gaps,
+      timeline,
     };
   } finally {
     await receiver.close();

@@ -4,6 +4,7 @@ import type { Storage } from '../storage/storage.ts';
 import type { NotificationSettings } from '../../../src/core/protocol/notifications.ts';
 import type { DeliveryEnd, QueuedDelivery } from '../storage/stores/notification-store.ts';
 import { BatchCoalescer } from './batch-coalescer.ts';
+import { FifoSlots } from './fifo-slots.ts';
 import type { DeliverableNotification, DeliveryOutcome, EmailChannel, PushChannel } from './delivery-channels.ts';
 import { effectiveSettings } from './notification-settings.ts';
 import { quietUntil } from './quiet-hours.ts';
@@ -22,6 +23,16 @@ const DUE_BATCH = 100;
  * user is what keeps commit → push short (issue 18). Bounds the size of one statement.
  */
 export const DELIVERY_STORAGE_BATCH = 128;
+/**
+ * Users being delivered to at the same moment, at most; the rest wait their turn, in order. A
+ * user's notification is read when their turn comes, so on a busy thread each push carries the
+ * newest message at its send: all thousand readers at once read the first message's content
+ * together, and the last of them got it a whole round (the time to encrypt and send a thousand
+ * pushes) late, with the messages of that round left to the next (issue 18).
+ */
+export const DELIVERY_CONCURRENCY = DELIVERY_STORAGE_BATCH;
+/** Users let in at a time when slots come free (see `FifoSlots`): a group's storage steps are joined. */
+export const DELIVERY_TURN_GROUP = 32;
 /**
  * On stop, how long a channel's try in flight may take before the process goes on shutting
  * down without it (the channels take no abort signal); its delivery stays queued for the next
@@ -47,6 +58,8 @@ export interface DeliveryQueueDeps {
   clock: () => number;
   /** Who focuses a thread now, on any process. */
   viewers: (threadId: string) => string[];
+  /** Turns at delivering (tests): {@link DELIVERY_CONCURRENCY} users, let in {@link DELIVERY_TURN_GROUP} at a time, by default. */
+  turns?: { slots: number; group: number };
 }
 
 interface Worker {
@@ -80,6 +93,8 @@ export class DeliveryQueue {
   /** This process's name on the leases it holds. */
   readonly owner = randomUUID();
   private readonly workers = new Map<string, Worker>();
+  /** Turns at delivering (see {@link DELIVERY_CONCURRENCY}). */
+  private readonly slots: FifoSlots;
   /** The storage steps of the users being delivered to, joined per batch (see {@link BatchCoalescer}). */
   private readonly batched;
   private poller: NodeJS.Timeout | undefined;
@@ -87,6 +102,7 @@ export class DeliveryQueue {
   private stopped = false;
 
   constructor(private readonly deps: DeliveryQueueDeps) {
+    this.slots = new FifoSlots(deps.turns?.slots ?? DELIVERY_CONCURRENCY, deps.turns?.group ?? DELIVERY_TURN_GROUP);
     const store = deps.storage.notifications;
     const size = DELIVERY_STORAGE_BATCH;
     this.batched = {
@@ -182,14 +198,21 @@ export class DeliveryQueue {
       }, this.deps.leaseMs / 3);
       try {
         // Woken again meanwhile (a busy thread: its notification was updated while it was being
-        // pushed): another round under the same lease, rather than a release and a new claim.
+        // pushed): another round under the same lease, rather than a release and a new claim. Each
+        // round waits its turn (see DELIVERY_CONCURRENCY), so one woken again goes to the back of the line.
         do {
-          worker.again = false;
-          // Both channels in one read; email is read again only when something waits for it (its
-          // items may have moved on while the pushes went out).
-          const queued = await this.batched.queued.load(userId);
-          if (!(await this.deliverPush(userId, queued.push))) lost = true;
-          else if (!this.stopped && queued.email.length > 0 && !(await this.deliverEmail(userId))) lost = true;
+          await this.slots.acquire();
+          try {
+            worker.again = false;
+            if (lost || this.stopped) break;
+            // Both channels in one read; email is read again only when something waits for it (its
+            // items may have moved on while the pushes went out).
+            const queued = await this.batched.queued.load(userId);
+            if (!(await this.deliverPush(userId, queued.push))) lost = true;
+            else if (!this.stopped && queued.email.length > 0 && !(await this.deliverEmail(userId))) lost = true;
+          } finally {
+            this.slots.release();
+          }
         } while (worker.again && !lost && !this.stopped);
       } finally {
         clearInterval(renewal);

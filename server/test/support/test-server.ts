@@ -68,7 +68,7 @@ async function storageEnv(dir: string, env: NodeJS.ProcessEnv): Promise<NodeJS.P
  */
 export async function startTestServer(
   env: NodeJS.ProcessEnv = {},
-  options: Pick<AppOptions, 'resolveHost' | 'storage' | 'seed' | 'notificationChannels'> = {},
+  options: Pick<AppOptions, 'resolveHost' | 'storage' | 'seed' | 'notificationChannels' | 'deliveryTurns'> = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ama2-test-'));
   const config = loadConfig(withDataKey({ ...TEST_ENV, ...(await storageEnv(dir, env)), ...env }));

@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../src/core/protocol/notifications.ts';
+import type { DeliverableNotification, DeliveryOutcome, PushChannel } from '../../src/notifications/delivery-channels.ts';
+import { describeEachStorage } from '../support/each-storage.ts';
+import { NOTIFY_TIMEOUT_MS, waitForNotification } from '../support/notifications.ts';
+import { api, createThread, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
+import { waitFor } from '../support/webhook-receiver.ts';
+
+type Session = { token: string; user: { id: string; name: string } };
+
+/** A push channel that records what it was handed (user, seq, title) and holds each push until released. */
+class HeldPush implements PushChannel {
+  readonly handed: { userId: string; seq: number; title: string }[] = [];
+  private readonly held: (() => void)[] = [];
+
+  async deliver(item: DeliverableNotification): Promise<DeliveryOutcome> {
+    this.handed.push({ userId: item.userId, seq: item.notification.thread_seq, title: item.notification.title });
+    await new Promise<void>((resolve) => this.held.push(resolve));
+    return 'sent';
+  }
+
+  releaseAll(): void {
+    for (const release of this.held.splice(0)) release();
+  }
+}
+
+/**
+ * Deliveries take turns (issue 18: commit → push on a busy thread): at most so many users are
+ * delivered to at once, and a user reads their notification when their turn comes, so one
+ * whose turn comes after newer messages is pushed the newest, not what was newest when the
+ * round began. Here one user at a time: Bob's push of the first message is in flight while the
+ * second is committed; Carol, waiting her turn meanwhile, is pushed the second only. Before
+ * the turns, both read the first message at once, and Carol got it a whole round late.
+ * SQLite and PostgreSQL.
+ */
+describeEachStorage('notifications: deliveries take turns, each reading the newest when its turn comes', (storageEnv) => {
+  let dir: string;
+  let server: TestServer | undefined;
+  let push: HeldPush;
+  let alice: Session;
+  let bob: Session;
+  let carol: Session;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ama2-notify-turns-'));
+    push = new HeldPush();
+    server = await startTestServer(
+      { DATABASE_PATH: join(dir, 'db.sqlite'), ...(await storageEnv()), DEMO_DATA: 'true' },
+      { notificationChannels: { push }, deliveryTurns: { slots: 1, group: 1 } },
+    );
+    alice = (await server.login('alice@example.com')) as Session;
+    bob = (await server.addUser('Bob')) as Session;
+    carol = (await server.addUser('Carol')) as Session;
+    const channels = { ...DEFAULT_NOTIFICATION_SETTINGS.channels, message: ['in_app', 'push'] };
+    for (const who of [bob, carol]) {
+      const saved = await api(server, 'PUT', '/me/notification-settings', {
+        token: who.token,
+        body: { ...DEFAULT_NOTIFICATION_SETTINGS, channels },
+      });
+      expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    }
+  });
+  afterAll(async () => {
+    push?.releaseAll();
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const send = async (threadId: string, content: string) => {
+    const response = await api(server!, 'POST', `/chat/threads/${threadId}/messages`, { token: alice.token, body: sendBody(content) });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    return response.body.message.thread_seq as number;
+  };
+
+  it('the one whose turn comes after a newer message is pushed that one; the one in flight is pushed it next; nothing twice', async () => {
+    const thread = await createThread(server!, alice.token, { target_user_ids: [bob.user.id, carol.user.id], title: 'Turns' });
+    const first = await send(thread.id, 'one');
+    await waitFor('a push in flight', () => push.handed.length === 1, NOTIFY_TIMEOUT_MS);
+    const [inFlight] = push.handed;
+    expect(inFlight!.seq).toBe(first);
+    const waiting = inFlight!.userId === bob.user.id ? carol : bob;
+
+    const second = await send(thread.id, 'two');
+    await waitForNotification(server!, waiting.token, thread.id, second);
+    // Still one at a time: the other waits for the slot.
+    expect(push.handed).toHaveLength(1);
+
+    // Each release lets the next turn in: the waiting user's, then the one in flight's again (woken by the second message).
+    await waitFor(
+      'both pushed the second message',
+      () => {
+        push.releaseAll();
+        return push.handed.filter((item) => item.seq === second).length === 2;
+      },
+      NOTIFY_TIMEOUT_MS,
+    );
+    push.releaseAll();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    push.releaseAll();
+    const byUser = (userId: string) => push.handed.filter((item) => item.userId === userId).map(({ seq, title }) => ({ seq, title }));
+    expect(byUser(inFlight!.userId)).toEqual([
+      { seq: first, title: 'New message from Alice' },
+      { seq: second, title: '2 new messages from Alice' },
+    ]);
+    expect(byUser(waiting.user.id)).toEqual([{ seq: second, title: '2 new messages from Alice' }]);
+  });
+});

@@ -56,6 +56,13 @@ export class ArrivalPushReceiver {
     return receiver;
   }
 
+  /** Forgets every push so far (the warm-up's). */
+  clear(): void {
+    this.arrivals.clear();
+    this.requests = 0;
+    this.lastArrivalAt = 0;
+  }
+
   /** The endpoint of subscription `index`. */
   endpoint(index: number): string {
     return `${this.origin}/u/${index}`;

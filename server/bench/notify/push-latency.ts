@@ -25,6 +25,10 @@ import { ArrivalPushReceiver } from './arrival-push-receiver.ts';
 const DRAIN_IDLE_MS = 5_000;
 /** While the big thread is created: a read this often (see seedAudience). */
 const HEARTBEAT_MS = 500;
+/** The warm-up's push to every user may take this long at most. */
+const WARM_UP_MAX_MS = 60_000;
+/** After the warm-up's pushes, quiet this long before the measure. */
+const WARM_UP_SETTLE_MS = 1_000;
 /** How often the drain looks at the count. */
 const DRAIN_CHECK_MS = 250;
 /** The timeline's step (BENCH_NOTIFY_TIMELINE). */
@@ -146,6 +150,22 @@ export async function measurePushLatency(options: PushLatencyOptions): Promise<P
     });
     if (login.status !== 200) throw new Error(`login answered ${login.status}`);
     const { threadId, keys } = await seedAudience(options, login.json.user.id, receiver);
+    // A busy thread as it is once busy: one message first, pushed to everyone, not measured. The
+    // servers learn of the thread written into the database by this message, so the rules go
+    // through its thousand join events first (on PostgreSQL, across processes, that took most of
+    // a second of the measure); the first push of a process also signs its VAPID header, starts
+    // the encryption thread and opens the connections. Every user has an unread `message`
+    // notification afterwards, as on a thread that is busy.
+    const warmUp = await jsonRequest(agent, ports[0]!, 'POST', `/chat/threads/${threadId}/messages`, login.json.token, {
+      content: 'Warm-up message (not measured)',
+      client_message_id: randomUUID(),
+    });
+    if (warmUp.status !== 201) throw new Error(`the warm-up message answered ${warmUp.status}`);
+    const warmUpStarted = Date.now();
+    while (receiver.requests < options.users && Date.now() - warmUpStarted < WARM_UP_MAX_MS) await sleep(DRAIN_CHECK_MS);
+    if (receiver.requests < options.users) throw new Error(`the warm-up reached ${receiver.requests} of ${options.users} users`);
+    while (Date.now() - receiver.lastArrivalAt < WARM_UP_SETTLE_MS) await sleep(DRAIN_CHECK_MS);
+    receiver.clear();
 
     const total = Math.round(options.messagesPerSecond * options.seconds);
     const gapMs = 1000 / options.messagesPerSecond;

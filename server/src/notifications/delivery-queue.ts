@@ -24,8 +24,8 @@ const DUE_BATCH = 100;
  */
 export const DELIVERY_STORAGE_BATCH = 128;
 /**
- * Users being delivered to at the same moment, at most; the rest wait their turn, in order. A
- * user's notification is read when their turn comes, so on a busy thread each push carries the
+ * Users being pushed to at the same moment, at most (email goes after the turn); the rest wait
+ * their turn, in order. A user's notification is read when their turn comes, so on a busy thread each push carries the
  * newest message at its send: all thousand readers at once read the first message's content
  * together, and the last of them got it a whole round (the time to encrypt and send a thousand
  * pushes) late, with the messages of that round left to the next (issue 18).
@@ -202,6 +202,7 @@ export class DeliveryQueue {
         // round waits its turn (see DELIVERY_CONCURRENCY), so one woken again goes to the back of the line.
         do {
           await this.slots.acquire();
+          let emailWaits = false;
           try {
             worker.again = false;
             if (lost || this.stopped) break;
@@ -209,10 +210,12 @@ export class DeliveryQueue {
             // items may have moved on while the pushes went out).
             const queued = await this.batched.queued.load(userId);
             if (!(await this.deliverPush(userId, queued.push))) lost = true;
-            else if (!this.stopped && queued.email.length > 0 && !(await this.deliverEmail(userId))) lost = true;
+            emailWaits = queued.email.length > 0;
           } finally {
             this.slots.release();
           }
+          // After the turn: a slow mail server holds up nobody's pushes.
+          if (emailWaits && !lost && !this.stopped && !(await this.deliverEmail(userId))) lost = true;
         } while (worker.again && !lost && !this.stopped);
       } finally {
         clearInterval(renewal);

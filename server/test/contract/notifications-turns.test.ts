@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../src/core/protocol/notifications.ts';
-import type { DeliverableNotification, DeliveryOutcome, PushChannel } from '../../src/notifications/delivery-channels.ts';
+import type { DeliverableNotification, DeliveryOutcome, EmailChannel, PushChannel } from '../../src/notifications/delivery-channels.ts';
 import { describeEachStorage } from '../support/each-storage.ts';
 import { NOTIFY_TIMEOUT_MS, waitForNotification } from '../support/notifications.ts';
 import { api, createThread, sendBody, startTestServer, type TestServer } from '../support/test-server.ts';
@@ -106,5 +106,85 @@ describeEachStorage('notifications: deliveries take turns, each reading the newe
       { seq: second, title: '2 new messages from Alice' },
     ]);
     expect(byUser(waiting.user.id)).toEqual([{ seq: second, title: '2 new messages from Alice' }]);
+  });
+});
+
+/** An email channel whose sends hang until released (a slow mail server). */
+class HangingEmail implements EmailChannel {
+  readonly started: string[] = [];
+  private readonly held: (() => void)[] = [];
+
+  async deliver(user: { id: string }): Promise<DeliveryOutcome> {
+    this.started.push(user.id);
+    await new Promise<void>((resolve) => this.held.push(resolve));
+    return 'sent';
+  }
+
+  releaseAll(): void {
+    for (const release of this.held.splice(0)) release();
+  }
+}
+
+/** Email goes after the turn: a mail server that does not answer holds up nobody's pushes. SQLite and PostgreSQL. */
+describeEachStorage('notifications: an email being sent holds no turn at pushing', (storageEnv) => {
+  let dir: string;
+  let server: TestServer | undefined;
+  const pushed: { userId: string; seq: number }[] = [];
+  const email = new HangingEmail();
+  const push: PushChannel = {
+    deliver: async (item) => {
+      pushed.push({ userId: item.userId, seq: item.notification.thread_seq });
+      return 'sent';
+    },
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ama2-notify-turns-email-'));
+    server = await startTestServer(
+      { DATABASE_PATH: join(dir, 'db.sqlite'), ...(await storageEnv()), DEMO_DATA: 'true', EMAIL_DELAY_MS: '0' },
+      { notificationChannels: { push, email }, deliveryTurns: { slots: 1, group: 1 } },
+    );
+  });
+  afterAll(async () => {
+    email.releaseAll();
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("Carol is pushed while Bob's email hangs, with one turn for everyone", async () => {
+    const alice = (await server!.login('alice@example.com')) as Session;
+    const bob = (await server!.addUser('Bob')) as Session;
+    const carol = (await server!.addUser('Carol')) as Session;
+    // Bob hears of mentions by email only, Carol of messages by push.
+    const bobs = {
+      ...DEFAULT_NOTIFICATION_SETTINGS,
+      channels: { ...DEFAULT_NOTIFICATION_SETTINGS.channels, mention: ['in_app', 'email'] },
+    };
+    const carols = {
+      ...DEFAULT_NOTIFICATION_SETTINGS,
+      channels: { ...DEFAULT_NOTIFICATION_SETTINGS.channels, message: ['in_app', 'push'] },
+    };
+    for (const [who, body] of [
+      [bob, bobs],
+      [carol, carols],
+    ] as const) {
+      const saved = await api(server!, 'PUT', '/me/notification-settings', { token: who.token, body });
+      expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    }
+    const toBob = await createThread(server!, alice.token, { target_user_ids: [bob.user.id], title: 'Mail' });
+    const first = await api(server!, 'POST', `/chat/threads/${toBob.id}/messages`, {
+      token: alice.token,
+      body: { ...sendBody('for Bob'), mentions: [`user:${bob.user.id}`] },
+    });
+    expect(first.status).toBe(201);
+    await waitFor("Bob's email being sent", () => email.started.includes(bob.user.id), NOTIFY_TIMEOUT_MS);
+
+    const toCarol = await createThread(server!, alice.token, { target_user_ids: [carol.user.id], title: 'Push' });
+    const second = await api(server!, 'POST', `/chat/threads/${toCarol.id}/messages`, { token: alice.token, body: sendBody('for Carol') });
+    expect(second.status).toBe(201);
+    await waitFor("Carol's push", () => pushed.some((item) => item.userId === carol.user.id), NOTIFY_TIMEOUT_MS);
+    expect(pushed).toEqual([{ userId: carol.user.id, seq: second.body.message.thread_seq }]);
+    // Bob's email is still being sent.
+    expect(email.started).toEqual([bob.user.id]);
   });
 });

@@ -1,3 +1,6 @@
+/** Callers served before the line's array drops them (see `admit`). */
+const COMPACT_AFTER = 1_024;
+
 /**
  * At most `size` holders at a time, the rest waiting in line in the order they asked, let in
  * `group` at a time: the delivery queue's users take turns with it (see `DELIVERY_CONCURRENCY`),
@@ -54,8 +57,10 @@ export class FifoSlots {
     this.free -= admitted;
     const resolves = this.line.slice(this.head, this.head + admitted);
     this.head += admitted;
-    if (this.head === this.line.length) {
-      this.line = [];
+    // The served part goes once it is most of the array: a line that never empties (a thread
+    // busy for hours) would otherwise keep every caller it ever had.
+    if (this.head === this.line.length || (this.head >= COMPACT_AFTER && this.head * 2 >= this.line.length)) {
+      this.line = this.line.slice(this.head);
       this.head = 0;
     }
     for (const resolve of resolves) resolve();

@@ -25,10 +25,10 @@ const DUE_BATCH = 100;
 export const DELIVERY_STORAGE_BATCH = 128;
 /**
  * Users being pushed to at the same moment, at most (email goes after the turn); the rest wait
- * their turn, in order. A user's notification is read when their turn comes, so on a busy thread each push carries the
- * newest message at its send: all thousand readers at once read the first message's content
- * together, and the last of them got it a whole round (the time to encrypt and send a thousand
- * pushes) late, with the messages of that round left to the next (issue 18).
+ * their turn, in order. A user's notification is read when their turn comes, so on a busy
+ * thread each push carries the newest message at its send. Read by all thousand readers at
+ * once, the first message went to all of them, the last a whole round of pushes late, and
+ * what came meanwhile waited for the next round (issue 18).
  */
 export const DELIVERY_CONCURRENCY = DELIVERY_STORAGE_BATCH;
 /** Users let in at a time when slots come free (see `FifoSlots`): a group's storage steps are joined. */

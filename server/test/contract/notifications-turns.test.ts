@@ -11,19 +11,27 @@ import { waitFor } from '../support/webhook-receiver.ts';
 
 type Session = { token: string; user: { id: string; name: string } };
 
-/** A push channel that records what it was handed (user, seq, title) and holds each push until released. */
-class HeldPush implements PushChannel {
-  readonly handed: { userId: string; seq: number; title: string }[] = [];
+/** Calls held until released: a channel's sends that do not end by themselves. */
+class Held {
   private readonly held: (() => void)[] = [];
 
-  async deliver(item: DeliverableNotification): Promise<DeliveryOutcome> {
-    this.handed.push({ userId: item.userId, seq: item.notification.thread_seq, title: item.notification.title });
-    await new Promise<void>((resolve) => this.held.push(resolve));
-    return 'sent';
+  protected hold(): Promise<void> {
+    return new Promise((resolve) => this.held.push(resolve));
   }
 
   releaseAll(): void {
     for (const release of this.held.splice(0)) release();
+  }
+}
+
+/** A push channel that records what it was handed (user, seq, title) and holds each push until released. */
+class HeldPush extends Held implements PushChannel {
+  readonly handed: { userId: string; seq: number; title: string }[] = [];
+
+  async deliver(item: DeliverableNotification): Promise<DeliveryOutcome> {
+    this.handed.push({ userId: item.userId, seq: item.notification.thread_seq, title: item.notification.title });
+    await this.hold();
+    return 'sent';
   }
 }
 
@@ -110,18 +118,13 @@ describeEachStorage('notifications: deliveries take turns, each reading the newe
 });
 
 /** An email channel whose sends hang until released (a slow mail server). */
-class HangingEmail implements EmailChannel {
+class HangingEmail extends Held implements EmailChannel {
   readonly started: string[] = [];
-  private readonly held: (() => void)[] = [];
 
   async deliver(user: { id: string }): Promise<DeliveryOutcome> {
     this.started.push(user.id);
-    await new Promise<void>((resolve) => this.held.push(resolve));
+    await this.hold();
     return 'sent';
-  }
-
-  releaseAll(): void {
-    for (const release of this.held.splice(0)) release();
   }
 }
 

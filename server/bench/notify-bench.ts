@@ -4,8 +4,10 @@
  *   1. rule evaluation: the rules alone, and the notifier's whole path after the commit on
  *      SQLite (log → rules → stored), median of BENCH_RULE_RUNS runs (goal ≥ 20,000 events/s);
  *   2. commit → push request sent with BENCH_NOTIFY_USERS (1,000) users subscribed to one busy
- *      thread at BENCH_NOTIFY_RATE (50) messages/s for BENCH_NOTIFY_SECONDS (1; then at most
- *      BENCH_NOTIFY_DRAIN_SECONDS (90) of waiting for the pushes), on one SQLite
+ *      thread at BENCH_NOTIFY_RATE (50) messages/s: BENCH_NOTIFY_WARM_UP_SECONDS (3) of it not
+ *      measured (the thread is busy when the measure starts; 0 measures from a standing start),
+ *      then BENCH_NOTIFY_SECONDS (5) measured, then at most BENCH_NOTIFY_DRAIN_SECONDS (90) of
+ *      waiting for the pushes, on one SQLite
  *      process and on three on PostgreSQL + NATS (goal p95 ≤ 500 ms): per message and user,
  *      until a push carrying that seq or a later one arrived (a user's unread `message`
  *      notification of a thread is one, updated in place, and its queued push is reused);
@@ -26,9 +28,11 @@ import { latencySummary, measurePushLatency, type PushLatencyResult } from './no
 import { evaluateOnly, notifierOnSqlite } from './notify/rule-evaluation.ts';
 import { median, percentile, printTable, startServer, stopServer, type SpawnedServer } from './spawn-server.ts';
 
-function intSetting(name: string, fallback: number): number {
+function intSetting(name: string, fallback: number, least = 1): number {
   const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, got "${process.env[name]}".`);
+  if (!Number.isInteger(value) || value < least) {
+    throw new Error(`${name} must be a whole number of at least ${least}, got "${process.env[name]}".`);
+  }
   return value;
 }
 
@@ -43,7 +47,8 @@ const RULE_EVENTS_STORED = intSetting('BENCH_EVENTS_STORED', 5_000);
 const RULE_EVENTS_WIDE = intSetting('BENCH_EVENTS_WIDE', 200);
 const USERS = intSetting('BENCH_NOTIFY_USERS', 1_000);
 const RATE = intSetting('BENCH_NOTIFY_RATE', 50);
-const PUSH_SECONDS = intSetting('BENCH_NOTIFY_SECONDS', 1);
+const PUSH_WARM_UP_SECONDS = intSetting('BENCH_NOTIFY_WARM_UP_SECONDS', 3, 0);
+const PUSH_SECONDS = intSetting('BENCH_NOTIFY_SECONDS', 5);
 const DRAIN_MAX_MS = intSetting('BENCH_NOTIFY_DRAIN_SECONDS', 90) * 1000;
 const ROUNDS = intSetting('BENCH_ROUNDS', 3);
 const THROUGHPUT_SECONDS = intSetting('BENCH_SECONDS', 4);
@@ -124,13 +129,16 @@ async function push(): Promise<void> {
   const rows: string[][] = [];
   const causes: string[][] = [];
   const run = async (label: string, ports: number[], pids: number[], database: Parameters<typeof measurePushLatency>[0]['database']) => {
-    console.log(`  push, ${label}: ${USERS} users, ${RATE} msg/s for ${PUSH_SECONDS} s (load ${load()})`);
+    console.log(
+      `  push, ${label}: ${USERS} users, ${RATE} msg/s for ${PUSH_WARM_UP_SECONDS} s, then ${PUSH_SECONDS} s measured (load ${load()})`,
+    );
     const result: PushLatencyResult = await measurePushLatency({
       agent,
       ports,
       database,
       users: USERS,
       messagesPerSecond: RATE,
+      warmUpSeconds: PUSH_WARM_UP_SECONDS,
       seconds: PUSH_SECONDS,
       drainMaxMs: DRAIN_MAX_MS,
       pids,
@@ -195,7 +203,8 @@ async function push(): Promise<void> {
   }
   console.log(
     `\nCommit → a push request carrying that seq or a later one received by a local push service (answers 201, ` +
-      `timestamps; decrypts after the measure), per message and user, from the message's created_at; every reader but ` +
+      `timestamps; decrypts after the measure), per message and user, from the message's created_at, for the messages ` +
+      `after ${PUSH_WARM_UP_SECONDS} s of the same load; every reader but ` +
       `the sender, nobody focused or read. A user has one unread message notification per thread and one queued push ` +
       `of it, which carries its newest content when sent\n`,
   );

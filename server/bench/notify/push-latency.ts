@@ -4,7 +4,10 @@
  * settings (`message` on push) and one push subscription each are written straight into the
  * running server's database (there is no sign-up endpoint, and 1,000 REST logins would not
  * add to what is measured); then a demo user posts at a fixed rate through REST, spread over
- * the processes' ports.
+ * the processes' ports: for `warmUpSeconds` first, not measured, then for `seconds`, measured.
+ * The thread is busy when the measure starts, as the budget says: the first second of a server's
+ * busy thread runs code not yet compiled (its first second pushed half as many a second as the
+ * ones after), which is a process starting, not a thread being busy.
  *
  * A user has one unread `message` notification per thread, updated in place, with one queued
  * push that carries its newest content when sent: what the budget means is, for each committed
@@ -42,6 +45,8 @@ export interface PushLatencyOptions {
   database: { databasePath: string; databaseUrl: string | null; dataKey: Buffer };
   users: number;
   messagesPerSecond: number;
+  /** The same load before the measure, not measured (see the file's comment). */
+  warmUpSeconds: number;
   seconds: number;
   /** The longest wait for the pushes after the last message. */
   drainMaxMs: number;
@@ -55,7 +60,7 @@ export interface PushLatencyResult {
   expected: number;
   /** (message, user) pairs a push carrying that seq or a later one reached. */
   received: number;
-  /** Push requests in all. */
+  /** Push requests from the first measured message on. */
   pushes: number;
   /** Pushes that carried the same notification and seq as that user's previous one. */
   repeats: number;
@@ -64,11 +69,11 @@ export interface PushLatencyResult {
   users: number;
   /** Commit → arrival of the first push carrying that seq or a later one, per (message, user), sorted, in ms. */
   latencies: number[];
-  /** Push requests per second from the first message to the last arrival. */
+  /** Push requests per second from the first measured message to the last arrival. */
   pushesPerSecond: number;
   /** Push requests that had arrived by the time the last message was committed. */
   receivedWhileSending: number;
-  /** From the first message to the end of the wait, in ms. */
+  /** From the first measured message to the end of the wait, in ms. */
   waitedMs: number;
   /** The servers' CPU time (all processes, all threads) per push request received, in µs. */
   cpuMicrosPerPush: number;
@@ -167,17 +172,28 @@ export async function measurePushLatency(options: PushLatencyOptions): Promise<P
     while (Date.now() - receiver.lastArrivalAt < WARM_UP_SETTLE_MS) await sleep(DRAIN_CHECK_MS);
     receiver.clear();
 
+    const warm = Math.round(options.messagesPerSecond * options.warmUpSeconds);
     const total = Math.round(options.messagesPerSecond * options.seconds);
     const gapMs = 1000 / options.messagesPerSecond;
     const committed: { seq: number; at: number }[] = [];
+    // Every message's commit, the warm-up's too: a push just after the measure starts may carry one of those.
+    const committedAt = new Map<number, number>();
     const sends: Promise<void>[] = [];
     const serverCpu = () => options.pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
-    const cpuBefore = serverCpu();
-    const started = Date.now();
-    for (let i = 0; i < total; i++) {
+    let cpuBefore = serverCpu();
+    let started = Date.now();
+    let requestsBefore = 0;
+    const load = Date.now();
+    for (let i = 0; i < warm + total; i++) {
       // A fixed schedule (not one after the other): a slow answer does not slow the rate.
-      const wait = started + i * gapMs - Date.now();
+      const wait = load + i * gapMs - Date.now();
       if (wait > 0) await sleep(wait);
+      const measured = i >= warm;
+      if (i === warm) {
+        started = Date.now();
+        cpuBefore = serverCpu();
+        requestsBefore = receiver.requests;
+      }
       sends.push(
         jsonRequest<{ message: { thread_seq: number; created_at: string } }>(
           agent,
@@ -188,12 +204,14 @@ export async function measurePushLatency(options: PushLatencyOptions): Promise<P
           { content: `Busy thread message ${i}: is the order on its way?`, client_message_id: randomUUID() },
         ).then(({ status, json }) => {
           if (status !== 201) throw new Error(`a message answered ${status}`);
-          committed.push({ seq: json.message.thread_seq, at: Date.parse(json.message.created_at) });
+          const at = Date.parse(json.message.created_at);
+          committedAt.set(json.message.thread_seq, at);
+          if (measured) committed.push({ seq: json.message.thread_seq, at });
         }),
       );
     }
     await Promise.all(sends);
-    const receivedWhileSending = receiver.requests;
+    const receivedWhileSending = receiver.requests - requestsBefore;
     // Nobody is focused (no sockets) or has read: every user is pushed until their push carries the last seq.
     const expected = total * options.users;
     const drainStarted = Date.now();
@@ -209,7 +227,6 @@ export async function measurePushLatency(options: PushLatencyOptions): Promise<P
     const latencies: number[] = [];
     let repeats = 0;
     let usersUpToDate = 0;
-    const committedAt = new Map(committed.map(({ seq, at }) => [seq, at]));
     const firstAt = committed[0]?.at ?? started;
     const firstSeq = committed[0]?.seq ?? 0;
     const contentAges: number[] = [];
@@ -218,10 +235,12 @@ export async function measurePushLatency(options: PushLatencyOptions): Promise<P
     for (let i = 0; i < options.users; i++) {
       const pushes = receiver.decoded(i, keys[i]!);
       pushes.forEach((push, k) => {
+        // The warm-up's pushes only tell which message each user had last.
+        if (push.at < started) return;
         const before = pushes[k - 1];
         if (before && before.notificationId === push.notificationId && before.seq === push.seq) repeats++;
         if (push.seq !== lastSeq) contentAges.push(push.at - (committedAt.get(push.seq) ?? push.at));
-        if (before && before.seq !== lastSeq) gaps.push(push.at - before.at);
+        if (before && before.at >= started && before.seq !== lastSeq) gaps.push(push.at - before.at);
         const index = Math.floor((push.at - firstAt) / TIMELINE_STEP_MS);
         const bucket = buckets.get(index) ?? { pushes: 0, seqs: [Infinity, -Infinity] };
         bucket.pushes++;
@@ -250,15 +269,15 @@ export async function measurePushLatency(options: PushLatencyOptions): Promise<P
       messages: total,
       expected,
       received: latencies.length,
-      pushes: receiver.requests,
+      pushes: receiver.requests - requestsBefore,
       repeats,
       usersUpToDate,
       users: options.users,
       latencies,
-      pushesPerSecond: receiver.requests / Math.max(0.001, (receiver.lastArrivalAt - started) / 1000),
+      pushesPerSecond: (receiver.requests - requestsBefore) / Math.max(0.001, (receiver.lastArrivalAt - started) / 1000),
       receivedWhileSending,
       waitedMs,
-      cpuMicrosPerPush: (cpuSeconds * 1e6) / Math.max(1, receiver.requests),
+      cpuMicrosPerPush: (cpuSeconds * 1e6) / Math.max(1, receiver.requests - requestsBefore),
       cpuSeconds,
       contentAges,
       gaps,

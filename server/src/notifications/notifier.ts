@@ -5,8 +5,9 @@ import type { ServerFrame } from '../../../src/core/protocol/server-frames.ts';
 import type { Hub } from '../realtime/hub.ts';
 import { Outbound } from '../realtime/outbound.ts';
 import type { Storage, ThreadRecord } from '../storage/storage.ts';
-import type { NotificationDraft, StoredNotification } from '../storage/stores/notification-store.ts';
-import { evaluateRules, type DeliveryPlan, type ThreadAudience } from './notification-rules.ts';
+import type { StoredNotification } from '../storage/stores/notification-store.ts';
+import { evaluateSlices } from './evaluate-slices.ts';
+import type { DeliveryPlan, ThreadAudience } from './notification-rules.ts';
 import { effectiveSettings } from './notification-settings.ts';
 
 /**
@@ -27,42 +28,6 @@ const RULES_BATCH = 200;
  */
 export const RULES_BATCH_NOTIFICATIONS = 5_000;
 
-/**
- * The batch's events cut into slices of at most {@link RULES_BATCH_NOTIFICATIONS} writes (at
- * least one event each), with their drafts (in event order, as `evaluateRules` makes them). A
- * user's `message` drafts in one slice count once: storage joins them into one write.
- */
-export function slicesOf(
-  events: readonly ThreadEvent[],
-  drafts: readonly NotificationDraft[],
-): { events: ThreadEvent[]; drafts: NotificationDraft[] }[] {
-  const slices: { events: ThreadEvent[]; drafts: NotificationDraft[] }[] = [];
-  let current: { events: ThreadEvent[]; drafts: NotificationDraft[] } = { events: [], drafts: [] };
-  let writes = 0;
-  let messaged = new Set<string>();
-  let next = 0;
-  for (const event of events) {
-    const start = next;
-    while (next < drafts.length && drafts[next]!.threadSeq === event.thread_seq) next++;
-    const own = drafts.slice(start, next);
-    const added = own.filter((draft) => !draft.collapse || !messaged.has(draft.userId)).length;
-    if (current.events.length > 0 && writes + added > RULES_BATCH_NOTIFICATIONS) {
-      slices.push(current);
-      current = { events: [], drafts: [] };
-      writes = 0;
-      messaged = new Set();
-    }
-    current.events.push(event);
-    for (const draft of own) {
-      if (draft.collapse && messaged.has(draft.userId)) continue;
-      writes++;
-      if (draft.collapse) messaged.add(draft.userId);
-    }
-    current.drafts.push(...own);
-  }
-  if (current.events.length > 0) slices.push(current);
-  return slices;
-}
 /**
  * After a round of a thread, how long its worker stays to take what is committed meanwhile in
  * one more round (a busy thread): each round reads the thread's audience (a thousand readers'
@@ -204,8 +169,8 @@ export class Notifier {
       // The thread is read once per batch: its audience and the `evaluated` hook share it.
       const [thread, readers] = await Promise.all([this.deps.storage.threads.get(threadId), this.deps.storage.threads.audience(threadId)]);
       const audience = thread ? await this.audienceOf(thread, readers) : null;
-      const drafts = audience ? evaluateRules(events, audience, this.deps.plan()) : [];
-      for (const [index, slice] of slicesOf(events, drafts).entries()) {
+      const slices = audience ? evaluateSlices(events, audience, this.deps.plan(), RULES_BATCH_NOTIFICATIONS) : [{ events, drafts: [] }];
+      for (const [index, slice] of slices.entries()) {
         if (index > 0 && lost()) return null;
         if (index > 0 && this.stopped) return cursor;
         const last = slice.events[slice.events.length - 1]!.thread_seq;

@@ -357,17 +357,25 @@ export class PostgresNotifications implements NotificationStore {
 
   private async finishManyOnce(owner: string, ends: readonly { userId: string; ended: readonly DeliveryEnd[] }[]): Promise<Set<string>> {
     const flat = ends.flatMap(({ userId, ended }) => ended.map((end) => ({ userId, ...end })));
-    // One statement (no transaction held open), as `finish`: only the ends of users whose lease is still `owner`'s.
+    // One statement (no transaction held open), as `finish`: only the ends of users whose lease is
+    // still `owner`'s. A delivery row another statement is writing is left queued, not waited
+    // for: on a busy thread that is `record` moving it to a newer message (one statement for a
+    // thousand readers, a tenth of a second and more), which this delete would not match once it
+    // could see it; waiting held up every push of the batch. Whatever else wrote it, the next
+    // turn judges the delivery again (at least once, as after a crash).
     const rows = await this.sql<{ user_id: string }[]>`
       WITH held AS (
         SELECT user_id FROM notification_delivery_leases
         WHERE user_id = ANY (${[...new Set(ends.map((end) => end.userId))]}::text[]) AND lease_owner = ${owner}),
-      gone AS (
-        DELETE FROM notification_deliveries AS d
-        USING unnest(${flat.map((end) => end.userId)}::text[], ${flat.map((end) => end.position)}::bigint[],
+      ended AS (
+        SELECT d.position FROM notification_deliveries AS d
+        JOIN unnest(${flat.map((end) => end.userId)}::text[], ${flat.map((end) => end.position)}::bigint[],
           ${flat.map((end) => end.threadSeq)}::integer[]) AS e(user_id, position, seq)
-        WHERE d.user_id = e.user_id AND d.position = e.position AND d.thread_seq <= e.seq
-          AND e.user_id IN (SELECT user_id FROM held)
+          ON d.user_id = e.user_id AND d.position = e.position AND d.thread_seq <= e.seq
+        WHERE e.user_id IN (SELECT user_id FROM held)
+        FOR UPDATE OF d SKIP LOCKED),
+      gone AS (
+        DELETE FROM notification_deliveries AS d USING ended WHERE d.position = ended.position
         RETURNING 1)
       SELECT user_id, (SELECT count(*) FROM gone) AS gone FROM held`;
     return new Set(rows.map((row) => row.user_id));

@@ -7,8 +7,8 @@
  *      thread at BENCH_NOTIFY_RATE (50) messages/s: BENCH_NOTIFY_WARM_UP_SECONDS (3) of it not
  *      measured (the thread is busy when the measure starts; 0 measures from a standing start),
  *      then BENCH_NOTIFY_SECONDS (5) measured, then at most BENCH_NOTIFY_DRAIN_SECONDS (90) of
- *      waiting for the pushes, on one SQLite
- *      process and on three on PostgreSQL + NATS (goal p95 ≤ 500 ms): per message and user,
+ *      waiting for the pushes, on one SQLite process and on three on PostgreSQL + NATS (goal
+ *      p95 ≤ 500 ms): per message and user,
  *      until a push carrying that seq or a later one arrived (a user's unread `message`
  *      notification of a thread is one, updated in place, and its queued push is reused);
  *   3. commit throughput (`bench:server`'s load) with notifications on against a server with

@@ -81,7 +81,7 @@ export function settingsLookup(audience: ThreadAudience): SettingsLookup {
 }
 
 /** The words of one notification: its title and body, and for `message` its counted titles. */
-export interface Said {
+interface Said {
   title: string;
   body: string;
   counted?: MessageCollapse['titles'];
@@ -156,7 +156,7 @@ export class EventNotices {
 }
 
 /** The deliveries a notification gets for a user's channels: push at once, email after their delay. */
-export function deliveriesOf(
+function deliveriesOf(
   kind: NotificationKind,
   settings: Required<NotificationSettings>,
   plan: DeliveryPlan,

@@ -16,7 +16,8 @@
  *      on ÷ off ≥ 90 %).
  *
  * BENCH_SECTIONS picks parts (`rules,push,commit`); BENCH_NOTIFY_CONFIGS picks the push
- * configurations (`sqlite,cluster`). Not a test: nothing here asserts.
+ * configurations (`sqlite,cluster`), BENCH_NOTIFY_PROCESSES the cluster's size (3). Not a
+ * test: nothing here asserts.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -53,7 +54,7 @@ const PUSH_SECONDS = intSetting('BENCH_NOTIFY_SECONDS', 5);
 const DRAIN_MAX_MS = intSetting('BENCH_NOTIFY_DRAIN_SECONDS', 90) * 1000;
 const ROUNDS = intSetting('BENCH_ROUNDS', 5);
 const THROUGHPUT_SECONDS = intSetting('BENCH_SECONDS', 4);
-const CLUSTER_PROCESSES = 3;
+const CLUSTER_PROCESSES = intSetting('BENCH_NOTIFY_PROCESSES', 3);
 /** `BENCH_NOTIFY_TIMELINE=1`: each push run also prints its pushes per 100 ms and the seqs they carried. */
 const TIMELINE = process.env.BENCH_NOTIFY_TIMELINE === '1';
 
@@ -189,7 +190,7 @@ async function push(): Promise<void> {
       const cluster = await startCluster(postgresServer);
       try {
         await run(
-          `${CLUSTER_PROCESSES} processes, PostgreSQL + NATS`,
+          `${CLUSTER_PROCESSES} process${CLUSTER_PROCESSES === 1 ? '' : 'es'}, PostgreSQL + NATS`,
           cluster.servers.map((server) => server.port),
           cluster.servers.map((server) => server.child.pid!),
           { databasePath: '', databaseUrl: cluster.url, dataKey: cluster.key },

@@ -6,6 +6,12 @@ export interface Subscriber {
   deliver(outbound: Outbound): void;
 }
 
+/** One user's frame among many (see {@link Hub.publishToUsers}). */
+export interface UserFrame {
+  userId: string;
+  outbound: Outbound;
+}
+
 /**
  * Fan-out of live frames. In-process now; a broker (NATS, Redis) can implement the same
  * interface when one process is no longer enough.
@@ -33,6 +39,8 @@ export interface Hub {
   publish(outbound: Outbound): void;
   /** Sends to one user's connections only (e.g. `thread_read` echoes). */
   publishToUser(userId: string, outbound: Outbound, except?: Subscriber): void;
+  /** Sends each frame to its user's connections, in order: many users' at once (a round's notifications). */
+  publishToUsers(frames: readonly UserFrame[]): void;
   subscriberCount(threadId: string): number;
 }
 
@@ -120,6 +128,15 @@ export class InProcessHub implements Hub {
     for (const subscriber of this.users.get(userId) ?? []) {
       if (subscriber !== except) subscriber.deliver(outbound);
     }
+  }
+
+  publishToUsers(frames: readonly UserFrame[]): void {
+    for (const { userId, outbound } of frames) this.publishToUser(userId, outbound);
+  }
+
+  /** Whether the user has connections on this process. */
+  hasUser(userId: string): boolean {
+    return this.users.has(userId);
   }
 
   subscriberCount(threadId: string): number {

@@ -3,7 +3,7 @@ import type { ThreadEvent } from '../../../../src/core/protocol/model.ts';
 import { Outbound } from '../outbound.ts';
 import { TopicEncoder } from '../topic-encoder.ts';
 import { textFramePayload } from '../ws-frame.ts';
-import { decodeEnvelope, encodeEnvelope } from './frame-envelope.ts';
+import { decodeEnvelope, decodeUserBatch, encodeEnvelope, encodeUserBatch } from './frame-envelope.ts';
 
 const event: ThreadEvent = {
   event_id: 'e1',
@@ -83,5 +83,55 @@ describe('frame envelope', () => {
 
   it('refuses what is not an envelope', () => {
     expect(() => decodeEnvelope(Buffer.from('no header line'))).toThrow(/header/);
+  });
+});
+
+describe('user batch', () => {
+  const notification = (userId: string, content: string) =>
+    new Outbound('t1', { type: 'thread_read', thread_id: 't1', data: { read_seq: content.length } }, null, `user:${userId}`);
+
+  it("carries many users' frames in order, and decodes only those of the users asked for", () => {
+    // Multi-byte text and newlines inside the frames: the lengths are bytes, and the envelopes split by them alone.
+    const sent = [
+      {
+        userId: 'u1',
+        outbound: new Outbound(
+          't1',
+          { type: 'thread_event', thread_id: 't1', data: { ...event, content: 'Grüße ✓\nzwei' } },
+          { ...event, content: 'Grüße ✓\nzwei' },
+        ),
+      },
+      { userId: 'u2', outbound: notification('u2', 'two') },
+      { userId: 'u1', outbound: notification('u1', 'three!') },
+    ];
+    const batch = encodeUserBatch(sent);
+    const all = decodeUserBatch(batch, () => true);
+    expect(all.map(({ userId }) => userId)).toEqual(['u1', 'u2', 'u1']);
+    for (const [index, { outbound }] of all.entries()) {
+      expect(outbound.ws.equals(sent[index]!.outbound.ws)).toBe(true);
+      expect(outbound.exceptSenderId).toBe(sent[index]!.outbound.exceptSenderId);
+      expect(outbound.seq).toBe(sent[index]!.outbound.seq);
+    }
+    expect(all[0]!.outbound.event).toEqual({ ...event, content: 'Grüße ✓\nzwei' });
+
+    const decode = vi.spyOn(Outbound, 'fromEncoded');
+    try {
+      expect(decodeUserBatch(batch, (userId) => userId === 'u2').map(({ outbound }) => outbound.frame)).toEqual([sent[1]!.outbound.frame]);
+      expect(decode).toHaveBeenCalledTimes(1);
+      expect(decodeUserBatch(batch, () => false)).toEqual([]);
+      expect(decode).toHaveBeenCalledTimes(1);
+    } finally {
+      decode.mockRestore();
+    }
+  });
+
+  it('refuses what is not a batch, or one whose lengths do not add up', () => {
+    const batch = encodeUserBatch([{ userId: 'u1', outbound: notification('u1', 'x') }]);
+    expect(() => decodeUserBatch(Buffer.from('no header line'), () => true)).toThrow(/header line/);
+    expect(() => decodeUserBatch(Buffer.from('{"not":"a list"}\n'), () => true)).toThrow(/not a list/);
+    expect(() => decodeUserBatch(Buffer.from('[["u1",-1]]\n'), () => true)).toThrow(/\[userId, length\]/);
+    expect(() => decodeUserBatch(Buffer.from('[[7,0]]\n'), () => true)).toThrow(/\[userId, length\]/);
+    expect(() => decodeUserBatch(batch.subarray(0, batch.length - 1), () => true)).toThrow(/shorter/);
+    expect(() => decodeUserBatch(Buffer.concat([batch, Buffer.from('x')]), () => true)).toThrow(/longer/);
   });
 });

@@ -4,7 +4,7 @@ import { natsUrl, uniqueOrg } from '../../../test/support/nats.ts';
 import type { Subscriber } from '../hub.ts';
 import { Outbound } from '../outbound.ts';
 import { NatsBus } from './nats-bus.ts';
-import { NatsHub } from './nats-hub.ts';
+import { NatsHub, USER_FRAMES_PER_MESSAGE } from './nats-hub.ts';
 import { parseNatsSettings } from './nats-settings.ts';
 
 /** Fastify's no-op logger: these tests read behaviour, not logs. */
@@ -74,6 +74,39 @@ describe.runIf(natsUrl)('NatsHub', () => {
     expect(otherTab.got).toEqual([frame]);
     await eventually(() => elsewhere.got.length === 1, 'the echo on the other process');
     expect(JSON.parse(elsewhere.got[0]!.ws.toString())).toEqual({ type: 'thread_read', thread_id: 't2', data: { read_seq: 3 } });
+  });
+
+  it("sends a round's frames to their users on every process as one batch, in order with their other frames, decoded only for users with a connection there", async () => {
+    const [here, there, alsoThere] = [recorder('user:b1'), recorder('user:b1'), recorder('user:b2')];
+    one.attachUser('b1', here);
+    two.attachUser('b1', there);
+    two.attachUser('b2', alsoThere);
+    const read = (userId: string, seq: number) =>
+      new Outbound('tb', { type: 'thread_read', thread_id: 'tb', data: { read_seq: seq } }, null, `user:${userId}`);
+    const frames = [
+      // More than one batch message's worth, mostly for users with no connection anywhere.
+      ...Array.from({ length: USER_FRAMES_PER_MESSAGE + 10 }, (_, index) => ({
+        userId: `nobody${index}`,
+        outbound: read(`nobody${index}`, index),
+      })),
+      { userId: 'b1', outbound: read('b1', 1) },
+      { userId: 'b2', outbound: read('b2', 2) },
+      { userId: 'b1', outbound: read('b1', 3) },
+    ];
+    const decode = vi.spyOn(Outbound, 'fromEncoded');
+    try {
+      one.publishToUsers(frames);
+      // A single frame published after the batch: it comes after it.
+      one.publishToUser('b1', read('b1', 4));
+      expect(here.got.map((outbound) => outbound.frame)).toEqual([1, 3, 4].map((seq) => read('b1', seq).frame));
+      await eventually(() => there.got.length === 3, "b1's frames on the other process");
+      expect(there.got.map((outbound) => JSON.parse(outbound.ws.toString()).data.read_seq)).toEqual([1, 3, 4]);
+      expect(alsoThere.got.map((outbound) => JSON.parse(outbound.ws.toString()).data.read_seq)).toEqual([2]);
+      // Decoded on the other process for its two connected users' four frames, never for the others.
+      expect(decode).toHaveBeenCalledTimes(4);
+    } finally {
+      decode.mockRestore();
+    }
   });
 
   it("subscribes the user's connections on every process to a thread they gained", async () => {

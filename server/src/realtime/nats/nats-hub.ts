@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Msg } from '@nats-io/transport-node';
-import { InProcessHub, type Hub, type Subscriber } from '../hub.ts';
+import { InProcessHub, type Hub, type Subscriber, type UserFrame } from '../hub.ts';
 import type { Outbound } from '../outbound.ts';
-import { decodeEnvelope, encodeEnvelope } from './frame-envelope.ts';
+import { decodeEnvelope, decodeUserBatch, encodeEnvelope, encodeUserBatch } from './frame-envelope.ts';
 import type { NatsBus } from './nats-bus.ts';
 import type { SubjectInterest } from './subject-interest.ts';
 import { isSubjectToken, type SubjectParts } from './subjects.ts';
@@ -13,6 +13,13 @@ const THREAD_ADDED = 'thread_added';
 const PARTICIPANT = 'participant';
 /** The participant-subject event that subscribes an agent's sockets to a thread it was just added to. */
 const AGENT_ADDED = 'agent_added';
+/** The user-subject event of many users' frames in one message (`events.<org>.chat.user.batch.<node_id>`). */
+const USER_BATCH = 'batch';
+/**
+ * Users' frames per batch message, at most: a round's notifications (one per reader of a busy
+ * thread, a few hundred bytes each) in a few messages, each well under NATS's 1 MB payload limit.
+ */
+export const USER_FRAMES_PER_MESSAGE = 256;
 /** The subject event of a frame whose name is not a subject token (should not happen). */
 const OTHER_EVENT = 'other';
 
@@ -120,6 +127,21 @@ export class NatsHub implements Hub {
     );
   }
 
+  /**
+   * Each frame to its user's subscribers here, then to the other processes as batch messages
+   * of {@link USER_FRAMES_PER_MESSAGE} (on the user resource, in order with the user's other frames).
+   */
+  publishToUsers(frames: readonly UserFrame[]): void {
+    this.local.publishToUsers(frames);
+    for (let start = 0; start < frames.length; start += USER_FRAMES_PER_MESSAGE) {
+      const chunk = frames.slice(start, start + USER_FRAMES_PER_MESSAGE);
+      this.send(
+        () => this.bus.subjects.of('user', USER_BATCH, this.bus.nodeId),
+        () => encodeUserBatch(chunk),
+      );
+    }
+  }
+
   /** Delivers to this process's subscribers only: frames every process works out for itself (typing, presence). */
   deliverLocal(outbound: Outbound): void {
     this.local.publish(outbound);
@@ -162,6 +184,13 @@ export class NatsHub implements Hub {
       if (isSubjectToken(threadId)) this.local.addUserToThread(parts.id, threadId);
       return;
     }
+    if (parts.event === USER_BATCH) {
+      for (const { userId, outbound } of decodeUserBatch(msg.data, (id) => this.local.hasUser(id)))
+        this.local.publishToUser(userId, outbound);
+      return;
+    }
+    // Every process hears every user's frames: one for a user with no connection here is not even decoded.
+    if (!this.local.hasUser(parts.id)) return;
     this.local.publishToUser(parts.id, decodeEnvelope(msg.data));
   }
 }

@@ -281,9 +281,17 @@ export class PostgresNotifications implements NotificationStore {
 
   async releaseUsers(userIds: readonly string[], owner: string): Promise<void> {
     if (userIds.length === 0) return;
+    // The rows are locked in user order, as claims lock them: an UPDATE alone locks in the order
+    // it scans (the heap's, on a small table), and a release meeting another process's claim
+    // of overlapping users deadlocked, leaving their leases held until they ran out (issue 18).
     await this.sql`
-      UPDATE notification_delivery_leases SET lease_owner = NULL, lease_until = 0
-      WHERE user_id = ANY (${[...new Set(userIds)]}::text[]) AND lease_owner = ${owner}`;
+      WITH locked AS (
+        SELECT user_id FROM notification_delivery_leases
+        WHERE user_id = ANY (${[...new Set(userIds)]}::text[]) AND lease_owner = ${owner}
+        ORDER BY user_id FOR UPDATE
+      )
+      UPDATE notification_delivery_leases AS l SET lease_owner = NULL, lease_until = 0
+      FROM locked WHERE l.user_id = locked.user_id AND l.lease_owner = ${owner}`;
   }
 
   async queued(userId: string, channel: 'push' | 'email', limit: number): Promise<QueuedDelivery[]> {

@@ -259,7 +259,7 @@ export class PostgresNotifications implements NotificationStore {
     if (distinct.length === 0) return [];
     const rows = await this.sql<{ user_id: string }[]>`
       INSERT INTO notification_delivery_leases (user_id, lease_owner, lease_until)
-        SELECT u.id, ${owner}, ${this.until(leaseMs)} FROM unnest(${[...distinct].sort()}::text[]) AS u(id) ORDER BY u.id
+        SELECT u.id, ${owner}, ${this.until(leaseMs)} FROM unnest(${[...distinct].sort()}::text[]) AS u(id) ORDER BY u.id COLLATE "C"
       ON CONFLICT (user_id) DO UPDATE SET lease_owner = excluded.lease_owner, lease_until = excluded.lease_until
         WHERE notification_delivery_leases.lease_owner IS NULL OR notification_delivery_leases.lease_owner = ${owner}
            OR notification_delivery_leases.lease_until <= ${this.sql.unsafe(NOW_MS)}
@@ -281,7 +281,7 @@ export class PostgresNotifications implements NotificationStore {
 
   async releaseUsers(userIds: readonly string[], owner: string): Promise<void> {
     if (userIds.length === 0) return;
-    // The rows are locked in user order, as claims lock them: an UPDATE alone locks in the order
+    // The rows are locked in user order (the column's "C"), as claims lock them: an UPDATE alone locks in the order
     // it scans (the heap's, on a small table), and a release meeting another process's claim
     // of overlapping users deadlocked, leaving their leases held until they ran out (issue 18).
     await this.sql`

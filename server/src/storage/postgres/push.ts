@@ -74,7 +74,10 @@ export class PostgresPush implements PushStore {
 
   async touchMany(ids: readonly string[], at: string): Promise<void> {
     if (ids.length === 0) return;
-    // Sorted: two processes touching overlapping batches lock the rows in the same order.
-    await this.sql`UPDATE push_subscriptions SET last_used_at = ${at} WHERE id = ANY (${[...new Set(ids)].sort()}::text[])`;
+    // Locked in id order first: two processes touching overlapping batches then lock the rows in
+    // the same order (an UPDATE alone locks them in the order it scans, and could deadlock).
+    await this.sql`
+      WITH locked AS (SELECT id FROM push_subscriptions WHERE id = ANY (${[...new Set(ids)]}::text[]) ORDER BY id FOR UPDATE)
+      UPDATE push_subscriptions AS s SET last_used_at = ${at} FROM locked WHERE s.id = locked.id`;
   }
 }

@@ -122,16 +122,6 @@ export class DeliveryQueue {
         const found = await store.settingsOf([...new Set(userIds)]);
         return userIds.map((userId) => found.get(userId));
       }, size),
-      readSeq: new BatchCoalescer<{ threadId: string; userId: string }, number | undefined>(async (keys) => {
-        const byThread = new Map<string, string[]>();
-        for (const { threadId, userId } of keys) byThread.set(threadId, [...(byThread.get(threadId) ?? []), userId]);
-        const found = new Map(
-          await Promise.all(
-            [...byThread].map(async ([threadId, userIds]) => [threadId, await store.readSeqsOf(threadId, userIds)] as const),
-          ),
-        );
-        return keys.map(({ threadId, userId }) => found.get(threadId)?.get(userId));
-      }, size),
       finish: new BatchCoalescer<{ userId: string; ended: readonly DeliveryEnd[] }, boolean>(async (ends) => {
         const held = await store.finishMany(this.owner, ends);
         return ends.map(({ userId }) => held.has(userId));
@@ -207,9 +197,10 @@ export class DeliveryQueue {
             worker.again = false;
             if (lost || this.stopped) break;
             // Both channels in one read; email is read again only when something waits for it (its
-            // items may have moved on while the pushes went out).
-            const queued = await this.batched.queued.load(userId);
-            if (!(await this.deliverPush(userId, queued.push))) lost = true;
+            // items may have moved on while the pushes went out). The settings at the same time:
+            // each step in a row is a round trip of the turn's, before its push goes out.
+            const [queued, settings] = await Promise.all([this.batched.queued.load(userId), this.batched.settings.load(userId)]);
+            if (!(await this.deliverPush(userId, queued.push, settings))) lost = true;
             emailWaits = queued.email.length > 0;
           } finally {
             this.slots.release();
@@ -229,9 +220,13 @@ export class DeliveryQueue {
    * What to do with due items before a channel sees them: `hold` until quiet hours end, or the
    * items still worth sending (the rest are ended here). False when the lease was lost.
    */
-  private async screen(userId: string, due: QueuedDelivery[]): Promise<{ held: true } | { send: QueuedDelivery[] } | false> {
+  private async screen(
+    userId: string,
+    due: QueuedDelivery[],
+    known?: { settings: NotificationSettings | undefined },
+  ): Promise<{ held: true } | { send: QueuedDelivery[] } | false> {
     const store = this.deps.storage.notifications;
-    const settings = effectiveSettings(await this.batched.settings.load(userId));
+    const settings = effectiveSettings(known ? known.settings : await this.batched.settings.load(userId));
     const now = this.deps.clock();
     const quietEnd = quietUntil(settings.quiet_hours, now);
     if (quietEnd !== null) {
@@ -242,26 +237,21 @@ export class DeliveryQueue {
     }
     const send: QueuedDelivery[] = [];
     const skipped: QueuedDelivery[] = [];
-    // A busy thread fills a batch with items of one thread: its read state is read once.
-    const readSeqs = new Map<string, Promise<number | undefined>>();
     for (const item of due) {
-      if (await this.stale(item, readSeqs)) skipped.push(item);
+      if (this.stale(item)) skipped.push(item);
       else send.push(item);
     }
     if (skipped.length > 0 && !(await this.batched.finish.load({ userId, ended: skipped.map(endOf) }))) return false;
     return { send };
   }
 
-  /** Read up to its seq, focused, or no longer readable by the time of delivery: not worth a push or an email. */
-  private async stale(item: QueuedDelivery, readSeqs: Map<string, Promise<number | undefined>>): Promise<boolean> {
+  /**
+   * Read up to its seq, focused, or no longer readable by the time of delivery: not worth a push
+   * or an email. The read state is the one read with the item, in the same statement.
+   */
+  private stale(item: QueuedDelivery): boolean {
     const { thread_id: threadId, thread_seq: seq } = item.item.notification;
-    let read = readSeqs.get(threadId);
-    if (!read) {
-      read = this.batched.readSeq.load({ threadId, userId: item.item.userId });
-      readSeqs.set(threadId, read);
-    }
-    const readSeq = await read;
-    if (readSeq === undefined || readSeq >= seq) return true;
+    if (item.readSeq === null || item.readSeq >= seq) return true;
     return this.deps.viewers(threadId).includes(`user:${item.item.userId}`);
   }
 
@@ -283,17 +273,21 @@ export class DeliveryQueue {
     return queued.slice(0, firstWaiting);
   }
 
-  /** Push, one item at a time, in order, starting with the queued items just read. False when the lease was lost. */
-  private async deliverPush(userId: string, read: QueuedDelivery[]): Promise<boolean> {
+  /**
+   * Push, one item at a time, in order, starting with the queued items just read (and the
+   * settings read with them, for the first batch). False when the lease was lost.
+   */
+  private async deliverPush(userId: string, read: QueuedDelivery[], settings: NotificationSettings | undefined): Promise<boolean> {
     const push = this.deps.channels.push;
     let first: QueuedDelivery[] | undefined = read;
     for (;;) {
       if (this.stopped) return true;
+      const known = first ? { settings } : undefined;
       const due = await this.dueItems(userId, 'push', first);
       first = undefined;
       if (due === false) return false;
       if (due.length === 0) return true;
-      const screened = await this.screen(userId, due);
+      const screened = await this.screen(userId, due, known);
       if (screened === false) return false;
       if ('held' in screened) return true;
       // Items sent are ended together (one write per batch, not per push), before anything is

@@ -61,6 +61,7 @@ export function toQueuedDelivery(row: Row): QueuedDelivery {
     channel: String(row.channel) as 'push' | 'email',
     dueAt: Number(row.due_at),
     attempts: Number(row.attempts),
+    readSeq: row.reader_seq === null || row.reader_seq === undefined ? null : Number(row.reader_seq),
     item: toStoredNotification(row),
   };
 }

@@ -165,7 +165,7 @@ export function notificationStoreRules(open: ContractOpen): void {
     await storage.close();
   });
 
-  it("notifications rule N11: a batch of users' delivery steps in one request each: claim (others' leases left out), both channels' queues, read seqs, subscriptions, finish only where held, release", async () => {
+  it("notifications rule N11: a batch of users' delivery steps in one request each: claim (others' leases left out), both channels' queues with each item's read seq, subscriptions, finish only where held, release", async () => {
     const { storage } = await open();
     const store = storage.notifications;
     const [a, b, c, d, outsider] = await users(storage, 5);
@@ -198,9 +198,18 @@ export function notificationStoreRules(open: ContractOpen): void {
     expect(firstOnly.push.map((item) => item.item.notification.thread_seq)).toEqual([1]);
     expect(firstOnly.email.map((item) => item.item.notification.thread_seq)).toEqual([2]);
 
+    // Each item carries how far its user has read the thread, read with it; null for a user who cannot read it.
+    expect(queued.get(b!)!.push.map((item) => item.readSeq)).toEqual([0, 0]);
     await storage.threads.markRead(t.id, b!, 1);
-    const readSeqs = await store.readSeqsOf(t.id, [b!, c!, outsider!]);
-    expect(Object.fromEntries(readSeqs)).toEqual({ [b!]: 1, [c!]: 0 });
+    await storage.log.commitMessage(message(t.id, `user:${a}`, 'three'));
+    await store.record(t.id, 'p', 3, 60_000, [draft(outsider!, 3)]);
+    const reread = await store.queuedOfUsers([b!, c!, outsider!], 10);
+    expect(reread.get(b!)!.push.map((item) => item.readSeq)).toEqual([1, 1]);
+    expect(reread.get(b!)!.email.map((item) => item.readSeq)).toEqual([1]);
+    expect(reread.get(c!)!.push.map((item) => item.readSeq)).toEqual([0, 0]);
+    expect(reread.get(outsider!)!.push.map((item) => [item.item.notification.thread_seq, item.readSeq])).toEqual([[3, null]]);
+    expect((await store.queued(b!, 'push', 10)).map((item) => item.readSeq)).toEqual([1, 1]);
+    expect(reread.get(outsider!)).toEqual(await store.queuedByChannel(outsider!, 10));
 
     const sub = await storage.push.subscribe({ userId: b!, endpoint: 'https://push.example/b', p256dh: 'k1', auth: 'a1' });
     const subscriptions = await storage.push.listForUsers([b!, d!]);

@@ -29,6 +29,9 @@ const FINISH_MANY_TRIES = 3;
 const NOTIFICATION_COLUMNS =
   'n.id, n.user_id, n.kind, n.thread_id, n.thread_seq, n.title, n.body, n.approval_id, n.approval_expires_at, n.created_at, n.read_at, n.count';
 
+/** How far a queued delivery `d`'s user has read its notification `n`'s thread; null when they cannot read it. */
+const READER_SEQ = '(SELECT a.read_seq FROM thread_access AS a WHERE a.user_id = d.user_id AND a.thread_id = n.thread_id) AS reader_seq';
+
 /** A notification `n` the user may still see: they still read its thread. */
 const READABLE = 'EXISTS (SELECT 1 FROM thread_access AS a WHERE a.user_id = n.user_id AND a.thread_id = n.thread_id)';
 
@@ -296,7 +299,7 @@ export class PostgresNotifications implements NotificationStore {
 
   async queued(userId: string, channel: 'push' | 'email', limit: number): Promise<QueuedDelivery[]> {
     const rows = await this.sql<Row[]>`
-      SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, ${this.sql.unsafe(NOTIFICATION_COLUMNS)} FROM notification_deliveries AS d
+      SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, ${this.sql.unsafe(READER_SEQ)}, ${this.sql.unsafe(NOTIFICATION_COLUMNS)} FROM notification_deliveries AS d
       JOIN notifications AS n ON n.id = d.notification_id
       WHERE d.user_id = ${userId} AND d.channel = ${channel} ORDER BY d.position LIMIT ${limit}`;
     return rows.map(toQueuedDelivery);
@@ -304,11 +307,11 @@ export class PostgresNotifications implements NotificationStore {
 
   async queuedByChannel(userId: string, limit: number): Promise<{ push: QueuedDelivery[]; email: QueuedDelivery[] }> {
     const rows = await this.sql<Row[]>`
-      (SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, ${this.sql.unsafe(NOTIFICATION_COLUMNS)} FROM notification_deliveries AS d
+      (SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, ${this.sql.unsafe(READER_SEQ)}, ${this.sql.unsafe(NOTIFICATION_COLUMNS)} FROM notification_deliveries AS d
        JOIN notifications AS n ON n.id = d.notification_id
        WHERE d.user_id = ${userId} AND d.channel = 'push' ORDER BY d.position LIMIT ${limit})
       UNION ALL
-      (SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, ${this.sql.unsafe(NOTIFICATION_COLUMNS)} FROM notification_deliveries AS d
+      (SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, ${this.sql.unsafe(READER_SEQ)}, ${this.sql.unsafe(NOTIFICATION_COLUMNS)} FROM notification_deliveries AS d
        JOIN notifications AS n ON n.id = d.notification_id
        WHERE d.user_id = ${userId} AND d.channel = 'email' ORDER BY d.position LIMIT ${limit})
       ORDER BY d_position`;
@@ -326,11 +329,11 @@ export class PostgresNotifications implements NotificationStore {
     // Per user and channel its first `limit` (a LATERAL read of each user's index range), all users in one statement.
     const rows = await this.sql<Row[]>`
       SELECT q.* FROM unnest(${[...new Set(userIds)]}::text[]) AS u(id) CROSS JOIN LATERAL (
-        (SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, ${this.sql.unsafe(NOTIFICATION_COLUMNS)} FROM notification_deliveries AS d
+        (SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, ${this.sql.unsafe(READER_SEQ)}, ${this.sql.unsafe(NOTIFICATION_COLUMNS)} FROM notification_deliveries AS d
          JOIN notifications AS n ON n.id = d.notification_id
          WHERE d.user_id = u.id AND d.channel = 'push' ORDER BY d.position LIMIT ${limit})
         UNION ALL
-        (SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, ${this.sql.unsafe(NOTIFICATION_COLUMNS)} FROM notification_deliveries AS d
+        (SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, ${this.sql.unsafe(READER_SEQ)}, ${this.sql.unsafe(NOTIFICATION_COLUMNS)} FROM notification_deliveries AS d
          JOIN notifications AS n ON n.id = d.notification_id
          WHERE d.user_id = u.id AND d.channel = 'email' ORDER BY d.position LIMIT ${limit})) AS q
       ORDER BY q.d_position`;
@@ -338,15 +341,6 @@ export class PostgresNotifications implements NotificationStore {
       const queued = toQueuedDelivery(row);
       found.get(queued.item.userId)?.[queued.channel].push(queued);
     }
-    return found;
-  }
-
-  async readSeqsOf(threadId: string, userIds: readonly string[]): Promise<Map<string, number>> {
-    const found = new Map<string, number>();
-    if (userIds.length === 0) return found;
-    const rows = await this.sql<{ user_id: string; read_seq: number }[]>`
-      SELECT user_id, read_seq FROM thread_access WHERE thread_id = ${threadId} AND user_id = ANY (${[...new Set(userIds)]}::text[])`;
-    for (const row of rows) found.set(row.user_id, Number(row.read_seq));
     return found;
   }
 

@@ -17,7 +17,10 @@ import type {
 const READABLE = 'EXISTS (SELECT 1 FROM thread_access AS a WHERE a.user_id = n.user_id AND a.thread_id = n.thread_id)';
 
 /** One channel's queued deliveries of a user, with their notifications, in order. */
-const QUEUED_OF_CHANNEL = `SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, n.* FROM notification_deliveries AS d
+/** How far a queued delivery `d`'s user has read its notification `n`'s thread; null when they cannot read it. */
+const READER_SEQ = '(SELECT a.read_seq FROM thread_access AS a WHERE a.user_id = d.user_id AND a.thread_id = n.thread_id) AS reader_seq';
+
+const QUEUED_OF_CHANNEL = `SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, ${READER_SEQ}, n.* FROM notification_deliveries AS d
   JOIN notifications AS n ON n.id = d.notification_id
   WHERE d.user_id = @user AND d.channel = @channel ORDER BY d.position LIMIT @limit`;
 
@@ -27,7 +30,7 @@ const QUEUED_OF_CHANNEL = `SELECT d.position AS d_position, d.channel, d.due_at,
  * seek per pair. A statement per user (a compound of two subqueries, sorted) cost ~9 times as
  * much CPU per user: a busy thread's round reads a thousand users (issue 18).
  */
-const QUEUED_OF_USERS = `SELECT d.user_id AS d_user, d.position AS d_position, d.channel, d.due_at, d.attempts, n.*
+const QUEUED_OF_USERS = `SELECT d.user_id AS d_user, d.position AS d_position, d.channel, d.due_at, d.attempts, ${READER_SEQ}, n.*
   FROM json_each(@users) AS u
   CROSS JOIN (SELECT 'push' AS channel UNION ALL SELECT 'email') AS c
   CROSS JOIN notification_deliveries AS d ON d.user_id = u.value AND d.channel = c.channel AND d.position <= coalesce(
@@ -132,16 +135,13 @@ export class SqliteNotifications implements NotificationStore {
       holdersOf: db.prepare(
         'SELECT user_id FROM notification_delivery_leases WHERE user_id IN (SELECT value FROM json_each(?)) AND lease_owner = ?',
       ),
-      readSeqs: db.prepare(
-        'SELECT user_id, read_seq FROM thread_access WHERE thread_id = ? AND user_id IN (SELECT value FROM json_each(?))',
-      ),
       renewUser: db.prepare('UPDATE notification_delivery_leases SET lease_until = @until WHERE user_id = @user AND lease_owner = @owner'),
       holdsUser: db.prepare('SELECT 1 FROM notification_delivery_leases WHERE user_id = ? AND lease_owner = ?'),
       releaseUser: db.prepare(
         'UPDATE notification_delivery_leases SET lease_owner = NULL, lease_until = 0 WHERE user_id = ? AND lease_owner = ?',
       ),
       queued: db.prepare(
-        `SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, n.* FROM notification_deliveries AS d
+        `SELECT d.position AS d_position, d.channel, d.due_at, d.attempts, ${READER_SEQ}, n.* FROM notification_deliveries AS d
          JOIN notifications AS n ON n.id = d.notification_id
          WHERE d.user_id = ? AND d.channel = ? ORDER BY d.position LIMIT ?`,
       ),
@@ -383,15 +383,6 @@ export class SqliteNotifications implements NotificationStore {
     for (const row of this.stmt.queuedOfUsers.all({ users: JSON.stringify([...found.keys()]), limit }) as Row[]) {
       const queued = toQueuedDelivery(row);
       found.get(String(row.d_user))![queued.channel].push(queued);
-    }
-    return found;
-  }
-
-  async readSeqsOf(threadId: string, userIds: readonly string[]): Promise<Map<string, number>> {
-    const found = new Map<string, number>();
-    if (userIds.length === 0) return found;
-    for (const row of this.stmt.readSeqs.all(threadId, JSON.stringify([...new Set(userIds)])) as Row[]) {
-      found.set(String(row.user_id), Number(row.read_seq));
     }
     return found;
   }

@@ -65,6 +65,12 @@ export interface QueuedDelivery {
   dueAt: number;
   /** Tries so far that answered `retry`. */
   attempts: number;
+  /**
+   * How far the user had read the notification's thread when this was read
+   * (`thread_access.read_seq`); null when they can no longer read it. Read with the item: a
+   * delivery judges it before sending, and a read of its own was a round trip more per turn.
+   */
+  readSeq: number | null;
   item: StoredNotification;
 }
 
@@ -142,11 +148,6 @@ export interface NotificationStore {
   queuedByChannel(userId: string, limit: number): Promise<{ push: QueuedDelivery[]; email: QueuedDelivery[] }>;
   /** {@link queuedByChannel} of many users in one read; every user asked for is in the map (with empty lists when nothing is queued). */
   queuedOfUsers(userIds: readonly string[], limit: number): Promise<Map<string, { push: QueuedDelivery[]; email: QueuedDelivery[] }>>;
-  /**
-   * How far each of these users has read the thread (`thread_access.read_seq`), in one read; a user
-   * who cannot read it is absent. What delivery needs of `threads.readState`, without its unread count.
-   */
-  readSeqsOf(threadId: string, userIds: readonly string[]): Promise<Map<string, number>>;
   /**
    * Ends these deliveries (sent or skipped), only while `owner` holds the user's lease; false when
    * it is lost. A delivery whose notification was updated past `threadSeq` meanwhile stays queued:

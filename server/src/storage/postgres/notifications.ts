@@ -284,9 +284,10 @@ export class PostgresNotifications implements NotificationStore {
 
   async releaseUsers(userIds: readonly string[], owner: string): Promise<void> {
     if (userIds.length === 0) return;
-    // The rows are locked in user order (the column's "C"), as claims lock them: an UPDATE alone locks in the order
-    // it scans (the heap's, on a small table), and a release meeting another process's claim
-    // of overlapping users deadlocked, leaving their leases held until they ran out (issue 18).
+    // The rows are locked in user order (the column's "C" collation), as claims lock them: an
+    // UPDATE alone locks in the order it scans (the heap's, on a small table), and a release
+    // meeting another process's claim of overlapping users deadlocked, leaving their leases held
+    // until they ran out (issue 18).
     await this.sql`
       WITH locked AS (
         SELECT user_id FROM notification_delivery_leases

@@ -21,7 +21,23 @@ const READERS = 3;
 /** Three processes, PostgreSQL and NATS start on a machine that may be busy with other tests. */
 const CLUSTER_START_TIMEOUT_MS = 150_000;
 const FAULT_TEST_TIMEOUT_MS = 90_000;
+/** The longest a step of a fault test may take before it fails naming the step (not the test's bare timeout). */
+const STEP_LIMIT_MS = 30_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** `work`, or an error naming `label` once it has taken {@link STEP_LIMIT_MS}. */
+async function step<T>(label: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`${label}: not done after ${STEP_LIMIT_MS} ms`)), STEP_LIMIT_MS)),
+      ),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const unavailableBody = { error: { code: 'unavailable', message: expect.any(String), retryable: true } };
 
@@ -53,7 +69,7 @@ describeFaults('faults: PostgreSQL down, NATS down, a process stopped or killed'
       { length: READERS },
       () => new ReconnectingReader(cluster.url, cluster.wsUrl, cluster.reader.token, cluster.threadId),
     );
-    await Promise.all(readers.map((reader) => reader.start()));
+    await step(`${label}: readers connecting`, Promise.all(readers.map((reader) => reader.start())));
     let stop = false;
     const senders = Array.from(
       { length: SENDERS },
@@ -62,14 +78,14 @@ describeFaults('faults: PostgreSQL down, NATS down, a process stopped or killed'
     const sending = Promise.all(senders.map((sender) => sender.run(() => stop, pace)));
     try {
       await sleep(WARM_UP_MS);
-      await fault();
+      await step(`${label}: the fault`, fault());
       await sleep(COOL_DOWN_MS);
     } finally {
       stop = true;
-      await sending;
+      await step(`${label}: the senders' last sends`, sending);
     }
     try {
-      const figures = await expectNothingLost(cluster, senders, readers, `${label}-`);
+      const figures = await step(`${label}: the outcome`, expectNothingLost(cluster, senders, readers, `${label}-`));
       return { figures, readers, recoveries: readers.flatMap((reader) => reader.recoveries) };
     } finally {
       readers.forEach((reader) => reader.stop());

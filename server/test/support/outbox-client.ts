@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { READY_TIMEOUT_MS } from '../../../src/core/connection/connection-manager.ts';
 import { userSocketUrl } from './test-socket.ts';
 
 /** How long a client waits for any answer before it gives up on a request (the inbox's outbox: 5 s). */
@@ -144,10 +145,16 @@ export class ReconnectingReader {
     return new Promise((resolve) => {
       const ws = new WebSocket(userSocketUrl(this.wsUrl, this.token));
       let ready = false;
+      // As the inbox's connection does: a socket that opens but never says `ready` is dropped and
+      // another tried, rather than waited for forever.
+      const readyTimer = setTimeout(() => {
+        if (!ready) ws.terminate();
+      }, READY_TIMEOUT_MS);
       ws.on('message', (data) => {
         const frame = JSON.parse(data.toString()) as { type: string; thread_id?: string; data?: { thread_seq?: number } };
         if (frame.type === 'ready' && !ready) {
           ready = true;
+          clearTimeout(readyTimer);
           this.ws = ws;
           void this.catchUp().then(resolve, () => {
             // Not caught up (the database is away, say): this socket is given up, start() tries again.
@@ -168,6 +175,7 @@ export class ReconnectingReader {
       });
       ws.on('error', () => undefined);
       ws.on('close', (code) => {
+        clearTimeout(readyTimer);
         if (!ready || this.stopped || this.ws !== ws) return resolve(false);
         this.ws = null;
         this.closes.push(code);
